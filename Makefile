@@ -1,0 +1,49 @@
+# Two commands: `make serve` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test migrate schema neo4j-start neo4j-stop bench tools clean help
+
+help:
+	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
+	@echo "make test    - run the whole suite against a throwaway Neo4j"
+	@echo "make schema  - re-export schema.graphql"
+	@echo "make bench   - print benchmark figures (needs a running Neo4j: make neo4j-start)"
+
+# Java 17+ and Maven fetch and run Neo4j; on Debian/Ubuntu as root they are installed if missing.
+tools:
+	@bash scripts/ensure-tools.sh
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+serve: tools $(STAMP)
+	$(BIN)/hanoismart serve
+
+test: tools $(STAMP)
+	$(BIN)/pytest
+
+migrate: $(STAMP)
+	$(BIN)/hanoismart migrate
+
+schema: $(STAMP)
+	$(BIN)/hanoismart schema
+
+neo4j-start: tools $(STAMP)
+	$(BIN)/hanoismart neo4j start
+
+neo4j-stop: $(STAMP)
+	$(BIN)/hanoismart neo4j stop
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,100 @@
+"""The Starlette application: ``/graphql``, ``/healthz``, ``/readyz``."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from api.graphql_view import GraphQLView
+from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from core.errors import UnavailableError
+from core.logs import configure_logging, get_logger
+from core.settings import Settings, get_settings
+from graph.driver import Graph
+from graph.local_neo4j import connection_target
+from graph.migrations import apply_migrations
+from health import service as health_service
+from schema.assemble import build_schema
+
+log = get_logger(__name__)
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    """Liveness: the process is up and serving HTTP."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: Neo4j reachable and every migration applied; 503 otherwise."""
+    app = request.app
+    readiness = await health_service.readiness(app.state.graph)
+    if readiness.database_reachable and not readiness.ready and app.state.settings.migrate_on_start:
+        await _migrate(app)
+        readiness = await health_service.readiness(app.state.graph)
+    body = {
+        "status": "ready" if readiness.ready else "unavailable",
+        "databaseReachable": readiness.database_reachable,
+        "migrationsApplied": readiness.migrations_applied,
+        "migrationsKnown": readiness.migrations_known,
+    }
+    return JSONResponse(body, status_code=200 if readiness.ready else 503)
+
+
+async def _migrate(app: Starlette) -> None:
+    async with app.state.migration_lock:
+        try:
+            await apply_migrations(app.state.graph)
+        except UnavailableError:
+            log.warning("migrations not applied: Neo4j unreachable; /readyz stays 503 until it is")
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    log.error("unhandled error outside GraphQL", exc_info=exc)
+    return JSONResponse(
+        {"errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL", "requestId": request_id}}]},
+        status_code=500,
+    )
+
+
+def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | None = None) -> Starlette:
+    """Build the ASGI app. Tests pass their own settings (and may pass a schema)."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        uri, password = connection_target(settings)
+        app.state.graph = Graph.connect(settings, uri=uri, password=password)
+        app.state.migration_lock = asyncio.Lock()
+        if settings.migrate_on_start:
+            await _migrate(app)
+        log.info("API ready", neo4j=uri, database=settings.neo4j_database)
+        try:
+            yield
+        finally:
+            await app.state.graph.close()
+
+    view = GraphQLView(schema or build_schema(settings), settings)
+    app = Starlette(
+        routes=[
+            Route("/graphql", view),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        ],
+        exception_handlers={Exception: unexpected_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

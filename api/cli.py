@@ -1,0 +1,152 @@
+"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from core.logs import configure_logging
+from core.settings import REPO_ROOT, get_settings
+
+app = typer.Typer(help="HanoiSmart: the identity-based social graph of Hà Nội, as a GraphQL API over Neo4j.",
+                  no_args_is_help=True, add_completion=False)
+neo4j_app = typer.Typer(help="The local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+
+SCHEMA_FILE = REPO_ROOT / "schema.graphql"
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Listen address (default from HANOISMART_HOST)."),
+    port: int = typer.Option(None, help="Listen port (default from HANOISMART_PORT)."),
+) -> None:
+    """Start the local Neo4j if needed, apply migrations, and serve the API with GraphiQL."""
+    from api.app import create_app  # noqa: PLC0415 (keeps `hanoismart --help` fast)
+    from graph.local_neo4j import LocalNeo4j, Neo4jStartError  # noqa: PLC0415
+
+    settings = get_settings()
+    configure_logging(settings)
+    local = None
+    if settings.uses_local_neo4j:
+        local = LocalNeo4j.for_development(settings)
+        started_here = local.running_pid() is None
+        try:
+            local.start()
+        except Neo4jStartError as exc:
+            _fail(str(exc))
+    try:
+        typer.secho(
+            f"GraphiQL: http://{host or settings.host}:{port or settings.port}/graphql", fg=typer.colors.GREEN, err=True
+        )
+        uvicorn.run(
+            create_app(settings), host=host or settings.host, port=port or settings.port,
+            log_config=None, proxy_headers=False, server_header=False,
+        )
+    finally:
+        if local is not None and started_here:
+            local.stop()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending migrations to the configured Neo4j (local one must be running)."""
+    from graph.driver import Graph  # noqa: PLC0415
+    from graph.local_neo4j import Neo4jStartError, connection_target  # noqa: PLC0415
+    from graph.migrations import apply_migrations  # noqa: PLC0415
+
+    settings = get_settings()
+    configure_logging(settings)
+
+    async def run() -> list[int]:
+        uri, password = connection_target(settings)
+        graph = Graph.connect(settings, uri=uri, password=password)
+        try:
+            return await apply_migrations(graph)
+        finally:
+            await graph.close()
+
+    try:
+        applied = asyncio.run(run())
+    except Neo4jStartError as exc:
+        _fail(str(exc))
+    typer.echo(f"applied migrations: {applied}" if applied else "migrations: up to date")
+
+
+@app.command()
+def schema(
+    check: bool = typer.Option(False, help="Do not write; exit 1 if schema.graphql differs from the live schema."),
+    output: Path = typer.Option(SCHEMA_FILE, help="Where to write the SDL."),
+) -> None:
+    """Write the GraphQL schema (SDL) to schema.graphql at the repository root."""
+    from schema.assemble import build_schema  # noqa: PLC0415
+
+    sdl = build_schema(get_settings()).as_str() + "\n"
+    if check:
+        if not output.exists() or output.read_text() != sdl:
+            _fail(f"{output} is out of date: run `hanoismart schema` and commit it.")
+        typer.echo(f"{output} is up to date")
+        return
+    output.write_text(sdl)
+    typer.echo(f"wrote {output}")
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Fetch Neo4j if needed and start it in the background (data under var/neo4j)."""
+    from graph.local_neo4j import LocalNeo4j, Neo4jStartError  # noqa: PLC0415
+
+    settings = get_settings()
+    configure_logging(settings)
+    local = LocalNeo4j.for_development(settings)
+    try:
+        local.start()
+    except Neo4jStartError as exc:
+        _fail(str(exc))
+    typer.echo(f"Neo4j running: {local.uri} (pid {local.running_pid()}), password in {settings.var_dir / 'neo4j-password'}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j started from this checkout."""
+    from graph.local_neo4j import LocalNeo4j  # noqa: PLC0415
+
+    settings = get_settings()
+    configure_logging(settings)
+    local = LocalNeo4j.for_development(settings)
+    if local.running_pid() is None:
+        typer.echo("Neo4j is not running")
+        return
+    local.stop()
+    typer.echo("Neo4j stopped")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j is running (exit 1 when it is not)."""
+    from graph.local_neo4j import LocalNeo4j  # noqa: PLC0415
+
+    settings = get_settings()
+    local = LocalNeo4j.for_development(settings)
+    pid = local.running_pid()
+    if pid is None:
+        typer.echo("Neo4j is not running")
+        raise typer.Exit(1)
+    typer.echo(f"Neo4j running: {local.uri} (pid {pid})")
+
+
+def main() -> None:
+    app(prog_name="hanoismart")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

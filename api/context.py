@@ -1,0 +1,30 @@
+"""The per-request context every resolver receives as ``info.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from auth.viewer import ANONYMOUS, Viewer
+from core.settings import Settings
+from graph.driver import Graph
+
+
+@dataclass
+class RequestContext:
+    request: Request
+    response: Response
+    request_id: str
+    settings: Settings
+    graph: Graph
+    viewer: Viewer = ANONYMOUS
+    #: DataLoaders of this request, created lazily by ``loader`` (never shared across requests).
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    def loader(self, name: str, factory):
+        if name not in self.loaders:
+            self.loaders[name] = factory(self)
+        return self.loaders[name]

@@ -1,0 +1,58 @@
+"""Turns GraphQL errors into the two-channel convention of DESIGN.md (top-level part).
+
+- an ``AppError`` raised on purpose keeps its message and gets ``extensions.code``;
+- a GraphQL syntax/validation/limit error gets a ``GRAPHQL_*`` or ``QUERY_TOO_COMPLEX`` code;
+- anything else is unexpected: logged with the request id and stack trace, shown as ``INTERNAL``
+  with only the request id, never the exception text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+
+from core.errors import AppError
+from core.logs import get_logger
+
+log = get_logger("api.errors")
+
+#: Messages of graphql-core and Strawberry's limiters, mapped to our codes (checked by tests).
+_LIMIT_MARKERS = ("exceeds maximum operation depth", "aliases found. Allowed", "Document contains more than")
+
+
+def _code_without_original(error: GraphQLError) -> str:
+    message = error.message
+    if any(marker in message for marker in _LIMIT_MARKERS):
+        return "QUERY_TOO_COMPLEX"
+    if "introspection has been disabled" in message:
+        return "INTROSPECTION_DISABLED"
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
+    formatted: dict[str, Any] = {"message": error.message}
+    if error.locations:
+        formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    if error.path:
+        formatted["path"] = error.path
+    original = error.original_error
+    if original is None:
+        formatted["extensions"] = {"code": _code_without_original(error)}
+    elif isinstance(original, AppError):
+        formatted["message"] = original.message
+        extensions = {"code": original.code, **original.extensions}
+        if original.field:
+            extensions["field"] = original.field
+        formatted["extensions"] = extensions
+    else:
+        log.error(
+            "unexpected error in resolver",
+            path=".".join(str(p) for p in error.path or []),
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        formatted["message"] = "Internal server error. Quote the requestId when you report it."
+        formatted["extensions"] = {"code": "INTERNAL", "requestId": request_id}
+    return formatted

@@ -1,0 +1,103 @@
+"""``/graphql``: GraphQL over HTTP (GraphQL-over-HTTP specification) with Strawberry on Starlette.
+
+- GET runs queries only (a mutation over GET is 405 with ``Allow: POST``); POST takes JSON.
+- Every HTTP-level refusal (bad JSON, no query, unsupported content type, ...) is a JSON body
+  ``{"errors": [{"message", "extensions": {"code": "BAD_REQUEST"}}]}`` with a 4xx status.
+- A client that accepts ``application/graphql-response+json`` gets that media type, and a 400 when
+  the document could not even be validated (no ``data``), as the specification says; the legacy
+  ``application/json`` keeps 200 for GraphQL errors.
+- Browsers (``Accept: text/html``) get GraphiQL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import ExecutionResult
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
+
+from api.context import RequestContext
+from api.errors import format_error
+from core.settings import Settings
+from graph.driver import Graph
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers=headers)
+
+
+class GraphQLView(GraphQL):
+    """Strawberry's ASGI view with our context, error format and HTTP semantics."""
+
+    def __init__(self, schema, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+            subscription_protocols=(),
+        )
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            response: Response = http_error(400, "Only HTTP requests are served at this path.")
+            await response(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = self._refusal(request, exc)
+        else:
+            self._negotiate(request, response)
+        await response(scope, receive, send)
+
+    def _refusal(self, request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 405:
+            return http_error(405, exc.reason, headers={"Allow": "GET, POST"})
+        cause = exc.__cause__
+        if isinstance(cause, InvalidOperationTypeError) and request.method == "GET":
+            return http_error(405, "Mutations are not allowed over GET; send them with POST.", headers={"Allow": "POST"})
+        return http_error(exc.status_code, exc.reason)
+
+    def _negotiate(self, request: Request, response: Response) -> None:
+        if response.media_type != "application/json" and response.headers.get("content-type", "").find("json") < 0:
+            return  # GraphiQL's HTML
+        accept = request.headers.get("accept", "")
+        if GRAPHQL_RESPONSE_JSON in accept and "application/json" not in accept.split(GRAPHQL_RESPONSE_JSON)[0]:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON + "; charset=utf-8"
+            if getattr(request.state, "graphql_request_error", False):
+                response.status_code = 400
+
+    async def get_context(self, request: Request, response: Response) -> RequestContext:
+        graph: Graph = request.app.state.graph
+        return RequestContext(
+            request=request,
+            response=response,
+            request_id=request.state.request_id,
+            settings=self.settings,
+            graph=graph,
+        )
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> dict[str, Any]:
+        payload: dict[str, Any] = {}
+        request_error = result.data is None and bool(result.errors) and all(not e.path for e in result.errors)
+        if not request_error:
+            payload["data"] = result.data
+        if result.errors:
+            payload["errors"] = [format_error(e, request.state.request_id) for e in result.errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        request.state.graphql_request_error = request_error
+        return payload
+
+    def encode_json(self, data: object) -> str:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -1,0 +1,124 @@
+"""The one async Neo4j driver of a process and the transaction helpers every query goes through.
+
+``Graph`` is created in the Starlette lifespan (``Graph.connect``) and closed there. Queries run in
+managed transactions: ``read`` uses ``execute_read`` (read routing, so a ``neo4j://`` cluster can send
+them to a follower), ``write`` uses ``execute_write``; the driver retries transient failures, so a
+unit of work must be safe to run twice. Every call passes the database name and a timeout.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import (
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from core.errors import ConflictError, UnavailableError
+from core.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Work = Callable[..., Awaitable[T]]
+
+#: Counts Cypher statements run through ``run`` in the current request (tests assert on it).
+statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "statement_counter", default=None
+)
+
+
+async def run(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[neo4j.Record]:
+    """Run one parameterised statement inside a managed transaction and return all its records."""
+    counter = statement_counter.get()
+    if counter is not None:
+        counter[0] += 1
+    result = await tx.run(query, params)
+    return [record async for record in result]
+
+
+class Graph:
+    """The driver plus the database name and transaction timeout; hands out transactions."""
+
+    def __init__(self, driver: AsyncDriver, database: str, tx_timeout: float) -> None:
+        self.driver = driver
+        self.database = database
+        self.tx_timeout = tx_timeout
+
+    @classmethod
+    def connect(cls, settings: Settings, *, uri: str, password: str) -> Graph:
+        driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(settings.neo4j_username, password),
+            max_connection_pool_size=settings.neo4j_max_pool_size,
+            connection_timeout=settings.neo4j_connect_timeout_seconds,
+            connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds * 2,
+            # A request must fail fast when Neo4j is gone rather than retry for the default 30 s.
+            max_transaction_retry_time=settings.neo4j_tx_timeout_seconds,
+            # Queries name labels that may not exist yet (an empty graph); those hints are noise.
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def read(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run ``work(tx, *args, **kwargs)`` in a managed read transaction."""
+        return await self._execute(neo4j.READ_ACCESS, work, args, kwargs)
+
+    async def write(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run ``work(tx, *args, **kwargs)`` in one managed write transaction (all or nothing)."""
+        return await self._execute(neo4j.WRITE_ACCESS, work, args, kwargs)
+
+    async def _execute(self, mode: str, work: Callable[..., Awaitable[T]], args: tuple, kwargs: dict) -> T:
+        timed = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
+        try:
+            async with self.driver.session(database=self.database, default_access_mode=mode) as session:
+                if mode == neo4j.READ_ACCESS:
+                    return await session.execute_read(timed, *args, **kwargs)
+                return await session.execute_write(timed, *args, **kwargs)
+        except ConstraintError as exc:
+            raise ConflictError("This already exists.") from exc
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise UnavailableError("The database is unreachable right now; try again shortly.") from exc
+        except DriverError as exc:
+            if _is_connectivity_error(exc):
+                raise UnavailableError("The database is unreachable right now; try again shortly.") from exc
+            raise
+
+    async def schema_command(self, statement: str) -> None:
+        """Run a schema command (constraint/index) in its own auto-commit transaction."""
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run(statement)
+            await result.consume()
+
+    async def ping(self) -> bool:
+        """True when Neo4j answers a trivial read right now."""
+        try:
+            await self.read(_ping)
+        except (UnavailableError, Neo4jError, DriverError, OSError):
+            return False
+        return True
+
+
+def _is_connectivity_error(exc: BaseException) -> bool:
+    while exc is not None:
+        if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+PING = "RETURN 1 AS ok"
+
+
+async def _ping(tx: AsyncManagedTransaction) -> bool:
+    return bool((await run(tx, PING))[0]["ok"])

@@ -1,0 +1,1 @@
+"""The platform's own health: is the database reachable, which migrations are applied."""

@@ -1,0 +1,71 @@
+"""Use cases of the health domain. Public information: any viewer may read it."""
+
+from __future__ import annotations
+
+import asyncio
+from importlib.metadata import PackageNotFoundError, version
+
+from core.errors import UnavailableError
+from core.pagination import Page, PageRequest, encode_cursor
+from graph import health as queries
+from graph.driver import Graph
+from graph.migrations import latest_applied, load_migrations
+from health.model import DatabaseStatus, MigrationRecord, Readiness
+
+
+#: A readiness probe must answer quickly even while the driver would keep retrying a dead server.
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+def api_version() -> str:
+    try:
+        return version("hanoismart")
+    except PackageNotFoundError:  # running from a checkout that is not installed
+        return "0.0.0+local"
+
+
+async def database_status(graph: Graph) -> DatabaseStatus:
+    try:
+        components = await asyncio.wait_for(graph.read(queries.server_components), READINESS_TIMEOUT_SECONDS)
+    except (UnavailableError, TimeoutError):
+        return DatabaseStatus(reachable=False, version=None, edition=None)
+    return DatabaseStatus(reachable=True, version=components["version"], edition=components["edition"])
+
+
+async def readiness(graph: Graph) -> Readiness:
+    known = len(load_migrations())
+    try:
+        applied = await asyncio.wait_for(graph.read(latest_applied), READINESS_TIMEOUT_SECONDS)
+    except (UnavailableError, TimeoutError):
+        return Readiness(database_reachable=False, migrations_applied=0, migrations_known=known)
+    return Readiness(database_reachable=True, migrations_applied=applied, migrations_known=known)
+
+
+def _record(row: dict) -> MigrationRecord:
+    return MigrationRecord(
+        id=row["id"],
+        number=row["number"],
+        name=row["name"],
+        description=row["description"],
+        checksum=row["checksum"],
+        applied_at=row["appliedAt"].to_native(),
+    )
+
+
+async def list_migrations(graph: Graph, request: PageRequest) -> Page[MigrationRecord]:
+    """Applied migrations in number order (forward pagination only: the list is short and stable)."""
+    after = int(request.after[0]) if request.after else None
+    rows, total = await graph.read(queries.migrations_page, after, request.size + 1)
+    items = [_record(row) for row in rows[: request.size]]
+    return Page(
+        items=items,
+        cursors=[encode_cursor([m.number]) for m in items],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
+async def migrations_by_ids(graph: Graph, ids: list[str]) -> list[MigrationRecord | None]:
+    found = {row["id"]: _record(row) for row in await graph.read(queries.migrations_by_ids, ids)}
+    return [found.get(i) for i in ids]

@@ -1,0 +1,1 @@
+"""Listings, orders, wallets and reviews (the marketplace issue)."""

@@ -1,0 +1,1 @@
+"""Thin glue from GraphQL fields to domain services: decode ids, take the viewer, call, wrap."""

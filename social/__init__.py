@@ -1,0 +1,1 @@
+"""The social graph: connections, follows, communities, posts, feed (the social-graph issue)."""

@@ -1,0 +1,104 @@
+"""Test harness: one real Neo4j per test session, a wiped graph per test, an HTTP client on the app.
+
+- Without ``NEO4J_URI`` a throwaway Neo4j is started in a temporary folder on a free port and
+  stopped at the end (also on Ctrl-C, through an atexit safety net).
+- With ``NEO4J_URI`` (and ``NEO4J_PASSWORD``) that server is used; the suite refuses to run when
+  it already holds data, unless ``HANOISMART_TEST_ALLOW_NONEMPTY_DATABASE=1``, because every test
+  wipes the graph.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from core.settings import Settings
+from graph.driver import Graph
+from graph.local_neo4j import LocalNeo4j
+from graph.migrations import apply_migrations
+from tests import support
+
+def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
+    return Settings(
+        environment="test",
+        neo4j_uri=uri,
+        neo4j_password=password,
+        var_dir=var_dir,
+        log_format="json",
+        log_level="INFO",
+        neo4j_tx_timeout_seconds=10,
+    )
+
+
+@pytest.fixture(scope="session")
+def neo4j_target() -> Iterator[tuple[str, str, LocalNeo4j | None]]:
+    """(uri, password, local server or None) of the Neo4j this session tests against."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        password = os.environ.get("NEO4J_PASSWORD")
+        if not password:
+            pytest.exit("NEO4J_URI is set but NEO4J_PASSWORD is not", returncode=2)
+        yield uri, password, None
+        return
+    home = Path(tempfile.mkdtemp(prefix="hanoismart-test-neo4j-"))
+    # Jars are cached in the checkout's var/ so a second run does not fetch them again.
+    server = LocalNeo4j.throwaway(Settings(environment="test", neo4j_start_timeout_seconds=180), home)
+    atexit.register(server.stop)  # safety net for an interrupted run; a no-op once stopped
+    server.start()
+    try:
+        yield server.uri, server.password, server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def test_settings(neo4j_target, tmp_path_factory) -> Settings:
+    uri, password, _ = neo4j_target
+    return _settings_for(uri, password, tmp_path_factory.mktemp("var"))
+
+
+@pytest.fixture(scope="session")
+async def graph(test_settings: Settings) -> AsyncIterator[Graph]:
+    """The session's driver; migrations applied once, after checking the database is ours."""
+    graph = Graph.connect(
+        test_settings, uri=test_settings.neo4j_uri, password=test_settings.neo4j_password.get_secret_value()
+    )
+    foreign = await graph.read(support.count_foreign_nodes)
+    if foreign and os.environ.get("HANOISMART_TEST_ALLOW_NONEMPTY_DATABASE") != "1":
+        await graph.close()
+        pytest.exit(support.refusal_message(foreign), returncode=2)
+    await apply_migrations(graph)
+    yield graph
+    await graph.close()
+
+
+@pytest.fixture(autouse=True)
+async def clean_graph(graph: Graph) -> AsyncIterator[None]:
+    """Wipe everything but migration records and reference data before each test."""
+    await graph.write(support.wipe)
+    yield
+
+
+@pytest.fixture(scope="session")
+async def app(test_settings: Settings, graph: Graph):
+    application = create_app(test_settings)
+    async with LifespanManager(application) as manager:
+        yield manager.app
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the ASGI app, as an anonymous app developer would call it."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+        yield http
+
+
+anon = client

@@ -1,0 +1,58 @@
+"""Helpers shared by tests: GraphQL calls over HTTP and the graph wipe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+#: Labels the wipe between tests keeps: migration records and reference data loaded by migrations.
+PRESERVED_LABELS = ["SchemaMigration", "ReferenceData"]
+
+COUNT_FOREIGN = """
+MATCH (n) WHERE none(label IN labels(n) WHERE label IN $preserved)
+RETURN count(n) AS total
+"""
+
+
+async def count_foreign_nodes(tx: AsyncManagedTransaction) -> int:
+    return (await run(tx, COUNT_FOREIGN, preserved=PRESERVED_LABELS))[0]["total"]
+
+
+def refusal_message(count: int) -> str:
+    return (
+        f"The test database already holds {count} nodes that are not migrations or reference data. "
+        "Tests wipe the graph, so they refuse to run here. Point NEO4J_URI at an empty database, or set "
+        "HANOISMART_TEST_ALLOW_NONEMPTY_DATABASE=1 if losing that data is fine."
+    )
+
+
+WIPE = """
+MATCH (n) WHERE none(label IN labels(n) WHERE label IN $preserved)
+DETACH DELETE n
+"""
+
+
+async def wipe(tx: AsyncManagedTransaction) -> None:
+    await run(tx, WIPE, preserved=PRESERVED_LABELS)
+
+
+async def gql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    expect_status: int = 200,
+) -> dict[str, Any]:
+    """POST a GraphQL document with variables and return the decoded JSON body."""
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+    assert response.status_code == expect_status, response.text
+    return response.json()
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]

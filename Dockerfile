@@ -13,6 +13,8 @@ COPY core ./core
 COPY api ./api
 COPY graph ./graph
 COPY health ./health
+COPY identity ./identity
+COPY places ./places
 COPY schema ./schema
 COPY resolvers ./resolvers
 COPY auth ./auth

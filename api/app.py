@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import strawberry
 from starlette.applications import Starlette
@@ -13,6 +14,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api.graphql_view import GraphQLView
+from auth.tokens import KeyRing
+from core.runtime import Runtime
+from core.secrets import load_or_create_secret
+from identity.messaging import build_sender
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from core.errors import UnavailableError
 from core.logs import configure_logging, get_logger
@@ -47,6 +52,11 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if readiness.ready else 503)
 
 
+async def jwks(request: Request) -> JSONResponse:
+    """Public keys that verify access tokens (RFC 7517), for partner apps; old keys stay until their tokens expire."""
+    return JSONResponse(request.app.state.runtime.keyring.jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+
 async def _migrate(app: Starlette) -> None:
     async with app.state.migration_lock:
         try:
@@ -64,6 +74,23 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def build_runtime(settings: Settings, graph: Graph) -> Runtime:
+    """The services' dependencies: HMAC key, signing keys and message sender (dev: generated under var/)."""
+    if settings.identity_hmac_key is not None:
+        identity_key = settings.identity_hmac_key.get_secret_value().encode()
+        if len(identity_key) < 32:
+            raise RuntimeError("HANOISMART_IDENTITY_HMAC_KEY must be at least 32 bytes long.")
+    elif settings.environment == "production":
+        raise RuntimeError("Set HANOISMART_IDENTITY_HMAC_KEY in production (32+ random bytes); it must never change.")
+    else:
+        identity_key = load_or_create_secret(settings.var_dir / "identity-hmac-key")
+    keyring = KeyRing.load_or_create(
+        settings.keys_dir or settings.var_dir / "keys",
+        access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+    )
+    return Runtime(settings=settings, graph=graph, identity_key=identity_key, keyring=keyring, sender=build_sender(settings))
+
+
 def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | None = None) -> Starlette:
     """Build the ASGI app. Tests pass their own settings (and may pass a schema)."""
     settings = settings or get_settings()
@@ -73,6 +100,7 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
     async def lifespan(app: Starlette):
         uri, password = connection_target(settings)
         app.state.graph = Graph.connect(settings, uri=uri, password=password)
+        app.state.runtime = build_runtime(settings, app.state.graph)
         app.state.migration_lock = asyncio.Lock()
         if settings.migrate_on_start:
             await _migrate(app)
@@ -88,6 +116,7 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
             Route("/graphql", view),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from auth.viewer import ANONYMOUS, Viewer
+from core.runtime import Runtime
 from core.settings import Settings
 from graph.driver import Graph
 
@@ -19,10 +20,14 @@ class RequestContext:
     response: Response
     request_id: str
     settings: Settings
-    graph: Graph
+    runtime: Runtime
     viewer: Viewer = ANONYMOUS
     #: DataLoaders of this request, created lazily by ``loader`` (never shared across requests).
     loaders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> Graph:
+        return self.runtime.graph
 
     def loader(self, name: str, factory):
         if name not in self.loaders:

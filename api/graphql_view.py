@@ -24,8 +24,10 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from api.context import RequestContext
 from api.errors import format_error
+from auth import service as auth_service
+from auth.viewer import ANONYMOUS, Viewer
+from core.errors import UnauthenticatedError
 from core.settings import Settings
-from graph.driver import Graph
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -53,12 +55,35 @@ class GraphQLView(GraphQL):
             return
         request = Request(scope, receive)
         try:
+            request.state.viewer = await self._viewer(request)
+        except UnauthenticatedError as exc:
+            await self._unauthenticated(exc.message)(scope, receive, send)
+            return
+        try:
             response = await self.run(request)
         except HTTPException as exc:
             response = self._refusal(request, exc)
         else:
             self._negotiate(request, response)
         await response(scope, receive, send)
+
+    async def _viewer(self, request: Request) -> Viewer:
+        """The caller of a request: anonymous without a token; a bad token is refused outright, so a
+        client never mistakes an expired session for an anonymous view of the data."""
+        header = request.headers.get("authorization")
+        if not header:
+            return ANONYMOUS
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise UnauthenticatedError("Send the access token as `Authorization: Bearer <accessToken>`.")
+        return await auth_service.viewer_from_token(request.app.state.runtime, token.strip())
+
+    @staticmethod
+    def _unauthenticated(message: str) -> JSONResponse:
+        return http_error(
+            401, message, code="UNAUTHENTICATED",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
 
     def _refusal(self, request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
@@ -78,13 +103,13 @@ class GraphQLView(GraphQL):
                 response.status_code = 400
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:
-        graph: Graph = request.app.state.graph
         return RequestContext(
             request=request,
             response=response,
             request_id=request.state.request_id,
             settings=self.settings,
-            graph=graph,
+            runtime=request.app.state.runtime,
+            viewer=request.state.viewer,
         )
 
     async def process_result(self, request: Request, result: ExecutionResult) -> dict[str, Any]:

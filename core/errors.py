@@ -77,6 +77,8 @@ class UnavailableError(AppError):
 ERROR_CODES: dict[str, str] = {
     "INVALID_INPUT": "Payload error: an argument is malformed or breaks a rule; `field` names it.",
     "CONFLICT": "Payload error: a duplicate, or the object's state does not allow this change.",
+    "INVALID_CREDENTIALS": "Payload error: the sign-in identifier or the password is wrong (same answer for both).",
+    "INVALID_CODE": "Payload error: the one-time code is wrong, expired or used; ask for a new one.",
     "UNAUTHENTICATED": "Sign-in is required, or the access token is missing, invalid or expired.",
     "FORBIDDEN": "The viewer may not do this (role, assurance level or ownership).",
     "NOT_FOUND": "No object with this id exists, or the viewer may not know it exists.",

@@ -70,6 +70,24 @@ class Settings(BaseSettings):
 
     migrate_on_start: bool = Field(True, description="Apply pending migrations when the API starts.")
 
+    # --- identity and sign-in ---------------------------------------------------------------------
+    identity_hmac_key: SecretStr | None = Field(
+        None,
+        description="Key of the HMAC that replaces identity-document numbers (32+ bytes). "
+        "Unset outside production: generated once under var/. Changing it orphans every stored digest.",
+    )
+    keys_dir: Path | None = Field(
+        None, description="Folder of the Ed25519 token-signing keys (default var/keys); generated on first start."
+    )
+    access_token_ttl_seconds: int = Field(600, ge=60, le=3600, description="Lifetime of an access token.")
+    refresh_token_ttl_days: int = Field(30, ge=1, le=365, description="Lifetime of an unused session.")
+    otp_ttl_seconds: int = Field(600, ge=60, le=3600, description="Lifetime of a one-time code.")
+    otp_max_attempts: int = Field(5, ge=1, le=10, description="Wrong guesses before a one-time code dies.")
+    otp_per_destination_per_hour: int = Field(5, ge=1, description="Codes sent to one phone/e-mail per hour.")
+    login_free_failures: int = Field(5, ge=1, description="Failed logins per account before delays start.")
+    login_free_failures_per_address: int = Field(30, ge=1, description="Failed logins per client address before delays.")
+    login_max_delay_seconds: int = Field(900, ge=1, description="Longest delay imposed after failed logins.")
+
     # --- GraphQL safety -----------------------------------------------------------------------
     max_query_depth: int = Field(12, ge=2, description="Deepest selection nesting accepted.")
     max_aliases: int = Field(30, ge=1, description="Most aliases in one document.")

@@ -17,9 +17,29 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
+from strawberry.scalars import JSON
+
 from resolvers import health as health_resolvers
+from resolvers import identity as identity_resolvers
 from resolvers import node as node_resolvers
+from resolvers import places as places_resolvers
 from schema.health import Health, SchemaMigrationConnection, Version
+from schema.identity import (
+    ActorConnection,
+    ContactPayload,
+    DonePayload,
+    OrganizationPayload,
+    Person,
+    PersonPayload,
+    PersonRegisterPayload,
+    RepresentativesPayload,
+    Session,
+    SessionPayload,
+    VerificationRequestConnection,
+    VerificationRequestPayload,
+)
+from schema.places import Commune, CommuneConnection
+from schema.identity import Organization
 
 
 @strawberry.type(description="Everything that can be read. Lists are Relay connections (`first`/`after`).")
@@ -37,6 +57,101 @@ class Query:
     schema_migrations: SchemaMigrationConnection = strawberry.field(
         resolver=health_resolvers.schema_migrations,
         description="Migrations applied to the graph, in order.",
+    )
+    communes: CommuneConnection = strawberry.field(
+        resolver=places_resolvers.communes,
+        description="Hà Nội's 126 wards (phường) and communes (xã), by code; searchable with or without diacritics.",
+    )
+    commune: Commune | None = strawberry.field(
+        resolver=places_resolvers.commune, description="One ward or commune by its official code."
+    )
+    me: Person | None = strawberry.field(
+        resolver=identity_resolvers.me, description="The signed-in person (null when anonymous)."
+    )
+    my_sessions: list[Session] = strawberry.field(
+        resolver=identity_resolvers.my_sessions, description="My open sessions (devices and apps signed in)."
+    )
+    my_data: JSON = strawberry.field(
+        resolver=identity_resolvers.my_data,
+        description="Everything the platform holds about me, as one JSON document (data portability).",
+    )
+    actors: ActorConnection = strawberry.field(
+        resolver=identity_resolvers.actors,
+        description="People and organisations by name ('Nguyen Van An' finds 'Nguyễn Văn An'), best match first.",
+    )
+    verification_requests: VerificationRequestConnection = strawberry.field(
+        resolver=identity_resolvers.verification_requests,
+        description="Officers: the queue of identity-verification requests, oldest first.",
+    )
+
+
+def _mutation(resolver, description: str):
+    return strawberry.mutation(resolver=resolver, description=description)
+
+
+@strawberry.type(description="Everything that changes state. Each mutation is one transaction; fixable mistakes come back in `errors`.")
+class Mutation:
+    person_register: PersonRegisterPayload = _mutation(
+        identity_resolvers.person_register, "Open my one account (level 0) with my identity document; signs me in."
+    )
+    session_login: SessionPayload = _mutation(
+        identity_resolvers.session_login, "Sign in with citizen ID, verified phone or verified e-mail, and password."
+    )
+    session_refresh: SessionPayload = _mutation(
+        identity_resolvers.session_refresh, "Trade a refresh token for new tokens (the old refresh token dies)."
+    )
+    session_logout: DonePayload = _mutation(identity_resolvers.session_logout, "Close this session.")
+    session_logout_everywhere: DonePayload = _mutation(
+        identity_resolvers.session_logout_everywhere, "Close every session of mine, on every device."
+    )
+    session_revoke: DonePayload = _mutation(identity_resolvers.session_revoke, "Close one of my sessions.")
+    password_change: DonePayload = _mutation(
+        identity_resolvers.password_change, "Change my password; every other session is closed."
+    )
+    password_reset_start: DonePayload = _mutation(
+        identity_resolvers.password_reset_start,
+        "Send a reset code to a verified phone or e-mail (answers the same whether or not an account has it).",
+    )
+    password_reset_complete: DonePayload = _mutation(
+        identity_resolvers.password_reset_complete, "Set a new password with the code; every session is closed."
+    )
+    profile_update: PersonPayload = _mutation(
+        identity_resolvers.profile_update, "Change my ward, investor sectors, or add a role (tourist -> resident)."
+    )
+    profile_audience_set: PersonPayload = _mutation(
+        identity_resolvers.profile_audience_set, "Choose who sees one of my personal fields."
+    )
+    contact_add: ContactPayload = _mutation(identity_resolvers.contact_add, "Add a phone or e-mail (unverified).")
+    contact_verification_start: ContactPayload = _mutation(
+        identity_resolvers.contact_verification_start, "Send a one-time code to one of my contacts."
+    )
+    contact_verification_complete: PersonPayload = _mutation(
+        identity_resolvers.contact_verification_complete, "Prove a contact with its code: reaches verification level 1."
+    )
+    verification_request_create: VerificationRequestPayload = _mutation(
+        identity_resolvers.verification_request_create, "Ask a city officer to check my identity document (level 2)."
+    )
+    verification_request_approve: VerificationRequestPayload = _mutation(
+        identity_resolvers.verification_request_approve, "Officers: approve a request; the person reaches level 2."
+    )
+    verification_request_reject: VerificationRequestPayload = _mutation(
+        identity_resolvers.verification_request_reject, "Officers: reject a request with a reason the person sees."
+    )
+    officer_role_set: PersonPayload = _mutation(
+        identity_resolvers.officer_role_set, "Administrators: grant or revoke a person's officer role."
+    )
+    organization_register: OrganizationPayload = _mutation(
+        identity_resolvers.organization_register, "Register an organisation (needs level 2); I become its owner."
+    )
+    representative_set: RepresentativesPayload = _mutation(
+        identity_resolvers.representative_set, "Owners: give a person a representative role (recorded)."
+    )
+    representative_revoke: RepresentativesPayload = _mutation(
+        identity_resolvers.representative_revoke, "Owners: take a person's representative role away (recorded)."
+    )
+    account_close: DonePayload = _mutation(
+        identity_resolvers.account_close,
+        "Close my account: personal data erased, sessions closed; the document cannot open another account.",
     )
 
 
@@ -59,11 +174,12 @@ class HanoiSmartSchema(strawberry.Schema):
         """Errors are logged once, with the request id, by ``api.errors.format_error``."""
 
 
-def build_schema(settings: Settings, *, query: type = Query, mutation: type | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings, *, query: type = Query, mutation: type | None = Mutation) -> strawberry.Schema:
     """The schema of the API. Tests may pass a ``query`` that extends ``Query``."""
     return HanoiSmartSchema(
         query=query,
         mutation=mutation,
         extensions=extensions(settings),
         config=StrawberryConfig(auto_camel_case=True),
+        types=[Organization],
     )

@@ -1,0 +1,281 @@
+"""Use cases of sign-in: login, refresh, logout, sessions, password change and reset.
+
+Each mutation is one write transaction. Outcomes that must be remembered even though the request
+fails (a failed login counted, a refresh-token reuse revoking its session, a wrong one-time code)
+are returned from the transaction and turned into errors after it commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth import otp
+from auth.passwords import check_policy, hash_password, verify_password
+from auth.permissions import require_person
+from auth.viewer import ANONYMOUS, Viewer
+from core.errors import NotFoundError, RateLimitedError, UnauthenticatedError, UserInputError
+from core.runtime import Runtime
+from graph import auth as queries
+from graph import identity as identity_queries
+from identity.contacts import looks_like_email, normalise_email, normalise_phone
+from identity.documents import DocumentKind, CheckedDocument
+from identity.model import IssuedTokens, SessionView
+
+INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+FORGET_FAILURES_AFTER_SECONDS = 900
+
+
+def refresh_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def issue_tokens(rt: Runtime, person_id: str, session_id: str, level: int, refresh: str) -> IssuedTokens:
+    access, claims = rt.keyring.issue(subject=person_id, session_id=session_id, assurance_level=level)
+    return IssuedTokens(access, claims.expires_at, refresh, session_id)
+
+
+async def open_session(tx: AsyncManagedTransaction, rt: Runtime, person_id: str, user_agent: str | None) -> tuple[str, str]:
+    """Create a session with its first refresh token inside the caller's transaction."""
+    session_id, refresh = str(uuid.uuid4()), _new_refresh_token()
+    await queries.create_session(
+        tx, person_id=person_id, session_id=session_id, user_agent=(user_agent or "")[:300] or None,
+        token_hash=refresh_token_hash(refresh), ttl_days=rt.settings.refresh_token_ttl_days,
+    )
+    return session_id, refresh
+
+
+# --- viewer ------------------------------------------------------------------------------------------------
+
+async def viewer_from_token(rt: Runtime, token: str) -> Viewer:
+    """The viewer of a bearer token; UNAUTHENTICATED when invalid, expired or its session is closed."""
+    claims = rt.keyring.verify(token)
+    row = await rt.graph.read(queries.viewer_of_session, claims.subject, claims.session_id)
+    if row is None:
+        raise UnauthenticatedError("This session has ended (signed out or account closed); sign in again.")
+    return Viewer(
+        kind="person", actor_id=claims.subject, session_id=claims.session_id,
+        assurance_level=row["assuranceLevel"], roles=frozenset(row["roles"] or []),
+    )
+
+
+# --- login ---------------------------------------------------------------------------------------------------
+
+def _login_lookup_key(rt: Runtime, identifier: str) -> tuple[str, str]:
+    """('document', digest) for a 12-digit citizen ID, else ('contact', verifiedKey)."""
+    raw = (identifier or "").strip()
+    compact = raw.replace(" ", "").replace(".", "")
+    if compact.isdigit() and len(compact) == 12:
+        return "document", CheckedDocument(DocumentKind.CCCD, compact, "VN").digest(rt.identity_key)
+    if looks_like_email(raw):
+        return "contact", "email:" + normalise_email(raw, field="identifier")
+    return "contact", "phone:" + normalise_phone(raw, field="identifier")
+
+
+@dataclass(frozen=True)
+class _LoginOutcome:
+    status: str  # ok | invalid | throttled
+    person_id: str | None = None
+    session_id: str | None = None
+    refresh: str | None = None
+    level: int = 0
+    retry_after: float = 0.0
+
+
+async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str | None, address: str | None) -> IssuedTokens:
+    """Sign in with a citizen ID, a verified phone or a verified e-mail, and a password."""
+    try:
+        kind, key = _login_lookup_key(rt, identifier)
+    except UserInputError:
+        kind, key = "unknown", identifier
+    settings = rt.settings
+
+    async def work(tx: AsyncManagedTransaction) -> _LoginOutcome:
+        if kind == "document":
+            cred = await identity_queries.credentials_by_document(tx, key)
+        elif kind == "contact":
+            cred = await identity_queries.credentials_by_contact(tx, key)
+        else:
+            cred = None
+        if cred is not None and cred["status"] != "active":
+            cred = None
+        subject = f"account:{cred['id']}" if cred else "unknown:" + hmac.new(
+            rt.identity_key, key.encode(), hashlib.sha256
+        ).hexdigest()
+        keys = {subject: settings.login_free_failures, f"address:{address or 'unknown'}": settings.login_free_failures_per_address}
+        now = datetime.now(UTC)
+        locked = [
+            t["lockedUntil"].to_native() for t in await queries.throttles(tx, list(keys))
+            if t["lockedUntil"] is not None and t["lockedUntil"].to_native() > now
+        ]
+        if locked:
+            return _LoginOutcome("throttled", retry_after=(max(locked) - now).total_seconds())
+        ok, new_hash = await verify_password(cred["passwordHash"] if cred else None, password or "")
+        if not ok:
+            await queries.record_failure(
+                tx, [{"key": k, "free": free} for k, free in keys.items()],
+                settings.login_max_delay_seconds, FORGET_FAILURES_AFTER_SECONDS,
+            )
+            return _LoginOutcome("invalid")
+        if new_hash:
+            await identity_queries.set_password_hash(tx, cred["id"], new_hash)
+        await queries.reset_throttle(tx, subject)
+        session_id, refresh = await open_session(tx, rt, cred["id"], user_agent)
+        level = (await identity_queries.roles_of(tx, cred["id"]))["level"]
+        return _LoginOutcome("ok", cred["id"], session_id, refresh, level)
+
+    outcome = await rt.graph.write(work)
+    if outcome.status == "throttled":
+        raise RateLimitedError(
+            "Too many failed sign-in attempts; wait before trying again.", retry_after_seconds=outcome.retry_after
+        )
+    if outcome.status == "invalid":
+        raise UserInputError(
+            "The identifier or the password is wrong. Sign in with your citizen ID, or a phone or e-mail you verified.",
+            code=INVALID_CREDENTIALS, field="password",
+        )
+    return issue_tokens(rt, outcome.person_id, outcome.session_id, outcome.level, outcome.refresh)
+
+
+# --- refresh and sessions --------------------------------------------------------------------------------------
+
+async def refresh(rt: Runtime, refresh_token: str, *, user_agent: str | None) -> IssuedTokens:
+    """Rotate a refresh token. Presenting an already-rotated one closes its whole session."""
+    old_hash = refresh_token_hash(refresh_token or "")
+    new_refresh = _new_refresh_token()
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[str, dict | None]:
+        found = await queries.lock_refresh_token(tx, old_hash)
+        if found is None:
+            return "invalid", None
+        if found["used"]:
+            await queries.revoke_sessions(
+                tx, found["personId"], reason="refresh token reused", session_ids=[found["sessionId"]]
+            )
+            return "reused", None
+        if found["revoked"] or found["expired"] or found["status"] != "active":
+            return "invalid", None
+        await queries.rotate_refresh_token(
+            tx, old_hash, refresh_token_hash(new_refresh), rt.settings.refresh_token_ttl_days,
+            (user_agent or "")[:300] or None,
+        )
+        return "ok", found
+
+    status, found = await rt.graph.write(work)
+    if status == "reused":
+        raise UnauthenticatedError(
+            "This refresh token was already used, so the session was closed to protect the account; sign in again."
+        )
+    if status != "ok":
+        raise UnauthenticatedError("This refresh token is invalid or expired; sign in again.")
+    return issue_tokens(rt, found["personId"], found["sessionId"], found["assuranceLevel"], new_refresh)
+
+
+async def logout(rt: Runtime, viewer: Viewer) -> int:
+    person_id = require_person(viewer)
+    return await rt.graph.write(
+        queries.revoke_sessions, person_id, reason="signed out", session_ids=[viewer.session_id]
+    )
+
+
+async def logout_everywhere(rt: Runtime, viewer: Viewer) -> int:
+    person_id = require_person(viewer)
+    return await rt.graph.write(queries.revoke_sessions, person_id, reason="signed out everywhere")
+
+
+async def revoke_session(rt: Runtime, viewer: Viewer, session_id: str) -> None:
+    person_id = require_person(viewer)
+    if not await rt.graph.write(queries.revoke_sessions, person_id, reason="revoked by owner", session_ids=[session_id]):
+        raise NotFoundError("You have no open session with this id.")
+
+
+async def my_sessions(rt: Runtime, viewer: Viewer) -> list[SessionView]:
+    person_id = require_person(viewer)
+    rows = await rt.graph.read(queries.active_sessions, person_id)
+    return [
+        SessionView(
+            id=r["id"], user_agent=r["userAgent"], created_at=r["createdAt"].to_native(),
+            last_used_at=r["lastUsedAt"].to_native(), current=r["id"] == viewer.session_id,
+        )
+        for r in rows
+    ]
+
+
+# --- passwords ----------------------------------------------------------------------------------------------------
+
+async def change_password(rt: Runtime, viewer: Viewer, current: str, new: str) -> int:
+    """Change the password; every other session is revoked. Returns how many were."""
+    person_id = require_person(viewer)
+    check_policy(new, field="newPassword")
+    new_hash = await hash_password(new)
+
+    async def work(tx: AsyncManagedTransaction) -> int | None:
+        cred = await identity_queries.credentials_by_id(tx, person_id)
+        ok, _ = await verify_password(cred["passwordHash"] if cred else None, current or "")
+        if not ok:
+            return None
+        await identity_queries.set_password_hash(tx, person_id, new_hash)
+        return await queries.revoke_sessions(tx, person_id, reason="password changed", except_id=viewer.session_id)
+
+    revoked = await rt.graph.write(work)
+    if revoked is None:
+        raise UserInputError("The current password is wrong.", code=INVALID_CREDENTIALS, field="currentPassword")
+    return revoked
+
+
+def _contact_key(contact: str) -> tuple[str, str]:
+    if looks_like_email(contact):
+        return "email", normalise_email(contact, field="contact")
+    return "sms", normalise_phone(contact, field="contact")
+
+
+async def start_password_reset(rt: Runtime, contact: str) -> None:
+    """Send a reset code to a verified contact. Says nothing about whether an account has it."""
+    channel, value = _contact_key(contact)
+    verified_key = ("email:" if channel == "email" else "phone:") + value
+
+    async def work(tx: AsyncManagedTransaction) -> str | None:
+        owner = await identity_queries.verified_contact_owner(tx, verified_key)
+        if owner is None:
+            return None
+        return await otp.issue_code(
+            tx, rt, purpose=otp.PASSWORD_RESET, destination=value, person_id=owner["personId"],
+            contact_id=owner["contactId"],
+        )
+
+    code = await rt.graph.write(work)
+    if code is not None:
+        await rt.sender.send(channel, value, otp.code_message(otp.PASSWORD_RESET, code, rt.settings.otp_ttl_seconds // 60))
+
+
+async def complete_password_reset(rt: Runtime, contact: str, code: str, new_password: str) -> None:
+    """Set a new password with the code sent to a verified contact; every session is revoked."""
+    _channel, value = _contact_key(contact)
+    check_policy(new_password, field="newPassword")
+    new_hash = await hash_password(new_password)
+
+    async def work(tx: AsyncManagedTransaction) -> otp.CodeCheck:
+        checked = await otp.check_code(tx, rt, purpose=otp.PASSWORD_RESET, destination=value, code=code)
+        if checked.ok:
+            await identity_queries.set_password_hash(tx, checked.person_id, new_hash)
+            await queries.revoke_sessions(tx, checked.person_id, reason="password reset")
+        return checked
+
+    checked = await rt.graph.write(work)
+    if not checked.ok:
+        raise UserInputError(
+            "This code is wrong, expired or already used; ask for a new one.", code="INVALID_CODE", field="code"
+        )
+
+
+__all__ = ["ANONYMOUS", "login", "refresh", "logout", "logout_everywhere", "my_sessions", "revoke_session"]

@@ -1,0 +1,198 @@
+"""Cypher of sign-in: sessions, refresh tokens, one-time codes and login throttles."""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+# --- sessions -----------------------------------------------------------------------------------------
+
+CREATE_SESSION = """
+MATCH (p:Person {id: $personId, status: 'active'})
+CREATE (p)-[:HAS_SESSION]->(s:Session {id: $sessionId, userAgent: $userAgent, createdAt: datetime(),
+                                       lastUsedAt: datetime(), expiresAt: datetime() + duration({days: $ttlDays})})
+CREATE (t:RefreshToken {hash: $tokenHash, createdAt: datetime()})-[:OF_SESSION]->(s)
+RETURN s.id AS id
+"""
+
+
+async def create_session(
+    tx: AsyncManagedTransaction, *, person_id: str, session_id: str, user_agent: str | None,
+    token_hash: str, ttl_days: int,
+) -> bool:
+    return bool(
+        await run(
+            tx, CREATE_SESSION, personId=person_id, sessionId=session_id, userAgent=user_agent,
+            tokenHash=token_hash, ttlDays=ttl_days,
+        )
+    )
+
+
+LOCK_REFRESH_TOKEN = """
+MATCH (t:RefreshToken {hash: $tokenHash})-[:OF_SESSION]->(s:Session)<-[:HAS_SESSION]-(p:Person)
+SET t.lock = true
+RETURN t.usedAt IS NOT NULL AS used, s.id AS sessionId, s.revokedAt IS NOT NULL AS revoked,
+       s.expiresAt < datetime() AS expired, p.id AS personId, p.status AS status,
+       p.assuranceLevel AS assuranceLevel
+"""
+
+
+async def lock_refresh_token(tx: AsyncManagedTransaction, token_hash: str) -> dict | None:
+    """Lock the token first (a write lock), so two parallel refreshes with it are serialised."""
+    rows = await run(tx, LOCK_REFRESH_TOKEN, tokenHash=token_hash)
+    return dict(rows[0]) if rows else None
+
+
+ROTATE_REFRESH_TOKEN = """
+MATCH (old:RefreshToken {hash: $oldHash})-[:OF_SESSION]->(s:Session)
+SET old.usedAt = datetime(), s.lastUsedAt = datetime(), s.expiresAt = datetime() + duration({days: $ttlDays})
+SET s.userAgent = coalesce($userAgent, s.userAgent)
+CREATE (:RefreshToken {hash: $newHash, createdAt: datetime()})-[:OF_SESSION]->(s)
+"""
+
+
+async def rotate_refresh_token(
+    tx: AsyncManagedTransaction, old_hash: str, new_hash: str, ttl_days: int, user_agent: str | None
+) -> None:
+    await run(tx, ROTATE_REFRESH_TOKEN, oldHash=old_hash, newHash=new_hash, ttlDays=ttl_days, userAgent=user_agent)
+
+
+REVOKE_SESSIONS = """
+MATCH (p:Person {id: $personId})-[:HAS_SESSION]->(s:Session)
+WHERE s.revokedAt IS NULL
+  AND ($sessionIds IS NULL OR s.id IN $sessionIds)
+  AND ($exceptId IS NULL OR s.id <> $exceptId)
+SET s.revokedAt = datetime(), s.revokedReason = $reason
+RETURN count(s) AS revoked
+"""
+
+
+async def revoke_sessions(
+    tx: AsyncManagedTransaction, person_id: str, *, reason: str,
+    session_ids: list[str] | None = None, except_id: str | None = None,
+) -> int:
+    rows = await run(tx, REVOKE_SESSIONS, personId=person_id, sessionIds=session_ids, exceptId=except_id, reason=reason)
+    return rows[0]["revoked"]
+
+
+ACTIVE_SESSIONS = """
+MATCH (:Person {id: $personId})-[:HAS_SESSION]->(s:Session)
+WHERE s.revokedAt IS NULL AND s.expiresAt > datetime()
+RETURN s {.id, .userAgent, .createdAt, .lastUsedAt} AS session
+ORDER BY s.lastUsedAt DESC
+"""
+
+
+async def active_sessions(tx: AsyncManagedTransaction, person_id: str) -> list[dict]:
+    return [r["session"] for r in await run(tx, ACTIVE_SESSIONS, personId=person_id)]
+
+
+VIEWER = """
+MATCH (p:Person {id: $personId})-[:HAS_SESSION]->(s:Session {id: $sessionId})
+WHERE p.status = 'active' AND s.revokedAt IS NULL
+RETURN p.roles AS roles, p.assuranceLevel AS assuranceLevel
+"""
+
+
+async def viewer_of_session(tx: AsyncManagedTransaction, person_id: str, session_id: str) -> dict | None:
+    rows = await run(tx, VIEWER, personId=person_id, sessionId=session_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- one-time codes ----------------------------------------------------------------------------------------
+
+RECENT_CODES = """
+MATCH (o:OneTimeCode {destination: $destination})
+WHERE o.createdAt > datetime() - duration({hours: 1})
+RETURN count(o) AS sent, min(o.createdAt) AS oldest
+"""
+
+CREATE_CODE = """
+CREATE (o:OneTimeCode {id: $id, purpose: $purpose, destination: $destination, codeHash: $codeHash,
+                       personId: $personId, contactId: $contactId, attempts: 0, createdAt: datetime(),
+                       expiresAt: datetime() + duration({seconds: $ttlSeconds})})
+"""
+
+
+async def recent_codes(tx: AsyncManagedTransaction, destination: str) -> dict:
+    return dict((await run(tx, RECENT_CODES, destination=destination))[0])
+
+
+async def create_code(
+    tx: AsyncManagedTransaction, *, id: str, purpose: str, destination: str, code_hash: str,
+    person_id: str, contact_id: str | None, ttl_seconds: int,
+) -> None:
+    await run(
+        tx, CREATE_CODE, id=id, purpose=purpose, destination=destination, codeHash=code_hash,
+        personId=person_id, contactId=contact_id, ttlSeconds=ttl_seconds,
+    )
+
+
+LOCK_LIVE_CODE = """
+MATCH (o:OneTimeCode {destination: $destination, purpose: $purpose})
+WHERE o.usedAt IS NULL AND o.expiresAt > datetime() AND o.attempts < $maxAttempts
+WITH o ORDER BY o.createdAt DESC LIMIT 1
+SET o.lock = true
+RETURN o {.id, .codeHash, .attempts, .personId, .contactId} AS code
+"""
+
+
+async def lock_live_code(tx: AsyncManagedTransaction, destination: str, purpose: str, max_attempts: int) -> dict | None:
+    rows = await run(tx, LOCK_LIVE_CODE, destination=destination, purpose=purpose, maxAttempts=max_attempts)
+    return rows[0]["code"] if rows else None
+
+
+USE_CODE = "MATCH (o:OneTimeCode {id: $id}) SET o.usedAt = datetime()"
+FAIL_CODE = "MATCH (o:OneTimeCode {id: $id}) SET o.attempts = o.attempts + 1 RETURN o.attempts AS attempts"
+
+
+async def use_code(tx: AsyncManagedTransaction, code_id: str) -> None:
+    await run(tx, USE_CODE, id=code_id)
+
+
+async def fail_code(tx: AsyncManagedTransaction, code_id: str) -> int:
+    return (await run(tx, FAIL_CODE, id=code_id))[0]["attempts"]
+
+
+# --- login throttles ------------------------------------------------------------------------------------------
+
+THROTTLES = """
+UNWIND $keys AS key
+MATCH (t:LoginThrottle {key: key})
+RETURN t.key AS key, t.failures AS failures, t.lockedUntil AS lockedUntil, t.lastFailureAt AS lastFailureAt
+"""
+
+
+async def throttles(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict]:
+    return [dict(r) for r in await run(tx, THROTTLES, keys=keys)]
+
+
+RECORD_FAILURE = """
+UNWIND $entries AS entry
+MERGE (t:LoginThrottle {key: entry.key})
+ON CREATE SET t.failures = 0
+SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds})
+                      THEN 1 ELSE t.failures + 1 END,
+    t.lastFailureAt = datetime()
+SET t.lockedUntil = CASE WHEN t.failures > entry.free
+    THEN datetime() + duration({seconds: toInteger(
+           CASE WHEN 2.0 ^ (t.failures - entry.free - 1) > $maxDelay THEN $maxDelay
+                ELSE 2.0 ^ (t.failures - entry.free - 1) END)})
+    ELSE null END
+RETURN t.key AS key, t.lockedUntil AS lockedUntil
+"""
+
+
+async def record_failure(
+    tx: AsyncManagedTransaction, entries: list[dict], max_delay: int, forget_seconds: int
+) -> list[dict]:
+    rows = await run(tx, RECORD_FAILURE, entries=entries, maxDelay=max_delay, forgetSeconds=forget_seconds)
+    return [dict(r) for r in rows]
+
+
+RESET_THROTTLE = "MATCH (t:LoginThrottle {key: $key}) DELETE t"
+
+
+async def reset_throttle(tx: AsyncManagedTransaction, key: str) -> None:
+    await run(tx, RESET_THROTTLE, key=key)

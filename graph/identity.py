@@ -1,0 +1,490 @@
+"""Cypher of the identity domain: people, organisations, documents, contacts, verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+# --- people ---------------------------------------------------------------------------------------
+
+CREATE_PERSON = """
+CREATE (p:Actor:Person {id: $id, createdAt: datetime(), status: 'active', assuranceLevel: 0})
+SET p += $props, p.dateOfBirth = date($dateOfBirth)
+CREATE (d:IdentityDocument {id: $document.id, kind: $document.kind, digest: $document.digest,
+                            last4: $document.last4, country: $document.country, createdAt: datetime()})
+CREATE (p)-[:PROVED_BY]->(d)
+WITH p
+CALL (p) {
+  MATCH (c:Commune {code: $wardCode})
+  CREATE (p)-[:LIVES_IN {since: datetime()}]->(c)
+}
+FOREACH (contact IN $contacts |
+  CREATE (p)-[:HAS_CONTACT]->(:Contact {id: contact.id, kind: contact.kind, value: contact.value,
+                                        createdAt: datetime()}))
+RETURN p.id AS id
+"""
+
+
+async def create_person(
+    tx: AsyncManagedTransaction, *, id: str, props: dict, date_of_birth: str, document: dict,
+    ward_code: str | None, contacts: list[dict],
+) -> str:
+    rows = await run(
+        tx, CREATE_PERSON, id=id, props=props, dateOfBirth=date_of_birth, document=document,
+        wardCode=ward_code, contacts=contacts,
+    )
+    return rows[0]["id"]
+
+
+PERSON_PROJECTION = """
+p {.*, passwordHash: null} AS person,
+head([(p)-[:LIVES_IN]->(c:Commune) | c {.id, .code, .name, .kind, .nameAscii, .province}]) AS ward,
+[(p)-[:HAS_CONTACT]->(k:Contact) | k {.id, .kind, .value, .verifiedAt, .createdAt}] AS contacts,
+head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4, .country}]) AS document,
+($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) }) AS connected
+"""
+
+PERSONS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (p:Person {{id: id}})
+RETURN {PERSON_PROJECTION}
+"""
+
+
+async def persons_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, PERSONS_BY_IDS, ids=ids, viewerId=viewer_id)]
+
+
+CREDENTIALS_BY_DOCUMENT = """
+MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {digest: $digest})
+RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status
+"""
+
+CREDENTIALS_BY_CONTACT = """
+MATCH (p:Person)-[:HAS_CONTACT]->(:Contact {verifiedKey: $verifiedKey})
+RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status
+"""
+
+
+async def credentials_by_document(tx: AsyncManagedTransaction, digest: str) -> dict | None:
+    rows = await run(tx, CREDENTIALS_BY_DOCUMENT, digest=digest)
+    return dict(rows[0]) if rows else None
+
+
+async def credentials_by_contact(tx: AsyncManagedTransaction, verified_key: str) -> dict | None:
+    rows = await run(tx, CREDENTIALS_BY_CONTACT, verifiedKey=verified_key)
+    return dict(rows[0]) if rows else None
+
+
+CREDENTIALS_BY_ID = "MATCH (p:Person {id: $id}) RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status"
+
+
+async def credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
+    rows = await run(tx, CREDENTIALS_BY_ID, id=person_id)
+    return dict(rows[0]) if rows else None
+
+
+SET_PASSWORD_HASH = "MATCH (p:Person {id: $id}) SET p.passwordHash = $hash, p.passwordChangedAt = datetime()"
+
+
+async def set_password_hash(tx: AsyncManagedTransaction, person_id: str, password_hash: str) -> None:
+    await run(tx, SET_PASSWORD_HASH, id=person_id, hash=password_hash)
+
+
+UPDATE_PERSON = """
+MATCH (p:Person {id: $id, status: 'active'})
+SET p += $props
+RETURN p.id AS id
+"""
+
+
+async def update_person(tx: AsyncManagedTransaction, person_id: str, props: dict[str, Any]) -> bool:
+    return bool(await run(tx, UPDATE_PERSON, id=person_id, props=props))
+
+
+MOVE_TO_WARD = """
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (p)-[old:LIVES_IN]->(:Commune)
+DELETE old
+WITH DISTINCT p
+MATCH (c:Commune {code: $wardCode})
+CREATE (p)-[:LIVES_IN {since: datetime()}]->(c)
+RETURN c.code AS code
+"""
+
+
+async def move_to_ward(tx: AsyncManagedTransaction, person_id: str, ward_code: str) -> bool:
+    return bool(await run(tx, MOVE_TO_WARD, id=person_id, wardCode=ward_code))
+
+
+ROLES_OF = "MATCH (p:Person {id: $id}) RETURN p.roles AS roles, p.assuranceLevel AS level, p.status AS status"
+
+
+async def roles_of(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
+    rows = await run(tx, ROLES_OF, id=person_id)
+    return dict(rows[0]) if rows else None
+
+
+RAISE_LEVEL = """
+MATCH (p:Person {id: $id})
+SET p.assuranceLevel = CASE WHEN p.assuranceLevel < $level THEN $level ELSE p.assuranceLevel END
+"""
+
+
+async def raise_assurance_level(tx: AsyncManagedTransaction, person_id: str, level: int) -> None:
+    await run(tx, RAISE_LEVEL, id=person_id, level=level)
+
+
+SEARCH_ACTORS = """
+CALL db.index.fulltext.queryNodes('actor_name_fulltext', $query) YIELD node, score
+WHERE node.status = 'active'
+WITH node, score
+ORDER BY score DESC, node.id
+WITH collect({id: node.id, label: CASE WHEN node:Person THEN 'person' ELSE 'organization' END,
+              score: score})[..$window] AS hits
+UNWIND range(0, size(hits) - 1) AS position
+WITH hits[position] AS hit, position
+WHERE position >= $offset
+RETURN hit.id AS id, hit.label AS kind, position
+LIMIT $limit
+"""
+
+
+async def search_actors(tx: AsyncManagedTransaction, query: str, offset: int, limit: int) -> list[dict]:
+    """Actors matching a Lucene query, best first; paginated by position in the ranked list."""
+    rows = await run(tx, SEARCH_ACTORS, query=query, offset=offset, limit=limit, window=offset + limit)
+    return [dict(r) for r in rows]
+
+
+ACTOR_KINDS = "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id, CASE WHEN a:Person THEN 'person' ELSE 'organization' END AS kind"
+
+
+async def actor_kinds(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, str]:
+    return {r["id"]: r["kind"] for r in await run(tx, ACTOR_KINDS, ids=ids)}
+
+
+# --- contacts ---------------------------------------------------------------------------------------
+
+ADD_CONTACT = """
+MATCH (p:Person {id: $personId, status: 'active'})
+MERGE (p)-[:HAS_CONTACT]->(c:Contact {kind: $kind, value: $value})
+ON CREATE SET c.id = $id, c.createdAt = datetime()
+RETURN c {.id, .kind, .value, .verifiedAt} AS contact
+"""
+
+
+async def add_contact(tx: AsyncManagedTransaction, person_id: str, id: str, kind: str, value: str) -> dict | None:
+    rows = await run(tx, ADD_CONTACT, personId=person_id, id=id, kind=kind, value=value)
+    return rows[0]["contact"] if rows else None
+
+
+CONTACT_OF = """
+MATCH (:Person {id: $personId})-[:HAS_CONTACT]->(c:Contact {id: $contactId})
+RETURN c {.id, .kind, .value, .verifiedAt} AS contact
+"""
+
+
+async def contact_of(tx: AsyncManagedTransaction, person_id: str, contact_id: str) -> dict | None:
+    rows = await run(tx, CONTACT_OF, personId=person_id, contactId=contact_id)
+    return rows[0]["contact"] if rows else None
+
+
+VERIFY_CONTACT = """
+MATCH (p:Person {id: $personId})-[:HAS_CONTACT]->(c:Contact {id: $contactId})
+SET c.verifiedAt = coalesce(c.verifiedAt, datetime()), c.verifiedKey = c.kind + ':' + c.value
+SET p.assuranceLevel = CASE WHEN p.assuranceLevel < 1 THEN 1 ELSE p.assuranceLevel END
+"""
+
+
+async def verify_contact(tx: AsyncManagedTransaction, person_id: str, contact_id: str) -> None:
+    await run(tx, VERIFY_CONTACT, personId=person_id, contactId=contact_id)
+
+
+VERIFIED_CONTACT_OWNER = """
+MATCH (p:Person)-[:HAS_CONTACT]->(c:Contact {verifiedKey: $verifiedKey})
+RETURN p.id AS personId, c.id AS contactId
+"""
+
+
+async def verified_contact_owner(tx: AsyncManagedTransaction, verified_key: str) -> dict | None:
+    rows = await run(tx, VERIFIED_CONTACT_OWNER, verifiedKey=verified_key)
+    return dict(rows[0]) if rows else None
+
+
+# --- verification by officers ------------------------------------------------------------------------
+
+PENDING_REQUEST_OF = """
+MATCH (:Person {id: $personId})<-[:FOR]-(v:VerificationRequest {status: 'pending'})
+RETURN v.id AS id
+"""
+
+CREATE_VERIFICATION_REQUEST = """
+MATCH (p:Person {id: $personId, status: 'active'})
+SET p.verificationLock = coalesce(p.verificationLock, 0) + 1
+WITH p
+WHERE NOT EXISTS { (p)<-[:FOR]-(:VerificationRequest {status: 'pending'}) }
+CREATE (v:VerificationRequest {id: $id, status: 'pending', createdAt: datetime()})-[:FOR]->(p)
+RETURN v.id AS id
+"""
+
+
+async def create_verification_request(tx: AsyncManagedTransaction, person_id: str, id: str) -> str | None:
+    rows = await run(tx, CREATE_VERIFICATION_REQUEST, personId=person_id, id=id)
+    return rows[0]["id"] if rows else None
+
+
+REQUEST_PROJECTION = """
+v {.id, .status, .createdAt, .decidedAt, .reason} AS request,
+p.id AS applicantId,
+p {.fullName, .sex, .dateOfBirth} AS applicant,
+head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4}]) AS document,
+head([(v)<-[:DECIDED]-(o:Person) | o.displayName]) AS decidedByName
+"""
+
+VERIFICATION_QUEUE = f"""
+MATCH (v:VerificationRequest)-[:FOR]->(p:Person)
+WHERE v.status = $status
+  AND ($afterCreatedAt IS NULL OR [v.createdAt, v.id] > [datetime($afterCreatedAt), $afterId])
+WITH v, p ORDER BY v.createdAt, v.id LIMIT $limit
+RETURN {REQUEST_PROJECTION}
+"""
+
+
+async def verification_queue(
+    tx: AsyncManagedTransaction, status: str, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, VERIFICATION_QUEUE, status=status, limit=limit,
+        afterCreatedAt=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+REQUESTS_OF_PERSON = f"""
+MATCH (v:VerificationRequest)-[:FOR]->(p:Person {{id: $personId}})
+WITH v, p ORDER BY v.createdAt DESC
+RETURN {REQUEST_PROJECTION}
+"""
+
+
+async def requests_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[dict]:
+    return [dict(r) for r in await run(tx, REQUESTS_OF_PERSON, personId=person_id)]
+
+
+REQUESTS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (v:VerificationRequest {{id: id}})-[:FOR]->(p:Person)
+RETURN {REQUEST_PROJECTION}
+"""
+
+
+async def requests_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
+    return [dict(r) for r in await run(tx, REQUESTS_BY_IDS, ids=ids)]
+
+
+DECIDE_REQUEST = """
+MATCH (v:VerificationRequest {id: $id})-[:FOR]->(p:Person)
+MATCH (officer:Person {id: $officerId})
+SET v.lock = true
+WITH v, p, officer
+WHERE v.status = 'pending'
+SET v.status = $status, v.decidedAt = datetime(), v.reason = $reason
+CREATE (officer)-[:DECIDED {at: datetime(), decision: $status}]->(v)
+SET p.assuranceLevel = CASE WHEN $status = 'approved' THEN 2 ELSE p.assuranceLevel END
+RETURN v.id AS id
+"""
+
+REQUEST_STATUS = "MATCH (v:VerificationRequest {id: $id}) RETURN v.status AS status"
+
+
+async def decide_request(
+    tx: AsyncManagedTransaction, id: str, officer_id: str, status: str, reason: str | None
+) -> str:
+    """'decided', 'missing' or the status the request already had."""
+    current = await run(tx, REQUEST_STATUS, id=id)
+    if not current:
+        return "missing"
+    if await run(tx, DECIDE_REQUEST, id=id, officerId=officer_id, status=status, reason=reason):
+        return "decided"
+    return (await run(tx, REQUEST_STATUS, id=id))[0]["status"]
+
+
+# --- organisations ------------------------------------------------------------------------------------
+
+CREATE_ORGANIZATION = """
+MATCH (founder:Person {id: $founderId, status: 'active'})
+CREATE (o:Actor:Organization {id: $id, createdAt: datetime(), status: 'active', assuranceLevel: 0})
+SET o += $props
+CREATE (d:IdentityDocument {id: $document.id, kind: $document.kind, digest: $document.digest,
+                            last4: $document.last4, country: $document.country, createdAt: datetime()})
+CREATE (o)-[:PROVED_BY]->(d)
+CREATE (founder)-[:REPRESENTS {role: 'owner', since: datetime()}]->(o)
+CREATE (change:RepresentationChange {id: $changeId, action: 'grant', role: 'owner', at: datetime(),
+                                     reason: 'registered the organisation'})
+CREATE (change)-[:BY]->(founder), (change)-[:OF]->(founder), (change)-[:FOR]->(o)
+RETURN o.id AS id
+"""
+
+
+async def create_organization(
+    tx: AsyncManagedTransaction, *, id: str, founder_id: str, props: dict, document: dict, change_id: str
+) -> str | None:
+    rows = await run(
+        tx, CREATE_ORGANIZATION, id=id, founderId=founder_id, props=props, document=document, changeId=change_id
+    )
+    return rows[0]["id"] if rows else None
+
+
+ORGANIZATION_PROJECTION = """
+o {.*} AS organization,
+head([(o)-[:PROVED_BY]->(d:IdentityDocument) | d.last4]) AS taxCodeLast4,
+head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole
+"""
+
+ORGANIZATIONS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (o:Organization {{id: id}})
+RETURN {ORGANIZATION_PROJECTION}
+"""
+
+
+async def organizations_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, ORGANIZATIONS_BY_IDS, ids=ids, viewerId=viewer_id)]
+
+
+REPRESENTATIVE_ROLE = "MATCH (:Person {id: $personId})-[r:REPRESENTS]->(:Organization {id: $orgId}) RETURN r.role AS role"
+
+
+async def representative_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) -> str | None:
+    rows = await run(tx, REPRESENTATIVE_ROLE, personId=person_id, orgId=org_id)
+    return rows[0]["role"] if rows else None
+
+
+SET_REPRESENTATIVE = """
+MATCH (o:Organization {id: $orgId}), (p:Person {id: $personId, status: 'active'}), (by:Person {id: $byId})
+SET o.representationLock = coalesce(o.representationLock, 0) + 1
+MERGE (p)-[r:REPRESENTS]->(o)
+ON CREATE SET r.since = datetime()
+SET r.role = $role
+CREATE (change:RepresentationChange {id: $changeId, action: 'grant', role: $role, at: datetime()})
+CREATE (change)-[:BY]->(by), (change)-[:OF]->(p), (change)-[:FOR]->(o)
+RETURN r.role AS role
+"""
+
+
+async def set_representative(
+    tx: AsyncManagedTransaction, org_id: str, person_id: str, role: str, by_id: str, change_id: str
+) -> bool:
+    return bool(
+        await run(tx, SET_REPRESENTATIVE, orgId=org_id, personId=person_id, role=role, byId=by_id, changeId=change_id)
+    )
+
+
+REMOVE_REPRESENTATIVE = """
+MATCH (p:Person {id: $personId})-[r:REPRESENTS]->(o:Organization {id: $orgId}), (by:Person {id: $byId})
+SET o.representationLock = coalesce(o.representationLock, 0) + 1
+WITH p, r, o, by, r.role AS role
+DELETE r
+CREATE (change:RepresentationChange {id: $changeId, action: 'revoke', role: role, at: datetime()})
+CREATE (change)-[:BY]->(by), (change)-[:OF]->(p), (change)-[:FOR]->(o)
+RETURN role
+"""
+
+
+async def remove_representative(
+    tx: AsyncManagedTransaction, org_id: str, person_id: str, by_id: str, change_id: str
+) -> bool:
+    return bool(await run(tx, REMOVE_REPRESENTATIVE, orgId=org_id, personId=person_id, byId=by_id, changeId=change_id))
+
+
+OWNER_COUNT = """
+MATCH (o:Organization {id: $orgId})
+SET o.representationLock = coalesce(o.representationLock, 0) + 1
+RETURN COUNT { (:Person)-[:REPRESENTS {role: 'owner'}]->(o) } AS owners
+"""
+
+
+async def lock_and_count_owners(tx: AsyncManagedTransaction, org_id: str) -> int:
+    rows = await run(tx, OWNER_COUNT, orgId=org_id)
+    return rows[0]["owners"] if rows else 0
+
+
+REPRESENTATIVES_OF = """
+UNWIND $orgIds AS orgId
+MATCH (p:Person)-[r:REPRESENTS]->(:Organization {id: orgId})
+RETURN orgId, p.id AS personId, r.role AS role, r.since AS since
+ORDER BY r.since
+"""
+
+
+async def representatives_of(tx: AsyncManagedTransaction, org_ids: list[str]) -> list[dict]:
+    return [dict(r) for r in await run(tx, REPRESENTATIVES_OF, orgIds=org_ids)]
+
+
+REPRESENTATION_HISTORY = """
+MATCH (c:RepresentationChange)-[:FOR]->(:Organization {id: $orgId})
+MATCH (c)-[:BY]->(by:Person), (c)-[:OF]->(of:Person)
+RETURN c {.id, .action, .role, .at, .reason} AS change, by.id AS byId, of.id AS ofId
+ORDER BY c.at DESC
+LIMIT 200
+"""
+
+
+async def representation_history(tx: AsyncManagedTransaction, org_id: str) -> list[dict]:
+    return [dict(r) for r in await run(tx, REPRESENTATION_HISTORY, orgId=org_id)]
+
+
+ORGANIZATIONS_OF_PERSON = """
+MATCH (:Person {id: $personId})-[r:REPRESENTS]->(o:Organization)
+RETURN o.id AS id, r.role AS role
+"""
+
+
+async def organizations_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[dict]:
+    return [dict(r) for r in await run(tx, ORGANIZATIONS_OF_PERSON, personId=person_id)]
+
+
+# --- closing an account and the data export --------------------------------------------------------------
+
+CLOSE_ACCOUNT = """
+MATCH (p:Person {id: $id, status: 'active'})
+OPTIONAL MATCH (p)-[:HAS_CONTACT]->(c:Contact)
+DETACH DELETE c
+WITH DISTINCT p
+OPTIONAL MATCH (p)-[lives:LIVES_IN]->(:Commune)
+DELETE lives
+WITH DISTINCT p
+OPTIONAL MATCH (p)-[:HAS_SESSION]->(s:Session)
+SET s.revokedAt = coalesce(s.revokedAt, datetime()), s.revokedReason = coalesce(s.revokedReason, 'account closed')
+WITH DISTINCT p
+SET p.status = 'closed', p.closedAt = datetime(), p.displayName = $closedName,
+    p.fullName = null, p.searchName = null, p.dateOfBirth = null, p.sex = null, p.passwordHash = null,
+    p.investorSectors = [], p.roles = []
+RETURN p.id AS id
+"""
+
+
+async def close_account(tx: AsyncManagedTransaction, person_id: str, closed_name: str) -> bool:
+    return bool(await run(tx, CLOSE_ACCOUNT, id=person_id, closedName=closed_name))
+
+
+MY_DATA = """
+MATCH (p:Person {id: $id})
+RETURN p {.*, passwordHash: null, verificationLock: null} AS person,
+  [(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4, .country, .createdAt}] AS documents,
+  [(p)-[:HAS_CONTACT]->(c:Contact) | c {.kind, .value, .verifiedAt, .createdAt}] AS contacts,
+  [(p)-[l:LIVES_IN]->(c:Commune) | {code: c.code, name: c.name, since: l.since}] AS wards,
+  [(p)-[:HAS_SESSION]->(s:Session) | s {.id, .userAgent, .createdAt, .lastUsedAt, .revokedAt, .revokedReason}]
+    AS sessions,
+  [(p)<-[:FOR]-(v:VerificationRequest) | v {.id, .status, .createdAt, .decidedAt, .reason}] AS verificationRequests,
+  [(p)-[r:REPRESENTS]->(o:Organization) | {organizationId: o.id, organization: o.displayName, role: r.role,
+                                           since: r.since}] AS representations
+"""
+
+
+async def my_data(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
+    rows = await run(tx, MY_DATA, id=person_id)
+    return dict(rows[0]) if rows else None

@@ -1,0 +1,87 @@
+"""Cypher of reference geography: Hà Nội's communes."""
+
+from __future__ import annotations
+
+import uuid
+
+from neo4j import AsyncManagedTransaction
+
+from core.text import fold
+from graph.driver import run
+
+#: Commune ids are derived from the official code, so they are the same in every database.
+COMMUNE_NAMESPACE = uuid.UUID("6f1d2a6e-3c5b-4f0e-9a57-6b1f1c0d2e01")
+
+
+def commune_id(code: str) -> str:
+    return str(uuid.uuid5(COMMUNE_NAMESPACE, code))
+
+
+UPSERT_COMMUNES = """
+UNWIND $rows AS row
+MERGE (c:Commune {code: row.code})
+ON CREATE SET c.id = row.id, c.createdAt = datetime()
+SET c:ReferenceData, c.name = row.name, c.kind = row.kind, c.nameAscii = row.nameAscii,
+    c.searchName = row.searchName, c.province = 'Hà Nội', c.validFrom = date('2025-07-01')
+"""
+
+
+async def upsert_communes(tx: AsyncManagedTransaction, rows: list[dict]) -> None:
+    params = [
+        {
+            "code": r["code"],
+            "id": commune_id(r["code"]),
+            "name": r["name"],
+            "kind": r["kind"],
+            "nameAscii": r["name_ascii"],
+            "searchName": fold(r["name"]),
+        }
+        for r in rows
+    ]
+    await run(tx, UPSERT_COMMUNES, rows=params)
+
+
+COMMUNE_FIELDS = "c {.id, .code, .name, .kind, .nameAscii, .province}"
+
+COMMUNES_PAGE = f"""
+MATCH (c:Commune)
+WHERE ($kind IS NULL OR c.kind = $kind)
+  AND ($search IS NULL OR c.searchName CONTAINS $search)
+  AND ($after IS NULL OR c.code > $after)
+RETURN {COMMUNE_FIELDS} AS commune
+ORDER BY c.code
+LIMIT $limit
+"""
+
+COMMUNES_COUNT = """
+MATCH (c:Commune)
+WHERE ($kind IS NULL OR c.kind = $kind) AND ($search IS NULL OR c.searchName CONTAINS $search)
+RETURN count(c) AS total
+"""
+
+
+async def communes_page(
+    tx: AsyncManagedTransaction, *, kind: str | None, search: str | None, after: str | None, limit: int
+) -> tuple[list[dict], int]:
+    rows = await run(tx, COMMUNES_PAGE, kind=kind, search=search, after=after, limit=limit)
+    total = (await run(tx, COMMUNES_COUNT, kind=kind, search=search))[0]["total"]
+    return [r["commune"] for r in rows], total
+
+
+COMMUNES_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (c:Commune {{id: id}})
+RETURN {COMMUNE_FIELDS} AS commune
+"""
+
+
+async def communes_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
+    return [r["commune"] for r in await run(tx, COMMUNES_BY_IDS, ids=ids)]
+
+
+COMMUNE_BY_CODE = f"MATCH (c:Commune {{code: $code}}) RETURN {COMMUNE_FIELDS} AS commune"
+
+
+async def commune_by_code(tx: AsyncManagedTransaction, code: str) -> dict | None:
+    rows = await run(tx, COMMUNE_BY_CODE, code=code)
+    return rows[0]["commune"] if rows else None

@@ -1,0 +1,1 @@
+"""Identity: one verified account per real person or organisation, assurance levels, privacy."""

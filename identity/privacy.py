@@ -1,0 +1,65 @@
+"""The one place that decides who sees which personal field (DESIGN.md, "Privacy by construction").
+
+Every path that can reach a person's profile (the field, ``node(id:)``, lists, search, other
+domains) receives a ``PersonView`` made here by ``person_view(record, viewer)``; a field the viewer
+may not see is ``None`` in the view, and the API shows it as null.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from auth.viewer import Viewer
+
+
+class Audience(str, Enum):
+    PUBLIC = "public"
+    CONNECTIONS = "connections"
+    ONLY_ME = "only_me"
+
+
+#: Personal fields whose audience the owner chooses, with their protective defaults.
+DEFAULT_AUDIENCES: dict[str, Audience] = {
+    "dateOfBirth": Audience.ONLY_ME,
+    "sex": Audience.ONLY_ME,
+    "phone": Audience.ONLY_ME,
+    "email": Audience.ONLY_ME,
+    "ward": Audience.CONNECTIONS,
+    "investorSectors": Audience.PUBLIC,
+}
+
+
+def audience_property(field: str) -> str:
+    """Graph property holding a field's audience, e.g. ``audience_dateOfBirth``."""
+    return f"audience_{field}"
+
+
+def default_audience_properties() -> dict[str, str]:
+    return {audience_property(f): a.value for f, a in DEFAULT_AUDIENCES.items()}
+
+
+class Relation(str, Enum):
+    SELF = "self"
+    CONNECTION = "connection"
+    OTHER = "other"
+
+
+def relation_of(viewer: Viewer, subject_id: str, *, connected: bool) -> Relation:
+    if viewer.actor_id == subject_id and viewer.kind == "person":
+        return Relation.SELF
+    if connected and not viewer.is_anonymous:
+        return Relation.CONNECTION
+    return Relation.OTHER
+
+
+def may_see(audience: Audience, relation: Relation) -> bool:
+    if relation is Relation.SELF:
+        return True
+    if audience is Audience.PUBLIC:
+        return True
+    return audience is Audience.CONNECTIONS and relation is Relation.CONNECTION
+
+
+def audience_of(record: dict, field: str) -> Audience:
+    stored = record.get(audience_property(field))
+    return Audience(stored) if stored else DEFAULT_AUDIENCES[field]

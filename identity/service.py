@@ -1,0 +1,589 @@
+"""Use cases of identity: registration, profiles and their privacy, contacts, officer verification,
+organisations and their representatives, closing an account, and the personal data export."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from auth import otp
+from auth.passwords import check_policy, hash_password, verify_password
+from auth.permissions import require_level, require_person, require_role
+from auth.service import INVALID_CREDENTIALS, issue_tokens, open_session
+from auth.viewer import Viewer
+from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, encode_cursor
+from core.runtime import Runtime
+from core.text import fold, fulltext_query, nfc
+from graph import identity as queries
+from identity import privacy
+from identity.contacts import normalise_email, normalise_phone
+from identity.documents import CheckedDocument, Sex, check_cccd, check_passport, check_tax_code
+from identity.model import (
+    CLOSED_NAME,
+    GRANTED_ROLES,
+    ORGANIZATION_KINDS,
+    PERSON_ROLES,
+    REPRESENTATIVE_ROLES,
+    IssuedTokens,
+    OrganizationView,
+    PersonView,
+    Representative,
+    VerificationRequestView,
+)
+from places.model import Commune
+
+DUPLICATE_IDENTITY = (
+    "An account already exists for this identity document. Each person has one account: "
+    "sign in, or reset your password with a verified phone or e-mail."
+)
+
+
+# --- views: the only way person and organisation records leave this domain ---------------------------------
+
+def person_view(record: dict, viewer: Viewer) -> PersonView:
+    """A person as ``viewer`` may see them (privacy.py decides every personal field)."""
+    person = record["person"]
+    relation = privacy.relation_of(viewer, person["id"], connected=bool(record.get("connected")))
+
+    def visible(field: str) -> bool:
+        return person.get("status") == "active" and privacy.may_see(privacy.audience_of(person, field), relation)
+
+    contacts = sorted(record.get("contacts") or [], key=lambda c: (c.get("verifiedAt") is not None, c["createdAt"]))
+    phone = next((c["value"] for c in reversed(contacts) if c["kind"] == "phone"), None)
+    email = next((c["value"] for c in reversed(contacts) if c["kind"] == "email"), None)
+    ward = Commune.from_record(record["ward"]) if record.get("ward") else None
+    birth = person.get("dateOfBirth")
+    is_self = relation is privacy.Relation.SELF
+    document = record.get("document") or {}
+    return PersonView(
+        id=person["id"],
+        display_name=person["displayName"],
+        roles=tuple(person.get("roles") or ()),
+        assurance_level=person.get("assuranceLevel", 0),
+        created_at=person["createdAt"].to_native(),
+        status=person.get("status", "active"),
+        is_self=is_self,
+        date_of_birth=birth.to_native() if birth is not None and visible("dateOfBirth") else None,
+        sex=person.get("sex") if visible("sex") else None,
+        phone=phone if visible("phone") else None,
+        email=email if visible("email") else None,
+        ward=ward if visible("ward") else None,
+        investor_sectors=tuple(person.get("investorSectors") or ()) if visible("investorSectors") else None,
+        document_kind=document.get("kind") if is_self else None,
+        document_last4=document.get("last4") if is_self else None,
+        audiences={f: privacy.audience_of(person, f).value for f in privacy.DEFAULT_AUDIENCES} if is_self else None,
+    )
+
+
+def organization_view(record: dict) -> OrganizationView:
+    org = record["organization"]
+    return OrganizationView(
+        id=org["id"], display_name=org["displayName"], kind=org["orgKind"], sector=org.get("sector"),
+        tax_code_last4=record.get("taxCodeLast4"), assurance_level=org.get("assuranceLevel", 0),
+        created_at=org["createdAt"].to_native(), status=org.get("status", "active"), viewer_role=record.get("viewerRole"),
+    )
+
+
+async def persons_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | None]:
+    rows = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
+    found = {r["person"]["id"]: person_view(r, viewer) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def organizations_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[OrganizationView | None]:
+    rows = await rt.graph.read(queries.organizations_by_ids, ids, viewer.actor_id)
+    found = {r["organization"]["id"]: organization_view(r) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def me(rt: Runtime, viewer: Viewer) -> PersonView:
+    person_id = require_person(viewer)
+    (view,) = await persons_by_ids(rt, viewer, [person_id])
+    if view is None:
+        raise NotFoundError("Your account no longer exists.")
+    return view
+
+
+async def my_contacts(rt: Runtime, viewer: Viewer) -> list[dict]:
+    person_id = require_person(viewer)
+    rows = await rt.graph.read(queries.persons_by_ids, [person_id], person_id)
+    contacts = rows[0]["contacts"] if rows else []
+    return [{**c, "verifiedAt": c["verifiedAt"].to_native() if c.get("verifiedAt") else None} for c in contacts]
+
+
+async def my_organizations(rt: Runtime, viewer: Viewer) -> list[tuple[OrganizationView, str]]:
+    person_id = require_person(viewer)
+    rows = await rt.graph.read(queries.organizations_of_person, person_id)
+    views = await organizations_by_ids(rt, viewer, [r["id"] for r in rows])
+    return [(v, r["role"]) for v, r in zip(views, rows) if v is not None]
+
+
+# --- registration ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonRegistration:
+    full_name: str
+    date_of_birth: date
+    sex: str
+    roles: list[str]
+    document_kind: str  # cccd | passport
+    document_number: str
+    document_country: str | None
+    password: str
+    phone: str | None = None
+    email: str | None = None
+    ward_code: str | None = None
+    investor_sectors: list[str] | None = None
+
+
+def _check_name(name: str, field: str) -> str:
+    cleaned = nfc(name)
+    if not 2 <= len(cleaned) <= 120:
+        raise UserInputError("A name has 2 to 120 characters.", field=field)
+    return cleaned
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    chosen = sorted(set(roles))
+    if not chosen:
+        raise UserInputError("Choose at least one role: resident, tourist or investor.", field="roles")
+    refused = [r for r in chosen if r not in PERSON_ROLES]
+    if refused:
+        raise UserInputError(
+            f"These roles cannot be chosen: {', '.join(refused)}. Officer roles are granted by an administrator.",
+            field="roles",
+        )
+    return chosen
+
+
+def _check_document(reg: PersonRegistration) -> CheckedDocument:
+    if reg.document_kind == "cccd":
+        return check_cccd(reg.document_number, date_of_birth=reg.date_of_birth, sex=Sex(reg.sex), field="document.number")
+    if reg.document_kind == "passport":
+        return check_passport(reg.document_country or "", reg.document_number, field="document.number")
+    raise UserInputError("A person proves their identity with a citizen ID (CCCD) or a passport.", field="document.kind")
+
+
+async def register_person(
+    rt: Runtime, viewer: Viewer, reg: PersonRegistration, *, user_agent: str | None
+) -> tuple[PersonView, IssuedTokens]:
+    """Open the one account of a real person (assurance level 0) and sign them in."""
+    if not viewer.is_anonymous:
+        raise UserInputError("You are signed in already; each person has exactly one account.", code="CONFLICT")
+    full_name = _check_name(reg.full_name, "fullName")
+    today = datetime.now(UTC).date()
+    if not date(1900, 1, 1) <= reg.date_of_birth <= today:
+        raise UserInputError("The date of birth must be between 1900-01-01 and today.", field="dateOfBirth")
+    roles = _check_roles(reg.roles)
+    document = _check_document(reg)
+    if "resident" in roles and not reg.ward_code:
+        raise UserInputError("A resident names the ward or commune they live in (wardCode).", field="wardCode")
+    contacts = []
+    if reg.phone:
+        contacts.append({"id": str(uuid.uuid4()), "kind": "phone", "value": normalise_phone(reg.phone)})
+    if reg.email:
+        contacts.append({"id": str(uuid.uuid4()), "kind": "email", "value": normalise_email(reg.email)})
+    check_policy(reg.password, user_inputs=[full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)])
+    sectors = sorted({nfc(s) for s in reg.investor_sectors or [] if s.strip()})
+    password_hash = await hash_password(reg.password)
+    person_id = str(uuid.uuid4())
+    props = {
+        "displayName": full_name,
+        "fullName": full_name,
+        "searchName": fold(full_name),
+        "sex": reg.sex,
+        "roles": roles,
+        "nationality": document.country,
+        "investorSectors": sectors,
+        "passwordHash": password_hash,
+        **privacy.default_audience_properties(),
+    }
+    document_props = {
+        "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": document.digest(rt.identity_key),
+        "last4": document.last4, "country": document.country,
+    }
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[str, str, str]:
+        if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
+            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+        await queries.create_person(
+            tx, id=person_id, props=props, date_of_birth=reg.date_of_birth.isoformat(), document=document_props,
+            ward_code=reg.ward_code, contacts=contacts,
+        )
+        session_id, refresh = await open_session(tx, rt, person_id, user_agent)
+        return person_id, session_id, refresh
+
+    try:
+        _, session_id, refresh = await rt.graph.write(work)
+    except ConflictError as exc:
+        raise ConflictError(DUPLICATE_IDENTITY, field="document.number") from exc
+    tokens = issue_tokens(rt, person_id, session_id, 0, refresh)
+    me_viewer = Viewer(kind="person", actor_id=person_id, session_id=session_id, roles=frozenset(roles))
+    (view,) = await persons_by_ids(rt, me_viewer, [person_id])
+    return view, tokens
+
+
+async def _commune_exists(tx: AsyncManagedTransaction, code: str) -> bool:
+    from graph.places import commune_by_code  # noqa: PLC0415 (places is a sibling domain's graph module)
+
+    return await commune_by_code(tx, code) is not None
+
+
+# --- profile and privacy ----------------------------------------------------------------------------------------
+
+async def set_audience(rt: Runtime, viewer: Viewer, field: str, audience: str) -> PersonView:
+    person_id = require_person(viewer)
+    if field not in privacy.DEFAULT_AUDIENCES:
+        raise UserInputError(f"Unknown profile field; choose one of {', '.join(privacy.DEFAULT_AUDIENCES)}.", field="field")
+    await rt.graph.write(
+        queries.update_person, person_id, {privacy.audience_property(field): privacy.Audience(audience).value}
+    )
+    return await me(rt, viewer)
+
+
+async def update_profile(
+    rt: Runtime, viewer: Viewer, *, ward_code: str | None, investor_sectors: list[str] | None,
+    add_roles: list[str] | None,
+) -> PersonView:
+    """Move ward, change investor sectors, or add a self-chosen role (a tourist becoming a resident)."""
+    person_id = require_person(viewer)
+    new_roles = None
+    if add_roles:
+        new_roles = _check_roles(list(viewer.roles & set(PERSON_ROLES)) + add_roles)
+        new_roles = sorted(set(new_roles) | (viewer.roles & set(GRANTED_ROLES)))
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        current = await queries.roles_of(tx, person_id)
+        if new_roles and "resident" in new_roles and "resident" not in (current["roles"] or []) and not ward_code:
+            lives = await queries.persons_by_ids(tx, [person_id], person_id)
+            if not lives or lives[0]["ward"] is None:
+                raise UserInputError("A resident names the ward or commune they live in (wardCode).", field="wardCode")
+        if ward_code is not None and not await queries.move_to_ward(tx, person_id, ward_code):
+            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+        props: dict[str, Any] = {}
+        if investor_sectors is not None:
+            props["investorSectors"] = sorted({nfc(s) for s in investor_sectors if s.strip()})
+        if new_roles is not None:
+            props["roles"] = new_roles
+        if props:
+            await queries.update_person(tx, person_id, props)
+
+    await rt.graph.write(work)
+    return await me(rt, viewer)
+
+
+# --- contacts and level 1 ------------------------------------------------------------------------------------------
+
+async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> dict:
+    person_id = require_person(viewer)
+    normalised = normalise_phone(value, field="value") if kind == "phone" else normalise_email(value, field="value")
+    contact = await rt.graph.write(queries.add_contact, person_id, str(uuid.uuid4()), kind, normalised)
+    if contact is None:
+        raise NotFoundError("Your account no longer exists.")
+    return contact
+
+
+async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: str) -> dict:
+    """Send a one-time code to one of my contacts."""
+    person_id = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[dict, str | None]:
+        contact = await queries.contact_of(tx, person_id, contact_id)
+        if contact is None:
+            raise NotFoundError("You have no contact with this id.")
+        if contact["verifiedAt"] is not None:
+            return contact, None
+        code = await otp.issue_code(
+            tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], person_id=person_id, contact_id=contact_id
+        )
+        return contact, code
+
+    contact, code = await rt.graph.write(work)
+    if code is None:
+        raise UserInputError("This contact is verified already.", code="CONFLICT", field="contactId")
+    channel = "sms" if contact["kind"] == "phone" else "email"
+    await rt.sender.send(channel, contact["value"], otp.code_message(otp.VERIFY_CONTACT, code, rt.settings.otp_ttl_seconds // 60))
+    return contact
+
+
+async def complete_contact_verification(rt: Runtime, viewer: Viewer, contact_id: str, code: str) -> PersonView:
+    """Prove a contact with its code: the contact becomes verified and the account reaches level 1."""
+    person_id = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> otp.CodeCheck:
+        contact = await queries.contact_of(tx, person_id, contact_id)
+        if contact is None:
+            raise NotFoundError("You have no contact with this id.")
+        checked = await otp.check_code(tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], code=code)
+        if checked.ok and checked.contact_id == contact_id:
+            await queries.verify_contact(tx, person_id, contact_id)
+        return checked
+
+    try:
+        checked = await rt.graph.write(work)
+    except ConflictError as exc:
+        raise ConflictError("This phone or e-mail is verified by another account already.", field="contactId") from exc
+    if not checked.ok:
+        raise UserInputError(
+            f"This code is wrong, expired or already used ({checked.attempts_left} attempts left); ask for a new one if needed.",
+            code="INVALID_CODE", field="code",
+        )
+    return await me(rt, viewer)
+
+
+# --- level 2: officers check the document ---------------------------------------------------------------------------
+
+def _request_view(row: dict, viewer: Viewer, applicant: PersonView | None) -> VerificationRequestView:
+    request = row["request"]
+    sees_document = viewer.has_role("officer") or viewer.actor_id == row["applicantId"]
+    data = row["applicant"] or {}
+    birth = data.get("dateOfBirth")
+    return VerificationRequestView(
+        id=request["id"], status=request["status"], created_at=request["createdAt"].to_native(),
+        decided_at=request["decidedAt"].to_native() if request.get("decidedAt") else None,
+        reason=request.get("reason"), decided_by_name=row.get("decidedByName"), applicant=applicant,
+        applicant_full_name=data.get("fullName") if sees_document else None,
+        applicant_date_of_birth=birth.to_native() if sees_document and birth is not None else None,
+        applicant_sex=data.get("sex") if sees_document else None,
+        document_kind=(row.get("document") or {}).get("kind") if sees_document else None,
+        document_last4=(row.get("document") or {}).get("last4") if sees_document else None,
+    )
+
+
+async def request_verification(rt: Runtime, viewer: Viewer) -> VerificationRequestView:
+    """Ask a city officer to check my identity document (for level 2)."""
+    person_id = require_person(viewer)
+    if viewer.assurance_level >= 2:
+        raise UserInputError("Your identity is verified at level 2 already.", code="CONFLICT")
+    created = await rt.graph.write(queries.create_verification_request, person_id, str(uuid.uuid4()))
+    if created is None:
+        raise UserInputError("You have a pending verification request already; an officer will decide it.", code="CONFLICT")
+    return (await verification_requests_by_ids(rt, viewer, [created]))[0]
+
+
+async def my_verification_requests(rt: Runtime, viewer: Viewer) -> list[VerificationRequestView]:
+    person_id = require_person(viewer)
+    rows = await rt.graph.read(queries.requests_of_person, person_id)
+    return [_request_view(r, viewer, None) for r in rows]
+
+
+async def verification_requests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[VerificationRequestView | None]:
+    if viewer.is_anonymous:
+        return [None] * len(ids)
+    rows = await rt.graph.read(queries.requests_by_ids, ids)
+    visible = [r for r in rows if viewer.has_role("officer") or r["applicantId"] == viewer.actor_id]
+    applicants = dict(zip([r["applicantId"] for r in visible], await persons_by_ids(rt, viewer, [r["applicantId"] for r in visible])))
+    found = {r["request"]["id"]: _request_view(r, viewer, applicants[r["applicantId"]]) for r in visible}
+    return [found.get(i) for i in ids]
+
+
+async def verification_queue(rt: Runtime, viewer: Viewer, status: str, request: PageRequest) -> Page[VerificationRequestView]:
+    """Requests with ``status``, oldest first: the officers' work queue."""
+    require_role(viewer, "officer", "work the verification queue")
+    after = (str(request.after[0]), str(request.after[1])) if request.after else None
+    rows = await rt.graph.read(queries.verification_queue, status, after, request.size + 1)
+    page_rows = rows[: request.size]
+    applicants = await persons_by_ids(rt, viewer, [r["applicantId"] for r in page_rows])
+    items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants)]
+    return Page(
+        items=items,
+        cursors=[encode_cursor([r["request"]["createdAt"].iso_format(), r["request"]["id"]]) for r in page_rows],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+    )
+
+
+async def decide_verification(
+    rt: Runtime, viewer: Viewer, request_id: str, *, approve: bool, reason: str | None
+) -> VerificationRequestView:
+    officer_id = require_role(viewer, "officer", "decide verification requests")
+    reason = (reason or "").strip() or None
+    if not approve and not reason:
+        raise UserInputError("Say why the request is rejected, so the person can fix it.", field="reason")
+    outcome = await rt.graph.write(
+        queries.decide_request, request_id, officer_id, "approved" if approve else "rejected", reason
+    )
+    if outcome == "missing":
+        raise NotFoundError("No verification request has this id.")
+    if outcome != "decided":
+        raise ConflictError(f"This request was {outcome} already.", field="id")
+    return (await verification_requests_by_ids(rt, viewer, [request_id]))[0]
+
+
+async def grant_role(rt: Runtime, viewer: Viewer, person_id: str, role: str, *, grant: bool) -> PersonView:
+    """Administrators grant and revoke the officer role."""
+    require_role(viewer, "administrator", "grant or revoke officer roles")
+    if role != "officer":
+        raise UserInputError("Only the officer role is granted through the API; administrators use the CLI.", field="role")
+    await set_granted_role(rt, person_id, role, grant=grant)
+    (view,) = await persons_by_ids(rt, viewer, [person_id])
+    return view
+
+
+async def set_granted_role(rt: Runtime, person_id: str, role: str, *, grant: bool) -> None:
+    """Shared by the API (officer) and the CLI (administrator)."""
+    if role not in GRANTED_ROLES:
+        raise UserInputError(f"Unknown granted role {role!r}.", field="role")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        current = await queries.roles_of(tx, person_id)
+        if current is None or current["status"] != "active":
+            raise NotFoundError("No active person has this id.")
+        roles = set(current["roles"] or [])
+        roles = roles | {role} if grant else roles - {role}
+        await queries.update_person(tx, person_id, {"roles": sorted(roles)})
+
+    await rt.graph.write(work)
+
+
+# --- organisations -------------------------------------------------------------------------------------------------------
+
+async def register_organization(
+    rt: Runtime, viewer: Viewer, *, name: str, kind: str, tax_code: str, sector: str | None
+) -> OrganizationView:
+    founder = require_level(viewer, 2, "register an organisation")
+    display_name = _check_name(name, "name")
+    if kind not in ORGANIZATION_KINDS:
+        raise UserInputError("An organisation is a business, a partner or an agency.", field="kind")
+    document = check_tax_code(tax_code)
+    org_id = str(uuid.uuid4())
+    props = {"displayName": display_name, "searchName": fold(display_name), "orgKind": kind, "sector": nfc(sector or "") or None}
+    document_props = {
+        "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": document.digest(rt.identity_key),
+        "last4": document.last4, "country": document.country,
+    }
+    try:
+        await rt.graph.write(
+            queries.create_organization, id=org_id, founder_id=founder, props=props, document=document_props,
+            change_id=str(uuid.uuid4()),
+        )
+    except ConflictError as exc:
+        raise ConflictError("An organisation with this tax code is registered already.", field="taxCode") from exc
+    return (await organizations_by_ids(rt, viewer, [org_id]))[0]
+
+
+async def set_representative(
+    rt: Runtime, viewer: Viewer, org_id: str, person_id: str, role: str | None
+) -> list[Representative]:
+    """Owners grant (role) or revoke (None) a person's representative role; every change is recorded."""
+    actor = require_person(viewer)
+    if role is not None and role not in REPRESENTATIVE_ROLES:
+        raise UserInputError("A representative is an owner, an admin or a member.", field="role")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        owners = await queries.lock_and_count_owners(tx, org_id)
+        my_role = await queries.representative_role(tx, actor, org_id)
+        if my_role is None and owners == 0:
+            raise NotFoundError("No organisation has this id.")
+        if my_role != "owner":
+            raise ForbiddenError("Only an owner of this organisation may change its representatives.")
+        their_role = await queries.representative_role(tx, person_id, org_id)
+        if their_role == "owner" and role != "owner" and owners <= 1:
+            raise ConflictError("An organisation keeps at least one owner; make someone else owner first.", field="personId")
+        if role is None:
+            if their_role is None:
+                raise UserInputError("This person does not represent the organisation.", code="CONFLICT", field="personId")
+            await queries.remove_representative(tx, org_id, person_id, actor, str(uuid.uuid4()))
+        elif not await queries.set_representative(tx, org_id, person_id, role, actor, str(uuid.uuid4())):
+            raise UserInputError("No active person has this id.", field="personId")
+
+    await rt.graph.write(work)
+    return (await representatives(rt, viewer, [org_id]))[0]
+
+
+async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> list[list[Representative]]:
+    rows = await rt.graph.read(queries.representatives_of, org_ids)
+    people = dict(zip([r["personId"] for r in rows], await persons_by_ids(rt, viewer, [r["personId"] for r in rows])))
+    grouped: dict[str, list[Representative]] = {i: [] for i in org_ids}
+    for r in rows:
+        if people.get(r["personId"]) is not None:
+            grouped[r["orgId"]].append(Representative(people[r["personId"]], r["orgId"], r["role"], r["since"].to_native()))
+    return [grouped[i] for i in org_ids]
+
+
+async def representation_history(rt: Runtime, viewer: Viewer, org_id: str) -> list[dict]:
+    """Who granted or revoked which role, when: visible to the organisation's owners and admins."""
+    actor = require_person(viewer)
+    role = await rt.graph.read(queries.representative_role, actor, org_id)
+    if role not in ("owner", "admin"):
+        raise ForbiddenError("Only owners and admins of this organisation see its representation history.")
+    rows = await rt.graph.read(queries.representation_history, org_id)
+    ids = list({r["byId"] for r in rows} | {r["ofId"] for r in rows})
+    people = dict(zip(ids, await persons_by_ids(rt, viewer, ids)))
+    return [
+        {**r["change"], "at": r["change"]["at"].to_native(), "by": people.get(r["byId"]), "of": people.get(r["ofId"])}
+        for r in rows
+    ]
+
+
+# --- search ------------------------------------------------------------------------------------------------------------------
+
+async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PersonView | OrganizationView]:
+    """People and organisations by name, with or without diacritics; every person through person_view."""
+    query = fulltext_query(text)
+    if not query:
+        raise UserInputError("Type at least one letter or digit to search.", field="search")
+    offset = int(request.after[0]) + 1 if request.after else 0
+    hits = await rt.graph.read(queries.search_actors, query, offset, request.size + 1)
+    page = hits[: request.size]
+    person_ids = [h["id"] for h in page if h["kind"] == "person"]
+    org_ids = [h["id"] for h in page if h["kind"] == "organization"]
+    views: dict[str, Any] = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids)))
+    views.update(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids)))
+    items = [views[h["id"]] for h in page if views.get(h["id"]) is not None]
+    return Page(
+        items=items,
+        cursors=[encode_cursor([h["position"]]) for h in page if views.get(h["id"]) is not None],
+        has_next_page=len(hits) > request.size,
+        has_previous_page=offset > 0,
+    )
+
+
+# --- my data, closing the account --------------------------------------------------------------------------------------------
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+async def my_data(rt: Runtime, viewer: Viewer) -> dict:
+    """Everything the platform holds about me, as JSON. Document numbers are not held, so not shown."""
+    person_id = require_person(viewer)
+    data = await rt.graph.read(queries.my_data, person_id)
+    if data is None:
+        raise NotFoundError("Your account no longer exists.")
+    exported = _jsonable(data)
+    exported["exportedAt"] = datetime.now(UTC).isoformat()
+    exported["note"] = (
+        "Identity document numbers are never stored: only a keyed digest and the last 4 characters. "
+        "Passwords are stored as argon2id hashes and not exported."
+    )
+    return exported
+
+
+async def close_account(rt: Runtime, viewer: Viewer, password: str) -> None:
+    """Erase personal fields, revoke sessions; keep the identity digest so the document cannot open a
+    second account. Content I wrote is anonymised (shown under the closed-account name)."""
+    person_id = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        cred = await queries.credentials_by_id(tx, person_id)
+        ok, _ = await verify_password(cred["passwordHash"] if cred else None, password or "")
+        if not ok:
+            return False
+        await queries.close_account(tx, person_id, CLOSED_NAME)
+        return True
+
+    if not await rt.graph.write(work):
+        raise UserInputError("The password is wrong.", code=INVALID_CREDENTIALS, field="password")
+

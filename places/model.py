@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: str
+    code: str
+    name: str
+    kind: str  # "phường" or "xã"
+    name_ascii: str
+    province: str
+
+    @classmethod
+    def from_record(cls, row: dict) -> Commune:
+        return cls(
+            id=row["id"], code=row["code"], name=row["name"], kind=row["kind"],
+            name_ascii=row["nameAscii"], province=row["province"],
+        )

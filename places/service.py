@@ -1,0 +1,42 @@
+"""Use cases of reference geography. Public data: any viewer may read it."""
+
+from __future__ import annotations
+
+from core.errors import UserInputError
+from core.pagination import Page, PageRequest, encode_cursor
+from core.text import fold
+from graph import places as queries
+from graph.driver import Graph
+from places.model import Commune
+
+KINDS = {"ward": "phường", "commune": "xã"}
+
+
+async def list_communes(graph: Graph, request: PageRequest, *, search: str | None, kind: str | None) -> Page[Commune]:
+    """Communes in code order, optionally filtered by kind and by name (with or without diacritics)."""
+    if request.backwards:
+        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
+    after = str(request.after[0]) if request.after else None
+    folded = fold(search) if search else None
+    rows, total = await graph.read(
+        queries.communes_page, kind=KINDS.get(kind) if kind else None, search=folded or None,
+        after=after, limit=request.size + 1,
+    )
+    items = [Commune.from_record(r) for r in rows[: request.size]]
+    return Page(
+        items=items,
+        cursors=[encode_cursor([c.code]) for c in items],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
+async def communes_by_ids(graph: Graph, ids: list[str]) -> list[Commune | None]:
+    found = {r["id"]: Commune.from_record(r) for r in await graph.read(queries.communes_by_ids, ids)}
+    return [found.get(i) for i in ids]
+
+
+async def commune_by_code(graph: Graph, code: str) -> Commune | None:
+    row = await graph.read(queries.commune_by_code, code)
+    return Commune.from_record(row) if row else None

@@ -1,0 +1,54 @@
+"""Helpers every resolver uses: the runtime and viewer of the request, global ids, payload errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
+
+from auth.viewer import Viewer
+from core.errors import UserInputError
+from core.runtime import Runtime
+from schema.common import UserError
+
+P = TypeVar("P")
+
+
+def runtime(info: strawberry.Info) -> Runtime:
+    return info.context.runtime
+
+
+def viewer(info: strawberry.Info) -> Viewer:
+    return info.context.viewer
+
+
+def user_agent(info: strawberry.Info) -> str | None:
+    return info.context.request.headers.get("user-agent")
+
+
+def client_address(info: strawberry.Info) -> str | None:
+    client = info.context.request.client
+    return client.host if client else None
+
+
+def decode_id(value: str, type_names: str | tuple[str, ...], field: str) -> str:
+    """The UUID inside a global id of one of ``type_names``; INVALID_INPUT otherwise."""
+    names = (type_names,) if isinstance(type_names, str) else type_names
+    try:
+        global_id = relay.GlobalID.from_id(value)
+    except (GlobalIDValueError, ValueError) as exc:
+        raise UserInputError("This is not a global id of this API; pass an `id` it returned.", field=field) from exc
+    if global_id.type_name not in names:
+        raise UserInputError(f"This id is not the id of a {' or '.join(names)}.", field=field)
+    return global_id.node_id
+
+
+async def payload(cls: Callable[..., P], work: Callable[[], Awaitable[dict]]) -> P:
+    """Run a mutation's service call; user-fixable errors go into the payload's ``errors``."""
+    try:
+        return cls(**await work())
+    except UserInputError as error:
+        return cls(errors=[UserError.from_error(error)])

@@ -1,0 +1,409 @@
+"""GraphQL shapes of identity: actors, people, organisations, sessions, verification, payloads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Iterable
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from identity.model import OrganizationView, PersonView, Representative as RepresentativeModel
+from identity.model import SessionView, VerificationRequestView, IssuedTokens
+from schema.common import CountedConnection, UserError
+from schema.places import Commune
+
+
+# --- enums ---------------------------------------------------------------------------------------------------------
+
+@strawberry.enum(description="Who may see a personal profile field.")
+class Audience(Enum):
+    PUBLIC = strawberry.enum_value("public", description="Everyone, signed in or not.")
+    CONNECTIONS = strawberry.enum_value("connections", description="People I am connected with.")
+    ONLY_ME = strawberry.enum_value("only_me", description="Nobody but me.")
+
+
+@strawberry.enum(description="A personal profile field whose audience its owner chooses.")
+class ProfileField(Enum):
+    DATE_OF_BIRTH = strawberry.enum_value("dateOfBirth", description="Date of birth (default: only me).")
+    SEX = strawberry.enum_value("sex", description="Sex (default: only me).")
+    PHONE = strawberry.enum_value("phone", description="Phone number (default: only me).")
+    EMAIL = strawberry.enum_value("email", description="E-mail address (default: only me).")
+    WARD = strawberry.enum_value("ward", description="Ward or commune of residence (default: connections).")
+    INVESTOR_SECTORS = strawberry.enum_value("investorSectors", description="Sectors an investor follows (default: public).")
+
+
+@strawberry.enum(description="What kind of account an actor is.")
+class ActorKind(Enum):
+    PERSON = strawberry.enum_value("person", description="A real person.")
+    ORGANIZATION = strawberry.enum_value("organization", description="A business, partner or agency.")
+
+
+@strawberry.enum(description="Roles of a person. Officer and administrator are granted, never self-chosen.")
+class PersonRole(Enum):
+    RESIDENT = strawberry.enum_value("resident", description="Lives in a ward or commune of Hà Nội.")
+    TOURIST = strawberry.enum_value("tourist", description="Visiting Hà Nội.")
+    INVESTOR = strawberry.enum_value("investor", description="Invests, or looks for investment opportunities.")
+    OFFICER = strawberry.enum_value("officer", description="City staff: checks identities, moderates (granted).")
+    ADMINISTRATOR = strawberry.enum_value("administrator", description="Grants the officer role (granted from the CLI).")
+
+
+@strawberry.enum(description="Sex as written on the identity document.")
+class Sex(Enum):
+    MALE = strawberry.enum_value("male", description="Male (Nam).")
+    FEMALE = strawberry.enum_value("female", description="Female (Nữ).")
+
+
+@strawberry.enum(description="Kind of identity document.")
+class DocumentKind(Enum):
+    CCCD = strawberry.enum_value("cccd", description="Vietnamese citizen ID (căn cước công dân), 12 digits.")
+    PASSPORT = strawberry.enum_value("passport", description="A passport: issuing country and number.")
+    TAX_CODE = strawberry.enum_value("tax_code", description="Vietnamese tax code of an organisation.")
+
+
+@strawberry.enum(description="Kind of organisation.")
+class OrganizationKind(Enum):
+    BUSINESS = strawberry.enum_value("business", description="A company or household business.")
+    PARTNER = strawberry.enum_value("partner", description="An outside partner that runs apps on the platform.")
+    AGENCY = strawberry.enum_value("agency", description="A public agency of the city.")
+
+
+@strawberry.enum(description="Role of a person who acts for an organisation.")
+class RepresentativeRole(Enum):
+    OWNER = strawberry.enum_value("owner", description="Manages representatives; at least one per organisation.")
+    ADMIN = strawberry.enum_value("admin", description="Acts for the organisation and sees its history.")
+    MEMBER = strawberry.enum_value("member", description="Acts for the organisation.")
+
+
+@strawberry.enum(description="State of a request for level-2 verification.")
+class VerificationStatus(Enum):
+    PENDING = strawberry.enum_value("pending", description="Waiting for an officer.")
+    APPROVED = strawberry.enum_value("approved", description="Document checked: the person is at level 2.")
+    REJECTED = strawberry.enum_value("rejected", description="Refused; `reason` says why.")
+
+
+@strawberry.enum(description="Kind of contact.")
+class ContactKind(Enum):
+    PHONE = strawberry.enum_value("phone", description="A phone number, stored in E.164 (+84...).")
+    EMAIL = strawberry.enum_value("email", description="An e-mail address, normalised.")
+
+
+# --- actors ------------------------------------------------------------------------------------------------------------
+
+@strawberry.interface(description="Anyone who holds an account: a person or an organisation.")
+class Actor(relay.Node):
+    uuid: relay.NodeID[str]
+    display_name: str = strawberry.field(description="Name shown to everyone (a person's real name).")
+    kind: ActorKind = strawberry.field(description="Person or organisation.")
+    verification_level: int = strawberry.field(
+        description="Assurance level: 0 self-declared, 1 contact proven by a code, 2 document checked by an officer."
+    )
+    created_at: datetime = strawberry.field(description="When the account was opened (UTC).")
+
+
+@strawberry.type(description="How visible each of my personal fields is. Only I see this.")
+class ProfileAudiences:
+    date_of_birth: Audience = strawberry.field(description="Audience of my date of birth.")
+    sex: Audience = strawberry.field(description="Audience of my sex.")
+    phone: Audience = strawberry.field(description="Audience of my phone number.")
+    email: Audience = strawberry.field(description="Audience of my e-mail address.")
+    ward: Audience = strawberry.field(description="Audience of my ward or commune.")
+    investor_sectors: Audience = strawberry.field(description="Audience of my investor sectors.")
+
+
+@strawberry.type(description="A phone number or e-mail address of mine. Only I see this list.")
+class Contact:
+    id: strawberry.ID = strawberry.field(description="Id to pass to contactVerificationStart/Complete.")
+    kind: ContactKind = strawberry.field(description="Phone or e-mail.")
+    value: str = strawberry.field(description="Normalised value: E.164 phone or lower-case e-mail.")
+    verified_at: datetime | None = strawberry.field(description="When it was proven by a one-time code; null if not yet.")
+
+
+@strawberry.type(description="A real person. Personal fields are null when their owner hides them from you.")
+class Person(Actor):
+    roles: list[PersonRole] = strawberry.field(description="Resident, tourist, investor; officer/administrator if granted.")
+    date_of_birth: date | None = strawberry.field(description="Date of birth, if its audience includes you.")
+    sex: Sex | None = strawberry.field(description="Sex, if its audience includes you.")
+    phone: str | None = strawberry.field(description="Phone number (E.164), if its audience includes you.")
+    email: str | None = strawberry.field(description="E-mail address, if its audience includes you.")
+    ward: Commune | None = strawberry.field(description="Ward or commune of residence, if its audience includes you.")
+    investor_sectors: list[str] | None = strawberry.field(description="Sectors an investor follows, if visible to you.")
+    closed: bool = strawberry.field(description="True when the account was closed: personal data erased.")
+    identity_document_kind: DocumentKind | None = strawberry.field(description="Kind of my identity document (only for me).")
+    identity_document_last4: str | None = strawberry.field(description="Last 4 characters of my document (only for me).")
+    audiences: ProfileAudiences | None = strawberry.field(description="Who sees each of my fields (only for me).")
+
+    @strawberry.field(description="My phone numbers and e-mail addresses (only for me; null for others).")
+    async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
+        from resolvers.identity import my_contacts  # noqa: PLC0415
+
+        return await my_contacts(info, self)
+
+    @strawberry.field(description="My requests for level-2 verification, newest first (only for me).")
+    async def verification_requests(self, info: strawberry.Info) -> list[VerificationRequest] | None:
+        from resolvers.identity import my_verification_requests  # noqa: PLC0415
+
+        return await my_verification_requests(info, self)
+
+    @strawberry.field(description="Organisations this person represents, with the role (only for me).")
+    async def organizations(self, info: strawberry.Info) -> list[Representation] | None:
+        from resolvers.identity import my_organizations  # noqa: PLC0415
+
+        return await my_organizations(info, self)
+
+    @classmethod
+    def of(cls, v: PersonView) -> Person:
+        audiences = None
+        if v.audiences is not None:
+            audiences = ProfileAudiences(
+                date_of_birth=Audience(v.audiences["dateOfBirth"]), sex=Audience(v.audiences["sex"]),
+                phone=Audience(v.audiences["phone"]), email=Audience(v.audiences["email"]),
+                ward=Audience(v.audiences["ward"]), investor_sectors=Audience(v.audiences["investorSectors"]),
+            )
+        return cls(
+            uuid=v.id, display_name=v.display_name, kind=ActorKind.PERSON, verification_level=v.assurance_level,
+            created_at=v.created_at, roles=[PersonRole(r) for r in v.roles], date_of_birth=v.date_of_birth,
+            sex=Sex(v.sex) if v.sex else None, phone=v.phone, email=v.email,
+            ward=Commune.of(v.ward) if v.ward else None,
+            investor_sectors=list(v.investor_sectors) if v.investor_sectors is not None else None,
+            closed=v.status == "closed",
+            identity_document_kind=DocumentKind(v.document_kind) if v.document_kind else None,
+            identity_document_last4=v.document_last4, audiences=audiences,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.identity import persons_by_ids  # noqa: PLC0415
+
+        return await persons_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A business, partner or agency. People act for it as representatives.")
+class Organization(Actor):
+    organization_kind: OrganizationKind = strawberry.field(description="Business, partner or agency.")
+    sector: str | None = strawberry.field(description="Business sector, e.g. 'Du lịch', 'F&B'.")
+    tax_code_masked: str | None = strawberry.field(
+        description="Tax code with all but its last 4 digits masked (the number itself is not stored)."
+    )
+    my_role: RepresentativeRole | None = strawberry.field(description="My representative role here, if any.")
+
+    @strawberry.field(description="People who act for this organisation, with their role.")
+    async def representatives(self, info: strawberry.Info) -> list[Representative]:
+        from resolvers.identity import representatives_of  # noqa: PLC0415
+
+        return await representatives_of(info, self.uuid)
+
+    @strawberry.field(description="Grants and revocations of representative roles, newest first (owners and admins).")
+    async def representation_history(self, info: strawberry.Info) -> list[RepresentationChange]:
+        from resolvers.identity import representation_history  # noqa: PLC0415
+
+        return await representation_history(info, self.uuid)
+
+    @classmethod
+    def of(cls, v: OrganizationView) -> Organization:
+        return cls(
+            uuid=v.id, display_name=v.display_name, kind=ActorKind.ORGANIZATION, verification_level=v.assurance_level,
+            created_at=v.created_at, organization_kind=OrganizationKind(v.kind), sector=v.sector,
+            tax_code_masked=("******" + v.tax_code_last4) if v.tax_code_last4 else None,
+            my_role=RepresentativeRole(v.viewer_role) if v.viewer_role else None,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.identity import organizations_by_ids  # noqa: PLC0415
+
+        return await organizations_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A person acting for an organisation.")
+class Representative:
+    person: Person = strawberry.field(description="The representative.")
+    role: RepresentativeRole = strawberry.field(description="Owner, admin or member.")
+    since: datetime = strawberry.field(description="When the person first got a role here.")
+
+    @classmethod
+    def of(cls, r: RepresentativeModel) -> Representative:
+        return cls(person=Person.of(r.person), role=RepresentativeRole(r.role), since=r.since)
+
+
+@strawberry.type(description="An organisation I represent.")
+class Representation:
+    organization: Organization = strawberry.field(description="The organisation.")
+    role: RepresentativeRole = strawberry.field(description="My role there.")
+
+
+@strawberry.type(description="One recorded change of representative roles.")
+class RepresentationChange:
+    action: str = strawberry.field(description="'grant' or 'revoke'.")
+    role: RepresentativeRole = strawberry.field(description="The role granted or revoked.")
+    at: datetime = strawberry.field(description="When (UTC).")
+    by: Person | None = strawberry.field(description="Who made the change.")
+    person: Person | None = strawberry.field(description="Whose role changed.")
+
+
+@strawberry.type(description="A person's request to have their identity document checked by a city officer (level 2).")
+class VerificationRequest(relay.Node):
+    uuid: relay.NodeID[str]
+    status: VerificationStatus = strawberry.field(description="Pending, approved or rejected.")
+    created_at: datetime = strawberry.field(description="When it was filed (UTC).")
+    decided_at: datetime | None = strawberry.field(description="When an officer decided it.")
+    reason: str | None = strawberry.field(description="Why it was rejected (or a note on approval).")
+    decided_by: str | None = strawberry.field(description="Display name of the deciding officer.")
+    applicant: Person | None = strawberry.field(description="Who asked (as the viewer may see them).")
+    applicant_full_name: str | None = strawberry.field(description="Full name to compare with the document (officers).")
+    applicant_date_of_birth: date | None = strawberry.field(description="Declared date of birth (officers).")
+    applicant_sex: Sex | None = strawberry.field(description="Declared sex (officers).")
+    document_kind: DocumentKind | None = strawberry.field(description="Kind of document to check (officers).")
+    document_last4: str | None = strawberry.field(description="Last 4 characters of the document (officers).")
+
+    @classmethod
+    def of(cls, v: VerificationRequestView) -> VerificationRequest:
+        return cls(
+            uuid=v.id, status=VerificationStatus(v.status), created_at=v.created_at, decided_at=v.decided_at,
+            reason=v.reason, decided_by=v.decided_by_name, applicant=Person.of(v.applicant) if v.applicant else None,
+            applicant_full_name=v.applicant_full_name, applicant_date_of_birth=v.applicant_date_of_birth,
+            applicant_sex=Sex(v.applicant_sex) if v.applicant_sex else None,
+            document_kind=DocumentKind(v.document_kind) if v.document_kind else None, document_last4=v.document_last4,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.identity import verification_requests_by_ids  # noqa: PLC0415
+
+        return await verification_requests_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of verification requests.")
+class VerificationRequestConnection(CountedConnection[VerificationRequest]):
+    pass
+
+
+@strawberry.type(description="A page of actors.")
+class ActorConnection(CountedConnection[Actor]):
+    pass
+
+
+@strawberry.type(description="One of my signed-in sessions (a device or app).")
+class Session:
+    id: strawberry.ID = strawberry.field(description="Session id, for sessionRevoke.")
+    user_agent: str | None = strawberry.field(description="The device or app that signed in (User-Agent).")
+    created_at: datetime = strawberry.field(description="When it signed in (UTC).")
+    last_used_at: datetime = strawberry.field(description="When its refresh token was last used (UTC).")
+    current: bool = strawberry.field(description="True for the session of this request.")
+
+    @classmethod
+    def of(cls, v: SessionView) -> Session:
+        return cls(id=strawberry.ID(v.id), user_agent=v.user_agent, created_at=v.created_at,
+                   last_used_at=v.last_used_at, current=v.current)
+
+
+@strawberry.type(description="Tokens of a session. Send `Authorization: Bearer <accessToken>`; refresh before it expires.")
+class AuthTokens:
+    access_token: str = strawberry.field(description="Short-lived JWT (EdDSA), verifiable with /.well-known/jwks.json.")
+    access_token_expires_at: datetime = strawberry.field(description="When the access token expires (UTC).")
+    refresh_token: str = strawberry.field(description="Opaque, single-use: sessionRefresh returns a new one each time.")
+    session_id: strawberry.ID = strawberry.field(description="The session these tokens belong to.")
+    token_type: str = strawberry.field(description="Always 'Bearer'.")
+
+    @classmethod
+    def of(cls, t: IssuedTokens) -> AuthTokens:
+        return cls(access_token=t.access_token, access_token_expires_at=t.access_token_expires_at,
+                   refresh_token=t.refresh_token, session_id=strawberry.ID(t.session_id), token_type="Bearer")
+
+
+# --- inputs ---------------------------------------------------------------------------------------------------------------
+
+@strawberry.input(description="The identity document that makes this account the one account of a real person.")
+class IdentityDocumentInput:
+    kind: DocumentKind = strawberry.field(description="CCCD for citizens, PASSPORT for foreigners.")
+    number: str = strawberry.field(description="Document number. Never stored: only a keyed digest and its last 4.")
+    country: str | None = strawberry.field(default=None, description="Passport's issuing country, ISO alpha-2 (JP, FR).")
+
+
+@strawberry.input(description="What a person gives to open their account.")
+class PersonRegisterInput:
+    full_name: str = strawberry.field(description="Full real name as on the document, e.g. Nguyễn Văn An.")
+    date_of_birth: date = strawberry.field(description="Date of birth; must agree with a CCCD's digits.")
+    sex: Sex = strawberry.field(description="Sex as on the document; must agree with a CCCD's 4th digit.")
+    roles: list[PersonRole] = strawberry.field(description="One or more of RESIDENT, TOURIST, INVESTOR.")
+    document: IdentityDocumentInput = strawberry.field(description="Citizen ID or passport.")
+    password: str = strawberry.field(description="At least 10 characters, not a common or guessable password.")
+    phone: str | None = strawberry.field(default=None, description="Phone number, e.g. 0912345678 or +84912345678.")
+    email: str | None = strawberry.field(default=None, description="E-mail address.")
+    ward_code: str | None = strawberry.field(default=None, description="Code of my ward or commune (required for residents).")
+    investor_sectors: list[str] | None = strawberry.field(default=None, description="Sectors of interest (investors).")
+
+
+@strawberry.input(description="Changes to my profile; omitted fields stay as they are.")
+class ProfileUpdateInput:
+    ward_code: str | None = strawberry.field(default=None, description="Move to this ward or commune.")
+    investor_sectors: list[str] | None = strawberry.field(default=None, description="Replace my investor sectors.")
+    add_roles: list[PersonRole] | None = strawberry.field(
+        default=None, description="Add self-chosen roles, e.g. a tourist becoming a RESIDENT (needs a ward)."
+    )
+
+
+@strawberry.input(description="An organisation to register; I become its first owner.")
+class OrganizationRegisterInput:
+    name: str = strawberry.field(description="Registered name.")
+    kind: OrganizationKind = strawberry.field(description="Business, partner or agency.")
+    tax_code: str = strawberry.field(description="10 digits, or 10 digits-3 digits for a branch. Never stored in clear.")
+    sector: str | None = strawberry.field(default=None, description="Business sector.")
+
+
+# --- payloads -----------------------------------------------------------------------------------------------------------------
+
+ERRORS_DESCRIPTION = "Mistakes to fix (empty on success): code, field and message."
+
+
+@strawberry.type(description="Result of personRegister.")
+class PersonRegisterPayload:
+    person: Person | None = strawberry.field(default=None, description="My new account.")
+    tokens: AuthTokens | None = strawberry.field(default=None, description="I am signed in.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of sessionLogin and sessionRefresh.")
+class SessionPayload:
+    tokens: AuthTokens | None = strawberry.field(default=None, description="Tokens of the session.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of a mutation that changes my person record.")
+class PersonPayload:
+    person: Person | None = strawberry.field(default=None, description="The person after the change.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of a mutation with nothing to return but success.")
+class DonePayload:
+    ok: bool = strawberry.field(default=False, description="True when it was done.")
+    count: int | None = strawberry.field(default=None, description="How many things it touched, where that means something.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of contactAdd and contactVerificationStart.")
+class ContactPayload:
+    contact: Contact | None = strawberry.field(default=None, description="The contact.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of a verification-request mutation.")
+class VerificationRequestPayload:
+    request: VerificationRequest | None = strawberry.field(default=None, description="The request after the change.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of organizationRegister.")
+class OrganizationPayload:
+    organization: Organization | None = strawberry.field(default=None, description="The organisation.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of representativeSet and representativeRevoke.")
+class RepresentativesPayload:
+    representatives: list[Representative] | None = strawberry.field(default=None, description="Representatives now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+

@@ -1,0 +1,47 @@
+"""GraphQL shapes of reference geography."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Iterable
+
+import strawberry
+from strawberry import relay
+
+from places.model import Commune as CommuneModel
+from schema.common import CountedConnection
+
+
+@strawberry.enum(description="Kind of commune-level unit.")
+class CommuneKind(Enum):
+    WARD = strawberry.enum_value("ward", description="Phường: an urban ward.")
+    COMMUNE = strawberry.enum_value("commune", description="Xã: a rural commune.")
+
+
+@strawberry.type(description="One of Hà Nội's 126 commune-level units in force since 1 July 2025 (51 phường, 75 xã).")
+class Commune(relay.Node):
+    uuid: relay.NodeID[str]
+    code: str = strawberry.field(description="Official 5-digit code (Decision 19/2025/QĐ-TTg), e.g. 00004.")
+    name: str = strawberry.field(description="Name without the Phường/Xã prefix, with diacritics, e.g. Ba Đình.")
+    name_ascii: str = strawberry.field(description="Name without diacritics, e.g. Ba Dinh.")
+    kind: CommuneKind = strawberry.field(description="Ward (phường) or commune (xã).")
+    full_name: str = strawberry.field(description="Name with its prefix, e.g. Phường Ba Đình.")
+    province: str = strawberry.field(description="Province-level city: Hà Nội.")
+
+    @classmethod
+    def of(cls, c: CommuneModel) -> Commune:
+        kind = CommuneKind.WARD if c.kind == "phường" else CommuneKind.COMMUNE
+        prefix = "Phường" if kind is CommuneKind.WARD else "Xã"
+        return cls(uuid=c.id, code=c.code, name=c.name, name_ascii=c.name_ascii, kind=kind,
+                   full_name=f"{prefix} {c.name}", province=c.province)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.places import communes_by_ids  # noqa: PLC0415
+
+        return await communes_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of communes.")
+class CommuneConnection(CountedConnection[Commune]):
+    pass

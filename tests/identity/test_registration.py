@@ -1,0 +1,178 @@
+"""One account per real identity: registration, document checks, duplicates (also concurrent)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+
+import pytest
+
+from tests.identity.people import REGISTER, PASSWORD, cccd, register, registration_input
+from tests.support import gql
+
+ME = "{ me { id displayName roles verificationLevel dateOfBirth sex identityDocumentKind identityDocumentLast4 ward { code name } } }"
+
+
+async def test_a_resident_registers_and_is_signed_in(client):
+    someone = await register(client)
+    body = await gql(client, ME, headers=someone.auth)
+    me = body["data"]["me"]
+    assert me["id"] == someone.id
+    assert me["displayName"] == "Nguyễn Văn An"
+    assert me["roles"] == ["RESIDENT"] and me["verificationLevel"] == 0
+    assert me["dateOfBirth"] == "1990-05-17" and me["sex"] == "MALE"
+    assert me["identityDocumentKind"] == "CCCD" and me["identityDocumentLast4"] == someone.document[-4:]
+    assert me["ward"] == {"code": "00070", "name": "Hoàn Kiếm"}
+
+
+async def test_the_document_number_is_never_stored_logged_or_echoed(client, graph, caplog):
+    caplog.set_level(logging.DEBUG)
+    data = registration_input()
+    number = data["document"]["number"]
+    response = await client.post("/graphql", json={"query": REGISTER, "variables": {"input": data}})
+    assert number not in response.text
+
+    async def any_property_holding(tx):
+        result = await tx.run(
+            "MATCH (n) UNWIND keys(n) AS k WITH n[k] AS v "
+            "WITH CASE WHEN valueType(v) STARTS WITH 'LIST' THEN [x IN v | toString(x)] ELSE [toString(v)] END AS texts "
+            "UNWIND texts AS text WITH text WHERE text CONTAINS $number RETURN count(*) AS c",
+            number=number,
+        )
+        return (await result.single())["c"]
+
+    assert await graph.read(any_property_holding) == 0
+    assert all(number not in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("number", "birth", "sex", "reason"),
+    [
+        ("00109012345", date(1990, 5, 17), "MALE", "12 digits"),
+        ("0010901234567", date(1990, 5, 17), "MALE", "12 digits"),
+        ("00109012345A", date(1990, 5, 17), "MALE", "digits only"),
+        ("003090123456", date(1990, 5, 17), "MALE", "province code"),
+        ("001290123456", date(1990, 5, 17), "MALE", "century"),
+        ("001190123456", date(1990, 5, 17), "MALE", "sex"),
+        ("001091123456", date(1990, 5, 17), "MALE", "birth year"),
+        ("001203123456", date(2003, 1, 9), "FEMALE", "sex"),
+    ],
+)
+async def test_invalid_citizen_ids_are_refused_with_the_reason(client, number, birth, sex, reason):
+    data = registration_input(birth=birth, sex=sex)
+    data["document"] = {"kind": "CCCD", "number": number}
+    result = (await gql(client, REGISTER, {"input": data}))["data"]["personRegister"]
+    assert result["person"] is None and result["tokens"] is None
+    (error,) = result["errors"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == "document.number"
+    assert reason in error["message"]
+
+
+async def test_a_21st_century_woman_with_a_consistent_id_registers(client):
+    someone = await register(client, birth=date(2004, 2, 29), sex="FEMALE", fullName="Lê Thị Hoa",
+                             document={"kind": "CCCD", "number": "079304001234"})
+    assert someone.id
+
+
+async def test_a_second_registration_with_the_same_document_is_a_conflict_that_reveals_nothing(client):
+    first = await register(client, fullName="Nguyễn Văn Bảo")
+    data = registration_input(fullName="Someone Else")
+    data["document"] = {"kind": "CCCD", "number": " ".join([first.document[:4], first.document[4:]])}
+    result = (await gql(client, REGISTER, {"input": data}))["data"]["personRegister"]
+    (error,) = result["errors"]
+    assert error["code"] == "CONFLICT" and error["field"] == "document.number"
+    assert "Bảo" not in error["message"] and "Nguyễn" not in error["message"]
+    assert first.document[-4:] not in error["message"]
+    assert result["person"] is None
+
+
+async def test_twenty_concurrent_registrations_of_one_document_make_exactly_one_account(client, graph):
+    birth = date(1992, 8, 1)
+    number = cccd(birth, "male")
+    attempts = [
+        registration_input(birth=birth, fullName=f"Người Thứ {i}", document={"kind": "CCCD", "number": number})
+        for i in range(20)
+    ]
+    bodies = await asyncio.gather(*(gql(client, REGISTER, {"input": a}) for a in attempts))
+    results = [b["data"]["personRegister"] for b in bodies]
+    succeeded = [r for r in results if r["person"] is not None]
+    conflicts = [r for r in results if r["errors"] and r["errors"][0]["code"] == "CONFLICT"]
+    assert len(succeeded) == 1 and len(conflicts) == 19
+
+    async def accounts(tx):
+        result = await tx.run("MATCH (p:Person)-[:PROVED_BY]->(d:IdentityDocument) RETURN count(p) AS people, count(DISTINCT d) AS docs")
+        return dict(await result.single())
+
+    assert await graph.read(accounts) == {"people": 1, "docs": 1}
+
+
+async def test_a_tourist_registers_with_a_passport(client):
+    someone = await register(
+        client, fullName="Yuki Tanaka", roles=["TOURIST"], wardCode=None,
+        document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"}, phone="+81 90-1234-5678",
+    )
+    me = (await gql(client, ME, headers=someone.auth))["data"]["me"]
+    assert me["roles"] == ["TOURIST"] and me["identityDocumentKind"] == "PASSPORT"
+    again = registration_input(fullName="Other", roles=["TOURIST"], wardCode=None,
+                               document={"kind": "PASSPORT", "country": "JP", "number": "TK1234567"})
+    result = (await gql(client, REGISTER, {"input": again}))["data"]["personRegister"]
+    assert result["errors"][0]["code"] == "CONFLICT"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        ({"roles": ["OFFICER"]}, "roles", "granted by an administrator"),
+        ({"roles": []}, "roles", "at least one role"),
+        ({"wardCode": None}, "wardCode", "ward or commune"),
+        ({"wardCode": "99999"}, "wardCode", "No ward or commune"),
+        ({"password": "short"}, "password", "at least 10"),
+        ({"password": "password1234"}, "password", "common"),
+        ({"phone": "12345"}, "phone", "phone"),
+        ({"email": "not-an-email"}, "email", "e-mail"),
+        ({"document": {"kind": "PASSPORT", "country": "Japan", "number": "TK1234567"}}, "country", "ISO"),
+        ({"document": {"kind": "TAX_CODE", "number": "0101234567"}}, "document.kind", "citizen ID"),
+        ({"birth": date(1890, 1, 1)}, "dateOfBirth", "1900"),
+    ],
+)
+async def test_bad_registration_input_names_the_field(client, graph, overrides, field, fragment):
+    result = (await gql(client, REGISTER, {"input": registration_input(**overrides)}))["data"]["personRegister"]
+    (error,) = result["errors"]
+    assert error["field"] == field and fragment in error["message"], error
+
+    async def people(tx):
+        return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
+
+    assert await graph.read(people) == 0, "a refused registration writes nothing"
+
+
+PROFILE_UPDATE = """
+mutation Update($input: ProfileUpdateInput!) {
+  profileUpdate(input: $input) { person { id roles ward { code } } errors { code field message } }
+}
+"""
+
+
+async def test_a_tourist_who_becomes_a_resident_keeps_the_same_account(client):
+    someone = await register(client, roles=["TOURIST"], wardCode=None)
+    refused = (await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"]}}, headers=someone.auth))
+    assert refused["data"]["profileUpdate"]["errors"][0]["field"] == "wardCode"
+    body = await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"], "wardCode": "00004"}}, headers=someone.auth)
+    person = body["data"]["profileUpdate"]["person"]
+    assert person["id"] == someone.id
+    assert sorted(person["roles"]) == ["RESIDENT", "TOURIST"] and person["ward"] == {"code": "00004"}
+    officer = await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["OFFICER"]}}, headers=someone.auth)
+    assert officer["data"]["profileUpdate"]["errors"][0]["field"] == "roles"
+
+
+async def test_registering_while_signed_in_is_refused(client):
+    someone = await register(client)
+    result = (await gql(client, REGISTER, {"input": registration_input()}, headers=someone.auth))["data"]["personRegister"]
+    assert result["errors"][0]["code"] == "CONFLICT"
+
+
+def test_the_default_password_is_strong_enough():
+    from auth.passwords import check_policy
+
+    check_policy(PASSWORD)

@@ -16,6 +16,10 @@ app = typer.Typer(help="HanoiSmart: the identity-based social graph of Hà Nội
                   no_args_is_help=True, add_completion=False)
 neo4j_app = typer.Typer(help="The local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+admin_app = typer.Typer(help="Granted roles: the first administrator is made here.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+keys_app = typer.Typer(help="Access-token signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 SCHEMA_FILE = REPO_ROOT / "schema.graphql"
 
@@ -80,6 +84,66 @@ def migrate() -> None:
     except Neo4jStartError as exc:
         _fail(str(exc))
     typer.echo(f"applied migrations: {applied}" if applied else "migrations: up to date")
+
+
+def _with_runtime(work):
+    """Run ``work(runtime)`` against the configured Neo4j, as the API would."""
+    from api.app import build_runtime  # noqa: PLC0415
+    from graph.driver import Graph  # noqa: PLC0415
+    from graph.local_neo4j import connection_target  # noqa: PLC0415
+
+    settings = get_settings()
+    configure_logging(settings)
+
+    async def run():
+        uri, password = connection_target(settings)
+        graph = Graph.connect(settings, uri=uri, password=password)
+        try:
+            return await work(build_runtime(settings, graph))
+        finally:
+            await graph.close()
+
+    return asyncio.run(run())
+
+
+@admin_app.command("grant")
+def admin_grant(
+    person_id: str = typer.Argument(..., help="UUID or global id of a registered person (see `me { id }`)."),
+    role: str = typer.Option("administrator", help="administrator or officer."),
+    revoke: bool = typer.Option(False, help="Take the role away instead."),
+) -> None:
+    """Grant (or revoke) a granted role; this is how the first administrator is made."""
+    import base64  # noqa: PLC0415
+
+    from core.errors import AppError  # noqa: PLC0415
+    from identity.service import set_granted_role  # noqa: PLC0415
+
+    target = person_id
+    if "-" not in person_id:
+        try:
+            target = base64.b64decode(person_id).decode().split(":", 1)[1]
+        except (ValueError, IndexError):
+            _fail("Pass the person's UUID or the global id the API returned.")
+    try:
+        _with_runtime(lambda rt: set_granted_role(rt, target, role, grant=not revoke))
+    except AppError as exc:
+        _fail(exc.message)
+    typer.echo(f"{'revoked' if revoke else 'granted'} {role} {'from' if revoke else 'to'} {target}")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Start signing with a new key; the old public key stays in the JWKS until its tokens expire.
+    Restart running API processes afterwards so they load the new key."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from auth.tokens import KeyRing  # noqa: PLC0415
+
+    settings = get_settings()
+    ring = KeyRing.load_or_create(
+        settings.keys_dir or settings.var_dir / "keys", access_ttl=timedelta(seconds=settings.access_token_ttl_seconds)
+    )
+    typer.echo(f"new signing key: {ring.rotate()}")
 
 
 @app.command()

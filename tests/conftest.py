@@ -90,8 +90,8 @@ async def clean_graph(graph: Graph) -> AsyncIterator[None]:
 @pytest.fixture(scope="session")
 async def app(test_settings: Settings, graph: Graph):
     application = create_app(test_settings)
-    async with LifespanManager(application) as manager:
-        yield manager.app
+    async with LifespanManager(application):
+        yield application
 
 
 @pytest.fixture

@@ -1,0 +1,336 @@
+"""Sign-in and sessions: passwords, access tokens (EdDSA, kid, JWKS), refresh rotation, throttling."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from auth.tokens import KeyRing
+from tests.identity.people import register, uuid_of
+from tests.support import error_codes, gql
+
+LOGIN = """
+mutation Login($identifier: String!, $password: String!) {
+  sessionLogin(identifier: $identifier, password: $password) {
+    tokens { accessToken refreshToken sessionId }
+    errors { code field message }
+  }
+}
+"""
+REFRESH = """
+mutation Refresh($token: String!) {
+  sessionRefresh(refreshToken: $token) { tokens { accessToken refreshToken sessionId } errors { code message } }
+}
+"""
+ME = "{ me { id } }"
+SESSIONS = "{ mySessions { id userAgent current createdAt lastUsedAt } }"
+LOGOUT = "mutation { sessionLogout { ok errors { code } } }"
+LOGOUT_EVERYWHERE = "mutation { sessionLogoutEverywhere { ok count errors { code } } }"
+REVOKE = "mutation Revoke($id: ID!) { sessionRevoke(sessionId: $id) { ok errors { code } } }"
+CHANGE = """
+mutation Change($current: String!, $new: String!) {
+  passwordChange(currentPassword: $current, newPassword: $new) { ok count errors { code field message } }
+}
+"""
+ADD_CONTACT = "mutation Add($kind: ContactKind!, $value: String!) { contactAdd(kind: $kind, value: $value) { contact { id value } errors { code field } } }"
+START = "mutation Start($id: ID!) { contactVerificationStart(contactId: $id) { contact { id } errors { code field message } } }"
+COMPLETE = """
+mutation Complete($id: ID!, $code: String!) {
+  contactVerificationComplete(contactId: $id, code: $code) { person { verificationLevel } errors { code field message } }
+}
+"""
+CONTACTS = "{ me { contacts { id kind value verifiedAt } } }"
+RESET_START = "mutation Start($contact: String!) { passwordResetStart(contact: $contact) { ok errors { code } } }"
+RESET_COMPLETE = """
+mutation Reset($contact: String!, $code: String!, $new: String!) {
+  passwordResetComplete(contact: $contact, code: $code, newPassword: $new) { ok errors { code field message } }
+}
+"""
+NEW_PASSWORD = "Sông Hồng chảy qua Long Biên 1902"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+async def login(client, identifier: str, password: str, **headers) -> dict:
+    body = await gql(client, LOGIN, {"identifier": identifier, "password": password}, headers=headers or None)
+    return body["data"]["sessionLogin"]
+
+
+async def me_status(client, token: str) -> int:
+    return (await client.post("/graphql", json={"query": ME}, headers=bearer(token))).status_code
+
+
+def code_from_outbox(app, destination: str) -> str:
+    message = app.state.runtime.sender.last_to(destination)
+    assert message is not None, f"no message was sent to {destination}"
+    return next(word for word in message.text.replace(".", " ").split() if word.isdigit() and len(word) == 6)
+
+
+async def verify_phone(client, app, someone) -> str:
+    contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
+    phone = next(c for c in contacts if c["kind"] == "PHONE")
+    assert (await gql(client, START, {"id": phone["id"]}, headers=someone.auth))["data"]["contactVerificationStart"]["errors"] == []
+    code = code_from_outbox(app, phone["value"])
+    done = await gql(client, COMPLETE, {"id": phone["id"], "code": code}, headers=someone.auth)
+    assert done["data"]["contactVerificationComplete"]["person"]["verificationLevel"] == 1
+    return phone["value"]
+
+
+# --- signing in -----------------------------------------------------------------------------------------------
+
+async def test_login_with_citizen_id_and_wrong_password(client):
+    someone = await register(client)
+    ok = await login(client, someone.document, someone.password)
+    assert ok["errors"] == [] and await me_status(client, ok["tokens"]["accessToken"]) == 200
+    wrong = await login(client, someone.document, "not the password at all")
+    assert wrong["tokens"] is None
+    assert wrong["errors"] == [{"code": "INVALID_CREDENTIALS", "field": "password", "message": wrong["errors"][0]["message"]}]
+    unknown = await login(client, "001090999999", "whatever password")
+    assert unknown["errors"][0]["message"] == wrong["errors"][0]["message"], "no hint whether the account exists"
+
+
+async def test_login_by_phone_needs_it_verified(client, app):
+    someone = await register(client)
+    before = await login(client, someone.phone, someone.password)
+    assert before["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    e164 = await verify_phone(client, app, someone)
+    for identifier in (someone.phone, e164):
+        after = await login(client, identifier, someone.password)
+        assert after["errors"] == [], identifier
+
+
+async def test_old_password_hashes_are_upgraded_on_login(client, graph):
+    someone = await register(client)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(someone.password)
+
+    async def set_hash(tx, value):
+        await tx.run("MATCH (p:Person {id: $id}) SET p.passwordHash = $h", id=uuid_of(someone.id), h=value)
+
+    async def get_hash(tx):
+        return (await (await tx.run("MATCH (p:Person {id: $id}) RETURN p.passwordHash AS h", id=uuid_of(someone.id))).single())["h"]
+
+    await graph.write(set_hash, weak)
+    assert (await login(client, someone.document, someone.password))["errors"] == []
+    upgraded = await graph.read(get_hash)
+    assert upgraded != weak and upgraded.startswith("$argon2id$") and not PasswordHasher().check_needs_rehash(upgraded)
+
+
+async def test_failed_logins_are_throttled_with_growing_delays_and_success_resets(client, test_settings):
+    someone = await register(client)
+    for _ in range(test_settings.login_free_failures + 1):
+        assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    body = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
+    assert error_codes(body) == ["RATE_LIMITED"]
+    retry_after = body["errors"][0]["extensions"]["retryAfterSeconds"]
+    assert 0 < retry_after <= 1.0
+    await asyncio.sleep(retry_after + 0.1)
+    assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    locked = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
+    assert 1.0 < locked["errors"][0]["extensions"]["retryAfterSeconds"] <= 2.0, "the delay doubles"
+    await asyncio.sleep(locked["errors"][0]["extensions"]["retryAfterSeconds"] + 0.1)
+    assert (await login(client, someone.document, someone.password))["errors"] == []
+    assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert (await login(client, someone.document, someone.password))["errors"] == [], "success reset the counter"
+
+
+# --- access tokens ---------------------------------------------------------------------------------------------
+
+def _b64(data: dict | bytes) -> str:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+async def test_bad_access_tokens_are_refused_with_401(client, app):
+    someone = await register(client)
+    keyring: KeyRing = app.state.runtime.keyring
+    header, payload, signature = someone.access_token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    kid = keyring.current_kid
+    none_token = f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': kid})}.{_b64(claims)}."
+    public_pem = keyring._published()[kid].private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    hs_head = _b64({"alg": "HS256", "typ": "JWT", "kid": kid})
+    hs_body = _b64(claims)
+    hs_sig = _b64(hmac.new(public_pem, f"{hs_head}.{hs_body}".encode(), hashlib.sha256).digest())
+    tampered = f"{header}.{_b64({**claims, 'sub': claims['sub'][:-1] + ('0' if claims['sub'][-1] != '0' else '1')})}.{signature}"
+    expired_ring = KeyRing.load_or_create(  # the same keys, on a clock two hours behind
+        keyring._folder, access_ttl=timedelta(minutes=10), clock=lambda: datetime.now(UTC) - timedelta(hours=2)
+    )
+    expired, _ = expired_ring.issue(subject=claims["sub"], session_id=claims["sid"], assurance_level=0)
+    for token in (none_token, f"{hs_head}.{hs_body}.{hs_sig}", tampered, expired, "garbage"):
+        response = await client.post("/graphql", json={"query": ME}, headers=bearer(token))
+        assert response.status_code == 401, token
+        assert error_codes(response.json()) == ["UNAUTHENTICATED"]
+        assert response.headers["www-authenticate"].startswith("Bearer")
+    basic = await client.post("/graphql", json={"query": ME}, headers={"authorization": "Basic dXNlcjpwYXNz"})
+    assert basic.status_code == 401
+    assert await me_status(client, someone.access_token) == 200
+
+
+async def test_partner_apps_verify_tokens_with_the_published_jwks(client):
+    someone = await register(client)
+    jwks = (await client.get("/.well-known/jwks.json")).json()
+    kid = jwt.get_unverified_header(someone.access_token)["kid"]
+    (jwk,) = [k for k in jwks["keys"] if k["kid"] == kid]
+    assert "d" not in jwk and jwk["alg"] == "EdDSA"
+    claims = jwt.decode(someone.access_token, jwt.PyJWK(jwk).key, algorithms=["EdDSA"], audience="hanoismart-api")
+    assert claims["sub"] == uuid_of(someone.id) and claims["sid"] == someone.session_id
+
+
+async def test_rotating_the_signing_key_keeps_old_tokens_valid_and_published(client, app):
+    someone = await register(client)
+    old_kid = jwt.get_unverified_header(someone.access_token)["kid"]
+    new_kid = app.state.runtime.keyring.rotate()
+    kids = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+    assert {old_kid, new_kid} <= kids
+    assert await me_status(client, someone.access_token) == 200
+    fresh = await login(client, someone.document, someone.password)
+    assert jwt.get_unverified_header(fresh["tokens"]["accessToken"])["kid"] == new_kid
+
+
+# --- refresh tokens and sessions -----------------------------------------------------------------------------------
+
+async def test_refresh_rotates_and_reuse_revokes_the_session(client):
+    someone = await register(client)
+    first = (await gql(client, REFRESH, {"token": someone.refresh_token}))["data"]["sessionRefresh"]["tokens"]
+    assert first["refreshToken"] != someone.refresh_token and first["sessionId"] == someone.session_id
+    assert await me_status(client, first["accessToken"]) == 200
+    reused = await gql(client, REFRESH, {"token": someone.refresh_token})
+    assert error_codes(reused) == ["UNAUTHENTICATED"]
+    assert "already used" in reused["errors"][0]["message"]
+    after = await gql(client, REFRESH, {"token": first["refreshToken"]})
+    assert error_codes(after) == ["UNAUTHENTICATED"], "the whole session family is revoked"
+    assert await me_status(client, first["accessToken"]) == 401
+    assert error_codes(await gql(client, REFRESH, {"token": "made-up"})) == ["UNAUTHENTICATED"]
+
+
+async def test_parallel_refreshes_with_one_token_yield_one_winner(client):
+    someone = await register(client)
+    bodies = await asyncio.gather(*(gql(client, REFRESH, {"token": someone.refresh_token}) for _ in range(5)))
+    winners = [b for b in bodies if "errors" not in b]
+    assert len(winners) == 1
+
+
+async def test_sessions_are_listed_and_revocable(client):
+    someone = await register(client)
+    other = await login(client, someone.document, someone.password, **{"user-agent": "HanoiSmart-iOS/2.1"})
+    sessions = (await gql(client, SESSIONS, headers=someone.auth))["data"]["mySessions"]
+    assert len(sessions) == 2
+    assert [s["current"] for s in sessions if s["id"] == someone.session_id] == [True]
+    assert any(s["userAgent"] == "HanoiSmart-iOS/2.1" for s in sessions)
+    revoked = await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)
+    assert revoked["data"]["sessionRevoke"]["ok"] is True
+    assert await me_status(client, other["tokens"]["accessToken"]) == 401
+    assert error_codes(await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)) == ["NOT_FOUND"]
+    assert error_codes(await gql(client, SESSIONS)) == ["UNAUTHENTICATED"]
+
+
+async def test_logout_and_logout_everywhere(client):
+    someone = await register(client)
+    second = await login(client, someone.document, someone.password)
+    third = await login(client, someone.document, someone.password)
+    assert (await gql(client, LOGOUT, headers=someone.auth))["data"]["sessionLogout"]["ok"] is True
+    assert await me_status(client, someone.access_token) == 401
+    assert await me_status(client, second["tokens"]["accessToken"]) == 200
+    body = await gql(client, LOGOUT_EVERYWHERE, headers=bearer(second["tokens"]["accessToken"]))
+    assert body["data"]["sessionLogoutEverywhere"]["count"] == 2
+    for tokens in (second["tokens"], third["tokens"]):
+        assert await me_status(client, tokens["accessToken"]) == 401
+        assert error_codes(await gql(client, REFRESH, {"token": tokens["refreshToken"]})) == ["UNAUTHENTICATED"]
+    assert error_codes(await gql(client, LOGOUT)) == ["UNAUTHENTICATED"]
+
+
+# --- passwords -----------------------------------------------------------------------------------------------------------
+
+async def test_changing_the_password_revokes_every_other_session(client):
+    someone = await register(client)
+    other = await login(client, someone.document, someone.password)
+    wrong = await gql(client, CHANGE, {"current": "not it at all", "new": NEW_PASSWORD}, headers=someone.auth)
+    assert wrong["data"]["passwordChange"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    weak = await gql(client, CHANGE, {"current": someone.password, "new": "1234567890"}, headers=someone.auth)
+    assert weak["data"]["passwordChange"]["errors"][0]["field"] == "newPassword"
+    done = await gql(client, CHANGE, {"current": someone.password, "new": NEW_PASSWORD}, headers=someone.auth)
+    assert done["data"]["passwordChange"] == {"ok": True, "count": 1, "errors": []}
+    assert await me_status(client, someone.access_token) == 200
+    assert await me_status(client, other["tokens"]["accessToken"]) == 401
+    assert (await login(client, someone.document, someone.password))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert (await login(client, someone.document, NEW_PASSWORD))["errors"] == []
+
+
+async def test_password_reset_through_a_verified_contact(client, app):
+    someone = await register(client)
+    unverified = await gql(client, RESET_START, {"contact": someone.email})
+    assert unverified["data"]["passwordResetStart"]["ok"] is True, "same answer whether or not an account has it"
+    assert app.state.runtime.sender.last_to(someone.email) is None
+    phone = await verify_phone(client, app, someone)
+    assert (await gql(client, RESET_START, {"contact": someone.phone}))["data"]["passwordResetStart"]["ok"] is True
+    code = code_from_outbox(app, phone)
+    wrong = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": "000000" if code != "000000" else "111111", "new": NEW_PASSWORD})
+    assert wrong["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+    done = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": code, "new": NEW_PASSWORD})
+    assert done["data"]["passwordResetComplete"]["ok"] is True
+    assert await me_status(client, someone.access_token) == 401, "every session ends with a reset"
+    again = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": code, "new": NEW_PASSWORD})
+    assert again["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE", "codes are single-use"
+    assert (await login(client, someone.document, NEW_PASSWORD))["errors"] == []
+
+
+# --- one-time codes ----------------------------------------------------------------------------------------------------------
+
+async def test_codes_are_limited_in_attempts_and_expire(client, app, graph, test_settings):
+    someone = await register(client)
+    contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
+    email = next(c for c in contacts if c["kind"] == "EMAIL")
+    await gql(client, START, {"id": email["id"]}, headers=someone.auth)
+    code = code_from_outbox(app, email["value"])
+    wrong = "000000" if code != "000000" else "111111"
+    for left in range(test_settings.otp_max_attempts - 1, -1, -1):
+        result = (await gql(client, COMPLETE, {"id": email["id"], "code": wrong}, headers=someone.auth))["data"]["contactVerificationComplete"]
+        assert result["errors"][0]["code"] == "INVALID_CODE"
+    exhausted = await gql(client, COMPLETE, {"id": email["id"], "code": code}, headers=someone.auth)
+    assert exhausted["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE", "dead after max attempts"
+
+    await gql(client, START, {"id": email["id"]}, headers=someone.auth)
+    fresh = code_from_outbox(app, email["value"])
+
+    async def expire_codes(tx):  # time travel: the code's expiry passes
+        await tx.run("MATCH (o:OneTimeCode) SET o.expiresAt = datetime() - duration({seconds: 1})")
+
+    await graph.write(expire_codes)
+    expired = await gql(client, COMPLETE, {"id": email["id"], "code": fresh}, headers=someone.auth)
+    assert expired["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE"
+
+
+async def test_codes_are_throttled_per_destination(client, test_settings):
+    someone = await register(client)
+    contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
+    phone = next(c for c in contacts if c["kind"] == "PHONE")
+    for _ in range(test_settings.otp_per_destination_per_hour):
+        assert (await gql(client, START, {"id": phone["id"]}, headers=someone.auth))["data"]["contactVerificationStart"]["errors"] == []
+    body = await gql(client, START, {"id": phone["id"]}, headers=someone.auth)
+    assert error_codes(body) == ["RATE_LIMITED"]
+    assert body["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
+
+
+async def test_a_contact_is_verified_by_one_account_only(client, app):
+    first = await register(client)
+    phone = await verify_phone(client, app, first)
+    second = await register(client, phone=phone)
+    contacts = (await gql(client, CONTACTS, headers=second.auth))["data"]["me"]["contacts"]
+    same = next(c for c in contacts if c["kind"] == "PHONE")
+    await gql(client, START, {"id": same["id"]}, headers=second.auth)
+    code = code_from_outbox(app, phone)
+    result = (await gql(client, COMPLETE, {"id": same["id"], "code": code}, headers=second.auth))["data"]["contactVerificationComplete"]
+    assert result["errors"][0]["code"] == "CONFLICT"
+    added = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": "not a phone"}, headers=second.auth)
+    assert added["data"]["contactAdd"]["errors"][0]["field"] == "value"
+

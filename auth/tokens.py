@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from core.errors import UnauthenticatedError
 ALGORITHM = "EdDSA"
 LEEWAY = timedelta(seconds=30)  # clock skew tolerated on exp / iat
 PUBLICATION_LEEWAY = timedelta(seconds=60)  # extra time a retired key stays published
+RELOAD_INTERVAL = 5.0  # seconds between looks at keys.json for a rotation made elsewhere
 REQUIRED_CLAIMS = ("sub", "sid", "jti", "exp", "iat", "acr")
 ASSURANCE_LEVELS = ("0", "1", "2")
 _KID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -118,6 +120,8 @@ class KeyRing:
             raise ValueError("access_ttl must be positive")
         self._folder, self._ttl, self._clock = folder, access_ttl, clock
         self._keys: list[_Key] = []  # oldest first; the last one is current
+        self._seen_mtime: float | None = None  # of keys.json when last loaded
+        self._checked_at = 0.0  # monotonic time of the last look at keys.json
 
     @classmethod
     def load_or_create(cls, folder: Path, *, access_ttl: timedelta, clock: Callable[[], datetime] = _utcnow) -> KeyRing:
@@ -158,6 +162,7 @@ class KeyRing:
         payload = {"iss": self.ISSUER, "aud": self.AUDIENCE, "sub": subject, "sid": session_id, "jti": uuid.uuid4().hex,
                    "iat": iat, "exp": iat + int(self._ttl.total_seconds()), "acr": str(assurance_level)}  # fmt: skip
         claims = self._claims(payload)  # ValueError on an empty subject or session_id
+        self._follow_rotation()
         key = self._keys[-1]
         token = jwt.encode(payload, key.private, algorithm=ALGORITHM, headers={"kid": key.kid})
         return token, claims
@@ -166,6 +171,7 @@ class KeyRing:
         """Return the claims of a valid token; raise ``InvalidTokenError`` on anything wrong."""
         try:
             header = jwt.get_unverified_header(token)
+            self._follow_rotation()
             key = self._published().get(header.get("kid"))
             if key is None or header.get("alg") != ALGORITHM:
                 raise InvalidTokenError()
@@ -182,6 +188,21 @@ class KeyRing:
             raise InvalidTokenError() from None
 
     # --- internals ------------------------------------------------------------------------------
+    def _follow_rotation(self) -> None:
+        """Pick up a rotation made by another process (``hanoismart keys rotate``, another worker):
+        at most every RELOAD_INTERVAL seconds, reload keys.json if it changed on disk."""
+        now = time.monotonic()
+        if now - self._checked_at < RELOAD_INTERVAL:
+            return
+        self._checked_at = now
+        try:
+            mtime = (self._folder / "keys.json").stat().st_mtime
+        except FileNotFoundError:
+            return
+        if mtime != self._seen_mtime:
+            with self._locked():
+                self._load()
+
     def _published(self) -> dict[str, _Key]:
         now, window = self._clock(), self._ttl + PUBLICATION_LEEWAY
         return {k.kid: k for k in self._keys if k.retired_at is None or k.retired_at + window > now}
@@ -207,6 +228,7 @@ class KeyRing:
 
     def _load(self) -> None:
         index = self._folder / "keys.json"
+        self._seen_mtime = index.stat().st_mtime if index.exists() else None
         entries = json.loads(index.read_text("utf-8")) if index.exists() else []
         keys = []
         for entry in entries:
@@ -227,6 +249,7 @@ class KeyRing:
                     "retired_at": k.retired_at and k.retired_at.isoformat()} for k in keys]  # fmt: skip
         _write_atomic(self._folder / "keys.json", json.dumps(entries, indent=2).encode("utf-8"))
         self._keys = keys
+        self._seen_mtime = (self._folder / "keys.json").stat().st_mtime
 
     def _add_key(self) -> None:
         now = self._clock()

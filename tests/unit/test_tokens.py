@@ -404,3 +404,17 @@ def test_a_partner_app_verifies_with_plain_pyjwt_and_the_jwks(tmp_path: Path) ->
     key = jwt.PyJWK(jwk).key
     payload = jwt.decode(token, key, algorithms=["EdDSA"], audience="hanoismart-api")
     assert payload["sub"] == claims.subject and payload["jti"] == claims.token_id
+
+
+def test_a_rotation_made_by_another_process_is_followed(tmp_path, monkeypatch):
+    import auth.tokens as tokens_module
+
+    monkeypatch.setattr(tokens_module, "RELOAD_INTERVAL", 0.0)
+    api_worker = KeyRing.load_or_create(tmp_path / "shared", access_ttl=timedelta(minutes=10))
+    before, _ = api_worker.issue(subject="person", session_id="session", assurance_level=0)
+    cli = KeyRing.load_or_create(tmp_path / "shared", access_ttl=timedelta(minutes=10))
+    new_kid = cli.rotate()
+    after, _ = api_worker.issue(subject="person", session_id="session", assurance_level=0)
+    assert jwt.get_unverified_header(after)["kid"] == new_kid, "the worker signs with the rotated key"
+    assert api_worker.verify(before).subject == "person", "tokens of the old key stay valid in their window"
+    assert cli.verify(after).subject == "person"

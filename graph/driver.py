@@ -35,7 +35,7 @@ statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.Contex
 )
 
 
-async def run(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[neo4j.Record]:
+async def run(tx: AsyncManagedTransaction, query: str, /, **params: Any) -> list[neo4j.Record]:
     """Run one parameterised statement inside a managed transaction and return all its records."""
     counter = statement_counter.get()
     if counter is not None:

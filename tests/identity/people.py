@@ -34,7 +34,7 @@ def cccd(date_of_birth: date, sex: str = "male", province: str = "001") -> str:
 
 
 def unique_phone() -> str:
-    return f"09{random.randint(10_000_000, 99_999_999)}"
+    return f"091{random.randint(1_000_000, 9_999_999)}"  # VinaPhone 091x: always a valid number
 
 
 @dataclass

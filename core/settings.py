@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     login_free_failures_per_address: int = Field(30, ge=1, description="Failed logins per client address before delays.")
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest delay imposed after failed logins.")
 
+    # --- social graph ------------------------------------------------------------------------------
+    connection_requests_per_day: int = Field(30, ge=1, description="Outgoing connection requests per person per day.")
+
     # --- GraphQL safety -----------------------------------------------------------------------
     max_query_depth: int = Field(12, ge=2, description="Deepest selection nesting accepted.")
     max_aliases: int = Field(30, ge=1, description="Most aliases in one document.")

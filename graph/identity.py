@@ -44,7 +44,8 @@ p {.*, passwordHash: null} AS person,
 head([(p)-[:LIVES_IN]->(c:Commune) | c {.id, .code, .name, .kind, .nameAscii, .province}]) AS ward,
 [(p)-[:HAS_CONTACT]->(k:Contact) | k {.id, .kind, .value, .verifiedAt, .createdAt}] AS contacts,
 head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4, .country}]) AS document,
-($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) }) AS connected
+($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) }) AS connected,
+($viewerId IS NOT NULL AND EXISTS { (p)-[:BLOCKED]-(:Actor {id: $viewerId}) }) AS blocked
 """
 
 PERSONS_BY_IDS = f"""
@@ -157,13 +158,6 @@ async def search_actors(tx: AsyncManagedTransaction, query: str, offset: int, li
     """Actors matching a Lucene query, best first; paginated by position in the ranked list."""
     rows = await run(tx, SEARCH_ACTORS, query=query, offset=offset, limit=limit, window=offset + limit)
     return [dict(r) for r in rows]
-
-
-ACTOR_KINDS = "UNWIND $ids AS id MATCH (a:Actor {id: id}) RETURN a.id AS id, CASE WHEN a:Person THEN 'person' ELSE 'organization' END AS kind"
-
-
-async def actor_kinds(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, str]:
-    return {r["id"]: r["kind"] for r in await run(tx, ACTOR_KINDS, ids=ids)}
 
 
 # --- contacts ---------------------------------------------------------------------------------------
@@ -341,7 +335,8 @@ async def create_organization(
 ORGANIZATION_PROJECTION = """
 o {.*} AS organization,
 head([(o)-[:PROVED_BY]->(d:IdentityDocument) | d.last4]) AS taxCodeLast4,
-head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole
+head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole,
+($viewerId IS NOT NULL AND EXISTS { (o)-[:BLOCKED]-(:Actor {id: $viewerId}) }) AS blocked
 """
 
 ORGANIZATIONS_BY_IDS = f"""

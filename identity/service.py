@@ -90,14 +90,33 @@ def organization_view(record: dict) -> OrganizationView:
 
 
 async def persons_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | None]:
+    """Views of these people for ``viewer``; None for unknown ids and for people who blocked the
+    viewer or whom the viewer blocked (a block hides the two from each other everywhere)."""
+    if not ids:
+        return []
     rows = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
-    found = {r["person"]["id"]: person_view(r, viewer) for r in rows}
+    found = {r["person"]["id"]: person_view(r, viewer) for r in rows if not r["blocked"]}
     return [found.get(i) for i in ids]
 
 
 async def organizations_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[OrganizationView | None]:
+    if not ids:
+        return []
     rows = await rt.graph.read(queries.organizations_by_ids, ids, viewer.actor_id)
-    found = {r["organization"]["id"]: organization_view(r) for r in rows}
+    found = {r["organization"]["id"]: organization_view(r) for r in rows if not r["blocked"]}
+    return [found.get(i) for i in ids]
+
+
+async def actors_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | OrganizationView | None]:
+    """People and organisations in one batch (authors of posts and comments): one query when all are
+    people, a second only for the ids that were not."""
+    if not ids:
+        return []
+    rows = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
+    found: dict[str, Any] = {r["person"]["id"]: None if r["blocked"] else person_view(r, viewer) for r in rows}
+    rest = [i for i in ids if i not in found]
+    if rest:
+        found.update(zip(rest, await organizations_by_ids(rt, viewer, rest)))
     return [found.get(i) for i in ids]
 
 
@@ -215,6 +234,7 @@ async def register_person(
             tx, id=person_id, props=props, date_of_birth=reg.date_of_birth.isoformat(), document=document_props,
             ward_code=reg.ward_code, contacts=contacts,
         )
+        await _sync_ward_community(tx, person_id)
         session_id, refresh = await open_session(tx, rt, person_id, user_agent)
         return person_id, session_id, refresh
 
@@ -226,6 +246,13 @@ async def register_person(
     me_viewer = Viewer(kind="person", actor_id=person_id, session_id=session_id, roles=frozenset(roles))
     (view,) = await persons_by_ids(rt, me_viewer, [person_id])
     return view, tokens
+
+
+async def _sync_ward_community(tx: AsyncManagedTransaction, person_id: str) -> None:
+    """Residents belong to their ward's community: joined on arrival, left on moving (social's rule)."""
+    from social.service import join_ward_community  # noqa: PLC0415 (social imports identity)
+
+    await join_ward_community(tx, person_id)
 
 
 async def _commune_exists(tx: AsyncManagedTransaction, code: str) -> bool:
@@ -263,8 +290,10 @@ async def update_profile(
             lives = await queries.persons_by_ids(tx, [person_id], person_id)
             if not lives or lives[0]["ward"] is None:
                 raise UserInputError("A resident names the ward or commune they live in (wardCode).", field="wardCode")
-        if ward_code is not None and not await queries.move_to_ward(tx, person_id, ward_code):
-            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+        if ward_code is not None:
+            if not await queries.move_to_ward(tx, person_id, ward_code):
+                raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+            await _sync_ward_community(tx, person_id)
         props: dict[str, Any] = {}
         if investor_sectors is not None:
             props["investorSectors"] = sorted({nfc(s) for s in investor_sectors if s.strip()})
@@ -582,6 +611,7 @@ async def close_account(rt: Runtime, viewer: Viewer, password: str) -> None:
         if not ok:
             return False
         await queries.close_account(tx, person_id, CLOSED_NAME)
+        await _sync_ward_community(tx, person_id)
         return True
 
     if not await rt.graph.write(work):

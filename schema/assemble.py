@@ -23,6 +23,7 @@ from resolvers import health as health_resolvers
 from resolvers import identity as identity_resolvers
 from resolvers import node as node_resolvers
 from resolvers import places as places_resolvers
+from resolvers import social as social_resolvers
 from schema.health import Health, SchemaMigrationConnection, Version
 from schema.identity import (
     ActorConnection,
@@ -39,7 +40,17 @@ from schema.identity import (
     VerificationRequestPayload,
 )
 from schema.places import Commune, CommuneConnection
+from schema.social import (
+    CommentPayload,
+    NotificationConnection,
+    PostConnection,
+    PostPayload,
+    ReactionPayload,
+    RelationPayload,
+)
 from schema.identity import Organization
+from schema.common import UserError
+from schema.social import Comment, Community, Post
 
 
 @strawberry.type(description="Everything that can be read. Lists are Relay connections (`first`/`after`).")
@@ -82,6 +93,16 @@ class Query:
     verification_requests: VerificationRequestConnection = strawberry.field(
         resolver=identity_resolvers.verification_requests,
         description="Officers: the queue of identity-verification requests, oldest first.",
+    )
+    feed: PostConnection = strawberry.field(
+        resolver=social_resolvers.feed,
+        description="Posts of my connections, the actors I follow and my communities, newest first.",
+    )
+    notifications: NotificationConnection = strawberry.field(
+        resolver=social_resolvers.notifications, description="My notifications, newest first."
+    )
+    unread_notification_count: int = strawberry.field(
+        resolver=social_resolvers.unread_notification_count, description="How many of my notifications are unread."
     )
 
 
@@ -149,6 +170,44 @@ class Mutation:
     representative_revoke: RepresentativesPayload = _mutation(
         identity_resolvers.representative_revoke, "Owners: take a person's representative role away (recorded)."
     )
+    connection_request: RelationPayload = _mutation(
+        social_resolvers.connection_request, "Ask a person to connect (if they asked me already, we connect)."
+    )
+    connection_accept: RelationPayload = _mutation(social_resolvers.connection_accept, "Accept a person's request.")
+    connection_decline: RelationPayload = _mutation(social_resolvers.connection_decline, "Decline a person's request.")
+    connection_cancel: RelationPayload = _mutation(social_resolvers.connection_cancel, "Withdraw my pending request.")
+    connection_remove: RelationPayload = _mutation(social_resolvers.connection_remove, "End a connection.")
+    follow_set: RelationPayload = _mutation(
+        social_resolvers.follow_set, "Follow (or unfollow) a person, a business, an agency."
+    )
+    block_set: RelationPayload = _mutation(
+        social_resolvers.block_set,
+        "Block (or unblock): hides us from each other everywhere, ends connections, requests and follows.",
+    )
+    mute_set: RelationPayload = _mutation(
+        social_resolvers.mute_set, "Mute (or unmute): private; hides their posts from my feed only."
+    )
+    social_preferences_set: list[UserError] = _mutation(
+        social_resolvers.social_preferences_set,
+        "Show or hide my follower and following counts; opt out of people-you-may-know suggestions.",
+    )
+    post_create: PostPayload = _mutation(social_resolvers.post_create, "Write a post.")
+    post_edit: PostPayload = _mutation(social_resolvers.post_edit, "Authors: change a post's text or visibility.")
+    post_delete: PostPayload = _mutation(
+        social_resolvers.post_delete, "Delete my post; community moderators and officers remove others' posts."
+    )
+    comment_create: CommentPayload = _mutation(
+        social_resolvers.comment_create, "Comment on a post I can see, or reply to a top-level comment."
+    )
+    comment_delete: CommentPayload = _mutation(
+        social_resolvers.comment_delete, "Delete my comment; moderators remove others' comments."
+    )
+    reaction_set: ReactionPayload = _mutation(
+        social_resolvers.reaction_set, "React to a post (one reaction per person per post; null takes it back)."
+    )
+    notifications_mark_read: int = _mutation(
+        social_resolvers.notifications_mark_read, "Mark one notification, or all, read; returns how many changed."
+    )
     account_close: DonePayload = _mutation(
         identity_resolvers.account_close,
         "Close my account: personal data erased, sessions closed; the document cannot open another account.",
@@ -181,5 +240,5 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         mutation=mutation,
         extensions=extensions(settings),
         config=StrawberryConfig(auto_camel_case=True),
-        types=[Organization],
+        types=[Organization, Post, Comment, Community],
     )

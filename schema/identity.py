@@ -16,6 +16,10 @@ from schema.common import CountedConnection, UserError
 from schema.places import Commune
 
 
+FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+
+
 # --- enums ---------------------------------------------------------------------------------------------------------
 
 @strawberry.enum(description="Who may see a personal profile field.")
@@ -153,6 +157,56 @@ class Person(Actor):
 
         return await my_organizations(info, self)
 
+    @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
+    async def relation(self, info: strawberry.Info) -> Annotated["Relation", strawberry.lazy("schema.social")] | None:  # noqa: F821
+        from resolvers.social import relation  # noqa: PLC0415
+
+        return await relation(info, self.uuid)
+
+    @strawberry.field(description="People who follow this actor, newest first. totalCount is null when its owner hides it.")
+    async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "followers", first, after)
+
+    @strawberry.field(description="Posts by this actor that I may see, newest first.")
+    async def posts(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> Annotated["PostConnection", strawberry.lazy("schema.social")]:  # noqa: F821
+        from resolvers.social import posts_of  # noqa: PLC0415
+
+        return await posts_of(info, self.uuid, first, after)
+
+    @strawberry.field(description="This person's connections, newest first.")
+    async def connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "connections", first, after)
+
+    @strawberry.field(description="Actors this person follows, newest first. totalCount is null when hidden by its owner.")
+    async def following(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "following", first, after)
+
+    @strawberry.field(description="People connected with both this person and me.")
+    async def mutual_connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "mutual", first, after)
+
+    @strawberry.field(description="Connection requests I received and have not answered (only for me).")
+    async def connection_requests_received(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "requests_in", first, after)
+
+    @strawberry.field(description="Connection requests I sent that wait for an answer (only for me).")
+    async def connection_requests_sent(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "requests_out", first, after)
+
     @classmethod
     def of(cls, v: PersonView) -> Person:
         audiences = None
@@ -200,6 +254,26 @@ class Organization(Actor):
         from resolvers.identity import representation_history  # noqa: PLC0415
 
         return await representation_history(info, self.uuid)
+
+    @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
+    async def relation(self, info: strawberry.Info) -> Annotated["Relation", strawberry.lazy("schema.social")] | None:  # noqa: F821
+        from resolvers.social import relation  # noqa: PLC0415
+
+        return await relation(info, self.uuid)
+
+    @strawberry.field(description="People who follow this actor, newest first. totalCount is null when its owner hides it.")
+    async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "followers", first, after)
+
+    @strawberry.field(description="Posts by this actor that I may see, newest first.")
+    async def posts(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> Annotated["PostConnection", strawberry.lazy("schema.social")]:  # noqa: F821
+        from resolvers.social import posts_of  # noqa: PLC0415
+
+        return await posts_of(info, self.uuid, first, after)
 
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:

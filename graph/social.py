@@ -1,0 +1,549 @@
+"""Cypher of the social graph: connections, follows, blocks, communities, posts, comments, reactions, feed.
+
+The visibility of a post is one Cypher predicate, ``POST_VISIBLE``, the mirror of
+``social.visibility.may_see_post``; every query that returns posts applies it, so a page is never
+short of items the viewer may see and never holds one they may not.
+"""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+# --- ward communities (migration 4) ------------------------------------------------------------------
+
+CREATE_WARD_COMMUNITIES = """
+MATCH (w:Commune)
+MERGE (c:Community {wardCode: w.code})
+ON CREATE SET c.id = $prefix + w.id, c.createdAt = datetime()
+SET c:ReferenceData, c.kind = 'ward', c.name = CASE w.kind WHEN 'phường' THEN 'Phường ' ELSE 'Xã ' END + w.name,
+    c.searchName = w.searchName, c.joinPolicy = 'automatic'
+MERGE (c)-[:FOR_WARD]->(w)
+"""
+
+
+async def create_ward_communities(tx: AsyncManagedTransaction) -> None:
+    # A ward community's id is derived from its commune's, so it is the same in every database.
+    await run(tx, CREATE_WARD_COMMUNITIES, prefix="ward-")
+
+
+SYNC_WARD_MEMBERSHIP = """
+MATCH (p:Person {id: $personId})
+OPTIONAL MATCH (p)-[old:MEMBER_OF]->(c:Community {kind: 'ward'})
+WHERE NOT EXISTS { (p)-[:LIVES_IN]->(:Commune)<-[:FOR_WARD]-(c) }
+DELETE old
+WITH DISTINCT p
+OPTIONAL MATCH (p)-[:LIVES_IN]->(:Commune)<-[:FOR_WARD]-(ward:Community)
+FOREACH (_ IN CASE WHEN ward IS NULL THEN [] ELSE [1] END |
+  MERGE (p)-[m:MEMBER_OF]->(ward) ON CREATE SET m.since = datetime(), m.role = 'member')
+"""
+
+
+async def sync_ward_membership(tx: AsyncManagedTransaction, person_id: str) -> None:
+    await run(tx, SYNC_WARD_MEMBERSHIP, personId=person_id)
+
+
+
+# --- relationships between two actors -------------------------------------------------------------------
+
+_RELATION_FACTS = """
+RETURN other:Person AS isPerson, other.status AS status,
+       EXISTS { (me)-[:CONNECTED]-(other) } AS connected,
+       EXISTS { (me)-[:REQUESTED]->(other) } AS requestedByMe,
+       EXISTS { (other)-[:REQUESTED]->(me) } AS requestedByThem,
+       EXISTS { (me)-[:FOLLOWS]->(other) } AS following,
+       EXISTS { (me)-[:BLOCKED]->(other) } AS blockedByMe,
+       EXISTS { (other)-[:BLOCKED]->(me) } AS blockedByThem,
+       EXISTS { (me)-[:MUTED]->(other) } AS muted,
+       COUNT { (me)-[r:REQUESTED]->() WHERE r.at > datetime() - duration({days: 1}) } AS requestsToday
+"""
+
+LOCK_RELATION = """
+MATCH (me:Person {id: $me}), (other:Actor {id: $other})
+SET me.socialLock = coalesce(me.socialLock, 0) + 1, other.socialLock = coalesce(other.socialLock, 0) + 1
+""" + _RELATION_FACTS
+
+RELATION = "MATCH (me:Person {id: $me}), (other:Actor {id: $other})" + _RELATION_FACTS
+
+
+async def relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict | None:
+    rows = await run(tx, RELATION, me=me, other=other)
+    return dict(rows[0]) if rows else None
+
+
+async def lock_relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict | None:
+    """Write-lock both actors (so two requests between them serialise) and read how they relate."""
+    rows = await run(tx, LOCK_RELATION, me=me, other=other)
+    return dict(rows[0]) if rows else None
+
+
+CREATE_REQUEST = """
+MATCH (me:Person {id: $me}), (other:Person {id: $other})
+CREATE (me)-[:REQUESTED {at: datetime()}]->(other)
+"""
+DELETE_REQUEST = "MATCH (:Person {id: $from})-[r:REQUESTED]->(:Person {id: $to}) DELETE r RETURN count(r) AS n"
+CONNECT = """
+MATCH (a:Person {id: $a}), (b:Person {id: $b})
+OPTIONAL MATCH (b)-[r:REQUESTED]->(a)
+DELETE r
+MERGE (a)-[c:CONNECTED]-(b)
+ON CREATE SET c.since = datetime()
+RETURN c.since AS since
+"""
+DISCONNECT = "MATCH (:Person {id: $a})-[c:CONNECTED]-(:Person {id: $b}) DELETE c RETURN count(c) AS n"
+FOLLOW = """
+MATCH (me:Person {id: $me}), (other:Actor {id: $other})
+MERGE (me)-[f:FOLLOWS]->(other) ON CREATE SET f.since = datetime()
+"""
+UNFOLLOW = "MATCH (:Person {id: $me})-[f:FOLLOWS]->(:Actor {id: $other}) DELETE f RETURN count(f) AS n"
+BLOCK = """
+MATCH (me:Person {id: $me}), (other:Actor {id: $other})
+OPTIONAL MATCH (me)-[r:CONNECTED|REQUESTED|FOLLOWS]-(other)
+DELETE r
+WITH DISTINCT me, other
+MERGE (me)-[b:BLOCKED]->(other) ON CREATE SET b.at = datetime()
+"""
+UNBLOCK = "MATCH (:Person {id: $me})-[b:BLOCKED]->(:Actor {id: $other}) DELETE b RETURN count(b) AS n"
+MUTE = """
+MATCH (me:Person {id: $me}), (other:Actor {id: $other})
+MERGE (me)-[m:MUTED]->(other) ON CREATE SET m.at = datetime()
+"""
+UNMUTE = "MATCH (:Person {id: $me})-[m:MUTED]->(:Actor {id: $other}) DELETE m RETURN count(m) AS n"
+
+_EDGE_WRITES = {
+    "request": CREATE_REQUEST, "follow": FOLLOW, "block": BLOCK, "mute": MUTE,
+}
+_EDGE_DELETES = {
+    "unfollow": UNFOLLOW, "unblock": UNBLOCK, "unmute": UNMUTE,
+}
+
+
+async def write_edge(tx: AsyncManagedTransaction, action: str, me: str, other: str) -> None:
+    await run(tx, _EDGE_WRITES[action], me=me, other=other)
+
+
+async def delete_edge(tx: AsyncManagedTransaction, action: str, me: str, other: str) -> int:
+    return (await run(tx, _EDGE_DELETES[action], me=me, other=other))[0]["n"]
+
+
+async def delete_request(tx: AsyncManagedTransaction, from_id: str, to_id: str) -> int:
+    return (await run(tx, DELETE_REQUEST, **{"from": from_id, "to": to_id}))[0]["n"]
+
+
+async def connect(tx: AsyncManagedTransaction, a: str, b: str) -> None:
+    await run(tx, CONNECT, a=a, b=b)
+
+
+async def disconnect(tx: AsyncManagedTransaction, a: str, b: str) -> int:
+    return (await run(tx, DISCONNECT, a=a, b=b))[0]["n"]
+
+
+# --- lists of people (keyset pagination on (since, id)) ---------------------------------------------------
+
+#: Each list: the pattern from the owner ``o`` to the listed actor ``x`` and the relationship ``r``
+#: whose time orders it. Chosen from this fixed allow-list only, never from client text.
+LIST_PATTERNS = {
+    "connections": ("(o)-[r:CONNECTED]-(x:Person)", "r.since"),
+    "followers": ("(o)<-[r:FOLLOWS]-(x:Person)", "r.since"),
+    "following": ("(o)-[r:FOLLOWS]->(x:Actor)", "r.since"),
+    "requests_in": ("(o)<-[r:REQUESTED]-(x:Person)", "r.at"),
+    "requests_out": ("(o)-[r:REQUESTED]->(x:Person)", "r.at"),
+    "mutual": ("(o)-[r:CONNECTED]-(x:Person)-[:CONNECTED]-(viewer)", "r.since"),
+}
+
+
+def _list_query(kind: str) -> str:
+    pattern, time = LIST_PATTERNS[kind]
+    return f"""
+MATCH (o:Actor {{id: $ownerId}})
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+MATCH {pattern}
+WHERE x.status = 'active'
+  AND (viewer IS NULL OR NOT EXISTS {{ (viewer)-[:BLOCKED]-(x) }})
+  AND ($afterTime IS NULL OR [{time}, x.id] < [datetime($afterTime), $afterId])
+WITH x, {time} AS at
+ORDER BY at DESC, x.id DESC
+LIMIT $limit
+RETURN x.id AS id, at
+"""
+
+
+LIST_QUERIES = {kind: _list_query(kind) for kind in LIST_PATTERNS}
+
+LIST_COUNTS = {
+    kind: f"""
+MATCH (o:Actor {{id: $ownerId}})
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+RETURN COUNT {{ MATCH {pattern} WHERE x.status = 'active' AND (viewer IS NULL OR NOT EXISTS {{ (viewer)-[:BLOCKED]-(x) }}) }} AS total
+"""
+    for kind, (pattern, _time) in LIST_PATTERNS.items()
+}
+
+
+async def list_actors(
+    tx: AsyncManagedTransaction, kind: str, owner_id: str, viewer_id: str | None,
+    after: tuple[str, str] | None, limit: int,
+) -> tuple[list[dict], int]:
+    rows = await run(
+        tx, LIST_QUERIES[kind], ownerId=owner_id, viewerId=viewer_id, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    total = (await run(tx, LIST_COUNTS[kind], ownerId=owner_id, viewerId=viewer_id))[0]["total"]
+    return [dict(r) for r in rows], total
+
+
+SOCIAL_SETTINGS = """
+MATCH (p:Actor {id: $id})
+RETURN coalesce(p.showFollowerCount, true) AS showFollowerCount,
+       coalesce(p.showFollowingCount, true) AS showFollowingCount,
+       coalesce(p.suggestionsOptOut, false) AS suggestionsOptOut
+"""
+
+
+async def social_settings(tx: AsyncManagedTransaction, actor_id: str) -> dict | None:
+    rows = await run(tx, SOCIAL_SETTINGS, id=actor_id)
+    return dict(rows[0]) if rows else None
+
+
+SET_SOCIAL_SETTINGS = "MATCH (p:Person {id: $id}) SET p += $props"
+
+
+async def set_social_settings(tx: AsyncManagedTransaction, person_id: str, props: dict) -> None:
+    await run(tx, SET_SOCIAL_SETTINGS, id=person_id, props=props)
+
+
+# --- posts ------------------------------------------------------------------------------------------------
+
+#: Mirror of social.visibility.may_see_post, over ``post``, its ``author`` and the optional ``viewer``.
+POST_VISIBLE = """
+post.status = 'active'
+AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) })
+AND (post.visibility = 'public'
+     OR (viewer IS NOT NULL AND author = viewer)
+     OR (post.visibility = 'connections' AND viewer IS NOT NULL AND EXISTS { (author)-[:CONNECTED]-(viewer) })
+     OR (post.visibility = 'community' AND viewer IS NOT NULL
+         AND EXISTS { (post)-[:IN_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(viewer) }))
+"""
+
+POST_PROJECTION = """
+post {.id, .text, .visibility, .tags, .createdAt, .editedAt, .status} AS post,
+author.id AS authorId,
+head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
+head([(post)-[:ABOUT_WARD]->(w:Commune) | w.id]) AS wardId
+"""
+
+CREATE_POST = """
+MATCH (author:Actor {id: $authorId})
+CREATE (author)-[:POSTED]->(post:Post {id: $id, text: $text, searchText: $searchText, visibility: $visibility,
+                                       tags: $tags, status: 'active', createdAt: datetime()})
+WITH author, post
+CALL (post) { MATCH (c:Community {id: $communityId}) CREATE (post)-[:IN_COMMUNITY]->(c) }
+CALL (post) { MATCH (w:Commune {code: $wardCode}) CREATE (post)-[:ABOUT_WARD]->(w) }
+RETURN post.id AS id
+"""
+
+
+async def create_post(
+    tx: AsyncManagedTransaction, *, id: str, author_id: str, text: str, search_text: str, visibility: str,
+    tags: list[str], community_id: str | None, ward_code: str | None,
+) -> None:
+    await run(
+        tx, CREATE_POST, id=id, authorId=author_id, text=text, searchText=search_text, visibility=visibility,
+        tags=tags, communityId=community_id, wardCode=ward_code,
+    )
+
+
+POST_FACTS = """
+MATCH (author:Actor)-[:POSTED]->(post:Post {id: $id})
+SET post.lock = true
+RETURN author.id AS authorId, post.status AS status,
+       head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId
+"""
+
+
+async def lock_post(tx: AsyncManagedTransaction, post_id: str) -> dict | None:
+    rows = await run(tx, POST_FACTS, id=post_id)
+    return dict(rows[0]) if rows else None
+
+
+UPDATE_POST = "MATCH (post:Post {id: $id}) SET post += $props, post.editedAt = datetime()"
+
+
+async def update_post(tx: AsyncManagedTransaction, post_id: str, props: dict) -> None:
+    await run(tx, UPDATE_POST, id=post_id, props=props)
+
+
+POSTS_BY_IDS = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+UNWIND $ids AS id
+MATCH (author:Actor)-[:POSTED]->(post:Post {{id: id}})
+WHERE {POST_VISIBLE}
+RETURN {POST_PROJECTION}
+"""
+
+
+async def posts_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
+
+
+FEED = f"""
+MATCH (viewer:Person {{id: $viewerId}})
+CALL (viewer) {{
+  MATCH (viewer)-[:CONNECTED]-(author:Person)-[:POSTED]->(post:Post) RETURN author, post
+  UNION
+  MATCH (viewer)-[:FOLLOWS]->(author:Actor)-[:POSTED]->(post:Post) RETURN author, post
+  UNION
+  MATCH (viewer)-[:MEMBER_OF]->(:Community)<-[:IN_COMMUNITY]-(post:Post)<-[:POSTED]-(author:Actor) RETURN author, post
+  UNION
+  MATCH (viewer)-[:POSTED]->(post:Post) RETURN viewer AS author, post
+}}
+WITH viewer, author, post
+WHERE {POST_VISIBLE}
+  AND NOT EXISTS {{ (viewer)-[:MUTED]->(author) }}
+  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
+WITH viewer, author, post ORDER BY post.createdAt DESC, post.id DESC LIMIT $limit
+RETURN {POST_PROJECTION}
+"""
+
+
+async def feed(
+    tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, FEED, viewerId=viewer_id, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+POSTS_OF_AUTHOR = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+MATCH (author:Actor {{id: $authorId}})-[:POSTED]->(post:Post)
+WHERE {POST_VISIBLE}
+  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
+WITH viewer, author, post ORDER BY post.createdAt DESC, post.id DESC LIMIT $limit
+RETURN {POST_PROJECTION}
+"""
+
+
+async def posts_of_author(
+    tx: AsyncManagedTransaction, author_id: str, viewer_id: str | None, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, POSTS_OF_AUTHOR, authorId=author_id, viewerId=viewer_id, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+# --- comments and reactions ---------------------------------------------------------------------------------
+
+CREATE_COMMENT = """
+MATCH (me:Person {id: $authorId}), (post:Post {id: $postId})
+CREATE (me)-[:COMMENTED]->(c:Comment {id: $id, text: $text, status: 'active', createdAt: datetime()})-[:ON]->(post)
+WITH c
+CALL (c) { MATCH (parent:Comment {id: $parentId}) CREATE (c)-[:REPLY_TO]->(parent) }
+RETURN c.id AS id
+"""
+
+
+async def create_comment(
+    tx: AsyncManagedTransaction, *, id: str, author_id: str, post_id: str, text: str, parent_id: str | None
+) -> None:
+    await run(tx, CREATE_COMMENT, id=id, authorId=author_id, postId=post_id, text=text, parentId=parent_id)
+
+
+COMMENT_FACTS = """
+MATCH (author:Person)-[:COMMENTED]->(c:Comment {id: $id})-[:ON]->(post:Post)
+SET c.lock = true
+RETURN author.id AS authorId, post.id AS postId, c.status AS status,
+       EXISTS { (c)-[:REPLY_TO]->() } AS isReply,
+       head([(post)-[:IN_COMMUNITY]->(community:Community) | community.id]) AS communityId
+"""
+
+
+async def lock_comment(tx: AsyncManagedTransaction, comment_id: str) -> dict | None:
+    rows = await run(tx, COMMENT_FACTS, id=comment_id)
+    return dict(rows[0]) if rows else None
+
+
+SET_COMMENT_STATUS = "MATCH (c:Comment {id: $id}) SET c.status = $status, c.removedAt = datetime()"
+
+
+async def set_comment_status(tx: AsyncManagedTransaction, comment_id: str, status: str) -> None:
+    await run(tx, SET_COMMENT_STATUS, id=comment_id, status=status)
+
+
+COMMENTS_OF_POSTS = """
+OPTIONAL MATCH (viewer:Person {id: $viewerId})
+UNWIND $postIds AS postId
+MATCH (post:Post {id: postId})
+CALL (post, viewer) {
+  MATCH (author:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
+  WHERE NOT EXISTS { (c)-[:REPLY_TO]->() }
+    AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) })
+    AND ($afterTime IS NULL OR [c.createdAt, c.id] > [datetime($afterTime), $afterId])
+  WITH c, author ORDER BY c.createdAt, c.id LIMIT $limit
+  RETURN collect(c {.id, .text, .createdAt, authorId: author.id}) AS comments
+}
+RETURN postId, comments,
+       COUNT { (a:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
+               WHERE NOT EXISTS { (c)-[:REPLY_TO]->() }
+                 AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(a) }) } AS total
+"""
+
+
+async def comments_of_posts(
+    tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, COMMENTS_OF_POSTS, postIds=post_ids, viewerId=viewer_id, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+REPLIES_OF_COMMENTS = """
+OPTIONAL MATCH (viewer:Person {id: $viewerId})
+UNWIND $commentIds AS commentId
+MATCH (parent:Comment {id: commentId})
+CALL (parent, viewer) {
+  MATCH (author:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:REPLY_TO]->(parent)
+  WHERE viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) }
+  WITH c, author ORDER BY c.createdAt, c.id LIMIT 50
+  RETURN collect(c {.id, .text, .createdAt, authorId: author.id}) AS replies
+}
+RETURN commentId, replies
+"""
+
+
+async def replies_of_comments(tx: AsyncManagedTransaction, comment_ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, REPLIES_OF_COMMENTS, commentIds=comment_ids, viewerId=viewer_id)]
+
+
+REACT = """
+MATCH (me:Person {id: $me}), (post:Post {id: $postId})
+MERGE (me)-[r:REACTED]->(post)
+ON CREATE SET r.at = datetime()
+SET r.kind = $kind
+"""
+UNREACT = "MATCH (:Person {id: $me})-[r:REACTED]->(:Post {id: $postId}) DELETE r RETURN count(r) AS n"
+
+
+async def react(tx: AsyncManagedTransaction, me: str, post_id: str, kind: str | None) -> None:
+    if kind is None:
+        await run(tx, UNREACT, me=me, postId=post_id)
+    else:
+        await run(tx, REACT, me=me, postId=post_id, kind=kind)
+
+
+REACTIONS_OF_POSTS = """
+OPTIONAL MATCH (viewer:Person {id: $viewerId})
+UNWIND $postIds AS postId
+MATCH (post:Post {id: postId})
+OPTIONAL MATCH (who:Person)-[r:REACTED]->(post)
+WHERE viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(who) }
+WITH postId, viewer, r.kind AS kind, count(r) AS n, collect(who) AS people
+RETURN postId, collect(CASE WHEN kind IS NULL THEN null ELSE {kind: kind, count: n} END) AS counts,
+       head([x IN collect(CASE WHEN viewer IN people THEN kind END) WHERE x IS NOT NULL]) AS mine
+"""
+
+
+async def reactions_of_posts(tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, REACTIONS_OF_POSTS, postIds=post_ids, viewerId=viewer_id)]
+
+
+MEMBERSHIP = """
+MATCH (p:Person {id: $personId}), (c:Community {id: $communityId})
+RETURN head([(p)-[m:MEMBER_OF]->(c) | m.role]) AS role, c.kind AS kind
+"""
+
+
+async def membership(tx: AsyncManagedTransaction, person_id: str, community_id: str) -> dict | None:
+    rows = await run(tx, MEMBERSHIP, personId=person_id, communityId=community_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- notifications ----------------------------------------------------------------------------------------------
+
+CREATE_NOTIFICATION = """
+CREATE (:Notification {id: $id, recipientId: $recipientId, kind: $kind, actorId: $actorId, subjectId: $subjectId,
+                       createdAt: datetime()})
+"""
+
+
+async def create_notification(
+    tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str, subject_id: str
+) -> None:
+    await run(tx, CREATE_NOTIFICATION, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, subjectId=subject_id)
+
+
+NOTIFY_IF_VISIBLE = """
+MATCH (recipient:Person {id: $recipientId, status: 'active'}), (actor:Actor {id: $actorId})
+WHERE NOT EXISTS { (recipient)-[:BLOCKED]-(actor) }
+CREATE (:Notification {id: $id, recipientId: $recipientId, kind: $kind, actorId: $actorId, subjectId: $subjectId,
+                       createdAt: datetime()})
+"""
+
+
+async def notify_if_visible(
+    tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str, subject_id: str
+) -> None:
+    await run(tx, NOTIFY_IF_VISIBLE, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, subjectId=subject_id)
+
+
+NOTIFICATIONS = """
+MATCH (n:Notification {recipientId: $recipientId})
+WHERE ($unreadOnly = false OR n.readAt IS NULL)
+  AND ($afterTime IS NULL OR [n.createdAt, n.id] < [datetime($afterTime), $afterId])
+  AND NOT EXISTS { (:Person {id: $recipientId})-[:BLOCKED]-(:Actor {id: n.actorId}) }
+WITH n ORDER BY n.createdAt DESC, n.id DESC LIMIT $limit
+RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.createdAt AS createdAt,
+       n.readAt AS readAt
+"""
+
+
+async def notifications(
+    tx: AsyncManagedTransaction, recipient_id: str, unread_only: bool, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, NOTIFICATIONS, recipientId=recipient_id, unreadOnly=unread_only, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+UNREAD_COUNT = """
+MATCH (n:Notification {recipientId: $recipientId}) WHERE n.readAt IS NULL
+  AND NOT EXISTS { (:Person {id: $recipientId})-[:BLOCKED]-(:Actor {id: n.actorId}) }
+RETURN count(n) AS unread
+"""
+
+
+async def unread_count(tx: AsyncManagedTransaction, recipient_id: str) -> int:
+    return (await run(tx, UNREAD_COUNT, recipientId=recipient_id))[0]["unread"]
+
+
+MARK_READ = """
+MATCH (n:Notification {recipientId: $recipientId})
+WHERE n.readAt IS NULL AND ($id IS NULL OR n.id = $id)
+SET n.readAt = datetime()
+RETURN count(n) AS marked
+"""
+
+
+async def mark_read(tx: AsyncManagedTransaction, recipient_id: str, notification_id: str | None) -> int:
+    return (await run(tx, MARK_READ, recipientId=recipient_id, id=notification_id))[0]["marked"]
+
+
+COMMUNITIES_BY_IDS = """
+UNWIND $ids AS id
+MATCH (c:Community {id: id})
+RETURN c {.id, .name, .kind} AS community,
+       head([(:Person {id: $viewerId})-[m:MEMBER_OF]->(c) | m.role]) AS myRole
+"""
+
+
+async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]

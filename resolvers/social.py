@@ -1,0 +1,355 @@
+"""Resolvers of the social graph. Lists batch through per-request DataLoaders, so a request's Cypher
+round trips grow with the depth of the query, not with the length of its lists."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from core.errors import UserInputError
+from core.pagination import PageRequest
+from identity import service as identity
+from identity.model import OrganizationView
+from resolvers.common import decode_id, payload, runtime, viewer
+from schema.common import UserError
+from schema.identity import ActorConnection, Organization, Person
+from schema.social import (
+    Comment,
+    CommentConnection,
+    CommentPayload,
+    Community,
+    Notification,
+    NotificationConnection,
+    NotificationKind,
+    Post,
+    PostConnection,
+    PostCreateInput,
+    PostPayload,
+    PostVisibility,
+    ReactionKind,
+    ReactionPayload,
+    ReactionSummary,
+    Relation,
+    RelationPayload,
+)
+from social import service
+from social.model import CommentPage, CommentView
+
+DEFAULT_COMMENTS = 20
+
+
+# --- loaders --------------------------------------------------------------------------------------------------------
+
+def _actor_loader(context) -> DataLoader:
+    async def load(ids: list[str]):
+        return await identity.actors_by_ids(context.runtime, context.viewer, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def _reactions_loader(context) -> DataLoader:
+    async def load(post_ids: list[str]):
+        return await service.reactions_of_posts(context.runtime, context.viewer, post_ids)
+
+    return DataLoader(load_fn=load)
+
+
+def _comments_loader(first: int):
+    def factory(context) -> DataLoader:
+        async def load(post_ids: list[str]):
+            return await service.comments_of_posts(context.runtime, context.viewer, post_ids, first)
+
+        return DataLoader(load_fn=load)
+
+    return factory
+
+
+def _replies_loader(context) -> DataLoader:
+    async def load(keys: list[tuple[str, str]]):
+        comment_ids = [k[0] for k in keys]
+        return await service.replies_of_comments(context.runtime, context.viewer, comment_ids, dict(keys))
+
+    return DataLoader(load_fn=load)
+
+
+def _communities_loader(context) -> DataLoader:
+    async def load(ids: list[str]):
+        return await service.communities_by_ids(context.runtime, context.viewer, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def actor_type(view):
+    if view is None:
+        return None
+    return Organization.of(view) if isinstance(view, OrganizationView) else Person.of(view)
+
+
+async def actor(info: strawberry.Info, actor_id: str):
+    return actor_type(await info.context.loader("ActorByIdLoader", _actor_loader).load(actor_id))
+
+
+async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
+    return ReactionSummary.of(await info.context.loader("ReactionsByPostLoader", _reactions_loader).load(post_id))
+
+
+async def comments(info: strawberry.Info, post_id: str, first: int | None, after: str | None) -> CommentConnection:
+    request = PageRequest.from_args(first=first, after=after)
+    if after:
+        (page,) = await service.comments_of_posts(
+            runtime(info), viewer(info), [post_id], request.size + 1, (str(request.after[0]), str(request.after[1]))
+        )
+    else:
+        loader = info.context.loader(f"CommentsByPostLoader:{request.size}", _comments_loader(request.size + 1))
+        page = await loader.load(post_id)
+    return _comment_connection(page, request)
+
+
+def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
+    from core.pagination import Page, encode_cursor  # noqa: PLC0415
+
+    shown = page.comments[: request.size]
+    return CommentConnection.from_page(
+        Page(items=shown, cursors=[encode_cursor([c.created_at.isoformat(), c.id]) for c in shown],
+             has_next_page=len(page.comments) > request.size, has_previous_page=request.after is not None,
+             total_count=page.total),
+        Comment.of,
+    )
+
+
+async def replies(info: strawberry.Info, comment: Comment) -> list[Comment]:
+    found: list[CommentView] = await info.context.loader("RepliesByCommentLoader", _replies_loader).load((comment.uuid, comment.post_id))
+    return [Comment.of(c) for c in found]
+
+
+async def community_by_id(info: strawberry.Info, community_id: str) -> Community | None:
+    found = await info.context.loader("CommunityByIdLoader", _communities_loader).load(community_id)
+    return Community(uuid=found["id"], name=found["name"], kind=found["kind"], my_role=found["myRole"]) if found else None
+
+
+async def communities_by_ids(info: strawberry.Info, ids: list[str]) -> list[Community | None]:
+    return [await community_by_id(info, i) for i in ids]
+
+
+async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | None]:
+    return [Post.of(p) if p else None for p in await service.posts_by_ids(runtime(info), viewer(info), ids)]
+
+
+# --- people lists on Person and Organization ---------------------------------------------------------------------------
+
+async def people_list(info: strawberry.Info, owner_id: str, kind: str, first: int | None, after: str | None) -> ActorConnection:
+    page = await service.list_actors(runtime(info), viewer(info), owner_id, kind, PageRequest.from_args(first=first, after=after))
+    return ActorConnection.from_page(page, actor_type)
+
+
+async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
+    found = await service.relation_to(runtime(info), viewer(info), other_id)
+    if found is None:
+        return None
+    return Relation(connected=found["connected"], request_sent=found["requestedByMe"],
+                    request_received=found["requestedByThem"], following=found["following"],
+                    blocked=found["blockedByMe"], muted=found["muted"])
+
+
+async def posts_of(info: strawberry.Info, author_id: str, first: int | None, after: str | None) -> PostConnection:
+    page = await service.posts_of_author(runtime(info), viewer(info), author_id, PageRequest.from_args(first=first, after=after))
+    return PostConnection.from_page(page, Post.of)
+
+
+# --- queries ----------------------------------------------------------------------------------------------------------------
+
+FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+
+
+async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> PostConnection:
+    page = await service.feed(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
+    return PostConnection.from_page(page, Post.of)
+
+
+async def notifications(
+    info: strawberry.Info,
+    first: FIRST = None,
+    after: AFTER = None,
+    unread_only: Annotated[bool, strawberry.argument(description="Only unread ones.")] = False,
+) -> NotificationConnection:
+    page = await service.notifications(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after), unread_only)
+    return NotificationConnection.from_page(
+        page,
+        lambda n: Notification(
+            id=strawberry.ID(n["id"]), kind=NotificationKind(n["kind"]), created_at=n["createdAt"], read_at=n["readAt"],
+            subject_id=strawberry.ID(_subject_global_id(n)), actor_id=n["actorId"],
+        ),
+    )
+
+
+def _subject_global_id(n: dict) -> str:
+    type_name = "Person" if n["kind"].startswith("connection") else "Post"
+    return str(strawberry.relay.GlobalID(type_name, n["subjectId"]))
+
+
+async def unread_notification_count(info: strawberry.Info) -> int:
+    return await service.unread_count(runtime(info), viewer(info))
+
+
+# --- mutations ------------------------------------------------------------------------------------------------------------------
+
+ACTOR_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the person or organisation.")]
+
+
+async def _relation_result(info: strawberry.Info, other: str, work) -> dict:
+    await work
+    return {"relation": await relation(info, other)}
+
+
+def _relation_mutation(call):
+    async def resolver(info: strawberry.Info, actor_id: ACTOR_ID) -> RelationPayload:
+        async def work() -> dict:
+            other = decode_id(actor_id, ("Person", "Organization"), "actorId")
+            return await _relation_result(info, other, call(info, other))
+
+        return await payload(RelationPayload, work)
+
+    return resolver
+
+
+connection_request = _relation_mutation(lambda info, other: service.request_connection(runtime(info), viewer(info), other))
+connection_accept = _relation_mutation(lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=True))
+connection_decline = _relation_mutation(lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=False))
+connection_cancel = _relation_mutation(lambda info, other: service.cancel_request(runtime(info), viewer(info), other))
+connection_remove = _relation_mutation(lambda info, other: service.remove_connection(runtime(info), viewer(info), other))
+
+
+async def _set_edge(info: strawberry.Info, actor_id: str, kind: str, on: bool) -> RelationPayload:
+    async def work() -> dict:
+        other = decode_id(actor_id, ("Person", "Organization"), "actorId")
+        return await _relation_result(info, other, service.set_edge(runtime(info), viewer(info), other, kind, on))
+
+    return await payload(RelationPayload, work)
+
+
+async def follow_set(
+    info: strawberry.Info, actor_id: ACTOR_ID,
+    following: Annotated[bool, strawberry.argument(description="True to follow, false to unfollow.")],
+) -> RelationPayload:
+    return await _set_edge(info, actor_id, "follow", following)
+
+
+async def block_set(
+    info: strawberry.Info, actor_id: ACTOR_ID,
+    blocked: Annotated[bool, strawberry.argument(description="True to block, false to unblock.")],
+) -> RelationPayload:
+    return await _set_edge(info, actor_id, "block", blocked)
+
+
+async def mute_set(
+    info: strawberry.Info, actor_id: ACTOR_ID,
+    muted: Annotated[bool, strawberry.argument(description="True to mute, false to unmute.")],
+) -> RelationPayload:
+    return await _set_edge(info, actor_id, "mute", muted)
+
+
+async def social_preferences_set(
+    info: strawberry.Info,
+    show_follower_count: Annotated[bool | None, strawberry.argument(description="Show how many follow me.")] = None,
+    show_following_count: Annotated[bool | None, strawberry.argument(description="Show how many I follow.")] = None,
+    suggestions_opt_out: Annotated[bool | None, strawberry.argument(description="Never suggest me to others.")] = None,
+) -> list[UserError]:
+    try:
+        await service.set_social_preferences(
+            runtime(info), viewer(info), show_follower_count=show_follower_count,
+            show_following_count=show_following_count, suggestions_opt_out=suggestions_opt_out,
+        )
+    except UserInputError as error:
+        return [UserError.from_error(error)]
+    return []
+
+
+async def post_create(
+    info: strawberry.Info, input: Annotated[PostCreateInput, strawberry.argument(description="The post.")]
+) -> PostPayload:
+    async def work() -> dict:
+        community = decode_id(input.community_id, "Community", "communityId") if input.community_id else None
+        post = await service.create_post(
+            runtime(info), viewer(info), text=input.text, visibility=input.visibility.value,
+            community_id=community, ward_code=input.ward_code, tags=input.tags,
+        )
+        return {"post": Post.of(post)}
+
+    return await payload(PostPayload, work)
+
+
+POST_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the post.")]
+
+
+async def post_edit(
+    info: strawberry.Info,
+    id: POST_ID,
+    text: Annotated[str | None, strawberry.argument(description="New text.")] = None,
+    visibility: Annotated[PostVisibility | None, strawberry.argument(description="New visibility.")] = None,
+) -> PostPayload:
+    async def work() -> dict:
+        post = await service.edit_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), text=text,
+                                       visibility=visibility.value if visibility else None)
+        return {"post": Post.of(post)}
+
+    return await payload(PostPayload, work)
+
+
+async def post_delete(
+    info: strawberry.Info,
+    id: POST_ID,
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed.")] = None,
+) -> PostPayload:
+    async def work() -> dict:
+        await service.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
+        return {}
+
+    return await payload(PostPayload, work)
+
+
+async def comment_create(
+    info: strawberry.Info,
+    post_id: POST_ID,
+    text: Annotated[str, strawberry.argument(description="The comment (up to 2000 characters).")],
+    parent_id: Annotated[strawberry.ID | None, strawberry.argument(description="Global id of the comment answered.")] = None,
+) -> CommentPayload:
+    async def work() -> dict:
+        parent = decode_id(parent_id, "Comment", "parentId") if parent_id else None
+        created = await service.comment(runtime(info), viewer(info), decode_id(post_id, "Post", "postId"), text, parent)
+        return {"comment": Comment.of(created)}
+
+    return await payload(CommentPayload, work)
+
+
+async def comment_delete(
+    info: strawberry.Info, id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")]
+) -> CommentPayload:
+    async def work() -> dict:
+        await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"))
+        return {}
+
+    return await payload(CommentPayload, work)
+
+
+async def reaction_set(
+    info: strawberry.Info,
+    post_id: POST_ID,
+    kind: Annotated[ReactionKind | None, strawberry.argument(description="My reaction; null takes it back.")] = None,
+) -> ReactionPayload:
+    async def work() -> dict:
+        post = decode_id(post_id, "Post", "postId")
+        await service.react(runtime(info), viewer(info), post, kind.value if kind else None)
+        (summary,) = await service.reactions_of_posts(runtime(info), viewer(info), [post])
+        return {"reactions": ReactionSummary.of(summary)}
+
+    return await payload(ReactionPayload, work)
+
+
+async def notifications_mark_read(
+    info: strawberry.Info,
+    id: Annotated[strawberry.ID | None, strawberry.argument(description="One notification; null marks all read.")] = None,
+) -> int:
+    return await service.mark_read(runtime(info), viewer(info), str(id) if id else None)

@@ -1,0 +1,240 @@
+"""GraphQL shapes of the social graph: posts, comments, reactions, communities, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Iterable
+
+import strawberry
+from strawberry import relay
+
+from schema.common import CountedConnection, UserError
+from social.model import CommentView, PostView, ReactionSummary as ReactionSummaryModel
+
+
+@strawberry.enum(description="Who may see a post.")
+class PostVisibility(Enum):
+    PUBLIC = strawberry.enum_value("public", description="Everyone.")
+    CONNECTIONS = strawberry.enum_value("connections", description="The author's connections.")
+    COMMUNITY = strawberry.enum_value("community", description="Members of the post's community.")
+
+
+@strawberry.enum(description="Kind of reaction; a person has at most one per post.")
+class ReactionKind(Enum):
+    LIKE = strawberry.enum_value("like", description="Thích.")
+    LOVE = strawberry.enum_value("love", description="Yêu thích.")
+    HAHA = strawberry.enum_value("haha", description="Haha.")
+    WOW = strawberry.enum_value("wow", description="Wow.")
+    SAD = strawberry.enum_value("sad", description="Buồn.")
+    ANGRY = strawberry.enum_value("angry", description="Phẫn nộ.")
+
+
+@strawberry.enum(description="What a notification is about.")
+class NotificationKind(Enum):
+    CONNECTION_REQUESTED = strawberry.enum_value("connection_requested", description="Someone asked to connect.")
+    CONNECTION_ACCEPTED = strawberry.enum_value("connection_accepted", description="Someone accepted my request.")
+    COMMENT = strawberry.enum_value("comment", description="Someone commented on my post.")
+    REACTION = strawberry.enum_value("reaction", description="Someone reacted to my post.")
+    MENTION = strawberry.enum_value("mention", description="Someone mentioned me.")
+
+
+@strawberry.type(description="How many people reacted with one kind.")
+class ReactionCount:
+    kind: ReactionKind = strawberry.field(description="The kind of reaction.")
+    count: int = strawberry.field(description="How many (people hidden from you by a block are not counted).")
+
+
+@strawberry.type(description="Reactions to a post.")
+class ReactionSummary:
+    total: int = strawberry.field(description="All reactions.")
+    counts: list[ReactionCount] = strawberry.field(description="Per kind, most frequent first.")
+    mine: ReactionKind | None = strawberry.field(description="My reaction, if any.")
+
+    @classmethod
+    def of(cls, s: ReactionSummaryModel) -> ReactionSummary:
+        ordered = sorted(s.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return cls(total=s.total, counts=[ReactionCount(kind=ReactionKind(k), count=n) for k, n in ordered],
+                   mine=ReactionKind(s.mine) if s.mine else None)
+
+
+@strawberry.type(description="A comment on a post, or a reply to a comment (one level).")
+class Comment(relay.Node):
+    uuid: relay.NodeID[str]
+    text: str = strawberry.field(description="The comment.")
+    created_at: datetime = strawberry.field(description="When it was written (UTC).")
+    author_id: strawberry.Private[str]
+    post_id: strawberry.Private[str]
+
+    @strawberry.field(description="Who wrote it; null when hidden from you.")
+    async def author(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor  # noqa: PLC0415
+
+        return await actor(info, self.author_id)
+
+    @strawberry.field(description="Replies to this comment, oldest first (top-level comments only).")
+    async def replies(self, info: strawberry.Info) -> list[Comment]:
+        from resolvers.social import replies  # noqa: PLC0415
+
+        return await replies(info, self)
+
+    @classmethod
+    def of(cls, c: CommentView) -> Comment:
+        return cls(uuid=c.id, text=c.text, created_at=c.created_at, author_id=c.author_id, post_id=c.post_id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        return [None for _ in node_ids]  # comments are reached through their post
+
+
+@strawberry.type(description="A page of comments.")
+class CommentConnection(CountedConnection[Comment]):
+    pass
+
+
+@strawberry.type(description="A post: text with a visibility, optional ward and tags, comments and reactions.")
+class Post(relay.Node):
+    uuid: relay.NodeID[str]
+    text: str = strawberry.field(description="The text.")
+    visibility: PostVisibility = strawberry.field(description="Who may see it.")
+    tags: list[str] = strawberry.field(description="Tags, lower-case without diacritics.")
+    created_at: datetime = strawberry.field(description="When it was posted (UTC).")
+    edited_at: datetime | None = strawberry.field(description="When the author last edited it.")
+    author_id: strawberry.Private[str]
+    community_id: strawberry.Private[str | None]
+    ward_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="Who posted it; null when hidden from you.")
+    async def author(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor  # noqa: PLC0415
+
+        return await actor(info, self.author_id)
+
+    @strawberry.field(description="Reactions, with my own.")
+    async def reactions(self, info: strawberry.Info) -> ReactionSummary:
+        from resolvers.social import reactions  # noqa: PLC0415
+
+        return await reactions(info, self.uuid)
+
+    @strawberry.field(description="Top-level comments, oldest first.")
+    async def comments(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+    ) -> CommentConnection:
+        from resolvers.social import comments  # noqa: PLC0415
+
+        return await comments(info, self.uuid, first, after)
+
+    @strawberry.field(description="The community it was posted in, if any.")
+    async def community(self, info: strawberry.Info) -> Community | None:
+        from resolvers.social import community_by_id  # noqa: PLC0415
+
+        return await community_by_id(info, self.community_id) if self.community_id else None
+
+    @strawberry.field(description="The ward or commune it is about, if any.")
+    async def ward(self, info: strawberry.Info) -> Annotated["Commune", strawberry.lazy("schema.places")] | None:  # noqa: F821
+        from resolvers.places import communes_by_ids  # noqa: PLC0415
+
+        return (await communes_by_ids(info, [self.ward_id]))[0] if self.ward_id else None
+
+    @classmethod
+    def of(cls, p: PostView) -> Post:
+        return cls(uuid=p.id, text=p.text, visibility=PostVisibility(p.visibility), tags=list(p.tags),
+                   created_at=p.created_at, edited_at=p.edited_at, author_id=p.author_id,
+                   community_id=p.community_id, ward_id=p.ward_id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.social import posts_by_ids  # noqa: PLC0415
+
+        return await posts_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of posts, newest first.")
+class PostConnection(CountedConnection[Post]):
+    pass
+
+
+@strawberry.type(description="A community: every ward or commune is one; residents join theirs automatically.")
+class Community(relay.Node):
+    uuid: relay.NodeID[str]
+    name: str = strawberry.field(description="Name, e.g. Phường Hoàn Kiếm.")
+    kind: str = strawberry.field(description="'ward' for a ward or commune community.")
+    my_role: str | None = strawberry.field(description="My role here: member, moderator or admin; null if not a member.")
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.social import communities_by_ids  # noqa: PLC0415
+
+        return await communities_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="Something that happened that concerns me.")
+class Notification:
+    id: strawberry.ID = strawberry.field(description="Id, for notificationsMarkRead.")
+    kind: NotificationKind = strawberry.field(description="What happened.")
+    created_at: datetime = strawberry.field(description="When (UTC).")
+    read_at: datetime | None = strawberry.field(description="When I marked it read; null while unread.")
+    subject_id: strawberry.ID = strawberry.field(description="Global id of what it is about (a post or a person).")
+    actor_id: strawberry.Private[str]
+
+    @strawberry.field(description="Who did it; null when hidden from you.")
+    async def actor(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor  # noqa: PLC0415
+
+        return await actor(info, self.actor_id)
+
+
+@strawberry.type(description="A page of notifications, newest first.")
+class NotificationConnection(CountedConnection[Notification]):
+    pass
+
+
+@strawberry.type(description="How I relate to another actor. Only I see this.")
+class Relation:
+    connected: bool = strawberry.field(description="We are connected.")
+    request_sent: bool = strawberry.field(description="I asked to connect and wait for an answer.")
+    request_received: bool = strawberry.field(description="They asked me to connect.")
+    following: bool = strawberry.field(description="I follow them.")
+    blocked: bool = strawberry.field(description="I blocked them.")
+    muted: bool = strawberry.field(description="I muted them (private: they are not told).")
+
+
+# --- inputs and payloads ---------------------------------------------------------------------------------------------------
+
+@strawberry.input(description="A new post.")
+class PostCreateInput:
+    text: str = strawberry.field(description="Up to 5000 characters. Mention a person as @[<their uuid>].")
+    visibility: PostVisibility = strawberry.field(description="Who may see it.")
+    community_id: strawberry.ID | None = strawberry.field(default=None, description="Global id of the community (COMMUNITY posts).")
+    ward_code: str | None = strawberry.field(default=None, description="Code of the ward or commune it is about.")
+    tags: list[str] | None = strawberry.field(default=None, description="Up to 10 tags.")
+
+
+ERRORS = "Mistakes to fix (empty on success): code, field and message."
+
+
+@strawberry.type(description="Result of a connection, follow, block or mute mutation.")
+class RelationPayload:
+    relation: Relation | None = strawberry.field(default=None, description="How I relate to the actor now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.type(description="Result of postCreate and postEdit.")
+class PostPayload:
+    post: Post | None = strawberry.field(default=None, description="The post.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.type(description="Result of commentCreate.")
+class CommentPayload:
+    comment: Comment | None = strawberry.field(default=None, description="The comment.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.type(description="Result of reactionSet.")
+class ReactionPayload:
+    reactions: ReactionSummary | None = strawberry.field(default=None, description="The post's reactions now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

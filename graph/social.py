@@ -85,8 +85,9 @@ CREATE (me)-[:REQUESTED {at: datetime()}]->(other)
 DELETE_REQUEST = "MATCH (:Person {id: $from})-[r:REQUESTED]->(:Person {id: $to}) DELETE r RETURN count(r) AS n"
 CONNECT = """
 MATCH (a:Person {id: $a}), (b:Person {id: $b})
-OPTIONAL MATCH (b)-[r:REQUESTED]->(a)
+OPTIONAL MATCH (a)-[r:REQUESTED]-(b)
 DELETE r
+WITH DISTINCT a, b
 MERGE (a)-[c:CONNECTED]-(b)
 ON CREATE SET c.since = datetime()
 RETURN c.since AS since

@@ -1,0 +1,183 @@
+"""Connections, follows, blocks and mutes, and the lists they make."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.identity.people import register
+from tests.social.helpers import ACCEPT, BLOCK, FOLLOW, MUTE, REQUEST, connect, set_edge
+from tests.support import error_codes, gql
+
+DECLINE = "mutation D($id: ID!) { connectionDecline(actorId: $id) { relation { connected requestReceived } errors { code } } }"
+CANCEL = "mutation C($id: ID!) { connectionCancel(actorId: $id) { relation { requestSent } errors { code } } }"
+REMOVE = "mutation X($id: ID!) { connectionRemove(actorId: $id) { relation { connected } errors { code } } }"
+PREFS = "mutation P($f: Boolean, $g: Boolean) { socialPreferencesSet(showFollowerCount: $f, showFollowingCount: $g) { code } }"
+LISTS = """
+query L($id: ID!, $first: Int, $after: String) {
+  node(id: $id) {
+    ... on Person {
+      connections(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id displayName } } }
+      followers { totalCount edges { node { id } } }
+      following { totalCount edges { node { id } } }
+      mutualConnections { totalCount edges { node { id } } }
+      relation { connected requestSent requestReceived following blocked muted }
+    }
+  }
+}
+"""
+REQUESTS = """
+{ me { connectionRequestsReceived { totalCount edges { node { id } } } connectionRequestsSent { totalCount edges { node { id } } } } }
+"""
+OTHERS_REQUESTS = "query Q($id: ID!) { node(id: $id) { ... on Person { connectionRequestsReceived { totalCount } } } }"
+
+
+async def test_request_accept_and_the_mutual_connection(client):
+    an, binh = await register(client, fullName="Nguyễn Văn An"), await register(client, fullName="Trần Bình")
+    asked = (await gql(client, REQUEST, {"id": binh.id}, headers=an.auth))["data"]["connectionRequest"]
+    assert asked["relation"] == {"connected": False, "requestSent": True}
+    pending = (await gql(client, REQUESTS, headers=binh.auth))["data"]["me"]
+    assert [e["node"]["id"] for e in pending["connectionRequestsReceived"]["edges"]] == [an.id]
+    sent = (await gql(client, REQUESTS, headers=an.auth))["data"]["me"]["connectionRequestsSent"]
+    assert sent["totalCount"] == 1
+    twice = (await gql(client, REQUEST, {"id": binh.id}, headers=an.auth))["data"]["connectionRequest"]
+    assert twice["errors"][0]["code"] == "CONFLICT"
+    accepted = (await gql(client, ACCEPT, {"id": an.id}, headers=binh.auth))["data"]["connectionAccept"]
+    assert accepted["relation"]["connected"] is True
+    for who, other in ((an, binh), (binh, an)):
+        lists = (await gql(client, LISTS, {"id": who.id}, headers=other.auth))["data"]["node"]
+        assert [e["node"]["id"] for e in lists["connections"]["edges"]] == [other.id]
+        assert lists["relation"]["connected"] is True
+    assert (await gql(client, REQUESTS, headers=binh.auth))["data"]["me"]["connectionRequestsReceived"]["totalCount"] == 0
+
+
+async def test_decline_cancel_remove_and_crossing_requests(client):
+    an = await register(client)
+    binh = await register(client)
+    chi = await register(client)
+    await gql(client, REQUEST, {"id": binh.id}, headers=an.auth)
+    declined = (await gql(client, DECLINE, {"id": an.id}, headers=binh.auth))["data"]["connectionDecline"]
+    assert declined["relation"] == {"connected": False, "requestReceived": False}
+    await gql(client, REQUEST, {"id": chi.id}, headers=an.auth)
+    cancelled = (await gql(client, CANCEL, {"id": chi.id}, headers=an.auth))["data"]["connectionCancel"]
+    assert cancelled["relation"]["requestSent"] is False
+    assert (await gql(client, CANCEL, {"id": chi.id}, headers=an.auth))["data"]["connectionCancel"]["errors"][0]["code"] == "CONFLICT"
+    await gql(client, REQUEST, {"id": chi.id}, headers=an.auth)
+    crossing = (await gql(client, REQUEST, {"id": an.id}, headers=chi.auth))["data"]["connectionRequest"]
+    assert crossing["relation"]["connected"] is True, "asking someone who asked me connects us"
+    removed = (await gql(client, REMOVE, {"id": chi.id}, headers=an.auth))["data"]["connectionRemove"]
+    assert removed["relation"]["connected"] is False
+    assert (await gql(client, ACCEPT, {"id": binh.id}, headers=an.auth))["data"]["connectionAccept"]["errors"][0]["code"] == "CONFLICT"
+
+
+async def test_who_may_not_connect(client):
+    an = await register(client)
+    myself = (await gql(client, REQUEST, {"id": an.id}, headers=an.auth))["data"]["connectionRequest"]
+    assert myself["errors"][0]["field"] == "actorId"
+    assert error_codes(await gql(client, REQUEST, {"id": an.id})) == ["UNAUTHENTICATED"]
+    bad = (await gql(client, REQUEST, {"id": "bm90LWFuLWlk"}, headers=an.auth))["data"]["connectionRequest"]
+    assert bad["errors"][0]["code"] == "INVALID_INPUT"
+    others = await gql(client, OTHERS_REQUESTS, {"id": an.id}, headers=(await register(client)).auth)
+    assert error_codes(others) == ["FORBIDDEN"], "pending requests are private"
+
+
+async def test_outgoing_requests_are_capped_per_day(client, test_settings):
+    an = await register(client)
+    people = [await register(client) for _ in range(3)]
+    settings = test_settings.model_copy(update={"connection_requests_per_day": 2})
+    client_app = client._transport.app  # the shared app; its runtime reads settings per call
+    runtime = client_app.state.runtime
+    original = runtime.settings
+    runtime.settings = settings
+    try:
+        for person in people[:2]:
+            assert (await gql(client, REQUEST, {"id": person.id}, headers=an.auth))["data"]["connectionRequest"]["errors"] == []
+        capped = await gql(client, REQUEST, {"id": people[2].id}, headers=an.auth)
+        assert error_codes(capped) == ["RATE_LIMITED"]
+    finally:
+        runtime.settings = original
+
+
+async def test_parallel_requests_between_two_people_make_one_request(client, graph):
+    an, binh = await register(client), await register(client)
+    await asyncio.gather(*(gql(client, REQUEST, {"id": binh.id}, headers=an.auth) for _ in range(8)))
+
+    async def count(tx):
+        return (await (await tx.run("MATCH (:Person)-[r:REQUESTED]->(:Person) RETURN count(r) AS n")).single())["n"]
+
+    assert await graph.read(count) == 1
+
+
+async def test_follows_and_hidden_counts(client):
+    an, binh, chi = await register(client), await register(client), await register(client)
+    followed = (await set_edge(client, FOLLOW, binh, an))["data"]["followSet"]
+    assert followed["relation"]["following"] is True
+    await set_edge(client, FOLLOW, chi, an)
+    lists = (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"]
+    assert lists["followers"]["totalCount"] == 2
+    assert (await gql(client, PREFS, {"f": False}, headers=an.auth))["data"]["socialPreferencesSet"] == []
+    hidden = (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"]
+    assert hidden["followers"]["totalCount"] is None, "the owner hid the count"
+    assert len(hidden["followers"]["edges"]) == 2
+    mine = (await gql(client, LISTS, {"id": an.id}, headers=an.auth))["data"]["node"]
+    assert mine["followers"]["totalCount"] == 2, "the owner still sees it"
+    following = (await gql(client, LISTS, {"id": binh.id}, headers=chi.auth))["data"]["node"]["following"]
+    assert following["totalCount"] == 1, "following is shown or hidden separately"
+    unfollowed = (await set_edge(client, FOLLOW, binh, an, on=False))["data"]["followSet"]
+    assert unfollowed["relation"]["following"] is False
+
+
+async def test_lists_paginate_with_cursors(client):
+    hub = await register(client)
+    friends = [await register(client) for _ in range(5)]
+    for friend in friends:
+        await connect(client, friend, hub)
+    seen, after = [], None
+    while True:
+        page = (await gql(client, LISTS, {"id": hub.id, "first": 2, "after": after}, headers=hub.auth))["data"]["node"]["connections"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        assert page["totalCount"] == 5
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(seen) == sorted(f.id for f in friends) and len(seen) == 5
+    assert seen == [f.id for f in reversed(friends)], "newest connection first"
+
+
+async def test_mutual_connections(client):
+    an, binh, chi, dung = [await register(client) for _ in range(4)]
+    for friend in (chi, dung):
+        await connect(client, an, friend)
+        await connect(client, binh, friend)
+    mutual = (await gql(client, LISTS, {"id": binh.id}, headers=an.auth))["data"]["node"]["mutualConnections"]
+    assert mutual["totalCount"] == 2 and {e["node"]["id"] for e in mutual["edges"]} == {chi.id, dung.id}
+    anonymous = (await gql(client, LISTS, {"id": binh.id}))["data"]["node"]["mutualConnections"]
+    assert anonymous["totalCount"] == 0
+
+
+async def test_blocking_ends_everything_and_hides_both_ways(client):
+    an, binh, chi = await register(client), await register(client), await register(client)
+    await connect(client, an, binh)
+    await set_edge(client, FOLLOW, binh, an)
+    await connect(client, an, chi)
+    await connect(client, binh, chi)
+    blocked = (await set_edge(client, BLOCK, an, binh))["data"]["blockSet"]
+    assert blocked["relation"]["blocked"] is True
+    mine = (await gql(client, LISTS, {"id": an.id}, headers=an.auth))["data"]["node"]
+    assert binh.id not in [e["node"]["id"] for e in mine["connections"]["edges"]]
+    assert mine["followers"]["totalCount"] == 0
+    seen_by_binh = await gql(client, LISTS, {"id": an.id}, headers=binh.auth)
+    assert seen_by_binh["data"]["node"] is None, "the blocker is invisible to the blocked"
+    again = (await gql(client, REQUEST, {"id": an.id}, headers=binh.auth))
+    assert error_codes(again) == ["NOT_FOUND"], "no new requests, and no hint of the block"
+    mutual = (await gql(client, LISTS, {"id": chi.id}, headers=binh.auth))["data"]["node"]
+    assert an.id not in [e["node"]["id"] for e in mutual["connections"]["edges"]]
+    assert (await set_edge(client, BLOCK, an, binh, on=False))["data"]["blockSet"]["relation"]["blocked"] is False
+    assert (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"] is not None
+
+
+async def test_mute_is_private(client):
+    an, binh = await register(client), await register(client)
+    muted = (await set_edge(client, MUTE, an, binh))["data"]["muteSet"]
+    assert muted["relation"]["muted"] is True
+    seen_by_binh = (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"]["relation"]
+    assert seen_by_binh["muted"] is False and seen_by_binh["blocked"] is False

@@ -8,7 +8,6 @@ from typing import Annotated, Iterable
 
 import strawberry
 from strawberry import relay
-from strawberry.scalars import JSON
 
 from identity.model import OrganizationView, PersonView, Representative as RepresentativeModel
 from identity.model import SessionView, VerificationRequestView, IssuedTokens

@@ -26,7 +26,7 @@ from api.context import RequestContext
 from api.errors import format_error
 from auth import service as auth_service
 from auth.viewer import ANONYMOUS, Viewer
-from core.errors import UnauthenticatedError
+from core.errors import UnauthenticatedError, UnavailableError
 from core.settings import Settings
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -58,6 +58,9 @@ class GraphQLView(GraphQL):
             request.state.viewer = await self._viewer(request)
         except UnauthenticatedError as exc:
             await self._unauthenticated(exc.message)(scope, receive, send)
+            return
+        except UnavailableError as exc:
+            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"})(scope, receive, send)
             return
         try:
             response = await self.run(request)

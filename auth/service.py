@@ -19,7 +19,7 @@ from neo4j import AsyncManagedTransaction
 from auth import otp
 from auth.passwords import check_policy, hash_password, verify_password
 from auth.permissions import require_person
-from auth.viewer import ANONYMOUS, Viewer
+from auth.viewer import Viewer
 from core.errors import NotFoundError, RateLimitedError, UnauthenticatedError, UserInputError
 from core.runtime import Runtime
 from graph import auth as queries
@@ -277,5 +277,3 @@ async def complete_password_reset(rt: Runtime, contact: str, code: str, new_pass
             "This code is wrong, expired or already used; ask for a new one.", code="INVALID_CODE", field="code"
         )
 
-
-__all__ = ["ANONYMOUS", "login", "refresh", "logout", "logout_everywhere", "my_sessions", "revoke_session"]

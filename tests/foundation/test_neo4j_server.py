@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.driver import Graph
+from tests.identity.people import register
 from tests.support import error_codes, gql
 
 
@@ -34,6 +35,7 @@ async def test_readiness_follows_neo4j_down_and_back(client, neo4j_target):
     if server is None:
         pytest.fail("this test stops and restarts Neo4j; run it against the server the suite starts (unset NEO4J_URI)")
     assert (await client.get("/readyz")).status_code == 200
+    someone = await register(client)
     server.stop()
     try:
         down = await client.get("/readyz")
@@ -44,6 +46,10 @@ async def test_readiness_follows_neo4j_down_and_back(client, neo4j_target):
         assert body["data"]["version"]["neo4j"] is None
         body = await gql(client, "{ schemaMigrations { totalCount } }")
         assert error_codes(body) == ["UNAVAILABLE"]
+        signed_in = await client.post(
+            "/graphql", json={"query": "{ me { id } }"}, headers={"authorization": f"Bearer {someone.access_token}"}
+        )
+        assert (signed_in.status_code, error_codes(signed_in.json())) == (503, ["UNAVAILABLE"]), signed_in.text
     finally:
         server.start()
     assert (await client.get("/readyz")).status_code == 200

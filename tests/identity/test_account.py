@@ -61,3 +61,16 @@ async def test_the_cli_makes_the_first_administrator(client, test_settings):
     assert "ADMINISTRATOR" in roles
     unknown = cli(test_settings, "admin", "grant", "00000000-0000-0000-0000-000000000000")
     assert unknown.returncode == 1 and "No active person" in unknown.stderr
+
+
+async def test_content_of_a_closed_account_is_anonymised(client):
+    from tests.social.helpers import post
+
+    someone = await register(client, fullName="Đỗ Thị Hằng")
+    reader = await register(client)
+    written = await post(client, someone, "Chợ Đồng Xuân hôm nay đông vui")
+    await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)
+    body = await gql(client, "query N($id: ID!) { node(id: $id) { ... on Post { text author { displayName } } } }",
+                     {"id": written}, headers=reader.auth)
+    assert body["data"]["node"] == {"text": "Chợ Đồng Xuân hôm nay đông vui", "author": {"displayName": "Tài khoản đã đóng"}}
+    assert "Hằng" not in json.dumps(body, ensure_ascii=False)

@@ -334,3 +334,17 @@ async def test_a_contact_is_verified_by_one_account_only(client, app):
     added = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": "not a phone"}, headers=second.auth)
     assert added["data"]["contactAdd"]["errors"][0]["field"] == "value"
 
+
+
+async def test_failed_logins_are_also_throttled_per_client_address(client, app, test_settings):
+    people = [await register(client) for _ in range(3)]
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = test_settings.model_copy(update={"login_free_failures_per_address": 2, "login_free_failures": 100})
+    try:
+        for person in people:  # one wrong guess on each of three accounts, from one address
+            await login(client, person.document, "wrong password!")
+        body = await gql(client, LOGIN, {"identifier": people[0].document, "password": people[0].password})
+        assert error_codes(body) == ["RATE_LIMITED"], "the address is slowed down across accounts"
+    finally:
+        runtime.settings = original

@@ -87,7 +87,7 @@ class Graph:
                 return await session.execute_write(timed, *args, **kwargs)
         except ConstraintError as exc:
             raise ConflictError("This already exists.") from exc
-        except (ServiceUnavailable, SessionExpired) as exc:
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise UnavailableError("The database is unreachable right now; try again shortly.") from exc
         except DriverError as exc:
             if _is_connectivity_error(exc):

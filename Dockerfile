@@ -8,18 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 10001 hanoismart
-COPY pyproject.toml README.md ./
-COPY core ./core
-COPY api ./api
-COPY graph ./graph
-COPY health ./health
-COPY identity ./identity
-COPY places ./places
-COPY schema ./schema
-COPY resolvers ./resolvers
-COPY auth ./auth
-COPY social ./social
-COPY marketplace ./marketplace
+COPY . .
 RUN pip install .
 
 USER hanoismart

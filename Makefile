@@ -5,13 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test migrate schema neo4j-start neo4j-stop bench tools clean help
+.PHONY: serve test migrate schema neo4j-start neo4j-stop bench bench-social tools clean help
 
 help:
 	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
 	@echo "make test    - run the whole suite against a throwaway Neo4j"
 	@echo "make schema  - re-export schema.graphql"
-	@echo "make bench   - print benchmark figures (needs a running Neo4j: make neo4j-start)"
+	@echo "make bench   - print API latency next to raw Cypher (needs a running Neo4j: make neo4j-start)"
+	@echo "make bench-social - PROFILE discovery queries on a 10k-person graph (throwaway Neo4j)"
 
 # Java 17+ and Maven fetch and run Neo4j; on Debian/Ubuntu as root they are installed if missing.
 tools:
@@ -44,6 +45,10 @@ neo4j-stop: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# PROFILE of people-you-may-know, trust path and search on a 10k-person graph, in a throwaway Neo4j.
+bench-social: tools $(STAMP)
+	$(BIN)/python -m bench.social_profile --throwaway
 
 clean:
 	rm -rf $(VENV) build *.egg-info

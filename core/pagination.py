@@ -46,6 +46,16 @@ class PageRequest:
     before: list[Any] | None = None
     backwards: bool = False
 
+    def keyset(self) -> tuple[str, str] | None:
+        """The (sort value, id) pair after which a forward-only keyset list continues, or None."""
+        if self.backwards:
+            raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
+        if self.after is None:
+            return None
+        if len(self.after) != 2:
+            raise UserInputError("This cursor is not one this list issued; pass a cursor from pageInfo.", field="after")
+        return str(self.after[0]), str(self.after[1])
+
     @classmethod
     def from_args(
         cls, *, first: int | None, after: str | None, last: int | None = None, before: str | None = None

@@ -452,6 +452,9 @@ WITH DISTINCT p
 OPTIONAL MATCH (p)-[lives:LIVES_IN]->(:Commune)
 DELETE lives
 WITH DISTINCT p
+OPTIONAL MATCH (p)-[membership:MEMBER_OF|ASKED_TO_JOIN]->(:Community {kind: 'group'})
+DELETE membership
+WITH DISTINCT p
 OPTIONAL MATCH (p)-[:HAS_SESSION]->(s:Session)
 SET s.revokedAt = coalesce(s.revokedAt, datetime()), s.revokedReason = coalesce(s.revokedReason, 'account closed')
 WITH DISTINCT p

@@ -19,11 +19,22 @@ from strawberry.schema.config import StrawberryConfig
 from core.settings import Settings
 from strawberry.scalars import JSON
 
+from resolvers import communities as community_resolvers
+from resolvers import discovery as discovery_resolvers
 from resolvers import health as health_resolvers
 from resolvers import identity as identity_resolvers
+from resolvers import moderation as moderation_resolvers
 from resolvers import node as node_resolvers
 from resolvers import places as places_resolvers
 from resolvers import social as social_resolvers
+from schema.communities import (
+    CommunityDetails,
+    CommunityDetailsConnection,
+    CommunityJoinRequestConnection,
+    CommunityMemberPayload,
+    CommunityPayload,
+)
+from schema.discovery import CommunitySearchConnection, PersonSuggestion, TrustPath
 from schema.health import Health, SchemaMigrationConnection, Version
 from schema.identity import (
     ActorConnection,
@@ -39,6 +50,7 @@ from schema.identity import (
     VerificationRequestConnection,
     VerificationRequestPayload,
 )
+from schema.moderation import ReportConnection, ReportPayload
 from schema.places import Commune, CommuneConnection
 from schema.social import (
     CommentPayload,
@@ -103,6 +115,41 @@ class Query:
     )
     unread_notification_count: int = strawberry.field(
         resolver=social_resolvers.unread_notification_count, description="How many of my notifications are unread."
+    )
+    people_you_may_know: list[PersonSuggestion] = strawberry.field(
+        resolver=discovery_resolvers.people_you_may_know,
+        description="People I may know (friends of friends, shared communities), best first, each with why.",
+    )
+    trust_path: TrustPath | None = strawberry.field(
+        resolver=discovery_resolvers.trust_path,
+        description="The shortest chain (at most 4 connections) from me to a person or an organisation's "
+        "representative through level-2 verified people only; null when there is none I may see.",
+    )
+    post_search: PostConnection = strawberry.field(
+        resolver=discovery_resolvers.post_search,
+        description="Posts I may see whose text matches ('Nguyen Van An' finds 'Nguyễn Văn An'), best match first.",
+    )
+    community_search: CommunitySearchConnection = strawberry.field(
+        resolver=discovery_resolvers.community_search,
+        description="Communities by name ('phuong hoan kiem' finds 'Phường Hoàn Kiếm'), best match first.",
+    )
+    communities: CommunityDetailsConnection = strawberry.field(
+        resolver=community_resolvers.communities,
+        description="Ward communities and interest groups by name ('ho tay' finds 'Hồ Tây'), with member counts.",
+    )
+    community: CommunityDetails | None = strawberry.field(
+        resolver=community_resolvers.community, description="One community with its details; null when unknown."
+    )
+    community_join_requests: CommunityJoinRequestConnection = strawberry.field(
+        resolver=community_resolvers.community_join_requests,
+        description="A community's moderators and admins: pending requests to join, oldest first.",
+    )
+    moderation_queue: ReportConnection = strawberry.field(
+        resolver=moderation_resolvers.moderation_queue,
+        description="Officers: every report; community moderators: reports about their communities' content. Oldest first.",
+    )
+    my_reports: ReportConnection = strawberry.field(
+        resolver=moderation_resolvers.my_reports, description="Reports I filed, newest first, with how each ended."
     )
 
 
@@ -207,6 +254,29 @@ class Mutation:
     )
     notifications_mark_read: int = _mutation(
         social_resolvers.notifications_mark_read, "Mark one notification, or all, read; returns how many changed."
+    )
+    community_create: CommunityPayload = _mutation(
+        community_resolvers.community_create, "Create an interest group (needs level 2); I become its admin."
+    )
+    community_join: CommunityPayload = _mutation(
+        community_resolvers.community_join, "Join an OPEN group, or ask to join one that needs APPROVAL."
+    )
+    community_leave: CommunityPayload = _mutation(
+        community_resolvers.community_leave, "Leave a group, or withdraw my request to join it (a group's last admin stays)."
+    )
+    community_join_decide: CommunityMemberPayload = _mutation(
+        community_resolvers.community_join_decide, "Moderators and admins: approve or decline a request to join."
+    )
+    community_role_set: CommunityMemberPayload = _mutation(
+        community_resolvers.community_role_set,
+        "Admins: make a member a moderator, an admin, or a member again (officers appoint ward moderators).",
+    )
+    report_create: ReportPayload = _mutation(
+        moderation_resolvers.report_create, "Report a post, comment, person or organisation to the moderators."
+    )
+    moderation_act: ReportPayload = _mutation(
+        moderation_resolvers.moderation_act,
+        "Moderators: decide an open report (remove the content, warn, suspend, or dismiss), with a reason.",
     )
     account_close: DonePayload = _mutation(
         identity_resolvers.account_close,

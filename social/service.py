@@ -18,6 +18,7 @@ from core.text import fold, nfc
 from graph import social as queries
 from identity import service as identity
 from identity.model import OrganizationView, PersonView
+from moderation.service import assert_not_suspended
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, PostView, ReactionSummary
 from social.visibility import VISIBILITIES
 
@@ -25,12 +26,6 @@ NOT_FOUND = "No person or organisation has this id."
 MAX_POST_LENGTH = 5000
 MAX_COMMENT_LENGTH = 2000
 _TAG = re.compile(r"^[\w-]{1,40}$")
-
-
-def _keyset(request: PageRequest) -> tuple[str, str] | None:
-    if request.backwards:
-        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
-    return (str(request.after[0]), str(request.after[1])) if request.after else None
 
 
 def _cursor(at, item_id: str) -> str:
@@ -146,7 +141,7 @@ async def list_actors(
     (owner_view,) = await identity.actors_by_ids(rt, viewer, [owner])
     if owner_view is None:
         raise NotFoundError(NOT_FOUND)
-    after = _keyset(request)
+    after = request.keyset()
     rows, total = await rt.graph.read(queries.list_actors, kind, owner, viewer.actor_id, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await identity.actors_by_ids(rt, viewer, [r["id"] for r in page_rows])
@@ -221,6 +216,7 @@ async def create_post(
     post_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
+        await assert_not_suspended(tx, me)
         if community_id is not None:
             member = await queries.membership(tx, me, community_id)
             if member is None:
@@ -306,7 +302,7 @@ async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Post
 async def feed(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[PostView]:
     """Posts of my connections, the actors I follow and my communities, newest first."""
     me = require_person(viewer)
-    after = _keyset(request)
+    after = request.keyset()
     rows = await rt.graph.read(queries.feed, me, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
@@ -316,7 +312,7 @@ async def feed(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[PostVi
 
 
 async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
-    after = _keyset(request)
+    after = request.keyset()
     rows = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
@@ -342,6 +338,7 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
     comment_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
+        await assert_not_suspended(tx, me)
         if parent_id is not None:
             parent = await queries.lock_comment(tx, parent_id)
             if parent is None or parent["postId"] != post_id or parent["status"] != "active":
@@ -439,7 +436,7 @@ async def _notify_mentions(tx: AsyncManagedTransaction, author: str, text: str, 
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[dict]:
     me = require_person(viewer)
-    after = _keyset(request)
+    after = request.keyset()
     rows = await rt.graph.read(queries.notifications, me, unread_only, after, request.size + 1)
     items = [
         {**r, "createdAt": r["createdAt"].to_native(), "readAt": r["readAt"].to_native() if r["readAt"] else None}

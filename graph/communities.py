@@ -1,0 +1,254 @@
+"""Cypher of communities: interest groups people create, join (at once or on approval) and run.
+
+Ward communities are made by migration 4 (``graph.social``) and joined automatically; the queries
+here read them too but never change who belongs to one (the service refuses first).
+
+Membership is ``(:Person)-[:MEMBER_OF {role, since}]->(:Community)``; a pending request to join a
+community with an approval policy is ``(:Person)-[:ASKED_TO_JOIN {at}]->(:Community)``. Every change
+of membership first write-locks the community (``LOCK_COMMUNITY``), so two concurrent changes, e.g.
+the last two admins stepping down at once, run one after the other and see each other's result.
+"""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+# --- creating a community ------------------------------------------------------------------------------------
+
+CREATE_COMMUNITY = """
+MATCH (founder:Person {id: $founderId})
+CREATE (c:Community {id: $id, kind: 'group', name: $name, searchName: $searchName, description: $description,
+                     joinPolicy: $joinPolicy, createdAt: datetime()})
+CREATE (founder)-[:MEMBER_OF {role: 'admin', since: datetime()}]->(c)
+RETURN c.id AS id
+"""
+
+
+async def create_community(
+    tx: AsyncManagedTransaction, *, id: str, founder_id: str, name: str, search_name: str,
+    description: str | None, join_policy: str,
+) -> None:
+    await run(
+        tx, CREATE_COMMUNITY, id=id, founderId=founder_id, name=name, searchName=search_name,
+        description=description, joinPolicy=join_policy,
+    )
+
+
+# --- membership facts under a write lock ------------------------------------------------------------------------
+
+LOCK_COMMUNITY = """
+MATCH (c:Community {id: $communityId})
+SET c.membershipLock = coalesce(c.membershipLock, 0) + 1
+WITH c
+CALL (c) {
+  UNWIND $personIds AS personId
+  MATCH (p:Person {id: personId})
+  RETURN collect({id: p.id, status: p.status, role: head([(p)-[m:MEMBER_OF]->(c) | m.role]),
+                  pending: EXISTS { (p)-[:ASKED_TO_JOIN]->(c) }}) AS people
+}
+RETURN c.kind AS kind, c.joinPolicy AS joinPolicy, people
+"""
+
+
+async def lock_community(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> dict | None:
+    """Write-lock the community and read its kind, policy, and each person's role and pending request
+    there (people who do not exist are left out of ``people``)."""
+    rows = await run(tx, LOCK_COMMUNITY, communityId=community_id, personIds=person_ids)
+    if not rows:
+        return None
+    row = dict(rows[0])
+    row["people"] = {p["id"]: p for p in row["people"]}
+    return row
+
+
+#: Only asked of groups (a ward community has no admin), under the lock above.
+ADMIN_COUNT = """
+MATCH (c:Community {id: $communityId})
+RETURN COUNT { (c)<-[:MEMBER_OF {role: 'admin'}]-(:Person) } AS admins
+"""
+
+
+async def admin_count(tx: AsyncManagedTransaction, community_id: str) -> int:
+    return (await run(tx, ADMIN_COUNT, communityId=community_id))[0]["admins"]
+
+
+ROLE_IN_COMMUNITY = """
+MATCH (c:Community {id: $communityId})
+RETURN c.kind AS kind, head([(:Person {id: $personId})-[m:MEMBER_OF]->(c) | m.role]) AS role
+"""
+
+
+async def role_in_community(tx: AsyncManagedTransaction, community_id: str, person_id: str | None) -> dict | None:
+    rows = await run(tx, ROLE_IN_COMMUNITY, communityId=community_id, personId=person_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- changing membership -------------------------------------------------------------------------------------------
+
+ADD_MEMBER = """
+MATCH (p:Person {id: $personId}), (c:Community {id: $communityId})
+OPTIONAL MATCH (p)-[asked:ASKED_TO_JOIN]->(c)
+DELETE asked
+WITH DISTINCT p, c
+MERGE (p)-[m:MEMBER_OF]->(c)
+ON CREATE SET m.role = 'member', m.since = datetime()
+"""
+
+ASK_TO_JOIN = """
+MATCH (p:Person {id: $personId}), (c:Community {id: $communityId})
+MERGE (p)-[r:ASKED_TO_JOIN]->(c)
+ON CREATE SET r.at = datetime()
+"""
+
+REMOVE_MEMBER = """
+MATCH (:Person {id: $personId})-[m:MEMBER_OF]->(:Community {id: $communityId})
+DELETE m
+RETURN count(m) AS n
+"""
+
+WITHDRAW_REQUEST = """
+MATCH (:Person {id: $personId})-[r:ASKED_TO_JOIN]->(:Community {id: $communityId})
+DELETE r
+RETURN count(r) AS n
+"""
+
+SET_ROLE = """
+MATCH (:Person {id: $personId})-[m:MEMBER_OF]->(:Community {id: $communityId})
+SET m.role = $role
+"""
+
+_MEMBERSHIP_WRITES = {"add": ADD_MEMBER, "ask": ASK_TO_JOIN}
+_MEMBERSHIP_DELETES = {"remove": REMOVE_MEMBER, "withdraw": WITHDRAW_REQUEST}
+
+
+async def write_membership(tx: AsyncManagedTransaction, change: str, person_id: str, community_id: str) -> None:
+    """``add`` a member (and drop their pending request) or ``ask`` to join."""
+    await run(tx, _MEMBERSHIP_WRITES[change], personId=person_id, communityId=community_id)
+
+
+async def delete_membership(tx: AsyncManagedTransaction, change: str, person_id: str, community_id: str) -> int:
+    """``remove`` a member or ``withdraw`` a pending request; returns how many were deleted."""
+    return (await run(tx, _MEMBERSHIP_DELETES[change], personId=person_id, communityId=community_id))[0]["n"]
+
+
+async def set_role(tx: AsyncManagedTransaction, person_id: str, community_id: str, role: str) -> None:
+    await run(tx, SET_ROLE, personId=person_id, communityId=community_id, role=role)
+
+
+MEMBER = """
+MATCH (p:Person {id: $personId})-[m:MEMBER_OF]->(:Community {id: $communityId})
+RETURN p.id AS personId, m.role AS role, m.since AS since
+"""
+
+
+async def member(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> dict | None:
+    rows = await run(tx, MEMBER, communityId=community_id, personId=person_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- reading communities -------------------------------------------------------------------------------------------
+
+#: A community ``c`` for the optional ``viewer`` (bound once, by an index seek, before the list).
+#: The member count is the degree of ``c`` (answered from the node's relationship counts, without
+#: visiting a ward's tens of thousands of members), so it counts every MEMBER_OF edge.
+COMMUNITY_PROJECTION = """
+c {.id, .kind, .name, .searchName, .description, .joinPolicy, .createdAt} AS community,
+COUNT { (c)<-[:MEMBER_OF]-() } AS memberCount,
+CASE WHEN viewer IS NULL THEN null ELSE head([(viewer)-[m:MEMBER_OF]->(c) | m.role]) END AS myRole,
+viewer IS NOT NULL AND EXISTS { (viewer)-[:ASKED_TO_JOIN]->(c) } AS myRequestPending
+"""
+
+VIEWER = "OPTIONAL MATCH (viewer:Person {id: $viewerId})"
+
+COMMUNITIES_BY_IDS = f"""
+{VIEWER}
+UNWIND $ids AS id
+MATCH (c:Community {{id: id}})
+RETURN {COMMUNITY_PROJECTION}
+"""
+
+
+async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]
+
+
+#: Communities ordered by folded name then id (the keyset). Candidates: every community; those of
+#: one kind (a range of index ``community_kind_name``, already in name order); or the full-text
+#: index's matches for the search words.
+_KEYSET = "($afterName IS NULL OR [c.searchName, c.id] > [$afterName, $afterId])"
+
+_CANDIDATES = {
+    "all": f"MATCH (c:Community) WHERE {_KEYSET}",
+    "kind": f"MATCH (c:Community) WHERE c.kind = $kind AND c.searchName >= coalesce($afterName, '') AND {_KEYSET}",
+    "search": f"""CALL db.index.fulltext.queryNodes('community_name_fulltext', $search) YIELD node AS c
+WHERE c:Community AND ($kind IS NULL OR c.kind = $kind) AND {_KEYSET}""",
+}
+
+COMMUNITIES_PAGES = {
+    name: f"""
+{VIEWER}
+CALL () {{
+  {candidates}
+  WITH c ORDER BY c.searchName, c.id LIMIT $limit
+  RETURN c
+}}
+RETURN {COMMUNITY_PROJECTION}
+ORDER BY c.searchName, c.id
+"""
+    for name, candidates in _CANDIDATES.items()
+}
+
+COMMUNITIES_COUNT = """
+MATCH (c:Community) WHERE $kind IS NULL OR c.kind = $kind
+RETURN count(c) AS total
+"""
+
+COMMUNITIES_SEARCH_COUNT = """
+CALL db.index.fulltext.queryNodes('community_name_fulltext', $search) YIELD node AS c
+WITH c WHERE $kind IS NULL OR c.kind = $kind
+RETURN count(c) AS total
+"""
+
+
+async def communities_page(
+    tx: AsyncManagedTransaction, *, viewer_id: str | None, search: str | None, kind: str | None,
+    after: tuple[str, str] | None, limit: int,
+) -> tuple[list[dict], int]:
+    candidates = "search" if search else "kind" if kind else "all"
+    page_query = COMMUNITIES_PAGES[candidates]
+    count_query = COMMUNITIES_SEARCH_COUNT if search else COMMUNITIES_COUNT
+    rows = await run(
+        tx, page_query, viewerId=viewer_id, search=search, kind=kind, limit=limit,
+        afterName=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    total = (await run(tx, count_query, search=search, kind=kind))[0]["total"]
+    return [dict(r) for r in rows], total
+
+
+JOIN_REQUESTS = """
+MATCH (c:Community {id: $communityId})<-[r:ASKED_TO_JOIN]-(p:Person {status: 'active'})
+WHERE NOT EXISTS { (p)-[:BLOCKED]-(:Person {id: $viewerId}) }
+  AND ($afterTime IS NULL OR [r.at, p.id] > [datetime($afterTime), $afterId])
+WITH p, r ORDER BY r.at, p.id LIMIT $limit
+RETURN p.id AS personId, r.at AS at
+"""
+
+JOIN_REQUESTS_COUNT = """
+MATCH (c:Community {id: $communityId})<-[r:ASKED_TO_JOIN]-(p:Person {status: 'active'})
+WHERE NOT EXISTS { (p)-[:BLOCKED]-(:Person {id: $viewerId}) }
+RETURN count(r) AS total
+"""
+
+
+async def join_requests(
+    tx: AsyncManagedTransaction, community_id: str, viewer_id: str, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict], int]:
+    """Pending requests to join, oldest first; people in a block with the viewer are left out."""
+    rows = await run(
+        tx, JOIN_REQUESTS, communityId=community_id, viewerId=viewer_id, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    total = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]
+    return [dict(r) for r in rows], total

@@ -1,0 +1,171 @@
+"""Cypher of discovery: people you may know, trust paths, and search of posts and communities.
+
+Anchors: every query starts from the viewer (and the target) through the ``actor_id_unique`` index,
+written ``(x:Actor {id: $id})`` followed by a label check. The id constraint is on ``:Actor``, so
+``(x:Person {id: $id})`` would not use it and would scan every person.
+
+Traversals are bounded: people you may know looks at most 2 hops away and caps the candidates of
+each source before scoring them; a trust path is at most 4 ``CONNECTED`` hops, found by a
+breadth-first ``SHORTEST`` search whose node predicates are applied during the search. Search reads
+the full-text indexes of migrations 2 and 4 and keeps only the posts ``POST_VISIBLE`` lets the viewer see.
+"""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+from graph.social import POST_VISIBLE
+
+# --- people you may know -----------------------------------------------------------------------------------
+
+#: A shared community counts only when the viewer may know the candidate is a member: a ward
+#: community reveals the candidate's ward, so it counts only when the ward's audience (stored as
+#: ``candidate[$wardAudienceKey]``, decided by identity's privacy rules) lets a non-connection see it.
+_COMMUNITY_VISIBLE = """
+(community.kind <> 'ward' OR coalesce(candidate[$wardAudienceKey], $wardAudienceDefault) IN $visibleAudiences)
+"""
+
+#: Who may be suggested: active, not opted out, not me, and not in ``excluded`` (my connections and
+#: the people I asked, who asked me, whom I blocked or who blocked me), collected once up front.
+_SUGGESTIBLE = """
+candidate <> me AND NOT candidate IN excluded
+AND candidate.status = 'active' AND NOT coalesce(candidate.suggestionsOptOut, false)
+"""
+
+#: Candidates come from two bounded sources, each capped before scoring: friends of friends (at most
+#: ``$pathCap`` two-hop paths are walked; counting the distinct friends on them gives the mutual
+#: connections for free) and members of my communities (at most ``$candidateCap``). Each shared
+#: community is then found from the candidate's few memberships, not from the community's members.
+PEOPLE_YOU_MAY_KNOW = f"""
+MATCH (me:Actor {{id: $viewerId}})
+WHERE me:Person AND me.status = 'active'
+WITH me,
+     COLLECT {{ MATCH (me)-[:CONNECTED|REQUESTED|BLOCKED]-(other:Actor) RETURN DISTINCT other }} AS excluded,
+     COLLECT {{ MATCH (me)-[:MEMBER_OF]->(community:Community) RETURN community }} AS myCommunities
+CALL (me, excluded, myCommunities) {{
+  MATCH (me)-[:CONNECTED]-(friend:Person)-[:CONNECTED]-(candidate:Person)
+  WHERE friend.status = 'active'
+  WITH me, excluded, candidate, friend LIMIT $pathCap
+  WITH me, excluded, candidate, count(DISTINCT friend) AS mutualCount
+  WHERE {_SUGGESTIBLE}
+  RETURN candidate, mutualCount
+  ORDER BY mutualCount DESC LIMIT $candidateCap
+  UNION
+  UNWIND myCommunities AS community
+  MATCH (community)<-[:MEMBER_OF]-(candidate:Person)
+  WHERE {_SUGGESTIBLE} AND {_COMMUNITY_VISIBLE}
+  WITH DISTINCT candidate LIMIT $candidateCap
+  RETURN candidate, 0 AS mutualCount
+}}
+WITH myCommunities, candidate, max(mutualCount) AS mutualCount
+WITH candidate, mutualCount,
+     [(candidate)-[:MEMBER_OF]->(community:Community) WHERE community IN myCommunities AND {_COMMUNITY_VISIBLE}
+      | community {{.name, .kind}}] AS shared
+WITH candidate, mutualCount, shared, $mutualWeight * mutualCount + $communityWeight * size(shared) AS score
+WHERE score > 0
+ORDER BY score DESC, mutualCount DESC, candidate.id
+LIMIT $limit
+RETURN candidate.id AS id, score, mutualCount, shared
+"""
+
+
+async def people_you_may_know(
+    tx: AsyncManagedTransaction, viewer_id: str, *, limit: int, path_cap: int, candidate_cap: int, mutual_weight: int,
+    community_weight: int, ward_audience_key: str, ward_audience_default: str, visible_audiences: list[str],
+) -> list[dict]:
+    """Best-scored suggestions for ``viewer_id``: id, score, mutualCount, shared [{name, kind}]."""
+    rows = await run(
+        tx, PEOPLE_YOU_MAY_KNOW, viewerId=viewer_id, limit=limit, pathCap=path_cap, candidateCap=candidate_cap,
+        mutualWeight=mutual_weight, communityWeight=community_weight, wardAudienceKey=ward_audience_key,
+        wardAudienceDefault=ward_audience_default, visibleAudiences=visible_audiences,
+    )
+    return [dict(r) for r in rows]
+
+
+# --- trust path ----------------------------------------------------------------------------------------------
+
+#: The shortest chain of CONNECTED edges (1 to 4 hops) from the viewer to the target person, or to
+#: any active person who REPRESENTS the target organisation. Every person strictly between the two
+#: ends is level-2 verified, active, and not blocked by or with the viewer; the predicate sits
+#: inside the quantified path pattern, so the breadth-first search prunes with it rather than
+#: filtering shortest paths afterwards (a ``shortestPath`` with an ``all()`` predicate falls back to an
+#: exhaustive search when the first shortest path fails it: tens of thousands of db hits on 10k people).
+#: The viewer as the organisation's representative is 0 hops.
+TRUST_PATH = """
+MATCH (me:Actor {id: $viewerId}), (to:Actor {id: $toId})
+WHERE me:Person AND me.status = 'active' AND to.status = 'active'
+WITH me, to, COLLECT { MATCH (me)-[:BLOCKED]-(other:Actor) RETURN other } AS blocked
+WHERE NOT to IN blocked
+CALL (to) {
+  WITH to WHERE to:Person
+  RETURN to AS end
+  UNION
+  MATCH (to:Organization)<-[:REPRESENTS]-(end:Person)
+  RETURN end
+}
+WITH me, end, blocked
+WHERE end.status = 'active' AND NOT end IN blocked
+CALL (me, end, blocked) {
+  WITH me, end WHERE me = end
+  RETURN [me.id] AS ids, 0 AS hops
+  UNION
+  WITH me, end, blocked WHERE me <> end
+  MATCH path = SHORTEST 1 (me)
+    ((a:Person)-[:CONNECTED]-(b:Person WHERE b.assuranceLevel = 2 AND b.status = 'active' AND NOT b IN blocked)){0,3}
+    (last:Person)-[:CONNECTED]-(end)
+  RETURN [n IN nodes(path) | n.id] AS ids, length(path) AS hops
+}
+RETURN ids, hops
+ORDER BY hops, ids
+LIMIT 1
+"""
+
+
+async def trust_path(tx: AsyncManagedTransaction, viewer_id: str, to_id: str) -> dict | None:
+    """{ids: person ids from the viewer to the end, hops} or None when there is no such path."""
+    rows = await run(tx, TRUST_PATH, viewerId=viewer_id, toId=to_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- search --------------------------------------------------------------------------------------------------
+
+#: Posts matching a Lucene query that the viewer may see, best match first, from the ``$window``
+#: best text matches; paginated by position in that ranked, filtered list.
+SEARCH_POSTS = f"""
+OPTIONAL MATCH (viewer:Actor {{id: $viewerId}})
+CALL db.index.fulltext.queryNodes('post_text_fulltext', $query, {{limit: $window}}) YIELD node, score
+WITH viewer, node AS post, score
+MATCH (author:Actor)-[:POSTED]->(post)
+WHERE {POST_VISIBLE}
+WITH post, score
+ORDER BY score DESC, post.id
+SKIP $offset
+LIMIT $limit
+RETURN post.id AS id
+"""
+
+
+async def search_posts(
+    tx: AsyncManagedTransaction, query: str, viewer_id: str | None, *, offset: int, limit: int, window: int
+) -> list[str]:
+    rows = await run(tx, SEARCH_POSTS, query=query, viewerId=viewer_id, offset=offset, limit=limit, window=window)
+    return [r["id"] for r in rows]
+
+
+#: Communities whose name matches a Lucene query, best match first, then by name.
+SEARCH_COMMUNITIES = """
+CALL db.index.fulltext.queryNodes('community_name_fulltext', $query, {limit: $window}) YIELD node, score
+WITH node AS community, score
+ORDER BY score DESC, community.name, community.id
+SKIP $offset
+LIMIT $limit
+RETURN community.id AS id
+"""
+
+
+async def search_communities(
+    tx: AsyncManagedTransaction, query: str, *, offset: int, limit: int, window: int
+) -> list[str]:
+    rows = await run(tx, SEARCH_COMMUNITIES, query=query, offset=offset, limit=limit, window=window)
+    return [r["id"] for r in rows]

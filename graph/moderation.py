@@ -1,0 +1,292 @@
+"""Cypher of moderation: reports people file about content or accounts, the actions moderators take,
+and suspensions.
+
+    (:Person)-[:FILED]->(:Report {id, reason, status, subjectKind, createdAt, outcome, resolvedAt, openKey})
+    (:Report)-[:ABOUT]->(subject: Post | Comment | Person | Organization)
+    (:Report)-[:FOR_COMMUNITY]->(:Community)        when the subject is a post or comment in a community
+    (:ModerationAction {id, action, reason, at, until})-[:BY]->(moderator), -[:RESOLVES]->(report),
+                                                      -[:ON]->(subject), -[:AGAINST]->(responsible actor)
+    (:Person {suspendedUntil})
+
+``openKey`` (reporter id + subject id) is set while a report is open and removed when it is decided;
+its uniqueness constraint (migration 5) backs the rule "one open report per reporter per subject"
+even against concurrent requests. Subject labels come from the fixed allow-list ``SUBJECT_LABELS``.
+"""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+SUBJECT_LABELS = {"post": "Post", "comment": "Comment", "person": "Person", "organization": "Organization"}
+
+# --- the subject of a report -------------------------------------------------------------------------------------
+
+_SUBJECT_FACTS = {
+    "post": """
+MATCH (author:Actor)-[:POSTED]->(s:Post {id: $id})
+RETURN s.status AS status, author.id AS authorId, null AS postId,
+       head([(s)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
+       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+""",
+    "comment": """
+MATCH (author:Person)-[:COMMENTED]->(s:Comment {id: $id})-[:ON]->(post:Post)
+RETURN s.status AS status, author.id AS authorId, post.id AS postId,
+       head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
+       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+""",
+    "person": """
+MATCH (s:Person {id: $id})
+RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
+       EXISTS { (s)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+""",
+    "organization": """
+MATCH (s:Organization {id: $id})
+RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
+       EXISTS { (s)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+""",
+}
+
+
+async def subject_facts(tx: AsyncManagedTransaction, kind: str, subject_id: str, viewer_id: str | None) -> dict | None:
+    """Status, responsible actor, post (of a comment) and community of a report's subject."""
+    rows = await run(tx, _SUBJECT_FACTS[kind], id=subject_id, viewerId=viewer_id)
+    return dict(rows[0]) if rows else None
+
+
+# --- filing a report -----------------------------------------------------------------------------------------------
+
+LOCK_REPORTER = """
+MATCH (me:Person {id: $reporterId})
+SET me.reportLock = coalesce(me.reportLock, 0) + 1
+WITH me
+OPTIONAL MATCH (open:Report {openKey: $openKey})
+RETURN open IS NOT NULL AS alreadyOpen
+"""
+
+
+async def lock_reporter(tx: AsyncManagedTransaction, reporter_id: str, open_key: str) -> bool:
+    """Write-lock the reporter (their reports are filed one at a time); True if this report is open already."""
+    return (await run(tx, LOCK_REPORTER, reporterId=reporter_id, openKey=open_key))[0]["alreadyOpen"]
+
+
+def _create_report(label: str) -> str:
+    return f"""
+MATCH (me:Person {{id: $reporterId}}), (s:{label} {{id: $subjectId}})
+CREATE (me)-[:FILED]->(r:Report {{id: $id, reason: $reason, status: 'open', subjectKind: $kind, openKey: $openKey,
+                                 createdAt: datetime()}})-[:ABOUT]->(s)
+WITH r
+CALL (r) {{ MATCH (c:Community {{id: $communityId}}) CREATE (r)-[:FOR_COMMUNITY]->(c) }}
+RETURN r.id AS id
+"""
+
+
+CREATE_REPORT = {kind: _create_report(label) for kind, label in SUBJECT_LABELS.items()}
+
+
+async def create_report(
+    tx: AsyncManagedTransaction, *, id: str, reporter_id: str, kind: str, subject_id: str, reason: str,
+    open_key: str, community_id: str | None,
+) -> None:
+    await run(
+        tx, CREATE_REPORT[kind], id=id, reporterId=reporter_id, subjectId=subject_id, reason=reason, kind=kind,
+        openKey=open_key, communityId=community_id,
+    )
+
+
+# --- reading reports -------------------------------------------------------------------------------------------------
+
+#: The optional viewer, bound once by an index seek before a list of reports.
+VIEWER = "OPTIONAL MATCH (viewer:Person {id: $viewerId})"
+
+#: One report ``r`` as stored, with its subject, the actor responsible for it, its community, the
+#: action that decided it and whether ``viewer`` moderates that community.
+REPORT_PROJECTION = """
+r {.id, .status, .reason, .subjectKind, .createdAt, .outcome, .resolvedAt} AS report,
+head([(p:Person)-[:FILED]->(r) | p.id]) AS reporterId,
+head([(r)-[:ABOUT]->(s) | s {.id, .status, .text}]) AS subject,
+head([(r)-[:ABOUT]->(:Comment)-[:ON]->(post:Post) | post.id]) AS postId,
+coalesce(head([(r)-[:ABOUT]->(:Post|Comment)<-[:POSTED|COMMENTED]-(a:Actor) | a.id]),
+         head([(r)-[:ABOUT]->(a:Actor) | a.id])) AS targetId,
+head([(r)-[:FOR_COMMUNITY]->(c:Community) | c.id]) AS communityId,
+head([(a:ModerationAction)-[:RESOLVES]->(r) | a {.id, .action, .reason, .at, .until}]) AS action,
+viewer IS NOT NULL AND EXISTS { (r)-[:FOR_COMMUNITY]->(:Community)<-[m:MEMBER_OF]-(viewer)
+                                WHERE m.role IN ['moderator', 'admin'] } AS viewerModerates
+"""
+
+REPORTS_BY_IDS = f"""
+{VIEWER}
+UNWIND $ids AS id
+MATCH (r:Report {{id: id}})
+RETURN {REPORT_PROJECTION}
+"""
+
+
+async def reports_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
+    return [dict(r) for r in await run(tx, REPORTS_BY_IDS, ids=ids, viewerId=viewer_id)]
+
+
+#: Officers: every report with this status, oldest first (a range of index ``report_status``, in
+#: createdAt order, from the cursor on).
+ALL_REPORTS = f"""
+{VIEWER}
+CALL () {{
+  MATCH (r:Report)
+  WHERE r.status = $status AND r.createdAt >= coalesce(datetime($afterTime), datetime('1970-01-01T00:00:00Z'))
+    AND ($afterTime IS NULL OR [r.createdAt, r.id] > [datetime($afterTime), $afterId])
+  WITH r ORDER BY r.createdAt, r.id LIMIT $limit
+  RETURN r
+}}
+RETURN {REPORT_PROJECTION}
+ORDER BY r.createdAt, r.id
+"""
+
+#: Community moderators and admins: reports about posts and comments of the communities they run.
+COMMUNITY_REPORTS = f"""
+MATCH (viewer:Person {{id: $viewerId}})-[m:MEMBER_OF]->(:Community)<-[:FOR_COMMUNITY]-(r:Report)
+WHERE m.role IN ['moderator', 'admin'] AND r.status = $status
+  AND ($afterTime IS NULL OR [r.createdAt, r.id] > [datetime($afterTime), $afterId])
+WITH DISTINCT viewer, r ORDER BY r.createdAt, r.id LIMIT $limit
+RETURN {REPORT_PROJECTION}
+"""
+
+_QUEUES = {"all": ALL_REPORTS, "communities": COMMUNITY_REPORTS}
+
+
+async def report_queue(
+    tx: AsyncManagedTransaction, scope: str, viewer_id: str, status: str, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, _QUEUES[scope], viewerId=viewer_id, status=status, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+MODERATES_ANY = """
+OPTIONAL MATCH (viewer:Person {id: $viewerId})
+RETURN viewer IS NOT NULL AND EXISTS { (viewer)-[m:MEMBER_OF]->(:Community) WHERE m.role IN ['moderator', 'admin'] } AS moderates
+"""
+
+
+async def moderates_any_community(tx: AsyncManagedTransaction, viewer_id: str) -> bool:
+    return (await run(tx, MODERATES_ANY, viewerId=viewer_id))[0]["moderates"]
+
+
+REPORTS_OF_REPORTER = f"""
+MATCH (viewer:Person {{id: $viewerId}})-[:FILED]->(r:Report)
+WHERE $afterTime IS NULL OR [r.createdAt, r.id] < [datetime($afterTime), $afterId]
+WITH viewer, r ORDER BY r.createdAt DESC, r.id DESC LIMIT $limit
+RETURN {REPORT_PROJECTION}
+"""
+
+
+async def reports_of_reporter(
+    tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
+    rows = await run(
+        tx, REPORTS_OF_REPORTER, viewerId=viewer_id, limit=limit,
+        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+    )
+    return [dict(r) for r in rows]
+
+
+# --- acting on a report ------------------------------------------------------------------------------------------------
+
+LOCK_REPORT = """
+MATCH (viewer:Person {id: $viewerId})
+MATCH (r:Report {id: $reportId})-[:ABOUT]->(s)
+SET r.lock = coalesce(r.lock, 0) + 1
+WITH viewer, r, s,
+     coalesce(head([(s:Post|Comment)<-[:POSTED|COMMENTED]-(a:Actor) | a]), CASE WHEN s:Actor THEN s END) AS target
+RETURN r.status AS status, r.subjectKind AS subjectKind, s.id AS subjectId, s.status AS subjectStatus,
+       target.id AS targetId, coalesce(target:Person, false) AS targetIsPerson,
+       head([(r)-[:FOR_COMMUNITY]->(c:Community) | c.id]) AS communityId,
+       EXISTS { (r)-[:FOR_COMMUNITY]->(:Community)<-[m:MEMBER_OF]-(viewer)
+                WHERE m.role IN ['moderator', 'admin'] } AS viewerModerates
+"""
+
+
+async def lock_report(tx: AsyncManagedTransaction, report_id: str, viewer_id: str) -> dict | None:
+    """Write-lock the report (two moderators cannot decide it twice) and read what deciding it needs."""
+    rows = await run(tx, LOCK_REPORT, reportId=report_id, viewerId=viewer_id)
+    return dict(rows[0]) if rows else None
+
+
+RECORD_ACTION = """
+MATCH (r:Report {id: $reportId})-[:ABOUT]->(s), (by:Person {id: $moderatorId})
+WITH r, s, by, datetime() AS now
+CREATE (a:ModerationAction {id: $id, action: $action, reason: $reason, at: now,
+                            until: CASE WHEN $days IS NULL THEN null ELSE now + duration({days: $days}) END})
+CREATE (a)-[:BY]->(by), (a)-[:RESOLVES]->(r), (a)-[:ON]->(s)
+SET r.status = $status, r.outcome = $action, r.resolvedAt = now
+REMOVE r.openKey
+WITH a
+CALL (a) { MATCH (t:Actor {id: $targetId}) CREATE (a)-[:AGAINST]->(t) }
+RETURN a.until AS until
+"""
+
+
+async def record_action(
+    tx: AsyncManagedTransaction, *, id: str, report_id: str, moderator_id: str, action: str, reason: str,
+    status: str, days: int | None, target_id: str | None,
+) -> None:
+    await run(
+        tx, RECORD_ACTION, id=id, reportId=report_id, moderatorId=moderator_id, action=action, reason=reason,
+        status=status, days=days, targetId=target_id,
+    )
+
+
+_REMOVE_CONTENT = {
+    "post": """
+MATCH (s:Post {id: $subjectId})
+SET s.status = 'removed', s.removedAt = datetime(), s.removedReason = $reason, s.removedBy = $moderatorId
+""",
+    "comment": """
+MATCH (s:Comment {id: $subjectId})
+SET s.status = 'removed', s.removedAt = datetime(), s.removedReason = $reason, s.removedBy = $moderatorId
+""",
+}
+
+
+async def remove_content(tx: AsyncManagedTransaction, kind: str, subject_id: str, moderator_id: str, reason: str) -> None:
+    await run(tx, _REMOVE_CONTENT[kind], subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+
+
+RESOLVE_OTHER_REPORTS = """
+MATCH (a:ModerationAction {id: $actionId})-[:ON]->(s)<-[:ABOUT]-(other:Report {status: 'open'})
+SET other.status = 'resolved', other.outcome = a.action, other.resolvedAt = a.at
+REMOVE other.openKey
+CREATE (a)-[:RESOLVES]->(other)
+RETURN count(other) AS n
+"""
+
+
+async def resolve_other_reports(tx: AsyncManagedTransaction, action_id: str) -> int:
+    """The content is gone: every other open report about it is resolved by the same action."""
+    return (await run(tx, RESOLVE_OTHER_REPORTS, actionId=action_id))[0]["n"]
+
+
+SUSPEND = """
+MATCH (p:Person {id: $personId}), (a:ModerationAction {id: $actionId})
+SET p.suspendedUntil = CASE WHEN p.suspendedUntil > a.until THEN p.suspendedUntil ELSE a.until END
+RETURN p.suspendedUntil AS until
+"""
+
+
+async def suspend(tx: AsyncManagedTransaction, person_id: str, action_id: str) -> None:
+    """Suspend until the action's ``until``; a longer suspension already running is kept."""
+    await run(tx, SUSPEND, personId=person_id, actionId=action_id)
+
+
+SUSPENDED_UNTIL = """
+MATCH (p:Person {id: $personId})
+RETURN CASE WHEN p.suspendedUntil > datetime() THEN p.suspendedUntil END AS until
+"""
+
+
+async def suspended_until(tx: AsyncManagedTransaction, person_id: str):
+    """The end of the person's suspension if it is still running, else None."""
+    rows = await run(tx, SUSPENDED_UNTIL, personId=person_id)
+    return rows[0]["until"] if rows else None

@@ -1,0 +1,1 @@
+"""Moderation: reports about content and accounts, the actions moderators take, suspensions."""

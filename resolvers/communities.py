@@ -1,0 +1,122 @@
+"""Resolvers of communities: decode ids, call one service function of ``social.communities``, wrap."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.pagination import PageRequest
+from resolvers.common import decode_id, payload, runtime, viewer
+from schema.communities import (
+    CommunityCreateInput,
+    CommunityDetails,
+    CommunityDetailsConnection,
+    CommunityJoinRequest,
+    CommunityJoinRequestConnection,
+    CommunityKind,
+    CommunityMember,
+    CommunityMemberPayload,
+    CommunityPayload,
+    CommunityRole,
+)
+from social import communities as service
+
+FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+COMMUNITY_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the community.")]
+PERSON_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the person.")]
+
+
+# --- queries ---------------------------------------------------------------------------------------------------------
+
+async def communities(
+    info: strawberry.Info,
+    search: Annotated[str | None, strawberry.argument(description="Words of the name, with or without diacritics.")] = None,
+    kind: Annotated[CommunityKind | None, strawberry.argument(description="Only ward communities or only groups.")] = None,
+    first: FIRST = None,
+    after: AFTER = None,
+) -> CommunityDetailsConnection:
+    page = await service.list_communities(
+        runtime(info), viewer(info), search=search, kind=kind.value if kind else None,
+        request=PageRequest.from_args(first=first, after=after),
+    )
+    return CommunityDetailsConnection.from_page(page, CommunityDetails.of)
+
+
+async def community(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityDetails | None:
+    (found,) = await service.communities_by_ids(runtime(info), viewer(info), [decode_id(id, "Community", "id")])
+    return CommunityDetails.of(found) if found else None
+
+
+async def community_join_requests(
+    info: strawberry.Info, community_id: COMMUNITY_ID, first: FIRST = None, after: AFTER = None
+) -> CommunityJoinRequestConnection:
+    page = await service.join_requests(
+        runtime(info), viewer(info), decode_id(community_id, "Community", "communityId"),
+        PageRequest.from_args(first=first, after=after),
+    )
+    return CommunityJoinRequestConnection.from_page(page, CommunityJoinRequest.of)
+
+
+# --- mutations ---------------------------------------------------------------------------------------------------------
+
+async def community_create(
+    info: strawberry.Info, input: Annotated[CommunityCreateInput, strawberry.argument(description="The new group.")]
+) -> CommunityPayload:
+    async def work() -> dict:
+        created = await service.create_community(
+            runtime(info), viewer(info), name=input.name, description=input.description,
+            join_policy=input.join_policy.value,
+        )
+        return {"community": CommunityDetails.of(created)}
+
+    return await payload(CommunityPayload, work)
+
+
+async def community_join(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPayload:
+    async def work() -> dict:
+        joined = await service.join_community(runtime(info), viewer(info), decode_id(id, "Community", "id"))
+        return {"community": CommunityDetails.of(joined)}
+
+    return await payload(CommunityPayload, work)
+
+
+async def community_leave(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPayload:
+    async def work() -> dict:
+        left = await service.leave_community(runtime(info), viewer(info), decode_id(id, "Community", "id"))
+        return {"community": CommunityDetails.of(left)}
+
+    return await payload(CommunityPayload, work)
+
+
+async def community_join_decide(
+    info: strawberry.Info,
+    community_id: COMMUNITY_ID,
+    person_id: PERSON_ID,
+    approve: Annotated[bool, strawberry.argument(description="True to accept the person as a member, false to decline.")],
+) -> CommunityMemberPayload:
+    async def work() -> dict:
+        member = await service.decide_join_request(
+            runtime(info), viewer(info), decode_id(community_id, "Community", "communityId"),
+            decode_id(person_id, "Person", "personId"), approve=approve,
+        )
+        return {"member": CommunityMember.of(member) if member else None}
+
+    return await payload(CommunityMemberPayload, work)
+
+
+async def community_role_set(
+    info: strawberry.Info,
+    community_id: COMMUNITY_ID,
+    person_id: PERSON_ID,
+    role: Annotated[CommunityRole, strawberry.argument(description="The member's new role.")],
+) -> CommunityMemberPayload:
+    async def work() -> dict:
+        member = await service.set_member_role(
+            runtime(info), viewer(info), decode_id(community_id, "Community", "communityId"),
+            decode_id(person_id, "Person", "personId"), role.value,
+        )
+        return {"member": CommunityMember.of(member)}
+
+    return await payload(CommunityMemberPayload, work)

@@ -1,0 +1,54 @@
+"""Resolvers of discovery: read the viewer and arguments, call one service function, wrap the result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.pagination import PageRequest
+from resolvers.common import decode_id, runtime, viewer
+from schema.discovery import CommunitySearchConnection, PersonSuggestion, TrustPath
+from schema.identity import Person
+from schema.social import Community, Post, PostConnection
+from social import discovery as service
+
+SEARCH_TEXT = Annotated[str, strawberry.argument(description="Words to find, with or without diacritics.")]
+FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+
+
+async def people_you_may_know(
+    info: strawberry.Info,
+    first: Annotated[int | None, strawberry.argument(description="How many suggestions (default 10, at most 50).")] = None,
+) -> list[PersonSuggestion]:
+    found = await service.people_you_may_know(runtime(info), viewer(info), first)
+    return [
+        PersonSuggestion(person=Person.of(s.person), score=s.score, mutual_count=s.mutual_count,
+                         shared_communities=list(s.shared_communities), reason=s.reason)
+        for s in found
+    ]
+
+
+async def trust_path(
+    info: strawberry.Info,
+    to: Annotated[strawberry.ID, strawberry.argument(description="Global id of the person or organisation to reach.")],
+) -> TrustPath | None:
+    found = await service.trust_path(runtime(info), viewer(info), decode_id(to, ("Person", "Organization"), "to"))
+    if found is None:
+        return None
+    return TrustPath(people=[Person.of(p) for p in found.people], hops=found.hops)
+
+
+async def post_search(info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None) -> PostConnection:
+    page = await service.search_posts(runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after))
+    return PostConnection.from_page(page, Post.of)
+
+
+async def community_search(
+    info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None
+) -> CommunitySearchConnection:
+    page = await service.search_communities(runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after))
+    return CommunitySearchConnection.from_page(
+        page, lambda c: Community(uuid=c["id"], name=c["name"], kind=c["kind"], my_role=c["myRole"])
+    )

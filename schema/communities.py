@@ -1,0 +1,114 @@
+"""GraphQL shapes of communities: interest groups, joining, join requests, member roles.
+
+The ``Community`` node itself (id, name, kind, myRole) is defined with the social graph
+(``schema.social``); ``CommunityDetails`` wraps it with what a community page and the directory
+show: description, join policy, member count, my pending request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from schema.common import CountedConnection, UserError
+from schema.identity import Person
+from schema.social import Community
+from social.communities import CommunityView, JoinRequestView, MemberView
+
+ERRORS = "Mistakes to fix (empty on success): code, field and message."
+
+
+@strawberry.enum(description="Kind of community.")
+class CommunityKind(Enum):
+    WARD = strawberry.enum_value("ward", description="The community of a ward or commune; its residents belong to it.")
+    GROUP = strawberry.enum_value("group", description="An interest group that a verified person created.")
+
+
+@strawberry.enum(description="How people become members of a community.")
+class CommunityJoinPolicy(Enum):
+    OPEN = strawberry.enum_value("open", description="Anyone signed in joins at once.")
+    APPROVAL = strawberry.enum_value("approval", description="A moderator or admin approves each request to join.")
+    AUTOMATIC = strawberry.enum_value(
+        "automatic", description="Ward communities: residents belong to their ward's community; nobody joins by hand."
+    )
+
+
+@strawberry.enum(description="A member's role in a community.")
+class CommunityRole(Enum):
+    MEMBER = strawberry.enum_value("member", description="Reads and posts.")
+    MODERATOR = strawberry.enum_value(
+        "moderator", description="Also decides requests to join and reports about the community's posts and comments."
+    )
+    ADMIN = strawberry.enum_value("admin", description="Also sets roles; a group keeps at least one admin.")
+
+
+@strawberry.type(description="A community with its directory details: description, join policy, member count.")
+class CommunityDetails:
+    community: Community = strawberry.field(description="The community itself (id, name, kind, my role).")
+    description: str | None = strawberry.field(description="What the group is about; null for ward communities.")
+    join_policy: CommunityJoinPolicy = strawberry.field(description="How people become members.")
+    member_count: int = strawberry.field(description="How many members it has.")
+    my_join_request_pending: bool = strawberry.field(description="I asked to join and wait for a decision.")
+    created_at: datetime = strawberry.field(description="When the community was created (UTC).")
+
+    @classmethod
+    def of(cls, v: CommunityView) -> CommunityDetails:
+        return cls(
+            community=Community(uuid=v.id, name=v.name, kind=v.kind, my_role=v.my_role),
+            description=v.description, join_policy=CommunityJoinPolicy(v.join_policy), member_count=v.member_count,
+            my_join_request_pending=v.my_request_pending, created_at=v.created_at,
+        )
+
+
+@strawberry.type(description="A page of communities, by name.")
+class CommunityDetailsConnection(CountedConnection[CommunityDetails]):
+    pass
+
+
+@strawberry.type(description="A member of a community and their role.")
+class CommunityMember:
+    person: Person | None = strawberry.field(description="The member; null when hidden from you by a block.")
+    role: CommunityRole = strawberry.field(description="Their role.")
+    since: datetime = strawberry.field(description="When they joined (UTC).")
+
+    @classmethod
+    def of(cls, v: MemberView) -> CommunityMember:
+        return cls(person=Person.of(v.person) if v.person else None, role=CommunityRole(v.role), since=v.since)
+
+
+@strawberry.type(description="A person's pending request to join a community that needs approval.")
+class CommunityJoinRequest:
+    person: Person = strawberry.field(description="Who asked.")
+    requested_at: datetime = strawberry.field(description="When they asked (UTC).")
+
+    @classmethod
+    def of(cls, v: JoinRequestView) -> CommunityJoinRequest:
+        return cls(person=Person.of(v.person), requested_at=v.requested_at)
+
+
+@strawberry.type(description="A page of requests to join, oldest first.")
+class CommunityJoinRequestConnection(CountedConnection[CommunityJoinRequest]):
+    pass
+
+
+@strawberry.input(description="A new interest group.")
+class CommunityCreateInput:
+    name: str = strawberry.field(description="Its name, 3 to 80 characters, e.g. Câu lạc bộ xe đạp Hồ Tây.")
+    description: str | None = strawberry.field(default=None, description="What it is about (up to 2000 characters).")
+    join_policy: CommunityJoinPolicy = strawberry.field(description="OPEN or APPROVAL (AUTOMATIC is for wards only).")
+
+
+@strawberry.type(description="Result of communityCreate, communityJoin and communityLeave.")
+class CommunityPayload:
+    community: CommunityDetails | None = strawberry.field(default=None, description="The community, as I see it now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.type(description="Result of communityJoinDecide and communityRoleSet.")
+class CommunityMemberPayload:
+    member: CommunityMember | None = strawberry.field(
+        default=None, description="The member and their role now; null after a declined request."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

@@ -1,0 +1,116 @@
+"""GraphQL shapes of moderation: reports, the moderators' queue, moderation actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Iterable
+
+import strawberry
+from strawberry import relay
+
+from moderation.model import OutcomeView, ReportView
+from schema.common import CountedConnection, UserError
+
+ERRORS = "Mistakes to fix (empty on success): code, field and message."
+
+#: GraphQL type of each kind of subject, for its global id.
+SUBJECT_TYPES = {"post": "Post", "comment": "Comment", "person": "Person", "organization": "Organization"}
+
+
+@strawberry.enum(description="Where a report stands.")
+class ReportStatus(Enum):
+    OPEN = strawberry.enum_value("open", description="Waiting for a moderator.")
+    RESOLVED = strawberry.enum_value("resolved", description="A moderator acted on it (removed, warned or suspended).")
+    DISMISSED = strawberry.enum_value("dismissed", description="A moderator found nothing to act on.")
+
+
+@strawberry.enum(description="What a report is about.")
+class ReportSubjectKind(Enum):
+    POST = strawberry.enum_value("post", description="A post.")
+    COMMENT = strawberry.enum_value("comment", description="A comment.")
+    PERSON = strawberry.enum_value("person", description="A person's account.")
+    ORGANIZATION = strawberry.enum_value("organization", description="An organisation's account.")
+
+
+@strawberry.enum(description="What a moderator does about a report.")
+class ModerationActionKind(Enum):
+    REMOVE_CONTENT = strawberry.enum_value(
+        "remove_content", description="Remove the reported post or comment (other open reports about it are resolved too)."
+    )
+    WARN = strawberry.enum_value("warn", description="Record a warning against the person or organisation responsible.")
+    SUSPEND = strawberry.enum_value(
+        "suspend", description="City officers: the person responsible may not post or comment for `suspendDays` days."
+    )
+    DISMISS = strawberry.enum_value("dismiss", description="Nothing to act on.")
+
+
+@strawberry.type(description="How a report was decided. Who decided is never shown.")
+class ModerationOutcome:
+    action: ModerationActionKind = strawberry.field(description="What was done.")
+    at: datetime = strawberry.field(description="When (UTC).")
+    reason: str | None = strawberry.field(description="The moderator's reason (moderators only).")
+    until: datetime | None = strawberry.field(description="End of the suspension, for SUSPEND (moderators only).")
+
+    @classmethod
+    def of(cls, v: OutcomeView) -> ModerationOutcome:
+        return cls(action=ModerationActionKind(v.action), at=v.at, reason=v.reason, until=v.until)
+
+
+@strawberry.type(
+    description="A report about a post, comment, person or organisation. Its reporter sees what they filed and how "
+    "it ended; moderators also see the reported content and who is responsible, never who reported it."
+)
+class Report(relay.Node):
+    uuid: relay.NodeID[str]
+    status: ReportStatus = strawberry.field(description="Open, resolved or dismissed.")
+    reason: str = strawberry.field(description="Why it was reported, in the reporter's words.")
+    subject_kind: ReportSubjectKind = strawberry.field(description="What kind of thing is reported.")
+    subject_id: strawberry.ID = strawberry.field(description="Global id of the reported post, comment, person or organisation.")
+    created_at: datetime = strawberry.field(description="When it was reported (UTC).")
+    outcome: ModerationOutcome | None = strawberry.field(description="How it was decided; null while open.")
+    subject_text: str | None = strawberry.field(description="Text of the reported post or comment (moderators only).")
+    subject_status: str | None = strawberry.field(
+        description="State of the reported thing: active, deleted (by its author), removed or closed (moderators only)."
+    )
+    subject_actor_view: strawberry.Private[object]
+    community_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="Who is responsible: the author of the content, or the reported account (moderators only).")
+    def responsible(self) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor_type  # noqa: PLC0415
+
+        return actor_type(self.subject_actor_view)
+
+    @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
+    async def community(self, info: strawberry.Info) -> Annotated["Community", strawberry.lazy("schema.social")] | None:  # noqa: F821
+        from resolvers.social import community_by_id  # noqa: PLC0415
+
+        return await community_by_id(info, self.community_id) if self.community_id else None
+
+    @classmethod
+    def of(cls, v: ReportView) -> Report:
+        return cls(
+            uuid=v.id, status=ReportStatus(v.status), reason=v.reason, subject_kind=ReportSubjectKind(v.subject_kind),
+            subject_id=strawberry.ID(str(relay.GlobalID(SUBJECT_TYPES[v.subject_kind], v.subject_id))),
+            created_at=v.created_at, outcome=ModerationOutcome.of(v.outcome) if v.outcome else None,
+            subject_text=v.subject_text, subject_status=v.subject_status, subject_actor_view=v.subject_actor,
+            community_id=v.community_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.moderation import reports_by_ids  # noqa: PLC0415
+
+        return await reports_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of reports.")
+class ReportConnection(CountedConnection[Report]):
+    pass
+
+
+@strawberry.type(description="Result of reportCreate and moderationAct.")
+class ReportPayload:
+    report: Report | None = strawberry.field(default=None, description="The report, as I see it now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

@@ -1,0 +1,285 @@
+"""Use cases of communities: interest groups that verified people create and run, and the list of
+every community (wards included) with its member count.
+
+Rules, all checked here:
+- a person at assurance level 2 creates a group and becomes its admin;
+- an OPEN group takes a member at once; an APPROVAL group records a request that its moderators or
+  admins approve or decline;
+- admins set roles (member, moderator, admin); a group always keeps at least one admin, so its last
+  admin can neither step down nor leave;
+- ward communities belong to their residents: nobody joins or leaves one by hand (identity moves
+  people between them when their ward changes); they have no admin, so city officers appoint
+  their moderators.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import require_level, require_person
+from auth.viewer import Viewer
+from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, encode_cursor
+from core.runtime import Runtime
+from core.text import fold, fulltext_query, nfc
+from graph import communities as queries
+from identity import service as identity
+from identity.model import PersonView
+from moderation.service import assert_not_suspended
+
+COMMUNITY_KINDS = ("ward", "group")
+JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
+ROLES = ("member", "moderator", "admin")
+RUNS_COMMUNITY = ("moderator", "admin")
+NAME_LENGTH = (3, 80)
+MAX_DESCRIPTION_LENGTH = 2000
+NOT_FOUND = "No community has this id."
+WARD_BY_HAND = (
+    "Ward communities cannot be joined or left by hand: every resident belongs to the community of "
+    "the ward they live in; change your ward in your profile to move."
+)
+
+
+@dataclass(frozen=True)
+class CommunityView:
+    id: str
+    kind: str
+    name: str
+    description: str | None
+    join_policy: str
+    created_at: datetime
+    member_count: int
+    my_role: str | None
+    my_request_pending: bool
+
+
+@dataclass(frozen=True)
+class MemberView:
+    person: PersonView | None  # None when hidden from the viewer (a block)
+    role: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class JoinRequestView:
+    person: PersonView
+    requested_at: datetime
+
+
+def _community_view(row: dict) -> CommunityView:
+    c = row["community"]
+    return CommunityView(
+        id=c["id"], kind=c["kind"], name=c["name"], description=c.get("description"),
+        join_policy=c.get("joinPolicy") or "automatic", created_at=c["createdAt"].to_native(),
+        member_count=row["memberCount"], my_role=row["myRole"], my_request_pending=row["myRequestPending"],
+    )
+
+
+async def communities_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[CommunityView | None]:
+    if not ids:
+        return []
+    rows = await rt.graph.read(queries.communities_by_ids, ids, viewer.actor_id)
+    found = {r["community"]["id"]: _community_view(r) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def community(rt: Runtime, viewer: Viewer, community_id: str) -> CommunityView:
+    (found,) = await communities_by_ids(rt, viewer, [community_id])
+    if found is None:
+        raise NotFoundError(NOT_FOUND)
+    return found
+
+
+
+async def list_communities(
+    rt: Runtime, viewer: Viewer, *, search: str | None, kind: str | None, request: PageRequest
+) -> Page[CommunityView]:
+    """Every community (or only wards, or only groups), by name; ``search`` matches each word as a
+    prefix, with or without diacritics."""
+    if kind is not None and kind not in COMMUNITY_KINDS:
+        raise UserInputError("A community is a WARD or a GROUP.", field="kind")
+    words = fulltext_query(search or "") or None
+    after = request.keyset()
+    rows, total = await rt.graph.read(
+        queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, after=after,
+        limit=request.size + 1,
+    )
+    page_rows = rows[: request.size]
+    return Page(
+        items=[_community_view(r) for r in page_rows],
+        cursors=[encode_cursor([r["community"]["searchName"], r["community"]["id"]]) for r in page_rows],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
+# --- creating -------------------------------------------------------------------------------------------------------
+
+async def create_community(
+    rt: Runtime, viewer: Viewer, *, name: str, description: str | None, join_policy: str
+) -> CommunityView:
+    """A verified person (level 2) opens an interest group and becomes its admin."""
+    me = require_level(viewer, 2, "create a community")
+    cleaned_name = nfc(name)
+    low, high = NAME_LENGTH
+    if not low <= len(cleaned_name) <= high:
+        raise UserInputError(f"A community's name has {low} to {high} characters.", field="name")
+    cleaned_description = (description or "").strip() or None
+    if cleaned_description and len(cleaned_description) > MAX_DESCRIPTION_LENGTH:
+        raise UserInputError(f"A description has at most {MAX_DESCRIPTION_LENGTH} characters.", field="description")
+    if join_policy not in JOIN_POLICIES:
+        raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")
+    community_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await assert_not_suspended(tx, me)
+        await queries.create_community(
+            tx, id=community_id, founder_id=me, name=cleaned_name, search_name=fold(cleaned_name),
+            description=cleaned_description, join_policy=join_policy,
+        )
+
+    await rt.graph.write(work)
+    return await community(rt, viewer, community_id)
+
+
+# --- joining and leaving ----------------------------------------------------------------------------------------------
+
+async def _lock(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> dict:
+    facts = await queries.lock_community(tx, community_id, person_ids)
+    if facts is None:
+        raise NotFoundError(NOT_FOUND)
+    return facts
+
+
+async def join_community(rt: Runtime, viewer: Viewer, community_id: str) -> CommunityView:
+    """Join an OPEN group at once, or ask to join an APPROVAL group (see ``myJoinRequestPending``)."""
+    me = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await _lock(tx, community_id, [me])
+        if facts["kind"] == "ward":
+            raise ConflictError(WARD_BY_HAND, field="id")
+        mine = facts["people"][me]
+        if mine["role"] is not None:
+            raise ConflictError("You are a member of this community already.", field="id")
+        if mine["pending"]:
+            raise ConflictError("You asked to join already; a moderator will decide.", field="id")
+        await queries.write_membership(tx, "add" if facts["joinPolicy"] == "open" else "ask", me, community_id)
+
+    await rt.graph.write(work)
+    return await community(rt, viewer, community_id)
+
+
+async def leave_community(rt: Runtime, viewer: Viewer, community_id: str) -> CommunityView:
+    """Leave a group, or withdraw my pending request to join it. The last admin stays."""
+    me = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await _lock(tx, community_id, [me])
+        if facts["kind"] == "ward":
+            raise ConflictError(WARD_BY_HAND, field="id")
+        mine = facts["people"][me]
+        if mine["pending"]:
+            await queries.delete_membership(tx, "withdraw", me, community_id)
+            return
+        if mine["role"] is None:
+            raise ConflictError("You are not a member of this community.", field="id")
+        if mine["role"] == "admin" and await queries.admin_count(tx, community_id) <= 1:
+            raise ConflictError(
+                "You are this community's only admin: make another member admin before you leave.", field="id"
+            )
+        await queries.delete_membership(tx, "remove", me, community_id)
+
+    await rt.graph.write(work)
+    return await community(rt, viewer, community_id)
+
+
+async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[JoinRequestView]:
+    """Pending requests to join, oldest first: for the community's moderators and admins."""
+    me = require_person(viewer)
+    facts = await rt.graph.read(queries.role_in_community, community_id, me)
+    if facts is None:
+        raise NotFoundError(NOT_FOUND)
+    if facts["role"] not in RUNS_COMMUNITY:
+        raise ForbiddenError("Only this community's moderators and admins see its requests to join.")
+    after = request.keyset()
+    rows, total = await rt.graph.read(queries.join_requests, community_id, me, after, request.size + 1)
+    page_rows = rows[: request.size]
+    people = await identity.persons_by_ids(rt, viewer, [r["personId"] for r in page_rows])
+    pairs = [(p, r) for p, r in zip(people, page_rows) if p is not None]
+    return Page(
+        items=[JoinRequestView(person=p, requested_at=r["at"].to_native()) for p, r in pairs],
+        cursors=[encode_cursor([r["at"].iso_format(), r["personId"]]) for _, r in pairs],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
+async def _member_view(rt: Runtime, viewer: Viewer, community_id: str, person_id: str) -> MemberView | None:
+    row = await rt.graph.read(queries.member, community_id, person_id)
+    if row is None:
+        return None
+    (person,) = await identity.persons_by_ids(rt, viewer, [person_id])
+    return MemberView(person=person, role=row["role"], since=row["since"].to_native())
+
+
+async def decide_join_request(
+    rt: Runtime, viewer: Viewer, community_id: str, person_id: str, *, approve: bool
+) -> MemberView | None:
+    """A moderator or admin approves (the person becomes a member) or declines a request to join."""
+    me = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await _lock(tx, community_id, [me, person_id])
+        if facts["people"][me]["role"] not in RUNS_COMMUNITY:
+            raise ForbiddenError("Only this community's moderators and admins decide requests to join.")
+        applicant = facts["people"].get(person_id)
+        if applicant is None or not applicant["pending"]:
+            raise ConflictError("This person has no pending request to join this community.", field="personId")
+        if approve:
+            if applicant["status"] != "active":
+                raise ConflictError("This account is closed; decline the request instead.", field="personId")
+            await queries.write_membership(tx, "add", person_id, community_id)
+        else:
+            await queries.delete_membership(tx, "withdraw", person_id, community_id)
+
+    await rt.graph.write(work)
+    return await _member_view(rt, viewer, community_id, person_id) if approve else None
+
+
+async def set_member_role(rt: Runtime, viewer: Viewer, community_id: str, person_id: str, role: str) -> MemberView:
+    """Admins make a member a moderator or an admin, or a member again. In a ward community (which
+    has no admin) city officers appoint moderators."""
+    me = require_person(viewer)
+    if role not in ROLES:
+        raise UserInputError("A role is MEMBER, MODERATOR or ADMIN.", field="role")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await _lock(tx, community_id, [me, person_id])
+        mine = facts["people"][me]
+        if facts["kind"] == "ward":
+            if not viewer.has_role("officer"):
+                raise ForbiddenError("City officers appoint the moderators of ward communities.")
+            if role == "admin":
+                raise UserInputError("Ward communities are run by the city: their people are members or moderators.", field="role")
+        elif mine["role"] != "admin":
+            raise ForbiddenError("Only this community's admins set roles.")
+        target = facts["people"].get(person_id)
+        if target is None or target["role"] is None:
+            raise ConflictError("This person is not a member of this community.", field="personId")
+        if target["role"] == "admin" and role != "admin" and await queries.admin_count(tx, community_id) <= 1:
+            raise ConflictError("A community keeps at least one admin: make another member admin first.", field="role")
+        if target["role"] != role:
+            await queries.set_role(tx, person_id, community_id, role)
+
+    await rt.graph.write(work)
+    found = await _member_view(rt, viewer, community_id, person_id)
+    if found is None:  # they left between the change and this read
+        raise ConflictError("This person is no longer a member of this community.", field="personId")
+    return found

@@ -1,0 +1,218 @@
+"""Discovery: people I may know, a trust path to someone, and search of posts and communities.
+
+Rules kept here (resolvers only pass arguments through):
+
+- **People you may know** come from friends of friends (2 hops) and shared communities. The score is
+  ``3 x mutual connections + 1 x shared communities`` (a mutual connection is stronger evidence than
+  living in the same ward). Ties: more mutual connections first, then by id. Never suggested: myself,
+  my connections, anyone with a pending request to or from me, anyone blocked either way, closed
+  accounts, people who opted out (``socialPreferencesSet(suggestionsOptOut: true)``). A shared ward
+  counts only when the candidate's ward is visible to people they are not connected with (its
+  audience, identity's privacy rule): a suggestion must not reveal where someone lives.
+- **Trust path**: the shortest chain of connections (at most 4 hops) from me to a person, or to
+  anyone who represents an organisation, through people who are all level-2 verified and active and
+  not blocked by or with me. Shown only when every person on it is visible to me.
+- **Search** of posts (only those I may see: ``POST_VISIBLE``) and communities, through the
+  full-text indexes, with or without Vietnamese diacritics.
+
+People leave this module only as ``identity.service`` views (``persons_by_ids``), posts only as
+``social.service.posts_by_ids`` views, communities only through ``social.service.communities_by_ids``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auth.permissions import require_person
+from auth.viewer import Viewer
+from core.errors import UserInputError
+from core.pagination import Page, PageRequest, encode_cursor
+from core.runtime import Runtime
+from core.text import fold, nfc
+from graph import discovery as queries
+from identity import privacy
+from identity import service as identity
+from identity.model import PersonView
+from social import service as social
+from social.model import PostView
+
+#: Score of a suggestion: MUTUAL_WEIGHT per mutual connection + COMMUNITY_WEIGHT per shared community.
+MUTUAL_WEIGHT = 3
+COMMUNITY_WEIGHT = 1
+DEFAULT_SUGGESTIONS = 10
+MAX_SUGGESTIONS = 50
+#: Bounds of the traversal: two-hop paths walked through friends, and candidates each source (friends
+#: of friends, shared communities) may bring to scoring.
+PATH_CAP = 5000
+CANDIDATE_CAP = 300
+#: Search considers this many best text matches, then keeps those the viewer may see.
+SEARCH_WINDOW = 1000
+MAX_SEARCH_WORDS = 8
+#: Words that name a kind of community ("Phường Hoàn Kiếm", "Xã Sóc Sơn"): they may be typed, but a
+#: community's searchable name does not hold them, so they only raise the score, never filter.
+COMMUNITY_KIND_WORDS = frozenset({"phuong", "xa"})
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Someone I may know, and why."""
+
+    person: PersonView
+    score: int
+    mutual_count: int
+    shared_communities: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrustPath:
+    """People from me (first) to the target or the organisation's representative (last)."""
+
+    people: tuple[PersonView, ...]
+    hops: int
+
+
+# --- people you may know ---------------------------------------------------------------------------------------
+
+def suggestion_reason(mutual_count: int, same_ward: bool, other_communities: list[str]) -> str:
+    """'4 mutual connections, same ward', '1 mutual connection, both in Câu lạc bộ cờ tướng', ..."""
+    parts = []
+    if mutual_count:
+        parts.append(f"{mutual_count} mutual connection{'' if mutual_count == 1 else 's'}")
+    if same_ward:
+        parts.append("same ward")
+    if len(other_communities) == 1:
+        parts.append(f"both in {other_communities[0]}")
+    elif other_communities:
+        parts.append(f"{len(other_communities)} shared communities")
+    return ", ".join(parts)
+
+
+def _suggestion(row: dict, view: PersonView) -> Suggestion | None:
+    shared = row["shared"]
+    if view.ward is None:  # belt and braces: the query counted a ward only if its audience allows it
+        shared = [c for c in shared if c["kind"] != "ward"]
+    wards = [c for c in shared if c["kind"] == "ward"]
+    others = sorted(c["name"] for c in shared if c["kind"] != "ward")
+    score = MUTUAL_WEIGHT * row["mutualCount"] + COMMUNITY_WEIGHT * len(shared)
+    if score <= 0:
+        return None
+    return Suggestion(
+        person=view, score=score, mutual_count=row["mutualCount"],
+        shared_communities=tuple([c["name"] for c in wards] + others),
+        reason=suggestion_reason(row["mutualCount"], bool(wards), others),
+    )
+
+
+async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) -> list[Suggestion]:
+    """Up to ``first`` (default 10, at most 50) suggestions for the signed-in person, best first."""
+    me = require_person(viewer)
+    size = DEFAULT_SUGGESTIONS if first is None else first
+    if not 0 <= size <= MAX_SUGGESTIONS:
+        raise UserInputError(f"Ask for 0 to {MAX_SUGGESTIONS} suggestions.", field="first")
+    if size == 0:
+        return []
+    # A candidate is never connected with me, so identity's rule for "another person" decides
+    # whether their ward (hence a shared ward community) may be revealed.
+    visible = [a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)]
+    rows = await rt.graph.read(
+        queries.people_you_may_know, me, limit=size, path_cap=PATH_CAP, candidate_cap=CANDIDATE_CAP,
+        mutual_weight=MUTUAL_WEIGHT, community_weight=COMMUNITY_WEIGHT,
+        ward_audience_key=privacy.audience_property("ward"),
+        ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value, visible_audiences=visible,
+    )
+    views = await identity.persons_by_ids(rt, viewer, [r["id"] for r in rows])
+    found = [_suggestion(r, v) for r, v in zip(rows, views) if v is not None]
+    ranked = [s for s in found if s is not None]
+    ranked.sort(key=lambda s: (-s.score, -s.mutual_count))  # stable: keeps the query's id order on ties
+    return ranked
+
+
+# --- trust path ---------------------------------------------------------------------------------------------------
+
+async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | None:
+    """The shortest verified chain of connections from me to a person or an organisation; None if none."""
+    me = require_person(viewer)
+    found = await rt.graph.read(queries.trust_path, me, to_id)
+    if found is None:
+        return None
+    people = await identity.persons_by_ids(rt, viewer, found["ids"])
+    if any(p is None for p in people):
+        return None  # someone on it is hidden from me: the path is not shown
+    return TrustPath(people=tuple(people), hops=found["hops"])
+
+
+# --- search ---------------------------------------------------------------------------------------------------------
+
+def _escape(word: str) -> str:
+    return _LUCENE_SPECIAL.sub(r"\\\1", word)
+
+
+def search_query(text: str, *, optional_words: frozenset[str] = frozenset()) -> str:
+    """A Lucene query for the full-text indexes, which hold each name or text twice: as written
+    (lower-cased by the analyzer, diacritics kept) and folded (``fold``: no diacritics).
+
+    Every word must match, as a prefix, in either form: "Nguyen Van An" and "nguyễn văn an" both
+    find "Nguyễn Văn An"; a whole-word match scores higher than a longer word it begins. Words in
+    ``optional_words`` (compared folded) only raise the score.
+    """
+    words = [w for w in nfc(text).lower().split(" ") if any(ch.isalnum() for ch in w)][:MAX_SEARCH_WORDS]
+    clauses = []
+    for word in words:
+        folded = fold(word)
+        forms = [f for f in dict.fromkeys([_escape(folded), _escape(word)]) if f]
+        alternatives = " OR ".join([f"{f}^2" for f in forms] + [f"{f}*" for f in forms])
+        required = "" if folded in optional_words else "+"
+        clauses.append(f"{required}({alternatives})")
+    return " ".join(clauses)
+
+
+def _offset(request: PageRequest) -> int:
+    if request.backwards:
+        raise UserInputError("Search pages forwards only; use `first` and `after`.", field="last")
+    if not request.after:
+        return 0
+    position = request.after[0]
+    if not isinstance(position, int) or position < 0:
+        raise UserInputError("This cursor is not one this API issued; pass a cursor from pageInfo.", field="after")
+    return position + 1
+
+
+def _checked_query(text: str, **kwargs) -> str:
+    if not any(ch.isalnum() for ch in text or ""):
+        raise UserInputError("Type at least one letter or digit to search.", field="text")
+    return search_query(text, **kwargs)
+
+
+async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PostView]:
+    """Posts I may see whose text matches, best match first."""
+    query = _checked_query(text)
+    offset = _offset(request)
+    ids = await rt.graph.read(
+        queries.search_posts, query, viewer.actor_id, offset=offset, limit=request.size + 1, window=SEARCH_WINDOW
+    )
+    page_ids = ids[: request.size]
+    views = await social.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
+    shown = [(offset + i, v) for i, v in enumerate(views) if v is not None]
+    return Page(
+        items=[v for _, v in shown], cursors=[encode_cursor([i]) for i, _ in shown],
+        has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
+    )
+
+
+async def search_communities(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[dict]:
+    """Communities by name ("phuong hoan kiem" finds "Phường Hoàn Kiếm"), best match first."""
+    query = _checked_query(text, optional_words=COMMUNITY_KIND_WORDS)
+    offset = _offset(request)
+    ids = await rt.graph.read(
+        queries.search_communities, query, offset=offset, limit=request.size + 1, window=SEARCH_WINDOW
+    )
+    page_ids = ids[: request.size]
+    found = await social.communities_by_ids(rt, viewer, page_ids)
+    shown = [(offset + i, c) for i, c in enumerate(found) if c is not None]
+    return Page(
+        items=[c for _, c in shown], cursors=[encode_cursor([i]) for i, _ in shown],
+        has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
+    )

@@ -1,0 +1,368 @@
+"""Interest-group communities through the API: creating (level 2), joining open and approval groups,
+deciding requests, roles with at least one admin, ward communities that nobody joins by hand, and the
+paged directory with member counts."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+from tests.identity.people import make_officer, make_verified, register
+from tests.support import error_codes, gql
+
+CREATE = """
+mutation Create($input: CommunityCreateInput!) {
+  communityCreate(input: $input) {
+    community { community { id name kind myRole } description joinPolicy memberCount myJoinRequestPending createdAt }
+    errors { code field message }
+  }
+}
+"""
+JOIN = """
+mutation Join($id: ID!) {
+  communityJoin(id: $id) {
+    community { community { id myRole } memberCount myJoinRequestPending }
+    errors { code field message }
+  }
+}
+"""
+LEAVE = """
+mutation Leave($id: ID!) {
+  communityLeave(id: $id) {
+    community { community { id myRole } memberCount myJoinRequestPending }
+    errors { code field message }
+  }
+}
+"""
+REQUESTS = """
+query Requests($id: ID!, $first: Int, $after: String) {
+  communityJoinRequests(communityId: $id, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { requestedAt person { id displayName } } }
+  }
+}
+"""
+DECIDE = """
+mutation Decide($communityId: ID!, $personId: ID!, $approve: Boolean!) {
+  communityJoinDecide(communityId: $communityId, personId: $personId, approve: $approve) {
+    member { role since person { id } }
+    errors { code field message }
+  }
+}
+"""
+ROLE_SET = """
+mutation RoleSet($communityId: ID!, $personId: ID!, $role: CommunityRole!) {
+  communityRoleSet(communityId: $communityId, personId: $personId, role: $role) {
+    member { role person { id displayName } }
+    errors { code field message }
+  }
+}
+"""
+LIST = """
+query List($search: String, $kind: CommunityKind, $first: Int, $after: String) {
+  communities(search: $search, kind: $kind, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { community { id name kind myRole } joinPolicy memberCount } }
+  }
+}
+"""
+ONE = "query One($id: ID!) { community(id: $id) { community { name myRole } memberCount joinPolicy myJoinRequestPending } }"
+POST = """
+mutation Post($input: PostCreateInput!) { postCreate(input: $input) { post { id } errors { code field message } } }
+"""
+NOBODY = "00000000-0000-4000-8000-000000000000"
+
+
+def global_id(type_name: str, uuid: str) -> str:
+    return base64.b64encode(f"{type_name}:{uuid}".encode()).decode()
+
+
+def group(name: str = "Câu lạc bộ xe đạp Hồ Tây", policy: str = "OPEN", description: str | None = "Đạp xe quanh hồ mỗi sáng Chủ nhật.") -> dict:
+    return {"input": {"name": name, "description": description, "joinPolicy": policy}}
+
+
+async def create_group(client, founder, **kwargs) -> dict:
+    created = (await gql(client, CREATE, group(**kwargs), headers=founder.auth))["data"]["communityCreate"]
+    assert created["errors"] == [], created["errors"]
+    return created["community"]
+
+
+async def test_a_verified_person_creates_a_group_and_becomes_its_admin(client, app):
+    founder = await make_verified(app, client, fullName="Lê Thu Hà")
+    details = await create_group(client, founder)
+    assert details["community"]["name"] == "Câu lạc bộ xe đạp Hồ Tây"
+    assert details["community"]["kind"] == "group" and details["community"]["myRole"] == "admin"
+    assert details["description"] == "Đạp xe quanh hồ mỗi sáng Chủ nhật."
+    assert details["joinPolicy"] == "OPEN" and details["memberCount"] == 1 and details["myJoinRequestPending"] is False
+
+    # found without diacritics, only among groups; anonymous visitors see it with no role
+    listed = (await gql(client, LIST, {"search": "xe dap ho tay", "kind": "GROUP"}))["data"]["communities"]
+    assert listed["totalCount"] == 1
+    (edge,) = listed["edges"]
+    assert edge["node"]["community"]["id"] == details["community"]["id"]
+    assert edge["node"]["community"]["myRole"] is None and edge["node"]["memberCount"] == 1
+    # the Community node is the same object everywhere
+    node = (await gql(client, "query N($id: ID!) { node(id: $id) { ... on Community { name kind } } }",
+                      {"id": details["community"]["id"]}))["data"]["node"]
+    assert node == {"name": "Câu lạc bộ xe đạp Hồ Tây", "kind": "group"}
+
+
+async def test_creating_needs_level_2_and_valid_input(client, app):
+    level0 = await register(client)
+    refused = await gql(client, CREATE, group(), headers=level0.auth)
+    assert error_codes(refused) == ["FORBIDDEN"]
+    assert refused["errors"][0]["extensions"]["requiredLevel"] == 2
+    assert "create a community" in refused["errors"][0]["message"]
+    anonymous = await gql(client, CREATE, group())
+    assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+
+    founder = await make_verified(app, client)
+    short = (await gql(client, CREATE, group(name=" ab "), headers=founder.auth))["data"]["communityCreate"]
+    assert short["community"] is None and short["errors"][0]["code"] == "INVALID_INPUT"
+    assert short["errors"][0]["field"] == "name"
+    automatic = (await gql(client, CREATE, group(policy="AUTOMATIC"), headers=founder.auth))["data"]["communityCreate"]
+    assert automatic["errors"][0]["field"] == "joinPolicy"
+    too_long = (await gql(client, CREATE, group(description="x" * 2001), headers=founder.auth))["data"]["communityCreate"]
+    assert too_long["errors"][0]["field"] == "description"
+    listed = (await gql(client, LIST, {"kind": "GROUP"}))["data"]["communities"]
+    assert listed["totalCount"] == 0, "nothing was created by refused attempts"
+
+
+async def test_an_open_group_takes_members_at_once_and_they_may_leave(client, app):
+    founder = await make_verified(app, client)
+    group_id = (await create_group(client, founder))["community"]["id"]
+    resident = await register(client, fullName="Phạm Minh Đức")
+
+    joined = (await gql(client, JOIN, {"id": group_id}, headers=resident.auth))["data"]["communityJoin"]
+    assert joined["errors"] == []
+    assert joined["community"]["community"]["myRole"] == "member" and joined["community"]["memberCount"] == 2
+    again = (await gql(client, JOIN, {"id": group_id}, headers=resident.auth))["data"]["communityJoin"]
+    assert again["errors"][0]["code"] == "CONFLICT"
+
+    # members post in the group
+    posted = (await gql(client, POST, {"input": {"text": "Chủ nhật này 6h ở Thanh Niên nhé!", "visibility": "COMMUNITY",
+                                                 "communityId": group_id}}, headers=resident.auth))["data"]["postCreate"]
+    assert posted["errors"] == []
+
+    left = (await gql(client, LEAVE, {"id": group_id}, headers=resident.auth))["data"]["communityLeave"]
+    assert left["errors"] == [] and left["community"]["community"]["myRole"] is None
+    assert left["community"]["memberCount"] == 1
+    twice = (await gql(client, LEAVE, {"id": group_id}, headers=resident.auth))["data"]["communityLeave"]
+    assert twice["errors"][0]["code"] == "CONFLICT"
+    anonymous = await gql(client, JOIN, {"id": group_id})
+    assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+
+
+async def test_unknown_and_malformed_community_ids(client, app):
+    resident = await register(client)
+    post_id = global_id("Post", NOBODY)
+    wrong_type = (await gql(client, JOIN, {"id": post_id}, headers=resident.auth))["data"]["communityJoin"]
+    assert wrong_type["errors"][0] == {"code": "INVALID_INPUT", "field": "id", "message": "This id is not the id of a Community."}
+    unknown_id = global_id("Community", NOBODY)
+    unknown = await gql(client, JOIN, {"id": unknown_id}, headers=resident.auth)
+    assert error_codes(unknown) == ["NOT_FOUND"]
+    assert (await gql(client, ONE, {"id": unknown_id}))["data"]["community"] is None
+
+
+async def test_an_approval_group_takes_requests_that_moderators_decide(client, app):
+    officer = await make_officer(app, client)
+    founder = await make_verified(app, client, officer=officer, fullName="Lê Thu Hà")
+    group_id = (await create_group(client, founder, name="Hội những người nuôi mèo", policy="APPROVAL"))["community"]["id"]
+    asker = await register(client, fullName="Phạm Minh Đức")
+    other = await register(client, fullName="Đỗ Thị Lan")
+
+    asked = (await gql(client, JOIN, {"id": group_id}, headers=asker.auth))["data"]["communityJoin"]
+    assert asked["errors"] == []
+    assert asked["community"]["community"]["myRole"] is None and asked["community"]["myJoinRequestPending"] is True
+    assert asked["community"]["memberCount"] == 1, "a request is not a membership"
+    again = (await gql(client, JOIN, {"id": group_id}, headers=asker.auth))["data"]["communityJoin"]
+    assert again["errors"][0]["code"] == "CONFLICT" and "asked" in again["errors"][0]["message"]
+    await gql(client, JOIN, {"id": group_id}, headers=other.auth)
+
+    # not a member yet: cannot post there
+    refused_post = await gql(client, POST, {"input": {"text": "Xin chào", "visibility": "COMMUNITY", "communityId": group_id}},
+                             headers=asker.auth)
+    assert error_codes(refused_post) == ["FORBIDDEN"]
+
+    listed = (await gql(client, REQUESTS, {"id": group_id}, headers=founder.auth))["data"]["communityJoinRequests"]
+    assert listed["totalCount"] == 2
+    assert [e["node"]["person"]["id"] for e in listed["edges"]] == [asker.id, other.id], "oldest first"
+    first_page = (await gql(client, REQUESTS, {"id": group_id, "first": 1}, headers=founder.auth))["data"]["communityJoinRequests"]
+    assert first_page["pageInfo"]["hasNextPage"] is True
+    second_page = (await gql(client, REQUESTS, {"id": group_id, "first": 1, "after": first_page["pageInfo"]["endCursor"]},
+                             headers=founder.auth))["data"]["communityJoinRequests"]
+    assert [e["node"]["person"]["id"] for e in second_page["edges"]] == [other.id]
+
+    approved = (await gql(client, DECIDE, {"communityId": group_id, "personId": asker.id, "approve": True},
+                          headers=founder.auth))["data"]["communityJoinDecide"]
+    assert approved["errors"] == [] and approved["member"]["role"] == "MEMBER"
+    assert approved["member"]["person"]["id"] == asker.id
+
+    # a plain member neither reads nor decides the requests
+    as_member = await gql(client, REQUESTS, {"id": group_id}, headers=asker.auth)
+    assert error_codes(as_member) == ["FORBIDDEN"]
+    member_decides = await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True},
+                               headers=asker.auth)
+    assert error_codes(member_decides) == ["FORBIDDEN"]
+    outsider = await gql(client, REQUESTS, {"id": group_id}, headers=other.auth)
+    assert error_codes(outsider) == ["FORBIDDEN"]
+
+    declined = (await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": False},
+                          headers=founder.auth))["data"]["communityJoinDecide"]
+    assert declined == {"member": None, "errors": []}
+    mine = (await gql(client, ONE, {"id": group_id}, headers=other.auth))["data"]["community"]
+    assert mine["community"]["myRole"] is None
+    assert mine["myJoinRequestPending"] is False and mine["memberCount"] == 2
+    nothing_pending = (await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True},
+                                 headers=founder.auth))["data"]["communityJoinDecide"]
+    assert nothing_pending["errors"][0]["code"] == "CONFLICT" and nothing_pending["errors"][0]["field"] == "personId"
+
+    # asking again and leaving withdraws the request
+    await gql(client, JOIN, {"id": group_id}, headers=other.auth)
+    withdrawn = (await gql(client, LEAVE, {"id": group_id}, headers=other.auth))["data"]["communityLeave"]
+    assert withdrawn["errors"] == [] and withdrawn["community"]["myJoinRequestPending"] is False
+    empty = (await gql(client, REQUESTS, {"id": group_id}, headers=founder.auth))["data"]["communityJoinRequests"]
+    assert empty["totalCount"] == 0 and empty["edges"] == []
+
+
+async def test_admins_set_roles_and_a_group_keeps_one_admin(client, app):
+    founder = await make_verified(app, client, fullName="Lê Thu Hà")
+    group_id = (await create_group(client, founder, policy="APPROVAL"))["community"]["id"]
+    member = await register(client, fullName="Phạm Minh Đức")
+    helper = await register(client, fullName="Đỗ Thị Lan")
+    asker = await register(client, fullName="Vũ Quang Huy")
+    outsider = await register(client, fullName="Ngô Bảo Châu")
+    for person in (member, helper):
+        await gql(client, JOIN, {"id": group_id}, headers=person.auth)
+        await gql(client, DECIDE, {"communityId": group_id, "personId": person.id, "approve": True}, headers=founder.auth)
+    await gql(client, JOIN, {"id": group_id}, headers=asker.auth)
+
+    # only admins set roles: a member and a moderator are refused
+    by_member = await gql(client, ROLE_SET, {"communityId": group_id, "personId": helper.id, "role": "MODERATOR"},
+                          headers=member.auth)
+    assert error_codes(by_member) == ["FORBIDDEN"]
+    made = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": helper.id, "role": "MODERATOR"},
+                      headers=founder.auth))["data"]["communityRoleSet"]
+    assert made["errors"] == [] and made["member"]["role"] == "MODERATOR"
+    by_moderator = await gql(client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "ADMIN"},
+                             headers=helper.auth)
+    assert error_codes(by_moderator) == ["FORBIDDEN"]
+
+    # a moderator runs the requests
+    seen = (await gql(client, REQUESTS, {"id": group_id}, headers=helper.auth))["data"]["communityJoinRequests"]
+    assert [e["node"]["person"]["id"] for e in seen["edges"]] == [asker.id]
+    decided = (await gql(client, DECIDE, {"communityId": group_id, "personId": asker.id, "approve": True},
+                         headers=helper.auth))["data"]["communityJoinDecide"]
+    assert decided["errors"] == []
+
+    not_member = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": outsider.id, "role": "MODERATOR"},
+                            headers=founder.auth))["data"]["communityRoleSet"]
+    assert not_member["errors"][0]["code"] == "CONFLICT" and not_member["errors"][0]["field"] == "personId"
+
+    # the only admin can neither step down nor leave
+    step_down = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": founder.id, "role": "MEMBER"},
+                           headers=founder.auth))["data"]["communityRoleSet"]
+    assert step_down["errors"][0]["code"] == "CONFLICT" and "admin" in step_down["errors"][0]["message"]
+    leave = (await gql(client, LEAVE, {"id": group_id}, headers=founder.auth))["data"]["communityLeave"]
+    assert leave["errors"][0]["code"] == "CONFLICT" and "only admin" in leave["errors"][0]["message"]
+
+    # with a second admin, the founder may go
+    promoted = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "ADMIN"},
+                          headers=founder.auth))["data"]["communityRoleSet"]
+    assert promoted["member"]["role"] == "ADMIN"
+    left = (await gql(client, LEAVE, {"id": group_id}, headers=founder.auth))["data"]["communityLeave"]
+    assert left["errors"] == [] and left["community"]["memberCount"] == 3
+    last = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "MODERATOR"},
+                      headers=member.auth))["data"]["communityRoleSet"]
+    assert last["errors"][0]["code"] == "CONFLICT", "the new admin is now the last one"
+
+
+async def test_two_admins_stepping_down_at_once_leave_one_admin(client, app):
+    founder = await make_verified(app, client)
+    group_id = (await create_group(client, founder))["community"]["id"]
+    second = await register(client)
+    await gql(client, JOIN, {"id": group_id}, headers=second.auth)
+    promoted = await gql(client, ROLE_SET, {"communityId": group_id, "personId": second.id, "role": "ADMIN"}, headers=founder.auth)
+    assert promoted["data"]["communityRoleSet"]["member"]["role"] == "ADMIN"
+
+    results = await asyncio.gather(
+        gql(client, LEAVE, {"id": group_id}, headers=founder.auth),
+        gql(client, ROLE_SET, {"communityId": group_id, "personId": second.id, "role": "MEMBER"}, headers=second.auth),
+    )
+    outcomes = [results[0]["data"]["communityLeave"]["errors"], results[1]["data"]["communityRoleSet"]["errors"]]
+    assert sorted(len(errors) for errors in outcomes) == [0, 1], outcomes
+    assert next(e for errors in outcomes for e in errors)["code"] == "CONFLICT"
+    left = await gql(client, ONE, {"id": group_id}, headers=second.auth)
+    founder_view = await gql(client, ONE, {"id": group_id}, headers=founder.auth)
+    roles = {left["data"]["community"]["community"]["myRole"], founder_view["data"]["community"]["community"]["myRole"]}
+    assert "admin" in roles, "one admin remains"
+
+
+async def _ward_community(client, viewer) -> dict:
+    listed = (await gql(client, LIST, {"search": "Hoàn Kiếm", "kind": "WARD"}, headers=viewer.auth))["data"]["communities"]
+    (edge,) = listed["edges"]
+    return edge["node"]
+
+
+async def test_ward_communities_are_joined_by_residence_not_by_hand(client, app):
+    resident = await register(client, fullName="Phạm Minh Đức")  # lives in Hoàn Kiếm (00070)
+    elsewhere = await register(client, fullName="Đỗ Thị Lan", wardCode="00004")  # Ba Đình
+    ward = await _ward_community(client, resident)
+    assert ward["community"]["name"] == "Phường Hoàn Kiếm" and ward["community"]["kind"] == "ward"
+    assert ward["community"]["myRole"] == "member" and ward["joinPolicy"] == "AUTOMATIC"
+    assert ward["memberCount"] == 1
+    ward_id = ward["community"]["id"]
+
+    leave = (await gql(client, LEAVE, {"id": ward_id}, headers=resident.auth))["data"]["communityLeave"]
+    assert leave["community"] is None and leave["errors"][0]["code"] == "CONFLICT"
+    assert "Ward communities cannot be joined or left by hand" in leave["errors"][0]["message"]
+    join = (await gql(client, JOIN, {"id": ward_id}, headers=elsewhere.auth))["data"]["communityJoin"]
+    assert join["errors"][0]["code"] == "CONFLICT" and "ward" in join["errors"][0]["message"].lower()
+    still = (await gql(client, ONE, {"id": ward_id}, headers=resident.auth))["data"]["community"]
+    assert still["community"]["myRole"] == "member" and still["memberCount"] == 1
+
+    # a ward has no admin: city officers appoint its moderators, residents cannot
+    officer = await make_officer(app, client, wardCode="00004")
+    by_resident = await gql(client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "MODERATOR"},
+                            headers=resident.auth)
+    assert error_codes(by_resident) == ["FORBIDDEN"]
+    appointed = (await gql(client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "MODERATOR"},
+                           headers=officer.auth))["data"]["communityRoleSet"]
+    assert appointed["errors"] == [] and appointed["member"]["role"] == "MODERATOR"
+    admin = (await gql(client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "ADMIN"},
+                       headers=officer.auth))["data"]["communityRoleSet"]
+    assert admin["errors"][0]["field"] == "role"
+    not_resident = (await gql(client, ROLE_SET, {"communityId": ward_id, "personId": elsewhere.id, "role": "MODERATOR"},
+                              headers=officer.auth))["data"]["communityRoleSet"]
+    assert not_resident["errors"][0]["code"] == "CONFLICT"
+
+
+async def test_the_directory_pages_by_name_with_member_counts(client, app):
+    officer = await make_officer(app, client)
+    founder = await make_verified(app, client, officer=officer)
+    names = ["Yoga công viên Thống Nhất", "Bóng đá phủi Cầu Giấy", "Đọc sách Phố cổ"]
+    ids = {}
+    for name in names:
+        ids[name] = (await create_group(client, founder, name=name))["community"]["id"]
+    joiner = await register(client)
+    await gql(client, JOIN, {"id": ids["Đọc sách Phố cổ"]}, headers=joiner.auth)
+
+    first = (await gql(client, LIST, {"kind": "GROUP", "first": 2}, headers=joiner.auth))["data"]["communities"]
+    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+    rest = (await gql(client, LIST, {"kind": "GROUP", "first": 2, "after": first["pageInfo"]["endCursor"]},
+                      headers=joiner.auth))["data"]["communities"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    nodes = [e["node"] for e in first["edges"] + rest["edges"]]
+    # by name without diacritics: "bong da", "doc sach", "yoga"
+    assert [n["community"]["name"] for n in nodes] == ["Bóng đá phủi Cầu Giấy", "Đọc sách Phố cổ", "Yoga công viên Thống Nhất"]
+    counts = {n["community"]["name"]: (n["memberCount"], n["community"]["myRole"]) for n in nodes}
+    assert counts["Đọc sách Phố cổ"] == (2, "member") and counts["Yoga công viên Thống Nhất"] == (1, None)
+
+    wards = (await gql(client, LIST, {"kind": "WARD", "first": 5}))["data"]["communities"]
+    assert wards["totalCount"] == 126 and all(e["node"]["community"]["kind"] == "ward" for e in wards["edges"])
+    everything = (await gql(client, LIST, {"first": 1}))["data"]["communities"]
+    assert everything["totalCount"] == 129
+    too_many = await gql(client, LIST, {"first": 101})
+    assert error_codes(too_many) == ["INVALID_INPUT"]

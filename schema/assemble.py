@@ -14,11 +14,10 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
-from strawberry.scalars import JSON
-
 from resolvers import communities as community_resolvers
 from resolvers import discovery as discovery_resolvers
 from resolvers import health as health_resolvers
@@ -27,6 +26,7 @@ from resolvers import moderation as moderation_resolvers
 from resolvers import node as node_resolvers
 from resolvers import places as places_resolvers
 from resolvers import social as social_resolvers
+from schema.common import UserError
 from schema.communities import (
     CommunityDetails,
     CommunityDetailsConnection,
@@ -40,6 +40,7 @@ from schema.identity import (
     ActorConnection,
     ContactPayload,
     DonePayload,
+    Organization,
     OrganizationPayload,
     Person,
     PersonPayload,
@@ -53,16 +54,16 @@ from schema.identity import (
 from schema.moderation import ReportConnection, ReportPayload
 from schema.places import Commune, CommuneConnection
 from schema.social import (
+    Comment,
     CommentPayload,
+    Community,
     NotificationConnection,
+    Post,
     PostConnection,
     PostPayload,
     ReactionPayload,
     RelationPayload,
 )
-from schema.identity import Organization
-from schema.common import UserError
-from schema.social import Comment, Community, Post
 
 
 @strawberry.type(description="Everything that can be read. Lists are Relay connections (`first`/`after`).")

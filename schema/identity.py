@@ -105,6 +105,26 @@ class Actor(relay.Node):
     )
     created_at: datetime = strawberry.field(description="When the account was opened (UTC).")
 
+    @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
+    async def relation(self, info: strawberry.Info) -> Annotated["Relation", strawberry.lazy("schema.social")] | None:  # noqa: F821
+        from resolvers.social import relation  # noqa: PLC0415
+
+        return await relation(info, self.uuid)
+
+    @strawberry.field(description="People who follow this actor, newest first. totalCount is null when its owner hides it.")
+    async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+        from resolvers.social import people_list  # noqa: PLC0415
+
+        return await people_list(info, self.uuid, "followers", first, after)
+
+    @strawberry.field(description="Posts by this actor that I may see, newest first.")
+    async def posts(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> Annotated["PostConnection", strawberry.lazy("schema.social")]:  # noqa: F821
+        from resolvers.social import posts_of  # noqa: PLC0415
+
+        return await posts_of(info, self.uuid, first, after)
+
 
 @strawberry.type(description="How visible each of my personal fields is. Only I see this.")
 class ProfileAudiences:
@@ -155,26 +175,6 @@ class Person(Actor):
         from resolvers.identity import my_organizations  # noqa: PLC0415
 
         return await my_organizations(info, self)
-
-    @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
-    async def relation(self, info: strawberry.Info) -> Annotated["Relation", strawberry.lazy("schema.social")] | None:  # noqa: F821
-        from resolvers.social import relation  # noqa: PLC0415
-
-        return await relation(info, self.uuid)
-
-    @strawberry.field(description="People who follow this actor, newest first. totalCount is null when its owner hides it.")
-    async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
-
-        return await people_list(info, self.uuid, "followers", first, after)
-
-    @strawberry.field(description="Posts by this actor that I may see, newest first.")
-    async def posts(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
-    ) -> Annotated["PostConnection", strawberry.lazy("schema.social")]:  # noqa: F821
-        from resolvers.social import posts_of  # noqa: PLC0415
-
-        return await posts_of(info, self.uuid, first, after)
 
     @strawberry.field(description="This person's connections, newest first.")
     async def connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
@@ -253,26 +253,6 @@ class Organization(Actor):
         from resolvers.identity import representation_history  # noqa: PLC0415
 
         return await representation_history(info, self.uuid)
-
-    @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
-    async def relation(self, info: strawberry.Info) -> Annotated["Relation", strawberry.lazy("schema.social")] | None:  # noqa: F821
-        from resolvers.social import relation  # noqa: PLC0415
-
-        return await relation(info, self.uuid)
-
-    @strawberry.field(description="People who follow this actor, newest first. totalCount is null when its owner hides it.")
-    async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
-
-        return await people_list(info, self.uuid, "followers", first, after)
-
-    @strawberry.field(description="Posts by this actor that I may see, newest first.")
-    async def posts(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
-    ) -> Annotated["PostConnection", strawberry.lazy("schema.social")]:  # noqa: F821
-        from resolvers.social import posts_of  # noqa: PLC0415
-
-        return await posts_of(info, self.uuid, first, after)
 
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:

@@ -254,6 +254,21 @@ async def remove_content(tx: AsyncManagedTransaction, kind: str, subject_id: str
     await run(tx, _REMOVE_CONTENT[kind], subjectId=subject_id, moderatorId=moderator_id, reason=reason)
 
 
+RECORD_DIRECT_REMOVAL = """
+MATCH (s {id: $subjectId}) WHERE s:Post OR s:Comment
+MATCH (by:Person {id: $moderatorId})
+OPTIONAL MATCH (author:Actor)-[:POSTED|COMMENTED]->(s)
+CREATE (a:ModerationAction {id: $id, action: 'remove_content', reason: $reason, at: datetime()})
+CREATE (a)-[:BY]->(by), (a)-[:ON]->(s)
+FOREACH (_ IN CASE WHEN author IS NULL THEN [] ELSE [1] END | CREATE (a)-[:AGAINST]->(author))
+"""
+
+
+async def record_direct_removal(tx: AsyncManagedTransaction, *, id: str, subject_id: str, moderator_id: str, reason: str) -> None:
+    """A removal a moderator made without a report (postDelete / commentDelete): logged all the same."""
+    await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+
+
 RESOLVE_OTHER_REPORTS = """
 MATCH (a:ModerationAction {id: $actionId})-[:ON]->(s)<-[:ABOUT]-(other:Report {status: 'open'})
 SET other.status = 'resolved', other.outcome = a.action, other.resolvedAt = a.at

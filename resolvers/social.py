@@ -301,7 +301,7 @@ async def post_edit(
 async def post_delete(
     info: strawberry.Info,
     id: POST_ID,
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed.")] = None,
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required).")] = None,
 ) -> PostPayload:
     async def work() -> dict:
         await service.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
@@ -325,10 +325,12 @@ async def comment_create(
 
 
 async def comment_delete(
-    info: strawberry.Info, id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")]
+    info: strawberry.Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")],
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required).")] = None,
 ) -> CommentPayload:
     async def work() -> dict:
-        await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"))
+        await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)
         return {}
 
     return await payload(CommentPayload, work)

@@ -18,7 +18,7 @@ from core.text import fold, nfc
 from graph import social as queries
 from identity import service as identity
 from identity.model import OrganizationView, PersonView
-from moderation.service import assert_not_suspended
+from moderation.service import assert_not_suspended, record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, PostView, ReactionSummary
 from social.visibility import VISIBILITIES
 
@@ -277,7 +277,7 @@ async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str 
             await queries.update_post(tx, post_id, {"status": "deleted"})
             return
         if await _may_moderate(tx, viewer, facts["communityId"]):
-            await queries.update_post(tx, post_id, {"status": "removed", "removedReason": reason, "removedBy": me})
+            await record_removal(tx, me, "post", post_id, reason or "")
             return
         raise ForbiddenError("Only the author, the community's moderators or city officers remove a post.")
 
@@ -354,7 +354,8 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
     return CommentView(comment_id, me, body, datetime.now(UTC), post_id)
 
 
-async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str) -> None:
+async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason: str | None = None) -> None:
+    """Authors delete their comments; moderators remove others' with a reason (logged by moderation)."""
     me = require_person(viewer)
 
     async def work(tx: AsyncManagedTransaction) -> None:
@@ -364,7 +365,7 @@ async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str) -> None:
         if facts["authorId"] == me:
             await queries.set_comment_status(tx, comment_id, "deleted")
         elif await _may_moderate(tx, viewer, facts["communityId"]):
-            await queries.set_comment_status(tx, comment_id, "removed")
+            await record_removal(tx, me, "comment", comment_id, reason or "")
         else:
             raise ForbiddenError("Only the author, the community's moderators or city officers remove a comment.")
 

@@ -358,3 +358,38 @@ async def test_a_suspended_person_may_not_post_or_comment(client, app):
     assert error_codes(refused) == ["FORBIDDEN"] and "suspended until" in refused["errors"][0]["message"]
     refused_comment = await gql(client, COMMENT, {"post": other_post, "text": "Bình luận."}, headers=author.auth)
     assert error_codes(refused_comment) == ["FORBIDDEN"] and "suspended until" in refused_comment["errors"][0]["message"]
+
+
+DELETE_POST = "mutation D($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field message } } }"
+DELETE_COMMENT = "mutation D($id: ID!, $reason: String) { commentDelete(id: $id, reason: $reason) { errors { code field message } } }"
+
+
+async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(client, app, graph):
+    officer = await make_officer(app, client)
+    author, reporter = await register(client, fullName="Lý Văn Tác Giả"), await register(client)
+    written = await post(client, author, "Quảng cáo lừa đảo")
+    said = await comment(client, author, written, "Bình luận spam")
+    filed = await gql(client, REPORT, {"subjectId": written, "reason": "Lừa đảo"}, headers=reporter.auth)
+    assert filed["data"]["reportCreate"]["errors"] == []
+    no_reason = await gql(client, DELETE_POST, {"id": written, "reason": " "}, headers=officer.auth)
+    assert no_reason["data"]["postDelete"]["errors"][0]["field"] == "reason"
+    assert (await gql(client, NODE, {"id": written}, headers=reporter.auth))["data"]["node"] is not None, "nothing written"
+    comment_removed = await gql(client, DELETE_COMMENT, {"id": said, "reason": "Spam"}, headers=officer.auth)
+    assert comment_removed["data"]["commentDelete"]["errors"] == []
+    removed = await gql(client, DELETE_POST, {"id": written, "reason": "Lừa đảo, vi phạm quy tắc"}, headers=officer.auth)
+    assert removed["data"]["postDelete"]["errors"] == []
+    assert (await gql(client, NODE, {"id": written}, headers=reporter.auth))["data"]["node"] is None
+
+    async def log(tx):
+        result = await tx.run(
+            "MATCH (a:ModerationAction)-[:BY]->(by:Person), (a)-[:ON]->(s), (a)-[:AGAINST]->(who:Person) "
+            "RETURN by.id AS by, labels(s)[0] AS kind, a.reason AS reason, who.id AS against ORDER BY kind"
+        )
+        return [dict(r) async for r in result]
+
+    assert await graph.read(log) == [
+        {"by": uuid_of(officer.id), "kind": "Comment", "reason": "Spam", "against": uuid_of(author.id)},
+        {"by": uuid_of(officer.id), "kind": "Post", "reason": "Lừa đảo, vi phạm quy tắc", "against": uuid_of(author.id)},
+    ]
+    mine = (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]
+    assert [e["node"]["status"] for e in mine] == ["RESOLVED"], "the reporter sees the outcome"

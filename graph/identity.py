@@ -452,6 +452,16 @@ WITH DISTINCT p
 OPTIONAL MATCH (p)-[lives:LIVES_IN]->(:Commune)
 DELETE lives
 WITH DISTINCT p
+OPTIONAL MATCH (p)-[:MEMBER_OF {role: 'admin'}]->(orphaned:Community {kind: 'group'})
+WHERE NOT EXISTS { (other:Person)-[:MEMBER_OF {role: 'admin'}]->(orphaned) WHERE other <> p }
+CALL (p, orphaned) {
+  // a group keeps an admin: its longest-standing moderator, else its longest-standing member, takes over
+  MATCH (heir:Person {status: 'active'})-[m:MEMBER_OF]->(orphaned)
+  WHERE heir <> p
+  WITH m ORDER BY CASE m.role WHEN 'moderator' THEN 0 ELSE 1 END, m.since LIMIT 1
+  SET m.role = 'admin'
+}
+WITH DISTINCT p
 OPTIONAL MATCH (p)-[membership:MEMBER_OF|ASKED_TO_JOIN]->(:Community {kind: 'group'})
 DELETE membership
 WITH DISTINCT p

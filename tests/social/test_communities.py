@@ -366,3 +366,24 @@ async def test_the_directory_pages_by_name_with_member_counts(client, app):
     assert everything["totalCount"] == 129
     too_many = await gql(client, LIST, {"first": 101})
     assert error_codes(too_many) == ["INVALID_INPUT"]
+
+
+CLOSE_ACCOUNT = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code } } }"
+
+
+async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client, app):
+    founder = await make_verified(app, client, fullName="Người Sáng Lập")
+    early, late = await register(client, fullName="Thành Viên Sớm"), await register(client, fullName="Thành Viên Muộn")
+    created = await gql(client, CREATE, {"input": {"name": "Câu lạc bộ cờ tướng", "joinPolicy": "OPEN"}}, headers=founder.auth)
+    group = created["data"]["communityCreate"]["community"]["community"]["id"]
+    for member in (early, late):
+        assert (await gql(client, JOIN, {"id": group}, headers=member.auth))["data"]["communityJoin"]["errors"] == []
+    moderator = await gql(client, ROLE_SET, {"communityId": group, "personId": late.id, "role": "MODERATOR"}, headers=founder.auth)
+    assert moderator["data"]["communityRoleSet"]["errors"] == []
+    closed = await gql(client, CLOSE_ACCOUNT, {"password": founder.password}, headers=founder.auth)
+    assert closed["data"]["accountClose"]["ok"] is True
+    heir = (await gql(client, ONE, {"id": group}, headers=late.auth))["data"]["community"]
+    assert heir["community"]["myRole"] == "admin", "the moderator takes over before older plain members"
+    assert heir["memberCount"] == 2, "the closed account is no longer a member"
+    plain = (await gql(client, ONE, {"id": group}, headers=early.auth))["data"]["community"]["community"]["myRole"]
+    assert plain == "member"

@@ -26,6 +26,12 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def keyset_cursor(at, item_id: str) -> str:
+    """The cursor of an item in a list ordered by (time, id): what ``PageRequest.keyset()`` reads back.
+    ``at`` is a Neo4j DateTime or a Python datetime."""
+    return encode_cursor([at.iso_format() if hasattr(at, "iso_format") else at.isoformat(), item_id])
+
+
 def decode_cursor(cursor: str, *, field: str) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)

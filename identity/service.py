@@ -16,7 +16,7 @@ from auth.permissions import require_level, require_person, require_role
 from auth.service import INVALID_CREDENTIALS, issue_tokens, open_session
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
 from core.runtime import Runtime
 from core.text import fold, fulltext_query, nfc
 from graph import identity as queries
@@ -421,7 +421,7 @@ async def verification_queue(rt: Runtime, viewer: Viewer, status: str, request: 
     items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants)]
     return Page(
         items=items,
-        cursors=[encode_cursor([r["request"]["createdAt"].iso_format(), r["request"]["id"]]) for r in page_rows],
+        cursors=[keyset_cursor(r["request"]["createdAt"], r["request"]["id"]) for r in page_rows],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
     )

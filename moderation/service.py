@@ -22,7 +22,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from graph import moderation as queries
 from identity import service as identity
@@ -82,7 +82,7 @@ def _check_reason(reason: str, field: str) -> str:
 
 
 def _cursor(row: dict) -> str:
-    return encode_cursor([row["report"]["createdAt"].iso_format(), row["report"]["id"]])
+    return keyset_cursor(row["report"]["createdAt"], row["report"]["id"])
 
 
 def _native(value):

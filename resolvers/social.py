@@ -108,11 +108,11 @@ async def comments(info: strawberry.Info, post_id: str, first: int | None, after
 
 
 def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
-    from core.pagination import Page, encode_cursor  # noqa: PLC0415
+    from core.pagination import Page, keyset_cursor  # noqa: PLC0415
 
     shown = page.comments[: request.size]
     return CommentConnection.from_page(
-        Page(items=shown, cursors=[encode_cursor([c.created_at.isoformat(), c.id]) for c in shown],
+        Page(items=shown, cursors=[keyset_cursor(c.created_at, c.id) for c in shown],
              has_next_page=len(page.comments) > request.size, has_previous_page=request.after is not None,
              total_count=page.total),
         Comment.of,
@@ -125,12 +125,13 @@ async def replies(info: strawberry.Info, comment: Comment) -> list[Comment]:
 
 
 async def community_by_id(info: strawberry.Info, community_id: str) -> Community | None:
-    found = await info.context.loader("CommunityByIdLoader", _communities_loader).load(community_id)
-    return Community(uuid=found["id"], name=found["name"], kind=found["kind"], my_role=found["myRole"]) if found else None
+    (found,) = await communities_by_ids(info, [community_id])
+    return found
 
 
 async def communities_by_ids(info: strawberry.Info, ids: list[str]) -> list[Community | None]:
-    return [await community_by_id(info, i) for i in ids]
+    found = await info.context.loader("CommunityByIdLoader", _communities_loader).load_many(ids)
+    return [Community(uuid=c["id"], name=c["name"], kind=c["kind"], my_role=c["myRole"]) if c else None for c in found]
 
 
 async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | None]:

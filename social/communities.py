@@ -23,7 +23,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_level, require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
 from core.runtime import Runtime
 from core.text import fold, fulltext_query, nfc
 from graph import communities as queries
@@ -214,7 +214,7 @@ async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request:
     pairs = [(p, r) for p, r in zip(people, page_rows) if p is not None]
     return Page(
         items=[JoinRequestView(person=p, requested_at=r["at"].to_native()) for p, r in pairs],
-        cursors=[encode_cursor([r["at"].iso_format(), r["personId"]]) for _, r in pairs],
+        cursors=[keyset_cursor(r["at"], r["personId"]) for _, r in pairs],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,

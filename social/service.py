@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, RateLimitedError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from core.text import fold, nfc
 from graph import social as queries
@@ -26,10 +26,6 @@ NOT_FOUND = "No person or organisation has this id."
 MAX_POST_LENGTH = 5000
 MAX_COMMENT_LENGTH = 2000
 _TAG = re.compile(r"^[\w-]{1,40}$")
-
-
-def _cursor(at, item_id: str) -> str:
-    return encode_cursor([at.iso_format() if hasattr(at, "iso_format") else at.isoformat(), item_id])
 
 
 # --- connections, follows, blocks, mutes ---------------------------------------------------------------------
@@ -153,7 +149,7 @@ async def list_actors(
     )
     return Page(
         items=[v for v, _ in pairs],
-        cursors=[_cursor(r["at"], r["id"]) for _, r in pairs],
+        cursors=[keyset_cursor(r["at"], r["id"]) for _, r in pairs],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=None if hidden else total,
@@ -306,7 +302,7 @@ async def feed(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[PostVi
     rows = await rt.graph.read(queries.feed, me, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
-        items=items, cursors=[_cursor(p.created_at, p.id) for p in items],
+        items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 
@@ -316,7 +312,7 @@ async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: Pag
     rows = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
-        items=items, cursors=[_cursor(p.created_at, p.id) for p in items],
+        items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 
@@ -444,7 +440,7 @@ async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unrea
         for r in rows[: request.size]
     ]
     return Page(
-        items=items, cursors=[_cursor(i["createdAt"], i["id"]) for i in items],
+        items=items, cursors=[keyset_cursor(i["createdAt"], i["id"]) for i in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 

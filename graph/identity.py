@@ -350,6 +350,18 @@ async def organizations_by_ids(tx: AsyncManagedTransaction, ids: list[str], view
     return [dict(r) for r in await run(tx, ORGANIZATIONS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
+ACTING_ROLE = """
+MATCH (o:Organization {id: $orgId})
+RETURN o.status AS status, head([(:Person {id: $personId})-[r:REPRESENTS]->(o) | r.role]) AS role
+"""
+
+
+async def acting_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) -> dict | None:
+    """The organisation's status and the person's representative role in it (None: no such organisation)."""
+    rows = await run(tx, ACTING_ROLE, personId=person_id, orgId=org_id)
+    return dict(rows[0]) if rows else None
+
+
 REPRESENTATIVE_ROLE = "MATCH (:Person {id: $personId})-[r:REPRESENTS]->(:Organization {id: $orgId}) RETURN r.role AS role"
 
 

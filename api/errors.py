@@ -39,7 +39,9 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     if error.path:
         formatted["path"] = error.path
     original = error.original_error
-    if original is None:
+    # graphql-core wraps an input-coercion failure (a variable of the wrong type, a Dong that is not an
+    # integer) around the scalar's own GraphQLError: a client mistake, said in the outer message.
+    if original is None or isinstance(original, GraphQLError):
         formatted["extensions"] = {"code": _code_without_original(error)}
     elif isinstance(original, AppError):
         formatted["message"] = original.message

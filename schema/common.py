@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, NewType, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 
 from core.errors import AppError
 from core.pagination import Page
 
 NodeType = TypeVar("NodeType")
+
+#: Largest amount the API accepts: JavaScript clients read JSON numbers exactly up to 2^53 - 1.
+MAX_DONG = 2**53 - 1
+
+
+def _parse_dong(value: object) -> int:
+    # A GraphQLError (not ValueError) so the client sees the reason with the input path, coded
+    # GRAPHQL_VALIDATION_FAILED, instead of a masked INTERNAL error.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise GraphQLError(f"Amounts are whole đồng: pass an integer such as 150000, not {value!r}.")
+    if abs(value) > MAX_DONG:
+        raise GraphQLError(f"Amounts are at most {MAX_DONG:,} đồng.")
+    return value
+
+
+Dong = strawberry.scalar(
+    NewType("Dong", int),
+    name="Dong",
+    description=(
+        "An amount of money in Vietnamese đồng (VND has no minor unit): a JSON integer, never a float or a "
+        "string, up to 2^53 - 1 so JavaScript reads it exactly. GraphQL's Int (32-bit) would stop at 2.1 billion đồng."
+    ),
+    serialize=int,
+    parse_value=_parse_dong,
+)
 
 
 @strawberry.type(description="A mistake the user can fix, returned inside a mutation payload.")

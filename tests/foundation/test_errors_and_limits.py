@@ -104,3 +104,14 @@ async def test_introspection_can_be_switched_off(test_settings):
 async def test_introspection_is_on_by_default(client):
     body = await gql(client, "{ __schema { queryType { name } } }")
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+WITH_PAGE_SIZE = "query Communes($first: Int) { communes(first: $first) { totalCount } }"
+
+
+async def test_a_variable_of_the_wrong_type_is_a_validation_error_not_internal(client):
+    # graphql-core wraps the scalar's own GraphQLError; it must come back as the client's mistake.
+    body = await gql(client, WITH_PAGE_SIZE, {"first": 1.5})
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "Int cannot represent non-integer value: 1.5" in body["errors"][0]["message"]
+    assert "requestId" not in body["errors"][0]["extensions"]

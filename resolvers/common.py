@@ -8,6 +8,7 @@ from typing import TypeVar
 import strawberry
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.types.nodes import SelectedField, Selection
 
 from auth.viewer import Viewer
 from core.errors import UserInputError
@@ -52,3 +53,22 @@ async def payload(cls: Callable[..., P], work: Callable[[], Awaitable[dict]]) ->
         return cls(**await work())
     except UserInputError as error:
         return cls(errors=[UserError.from_error(error)])
+
+
+def selects(info: strawberry.Info, *path: str) -> bool:
+    """Whether the client selected the field at ``path`` (camelCase names) below the current field, looking
+    through fragments: lets a hot root field project only what will be shown."""
+
+    def fields(selections: list[Selection]):
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                yield selection
+            else:  # a fragment spread or inline fragment: its fields count as selected here
+                yield from fields(selection.selections)
+
+    level = [s for s in info.selected_fields if isinstance(s, SelectedField)]
+    for name in path:
+        level = [f for parent in level for f in fields(parent.selections) if f.name == name]
+        if not level:
+            return False
+    return True

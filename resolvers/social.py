@@ -12,7 +12,7 @@ from core.errors import UserInputError
 from core.pagination import PageRequest
 from identity import service as identity
 from identity.model import OrganizationView
-from resolvers.common import decode_id, payload, runtime, viewer
+from resolvers.common import decode_id, payload, runtime, selects, viewer
 from schema.common import UserError
 from schema.identity import ActorConnection, Organization, Person
 from schema.social import (
@@ -166,8 +166,19 @@ AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `page
 
 
 async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> PostConnection:
-    page = await service.feed(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
-    return PostConnection.from_page(page, Post.of)
+    projected = await service.feed(
+        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after),
+        with_authors=selects(info, "edges", "node", "author"),
+        with_reactions=selects(info, "edges", "node", "reactions"),
+    )
+    # What the feed query projected is primed into the loaders the nested fields read, so they cost nothing.
+    authors = info.context.loader("ActorByIdLoader", _actor_loader)
+    for author_id, view in projected.authors.items():
+        authors.prime(author_id, view)
+    reactions = info.context.loader("ReactionsByPostLoader", _reactions_loader)
+    for post_id, summary in projected.reactions.items():
+        reactions.prime(post_id, summary)
+    return PostConnection.from_page(projected.page, Post.of)
 
 
 async def notifications(

@@ -26,7 +26,7 @@ from resolvers import moderation as moderation_resolvers
 from resolvers import node as node_resolvers
 from resolvers import places as places_resolvers
 from resolvers import social as social_resolvers
-from schema.common import UserError
+from schema.common import SCALARS, UserError
 from schema.communities import (
     CommunityDetails,
     CommunityDetailsConnection,
@@ -310,6 +310,6 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         query=query,
         mutation=mutation,
         extensions=extensions(settings),
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         types=[Organization, Post, Comment, Community],
     )

@@ -27,16 +27,21 @@ def _parse_dong(value: object) -> int:
     return value
 
 
-Dong = strawberry.scalar(
-    NewType("Dong", int),
-    name="Dong",
-    description=(
-        "An amount of money in Vietnamese đồng (VND has no minor unit): a JSON integer, never a float or a "
-        "string, up to 2^53 - 1 so JavaScript reads it exactly. GraphQL's Int (32-bit) would stop at 2.1 billion đồng."
+Dong = NewType("Dong", int)
+"""Annotate every amount of money with ``Dong``; ``SCALARS`` tells the schema how it travels."""
+
+SCALARS = {
+    Dong: strawberry.scalar(
+        name="Dong",
+        description=(
+            "An amount of money in Vietnamese đồng (VND has no minor unit): a JSON integer, never a float or a "
+            "string, up to 2^53 - 1 so JavaScript reads it exactly. GraphQL's Int (32-bit) would stop at 2.1 billion "
+            "đồng."
+        ),
+        serialize=int,
+        parse_value=_parse_dong,
     ),
-    serialize=int,
-    parse_value=_parse_dong,
-)
+}
 
 
 @strawberry.type(description="A mistake the user can fix, returned inside a mutation payload.")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from core.pagination import Page
 
 REACTION_KINDS = ("like", "love", "haha", "wow", "sad", "angry")
 LIST_KINDS = ("connections", "followers", "following", "requests_in", "requests_out", "mutual")
@@ -57,3 +60,13 @@ class RelationView:
     following: bool
     blocked: bool
     muted: bool
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """A feed page with what the feed query projected alongside the posts: author views (identity's
+    ``person_view``, keyed by author id) and reaction summaries (keyed by post id), when asked for."""
+
+    page: Page[PostView]
+    authors: dict[str, Any] = field(default_factory=dict)
+    reactions: dict[str, ReactionSummary] = field(default_factory=dict)

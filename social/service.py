@@ -19,7 +19,7 @@ from graph import social as queries
 from identity import service as identity
 from identity.model import OrganizationView, PersonView
 from moderation.service import assert_not_suspended, record_removal
-from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, PostView, ReactionSummary
+from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
 from social.visibility import VISIBILITIES
 
 NOT_FOUND = "No person or organisation has this id."
@@ -295,16 +295,28 @@ async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Post
     return [found.get(i) for i in ids]
 
 
-async def feed(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[PostView]:
-    """Posts of my connections, the actors I follow and my communities, newest first."""
+async def feed(
+    rt: Runtime, viewer: Viewer, request: PageRequest, *, with_authors: bool = False, with_reactions: bool = False
+) -> FeedPage:
+    """Posts of my connections, the actors I follow and my communities, newest first; with their authors'
+    views and reaction summaries from the same query when the caller will show them."""
     me = require_person(viewer)
     after = request.keyset()
-    rows = await rt.graph.read(queries.feed, me, after, request.size + 1)
-    items = [_post_view(r) for r in rows[: request.size]]
-    return Page(
+    rows = await rt.graph.read(
+        queries.feed, me, after, request.size + 1, with_author=with_authors, with_reactions=with_reactions
+    )
+    shown = rows[: request.size]
+    items = [_post_view(r) for r in shown]
+    page = Page(
         items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
+    authors = {r["authorId"]: identity.person_view(r["authorRecord"], viewer) for r in shown if r["authorRecord"]}
+    reactions = {
+        r["post"]["id"]: ReactionSummary(counts={c["kind"]: c["count"] for c in r["reactionCounts"]}, mine=r["myReaction"])
+        for r in shown if with_reactions
+    }
+    return FeedPage(page=page, authors=authors, reactions=reactions)
 
 
 async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:

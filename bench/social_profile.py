@@ -37,7 +37,7 @@ from auth.viewer import Viewer
 from core.runtime import Runtime
 from core.settings import Settings, get_settings
 from core.text import fold
-from graph import discovery
+from graph import communities, discovery
 from graph import identity as identity_queries
 from graph.driver import Graph
 from graph.local_neo4j import LocalNeo4j, connection_target
@@ -307,9 +307,9 @@ async def measure(graph: Graph, settings: Settings, population: dict, viewers: i
                   "window": service.SEARCH_WINDOW}
         print(line(f"posts: {text!r}", *await profile(graph, discovery.SEARCH_POSTS, params, rounds)))
     for text in ("phuong hoan kiem", "Xã Sóc Sơn"):
-        params = {"query": service.search_query(text, optional_words=service.COMMUNITY_KIND_WORDS), "offset": 0,
-                  "limit": 21, "window": service.SEARCH_WINDOW}
-        print(line(f"communities: {text!r}", *await profile(graph, discovery.SEARCH_COMMUNITIES, params, rounds)))
+        params = {"search": service.search_query(text, optional_words=service.COMMUNITY_KIND_WORDS), "kind": None,
+                  "viewerId": viewer_id, "limit": 21, "afterName": None, "afterId": None}
+        print(line(f"communities: {text!r}", *await profile(graph, communities.COMMUNITIES_PAGES["search"], params, rounds)))
 
 
 async def run(settings: Settings, uri: str, password: str, args: argparse.Namespace) -> None:

@@ -151,21 +151,3 @@ async def search_posts(
 ) -> list[str]:
     rows = await run(tx, SEARCH_POSTS, query=query, viewerId=viewer_id, offset=offset, limit=limit, window=window)
     return [r["id"] for r in rows]
-
-
-#: Communities whose name matches a Lucene query, best match first, then by name.
-SEARCH_COMMUNITIES = """
-CALL db.index.fulltext.queryNodes('community_name_fulltext', $query, {limit: $window}) YIELD node, score
-WITH node AS community, score
-ORDER BY score DESC, community.name, community.id
-SKIP $offset
-LIMIT $limit
-RETURN community.id AS id
-"""
-
-
-async def search_communities(
-    tx: AsyncManagedTransaction, query: str, *, offset: int, limit: int, window: int
-) -> list[str]:
-    rows = await run(tx, SEARCH_COMMUNITIES, query=query, offset=offset, limit=limit, window=window)
-    return [r["id"] for r in rows]

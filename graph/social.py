@@ -556,15 +556,3 @@ RETURN count(n) AS marked
 
 async def mark_read(tx: AsyncManagedTransaction, recipient_id: str, notification_id: str | None) -> int:
     return (await run(tx, MARK_READ, recipientId=recipient_id, id=notification_id))[0]["marked"]
-
-
-COMMUNITIES_BY_IDS = """
-UNWIND $ids AS id
-MATCH (c:Community {id: id})
-RETURN c {.id, .name, .kind} AS community,
-       head([(:Person {id: $viewerId})-[m:MEMBER_OF]->(c) | m.role]) AS myRole
-"""
-
-
-async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import strawberry
 
+from strawberry.dataloader import DataLoader
+
 from core.pagination import PageRequest
 from resolvers.common import decode_id, payload, runtime, viewer
 from schema.communities import (
+    Community,
+    CommunityConnection,
     CommunityCreateInput,
-    CommunityDetails,
-    CommunityDetailsConnection,
     CommunityJoinRequest,
     CommunityJoinRequestConnection,
     CommunityKind,
@@ -36,17 +38,30 @@ async def communities(
     kind: Annotated[CommunityKind | None, strawberry.argument(description="Only ward communities or only groups.")] = None,
     first: FIRST = None,
     after: AFTER = None,
-) -> CommunityDetailsConnection:
+) -> CommunityConnection:
     page = await service.list_communities(
         runtime(info), viewer(info), search=search, kind=kind.value if kind else None,
         request=PageRequest.from_args(first=first, after=after),
     )
-    return CommunityDetailsConnection.from_page(page, CommunityDetails.of)
+    return CommunityConnection.from_page(page, Community.of)
 
 
-async def community(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityDetails | None:
-    (found,) = await service.communities_by_ids(runtime(info), viewer(info), [decode_id(id, "Community", "id")])
-    return CommunityDetails.of(found) if found else None
+def _communities_loader(context) -> DataLoader:
+    async def load(ids: list[str]):
+        return await service.communities_by_ids(context.runtime, context.viewer, ids)
+
+    return DataLoader(load_fn=load)
+
+
+async def communities_by_ids(info: strawberry.Info, ids: list[str]) -> list[Community | None]:
+    """Communities by id through the request's CommunityByIdLoader (posts' communities, node(id:))."""
+    found = await info.context.loader("CommunityByIdLoader", _communities_loader).load_many(ids)
+    return [Community.of(c) if c else None for c in found]
+
+
+async def community(info: strawberry.Info, id: COMMUNITY_ID) -> Community | None:
+    (found,) = await communities_by_ids(info, [decode_id(id, "Community", "id")])
+    return found
 
 
 async def community_join_requests(
@@ -69,7 +84,7 @@ async def community_create(
             runtime(info), viewer(info), name=input.name, description=input.description,
             join_policy=input.join_policy.value,
         )
-        return {"community": CommunityDetails.of(created)}
+        return {"community": Community.of(created)}
 
     return await payload(CommunityPayload, work)
 
@@ -77,7 +92,7 @@ async def community_create(
 async def community_join(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPayload:
     async def work() -> dict:
         joined = await service.join_community(runtime(info), viewer(info), decode_id(id, "Community", "id"))
-        return {"community": CommunityDetails.of(joined)}
+        return {"community": Community.of(joined)}
 
     return await payload(CommunityPayload, work)
 
@@ -85,7 +100,7 @@ async def community_join(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPa
 async def community_leave(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPayload:
     async def work() -> dict:
         left = await service.leave_community(runtime(info), viewer(info), decode_id(id, "Community", "id"))
-        return {"community": CommunityDetails.of(left)}
+        return {"community": Community.of(left)}
 
     return await payload(CommunityPayload, work)
 

@@ -8,9 +8,9 @@ import strawberry
 
 from core.pagination import PageRequest
 from resolvers.common import decode_id, runtime, viewer
-from schema.discovery import CommunitySearchConnection, PersonSuggestion, TrustPath
+from schema.discovery import PersonSuggestion, TrustPath
 from schema.identity import Person
-from schema.social import Community, Post, PostConnection
+from schema.social import Post, PostConnection
 from social import discovery as service
 
 SEARCH_TEXT = Annotated[str, strawberry.argument(description="Words to find, with or without diacritics.")]
@@ -43,12 +43,3 @@ async def trust_path(
 async def post_search(info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None) -> PostConnection:
     page = await service.search_posts(runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after))
     return PostConnection.from_page(page, Post.of)
-
-
-async def community_search(
-    info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None
-) -> CommunitySearchConnection:
-    page = await service.search_communities(runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after))
-    return CommunitySearchConnection.from_page(
-        page, lambda c: Community(uuid=c["id"], name=c["name"], kind=c["kind"], my_role=c["myRole"])
-    )

@@ -14,12 +14,13 @@ from identity import service as identity
 from identity.model import OrganizationView
 from resolvers.common import decode_id, payload, runtime, selects, viewer
 from schema.common import UserError
+from resolvers.communities import communities_by_ids
+from schema.communities import Community
 from schema.identity import ActorConnection, Organization, Person
 from schema.social import (
     Comment,
     CommentConnection,
     CommentPayload,
-    Community,
     Notification,
     NotificationConnection,
     NotificationKind,
@@ -74,13 +75,6 @@ def _replies_loader(context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
-def _communities_loader(context) -> DataLoader:
-    async def load(ids: list[str]):
-        return await service.communities_by_ids(context.runtime, context.viewer, ids)
-
-    return DataLoader(load_fn=load)
-
-
 def actor_type(view):
     if view is None:
         return None
@@ -127,11 +121,6 @@ async def replies(info: strawberry.Info, comment: Comment) -> list[Comment]:
 async def community_by_id(info: strawberry.Info, community_id: str) -> Community | None:
     (found,) = await communities_by_ids(info, [community_id])
     return found
-
-
-async def communities_by_ids(info: strawberry.Info, ids: list[str]) -> list[Community | None]:
-    found = await info.context.loader("CommunityByIdLoader", _communities_loader).load_many(ids)
-    return [Community(uuid=c["id"], name=c["name"], kind=c["kind"], my_role=c["myRole"]) if c else None for c in found]
 
 
 async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | None]:

@@ -28,13 +28,13 @@ from resolvers import places as places_resolvers
 from resolvers import social as social_resolvers
 from schema.common import SCALARS, UserError
 from schema.communities import (
-    CommunityDetails,
-    CommunityDetailsConnection,
+    Community,
+    CommunityConnection,
     CommunityJoinRequestConnection,
     CommunityMemberPayload,
     CommunityPayload,
 )
-from schema.discovery import CommunitySearchConnection, PersonSuggestion, TrustPath
+from schema.discovery import PersonSuggestion, TrustPath
 from schema.health import Health, SchemaMigrationConnection, Version
 from schema.identity import (
     ActorConnection,
@@ -56,7 +56,6 @@ from schema.places import Commune, CommuneConnection
 from schema.social import (
     Comment,
     CommentPayload,
-    Community,
     NotificationConnection,
     Post,
     PostConnection,
@@ -130,15 +129,12 @@ class Query:
         resolver=discovery_resolvers.post_search,
         description="Posts I may see whose text matches ('Nguyen Van An' finds 'Nguyễn Văn An'), best match first.",
     )
-    community_search: CommunitySearchConnection = strawberry.field(
-        resolver=discovery_resolvers.community_search,
-        description="Communities by name ('phuong hoan kiem' finds 'Phường Hoàn Kiếm'), best match first.",
-    )
-    communities: CommunityDetailsConnection = strawberry.field(
+    communities: CommunityConnection = strawberry.field(
         resolver=community_resolvers.communities,
-        description="Ward communities and interest groups by name ('ho tay' finds 'Hồ Tây'), with member counts.",
+        description="Ward communities and interest groups in name order, with member counts; `search` finds them by "
+        "name with or without diacritics ('phuong hoan kiem' and 'hoàn kiếm' find 'Phường Hoàn Kiếm').",
     )
-    community: CommunityDetails | None = strawberry.field(
+    community: Community | None = strawberry.field(
         resolver=community_resolvers.community, description="One community with its details; null when unknown."
     )
     community_join_requests: CommunityJoinRequestConnection = strawberry.field(

@@ -1,20 +1,17 @@
-"""GraphQL shapes of communities: interest groups, joining, join requests, member roles.
-
-The ``Community`` node itself (id, name, kind, myRole) is defined with the social graph
-(``schema.social``); ``CommunityDetails`` wraps it with what a community page and the directory
-show: description, join policy, member count, my pending request.
-"""
+"""GraphQL shapes of communities: the Community node (ward communities and interest groups), joining,
+join requests, member roles."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
 import strawberry
+from strawberry import relay
 
 from schema.common import CountedConnection, UserError
 from schema.identity import Person
-from schema.social import Community
 from social.communities import CommunityView, JoinRequestView, MemberView
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
@@ -44,9 +41,13 @@ class CommunityRole(Enum):
     ADMIN = strawberry.enum_value("admin", description="Also sets roles; a group keeps at least one admin.")
 
 
-@strawberry.type(description="A community with its directory details: description, join policy, member count.")
-class CommunityDetails:
-    community: Community = strawberry.field(description="The community itself (id, name, kind, my role).")
+@strawberry.type(description="A community: every ward or commune is one (its residents belong to it); verified people "
+                 "create interest groups.")
+class Community(relay.Node):
+    uuid: relay.NodeID[str]
+    name: str = strawberry.field(description="Name, e.g. Hoàn Kiếm (a ward) or Câu lạc bộ xe đạp Hồ Tây (a group).")
+    kind: CommunityKind = strawberry.field(description="A ward community or an interest group.")
+    my_role: CommunityRole | None = strawberry.field(description="My role here; null when I am not a member.")
     description: str | None = strawberry.field(description="What the group is about; null for ward communities.")
     join_policy: CommunityJoinPolicy = strawberry.field(description="How people become members.")
     member_count: int = strawberry.field(description="How many members it has.")
@@ -54,16 +55,22 @@ class CommunityDetails:
     created_at: datetime = strawberry.field(description="When the community was created (UTC).")
 
     @classmethod
-    def of(cls, v: CommunityView) -> CommunityDetails:
+    def of(cls, v: CommunityView) -> Community:
         return cls(
-            community=Community(uuid=v.id, name=v.name, kind=v.kind, my_role=v.my_role),
+            uuid=v.id, name=v.name, kind=CommunityKind(v.kind), my_role=CommunityRole(v.my_role) if v.my_role else None,
             description=v.description, join_policy=CommunityJoinPolicy(v.join_policy), member_count=v.member_count,
             my_join_request_pending=v.my_request_pending, created_at=v.created_at,
         )
 
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.communities import communities_by_ids  # noqa: PLC0415
+
+        return await communities_by_ids(info, list(node_ids))
+
 
 @strawberry.type(description="A page of communities, by name.")
-class CommunityDetailsConnection(CountedConnection[CommunityDetails]):
+class CommunityConnection(CountedConnection[Community]):
     pass
 
 
@@ -102,7 +109,7 @@ class CommunityCreateInput:
 
 @strawberry.type(description="Result of communityCreate, communityJoin and communityLeave.")
 class CommunityPayload:
-    community: CommunityDetails | None = strawberry.field(default=None, description="The community, as I see it now.")
+    community: Community | None = strawberry.field(default=None, description="The community, as I see it now.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 

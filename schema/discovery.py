@@ -1,17 +1,15 @@
-"""GraphQL shapes of discovery: people I may know, trust paths, community search results.
+"""GraphQL shapes of discovery: people I may know and trust paths.
 
-Post search returns the social ``PostConnection``; community search its own connection of the social
-``Community`` type. Search comes as two connections (``postSearch``, ``communitySearch``) rather than
-one union: each list keeps its own cursors and ``pageInfo``, and a client asks only for what it shows.
+Post search returns the social ``PostConnection``; communities are found with ``communities(search:)``
+(schema.communities). Search comes as separate connections (``actors``, ``postSearch``, ``communities``)
+rather than one union: each list keeps its own cursors and ``pageInfo``, and a client asks only for what it shows.
 """
 
 from __future__ import annotations
 
 import strawberry
 
-from schema.common import CountedConnection
 from schema.identity import Person
-from schema.social import Community
 
 
 @strawberry.type(description="Someone I may know: a person suggested to me, with why.")
@@ -35,8 +33,3 @@ class TrustPath:
     hops: int = strawberry.field(
         description="Number of connections on the chain: 1 to 4; 0 when the target is me or an organisation I represent."
     )
-
-
-@strawberry.type(description="A page of communities found by name, best match first.")
-class CommunitySearchConnection(CountedConnection[Community]):
-    pass

@@ -83,7 +83,7 @@ class Report(relay.Node):
         return actor_type(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
-    async def community(self, info: strawberry.Info) -> Annotated["Community", strawberry.lazy("schema.social")] | None:  # noqa: F821
+    async def community(self, info: strawberry.Info) -> Annotated["Community", strawberry.lazy("schema.communities")] | None:  # noqa: F821
         from resolvers.social import community_by_id  # noqa: PLC0415
 
         return await community_by_id(info, self.community_id) if self.community_id else None

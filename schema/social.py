@@ -128,7 +128,7 @@ class Post(relay.Node):
         return await comments(info, self.uuid, first, after)
 
     @strawberry.field(description="The community it was posted in, if any.")
-    async def community(self, info: strawberry.Info) -> Community | None:
+    async def community(self, info: strawberry.Info) -> Annotated["Community", strawberry.lazy("schema.communities")] | None:  # noqa: F821
         from resolvers.social import community_by_id  # noqa: PLC0415
 
         return await community_by_id(info, self.community_id) if self.community_id else None
@@ -155,20 +155,6 @@ class Post(relay.Node):
 @strawberry.type(description="A page of posts, newest first.")
 class PostConnection(CountedConnection[Post]):
     pass
-
-
-@strawberry.type(description="A community: every ward or commune is one; residents join theirs automatically.")
-class Community(relay.Node):
-    uuid: relay.NodeID[str]
-    name: str = strawberry.field(description="Name, e.g. Phường Hoàn Kiếm.")
-    kind: str = strawberry.field(description="'ward' for a ward or commune community.")
-    my_role: str | None = strawberry.field(description="My role here: member, moderator or admin; null if not a member.")
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import communities_by_ids  # noqa: PLC0415
-
-        return await communities_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="Something that happened that concerns me.")

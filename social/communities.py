@@ -25,11 +25,12 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
 from core.runtime import Runtime
-from core.text import fold, fulltext_query, nfc
+from core.text import fold, nfc
 from graph import communities as queries
 from identity import service as identity
 from identity.model import PersonView
 from moderation.service import assert_not_suspended
+from social.discovery import COMMUNITY_KIND_WORDS, search_query
 
 COMMUNITY_KINDS = ("ward", "group")
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
@@ -99,10 +100,10 @@ async def list_communities(
     rt: Runtime, viewer: Viewer, *, search: str | None, kind: str | None, request: PageRequest
 ) -> Page[CommunityView]:
     """Every community (or only wards, or only groups), by name; ``search`` matches each word as a
-    prefix, with or without diacritics."""
+    prefix, with or without diacritics ("phường" and "xã" are optional: ward names are stored without them)."""
     if kind is not None and kind not in COMMUNITY_KINDS:
         raise UserInputError("A community is a WARD or a GROUP.", field="kind")
-    words = fulltext_query(search or "") or None
+    words = search_query(search, optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
     after = request.keyset()
     rows, total = await rt.graph.read(
         queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, after=after,

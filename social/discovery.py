@@ -200,19 +200,3 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
         items=[v for _, v in shown], cursors=[encode_cursor([i]) for i, _ in shown],
         has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
     )
-
-
-async def search_communities(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[dict]:
-    """Communities by name ("phuong hoan kiem" finds "Phường Hoàn Kiếm"), best match first."""
-    query = _checked_query(text, optional_words=COMMUNITY_KIND_WORDS)
-    offset = _offset(request)
-    ids = await rt.graph.read(
-        queries.search_communities, query, offset=offset, limit=request.size + 1, window=SEARCH_WINDOW
-    )
-    page_ids = ids[: request.size]
-    found = await social.communities_by_ids(rt, viewer, page_ids)
-    shown = [(offset + i, c) for i, c in enumerate(found) if c is not None]
-    return Page(
-        items=[c for _, c in shown], cursors=[encode_cursor([i]) for i, _ in shown],
-        has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
-    )

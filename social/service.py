@@ -468,10 +468,3 @@ async def mark_read(rt: Runtime, viewer: Viewer, notification_id: str | None) ->
 async def join_ward_community(tx: AsyncManagedTransaction, person_id: str) -> None:
     """Called by identity when a person's ward changes, inside its transaction."""
     await queries.sync_ward_membership(tx, person_id)
-
-
-
-async def communities_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[dict | None]:
-    found = {r["community"]["id"]: {**r["community"], "myRole": r["myRole"]}
-             for r in await rt.graph.read(queries.communities_by_ids, ids, viewer.actor_id)}
-    return [found.get(i) for i in ids]

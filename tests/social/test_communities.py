@@ -13,7 +13,7 @@ from tests.support import error_codes, gql
 CREATE = """
 mutation Create($input: CommunityCreateInput!) {
   communityCreate(input: $input) {
-    community { community { id name kind myRole } description joinPolicy memberCount myJoinRequestPending createdAt }
+    community { id name kind myRole description joinPolicy memberCount myJoinRequestPending createdAt }
     errors { code field message }
   }
 }
@@ -21,7 +21,7 @@ mutation Create($input: CommunityCreateInput!) {
 JOIN = """
 mutation Join($id: ID!) {
   communityJoin(id: $id) {
-    community { community { id myRole } memberCount myJoinRequestPending }
+    community { id myRole memberCount myJoinRequestPending }
     errors { code field message }
   }
 }
@@ -29,7 +29,7 @@ mutation Join($id: ID!) {
 LEAVE = """
 mutation Leave($id: ID!) {
   communityLeave(id: $id) {
-    community { community { id myRole } memberCount myJoinRequestPending }
+    community { id myRole memberCount myJoinRequestPending }
     errors { code field message }
   }
 }
@@ -64,11 +64,11 @@ query List($search: String, $kind: CommunityKind, $first: Int, $after: String) {
   communities(search: $search, kind: $kind, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { community { id name kind myRole } joinPolicy memberCount } }
+    edges { cursor node { id name kind myRole joinPolicy memberCount } }
   }
 }
 """
-ONE = "query One($id: ID!) { community(id: $id) { community { name myRole } memberCount joinPolicy myJoinRequestPending } }"
+ONE = "query One($id: ID!) { community(id: $id) { name myRole memberCount joinPolicy myJoinRequestPending } }"
 POST = """
 mutation Post($input: PostCreateInput!) { postCreate(input: $input) { post { id } errors { code field message } } }
 """
@@ -92,8 +92,8 @@ async def create_group(client, founder, **kwargs) -> dict:
 async def test_a_verified_person_creates_a_group_and_becomes_its_admin(client, app):
     founder = await make_verified(app, client, fullName="Lê Thu Hà")
     details = await create_group(client, founder)
-    assert details["community"]["name"] == "Câu lạc bộ xe đạp Hồ Tây"
-    assert details["community"]["kind"] == "group" and details["community"]["myRole"] == "admin"
+    assert details["name"] == "Câu lạc bộ xe đạp Hồ Tây"
+    assert details["kind"] == "GROUP" and details["myRole"] == "ADMIN"
     assert details["description"] == "Đạp xe quanh hồ mỗi sáng Chủ nhật."
     assert details["joinPolicy"] == "OPEN" and details["memberCount"] == 1 and details["myJoinRequestPending"] is False
 
@@ -101,12 +101,12 @@ async def test_a_verified_person_creates_a_group_and_becomes_its_admin(client, a
     listed = (await gql(client, LIST, {"search": "xe dap ho tay", "kind": "GROUP"}))["data"]["communities"]
     assert listed["totalCount"] == 1
     (edge,) = listed["edges"]
-    assert edge["node"]["community"]["id"] == details["community"]["id"]
-    assert edge["node"]["community"]["myRole"] is None and edge["node"]["memberCount"] == 1
+    assert edge["node"]["id"] == details["id"]
+    assert edge["node"]["myRole"] is None and edge["node"]["memberCount"] == 1
     # the Community node is the same object everywhere
     node = (await gql(client, "query N($id: ID!) { node(id: $id) { ... on Community { name kind } } }",
-                      {"id": details["community"]["id"]}))["data"]["node"]
-    assert node == {"name": "Câu lạc bộ xe đạp Hồ Tây", "kind": "group"}
+                      {"id": details["id"]}))["data"]["node"]
+    assert node == {"name": "Câu lạc bộ xe đạp Hồ Tây", "kind": "GROUP"}
 
 
 async def test_creating_needs_level_2_and_valid_input(client, app):
@@ -132,12 +132,12 @@ async def test_creating_needs_level_2_and_valid_input(client, app):
 
 async def test_an_open_group_takes_members_at_once_and_they_may_leave(client, app):
     founder = await make_verified(app, client)
-    group_id = (await create_group(client, founder))["community"]["id"]
+    group_id = (await create_group(client, founder))["id"]
     resident = await register(client, fullName="Phạm Minh Đức")
 
     joined = (await gql(client, JOIN, {"id": group_id}, headers=resident.auth))["data"]["communityJoin"]
     assert joined["errors"] == []
-    assert joined["community"]["community"]["myRole"] == "member" and joined["community"]["memberCount"] == 2
+    assert joined["community"]["myRole"] == "MEMBER" and joined["community"]["memberCount"] == 2
     again = (await gql(client, JOIN, {"id": group_id}, headers=resident.auth))["data"]["communityJoin"]
     assert again["errors"][0]["code"] == "CONFLICT"
 
@@ -147,7 +147,7 @@ async def test_an_open_group_takes_members_at_once_and_they_may_leave(client, ap
     assert posted["errors"] == []
 
     left = (await gql(client, LEAVE, {"id": group_id}, headers=resident.auth))["data"]["communityLeave"]
-    assert left["errors"] == [] and left["community"]["community"]["myRole"] is None
+    assert left["errors"] == [] and left["community"]["myRole"] is None
     assert left["community"]["memberCount"] == 1
     twice = (await gql(client, LEAVE, {"id": group_id}, headers=resident.auth))["data"]["communityLeave"]
     assert twice["errors"][0]["code"] == "CONFLICT"
@@ -169,13 +169,13 @@ async def test_unknown_and_malformed_community_ids(client, app):
 async def test_an_approval_group_takes_requests_that_moderators_decide(client, app):
     officer = await make_officer(app, client)
     founder = await make_verified(app, client, officer=officer, fullName="Lê Thu Hà")
-    group_id = (await create_group(client, founder, name="Hội những người nuôi mèo", policy="APPROVAL"))["community"]["id"]
+    group_id = (await create_group(client, founder, name="Hội những người nuôi mèo", policy="APPROVAL"))["id"]
     asker = await register(client, fullName="Phạm Minh Đức")
     other = await register(client, fullName="Đỗ Thị Lan")
 
     asked = (await gql(client, JOIN, {"id": group_id}, headers=asker.auth))["data"]["communityJoin"]
     assert asked["errors"] == []
-    assert asked["community"]["community"]["myRole"] is None and asked["community"]["myJoinRequestPending"] is True
+    assert asked["community"]["myRole"] is None and asked["community"]["myJoinRequestPending"] is True
     assert asked["community"]["memberCount"] == 1, "a request is not a membership"
     again = (await gql(client, JOIN, {"id": group_id}, headers=asker.auth))["data"]["communityJoin"]
     assert again["errors"][0]["code"] == "CONFLICT" and "asked" in again["errors"][0]["message"]
@@ -213,7 +213,7 @@ async def test_an_approval_group_takes_requests_that_moderators_decide(client, a
                           headers=founder.auth))["data"]["communityJoinDecide"]
     assert declined == {"member": None, "errors": []}
     mine = (await gql(client, ONE, {"id": group_id}, headers=other.auth))["data"]["community"]
-    assert mine["community"]["myRole"] is None
+    assert mine["myRole"] is None
     assert mine["myJoinRequestPending"] is False and mine["memberCount"] == 2
     nothing_pending = (await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True},
                                  headers=founder.auth))["data"]["communityJoinDecide"]
@@ -229,7 +229,7 @@ async def test_an_approval_group_takes_requests_that_moderators_decide(client, a
 
 async def test_admins_set_roles_and_a_group_keeps_one_admin(client, app):
     founder = await make_verified(app, client, fullName="Lê Thu Hà")
-    group_id = (await create_group(client, founder, policy="APPROVAL"))["community"]["id"]
+    group_id = (await create_group(client, founder, policy="APPROVAL"))["id"]
     member = await register(client, fullName="Phạm Minh Đức")
     helper = await register(client, fullName="Đỗ Thị Lan")
     asker = await register(client, fullName="Vũ Quang Huy")
@@ -281,7 +281,7 @@ async def test_admins_set_roles_and_a_group_keeps_one_admin(client, app):
 
 async def test_two_admins_stepping_down_at_once_leave_one_admin(client, app):
     founder = await make_verified(app, client)
-    group_id = (await create_group(client, founder))["community"]["id"]
+    group_id = (await create_group(client, founder))["id"]
     second = await register(client)
     await gql(client, JOIN, {"id": group_id}, headers=second.auth)
     promoted = await gql(client, ROLE_SET, {"communityId": group_id, "personId": second.id, "role": "ADMIN"}, headers=founder.auth)
@@ -296,8 +296,8 @@ async def test_two_admins_stepping_down_at_once_leave_one_admin(client, app):
     assert next(e for errors in outcomes for e in errors)["code"] == "CONFLICT"
     left = await gql(client, ONE, {"id": group_id}, headers=second.auth)
     founder_view = await gql(client, ONE, {"id": group_id}, headers=founder.auth)
-    roles = {left["data"]["community"]["community"]["myRole"], founder_view["data"]["community"]["community"]["myRole"]}
-    assert "admin" in roles, "one admin remains"
+    roles = {left["data"]["community"]["myRole"], founder_view["data"]["community"]["myRole"]}
+    assert "ADMIN" in roles, "one admin remains"
 
 
 async def _ward_community(client, viewer) -> dict:
@@ -310,10 +310,10 @@ async def test_ward_communities_are_joined_by_residence_not_by_hand(client, app)
     resident = await register(client, fullName="Phạm Minh Đức")  # lives in Hoàn Kiếm (00070)
     elsewhere = await register(client, fullName="Đỗ Thị Lan", wardCode="00004")  # Ba Đình
     ward = await _ward_community(client, resident)
-    assert ward["community"]["name"] == "Phường Hoàn Kiếm" and ward["community"]["kind"] == "ward"
-    assert ward["community"]["myRole"] == "member" and ward["joinPolicy"] == "AUTOMATIC"
+    assert ward["name"] == "Phường Hoàn Kiếm" and ward["kind"] == "WARD"
+    assert ward["myRole"] == "MEMBER" and ward["joinPolicy"] == "AUTOMATIC"
     assert ward["memberCount"] == 1
-    ward_id = ward["community"]["id"]
+    ward_id = ward["id"]
 
     leave = (await gql(client, LEAVE, {"id": ward_id}, headers=resident.auth))["data"]["communityLeave"]
     assert leave["community"] is None and leave["errors"][0]["code"] == "CONFLICT"
@@ -321,7 +321,7 @@ async def test_ward_communities_are_joined_by_residence_not_by_hand(client, app)
     join = (await gql(client, JOIN, {"id": ward_id}, headers=elsewhere.auth))["data"]["communityJoin"]
     assert join["errors"][0]["code"] == "CONFLICT" and "ward" in join["errors"][0]["message"].lower()
     still = (await gql(client, ONE, {"id": ward_id}, headers=resident.auth))["data"]["community"]
-    assert still["community"]["myRole"] == "member" and still["memberCount"] == 1
+    assert still["myRole"] == "MEMBER" and still["memberCount"] == 1
 
     # a ward has no admin: city officers appoint its moderators, residents cannot
     officer = await make_officer(app, client, wardCode="00004")
@@ -345,7 +345,7 @@ async def test_the_directory_pages_by_name_with_member_counts(client, app):
     names = ["Yoga công viên Thống Nhất", "Bóng đá phủi Cầu Giấy", "Đọc sách Phố cổ"]
     ids = {}
     for name in names:
-        ids[name] = (await create_group(client, founder, name=name))["community"]["id"]
+        ids[name] = (await create_group(client, founder, name=name))["id"]
     joiner = await register(client)
     await gql(client, JOIN, {"id": ids["Đọc sách Phố cổ"]}, headers=joiner.auth)
 
@@ -356,12 +356,12 @@ async def test_the_directory_pages_by_name_with_member_counts(client, app):
     assert rest["pageInfo"]["hasNextPage"] is False
     nodes = [e["node"] for e in first["edges"] + rest["edges"]]
     # by name without diacritics: "bong da", "doc sach", "yoga"
-    assert [n["community"]["name"] for n in nodes] == ["Bóng đá phủi Cầu Giấy", "Đọc sách Phố cổ", "Yoga công viên Thống Nhất"]
-    counts = {n["community"]["name"]: (n["memberCount"], n["community"]["myRole"]) for n in nodes}
-    assert counts["Đọc sách Phố cổ"] == (2, "member") and counts["Yoga công viên Thống Nhất"] == (1, None)
+    assert [n["name"] for n in nodes] == ["Bóng đá phủi Cầu Giấy", "Đọc sách Phố cổ", "Yoga công viên Thống Nhất"]
+    counts = {n["name"]: (n["memberCount"], n["myRole"]) for n in nodes}
+    assert counts["Đọc sách Phố cổ"] == (2, "MEMBER") and counts["Yoga công viên Thống Nhất"] == (1, None)
 
     wards = (await gql(client, LIST, {"kind": "WARD", "first": 5}))["data"]["communities"]
-    assert wards["totalCount"] == 126 and all(e["node"]["community"]["kind"] == "ward" for e in wards["edges"])
+    assert wards["totalCount"] == 126 and all(e["node"]["kind"] == "WARD" for e in wards["edges"])
     everything = (await gql(client, LIST, {"first": 1}))["data"]["communities"]
     assert everything["totalCount"] == 129
     too_many = await gql(client, LIST, {"first": 101})
@@ -375,7 +375,7 @@ async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client
     founder = await make_verified(app, client, fullName="Người Sáng Lập")
     early, late = await register(client, fullName="Thành Viên Sớm"), await register(client, fullName="Thành Viên Muộn")
     created = await gql(client, CREATE, {"input": {"name": "Câu lạc bộ cờ tướng", "joinPolicy": "OPEN"}}, headers=founder.auth)
-    group = created["data"]["communityCreate"]["community"]["community"]["id"]
+    group = created["data"]["communityCreate"]["community"]["id"]
     for member in (early, late):
         assert (await gql(client, JOIN, {"id": group}, headers=member.auth))["data"]["communityJoin"]["errors"] == []
     moderator = await gql(client, ROLE_SET, {"communityId": group, "personId": late.id, "role": "MODERATOR"}, headers=founder.auth)
@@ -383,7 +383,7 @@ async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client
     closed = await gql(client, CLOSE_ACCOUNT, {"password": founder.password}, headers=founder.auth)
     assert closed["data"]["accountClose"]["ok"] is True
     heir = (await gql(client, ONE, {"id": group}, headers=late.auth))["data"]["community"]
-    assert heir["community"]["myRole"] == "admin", "the moderator takes over before older plain members"
+    assert heir["myRole"] == "ADMIN", "the moderator takes over before older plain members"
     assert heir["memberCount"] == 2, "the closed account is no longer a member"
-    plain = (await gql(client, ONE, {"id": group}, headers=early.auth))["data"]["community"]["community"]["myRole"]
-    assert plain == "member"
+    plain = (await gql(client, ONE, {"id": group}, headers=early.auth))["data"]["community"]["myRole"]
+    assert plain == "MEMBER"

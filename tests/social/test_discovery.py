@@ -60,7 +60,7 @@ query Posts($text: String!, $first: Int, $after: String) {
 """
 COMMUNITY_SEARCH = """
 query Communities($text: String!, $first: Int) {
-  communitySearch(text: $text, first: $first) { edges { node { id name kind } } }
+  communities(search: $text, first: $first) { edges { node { id name kind } } }
 }
 """
 
@@ -332,7 +332,7 @@ async def test_community_search_matches_with_or_without_diacritics(client):
     for text in ("Phường Hoàn Kiếm", "phuong hoan kiem", "hoàn kiếm", "hoan kiem", "HOAN KIEM"):
         body = await gql(client, COMMUNITY_SEARCH, {"text": text, "first": 3})
         assert "errors" not in body, body
-        names = [e["node"]["name"] for e in body["data"]["communitySearch"]["edges"]]
+        names = [e["node"]["name"] for e in body["data"]["communities"]["edges"]]
         assert names and names[0] == WARD_NAME, (text, names)
     body = await gql(client, COMMUNITY_SEARCH, {"text": "hoan kiem zzz"})
-    assert body["data"]["communitySearch"]["edges"] == []
+    assert body["data"]["communities"]["edges"] == []

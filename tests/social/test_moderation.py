@@ -56,7 +56,7 @@ query Mine($first: Int, $after: String) {
 NODE = "query N($id: ID!) { node(id: $id) { id ... on Report { status } ... on Post { text } } }"
 CREATE_GROUP = """
 mutation Create($input: CommunityCreateInput!) {
-  communityCreate(input: $input) { community { community { id } } errors { code field message } }
+  communityCreate(input: $input) { community { id } errors { code field message } }
 }
 """
 ROLE_SET = """
@@ -97,7 +97,7 @@ async def group_with_members(client, app, officer, *members) -> tuple:
     admin = await make_verified(app, client, officer=officer, fullName="Lê Thu Hà")
     created = await gql(client, CREATE_GROUP, {"input": {"name": "Hội phụ huynh Phố cổ", "joinPolicy": "OPEN"}},
                         headers=admin.auth)
-    group_id = created["data"]["communityCreate"]["community"]["community"]["id"]
+    group_id = created["data"]["communityCreate"]["community"]["id"]
     for member in members:
         assert (await gql(client, JOIN, {"id": group_id}, headers=member.auth))["data"]["communityJoin"]["errors"] == []
     return admin, group_id

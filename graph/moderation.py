@@ -283,6 +283,17 @@ async def resolve_other_reports(tx: AsyncManagedTransaction, action_id: str) -> 
     return (await run(tx, RESOLVE_OTHER_REPORTS, actionId=action_id))[0]["n"]
 
 
+REPORTERS_OF_ACTION = """
+MATCH (:ModerationAction {id: $actionId})-[:RESOLVES]->(r:Report)<-[:FILED]-(p:Person {status: 'active'})
+RETURN r.id AS reportId, p.id AS reporterId
+"""
+
+
+async def reporters_of_action(tx: AsyncManagedTransaction, action_id: str) -> list[tuple[str, str]]:
+    """(report id, reporter id) of every report an action decided."""
+    return [(r["reportId"], r["reporterId"]) for r in await run(tx, REPORTERS_OF_ACTION, actionId=action_id)]
+
+
 SUSPEND = """
 MATCH (p:Person {id: $personId}), (a:ModerationAction {id: $actionId})
 SET p.suspendedUntil = CASE WHEN p.suspendedUntil > a.until THEN p.suspendedUntil ELSE a.until END

@@ -490,14 +490,18 @@ async def membership(tx: AsyncManagedTransaction, person_id: str, community_id: 
 
 CREATE_NOTIFICATION = """
 CREATE (:Notification {id: $id, recipientId: $recipientId, kind: $kind, actorId: $actorId, subjectId: $subjectId,
-                       createdAt: datetime()})
+                       subjectType: $subjectType, reason: $reason, createdAt: datetime()})
 """
 
 
 async def create_notification(
-    tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str, subject_id: str
+    tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str | None, subject_id: str,
+    subject_type: str | None = None, reason: str | None = None,
 ) -> None:
-    await run(tx, CREATE_NOTIFICATION, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, subjectId=subject_id)
+    await run(
+        tx, CREATE_NOTIFICATION, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, subjectId=subject_id,
+        subjectType=subject_type, reason=reason,
+    )
 
 
 NOTIFY_IF_VISIBLE = """
@@ -520,8 +524,8 @@ WHERE ($unreadOnly = false OR n.readAt IS NULL)
   AND ($afterTime IS NULL OR [n.createdAt, n.id] < [datetime($afterTime), $afterId])
   AND NOT EXISTS { (:Person {id: $recipientId})-[:BLOCKED]-(:Actor {id: n.actorId}) }
 WITH n ORDER BY n.createdAt DESC, n.id DESC LIMIT $limit
-RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.createdAt AS createdAt,
-       n.readAt AS readAt
+RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
+       n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
 """
 
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from identity.model import OrganizationView, PersonView
 
 SUBJECT_KINDS = ("post", "comment", "person", "organization")
+#: The GraphQL type of each kind of subject (global ids, notifications).
+SUBJECT_TYPES = {"post": "Post", "comment": "Comment", "person": "Person", "organization": "Organization"}
 CONTENT_KINDS = ("post", "comment")
 REPORT_STATUSES = ("open", "resolved", "dismissed")
 ACTIONS = ("remove_content", "warn", "suspend", "dismiss")

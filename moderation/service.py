@@ -25,6 +25,7 @@ from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputE
 from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from graph import moderation as queries
+from social.notifications import notify
 from identity import service as identity
 from moderation.model import (
     ACTIONS,
@@ -33,6 +34,7 @@ from moderation.model import (
     MAX_REASON_LENGTH,
     REPORT_STATUSES,
     SUBJECT_KINDS,
+    SUBJECT_TYPES,
     SUSPENSION_DAYS,
     OutcomeView,
     ReportView,
@@ -219,6 +221,25 @@ def _check_days(action: str, days: int | None) -> int | None:
     return None
 
 
+#: What the person responsible hears of an action (dismissing a report tells only its reporter).
+_OUTCOME_NOTICES = {"remove_content": "content_removed", "warn": "warned", "suspend": "account_suspended"}
+
+
+async def _tell_outcome(tx: AsyncManagedTransaction, action: str, action_id: str, facts: dict, reason: str) -> None:
+    """Every reporter whose report the action decided hears of it; the person responsible learns what was
+    done and why. Both come from "the city's moderation": no moderator is named (reporters learn what and
+    when, never who), so no one is singled out."""
+    for report_id, reporter in await queries.reporters_of_action(tx, action_id):
+        await notify(tx, reporter, "report_decided", actor=None, subject=report_id, subject_type="Report")
+    notice = _OUTCOME_NOTICES.get(action)
+    if notice and facts["targetIsPerson"]:
+        subject, subject_type = (
+            (facts["subjectId"], SUBJECT_TYPES[facts["subjectKind"]]) if action == "remove_content"
+            else (facts["targetId"], "Person")
+        )
+        await notify(tx, facts["targetId"], notice, actor=None, subject=subject, subject_type=subject_type, reason=reason)
+
+
 async def act(
     rt: Runtime, viewer: Viewer, report_id: str, action: str, reason: str, suspend_days: int | None
 ) -> ReportView:
@@ -264,6 +285,7 @@ async def act(
             await queries.resolve_other_reports(tx, action_id)
         elif action == "suspend":
             await queries.suspend(tx, facts["targetId"], action_id)
+        await _tell_outcome(tx, action, action_id, facts, cleaned)
 
     await rt.graph.write(work)
     return (await reports_by_ids(rt, viewer, [report_id]))[0]

@@ -181,13 +181,14 @@ async def notifications(
         page,
         lambda n: Notification(
             id=strawberry.ID(n["id"]), kind=NotificationKind(n["kind"]), created_at=n["createdAt"], read_at=n["readAt"],
-            subject_id=strawberry.ID(_subject_global_id(n)), actor_id=n["actorId"],
+            subject_id=strawberry.ID(_subject_global_id(n)), reason=n["reason"], actor_id=n["actorId"],
         ),
     )
 
 
 def _subject_global_id(n: dict) -> str:
-    type_name = "Person" if n["kind"].startswith("connection") else "Post"
+    # Notifications written before subjectType was stored are about a person (connections) or a post.
+    type_name = n["subjectType"] or ("Person" if n["kind"].startswith("connection") else "Post")
     return str(strawberry.relay.GlobalID(type_name, n["subjectId"]))
 
 

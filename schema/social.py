@@ -37,6 +37,22 @@ class NotificationKind(Enum):
     COMMENT = strawberry.enum_value("comment", description="Someone commented on my post.")
     REACTION = strawberry.enum_value("reaction", description="Someone reacted to my post.")
     MENTION = strawberry.enum_value("mention", description="Someone mentioned me.")
+    COMMUNITY_JOIN_APPROVED = strawberry.enum_value(
+        "community_join_approved", description="A moderator let me into a community I asked to join (subject: the community)."
+    )
+    COMMUNITY_JOIN_DECLINED = strawberry.enum_value(
+        "community_join_declined", description="A moderator declined my request to join a community (subject: the community)."
+    )
+    REPORT_DECIDED = strawberry.enum_value(
+        "report_decided", description="A moderator decided a report I filed; its outcome is on the report (subject)."
+    )
+    CONTENT_REMOVED = strawberry.enum_value(
+        "content_removed", description="Moderators removed my post or comment (subject), for the `reason` given."
+    )
+    WARNED = strawberry.enum_value("warned", description="Moderators warned me, for the `reason` given.")
+    ACCOUNT_SUSPENDED = strawberry.enum_value(
+        "account_suspended", description="City officers suspended my account for a while, for the `reason` given."
+    )
 
 
 @strawberry.type(description="How many people reacted with one kind.")
@@ -163,14 +179,20 @@ class Notification:
     kind: NotificationKind = strawberry.field(description="What happened.")
     created_at: datetime = strawberry.field(description="When (UTC).")
     read_at: datetime | None = strawberry.field(description="When I marked it read; null while unread.")
-    subject_id: strawberry.ID = strawberry.field(description="Global id of what it is about (a post or a person).")
-    actor_id: strawberry.Private[str]
+    subject_id: strawberry.ID = strawberry.field(
+        description="Global id of what it is about: a person, post, comment, community or report (see `kind`); "
+        "fetch it with node(id:)."
+    )
+    reason: str | None = strawberry.field(
+        description="Why, when moderators acted against me (removal, warning, suspension); else null."
+    )
+    actor_id: strawberry.Private[str | None]
 
-    @strawberry.field(description="Who did it; null when hidden from you.")
+    @strawberry.field(description="Who did it; null when hidden from you, and for the city's moderation decisions.")
     async def actor(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor  # noqa: PLC0415
 
-        return await actor(info, self.actor_id)
+        return await actor(info, self.actor_id) if self.actor_id else None
 
 
 @strawberry.type(description="A page of notifications, newest first.")

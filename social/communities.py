@@ -31,6 +31,7 @@ from identity import service as identity
 from identity.model import PersonView
 from moderation.service import assert_not_suspended
 from social.discovery import COMMUNITY_KIND_WORDS, search_query
+from social.notifications import notify
 
 COMMUNITY_KINDS = ("ward", "group")
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
@@ -249,6 +250,8 @@ async def decide_join_request(
             await queries.write_membership(tx, "add", person_id, community_id)
         else:
             await queries.delete_membership(tx, "withdraw", person_id, community_id)
+        kind = "community_join_approved" if approve else "community_join_declined"
+        await notify(tx, person_id, kind, actor=me, subject=community_id, subject_type="Community")
 
     await rt.graph.write(work)
     return await _member_view(rt, viewer, community_id, person_id) if approve else None

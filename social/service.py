@@ -20,6 +20,7 @@ from identity import service as identity
 from identity.model import OrganizationView, PersonView
 from moderation.service import assert_not_suspended, record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
+from social.notifications import notify
 from social.visibility import VISIBILITIES
 
 NOT_FOUND = "No person or organisation has this id."
@@ -431,7 +432,13 @@ async def reactions_of_posts(rt: Runtime, viewer: Viewer, post_ids: list[str]) -
 # --- notifications (written in the transaction of what caused them) ----------------------------------------------------
 
 async def _notify(tx: AsyncManagedTransaction, recipient: str, kind: str, actor: str, subject: str) -> None:
-    await queries.create_notification(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, subject_id=subject)
+    await notify(tx, recipient, kind, actor=actor, subject=subject, subject_type=_SUBJECT_TYPES[kind])
+
+
+_SUBJECT_TYPES = {
+    "connection_requested": "Person", "connection_accepted": "Person", "comment": "Post", "reaction": "Post",
+    "mention": "Post",
+}
 
 
 _MENTION = re.compile(r"@\[([0-9a-f-]{36})\]")

@@ -72,6 +72,7 @@ ONE = "query One($id: ID!) { community(id: $id) { name myRole memberCount joinPo
 POST = """
 mutation Post($input: PostCreateInput!) { postCreate(input: $input) { post { id } errors { code field message } } }
 """
+NOTICES = "{ notifications { edges { node { kind subjectId actor { id } } } } }"
 NOBODY = "00000000-0000-4000-8000-000000000000"
 
 
@@ -212,6 +213,10 @@ async def test_an_approval_group_takes_requests_that_moderators_decide(client, a
     declined = (await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": False},
                           headers=founder.auth))["data"]["communityJoinDecide"]
     assert declined == {"member": None, "errors": []}
+    # each applicant hears the decision, from the moderator who made it, about the group
+    for who, kind in ((asker, "COMMUNITY_JOIN_APPROVED"), (other, "COMMUNITY_JOIN_DECLINED")):
+        (notice,) = [e["node"] for e in (await gql(client, NOTICES, headers=who.auth))["data"]["notifications"]["edges"]]
+        assert notice == {"kind": kind, "subjectId": group_id, "actor": {"id": founder.id}}
     mine = (await gql(client, ONE, {"id": group_id}, headers=other.auth))["data"]["community"]
     assert mine["myRole"] is None
     assert mine["myJoinRequestPending"] is False and mine["memberCount"] == 2

@@ -71,6 +71,7 @@ mutation Org($input: OrganizationRegisterInput!) {
 }
 """
 NOBODY = "00000000-0000-4000-8000-000000000000"
+NOTICES = "{ notifications { edges { node { kind subjectId reason actor { id } } } } }"
 
 
 def global_id(type_name: str, uuid: str) -> str:
@@ -220,6 +221,14 @@ async def test_officers_remove_content_and_the_reporter_sees_the_outcome(client,
     (theirs,) = [e["node"] for e in (await gql(client, MINE, headers=second.auth))["data"]["myReports"]["edges"]]
     assert theirs["status"] == "RESOLVED" and theirs["outcome"]["action"] == "REMOVE_CONTENT"
 
+    # both reporters are told their report was decided (by "the moderation", no one named); the author is
+    # told the post was removed, and why
+    for who, report in ((reporter, report_id), (second, other_report)):
+        (notice,) = [e["node"] for e in (await gql(client, NOTICES, headers=who.auth))["data"]["notifications"]["edges"]]
+        assert notice == {"kind": "REPORT_DECIDED", "subjectId": report, "reason": None, "actor": None}
+    (removal,) = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
+    assert removal == {"kind": "CONTENT_REMOVED", "subjectId": post_id, "reason": "Lừa đảo tài chính.", "actor": None}
+
     # node(id:) shows a report to its reporter and to moderators only
     assert (await gql(client, NODE, {"id": report_id}, headers=reporter.auth))["data"]["node"]["status"] == "RESOLVED"
     assert (await gql(client, NODE, {"id": report_id}, headers=author.auth))["data"]["node"] is None
@@ -344,6 +353,11 @@ async def test_officers_suspend_with_checked_days_and_reasons(client, app):
     # the person's other open report can still be decided: a warning is recorded
     warned = (await act(client, officer, person_report, "WARN"))["data"]["moderationAct"]
     assert warned["errors"] == [] and warned["report"]["outcome"]["action"] == "WARN"
+    notices = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
+    assert [(n["kind"], n["subjectId"], n["actor"]) for n in notices] == [
+        ("WARNED", author.id, None), ("ACCOUNT_SUSPENDED", author.id, None)
+    ], "newest first"
+    assert notices[1]["reason"] == "Kích động quấy rối."
 
 
 async def test_a_suspended_person_may_not_post_or_comment(client, app):

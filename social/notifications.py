@@ -1,0 +1,22 @@
+"""Notifications are written in the transaction of what caused them; other domains (communities,
+moderation) notify through ``notify`` so the Notification shape lives in one place."""
+
+from __future__ import annotations
+
+import uuid
+
+from neo4j import AsyncManagedTransaction
+
+from graph import social as queries
+
+
+async def notify(
+    tx: AsyncManagedTransaction, recipient: str, kind: str, *, actor: str | None, subject: str, subject_type: str,
+    reason: str | None = None,
+) -> None:
+    """Tell ``recipient`` that ``kind`` happened to ``subject`` (a node of GraphQL type ``subject_type``).
+    ``actor`` None means the city's moderation rather than a person the recipient should see."""
+    await queries.create_notification(
+        tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, subject_id=subject,
+        subject_type=subject_type, reason=reason,
+    )

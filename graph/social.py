@@ -289,9 +289,26 @@ async def posts_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: s
     return [dict(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
+#: A post's top-level comments the viewer may see, oldest first, after an optional (time, id) cursor, at most
+#: $commentLimit of them (0: none, and nothing is read); and their total. Used per post by the comments list
+#: and by the feed's projection.
+FIRST_COMMENTS = """CALL (post, viewer) {
+  MATCH (author:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
+  WHERE $commentLimit > 0 AND NOT EXISTS { (c)-[:REPLY_TO]->() }
+    AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) })
+    AND ($commentsAfterTime IS NULL OR [c.createdAt, c.id] > [datetime($commentsAfterTime), $commentsAfterId])
+  WITH c, author ORDER BY c.createdAt, c.id LIMIT $commentLimit
+  RETURN collect(c {.id, .text, .createdAt, authorId: author.id}) AS comments
+}"""
+
+COMMENT_TOTAL = """CASE WHEN $commentLimit > 0 THEN COUNT {
+  (a:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
+  WHERE NOT EXISTS { (c)-[:REPLY_TO]->() } AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(a) })
+} END"""
+
 # The feed is the hot root field: besides the posts it projects, when the client selected them, each post's
-# author record (identity's own projection, turned into a view by identity.service) and its reaction counts, so a
-# feed page with authors and reactions is one statement instead of three.
+# author record (identity's own projection, turned into a view by identity.service), its reaction counts and its
+# first comments, so a feed page with authors, reactions and comments is one statement instead of four.
 FEED = f"""
 MATCH (viewer:Person {{id: $viewerId}})
 CALL (viewer) {{
@@ -317,23 +334,26 @@ CALL (viewer, post) {{
   WITH r.kind AS kind, count(*) AS n
   RETURN collect({{kind: kind, count: n}}) AS reactionCounts
 }}
+{FIRST_COMMENTS}
 RETURN {POST_PROJECTION},
        CASE WHEN person IS NULL THEN null
             ELSE {{person: person, ward: ward, contacts: contacts, document: document, connected: connected}} END
          AS authorRecord,
        reactionCounts,
        CASE WHEN $withReactions THEN head(COLLECT {{ MATCH (viewer)-[r:REACTED]->(post) RETURN r.kind }}) END
-         AS myReaction
+         AS myReaction,
+       comments, {COMMENT_TOTAL} AS commentTotal
 """
 
 
 async def feed(
     tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int,
-    *, with_author: bool = False, with_reactions: bool = False,
+    *, with_author: bool = False, with_reactions: bool = False, comment_limit: int = 0,
 ) -> list[dict]:
     rows = await run(
         tx, FEED, viewerId=viewer_id, limit=limit, withAuthor=with_author, withReactions=with_reactions,
         afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        commentLimit=comment_limit, commentsAfterTime=None, commentsAfterId=None,
     )
     return [dict(r) for r in rows]
 
@@ -396,22 +416,12 @@ async def set_comment_status(tx: AsyncManagedTransaction, comment_id: str, statu
     await run(tx, SET_COMMENT_STATUS, id=comment_id, status=status)
 
 
-COMMENTS_OF_POSTS = """
-OPTIONAL MATCH (viewer:Person {id: $viewerId})
+COMMENTS_OF_POSTS = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 UNWIND $postIds AS postId
-MATCH (post:Post {id: postId})
-CALL (post, viewer) {
-  MATCH (author:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
-  WHERE NOT EXISTS { (c)-[:REPLY_TO]->() }
-    AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) })
-    AND ($afterTime IS NULL OR [c.createdAt, c.id] > [datetime($afterTime), $afterId])
-  WITH c, author ORDER BY c.createdAt, c.id LIMIT $limit
-  RETURN collect(c {.id, .text, .createdAt, authorId: author.id}) AS comments
-}
-RETURN postId, comments,
-       COUNT { (a:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
-               WHERE NOT EXISTS { (c)-[:REPLY_TO]->() }
-                 AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(a) }) } AS total
+MATCH (post:Post {{id: postId}})
+{FIRST_COMMENTS}
+RETURN postId, comments, {COMMENT_TOTAL} AS total
 """
 
 
@@ -419,8 +429,8 @@ async def comments_of_posts(
     tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, COMMENTS_OF_POSTS, postIds=post_ids, viewerId=viewer_id, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        tx, COMMENTS_OF_POSTS, postIds=post_ids, viewerId=viewer_id, commentLimit=limit,
+        commentsAfterTime=after[0] if after else None, commentsAfterId=after[1] if after else None,
     )
     return [dict(r) for r in rows]
 

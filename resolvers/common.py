@@ -58,6 +58,12 @@ async def payload(cls: Callable[..., P], work: Callable[[], Awaitable[dict]]) ->
 def selects(info: strawberry.Info, *path: str) -> bool:
     """Whether the client selected the field at ``path`` (camelCase names) below the current field, looking
     through fragments: lets a hot root field project only what will be shown."""
+    return selected_field(info, *path) is not None
+
+
+def selected_field(info: strawberry.Info, *path: str) -> SelectedField | None:
+    """The first selection of the field at ``path`` below the current field (its ``arguments`` hold the
+    client's values, variables resolved), or None."""
 
     def fields(selections: list[Selection]):
         for selection in selections:
@@ -70,5 +76,5 @@ def selects(info: strawberry.Info, *path: str) -> bool:
     for name in path:
         level = [f for parent in level for f in fields(parent.selections) if f.name == name]
         if not level:
-            return False
-    return True
+            return None
+    return level[0]

@@ -12,7 +12,7 @@ from core.errors import UserInputError
 from core.pagination import PageRequest
 from identity import service as identity
 from identity.model import OrganizationView
-from resolvers.common import decode_id, payload, runtime, selects, viewer
+from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
 from schema.common import UserError
 from resolvers.communities import communities_by_ids
 from schema.communities import Community
@@ -154,11 +154,26 @@ FIRST = Annotated[int | None, strawberry.argument(description="Page size (defaul
 AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 
 
+def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
+    """The page of comments the client asks of each feed post, when the feed query can fetch it (no cursor)."""
+    selected = selected_field(info, "edges", "node", "comments")
+    if selected is None or selected.arguments.get("after"):
+        return None
+    first = selected.arguments.get("first")
+    try:
+        # A literal argument arrives as its source text ("3"); a variable as its value.
+        return PageRequest.from_args(first=int(first) if first is not None else None, after=None)
+    except (UserInputError, ValueError, TypeError):
+        return None  # the comments field itself reports the mistake
+
+
 async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> PostConnection:
+    comments_request = _first_comments_request(info)
     projected = await service.feed(
         runtime(info), viewer(info), PageRequest.from_args(first=first, after=after),
         with_authors=selects(info, "edges", "node", "author"),
         with_reactions=selects(info, "edges", "node", "reactions"),
+        comment_limit=comments_request.size + 1 if comments_request else 0,
     )
     # What the feed query projected is primed into the loaders the nested fields read, so they cost nothing.
     authors = info.context.loader("ActorByIdLoader", _actor_loader)
@@ -167,6 +182,11 @@ async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) 
     reactions = info.context.loader("ReactionsByPostLoader", _reactions_loader)
     for post_id, summary in projected.reactions.items():
         reactions.prime(post_id, summary)
+    if comments_request:
+        size = comments_request.size
+        comments = info.context.loader(f"CommentsByPostLoader:{size}", _comments_loader(size + 1))
+        for post_id, page in projected.comments.items():
+            comments.prime(post_id, page)
     return PostConnection.from_page(projected.page, Post.of)
 
 

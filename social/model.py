@@ -65,8 +65,9 @@ class RelationView:
 @dataclass(frozen=True)
 class FeedPage:
     """A feed page with what the feed query projected alongside the posts: author views (identity's
-    ``person_view``, keyed by author id) and reaction summaries (keyed by post id), when asked for."""
+    ``person_view``, keyed by author id), reaction summaries and first comments (keyed by post id), when asked for."""
 
     page: Page[PostView]
     authors: dict[str, Any] = field(default_factory=dict)
     reactions: dict[str, ReactionSummary] = field(default_factory=dict)
+    comments: dict[str, CommentPage] = field(default_factory=dict)

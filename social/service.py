@@ -297,14 +297,17 @@ async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Post
 
 
 async def feed(
-    rt: Runtime, viewer: Viewer, request: PageRequest, *, with_authors: bool = False, with_reactions: bool = False
+    rt: Runtime, viewer: Viewer, request: PageRequest, *, with_authors: bool = False, with_reactions: bool = False,
+    comment_limit: int = 0,
 ) -> FeedPage:
     """Posts of my connections, the actors I follow and my communities, newest first; with their authors'
-    views and reaction summaries from the same query when the caller will show them."""
+    views, reaction summaries and first ``comment_limit`` comments from the same query when the caller will
+    show them."""
     me = require_person(viewer)
     after = request.keyset()
     rows = await rt.graph.read(
-        queries.feed, me, after, request.size + 1, with_author=with_authors, with_reactions=with_reactions
+        queries.feed, me, after, request.size + 1, with_author=with_authors, with_reactions=with_reactions,
+        comment_limit=comment_limit,
     )
     shown = rows[: request.size]
     items = [_post_view(r) for r in shown]
@@ -317,7 +320,10 @@ async def feed(
         r["post"]["id"]: ReactionSummary(counts={c["kind"]: c["count"] for c in r["reactionCounts"]}, mine=r["myReaction"])
         for r in shown if with_reactions
     }
-    return FeedPage(page=page, authors=authors, reactions=reactions)
+    comments = {
+        r["post"]["id"]: _comment_page(r["post"]["id"], r["comments"], r["commentTotal"]) for r in shown if comment_limit
+    }
+    return FeedPage(page=page, authors=authors, reactions=reactions, comments=comments)
 
 
 async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
@@ -401,15 +407,18 @@ async def comments_of_posts(
 ) -> list[CommentPage]:
     rows = await rt.graph.read(queries.comments_of_posts, post_ids, viewer.actor_id, after, first)
     by_post = {r["postId"]: r for r in rows}
-    pages = []
-    for post_id in post_ids:
-        row = by_post.get(post_id)
-        comments = [
-            CommentView(c["id"], c["authorId"], c["text"], c["createdAt"].to_native(), post_id)
-            for c in (row["comments"] if row else [])
-        ]
-        pages.append(CommentPage(comments=comments, total=row["total"] if row else 0))
-    return pages
+    return [
+        _comment_page(post_id, by_post[post_id]["comments"], by_post[post_id]["total"]) if post_id in by_post
+        else CommentPage(comments=[], total=0)
+        for post_id in post_ids
+    ]
+
+
+def _comment_page(post_id: str, comments: list[dict], total: int) -> CommentPage:
+    return CommentPage(
+        comments=[CommentView(c["id"], c["authorId"], c["text"], c["createdAt"].to_native(), post_id) for c in comments],
+        total=total,
+    )
 
 
 async def replies_of_comments(rt: Runtime, viewer: Viewer, comment_ids: list[str], post_ids: dict[str, str]) -> list[list[CommentView]]:

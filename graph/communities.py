@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from graph.driver import keyset, run
 
 # --- creating a community ------------------------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ async def join_requests(
     """Pending requests to join, oldest first; people in a block with the viewer are left out."""
     rows = await run(
         tx, JOIN_REQUESTS, communityId=community_id, viewerId=viewer_id, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        **keyset(after),
     )
     total = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]
     return [dict(r) for r in rows], total

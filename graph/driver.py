@@ -44,6 +44,12 @@ async def run(tx: AsyncManagedTransaction, query: str, /, **params: Any) -> list
     return [record async for record in result]
 
 
+def keyset(after: tuple[str, str] | None, prefix: str = "after") -> dict[str, str | None]:
+    """The parameters of a (time, id) keyset cursor: ``{afterTime, afterId}``, both None on the first page.
+    Queries compare ``[x.createdAt, x.id] < [datetime($afterTime), $afterId]`` (or ``>`` oldest first)."""
+    return {f"{prefix}Time": after[0] if after else None, f"{prefix}Id": after[1] if after else None}
+
+
 class Graph:
     """The driver plus the database name and transaction timeout; hands out transactions."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from graph.driver import keyset, run
 
 SUBJECT_LABELS = {"post": "Post", "comment": "Comment", "person": "Person", "organization": "Organization"}
 
@@ -159,7 +159,7 @@ async def report_queue(
 ) -> list[dict]:
     rows = await run(
         tx, _QUEUES[scope], viewerId=viewer_id, status=status, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        **keyset(after),
     )
     return [dict(r) for r in rows]
 
@@ -187,7 +187,7 @@ async def reports_of_reporter(
 ) -> list[dict]:
     rows = await run(
         tx, REPORTS_OF_REPORTER, viewerId=viewer_id, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        **keyset(after),
     )
     return [dict(r) for r in rows]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from graph.driver import keyset, run
 from graph.identity import PERSON_PROJECTION
 
 # --- ward communities (migration 4) ------------------------------------------------------------------
@@ -189,7 +189,7 @@ async def list_actors(
 ) -> tuple[list[dict], int]:
     rows = await run(
         tx, LIST_QUERIES[kind], ownerId=owner_id, viewerId=viewer_id, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        **keyset(after),
     )
     total = (await run(tx, LIST_COUNTS[kind], ownerId=owner_id, viewerId=viewer_id))[0]["total"]
     return [dict(r) for r in rows], total
@@ -352,8 +352,8 @@ async def feed(
 ) -> list[dict]:
     rows = await run(
         tx, FEED, viewerId=viewer_id, limit=limit, withAuthor=with_author, withReactions=with_reactions,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
-        commentLimit=comment_limit, commentsAfterTime=None, commentsAfterId=None,
+        **keyset(after),
+        commentLimit=comment_limit, **keyset(None, prefix="commentsAfter"),
     )
     return [dict(r) for r in rows]
 
@@ -373,7 +373,7 @@ async def posts_of_author(
 ) -> list[dict]:
     rows = await run(
         tx, POSTS_OF_AUTHOR, authorId=author_id, viewerId=viewer_id, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        **keyset(after),
     )
     return [dict(r) for r in rows]
 
@@ -430,7 +430,7 @@ async def comments_of_posts(
 ) -> list[dict]:
     rows = await run(
         tx, COMMENTS_OF_POSTS, postIds=post_ids, viewerId=viewer_id, commentLimit=limit,
-        commentsAfterTime=after[0] if after else None, commentsAfterId=after[1] if after else None,
+        **keyset(after, prefix="commentsAfter"),
     )
     return [dict(r) for r in rows]
 
@@ -544,7 +544,7 @@ async def notifications(
 ) -> list[dict]:
     rows = await run(
         tx, NOTIFICATIONS, recipientId=recipient_id, unreadOnly=unread_only, limit=limit,
-        afterTime=after[0] if after else None, afterId=after[1] if after else None,
+        **keyset(after),
     )
     return [dict(r) for r in rows]
 

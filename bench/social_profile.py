@@ -38,8 +38,9 @@ from core.runtime import Runtime
 from core.settings import Settings, get_settings
 from core.text import fold
 from graph import communities, discovery
+from graph import social as social_queries
 from graph import identity as identity_queries
-from graph.driver import Graph
+from graph.driver import Graph, keyset
 from graph.local_neo4j import LocalNeo4j, connection_target
 from graph.migrations import apply_migrations
 from identity import privacy
@@ -122,6 +123,11 @@ MATCH (me:Actor {id: $viewerId})-[:CONNECTED]-(:Person)-[:CONNECTED]-(candidate:
 WHERE candidate <> me AND NOT (me)-[:CONNECTED]-(candidate)
 RETURN candidate.id AS id, count(*) AS mutual
 ORDER BY mutual DESC LIMIT 10
+"""
+#: The textbook feed: posts of my connections, newest first (no follows, communities, visibility or mutes).
+BASELINE_FEED = """
+MATCH (:Person {id: $viewerId})-[:CONNECTED]-(author:Person)-[:POSTED]->(post:Post)
+RETURN post.id AS id, author.id AS authorId ORDER BY post.createdAt DESC LIMIT $limit
 """
 BASELINE_SHORTEST_PATH = """
 MATCH (me:Person {id: $viewerId}), (to:Person {id: $toId})
@@ -283,6 +289,15 @@ async def measure(graph: Graph, settings: Settings, population: dict, viewers: i
         print(line("PYMK  graph.discovery.PEOPLE_YOU_MAY_KNOW", *await profile(graph, discovery.PEOPLE_YOU_MAY_KNOW, params, rounds)))
         print(line("PYMK  baseline: fof count, (:Person {id}) anchor", *await profile(graph, BASELINE_FOF_LABEL_ANCHOR, params, rounds)))
         print(line("PYMK  baseline: fof count, (:Actor {id}) anchor", *await profile(graph, BASELINE_FOF_INDEXED, params, rounds)))
+        feed_params = {"viewerId": viewer_id, "limit": 21, **keyset(None), **keyset(None, prefix="commentsAfter")}
+        print(line("FEED  graph.social.FEED, posts only", *await profile(
+            graph, social_queries.FEED, {**feed_params, "withAuthor": False, "withReactions": False, "commentLimit": 0},
+            rounds)))
+        print(line("FEED  graph.social.FEED + authors, reactions, 3 comments", *await profile(
+            graph, social_queries.FEED, {**feed_params, "withAuthor": True, "withReactions": True, "commentLimit": 4},
+            rounds)))
+        print(line("FEED  baseline: posts of connections, newest first", *await profile(
+            graph, BASELINE_FEED, feed_params, rounds)))
         suggestions = await service.people_you_may_know(runtime, viewer, 10)
         print(line("PYMK  service end to end (query + persons_by_ids)", None, len(suggestions),
                    await timed(lambda v=viewer: service.people_you_may_know(runtime, v, 10), rounds)))

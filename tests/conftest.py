@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -57,6 +58,7 @@ def neo4j_target() -> Iterator[tuple[str, str, LocalNeo4j | None]]:
         yield server.uri, server.password, server
     finally:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)  # a throwaway store is ~500 MB: leave nothing behind
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from auth.tokens import KeyRing
 from core.runtime import Runtime
 from core.secrets import load_or_create_secret
 from identity.messaging import build_sender
+from marketplace.payments import build_provider
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from core.errors import UnavailableError
 from core.logs import configure_logging, get_logger
@@ -88,7 +89,8 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
         settings.keys_dir or settings.var_dir / "keys",
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
     )
-    return Runtime(settings=settings, graph=graph, identity_key=identity_key, keyring=keyring, sender=build_sender(settings))
+    return Runtime(settings=settings, graph=graph, identity_key=identity_key, keyring=keyring, sender=build_sender(settings),
+                   payments=build_provider(settings))
 
 
 def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | None = None) -> Starlette:

@@ -46,6 +46,18 @@ class ConflictError(UserInputError):
     code = "CONFLICT"
 
 
+class InsufficientFundsError(UserInputError):
+    """A wallet holds less than the amount to pay or withdraw; nothing was written."""
+
+    code = "INSUFFICIENT_FUNDS"
+
+
+class PaymentDeclinedError(UserInputError):
+    """The payment provider declined a top-up (card or bank refused); nothing was recorded."""
+
+    code = "PAYMENT_DECLINED"
+
+
 # --- top-level errors ----------------------------------------------------------------------------
 class UnauthenticatedError(AppError):
     code = "UNAUTHENTICATED"
@@ -77,6 +89,8 @@ class UnavailableError(AppError):
 ERROR_CODES: dict[str, str] = {
     "INVALID_INPUT": "Payload error: an argument is malformed or breaks a rule; `field` names it.",
     "CONFLICT": "Payload error: a duplicate, or the object's state does not allow this change.",
+    "INSUFFICIENT_FUNDS": "Payload error: the wallet holds less than the amount; nothing was written.",
+    "PAYMENT_DECLINED": "Payload error: the payment provider declined the top-up; nothing was recorded.",
     "INVALID_CREDENTIALS": "Payload error: the sign-in identifier or the password is wrong (same answer for both).",
     "INVALID_CODE": "Payload error: the one-time code is wrong, expired or used; ask for a new one.",
     "UNAUTHENTICATED": "Sign-in is required, or the access token is missing, invalid or expired.",

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from auth.tokens import KeyRing
     from graph.driver import Graph
     from identity.messaging import MessageSender
+    from marketplace.payments import PaymentProvider
 
 
 @dataclass
@@ -20,3 +21,4 @@ class Runtime:
     identity_key: bytes  # HMAC key of identity documents and one-time codes
     keyring: KeyRing  # access-token signing keys
     sender: MessageSender  # one-time codes by SMS / e-mail
+    payments: PaymentProvider | None = None  # top-ups and payouts (api.app.build_runtime sets it)

@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     # --- social graph ------------------------------------------------------------------------------
     connection_requests_per_day: int = Field(30, ge=1, description="Outgoing connection requests per person per day.")
 
+    # --- marketplace money ---------------------------------------------------------------------------
+    payment_provider: Literal["simulated"] = Field(
+        "simulated",
+        description="Provider of top-ups and payouts; 'simulated' confirms at once and is refused in production.",
+    )
+    topup_min_dong: int = Field(1_000, ge=1, description="Smallest wallet top-up accepted, in đồng.")
+    topup_max_dong: int = Field(500_000_000, ge=1, description="Largest wallet top-up per request, in đồng.")
+
     # --- GraphQL safety -----------------------------------------------------------------------
     max_query_depth: int = Field(12, ge=2, description="Deepest selection nesting accepted.")
     max_aliases: int = Field(30, ge=1, description="Most aliases in one document.")

@@ -498,7 +498,9 @@ async def membership(tx: AsyncManagedTransaction, person_id: str, community_id: 
 
 # --- notifications ----------------------------------------------------------------------------------------------
 
+#: Only people have an inbox: a notification for an organisation (a seller, an investor) is not written.
 CREATE_NOTIFICATION = """
+MATCH (:Person {id: $recipientId})
 CREATE (:Notification {id: $id, recipientId: $recipientId, kind: $kind, actorId: $actorId, subjectId: $subjectId,
                        subjectType: $subjectType, reason: $reason, createdAt: datetime()})
 """

@@ -22,10 +22,13 @@ from resolvers import communities as community_resolvers
 from resolvers import discovery as discovery_resolvers
 from resolvers import health as health_resolvers
 from resolvers import identity as identity_resolvers
+from resolvers import listings as listing_resolvers
 from resolvers import moderation as moderation_resolvers
 from resolvers import node as node_resolvers
+from resolvers import orders as order_resolvers
 from resolvers import places as places_resolvers
 from resolvers import social as social_resolvers
+from resolvers import wallets as wallet_resolvers
 from schema.common import SCALARS, UserError
 from schema.communities import (
     Community,
@@ -51,7 +54,25 @@ from schema.identity import (
     VerificationRequestConnection,
     VerificationRequestPayload,
 )
+from schema.listings import (
+    InvestmentInterestConnection,
+    InvestmentInterestPayload,
+    ListingCategory,
+    ListingConnection,
+    ListingPayload,
+)
 from schema.moderation import ReportConnection, ReportPayload
+from schema.orders import (
+    Cart,
+    CartCheckoutPayload,
+    CartPayload,
+    DisputeConnection,
+    DisputePayload,
+    OrderConnection,
+    OrderPayload,
+    ReviewConnection,
+    ReviewPayload,
+)
 from schema.places import Commune, CommuneConnection
 from schema.social import (
     Comment,
@@ -63,6 +84,7 @@ from schema.social import (
     ReactionPayload,
     RelationPayload,
 )
+from schema.wallets import LedgerEntryConnection, LedgerTotals, Wallet, WalletPayload
 
 
 @strawberry.type(description="Everything that can be read. Lists are Relay connections (`first`/`after`).")
@@ -148,6 +170,54 @@ class Query:
     my_reports: ReportConnection = strawberry.field(
         resolver=moderation_resolvers.my_reports, description="Reports I filed, newest first, with how each ended."
     )
+    # --- marketplace: money ---
+    my_wallet: Wallet = strawberry.field(
+        resolver=wallet_resolvers.my_wallet,
+        description="My wallet (or an organisation's I own or administer), in đồng.",
+    )
+    wallet_statement: LedgerEntryConnection = strawberry.field(
+        resolver=wallet_resolvers.wallet_statement,
+        description="The entries of my wallet (or my organisation's), newest first, each with the balance after it.",
+    )
+    ledger_totals: LedgerTotals = strawberry.field(
+        resolver=wallet_resolvers.ledger_totals,
+        description="Officers: sums of wallets, escrow and the provider side, and whether the ledger balances.",
+    )
+    # --- end marketplace: money ---
+
+    # --- marketplace: listings ---
+    listings: ListingConnection = strawberry.field(
+        resolver=listing_resolvers.listings_query,
+        description="ACTIVE listings to browse or search ('dien thoai' finds 'Điện thoại'), filtered and sorted.",
+    )
+    my_listings: ListingConnection = strawberry.field(
+        resolver=listing_resolvers.my_listings,
+        description="My listings (or an organisation's I own or administer) in every status, newest first.",
+    )
+    listing_categories: list[ListingCategory] = strawberry.field(
+        resolver=listing_resolvers.listing_categories, description="The marketplace's fixed categories."
+    )
+    my_investment_interests: InvestmentInterestConnection = strawberry.field(
+        resolver=listing_resolvers.my_investment_interests,
+        description="Interests I (or my organisation) stated in investment opportunities, newest first.",
+    )
+    # --- end marketplace: listings ---
+    # --- marketplace: orders ---
+    cart: Cart = strawberry.field(
+        resolver=order_resolvers.cart,
+        description="My cart (or my organisation's): listings of one or several sellers, grouped by seller.",
+    )
+    my_orders: OrderConnection = strawberry.field(
+        resolver=order_resolvers.my_orders,
+        description="Orders I (or my organisation) bought or sold, newest first.",
+    )
+    reviews: ReviewConnection = strawberry.field(
+        resolver=order_resolvers.reviews, description="A seller's reviews by buyers, newest first (public)."
+    )
+    disputes: DisputeConnection = strawberry.field(
+        resolver=order_resolvers.disputes, description="Officers: the queue of order disputes, oldest first."
+    )
+    # --- end marketplace: orders ---
 
 
 def _mutation(resolver, description: str):
@@ -279,6 +349,80 @@ class Mutation:
         identity_resolvers.account_close,
         "Close my account: personal data erased, sessions closed; the document cannot open another account.",
     )
+    # --- marketplace: money ---
+    wallet_top_up: WalletPayload = _mutation(
+        wallet_resolvers.wallet_top_up,
+        "Add money to my wallet through the payment provider (needs level 2; idempotent by key).",
+    )
+    wallet_payout: WalletPayload = _mutation(
+        wallet_resolvers.wallet_payout,
+        "Withdraw money from my wallet to my bank account through the payment provider (needs level 2; idempotent).",
+    )
+    # --- end marketplace: money ---
+
+    # --- marketplace: listings ---
+    listing_create: ListingPayload = _mutation(
+        listing_resolvers.listing_create,
+        "Offer goods, a service, a rental or an investment opportunity (needs level 2), as a DRAFT or published.",
+    )
+    listing_update: ListingPayload = _mutation(
+        listing_resolvers.listing_update, "Owners: change a listing's fields; restocking a SOLD_OUT listing re-opens it."
+    )
+    listing_status_set: ListingPayload = _mutation(
+        listing_resolvers.listing_status_set,
+        "Owners: publish, pause, resume or close a listing (CONFLICT for a transition that is not allowed).",
+    )
+    investment_interest_create: InvestmentInterestPayload = _mutation(
+        listing_resolvers.investment_interest_create,
+        "Investors (level 2): state interest in an ACTIVE investment opportunity with an amount and a message.",
+    )
+    investment_interest_answer: InvestmentInterestPayload = _mutation(
+        listing_resolvers.investment_interest_answer, "Listing owners: accept or decline a pending interest."
+    )
+    investment_interest_withdraw: InvestmentInterestPayload = _mutation(
+        listing_resolvers.investment_interest_withdraw, "Investors: withdraw my pending interest."
+    )
+    # --- end marketplace: listings ---
+    # --- marketplace: orders ---
+    cart_item_set: CartPayload = _mutation(
+        order_resolvers.cart_item_set, "Put a listing in my cart, change its quantity, or take it out (quantity 0)."
+    )
+    cart_checkout: CartCheckoutPayload = _mutation(
+        order_resolvers.cart_checkout,
+        "Turn my cart into one order per seller, reserving stock, all or nothing (idempotent by key).",
+    )
+    order_place: OrderPayload = _mutation(
+        order_resolvers.order_place, "Order one listing straight away, reserving stock (idempotent by key)."
+    )
+    order_accept: OrderPayload = _mutation(order_resolvers.order_accept, "Sellers: accept a placed order.")
+    order_pay: OrderPayload = _mutation(
+        order_resolvers.order_pay, "Buyers: pay an accepted order; the money goes into escrow (idempotent by key)."
+    )
+    order_fulfil: OrderPayload = _mutation(order_resolvers.order_fulfil, "Sellers: mark a paid order delivered.")
+    order_complete: OrderPayload = _mutation(
+        order_resolvers.order_complete,
+        "Buyers: confirm a fulfilled order; the money in escrow goes to the seller (idempotent by key).",
+    )
+    order_cancel: OrderPayload = _mutation(
+        order_resolvers.order_cancel,
+        "Buyer or seller: cancel before fulfilment; stock is released and a paid order refunded (key when paid).",
+    )
+    order_refund: OrderPayload = _mutation(
+        order_resolvers.order_refund,
+        "Sellers: refund a paid or fulfilled order with a reason; escrow goes back to the buyer (idempotent by key).",
+    )
+    review_create: ReviewPayload = _mutation(
+        order_resolvers.review_create, "Buyers: review the seller of a completed order (once per order)."
+    )
+    review_reply: ReviewPayload = _mutation(order_resolvers.review_reply, "Sellers: reply once to a review.")
+    dispute_open: DisputePayload = _mutation(
+        order_resolvers.dispute_open, "Buyers: dispute a paid or fulfilled order; it is frozen until an officer decides."
+    )
+    dispute_resolve: DisputePayload = _mutation(
+        order_resolvers.dispute_resolve,
+        "Officers: resolve a dispute by refunding the buyer or releasing the money to the seller (idempotent by key).",
+    )
+    # --- end marketplace: orders ---
 
 
 def extensions(settings: Settings) -> list:

@@ -49,9 +49,23 @@ class NotificationKind(Enum):
     CONTENT_REMOVED = strawberry.enum_value(
         "content_removed", description="Moderators removed my post or comment (subject), for the `reason` given."
     )
+    ORDER_PLACED = strawberry.enum_value(
+        "order_placed", description="A buyer ordered from me (subject: the order; `reason` holds the buyer's note)."
+    )
+    ORDER_UPDATED = strawberry.enum_value(
+        "order_updated",
+        description="The other party (or an officer deciding a dispute) moved one of my orders on; the subject order "
+        "shows its status and history, `reason` the reason given, if any.",
+    )
     WARNED = strawberry.enum_value("warned", description="Moderators warned me, for the `reason` given.")
     ACCOUNT_SUSPENDED = strawberry.enum_value(
         "account_suspended", description="City officers suspended my account for a while, for the `reason` given."
+    )
+    INVESTMENT_INTEREST = strawberry.enum_value(
+        "investment_interest", description="An investor stated interest in my investment listing (subject: the interest)."
+    )
+    INVESTMENT_INTEREST_ANSWERED = strawberry.enum_value(
+        "investment_interest_answered", description="A listing owner answered my investment interest (subject: it)."
     )
 
 
@@ -180,7 +194,8 @@ class Notification:
     created_at: datetime = strawberry.field(description="When (UTC).")
     read_at: datetime | None = strawberry.field(description="When I marked it read; null while unread.")
     subject_id: strawberry.ID = strawberry.field(
-        description="Global id of what it is about: a person, post, comment, community or report (see `kind`); "
+        description="Global id of what it is about: a person, post, comment, community, report, order or "
+        "investment interest (see `kind`); "
         "fetch it with node(id:)."
     )
     reason: str | None = strawberry.field(

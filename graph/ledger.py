@@ -1,0 +1,215 @@
+"""Cypher of wallets, ledger entries, payouts and idempotency keys (marketplace money).
+
+A wallet is ``(:Wallet {id, kind, ownerId, balance, seq, createdAt, updatedAt})``: ``kind`` is 'actor',
+'escrow' or 'external'; actor wallets are held by their actor, ``(:Actor)-[:HOLDS]->(:Wallet)``. An entry is
+``(:LedgerEntry {id, kind, amount, at, memo, debitBalanceAfter, creditBalanceAfter})`` with
+``-[:DEBIT {seq, balanceAfter}]->`` and ``-[:CREDIT {seq, balanceAfter}]->`` its two wallets: ``seq`` is the
+wallet's own entry counter, so a statement is ordered exactly even when two entries share a timestamp.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import run
+
+# --- wallets and entries ------------------------------------------------------------------------------------------
+
+# Wallets are MERGEd (created on first use) and write-locked in the order of $wallets (the caller sorts them),
+# so two transactions moving money between the same wallets cannot deadlock. Setting a property takes the lock:
+# a later read in this transaction sees the balance no other transaction can change any more.
+LOCK_WALLETS = """
+UNWIND $wallets AS spec
+MERGE (w:Wallet {id: spec.id})
+  ON CREATE SET w.kind = spec.kind, w.ownerId = spec.ownerId, w.balance = 0, w.seq = 0, w.createdAt = datetime(),
+                w.fresh = true
+SET w.updatedAt = datetime()
+WITH w, spec
+CALL (w, spec) {
+  WITH w, spec WHERE w.fresh
+  MATCH (a:Actor {id: spec.ownerId})
+  CREATE (a)-[:HOLDS]->(w)
+}
+REMOVE w.fresh
+RETURN count(w) AS locked
+"""
+
+
+async def lock_wallets(tx: AsyncManagedTransaction, wallets: list[dict[str, Any]]) -> None:
+    await run(tx, LOCK_WALLETS, wallets=wallets)
+
+
+# Runs after LOCK_WALLETS in the same transaction. Returns no row when the debit wallet would go negative
+# (the external wallet may): then nothing is written.
+POST_ENTRY = """
+MATCH (d:Wallet {id: $debit}), (c:Wallet {id: $credit})
+WITH d, c WHERE $allowNegative OR d.balance >= $amount
+SET d.balance = d.balance - $amount, d.seq = d.seq + 1,
+    c.balance = c.balance + $amount, c.seq = c.seq + 1
+CREATE (e:LedgerEntry {id: randomUUID(), kind: $kind, amount: $amount, at: datetime.realtime(), memo: $memo,
+                       debitBalanceAfter: d.balance, creditBalanceAfter: c.balance,
+                       debitWallet: d.id, creditWallet: c.id, orderId: $orderId})
+CREATE (e)-[:DEBIT {seq: d.seq, balanceAfter: d.balance}]->(d)
+CREATE (e)-[:CREDIT {seq: c.seq, balanceAfter: c.balance}]->(c)
+WITH e
+CALL (e) {
+  MATCH (o:Order {id: $orderId})
+  CREATE (e)-[:FOR]->(o)
+}
+RETURN e {.*} AS entry
+"""
+
+
+async def post_entry(
+    tx: AsyncManagedTransaction, *, debit: str, credit: str, amount: int, kind: str, memo: str | None,
+    order_id: str | None, allow_negative: bool,
+) -> dict | None:
+    rows = await run(tx, POST_ENTRY, debit=debit, credit=credit, amount=amount, kind=kind, memo=memo,
+                     orderId=order_id, allowNegative=allow_negative)
+    return dict(rows[0]["entry"]) if rows else None
+
+
+WALLET_BALANCE = "OPTIONAL MATCH (w:Wallet {id: $id}) RETURN coalesce(w.balance, 0) AS balance"
+
+
+async def wallet_balance(tx: AsyncManagedTransaction, wallet_id: str) -> int:
+    return (await run(tx, WALLET_BALANCE, id=wallet_id))[0]["balance"]
+
+
+WALLET = "MATCH (w:Wallet {id: $id}) RETURN w {.*} AS wallet"
+
+
+async def wallet(tx: AsyncManagedTransaction, wallet_id: str) -> dict | None:
+    rows = await run(tx, WALLET, id=wallet_id)
+    return dict(rows[0]["wallet"]) if rows else None
+
+
+# A wallet's entries, newest first, paged on the wallet's own entry counter (seq).
+STATEMENT = """
+MATCH (w:Wallet {id: $id})<-[r:DEBIT|CREDIT]-(e:LedgerEntry)
+WHERE $afterSeq IS NULL OR r.seq < $afterSeq
+WITH w, r, e ORDER BY r.seq DESC LIMIT $limit
+RETURN e {.*} AS entry, r.seq AS seq, r.balanceAfter AS balanceAfter, type(r) = 'CREDIT' AS credit,
+       w.seq AS total
+"""
+
+
+async def statement(tx: AsyncManagedTransaction, wallet_id: str, after_seq: int | None, limit: int) -> list[dict]:
+    return [dict(r) for r in await run(tx, STATEMENT, id=wallet_id, afterSeq=after_seq, limit=limit)]
+
+
+ENTRIES_BY_IDS = """
+UNWIND $ids AS id
+MATCH (e:LedgerEntry {id: id})
+MATCH (e)-[d:DEBIT]->(dw:Wallet), (e)-[c:CREDIT]->(cw:Wallet)
+RETURN e {.*} AS entry, dw.ownerId AS debitOwner, cw.ownerId AS creditOwner,
+       d.seq AS debitSeq, c.seq AS creditSeq
+"""
+
+
+async def entries_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
+    return [dict(r) for r in await run(tx, ENTRIES_BY_IDS, ids=ids)]
+
+
+# The invariant operators check: the sum of every wallet is zero (the external wallet holds minus the money
+# inside the platform) and each entry moved the same amount out of one wallet and into another.
+LEDGER_TOTALS = """
+CALL () {
+  MATCH (w:Wallet)
+  RETURN sum(CASE w.kind WHEN 'actor' THEN w.balance ELSE 0 END) AS wallets,
+         sum(CASE w.kind WHEN 'escrow' THEN w.balance ELSE 0 END) AS escrow,
+         sum(CASE w.kind WHEN 'external' THEN w.balance ELSE 0 END) AS provider,
+         sum(CASE WHEN w.kind <> 'external' AND w.balance < 0 THEN 1 ELSE 0 END) AS negative
+}
+CALL () {
+  MATCH (e:LedgerEntry)
+  RETURN count(e) AS entries,
+         sum(CASE WHEN e.amount > 0 AND COUNT { (e)-[:DEBIT]->(:Wallet) } = 1
+                   AND COUNT { (e)-[:CREDIT]->(:Wallet) } = 1 THEN 0 ELSE 1 END) AS malformed
+}
+RETURN wallets, escrow, provider, negative, entries, malformed
+"""
+
+
+async def ledger_totals(tx: AsyncManagedTransaction) -> dict:
+    return dict((await run(tx, LEDGER_TOTALS))[0])
+
+
+# --- payouts (outbox) ------------------------------------------------------------------------------------------------
+
+CREATE_PAYOUT = """
+CREATE (p:Payout {id: randomUUID(), actorId: $actorId, amount: $amount, reference: $reference,
+                  status: 'requested', entryId: $entryId, createdAt: datetime()})
+RETURN p {.*} AS payout
+"""
+
+
+async def create_payout(tx: AsyncManagedTransaction, actor_id: str, amount: int, reference: str,
+                        entry_id: str) -> dict:
+    return dict((await run(tx, CREATE_PAYOUT, actorId=actor_id, amount=amount, reference=reference,
+                           entryId=entry_id))[0]["payout"])
+
+
+PAYOUT = "MATCH (p:Payout {id: $id}) RETURN p {.*} AS payout"
+
+
+async def payout(tx: AsyncManagedTransaction, payout_id: str) -> dict | None:
+    rows = await run(tx, PAYOUT, id=payout_id)
+    return dict(rows[0]["payout"]) if rows else None
+
+
+# Moves a payout from one status to the next exactly once (the SET takes the lock before the status is read):
+# returns no row when another request got there first, so only one of them talks to the provider.
+MOVE_PAYOUT = """
+MATCH (p:Payout {id: $id})
+SET p.touchedAt = datetime()
+WITH p WHERE p.status = $fromStatus
+SET p.status = $toStatus, p.providerReference = coalesce($providerReference, p.providerReference),
+    p.failure = $failure, p.settledAt = CASE WHEN $toStatus IN ['paid', 'failed'] THEN datetime() END
+RETURN p {.*} AS payout
+"""
+
+
+async def move_payout(tx: AsyncManagedTransaction, payout_id: str, from_status: str, to_status: str, *,
+                      provider_reference: str | None = None, failure: str | None = None) -> dict | None:
+    rows = await run(tx, MOVE_PAYOUT, id=payout_id, fromStatus=from_status, toStatus=to_status,
+                     providerReference=provider_reference, failure=failure)
+    return dict(rows[0]["payout"]) if rows else None
+
+
+# --- idempotency keys --------------------------------------------------------------------------------------------
+
+# Under idempotency_key_scope_unique a second transaction MERGEing the same scope waits for the first to commit
+# (then matches its finished key) or roll back (then creates it itself).
+CLAIM_KEY = """
+MERGE (k:IdempotencyKey {scope: $scope})
+  ON CREATE SET k.createdAt = datetime(), k.claim = $claim
+RETURN k.claim = $claim AS created, k.operation AS operation, k.fingerprint AS fingerprint, k.result AS result
+"""
+
+
+async def claim_key(tx: AsyncManagedTransaction, scope: str, claim: str) -> dict:
+    return dict((await run(tx, CLAIM_KEY, scope=scope, claim=claim))[0])
+
+
+FINISH_KEY = """
+MATCH (k:IdempotencyKey {scope: $scope})
+SET k.operation = $operation, k.fingerprint = $fingerprint, k.result = $result, k.claim = null
+"""
+
+
+async def finish_key(tx: AsyncManagedTransaction, scope: str, operation: str, fingerprint: str, result: str) -> None:
+    await run(tx, FINISH_KEY, scope=scope, operation=operation, fingerprint=fingerprint, result=result)
+
+
+KEY = """
+MATCH (k:IdempotencyKey {scope: $scope}) WHERE k.operation IS NOT NULL
+RETURN k.operation AS operation, k.fingerprint AS fingerprint, k.result AS result
+"""
+
+
+async def stored_key(tx: AsyncManagedTransaction, scope: str) -> dict | None:
+    rows = await run(tx, KEY, scope=scope)
+    return dict(rows[0]) if rows else None

@@ -1,0 +1,491 @@
+"""Cypher of carts, orders, order events, reviews and disputes (the marketplace's buying side).
+
+Model:
+- cart: ``(:Actor)-[:HAS_IN_CART {quantity, addedAt}]->(:Listing)``;
+- order: ``(buyer:Actor)-[:PLACED]->(:Order {id, status, totalDong, createdAt, updatedAt, fulfilledAt})
+  -[:SOLD_BY]->(seller:Actor)`` with ``(o)-[:INCLUDES {quantity, unitPriceDong, title}]->(:Listing)`` (price and
+  title as they were when ordered); every change of status is ``(:OrderEvent {id, from, to, at, reason,
+  personId})-[:BY]->(actor)`` and ``-[:OF]->(order)``;
+- review: ``(buyer)-[:WROTE]->(:Review {id, orderId, sellerId, rating, text, createdAt, reply, repliedAt})
+  -[:REVIEWS]->(order)``; the seller's ``ratingTotal``/``ratingCount`` are kept in the same transaction;
+- dispute: ``(buyer)-[:OPENED]->(:Dispute {id, orderId, status, reason, openedAt, outcome, resolution,
+  resolvedAt})-[:ABOUT]->(order)`` and ``(officer)-[:RESOLVED]->(dispute)``.
+
+Locks: a use case write-locks what it reads before reading it (a SET on the node), always in the order
+order -> listings (sorted by id) -> wallets, so two parallel changes of one order or one listing run one after the
+other and see each other's result. Stock is reserved by decrementing ``Listing.stock`` (null = unlimited).
+"""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import keyset, run
+
+#: The viewer ``$viewerId`` speaks for ``{actor}``: they are it, or an owner or admin of the organisation.
+SPEAKS_FOR = """({actor}.id = $viewerId OR EXISTS {{
+  MATCH (:Person {{id: $viewerId}})-[rep:REPRESENTS]->({actor}) WHERE rep.role IN ['owner', 'admin'] }})"""
+
+ORDER_ROLE = f"""CASE
+  WHEN $viewerId IS NULL THEN null
+  WHEN {SPEAKS_FOR.format(actor='buyer')} THEN 'buyer'
+  WHEN {SPEAKS_FOR.format(actor='seller')} THEN 'seller'
+  WHEN $officer THEN 'officer'
+END"""
+
+ORDER_PROJECTION = "o {.id, .status, .totalDong, .createdAt, .updatedAt} AS order, buyer.id AS buyerId, " \
+                   "seller.id AS sellerId"
+
+# --- cart ----------------------------------------------------------------------------------------------------------
+
+LISTING_FOR_CART = """
+MATCH (seller:Actor)-[:LISTS]->(l:Listing {id: $listingId})
+RETURN l {.id, .kind, .status, .priceDong, .stock, .title} AS listing, seller.id AS sellerId,
+       EXISTS { MATCH (:Actor {id: $actorId})-[:BLOCKED]-(seller) } AS blocked
+"""
+
+
+async def listing_for_cart(tx: AsyncManagedTransaction, listing_id: str, actor_id: str) -> dict | None:
+    rows = await run(tx, LISTING_FOR_CART, listingId=listing_id, actorId=actor_id)
+    return dict(rows[0]) if rows else None
+
+
+SET_CART_ITEM = """
+MATCH (a:Actor {id: $actorId}), (l:Listing {id: $listingId})
+MERGE (a)-[c:HAS_IN_CART]->(l)
+ON CREATE SET c.addedAt = datetime()
+SET c.quantity = $quantity
+"""
+
+REMOVE_CART_ITEM = """
+MATCH (:Actor {id: $actorId})-[c:HAS_IN_CART]->(:Listing {id: $listingId})
+DELETE c
+"""
+
+
+async def set_cart_item(tx: AsyncManagedTransaction, actor_id: str, listing_id: str, quantity: int) -> None:
+    query = SET_CART_ITEM if quantity > 0 else REMOVE_CART_ITEM
+    await run(tx, query, actorId=actor_id, listingId=listing_id, quantity=quantity)
+
+
+CART = """
+MATCH (a:Actor {id: $actorId})-[c:HAS_IN_CART]->(l:Listing)<-[:LISTS]-(seller:Actor)
+RETURN l.id AS listingId, c.quantity AS quantity, c.addedAt AS addedAt, l.priceDong AS priceDong,
+       l.status AS status, l.title AS title, seller.id AS sellerId
+ORDER BY c.addedAt, l.id
+"""
+
+
+async def cart(tx: AsyncManagedTransaction, actor_id: str) -> list[dict]:
+    return [dict(r) for r in await run(tx, CART, actorId=actor_id)]
+
+
+EMPTY_CART = """
+MATCH (:Actor {id: $actorId})-[c:HAS_IN_CART]->(l:Listing)
+WHERE l.id IN $listingIds
+DELETE c
+"""
+
+
+async def empty_cart(tx: AsyncManagedTransaction, actor_id: str, listing_ids: list[str]) -> None:
+    await run(tx, EMPTY_CART, actorId=actor_id, listingIds=listing_ids)
+
+
+# --- placing orders ------------------------------------------------------------------------------------------------
+
+#: Rows come in the order of ``$ids`` (the caller sorts them), so parallel checkouts lock listings in one order.
+LOCK_LISTINGS = """
+UNWIND $ids AS id
+MATCH (seller:Actor)-[:LISTS]->(l:Listing {id: id})
+USING INDEX l:Listing(id)
+SET l.orderLock = true
+REMOVE l.orderLock
+RETURN l {.id, .kind, .status, .priceDong, .stock, .title} AS listing, seller.id AS sellerId,
+       EXISTS { MATCH (:Actor {id: $buyerId})-[:BLOCKED]-(seller) } AS blocked
+"""
+
+
+async def lock_listings(tx: AsyncManagedTransaction, listing_ids: list[str], buyer_id: str) -> dict[str, dict]:
+    """Write-lock these listings (in the given order) and read them, by id; unknown ids are missing."""
+    rows = await run(tx, LOCK_LISTINGS, ids=listing_ids, buyerId=buyer_id)
+    return {r["listing"]["id"]: dict(r) for r in rows}
+
+
+CREATE_ORDER = """
+MATCH (buyer:Actor {id: $buyerId}), (seller:Actor {id: $sellerId}), (person:Actor {id: $personId})
+CREATE (buyer)-[:PLACED]->(o:Order {id: $id, status: 'placed', totalDong: $totalDong, createdAt: datetime(),
+                                    updatedAt: datetime(), placeKey: $placeKey, note: $note})-[:SOLD_BY]->(seller)
+CREATE (e:OrderEvent {id: $eventId, from: null, to: 'placed', at: datetime(), reason: null, personId: $personId})
+CREATE (e)-[:BY]->(buyer), (e)-[:OF]->(o)
+WITH o
+UNWIND $items AS item
+MATCH (l:Listing {id: item.listingId})
+USING INDEX l:Listing(id)
+CREATE (o)-[:INCLUDES {quantity: item.quantity, unitPriceDong: item.unitPriceDong, title: item.title}]->(l)
+WITH l, item, CASE WHEN l.stock IS NULL THEN null ELSE l.stock - item.quantity END AS left
+SET l.stock = left,
+    l.status = CASE WHEN left = 0 THEN 'sold_out' ELSE l.status END,
+    l.updatedAt = datetime()
+"""
+
+
+async def create_order(tx: AsyncManagedTransaction, *, id: str, event_id: str, buyer_id: str, seller_id: str,
+                       person_id: str, total: int, items: list[dict], place_key: str | None,
+                       note: str | None) -> None:
+    """An order of ``items`` [{listingId, quantity, unitPriceDong, title}], reserving their stock (the caller
+    locked the listings and checked the stock); a listing whose last unit goes becomes sold_out."""
+    await run(tx, CREATE_ORDER, id=id, eventId=event_id, buyerId=buyer_id, sellerId=seller_id, personId=person_id,
+              totalDong=total, items=items, placeKey=place_key, note=note)
+
+
+# --- transitions ---------------------------------------------------------------------------------------------------
+
+LOCK_ORDER = """
+MATCH (buyer:Actor)-[:PLACED]->(o:Order {id: $id})-[:SOLD_BY]->(seller:Actor)
+USING INDEX o:Order(id)
+SET o.lock = true
+REMOVE o.lock
+RETURN o {.id, .status, .totalDong, .fulfilledAt} AS order, buyer.id AS buyerId, seller.id AS sellerId
+"""
+
+
+async def lock_order(tx: AsyncManagedTransaction, order_id: str) -> dict | None:
+    """Write-lock the order, then read its status and parties (so two parallel transitions run in turn)."""
+    rows = await run(tx, LOCK_ORDER, id=order_id)
+    return dict(rows[0]) if rows else None
+
+
+IS_REPRESENTATIVE = """
+MATCH (:Person {id: $personId})-[r:REPRESENTS]->(a:Actor)
+WHERE a.id IN $actorIds AND r.role IN ['owner', 'admin']
+RETURN collect(a.id) AS actorIds
+"""
+
+
+async def represented_among(tx: AsyncManagedTransaction, person_id: str, actor_ids: list[str]) -> list[str]:
+    """Which of these organisations the person owns or administers."""
+    return (await run(tx, IS_REPRESENTATIVE, personId=person_id, actorIds=actor_ids))[0]["actorIds"]
+
+
+APPLY_TRANSITION = """
+MATCH (o:Order {id: $id}), (by:Actor {id: $byId})
+SET o.status = $to, o.updatedAt = datetime(),
+    o.fulfilledAt = CASE WHEN $to = 'fulfilled' THEN datetime() ELSE o.fulfilledAt END
+CREATE (e:OrderEvent {id: $eventId, from: $from, to: $to, at: datetime(), reason: $reason, personId: $personId})
+CREATE (e)-[:BY]->(by), (e)-[:OF]->(o)
+"""
+
+
+async def apply_transition(tx: AsyncManagedTransaction, *, order_id: str, event_id: str, from_state: str, to: str,
+                           by_id: str, person_id: str, reason: str | None) -> None:
+    await run(tx, APPLY_TRANSITION, id=order_id, eventId=event_id, **{"from": from_state}, to=to, byId=by_id,
+              personId=person_id, reason=reason)
+
+
+RELEASE_STOCK = """
+MATCH (o:Order {id: $id})-[i:INCLUDES]->(l:Listing)
+USING INDEX o:Order(id)
+WITH l, i ORDER BY l.id
+SET l.orderLock = true
+REMOVE l.orderLock
+WITH l, i, CASE WHEN l.stock IS NULL THEN null ELSE l.stock + i.quantity END AS left
+SET l.stock = left,
+    l.status = CASE WHEN l.status = 'sold_out' AND left > 0 THEN 'active' ELSE l.status END,
+    l.updatedAt = datetime()
+"""
+
+
+async def release_stock(tx: AsyncManagedTransaction, order_id: str) -> None:
+    """Put an order's reserved units back; a sold_out listing with stock again becomes active."""
+    await run(tx, RELEASE_STOCK, id=order_id)
+
+
+# --- reading orders ------------------------------------------------------------------------------------------------
+
+ORDERS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (buyer:Actor)-[:PLACED]->(o:Order {{id: id}})-[:SOLD_BY]->(seller:Actor)
+USING INDEX o:Order(id)
+WITH o, buyer, seller, {ORDER_ROLE} AS role
+WHERE role IS NOT NULL
+RETURN {ORDER_PROJECTION}, role
+"""
+
+
+async def orders_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None,
+                        officer: bool) -> list[dict]:
+    """The orders the viewer may see (buyer, seller, their owners/admins, officers), each with the viewer's role."""
+    return [dict(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
+
+
+MY_ORDERS = f"""
+MATCH (me:Actor {{id: $actorId}})
+CALL (me) {{
+  MATCH (me)-[:PLACED]->(o:Order) WHERE $role IS NULL OR $role = 'buyer'
+  RETURN o
+  UNION
+  MATCH (me)<-[:SOLD_BY]-(o:Order) WHERE $role IS NULL OR $role = 'seller'
+  RETURN o
+}}
+WITH me, o
+WHERE ($status IS NULL OR o.status = $status)
+  AND ($afterTime IS NULL OR [o.createdAt, o.id] < [datetime($afterTime), $afterId])
+WITH me, o ORDER BY o.createdAt DESC, o.id DESC LIMIT $limit
+MATCH (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
+RETURN {ORDER_PROJECTION}, CASE WHEN buyer = me THEN 'buyer' ELSE 'seller' END AS role
+ORDER BY o.createdAt DESC, o.id DESC
+"""
+
+MY_ORDERS_COUNT = """
+MATCH (me:Actor {id: $actorId})
+RETURN CASE WHEN $role IS NULL OR $role = 'buyer'
+            THEN COUNT { (me)-[:PLACED]->(o:Order) WHERE $status IS NULL OR o.status = $status } ELSE 0 END
+     + CASE WHEN $role IS NULL OR $role = 'seller'
+            THEN COUNT { (me)<-[:SOLD_BY]-(o:Order) WHERE $status IS NULL OR o.status = $status } ELSE 0 END AS total
+"""
+
+
+async def my_orders(tx: AsyncManagedTransaction, *, actor_id: str, role: str | None, status: str | None,
+                    after: tuple[str, str] | None, limit: int) -> tuple[list[dict], int]:
+    rows = await run(tx, MY_ORDERS, actorId=actor_id, role=role, status=status, limit=limit, **keyset(after))
+    total = await run(tx, MY_ORDERS_COUNT, actorId=actor_id, role=role, status=status)
+    return [dict(r) for r in rows], total[0]["total"] if total else 0
+
+
+ORDER_ITEMS = """
+UNWIND $ids AS id
+MATCH (o:Order {id: id})-[i:INCLUDES]->(l:Listing)
+USING INDEX o:Order(id)
+WITH id, i, l ORDER BY i.title, l.id
+RETURN id AS orderId, collect({listingId: l.id, title: i.title, quantity: i.quantity,
+                               unitPriceDong: i.unitPriceDong}) AS items
+"""
+
+
+async def order_items(tx: AsyncManagedTransaction, order_ids: list[str]) -> dict[str, list[dict]]:
+    return {r["orderId"]: r["items"] for r in await run(tx, ORDER_ITEMS, ids=order_ids)}
+
+
+ORDER_EVENTS = """
+UNWIND $ids AS id
+MATCH (o:Order {id: id})<-[:OF]-(e:OrderEvent)-[:BY]->(by:Actor)
+USING INDEX o:Order(id)
+WITH id, e, by ORDER BY e.at, e.id
+RETURN id AS orderId, collect({from: e.from, to: e.to, at: e.at, reason: e.reason, byId: by.id}) AS events
+"""
+
+
+async def order_events(tx: AsyncManagedTransaction, order_ids: list[str]) -> dict[str, list[dict]]:
+    return {r["orderId"]: r["events"] for r in await run(tx, ORDER_EVENTS, ids=order_ids)}
+
+
+# --- reviews -------------------------------------------------------------------------------------------------------
+
+REVIEW_PROJECTION = "r {.id, .orderId, .sellerId, .rating, .text, .createdAt, .reply, .repliedAt} AS review, " \
+                    "author.id AS authorId"
+
+REVIEW_OF_ORDER = """
+MATCH (r:Review {orderId: $orderId})
+RETURN r.id AS id
+"""
+
+
+async def review_of_order(tx: AsyncManagedTransaction, order_id: str) -> str | None:
+    rows = await run(tx, REVIEW_OF_ORDER, orderId=order_id)
+    return rows[0]["id"] if rows else None
+
+
+LOCK_ACTOR = """
+MATCH (a:Actor {id: $id})
+SET a.ratingLock = true
+REMOVE a.ratingLock
+"""
+
+CREATE_REVIEW = """
+MATCH (o:Order {id: $orderId})-[:SOLD_BY]->(seller:Actor), (buyer:Actor {id: $buyerId})
+CREATE (r:Review {id: $id, orderId: $orderId, sellerId: seller.id, rating: $rating, text: $text,
+                  createdAt: datetime(), personId: $personId})
+CREATE (buyer)-[:WROTE]->(r), (r)-[:REVIEWS]->(o)
+SET seller.ratingTotal = coalesce(seller.ratingTotal, 0) + $rating,
+    seller.ratingCount = coalesce(seller.ratingCount, 0) + 1
+"""
+
+
+async def create_review(tx: AsyncManagedTransaction, *, id: str, order_id: str, seller_id: str, buyer_id: str,
+                        person_id: str, rating: int, text: str) -> None:
+    """The review, and the seller's rating sums (the seller is write-locked first so parallel reviews add up)."""
+    await run(tx, LOCK_ACTOR, id=seller_id)
+    await run(tx, CREATE_REVIEW, id=id, orderId=order_id, buyerId=buyer_id, personId=person_id, rating=rating,
+              text=text)
+
+
+LOCK_REVIEW = """
+MATCH (author:Actor)-[:WROTE]->(r:Review {id: $id})
+SET r.lock = true
+REMOVE r.lock
+RETURN r {.id, .sellerId, .reply} AS review
+"""
+
+
+async def lock_review(tx: AsyncManagedTransaction, review_id: str) -> dict | None:
+    rows = await run(tx, LOCK_REVIEW, id=review_id)
+    return dict(rows[0]["review"]) if rows else None
+
+
+REPLY_REVIEW = """
+MATCH (r:Review {id: $id})
+SET r.reply = $text, r.repliedAt = datetime(), r.replyPersonId = $personId
+"""
+
+
+async def reply_review(tx: AsyncManagedTransaction, review_id: str, text: str, person_id: str) -> None:
+    await run(tx, REPLY_REVIEW, id=review_id, text=text, personId=person_id)
+
+
+REVIEWS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (author:Actor)-[:WROTE]->(r:Review {{id: id}})
+USING INDEX r:Review(id)
+RETURN {REVIEW_PROJECTION}
+"""
+
+
+async def reviews_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
+    return [dict(r) for r in await run(tx, REVIEWS_BY_IDS, ids=ids)]
+
+
+REVIEWS_OF_ORDERS = f"""
+UNWIND $ids AS orderId
+MATCH (author:Actor)-[:WROTE]->(r:Review {{orderId: orderId}})
+USING INDEX r:Review(orderId)
+RETURN {REVIEW_PROJECTION}
+"""
+
+
+async def reviews_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -> list[dict]:
+    return [dict(r) for r in await run(tx, REVIEWS_OF_ORDERS, ids=order_ids)]
+
+
+SELLER_REVIEWS = f"""
+MATCH (author:Actor)-[:WROTE]->(r:Review {{sellerId: $sellerId}})
+USING INDEX r:Review(sellerId)
+WHERE $afterTime IS NULL OR [r.createdAt, r.id] < [datetime($afterTime), $afterId]
+WITH author, r ORDER BY r.createdAt DESC, r.id DESC LIMIT $limit
+RETURN {REVIEW_PROJECTION}
+"""
+
+SELLER_REVIEW_STATS = """
+MATCH (r:Review {sellerId: $sellerId})
+RETURN count(r) AS total
+"""
+
+
+async def seller_reviews(tx: AsyncManagedTransaction, seller_id: str, after: tuple[str, str] | None,
+                         limit: int) -> tuple[list[dict], int]:
+    rows = await run(tx, SELLER_REVIEWS, sellerId=seller_id, limit=limit, **keyset(after))
+    total = await run(tx, SELLER_REVIEW_STATS, sellerId=seller_id)
+    return [dict(r) for r in rows], total[0]["total"]
+
+
+# --- disputes ------------------------------------------------------------------------------------------------------
+
+DISPUTE_PROJECTION = """d {.id, .orderId, .status, .reason, .openedAt, .outcome, .resolution, .resolvedAt} AS dispute,
+buyer.id AS buyerId, seller.id AS sellerId, head([(officer:Actor)-[:RESOLVED]->(d) | officer.id]) AS officerId"""
+
+CREATE_DISPUTE = """
+MATCH (buyer:Actor {id: $buyerId}), (o:Order {id: $orderId})
+CREATE (buyer)-[:OPENED]->(d:Dispute {id: $id, orderId: $orderId, status: 'open', reason: $reason,
+                                      openedAt: datetime(), personId: $personId})-[:ABOUT]->(o)
+"""
+
+
+async def create_dispute(tx: AsyncManagedTransaction, *, id: str, order_id: str, buyer_id: str, person_id: str,
+                         reason: str) -> None:
+    await run(tx, CREATE_DISPUTE, id=id, orderId=order_id, buyerId=buyer_id, personId=person_id, reason=reason)
+
+
+DISPUTE_ORDER = """
+MATCH (d:Dispute {id: $id})
+RETURN d.orderId AS orderId
+"""
+
+
+async def dispute_order(tx: AsyncManagedTransaction, dispute_id: str) -> str | None:
+    rows = await run(tx, DISPUTE_ORDER, id=dispute_id)
+    return rows[0]["orderId"] if rows else None
+
+
+LOCK_DISPUTE = """
+MATCH (d:Dispute {id: $id})
+SET d.lock = true
+REMOVE d.lock
+RETURN d.status AS status
+"""
+
+
+async def lock_dispute(tx: AsyncManagedTransaction, dispute_id: str) -> str | None:
+    rows = await run(tx, LOCK_DISPUTE, id=dispute_id)
+    return rows[0]["status"] if rows else None
+
+
+RESOLVE_DISPUTE = """
+MATCH (d:Dispute {id: $id}), (officer:Actor {id: $officerId})
+SET d.status = 'resolved', d.outcome = $outcome, d.resolution = $reason, d.resolvedAt = datetime()
+CREATE (officer)-[:RESOLVED]->(d)
+"""
+
+
+async def resolve_dispute(tx: AsyncManagedTransaction, dispute_id: str, officer_id: str, outcome: str,
+                          reason: str) -> None:
+    await run(tx, RESOLVE_DISPUTE, id=dispute_id, officerId=officer_id, outcome=outcome, reason=reason)
+
+
+DISPUTES_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (d:Dispute {{id: id}})-[:ABOUT]->(o:Order), (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
+USING INDEX d:Dispute(id)
+WITH d, o, buyer, seller, {ORDER_ROLE} AS role
+WHERE role IS NOT NULL
+RETURN {DISPUTE_PROJECTION}
+"""
+
+
+async def disputes_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None,
+                          officer: bool) -> list[dict]:
+    return [dict(r) for r in await run(tx, DISPUTES_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
+
+
+DISPUTES_OF_ORDERS = f"""
+UNWIND $ids AS orderId
+MATCH (d:Dispute {{orderId: orderId}})-[:ABOUT]->(o:Order), (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
+USING INDEX d:Dispute(orderId)
+RETURN {DISPUTE_PROJECTION}
+"""
+
+
+async def disputes_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -> list[dict]:
+    """Disputes of orders the caller already may see."""
+    return [dict(r) for r in await run(tx, DISPUTES_OF_ORDERS, ids=order_ids)]
+
+
+DISPUTE_QUEUE = f"""
+MATCH (d:Dispute)
+WHERE ($status IS NULL OR d.status = $status)
+  AND ($afterTime IS NULL OR [d.openedAt, d.id] > [datetime($afterTime), $afterId])
+WITH d ORDER BY d.openedAt, d.id LIMIT $limit
+MATCH (d)-[:ABOUT]->(o:Order), (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
+RETURN {DISPUTE_PROJECTION}
+ORDER BY d.openedAt, d.id
+"""
+
+DISPUTE_COUNT = """
+MATCH (d:Dispute) WHERE $status IS NULL OR d.status = $status
+RETURN count(d) AS total
+"""
+
+
+async def dispute_queue(tx: AsyncManagedTransaction, status: str | None, after: tuple[str, str] | None,
+                        limit: int) -> tuple[list[dict], int]:
+    rows = await run(tx, DISPUTE_QUEUE, status=status, limit=limit, **keyset(after))
+    total = await run(tx, DISPUTE_COUNT, status=status)
+    return [dict(r) for r in rows], total[0]["total"]

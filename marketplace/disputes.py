@@ -1,0 +1,137 @@
+"""Use cases of disputes: the buyer of a paid (or fulfilled) order opens one before completion, which freezes the
+order ('disputed': no fulfilment, completion or refund); a city officer resolves it with a reason, either REFUND
+(escrow -> buyer, order refunded, stock back if never fulfilled) or RELEASE (escrow -> seller, order completed),
+in one write transaction with the money, idempotent by key."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import require_person, require_role
+from auth.viewer import Viewer
+from core.errors import ConflictError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, keyset_cursor
+from core.runtime import Runtime
+from graph import orders as queries
+from marketplace.idempotency import once
+from marketplace.orders import MAX_REASON_LENGTH, move
+
+OUTCOMES = ("refund", "release")
+STATUSES = ("open", "resolved")
+NOT_FOUND = "No dispute has this id, or it is not yours to see."
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    id: str
+    order_id: str
+    status: str
+    reason: str
+    opened_at: datetime
+    outcome: str | None
+    resolution: str | None
+    resolved_at: datetime | None
+    buyer_id: str
+    seller_id: str
+    officer_id: str | None
+
+
+def _native(value):
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def dispute_view(row: dict) -> DisputeView:
+    d = row["dispute"]
+    return DisputeView(id=d["id"], order_id=d["orderId"], status=d["status"], reason=d["reason"],
+                       opened_at=_native(d["openedAt"]), outcome=d.get("outcome"), resolution=d.get("resolution"),
+                       resolved_at=_native(d.get("resolvedAt")), buyer_id=row["buyerId"], seller_id=row["sellerId"],
+                       officer_id=row["officerId"])
+
+
+def _reason(value: str | None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise UserInputError("Say why: the reason is recorded with the dispute.", field="reason")
+    if len(text) > MAX_REASON_LENGTH:
+        raise UserInputError(f"At most {MAX_REASON_LENGTH} characters.", field="reason")
+    return text
+
+
+async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:
+    """The buyer disputes a paid or fulfilled order; the order becomes 'disputed'."""
+    person = require_person(viewer)
+    cleaned = _reason(reason)
+    dispute_id = str(uuid.uuid4())
+
+    async def record(tx: AsyncManagedTransaction, facts: dict, actor_id: str) -> None:
+        await queries.create_dispute(tx, id=dispute_id, order_id=order_id, buyer_id=actor_id, person_id=person,
+                                     reason=cleaned)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await move(tx, viewer, order_id, "dispute", cleaned, key_given=False, after=record)
+
+    await rt.graph.write(work)
+    (view,) = await disputes_by_ids(rt, viewer, [dispute_id])
+    return view
+
+
+async def resolve_dispute(rt: Runtime, viewer: Viewer, dispute_id: str, outcome: str, reason: str,
+                          key: str) -> DisputeView:
+    """An officer decides an open dispute: REFUND the buyer or RELEASE the money to the seller."""
+    officer = require_role(viewer, "officer", "resolve disputes")
+    if outcome not in OUTCOMES:
+        raise UserInputError("The outcome is REFUND or RELEASE.", field="outcome")
+    cleaned = _reason(reason)
+
+    async def work(tx: AsyncManagedTransaction) -> dict:
+        async def effect(tx: AsyncManagedTransaction) -> dict:
+            order_id = await queries.dispute_order(tx, dispute_id)
+            if order_id is None:
+                raise NotFoundError(NOT_FOUND)
+            # Lock order first (as every order change does), then the dispute.
+            facts = await queries.lock_order(tx, order_id)
+            if facts is None:
+                raise NotFoundError(NOT_FOUND)
+            if await queries.lock_dispute(tx, dispute_id) != "open":
+                raise ConflictError("This dispute is resolved already.", field="disputeId")
+            await move(tx, viewer, order_id, f"resolve_{outcome}", cleaned, key_given=True)
+            await queries.resolve_dispute(tx, dispute_id, officer, outcome, cleaned)
+            return {"disputeId": dispute_id, "outcome": outcome}
+
+        return await once(tx, owner=officer, key=key, operation="dispute.resolve",
+                          request={"disputeId": dispute_id, "outcome": outcome, "reason": cleaned}, work=effect)
+
+    await rt.graph.write(work)
+    (view,) = await disputes_by_ids(rt, viewer, [dispute_id])
+    return view
+
+
+async def disputes_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[DisputeView | None]:
+    """Disputes the viewer may see: the order's buyer and seller (and their representatives), officers."""
+    if not ids:
+        return []
+    rows = await rt.graph.read(queries.disputes_by_ids, ids, viewer.actor_id, viewer.has_role("officer"))
+    found = {v.id: v for v in map(dispute_view, rows)}
+    return [found.get(i) for i in ids]
+
+
+async def disputes_of_orders(rt: Runtime, order_ids: list[str]) -> list[DisputeView | None]:
+    """Disputes of orders already shown to the viewer (a DataLoader batch)."""
+    found = {v.order_id: v for v in map(dispute_view, await rt.graph.read(queries.disputes_of_orders, order_ids))}
+    return [found.get(i) for i in order_ids]
+
+
+async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request: PageRequest) -> Page[DisputeView]:
+    """Officers: disputes, oldest first."""
+    require_role(viewer, "officer", "see the dispute queue")
+    if status is not None and status not in STATUSES:
+        raise UserInputError("A dispute is OPEN or RESOLVED.", field="status")
+    after = request.keyset()
+    rows, total = await rt.graph.read(queries.dispute_queue, status, after, request.size + 1)
+    shown = [dispute_view(r) for r in rows[: request.size]]
+    return Page(items=shown, cursors=[keyset_cursor(v.opened_at, v.id) for v in shown],
+                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)

@@ -1,0 +1,200 @@
+"""Use cases of investment interest: an investor (a level-2 person, or an organisation through its owner or
+admin) states interest in an ACTIVE investment listing with an amount and a message; the listing's owner
+accepts or declines it; the investor may withdraw it while it is pending. Only those two sides see it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import require_person
+from auth.viewer import Viewer
+from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, keyset_cursor
+from core.runtime import Runtime
+from graph import investments as queries
+from graph import listings as listing_queries
+from identity import service as identity
+from marketplace.listings import MAX_PRICE
+from moderation.service import assert_not_suspended
+from social.notifications import notify
+
+MAX_MESSAGE = 2000
+NOT_FOUND = "No investment interest has this id."
+
+
+@dataclass(frozen=True)
+class InterestView:
+    id: str
+    listing_id: str
+    investor_id: str
+    seller_id: str
+    amount_dong: int
+    message: str
+    status: str
+    answer: str | None
+    created_at: datetime
+    answered_at: datetime | None
+
+
+def _view(row: dict) -> InterestView:
+    i = row["interest"]
+    return InterestView(
+        id=i["id"], listing_id=row["listingId"], investor_id=row["investorId"], seller_id=row["sellerId"],
+        amount_dong=i["amountDong"], message=i["message"], status=i["status"], answer=i.get("answer"),
+        created_at=i["createdAt"].to_native(), answered_at=i["answeredAt"].to_native() if i.get("answeredAt") else None,
+    )
+
+
+def _check_message(text: str | None, field: str, *, required: bool) -> str | None:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        if required:
+            raise UserInputError("Write a message to the owner.", field=field)
+        return None
+    if len(cleaned) > MAX_MESSAGE:
+        raise UserInputError(f"At most {MAX_MESSAGE} characters.", field=field)
+    return cleaned
+
+
+async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) -> bool:
+    """Whether the viewer is ``actor_id`` or may act for that organisation (owner or admin)."""
+    if actor_id == viewer.actor_id:
+        return True
+    try:
+        await identity.act_for(tx, viewer, actor_id, level=0, action="answer for this organisation")
+    except (ForbiddenError, NotFoundError):
+        return False
+    return True
+
+
+async def create_interest(
+    rt: Runtime, viewer: Viewer, *, listing_id: str, amount_dong: int, message: str, organization_id: str | None
+) -> InterestView:
+    if amount_dong <= 0 or amount_dong > MAX_PRICE:
+        raise UserInputError(f"An amount is a whole number of đồng from 1 to {MAX_PRICE:,}.", field="amountDong")
+    body = _check_message(message, "message", required=True)
+    interest_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        investor = await identity.act_for(tx, viewer, organization_id, level=2, action="invest")
+        await assert_not_suspended(tx, viewer.actor_id)
+        found = await listing_queries.lock_listing(tx, listing_id)
+        visible = await listing_queries.listings_by_ids(tx, [listing_id], viewer.actor_id)
+        if found is None or not visible:
+            raise UserInputError("No listing has this id.", field="listingId")
+        listing = found["listing"]
+        if listing["kind"] != "investment":
+            raise UserInputError("Interest is stated on investment opportunities only.", field="listingId")
+        if found["sellerId"] == investor or visible[0]["viewerOwns"]:
+            raise UserInputError("This is your own listing.", field="listingId")
+        if listing["status"] != "active":
+            raise ConflictError(f"The listing is {listing['status'].upper()}; interest is stated on ACTIVE "
+                                "listings only.", field="listingId")
+        if await queries.open_interest(tx, investor, listing_id):
+            raise ConflictError("You have a pending interest in this listing already; withdraw it or wait for "
+                                "the answer.", field="listingId")
+        await queries.create_interest(tx, id=interest_id, investor_id=investor, listing_id=listing_id,
+                                      amount_dong=amount_dong, message=body)
+        if not found["sellerIsOrganization"]:
+            await notify(tx, found["sellerId"], "investment_interest", actor=investor, subject=interest_id,
+                         subject_type="InvestmentInterest")
+
+    await rt.graph.write(work)
+    return await _fresh(rt, viewer, interest_id)
+
+
+async def answer_interest(
+    rt: Runtime, viewer: Viewer, interest_id: str, *, accept: bool, message: str | None
+) -> InterestView:
+    require_person(viewer)
+    answer = _check_message(message, "message", required=False)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        found = await queries.lock_interest(tx, interest_id)
+        if found is None:
+            raise NotFoundError(NOT_FOUND)
+        if not await _acts_for(tx, viewer, found["sellerId"]):
+            if await _acts_for(tx, viewer, found["investorId"]):
+                raise ForbiddenError("Only the listing's owner answers an interest.")
+            raise NotFoundError(NOT_FOUND)
+        if found["status"] != "pending":
+            raise ConflictError(f"The interest is {found['status'].upper()}; only a PENDING interest is answered.",
+                                field="id")
+        await queries.set_interest_status(tx, interest_id, "accepted" if accept else "declined", answer, answered=True)
+        investor = found["investorId"]
+        if investor != viewer.actor_id and not found["investorIsOrganization"]:
+            await notify(tx, investor, "investment_interest_answered", actor=found["sellerId"], subject=interest_id,
+                         subject_type="InvestmentInterest")
+
+    await rt.graph.write(work)
+    return await _fresh(rt, viewer, interest_id)
+
+
+async def withdraw_interest(rt: Runtime, viewer: Viewer, interest_id: str) -> InterestView:
+    require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        found = await queries.lock_interest(tx, interest_id)
+        if found is None:
+            raise NotFoundError(NOT_FOUND)
+        if not await _acts_for(tx, viewer, found["investorId"]):
+            if await _acts_for(tx, viewer, found["sellerId"]):
+                raise ForbiddenError("Only the investor withdraws an interest; the owner declines it.")
+            raise NotFoundError(NOT_FOUND)
+        if found["status"] != "pending":
+            raise ConflictError(f"The interest is {found['status'].upper()}; only a PENDING interest is withdrawn.",
+                                field="id")
+        await queries.set_interest_status(tx, interest_id, "withdrawn", None, answered=False)
+
+    await rt.graph.write(work)
+    return await _fresh(rt, viewer, interest_id)
+
+
+async def _fresh(rt: Runtime, viewer: Viewer, interest_id: str) -> InterestView:
+    (view,) = await interests_by_ids(rt, viewer, [interest_id])
+    if view is None:
+        raise NotFoundError(NOT_FOUND)
+    return view
+
+
+async def interests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[InterestView | None]:
+    """Views for the investor and the listing's owner; None for anyone else and unknown ids."""
+    if not ids or viewer.actor_id is None:
+        return [None for _ in ids]
+    found = {r["interest"]["id"]: _view(r) for r in await rt.graph.read(queries.interests_by_ids, ids, viewer.actor_id)}
+    return [found.get(i) for i in ids]
+
+
+def _page(rows: list[dict], request: PageRequest, total: int) -> Page[InterestView]:
+    items = [_view(r) for r in rows[: request.size]]
+    return Page(
+        items=items,
+        cursors=[keyset_cursor(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
+        has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
+    )
+
+
+async def interests_of_listing(
+    rt: Runtime, viewer: Viewer, listing_id: str, request: PageRequest
+) -> Page[InterestView]:
+    """The interests in a listing, newest first: its owner only (checked on the listing view by the caller and
+    here again)."""
+    from marketplace.listings import listings_by_ids  # noqa: PLC0415
+
+    (listing,) = await listings_by_ids(rt, viewer, [listing_id])
+    if listing is None or not listing.viewer_owns:
+        raise ForbiddenError("Only the listing's owner sees the interests in it.")
+    rows, total = await rt.graph.read(queries.interests_of_listing, listing_id, request.keyset(), request.size + 1)
+    return _page(rows, request, total)
+
+
+async def my_interests(
+    rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest
+) -> Page[InterestView]:
+    investor = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its investment interests")
+    rows, total = await rt.graph.read(queries.interests_of_investor, investor, request.keyset(), request.size + 1)
+    return _page(rows, request, total)

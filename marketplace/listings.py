@@ -1,0 +1,472 @@
+"""Use cases of marketplace listings: create, edit, change status, read for a viewer, browse and search.
+
+Rules (README, "Marketplace: listings and investment interest"):
+- Only people verified at level 2 list, for themselves or for an organisation they own or administer
+  (``identity.service.act_for``); suspended people cannot list.
+- A listing's owner (the seller, or an owner/admin of the selling organisation) sees it in every status;
+  anyone else sees ACTIVE, PAUSED and SOLD_OUT listings only, and never across a block. Browse and search show
+  ACTIVE listings only (what can be ordered or answered now).
+- Status: DRAFT -> ACTIVE; ACTIVE <-> PAUSED; ACTIVE/PAUSED/SOLD_OUT -> CLOSED (final); SOLD_OUT -> ACTIVE when
+  stock > 0. SOLD_OUT is set by orders (and by the owner setting the stock of an active listing to 0); raising
+  the stock of a SOLD_OUT listing makes it ACTIVE again. Publishing with a stock of 0 gives SOLD_OUT.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import require_level
+from auth.viewer import Viewer
+from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, encode_cursor
+from core.runtime import Runtime
+from core.text import fold, fulltext_query, nfc
+from graph import listings as queries
+from graph.places import commune_by_code
+from identity import service as identity
+from moderation.service import assert_not_suspended
+
+KINDS = ("goods", "service", "rental", "investment")
+STATUSES = ("draft", "active", "paused", "sold_out", "closed")
+SORTS = ("newest", "price_asc", "price_desc", "rating")
+
+#: The fixed categories: slug -> (Vietnamese label, English label).
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "electronics": ("Điện tử", "Electronics"),
+    "household": ("Đồ gia dụng", "Household"),
+    "fashion": ("Thời trang", "Fashion"),
+    "food": ("Thực phẩm", "Food"),
+    "vehicles": ("Xe cộ", "Vehicles"),
+    "real-estate": ("Bất động sản", "Real estate"),
+    "education": ("Giáo dục", "Education"),
+    "health": ("Sức khỏe", "Health"),
+    "tourism": ("Du lịch", "Tourism"),
+    "repairs": ("Sửa chữa", "Repairs"),
+    "transport": ("Vận tải", "Transport"),
+    "agriculture": ("Nông nghiệp", "Agriculture"),
+    "technology": ("Công nghệ", "Technology"),
+    "manufacturing": ("Sản xuất", "Manufacturing"),
+    "other": ("Khác", "Other"),
+}
+
+MIN_TITLE, MAX_TITLE = 3, 120
+MAX_DESCRIPTION = 5000
+MAX_PRICE = 10**15
+MAX_STOCK = 1_000_000
+MAX_PHOTOS, MAX_PHOTO_URL = 10, 500
+
+#: Transitions an owner may ask for with listingStatusSet (SOLD_OUT -> ACTIVE also needs stock).
+TRANSITIONS = {
+    ("draft", "active"), ("active", "paused"), ("paused", "active"),
+    ("active", "closed"), ("paused", "closed"), ("sold_out", "closed"), ("sold_out", "active"),
+}
+
+NOT_FOUND = "No listing has this id."
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass(frozen=True)
+class ListingView:
+    id: str
+    kind: str
+    title: str
+    description: str
+    price_dong: int | None
+    price_min_dong: int | None
+    price_max_dong: int | None
+    price_on_request: bool
+    stock: int | None
+    category: str
+    ward_code: str | None
+    ward_id: str | None
+    photo_urls: tuple[str, ...]
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    seller_id: str
+    rating_total: int
+    rating_count: int
+    viewer_owns: bool
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name_vi: str
+    name_en: str
+
+
+@dataclass
+class ListingInput:
+    """Fields of listingCreate / listingUpdate; None means "not given" (on update: unchanged)."""
+
+    title: str | None = None
+    description: str | None = None
+    price_dong: int | None = None
+    price_min_dong: int | None = None
+    price_max_dong: int | None = None
+    price_on_request: bool | None = None
+    stock: int | None = None
+    category: str | None = None
+    ward_code: str | None = None
+    photo_urls: list[str] | None = None
+    #: Fields explicitly set to null on update (stock of a service: unlimited; wardCode: none).
+    cleared: set[str] = field(default_factory=set)
+
+
+def categories() -> list[Category]:
+    return [Category(slug, vi, en) for slug, (vi, en) in CATEGORIES.items()]
+
+
+def listing_view(row: dict) -> ListingView:
+    listing = row["listing"]
+    return ListingView(
+        id=listing["id"], kind=listing["kind"], title=listing["title"], description=listing.get("description") or "",
+        price_dong=listing.get("priceDong"), price_min_dong=listing.get("priceMinDong"),
+        price_max_dong=listing.get("priceMaxDong"), price_on_request=bool(listing.get("priceOnRequest")),
+        stock=listing.get("stock"), category=listing["category"], ward_code=listing.get("wardCode"),
+        ward_id=row.get("wardId"), photo_urls=tuple(listing.get("photoUrls") or ()), status=listing["status"],
+        created_at=listing["createdAt"].to_native(), updated_at=listing["updatedAt"].to_native(),
+        seller_id=row["sellerId"], rating_total=row["ratingTotal"], rating_count=row["ratingCount"],
+        viewer_owns=bool(row["viewerOwns"]),
+    )
+
+
+# --- validation ------------------------------------------------------------------------------------------------------
+
+def _check_title(title: str) -> str:
+    cleaned = nfc(title)
+    if not MIN_TITLE <= len(cleaned) <= MAX_TITLE:
+        raise UserInputError(f"A title has {MIN_TITLE} to {MAX_TITLE} characters.", field="title")
+    return cleaned
+
+
+def _check_description(description: str) -> str:
+    cleaned = (description or "").strip()
+    if len(cleaned) > MAX_DESCRIPTION:
+        raise UserInputError(f"A description has at most {MAX_DESCRIPTION} characters.", field="description")
+    return cleaned
+
+
+def _check_price(value: int, name: str) -> int:
+    if value <= 0:
+        raise UserInputError("A price is a whole number of đồng greater than 0.", field=name)
+    if value > MAX_PRICE:
+        raise UserInputError(f"A price is at most {MAX_PRICE:,} đồng.", field=name)
+    return value
+
+
+def _check_category(category: str) -> str:
+    if category not in CATEGORIES:
+        raise UserInputError(f"Unknown category; choose one of {', '.join(CATEGORIES)}.", field="category")
+    return category
+
+
+def _check_photos(urls: list[str]) -> list[str]:
+    if len(urls) > MAX_PHOTOS:
+        raise UserInputError(f"At most {MAX_PHOTOS} photos.", field="photoUrls")
+    for url in urls:
+        if not url.startswith("https://") or len(url) <= len("https://") or len(url) > MAX_PHOTO_URL:
+            raise UserInputError(f"Photo URLs are https:// addresses of at most {MAX_PHOTO_URL} characters.",
+                                 field="photoUrls")
+    return list(urls)
+
+
+def _check_stock(stock: int) -> int:
+    if not 0 <= stock <= MAX_STOCK:
+        raise UserInputError(f"Stock is a whole number from 0 to {MAX_STOCK:,}.", field="stock")
+    return stock
+
+
+def _check_pricing(kind: str, merged: dict) -> None:
+    """Price and stock rules of a kind, on the listing's properties after the change."""
+    price, low, high, on_request, stock = (
+        merged.get("priceDong"), merged.get("priceMinDong"), merged.get("priceMaxDong"),
+        bool(merged.get("priceOnRequest")), merged.get("stock"),
+    )
+    if kind == "investment":
+        if price is not None:
+            raise UserInputError("An investment opportunity has a range (priceMinDong, priceMaxDong) or is on "
+                                 "request, not a single price.", field="priceDong")
+        if stock is not None:
+            raise UserInputError("An investment opportunity has no stock.", field="stock")
+        if on_request:
+            if low is not None or high is not None:
+                raise UserInputError("A price on request has no range.", field="priceOnRequest")
+            return
+        if low is None or high is None:
+            raise UserInputError("Give a range (priceMinDong and priceMaxDong) or set priceOnRequest.",
+                                 field="priceMinDong" if low is None else "priceMaxDong")
+        if low > high:
+            raise UserInputError("The lower end of the range exceeds the upper end.", field="priceMinDong")
+        return
+    if price is None:
+        raise UserInputError("Goods, services and rentals have a price in đồng.", field="priceDong")
+    for name in ("priceMinDong", "priceMaxDong"):
+        if merged.get(name) is not None:
+            raise UserInputError("Only investment opportunities have a price range.", field=name)
+    if on_request:
+        raise UserInputError("Only investment opportunities may have a price on request.", field="priceOnRequest")
+    if kind == "goods" and stock is None:
+        raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
+
+
+def _checked_props(given: ListingInput) -> dict[str, Any]:
+    """The given fields, each validated on its own, as listing properties (None: cleared)."""
+    props: dict[str, Any] = {}
+    if given.title is not None:
+        props["title"] = _check_title(given.title)
+        props["searchTitle"] = fold(props["title"])
+    if given.description is not None:
+        props["description"] = _check_description(given.description)
+        props["searchDescription"] = fold(props["description"])
+    for name, value in (("priceDong", given.price_dong), ("priceMinDong", given.price_min_dong),
+                        ("priceMaxDong", given.price_max_dong)):
+        if value is not None:
+            props[name] = _check_price(value, name)
+    if given.price_on_request is not None:
+        props["priceOnRequest"] = given.price_on_request
+    if given.stock is not None:
+        props["stock"] = _check_stock(given.stock)
+    if given.category is not None:
+        props["category"] = _check_category(given.category)
+    if given.ward_code is not None:
+        props["wardCode"] = given.ward_code
+    if given.photo_urls is not None:
+        props["photoUrls"] = _check_photos(given.photo_urls)
+    for name in given.cleared:
+        props.setdefault(name, None)
+    return props
+
+
+async def _check_ward(tx: AsyncManagedTransaction, ward_code: str | None) -> None:
+    if ward_code is not None and await commune_by_code(tx, ward_code) is None:
+        raise UserInputError("No ward or commune of Hà Nội has this code.", field="wardCode")
+
+
+def _published_status(stock: int | None) -> str:
+    return "sold_out" if stock == 0 else "active"
+
+
+# --- use cases -----------------------------------------------------------------------------------------------
+
+async def create_listing(
+    rt: Runtime, viewer: Viewer, *, kind: str, given: ListingInput, publish: bool, organization_id: str | None,
+) -> ListingView:
+    if kind not in KINDS:
+        raise UserInputError("A listing is GOODS, SERVICE, RENTAL or INVESTMENT.", field="kind")
+    if given.title is None:
+        raise UserInputError("A listing has a title.", field="title")
+    if given.category is None:
+        raise UserInputError("A listing has a category.", field="category")
+    props = _checked_props(given)
+    props.setdefault("description", "")
+    props.setdefault("searchDescription", "")
+    props.setdefault("photoUrls", [])
+    props["priceOnRequest"] = bool(props.get("priceOnRequest"))
+    _check_pricing(kind, props)
+    props["kind"] = kind
+    props["status"] = _published_status(props.get("stock")) if publish else "draft"
+    listing_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        seller = await identity.act_for(tx, viewer, organization_id, level=2, action="sell")
+        await assert_not_suspended(tx, viewer.actor_id)
+        await _check_ward(tx, props.get("wardCode"))
+        await queries.create_listing(tx, listing_id, seller, props)
+
+    await rt.graph.write(work)
+    return await _fresh(rt, viewer, listing_id)
+
+
+async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id: str) -> dict:
+    """The listing, write-locked, when the viewer owns it; NOT_FOUND when they may not see it, else FORBIDDEN."""
+    found = await queries.lock_listing(tx, listing_id)
+    if found is None:
+        raise NotFoundError(NOT_FOUND)
+    seller = found["sellerId"]
+    if found["sellerIsOrganization"]:
+        try:
+            await identity.act_for(tx, viewer, seller, level=2, action="sell")
+        except ForbiddenError:
+            owner = False
+        else:
+            await assert_not_suspended(tx, viewer.actor_id)
+            return found
+    else:
+        owner = seller == viewer.actor_id
+        if owner:
+            require_level(viewer, 2, "sell")
+            await assert_not_suspended(tx, viewer.actor_id)
+            return found
+    if not owner and found["listing"]["status"] not in queries.PUBLIC_STATUSES:
+        raise NotFoundError(NOT_FOUND)
+    raise ForbiddenError("Only the seller (or an owner or admin of the selling organisation) changes a listing.")
+
+
+async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput) -> ListingView:
+    props = _checked_props(given)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        found = await _owned_listing(tx, viewer, listing_id)
+        current = found["listing"]
+        if current["status"] == "closed":
+            raise ConflictError("The listing is CLOSED; a closed listing cannot change.", field="id")
+        merged = {**current, **props}
+        if "stock" in given.cleared and current["kind"] == "goods":
+            raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
+        _check_pricing(current["kind"], merged)
+        if "wardCode" in props:
+            await _check_ward(tx, props["wardCode"])
+        changes = dict(props)
+        stock = merged.get("stock")
+        if "stock" in props and current["status"] == "sold_out" and stock != 0:
+            changes["status"] = "active"  # restocked
+        elif "stock" in props and current["status"] == "active" and stock == 0:
+            changes["status"] = "sold_out"
+        await queries.update_listing(tx, listing_id, changes)
+
+    await rt.graph.write(work)
+    return await _fresh(rt, viewer, listing_id)
+
+
+async def set_status(rt: Runtime, viewer: Viewer, listing_id: str, status: str) -> ListingView:
+    if status not in STATUSES:
+        raise UserInputError("Unknown status.", field="status")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        found = await _owned_listing(tx, viewer, listing_id)
+        current = found["listing"]["status"]
+        stock = found["listing"].get("stock")
+        if (current, status) not in TRANSITIONS:
+            raise ConflictError(
+                f"The listing is {current.upper()}; it cannot become {status.upper()}"
+                + (" (orders mark a listing SOLD_OUT)." if status == "sold_out" else "."),
+                field="status",
+            )
+        if current == "sold_out" and status == "active" and stock == 0:
+            raise ConflictError("The listing is SOLD_OUT with a stock of 0; raise the stock with listingUpdate.",
+                                field="status")
+        new = _published_status(stock) if status == "active" else status
+        await queries.update_listing(tx, listing_id, {"status": new})
+
+    await rt.graph.write(work)
+    return await _fresh(rt, viewer, listing_id)
+
+
+async def _fresh(rt: Runtime, viewer: Viewer, listing_id: str) -> ListingView:
+    (view,) = await listings_by_ids(rt, viewer, [listing_id])
+    if view is None:  # cannot happen for the owner, who sees every status
+        raise NotFoundError(NOT_FOUND)
+    return view
+
+
+async def listings_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[ListingView | None]:
+    """Views of these listings for ``viewer``; None for unknown ids and listings hidden from them."""
+    if not ids:
+        return []
+    rows = await rt.graph.read(queries.listings_by_ids, ids, viewer.actor_id)
+    found = {r["listing"]["id"]: listing_view(r) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+# --- browse --------------------------------------------------------------------------------------------------
+
+@dataclass
+class ListingFilter:
+    search: str | None = None
+    kinds: list[str] | None = None
+    category: str | None = None
+    ward_code: str | None = None
+    min_price_dong: int | None = None
+    max_price_dong: int | None = None
+    seller_kind: str | None = None  # person | organization
+    seller_id: str | None = None
+
+
+def _cursor_key(sort: str, key: Any) -> Any:
+    if sort == "newest":
+        return key.iso_format()
+    if sort == "rating":
+        return float(key)
+    return key
+
+
+def _after(request: PageRequest, sort: str) -> tuple | None:
+    """The (sort key, id) after which the page continues, from a cursor this sort issued."""
+    if request.backwards:
+        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
+    if request.after is None:
+        return None
+    cursor = request.after
+    wrong = UserInputError("This cursor is not one this list issued with this sort; pass a cursor from pageInfo.",
+                           field="after")
+    if len(cursor) != 3 or cursor[0] != sort or not isinstance(cursor[2], str):
+        raise wrong
+    key = cursor[1]
+    valid = {
+        "newest": isinstance(key, str),
+        "price_asc": key is None or (isinstance(key, int) and not isinstance(key, bool)),
+        "price_desc": key is None or (isinstance(key, int) and not isinstance(key, bool)),
+        "rating": isinstance(key, (int, float)) and not isinstance(key, bool),
+    }[sort]
+    if not valid:
+        raise wrong
+    if sort == "newest" and not _ISO_TIME.match(key):
+        raise wrong
+    return (float(key) if sort == "rating" else key), cursor[2]
+
+
+def _page(rows: list[dict], request: PageRequest, sort: str, total: int | None = None) -> Page[ListingView]:
+    shown = rows[: request.size]
+    return Page(
+        items=[listing_view(r) for r in shown],
+        cursors=[encode_cursor([sort, _cursor_key(sort, r["sortKey"]), r["listing"]["id"]]) for r in shown],
+        has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
+    )
+
+
+async def browse(
+    rt: Runtime, viewer: Viewer, filters: ListingFilter, sort: str, request: PageRequest
+) -> Page[ListingView]:
+    """ACTIVE listings matching the filters, in the chosen order; text search with or without diacritics."""
+    if sort not in SORTS:
+        raise UserInputError("Unknown sort.", field="sort")
+    search = None
+    if filters.search is not None and filters.search.strip():
+        search = fulltext_query(filters.search)
+        if not search:
+            raise UserInputError("Type at least one letter or digit to search.", field="filter.search")
+    if filters.category is not None:
+        _check_category(filters.category)
+    prices = (("filter.minPriceDong", filters.min_price_dong), ("filter.maxPriceDong", filters.max_price_dong))
+    for name, value in prices:
+        if value is not None and value < 0:
+            raise UserInputError("A price filter is not negative.", field=name)
+    after = _after(request, sort)
+    params = {
+        "kinds": filters.kinds or None, "category": filters.category, "wardCode": filters.ward_code,
+        "minPrice": filters.min_price_dong, "maxPrice": filters.max_price_dong, "sellerId": filters.seller_id,
+        "sellerKind": filters.seller_kind,
+    }
+    rows = await rt.graph.read(
+        queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, after=after,
+        limit=request.size + 1,
+    )
+    return _page(rows, request, sort)
+
+
+async def my_listings(
+    rt: Runtime, viewer: Viewer, organization_id: str | None, status: str | None, request: PageRequest
+) -> Page[ListingView]:
+    """The listings of the viewer (or of an organisation they own or administer) in every status, newest first."""
+    seller = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its listings")
+    after = _after(request, "newest")
+    rows, total = await rt.graph.read(queries.my_listings, seller, status, viewer.actor_id, after, request.size + 1)
+    return _page(rows, request, "newest", total)

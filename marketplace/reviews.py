@@ -1,0 +1,125 @@
+"""Use cases of reviews: the buyer of a completed order rates the seller (1-5 stars and a text) once; the seller
+replies once. The seller's ``ratingTotal``/``ratingCount`` (read by listings as the seller rating) change in the
+same transaction as the review, under the seller's write lock, so they always match the reviews."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import require_person
+from auth.viewer import Viewer
+from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, keyset_cursor
+from core.runtime import Runtime
+from graph import orders as queries
+from marketplace.orders import NOT_FOUND, party_of
+
+MAX_TEXT_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    id: str
+    order_id: str
+    seller_id: str
+    author_id: str
+    rating: int
+    text: str
+    created_at: datetime
+    reply: str | None
+    replied_at: datetime | None
+
+
+def _native(value):
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def review_view(row: dict) -> ReviewView:
+    r = row["review"]
+    return ReviewView(id=r["id"], order_id=r["orderId"], seller_id=r["sellerId"], author_id=row["authorId"],
+                      rating=r["rating"], text=r["text"], created_at=_native(r["createdAt"]), reply=r.get("reply"),
+                      replied_at=_native(r.get("repliedAt")))
+
+
+def _check_text(text: str, field: str) -> str:
+    cleaned = (text or "").strip()
+    if not 1 <= len(cleaned) <= MAX_TEXT_LENGTH:
+        raise UserInputError(f"Write 1 to {MAX_TEXT_LENGTH} characters.", field=field)
+    return cleaned
+
+
+async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:
+    """The buyer of a completed order reviews its seller, once."""
+    person = require_person(viewer)
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise UserInputError("A rating is 1 to 5 stars.", field="rating")
+    cleaned = _check_text(text, "text")
+    review_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await queries.lock_order(tx, order_id)
+        if facts is None:
+            raise NotFoundError(NOT_FOUND)
+        role, actor_id = await party_of(tx, viewer, facts)
+        if role is None:
+            raise NotFoundError(NOT_FOUND)
+        if role != "buyer":
+            raise ForbiddenError("Only the order's buyer may review it (a seller cannot review their own order).")
+        if facts["order"]["status"] != "completed":
+            raise ConflictError(f"The order is {facts['order']['status']}: only a completed order can be reviewed.",
+                                field="orderId")
+        if await queries.review_of_order(tx, order_id) is not None:
+            raise ConflictError("This order has a review already; there is one review per order.", field="orderId")
+        await queries.create_review(tx, id=review_id, order_id=order_id, seller_id=facts["sellerId"],
+                                    buyer_id=actor_id, person_id=person, rating=rating, text=cleaned)
+
+    await rt.graph.write(work)
+    (view,) = await reviews_by_ids(rt, viewer, [review_id])
+    return view
+
+
+async def reply_review(rt: Runtime, viewer: Viewer, review_id: str, text: str) -> ReviewView:
+    """The reviewed seller (or an owner/admin of the selling organisation) answers a review, once."""
+    person = require_person(viewer)
+    cleaned = _check_text(text, "text")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        review = await queries.lock_review(tx, review_id)
+        if review is None:
+            raise NotFoundError("No review has this id.")
+        seller = review["sellerId"]
+        if seller != person and seller not in await queries.represented_among(tx, person, [seller]):
+            raise ForbiddenError("Only the reviewed seller may reply to a review.")
+        if review.get("reply") is not None:
+            raise ConflictError("This review has a reply already; the seller replies once.", field="reviewId")
+        await queries.reply_review(tx, review_id, cleaned, person)
+
+    await rt.graph.write(work)
+    (view,) = await reviews_by_ids(rt, viewer, [review_id])
+    return view
+
+
+async def reviews_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[ReviewView | None]:
+    """Reviews are public."""
+    if not ids:
+        return []
+    found = {v.id: v for v in map(review_view, await rt.graph.read(queries.reviews_by_ids, ids))}
+    return [found.get(i) for i in ids]
+
+
+async def reviews_of_orders(rt: Runtime, order_ids: list[str]) -> list[ReviewView | None]:
+    found = {v.order_id: v for v in map(review_view, await rt.graph.read(queries.reviews_of_orders, order_ids))}
+    return [found.get(i) for i in order_ids]
+
+
+async def seller_reviews(rt: Runtime, viewer: Viewer, seller_id: str, request: PageRequest) -> Page[ReviewView]:
+    """A seller's reviews, newest first (public)."""
+    after = request.keyset()
+    rows, total = await rt.graph.read(queries.seller_reviews, seller_id, after, request.size + 1)
+    shown = [review_view(r) for r in rows[: request.size]]
+    return Page(items=shown, cursors=[keyset_cursor(v.created_at, v.id) for v in shown],
+                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)

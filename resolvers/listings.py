@@ -1,0 +1,230 @@
+"""Resolvers of marketplace listings and investment interest: decode ids, call one service function, wrap."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from core.pagination import PageRequest
+from marketplace import investments, listings
+from marketplace.listings import ListingInput
+from places import service as places
+from resolvers.common import decode_id, payload, runtime, viewer
+from schema.listings import (
+    AFTER,
+    FIRST,
+    InvestmentInterest,
+    InvestmentInterestAnswerInput,
+    InvestmentInterestConnection,
+    InvestmentInterestCreateInput,
+    InvestmentInterestPayload,
+    Listing,
+    ListingCategory,
+    ListingConnection,
+    ListingCreateInput,
+    ListingFilter,
+    ListingPayload,
+    ListingSort,
+    ListingStatus,
+    ListingUpdateInput,
+)
+from schema.places import Commune
+
+ORG = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="An organisation (global id) I own or administer, to act for it."),
+]
+
+
+def _org(value: str | None) -> str | None:
+    return decode_id(value, "Organization", "asOrganization") if value else None
+
+
+# --- loaders ---------------------------------------------------------------------------------------------------------
+
+def _listing_loader(context) -> DataLoader:
+    async def load(ids: list[str]):
+        return await listings.listings_by_ids(context.runtime, context.viewer, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def _commune_loader(context) -> DataLoader:
+    async def load(ids: list[str]):
+        return await places.communes_by_ids(context.graph, ids)
+
+    return DataLoader(load_fn=load)
+
+
+async def ward_by_id(info: strawberry.Info, commune_id: str) -> Commune | None:
+    found = await info.context.loader("CommuneByIdLoader", _commune_loader).load(commune_id)
+    return Commune.of(found) if found else None
+
+
+async def listing_by_id(info: strawberry.Info, listing_id: str) -> Listing | None:
+    view = await info.context.loader("ListingByIdLoader", _listing_loader).load(listing_id)
+    return Listing.of(view) if view else None
+
+
+async def listings_by_ids(info: strawberry.Info, ids: list[str]) -> list[Listing | None]:
+    views = await info.context.loader("ListingByIdLoader", _listing_loader).load_many(ids)
+    return [Listing.of(v) if v else None for v in views]
+
+
+async def interests_by_ids(info: strawberry.Info, ids: list[str]) -> list[InvestmentInterest | None]:
+    views = await investments.interests_by_ids(runtime(info), viewer(info), ids)
+    return [InvestmentInterest.of(v) if v else None for v in views]
+
+
+async def interests_of_listing(
+    info: strawberry.Info, listing: Listing, first: int | None, after: str | None
+) -> InvestmentInterestConnection:
+    page = await investments.interests_of_listing(
+        runtime(info), viewer(info), listing.uuid, PageRequest.from_args(first=first, after=after)
+    )
+    return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
+
+
+# --- queries -------------------------------------------------------------------------------------------------------
+
+async def listings_query(
+    info: strawberry.Info,
+    filter: Annotated[
+        ListingFilter | None, strawberry.argument(description="Which listings; all ACTIVE when null.")
+    ] = None,
+    sort: Annotated[ListingSort, strawberry.argument(description="Order of the list.")] = ListingSort.NEWEST,
+    first: FIRST = None,
+    after: AFTER = None,
+) -> ListingConnection:
+    given = filter or ListingFilter()
+    seller = decode_id(given.seller_id, ("Person", "Organization"), "filter.sellerId") if given.seller_id else None
+    chosen = listings.ListingFilter(
+        search=given.search, kinds=[k.value for k in given.kinds] if given.kinds else None, category=given.category,
+        ward_code=given.ward_code, min_price_dong=given.min_price_dong, max_price_dong=given.max_price_dong,
+        seller_kind=given.seller_kind.value if given.seller_kind else None, seller_id=seller,
+    )
+    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value,
+                                 PageRequest.from_args(first=first, after=after))
+    return ListingConnection.from_page(page, Listing.of)
+
+
+async def my_listings(
+    info: strawberry.Info,
+    as_organization: ORG = None,
+    status: Annotated[ListingStatus | None, strawberry.argument(description="Only this status.")] = None,
+    first: FIRST = None,
+    after: AFTER = None,
+) -> ListingConnection:
+    page = await listings.my_listings(runtime(info), viewer(info), _org(as_organization),
+                                      status.value if status else None, PageRequest.from_args(first=first, after=after))
+    return ListingConnection.from_page(page, Listing.of)
+
+
+def listing_categories() -> list[ListingCategory]:
+    return [ListingCategory.of(c) for c in listings.categories()]
+
+
+async def my_investment_interests(
+    info: strawberry.Info, as_organization: ORG = None, first: FIRST = None, after: AFTER = None
+) -> InvestmentInterestConnection:
+    page = await investments.my_interests(runtime(info), viewer(info), _org(as_organization),
+                                          PageRequest.from_args(first=first, after=after))
+    return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
+
+
+# --- mutations -----------------------------------------------------------------------------------------------------
+
+async def listing_create(
+    info: strawberry.Info, input: Annotated[ListingCreateInput, strawberry.argument(description="The listing.")]
+) -> ListingPayload:
+    async def work() -> dict:
+        given = ListingInput(
+            title=input.title, description=input.description, price_dong=input.price_dong,
+            price_min_dong=input.price_min_dong, price_max_dong=input.price_max_dong,
+            price_on_request=input.price_on_request, stock=input.stock, category=input.category,
+            ward_code=input.ward_code, photo_urls=input.photo_urls,
+        )
+        view = await listings.create_listing(runtime(info), viewer(info), kind=input.kind.value, given=given,
+                                             publish=input.publish, organization_id=_org(input.as_organization))
+        return {"listing": Listing.of(view)}
+
+    return await payload(ListingPayload, work)
+
+
+_UPDATABLE = ("title", "description", "price_dong", "price_min_dong", "price_max_dong", "price_on_request", "stock",
+              "category", "ward_code", "photo_urls")
+_CLEARABLE = {"price_min_dong": "priceMinDong", "price_max_dong": "priceMaxDong", "stock": "stock",
+              "ward_code": "wardCode", "price_dong": "priceDong"}
+
+
+async def listing_update(
+    info: strawberry.Info, input: Annotated[ListingUpdateInput, strawberry.argument(description="The changes.")]
+) -> ListingPayload:
+    async def work() -> dict:
+        listing_id = decode_id(input.id, "Listing", "id")
+        given = ListingInput()
+        for name in _UPDATABLE:
+            value = getattr(input, name)
+            if value is strawberry.UNSET:
+                continue
+            if value is None and name in _CLEARABLE:
+                given.cleared.add(_CLEARABLE[name])
+            else:
+                setattr(given, name, value)
+        view = await listings.update_listing(runtime(info), viewer(info), listing_id, given)
+        return {"listing": Listing.of(view)}
+
+    return await payload(ListingPayload, work)
+
+
+async def listing_status_set(
+    info: strawberry.Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of my listing.")],
+    status: Annotated[ListingStatus, strawberry.argument(description="The status it should have.")],
+) -> ListingPayload:
+    async def work() -> dict:
+        view = await listings.set_status(runtime(info), viewer(info), decode_id(id, "Listing", "id"), status.value)
+        return {"listing": Listing.of(view)}
+
+    return await payload(ListingPayload, work)
+
+
+async def investment_interest_create(
+    info: strawberry.Info,
+    input: Annotated[InvestmentInterestCreateInput, strawberry.argument(description="The interest.")],
+) -> InvestmentInterestPayload:
+    async def work() -> dict:
+        view = await investments.create_interest(
+            runtime(info), viewer(info), listing_id=decode_id(input.listing_id, "Listing", "listingId"),
+            amount_dong=input.amount_dong, message=input.message, organization_id=_org(input.as_organization),
+        )
+        return {"interest": InvestmentInterest.of(view)}
+
+    return await payload(InvestmentInterestPayload, work)
+
+
+async def investment_interest_answer(
+    info: strawberry.Info,
+    input: Annotated[InvestmentInterestAnswerInput, strawberry.argument(description="The answer.")],
+) -> InvestmentInterestPayload:
+    async def work() -> dict:
+        view = await investments.answer_interest(runtime(info), viewer(info),
+                                                 decode_id(input.id, "InvestmentInterest", "id"),
+                                                 accept=input.accept, message=input.message)
+        return {"interest": InvestmentInterest.of(view)}
+
+    return await payload(InvestmentInterestPayload, work)
+
+
+async def investment_interest_withdraw(
+    info: strawberry.Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of my pending interest.")],
+) -> InvestmentInterestPayload:
+    async def work() -> dict:
+        interest = decode_id(id, "InvestmentInterest", "id")
+        view = await investments.withdraw_interest(runtime(info), viewer(info), interest)
+        return {"interest": InvestmentInterest.of(view)}
+
+    return await payload(InvestmentInterestPayload, work)

@@ -1,0 +1,82 @@
+"""Resolvers of wallets and statements: decode ids, call marketplace.wallets, wrap the result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.pagination import PageRequest
+from marketplace import wallets as service
+from resolvers.common import decode_id, payload, runtime, viewer
+from schema.wallets import (
+    LedgerEntry,
+    LedgerEntryConnection,
+    LedgerTotals,
+    Wallet,
+    WalletPayload,
+    WalletPayoutInput,
+    WalletTopUpInput,
+)
+
+AS_ORGANIZATION = "Global id of an organisation I own or administer, to act for it."
+
+
+def _organization(value: strawberry.ID | None, field: str) -> str | None:
+    return decode_id(value, "Organization", field=field) if value else None
+
+
+async def my_wallet(
+    info: strawberry.Info,
+    as_organization: Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION)] = None,
+) -> Wallet:
+    org = _organization(as_organization, "asOrganization")
+    return Wallet.of(await service.my_wallet(runtime(info), viewer(info), org))
+
+
+async def wallet_statement(
+    info: strawberry.Info,
+    as_organization: Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION)] = None,
+    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
+    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+) -> LedgerEntryConnection:
+    org = _organization(as_organization, "asOrganization")
+    page = await service.statement(runtime(info), viewer(info), org, PageRequest.from_args(first=first, after=after))
+    return LedgerEntryConnection.from_page(page, LedgerEntry.of)
+
+
+async def ledger_totals(info: strawberry.Info) -> LedgerTotals:
+    return LedgerTotals.of(await service.ledger_totals(runtime(info), viewer(info)))
+
+
+async def wallet_top_up(
+    info: strawberry.Info,
+    input: Annotated[WalletTopUpInput, strawberry.argument(description="Amount, idempotency key, organisation.")],
+) -> WalletPayload:
+    async def work():
+        org = _organization(input.as_organization, "asOrganization")
+        return WalletPayload.of(await service.top_up(runtime(info), viewer(info), org, input.amount_dong,
+                                                     input.idempotency_key))
+
+    return await payload(WalletPayload, work)
+
+
+async def wallet_payout(
+    info: strawberry.Info,
+    input: Annotated[WalletPayoutInput, strawberry.argument(description="Amount, idempotency key, organisation.")],
+) -> WalletPayload:
+    async def work():
+        org = _organization(input.as_organization, "asOrganization")
+        return WalletPayload.of(await service.payout(runtime(info), viewer(info), org, input.amount_dong,
+                                                     input.idempotency_key))
+
+    return await payload(WalletPayload, work)
+
+
+async def wallets_by_ids(info: strawberry.Info, ids: list[str]) -> list[Wallet | None]:
+    views = await service.wallets_by_owner_ids(runtime(info), viewer(info), ids)
+    return [Wallet.of(v) if v else None for v in views]
+
+
+async def entries_by_ids(info: strawberry.Info, ids: list[str]) -> list[LedgerEntry | None]:
+    return [LedgerEntry.of(v) if v else None for v in await service.entries_by_ids(runtime(info), viewer(info), ids)]

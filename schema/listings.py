@@ -1,0 +1,298 @@
+"""GraphQL shapes of marketplace listings and investment interest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from marketplace.investments import InterestView
+from marketplace.listings import Category, ListingView
+from schema.common import CountedConnection, Dong, UserError
+
+ERRORS = "Mistakes to fix (empty on success): code, field and message."
+FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+
+
+@strawberry.enum(description="What a listing offers.")
+class ListingKind(Enum):
+    GOODS = strawberry.enum_value("goods", description="Things for sale, with a price and a stock.")
+    SERVICE = strawberry.enum_value(
+        "service", description="A service, with a price (stock optional: null = unlimited)."
+    )
+    RENTAL = strawberry.enum_value("rental", description="Something for rent, with a price (stock optional).")
+    INVESTMENT = strawberry.enum_value(
+        "investment", description="An investment opportunity: a price range or 'on request'; investors state interest."
+    )
+
+
+@strawberry.enum(description="Where a listing stands.")
+class ListingStatus(Enum):
+    DRAFT = strawberry.enum_value("draft", description="Being written; only its owner sees it.")
+    ACTIVE = strawberry.enum_value("active", description="Published: shown in browse and search, can be ordered.")
+    PAUSED = strawberry.enum_value("paused", description="Published but paused by its owner: visible, not orderable.")
+    SOLD_OUT = strawberry.enum_value(
+        "sold_out", description="No stock left (set by orders); becomes ACTIVE again when restocked."
+    )
+    CLOSED = strawberry.enum_value("closed", description="Ended for good; only its owner sees it.")
+
+
+@strawberry.enum(description="Order of a list of listings.")
+class ListingSort(Enum):
+    NEWEST = strawberry.enum_value("newest", description="Newest first.")
+    PRICE_ASC = strawberry.enum_value(
+        "price_asc", description="Cheapest first (investments by their lower bound; 'on request' last)."
+    )
+    PRICE_DESC = strawberry.enum_value(
+        "price_desc", description="Dearest first (investments by their lower bound; 'on request' last)."
+    )
+    RATING = strawberry.enum_value("rating", description="Best-rated sellers first (no reviews counts as 0).")
+
+
+@strawberry.enum(description="Kind of seller.")
+class SellerKind(Enum):
+    PERSON = strawberry.enum_value("person", description="A person selling for themself.")
+    ORGANIZATION = strawberry.enum_value("organization", description="An organisation, through a representative.")
+
+
+@strawberry.enum(description="Where an investment interest stands.")
+class InvestmentInterestStatus(Enum):
+    PENDING = strawberry.enum_value("pending", description="Waiting for the listing owner's answer.")
+    ACCEPTED = strawberry.enum_value("accepted", description="The owner accepted it.")
+    DECLINED = strawberry.enum_value("declined", description="The owner declined it.")
+    WITHDRAWN = strawberry.enum_value("withdrawn", description="The investor withdrew it before an answer.")
+
+
+@strawberry.type(description="A marketplace category: a fixed slug with Vietnamese and English labels.")
+class ListingCategory:
+    slug: str = strawberry.field(description="The value of `category` in inputs and filters, e.g. real-estate.")
+    name_vi: str = strawberry.field(description="Vietnamese label, e.g. Bất động sản.")
+    name_en: str = strawberry.field(description="English label, e.g. Real estate.")
+
+    @classmethod
+    def of(cls, c: Category) -> ListingCategory:
+        return cls(slug=c.slug, name_vi=c.name_vi, name_en=c.name_en)
+
+
+@strawberry.type(description="What buyers said of a seller: the average of their reviews' stars.")
+class SellerRating:
+    average: float | None = strawberry.field(description="Average stars (1-5); null when there are no reviews.")
+    count: int = strawberry.field(description="Number of reviews.")
+
+
+@strawberry.type(description="Something offered on the marketplace by a person or an organisation.")
+class Listing(relay.Node):
+    uuid: relay.NodeID[str]
+    kind: ListingKind = strawberry.field(description="Goods, service, rental or investment opportunity.")
+    title: str = strawberry.field(description="Title, 3 to 120 characters.")
+    description: str = strawberry.field(description="Description, up to 5000 characters.")
+    price_dong: Dong | None = strawberry.field(description="Price in đồng; null for investment opportunities.")
+    price_min_dong: Dong | None = strawberry.field(description="Investment: lower end of the range, in đồng.")
+    price_max_dong: Dong | None = strawberry.field(description="Investment: upper end of the range, in đồng.")
+    price_on_request: bool = strawberry.field(description="Investment: the amount is discussed on request.")
+    stock: int | None = strawberry.field(
+        description="Units available; null for unlimited services/rentals and investments."
+    )
+    category: str = strawberry.field(description="Category slug (see `listingCategories`).")
+    ward_code: str | None = strawberry.field(description="Code of the ward or commune where it is offered.")
+    photo_urls: list[str] = strawberry.field(description="Photo addresses (https), at most 10.")
+    status: ListingStatus = strawberry.field(description="Where it stands.")
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    seller_rating: SellerRating = strawberry.field(description="The seller's rating from buyers' reviews.")
+    viewer_is_owner: bool = strawberry.field(
+        description="Whether I own it (I am the seller, or an owner or admin of the selling organisation)."
+    )
+    seller_id: strawberry.Private[str]
+    ward_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="Who offers it; null when hidden from you.")
+    async def seller(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor  # noqa: PLC0415
+
+        return await actor(info, self.seller_id)
+
+    @strawberry.field(description="The ward or commune where it is offered, if any.")
+    async def ward(self, info: strawberry.Info) -> Annotated["Commune", strawberry.lazy("schema.places")] | None:  # noqa: F821
+        from resolvers.listings import ward_by_id  # noqa: PLC0415
+
+        return await ward_by_id(info, self.ward_id) if self.ward_id else None
+
+    @strawberry.field(description="Owner only: investors' interest in this investment opportunity, newest first; "
+                                  "null for anyone else.")
+    async def interests(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> InvestmentInterestConnection | None:
+        from resolvers.listings import interests_of_listing  # noqa: PLC0415
+
+        return await interests_of_listing(info, self, first, after) if self.viewer_is_owner else None
+
+    @classmethod
+    def of(cls, v: ListingView) -> Listing:
+        return cls(
+            uuid=v.id, kind=ListingKind(v.kind), title=v.title, description=v.description, price_dong=v.price_dong,
+            price_min_dong=v.price_min_dong, price_max_dong=v.price_max_dong, price_on_request=v.price_on_request,
+            stock=v.stock, category=v.category, ward_code=v.ward_code, photo_urls=list(v.photo_urls),
+            status=ListingStatus(v.status), created_at=v.created_at, updated_at=v.updated_at,
+            seller_rating=SellerRating(
+                average=v.rating_total / v.rating_count if v.rating_count else None, count=v.rating_count
+            ),
+            viewer_is_owner=v.viewer_owns, seller_id=v.seller_id, ward_id=v.ward_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.listings import listings_by_ids  # noqa: PLC0415
+
+        return await listings_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of listings.")
+class ListingConnection(CountedConnection[Listing]):
+    pass
+
+
+@strawberry.type(description="An investor's interest in an investment opportunity. Only the investor and the "
+                             "listing's owner see it.")
+class InvestmentInterest(relay.Node):
+    uuid: relay.NodeID[str]
+    amount_dong: Dong = strawberry.field(description="The amount the investor considers, in đồng.")
+    message: str = strawberry.field(description="The investor's message to the owner.")
+    status: InvestmentInterestStatus = strawberry.field(description="Where it stands.")
+    answer: str | None = strawberry.field(description="The owner's answer, once given.")
+    created_at: datetime = strawberry.field(description="When it was stated (UTC).")
+    answered_at: datetime | None = strawberry.field(description="When the owner answered (UTC); null before.")
+    listing_id: strawberry.Private[str]
+    investor_id: strawberry.Private[str]
+
+    @strawberry.field(description="The investment listing; null when it is hidden from you.")
+    async def listing(self, info: strawberry.Info) -> Listing | None:
+        from resolvers.listings import listing_by_id  # noqa: PLC0415
+
+        return await listing_by_id(info, self.listing_id)
+
+    @strawberry.field(description="Who is interested (a person or an organisation); null when hidden from you.")
+    async def investor(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor  # noqa: PLC0415
+
+        return await actor(info, self.investor_id)
+
+    @classmethod
+    def of(cls, v: InterestView) -> InvestmentInterest:
+        return cls(
+            uuid=v.id, amount_dong=v.amount_dong, message=v.message, status=InvestmentInterestStatus(v.status),
+            answer=v.answer, created_at=v.created_at, answered_at=v.answered_at, listing_id=v.listing_id,
+            investor_id=v.investor_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.listings import interests_by_ids  # noqa: PLC0415
+
+        return await interests_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of investment interests, newest first.")
+class InvestmentInterestConnection(CountedConnection[InvestmentInterest]):
+    pass
+
+
+# --- inputs and payloads -------------------------------------------------------------------------------------
+
+@strawberry.input(description="Which listings to show; every filter given must hold.")
+class ListingFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Words of the title or description, with or without diacritics ('dien thoai')."
+    )
+    kinds: list[ListingKind] | None = strawberry.field(default=None, description="Only these kinds.")
+    category: str | None = strawberry.field(default=None, description="Only this category slug.")
+    ward_code: str | None = strawberry.field(default=None, description="Only in this ward or commune (code).")
+    min_price_dong: Dong | None = strawberry.field(
+        default=None, description="Price at least this (an investment range reaching it counts); excludes 'on request'."
+    )
+    max_price_dong: Dong | None = strawberry.field(
+        default=None, description="Price at most this (an investment range starting below it counts); excludes "
+        "'on request'."
+    )
+    seller_kind: SellerKind | None = strawberry.field(default=None, description="Only people, or only organisations.")
+    seller_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this seller (global id of a Person or Organization)."
+    )
+
+
+@strawberry.input(description="A new listing.")
+class ListingCreateInput:
+    kind: ListingKind = strawberry.field(description="What it offers.")
+    title: str = strawberry.field(description="3 to 120 characters.")
+    category: str = strawberry.field(description="A category slug from `listingCategories`.")
+    description: str | None = strawberry.field(default=None, description="Up to 5000 characters.")
+    price_dong: Dong | None = strawberry.field(
+        default=None, description="Price in đồng (> 0, at most 10^15): required for goods, services and rentals."
+    )
+    price_min_dong: Dong | None = strawberry.field(default=None, description="Investment: lower end of the range.")
+    price_max_dong: Dong | None = strawberry.field(default=None, description="Investment: upper end of the range.")
+    price_on_request: bool = strawberry.field(default=False, description="Investment: amount on request, no range.")
+    stock: int | None = strawberry.field(
+        default=None, description="Units (0 to 1,000,000): required for goods; services/rentals: null = unlimited."
+    )
+    ward_code: str | None = strawberry.field(default=None, description="Code of one of Hà Nội's 126 communes.")
+    photo_urls: list[str] | None = strawberry.field(default=None, description="At most 10 https URLs (500 chars each).")
+    as_organization: strawberry.ID | None = strawberry.field(
+        default=None, description="List for this organisation (global id), which I own or administer."
+    )
+    publish: bool = strawberry.field(default=False, description="True: ACTIVE at once; false: a DRAFT.")
+
+
+@strawberry.input(description="Changes to my listing; fields left out stay as they are, null clears an optional one.")
+class ListingUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the listing.")
+    title: str | None = strawberry.field(default=strawberry.UNSET, description="3 to 120 characters.")
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="Up to 5000 characters.")
+    price_dong: Dong | None = strawberry.field(default=strawberry.UNSET, description="Price in đồng.")
+    price_min_dong: Dong | None = strawberry.field(default=strawberry.UNSET, description="Investment: range low end.")
+    price_max_dong: Dong | None = strawberry.field(default=strawberry.UNSET, description="Investment: range high end.")
+    price_on_request: bool | None = strawberry.field(default=strawberry.UNSET, description="Investment: on request.")
+    stock: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Units; raising it on a SOLD_OUT listing makes it ACTIVE again."
+    )
+    category: str | None = strawberry.field(default=strawberry.UNSET, description="A category slug.")
+    ward_code: str | None = strawberry.field(default=strawberry.UNSET, description="Ward or commune code.")
+    photo_urls: list[str] | None = strawberry.field(default=strawberry.UNSET, description="Photo URLs (https).")
+
+
+@strawberry.type(description="Result of listingCreate, listingUpdate and listingStatusSet.")
+class ListingPayload:
+    listing: Listing | None = strawberry.field(default=None, description="The listing as it is now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="An investor's interest in an ACTIVE investment listing.")
+class InvestmentInterestCreateInput:
+    listing_id: strawberry.ID = strawberry.field(description="Global id of the investment listing.")
+    amount_dong: Dong = strawberry.field(description="The amount I consider investing, in đồng (> 0).")
+    message: str = strawberry.field(description="My message to the owner (1 to 2000 characters).")
+    as_organization: strawberry.ID | None = strawberry.field(
+        default=None, description="State it for this organisation (global id), which I own or administer."
+    )
+
+
+@strawberry.input(description="The listing owner's answer to a pending interest.")
+class InvestmentInterestAnswerInput:
+    id: strawberry.ID = strawberry.field(description="Global id of the interest.")
+    accept: bool = strawberry.field(description="True accepts, false declines.")
+    message: str | None = strawberry.field(
+        default=None, description="My answer to the investor (up to 2000 characters)."
+    )
+
+
+@strawberry.type(
+    description="Result of investmentInterestCreate, investmentInterestAnswer and investmentInterestWithdraw."
+)
+class InvestmentInterestPayload:
+    interest: InvestmentInterest | None = strawberry.field(default=None, description="The interest as it is now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

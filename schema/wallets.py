@@ -1,0 +1,163 @@
+"""GraphQL shapes of wallets, ledger entries (statements) and the ledger totals officers check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from marketplace.wallets import EntryView, MoneyResult, WalletView
+from marketplace.wallets import LedgerTotals as LedgerTotalsModel
+from schema.common import CountedConnection, Dong, UserError
+
+ERRORS = "Mistakes to fix (empty on success): code, field and message."
+
+
+@strawberry.enum(description="Why money moved.")
+class LedgerEntryKind(Enum):
+    TOPUP = strawberry.enum_value("topup", description="Money added from outside through the payment provider.")
+    PAYOUT = strawberry.enum_value("payout", description="Money withdrawn to a bank account through the provider.")
+    PAYMENT = strawberry.enum_value("payment", description="A buyer paid an order: buyer's wallet -> escrow.")
+    RELEASE = strawberry.enum_value("release", description="A completed order paid the seller: escrow -> seller.")
+    REFUND = strawberry.enum_value("refund", description="An order was refunded: escrow -> buyer.")
+    REVERSAL = strawberry.enum_value(
+        "reversal", description="A payout the provider failed to pay, put back into the wallet."
+    )
+
+
+@strawberry.enum(description="Where a payout stands.")
+class PayoutStatus(Enum):
+    REQUESTED = strawberry.enum_value("requested", description="Recorded; not yet sent to the provider.")
+    SENDING = strawberry.enum_value("sending", description="Sent to the provider; waiting for its answer.")
+    PAID = strawberry.enum_value("paid", description="The provider paid it out.")
+    FAILED = strawberry.enum_value("failed", description="The provider failed it; the money is back in the wallet.")
+
+
+@strawberry.type(description="An actor's wallet in Vietnamese đồng. Only its owner (or an organisation's owners and "
+                             "admins) can see it.")
+class Wallet(relay.Node):
+    owner_uuid: relay.NodeID[str]
+    balance_dong: Dong = strawberry.field(description="What the wallet holds now, in đồng (never negative).")
+    currency: str = strawberry.field(description="Always VND.")
+    updated_at: datetime | None = strawberry.field(description="When money last moved in or out (null: never).")
+
+    @strawberry.field(description="Whose wallet it is.")
+    async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor
+
+        return await actor(info, self.owner_uuid)
+
+    @classmethod
+    def of(cls, view: WalletView) -> Wallet:
+        return cls(owner_uuid=view.owner_id, balance_dong=view.balance, currency="VND", updated_at=view.updated_at)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.wallets import wallets_by_ids
+
+        return await wallets_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="One movement of money into or out of my wallet (double entry: the same amount left "
+                             "another wallet, or went into one).")
+class LedgerEntry(relay.Node):
+    uuid: relay.NodeID[str]
+    kind: LedgerEntryKind = strawberry.field(description="Why the money moved.")
+    amount_dong: Dong = strawberry.field(
+        description="Signed from my wallet's point of view: positive when money came in, negative when it went out."
+    )
+    balance_after_dong: Dong = strawberry.field(description="My wallet's balance right after this entry.")
+    at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    memo: str | None = strawberry.field(description="A note on the movement, if any.")
+    counterparty: str = strawberry.field(
+        description="Where the money came from or went: 'Escrow', 'Payment provider' or 'Another wallet'."
+    )
+    order_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="The order this movement paid, released or refunded; null otherwise or when hidden.")
+    async def order(self, info: strawberry.Info) -> Annotated["Order", strawberry.lazy("schema.orders")] | None:  # noqa: F821
+        from resolvers.orders import order_of_entry  # noqa: PLC0415
+
+        return await order_of_entry(info, self.order_id)
+
+    @classmethod
+    def of(cls, view: EntryView) -> LedgerEntry:
+        return cls(uuid=view.id, kind=LedgerEntryKind(view.kind), amount_dong=view.amount,
+                   balance_after_dong=view.balance_after, at=view.at, memo=view.memo,
+                   counterparty=view.counterparty, order_id=view.order_id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.wallets import entries_by_ids
+
+        return await entries_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="A page of ledger entries, newest first; `totalCount` is the wallet's number of entries.")
+class LedgerEntryConnection(CountedConnection[LedgerEntry]):
+    pass
+
+
+@strawberry.type(description="Officers: the sums that show the ledger is whole.")
+class LedgerTotals:
+    wallets_dong: Dong = strawberry.field(description="Money in every actor's wallet.")
+    escrow_dong: Dong = strawberry.field(description="Money held in escrow for orders not yet completed or refunded.")
+    provider_dong: Dong = strawberry.field(
+        description="The payment provider's side: minus the money inside the platform (top-ups less payouts)."
+    )
+    entry_count: int = strawberry.field(description="Number of ledger entries.")
+    balanced: bool = strawberry.field(
+        description="True when wallets + escrow + provider = 0, no wallet is negative and every entry moved one "
+        "positive amount out of one wallet into another."
+    )
+
+    @classmethod
+    def of(cls, totals: LedgerTotalsModel) -> LedgerTotals:
+        return cls(wallets_dong=totals.wallets, escrow_dong=totals.escrow, provider_dong=totals.provider,
+                   entry_count=totals.entry_count, balanced=totals.balanced)
+
+
+@strawberry.input(description="Add money to a wallet through the payment provider.")
+class WalletTopUpInput:
+    amount_dong: Dong = strawberry.field(description="How much, in đồng: 1,000 to 500,000,000 per top-up.")
+    idempotency_key: str = strawberry.field(
+        description="8-100 characters of [A-Za-z0-9_-:.], new for each top-up (e.g. a UUID). Repeating a request "
+        "with its key returns the first result; the same key with another amount is a CONFLICT."
+    )
+    as_organization: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of an organisation I own or administer, to top up its wallet."
+    )
+
+
+@strawberry.input(description="Withdraw money from a wallet to a bank account through the payment provider.")
+class WalletPayoutInput:
+    amount_dong: Dong = strawberry.field(description="How much, in đồng; at most the wallet's balance.")
+    idempotency_key: str = strawberry.field(
+        description="8-100 characters of [A-Za-z0-9_-:.], new for each payout; repeating it returns the first "
+        "result, the same key with another amount is a CONFLICT."
+    )
+    as_organization: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of an organisation I own or administer, to withdraw from its wallet."
+    )
+
+
+@strawberry.type(description="Result of walletTopUp and walletPayout.")
+class WalletPayload:
+    wallet: Wallet | None = strawberry.field(default=None, description="The wallet after the movement.")
+    entry: LedgerEntry | None = strawberry.field(default=None, description="The ledger entry of the movement.")
+    payout_status: PayoutStatus | None = strawberry.field(
+        default=None, description="For a payout: where it stands (PAID, or FAILED with the money back)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+    @classmethod
+    def of(cls, result: MoneyResult) -> dict:
+        return {
+            "wallet": Wallet.of(result.wallet),
+            "entry": LedgerEntry.of(result.entry) if result.entry else None,
+            "payout_status": PayoutStatus(result.payout_status) if result.payout_status else None,
+        }

@@ -1,0 +1,237 @@
+"""Cart, checkout (one order per seller, stock reserved, all or nothing), buy-now, stock release, parallel buyers
+never overselling, and the orders list."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from graph.driver import statement_counter
+from tests.marketplace.listing_helpers import create_listing
+from tests.marketplace.order_helpers import (
+    acted,
+    listing_state,
+    new_key,
+    order_node,
+    people,
+    place,
+    placed,
+)
+from tests.support import error_codes, gql
+
+CART_SET = """
+mutation CartSet($input: CartItemSetInput!) {
+  cartItemSet(input: $input) {
+    cart { totalDong items { quantity lineTotalDong listing { id } } sellers { seller { id } totalDong items { quantity } } }
+    errors { code field message }
+  }
+}
+"""
+
+CART = "query { cart { totalDong items { quantity listing { id } } } }"
+
+CHECKOUT = """
+mutation Checkout($input: CartCheckoutInput!) {
+  cartCheckout(input: $input) {
+    orders { id status totalDong seller { id } items { quantity listing { id } } }
+    errors { code field message }
+  }
+}
+"""
+
+MY_ORDERS = """
+query Mine($role: OrderRole, $status: OrderStatus, $first: Int, $after: String) {
+  myOrders(role: $role, status: $status, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id status myRole } }
+  }
+}
+"""
+
+STATUS_SET = """
+mutation Status($id: ID!, $status: ListingStatus!) {
+  listingStatusSet(id: $id, status: $status) { listing { status } errors { code message } }
+}
+"""
+
+
+async def _cart_set(client, who, listing_id, quantity):
+    return await gql(client, CART_SET, {"input": {"listingId": listing_id, "quantity": quantity}}, headers=who.auth)
+
+
+async def test_three_seller_cart_checks_out_into_three_orders(app, client):
+    buyer, *sellers = await people(app, client, 4)
+    listings = [await create_listing(client, s, priceDong=10_000 * (i + 1), stock=5) for i, s in enumerate(sellers)]
+    extra = await create_listing(client, sellers[0], priceDong=7_000, stock=2, title="Ấm trà gốm Bát Tràng")
+    for listing, quantity in zip(listings + [extra], (1, 2, 3, 2)):
+        body = await _cart_set(client, buyer, listing["id"], quantity)
+        assert body["data"]["cartItemSet"]["errors"] == []
+    cart = body["data"]["cartItemSet"]["cart"]
+    assert cart["totalDong"] == 10_000 + 40_000 + 90_000 + 14_000
+    assert [(g["seller"]["id"], g["totalDong"]) for g in cart["sellers"]] == [
+        (sellers[0].id, 24_000), (sellers[1].id, 40_000), (sellers[2].id, 90_000)
+    ]
+
+    key = new_key()
+    body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": key, "note": "Giao buổi sáng"}}, headers=buyer.auth)
+    result = body["data"]["cartCheckout"]
+    assert result["errors"] == []
+    orders = {o["seller"]["id"]: o for o in result["orders"]}
+    assert set(orders) == {s.id for s in sellers}
+    assert orders[sellers[0].id]["totalDong"] == 24_000 and len(orders[sellers[0].id]["items"]) == 2
+    assert all(o["status"] == "PLACED" for o in orders.values())
+    stocks = [(await listing_state(client, s, lst["id"]))["stock"] for s, lst in zip(sellers, listings)]
+    assert stocks == [4, 3, 2]
+    extra_state = await listing_state(client, sellers[0], extra["id"])
+    assert extra_state == {"id": extra["id"], "status": "SOLD_OUT", "stock": 0}
+    assert (await gql(client, CART, headers=buyer.auth))["data"]["cart"]["items"] == []
+
+    # The same key again: the same orders, nothing new.
+    again = await gql(client, CHECKOUT, {"input": {"idempotencyKey": key, "note": "Giao buổi sáng"}}, headers=buyer.auth)
+    assert sorted(o["id"] for o in again["data"]["cartCheckout"]["orders"]) == sorted(o["id"] for o in orders.values())
+    mine = (await gql(client, MY_ORDERS, {"role": "BUYER"}, headers=buyer.auth))["data"]["myOrders"]
+    assert mine["totalCount"] == 3
+
+
+async def test_insufficient_stock_writes_nothing(app, client):
+    buyer, seller_a, seller_b = await people(app, client, 3)
+    plenty = await create_listing(client, seller_a, stock=10)
+    scarce = await create_listing(client, seller_b, stock=2, title="Xe đạp Thống Nhất")
+    await _cart_set(client, buyer, plenty["id"], 3)
+    await _cart_set(client, buyer, scarce["id"], 2)
+    # Someone else buys one of the scarce ones in the meantime.
+    other = (await people(app, client, 1, officer=buyer.extra["officer"]))[0]
+    await placed(client, other, scarce["id"], 1)
+    body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": new_key()}}, headers=buyer.auth)
+    errors = body["data"]["cartCheckout"]["errors"]
+    assert [e["code"] for e in errors] == ["CONFLICT"]
+    assert "Xe đạp Thống Nhất" in errors[0]["message"] and "1 left" in errors[0]["message"]
+    assert (await listing_state(client, seller_a, plenty["id"]))["stock"] == 10
+    assert (await listing_state(client, seller_b, scarce["id"]))["stock"] == 1
+    assert len((await gql(client, CART, headers=buyer.auth))["data"]["cart"]["items"]) == 2
+    mine = (await gql(client, MY_ORDERS, {}, headers=buyer.auth))["data"]["myOrders"]
+    assert mine["totalCount"] == 0
+    body = await place(client, buyer, scarce["id"], 2)
+    assert [e["code"] for e in body["data"]["orderPlace"]["errors"]] == ["CONFLICT"]
+
+
+async def test_cart_rules(app, client):
+    buyer, seller = await people(app, client, 2)
+    listing = await create_listing(client, seller, stock=3)
+    body = await _cart_set(client, seller, listing["id"], 1)
+    assert error_codes(body) == ["FORBIDDEN"]
+    body = await _cart_set(client, buyer, listing["id"], 4)
+    assert [e["code"] for e in body["data"]["cartItemSet"]["errors"]] == ["CONFLICT"]
+    body = await _cart_set(client, buyer, listing["id"], -1)
+    assert [e["field"] for e in body["data"]["cartItemSet"]["errors"]] == ["quantity"]
+    draft = await create_listing(client, seller, publish=False)
+    body = await _cart_set(client, buyer, draft["id"], 1)
+    assert error_codes(body) == ["NOT_FOUND"]
+    investment = await create_listing(client, seller, kind="INVESTMENT")
+    body = await _cart_set(client, buyer, investment["id"], 1)
+    assert [e["code"] for e in body["data"]["cartItemSet"]["errors"]] == ["CONFLICT"]
+    body = await _cart_set(client, buyer, listing["id"], 2)
+    assert body["data"]["cartItemSet"]["cart"]["totalDong"] == 2 * listing["priceDong"]
+    body = await _cart_set(client, buyer, listing["id"], 0)
+    assert body["data"]["cartItemSet"]["cart"]["items"] == []
+    body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": new_key()}}, headers=buyer.auth)
+    assert [e["code"] for e in body["data"]["cartCheckout"]["errors"]] == ["CONFLICT"]
+    # Paused listings cannot be ordered.
+    await gql(client, STATUS_SET, {"id": listing["id"], "status": "PAUSED"}, headers=seller.auth)
+    body = await place(client, buyer, listing["id"])
+    assert [e["code"] for e in body["data"]["orderPlace"]["errors"]] == ["CONFLICT"]
+
+
+async def test_cancel_releases_stock_and_sold_out_becomes_active(app, client):
+    buyer, seller = await people(app, client, 2)
+    listing = await create_listing(client, seller, stock=2)
+    order = await placed(client, buyer, listing["id"], 2)
+    assert await listing_state(client, seller, listing["id"]) == {"id": listing["id"], "status": "SOLD_OUT", "stock": 0}
+    await acted(client, buyer, "cancel", order["id"])
+    assert await listing_state(client, seller, listing["id"]) == {"id": listing["id"], "status": "ACTIVE", "stock": 2}
+
+
+async def test_idempotent_order_place(app, client):
+    buyer, seller = await people(app, client, 2)
+    listing = await create_listing(client, seller, stock=5)
+    key = new_key()
+    first = await place(client, buyer, listing["id"], 2, key=key)
+    again = await place(client, buyer, listing["id"], 2, key=key)
+    assert first["data"]["orderPlace"]["order"]["id"] == again["data"]["orderPlace"]["order"]["id"]
+    other = await place(client, buyer, listing["id"], 1, key=key)
+    assert [(e["code"], e["field"]) for e in other["data"]["orderPlace"]["errors"]] == [("CONFLICT", "idempotencyKey")]
+    assert (await listing_state(client, seller, listing["id"]))["stock"] == 3
+
+
+async def test_fifty_parallel_orders_for_ten_units(app, client):
+    seller, *buyers = await people(app, client, 6)
+    listing = await create_listing(client, seller, stock=10, title="Vé xem múa rối nước")
+    started = time.perf_counter()
+    bodies = await asyncio.gather(*(place(client, buyers[i % 5], listing["id"], 1) for i in range(50)))
+    elapsed = time.perf_counter() - started
+    codes = [[e["code"] for e in b["data"]["orderPlace"]["errors"]] for b in bodies]
+    assert all("errors" not in b for b in bodies)
+    assert codes.count([]) == 10, codes
+    assert codes.count(["CONFLICT"]) == 40
+    assert await listing_state(client, seller, listing["id"]) == {"id": listing["id"], "status": "SOLD_OUT", "stock": 0}
+    sold = (await gql(client, MY_ORDERS, {"role": "SELLER", "first": 100}, headers=seller.auth))["data"]["myOrders"]
+    assert sold["totalCount"] == 10
+    print(f"50 parallel orderPlace for 10 units: 10 placed, 40 CONFLICT, {elapsed:.2f} s")
+
+
+async def test_my_orders_pages_newest_first(app, client):
+    buyer, seller = await people(app, client, 2)
+    listing = await create_listing(client, seller, stock=50)
+    made = [(await placed(client, buyer, listing["id"]))["id"] for _ in range(5)]
+    await acted(client, seller, "accept", made[0])
+    seen, after = [], None
+    while True:
+        page = (await gql(client, MY_ORDERS, {"first": 2, "after": after}, headers=buyer.auth))["data"]["myOrders"]
+        assert page["totalCount"] == 5
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == list(reversed(made))
+    accepted = (await gql(client, MY_ORDERS, {"status": "ACCEPTED"}, headers=buyer.auth))["data"]["myOrders"]
+    assert [e["node"]["id"] for e in accepted["edges"]] == [made[0]]
+    as_seller = (await gql(client, MY_ORDERS, {"role": "SELLER"}, headers=seller.auth))["data"]["myOrders"]
+    assert as_seller["totalCount"] == 5 and {e["node"]["myRole"] for e in as_seller["edges"]} == {"SELLER"}
+    none = (await gql(client, MY_ORDERS, {"role": "SELLER"}, headers=buyer.auth))["data"]["myOrders"]
+    assert none["totalCount"] == 0
+    assert (await order_node(client, buyer, made[0]))["status"] == "ACCEPTED"
+
+
+NESTED_ORDERS = """
+query Nested($first: Int) {
+  myOrders(first: $first) {
+    edges { node {
+      id status buyer { id } seller { id }
+      items { title quantity listing { id stock } }
+      events { to by { id } }
+      review { id } dispute { id }
+    } }
+  }
+}
+"""
+
+
+async def _statements(client, who, first: int) -> int:
+    counter = [0]
+    token = statement_counter.set(counter)
+    try:
+        body = await gql(client, NESTED_ORDERS, {"first": first}, headers=who.auth)
+    finally:
+        statement_counter.reset(token)
+    assert "errors" not in body, body
+    assert len(body["data"]["myOrders"]["edges"]) == first
+    return counter[0]
+
+
+async def test_a_page_of_orders_costs_one_query_per_nesting_level(app, client):
+    buyer, seller_a, seller_b = await people(app, client, 3)
+    listings = [await create_listing(client, s, stock=20) for s in (seller_a, seller_b, seller_a)]
+    for i in range(8):
+        order = await placed(client, buyer, listings[i % 3]["id"])
+        if i % 2:
+            await acted(client, seller_a if i % 3 != 1 else seller_b, "accept", order["id"])
+    assert await _statements(client, buyer, 2) == await _statements(client, buyer, 8)

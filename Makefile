@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test migrate schema neo4j-start neo4j-stop bench bench-social tools clean help
+.PHONY: serve test migrate schema neo4j-start neo4j-stop bench bench-social bench-market tools clean help
 
 help:
 	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
@@ -13,6 +13,7 @@ help:
 	@echo "make schema  - re-export schema.graphql"
 	@echo "make bench   - print API latency next to raw Cypher (needs a running Neo4j: make neo4j-start)"
 	@echo "make bench-social - PROFILE discovery queries on a 10k-person graph (throwaway Neo4j)"
+	@echo "make bench-market - PROFILE marketplace browse and search on 5,000 listings (throwaway Neo4j)"
 
 # Java 17+ and Maven fetch and run Neo4j; on Debian/Ubuntu as root they are installed if missing.
 tools:
@@ -49,6 +50,10 @@ bench: $(STAMP)
 # PROFILE of people-you-may-know, trust path and search on a 10k-person graph, in a throwaway Neo4j.
 bench-social: tools $(STAMP)
 	$(BIN)/python -m bench.social_profile --throwaway
+
+# PROFILE of marketplace browse and search on 5,000 listings, next to raw-Cypher baselines, in a throwaway Neo4j.
+bench-market: tools $(STAMP)
+	$(BIN)/python -m bench.market_profile
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -183,8 +183,6 @@ class Query:
         resolver=wallet_resolvers.ledger_totals,
         description="Officers: sums of wallets, escrow and the provider side, and whether the ledger balances.",
     )
-    # --- end marketplace: money ---
-
     # --- marketplace: listings ---
     listings: ListingConnection = strawberry.field(
         resolver=listing_resolvers.listings_query,
@@ -201,7 +199,6 @@ class Query:
         resolver=listing_resolvers.my_investment_interests,
         description="Interests I (or my organisation) stated in investment opportunities, newest first.",
     )
-    # --- end marketplace: listings ---
     # --- marketplace: orders ---
     cart: Cart = strawberry.field(
         resolver=order_resolvers.cart,
@@ -217,8 +214,6 @@ class Query:
     disputes: DisputeConnection = strawberry.field(
         resolver=order_resolvers.disputes, description="Officers: the queue of order disputes, oldest first."
     )
-    # --- end marketplace: orders ---
-
 
 def _mutation(resolver, description: str):
     return strawberry.mutation(resolver=resolver, description=description)
@@ -358,8 +353,6 @@ class Mutation:
         wallet_resolvers.wallet_payout,
         "Withdraw money from my wallet to my bank account through the payment provider (needs level 2; idempotent).",
     )
-    # --- end marketplace: money ---
-
     # --- marketplace: listings ---
     listing_create: ListingPayload = _mutation(
         listing_resolvers.listing_create,
@@ -382,7 +375,6 @@ class Mutation:
     investment_interest_withdraw: InvestmentInterestPayload = _mutation(
         listing_resolvers.investment_interest_withdraw, "Investors: withdraw my pending interest."
     )
-    # --- end marketplace: listings ---
     # --- marketplace: orders ---
     cart_item_set: CartPayload = _mutation(
         order_resolvers.cart_item_set, "Put a listing in my cart, change its quantity, or take it out (quantity 0)."
@@ -422,8 +414,6 @@ class Mutation:
         order_resolvers.dispute_resolve,
         "Officers: resolve a dispute by refunding the buyer or releasing the money to the seller (idempotent by key).",
     )
-    # --- end marketplace: orders ---
-
 
 def extensions(settings: Settings) -> list:
     """Schema extensions as classes or factories, so each request gets fresh instances."""

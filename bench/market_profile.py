@@ -23,10 +23,12 @@ from pathlib import Path
 from bench.social_profile import line, profile
 from core.settings import Settings
 from core.text import fold
+from graph import ledger
 from graph import listings as queries
 from graph.driver import Graph
 from graph.local_neo4j import LocalNeo4j
 from graph.migrations import apply_migrations
+from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, post_entry
 
 WORDS = ["Điện thoại", "Máy giặt", "Tủ lạnh", "Xe máy", "Bàn học", "Áo dài", "Gạo ST25", "Sửa điều hòa",
          "Phòng trọ", "Căn hộ", "Laptop", "Xe đạp", "Nồi cơm điện", "Giày thể thao", "Cà phê"]
@@ -67,6 +69,10 @@ BASELINE_SEARCH = """
 CALL db.index.fulltext.queryNodes('listing_text_fulltext', $search) YIELD node
 WHERE node.status = 'active'
 RETURN node.id AS id ORDER BY node.createdAt DESC LIMIT $limit
+"""
+BASELINE_STATEMENT = """
+MATCH (w:Wallet {id: $id})<-[r:DEBIT|CREDIT]-(e:LedgerEntry)
+RETURN e.id AS id, r.seq AS seq ORDER BY r.seq DESC LIMIT $limit
 """
 
 
@@ -140,6 +146,21 @@ async def measure(graph: Graph, count: int, rounds: int) -> None:
     print(f"{count} listings of 300 sellers; p50 of {rounds} unprofiled runs")
     for label, statement, params in cases:
         print(line(label, *await profile(graph, statement, params, rounds)))
+
+    # A busy seller's statement: 3,000 ledger entries, first page and a page deep in its history.
+    async def trade(tx):
+        for _ in range(100):
+            await post_entry(tx, debit=PROVIDER, credit=actor_wallet(seller), amount=1000, kind="topup")
+            await post_entry(tx, debit=actor_wallet(seller), credit=ESCROW, amount=500, kind="payment")
+
+    for _ in range(15):
+        await graph.write(trade)
+    for label, before in (("statement of 3,000 entries, first page", ledger.NEWEST),
+                          ("statement of 3,000 entries, page at entry 1,500", 1500)):
+        params = {"id": actor_wallet(seller), "beforeSeq": before, "limit": 21}
+        print(line(label, *await profile(graph, ledger.STATEMENT, params, rounds)))
+    print(line("  baseline: expand the wallet's entries, sort", *await profile(
+        graph, BASELINE_STATEMENT, {"id": actor_wallet(seller), "limit": 21}, rounds)))
 
 
 async def run(listings: int, rounds: int) -> None:

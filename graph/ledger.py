@@ -50,7 +50,7 @@ SET d.balance = d.balance - $amount, d.seq = d.seq + 1,
     c.balance = c.balance + $amount, c.seq = c.seq + 1
 CREATE (e:LedgerEntry {id: randomUUID(), kind: $kind, amount: $amount, at: datetime.realtime(), memo: $memo,
                        debitBalanceAfter: d.balance, creditBalanceAfter: c.balance,
-                       debitWallet: d.id, creditWallet: c.id, orderId: $orderId})
+                       debitWallet: d.id, creditWallet: c.id, debitSeq: d.seq, creditSeq: c.seq, orderId: $orderId})
 CREATE (e)-[:DEBIT {seq: d.seq, balanceAfter: d.balance}]->(d)
 CREATE (e)-[:CREDIT {seq: c.seq, balanceAfter: c.balance}]->(c)
 WITH e
@@ -86,18 +86,34 @@ async def wallet(tx: AsyncManagedTransaction, wallet_id: str) -> dict | None:
     return dict(rows[0]["wallet"]) if rows else None
 
 
-# A wallet's entries, newest first, paged on the wallet's own entry counter (seq).
+# A wallet's entries, newest first, paged on the wallet's own entry counter (seq). Each side is a seek on the
+# (wallet, seq) index read backwards from the cursor (ordering by both index properties lets the planner use the
+# index order), so a page costs about $limit entries whatever the wallet's history: 380 db hits for a wallet of
+# 3,000 entries, first page or deep, where expanding the wallet's relationships cost 9,280 (bench-market).
 STATEMENT = """
-MATCH (w:Wallet {id: $id})<-[r:DEBIT|CREDIT]-(e:LedgerEntry)
-WHERE $afterSeq IS NULL OR r.seq < $afterSeq
-WITH w, r, e ORDER BY r.seq DESC LIMIT $limit
-RETURN e {.*} AS entry, r.seq AS seq, r.balanceAfter AS balanceAfter, type(r) = 'CREDIT' AS credit,
-       w.seq AS total
+CALL () {
+  MATCH (e:LedgerEntry) USING INDEX SEEK e:LedgerEntry(debitWallet, debitSeq)
+  WHERE e.debitWallet = $id AND e.debitSeq < $beforeSeq
+  WITH e ORDER BY e.debitWallet DESC, e.debitSeq DESC LIMIT $limit
+  RETURN e, e.debitSeq AS seq, e.debitBalanceAfter AS balanceAfter, false AS credit
+  UNION ALL
+  MATCH (e:LedgerEntry) USING INDEX SEEK e:LedgerEntry(creditWallet, creditSeq)
+  WHERE e.creditWallet = $id AND e.creditSeq < $beforeSeq
+  WITH e ORDER BY e.creditWallet DESC, e.creditSeq DESC LIMIT $limit
+  RETURN e, e.creditSeq AS seq, e.creditBalanceAfter AS balanceAfter, true AS credit
+}
+WITH e, seq, balanceAfter, credit ORDER BY seq DESC LIMIT $limit
+MATCH (w:Wallet {id: $id})
+RETURN e {.*} AS entry, seq, balanceAfter, credit, w.seq AS total
 """
+
+#: Larger than any wallet's entry counter: the first page reads from the newest entry.
+NEWEST = 2**62
 
 
 async def statement(tx: AsyncManagedTransaction, wallet_id: str, after_seq: int | None, limit: int) -> list[dict]:
-    return [dict(r) for r in await run(tx, STATEMENT, id=wallet_id, afterSeq=after_seq, limit=limit)]
+    before = NEWEST if after_seq is None else after_seq
+    return [dict(r) for r in await run(tx, STATEMENT, id=wallet_id, beforeSeq=before, limit=limit)]
 
 
 ENTRIES_BY_IDS = """

@@ -9,6 +9,9 @@ STATEMENTS: list[str] = [
     # A wallet is MERGEd by id on first use: the constraint makes that MERGE safe under concurrency.
     "CREATE CONSTRAINT wallet_id_unique IF NOT EXISTS FOR (w:Wallet) REQUIRE w.id IS UNIQUE",
     "CREATE CONSTRAINT ledger_entry_id_unique IF NOT EXISTS FOR (e:LedgerEntry) REQUIRE e.id IS UNIQUE",
+    # Statements: a wallet's entries by its own counter, read backwards from a cursor (each side of an entry).
+    "CREATE INDEX ledger_entry_debit_seq IF NOT EXISTS FOR (e:LedgerEntry) ON (e.debitWallet, e.debitSeq)",
+    "CREATE INDEX ledger_entry_credit_seq IF NOT EXISTS FOR (e:LedgerEntry) ON (e.creditWallet, e.creditSeq)",
     "CREATE CONSTRAINT payout_id_unique IF NOT EXISTS FOR (p:Payout) REQUIRE p.id IS UNIQUE",
     # scope = '<owner actor id>:<client key>': a concurrent duplicate MERGE blocks until the first one commits.
     "CREATE CONSTRAINT idempotency_key_scope_unique IF NOT EXISTS FOR (k:IdempotencyKey) REQUIRE k.scope IS UNIQUE",

@@ -114,7 +114,8 @@ async def lock_listings(tx: AsyncManagedTransaction, listing_ids: list[str], buy
 CREATE_ORDER = """
 MATCH (buyer:Actor {id: $buyerId}), (seller:Actor {id: $sellerId}), (person:Actor {id: $personId})
 CREATE (buyer)-[:PLACED]->(o:Order {id: $id, status: 'placed', totalDong: $totalDong, createdAt: datetime(),
-                                    updatedAt: datetime(), placeKey: $placeKey, note: $note})-[:SOLD_BY]->(seller)
+                                    updatedAt: datetime(), placeKey: $placeKey, note: $note,
+                                    buyerId: $buyerId, sellerId: $sellerId})-[:SOLD_BY]->(seller)
 CREATE (e:OrderEvent {id: $eventId, from: null, to: 'placed', at: datetime(), reason: null, personId: $personId})
 CREATE (e)-[:BY]->(buyer), (e)-[:OF]->(o)
 WITH o
@@ -218,36 +219,48 @@ async def orders_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: 
     return [dict(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
 
 
+# Newest first, from the cursor backwards: each side (bought, sold) is a backward seek on its (party, createdAt)
+# index, so a page reads about $limit orders whatever the actor's history (ordering by both index properties lets
+# the planner use the index order). An actor never buys from itself, so the two sides never share an order.
+_MY_SIDE = """
+  MATCH (o:Order) USING INDEX SEEK o:Order({party}, createdAt)
+  WHERE o.{party} = $actorId AND o.createdAt <= datetime($upTo) AND ($role IS NULL OR $role = '{role}')
+    AND ($status IS NULL OR o.status = $status)
+    AND ($afterTime IS NULL OR [o.createdAt, o.id] < [datetime($afterTime), $afterId])
+  WITH o ORDER BY o.{party} DESC, o.createdAt DESC, o.id DESC LIMIT $limit
+  RETURN o"""
+
 MY_ORDERS = f"""
 MATCH (me:Actor {{id: $actorId}})
-CALL (me) {{
-  MATCH (me)-[:PLACED]->(o:Order) WHERE $role IS NULL OR $role = 'buyer'
-  RETURN o
-  UNION
-  MATCH (me)<-[:SOLD_BY]-(o:Order) WHERE $role IS NULL OR $role = 'seller'
-  RETURN o
+CALL () {{
+{_MY_SIDE.format(party="buyerId", role="buyer")}
+  UNION ALL
+{_MY_SIDE.format(party="sellerId", role="seller")}
 }}
-WITH me, o
-WHERE ($status IS NULL OR o.status = $status)
-  AND ($afterTime IS NULL OR [o.createdAt, o.id] < [datetime($afterTime), $afterId])
 WITH me, o ORDER BY o.createdAt DESC, o.id DESC LIMIT $limit
 MATCH (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
 RETURN {ORDER_PROJECTION}, CASE WHEN buyer = me THEN 'buyer' ELSE 'seller' END AS role
 ORDER BY o.createdAt DESC, o.id DESC
 """
 
+FAR_FUTURE = "9999-12-31T23:59:59Z"
+
+# Without a status filter the counts are the actor's relationship degrees (no order is read).
 MY_ORDERS_COUNT = """
 MATCH (me:Actor {id: $actorId})
-RETURN CASE WHEN $role IS NULL OR $role = 'buyer'
-            THEN COUNT { (me)-[:PLACED]->(o:Order) WHERE $status IS NULL OR o.status = $status } ELSE 0 END
-     + CASE WHEN $role IS NULL OR $role = 'seller'
-            THEN COUNT { (me)<-[:SOLD_BY]-(o:Order) WHERE $status IS NULL OR o.status = $status } ELSE 0 END AS total
+RETURN CASE WHEN $role IS NOT NULL AND $role <> 'buyer' THEN 0
+            WHEN $status IS NULL THEN COUNT { (me)-[:PLACED]->() }
+            ELSE COUNT { (me)-[:PLACED]->(o:Order) WHERE o.status = $status } END
+     + CASE WHEN $role IS NOT NULL AND $role <> 'seller' THEN 0
+            WHEN $status IS NULL THEN COUNT { (me)<-[:SOLD_BY]-() }
+            ELSE COUNT { (me)<-[:SOLD_BY]-(o:Order) WHERE o.status = $status } END AS total
 """
 
 
 async def my_orders(tx: AsyncManagedTransaction, *, actor_id: str, role: str | None, status: str | None,
                     after: tuple[str, str] | None, limit: int) -> tuple[list[dict], int]:
-    rows = await run(tx, MY_ORDERS, actorId=actor_id, role=role, status=status, limit=limit, **keyset(after))
+    rows = await run(tx, MY_ORDERS, actorId=actor_id, role=role, status=status, limit=limit, **keyset(after),
+                     upTo=after[0] if after else FAR_FUTURE)
     total = await run(tx, MY_ORDERS_COUNT, actorId=actor_id, role=role, status=status)
     return [dict(r) for r in rows], total[0]["total"] if total else 0
 

@@ -18,6 +18,9 @@ STATEMENTS: list[str] = [
     # orders, reviews, disputes
     "CREATE CONSTRAINT order_id_unique IF NOT EXISTS FOR (o:Order) REQUIRE o.id IS UNIQUE",
     "CREATE INDEX order_status IF NOT EXISTS FOR (o:Order) ON (o.status)",
+    # myOrders: an actor's orders as buyer and as seller, newest first, read backwards from a cursor.
+    "CREATE INDEX order_buyer_created IF NOT EXISTS FOR (o:Order) ON (o.buyerId, o.createdAt)",
+    "CREATE INDEX order_seller_created IF NOT EXISTS FOR (o:Order) ON (o.sellerId, o.createdAt)",
     "CREATE INDEX order_place_key IF NOT EXISTS FOR (o:Order) ON (o.placeKey)",
     "CREATE CONSTRAINT order_event_id_unique IF NOT EXISTS FOR (e:OrderEvent) REQUIRE e.id IS UNIQUE",
     "CREATE CONSTRAINT review_id_unique IF NOT EXISTS FOR (r:Review) REQUIRE r.id IS UNIQUE",

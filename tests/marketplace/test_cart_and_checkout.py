@@ -200,6 +200,20 @@ async def test_my_orders_pages_newest_first(app, client):
     assert none["totalCount"] == 0
     assert (await order_node(client, buyer, made[0]))["status"] == "ACCEPTED"
 
+    # someone who buys and sells sees both sides merged newest first, page after page
+    own = await create_listing(client, buyer, stock=10)
+    sold = (await placed(client, seller, own["id"]))["id"]
+    bought = (await placed(client, buyer, listing["id"]))["id"]
+    seen, after = [], None
+    while True:
+        page = (await gql(client, MY_ORDERS, {"first": 3, "after": after}, headers=buyer.auth))["data"]["myOrders"]
+        assert page["totalCount"] == 7
+        seen += [(e["node"]["id"], e["node"]["myRole"]) for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [(bought, "BUYER"), (sold, "SELLER")] + [(o, "BUYER") for o in reversed(made)]
+
 
 NESTED_ORDERS = """
 query Nested($first: Int) {

@@ -25,7 +25,7 @@ from core.settings import Settings
 from core.text import fold
 from graph import ledger
 from graph import listings as queries
-from graph.driver import Graph
+from graph.driver import FAR_FUTURE, Graph
 from graph.local_neo4j import LocalNeo4j
 from graph.migrations import apply_migrations
 from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, post_entry
@@ -72,7 +72,8 @@ RETURN node.id AS id ORDER BY node.createdAt DESC LIMIT $limit
 """
 BASELINE_STATEMENT = """
 MATCH (w:Wallet {id: $id})<-[r:DEBIT|CREDIT]-(e:LedgerEntry)
-RETURN e.id AS id, r.seq AS seq ORDER BY r.seq DESC LIMIT $limit
+WITH e, CASE type(r) WHEN 'DEBIT' THEN e.debitSeq ELSE e.creditSeq END AS seq
+RETURN e.id AS id, seq ORDER BY seq DESC LIMIT $limit
 """
 
 
@@ -114,7 +115,7 @@ async def seed(graph: Graph, count: int, rng: random.Random) -> tuple[str, list[
 def browse(viewer: str, **overrides) -> dict:
     params = {"search": None, "viewerId": viewer, "limit": 21, "afterKey": None, "afterId": None, "kinds": None,
               "category": None, "wardCode": None, "minPrice": None, "maxPrice": None, "sellerId": None,
-              "sellerKind": None, "upTo": queries.FAR_FUTURE}
+              "sellerKind": None, "upTo": FAR_FUTURE}
     params.update(overrides)
     return params
 

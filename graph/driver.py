@@ -44,6 +44,15 @@ async def run(tx: AsyncManagedTransaction, query: str, /, **params: Any) -> list
     return [record async for record in result]
 
 
+#: Later than any stored time: the upper bound of a newest-first range seek on the first page.
+FAR_FUTURE = "9999-12-31T23:59:59Z"
+
+
+def native(value: Any) -> Any:
+    """A Neo4j temporal value as its Python equivalent (datetime, date); anything else (None too) as it is."""
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
 def keyset(after: tuple[str, str] | None, prefix: str = "after") -> dict[str, str | None]:
     """The parameters of a (time, id) keyset cursor: ``{afterTime, afterId}``, both None on the first page.
     Queries compare ``[x.createdAt, x.id] < [datetime($afterTime), $afterId]`` (or ``>`` oldest first)."""

@@ -2,9 +2,9 @@
 
 A wallet is ``(:Wallet {id, kind, ownerId, balance, seq, createdAt, updatedAt})``: ``kind`` is 'actor',
 'escrow' or 'external'; actor wallets are held by their actor, ``(:Actor)-[:HOLDS]->(:Wallet)``. An entry is
-``(:LedgerEntry {id, kind, amount, at, memo, debitBalanceAfter, creditBalanceAfter})`` with
-``-[:DEBIT {seq, balanceAfter}]->`` and ``-[:CREDIT {seq, balanceAfter}]->`` its two wallets: ``seq`` is the
-wallet's own entry counter, so a statement is ordered exactly even when two entries share a timestamp.
+``(:LedgerEntry {id, kind, amount, at, memo, debitWallet, debitSeq, debitBalanceAfter, creditWallet, creditSeq,
+creditBalanceAfter})`` with ``-[:DEBIT]->`` and ``-[:CREDIT]->`` its two wallets: a ``...Seq`` is that wallet's own
+entry counter, so a statement is ordered exactly even when two entries share a timestamp.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ SET d.balance = d.balance - $amount, d.seq = d.seq + 1,
 CREATE (e:LedgerEntry {id: randomUUID(), kind: $kind, amount: $amount, at: datetime.realtime(), memo: $memo,
                        debitBalanceAfter: d.balance, creditBalanceAfter: c.balance,
                        debitWallet: d.id, creditWallet: c.id, debitSeq: d.seq, creditSeq: c.seq, orderId: $orderId})
-CREATE (e)-[:DEBIT {seq: d.seq, balanceAfter: d.balance}]->(d)
-CREATE (e)-[:CREDIT {seq: c.seq, balanceAfter: c.balance}]->(c)
+CREATE (e)-[:DEBIT]->(d)
+CREATE (e)-[:CREDIT]->(c)
 WITH e
 CALL (e) {
   MATCH (o:Order {id: $orderId})
@@ -88,23 +88,22 @@ async def wallet(tx: AsyncManagedTransaction, wallet_id: str) -> dict | None:
 
 # A wallet's entries, newest first, paged on the wallet's own entry counter (seq). Each side is a seek on the
 # (wallet, seq) index read backwards from the cursor (ordering by both index properties lets the planner use the
-# index order), so a page costs about $limit entries whatever the wallet's history: 380 db hits for a wallet of
-# 3,000 entries, first page or deep, where expanding the wallet's relationships cost 9,280 (bench-market).
+# index order), so a page costs about $limit entries whatever the wallet's history: 275 db hits for a wallet of
+# 3,000 entries, first page or deep, where expanding the wallet's entries costs 12,027 (bench-market).
 STATEMENT = """
 CALL () {
   MATCH (e:LedgerEntry) USING INDEX SEEK e:LedgerEntry(debitWallet, debitSeq)
   WHERE e.debitWallet = $id AND e.debitSeq < $beforeSeq
   WITH e ORDER BY e.debitWallet DESC, e.debitSeq DESC LIMIT $limit
-  RETURN e, e.debitSeq AS seq, e.debitBalanceAfter AS balanceAfter, false AS credit
+  RETURN e, e.debitSeq AS seq
   UNION ALL
   MATCH (e:LedgerEntry) USING INDEX SEEK e:LedgerEntry(creditWallet, creditSeq)
   WHERE e.creditWallet = $id AND e.creditSeq < $beforeSeq
   WITH e ORDER BY e.creditWallet DESC, e.creditSeq DESC LIMIT $limit
-  RETURN e, e.creditSeq AS seq, e.creditBalanceAfter AS balanceAfter, true AS credit
+  RETURN e, e.creditSeq AS seq
 }
-WITH e, seq, balanceAfter, credit ORDER BY seq DESC LIMIT $limit
-MATCH (w:Wallet {id: $id})
-RETURN e {.*} AS entry, seq, balanceAfter, credit, w.seq AS total
+WITH e, seq ORDER BY seq DESC LIMIT $limit
+RETURN e {.*} AS entry, seq
 """
 
 #: Larger than any wallet's entry counter: the first page reads from the newest entry.
@@ -119,9 +118,8 @@ async def statement(tx: AsyncManagedTransaction, wallet_id: str, after_seq: int 
 ENTRIES_BY_IDS = """
 UNWIND $ids AS id
 MATCH (e:LedgerEntry {id: id})
-MATCH (e)-[d:DEBIT]->(dw:Wallet), (e)-[c:CREDIT]->(cw:Wallet)
-RETURN e {.*} AS entry, dw.ownerId AS debitOwner, cw.ownerId AS creditOwner,
-       d.seq AS debitSeq, c.seq AS creditSeq
+MATCH (e)-[:DEBIT]->(dw:Wallet), (e)-[:CREDIT]->(cw:Wallet)
+RETURN e {.*} AS entry, dw.ownerId AS debitOwner, cw.ownerId AS creditOwner
 """
 
 

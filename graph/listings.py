@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from graph.driver import FAR_FUTURE, run
 
 #: What every listing read needs to know of the viewer ``$viewerId`` (null: anonymous), computed once per statement:
 #: ``mine``, the actors whose listings they own (themself and the organisations they own or administer), and
@@ -208,7 +208,6 @@ def browse_start(search: str | None, filters: dict) -> str:
     return "all"
 
 
-FAR_FUTURE = "9999-12-31T23:59:59Z"
 
 
 async def browse(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import keyset, run
+from graph.driver import FAR_FUTURE, keyset, run
 
 #: The viewer ``$viewerId`` speaks for ``{actor}``: they are it, or an owner or admin of the organisation.
 SPEAKS_FOR = """({actor}.id = $viewerId OR EXISTS {{
@@ -243,7 +243,6 @@ RETURN {ORDER_PROJECTION}, CASE WHEN buyer = me THEN 'buyer' ELSE 'seller' END A
 ORDER BY o.createdAt DESC, o.id DESC
 """
 
-FAR_FUTURE = "9999-12-31T23:59:59Z"
 
 # Without a status filter the counts are the actor's relationship degrees (no order is read).
 MY_ORDERS_COUNT = """

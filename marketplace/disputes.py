@@ -17,6 +17,7 @@ from core.errors import ConflictError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from graph import orders as queries
+from graph.driver import native
 from marketplace.idempotency import once
 from marketplace.orders import MAX_REASON_LENGTH, move
 
@@ -40,15 +41,11 @@ class DisputeView:
     officer_id: str | None
 
 
-def _native(value):
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def dispute_view(row: dict) -> DisputeView:
     d = row["dispute"]
     return DisputeView(id=d["id"], order_id=d["orderId"], status=d["status"], reason=d["reason"],
-                       opened_at=_native(d["openedAt"]), outcome=d.get("outcome"), resolution=d.get("resolution"),
-                       resolved_at=_native(d.get("resolvedAt")), buyer_id=row["buyerId"], seller_id=row["sellerId"],
+                       opened_at=native(d["openedAt"]), outcome=d.get("outcome"), resolution=d.get("resolution"),
+                       resolved_at=native(d.get("resolvedAt")), buyer_id=row["buyerId"], seller_id=row["sellerId"],
                        officer_id=row["officerId"])
 
 

@@ -17,6 +17,7 @@ from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from graph import investments as queries
 from graph import listings as listing_queries
+from graph.driver import native
 from identity import service as identity
 from marketplace.listings import MAX_PRICE
 from moderation.service import assert_not_suspended
@@ -45,7 +46,7 @@ def _view(row: dict) -> InterestView:
     return InterestView(
         id=i["id"], listing_id=row["listingId"], investor_id=row["investorId"], seller_id=row["sellerId"],
         amount_dong=i["amountDong"], message=i["message"], status=i["status"], answer=i.get("answer"),
-        created_at=i["createdAt"].to_native(), answered_at=i["answeredAt"].to_native() if i.get("answeredAt") else None,
+        created_at=native(i["createdAt"]), answered_at=native(i.get("answeredAt")),
     )
 
 

@@ -13,12 +13,11 @@ reason (and the reason never happens without its money). Three kinds of wallet:
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from neo4j import AsyncManagedTransaction
 
 from core.errors import InsufficientFundsError, UserInputError
 from graph import ledger as queries
+from graph.driver import native
 
 ESCROW = "escrow"
 PROVIDER = "provider"
@@ -48,13 +47,6 @@ def _spec(wallet: str) -> dict:
     return {"id": wallet, "kind": "actor", "ownerId": owner}
 
 
-def _native(entry: dict) -> dict:
-    at = entry.get("at")
-    if at is not None and not isinstance(at, datetime):
-        entry["at"] = at.to_native()
-    return entry
-
-
 async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, amount: int, kind: str,
                      order_id: str | None = None, memo: str | None = None) -> dict:
     """One double-entry movement of ``amount`` đồng from wallet ``debit`` to wallet ``credit`` inside the caller's
@@ -77,7 +69,7 @@ async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, am
         raise InsufficientFundsError(
             f"The wallet holds {have:,} đồng, less than the {amount:,} đồng needed.", field="amountDong"
         )
-    return _native(entry)
+    return {**entry, "at": native(entry.get("at"))}
 
 
 async def balance(tx: AsyncManagedTransaction, wallet: str) -> int:

@@ -28,6 +28,7 @@ from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputE
 from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from graph import orders as queries
+from graph.driver import native
 from identity import service as identity
 from marketplace import order_states
 from marketplace.idempotency import once
@@ -120,14 +121,10 @@ class CartView:
         return sum(i.line_total for i in self.items)
 
 
-def _native(value):
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def order_view(row: dict) -> OrderView:
     o = row["order"]
-    return OrderView(id=o["id"], status=o["status"], total=o["totalDong"], created_at=_native(o["createdAt"]),
-                     updated_at=_native(o["updatedAt"]), buyer_id=row["buyerId"], seller_id=row["sellerId"],
+    return OrderView(id=o["id"], status=o["status"], total=o["totalDong"], created_at=native(o["createdAt"]),
+                     updated_at=native(o["updatedAt"]), buyer_id=row["buyerId"], seller_id=row["sellerId"],
                      my_role=row["role"])
 
 
@@ -423,5 +420,5 @@ async def items_of_orders(rt: Runtime, order_ids: list[str]) -> list[list[OrderI
 
 async def events_of_orders(rt: Runtime, order_ids: list[str]) -> list[list[OrderEventView]]:
     found = await rt.graph.read(queries.order_events, order_ids)
-    return [[OrderEventView(from_state=e["from"], to=e["to"], at=_native(e["at"]), by_id=e["byId"],
+    return [[OrderEventView(from_state=e["from"], to=e["to"], at=native(e["at"]), by_id=e["byId"],
                             reason=e["reason"]) for e in found.get(o, [])] for o in order_ids]

@@ -16,6 +16,7 @@ from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputE
 from core.pagination import Page, PageRequest, keyset_cursor
 from core.runtime import Runtime
 from graph import orders as queries
+from graph.driver import native
 from marketplace.orders import NOT_FOUND, party_of
 
 MAX_TEXT_LENGTH = 2000
@@ -34,15 +35,11 @@ class ReviewView:
     replied_at: datetime | None
 
 
-def _native(value):
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def review_view(row: dict) -> ReviewView:
     r = row["review"]
     return ReviewView(id=r["id"], order_id=r["orderId"], seller_id=r["sellerId"], author_id=row["authorId"],
-                      rating=r["rating"], text=r["text"], created_at=_native(r["createdAt"]), reply=r.get("reply"),
-                      replied_at=_native(r.get("repliedAt")))
+                      rating=r["rating"], text=r["text"], created_at=native(r["createdAt"]), reply=r.get("reply"),
+                      replied_at=native(r.get("repliedAt")))
 
 
 def _check_text(text: str, field: str) -> str:

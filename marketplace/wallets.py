@@ -20,6 +20,7 @@ from core.logs import get_logger
 from core.pagination import Page, PageRequest, encode_cursor
 from core.runtime import Runtime
 from graph import ledger as queries
+from graph.driver import native
 from identity import service as identity
 from marketplace import idempotency
 from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, post_entry
@@ -70,14 +71,10 @@ class LedgerTotals:
     balanced: bool
 
 
-def _native(value):
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def _wallet_view(owner_id: str, record: dict | None) -> WalletView:
     if record is None:
         return WalletView(owner_id, 0, None)
-    return WalletView(owner_id, record["balance"], _native(record.get("updatedAt")))
+    return WalletView(owner_id, record["balance"], native(record.get("updatedAt")))
 
 
 def _counterparty(other_wallet: str) -> str:
@@ -92,7 +89,7 @@ def _entry_view(entry: dict, owner_id: str) -> EntryView:
         id=entry["id"], owner_id=owner_id, kind=entry["kind"],
         amount=entry["amount"] if credit else -entry["amount"],
         balance_after=entry["creditBalanceAfter"] if credit else entry["debitBalanceAfter"],
-        at=_native(entry["at"]), memo=entry.get("memo"),
+        at=native(entry["at"]), memo=entry.get("memo"),
         counterparty=_counterparty(entry["debitWallet"] if credit else entry["creditWallet"]),
         order_id=entry.get("orderId"),
     )

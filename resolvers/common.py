@@ -47,6 +47,11 @@ def decode_id(value: str, type_names: str | tuple[str, ...], field: str) -> str:
     return global_id.node_id
 
 
+def acting_organization(value: str | None) -> str | None:
+    """The UUID of the organisation an `asOrganization` argument names, or None when it is not given."""
+    return decode_id(value, "Organization", "asOrganization") if value else None
+
+
 async def payload(cls: Callable[..., P], work: Callable[[], Awaitable[dict]]) -> P:
     """Run a mutation's service call; user-fixable errors go into the payload's ``errors``."""
     try:

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from core.pagination import PageRequest
 from resolvers.common import decode_id, payload, runtime, viewer
+from schema.common import AFTER, FIRST
 from schema.communities import (
     Community,
     CommunityConnection,
@@ -24,8 +25,6 @@ from schema.communities import (
 )
 from social import communities as service
 
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 COMMUNITY_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the community.")]
 PERSON_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the person.")]
 

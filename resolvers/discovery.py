@@ -8,14 +8,13 @@ import strawberry
 
 from core.pagination import PageRequest
 from resolvers.common import decode_id, runtime, viewer
+from schema.common import AFTER, FIRST
 from schema.discovery import PersonSuggestion, TrustPath
 from schema.identity import Person
 from schema.social import Post, PostConnection
 from social import discovery as service
 
 SEARCH_TEXT = Annotated[str, strawberry.argument(description="Words to find, with or without diacritics.")]
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 
 
 async def people_you_may_know(

@@ -11,10 +11,9 @@ from core.pagination import PageRequest
 from marketplace import investments, listings
 from marketplace.listings import ListingInput
 from places import service as places
-from resolvers.common import decode_id, payload, runtime, viewer
+from resolvers.common import acting_organization, decode_id, payload, runtime, viewer
+from schema.common import AFTER, AS_ORGANIZATION, FIRST
 from schema.listings import (
-    AFTER,
-    FIRST,
     InvestmentInterest,
     InvestmentInterestAnswerInput,
     InvestmentInterestConnection,
@@ -31,16 +30,6 @@ from schema.listings import (
     ListingUpdateInput,
 )
 from schema.places import Commune
-
-ORG = Annotated[
-    strawberry.ID | None,
-    strawberry.argument(description="An organisation (global id) I own or administer, to act for it."),
-]
-
-
-def _org(value: str | None) -> str | None:
-    return decode_id(value, "Organization", "asOrganization") if value else None
-
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
@@ -112,12 +101,12 @@ async def listings_query(
 
 async def my_listings(
     info: strawberry.Info,
-    as_organization: ORG = None,
+    as_organization: AS_ORGANIZATION = None,
     status: Annotated[ListingStatus | None, strawberry.argument(description="Only this status.")] = None,
     first: FIRST = None,
     after: AFTER = None,
 ) -> ListingConnection:
-    page = await listings.my_listings(runtime(info), viewer(info), _org(as_organization),
+    page = await listings.my_listings(runtime(info), viewer(info), acting_organization(as_organization),
                                       status.value if status else None, PageRequest.from_args(first=first, after=after))
     return ListingConnection.from_page(page, Listing.of)
 
@@ -127,9 +116,9 @@ def listing_categories() -> list[ListingCategory]:
 
 
 async def my_investment_interests(
-    info: strawberry.Info, as_organization: ORG = None, first: FIRST = None, after: AFTER = None
+    info: strawberry.Info, as_organization: AS_ORGANIZATION = None, first: FIRST = None, after: AFTER = None
 ) -> InvestmentInterestConnection:
-    page = await investments.my_interests(runtime(info), viewer(info), _org(as_organization),
+    page = await investments.my_interests(runtime(info), viewer(info), acting_organization(as_organization),
                                           PageRequest.from_args(first=first, after=after))
     return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
 
@@ -147,7 +136,7 @@ async def listing_create(
             ward_code=input.ward_code, photo_urls=input.photo_urls,
         )
         view = await listings.create_listing(runtime(info), viewer(info), kind=input.kind.value, given=given,
-                                             publish=input.publish, organization_id=_org(input.as_organization))
+                                             publish=input.publish, organization_id=acting_organization(input.as_organization))
         return {"listing": Listing.of(view)}
 
     return await payload(ListingPayload, work)
@@ -198,7 +187,7 @@ async def investment_interest_create(
     async def work() -> dict:
         view = await investments.create_interest(
             runtime(info), viewer(info), listing_id=decode_id(input.listing_id, "Listing", "listingId"),
-            amount_dong=input.amount_dong, message=input.message, organization_id=_org(input.as_organization),
+            amount_dong=input.amount_dong, message=input.message, organization_id=acting_organization(input.as_organization),
         )
         return {"interest": InvestmentInterest.of(view)}
 

@@ -12,10 +12,9 @@ from core.errors import UserInputError
 from core.pagination import PageRequest
 from moderation import service
 from resolvers.common import decode_id, payload, runtime, viewer
+from schema.common import AFTER, FIRST
 from schema.moderation import ModerationActionKind, Report, ReportConnection, ReportPayload, ReportStatus
 
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 
 #: GraphQL types that can be reported, and the kind of subject each is.
 REPORTABLE = {"Post": "post", "Comment": "comment", "Person": "person", "Organization": "organization"}

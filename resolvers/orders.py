@@ -12,9 +12,9 @@ from core.pagination import PageRequest
 from marketplace import disputes as dispute_service
 from marketplace import orders as service
 from marketplace import reviews as review_service
-from resolvers.common import decode_id, payload, runtime, viewer
+from resolvers.common import acting_organization, decode_id, payload, runtime, viewer
+from schema.common import AFTER, AS_ORGANIZATION, FIRST
 from schema.orders import (
-    AS_ORGANIZATION,
     Cart,
     CartCheckoutInput,
     CartCheckoutPayload,
@@ -41,15 +41,6 @@ from schema.orders import (
     ReviewPayload,
     ReviewReplyInput,
 )
-
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
-ORG = Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION)]
-
-
-def _org(value: strawberry.ID | None) -> str | None:
-    return decode_id(value, "Organization", "asOrganization") if value else None
-
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
@@ -105,8 +96,8 @@ async def disputes_by_ids(info: strawberry.Info, ids: list[str]) -> list[Dispute
 
 # --- queries ---------------------------------------------------------------------------------------------------------
 
-async def cart(info: strawberry.Info, as_organization: ORG = None) -> Cart:
-    return Cart.of(await service.my_cart(runtime(info), viewer(info), _org(as_organization)))
+async def cart(info: strawberry.Info, as_organization: AS_ORGANIZATION = None) -> Cart:
+    return Cart.of(await service.my_cart(runtime(info), viewer(info), acting_organization(as_organization)))
 
 
 async def my_orders(
@@ -114,12 +105,12 @@ async def my_orders(
     role: Annotated[OrderRole | None, strawberry.argument(description="Only orders I bought or sold (BUYER or "
                                                                       "SELLER); both when null.")] = None,
     status: Annotated[OrderStatus | None, strawberry.argument(description="Only orders in this status.")] = None,
-    as_organization: ORG = None,
+    as_organization: AS_ORGANIZATION = None,
     first: FIRST = None,
     after: AFTER = None,
 ) -> OrderConnection:
     page = await service.my_orders(
-        runtime(info), viewer(info), _org(as_organization), role=role.value if role else None,
+        runtime(info), viewer(info), acting_organization(as_organization), role=role.value if role else None,
         status=status.value if status else None, request=PageRequest.from_args(first=first, after=after),
     )
     return OrderConnection.from_page(page, Order.of)
@@ -156,7 +147,7 @@ async def cart_item_set(
     info: strawberry.Info, input: Annotated[CartItemSetInput, strawberry.argument(description="Listing, quantity.")]
 ) -> CartPayload:
     async def work() -> dict:
-        found = await service.set_cart_item(runtime(info), viewer(info), _org(input.as_organization),
+        found = await service.set_cart_item(runtime(info), viewer(info), acting_organization(input.as_organization),
                                             decode_id(input.listing_id, "Listing", "listingId"), input.quantity)
         return {"cart": Cart.of(found)}
 
@@ -168,7 +159,7 @@ async def cart_checkout(
     input: Annotated[CartCheckoutInput, strawberry.argument(description="Idempotency key, organisation, note.")],
 ) -> CartCheckoutPayload:
     async def work() -> dict:
-        placed = await service.checkout(runtime(info), viewer(info), _org(input.as_organization),
+        placed = await service.checkout(runtime(info), viewer(info), acting_organization(input.as_organization),
                                         input.idempotency_key, input.note)
         return {"orders": [Order.of(o) for o in placed]}
 
@@ -180,7 +171,7 @@ async def order_place(
     input: Annotated[OrderPlaceInput, strawberry.argument(description="Listing, quantity, idempotency key.")],
 ) -> OrderPayload:
     async def work() -> dict:
-        placed = await service.place_order(runtime(info), viewer(info), _org(input.as_organization),
+        placed = await service.place_order(runtime(info), viewer(info), acting_organization(input.as_organization),
                                            decode_id(input.listing_id, "Listing", "listingId"), input.quantity,
                                            input.idempotency_key)
         return {"order": Order.of(placed)}

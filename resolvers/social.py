@@ -13,7 +13,7 @@ from core.pagination import PageRequest
 from identity import service as identity
 from identity.model import OrganizationView
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
-from schema.common import UserError
+from schema.common import AFTER, FIRST, UserError
 from resolvers.communities import communities_by_ids
 from schema.communities import Community
 from schema.identity import ActorConnection, Organization, Person
@@ -150,8 +150,6 @@ async def posts_of(info: strawberry.Info, author_id: str, first: int | None, aft
 
 # --- queries ----------------------------------------------------------------------------------------------------------------
 
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 
 
 def _first_comments_request(info: strawberry.Info) -> PageRequest | None:

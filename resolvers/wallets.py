@@ -8,7 +8,8 @@ import strawberry
 
 from core.pagination import PageRequest
 from marketplace import wallets as service
-from resolvers.common import decode_id, payload, runtime, viewer
+from resolvers.common import acting_organization, payload, runtime, viewer
+from schema.common import AFTER, AS_ORGANIZATION, FIRST
 from schema.wallets import (
     LedgerEntry,
     LedgerEntryConnection,
@@ -19,28 +20,22 @@ from schema.wallets import (
     WalletTopUpInput,
 )
 
-AS_ORGANIZATION = "Global id of an organisation I own or administer, to act for it."
-
-
-def _organization(value: strawberry.ID | None, field: str) -> str | None:
-    return decode_id(value, "Organization", field=field) if value else None
-
 
 async def my_wallet(
     info: strawberry.Info,
-    as_organization: Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION)] = None,
+    as_organization: AS_ORGANIZATION = None,
 ) -> Wallet:
-    org = _organization(as_organization, "asOrganization")
+    org = acting_organization(as_organization)
     return Wallet.of(await service.my_wallet(runtime(info), viewer(info), org))
 
 
 async def wallet_statement(
     info: strawberry.Info,
-    as_organization: Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION)] = None,
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+    as_organization: AS_ORGANIZATION = None,
+    first: FIRST = None,
+    after: AFTER = None,
 ) -> LedgerEntryConnection:
-    org = _organization(as_organization, "asOrganization")
+    org = acting_organization(as_organization)
     page = await service.statement(runtime(info), viewer(info), org, PageRequest.from_args(first=first, after=after))
     return LedgerEntryConnection.from_page(page, LedgerEntry.of)
 
@@ -54,7 +49,7 @@ async def wallet_top_up(
     input: Annotated[WalletTopUpInput, strawberry.argument(description="Amount, idempotency key, organisation.")],
 ) -> WalletPayload:
     async def work():
-        org = _organization(input.as_organization, "asOrganization")
+        org = acting_organization(input.as_organization)
         return WalletPayload.of(await service.top_up(runtime(info), viewer(info), org, input.amount_dong,
                                                      input.idempotency_key))
 
@@ -66,7 +61,7 @@ async def wallet_payout(
     input: Annotated[WalletPayoutInput, strawberry.argument(description="Amount, idempotency key, organisation.")],
 ) -> WalletPayload:
     async def work():
-        org = _organization(input.as_organization, "asOrganization")
+        org = acting_organization(input.as_organization)
         return WalletPayload.of(await service.payout(runtime(info), viewer(info), org, input.amount_dong,
                                                      input.idempotency_key))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, NewType, TypeVar
+from typing import Annotated, Generic, NewType, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -12,6 +12,12 @@ from core.errors import AppError
 from core.pagination import Page
 
 NodeType = TypeVar("NodeType")
+
+#: The arguments every list and every act-for-an-organisation field takes, described once.
+FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
+AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+AS_ORGANIZATION_DESCRIPTION = "Global id of an organisation I own or administer, to act for it."
+AS_ORGANIZATION = Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION_DESCRIPTION)]
 
 #: Largest amount the API accepts: JavaScript clients read JSON numbers exactly up to 2^53 - 1.
 MAX_DONG = 2**53 - 1

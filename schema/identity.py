@@ -11,12 +11,10 @@ from strawberry import relay
 
 from identity.model import OrganizationView, PersonView, Representative as RepresentativeModel
 from identity.model import SessionView, VerificationRequestView, IssuedTokens
-from schema.common import CountedConnection, UserError
+from schema.common import AFTER, FIRST, CountedConnection, UserError
 from schema.places import Commune
 
 
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 
 
 # --- enums ---------------------------------------------------------------------------------------------------------

@@ -12,11 +12,9 @@ from strawberry import relay
 
 from marketplace.investments import InterestView
 from marketplace.listings import Category, ListingView
-from schema.common import CountedConnection, Dong, UserError
+from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
 
 
 @strawberry.enum(description="What a listing offers.")

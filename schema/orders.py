@@ -13,14 +13,13 @@ from strawberry import relay
 from marketplace.disputes import DisputeView
 from marketplace.orders import CartItemView, CartSellerView, CartView, OrderEventView, OrderItemView, OrderView
 from marketplace.reviews import ReviewView
-from schema.common import CountedConnection, Dong, UserError
+from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 IDEMPOTENCY_KEY = (
     "8-100 characters of [A-Za-z0-9_-:.], new for each request (e.g. a UUID). Repeating a request with its key "
     "returns the first result; the same key with another request is a CONFLICT."
 )
-AS_ORGANIZATION = "Global id of an organisation I own or administer, to act for it."
 ActorType = Annotated["Actor", strawberry.lazy("schema.identity")]  # noqa: F821
 ListingType = Annotated["Listing", strawberry.lazy("schema.listings")]  # noqa: F821
 
@@ -299,13 +298,13 @@ class DisputeConnection(CountedConnection[Dispute]):
 class CartItemSetInput:
     listing_id: strawberry.ID = strawberry.field(description="Global id of an ACTIVE listing (goods, service, rental).")
     quantity: int = strawberry.field(description="How many units; 0 takes the listing out of the cart.")
-    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION)
+    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
 
 
 @strawberry.input(description="Turn my cart into one order per seller.")
 class CartCheckoutInput:
     idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION)
+    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
     note: str | None = strawberry.field(default=None, description="A note for the sellers (up to 1000 characters).")
 
 
@@ -314,7 +313,7 @@ class OrderPlaceInput:
     listing_id: strawberry.ID = strawberry.field(description="Global id of an ACTIVE listing (goods, service, rental).")
     quantity: int = strawberry.field(description="How many units (1 to 1000).")
     idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
-    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION)
+    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
 
 
 @strawberry.input(description="A change of an order's status. The party is found from the order: its buyer or "

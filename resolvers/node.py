@@ -18,6 +18,9 @@ async def node(
     try:
         global_id = relay.GlobalID.from_id(id)
         node_type = global_id.resolve_type(info)
+        # An interface (Node, Actor) names no stored object: only a concrete type knows how to load its nodes.
+        if info.schema.get_type_by_name(global_id.type_name).is_interface:  # type: ignore[union-attr]
+            raise ValueError(global_id.type_name)
     except (GlobalIDValueError, ValueError, TypeError) as exc:
         raise UserInputError("This id is not a global id of this API; pass an `id` it returned.", field="id") from exc
     # The type's resolve_nodes applies the viewer's visibility rules: a hidden object is null.

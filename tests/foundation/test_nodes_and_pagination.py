@@ -65,3 +65,51 @@ async def test_node_with_unknown_id_is_null_and_malformed_id_is_an_error(client)
     assert (await gql(client, NODE, {"id": unknown}))["data"]["node"] is None
     body = await gql(client, NODE, {"id": "definitely not base64"})
     assert error_codes(body) == ["INVALID_INPUT"]
+
+
+TYPES = "{ __schema { types { name kind possibleTypes { name } } } }"
+NODE_TYPENAME = "query Node($id: ID!) { node(id: $id) { __typename id } }"
+
+
+def global_id(type_name: str, node_id: str) -> str:
+    return base64.b64encode(f"{type_name}:{node_id}".encode()).decode()
+
+
+async def node_answer(client, raw_id: str) -> tuple[object, list[str]]:
+    body = await gql(client, NODE_TYPENAME, {"id": raw_id})
+    return (body.get("data") or {}).get("node"), error_codes(body)
+
+
+async def test_node_of_every_type_name_is_null_or_a_user_error_never_internal(client):
+    """An id naming a concrete node type that holds nothing is null; an id naming anything else (an interface such
+    as Actor or Node, a payload, an input, an enum, a scalar, a root type) is the same INVALID_INPUT as any id that
+    is not one of this API's."""
+    types = (await gql(client, TYPES))["data"]["__schema"]["types"]
+    node_types = {t["name"] for t in types if t["name"] == "Node"} | {
+        p["name"] for t in types if t["name"] == "Node" for p in t["possibleTypes"]
+    }
+    concrete = {p["name"] for t in types if t["name"] == "Node" for p in t["possibleTypes"]}
+    assert {"Person", "Organization", "Post", "SchemaMigration"} <= concrete
+    abstract = {t["name"] for t in types if t["kind"] in ("INTERFACE", "UNION")}
+    assert {"Actor", "Node"} <= abstract
+    for name in concrete:
+        for node_id in ("00000000-0000-0000-0000-000000000000", "not-a-uuid", "", "9" * 40, "x:y:z", "Actor:1"):
+            node, codes = await node_answer(client, global_id(name, node_id))
+            assert (node, codes) == (None, []), (name, node_id, node, codes)
+    for name in {t["name"] for t in types} - concrete:
+        for node_id in ("00000000-0000-0000-0000-000000000000", "x:y:z"):
+            node, codes = await node_answer(client, global_id(name, node_id))
+            assert node is None and codes == ["INVALID_INPUT"], (name, node_id, codes)
+    assert node_types - concrete == {"Node"}
+
+
+async def test_node_with_junk_ids_is_a_user_error_never_internal(client):
+    junk = [
+        "", " ", "Person", "Person:", ":abc", "==", base64.b64encode(b"\xff\xfe\x00garbage").decode(),
+        base64.b64encode(b"no colon here").decode(), base64.b64encode(b"Nope:1").decode(), "%%%%", "A" * 200_000,
+        base64.b64encode(b"Person:" + b"9" * 100_000).decode(), global_id("person", "1"), global_id(" Person", "1"),
+    ]
+    for raw in junk:
+        node, codes = await node_answer(client, raw)
+        assert node is None, raw[:40]
+        assert codes in ([], ["INVALID_INPUT"]), (raw[:40], codes)

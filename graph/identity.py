@@ -241,6 +241,7 @@ head([(v)<-[:DECIDED]-(o:Person) | o.displayName]) AS decidedByName
 VERIFICATION_QUEUE = f"""
 MATCH (v:VerificationRequest)-[:FOR]->(p:Person)
 WHERE v.status = $status
+  AND (v.status <> 'pending' OR p.status = 'active')
   AND ($afterCreatedAt IS NULL OR [v.createdAt, v.id] > [datetime($afterCreatedAt), $afterId])
 WITH v, p ORDER BY v.createdAt, v.id LIMIT $limit
 RETURN {REQUEST_PROJECTION}
@@ -279,31 +280,35 @@ async def requests_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[d
     return [dict(r) for r in await run(tx, REQUESTS_BY_IDS, ids=ids)]
 
 
-DECIDE_REQUEST = """
+LOCK_REQUEST = """
 MATCH (v:VerificationRequest {id: $id})-[:FOR]->(p:Person)
-MATCH (officer:Person {id: $officerId})
 SET v.lock = true
-WITH v, p, officer
-WHERE v.status = 'pending'
+RETURN v.status AS status, p.id AS applicantId, p.status AS applicantStatus
+"""
+
+
+async def lock_request(tx: AsyncManagedTransaction, id: str) -> dict | None:
+    """Lock a request for a decision: its status, its applicant and the applicant's account status (None:
+    no such request). Statements after it in the transaction see the state the lock holder leaves."""
+    rows = await run(tx, LOCK_REQUEST, id=id)
+    return dict(rows[0]) if rows else None
+
+
+DECIDE_REQUEST = """
+MATCH (v:VerificationRequest {id: $id, status: 'pending'})-[:FOR]->(p:Person)
+MATCH (officer:Person {id: $officerId})
 SET v.status = $status, v.decidedAt = datetime(), v.reason = $reason
-CREATE (officer)-[:DECIDED {at: datetime(), decision: $status}]->(v)
+CREATE (officer)-[:DECIDED {at: v.decidedAt, decision: $status}]->(v)
 SET p.assuranceLevel = CASE WHEN $status = 'approved' THEN 2 ELSE p.assuranceLevel END
 RETURN v.id AS id
 """
 
-REQUEST_STATUS = "MATCH (v:VerificationRequest {id: $id}) RETURN v.status AS status"
-
 
 async def decide_request(
     tx: AsyncManagedTransaction, id: str, officer_id: str, status: str, reason: str | None
-) -> str:
-    """'decided', 'missing' or the status the request already had."""
-    current = await run(tx, REQUEST_STATUS, id=id)
-    if not current:
-        return "missing"
-    if await run(tx, DECIDE_REQUEST, id=id, officerId=officer_id, status=status, reason=reason):
-        return "decided"
-    return (await run(tx, REQUEST_STATUS, id=id))[0]["status"]
+) -> bool:
+    """Record the decision on a pending request (who and when) and raise an approved applicant to level 2."""
+    return bool(await run(tx, DECIDE_REQUEST, id=id, officerId=officer_id, status=status, reason=reason))
 
 
 # --- organisations ------------------------------------------------------------------------------------

@@ -434,13 +434,20 @@ async def decide_verification(
     reason = (reason or "").strip() or None
     if not approve and not reason:
         raise UserInputError("Say why the request is rejected, so the person can fix it.", field="reason")
-    outcome = await rt.graph.write(
-        queries.decide_request, request_id, officer_id, "approved" if approve else "rejected", reason
-    )
-    if outcome == "missing":
-        raise NotFoundError("No verification request has this id.")
-    if outcome != "decided":
-        raise ConflictError(f"This request was {outcome} already.", field="id")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        request = await queries.lock_request(tx, request_id)
+        if request is None:
+            raise NotFoundError("No verification request has this id.")
+        if request["applicantId"] == officer_id:
+            raise ForbiddenError("You may not decide your own verification request; another officer must decide it.")
+        if request["applicantStatus"] != "active":
+            raise ConflictError("The applicant closed their account; this request can no longer be decided.", field="id")
+        if request["status"] != "pending":
+            raise ConflictError(f"This request was {request['status']} already.", field="id")
+        await queries.decide_request(tx, request_id, officer_id, "approved" if approve else "rejected", reason)
+
+    await rt.graph.write(work)
     return (await verification_requests_by_ids(rt, viewer, [request_id]))[0]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.identity.people import APPROVE, REQUEST, make_officer, make_verified, register
 from tests.support import error_codes, gql
 
@@ -116,3 +118,68 @@ async def test_only_administrators_grant_the_officer_role(client, app):
     revoked = await gql(client, OFFICER_SET, {"id": resident.id, "granted": False}, headers=admin.auth)
     assert "OFFICER" not in revoked["data"]["officerRoleSet"]["person"]["roles"]
     assert error_codes(await gql(client, QUEUE, {"status": "PENDING"}, headers=resident.auth)) == ["FORBIDDEN"]
+
+
+CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code message } } }"
+DECIDED_QUEUE = """
+query Decided($status: VerificationStatus!) {
+  verificationRequests(status: $status) { edges { node { id status decidedBy decidedAt applicant { id } } } }
+}
+"""
+
+
+async def test_an_officer_may_not_decide_their_own_request(client, app):
+    officer = await make_officer(app, client)
+    request_id = (await gql(client, REQUEST, headers=officer.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    for attempt in (
+        gql(client, APPROVE, {"id": request_id}, headers=officer.auth),
+        gql(client, REJECT, {"id": request_id, "reason": "Tự từ chối"}, headers=officer.auth),
+    ):
+        body = await attempt
+        assert error_codes(body) == ["FORBIDDEN"]
+        assert "your own" in body["errors"][0]["message"] and "another officer" in body["errors"][0]["message"]
+    mine = (await gql(client, MINE, headers=officer.auth))["data"]["me"]
+    assert mine["verificationLevel"] == 0, "nobody reaches level 2 by their own decision"
+    assert mine["verificationRequests"] == [
+        {"id": request_id, "status": "PENDING", "reason": None, "decidedBy": None, "decidedAt": None}
+    ]
+
+    colleague = await make_officer(app, client, fullName="Vũ Đình Kiểm Tra")
+    approved = await gql(client, APPROVE, {"id": request_id}, headers=colleague.auth)
+    assert approved["data"]["verificationRequestApprove"]["errors"] == []
+    mine = (await gql(client, MINE, headers=officer.auth))["data"]["me"]
+    assert mine["verificationLevel"] == 2
+    (decided,) = mine["verificationRequests"]
+    assert decided["status"] == "APPROVED" and decided["decidedBy"] == "Vũ Đình Kiểm Tra" and decided["decidedAt"]
+    queue = (await gql(client, DECIDED_QUEUE, {"status": "APPROVED"}, headers=colleague.auth))["data"]
+    (edge,) = queue["verificationRequests"]["edges"]
+    assert edge["node"]["decidedBy"] == "Vũ Đình Kiểm Tra" and edge["node"]["decidedAt"] == decided["decidedAt"], (
+        "officers see who decided and when"
+    )
+
+
+async def test_parallel_self_approvals_all_fail(client, app):
+    officer = await make_officer(app, client)
+    request_id = (await gql(client, REQUEST, headers=officer.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    bodies = await asyncio.gather(*(gql(client, APPROVE, {"id": request_id}, headers=officer.auth) for _ in range(40)))
+    assert all(error_codes(b) == ["FORBIDDEN"] for b in bodies)
+    assert (await gql(client, MINE, headers=officer.auth))["data"]["me"]["verificationLevel"] == 0
+
+
+async def test_a_closed_accounts_request_cannot_be_decided_and_leaves_the_queue(client, app):
+    officer = await make_officer(app, client)
+    resident = await register(client, fullName="Phạm Minh Đức")
+    request_id = (await gql(client, REQUEST, headers=resident.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    closed = await gql(client, CLOSE, {"password": resident.password}, headers=resident.auth)
+    assert closed["data"]["accountClose"]["ok"] is True
+
+    approved = (await gql(client, APPROVE, {"id": request_id}, headers=officer.auth))["data"]["verificationRequestApprove"]
+    assert approved["request"] is None
+    (error,) = approved["errors"]
+    assert error["code"] == "CONFLICT" and "closed" in error["message"]
+    rejected = await gql(client, REJECT, {"id": request_id, "reason": "Không rõ"}, headers=officer.auth)
+    assert [e["code"] for e in rejected["data"]["verificationRequestReject"]["errors"]] == ["CONFLICT"]
+    status = await gql(client, NODE, {"id": request_id}, headers=officer.auth)
+    assert status["data"]["node"]["status"] == "PENDING", "nothing was decided"
+    queue = (await gql(client, QUEUE, {"status": "PENDING"}, headers=officer.auth))["data"]["verificationRequests"]
+    assert queue["edges"] == [], "a request no officer may decide does not sit at the head of the queue"

@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from graph.driver import keyset, run
 
 # --- people ---------------------------------------------------------------------------------------
 
@@ -447,6 +447,121 @@ LIMIT 200
 
 async def representation_history(tx: AsyncManagedTransaction, org_id: str) -> list[dict]:
     return [dict(r) for r in await run(tx, REPRESENTATION_HISTORY, orgId=org_id)]
+
+
+# --- invitations to represent ---------------------------------------------------------------------------
+# An owner's representativeSet for someone who does not represent the organisation yet only invites them:
+# (:Person)-[:INVITED_TO_REPRESENT {role, invitedBy, createdAt}]->(:Organization). It is a relationship type
+# of its own, so no REPRESENTS query (acting for, representatives, trust paths) can count it; accepting turns
+# it into REPRESENTS in one transaction. Every change of an invitation first takes the organisation's
+# representation lock (``lock_organization``), like every change of its representatives.
+
+LOCK_ORGANIZATION = """
+MATCH (o:Organization {id: $orgId})
+SET o.representationLock = coalesce(o.representationLock, 0) + 1
+RETURN o.status AS status
+"""
+
+
+async def lock_organization(tx: AsyncManagedTransaction, org_id: str) -> str | None:
+    """Take the organisation's representation lock; its status, None when there is no such organisation."""
+    rows = await run(tx, LOCK_ORGANIZATION, orgId=org_id)
+    return rows[0]["status"] if rows else None
+
+
+INVITE_REPRESENTATIVE = """
+MATCH (o:Organization {id: $orgId}), (p:Person {id: $personId, status: 'active'}), (by:Person {id: $byId})
+WHERE NOT EXISTS { (p)-[:BLOCKED]-(by) } AND NOT EXISTS { (p)-[:BLOCKED]-(o) } AND NOT EXISTS { (p)-[:REPRESENTS]->(o) }
+OPTIONAL MATCH (p)-[pending:INVITED_TO_REPRESENT]->(o)
+WITH o, p, by, pending IS NULL AS created
+MERGE (p)-[i:INVITED_TO_REPRESENT]->(o)
+ON CREATE SET i.createdAt = datetime()
+SET i.role = $role, i.invitedBy = by.id
+RETURN created
+"""
+
+
+async def invite_representative(
+    tx: AsyncManagedTransaction, org_id: str, person_id: str, role: str, by_id: str
+) -> bool | None:
+    """Invite (or re-invite with another role) an active person who does not block and is not blocked by the
+    inviter: True when the invitation is new, False when a pending one was updated, None when refused."""
+    rows = await run(tx, INVITE_REPRESENTATIVE, orgId=org_id, personId=person_id, role=role, byId=by_id)
+    return rows[0]["created"] if rows else None
+
+
+INVITATION_PROJECTION = """
+o.id AS orgId, p.id AS personId, i.role AS role, i.invitedBy AS invitedById, i.createdAt AS createdAt
+"""
+
+INVITATION = f"""
+MATCH (p:Person {{id: $personId}})-[i:INVITED_TO_REPRESENT]->(o:Organization {{id: $orgId}})
+RETURN {INVITATION_PROJECTION}
+"""
+
+
+async def invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str) -> dict | None:
+    rows = await run(tx, INVITATION, orgId=org_id, personId=person_id)
+    return dict(rows[0]) if rows else None
+
+
+ACCEPT_INVITATION = """
+MATCH (p:Person {id: $personId, status: 'active'})-[i:INVITED_TO_REPRESENT]->(o:Organization {id: $orgId})
+OPTIONAL MATCH (by:Person {id: i.invitedBy})
+WITH p, i, o, by, i.role AS role
+DELETE i
+MERGE (p)-[r:REPRESENTS]->(o)
+ON CREATE SET r.since = datetime()
+SET r.role = role
+CREATE (change:RepresentationChange {id: $changeId, action: 'grant', role: role, at: datetime(),
+                                     reason: 'accepted the invitation'})
+CREATE (change)-[:OF]->(p), (change)-[:FOR]->(o)
+FOREACH (inviter IN CASE WHEN by IS NULL THEN [] ELSE [by] END | CREATE (change)-[:BY]->(inviter))
+RETURN role
+"""
+
+
+async def accept_invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str, change_id: str) -> str | None:
+    """Turn the person's pending invitation into REPRESENTS, recorded as a grant by the inviter: the role, or
+    None when there is no pending invitation."""
+    rows = await run(tx, ACCEPT_INVITATION, orgId=org_id, personId=person_id, changeId=change_id)
+    return rows[0]["role"] if rows else None
+
+
+DELETE_INVITATION = """
+MATCH (p:Person {id: $personId})-[i:INVITED_TO_REPRESENT]->(o:Organization {id: $orgId})
+WITH i, i.role AS role
+DELETE i
+RETURN role
+"""
+
+
+async def delete_invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str) -> str | None:
+    """Decline or withdraw: the role the deleted invitation offered, None when there was none."""
+    rows = await run(tx, DELETE_INVITATION, orgId=org_id, personId=person_id)
+    return rows[0]["role"] if rows else None
+
+
+INVITATIONS_OF_PERSON = f"""
+MATCH (p:Person {{id: $personId}})-[i:INVITED_TO_REPRESENT]->(o:Organization {{status: 'active'}})
+WHERE $afterTime IS NULL OR [i.createdAt, o.id] < [datetime($afterTime), $afterId]
+WITH p, i, o ORDER BY i.createdAt DESC, o.id DESC LIMIT $limit
+RETURN {INVITATION_PROJECTION}
+"""
+
+INVITATION_COUNT = """
+MATCH (p:Person {id: $personId})
+RETURN COUNT { (p)-[:INVITED_TO_REPRESENT]->(:Organization {status: 'active'}) } AS total
+"""
+
+
+async def invitations_of_person(
+    tx: AsyncManagedTransaction, person_id: str, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict], int]:
+    """The person's pending invitations from active organisations, newest first, and how many there are."""
+    rows = await run(tx, INVITATIONS_OF_PERSON, personId=person_id, limit=limit, **keyset(after))
+    total = await run(tx, INVITATION_COUNT, personId=person_id)
+    return [dict(r) for r in rows], total[0]["total"] if total else 0
 
 
 ORGANIZATIONS_OF_PERSON = """

@@ -58,6 +58,17 @@ class Representative:
 
 
 @dataclass(frozen=True)
+class RepresentativeInvitationView:
+    """An owner's pending invitation for a person to represent an organisation; it grants nothing until accepted."""
+
+    organization: OrganizationView
+    person: PersonView
+    role: str
+    invited_by: PersonView | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class VerificationRequestView:
     id: str
     status: str

@@ -33,9 +33,11 @@ from identity.model import (
     OrganizationView,
     PersonView,
     Representative,
+    RepresentativeInvitationView,
     VerificationRequestView,
 )
 from places.model import Commune
+from social.notifications import notify
 
 DUPLICATE_IDENTITY = (
     "An account already exists for this identity document. Each person has one account: "
@@ -505,13 +507,14 @@ async def register_organization(
 
 async def set_representative(
     rt: Runtime, viewer: Viewer, org_id: str, person_id: str, role: str | None
-) -> list[Representative]:
-    """Owners grant (role) or revoke (None) a person's representative role; every change is recorded."""
+) -> tuple[list[Representative], RepresentativeInvitationView | None]:
+    """Owners change (role) or revoke (None) a representative's role; every change is recorded. A person who does
+    not represent the organisation yet is only invited: nothing is granted until they accept, and they are told."""
     actor = require_person(viewer)
     if role is not None and role not in REPRESENTATIVE_ROLES:
         raise UserInputError("A representative is an owner, an admin or a member.", field="role")
 
-    async def work(tx: AsyncManagedTransaction) -> None:
+    async def work(tx: AsyncManagedTransaction) -> bool:
         owners = await queries.lock_and_count_owners(tx, org_id)
         my_role = await queries.representative_role(tx, actor, org_id)
         if my_role is None and owners == 0:
@@ -525,11 +528,115 @@ async def set_representative(
             if their_role is None:
                 raise UserInputError("This person does not represent the organisation.", code="CONFLICT", field="personId")
             await queries.remove_representative(tx, org_id, person_id, actor, str(uuid.uuid4()))
-        elif not await queries.set_representative(tx, org_id, person_id, role, actor, str(uuid.uuid4())):
+            return False
+        if their_role is not None:
+            if not await queries.set_representative(tx, org_id, person_id, role, actor, str(uuid.uuid4())):
+                raise UserInputError("No active person has this id.", field="personId")
+            return False
+        created = await queries.invite_representative(tx, org_id, person_id, role, actor)
+        if created is None:
             raise UserInputError("No active person has this id.", field="personId")
+        if created:
+            await notify(tx, person_id, "representative_invited", actor=actor, subject=org_id, subject_type="Organization")
+        return True
+
+    invited = await rt.graph.write(work)
+    reps = (await representatives(rt, viewer, [org_id]))[0]
+    if not invited:
+        return reps, None
+    row = await rt.graph.read(queries.invitation, org_id, person_id)
+    return reps, (await _invitation_views(rt, viewer, [row] if row else []) or [None])[0]
+
+
+async def _invitation_views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> list[RepresentativeInvitationView]:
+    """Views of invitations whose organisation and invitee the viewer may see (the inviter may be hidden)."""
+    org_ids = list({r["orgId"] for r in rows})
+    person_ids = list({r["personId"] for r in rows} | {r["invitedById"] for r in rows if r["invitedById"]})
+    orgs = dict(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids)))
+    people = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids)))
+    views = []
+    for r in rows:
+        organization, person = orgs.get(r["orgId"]), people.get(r["personId"])
+        if organization is not None and person is not None:
+            views.append(RepresentativeInvitationView(
+                organization=organization, person=person, role=r["role"],
+                invited_by=people.get(r["invitedById"]) if r["invitedById"] else None,
+                created_at=r["createdAt"].to_native(),
+            ))
+    return views
+
+
+async def my_representative_invitations(
+    rt: Runtime, viewer: Viewer, request: PageRequest
+) -> Page[RepresentativeInvitationView]:
+    """Invitations to represent an organisation that wait for my answer, newest first."""
+    person_id = require_person(viewer)
+    after = request.keyset()
+    rows, total = await rt.graph.read(queries.invitations_of_person, person_id, after, request.size + 1)
+    page_rows = rows[: request.size]
+    views = {v.organization.id: v for v in await _invitation_views(rt, viewer, page_rows)}
+    kept = [r for r in page_rows if r["orgId"] in views]
+    return Page(
+        items=[views[r["orgId"]] for r in kept],
+        cursors=[keyset_cursor(r["createdAt"], r["orgId"]) for r in kept],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
+NO_PENDING_INVITATION = "There is no pending invitation from this organisation: it was answered or withdrawn."
+
+
+async def accept_representative_invitation(
+    rt: Runtime, viewer: Viewer, org_id: str
+) -> tuple[OrganizationView | None, str]:
+    """I accept an owner's invitation: from now on I represent the organisation with the role offered."""
+    person_id = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        if await queries.lock_organization(tx, org_id) != "active":
+            raise NotFoundError("No active organisation has this id.")
+        role = await queries.accept_invitation(tx, org_id, person_id, str(uuid.uuid4()))
+        if role is None:
+            raise ConflictError(NO_PENDING_INVITATION, field="organizationId")
+        return role
+
+    role = await rt.graph.write(work)
+    (organization,) = await organizations_by_ids(rt, viewer, [org_id])
+    return organization, role
+
+
+async def decline_representative_invitation(rt: Runtime, viewer: Viewer, org_id: str) -> OrganizationView | None:
+    """I decline an owner's invitation: it is gone, and nothing was ever granted."""
+    person_id = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        if await queries.lock_organization(tx, org_id) is None:
+            raise NotFoundError("No organisation has this id.")
+        if await queries.delete_invitation(tx, org_id, person_id) is None:
+            raise ConflictError(NO_PENDING_INVITATION, field="organizationId")
 
     await rt.graph.write(work)
-    return (await representatives(rt, viewer, [org_id]))[0]
+    return (await organizations_by_ids(rt, viewer, [org_id]))[0]
+
+
+async def withdraw_representative_invitation(
+    rt: Runtime, viewer: Viewer, org_id: str, person_id: str
+) -> OrganizationView | None:
+    """Owners (the inviter among them) take back an invitation that has not been answered yet."""
+    actor = require_person(viewer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        if await queries.lock_organization(tx, org_id) is None:
+            raise NotFoundError("No organisation has this id.")
+        if await queries.representative_role(tx, actor, org_id) != "owner":
+            raise ForbiddenError("Only an owner of this organisation may withdraw its invitations.")
+        if await queries.delete_invitation(tx, org_id, person_id) is None:
+            raise ConflictError("This person has no pending invitation from this organisation.", field="personId")
+
+    await rt.graph.write(work)
+    return (await organizations_by_ids(rt, viewer, [org_id]))[0]
 
 
 async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> list[list[Representative]]:

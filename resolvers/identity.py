@@ -33,6 +33,14 @@ from schema.identity import (
     Representation,
     RepresentationChange,
     Representative,
+    RepresentativeInvitation,
+    RepresentativeInvitationAcceptInput,
+    RepresentativeInvitationAcceptPayload,
+    RepresentativeInvitationConnection,
+    RepresentativeInvitationDeclineInput,
+    RepresentativeInvitationDeclinePayload,
+    RepresentativeInvitationWithdrawInput,
+    RepresentativeInvitationWithdrawPayload,
     RepresentativeRole,
     RepresentativesPayload,
     Session,
@@ -374,8 +382,11 @@ async def representative_set(
     async def work() -> dict:
         org = decode_id(organization_id, "Organization", "organizationId")
         person = decode_id(person_id, "Person", "personId")
-        reps = await service.set_representative(runtime(info), viewer(info), org, person, role.value)
-        return {"representatives": [Representative.of(r) for r in reps]}
+        reps, invitation = await service.set_representative(runtime(info), viewer(info), org, person, role.value)
+        return {
+            "representatives": [Representative.of(r) for r in reps],
+            "invitation": RepresentativeInvitation.of(invitation) if invitation else None,
+        }
 
     return await payload(RepresentativesPayload, work)
 
@@ -388,10 +399,59 @@ async def representative_revoke(
     async def work() -> dict:
         org = decode_id(organization_id, "Organization", "organizationId")
         person = decode_id(person_id, "Person", "personId")
-        reps = await service.set_representative(runtime(info), viewer(info), org, person, None)
+        reps, _ = await service.set_representative(runtime(info), viewer(info), org, person, None)
         return {"representatives": [Representative.of(r) for r in reps]}
 
     return await payload(RepresentativesPayload, work)
+
+
+async def my_representative_invitations(
+    info: strawberry.Info,
+    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
+    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+) -> RepresentativeInvitationConnection:
+    page = await service.my_representative_invitations(
+        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after)
+    )
+    return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
+
+
+async def representative_invitation_accept(
+    info: strawberry.Info,
+    input: Annotated[RepresentativeInvitationAcceptInput, strawberry.argument(description="The invitation.")],
+) -> RepresentativeInvitationAcceptPayload:
+    async def work() -> dict:
+        org = decode_id(input.organization_id, "Organization", "organizationId")
+        view, role = await service.accept_representative_invitation(runtime(info), viewer(info), org)
+        representation = Representation(organization=Organization.of(view), role=RepresentativeRole(role)) if view else None
+        return {"representation": representation}
+
+    return await payload(RepresentativeInvitationAcceptPayload, work)
+
+
+async def representative_invitation_decline(
+    info: strawberry.Info,
+    input: Annotated[RepresentativeInvitationDeclineInput, strawberry.argument(description="The invitation.")],
+) -> RepresentativeInvitationDeclinePayload:
+    async def work() -> dict:
+        org = decode_id(input.organization_id, "Organization", "organizationId")
+        view = await service.decline_representative_invitation(runtime(info), viewer(info), org)
+        return {"organization": Organization.of(view) if view else None}
+
+    return await payload(RepresentativeInvitationDeclinePayload, work)
+
+
+async def representative_invitation_withdraw(
+    info: strawberry.Info,
+    input: Annotated[RepresentativeInvitationWithdrawInput, strawberry.argument(description="The invitation.")],
+) -> RepresentativeInvitationWithdrawPayload:
+    async def work() -> dict:
+        org = decode_id(input.organization_id, "Organization", "organizationId")
+        person = decode_id(input.person_id, "Person", "personId")
+        view = await service.withdraw_representative_invitation(runtime(info), viewer(info), org, person)
+        return {"organization": Organization.of(view) if view else None}
+
+    return await payload(RepresentativeInvitationWithdrawPayload, work)
 
 
 async def account_close(

@@ -48,6 +48,10 @@ from schema.identity import (
     Person,
     PersonPayload,
     PersonRegisterPayload,
+    RepresentativeInvitationAcceptPayload,
+    RepresentativeInvitationConnection,
+    RepresentativeInvitationDeclinePayload,
+    RepresentativeInvitationWithdrawPayload,
     RepresentativesPayload,
     Session,
     SessionPayload,
@@ -127,6 +131,10 @@ class Query:
     verification_requests: VerificationRequestConnection = strawberry.field(
         resolver=identity_resolvers.verification_requests,
         description="Officers: the queue of identity-verification requests, oldest first.",
+    )
+    my_representative_invitations: RepresentativeInvitationConnection = strawberry.field(
+        resolver=identity_resolvers.my_representative_invitations,
+        description="Invitations to represent an organisation that wait for my answer, newest first.",
     )
     feed: PostConnection = strawberry.field(
         resolver=social_resolvers.feed,
@@ -274,7 +282,19 @@ class Mutation:
         identity_resolvers.organization_register, "Register an organisation (needs level 2); I become its owner."
     )
     representative_set: RepresentativesPayload = _mutation(
-        identity_resolvers.representative_set, "Owners: give a person a representative role (recorded)."
+        identity_resolvers.representative_set,
+        "Owners: change a representative's role (recorded), or invite a person who is not one yet; "
+        "the invitation grants nothing until they accept it.",
+    )
+    representative_invitation_accept: RepresentativeInvitationAcceptPayload = _mutation(
+        identity_resolvers.representative_invitation_accept,
+        "Accept an organisation's invitation: I represent it from now on, with the role offered (recorded).",
+    )
+    representative_invitation_decline: RepresentativeInvitationDeclinePayload = _mutation(
+        identity_resolvers.representative_invitation_decline, "Decline an organisation's invitation to represent it."
+    )
+    representative_invitation_withdraw: RepresentativeInvitationWithdrawPayload = _mutation(
+        identity_resolvers.representative_invitation_withdraw, "Owners: take back an invitation not answered yet."
     )
     representative_revoke: RepresentativesPayload = _mutation(
         identity_resolvers.representative_revoke, "Owners: take a person's representative role away (recorded)."

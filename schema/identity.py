@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from identity.model import OrganizationView, PersonView, Representative as RepresentativeModel
-from identity.model import SessionView, VerificationRequestView, IssuedTokens
+from identity.model import RepresentativeInvitationView, SessionView, VerificationRequestView, IssuedTokens
 from schema.common import AFTER, FIRST, CountedConnection, UserError
 from schema.places import Commune
 
@@ -285,6 +285,30 @@ class Representation:
     role: RepresentativeRole = strawberry.field(description="My role there.")
 
 
+@strawberry.type(
+    description="An owner's invitation for a person to represent an organisation. It grants nothing (no acting for "
+    "the organisation, not listed among its representatives) until the person accepts it."
+)
+class RepresentativeInvitation:
+    organization: Organization = strawberry.field(description="The organisation that invites.")
+    person: Person = strawberry.field(description="The person invited.")
+    role: RepresentativeRole = strawberry.field(description="The role offered.")
+    invited_by: Person | None = strawberry.field(description="The owner who invited (null when hidden from you).")
+    created_at: datetime = strawberry.field(description="When the invitation was first sent (UTC).")
+
+    @classmethod
+    def of(cls, v: RepresentativeInvitationView) -> RepresentativeInvitation:
+        return cls(
+            organization=Organization.of(v.organization), person=Person.of(v.person), role=RepresentativeRole(v.role),
+            invited_by=Person.of(v.invited_by) if v.invited_by else None, created_at=v.created_at,
+        )
+
+
+@strawberry.type(description="A page of invitations to represent organisations, newest first.")
+class RepresentativeInvitationConnection(CountedConnection[RepresentativeInvitation]):
+    pass
+
+
 @strawberry.type(description="One recorded change of representative roles.")
 class RepresentationChange:
     action: str = strawberry.field(description="'grant' or 'revoke'.")
@@ -404,6 +428,22 @@ class OrganizationRegisterInput:
     sector: str | None = strawberry.field(default=None, description="Business sector.")
 
 
+@strawberry.input(description="An invitation to represent an organisation that I accept.")
+class RepresentativeInvitationAcceptInput:
+    organization_id: strawberry.ID = strawberry.field(description="Global id of the organisation that invited me.")
+
+
+@strawberry.input(description="An invitation to represent an organisation that I decline.")
+class RepresentativeInvitationDeclineInput:
+    organization_id: strawberry.ID = strawberry.field(description="Global id of the organisation that invited me.")
+
+
+@strawberry.input(description="A pending invitation of my organisation to take back.")
+class RepresentativeInvitationWithdrawInput:
+    organization_id: strawberry.ID = strawberry.field(description="Global id of the organisation (I own it).")
+    person_id: strawberry.ID = strawberry.field(description="Global id of the person invited.")
+
+
 # --- payloads -----------------------------------------------------------------------------------------------------------------
 
 ERRORS_DESCRIPTION = "Mistakes to fix (empty on success): code, field and message."
@@ -456,5 +496,30 @@ class OrganizationPayload:
 @strawberry.type(description="Result of representativeSet and representativeRevoke.")
 class RepresentativesPayload:
     representatives: list[Representative] | None = strawberry.field(default=None, description="Representatives now.")
+    invitation: RepresentativeInvitation | None = strawberry.field(
+        default=None,
+        description="representativeSet for someone who does not represent the organisation yet: the invitation they "
+        "must accept before anything is granted (null when an existing representative's role changed).",
+    )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
+
+
+@strawberry.type(description="Result of representativeInvitationAccept.")
+class RepresentativeInvitationAcceptPayload:
+    representation: Representation | None = strawberry.field(
+        default=None, description="The organisation I now represent, with my role."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of representativeInvitationDecline.")
+class RepresentativeInvitationDeclinePayload:
+    organization: Organization | None = strawberry.field(default=None, description="The organisation I declined.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of representativeInvitationWithdraw.")
+class RepresentativeInvitationWithdrawPayload:
+    organization: Organization | None = strawberry.field(default=None, description="The organisation.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)

@@ -67,6 +67,11 @@ class NotificationKind(Enum):
     INVESTMENT_INTEREST_ANSWERED = strawberry.enum_value(
         "investment_interest_answered", description="A listing owner answered my investment interest (subject: it)."
     )
+    REPRESENTATIVE_INVITED = strawberry.enum_value(
+        "representative_invited",
+        description="An owner invited me to represent an organisation (subject: the organisation); answer with "
+        "representativeInvitationAccept or representativeInvitationDecline.",
+    )
 
 
 @strawberry.type(description="How many people reacted with one kind.")

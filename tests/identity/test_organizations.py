@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import date
 
@@ -46,7 +47,39 @@ REPRESENTATIVE_SET = """
 mutation Set($org: ID!, $person: ID!, $role: RepresentativeRole!) {
   representativeSet(organizationId: $org, personId: $person, role: $role) {
     representatives { role person { id } }
+    invitation { role createdAt organization { id } person { id } invitedBy { id } }
     errors { code field message }
+  }
+}
+"""
+
+INVITATION_ACCEPT = """
+mutation Accept($input: RepresentativeInvitationAcceptInput!) {
+  representativeInvitationAccept(input: $input) {
+    representation { role organization { id myRole } }
+    errors { code field message }
+  }
+}
+"""
+
+INVITATION_DECLINE = """
+mutation Decline($input: RepresentativeInvitationDeclineInput!) {
+  representativeInvitationDecline(input: $input) { organization { id myRole } errors { code field message } }
+}
+"""
+
+INVITATION_WITHDRAW = """
+mutation Withdraw($input: RepresentativeInvitationWithdrawInput!) {
+  representativeInvitationWithdraw(input: $input) { organization { id } errors { code field message } }
+}
+"""
+
+MY_INVITATIONS = """
+query Invitations($first: Int, $after: String) {
+  myRepresentativeInvitations(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { role createdAt organization { id displayName myRole } person { id } invitedBy { id } } }
   }
 }
 """
@@ -94,7 +127,29 @@ async def registered_org(client, owner: Someone, **overrides) -> str:
 
 
 async def set_role(client, by: Someone, org_id: str, person: Someone, role: str) -> dict:
+    """representativeSet: changes a representative's role, or only invites someone who is not one yet."""
     return await gql(client, REPRESENTATIVE_SET, {"org": org_id, "person": person.id, "role": role}, headers=by.auth)
+
+
+async def accept(client, person: Someone, org_id: str) -> dict:
+    return await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": org_id}}, headers=person.auth)
+
+
+async def decline(client, person: Someone, org_id: str) -> dict:
+    return await gql(client, INVITATION_DECLINE, {"input": {"organizationId": org_id}}, headers=person.auth)
+
+
+async def withdraw(client, by: Someone, org_id: str, person: Someone) -> dict:
+    return await gql(client, INVITATION_WITHDRAW, {"input": {"organizationId": org_id, "personId": person.id}},
+                     headers=by.auth)
+
+
+async def add_representative(client, owner: Someone, org_id: str, person: Someone, role: str) -> None:
+    """Make ``person`` a representative the way the product does: the owner invites, the person accepts."""
+    invited = (await set_role(client, owner, org_id, person, role))["data"]["representativeSet"]
+    assert invited["errors"] == [] and invited["invitation"]["role"] == role, invited
+    accepted = (await accept(client, person, org_id))["data"]["representativeInvitationAccept"]
+    assert accepted["errors"] == [] and accepted["representation"]["role"] == role, accepted
 
 
 def roles_of(representatives: list[dict]) -> dict[str, str]:
@@ -198,7 +253,10 @@ async def test_the_owner_makes_someone_an_admin(client, app):
     org_id = await registered_org(client, owner)
     result = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
     assert result["errors"] == []
-    assert roles_of(result["representatives"]) == {owner.id: "OWNER", b.id: "ADMIN"}
+    assert roles_of(result["representatives"]) == {owner.id: "OWNER"}, "only invited so far"
+    accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
+    assert accepted == {"representation": {"role": "ADMIN", "organization": {"id": org_id, "myRole": "ADMIN"}},
+                        "errors": []}
     assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "ADMIN"}
     seen_by_b = (await gql(client, ORGANIZATION, {"id": org_id}, headers=b.auth))["data"]["node"]
     assert seen_by_b["myRole"] == "ADMIN"
@@ -213,7 +271,7 @@ async def test_an_admin_who_is_not_owner_may_not_change_representatives(client, 
     b = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
     c = await register(client, fullName="Đỗ Minh Châu", birth=date(1988, 2, 14), phone=phone())
     org_id = await registered_org(client, owner)
-    assert (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]["errors"] == []
+    await add_representative(client, owner, org_id, b, "ADMIN")
 
     for attempt in (set_role(client, b, org_id, c, "MEMBER"), set_role(client, b, org_id, b, "OWNER")):
         body = await attempt
@@ -249,7 +307,7 @@ async def test_an_owner_may_step_down_once_there_is_another_owner(client, app):
     owner = await verified(app, client, fullName="Lê Văn Chủ")
     b = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
     org_id = await registered_org(client, owner)
-    assert (await set_role(client, owner, org_id, b, "OWNER"))["data"]["representativeSet"]["errors"] == []
+    await add_representative(client, owner, org_id, b, "OWNER")
     revoked = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": owner.id}, headers=owner.auth)
     result = revoked["data"]["representativeRevoke"]
     assert result["errors"] == [] and roles_of(result["representatives"]) == {b.id: "OWNER"}
@@ -262,8 +320,8 @@ async def test_representation_history_records_grants_and_revocations_for_owners_
     b = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
     c = await register(client, fullName="Đỗ Minh Châu", birth=date(1988, 2, 14), phone=phone())
     org_id = await registered_org(client, owner)
-    assert (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]["errors"] == []
-    assert (await set_role(client, owner, org_id, c, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    await add_representative(client, owner, org_id, b, "ADMIN")
+    await add_representative(client, owner, org_id, c, "MEMBER")
     revoked = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": c.id}, headers=owner.auth)
     assert revoked["data"]["representativeRevoke"]["errors"] == []
 
@@ -289,7 +347,7 @@ async def test_representation_history_is_forbidden_to_outsiders_and_plain_member
     outsider = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
     member = await register(client, fullName="Đỗ Minh Châu", birth=date(1988, 2, 14), phone=phone())
     org_id = await registered_org(client, owner)
-    assert (await set_role(client, owner, org_id, member, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    await add_representative(client, owner, org_id, member, "MEMBER")
 
     for viewer in (outsider, member):
         body = await gql(client, HISTORY, {"id": org_id}, headers=viewer.auth)
@@ -303,3 +361,177 @@ async def test_representation_history_is_forbidden_to_outsiders_and_plain_member
 
     # The organisation itself stays readable to the outsider; only its history is refused.
     assert await representatives(client, org_id, outsider) == {owner.id: "OWNER", member.id: "MEMBER"}
+
+
+# --- invitations -----------------------------------------------------------------------------------------------------
+
+WALLET_FOR = "query Wallet($org: ID) { myWallet(asOrganization: $org) { owner { id } } }"
+NOTIFICATIONS = "{ notifications { edges { node { kind subjectId actor { id } } } } }"
+
+
+async def org_and_newcomer(app, client) -> tuple[Someone, str, Someone]:
+    owner = await verified(app, client, fullName="Lê Văn Chủ")
+    newcomer = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
+    return owner, await registered_org(client, owner), newcomer
+
+
+async def invitations(client, person: Someone, **page) -> dict:
+    body = await gql(client, MY_INVITATIONS, page, headers=person.auth)
+    assert "errors" not in body, body["errors"]
+    return body["data"]["myRepresentativeInvitations"]
+
+
+async def test_representative_set_only_invites_and_grants_nothing_until_accepted(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    result = (await set_role(client, owner, org_id, b, "OWNER"))["data"]["representativeSet"]
+    assert result["errors"] == []
+    assert roles_of(result["representatives"]) == {owner.id: "OWNER"}
+    invitation = result["invitation"]
+    assert invitation["role"] == "OWNER" and invitation["person"]["id"] == b.id
+    assert invitation["organization"]["id"] == org_id and invitation["invitedBy"]["id"] == owner.id
+
+    # Nothing is granted or shown: not a representative, no organisation, no acting for it.
+    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    assert await representatives(client, org_id, b) == {owner.id: "OWNER"}
+    seen_by_b = (await gql(client, ORGANIZATION, {"id": org_id}, headers=b.auth))["data"]["node"]
+    assert seen_by_b["myRole"] is None
+    assert (await gql(client, MY_ORGANIZATIONS, headers=b.auth))["data"]["me"]["organizations"] == []
+    acting = await gql(client, WALLET_FOR, {"org": org_id}, headers=b.auth)
+    assert error_codes(acting) == ["FORBIDDEN"]
+    revoke = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": owner.id}, headers=b.auth)
+    assert error_codes(revoke) == ["FORBIDDEN"], "an invited owner is no owner yet"
+    history = (await gql(client, HISTORY, {"id": org_id}, headers=owner.auth))["data"]["node"]["representationHistory"]
+    assert [(h["action"], h["person"]["id"]) for h in history] == [("grant", owner.id)]
+
+    # The invited person is told, and sees the invitation.
+    notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
+    assert [(n["node"]["kind"], n["node"]["subjectId"], n["node"]["actor"]["id"]) for n in notes] == [
+        ("REPRESENTATIVE_INVITED", org_id, owner.id)
+    ]
+    pending = await invitations(client, b)
+    assert pending["totalCount"] == 1
+    (edge,) = pending["edges"]
+    assert edge["node"]["role"] == "OWNER" and edge["node"]["organization"]["id"] == org_id
+    assert edge["node"]["invitedBy"]["id"] == owner.id and edge["node"]["person"]["id"] == b.id
+
+    # Accepting grants the role offered, in one step, recorded as granted by the inviter.
+    accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
+    assert accepted["errors"] == [] and accepted["representation"]["role"] == "OWNER"
+    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "OWNER"}
+    wallet = await gql(client, WALLET_FOR, {"org": org_id}, headers=b.auth)
+    assert "errors" not in wallet and wallet["data"]["myWallet"]["owner"]["id"] == org_id
+    assert (await invitations(client, b))["totalCount"] == 0
+    history = (await gql(client, HISTORY, {"id": org_id}, headers=owner.auth))["data"]["node"]["representationHistory"]
+    assert [(h["action"], h["role"], h["person"]["id"], h["by"]["id"]) for h in history][0] == (
+        "grant", "OWNER", b.id, owner.id
+    )
+    again = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
+    assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
+
+
+async def test_a_declined_invitation_leaves_nothing(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    assert (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]["errors"] == []
+    declined = (await decline(client, b, org_id))["data"]["representativeInvitationDecline"]
+    assert declined == {"organization": {"id": org_id, "myRole": None}, "errors": []}
+    assert (await invitations(client, b))["edges"] == []
+    late = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
+    assert late["representation"] is None
+    (error,) = late["errors"]
+    assert error["code"] == "CONFLICT" and error["field"] == "organizationId"
+    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    twice = (await decline(client, b, org_id))["data"]["representativeInvitationDecline"]
+    assert [e["code"] for e in twice["errors"]] == ["CONFLICT"]
+
+
+async def test_owners_withdraw_a_pending_invitation_and_nobody_else_may(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    outsider = await register(client, fullName="Đỗ Minh Châu", birth=date(1988, 2, 14), phone=phone())
+    assert (await set_role(client, owner, org_id, b, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    assert error_codes(await withdraw(client, outsider, org_id, b)) == ["FORBIDDEN"]
+    assert error_codes(await withdraw(client, b, org_id, b)) == ["FORBIDDEN"], "the invitee declines instead"
+    stolen = (await accept(client, outsider, org_id))["data"]["representativeInvitationAccept"]
+    assert [e["code"] for e in stolen["errors"]] == ["CONFLICT"], "an invitation is accepted only by its invitee"
+    withdrawn = (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]
+    assert withdrawn == {"organization": {"id": org_id}, "errors": []}
+    assert (await invitations(client, b))["totalCount"] == 0
+    assert [e["code"] for e in (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]["errors"]] == [
+        "CONFLICT"
+    ]
+    again = (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]
+    (error,) = again["errors"]
+    assert error["code"] == "CONFLICT" and error["field"] == "personId"
+    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    anonymous = await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": org_id}})
+    assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+    assert error_codes(await gql(client, MY_INVITATIONS, {})) == ["UNAUTHENTICATED"]
+
+
+async def test_a_person_who_blocked_the_owner_cannot_be_invited(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    block = "mutation B($id: ID!) { blockSet(actorId: $id, blocked: true) { errors { code } } }"
+    assert (await gql(client, block, {"id": owner.id}, headers=b.auth))["data"]["blockSet"]["errors"] == []
+    refused = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "personId")]
+    assert (await invitations(client, b))["totalCount"] == 0
+    notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
+    assert notes == []
+
+
+async def test_a_representatives_role_still_changes_at_once_and_a_reinvitation_updates_the_pending_one(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    c = await register(client, fullName="Đỗ Minh Châu", birth=date(1988, 2, 14), phone=phone())
+    await add_representative(client, owner, org_id, b, "MEMBER")
+    promoted = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
+    assert promoted["errors"] == [] and promoted["invitation"] is None
+    assert roles_of(promoted["representatives"]) == {owner.id: "OWNER", b.id: "ADMIN"}
+
+    assert (await set_role(client, owner, org_id, c, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    assert (await set_role(client, owner, org_id, c, "ADMIN"))["data"]["representativeSet"]["invitation"]["role"] == "ADMIN"
+    pending = await invitations(client, c)
+    assert [(e["node"]["role"]) for e in pending["edges"]] == ["ADMIN"], "one invitation per organisation, latest role"
+    notes = (await gql(client, NOTIFICATIONS, headers=c.auth))["data"]["notifications"]["edges"]
+    assert len(notes) == 1, "re-inviting does not notify again"
+
+
+async def test_my_invitations_page_newest_first(client, app):
+    officer = await make_officer(app, client, phone=phone())
+    b = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
+    org_ids = []
+    for i, tax in enumerate(("0101234567", "0109876543", "0105555555")):
+        owner = await verified(app, client, officer, fullName=f"Chủ Số {i}")
+        org_ids.append(await registered_org(client, owner, taxCode=tax, name=f"Công ty {i}"))
+        assert (await set_role(client, owner, org_ids[-1], b, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    first = await invitations(client, b, first=2)
+    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+    rest = await invitations(client, b, first=2, after=first["pageInfo"]["endCursor"])
+    assert rest["pageInfo"]["hasNextPage"] is False
+    seen = [e["node"]["organization"]["id"] for e in first["edges"] + rest["edges"]]
+    assert seen == list(reversed(org_ids))
+
+
+async def test_parallel_accepts_grant_once(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    assert (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]["errors"] == []
+    bodies = await asyncio.gather(*(accept(client, b, org_id) for _ in range(40)))
+    results = [body["data"]["representativeInvitationAccept"] for body in bodies]
+    assert sum(r["errors"] == [] for r in results) == 1
+    assert all([e["code"] for e in r["errors"]] == ["CONFLICT"] for r in results if r["errors"])
+    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "ADMIN"}
+    history = (await gql(client, HISTORY, {"id": org_id}, headers=owner.auth))["data"]["node"]["representationHistory"]
+    assert len(history) == 2, "one grant recorded for one acceptance"
+
+
+async def test_parallel_accepts_declines_and_withdrawals_settle_on_one_answer(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    assert (await set_role(client, owner, org_id, b, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    calls = [accept(client, b, org_id) for _ in range(14)] + [decline(client, b, org_id) for _ in range(13)]
+    calls += [withdraw(client, owner, org_id, b) for _ in range(13)]
+    bodies = await asyncio.gather(*calls)
+    results = [next(iter(body["data"].values())) for body in bodies]
+    winners = [i for i, r in enumerate(results) if r["errors"] == []]
+    assert len(winners) == 1, results
+    assert all([e["code"] for e in r["errors"]] == ["CONFLICT"] for r in results if r["errors"])
+    accepted = winners[0] < 14
+    assert await representatives(client, org_id) == ({owner.id: "OWNER", b.id: "MEMBER"} if accepted else {owner.id: "OWNER"})
+    assert (await invitations(client, b))["totalCount"] == 0

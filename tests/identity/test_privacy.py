@@ -86,6 +86,12 @@ mutation Rep($org: ID!, $person: ID!, $role: RepresentativeRole!) {
 }
 """
 
+INVITATION_ACCEPT = """
+mutation Accept($input: RepresentativeInvitationAcceptInput!) {
+  representativeInvitationAccept(input: $input) { errors { code field message } }
+}
+"""
+
 VERIFICATION_REQUEST = "mutation { verificationRequestCreate { request { id status } errors { code message } } }"
 
 ACCOUNT_CLOSE = """
@@ -160,6 +166,8 @@ async def org_represented_by(client, app, member: Someone) -> tuple[str, Someone
     org_id = result["organization"]["id"]
     body = await gql(client, REPRESENTATIVE_SET, {"org": org_id, "person": member.id, "role": "MEMBER"}, headers=owner.auth)
     assert body["data"]["representativeSet"]["errors"] == []
+    body = await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": org_id}}, headers=member.auth)
+    assert body["data"]["representativeInvitationAccept"]["errors"] == []
     return org_id, owner
 
 

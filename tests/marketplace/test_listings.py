@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graph.driver import run, statement_counter
 from tests.identity.people import make_officer, make_verified, register, uuid_of
-from tests.identity.test_organizations import registered_org, set_role
+from tests.identity.test_organizations import accept, registered_org, set_role
 from tests.marketplace.listing_helpers import LISTING_CREATE, LISTING_FIELDS, create_listing, listing_input
 from tests.social.helpers import BLOCK, set_edge
 from tests.support import error_codes, gql
@@ -155,7 +155,10 @@ async def test_organisations_list_through_owners_and_admins_only(app, client):
     org = await registered_org(client, owner)
     listing = await create_listing(client, owner, as_organization=org)
     assert listing["seller"]["id"] == org
-    assert (await set_role(client, owner, org, admin, "ADMIN"))["data"]["representativeSet"]["errors"] == []
+    invited = (await set_role(client, owner, org, admin, "ADMIN"))["data"]["representativeSet"]
+    assert invited["errors"] == [] and invited["invitation"]["role"] == "ADMIN"
+    assert error_codes(await _create(client, admin, asOrganization=org)) == ["FORBIDDEN"], "an invitation grants nothing"
+    assert (await accept(client, admin, org))["data"]["representativeInvitationAccept"]["errors"] == []
     by_admin = await create_listing(client, admin, as_organization=org, title="Bàn làm việc gỗ sồi")
     assert by_admin["seller"]["id"] == org
 

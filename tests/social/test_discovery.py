@@ -276,6 +276,46 @@ async def test_trust_path_to_an_organization_ends_at_a_representative(app, clien
     assert (mine["hops"], [p["id"] for p in mine["people"]]) == (0, [owner.id])
 
 
+REPRESENTATIVE_SET = """
+mutation Set($org: ID!, $person: ID!, $role: RepresentativeRole!) {
+  representativeSet(organizationId: $org, personId: $person, role: $role) { errors { code message } }
+}
+"""
+INVITATION_ACCEPT = """
+mutation Accept($input: RepresentativeInvitationAcceptInput!) {
+  representativeInvitationAccept(input: $input) { errors { code message } }
+}
+"""
+
+
+async def test_an_unaccepted_invitation_does_not_shorten_a_trust_path(app, client):
+    """A scam organisation invites a verified person as OWNER: until that person accepts, the organisation is not
+    one hop from them, and people they know are not led to it; suggestions do not change either."""
+    officer = await make_officer(app, client)
+    me = await register(client, fullName="Nguyễn Văn An")
+    trusted = await make_verified(app, client, officer, fullName="Trần Thị Tin Cậy")
+    scammer = await make_verified(app, client, officer, fullName="Lừa Đảo Văn")
+    created = await gql(client, ORGANIZATION, {"input": {"name": "Công ty Đầu tư Siêu Lãi", "kind": "BUSINESS",
+                                                         "taxCode": "0109876543"}}, headers=scammer.auth)
+    scam = created["data"]["organizationRegister"]["organization"]["id"]
+    await connect(client, me, trusted)
+    suggestions_before = (await gql(client, SUGGESTIONS, {"first": 20}, headers=me.auth))["data"]["peopleYouMayKnow"]
+
+    invited = await gql(client, REPRESENTATIVE_SET, {"org": scam, "person": trusted.id, "role": "OWNER"},
+                        headers=scammer.auth)
+    assert invited["data"]["representativeSet"]["errors"] == []
+
+    assert await trust_path(client, me, scam) is None
+    assert await trust_path(client, trusted, scam) is None, "not 0 hops: the invitation is not accepted"
+    suggestions_after = (await gql(client, SUGGESTIONS, {"first": 20}, headers=me.auth))["data"]["peopleYouMayKnow"]
+    assert suggestions_after == suggestions_before
+
+    accepted = await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": scam}}, headers=trusted.auth)
+    assert accepted["data"]["representativeInvitationAccept"]["errors"] == []
+    path = await trust_path(client, me, scam)
+    assert (path["hops"], [p["id"] for p in path["people"]]) == (1, [me.id, trusted.id]), "an accepted role counts"
+
+
 # --- search ------------------------------------------------------------------------------------------------------------
 
 async def test_post_search_matches_with_or_without_diacritics_and_only_visible_posts(client):

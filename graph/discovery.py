@@ -86,7 +86,8 @@ async def people_you_may_know(
 # --- trust path ----------------------------------------------------------------------------------------------
 
 #: The shortest chain of CONNECTED edges (1 to 4 hops) from the viewer to the target person, or to
-#: any active person who REPRESENTS the target organisation. Every person strictly between the two
+#: any active person who REPRESENTS the target organisation (an accepted role: a pending invitation is an
+#: INVITED_TO_REPRESENT relationship, which no path follows). Every person strictly between the two
 #: ends is level-2 verified, active, and not blocked by or with the viewer; the predicate sits
 #: inside the quantified path pattern, so the breadth-first search prunes with it rather than
 #: filtering shortest paths afterwards (a ``shortestPath`` with an ``all()`` predicate falls back to an

@@ -621,7 +621,9 @@ RETURN p {.*, passwordHash: null, verificationLock: null} AS person,
     AS sessions,
   [(p)<-[:FOR]-(v:VerificationRequest) | v {.id, .status, .createdAt, .decidedAt, .reason}] AS verificationRequests,
   [(p)-[r:REPRESENTS]->(o:Organization) | {organizationId: o.id, organization: o.displayName, role: r.role,
-                                           since: r.since}] AS representations
+                                           since: r.since}] AS representations,
+  [(p)-[i:INVITED_TO_REPRESENT]->(o:Organization) | {organizationId: o.id, organization: o.displayName,
+                                                     role: i.role, invitedAt: i.createdAt}] AS representativeInvitations
 """
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.identity.people import Someone, make_officer, make_verified, register
+from tests.identity.people import Someone, make_officer, make_verified, register, uuid_of
 from tests.support import error_codes, gql
 
 ORG_REGISTER = """
@@ -413,6 +413,11 @@ async def test_representative_set_only_invites_and_grants_nothing_until_accepted
     (edge,) = pending["edges"]
     assert edge["node"]["role"] == "OWNER" and edge["node"]["organization"]["id"] == org_id
     assert edge["node"]["invitedBy"]["id"] == owner.id and edge["node"]["person"]["id"] == b.id
+    exported = (await gql(client, "{ myData }", headers=b.auth))["data"]["myData"]
+    assert [(i["organizationId"], i["role"]) for i in exported["representativeInvitations"]] == [
+        (uuid_of(org_id), "owner")
+    ]
+    assert exported["representations"] == []
 
     # Accepting grants the role offered, in one step, recorded as granted by the inviter.
     accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]

@@ -19,7 +19,7 @@ from core.runtime import Runtime
 from core.secrets import load_or_create_secret
 from identity.messaging import build_sender
 from marketplace.payments import build_provider
-from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
 from core.errors import UnavailableError
 from core.logs import configure_logging, get_logger
 from core.settings import Settings, get_settings
@@ -64,15 +64,6 @@ async def _migrate(app: Starlette) -> None:
             await apply_migrations(app.state.graph)
         except UnavailableError:
             log.warning("migrations not applied: Neo4j unreachable; /readyz stays 503 until it is")
-
-
-async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    request_id = getattr(request.state, "request_id", None)
-    log.error("unhandled error outside GraphQL", exc_info=exc)
-    return JSONResponse(
-        {"errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL", "requestId": request_id}}]},
-        status_code=500,
-    )
 
 
 def build_runtime(settings: Settings, graph: Graph) -> Runtime:
@@ -122,9 +113,9 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(AllowListCORSMiddleware, allowed_origins=settings.cors_allowed_origins),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
-        exception_handlers={Exception: unexpected_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

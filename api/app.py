@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api import graphiql
 from api.graphql_view import GraphQLView
 from auth.tokens import KeyRing
 from core.runtime import Runtime
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
     app = Starlette(
         routes=[
             Route("/graphql", view),
+            Route(graphiql.STATIC_PATH + "/{name}", graphiql.asset, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),

@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from api import decoding
+from api import decoding, graphiql
 from api.context import RequestContext
 from api.errors import format_error
 from auth import service as auth_service
@@ -110,6 +110,9 @@ class GraphQLView(GraphQL):
             response.headers["content-type"] = GRAPHQL_RESPONSE_JSON + "; charset=utf-8"
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page(self.settings)  # local files, no CDN (api/graphiql.py)
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:
         return RequestContext(

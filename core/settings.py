@@ -122,7 +122,7 @@ class Settings(BaseSettings):
         "empty: no cross-origin calls.",
     )
     graphiql_assets_dir: Path = Field(
-        REPO_ROOT / "var" / "cache" / "graphiql",
+        REPO_ROOT / "var" / "graphiql",
         description="GraphiQL's scripts and styles, fetched from the npm registry by scripts/fetch_graphiql.py.",
     )
 

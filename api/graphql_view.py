@@ -18,7 +18,7 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import ExecutionResult
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -88,7 +88,7 @@ class GraphQLView(GraphQL):
         return await auth_service.viewer_from_token(request.app.state.runtime, token.strip())
 
     @staticmethod
-    def _unauthenticated(message: str) -> JSONResponse:
+    def _unauthenticated(message: str) -> Response:
         return http_error(
             401, message, code="UNAUTHENTICATED",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},

@@ -223,7 +223,7 @@ async def test_field_duplication_is_refused_quickly_with_count_and_limit(client,
     assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
     message = body["errors"][0]["message"]
     assert "960 fields" in message and f"at most {test_settings.max_fields}" in message
-    assert elapsed < 0.5, f"refused in {elapsed:.2f} s: the limit must act before the costly rules"
+    assert elapsed < 1.0, f"refused in {elapsed:.2f} s: the limit must act before the costly rules"
 
 
 async def test_fields_are_counted_across_fragments(test_settings):

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test migrate schema neo4j-start neo4j-stop bench bench-social bench-market tools clean help
+.PHONY: serve test migrate schema neo4j-start neo4j-stop bench bench-social bench-market tools graphiql clean help
 
 help:
 	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
@@ -26,10 +26,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-serve: tools $(STAMP)
+# GraphiQL's scripts and styles (react, react-dom, graphiql) from the npm registry, sha512-checked, so
+# GraphiQL works without a CDN; git-ignored under var/. A no-op when the pinned versions are there.
+GRAPHIQL := var/graphiql/manifest.json
+$(GRAPHIQL): scripts/fetch_graphiql.py
+	$(PYTHON) scripts/fetch_graphiql.py
+
+graphiql: $(GRAPHIQL)
+
+serve: tools $(STAMP) $(GRAPHIQL)
 	$(BIN)/hanoismart serve
 
-test: tools $(STAMP)
+test: tools $(STAMP) $(GRAPHIQL)
 	$(BIN)/pytest
 
 migrate: $(STAMP)

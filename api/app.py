@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api import graphiql
 from api.graphql_view import GraphQLView
 from auth.tokens import KeyRing
 from core.runtime import Runtime
 from core.secrets import load_or_create_secret
 from identity.messaging import build_sender
 from marketplace.payments import build_provider
-from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
 from core.errors import UnavailableError
 from core.logs import configure_logging, get_logger
 from core.settings import Settings, get_settings
@@ -66,15 +67,6 @@ async def _migrate(app: Starlette) -> None:
             log.warning("migrations not applied: Neo4j unreachable; /readyz stays 503 until it is")
 
 
-async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    request_id = getattr(request.state, "request_id", None)
-    log.error("unhandled error outside GraphQL", exc_info=exc)
-    return JSONResponse(
-        {"errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL", "requestId": request_id}}]},
-        status_code=500,
-    )
-
-
 def build_runtime(settings: Settings, graph: Graph) -> Runtime:
     """The services' dependencies: HMAC key, signing keys and message sender (dev: generated under var/)."""
     if settings.identity_hmac_key is not None:
@@ -116,15 +108,16 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
     app = Starlette(
         routes=[
             Route("/graphql", view),
+            Route(graphiql.STATIC_PATH + "/{name}", graphiql.asset, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(AllowListCORSMiddleware, allowed_origins=settings.cors_allowed_origins),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
-        exception_handlers={Exception: unexpected_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

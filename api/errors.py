@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -18,7 +19,12 @@ from core.logs import get_logger
 log = get_logger("api.errors")
 
 #: Messages of graphql-core and Strawberry's limiters, mapped to our codes (checked by tests).
-_LIMIT_MARKERS = ("exceeds maximum operation depth", "aliases found. Allowed", "Document contains more than")
+_LIMIT_MARKERS = (
+    "exceeds maximum operation depth", "aliases found. Allowed", "Document contains more than",
+    "fields (a fragment counts at each use)",
+)
+#: graphql-core's hints (" Did you mean 'me'?") end a message; they reveal the schema.
+_SUGGESTION = re.compile(r" Did you mean [^\n]*\?$")
 
 
 def _code_without_original(error: GraphQLError) -> str:
@@ -32,8 +38,9 @@ def _code_without_original(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
-def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
-    formatted: dict[str, Any] = {"message": error.message}
+def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool = False) -> dict[str, Any]:
+    """``hide_suggestions`` (introspection off) drops graphql-core's "Did you mean" hints."""
+    formatted: dict[str, Any] = {"message": _SUGGESTION.sub("", error.message) if hide_suggestions else error.message}
     if error.locations:
         formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:

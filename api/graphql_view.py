@@ -12,16 +12,18 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from cross_web import HTTPException
 from graphql import ExecutionResult
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
+from api import decoding, graphiql
 from api.context import RequestContext
 from api.errors import format_error
 from auth import service as auth_service
@@ -32,8 +34,9 @@ from core.settings import Settings
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
-def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers=headers)
+def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None) -> Response:
+    body = decoding.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]})
+    return Response(body, status, headers=headers, media_type="application/json")
 
 
 class GraphQLView(GraphQL):
@@ -68,6 +71,9 @@ class GraphQLView(GraphQL):
             response = self._refusal(request, exc)
         else:
             self._negotiate(request, response)
+            retry_after = getattr(request.state, "retry_after_seconds", None)
+            if retry_after is not None:  # RATE_LIMITED / UNAVAILABLE: RFC 9110 Retry-After, whole seconds
+                response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
         await response(scope, receive, send)
 
     async def _viewer(self, request: Request) -> Viewer:
@@ -82,7 +88,7 @@ class GraphQLView(GraphQL):
         return await auth_service.viewer_from_token(request.app.state.runtime, token.strip())
 
     @staticmethod
-    def _unauthenticated(message: str) -> JSONResponse:
+    def _unauthenticated(message: str) -> Response:
         return http_error(
             401, message, code="UNAUTHENTICATED",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
@@ -105,6 +111,9 @@ class GraphQLView(GraphQL):
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page(self.settings)  # local files, no CDN (api/graphiql.py)
+
     async def get_context(self, request: Request, response: Response) -> RequestContext:
         return RequestContext(
             request=request,
@@ -121,11 +130,57 @@ class GraphQLView(GraphQL):
         if not request_error:
             payload["data"] = result.data
         if result.errors:
-            payload["errors"] = [format_error(e, request.state.request_id) for e in result.errors]
+            hide = not self.settings.introspection_enabled
+            request_id = request.state.request_id
+            payload["errors"] = [format_error(e, request_id, hide_suggestions=hide) for e in result.errors]
+            waits = [e["extensions"]["retryAfterSeconds"] for e in payload["errors"]
+                     if isinstance(e.get("extensions", {}).get("retryAfterSeconds"), (int, float))]
+            request.state.retry_after_seconds = max(waits) if waits else None
         if result.extensions:
             payload["extensions"] = result.extensions
         request.state.graphql_request_error = request_error
         return payload
 
-    def encode_json(self, data: object) -> str:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    # --- strict request decoding (api/decoding.py): junk is a 400 that says what is wrong -------------
+    def encode_json(self, data: object) -> bytes:
+        return decoding.encode_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The POST body: a JSON object (an array is a batch, refused by Strawberry)."""
+        value = self._decode(data)
+        if not isinstance(value, (dict, list)):
+            raise HTTPException(
+                400, f'The request body must be a JSON object such as {{"query": "{{ version {{ api }} }}"}}, '
+                f"not {decoding.describe(value)}.",
+            )
+        return value
+
+    def parse_query_params(self, params) -> dict[str, Any]:
+        """GET: ``variables`` and ``extensions`` are JSON (Strawberry checks they are objects or null)."""
+        parsed = dict(params)
+        for key in ("variables", "extensions"):
+            if parsed.get(key):
+                parsed[key] = self._decode(parsed[key])
+        return parsed
+
+    async def parse_http_body(self, request):
+        parsed = await super().parse_http_body(request)
+        for data in parsed if isinstance(parsed, list) else [parsed]:
+            if not isinstance(data.operation_name, (str, type(None))):
+                raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
+            try:
+                decoding.check_document(data.query)
+                if data.operation_name is not None:
+                    decoding.check_text(data.operation_name, "operationName")
+            except decoding.RequestRefused as exc:
+                raise HTTPException(400, exc.message) from exc
+        return parsed
+
+    @staticmethod
+    def _decode(data: str | bytes) -> Any:
+        try:
+            return decoding.decode_json(data)
+        except decoding.RequestRefused as exc:
+            raise HTTPException(400, exc.message) from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, f"Unable to parse the request as JSON: {exc.msg} at offset {exc.pos}.") from exc

@@ -8,12 +8,14 @@ import uuid
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.logs import get_logger
 
 log = get_logger("api.access")
+errors_log = get_logger("api.errors")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -21,7 +23,11 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 class RequestIdMiddleware:
     """Gives every request an id (the caller's ``X-Request-ID`` when well-formed), binds it to every
-    log line of the request, returns it in the response header and writes one access-log line."""
+    log line of the request, returns it in the response header and writes one access-log line.
+
+    It is also where an exception nothing else caught ends: logged with the request id and answered
+    500 ``INTERNAL`` with the id in the body and the header (Starlette's own last-resort handler sits
+    outside this middleware, where neither the id nor its log context exist any more)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -32,20 +38,29 @@ class RequestIdMiddleware:
             return
         incoming = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        # A copy per request (as uvicorn makes of the lifespan state), so nothing set on request.state leaks
+        # into another request, even under a server or test harness that passes one shared dict.
+        scope["state"] = {**scope.get("state", {}), "request_id": request_id}
         status = 500
         started = time.perf_counter()
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_id)
+            except Exception as exc:
+                errors_log.error("unhandled error outside GraphQL", exc_info=exc)
+                if response_started:
+                    raise
+                await internal_error(request_id)(scope, receive, send_with_id)
             finally:
                 log.info(
                     "request",
@@ -54,6 +69,14 @@ class RequestIdMiddleware:
                     status=status,
                     ms=round((time.perf_counter() - started) * 1000, 1),
                 )
+
+
+def internal_error(request_id: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": "Internal server error.",
+                     "extensions": {"code": "INTERNAL", "requestId": request_id}}]},
+        status_code=500,
+    )
 
 
 class _BodyTooLarge(Exception):
@@ -111,3 +134,44 @@ class BodySizeLimitMiddleware:
         except _BodyTooLarge:
             if not started:
                 await self._refusal()(scope, receive, send)
+
+
+class AllowListCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS answering preflights for the configured origins only. A disallowed origin gets
+    no CORS header at all: its preflight is a JSON 400, its requests pass without ``Access-Control-*``
+    (browsers then keep the answer from the page; same-origin pages, which also send ``Origin``, work)."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
+        super().__init__(
+            app,
+            allow_origins=allowed_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "WWW-Authenticate"],
+            max_age=600,
+        )
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        if not self.is_allowed_origin(request_headers["origin"]):
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Browser apps on this origin may not call the API (the server's "
+                            "HANOISMART_CORS_ALLOWED_ORIGINS does not list it).",
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                status_code=400,
+                headers={"Vary": "Origin"},
+            )
+        return super().preflight_response(request_headers)
+
+    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        origin = request_headers.get("origin")
+        if message["type"] == "http.response.start" and origin is not None and not self.is_allowed_origin(origin):
+            MutableHeaders(scope=message).append("Vary", "Origin")
+            await send(message)
+            return
+        await super().send(message, send, request_headers)

@@ -98,11 +98,11 @@ ERROR_CODES: dict[str, str] = {
     "NOT_FOUND": "No object with this id exists, or the viewer may not know it exists.",
     "RATE_LIMITED": "Too many attempts; `extensions.retryAfterSeconds` says when to try again.",
     "UNAVAILABLE": "The database is unreachable right now; retry later.",
-    "BAD_REQUEST": "HTTP level: the request is not GraphQL over HTTP (bad JSON, no query, wrong method).",
+    "BAD_REQUEST": "HTTP level: not GraphQL over HTTP (bad JSON, no query, wrong method, no single operation chosen).",
     "PAYLOAD_TOO_LARGE": "HTTP level: the request body exceeds the configured limit.",
     "GRAPHQL_PARSE_FAILED": "The document is not valid GraphQL syntax.",
     "GRAPHQL_VALIDATION_FAILED": "The document does not match the schema or its variables are wrong.",
-    "QUERY_TOO_COMPLEX": "The document exceeds the depth, alias or token limit.",
+    "QUERY_TOO_COMPLEX": "The document exceeds the depth, alias, token or field limit.",
     "INTROSPECTION_DISABLED": "Introspection is switched off on this server.",
     "INTERNAL": "An unexpected server error; quote `extensions.requestId` when reporting it.",
 }

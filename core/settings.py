@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,8 +104,43 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=1, description="Most aliases in one document.")
     max_tokens: int = Field(5000, ge=100, description="Most lexical tokens in one document.")
     max_body_bytes: int = Field(1_000_000, ge=1024, description="Largest HTTP request body accepted.")
-    introspection_enabled: bool = Field(True, description="Allow schema introspection queries.")
-    graphiql_enabled: bool = Field(True, description="Serve GraphiQL to browsers on GET /graphql.")
+    introspection_enabled: bool = Field(
+        True, description="Allow schema introspection queries (and 'Did you mean' hints). Default: off in production."
+    )
+    graphiql_enabled: bool = Field(
+        True, description="Serve GraphiQL to browsers on GET /graphql. Default: off in production."
+    )
+
+    # --- the HTTP edge --------------------------------------------------------------------------
+    max_fields: int = Field(
+        250, ge=10,
+        description="Most fields one operation may select, a fragment counted at each use (QUERY_TOO_COMPLEX).",
+    )
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port], comma-separated) whose browser apps may call the API; "
+        "empty: no cross-origin calls.",
+    )
+    graphiql_assets_dir: Path = Field(
+        REPO_ROOT / "var" / "graphiql",
+        description="GraphiQL's scripts and styles, fetched from the npm registry by scripts/fetch_graphiql.py.",
+    )
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _production_closes_the_schema(self) -> Settings:
+        """In production, introspection and GraphiQL are off unless switched on explicitly."""
+        if self.environment == "production":
+            for name in ("introspection_enabled", "graphiql_enabled"):
+                if name not in self.model_fields_set:
+                    setattr(self, name, False)
+        return self
 
     # --- logging --------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO")

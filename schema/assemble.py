@@ -7,6 +7,7 @@ from functools import partial
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -38,6 +39,7 @@ from schema.communities import (
     CommunityPayload,
 )
 from schema.discovery import PersonSuggestion, TrustPath
+from schema.limits import OperationChoice, max_fields_rule
 from schema.health import Health, SchemaMigrationConnection, Version
 from schema.identity import (
     ActorConnection,
@@ -446,6 +448,9 @@ def extensions(settings: Settings) -> list:
     ]
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)
+    # Built once here, not per request, so the validation cache's key (the rules) stays the same.
+    field_limit = max_fields_rule(settings.max_fields)
+    chosen += [partial(AddValidationRules, [field_limit]), OperationChoice]
     return chosen
 
 

@@ -22,6 +22,7 @@ from core.text import fold, fulltext_query, nfc
 from graph import identity as queries
 from identity import privacy
 from identity.contacts import normalise_email, normalise_phone
+from identity.names import check_name
 from identity.documents import CheckedDocument, Sex, check_cccd, check_passport, check_tax_code
 from identity.model import (
     CLOSED_NAME,
@@ -160,13 +161,6 @@ class PersonRegistration:
     investor_sectors: list[str] | None = None
 
 
-def _check_name(name: str, field: str) -> str:
-    cleaned = nfc(name)
-    if not 2 <= len(cleaned) <= 120:
-        raise UserInputError("A name has 2 to 120 characters.", field=field)
-    return cleaned
-
-
 def _check_roles(roles: list[str]) -> list[str]:
     chosen = sorted(set(roles))
     if not chosen:
@@ -194,7 +188,7 @@ async def register_person(
     """Open the one account of a real person (assurance level 0) and sign them in."""
     if not viewer.is_anonymous:
         raise UserInputError("You are signed in already; each person has exactly one account.", code="CONFLICT")
-    full_name = _check_name(reg.full_name, "fullName")
+    full_name = check_name(reg.full_name, "fullName")
     today = datetime.now(UTC).date()
     if not date(1900, 1, 1) <= reg.date_of_birth <= today:
         raise UserInputError("The date of birth must be between 1900-01-01 and today.", field="dateOfBirth")
@@ -476,7 +470,7 @@ async def register_organization(
     rt: Runtime, viewer: Viewer, *, name: str, kind: str, tax_code: str, sector: str | None
 ) -> OrganizationView:
     founder = require_level(viewer, 2, "register an organisation")
-    display_name = _check_name(name, "name")
+    display_name = check_name(name, "name")
     if kind not in ORGANIZATION_KINDS:
         raise UserInputError("An organisation is a business, a partner or an agency.", field="kind")
     document = check_tax_code(tax_code)

@@ -38,10 +38,17 @@ def _hash(key: bytes, *, purpose: str, person_id: str, contact_id: str, destinat
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def code_limits(rt: Runtime, destination: str, *, requested_by: str | None) -> dict[str, tuple[int, int]]:
-    """Codes per destination per hour, and per requesting (signed-in) account per hour."""
+def code_limits(
+    rt: Runtime, purpose: str, destination: str, *, requested_by: str | None
+) -> dict[str, tuple[int, int]]:
+    """Codes per destination and purpose per hour, and per requesting (signed-in) account per hour.
+
+    Per purpose, so verification codes asked by whoever added a phone never spend its owner's reset
+    codes, and a reset request answers alike whether or not the contact was verified recently."""
     settings = rt.settings
-    limits = {f"otp:destination:{destination_key(rt, destination)}": (settings.otp_per_destination_per_hour, HOUR)}
+    limits = {
+        f"otp:{purpose}:destination:{destination_key(rt, destination)}": (settings.otp_per_destination_per_hour, HOUR)
+    }
     if requested_by is not None:
         limits[f"otp:account:{requested_by}"] = (settings.otp_per_account_per_hour, HOUR)
     return limits
@@ -57,7 +64,7 @@ async def issue_code(
     """Claim the code limits, create a code for (person, contact) at ``destination`` and return it
     (to be sent after commit). ``person_id`` None records a blank request: it counts towards the
     destination's limit like a real one, and no check can ever match it."""
-    await claim(tx, {**code_limits(rt, destination, requested_by=requested_by), **(extra_limits or {})}, TOO_MANY_CODES)
+    await claim(tx, {**code_limits(rt, purpose, destination, requested_by=requested_by), **(extra_limits or {})}, TOO_MANY_CODES)
     code = f"{secrets.randbelow(1_000_000):06d}"
     code_hash = None
     if person_id is not None and contact_id is not None:

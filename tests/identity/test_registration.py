@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 
+from auth import passwords
 from tests.identity.people import PASSWORD, REGISTER, cccd, register, registration_input, uuid_of
 from tests.support import gql
 
@@ -275,3 +278,91 @@ async def test_a_hash_of_a_non_nfc_password_from_before_still_verifies_and_is_re
     assert rehashed != legacy and PasswordHasher().verify(rehashed, PASSWORD), "now a hash of the NFC form"
     body = await gql(client, LOGIN, {"identifier": someone.document, "password": PASSWORD})
     assert body["data"]["sessionLogin"]["errors"] == []
+
+
+# --- registration limits -------------------------------------------------------------------------------------------
+
+@contextmanager
+def settings_changed(app, **changes):
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update=changes)
+    try:
+        yield
+    finally:
+        runtime.settings = original
+
+
+@asynccontextmanager
+async def client_from(app, address: str):
+    """A client calling from another address."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        yield other
+
+
+def outcome(body: dict) -> str:
+    if body.get("errors"):
+        return body["errors"][0]["extensions"]["code"]
+    errors = body["data"]["personRegister"]["errors"]
+    return errors[0]["code"] if errors else "OK"
+
+
+async def test_forty_parallel_registrations_from_one_address_open_only_the_allowed_number(client, app, graph, monkeypatch):
+    hashes: list[int] = []
+    real = passwords.HASHER
+
+    class Counting:
+        def hash(self, password):
+            hashes.append(1)
+            return real.hash(password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(passwords, "HASHER", Counting())
+    with settings_changed(app, registrations_per_address_per_hour=5):
+        bodies = await asyncio.gather(*(gql(client, REGISTER, {"input": registration_input()}) for _ in range(40)))
+    outcomes = [outcome(b) for b in bodies]
+    assert outcomes.count("OK") == 5 and outcomes.count("RATE_LIMITED") == 35, outcomes
+    limited = next(b for b in bodies if outcome(b) == "RATE_LIMITED")
+    assert limited["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
+    assert len(hashes) == 5, "a refused registration costs no argon2 hash"
+
+    async def people(tx):
+        return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
+
+    assert await graph.read(people) == 5
+    async with client_from(app, "203.0.113.9") as elsewhere:
+        assert outcome(await gql(elsewhere, REGISTER, {"input": registration_input()})) == "OK", "per address"
+
+
+async def test_registrations_are_limited_on_the_whole_platform(client, app):
+    with settings_changed(app, registrations_per_hour=3):
+        async with client_from(app, "198.51.100.1") as first, client_from(app, "198.51.100.2") as second:
+            results = [outcome(await gql(c, REGISTER, {"input": registration_input()})) for c in (first, second, first)]
+            assert results == ["OK", "OK", "OK"]
+            assert outcome(await gql(second, REGISTER, {"input": registration_input()})) == "RATE_LIMITED"
+            assert outcome(await gql(client, REGISTER, {"input": registration_input()})) == "RATE_LIMITED"
+
+
+async def test_duplicate_identities_from_one_address_close_registration_there_for_the_day(client, app):
+    """The CONFLICT answer says a document has an account: probing it is capped per address."""
+    someone = await register(client)
+    birth = date(1990, 5, 17)
+    with settings_changed(app, registration_conflicts_per_address_per_day=2):
+        duplicate = registration_input(document={"kind": "CCCD", "number": someone.document})
+        assert [outcome(await gql(client, REGISTER, {"input": duplicate})) for _ in range(2)] == ["CONFLICT", "CONFLICT"]
+        probe = await gql(client, REGISTER, {"input": duplicate})
+        assert outcome(probe) == "RATE_LIMITED" and probe["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
+        fresh = registration_input(birth=birth, document={"kind": "CCCD", "number": cccd(birth)})
+        assert outcome(await gql(client, REGISTER, {"input": fresh})) == "RATE_LIMITED", "no answer either way"
+        async with client_from(app, "192.0.2.44") as elsewhere:
+            assert outcome(await gql(elsewhere, REGISTER, {"input": fresh})) == "OK"
+
+
+async def test_invalid_registrations_are_refused_before_limits_and_hashing(client, app):
+    with settings_changed(app, registrations_per_address_per_hour=2):
+        for _ in range(5):  # mistakes the person can fix do not spend the address's allowance
+            assert outcome(await gql(client, REGISTER, {"input": registration_input(password="short")})) == "INVALID_INPUT"
+        assert [outcome(await gql(client, REGISTER, {"input": registration_input()})) for _ in range(3)] == ["OK", "OK", "RATE_LIMITED"]

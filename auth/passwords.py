@@ -59,9 +59,13 @@ async def hash_password(password: str) -> str:
 
 
 def _candidates(password: str) -> list[str]:
-    """NFC first (how every password is stored now), then the form as typed and its NFD form."""
-    forms = [normalise_password(password), password or "", unicodedata.normalize("NFD", password or "")]
-    return list(dict.fromkeys(forms))
+    """NFC first (how every password is stored now), then one older form: the form as typed when it
+    is not NFC (a hash stored from a macOS/iOS client), else its NFD form (a hash stored from such a
+    client, the password now typed on another). At most two argon2 checks; one for ASCII."""
+    password = password or ""
+    composed = normalise_password(password)
+    older = password if password != composed else unicodedata.normalize("NFD", password)
+    return list(dict.fromkeys([composed, older]))
 
 
 def _verify(stored_hash: str, candidate: str) -> bool:

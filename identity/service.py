@@ -227,6 +227,8 @@ async def register_person(
     attempts, conflicts = _registration_limits(rt, address)
 
     async def claim(tx: AsyncManagedTransaction) -> None:
+        if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
+            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
         await limits.claim(tx, conflicts, TOO_MANY_REGISTRATIONS, count=False)
         await limits.claim(tx, attempts, TOO_MANY_REGISTRATIONS)
 
@@ -250,8 +252,6 @@ async def register_person(
     }
 
     async def work(tx: AsyncManagedTransaction) -> tuple[str, str, str]:
-        if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
-            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
         await queries.create_person(
             tx, id=person_id, props=props, date_of_birth=reg.date_of_birth.isoformat(), document=document_props,
             ward_code=reg.ward_code, contacts=contacts,

@@ -64,7 +64,8 @@ async def issue_code(
     """Claim the code limits, create a code for (person, contact) at ``destination`` and return it
     (to be sent after commit). ``person_id`` None records a blank request: it counts towards the
     destination's limit like a real one, and no check can ever match it."""
-    await claim(tx, {**code_limits(rt, purpose, destination, requested_by=requested_by), **(extra_limits or {})}, TOO_MANY_CODES)
+    limits = {**code_limits(rt, purpose, destination, requested_by=requested_by), **(extra_limits or {})}
+    await claim(tx, limits, TOO_MANY_CODES)
     code = f"{secrets.randbelow(1_000_000):06d}"
     code_hash = None
     if person_id is not None and contact_id is not None:

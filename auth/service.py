@@ -256,7 +256,11 @@ async def start_password_reset(rt: Runtime, contact: str, *, address: str | None
     same request), and the message to a known one is sent after the answer, in the background."""
     channel, value = _contact_key(contact)
     verified_key = ("email:" if channel == "email" else "phone:") + value
-    per_address = {f"reset-starts:address:{limits.address_key(rt, address)}": (rt.settings.password_reset_starts_per_address_per_hour, limits.HOUR)}
+    per_address = {
+        f"reset-starts:address:{limits.address_key(rt, address)}": (
+            rt.settings.password_reset_starts_per_address_per_hour, limits.HOUR
+        )
+    }
 
     async def work(tx: AsyncManagedTransaction) -> tuple[bool, str]:
         owner = await identity_queries.verified_contact_owner(tx, verified_key)

@@ -303,3 +303,12 @@ async def test_representation_history_is_forbidden_to_outsiders_and_plain_member
 
     # The organisation itself stays readable to the outsider; only its history is refused.
     assert await representatives(client, org_id, outsider) == {owner.id: "OWNER", member.id: "MEMBER"}
+
+
+async def test_an_organisation_name_with_a_direction_override_or_markup_is_refused(app, client):
+    owner = await verified(app, client)
+    for name in ("Công ty \u202eTNHH", "<i>Công ty</i>", "\u200b\u200b\u200b"):
+        result = await register_org(client, owner, name=name)
+        assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "name")], name
+        assert result["organization"] is None
+    assert (await register_org(client, owner, name="Công ty Cổ phần A & B (Hà Nội)"))["errors"] == []

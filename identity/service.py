@@ -22,7 +22,6 @@ from core.text import fold, fulltext_query, nfc
 from graph import identity as queries
 from identity import privacy
 from identity.contacts import normalise_email, normalise_phone
-from identity.names import check_name
 from identity.documents import CheckedDocument, Sex, check_cccd, check_passport, check_tax_code
 from identity.model import (
     CLOSED_NAME,
@@ -36,6 +35,7 @@ from identity.model import (
     Representative,
     VerificationRequestView,
 )
+from identity.names import check_name
 from places.model import Commune
 
 DUPLICATE_IDENTITY = (

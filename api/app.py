@@ -18,7 +18,7 @@ from api.graphql_view import GraphQLView
 from auth.tokens import KeyRing
 from core.runtime import Runtime
 from core.secrets import load_or_create_secret
-from identity.messaging import build_sender
+from identity.messaging import build_sender, settle
 from marketplace.payments import build_provider
 from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
 from core.errors import UnavailableError
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
         try:
             yield
         finally:
+            await settle()  # messages sent in the background (password reset codes) go out first
             await app.state.graph.close()
 
     view = GraphQLView(schema or build_schema(settings), settings)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from neo4j import AsyncManagedTransaction
 
-from auth import otp
+from auth import limits, otp
 from auth.passwords import check_policy, hash_password, verify_password
 from auth.permissions import require_person
 from auth.viewer import Viewer
@@ -25,7 +25,8 @@ from core.runtime import Runtime
 from graph import auth as queries
 from graph import identity as identity_queries
 from identity.contacts import looks_like_email, normalise_email, normalise_phone
-from identity.documents import DocumentKind, CheckedDocument
+from identity.documents import CheckedDocument, DocumentKind
+from identity.messaging import send_in_background
 from identity.model import IssuedTokens, SessionView
 
 INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
@@ -239,41 +240,93 @@ def _contact_key(contact: str) -> tuple[str, str]:
     return "sms", normalise_phone(contact, field="contact")
 
 
-async def start_password_reset(rt: Runtime, contact: str) -> None:
-    """Send a reset code to a verified contact. Says nothing about whether an account has it."""
+def _reset_failure_limits(rt: Runtime, destination: str, person_id: str | None) -> dict[str, tuple[int, int]]:
+    """Wrong reset codes per day: per destination (known or not) and per account."""
+    most = rt.settings.otp_reset_failures_per_day
+    keyed = {f"reset-failures:destination:{otp.destination_key(rt, destination)}": (most, limits.DAY)}
+    if person_id is not None:
+        keyed[f"reset-failures:account:{person_id}"] = (most, limits.DAY)
+    return keyed
+
+
+async def start_password_reset(rt: Runtime, contact: str, *, address: str | None = None) -> None:
+    """Send a reset code to a verified contact. Says nothing about whether an account has it: a
+    destination no account verified runs the same statements (a blank code that counts towards the
+    destination's hourly limit, stored under a digest), gets the same answer (RATE_LIMITED on the
+    same request), and the message to a known one is sent after the answer, in the background."""
     channel, value = _contact_key(contact)
     verified_key = ("email:" if channel == "email" else "phone:") + value
-
-    async def work(tx: AsyncManagedTransaction) -> str | None:
-        owner = await identity_queries.verified_contact_owner(tx, verified_key)
-        if owner is None:
-            return None
-        return await otp.issue_code(
-            tx, rt, purpose=otp.PASSWORD_RESET, destination=value, person_id=owner["personId"],
-            contact_id=owner["contactId"],
+    per_address = {
+        f"reset-starts:address:{limits.address_key(rt, address)}": (
+            rt.settings.password_reset_starts_per_address_per_hour, limits.HOUR
         )
+    }
 
-    code = await rt.graph.write(work)
-    if code is not None:
-        await rt.sender.send(channel, value, otp.code_message(otp.PASSWORD_RESET, code, rt.settings.otp_ttl_seconds // 60))
+    async def work(tx: AsyncManagedTransaction) -> tuple[bool, str]:
+        owner = await identity_queries.verified_contact_owner(tx, verified_key)
+        code = await otp.issue_code(
+            tx, rt, purpose=otp.PASSWORD_RESET, destination=value,
+            person_id=owner["personId"] if owner else None, contact_id=owner["contactId"] if owner else None,
+            requested_by=None, extra_limits=per_address,
+        )
+        return owner is not None, code
+
+    known, code = await rt.graph.write(work)
+    if known:
+        text = otp.code_message(otp.PASSWORD_RESET, code, rt.settings.otp_ttl_seconds // 60)
+        send_in_background(rt.sender, channel, value, text)
+
+
+@dataclass(frozen=True)
+class _ResetCheck:
+    person_id: str | None
+    checked: otp.CodeCheck
+    capped: bool = False  # this failure used the last one the day allows
 
 
 async def complete_password_reset(rt: Runtime, contact: str, code: str, new_password: str) -> None:
-    """Set a new password with the code sent to a verified contact; every session is revoked."""
-    _channel, value = _contact_key(contact)
+    """Set a new password with the code sent to a verified contact; every session is revoked.
+
+    Order: the policy (cheap, so a weak password does not burn the code); the code, checked and
+    consumed in its own transaction (wrong codes are capped per day per destination and account,
+    and the owner is told when codes fail); only then the argon2 hash, outside any transaction, so
+    a wrong code never costs a hash; then the new hash is set. A code is consumed by one request
+    only, so parallel or retried requests with it set at most one password."""
+    channel, value = _contact_key(contact)
     check_policy(new_password, field="newPassword")
-    new_hash = await hash_password(new_password)
+    verified_key = ("email:" if channel == "email" else "phone:") + value
 
-    async def work(tx: AsyncManagedTransaction) -> otp.CodeCheck:
-        checked = await otp.check_code(tx, rt, purpose=otp.PASSWORD_RESET, destination=value, code=code)
+    async def check(tx: AsyncManagedTransaction) -> _ResetCheck:
+        owner = await identity_queries.verified_contact_owner(tx, verified_key)
+        person_id = owner["personId"] if owner else None
+        failures = _reset_failure_limits(rt, value, person_id)
+        before = await limits.claim(
+            tx, failures, "Too many wrong codes today for this contact or account; try again tomorrow.", count=False
+        )
+        if owner is None:
+            checked = otp.CodeCheck(ok=False)
+        else:
+            checked = await otp.check_code(
+                tx, rt, purpose=otp.PASSWORD_RESET, destination=value, person_id=person_id,
+                contact_id=owner["contactId"], code=code,
+            )
         if checked.ok:
-            await identity_queries.set_password_hash(tx, checked.person_id, new_hash)
-            await queries.revoke_sessions(tx, checked.person_id, reason="password reset")
-        return checked
+            return _ResetCheck(person_id, checked)
+        await limits.add(tx, failures)
+        capped = any(before[key] + 1 == most for key, (most, _window) in failures.items())
+        return _ResetCheck(person_id, checked, capped)
 
-    checked = await rt.graph.write(work)
-    if not checked.ok:
+    outcome = await rt.graph.write(check)
+    if not outcome.checked.ok:
+        if outcome.person_id is not None and (outcome.checked.exhausted or outcome.capped):
+            send_in_background(rt.sender, channel, value, otp.failed_reset_notice())
         raise UserInputError(
             "This code is wrong, expired or already used; ask for a new one.", code="INVALID_CODE", field="code"
         )
+    new_hash = await hash_password(new_password)
 
+    async def set_password(tx: AsyncManagedTransaction) -> None:
+        await identity_queries.set_password_hash(tx, outcome.person_id, new_hash)
+        await queries.revoke_sessions(tx, outcome.person_id, reason="password reset")
+
+    await rt.graph.write(set_password)

@@ -88,6 +88,28 @@ class Settings(BaseSettings):
     login_free_failures_per_address: int = Field(30, ge=1, description="Failed logins per client address before delays.")
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest delay imposed after failed logins.")
 
+    # --- one-time codes and registration limits (counted windows, claimed atomically) -------------
+    otp_per_account_per_hour: int = Field(
+        10, ge=1, description="Codes one signed-in account may ask for per hour, whatever the destinations."
+    )
+    otp_reset_failures_per_day: int = Field(
+        10, ge=1, description="Wrong password-reset codes per day, per destination and per account; the owner is told."
+    )
+    password_reset_starts_per_address_per_hour: int = Field(
+        30, ge=1, description="Password-reset requests per client address per hour (known or unknown contacts)."
+    )
+    registrations_per_address_per_hour: int = Field(
+        20, ge=1, description="Registration attempts per client address per hour (claimed before hashing)."
+    )
+    registrations_per_hour: int = Field(
+        500, ge=1, description="Registration attempts per hour on the whole platform (claimed before hashing)."
+    )
+    registration_conflicts_per_address_per_day: int = Field(
+        5, ge=1,
+        description="Registrations refused as duplicates (CONFLICT) per client address per day, after which "
+        "the address may not register for the rest of the day: bounds probing which citizen IDs have accounts.",
+    )
+
     # --- social graph ------------------------------------------------------------------------------
     connection_requests_per_day: int = Field(30, ge=1, description="Outgoing connection requests per person per day.")
 

@@ -101,45 +101,48 @@ async def viewer_of_session(tx: AsyncManagedTransaction, person_id: str, session
 
 
 # --- one-time codes ----------------------------------------------------------------------------------------
-
-RECENT_CODES = """
-MATCH (o:OneTimeCode {destination: $destination})
-WHERE o.createdAt > datetime() - duration({hours: 1})
-RETURN count(o) AS sent, min(o.createdAt) AS oldest
-"""
+# A code is bound to the account and the contact it was issued for: a check for (person, contact)
+# only ever sees that pair's codes. The destination is kept as a keyed digest (``destinationKey``),
+# never in clear, so a request for an unknown phone or e-mail stores nothing readable. A reset
+# request for an unknown destination stores a blank code (no person, no hash) that nothing matches,
+# so both cases run the same statements.
 
 CREATE_CODE = """
-CREATE (o:OneTimeCode {id: $id, purpose: $purpose, destination: $destination, codeHash: $codeHash,
+CREATE (o:OneTimeCode {id: $id, purpose: $purpose, destinationKey: $destinationKey, codeHash: $codeHash,
                        personId: $personId, contactId: $contactId, attempts: 0, createdAt: datetime(),
                        expiresAt: datetime() + duration({seconds: $ttlSeconds})})
 """
 
 
-async def recent_codes(tx: AsyncManagedTransaction, destination: str) -> dict:
-    return dict((await run(tx, RECENT_CODES, destination=destination))[0])
-
-
 async def create_code(
-    tx: AsyncManagedTransaction, *, id: str, purpose: str, destination: str, code_hash: str,
-    person_id: str, contact_id: str | None, ttl_seconds: int,
+    tx: AsyncManagedTransaction, *, id: str, purpose: str, destination_key: str, code_hash: str | None,
+    person_id: str | None, contact_id: str | None, ttl_seconds: int,
 ) -> None:
     await run(
-        tx, CREATE_CODE, id=id, purpose=purpose, destination=destination, codeHash=code_hash,
+        tx, CREATE_CODE, id=id, purpose=purpose, destinationKey=destination_key, codeHash=code_hash,
         personId=person_id, contactId=contact_id, ttlSeconds=ttl_seconds,
     )
 
 
 LOCK_LIVE_CODE = """
-MATCH (o:OneTimeCode {destination: $destination, purpose: $purpose})
-WHERE o.usedAt IS NULL AND o.expiresAt > datetime() AND o.attempts < $maxAttempts
+MATCH (o:OneTimeCode {personId: $personId, purpose: $purpose})
+WHERE o.contactId = $contactId AND o.destinationKey = $destinationKey
+  AND o.usedAt IS NULL AND o.expiresAt > datetime() AND o.attempts < $maxAttempts
 WITH o ORDER BY o.createdAt DESC LIMIT 1
 SET o.lock = true
 RETURN o {.id, .codeHash, .attempts, .personId, .contactId} AS code
 """
 
 
-async def lock_live_code(tx: AsyncManagedTransaction, destination: str, purpose: str, max_attempts: int) -> dict | None:
-    rows = await run(tx, LOCK_LIVE_CODE, destination=destination, purpose=purpose, maxAttempts=max_attempts)
+async def lock_live_code(
+    tx: AsyncManagedTransaction, *, person_id: str, contact_id: str, destination_key: str, purpose: str,
+    max_attempts: int,
+) -> dict | None:
+    """The newest live code of this (person, contact, destination, purpose), write-locked."""
+    rows = await run(
+        tx, LOCK_LIVE_CODE, personId=person_id, contactId=contact_id, destinationKey=destination_key,
+        purpose=purpose, maxAttempts=max_attempts,
+    )
     return rows[0]["code"] if rows else None
 
 
@@ -153,6 +156,44 @@ async def use_code(tx: AsyncManagedTransaction, code_id: str) -> None:
 
 async def fail_code(tx: AsyncManagedTransaction, code_id: str) -> int:
     return (await run(tx, FAIL_CODE, id=code_id))[0]["attempts"]
+
+
+# --- rate limits: counted windows claimed atomically ------------------------------------------------------------
+# One (:RateLimit {key}) node per limited thing (a destination digest, an account, a client address
+# digest, the whole platform), unique on ``key``, so parallel MERGEs meet on one node. Its write lock
+# serialises the claims: read the counts, decide, add one to each, all in the caller's transaction.
+# A window starts at the first claim and resets when it has passed (fixed windows).
+
+LOCK_LIMITS = """
+UNWIND $keys AS key
+WITH key ORDER BY key
+MERGE (l:RateLimit {key: key})
+ON CREATE SET l.count = 0, l.windowStart = datetime()
+SET l.lock = true
+WITH l, l.windowStart <= datetime() - duration({seconds: $windowSeconds[l.key]}) AS passed
+SET l.count = CASE WHEN passed THEN 0 ELSE l.count END,
+    l.windowStart = CASE WHEN passed THEN datetime() ELSE l.windowStart END
+RETURN l.key AS key, l.count AS count,
+       duration.inSeconds(datetime(), l.windowStart + duration({seconds: $windowSeconds[l.key]})).seconds AS resetsIn
+"""
+
+
+async def lock_limits(tx: AsyncManagedTransaction, windows: dict[str, int]) -> dict[str, dict]:
+    """Lock the limits of ``windows`` (key -> window in seconds), in key order so two claims never
+    deadlock; returns each key's current count and the seconds until its window resets."""
+    rows = await run(tx, LOCK_LIMITS, keys=sorted(windows), windowSeconds=windows)
+    return {r["key"]: {"count": r["count"], "resetsIn": r["resetsIn"]} for r in rows}
+
+
+ADD_TO_LIMITS = """
+UNWIND $keys AS key
+MATCH (l:RateLimit {key: key})
+SET l.count = l.count + 1
+"""
+
+
+async def add_to_limits(tx: AsyncManagedTransaction, keys: list[str]) -> None:
+    await run(tx, ADD_TO_LIMITS, keys=sorted(keys))
 
 
 # --- login throttles ------------------------------------------------------------------------------------------

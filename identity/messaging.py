@@ -7,6 +7,7 @@ refuses to start rather than silently dropping codes.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -41,6 +42,31 @@ class DevelopmentSender:
 
     def last_to(self, destination: str) -> SentMessage | None:
         return next((m for m in reversed(self.outbox) if m.destination == destination), None)
+
+
+#: Sends started by ``send_in_background`` and not finished yet (kept so they are not collected).
+_PENDING: set[asyncio.Task] = set()
+
+
+async def _send_logged(sender: MessageSender, channel: str, destination: str, text: str) -> None:
+    try:
+        await sender.send(channel, destination, text)
+    except Exception:  # noqa: BLE001 (a lost message is logged; the request that asked for it has answered)
+        log.exception("message not sent", channel=channel)
+
+
+def send_in_background(sender: MessageSender, channel: str, destination: str, text: str) -> None:
+    """Send without making the caller wait: for answers that must not be slower when a message goes
+    out (a password reset for a known contact answers like one for an unknown contact)."""
+    task = asyncio.get_running_loop().create_task(_send_logged(sender, channel, destination, text))
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
+async def settle() -> None:
+    """Wait for every background send started so far (tests, and a clean shutdown)."""
+    while _PENDING:
+        await asyncio.gather(*list(_PENDING), return_exceptions=True)
 
 
 def build_sender(settings: Settings) -> MessageSender:

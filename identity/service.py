@@ -10,7 +10,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from auth import otp
+from auth import limits, otp
 from auth.passwords import check_policy, hash_password, verify_password
 from auth.permissions import require_level, require_person, require_role
 from auth.service import INVALID_CREDENTIALS, issue_tokens, open_session
@@ -36,6 +36,7 @@ from identity.model import (
     RepresentativeInvitationView,
     VerificationRequestView,
 )
+from identity.names import check_name
 from places.model import Commune
 from social.notifications import notify
 
@@ -162,13 +163,6 @@ class PersonRegistration:
     investor_sectors: list[str] | None = None
 
 
-def _check_name(name: str, field: str) -> str:
-    cleaned = nfc(name)
-    if not 2 <= len(cleaned) <= 120:
-        raise UserInputError("A name has 2 to 120 characters.", field=field)
-    return cleaned
-
-
 def _check_roles(roles: list[str]) -> list[str]:
     chosen = sorted(set(roles))
     if not chosen:
@@ -190,13 +184,34 @@ def _check_document(reg: PersonRegistration) -> CheckedDocument:
     raise UserInputError("A person proves their identity with a citizen ID (CCCD) or a passport.", field="document.kind")
 
 
+TOO_MANY_REGISTRATIONS = "Too many accounts were opened from here or on the platform just now; try again later."
+
+
+def _registration_limits(rt: Runtime, address: str | None) -> tuple[dict, dict]:
+    """(attempts per address and on the platform, duplicates refused per address)."""
+    settings, where = rt.settings, limits.address_key(rt, address)
+    attempts = {
+        f"register:address:{where}": (settings.registrations_per_address_per_hour, limits.HOUR),
+        "register:platform": (settings.registrations_per_hour, limits.HOUR),
+    }
+    conflicts = {f"register-conflicts:address:{where}": (settings.registration_conflicts_per_address_per_day, limits.DAY)}
+    return attempts, conflicts
+
+
 async def register_person(
-    rt: Runtime, viewer: Viewer, reg: PersonRegistration, *, user_agent: str | None
+    rt: Runtime, viewer: Viewer, reg: PersonRegistration, *, user_agent: str | None, address: str | None = None
 ) -> tuple[PersonView, IssuedTokens]:
-    """Open the one account of a real person (assurance level 0) and sign them in."""
+    """Open the one account of a real person (assurance level 0) and sign them in.
+
+    Cheap checks first (input, password policy), then the limits are claimed in a transaction of
+    their own (so they hold in parallel and a failed attempt still counts), and only then is the
+    password hashed (argon2: ~150 ms CPU, 64 MiB) and the account created. A duplicate identity
+    (CONFLICT) tells the caller that this document has an account; since a citizen ID has only 6
+    unknown digits once province, sex and birth year are known, duplicates are counted per address
+    and a few a day close registration from that address for the day (see README)."""
     if not viewer.is_anonymous:
         raise UserInputError("You are signed in already; each person has exactly one account.", code="CONFLICT")
-    full_name = _check_name(reg.full_name, "fullName")
+    full_name = check_name(reg.full_name, "fullName")
     today = datetime.now(UTC).date()
     if not date(1900, 1, 1) <= reg.date_of_birth <= today:
         raise UserInputError("The date of birth must be between 1900-01-01 and today.", field="dateOfBirth")
@@ -211,6 +226,15 @@ async def register_person(
         contacts.append({"id": str(uuid.uuid4()), "kind": "email", "value": normalise_email(reg.email)})
     check_policy(reg.password, user_inputs=[full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)])
     sectors = sorted({nfc(s) for s in reg.investor_sectors or [] if s.strip()})
+    attempts, conflicts = _registration_limits(rt, address)
+
+    async def claim(tx: AsyncManagedTransaction) -> None:
+        if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
+            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+        await limits.claim(tx, conflicts, TOO_MANY_REGISTRATIONS, count=False)
+        await limits.claim(tx, attempts, TOO_MANY_REGISTRATIONS)
+
+    await rt.graph.write(claim)
     password_hash = await hash_password(reg.password)
     person_id = str(uuid.uuid4())
     props = {
@@ -230,8 +254,6 @@ async def register_person(
     }
 
     async def work(tx: AsyncManagedTransaction) -> tuple[str, str, str]:
-        if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
-            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
         await queries.create_person(
             tx, id=person_id, props=props, date_of_birth=reg.date_of_birth.isoformat(), document=document_props,
             ward_code=reg.ward_code, contacts=contacts,
@@ -243,6 +265,7 @@ async def register_person(
     try:
         _, session_id, refresh = await rt.graph.write(work)
     except ConflictError as exc:
+        await rt.graph.write(limits.add, conflicts)
         raise ConflictError(DUPLICATE_IDENTITY, field="document.number") from exc
     tokens = issue_tokens(rt, person_id, session_id, 0, refresh)
     me_viewer = Viewer(kind="person", actor_id=person_id, session_id=session_id, roles=frozenset(roles))
@@ -310,10 +333,37 @@ async def update_profile(
 
 # --- contacts and level 1 ------------------------------------------------------------------------------------------
 
+#: Said when a phone or e-mail is verified by another account. It does not say which account, nor
+#: anything about it; it does tell a signed-in person that the contact is in use elsewhere, which is
+#: needed so the owner of a recycled phone number knows what to do, and which a signed-in person
+#: could learn anyway (verifying it would fail). Codes are never sent to such a contact, so no
+#: account can spend its owner's code quota (contact squatting).
+CONTACT_TAKEN = (
+    "This phone or e-mail cannot be used by your account. If it is yours, "
+    "ask the support desk to release it from the account that verified it."
+)
+
+
+def _contact_value(kind: str, value: str) -> str:
+    return normalise_phone(value, field="value") if kind == "phone" else normalise_email(value, field="value")
+
+
+async def _verified_elsewhere(tx: AsyncManagedTransaction, person_id: str, kind: str, value: str) -> bool:
+    owner = await queries.verified_contact_owner(tx, f"{kind}:{value}")
+    return owner is not None and owner["personId"] != person_id
+
+
 async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> dict:
+    """Add a phone or e-mail to my account (unverified); refused when another account verified it."""
     person_id = require_person(viewer)
-    normalised = normalise_phone(value, field="value") if kind == "phone" else normalise_email(value, field="value")
-    contact = await rt.graph.write(queries.add_contact, person_id, str(uuid.uuid4()), kind, normalised)
+    normalised = _contact_value(kind, value)
+
+    async def work(tx: AsyncManagedTransaction) -> dict | None:
+        if await _verified_elsewhere(tx, person_id, kind, normalised):
+            raise ConflictError(CONTACT_TAKEN, field="value")
+        return await queries.add_contact(tx, person_id, str(uuid.uuid4()), kind, normalised)
+
+    contact = await rt.graph.write(work)
     if contact is None:
         raise NotFoundError("Your account no longer exists.")
     return contact
@@ -329,8 +379,11 @@ async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: st
             raise NotFoundError("You have no contact with this id.")
         if contact["verifiedAt"] is not None:
             return contact, None
+        if await _verified_elsewhere(tx, person_id, contact["kind"], contact["value"]):
+            raise ConflictError(CONTACT_TAKEN, field="contactId")
         code = await otp.issue_code(
-            tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], person_id=person_id, contact_id=contact_id
+            tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], person_id=person_id,
+            contact_id=contact_id, requested_by=person_id,
         )
         return contact, code
 
@@ -350,15 +403,18 @@ async def complete_contact_verification(rt: Runtime, viewer: Viewer, contact_id:
         contact = await queries.contact_of(tx, person_id, contact_id)
         if contact is None:
             raise NotFoundError("You have no contact with this id.")
-        checked = await otp.check_code(tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], code=code)
-        if checked.ok and checked.contact_id == contact_id:
+        checked = await otp.check_code(
+            tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], person_id=person_id,
+            contact_id=contact_id, code=code,
+        )
+        if checked.ok:
             await queries.verify_contact(tx, person_id, contact_id)
         return checked
 
     try:
         checked = await rt.graph.write(work)
     except ConflictError as exc:
-        raise ConflictError("This phone or e-mail is verified by another account already.", field="contactId") from exc
+        raise ConflictError(CONTACT_TAKEN, field="contactId") from exc
     if not checked.ok:
         raise UserInputError(
             f"This code is wrong, expired or already used ({checked.attempts_left} attempts left); ask for a new one if needed.",
@@ -485,7 +541,7 @@ async def register_organization(
     rt: Runtime, viewer: Viewer, *, name: str, kind: str, tax_code: str, sector: str | None
 ) -> OrganizationView:
     founder = require_level(viewer, 2, "register an organisation")
-    display_name = _check_name(name, "name")
+    display_name = check_name(name, "name")
     if kind not in ORGANIZATION_KINDS:
         raise UserInputError("An organisation is a business, a partner or an agency.", field="kind")
     document = check_tax_code(tax_code)

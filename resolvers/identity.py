@@ -173,7 +173,9 @@ async def person_register(
             password=input.password, phone=input.phone, email=input.email, ward_code=input.ward_code,
             investor_sectors=input.investor_sectors,
         )
-        view, tokens = await service.register_person(runtime(info), viewer(info), registration, user_agent=user_agent(info))
+        view, tokens = await service.register_person(
+            runtime(info), viewer(info), registration, user_agent=user_agent(info), address=client_address(info)
+        )
         return {"person": Person.of(view), "tokens": AuthTokens.of(tokens)}
 
     return await payload(PersonRegisterPayload, work)
@@ -237,7 +239,9 @@ async def password_reset_start(
     info: strawberry.Info,
     contact: Annotated[str, strawberry.argument(description="A phone or e-mail I verified; a code is sent there.")],
 ) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_service.start_password_reset(runtime(info), contact)))
+    return await payload(DonePayload, lambda: _done(
+        auth_service.start_password_reset(runtime(info), contact, address=client_address(info))
+    ))
 
 
 async def password_reset_complete(

@@ -36,6 +36,11 @@ def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
         log_format="json",
         log_level="INFO",
         neo4j_tx_timeout_seconds=10,
+        # Tests build many people from one client address (41 in the market concurrency test); the
+        # tests of these limits shorten them again through settings.
+        registrations_per_address_per_hour=10_000,
+        registrations_per_hour=10_000,
+        registration_conflicts_per_address_per_day=10_000,
     )
 
 

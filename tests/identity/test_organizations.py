@@ -540,3 +540,12 @@ async def test_parallel_accepts_declines_and_withdrawals_settle_on_one_answer(cl
     accepted = winners[0] < 14
     assert await representatives(client, org_id) == ({owner.id: "OWNER", b.id: "MEMBER"} if accepted else {owner.id: "OWNER"})
     assert (await invitations(client, b))["totalCount"] == 0
+
+
+async def test_an_organisation_name_with_a_direction_override_or_markup_is_refused(app, client):
+    owner = await verified(app, client)
+    for name in ("Công ty \u202eTNHH", "<i>Công ty</i>", "\u200b\u200b\u200b"):
+        result = await register_org(client, owner, name=name)
+        assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "name")], name
+        assert result["organization"] is None
+    assert (await register_org(client, owner, name="Công ty Cổ phần A & B (Hà Nội)"))["errors"] == []

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 
+import httpx
 import pytest
+from argon2 import PasswordHasher
 
-from tests.identity.people import REGISTER, PASSWORD, cccd, register, registration_input
+from auth import passwords
+from tests.identity.people import PASSWORD, REGISTER, cccd, register, registration_input, uuid_of
 from tests.support import gql
 
 ME = "{ me { id displayName roles verificationLevel dateOfBirth sex identityDocumentKind identityDocumentLast4 ward { code name } } }"
@@ -176,3 +181,189 @@ def test_the_default_password_is_strong_enough():
     from auth.passwords import check_policy
 
     check_policy(PASSWORD)
+
+
+# --- names and passwords: what they may contain -----------------------------------------------------------------
+
+LOGIN = """
+mutation Login($identifier: String!, $password: String!) {
+  sessionLogin(identifier: $identifier, password: $password) { tokens { accessToken } errors { code field } }
+}
+"""
+CHANGE = """
+mutation Change($current: String!, $new: String!) {
+  passwordChange(currentPassword: $current, newPassword: $new) { ok errors { code field message } }
+}
+"""
+#: A strong phrase of 100 characters: past zxcvbn's 72-character limit, below the 256 maximum.
+LONG_PASSWORD = ("Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng chuông chùa Trấn Quốc vang xa giữa sương mai 2026")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u200b\u200b",  # zero-width spaces only
+        "Nguyễn\u200bVăn An",  # a zero-width space inside
+        "Nguyễn Văn \u202eAn",  # a right-to-left override
+        "Nguyễn Văn\u2066 An",  # a bidi isolate
+        "<b>Admin</b>",  # markup
+        "Nguyễn {{7*7}}",
+        "12345 678",  # no letter
+        "-- ..",
+        "A\u0301\u0301\u0301\u0301n",  # stacked accents
+    ],
+)
+async def test_names_with_invisible_or_spoofing_text_are_refused(client, graph, name):
+    result = (await gql(client, REGISTER, {"input": registration_input(fullName=name)}))["data"]["personRegister"]
+    (error,) = result["errors"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == "fullName", error
+
+    async def people(tx):
+        return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
+
+    assert await graph.read(people) == 0
+
+
+async def test_names_are_stored_in_nfc_with_single_spaces(client):
+    decomposed = unicodedata.normalize("NFD", "Nguyễn  Thị   Ánh")
+    someone = await register(client, fullName=decomposed)
+    me = (await gql(client, ME, headers=someone.auth))["data"]["me"]
+    assert me["displayName"] == "Nguyễn Thị Ánh" and unicodedata.is_normalized("NFC", me["displayName"])
+    org_names = await register(client, fullName="Đỗ O'Brien-Lê Jr.")  # real names keep their punctuation
+    assert (await gql(client, ME, headers=org_names.auth))["data"]["me"]["displayName"] == "Đỗ O'Brien-Lê Jr."
+
+
+async def test_long_passphrases_work_up_to_the_maximum(client):
+    assert 72 < len(LONG_PASSWORD) < 256
+    someone = await register(client, password=LONG_PASSWORD)
+    assert (await gql(client, LOGIN, {"identifier": someone.document, "password": LONG_PASSWORD}))["data"]["sessionLogin"]["errors"] == []
+    longer = LONG_PASSWORD + " và gió heo may thổi qua những hàng cây sấu già trên đường Phan Đình Phùng"
+    changed = await gql(client, CHANGE, {"current": LONG_PASSWORD, "new": longer}, headers=someone.auth)
+    assert changed["data"]["passwordChange"] == {"ok": True, "errors": []}
+    too_long = await gql(client, CHANGE, {"current": longer, "new": "Phở bò tái chín " * 17}, headers=someone.auth)
+    (error,) = too_long["data"]["passwordChange"]["errors"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == "newPassword" and "256" in error["message"]
+    refused = await gql(client, REGISTER, {"input": registration_input(password="Bún chả Hàng Mành " * 15)})
+    assert refused["data"]["personRegister"]["errors"][0]["field"] == "password"
+    assert "errors" not in refused
+
+
+async def test_a_password_typed_in_nfd_is_the_same_password(client):
+    someone = await register(client)  # PASSWORD, composed (NFC) as Windows and Android send it
+    typed_on_a_mac = unicodedata.normalize("NFD", PASSWORD)
+    assert typed_on_a_mac != PASSWORD
+    body = await gql(client, LOGIN, {"identifier": someone.document, "password": typed_on_a_mac})
+    assert body["data"]["sessionLogin"]["errors"] == []
+    registered_on_a_mac = await register(client, password=typed_on_a_mac)
+    body = await gql(client, LOGIN, {"identifier": registered_on_a_mac.document, "password": PASSWORD})
+    assert body["data"]["sessionLogin"]["errors"] == []
+
+
+async def test_a_hash_of_a_non_nfc_password_from_before_still_verifies_and_is_rehashed_to_nfc(client, graph):
+    someone = await register(client)
+    typed_on_a_mac = unicodedata.normalize("NFD", PASSWORD)
+    legacy = PasswordHasher().hash(typed_on_a_mac)  # stored before passwords were normalised
+
+    async def set_legacy_hash(tx):
+        await tx.run("MATCH (p:Person {id: $id}) SET p.passwordHash = $hash", id=uuid_of(someone.id), hash=legacy)
+
+    async def stored_hash(tx):
+        result = await tx.run("MATCH (p:Person {id: $id}) RETURN p.passwordHash AS h", id=uuid_of(someone.id))
+        return (await result.single())["h"]
+
+    await graph.write(set_legacy_hash)
+    body = await gql(client, LOGIN, {"identifier": someone.document, "password": typed_on_a_mac})
+    assert body["data"]["sessionLogin"]["errors"] == []
+    rehashed = await graph.read(stored_hash)
+    assert rehashed != legacy and PasswordHasher().verify(rehashed, PASSWORD), "now a hash of the NFC form"
+    body = await gql(client, LOGIN, {"identifier": someone.document, "password": PASSWORD})
+    assert body["data"]["sessionLogin"]["errors"] == []
+
+
+# --- registration limits -------------------------------------------------------------------------------------------
+
+@contextmanager
+def settings_changed(app, **changes):
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update=changes)
+    try:
+        yield
+    finally:
+        runtime.settings = original
+
+
+@asynccontextmanager
+async def client_from(app, address: str):
+    """A client calling from another address."""
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        yield other
+
+
+def outcome(body: dict) -> str:
+    if body.get("errors"):
+        return body["errors"][0]["extensions"]["code"]
+    errors = body["data"]["personRegister"]["errors"]
+    return errors[0]["code"] if errors else "OK"
+
+
+async def test_forty_parallel_registrations_from_one_address_open_only_the_allowed_number(client, app, graph, monkeypatch):
+    hashes: list[int] = []
+    real = passwords.HASHER
+
+    class Counting:
+        def hash(self, password):
+            hashes.append(1)
+            return real.hash(password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(passwords, "HASHER", Counting())
+    with settings_changed(app, registrations_per_address_per_hour=5):
+        bodies = await asyncio.gather(*(gql(client, REGISTER, {"input": registration_input()}) for _ in range(40)))
+    outcomes = [outcome(b) for b in bodies]
+    assert outcomes.count("OK") == 5 and outcomes.count("RATE_LIMITED") == 35, outcomes
+    limited = next(b for b in bodies if outcome(b) == "RATE_LIMITED")
+    assert limited["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
+    assert len(hashes) == 5, "a refused registration costs no argon2 hash"
+
+    async def people(tx):
+        return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
+
+    assert await graph.read(people) == 5
+    async with client_from(app, "203.0.113.9") as elsewhere:
+        assert outcome(await gql(elsewhere, REGISTER, {"input": registration_input()})) == "OK", "per address"
+
+
+async def test_registrations_are_limited_on_the_whole_platform(client, app):
+    with settings_changed(app, registrations_per_hour=3):
+        async with client_from(app, "198.51.100.1") as first, client_from(app, "198.51.100.2") as second:
+            results = [outcome(await gql(c, REGISTER, {"input": registration_input()})) for c in (first, second, first)]
+            assert results == ["OK", "OK", "OK"]
+            assert outcome(await gql(second, REGISTER, {"input": registration_input()})) == "RATE_LIMITED"
+            assert outcome(await gql(client, REGISTER, {"input": registration_input()})) == "RATE_LIMITED"
+
+
+async def test_duplicate_identities_from_one_address_close_registration_there_for_the_day(client, app):
+    """The CONFLICT answer says a document has an account: probing it is capped per address."""
+    someone = await register(client)
+    birth = date(1990, 5, 17)
+    with settings_changed(app, registration_conflicts_per_address_per_day=2):
+        duplicate = registration_input(document={"kind": "CCCD", "number": someone.document})
+        assert [outcome(await gql(client, REGISTER, {"input": duplicate})) for _ in range(2)] == ["CONFLICT", "CONFLICT"]
+        probe = await gql(client, REGISTER, {"input": duplicate})
+        assert outcome(probe) == "RATE_LIMITED" and probe["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
+        fresh = registration_input(birth=birth, document={"kind": "CCCD", "number": cccd(birth)})
+        assert outcome(await gql(client, REGISTER, {"input": fresh})) == "RATE_LIMITED", "no answer either way"
+        async with client_from(app, "192.0.2.44") as elsewhere:
+            assert outcome(await gql(elsewhere, REGISTER, {"input": fresh})) == "OK"
+
+
+async def test_invalid_registrations_are_refused_before_limits_and_hashing(client, app):
+    with settings_changed(app, registrations_per_address_per_hour=2):
+        mistakes = [{"password": "short"}, {"wardCode": "99999"}, {"fullName": "\u200b\u200b"}] * 2
+        for mistake in mistakes:  # mistakes the person can fix do not spend the address's allowance
+            assert outcome(await gql(client, REGISTER, {"input": registration_input(**mistake)})) == "INVALID_INPUT"
+        assert [outcome(await gql(client, REGISTER, {"input": registration_input()})) for _ in range(3)] == ["OK", "OK", "RATE_LIMITED"]

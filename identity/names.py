@@ -1,0 +1,53 @@
+"""Names of people and organisations: what a name may contain.
+
+A name is shown to other people next to everything its holder writes, so it must read as what it
+is. Stored names are Unicode NFC with single spaces. Refused:
+- control and format characters (Unicode Cc/Cf): zero-width spaces and joiners, bidirectional
+  overrides that reverse how the rest of a line reads, soft hyphens...;
+- markup and symbols (``<b>``, ``{{ }}``, emoji): a name uses letters, combining marks, digits,
+  spaces and the punctuation names really use (`` ' ’ - . , & ( ) / ``);
+- names without a letter (only digits or punctuation), and stacked combining marks (more than two
+  on one letter: "Zalgo" text that paints over neighbouring lines).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from core.errors import UserInputError
+from core.text import nfc
+
+MIN_LENGTH = 2
+MAX_LENGTH = 120
+NAME_PUNCTUATION = frozenset("'’-.,&()/")
+MAX_MARKS_PER_LETTER = 2
+
+
+def check_name(name: str, field: str) -> str:
+    """The stored form of a person's or an organisation's name, or INVALID_INPUT naming ``field``."""
+    raw = name or ""
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in raw.replace("\n", " ").replace("\t", " ")):
+        raise UserInputError(
+            "A name cannot contain invisible or control characters (zero-width spaces, direction overrides).",
+            field=field,
+        )
+    cleaned = nfc(raw)
+    if not MIN_LENGTH <= len(cleaned) <= MAX_LENGTH:
+        raise UserInputError(f"A name has {MIN_LENGTH} to {MAX_LENGTH} characters.", field=field)
+    marks = 0
+    for ch in cleaned:
+        category = unicodedata.category(ch)
+        if category.startswith("M"):
+            marks += 1
+            if marks > MAX_MARKS_PER_LETTER:
+                raise UserInputError("A name cannot stack accents on one letter.", field=field)
+            continue
+        marks = 0
+        if not (category.startswith(("L", "N")) or ch == " " or ch in NAME_PUNCTUATION):
+            raise UserInputError(
+                "A name uses letters, digits, spaces and ' - . , & ( ) / only (no markup or symbols).",
+                field=field,
+            )
+    if not any(unicodedata.category(ch).startswith("L") for ch in cleaned):
+        raise UserInputError("A name has at least one letter.", field=field)
+    return cleaned

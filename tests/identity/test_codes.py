@@ -1,0 +1,281 @@
+"""One-time codes and password reset under attack: oracles, squatting, quotas, wrong codes, hashing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from auth import passwords
+from identity.messaging import settle
+from tests.identity.people import register, unique_phone
+from tests.identity.test_sessions import (
+    ADD_CONTACT,
+    COMPLETE,
+    CONTACTS,
+    NEW_PASSWORD,
+    RESET_COMPLETE,
+    RESET_START,
+    START,
+    code_from_outbox,
+    login,
+    reset_code_from_outbox,
+    verify_phone,
+)
+from tests.support import error_codes, gql
+
+
+@contextmanager
+def settings_changed(app, **changes):
+    """Shorten limits through settings for one test (the runtime reads its settings on every call)."""
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update=changes)
+    try:
+        yield
+    finally:
+        runtime.settings = original
+
+
+@pytest.fixture
+def argon2_hashes(monkeypatch) -> list[int]:
+    """Counts argon2 hash computations (registration, reset, and a verify of a missing hash)."""
+    calls: list[int] = []
+    real = passwords.HASHER
+
+    class Counting:
+        def hash(self, password: str) -> str:
+            calls.append(1)
+            return real.hash(password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(passwords, "HASHER", Counting())
+    return calls
+
+
+def wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+async def reset_start(client, contact: str) -> dict:
+    return await gql(client, RESET_START, {"contact": contact})
+
+
+async def reset_complete(client, contact: str, code: str, new: str = NEW_PASSWORD) -> dict:
+    return await gql(client, RESET_COMPLETE, {"contact": contact, "code": code, "new": new})
+
+
+def answer(body: dict) -> tuple:
+    """What a client can tell from a passwordResetStart answer."""
+    return (
+        (body.get("data") or {}).get("passwordResetStart"),
+        error_codes(body),
+        [round(e["extensions"].get("retryAfterSeconds", 0), -2) for e in body.get("errors", [])],
+    )
+
+
+# --- passwordResetStart tells nothing about the contact -------------------------------------------------------------
+
+async def test_reset_start_answers_alike_for_registered_and_unknown_contacts_until_the_limit(client, app, test_settings):
+    someone = await register(client)
+    known = await verify_phone(client, app, someone)
+    unknown = "+84" + unique_phone()[1:]
+    limit = test_settings.otp_per_destination_per_hour
+    for attempt in range(limit + 2):
+        for_known, for_unknown = await reset_start(client, known), await reset_start(client, unknown)
+        assert answer(for_known) == answer(for_unknown), attempt
+        expected = ["RATE_LIMITED"] if attempt >= limit else []
+        assert error_codes(for_unknown) == expected, attempt
+
+
+async def test_reset_start_for_an_unknown_contact_stores_nothing_in_clear(client, graph):
+    phone, email = "+84" + unique_phone()[1:], "nobody.here@example.vn"
+    for contact in (phone, email):
+        assert (await reset_start(client, contact))["data"]["passwordResetStart"]["ok"] is True
+
+    async def holding(tx, value):
+        result = await tx.run(
+            "MATCH (n) WHERE any(k IN keys(n) WHERE toString(n[k]) CONTAINS $value) RETURN count(n) AS c", value=value
+        )
+        return (await result.single())["c"]
+
+    for value in (phone, phone[3:], email):
+        assert await graph.read(holding, value) == 0, value
+
+
+async def test_reset_start_does_not_wait_for_the_message_to_a_known_contact(client, app):
+    someone = await register(client)
+    known = await verify_phone(client, app, someone)
+    release = asyncio.Event()
+    real = app.state.runtime.sender
+
+    class SlowProvider:  # an SMS gateway that takes its time
+        async def send(self, channel, destination, text):
+            await release.wait()
+            await real.send(channel, destination, text)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    app.state.runtime.sender = SlowProvider()
+    try:
+        began = time.perf_counter()
+        body = await asyncio.wait_for(reset_start(client, known), timeout=5)
+        elapsed = time.perf_counter() - began
+        assert body["data"]["passwordResetStart"]["ok"] is True
+        assert elapsed < 2, "answered before the provider accepted the message"
+        release.set()
+        await settle()
+    finally:
+        app.state.runtime.sender = real
+    assert (await reset_complete(client, known, code_from_outbox(app, known)))["data"]["passwordResetComplete"]["ok"]
+
+
+# --- contact squatting and code binding -----------------------------------------------------------------------------
+
+async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_its_owners_codes(client, app, test_settings):
+    owner = await register(client, fullName="Chu Thị Sở Hữu")
+    phone = await verify_phone(client, app, owner)
+    squatter = await register(client)
+    added = (await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=squatter.auth))["data"]["contactAdd"]
+    assert [(e["code"], e["field"]) for e in added["errors"]] == [("CONFLICT", "value")]
+    assert added["contact"] is None
+    message = (await gql(client, "mutation A($k: ContactKind!, $v: String!) { contactAdd(kind: $k, value: $v) { errors { message } } }",
+                         {"k": "PHONE", "v": phone}, headers=squatter.auth))["data"]["contactAdd"]["errors"][0]["message"]
+    assert "Sở Hữu" not in message and owner.id not in message and phone not in message
+
+    # the same squatter registered with the phone (registration does not tell strangers it is taken)
+    second = await register(client, phone=phone)
+    contact = next(c for c in (await gql(client, CONTACTS, headers=second.auth))["data"]["me"]["contacts"] if c["kind"] == "PHONE")
+    for _ in range(test_settings.otp_per_destination_per_hour + 1):
+        started = (await gql(client, START, {"id": contact["id"]}, headers=second.auth))["data"]["contactVerificationStart"]
+        assert started["errors"][0]["code"] == "CONFLICT"
+    body = await reset_start(client, phone)
+    assert error_codes(body) == [] and body["data"]["passwordResetStart"]["ok"] is True, "the owner's reset still works"
+    done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
+    assert done["data"]["passwordResetComplete"]["ok"] is True
+
+
+async def test_codes_are_limited_per_requesting_account_across_destinations(client, app):
+    someone = await register(client)
+    with settings_changed(app, otp_per_account_per_hour=3):
+        ids = []
+        for _ in range(4):
+            added = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": unique_phone()}, headers=someone.auth)
+            ids.append(added["data"]["contactAdd"]["contact"]["id"])
+        for contact_id in ids[:3]:  # three different phones, one code each
+            assert (await gql(client, START, {"id": contact_id}, headers=someone.auth))["data"]["contactVerificationStart"]["errors"] == []
+        refused = await gql(client, START, {"id": ids[3]}, headers=someone.auth)
+        assert error_codes(refused) == ["RATE_LIMITED"] and refused["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
+
+
+async def test_a_code_is_bound_to_the_account_that_asked_for_it(client, app):
+    phone = unique_phone()
+    first = await register(client, phone=phone)
+    second = await register(client, phone=phone)  # both hold the same unverified phone
+
+    async def phone_of(person):
+        contacts = (await gql(client, CONTACTS, headers=person.auth))["data"]["me"]["contacts"]
+        return next(c for c in contacts if c["kind"] == "PHONE")
+
+    first_contact, second_contact = await phone_of(first), await phone_of(second)
+    await gql(client, START, {"id": first_contact["id"]}, headers=first.auth)
+    first_code = code_from_outbox(app, first_contact["value"])
+    await gql(client, START, {"id": second_contact["id"]}, headers=second.auth)  # the newest code of this phone
+    second_code = code_from_outbox(app, first_contact["value"])
+
+    crossed = (await gql(client, COMPLETE, {"id": second_contact["id"], "code": first_code}, headers=second.auth))
+    assert crossed["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE"
+    done = (await gql(client, COMPLETE, {"id": first_contact["id"], "code": first_code}, headers=first.auth))
+    assert done["data"]["contactVerificationComplete"]["errors"] == [], "the other account's newer code does not win"
+    assert done["data"]["contactVerificationComplete"]["person"]["verificationLevel"] == 1
+
+
+# --- wrong reset codes ------------------------------------------------------------------------------------------------
+
+async def test_wrong_reset_codes_are_capped_per_day_and_the_owner_is_told(client, app):
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    sender = app.state.runtime.sender
+    with settings_changed(app, otp_reset_failures_per_day=3):
+        await reset_start(client, phone)
+        code = await reset_code_from_outbox(app, phone)
+        for _ in range(3):
+            assert (await reset_complete(client, phone, wrong(code)))["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+        await settle()
+        notice = sender.last_to(phone)
+        assert "wrong password reset codes" in notice.text and code not in notice.text
+        capped = await reset_complete(client, phone, code)
+        assert error_codes(capped) == ["RATE_LIMITED"], "even the right code waits for tomorrow"
+        assert capped["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
+        # another destination never registered is capped the same way: no hint which one has an account
+        nobody = "+84" + unique_phone()[1:]
+        answers = [error_codes(await reset_complete(client, nobody, "123456")) for _ in range(4)]
+        assert answers == [[], [], [], ["RATE_LIMITED"]]
+    assert (await login(client, someone.document, someone.password))["errors"] == [], "the password did not change"
+
+
+async def test_wrong_reset_codes_are_capped_per_account_across_its_contacts(client, app):
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
+    email = next(c for c in contacts if c["kind"] == "EMAIL")
+    await gql(client, START, {"id": email["id"]}, headers=someone.auth)
+    await gql(client, COMPLETE, {"id": email["id"], "code": code_from_outbox(app, email["value"])}, headers=someone.auth)
+    with settings_changed(app, otp_reset_failures_per_day=3):
+        for contact in (phone, email["value"]):
+            await reset_start(client, contact)
+        email_code = await reset_code_from_outbox(app, email["value"])
+        for contact in (phone, phone, email["value"]):
+            assert (await reset_complete(client, contact, "999999"))["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+        await settle()
+        assert "wrong password reset codes" in app.state.runtime.sender.last_to(email["value"]).text
+        assert error_codes(await reset_complete(client, email["value"], email_code)) == ["RATE_LIMITED"]
+
+
+async def test_an_exhausted_reset_code_tells_the_owner(client, app, test_settings):
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    await reset_start(client, phone)
+    code = await reset_code_from_outbox(app, phone)
+    for _ in range(test_settings.otp_max_attempts):
+        await reset_complete(client, phone, wrong(code))
+    await settle()
+    assert "wrong password reset codes" in app.state.runtime.sender.last_to(phone).text
+
+
+# --- a wrong code never costs a hash ---------------------------------------------------------------------------------
+
+async def test_a_wrong_reset_code_is_refused_before_any_hashing(client, app, argon2_hashes):
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    await reset_start(client, phone)
+    code = await reset_code_from_outbox(app, phone)
+    argon2_hashes.clear()
+    for _ in range(3):
+        assert (await reset_complete(client, phone, wrong(code)))["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+    assert (await reset_complete(client, "+84" + unique_phone()[1:], code))["data"]["passwordResetComplete"]["errors"]
+    assert argon2_hashes == [], "no argon2 work for a wrong code or an unknown contact"
+    assert (await reset_complete(client, phone, code))["data"]["passwordResetComplete"]["ok"] is True
+    assert argon2_hashes == [1]
+
+
+async def test_forty_parallel_resets_with_one_code_set_one_password(client, app, argon2_hashes):
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    await reset_start(client, phone)
+    code = await reset_code_from_outbox(app, phone)
+    argon2_hashes.clear()
+    candidates = [f"{NEW_PASSWORD} số {i}" for i in range(40)]
+    with settings_changed(app, otp_reset_failures_per_day=100):  # the 39 losers count as wrong codes
+        bodies = await asyncio.gather(*(reset_complete(client, phone, code, new) for new in candidates))
+    results = [b["data"]["passwordResetComplete"] for b in bodies]
+    winners = [new for new, r in zip(candidates, results) if r["ok"]]
+    assert len(winners) == 1, results
+    assert all(r["errors"][0]["code"] == "INVALID_CODE" for r in results if not r["ok"])
+    assert len(argon2_hashes) == 1
+    assert (await login(client, someone.document, winners[0]))["errors"] == []

@@ -221,7 +221,9 @@ async def password_change(
     new_password: Annotated[str, strawberry.argument(description="The new password (10+ characters, not common).")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.change_password(runtime(info), viewer(info), current_password, new_password))
+        DonePayload, lambda: _done(auth_service.change_password(
+            runtime(info), viewer(info), current_password, new_password, address=client_address(info)
+        ))
     )
 
 
@@ -398,4 +400,4 @@ async def account_close(
     info: strawberry.Info,
     password: Annotated[str, strawberry.argument(description="My password, to confirm.")],
 ) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(service.close_account(runtime(info), viewer(info), password)))
+    return await payload(DonePayload, lambda: _done(service.close_account(runtime(info), viewer(info), password, address=client_address(info))))

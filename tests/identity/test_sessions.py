@@ -7,12 +7,17 @@ import base64
 import hashlib
 import hmac
 import json
+from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+
+import httpx
 
 import jwt
 from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+import auth.passwords
 from auth.tokens import KeyRing
 from tests.identity.people import register, uuid_of
 from tests.support import error_codes, gql
@@ -31,6 +36,8 @@ mutation Refresh($token: String!) {
 }
 """
 ME = "{ me { id } }"
+WARM_UP = "{ communes(first: 1) { totalCount } }"
+CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code field } } }"
 SESSIONS = "{ mySessions { id userAgent current createdAt lastUsedAt } }"
 LOGOUT = "mutation { sessionLogout { ok errors { code } } }"
 LOGOUT_EVERYWHERE = "mutation { sessionLogoutEverywhere { ok count errors { code } } }"
@@ -127,7 +134,7 @@ async def test_old_password_hashes_are_upgraded_on_login(client, graph):
 
 async def test_failed_logins_are_throttled_with_growing_delays_and_success_resets(client, test_settings):
     someone = await register(client)
-    for _ in range(test_settings.login_free_failures + 1):
+    for _ in range(test_settings.login_free_failures):  # the free attempts; the next one waits
         assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
     body = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
     assert error_codes(body) == ["RATE_LIMITED"]
@@ -204,7 +211,8 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(client):
     first = (await gql(client, REFRESH, {"token": someone.refresh_token}))["data"]["sessionRefresh"]["tokens"]
     assert first["refreshToken"] != someone.refresh_token and first["sessionId"] == someone.session_id
     assert await me_status(client, first["accessToken"]) == 200
-    reused = await gql(client, REFRESH, {"token": someone.refresh_token})
+    # another client (user agent) presenting the used token, even within the retry grace window
+    reused = await gql(client, REFRESH, {"token": someone.refresh_token}, headers={"user-agent": "curl/8.5"})
     assert error_codes(reused) == ["UNAUTHENTICATED"]
     assert "already used" in reused["errors"][0]["message"]
     after = await gql(client, REFRESH, {"token": first["refreshToken"]})
@@ -213,11 +221,13 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(client):
     assert error_codes(await gql(client, REFRESH, {"token": "made-up"})) == ["UNAUTHENTICATED"]
 
 
-async def test_parallel_refreshes_with_one_token_yield_one_winner(client):
+async def test_parallel_refreshes_with_one_token_yield_one_successor(client):
     someone = await register(client)
     bodies = await asyncio.gather(*(gql(client, REFRESH, {"token": someone.refresh_token}) for _ in range(5)))
-    winners = [b for b in bodies if "errors" not in b]
-    assert len(winners) == 1
+    assert [error_codes(b) for b in bodies] == [[]] * 5, "the same client retrying, within the grace window"
+    successors = {b["data"]["sessionRefresh"]["tokens"]["refreshToken"] for b in bodies}
+    assert len(successors) == 1, "one rotation: every retry gets the same successor"
+    assert error_codes(await gql(client, REFRESH, {"token": successors.pop()})) == []
 
 
 async def test_sessions_are_listed_and_revocable(client):
@@ -342,9 +352,92 @@ async def test_failed_logins_are_also_throttled_per_client_address(client, app, 
     original = runtime.settings
     runtime.settings = test_settings.model_copy(update={"login_free_failures_per_address": 2, "login_free_failures": 100})
     try:
-        for person in people:  # one wrong guess on each of three accounts, from one address
-            await login(client, person.document, "wrong password!")
-        body = await gql(client, LOGIN, {"identifier": people[0].document, "password": people[0].password})
+        for person in people[:2]:  # one wrong guess on each of two accounts, from one address
+            assert (await login(client, person.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        body = await gql(client, LOGIN, {"identifier": people[2].document, "password": people[2].password})
         assert error_codes(body) == ["RATE_LIMITED"], "the address is slowed down across accounts"
     finally:
         runtime.settings = original
+
+
+# --- sign-in hardening: parallel guesses, password checks, proxies, passports, refresh grace, lifetime --------------
+
+@contextmanager
+def settings_changed(app, **updates):
+    """Run with some settings changed (the runtime's settings are read per request)."""
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update=updates)
+    try:
+        yield runtime.settings
+    finally:
+        runtime.settings = original
+
+
+def client_at(app, address: str) -> httpx.AsyncClient:
+    """A client whose TCP peer address is ``address``."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver")
+
+
+def outcome(body: dict) -> str:
+    if body.get("errors"):
+        return body["errors"][0]["extensions"]["code"]
+    result = next(iter(body["data"].values()))
+    return result["errors"][0]["code"] if result["errors"] else "ok"
+
+
+class CountingHasher(PasswordHasher):
+    """argon2-cffi's hasher counting the passwords it verifies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.verified = 0
+
+    def verify(self, hash, password):  # noqa: A002 (argon2's parameter name)
+        self.verified += 1
+        return super().verify(hash, password)
+
+
+async def test_parallel_wrong_passwords_are_claimed_before_any_is_checked(client, test_settings, monkeypatch):
+    someone = await register(client)
+    hasher = CountingHasher()
+    monkeypatch.setattr(auth.passwords, "HASHER", hasher)
+    # Open the connections first: past the free attempts one guess is allowed 1 s after the last failure,
+    # so the burst must not be spread out by connection set-up.
+    await asyncio.gather(*(gql(client, WARM_UP) for _ in range(40)))
+    bodies = await asyncio.gather(*(
+        gql(client, LOGIN, {"identifier": someone.document, "password": f"wrong guess {i}"}) for i in range(40)
+    ))
+    free = test_settings.login_free_failures
+    assert Counter(outcome(b) for b in bodies) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 40 - free}
+    assert hasher.verified == free, "only the free attempts reach argon2"
+    assert all(b["errors"][0]["extensions"]["retryAfterSeconds"] > 0 for b in bodies if outcome(b) == "RATE_LIMITED")
+    right = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
+    assert error_codes(right) == ["RATE_LIMITED"], "the right password is refused during the lockout"
+    assert hasher.verified == free
+
+
+async def test_current_password_checks_share_the_sign_in_throttle(app, client, test_settings):
+    someone = await register(client)
+    free = test_settings.login_free_failures
+    guesses = await asyncio.gather(*(
+        gql(client, CHANGE, {"current": f"a guess {i}", "new": NEW_PASSWORD}, headers=someone.auth) for i in range(20)
+    ))
+    assert Counter(outcome(b) for b in guesses) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 20 - free}
+    change = await gql(client, CHANGE, {"current": someone.password, "new": NEW_PASSWORD}, headers=someone.auth)
+    assert error_codes(change) == ["RATE_LIMITED"], "a stolen access token gives no unlimited guesses"
+    close = await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)
+    assert error_codes(close) == ["RATE_LIMITED"], "accountClose checks the password under the same throttle"
+    signin = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
+    assert error_codes(signin) == ["RATE_LIMITED"], "nor extra sign-in guesses from the same address"
+    async with client_at(app, "198.51.100.7") as elsewhere:  # the owner, from their own address
+        assert (await login(elsewhere, someone.document, someone.password))["errors"] == []
+
+
+async def test_account_close_guesses_are_throttled(client, test_settings):
+    someone = await register(client)
+    for _ in range(test_settings.login_free_failures):
+        wrong = await gql(client, CLOSE, {"password": "not my password"}, headers=someone.auth)
+        assert wrong["data"]["accountClose"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert error_codes(await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)) == ["RATE_LIMITED"]
+    assert await me_status(client, someone.access_token) == 200, "the account is still open"

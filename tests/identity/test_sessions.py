@@ -441,3 +441,70 @@ async def test_account_close_guesses_are_throttled(client, test_settings):
         assert wrong["data"]["accountClose"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
     assert error_codes(await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)) == ["RATE_LIMITED"]
     assert await me_status(client, someone.access_token) == 200, "the account is still open"
+
+
+REFRESH_AS = {"user-agent": "HanoiSmart-Android/3.0"}
+
+
+async def refresh_as(client, token: str, headers=REFRESH_AS) -> dict:
+    return await gql(client, REFRESH, {"token": token}, headers=headers)
+
+
+async def test_a_retried_refresh_gets_the_same_successor_within_the_grace_window(client, graph):
+    someone = await register(client)
+    first = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]
+    retried = await refresh_as(client, someone.refresh_token)  # the app never saw the first answer
+    assert error_codes(retried) == []
+    again = retried["data"]["sessionRefresh"]["tokens"]
+    assert again["refreshToken"] == first["refreshToken"] and again["sessionId"] == someone.session_id
+    assert await me_status(client, again["accessToken"]) == 200
+
+    async def stored(tx):
+        result = await tx.run("MATCH (t:RefreshToken) RETURN properties(t) AS p")
+        return [record["p"] async for record in result]
+
+    assert first["refreshToken"] not in json.dumps(await graph.read(stored), default=str), "no usable token stored"
+    second = (await refresh_as(client, first["refreshToken"]))["data"]["sessionRefresh"]["tokens"]
+    original = hashlib.sha256(someone.refresh_token.encode()).hexdigest()
+    assert [p.get("sealedSuccessor") for p in await graph.read(stored) if p["hash"] == original] == [None], (
+        "a seal is erased once its successor is rotated in turn"
+    )
+    late = await refresh_as(client, someone.refresh_token)  # its successor was used: this is no retry
+    assert error_codes(late) == ["UNAUTHENTICATED"]
+    assert error_codes(await refresh_as(client, second["refreshToken"])) == ["UNAUTHENTICATED"], "session closed"
+
+
+async def test_reuse_outside_the_grace_window_or_from_another_client_closes_the_session(app, client):
+    someone = await register(client)
+    first = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]
+    other = await refresh_as(client, someone.refresh_token, headers={"user-agent": "python-requests/2.32"})
+    assert error_codes(other) == ["UNAUTHENTICATED"], "another user agent is not the same client retrying"
+    assert await me_status(client, first["accessToken"]) == 401
+
+    second = await register(client)
+    fresh = (await refresh_as(client, second.refresh_token))["data"]["sessionRefresh"]["tokens"]
+    with settings_changed(app, refresh_reuse_grace_seconds=0):  # the window has passed
+        assert error_codes(await refresh_as(client, second.refresh_token)) == ["UNAUTHENTICATED"]
+    assert error_codes(await refresh_as(client, fresh["refreshToken"])) == ["UNAUTHENTICATED"], "session closed"
+
+
+async def test_sessions_end_at_their_absolute_lifetime_however_often_refreshed(client, graph, test_settings):
+    someone = await register(client)
+    days = test_settings.session_max_lifetime_days
+
+    async def age_session(tx, age):  # time travel: the session was opened `age` ago
+        await tx.run("MATCH (s:Session {id: $id}) SET s.createdAt = datetime() - $age", id=someone.session_id, age=age)
+
+    await graph.write(age_session, timedelta(days=days - 1))
+    token = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]["refreshToken"]
+    sessions = (await gql(client, SESSIONS, headers=someone.auth))["data"]["mySessions"]
+    expires_within_a_day = await graph.read(_session_expires_before, someone.session_id, timedelta(days=1, minutes=1))
+    assert len(sessions) == 1 and expires_within_a_day, "a refresh never extends a session past its lifetime"
+    await graph.write(age_session, timedelta(days=days, seconds=1))
+    body = await refresh_as(client, token)
+    assert error_codes(body) == ["UNAUTHENTICATED"] and f"{days} days" in body["errors"][0]["message"]
+
+
+async def _session_expires_before(tx, session_id, within):
+    result = await tx.run("MATCH (s:Session {id: $id}) RETURN s.expiresAt < datetime() + $within AS soon", id=session_id, within=within)
+    return (await result.single())["soon"]

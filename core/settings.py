@@ -7,6 +7,7 @@ also honours the conventional unprefixed ``NEO4J_URI`` / ``NEO4J_USERNAME`` / ``
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -112,9 +113,14 @@ class Settings(BaseSettings):
 
     @field_validator("trusted_proxies")
     @classmethod
-    def _no_wildcard_proxy(cls, value: str) -> str:
-        if "*" in value:
-            raise ValueError("list the proxies' addresses or networks; '*' would let any client forge its address")
+    def _proxy_addresses(cls, value: str) -> str:
+        for entry in filter(None, (e.strip() for e in value.split(","))):
+            if entry == "*":
+                raise ValueError("list the proxies' addresses or networks; '*' would let any client forge its address")
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{entry!r} is neither an IP address nor a CIDR network") from exc
         return value
 
     # --- social graph ------------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from asgi_lifespan import LifespanManager
 
 import jwt
 from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import auth.passwords
+from api.app import create_app
 from auth.tokens import KeyRing
 from tests.identity.people import register, uuid_of
 from tests.support import error_codes, gql
@@ -71,6 +73,10 @@ def bearer(token: str) -> dict[str, str]:
 async def login(client, identifier: str, password: str, **headers) -> dict:
     body = await gql(client, LOGIN, {"identifier": identifier, "password": password}, headers=headers or None)
     return body["data"]["sessionLogin"]
+
+
+async def login_body(client, identifier: str, password: str) -> dict:
+    return await gql(client, LOGIN, {"identifier": identifier, "password": password})
 
 
 async def me_status(client, token: str) -> int:
@@ -508,3 +514,52 @@ async def test_sessions_end_at_their_absolute_lifetime_however_often_refreshed(c
 async def _session_expires_before(tx, session_id, within):
     result = await tx.run("MATCH (s:Session {id: $id}) RETURN s.expiresAt < datetime() + $within AS soon", id=session_id, within=within)
     return (await result.single())["soon"]
+
+
+async def test_an_attackers_address_is_locked_while_the_owner_signs_in_from_theirs(app, client, test_settings):
+    someone = await register(client)
+    async with client_at(app, "203.0.113.9") as attacker, client_at(app, "198.51.100.20") as owner:
+        guesses = await asyncio.gather(*(login_body(attacker, someone.document, f"guess {i}") for i in range(12)))
+        assert Counter(outcome(b) for b in guesses)["INVALID_CREDENTIALS"] == test_settings.login_free_failures
+        assert error_codes(await login_body(attacker, someone.document, someone.password)) == ["RATE_LIMITED"]
+        assert (await login(owner, someone.document, "my typo oops"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        assert (await login(owner, someone.document, someone.password))["errors"] == [], "the owner keeps their free attempts"
+
+
+async def test_many_addresses_are_slowed_down_account_wide_but_a_known_address_is_not(app, client):
+    someone = await register(client)
+    with settings_changed(app, login_free_failures_per_account=4, login_account_max_delay_seconds=30):
+        async with client_at(app, "198.51.100.20") as home:
+            assert (await login(home, someone.document, someone.password))["errors"] == []  # a known address now
+        for n in range(4):  # a botnet: one guess from each of many addresses
+            async with client_at(app, f"203.0.113.{10 + n}") as bot:
+                assert (await login(bot, someone.document, "guess!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        async with client_at(app, "203.0.113.99") as bot, client_at(app, "192.0.2.1") as travelling:
+            assert error_codes(await login_body(bot, someone.document, "guess!")) == ["RATE_LIMITED"]
+            delayed = await login_body(travelling, someone.document, someone.password)
+            assert error_codes(delayed) == ["RATE_LIMITED"], "a new address waits for the account-wide delay..."
+            assert delayed["errors"][0]["extensions"]["retryAfterSeconds"] <= 30, "...which is capped"
+        async with client_at(app, "198.51.100.20") as home:
+            assert (await login(home, someone.document, someone.password))["errors"] == [], "a known address is not held up"
+
+
+async def test_behind_trusted_proxies_the_forwarded_address_is_the_client(test_settings, graph):
+    app = create_app(test_settings.model_copy(update={"trusted_proxies": "10.0.0.0/8"}))
+    async with LifespanManager(app), client_at(app, "10.0.0.2") as proxy, client_at(app, "192.0.2.50") as direct:
+        someone = await register(proxy)
+        free = test_settings.login_free_failures
+
+        async def through_proxy(forwarded: str, password: str) -> dict:
+            return await gql(proxy, LOGIN, {"identifier": someone.document, "password": password},
+                             headers={"x-forwarded-for": forwarded})
+
+        for _ in range(free):  # an attacker behind the proxy
+            assert outcome(await through_proxy("203.0.113.9", "guess!")) == "INVALID_CREDENTIALS"
+        assert outcome(await through_proxy("203.0.113.9", someone.password)) == "RATE_LIMITED"
+        # forging the owner's address in front of the header does not help: the proxy appended the real one
+        assert outcome(await through_proxy("198.51.100.20, 203.0.113.9", someone.password)) == "RATE_LIMITED"
+        for _ in range(free):  # a direct client forging the header is keyed by its own address
+            body = await gql(direct, LOGIN, {"identifier": someone.document, "password": "guess!"},
+                             headers={"x-forwarded-for": "198.51.100.20"})
+            assert outcome(body) == "INVALID_CREDENTIALS"
+        assert outcome(await through_proxy("198.51.100.20", someone.password)) == "ok", "not everyone shares one lockout"

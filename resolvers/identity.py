@@ -173,7 +173,10 @@ async def person_register(
 
 async def session_login(
     info: strawberry.Info,
-    identifier: Annotated[str, strawberry.argument(description="Citizen ID (12 digits), or a verified phone or e-mail.")],
+    identifier: Annotated[str, strawberry.argument(
+        description='Citizen ID (12 digits), passport as issuing country and number ("JP TZ1234567"), '
+        "or a verified phone or e-mail."
+    )],
     password: Annotated[str, strawberry.argument(description="My password.")],
 ) -> SessionPayload:
     async def work() -> dict:

@@ -563,3 +563,15 @@ async def test_behind_trusted_proxies_the_forwarded_address_is_the_client(test_s
                              headers={"x-forwarded-for": "198.51.100.20"})
             assert outcome(body) == "INVALID_CREDENTIALS"
         assert outcome(await through_proxy("198.51.100.20", someone.password)) == "ok", "not everyone shares one lockout"
+
+
+async def test_a_passport_holder_signs_in_with_their_passport(client):
+    tourist = await register(client, roles=["TOURIST"], wardCode=None,
+                             document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"})
+    for identifier in ("JP TK1234567", "jp:tk1234567", "JP tk 123 4567", " JP TK-1234567 "):
+        signed_in = await login(client, identifier, tourist.password)
+        assert signed_in["errors"] == [], identifier
+        assert await me_status(client, signed_in["tokens"]["accessToken"]) == 200
+    for identifier in ("FR TK1234567", "TK1234567"):  # another country's passport; no country at all
+        assert (await login(client, identifier, tourist.password))["errors"][0]["code"] == "INVALID_CREDENTIALS", identifier
+    assert (await login(client, "JP TK1234567", "not the password"))["errors"][0]["code"] == "INVALID_CREDENTIALS"

@@ -227,7 +227,7 @@ async def claim_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_s
 SETTLE_FAILURE = """
 UNWIND $entries AS entry
 MATCH (t:LoginThrottle {key: entry.key})
-SET t.pending = CASE WHEN t.pending > 0 THEN t.pending - 1 ELSE 0 END
+SET t.pending = CASE WHEN t.pending > 0 AND t.pendingUntil > datetime() THEN t.pending - 1 ELSE 0 END
 SET t.lockedUntil = CASE WHEN t.failures >= entry.free
     THEN datetime() + duration({seconds: toInteger(
            CASE WHEN 2.0 ^ (t.failures - entry.free) > entry.maxDelay THEN entry.maxDelay
@@ -244,14 +244,14 @@ async def settle_failure(tx: AsyncManagedTransaction, entries: list[dict]) -> No
 SETTLE_SUCCESS = """
 UNWIND $entries AS entry
 MATCH (t:LoginThrottle {key: entry.key})
-SET t.pending = CASE WHEN t.pending > 0 THEN t.pending - 1 ELSE 0 END,
-    t.failures = CASE WHEN entry.reset OR t.failures < 1 THEN 0 ELSE t.failures - 1 END
+SET t.pending = CASE WHEN t.pending > 0 AND t.pendingUntil > datetime() THEN t.pending - 1 ELSE 0 END
+SET t.failures = CASE WHEN entry.reset THEN t.pending WHEN t.failures < 1 THEN 0 ELSE t.failures - 1 END
 SET t.lockedUntil = CASE WHEN t.failures < entry.free THEN null ELSE t.lockedUntil END,
     t.signedInAt = CASE WHEN entry.reset THEN datetime() ELSE t.signedInAt END
 """
 
 
 async def settle_success(tx: AsyncManagedTransaction, entries: list[dict]) -> None:
-    """A claimed attempt had the right password: ``reset`` keys start over (and remember the success), the
-    others lose the one failure the claim counted."""
+    """A claimed attempt had the right password: ``reset`` keys start over from the attempts still in flight
+    (and remember the success), the others lose the one failure the claim counted."""
     await run(tx, SETTLE_SUCCESS, entries=entries)

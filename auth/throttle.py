@@ -12,7 +12,8 @@ Every check of a password typed by someone (``sessionLogin``, ``passwordChange``
 Keys and policy (README, "Identity and sign-in"):
 
 - ``pair:<account>|<address>``, one account from one client address: ``login_free_failures`` attempts,
-  then waits of 1 s, 2 s, 4 s ... up to ``login_max_delay_seconds``. This is the lockout an attacker hits,
+  then waits of ``login_first_delay_seconds`` (1 s), twice that, four times ... up to
+  ``login_max_delay_seconds``. This is the lockout an attacker hits,
   and it is theirs alone: the owner, from another address, keeps their own free attempts. A success
   resets it and marks the pair as known.
 - ``address:<address>``: ``login_free_failures_per_address`` failures over all accounts, then the same
@@ -47,6 +48,7 @@ IN_FLIGHT_RETRY_SECONDS = 1.0
 class ThrottleKey:
     key: str
     free: int
+    first_delay: int
     max_delay: int
     reset_on_success: bool = False
     skipped_when_known: bool = False
@@ -64,12 +66,12 @@ class Claim:
 def throttle_keys(settings: Settings, subject: str, address: str | None) -> list[ThrottleKey]:
     """The keys of a password attempt on ``subject`` (``account:<id>``, or a keyed digest of an unknown
     identifier) from ``address`` (the client address, ``unknown`` when the server has none)."""
-    where = address or "unknown"
+    where, first = address or "unknown", settings.login_first_delay_seconds
     return [
-        ThrottleKey(f"pair:{subject}|{where}", settings.login_free_failures, settings.login_max_delay_seconds,
+        ThrottleKey(f"pair:{subject}|{where}", settings.login_free_failures, first, settings.login_max_delay_seconds,
                     reset_on_success=True),
-        ThrottleKey(f"address:{where}", settings.login_free_failures_per_address, settings.login_max_delay_seconds),
-        ThrottleKey(subject, settings.login_free_failures_per_account, settings.login_account_max_delay_seconds,
+        ThrottleKey(f"address:{where}", settings.login_free_failures_per_address, first, settings.login_max_delay_seconds),
+        ThrottleKey(subject, settings.login_free_failures_per_account, first, settings.login_account_max_delay_seconds,
                     skipped_when_known=True),
     ]
 
@@ -103,7 +105,7 @@ def _wait(row: dict, key: ThrottleKey) -> float:
 
 async def settle_failure(tx: AsyncManagedTransaction, claim: Claim) -> None:
     """The password of a granted claim was wrong: the failure stays counted and the next wait starts now."""
-    await queries.settle_failure(tx, [{"key": k.key, "free": k.free, "maxDelay": k.max_delay} for k in claim.keys])
+    await queries.settle_failure(tx, [{"key": k.key, "free": k.free, "firstDelay": k.first_delay, "maxDelay": k.max_delay} for k in claim.keys])
 
 
 async def settle_success(tx: AsyncManagedTransaction, claim: Claim) -> None:

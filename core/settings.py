@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest delay imposed after failed logins.")
 
     # --- sign-in hardening: account-wide throttle, proxies, refresh grace, session lifetime -------------
+    login_first_delay_seconds: int = Field(
+        1, ge=1, le=3600, description="Wait once a throttle's free failures are used up; it doubles with each further failure."
+    )
     login_free_failures_per_account: int = Field(
         20, ge=1, description="Failed logins per account from all addresses together before delays start."
     )

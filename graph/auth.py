@@ -230,14 +230,15 @@ MATCH (t:LoginThrottle {key: entry.key})
 SET t.pending = CASE WHEN t.pending > 0 AND t.pendingUntil > datetime() THEN t.pending - 1 ELSE 0 END
 SET t.lockedUntil = CASE WHEN t.failures >= entry.free
     THEN datetime() + duration({seconds: toInteger(
-           CASE WHEN 2.0 ^ (t.failures - entry.free) > entry.maxDelay THEN entry.maxDelay
-                ELSE 2.0 ^ (t.failures - entry.free) END)})
+           CASE WHEN entry.firstDelay * 2.0 ^ (t.failures - entry.free) > entry.maxDelay THEN entry.maxDelay
+                ELSE entry.firstDelay * 2.0 ^ (t.failures - entry.free) END)})
     ELSE t.lockedUntil END
 """
 
 
 async def settle_failure(tx: AsyncManagedTransaction, entries: list[dict]) -> None:
-    """A claimed attempt failed: from ``free`` failures on, wait 1 s, 2 s, 4 s ... up to ``maxDelay`` from now."""
+    """A claimed attempt failed: from ``free`` failures on, wait ``firstDelay`` seconds, twice that, four times
+    ... up to ``maxDelay``, from now."""
     await run(tx, SETTLE_FAILURE, entries=entries)
 
 

@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import graphiql
 from api.graphql_view import GraphQLView
@@ -85,6 +86,14 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
                    payments=build_provider(settings))
 
 
+def client_address_middleware(settings: Settings) -> list[Middleware]:
+    """Behind reverse proxies (``trusted_proxies``), the client address of a request from one of them is the
+    right-most X-Forwarded-For entry that is not a trusted proxy (uvicorn's ProxyHeadersMiddleware); any
+    other request keeps its TCP peer, so a client cannot choose its own address."""
+    trusted = [entry.strip() for entry in settings.trusted_proxies.split(",") if entry.strip()]
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
+
+
 def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | None = None) -> Starlette:
     """Build the ASGI app. Tests pass their own settings (and may pass a schema)."""
     settings = settings or get_settings()
@@ -115,6 +124,7 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         ],
         middleware=[
+            *client_address_middleware(settings),
             Middleware(RequestIdMiddleware),
             Middleware(AllowListCORSMiddleware, allowed_origins=settings.cors_allowed_origins),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),

@@ -9,28 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from neo4j import AsyncManagedTransaction
 
-from auth import limits, otp
+from auth import limits, otp, throttle
 from auth.passwords import check_policy, hash_password, verify_password
 from auth.permissions import require_person
+from auth.tokens import open_successor, seal_successor
 from auth.viewer import Viewer
-from core.errors import NotFoundError, RateLimitedError, UnauthenticatedError, UserInputError
+from core.errors import NotFoundError, UnauthenticatedError, UserInputError
 from core.runtime import Runtime
 from graph import auth as queries
 from graph import identity as identity_queries
 from identity.contacts import looks_like_email, normalise_email, normalise_phone
-from identity.documents import CheckedDocument, DocumentKind
+from identity.documents import CheckedDocument, DocumentKind, check_passport
 from identity.messaging import send_in_background
 from identity.model import IssuedTokens, SessionView
 
 INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
-FORGET_FAILURES_AFTER_SECONDS = 900
 
 
 def refresh_token_hash(token: str) -> str:
@@ -51,7 +50,8 @@ async def open_session(tx: AsyncManagedTransaction, rt: Runtime, person_id: str,
     session_id, refresh = str(uuid.uuid4()), _new_refresh_token()
     await queries.create_session(
         tx, person_id=person_id, session_id=session_id, user_agent=(user_agent or "")[:300] or None,
-        token_hash=refresh_token_hash(refresh), ttl_days=rt.settings.refresh_token_ttl_days,
+        token_hash=refresh_token_hash(refresh),
+        ttl_days=min(rt.settings.refresh_token_ttl_days, rt.settings.session_max_lifetime_days),
     )
     return session_id, refresh
 
@@ -72,36 +72,43 @@ async def viewer_from_token(rt: Runtime, token: str) -> Viewer:
 
 # --- login ---------------------------------------------------------------------------------------------------
 
+_PASSPORT_IDENTIFIER = re.compile(r"^([A-Za-z]{2})\s*[:\s]\s*([A-Za-z0-9][A-Za-z0-9\s-]*)$")
+
+
 def _login_lookup_key(rt: Runtime, identifier: str) -> tuple[str, str]:
-    """('document', digest) for a 12-digit citizen ID, else ('contact', verifiedKey)."""
+    """('document', digest) for a 12-digit citizen ID or a passport written as its issuing country and number
+    ("JP TZ1234567", "JP:TZ1234567"), else ('contact', verifiedKey)."""
     raw = (identifier or "").strip()
     compact = raw.replace(" ", "").replace(".", "")
     if compact.isdigit() and len(compact) == 12:
         return "document", CheckedDocument(DocumentKind.CCCD, compact, "VN").digest(rt.identity_key)
     if looks_like_email(raw):
         return "contact", "email:" + normalise_email(raw, field="identifier")
+    passport = _PASSPORT_IDENTIFIER.match(raw)
+    if passport:  # two letters first: never a phone number (those start with + or a digit)
+        return "document", check_passport(passport[1], passport[2], field="identifier").digest(rt.identity_key)
     return "contact", "phone:" + normalise_phone(raw, field="identifier")
 
 
-@dataclass(frozen=True)
-class _LoginOutcome:
-    status: str  # ok | invalid | throttled
-    person_id: str | None = None
-    session_id: str | None = None
-    refresh: str | None = None
-    level: int = 0
-    retry_after: float = 0.0
+def _invalid_credentials() -> UserInputError:
+    return UserInputError(
+        "The identifier or the password is wrong. Sign in with your citizen ID, your passport (issuing country "
+        "and number, e.g. JP TZ1234567), or a phone or e-mail you verified.",
+        code=INVALID_CREDENTIALS, field="password",
+    )
 
 
 async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str | None, address: str | None) -> IssuedTokens:
-    """Sign in with a citizen ID, a verified phone or a verified e-mail, and a password."""
+    """Sign in with a citizen ID, a passport, a verified phone or a verified e-mail, and a password.
+
+    The attempt is claimed first (auth.throttle, one short transaction), the password is checked outside any
+    transaction, and only a right password opens a session (a second short transaction)."""
     try:
         kind, key = _login_lookup_key(rt, identifier)
     except UserInputError:
         kind, key = "unknown", identifier
-    settings = rt.settings
 
-    async def work(tx: AsyncManagedTransaction) -> _LoginOutcome:
+    async def claim_attempt(tx: AsyncManagedTransaction) -> tuple[throttle.Claim, dict | None]:
         if kind == "document":
             cred = await identity_queries.credentials_by_document(tx, key)
         elif kind == "contact":
@@ -113,73 +120,86 @@ async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str 
         subject = f"account:{cred['id']}" if cred else "unknown:" + hmac.new(
             rt.identity_key, key.encode(), hashlib.sha256
         ).hexdigest()
-        keys = {subject: settings.login_free_failures, f"address:{address or 'unknown'}": settings.login_free_failures_per_address}
-        now = datetime.now(UTC)
-        locked = [
-            t["lockedUntil"].to_native() for t in await queries.throttles(tx, list(keys))
-            if t["lockedUntil"] is not None and t["lockedUntil"].to_native() > now
-        ]
-        if locked:
-            return _LoginOutcome("throttled", retry_after=(max(locked) - now).total_seconds())
-        ok, new_hash = await verify_password(cred["passwordHash"] if cred else None, password or "")
-        if not ok:
-            await queries.record_failure(
-                tx, [{"key": k, "free": free} for k, free in keys.items()],
-                settings.login_max_delay_seconds, FORGET_FAILURES_AFTER_SECONDS,
-            )
-            return _LoginOutcome("invalid")
+        return await throttle.claim(tx, rt.settings, subject, address), cred
+
+    claim, cred = await rt.graph.write(claim_attempt)
+    if not claim.granted:
+        raise throttle.refusal(claim)
+    ok, new_hash = await verify_password(cred["passwordHash"] if cred else None, password or "")
+    if not ok or cred is None:
+        await rt.graph.write(throttle.settle_failure, claim)
+        raise _invalid_credentials()
+
+    async def sign_in(tx: AsyncManagedTransaction) -> tuple[str, str, int] | None:
+        if not await throttle.password_unchanged(tx, cred):
+            await throttle.settle_failure(tx, claim)
+            return None  # closed, or the password changed while this one was being checked
+        await throttle.settle_success(tx, claim)
         if new_hash:
             await identity_queries.set_password_hash(tx, cred["id"], new_hash)
-        await queries.reset_throttle(tx, subject)
         session_id, refresh = await open_session(tx, rt, cred["id"], user_agent)
         level = (await identity_queries.roles_of(tx, cred["id"]))["level"]
-        return _LoginOutcome("ok", cred["id"], session_id, refresh, level)
+        return session_id, refresh, level
 
-    outcome = await rt.graph.write(work)
-    if outcome.status == "throttled":
-        raise RateLimitedError(
-            "Too many failed sign-in attempts; wait before trying again.", retry_after_seconds=outcome.retry_after
-        )
-    if outcome.status == "invalid":
-        raise UserInputError(
-            "The identifier or the password is wrong. Sign in with your citizen ID, or a phone or e-mail you verified.",
-            code=INVALID_CREDENTIALS, field="password",
-        )
-    return issue_tokens(rt, outcome.person_id, outcome.session_id, outcome.level, outcome.refresh)
+    opened = await rt.graph.write(sign_in)
+    if opened is None:
+        raise _invalid_credentials()
+    session_id, refresh, level = opened
+    return issue_tokens(rt, cred["id"], session_id, level, refresh)
 
 
 # --- refresh and sessions --------------------------------------------------------------------------------------
 
 async def refresh(rt: Runtime, refresh_token: str, *, user_agent: str | None) -> IssuedTokens:
-    """Rotate a refresh token. Presenting an already-rotated one closes its whole session."""
+    """Rotate a refresh token.
+
+    Presenting an already-rotated one closes its whole session, except within the grace window
+    (``refresh_reuse_grace_seconds``) by the same user agent while the successor is still unused: that is
+    a client retrying after a lost response, and it gets the same successor back. A session older than
+    ``session_max_lifetime_days`` cannot be refreshed, however regularly it was used."""
+    settings = rt.settings
     old_hash = refresh_token_hash(refresh_token or "")
+    agent = (user_agent or "")[:300] or None
     new_refresh = _new_refresh_token()
 
-    async def work(tx: AsyncManagedTransaction) -> tuple[str, dict | None]:
-        found = await queries.lock_refresh_token(tx, old_hash)
+    async def work(tx: AsyncManagedTransaction) -> tuple[str, dict | None, str | None]:
+        found = await queries.lock_refresh_token(
+            tx, old_hash, grace_seconds=settings.refresh_reuse_grace_seconds,
+            max_lifetime_days=settings.session_max_lifetime_days,
+        )
         if found is None:
-            return "invalid", None
+            return "invalid", None, None
+        live = not (found["revoked"] or found["expired"] or found["pastLifetime"] or found["status"] != "active")
         if found["used"]:
+            if live and found["withinGrace"] and found["successorUnused"] and found["rotatedForAgent"] == agent:
+                successor = open_successor(refresh_token, found["sealedSuccessor"] or "")
+                if successor is not None:
+                    return "ok", found, successor
             await queries.revoke_sessions(
                 tx, found["personId"], reason="refresh token reused", session_ids=[found["sessionId"]]
             )
-            return "reused", None
-        if found["revoked"] or found["expired"] or found["status"] != "active":
-            return "invalid", None
+            return "reused", None, None
+        if not live:
+            return "expired" if found["pastLifetime"] else "invalid", None, None
         await queries.rotate_refresh_token(
-            tx, old_hash, refresh_token_hash(new_refresh), rt.settings.refresh_token_ttl_days,
-            (user_agent or "")[:300] or None,
+            tx, old_hash, refresh_token_hash(new_refresh), sealed_successor=seal_successor(refresh_token, new_refresh),
+            ttl_days=settings.refresh_token_ttl_days, max_lifetime_days=settings.session_max_lifetime_days,
+            user_agent=agent,
         )
-        return "ok", found
+        return "ok", found, new_refresh
 
-    status, found = await rt.graph.write(work)
+    status, found, successor = await rt.graph.write(work)
     if status == "reused":
         raise UnauthenticatedError(
             "This refresh token was already used, so the session was closed to protect the account; sign in again."
         )
+    if status == "expired":
+        raise UnauthenticatedError(
+            f"This session reached its maximum lifetime ({settings.session_max_lifetime_days} days); sign in again."
+        )
     if status != "ok":
         raise UnauthenticatedError("This refresh token is invalid or expired; sign in again.")
-    return issue_tokens(rt, found["personId"], found["sessionId"], found["assuranceLevel"], new_refresh)
+    return issue_tokens(rt, found["personId"], found["sessionId"], found["assuranceLevel"], successor)
 
 
 async def logout(rt: Runtime, viewer: Viewer) -> int:
@@ -214,17 +234,25 @@ async def my_sessions(rt: Runtime, viewer: Viewer) -> list[SessionView]:
 
 # --- passwords ----------------------------------------------------------------------------------------------------
 
-async def change_password(rt: Runtime, viewer: Viewer, current: str, new: str) -> int:
-    """Change the password; every other session is revoked. Returns how many were."""
+async def change_password(rt: Runtime, viewer: Viewer, current: str, new: str, *, address: str | None = None) -> int:
+    """Change the password; every other session is revoked. Returns how many were. The current password is
+    checked under the sign-in throttle (a stolen access token must not allow unlimited guesses)."""
     person_id = require_person(viewer)
     check_policy(new, field="newPassword")
+    claim, cred = await rt.graph.write(throttle.claim_password_check, rt.settings, person_id, address)
+    if not claim.granted:
+        raise throttle.refusal(claim)
+    ok, _ = await verify_password(cred["passwordHash"] if cred else None, current or "")
+    if not ok:
+        await rt.graph.write(throttle.settle_failure, claim)
+        raise UserInputError("The current password is wrong.", code=INVALID_CREDENTIALS, field="currentPassword")
     new_hash = await hash_password(new)
 
     async def work(tx: AsyncManagedTransaction) -> int | None:
-        cred = await identity_queries.credentials_by_id(tx, person_id)
-        ok, _ = await verify_password(cred["passwordHash"] if cred else None, current or "")
-        if not ok:
+        if not await throttle.password_unchanged(tx, cred):
+            await throttle.settle_failure(tx, claim)
             return None
+        await throttle.settle_success(tx, claim)
         await identity_queries.set_password_hash(tx, person_id, new_hash)
         return await queries.revoke_sessions(tx, person_id, reason="password changed", except_id=viewer.session_id)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -35,7 +36,9 @@ import jwt
 from cryptography.hazmat.primitives.serialization import (
     Encoding, NoEncryption, PrivateFormat, PublicFormat, load_pem_private_key,
 )  # fmt: skip
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core.errors import UnauthenticatedError
 
@@ -269,3 +272,31 @@ class KeyRing:
             self._save([key for key in self._keys if key.kid in published])
             for key in gone:
                 (self._folder / f"{key.kid}.pem").unlink(missing_ok=True)
+
+
+# --- refresh-token successors ------------------------------------------------------------------------------------
+# A rotated refresh token keeps its successor sealed, so a client that retries a refresh (its first response
+# lost) gets the same successor back. The key is derived from the old token itself (256 random bits the
+# server keeps only as a SHA-256 hash), so the stored ciphertext is useless without that token: the database
+# never holds a usable refresh token. The seal is erased when the successor is rotated in turn.
+
+_SUCCESSOR_CONTEXT = b"hanoismart refresh-token successor v1"
+
+
+def _successor_key(old_token: str) -> bytes:
+    return hmac.new(old_token.encode(), _SUCCESSOR_CONTEXT, hashlib.sha256).digest()
+
+
+def seal_successor(old_token: str, successor: str) -> str:
+    """``successor`` encrypted (AES-256-GCM) under a key only ``old_token`` gives."""
+    nonce = os.urandom(12)
+    return _b64url(nonce + AESGCM(_successor_key(old_token)).encrypt(nonce, successor.encode(), _SUCCESSOR_CONTEXT))
+
+
+def open_successor(old_token: str, sealed: str) -> str | None:
+    """The successor sealed by ``seal_successor`` with this ``old_token``; None when it does not open."""
+    try:
+        raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+        return AESGCM(_successor_key(old_token)).decrypt(raw[:12], raw[12:], _SUCCESSOR_CONTEXT).decode()
+    except (InvalidTag, ValueError, UnicodeDecodeError):
+        return None

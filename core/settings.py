@@ -7,6 +7,7 @@ also honours the conventional unprefixed ``NEO4J_URI`` / ``NEO4J_USERNAME`` / ``
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
     otp_ttl_seconds: int = Field(600, ge=60, le=3600, description="Lifetime of a one-time code.")
     otp_max_attempts: int = Field(5, ge=1, le=10, description="Wrong guesses before a one-time code dies.")
     otp_per_destination_per_hour: int = Field(5, ge=1, description="Codes sent to one phone/e-mail per hour.")
-    login_free_failures: int = Field(5, ge=1, description="Failed logins per account before delays start.")
+    login_free_failures: int = Field(5, ge=1, description="Failed logins per account from one client address before delays start.")
     login_free_failures_per_address: int = Field(30, ge=1, description="Failed logins per client address before delays.")
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest delay imposed after failed logins.")
 
@@ -109,6 +110,43 @@ class Settings(BaseSettings):
         description="Registrations refused as duplicates (CONFLICT) per client address per day, after which "
         "the address may not register for the rest of the day: bounds probing which citizen IDs have accounts.",
     )
+
+    # --- sign-in hardening: account-wide throttle, proxies, refresh grace, session lifetime -------------
+    login_first_delay_seconds: int = Field(
+        1, ge=1, le=3600, description="Wait once a throttle's free failures are used up; it doubles with each further failure."
+    )
+    login_free_failures_per_account: int = Field(
+        20, ge=1, description="Failed logins per account from all addresses together before delays start."
+    )
+    login_account_max_delay_seconds: int = Field(
+        60, ge=1, description="Longest delay the account-wide throttle imposes (it only delays the owner)."
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated IPs or CIDR networks of the reverse proxies in front of the API. Only for a "
+        "request from one of them is the client address taken from X-Forwarded-For (the right-most address "
+        "that is not a trusted proxy). Empty: the TCP peer is the client.",
+    )
+    refresh_reuse_grace_seconds: int = Field(
+        10, ge=0, le=120,
+        description="A refresh token presented again within this many seconds of its rotation, by the same "
+        "user agent, gets the same successor (a retry after a lost response); later, the session is closed.",
+    )
+    session_max_lifetime_days: int = Field(
+        90, ge=1, le=3650, description="Absolute lifetime of a session: after it refresh fails, even if used daily."
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for entry in filter(None, (e.strip() for e in value.split(","))):
+            if entry == "*":
+                raise ValueError("list the proxies' addresses or networks; '*' would let any client forge its address")
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{entry!r} is neither an IP address nor a CIDR network") from exc
+        return value
 
     # --- social graph ------------------------------------------------------------------------------
     connection_requests_per_day: int = Field(30, ge=1, description="Outgoing connection requests per person per day.")

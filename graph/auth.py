@@ -29,33 +29,58 @@ async def create_session(
     )
 
 
+# A session lives at most $maxLifetimeDays from its creation (its absolute lifetime), however often it is
+# refreshed; a rotated token keeps its successor sealed (auth.tokens.seal_successor) and a ROTATED_TO link
+# to it, for the retry grace window.
+
 LOCK_REFRESH_TOKEN = """
 MATCH (t:RefreshToken {hash: $tokenHash})-[:OF_SESSION]->(s:Session)<-[:HAS_SESSION]-(p:Person)
 SET t.lock = true
+WITH t, s, p
+OPTIONAL MATCH (t)-[:ROTATED_TO]->(next:RefreshToken)
 RETURN t.usedAt IS NOT NULL AS used, s.id AS sessionId, s.revokedAt IS NOT NULL AS revoked,
-       s.expiresAt < datetime() AS expired, p.id AS personId, p.status AS status,
-       p.assuranceLevel AS assuranceLevel
+       s.expiresAt < datetime() AS expired,
+       s.createdAt + duration({days: $maxLifetimeDays}) < datetime() AS pastLifetime,
+       coalesce(t.usedAt > datetime() - duration({seconds: $graceSeconds}), false) AS withinGrace,
+       t.rotatedForAgent AS rotatedForAgent, t.sealedSuccessor AS sealedSuccessor,
+       next IS NOT NULL AND next.usedAt IS NULL AS successorUnused,
+       p.id AS personId, p.status AS status, p.assuranceLevel AS assuranceLevel
 """
 
 
-async def lock_refresh_token(tx: AsyncManagedTransaction, token_hash: str) -> dict | None:
+async def lock_refresh_token(
+    tx: AsyncManagedTransaction, token_hash: str, *, grace_seconds: int, max_lifetime_days: int
+) -> dict | None:
     """Lock the token first (a write lock), so two parallel refreshes with it are serialised."""
-    rows = await run(tx, LOCK_REFRESH_TOKEN, tokenHash=token_hash)
+    rows = await run(
+        tx, LOCK_REFRESH_TOKEN, tokenHash=token_hash, graceSeconds=grace_seconds, maxLifetimeDays=max_lifetime_days
+    )
     return dict(rows[0]) if rows else None
 
 
 ROTATE_REFRESH_TOKEN = """
 MATCH (old:RefreshToken {hash: $oldHash})-[:OF_SESSION]->(s:Session)
-SET old.usedAt = datetime(), s.lastUsedAt = datetime(), s.expiresAt = datetime() + duration({days: $ttlDays})
+WITH old, s, datetime() + duration({days: $ttlDays}) AS renewed, s.createdAt + duration({days: $maxLifetimeDays}) AS last
+SET old.usedAt = datetime(), old.rotatedForAgent = $userAgent, old.sealedSuccessor = $sealedSuccessor,
+    s.lastUsedAt = datetime(), s.expiresAt = CASE WHEN renewed < last THEN renewed ELSE last END
 SET s.userAgent = coalesce($userAgent, s.userAgent)
-CREATE (:RefreshToken {hash: $newHash, createdAt: datetime()})-[:OF_SESSION]->(s)
+CREATE (old)-[:ROTATED_TO]->(:RefreshToken {hash: $newHash, createdAt: datetime()})-[:OF_SESSION]->(s)
+WITH old
+OPTIONAL MATCH (previous:RefreshToken)-[:ROTATED_TO]->(old)
+REMOVE previous.sealedSuccessor
 """
 
 
 async def rotate_refresh_token(
-    tx: AsyncManagedTransaction, old_hash: str, new_hash: str, ttl_days: int, user_agent: str | None
+    tx: AsyncManagedTransaction, old_hash: str, new_hash: str, *, sealed_successor: str, ttl_days: int,
+    max_lifetime_days: int, user_agent: str | None,
 ) -> None:
-    await run(tx, ROTATE_REFRESH_TOKEN, oldHash=old_hash, newHash=new_hash, ttlDays=ttl_days, userAgent=user_agent)
+    """Use ``old_hash`` up for ``new_hash``, keeping the successor sealed on the old token; the token before
+    it loses its own seal (its grace window is over once its successor is rotated)."""
+    await run(
+        tx, ROTATE_REFRESH_TOKEN, oldHash=old_hash, newHash=new_hash, sealedSuccessor=sealed_successor,
+        ttlDays=ttl_days, maxLifetimeDays=max_lifetime_days, userAgent=user_agent,
+    )
 
 
 REVOKE_SESSIONS = """
@@ -197,43 +222,78 @@ async def add_to_limits(tx: AsyncManagedTransaction, keys: list[str]) -> None:
 
 
 # --- login throttles ------------------------------------------------------------------------------------------
+# One (:LoginThrottle {key}) per counted thing (an account, a client address, an account from one address):
+# failures (in-flight attempts included), pending (attempts in flight, forgotten after pendingUntil),
+# lockedUntil (the wait after the last failure), signedInAt (a success through this key).
+# A password check first claims an attempt on every key in one short transaction: LOCK_THROTTLES takes the
+# write locks (keys in sorted order, so parallel claims never deadlock) and reads the state under them;
+# when every key allows it CLAIM_THROTTLES counts the attempt as a failure in flight. After the check
+# (outside any transaction) SETTLE_FAILURE starts the wait, or SETTLE_SUCCESS gives the attempt back.
 
-THROTTLES = """
+LOCK_THROTTLES = """
+UNWIND $keys AS key
+MERGE (t:LoginThrottle {key: key})
+ON CREATE SET t.failures = 0, t.pending = 0
+SET t.lock = true
+WITH t, datetime() AS now
+RETURN t.key AS key,
+       CASE WHEN t.lastFailureAt < now - duration({seconds: $forgetSeconds}) THEN 0 ELSE t.failures END AS failures,
+       CASE WHEN t.pendingUntil > now THEN t.pending ELSE 0 END AS pending,
+       t.lockedUntil AS lockedUntil, t.signedInAt IS NOT NULL AS known, now
+"""
+
+
+async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: int) -> list[dict]:
+    """Lock (creating when missing) the throttles of ``keys``, in that order, and read them under the lock:
+    failures not yet forgotten, attempts in flight, the end of the current wait."""
+    return [dict(r) for r in await run(tx, LOCK_THROTTLES, keys=keys, forgetSeconds=forget_seconds)]
+
+
+CLAIM_THROTTLES = """
 UNWIND $keys AS key
 MATCH (t:LoginThrottle {key: key})
-RETURN t.key AS key, t.failures AS failures, t.lockedUntil AS lockedUntil, t.lastFailureAt AS lastFailureAt
-"""
-
-
-async def throttles(tx: AsyncManagedTransaction, keys: list[str]) -> list[dict]:
-    return [dict(r) for r in await run(tx, THROTTLES, keys=keys)]
-
-
-RECORD_FAILURE = """
-UNWIND $entries AS entry
-MERGE (t:LoginThrottle {key: entry.key})
-ON CREATE SET t.failures = 0
 SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds})
                       THEN 1 ELSE t.failures + 1 END,
-    t.lastFailureAt = datetime()
-SET t.lockedUntil = CASE WHEN t.failures > entry.free
-    THEN datetime() + duration({seconds: toInteger(
-           CASE WHEN 2.0 ^ (t.failures - entry.free - 1) > $maxDelay THEN $maxDelay
-                ELSE 2.0 ^ (t.failures - entry.free - 1) END)})
-    ELSE null END
-RETURN t.key AS key, t.lockedUntil AS lockedUntil
+    t.lastFailureAt = datetime(),
+    t.pending = CASE WHEN t.pendingUntil > datetime() THEN t.pending + 1 ELSE 1 END,
+    t.pendingUntil = datetime() + duration({seconds: $inFlightSeconds})
 """
 
 
-async def record_failure(
-    tx: AsyncManagedTransaction, entries: list[dict], max_delay: int, forget_seconds: int
-) -> list[dict]:
-    rows = await run(tx, RECORD_FAILURE, entries=entries, maxDelay=max_delay, forgetSeconds=forget_seconds)
-    return [dict(r) for r in rows]
+async def claim_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: int, in_flight_seconds: int) -> None:
+    """Count one attempt, in flight, on each key (locked by ``lock_throttles`` first)."""
+    await run(tx, CLAIM_THROTTLES, keys=keys, forgetSeconds=forget_seconds, inFlightSeconds=in_flight_seconds)
 
 
-RESET_THROTTLE = "MATCH (t:LoginThrottle {key: $key}) DELETE t"
+SETTLE_FAILURE = """
+UNWIND $entries AS entry
+MATCH (t:LoginThrottle {key: entry.key})
+SET t.pending = CASE WHEN t.pending > 0 AND t.pendingUntil > datetime() THEN t.pending - 1 ELSE 0 END
+SET t.lockedUntil = CASE WHEN t.failures >= entry.free
+    THEN datetime() + duration({seconds: toInteger(
+           CASE WHEN entry.firstDelay * 2.0 ^ (t.failures - entry.free) > entry.maxDelay THEN entry.maxDelay
+                ELSE entry.firstDelay * 2.0 ^ (t.failures - entry.free) END)})
+    ELSE t.lockedUntil END
+"""
 
 
-async def reset_throttle(tx: AsyncManagedTransaction, key: str) -> None:
-    await run(tx, RESET_THROTTLE, key=key)
+async def settle_failure(tx: AsyncManagedTransaction, entries: list[dict]) -> None:
+    """A claimed attempt failed: from ``free`` failures on, wait ``firstDelay`` seconds, twice that, four times
+    ... up to ``maxDelay``, from now."""
+    await run(tx, SETTLE_FAILURE, entries=entries)
+
+
+SETTLE_SUCCESS = """
+UNWIND $entries AS entry
+MATCH (t:LoginThrottle {key: entry.key})
+SET t.pending = CASE WHEN t.pending > 0 AND t.pendingUntil > datetime() THEN t.pending - 1 ELSE 0 END
+SET t.failures = CASE WHEN entry.reset THEN t.pending WHEN t.failures < 1 THEN 0 ELSE t.failures - 1 END
+SET t.lockedUntil = CASE WHEN t.failures < entry.free THEN null ELSE t.lockedUntil END,
+    t.signedInAt = CASE WHEN entry.reset THEN datetime() ELSE t.signedInAt END
+"""
+
+
+async def settle_success(tx: AsyncManagedTransaction, entries: list[dict]) -> None:
+    """A claimed attempt had the right password: ``reset`` keys start over from the attempts still in flight
+    (and remember the success), the others lose the one failure the claim counted."""
+    await run(tx, SETTLE_SUCCESS, entries=entries)

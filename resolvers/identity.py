@@ -183,7 +183,10 @@ async def person_register(
 
 async def session_login(
     info: strawberry.Info,
-    identifier: Annotated[str, strawberry.argument(description="Citizen ID (12 digits), or a verified phone or e-mail.")],
+    identifier: Annotated[str, strawberry.argument(
+        description='Citizen ID (12 digits), passport as issuing country and number ("JP TZ1234567"), '
+        "or a verified phone or e-mail."
+    )],
     password: Annotated[str, strawberry.argument(description="My password.")],
 ) -> SessionPayload:
     async def work() -> dict:
@@ -231,7 +234,9 @@ async def password_change(
     new_password: Annotated[str, strawberry.argument(description="The new password (10+ characters, not common).")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.change_password(runtime(info), viewer(info), current_password, new_password))
+        DonePayload, lambda: _done(auth_service.change_password(
+            runtime(info), viewer(info), current_password, new_password, address=client_address(info)
+        ))
     )
 
 
@@ -462,4 +467,4 @@ async def account_close(
     info: strawberry.Info,
     password: Annotated[str, strawberry.argument(description="My password, to confirm.")],
 ) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(service.close_account(runtime(info), viewer(info), password)))
+    return await payload(DonePayload, lambda: _done(service.close_account(runtime(info), viewer(info), password, address=client_address(info))))

@@ -235,7 +235,7 @@ class Mutation:
         identity_resolvers.person_register, "Open my one account (level 0) with my identity document; signs me in."
     )
     session_login: SessionPayload = _mutation(
-        identity_resolvers.session_login, "Sign in with citizen ID, verified phone or verified e-mail, and password."
+        identity_resolvers.session_login, "Sign in with citizen ID, passport, verified phone or verified e-mail, and password."
     )
     session_refresh: SessionPayload = _mutation(
         identity_resolvers.session_refresh, "Trade a refresh token for new tokens (the old refresh token dies)."

@@ -7,12 +7,20 @@ import base64
 import hashlib
 import hmac
 import json
+from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import httpx
+from asgi_lifespan import LifespanManager
+
 import jwt
+import pytest
 from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+import auth.passwords
+from api.app import create_app
 from auth.tokens import KeyRing
 from identity.messaging import settle
 from tests.identity.people import register, uuid_of
@@ -32,6 +40,7 @@ mutation Refresh($token: String!) {
 }
 """
 ME = "{ me { id } }"
+CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code field } } }"
 SESSIONS = "{ mySessions { id userAgent current createdAt lastUsedAt } }"
 LOGOUT = "mutation { sessionLogout { ok errors { code } } }"
 LOGOUT_EVERYWHERE = "mutation { sessionLogoutEverywhere { ok count errors { code } } }"
@@ -65,6 +74,10 @@ def bearer(token: str) -> dict[str, str]:
 async def login(client, identifier: str, password: str, **headers) -> dict:
     body = await gql(client, LOGIN, {"identifier": identifier, "password": password}, headers=headers or None)
     return body["data"]["sessionLogin"]
+
+
+async def login_body(client, identifier: str, password: str) -> dict:
+    return await gql(client, LOGIN, {"identifier": identifier, "password": password})
 
 
 async def me_status(client, token: str) -> int:
@@ -134,7 +147,7 @@ async def test_old_password_hashes_are_upgraded_on_login(client, graph):
 
 async def test_failed_logins_are_throttled_with_growing_delays_and_success_resets(client, test_settings):
     someone = await register(client)
-    for _ in range(test_settings.login_free_failures + 1):
+    for _ in range(test_settings.login_free_failures):  # the free attempts; the next one waits
         assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
     body = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
     assert error_codes(body) == ["RATE_LIMITED"]
@@ -211,7 +224,8 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(client):
     first = (await gql(client, REFRESH, {"token": someone.refresh_token}))["data"]["sessionRefresh"]["tokens"]
     assert first["refreshToken"] != someone.refresh_token and first["sessionId"] == someone.session_id
     assert await me_status(client, first["accessToken"]) == 200
-    reused = await gql(client, REFRESH, {"token": someone.refresh_token})
+    # another client (user agent) presenting the used token, even within the retry grace window
+    reused = await gql(client, REFRESH, {"token": someone.refresh_token}, headers={"user-agent": "curl/8.5"})
     assert error_codes(reused) == ["UNAUTHENTICATED"]
     assert "already used" in reused["errors"][0]["message"]
     after = await gql(client, REFRESH, {"token": first["refreshToken"]})
@@ -220,11 +234,13 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(client):
     assert error_codes(await gql(client, REFRESH, {"token": "made-up"})) == ["UNAUTHENTICATED"]
 
 
-async def test_parallel_refreshes_with_one_token_yield_one_winner(client):
+async def test_parallel_refreshes_with_one_token_yield_one_successor(client):
     someone = await register(client)
     bodies = await asyncio.gather(*(gql(client, REFRESH, {"token": someone.refresh_token}) for _ in range(5)))
-    winners = [b for b in bodies if "errors" not in b]
-    assert len(winners) == 1
+    assert [error_codes(b) for b in bodies] == [[]] * 5, "the same client retrying, within the grace window"
+    successors = {b["data"]["sessionRefresh"]["tokens"]["refreshToken"] for b in bodies}
+    assert len(successors) == 1, "one rotation: every retry gets the same successor"
+    assert error_codes(await gql(client, REFRESH, {"token": successors.pop()})) == []
 
 
 async def test_sessions_are_listed_and_revocable(client):
@@ -351,9 +367,230 @@ async def test_failed_logins_are_also_throttled_per_client_address(client, app, 
     original = runtime.settings
     runtime.settings = test_settings.model_copy(update={"login_free_failures_per_address": 2, "login_free_failures": 100})
     try:
-        for person in people:  # one wrong guess on each of three accounts, from one address
-            await login(client, person.document, "wrong password!")
-        body = await gql(client, LOGIN, {"identifier": people[0].document, "password": people[0].password})
+        for person in people[:2]:  # one wrong guess on each of two accounts, from one address
+            assert (await login(client, person.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        body = await gql(client, LOGIN, {"identifier": people[2].document, "password": people[2].password})
         assert error_codes(body) == ["RATE_LIMITED"], "the address is slowed down across accounts"
     finally:
         runtime.settings = original
+
+
+# --- sign-in hardening: parallel guesses, password checks, proxies, passports, refresh grace, lifetime --------------
+
+@contextmanager
+def settings_changed(app, **updates):
+    """Run with some settings changed (the runtime's settings are read per request)."""
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update=updates)
+    try:
+        yield runtime.settings
+    finally:
+        runtime.settings = original
+
+
+def client_at(app, address: str) -> httpx.AsyncClient:
+    """A client whose TCP peer address is ``address``."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver")
+
+
+def outcome(body: dict) -> str:
+    if body.get("errors"):
+        return body["errors"][0]["extensions"]["code"]
+    result = next(iter(body["data"].values()))
+    return result["errors"][0]["code"] if result["errors"] else "ok"
+
+
+class CountingHasher(PasswordHasher):
+    """argon2-cffi's hasher counting the passwords it verifies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.verified = 0
+
+    def verify(self, hash, password):  # noqa: A002 (argon2's parameter name)
+        self.verified += 1
+        return super().verify(hash, password)
+
+
+#: Past the free failures one guess is allowed after a wait (1 s by default, doubling): tests that count the
+#: guesses of a burst lengthen it, so that a loaded machine spreading the burst out does not change the count.
+LONG_WAIT = {"login_first_delay_seconds": 60}
+
+
+@pytest.fixture
+def long_waits(app):
+    with settings_changed(app, **LONG_WAIT):
+        yield
+
+
+async def test_parallel_wrong_passwords_are_claimed_before_any_is_checked(client, test_settings, monkeypatch, long_waits):
+    someone = await register(client)
+    hasher = CountingHasher()
+    monkeypatch.setattr(auth.passwords, "HASHER", hasher)
+    bodies = await asyncio.gather(*(
+        gql(client, LOGIN, {"identifier": someone.document, "password": f"wrong guess {i}"}) for i in range(40)
+    ))
+    free = test_settings.login_free_failures
+    assert Counter(outcome(b) for b in bodies) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 40 - free}
+    assert hasher.verified == free, "only the free attempts reach argon2"
+    assert all(b["errors"][0]["extensions"]["retryAfterSeconds"] > 0 for b in bodies if outcome(b) == "RATE_LIMITED")
+    right = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
+    assert error_codes(right) == ["RATE_LIMITED"], "the right password is refused during the lockout"
+    assert right["errors"][0]["extensions"]["retryAfterSeconds"] > 30
+    assert hasher.verified == free
+
+
+async def test_current_password_checks_share_the_sign_in_throttle(app, client, test_settings, long_waits):
+    someone = await register(client)
+    free = test_settings.login_free_failures
+    guesses = await asyncio.gather(*(
+        gql(client, CHANGE, {"current": f"a guess {i}", "new": NEW_PASSWORD}, headers=someone.auth) for i in range(20)
+    ))
+    assert Counter(outcome(b) for b in guesses) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 20 - free}
+    change = await gql(client, CHANGE, {"current": someone.password, "new": NEW_PASSWORD}, headers=someone.auth)
+    assert error_codes(change) == ["RATE_LIMITED"], "a stolen access token gives no unlimited guesses"
+    close = await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)
+    assert error_codes(close) == ["RATE_LIMITED"], "accountClose checks the password under the same throttle"
+    signin = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
+    assert error_codes(signin) == ["RATE_LIMITED"], "nor extra sign-in guesses from the same address"
+    async with client_at(app, "198.51.100.7") as elsewhere:  # the owner, from their own address
+        assert (await login(elsewhere, someone.document, someone.password))["errors"] == []
+
+
+async def test_account_close_guesses_are_throttled(client, test_settings, long_waits):
+    someone = await register(client)
+    for _ in range(test_settings.login_free_failures):
+        wrong = await gql(client, CLOSE, {"password": "not my password"}, headers=someone.auth)
+        assert wrong["data"]["accountClose"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert error_codes(await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)) == ["RATE_LIMITED"]
+    assert await me_status(client, someone.access_token) == 200, "the account is still open"
+
+
+REFRESH_AS = {"user-agent": "HanoiSmart-Android/3.0"}
+
+
+async def refresh_as(client, token: str, headers=REFRESH_AS) -> dict:
+    return await gql(client, REFRESH, {"token": token}, headers=headers)
+
+
+async def test_a_retried_refresh_gets_the_same_successor_within_the_grace_window(client, graph):
+    someone = await register(client)
+    first = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]
+    retried = await refresh_as(client, someone.refresh_token)  # the app never saw the first answer
+    assert error_codes(retried) == []
+    again = retried["data"]["sessionRefresh"]["tokens"]
+    assert again["refreshToken"] == first["refreshToken"] and again["sessionId"] == someone.session_id
+    assert await me_status(client, again["accessToken"]) == 200
+
+    async def stored(tx):
+        result = await tx.run("MATCH (t:RefreshToken) RETURN properties(t) AS p")
+        return [record["p"] async for record in result]
+
+    assert first["refreshToken"] not in json.dumps(await graph.read(stored), default=str), "no usable token stored"
+    second = (await refresh_as(client, first["refreshToken"]))["data"]["sessionRefresh"]["tokens"]
+    original = hashlib.sha256(someone.refresh_token.encode()).hexdigest()
+    assert [p.get("sealedSuccessor") for p in await graph.read(stored) if p["hash"] == original] == [None], (
+        "a seal is erased once its successor is rotated in turn"
+    )
+    late = await refresh_as(client, someone.refresh_token)  # its successor was used: this is no retry
+    assert error_codes(late) == ["UNAUTHENTICATED"]
+    assert error_codes(await refresh_as(client, second["refreshToken"])) == ["UNAUTHENTICATED"], "session closed"
+
+
+async def test_reuse_outside_the_grace_window_or_from_another_client_closes_the_session(app, client):
+    someone = await register(client)
+    first = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]
+    other = await refresh_as(client, someone.refresh_token, headers={"user-agent": "python-requests/2.32"})
+    assert error_codes(other) == ["UNAUTHENTICATED"], "another user agent is not the same client retrying"
+    assert await me_status(client, first["accessToken"]) == 401
+
+    second = await register(client)
+    fresh = (await refresh_as(client, second.refresh_token))["data"]["sessionRefresh"]["tokens"]
+    with settings_changed(app, refresh_reuse_grace_seconds=0):  # the window has passed
+        assert error_codes(await refresh_as(client, second.refresh_token)) == ["UNAUTHENTICATED"]
+    assert error_codes(await refresh_as(client, fresh["refreshToken"])) == ["UNAUTHENTICATED"], "session closed"
+
+
+async def test_sessions_end_at_their_absolute_lifetime_however_often_refreshed(client, graph, test_settings):
+    someone = await register(client)
+    days = test_settings.session_max_lifetime_days
+
+    async def age_session(tx, age):  # time travel: the session was opened `age` ago
+        await tx.run("MATCH (s:Session {id: $id}) SET s.createdAt = datetime() - $age", id=someone.session_id, age=age)
+
+    await graph.write(age_session, timedelta(days=days - 1))
+    token = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]["refreshToken"]
+    sessions = (await gql(client, SESSIONS, headers=someone.auth))["data"]["mySessions"]
+    expires_within_a_day = await graph.read(_session_expires_before, someone.session_id, timedelta(days=1, minutes=1))
+    assert len(sessions) == 1 and expires_within_a_day, "a refresh never extends a session past its lifetime"
+    await graph.write(age_session, timedelta(days=days, seconds=1))
+    body = await refresh_as(client, token)
+    assert error_codes(body) == ["UNAUTHENTICATED"] and f"{days} days" in body["errors"][0]["message"]
+
+
+async def _session_expires_before(tx, session_id, within):
+    result = await tx.run("MATCH (s:Session {id: $id}) RETURN s.expiresAt < datetime() + $within AS soon", id=session_id, within=within)
+    return (await result.single())["soon"]
+
+
+async def test_an_attackers_address_is_locked_while_the_owner_signs_in_from_theirs(app, client, test_settings, long_waits):
+    someone = await register(client)
+    async with client_at(app, "203.0.113.9") as attacker, client_at(app, "198.51.100.20") as owner:
+        guesses = await asyncio.gather(*(login_body(attacker, someone.document, f"guess {i}") for i in range(12)))
+        assert Counter(outcome(b) for b in guesses)["INVALID_CREDENTIALS"] == test_settings.login_free_failures
+        assert error_codes(await login_body(attacker, someone.document, someone.password)) == ["RATE_LIMITED"]
+        assert (await login(owner, someone.document, "my typo oops"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        assert (await login(owner, someone.document, someone.password))["errors"] == [], "the owner keeps their free attempts"
+
+
+async def test_many_addresses_are_slowed_down_account_wide_but_a_known_address_is_not(app, client):
+    someone = await register(client)
+    with settings_changed(app, login_free_failures_per_account=4, login_first_delay_seconds=20,
+                          login_account_max_delay_seconds=30):
+        async with client_at(app, "198.51.100.20") as home:
+            assert (await login(home, someone.document, someone.password))["errors"] == []  # a known address now
+        for n in range(4):  # a botnet: one guess from each of many addresses
+            async with client_at(app, f"203.0.113.{10 + n}") as bot:
+                assert (await login(bot, someone.document, "guess!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+        async with client_at(app, "203.0.113.99") as bot, client_at(app, "192.0.2.1") as travelling:
+            assert error_codes(await login_body(bot, someone.document, "guess!")) == ["RATE_LIMITED"]
+            delayed = await login_body(travelling, someone.document, someone.password)
+            assert error_codes(delayed) == ["RATE_LIMITED"], "a new address waits for the account-wide delay..."
+            assert delayed["errors"][0]["extensions"]["retryAfterSeconds"] <= 30, "...which is capped"
+        async with client_at(app, "198.51.100.20") as home:
+            assert (await login(home, someone.document, someone.password))["errors"] == [], "a known address is not held up"
+
+
+async def test_behind_trusted_proxies_the_forwarded_address_is_the_client(test_settings, graph):
+    app = create_app(test_settings.model_copy(update={"trusted_proxies": "10.0.0.0/8", **LONG_WAIT}))
+    async with LifespanManager(app), client_at(app, "10.0.0.2") as proxy, client_at(app, "192.0.2.50") as direct:
+        someone = await register(proxy)
+        free = test_settings.login_free_failures
+
+        async def through_proxy(forwarded: str, password: str) -> dict:
+            return await gql(proxy, LOGIN, {"identifier": someone.document, "password": password},
+                             headers={"x-forwarded-for": forwarded})
+
+        for _ in range(free):  # an attacker behind the proxy
+            assert outcome(await through_proxy("203.0.113.9", "guess!")) == "INVALID_CREDENTIALS"
+        assert outcome(await through_proxy("203.0.113.9", someone.password)) == "RATE_LIMITED"
+        # forging the owner's address in front of the header does not help: the proxy appended the real one
+        assert outcome(await through_proxy("198.51.100.20, 203.0.113.9", someone.password)) == "RATE_LIMITED"
+        for _ in range(free):  # a direct client forging the header is keyed by its own address
+            body = await gql(direct, LOGIN, {"identifier": someone.document, "password": "guess!"},
+                             headers={"x-forwarded-for": "198.51.100.20"})
+            assert outcome(body) == "INVALID_CREDENTIALS"
+        assert outcome(await through_proxy("198.51.100.20", someone.password)) == "ok", "not everyone shares one lockout"
+
+
+async def test_a_passport_holder_signs_in_with_their_passport(client):
+    tourist = await register(client, roles=["TOURIST"], wardCode=None,
+                             document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"})
+    for identifier in ("JP TK1234567", "jp:tk1234567", "JP tk 123 4567", " JP TK-1234567 "):
+        signed_in = await login(client, identifier, tourist.password)
+        assert signed_in["errors"] == [], identifier
+        assert await me_status(client, signed_in["tokens"]["accessToken"]) == 200
+    for identifier in ("FR TK1234567", "TK1234567"):  # another country's passport; no country at all
+        assert (await login(client, identifier, tourist.password))["errors"][0]["code"] == "INVALID_CREDENTIALS", identifier
+    assert (await login(client, "JP TK1234567", "not the password"))["errors"][0]["code"] == "INVALID_CREDENTIALS"

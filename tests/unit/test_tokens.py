@@ -418,3 +418,20 @@ def test_a_rotation_made_by_another_process_is_followed(tmp_path, monkeypatch):
     assert jwt.get_unverified_header(after)["kid"] == new_kid, "the worker signs with the rotated key"
     assert api_worker.verify(before).subject == "person", "tokens of the old key stay valid in their window"
     assert cli.verify(after).subject == "person"
+
+
+# --- refresh-token successors --------------------------------------------------------------------------------------
+
+def test_a_sealed_successor_opens_only_with_the_old_token():
+    sealed = tokens.seal_successor("old-refresh-token", "the-successor")
+    assert "the-successor" not in sealed
+    assert tokens.open_successor("old-refresh-token", sealed) == "the-successor"
+    assert tokens.open_successor("another-token", sealed) is None
+    assert tokens.seal_successor("old-refresh-token", "the-successor") != sealed, "a fresh nonce each time"
+
+
+def test_a_tampered_or_garbage_seal_does_not_open():
+    sealed = tokens.seal_successor("old", "next")
+    flipped = sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1]
+    for bad in (flipped, "", "!!!", sealed[:10]):
+        assert tokens.open_successor("old", bad) is None

@@ -1,0 +1,139 @@
+"""The password-guessing throttle: an attempt is claimed before a password is checked.
+
+Every check of a password typed by someone (``sessionLogin``, ``passwordChange``, ``accountClose``) goes:
+
+1. ``claim`` in one short write transaction: lock the throttle keys and, when each allows it, count the
+   attempt as a failure in flight on each of them (so parallel guesses cannot all pass the check before
+   any is counted); otherwise the attempt is refused (``RATE_LIMITED``) and nothing is counted;
+2. argon2 outside any transaction;
+3. ``settle_failure`` (a second short transaction: the wait starts when the check ends), or
+   ``settle_success`` in the transaction that acts on the right password, which gives the attempt back.
+
+Keys and policy (README, "Identity and sign-in"):
+
+- ``pair:<account>|<address>``, one account from one client address: ``login_free_failures`` attempts,
+  then waits of ``login_first_delay_seconds`` (1 s), twice that, four times ... up to
+  ``login_max_delay_seconds``. This is the lockout an attacker hits,
+  and it is theirs alone: the owner, from another address, keeps their own free attempts. A success
+  resets it and marks the pair as known.
+- ``address:<address>``: ``login_free_failures_per_address`` failures over all accounts, then the same
+  waits: one address spraying many accounts.
+- ``account:<account>``, the account from every address: ``login_free_failures_per_account``, then waits
+  capped at ``login_account_max_delay_seconds``, so a guesser with many addresses is slowed down but the
+  owner is only ever delayed, never locked out. A pair that signed in before (a known address) does not
+  count against it nor wait for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from neo4j import AsyncManagedTransaction
+
+from core.errors import RateLimitedError
+from core.settings import Settings
+from graph import auth as queries
+from graph import identity as identity_queries
+
+#: Failures older than this are forgotten: the next one counts as the first.
+FORGET_FAILURES_AFTER_SECONDS = 900
+#: An attempt in flight (claimed, password being checked) holds its keys at most this long, should the
+#: process die before settling it.
+IN_FLIGHT_SECONDS = 60
+#: The wait suggested while another attempt past the free ones is being checked.
+IN_FLIGHT_RETRY_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class ThrottleKey:
+    key: str
+    free: int
+    first_delay: int
+    max_delay: int
+    reset_on_success: bool = False
+    skipped_when_known: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of ``claim``: granted with the keys it counted on, or refused with a wait."""
+
+    granted: bool
+    keys: tuple[ThrottleKey, ...] = ()
+    retry_after: float = 0.0
+
+
+def throttle_keys(settings: Settings, subject: str, address: str | None) -> list[ThrottleKey]:
+    """The keys of a password attempt on ``subject`` (``account:<id>``, or a keyed digest of an unknown
+    identifier) from ``address`` (the client address, ``unknown`` when the server has none)."""
+    where, first = address or "unknown", settings.login_first_delay_seconds
+    return [
+        ThrottleKey(f"pair:{subject}|{where}", settings.login_free_failures, first, settings.login_max_delay_seconds,
+                    reset_on_success=True),
+        ThrottleKey(f"address:{where}", settings.login_free_failures_per_address, first, settings.login_max_delay_seconds),
+        ThrottleKey(subject, settings.login_free_failures_per_account, first, settings.login_account_max_delay_seconds,
+                    skipped_when_known=True),
+    ]
+
+
+async def claim(tx: AsyncManagedTransaction, settings: Settings, subject: str, address: str | None) -> Claim:
+    """Claim one password attempt on ``subject`` from ``address`` inside the caller's short transaction.
+
+    A key allows the attempt while it has free failures left (attempts in flight count), else only when no
+    other attempt on it is in flight and its wait is over: past the free failures, guesses go one at a time."""
+    keys = throttle_keys(settings, subject, address)
+    rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(k.key for k in keys), FORGET_FAILURES_AFTER_SECONDS)}
+    known = rows[keys[0].key]["known"]
+    counted = tuple(k for k in keys if not (k.skipped_when_known and known))
+    waits = [wait for wait in (_wait(rows[k.key], k) for k in counted) if wait > 0]
+    if waits:
+        return Claim(False, retry_after=max(waits))
+    await queries.claim_throttles(tx, [k.key for k in counted], FORGET_FAILURES_AFTER_SECONDS, IN_FLIGHT_SECONDS)
+    return Claim(True, counted)
+
+
+def _wait(row: dict, key: ThrottleKey) -> float:
+    """Seconds before ``key`` allows another attempt (0: now)."""
+    if row["failures"] < key.free:
+        return 0.0
+    if row["pending"] > 0:
+        return IN_FLIGHT_RETRY_SECONDS
+    if row["lockedUntil"] is None:
+        return 0.0
+    return max((row["lockedUntil"].to_native() - row["now"].to_native()).total_seconds(), 0.0)
+
+
+async def settle_failure(tx: AsyncManagedTransaction, claim: Claim) -> None:
+    """The password of a granted claim was wrong: the failure stays counted and the next wait starts now."""
+    await queries.settle_failure(tx, [{"key": k.key, "free": k.free, "firstDelay": k.first_delay, "maxDelay": k.max_delay} for k in claim.keys])
+
+
+async def settle_success(tx: AsyncManagedTransaction, claim: Claim) -> None:
+    """The password of a granted claim was right: give the attempt back (inside the caller's transaction)."""
+    await queries.settle_success(
+        tx, [{"key": k.key, "free": k.free, "reset": k.reset_on_success} for k in claim.keys]
+    )
+
+
+async def claim_password_check(
+    tx: AsyncManagedTransaction, settings: Settings, person_id: str, address: str | None
+) -> tuple[Claim, dict | None]:
+    """Claim a check of a signed-in person's password (``passwordChange``, ``accountClose``): the same keys as
+    signing in to their account, so a stolen access token gives no extra guesses. Returns the claim and the
+    credentials to verify."""
+    cred = await identity_queries.credentials_by_id(tx, person_id)
+    return await claim(tx, settings, f"account:{person_id}", address), cred
+
+
+async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) -> bool:
+    """The account is still active with the hash that was just verified (not changed or closed meanwhile)."""
+    if checked is None:
+        return False
+    current = await identity_queries.credentials_by_id(tx, checked["id"])
+    return current is not None and current["status"] == "active" and current["passwordHash"] == checked["passwordHash"]
+
+
+def refusal(claim: Claim) -> RateLimitedError:
+    return RateLimitedError(
+        "Too many failed password attempts; wait before trying again.", retry_after_seconds=claim.retry_after
+    )

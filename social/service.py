@@ -41,7 +41,10 @@ async def _relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict:
 
 
 async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
-    """Ask someone to connect; if they asked me already, we connect at once. Returns the state."""
+    """Ask someone to connect; if they asked me already, we connect at once. Returns the state.
+
+    At most ``connection_requests_per_day`` requests are *sent* in any 24 hours (withdrawn, declined and
+    accepted ones count too); the target is notified at most once a day per requester (``REQUEST_NOTICE_DAYS``)."""
     me = require_person(viewer)
     cap = rt.settings.connection_requests_per_day
 
@@ -59,10 +62,15 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
             return "connected"
         if relation["requestedByMe"]:
             raise UserInputError("You asked already; wait for their answer.", code="CONFLICT", field="actorId")
-        if relation["requestsToday"] >= cap:
-            raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=3600)
+        retry_after = await queries.claim_request_slot(tx, me, cap)
+        if retry_after is not None:
+            raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
         await queries.write_edge(tx, "request", me, other)
-        await _notify(tx, other, "connection_requested", me, me)
+        if not await queries.notified_already(
+            tx, recipient_id=other, kind="connection_requested", actor_id=me, subject_id=me,
+            within_days=REQUEST_NOTICE_DAYS,
+        ):
+            await _notify(tx, other, "connection_requested", me, me)
         return "requested"
 
     return await rt.graph.write(work)
@@ -362,7 +370,7 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
                 raise UserInputError("Replies go one level deep: answer the top-level comment.", field="parentId")
         await queries.create_comment(tx, id=comment_id, author_id=me, post_id=post_id, text=body, parent_id=parent_id)
         if post.author_id != me:
-            await _notify(tx, post.author_id, "comment", me, post_id)
+            await _notify_about_post(tx, post.author_id, "comment", me, post_id)
         await _notify_mentions(tx, me, body, post_id)
 
     await rt.graph.write(work)
@@ -388,16 +396,22 @@ async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason
 
 
 async def react(rt: Runtime, viewer: Viewer, post_id: str, kind: str | None) -> None:
-    """One reaction per person per post: a new kind replaces the old; None takes it back."""
+    """One reaction per person per post: a new kind replaces the old; None takes it back.
+
+    The author hears of it once per (reactor, post), ever: when the reaction is new and they were not told
+    of this person's reaction to this post before. Changing the kind, or taking it back and reacting again,
+    notifies no one (the reactor is write-locked for the decision, so parallel calls notify once)."""
     me = require_person(viewer)
     if kind is not None and kind not in REACTION_KINDS:
         raise UserInputError(f"A reaction is one of {', '.join(REACTION_KINDS)}.", field="kind")
     post = await _visible_post_or_404(rt, viewer, post_id)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        await queries.react(tx, me, post_id, kind)
-        if kind is not None and post.author_id != me:
-            await _notify(tx, post.author_id, "reaction", me, post_id)
+        created = await queries.react(tx, me, post_id, kind)
+        if created and post.author_id != me and not await queries.notified_already(
+            tx, recipient_id=post.author_id, kind="reaction", actor_id=me, subject_id=post_id, within_days=None
+        ):
+            await _notify_about_post(tx, post.author_id, "reaction", me, post_id)
 
     await rt.graph.write(work)
 
@@ -444,19 +458,29 @@ async def _notify(tx: AsyncManagedTransaction, recipient: str, kind: str, actor:
     await notify(tx, recipient, kind, actor=actor, subject=subject, subject_type=_SUBJECT_TYPES[kind])
 
 
-_SUBJECT_TYPES = {
-    "connection_requested": "Person", "connection_accepted": "Person", "comment": "Post", "reaction": "Post",
-    "mention": "Post",
-}
+_SUBJECT_TYPES = {"connection_requested": "Person", "connection_accepted": "Person"}
+
+
+async def _notify_about_post(tx: AsyncManagedTransaction, recipient: str, kind: str, actor: str, post_id: str) -> None:
+    """Comments, reactions and mentions name a post: the recipient is told only if, as the viewer, they may see
+    it (the one visibility rule, ``POST_VISIBLE``, checked in this transaction) and no block stands between them
+    and the actor. A notification never tells anyone about content they may not see."""
+    await queries.notify_about_post(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, post_id=post_id)
+
+
+#: A connection request notifies its target at most once a day per requester, and never while an earlier
+#: notice from that requester is still unread: request/withdraw cycles do not stack notifications.
+REQUEST_NOTICE_DAYS = 1
 
 
 _MENTION = re.compile(r"@\[([0-9a-f-]{36})\]")
 
 
 async def _notify_mentions(tx: AsyncManagedTransaction, author: str, text: str, post_id: str) -> None:
-    """Mentions are written ``@[<person uuid>]`` by client apps; each mentioned person is told once."""
+    """Mentions are written ``@[<person uuid>]`` by client apps; each mentioned person who may see the post
+    is told once."""
     for mentioned in sorted(set(_MENTION.findall(text)) - {author}):
-        await queries.notify_if_visible(tx, id=str(uuid.uuid4()), recipient_id=mentioned, kind="mention", actor_id=author, subject_id=post_id)
+        await _notify_about_post(tx, mentioned, "mention", author, post_id)
 
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[dict]:

@@ -261,12 +261,17 @@ OPTIONAL MATCH (author:Actor)-[:POSTED|COMMENTED]->(s)
 CREATE (a:ModerationAction {id: $id, action: 'remove_content', reason: $reason, at: datetime()})
 CREATE (a)-[:BY]->(by), (a)-[:ON]->(s)
 FOREACH (_ IN CASE WHEN author IS NULL THEN [] ELSE [1] END | CREATE (a)-[:AGAINST]->(author))
+RETURN s.id AS subjectId, author.id AS targetId, coalesce(author:Person, false) AS targetIsPerson
 """
 
 
-async def record_direct_removal(tx: AsyncManagedTransaction, *, id: str, subject_id: str, moderator_id: str, reason: str) -> None:
-    """A removal a moderator made without a report (postDelete / commentDelete): logged all the same."""
-    await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+async def record_direct_removal(
+    tx: AsyncManagedTransaction, *, id: str, subject_id: str, moderator_id: str, reason: str
+) -> dict:
+    """A removal a moderator made without a report (postDelete / commentDelete): logged all the same. Returns
+    the subject's id and the actor responsible (``targetId``, ``targetIsPerson``), as ``lock_report`` does."""
+    rows = await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+    return dict(rows[0])
 
 
 RESOLVE_OTHER_REPORTS = """

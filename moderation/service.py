@@ -65,12 +65,16 @@ async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> N
 async def record_removal(tx: AsyncManagedTransaction, moderator_id: str, kind: str, subject_id: str, reason: str) -> None:
     """A moderator removes a post or comment directly (postDelete / commentDelete by someone who is not its
     author): the content is removed, the removal logged as a ModerationAction, and open reports about it are
-    resolved by that action. Runs inside the caller's write transaction."""
+    resolved by that action. Runs inside the caller's write transaction. Its reporters and the author are told as
+    for a decision on a report (``_tell_outcome``: REPORT_DECIDED, CONTENT_REMOVED with the reason, no moderator named)."""
     cleaned = _check_reason(reason, "reason")
     action_id = str(uuid.uuid4())
     await queries.remove_content(tx, kind, subject_id, moderator_id, cleaned)
-    await queries.record_direct_removal(tx, id=action_id, subject_id=subject_id, moderator_id=moderator_id, reason=cleaned)
+    facts = await queries.record_direct_removal(
+        tx, id=action_id, subject_id=subject_id, moderator_id=moderator_id, reason=cleaned
+    )
     await queries.resolve_other_reports(tx, action_id)
+    await _tell_outcome(tx, "remove_content", action_id, {**facts, "subjectKind": kind}, cleaned)
 
 
 def _check_reason(reason: str, field: str) -> str:

@@ -407,3 +407,41 @@ async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(clie
     ]
     mine = (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]
     assert [e["node"]["status"] for e in mine] == ["RESOLVED"], "the reporter sees the outcome"
+
+
+async def test_direct_removals_tell_the_author_and_the_reporters(client, app):
+    officer = await make_officer(app, client)
+    author, reporter, second = await register(client), await register(client), await register(client)
+    admin, group_id = await group_with_members(client, app, officer, author, reporter)
+    written = await post(client, author, "Quảng cáo đa cấp")
+    in_group = await post(client, reporter, "Họp phụ huynh", "COMMUNITY", communityId=group_id)
+    said = await comment(client, author, in_group, "Bình luận xúc phạm")
+    post_reports = [await filed(client, reporter, written), await filed(client, second, written)]
+    comment_report = await filed(client, reporter, said)
+
+    removed = await gql(client, DELETE_POST, {"id": written, "reason": "Đa cấp, lừa đảo"}, headers=officer.auth)
+    assert removed["data"]["postDelete"]["errors"] == []
+    by_moderator = await gql(client, DELETE_COMMENT, {"id": said, "reason": "Xúc phạm"}, headers=admin.auth)
+    assert by_moderator["data"]["commentDelete"]["errors"] == []
+
+    told_author = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
+    assert told_author == [
+        {"kind": "CONTENT_REMOVED", "subjectId": said, "reason": "Xúc phạm", "actor": None},
+        {"kind": "CONTENT_REMOVED", "subjectId": written, "reason": "Đa cấp, lừa đảo", "actor": None},
+    ]
+    told_reporter = [e["node"] for e in (await gql(client, NOTICES, headers=reporter.auth))["data"]["notifications"]["edges"]
+                     if e["node"]["kind"] != "COMMENT"]  # the author commented on the reporter's group post
+    assert told_reporter == [
+        {"kind": "REPORT_DECIDED", "subjectId": comment_report, "reason": None, "actor": None},
+        {"kind": "REPORT_DECIDED", "subjectId": post_reports[0], "reason": None, "actor": None},
+    ]
+    told_second = [e["node"] for e in (await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]]
+    assert told_second == [{"kind": "REPORT_DECIDED", "subjectId": post_reports[1], "reason": None, "actor": None}]
+    for who in (author, reporter, second):
+        seen = str(await gql(client, NOTICES, headers=who.auth))
+        assert officer.id not in seen and admin.id not in seen, "no moderator is named"
+    # an author deleting their own post tells no one
+    own = await post(client, author, "Bài tự xoá")
+    await filed(client, second, own)
+    assert (await gql(client, DELETE_POST, {"id": own}, headers=author.auth))["data"]["postDelete"]["errors"] == []
+    assert len((await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]) == 1

@@ -28,29 +28,30 @@ _SUBJECT_FACTS = {
 MATCH (author:Actor)-[:POSTED]->(s:Post {id: $id})
 RETURN s.status AS status, author.id AS authorId, null AS postId,
        head([(s)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (author)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
     "comment": """
 MATCH (author:Person)-[:COMMENTED]->(s:Comment {id: $id})-[:ON]->(post:Post)
 RETURN s.status AS status, author.id AS authorId, post.id AS postId,
        head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (author)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
     "person": """
 MATCH (s:Person {id: $id})
 RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
-       EXISTS { (s)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (s)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
     "organization": """
 MATCH (s:Organization {id: $id})
 RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
-       EXISTS { (s)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (s)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
 }
 
 
 async def subject_facts(tx: AsyncManagedTransaction, kind: str, subject_id: str, viewer_id: str | None) -> dict | None:
-    """Status, responsible actor, post (of a comment) and community of a report's subject."""
+    """Status, responsible actor, post (of a comment) and community of a report's subject, and whether the one
+    responsible blocked the viewer (``blockedViewer``; a block by the viewer does not stop them reporting)."""
     rows = await run(tx, _SUBJECT_FACTS[kind], id=subject_id, viewerId=viewer_id)
     return dict(rows[0]) if rows else None
 

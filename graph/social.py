@@ -295,6 +295,24 @@ async def update_post(tx: AsyncManagedTransaction, post_id: str, props: dict) ->
     await run(tx, UPDATE_POST, id=post_id, props=props)
 
 
+#: The facts ``social.visibility.may_see_post`` decides on, for one post and viewer, with the two directions of a
+#: block apart (for rules that let a viewer's own block aside, such as reporting).
+VIEWER_POST_FACTS = """
+MATCH (author:Actor)-[:POSTED]->(post:Post {id: $postId})
+OPTIONAL MATCH (viewer:Person {id: $viewerId})
+RETURN post.status AS status, post.visibility AS visibility, author.id AS authorId,
+       viewer IS NOT NULL AND EXISTS { (author)-[:BLOCKED]->(viewer) } AS authorBlockedViewer,
+       viewer IS NOT NULL AND EXISTS { (viewer)-[:BLOCKED]->(author) } AS viewerBlockedAuthor,
+       viewer IS NOT NULL AND EXISTS { (author)-[:CONNECTED]-(viewer) } AS connected,
+       viewer IS NOT NULL AND EXISTS { (post)-[:IN_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(viewer) } AS member
+"""
+
+
+async def post_facts_for_viewer(tx: AsyncManagedTransaction, post_id: str, viewer_id: str | None) -> dict | None:
+    rows = await run(tx, VIEWER_POST_FACTS, postId=post_id, viewerId=viewer_id)
+    return dict(rows[0]) if rows else None
+
+
 POSTS_BY_IDS = f"""
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 UNWIND $ids AS id
@@ -419,12 +437,14 @@ MATCH (author:Person)-[:COMMENTED]->(c:Comment {id: $id})-[:ON]->(post:Post)
 SET c.lock = true
 RETURN author.id AS authorId, post.id AS postId, c.status AS status,
        EXISTS { (c)-[:REPLY_TO]->() } AS isReply,
-       head([(post)-[:IN_COMMUNITY]->(community:Community) | community.id]) AS communityId
+       head([(post)-[:IN_COMMUNITY]->(community:Community) | community.id]) AS communityId,
+       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blockedEitherWay
 """
 
 
-async def lock_comment(tx: AsyncManagedTransaction, comment_id: str) -> dict | None:
-    rows = await run(tx, COMMENT_FACTS, id=comment_id)
+async def lock_comment(tx: AsyncManagedTransaction, comment_id: str, viewer_id: str | None = None) -> dict | None:
+    """Write-lock a comment and read its facts; ``blockedEitherWay``: its author and ``viewer_id`` block each other."""
+    rows = await run(tx, COMMENT_FACTS, id=comment_id, viewerId=viewer_id)
     return dict(rows[0]) if rows else None
 
 

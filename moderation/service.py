@@ -138,14 +138,16 @@ async def reports_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Re
 # --- filing a report -------------------------------------------------------------------------------------------------------
 
 async def _may_see_subject(rt: Runtime, viewer: Viewer, kind: str, subject_id: str, facts: dict | None) -> bool:
-    if facts is None or facts["blocked"] or (facts["status"] or "active") != "active":
+    """What one may see one may report, and a block of one's own does not stop it: a person who blocked someone
+    still reports them, their posts and comments (as far as they could see them but for that block); whoever
+    blocked the viewer stays invisible to them."""
+    if facts is None or facts["blockedViewer"] or (facts["status"] or "active") != "active":
         return False
     if kind in CONTENT_KINDS:
         from social import service as social  # noqa: PLC0415 (social.service calls assert_not_suspended)
 
         post_id = subject_id if kind == "post" else facts["postId"]
-        (post,) = await social.posts_by_ids(rt, viewer, [post_id])
-        return post is not None
+        return await social.may_see_post_but_for_my_blocks(rt, viewer, post_id)
     return True
 
 

@@ -21,7 +21,7 @@ from identity.model import OrganizationView, PersonView
 from moderation.service import assert_not_suspended, record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
 from social.notifications import notify
-from social.visibility import VISIBILITIES
+from social.visibility import VISIBILITIES, PostFacts, may_see_post
 
 NOT_FOUND = "No person or organisation has this id."
 MAX_POST_LENGTH = 5000
@@ -31,12 +31,14 @@ _TAG = re.compile(r"^[\w-]{1,40}$")
 
 # --- connections, follows, blocks, mutes ---------------------------------------------------------------------
 
-async def _relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict:
+async def _relation(tx: AsyncManagedTransaction, me: str, other: str, *, past_their_block: bool = False) -> dict:
+    """Lock both and read how we relate. A blocker is invisible to whom they blocked (the same answer as an
+    unknown id), except to block them back or lift that block (``past_their_block``)."""
     if me == other:
         raise UserInputError("That is you.", field="actorId")
     relation = await queries.lock_relation(tx, me, other)
-    if relation is None or relation["blockedByThem"] or relation["status"] != "active":
-        raise NotFoundError(NOT_FOUND)  # a blocker is invisible: the same answer as an unknown id
+    if relation is None or relation["status"] != "active" or (relation["blockedByThem"] and not past_their_block):
+        raise NotFoundError(NOT_FOUND)
     return relation
 
 
@@ -106,11 +108,12 @@ async def remove_connection(rt: Runtime, viewer: Viewer, other: str) -> None:
 
 async def set_edge(rt: Runtime, viewer: Viewer, other: str, kind: str, on: bool) -> None:
     """Follow, block or mute (on), or undo it (off). Blocking removes connections, requests and
-    follows in both directions; muting is private and only hides them from my feed."""
+    follows in both directions; muting is private and only hides them from my feed. A blocked person
+    may block back; each block is lifted only by whoever made it, so the other one's stays."""
     me = require_person(viewer)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        relation = await _relation(tx, me, other)
+        relation = await _relation(tx, me, other, past_their_block=kind == "block")
         if on:
             if kind == "follow" and relation["blockedByMe"]:
                 raise UserInputError("You blocked this actor; unblock them first.", code="CONFLICT", field="actorId")
@@ -122,13 +125,11 @@ async def set_edge(rt: Runtime, viewer: Viewer, other: str, kind: str, on: bool)
 
 
 async def relation_to(rt: Runtime, viewer: Viewer, other: str) -> dict | None:
-    """How I relate to another actor; None for anonymous viewers, myself, and across a block by them."""
+    """How I relate to another actor; None for anonymous viewers and myself. Across a block by them it shows
+    only my own edges (all that a block leaves: my block and mute), so it reveals nothing of theirs."""
     if viewer.is_anonymous or viewer.actor_id == other:
         return None
-    found = await rt.graph.read(queries.relation, viewer.actor_id, other)
-    if found is None or found["blockedByThem"]:
-        return None
-    return found
+    return await rt.graph.read(queries.relation, viewer.actor_id, other)
 
 
 # --- lists of people -------------------------------------------------------------------------------------------
@@ -260,6 +261,7 @@ async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | No
             raise NotFoundError("No post has this id.")
         if facts["authorId"] != me:
             raise ForbiddenError("Only the author edits a post.")
+        await assert_not_suspended(tx, me)
         if props.get("visibility") == "community" and facts["communityId"] is None:
             raise UserInputError("Only a post written in a community can be COMMUNITY-only.", field="visibility")
         if props.get("visibility") in ("public", "connections") and facts["communityId"] is not None:
@@ -296,6 +298,20 @@ async def _may_moderate(tx: AsyncManagedTransaction, viewer: Viewer, community_i
         return False
     member = await queries.membership(tx, viewer.actor_id, community_id)
     return member is not None and member["role"] in ("moderator", "admin")
+
+
+async def may_see_post_but_for_my_blocks(rt: Runtime, viewer: Viewer, post_id: str) -> bool:
+    """The visibility rule (``may_see_post``) with the viewer's own block of the author left aside: a block by
+    the author still hides the post. For reporting: one may report what one blocked."""
+    row = await rt.graph.read(queries.post_facts_for_viewer, post_id, viewer.actor_id)
+    if row is None:
+        return False
+    facts = PostFacts(
+        status=row["status"], visibility=row["visibility"], author_id=row["authorId"],
+        blocked_either_way=row["authorBlockedViewer"], viewer_connected_to_author=row["connected"],
+        viewer_member_of_community=row["member"],
+    )
+    return may_see_post(viewer, facts)
 
 
 async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PostView | None]:
@@ -363,8 +379,9 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
     async def work(tx: AsyncManagedTransaction) -> None:
         await assert_not_suspended(tx, me)
         if parent_id is not None:
-            parent = await queries.lock_comment(tx, parent_id)
-            if parent is None or parent["postId"] != post_id or parent["status"] != "active":
+            parent = await queries.lock_comment(tx, parent_id, me)
+            # a comment across a block is hidden both ways: the same answer as an unknown comment
+            if parent is None or parent["postId"] != post_id or parent["status"] != "active" or parent["blockedEitherWay"]:
                 raise UserInputError("Reply to an existing comment of the same post.", field="parentId")
             if parent["isReply"]:
                 raise UserInputError("Replies go one level deep: answer the top-level comment.", field="parentId")

@@ -232,3 +232,28 @@ async def test_forty_parallel_requests_never_pass_the_cap(client, test_settings)
     assert len(sent) == 5, [r.get("errors") for r in results]
     assert sorted(c for r in results for c in error_codes(r)) == ["RATE_LIMITED"] * 35
     assert error_codes(after) == ["RATE_LIMITED"]
+
+
+PERSON = "query P($id: ID!) { node(id: $id) { ... on Person { id relation { blocked } } } }"
+
+
+async def test_a_blocked_person_blocks_back_and_each_block_is_undone_by_its_owner_only(client):
+    an, binh = await register(client), await register(client)
+    await set_edge(client, BLOCK, an, binh)
+    back = (await set_edge(client, BLOCK, binh, an))["data"]["blockSet"]
+    assert back["errors"] == [] and back["relation"] == {"blocked": True}
+    assert (await set_edge(client, BLOCK, an, binh, on=False))["data"]["blockSet"]["errors"] == []
+    assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] is None, "binh's block stands"
+    assert error_codes(await gql(client, REQUEST, {"id": binh.id}, headers=an.auth)) == ["NOT_FOUND"]
+    lifted = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
+    assert lifted["errors"] == [] and lifted["relation"] == {"blocked": False}
+    assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] == {"id": binh.id, "relation": {"blocked": False}}
+    # and the other order: the first blocker's block stands when the one who blocked back lifts theirs
+    await set_edge(client, BLOCK, an, binh)
+    assert (await set_edge(client, BLOCK, binh, an))["data"]["blockSet"]["errors"] == []
+    assert (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]["errors"] == []
+    assert (await gql(client, PERSON, {"id": an.id}, headers=binh.auth))["data"]["node"] is None, "an's block stands"
+    again = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
+    assert again["errors"][0]["code"] == "CONFLICT", "binh has no block left to lift; an's is not theirs"
+    muted = await set_edge(client, MUTE, binh, an)
+    assert error_codes(muted) == ["NOT_FOUND"], "only a block goes past the other's block"

@@ -13,7 +13,7 @@ import pytest
 from core.errors import ForbiddenError
 from moderation.service import assert_not_suspended
 from tests.identity.people import make_officer, make_verified, register, uuid_of
-from tests.social.helpers import COMMENT, POST, comment, post
+from tests.social.helpers import BLOCK, COMMENT, POST, comment, post, set_edge
 from tests.support import error_codes, gql
 
 REPORT = """
@@ -372,8 +372,14 @@ async def test_a_suspended_person_may_not_post_or_comment(client, app):
     assert error_codes(refused) == ["FORBIDDEN"] and "suspended until" in refused["errors"][0]["message"]
     refused_comment = await gql(client, COMMENT, {"post": other_post, "text": "Bình luận."}, headers=author.auth)
     assert error_codes(refused_comment) == ["FORBIDDEN"] and "suspended until" in refused_comment["errors"][0]["message"]
+    own_post = await gql(client, NODE, {"id": post_id}, headers=author.auth)
+    assert own_post["data"]["node"]["text"] == "Nội dung vi phạm.", "suspension removes nothing"
+    refused_edit = await gql(client, EDIT_POST, {"id": post_id, "text": "Nội dung mới, vẫn vi phạm."}, headers=author.auth)
+    assert error_codes(refused_edit) == ["FORBIDDEN"] and "suspended until" in refused_edit["errors"][0]["message"]
+    assert (await gql(client, NODE, {"id": post_id}, headers=author.auth))["data"]["node"]["text"] == "Nội dung vi phạm."
 
 
+EDIT_POST = "mutation E($id: ID!, $text: String) { postEdit(id: $id, text: $text) { post { text } errors { code } } }"
 DELETE_POST = "mutation D($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field message } } }"
 DELETE_COMMENT = "mutation D($id: ID!, $reason: String) { commentDelete(id: $id, reason: $reason) { errors { code field message } } }"
 
@@ -445,3 +451,19 @@ async def test_direct_removals_tell_the_author_and_the_reporters(client, app):
     await filed(client, second, own)
     assert (await gql(client, DELETE_POST, {"id": own}, headers=author.auth))["data"]["postDelete"]["errors"] == []
     assert len((await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]) == 1
+
+
+async def test_a_blocker_still_reports_whom_they_blocked_but_not_the_other_way(client, app):
+    blocker, rude, host = await register(client), await register(client), await register(client)
+    rude_post = await post(client, rude, "Lời lẽ thô tục")
+    hosts_post = await post(client, host, "Góp ý về chợ Đồng Xuân")
+    rude_comment = await comment(client, rude, hosts_post, "Bình luận thô tục")
+    blockers_post = await post(client, blocker, "Bài của người chặn")
+    await set_edge(client, BLOCK, blocker, rude)
+    for subject in (rude.id, rude_post, rude_comment):
+        assert (await report(client, blocker, subject))["errors"] == [], subject
+    for subject in (blocker.id, blockers_post):
+        refused = await report(client, rude, subject)
+        assert refused["errors"][0]["message"] == "No post, comment, person or organisation you can see has this id."
+    hidden = await post(client, rude, "Chỉ bạn bè", "CONNECTIONS")
+    assert (await report(client, blocker, hidden))["errors"][0]["field"] == "subjectId", "still only what they could see"

@@ -52,6 +52,13 @@ async def test_cypher_mirror_agrees_with_the_rule(graph, visibility, relation, s
     )
     cypher_says = bool(await graph.read(queries.posts_by_ids, [post], asked_as))
     assert cypher_says == may_see_post(viewer, facts)
+    # the facts the graph reads for rules that apply may_see_post themselves (reporting) are these same facts
+    read = await graph.read(queries.post_facts_for_viewer, post, asked_as)
+    assert (read["status"], read["visibility"], read["authorId"], read["connected"], read["member"]) == (
+        status, visibility, author, facts.viewer_connected_to_author,
+        facts.viewer_member_of_community and visibility == "community")  # only a community post has a community
+    assert (read["authorBlockedViewer"], read["viewerBlockedAuthor"]) == (
+        relation == "blocked_by_author", relation == "blocks_author")
 
 
 ACTOR = "CREATE (:Actor:Person {id: $id, status: 'active'})"

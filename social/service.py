@@ -68,11 +68,9 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
         if retry_after is not None:
             raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
         await queries.write_edge(tx, "request", me, other)
-        if not await queries.notified_already(
-            tx, recipient_id=other, kind="connection_requested", actor_id=me, subject_id=me,
-            within_days=REQUEST_NOTICE_DAYS,
-        ):
-            await _notify(tx, other, "connection_requested", me, me)
+        notice_id = str(uuid.uuid4())
+        if await queries.claim_request_notice(tx, me, other, notice_id, REQUEST_NOTICE_DAYS):
+            await notify(tx, other, "connection_requested", actor=me, subject=me, subject_type="Person", id=notice_id)
         return "requested"
 
     return await rt.graph.write(work)
@@ -425,9 +423,7 @@ async def react(rt: Runtime, viewer: Viewer, post_id: str, kind: str | None) -> 
 
     async def work(tx: AsyncManagedTransaction) -> None:
         created = await queries.react(tx, me, post_id, kind)
-        if created and post.author_id != me and not await queries.notified_already(
-            tx, recipient_id=post.author_id, kind="reaction", actor_id=me, subject_id=post_id, within_days=None
-        ):
+        if created and post.author_id != me and await queries.claim_reaction_notice(tx, me, post_id):
             await _notify_about_post(tx, post.author_id, "reaction", me, post_id)
 
     await rt.graph.write(work)

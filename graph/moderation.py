@@ -28,29 +28,30 @@ _SUBJECT_FACTS = {
 MATCH (author:Actor)-[:POSTED]->(s:Post {id: $id})
 RETURN s.status AS status, author.id AS authorId, null AS postId,
        head([(s)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (author)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
     "comment": """
 MATCH (author:Person)-[:COMMENTED]->(s:Comment {id: $id})-[:ON]->(post:Post)
 RETURN s.status AS status, author.id AS authorId, post.id AS postId,
        head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (author)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
     "person": """
 MATCH (s:Person {id: $id})
 RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
-       EXISTS { (s)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (s)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
     "organization": """
 MATCH (s:Organization {id: $id})
 RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
-       EXISTS { (s)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blocked
+       EXISTS { (s)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
 """,
 }
 
 
 async def subject_facts(tx: AsyncManagedTransaction, kind: str, subject_id: str, viewer_id: str | None) -> dict | None:
-    """Status, responsible actor, post (of a comment) and community of a report's subject."""
+    """Status, responsible actor, post (of a comment) and community of a report's subject, and whether the one
+    responsible blocked the viewer (``blockedViewer``; a block by the viewer does not stop them reporting)."""
     rows = await run(tx, _SUBJECT_FACTS[kind], id=subject_id, viewerId=viewer_id)
     return dict(rows[0]) if rows else None
 
@@ -261,12 +262,17 @@ OPTIONAL MATCH (author:Actor)-[:POSTED|COMMENTED]->(s)
 CREATE (a:ModerationAction {id: $id, action: 'remove_content', reason: $reason, at: datetime()})
 CREATE (a)-[:BY]->(by), (a)-[:ON]->(s)
 FOREACH (_ IN CASE WHEN author IS NULL THEN [] ELSE [1] END | CREATE (a)-[:AGAINST]->(author))
+RETURN s.id AS subjectId, author.id AS targetId, coalesce(author:Person, false) AS targetIsPerson
 """
 
 
-async def record_direct_removal(tx: AsyncManagedTransaction, *, id: str, subject_id: str, moderator_id: str, reason: str) -> None:
-    """A removal a moderator made without a report (postDelete / commentDelete): logged all the same."""
-    await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+async def record_direct_removal(
+    tx: AsyncManagedTransaction, *, id: str, subject_id: str, moderator_id: str, reason: str
+) -> dict:
+    """A removal a moderator made without a report (postDelete / commentDelete): logged all the same. Returns
+    the subject's id and the actor responsible (``targetId``, ``targetIsPerson``), as ``lock_report`` does."""
+    rows = await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+    return dict(rows[0])
 
 
 RESOLVE_OTHER_REPORTS = """

@@ -65,12 +65,16 @@ async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> N
 async def record_removal(tx: AsyncManagedTransaction, moderator_id: str, kind: str, subject_id: str, reason: str) -> None:
     """A moderator removes a post or comment directly (postDelete / commentDelete by someone who is not its
     author): the content is removed, the removal logged as a ModerationAction, and open reports about it are
-    resolved by that action. Runs inside the caller's write transaction."""
+    resolved by that action. Runs inside the caller's write transaction. Its reporters and the author are told as
+    for a decision on a report (``_tell_outcome``: REPORT_DECIDED, CONTENT_REMOVED with the reason, no moderator named)."""
     cleaned = _check_reason(reason, "reason")
     action_id = str(uuid.uuid4())
     await queries.remove_content(tx, kind, subject_id, moderator_id, cleaned)
-    await queries.record_direct_removal(tx, id=action_id, subject_id=subject_id, moderator_id=moderator_id, reason=cleaned)
+    facts = await queries.record_direct_removal(
+        tx, id=action_id, subject_id=subject_id, moderator_id=moderator_id, reason=cleaned
+    )
     await queries.resolve_other_reports(tx, action_id)
+    await _tell_outcome(tx, "remove_content", action_id, {**facts, "subjectKind": kind}, cleaned)
 
 
 def _check_reason(reason: str, field: str) -> str:
@@ -134,14 +138,16 @@ async def reports_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Re
 # --- filing a report -------------------------------------------------------------------------------------------------------
 
 async def _may_see_subject(rt: Runtime, viewer: Viewer, kind: str, subject_id: str, facts: dict | None) -> bool:
-    if facts is None or facts["blocked"] or (facts["status"] or "active") != "active":
+    """What one may see one may report, and a block of one's own does not stop it: a person who blocked someone
+    still reports them, their posts and comments (as far as they could see them but for that block); whoever
+    blocked the viewer stays invisible to them."""
+    if facts is None or facts["blockedViewer"] or (facts["status"] or "active") != "active":
         return False
     if kind in CONTENT_KINDS:
         from social import service as social  # noqa: PLC0415 (social.service calls assert_not_suspended)
 
         post_id = subject_id if kind == "post" else facts["postId"]
-        (post,) = await social.posts_by_ids(rt, viewer, [post_id])
-        return post is not None
+        return await social.may_see_post_but_for_my_blocks(rt, viewer, post_id)
     return True
 
 

@@ -21,7 +21,7 @@ from identity.model import OrganizationView, PersonView
 from moderation.service import assert_not_suspended, record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
 from social.notifications import notify
-from social.visibility import VISIBILITIES
+from social.visibility import VISIBILITIES, PostFacts, may_see_post
 
 NOT_FOUND = "No person or organisation has this id."
 MAX_POST_LENGTH = 5000
@@ -31,17 +31,22 @@ _TAG = re.compile(r"^[\w-]{1,40}$")
 
 # --- connections, follows, blocks, mutes ---------------------------------------------------------------------
 
-async def _relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict:
+async def _relation(tx: AsyncManagedTransaction, me: str, other: str, *, past_their_block: bool = False) -> dict:
+    """Lock both and read how we relate. A blocker is invisible to whom they blocked (the same answer as an
+    unknown id), except to block them back or lift that block (``past_their_block``)."""
     if me == other:
         raise UserInputError("That is you.", field="actorId")
     relation = await queries.lock_relation(tx, me, other)
-    if relation is None or relation["blockedByThem"] or relation["status"] != "active":
-        raise NotFoundError(NOT_FOUND)  # a blocker is invisible: the same answer as an unknown id
+    if relation is None or relation["status"] != "active" or (relation["blockedByThem"] and not past_their_block):
+        raise NotFoundError(NOT_FOUND)
     return relation
 
 
 async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
-    """Ask someone to connect; if they asked me already, we connect at once. Returns the state."""
+    """Ask someone to connect; if they asked me already, we connect at once. Returns the state.
+
+    At most ``connection_requests_per_day`` requests are *sent* in any 24 hours (withdrawn, declined and
+    accepted ones count too); the target is notified at most once a day per requester (``REQUEST_NOTICE_DAYS``)."""
     me = require_person(viewer)
     cap = rt.settings.connection_requests_per_day
 
@@ -59,10 +64,13 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
             return "connected"
         if relation["requestedByMe"]:
             raise UserInputError("You asked already; wait for their answer.", code="CONFLICT", field="actorId")
-        if relation["requestsToday"] >= cap:
-            raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=3600)
+        retry_after = await queries.claim_request_slot(tx, me, cap)
+        if retry_after is not None:
+            raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
         await queries.write_edge(tx, "request", me, other)
-        await _notify(tx, other, "connection_requested", me, me)
+        notice_id = str(uuid.uuid4())
+        if await queries.claim_request_notice(tx, me, other, notice_id, REQUEST_NOTICE_DAYS):
+            await notify(tx, other, "connection_requested", actor=me, subject=me, subject_type="Person", id=notice_id)
         return "requested"
 
     return await rt.graph.write(work)
@@ -98,11 +106,12 @@ async def remove_connection(rt: Runtime, viewer: Viewer, other: str) -> None:
 
 async def set_edge(rt: Runtime, viewer: Viewer, other: str, kind: str, on: bool) -> None:
     """Follow, block or mute (on), or undo it (off). Blocking removes connections, requests and
-    follows in both directions; muting is private and only hides them from my feed."""
+    follows in both directions; muting is private and only hides them from my feed. A blocked person
+    may block back; each block is lifted only by whoever made it, so the other one's stays."""
     me = require_person(viewer)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        relation = await _relation(tx, me, other)
+        relation = await _relation(tx, me, other, past_their_block=kind == "block")
         if on:
             if kind == "follow" and relation["blockedByMe"]:
                 raise UserInputError("You blocked this actor; unblock them first.", code="CONFLICT", field="actorId")
@@ -114,13 +123,11 @@ async def set_edge(rt: Runtime, viewer: Viewer, other: str, kind: str, on: bool)
 
 
 async def relation_to(rt: Runtime, viewer: Viewer, other: str) -> dict | None:
-    """How I relate to another actor; None for anonymous viewers, myself, and across a block by them."""
+    """How I relate to another actor; None for anonymous viewers and myself. Across a block by them it shows
+    only my own edges (all that a block leaves: my block and mute), so it reveals nothing of theirs."""
     if viewer.is_anonymous or viewer.actor_id == other:
         return None
-    found = await rt.graph.read(queries.relation, viewer.actor_id, other)
-    if found is None or found["blockedByThem"]:
-        return None
-    return found
+    return await rt.graph.read(queries.relation, viewer.actor_id, other)
 
 
 # --- lists of people -------------------------------------------------------------------------------------------
@@ -252,6 +259,7 @@ async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | No
             raise NotFoundError("No post has this id.")
         if facts["authorId"] != me:
             raise ForbiddenError("Only the author edits a post.")
+        await assert_not_suspended(tx, me)
         if props.get("visibility") == "community" and facts["communityId"] is None:
             raise UserInputError("Only a post written in a community can be COMMUNITY-only.", field="visibility")
         if props.get("visibility") in ("public", "connections") and facts["communityId"] is not None:
@@ -288,6 +296,20 @@ async def _may_moderate(tx: AsyncManagedTransaction, viewer: Viewer, community_i
         return False
     member = await queries.membership(tx, viewer.actor_id, community_id)
     return member is not None and member["role"] in ("moderator", "admin")
+
+
+async def may_see_post_but_for_my_blocks(rt: Runtime, viewer: Viewer, post_id: str) -> bool:
+    """The visibility rule (``may_see_post``) with the viewer's own block of the author left aside: a block by
+    the author still hides the post. For reporting: one may report what one blocked."""
+    row = await rt.graph.read(queries.post_facts_for_viewer, post_id, viewer.actor_id)
+    if row is None:
+        return False
+    facts = PostFacts(
+        status=row["status"], visibility=row["visibility"], author_id=row["authorId"],
+        blocked_either_way=row["authorBlockedViewer"], viewer_connected_to_author=row["connected"],
+        viewer_member_of_community=row["member"],
+    )
+    return may_see_post(viewer, facts)
 
 
 async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PostView | None]:
@@ -355,14 +377,15 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
     async def work(tx: AsyncManagedTransaction) -> None:
         await assert_not_suspended(tx, me)
         if parent_id is not None:
-            parent = await queries.lock_comment(tx, parent_id)
-            if parent is None or parent["postId"] != post_id or parent["status"] != "active":
+            parent = await queries.lock_comment(tx, parent_id, me)
+            # a comment across a block is hidden both ways: the same answer as an unknown comment
+            if parent is None or parent["postId"] != post_id or parent["status"] != "active" or parent["blockedEitherWay"]:
                 raise UserInputError("Reply to an existing comment of the same post.", field="parentId")
             if parent["isReply"]:
                 raise UserInputError("Replies go one level deep: answer the top-level comment.", field="parentId")
         await queries.create_comment(tx, id=comment_id, author_id=me, post_id=post_id, text=body, parent_id=parent_id)
         if post.author_id != me:
-            await _notify(tx, post.author_id, "comment", me, post_id)
+            await _notify_about_post(tx, post.author_id, "comment", me, post_id)
         await _notify_mentions(tx, me, body, post_id)
 
     await rt.graph.write(work)
@@ -388,16 +411,20 @@ async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason
 
 
 async def react(rt: Runtime, viewer: Viewer, post_id: str, kind: str | None) -> None:
-    """One reaction per person per post: a new kind replaces the old; None takes it back."""
+    """One reaction per person per post: a new kind replaces the old; None takes it back.
+
+    The author hears of it once per (reactor, post), ever: when the reaction is new and they were not told
+    of this person's reaction to this post before. Changing the kind, or taking it back and reacting again,
+    notifies no one (the reactor is write-locked for the decision, so parallel calls notify once)."""
     me = require_person(viewer)
     if kind is not None and kind not in REACTION_KINDS:
         raise UserInputError(f"A reaction is one of {', '.join(REACTION_KINDS)}.", field="kind")
     post = await _visible_post_or_404(rt, viewer, post_id)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        await queries.react(tx, me, post_id, kind)
-        if kind is not None and post.author_id != me:
-            await _notify(tx, post.author_id, "reaction", me, post_id)
+        created = await queries.react(tx, me, post_id, kind)
+        if created and post.author_id != me and await queries.claim_reaction_notice(tx, me, post_id):
+            await _notify_about_post(tx, post.author_id, "reaction", me, post_id)
 
     await rt.graph.write(work)
 
@@ -444,19 +471,29 @@ async def _notify(tx: AsyncManagedTransaction, recipient: str, kind: str, actor:
     await notify(tx, recipient, kind, actor=actor, subject=subject, subject_type=_SUBJECT_TYPES[kind])
 
 
-_SUBJECT_TYPES = {
-    "connection_requested": "Person", "connection_accepted": "Person", "comment": "Post", "reaction": "Post",
-    "mention": "Post",
-}
+_SUBJECT_TYPES = {"connection_requested": "Person", "connection_accepted": "Person"}
+
+
+async def _notify_about_post(tx: AsyncManagedTransaction, recipient: str, kind: str, actor: str, post_id: str) -> None:
+    """Comments, reactions and mentions name a post: the recipient is told only if, as the viewer, they may see
+    it (the one visibility rule, ``POST_VISIBLE``, checked in this transaction) and no block stands between them
+    and the actor. A notification never tells anyone about content they may not see."""
+    await queries.notify_about_post(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, post_id=post_id)
+
+
+#: A connection request notifies its target at most once a day per requester, and never while an earlier
+#: notice from that requester is still unread: request/withdraw cycles do not stack notifications.
+REQUEST_NOTICE_DAYS = 1
 
 
 _MENTION = re.compile(r"@\[([0-9a-f-]{36})\]")
 
 
 async def _notify_mentions(tx: AsyncManagedTransaction, author: str, text: str, post_id: str) -> None:
-    """Mentions are written ``@[<person uuid>]`` by client apps; each mentioned person is told once."""
+    """Mentions are written ``@[<person uuid>]`` by client apps; each mentioned person who may see the post
+    is told once."""
     for mentioned in sorted(set(_MENTION.findall(text)) - {author}):
-        await queries.notify_if_visible(tx, id=str(uuid.uuid4()), recipient_id=mentioned, kind="mention", actor_id=author, subject_id=post_id)
+        await _notify_about_post(tx, mentioned, "mention", author, post_id)
 
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[dict]:

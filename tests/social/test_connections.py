@@ -181,3 +181,79 @@ async def test_mute_is_private(client):
     assert muted["relation"]["muted"] is True
     seen_by_binh = (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"]["relation"]
     assert seen_by_binh["muted"] is False and seen_by_binh["blocked"] is False
+
+
+def _capped(client, test_settings, cap: int):
+    """Shorten the daily cap on the shared app's runtime (it reads settings per call); restore afterwards."""
+    runtime = client._transport.app.state.runtime
+    original = runtime.settings
+    runtime.settings = test_settings.model_copy(update={"connection_requests_per_day": cap})
+
+    class Restore:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            runtime.settings = original
+
+    return Restore()
+
+
+async def test_the_daily_cap_counts_requests_sent_not_pending(client, test_settings):
+    an = await register(client)
+    withdrawn, accepting, declining, last = [await register(client) for _ in range(4)]
+    with _capped(client, test_settings, 3):
+        await gql(client, REQUEST, {"id": withdrawn.id}, headers=an.auth)
+        assert (await gql(client, CANCEL, {"id": withdrawn.id}, headers=an.auth))["data"]["connectionCancel"]["errors"] == []
+        await gql(client, REQUEST, {"id": accepting.id}, headers=an.auth)
+        assert (await gql(client, ACCEPT, {"id": an.id}, headers=accepting.auth))["data"]["connectionAccept"]["errors"] == []
+        await gql(client, REQUEST, {"id": declining.id}, headers=an.auth)
+        assert (await gql(client, DECLINE, {"id": an.id}, headers=declining.auth))["data"]["connectionDecline"]["errors"] == []
+        capped = await gql(client, REQUEST, {"id": last.id}, headers=an.auth)
+        assert error_codes(capped) == ["RATE_LIMITED"], "three were sent today, although none is pending"
+        assert 0 < capped["errors"][0]["extensions"]["retryAfterSeconds"] <= 24 * 3600
+        again = await gql(client, REQUEST, {"id": withdrawn.id}, headers=an.auth)
+        assert error_codes(again) == ["RATE_LIMITED"], "asking the same person again is one more request"
+        answered = await gql(client, REQUEST, {"id": an.id}, headers=last.auth)
+        assert answered["data"]["connectionRequest"]["errors"] == []
+        crossing = await gql(client, REQUEST, {"id": last.id}, headers=an.auth)
+        assert crossing["data"]["connectionRequest"]["relation"]["connected"] is True, "accepting is not sending"
+
+
+async def test_forty_parallel_requests_never_pass_the_cap(client, test_settings):
+    an = await register(client)
+    people = [await register(client) for _ in range(40)]
+    with _capped(client, test_settings, 5):
+        results = await asyncio.gather(*(gql(client, REQUEST, {"id": p.id}, headers=an.auth) for p in people))
+        # and withdrawing them all frees nothing
+        await asyncio.gather(*(gql(client, CANCEL, {"id": p.id}, headers=an.auth) for p in people))
+        after = await gql(client, REQUEST, {"id": people[0].id}, headers=an.auth)
+    sent = [r for r in results if "errors" not in r and r["data"]["connectionRequest"]["errors"] == []]
+    assert len(sent) == 5, [r.get("errors") for r in results]
+    assert sorted(c for r in results for c in error_codes(r)) == ["RATE_LIMITED"] * 35
+    assert error_codes(after) == ["RATE_LIMITED"]
+
+
+PERSON = "query P($id: ID!) { node(id: $id) { ... on Person { id relation { blocked } } } }"
+
+
+async def test_a_blocked_person_blocks_back_and_each_block_is_undone_by_its_owner_only(client):
+    an, binh = await register(client), await register(client)
+    await set_edge(client, BLOCK, an, binh)
+    back = (await set_edge(client, BLOCK, binh, an))["data"]["blockSet"]
+    assert back["errors"] == [] and back["relation"] == {"blocked": True}
+    assert (await set_edge(client, BLOCK, an, binh, on=False))["data"]["blockSet"]["errors"] == []
+    assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] is None, "binh's block stands"
+    assert error_codes(await gql(client, REQUEST, {"id": binh.id}, headers=an.auth)) == ["NOT_FOUND"]
+    lifted = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
+    assert lifted["errors"] == [] and lifted["relation"] == {"blocked": False}
+    assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] == {"id": binh.id, "relation": {"blocked": False}}
+    # and the other order: the first blocker's block stands when the one who blocked back lifts theirs
+    await set_edge(client, BLOCK, an, binh)
+    assert (await set_edge(client, BLOCK, binh, an))["data"]["blockSet"]["errors"] == []
+    assert (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]["errors"] == []
+    assert (await gql(client, PERSON, {"id": an.id}, headers=binh.auth))["data"]["node"] is None, "an's block stands"
+    again = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
+    assert again["errors"][0]["code"] == "CONFLICT", "binh has no block left to lift; an's is not theirs"
+    muted = await set_edge(client, MUTE, binh, an)
+    assert error_codes(muted) == ["NOT_FOUND"], "only a block goes past the other's block"

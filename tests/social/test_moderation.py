@@ -13,7 +13,7 @@ import pytest
 from core.errors import ForbiddenError
 from moderation.service import assert_not_suspended
 from tests.identity.people import make_officer, make_verified, register, uuid_of
-from tests.social.helpers import COMMENT, POST, comment, post
+from tests.social.helpers import BLOCK, COMMENT, POST, comment, post, set_edge
 from tests.support import error_codes, gql
 
 REPORT = """
@@ -372,8 +372,14 @@ async def test_a_suspended_person_may_not_post_or_comment(client, app):
     assert error_codes(refused) == ["FORBIDDEN"] and "suspended until" in refused["errors"][0]["message"]
     refused_comment = await gql(client, COMMENT, {"post": other_post, "text": "Bình luận."}, headers=author.auth)
     assert error_codes(refused_comment) == ["FORBIDDEN"] and "suspended until" in refused_comment["errors"][0]["message"]
+    own_post = await gql(client, NODE, {"id": post_id}, headers=author.auth)
+    assert own_post["data"]["node"]["text"] == "Nội dung vi phạm.", "suspension removes nothing"
+    refused_edit = await gql(client, EDIT_POST, {"id": post_id, "text": "Nội dung mới, vẫn vi phạm."}, headers=author.auth)
+    assert error_codes(refused_edit) == ["FORBIDDEN"] and "suspended until" in refused_edit["errors"][0]["message"]
+    assert (await gql(client, NODE, {"id": post_id}, headers=author.auth))["data"]["node"]["text"] == "Nội dung vi phạm."
 
 
+EDIT_POST = "mutation E($id: ID!, $text: String) { postEdit(id: $id, text: $text) { post { text } errors { code } } }"
 DELETE_POST = "mutation D($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field message } } }"
 DELETE_COMMENT = "mutation D($id: ID!, $reason: String) { commentDelete(id: $id, reason: $reason) { errors { code field message } } }"
 
@@ -407,3 +413,57 @@ async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(clie
     ]
     mine = (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]
     assert [e["node"]["status"] for e in mine] == ["RESOLVED"], "the reporter sees the outcome"
+
+
+async def test_direct_removals_tell_the_author_and_the_reporters(client, app):
+    officer = await make_officer(app, client)
+    author, reporter, second = await register(client), await register(client), await register(client)
+    admin, group_id = await group_with_members(client, app, officer, author, reporter)
+    written = await post(client, author, "Quảng cáo đa cấp")
+    in_group = await post(client, reporter, "Họp phụ huynh", "COMMUNITY", communityId=group_id)
+    said = await comment(client, author, in_group, "Bình luận xúc phạm")
+    post_reports = [await filed(client, reporter, written), await filed(client, second, written)]
+    comment_report = await filed(client, reporter, said)
+
+    removed = await gql(client, DELETE_POST, {"id": written, "reason": "Đa cấp, lừa đảo"}, headers=officer.auth)
+    assert removed["data"]["postDelete"]["errors"] == []
+    by_moderator = await gql(client, DELETE_COMMENT, {"id": said, "reason": "Xúc phạm"}, headers=admin.auth)
+    assert by_moderator["data"]["commentDelete"]["errors"] == []
+
+    told_author = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
+    assert told_author == [
+        {"kind": "CONTENT_REMOVED", "subjectId": said, "reason": "Xúc phạm", "actor": None},
+        {"kind": "CONTENT_REMOVED", "subjectId": written, "reason": "Đa cấp, lừa đảo", "actor": None},
+    ]
+    told_reporter = [e["node"] for e in (await gql(client, NOTICES, headers=reporter.auth))["data"]["notifications"]["edges"]
+                     if e["node"]["kind"] != "COMMENT"]  # the author commented on the reporter's group post
+    assert told_reporter == [
+        {"kind": "REPORT_DECIDED", "subjectId": comment_report, "reason": None, "actor": None},
+        {"kind": "REPORT_DECIDED", "subjectId": post_reports[0], "reason": None, "actor": None},
+    ]
+    told_second = [e["node"] for e in (await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]]
+    assert told_second == [{"kind": "REPORT_DECIDED", "subjectId": post_reports[1], "reason": None, "actor": None}]
+    for who in (author, reporter, second):
+        seen = str(await gql(client, NOTICES, headers=who.auth))
+        assert officer.id not in seen and admin.id not in seen, "no moderator is named"
+    # an author deleting their own post tells no one
+    own = await post(client, author, "Bài tự xoá")
+    await filed(client, second, own)
+    assert (await gql(client, DELETE_POST, {"id": own}, headers=author.auth))["data"]["postDelete"]["errors"] == []
+    assert len((await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]) == 1
+
+
+async def test_a_blocker_still_reports_whom_they_blocked_but_not_the_other_way(client, app):
+    blocker, rude, host = await register(client), await register(client), await register(client)
+    rude_post = await post(client, rude, "Lời lẽ thô tục")
+    hosts_post = await post(client, host, "Góp ý về chợ Đồng Xuân")
+    rude_comment = await comment(client, rude, hosts_post, "Bình luận thô tục")
+    blockers_post = await post(client, blocker, "Bài của người chặn")
+    await set_edge(client, BLOCK, blocker, rude)
+    for subject in (rude.id, rude_post, rude_comment):
+        assert (await report(client, blocker, subject))["errors"] == [], subject
+    for subject in (blocker.id, blockers_post):
+        refused = await report(client, rude, subject)
+        assert refused["errors"][0]["message"] == "No post, comment, person or organisation you can see has this id."
+    hidden = await post(client, rude, "Chỉ bạn bè", "CONNECTIONS")
+    assert (await report(client, blocker, hidden))["errors"][0]["field"] == "subjectId", "still only what they could see"

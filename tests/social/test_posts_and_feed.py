@@ -256,3 +256,18 @@ async def test_what_the_feed_projects_equals_what_each_post_shows(client):
     friends_post = next(n for n in nodes if n["id"] == written)
     assert friends_post["reactions"] == {"total": 1, "mine": "LOVE", "counts": [{"kind": "LOVE", "count": 1}]}
     assert friends_post["comments"]["totalCount"] == 1
+
+
+async def test_a_blocked_person_cannot_reply_to_the_blockers_comments(client):
+    host, blocker, blocked = [await register(client) for _ in range(3)]
+    written = await post(client, host, "Hỏi đường đến Văn Miếu")
+    blockers_comment = await comment(client, blocker, written, "Đi thẳng phố Quốc Tử Giám")
+    blocked_comment = await comment(client, blocked, written, "Hỏi gì mà lắm thế")
+    await set_edge(client, BLOCK, blocker, blocked)
+    for who, parent in ((blocked, blockers_comment), (blocker, blocked_comment)):
+        refused = await gql(client, COMMENT, {"post": written, "text": "Trả lời", "parent": parent}, headers=who.auth)
+        assert refused["data"]["commentCreate"]["errors"] == [
+            {"code": "INVALID_INPUT", "field": "parentId", "message": "Reply to an existing comment of the same post."}
+        ], "the same answer as for an unknown comment: the block is not revealed"
+    assert (await gql(client, COMMENT, {"post": written, "text": "Cảm ơn", "parent": blockers_comment},
+                      headers=host.auth))["data"]["commentCreate"]["errors"] == []

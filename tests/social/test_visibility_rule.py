@@ -52,3 +52,54 @@ async def test_cypher_mirror_agrees_with_the_rule(graph, visibility, relation, s
     )
     cypher_says = bool(await graph.read(queries.posts_by_ids, [post], asked_as))
     assert cypher_says == may_see_post(viewer, facts)
+    # the facts the graph reads for rules that apply may_see_post themselves (reporting) are these same facts
+    read = await graph.read(queries.post_facts_for_viewer, post, asked_as)
+    assert (read["status"], read["visibility"], read["authorId"], read["connected"], read["member"]) == (
+        status, visibility, author, facts.viewer_connected_to_author,
+        facts.viewer_member_of_community and visibility == "community")  # only a community post has a community
+    assert (read["authorBlockedViewer"], read["viewerBlockedAuthor"]) == (
+        relation == "blocked_by_author", relation == "blocks_author")
+
+
+ACTOR = "CREATE (:Actor:Person {id: $id, status: 'active'})"
+
+
+@pytest.mark.parametrize(
+    ("visibility", "relation", "status"),
+    list(itertools.product(VISIBILITIES, [r for r in RELATIONS if r != "anonymous"], STATUSES)),
+)
+async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(graph, visibility, relation, status):
+    """A notification naming a post (a mention by a third person) is written, and then shown in the inbox, exactly
+    when its recipient, as the viewer, may see the post."""
+    author, viewer_id, community, post, actor = (str(uuid.uuid4()) for _ in range(5))
+
+    async def seed(tx):
+        await tx.run(SEED, author=author, viewer=viewer_id, community=community, post=post,
+                     visibility=visibility, status=status, relation=relation)
+        await tx.run(ACTOR, id=actor)
+
+    await graph.write(seed)
+    recipient = author if relation == "self" else viewer_id
+    facts = PostFacts(
+        status=status, visibility=visibility, author_id=author,
+        blocked_either_way=relation in ("blocked_by_author", "blocks_author"),
+        viewer_connected_to_author=relation == "connected",
+        viewer_member_of_community=relation == "member",
+    )
+    expected = may_see_post(Viewer(kind="person", actor_id=recipient), facts)
+
+    async def notify(tx):
+        return await queries.notify_about_post(
+            tx, id=str(uuid.uuid4()), recipient_id=recipient, kind="mention", actor_id=actor, post_id=post
+        )
+
+    assert await graph.write(notify) == expected
+
+    async def stored_regardless(tx):
+        await queries.create_notification(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind="mention",
+                                          actor_id=actor, subject_id=post, subject_type="Post")
+
+    await graph.write(stored_regardless)
+    shown = await graph.read(queries.notifications, recipient, False, None, 10)
+    assert len(shown) == (2 if expected else 0)
+    assert await graph.read(queries.unread_count, recipient) == len(shown)

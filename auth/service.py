@@ -12,6 +12,7 @@ import hmac
 import re
 import secrets
 import uuid
+from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 

@@ -187,6 +187,7 @@ async def test_a_code_is_bound_to_the_account_that_asked_for_it(client, app):
     first_code = code_from_outbox(app, first_contact["value"])
     await gql(client, START, {"id": second_contact["id"]}, headers=second.auth)  # the newest code of this phone
     second_code = code_from_outbox(app, first_contact["value"])
+    assert second_code != first_code
 
     crossed = (await gql(client, COMPLETE, {"id": second_contact["id"], "code": first_code}, headers=second.auth))
     assert crossed["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE"

@@ -78,6 +78,14 @@ async def wallet_balance(tx: AsyncManagedTransaction, wallet_id: str) -> int:
     return (await run(tx, WALLET_BALANCE, id=wallet_id))[0]["balance"]
 
 
+WALLETS_BALANCE = "UNWIND $ids AS id OPTIONAL MATCH (w:Wallet {id: id}) RETURN sum(coalesce(w.balance, 0)) AS balance"
+
+
+async def wallets_balance(tx: AsyncManagedTransaction, wallet_ids: list[str]) -> int:
+    """The sum of these wallets' balances (the shards of escrow or of the provider)."""
+    return (await run(tx, WALLETS_BALANCE, ids=wallet_ids))[0]["balance"]
+
+
 WALLET = "MATCH (w:Wallet {id: $id}) RETURN w {.*} AS wallet"
 
 

@@ -32,8 +32,10 @@ from core.settings import Settings
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
-def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status, headers=headers)
+def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None,
+               extensions: dict | None = None) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
+    return JSONResponse(body, status, headers=headers)
 
 
 class GraphQLView(GraphQL):
@@ -60,7 +62,8 @@ class GraphQLView(GraphQL):
             await self._unauthenticated(exc.message)(scope, receive, send)
             return
         except UnavailableError as exc:
-            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"})(scope, receive, send)
+            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"},
+                             extensions=exc.extensions)(scope, receive, send)
             return
         try:
             response = await self.run(request)

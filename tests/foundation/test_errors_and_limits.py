@@ -14,6 +14,7 @@ from asgi_lifespan import LifespanManager
 from api.app import create_app
 from core.errors import ForbiddenError
 from schema.assemble import build_schema
+from tests.identity.people import register
 from tests.support import error_codes, gql
 
 SECRET = "neo4j-password-hunter2-do-not-leak"
@@ -160,3 +161,31 @@ async def test_a_burst_within_the_queue_waits_its_turn(test_settings):
         "migrate_on_start": False})
     responses = await _burst(settings, 40)
     assert all(r.status_code == 200 and "errors" not in r.json() for r in responses)
+
+
+async def test_signed_in_requests_refused_at_the_gate_carry_a_retry_time(test_settings):
+    # With no room to wait, a burst of signed-in requests is refused even while the caller's token is checked
+    # (HTTP 503 before GraphQL runs) or inside GraphQL: either way UNAVAILABLE with retryAfterSeconds.
+    settings = test_settings.model_copy(update={
+        "neo4j_max_pool_size": 2, "neo4j_admission_queue": 0, "neo4j_admission_wait_seconds": 0.2,
+        "migrate_on_start": False})
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            someone = await register(http)
+            responses = await asyncio.gather(*(http.post("/graphql", json={"query": "{ me { id displayName } }"},
+                                                         headers=someone.auth) for _ in range(40)))
+    outcomes = Counter()
+    for response in responses:
+        assert response.status_code in (200, 503), response.text
+        body = response.json()
+        if "errors" in body:
+            (error,) = body["errors"]
+            assert error["extensions"]["code"] == "UNAVAILABLE", error
+            assert error["extensions"]["retryAfterSeconds"] >= 1, error
+            outcomes[f"{response.status_code} UNAVAILABLE"] += 1
+        else:
+            assert body["data"]["me"]["id"] == someone.id
+            outcomes["OK"] += 1
+    assert outcomes["503 UNAVAILABLE"] > 0 and outcomes["OK"] >= 1, outcomes

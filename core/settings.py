@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         1000, ge=0, description="Transactions that may wait for a free connection; beyond that UNAVAILABLE at once."
     )
     neo4j_admission_wait_seconds: float = Field(
-        3.0, gt=0, description="Longest wait for a free connection before UNAVAILABLE (with retryAfterSeconds)."
+        10.0, gt=0, description="Longest wait for a free connection before UNAVAILABLE (with retryAfterSeconds)."
     )
 
     # --- the local Neo4j the project starts itself ------------------------------------------

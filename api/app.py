@@ -80,14 +80,16 @@ async def reconcile_money(runtime: Runtime) -> None:
                  keys_purged=purged)
 
 
-async def _money_housekeeping(runtime: Runtime) -> None:
-    """At start and every payment_reconcile_interval_seconds, until the app stops; a failed pass waits for the next."""
+async def _money_housekeeping(runtime: Runtime, interval: float) -> None:
+    """At start and every ``interval`` seconds until the app stops (a pass is skipped while the runtime's setting
+    is 0); a failed pass waits for the next."""
     while True:
-        try:
-            await reconcile_money(runtime)
-        except Exception:  # noqa: BLE001 - a background job must outlive a bad pass (e.g. Neo4j restarting)
-            log.warning("money housekeeping failed; next pass later", exc_info=True)
-        await asyncio.sleep(runtime.settings.payment_reconcile_interval_seconds)
+        if runtime.settings.payment_reconcile_interval_seconds > 0:
+            try:
+                await reconcile_money(runtime)
+            except Exception:  # noqa: BLE001 - a background job must outlive a bad pass (e.g. Neo4j restarting)
+                log.warning("money housekeeping failed; next pass later", exc_info=True)
+        await asyncio.sleep(interval)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -132,7 +134,9 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
             await _migrate(app)
         housekeeping = None
         if settings.payment_reconcile_interval_seconds > 0:
-            housekeeping = asyncio.create_task(_money_housekeeping(app.state.runtime), name="money-housekeeping")
+            housekeeping = asyncio.create_task(
+                _money_housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds),
+                name="money-housekeeping")
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield

@@ -71,13 +71,15 @@ async def topups(app, client, officer, total: int, people_count: int) -> None:
     elapsed = time.perf_counter() - started
     statuses = Counter(str(r.status_code) for r in responses)
     outcomes = Counter(outcome(r, "walletTopUp") for r in responses)
-    retry = [r.json()["errors"][0]["extensions"].get("retryAfterSeconds") for r in responses
-             if r.status_code == 200 and r.json().get("errors")]
+    errors = [r.json()["errors"][0] for r in responses if r.status_code in (200, 503) and r.json().get("errors")]
+    retry = [e.get("extensions", {}).get("retryAfterSeconds") for e in errors]
+    reasons = Counter(e["message"] for e in errors)
     print(f"{total} parallel top-ups by {len(people)} people: {elapsed:.2f} s wall time")
     print(f"  by HTTP status: {shares(statuses, total)}")
     print(f"  by outcome:     {shares(outcomes, total)}")
     if retry:
         print(f"  top-level errors carrying retryAfterSeconds: {sum(r is not None for r in retry)} of {len(retry)}")
+        print(f"  by message:     {shares(reasons, len(errors))}")
 
 
 async def payments(app, client, officer, count: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, ParamSpec, TypeVar
@@ -80,7 +81,8 @@ class Graph:
             auth=(settings.neo4j_username, password),
             max_connection_pool_size=settings.neo4j_max_pool_size,
             connection_timeout=settings.neo4j_connect_timeout_seconds,
-            connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds * 2 + settings.neo4j_admission_wait_seconds,
+            # The admission gate lets in no more transactions than the pool holds: past it a connection is free.
+            connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds * 2,
             # A request must fail fast when Neo4j is gone rather than retry for the default 30 s.
             max_transaction_retry_time=settings.neo4j_tx_timeout_seconds,
             # Queries name labels that may not exist yet (an empty graph); those hints are noise.
@@ -172,16 +174,21 @@ def busy(message: str, retry_after: float) -> UnavailableError:
 class AdmissionGate:
     """At most ``capacity`` transactions at once; up to ``queue_limit`` more wait, each at most ``wait`` seconds."""
 
+    #: Bounds of the retry time given to a refused request, in seconds.
+    RETRY_MIN, RETRY_MAX = 1, 60
+
     def __init__(self, capacity: int, queue_limit: int, wait: float) -> None:
         self.capacity = capacity
         self.queue_limit = queue_limit
         self.wait = wait
         self.waiting = 0
+        self.mean_seconds = 0.05  # moving average of how long a transaction holds its place
         self._slots = asyncio.Semaphore(capacity)
 
     def retry_after(self) -> float:
-        """Seconds after which a refused request may retry: a wait per pool's worth of queued transactions."""
-        return float(max(1, math.ceil(self.wait * (1 + self.waiting / self.capacity))))
+        """Seconds after which a refused request may retry: about the time the queue ahead of it takes to drain."""
+        drain = (self.waiting / self.capacity + 1) * self.mean_seconds
+        return float(min(self.RETRY_MAX, max(self.RETRY_MIN, math.ceil(drain))))
 
     @asynccontextmanager
     async def admit(self) -> AsyncIterator[None]:
@@ -197,10 +204,12 @@ class AdmissionGate:
                 self.waiting -= 1
         else:
             await self._slots.acquire()
+        started = time.monotonic()
         try:
             yield
         finally:
             self._slots.release()
+            self.mean_seconds = 0.9 * self.mean_seconds + 0.1 * (time.monotonic() - started)
 
 
 def _is_connectivity_error(exc: BaseException) -> bool:

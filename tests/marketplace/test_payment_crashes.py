@@ -37,10 +37,12 @@ KEYS = "MATCH (k:IdempotencyKey) RETURN count(k) AS n"
 
 @pytest.fixture
 def settings_of(app, monkeypatch):
-    """Change the running app's settings for one test (the runtime reads them on every request)."""
+    """Change the running app's settings for one test (the runtime reads them on every request); the app's own
+    periodic pass is paused meanwhile, so the test's calls are the only reconciliation."""
 
     def change(**update):
         runtime = app.state.runtime
+        update = {"payment_reconcile_interval_seconds": 0, **update}
         monkeypatch.setattr(runtime, "settings", runtime.settings.model_copy(update=update))
 
     return change

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -68,6 +69,31 @@ async def _migrate(app: Starlette) -> None:
             log.warning("migrations not applied: Neo4j unreachable; /readyz stays 503 until it is")
 
 
+async def reconcile_money(runtime: Runtime) -> None:
+    """One pass of the money housekeeping: settle or fail payments a crash left pending, purge expired keys."""
+    from marketplace import idempotency, wallets  # noqa: PLC0415
+
+    report = await wallets.reconcile(runtime)
+    settings = runtime.settings
+    purged = await idempotency.purge_expired(runtime.graph, retention_seconds=settings.idempotency_key_retention_seconds,
+                                             batch=settings.idempotency_purge_batch, max_batches=10)
+    if report.settled or report.failed or report.pending or purged:
+        log.info("money housekeeping", settled=report.settled, failed=report.failed, pending=report.pending,
+                 keys_purged=purged)
+
+
+async def _money_housekeeping(runtime: Runtime, interval: float) -> None:
+    """At start and every ``interval`` seconds until the app stops (a pass is skipped while the runtime's setting
+    is 0); a failed pass waits for the next."""
+    while True:
+        if runtime.settings.payment_reconcile_interval_seconds > 0:
+            try:
+                await reconcile_money(runtime)
+            except Exception:  # noqa: BLE001 - a background job must outlive a bad pass (e.g. Neo4j restarting)
+                log.warning("money housekeeping failed; next pass later", exc_info=True)
+        await asyncio.sleep(interval)
+
+
 def build_runtime(settings: Settings, graph: Graph) -> Runtime:
     """The services' dependencies: HMAC key, signing keys and message sender (dev: generated under var/)."""
     if settings.identity_hmac_key is not None:
@@ -107,10 +133,19 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
         app.state.migration_lock = asyncio.Lock()
         if settings.migrate_on_start:
             await _migrate(app)
+        housekeeping = None
+        if settings.payment_reconcile_interval_seconds > 0:
+            housekeeping = asyncio.create_task(
+                _money_housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds),
+                name="money-housekeeping")
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield
         finally:
+            if housekeeping is not None:
+                housekeeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await housekeeping
             await settle()  # messages sent in the background (password reset codes) go out first
             await app.state.graph.close()
 

@@ -1,4 +1,4 @@
-"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema)."""
+"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema, reconcile)."""
 
 from __future__ import annotations
 
@@ -129,6 +129,27 @@ def admin_grant(
     except AppError as exc:
         _fail(exc.message)
     typer.echo(f"{'revoked' if revoke else 'granted'} {role} {'from' if revoke else 'to'} {target}")
+
+
+@app.command()
+def reconcile(
+    older_than: float = typer.Option(None, help="Seconds a payment must have been pending (default from "
+                                     "HANOISMART_PAYMENT_RECONCILE_AFTER_SECONDS)."),
+) -> None:
+    """Settle or fail top-ups and payouts a crash left pending (asking the provider), and purge expired
+    idempotency keys: the pass the API also runs at start and every HANOISMART_PAYMENT_RECONCILE_INTERVAL_SECONDS."""
+    from marketplace import idempotency, wallets  # noqa: PLC0415
+
+    async def work(rt):
+        report = await wallets.reconcile(rt, older_than_seconds=older_than)
+        purged = await idempotency.purge_expired(
+            rt.graph, retention_seconds=rt.settings.idempotency_key_retention_seconds,
+            batch=rt.settings.idempotency_purge_batch, max_batches=1000)
+        return report, purged
+
+    report, purged = _with_runtime(work)
+    typer.echo(f"settled {report.settled}, failed {report.failed}, still pending {report.pending}; "
+               f"expired idempotency keys purged: {purged}")
 
 
 @keys_app.command("rotate")

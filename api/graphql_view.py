@@ -34,8 +34,9 @@ from core.settings import Settings
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
-def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None) -> Response:
-    body = decoding.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]})
+def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None,
+               extensions: dict | None = None) -> Response:
+    body = decoding.encode_json({"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]})
     return Response(body, status, headers=headers, media_type="application/json")
 
 
@@ -63,7 +64,8 @@ class GraphQLView(GraphQL):
             await self._unauthenticated(exc.message)(scope, receive, send)
             return
         except UnavailableError as exc:
-            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"})(scope, receive, send)
+            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"},
+                             extensions=exc.extensions)(scope, receive, send)
             return
         try:
             response = await self.run(request)

@@ -97,7 +97,8 @@ ERROR_CODES: dict[str, str] = {
     "FORBIDDEN": "The viewer may not do this (role, assurance level or ownership).",
     "NOT_FOUND": "No object with this id exists, or the viewer may not know it exists.",
     "RATE_LIMITED": "Too many attempts; `extensions.retryAfterSeconds` says when to try again.",
-    "UNAVAILABLE": "The database is unreachable right now; retry later.",
+    "UNAVAILABLE": "The database is unreachable or overloaded, or the provider did not answer; retry after "
+    "`extensions.retryAfterSeconds`.",
     "BAD_REQUEST": "HTTP level: not GraphQL over HTTP (bad JSON, no query, wrong method, no single operation chosen).",
     "PAYLOAD_TOO_LARGE": "HTTP level: the request body exceeds the configured limit.",
     "GRAPHQL_PARSE_FAILED": "The document is not valid GraphQL syntax.",

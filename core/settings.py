@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     neo4j_tx_timeout_seconds: float = Field(10.0, gt=0, description="Timeout of one transaction.")
     neo4j_max_pool_size: int = Field(50, ge=1, description="Bolt connections per process.")
     neo4j_connect_timeout_seconds: float = Field(5.0, gt=0)
+    # Overload (graph/driver.py AdmissionGate): at most neo4j_max_pool_size transactions at once, a bounded queue.
+    neo4j_admission_queue: int = Field(
+        1000, ge=0, description="Transactions that may wait for a free connection; beyond that UNAVAILABLE at once."
+    )
+    neo4j_admission_wait_seconds: float = Field(
+        10.0, gt=0, description="Longest wait for a free connection before UNAVAILABLE (with retryAfterSeconds)."
+    )
 
     # --- the local Neo4j the project starts itself ------------------------------------------
     neo4j_version: str = Field("5.26.30", description="Neo4j release fetched from Maven Central.")
@@ -158,6 +165,17 @@ class Settings(BaseSettings):
     )
     topup_min_dong: int = Field(1_000, ge=1, description="Smallest wallet top-up accepted, in đồng.")
     topup_max_dong: int = Field(500_000_000, ge=1, description="Largest wallet top-up per request, in đồng.")
+    # Crash windows and idempotency keys (marketplace/wallets.py reconcile, marketplace/idempotency.py).
+    payment_reconcile_after_seconds: float = Field(
+        300, ge=0, description="A top-up or payout still pending this long is asked about at the provider."
+    )
+    payment_reconcile_interval_seconds: float = Field(
+        60, ge=0, description="How often the API reconciles pending payments and purges expired keys (0: never)."
+    )
+    idempotency_key_retention_seconds: int = Field(
+        86_400, ge=1, description="How long an idempotency key is kept; a reuse after that is a new request."
+    )
+    idempotency_purge_batch: int = Field(1000, ge=1, description="Expired keys deleted per transaction.")
 
     # --- GraphQL safety -----------------------------------------------------------------------
     max_query_depth: int = Field(12, ge=2, description="Deepest selection nesting accepted.")

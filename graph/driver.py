@@ -8,13 +8,18 @@ unit of work must be safe to run twice. Every call passes the database name and 
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
-from collections.abc import Awaitable, Callable
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, ParamSpec, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import (
+    ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DriverError,
     Neo4jError,
@@ -62,10 +67,12 @@ def keyset(after: tuple[str, str] | None, prefix: str = "after") -> dict[str, st
 class Graph:
     """The driver plus the database name and transaction timeout; hands out transactions."""
 
-    def __init__(self, driver: AsyncDriver, database: str, tx_timeout: float) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, tx_timeout: float,
+                 gate: AdmissionGate | None = None) -> None:
         self.driver = driver
         self.database = database
         self.tx_timeout = tx_timeout
+        self.gate = gate or AdmissionGate(100, 1000, tx_timeout)
 
     @classmethod
     def connect(cls, settings: Settings, *, uri: str, password: str) -> Graph:
@@ -74,13 +81,16 @@ class Graph:
             auth=(settings.neo4j_username, password),
             max_connection_pool_size=settings.neo4j_max_pool_size,
             connection_timeout=settings.neo4j_connect_timeout_seconds,
+            # The admission gate lets in no more transactions than the pool holds: past it a connection is free.
             connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds * 2,
             # A request must fail fast when Neo4j is gone rather than retry for the default 30 s.
             max_transaction_retry_time=settings.neo4j_tx_timeout_seconds,
             # Queries name labels that may not exist yet (an empty graph); those hints are noise.
             notifications_min_severity="OFF",
         )
-        return cls(driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds)
+        gate = AdmissionGate(settings.neo4j_max_pool_size, settings.neo4j_admission_queue,
+                             settings.neo4j_admission_wait_seconds)
+        return cls(driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds, gate)
 
     async def close(self) -> None:
         await self.driver.close()
@@ -96,17 +106,26 @@ class Graph:
     async def _execute(self, mode: str, work: Callable[..., Awaitable[T]], args: tuple, kwargs: dict) -> T:
         timed = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
         try:
-            async with self.driver.session(database=self.database, default_access_mode=mode) as session:
+            async with self.gate.admit(), self.driver.session(database=self.database,
+                                                              default_access_mode=mode) as session:
                 if mode == neo4j.READ_ACCESS:
                     return await session.execute_read(timed, *args, **kwargs)
                 return await session.execute_write(timed, *args, **kwargs)
         except ConstraintError as exc:
             raise ConflictError("This already exists.") from exc
+        except ConnectionAcquisitionTimeoutError as exc:
+            raise busy("Every database connection is busy; try again shortly.", self.gate.retry_after()) from exc
+        except Neo4jError as exc:
+            if is_retryable_timeout(exc):
+                raise busy("The database is busy (a lock or transaction timed out); try again shortly.",
+                           self.gate.retry_after()) from exc
+            raise
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise UnavailableError("The database is unreachable right now; try again shortly.") from exc
+            raise busy("The database is unreachable right now; try again shortly.", self.gate.retry_after()) from exc
         except DriverError as exc:
             if _is_connectivity_error(exc):
-                raise UnavailableError("The database is unreachable right now; try again shortly.") from exc
+                raise busy("The database is unreachable right now; try again shortly.",
+                           self.gate.retry_after()) from exc
             raise
 
     async def schema_command(self, statement: str) -> None:
@@ -122,6 +141,75 @@ class Graph:
         except (UnavailableError, Neo4jError, DriverError, OSError):
             return False
         return True
+
+
+# --- overload: admission gate and retryable errors ---------------------------------------------------------------
+# The pool holds neo4j_max_pool_size connections. Rather than let every request grab for one (and fail after the
+# driver's acquisition timeout as an unexpected error), transactions pass a gate with as many places as the pool:
+# up to neo4j_admission_queue more wait their turn, each at most neo4j_admission_wait_seconds; past either bound
+# the request is refused at once with UNAVAILABLE and a retry time, so overload sheds load instead of failing.
+# Lock and transaction timeouts, deadlocks that outlived the driver's retries and other transient errors are
+# retryable too: UNAVAILABLE with extensions.retryAfterSeconds, never INTERNAL.
+
+#: Neo4j status codes that mean "try again later" although they are not transient errors.
+RETRYABLE_CODES = frozenset({
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.ClientError.Transaction.LockClientStopped",
+    "Neo.ClientError.Transaction.LockAcquisitionTimeout",
+})
+
+
+def is_retryable_timeout(exc: Neo4jError) -> bool:
+    """A lock or transaction timeout, a deadlock or another transient condition (after the driver's retries)."""
+    code = exc.code or ""
+    return code.startswith("Neo.TransientError.") or code in RETRYABLE_CODES
+
+
+def busy(message: str, retry_after: float) -> UnavailableError:
+    """UNAVAILABLE with ``extensions.retryAfterSeconds``: the client should retry after that long."""
+    return UnavailableError(message, extensions={"retryAfterSeconds": retry_after})
+
+
+class AdmissionGate:
+    """At most ``capacity`` transactions at once; up to ``queue_limit`` more wait, each at most ``wait`` seconds."""
+
+    #: Bounds of the retry time given to a refused request, in seconds.
+    RETRY_MIN, RETRY_MAX = 1, 60
+
+    def __init__(self, capacity: int, queue_limit: int, wait: float) -> None:
+        self.capacity = capacity
+        self.queue_limit = queue_limit
+        self.wait = wait
+        self.waiting = 0
+        self.mean_seconds = 0.05  # moving average of how long a transaction holds its place
+        self._slots = asyncio.Semaphore(capacity)
+
+    def retry_after(self) -> float:
+        """Seconds after which a refused request may retry: about the time the queue ahead of it takes to drain."""
+        drain = (self.waiting / self.capacity + 1) * self.mean_seconds
+        return float(min(self.RETRY_MAX, max(self.RETRY_MIN, math.ceil(drain))))
+
+    @asynccontextmanager
+    async def admit(self) -> AsyncIterator[None]:
+        if self._slots.locked() or self.waiting:
+            if self.waiting >= self.queue_limit:
+                raise busy("The server is overloaded; try again shortly.", self.retry_after())
+            self.waiting += 1
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.wait)
+            except TimeoutError:
+                raise busy("The server is overloaded; try again shortly.", self.retry_after()) from None
+            finally:
+                self.waiting -= 1
+        else:
+            await self._slots.acquire()
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self._slots.release()
+            self.mean_seconds = 0.9 * self.mean_seconds + 0.1 * (time.monotonic() - started)
 
 
 def _is_connectivity_error(exc: BaseException) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from graph.driver import keyset, run
 
 # --- wallets and entries ------------------------------------------------------------------------------------------
 
@@ -76,6 +76,14 @@ WALLET_BALANCE = "OPTIONAL MATCH (w:Wallet {id: $id}) RETURN coalesce(w.balance,
 
 async def wallet_balance(tx: AsyncManagedTransaction, wallet_id: str) -> int:
     return (await run(tx, WALLET_BALANCE, id=wallet_id))[0]["balance"]
+
+
+WALLETS_BALANCE = "UNWIND $ids AS id OPTIONAL MATCH (w:Wallet {id: id}) RETURN sum(coalesce(w.balance, 0)) AS balance"
+
+
+async def wallets_balance(tx: AsyncManagedTransaction, wallet_ids: list[str]) -> int:
+    """The sum of these wallets' balances (the shards of escrow or of the provider)."""
+    return (await run(tx, WALLETS_BALANCE, ids=wallet_ids))[0]["balance"]
 
 
 WALLET = "MATCH (w:Wallet {id: $id}) RETURN w {.*} AS wallet"
@@ -153,16 +161,18 @@ async def ledger_totals(tx: AsyncManagedTransaction) -> dict:
 
 # --- payouts (outbox) ------------------------------------------------------------------------------------------------
 
+# The reference is the provider's idempotency key of this payout: one per payout (not per client key, which may be
+# used again after its retention).
 CREATE_PAYOUT = """
-CREATE (p:Payout {id: randomUUID(), actorId: $actorId, amount: $amount, reference: $reference,
+CREATE (p:Payout {id: $id, actorId: $actorId, amount: $amount, reference: 'payout:' + $id,
                   status: 'requested', entryId: $entryId, createdAt: datetime()})
 RETURN p {.*} AS payout
 """
 
 
-async def create_payout(tx: AsyncManagedTransaction, actor_id: str, amount: int, reference: str,
+async def create_payout(tx: AsyncManagedTransaction, payout_id: str, actor_id: str, amount: int,
                         entry_id: str) -> dict:
-    return dict((await run(tx, CREATE_PAYOUT, actorId=actor_id, amount=amount, reference=reference,
+    return dict((await run(tx, CREATE_PAYOUT, id=payout_id, actorId=actor_id, amount=amount,
                            entryId=entry_id))[0]["payout"])
 
 
@@ -193,19 +203,135 @@ async def move_payout(tx: AsyncManagedTransaction, payout_id: str, from_status: 
     return dict(rows[0]["payout"]) if rows else None
 
 
-# --- idempotency keys --------------------------------------------------------------------------------------------
+# --- top-up intents -------------------------------------------------------------------------------------------------
+# A top-up is recorded before the provider is asked: (:TopUp {id, scope, actorId, amount, reference, status,
+# createdAt, settledAt, entryId, providerReference, failure}), status 'pending' -> 'settled' | 'failed', committed
+# on its own with its idempotency key (pending: operation and fingerprint set, result null, intentId = the top-up).
 
-# Under idempotency_key_scope_unique a second transaction MERGEing the same scope waits for the first to commit
-# (then matches its finished key) or roll back (then creates it itself).
-CLAIM_KEY = """
-MERGE (k:IdempotencyKey {scope: $scope})
-  ON CREATE SET k.createdAt = datetime(), k.claim = $claim
-RETURN k.claim = $claim AS created, k.operation AS operation, k.fingerprint AS fingerprint, k.result AS result
+CREATE_TOPUP = """
+CREATE (t:TopUp {id: $id, scope: $scope, actorId: $actorId, amount: $amount, reference: 'topup:' + $id,
+                 status: 'pending', createdAt: datetime()})
+WITH t
+MATCH (k:IdempotencyKey {scope: $scope})
+SET k.operation = $operation, k.fingerprint = $fingerprint, k.intentId = t.id, k.claim = null
+RETURN t {.*} AS topUp
 """
 
 
-async def claim_key(tx: AsyncManagedTransaction, scope: str, claim: str) -> dict:
-    return dict((await run(tx, CLAIM_KEY, scope=scope, claim=claim))[0])
+async def create_topup(tx: AsyncManagedTransaction, *, topup_id: str, scope: str, actor_id: str, amount: int,
+                       operation: str, fingerprint: str) -> dict:
+    """A pending top-up, and the key ``scope`` (claimed in this transaction) pointing at it."""
+    rows = await run(tx, CREATE_TOPUP, id=topup_id, scope=scope, actorId=actor_id, amount=amount,
+                     operation=operation, fingerprint=fingerprint)
+    return dict(rows[0]["topUp"])
+
+
+# Locks the top-up (SET before reading its status) so a request and the reconciliation settle it once.
+LOCK_TOPUP = """
+MATCH (t:TopUp {id: $id})
+SET t.touchedAt = datetime()
+RETURN t {.*} AS topUp
+"""
+
+
+async def lock_topup(tx: AsyncManagedTransaction, topup_id: str) -> dict | None:
+    rows = await run(tx, LOCK_TOPUP, id=topup_id)
+    return dict(rows[0]["topUp"]) if rows else None
+
+
+TOPUP = "MATCH (t:TopUp {id: $id}) RETURN t {.*} AS topUp"
+
+
+async def topup(tx: AsyncManagedTransaction, topup_id: str) -> dict | None:
+    rows = await run(tx, TOPUP, id=topup_id)
+    return dict(rows[0]["topUp"]) if rows else None
+
+
+SETTLE_TOPUP = """
+MATCH (t:TopUp {id: $id})
+SET t.status = 'settled', t.entryId = $entryId, t.providerReference = $providerReference, t.settledAt = datetime()
+WITH t
+OPTIONAL MATCH (k:IdempotencyKey {scope: t.scope}) WHERE k.intentId = t.id
+SET k.result = $result
+"""
+
+
+async def settle_topup(tx: AsyncManagedTransaction, topup_id: str, entry_id: str, provider_reference: str,
+                       result: str) -> None:
+    """Mark a locked pending top-up settled and store ``result`` under its key (if the key is still there)."""
+    await run(tx, SETTLE_TOPUP, id=topup_id, entryId=entry_id, providerReference=provider_reference, result=result)
+
+
+# A failed top-up frees its key: the client may try again with it (nothing was collected).
+FAIL_TOPUP = """
+MATCH (t:TopUp {id: $id})
+SET t.status = 'failed', t.failure = $failure, t.settledAt = datetime()
+WITH t
+OPTIONAL MATCH (k:IdempotencyKey {scope: t.scope}) WHERE k.intentId = t.id
+DELETE k
+"""
+
+
+async def fail_topup(tx: AsyncManagedTransaction, topup_id: str, failure: str) -> None:
+    await run(tx, FAIL_TOPUP, id=topup_id, failure=failure)
+
+
+# --- what is stuck: intents the provider may have acted on, older than a threshold --------------------------------
+
+_STUCK = """
+CALL () {
+  MATCH (t:TopUp) WHERE t.status = 'pending' AND t.createdAt < datetime() - duration({seconds: $age})
+  RETURN t AS x, 'topup' AS kind
+  UNION ALL
+  MATCH (p:Payout) WHERE p.status IN ['requested', 'sending'] AND p.createdAt < datetime() - duration({seconds: $age})
+  RETURN p AS x, 'payout' AS kind
+}
+"""
+
+# Oldest first, from the cursor on.
+STUCK_INTENTS = _STUCK + """
+WITH x, kind WHERE $afterTime IS NULL OR [x.createdAt, x.id] > [datetime($afterTime), $afterId]
+RETURN x {.id, .actorId, .amount, .reference, .status, .createdAt} AS intent, kind
+ORDER BY x.createdAt, x.id LIMIT $limit
+"""
+
+STUCK_COUNT = _STUCK + "RETURN count(x) AS total"
+
+
+async def stuck_intents(tx: AsyncManagedTransaction, *, age_seconds: float, after: tuple[str, str] | None,
+                        limit: int) -> list[dict]:
+    """Pending top-ups and payouts not yet paid, created more than ``age_seconds`` ago, oldest first."""
+    return [dict(r) for r in await run(tx, STUCK_INTENTS, age=age_seconds, limit=limit, **keyset(after))]
+
+
+async def stuck_count(tx: AsyncManagedTransaction, age_seconds: float) -> int:
+    return (await run(tx, STUCK_COUNT, age=age_seconds))[0]["total"]
+
+
+# --- idempotency keys --------------------------------------------------------------------------------------------
+
+# Under idempotency_key_scope_unique a second transaction MERGEing the same scope waits for the first to commit
+# (then matches its key) or roll back (then creates it itself). A finished key older than the retention is taken
+# as unused: it is claimed afresh, under the write lock the SET takes before the key is read.
+CLAIM_KEY = """
+MERGE (k:IdempotencyKey {scope: $scope})
+  ON CREATE SET k.createdAt = datetime(), k.claim = $claim
+SET k.claimLock = true
+REMOVE k.claimLock
+WITH k
+CALL (k) {
+  WITH k WHERE k.claim IS NULL AND k.result IS NOT NULL
+           AND k.createdAt < datetime() - duration({seconds: $retention})
+  SET k.createdAt = datetime(), k.claim = $claim, k.operation = null, k.fingerprint = null, k.result = null,
+      k.intentId = null
+}
+RETURN k.claim = $claim AS created, k.operation AS operation, k.fingerprint AS fingerprint, k.result AS result,
+       k.intentId AS intentId
+"""
+
+
+async def claim_key(tx: AsyncManagedTransaction, scope: str, claim: str, retention_seconds: float) -> dict:
+    return dict((await run(tx, CLAIM_KEY, scope=scope, claim=claim, retention=retention_seconds))[0])
 
 
 FINISH_KEY = """
@@ -219,11 +345,27 @@ async def finish_key(tx: AsyncManagedTransaction, scope: str, operation: str, fi
 
 
 KEY = """
-MATCH (k:IdempotencyKey {scope: $scope}) WHERE k.operation IS NOT NULL
+MATCH (k:IdempotencyKey {scope: $scope})
+WHERE k.operation IS NOT NULL AND k.result IS NOT NULL
+  AND k.createdAt >= datetime() - duration({seconds: $retention})
 RETURN k.operation AS operation, k.fingerprint AS fingerprint, k.result AS result
 """
 
 
-async def stored_key(tx: AsyncManagedTransaction, scope: str) -> dict | None:
-    rows = await run(tx, KEY, scope=scope)
+async def stored_key(tx: AsyncManagedTransaction, scope: str, retention_seconds: float) -> dict | None:
+    rows = await run(tx, KEY, scope=scope, retention=retention_seconds)
     return dict(rows[0]) if rows else None
+
+
+# Finished keys past their retention, in bounded batches (a pending top-up's key stays until it is settled).
+PURGE_KEYS = """
+MATCH (k:IdempotencyKey)
+WHERE k.createdAt < datetime() - duration({seconds: $retention}) AND k.result IS NOT NULL
+WITH k LIMIT $batch
+DELETE k
+RETURN count(*) AS purged
+"""
+
+
+async def purge_keys(tx: AsyncManagedTransaction, retention_seconds: float, batch: int) -> int:
+    return (await run(tx, PURGE_KEYS, retention=retention_seconds, batch=batch))[0]["purged"]

@@ -100,7 +100,8 @@ async def resolve_dispute(rt: Runtime, viewer: Viewer, dispute_id: str, outcome:
             return {"disputeId": dispute_id, "outcome": outcome}
 
         return await once(tx, owner=officer, key=key, operation="dispute.resolve",
-                          request={"disputeId": dispute_id, "outcome": outcome, "reason": cleaned}, work=effect)
+                          request={"disputeId": dispute_id, "outcome": outcome, "reason": cleaned}, work=effect,
+                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
 
     await rt.graph.write(work)
     (view,) = await disputes_by_ids(rt, viewer, [dispute_id])

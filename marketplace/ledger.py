@@ -9,9 +9,20 @@ reason (and the reason never happens without its money). Three kinds of wallet:
 - ``PROVIDER``: the outside world (the payment provider). Top-ups move money provider -> actor, payouts actor ->
   provider, so its balance is always minus the money inside the platform and the sum of all wallets is zero. It is
   the only wallet that may go negative.
+
+Escrow and the provider are each ``SHARDS`` wallets (shards), not one: every movement write-locks both its wallets
+until commit, so one shared escrow wallet made every payment, release and refund of the whole market wait for each
+other (and one provider wallet every top-up and payout). A movement touches the shard chosen by a hash of its order
+(escrow: the payment, release and refund of one order always meet the same shard, which therefore never goes
+negative) or else of the actor's wallet on the other side (a wallet already locked by that movement, so sharding
+adds no new contention). Shard 0 keeps the id of the former single wallet. The invariant is unchanged: the sum of
+every wallet, shards included, is zero; totals and balances of ESCROW and PROVIDER sum their shards. ``SHARDS`` must
+not change while orders are paid but not settled (their escrow shard is recomputed at release).
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from neo4j import AsyncManagedTransaction
 
@@ -21,6 +32,8 @@ from graph.driver import native
 
 ESCROW = "escrow"
 PROVIDER = "provider"
+#: Wallets that each of ESCROW and PROVIDER is spread over (see the module docstring).
+SHARDS = 16
 #: 'reversal' puts back the money of a payout the provider failed to pay.
 KINDS = frozenset({"topup", "payout", "payment", "release", "refund", "reversal"})
 _ACTOR_PREFIX = "actor:"
@@ -36,11 +49,24 @@ def wallet_owner(wallet: str) -> str | None:
     return wallet[len(_ACTOR_PREFIX):] if wallet.startswith(_ACTOR_PREFIX) else None
 
 
+def shard(wallet: str, key: str) -> str:
+    """The shard of ESCROW or PROVIDER that a movement keyed by ``key`` uses (``wallet`` itself for shard 0)."""
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") % SHARDS
+    return shard_id(wallet, number)
+
+
+def platform_wallet(wallet: str) -> str | None:
+    """ESCROW or PROVIDER for any of its shards; None for an actor's wallet."""
+    base = wallet.split(":", 1)[0]
+    return base if base in (ESCROW, PROVIDER) else None
+
+
 def _spec(wallet: str) -> dict:
-    if wallet == ESCROW:
-        return {"id": ESCROW, "kind": "escrow", "ownerId": None}
-    if wallet == PROVIDER:
-        return {"id": PROVIDER, "kind": "external", "ownerId": None}
+    platform = platform_wallet(wallet)
+    if platform == ESCROW:
+        return {"id": wallet, "kind": "escrow", "ownerId": None}
+    if platform == PROVIDER:
+        return {"id": wallet, "kind": "external", "ownerId": None}
     owner = wallet_owner(wallet)
     if not owner:
         raise ValueError(f"not a wallet reference: {wallet!r}")
@@ -60,10 +86,16 @@ async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, am
         raise UserInputError("The amount must be a positive whole number of đồng.", field="amountDong")
     if debit == credit:
         raise ValueError("a movement needs two different wallets")
+    shard_key = order_id or (credit if platform_wallet(debit) else debit)
+    if debit in (ESCROW, PROVIDER):
+        debit = shard(debit, shard_key)
+    if credit in (ESCROW, PROVIDER):
+        credit = shard(credit, shard_key)
     specs = sorted([_spec(debit), _spec(credit)], key=lambda s: s["id"])
     await queries.lock_wallets(tx, specs)
     entry = await queries.post_entry(tx, debit=debit, credit=credit, amount=amount, kind=kind, memo=memo,
-                                     order_id=order_id, allow_negative=debit == PROVIDER)
+                                     order_id=order_id,
+                                     allow_negative=platform_wallet(debit) == PROVIDER)
     if entry is None:
         have = await queries.wallet_balance(tx, debit)
         raise InsufficientFundsError(
@@ -73,5 +105,11 @@ async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, am
 
 
 async def balance(tx: AsyncManagedTransaction, wallet: str) -> int:
-    """The balance of ``wallet`` in đồng (0 for a wallet never used)."""
+    """The balance of ``wallet`` in đồng (0 for a wallet never used); of ESCROW or PROVIDER, all its shards'."""
+    if wallet in (ESCROW, PROVIDER):
+        return await queries.wallets_balance(tx, [shard_id(wallet, n) for n in range(SHARDS)])
     return await queries.wallet_balance(tx, wallet)
+
+
+def shard_id(wallet: str, number: int) -> str:
+    return wallet if number == 0 else f"{wallet}:{number}"

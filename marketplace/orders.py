@@ -264,7 +264,8 @@ async def checkout(rt: Runtime, viewer: Viewer, organization_id: str | None, key
             return {"orderIds": order_ids}
 
         return await once(tx, owner=me, key=key, operation="order.checkout", request={"note": cleaned_note},
-                          work=effect)
+                          work=effect,
+                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
 
     result = await rt.graph.write(work)
     return [o for o in await orders_by_ids(rt, viewer, result["orderIds"]) if o is not None]
@@ -285,7 +286,8 @@ async def place_order(rt: Runtime, viewer: Viewer, organization_id: str | None, 
             return {"orderIds": order_ids}
 
         return await once(tx, owner=me, key=key, operation="order.place",
-                          request={"listingId": listing_id, "quantity": quantity}, work=effect)
+                          request={"listingId": listing_id, "quantity": quantity}, work=effect,
+                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
 
     result = await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, result["orderIds"])
@@ -368,7 +370,8 @@ async def transition(rt: Runtime, viewer: Viewer, order_id: str, action: str, *,
         if key is None:
             return await effect(tx)
         return await once(tx, owner=viewer.actor_id, key=key, operation=f"order.{action}",
-                          request={"orderId": order_id, "reason": cleaned}, work=effect)
+                          request={"orderId": order_id, "reason": cleaned}, work=effect,
+                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
 
     await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, [order_id])

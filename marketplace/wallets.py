@@ -1,13 +1,16 @@
 """Wallet use cases: my wallet, top-ups, payouts, statements and the ledger totals officers check.
 
 Money moves only through ``marketplace.ledger.post_entry`` inside one write transaction per mutation, wrapped in
-``marketplace.idempotency.once`` so a repeated request has its effect once. The payment provider is called outside
-every transaction: a top-up collects first and records after; a payout records first (wallet -> provider, plus a
-``(:Payout)`` outbox row) and disburses after the commit; a failed disbursement is reversed in a new transaction.
+``marketplace.idempotency`` so a repeated request has its effect once. The payment provider is called outside every
+transaction, after the intent is committed: a top-up records a pending ``(:TopUp)``, collects, then settles; a payout
+records first (wallet -> provider, plus a ``(:Payout)`` outbox row) and disburses after the commit; a failed
+disbursement is reversed in a new transaction. ``reconcile`` settles or fails what a crash left pending.
 """
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,16 +18,16 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import require_role
 from auth.viewer import Viewer
-from core.errors import AppError, PaymentDeclinedError, UserInputError
+from core.errors import AppError, ConflictError, PaymentDeclinedError, UnavailableError, UserInputError
 from core.logs import get_logger
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
 from core.runtime import Runtime
 from graph import ledger as queries
 from graph.driver import native
 from identity import service as identity
 from marketplace import idempotency
-from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, post_entry
-from marketplace.payments import PaymentProviderError
+from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, platform_wallet, post_entry
+from marketplace.payments import PaymentProviderError, ProviderReceipt, ProviderUnreachable
 
 log = get_logger(__name__)
 
@@ -78,7 +81,7 @@ def _wallet_view(owner_id: str, record: dict | None) -> WalletView:
 
 
 def _counterparty(other_wallet: str) -> str:
-    return COUNTERPARTIES.get(other_wallet, "Another wallet")
+    return COUNTERPARTIES.get(platform_wallet(other_wallet) or other_wallet, "Another wallet")
 
 
 def _entry_view(entry: dict, owner_id: str) -> EntryView:
@@ -201,9 +204,15 @@ def _check_positive(amount: int) -> int:
     return amount
 
 
+TOPUP = "walletTopUp"
+
+
 async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amount: int, key: str) -> MoneyResult:
-    """Collect ``amount`` đồng through the provider, then credit the acting actor's wallet (provider -> wallet).
-    A repeated key returns the first result without calling the provider again."""
+    """Collect ``amount`` đồng through the provider, then credit the acting actor's wallet (provider -> wallet), in
+    three steps: record the intent (a pending TopUp under the key, committed), call the provider outside any
+    transaction with the top-up's reference (the provider's idempotency key), settle (entry + key result). A crash
+    or a lost answer between the last two leaves the top-up pending: a retry with the key, or ``reconcile``, settles
+    it once. A repeated key returns the first result without calling the provider again."""
     settings = rt.settings
     _check_positive(amount)
     if not settings.topup_min_dong <= amount <= settings.topup_max_dong:
@@ -211,44 +220,83 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
             f"A top-up is between {settings.topup_min_dong:,} and {settings.topup_max_dong:,} đồng.", field="amountDong"
         )
     idempotency.check_key(key)
-    actor_id = await identity.acting_actor(rt, viewer, organization_id, level=MOVE_LEVEL, action="top up a wallet")
     request = {"amount": amount}
+    retention = settings.idempotency_key_retention_seconds
 
-    async def repeat(tx):
-        stored = await idempotency.stored_result(tx, owner=actor_id, key=key, operation="walletTopUp", request=request)
-        return None if stored is None else await _result(tx, actor_id, stored)
+    async def begin(tx):
+        acting = await identity.act_for(tx, viewer, organization_id, level=MOVE_LEVEL, action="top up a wallet")
+        scope, row = await idempotency.claim(tx, owner=acting, key=key, retention_seconds=retention)
+        if row["created"]:
+            intent = await queries.create_topup(tx, topup_id=str(uuid.uuid4()), scope=scope, actor_id=acting,
+                                                amount=amount, operation=TOPUP,
+                                                fingerprint=idempotency.fingerprint(TOPUP, request))
+            return acting, None, intent
+        idempotency.check_same_request(row, TOPUP, request)
+        if row["result"] is not None:
+            return acting, await _result(tx, acting, json.loads(row["result"])), None
+        return acting, None, await queries.topup(tx, row["intentId"])
 
-    if (done := await rt.graph.read(repeat)) is not None:
+    actor_id, done, intent = await rt.graph.write(begin)
+    if done is not None:
         return done
-    # The provider deduplicates on the reference, which the key determines: a concurrent duplicate that also got
-    # here collects once at the provider and is recorded once by `once` below.
     try:
-        receipt = await rt.payments.collect(actor_id, amount, f"topup:{actor_id}:{key}")
+        receipt = await rt.payments.collect(actor_id, amount, intent["reference"])
     except PaymentProviderError as exc:
+        await rt.graph.write(_fail_topup, intent["id"], str(exc) or "declined")
         raise PaymentDeclinedError(
             f"The payment provider declined the top-up ({exc}); nothing was recorded.", field="amountDong"
         ) from exc
+    except ProviderUnreachable as exc:
+        log.warning("top-up pending: no answer from the provider", topup=intent["id"], reason=str(exc))
+        raise _pending("top-up", settings) from exc
 
-    async def work(tx):
-        acting = await identity.act_for(tx, viewer, organization_id, level=MOVE_LEVEL, action="top up a wallet")
+    async def settle(tx):
+        stored, _ = await _settle_topup(tx, intent["id"], receipt)
+        return await _result(tx, actor_id, stored)
 
-        async def record(tx):
-            entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(acting), amount=amount, kind="topup",
-                                     memo=f"Top-up, provider reference {receipt.reference}")
-            return {"entryId": entry["id"], "amount": amount}
+    return await rt.graph.write(settle)
 
-        stored = await idempotency.once(tx, owner=acting, key=key, operation="walletTopUp", request=request,
-                                        work=record)
-        return await _result(tx, acting, stored)
 
-    return await rt.graph.write(work)
+def _pending(what: str, settings) -> UnavailableError:
+    retry = max(1.0, min(60.0, settings.payment_reconcile_after_seconds))
+    return UnavailableError(
+        f"The payment provider did not answer; the {what} is recorded as pending and will be settled. Retry with the "
+        "same idempotency key to see the outcome.", extensions={"retryAfterSeconds": retry})
+
+
+async def _settle_topup(tx: AsyncManagedTransaction, topup_id: str, receipt: ProviderReceipt) -> tuple[dict, bool]:
+    """Settle a pending top-up once (under its lock): the entry provider -> wallet and the key's result. Returns
+    (result, True when this call settled it); a top-up already settled gives its result and False; a failed one is a
+    CONFLICT (the provider said no money moved)."""
+    intent = await queries.lock_topup(tx, topup_id)
+    if intent["status"] == "failed":
+        raise ConflictError("This top-up failed at the provider; nothing was recorded. Try again with a new key.",
+                            field="idempotencyKey")
+    if intent["status"] == "settled":
+        return {"entryId": intent["entryId"], "amount": intent["amount"]}, False
+    entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(intent["actorId"]), amount=intent["amount"],
+                             kind="topup", memo=f"Top-up, provider reference {receipt.reference}")
+    stored = {"entryId": entry["id"], "amount": intent["amount"]}
+    await queries.settle_topup(tx, topup_id, entry["id"], receipt.reference,
+                               json.dumps(stored, sort_keys=True, ensure_ascii=False))
+    return stored, True
+
+
+async def _fail_topup(tx: AsyncManagedTransaction, topup_id: str, failure: str) -> bool:
+    """Fail a pending top-up once (its key is freed for a new attempt); False when it was not pending."""
+    intent = await queries.lock_topup(tx, topup_id)
+    if intent is None or intent["status"] != "pending":
+        return False
+    await queries.fail_topup(tx, topup_id, failure)
+    return True
 
 
 # --- payouts -------------------------------------------------------------------------------------------------------
 
 async def payout(rt: Runtime, viewer: Viewer, organization_id: str | None, amount: int, key: str) -> MoneyResult:
-    """Move ``amount`` đồng from the acting actor's wallet to the provider and record a payout to disburse; after
-    the commit the provider pays it ('paid'), or fails and the money comes back ('failed' + a reversal entry)."""
+    """Move ``amount`` đồng from the acting actor's wallet to the provider and record a payout to disburse (the
+    intent, committed); after the commit the provider pays it ('paid'), or fails and the money comes back ('failed'
+    + a reversal entry). When the provider's answer is lost the payout stays 'sending' until ``reconcile``."""
     _check_positive(amount)
     idempotency.check_key(key)
     request = {"amount": amount}
@@ -259,11 +307,11 @@ async def payout(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
         async def record(tx):
             entry = await post_entry(tx, debit=actor_wallet(acting), credit=PROVIDER, amount=amount, kind="payout",
                                      memo="Payout to my bank account")
-            row = await queries.create_payout(tx, acting, amount, f"payout:{acting}:{key}", entry["id"])
+            row = await queries.create_payout(tx, str(uuid.uuid4()), acting, amount, entry["id"])
             return {"entryId": entry["id"], "payoutId": row["id"], "amount": amount}
 
         stored = await idempotency.once(tx, owner=acting, key=key, operation="walletPayout", request=request,
-                                        work=record)
+                                        work=record, retention_seconds=rt.settings.idempotency_key_retention_seconds)
         return acting, stored
 
     actor_id, stored = await rt.graph.write(work)
@@ -273,18 +321,27 @@ async def payout(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
 
 async def disburse(rt: Runtime, payout_id: str) -> None:
     """Send a 'requested' payout through the provider (the outbox step after commit). Claims it first
-    ('requested' -> 'sending') so two requests never pay it twice; a payout left 'sending' by a crash is for an
-    operator to reconcile with the provider."""
+    ('requested' -> 'sending') so two requests never pay it twice; a payout left 'sending' (a crash, a lost answer)
+    is settled by ``reconcile``."""
     claimed = await rt.graph.write(queries.move_payout, payout_id, "requested", "sending")
-    if claimed is None:
-        return
+    if claimed is not None:
+        await _send(rt, claimed)
+
+
+async def _send(rt: Runtime, payout: dict) -> str:
+    """Ask the provider to pay a 'sending' payout (the reference makes a repeat the same transfer) and settle it by
+    the answer: 'paid', 'failed' (reversed), or 'sending' when no answer came."""
     try:
-        receipt = await rt.payments.disburse(claimed["actorId"], claimed["amount"], claimed["reference"])
+        receipt = await rt.payments.disburse(payout["actorId"], payout["amount"], payout["reference"])
     except PaymentProviderError as exc:
-        log.warning("payout failed at the provider; reversing it", payout=payout_id, reason=str(exc))
-        await rt.graph.write(_reverse, payout_id, str(exc) or "provider refused the payout")
-        return
-    await rt.graph.write(queries.move_payout, payout_id, "sending", "paid", provider_reference=receipt.reference)
+        log.warning("payout failed at the provider; reversing it", payout=payout["id"], reason=str(exc))
+        await rt.graph.write(_reverse, payout["id"], str(exc) or "provider refused the payout")
+        return "failed"
+    except ProviderUnreachable as exc:
+        log.warning("payout pending: no answer from the provider", payout=payout["id"], reason=str(exc))
+        return "sending"
+    await rt.graph.write(queries.move_payout, payout["id"], "sending", "paid", provider_reference=receipt.reference)
+    return "paid"
 
 
 async def _reverse(tx: AsyncManagedTransaction, payout_id: str, failure: str) -> None:
@@ -293,3 +350,91 @@ async def _reverse(tx: AsyncManagedTransaction, payout_id: str, failure: str) ->
         await post_entry(tx, debit=PROVIDER, credit=actor_wallet(failed["actorId"]), amount=failed["amount"],
                          kind="reversal", memo="Payout failed at the provider; money returned")
 
+
+# --- reconciliation: what a crash left pending ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    settled: int = 0  # top-ups credited, payouts marked paid
+    failed: int = 0  # top-ups failed, payouts reversed
+    pending: int = 0  # still without an answer from the provider
+
+
+async def reconcile(rt: Runtime, *, older_than_seconds: float | None = None, limit: int = 500) -> ReconcileReport:
+    """Ask the provider, by reference, about each top-up still pending and each payout not yet paid that is older
+    than ``older_than_seconds`` (default: the setting), and settle or fail it, each exactly once (the same guarded
+    steps as the request: a request or another reconciliation racing it finds the work done)."""
+    age = rt.settings.payment_reconcile_after_seconds if older_than_seconds is None else older_than_seconds
+    stuck = await rt.graph.read(queries.stuck_intents, age_seconds=age, after=None, limit=limit)
+    outcomes = {"settled": 0, "failed": 0, "pending": 0}
+    for row in stuck:
+        intent = row["intent"]
+        try:
+            outcome = await (_reconcile_topup(rt, intent) if row["kind"] == "topup" else _reconcile_payout(rt, intent))
+        except ProviderUnreachable:
+            outcome = "pending"
+        if outcome in outcomes:
+            outcomes[outcome] += 1
+        log.info("reconciled", kind=row["kind"], id=intent["id"], outcome=outcome)
+    return ReconcileReport(**outcomes)
+
+
+async def _reconcile_topup(rt: Runtime, intent: dict) -> str:
+    transfer = await rt.payments.lookup(intent["reference"])
+    if transfer is None or not transfer.succeeded:
+        failure = "the provider has no record of it" if transfer is None else (transfer.failure or "declined")
+        return "failed" if await rt.graph.write(_fail_topup, intent["id"], failure) else "done"
+    receipt = ProviderReceipt(transfer.reference, transfer.amount)
+    try:
+        _, settled = await rt.graph.write(_settle_topup, intent["id"], receipt)
+    except ConflictError:
+        return "done"
+    return "settled" if settled else "done"
+
+
+async def _reconcile_payout(rt: Runtime, payout: dict) -> str:
+    if payout["status"] == "requested":
+        payout = await rt.graph.write(queries.move_payout, payout["id"], "requested", "sending")
+        if payout is None:
+            return "done"
+    transfer = await rt.payments.lookup(payout["reference"])
+    if transfer is None:  # the provider never got it: send it now (the reference makes it one transfer)
+        outcome = await _send(rt, payout)
+        return {"paid": "settled", "failed": "failed"}.get(outcome, "pending")
+    if not transfer.succeeded:
+        await rt.graph.write(_reverse, payout["id"], transfer.failure or "provider failed the payout")
+        return "failed"
+    moved = await rt.graph.write(queries.move_payout, payout["id"], "sending", "paid",
+                                 provider_reference=transfer.reference)
+    return "settled" if moved else "done"
+
+
+@dataclass(frozen=True)
+class StuckPaymentView:
+    id: str
+    kind: str  # topup | payout
+    status: str
+    owner_id: str
+    amount: int
+    reference: str
+    created_at: datetime
+
+
+async def stuck_payments(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[StuckPaymentView]:
+    """Officers: top-ups still pending and payouts not yet paid, older than the reconciliation threshold, oldest
+    first (what a crash left for ``reconcile``, or what the provider still has not answered)."""
+    require_role(viewer, "officer", "see stuck payments")
+    after = request.keyset()
+    age = rt.settings.payment_reconcile_after_seconds
+
+    async def work(tx):
+        rows = await queries.stuck_intents(tx, age_seconds=age, after=after, limit=request.size + 1)
+        return rows, await queries.stuck_count(tx, age)
+
+    rows, total = await rt.graph.read(work)
+    shown = [StuckPaymentView(id=r["intent"]["id"], kind=r["kind"], status=r["intent"]["status"],
+                              owner_id=r["intent"]["actorId"], amount=r["intent"]["amount"],
+                              reference=r["intent"]["reference"], created_at=native(r["intent"]["createdAt"]))
+             for r in rows[: request.size]]
+    return Page(items=shown, cursors=[keyset_cursor(v.created_at, v.id) for v in shown],
+                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)

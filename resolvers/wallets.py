@@ -14,6 +14,8 @@ from schema.wallets import (
     LedgerEntry,
     LedgerEntryConnection,
     LedgerTotals,
+    StuckPayment,
+    StuckPaymentConnection,
     Wallet,
     WalletPayload,
     WalletPayoutInput,
@@ -42,6 +44,11 @@ async def wallet_statement(
 
 async def ledger_totals(info: strawberry.Info) -> LedgerTotals:
     return LedgerTotals.of(await service.ledger_totals(runtime(info), viewer(info)))
+
+
+async def stuck_payments(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> StuckPaymentConnection:
+    page = await service.stuck_payments(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
+    return StuckPaymentConnection.from_page(page, StuckPayment.of)
 
 
 async def wallet_top_up(

@@ -90,7 +90,7 @@ from schema.social import (
     ReactionPayload,
     RelationPayload,
 )
-from schema.wallets import LedgerEntryConnection, LedgerTotals, Wallet, WalletPayload
+from schema.wallets import LedgerEntryConnection, LedgerTotals, StuckPaymentConnection, Wallet, WalletPayload
 
 
 @strawberry.type(description="Everything that can be read. Lists are Relay connections (`first`/`after`).")
@@ -192,6 +192,11 @@ class Query:
     ledger_totals: LedgerTotals = strawberry.field(
         resolver=wallet_resolvers.ledger_totals,
         description="Officers: sums of wallets, escrow and the provider side, and whether the ledger balances.",
+    )
+    stuck_payments: StuckPaymentConnection = strawberry.field(
+        resolver=wallet_resolvers.stuck_payments,
+        description="Officers: top-ups still pending and payouts not yet paid after the reconciliation threshold, "
+        "oldest first.",
     )
     # --- marketplace: listings ---
     listings: ListingConnection = strawberry.field(

@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from marketplace.wallets import EntryView, MoneyResult, WalletView
+from marketplace.wallets import EntryView, MoneyResult, StuckPaymentView, WalletView
 from marketplace.wallets import LedgerTotals as LedgerTotalsModel
 from schema.common import CountedConnection, Dong, UserError
 
@@ -121,6 +121,41 @@ class LedgerTotals:
                    entry_count=totals.entry_count, balanced=totals.balanced)
 
 
+@strawberry.enum(description="Which way money crosses the platform's edge.")
+class ProviderTransferKind(Enum):
+    TOPUP = strawberry.enum_value("topup", description="A top-up: money collected into a wallet.")
+    PAYOUT = strawberry.enum_value("payout", description="A payout: money paid out to a bank account.")
+
+
+@strawberry.type(description="Officers: a top-up still pending or a payout not yet paid, older than the "
+                             "reconciliation threshold (what a crash or a lost provider answer left behind).")
+class StuckPayment:
+    id: strawberry.ID = strawberry.field(description="The top-up's or payout's id.")
+    kind: ProviderTransferKind = strawberry.field(description="Top-up or payout.")
+    status: str = strawberry.field(description="pending (top-up), requested or sending (payout).")
+    amount_dong: Dong = strawberry.field(description="The amount, in đồng.")
+    reference: str = strawberry.field(description="The reference (idempotency key) the provider knows it by.")
+    created_at: datetime = strawberry.field(description="When the intent was recorded (UTC).")
+    owner_uuid: strawberry.Private[str]
+
+    @strawberry.field(description="Whose wallet it is for.")
+    async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
+        from resolvers.social import actor
+
+        return await actor(info, self.owner_uuid)
+
+    @classmethod
+    def of(cls, view: StuckPaymentView) -> StuckPayment:
+        return cls(id=strawberry.ID(view.id), kind=ProviderTransferKind(view.kind), status=view.status,
+                   amount_dong=view.amount, reference=view.reference, created_at=view.created_at,
+                   owner_uuid=view.owner_id)
+
+
+@strawberry.type(description="A page of stuck payments, oldest first.")
+class StuckPaymentConnection(CountedConnection[StuckPayment]):
+    pass
+
+
 @strawberry.input(description="Add money to a wallet through the payment provider.")
 class WalletTopUpInput:
     amount_dong: Dong = strawberry.field(description="How much, in đồng: 1,000 to 500,000,000 per top-up.")
@@ -150,7 +185,8 @@ class WalletPayload:
     wallet: Wallet | None = strawberry.field(default=None, description="The wallet after the movement.")
     entry: LedgerEntry | None = strawberry.field(default=None, description="The ledger entry of the movement.")
     payout_status: PayoutStatus | None = strawberry.field(
-        default=None, description="For a payout: where it stands (PAID, or FAILED with the money back)."
+        default=None, description="For a payout: where it stands (PAID; FAILED with the money back; SENDING when the "
+        "provider's answer has not come yet: it is settled later)."
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 

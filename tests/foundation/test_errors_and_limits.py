@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import Counter
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from asgi_lifespan import LifespanManager
 from api.app import create_app
 from core.errors import ForbiddenError
 from schema.assemble import build_schema
+from tests.identity.people import register
 from tests.support import error_codes, gql
 
 SECRET = "neo4j-password-hunter2-do-not-leak"
@@ -115,3 +118,74 @@ async def test_a_variable_of_the_wrong_type_is_a_validation_error_not_internal(c
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
     assert "Int cannot represent non-integer value: 1.5" in body["errors"][0]["message"]
     assert "requestId" not in body["errors"][0]["extensions"]
+
+
+# --- overload: the admission gate in front of the pool (graph/driver.py) ------------------------------------------
+
+COMMUNES_PAGE = "query Page { communes(first: 50) { totalCount edges { node { code name } } } }"
+
+
+async def _burst(settings, count: int) -> list[httpx.Response]:
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return await asyncio.gather(*(http.post("/graphql", json={"query": COMMUNES_PAGE}) for _ in range(count)))
+
+
+async def test_pool_exhaustion_sheds_load_with_a_retry_time_never_internal(test_settings):
+    # Two connections, a short acquisition timeout, and room for 3 waiting: a burst of 40 must be served or refused
+    # as UNAVAILABLE with a retry time, never INTERNAL or HTTP 500.
+    settings = test_settings.model_copy(update={
+        "neo4j_max_pool_size": 2, "neo4j_connect_timeout_seconds": 0.2, "neo4j_admission_queue": 3,
+        "neo4j_admission_wait_seconds": 0.2, "migrate_on_start": False})
+    responses = await _burst(settings, 40)
+    assert {r.status_code for r in responses} == {200}, [r.text for r in responses if r.status_code != 200][:2]
+    outcomes = Counter()
+    for response in responses:
+        body = response.json()
+        if "errors" in body:
+            (error,) = body["errors"]
+            assert error["extensions"]["code"] == "UNAVAILABLE", error
+            assert error["extensions"]["retryAfterSeconds"] >= 1, error
+            outcomes["UNAVAILABLE"] += 1
+        else:
+            assert body["data"]["communes"]["totalCount"] == 126
+            outcomes["OK"] += 1
+    assert outcomes["UNAVAILABLE"] > 0 and outcomes["OK"] >= 1, outcomes
+
+
+async def test_a_burst_within_the_queue_waits_its_turn(test_settings):
+    settings = test_settings.model_copy(update={
+        "neo4j_max_pool_size": 2, "neo4j_admission_queue": 100, "neo4j_admission_wait_seconds": 20,
+        "migrate_on_start": False})
+    responses = await _burst(settings, 40)
+    assert all(r.status_code == 200 and "errors" not in r.json() for r in responses)
+
+
+async def test_signed_in_requests_refused_at_the_gate_carry_a_retry_time(test_settings):
+    # With no room to wait, a burst of signed-in requests is refused even while the caller's token is checked
+    # (HTTP 503 before GraphQL runs) or inside GraphQL: either way UNAVAILABLE with retryAfterSeconds.
+    settings = test_settings.model_copy(update={
+        "neo4j_max_pool_size": 2, "neo4j_admission_queue": 0, "neo4j_admission_wait_seconds": 0.2,
+        "migrate_on_start": False})
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            someone = await register(http)
+            responses = await asyncio.gather(*(http.post("/graphql", json={"query": "{ me { id displayName } }"},
+                                                         headers=someone.auth) for _ in range(40)))
+    outcomes = Counter()
+    for response in responses:
+        assert response.status_code in (200, 503), response.text
+        body = response.json()
+        if "errors" in body:
+            (error,) = body["errors"]
+            assert error["extensions"]["code"] == "UNAVAILABLE", error
+            assert error["extensions"]["retryAfterSeconds"] >= 1, error
+            outcomes[f"{response.status_code} UNAVAILABLE"] += 1
+        else:
+            assert body["data"]["me"]["id"] == someone.id
+            outcomes["OK"] += 1
+    assert outcomes["503 UNAVAILABLE"] > 0 and outcomes["OK"] >= 1, outcomes

@@ -213,3 +213,41 @@ async def test_market_under_parallel_load(app, client, graph):
           f"statuses {dict(Counter(o['status'] for o in stored))}")
     assert total_ops >= 400
     assert not any(code.endswith(("INTERNAL", "UNAVAILABLE")) for code in failures)
+
+
+ESCROW_WALLETS = "MATCH (w:Wallet {kind: 'escrow'}) RETURN w.id AS id, w.balance AS balance"
+
+
+async def test_parallel_payments_and_refunds_spread_over_escrow_shards(app, client, graph):
+    # One escrow wallet locked by every payment serialised the market; escrow is now spread over shards chosen by
+    # order, so an order's payment and its refund meet the same shard and no shard ever goes negative.
+    officer = await make_officer(app, client)
+    sellers = await people(app, client, 2, officer=officer)
+    buyers = await people(app, client, 10, officer=officer)
+    await asyncio.gather(*(top_up(client, b, 400_000) for b in buyers))
+    listings = [(s, await create_listing(client, s, priceDong=25_000, stock=1000)) for s in sellers]
+    orders = []
+    for i in range(40):
+        seller, listing = listings[i % 2]
+        buyer = buyers[i % len(buyers)]
+        body = await place(client, buyer, listing["id"])
+        order_id = body["data"]["orderPlace"]["order"]["id"]
+        assert outcome(await act(client, seller, "accept", order_id), "orderAccept") == "OK"
+        orders.append((buyer, seller, order_id))
+    paid = await asyncio.gather(*(act(client, b, "pay", o, key=new_key()) for b, _, o in orders))
+    assert [outcome(p, "orderPay") for p in paid] == ["OK"] * 40
+    totals = (await gql(client, TOTALS, headers=officer.auth))["data"]["ledgerTotals"]
+    assert totals["balanced"] is True and totals["escrowDong"] == 40 * 25_000
+    shards = await graph.read(lambda tx: run(tx, ESCROW_WALLETS))
+    assert len([s for s in shards if s["balance"] > 0]) > 1, shards
+    assert sum(s["balance"] for s in shards) == 40 * 25_000
+    refunded = await asyncio.gather(*(act(client, s, "refund", o, key=new_key(), reason="Hết hàng")
+                                      for _, s, o in orders))
+    assert [outcome(r, "orderRefund") for r in refunded] == ["OK"] * 40
+    shards = await graph.read(lambda tx: run(tx, ESCROW_WALLETS))
+    assert all(s["balance"] == 0 for s in shards), shards
+    totals = (await gql(client, TOTALS, headers=officer.auth))["data"]["ledgerTotals"]
+    assert totals["balanced"] is True and totals["escrowDong"] == 0
+    assert totals["walletsDong"] == 10 * 400_000 == -totals["providerDong"]
+    for buyer in buyers:
+        assert await balance_of(client, buyer) == 400_000

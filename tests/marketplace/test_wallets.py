@@ -11,7 +11,7 @@ import uuid
 from core.pagination import encode_cursor
 from graph.driver import run
 from marketplace.payments import PaymentProviderError, ProviderReceipt
-from tests.identity.people import make_officer, make_verified, register
+from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.marketplace.wallet_helpers import TOP_UP, balance_of, top_up
 from tests.support import error_codes, gql
 
@@ -350,3 +350,27 @@ async def test_anonymous_cannot_move_money(client):
         "UNAUTHENTICATED"]
     assert error_codes(await gql(client, PAYOUT, {"input": {"amountDong": 1_000, "idempotencyKey": key()}})) == [
         "UNAUTHENTICATED"]
+
+
+async def test_a_lock_timeout_is_retryable_and_the_retry_has_one_effect(app, client, graph, monkeypatch):
+    # Another transaction holds the wallet's lock longer than the transaction timeout: the top-up must come back as
+    # UNAVAILABLE with a retry time (it was INTERNAL), and the retry with the same key credit it once.
+    officer, (an,) = await people(app, client, 1)
+    await top_up(client, an, 10_000)
+    monkeypatch.setattr(app.state.graph, "tx_timeout", 1.0)
+    async with graph.driver.session(database=graph.database) as session:
+        holder = await session.begin_transaction()
+        await holder.run("MATCH (w:Wallet {id: $id}) SET w.heldByTest = true", id="actor:" + uuid_of(an.id))
+        idem = key()
+        body = await topup_call(client, an, 25_000, idem)
+        await holder.rollback()
+    assert error_codes(body) == ["UNAVAILABLE"], body
+    assert body["errors"][0]["extensions"]["retryAfterSeconds"] >= 1
+    assert "Traceback" not in str(body)
+    retried = (await topup_call(client, an, 25_000, idem))["data"]["walletTopUp"]
+    assert retried["errors"] == [] and retried["wallet"]["balanceDong"] == 35_000
+    again = (await topup_call(client, an, 25_000, idem))["data"]["walletTopUp"]
+    assert again["entry"]["id"] == retried["entry"]["id"]
+    assert await balance_of(client, an) == 35_000
+    assert (await totals(client, officer))["entryCount"] == 2
+

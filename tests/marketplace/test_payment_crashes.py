@@ -1,0 +1,269 @@
+"""Outside money across crashes: intent first, provider call, settlement; reconciliation settles or fails what a
+crash (or a lost provider answer) left pending, exactly once; officers list what is stuck; idempotency keys expire
+after their retention and are purged in batches. Everything through the API, except the reconciliation pass,
+called as the background job and the CLI call it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from core.settings import REPO_ROOT
+from graph.driver import run
+from marketplace import idempotency, wallets
+from marketplace.payments import SimulatedProvider
+from tests.identity.people import make_officer, make_verified
+from tests.marketplace.test_wallets import STATEMENT, TOTALS, key, payout_call, phone, topup_call
+from tests.marketplace.wallet_helpers import balance_of, top_up
+from tests.support import error_codes, gql
+
+STUCK = """
+query Stuck($first: Int, $after: String) {
+  stuckPayments(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id kind status amountDong reference createdAt owner { id } } }
+  }
+}
+"""
+
+KEYS = "MATCH (k:IdempotencyKey) RETURN count(k) AS n"
+
+
+@pytest.fixture
+def settings_of(app, monkeypatch):
+    """Change the running app's settings for one test (the runtime reads them on every request); the app's own
+    periodic pass is paused meanwhile, so the test's calls are the only reconciliation."""
+
+    def change(**update):
+        runtime = app.state.runtime
+        update = {"payment_reconcile_interval_seconds": 0, **update}
+        monkeypatch.setattr(runtime, "settings", runtime.settings.model_copy(update=update))
+
+    return change
+
+
+@pytest.fixture
+def provider(app, monkeypatch) -> SimulatedProvider:
+    """A fresh simulated provider for this test (so counts start at zero)."""
+    fresh = SimulatedProvider()
+    monkeypatch.setattr(app.state.runtime, "payments", fresh)
+    return fresh
+
+
+async def people(app, client, n):
+    officer = await make_officer(app, client, phone=phone())
+    return officer, [await make_verified(app, client, officer, phone=phone()) for _ in range(n)]
+
+
+async def stuck(client, officer, **variables) -> dict:
+    body = await gql(client, STUCK, variables, headers=officer.auth)
+    assert "errors" not in body, body["errors"]
+    return body["data"]["stuckPayments"]
+
+
+async def totals(client, officer) -> dict:
+    return (await gql(client, TOTALS, headers=officer.auth))["data"]["ledgerTotals"]
+
+
+async def test_a_top_up_whose_answer_was_lost_is_settled_exactly_once(app, client, provider, settings_of):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1  # the provider collects, then the answer never reaches us (a crash, a timeout)
+    idem = key()
+    body = await topup_call(client, an, 120_000, idem)
+    assert error_codes(body) == ["UNAVAILABLE"], body
+    assert body["errors"][0]["extensions"]["retryAfterSeconds"] >= 1
+    assert len(provider.collected) == 1 and await balance_of(client, an) == 0
+    # Recorded as pending before the provider was called; officers see it once it is older than the threshold.
+    assert (await stuck(client, officer))["totalCount"] == 0
+    settings_of(payment_reconcile_after_seconds=0)
+    listed = await stuck(client, officer)
+    assert listed["totalCount"] == 1
+    node = listed["edges"][0]["node"]
+    assert (node["kind"], node["status"], node["amountDong"], node["owner"]["id"]) == ("TOPUP", "pending", 120_000,
+                                                                                      an.id)
+    # Five reconciliation passes and the client's own retry, all at once: the money arrives once.
+    rt = app.state.runtime
+    results = await asyncio.gather(*(wallets.reconcile(rt) for _ in range(5)), topup_call(client, an, 120_000, idem))
+    reports, retried = results[:5], results[5]["data"]["walletTopUp"]
+    assert sum(r.settled for r in reports) <= 1, "settled once: by a pass or by the retry"
+    assert retried["errors"] == [] and retried["wallet"]["balanceDong"] == 120_000
+    assert await balance_of(client, an) == 120_000
+    assert len(provider.collected) == 1, "the provider moved the money once"
+    assert (await totals(client, officer))["entryCount"] == 1
+    assert (await stuck(client, officer))["totalCount"] == 0
+    again = (await topup_call(client, an, 120_000, idem))["data"]["walletTopUp"]
+    assert again["entry"]["id"] == retried["entry"]["id"]
+    assert (await totals(client, officer))["balanced"] is True
+
+
+async def test_reconciliation_alone_settles_a_lost_top_up(app, client, provider, settings_of):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    idem = key()
+    assert error_codes(await topup_call(client, an, 50_000, idem)) == ["UNAVAILABLE"]
+    settings_of(payment_reconcile_after_seconds=0)
+    report = await wallets.reconcile(app.state.runtime)
+    assert (report.settled, report.failed, report.pending) == (1, 0, 0)
+    assert (await wallets.reconcile(app.state.runtime)).settled == 0, "nothing left to settle"
+    assert await balance_of(client, an) == 50_000
+    replay = (await topup_call(client, an, 50_000, idem))["data"]["walletTopUp"]
+    assert replay["errors"] == [] and replay["wallet"]["balanceDong"] == 50_000
+    assert len(provider.collected) == 1 and (await totals(client, officer))["entryCount"] == 1
+
+
+async def test_a_top_up_the_provider_never_received_is_failed_and_its_key_freed(app, client, provider, settings_of,
+                                                                                monkeypatch):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    idem = key()
+    assert error_codes(await topup_call(client, an, 30_000, idem)) == ["UNAVAILABLE"]
+    forgetful = SimulatedProvider()  # as after a crash before the call: the provider knows no such transfer
+    monkeypatch.setattr(app.state.runtime, "payments", forgetful)
+    settings_of(payment_reconcile_after_seconds=0)
+    report = await wallets.reconcile(app.state.runtime)
+    assert (report.settled, report.failed) == (0, 1)
+    assert await balance_of(client, an) == 0 and (await stuck(client, officer))["totalCount"] == 0
+    fresh = (await topup_call(client, an, 30_000, idem))["data"]["walletTopUp"]
+    assert fresh["errors"] == [] and fresh["wallet"]["balanceDong"] == 30_000
+    assert len(forgetful.collected) == 1 and (await totals(client, officer))["balanced"] is True
+
+
+async def test_a_payout_left_sending_is_settled_once(app, client, provider, settings_of):
+    officer, (an,) = await people(app, client, 1)
+    await top_up(client, an, 90_000)
+    provider.lose_answers = 1  # the provider pays, the answer is lost: the payout stays 'sending'
+    idem = key()
+    result = (await payout_call(client, an, 40_000, idem))["data"]["walletPayout"]
+    assert result["errors"] == [] and result["payoutStatus"] == "SENDING"
+    assert result["wallet"]["balanceDong"] == 50_000 and len(provider.disbursed) == 1
+    settings_of(payment_reconcile_after_seconds=0)
+    (node,) = [e["node"] for e in (await stuck(client, officer))["edges"]]
+    assert (node["kind"], node["status"], node["amountDong"]) == ("PAYOUT", "sending", 40_000)
+    reports = await asyncio.gather(*(wallets.reconcile(app.state.runtime) for _ in range(5)))
+    assert sum(r.settled for r in reports) == 1 and sum(r.failed for r in reports) == 0
+    assert len(provider.disbursed) == 1, "paid once, not sent again"
+    replay = (await payout_call(client, an, 40_000, idem))["data"]["walletPayout"]
+    assert replay["payoutStatus"] == "PAID" and replay["wallet"]["balanceDong"] == 50_000
+    kinds = [e["node"]["kind"] for e in (await gql(client, STATEMENT, {}, headers=an.auth))["data"]
+             ["walletStatement"]["edges"]]
+    assert kinds == ["PAYOUT", "TOPUP"], "no reversal"
+    assert (await stuck(client, officer))["totalCount"] == 0 and (await totals(client, officer))["balanced"]
+
+
+async def test_stuck_payments_are_for_officers_and_paged(app, client, provider, settings_of):
+    officer, (an, binh) = await people(app, client, 2)
+    await top_up(client, binh, 10_000)
+    provider.lose_answers = 3
+    for amount in (11_000, 12_000):
+        assert error_codes(await topup_call(client, an, amount, key())) == ["UNAVAILABLE"]
+    assert (await payout_call(client, binh, 5_000, key()))["data"]["walletPayout"]["payoutStatus"] == "SENDING"
+    settings_of(payment_reconcile_after_seconds=0)
+    first = await stuck(client, officer, first=2)
+    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+    rest = await stuck(client, officer, first=2, after=first["pageInfo"]["endCursor"])
+    assert rest["pageInfo"]["hasNextPage"] is False
+    nodes = [e["node"] for e in first["edges"] + rest["edges"]]
+    assert [n["amountDong"] for n in nodes] == [11_000, 12_000, 5_000], "oldest first"
+    assert len({n["id"] for n in nodes}) == 3
+    assert error_codes(await gql(client, STUCK, {}, headers=an.auth)) == ["FORBIDDEN"]
+    assert error_codes(await gql(client, STUCK, {})) == ["UNAUTHENTICATED"]
+
+
+async def test_the_api_reconciles_in_the_background(test_settings, graph):
+    settings = test_settings.model_copy(update={"payment_reconcile_after_seconds": 0,
+                                                "payment_reconcile_interval_seconds": 0.2})
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            officer, (an,) = await people(app, client, 1)
+            app.state.runtime.payments.lose_answers = 1
+            assert error_codes(await topup_call(client, an, 70_000, key())) == ["UNAVAILABLE"]
+            for _ in range(100):
+                if await balance_of(client, an) == 70_000:
+                    break
+                await asyncio.sleep(0.1)
+            assert await balance_of(client, an) == 70_000
+            assert (await totals(client, officer))["entryCount"] == 1
+
+
+async def test_the_reconcile_command(app, client, provider, test_settings):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    idem = key()
+    assert error_codes(await topup_call(client, an, 20_000, idem)) == ["UNAVAILABLE"]
+    # A separate process: its simulated provider never heard of the top-up, so the command fails it.
+    env = {**os.environ, "NEO4J_URI": test_settings.neo4j_uri,
+           "NEO4J_PASSWORD": test_settings.neo4j_password.get_secret_value(), "HANOISMART_ENVIRONMENT": "test",
+           "HANOISMART_VAR_DIR": str(test_settings.var_dir), "HANOISMART_LOG_LEVEL": "WARNING"}
+    process = await asyncio.create_subprocess_exec(
+        str(REPO_ROOT / ".venv" / "bin" / "hanoismart"), "reconcile", "--older-than", "0", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, err.decode()
+    assert "settled 0, failed 1, still pending 0" in out.decode(), out.decode()
+    retried = (await topup_call(client, an, 20_000, idem))["data"]["walletTopUp"]
+    assert retried["errors"] == [] and retried["wallet"]["balanceDong"] == 20_000
+
+
+# --- idempotency keys: retention and purge --------------------------------------------------------------------------
+
+async def test_a_key_reused_after_its_retention_is_a_new_request(app, client, settings_of):
+    officer, (an,) = await people(app, client, 1)
+    settings_of(idempotency_key_retention_seconds=1)
+    idem = key()
+    first = (await topup_call(client, an, 10_000, idem))["data"]["walletTopUp"]
+    assert (await topup_call(client, an, 10_000, idem))["data"]["walletTopUp"]["entry"]["id"] == first["entry"]["id"]
+    conflict = (await topup_call(client, an, 11_000, idem))["data"]["walletTopUp"]
+    assert [e["code"] for e in conflict["errors"]] == ["CONFLICT"]
+    await asyncio.sleep(1.2)
+    renewed = (await topup_call(client, an, 11_000, idem))["data"]["walletTopUp"]
+    assert renewed["errors"] == [] and renewed["entry"]["id"] != first["entry"]["id"]
+    assert renewed["wallet"]["balanceDong"] == 21_000
+    # ... and within the new retention it replays again; payouts and orders keys expire the same way.
+    again = (await topup_call(client, an, 11_000, idem))["data"]["walletTopUp"]
+    assert again["entry"]["id"] == renewed["entry"]["id"]
+    pay = key()
+    paid = (await payout_call(client, an, 1_000, pay))["data"]["walletPayout"]
+    await asyncio.sleep(1.2)
+    paid_again = (await payout_call(client, an, 1_000, pay))["data"]["walletPayout"]
+    assert paid_again["errors"] == [] and paid_again["entry"]["id"] != paid["entry"]["id"]
+    assert await balance_of(client, an) == 19_000 and (await totals(client, officer))["balanced"] is True
+
+
+async def test_expired_keys_are_purged_in_batches_but_pending_ones_are_kept(app, client, graph, provider,
+                                                                            settings_of):
+    _, (an,) = await people(app, client, 1)
+    for _ in range(5):
+        await top_up(client, an, 1_000)
+    provider.lose_answers = 1
+    assert error_codes(await topup_call(client, an, 1_000, key())) == ["UNAVAILABLE"]  # its key stays pending
+    assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 6
+    await asyncio.sleep(1.2)
+    purged = await idempotency.purge_expired(graph, retention_seconds=1, batch=2, max_batches=2)
+    assert purged == 4
+    assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 2
+    assert await idempotency.purge_expired(graph, retention_seconds=1, batch=2, max_batches=5) == 1
+    assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 1, "the pending top-up keeps its key"
+    assert await idempotency.purge_expired(graph, retention_seconds=3600, batch=2, max_batches=5) == 0
+
+
+async def test_the_background_job_purges_expired_keys(test_settings, graph):
+    settings = test_settings.model_copy(update={"idempotency_key_retention_seconds": 1,
+                                                "payment_reconcile_interval_seconds": 0.2})
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            _, (an,) = await people(app, client, 1)
+            await top_up(client, an, 1_000)
+            for _ in range(50):
+                if (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 0:
+                    break
+                await asyncio.sleep(0.1)
+            assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 0
+

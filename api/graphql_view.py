@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from cross_web import HTTPException
@@ -60,7 +61,9 @@ class GraphQLView(GraphQL):
             await self._unauthenticated(exc.message)(scope, receive, send)
             return
         except UnavailableError as exc:
-            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"})(scope, receive, send)
+            body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code, **exc.extensions}}]}
+            retry_after = math.ceil(exc.extensions.get("retryAfterSeconds", 5))
+            await JSONResponse(body, 503, headers={"Retry-After": str(retry_after)})(scope, receive, send)
             return
         try:
             response = await self.run(request)

@@ -56,7 +56,20 @@ class Settings(BaseSettings):
     )
     neo4j_tx_timeout_seconds: float = Field(10.0, gt=0, description="Timeout of one transaction.")
     neo4j_max_pool_size: int = Field(50, ge=1, description="Bolt connections per process.")
-    neo4j_connect_timeout_seconds: float = Field(5.0, gt=0)
+    # --- Neo4j outages (graph/driver.py OutageBreaker) --------------------------------------
+    neo4j_connect_timeout_seconds: float = Field(
+        2.0, gt=0, description="Timeout of opening one Bolt connection (and of an outage probe), in seconds."
+    )
+    neo4j_down_probe_seconds: float = Field(
+        1.0, gt=0,
+        description="While Neo4j is known down, requests answer UNAVAILABLE at once (retryAfterSeconds = this) "
+        "and a probe asks Neo4j this often; the first answer ends the outage.",
+    )
+    neo4j_suspect_after_seconds: float = Field(
+        1.0, gt=0,
+        description="A database call still waiting after this long makes a probe check Neo4j; if it is down, "
+        "waiting calls answer UNAVAILABLE at once instead of after the driver's retries.",
+    )
 
     # --- the local Neo4j the project starts itself ------------------------------------------
     neo4j_version: str = Field("5.26.30", description="Neo4j release fetched from Maven Central.")

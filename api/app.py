@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -93,8 +94,14 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
                    payments=build_provider(settings))
 
 
-def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | None = None) -> Starlette:
-    """Build the ASGI app. Tests pass their own settings (and may pass a schema)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    schema: strawberry.Schema | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+) -> Starlette:
+    """Build the ASGI app. Tests pass their own settings (and may pass a schema). ``on_shutdown`` (blocking,
+    run in a thread) runs last in the lifespan's shutdown: ``serve`` stops the Neo4j it started there."""
     settings = settings or get_settings()
     configure_logging(settings)
 
@@ -110,7 +117,11 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
         try:
             yield
         finally:
-            await app.state.graph.close()
+            try:
+                await app.state.graph.close()
+            finally:
+                if on_shutdown is not None:
+                    await asyncio.to_thread(on_shutdown)
 
     view = GraphQLView(schema or build_schema(settings), settings)
     app = Starlette(

@@ -94,7 +94,7 @@ class Graph:
         )
         return cls(
             driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds,
-            OutageBreaker.for_target(settings, uri=uri, password=password),
+            OutageBreaker.for_target(settings, uri=uri, password=password, main_driver=driver),
         )
 
     async def close(self) -> None:
@@ -169,18 +169,22 @@ class OutageBreaker:
       does: a busy server is not a dead one.
     - Open: calls fail at once with ``UNAVAILABLE`` and ``extensions.retryAfterSeconds``, and calls that
       were waiting are cut short the same way (as ``asyncio.timeout`` does: cancel, then uncancel). The
-      probe asks again every ``probe_interval`` seconds and closes the breaker when Neo4j answers.
+      probe asks again every ``probe_interval`` seconds; once Neo4j accepts a connection and our
+      credentials (a local server opens Bolt before its password is set), the main pool's dead
+      connections are dropped (a liveness check on each) and the breaker closes.
     """
 
     def __init__(
         self,
         probe_driver: AsyncDriver | None,
         *,
+        main_driver: AsyncDriver | None = None,
         probe_interval: float = 1.0,
         suspect_after: float = 1.0,
         probe_timeout: float = 2.0,
     ) -> None:
         self._probe_driver = probe_driver
+        self._main_driver = main_driver
         self.probe_interval = probe_interval
         self.suspect_after = suspect_after
         self.probe_timeout = probe_timeout
@@ -189,7 +193,7 @@ class OutageBreaker:
         self._probe: asyncio.Task[None] | None = None
 
     @classmethod
-    def for_target(cls, settings: Settings, *, uri: str, password: str) -> OutageBreaker:
+    def for_target(cls, settings: Settings, *, uri: str, password: str, main_driver: AsyncDriver) -> OutageBreaker:
         probe_driver = AsyncGraphDatabase.driver(
             uri,
             auth=(settings.neo4j_username, password),
@@ -200,6 +204,7 @@ class OutageBreaker:
         )
         return cls(
             probe_driver,
+            main_driver=main_driver,
             probe_interval=settings.neo4j_down_probe_seconds,
             suspect_after=settings.neo4j_suspect_after_seconds,
             probe_timeout=settings.neo4j_connect_timeout_seconds,
@@ -225,29 +230,32 @@ class OutageBreaker:
             return
         loop = asyncio.get_running_loop()
         if self._probe is None or self._probe.done() or self._probe.get_loop() is not loop:
-            self._probe = loop.create_task(self._run_probe(), name="neo4j-outage-probe")
+            # A context of its own: the probe outlives the request that started it (and its request id).
+            self._probe = loop.create_task(self._run_probe(), name="neo4j-outage-probe", context=contextvars.Context())
 
     async def _run_probe(self) -> None:
         if not self.is_open:
-            if await self._answers() or await self._answers():
-                return
+            for _ in range(2):
+                failure = await self._ask(self._probe_driver)
+                if failure is None or isinstance(failure, TimeoutError) or not _is_connectivity_error(failure):
+                    return  # it answers (a slow or refusing answer is not an outage)
             self._open()
         while True:
             await asyncio.sleep(self.probe_interval)
-            if await self._answers():
+            if await self._ask(self._probe_driver) is None:
+                await self._ask(self._main_driver)  # its liveness checks drop the pool's dead connections
                 self._close()
                 return
 
-    async def _answers(self) -> bool:
-        """False only when Neo4j definitely cannot be reached; a timeout or any answer counts as up."""
-        assert self._probe_driver is not None
+    async def _ask(self, driver: AsyncDriver | None) -> BaseException | None:
+        """Open (or check) a connection and authenticate; the failure, or None when Neo4j answered."""
+        if driver is None:
+            return None
         try:
-            await asyncio.wait_for(self._probe_driver.verify_connectivity(), self.probe_timeout * 2)
-        except TimeoutError:
-            return not self.is_open
-        except (Neo4jError, DriverError, OSError) as exc:
-            return not _is_connectivity_error(exc)
-        return True
+            await asyncio.wait_for(driver.verify_connectivity(), self.probe_timeout * 2)
+        except (TimeoutError, Neo4jError, DriverError, OSError) as exc:
+            return exc
+        return None
 
     def _open(self) -> None:
         self.down_since = time.monotonic()

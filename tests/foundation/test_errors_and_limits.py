@@ -132,6 +132,7 @@ class BoltProxy:
         self.port = 0
         self.server: asyncio.Server | None = None
         self.open: set[asyncio.StreamWriter] = set()
+        self.delay = 0.0  # seconds added to every answer of the server: a slow database
 
     @property
     def uri(self) -> str:
@@ -157,12 +158,16 @@ class BoltProxy:
             return
         self.open |= {client_writer, server_writer}
         await asyncio.gather(
-            self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer), return_exceptions=True
+            self._pipe(client_reader, server_writer),
+            self._pipe(server_reader, client_writer, slow=True),
+            return_exceptions=True,
         )
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, slow: bool = False) -> None:
         try:
             while data := await reader.read(65536):
+                if slow and self.delay:
+                    await asyncio.sleep(self.delay)
                 writer.write(data)
                 await writer.drain()
         finally:
@@ -221,5 +226,27 @@ async def test_while_the_database_is_down_requests_answer_at_once_and_it_recover
                     await asyncio.sleep(0.1)
                 assert statuses[-1] == 200, statuses
                 await post(http, someone, "Điện đã có lại.")
+    finally:
+        await proxy.down()
+
+
+async def test_a_slow_database_is_not_a_down_one(test_settings):
+    """Calls slower than the suspicion threshold make the breaker probe Neo4j; it answers (slowly), so
+    the calls go on and succeed."""
+    proxy = BoltProxy(test_settings.neo4j_uri)
+    await proxy.up()
+    settings = test_settings.model_copy(update={"neo4j_uri": proxy.uri, "neo4j_suspect_after_seconds": 0.2})
+    try:
+        app = create_app(settings)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+                proxy.delay = 0.3
+                started = time.monotonic()
+                bodies = await asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(40)))
+                assert time.monotonic() - started > 0.6, "the proxy did slow every call down"
+                assert [error_codes(body) for body in bodies] == [[]] * 40
+                assert (await http.get("/readyz")).status_code == 200
+                assert app.state.graph.breaker.is_open is False
     finally:
         await proxy.down()

@@ -54,6 +54,8 @@ class Outcome:
 
 
 def code_of(response: httpx.Response) -> str:
+    if response.status_code >= 500 and "json" not in response.headers.get("content-type", ""):
+        return f"HTTP {response.status_code}"
     body = response.json()
     errors = body.get("errors") or []
     if errors:
@@ -208,7 +210,7 @@ async def main(args: argparse.Namespace) -> None:
         app = create_app(settings)
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # the driver's retry chatter, not figures
         async with LifespanManager(app, startup_timeout=120) as manager:
-            transport = httpx.ASGITransport(app=manager.app)
+            transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)  # a crash is an HTTP 500
             async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=120) as client:
                 tokens = [await register(client, n) for n in range(args.writers)]
                 for i in range(20):  # Neo4j plans each query once: measure outages, not first plans

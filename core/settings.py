@@ -56,9 +56,13 @@ class Settings(BaseSettings):
     )
     neo4j_tx_timeout_seconds: float = Field(10.0, gt=0, description="Timeout of one transaction.")
     neo4j_max_pool_size: int = Field(50, ge=1, description="Bolt connections per process.")
+    neo4j_connect_timeout_seconds: float = Field(5.0, gt=0)
+
     # --- Neo4j outages (graph/driver.py OutageBreaker) --------------------------------------
-    neo4j_connect_timeout_seconds: float = Field(
-        2.0, gt=0, description="Timeout of opening one Bolt connection (and of an outage probe), in seconds."
+    neo4j_probe_timeout_seconds: float = Field(
+        2.0, gt=0,
+        description="Connect timeout of an outage probe (its own connection), so a dead or unreachable "
+        "Neo4j is recognised within seconds; the API's pool keeps neo4j_connect_timeout_seconds.",
     )
     neo4j_down_probe_seconds: float = Field(
         1.0, gt=0,

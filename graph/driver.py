@@ -198,8 +198,8 @@ class OutageBreaker:
             uri,
             auth=(settings.neo4j_username, password),
             max_connection_pool_size=1,
-            connection_timeout=settings.neo4j_connect_timeout_seconds,
-            connection_acquisition_timeout=settings.neo4j_connect_timeout_seconds,
+            connection_timeout=settings.neo4j_probe_timeout_seconds,
+            connection_acquisition_timeout=settings.neo4j_probe_timeout_seconds,
             liveness_check_timeout=0,
         )
         return cls(
@@ -207,7 +207,7 @@ class OutageBreaker:
             main_driver=main_driver,
             probe_interval=settings.neo4j_down_probe_seconds,
             suspect_after=settings.neo4j_suspect_after_seconds,
-            probe_timeout=settings.neo4j_connect_timeout_seconds,
+            probe_timeout=settings.neo4j_probe_timeout_seconds,
         )
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -120,8 +121,14 @@ def client_address_middleware(settings: Settings) -> list[Middleware]:
     return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
 
 
-def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | None = None) -> Starlette:
-    """Build the ASGI app. Tests pass their own settings (and may pass a schema)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    schema: strawberry.Schema | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+) -> Starlette:
+    """Build the ASGI app. Tests pass their own settings (and may pass a schema). ``on_shutdown`` (blocking,
+    run in a thread) runs last in the lifespan's shutdown: ``serve`` stops the Neo4j it started there."""
     settings = settings or get_settings()
     configure_logging(settings)
 
@@ -147,7 +154,11 @@ def create_app(settings: Settings | None = None, *, schema: strawberry.Schema | 
                 with contextlib.suppress(asyncio.CancelledError):
                     await housekeeping
             await settle()  # messages sent in the background (password reset codes) go out first
-            await app.state.graph.close()
+            try:
+                await app.state.graph.close()
+            finally:
+                if on_shutdown is not None:
+                    await asyncio.to_thread(on_shutdown)
 
     view = GraphQLView(schema or build_schema(settings), settings)
     app = Starlette(

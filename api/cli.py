@@ -48,17 +48,24 @@ def serve(
             local.start()
         except Neo4jStartError as exc:
             _fail(str(exc))
+    # The Neo4j this command started is ours: reaped and restarted if it dies, stopped when we stop. The
+    # app's shutdown stops it, because on SIGTERM uvicorn re-raises the signal after the shutdown and
+    # nothing after `uvicorn.run` would run.
+    owned = local if local is not None and started_here else None
+    if owned is not None:
+        owned.supervise()
     try:
         typer.secho(
             f"GraphiQL: http://{host or settings.host}:{port or settings.port}/graphql", fg=typer.colors.GREEN, err=True
         )
         uvicorn.run(
-            create_app(settings), host=host or settings.host, port=port or settings.port,
+            create_app(settings, on_shutdown=owned.stop if owned is not None else None),
+            host=host or settings.host, port=port or settings.port,
             log_config=None, proxy_headers=False, server_header=False,
         )
     finally:
-        if local is not None and started_here:
-            local.stop()
+        if owned is not None:
+            owned.stop()
 
 
 @app.command()

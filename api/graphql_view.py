@@ -64,7 +64,8 @@ class GraphQLView(GraphQL):
             await self._unauthenticated(exc.message)(scope, receive, send)
             return
         except UnavailableError as exc:
-            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": "5"},
+            retry_after = math.ceil(exc.extensions.get("retryAfterSeconds", 5))
+            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": str(retry_after)},
                              extensions=exc.extensions)(scope, receive, send)
             return
         try:

@@ -66,6 +66,23 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Longest wait for a free connection before UNAVAILABLE (with retryAfterSeconds)."
     )
 
+    # --- Neo4j outages (graph/driver.py OutageBreaker) --------------------------------------
+    neo4j_probe_timeout_seconds: float = Field(
+        2.0, gt=0,
+        description="Connect timeout of an outage probe (its own connection), so a dead or unreachable "
+        "Neo4j is recognised within seconds; the API's pool keeps neo4j_connect_timeout_seconds.",
+    )
+    neo4j_down_probe_seconds: float = Field(
+        1.0, gt=0,
+        description="While Neo4j is known down, requests answer UNAVAILABLE at once (retryAfterSeconds = this) "
+        "and a probe asks Neo4j this often; the first answer ends the outage.",
+    )
+    neo4j_suspect_after_seconds: float = Field(
+        1.0, gt=0,
+        description="A database call still waiting after this long makes a probe check Neo4j; if it is down, "
+        "waiting calls answer UNAVAILABLE at once instead of after the driver's retries.",
+    )
+
     # --- the local Neo4j the project starts itself ------------------------------------------
     neo4j_version: str = Field("5.26.30", description="Neo4j release fetched from Maven Central.")
     neo4j_bolt_port: int = Field(7687, ge=1, le=65535, description="Bolt port of the local Neo4j.")

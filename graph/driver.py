@@ -4,6 +4,9 @@
 managed transactions: ``read`` uses ``execute_read`` (read routing, so a ``neo4j://`` cluster can send
 them to a follower), ``write`` uses ``execute_write``; the driver retries transient failures, so a
 unit of work must be safe to run twice. Every call passes the database name and a timeout.
+
+While Neo4j is known to be down, ``OutageBreaker`` answers ``UNAVAILABLE`` at once instead of letting
+each request sit through the driver's retries (15-20 s), and closes again by itself when Neo4j answers.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
 
 import neo4j
@@ -28,7 +32,10 @@ from neo4j.exceptions import (
 )
 
 from core.errors import ConflictError, UnavailableError
+from core.logs import get_logger
 from core.settings import Settings
+
+log = get_logger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -67,12 +74,15 @@ def keyset(after: tuple[str, str] | None, prefix: str = "after") -> dict[str, st
 class Graph:
     """The driver plus the database name and transaction timeout; hands out transactions."""
 
-    def __init__(self, driver: AsyncDriver, database: str, tx_timeout: float,
-                 gate: AdmissionGate | None = None) -> None:
+    def __init__(
+        self, driver: AsyncDriver, database: str, tx_timeout: float,
+        gate: AdmissionGate | None = None, breaker: OutageBreaker | None = None,
+    ) -> None:
         self.driver = driver
         self.database = database
         self.tx_timeout = tx_timeout
         self.gate = gate or AdmissionGate(100, 1000, tx_timeout)
+        self.breaker = breaker or OutageBreaker(None)
 
     @classmethod
     def connect(cls, settings: Settings, *, uri: str, password: str) -> Graph:
@@ -90,9 +100,13 @@ class Graph:
         )
         gate = AdmissionGate(settings.neo4j_max_pool_size, settings.neo4j_admission_queue,
                              settings.neo4j_admission_wait_seconds)
-        return cls(driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds, gate)
+        return cls(
+            driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds, gate,
+            OutageBreaker.for_target(settings, uri=uri, password=password, main_driver=driver),
+        )
 
     async def close(self) -> None:
+        await self.breaker.close()
         await self.driver.close()
 
     async def read(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
@@ -106,8 +120,11 @@ class Graph:
     async def _execute(self, mode: str, work: Callable[..., Awaitable[T]], args: tuple, kwargs: dict) -> T:
         timed = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
         try:
-            async with self.gate.admit(), self.driver.session(database=self.database,
-                                                              default_access_mode=mode) as session:
+            async with (
+                self.breaker.watch(),
+                self.gate.admit(),
+                self.driver.session(database=self.database, default_access_mode=mode) as session,
+            ):
                 if mode == neo4j.READ_ACCESS:
                     return await session.execute_read(timed, *args, **kwargs)
                 return await session.execute_write(timed, *args, **kwargs)
@@ -121,11 +138,10 @@ class Graph:
                            self.gate.retry_after()) from exc
             raise
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
-            raise busy("The database is unreachable right now; try again shortly.", self.gate.retry_after()) from exc
+            raise self.breaker.unavailable() from exc
         except DriverError as exc:
             if _is_connectivity_error(exc):
-                raise busy("The database is unreachable right now; try again shortly.",
-                           self.gate.retry_after()) from exc
+                raise self.breaker.unavailable() from exc
             raise
 
     async def schema_command(self, statement: str) -> None:
@@ -225,3 +241,159 @@ PING = "RETURN 1 AS ok"
 
 async def _ping(tx: AsyncManagedTransaction) -> bool:
     return bool((await run(tx, PING))[0]["ok"])
+
+
+# --- Outage breaker (ops): answer at once while Neo4j is known down -------------------------------------------
+class OutageBreaker:
+    """Remembers that Neo4j is down, so requests answer ``UNAVAILABLE`` at once and recovery needs no one.
+
+    - Closed (normal): calls go through. A call still waiting after ``suspect_after`` seconds, or one that
+      failed on connectivity, starts a probe (one at a time).
+    - A probe asks Neo4j over a driver of its own (one connection, checked on every use). Two definite
+      connectivity failures in a row (refused, reset, unreachable) open the breaker; a slow answer never
+      does: a busy server is not a dead one.
+    - Open: calls fail at once with ``UNAVAILABLE`` and ``extensions.retryAfterSeconds``, and calls that
+      were waiting are cut short the same way (as ``asyncio.timeout`` does: cancel, then uncancel). The
+      probe asks again every ``probe_interval`` seconds; once Neo4j accepts a connection and our
+      credentials (a local server opens Bolt before its password is set), the main pool's dead
+      connections are dropped (a liveness check on each) and the breaker closes.
+    """
+
+    def __init__(
+        self,
+        probe_driver: AsyncDriver | None,
+        *,
+        main_driver: AsyncDriver | None = None,
+        probe_interval: float = 1.0,
+        suspect_after: float = 1.0,
+        probe_timeout: float = 2.0,
+    ) -> None:
+        self._probe_driver = probe_driver
+        self._main_driver = main_driver
+        self.probe_interval = probe_interval
+        self.suspect_after = suspect_after
+        self.probe_timeout = probe_timeout
+        self.down_since: float | None = None
+        self._watches: set[_Watch] = set()
+        self._probe: asyncio.Task[None] | None = None
+
+    @classmethod
+    def for_target(cls, settings: Settings, *, uri: str, password: str, main_driver: AsyncDriver) -> OutageBreaker:
+        probe_driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(settings.neo4j_username, password),
+            max_connection_pool_size=1,
+            connection_timeout=settings.neo4j_probe_timeout_seconds,
+            connection_acquisition_timeout=settings.neo4j_probe_timeout_seconds,
+            liveness_check_timeout=0,
+        )
+        return cls(
+            probe_driver,
+            main_driver=main_driver,
+            probe_interval=settings.neo4j_down_probe_seconds,
+            suspect_after=settings.neo4j_suspect_after_seconds,
+            probe_timeout=settings.neo4j_probe_timeout_seconds,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.down_since is not None
+
+    def unavailable(self) -> UnavailableError:
+        return UnavailableError(
+            "The database is unreachable right now; try again shortly.",
+            extensions={"retryAfterSeconds": round(self.probe_interval, 3)},
+        )
+
+    def watch(self) -> _Watch:
+        """Context of one database call: refused at once while open, cut short if the breaker opens."""
+        return _Watch(self)
+
+    def suspect(self) -> None:
+        """Something looks wrong: start a probe unless one is running."""
+        if self._probe_driver is None:
+            return
+        loop = asyncio.get_running_loop()
+        if self._probe is None or self._probe.done() or self._probe.get_loop() is not loop:
+            # A context of its own: the probe outlives the request that started it (and its request id).
+            self._probe = loop.create_task(self._run_probe(), name="neo4j-outage-probe", context=contextvars.Context())
+
+    async def _run_probe(self) -> None:
+        if not self.is_open:
+            for _ in range(2):
+                failure = await self._ask(self._probe_driver)
+                if failure is None or isinstance(failure, TimeoutError) or not _is_connectivity_error(failure):
+                    return  # it answers (a slow or refusing answer is not an outage)
+            self._open()
+        while True:
+            await asyncio.sleep(self.probe_interval)
+            if await self._ask(self._probe_driver) is None:
+                await self._ask(self._main_driver)  # its liveness checks drop the pool's dead connections
+                self._close()
+                return
+
+    async def _ask(self, driver: AsyncDriver | None) -> BaseException | None:
+        """Open (or check) a connection and authenticate; the failure, or None when Neo4j answered."""
+        if driver is None:
+            return None
+        try:
+            await asyncio.wait_for(driver.verify_connectivity(), self.probe_timeout * 2)
+        except (TimeoutError, Neo4jError, DriverError, OSError) as exc:
+            return exc
+        return None
+
+    def _open(self) -> None:
+        self.down_since = time.monotonic()
+        log.warning("Neo4j is unreachable: requests answer UNAVAILABLE until it answers again")
+        for watch in list(self._watches):
+            watch.cut()
+
+    def _close(self) -> None:
+        down_for = time.monotonic() - (self.down_since or time.monotonic())
+        self.down_since = None
+        log.warning("Neo4j answers again", down_seconds=round(down_for, 1))
+
+    async def close(self) -> None:
+        if self._probe is not None and not self._probe.done():
+            self._probe.cancel()
+            try:
+                await self._probe
+            except (asyncio.CancelledError, RuntimeError):
+                pass
+        if self._probe_driver is not None:
+            await self._probe_driver.close()
+
+
+class _Watch:
+    """One call under the breaker (see ``OutageBreaker``)."""
+
+    __slots__ = ("breaker", "task", "cancelling", "timer", "was_cut")
+
+    def __init__(self, breaker: OutageBreaker) -> None:
+        self.breaker = breaker
+        self.was_cut = False
+
+    async def __aenter__(self) -> None:
+        if self.breaker.is_open:
+            raise self.breaker.unavailable()
+        task = asyncio.current_task()
+        assert task is not None
+        self.task = task
+        self.cancelling = task.cancelling()
+        self.timer = asyncio.get_running_loop().call_later(self.breaker.suspect_after, self.breaker.suspect)
+        self.breaker._watches.add(self)
+
+    def cut(self) -> None:
+        if not self.was_cut:
+            self.was_cut = True
+            self.task.cancel()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.timer.cancel()
+        self.breaker._watches.discard(self)
+        if self.was_cut and self.task.uncancel() <= self.cancelling and exc_type is asyncio.CancelledError:
+            raise self.breaker.unavailable() from None
+        if exc is not None and _is_connectivity_error(exc):
+            self.breaker.suspect()

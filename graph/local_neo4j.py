@@ -5,10 +5,17 @@ Neo4j's jars come from Maven Central (``org.neo4j:neo4j``, which brings the Bolt
 (``neo4j_server/Launcher.java``, compiled once with ``javac``) starts the embedded
 ``DatabaseManagementService`` with Bolt on 127.0.0.1. Python starts it, waits until
 ``verify_connectivity()`` succeeds, and stops it by its PID.
+
+A process that died counts as not running even before anyone reaps it (a zombie: state ``Z`` in
+``/proc/PID/stat``), so ``hanoismart neo4j status``/``start`` see a crash at once. ``make serve`` also
+watches the server it started (``supervise``): it reaps it when it dies and starts it again. Starting
+takes a lock on the folder, so a restart by ``serve`` and a ``hanoismart neo4j start`` from another
+terminal never start two servers on one store: the second adopts the first.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
@@ -16,8 +23,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from neo4j import GraphDatabase
@@ -152,6 +162,11 @@ class LocalNeo4j:
     heap: str
     pagecache: str
     fast_start: bool = False
+    #: The server process when this object started it (None when it adopted one already running).
+    _process: subprocess.Popen | None = field(default=None, init=False, repr=False)
+    #: Set by ``stop``: the supervisor must not start the server again.
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _supervisor: threading.Thread | None = field(default=None, init=False, repr=False)
 
     @property
     def uri(self) -> str:
@@ -166,6 +181,10 @@ class LocalNeo4j:
     @property
     def log_file(self) -> Path:
         return self.home / "launcher.log"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "start.lock"
 
     @classmethod
     def for_development(cls, settings: Settings) -> LocalNeo4j:
@@ -200,13 +219,9 @@ class LocalNeo4j:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _alive(pid):
             self.pid_file.unlink(missing_ok=True)
             return None
-        except PermissionError:
-            return pid
         return pid
 
     def _write_config(self) -> Path:
@@ -231,10 +246,27 @@ class LocalNeo4j:
         )
         return config
 
-    def start(self) -> None:
-        """Start the server (or adopt one already running for this folder) and wait until ready."""
-        if self.running_pid() is not None:
-            log.info("local Neo4j already running", pid=self.running_pid(), uri=self.uri)
+    @contextmanager
+    def _start_lock(self) -> Iterator[None]:
+        """One starter per folder at a time, across processes (released by the kernel if we die)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_file, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def start(self, abort: threading.Event | None = None) -> None:
+        """Start the server (or adopt one already running for this folder) and wait until ready.
+        ``abort`` (the supervisor's) gives up a start that ``stop`` overtook."""
+        with self._start_lock():
+            self._start_locked(abort)
+
+    def _start_locked(self, abort: threading.Event | None) -> None:
+        pid = self.running_pid()
+        if pid is not None:
+            log.info("local Neo4j already running", pid=pid, uri=self.uri)
             self.wait_until_ready()
             return
         dist = ensure_distribution(self.settings)
@@ -253,17 +285,20 @@ class LocalNeo4j:
         env = {**os.environ, "HANOISMART_NEO4J_PASSWORD": self.password}
         started = time.monotonic()
         log_offset = self.log_file.stat().st_size if self.log_file.exists() else 0
+        if abort is not None and abort.is_set():
+            raise Neo4jStartError("Neo4j is being stopped; not starting it.")
         with open(self.log_file, "ab") as log_handle:
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log_handle, stderr=subprocess.STDOUT,
                 env=env, start_new_session=True,
             )
+        self._process = process
         self.pid_file.write_text(str(process.pid))
         log.info("starting local Neo4j", pid=process.pid, uri=self.uri, home=str(self.home))
         try:
-            self.wait_until_ready(process=process, log_offset=log_offset)
+            self.wait_until_ready(process=process, log_offset=log_offset, abort=abort)
         except BaseException:
-            self.stop()
+            self._stop_process()
             raise
         log.info("local Neo4j ready", seconds=round(time.monotonic() - started, 1), uri=self.uri)
 
@@ -273,11 +308,15 @@ class LocalNeo4j:
             handle.seek(log_offset)
             return READY_MARKER in handle.read()
 
-    def wait_until_ready(self, process: subprocess.Popen | None = None, log_offset: int = 0) -> None:
+    def wait_until_ready(
+        self, process: subprocess.Popen | None = None, log_offset: int = 0, abort: threading.Event | None = None
+    ) -> None:
         deadline = time.monotonic() + self.settings.neo4j_start_timeout_seconds
         last_error: Exception | None = None
         if process is not None:
             while not self._launcher_ready(log_offset):
+                if abort is not None and abort.is_set():
+                    raise Neo4jStartError("Neo4j is being stopped; not waiting for it to start.")
                 if process.poll() is not None:
                     raise Neo4jStartError(
                         f"Neo4j exited with code {process.returncode} while starting.\n{self.log_tail()}"
@@ -312,8 +351,45 @@ class LocalNeo4j:
             f"(last error: {last_error}).\n{self.log_tail()}"
         )
 
+    def supervise(self, restart_pause: float = 2.0) -> None:
+        """Watch the server from a background thread: when it dies, reap it and start it again
+        (or adopt the one a ``hanoismart neo4j start`` from another terminal started first)."""
+        if self._supervisor is not None:
+            return
+        self._stopping.clear()
+        self._supervisor = threading.Thread(
+            target=self._supervise, args=(restart_pause,), name="neo4j-supervisor", daemon=True
+        )
+        self._supervisor.start()
+
+    def _supervise(self, restart_pause: float) -> None:
+        while not self._stopping.is_set():
+            process = self._process
+            if process is not None and process.poll() is None:
+                process.wait()  # reaps it: no zombie is left behind
+            elif self.running_pid() is not None:
+                self._stopping.wait(1.0)  # adopted: not our child, so poll its PID
+                continue
+            if self._stopping.is_set():
+                return
+            log.error("local Neo4j died; starting it again", code=process.returncode if process else None)
+            self._process = None
+            try:
+                self.start(abort=self._stopping)
+            except Exception as exc:  # noqa: BLE001 (the watcher must outlive a failed start)
+                log.error("local Neo4j did not start again; retrying", error=str(exc)[:2000])
+                self._stopping.wait(restart_pause)
+
     def stop(self, timeout: float = 60.0) -> None:
-        """Stop the server by its PID: SIGTERM (clean shutdown), SIGKILL if it hangs."""
+        """Stop the server by its PID: SIGTERM (clean shutdown), SIGKILL if it hangs. Ends supervision."""
+        self._stopping.set()
+        self._stop_process(timeout)
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None and supervisor is not threading.current_thread():
+            supervisor.join(timeout)
+            self._stop_process(timeout)  # a restart the supervisor had begun just before
+
+    def _stop_process(self, timeout: float = 60.0) -> None:
         pid = self.running_pid()
         if pid is None:
             return
@@ -345,17 +421,36 @@ class LocalNeo4j:
 
 
 def _alive(pid: int) -> bool:
+    """True while ``pid`` runs. A dead process is not alive even before its parent reaps it: our own
+    child is reaped here, anyone else's zombie is recognised by its state in ``/proc/PID/stat``."""
     try:
         waited, _status = os.waitpid(pid, os.WNOHANG)
         if waited == pid:
             return False
     except ChildProcessError:
         pass
+    state = _proc_state(pid)
+    if state is not None:
+        return state not in ("Z", "X", "x")
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
+    except PermissionError:
+        return True
     return True
+
+
+def _proc_state(pid: int) -> str | None:
+    """The state letter of ``/proc/PID/stat`` (R, S, D, Z ...), or None where there is no /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return "X" if Path("/proc/self/stat").exists() else None
+    except OSError:
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces: the state follows the last ')'.
+    return stat.rsplit(")", 1)[1].split()[0]
 
 
 def connection_target(settings: Settings) -> tuple[str, str]:

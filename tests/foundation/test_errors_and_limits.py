@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+import time
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -15,6 +17,7 @@ from api.app import create_app
 from core.errors import ForbiddenError
 from schema.assemble import build_schema
 from tests.identity.people import register
+from tests.social.helpers import post
 from tests.support import error_codes, gql
 
 SECRET = "neo4j-password-hunter2-do-not-leak"
@@ -189,3 +192,131 @@ async def test_signed_in_requests_refused_at_the_gate_carry_a_retry_time(test_se
             assert body["data"]["me"]["id"] == someone.id
             outcomes["OK"] += 1
     assert outcomes["503 UNAVAILABLE"] > 0 and outcomes["OK"] >= 1, outcomes
+class BoltProxy:
+    """A TCP proxy on 127.0.0.1 in front of the test Neo4j: ``down()`` makes the database vanish (open
+    connections cut, new ones refused) and ``up()`` brings it back, without restarting Neo4j."""
+
+    def __init__(self, uri: str) -> None:
+        target = urlsplit(uri)
+        self.target = (target.hostname, target.port)
+        self.port = 0
+        self.server: asyncio.Server | None = None
+        self.open: set[asyncio.StreamWriter] = set()
+        self.delay = 0.0  # seconds added to every answer of the server: a slow database
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    async def up(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def down(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for writer in list(self.open):
+            writer.transport.abort()
+        self.open.clear()
+
+    async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        try:
+            server_reader, server_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_writer.transport.abort()
+            return
+        self.open |= {client_writer, server_writer}
+        await asyncio.gather(
+            self._pipe(client_reader, server_writer),
+            self._pipe(server_reader, client_writer, slow=True),
+            return_exceptions=True,
+        )
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, slow: bool = False) -> None:
+        try:
+            while data := await reader.read(65536):
+                if slow and self.delay:
+                    await asyncio.sleep(self.delay)
+                writer.write(data)
+                await writer.drain()
+        finally:
+            writer.transport.abort()
+            self.open.discard(writer)
+
+
+MIGRATIONS = "{ schemaMigrations { totalCount } }"
+
+
+async def test_while_the_database_is_down_requests_answer_at_once_and_it_recovers_by_itself(test_settings):
+    proxy = BoltProxy(test_settings.neo4j_uri)
+    await proxy.up()
+    settings = test_settings.model_copy(update={"neo4j_uri": proxy.uri, "neo4j_down_probe_seconds": 0.5})
+    try:
+        app = create_app(settings)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+                someone = await register(http)
+                assert "errors" not in await gql(http, MIGRATIONS)
+                await proxy.down()
+
+                # The first request finds out (the driver alone would retry for 15-20 s).
+                started = time.monotonic()
+                first = await gql(http, MIGRATIONS)
+                assert error_codes(first) == ["UNAVAILABLE"], first
+                assert time.monotonic() - started < 2.5
+                assert first["errors"][0]["extensions"]["retryAfterSeconds"] == 0.5
+
+                # Known down: 40 parallel requests, anonymous and signed in, all answer at once.
+                started = time.monotonic()
+                anonymous, signed_in = await asyncio.gather(
+                    asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(20))),
+                    asyncio.gather(*(http.post("/graphql", json={"query": "{ me { id } }"}, headers=someone.auth)
+                                     for _ in range(20))),
+                )
+                assert time.monotonic() - started < 2.0
+                assert {tuple(error_codes(body)) for body in anonymous} == {("UNAVAILABLE",)}
+                assert {body["errors"][0]["extensions"]["retryAfterSeconds"] for body in anonymous} == {0.5}
+                assert {(r.status_code, r.headers["retry-after"]) for r in signed_in} == {(503, "1")}
+                assert {r.json()["errors"][0]["extensions"]["retryAfterSeconds"] for r in signed_in} == {0.5}
+                started = time.monotonic()
+                ready = await http.get("/readyz")
+                assert (ready.status_code, ready.json()["databaseReachable"]) == (503, False)
+                assert time.monotonic() - started < 1.0
+
+                # Back: the breaker's own probe notices; /readyz alone never touches Neo4j while it is open.
+                await proxy.up()
+                statuses = []
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    statuses.append((await http.get("/readyz")).status_code)
+                    if statuses[-1] == 200:
+                        break
+                    await asyncio.sleep(0.1)
+                assert statuses[-1] == 200, statuses
+                await post(http, someone, "Điện đã có lại.")
+    finally:
+        await proxy.down()
+
+
+async def test_a_slow_database_is_not_a_down_one(test_settings):
+    """Calls slower than the suspicion threshold make the breaker probe Neo4j; it answers (slowly), so
+    the calls go on and succeed."""
+    proxy = BoltProxy(test_settings.neo4j_uri)
+    await proxy.up()
+    settings = test_settings.model_copy(update={"neo4j_uri": proxy.uri, "neo4j_suspect_after_seconds": 0.2})
+    try:
+        app = create_app(settings)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+                proxy.delay = 0.3
+                started = time.monotonic()
+                bodies = await asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(40)))
+                assert time.monotonic() - started > 0.6, "the proxy did slow every call down"
+                assert [error_codes(body) for body in bodies] == [[]] * 40
+                assert (await http.get("/readyz")).status_code == 200
+                assert app.state.graph.breaker.is_open is False
+    finally:
+        await proxy.down()

@@ -16,7 +16,7 @@ from auth.permissions import require_level, require_person, require_role
 from auth.service import INVALID_CREDENTIALS, issue_tokens, open_session
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import fold, fulltext_query, nfc
 from graph import identity as queries
@@ -411,17 +411,21 @@ async def verification_requests_by_ids(rt: Runtime, viewer: Viewer, ids: list[st
     return [found.get(i) for i in ids]
 
 
+#: Cursors of verificationRequests: (createdAt, id).
+VERIFICATION_CURSOR = keyset_kind("verificationRequests")
+
+
 async def verification_queue(rt: Runtime, viewer: Viewer, status: str, request: PageRequest) -> Page[VerificationRequestView]:
     """Requests with ``status``, oldest first: the officers' work queue."""
     require_role(viewer, "officer", "work the verification queue")
-    after = (str(request.after[0]), str(request.after[1])) if request.after else None
+    after = request.keyset(VERIFICATION_CURSOR)
     rows = await rt.graph.read(queries.verification_queue, status, after, request.size + 1)
     page_rows = rows[: request.size]
     applicants = await persons_by_ids(rt, viewer, [r["applicantId"] for r in page_rows])
     items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants)]
     return Page(
         items=items,
-        cursors=[keyset_cursor(r["request"]["createdAt"], r["request"]["id"]) for r in page_rows],
+        cursors=[VERIFICATION_CURSOR.encode(r["request"]["createdAt"], r["request"]["id"]) for r in page_rows],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
     )
@@ -581,12 +585,17 @@ async def acting_actor(rt: Runtime, viewer: Viewer, organization_id: str | None,
 
 # --- search ------------------------------------------------------------------------------------------------------------------
 
+#: Cursors of actors(search:): the position in the ranked list of matches.
+ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,))
+
+
 async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PersonView | OrganizationView]:
     """People and organisations by name, with or without diacritics; every person through person_view."""
     query = fulltext_query(text)
     if not query:
         raise UserInputError("Type at least one letter or digit to search.", field="search")
-    offset = int(request.after[0]) + 1 if request.after else 0
+    key = request.after_key(ACTOR_SEARCH_CURSOR)
+    offset = key[0] + 1 if key else 0
     hits = await rt.graph.read(queries.search_actors, query, offset, request.size + 1)
     page = hits[: request.size]
     person_ids = [h["id"] for h in page if h["kind"] == "person"]
@@ -596,7 +605,7 @@ async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageReq
     items = [views[h["id"]] for h in page if views.get(h["id"]) is not None]
     return Page(
         items=items,
-        cursors=[encode_cursor([h["position"]]) for h in page if views.get(h["id"]) is not None],
+        cursors=[ACTOR_SEARCH_CURSOR.encode(h["position"]) for h in page if views.get(h["id"]) is not None],
         has_next_page=len(hits) > request.size,
         has_previous_page=offset > 0,
     )

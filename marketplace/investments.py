@@ -13,7 +13,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import investments as queries
 from graph import listings as listing_queries
@@ -170,11 +170,16 @@ async def interests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[
     return [found.get(i) for i in ids]
 
 
-def _page(rows: list[dict], request: PageRequest, total: int) -> Page[InterestView]:
+#: Cursors of Listing.interests and of myInvestmentInterests: (createdAt, id).
+LISTING_INTERESTS_CURSOR = keyset_kind("listingInterests")
+MY_INTERESTS_CURSOR = keyset_kind("myInvestmentInterests")
+
+
+def _page(rows: list[dict], request: PageRequest, total: int, kind: CursorKind) -> Page[InterestView]:
     items = [_view(r) for r in rows[: request.size]]
     return Page(
         items=items,
-        cursors=[keyset_cursor(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
+        cursors=[kind.encode(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
         has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
     )
 
@@ -189,13 +194,17 @@ async def interests_of_listing(
     (listing,) = await listings_by_ids(rt, viewer, [listing_id])
     if listing is None or not listing.viewer_owns:
         raise ForbiddenError("Only the listing's owner sees the interests in it.")
-    rows, total = await rt.graph.read(queries.interests_of_listing, listing_id, request.keyset(), request.size + 1)
-    return _page(rows, request, total)
+    rows, total = await rt.graph.read(
+        queries.interests_of_listing, listing_id, request.keyset(LISTING_INTERESTS_CURSOR), request.size + 1
+    )
+    return _page(rows, request, total, LISTING_INTERESTS_CURSOR)
 
 
 async def my_interests(
     rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest
 ) -> Page[InterestView]:
     investor = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its investment interests")
-    rows, total = await rt.graph.read(queries.interests_of_investor, investor, request.keyset(), request.size + 1)
-    return _page(rows, request, total)
+    rows, total = await rt.graph.read(
+        queries.interests_of_investor, investor, request.keyset(MY_INTERESTS_CURSOR), request.size + 1
+    )
+    return _page(rows, request, total, MY_INTERESTS_CURSOR)

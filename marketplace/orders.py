@@ -25,7 +25,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import orders as queries
 from graph.driver import native
@@ -395,6 +395,10 @@ async def order(rt: Runtime, viewer: Viewer, order_id: str) -> OrderView:
     return found
 
 
+#: Cursors of myOrders: (createdAt, id).
+MY_ORDERS_CURSOR = keyset_kind("myOrders")
+
+
 async def my_orders(rt: Runtime, viewer: Viewer, organization_id: str | None, *, role: str | None,
                     status: str | None, request: PageRequest) -> Page[OrderView]:
     """My orders (or my organisation's) as buyer, seller or both, newest first."""
@@ -402,12 +406,12 @@ async def my_orders(rt: Runtime, viewer: Viewer, organization_id: str | None, *,
         raise UserInputError("A role is BUYER or SELLER.", field="role")
     if status is not None and status not in order_states.STATES:
         raise UserInputError("Unknown order status.", field="status")
-    after = request.keyset()
+    after = request.keyset(MY_ORDERS_CURSOR)
     me = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see orders")
     rows, total = await rt.graph.read(queries.my_orders, actor_id=me, role=role, status=status, after=after,
                                       limit=request.size + 1)
     shown = [order_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[keyset_cursor(o.created_at, o.id) for o in shown],
+    return Page(items=shown, cursors=[MY_ORDERS_CURSOR.encode(o.created_at, o.id) for o in shown],
                 has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)
 
 

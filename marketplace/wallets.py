@@ -17,7 +17,7 @@ from auth.permissions import require_role
 from auth.viewer import Viewer
 from core.errors import AppError, PaymentDeclinedError, UserInputError
 from core.logs import get_logger
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from graph import ledger as queries
 from graph.driver import native
@@ -153,14 +153,13 @@ async def entries_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[En
     return [found.get(i) for i in ids]
 
 
+#: Cursors of walletStatement: the entry's sequence number in the wallet.
+STATEMENT_CURSOR = CursorKind("walletStatement", (INT,))
+
+
 def _after_seq(request: PageRequest) -> int | None:
-    if request.backwards:
-        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
-    if request.after is None:
-        return None
-    if len(request.after) != 1 or isinstance(request.after[0], bool) or not isinstance(request.after[0], int):
-        raise UserInputError("This cursor is not one this list issued; pass a cursor from pageInfo.", field="after")
-    return request.after[0]
+    key = request.after_key(STATEMENT_CURSOR)
+    return key[0] if key else None
 
 
 async def statement(rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest) -> Page[EntryView]:
@@ -178,7 +177,7 @@ async def statement(rt: Runtime, viewer: Viewer, organization_id: str | None, re
     shown = rows[: request.size]
     return Page(
         items=[_entry_view(r["entry"], actor_id) for r in shown],
-        cursors=[encode_cursor([r["seq"]]) for r in shown],
+        cursors=[STATEMENT_CURSOR.encode(r["seq"]) for r in shown],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,

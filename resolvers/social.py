@@ -91,9 +91,9 @@ async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
 
 async def comments(info: strawberry.Info, post_id: str, first: int | None, after: str | None) -> CommentConnection:
     request = PageRequest.from_args(first=first, after=after)
-    if after:
+    if request.after:
         (page,) = await service.comments_of_posts(
-            runtime(info), viewer(info), [post_id], request.size + 1, (str(request.after[0]), str(request.after[1]))
+            runtime(info), viewer(info), [post_id], request.size + 1, request.keyset(service.COMMENTS_CURSOR)
         )
     else:
         loader = info.context.loader(f"CommentsByPostLoader:{request.size}", _comments_loader(request.size + 1))
@@ -102,11 +102,11 @@ async def comments(info: strawberry.Info, post_id: str, first: int | None, after
 
 
 def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
-    from core.pagination import Page, keyset_cursor  # noqa: PLC0415
+    from core.pagination import Page  # noqa: PLC0415
 
     shown = page.comments[: request.size]
     return CommentConnection.from_page(
-        Page(items=shown, cursors=[keyset_cursor(c.created_at, c.id) for c in shown],
+        Page(items=shown, cursors=[service.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
              has_next_page=len(page.comments) > request.size, has_previous_page=request.after is not None,
              total_count=page.total),
         Comment.of,

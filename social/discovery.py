@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from core.text import fold, nfc
 from graph import discovery as queries
@@ -169,15 +169,13 @@ def search_query(text: str, *, optional_words: frozenset[str] = frozenset()) -> 
     return " ".join(clauses)
 
 
+#: Cursors of postSearch: the position in the ranked, filtered window of matches.
+POST_SEARCH_CURSOR = CursorKind("postSearch", (INT,), max_int=SEARCH_WINDOW)
+
+
 def _offset(request: PageRequest) -> int:
-    if request.backwards:
-        raise UserInputError("Search pages forwards only; use `first` and `after`.", field="last")
-    if not request.after:
-        return 0
-    position = request.after[0]
-    if not isinstance(position, int) or position < 0:
-        raise UserInputError("This cursor is not one this API issued; pass a cursor from pageInfo.", field="after")
-    return position + 1
+    key = request.after_key(POST_SEARCH_CURSOR)
+    return key[0] + 1 if key else 0
 
 
 def _checked_query(text: str, **kwargs) -> str:
@@ -197,6 +195,6 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
     views = await social.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
     shown = [(offset + i, v) for i, v in enumerate(views) if v is not None]
     return Page(
-        items=[v for _, v in shown], cursors=[encode_cursor([i]) for i, _ in shown],
+        items=[v for _, v in shown], cursors=[POST_SEARCH_CURSOR.encode(i) for i, _ in shown],
         has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
     )

@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, RateLimitedError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import fold, nfc
 from graph import social as queries
@@ -125,6 +125,13 @@ async def relation_to(rt: Runtime, viewer: Viewer, other: str) -> dict | None:
 
 # --- lists of people -------------------------------------------------------------------------------------------
 
+#: Cursors of every list, (time, id), named by list so one list's cursor is refused by another.
+PEOPLE_CURSORS = {kind: keyset_kind(f"people.{kind}") for kind in LIST_KINDS}
+FEED_CURSOR = keyset_kind("feed")
+POSTS_CURSOR = keyset_kind("posts")
+COMMENTS_CURSOR = keyset_kind("comments")
+NOTIFICATIONS_CURSOR = keyset_kind("notifications")
+
 async def list_actors(
     rt: Runtime, viewer: Viewer, owner: str, kind: str, request: PageRequest
 ) -> Page[PersonView | OrganizationView]:
@@ -138,7 +145,7 @@ async def list_actors(
     (owner_view,) = await identity.actors_by_ids(rt, viewer, [owner])
     if owner_view is None:
         raise NotFoundError(NOT_FOUND)
-    after = request.keyset()
+    after = request.keyset(PEOPLE_CURSORS[kind])
     rows, total = await rt.graph.read(queries.list_actors, kind, owner, viewer.actor_id, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await identity.actors_by_ids(rt, viewer, [r["id"] for r in page_rows])
@@ -150,7 +157,7 @@ async def list_actors(
     )
     return Page(
         items=[v for v, _ in pairs],
-        cursors=[keyset_cursor(r["at"], r["id"]) for _, r in pairs],
+        cursors=[PEOPLE_CURSORS[kind].encode(r["at"], r["id"]) for _, r in pairs],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=None if hidden else total,
@@ -304,7 +311,7 @@ async def feed(
     views, reaction summaries and first ``comment_limit`` comments from the same query when the caller will
     show them."""
     me = require_person(viewer)
-    after = request.keyset()
+    after = request.keyset(FEED_CURSOR)
     rows = await rt.graph.read(
         queries.feed, me, after, request.size + 1, with_author=with_authors, with_reactions=with_reactions,
         comment_limit=comment_limit,
@@ -312,7 +319,7 @@ async def feed(
     shown = rows[: request.size]
     items = [_post_view(r) for r in shown]
     page = Page(
-        items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
+        items=items, cursors=[FEED_CURSOR.encode(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
     authors = {r["authorId"]: identity.person_view(r["authorRecord"], viewer) for r in shown if r["authorRecord"]}
@@ -327,11 +334,11 @@ async def feed(
 
 
 async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
-    after = request.keyset()
+    after = request.keyset(POSTS_CURSOR)
     rows = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
-        items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
+        items=items, cursors=[POSTS_CURSOR.encode(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 
@@ -461,14 +468,14 @@ async def _notify_mentions(tx: AsyncManagedTransaction, author: str, text: str, 
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[dict]:
     me = require_person(viewer)
-    after = request.keyset()
+    after = request.keyset(NOTIFICATIONS_CURSOR)
     rows = await rt.graph.read(queries.notifications, me, unread_only, after, request.size + 1)
     items = [
         {**r, "createdAt": r["createdAt"].to_native(), "readAt": r["readAt"].to_native() if r["readAt"] else None}
         for r in rows[: request.size]
     ]
     return Page(
-        items=items, cursors=[keyset_cursor(i["createdAt"], i["id"]) for i in items],
+        items=items, cursors=[NOTIFICATIONS_CURSOR.encode(i["createdAt"], i["id"]) for i in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 

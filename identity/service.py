@@ -591,9 +591,7 @@ ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,))
 
 async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PersonView | OrganizationView]:
     """People and organisations by name, with or without diacritics; every person through person_view."""
-    query = fulltext_query(text)
-    if not query:
-        raise UserInputError("Type at least one letter or digit to search.", field="search")
+    query = fulltext_query(text, field="search")
     key = request.after_key(ACTOR_SEARCH_CURSOR)
     offset = key[0] + 1 if key else 0
     hits = await rt.graph.read(queries.search_actors, query, offset, request.size + 1)

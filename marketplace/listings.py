@@ -417,9 +417,7 @@ async def browse(
         raise UserInputError("Unknown sort.", field="sort")
     search = None
     if filters.search is not None and filters.search.strip():
-        search = fulltext_query(filters.search)
-        if not search:
-            raise UserInputError("Type at least one letter or digit to search.", field="filter.search")
+        search = fulltext_query(filters.search, field="filter.search")
     if filters.category is not None:
         _check_category(filters.category)
     prices = (("filter.minPriceDong", filters.min_price_dong), ("filter.maxPriceDong", filters.max_price_dong))

@@ -30,7 +30,8 @@ from graph import communities as queries
 from identity import service as identity
 from identity.model import PersonView
 from moderation.service import assert_not_suspended
-from social.discovery import COMMUNITY_KIND_WORDS, search_query
+from core.text import search_query
+from social.discovery import COMMUNITY_KIND_WORDS
 from social.notifications import notify
 
 COMMUNITY_KINDS = ("ward", "group")
@@ -109,7 +110,7 @@ async def list_communities(
     prefix, with or without diacritics ("phường" and "xã" are optional: ward names are stored without them)."""
     if kind is not None and kind not in COMMUNITY_KINDS:
         raise UserInputError("A community is a WARD or a GROUP.", field="kind")
-    words = search_query(search, optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
+    words = search_query(search, field="search", optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
     after = request.keyset(COMMUNITIES_CURSOR)
     rows, total = await rt.graph.read(
         queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, after=after,

@@ -19,7 +19,6 @@ from graph import investments as queries
 from graph import listings as listing_queries
 from graph.driver import native
 from identity import service as identity
-from marketplace.listings import MAX_PRICE
 from moderation.service import assert_not_suspended
 from social.notifications import notify
 
@@ -75,8 +74,9 @@ async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) 
 async def create_interest(
     rt: Runtime, viewer: Viewer, *, listing_id: str, amount_dong: int, message: str, organization_id: str | None
 ) -> InterestView:
-    if amount_dong <= 0 or amount_dong > MAX_PRICE:
-        raise UserInputError(f"An amount is a whole number of đồng from 1 to {MAX_PRICE:,}.", field="amountDong")
+    max_amount = rt.settings.max_order_total_dong
+    if amount_dong <= 0 or amount_dong > max_amount:
+        raise UserInputError(f"An amount is a whole number of đồng from 1 to {max_amount:,}.", field="amountDong")
     body = _check_message(message, "message", required=True)
     interest_id = str(uuid.uuid4())
 

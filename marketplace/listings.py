@@ -56,7 +56,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 
 MIN_TITLE, MAX_TITLE = 3, 120
 MAX_DESCRIPTION = 5000
-MAX_PRICE = 10**15
 MAX_STOCK = 1_000_000
 MAX_PHOTOS, MAX_PHOTO_URL = 10, 500
 
@@ -152,11 +151,11 @@ def _check_description(description: str) -> str:
     return cleaned
 
 
-def _check_price(value: int, name: str) -> int:
+def _check_price(value: int, name: str, max_price: int) -> int:
     if value <= 0:
         raise UserInputError("A price is a whole number of đồng greater than 0.", field=name)
-    if value > MAX_PRICE:
-        raise UserInputError(f"A price is at most {MAX_PRICE:,} đồng.", field=name)
+    if value > max_price:
+        raise UserInputError(f"A price is at most {max_price:,} đồng.", field=name)
     return value
 
 
@@ -215,7 +214,7 @@ def _check_pricing(kind: str, merged: dict) -> None:
         raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
 
 
-def _checked_props(given: ListingInput) -> dict[str, Any]:
+def _checked_props(given: ListingInput, max_price: int) -> dict[str, Any]:
     """The given fields, each validated on its own, as listing properties (None: cleared)."""
     props: dict[str, Any] = {}
     if given.title is not None:
@@ -227,7 +226,7 @@ def _checked_props(given: ListingInput) -> dict[str, Any]:
     for name, value in (("priceDong", given.price_dong), ("priceMinDong", given.price_min_dong),
                         ("priceMaxDong", given.price_max_dong)):
         if value is not None:
-            props[name] = _check_price(value, name)
+            props[name] = _check_price(value, name, max_price)
     if given.price_on_request is not None:
         props["priceOnRequest"] = given.price_on_request
     if given.stock is not None:
@@ -263,7 +262,7 @@ async def create_listing(
         raise UserInputError("A listing has a title.", field="title")
     if given.category is None:
         raise UserInputError("A listing has a category.", field="category")
-    props = _checked_props(given)
+    props = _checked_props(given, rt.settings.max_price_dong)
     props.setdefault("description", "")
     props.setdefault("searchDescription", "")
     props.setdefault("photoUrls", [])
@@ -309,7 +308,7 @@ async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id
 
 
 async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput) -> ListingView:
-    props = _checked_props(given)
+    props = _checked_props(given, rt.settings.max_price_dong)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await _owned_listing(tx, viewer, listing_id)

@@ -209,7 +209,7 @@ async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> C
 
 # --- placing orders ------------------------------------------------------------------------------------------------
 
-async def _place(tx: AsyncManagedTransaction, *, buyer_id: str, person_id: str, wanted: dict[str, int],
+async def _place(tx: AsyncManagedTransaction, *, max_total: int, buyer_id: str, person_id: str, wanted: dict[str, int],
                  place_key: str | None, note: str | None, field: str) -> list[str]:
     """Lock the listings (by id), check each is orderable with enough stock, and create one order per seller.
     Raises (nothing written) when any listing fails."""
@@ -232,12 +232,15 @@ async def _place(tx: AsyncManagedTransaction, *, buyer_id: str, person_id: str, 
             {"listingId": listing_id, "quantity": quantity, "unitPriceDong": listing["priceDong"],
              "title": listing["title"]}
         )
+    totals = {seller_id: sum(i["quantity"] * i["unitPriceDong"] for i in items) for seller_id, items in by_seller.items()}
+    if any(total > max_total for total in totals.values()):  # checked before anything is stored
+        raise UserInputError(f"An order totals at most {max_total:,} đồng; order fewer.", field=field)
     order_ids = []
     for seller_id, items in by_seller.items():
         order_id = str(uuid.uuid4())
         await queries.create_order(
             tx, id=order_id, event_id=str(uuid.uuid4()), buyer_id=buyer_id, seller_id=seller_id, person_id=person_id,
-            total=sum(i["quantity"] * i["unitPriceDong"] for i in items), items=items, place_key=place_key, note=note,
+            total=totals[seller_id], items=items, place_key=place_key, note=note,
         )
         await notify(tx, seller_id, "order_placed", actor=buyer_id, subject=order_id, subject_type="Order", reason=note)
         order_ids.append(order_id)
@@ -258,7 +261,7 @@ async def checkout(rt: Runtime, viewer: Viewer, organization_id: str | None, key
             if not cart.items:
                 raise ConflictError("The cart is empty.", field="cart")
             wanted = {i.listing_id: i.quantity for i in cart.items}
-            order_ids = await _place(tx, buyer_id=me, person_id=person, wanted=wanted, place_key=f"{me}:{key}",
+            order_ids = await _place(tx, max_total=rt.settings.max_order_total_dong, buyer_id=me, person_id=person, wanted=wanted, place_key=f"{me}:{key}",
                                      note=cleaned_note, field="cart")
             await queries.empty_cart(tx, me, list(wanted))
             return {"orderIds": order_ids}
@@ -280,7 +283,7 @@ async def place_order(rt: Runtime, viewer: Viewer, organization_id: str | None, 
         me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
 
         async def effect(tx: AsyncManagedTransaction) -> dict:
-            order_ids = await _place(tx, buyer_id=me, person_id=person, wanted={listing_id: quantity},
+            order_ids = await _place(tx, max_total=rt.settings.max_order_total_dong, buyer_id=me, person_id=person, wanted={listing_id: quantity},
                                      place_key=f"{me}:{key}", note=None, field="quantity")
             return {"orderIds": order_ids}
 

@@ -41,6 +41,10 @@ def search_words(text: str, *, field: str) -> list[str]:
     """The words of a search text (NFC, lower-cased; words without a letter or digit dropped), checked once for
     every full-text search: at most MAX_SEARCH_LENGTH characters and MAX_SEARCH_WORDS words, at least one word."""
     cleaned = nfc(text)
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: not text the index can search
+        raise UserInputError("Search text must be valid Unicode text.", field=field) from exc
     if len(cleaned) > MAX_SEARCH_LENGTH:
         raise UserInputError(f"Search text has at most {MAX_SEARCH_LENGTH} characters.", field=field)
     words = [w for w in cleaned.lower().split(" ") if any(ch.isalnum() for ch in w)]

@@ -78,3 +78,40 @@ def search_query(text: str, *, field: str = "text", optional_words: frozenset[st
         required = "" if folded in optional_words else "+"
         clauses.append(f"{required}({alternatives})")
     return " ".join(clauses)
+
+
+# --- stored text: the one rule for every free text and list of words a client sends to be kept ----------------------
+
+def checked_text(
+    value: str | None, *, field: str, max_length: int, required: bool = False, empty: str = "Write something first."
+) -> str | None:
+    """Free text to store (a post, a reason, a message, a description): Unicode NFC, stripped; None when blank and not
+    ``required``. INVALID_INPUT naming ``field`` when it is blank but required (message ``empty``), longer than
+    ``max_length`` characters, or not valid Unicode (a lone surrogate)."""
+    cleaned = unicodedata.normalize("NFC", value or "").strip()
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UserInputError("Text must be valid Unicode.", field=field) from exc
+    if not cleaned:
+        if required:
+            raise UserInputError(empty, field=field)
+        return None
+    if len(cleaned) > max_length:
+        raise UserInputError(f"At most {max_length:,} characters.", field=field)
+    return cleaned
+
+
+def checked_words(values: list[str] | None, *, field: str, max_items: int, max_length: int) -> list[str]:
+    """A list of short texts to store (investor sectors): each NFC with single spaces, blanks and repeats dropped,
+    sorted; INVALID_INPUT naming ``field`` past ``max_items`` items or ``max_length`` characters in one."""
+    if values is not None and len(values) > max_items * 4:  # refuse a huge list before looking at each item
+        raise UserInputError(f"At most {max_items} items.", field=field)
+    words = set()
+    for value in values or []:
+        word = checked_text(nfc(value), field=field, max_length=max_length)
+        if word:
+            words.add(word)
+    if len(words) > max_items:
+        raise UserInputError(f"At most {max_items} items.", field=field)
+    return sorted(words)

@@ -18,7 +18,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import INT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, fulltext_query, nfc
+from core.text import checked_text, checked_words, fold, fulltext_query, nfc
 from graph import identity as queries
 from identity import privacy
 from identity.contacts import normalise_email, normalise_phone
@@ -43,7 +43,17 @@ DUPLICATE_IDENTITY = (
 )
 
 
+#: Bounds of stored profile text (README "Input bounds"; the schema's descriptions say them too).
+MAX_SECTORS, MAX_SECTOR_LENGTH = 20, 100
+MAX_REASON_LENGTH = 1000
+
+
+def _check_sectors(sectors: list[str] | None) -> list[str]:
+    return checked_words(sectors, field="investorSectors", max_items=MAX_SECTORS, max_length=MAX_SECTOR_LENGTH)
+
+
 # --- views: the only way person and organisation records leave this domain ---------------------------------
+
 
 def person_view(record: dict, viewer: Viewer) -> PersonView:
     """A person as ``viewer`` may see them (privacy.py decides every personal field)."""
@@ -207,8 +217,8 @@ async def register_person(
         contacts.append({"id": str(uuid.uuid4()), "kind": "phone", "value": normalise_phone(reg.phone)})
     if reg.email:
         contacts.append({"id": str(uuid.uuid4()), "kind": "email", "value": normalise_email(reg.email)})
+    sectors = _check_sectors(reg.investor_sectors)
     check_policy(reg.password, user_inputs=[full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)])
-    sectors = sorted({nfc(s) for s in reg.investor_sectors or [] if s.strip()})
     password_hash = await hash_password(reg.password)
     person_id = str(uuid.uuid4())
     props = {
@@ -296,7 +306,7 @@ async def update_profile(
             await _sync_ward_community(tx, person_id)
         props: dict[str, Any] = {}
         if investor_sectors is not None:
-            props["investorSectors"] = sorted({nfc(s) for s in investor_sectors if s.strip()})
+            props["investorSectors"] = _check_sectors(investor_sectors)
         if new_roles is not None:
             props["roles"] = new_roles
         if props:
@@ -435,9 +445,8 @@ async def decide_verification(
     rt: Runtime, viewer: Viewer, request_id: str, *, approve: bool, reason: str | None
 ) -> VerificationRequestView:
     officer_id = require_role(viewer, "officer", "decide verification requests")
-    reason = (reason or "").strip() or None
-    if not approve and not reason:
-        raise UserInputError("Say why the request is rejected, so the person can fix it.", field="reason")
+    reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH, required=not approve,
+                          empty="Say why the request is rejected, so the person can fix it.")
     outcome = await rt.graph.write(
         queries.decide_request, request_id, officer_id, "approved" if approve else "rejected", reason
     )
@@ -485,7 +494,8 @@ async def register_organization(
         raise UserInputError("An organisation is a business, a partner or an agency.", field="kind")
     document = check_tax_code(tax_code)
     org_id = str(uuid.uuid4())
-    props = {"displayName": display_name, "searchName": fold(display_name), "orgKind": kind, "sector": nfc(sector or "") or None}
+    checked_sector = checked_text(nfc(sector or ""), field="sector", max_length=MAX_SECTOR_LENGTH)
+    props = {"displayName": display_name, "searchName": fold(display_name), "orgKind": kind, "sector": checked_sector}
     document_props = {
         "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": document.digest(rt.identity_key),
         "last4": document.last4, "country": document.country,

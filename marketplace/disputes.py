@@ -16,6 +16,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from marketplace.idempotency import once
@@ -50,12 +51,8 @@ def dispute_view(row: dict) -> DisputeView:
 
 
 def _reason(value: str | None) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise UserInputError("Say why: the reason is recorded with the dispute.", field="reason")
-    if len(text) > MAX_REASON_LENGTH:
-        raise UserInputError(f"At most {MAX_REASON_LENGTH} characters.", field="reason")
-    return text
+    return checked_text(value, field="reason", max_length=MAX_REASON_LENGTH, required=True,
+                        empty="Say why: the reason is recorded with the dispute.") or ""
 
 
 async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:

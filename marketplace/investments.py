@@ -15,6 +15,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import investments as queries
 from graph import listings as listing_queries
 from graph.driver import native
@@ -50,14 +51,8 @@ def _view(row: dict) -> InterestView:
 
 
 def _check_message(text: str | None, field: str, *, required: bool) -> str | None:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        if required:
-            raise UserInputError("Write a message to the owner.", field=field)
-        return None
-    if len(cleaned) > MAX_MESSAGE:
-        raise UserInputError(f"At most {MAX_MESSAGE} characters.", field=field)
-    return cleaned
+    return checked_text(text, field=field, max_length=MAX_MESSAGE, required=required,
+                        empty="Write a message to the owner.")
 
 
 async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) -> bool:

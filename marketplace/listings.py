@@ -25,7 +25,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import NUMBER, OPTIONAL_INT, TEXT, TIME, CursorKind, Page, PageRequest
 from core.runtime import Runtime
-from core.text import fold, fulltext_query, nfc
+from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
 from graph.places import commune_by_code
 from identity import service as identity
@@ -145,10 +145,7 @@ def _check_title(title: str) -> str:
 
 
 def _check_description(description: str) -> str:
-    cleaned = (description or "").strip()
-    if len(cleaned) > MAX_DESCRIPTION:
-        raise UserInputError(f"A description has at most {MAX_DESCRIPTION} characters.", field="description")
-    return cleaned
+    return checked_text(description, field="description", max_length=MAX_DESCRIPTION) or ""
 
 
 def _check_price(value: int, name: str, max_price: int) -> int:

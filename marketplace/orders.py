@@ -27,6 +27,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from identity import service as identity
@@ -136,12 +137,8 @@ def _check_quantity(quantity: int, *, allow_zero: bool) -> int:
 
 
 def _check_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    text = (value or "").strip() or None
-    if required and text is None:
-        raise UserInputError("Say why (a short reason the other party will read).", field=field)
-    if text and len(text) > limit:
-        raise UserInputError(f"At most {limit} characters.", field=field)
-    return text
+    return checked_text(value, field=field, max_length=limit, required=required,
+                        empty="Say why (a short reason the other party will read).")
 
 
 def _orderable_problem(row: dict | None, buyer_id: str) -> str | None:

@@ -15,6 +15,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from marketplace.orders import NOT_FOUND, party_of
@@ -43,10 +44,8 @@ def review_view(row: dict) -> ReviewView:
 
 
 def _check_text(text: str, field: str) -> str:
-    cleaned = (text or "").strip()
-    if not 1 <= len(cleaned) <= MAX_TEXT_LENGTH:
-        raise UserInputError(f"Write 1 to {MAX_TEXT_LENGTH} characters.", field=field)
-    return cleaned
+    return checked_text(text, field=field, max_length=MAX_TEXT_LENGTH, required=True,
+                        empty=f"Write 1 to {MAX_TEXT_LENGTH} characters.") or ""
 
 
 async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:

@@ -24,6 +24,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import moderation as queries
 from social.notifications import notify
 from identity import service as identity
@@ -74,12 +75,8 @@ async def record_removal(tx: AsyncManagedTransaction, moderator_id: str, kind: s
 
 
 def _check_reason(reason: str, field: str) -> str:
-    cleaned = (reason or "").strip()
-    if not cleaned:
-        raise UserInputError("Say why, in a few words.", field=field)
-    if len(cleaned) > MAX_REASON_LENGTH:
-        raise UserInputError(f"A reason has at most {MAX_REASON_LENGTH} characters.", field=field)
-    return cleaned
+    return checked_text(reason, field=field, max_length=MAX_REASON_LENGTH, required=True,
+                        empty="Say why, in a few words.") or ""
 
 
 

@@ -321,7 +321,7 @@ async def post_edit(
 async def post_delete(
     info: strawberry.Info,
     id: POST_ID,
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required).")] = None,
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")] = None,
 ) -> PostPayload:
     async def work() -> dict:
         await service.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
@@ -347,7 +347,7 @@ async def comment_create(
 async def comment_delete(
     info: strawberry.Info,
     id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")],
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required).")] = None,
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")] = None,
 ) -> CommentPayload:
     async def work() -> dict:
         await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)

@@ -25,12 +25,11 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, nfc
+from core.text import fold, nfc, search_query
 from graph import communities as queries
 from identity import service as identity
 from identity.model import PersonView
 from moderation.service import assert_not_suspended
-from core.text import search_query
 from social.discovery import COMMUNITY_KIND_WORDS
 from social.notifications import notify
 

@@ -14,7 +14,7 @@ from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, RateLimitedError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, nfc
+from core.text import checked_text, fold, nfc
 from graph import social as queries
 from identity import service as identity
 from identity.model import OrganizationView, PersonView
@@ -26,6 +26,7 @@ from social.visibility import VISIBILITIES
 NOT_FOUND = "No person or organisation has this id."
 MAX_POST_LENGTH = 5000
 MAX_COMMENT_LENGTH = 2000
+MAX_REASON_LENGTH = 1000
 _TAG = re.compile(r"^[\w-]{1,40}$")
 
 
@@ -191,12 +192,9 @@ def _post_view(row: dict) -> PostView:
 
 
 def _check_text(text: str, limit: int, field: str) -> str:
-    cleaned = nfc(text) if "\n" not in (text or "") else (text or "").strip()
-    if not cleaned:
-        raise UserInputError("Write something first.", field=field)
-    if len(cleaned) > limit:
-        raise UserInputError(f"At most {limit} characters.", field=field)
-    return cleaned
+    """Post and comment text: one line has its spaces collapsed; the rule itself is ``core.text.checked_text``."""
+    single_line = nfc(text) if "\n" not in (text or "") else text
+    return checked_text(single_line, field=field, max_length=limit, required=True) or ""
 
 
 def _check_tags(tags: list[str] | None) -> list[str]:
@@ -272,6 +270,7 @@ async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | No
 async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str | None = None) -> None:
     """Authors delete their posts; community moderators and officers remove posts (moderation.py)."""
     me = require_person(viewer)
+    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_post(tx, post_id)
@@ -281,7 +280,7 @@ async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str 
             await queries.update_post(tx, post_id, {"status": "deleted"})
             return
         if await _may_moderate(tx, viewer, facts["communityId"]):
-            await record_removal(tx, me, "post", post_id, reason or "")
+            await record_removal(tx, me, "post", post_id, cleaned_reason or "")
             return
         raise ForbiddenError("Only the author, the community's moderators or city officers remove a post.")
 
@@ -379,6 +378,7 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
 async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason: str | None = None) -> None:
     """Authors delete their comments; moderators remove others' with a reason (logged by moderation)."""
     me = require_person(viewer)
+    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_comment(tx, comment_id)
@@ -387,7 +387,7 @@ async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason
         if facts["authorId"] == me:
             await queries.set_comment_status(tx, comment_id, "deleted")
         elif await _may_moderate(tx, viewer, facts["communityId"]):
-            await record_removal(tx, me, "comment", comment_id, reason or "")
+            await record_removal(tx, me, "comment", comment_id, cleaned_reason or "")
         else:
             raise ForbiddenError("Only the author, the community's moderators or city officers remove a comment.")
 

@@ -95,20 +95,20 @@ def _tampered(cursor: str) -> list[str]:
     edits = []
     for i, value in enumerate(key):
         if isinstance(value, str) and _TIME.match(value):
-            bads = ["2026-13-45T25:61:00Z", "2026-02-30T00:00:00Z", "not a time", 5, None, "\ud800"]
+            bads = ["2026-13-45T25:61:00Z", "2026-02-30T00:00:00Z", 5]
         elif isinstance(value, str):
-            bads = [5, None, [], {}, "\ud800", "x" * 5000, True]
+            bads = [None, "\ud800", "x" * 5000]
         elif isinstance(value, bool) or value is None:
-            bads = ["x", 2**64, -1, [], 1.5]
+            bads = ["x", 2**64]
         else:  # a number: a position, a sequence number, a price, a rating
-            bads = [2**64, 2**63, -(2**64), "12", True, [], float("inf"), float("nan")]
-            if not str(key[0]).startswith("listings.price"):  # a listing without a price sorts with null
-                bads.append(None)
+            bads = [2**64, -(2**64), "12", float("inf")]
             if isinstance(value, int):
                 bads += [-1, 1.5]
+            if not str(key[0]).startswith("listings.price"):  # a listing without a price sorts with null
+                bads.append(None)
         for bad in bads:
             edits.append(raw_cursor([*key[:i], bad, *key[i + 1:]]))
-    return edits + [raw_cursor(key[:-1]), raw_cursor([*key, "extra"]), raw_cursor(key[1:])]
+    return edits + [raw_cursor([*key, "extra"]), raw_cursor(key[1:])]
 
 
 #: Cursors no list issues, in the shapes lists used to issue: garbage, time/id pairs with a bad time, positions

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.identity.people import register
 
 SCHEMA = (pathlib.Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
-EXAMPLES = 60
+EXAMPLES = 100
 #: How the generator writes the schema's own scalars (as literals): any date, time, amount (huge ones too) or JSON.
 SCALARS = {
     "Date": st.dates().map(str).map(hypothesis_graphql.nodes.String),
@@ -55,6 +55,15 @@ def _probes() -> list[tuple[str, dict]]:
     for number in (2**31, 2**53, 2**63, 2**64, -(2**64), 1e308):
         probes.append(("query($n: Int) { feed(first: $n) { edges { cursor } } }", {"n": number}))
         probes.append(("query($n: Dong) { listings(filter: {maxPriceDong: $n}) { edges { cursor } } }", {"n": number}))
+    # Lone surrogates in stored text, several operations in one document, very many fields.
+    register = ("mutation($i: PersonRegisterInput!) { personRegister(input: $i) { errors { code } } }",
+                {"i": {"fullName": "An\ud800", "dateOfBirth": "1990-01-01", "sex": "MALE", "roles": ["RESIDENT"],
+                       "document": {"kind": "CCCD", "number": "001090000001"}, "password": "x\ud800" * 8,
+                       "wardCode": "00070"}})
+    probes.append(register)
+    probes.append(("query A { version { api } } query B { version { api } }", {}))
+    probes.append(("query { " + " ".join(f"f{i}: version {{ api }}" for i in range(2000)) + " }", {}))
+    probes.append(("query { version { " + "api " * 20000 + "} }", {}))
     return probes
 
 

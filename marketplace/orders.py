@@ -191,7 +191,11 @@ async def set_cart_item(rt: Runtime, viewer: Viewer, organization_id: str | None
             if stock is not None and quantity > stock:
                 raise ConflictError(f"Only {stock} of “{row['listing']['title']}” are left.", field="quantity")
         await queries.set_cart_item(tx, me, listing_id, quantity)
-        return await _cart(tx, me)
+        cart = await _cart(tx, me)
+        if quantity > 0 and cart.total > rt.settings.max_order_total_dong:  # raising rolls the change back
+            raise UserInputError(f"A cart totals at most {rt.settings.max_order_total_dong:,} đồng; take fewer.",
+                                 field="quantity")
+        return cart
 
     return await rt.graph.write(work)
 

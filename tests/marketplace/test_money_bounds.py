@@ -14,6 +14,11 @@ mutation($input: CartItemSetInput!) { cartItemSet(input: $input) { cart { totalD
 CHECKOUT = """
 mutation($input: CartCheckoutInput!) { cartCheckout(input: $input) { orders { totalDong } errors { code field } } }
 """
+CART = "query { cart { totalDong } }"
+PRICE = """
+mutation($id: ID!, $price: Dong!) { listingUpdate(input: {id: $id, priceDong: $price}) { errors { code field } } }
+"""
+MY_ORDERS = "query { myOrders { totalCount } }"
 LITERAL = """
 mutation { listingCreate(input: {kind: GOODS, title: "Xe máy", priceDong: %s, stock: 1, category: "vehicles"}) {
   listing { id } errors { code field } } }
@@ -31,17 +36,24 @@ async def test_a_price_above_the_cap_is_refused(app, client):
     assert (await create_listing(client, seller, priceDong=10**12))["priceDong"] == 10**12
 
 
-async def test_a_cart_whose_total_passes_the_cap_is_refused_before_anything_is_stored(app, client):
+async def test_a_cart_or_an_order_whose_total_passes_the_cap_is_refused_before_anything_is_stored(app, client):
     seller, buyer = await people(app, client, 2)
-    listings = [await create_listing(client, seller, priceDong=10**12, stock=1000) for _ in range(12)]
-    for listing in listings:
+    half = [await create_listing(client, seller, priceDong=5 * 10**11, stock=1000) for _ in range(2)]
+    extra = await create_listing(client, seller, priceDong=1, stock=1000)
+    for listing in half:  # 2 x 1,000 x 5 x 10^11 = 10^15: exactly the cap
         body = await gql(client, CART_SET, {"input": {"listingId": listing["id"], "quantity": 1000}}, headers=buyer.auth)
-        assert "errors" not in body, body
+        assert body["data"]["cartItemSet"]["errors"] == [], body
+    over = await gql(client, CART_SET, {"input": {"listingId": extra["id"], "quantity": 1}}, headers=buyer.auth)
+    assert [(e["code"], e["field"]) for e in over["data"]["cartItemSet"]["errors"]] == [("INVALID_INPUT", "quantity")]
+    assert (await gql(client, CART, headers=buyer.auth))["data"]["cart"]["totalDong"] == 10**15
+    # The seller raises a price after the buyer filled the cart: the order's total is checked again at checkout.
+    raised = await gql(client, PRICE, {"id": half[0]["id"], "price": 10**12}, headers=seller.auth)
+    assert raised["data"]["listingUpdate"]["errors"] == [], raised
     body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": new_key()}}, headers=buyer.auth)
-    assert "errors" not in body, body
     result = body["data"]["cartCheckout"]
     assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "cart")], result
-    assert result["orders"] in (None, [])
+    assert not result["orders"]
+    assert (await gql(client, MY_ORDERS, headers=buyer.auth))["data"]["myOrders"]["totalCount"] == 0
 
 
 async def test_dong_past_two_to_the_53_is_a_clear_error(app, client):

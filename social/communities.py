@@ -25,7 +25,7 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, nfc, search_query
+from core.text import checked_text, fold, nfc, search_query
 from graph import communities as queries
 from identity import service as identity
 from identity.model import PersonView
@@ -136,9 +136,7 @@ async def create_community(
     low, high = NAME_LENGTH
     if not low <= len(cleaned_name) <= high:
         raise UserInputError(f"A community's name has {low} to {high} characters.", field="name")
-    cleaned_description = (description or "").strip() or None
-    if cleaned_description and len(cleaned_description) > MAX_DESCRIPTION_LENGTH:
-        raise UserInputError(f"A description has at most {MAX_DESCRIPTION_LENGTH} characters.", field="description")
+    cleaned_description = checked_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
     if join_policy not in JOIN_POLICIES:
         raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")
     community_id = str(uuid.uuid4())

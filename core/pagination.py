@@ -1,8 +1,13 @@
-"""Keyset pagination shared by every list: opaque cursors, capped page sizes.
+"""Keyset pagination shared by every list: self-describing cursors, strictly parsed; capped page sizes.
 
-A cursor is the URL-safe base64 of a small JSON array holding the sort key of one item; clients
-treat it as opaque. Services read ``PageRequest`` and return ``Page``; the schema layer turns a
-``Page`` into a Relay connection.
+A cursor is the URL-safe base64 of a small JSON array: the name of the list that issued it, then the sort key of
+one item (``["feed", "2026-05-01T08:00:00.123Z", "9f1c..."]``). Clients treat it as opaque. Each list declares
+its cursors once as a ``CursorKind`` (its name and the type of each part of the key); ``PageRequest.after_key``
+decodes through ``CursorKind.decode``, the one function that reads a cursor: anything that is not a cursor this
+list issued (garbage, a cursor of another list or another sort, a part of the wrong type, a time that is not
+one, an integer out of range, text that is not valid Unicode) is an ``INVALID_INPUT`` naming ``after`` (or
+``before``), never a failure further down. Services read ``PageRequest`` and return ``Page``; the schema layer
+turns a ``Page`` into a Relay connection.
 """
 
 from __future__ import annotations
@@ -10,7 +15,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from core.errors import UserInputError
@@ -19,48 +27,136 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+#: Longest cursor accepted (characters); the longest one issued (a community's name and id) is far shorter.
+MAX_CURSOR_LENGTH = 2000
+#: Integers in a cursor (positions, sequence numbers, prices) stay within what JSON clients read exactly.
+MAX_CURSOR_INT = 2**53 - 1
+#: Text in a cursor (an id, a code, a folded name) is at most this long.
+MAX_CURSOR_TEXT = 500
+
+NOT_ISSUED = "This cursor is not one this list issued; pass a cursor from this list's pageInfo."
+
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+
+#: The types a part of a cursor's key may have.
+TIME = "time"  # an ISO 8601 date-time with an offset, as Neo4j's ``datetime()`` reads it
+TEXT = "text"  # a string (an id, a code, a name)
+INT = "int"  # a whole number from 0 to MAX_CURSOR_INT (or the kind's ``max_int``)
+NUMBER = "number"  # a finite number (a rating)
+OPTIONAL_INT = "int?"  # INT or null (a price that may be missing)
+PARTS = (TIME, TEXT, INT, NUMBER, OPTIONAL_INT)
 
 
-def encode_cursor(key: list[Any]) -> str:
-    raw = json.dumps(key, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def keyset_cursor(at, item_id: str) -> str:
-    """The cursor of an item in a list ordered by (time, id): what ``PageRequest.keyset()`` reads back.
-    ``at`` is a Neo4j DateTime or a Python datetime."""
-    return encode_cursor([at.iso_format() if hasattr(at, "iso_format") else at.isoformat(), item_id])
-
-
-def decode_cursor(cursor: str, *, field: str) -> list[Any]:
+def _valid_time(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    match = _ISO_TIME.match(value)
+    if not match:
+        return False
+    base, fraction, zone = match.groups()
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise UserInputError("This cursor is not one this API issued; pass a cursor from pageInfo.", field=field) from exc
-    if not isinstance(key, list):
-        raise UserInputError("This cursor is not one this API issued; pass a cursor from pageInfo.", field=field)
-    return key
+        datetime.fromisoformat(base + (fraction or "")[:7] + ("+00:00" if zone == "Z" else zone))
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_text(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > MAX_CURSOR_TEXT:
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate ("\ud800" in the JSON) is not text the database can take
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _valid_int(value: Any, maximum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum
+
+
+def _valid_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and abs(value) <= MAX_CURSOR_INT)
+
+
+@dataclass(frozen=True)
+class CursorKind:
+    """The cursors of one list: the list's name (written inside each cursor) and the type of each key part."""
+
+    name: str
+    parts: tuple[str, ...]
+    #: Upper bound of the INT parts (a search position stays inside the ranked window).
+    max_int: int = MAX_CURSOR_INT
+
+    def __post_init__(self) -> None:
+        assert all(p in PARTS for p in self.parts), self.parts
+
+    def encode(self, *key: Any) -> str:
+        """The cursor of an item whose sort key is ``key``; a TIME part may be a Neo4j or Python datetime."""
+        assert len(key) == len(self.parts), (self.name, key)
+        values = [_time_text(v) if part == TIME else float(v) if part == NUMBER else v for part, v in zip(self.parts, key)]
+        raw = json.dumps([self.name, *values], separators=(",", ":"), ensure_ascii=False).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def decode(self, cursor: str, *, field: str = "after") -> tuple[Any, ...]:
+        """The key inside a cursor this list issued; INVALID_INPUT naming ``field`` for anything else."""
+        wrong = UserInputError(NOT_ISSUED, field=field)
+        if not isinstance(cursor, str) or not cursor or len(cursor) > MAX_CURSOR_LENGTH:
+            raise wrong
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
+        except (binascii.Error, ValueError, UnicodeError, RecursionError) as exc:
+            raise wrong from exc
+        if not isinstance(decoded, list) or len(decoded) != len(self.parts) + 1 or decoded[0] != self.name:
+            raise wrong
+        key = decoded[1:]
+        for part, value in zip(self.parts, key):
+            ok = {
+                TIME: _valid_time,
+                TEXT: _valid_text,
+                INT: lambda v: _valid_int(v, self.max_int),
+                NUMBER: _valid_number,
+                OPTIONAL_INT: lambda v: v is None or _valid_int(v, MAX_CURSOR_INT),
+            }[part](value)
+            if not ok:
+                raise wrong
+        return tuple(float(v) if part == NUMBER else v for part, v in zip(self.parts, key))
+
+
+def _time_text(at: Any) -> str:
+    """A Neo4j DateTime (``iso_format``) or a Python datetime (``isoformat``) as ISO 8601 text."""
+    return at.iso_format() if hasattr(at, "iso_format") else at.isoformat()
+
+
+def keyset_kind(name: str) -> CursorKind:
+    """The cursors of a list ordered by (time, id), the most common kind."""
+    return CursorKind(name, (TIME, TEXT))
 
 
 @dataclass(frozen=True)
 class PageRequest:
-    """What a client asked for: forwards (first/after) or backwards (last/before)."""
+    """What a client asked for: forwards (first/after) or backwards (last/before). The cursors stay as the
+    client sent them until the service decodes them with its list's ``CursorKind``."""
 
     size: int
-    after: list[Any] | None = None
-    before: list[Any] | None = None
+    after: str | None = None
+    before: str | None = None
     backwards: bool = False
 
-    def keyset(self) -> tuple[str, str] | None:
-        """The (sort value, id) pair after which a forward-only keyset list continues, or None."""
+    def after_key(self, kind: CursorKind) -> tuple[Any, ...] | None:
+        """The sort key after which a forward-only list continues (None on the first page)."""
         if self.backwards:
             raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
         if self.after is None:
             return None
-        if len(self.after) != 2:
-            raise UserInputError("This cursor is not one this list issued; pass a cursor from pageInfo.", field="after")
-        return str(self.after[0]), str(self.after[1])
+        return kind.decode(self.after, field="after")
+
+    def keyset(self, kind: CursorKind) -> tuple[str, str] | None:
+        """The (time, id) pair after which a forward-only keyset list continues, or None."""
+        key = self.after_key(kind)
+        return (key[0], key[1]) if key is not None else None
 
     @classmethod
     def from_args(
@@ -76,12 +172,7 @@ class PageRequest:
             raise UserInputError("Page size must not be negative.", field=field)
         if size > MAX_PAGE_SIZE:
             raise UserInputError(f"Page size is capped at {MAX_PAGE_SIZE}; ask for fewer items.", field=field)
-        return cls(
-            size=size,
-            after=decode_cursor(after, field="after") if after else None,
-            before=decode_cursor(before, field="before") if before else None,
-            backwards=last is not None,
-        )
+        return cls(size=size, after=after or None, before=before or None, backwards=last is not None)
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,16 @@ class Settings(BaseSettings):
     )
     idempotency_purge_batch: int = Field(1000, ge=1, description="Expired keys deleted per transaction.")
 
+    # --- marketplace bounds (inputs) ---------------------------------------------------------------
+    max_price_dong: int = Field(
+        1_000_000_000_000, ge=1, le=2**53 - 1,
+        description="Largest listing price (or end of an investment range) accepted, in đồng.",
+    )
+    max_order_total_dong: int = Field(
+        1_000_000_000_000_000, ge=1, le=2**53 - 1,
+        description="Largest total of one order (quantity x price, summed over a cart's lines), in đồng.",
+    )
+
     # --- GraphQL safety -----------------------------------------------------------------------
     max_query_depth: int = Field(12, ge=2, description="Deepest selection nesting accepted.")
     max_aliases: int = Field(30, ge=1, description="Most aliases in one document.")

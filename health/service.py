@@ -6,7 +6,7 @@ import asyncio
 from importlib.metadata import PackageNotFoundError, version
 
 from core.errors import UnavailableError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest
 from graph import health as queries
 from graph.driver import Graph
 from graph.migrations import latest_applied, load_migrations
@@ -53,14 +53,19 @@ def _record(row: dict) -> MigrationRecord:
     )
 
 
+#: Cursors of schemaMigrations: the migration's number.
+MIGRATION_CURSOR = CursorKind("schemaMigrations", (INT,))
+
+
 async def list_migrations(graph: Graph, request: PageRequest) -> Page[MigrationRecord]:
     """Applied migrations in number order (forward pagination only: the list is short and stable)."""
-    after = int(request.after[0]) if request.after else None
+    key = request.after_key(MIGRATION_CURSOR)
+    after = key[0] if key else None
     rows, total = await graph.read(queries.migrations_page, after, request.size + 1)
     items = [_record(row) for row in rows[: request.size]]
     return Page(
         items=items,
-        cursors=[encode_cursor([m.number]) for m in items],
+        cursors=[MIGRATION_CURSOR.encode(m.number) for m in items],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,

@@ -16,9 +16,9 @@ from auth.permissions import require_level, require_person, require_role
 from auth.service import INVALID_CREDENTIALS, issue_tokens, open_session
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, fulltext_query, nfc
+from core.text import checked_text, checked_words, fold, fulltext_query, nfc
 from graph import identity as queries
 from identity import privacy
 from identity.contacts import normalise_email, normalise_phone
@@ -46,7 +46,17 @@ DUPLICATE_IDENTITY = (
 )
 
 
+#: Bounds of stored profile text (README "Input bounds"; the schema's descriptions say them too).
+MAX_SECTORS, MAX_SECTOR_LENGTH = 20, 100
+MAX_REASON_LENGTH = 1000
+
+
+def _check_sectors(sectors: list[str] | None) -> list[str]:
+    return checked_words(sectors, field="investorSectors", max_items=MAX_SECTORS, max_length=MAX_SECTOR_LENGTH)
+
+
 # --- views: the only way person and organisation records leave this domain ---------------------------------
+
 
 def person_view(record: dict, viewer: Viewer) -> PersonView:
     """A person as ``viewer`` may see them (privacy.py decides every personal field)."""
@@ -224,8 +234,8 @@ async def register_person(
         contacts.append({"id": str(uuid.uuid4()), "kind": "phone", "value": normalise_phone(reg.phone)})
     if reg.email:
         contacts.append({"id": str(uuid.uuid4()), "kind": "email", "value": normalise_email(reg.email)})
+    sectors = _check_sectors(reg.investor_sectors)
     check_policy(reg.password, user_inputs=[full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)])
-    sectors = sorted({nfc(s) for s in reg.investor_sectors or [] if s.strip()})
     attempts, conflicts = _registration_limits(rt, address)
 
     async def claim(tx: AsyncManagedTransaction) -> None:
@@ -321,7 +331,7 @@ async def update_profile(
             await _sync_ward_community(tx, person_id)
         props: dict[str, Any] = {}
         if investor_sectors is not None:
-            props["investorSectors"] = sorted({nfc(s) for s in investor_sectors if s.strip()})
+            props["investorSectors"] = _check_sectors(investor_sectors)
         if new_roles is not None:
             props["roles"] = new_roles
         if props:
@@ -469,17 +479,21 @@ async def verification_requests_by_ids(rt: Runtime, viewer: Viewer, ids: list[st
     return [found.get(i) for i in ids]
 
 
+#: Cursors of verificationRequests: (createdAt, id).
+VERIFICATION_CURSOR = keyset_kind("verificationRequests")
+
+
 async def verification_queue(rt: Runtime, viewer: Viewer, status: str, request: PageRequest) -> Page[VerificationRequestView]:
     """Requests with ``status``, oldest first: the officers' work queue."""
     require_role(viewer, "officer", "work the verification queue")
-    after = (str(request.after[0]), str(request.after[1])) if request.after else None
+    after = request.keyset(VERIFICATION_CURSOR)
     rows = await rt.graph.read(queries.verification_queue, status, after, request.size + 1)
     page_rows = rows[: request.size]
     applicants = await persons_by_ids(rt, viewer, [r["applicantId"] for r in page_rows])
     items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants)]
     return Page(
         items=items,
-        cursors=[keyset_cursor(r["request"]["createdAt"], r["request"]["id"]) for r in page_rows],
+        cursors=[VERIFICATION_CURSOR.encode(r["request"]["createdAt"], r["request"]["id"]) for r in page_rows],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
     )
@@ -489,9 +503,8 @@ async def decide_verification(
     rt: Runtime, viewer: Viewer, request_id: str, *, approve: bool, reason: str | None
 ) -> VerificationRequestView:
     officer_id = require_role(viewer, "officer", "decide verification requests")
-    reason = (reason or "").strip() or None
-    if not approve and not reason:
-        raise UserInputError("Say why the request is rejected, so the person can fix it.", field="reason")
+    reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH, required=not approve,
+                          empty="Say why the request is rejected, so the person can fix it.")
 
     async def work(tx: AsyncManagedTransaction) -> None:
         request = await queries.lock_request(tx, request_id)
@@ -546,7 +559,8 @@ async def register_organization(
         raise UserInputError("An organisation is a business, a partner or an agency.", field="kind")
     document = check_tax_code(tax_code)
     org_id = str(uuid.uuid4())
-    props = {"displayName": display_name, "searchName": fold(display_name), "orgKind": kind, "sector": nfc(sector or "") or None}
+    checked_sector = checked_text(nfc(sector or ""), field="sector", max_length=MAX_SECTOR_LENGTH)
+    props = {"displayName": display_name, "searchName": fold(display_name), "orgKind": kind, "sector": checked_sector}
     document_props = {
         "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": document.digest(rt.identity_key),
         "last4": document.last4, "country": document.country,
@@ -622,19 +636,22 @@ async def _invitation_views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> li
     return views
 
 
+MY_INVITATIONS_CURSOR = keyset_kind("myRepresentativeInvitations")
+
+
 async def my_representative_invitations(
     rt: Runtime, viewer: Viewer, request: PageRequest
 ) -> Page[RepresentativeInvitationView]:
     """Invitations to represent an organisation that wait for my answer, newest first."""
     person_id = require_person(viewer)
-    after = request.keyset()
+    after = request.keyset(MY_INVITATIONS_CURSOR)
     rows, total = await rt.graph.read(queries.invitations_of_person, person_id, after, request.size + 1)
     page_rows = rows[: request.size]
     views = {v.organization.id: v for v in await _invitation_views(rt, viewer, page_rows)}
     kept = [r for r in page_rows if r["orgId"] in views]
     return Page(
         items=[views[r["orgId"]] for r in kept],
-        cursors=[keyset_cursor(r["createdAt"], r["orgId"]) for r in kept],
+        cursors=[MY_INVITATIONS_CURSOR.encode(r["createdAt"], r["orgId"]) for r in kept],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,
@@ -751,12 +768,15 @@ async def acting_actor(rt: Runtime, viewer: Viewer, organization_id: str | None,
 
 # --- search ------------------------------------------------------------------------------------------------------------------
 
+#: Cursors of actors(search:): the position in the ranked list of matches.
+ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,))
+
+
 async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PersonView | OrganizationView]:
     """People and organisations by name, with or without diacritics; every person through person_view."""
-    query = fulltext_query(text)
-    if not query:
-        raise UserInputError("Type at least one letter or digit to search.", field="search")
-    offset = int(request.after[0]) + 1 if request.after else 0
+    query = fulltext_query(text, field="search")
+    key = request.after_key(ACTOR_SEARCH_CURSOR)
+    offset = key[0] + 1 if key else 0
     hits = await rt.graph.read(queries.search_actors, query, offset, request.size + 1)
     page = hits[: request.size]
     person_ids = [h["id"] for h in page if h["kind"] == "person"]
@@ -766,7 +786,7 @@ async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageReq
     items = [views[h["id"]] for h in page if views.get(h["id"]) is not None]
     return Page(
         items=items,
-        cursors=[encode_cursor([h["position"]]) for h in page if views.get(h["id"]) is not None],
+        cursors=[ACTOR_SEARCH_CURSOR.encode(h["position"]) for h in page if views.get(h["id"]) is not None],
         has_next_page=len(hits) > request.size,
         has_previous_page=offset > 0,
     )

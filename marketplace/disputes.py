@@ -14,8 +14,9 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person, require_role
 from auth.viewer import Viewer
 from core.errors import ConflictError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from marketplace.idempotency import once
@@ -50,12 +51,8 @@ def dispute_view(row: dict) -> DisputeView:
 
 
 def _reason(value: str | None) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise UserInputError("Say why: the reason is recorded with the dispute.", field="reason")
-    if len(text) > MAX_REASON_LENGTH:
-        raise UserInputError(f"At most {MAX_REASON_LENGTH} characters.", field="reason")
-    return text
+    return checked_text(value, field="reason", max_length=MAX_REASON_LENGTH, required=True,
+                        empty="Say why: the reason is recorded with the dispute.") or ""
 
 
 async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:
@@ -123,13 +120,17 @@ async def disputes_of_orders(rt: Runtime, order_ids: list[str]) -> list[DisputeV
     return [found.get(i) for i in order_ids]
 
 
+#: Cursors of disputes: (openedAt, id).
+DISPUTES_CURSOR = keyset_kind("disputes")
+
+
 async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request: PageRequest) -> Page[DisputeView]:
     """Officers: disputes, oldest first."""
     require_role(viewer, "officer", "see the dispute queue")
     if status is not None and status not in STATUSES:
         raise UserInputError("A dispute is OPEN or RESOLVED.", field="status")
-    after = request.keyset()
+    after = request.keyset(DISPUTES_CURSOR)
     rows, total = await rt.graph.read(queries.dispute_queue, status, after, request.size + 1)
     shown = [dispute_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[keyset_cursor(v.opened_at, v.id) for v in shown],
+    return Page(items=shown, cursors=[DISPUTES_CURSOR.encode(v.opened_at, v.id) for v in shown],
                 has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)

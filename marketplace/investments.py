@@ -13,13 +13,13 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import investments as queries
 from graph import listings as listing_queries
 from graph.driver import native
 from identity import service as identity
-from marketplace.listings import MAX_PRICE
 from moderation.service import assert_not_suspended
 from social.notifications import notify
 
@@ -51,14 +51,8 @@ def _view(row: dict) -> InterestView:
 
 
 def _check_message(text: str | None, field: str, *, required: bool) -> str | None:
-    cleaned = (text or "").strip()
-    if not cleaned:
-        if required:
-            raise UserInputError("Write a message to the owner.", field=field)
-        return None
-    if len(cleaned) > MAX_MESSAGE:
-        raise UserInputError(f"At most {MAX_MESSAGE} characters.", field=field)
-    return cleaned
+    return checked_text(text, field=field, max_length=MAX_MESSAGE, required=required,
+                        empty="Write a message to the owner.")
 
 
 async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) -> bool:
@@ -75,8 +69,9 @@ async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) 
 async def create_interest(
     rt: Runtime, viewer: Viewer, *, listing_id: str, amount_dong: int, message: str, organization_id: str | None
 ) -> InterestView:
-    if amount_dong <= 0 or amount_dong > MAX_PRICE:
-        raise UserInputError(f"An amount is a whole number of đồng from 1 to {MAX_PRICE:,}.", field="amountDong")
+    max_amount = rt.settings.max_order_total_dong
+    if amount_dong <= 0 or amount_dong > max_amount:
+        raise UserInputError(f"An amount is a whole number of đồng from 1 to {max_amount:,}.", field="amountDong")
     body = _check_message(message, "message", required=True)
     interest_id = str(uuid.uuid4())
 
@@ -170,11 +165,16 @@ async def interests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[
     return [found.get(i) for i in ids]
 
 
-def _page(rows: list[dict], request: PageRequest, total: int) -> Page[InterestView]:
+#: Cursors of Listing.interests and of myInvestmentInterests: (createdAt, id).
+LISTING_INTERESTS_CURSOR = keyset_kind("listingInterests")
+MY_INTERESTS_CURSOR = keyset_kind("myInvestmentInterests")
+
+
+def _page(rows: list[dict], request: PageRequest, total: int, kind: CursorKind) -> Page[InterestView]:
     items = [_view(r) for r in rows[: request.size]]
     return Page(
         items=items,
-        cursors=[keyset_cursor(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
+        cursors=[kind.encode(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
         has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
     )
 
@@ -189,13 +189,17 @@ async def interests_of_listing(
     (listing,) = await listings_by_ids(rt, viewer, [listing_id])
     if listing is None or not listing.viewer_owns:
         raise ForbiddenError("Only the listing's owner sees the interests in it.")
-    rows, total = await rt.graph.read(queries.interests_of_listing, listing_id, request.keyset(), request.size + 1)
-    return _page(rows, request, total)
+    rows, total = await rt.graph.read(
+        queries.interests_of_listing, listing_id, request.keyset(LISTING_INTERESTS_CURSOR), request.size + 1
+    )
+    return _page(rows, request, total, LISTING_INTERESTS_CURSOR)
 
 
 async def my_interests(
     rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest
 ) -> Page[InterestView]:
     investor = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its investment interests")
-    rows, total = await rt.graph.read(queries.interests_of_investor, investor, request.keyset(), request.size + 1)
-    return _page(rows, request, total)
+    rows, total = await rt.graph.read(
+        queries.interests_of_investor, investor, request.keyset(MY_INTERESTS_CURSOR), request.size + 1
+    )
+    return _page(rows, request, total, MY_INTERESTS_CURSOR)

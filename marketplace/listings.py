@@ -13,7 +13,6 @@ Rules (README, "Marketplace: listings and investment interest"):
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,9 +23,9 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_level
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import NUMBER, OPTIONAL_INT, TEXT, TIME, CursorKind, Page, PageRequest
 from core.runtime import Runtime
-from core.text import fold, fulltext_query, nfc
+from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
 from graph.places import commune_by_code
 from identity import service as identity
@@ -57,7 +56,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 
 MIN_TITLE, MAX_TITLE = 3, 120
 MAX_DESCRIPTION = 5000
-MAX_PRICE = 10**15
 MAX_STOCK = 1_000_000
 MAX_PHOTOS, MAX_PHOTO_URL = 10, 500
 
@@ -68,7 +66,6 @@ TRANSITIONS = {
 }
 
 NOT_FOUND = "No listing has this id."
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -148,17 +145,14 @@ def _check_title(title: str) -> str:
 
 
 def _check_description(description: str) -> str:
-    cleaned = (description or "").strip()
-    if len(cleaned) > MAX_DESCRIPTION:
-        raise UserInputError(f"A description has at most {MAX_DESCRIPTION} characters.", field="description")
-    return cleaned
+    return checked_text(description, field="description", max_length=MAX_DESCRIPTION) or ""
 
 
-def _check_price(value: int, name: str) -> int:
+def _check_price(value: int, name: str, max_price: int) -> int:
     if value <= 0:
         raise UserInputError("A price is a whole number of đồng greater than 0.", field=name)
-    if value > MAX_PRICE:
-        raise UserInputError(f"A price is at most {MAX_PRICE:,} đồng.", field=name)
+    if value > max_price:
+        raise UserInputError(f"A price is at most {max_price:,} đồng.", field=name)
     return value
 
 
@@ -217,7 +211,7 @@ def _check_pricing(kind: str, merged: dict) -> None:
         raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
 
 
-def _checked_props(given: ListingInput) -> dict[str, Any]:
+def _checked_props(given: ListingInput, max_price: int) -> dict[str, Any]:
     """The given fields, each validated on its own, as listing properties (None: cleared)."""
     props: dict[str, Any] = {}
     if given.title is not None:
@@ -229,7 +223,7 @@ def _checked_props(given: ListingInput) -> dict[str, Any]:
     for name, value in (("priceDong", given.price_dong), ("priceMinDong", given.price_min_dong),
                         ("priceMaxDong", given.price_max_dong)):
         if value is not None:
-            props[name] = _check_price(value, name)
+            props[name] = _check_price(value, name, max_price)
     if given.price_on_request is not None:
         props["priceOnRequest"] = given.price_on_request
     if given.stock is not None:
@@ -265,7 +259,7 @@ async def create_listing(
         raise UserInputError("A listing has a title.", field="title")
     if given.category is None:
         raise UserInputError("A listing has a category.", field="category")
-    props = _checked_props(given)
+    props = _checked_props(given, rt.settings.max_price_dong)
     props.setdefault("description", "")
     props.setdefault("searchDescription", "")
     props.setdefault("photoUrls", [])
@@ -311,7 +305,7 @@ async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id
 
 
 async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput) -> ListingView:
-    props = _checked_props(given)
+    props = _checked_props(given, rt.settings.max_price_dong)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await _owned_listing(tx, viewer, listing_id)
@@ -390,44 +384,23 @@ class ListingFilter:
     seller_id: str | None = None
 
 
-def _cursor_key(sort: str, key: Any) -> Any:
-    if sort == "newest":
-        return key.iso_format()
-    if sort == "rating":
-        return float(key)
-    return key
+#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another), and of myListings:
+#: (sort key, id).
+_SORT_KEY = {"newest": TIME, "price_asc": OPTIONAL_INT, "price_desc": OPTIONAL_INT, "rating": NUMBER}
+LISTINGS_CURSORS = {sort: CursorKind(f"listings.{sort}", (_SORT_KEY[sort], TEXT)) for sort in SORTS}
+MY_LISTINGS_CURSOR = CursorKind("myListings", (TIME, TEXT))
 
 
-def _after(request: PageRequest, sort: str) -> tuple | None:
-    """The (sort key, id) after which the page continues, from a cursor this sort issued."""
-    if request.backwards:
-        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
-    if request.after is None:
-        return None
-    cursor = request.after
-    wrong = UserInputError("This cursor is not one this list issued with this sort; pass a cursor from pageInfo.",
-                           field="after")
-    if len(cursor) != 3 or cursor[0] != sort or not isinstance(cursor[2], str):
-        raise wrong
-    key = cursor[1]
-    valid = {
-        "newest": isinstance(key, str),
-        "price_asc": key is None or (isinstance(key, int) and not isinstance(key, bool)),
-        "price_desc": key is None or (isinstance(key, int) and not isinstance(key, bool)),
-        "rating": isinstance(key, (int, float)) and not isinstance(key, bool),
-    }[sort]
-    if not valid:
-        raise wrong
-    if sort == "newest" and not _ISO_TIME.match(key):
-        raise wrong
-    return (float(key) if sort == "rating" else key), cursor[2]
+def _after(request: PageRequest, kind: CursorKind) -> tuple | None:
+    """The (sort key, id) after which the page continues, from a cursor this list (and sort) issued."""
+    return request.after_key(kind)
 
 
-def _page(rows: list[dict], request: PageRequest, sort: str, total: int | None = None) -> Page[ListingView]:
+def _page(rows: list[dict], request: PageRequest, kind: CursorKind, total: int | None = None) -> Page[ListingView]:
     shown = rows[: request.size]
     return Page(
         items=[listing_view(r) for r in shown],
-        cursors=[encode_cursor([sort, _cursor_key(sort, r["sortKey"]), r["listing"]["id"]]) for r in shown],
+        cursors=[kind.encode(r["sortKey"], r["listing"]["id"]) for r in shown],
         has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
     )
 
@@ -440,16 +413,14 @@ async def browse(
         raise UserInputError("Unknown sort.", field="sort")
     search = None
     if filters.search is not None and filters.search.strip():
-        search = fulltext_query(filters.search)
-        if not search:
-            raise UserInputError("Type at least one letter or digit to search.", field="filter.search")
+        search = fulltext_query(filters.search, field="filter.search")
     if filters.category is not None:
         _check_category(filters.category)
     prices = (("filter.minPriceDong", filters.min_price_dong), ("filter.maxPriceDong", filters.max_price_dong))
     for name, value in prices:
         if value is not None and value < 0:
             raise UserInputError("A price filter is not negative.", field=name)
-    after = _after(request, sort)
+    after = _after(request, LISTINGS_CURSORS[sort])
     params = {
         "kinds": filters.kinds or None, "category": filters.category, "wardCode": filters.ward_code,
         "minPrice": filters.min_price_dong, "maxPrice": filters.max_price_dong, "sellerId": filters.seller_id,
@@ -459,7 +430,7 @@ async def browse(
         queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, after=after,
         limit=request.size + 1,
     )
-    return _page(rows, request, sort)
+    return _page(rows, request, LISTINGS_CURSORS[sort])
 
 
 async def my_listings(
@@ -467,6 +438,6 @@ async def my_listings(
 ) -> Page[ListingView]:
     """The listings of the viewer (or of an organisation they own or administer) in every status, newest first."""
     seller = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its listings")
-    after = _after(request, "newest")
+    after = _after(request, MY_LISTINGS_CURSOR)
     rows, total = await rt.graph.read(queries.my_listings, seller, status, viewer.actor_id, after, request.size + 1)
-    return _page(rows, request, "newest", total)
+    return _page(rows, request, MY_LISTINGS_CURSOR, total)

@@ -25,8 +25,9 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from identity import service as identity
@@ -136,12 +137,8 @@ def _check_quantity(quantity: int, *, allow_zero: bool) -> int:
 
 
 def _check_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    text = (value or "").strip() or None
-    if required and text is None:
-        raise UserInputError("Say why (a short reason the other party will read).", field=field)
-    if text and len(text) > limit:
-        raise UserInputError(f"At most {limit} characters.", field=field)
-    return text
+    return checked_text(value, field=field, max_length=limit, required=required,
+                        empty="Say why (a short reason the other party will read).")
 
 
 def _orderable_problem(row: dict | None, buyer_id: str) -> str | None:
@@ -194,7 +191,11 @@ async def set_cart_item(rt: Runtime, viewer: Viewer, organization_id: str | None
             if stock is not None and quantity > stock:
                 raise ConflictError(f"Only {stock} of “{row['listing']['title']}” are left.", field="quantity")
         await queries.set_cart_item(tx, me, listing_id, quantity)
-        return await _cart(tx, me)
+        cart = await _cart(tx, me)
+        if quantity > 0 and cart.total > rt.settings.max_order_total_dong:  # raising rolls the change back
+            raise UserInputError(f"A cart totals at most {rt.settings.max_order_total_dong:,} đồng; take fewer.",
+                                 field="quantity")
+        return cart
 
     return await rt.graph.write(work)
 
@@ -209,7 +210,7 @@ async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> C
 
 # --- placing orders ------------------------------------------------------------------------------------------------
 
-async def _place(tx: AsyncManagedTransaction, *, buyer_id: str, person_id: str, wanted: dict[str, int],
+async def _place(tx: AsyncManagedTransaction, *, max_total: int, buyer_id: str, person_id: str, wanted: dict[str, int],
                  place_key: str | None, note: str | None, field: str) -> list[str]:
     """Lock the listings (by id), check each is orderable with enough stock, and create one order per seller.
     Raises (nothing written) when any listing fails."""
@@ -232,12 +233,15 @@ async def _place(tx: AsyncManagedTransaction, *, buyer_id: str, person_id: str, 
             {"listingId": listing_id, "quantity": quantity, "unitPriceDong": listing["priceDong"],
              "title": listing["title"]}
         )
+    totals = {seller_id: sum(i["quantity"] * i["unitPriceDong"] for i in items) for seller_id, items in by_seller.items()}
+    if any(total > max_total for total in totals.values()):  # checked before anything is stored
+        raise UserInputError(f"An order totals at most {max_total:,} đồng; order fewer.", field=field)
     order_ids = []
     for seller_id, items in by_seller.items():
         order_id = str(uuid.uuid4())
         await queries.create_order(
             tx, id=order_id, event_id=str(uuid.uuid4()), buyer_id=buyer_id, seller_id=seller_id, person_id=person_id,
-            total=sum(i["quantity"] * i["unitPriceDong"] for i in items), items=items, place_key=place_key, note=note,
+            total=totals[seller_id], items=items, place_key=place_key, note=note,
         )
         await notify(tx, seller_id, "order_placed", actor=buyer_id, subject=order_id, subject_type="Order", reason=note)
         order_ids.append(order_id)
@@ -258,7 +262,7 @@ async def checkout(rt: Runtime, viewer: Viewer, organization_id: str | None, key
             if not cart.items:
                 raise ConflictError("The cart is empty.", field="cart")
             wanted = {i.listing_id: i.quantity for i in cart.items}
-            order_ids = await _place(tx, buyer_id=me, person_id=person, wanted=wanted, place_key=f"{me}:{key}",
+            order_ids = await _place(tx, max_total=rt.settings.max_order_total_dong, buyer_id=me, person_id=person, wanted=wanted, place_key=f"{me}:{key}",
                                      note=cleaned_note, field="cart")
             await queries.empty_cart(tx, me, list(wanted))
             return {"orderIds": order_ids}
@@ -281,7 +285,7 @@ async def place_order(rt: Runtime, viewer: Viewer, organization_id: str | None, 
         me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
 
         async def effect(tx: AsyncManagedTransaction) -> dict:
-            order_ids = await _place(tx, buyer_id=me, person_id=person, wanted={listing_id: quantity},
+            order_ids = await _place(tx, max_total=rt.settings.max_order_total_dong, buyer_id=me, person_id=person, wanted={listing_id: quantity},
                                      place_key=f"{me}:{key}", note=None, field="quantity")
             return {"orderIds": order_ids}
 
@@ -398,6 +402,10 @@ async def order(rt: Runtime, viewer: Viewer, order_id: str) -> OrderView:
     return found
 
 
+#: Cursors of myOrders: (createdAt, id).
+MY_ORDERS_CURSOR = keyset_kind("myOrders")
+
+
 async def my_orders(rt: Runtime, viewer: Viewer, organization_id: str | None, *, role: str | None,
                     status: str | None, request: PageRequest) -> Page[OrderView]:
     """My orders (or my organisation's) as buyer, seller or both, newest first."""
@@ -405,12 +413,12 @@ async def my_orders(rt: Runtime, viewer: Viewer, organization_id: str | None, *,
         raise UserInputError("A role is BUYER or SELLER.", field="role")
     if status is not None and status not in order_states.STATES:
         raise UserInputError("Unknown order status.", field="status")
-    after = request.keyset()
+    after = request.keyset(MY_ORDERS_CURSOR)
     me = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see orders")
     rows, total = await rt.graph.read(queries.my_orders, actor_id=me, role=role, status=status, after=after,
                                       limit=request.size + 1)
     shown = [order_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[keyset_cursor(o.created_at, o.id) for o in shown],
+    return Page(items=shown, cursors=[MY_ORDERS_CURSOR.encode(o.created_at, o.id) for o in shown],
                 has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)
 
 

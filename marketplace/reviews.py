@@ -13,8 +13,9 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from marketplace.orders import NOT_FOUND, party_of
@@ -43,10 +44,8 @@ def review_view(row: dict) -> ReviewView:
 
 
 def _check_text(text: str, field: str) -> str:
-    cleaned = (text or "").strip()
-    if not 1 <= len(cleaned) <= MAX_TEXT_LENGTH:
-        raise UserInputError(f"Write 1 to {MAX_TEXT_LENGTH} characters.", field=field)
-    return cleaned
+    return checked_text(text, field=field, max_length=MAX_TEXT_LENGTH, required=True,
+                        empty=f"Write 1 to {MAX_TEXT_LENGTH} characters.") or ""
 
 
 async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:
@@ -113,10 +112,14 @@ async def reviews_of_orders(rt: Runtime, order_ids: list[str]) -> list[ReviewVie
     return [found.get(i) for i in order_ids]
 
 
+#: Cursors of reviews(sellerId:): (createdAt, id).
+REVIEWS_CURSOR = keyset_kind("reviews")
+
+
 async def seller_reviews(rt: Runtime, viewer: Viewer, seller_id: str, request: PageRequest) -> Page[ReviewView]:
     """A seller's reviews, newest first (public)."""
-    after = request.keyset()
+    after = request.keyset(REVIEWS_CURSOR)
     rows, total = await rt.graph.read(queries.seller_reviews, seller_id, after, request.size + 1)
     shown = [review_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[keyset_cursor(v.created_at, v.id) for v in shown],
+    return Page(items=shown, cursors=[REVIEWS_CURSOR.encode(v.created_at, v.id) for v in shown],
                 has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)

@@ -20,7 +20,7 @@ from auth.permissions import require_role
 from auth.viewer import Viewer
 from core.errors import AppError, ConflictError, PaymentDeclinedError, UnavailableError, UserInputError
 from core.logs import get_logger
-from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import ledger as queries
 from graph.driver import native
@@ -156,14 +156,13 @@ async def entries_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[En
     return [found.get(i) for i in ids]
 
 
+#: Cursors of walletStatement: the entry's sequence number in the wallet.
+STATEMENT_CURSOR = CursorKind("walletStatement", (INT,))
+
+
 def _after_seq(request: PageRequest) -> int | None:
-    if request.backwards:
-        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
-    if request.after is None:
-        return None
-    if len(request.after) != 1 or isinstance(request.after[0], bool) or not isinstance(request.after[0], int):
-        raise UserInputError("This cursor is not one this list issued; pass a cursor from pageInfo.", field="after")
-    return request.after[0]
+    key = request.after_key(STATEMENT_CURSOR)
+    return key[0] if key else None
 
 
 async def statement(rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest) -> Page[EntryView]:
@@ -181,7 +180,7 @@ async def statement(rt: Runtime, viewer: Viewer, organization_id: str | None, re
     shown = rows[: request.size]
     return Page(
         items=[_entry_view(r["entry"], actor_id) for r in shown],
-        cursors=[encode_cursor([r["seq"]]) for r in shown],
+        cursors=[STATEMENT_CURSOR.encode(r["seq"]) for r in shown],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,
@@ -420,11 +419,14 @@ class StuckPaymentView:
     created_at: datetime
 
 
+STUCK_PAYMENTS_CURSOR = keyset_kind("stuckPayments")
+
+
 async def stuck_payments(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[StuckPaymentView]:
     """Officers: top-ups still pending and payouts not yet paid, older than the reconciliation threshold, oldest
     first (what a crash left for ``reconcile``, or what the provider still has not answered)."""
     require_role(viewer, "officer", "see stuck payments")
-    after = request.keyset()
+    after = request.keyset(STUCK_PAYMENTS_CURSOR)
     age = rt.settings.payment_reconcile_after_seconds
 
     async def work(tx):
@@ -436,5 +438,5 @@ async def stuck_payments(rt: Runtime, viewer: Viewer, request: PageRequest) -> P
                               owner_id=r["intent"]["actorId"], amount=r["intent"]["amount"],
                               reference=r["intent"]["reference"], created_at=native(r["intent"]["createdAt"]))
              for r in rows[: request.size]]
-    return Page(items=shown, cursors=[keyset_cursor(v.created_at, v.id) for v in shown],
+    return Page(items=shown, cursors=[STUCK_PAYMENTS_CURSOR.encode(v.created_at, v.id) for v in shown],
                 has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)

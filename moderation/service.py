@@ -22,8 +22,9 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
+from core.text import checked_text
 from graph import moderation as queries
 from social.notifications import notify
 from identity import service as identity
@@ -78,17 +79,18 @@ async def record_removal(tx: AsyncManagedTransaction, moderator_id: str, kind: s
 
 
 def _check_reason(reason: str, field: str) -> str:
-    cleaned = (reason or "").strip()
-    if not cleaned:
-        raise UserInputError("Say why, in a few words.", field=field)
-    if len(cleaned) > MAX_REASON_LENGTH:
-        raise UserInputError(f"A reason has at most {MAX_REASON_LENGTH} characters.", field=field)
-    return cleaned
+    return checked_text(reason, field=field, max_length=MAX_REASON_LENGTH, required=True,
+                        empty="Say why, in a few words.") or ""
 
 
 
-def _cursor(row: dict) -> str:
-    return keyset_cursor(row["report"]["createdAt"], row["report"]["id"])
+#: Cursors of myReports and of moderationQueue: (createdAt, id).
+MY_REPORTS_CURSOR = keyset_kind("myReports")
+QUEUE_CURSOR = keyset_kind("moderationQueue")
+
+
+def _cursor(kind: CursorKind, row: dict) -> str:
+    return kind.encode(row["report"]["createdAt"], row["report"]["id"])
 
 
 def _native(value):
@@ -180,13 +182,13 @@ async def create_report(rt: Runtime, viewer: Viewer, kind: str, subject_id: str,
 async def my_reports(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[ReportView]:
     """The reports I filed, newest first, with how each ended."""
     me = require_person(viewer)
-    after = request.keyset()
+    after = request.keyset(MY_REPORTS_CURSOR)
     rows = await rt.graph.read(queries.reports_of_reporter, me, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await _views(rt, viewer, page_rows)
     pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
     return Page(
-        items=[v for v, _ in pairs], cursors=[_cursor(r) for _, r in pairs],
+        items=[v for v, _ in pairs], cursors=[_cursor(MY_REPORTS_CURSOR, r) for _, r in pairs],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 
@@ -205,13 +207,13 @@ async def moderation_queue(rt: Runtime, viewer: Viewer, status: str, request: Pa
         scope = "communities"
     else:
         raise ForbiddenError("Only city officers and community moderators work the moderation queue.")
-    after = request.keyset()
+    after = request.keyset(QUEUE_CURSOR)
     rows = await rt.graph.read(queries.report_queue, scope, me, status, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await _views(rt, viewer, page_rows)
     pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
     return Page(
-        items=[v for v, _ in pairs], cursors=[_cursor(r) for _, r in pairs],
+        items=[v for v, _ in pairs], cursors=[_cursor(QUEUE_CURSOR, r) for _, r in pairs],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from core.errors import UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import TEXT, CursorKind, Page, PageRequest
 from core.text import fold
 from graph import places as queries
 from graph.driver import Graph
 from places.model import Commune
 
 KINDS = {"ward": "phường", "commune": "xã"}
+#: Cursors of communes: the official code.
+COMMUNE_CURSOR = CursorKind("communes", (TEXT,))
 
 
 async def list_communes(graph: Graph, request: PageRequest, *, search: str | None, kind: str | None) -> Page[Commune]:
     """Communes in code order, optionally filtered by kind and by name (with or without diacritics)."""
-    if request.backwards:
-        raise UserInputError("This list pages forwards only; use `first` and `after`.", field="last")
-    after = str(request.after[0]) if request.after else None
+    key = request.after_key(COMMUNE_CURSOR)
+    after = key[0] if key else None
     folded = fold(search) if search else None
     rows, total = await graph.read(
         queries.communes_page, kind=KINDS.get(kind) if kind else None, search=folded or None,
@@ -25,7 +25,7 @@ async def list_communes(graph: Graph, request: PageRequest, *, search: str | Non
     items = [Commune.from_record(r) for r in rows[: request.size]]
     return Page(
         items=items,
-        cursors=[encode_cursor([c.code]) for c in items],
+        cursors=[COMMUNE_CURSOR.encode(c.code) for c in items],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,

@@ -33,7 +33,7 @@ PERSON_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id 
 
 async def communities(
     info: strawberry.Info,
-    search: Annotated[str | None, strawberry.argument(description="Words of the name, with or without diacritics.")] = None,
+    search: Annotated[str | None, strawberry.argument(description="Words of the name, with or without diacritics (at most 200 characters and 20 words).")] = None,
     kind: Annotated[CommunityKind | None, strawberry.argument(description="Only ward communities or only groups.")] = None,
     first: FIRST = None,
     after: AFTER = None,

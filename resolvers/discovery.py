@@ -14,7 +14,7 @@ from schema.identity import Person
 from schema.social import Post, PostConnection
 from social import discovery as service
 
-SEARCH_TEXT = Annotated[str, strawberry.argument(description="Words to find, with or without diacritics.")]
+SEARCH_TEXT = Annotated[str, strawberry.argument(description="Words to find, with or without diacritics (at most 200 characters and 20 words).")]
 
 
 async def people_you_may_know(

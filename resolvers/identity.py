@@ -136,7 +136,7 @@ async def my_data(info: strawberry.Info) -> JSON:
 
 async def actors(
     info: strawberry.Info,
-    search: Annotated[str, strawberry.argument(description="Name to look for, with or without diacritics.")],
+    search: Annotated[str, strawberry.argument(description="Name to look for, with or without diacritics (at most 200 characters and 20 words).")],
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> ActorConnection:
@@ -345,7 +345,7 @@ async def verification_request_approve(
 async def verification_request_reject(
     info: strawberry.Info,
     id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the request.")],
-    reason: Annotated[str, strawberry.argument(description="Why, so the person can fix it (shown to them).")],
+    reason: Annotated[str, strawberry.argument(description="Why, so the person can fix it (shown to them; up to 1000 characters).")],
 ) -> VerificationRequestPayload:
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")

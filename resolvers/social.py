@@ -91,9 +91,9 @@ async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
 
 async def comments(info: strawberry.Info, post_id: str, first: int | None, after: str | None) -> CommentConnection:
     request = PageRequest.from_args(first=first, after=after)
-    if after:
+    if request.after:
         (page,) = await service.comments_of_posts(
-            runtime(info), viewer(info), [post_id], request.size + 1, (str(request.after[0]), str(request.after[1]))
+            runtime(info), viewer(info), [post_id], request.size + 1, request.keyset(service.COMMENTS_CURSOR)
         )
     else:
         loader = info.context.loader(f"CommentsByPostLoader:{request.size}", _comments_loader(request.size + 1))
@@ -102,11 +102,11 @@ async def comments(info: strawberry.Info, post_id: str, first: int | None, after
 
 
 def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
-    from core.pagination import Page, keyset_cursor  # noqa: PLC0415
+    from core.pagination import Page  # noqa: PLC0415
 
     shown = page.comments[: request.size]
     return CommentConnection.from_page(
-        Page(items=shown, cursors=[keyset_cursor(c.created_at, c.id) for c in shown],
+        Page(items=shown, cursors=[service.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
              has_next_page=len(page.comments) > request.size, has_previous_page=request.after is not None,
              total_count=page.total),
         Comment.of,
@@ -321,7 +321,7 @@ async def post_edit(
 async def post_delete(
     info: strawberry.Info,
     id: POST_ID,
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required).")] = None,
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")] = None,
 ) -> PostPayload:
     async def work() -> dict:
         await service.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
@@ -347,7 +347,7 @@ async def comment_create(
 async def comment_delete(
     info: strawberry.Info,
     id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")],
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required).")] = None,
+    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")] = None,
 ) -> CommentPayload:
     async def work() -> dict:
         await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)

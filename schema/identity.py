@@ -408,13 +408,13 @@ class PersonRegisterInput:
     phone: str | None = strawberry.field(default=None, description="Phone number, e.g. 0912345678 or +84912345678.")
     email: str | None = strawberry.field(default=None, description="E-mail address.")
     ward_code: str | None = strawberry.field(default=None, description="Code of my ward or commune (required for residents).")
-    investor_sectors: list[str] | None = strawberry.field(default=None, description="Sectors of interest (investors).")
+    investor_sectors: list[str] | None = strawberry.field(default=None, description="Sectors of interest (investors): at most 20, each at most 100 characters.")
 
 
 @strawberry.input(description="Changes to my profile; omitted fields stay as they are.")
 class ProfileUpdateInput:
     ward_code: str | None = strawberry.field(default=None, description="Move to this ward or commune.")
-    investor_sectors: list[str] | None = strawberry.field(default=None, description="Replace my investor sectors.")
+    investor_sectors: list[str] | None = strawberry.field(default=None, description="Replace my investor sectors: at most 20, each at most 100 characters.")
     add_roles: list[PersonRole] | None = strawberry.field(
         default=None, description="Add self-chosen roles, e.g. a tourist becoming a RESIDENT (needs a ward)."
     )
@@ -425,7 +425,7 @@ class OrganizationRegisterInput:
     name: str = strawberry.field(description="Registered name.")
     kind: OrganizationKind = strawberry.field(description="Business, partner or agency.")
     tax_code: str = strawberry.field(description="10 digits, or 10 digits-3 digits for a branch. Never stored in clear.")
-    sector: str | None = strawberry.field(default=None, description="Business sector.")
+    sector: str | None = strawberry.field(default=None, description="Business sector (at most 100 characters).")
 
 
 @strawberry.input(description="An invitation to represent an organisation that I accept.")

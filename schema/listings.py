@@ -205,7 +205,8 @@ class InvestmentInterestConnection(CountedConnection[InvestmentInterest]):
 @strawberry.input(description="Which listings to show; every filter given must hold.")
 class ListingFilter:
     search: str | None = strawberry.field(
-        default=None, description="Words of the title or description, with or without diacritics ('dien thoai')."
+        default=None, description="Words of the title or description, with or without diacritics ('dien thoai'); at most 200 "
+                                   "characters and 20 words."
     )
     kinds: list[ListingKind] | None = strawberry.field(default=None, description="Only these kinds.")
     category: str | None = strawberry.field(default=None, description="Only this category slug.")

@@ -23,14 +23,14 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_level, require_person
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, encode_cursor, keyset_cursor
+from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, nfc
+from core.text import checked_text, fold, nfc, search_query
 from graph import communities as queries
 from identity import service as identity
 from identity.model import PersonView
 from moderation.service import assert_not_suspended
-from social.discovery import COMMUNITY_KIND_WORDS, search_query
+from social.discovery import COMMUNITY_KIND_WORDS
 from social.notifications import notify
 
 COMMUNITY_KINDS = ("ward", "group")
@@ -97,6 +97,11 @@ async def community(rt: Runtime, viewer: Viewer, community_id: str) -> Community
 
 
 
+#: Cursors of communities: (folded name, id); of communityJoinRequests: (requested at, person id).
+COMMUNITIES_CURSOR = CursorKind("communities", (TEXT, TEXT))
+JOIN_REQUESTS_CURSOR = keyset_kind("communityJoinRequests")
+
+
 async def list_communities(
     rt: Runtime, viewer: Viewer, *, search: str | None, kind: str | None, request: PageRequest
 ) -> Page[CommunityView]:
@@ -104,8 +109,8 @@ async def list_communities(
     prefix, with or without diacritics ("phường" and "xã" are optional: ward names are stored without them)."""
     if kind is not None and kind not in COMMUNITY_KINDS:
         raise UserInputError("A community is a WARD or a GROUP.", field="kind")
-    words = search_query(search, optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
-    after = request.keyset()
+    words = search_query(search, field="search", optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
+    after = request.keyset(COMMUNITIES_CURSOR)
     rows, total = await rt.graph.read(
         queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, after=after,
         limit=request.size + 1,
@@ -113,7 +118,7 @@ async def list_communities(
     page_rows = rows[: request.size]
     return Page(
         items=[_community_view(r) for r in page_rows],
-        cursors=[encode_cursor([r["community"]["searchName"], r["community"]["id"]]) for r in page_rows],
+        cursors=[COMMUNITIES_CURSOR.encode(r["community"]["searchName"], r["community"]["id"]) for r in page_rows],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,
@@ -131,9 +136,7 @@ async def create_community(
     low, high = NAME_LENGTH
     if not low <= len(cleaned_name) <= high:
         raise UserInputError(f"A community's name has {low} to {high} characters.", field="name")
-    cleaned_description = (description or "").strip() or None
-    if cleaned_description and len(cleaned_description) > MAX_DESCRIPTION_LENGTH:
-        raise UserInputError(f"A description has at most {MAX_DESCRIPTION_LENGTH} characters.", field="description")
+    cleaned_description = checked_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
     if join_policy not in JOIN_POLICIES:
         raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")
     community_id = str(uuid.uuid4())
@@ -209,14 +212,14 @@ async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request:
         raise NotFoundError(NOT_FOUND)
     if facts["role"] not in RUNS_COMMUNITY:
         raise ForbiddenError("Only this community's moderators and admins see its requests to join.")
-    after = request.keyset()
+    after = request.keyset(JOIN_REQUESTS_CURSOR)
     rows, total = await rt.graph.read(queries.join_requests, community_id, me, after, request.size + 1)
     page_rows = rows[: request.size]
     people = await identity.persons_by_ids(rt, viewer, [r["personId"] for r in page_rows])
     pairs = [(p, r) for p, r in zip(people, page_rows) if p is not None]
     return Page(
         items=[JoinRequestView(person=p, requested_at=r["at"].to_native()) for p, r in pairs],
-        cursors=[keyset_cursor(r["at"], r["personId"]) for _, r in pairs],
+        cursors=[JOIN_REQUESTS_CURSOR.encode(r["at"], r["personId"]) for _, r in pairs],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,

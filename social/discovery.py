@@ -21,15 +21,14 @@ People leave this module only as ``identity.service`` views (``persons_by_ids``)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import UserInputError
-from core.pagination import Page, PageRequest, encode_cursor
+from core.pagination import INT, CursorKind, Page, PageRequest
 from core.runtime import Runtime
-from core.text import fold, nfc
+from core.text import search_query
 from graph import discovery as queries
 from identity import privacy
 from identity import service as identity
@@ -48,11 +47,9 @@ PATH_CAP = 5000
 CANDIDATE_CAP = 300
 #: Search considers this many best text matches, then keeps those the viewer may see.
 SEARCH_WINDOW = 1000
-MAX_SEARCH_WORDS = 8
 #: Words that name a kind of community ("Phường Hoàn Kiếm", "Xã Sóc Sơn"): they may be typed, but a
 #: community's searchable name does not hold them, so they only raise the score, never filter.
 COMMUNITY_KIND_WORDS = frozenset({"phuong", "xa"})
-_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
 @dataclass(frozen=True)
@@ -146,49 +143,18 @@ async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | Non
 
 # --- search ---------------------------------------------------------------------------------------------------------
 
-def _escape(word: str) -> str:
-    return _LUCENE_SPECIAL.sub(r"\\\1", word)
-
-
-def search_query(text: str, *, optional_words: frozenset[str] = frozenset()) -> str:
-    """A Lucene query for the full-text indexes, which hold each name or text twice: as written
-    (lower-cased by the analyzer, diacritics kept) and folded (``fold``: no diacritics).
-
-    Every word must match, as a prefix, in either form: "Nguyen Van An" and "nguyễn văn an" both
-    find "Nguyễn Văn An"; a whole-word match scores higher than a longer word it begins. Words in
-    ``optional_words`` (compared folded) only raise the score.
-    """
-    words = [w for w in nfc(text).lower().split(" ") if any(ch.isalnum() for ch in w)][:MAX_SEARCH_WORDS]
-    clauses = []
-    for word in words:
-        folded = fold(word)
-        forms = [f for f in dict.fromkeys([_escape(folded), _escape(word)]) if f]
-        alternatives = " OR ".join([f"{f}^2" for f in forms] + [f"{f}*" for f in forms])
-        required = "" if folded in optional_words else "+"
-        clauses.append(f"{required}({alternatives})")
-    return " ".join(clauses)
+#: Cursors of postSearch: the position in the ranked, filtered window of matches.
+POST_SEARCH_CURSOR = CursorKind("postSearch", (INT,), max_int=SEARCH_WINDOW)
 
 
 def _offset(request: PageRequest) -> int:
-    if request.backwards:
-        raise UserInputError("Search pages forwards only; use `first` and `after`.", field="last")
-    if not request.after:
-        return 0
-    position = request.after[0]
-    if not isinstance(position, int) or position < 0:
-        raise UserInputError("This cursor is not one this API issued; pass a cursor from pageInfo.", field="after")
-    return position + 1
-
-
-def _checked_query(text: str, **kwargs) -> str:
-    if not any(ch.isalnum() for ch in text or ""):
-        raise UserInputError("Type at least one letter or digit to search.", field="text")
-    return search_query(text, **kwargs)
+    key = request.after_key(POST_SEARCH_CURSOR)
+    return key[0] + 1 if key else 0
 
 
 async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PostView]:
     """Posts I may see whose text matches, best match first."""
-    query = _checked_query(text)
+    query = search_query(text, field="text")
     offset = _offset(request)
     ids = await rt.graph.read(
         queries.search_posts, query, viewer.actor_id, offset=offset, limit=request.size + 1, window=SEARCH_WINDOW
@@ -197,6 +163,6 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
     views = await social.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
     shown = [(offset + i, v) for i, v in enumerate(views) if v is not None]
     return Page(
-        items=[v for _, v in shown], cursors=[encode_cursor([i]) for i, _ in shown],
+        items=[v for _, v in shown], cursors=[POST_SEARCH_CURSOR.encode(i) for i, _ in shown],
         has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
     )

@@ -12,9 +12,9 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import require_person
 from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, RateLimitedError, UserInputError
-from core.pagination import Page, PageRequest, keyset_cursor
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import fold, nfc
+from core.text import checked_text, fold, nfc
 from graph import social as queries
 from identity import service as identity
 from identity.model import OrganizationView, PersonView
@@ -26,6 +26,7 @@ from social.visibility import VISIBILITIES, PostFacts, may_see_post
 NOT_FOUND = "No person or organisation has this id."
 MAX_POST_LENGTH = 5000
 MAX_COMMENT_LENGTH = 2000
+MAX_REASON_LENGTH = 1000
 _TAG = re.compile(r"^[\w-]{1,40}$")
 
 
@@ -132,6 +133,13 @@ async def relation_to(rt: Runtime, viewer: Viewer, other: str) -> dict | None:
 
 # --- lists of people -------------------------------------------------------------------------------------------
 
+#: Cursors of every list, (time, id), named by list so one list's cursor is refused by another.
+PEOPLE_CURSORS = {kind: keyset_kind(f"people.{kind}") for kind in LIST_KINDS}
+FEED_CURSOR = keyset_kind("feed")
+POSTS_CURSOR = keyset_kind("posts")
+COMMENTS_CURSOR = keyset_kind("comments")
+NOTIFICATIONS_CURSOR = keyset_kind("notifications")
+
 async def list_actors(
     rt: Runtime, viewer: Viewer, owner: str, kind: str, request: PageRequest
 ) -> Page[PersonView | OrganizationView]:
@@ -145,7 +153,7 @@ async def list_actors(
     (owner_view,) = await identity.actors_by_ids(rt, viewer, [owner])
     if owner_view is None:
         raise NotFoundError(NOT_FOUND)
-    after = request.keyset()
+    after = request.keyset(PEOPLE_CURSORS[kind])
     rows, total = await rt.graph.read(queries.list_actors, kind, owner, viewer.actor_id, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await identity.actors_by_ids(rt, viewer, [r["id"] for r in page_rows])
@@ -157,7 +165,7 @@ async def list_actors(
     )
     return Page(
         items=[v for v, _ in pairs],
-        cursors=[keyset_cursor(r["at"], r["id"]) for _, r in pairs],
+        cursors=[PEOPLE_CURSORS[kind].encode(r["at"], r["id"]) for _, r in pairs],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=None if hidden else total,
@@ -191,12 +199,9 @@ def _post_view(row: dict) -> PostView:
 
 
 def _check_text(text: str, limit: int, field: str) -> str:
-    cleaned = nfc(text) if "\n" not in (text or "") else (text or "").strip()
-    if not cleaned:
-        raise UserInputError("Write something first.", field=field)
-    if len(cleaned) > limit:
-        raise UserInputError(f"At most {limit} characters.", field=field)
-    return cleaned
+    """Post and comment text: one line has its spaces collapsed; the rule itself is ``core.text.checked_text``."""
+    single_line = nfc(text) if "\n" not in (text or "") else text
+    return checked_text(single_line, field=field, max_length=limit, required=True) or ""
 
 
 def _check_tags(tags: list[str] | None) -> list[str]:
@@ -273,6 +278,7 @@ async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | No
 async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str | None = None) -> None:
     """Authors delete their posts; community moderators and officers remove posts (moderation.py)."""
     me = require_person(viewer)
+    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_post(tx, post_id)
@@ -282,7 +288,7 @@ async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str 
             await queries.update_post(tx, post_id, {"status": "deleted"})
             return
         if await _may_moderate(tx, viewer, facts["communityId"]):
-            await record_removal(tx, me, "post", post_id, reason or "")
+            await record_removal(tx, me, "post", post_id, cleaned_reason or "")
             return
         raise ForbiddenError("Only the author, the community's moderators or city officers remove a post.")
 
@@ -326,7 +332,7 @@ async def feed(
     views, reaction summaries and first ``comment_limit`` comments from the same query when the caller will
     show them."""
     me = require_person(viewer)
-    after = request.keyset()
+    after = request.keyset(FEED_CURSOR)
     rows = await rt.graph.read(
         queries.feed, me, after, request.size + 1, with_author=with_authors, with_reactions=with_reactions,
         comment_limit=comment_limit,
@@ -334,7 +340,7 @@ async def feed(
     shown = rows[: request.size]
     items = [_post_view(r) for r in shown]
     page = Page(
-        items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
+        items=items, cursors=[FEED_CURSOR.encode(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
     authors = {r["authorId"]: identity.person_view(r["authorRecord"], viewer) for r in shown if r["authorRecord"]}
@@ -349,11 +355,11 @@ async def feed(
 
 
 async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
-    after = request.keyset()
+    after = request.keyset(POSTS_CURSOR)
     rows = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
-        items=items, cursors=[keyset_cursor(p.created_at, p.id) for p in items],
+        items=items, cursors=[POSTS_CURSOR.encode(p.created_at, p.id) for p in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 
@@ -395,6 +401,7 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
 async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason: str | None = None) -> None:
     """Authors delete their comments; moderators remove others' with a reason (logged by moderation)."""
     me = require_person(viewer)
+    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_comment(tx, comment_id)
@@ -403,7 +410,7 @@ async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason
         if facts["authorId"] == me:
             await queries.set_comment_status(tx, comment_id, "deleted")
         elif await _may_moderate(tx, viewer, facts["communityId"]):
-            await record_removal(tx, me, "comment", comment_id, reason or "")
+            await record_removal(tx, me, "comment", comment_id, cleaned_reason or "")
         else:
             raise ForbiddenError("Only the author, the community's moderators or city officers remove a comment.")
 
@@ -498,14 +505,14 @@ async def _notify_mentions(tx: AsyncManagedTransaction, author: str, text: str, 
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[dict]:
     me = require_person(viewer)
-    after = request.keyset()
+    after = request.keyset(NOTIFICATIONS_CURSOR)
     rows = await rt.graph.read(queries.notifications, me, unread_only, after, request.size + 1)
     items = [
         {**r, "createdAt": r["createdAt"].to_native(), "readAt": r["readAt"].to_native() if r["readAt"] else None}
         for r in rows[: request.size]
     ]
     return Page(
-        items=items, cursors=[keyset_cursor(i["createdAt"], i["id"]) for i in items],
+        items=items, cursors=[NOTIFICATIONS_CURSOR.encode(i["createdAt"], i["id"]) for i in items],
         has_next_page=len(rows) > request.size, has_previous_page=after is not None,
     )
 

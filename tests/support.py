@@ -56,3 +56,11 @@ async def gql(
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+
+
+def raw_cursor(value: Any) -> str:
+    """A cursor built by hand (``value`` as JSON, URL-safe base64): what a client tampering with one would send."""
+    import base64  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")

@@ -108,7 +108,7 @@ async def test_a_non_integer_price_is_refused_by_the_scalar(app, client):
 INVALID = [
     ({"priceDong": -1}, "priceDong"),
     ({"priceDong": 0}, "priceDong"),
-    ({"priceDong": 10**15 + 1}, "priceDong"),
+    ({"priceDong": 10**12 + 1}, "priceDong"),
     ({"priceDong": None}, "priceDong"),
     ({"title": "ab"}, "title"),
     ({"title": "x" * 121}, "title"),
@@ -142,9 +142,9 @@ async def test_each_validation_rule_answers_invalid_input_naming_the_field(app, 
     mine = await gql(client, MY_LISTINGS, headers=seller.auth)
     assert mine["data"]["myListings"]["totalCount"] == 0
     # Limits themselves pass.
-    ok = await create_listing(client, seller, title="abc", priceDong=10**15, stock=1_000_000,
+    ok = await create_listing(client, seller, title="abc", priceDong=10**12, stock=1_000_000,
                               photoUrls=[f"https://img.example.vn/{i}.jpg" for i in range(10)])
-    assert ok["priceDong"] == 10**15
+    assert ok["priceDong"] == 10**12
     on_request = await create_listing(client, seller, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None,
                                       priceOnRequest=True)
     assert on_request["priceOnRequest"] is True and on_request["priceDong"] is None

@@ -240,26 +240,19 @@ async def change_password(rt: Runtime, viewer: Viewer, current: str, new: str, *
     checked under the sign-in throttle (a stolen access token must not allow unlimited guesses)."""
     person_id = require_person(viewer)
     check_policy(new, field="newPassword")
-    claim, cred = await rt.graph.write(throttle.claim_password_check, rt.settings, person_id, address)
-    if not claim.granted:
-        raise throttle.refusal(claim)
-    ok, _ = await verify_password(cred["passwordHash"] if cred else None, current or "")
-    if not ok:
-        await rt.graph.write(throttle.settle_failure, claim)
-        raise UserInputError("The current password is wrong.", code=INVALID_CREDENTIALS, field="currentPassword")
+    wrong = UserInputError("The current password is wrong.", code=INVALID_CREDENTIALS, field="currentPassword")
+    current_password = await throttle.check_current_password(rt, person_id, current, address=address, wrong=wrong)
     new_hash = await hash_password(new)
 
     async def work(tx: AsyncManagedTransaction) -> int | None:
-        if not await throttle.password_unchanged(tx, cred):
-            await throttle.settle_failure(tx, claim)
+        if not await current_password.confirm(tx):
             return None
-        await throttle.settle_success(tx, claim)
         await identity_queries.set_password_hash(tx, person_id, new_hash)
         return await queries.revoke_sessions(tx, person_id, reason="password changed", except_id=viewer.session_id)
 
     revoked = await rt.graph.write(work)
     if revoked is None:
-        raise UserInputError("The current password is wrong.", code=INVALID_CREDENTIALS, field="currentPassword")
+        raise wrong
     return revoked
 
 

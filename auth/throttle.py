@@ -30,7 +30,9 @@ from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
-from core.errors import RateLimitedError
+from auth.passwords import verify_password
+from core.errors import RateLimitedError, UserInputError
+from core.runtime import Runtime
 from core.settings import Settings
 from graph import auth as queries
 from graph import identity as identity_queries
@@ -131,6 +133,39 @@ async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) 
         return False
     current = await identity_queries.credentials_by_id(tx, checked["id"])
     return current is not None and current["status"] == "active" and current["passwordHash"] == checked["passwordHash"]
+
+
+@dataclass(frozen=True)
+class CurrentPassword:
+    """A signed-in person's password, verified under the throttle; ``confirm`` it inside the transaction that acts."""
+
+    claim: Claim
+    credentials: dict
+    wrong: UserInputError
+
+    async def confirm(self, tx: AsyncManagedTransaction) -> bool:
+        """True (and the attempt given back) when the verified hash is still the account's; else the failure is
+        kept and the caller returns without acting, then raises ``wrong``."""
+        if not await password_unchanged(tx, self.credentials):
+            await settle_failure(tx, self.claim)
+            return False
+        await settle_success(tx, self.claim)
+        return True
+
+
+async def check_current_password(
+    rt: Runtime, person_id: str, password: str, *, address: str | None, wrong: UserInputError
+) -> CurrentPassword:
+    """``passwordChange`` and ``accountClose``: claim the check (RATE_LIMITED when refused), verify with argon2
+    outside any transaction, and raise ``wrong`` (the failure counted) when it does not match."""
+    claimed, cred = await rt.graph.write(claim_password_check, rt.settings, person_id, address)
+    if not claimed.granted:
+        raise refusal(claimed)
+    ok, _ = await verify_password(cred["passwordHash"] if cred else None, password or "")
+    if not ok or cred is None:
+        await rt.graph.write(settle_failure, claimed)
+        raise wrong
+    return CurrentPassword(claimed, cred, wrong)
 
 
 def refusal(claim: Claim) -> RateLimitedError:

@@ -11,7 +11,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from auth import limits, otp, throttle
-from auth.passwords import check_policy, hash_password, verify_password
+from auth.passwords import check_policy, hash_password
 from auth.permissions import require_level, require_person, require_role
 from auth.service import INVALID_CREDENTIALS, issue_tokens, open_session
 from auth.viewer import Viewer
@@ -824,22 +824,15 @@ async def close_account(rt: Runtime, viewer: Viewer, password: str, *, address: 
     second account. Content I wrote is anonymised (shown under the closed-account name). The password is
     checked under the sign-in throttle, outside any transaction."""
     person_id = require_person(viewer)
-    claim, cred = await rt.graph.write(throttle.claim_password_check, rt.settings, person_id, address)
-    if not claim.granted:
-        raise throttle.refusal(claim)
-    ok, _ = await verify_password(cred["passwordHash"] if cred else None, password or "")
-    if not ok:
-        await rt.graph.write(throttle.settle_failure, claim)
-        raise UserInputError("The password is wrong.", code=INVALID_CREDENTIALS, field="password")
+    wrong = UserInputError("The password is wrong.", code=INVALID_CREDENTIALS, field="password")
+    current_password = await throttle.check_current_password(rt, person_id, password, address=address, wrong=wrong)
 
     async def work(tx: AsyncManagedTransaction) -> bool:
-        if not await throttle.password_unchanged(tx, cred):
-            await throttle.settle_failure(tx, claim)
+        if not await current_password.confirm(tx):
             return False
-        await throttle.settle_success(tx, claim)
         await queries.close_account(tx, person_id, CLOSED_NAME)
         await _sync_ward_community(tx, person_id)
         return True
 
     if not await rt.graph.write(work):
-        raise UserInputError("The password is wrong.", code=INVALID_CREDENTIALS, field="password")
+        raise wrong

@@ -369,17 +369,33 @@ async def _verified_elsewhere(tx: AsyncManagedTransaction, person_id: str, kind:
     return owner is not None and owner["personId"] != person_id
 
 
+TOO_MANY_CONTACTS_TAKEN = (
+    "Too many phones or e-mails you tried to add today are used by other accounts; try again tomorrow."
+)
+
+
 async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> dict:
-    """Add a phone or e-mail to my account (unverified); refused when another account verified it."""
+    """Add a phone or e-mail to my account (unverified); refused when another account verified it.
+
+    Such refusals say a contact is registered, so they are counted per account and day, in the same
+    transaction and under the limit's lock; once spent, every contactAdd of the account is
+    RATE_LIMITED for the rest of the day, so the answer stops telling anything."""
     person_id = require_person(viewer)
     normalised = _contact_value(kind, value)
+    refusals = {
+        f"contact-conflicts:account:{person_id}": (rt.settings.contact_conflicts_per_account_per_day, limits.DAY)
+    }
 
-    async def work(tx: AsyncManagedTransaction) -> dict | None:
-        if await _verified_elsewhere(tx, person_id, kind, normalised):
-            raise ConflictError(CONTACT_TAKEN, field="value")
+    async def work(tx: AsyncManagedTransaction) -> dict | None | bool:
+        taken = await _verified_elsewhere(tx, person_id, kind, normalised)
+        await limits.claim(tx, refusals, TOO_MANY_CONTACTS_TAKEN, count=taken)
+        if taken:
+            return False  # refused after commit, so the refusal stays counted
         return await queries.add_contact(tx, person_id, str(uuid.uuid4()), kind, normalised)
 
     contact = await rt.graph.write(work)
+    if contact is False:
+        raise ConflictError(CONTACT_TAKEN, field="value")
     if contact is None:
         raise NotFoundError("Your account no longer exists.")
     return contact

@@ -161,6 +161,26 @@ async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_i
     assert done["data"]["passwordResetComplete"]["ok"] is True
 
 
+async def test_forty_parallel_adds_of_taken_contacts_stop_answering_after_the_daily_cap(client, app):
+    """contactAdd's CONFLICT says a phone is registered: refusals are counted per account under the limit's
+    lock, and once spent every contactAdd of the account is RATE_LIMITED, taken contact or not."""
+    owner = await register(client)
+    phone = await verify_phone(client, app, owner)
+    prober = await register(client)
+    with settings_changed(app, contact_conflicts_per_account_per_day=3):
+        bodies = await asyncio.gather(
+            *(gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=prober.auth) for _ in range(40))
+        )
+        conflicts = [b for b in bodies if not b.get("errors") and b["data"]["contactAdd"]["errors"] == [{"code": "CONFLICT", "field": "value"}]]
+        limited = [b for b in bodies if error_codes(b) == ["RATE_LIMITED"]]
+        assert len(conflicts) == 3 and len(limited) == 37, [error_codes(b) for b in bodies]
+        assert limited[0]["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
+        fresh = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": unique_phone()}, headers=prober.auth)
+        assert error_codes(fresh) == ["RATE_LIMITED"], "a free phone is answered alike: no more information"
+        other = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": unique_phone()}, headers=owner.auth)
+        assert other["data"]["contactAdd"]["errors"] == [], "counted per account"
+
+
 async def test_codes_are_limited_per_requesting_account_across_destinations(client, app):
     someone = await register(client)
     with settings_changed(app, otp_per_account_per_hour=3):

@@ -85,21 +85,33 @@ class CodeCheck:
     ok: bool
     attempts_left: int = 0
     exhausted: bool = False  # this wrong guess used the code's last attempt
+    live: bool = True  # checked against a live code issued for the destination (blank ones included)
 
 
 async def check_code(
-    tx: AsyncManagedTransaction, rt: Runtime, *, purpose: str, destination: str, person_id: str, contact_id: str,
-    code: str,
+    tx: AsyncManagedTransaction, rt: Runtime, *, purpose: str, destination: str, person_id: str | None,
+    contact_id: str | None, code: str,
 ) -> CodeCheck:
     """Consume the live code of (person, contact) if ``code`` matches; otherwise count the attempt
-    (the caller commits)."""
+    (the caller commits). With ``person_id`` None (a destination no account verified) the guess is
+    checked against the destination's live blank code, which it never matches but which counts the
+    attempt alike, so both cases behave the same. ``live`` is False when no live code was there."""
     max_attempts = rt.settings.otp_max_attempts
-    live = await queries.lock_live_code(
-        tx, person_id=person_id, contact_id=contact_id, destination_key=destination_key(rt, destination),
-        purpose=purpose, max_attempts=max_attempts,
-    )
-    if live is None or live["codeHash"] is None:
-        return CodeCheck(ok=False)
+    if person_id is None or contact_id is None:
+        live = await queries.lock_live_blank_code(
+            tx, destination_key=destination_key(rt, destination), purpose=purpose, max_attempts=max_attempts
+        )
+    else:
+        live = await queries.lock_live_code(
+            tx, person_id=person_id, contact_id=contact_id, destination_key=destination_key(rt, destination),
+            purpose=purpose, max_attempts=max_attempts,
+        )
+    if live is None:
+        return CodeCheck(ok=False, live=False)
+    if live["codeHash"] is None:
+        attempts = await queries.fail_code(tx, live["id"])
+        left = max(0, max_attempts - attempts)
+        return CodeCheck(ok=False, attempts_left=left, exhausted=left == 0)
     expected = _hash(
         rt.identity_key, purpose=purpose, person_id=person_id, contact_id=contact_id, destination=destination,
         code=(code or "").strip(),

@@ -263,12 +263,19 @@ def _contact_key(contact: str) -> tuple[str, str]:
 
 
 def _reset_failure_limits(rt: Runtime, destination: str, person_id: str | None) -> dict[str, tuple[int, int]]:
-    """Wrong reset codes per day: per destination (known or not) and per account."""
+    """Wrong reset codes per day checked against a live code: per destination (known or not) and per account."""
     most = rt.settings.otp_reset_failures_per_day
     keyed = {f"reset-failures:destination:{otp.destination_key(rt, destination)}": (most, limits.DAY)}
     if person_id is not None:
         keyed[f"reset-failures:account:{person_id}"] = (most, limits.DAY)
     return keyed
+
+
+def _reset_address_limits(rt: Runtime, address: str | None) -> dict[str, tuple[int, int]]:
+    """Wrong reset codes per client address per day (with or without a live code): lower than the
+    destination's cap, so one address alone cannot spend a contact's day."""
+    where = limits.address_key(rt, address)
+    return {f"reset-failures:address:{where}": (rt.settings.otp_reset_failures_per_address_per_day, limits.DAY)}
 
 
 async def start_password_reset(rt: Runtime, contact: str, *, address: str | None = None) -> None:
@@ -306,36 +313,43 @@ class _ResetCheck:
     capped: bool = False  # this failure used the last one the day allows
 
 
-async def complete_password_reset(rt: Runtime, contact: str, code: str, new_password: str) -> None:
+async def complete_password_reset(
+    rt: Runtime, contact: str, code: str, new_password: str, *, address: str | None = None
+) -> None:
     """Set a new password with the code sent to a verified contact; every session is revoked.
 
     Order: the policy (cheap, so a weak password does not burn the code); the code, checked and
-    consumed in its own transaction (wrong codes are capped per day per destination and account,
-    and the owner is told when codes fail); only then the argon2 hash, outside any transaction, so
-    a wrong code never costs a hash; then the new hash is set. A code is consumed by one request
-    only, so parallel or retried requests with it set at most one password."""
+    consumed in its own transaction; only then the argon2 hash, outside any transaction, so a wrong
+    code never costs a hash; then the new hash is set. A code is consumed by one request only, so
+    parallel or retried requests with it set at most one password.
+
+    Wrong codes are capped per day: per destination and account only when checked against a live
+    code issued for that destination (a blank one for a contact no account has, alike), so guesses
+    when no code was asked for cannot close the owner's reset for the day; and per client address,
+    every wrong code, with a lower cap, so one address cannot spend a destination's cap alone. The
+    owner is told when their code dies or their cap is reached."""
     channel, value = _contact_key(contact)
     check_policy(new_password, field="newPassword")
     verified_key = ("email:" if channel == "email" else "phone:") + value
+    per_address = _reset_address_limits(rt, address)
 
     async def check(tx: AsyncManagedTransaction) -> _ResetCheck:
         owner = await identity_queries.verified_contact_owner(tx, verified_key)
         person_id = owner["personId"] if owner else None
         failures = _reset_failure_limits(rt, value, person_id)
         before = await limits.claim(
-            tx, failures, "Too many wrong codes today for this contact or account; try again tomorrow.", count=False
+            tx, {**failures, **per_address},
+            "Too many wrong codes today for this contact, account or address; try again tomorrow.", count=False,
         )
-        if owner is None:
-            checked = otp.CodeCheck(ok=False)
-        else:
-            checked = await otp.check_code(
-                tx, rt, purpose=otp.PASSWORD_RESET, destination=value, person_id=person_id,
-                contact_id=owner["contactId"], code=code,
-            )
+        checked = await otp.check_code(
+            tx, rt, purpose=otp.PASSWORD_RESET, destination=value, person_id=person_id,
+            contact_id=owner["contactId"] if owner else None, code=code,
+        )
         if checked.ok:
             return _ResetCheck(person_id, checked)
-        await limits.add(tx, failures)
-        capped = any(before[key] + 1 == most for key, (most, _window) in failures.items())
+        counted = {**failures, **per_address} if checked.live else per_address
+        await limits.add(tx, counted)
+        capped = checked.live and any(before[key] + 1 == most for key, (most, _window) in failures.items())
         return _ResetCheck(person_id, checked, capped)
 
     outcome = await rt.graph.write(check)

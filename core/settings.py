@@ -135,6 +135,16 @@ class Settings(BaseSettings):
         "the address may not register for the rest of the day: bounds probing which citizen IDs have accounts.",
     )
 
+    # --- anonymous denial and oracles: wrong reset codes per address, refused contacts per account ----------
+    otp_reset_failures_per_address_per_day: int = Field(
+        5, ge=1, description="Wrong password-reset codes per client address per day (keep it below "
+        "OTP_RESET_FAILURES_PER_DAY, so one address alone cannot spend a contact's daily cap).",
+    )
+    contact_conflicts_per_account_per_day: int = Field(
+        5, ge=1, description="contactAdd calls refused because another account verified the contact, per account "
+        "per day; once spent, every contactAdd of that account is RATE_LIMITED for the rest of the day.",
+    )
+
     # --- sign-in hardening: account-wide throttle, proxies, refresh grace, session lifetime -------------
     login_first_delay_seconds: int = Field(
         1, ge=1, le=3600, description="Wait once a throttle's free failures are used up; it doubles with each further failure."

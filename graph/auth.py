@@ -171,6 +171,25 @@ async def lock_live_code(
     return rows[0]["code"] if rows else None
 
 
+LOCK_LIVE_BLANK_CODE = """
+MATCH (o:OneTimeCode {destinationKey: $destinationKey, purpose: $purpose})
+WHERE o.personId IS NULL AND o.usedAt IS NULL AND o.expiresAt > datetime() AND o.attempts < $maxAttempts
+WITH o ORDER BY o.createdAt DESC LIMIT 1
+SET o.lock = true
+RETURN o {.id, .codeHash, .attempts, .personId, .contactId} AS code
+"""
+
+
+async def lock_live_blank_code(
+    tx: AsyncManagedTransaction, *, destination_key: str, purpose: str, max_attempts: int
+) -> dict | None:
+    """The newest live blank code (no account) of this destination and purpose, write-locked."""
+    rows = await run(
+        tx, LOCK_LIVE_BLANK_CODE, destinationKey=destination_key, purpose=purpose, maxAttempts=max_attempts
+    )
+    return rows[0]["code"] if rows else None
+
+
 USE_CODE = "MATCH (o:OneTimeCode {id: $id}) SET o.usedAt = datetime()"
 FAIL_CODE = "MATCH (o:OneTimeCode {id: $id}) SET o.attempts = o.attempts + 1 RETURN o.attempts AS attempts"
 

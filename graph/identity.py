@@ -64,6 +64,17 @@ MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {digest: $digest})
 RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status
 """
 
+DOCUMENT_REGISTERED = """
+MATCH (d:IdentityDocument {digest: $digest})
+RETURN count(d) > 0 AS registered
+"""
+
+
+async def document_registered(tx: AsyncManagedTransaction, digest: str) -> bool:
+    """Whether an account (open or closed) holds the identity document with this digest."""
+    return (await run(tx, DOCUMENT_REGISTERED, digest=digest))[0]["registered"]
+
+
 CREDENTIALS_BY_CONTACT = """
 MATCH (p:Person)-[:HAS_CONTACT]->(:Contact {verifiedKey: $verifiedKey})
 RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status

@@ -19,35 +19,46 @@ from core.text import nfc
 
 MIN_LENGTH = 2
 MAX_LENGTH = 120
-NAME_PUNCTUATION = frozenset("'’-.,&()/")
+NAME_PUNCTUATION = "'’-.,&()/"
 MAX_MARKS_PER_LETTER = 2
 
+#: Community names (groups: "CLB Yoga #2: buổi sáng!") may also use these; the rest of the rule is the same.
+COMMUNITY_PUNCTUATION = NAME_PUNCTUATION + ':#!?+"“”–—'
 
-def check_name(name: str, field: str) -> str:
-    """The stored form of a person's or an organisation's name, or INVALID_INPUT naming ``field``."""
+
+def check_name(
+    name: str, field: str, *, punctuation: str = NAME_PUNCTUATION,
+    length: tuple[int, int] = (MIN_LENGTH, MAX_LENGTH), what: str = "A name",
+) -> str:
+    """The stored form of a person's or an organisation's name, or INVALID_INPUT naming ``field``.
+
+    Other names shown next to content (communities) use the same rule with their own ``punctuation``
+    and ``length``; ``what`` names the thing in messages."""
     raw = name or ""
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in raw.replace("\n", " ").replace("\t", " ")):
         raise UserInputError(
-            "A name cannot contain invisible or control characters (zero-width spaces, direction overrides).",
+            f"{what} cannot contain invisible or control characters (zero-width spaces, direction overrides).",
             field=field,
         )
     cleaned = nfc(raw)
-    if not MIN_LENGTH <= len(cleaned) <= MAX_LENGTH:
-        raise UserInputError(f"A name has {MIN_LENGTH} to {MAX_LENGTH} characters.", field=field)
+    low, high = length
+    if not low <= len(cleaned) <= high:
+        raise UserInputError(f"{what} has {low} to {high} characters.", field=field)
     marks = 0
     for ch in cleaned:
         category = unicodedata.category(ch)
         if category.startswith("M"):
             marks += 1
             if marks > MAX_MARKS_PER_LETTER:
-                raise UserInputError("A name cannot stack accents on one letter.", field=field)
+                raise UserInputError(f"{what} cannot stack accents on one letter.", field=field)
             continue
         marks = 0
-        if not (category.startswith(("L", "N")) or ch == " " or ch in NAME_PUNCTUATION):
+        if not (category.startswith(("L", "N")) or ch == " " or ch in punctuation):
+            allowed = " ".join(punctuation)
             raise UserInputError(
-                "A name uses letters, digits, spaces and ' - . , & ( ) / only (no markup or symbols).",
+                f"{what} uses letters, digits, spaces and {allowed} only (no markup or symbols).",
                 field=field,
             )
     if not any(unicodedata.category(ch).startswith("L") for ch in cleaned):
-        raise UserInputError("A name has at least one letter.", field=field)
+        raise UserInputError(f"{what} has at least one letter.", field=field)
     return cleaned

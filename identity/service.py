@@ -218,7 +218,9 @@ async def register_person(
     password hashed (argon2: ~150 ms CPU, 64 MiB) and the account created. A duplicate identity
     (CONFLICT) tells the caller that this document has an account; since a citizen ID has only 6
     unknown digits once province, sex and birth year are known, duplicates are counted per address
-    and a few a day close registration from that address for the day (see README)."""
+    and a few a day close registration from that address for the day (see README). The claim
+    transaction looks the document up and counts a duplicate under the limit's lock, so parallel
+    duplicates cannot overrun the cap, and a duplicate is answered without hashing."""
     if not viewer.is_anonymous:
         raise UserInputError("You are signed in already; each person has exactly one account.", code="CONFLICT")
     full_name = check_name(reg.full_name, "fullName")
@@ -237,14 +239,18 @@ async def register_person(
     sectors = _check_sectors(reg.investor_sectors)
     check_policy(reg.password, user_inputs=[full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)])
     attempts, conflicts = _registration_limits(rt, address)
+    digest = document.digest(rt.identity_key)
 
-    async def claim(tx: AsyncManagedTransaction) -> None:
+    async def claim(tx: AsyncManagedTransaction) -> bool:
         if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
             raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
-        await limits.claim(tx, conflicts, TOO_MANY_REGISTRATIONS, count=False)
+        duplicate = await queries.document_registered(tx, digest)
+        await limits.claim(tx, conflicts, TOO_MANY_REGISTRATIONS, count=duplicate)
         await limits.claim(tx, attempts, TOO_MANY_REGISTRATIONS)
+        return duplicate
 
-    await rt.graph.write(claim)
+    if await rt.graph.write(claim):
+        raise ConflictError(DUPLICATE_IDENTITY, field="document.number")
     password_hash = await hash_password(reg.password)
     person_id = str(uuid.uuid4())
     props = {
@@ -259,7 +265,7 @@ async def register_person(
         **privacy.default_audience_properties(),
     }
     document_props = {
-        "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": document.digest(rt.identity_key),
+        "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": digest,
         "last4": document.last4, "country": document.country,
     }
 
@@ -274,8 +280,8 @@ async def register_person(
 
     try:
         _, session_id, refresh = await rt.graph.write(work)
-    except ConflictError as exc:
-        await rt.graph.write(limits.add, conflicts)
+    except ConflictError as exc:  # registered in parallel since the claim: counted like any duplicate
+        await rt.graph.write(lambda tx: limits.claim(tx, conflicts, TOO_MANY_REGISTRATIONS))
         raise ConflictError(DUPLICATE_IDENTITY, field="document.number") from exc
     tokens = issue_tokens(rt, person_id, session_id, 0, refresh)
     me_viewer = Viewer(kind="person", actor_id=person_id, session_id=session_id, roles=frozenset(roles))
@@ -363,17 +369,33 @@ async def _verified_elsewhere(tx: AsyncManagedTransaction, person_id: str, kind:
     return owner is not None and owner["personId"] != person_id
 
 
+TOO_MANY_CONTACTS_TAKEN = (
+    "Too many phones or e-mails you tried to add today are used by other accounts; try again tomorrow."
+)
+
+
 async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> dict:
-    """Add a phone or e-mail to my account (unverified); refused when another account verified it."""
+    """Add a phone or e-mail to my account (unverified); refused when another account verified it.
+
+    Such refusals say a contact is registered, so they are counted per account and day, in the same
+    transaction and under the limit's lock; once spent, every contactAdd of the account is
+    RATE_LIMITED for the rest of the day, so the answer stops telling anything."""
     person_id = require_person(viewer)
     normalised = _contact_value(kind, value)
+    refusals = {
+        f"contact-conflicts:account:{person_id}": (rt.settings.contact_conflicts_per_account_per_day, limits.DAY)
+    }
 
-    async def work(tx: AsyncManagedTransaction) -> dict | None:
-        if await _verified_elsewhere(tx, person_id, kind, normalised):
-            raise ConflictError(CONTACT_TAKEN, field="value")
+    async def work(tx: AsyncManagedTransaction) -> dict | None | bool:
+        taken = await _verified_elsewhere(tx, person_id, kind, normalised)
+        await limits.claim(tx, refusals, TOO_MANY_CONTACTS_TAKEN, count=taken)
+        if taken:
+            return False  # refused after commit, so the refusal stays counted
         return await queries.add_contact(tx, person_id, str(uuid.uuid4()), kind, normalised)
 
     contact = await rt.graph.write(work)
+    if contact is False:
+        raise ConflictError(CONTACT_TAKEN, field="value")
     if contact is None:
         raise NotFoundError("Your account no longer exists.")
     return contact

@@ -256,7 +256,9 @@ async def password_reset_complete(
     new_password: Annotated[str, strawberry.argument(description="The new password.")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.complete_password_reset(runtime(info), contact, code, new_password))
+        DonePayload, lambda: _done(auth_service.complete_password_reset(
+            runtime(info), contact, code, new_password, address=client_address(info)
+        ))
     )
 
 

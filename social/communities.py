@@ -25,10 +25,11 @@ from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
-from core.text import checked_text, fold, nfc, search_query
+from core.text import checked_text, fold, search_query
 from graph import communities as queries
 from identity import service as identity
 from identity.model import PersonView
+from identity.names import COMMUNITY_PUNCTUATION, check_name
 from moderation.service import assert_not_suspended
 from social.discovery import COMMUNITY_KIND_WORDS
 from social.notifications import notify
@@ -132,10 +133,7 @@ async def create_community(
 ) -> CommunityView:
     """A verified person (level 2) opens an interest group and becomes its admin."""
     me = require_level(viewer, 2, "create a community")
-    cleaned_name = nfc(name)
-    low, high = NAME_LENGTH
-    if not low <= len(cleaned_name) <= high:
-        raise UserInputError(f"A community's name has {low} to {high} characters.", field="name")
+    cleaned_name = check_name(name, "name", punctuation=COMMUNITY_PUNCTUATION, length=NAME_LENGTH, what="A community's name")
     cleaned_description = checked_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
     if join_policy not in JOIN_POLICIES:
         raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")

@@ -11,6 +11,7 @@ import pytest
 from auth import passwords
 from identity.messaging import settle
 from tests.identity.people import register, unique_phone
+from tests.identity.test_registration import client_from
 from tests.identity.test_sessions import (
     ADD_CONTACT,
     COMPLETE,
@@ -160,6 +161,26 @@ async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_i
     assert done["data"]["passwordResetComplete"]["ok"] is True
 
 
+async def test_forty_parallel_adds_of_taken_contacts_stop_answering_after_the_daily_cap(client, app):
+    """contactAdd's CONFLICT says a phone is registered: refusals are counted per account under the limit's
+    lock, and once spent every contactAdd of the account is RATE_LIMITED, taken contact or not."""
+    owner = await register(client)
+    phone = await verify_phone(client, app, owner)
+    prober = await register(client)
+    with settings_changed(app, contact_conflicts_per_account_per_day=3):
+        bodies = await asyncio.gather(
+            *(gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=prober.auth) for _ in range(40))
+        )
+        conflicts = [b for b in bodies if not b.get("errors") and b["data"]["contactAdd"]["errors"] == [{"code": "CONFLICT", "field": "value"}]]
+        limited = [b for b in bodies if error_codes(b) == ["RATE_LIMITED"]]
+        assert len(conflicts) == 3 and len(limited) == 37, [error_codes(b) for b in bodies]
+        assert limited[0]["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
+        fresh = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": unique_phone()}, headers=prober.auth)
+        assert error_codes(fresh) == ["RATE_LIMITED"], "a free phone is answered alike: no more information"
+        other = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": unique_phone()}, headers=owner.auth)
+        assert other["data"]["contactAdd"]["errors"] == [], "counted per account"
+
+
 async def test_codes_are_limited_per_requesting_account_across_destinations(client, app):
     someone = await register(client)
     with settings_changed(app, otp_per_account_per_hour=3):
@@ -202,7 +223,7 @@ async def test_wrong_reset_codes_are_capped_per_day_and_the_owner_is_told(client
     someone = await register(client)
     phone = await verify_phone(client, app, someone)
     sender = app.state.runtime.sender
-    with settings_changed(app, otp_reset_failures_per_day=3):
+    with settings_changed(app, otp_reset_failures_per_day=3, otp_reset_failures_per_address_per_day=100):
         await reset_start(client, phone)
         code = await reset_code_from_outbox(app, phone)
         for _ in range(3):
@@ -215,6 +236,7 @@ async def test_wrong_reset_codes_are_capped_per_day_and_the_owner_is_told(client
         assert capped["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
         # another destination never registered is capped the same way: no hint which one has an account
         nobody = "+84" + unique_phone()[1:]
+        await reset_start(client, nobody)
         answers = [error_codes(await reset_complete(client, nobody, "123456")) for _ in range(4)]
         assert answers == [[], [], [], ["RATE_LIMITED"]]
     assert (await login(client, someone.document, someone.password))["errors"] == [], "the password did not change"
@@ -249,6 +271,44 @@ async def test_an_exhausted_reset_code_tells_the_owner(client, app, test_setting
     assert "wrong password reset codes" in app.state.runtime.sender.last_to(phone).text
 
 
+async def test_random_reset_codes_without_a_live_code_do_not_block_the_owner(client, app):
+    """Guesses when no code was asked for are checked against nothing: they do not spend the
+    destination's daily cap (an anonymous 24 h denial of the owner's reset) nor message the owner."""
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    sender = app.state.runtime.sender
+    with settings_changed(app, otp_reset_failures_per_day=3, otp_reset_failures_per_address_per_day=100):
+        async with client_from(app, "203.0.113.66") as attacker:
+            bodies = await asyncio.gather(*(reset_complete(attacker, phone, f"{i:06d}") for i in range(40)))
+        assert [error_codes(b) for b in bodies] == [[]] * 40
+        assert all(b["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE" for b in bodies)
+        await settle()
+        assert "wrong password reset codes" not in sender.last_to(phone).text, "the owner is not bothered"
+        await reset_start(client, phone)
+        done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
+    assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["ok"] is True
+    assert (await login(client, someone.document, NEW_PASSWORD))["errors"] == []
+
+
+async def test_one_address_cannot_spend_a_destinations_wrong_code_cap_alone(client, app):
+    """While the owner's code is live, one address gets its own lower cap of wrong codes: the other 37 of
+    40 parallel guesses are refused before they reach the destination's cap, which the owner still has."""
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    with settings_changed(app, otp_reset_failures_per_day=10, otp_reset_failures_per_address_per_day=3):
+        await reset_start(client, phone)
+        await reset_code_from_outbox(app, phone)
+        async with client_from(app, "203.0.113.67") as attacker:
+            bodies = await asyncio.gather(*(reset_complete(attacker, phone, f"{i:06d}") for i in range(40)))
+            refused = [b for b in bodies if error_codes(b) == ["RATE_LIMITED"]]
+            invalid = [b for b in bodies if not b.get("errors") and b["data"]["passwordResetComplete"]["errors"]]
+            assert len(invalid) == 3 and len(refused) == 37, [error_codes(b) for b in bodies]
+            assert refused[0]["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
+        await reset_start(client, phone)
+        done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
+    assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["ok"] is True, "the owner is not blocked"
+
+
 # --- a wrong code never costs a hash ---------------------------------------------------------------------------------
 
 async def test_a_wrong_reset_code_is_refused_before_any_hashing(client, app, argon2_hashes):
@@ -272,7 +332,7 @@ async def test_forty_parallel_resets_with_one_code_set_one_password(client, app,
     code = await reset_code_from_outbox(app, phone)
     argon2_hashes.clear()
     candidates = [f"{NEW_PASSWORD} số {i}" for i in range(40)]
-    with settings_changed(app, otp_reset_failures_per_day=100):  # the 39 losers count as wrong codes
+    with settings_changed(app, otp_reset_failures_per_day=100, otp_reset_failures_per_address_per_day=100):  # the 39 losers count as wrong codes
         bodies = await asyncio.gather(*(reset_complete(client, phone, code, new) for new in candidates))
     results = [b["data"]["passwordResetComplete"] for b in bodies]
     winners = [new for new, r in zip(candidates, results) if r["ok"]]

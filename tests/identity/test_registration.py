@@ -367,3 +367,27 @@ async def test_invalid_registrations_are_refused_before_limits_and_hashing(clien
         for mistake in mistakes:  # mistakes the person can fix do not spend the address's allowance
             assert outcome(await gql(client, REGISTER, {"input": registration_input(**mistake)})) == "INVALID_INPUT"
         assert [outcome(await gql(client, REGISTER, {"input": registration_input()})) for _ in range(3)] == ["OK", "OK", "RATE_LIMITED"]
+
+
+async def test_forty_parallel_duplicate_registrations_from_one_address_stop_at_the_conflict_cap(client, app, monkeypatch):
+    """The duplicate is found and counted in the claim transaction, under the limit's lock: parallel
+    probes cannot all pass the cap, and none of them costs an argon2 hash."""
+    someone = await register(client)
+    hashes: list[int] = []
+    real = passwords.HASHER
+
+    class Counting:
+        def hash(self, password):
+            hashes.append(1)
+            return real.hash(password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(passwords, "HASHER", Counting())
+    duplicate = registration_input(document={"kind": "CCCD", "number": someone.document})
+    with settings_changed(app, registration_conflicts_per_address_per_day=3, registrations_per_address_per_hour=100):
+        bodies = await asyncio.gather(*(gql(client, REGISTER, {"input": duplicate}) for _ in range(40)))
+    outcomes = [outcome(b) for b in bodies]
+    assert outcomes.count("CONFLICT") == 3 and outcomes.count("RATE_LIMITED") == 37, outcomes
+    assert hashes == [], "a duplicate is answered without hashing"

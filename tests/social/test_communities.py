@@ -392,3 +392,25 @@ async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client
     assert heir["memberCount"] == 2, "the closed account is no longer a member"
     plain = (await gql(client, ONE, {"id": group}, headers=early.auth))["data"]["community"]["myRole"]
     assert plain == "MEMBER"
+
+
+async def test_community_names_follow_the_one_name_rule(client, app):
+    """Names shown next to posts: no direction overrides, zero-width characters, markup or stacked accents,
+    but the punctuation group names use (digits, ':', '#', '!') is fine."""
+    founder = await make_verified(app, client)
+    spoofing = [
+        "Hội cư dân \u202egnaht gnoc\u202c",  # right-to-left override
+        "Câu lạc bộ\u200b cờ vua",  # zero-width space
+        "Nhóm <b>chính thức</b>",  # markup
+        "{{ admin }} Ba Đình",
+        "Z\u0301\u0302\u0303\u0304algo club",  # stacked combining marks
+        "12345",  # no letter
+    ]
+    for name in spoofing:
+        refused = (await gql(client, CREATE, group(name=name), headers=founder.auth))["data"]["communityCreate"]
+        assert refused["community"] is None, name
+        assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "name")], name
+    listed = await gql(client, "{ communities(kind: GROUP, first: 10) { totalCount } }", headers=founder.auth)
+    assert listed["data"]["communities"]["totalCount"] == 0
+    created = await create_group(client, founder, name="  CLB   Yoga #2: buổi sáng!  ")
+    assert created["name"] == "CLB Yoga #2: buổi sáng!"

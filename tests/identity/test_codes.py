@@ -249,6 +249,22 @@ async def test_an_exhausted_reset_code_tells_the_owner(client, app, test_setting
     assert "wrong password reset codes" in app.state.runtime.sender.last_to(phone).text
 
 
+async def test_a_reset_takes_a_long_passphrase_up_to_the_maximum(client, app):
+    """Past zxcvbn's 72 characters a passphrase is rated by its start, as on registration and passwordChange."""
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    await reset_start(client, phone)
+    code = await reset_code_from_outbox(app, phone)
+    too_long = (await reset_complete(client, phone, code, "Phở bò tái chín " * 17))["data"]["passwordResetComplete"]
+    (error,) = too_long["errors"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == "newPassword" and "256" in error["message"]
+    passphrase = "Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng chuông chùa Trấn Quốc vang xa giữa sương mai 2026"
+    assert 72 < len(passphrase) < 256
+    done = await reset_complete(client, phone, code, passphrase)  # the refusal did not spend the code
+    assert done["data"]["passwordResetComplete"] == {"ok": True, "errors": []}
+    assert (await login(client, someone.document, passphrase))["errors"] == []
+
+
 # --- a wrong code never costs a hash ---------------------------------------------------------------------------------
 
 async def test_a_wrong_reset_code_is_refused_before_any_hashing(client, app, argon2_hashes):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from contextlib import contextmanager
 
 import pytest
 
@@ -24,19 +23,7 @@ from tests.identity.test_sessions import (
     reset_code_from_outbox,
     verify_phone,
 )
-from tests.support import error_codes, gql
-
-
-@contextmanager
-def settings_changed(app, **changes):
-    """Shorten limits through settings for one test (the runtime reads its settings on every call)."""
-    runtime = app.state.runtime
-    original = runtime.settings
-    runtime.settings = original.model_copy(update=changes)
-    try:
-        yield
-    finally:
-        runtime.settings = original
+from tests.support import error_codes, gql, settings_changed
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
 from core.errors import UserInputError
+from core.text import is_unicode
 
 T = TypeVar("T")
 
@@ -71,13 +72,7 @@ def _utc_time(value: Any) -> str | None:
 
 
 def _valid_text(value: Any) -> bool:
-    if not isinstance(value, str) or len(value) > MAX_CURSOR_TEXT:
-        return False
-    try:
-        value.encode("utf-8")  # a lone surrogate ("\ud800" in the JSON) is not text the database can take
-    except UnicodeEncodeError:
-        return False
-    return True
+    return isinstance(value, str) and len(value) <= MAX_CURSOR_TEXT and is_unicode(value)
 
 
 def _valid_int(value: Any, maximum: int) -> bool:

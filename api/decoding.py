@@ -15,6 +15,8 @@ import json
 import re
 import sys
 
+from core.text import is_unicode
+
 #: Deepest JSON nesting accepted (variables are input objects and lists a few levels deep).
 MAX_JSON_DEPTH = 64
 
@@ -83,7 +85,7 @@ def check_value(value: object) -> None:
 
 
 def check_text(text: str, where: str) -> None:
-    if _LONE_SURROGATE.search(text):
+    if not is_unicode(text):
         raise RequestRefused(
             f"The string at {where} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), "
             "which is not Unicode text; send valid UTF-8."

@@ -18,10 +18,11 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
 from core.errors import UserInputError
+from core.text import is_unicode
 
 T = TypeVar("T")
 
@@ -36,10 +37,13 @@ MAX_CURSOR_TEXT = 500
 
 NOT_ISSUED = "This cursor is not one this list issued; pass a cursor from this list's pageInfo."
 
+#: The widest UTC offset Neo4j's ``datetime()`` accepts.
+MAX_UTC_OFFSET = timedelta(hours=18)
+
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 
 #: The types a part of a cursor's key may have.
-TIME = "time"  # an ISO 8601 date-time with an offset, as Neo4j's ``datetime()`` reads it
+TIME = "time"  # an ISO 8601 date-time with an offset, as Neo4j's ``datetime()`` reads it; decoded as UTC ("...Z")
 TEXT = "text"  # a string (an id, a code, a name)
 INT = "int"  # a whole number from 0 to MAX_CURSOR_INT (or the kind's ``max_int``)
 NUMBER = "number"  # a finite number (a rating)
@@ -47,28 +51,28 @@ OPTIONAL_INT = "int?"  # INT or null (a price that may be missing)
 PARTS = (TIME, TEXT, INT, NUMBER, OPTIONAL_INT)
 
 
-def _valid_time(value: Any) -> bool:
+def _utc_time(value: Any) -> str | None:
+    """A cursor's time as UTC ISO 8601 (``...Z``, its fraction of a second kept to the nanosecond), or None when it
+    is not a time Neo4j's ``datetime()`` reads: a bad date, an offset beyond ±18:00, a year outside 1-9999 (also
+    once moved to UTC)."""
     if not isinstance(value, str):
-        return False
+        return None
     match = _ISO_TIME.match(value)
     if not match:
-        return False
+        return None
     base, fraction, zone = match.groups()
     try:
-        datetime.fromisoformat(base + (fraction or "")[:7] + ("+00:00" if zone == "Z" else zone))
-    except ValueError:
-        return False
-    return True
+        at = datetime.fromisoformat(base + ("+00:00" if zone == "Z" else zone))
+        if abs(at.utcoffset() or timedelta()) > MAX_UTC_OFFSET:
+            return None
+        utc = at.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+    return utc.replace(tzinfo=None).isoformat(timespec="seconds") + (fraction or "") + "Z"
 
 
 def _valid_text(value: Any) -> bool:
-    if not isinstance(value, str) or len(value) > MAX_CURSOR_TEXT:
-        return False
-    try:
-        value.encode("utf-8")  # a lone surrogate ("\ud800" in the JSON) is not text the database can take
-    except UnicodeEncodeError:
-        return False
-    return True
+    return isinstance(value, str) and len(value) <= MAX_CURSOR_TEXT and is_unicode(value)
 
 
 def _valid_int(value: Any, maximum: int) -> bool:
@@ -111,18 +115,22 @@ class CursorKind:
             raise wrong from exc
         if not isinstance(decoded, list) or len(decoded) != len(self.parts) + 1 or decoded[0] != self.name:
             raise wrong
-        key = decoded[1:]
-        for part, value in zip(self.parts, key):
-            ok = {
-                TIME: _valid_time,
-                TEXT: _valid_text,
-                INT: lambda v: _valid_int(v, self.max_int),
-                NUMBER: _valid_number,
-                OPTIONAL_INT: lambda v: v is None or _valid_int(v, MAX_CURSOR_INT),
-            }[part](value)
+        key = []
+        for part, value in zip(self.parts, decoded[1:]):
+            if part == TIME:  # read by Python, passed on as UTC: Neo4j never sees an offset or year it refuses
+                value = _utc_time(value)
+                ok = value is not None
+            else:
+                ok = {
+                    TEXT: _valid_text,
+                    INT: lambda v: _valid_int(v, self.max_int),
+                    NUMBER: _valid_number,
+                    OPTIONAL_INT: lambda v: v is None or _valid_int(v, MAX_CURSOR_INT),
+                }[part](value)
             if not ok:
                 raise wrong
-        return tuple(float(v) if part == NUMBER else v for part, v in zip(self.parts, key))
+            key.append(float(value) if part == NUMBER else value)
+        return tuple(key)
 
 
 def _time_text(at: Any) -> str:

@@ -9,6 +9,14 @@ from core.errors import UserInputError
 
 _MARKS = re.compile(r"[\u0300-\u036f]")
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_unicode(text: str) -> bool:
+    """False when ``text`` holds a lone UTF-16 surrogate (``"\\ud800"`` without its pair, U+D800-U+DFFF): not Unicode
+    text, so neither UTF-8, nor Neo4j, nor a JSON response can carry it. The one such check for requests, cursors,
+    search text and stored text."""
+    return _SURROGATE.search(text) is None
 
 
 def fold(text: str) -> str:
@@ -41,10 +49,8 @@ def search_words(text: str, *, field: str) -> list[str]:
     """The words of a search text (NFC, lower-cased; words without a letter or digit dropped), checked once for
     every full-text search: at most MAX_SEARCH_LENGTH characters and MAX_SEARCH_WORDS words, at least one word."""
     cleaned = nfc(text)
-    try:
-        cleaned.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate: not text the index can search
-        raise UserInputError("Search text must be valid Unicode text.", field=field) from exc
+    if not is_unicode(cleaned):
+        raise UserInputError("Search text must be valid Unicode text.", field=field)
     if len(cleaned) > MAX_SEARCH_LENGTH:
         raise UserInputError(f"Search text has at most {MAX_SEARCH_LENGTH} characters.", field=field)
     words = [w for w in cleaned.lower().split(" ") if any(ch.isalnum() for ch in w)]
@@ -89,10 +95,8 @@ def checked_text(
     ``required``. INVALID_INPUT naming ``field`` when it is blank but required (message ``empty``), longer than
     ``max_length`` characters, or not valid Unicode (a lone surrogate)."""
     cleaned = unicodedata.normalize("NFC", value or "").strip()
-    try:
-        cleaned.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise UserInputError("Text must be valid Unicode.", field=field) from exc
+    if not is_unicode(cleaned):
+        raise UserInputError("Text must be valid Unicode.", field=field)
     if not cleaned:
         if required:
             raise UserInputError(empty, field=field)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -52,6 +54,19 @@ async def gql(
     response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
     assert response.status_code == expect_status, response.text
     return response.json()
+
+
+@contextmanager
+def settings_changed(app, **changes) -> Iterator[Any]:
+    """Run with some settings changed (the runtime reads its settings on every call, so a limit is shortened for one
+    test instead of sleeping); yields the changed settings and puts the original ones back afterwards."""
+    runtime = app.state.runtime
+    original = runtime.settings
+    runtime.settings = original.model_copy(update=changes)
+    try:
+        yield runtime.settings
+    finally:
+        runtime.settings = original
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

@@ -92,7 +92,13 @@ def _decoded(cursor: str) -> list:
     return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
 
 
-_TIME = re.compile(r"^\\d{4}-\\d{2}-\\d{2}T")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+#: Times that look like ISO 8601 but Neo4j's datetime() refuses (offsets beyond ±18:00), a year of five digits, and
+#: a time that falls before year 1 once read as UTC.
+_BAD_TIMES = ["2026-01-01T00:00:00+19:00", "2026-01-01T00:00:00-23:59", "99999-01-01T00:00:00Z",
+              "0001-01-01T00:00:00+05:00"]
 
 
 def _tampered(cursor: str) -> list[str]:
@@ -102,7 +108,7 @@ def _tampered(cursor: str) -> list[str]:
     edits = []
     for i, value in enumerate(key):
         if isinstance(value, str) and _TIME.match(value):
-            bads = ["2026-13-45T25:61:00Z", "2026-02-30T00:00:00Z", 5]
+            bads = ["2026-13-45T25:61:00Z", "2026-02-30T00:00:00Z", 5, *_BAD_TIMES]
         elif isinstance(value, str):
             bads = [None, "\ud800", "x" * 5000]
         elif isinstance(value, bool) or value is None:

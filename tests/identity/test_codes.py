@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from contextlib import contextmanager
 
 import pytest
 
@@ -25,19 +24,7 @@ from tests.identity.test_sessions import (
     reset_code_from_outbox,
     verify_phone,
 )
-from tests.support import error_codes, gql
-
-
-@contextmanager
-def settings_changed(app, **changes):
-    """Shorten limits through settings for one test (the runtime reads its settings on every call)."""
-    runtime = app.state.runtime
-    original = runtime.settings
-    runtime.settings = original.model_copy(update=changes)
-    try:
-        yield
-    finally:
-        runtime.settings = original
+from tests.support import error_codes, gql, settings_changed
 
 
 @pytest.fixture
@@ -307,6 +294,22 @@ async def test_one_address_cannot_spend_a_destinations_wrong_code_cap_alone(clie
         await reset_start(client, phone)
         done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
     assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["ok"] is True, "the owner is not blocked"
+
+
+async def test_a_reset_takes_a_long_passphrase_up_to_the_maximum(client, app):
+    """Past zxcvbn's 72 characters a passphrase is rated by its start, as on registration and passwordChange."""
+    someone = await register(client)
+    phone = await verify_phone(client, app, someone)
+    await reset_start(client, phone)
+    code = await reset_code_from_outbox(app, phone)
+    too_long = (await reset_complete(client, phone, code, "Phở bò tái chín " * 17))["data"]["passwordResetComplete"]
+    (error,) = too_long["errors"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == "newPassword" and "256" in error["message"]
+    passphrase = "Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng chuông chùa Trấn Quốc vang xa giữa sương mai 2026"
+    assert 72 < len(passphrase) < 256
+    done = await reset_complete(client, phone, code, passphrase)  # the refusal did not spend the code
+    assert done["data"]["passwordResetComplete"] == {"ok": True, "errors": []}
+    assert (await login(client, someone.document, passphrase))["errors"] == []
 
 
 # --- a wrong code never costs a hash ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from datetime import date
 
 import httpx
@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 
 from auth import passwords
 from tests.identity.people import PASSWORD, REGISTER, cccd, register, registration_input, uuid_of
-from tests.support import gql
+from tests.support import gql, settings_changed
 
 ME = "{ me { id displayName roles verificationLevel dateOfBirth sex identityDocumentKind identityDocumentLast4 ward { code name } } }"
 
@@ -281,17 +281,6 @@ async def test_a_hash_of_a_non_nfc_password_from_before_still_verifies_and_is_re
 
 
 # --- registration limits -------------------------------------------------------------------------------------------
-
-@contextmanager
-def settings_changed(app, **changes):
-    runtime = app.state.runtime
-    original = runtime.settings
-    runtime.settings = original.model_copy(update=changes)
-    try:
-        yield
-    finally:
-        runtime.settings = original
-
 
 @asynccontextmanager
 async def client_from(app, address: str):

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 from collections import Counter
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -24,7 +23,7 @@ from api.app import create_app
 from auth.tokens import KeyRing
 from identity.messaging import settle
 from tests.identity.people import register, uuid_of
-from tests.support import error_codes, gql
+from tests.support import error_codes, gql, settings_changed
 
 LOGIN = """
 mutation Login($identifier: String!, $password: String!) {
@@ -376,18 +375,6 @@ async def test_failed_logins_are_also_throttled_per_client_address(client, app, 
 
 
 # --- sign-in hardening: parallel guesses, password checks, proxies, passports, refresh grace, lifetime --------------
-
-@contextmanager
-def settings_changed(app, **updates):
-    """Run with some settings changed (the runtime's settings are read per request)."""
-    runtime = app.state.runtime
-    original = runtime.settings
-    runtime.settings = original.model_copy(update=updates)
-    try:
-        yield runtime.settings
-    finally:
-        runtime.settings = original
-
 
 def client_at(app, address: str) -> httpx.AsyncClient:
     """A client whose TCP peer address is ``address``."""

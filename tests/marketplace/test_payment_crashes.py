@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from marketplace.payments import SimulatedProvider
 from tests.identity.people import make_officer, make_verified
 from tests.marketplace.test_wallets import STATEMENT, TOTALS, key, payout_call, phone, topup_call
 from tests.marketplace.wallet_helpers import balance_of, top_up
-from tests.support import error_codes, gql
+from tests.support import error_codes, gql, settings_changed
 
 STUCK = """
 query Stuck($first: Int, $after: String) {
@@ -36,16 +37,15 @@ KEYS = "MATCH (k:IdempotencyKey) RETURN count(k) AS n"
 
 
 @pytest.fixture
-def settings_of(app, monkeypatch):
-    """Change the running app's settings for one test (the runtime reads them on every request); the app's own
+def settings_of(app):
+    """Change the running app's settings for one test (``settings_changed`` until the test ends); the app's own
     periodic pass is paused meanwhile, so the test's calls are the only reconciliation."""
+    with ExitStack() as changes:
 
-    def change(**update):
-        runtime = app.state.runtime
-        update = {"payment_reconcile_interval_seconds": 0, **update}
-        monkeypatch.setattr(runtime, "settings", runtime.settings.model_copy(update=update))
+        def change(**update):
+            changes.enter_context(settings_changed(app, **{"payment_reconcile_interval_seconds": 0, **update}))
 
-    return change
+        yield change
 
 
 @pytest.fixture

@@ -128,11 +128,15 @@ async def claim_password_check(
 
 
 async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) -> bool:
-    """The account is still active with the hash that was just verified (not changed or closed meanwhile)."""
+    """The account is still active with the password that was just verified: not closed, and its
+    ``passwordVersion`` not bumped by a change or reset meanwhile. A rehash of the same password (a parallel
+    sign-in upgrading the hash) keeps the version, so it does not fail the check. Read under the person's write
+    lock, which the caller's transaction keeps until it commits."""
     if checked is None:
         return False
-    current = await identity_queries.credentials_by_id(tx, checked["id"])
-    return current is not None and current["status"] == "active" and current["passwordHash"] == checked["passwordHash"]
+    current = await identity_queries.locked_credentials_by_id(tx, checked["id"])
+    return (current is not None and current["status"] == "active"
+            and current["passwordVersion"] == checked["passwordVersion"])
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,8 @@ class CurrentPassword:
     wrong: UserInputError
 
     async def confirm(self, tx: AsyncManagedTransaction) -> bool:
-        """True (and the attempt given back) when the verified hash is still the account's; else the failure is
-        kept and the caller returns without acting, then raises ``wrong``."""
+        """True (and the attempt given back) when the verified password is still the account's; else the failure
+        is kept and the caller returns without acting, then raises ``wrong``."""
         if not await password_unchanged(tx, self.credentials):
             await settle_failure(tx, self.claim)
             return False

@@ -37,8 +37,10 @@ from core.settings import Settings
 from graph import auth as queries
 from graph import identity as identity_queries
 
-#: Failures older than this are forgotten: the next one counts as the first.
-FORGET_FAILURES_AFTER_SECONDS = 900
+#: Failures are forgotten (the next one counts as the first) this long after the last one at the earliest, and
+#: never before twice the key's longest wait: a guesser waiting out each longest wait must not be given the free
+#: failures again (``ThrottleKey.forget_after``).
+FORGET_FAILURES_AFTER_SECONDS = 3600
 #: An attempt in flight (claimed, password being checked) holds its keys at most this long, should the
 #: process die before settling it.
 IN_FLIGHT_SECONDS = 60
@@ -54,6 +56,11 @@ class ThrottleKey:
     max_delay: int
     reset_on_success: bool = False
     skipped_when_known: bool = False
+
+    @property
+    def forget_after(self) -> int:
+        """Seconds without a failure after which this key's failures are forgotten: well past its longest wait."""
+        return max(FORGET_FAILURES_AFTER_SECONDS, 2 * self.max_delay)
 
 
 @dataclass(frozen=True)
@@ -84,13 +91,14 @@ async def claim(tx: AsyncManagedTransaction, settings: Settings, subject: str, a
     A key allows the attempt while it has free failures left (attempts in flight count), else only when no
     other attempt on it is in flight and its wait is over: past the free failures, guesses go one at a time."""
     keys = throttle_keys(settings, subject, address)
-    rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(k.key for k in keys), FORGET_FAILURES_AFTER_SECONDS)}
+    forget = {k.key: k.forget_after for k in keys}
+    rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(forget), forget)}
     known = rows[keys[0].key]["known"]
     counted = tuple(k for k in keys if not (k.skipped_when_known and known))
     waits = [wait for wait in (_wait(rows[k.key], k) for k in counted) if wait > 0]
     if waits:
         return Claim(False, retry_after=max(waits))
-    await queries.claim_throttles(tx, [k.key for k in counted], FORGET_FAILURES_AFTER_SECONDS, IN_FLIGHT_SECONDS)
+    await queries.claim_throttles(tx, [k.key for k in counted], forget, IN_FLIGHT_SECONDS)
     return Claim(True, counted)
 
 

@@ -237,22 +237,23 @@ ON CREATE SET t.failures = 0, t.pending = 0
 SET t.lock = true
 WITH t, datetime() AS now
 RETURN t.key AS key,
-       CASE WHEN t.lastFailureAt < now - duration({seconds: $forgetSeconds}) THEN 0 ELSE t.failures END AS failures,
+       CASE WHEN t.lastFailureAt < now - duration({seconds: $forgetSeconds[t.key]}) THEN 0 ELSE t.failures END AS failures,
        CASE WHEN t.pendingUntil > now THEN t.pending ELSE 0 END AS pending,
        t.lockedUntil AS lockedUntil, t.signedInAt IS NOT NULL AS known, now
 """
 
 
-async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: int) -> list[dict]:
+async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int]) -> list[dict]:
     """Lock (creating when missing) the throttles of ``keys``, in that order, and read them under the lock:
-    failures not yet forgotten, attempts in flight, the end of the current wait."""
+    failures not yet forgotten (``forget_seconds``: key -> seconds), attempts in flight, the end of the current
+    wait."""
     return [dict(r) for r in await run(tx, LOCK_THROTTLES, keys=keys, forgetSeconds=forget_seconds)]
 
 
 CLAIM_THROTTLES = """
 UNWIND $keys AS key
 MATCH (t:LoginThrottle {key: key})
-SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds})
+SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds[key]})
                       THEN 1 ELSE t.failures + 1 END,
     t.lastFailureAt = datetime(),
     t.pending = CASE WHEN t.pendingUntil > datetime() THEN t.pending + 1 ELSE 1 END,
@@ -260,7 +261,9 @@ SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $fo
 """
 
 
-async def claim_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: int, in_flight_seconds: int) -> None:
+async def claim_throttles(
+    tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int], in_flight_seconds: int
+) -> None:
     """Count one attempt, in flight, on each key (locked by ``lock_throttles`` first)."""
     await run(tx, CLAIM_THROTTLES, keys=keys, forgetSeconds=forget_seconds, inFlightSeconds=in_flight_seconds)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -116,8 +117,11 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
 def client_address_middleware(settings: Settings) -> list[Middleware]:
     """Behind reverse proxies (``trusted_proxies``), the client address of a request from one of them is the
     right-most X-Forwarded-For entry that is not a trusted proxy (uvicorn's ProxyHeadersMiddleware); any
-    other request keeps its TCP peer, so a client cannot choose its own address."""
-    trusted = [entry.strip() for entry in settings.trusted_proxies.split(",") if entry.strip()]
+    other request keeps its TCP peer, so a client cannot choose its own address. Each entry is passed as its
+    network (``10.0.0.1/8`` -> ``10.0.0.0/8``; an address -> ``/32`` or ``/128``): uvicorn takes an entry that
+    is not a strict network for a host name, which would never match."""
+    trusted = [str(ipaddress.ip_network(entry.strip(), strict=False))
+               for entry in settings.trusted_proxies.split(",") if entry.strip()]
     return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
 
 

@@ -121,7 +121,7 @@ async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str 
         subject = f"account:{cred['id']}" if cred else "unknown:" + hmac.new(
             rt.identity_key, key.encode(), hashlib.sha256
         ).hexdigest()
-        return await throttle.claim(tx, rt.settings, subject, address), cred
+        return await throttle.claim(tx, rt, subject, address), cred
 
     claim, cred = await rt.graph.write(claim_attempt)
     if not claim.granted:

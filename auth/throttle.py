@@ -11,6 +11,8 @@ Every check of a password typed by someone (``sessionLogin``, ``passwordChange``
 
 Keys and policy (README, "Identity and sign-in"):
 
+Addresses appear in keys as their keyed digest (``auth.limits.address_key``), never in clear.
+
 - ``pair:<account>|<address>``, one account from one client address: ``login_free_failures`` attempts,
   then waits of ``login_first_delay_seconds`` (1 s), twice that, four times ... up to
   ``login_max_delay_seconds``. This is the lockout an attacker hits,
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
+from auth.limits import address_key
 from auth.passwords import verify_password
 from core.errors import RateLimitedError, UserInputError
 from core.runtime import Runtime
@@ -72,10 +75,11 @@ class Claim:
     retry_after: float = 0.0
 
 
-def throttle_keys(settings: Settings, subject: str, address: str | None) -> list[ThrottleKey]:
+def throttle_keys(settings: Settings, subject: str, where: str) -> list[ThrottleKey]:
     """The keys of a password attempt on ``subject`` (``account:<id>``, or a keyed digest of an unknown
-    identifier) from ``address`` (the client address, ``unknown`` when the server has none)."""
-    where, first = address or "unknown", settings.login_first_delay_seconds
+    identifier) from ``where`` (the keyed digest of the client address, ``auth.limits.address_key``: addresses
+    are counted, never stored)."""
+    first = settings.login_first_delay_seconds
     return [
         ThrottleKey(f"pair:{subject}|{where}", settings.login_free_failures, first, settings.login_max_delay_seconds,
                     reset_on_success=True),
@@ -85,18 +89,20 @@ def throttle_keys(settings: Settings, subject: str, address: str | None) -> list
     ]
 
 
-async def claim(tx: AsyncManagedTransaction, settings: Settings, subject: str, address: str | None) -> Claim:
+async def claim(tx: AsyncManagedTransaction, rt: Runtime, subject: str, address: str | None) -> Claim:
     """Claim one password attempt on ``subject`` from ``address`` inside the caller's short transaction.
 
     A key allows the attempt while it has free failures left (attempts in flight count), else only when no
-    other attempt on it is in flight and its wait is over: past the free failures, guesses go one at a time."""
-    keys = throttle_keys(settings, subject, address)
+    other attempt on it is in flight and its wait is over: past the free failures, guesses go one at a time.
+    A refused attempt leaves nothing behind: the throttles its lock created are deleted before it commits."""
+    keys = throttle_keys(rt.settings, subject, address_key(rt, address))
     forget = {k.key: k.forget_after for k in keys}
     rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(forget), forget)}
     known = rows[keys[0].key]["known"]
     counted = tuple(k for k in keys if not (k.skipped_when_known and known))
     waits = [wait for wait in (_wait(rows[k.key], k) for k in counted) if wait > 0]
     if waits:
+        await queries.delete_throttles(tx, [key for key, row in rows.items() if row["created"]])
         return Claim(False, retry_after=max(waits))
     await queries.claim_throttles(tx, [k.key for k in counted], forget, IN_FLIGHT_SECONDS)
     return Claim(True, counted)
@@ -126,13 +132,13 @@ async def settle_success(tx: AsyncManagedTransaction, claim: Claim) -> None:
 
 
 async def claim_password_check(
-    tx: AsyncManagedTransaction, settings: Settings, person_id: str, address: str | None
+    tx: AsyncManagedTransaction, rt: Runtime, person_id: str, address: str | None
 ) -> tuple[Claim, dict | None]:
     """Claim a check of a signed-in person's password (``passwordChange``, ``accountClose``): the same keys as
     signing in to their account, so a stolen access token gives no extra guesses. Returns the claim and the
     credentials to verify."""
     cred = await identity_queries.credentials_by_id(tx, person_id)
-    return await claim(tx, settings, f"account:{person_id}", address), cred
+    return await claim(tx, rt, f"account:{person_id}", address), cred
 
 
 async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) -> bool:
@@ -170,7 +176,7 @@ async def check_current_password(
 ) -> CurrentPassword:
     """``passwordChange`` and ``accountClose``: claim the check (RATE_LIMITED when refused), verify with argon2
     outside any transaction, and raise ``wrong`` (the failure counted) when it does not match."""
-    claimed, cred = await rt.graph.write(claim_password_check, rt.settings, person_id, address)
+    claimed, cred = await rt.graph.write(claim_password_check, rt, person_id, address)
     if not claimed.granted:
         raise refusal(claimed)
     ok, _ = await verify_password(cred["passwordHash"] if cred else None, password or "")

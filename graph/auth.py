@@ -233,10 +233,11 @@ async def add_to_limits(tx: AsyncManagedTransaction, keys: list[str]) -> None:
 LOCK_THROTTLES = """
 UNWIND $keys AS key
 MERGE (t:LoginThrottle {key: key})
-ON CREATE SET t.failures = 0, t.pending = 0
+ON CREATE SET t.failures = 0, t.pending = 0, t.created = true
 SET t.lock = true
-WITH t, datetime() AS now
-RETURN t.key AS key,
+WITH t, datetime() AS now, t.created IS NOT NULL AS created
+REMOVE t.created
+RETURN t.key AS key, created,
        CASE WHEN t.lastFailureAt < now - duration({seconds: $forgetSeconds[t.key]}) THEN 0 ELSE t.failures END AS failures,
        CASE WHEN t.pendingUntil > now THEN t.pending ELSE 0 END AS pending,
        t.lockedUntil AS lockedUntil, t.signedInAt IS NOT NULL AS known, now
@@ -244,10 +245,23 @@ RETURN t.key AS key,
 
 
 async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int]) -> list[dict]:
-    """Lock (creating when missing) the throttles of ``keys``, in that order, and read them under the lock:
-    failures not yet forgotten (``forget_seconds``: key -> seconds), attempts in flight, the end of the current
-    wait."""
+    """Lock (creating when missing: ``created``) the throttles of ``keys``, in that order, and read them under the
+    lock: failures not yet forgotten (``forget_seconds``: key -> seconds), attempts in flight, the end of the
+    current wait."""
     return [dict(r) for r in await run(tx, LOCK_THROTTLES, keys=keys, forgetSeconds=forget_seconds)]
+
+
+DELETE_THROTTLES = """
+UNWIND $keys AS key
+MATCH (t:LoginThrottle {key: key})
+DELETE t
+"""
+
+
+async def delete_throttles(tx: AsyncManagedTransaction, keys: list[str]) -> None:
+    """Delete throttles this transaction created (a refused claim): nothing of it is committed."""
+    if keys:
+        await run(tx, DELETE_THROTTLES, keys=keys)
 
 
 CLAIM_THROTTLES = """

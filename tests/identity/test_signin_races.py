@@ -10,7 +10,7 @@ from collections import Counter
 from argon2 import PasswordHasher
 
 from tests.identity.people import PASSWORD, register, uuid_of
-from tests.identity.test_sessions import CHANGE, LOGIN, NEW_PASSWORD, login, outcome, settings_changed
+from tests.identity.test_sessions import CHANGE, LOGIN, NEW_PASSWORD, client_at, login, outcome, settings_changed
 from tests.support import gql
 
 CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code field } } }"
@@ -109,3 +109,27 @@ async def test_failures_are_remembered_well_past_the_longest_wait(client, graph,
     await _age_throttles(graph, max(3600, 2 * test_settings.login_max_delay_seconds) + 1)
     for _ in range(free):
         assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
+# --- what an attempt leaves behind --------------------------------------------------------------------------------
+
+async def _throttle_keys(graph) -> list[str]:
+    async def read(tx):
+        result = await tx.run("MATCH (t:LoginThrottle) RETURN t.key AS key ORDER BY key")
+        return [record["key"] async for record in result]
+
+    return await graph.read(read)
+
+
+async def test_a_refused_attempt_creates_nothing_and_no_address_is_stored(app, client, graph):
+    someone = await register(client)
+    with settings_changed(app, login_free_failures_per_address=1, login_first_delay_seconds=60):
+        async with client_at(app, "203.0.113.9") as guesser:
+            assert (await login(guesser, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+            keys = await _throttle_keys(graph)
+            assert len(keys) == 3, "the account from this address, the address, the account"
+            for n in range(5):  # fresh identifiers, refused by the address's wait
+                refused = await gql(guesser, LOGIN, {"identifier": f"00109099{n:04d}", "password": "a guess!"})
+                assert outcome(refused) == "RATE_LIMITED"
+    assert await _throttle_keys(graph) == keys, "a refused attempt leaves no throttle behind"
+    assert not any("203.0.113.9" in key for key in keys), "throttles key addresses by a keyed digest"

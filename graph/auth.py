@@ -194,7 +194,7 @@ UNWIND $keys AS key
 WITH key ORDER BY key
 MERGE (l:RateLimit {key: key})
 ON CREATE SET l.count = 0, l.windowStart = datetime()
-SET l.lock = true
+SET l.lock = true, l.windowSeconds = $windowSeconds[l.key]
 WITH l, l.windowStart <= datetime() - duration({seconds: $windowSeconds[l.key]}) AS passed
 SET l.count = CASE WHEN passed THEN 0 ELSE l.count END,
     l.windowStart = CASE WHEN passed THEN datetime() ELSE l.windowStart END
@@ -314,3 +314,50 @@ async def settle_success(tx: AsyncManagedTransaction, entries: list[dict]) -> No
     """A claimed attempt had the right password: ``reset`` keys start over from the attempts still in flight
     (and remember the success), the others lose the one failure the claim counted."""
     await run(tx, SETTLE_SUCCESS, entries=entries)
+
+
+# --- housekeeping: records that no longer hold anything are deleted in bounded batches ------------------------------
+# A throttle is spent when its failures are forgotten, nothing is in flight, no wait runs and it marks no recent
+# sign-in (a known address); a limit when its window has passed (``windowSeconds``, stored by each claim; a day for
+# limits claimed before it was); a one-time code a day after it was issued, once used or expired.
+
+PURGE_THROTTLES = """
+MATCH (t:LoginThrottle)
+WHERE coalesce(t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds}), true)
+  AND coalesce(t.pendingUntil < datetime(), true) AND coalesce(t.lockedUntil < datetime(), true)
+  AND coalesce(t.signedInAt < datetime() - duration({days: $knownDays}), true)
+WITH t LIMIT $batch
+DELETE t
+RETURN count(*) AS purged
+"""
+
+
+async def purge_throttles(tx: AsyncManagedTransaction, forget_seconds: int, known_days: int, batch: int) -> int:
+    rows = await run(tx, PURGE_THROTTLES, forgetSeconds=forget_seconds, knownDays=known_days, batch=batch)
+    return rows[0]["purged"]
+
+
+PURGE_LIMITS = """
+MATCH (l:RateLimit)
+WHERE l.windowStart < datetime() - duration({seconds: coalesce(l.windowSeconds, 86400)})
+WITH l LIMIT $batch
+DELETE l
+RETURN count(*) AS purged
+"""
+
+
+async def purge_limits(tx: AsyncManagedTransaction, batch: int) -> int:
+    return (await run(tx, PURGE_LIMITS, batch=batch))[0]["purged"]
+
+
+PURGE_CODES = """
+MATCH (o:OneTimeCode)
+WHERE o.createdAt < datetime() - duration({days: 1}) AND (o.usedAt IS NOT NULL OR o.expiresAt < datetime())
+WITH o LIMIT $batch
+DETACH DELETE o
+RETURN count(*) AS purged
+"""
+
+
+async def purge_codes(tx: AsyncManagedTransaction, batch: int) -> int:
+    return (await run(tx, PURGE_CODES, batch=batch))[0]["purged"]

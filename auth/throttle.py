@@ -17,13 +17,14 @@ Addresses appear in keys as their keyed digest (``auth.limits.address_key``), ne
   then waits of ``login_first_delay_seconds`` (1 s), twice that, four times ... up to
   ``login_max_delay_seconds``. This is the lockout an attacker hits,
   and it is theirs alone: the owner, from another address, keeps their own free attempts. A success
-  resets it and marks the pair as known.
+  resets it to the pair's attempts still in flight and marks the pair as known.
 - ``address:<address>``: ``login_free_failures_per_address`` failures over all accounts, then the same
   waits: one address spraying many accounts.
 - ``account:<account>``, the account from every address: ``login_free_failures_per_account``, then waits
-  capped at ``login_account_max_delay_seconds``, so a guesser with many addresses is slowed down but the
-  owner is only ever delayed, never locked out. A pair that signed in before (a known address) does not
-  count against it nor wait for it.
+  capped at ``login_account_max_delay_seconds``, so a guesser with many addresses is slowed down. It holds up
+  the owner too: an attacker polling from several addresses can take each attempt it allows past its free
+  failures, so the owner, from a new address, keeps waiting while that goes on. A pair that signed in before
+  (a known address) does not count against it nor wait for it: that is the owner's way in.
 """
 
 from __future__ import annotations

@@ -321,12 +321,21 @@ async def settle_success(tx: AsyncManagedTransaction, entries: list[dict]) -> No
 # sign-in (a known address); a limit when its window has passed (``windowSeconds``, stored by each claim; a day for
 # limits claimed before it was); a one-time code a day after it was issued, once used or expired.
 
-PURGE_THROTTLES = """
-MATCH (t:LoginThrottle)
-WHERE coalesce(t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds}), true)
+# Each purge checks its records again once it holds their write locks: a claim committing in between (a fresh
+# failure on a throttle, a new window on a limit) keeps the record.
+
+SPENT_THROTTLE = """
+coalesce(t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds}), true)
   AND coalesce(t.pendingUntil < datetime(), true) AND coalesce(t.lockedUntil < datetime(), true)
   AND coalesce(t.signedInAt < datetime() - duration({days: $knownDays}), true)
+"""
+
+PURGE_THROTTLES = f"""
+MATCH (t:LoginThrottle)
+WHERE {SPENT_THROTTLE}
 WITH t LIMIT $batch
+SET t.lock = true
+WITH t WHERE {SPENT_THROTTLE}
 DELETE t
 RETURN count(*) AS purged
 """
@@ -337,10 +346,14 @@ async def purge_throttles(tx: AsyncManagedTransaction, forget_seconds: int, know
     return rows[0]["purged"]
 
 
-PURGE_LIMITS = """
+PASSED_WINDOW = "l.windowStart < datetime() - duration({seconds: coalesce(l.windowSeconds, 86400)})"
+
+PURGE_LIMITS = f"""
 MATCH (l:RateLimit)
-WHERE l.windowStart < datetime() - duration({seconds: coalesce(l.windowSeconds, 86400)})
+WHERE {PASSED_WINDOW}
 WITH l LIMIT $batch
+SET l.lock = true
+WITH l WHERE {PASSED_WINDOW}
 DELETE l
 RETURN count(*) AS purged
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -71,7 +72,7 @@ async def _migrate(app: Starlette) -> None:
 
 
 async def reconcile_money(runtime: Runtime) -> None:
-    """One pass of the money housekeeping: settle or fail payments a crash left pending, purge expired keys."""
+    """Money: settle or fail payments a crash left pending, purge expired idempotency keys."""
     from marketplace import idempotency, wallets  # noqa: PLC0415
 
     report = await wallets.reconcile(runtime)
@@ -83,15 +84,34 @@ async def reconcile_money(runtime: Runtime) -> None:
                  keys_purged=purged)
 
 
-async def _money_housekeeping(runtime: Runtime, interval: float) -> None:
-    """At start and every ``interval`` seconds until the app stops (a pass is skipped while the runtime's setting
-    is 0); a failed pass waits for the next."""
+async def purge_sign_in_records(runtime: Runtime) -> None:
+    """Sign-in: delete spent login throttles, passed rate-limit windows, and old used or expired one-time codes."""
+    from auth import housekeeping  # noqa: PLC0415
+
+    purged = await housekeeping.purge_expired(runtime)
+    if any(purged.values()):
+        log.info("sign-in housekeeping", **{f"{name}_purged": count for name, count in purged.items()})
+
+
+#: The jobs of one housekeeping pass, each on its own: one failing does not keep the others from running.
+HOUSEKEEPING_JOBS = (reconcile_money, purge_sign_in_records)
+
+
+async def housekeeping(runtime: Runtime) -> None:
+    """One pass of the periodic housekeeping (every job; a failed job is logged and waits for the next pass)."""
+    for job in HOUSEKEEPING_JOBS:
+        try:
+            await job(runtime)
+        except Exception:  # noqa: BLE001 - a background job must outlive a bad pass (e.g. Neo4j restarting)
+            log.warning("housekeeping job failed; next pass later", job=job.__name__, exc_info=True)
+
+
+async def _housekeeping(runtime: Runtime, interval: float) -> None:
+    """At start and every ``interval`` seconds (``payment_reconcile_interval_seconds``) until the app stops (a pass
+    is skipped while the runtime's setting is 0)."""
     while True:
         if runtime.settings.payment_reconcile_interval_seconds > 0:
-            try:
-                await reconcile_money(runtime)
-            except Exception:  # noqa: BLE001 - a background job must outlive a bad pass (e.g. Neo4j restarting)
-                log.warning("money housekeeping failed; next pass later", exc_info=True)
+            await housekeeping(runtime)
         await asyncio.sleep(interval)
 
 
@@ -116,8 +136,11 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
 def client_address_middleware(settings: Settings) -> list[Middleware]:
     """Behind reverse proxies (``trusted_proxies``), the client address of a request from one of them is the
     right-most X-Forwarded-For entry that is not a trusted proxy (uvicorn's ProxyHeadersMiddleware); any
-    other request keeps its TCP peer, so a client cannot choose its own address."""
-    trusted = [entry.strip() for entry in settings.trusted_proxies.split(",") if entry.strip()]
+    other request keeps its TCP peer, so a client cannot choose its own address. Each entry is passed as its
+    network (``10.0.0.1/8`` -> ``10.0.0.0/8``; an address -> ``/32`` or ``/128``): uvicorn takes an entry that
+    is not a strict network for a host name, which would never match."""
+    trusted = [str(ipaddress.ip_network(entry.strip(), strict=False))
+               for entry in settings.trusted_proxies.split(",") if entry.strip()]
     return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
 
 
@@ -143,8 +166,8 @@ def create_app(
         housekeeping = None
         if settings.payment_reconcile_interval_seconds > 0:
             housekeeping = asyncio.create_task(
-                _money_housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds),
-                name="money-housekeeping")
+                _housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds),
+                name="housekeeping")
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield

@@ -121,7 +121,7 @@ async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str 
         subject = f"account:{cred['id']}" if cred else "unknown:" + hmac.new(
             rt.identity_key, key.encode(), hashlib.sha256
         ).hexdigest()
-        return await throttle.claim(tx, rt.settings, subject, address), cred
+        return await throttle.claim(tx, rt, subject, address), cred
 
     claim, cred = await rt.graph.write(claim_attempt)
     if not claim.granted:
@@ -136,8 +136,8 @@ async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str 
             await throttle.settle_failure(tx, claim)
             return None  # closed, or the password changed while this one was being checked
         await throttle.settle_success(tx, claim)
-        if new_hash:
-            await identity_queries.set_password_hash(tx, cred["id"], new_hash)
+        if new_hash:  # the same password hashed anew: kept only if no change or other rehash came first
+            await identity_queries.rehash_password(tx, cred["id"], cred["passwordHash"], new_hash)
         session_id, refresh = await open_session(tx, rt, cred["id"], user_agent)
         level = (await identity_queries.roles_of(tx, cred["id"]))["level"]
         return session_id, refresh, level

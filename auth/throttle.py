@@ -11,17 +11,20 @@ Every check of a password typed by someone (``sessionLogin``, ``passwordChange``
 
 Keys and policy (README, "Identity and sign-in"):
 
+Addresses appear in keys as their keyed digest (``auth.limits.address_key``), never in clear.
+
 - ``pair:<account>|<address>``, one account from one client address: ``login_free_failures`` attempts,
   then waits of ``login_first_delay_seconds`` (1 s), twice that, four times ... up to
   ``login_max_delay_seconds``. This is the lockout an attacker hits,
   and it is theirs alone: the owner, from another address, keeps their own free attempts. A success
-  resets it and marks the pair as known.
+  resets it to the pair's attempts still in flight and marks the pair as known.
 - ``address:<address>``: ``login_free_failures_per_address`` failures over all accounts, then the same
   waits: one address spraying many accounts.
 - ``account:<account>``, the account from every address: ``login_free_failures_per_account``, then waits
-  capped at ``login_account_max_delay_seconds``, so a guesser with many addresses is slowed down but the
-  owner is only ever delayed, never locked out. A pair that signed in before (a known address) does not
-  count against it nor wait for it.
+  capped at ``login_account_max_delay_seconds``, so a guesser with many addresses is slowed down. It holds up
+  the owner too: an attacker polling from several addresses can take each attempt it allows past its free
+  failures, so the owner, from a new address, keeps waiting while that goes on. A pair that signed in before
+  (a known address) does not count against it nor wait for it: that is the owner's way in.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
+from auth.limits import address_key
 from auth.passwords import verify_password
 from core.errors import RateLimitedError, UserInputError
 from core.runtime import Runtime
@@ -37,8 +41,10 @@ from core.settings import Settings
 from graph import auth as queries
 from graph import identity as identity_queries
 
-#: Failures older than this are forgotten: the next one counts as the first.
-FORGET_FAILURES_AFTER_SECONDS = 900
+#: Failures are forgotten (the next one counts as the first) this long after the last one at the earliest, and
+#: never before twice the key's longest wait: a guesser waiting out each longest wait must not be given the free
+#: failures again (``ThrottleKey.forget_after``).
+FORGET_FAILURES_AFTER_SECONDS = 3600
 #: An attempt in flight (claimed, password being checked) holds its keys at most this long, should the
 #: process die before settling it.
 IN_FLIGHT_SECONDS = 60
@@ -55,6 +61,11 @@ class ThrottleKey:
     reset_on_success: bool = False
     skipped_when_known: bool = False
 
+    @property
+    def forget_after(self) -> int:
+        """Seconds without a failure after which this key's failures are forgotten: well past its longest wait."""
+        return max(FORGET_FAILURES_AFTER_SECONDS, 2 * self.max_delay)
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -65,10 +76,11 @@ class Claim:
     retry_after: float = 0.0
 
 
-def throttle_keys(settings: Settings, subject: str, address: str | None) -> list[ThrottleKey]:
+def throttle_keys(settings: Settings, subject: str, where: str) -> list[ThrottleKey]:
     """The keys of a password attempt on ``subject`` (``account:<id>``, or a keyed digest of an unknown
-    identifier) from ``address`` (the client address, ``unknown`` when the server has none)."""
-    where, first = address or "unknown", settings.login_first_delay_seconds
+    identifier) from ``where`` (the keyed digest of the client address, ``auth.limits.address_key``: addresses
+    are counted, never stored)."""
+    first = settings.login_first_delay_seconds
     return [
         ThrottleKey(f"pair:{subject}|{where}", settings.login_free_failures, first, settings.login_max_delay_seconds,
                     reset_on_success=True),
@@ -78,19 +90,22 @@ def throttle_keys(settings: Settings, subject: str, address: str | None) -> list
     ]
 
 
-async def claim(tx: AsyncManagedTransaction, settings: Settings, subject: str, address: str | None) -> Claim:
+async def claim(tx: AsyncManagedTransaction, rt: Runtime, subject: str, address: str | None) -> Claim:
     """Claim one password attempt on ``subject`` from ``address`` inside the caller's short transaction.
 
     A key allows the attempt while it has free failures left (attempts in flight count), else only when no
-    other attempt on it is in flight and its wait is over: past the free failures, guesses go one at a time."""
-    keys = throttle_keys(settings, subject, address)
-    rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(k.key for k in keys), FORGET_FAILURES_AFTER_SECONDS)}
+    other attempt on it is in flight and its wait is over: past the free failures, guesses go one at a time.
+    A refused attempt leaves nothing behind: the throttles its lock created are deleted before it commits."""
+    keys = throttle_keys(rt.settings, subject, address_key(rt, address))
+    forget = {k.key: k.forget_after for k in keys}
+    rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(forget), forget)}
     known = rows[keys[0].key]["known"]
     counted = tuple(k for k in keys if not (k.skipped_when_known and known))
     waits = [wait for wait in (_wait(rows[k.key], k) for k in counted) if wait > 0]
     if waits:
+        await queries.delete_throttles(tx, [key for key, row in rows.items() if row["created"]])
         return Claim(False, retry_after=max(waits))
-    await queries.claim_throttles(tx, [k.key for k in counted], FORGET_FAILURES_AFTER_SECONDS, IN_FLIGHT_SECONDS)
+    await queries.claim_throttles(tx, [k.key for k in counted], forget, IN_FLIGHT_SECONDS)
     return Claim(True, counted)
 
 
@@ -118,21 +133,25 @@ async def settle_success(tx: AsyncManagedTransaction, claim: Claim) -> None:
 
 
 async def claim_password_check(
-    tx: AsyncManagedTransaction, settings: Settings, person_id: str, address: str | None
+    tx: AsyncManagedTransaction, rt: Runtime, person_id: str, address: str | None
 ) -> tuple[Claim, dict | None]:
     """Claim a check of a signed-in person's password (``passwordChange``, ``accountClose``): the same keys as
     signing in to their account, so a stolen access token gives no extra guesses. Returns the claim and the
     credentials to verify."""
     cred = await identity_queries.credentials_by_id(tx, person_id)
-    return await claim(tx, settings, f"account:{person_id}", address), cred
+    return await claim(tx, rt, f"account:{person_id}", address), cred
 
 
 async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) -> bool:
-    """The account is still active with the hash that was just verified (not changed or closed meanwhile)."""
+    """The account is still active with the password that was just verified: not closed, and its
+    ``passwordVersion`` not bumped by a change or reset meanwhile. A rehash of the same password (a parallel
+    sign-in upgrading the hash) keeps the version, so it does not fail the check. Read under the person's write
+    lock, which the caller's transaction keeps until it commits."""
     if checked is None:
         return False
-    current = await identity_queries.credentials_by_id(tx, checked["id"])
-    return current is not None and current["status"] == "active" and current["passwordHash"] == checked["passwordHash"]
+    current = await identity_queries.locked_credentials_by_id(tx, checked["id"])
+    return (current is not None and current["status"] == "active"
+            and current["passwordVersion"] == checked["passwordVersion"])
 
 
 @dataclass(frozen=True)
@@ -144,8 +163,8 @@ class CurrentPassword:
     wrong: UserInputError
 
     async def confirm(self, tx: AsyncManagedTransaction) -> bool:
-        """True (and the attempt given back) when the verified hash is still the account's; else the failure is
-        kept and the caller returns without acting, then raises ``wrong``."""
+        """True (and the attempt given back) when the verified password is still the account's; else the failure
+        is kept and the caller returns without acting, then raises ``wrong``."""
         if not await password_unchanged(tx, self.credentials):
             await settle_failure(tx, self.claim)
             return False
@@ -158,7 +177,7 @@ async def check_current_password(
 ) -> CurrentPassword:
     """``passwordChange`` and ``accountClose``: claim the check (RATE_LIMITED when refused), verify with argon2
     outside any transaction, and raise ``wrong`` (the failure counted) when it does not match."""
-    claimed, cred = await rt.graph.write(claim_password_check, rt.settings, person_id, address)
+    claimed, cred = await rt.graph.write(claim_password_check, rt, person_id, address)
     if not claimed.granted:
         raise refusal(claimed)
     ok, _ = await verify_password(cred["passwordHash"] if cred else None, password or "")

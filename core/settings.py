@@ -153,7 +153,7 @@ class Settings(BaseSettings):
         20, ge=1, description="Failed logins per account from all addresses together before delays start."
     )
     login_account_max_delay_seconds: int = Field(
-        60, ge=1, description="Longest delay the account-wide throttle imposes (it only delays the owner)."
+        60, ge=1, description="Longest delay the account-wide throttle imposes (an address the owner signed in from never waits for it)."
     )
     trusted_proxies: str = Field(
         "",

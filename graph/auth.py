@@ -213,7 +213,7 @@ UNWIND $keys AS key
 WITH key ORDER BY key
 MERGE (l:RateLimit {key: key})
 ON CREATE SET l.count = 0, l.windowStart = datetime()
-SET l.lock = true
+SET l.lock = true, l.windowSeconds = $windowSeconds[l.key]
 WITH l, l.windowStart <= datetime() - duration({seconds: $windowSeconds[l.key]}) AS passed
 SET l.count = CASE WHEN passed THEN 0 ELSE l.count END,
     l.windowStart = CASE WHEN passed THEN datetime() ELSE l.windowStart END
@@ -252,26 +252,41 @@ async def add_to_limits(tx: AsyncManagedTransaction, keys: list[str]) -> None:
 LOCK_THROTTLES = """
 UNWIND $keys AS key
 MERGE (t:LoginThrottle {key: key})
-ON CREATE SET t.failures = 0, t.pending = 0
+ON CREATE SET t.failures = 0, t.pending = 0, t.created = true
 SET t.lock = true
-WITH t, datetime() AS now
-RETURN t.key AS key,
-       CASE WHEN t.lastFailureAt < now - duration({seconds: $forgetSeconds}) THEN 0 ELSE t.failures END AS failures,
+WITH t, datetime() AS now, t.created IS NOT NULL AS created
+REMOVE t.created
+RETURN t.key AS key, created,
+       CASE WHEN t.lastFailureAt < now - duration({seconds: $forgetSeconds[t.key]}) THEN 0 ELSE t.failures END AS failures,
        CASE WHEN t.pendingUntil > now THEN t.pending ELSE 0 END AS pending,
        t.lockedUntil AS lockedUntil, t.signedInAt IS NOT NULL AS known, now
 """
 
 
-async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: int) -> list[dict]:
-    """Lock (creating when missing) the throttles of ``keys``, in that order, and read them under the lock:
-    failures not yet forgotten, attempts in flight, the end of the current wait."""
+async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int]) -> list[dict]:
+    """Lock (creating when missing: ``created``) the throttles of ``keys``, in that order, and read them under the
+    lock: failures not yet forgotten (``forget_seconds``: key -> seconds), attempts in flight, the end of the
+    current wait."""
     return [dict(r) for r in await run(tx, LOCK_THROTTLES, keys=keys, forgetSeconds=forget_seconds)]
+
+
+DELETE_THROTTLES = """
+UNWIND $keys AS key
+MATCH (t:LoginThrottle {key: key})
+DELETE t
+"""
+
+
+async def delete_throttles(tx: AsyncManagedTransaction, keys: list[str]) -> None:
+    """Delete throttles this transaction created (a refused claim): nothing of it is committed."""
+    if keys:
+        await run(tx, DELETE_THROTTLES, keys=keys)
 
 
 CLAIM_THROTTLES = """
 UNWIND $keys AS key
 MATCH (t:LoginThrottle {key: key})
-SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds})
+SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds[key]})
                       THEN 1 ELSE t.failures + 1 END,
     t.lastFailureAt = datetime(),
     t.pending = CASE WHEN t.pendingUntil > datetime() THEN t.pending + 1 ELSE 1 END,
@@ -279,7 +294,9 @@ SET t.failures = CASE WHEN t.lastFailureAt < datetime() - duration({seconds: $fo
 """
 
 
-async def claim_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: int, in_flight_seconds: int) -> None:
+async def claim_throttles(
+    tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int], in_flight_seconds: int
+) -> None:
     """Count one attempt, in flight, on each key (locked by ``lock_throttles`` first)."""
     await run(tx, CLAIM_THROTTLES, keys=keys, forgetSeconds=forget_seconds, inFlightSeconds=in_flight_seconds)
 
@@ -316,3 +333,63 @@ async def settle_success(tx: AsyncManagedTransaction, entries: list[dict]) -> No
     """A claimed attempt had the right password: ``reset`` keys start over from the attempts still in flight
     (and remember the success), the others lose the one failure the claim counted."""
     await run(tx, SETTLE_SUCCESS, entries=entries)
+
+
+# --- housekeeping: records that no longer hold anything are deleted in bounded batches ------------------------------
+# A throttle is spent when its failures are forgotten, nothing is in flight, no wait runs and it marks no recent
+# sign-in (a known address); a limit when its window has passed (``windowSeconds``, stored by each claim; a day for
+# limits claimed before it was); a one-time code a day after it was issued, once used or expired.
+
+# Each purge checks its records again once it holds their write locks: a claim committing in between (a fresh
+# failure on a throttle, a new window on a limit) keeps the record.
+
+SPENT_THROTTLE = """
+coalesce(t.lastFailureAt < datetime() - duration({seconds: $forgetSeconds}), true)
+  AND coalesce(t.pendingUntil < datetime(), true) AND coalesce(t.lockedUntil < datetime(), true)
+  AND coalesce(t.signedInAt < datetime() - duration({days: $knownDays}), true)
+"""
+
+PURGE_THROTTLES = f"""
+MATCH (t:LoginThrottle)
+WHERE {SPENT_THROTTLE}
+WITH t LIMIT $batch
+SET t.lock = true
+WITH t WHERE {SPENT_THROTTLE}
+DELETE t
+RETURN count(*) AS purged
+"""
+
+
+async def purge_throttles(tx: AsyncManagedTransaction, forget_seconds: int, known_days: int, batch: int) -> int:
+    rows = await run(tx, PURGE_THROTTLES, forgetSeconds=forget_seconds, knownDays=known_days, batch=batch)
+    return rows[0]["purged"]
+
+
+PASSED_WINDOW = "l.windowStart < datetime() - duration({seconds: coalesce(l.windowSeconds, 86400)})"
+
+PURGE_LIMITS = f"""
+MATCH (l:RateLimit)
+WHERE {PASSED_WINDOW}
+WITH l LIMIT $batch
+SET l.lock = true
+WITH l WHERE {PASSED_WINDOW}
+DELETE l
+RETURN count(*) AS purged
+"""
+
+
+async def purge_limits(tx: AsyncManagedTransaction, batch: int) -> int:
+    return (await run(tx, PURGE_LIMITS, batch=batch))[0]["purged"]
+
+
+PURGE_CODES = """
+MATCH (o:OneTimeCode)
+WHERE o.createdAt < datetime() - duration({days: 1}) AND (o.usedAt IS NOT NULL OR o.expiresAt < datetime())
+WITH o LIMIT $batch
+DETACH DELETE o
+RETURN count(*) AS purged
+"""
+
+
+async def purge_codes(tx: AsyncManagedTransaction, batch: int) -> int:
+    return (await run(tx, PURGE_CODES, batch=batch))[0]["purged"]

@@ -11,7 +11,7 @@ from graph.driver import keyset, run
 # --- people ---------------------------------------------------------------------------------------
 
 CREATE_PERSON = """
-CREATE (p:Actor:Person {id: $id, createdAt: datetime(), status: 'active', assuranceLevel: 0})
+CREATE (p:Actor:Person {id: $id, createdAt: datetime(), status: 'active', assuranceLevel: 0, passwordVersion: 0})
 SET p += $props, p.dateOfBirth = date($dateOfBirth)
 CREATE (d:IdentityDocument {id: $document.id, kind: $document.kind, digest: $document.digest,
                             last4: $document.last4, country: $document.country, createdAt: datetime()})
@@ -59,9 +59,13 @@ async def persons_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id:
     return [dict(r) for r in await run(tx, PERSONS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
-CREDENTIALS_BY_DOCUMENT = """
-MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {digest: $digest})
-RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status
+# Credentials: the hash to verify, and ``passwordVersion``, which every real password change (change, reset) bumps
+# and a rehash of the same password does not (accounts from before it have none: version 0).
+CREDENTIALS = "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status"
+
+CREDENTIALS_BY_DOCUMENT = f"""
+MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {{digest: $digest}})
+RETURN {CREDENTIALS}
 """
 
 DOCUMENT_REGISTERED = """
@@ -75,9 +79,9 @@ async def document_registered(tx: AsyncManagedTransaction, digest: str) -> bool:
     return (await run(tx, DOCUMENT_REGISTERED, digest=digest))[0]["registered"]
 
 
-CREDENTIALS_BY_CONTACT = """
-MATCH (p:Person)-[:HAS_CONTACT]->(:Contact {verifiedKey: $verifiedKey})
-RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status
+CREDENTIALS_BY_CONTACT = f"""
+MATCH (p:Person)-[:HAS_CONTACT]->(:Contact {{verifiedKey: $verifiedKey}})
+RETURN {CREDENTIALS}
 """
 
 
@@ -91,7 +95,7 @@ async def credentials_by_contact(tx: AsyncManagedTransaction, verified_key: str)
     return dict(rows[0]) if rows else None
 
 
-CREDENTIALS_BY_ID = "MATCH (p:Person {id: $id}) RETURN p.id AS id, p.passwordHash AS passwordHash, p.status AS status"
+CREDENTIALS_BY_ID = f"MATCH (p:Person {{id: $id}}) RETURN {CREDENTIALS}"
 
 
 async def credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
@@ -99,11 +103,45 @@ async def credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> dict
     return dict(rows[0]) if rows else None
 
 
-SET_PASSWORD_HASH = "MATCH (p:Person {id: $id}) SET p.passwordHash = $hash, p.passwordChangedAt = datetime()"
+# The write lock on the person is taken before its credentials are read, so a password change committing
+# meanwhile is either seen or waits for the caller's transaction to end.
+LOCKED_CREDENTIALS_BY_ID = f"""
+MATCH (p:Person {{id: $id}})
+SET p.passwordLock = true
+REMOVE p.passwordLock
+RETURN {CREDENTIALS}
+"""
+
+
+async def locked_credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
+    """The person's credentials read under their write lock (held until the transaction ends)."""
+    rows = await run(tx, LOCKED_CREDENTIALS_BY_ID, id=person_id)
+    return dict(rows[0]) if rows else None
+
+
+SET_PASSWORD_HASH = """
+MATCH (p:Person {id: $id})
+SET p.passwordHash = $hash, p.passwordChangedAt = datetime(), p.passwordVersion = coalesce(p.passwordVersion, 0) + 1
+"""
 
 
 async def set_password_hash(tx: AsyncManagedTransaction, person_id: str, password_hash: str) -> None:
+    """A new password (change, reset): a new ``passwordVersion``, so checks of the old one in flight fail."""
     await run(tx, SET_PASSWORD_HASH, id=person_id, hash=password_hash)
+
+
+REHASH_PASSWORD = """
+MATCH (p:Person {id: $id})
+WHERE p.passwordHash = $oldHash
+SET p.passwordHash = $hash
+RETURN count(p) AS rehashed
+"""
+
+
+async def rehash_password(tx: AsyncManagedTransaction, person_id: str, old_hash: str, new_hash: str) -> bool:
+    """The same password hashed anew (parameters changed, or an NFC form): only while the stored hash is still
+    ``old_hash`` (a password changed meanwhile, or a parallel rehash, wins); the version stays."""
+    return bool((await run(tx, REHASH_PASSWORD, id=person_id, oldHash=old_hash, hash=new_hash))[0]["rehashed"])
 
 
 UPDATE_PERSON = """

@@ -54,6 +54,12 @@ async def test_forwarded_addresses_from_an_untrusted_peer_are_ignored():
     assert await client_address("10.0.0.1", "10.0.0.2", ["198.51.100.20"]) == "10.0.0.2"
 
 
+async def test_a_network_written_with_host_bits_is_trusted_as_that_network():
+    # the setting accepts "10.0.0.1/8" (it means 10.0.0.0/8); uvicorn alone would take it for a host name
+    assert await client_address("10.0.0.1/8", "10.0.0.2", ["203.0.113.9"]) == "203.0.113.9"
+    assert await client_address("fd00::1/8", "fd00::2", ["2001:db8::7"]) == "2001:db8::7"
+
+
 async def test_ipv6_proxies_and_clients():
     assert await client_address("fd00::/8", "fd00::1", ["2001:db8::7"]) == "2001:db8::7"
 

@@ -252,6 +252,17 @@ class Organization(Actor):
 
         return await representation_history(info, self.uuid)
 
+    @strawberry.field(
+        description="Invitations to represent this organisation that wait for an answer, newest first (owners and "
+        "admins; owners withdraw them with representativeInvitationWithdraw)."
+    )
+    async def pending_invitations(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> RepresentativeInvitationConnection:
+        from resolvers.identity import pending_invitations  # noqa: PLC0415
+
+        return await pending_invitations(info, self.uuid, first, after)
+
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:
         return cls(

@@ -656,7 +656,9 @@ AND (NOT n.kind IN $postKinds
 
 #: Sorted first, then filtered by ``NOTIFICATION_SHOWN`` only until the page is full (``createdAt IS NOT NULL``
 #: lets the planner seek the (recipientId, createdAt) index): 6,429 db hits for a page of 21 out of 3,000
-#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check).
+#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check). The final
+#: ORDER BY (on at most ``$limit`` rows) is what guarantees the page's order: nothing promises that a filter and a
+#: LIMIT after a sort keep its order.
 NOTIFICATIONS = f"""
 MATCH (viewer:Person {{id: $recipientId}})
 MATCH (n:Notification {{recipientId: $recipientId}})
@@ -667,6 +669,7 @@ WHERE {NOTIFICATION_SHOWN}
 WITH n LIMIT $limit
 RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
        n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
+ORDER BY createdAt DESC, id DESC
 """
 
 

@@ -509,8 +509,8 @@ class RepresentativesPayload:
     representatives: list[Representative] | None = strawberry.field(default=None, description="Representatives now.")
     invitation: RepresentativeInvitation | None = strawberry.field(
         default=None,
-        description="representativeSet for someone who does not represent the organisation yet: the invitation they "
-        "must accept before anything is granted (null when an existing representative's role changed).",
+        description="representativeSet for someone who does not represent the organisation yet, or a promotion to "
+        "OWNER: the invitation they must accept before anything is granted (null when a role changed at once).",
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 

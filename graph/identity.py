@@ -520,7 +520,9 @@ async def lock_organization(tx: AsyncManagedTransaction, org_id: str) -> str | N
 
 INVITE_REPRESENTATIVE = """
 MATCH (o:Organization {id: $orgId}), (p:Person {id: $personId, status: 'active'}), (by:Person {id: $byId})
-WHERE NOT EXISTS { (p)-[:BLOCKED]-(by) } AND NOT EXISTS { (p)-[:BLOCKED]-(o) } AND NOT EXISTS { (p)-[:REPRESENTS]->(o) }
+WHERE NOT EXISTS { (p)-[:BLOCKED]-(by) } AND NOT EXISTS { (p)-[:BLOCKED]-(o) }
+  AND NOT EXISTS { (p)-[:REPRESENTS {role: 'owner'}]->(o) }
+  AND ($role = 'owner' OR NOT EXISTS { (p)-[:REPRESENTS]->(o) })
 OPTIONAL MATCH (p)-[pending:INVITED_TO_REPRESENT]->(o)
 WITH o, p, by, pending IS NULL AS created
 MERGE (p)-[i:INVITED_TO_REPRESENT]->(o)
@@ -534,7 +536,9 @@ async def invite_representative(
     tx: AsyncManagedTransaction, org_id: str, person_id: str, role: str, by_id: str
 ) -> bool | None:
     """Invite (or re-invite with another role) an active person who does not block and is not blocked by the
-    inviter: True when the invitation is new, False when a pending one was updated, None when refused."""
+    inviter and does not represent the organisation yet (or, for ``owner``, represents it with a lesser role: a
+    promotion to owner is an invitation too): True when the invitation is new, False when a pending one was
+    updated, None when refused."""
     rows = await run(tx, INVITE_REPRESENTATIVE, orgId=org_id, personId=person_id, role=role, byId=by_id)
     return rows[0]["created"] if rows else None
 
@@ -591,11 +595,51 @@ async def delete_invitation(tx: AsyncManagedTransaction, org_id: str, person_id:
     return rows[0]["role"] if rows else None
 
 
+#: An invitation is only as good as its inviter's ownership: when an owner stops being one (revoked, demoted), the
+#: invitations they sent for that organisation are deleted in the same transaction, so none can be accepted later.
+DROP_INVITATIONS_SENT_BY = """
+MATCH (o:Organization {id: $orgId})<-[i:INVITED_TO_REPRESENT]-(:Person)
+WHERE i.invitedBy = $inviterId
+DELETE i
+RETURN count(*) AS dropped
+"""
+
+
+async def drop_invitations_sent_by(tx: AsyncManagedTransaction, org_id: str, inviter_id: str) -> int:
+    """Delete the pending invitations ``inviter_id`` sent for the organisation; how many there were."""
+    rows = await run(tx, DROP_INVITATIONS_SENT_BY, orgId=org_id, inviterId=inviter_id)
+    return rows[0]["dropped"] if rows else 0
+
+
+PENDING_INVITATIONS = f"""
+MATCH (o:Organization {{id: $orgId}})<-[i:INVITED_TO_REPRESENT]-(p:Person)
+WHERE $afterTime IS NULL OR [i.createdAt, p.id] < [datetime($afterTime), $afterId]
+WITH p, i, o ORDER BY i.createdAt DESC, p.id DESC LIMIT $limit
+RETURN {INVITATION_PROJECTION}
+ORDER BY createdAt DESC, personId DESC
+"""
+
+PENDING_INVITATION_COUNT = """
+MATCH (o:Organization {id: $orgId})
+RETURN COUNT { (:Person)-[:INVITED_TO_REPRESENT]->(o) } AS total
+"""
+
+
+async def pending_invitations(
+    tx: AsyncManagedTransaction, org_id: str, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict], int]:
+    """The organisation's invitations that wait for an answer, newest first, and how many there are."""
+    rows = await run(tx, PENDING_INVITATIONS, orgId=org_id, limit=limit, **keyset(after))
+    total = await run(tx, PENDING_INVITATION_COUNT, orgId=org_id)
+    return [dict(r) for r in rows], total[0]["total"] if total else 0
+
+
 INVITATIONS_OF_PERSON = f"""
 MATCH (p:Person {{id: $personId}})-[i:INVITED_TO_REPRESENT]->(o:Organization {{status: 'active'}})
 WHERE $afterTime IS NULL OR [i.createdAt, o.id] < [datetime($afterTime), $afterId]
 WITH p, i, o ORDER BY i.createdAt DESC, o.id DESC LIMIT $limit
 RETURN {INVITATION_PROJECTION}
+ORDER BY createdAt DESC, orgId DESC
 """
 
 INVITATION_COUNT = """

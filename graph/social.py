@@ -590,9 +590,11 @@ async def notify_about_post(
 
 
 #: Markers that a notice was sent, so repeated actions do not notify again: ``(reactor)-[:REACTION_NOTICE]->(post)``
-#: once ever, and ``(requester)-[:REQUEST_NOTICE {at, notificationId}]->(target)`` at most once in ``$days`` days
-#: and not while the last one is unread. Callers hold a write lock on the actor (so parallel calls claim once);
-#: each is an Expand(Into) between two nodes found by id, whatever the size of the inbox.
+#: once ever, and ``(sender)-[:<marker> {at, notificationId}]->(recipient)`` at most once in ``$days`` days and not
+#: while the last one is unread, for the repeatable kinds of ``REPEATED_NOTICE_MARKERS`` (a requester and the person
+#: asked to connect, an organisation and the person invited to represent it). Callers hold a write lock on the
+#: sender (so parallel calls claim once); each is an Expand(Into) between two nodes found by id, whatever the size
+#: of the inbox.
 CLAIM_REACTION_NOTICE = """
 MATCH (me:Person {id: $me}), (post:Post {id: $postId})
 OPTIONAL MATCH (me)-[old:REACTION_NOTICE]->(post)
@@ -607,26 +609,36 @@ async def claim_reaction_notice(tx: AsyncManagedTransaction, reactor_id: str, po
     return bool(rows and rows[0]["claimed"])
 
 
-CLAIM_REQUEST_NOTICE = """
-MATCH (me:Person {id: $me}), (other:Person {id: $other})
-OPTIONAL MATCH (me)-[old:REQUEST_NOTICE]->(other)
-OPTIONAL MATCH (last:Notification {id: old.notificationId})
+#: The allow-list of repeatable notification kinds and the relationship type that marks their last notice.
+REPEATED_NOTICE_MARKERS = {"connection_requested": "REQUEST_NOTICE", "representative_invited": "INVITATION_NOTICE"}
+
+
+def _claim_repeated_notice(marker: str) -> str:
+    return f"""
+MATCH (me:Actor {{id: $me}}), (other:Person {{id: $other}})
+OPTIONAL MATCH (me)-[old:{marker}]->(other)
+OPTIONAL MATCH (last:Notification {{id: old.notificationId}})
 WITH me, other, old,
-     old IS NULL OR (old.at < datetime() - duration({days: $days}) AND (last IS NULL OR last.readAt IS NOT NULL)) AS due
+     old IS NULL OR (old.at < datetime() - duration({{days: $days}}) AND (last IS NULL OR last.readAt IS NOT NULL)) AS due
 FOREACH (_ IN CASE WHEN due AND old IS NULL THEN [1] ELSE [] END |
-  CREATE (me)-[:REQUEST_NOTICE {at: datetime(), notificationId: $notificationId}]->(other))
+  CREATE (me)-[:{marker} {{at: datetime(), notificationId: $notificationId}}]->(other))
 FOREACH (_ IN CASE WHEN due AND old IS NOT NULL THEN [1] ELSE [] END |
   SET old.at = datetime(), old.notificationId = $notificationId)
 RETURN due
 """
 
 
-async def claim_request_notice(
-    tx: AsyncManagedTransaction, requester_id: str, target_id: str, notification_id: str, days: int
+CLAIM_REPEATED_NOTICE = {kind: _claim_repeated_notice(marker) for kind, marker in REPEATED_NOTICE_MARKERS.items()}
+
+
+async def claim_repeated_notice(
+    tx: AsyncManagedTransaction, kind: str, sender_id: str, recipient_id: str, notification_id: str, days: int
 ) -> bool:
-    """True (and marked with ``notification_id``) if the target is to be told of this request: no notice from this
-    requester in the last ``days`` days, and the last one read."""
-    rows = await run(tx, CLAIM_REQUEST_NOTICE, me=requester_id, other=target_id, notificationId=notification_id, days=days)
+    """True (and marked with ``notification_id``) if the recipient is to be told of ``kind`` from this sender: no
+    such notice from them in the last ``days`` days, and the last one read."""
+    rows = await run(
+        tx, CLAIM_REPEATED_NOTICE[kind], me=sender_id, other=recipient_id, notificationId=notification_id, days=days
+    )
     return bool(rows and rows[0]["due"])
 
 
@@ -644,7 +656,9 @@ AND (NOT n.kind IN $postKinds
 
 #: Sorted first, then filtered by ``NOTIFICATION_SHOWN`` only until the page is full (``createdAt IS NOT NULL``
 #: lets the planner seek the (recipientId, createdAt) index): 6,429 db hits for a page of 21 out of 3,000
-#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check).
+#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check). The final
+#: ORDER BY (on at most ``$limit`` rows) is what guarantees the page's order: nothing promises that a filter and a
+#: LIMIT after a sort keep its order.
 NOTIFICATIONS = f"""
 MATCH (viewer:Person {{id: $recipientId}})
 MATCH (n:Notification {{recipientId: $recipientId}})
@@ -655,6 +669,7 @@ WHERE {NOTIFICATION_SHOWN}
 WITH n LIMIT $limit
 RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
        n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
+ORDER BY createdAt DESC, id DESC
 """
 
 

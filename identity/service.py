@@ -38,7 +38,7 @@ from identity.model import (
 )
 from identity.names import check_name
 from places.model import Commune
-from social.notifications import notify
+from social.notifications import notify_unless_repeated
 
 DUPLICATE_IDENTITY = (
     "An account already exists for this identity document. Each person has one account: "
@@ -601,7 +601,11 @@ async def set_representative(
     rt: Runtime, viewer: Viewer, org_id: str, person_id: str, role: str | None
 ) -> tuple[list[Representative], RepresentativeInvitationView | None]:
     """Owners change (role) or revoke (None) a representative's role; every change is recorded. A person who does
-    not represent the organisation yet is only invited: nothing is granted until they accept, and they are told."""
+    not represent the organisation yet is only invited, and so is a representative offered ownership (owners carry
+    the organisation's legal weight): nothing is granted until they accept, and they are told (at most once a day
+    per organisation and invitee, never while the last notice is unread). Demotions and other role changes apply at
+    once. An owner who stops being one (revoked, demoted) takes their pending invitations with them, and a revoked
+    representative loses any pending promotion."""
     actor = require_person(viewer)
     if role is not None and role not in REPRESENTATIVE_ROLES:
         raise UserInputError("A representative is an owner, an admin or a member.", field="role")
@@ -620,16 +624,24 @@ async def set_representative(
             if their_role is None:
                 raise UserInputError("This person does not represent the organisation.", code="CONFLICT", field="personId")
             await queries.remove_representative(tx, org_id, person_id, actor, str(uuid.uuid4()))
+            await queries.delete_invitation(tx, org_id, person_id)
+            if their_role == "owner":
+                await queries.drop_invitations_sent_by(tx, org_id, person_id)
             return False
-        if their_role is not None:
+        if their_role is not None and (role != "owner" or their_role == "owner"):
             if not await queries.set_representative(tx, org_id, person_id, role, actor, str(uuid.uuid4())):
                 raise UserInputError("No active person has this id.", field="personId")
+            if their_role == "owner" and role != "owner":
+                await queries.drop_invitations_sent_by(tx, org_id, person_id)
             return False
         created = await queries.invite_representative(tx, org_id, person_id, role, actor)
         if created is None:
             raise UserInputError("No active person has this id.", field="personId")
         if created:
-            await notify(tx, person_id, "representative_invited", actor=actor, subject=org_id, subject_type="Organization")
+            await notify_unless_repeated(
+                tx, person_id, "representative_invited", sender=org_id, actor=actor, subject=org_id,
+                subject_type="Organization",
+            )
         return True
 
     invited = await rt.graph.write(work)
@@ -674,6 +686,31 @@ async def my_representative_invitations(
     return Page(
         items=[views[r["orgId"]] for r in kept],
         cursors=[MY_INVITATIONS_CURSOR.encode(r["createdAt"], r["orgId"]) for r in kept],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
+PENDING_INVITATIONS_CURSOR = keyset_kind("pendingInvitations")
+
+
+async def pending_invitations(
+    rt: Runtime, viewer: Viewer, org_id: str, request: PageRequest
+) -> Page[RepresentativeInvitationView]:
+    """The organisation's invitations that wait for an answer, newest first: for its owners and admins, so an
+    owner can find one to withdraw."""
+    actor = require_person(viewer)
+    if await rt.graph.read(queries.representative_role, actor, org_id) not in ("owner", "admin"):
+        raise ForbiddenError("Only owners and admins of this organisation see its pending invitations.")
+    after = request.keyset(PENDING_INVITATIONS_CURSOR)
+    rows, total = await rt.graph.read(queries.pending_invitations, org_id, after, request.size + 1)
+    page_rows = rows[: request.size]
+    views = {v.person.id: v for v in await _invitation_views(rt, viewer, page_rows)}
+    kept = [r for r in page_rows if r["personId"] in views]
+    return Page(
+        items=[views[r["personId"]] for r in kept],
+        cursors=[PENDING_INVITATIONS_CURSOR.encode(r["createdAt"], r["personId"]) for r in kept],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,

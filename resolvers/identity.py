@@ -427,6 +427,15 @@ async def my_representative_invitations(
     return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
 
 
+async def pending_invitations(
+    info: strawberry.Info, org_id: str, first: int | None, after: str | None
+) -> RepresentativeInvitationConnection:
+    page = await service.pending_invitations(
+        runtime(info), viewer(info), org_id, PageRequest.from_args(first=first, after=after)
+    )
+    return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
+
+
 async def representative_invitation_accept(
     info: strawberry.Info,
     input: Annotated[RepresentativeInvitationAcceptInput, strawberry.argument(description="The invitation.")],

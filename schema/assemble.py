@@ -290,8 +290,8 @@ class Mutation:
     )
     representative_set: RepresentativesPayload = _mutation(
         identity_resolvers.representative_set,
-        "Owners: change a representative's role (recorded), or invite a person who is not one yet; "
-        "the invitation grants nothing until they accept it.",
+        "Owners: change a representative's role (recorded), or invite a person who is not one yet or a "
+        "representative offered OWNER; the invitation grants nothing until they accept it. Demotions apply at once.",
     )
     representative_invitation_accept: RepresentativeInvitationAcceptPayload = _mutation(
         identity_resolvers.representative_invitation_accept,

@@ -252,6 +252,17 @@ class Organization(Actor):
 
         return await representation_history(info, self.uuid)
 
+    @strawberry.field(
+        description="Invitations to represent this organisation that wait for an answer, newest first (owners and "
+        "admins; owners withdraw them with representativeInvitationWithdraw)."
+    )
+    async def pending_invitations(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> RepresentativeInvitationConnection:
+        from resolvers.identity import pending_invitations  # noqa: PLC0415
+
+        return await pending_invitations(info, self.uuid, first, after)
+
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:
         return cls(
@@ -498,8 +509,8 @@ class RepresentativesPayload:
     representatives: list[Representative] | None = strawberry.field(default=None, description="Representatives now.")
     invitation: RepresentativeInvitation | None = strawberry.field(
         default=None,
-        description="representativeSet for someone who does not represent the organisation yet: the invitation they "
-        "must accept before anything is granted (null when an existing representative's role changed).",
+        description="representativeSet for someone who does not represent the organisation yet, or a promotion to "
+        "OWNER: the invitation they must accept before anything is granted (null when a role changed at once).",
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 

@@ -20,7 +20,7 @@ from identity import service as identity
 from identity.model import OrganizationView, PersonView
 from moderation.service import assert_not_suspended, record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
-from social.notifications import notify
+from social.notifications import notify, notify_unless_repeated
 from social.visibility import VISIBILITIES, PostFacts, may_see_post
 
 NOT_FOUND = "No person or organisation has this id."
@@ -47,7 +47,7 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
     """Ask someone to connect; if they asked me already, we connect at once. Returns the state.
 
     At most ``connection_requests_per_day`` requests are *sent* in any 24 hours (withdrawn, declined and
-    accepted ones count too); the target is notified at most once a day per requester (``REQUEST_NOTICE_DAYS``)."""
+    accepted ones count too); the target is notified at most once a day per requester (``REPEATED_NOTICE_DAYS``)."""
     me = require_person(viewer)
     cap = rt.settings.connection_requests_per_day
 
@@ -69,9 +69,7 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
         if retry_after is not None:
             raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
         await queries.write_edge(tx, "request", me, other)
-        notice_id = str(uuid.uuid4())
-        if await queries.claim_request_notice(tx, me, other, notice_id, REQUEST_NOTICE_DAYS):
-            await notify(tx, other, "connection_requested", actor=me, subject=me, subject_type="Person", id=notice_id)
+        await notify_unless_repeated(tx, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person")
         return "requested"
 
     return await rt.graph.write(work)
@@ -486,11 +484,6 @@ async def _notify_about_post(tx: AsyncManagedTransaction, recipient: str, kind: 
     it (the one visibility rule, ``POST_VISIBLE``, checked in this transaction) and no block stands between them
     and the actor. A notification never tells anyone about content they may not see."""
     await queries.notify_about_post(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, post_id=post_id)
-
-
-#: A connection request notifies its target at most once a day per requester, and never while an earlier
-#: notice from that requester is still unread: request/withdraw cycles do not stack notifications.
-REQUEST_NOTICE_DAYS = 1
 
 
 _MENTION = re.compile(r"@\[([0-9a-f-]{36})\]")

@@ -48,6 +48,7 @@ LISTS: dict[tuple[str, str], str] = {
     ("Listing", "interests"): f"query($after: String, $listing: ID!) {{ node(id: $listing) {{ ... on Listing {{ interests(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
     ("Post", "comments"): f"query($after: String, $post: ID!) {{ node(id: $post) {{ ... on Post {{ comments(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
     ("Organization", "followers"): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ followers(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    ("Organization", "pendingInvitations"): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ pendingInvitations(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
     ("Organization", "posts"): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
     ("Actor", "followers"): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ followers(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
     ("Actor", "posts"): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
@@ -154,6 +155,7 @@ async def _world(app, client) -> tuple[dict, dict]:
                                              "taxCode": "0101234567"}}, headers=me.auth))["data"]["organizationRegister"]
     org_id = org["organization"]["id"]
     await gql(client, FOLLOW, {"id": org_id}, headers=you.auth)
+    await gql(client, INVITE, {"org": org_id, "person": friend.id}, headers=me.auth)
     their_org = (await gql(client, ORG, {"input": {"name": "Hợp tác xã Xe Đạp Long Biên", "kind": "BUSINESS",
                                                    "taxCode": "0107654321"}}, headers=you.auth))
     await gql(client, INVITE, {"org": their_org["data"]["organizationRegister"]["organization"]["id"], "person": me.id},

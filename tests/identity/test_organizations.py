@@ -549,3 +549,138 @@ async def test_an_organisation_name_with_a_direction_override_or_markup_is_refus
         assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "name")], name
         assert result["organization"] is None
     assert (await register_org(client, owner, name="Công ty Cổ phần A & B (Hà Nội)"))["errors"] == []
+
+
+# --- invitations follow their inviter's ownership; owners list them; promotions to owner are invitations ---------
+
+PENDING = """
+query Pending($id: ID!, $first: Int, $after: String) {
+  node(id: $id) {
+    ... on Organization {
+      pendingInvitations(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { cursor node { role person { id } invitedBy { id } organization { id } } }
+      }
+    }
+  }
+}
+"""
+
+
+async def pending_of(client, viewer: Someone, org_id: str, **page) -> dict:
+    return await gql(client, PENDING, {"id": org_id, **page}, headers=viewer.auth)
+
+
+async def test_an_owner_who_is_demoted_or_revoked_takes_their_pending_invitations_along(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    c, d, e = [await register(client, fullName=f"Người Số {i}", phone=phone()) for i in range(3)]
+    await add_representative(client, owner, org_id, b, "OWNER")
+    for invitee in (c, d):
+        assert (await set_role(client, b, org_id, invitee, "ADMIN"))["data"]["representativeSet"]["errors"] == []
+    assert (await set_role(client, owner, org_id, e, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+
+    demoted = (await set_role(client, owner, org_id, b, "MEMBER"))["data"]["representativeSet"]
+    assert demoted["errors"] == [] and roles_of(demoted["representatives"])[b.id] == "MEMBER"
+    late = (await accept(client, c, org_id))["data"]["representativeInvitationAccept"]
+    assert late["representation"] is None and [(x["code"], x["field"]) for x in late["errors"]] == [
+        ("CONFLICT", "organizationId")
+    ], "gone, as if withdrawn"
+    assert (await invitations(client, d))["totalCount"] == 0
+    listed = (await pending_of(client, owner, org_id))["data"]["node"]["pendingInvitations"]
+    assert [(x["node"]["person"]["id"], x["node"]["invitedBy"]["id"]) for x in listed["edges"]] == [(e.id, owner.id)]
+    assert (await accept(client, e, org_id))["data"]["representativeInvitationAccept"]["errors"] == [], (
+        "another owner's invitation stands"
+    )
+
+    # Revoked: the same.
+    await add_representative(client, owner, org_id, b, "OWNER")
+    assert (await set_role(client, b, org_id, c, "ADMIN"))["data"]["representativeSet"]["errors"] == []
+    revoked = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": b.id}, headers=owner.auth)
+    assert revoked["data"]["representativeRevoke"]["errors"] == []
+    assert [x["code"] for x in (await accept(client, c, org_id))["data"]["representativeInvitationAccept"]["errors"]] == [
+        "CONFLICT"
+    ]
+    assert await representatives(client, org_id) == {owner.id: "OWNER", e.id: "MEMBER"}
+
+
+async def test_owners_and_admins_page_through_pending_invitations_and_nobody_else_sees_them(client, app):
+    owner, org_id, admin = await org_and_newcomer(app, client)
+    member, outsider = [await register(client, fullName=f"Người Số {i}", phone=phone()) for i in range(2)]
+    await add_representative(client, owner, org_id, admin, "ADMIN")
+    await add_representative(client, owner, org_id, member, "MEMBER")
+    invitees = [await register(client, fullName=f"Khách Số {i}", phone=phone()) for i in range(3)]
+    for invitee in invitees:
+        assert (await set_role(client, owner, org_id, invitee, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+
+    for viewer in (owner, admin):
+        first = (await pending_of(client, viewer, org_id, first=2))["data"]["node"]["pendingInvitations"]
+        assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+        rest = (await pending_of(client, viewer, org_id, first=2, after=first["pageInfo"]["endCursor"]))
+        rest = rest["data"]["node"]["pendingInvitations"]
+        assert rest["pageInfo"]["hasNextPage"] is False
+        seen = [x["node"]["person"]["id"] for x in first["edges"] + rest["edges"]]
+        assert seen == [i.id for i in reversed(invitees)], "newest first"
+
+    for viewer in (member, outsider):
+        body = await pending_of(client, viewer, org_id)
+        assert error_codes(body) == ["FORBIDDEN"], viewer.name
+        assert body["errors"][0]["path"][-1] == "pendingInvitations"
+        assert not ((body.get("data") or {}).get("node") or {}).get("pendingInvitations")
+    assert error_codes(await gql(client, PENDING, {"id": org_id})) == ["UNAUTHENTICATED"]
+
+    # An owner finds one there and withdraws it.
+    assert (await withdraw(client, owner, org_id, invitees[0]))["data"]["representativeInvitationWithdraw"]["errors"] == []
+    after = (await pending_of(client, owner, org_id))["data"]["node"]["pendingInvitations"]
+    assert after["totalCount"] == 2 and invitees[0].id not in [x["node"]["person"]["id"] for x in after["edges"]]
+
+
+async def test_invite_and_withdraw_cycles_notify_once(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    for role in ("MEMBER", "ADMIN", "MEMBER", "OWNER"):
+        assert (await set_role(client, owner, org_id, b, role))["data"]["representativeSet"]["errors"] == []
+        assert (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]["errors"] == []
+    notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
+    assert [n["node"]["kind"] for n in notes] == ["REPRESENTATIVE_INVITED"]
+    # read or not, a new invitation the same day does not notify again
+    await gql(client, "mutation { notificationsMarkRead }", headers=b.auth)
+    assert (await set_role(client, owner, org_id, b, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
+    assert len(notes) == 1
+    assert (await invitations(client, b))["totalCount"] == 1, "the invitation itself is there"
+
+
+async def test_forty_parallel_invitations_and_withdrawals_notify_once(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    calls = [set_role(client, owner, org_id, b, "MEMBER") if i % 2 == 0 else withdraw(client, owner, org_id, b)
+             for i in range(40)]
+    bodies = await asyncio.gather(*calls)
+    assert all("errors" not in body for body in bodies), bodies
+    assert all(next(iter(body["data"].values()))["errors"] in ([], [{"code": "CONFLICT", "field": "personId",
+               "message": "This person has no pending invitation from this organisation."}]) for body in bodies)
+    notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
+    assert [n["node"]["kind"] for n in notes] == ["REPRESENTATIVE_INVITED"]
+
+
+async def test_a_promotion_to_owner_is_an_invitation_and_demotions_stay_immediate(client, app):
+    owner, org_id, b = await org_and_newcomer(app, client)
+    await add_representative(client, owner, org_id, b, "MEMBER")
+    promoted = (await set_role(client, owner, org_id, b, "OWNER"))["data"]["representativeSet"]
+    assert promoted["errors"] == [] and promoted["invitation"]["role"] == "OWNER"
+    assert roles_of(promoted["representatives"]) == {owner.id: "OWNER", b.id: "MEMBER"}, "nothing granted yet"
+    revoke = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": owner.id}, headers=b.auth)
+    assert error_codes(revoke) == ["FORBIDDEN"]
+    assert [(e["node"]["role"], e["node"]["organization"]["myRole"]) for e in (await invitations(client, b))["edges"]] == [
+        ("OWNER", "MEMBER")
+    ]
+    declined = (await decline(client, b, org_id))["data"]["representativeInvitationDecline"]
+    assert declined == {"organization": {"id": org_id, "myRole": "MEMBER"}, "errors": []}, "declining keeps my role"
+
+    assert (await set_role(client, owner, org_id, b, "OWNER"))["data"]["representativeSet"]["invitation"]["role"] == "OWNER"
+    accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
+    assert accepted["errors"] == [] and accepted["representation"]["role"] == "OWNER"
+    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "OWNER"}
+
+    demoted = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
+    assert demoted["errors"] == [] and demoted["invitation"] is None
+    assert roles_of(demoted["representatives"]) == {owner.id: "OWNER", b.id: "ADMIN"}, "a demotion applies at once"

@@ -141,3 +141,31 @@ async def test_request_and_withdraw_cycles_notify_once(client):
     body = (await gql(client, NOTICES, headers=target.auth))["data"]
     assert [e["node"]["actor"]["id"] for e in body["notifications"]["edges"]] == [other.id, asker.id]
     assert body["unreadNotificationCount"] == 1
+
+
+PAGE = """
+query Page($first: Int, $after: String) {
+  notifications(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { createdAt actor { id } } }
+  }
+}
+"""
+
+
+async def test_notification_pages_come_newest_first_with_hidden_ones_left_out(client):
+    me = await register(client)
+    askers = [await register(client) for _ in range(6)]
+    for asker in askers:
+        assert (await gql(client, REQUEST, {"id": me.id}, headers=asker.auth))["data"]["connectionRequest"]["errors"] == []
+    for blocked in (askers[1], askers[4]):  # their notices are filtered out by NOTIFICATION_SHOWN
+        await set_edge(client, BLOCK, me, blocked)
+    seen, times, after = [], [], None
+    for expected_next in (True, False):
+        page = (await gql(client, PAGE, {"first": 2, "after": after}, headers=me.auth))["data"]["notifications"]
+        assert page["pageInfo"]["hasNextPage"] is expected_next, page
+        seen += [e["node"]["actor"]["id"] for e in page["edges"]]
+        times += [e["node"]["createdAt"] for e in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [askers[i].id for i in (5, 3, 2, 0)], "newest first, the blocked ones left out, none twice"
+    assert times == sorted(times, reverse=True)

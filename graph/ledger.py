@@ -71,6 +71,20 @@ async def post_entry(
     return dict(rows[0]["entry"]) if rows else None
 
 
+# The escrow wallet holding an order's money: the one its payment credited (whatever shard rule was in force when it
+# was paid; before escrow was sharded every payment went to the single wallet that is now shard 0).
+ORDER_ESCROW_WALLET = """
+MATCH (:Order {id: $orderId})<-[:FOR]-(e:LedgerEntry {kind: 'payment'})-[:CREDIT]->(w:Wallet)
+RETURN w.id AS wallet
+ORDER BY e.at DESC LIMIT 1
+"""
+
+
+async def order_escrow_wallet(tx: AsyncManagedTransaction, order_id: str) -> str | None:
+    rows = await run(tx, ORDER_ESCROW_WALLET, orderId=order_id)
+    return rows[0]["wallet"] if rows else None
+
+
 WALLET_BALANCE = "OPTIONAL MATCH (w:Wallet {id: $id}) RETURN coalesce(w.balance, 0) AS balance"
 
 

@@ -263,7 +263,8 @@ async def topup(tx: AsyncManagedTransaction, topup_id: str) -> dict | None:
 
 SETTLE_TOPUP = """
 MATCH (t:TopUp {id: $id})
-SET t.status = 'settled', t.entryId = $entryId, t.providerReference = $providerReference, t.settledAt = datetime()
+SET t.status = 'settled', t.entryId = $entryId, t.providerReference = $providerReference, t.settledAt = datetime(),
+    t.settledAfterFailure = CASE WHEN $afterFailure THEN true END
 WITH t
 OPTIONAL MATCH (k:IdempotencyKey {scope: t.scope}) WHERE k.intentId = t.id
 SET k.result = $result
@@ -271,9 +272,11 @@ SET k.result = $result
 
 
 async def settle_topup(tx: AsyncManagedTransaction, topup_id: str, entry_id: str, provider_reference: str,
-                       result: str) -> None:
-    """Mark a locked pending top-up settled and store ``result`` under its key (if the key is still there)."""
-    await run(tx, SETTLE_TOPUP, id=topup_id, entryId=entry_id, providerReference=provider_reference, result=result)
+                       result: str, *, after_failure: bool = False) -> None:
+    """Mark a locked top-up settled and store ``result`` under its key (if the key is still there);
+    ``after_failure``: it had been marked failed (the provider collected it after all)."""
+    await run(tx, SETTLE_TOPUP, id=topup_id, entryId=entry_id, providerReference=provider_reference, result=result,
+              afterFailure=after_failure)
 
 
 # A failed top-up frees its key: the client may try again with it (nothing was collected).
@@ -371,11 +374,18 @@ async def stored_key(tx: AsyncManagedTransaction, scope: str, retention_seconds:
     return dict(rows[0]) if rows else None
 
 
-# Finished keys past their retention, in bounded batches (a pending top-up's key stays until it is settled).
+# Finished keys past their retention, in bounded batches (a pending top-up's key stays until it is settled). The
+# first filter reads without locks: a candidate may be re-claimed meanwhile (CLAIM_KEY renews an expired key under
+# its lock, fresh createdAt, then stores a new result). So each candidate is write-locked first (SET), then checked
+# again, reading what the re-claim committed, and only a key still expired and finished is deleted.
 PURGE_KEYS = """
 MATCH (k:IdempotencyKey)
 WHERE k.createdAt < datetime() - duration({seconds: $retention}) AND k.result IS NOT NULL
 WITH k LIMIT $batch
+SET k.purgeLock = true
+REMOVE k.purgeLock
+WITH k
+WHERE k.createdAt < datetime() - duration({seconds: $retention}) AND k.result IS NOT NULL AND k.claim IS NULL
 DELETE k
 RETURN count(*) AS purged
 """

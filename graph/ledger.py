@@ -293,6 +293,17 @@ async def fail_topup(tx: AsyncManagedTransaction, topup_id: str, failure: str) -
     await run(tx, FAIL_TOPUP, id=topup_id, failure=failure)
 
 
+# A failed top-up back to pending (its key, freed when it failed, stays as it is now: maybe reused already).
+REOPEN_TOPUP = """
+MATCH (t:TopUp {id: $id})
+SET t.status = 'pending', t.settledAt = null, t.reopenedAt = datetime()
+"""
+
+
+async def reopen_topup(tx: AsyncManagedTransaction, topup_id: str) -> None:
+    await run(tx, REOPEN_TOPUP, id=topup_id)
+
+
 # --- what is stuck: intents the provider may have acted on, older than a threshold --------------------------------
 
 _STUCK = """

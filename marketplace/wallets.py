@@ -248,6 +248,9 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
         ) from exc
     except ProviderUnreachable as exc:
         log.warning("top-up pending: no answer from the provider", topup=intent["id"], reason=str(exc))
+        if await rt.graph.write(_reopen_topup, intent["id"]):
+            log.warning("top-up failed meanwhile, but this call may have collected it: pending again",
+                        topup=intent["id"])
         raise _pending("top-up", settings) from exc
 
     async def settle(tx):
@@ -269,11 +272,12 @@ async def _settle_topup(tx: AsyncManagedTransaction, topup_id: str, receipt: Pro
     result. Returns (result, True when this call settled it); a top-up already settled gives its result and False.
     A receipt means the provider collected the money, so a top-up marked failed is credited too: reconciliation
     fails a top-up the provider had no record of, and a retry racing it may have collected it meanwhile. That late
-    settlement is logged and recorded on the top-up (``settledAfterFailure``, its ``failure`` kept) for officers."""
+    settlement (also of a top-up reopened by ``_reopen_topup``) is logged and recorded on the top-up
+    (``settledAfterFailure``, its ``failure`` kept) for officers."""
     intent = await queries.lock_topup(tx, topup_id)
     if intent["status"] == "settled":
         return {"entryId": intent["entryId"], "amount": intent["amount"]}, False
-    late = intent["status"] == "failed"
+    late = intent["status"] == "failed" or intent.get("reopenedAt") is not None
     memo = f"Top-up, provider reference {receipt.reference}"
     if late:
         log.warning("top-up collected after it was marked failed; crediting it", topup=topup_id,
@@ -293,6 +297,17 @@ async def _fail_topup(tx: AsyncManagedTransaction, topup_id: str, failure: str) 
     if intent is None or intent["status"] != "pending":
         return False
     await queries.fail_topup(tx, topup_id, failure)
+    return True
+
+
+async def _reopen_topup(tx: AsyncManagedTransaction, topup_id: str) -> bool:
+    """A top-up failed while a call that may have collected it was unanswered (reconciliation found no record of it
+    at the provider before the call got there): pending again, so reconciliation asks the provider once more and
+    credits what it collected. True when it was reopened."""
+    intent = await queries.lock_topup(tx, topup_id)
+    if intent is None or intent["status"] != "failed":
+        return False
+    await queries.reopen_topup(tx, topup_id)
     return True
 
 

@@ -312,6 +312,28 @@ async def test_a_top_up_failed_by_reconciliation_but_collected_by_a_racing_retry
     assert (await stuck(client, officer))["totalCount"] == 0
 
 
+async def test_a_top_up_failed_meanwhile_whose_retry_answer_was_lost_is_asked_about_again(
+        app, client, graph, provider, settings_of, monkeypatch):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    idem = key()
+    assert error_codes(await topup_call(client, an, 25_000, idem)) == ["UNAVAILABLE"]
+    gated = GatedProvider()
+    monkeypatch.setattr(app.state.runtime, "payments", gated)
+    settings_of(payment_reconcile_after_seconds=0)
+    retry = asyncio.create_task(topup_call(client, an, 25_000, idem))
+    await asyncio.wait_for(gated.entered.wait(), 30)
+    assert (await wallets.reconcile(app.state.runtime)).failed == 1
+    gated.lose_answers = 1  # the provider takes the money, and the retry never hears of it
+    gated.gate.set()
+    assert error_codes(await retry) == ["UNAVAILABLE"]
+    assert len(gated.collected) == 1 and await balance_of(client, an) == 0
+    assert (await stuck(client, officer))["totalCount"] == 1, "pending again, for the reconciliation"
+    assert (await wallets.reconcile(app.state.runtime)).settled == 1
+    assert await balance_of(client, an) == 25_000 and (await totals(client, officer))["balanced"]
+    assert (await graph.read(lambda tx: run(tx, TOPUP_STATE)))[0]["late"] is True
+
+
 class HungProvider(SimulatedProvider):
     """Never answers."""
 

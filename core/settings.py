@@ -203,6 +203,9 @@ class Settings(BaseSettings):
         86_400, ge=1, description="How long an idempotency key is kept; a reuse after that is a new request."
     )
     idempotency_purge_batch: int = Field(1000, ge=1, description="Expired keys deleted per transaction.")
+    payment_provider_timeout_seconds: float = Field(
+        10, gt=0, description="Longest wait for one provider call (collect, disburse, lookup); then it is unanswered."
+    )
 
     # --- marketplace bounds (inputs) ---------------------------------------------------------------
     max_price_dong: int = Field(

@@ -71,6 +71,20 @@ async def post_entry(
     return dict(rows[0]["entry"]) if rows else None
 
 
+# The escrow wallet holding an order's money: the one its payment credited (whatever shard rule was in force when it
+# was paid; before escrow was sharded every payment went to the single wallet that is now shard 0).
+ORDER_ESCROW_WALLET = """
+MATCH (:Order {id: $orderId})<-[:FOR]-(e:LedgerEntry {kind: 'payment'})-[:CREDIT]->(w:Wallet)
+RETURN w.id AS wallet
+ORDER BY e.at DESC LIMIT 1
+"""
+
+
+async def order_escrow_wallet(tx: AsyncManagedTransaction, order_id: str) -> str | None:
+    rows = await run(tx, ORDER_ESCROW_WALLET, orderId=order_id)
+    return rows[0]["wallet"] if rows else None
+
+
 WALLET_BALANCE = "OPTIONAL MATCH (w:Wallet {id: $id}) RETURN coalesce(w.balance, 0) AS balance"
 
 
@@ -249,7 +263,8 @@ async def topup(tx: AsyncManagedTransaction, topup_id: str) -> dict | None:
 
 SETTLE_TOPUP = """
 MATCH (t:TopUp {id: $id})
-SET t.status = 'settled', t.entryId = $entryId, t.providerReference = $providerReference, t.settledAt = datetime()
+SET t.status = 'settled', t.entryId = $entryId, t.providerReference = $providerReference, t.settledAt = datetime(),
+    t.settledAfterFailure = CASE WHEN $afterFailure THEN true END
 WITH t
 OPTIONAL MATCH (k:IdempotencyKey {scope: t.scope}) WHERE k.intentId = t.id
 SET k.result = $result
@@ -257,9 +272,11 @@ SET k.result = $result
 
 
 async def settle_topup(tx: AsyncManagedTransaction, topup_id: str, entry_id: str, provider_reference: str,
-                       result: str) -> None:
-    """Mark a locked pending top-up settled and store ``result`` under its key (if the key is still there)."""
-    await run(tx, SETTLE_TOPUP, id=topup_id, entryId=entry_id, providerReference=provider_reference, result=result)
+                       result: str, *, after_failure: bool = False) -> None:
+    """Mark a locked top-up settled and store ``result`` under its key (if the key is still there);
+    ``after_failure``: it had been marked failed (the provider collected it after all)."""
+    await run(tx, SETTLE_TOPUP, id=topup_id, entryId=entry_id, providerReference=provider_reference, result=result,
+              afterFailure=after_failure)
 
 
 # A failed top-up frees its key: the client may try again with it (nothing was collected).
@@ -274,6 +291,17 @@ DELETE k
 
 async def fail_topup(tx: AsyncManagedTransaction, topup_id: str, failure: str) -> None:
     await run(tx, FAIL_TOPUP, id=topup_id, failure=failure)
+
+
+# A failed top-up back to pending (its key, freed when it failed, stays as it is now: maybe reused already).
+REOPEN_TOPUP = """
+MATCH (t:TopUp {id: $id})
+SET t.status = 'pending', t.settledAt = null, t.reopenedAt = datetime()
+"""
+
+
+async def reopen_topup(tx: AsyncManagedTransaction, topup_id: str) -> None:
+    await run(tx, REOPEN_TOPUP, id=topup_id)
 
 
 # --- what is stuck: intents the provider may have acted on, older than a threshold --------------------------------
@@ -357,11 +385,18 @@ async def stored_key(tx: AsyncManagedTransaction, scope: str, retention_seconds:
     return dict(rows[0]) if rows else None
 
 
-# Finished keys past their retention, in bounded batches (a pending top-up's key stays until it is settled).
+# Finished keys past their retention, in bounded batches (a pending top-up's key stays until it is settled). The
+# first filter reads without locks: a candidate may be re-claimed meanwhile (CLAIM_KEY renews an expired key under
+# its lock, fresh createdAt, then stores a new result). So each candidate is write-locked first (SET), then checked
+# again, reading what the re-claim committed, and only a key still expired and finished is deleted.
 PURGE_KEYS = """
 MATCH (k:IdempotencyKey)
 WHERE k.createdAt < datetime() - duration({seconds: $retention}) AND k.result IS NOT NULL
 WITH k LIMIT $batch
+SET k.purgeLock = true
+REMOVE k.purgeLock
+WITH k
+WHERE k.createdAt < datetime() - duration({seconds: $retention}) AND k.result IS NOT NULL AND k.claim IS NULL
 DELETE k
 RETURN count(*) AS purged
 """

@@ -15,9 +15,11 @@ until commit, so one shared escrow wallet made every payment, release and refund
 other (and one provider wallet every top-up and payout). A movement touches the shard chosen by a hash of its order
 (escrow: the payment, release and refund of one order always meet the same shard, which therefore never goes
 negative) or else of the actor's wallet on the other side (a wallet already locked by that movement, so sharding
-adds no new contention). Shard 0 keeps the id of the former single wallet. The invariant is unchanged: the sum of
-every wallet, shards included, is zero; totals and balances of ESCROW and PROVIDER sum their shards. ``SHARDS`` must
-not change while orders are paid but not settled (their escrow shard is recomputed at release).
+adds no new contention). Shard 0 keeps the id of the former single wallet. A release or refund debits the escrow
+wallet its order's payment entry credited (looked up in the same transaction), not the shard the hash picks now, so
+orders paid into the single wallet before sharding (or under another ``SHARDS``) settle from where their money is.
+The invariant is unchanged: the sum of every wallet, shards included, is zero; totals and balances of ESCROW and
+PROVIDER sum their shards.
 """
 
 from __future__ import annotations
@@ -87,7 +89,11 @@ async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, am
     if debit == credit:
         raise ValueError("a movement needs two different wallets")
     shard_key = order_id or (credit if platform_wallet(debit) else debit)
-    if debit in (ESCROW, PROVIDER):
+    if debit == ESCROW and order_id is not None:
+        # A release or refund takes the money from where the order's payment put it (orders paid before escrow was
+        # sharded, or under another SHARDS, hold it elsewhere than the shard the hash picks now).
+        debit = await queries.order_escrow_wallet(tx, order_id) or shard(ESCROW, shard_key)
+    elif debit in (ESCROW, PROVIDER):
         debit = shard(debit, shard_key)
     if credit in (ESCROW, PROVIDER):
         credit = shard(credit, shard_key)

@@ -14,9 +14,11 @@ production the API refuses to start rather than pretend money moved.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from core.logs import get_logger
 from core.settings import Settings
@@ -48,6 +50,19 @@ class PaymentProviderError(Exception):
 
 class ProviderUnreachable(Exception):
     """No answer from the provider (timeout, connection lost): the transfer may or may not have happened."""
+
+
+T = TypeVar("T")
+
+
+async def within(seconds: float, call: Awaitable[T], what: str) -> T:
+    """Await one provider call (``collect``, ``disburse`` or ``lookup``) for at most ``seconds``: a provider that
+    does not answer in time is ``ProviderUnreachable`` (the transfer may or may not have happened), so a hung provider
+    stalls neither a request nor the reconciliation pass."""
+    try:
+        return await asyncio.wait_for(call, seconds)
+    except TimeoutError as exc:
+        raise ProviderUnreachable(f"the provider did not answer {what} within {seconds:g} s") from exc
 
 
 class PaymentProvider(Protocol):

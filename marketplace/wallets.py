@@ -18,7 +18,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import require_role
 from auth.viewer import Viewer
-from core.errors import AppError, ConflictError, PaymentDeclinedError, UnavailableError, UserInputError
+from core.errors import AppError, PaymentDeclinedError, UnavailableError, UserInputError
 from core.logs import get_logger
 from core.pagination import INT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
@@ -27,7 +27,7 @@ from graph.driver import native
 from identity import service as identity
 from marketplace import idempotency
 from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, platform_wallet, post_entry
-from marketplace.payments import PaymentProviderError, ProviderReceipt, ProviderUnreachable
+from marketplace.payments import PaymentProviderError, ProviderReceipt, ProviderUnreachable, within
 
 log = get_logger(__name__)
 
@@ -239,7 +239,8 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     if done is not None:
         return done
     try:
-        receipt = await rt.payments.collect(actor_id, amount, intent["reference"])
+        receipt = await within(settings.payment_provider_timeout_seconds,
+                               rt.payments.collect(actor_id, amount, intent["reference"]), "a collection")
     except PaymentProviderError as exc:
         await rt.graph.write(_fail_topup, intent["id"], str(exc) or "declined")
         raise PaymentDeclinedError(
@@ -247,6 +248,9 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
         ) from exc
     except ProviderUnreachable as exc:
         log.warning("top-up pending: no answer from the provider", topup=intent["id"], reason=str(exc))
+        if await rt.graph.write(_reopen_topup, intent["id"]):
+            log.warning("top-up failed meanwhile, but this call may have collected it: pending again",
+                        topup=intent["id"])
         raise _pending("top-up", settings) from exc
 
     async def settle(tx):
@@ -264,20 +268,26 @@ def _pending(what: str, settings) -> UnavailableError:
 
 
 async def _settle_topup(tx: AsyncManagedTransaction, topup_id: str, receipt: ProviderReceipt) -> tuple[dict, bool]:
-    """Settle a pending top-up once (under its lock): the entry provider -> wallet and the key's result. Returns
-    (result, True when this call settled it); a top-up already settled gives its result and False; a failed one is a
-    CONFLICT (the provider said no money moved)."""
+    """Settle a top-up once (under its lock) with the provider's receipt: the entry provider -> wallet and the key's
+    result. Returns (result, True when this call settled it); a top-up already settled gives its result and False.
+    A receipt means the provider collected the money, so a top-up marked failed is credited too: reconciliation
+    fails a top-up the provider had no record of, and a retry racing it may have collected it meanwhile. That late
+    settlement (also of a top-up reopened by ``_reopen_topup``) is logged and recorded on the top-up
+    (``settledAfterFailure``, its ``failure`` kept) for officers."""
     intent = await queries.lock_topup(tx, topup_id)
-    if intent["status"] == "failed":
-        raise ConflictError("This top-up failed at the provider; nothing was recorded. Try again with a new key.",
-                            field="idempotencyKey")
     if intent["status"] == "settled":
         return {"entryId": intent["entryId"], "amount": intent["amount"]}, False
+    late = intent["status"] == "failed" or intent.get("reopenedAt") is not None
+    memo = f"Top-up, provider reference {receipt.reference}"
+    if late:
+        log.warning("top-up collected after it was marked failed; crediting it", topup=topup_id,
+                    failure=intent.get("failure"), provider_reference=receipt.reference)
+        memo += " (collected after it was marked failed)"
     entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(intent["actorId"]), amount=intent["amount"],
-                             kind="topup", memo=f"Top-up, provider reference {receipt.reference}")
+                             kind="topup", memo=memo)
     stored = {"entryId": entry["id"], "amount": intent["amount"]}
     await queries.settle_topup(tx, topup_id, entry["id"], receipt.reference,
-                               json.dumps(stored, sort_keys=True, ensure_ascii=False))
+                               json.dumps(stored, sort_keys=True, ensure_ascii=False), after_failure=late)
     return stored, True
 
 
@@ -287,6 +297,17 @@ async def _fail_topup(tx: AsyncManagedTransaction, topup_id: str, failure: str) 
     if intent is None or intent["status"] != "pending":
         return False
     await queries.fail_topup(tx, topup_id, failure)
+    return True
+
+
+async def _reopen_topup(tx: AsyncManagedTransaction, topup_id: str) -> bool:
+    """A top-up failed while a call that may have collected it was unanswered (reconciliation found no record of it
+    at the provider before the call got there): pending again, so reconciliation asks the provider once more and
+    credits what it collected. True when it was reopened."""
+    intent = await queries.lock_topup(tx, topup_id)
+    if intent is None or intent["status"] != "failed":
+        return False
+    await queries.reopen_topup(tx, topup_id)
     return True
 
 
@@ -331,7 +352,9 @@ async def _send(rt: Runtime, payout: dict) -> str:
     """Ask the provider to pay a 'sending' payout (the reference makes a repeat the same transfer) and settle it by
     the answer: 'paid', 'failed' (reversed), or 'sending' when no answer came."""
     try:
-        receipt = await rt.payments.disburse(payout["actorId"], payout["amount"], payout["reference"])
+        receipt = await within(rt.settings.payment_provider_timeout_seconds,
+                               rt.payments.disburse(payout["actorId"], payout["amount"], payout["reference"]),
+                               "a disbursement")
     except PaymentProviderError as exc:
         log.warning("payout failed at the provider; reversing it", payout=payout["id"], reason=str(exc))
         await rt.graph.write(_reverse, payout["id"], str(exc) or "provider refused the payout")
@@ -372,22 +395,27 @@ async def reconcile(rt: Runtime, *, older_than_seconds: float | None = None, lim
             outcome = await (_reconcile_topup(rt, intent) if row["kind"] == "topup" else _reconcile_payout(rt, intent))
         except ProviderUnreachable:
             outcome = "pending"
+        except Exception:  # noqa: BLE001 - one row (the provider refusing a lookup, Neo4j busy) must not block the rest
+            log.warning("reconciliation of one payment failed; it stays pending", kind=row["kind"], id=intent["id"],
+                        exc_info=True)
+            outcome = "pending"
         if outcome in outcomes:
             outcomes[outcome] += 1
         log.info("reconciled", kind=row["kind"], id=intent["id"], outcome=outcome)
     return ReconcileReport(**outcomes)
 
 
+async def _lookup(rt: Runtime, reference: str):
+    return await within(rt.settings.payment_provider_timeout_seconds, rt.payments.lookup(reference), "a lookup")
+
+
 async def _reconcile_topup(rt: Runtime, intent: dict) -> str:
-    transfer = await rt.payments.lookup(intent["reference"])
+    transfer = await _lookup(rt, intent["reference"])
     if transfer is None or not transfer.succeeded:
         failure = "the provider has no record of it" if transfer is None else (transfer.failure or "declined")
         return "failed" if await rt.graph.write(_fail_topup, intent["id"], failure) else "done"
     receipt = ProviderReceipt(transfer.reference, transfer.amount)
-    try:
-        _, settled = await rt.graph.write(_settle_topup, intent["id"], receipt)
-    except ConflictError:
-        return "done"
+    _, settled = await rt.graph.write(_settle_topup, intent["id"], receipt)
     return "settled" if settled else "done"
 
 
@@ -396,7 +424,7 @@ async def _reconcile_payout(rt: Runtime, payout: dict) -> str:
         payout = await rt.graph.write(queries.move_payout, payout["id"], "requested", "sending")
         if payout is None:
             return "done"
-    transfer = await rt.payments.lookup(payout["reference"])
+    transfer = await _lookup(rt, payout["reference"])
     if transfer is None:  # the provider never got it: send it now (the reference makes it one transfer)
         outcome = await _send(rt, payout)
         return {"paid": "settled", "failed": "failed"}.get(outcome, "pending")

@@ -130,7 +130,10 @@ class ProviderTransferKind(Enum):
 @strawberry.type(description="Officers: a top-up still pending or a payout not yet paid, older than the "
                              "reconciliation threshold (what a crash or a lost provider answer left behind).")
 class StuckPayment:
-    id: strawberry.ID = strawberry.field(description="The top-up's or payout's id.")
+    id: strawberry.ID = strawberry.field(
+        description="The top-up's or payout's own id (a UUID, as in logs and in `reference`), not a global id: a "
+        "stuck payment is not a Node, and `node(id:)` does not load it."
+    )
     kind: ProviderTransferKind = strawberry.field(description="Top-up or payout.")
     status: str = strawberry.field(description="pending (top-up), requested or sending (payout).")
     amount_dong: Dong = strawberry.field(description="The amount, in đồng.")

@@ -332,3 +332,32 @@ async def test_no_cross_origin_calls_by_default(client):
     assert preflight.status_code == 400
     assert not [h for h in preflight.headers if h.startswith("access-control-")]
     assert preflight.headers["x-request-id"]
+
+
+async def test_shutdown_closes_neo4j_and_runs_on_shutdown_when_background_messages_hang_or_fail(test_settings,
+                                                                                                monkeypatch):
+    import asyncio
+
+    import api.app as app_module
+
+    async def hangs() -> None:
+        await asyncio.Event().wait()
+
+    async def fails() -> None:
+        raise RuntimeError("simulated: the message sender broke")
+
+    monkeypatch.setattr(app_module, "SHUTDOWN_SETTLE_SECONDS", 0.2, raising=False)
+    settings = test_settings.model_copy(update={"payment_reconcile_interval_seconds": 0})
+    for settle in (hangs, fails):
+        monkeypatch.setattr(app_module, "settle", settle)
+        done: list[str] = []
+        app = create_app(settings, on_shutdown=lambda: done.append("on_shutdown"))
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=5):
+            graph_close = app.state.graph.close
+
+            async def close(graph_close=graph_close) -> None:
+                done.append("graph closed")
+                await graph_close()
+
+            app.state.graph.close = close
+        assert done == ["graph closed", "on_shutdown"], settle.__name__

@@ -251,3 +251,48 @@ async def test_parallel_payments_and_refunds_spread_over_escrow_shards(app, clie
     assert totals["walletsDong"] == 10 * 400_000 == -totals["providerDong"]
     for buyer in buyers:
         assert await balance_of(client, buyer) == 400_000
+
+
+# Test-only fixture: the state an order paid before escrow was sharded is in. Its payment credited the single escrow
+# wallet (today's shard 0, id 'escrow'), not the shard its order hashes to now: move the entry's credit (and the
+# money) there.
+AS_PAID_BEFORE_SHARDING = """
+MATCH (:Order {id: $orderId})<-[:FOR]-(e:LedgerEntry {kind: 'payment'})-[c:CREDIT]->(now:Wallet)
+MERGE (legacy:Wallet {id: 'escrow'})
+  ON CREATE SET legacy.kind = 'escrow', legacy.balance = 0, legacy.seq = 0, legacy.createdAt = datetime()
+SET now.balance = now.balance - e.amount, legacy.balance = legacy.balance + e.amount, legacy.seq = legacy.seq + 1
+SET e.creditWallet = legacy.id, e.creditSeq = legacy.seq, e.creditBalanceAfter = legacy.balance
+DELETE c
+CREATE (e)-[:CREDIT]->(legacy)
+RETURN now.id AS was
+"""
+
+
+async def test_orders_paid_into_the_single_escrow_wallet_before_sharding_still_settle(app, client, graph):
+    from marketplace.ledger import ESCROW, shard  # noqa: PLC0415
+
+    officer = await make_officer(app, client)
+    seller, buyer = await people(app, client, 2, officer=officer)
+    await top_up(client, buyer, 500_000)
+    listing = await create_listing(client, seller, priceDong=30_000, stock=100)
+    orders = []
+    while len(orders) < 3:  # orders whose shard today is not the legacy wallet (15 in 16 are not)
+        order_id = (await place(client, buyer, listing["id"]))["data"]["orderPlace"]["order"]["id"]
+        if shard(ESCROW, uuid_of(order_id)) != ESCROW:
+            orders.append(order_id)
+    for order_id in orders:
+        assert outcome(await act(client, seller, "accept", order_id), "orderAccept") == "OK"
+        assert outcome(await act(client, buyer, "pay", order_id), "orderPay") == "OK"
+        (moved,) = await graph.write(lambda tx, o=order_id: run(tx, AS_PAID_BEFORE_SHARDING, orderId=uuid_of(o)))
+        assert moved["was"] != ESCROW
+    completing, refunding, cancelling = orders
+    assert outcome(await act(client, seller, "fulfil", completing), "orderFulfil") == "OK"
+    assert outcome(await act(client, buyer, "complete", completing), "orderComplete") == "OK"
+    assert outcome(await act(client, seller, "refund", refunding, reason="Hết hàng"), "orderRefund") == "OK"
+    assert outcome(await act(client, buyer, "cancel", cancelling, reason="Đổi ý"), "orderCancel") == "OK"
+    assert await balance_of(client, seller) == 30_000
+    assert await balance_of(client, buyer) == 500_000 - 30_000
+    shards = await graph.read(lambda tx: run(tx, ESCROW_WALLETS))
+    assert all(s["balance"] == 0 for s in shards), shards
+    totals = (await gql(client, TOTALS, headers=officer.auth))["data"]["ledgerTotals"]
+    assert totals["balanced"] is True and totals["escrowDong"] == 0

@@ -13,11 +13,13 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from api.app import create_app
+from api.app import create_app, reconcile_money
+from core.errors import UnavailableError
 from core.settings import REPO_ROOT
+from graph import ledger as queries
 from graph.driver import run
 from marketplace import idempotency, wallets
-from marketplace.payments import SimulatedProvider
+from marketplace.payments import PaymentProviderError, SimulatedProvider
 from tests.identity.people import make_officer, make_verified
 from tests.marketplace.test_wallets import STATEMENT, TOTALS, key, payout_call, phone, topup_call
 from tests.marketplace.wallet_helpers import balance_of, top_up
@@ -267,3 +269,184 @@ async def test_the_background_job_purges_expired_keys(test_settings, graph):
                 await asyncio.sleep(0.1)
             assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 0
 
+
+
+# --- the provider misbehaving: racing answers, hanging, refusing lookups --------------------------------------------
+
+class GatedProvider(SimulatedProvider):
+    """Collections wait at a gate before they reach the provider: a test orders them against a reconciliation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered, self.gate = asyncio.Event(), asyncio.Event()
+
+    async def collect(self, actor_id: str, amount: int, reference: str):
+        self.entered.set()
+        await self.gate.wait()
+        return await super().collect(actor_id, amount, reference)
+
+
+TOPUP_STATE = "MATCH (t:TopUp) RETURN t.status AS status, t.settledAfterFailure AS late, t.failure AS failure"
+
+
+async def test_a_top_up_failed_by_reconciliation_but_collected_by_a_racing_retry_is_credited(
+        app, client, graph, provider, settings_of, monkeypatch):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    idem = key()
+    assert error_codes(await topup_call(client, an, 40_000, idem)) == ["UNAVAILABLE"]
+    gated = GatedProvider()  # as when the first call never reached the provider: it has no record of the top-up
+    monkeypatch.setattr(app.state.runtime, "payments", gated)
+    settings_of(payment_reconcile_after_seconds=0)
+    retry = asyncio.create_task(topup_call(client, an, 40_000, idem))  # reads the top-up pending, calls the provider
+    await asyncio.wait_for(gated.entered.wait(), 30)
+    report = await wallets.reconcile(app.state.runtime)  # the provider has no record yet: the pass fails the top-up
+    assert (report.settled, report.failed) == (0, 1)
+    gated.gate.set()  # now the retry's call reaches the provider, which takes the money
+    result = (await retry)["data"]["walletTopUp"]
+    assert result["errors"] == [] and result["wallet"]["balanceDong"] == 40_000, result
+    assert len(gated.collected) == 1 and await balance_of(client, an) == 40_000
+    assert (await totals(client, officer))["entryCount"] == 1 and (await totals(client, officer))["balanced"]
+    (state,) = await graph.read(lambda tx: run(tx, TOPUP_STATE))
+    assert (state["status"], state["late"]) == ("settled", True) and state["failure"], "recorded for officers"
+    assert (await stuck(client, officer))["totalCount"] == 0
+
+
+async def test_a_top_up_failed_meanwhile_whose_retry_answer_was_lost_is_asked_about_again(
+        app, client, graph, provider, settings_of, monkeypatch):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    idem = key()
+    assert error_codes(await topup_call(client, an, 25_000, idem)) == ["UNAVAILABLE"]
+    gated = GatedProvider()
+    monkeypatch.setattr(app.state.runtime, "payments", gated)
+    settings_of(payment_reconcile_after_seconds=0)
+    retry = asyncio.create_task(topup_call(client, an, 25_000, idem))
+    await asyncio.wait_for(gated.entered.wait(), 30)
+    assert (await wallets.reconcile(app.state.runtime)).failed == 1
+    gated.lose_answers = 1  # the provider takes the money, and the retry never hears of it
+    gated.gate.set()
+    assert error_codes(await retry) == ["UNAVAILABLE"]
+    assert len(gated.collected) == 1 and await balance_of(client, an) == 0
+    assert (await stuck(client, officer))["totalCount"] == 1, "pending again, for the reconciliation"
+    assert (await wallets.reconcile(app.state.runtime)).settled == 1
+    assert await balance_of(client, an) == 25_000 and (await totals(client, officer))["balanced"]
+    assert (await graph.read(lambda tx: run(tx, TOPUP_STATE)))[0]["late"] is True
+
+
+class HungProvider(SimulatedProvider):
+    """Never answers."""
+
+    async def collect(self, actor_id: str, amount: int, reference: str):
+        await asyncio.Event().wait()
+
+    async def disburse(self, actor_id: str, amount: int, reference: str):
+        await asyncio.Event().wait()
+
+    async def lookup(self, reference: str):
+        await asyncio.Event().wait()
+
+
+async def test_a_hung_provider_stalls_neither_requests_nor_reconciliation(app, client, provider, settings_of,
+                                                                          monkeypatch):
+    _, (an,) = await people(app, client, 1)
+    await top_up(client, an, 50_000)
+    monkeypatch.setattr(app.state.runtime, "payments", HungProvider())
+    settings_of(payment_provider_timeout_seconds=0.3, payment_reconcile_after_seconds=0)
+    body = await asyncio.wait_for(topup_call(client, an, 10_000, key()), 20)
+    assert error_codes(body) == ["UNAVAILABLE"] and body["errors"][0]["extensions"]["retryAfterSeconds"] >= 1
+    paid = (await asyncio.wait_for(payout_call(client, an, 20_000, key()), 20))["data"]["walletPayout"]
+    assert paid["errors"] == [] and paid["payoutStatus"] == "SENDING"
+    report = await asyncio.wait_for(wallets.reconcile(app.state.runtime), 20)
+    assert (report.settled, report.failed, report.pending) == (0, 0, 2)
+    assert await balance_of(client, an) == 30_000
+
+
+class PoisonedProvider(SimulatedProvider):
+    """Refuses lookups of some references, or fails them as a busy dependency would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: set[str] = set()
+        self.busy: set[str] = set()
+
+    async def lookup(self, reference: str):
+        if reference in self.refused:
+            raise PaymentProviderError("simulated: lookup refused")
+        if reference in self.busy:
+            raise UnavailableError("simulated: busy", extensions={"retryAfterSeconds": 1})
+        return await super().lookup(reference)
+
+
+async def test_one_bad_row_does_not_block_the_reconciliation_of_the_others(app, client, settings_of, monkeypatch):
+    officer, (an,) = await people(app, client, 1)
+    poisoned = PoisonedProvider()
+    monkeypatch.setattr(app.state.runtime, "payments", poisoned)
+    poisoned.lose_answers = 4
+    for amount in (11_000, 12_000, 13_000, 14_000):
+        assert error_codes(await topup_call(client, an, amount, key())) == ["UNAVAILABLE"]
+    settings_of(payment_reconcile_after_seconds=0)
+    oldest = [e["node"]["reference"] for e in (await stuck(client, officer))["edges"]]
+    poisoned.refused.add(oldest[0])
+    poisoned.busy.add(oldest[1])
+    report = await wallets.reconcile(app.state.runtime)
+    assert (report.settled, report.failed, report.pending) == (2, 0, 2)
+    assert await balance_of(client, an) == 13_000 + 14_000
+    assert (await stuck(client, officer))["totalCount"] == 2
+    poisoned.refused.clear()
+    poisoned.busy.clear()
+    assert (await wallets.reconcile(app.state.runtime)).settled == 2
+    assert await balance_of(client, an) == 50_000 and (await totals(client, officer))["balanced"]
+
+
+async def test_the_key_purge_runs_when_the_reconciliation_fails(app, client, graph, settings_of, monkeypatch):
+    _, (an,) = await people(app, client, 1)
+    await top_up(client, an, 1_000)
+    settings_of(idempotency_key_retention_seconds=1)
+    await asyncio.sleep(1.2)
+
+    async def unreadable(*_args, **_kwargs):
+        raise UnavailableError("simulated: Neo4j busy", extensions={"retryAfterSeconds": 1})
+
+    monkeypatch.setattr(wallets, "reconcile", unreadable)
+    await reconcile_money(app.state.runtime)
+    assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 0
+
+
+async def test_a_key_reclaimed_while_the_purge_waits_for_its_lock_is_kept(graph):
+    scope = f"purge-race:{key()}"
+    await graph.write(lambda tx: run(tx, """
+        CREATE (:IdempotencyKey {scope: $scope, createdAt: datetime() - duration({hours: 2}), operation: 'op',
+                                 fingerprint: 'old', result: '{"old": true}'})""", scope=scope))
+    async with graph.driver.session(database=graph.database) as session:
+        tx = await session.begin_transaction()
+        # A request re-claims the expired key (fresh createdAt, under its lock) and stores its new result ...
+        claimed = await queries.claim_key(tx, scope, "claim-1", retention_seconds=3600)
+        assert claimed["created"] is True
+        await queries.finish_key(tx, scope, "op", "new", '{"new": true}')
+        # ... while the purge reads the key as it was committed (expired, finished) and waits for its lock.
+        purge = asyncio.create_task(idempotency.purge_expired(graph, retention_seconds=3600, batch=10, max_batches=1))
+        await asyncio.sleep(1.5)
+        assert not purge.done()
+        await tx.commit()
+    assert await asyncio.wait_for(purge, 30) == 0
+    rows = await graph.read(lambda tx: run(tx, "MATCH (k:IdempotencyKey {scope: $scope}) RETURN k.result AS result",
+                                           scope=scope))
+    assert [r["result"] for r in rows] == ['{"new": true}']
+
+
+STUCK_ID_DOC = '{ __type(name: "StuckPayment") { fields { name description } } }'
+
+
+async def test_a_stuck_payment_id_says_it_is_the_payment_own_id_not_a_global_id(app, client, provider, settings_of):
+    officer, (an,) = await people(app, client, 1)
+    provider.lose_answers = 1
+    assert error_codes(await topup_call(client, an, 15_000, key())) == ["UNAVAILABLE"]
+    settings_of(payment_reconcile_after_seconds=0)
+    (node,) = [e["node"] for e in (await stuck(client, officer))["edges"]]
+    assert node["reference"] == f"topup:{node['id']}", "the top-up's own id, as the provider's reference carries it"
+    fields = (await gql(client, STUCK_ID_DOC, headers=officer.auth))["data"]["__type"]["fields"]
+    (doc,) = [f["description"] for f in fields if f["name"] == "id"]
+    assert "not a global id" in doc
+    body = await gql(client, "query($id: ID!) { node(id: $id) { id } }", {"id": node["id"]}, headers=officer.auth)
+    assert "errors" not in body or error_codes(body) != ["INTERNAL"]

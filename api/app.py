@@ -170,19 +170,19 @@ def create_app(
         app.state.migration_lock = asyncio.Lock()
         if settings.migrate_on_start:
             await _migrate(app)
-        housekeeping = None
+        housekeeping_task = None
         if settings.payment_reconcile_interval_seconds > 0:
-            housekeeping = asyncio.create_task(
+            housekeeping_task = asyncio.create_task(
                 _housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds),
                 name="housekeeping")
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield
         finally:
-            if housekeeping is not None:
-                housekeeping.cancel()
+            if housekeeping_task is not None:
+                housekeeping_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await housekeeping
+                    await housekeeping_task
             try:
                 # Messages sent in the background (password reset codes) go out first, for a bounded time: a hung or
                 # failing sender must not keep Neo4j open or skip on_shutdown.

@@ -14,7 +14,7 @@ import strawberry
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from core.errors import ForbiddenError
+from core.errors import ForbiddenError, UnavailableError
 from schema.assemble import build_schema
 from tests.identity.people import register
 from tests.social.helpers import post
@@ -395,3 +395,9 @@ async def test_credentials_refused_are_unavailable_and_open_the_breaker(test_set
             assert breaker.is_open, "refused credentials made the breaker probe and mark Neo4j unusable"
             bodies = await asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(40)))
             assert {tuple(error_codes(body)) for body in bodies} == {("UNAVAILABLE",)}
+
+
+def test_a_retryable_unavailable_is_built_one_way():
+    error = UnavailableError("Try again.", retry_after_seconds=2.5)
+    assert (error.code, error.extensions, error.retry_after_seconds) == ("UNAVAILABLE", {"retryAfterSeconds": 2.5}, 2.5)
+    assert UnavailableError("Try again.").extensions == {}

@@ -105,7 +105,7 @@ class Graph:
                              settings.neo4j_admission_wait_seconds)
         return cls(
             driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds, gate,
-            OutageBreaker.for_target(settings, uri=uri, password=password, main_driver=driver),
+            OutageBreaker.for_target(settings, uri=uri, password=password),
         )
 
     async def close(self) -> None:
@@ -136,11 +136,12 @@ class Graph:
             raise ConflictError("This already exists.") from exc
         except ConnectionAcquisitionTimeoutError as exc:
             raise busy("Every database connection is busy; try again shortly.", self.gate.retry_after()) from exc
-        except (AuthError, ConnectionPoolError) as exc:
-            # Neo4j refused our credentials (a restarted local server opens Bolt before its password is set),
-            # or the pool could not hand out a connection: retryable, never INTERNAL.
+        except ConnectionPoolError as exc:  # the pool could not hand out a connection: retryable, never INTERNAL
             raise self.breaker.unavailable() from exc
         except Neo4jError as exc:
+            if _is_auth_refusal(exc):
+                # Neo4j refused our credentials (a restarted local server opens Bolt before its password is set).
+                raise self.breaker.unavailable() from exc
             if is_retryable_timeout(exc):
                 raise busy("The database is busy (a lock or transaction timed out); try again shortly.",
                            self.gate.retry_after()) from exc
@@ -265,12 +266,19 @@ _DEAD_ERRNOS = frozenset({
 })
 
 
+def _is_auth_refusal(exc: BaseException) -> bool:
+    """Neo4j refused our credentials, or refuses to check them for a while after too many failures."""
+    return isinstance(exc, AuthError) or (
+        isinstance(exc, Neo4jError) and exc.code == "Neo.ClientError.Security.AuthenticationRateLimit"
+    )
+
+
 def _is_definite_failure(exc: BaseException | None) -> bool:
     """A probe's failure that proves Neo4j unusable: the connection was refused, reset or unreachable, or
     our credentials were refused. A timeout (``ServiceUnavailable("Timed out ...")`` from a slow connect or
     handshake, or the probe's own bound) proves nothing: a CPU-starved server is slow, not down."""
     for cause in _causes(exc):
-        if isinstance(cause, AuthError):
+        if _is_auth_refusal(cause):
             return True
         if isinstance(cause, TimeoutError):
             return False
@@ -290,29 +298,29 @@ async def _ping(tx: AsyncManagedTransaction) -> bool:
 class OutageBreaker:
     """Remembers that Neo4j is down, so requests answer ``UNAVAILABLE`` at once and recovery needs no one.
 
-    - Closed (normal): calls go through. A call still waiting after ``suspect_after`` seconds, or one that
-      failed on connectivity, starts a probe (one at a time).
+    - Closed (normal): calls go through. A call still running ``suspect_after`` seconds after the admission
+      gate let it in (time spent queueing is overload, not a sign), or one that failed to connect or had
+      our credentials refused, starts a probe (one at a time). A refusal of our own (the gate's) never does.
     - A probe asks Neo4j over a driver of its own (one connection, checked on every use). Two definite
-      connectivity failures in a row (refused, reset, unreachable) open the breaker; a slow answer never
-      does: a busy server is not a dead one.
+      failures in a row (connection refused, reset or unreachable; credentials refused) open the breaker;
+      a timeout never does, the probe's own included: a slow or CPU-starved server is not a dead one.
     - Open: calls fail at once with ``UNAVAILABLE`` and ``extensions.retryAfterSeconds``, and calls that
       were waiting are cut short the same way (as ``asyncio.timeout`` does: cancel, then uncancel). The
       probe asks again every ``probe_interval`` seconds; once Neo4j accepts a connection and our
-      credentials (a local server opens Bolt before its password is set), the main pool's dead
-      connections are dropped (a liveness check on each) and the breaker closes.
+      credentials (a local server opens Bolt before its password is set), the breaker closes. The API's
+      pool is not purged: the driver drops a pooled connection it finds closed when it hands it out, and a
+      call that still meets a dead one is retried on a new connection by its managed transaction.
     """
 
     def __init__(
         self,
         probe_driver: AsyncDriver | None,
         *,
-        main_driver: AsyncDriver | None = None,
         probe_interval: float = 1.0,
         suspect_after: float = 1.0,
         probe_timeout: float = 2.0,
     ) -> None:
         self._probe_driver = probe_driver
-        self._main_driver = main_driver
         self.probe_interval = probe_interval
         self.suspect_after = suspect_after
         self.probe_timeout = probe_timeout
@@ -321,7 +329,7 @@ class OutageBreaker:
         self._probe: asyncio.Task[None] | None = None
 
     @classmethod
-    def for_target(cls, settings: Settings, *, uri: str, password: str, main_driver: AsyncDriver) -> OutageBreaker:
+    def for_target(cls, settings: Settings, *, uri: str, password: str) -> OutageBreaker:
         probe_driver = AsyncGraphDatabase.driver(
             uri,
             auth=(settings.neo4j_username, password),
@@ -332,7 +340,6 @@ class OutageBreaker:
         )
         return cls(
             probe_driver,
-            main_driver=main_driver,
             probe_interval=settings.neo4j_down_probe_seconds,
             suspect_after=settings.neo4j_suspect_after_seconds,
             probe_timeout=settings.neo4j_probe_timeout_seconds,
@@ -370,7 +377,6 @@ class OutageBreaker:
         while True:
             await asyncio.sleep(self.probe_interval)
             if await self._ask(self._probe_driver) is None:
-                await self._ask(self._main_driver)  # its liveness checks drop the pool's dead connections
                 self._close()
                 return
 
@@ -450,5 +456,5 @@ class _Watch:
         self.breaker._watches.discard(self)
         if self.was_cut and self.task.uncancel() <= self.cancelling and exc_type is asyncio.CancelledError:
             raise self.breaker.unavailable() from None
-        if exc is not None and (_is_connectivity_error(exc) or isinstance(exc, AuthError)):
+        if exc is not None and (_is_connectivity_error(exc) or _is_auth_refusal(exc)):
             self.breaker.suspect()

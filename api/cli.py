@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -40,21 +41,23 @@ def serve(
 
     settings = get_settings()
     configure_logging(settings)
-    local = None
-    if settings.uses_local_neo4j:
-        local = LocalNeo4j.for_development(settings)
-        started_here = local.running_pid() is None
-        try:
-            local.start()
-        except Neo4jStartError as exc:
-            _fail(str(exc))
-    # The Neo4j this command started is ours: reaped and restarted if it dies, stopped when we stop. The
-    # app's shutdown stops it, because on SIGTERM uvicorn re-raises the signal after the shutdown and
-    # nothing after `uvicorn.run` would run.
-    owned = local if local is not None and started_here else None
-    if owned is not None:
-        owned.supervise()
+    # Until uvicorn installs its own handlers, SIGTERM unwinds through the `finally` below (the default action
+    # would kill us and leave the JVM, started in a session of its own, running). uvicorn restores this
+    # handler when it stops and re-raises the signal it caught, which then ends up here too.
+    previous_sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    owned = None
     try:
+        if settings.uses_local_neo4j:
+            local = LocalNeo4j.for_development(settings)
+            # The Neo4j this command starts is ours: reaped and restarted if it dies, stopped when we stop
+            # (by the app's shutdown, and by the `finally` below if we stop before or after uvicorn runs).
+            owned = local if local.running_pid() is None else None
+            try:
+                local.start()
+            except Neo4jStartError as exc:
+                _fail(str(exc))
+        if owned is not None:
+            owned.supervise()
         typer.secho(
             f"GraphiQL: http://{host or settings.host}:{port or settings.port}/graphql", fg=typer.colors.GREEN, err=True
         )
@@ -66,6 +69,14 @@ def serve(
     finally:
         if owned is not None:
             owned.stop()
+        signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """Exit as a SIGTERM would (status 143), through ``finally`` blocks; a second SIGTERM does not cut
+    the cleanup short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
 
 
 @app.command()

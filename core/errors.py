@@ -80,9 +80,16 @@ class RateLimitedError(AppError):
 
 
 class UnavailableError(AppError):
-    """A dependency (Neo4j) cannot be reached right now; the client may retry later."""
+    """A dependency (Neo4j) cannot be reached right now; the client may retry later: after
+    ``retry_after_seconds`` when given (``extensions.retryAfterSeconds``, as ``RateLimitedError``)."""
 
     code = "UNAVAILABLE"
+
+    def __init__(self, message: str, *, retry_after_seconds: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after_seconds = retry_after_seconds
+        if retry_after_seconds is not None:
+            self.extensions = {**self.extensions, "retryAfterSeconds": round(retry_after_seconds, 3)}
 
 
 #: Every code a client can meet, with what it means; the README's table is generated from this.

@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     # --- Neo4j outages (graph/driver.py OutageBreaker) --------------------------------------
     neo4j_probe_timeout_seconds: float = Field(
         2.0, gt=0,
-        description="Connect timeout of an outage probe (its own connection), so a dead or unreachable "
-        "Neo4j is recognised within seconds; the API's pool keeps neo4j_connect_timeout_seconds.",
+        description="Connect timeout of an outage probe (its own connection); a probe that times out proves "
+        "nothing (a slow Neo4j is not a dead one). The API's pool keeps neo4j_connect_timeout_seconds.",
     )
     neo4j_down_probe_seconds: float = Field(
         1.0, gt=0,
@@ -79,8 +79,8 @@ class Settings(BaseSettings):
     )
     neo4j_suspect_after_seconds: float = Field(
         1.0, gt=0,
-        description="A database call still waiting after this long makes a probe check Neo4j; if it is down, "
-        "waiting calls answer UNAVAILABLE at once instead of after the driver's retries.",
+        description="A database call still running this long after admission makes a probe check Neo4j; if it is "
+        "down, waiting calls answer UNAVAILABLE at once instead of after the driver's retries.",
     )
 
     # --- the local Neo4j the project starts itself ------------------------------------------

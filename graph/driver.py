@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import errno
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
@@ -23,7 +24,9 @@ from typing import Any, ParamSpec, TypeVar
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import (
+    AuthError,
     ConnectionAcquisitionTimeoutError,
+    ConnectionPoolError,
     ConstraintError,
     DriverError,
     Neo4jError,
@@ -31,7 +34,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from core.errors import ConflictError, UnavailableError
+from core.errors import AppError, ConflictError, UnavailableError
 from core.logs import get_logger
 from core.settings import Settings
 
@@ -102,7 +105,7 @@ class Graph:
                              settings.neo4j_admission_wait_seconds)
         return cls(
             driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds, gate,
-            OutageBreaker.for_target(settings, uri=uri, password=password, main_driver=driver),
+            OutageBreaker.for_target(settings, uri=uri, password=password),
         )
 
     async def close(self) -> None:
@@ -121,8 +124,9 @@ class Graph:
         timed = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
         try:
             async with (
-                self.breaker.watch(),
+                self.breaker.watch() as watch,
                 self.gate.admit(),
+                watch.admitted(),  # only now may a slow call make the breaker suspect Neo4j (queueing is not)
                 self.driver.session(database=self.database, default_access_mode=mode) as session,
             ):
                 if mode == neo4j.READ_ACCESS:
@@ -132,7 +136,12 @@ class Graph:
             raise ConflictError("This already exists.") from exc
         except ConnectionAcquisitionTimeoutError as exc:
             raise busy("Every database connection is busy; try again shortly.", self.gate.retry_after()) from exc
+        except ConnectionPoolError as exc:  # the pool could not hand out a connection: retryable, never INTERNAL
+            raise self.breaker.unavailable() from exc
         except Neo4jError as exc:
+            if _is_auth_refusal(exc):
+                # Neo4j refused our credentials (a restarted local server opens Bolt before its password is set).
+                raise self.breaker.unavailable() from exc
             if is_retryable_timeout(exc):
                 raise busy("The database is busy (a lock or transaction timed out); try again shortly.",
                            self.gate.retry_after()) from exc
@@ -184,7 +193,7 @@ def is_retryable_timeout(exc: Neo4jError) -> bool:
 
 def busy(message: str, retry_after: float) -> UnavailableError:
     """UNAVAILABLE with ``extensions.retryAfterSeconds``: the client should retry after that long."""
-    return UnavailableError(message, extensions={"retryAfterSeconds": retry_after})
+    return UnavailableError(message, retry_after_seconds=retry_after)
 
 
 class AdmissionGate:
@@ -228,11 +237,53 @@ class AdmissionGate:
             self.mean_seconds = 0.9 * self.mean_seconds + 0.1 * (time.monotonic() - started)
 
 
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """The exception and what caused it (``__cause__``, else ``__context__``), outermost first."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
 def _is_connectivity_error(exc: BaseException) -> bool:
-    while exc is not None:
-        if isinstance(exc, (ServiceUnavailable, SessionExpired, OSError)):
+    """A failure to reach Neo4j (worth a probe), not our own refusal (``AppError``: the gate's ``busy``),
+    not a full pool (overload) and not a bare timeout (a slow answer; ``TimeoutError`` is an ``OSError``)."""
+    for cause in _causes(exc):
+        if isinstance(cause, (AppError, ConnectionPoolError)):
+            return False
+        if isinstance(cause, (ServiceUnavailable, SessionExpired)) or (
+            isinstance(cause, OSError) and not isinstance(cause, TimeoutError)
+        ):
             return True
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+#: OS errors that mean Neo4j is definitely not there: refused, reset or unreachable (never a timeout).
+_DEAD_ERRNOS = frozenset({
+    errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE,
+    errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN,
+})
+
+
+def _is_auth_refusal(exc: BaseException) -> bool:
+    """Neo4j refused our credentials, or refuses to check them for a while after too many failures."""
+    return isinstance(exc, AuthError) or (
+        isinstance(exc, Neo4jError) and exc.code == "Neo.ClientError.Security.AuthenticationRateLimit"
+    )
+
+
+def _is_definite_failure(exc: BaseException | None) -> bool:
+    """A probe's failure that proves Neo4j unusable: the connection was refused, reset or unreachable, or
+    our credentials were refused. A timeout (``ServiceUnavailable("Timed out ...")`` from a slow connect or
+    handshake, or the probe's own bound) proves nothing: a CPU-starved server is slow, not down."""
+    for cause in _causes(exc):
+        if _is_auth_refusal(cause):
+            return True
+        if isinstance(cause, TimeoutError):
+            return False
+        if isinstance(cause, OSError) and cause.errno in _DEAD_ERRNOS:
+            return True
     return False
 
 
@@ -247,29 +298,29 @@ async def _ping(tx: AsyncManagedTransaction) -> bool:
 class OutageBreaker:
     """Remembers that Neo4j is down, so requests answer ``UNAVAILABLE`` at once and recovery needs no one.
 
-    - Closed (normal): calls go through. A call still waiting after ``suspect_after`` seconds, or one that
-      failed on connectivity, starts a probe (one at a time).
+    - Closed (normal): calls go through. A call still running ``suspect_after`` seconds after the admission
+      gate let it in (time spent queueing is overload, not a sign), or one that failed to connect or had
+      our credentials refused, starts a probe (one at a time). A refusal of our own (the gate's) never does.
     - A probe asks Neo4j over a driver of its own (one connection, checked on every use). Two definite
-      connectivity failures in a row (refused, reset, unreachable) open the breaker; a slow answer never
-      does: a busy server is not a dead one.
+      failures in a row (connection refused, reset or unreachable; credentials refused) open the breaker;
+      a timeout never does, the probe's own included: a slow or CPU-starved server is not a dead one.
     - Open: calls fail at once with ``UNAVAILABLE`` and ``extensions.retryAfterSeconds``, and calls that
       were waiting are cut short the same way (as ``asyncio.timeout`` does: cancel, then uncancel). The
       probe asks again every ``probe_interval`` seconds; once Neo4j accepts a connection and our
-      credentials (a local server opens Bolt before its password is set), the main pool's dead
-      connections are dropped (a liveness check on each) and the breaker closes.
+      credentials (a local server opens Bolt before its password is set), the breaker closes. The API's
+      pool is not purged: the driver drops a pooled connection it finds closed when it hands it out, and a
+      call that still meets a dead one is retried on a new connection by its managed transaction.
     """
 
     def __init__(
         self,
         probe_driver: AsyncDriver | None,
         *,
-        main_driver: AsyncDriver | None = None,
         probe_interval: float = 1.0,
         suspect_after: float = 1.0,
         probe_timeout: float = 2.0,
     ) -> None:
         self._probe_driver = probe_driver
-        self._main_driver = main_driver
         self.probe_interval = probe_interval
         self.suspect_after = suspect_after
         self.probe_timeout = probe_timeout
@@ -278,7 +329,7 @@ class OutageBreaker:
         self._probe: asyncio.Task[None] | None = None
 
     @classmethod
-    def for_target(cls, settings: Settings, *, uri: str, password: str, main_driver: AsyncDriver) -> OutageBreaker:
+    def for_target(cls, settings: Settings, *, uri: str, password: str) -> OutageBreaker:
         probe_driver = AsyncGraphDatabase.driver(
             uri,
             auth=(settings.neo4j_username, password),
@@ -289,7 +340,6 @@ class OutageBreaker:
         )
         return cls(
             probe_driver,
-            main_driver=main_driver,
             probe_interval=settings.neo4j_down_probe_seconds,
             suspect_after=settings.neo4j_suspect_after_seconds,
             probe_timeout=settings.neo4j_probe_timeout_seconds,
@@ -301,8 +351,7 @@ class OutageBreaker:
 
     def unavailable(self) -> UnavailableError:
         return UnavailableError(
-            "The database is unreachable right now; try again shortly.",
-            extensions={"retryAfterSeconds": round(self.probe_interval, 3)},
+            "The database is unreachable right now; try again shortly.", retry_after_seconds=self.probe_interval
         )
 
     def watch(self) -> _Watch:
@@ -322,13 +371,12 @@ class OutageBreaker:
         if not self.is_open:
             for _ in range(2):
                 failure = await self._ask(self._probe_driver)
-                if failure is None or isinstance(failure, TimeoutError) or not _is_connectivity_error(failure):
-                    return  # it answers (a slow or refusing answer is not an outage)
-            self._open()
+                if not _is_definite_failure(failure):
+                    return  # it answers, or only slowly (a timeout): a busy server is not a dead one
+            self._open(failure)
         while True:
             await asyncio.sleep(self.probe_interval)
             if await self._ask(self._probe_driver) is None:
-                await self._ask(self._main_driver)  # its liveness checks drop the pool's dead connections
                 self._close()
                 return
 
@@ -342,9 +390,10 @@ class OutageBreaker:
             return exc
         return None
 
-    def _open(self) -> None:
+    def _open(self, failure: BaseException | None = None) -> None:
         self.down_since = time.monotonic()
-        log.warning("Neo4j is unreachable: requests answer UNAVAILABLE until it answers again")
+        log.warning("Neo4j is unreachable: requests answer UNAVAILABLE until it answers again",
+                    reason=str(failure) if failure is not None else None)
         for watch in list(self._watches):
             watch.cut()
 
@@ -372,16 +421,27 @@ class _Watch:
     def __init__(self, breaker: OutageBreaker) -> None:
         self.breaker = breaker
         self.was_cut = False
+        self.timer: asyncio.TimerHandle | None = None
 
-    async def __aenter__(self) -> None:
+    async def __aenter__(self) -> _Watch:
         if self.breaker.is_open:
             raise self.breaker.unavailable()
         task = asyncio.current_task()
         assert task is not None
         self.task = task
         self.cancelling = task.cancelling()
-        self.timer = asyncio.get_running_loop().call_later(self.breaker.suspect_after, self.breaker.suspect)
         self.breaker._watches.add(self)
+        return self
+
+    @asynccontextmanager
+    async def admitted(self) -> AsyncIterator[None]:
+        """The call got past the admission gate: from now on, still waiting after ``suspect_after`` seconds
+        makes the breaker probe (time spent queueing is overload, not a sign of an outage)."""
+        self.timer = asyncio.get_running_loop().call_later(self.breaker.suspect_after, self.breaker.suspect)
+        try:
+            yield
+        finally:
+            self.timer.cancel()
 
     def cut(self) -> None:
         if not self.was_cut:
@@ -391,9 +451,10 @@ class _Watch:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.timer.cancel()
+        if self.timer is not None:
+            self.timer.cancel()
         self.breaker._watches.discard(self)
         if self.was_cut and self.task.uncancel() <= self.cancelling and exc_type is asyncio.CancelledError:
             raise self.breaker.unavailable() from None
-        if exc is not None and _is_connectivity_error(exc):
+        if exc is not None and (_is_connectivity_error(exc) or _is_auth_refusal(exc)):
             self.breaker.suspect()

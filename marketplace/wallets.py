@@ -264,7 +264,7 @@ def _pending(what: str, settings) -> UnavailableError:
     retry = max(1.0, min(60.0, settings.payment_reconcile_after_seconds))
     return UnavailableError(
         f"The payment provider did not answer; the {what} is recorded as pending and will be settled. Retry with the "
-        "same idempotency key to see the outcome.", extensions={"retryAfterSeconds": retry})
+        "same idempotency key to see the outcome.", retry_after_seconds=retry)
 
 
 async def _settle_topup(tx: AsyncManagedTransaction, topup_id: str, receipt: ProviderReceipt) -> tuple[dict, bool]:

@@ -14,7 +14,7 @@ import strawberry
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from core.errors import ForbiddenError
+from core.errors import ForbiddenError, UnavailableError
 from schema.assemble import build_schema
 from tests.identity.people import register
 from tests.social.helpers import post
@@ -320,3 +320,84 @@ async def test_a_slow_database_is_not_a_down_one(test_settings):
                 assert app.state.graph.breaker.is_open is False
     finally:
         await proxy.down()
+
+
+async def test_a_database_slower_than_the_probe_timeout_is_not_declared_down(test_settings):
+    """Every answer takes longer than a probe's connect timeout (a CPU-starved but alive Neo4j): the probe's
+    timeouts are not connection failures, so the breaker stays closed and the calls in flight succeed."""
+    proxy = BoltProxy(test_settings.neo4j_uri)
+    await proxy.up()
+    settings = test_settings.model_copy(update={
+        "neo4j_uri": proxy.uri, "neo4j_suspect_after_seconds": 0.2, "neo4j_probe_timeout_seconds": 0.3})
+    try:
+        app = create_app(settings)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+                proxy.delay = 0.6  # above the probe timeout: each probe connect/handshake times out
+                bodies = await asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(40)))
+                breaker = app.state.graph.breaker
+                assert breaker._probe is not None, "the slow calls did make the breaker probe"
+                deadline = time.monotonic() + 10  # its two attempts time out (an open breaker would probe forever)
+                while not (breaker._probe.done() or breaker.is_open) and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                assert [error_codes(body) for body in bodies] == [[]] * 40
+                assert breaker.is_open is False
+                assert "errors" not in await gql(http, MIGRATIONS)
+    finally:
+        await proxy.down()
+
+
+async def test_requests_refused_or_queued_at_the_gate_do_not_make_the_breaker_probe(test_settings):
+    """Overload is not an outage: requests queued longer than the suspicion threshold, and requests the gate
+    refuses after waiting, never start a probe (the breaker's suspicion timer starts at admission)."""
+    proxy = BoltProxy(test_settings.neo4j_uri)
+    await proxy.up()
+    settings = test_settings.model_copy(update={
+        "neo4j_uri": proxy.uri, "neo4j_max_pool_size": 2, "neo4j_admission_queue": 100,
+        "neo4j_admission_wait_seconds": 3.0, "neo4j_suspect_after_seconds": 1.5, "migrate_on_start": False})
+    try:
+        app = create_app(settings)
+        async with LifespanManager(app, startup_timeout=60) as manager:
+            transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+                breaker = app.state.graph.breaker
+                assert "errors" not in await gql(http, MIGRATIONS)
+                assert breaker._probe is None
+                proxy.delay = 0.1  # each call holds its connection a few round trips: 40 of them queue for seconds
+                bodies = await asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(40)))
+                outcomes = Counter(tuple(error_codes(body)) for body in bodies)
+                assert set(outcomes) == {(), ("UNAVAILABLE",)} and outcomes[()] >= 8, outcomes
+                assert breaker._probe is None, "queueing or a refusal at the gate made the breaker probe Neo4j"
+                assert breaker.is_open is False
+    finally:
+        await proxy.down()
+
+
+async def test_credentials_refused_are_unavailable_and_open_the_breaker(test_settings):
+    """A restarted local Neo4j opens Bolt before its password is set: Neo4j refuses our credentials
+    (Neo.ClientError.Security.Unauthorized). That is UNAVAILABLE with a retry time, never INTERNAL, and the
+    breaker probes, so later requests answer at once. (An unknown user, not a wrong password for the real one,
+    so Neo4j's lock after failed attempts does not lock the test user.)"""
+    settings = test_settings.model_copy(update={
+        "neo4j_username": "not-yet-a-user", "neo4j_down_probe_seconds": 0.5, "migrate_on_start": False})
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", timeout=60) as http:
+            first = await gql(http, MIGRATIONS)
+            assert error_codes(first) == ["UNAVAILABLE"], first
+            assert first["errors"][0]["extensions"]["retryAfterSeconds"] == 0.5
+            breaker = app.state.graph.breaker
+            deadline = time.monotonic() + 10
+            while not breaker.is_open and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert breaker.is_open, "refused credentials made the breaker probe and mark Neo4j unusable"
+            bodies = await asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(40)))
+            assert {tuple(error_codes(body)) for body in bodies} == {("UNAVAILABLE",)}
+
+
+def test_a_retryable_unavailable_is_built_one_way():
+    error = UnavailableError("Try again.", retry_after_seconds=2.5)
+    assert (error.code, error.extensions, error.retry_after_seconds) == ("UNAVAILABLE", {"retryAfterSeconds": 2.5}, 2.5)
+    assert UnavailableError("Try again.").extensions == {}

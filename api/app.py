@@ -19,6 +19,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import graphiql
 from api.graphql_view import GraphQLView
+from auth import passwords
 from auth.tokens import KeyRing
 from core.runtime import Runtime
 from core.secrets import load_or_create_secret
@@ -124,6 +125,7 @@ async def _housekeeping(runtime: Runtime, interval: float) -> None:
 
 def build_runtime(settings: Settings, graph: Graph) -> Runtime:
     """The services' dependencies: HMAC key, signing keys and message sender (dev: generated under var/)."""
+    passwords.use_profile(settings.password_hash_profile)
     if settings.identity_hmac_key is not None:
         identity_key = settings.identity_hmac_key.get_secret_value().encode()
         if len(identity_key) < 32:

@@ -251,6 +251,18 @@ class Settings(BaseSettings):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
+    password_hash_profile: Literal["standard", "test"] = Field(
+        "standard",
+        description="argon2id parameters of new password hashes: standard (RFC 9106 low-memory: t=3, 64 MiB, "
+        "p=4) or test (t=2, 8 MiB, p=1; accepted only with environment=test, to keep the suite fast).",
+    )
+
+    @model_validator(mode="after")
+    def _cheap_hashes_only_in_tests(self) -> Settings:
+        if self.password_hash_profile != "standard" and self.environment != "test":
+            raise ValueError("password_hash_profile 'test' is for the test suite only (environment=test)")
+        return self
+
     @model_validator(mode="after")
     def _production_closes_the_schema(self) -> Settings:
         """In production, introspection and GraphiQL are off unless switched on explicitly."""

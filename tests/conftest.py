@@ -25,6 +25,7 @@ from core.settings import Settings
 from graph.driver import Graph
 from graph.local_neo4j import LocalNeo4j
 from graph.migrations import apply_migrations
+import auth.passwords
 from tests import support
 
 def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
@@ -41,6 +42,7 @@ def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
         registrations_per_address_per_hour=10_000,
         registrations_per_hour=10_000,
         registration_conflicts_per_address_per_day=10_000,
+        password_hash_profile="test",  # still argon2id, ~10x cheaper: most of the suite registers and signs in
     )
 
 
@@ -109,3 +111,11 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
 
 
 anon = client
+
+
+@pytest.fixture
+def argon2(monkeypatch) -> support.CountingHasher:
+    """The app's argon2 hasher replaced by one that counts what it hashes and verifies."""
+    hasher = support.CountingHasher(auth.passwords.HASHER)
+    monkeypatch.setattr(auth.passwords, "HASHER", hasher)
+    return hasher

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
@@ -79,3 +80,22 @@ def raw_cursor(value: Any) -> str:
     import json  # noqa: PLC0415
 
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+class CountingHasher(PasswordHasher):
+    """argon2-cffi's hasher with the parameters of ``like`` (the app's) counting the passwords it hashes and verifies: tests that
+    limits and cheap checks come before any argon2 work use it through the ``argon2`` fixture."""
+
+    def __init__(self, like: PasswordHasher) -> None:
+        super().__init__(time_cost=like.time_cost, memory_cost=like.memory_cost, parallelism=like.parallelism,
+                         hash_len=like.hash_len, salt_len=like.salt_len)
+        self.hashed = 0
+        self.verified = 0
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.hashed += 1
+        return super().hash(password, salt=salt)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 (argon2's parameter name)
+        self.verified += 1
+        return super().verify(hash, password)

@@ -12,7 +12,6 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from auth import passwords
 from tests.identity.people import PASSWORD, REGISTER, cccd, register, registration_input, uuid_of
 from tests.support import gql, settings_changed
 
@@ -297,26 +296,14 @@ def outcome(body: dict) -> str:
     return errors[0]["code"] if errors else "OK"
 
 
-async def test_forty_parallel_registrations_from_one_address_open_only_the_allowed_number(client, app, graph, monkeypatch):
-    hashes: list[int] = []
-    real = passwords.HASHER
-
-    class Counting:
-        def hash(self, password):
-            hashes.append(1)
-            return real.hash(password)
-
-        def __getattr__(self, name):
-            return getattr(real, name)
-
-    monkeypatch.setattr(passwords, "HASHER", Counting())
+async def test_forty_parallel_registrations_from_one_address_open_only_the_allowed_number(client, app, graph, argon2):
     with settings_changed(app, registrations_per_address_per_hour=5):
         bodies = await asyncio.gather(*(gql(client, REGISTER, {"input": registration_input()}) for _ in range(40)))
     outcomes = [outcome(b) for b in bodies]
     assert outcomes.count("OK") == 5 and outcomes.count("RATE_LIMITED") == 35, outcomes
     limited = next(b for b in bodies if outcome(b) == "RATE_LIMITED")
     assert limited["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
-    assert len(hashes) == 5, "a refused registration costs no argon2 hash"
+    assert argon2.hashed == 5, "a refused registration costs no argon2 hash"
 
     async def people(tx):
         return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
@@ -358,25 +345,14 @@ async def test_invalid_registrations_are_refused_before_limits_and_hashing(clien
         assert [outcome(await gql(client, REGISTER, {"input": registration_input()})) for _ in range(3)] == ["OK", "OK", "RATE_LIMITED"]
 
 
-async def test_forty_parallel_duplicate_registrations_from_one_address_stop_at_the_conflict_cap(client, app, monkeypatch):
+async def test_forty_parallel_duplicate_registrations_from_one_address_stop_at_the_conflict_cap(client, app, argon2):
     """The duplicate is found and counted in the claim transaction, under the limit's lock: parallel
     probes cannot all pass the cap, and none of them costs an argon2 hash."""
     someone = await register(client)
-    hashes: list[int] = []
-    real = passwords.HASHER
-
-    class Counting:
-        def hash(self, password):
-            hashes.append(1)
-            return real.hash(password)
-
-        def __getattr__(self, name):
-            return getattr(real, name)
-
-    monkeypatch.setattr(passwords, "HASHER", Counting())
+    argon2.hashed = 0
     duplicate = registration_input(document={"kind": "CCCD", "number": someone.document})
     with settings_changed(app, registration_conflicts_per_address_per_day=3, registrations_per_address_per_hour=100):
         bodies = await asyncio.gather(*(gql(client, REGISTER, {"input": duplicate}) for _ in range(40)))
     outcomes = [outcome(b) for b in bodies]
     assert outcomes.count("CONFLICT") == 3 and outcomes.count("RATE_LIMITED") == 37, outcomes
-    assert hashes == [], "a duplicate is answered without hashing"
+    assert argon2.hashed == 0, "a duplicate is answered without hashing"

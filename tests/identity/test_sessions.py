@@ -141,7 +141,7 @@ async def test_old_password_hashes_are_upgraded_on_login(client, graph):
     await graph.write(set_hash, weak)
     assert (await login(client, someone.document, someone.password))["errors"] == []
     upgraded = await graph.read(get_hash)
-    assert upgraded != weak and upgraded.startswith("$argon2id$") and not PasswordHasher().check_needs_rehash(upgraded)
+    assert upgraded != weak and upgraded.startswith("$argon2id$") and not auth.passwords.HASHER.check_needs_rehash(upgraded)
 
 
 async def test_failed_logins_are_throttled_with_growing_delays_and_success_resets(client, test_settings):
@@ -388,18 +388,6 @@ def outcome(body: dict) -> str:
     return result["errors"][0]["code"] if result["errors"] else "ok"
 
 
-class CountingHasher(PasswordHasher):
-    """argon2-cffi's hasher counting the passwords it verifies."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.verified = 0
-
-    def verify(self, hash, password):  # noqa: A002 (argon2's parameter name)
-        self.verified += 1
-        return super().verify(hash, password)
-
-
 #: Past the free failures one guess is allowed after a wait (1 s by default, doubling): tests that count the
 #: guesses of a burst lengthen it, so that a loaded machine spreading the burst out does not change the count.
 LONG_WAIT = {"login_first_delay_seconds": 60}
@@ -411,21 +399,19 @@ def long_waits(app):
         yield
 
 
-async def test_parallel_wrong_passwords_are_claimed_before_any_is_checked(client, test_settings, monkeypatch, long_waits):
+async def test_parallel_wrong_passwords_are_claimed_before_any_is_checked(client, test_settings, argon2, long_waits):
     someone = await register(client)
-    hasher = CountingHasher()
-    monkeypatch.setattr(auth.passwords, "HASHER", hasher)
     bodies = await asyncio.gather(*(
         gql(client, LOGIN, {"identifier": someone.document, "password": f"wrong guess {i}"}) for i in range(40)
     ))
     free = test_settings.login_free_failures
     assert Counter(outcome(b) for b in bodies) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 40 - free}
-    assert hasher.verified == free, "only the free attempts reach argon2"
+    assert argon2.verified == free, "only the free attempts reach argon2"
     assert all(b["errors"][0]["extensions"]["retryAfterSeconds"] > 0 for b in bodies if outcome(b) == "RATE_LIMITED")
     right = await gql(client, LOGIN, {"identifier": someone.document, "password": someone.password})
     assert error_codes(right) == ["RATE_LIMITED"], "the right password is refused during the lockout"
     assert right["errors"][0]["extensions"]["retryAfterSeconds"] > 30
-    assert hasher.verified == free
+    assert argon2.verified == free
 
 
 async def test_current_password_checks_share_the_sign_in_throttle(app, client, test_settings, long_waits):

@@ -6,7 +6,10 @@ import unicodedata
 
 import pytest
 
-from auth.passwords import MAX_LENGTH, _candidates, check_policy, normalise_password
+from pydantic import ValidationError
+
+from auth.passwords import MAX_LENGTH, PROFILES, _candidates, check_policy, normalise_password
+from core.settings import Settings
 from core.errors import UserInputError
 from identity.names import check_name
 
@@ -52,3 +55,12 @@ def test_the_password_maximum_is_counted_after_nfc():
     check_policy(unicodedata.normalize("NFD", long_nfc))  # longer than 256 in NFD, exactly 256 in NFC
     with pytest.raises(UserInputError, match=str(MAX_LENGTH)):
         check_policy(long_nfc + "x")
+
+
+def test_the_cheap_test_hash_profile_is_refused_outside_the_test_environment():
+    assert Settings(environment="development").password_hash_profile == "standard"
+    assert PROFILES["standard"] == {}, "argon2-cffi's RFC 9106 low-memory defaults"
+    for environment in ("development", "production"):
+        with pytest.raises(ValidationError, match="test suite only"):
+            Settings(environment=environment, password_hash_profile="test")
+    assert Settings(environment="test", password_hash_profile="test").password_hash_profile == "test"

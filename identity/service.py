@@ -670,6 +670,27 @@ async def _invitation_views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> li
     return views
 
 
+async def _invitation_page(
+    rt: Runtime, viewer: Viewer, request: PageRequest, after: tuple[str, str] | None, rows: list[dict], total: int,
+    cursor: CursorKind, key: str,
+) -> Page[RepresentativeInvitationView]:
+    """A page of invitations (one more row than the page was read, to know whether another follows), keyed by
+    ``key`` (``orgId`` for a person's, ``personId`` for an organisation's); rows the viewer may not see are left out."""
+    page_rows = rows[: request.size]
+    views = {
+        (view.organization.id if key == "orgId" else view.person.id): view
+        for view in await _invitation_views(rt, viewer, page_rows)
+    }
+    kept = [r for r in page_rows if r[key] in views]
+    return Page(
+        items=[views[r[key]] for r in kept],
+        cursors=[cursor.encode(r["createdAt"], r[key]) for r in kept],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
+
+
 MY_INVITATIONS_CURSOR = keyset_kind("myRepresentativeInvitations")
 
 
@@ -680,16 +701,7 @@ async def my_representative_invitations(
     person_id = require_person(viewer)
     after = request.keyset(MY_INVITATIONS_CURSOR)
     rows, total = await rt.graph.read(queries.invitations_of_person, person_id, after, request.size + 1)
-    page_rows = rows[: request.size]
-    views = {v.organization.id: v for v in await _invitation_views(rt, viewer, page_rows)}
-    kept = [r for r in page_rows if r["orgId"] in views]
-    return Page(
-        items=[views[r["orgId"]] for r in kept],
-        cursors=[MY_INVITATIONS_CURSOR.encode(r["createdAt"], r["orgId"]) for r in kept],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
-    )
+    return await _invitation_page(rt, viewer, request, after, rows, total, MY_INVITATIONS_CURSOR, "orgId")
 
 
 PENDING_INVITATIONS_CURSOR = keyset_kind("pendingInvitations")
@@ -705,16 +717,7 @@ async def pending_invitations(
         raise ForbiddenError("Only owners and admins of this organisation see its pending invitations.")
     after = request.keyset(PENDING_INVITATIONS_CURSOR)
     rows, total = await rt.graph.read(queries.pending_invitations, org_id, after, request.size + 1)
-    page_rows = rows[: request.size]
-    views = {v.person.id: v for v in await _invitation_views(rt, viewer, page_rows)}
-    kept = [r for r in page_rows if r["personId"] in views]
-    return Page(
-        items=[views[r["personId"]] for r in kept],
-        cursors=[PENDING_INVITATIONS_CURSOR.encode(r["createdAt"], r["personId"]) for r in kept],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
-    )
+    return await _invitation_page(rt, viewer, request, after, rows, total, PENDING_INVITATIONS_CURSOR, "personId")
 
 
 NO_PENDING_INVITATION = "There is no pending invitation from this organisation: it was answered or withdrawn."

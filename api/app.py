@@ -19,20 +19,20 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import graphiql
 from api.graphql_view import GraphQLView
+from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
 from auth import passwords
 from auth.tokens import KeyRing
-from core.runtime import Runtime
-from core.secrets import load_or_create_secret
-from identity.messaging import build_sender, settle
-from marketplace.payments import build_provider
-from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
 from core.errors import UnavailableError
 from core.logs import configure_logging, get_logger
+from core.runtime import Runtime
+from core.secrets import load_or_create_secret
 from core.settings import Settings, get_settings
 from graph.driver import Graph
 from graph.local_neo4j import connection_target
 from graph.migrations import apply_migrations
 from health import service as health_service
+from identity.messaging import build_sender, settle
+from marketplace.payments import build_provider
 from schema.assemble import build_schema
 
 log = get_logger(__name__)
@@ -82,14 +82,23 @@ async def reconcile_money(runtime: Runtime) -> None:
     report = wallets.ReconcileReport()
     try:
         report = await wallets.reconcile(runtime)
-    except Exception:  # noqa: BLE001 - the purge below still runs (e.g. the stuck list unreadable while Neo4j is busy)
+    except Exception:
         log.warning("payment reconciliation failed; next pass later", exc_info=True)
     settings = runtime.settings
-    purged = await idempotency.purge_expired(runtime.graph, retention_seconds=settings.idempotency_key_retention_seconds,
-                                             batch=settings.idempotency_purge_batch, max_batches=10)
+    purged = await idempotency.purge_expired(
+        runtime.graph,
+        retention_seconds=settings.idempotency_key_retention_seconds,
+        batch=settings.idempotency_purge_batch,
+        max_batches=10,
+    )
     if report.settled or report.failed or report.pending or purged:
-        log.info("money housekeeping", settled=report.settled, failed=report.failed, pending=report.pending,
-                 keys_purged=purged)
+        log.info(
+            "money housekeeping",
+            settled=report.settled,
+            failed=report.failed,
+            pending=report.pending,
+            keys_purged=purged,
+        )
 
 
 async def purge_sign_in_records(runtime: Runtime) -> None:
@@ -110,7 +119,7 @@ async def housekeeping(runtime: Runtime) -> None:
     for job in HOUSEKEEPING_JOBS:
         try:
             await job(runtime)
-        except Exception:  # noqa: BLE001 - a background job must outlive a bad pass (e.g. Neo4j restarting)
+        except Exception:
             log.warning("housekeeping job failed; next pass later", job=job.__name__, exc_info=True)
 
 
@@ -138,8 +147,14 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
         settings.keys_dir or settings.var_dir / "keys",
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
     )
-    return Runtime(settings=settings, graph=graph, identity_key=identity_key, keyring=keyring, sender=build_sender(settings),
-                   payments=build_provider(settings))
+    return Runtime(
+        settings=settings,
+        graph=graph,
+        identity_key=identity_key,
+        keyring=keyring,
+        sender=build_sender(settings),
+        payments=build_provider(settings),
+    )
 
 
 def client_address_middleware(settings: Settings) -> list[Middleware]:
@@ -148,8 +163,11 @@ def client_address_middleware(settings: Settings) -> list[Middleware]:
     other request keeps its TCP peer, so a client cannot choose its own address. Each entry is passed as its
     network (``10.0.0.1/8`` -> ``10.0.0.0/8``; an address -> ``/32`` or ``/128``): uvicorn takes an entry that
     is not a strict network for a host name, which would never match."""
-    trusted = [str(ipaddress.ip_network(entry.strip(), strict=False))
-               for entry in settings.trusted_proxies.split(",") if entry.strip()]
+    trusted = [
+        str(ipaddress.ip_network(entry.strip(), strict=False))
+        for entry in settings.trusted_proxies.split(",")
+        if entry.strip()
+    ]
     return [Middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)] if trusted else []
 
 
@@ -175,8 +193,8 @@ def create_app(
         housekeeping_task = None
         if settings.payment_reconcile_interval_seconds > 0:
             housekeeping_task = asyncio.create_task(
-                _housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds),
-                name="housekeeping")
+                _housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds), name="housekeeping"
+            )
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield
@@ -190,7 +208,7 @@ def create_app(
                 # failing sender must not keep Neo4j open or skip on_shutdown.
                 try:
                     await asyncio.wait_for(settle(), SHUTDOWN_SETTLE_SECONDS)
-                except Exception:  # noqa: BLE001 - including TimeoutError; shutdown goes on
+                except Exception:
                     log.warning("background messages not all sent at shutdown", exc_info=True)
                 await app.state.graph.close()
             finally:

@@ -13,8 +13,11 @@ import uvicorn
 from core.logs import configure_logging
 from core.settings import REPO_ROOT, get_settings
 
-app = typer.Typer(help="HanoiSmart: the identity-based social graph of Hà Nội, as a GraphQL API over Neo4j.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="HanoiSmart: the identity-based social graph of Hà Nội, as a GraphQL API over Neo4j.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 neo4j_app = typer.Typer(help="The local Neo4j server (used when NEO4J_URI is not set).", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 admin_app = typer.Typer(help="Granted roles: the first administrator is made here.", no_args_is_help=True)
@@ -63,8 +66,11 @@ def serve(
         )
         uvicorn.run(
             create_app(settings, on_shutdown=owned.stop if owned is not None else None),
-            host=host or settings.host, port=port or settings.port,
-            log_config=None, proxy_headers=False, server_header=False,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_config=None,
+            proxy_headers=False,
+            server_header=False,
         )
     finally:
         if owned is not None:
@@ -151,8 +157,9 @@ def admin_grant(
 
 @app.command()
 def reconcile(
-    older_than: float = typer.Option(None, help="Seconds a payment must have been pending (default from "
-                                     "HANOISMART_PAYMENT_RECONCILE_AFTER_SECONDS)."),
+    older_than: float = typer.Option(
+        None, help="Seconds a payment must have been pending (default from HANOISMART_PAYMENT_RECONCILE_AFTER_SECONDS)."
+    ),
 ) -> None:
     """Settle or fail top-ups and payouts a crash left pending (asking the provider), and purge expired
     idempotency keys: the pass the API also runs at start and every HANOISMART_PAYMENT_RECONCILE_INTERVAL_SECONDS."""
@@ -161,13 +168,18 @@ def reconcile(
     async def work(rt):
         report = await wallets.reconcile(rt, older_than_seconds=older_than)
         purged = await idempotency.purge_expired(
-            rt.graph, retention_seconds=rt.settings.idempotency_key_retention_seconds,
-            batch=rt.settings.idempotency_purge_batch, max_batches=1000)
+            rt.graph,
+            retention_seconds=rt.settings.idempotency_key_retention_seconds,
+            batch=rt.settings.idempotency_purge_batch,
+            max_batches=1000,
+        )
         return report, purged
 
     report, purged = _with_runtime(work)
-    typer.echo(f"settled {report.settled}, failed {report.failed}, still pending {report.pending}; "
-               f"expired idempotency keys purged: {purged}")
+    typer.echo(
+        f"settled {report.settled}, failed {report.failed}, still pending {report.pending}; "
+        f"expired idempotency keys purged: {purged}"
+    )
 
 
 @keys_app.command("rotate")
@@ -215,7 +227,9 @@ def neo4j_start() -> None:
         local.start()
     except Neo4jStartError as exc:
         _fail(str(exc))
-    typer.echo(f"Neo4j running: {local.uri} (pid {local.running_pid()}), password in {settings.var_dir / 'neo4j-password'}")
+    typer.echo(
+        f"Neo4j running: {local.uri} (pid {local.running_pid()}), password in {settings.var_dir / 'neo4j-password'}"
+    )
 
 
 @neo4j_app.command("stop")

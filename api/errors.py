@@ -20,7 +20,9 @@ log = get_logger("api.errors")
 
 #: Messages of graphql-core and Strawberry's limiters, mapped to our codes (checked by tests).
 _LIMIT_MARKERS = (
-    "exceeds maximum operation depth", "aliases found. Allowed", "Document contains more than",
+    "exceeds maximum operation depth",
+    "aliases found. Allowed",
+    "Document contains more than",
     "fields (a fragment counts at each use)",
 )
 #: graphql-core's hints (" Did you mean 'me'?") end a message; they reveal the schema.

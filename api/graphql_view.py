@@ -34,8 +34,9 @@ from core.settings import Settings
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
-def http_error(status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None,
-               extensions: dict | None = None) -> Response:
+def http_error(
+    status: int, message: str, code: str = "BAD_REQUEST", headers: dict | None = None, extensions: dict | None = None
+) -> Response:
     body = decoding.encode_json({"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]})
     return Response(body, status, headers=headers, media_type="application/json")
 
@@ -65,8 +66,9 @@ class GraphQLView(GraphQL):
             return
         except UnavailableError as exc:
             retry_after = math.ceil(exc.extensions.get("retryAfterSeconds", 5))
-            await http_error(503, exc.message, code=exc.code, headers={"Retry-After": str(retry_after)},
-                             extensions=exc.extensions)(scope, receive, send)
+            await http_error(
+                503, exc.message, code=exc.code, headers={"Retry-After": str(retry_after)}, extensions=exc.extensions
+            )(scope, receive, send)
             return
         try:
             response = await self.run(request)
@@ -93,7 +95,9 @@ class GraphQLView(GraphQL):
     @staticmethod
     def _unauthenticated(message: str) -> Response:
         return http_error(
-            401, message, code="UNAUTHENTICATED",
+            401,
+            message,
+            code="UNAUTHENTICATED",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
 
@@ -102,7 +106,9 @@ class GraphQLView(GraphQL):
             return http_error(405, exc.reason, headers={"Allow": "GET, POST"})
         cause = exc.__cause__
         if isinstance(cause, InvalidOperationTypeError) and request.method == "GET":
-            return http_error(405, "Mutations are not allowed over GET; send them with POST.", headers={"Allow": "POST"})
+            return http_error(
+                405, "Mutations are not allowed over GET; send them with POST.", headers={"Allow": "POST"}
+            )
         return http_error(exc.status_code, exc.reason)
 
     def _negotiate(self, request: Request, response: Response) -> None:
@@ -136,8 +142,11 @@ class GraphQLView(GraphQL):
             hide = not self.settings.introspection_enabled
             request_id = request.state.request_id
             payload["errors"] = [format_error(e, request_id, hide_suggestions=hide) for e in result.errors]
-            waits = [e["extensions"]["retryAfterSeconds"] for e in payload["errors"]
-                     if isinstance(e.get("extensions", {}).get("retryAfterSeconds"), (int, float))]
+            waits = [
+                e["extensions"]["retryAfterSeconds"]
+                for e in payload["errors"]
+                if isinstance(e.get("extensions", {}).get("retryAfterSeconds"), (int, float))
+            ]
             request.state.retry_after_seconds = max(waits) if waits else None
         if result.extensions:
             payload["extensions"] = result.extensions
@@ -153,7 +162,8 @@ class GraphQLView(GraphQL):
         value = self._decode(data)
         if not isinstance(value, (dict, list)):
             raise HTTPException(
-                400, f'The request body must be a JSON object such as {{"query": "{{ version {{ api }} }}"}}, '
+                400,
+                f'The request body must be a JSON object such as {{"query": "{{ version {{ api }} }}"}}, '
                 f"not {decoding.describe(value)}.",
             )
         return value

@@ -73,8 +73,11 @@ class RequestIdMiddleware:
 
 def internal_error(request_id: str) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"message": "Internal server error.",
-                     "extensions": {"code": "INTERNAL", "requestId": request_id}}]},
+        {
+            "errors": [
+                {"message": "Internal server error.", "extensions": {"code": "INTERNAL", "requestId": request_id}}
+            ]
+        },
         status_code=500,
     )
 

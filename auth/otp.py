@@ -27,7 +27,6 @@ VERIFY_CONTACT = "verify_contact"
 PASSWORD_RESET = "password_reset"
 
 
-
 def destination_key(rt: Runtime, destination: str) -> str:
     """A keyed digest of a phone (E.164) or e-mail (normalised): what codes and limits store."""
     return hmac.new(rt.identity_key, f"destination:{destination}".encode(), hashlib.sha256).hexdigest()
@@ -38,9 +37,7 @@ def _hash(key: bytes, *, purpose: str, person_id: str, contact_id: str, destinat
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def code_limits(
-    rt: Runtime, purpose: str, destination: str, *, requested_by: str | None
-) -> dict[str, tuple[int, int]]:
+def code_limits(rt: Runtime, purpose: str, destination: str, *, requested_by: str | None) -> dict[str, tuple[int, int]]:
     """Codes per destination and purpose per hour, and per requesting (signed-in) account per hour.
 
     Per purpose, so verification codes asked by whoever added a phone never spend its owner's reset
@@ -58,8 +55,15 @@ TOO_MANY_CODES = "Too many codes were asked for this destination or account in t
 
 
 async def issue_code(
-    tx: AsyncManagedTransaction, rt: Runtime, *, purpose: str, destination: str, person_id: str | None,
-    contact_id: str | None, requested_by: str | None, extra_limits: dict[str, tuple[int, int]] | None = None,
+    tx: AsyncManagedTransaction,
+    rt: Runtime,
+    *,
+    purpose: str,
+    destination: str,
+    person_id: str | None,
+    contact_id: str | None,
+    requested_by: str | None,
+    extra_limits: dict[str, tuple[int, int]] | None = None,
 ) -> str:
     """Claim the code limits, create a code for (person, contact) at ``destination`` and return it
     (to be sent after commit). ``person_id`` None records a blank request: it counts towards the
@@ -70,12 +74,22 @@ async def issue_code(
     code_hash = None
     if person_id is not None and contact_id is not None:
         code_hash = _hash(
-            rt.identity_key, purpose=purpose, person_id=person_id, contact_id=contact_id, destination=destination,
+            rt.identity_key,
+            purpose=purpose,
+            person_id=person_id,
+            contact_id=contact_id,
+            destination=destination,
             code=code,
         )
     await queries.create_code(
-        tx, id=str(uuid.uuid4()), purpose=purpose, destination_key=destination_key(rt, destination),
-        code_hash=code_hash, person_id=person_id, contact_id=contact_id, ttl_seconds=rt.settings.otp_ttl_seconds,
+        tx,
+        id=str(uuid.uuid4()),
+        purpose=purpose,
+        destination_key=destination_key(rt, destination),
+        code_hash=code_hash,
+        person_id=person_id,
+        contact_id=contact_id,
+        ttl_seconds=rt.settings.otp_ttl_seconds,
     )
     return code
 
@@ -89,8 +103,14 @@ class CodeCheck:
 
 
 async def check_code(
-    tx: AsyncManagedTransaction, rt: Runtime, *, purpose: str, destination: str, person_id: str | None,
-    contact_id: str | None, code: str,
+    tx: AsyncManagedTransaction,
+    rt: Runtime,
+    *,
+    purpose: str,
+    destination: str,
+    person_id: str | None,
+    contact_id: str | None,
+    code: str,
 ) -> CodeCheck:
     """Consume the live code of (person, contact) if ``code`` matches; otherwise count the attempt
     (the caller commits). With ``person_id`` None (a destination no account verified) the guess is
@@ -103,8 +123,12 @@ async def check_code(
         )
     else:
         live = await queries.lock_live_code(
-            tx, person_id=person_id, contact_id=contact_id, destination_key=destination_key(rt, destination),
-            purpose=purpose, max_attempts=max_attempts,
+            tx,
+            person_id=person_id,
+            contact_id=contact_id,
+            destination_key=destination_key(rt, destination),
+            purpose=purpose,
+            max_attempts=max_attempts,
         )
     if live is None:
         return CodeCheck(ok=False, live=False)
@@ -113,7 +137,11 @@ async def check_code(
         left = max(0, max_attempts - attempts)
         return CodeCheck(ok=False, attempts_left=left, exhausted=left == 0)
     expected = _hash(
-        rt.identity_key, purpose=purpose, person_id=person_id, contact_id=contact_id, destination=destination,
+        rt.identity_key,
+        purpose=purpose,
+        person_id=person_id,
+        contact_id=contact_id,
+        destination=destination,
         code=(code or "").strip(),
     )
     if hmac.compare_digest(live["codeHash"], expected):

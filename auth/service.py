@@ -46,11 +46,16 @@ def issue_tokens(rt: Runtime, person_id: str, session_id: str, level: int, refre
     return IssuedTokens(access, claims.expires_at, refresh, session_id)
 
 
-async def open_session(tx: AsyncManagedTransaction, rt: Runtime, person_id: str, user_agent: str | None) -> tuple[str, str]:
+async def open_session(
+    tx: AsyncManagedTransaction, rt: Runtime, person_id: str, user_agent: str | None
+) -> tuple[str, str]:
     """Create a session with its first refresh token inside the caller's transaction."""
     session_id, refresh = str(uuid.uuid4()), _new_refresh_token()
     await queries.create_session(
-        tx, person_id=person_id, session_id=session_id, user_agent=(user_agent or "")[:300] or None,
+        tx,
+        person_id=person_id,
+        session_id=session_id,
+        user_agent=(user_agent or "")[:300] or None,
         token_hash=refresh_token_hash(refresh),
         ttl_days=min(rt.settings.refresh_token_ttl_days, rt.settings.session_max_lifetime_days),
     )
@@ -59,6 +64,7 @@ async def open_session(tx: AsyncManagedTransaction, rt: Runtime, person_id: str,
 
 # --- viewer ------------------------------------------------------------------------------------------------
 
+
 async def viewer_from_token(rt: Runtime, token: str) -> Viewer:
     """The viewer of a bearer token; UNAUTHENTICATED when invalid, expired or its session is closed."""
     claims = rt.keyring.verify(token)
@@ -66,8 +72,11 @@ async def viewer_from_token(rt: Runtime, token: str) -> Viewer:
     if row is None:
         raise UnauthenticatedError("This session has ended (signed out or account closed); sign in again.")
     return Viewer(
-        kind="person", actor_id=claims.subject, session_id=claims.session_id,
-        assurance_level=row["assuranceLevel"], roles=frozenset(row["roles"] or []),
+        kind="person",
+        actor_id=claims.subject,
+        session_id=claims.session_id,
+        assurance_level=row["assuranceLevel"],
+        roles=frozenset(row["roles"] or []),
     )
 
 
@@ -95,11 +104,14 @@ def _invalid_credentials() -> UserInputError:
     return UserInputError(
         "The identifier or the password is wrong. Sign in with your citizen ID, your passport (issuing country "
         "and number, e.g. JP TZ1234567), or a phone or e-mail you verified.",
-        code=INVALID_CREDENTIALS, field="password",
+        code=INVALID_CREDENTIALS,
+        field="password",
     )
 
 
-async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str | None, address: str | None) -> IssuedTokens:
+async def login(
+    rt: Runtime, identifier: str, password: str, *, user_agent: str | None, address: str | None
+) -> IssuedTokens:
     """Sign in with a citizen ID, a passport, a verified phone or a verified e-mail, and a password.
 
     The attempt is claimed first (auth.throttle, one short transaction), the password is checked outside any
@@ -118,9 +130,11 @@ async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str 
             cred = None
         if cred is not None and cred["status"] != "active":
             cred = None
-        subject = f"account:{cred['id']}" if cred else "unknown:" + hmac.new(
-            rt.identity_key, key.encode(), hashlib.sha256
-        ).hexdigest()
+        subject = (
+            f"account:{cred['id']}"
+            if cred
+            else "unknown:" + hmac.new(rt.identity_key, key.encode(), hashlib.sha256).hexdigest()
+        )
         return await throttle.claim(tx, rt, subject, address), cred
 
     claim, cred = await rt.graph.write(claim_attempt)
@@ -151,6 +165,7 @@ async def login(rt: Runtime, identifier: str, password: str, *, user_agent: str 
 
 # --- refresh and sessions --------------------------------------------------------------------------------------
 
+
 async def refresh(rt: Runtime, refresh_token: str, *, user_agent: str | None) -> IssuedTokens:
     """Rotate a refresh token.
 
@@ -165,7 +180,9 @@ async def refresh(rt: Runtime, refresh_token: str, *, user_agent: str | None) ->
 
     async def work(tx: AsyncManagedTransaction) -> tuple[str, dict | None, str | None]:
         found = await queries.lock_refresh_token(
-            tx, old_hash, grace_seconds=settings.refresh_reuse_grace_seconds,
+            tx,
+            old_hash,
+            grace_seconds=settings.refresh_reuse_grace_seconds,
             max_lifetime_days=settings.session_max_lifetime_days,
         )
         if found is None:
@@ -183,8 +200,12 @@ async def refresh(rt: Runtime, refresh_token: str, *, user_agent: str | None) ->
         if not live:
             return "expired" if found["pastLifetime"] else "invalid", None, None
         await queries.rotate_refresh_token(
-            tx, old_hash, refresh_token_hash(new_refresh), sealed_successor=seal_successor(refresh_token, new_refresh),
-            ttl_days=settings.refresh_token_ttl_days, max_lifetime_days=settings.session_max_lifetime_days,
+            tx,
+            old_hash,
+            refresh_token_hash(new_refresh),
+            sealed_successor=seal_successor(refresh_token, new_refresh),
+            ttl_days=settings.refresh_token_ttl_days,
+            max_lifetime_days=settings.session_max_lifetime_days,
             user_agent=agent,
         )
         return "ok", found, new_refresh
@@ -217,7 +238,9 @@ async def logout_everywhere(rt: Runtime, viewer: Viewer) -> int:
 
 async def revoke_session(rt: Runtime, viewer: Viewer, session_id: str) -> None:
     person_id = require_person(viewer)
-    if not await rt.graph.write(queries.revoke_sessions, person_id, reason="revoked by owner", session_ids=[session_id]):
+    if not await rt.graph.write(
+        queries.revoke_sessions, person_id, reason="revoked by owner", session_ids=[session_id]
+    ):
         raise NotFoundError("You have no open session with this id.")
 
 
@@ -226,14 +249,18 @@ async def my_sessions(rt: Runtime, viewer: Viewer) -> list[SessionView]:
     rows = await rt.graph.read(queries.active_sessions, person_id)
     return [
         SessionView(
-            id=r["id"], user_agent=r["userAgent"], created_at=r["createdAt"].to_native(),
-            last_used_at=r["lastUsedAt"].to_native(), current=r["id"] == viewer.session_id,
+            id=r["id"],
+            user_agent=r["userAgent"],
+            created_at=r["createdAt"].to_native(),
+            last_used_at=r["lastUsedAt"].to_native(),
+            current=r["id"] == viewer.session_id,
         )
         for r in rows
     ]
 
 
 # --- passwords ----------------------------------------------------------------------------------------------------
+
 
 async def change_password(rt: Runtime, viewer: Viewer, current: str, new: str, *, address: str | None = None) -> int:
     """Change the password; every other session is revoked. Returns how many were. The current password is
@@ -287,16 +314,22 @@ async def start_password_reset(rt: Runtime, contact: str, *, address: str | None
     verified_key = ("email:" if channel == "email" else "phone:") + value
     per_address = {
         f"reset-starts:address:{limits.address_key(rt, address)}": (
-            rt.settings.password_reset_starts_per_address_per_hour, limits.HOUR
+            rt.settings.password_reset_starts_per_address_per_hour,
+            limits.HOUR,
         )
     }
 
     async def work(tx: AsyncManagedTransaction) -> tuple[bool, str]:
         owner = await identity_queries.verified_contact_owner(tx, verified_key)
         code = await otp.issue_code(
-            tx, rt, purpose=otp.PASSWORD_RESET, destination=value,
-            person_id=owner["personId"] if owner else None, contact_id=owner["contactId"] if owner else None,
-            requested_by=None, extra_limits=per_address,
+            tx,
+            rt,
+            purpose=otp.PASSWORD_RESET,
+            destination=value,
+            person_id=owner["personId"] if owner else None,
+            contact_id=owner["contactId"] if owner else None,
+            requested_by=None,
+            extra_limits=per_address,
         )
         return owner is not None, code
 
@@ -338,12 +371,19 @@ async def complete_password_reset(
         person_id = owner["personId"] if owner else None
         failures = _reset_failure_limits(rt, value, person_id)
         before = await limits.claim(
-            tx, {**failures, **per_address},
-            "Too many wrong codes today for this contact, account or address; try again tomorrow.", count=False,
+            tx,
+            {**failures, **per_address},
+            "Too many wrong codes today for this contact, account or address; try again tomorrow.",
+            count=False,
         )
         checked = await otp.check_code(
-            tx, rt, purpose=otp.PASSWORD_RESET, destination=value, person_id=person_id,
-            contact_id=owner["contactId"] if owner else None, code=code,
+            tx,
+            rt,
+            purpose=otp.PASSWORD_RESET,
+            destination=value,
+            person_id=person_id,
+            contact_id=owner["contactId"] if owner else None,
+            code=code,
         )
         if checked.ok:
             return _ResetCheck(person_id, checked)

@@ -82,11 +82,23 @@ def throttle_keys(settings: Settings, subject: str, where: str) -> list[Throttle
     are counted, never stored)."""
     first = settings.login_first_delay_seconds
     return [
-        ThrottleKey(f"pair:{subject}|{where}", settings.login_free_failures, first, settings.login_max_delay_seconds,
-                    reset_on_success=True),
-        ThrottleKey(f"address:{where}", settings.login_free_failures_per_address, first, settings.login_max_delay_seconds),
-        ThrottleKey(subject, settings.login_free_failures_per_account, first, settings.login_account_max_delay_seconds,
-                    skipped_when_known=True),
+        ThrottleKey(
+            f"pair:{subject}|{where}",
+            settings.login_free_failures,
+            first,
+            settings.login_max_delay_seconds,
+            reset_on_success=True,
+        ),
+        ThrottleKey(
+            f"address:{where}", settings.login_free_failures_per_address, first, settings.login_max_delay_seconds
+        ),
+        ThrottleKey(
+            subject,
+            settings.login_free_failures_per_account,
+            first,
+            settings.login_account_max_delay_seconds,
+            skipped_when_known=True,
+        ),
     ]
 
 
@@ -122,14 +134,14 @@ def _wait(row: dict, key: ThrottleKey) -> float:
 
 async def settle_failure(tx: AsyncManagedTransaction, claim: Claim) -> None:
     """The password of a granted claim was wrong: the failure stays counted and the next wait starts now."""
-    await queries.settle_failure(tx, [{"key": k.key, "free": k.free, "firstDelay": k.first_delay, "maxDelay": k.max_delay} for k in claim.keys])
+    await queries.settle_failure(
+        tx, [{"key": k.key, "free": k.free, "firstDelay": k.first_delay, "maxDelay": k.max_delay} for k in claim.keys]
+    )
 
 
 async def settle_success(tx: AsyncManagedTransaction, claim: Claim) -> None:
     """The password of a granted claim was right: give the attempt back (inside the caller's transaction)."""
-    await queries.settle_success(
-        tx, [{"key": k.key, "free": k.free, "reset": k.reset_on_success} for k in claim.keys]
-    )
+    await queries.settle_success(tx, [{"key": k.key, "free": k.free, "reset": k.reset_on_success} for k in claim.keys])
 
 
 async def claim_password_check(
@@ -150,8 +162,11 @@ async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) 
     if checked is None:
         return False
     current = await identity_queries.locked_credentials_by_id(tx, checked["id"])
-    return (current is not None and current["status"] == "active"
-            and current["passwordVersion"] == checked["passwordVersion"])
+    return (
+        current is not None
+        and current["status"] == "active"
+        and current["passwordVersion"] == checked["passwordVersion"]
+    )
 
 
 @dataclass(frozen=True)

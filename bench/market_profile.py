@@ -30,11 +30,41 @@ from graph.local_neo4j import LocalNeo4j
 from graph.migrations import apply_migrations
 from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, post_entry
 
-WORDS = ["Điện thoại", "Máy giặt", "Tủ lạnh", "Xe máy", "Bàn học", "Áo dài", "Gạo ST25", "Sửa điều hòa",
-         "Phòng trọ", "Căn hộ", "Laptop", "Xe đạp", "Nồi cơm điện", "Giày thể thao", "Cà phê"]
+WORDS = [
+    "Điện thoại",
+    "Máy giặt",
+    "Tủ lạnh",
+    "Xe máy",
+    "Bàn học",
+    "Áo dài",
+    "Gạo ST25",
+    "Sửa điều hòa",
+    "Phòng trọ",
+    "Căn hộ",
+    "Laptop",
+    "Xe đạp",
+    "Nồi cơm điện",
+    "Giày thể thao",
+    "Cà phê",
+]
 ADJECTIVES = ["cũ", "mới", "giá rẻ", "chính hãng", "còn bảo hành", "đẹp", "nguyên hộp"]
-CATEGORIES = ["electronics", "household", "fashion", "food", "vehicles", "real-estate", "education", "health",
-              "tourism", "repairs", "transport", "agriculture", "technology", "manufacturing", "other"]
+CATEGORIES = [
+    "electronics",
+    "household",
+    "fashion",
+    "food",
+    "vehicles",
+    "real-estate",
+    "education",
+    "health",
+    "tourism",
+    "repairs",
+    "transport",
+    "agriculture",
+    "technology",
+    "manufacturing",
+    "other",
+]
 
 SEED_SELLERS = """
 UNWIND $rows AS r
@@ -85,8 +115,9 @@ async def seed(graph: Graph, count: int, rng: random.Random) -> tuple[str, list[
     sellers = []
     for i in range(300):
         reviews = rng.randint(0, 20)
-        sellers.append({"id": str(uuid.uuid4()), "org": i % 10 == 0, "count": reviews,
-                        "total": reviews * rng.randint(1, 5)})
+        sellers.append(
+            {"id": str(uuid.uuid4()), "org": i % 10 == 0, "count": reviews, "total": reviews * rng.randint(1, 5)}
+        )
     await graph.write(lambda tx: tx.run(SEED_SELLERS, rows=sellers))
     rows = []
     for i in range(count):
@@ -94,9 +125,16 @@ async def seed(graph: Graph, count: int, rng: random.Random) -> tuple[str, list[
         title = f"{rng.choice(WORDS)} {rng.choice(ADJECTIVES)} {i}"
         description = f"{rng.choice(WORDS)} {rng.choice(ADJECTIVES)}, giao hàng tận nơi"
         props = {
-            "id": str(uuid.uuid4()), "kind": kind, "title": title, "searchTitle": fold(title),
-            "description": description, "searchDescription": fold(description), "category": rng.choice(CATEGORIES),
-            "wardCode": rng.choice(wards), "photoUrls": [], "priceOnRequest": False,
+            "id": str(uuid.uuid4()),
+            "kind": kind,
+            "title": title,
+            "searchTitle": fold(title),
+            "description": description,
+            "searchDescription": fold(description),
+            "category": rng.choice(CATEGORIES),
+            "wardCode": rng.choice(wards),
+            "photoUrls": [],
+            "priceOnRequest": False,
             "status": rng.choices(["active", "draft", "paused", "sold_out", "closed"], [80, 5, 5, 5, 5])[0],
         }
         if kind == "investment":
@@ -106,16 +144,28 @@ async def seed(graph: Graph, count: int, rng: random.Random) -> tuple[str, list[
             props.update(priceDong=rng.randint(1, 5000) * 1000, stock=rng.randint(0, 50))
         rows.append({"seller": rng.choice(sellers)["id"], "props": props, "age": rng.randint(0, 90 * 86400)})
     for start in range(0, count, 2000):
-        await graph.write(lambda tx, batch=rows[start:start + 2000]: tx.run(SEED_LISTINGS, rows=batch))
+        await graph.write(lambda tx, batch=rows[start : start + 2000]: tx.run(SEED_LISTINGS, rows=batch))
     await graph.write(lambda tx: tx.run("CALL db.awaitIndexes(300)"))
     viewer = next(s["id"] for s in sellers if not s["org"])
     return viewer, [r["props"]["id"] for r in rows[:20]], sellers[1]["id"]
 
 
 def browse(viewer: str, **overrides) -> dict:
-    params = {"search": None, "viewerId": viewer, "limit": 21, "afterKey": None, "afterId": None, "kinds": None,
-              "category": None, "wardCode": None, "minPrice": None, "maxPrice": None, "sellerId": None,
-              "sellerKind": None, "upTo": FAR_FUTURE}
+    params = {
+        "search": None,
+        "viewerId": viewer,
+        "limit": 21,
+        "afterKey": None,
+        "afterId": None,
+        "kinds": None,
+        "category": None,
+        "wardCode": None,
+        "minPrice": None,
+        "maxPrice": None,
+        "sellerId": None,
+        "sellerKind": None,
+        "upTo": FAR_FUTURE,
+    }
     params.update(overrides)
     return params
 
@@ -129,19 +179,28 @@ async def measure(graph: Graph, count: int, rounds: int) -> None:
         ("browse NEWEST, category", query[("category", "newest")], browse(viewer, category="electronics")),
         ("  baseline: category, newest first", BASELINE_CATEGORY, {"limit": 21, "category": "electronics"}),
         ("browse NEWEST, ward", query[("ward", "newest")], browse(viewer, wardCode="00070")),
-        ("browse NEWEST, category + ward", query[("category", "newest")],
-         browse(viewer, category="electronics", wardCode="00070")),
+        (
+            "browse NEWEST, category + ward",
+            query[("category", "newest")],
+            browse(viewer, category="electronics", wardCode="00070"),
+        ),
         ("browse NEWEST, kinds [investment]", query[("kinds", "newest")], browse(viewer, kinds=["investment"])),
         ("browse NEWEST, one seller", query[("seller", "newest")], browse(viewer, sellerId=seller)),
         ("browse PRICE_ASC, category", query[("category", "price_asc")], browse(viewer, category="electronics")),
-        ("browse PRICE_ASC, 100k-200k đồng", query[("all", "price_asc")],
-         browse(viewer, minPrice=100_000, maxPrice=200_000)),
+        (
+            "browse PRICE_ASC, 100k-200k đồng",
+            query[("all", "price_asc")],
+            browse(viewer, minPrice=100_000, maxPrice=200_000),
+        ),
         ("browse RATING, no filter", query[("all", "rating")], browse(viewer)),
         ("  baseline: seller rating, no rules", BASELINE_RATING, {"limit": 21}),
         ("search 'dien thoai', newest", query[("search", "newest")], browse(viewer, search="dien* AND thoai*")),
         ("  baseline: full-text, active, newest", BASELINE_SEARCH, {"limit": 21, "search": "dien* AND thoai*"}),
-        ("search 'dien thoai' + category", query[("search", "newest")],
-         browse(viewer, search="dien* AND thoai*", category="electronics")),
+        (
+            "search 'dien thoai' + category",
+            query[("search", "newest")],
+            browse(viewer, search="dien* AND thoai*", category="electronics"),
+        ),
         ("listings by id, 20 ids (Listing loader)", queries.LISTINGS_BY_IDS, {"ids": some_ids, "viewerId": viewer}),
     ]
     print(f"{count} listings of 300 sellers; p50 of {rounds} unprofiled runs")
@@ -156,12 +215,18 @@ async def measure(graph: Graph, count: int, rounds: int) -> None:
 
     for _ in range(15):
         await graph.write(trade)
-    for label, before in (("statement of 3,000 entries, first page", ledger.NEWEST),
-                          ("statement of 3,000 entries, page at entry 1,500", 1500)):
+    for label, before in (
+        ("statement of 3,000 entries, first page", ledger.NEWEST),
+        ("statement of 3,000 entries, page at entry 1,500", 1500),
+    ):
         params = {"id": actor_wallet(seller), "beforeSeq": before, "limit": 21}
         print(line(label, *await profile(graph, ledger.STATEMENT, params, rounds)))
-    print(line("  baseline: expand the wallet's entries, sort", *await profile(
-        graph, BASELINE_STATEMENT, {"id": actor_wallet(seller), "limit": 21}, rounds)))
+    print(
+        line(
+            "  baseline: expand the wallet's entries, sort",
+            *await profile(graph, BASELINE_STATEMENT, {"id": actor_wallet(seller), "limit": 21}, rounds),
+        )
+    )
 
 
 async def run(listings: int, rounds: int) -> None:

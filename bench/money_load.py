@@ -53,8 +53,12 @@ def shares(counter: Counter, total: int) -> str:
 async def crowd(app, client, count: int, officer) -> list:
     people = []
     for start in range(0, count, 10):  # 10 registrations at a time: argon2 is the cost, not the database
-        people += await asyncio.gather(*(make_verified(app, client, officer, fullName=f"Người Tải {i}")
-                                         for i in range(start, min(count, start + 10))))
+        people += await asyncio.gather(
+            *(
+                make_verified(app, client, officer, fullName=f"Người Tải {i}")
+                for i in range(start, min(count, start + 10))
+            )
+        )
     return people
 
 
@@ -103,8 +107,10 @@ async def payments(app, client, officer, count: int) -> None:
     elapsed = time.perf_counter() - started
     outcomes = Counter(outcome(r, "orderPay") for r in responses)
     ok = outcomes["OK"]
-    print(f"{count} parallel payments (distinct buyers and orders, 4 sellers): {elapsed:.2f} s wall time, "
-          f"{ok / elapsed:.1f} payments/s")
+    print(
+        f"{count} parallel payments (distinct buyers and orders, 4 sellers): {elapsed:.2f} s wall time, "
+        f"{ok / elapsed:.1f} payments/s"
+    )
     print(f"  by outcome: {shares(outcomes, count)}")
 
 
@@ -115,12 +121,17 @@ async def main(args: argparse.Namespace) -> None:
         if args.wipe:
             await app.state.graph.write(support.wipe)
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # a crash is an HTTP 500, as a client sees it
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", limits=limits,
-                                     timeout=120) as client:
+        transport = httpx.ASGITransport(
+            app=app, raise_app_exceptions=False
+        )  # a crash is an HTTP 500, as a client sees it
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://127.0.0.1", limits=limits, timeout=120
+        ) as client:
             officer = await make_officer(app, client)
-            print(f"Neo4j pool {settings.neo4j_max_pool_size} connections, transaction timeout "
-                  f"{settings.neo4j_tx_timeout_seconds} s")
+            print(
+                f"Neo4j pool {settings.neo4j_max_pool_size} connections, transaction timeout "
+                f"{settings.neo4j_tx_timeout_seconds} s"
+            )
             if args.topups:
                 await topups(app, client, officer, args.topups, args.people)
             if args.payments:

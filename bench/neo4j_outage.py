@@ -74,7 +74,10 @@ async def register(client: httpx.AsyncClient, n: int) -> str:
             "dateOfBirth": f"{birth_year}-05-17",
             "sex": "MALE",
             "roles": ["RESIDENT"],
-            "document": {"kind": "CCCD", "number": f"001{(birth_year - 1900) // 100 * 2}{birth_year % 100:02d}{700000 + n:06d}"},
+            "document": {
+                "kind": "CCCD",
+                "number": f"001{(birth_year - 1900) // 100 * 2}{birth_year % 100:02d}{700000 + n:06d}",
+            },
             "password": "Hồ Gươm mùa thu lá vàng 2026",
             "wardCode": "00070",
         }
@@ -195,7 +198,9 @@ async def under_load(client: httpx.AsyncClient, server: LocalNeo4j, tokens: list
             f"median {statistics.median(o.seconds for o in failed):5.2f} s, slowest {max(o.seconds for o in failed):5.2f} s"
         )
     if during:
-        print(f"requests in flight or started during the outage: {len(during)}, slowest {max(o.seconds for o in during):5.2f} s")
+        print(
+            f"requests in flight or started during the outage: {len(during)}, slowest {max(o.seconds for o in during):5.2f} s"
+        )
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -204,8 +209,12 @@ async def main(args: argparse.Namespace) -> None:
     try:
         await asyncio.to_thread(server.start)
         settings = Settings(
-            environment="test", neo4j_uri=server.uri, neo4j_password=server.password, var_dir=home / "var",
-            log_level="ERROR", log_format="json",
+            environment="test",
+            neo4j_uri=server.uri,
+            neo4j_password=server.password,
+            var_dir=home / "var",
+            log_level="ERROR",
+            log_format="json",
         )
         app = create_app(settings)
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # the driver's retry chatter, not figures

@@ -58,12 +58,26 @@ async def main(rounds: int) -> None:
                 response = await client.post("/graphql", json={"query": query})
                 assert "errors" not in response.json(), response.text
 
-            lines.append(summary("raw Cypher: communes page (20) + count", await timed(
-                rounds, lambda: graph.read(places.communes_page, kind=None, search=None, after=None, limit=21))))
-            lines.append(summary("API: communes(first: 20) with totalCount", await timed(rounds, lambda: api(COMMUNES))))
-            lines.append(summary("raw Cypher: communes search 'hoan'", await timed(
-                rounds, lambda: graph.read(places.communes_page, kind=None, search="hoan", after=None, limit=21))))
-            lines.append(summary("API: communes(search: \"hoan\")", await timed(rounds, lambda: api(SEARCH))))
+            lines.append(
+                summary(
+                    "raw Cypher: communes page (20) + count",
+                    await timed(
+                        rounds, lambda: graph.read(places.communes_page, kind=None, search=None, after=None, limit=21)
+                    ),
+                )
+            )
+            lines.append(
+                summary("API: communes(first: 20) with totalCount", await timed(rounds, lambda: api(COMMUNES)))
+            )
+            lines.append(
+                summary(
+                    "raw Cypher: communes search 'hoan'",
+                    await timed(
+                        rounds, lambda: graph.read(places.communes_page, kind=None, search="hoan", after=None, limit=21)
+                    ),
+                )
+            )
+            lines.append(summary('API: communes(search: "hoan")', await timed(rounds, lambda: api(SEARCH))))
             lines.append(summary("API: health (one read)", await timed(rounds, lambda: api(HEALTH))))
     await graph.close()
     print(f"HanoiSmart bench against {uri}")

@@ -48,7 +48,7 @@ class CountingHasher(PasswordHasher):
         self.verifications = 0
         self.counting = False
 
-    def verify(self, hash, password):  # noqa: A002 (argon2's own parameter name)
+    def verify(self, hash, password):
         with self.lock:
             self.verifications += self.counting
         return super().verify(hash, password)
@@ -77,7 +77,9 @@ async def _scenario(client: httpx.AsyncClient, hasher: CountingHasher, parallel:
     hasher.verifications, hasher.counting = 0, True
 
     async def attempt(password: str) -> str:
-        response = await client.post("/graphql", json={"query": LOGIN, "variables": {"identifier": someone.document, "password": password}})
+        response = await client.post(
+            "/graphql", json={"query": LOGIN, "variables": {"identifier": someone.document, "password": password}}
+        )
         return outcome(response.json()) if response.status_code == 200 else f"HTTP {response.status_code}"
 
     outcomes = await asyncio.gather(*(attempt(p) for p in passwords))
@@ -87,7 +89,8 @@ async def _scenario(client: httpx.AsyncClient, hasher: CountingHasher, parallel:
     name = "wrong+right" if right_last else "wrong"
     return (
         f"{name:<12} {parallel} parallel: argon2 verifications {hasher.verifications}; "
-        + ", ".join(f"{code} {n}" for code, n in sorted(counts.items())) + right
+        + ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+        + right
     )
 
 
@@ -97,7 +100,9 @@ async def main(parallel: int, rounds: int) -> None:
     auth.passwords.HASHER = hasher
     app = create_app(settings)
     async with LifespanManager(app):
-        print(f"free failures: account {settings.login_free_failures}, address {settings.login_free_failures_per_address}")
+        print(
+            f"free failures: account {settings.login_free_failures}, address {settings.login_free_failures_per_address}"
+        )
         for _ in range(rounds):
             print(await scenario(app, hasher, parallel, right_last=False))
             print(await scenario(app, hasher, parallel, right_last=True))

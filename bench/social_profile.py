@@ -38,8 +38,8 @@ from core.runtime import Runtime
 from core.settings import Settings, get_settings
 from core.text import fold
 from graph import communities, discovery
-from graph import social as social_queries
 from graph import identity as identity_queries
+from graph import social as social_queries
 from graph.driver import Graph, keyset
 from graph.local_neo4j import LocalNeo4j, connection_target
 from graph.migrations import apply_migrations
@@ -47,12 +47,63 @@ from identity import privacy
 from social import discovery as service
 
 BATCH = 2000
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Bảo"]
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Lan", "Linh", "Long",
-         "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Việt", "Yến"]
-TOPICS = ["phở bò ở {w}", "tắc đường trên phố {w}", "chợ đêm {w} cuối tuần", "cà phê trứng gần {w}",
-          "mất điện khu {w}", "hội chợ sách {w}", "trường mầm non {w} tuyển sinh", "ngập nước đường {w}"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phong",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Việt",
+    "Yến",
+]
+TOPICS = [
+    "phở bò ở {w}",
+    "tắc đường trên phố {w}",
+    "chợ đêm {w} cuối tuần",
+    "cà phê trứng gần {w}",
+    "mất điện khu {w}",
+    "hội chợ sách {w}",
+    "trường mầm non {w} tuyển sinh",
+    "ngập nước đường {w}",
+]
 
 # --- raw seeding statements (benchmark only) ---------------------------------------------------------------------
 
@@ -105,7 +156,8 @@ CREATE (a)-[:POSTED]->(:Post {id: row.id, text: row.text, searchText: row.search
 #: Walks from a viewer through active level-2 people, to pick trust-path targets that can be reached.
 _VERIFIED = "{assuranceLevel: 2, status: 'active'}"
 WALK = {
-    hops: "MATCH (me:Actor {id: $id})" + "".join(f"-[:CONNECTED]-(:Person {_VERIFIED})" for _ in range(hops - 1))
+    hops: "MATCH (me:Actor {id: $id})"
+    + "".join(f"-[:CONNECTED]-(:Person {_VERIFIED})" for _ in range(hops - 1))
     + "-[:CONNECTED]-(end:Person {status: 'active'}) WHERE end <> me AND NOT (me)-[:CONNECTED]-(end) RETURN end.id AS id LIMIT 1"
     for hops in (3, 4)
 }
@@ -147,11 +199,12 @@ async def _batches(graph: Graph, statement: str, rows: list[dict]) -> None:
         await result.consume()
 
     for start in range(0, len(rows), BATCH):
-        await graph.write(work, rows[start:start + BATCH])
+        await graph.write(work, rows[start : start + BATCH])
 
 
 async def seed(graph: Graph, people: int, degree: int, hub_degree: int, rng: random.Random) -> dict:
     """Create the synthetic population; returns what the profiling needs (ids, wards)."""
+
     async def read_rows(tx, statement):
         return [dict(r) async for r in await tx.run(statement)]
 
@@ -163,18 +216,29 @@ async def seed(graph: Graph, people: int, degree: int, hub_degree: int, rng: ran
     for i in range(people):
         name = _name(rng)
         level = rng.choices([0, 1, 2], weights=[25, 25, 50])[0]
-        persons.append({
-            **defaults, "id": str(uuid.uuid4()), "displayName": name, "fullName": name, "searchName": fold(name),
-            "status": "closed" if rng.random() < 0.01 else "active", "assuranceLevel": level, "roles": ["resident"],
-            "suggestionsOptOut": rng.random() < 0.03,
-            ward_key: "public" if rng.random() < 0.3 else defaults[ward_key],
-        })
+        persons.append(
+            {
+                **defaults,
+                "id": str(uuid.uuid4()),
+                "displayName": name,
+                "fullName": name,
+                "searchName": fold(name),
+                "status": "closed" if rng.random() < 0.01 else "active",
+                "assuranceLevel": level,
+                "roles": ["resident"],
+                "suggestionsOptOut": rng.random() < 0.03,
+                ward_key: "public" if rng.random() < 0.3 else defaults[ward_key],
+            }
+        )
     await _batches(graph, SEED_PEOPLE, persons)
     ids = [p["id"] for p in persons]
     # Neighbourhoods: consecutive people share a ward, so near neighbours are also ward-mates.
     ward_of = [wards[(i * len(wards)) // people]["id"] for i in range(people)]
-    await _batches(graph, SEED_MEMBERSHIPS, [{"person": ids[i], "community": ward_of[i]} for i in range(people)
-                                             if persons[i]["status"] == "active"])
+    await _batches(
+        graph,
+        SEED_MEMBERSHIPS,
+        [{"person": ids[i], "community": ward_of[i]} for i in range(people) if persons[i]["status"] == "active"],
+    )
     pairs: set[tuple[int, int]] = set()
     for i in range(people):
         for _ in range(degree // 2):
@@ -191,26 +255,47 @@ async def seed(graph: Graph, people: int, degree: int, hub_degree: int, rng: ran
     await _batches(graph, SEED_EDGES["REQUESTED"], [{"a": ids[a], "b": ids[b]} for a, b in requests])
     blocks = {(rng.randrange(people), rng.randrange(people)) for _ in range(people // 5)}
     await _batches(graph, SEED_EDGES["BLOCKED"], [{"a": ids[a], "b": ids[b]} for a, b in blocks if a != b])
-    organizations = [{"id": str(uuid.uuid4()), "displayName": f"Công ty {i}", "searchName": f"cong ty {i}",
-                      "orgKind": "business", "status": "active", "assuranceLevel": 0} for i in range(100)]
+    organizations = [
+        {
+            "id": str(uuid.uuid4()),
+            "displayName": f"Công ty {i}",
+            "searchName": f"cong ty {i}",
+            "orgKind": "business",
+            "status": "active",
+            "assuranceLevel": 0,
+        }
+        for i in range(100)
+    ]
     await _batches(graph, SEED_ORGANIZATIONS, organizations)
-    await _batches(graph, SEED_EDGES["REPRESENTS"], [
-        {"a": ids[rng.randrange(people)], "b": org["id"]} for org in organizations for _ in range(rng.randint(1, 3))
-    ])
+    await _batches(
+        graph,
+        SEED_EDGES["REPRESENTS"],
+        [{"a": ids[rng.randrange(people)], "b": org["id"]} for org in organizations for _ in range(rng.randint(1, 3))],
+    )
     posts = []
     for i in range(people):
         for _ in range(2):
             text = rng.choice(TOPICS).format(w=rng.choice(wards)["name"].split(" ", 1)[1]) + f" — {_name(rng)}"
-            posts.append({"id": str(uuid.uuid4()), "author": ids[i], "text": text, "searchText": fold(text),
-                          "visibility": "public" if rng.random() < 0.6 else "connections"})
+            posts.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "author": ids[i],
+                    "text": text,
+                    "searchText": fold(text),
+                    "visibility": "public" if rng.random() < 0.6 else "connections",
+                }
+            )
     await _batches(graph, SEED_POSTS, posts)
-    print(f"seeded {people} people, {len(pairs)} connections ({2 * len(pairs) / people:.1f} per person), "
-          f"{len(requests)} requests, {len(blocks)} blocks, {len(organizations)} organisations, {len(posts)} posts "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"seeded {people} people, {len(pairs)} connections ({2 * len(pairs) / people:.1f} per person), "
+        f"{len(requests)} requests, {len(blocks)} blocks, {len(organizations)} organisations, {len(posts)} posts "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return {"ids": ids, "persons": persons, "organizations": [o["id"] for o in organizations], "hub": ids[hub]}
 
 
 # --- measuring ------------------------------------------------------------------------------------------------------
+
 
 def _db_hits(plan: dict) -> int:
     return plan.get("dbHits", 0) + sum(_db_hits(child) for child in plan.get("children", []))
@@ -218,6 +303,7 @@ def _db_hits(plan: dict) -> int:
 
 async def profile(graph: Graph, statement: str, params: dict, rounds: int) -> tuple[int, int, float]:
     """(total db hits, rows, p50 ms over ``rounds`` unprofiled runs) of one read statement."""
+
     async def profiled(tx):
         result = await tx.run("PROFILE " + statement, params)
         rows = [r async for r in result]
@@ -256,7 +342,9 @@ def line(name: str, hits: int | None, rows: int | None, ms: float) -> str:
     return f"  {name:<58} db hits {hits_text}   rows {rows_text}   {ms:8.2f} ms"
 
 
-async def measure(graph: Graph, settings: Settings, population: dict, viewers: int, rounds: int, rng: random.Random) -> None:
+async def measure(
+    graph: Graph, settings: Settings, population: dict, viewers: int, rounds: int, rng: random.Random
+) -> None:
     persons = population["persons"]
     active = [p["id"] for p in persons if p["status"] == "active"]
 
@@ -277,54 +365,136 @@ async def measure(graph: Graph, settings: Settings, population: dict, viewers: i
     chosen = rng.sample(active, viewers) + [population["hub"]]
     visible = [a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)]
     pymk_params = {
-        "limit": 10, "pathCap": service.PATH_CAP, "candidateCap": service.CANDIDATE_CAP, "mutualWeight": service.MUTUAL_WEIGHT,
-        "communityWeight": service.COMMUNITY_WEIGHT, "wardAudienceKey": privacy.audience_property("ward"),
-        "wardAudienceDefault": privacy.DEFAULT_AUDIENCES["ward"].value, "visibleAudiences": visible,
+        "limit": 10,
+        "pathCap": service.PATH_CAP,
+        "candidateCap": service.CANDIDATE_CAP,
+        "mutualWeight": service.MUTUAL_WEIGHT,
+        "communityWeight": service.COMMUNITY_WEIGHT,
+        "wardAudienceKey": privacy.audience_property("ward"),
+        "wardAudienceDefault": privacy.DEFAULT_AUDIENCES["ward"].value,
+        "visibleAudiences": visible,
     }
     runtime = Runtime(settings=settings, graph=graph, identity_key=b"", keyring=None, sender=None)  # type: ignore[arg-type]
     for viewer_id in chosen:
         viewer = Viewer(kind="person", actor_id=viewer_id, assurance_level=2)
         print(f"\nviewer {viewer_id} (degree {await graph.read(degree_of, viewer_id)})")
         params = {"viewerId": viewer_id, **pymk_params}
-        print(line("PYMK  graph.discovery.PEOPLE_YOU_MAY_KNOW", *await profile(graph, discovery.PEOPLE_YOU_MAY_KNOW, params, rounds)))
-        print(line("PYMK  baseline: fof count, (:Person {id}) anchor", *await profile(graph, BASELINE_FOF_LABEL_ANCHOR, params, rounds)))
-        print(line("PYMK  baseline: fof count, (:Actor {id}) anchor", *await profile(graph, BASELINE_FOF_INDEXED, params, rounds)))
+        print(
+            line(
+                "PYMK  graph.discovery.PEOPLE_YOU_MAY_KNOW",
+                *await profile(graph, discovery.PEOPLE_YOU_MAY_KNOW, params, rounds),
+            )
+        )
+        print(
+            line(
+                "PYMK  baseline: fof count, (:Person {id}) anchor",
+                *await profile(graph, BASELINE_FOF_LABEL_ANCHOR, params, rounds),
+            )
+        )
+        print(
+            line(
+                "PYMK  baseline: fof count, (:Actor {id}) anchor",
+                *await profile(graph, BASELINE_FOF_INDEXED, params, rounds),
+            )
+        )
         feed_params = {"viewerId": viewer_id, "limit": 21, **keyset(None), **keyset(None, prefix="commentsAfter")}
-        print(line("FEED  graph.social.FEED, posts only", *await profile(
-            graph, social_queries.FEED, {**feed_params, "withAuthor": False, "withReactions": False, "commentLimit": 0},
-            rounds)))
-        print(line("FEED  graph.social.FEED + authors, reactions, 3 comments", *await profile(
-            graph, social_queries.FEED, {**feed_params, "withAuthor": True, "withReactions": True, "commentLimit": 4},
-            rounds)))
-        print(line("FEED  baseline: posts of connections, newest first", *await profile(
-            graph, BASELINE_FEED, feed_params, rounds)))
+        print(
+            line(
+                "FEED  graph.social.FEED, posts only",
+                *await profile(
+                    graph,
+                    social_queries.FEED,
+                    {**feed_params, "withAuthor": False, "withReactions": False, "commentLimit": 0},
+                    rounds,
+                ),
+            )
+        )
+        print(
+            line(
+                "FEED  graph.social.FEED + authors, reactions, 3 comments",
+                *await profile(
+                    graph,
+                    social_queries.FEED,
+                    {**feed_params, "withAuthor": True, "withReactions": True, "commentLimit": 4},
+                    rounds,
+                ),
+            )
+        )
+        print(
+            line(
+                "FEED  baseline: posts of connections, newest first",
+                *await profile(graph, BASELINE_FEED, feed_params, rounds),
+            )
+        )
         suggestions = await service.people_you_may_know(runtime, viewer, 10)
-        print(line("PYMK  service end to end (query + persons_by_ids)", None, len(suggestions),
-                   await timed(lambda v=viewer: service.people_you_may_know(runtime, v, 10), rounds)))
+        print(
+            line(
+                "PYMK  service end to end (query + persons_by_ids)",
+                None,
+                len(suggestions),
+                await timed(lambda v=viewer: service.people_you_may_know(runtime, v, 10), rounds),
+            )
+        )
         if suggestions:
-            print(f"    best: {suggestions[0].person.display_name}: score {suggestions[0].score}, {suggestions[0].reason}")
+            print(
+                f"    best: {suggestions[0].person.display_name}: score {suggestions[0].score}, {suggestions[0].reason}"
+            )
         targets = [(f"a person {hops} verified hops away", t) for hops, t in await graph.read(reachable, viewer_id)]
-        targets += [("a random person", rng.choice(active)), ("a random organisation", rng.choice(population["organizations"]))]
+        targets += [
+            ("a random person", rng.choice(active)),
+            ("a random organisation", rng.choice(population["organizations"])),
+        ]
         for label, to_id in targets:
             kind = "organisation" if to_id in population["organizations"] else "person"
             found = await graph.read(discovery.trust_path, viewer_id, to_id)
             outcome = f"{found['hops']} hops" if found else "no path"
             params = {"viewerId": viewer_id, "toId": to_id}
-            print(line(f"trust path to {label} ({outcome})", *await profile(graph, discovery.TRUST_PATH, params, rounds)))
+            print(
+                line(f"trust path to {label} ({outcome})", *await profile(graph, discovery.TRUST_PATH, params, rounds))
+            )
             if kind == "person":
-                print(line("trust  baseline: shortestPath + all(), label anchors", *await profile(graph, BASELINE_SHORTEST_PATH, params, rounds)))
-        print(line("persons_by_ids, 10 ids (identity, used by every view)", *await profile(
-            graph, identity_queries.PERSONS_BY_IDS, {"ids": rng.sample(active, 10), "viewerId": viewer_id}, rounds)))
+                print(
+                    line(
+                        "trust  baseline: shortestPath + all(), label anchors",
+                        *await profile(graph, BASELINE_SHORTEST_PATH, params, rounds),
+                    )
+                )
+        print(
+            line(
+                "persons_by_ids, 10 ids (identity, used by every view)",
+                *await profile(
+                    graph,
+                    identity_queries.PERSONS_BY_IDS,
+                    {"ids": rng.sample(active, 10), "viewerId": viewer_id},
+                    rounds,
+                ),
+            )
+        )
     viewer_id = chosen[0]
     print(f"\nsearch as viewer {viewer_id}")
     for text in ("phở bò", "Nguyen Van An", "ngập nước đường hoàn kiếm"):
-        params = {"query": service.search_query(text), "viewerId": viewer_id, "offset": 0, "limit": 21,
-                  "window": service.SEARCH_WINDOW}
+        params = {
+            "query": service.search_query(text),
+            "viewerId": viewer_id,
+            "offset": 0,
+            "limit": 21,
+            "window": service.SEARCH_WINDOW,
+        }
         print(line(f"posts: {text!r}", *await profile(graph, discovery.SEARCH_POSTS, params, rounds)))
     for text in ("phuong hoan kiem", "Xã Sóc Sơn"):
-        params = {"search": service.search_query(text, optional_words=service.COMMUNITY_KIND_WORDS), "kind": None,
-                  "viewerId": viewer_id, "limit": 21, "afterName": None, "afterId": None}
-        print(line(f"communities: {text!r}", *await profile(graph, communities.COMMUNITIES_PAGES["search"], params, rounds)))
+        params = {
+            "search": service.search_query(text, optional_words=service.COMMUNITY_KIND_WORDS),
+            "kind": None,
+            "viewerId": viewer_id,
+            "limit": 21,
+            "afterName": None,
+            "afterId": None,
+        }
+        print(
+            line(
+                f"communities: {text!r}", *await profile(graph, communities.COMMUNITIES_PAGES["search"], params, rounds)
+            )
+        )
 
 
 async def run(settings: Settings, uri: str, password: str, args: argparse.Namespace) -> None:

@@ -18,7 +18,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from core.errors import UserInputError
@@ -65,7 +65,7 @@ def _utc_time(value: Any) -> str | None:
         at = datetime.fromisoformat(base + ("+00:00" if zone == "Z" else zone))
         if abs(at.utcoffset() or timedelta()) > MAX_UTC_OFFSET:
             return None
-        utc = at.astimezone(timezone.utc)
+        utc = at.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
     return utc.replace(tzinfo=None).isoformat(timespec="seconds") + (fraction or "") + "Z"
@@ -80,8 +80,12 @@ def _valid_int(value: Any, maximum: int) -> bool:
 
 
 def _valid_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            and abs(value) <= MAX_CURSOR_INT)
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) <= MAX_CURSOR_INT
+    )
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,9 @@ class CursorKind:
     def encode(self, *key: Any) -> str:
         """The cursor of an item whose sort key is ``key``; a TIME part may be a Neo4j or Python datetime."""
         assert len(key) == len(self.parts), (self.name, key)
-        values = [_time_text(v) if part == TIME else float(v) if part == NUMBER else v for part, v in zip(self.parts, key)]
+        values = [
+            _time_text(v) if part == TIME else float(v) if part == NUMBER else v for part, v in zip(self.parts, key)
+        ]
         raw = json.dumps([self.name, *values], separators=(",", ":"), ensure_ascii=False).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

@@ -44,17 +44,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("HANOISMART_NEO4J_URI", "NEO4J_URI"),
         description="Bolt URI of an existing Neo4j (bolt:// or neo4j://). Unset: start a local one.",
     )
-    neo4j_username: str = Field(
-        "neo4j", validation_alias=AliasChoices("HANOISMART_NEO4J_USERNAME", "NEO4J_USERNAME")
-    )
+    neo4j_username: str = Field("neo4j", validation_alias=AliasChoices("HANOISMART_NEO4J_USERNAME", "NEO4J_USERNAME"))
     neo4j_password: SecretStr | None = Field(
         None,
         validation_alias=AliasChoices("HANOISMART_NEO4J_PASSWORD", "NEO4J_PASSWORD"),
         description="Password for neo4j_uri. For the local server it is generated under var/.",
     )
-    neo4j_database: str = Field(
-        "neo4j", validation_alias=AliasChoices("HANOISMART_NEO4J_DATABASE", "NEO4J_DATABASE")
-    )
+    neo4j_database: str = Field("neo4j", validation_alias=AliasChoices("HANOISMART_NEO4J_DATABASE", "NEO4J_DATABASE"))
     neo4j_tx_timeout_seconds: float = Field(10.0, gt=0, description="Timeout of one transaction.")
     neo4j_max_pool_size: int = Field(50, ge=1, description="Bolt connections per process.")
     neo4j_connect_timeout_seconds: float = Field(5.0, gt=0)
@@ -68,17 +64,20 @@ class Settings(BaseSettings):
 
     # --- Neo4j outages (graph/driver.py OutageBreaker) --------------------------------------
     neo4j_probe_timeout_seconds: float = Field(
-        2.0, gt=0,
+        2.0,
+        gt=0,
         description="Connect timeout of an outage probe (its own connection); a probe that times out proves "
         "nothing (a slow Neo4j is not a dead one). The API's pool keeps neo4j_connect_timeout_seconds.",
     )
     neo4j_down_probe_seconds: float = Field(
-        1.0, gt=0,
+        1.0,
+        gt=0,
         description="While Neo4j is known down, requests answer UNAVAILABLE at once (retryAfterSeconds = this) "
         "and a probe asks Neo4j this often; the first answer ends the outage.",
     )
     neo4j_suspect_after_seconds: float = Field(
-        1.0, gt=0,
+        1.0,
+        gt=0,
         description="A database call still running this long after admission makes a probe check Neo4j; if it is "
         "down, waiting calls answer UNAVAILABLE at once instead of after the driver's retries.",
     )
@@ -109,8 +108,12 @@ class Settings(BaseSettings):
     otp_ttl_seconds: int = Field(600, ge=60, le=3600, description="Lifetime of a one-time code.")
     otp_max_attempts: int = Field(5, ge=1, le=10, description="Wrong guesses before a one-time code dies.")
     otp_per_destination_per_hour: int = Field(5, ge=1, description="Codes sent to one phone/e-mail per hour.")
-    login_free_failures: int = Field(5, ge=1, description="Failed logins per account from one client address before delays start.")
-    login_free_failures_per_address: int = Field(30, ge=1, description="Failed logins per client address before delays.")
+    login_free_failures: int = Field(
+        5, ge=1, description="Failed logins per account from one client address before delays start."
+    )
+    login_free_failures_per_address: int = Field(
+        30, ge=1, description="Failed logins per client address before delays."
+    )
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest delay imposed after failed logins.")
 
     # --- one-time codes and registration limits (counted windows, claimed atomically) -------------
@@ -130,30 +133,40 @@ class Settings(BaseSettings):
         500, ge=1, description="Registration attempts per hour on the whole platform (claimed before hashing)."
     )
     registration_conflicts_per_address_per_day: int = Field(
-        5, ge=1,
+        5,
+        ge=1,
         description="Registrations refused as duplicates (CONFLICT) per client address per day, after which "
         "the address may not register for the rest of the day: bounds probing which citizen IDs have accounts.",
     )
 
     # --- anonymous denial and oracles: wrong reset codes per address, refused contacts per account ----------
     otp_reset_failures_per_address_per_day: int = Field(
-        5, ge=1, description="Wrong password-reset codes per client address per day (keep it below "
+        5,
+        ge=1,
+        description="Wrong password-reset codes per client address per day (keep it below "
         "OTP_RESET_FAILURES_PER_DAY, so one address alone cannot spend a contact's daily cap).",
     )
     contact_conflicts_per_account_per_day: int = Field(
-        5, ge=1, description="contactAdd calls refused because another account verified the contact, per account "
+        5,
+        ge=1,
+        description="contactAdd calls refused because another account verified the contact, per account "
         "per day; once spent, every contactAdd of that account is RATE_LIMITED for the rest of the day.",
     )
 
     # --- sign-in hardening: account-wide throttle, proxies, refresh grace, session lifetime -------------
     login_first_delay_seconds: int = Field(
-        1, ge=1, le=3600, description="Wait once a throttle's free failures are used up; it doubles with each further failure."
+        1,
+        ge=1,
+        le=3600,
+        description="Wait once a throttle's free failures are used up; it doubles with each further failure.",
     )
     login_free_failures_per_account: int = Field(
         20, ge=1, description="Failed logins per account from all addresses together before delays start."
     )
     login_account_max_delay_seconds: int = Field(
-        60, ge=1, description="Longest delay the account-wide throttle imposes (an address the owner signed in from never waits for it)."
+        60,
+        ge=1,
+        description="Longest delay the account-wide throttle imposes (an address the owner signed in from never waits for it).",
     )
     trusted_proxies: str = Field(
         "",
@@ -162,7 +175,9 @@ class Settings(BaseSettings):
         "that is not a trusted proxy). Empty: the TCP peer is the client.",
     )
     refresh_reuse_grace_seconds: int = Field(
-        10, ge=0, le=120,
+        10,
+        ge=0,
+        le=120,
         description="A refresh token presented again within this many seconds of its rotation, by the same "
         "user agent, gets the same successor (a retry after a lost response); later, the session is closed.",
     )
@@ -209,11 +224,15 @@ class Settings(BaseSettings):
 
     # --- marketplace bounds (inputs) ---------------------------------------------------------------
     max_price_dong: int = Field(
-        1_000_000_000_000, ge=1, le=2**53 - 1,
+        1_000_000_000_000,
+        ge=1,
+        le=2**53 - 1,
         description="Largest listing price (or end of an investment range) accepted, in đồng.",
     )
     max_order_total_dong: int = Field(
-        1_000_000_000_000_000, ge=1, le=2**53 - 1,
+        1_000_000_000_000_000,
+        ge=1,
+        le=2**53 - 1,
         description="Largest total of one order (quantity x price, summed over a cart's lines), in đồng.",
     )
 
@@ -231,7 +250,8 @@ class Settings(BaseSettings):
 
     # --- the HTTP edge --------------------------------------------------------------------------
     max_fields: int = Field(
-        250, ge=10,
+        250,
+        ge=10,
         description="Most fields one operation may select, a fragment counted at each use (QUERY_TOO_COMPLEX).",
     )
     cors_allowed_origins: Annotated[list[str], NoDecode] = Field(

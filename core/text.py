@@ -20,7 +20,7 @@ def is_unicode(text: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """"Nguyễn Văn Ấn" -> "nguyen van an": lower-case, diacritics removed (đ -> d), spaces collapsed."""
+    """ "Nguyễn Văn Ấn" -> "nguyen van an": lower-case, diacritics removed (đ -> d), spaces collapsed."""
     decomposed = unicodedata.normalize("NFD", text or "")
     stripped = _MARKS.sub("", decomposed).replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped).strip().lower()
@@ -87,6 +87,7 @@ def search_query(text: str, *, field: str = "text", optional_words: frozenset[st
 
 
 # --- stored text: the one rule for every free text and list of words a client sends to be kept ----------------------
+
 
 def checked_text(
     value: str | None, *, field: str, max_length: int, required: bool = False, empty: str = "Write something first."

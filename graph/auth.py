@@ -18,13 +18,23 @@ RETURN s.id AS id
 
 
 async def create_session(
-    tx: AsyncManagedTransaction, *, person_id: str, session_id: str, user_agent: str | None,
-    token_hash: str, ttl_days: int,
+    tx: AsyncManagedTransaction,
+    *,
+    person_id: str,
+    session_id: str,
+    user_agent: str | None,
+    token_hash: str,
+    ttl_days: int,
 ) -> bool:
     return bool(
         await run(
-            tx, CREATE_SESSION, personId=person_id, sessionId=session_id, userAgent=user_agent,
-            tokenHash=token_hash, ttlDays=ttl_days,
+            tx,
+            CREATE_SESSION,
+            personId=person_id,
+            sessionId=session_id,
+            userAgent=user_agent,
+            tokenHash=token_hash,
+            ttlDays=ttl_days,
         )
     )
 
@@ -72,14 +82,26 @@ REMOVE previous.sealedSuccessor
 
 
 async def rotate_refresh_token(
-    tx: AsyncManagedTransaction, old_hash: str, new_hash: str, *, sealed_successor: str, ttl_days: int,
-    max_lifetime_days: int, user_agent: str | None,
+    tx: AsyncManagedTransaction,
+    old_hash: str,
+    new_hash: str,
+    *,
+    sealed_successor: str,
+    ttl_days: int,
+    max_lifetime_days: int,
+    user_agent: str | None,
 ) -> None:
     """Use ``old_hash`` up for ``new_hash``, keeping the successor sealed on the old token; the token before
     it loses its own seal (its grace window is over once its successor is rotated)."""
     await run(
-        tx, ROTATE_REFRESH_TOKEN, oldHash=old_hash, newHash=new_hash, sealedSuccessor=sealed_successor,
-        ttlDays=ttl_days, maxLifetimeDays=max_lifetime_days, userAgent=user_agent,
+        tx,
+        ROTATE_REFRESH_TOKEN,
+        oldHash=old_hash,
+        newHash=new_hash,
+        sealedSuccessor=sealed_successor,
+        ttlDays=ttl_days,
+        maxLifetimeDays=max_lifetime_days,
+        userAgent=user_agent,
     )
 
 
@@ -94,8 +116,12 @@ RETURN count(s) AS revoked
 
 
 async def revoke_sessions(
-    tx: AsyncManagedTransaction, person_id: str, *, reason: str,
-    session_ids: list[str] | None = None, except_id: str | None = None,
+    tx: AsyncManagedTransaction,
+    person_id: str,
+    *,
+    reason: str,
+    session_ids: list[str] | None = None,
+    except_id: str | None = None,
 ) -> int:
     rows = await run(tx, REVOKE_SESSIONS, personId=person_id, sessionIds=session_ids, exceptId=except_id, reason=reason)
     return rows[0]["revoked"]
@@ -140,12 +166,26 @@ CREATE (o:OneTimeCode {id: $id, purpose: $purpose, destinationKey: $destinationK
 
 
 async def create_code(
-    tx: AsyncManagedTransaction, *, id: str, purpose: str, destination_key: str, code_hash: str | None,
-    person_id: str | None, contact_id: str | None, ttl_seconds: int,
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    purpose: str,
+    destination_key: str,
+    code_hash: str | None,
+    person_id: str | None,
+    contact_id: str | None,
+    ttl_seconds: int,
 ) -> None:
     await run(
-        tx, CREATE_CODE, id=id, purpose=purpose, destinationKey=destination_key, codeHash=code_hash,
-        personId=person_id, contactId=contact_id, ttlSeconds=ttl_seconds,
+        tx,
+        CREATE_CODE,
+        id=id,
+        purpose=purpose,
+        destinationKey=destination_key,
+        codeHash=code_hash,
+        personId=person_id,
+        contactId=contact_id,
+        ttlSeconds=ttl_seconds,
     )
 
 
@@ -160,13 +200,23 @@ RETURN o {.id, .codeHash, .attempts, .personId, .contactId} AS code
 
 
 async def lock_live_code(
-    tx: AsyncManagedTransaction, *, person_id: str, contact_id: str, destination_key: str, purpose: str,
+    tx: AsyncManagedTransaction,
+    *,
+    person_id: str,
+    contact_id: str,
+    destination_key: str,
+    purpose: str,
     max_attempts: int,
 ) -> dict | None:
     """The newest live code of this (person, contact, destination, purpose), write-locked."""
     rows = await run(
-        tx, LOCK_LIVE_CODE, personId=person_id, contactId=contact_id, destinationKey=destination_key,
-        purpose=purpose, maxAttempts=max_attempts,
+        tx,
+        LOCK_LIVE_CODE,
+        personId=person_id,
+        contactId=contact_id,
+        destinationKey=destination_key,
+        purpose=purpose,
+        maxAttempts=max_attempts,
     )
     return rows[0]["code"] if rows else None
 

@@ -27,12 +27,24 @@ RETURN c.id AS id
 
 
 async def create_community(
-    tx: AsyncManagedTransaction, *, id: str, founder_id: str, name: str, search_name: str,
-    description: str | None, join_policy: str,
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    founder_id: str,
+    name: str,
+    search_name: str,
+    description: str | None,
+    join_policy: str,
 ) -> None:
     await run(
-        tx, CREATE_COMMUNITY, id=id, founderId=founder_id, name=name, searchName=search_name,
-        description=description, joinPolicy=join_policy,
+        tx,
+        CREATE_COMMUNITY,
+        id=id,
+        founderId=founder_id,
+        name=name,
+        searchName=search_name,
+        description=description,
+        joinPolicy=join_policy,
     )
 
 
@@ -213,15 +225,26 @@ RETURN count(c) AS total
 
 
 async def communities_page(
-    tx: AsyncManagedTransaction, *, viewer_id: str | None, search: str | None, kind: str | None,
-    after: tuple[str, str] | None, limit: int,
+    tx: AsyncManagedTransaction,
+    *,
+    viewer_id: str | None,
+    search: str | None,
+    kind: str | None,
+    after: tuple[str, str] | None,
+    limit: int,
 ) -> tuple[list[dict], int]:
     candidates = "search" if search else "kind" if kind else "all"
     page_query = COMMUNITIES_PAGES[candidates]
     count_query = COMMUNITIES_SEARCH_COUNT if search else COMMUNITIES_COUNT
     rows = await run(
-        tx, page_query, viewerId=viewer_id, search=search, kind=kind, limit=limit,
-        afterName=after[0] if after else None, afterId=after[1] if after else None,
+        tx,
+        page_query,
+        viewerId=viewer_id,
+        search=search,
+        kind=kind,
+        limit=limit,
+        afterName=after[0] if after else None,
+        afterId=after[1] if after else None,
     )
     total = (await run(tx, count_query, search=search, kind=kind))[0]["total"]
     return [dict(r) for r in rows], total
@@ -247,7 +270,11 @@ async def join_requests(
 ) -> tuple[list[dict], int]:
     """Pending requests to join, oldest first; people in a block with the viewer are left out."""
     rows = await run(
-        tx, JOIN_REQUESTS, communityId=community_id, viewerId=viewer_id, limit=limit,
+        tx,
+        JOIN_REQUESTS,
+        communityId=community_id,
+        viewerId=viewer_id,
+        limit=limit,
         **keyset(after),
     )
     total = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]

@@ -71,14 +71,31 @@ RETURN candidate.id AS id, score, mutualCount, shared
 
 
 async def people_you_may_know(
-    tx: AsyncManagedTransaction, viewer_id: str, *, limit: int, path_cap: int, candidate_cap: int, mutual_weight: int,
-    community_weight: int, ward_audience_key: str, ward_audience_default: str, visible_audiences: list[str],
+    tx: AsyncManagedTransaction,
+    viewer_id: str,
+    *,
+    limit: int,
+    path_cap: int,
+    candidate_cap: int,
+    mutual_weight: int,
+    community_weight: int,
+    ward_audience_key: str,
+    ward_audience_default: str,
+    visible_audiences: list[str],
 ) -> list[dict]:
     """Best-scored suggestions for ``viewer_id``: id, score, mutualCount, shared [{name, kind}]."""
     rows = await run(
-        tx, PEOPLE_YOU_MAY_KNOW, viewerId=viewer_id, limit=limit, pathCap=path_cap, candidateCap=candidate_cap,
-        mutualWeight=mutual_weight, communityWeight=community_weight, wardAudienceKey=ward_audience_key,
-        wardAudienceDefault=ward_audience_default, visibleAudiences=visible_audiences,
+        tx,
+        PEOPLE_YOU_MAY_KNOW,
+        viewerId=viewer_id,
+        limit=limit,
+        pathCap=path_cap,
+        candidateCap=candidate_cap,
+        mutualWeight=mutual_weight,
+        communityWeight=community_weight,
+        wardAudienceKey=ward_audience_key,
+        wardAudienceDefault=ward_audience_default,
+        visibleAudiences=visible_audiences,
     )
     return [dict(r) for r in rows]
 

@@ -45,9 +45,7 @@ T = TypeVar("T")
 Work = Callable[..., Awaitable[T]]
 
 #: Counts Cypher statements run through ``run`` in the current request (tests assert on it).
-statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
-    "statement_counter", default=None
-)
+statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("statement_counter", default=None)
 
 
 async def run(tx: AsyncManagedTransaction, query: str, /, **params: Any) -> list[neo4j.Record]:
@@ -78,8 +76,12 @@ class Graph:
     """The driver plus the database name and transaction timeout; hands out transactions."""
 
     def __init__(
-        self, driver: AsyncDriver, database: str, tx_timeout: float,
-        gate: AdmissionGate | None = None, breaker: OutageBreaker | None = None,
+        self,
+        driver: AsyncDriver,
+        database: str,
+        tx_timeout: float,
+        gate: AdmissionGate | None = None,
+        breaker: OutageBreaker | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
@@ -101,10 +103,14 @@ class Graph:
             # Queries name labels that may not exist yet (an empty graph); those hints are noise.
             notifications_min_severity="OFF",
         )
-        gate = AdmissionGate(settings.neo4j_max_pool_size, settings.neo4j_admission_queue,
-                             settings.neo4j_admission_wait_seconds)
+        gate = AdmissionGate(
+            settings.neo4j_max_pool_size, settings.neo4j_admission_queue, settings.neo4j_admission_wait_seconds
+        )
         return cls(
-            driver, settings.neo4j_database, settings.neo4j_tx_timeout_seconds, gate,
+            driver,
+            settings.neo4j_database,
+            settings.neo4j_tx_timeout_seconds,
+            gate,
             OutageBreaker.for_target(settings, uri=uri, password=password),
         )
 
@@ -143,8 +149,10 @@ class Graph:
                 # Neo4j refused our credentials (a restarted local server opens Bolt before its password is set).
                 raise self.breaker.unavailable() from exc
             if is_retryable_timeout(exc):
-                raise busy("The database is busy (a lock or transaction timed out); try again shortly.",
-                           self.gate.retry_after()) from exc
+                raise busy(
+                    "The database is busy (a lock or transaction timed out); try again shortly.",
+                    self.gate.retry_after(),
+                ) from exc
             raise
         except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise self.breaker.unavailable() from exc
@@ -177,12 +185,14 @@ class Graph:
 # retryable too: UNAVAILABLE with extensions.retryAfterSeconds, never INTERNAL.
 
 #: Neo4j status codes that mean "try again later" although they are not transient errors.
-RETRYABLE_CODES = frozenset({
-    "Neo.ClientError.Transaction.TransactionTimedOut",
-    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
-    "Neo.ClientError.Transaction.LockClientStopped",
-    "Neo.ClientError.Transaction.LockAcquisitionTimeout",
-})
+RETRYABLE_CODES = frozenset(
+    {
+        "Neo.ClientError.Transaction.TransactionTimedOut",
+        "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+        "Neo.ClientError.Transaction.LockClientStopped",
+        "Neo.ClientError.Transaction.LockAcquisitionTimeout",
+    }
+)
 
 
 def is_retryable_timeout(exc: Neo4jError) -> bool:
@@ -260,10 +270,18 @@ def _is_connectivity_error(exc: BaseException) -> bool:
 
 
 #: OS errors that mean Neo4j is definitely not there: refused, reset or unreachable (never a timeout).
-_DEAD_ERRNOS = frozenset({
-    errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EPIPE,
-    errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN,
-})
+_DEAD_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EPIPE,
+        errno.EHOSTUNREACH,
+        errno.ENETUNREACH,
+        errno.EHOSTDOWN,
+        errno.ENETDOWN,
+    }
+)
 
 
 def _is_auth_refusal(exc: BaseException) -> bool:
@@ -392,8 +410,10 @@ class OutageBreaker:
 
     def _open(self, failure: BaseException | None = None) -> None:
         self.down_since = time.monotonic()
-        log.warning("Neo4j is unreachable: requests answer UNAVAILABLE until it answers again",
-                    reason=str(failure) if failure is not None else None)
+        log.warning(
+            "Neo4j is unreachable: requests answer UNAVAILABLE until it answers again",
+            reason=str(failure) if failure is not None else None,
+        )
         for watch in list(self._watches):
             watch.cut()
 

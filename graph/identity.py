@@ -29,12 +29,24 @@ RETURN p.id AS id
 
 
 async def create_person(
-    tx: AsyncManagedTransaction, *, id: str, props: dict, date_of_birth: str, document: dict,
-    ward_code: str | None, contacts: list[dict],
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    props: dict,
+    date_of_birth: str,
+    document: dict,
+    ward_code: str | None,
+    contacts: list[dict],
 ) -> str:
     rows = await run(
-        tx, CREATE_PERSON, id=id, props=props, dateOfBirth=date_of_birth, document=document,
-        wardCode=ward_code, contacts=contacts,
+        tx,
+        CREATE_PERSON,
+        id=id,
+        props=props,
+        dateOfBirth=date_of_birth,
+        document=document,
+        wardCode=ward_code,
+        contacts=contacts,
     )
     return rows[0]["id"]
 
@@ -61,7 +73,9 @@ async def persons_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id:
 
 # Credentials: the hash to verify, and ``passwordVersion``, which every real password change (change, reset) bumps
 # and a rehash of the same password does not (accounts from before it have none: version 0).
-CREDENTIALS = "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status"
+CREDENTIALS = (
+    "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status"
+)
 
 CREDENTIALS_BY_DOCUMENT = f"""
 MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {{digest: $digest}})
@@ -301,8 +315,12 @@ async def verification_queue(
     tx: AsyncManagedTransaction, status: str, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, VERIFICATION_QUEUE, status=status, limit=limit,
-        afterCreatedAt=after[0] if after else None, afterId=after[1] if after else None,
+        tx,
+        VERIFICATION_QUEUE,
+        status=status,
+        limit=limit,
+        afterCreatedAt=after[0] if after else None,
+        afterId=after[1] if after else None,
     )
     return [dict(r) for r in rows]
 
@@ -416,7 +434,9 @@ async def acting_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) 
     return dict(rows[0]) if rows else None
 
 
-REPRESENTATIVE_ROLE = "MATCH (:Person {id: $personId})-[r:REPRESENTS]->(:Organization {id: $orgId}) RETURN r.role AS role"
+REPRESENTATIVE_ROLE = (
+    "MATCH (:Person {id: $personId})-[r:REPRESENTS]->(:Organization {id: $orgId}) RETURN r.role AS role"
+)
 
 
 async def representative_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) -> str | None:

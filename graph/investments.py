@@ -44,8 +44,15 @@ CREATE (investor)-[:EXPRESSED]->(i:InvestmentInterest {
 async def create_interest(
     tx: AsyncManagedTransaction, *, id: str, investor_id: str, listing_id: str, amount_dong: int, message: str
 ) -> None:
-    await run(tx, CREATE_INTEREST, id=id, investorId=investor_id, listingId=listing_id, amountDong=amount_dong,
-              message=message)
+    await run(
+        tx,
+        CREATE_INTEREST,
+        id=id,
+        investorId=investor_id,
+        listingId=listing_id,
+        amountDong=amount_dong,
+        message=message,
+    )
 
 
 LOCK_INTEREST = """
@@ -102,8 +109,14 @@ INTERESTS_OF_LISTING_COUNT = "RETURN COUNT { (i:InvestmentInterest {listingId: $
 async def interests_of_listing(
     tx: AsyncManagedTransaction, listing_id: str, after: tuple[str, str] | None, limit: int
 ) -> tuple[list[dict], int]:
-    rows = await run(tx, INTERESTS_OF_LISTING, listingId=listing_id, limit=limit,
-                     afterTime=after[0] if after else None, afterId=after[1] if after else None)
+    rows = await run(
+        tx,
+        INTERESTS_OF_LISTING,
+        listingId=listing_id,
+        limit=limit,
+        afterTime=after[0] if after else None,
+        afterId=after[1] if after else None,
+    )
     total = (await run(tx, INTERESTS_OF_LISTING_COUNT, listingId=listing_id))[0]["total"]
     return [dict(r) for r in rows], total
 
@@ -122,7 +135,13 @@ INTERESTS_OF_INVESTOR_COUNT = "RETURN COUNT { (:Actor {id: $investorId})-[:EXPRE
 async def interests_of_investor(
     tx: AsyncManagedTransaction, investor_id: str, after: tuple[str, str] | None, limit: int
 ) -> tuple[list[dict], int]:
-    rows = await run(tx, INTERESTS_OF_INVESTOR, investorId=investor_id, limit=limit,
-                     afterTime=after[0] if after else None, afterId=after[1] if after else None)
+    rows = await run(
+        tx,
+        INTERESTS_OF_INVESTOR,
+        investorId=investor_id,
+        limit=limit,
+        afterTime=after[0] if after else None,
+        afterId=after[1] if after else None,
+    )
     total = (await run(tx, INTERESTS_OF_INVESTOR_COUNT, investorId=investor_id))[0]["total"]
     return [dict(r) for r in rows], total

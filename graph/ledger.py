@@ -63,11 +63,27 @@ RETURN e {.*} AS entry
 
 
 async def post_entry(
-    tx: AsyncManagedTransaction, *, debit: str, credit: str, amount: int, kind: str, memo: str | None,
-    order_id: str | None, allow_negative: bool,
+    tx: AsyncManagedTransaction,
+    *,
+    debit: str,
+    credit: str,
+    amount: int,
+    kind: str,
+    memo: str | None,
+    order_id: str | None,
+    allow_negative: bool,
 ) -> dict | None:
-    rows = await run(tx, POST_ENTRY, debit=debit, credit=credit, amount=amount, kind=kind, memo=memo,
-                     orderId=order_id, allowNegative=allow_negative)
+    rows = await run(
+        tx,
+        POST_ENTRY,
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        kind=kind,
+        memo=memo,
+        orderId=order_id,
+        allowNegative=allow_negative,
+    )
     return dict(rows[0]["entry"]) if rows else None
 
 
@@ -184,10 +200,10 @@ RETURN p {.*} AS payout
 """
 
 
-async def create_payout(tx: AsyncManagedTransaction, payout_id: str, actor_id: str, amount: int,
-                        entry_id: str) -> dict:
-    return dict((await run(tx, CREATE_PAYOUT, id=payout_id, actorId=actor_id, amount=amount,
-                           entryId=entry_id))[0]["payout"])
+async def create_payout(tx: AsyncManagedTransaction, payout_id: str, actor_id: str, amount: int, entry_id: str) -> dict:
+    return dict(
+        (await run(tx, CREATE_PAYOUT, id=payout_id, actorId=actor_id, amount=amount, entryId=entry_id))[0]["payout"]
+    )
 
 
 PAYOUT = "MATCH (p:Payout {id: $id}) RETURN p {.*} AS payout"
@@ -210,10 +226,24 @@ RETURN p {.*} AS payout
 """
 
 
-async def move_payout(tx: AsyncManagedTransaction, payout_id: str, from_status: str, to_status: str, *,
-                      provider_reference: str | None = None, failure: str | None = None) -> dict | None:
-    rows = await run(tx, MOVE_PAYOUT, id=payout_id, fromStatus=from_status, toStatus=to_status,
-                     providerReference=provider_reference, failure=failure)
+async def move_payout(
+    tx: AsyncManagedTransaction,
+    payout_id: str,
+    from_status: str,
+    to_status: str,
+    *,
+    provider_reference: str | None = None,
+    failure: str | None = None,
+) -> dict | None:
+    rows = await run(
+        tx,
+        MOVE_PAYOUT,
+        id=payout_id,
+        fromStatus=from_status,
+        toStatus=to_status,
+        providerReference=provider_reference,
+        failure=failure,
+    )
     return dict(rows[0]["payout"]) if rows else None
 
 
@@ -232,11 +262,27 @@ RETURN t {.*} AS topUp
 """
 
 
-async def create_topup(tx: AsyncManagedTransaction, *, topup_id: str, scope: str, actor_id: str, amount: int,
-                       operation: str, fingerprint: str) -> dict:
+async def create_topup(
+    tx: AsyncManagedTransaction,
+    *,
+    topup_id: str,
+    scope: str,
+    actor_id: str,
+    amount: int,
+    operation: str,
+    fingerprint: str,
+) -> dict:
     """A pending top-up, and the key ``scope`` (claimed in this transaction) pointing at it."""
-    rows = await run(tx, CREATE_TOPUP, id=topup_id, scope=scope, actorId=actor_id, amount=amount,
-                     operation=operation, fingerprint=fingerprint)
+    rows = await run(
+        tx,
+        CREATE_TOPUP,
+        id=topup_id,
+        scope=scope,
+        actorId=actor_id,
+        amount=amount,
+        operation=operation,
+        fingerprint=fingerprint,
+    )
     return dict(rows[0]["topUp"])
 
 
@@ -271,12 +317,26 @@ SET k.result = $result
 """
 
 
-async def settle_topup(tx: AsyncManagedTransaction, topup_id: str, entry_id: str, provider_reference: str,
-                       result: str, *, after_failure: bool = False) -> None:
+async def settle_topup(
+    tx: AsyncManagedTransaction,
+    topup_id: str,
+    entry_id: str,
+    provider_reference: str,
+    result: str,
+    *,
+    after_failure: bool = False,
+) -> None:
     """Mark a locked top-up settled and store ``result`` under its key (if the key is still there);
     ``after_failure``: it had been marked failed (the provider collected it after all)."""
-    await run(tx, SETTLE_TOPUP, id=topup_id, entryId=entry_id, providerReference=provider_reference, result=result,
-              afterFailure=after_failure)
+    await run(
+        tx,
+        SETTLE_TOPUP,
+        id=topup_id,
+        entryId=entry_id,
+        providerReference=provider_reference,
+        result=result,
+        afterFailure=after_failure,
+    )
 
 
 # A failed top-up frees its key: the client may try again with it (nothing was collected).
@@ -317,17 +377,21 @@ CALL () {
 """
 
 # Oldest first, from the cursor on.
-STUCK_INTENTS = _STUCK + """
+STUCK_INTENTS = (
+    _STUCK
+    + """
 WITH x, kind WHERE $afterTime IS NULL OR [x.createdAt, x.id] > [datetime($afterTime), $afterId]
 RETURN x {.id, .actorId, .amount, .reference, .status, .createdAt} AS intent, kind
 ORDER BY x.createdAt, x.id LIMIT $limit
 """
+)
 
 STUCK_COUNT = _STUCK + "RETURN count(x) AS total"
 
 
-async def stuck_intents(tx: AsyncManagedTransaction, *, age_seconds: float, after: tuple[str, str] | None,
-                        limit: int) -> list[dict]:
+async def stuck_intents(
+    tx: AsyncManagedTransaction, *, age_seconds: float, after: tuple[str, str] | None, limit: int
+) -> list[dict]:
     """Pending top-ups and payouts not yet paid, created more than ``age_seconds`` ago, oldest first."""
     return [dict(r) for r in await run(tx, STUCK_INTENTS, age=age_seconds, limit=limit, **keyset(after))]
 

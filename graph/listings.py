@@ -98,13 +98,13 @@ BROWSE_STARTS = {
     # SEEK hints: for NEWEST the planner otherwise scanned the whole category+status index and filtered after
     # (12,146 db hits instead of ~1,000 for one category of 5,000 listings; bench/market_profile.py).
     "category": "MATCH (l:Listing) USING INDEX SEEK l:Listing(category, status)\n"
-                "WHERE l.category = $category AND l.status = 'active'",
+    "WHERE l.category = $category AND l.status = 'active'",
     "ward": "MATCH (l:Listing) USING INDEX SEEK l:Listing(wardCode, status)\n"
-            "WHERE l.wardCode = $wardCode AND l.status = 'active'",
+    "WHERE l.wardCode = $wardCode AND l.status = 'active'",
     "kinds": "MATCH (l:Listing) USING INDEX SEEK l:Listing(kind, status) WHERE l.kind IN $kinds AND l.status = 'active'",
     # $upTo: the cursor's time when paging NEWEST (a range seek on status+createdAt), else the far future.
     "all": "MATCH (l:Listing) USING INDEX l:Listing(status, createdAt)\n"
-           "WHERE l.status = 'active' AND l.createdAt <= datetime($upTo)",
+    "WHERE l.status = 'active' AND l.createdAt <= datetime($upTo)",
     "search": "CALL db.index.fulltext.queryNodes('listing_text_fulltext', $search) YIELD node AS l",
 }
 
@@ -208,18 +208,28 @@ def browse_start(search: str | None, filters: dict) -> str:
     return "all"
 
 
-
-
 async def browse(
-    tx: AsyncManagedTransaction, *, sort: str, search: str | None, filters: dict, viewer_id: str | None,
-    after: tuple | None, limit: int,
+    tx: AsyncManagedTransaction,
+    *,
+    sort: str,
+    search: str | None,
+    filters: dict,
+    viewer_id: str | None,
+    after: tuple | None,
+    limit: int,
 ) -> list[dict]:
     """Active listings matching ``filters`` (and the Lucene ``search`` query when given), in ``sort`` order."""
     query = BROWSE_QUERIES[(browse_start(search, filters), sort)]
     rows = await run(
-        tx, query, search=search, viewerId=viewer_id, limit=limit,
+        tx,
+        query,
+        search=search,
+        viewerId=viewer_id,
+        limit=limit,
         upTo=after[0] if after and sort == "newest" else FAR_FUTURE,
-        afterKey=after[0] if after else None, afterId=after[1] if after else None, **filters,
+        afterKey=after[0] if after else None,
+        afterId=after[1] if after else None,
+        **filters,
     )
     return [dict(r) for r in rows]
 
@@ -243,8 +253,14 @@ async def my_listings(
     tx: AsyncManagedTransaction, seller_id: str, status: str | None, viewer_id: str, after: tuple | None, limit: int
 ) -> tuple[list[dict], int]:
     rows = await run(
-        tx, MY_LISTINGS, sellerId=seller_id, status=status, viewerId=viewer_id, limit=limit,
-        afterKey=after[0] if after else None, afterId=after[1] if after else None,
+        tx,
+        MY_LISTINGS,
+        sellerId=seller_id,
+        status=status,
+        viewerId=viewer_id,
+        limit=limit,
+        afterKey=after[0] if after else None,
+        afterId=after[1] if after else None,
     )
     total = (await run(tx, MY_LISTINGS_COUNT, sellerId=seller_id, status=status))[0]["total"]
     return [dict(r) for r in rows], total

@@ -94,7 +94,11 @@ def ensure_distribution(settings: Settings) -> Path:
         started = time.monotonic()
         completed = subprocess.run(
             [
-                mvn, "-B", "-q", "-f", str(SERVER_SOURCES / "pom.xml"),
+                mvn,
+                "-B",
+                "-q",
+                "-f",
+                str(SERVER_SOURCES / "pom.xml"),
                 f"-Dneo4j.version={settings.neo4j_version}",
                 "dependency:copy-dependencies",
                 f"-DoutputDirectory={staging}",
@@ -125,7 +129,10 @@ def ensure_distribution(settings: Settings) -> Path:
         classes.mkdir(parents=True)
         completed = subprocess.run(
             [javac, "-d", str(classes), "-cp", str(lib / "*"), str(source)],
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if completed.returncode != 0:
             raise Neo4jStartError(f"javac failed on the launcher:\n{completed.stderr[-3000:]}")
@@ -279,8 +286,13 @@ class LocalNeo4j:
         else:
             jvm.append("-XX:+AlwaysPreTouch")
         command = [
-            java, *jvm, "-cp", f"{dist / 'lib' / '*'}{os.pathsep}{dist / 'classes'}",
-            "Launcher", str(self.home / "dbms"), str(config),
+            java,
+            *jvm,
+            "-cp",
+            f"{dist / 'lib' / '*'}{os.pathsep}{dist / 'classes'}",
+            "Launcher",
+            str(self.home / "dbms"),
+            str(config),
         ]
         env = {**os.environ, "HANOISMART_NEO4J_PASSWORD": self.password}
         started = time.monotonic()
@@ -289,8 +301,12 @@ class LocalNeo4j:
             raise Neo4jStartError("Neo4j is being stopped; not starting it.")
         with open(self.log_file, "ab") as log_handle:
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log_handle, stderr=subprocess.STDOUT,
-                env=env, start_new_session=True,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log_handle,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
             )
         self._process = process
         self.pid_file.write_text(str(process.pid))

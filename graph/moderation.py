@@ -87,12 +87,26 @@ CREATE_REPORT = {kind: _create_report(label) for kind, label in SUBJECT_LABELS.i
 
 
 async def create_report(
-    tx: AsyncManagedTransaction, *, id: str, reporter_id: str, kind: str, subject_id: str, reason: str,
-    open_key: str, community_id: str | None,
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    reporter_id: str,
+    kind: str,
+    subject_id: str,
+    reason: str,
+    open_key: str,
+    community_id: str | None,
 ) -> None:
     await run(
-        tx, CREATE_REPORT[kind], id=id, reporterId=reporter_id, subjectId=subject_id, reason=reason, kind=kind,
-        openKey=open_key, communityId=community_id,
+        tx,
+        CREATE_REPORT[kind],
+        id=id,
+        reporterId=reporter_id,
+        subjectId=subject_id,
+        reason=reason,
+        kind=kind,
+        openKey=open_key,
+        communityId=community_id,
     )
 
 
@@ -159,7 +173,11 @@ async def report_queue(
     tx: AsyncManagedTransaction, scope: str, viewer_id: str, status: str, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, _QUEUES[scope], viewerId=viewer_id, status=status, limit=limit,
+        tx,
+        _QUEUES[scope],
+        viewerId=viewer_id,
+        status=status,
+        limit=limit,
         **keyset(after),
     )
     return [dict(r) for r in rows]
@@ -187,7 +205,10 @@ async def reports_of_reporter(
     tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, REPORTS_OF_REPORTER, viewerId=viewer_id, limit=limit,
+        tx,
+        REPORTS_OF_REPORTER,
+        viewerId=viewer_id,
+        limit=limit,
         **keyset(after),
     )
     return [dict(r) for r in rows]
@@ -230,12 +251,28 @@ RETURN a.until AS until
 
 
 async def record_action(
-    tx: AsyncManagedTransaction, *, id: str, report_id: str, moderator_id: str, action: str, reason: str,
-    status: str, days: int | None, target_id: str | None,
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    report_id: str,
+    moderator_id: str,
+    action: str,
+    reason: str,
+    status: str,
+    days: int | None,
+    target_id: str | None,
 ) -> None:
     await run(
-        tx, RECORD_ACTION, id=id, reportId=report_id, moderatorId=moderator_id, action=action, reason=reason,
-        status=status, days=days, targetId=target_id,
+        tx,
+        RECORD_ACTION,
+        id=id,
+        reportId=report_id,
+        moderatorId=moderator_id,
+        action=action,
+        reason=reason,
+        status=status,
+        days=days,
+        targetId=target_id,
     )
 
 
@@ -251,7 +288,9 @@ SET s.status = 'removed', s.removedAt = datetime(), s.removedReason = $reason, s
 }
 
 
-async def remove_content(tx: AsyncManagedTransaction, kind: str, subject_id: str, moderator_id: str, reason: str) -> None:
+async def remove_content(
+    tx: AsyncManagedTransaction, kind: str, subject_id: str, moderator_id: str, reason: str
+) -> None:
     await run(tx, _REMOVE_CONTENT[kind], subjectId=subject_id, moderatorId=moderator_id, reason=reason)
 
 

@@ -28,13 +28,14 @@ SPEAKS_FOR = """({actor}.id = $viewerId OR EXISTS {{
 
 ORDER_ROLE = f"""CASE
   WHEN $viewerId IS NULL THEN null
-  WHEN {SPEAKS_FOR.format(actor='buyer')} THEN 'buyer'
-  WHEN {SPEAKS_FOR.format(actor='seller')} THEN 'seller'
+  WHEN {SPEAKS_FOR.format(actor="buyer")} THEN 'buyer'
+  WHEN {SPEAKS_FOR.format(actor="seller")} THEN 'seller'
   WHEN $officer THEN 'officer'
 END"""
 
-ORDER_PROJECTION = "o {.id, .status, .totalDong, .createdAt, .updatedAt} AS order, buyer.id AS buyerId, " \
-                   "seller.id AS sellerId"
+ORDER_PROJECTION = (
+    "o {.id, .status, .totalDong, .createdAt, .updatedAt} AS order, buyer.id AS buyerId, seller.id AS sellerId"
+)
 
 # --- cart ----------------------------------------------------------------------------------------------------------
 
@@ -130,13 +131,34 @@ SET l.stock = left,
 """
 
 
-async def create_order(tx: AsyncManagedTransaction, *, id: str, event_id: str, buyer_id: str, seller_id: str,
-                       person_id: str, total: int, items: list[dict], place_key: str | None,
-                       note: str | None) -> None:
+async def create_order(
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    event_id: str,
+    buyer_id: str,
+    seller_id: str,
+    person_id: str,
+    total: int,
+    items: list[dict],
+    place_key: str | None,
+    note: str | None,
+) -> None:
     """An order of ``items`` [{listingId, quantity, unitPriceDong, title}], reserving their stock (the caller
     locked the listings and checked the stock); a listing whose last unit goes becomes sold_out."""
-    await run(tx, CREATE_ORDER, id=id, eventId=event_id, buyerId=buyer_id, sellerId=seller_id, personId=person_id,
-              totalDong=total, items=items, placeKey=place_key, note=note)
+    await run(
+        tx,
+        CREATE_ORDER,
+        id=id,
+        eventId=event_id,
+        buyerId=buyer_id,
+        sellerId=seller_id,
+        personId=person_id,
+        totalDong=total,
+        items=items,
+        placeKey=place_key,
+        note=note,
+    )
 
 
 # --- transitions ---------------------------------------------------------------------------------------------------
@@ -177,10 +199,28 @@ CREATE (e)-[:BY]->(by), (e)-[:OF]->(o)
 """
 
 
-async def apply_transition(tx: AsyncManagedTransaction, *, order_id: str, event_id: str, from_state: str, to: str,
-                           by_id: str, person_id: str, reason: str | None) -> None:
-    await run(tx, APPLY_TRANSITION, id=order_id, eventId=event_id, **{"from": from_state}, to=to, byId=by_id,
-              personId=person_id, reason=reason)
+async def apply_transition(
+    tx: AsyncManagedTransaction,
+    *,
+    order_id: str,
+    event_id: str,
+    from_state: str,
+    to: str,
+    by_id: str,
+    person_id: str,
+    reason: str | None,
+) -> None:
+    await run(
+        tx,
+        APPLY_TRANSITION,
+        id=order_id,
+        eventId=event_id,
+        **{"from": from_state},
+        to=to,
+        byId=by_id,
+        personId=person_id,
+        reason=reason,
+    )
 
 
 RELEASE_STOCK = """
@@ -213,8 +253,9 @@ RETURN {ORDER_PROJECTION}, role
 """
 
 
-async def orders_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None,
-                        officer: bool) -> list[dict]:
+async def orders_by_ids(
+    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool
+) -> list[dict]:
     """The orders the viewer may see (buyer, seller, their owners/admins, officers), each with the viewer's role."""
     return [dict(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
 
@@ -256,10 +297,25 @@ RETURN CASE WHEN $role IS NOT NULL AND $role <> 'buyer' THEN 0
 """
 
 
-async def my_orders(tx: AsyncManagedTransaction, *, actor_id: str, role: str | None, status: str | None,
-                    after: tuple[str, str] | None, limit: int) -> tuple[list[dict], int]:
-    rows = await run(tx, MY_ORDERS, actorId=actor_id, role=role, status=status, limit=limit, **keyset(after),
-                     upTo=after[0] if after else FAR_FUTURE)
+async def my_orders(
+    tx: AsyncManagedTransaction,
+    *,
+    actor_id: str,
+    role: str | None,
+    status: str | None,
+    after: tuple[str, str] | None,
+    limit: int,
+) -> tuple[list[dict], int]:
+    rows = await run(
+        tx,
+        MY_ORDERS,
+        actorId=actor_id,
+        role=role,
+        status=status,
+        limit=limit,
+        **keyset(after),
+        upTo=after[0] if after else FAR_FUTURE,
+    )
     total = await run(tx, MY_ORDERS_COUNT, actorId=actor_id, role=role, status=status)
     return [dict(r) for r in rows], total[0]["total"] if total else 0
 
@@ -293,8 +349,9 @@ async def order_events(tx: AsyncManagedTransaction, order_ids: list[str]) -> dic
 
 # --- reviews -------------------------------------------------------------------------------------------------------
 
-REVIEW_PROJECTION = "r {.id, .orderId, .sellerId, .rating, .text, .createdAt, .reply, .repliedAt} AS review, " \
-                    "author.id AS authorId"
+REVIEW_PROJECTION = (
+    "r {.id, .orderId, .sellerId, .rating, .text, .createdAt, .reply, .repliedAt} AS review, author.id AS authorId"
+)
 
 REVIEW_OF_ORDER = """
 MATCH (r:Review {orderId: $orderId})
@@ -323,12 +380,22 @@ SET seller.ratingTotal = coalesce(seller.ratingTotal, 0) + $rating,
 """
 
 
-async def create_review(tx: AsyncManagedTransaction, *, id: str, order_id: str, seller_id: str, buyer_id: str,
-                        person_id: str, rating: int, text: str) -> None:
+async def create_review(
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    order_id: str,
+    seller_id: str,
+    buyer_id: str,
+    person_id: str,
+    rating: int,
+    text: str,
+) -> None:
     """The review, and the seller's rating sums (the seller is write-locked first so parallel reviews add up)."""
     await run(tx, LOCK_ACTOR, id=seller_id)
-    await run(tx, CREATE_REVIEW, id=id, orderId=order_id, buyerId=buyer_id, personId=person_id, rating=rating,
-              text=text)
+    await run(
+        tx, CREATE_REVIEW, id=id, orderId=order_id, buyerId=buyer_id, personId=person_id, rating=rating, text=text
+    )
 
 
 LOCK_REVIEW = """
@@ -392,8 +459,9 @@ RETURN count(r) AS total
 """
 
 
-async def seller_reviews(tx: AsyncManagedTransaction, seller_id: str, after: tuple[str, str] | None,
-                         limit: int) -> tuple[list[dict], int]:
+async def seller_reviews(
+    tx: AsyncManagedTransaction, seller_id: str, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict], int]:
     rows = await run(tx, SELLER_REVIEWS, sellerId=seller_id, limit=limit, **keyset(after))
     total = await run(tx, SELLER_REVIEW_STATS, sellerId=seller_id)
     return [dict(r) for r in rows], total[0]["total"]
@@ -411,8 +479,9 @@ CREATE (buyer)-[:OPENED]->(d:Dispute {id: $id, orderId: $orderId, status: 'open'
 """
 
 
-async def create_dispute(tx: AsyncManagedTransaction, *, id: str, order_id: str, buyer_id: str, person_id: str,
-                         reason: str) -> None:
+async def create_dispute(
+    tx: AsyncManagedTransaction, *, id: str, order_id: str, buyer_id: str, person_id: str, reason: str
+) -> None:
     await run(tx, CREATE_DISPUTE, id=id, orderId=order_id, buyerId=buyer_id, personId=person_id, reason=reason)
 
 
@@ -447,8 +516,9 @@ CREATE (officer)-[:RESOLVED]->(d)
 """
 
 
-async def resolve_dispute(tx: AsyncManagedTransaction, dispute_id: str, officer_id: str, outcome: str,
-                          reason: str) -> None:
+async def resolve_dispute(
+    tx: AsyncManagedTransaction, dispute_id: str, officer_id: str, outcome: str, reason: str
+) -> None:
     await run(tx, RESOLVE_DISPUTE, id=dispute_id, officerId=officer_id, outcome=outcome, reason=reason)
 
 
@@ -462,8 +532,9 @@ RETURN {DISPUTE_PROJECTION}
 """
 
 
-async def disputes_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None,
-                          officer: bool) -> list[dict]:
+async def disputes_by_ids(
+    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool
+) -> list[dict]:
     return [dict(r) for r in await run(tx, DISPUTES_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
 
 
@@ -496,8 +567,9 @@ RETURN count(d) AS total
 """
 
 
-async def dispute_queue(tx: AsyncManagedTransaction, status: str | None, after: tuple[str, str] | None,
-                        limit: int) -> tuple[list[dict], int]:
+async def dispute_queue(
+    tx: AsyncManagedTransaction, status: str | None, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict], int]:
     rows = await run(tx, DISPUTE_QUEUE, status=status, limit=limit, **keyset(after))
     total = await run(tx, DISPUTE_COUNT, status=status)
     return [dict(r) for r in rows], total[0]["total"]

@@ -45,7 +45,6 @@ async def sync_ward_membership(tx: AsyncManagedTransaction, person_id: str) -> N
     await run(tx, SYNC_WARD_MEMBERSHIP, personId=person_id)
 
 
-
 # --- relationships between two actors -------------------------------------------------------------------
 
 _RELATION_FACTS = """
@@ -59,10 +58,13 @@ RETURN other:Person AS isPerson, other.status AS status,
        EXISTS { (me)-[:MUTED]->(other) } AS muted
 """
 
-LOCK_RELATION = """
+LOCK_RELATION = (
+    """
 MATCH (me:Person {id: $me}), (other:Actor {id: $other})
 SET me.socialLock = coalesce(me.socialLock, 0) + 1, other.socialLock = coalesce(other.socialLock, 0) + 1
-""" + _RELATION_FACTS
+"""
+    + _RELATION_FACTS
+)
 
 RELATION = "MATCH (me:Person {id: $me}), (other:Actor {id: $other})" + _RELATION_FACTS
 
@@ -133,10 +135,15 @@ MERGE (me)-[m:MUTED]->(other) ON CREATE SET m.at = datetime()
 UNMUTE = "MATCH (:Person {id: $me})-[m:MUTED]->(:Actor {id: $other}) DELETE m RETURN count(m) AS n"
 
 _EDGE_WRITES = {
-    "request": CREATE_REQUEST, "follow": FOLLOW, "block": BLOCK, "mute": MUTE,
+    "request": CREATE_REQUEST,
+    "follow": FOLLOW,
+    "block": BLOCK,
+    "mute": MUTE,
 }
 _EDGE_DELETES = {
-    "unfollow": UNFOLLOW, "unblock": UNBLOCK, "unmute": UNMUTE,
+    "unfollow": UNFOLLOW,
+    "unblock": UNBLOCK,
+    "unmute": UNMUTE,
 }
 
 
@@ -203,11 +210,19 @@ RETURN COUNT {{ MATCH {pattern} WHERE x.status = 'active' AND (viewer IS NULL OR
 
 
 async def list_actors(
-    tx: AsyncManagedTransaction, kind: str, owner_id: str, viewer_id: str | None,
-    after: tuple[str, str] | None, limit: int,
+    tx: AsyncManagedTransaction,
+    kind: str,
+    owner_id: str,
+    viewer_id: str | None,
+    after: tuple[str, str] | None,
+    limit: int,
 ) -> tuple[list[dict], int]:
     rows = await run(
-        tx, LIST_QUERIES[kind], ownerId=owner_id, viewerId=viewer_id, limit=limit,
+        tx,
+        LIST_QUERIES[kind],
+        ownerId=owner_id,
+        viewerId=viewer_id,
+        limit=limit,
         **keyset(after),
     )
     total = (await run(tx, LIST_COUNTS[kind], ownerId=owner_id, viewerId=viewer_id))[0]["total"]
@@ -266,12 +281,28 @@ RETURN post.id AS id
 
 
 async def create_post(
-    tx: AsyncManagedTransaction, *, id: str, author_id: str, text: str, search_text: str, visibility: str,
-    tags: list[str], community_id: str | None, ward_code: str | None,
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    author_id: str,
+    text: str,
+    search_text: str,
+    visibility: str,
+    tags: list[str],
+    community_id: str | None,
+    ward_code: str | None,
 ) -> None:
     await run(
-        tx, CREATE_POST, id=id, authorId=author_id, text=text, searchText=search_text, visibility=visibility,
-        tags=tags, communityId=community_id, wardCode=ward_code,
+        tx,
+        CREATE_POST,
+        id=id,
+        authorId=author_id,
+        text=text,
+        searchText=search_text,
+        visibility=visibility,
+        tags=tags,
+        communityId=community_id,
+        wardCode=ward_code,
     )
 
 
@@ -384,13 +415,25 @@ RETURN {POST_PROJECTION},
 
 
 async def feed(
-    tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int,
-    *, with_author: bool = False, with_reactions: bool = False, comment_limit: int = 0,
+    tx: AsyncManagedTransaction,
+    viewer_id: str,
+    after: tuple[str, str] | None,
+    limit: int,
+    *,
+    with_author: bool = False,
+    with_reactions: bool = False,
+    comment_limit: int = 0,
 ) -> list[dict]:
     rows = await run(
-        tx, FEED, viewerId=viewer_id, limit=limit, withAuthor=with_author, withReactions=with_reactions,
+        tx,
+        FEED,
+        viewerId=viewer_id,
+        limit=limit,
+        withAuthor=with_author,
+        withReactions=with_reactions,
         **keyset(after),
-        commentLimit=comment_limit, **keyset(None, prefix="commentsAfter"),
+        commentLimit=comment_limit,
+        **keyset(None, prefix="commentsAfter"),
     )
     return [dict(r) for r in rows]
 
@@ -409,7 +452,11 @@ async def posts_of_author(
     tx: AsyncManagedTransaction, author_id: str, viewer_id: str | None, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, POSTS_OF_AUTHOR, authorId=author_id, viewerId=viewer_id, limit=limit,
+        tx,
+        POSTS_OF_AUTHOR,
+        authorId=author_id,
+        viewerId=viewer_id,
+        limit=limit,
         **keyset(after),
     )
     return [dict(r) for r in rows]
@@ -468,7 +515,11 @@ async def comments_of_posts(
     tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, COMMENTS_OF_POSTS, postIds=post_ids, viewerId=viewer_id, commentLimit=limit,
+        tx,
+        COMMENTS_OF_POSTS,
+        postIds=post_ids,
+        viewerId=viewer_id,
+        commentLimit=limit,
         **keyset(after, prefix="commentsAfter"),
     )
     return [dict(r) for r in rows]
@@ -560,12 +611,26 @@ CREATE (:Notification {id: $id, recipientId: $recipientId, kind: $kind, actorId:
 
 
 async def create_notification(
-    tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str | None, subject_id: str,
-    subject_type: str | None = None, reason: str | None = None,
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    recipient_id: str,
+    kind: str,
+    actor_id: str | None,
+    subject_id: str,
+    subject_type: str | None = None,
+    reason: str | None = None,
 ) -> None:
     await run(
-        tx, CREATE_NOTIFICATION, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, subjectId=subject_id,
-        subjectType=subject_type, reason=reason,
+        tx,
+        CREATE_NOTIFICATION,
+        id=id,
+        recipientId=recipient_id,
+        kind=kind,
+        actorId=actor_id,
+        subjectId=subject_id,
+        subjectType=subject_type,
+        reason=reason,
     )
 
 
@@ -585,7 +650,9 @@ async def notify_about_post(
     tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str, post_id: str
 ) -> bool:
     """Tell ``recipient_id`` about ``post_id`` if they may see it; True if a notification was written."""
-    rows = await run(tx, NOTIFY_ABOUT_POST, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, postId=post_id)
+    rows = await run(
+        tx, NOTIFY_ABOUT_POST, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, postId=post_id
+    )
     return bool(rows and rows[0]["written"])
 
 
@@ -677,7 +744,12 @@ async def notifications(
     tx: AsyncManagedTransaction, recipient_id: str, unread_only: bool, after: tuple[str, str] | None, limit: int
 ) -> list[dict]:
     rows = await run(
-        tx, NOTIFICATIONS, recipientId=recipient_id, unreadOnly=unread_only, limit=limit, postKinds=POST_NOTICE_KINDS,
+        tx,
+        NOTIFICATIONS,
+        recipientId=recipient_id,
+        unreadOnly=unread_only,
+        limit=limit,
+        postKinds=POST_NOTICE_KINDS,
         **keyset(after),
     )
     return [dict(r) for r in rows]

@@ -12,7 +12,6 @@ from graph.driver import Graph
 from graph.migrations import latest_applied, load_migrations
 from health.model import DatabaseStatus, MigrationRecord, Readiness
 
-
 #: A readiness probe must answer even while the driver would keep retrying a dead server, yet leave
 #: room for the one retry (about a second) the driver makes on a stale pooled connection after a restart.
 READINESS_TIMEOUT_SECONDS = 5.0

@@ -9,11 +9,13 @@ from core.errors import UserInputError
 
 
 def normalise_phone(raw: str, *, field: str = "phone") -> str:
-    """"0912 345 678" or "+84912345678" -> "+84912345678"; other countries need their +code."""
+    """ "0912 345 678" or "+84912345678" -> "+84912345678"; other countries need their +code."""
     try:
         parsed = phonenumbers.parse(raw or "", "VN")
     except phonenumbers.NumberParseException as exc:
-        raise UserInputError("This is not a phone number; write it as 0912345678 or +84912345678.", field=field) from exc
+        raise UserInputError(
+            "This is not a phone number; write it as 0912345678 or +84912345678.", field=field
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
         raise UserInputError("This phone number does not exist in its country's numbering plan.", field=field)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -90,7 +90,9 @@ def check_cccd(number: str, *, date_of_birth: date, sex: Sex, field: str = "numb
             field=field,
         )
     if declared_sex != sex:
-        raise UserInputError("The fourth digit of the citizen ID encodes the sex, which does not match the declared sex.", field=field)
+        raise UserInputError(
+            "The fourth digit of the citizen ID encodes the sex, which does not match the declared sex.", field=field
+        )
     if digits[4:6] != f"{date_of_birth.year % 100:02d}":
         raise UserInputError(
             "Digits 5-6 of the citizen ID are the last two digits of the birth year, which do not match the date of birth.",

@@ -27,8 +27,12 @@ COMMUNITY_PUNCTUATION = NAME_PUNCTUATION + ':#!?+"“”–—'
 
 
 def check_name(
-    name: str, field: str, *, punctuation: str = NAME_PUNCTUATION,
-    length: tuple[int, int] = (MIN_LENGTH, MAX_LENGTH), what: str = "A name",
+    name: str,
+    field: str,
+    *,
+    punctuation: str = NAME_PUNCTUATION,
+    length: tuple[int, int] = (MIN_LENGTH, MAX_LENGTH),
+    what: str = "A name",
 ) -> str:
     """The stored form of a person's or an organisation's name, or INVALID_INPUT naming ``field``.
 

@@ -96,9 +96,15 @@ def person_view(record: dict, viewer: Viewer) -> PersonView:
 def organization_view(record: dict) -> OrganizationView:
     org = record["organization"]
     return OrganizationView(
-        id=org["id"], display_name=org["displayName"], kind=org["orgKind"], sector=org.get("sector"),
-        tax_code_last4=record.get("taxCodeLast4"), assurance_level=org.get("assuranceLevel", 0),
-        created_at=org["createdAt"].to_native(), status=org.get("status", "active"), viewer_role=record.get("viewerRole"),
+        id=org["id"],
+        display_name=org["displayName"],
+        kind=org["orgKind"],
+        sector=org.get("sector"),
+        tax_code_last4=record.get("taxCodeLast4"),
+        assurance_level=org.get("assuranceLevel", 0),
+        created_at=org["createdAt"].to_native(),
+        status=org.get("status", "active"),
+        viewer_role=record.get("viewerRole"),
     )
 
 
@@ -157,6 +163,7 @@ async def my_organizations(rt: Runtime, viewer: Viewer) -> list[tuple[Organizati
 
 # --- registration ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PersonRegistration:
     full_name: str
@@ -188,10 +195,14 @@ def _check_roles(roles: list[str]) -> list[str]:
 
 def _check_document(reg: PersonRegistration) -> CheckedDocument:
     if reg.document_kind == "cccd":
-        return check_cccd(reg.document_number, date_of_birth=reg.date_of_birth, sex=Sex(reg.sex), field="document.number")
+        return check_cccd(
+            reg.document_number, date_of_birth=reg.date_of_birth, sex=Sex(reg.sex), field="document.number"
+        )
     if reg.document_kind == "passport":
         return check_passport(reg.document_country or "", reg.document_number, field="document.number")
-    raise UserInputError("A person proves their identity with a citizen ID (CCCD) or a passport.", field="document.kind")
+    raise UserInputError(
+        "A person proves their identity with a citizen ID (CCCD) or a passport.", field="document.kind"
+    )
 
 
 TOO_MANY_REGISTRATIONS = "Too many accounts were opened from here or on the platform just now; try again later."
@@ -204,7 +215,9 @@ def _registration_limits(rt: Runtime, address: str | None) -> tuple[dict, dict]:
         f"register:address:{where}": (settings.registrations_per_address_per_hour, limits.HOUR),
         "register:platform": (settings.registrations_per_hour, limits.HOUR),
     }
-    conflicts = {f"register-conflicts:address:{where}": (settings.registration_conflicts_per_address_per_day, limits.DAY)}
+    conflicts = {
+        f"register-conflicts:address:{where}": (settings.registration_conflicts_per_address_per_day, limits.DAY)
+    }
     return attempts, conflicts
 
 
@@ -243,7 +256,9 @@ async def register_person(
 
     async def claim(tx: AsyncManagedTransaction) -> bool:
         if reg.ward_code and not await _commune_exists(tx, reg.ward_code):
-            raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+            raise UserInputError(
+                "No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode"
+            )
         duplicate = await queries.document_registered(tx, digest)
         await limits.claim(tx, conflicts, TOO_MANY_REGISTRATIONS, count=duplicate)
         await limits.claim(tx, attempts, TOO_MANY_REGISTRATIONS)
@@ -265,14 +280,22 @@ async def register_person(
         **privacy.default_audience_properties(),
     }
     document_props = {
-        "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": digest,
-        "last4": document.last4, "country": document.country,
+        "id": str(uuid.uuid4()),
+        "kind": document.kind.value,
+        "digest": digest,
+        "last4": document.last4,
+        "country": document.country,
     }
 
     async def work(tx: AsyncManagedTransaction) -> tuple[str, str, str]:
         await queries.create_person(
-            tx, id=person_id, props=props, date_of_birth=reg.date_of_birth.isoformat(), document=document_props,
-            ward_code=reg.ward_code, contacts=contacts,
+            tx,
+            id=person_id,
+            props=props,
+            date_of_birth=reg.date_of_birth.isoformat(),
+            document=document_props,
+            ward_code=reg.ward_code,
+            contacts=contacts,
         )
         await _sync_ward_community(tx, person_id)
         session_id, refresh = await open_session(tx, rt, person_id, user_agent)
@@ -304,10 +327,13 @@ async def _commune_exists(tx: AsyncManagedTransaction, code: str) -> bool:
 
 # --- profile and privacy ----------------------------------------------------------------------------------------
 
+
 async def set_audience(rt: Runtime, viewer: Viewer, field: str, audience: str) -> PersonView:
     person_id = require_person(viewer)
     if field not in privacy.DEFAULT_AUDIENCES:
-        raise UserInputError(f"Unknown profile field; choose one of {', '.join(privacy.DEFAULT_AUDIENCES)}.", field="field")
+        raise UserInputError(
+            f"Unknown profile field; choose one of {', '.join(privacy.DEFAULT_AUDIENCES)}.", field="field"
+        )
     await rt.graph.write(
         queries.update_person, person_id, {privacy.audience_property(field): privacy.Audience(audience).value}
     )
@@ -315,7 +341,11 @@ async def set_audience(rt: Runtime, viewer: Viewer, field: str, audience: str) -
 
 
 async def update_profile(
-    rt: Runtime, viewer: Viewer, *, ward_code: str | None, investor_sectors: list[str] | None,
+    rt: Runtime,
+    viewer: Viewer,
+    *,
+    ward_code: str | None,
+    investor_sectors: list[str] | None,
     add_roles: list[str] | None,
 ) -> PersonView:
     """Move ward, change investor sectors, or add a self-chosen role (a tourist becoming a resident)."""
@@ -333,7 +363,9 @@ async def update_profile(
                 raise UserInputError("A resident names the ward or commune they live in (wardCode).", field="wardCode")
         if ward_code is not None:
             if not await queries.move_to_ward(tx, person_id, ward_code):
-                raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode")
+                raise UserInputError(
+                    "No ward or commune of Hà Nội has this code; see the `communes` list.", field="wardCode"
+                )
             await _sync_ward_community(tx, person_id)
         props: dict[str, Any] = {}
         if investor_sectors is not None:
@@ -414,8 +446,13 @@ async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: st
         if await _verified_elsewhere(tx, person_id, contact["kind"], contact["value"]):
             raise ConflictError(CONTACT_TAKEN, field="contactId")
         code = await otp.issue_code(
-            tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], person_id=person_id,
-            contact_id=contact_id, requested_by=person_id,
+            tx,
+            rt,
+            purpose=otp.VERIFY_CONTACT,
+            destination=contact["value"],
+            person_id=person_id,
+            contact_id=contact_id,
+            requested_by=person_id,
         )
         return contact, code
 
@@ -423,7 +460,9 @@ async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: st
     if code is None:
         raise UserInputError("This contact is verified already.", code="CONFLICT", field="contactId")
     channel = "sms" if contact["kind"] == "phone" else "email"
-    await rt.sender.send(channel, contact["value"], otp.code_message(otp.VERIFY_CONTACT, code, rt.settings.otp_ttl_seconds // 60))
+    await rt.sender.send(
+        channel, contact["value"], otp.code_message(otp.VERIFY_CONTACT, code, rt.settings.otp_ttl_seconds // 60)
+    )
     return contact
 
 
@@ -436,8 +475,13 @@ async def complete_contact_verification(rt: Runtime, viewer: Viewer, contact_id:
         if contact is None:
             raise NotFoundError("You have no contact with this id.")
         checked = await otp.check_code(
-            tx, rt, purpose=otp.VERIFY_CONTACT, destination=contact["value"], person_id=person_id,
-            contact_id=contact_id, code=code,
+            tx,
+            rt,
+            purpose=otp.VERIFY_CONTACT,
+            destination=contact["value"],
+            person_id=person_id,
+            contact_id=contact_id,
+            code=code,
         )
         if checked.ok:
             await queries.verify_contact(tx, person_id, contact_id)
@@ -450,12 +494,14 @@ async def complete_contact_verification(rt: Runtime, viewer: Viewer, contact_id:
     if not checked.ok:
         raise UserInputError(
             f"This code is wrong, expired or already used ({checked.attempts_left} attempts left); ask for a new one if needed.",
-            code="INVALID_CODE", field="code",
+            code="INVALID_CODE",
+            field="code",
         )
     return await me(rt, viewer)
 
 
 # --- level 2: officers check the document ---------------------------------------------------------------------------
+
 
 def _request_view(row: dict, viewer: Viewer, applicant: PersonView | None) -> VerificationRequestView:
     request = row["request"]
@@ -463,9 +509,13 @@ def _request_view(row: dict, viewer: Viewer, applicant: PersonView | None) -> Ve
     data = row["applicant"] or {}
     birth = data.get("dateOfBirth")
     return VerificationRequestView(
-        id=request["id"], status=request["status"], created_at=request["createdAt"].to_native(),
+        id=request["id"],
+        status=request["status"],
+        created_at=request["createdAt"].to_native(),
         decided_at=request["decidedAt"].to_native() if request.get("decidedAt") else None,
-        reason=request.get("reason"), decided_by_name=row.get("decidedByName"), applicant=applicant,
+        reason=request.get("reason"),
+        decided_by_name=row.get("decidedByName"),
+        applicant=applicant,
         applicant_full_name=data.get("fullName") if sees_document else None,
         applicant_date_of_birth=birth.to_native() if sees_document and birth is not None else None,
         applicant_sex=data.get("sex") if sees_document else None,
@@ -481,7 +531,9 @@ async def request_verification(rt: Runtime, viewer: Viewer) -> VerificationReque
         raise UserInputError("Your identity is verified at level 2 already.", code="CONFLICT")
     created = await rt.graph.write(queries.create_verification_request, person_id, str(uuid.uuid4()))
     if created is None:
-        raise UserInputError("You have a pending verification request already; an officer will decide it.", code="CONFLICT")
+        raise UserInputError(
+            "You have a pending verification request already; an officer will decide it.", code="CONFLICT"
+        )
     return (await verification_requests_by_ids(rt, viewer, [created]))[0]
 
 
@@ -491,12 +543,16 @@ async def my_verification_requests(rt: Runtime, viewer: Viewer) -> list[Verifica
     return [_request_view(r, viewer, None) for r in rows]
 
 
-async def verification_requests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[VerificationRequestView | None]:
+async def verification_requests_by_ids(
+    rt: Runtime, viewer: Viewer, ids: list[str]
+) -> list[VerificationRequestView | None]:
     if viewer.is_anonymous:
         return [None] * len(ids)
     rows = await rt.graph.read(queries.requests_by_ids, ids)
     visible = [r for r in rows if viewer.has_role("officer") or r["applicantId"] == viewer.actor_id]
-    applicants = dict(zip([r["applicantId"] for r in visible], await persons_by_ids(rt, viewer, [r["applicantId"] for r in visible])))
+    applicants = dict(
+        zip([r["applicantId"] for r in visible], await persons_by_ids(rt, viewer, [r["applicantId"] for r in visible]))
+    )
     found = {r["request"]["id"]: _request_view(r, viewer, applicants[r["applicantId"]]) for r in visible}
     return [found.get(i) for i in ids]
 
@@ -505,7 +561,9 @@ async def verification_requests_by_ids(rt: Runtime, viewer: Viewer, ids: list[st
 VERIFICATION_CURSOR = keyset_kind("verificationRequests")
 
 
-async def verification_queue(rt: Runtime, viewer: Viewer, status: str, request: PageRequest) -> Page[VerificationRequestView]:
+async def verification_queue(
+    rt: Runtime, viewer: Viewer, status: str, request: PageRequest
+) -> Page[VerificationRequestView]:
     """Requests with ``status``, oldest first: the officers' work queue."""
     require_role(viewer, "officer", "work the verification queue")
     after = request.keyset(VERIFICATION_CURSOR)
@@ -525,8 +583,13 @@ async def decide_verification(
     rt: Runtime, viewer: Viewer, request_id: str, *, approve: bool, reason: str | None
 ) -> VerificationRequestView:
     officer_id = require_role(viewer, "officer", "decide verification requests")
-    reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH, required=not approve,
-                          empty="Say why the request is rejected, so the person can fix it.")
+    reason = checked_text(
+        reason,
+        field="reason",
+        max_length=MAX_REASON_LENGTH,
+        required=not approve,
+        empty="Say why the request is rejected, so the person can fix it.",
+    )
 
     async def work(tx: AsyncManagedTransaction) -> None:
         request = await queries.lock_request(tx, request_id)
@@ -535,7 +598,9 @@ async def decide_verification(
         if request["applicantId"] == officer_id:
             raise ForbiddenError("You may not decide your own verification request; another officer must decide it.")
         if request["applicantStatus"] != "active":
-            raise ConflictError("The applicant closed their account; this request can no longer be decided.", field="id")
+            raise ConflictError(
+                "The applicant closed their account; this request can no longer be decided.", field="id"
+            )
         if request["status"] != "pending":
             raise ConflictError(f"This request was {request['status']} already.", field="id")
         await queries.decide_request(tx, request_id, officer_id, "approved" if approve else "rejected", reason)
@@ -548,7 +613,9 @@ async def grant_role(rt: Runtime, viewer: Viewer, person_id: str, role: str, *, 
     """Administrators grant and revoke the officer role."""
     require_role(viewer, "administrator", "grant or revoke officer roles")
     if role != "officer":
-        raise UserInputError("Only the officer role is granted through the API; administrators use the CLI.", field="role")
+        raise UserInputError(
+            "Only the officer role is granted through the API; administrators use the CLI.", field="role"
+        )
     await set_granted_role(rt, person_id, role, grant=grant)
     (view,) = await persons_by_ids(rt, viewer, [person_id])
     return view
@@ -572,6 +639,7 @@ async def set_granted_role(rt: Runtime, person_id: str, role: str, *, grant: boo
 
 # --- organisations -------------------------------------------------------------------------------------------------------
 
+
 async def register_organization(
     rt: Runtime, viewer: Viewer, *, name: str, kind: str, tax_code: str, sector: str | None
 ) -> OrganizationView:
@@ -584,12 +652,19 @@ async def register_organization(
     checked_sector = checked_text(nfc(sector or ""), field="sector", max_length=MAX_SECTOR_LENGTH)
     props = {"displayName": display_name, "searchName": fold(display_name), "orgKind": kind, "sector": checked_sector}
     document_props = {
-        "id": str(uuid.uuid4()), "kind": document.kind.value, "digest": document.digest(rt.identity_key),
-        "last4": document.last4, "country": document.country,
+        "id": str(uuid.uuid4()),
+        "kind": document.kind.value,
+        "digest": document.digest(rt.identity_key),
+        "last4": document.last4,
+        "country": document.country,
     }
     try:
         await rt.graph.write(
-            queries.create_organization, id=org_id, founder_id=founder, props=props, document=document_props,
+            queries.create_organization,
+            id=org_id,
+            founder_id=founder,
+            props=props,
+            document=document_props,
             change_id=str(uuid.uuid4()),
         )
     except ConflictError as exc:
@@ -619,10 +694,14 @@ async def set_representative(
             raise ForbiddenError("Only an owner of this organisation may change its representatives.")
         their_role = await queries.representative_role(tx, person_id, org_id)
         if their_role == "owner" and role != "owner" and owners <= 1:
-            raise ConflictError("An organisation keeps at least one owner; make someone else owner first.", field="personId")
+            raise ConflictError(
+                "An organisation keeps at least one owner; make someone else owner first.", field="personId"
+            )
         if role is None:
             if their_role is None:
-                raise UserInputError("This person does not represent the organisation.", code="CONFLICT", field="personId")
+                raise UserInputError(
+                    "This person does not represent the organisation.", code="CONFLICT", field="personId"
+                )
             await queries.remove_representative(tx, org_id, person_id, actor, str(uuid.uuid4()))
             await queries.delete_invitation(tx, org_id, person_id)
             if their_role == "owner":
@@ -639,7 +718,12 @@ async def set_representative(
             raise UserInputError("No active person has this id.", field="personId")
         if created:
             await notify_unless_repeated(
-                tx, person_id, "representative_invited", sender=org_id, actor=actor, subject=org_id,
+                tx,
+                person_id,
+                "representative_invited",
+                sender=org_id,
+                actor=actor,
+                subject=org_id,
                 subject_type="Organization",
             )
         return True
@@ -662,17 +746,27 @@ async def _invitation_views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> li
     for r in rows:
         organization, person = orgs.get(r["orgId"]), people.get(r["personId"])
         if organization is not None and person is not None:
-            views.append(RepresentativeInvitationView(
-                organization=organization, person=person, role=r["role"],
-                invited_by=people.get(r["invitedById"]) if r["invitedById"] else None,
-                created_at=r["createdAt"].to_native(),
-            ))
+            views.append(
+                RepresentativeInvitationView(
+                    organization=organization,
+                    person=person,
+                    role=r["role"],
+                    invited_by=people.get(r["invitedById"]) if r["invitedById"] else None,
+                    created_at=r["createdAt"].to_native(),
+                )
+            )
     return views
 
 
 async def _invitation_page(
-    rt: Runtime, viewer: Viewer, request: PageRequest, after: tuple[str, str] | None, rows: list[dict], total: int,
-    cursor: CursorKind, key: str,
+    rt: Runtime,
+    viewer: Viewer,
+    request: PageRequest,
+    after: tuple[str, str] | None,
+    rows: list[dict],
+    total: int,
+    cursor: CursorKind,
+    key: str,
 ) -> Page[RepresentativeInvitationView]:
     """A page of invitations (one more row than the page was read, to know whether another follows), keyed by
     ``key`` (``orgId`` for a person's, ``personId`` for an organisation's); rows the viewer may not see are left out."""
@@ -780,7 +874,9 @@ async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> li
     grouped: dict[str, list[Representative]] = {i: [] for i in org_ids}
     for r in rows:
         if people.get(r["personId"]) is not None:
-            grouped[r["orgId"]].append(Representative(people[r["personId"]], r["orgId"], r["role"], r["since"].to_native()))
+            grouped[r["orgId"]].append(
+                Representative(people[r["personId"]], r["orgId"], r["role"], r["since"].to_native())
+            )
     return [grouped[i] for i in org_ids]
 
 
@@ -805,7 +901,9 @@ ACTING_ROLES = ("owner", "admin")
 """Representative roles that may act for an organisation (sell, buy, pay); members only represent it."""
 
 
-async def act_for(tx: AsyncManagedTransaction, viewer: Viewer, organization_id: str | None, *, level: int, action: str) -> str:
+async def act_for(
+    tx: AsyncManagedTransaction, viewer: Viewer, organization_id: str | None, *, level: int, action: str
+) -> str:
     """The actor a request acts as: the signed-in person (verified at ``level``), or the organisation they own or
     administer when ``organization_id`` is given. Runs inside the caller's transaction, so a revoked role cannot
     slip between the check and the change. FORBIDDEN names what is missing."""
@@ -834,7 +932,9 @@ async def acting_actor(rt: Runtime, viewer: Viewer, organization_id: str | None,
 ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,))
 
 
-async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PersonView | OrganizationView]:
+async def search_actors(
+    rt: Runtime, viewer: Viewer, text: str, request: PageRequest
+) -> Page[PersonView | OrganizationView]:
     """People and organisations by name, with or without diacritics; every person through person_view."""
     query = fulltext_query(text, field="search")
     key = request.after_key(ACTOR_SEARCH_CURSOR)
@@ -855,6 +955,7 @@ async def search_actors(rt: Runtime, viewer: Viewer, text: str, request: PageReq
 
 
 # --- my data, closing the account --------------------------------------------------------------------------------------------
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):

@@ -44,15 +44,32 @@ class DisputeView:
 
 def dispute_view(row: dict) -> DisputeView:
     d = row["dispute"]
-    return DisputeView(id=d["id"], order_id=d["orderId"], status=d["status"], reason=d["reason"],
-                       opened_at=native(d["openedAt"]), outcome=d.get("outcome"), resolution=d.get("resolution"),
-                       resolved_at=native(d.get("resolvedAt")), buyer_id=row["buyerId"], seller_id=row["sellerId"],
-                       officer_id=row["officerId"])
+    return DisputeView(
+        id=d["id"],
+        order_id=d["orderId"],
+        status=d["status"],
+        reason=d["reason"],
+        opened_at=native(d["openedAt"]),
+        outcome=d.get("outcome"),
+        resolution=d.get("resolution"),
+        resolved_at=native(d.get("resolvedAt")),
+        buyer_id=row["buyerId"],
+        seller_id=row["sellerId"],
+        officer_id=row["officerId"],
+    )
 
 
 def _reason(value: str | None) -> str:
-    return checked_text(value, field="reason", max_length=MAX_REASON_LENGTH, required=True,
-                        empty="Say why: the reason is recorded with the dispute.") or ""
+    return (
+        checked_text(
+            value,
+            field="reason",
+            max_length=MAX_REASON_LENGTH,
+            required=True,
+            empty="Say why: the reason is recorded with the dispute.",
+        )
+        or ""
+    )
 
 
 async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:
@@ -62,8 +79,9 @@ async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) 
     dispute_id = str(uuid.uuid4())
 
     async def record(tx: AsyncManagedTransaction, facts: dict, actor_id: str) -> None:
-        await queries.create_dispute(tx, id=dispute_id, order_id=order_id, buyer_id=actor_id, person_id=person,
-                                     reason=cleaned)
+        await queries.create_dispute(
+            tx, id=dispute_id, order_id=order_id, buyer_id=actor_id, person_id=person, reason=cleaned
+        )
 
     async def work(tx: AsyncManagedTransaction) -> None:
         await move(tx, viewer, order_id, "dispute", cleaned, key_given=False, after=record)
@@ -73,8 +91,9 @@ async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) 
     return view
 
 
-async def resolve_dispute(rt: Runtime, viewer: Viewer, dispute_id: str, outcome: str, reason: str,
-                          key: str) -> DisputeView:
+async def resolve_dispute(
+    rt: Runtime, viewer: Viewer, dispute_id: str, outcome: str, reason: str, key: str
+) -> DisputeView:
     """An officer decides an open dispute: REFUND the buyer or RELEASE the money to the seller."""
     officer = require_role(viewer, "officer", "resolve disputes")
     if outcome not in OUTCOMES:
@@ -96,9 +115,15 @@ async def resolve_dispute(rt: Runtime, viewer: Viewer, dispute_id: str, outcome:
             await queries.resolve_dispute(tx, dispute_id, officer, outcome, cleaned)
             return {"disputeId": dispute_id, "outcome": outcome}
 
-        return await once(tx, owner=officer, key=key, operation="dispute.resolve",
-                          request={"disputeId": dispute_id, "outcome": outcome, "reason": cleaned}, work=effect,
-                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
+        return await once(
+            tx,
+            owner=officer,
+            key=key,
+            operation="dispute.resolve",
+            request={"disputeId": dispute_id, "outcome": outcome, "reason": cleaned},
+            work=effect,
+            retention_seconds=rt.settings.idempotency_key_retention_seconds,
+        )
 
     await rt.graph.write(work)
     (view,) = await disputes_by_ids(rt, viewer, [dispute_id])
@@ -132,5 +157,10 @@ async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request
     after = request.keyset(DISPUTES_CURSOR)
     rows, total = await rt.graph.read(queries.dispute_queue, status, after, request.size + 1)
     shown = [dispute_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[DISPUTES_CURSOR.encode(v.opened_at, v.id) for v in shown],
-                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)
+    return Page(
+        items=shown,
+        cursors=[DISPUTES_CURSOR.encode(v.opened_at, v.id) for v in shown],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )

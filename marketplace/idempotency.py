@@ -56,30 +56,46 @@ def check_same_request(stored: dict, operation: str, request: dict) -> None:
 def _replay(stored: dict, operation: str, request: dict) -> dict:
     check_same_request(stored, operation, request)
     if stored["result"] is None:
-        raise ConflictError("A request with this idempotency key is still in progress; try again shortly.",
-                            field="idempotencyKey")
+        raise ConflictError(
+            "A request with this idempotency key is still in progress; try again shortly.", field="idempotencyKey"
+        )
     return json.loads(stored["result"])
 
 
-async def stored_result(tx: AsyncManagedTransaction, *, owner: str, key: str, operation: str, request: dict,
-                        retention_seconds: float = RETENTION_SECONDS) -> dict | None:
+async def stored_result(
+    tx: AsyncManagedTransaction,
+    *,
+    owner: str,
+    key: str,
+    operation: str,
+    request: dict,
+    retention_seconds: float = RETENTION_SECONDS,
+) -> dict | None:
     """The result stored under (owner, key) for this same request, None if the key is unused (or expired),
     CONFLICT if it was used for another request. A read: lets a use case skip a repeat's writes."""
     stored = await queries.stored_key(tx, f"{owner}:{check_key(key)}", retention_seconds)
     return None if stored is None else _replay(stored, operation, request)
 
 
-async def claim(tx: AsyncManagedTransaction, *, owner: str, key: str,
-                retention_seconds: float = RETENTION_SECONDS) -> tuple[str, dict]:
+async def claim(
+    tx: AsyncManagedTransaction, *, owner: str, key: str, retention_seconds: float = RETENTION_SECONDS
+) -> tuple[str, dict]:
     """Claim (owner, key) in this transaction: (scope, row) where row["created"] says the key is new to us (or
     expired, hence new again); otherwise row holds the key's operation, fingerprint, result and intentId."""
     scope = f"{owner}:{check_key(key)}"
     return scope, await queries.claim_key(tx, scope, str(uuid.uuid4()), retention_seconds)
 
 
-async def once(tx: AsyncManagedTransaction, *, owner: str, key: str, operation: str, request: dict,
-               work: Callable[[AsyncManagedTransaction], Awaitable[dict]],
-               retention_seconds: float = RETENTION_SECONDS) -> dict:
+async def once(
+    tx: AsyncManagedTransaction,
+    *,
+    owner: str,
+    key: str,
+    operation: str,
+    request: dict,
+    work: Callable[[AsyncManagedTransaction], Awaitable[dict]],
+    retention_seconds: float = RETENTION_SECONDS,
+) -> dict:
     """Run ``work(tx)`` once per (owner, key) and return its result (a small JSON-able dict); a repeat of the same
     request within the retention returns the stored result without running ``work``; another request under the key
     is a CONFLICT."""
@@ -87,8 +103,9 @@ async def once(tx: AsyncManagedTransaction, *, owner: str, key: str, operation: 
     if not row["created"]:
         return _replay(row, operation, request)
     result = await work(tx)
-    await queries.finish_key(tx, scope, operation, fingerprint(operation, request),
-                             json.dumps(result, sort_keys=True, ensure_ascii=False))
+    await queries.finish_key(
+        tx, scope, operation, fingerprint(operation, request), json.dumps(result, sort_keys=True, ensure_ascii=False)
+    )
     return result
 
 

@@ -44,15 +44,23 @@ class InterestView:
 def _view(row: dict) -> InterestView:
     i = row["interest"]
     return InterestView(
-        id=i["id"], listing_id=row["listingId"], investor_id=row["investorId"], seller_id=row["sellerId"],
-        amount_dong=i["amountDong"], message=i["message"], status=i["status"], answer=i.get("answer"),
-        created_at=native(i["createdAt"]), answered_at=native(i.get("answeredAt")),
+        id=i["id"],
+        listing_id=row["listingId"],
+        investor_id=row["investorId"],
+        seller_id=row["sellerId"],
+        amount_dong=i["amountDong"],
+        message=i["message"],
+        status=i["status"],
+        answer=i.get("answer"),
+        created_at=native(i["createdAt"]),
+        answered_at=native(i.get("answeredAt")),
     )
 
 
 def _check_message(text: str | None, field: str, *, required: bool) -> str | None:
-    return checked_text(text, field=field, max_length=MAX_MESSAGE, required=required,
-                        empty="Write a message to the owner.")
+    return checked_text(
+        text, field=field, max_length=MAX_MESSAGE, required=required, empty="Write a message to the owner."
+    )
 
 
 async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) -> bool:
@@ -88,16 +96,27 @@ async def create_interest(
         if found["sellerId"] == investor or visible[0]["viewerOwns"]:
             raise UserInputError("This is your own listing.", field="listingId")
         if listing["status"] != "active":
-            raise ConflictError(f"The listing is {listing['status'].upper()}; interest is stated on ACTIVE "
-                                "listings only.", field="listingId")
+            raise ConflictError(
+                f"The listing is {listing['status'].upper()}; interest is stated on ACTIVE listings only.",
+                field="listingId",
+            )
         if await queries.open_interest(tx, investor, listing_id):
-            raise ConflictError("You have a pending interest in this listing already; withdraw it or wait for "
-                                "the answer.", field="listingId")
-        await queries.create_interest(tx, id=interest_id, investor_id=investor, listing_id=listing_id,
-                                      amount_dong=amount_dong, message=body)
+            raise ConflictError(
+                "You have a pending interest in this listing already; withdraw it or wait for the answer.",
+                field="listingId",
+            )
+        await queries.create_interest(
+            tx, id=interest_id, investor_id=investor, listing_id=listing_id, amount_dong=amount_dong, message=body
+        )
         if not found["sellerIsOrganization"]:
-            await notify(tx, found["sellerId"], "investment_interest", actor=investor, subject=interest_id,
-                         subject_type="InvestmentInterest")
+            await notify(
+                tx,
+                found["sellerId"],
+                "investment_interest",
+                actor=investor,
+                subject=interest_id,
+                subject_type="InvestmentInterest",
+            )
 
     await rt.graph.write(work)
     return await _fresh(rt, viewer, interest_id)
@@ -118,13 +137,20 @@ async def answer_interest(
                 raise ForbiddenError("Only the listing's owner answers an interest.")
             raise NotFoundError(NOT_FOUND)
         if found["status"] != "pending":
-            raise ConflictError(f"The interest is {found['status'].upper()}; only a PENDING interest is answered.",
-                                field="id")
+            raise ConflictError(
+                f"The interest is {found['status'].upper()}; only a PENDING interest is answered.", field="id"
+            )
         await queries.set_interest_status(tx, interest_id, "accepted" if accept else "declined", answer, answered=True)
         investor = found["investorId"]
         if investor != viewer.actor_id and not found["investorIsOrganization"]:
-            await notify(tx, investor, "investment_interest_answered", actor=found["sellerId"], subject=interest_id,
-                         subject_type="InvestmentInterest")
+            await notify(
+                tx,
+                investor,
+                "investment_interest_answered",
+                actor=found["sellerId"],
+                subject=interest_id,
+                subject_type="InvestmentInterest",
+            )
 
     await rt.graph.write(work)
     return await _fresh(rt, viewer, interest_id)
@@ -142,8 +168,9 @@ async def withdraw_interest(rt: Runtime, viewer: Viewer, interest_id: str) -> In
                 raise ForbiddenError("Only the investor withdraws an interest; the owner declines it.")
             raise NotFoundError(NOT_FOUND)
         if found["status"] != "pending":
-            raise ConflictError(f"The interest is {found['status'].upper()}; only a PENDING interest is withdrawn.",
-                                field="id")
+            raise ConflictError(
+                f"The interest is {found['status'].upper()}; only a PENDING interest is withdrawn.", field="id"
+            )
         await queries.set_interest_status(tx, interest_id, "withdrawn", None, answered=False)
 
     await rt.graph.write(work)
@@ -175,7 +202,9 @@ def _page(rows: list[dict], request: PageRequest, total: int, kind: CursorKind) 
     return Page(
         items=items,
         cursors=[kind.encode(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
-        has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
+        has_next_page=len(rows) > request.size,
+        has_previous_page=request.after is not None,
+        total_count=total,
     )
 
 

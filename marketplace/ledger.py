@@ -48,7 +48,7 @@ def actor_wallet(actor_id: str) -> str:
 
 def wallet_owner(wallet: str) -> str | None:
     """The actor id holding ``wallet``; None for escrow and the provider."""
-    return wallet[len(_ACTOR_PREFIX):] if wallet.startswith(_ACTOR_PREFIX) else None
+    return wallet[len(_ACTOR_PREFIX) :] if wallet.startswith(_ACTOR_PREFIX) else None
 
 
 def shard(wallet: str, key: str) -> str:
@@ -75,8 +75,16 @@ def _spec(wallet: str) -> dict:
     return {"id": wallet, "kind": "actor", "ownerId": owner}
 
 
-async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, amount: int, kind: str,
-                     order_id: str | None = None, memo: str | None = None) -> dict:
+async def post_entry(
+    tx: AsyncManagedTransaction,
+    *,
+    debit: str,
+    credit: str,
+    amount: int,
+    kind: str,
+    order_id: str | None = None,
+    memo: str | None = None,
+) -> dict:
     """One double-entry movement of ``amount`` đồng from wallet ``debit`` to wallet ``credit`` inside the caller's
     write transaction. Locks both wallets (sorted by id, so no two movements deadlock) before reading balances;
     raises InsufficientFundsError (field 'amountDong') when ``debit`` (other than PROVIDER) would go negative; the
@@ -99,9 +107,16 @@ async def post_entry(tx: AsyncManagedTransaction, *, debit: str, credit: str, am
         credit = shard(credit, shard_key)
     specs = sorted([_spec(debit), _spec(credit)], key=lambda s: s["id"])
     await queries.lock_wallets(tx, specs)
-    entry = await queries.post_entry(tx, debit=debit, credit=credit, amount=amount, kind=kind, memo=memo,
-                                     order_id=order_id,
-                                     allow_negative=platform_wallet(debit) == PROVIDER)
+    entry = await queries.post_entry(
+        tx,
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        kind=kind,
+        memo=memo,
+        order_id=order_id,
+        allow_negative=platform_wallet(debit) == PROVIDER,
+    )
     if entry is None:
         have = await queries.wallet_balance(tx, debit)
         raise InsufficientFundsError(

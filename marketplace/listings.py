@@ -61,8 +61,13 @@ MAX_PHOTOS, MAX_PHOTO_URL = 10, 500
 
 #: Transitions an owner may ask for with listingStatusSet (SOLD_OUT -> ACTIVE also needs stock).
 TRANSITIONS = {
-    ("draft", "active"), ("active", "paused"), ("paused", "active"),
-    ("active", "closed"), ("paused", "closed"), ("sold_out", "closed"), ("sold_out", "active"),
+    ("draft", "active"),
+    ("active", "paused"),
+    ("paused", "active"),
+    ("active", "closed"),
+    ("paused", "closed"),
+    ("sold_out", "closed"),
+    ("sold_out", "active"),
 }
 
 NOT_FOUND = "No listing has this id."
@@ -124,18 +129,31 @@ def categories() -> list[Category]:
 def listing_view(row: dict) -> ListingView:
     listing = row["listing"]
     return ListingView(
-        id=listing["id"], kind=listing["kind"], title=listing["title"], description=listing.get("description") or "",
-        price_dong=listing.get("priceDong"), price_min_dong=listing.get("priceMinDong"),
-        price_max_dong=listing.get("priceMaxDong"), price_on_request=bool(listing.get("priceOnRequest")),
-        stock=listing.get("stock"), category=listing["category"], ward_code=listing.get("wardCode"),
-        ward_id=row.get("wardId"), photo_urls=tuple(listing.get("photoUrls") or ()), status=listing["status"],
-        created_at=listing["createdAt"].to_native(), updated_at=listing["updatedAt"].to_native(),
-        seller_id=row["sellerId"], rating_total=row["ratingTotal"], rating_count=row["ratingCount"],
+        id=listing["id"],
+        kind=listing["kind"],
+        title=listing["title"],
+        description=listing.get("description") or "",
+        price_dong=listing.get("priceDong"),
+        price_min_dong=listing.get("priceMinDong"),
+        price_max_dong=listing.get("priceMaxDong"),
+        price_on_request=bool(listing.get("priceOnRequest")),
+        stock=listing.get("stock"),
+        category=listing["category"],
+        ward_code=listing.get("wardCode"),
+        ward_id=row.get("wardId"),
+        photo_urls=tuple(listing.get("photoUrls") or ()),
+        status=listing["status"],
+        created_at=listing["createdAt"].to_native(),
+        updated_at=listing["updatedAt"].to_native(),
+        seller_id=row["sellerId"],
+        rating_total=row["ratingTotal"],
+        rating_count=row["ratingCount"],
         viewer_owns=bool(row["viewerOwns"]),
     )
 
 
 # --- validation ------------------------------------------------------------------------------------------------------
+
 
 def _check_title(title: str) -> str:
     cleaned = nfc(title)
@@ -167,8 +185,9 @@ def _check_photos(urls: list[str]) -> list[str]:
         raise UserInputError(f"At most {MAX_PHOTOS} photos.", field="photoUrls")
     for url in urls:
         if not url.startswith("https://") or len(url) <= len("https://") or len(url) > MAX_PHOTO_URL:
-            raise UserInputError(f"Photo URLs are https:// addresses of at most {MAX_PHOTO_URL} characters.",
-                                 field="photoUrls")
+            raise UserInputError(
+                f"Photo URLs are https:// addresses of at most {MAX_PHOTO_URL} characters.", field="photoUrls"
+            )
     return list(urls)
 
 
@@ -181,13 +200,19 @@ def _check_stock(stock: int) -> int:
 def _check_pricing(kind: str, merged: dict) -> None:
     """Price and stock rules of a kind, on the listing's properties after the change."""
     price, low, high, on_request, stock = (
-        merged.get("priceDong"), merged.get("priceMinDong"), merged.get("priceMaxDong"),
-        bool(merged.get("priceOnRequest")), merged.get("stock"),
+        merged.get("priceDong"),
+        merged.get("priceMinDong"),
+        merged.get("priceMaxDong"),
+        bool(merged.get("priceOnRequest")),
+        merged.get("stock"),
     )
     if kind == "investment":
         if price is not None:
-            raise UserInputError("An investment opportunity has a range (priceMinDong, priceMaxDong) or is on "
-                                 "request, not a single price.", field="priceDong")
+            raise UserInputError(
+                "An investment opportunity has a range (priceMinDong, priceMaxDong) or is on "
+                "request, not a single price.",
+                field="priceDong",
+            )
         if stock is not None:
             raise UserInputError("An investment opportunity has no stock.", field="stock")
         if on_request:
@@ -195,8 +220,10 @@ def _check_pricing(kind: str, merged: dict) -> None:
                 raise UserInputError("A price on request has no range.", field="priceOnRequest")
             return
         if low is None or high is None:
-            raise UserInputError("Give a range (priceMinDong and priceMaxDong) or set priceOnRequest.",
-                                 field="priceMinDong" if low is None else "priceMaxDong")
+            raise UserInputError(
+                "Give a range (priceMinDong and priceMaxDong) or set priceOnRequest.",
+                field="priceMinDong" if low is None else "priceMaxDong",
+            )
         if low > high:
             raise UserInputError("The lower end of the range exceeds the upper end.", field="priceMinDong")
         return
@@ -220,8 +247,11 @@ def _checked_props(given: ListingInput, max_price: int) -> dict[str, Any]:
     if given.description is not None:
         props["description"] = _check_description(given.description)
         props["searchDescription"] = fold(props["description"])
-    for name, value in (("priceDong", given.price_dong), ("priceMinDong", given.price_min_dong),
-                        ("priceMaxDong", given.price_max_dong)):
+    for name, value in (
+        ("priceDong", given.price_dong),
+        ("priceMinDong", given.price_min_dong),
+        ("priceMaxDong", given.price_max_dong),
+    ):
         if value is not None:
             props[name] = _check_price(value, name, max_price)
     if given.price_on_request is not None:
@@ -250,8 +280,15 @@ def _published_status(stock: int | None) -> str:
 
 # --- use cases -----------------------------------------------------------------------------------------------
 
+
 async def create_listing(
-    rt: Runtime, viewer: Viewer, *, kind: str, given: ListingInput, publish: bool, organization_id: str | None,
+    rt: Runtime,
+    viewer: Viewer,
+    *,
+    kind: str,
+    given: ListingInput,
+    publish: bool,
+    organization_id: str | None,
 ) -> ListingView:
     if kind not in KINDS:
         raise UserInputError("A listing is GOODS, SERVICE, RENTAL or INVESTMENT.", field="kind")
@@ -345,8 +382,9 @@ async def set_status(rt: Runtime, viewer: Viewer, listing_id: str, status: str) 
                 field="status",
             )
         if current == "sold_out" and status == "active" and stock == 0:
-            raise ConflictError("The listing is SOLD_OUT with a stock of 0; raise the stock with listingUpdate.",
-                                field="status")
+            raise ConflictError(
+                "The listing is SOLD_OUT with a stock of 0; raise the stock with listingUpdate.", field="status"
+            )
         new = _published_status(stock) if status == "active" else status
         await queries.update_listing(tx, listing_id, {"status": new})
 
@@ -371,6 +409,7 @@ async def listings_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[L
 
 
 # --- browse --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class ListingFilter:
@@ -401,7 +440,9 @@ def _page(rows: list[dict], request: PageRequest, kind: CursorKind, total: int |
     return Page(
         items=[listing_view(r) for r in shown],
         cursors=[kind.encode(r["sortKey"], r["listing"]["id"]) for r in shown],
-        has_next_page=len(rows) > request.size, has_previous_page=request.after is not None, total_count=total,
+        has_next_page=len(rows) > request.size,
+        has_previous_page=request.after is not None,
+        total_count=total,
     )
 
 
@@ -422,12 +463,21 @@ async def browse(
             raise UserInputError("A price filter is not negative.", field=name)
     after = _after(request, LISTINGS_CURSORS[sort])
     params = {
-        "kinds": filters.kinds or None, "category": filters.category, "wardCode": filters.ward_code,
-        "minPrice": filters.min_price_dong, "maxPrice": filters.max_price_dong, "sellerId": filters.seller_id,
+        "kinds": filters.kinds or None,
+        "category": filters.category,
+        "wardCode": filters.ward_code,
+        "minPrice": filters.min_price_dong,
+        "maxPrice": filters.max_price_dong,
+        "sellerId": filters.seller_id,
         "sellerKind": filters.seller_kind,
     }
     rows = await rt.graph.read(
-        queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, after=after,
+        queries.browse,
+        sort=sort,
+        search=search,
+        filters=params,
+        viewer_id=viewer.actor_id,
+        after=after,
         limit=request.size + 1,
     )
     return _page(rows, request, LISTINGS_CURSORS[sort])

@@ -76,9 +76,15 @@ TABLE: dict[tuple[str, str], Transition] = {
 }
 
 ACTION_NAMES = {
-    "accept": "orderAccept", "pay": "orderPay", "fulfil": "orderFulfil", "complete": "orderComplete",
-    "cancel": "orderCancel", "refund": "orderRefund", "dispute": "disputeOpen",
-    "resolve_refund": "disputeResolve", "resolve_release": "disputeResolve",
+    "accept": "orderAccept",
+    "pay": "orderPay",
+    "fulfil": "orderFulfil",
+    "complete": "orderComplete",
+    "cancel": "orderCancel",
+    "refund": "orderRefund",
+    "dispute": "disputeOpen",
+    "resolve_refund": "disputeResolve",
+    "resolve_release": "disputeResolve",
 }
 
 assert set(PARTIES) == {action for _, action in TABLE}
@@ -97,8 +103,10 @@ def decide(state: str, action: str, role: str | None) -> Transition:
         raise ValueError(f"unknown order action {action!r}")
     if role not in PARTIES[action]:
         who = " or ".join(sorted(PARTIES[action]))
-        raise ForbiddenError(f"Only the order's {who} may do this ({ACTION_NAMES[action]}).",
-                             extensions={"allowedParties": sorted(PARTIES[action])})
+        raise ForbiddenError(
+            f"Only the order's {who} may do this ({ACTION_NAMES[action]}).",
+            extensions={"allowedParties": sorted(PARTIES[action])},
+        )
     transition = TABLE.get((state, action))
     if transition is None:
         allowed = ", ".join(ACTION_NAMES[a] for a in allowed_actions(state)) or "nothing (it is final)"

@@ -124,9 +124,16 @@ class CartView:
 
 def order_view(row: dict) -> OrderView:
     o = row["order"]
-    return OrderView(id=o["id"], status=o["status"], total=o["totalDong"], created_at=native(o["createdAt"]),
-                     updated_at=native(o["updatedAt"]), buyer_id=row["buyerId"], seller_id=row["sellerId"],
-                     my_role=row["role"])
+    return OrderView(
+        id=o["id"],
+        status=o["status"],
+        total=o["totalDong"],
+        created_at=native(o["createdAt"]),
+        updated_at=native(o["updatedAt"]),
+        buyer_id=row["buyerId"],
+        seller_id=row["sellerId"],
+        my_role=row["role"],
+    )
 
 
 def _check_quantity(quantity: int, *, allow_zero: bool) -> int:
@@ -137,8 +144,13 @@ def _check_quantity(quantity: int, *, allow_zero: bool) -> int:
 
 
 def _check_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    return checked_text(value, field=field, max_length=limit, required=required,
-                        empty="Say why (a short reason the other party will read).")
+    return checked_text(
+        value,
+        field=field,
+        max_length=limit,
+        required=required,
+        empty="Say why (a short reason the other party will read).",
+    )
 
 
 def _orderable_problem(row: dict | None, buyer_id: str) -> str | None:
@@ -167,16 +179,28 @@ def _raise_problem(problem: str, field: str) -> None:
 
 # --- cart ----------------------------------------------------------------------------------------------------------
 
+
 async def _cart(tx: AsyncManagedTransaction, actor_id: str) -> CartView:
     rows = await queries.cart(tx, actor_id)
-    return CartView(owner_id=actor_id, items=[
-        CartItemView(listing_id=r["listingId"], seller_id=r["sellerId"], title=r["title"], quantity=r["quantity"],
-                     unit_price=r["priceDong"], orderable=r["status"] == "active") for r in rows
-    ])
+    return CartView(
+        owner_id=actor_id,
+        items=[
+            CartItemView(
+                listing_id=r["listingId"],
+                seller_id=r["sellerId"],
+                title=r["title"],
+                quantity=r["quantity"],
+                unit_price=r["priceDong"],
+                orderable=r["status"] == "active",
+            )
+            for r in rows
+        ],
+    )
 
 
-async def set_cart_item(rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str,
-                        quantity: int) -> CartView:
+async def set_cart_item(
+    rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str, quantity: int
+) -> CartView:
     """Put ``quantity`` units of a listing in my cart (0 takes it out)."""
     _check_quantity(quantity, allow_zero=True)
 
@@ -193,8 +217,9 @@ async def set_cart_item(rt: Runtime, viewer: Viewer, organization_id: str | None
         await queries.set_cart_item(tx, me, listing_id, quantity)
         cart = await _cart(tx, me)
         if quantity > 0 and cart.total > rt.settings.max_order_total_dong:  # raising rolls the change back
-            raise UserInputError(f"A cart totals at most {rt.settings.max_order_total_dong:,} đồng; take fewer.",
-                                 field="quantity")
+            raise UserInputError(
+                f"A cart totals at most {rt.settings.max_order_total_dong:,} đồng; take fewer.", field="quantity"
+            )
         return cart
 
     return await rt.graph.write(work)
@@ -210,8 +235,18 @@ async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> C
 
 # --- placing orders ------------------------------------------------------------------------------------------------
 
-async def _place(tx: AsyncManagedTransaction, *, max_total: int, buyer_id: str, person_id: str, wanted: dict[str, int],
-                 place_key: str | None, note: str | None, field: str) -> list[str]:
+
+async def _place(
+    tx: AsyncManagedTransaction,
+    *,
+    max_total: int,
+    buyer_id: str,
+    person_id: str,
+    wanted: dict[str, int],
+    place_key: str | None,
+    note: str | None,
+    field: str,
+) -> list[str]:
     """Lock the listings (by id), check each is orderable with enough stock, and create one order per seller.
     Raises (nothing written) when any listing fails."""
     ids = sorted(wanted)
@@ -230,26 +265,41 @@ async def _place(tx: AsyncManagedTransaction, *, max_total: int, buyer_id: str, 
                 field=field,
             )
         by_seller.setdefault(row["sellerId"], []).append(
-            {"listingId": listing_id, "quantity": quantity, "unitPriceDong": listing["priceDong"],
-             "title": listing["title"]}
+            {
+                "listingId": listing_id,
+                "quantity": quantity,
+                "unitPriceDong": listing["priceDong"],
+                "title": listing["title"],
+            }
         )
-    totals = {seller_id: sum(i["quantity"] * i["unitPriceDong"] for i in items) for seller_id, items in by_seller.items()}
+    totals = {
+        seller_id: sum(i["quantity"] * i["unitPriceDong"] for i in items) for seller_id, items in by_seller.items()
+    }
     if any(total > max_total for total in totals.values()):  # checked before anything is stored
         raise UserInputError(f"An order totals at most {max_total:,} đồng; order fewer.", field=field)
     order_ids = []
     for seller_id, items in by_seller.items():
         order_id = str(uuid.uuid4())
         await queries.create_order(
-            tx, id=order_id, event_id=str(uuid.uuid4()), buyer_id=buyer_id, seller_id=seller_id, person_id=person_id,
-            total=totals[seller_id], items=items, place_key=place_key, note=note,
+            tx,
+            id=order_id,
+            event_id=str(uuid.uuid4()),
+            buyer_id=buyer_id,
+            seller_id=seller_id,
+            person_id=person_id,
+            total=totals[seller_id],
+            items=items,
+            place_key=place_key,
+            note=note,
         )
         await notify(tx, seller_id, "order_placed", actor=buyer_id, subject=order_id, subject_type="Order", reason=note)
         order_ids.append(order_id)
     return order_ids
 
 
-async def checkout(rt: Runtime, viewer: Viewer, organization_id: str | None, key: str,
-                   note: str | None) -> list[OrderView]:
+async def checkout(
+    rt: Runtime, viewer: Viewer, organization_id: str | None, key: str, note: str | None
+) -> list[OrderView]:
     """Turn my cart into one order per seller, reserving stock, in one transaction; the cart is emptied."""
     person = require_person(viewer)
     cleaned_note = _check_text(note, "note", MAX_NOTE_LENGTH)
@@ -262,21 +312,36 @@ async def checkout(rt: Runtime, viewer: Viewer, organization_id: str | None, key
             if not cart.items:
                 raise ConflictError("The cart is empty.", field="cart")
             wanted = {i.listing_id: i.quantity for i in cart.items}
-            order_ids = await _place(tx, max_total=rt.settings.max_order_total_dong, buyer_id=me, person_id=person, wanted=wanted, place_key=f"{me}:{key}",
-                                     note=cleaned_note, field="cart")
+            order_ids = await _place(
+                tx,
+                max_total=rt.settings.max_order_total_dong,
+                buyer_id=me,
+                person_id=person,
+                wanted=wanted,
+                place_key=f"{me}:{key}",
+                note=cleaned_note,
+                field="cart",
+            )
             await queries.empty_cart(tx, me, list(wanted))
             return {"orderIds": order_ids}
 
-        return await once(tx, owner=me, key=key, operation="order.checkout", request={"note": cleaned_note},
-                          work=effect,
-                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
+        return await once(
+            tx,
+            owner=me,
+            key=key,
+            operation="order.checkout",
+            request={"note": cleaned_note},
+            work=effect,
+            retention_seconds=rt.settings.idempotency_key_retention_seconds,
+        )
 
     result = await rt.graph.write(work)
     return [o for o in await orders_by_ids(rt, viewer, result["orderIds"]) if o is not None]
 
 
-async def place_order(rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str, quantity: int,
-                      key: str) -> OrderView:
+async def place_order(
+    rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str, quantity: int, key: str
+) -> OrderView:
     """Order a listing straight away ("buy now"): one order, stock reserved."""
     person = require_person(viewer)
     _check_quantity(quantity, allow_zero=False)
@@ -285,13 +350,27 @@ async def place_order(rt: Runtime, viewer: Viewer, organization_id: str | None, 
         me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
 
         async def effect(tx: AsyncManagedTransaction) -> dict:
-            order_ids = await _place(tx, max_total=rt.settings.max_order_total_dong, buyer_id=me, person_id=person, wanted={listing_id: quantity},
-                                     place_key=f"{me}:{key}", note=None, field="quantity")
+            order_ids = await _place(
+                tx,
+                max_total=rt.settings.max_order_total_dong,
+                buyer_id=me,
+                person_id=person,
+                wanted={listing_id: quantity},
+                place_key=f"{me}:{key}",
+                note=None,
+                field="quantity",
+            )
             return {"orderIds": order_ids}
 
-        return await once(tx, owner=me, key=key, operation="order.place",
-                          request={"listingId": listing_id, "quantity": quantity}, work=effect,
-                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
+        return await once(
+            tx,
+            owner=me,
+            key=key,
+            operation="order.place",
+            request={"listingId": listing_id, "quantity": quantity},
+            work=effect,
+            retention_seconds=rt.settings.idempotency_key_retention_seconds,
+        )
 
     result = await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, result["orderIds"])
@@ -299,6 +378,7 @@ async def place_order(rt: Runtime, viewer: Viewer, organization_id: str | None, 
 
 
 # --- transitions ---------------------------------------------------------------------------------------------------
+
 
 async def party_of(tx: AsyncManagedTransaction, viewer: Viewer, facts: dict) -> tuple[str | None, str | None]:
     """(role, acting actor id) of the viewer on an order: its buyer or seller (themselves, or as owner/admin of the
@@ -323,9 +403,16 @@ def _wallet(party: str, facts: dict) -> str:
     return actor_wallet(facts["buyerId"] if party == "buyer" else facts["sellerId"])
 
 
-async def move(tx: AsyncManagedTransaction, viewer: Viewer, order_id: str, action: str, reason: str | None,
-               *, key_given: bool, after: Callable[[AsyncManagedTransaction, dict, str], Awaitable[None]] | None = None,
-               ) -> dict:
+async def move(
+    tx: AsyncManagedTransaction,
+    viewer: Viewer,
+    order_id: str,
+    action: str,
+    reason: str | None,
+    *,
+    key_given: bool,
+    after: Callable[[AsyncManagedTransaction, dict, str], Awaitable[None]] | None = None,
+) -> dict:
     """One transition of an order inside the caller's write transaction: lock, party (FORBIDDEN / NOT_FOUND), state
     (CONFLICT), stock, money, event. ``after(tx, facts, actor_id)`` adds a use case's own writes (a dispute)."""
     facts = await queries.lock_order(tx, order_id)
@@ -344,22 +431,44 @@ async def move(tx: AsyncManagedTransaction, viewer: Viewer, order_id: str, actio
         await queries.release_stock(tx, order_id)
     if transition.money:
         debit, credit, kind = transition.money
-        await post_entry(tx, debit=_wallet(debit, facts), credit=_wallet(credit, facts),
-                         amount=facts["order"]["totalDong"], kind=kind, order_id=order_id,
-                         memo=f"order {order_id}: {order_states.ACTION_NAMES[action]}")
-    await queries.apply_transition(tx, order_id=order_id, event_id=str(uuid.uuid4()), from_state=state,
-                                   to=transition.to, by_id=actor_id, person_id=viewer.actor_id, reason=reason)
+        await post_entry(
+            tx,
+            debit=_wallet(debit, facts),
+            credit=_wallet(credit, facts),
+            amount=facts["order"]["totalDong"],
+            kind=kind,
+            order_id=order_id,
+            memo=f"order {order_id}: {order_states.ACTION_NAMES[action]}",
+        )
+    await queries.apply_transition(
+        tx,
+        order_id=order_id,
+        event_id=str(uuid.uuid4()),
+        from_state=state,
+        to=transition.to,
+        by_id=actor_id,
+        person_id=viewer.actor_id,
+        reason=reason,
+    )
     # The other party hears of it (both, when an officer decided a dispute; the officer is not named).
     for party in {facts["buyerId"], facts["sellerId"]} - {actor_id}:
-        await notify(tx, party, "order_updated", actor=actor_id if role != "officer" else None, subject=order_id,
-                     subject_type="Order", reason=reason)
+        await notify(
+            tx,
+            party,
+            "order_updated",
+            actor=actor_id if role != "officer" else None,
+            subject=order_id,
+            subject_type="Order",
+            reason=reason,
+        )
     if after is not None:
         await after(tx, facts, actor_id)
     return {"orderId": order_id, "status": transition.to}
 
 
-async def transition(rt: Runtime, viewer: Viewer, order_id: str, action: str, *, key: str | None = None,
-                     reason: str | None = None) -> OrderView:
+async def transition(
+    rt: Runtime, viewer: Viewer, order_id: str, action: str, *, key: str | None = None, reason: str | None = None
+) -> OrderView:
     """accept, pay, fulfil, complete, cancel or refund an order; money-moving ones run once per idempotency key
     (the key is required when the transition moves money, and always accepted)."""
     require_person(viewer)
@@ -373,9 +482,15 @@ async def transition(rt: Runtime, viewer: Viewer, order_id: str, action: str, *,
 
         if key is None:
             return await effect(tx)
-        return await once(tx, owner=viewer.actor_id, key=key, operation=f"order.{action}",
-                          request={"orderId": order_id, "reason": cleaned}, work=effect,
-                          retention_seconds=rt.settings.idempotency_key_retention_seconds)
+        return await once(
+            tx,
+            owner=viewer.actor_id,
+            key=key,
+            operation=f"order.{action}",
+            request={"orderId": order_id, "reason": cleaned},
+            work=effect,
+            retention_seconds=rt.settings.idempotency_key_retention_seconds,
+        )
 
     await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, [order_id])
@@ -385,6 +500,7 @@ async def transition(rt: Runtime, viewer: Viewer, order_id: str, action: str, *,
 
 
 # --- reading -------------------------------------------------------------------------------------------------------
+
 
 async def orders_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[OrderView | None]:
     """Views of the orders the viewer may see (None for others): buyer, seller, their representatives, officers."""
@@ -406,8 +522,15 @@ async def order(rt: Runtime, viewer: Viewer, order_id: str) -> OrderView:
 MY_ORDERS_CURSOR = keyset_kind("myOrders")
 
 
-async def my_orders(rt: Runtime, viewer: Viewer, organization_id: str | None, *, role: str | None,
-                    status: str | None, request: PageRequest) -> Page[OrderView]:
+async def my_orders(
+    rt: Runtime,
+    viewer: Viewer,
+    organization_id: str | None,
+    *,
+    role: str | None,
+    status: str | None,
+    request: PageRequest,
+) -> Page[OrderView]:
     """My orders (or my organisation's) as buyer, seller or both, newest first."""
     if role is not None and role not in ROLES:
         raise UserInputError("A role is BUYER or SELLER.", field="role")
@@ -415,21 +538,39 @@ async def my_orders(rt: Runtime, viewer: Viewer, organization_id: str | None, *,
         raise UserInputError("Unknown order status.", field="status")
     after = request.keyset(MY_ORDERS_CURSOR)
     me = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see orders")
-    rows, total = await rt.graph.read(queries.my_orders, actor_id=me, role=role, status=status, after=after,
-                                      limit=request.size + 1)
+    rows, total = await rt.graph.read(
+        queries.my_orders, actor_id=me, role=role, status=status, after=after, limit=request.size + 1
+    )
     shown = [order_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[MY_ORDERS_CURSOR.encode(o.created_at, o.id) for o in shown],
-                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)
+    return Page(
+        items=shown,
+        cursors=[MY_ORDERS_CURSOR.encode(o.created_at, o.id) for o in shown],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )
 
 
 async def items_of_orders(rt: Runtime, order_ids: list[str]) -> list[list[OrderItemView]]:
     """Items of orders the caller already showed to the viewer (a DataLoader batch)."""
     found = await rt.graph.read(queries.order_items, order_ids)
-    return [[OrderItemView(listing_id=i["listingId"], title=i["title"], quantity=i["quantity"],
-                           unit_price=i["unitPriceDong"]) for i in found.get(o, [])] for o in order_ids]
+    return [
+        [
+            OrderItemView(
+                listing_id=i["listingId"], title=i["title"], quantity=i["quantity"], unit_price=i["unitPriceDong"]
+            )
+            for i in found.get(o, [])
+        ]
+        for o in order_ids
+    ]
 
 
 async def events_of_orders(rt: Runtime, order_ids: list[str]) -> list[list[OrderEventView]]:
     found = await rt.graph.read(queries.order_events, order_ids)
-    return [[OrderEventView(from_state=e["from"], to=e["to"], at=native(e["at"]), by_id=e["byId"],
-                            reason=e["reason"]) for e in found.get(o, [])] for o in order_ids]
+    return [
+        [
+            OrderEventView(from_state=e["from"], to=e["to"], at=native(e["at"]), by_id=e["byId"], reason=e["reason"])
+            for e in found.get(o, [])
+        ]
+        for o in order_ids
+    ]

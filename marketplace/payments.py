@@ -100,8 +100,12 @@ class SimulatedProvider:
             known = ProviderTransfer(self._reference(prefix, reference), amount, succeeded=True)
             self.transfers[reference] = known
             done.append((actor_id, amount, reference))
-            log.info("simulated provider: transfer confirmed, no money moved", direction=prefix, actor=actor_id,
-                     amount=amount)
+            log.info(
+                "simulated provider: transfer confirmed, no money moved",
+                direction=prefix,
+                actor=actor_id,
+                amount=amount,
+            )
         if self.lose_answers > 0:
             self.lose_answers -= 1
             raise ProviderUnreachable("simulated: the provider's answer was lost")

@@ -38,14 +38,30 @@ class ReviewView:
 
 def review_view(row: dict) -> ReviewView:
     r = row["review"]
-    return ReviewView(id=r["id"], order_id=r["orderId"], seller_id=r["sellerId"], author_id=row["authorId"],
-                      rating=r["rating"], text=r["text"], created_at=native(r["createdAt"]), reply=r.get("reply"),
-                      replied_at=native(r.get("repliedAt")))
+    return ReviewView(
+        id=r["id"],
+        order_id=r["orderId"],
+        seller_id=r["sellerId"],
+        author_id=row["authorId"],
+        rating=r["rating"],
+        text=r["text"],
+        created_at=native(r["createdAt"]),
+        reply=r.get("reply"),
+        replied_at=native(r.get("repliedAt")),
+    )
 
 
 def _check_text(text: str, field: str) -> str:
-    return checked_text(text, field=field, max_length=MAX_TEXT_LENGTH, required=True,
-                        empty=f"Write 1 to {MAX_TEXT_LENGTH} characters.") or ""
+    return (
+        checked_text(
+            text,
+            field=field,
+            max_length=MAX_TEXT_LENGTH,
+            required=True,
+            empty=f"Write 1 to {MAX_TEXT_LENGTH} characters.",
+        )
+        or ""
+    )
 
 
 async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:
@@ -66,12 +82,21 @@ async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int,
         if role != "buyer":
             raise ForbiddenError("Only the order's buyer may review it (a seller cannot review their own order).")
         if facts["order"]["status"] != "completed":
-            raise ConflictError(f"The order is {facts['order']['status']}: only a completed order can be reviewed.",
-                                field="orderId")
+            raise ConflictError(
+                f"The order is {facts['order']['status']}: only a completed order can be reviewed.", field="orderId"
+            )
         if await queries.review_of_order(tx, order_id) is not None:
             raise ConflictError("This order has a review already; there is one review per order.", field="orderId")
-        await queries.create_review(tx, id=review_id, order_id=order_id, seller_id=facts["sellerId"],
-                                    buyer_id=actor_id, person_id=person, rating=rating, text=cleaned)
+        await queries.create_review(
+            tx,
+            id=review_id,
+            order_id=order_id,
+            seller_id=facts["sellerId"],
+            buyer_id=actor_id,
+            person_id=person,
+            rating=rating,
+            text=cleaned,
+        )
 
     await rt.graph.write(work)
     (view,) = await reviews_by_ids(rt, viewer, [review_id])
@@ -121,5 +146,10 @@ async def seller_reviews(rt: Runtime, viewer: Viewer, seller_id: str, request: P
     after = request.keyset(REVIEWS_CURSOR)
     rows, total = await rt.graph.read(queries.seller_reviews, seller_id, after, request.size + 1)
     shown = [review_view(r) for r in rows[: request.size]]
-    return Page(items=shown, cursors=[REVIEWS_CURSOR.encode(v.created_at, v.id) for v in shown],
-                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)
+    return Page(
+        items=shown,
+        cursors=[REVIEWS_CURSOR.encode(v.created_at, v.id) for v in shown],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )

@@ -89,10 +89,13 @@ def _entry_view(entry: dict, owner_id: str) -> EntryView:
     mine = actor_wallet(owner_id)
     credit = entry["creditWallet"] == mine
     return EntryView(
-        id=entry["id"], owner_id=owner_id, kind=entry["kind"],
+        id=entry["id"],
+        owner_id=owner_id,
+        kind=entry["kind"],
         amount=entry["amount"] if credit else -entry["amount"],
         balance_after=entry["creditBalanceAfter"] if credit else entry["debitBalanceAfter"],
-        at=native(entry["at"]), memo=entry.get("memo"),
+        at=native(entry["at"]),
+        memo=entry.get("memo"),
         counterparty=_counterparty(entry["debitWallet"] if credit else entry["creditWallet"]),
         order_id=entry.get("orderId"),
     )
@@ -110,6 +113,7 @@ async def _result(tx: AsyncManagedTransaction, actor_id: str, stored: dict) -> M
 
 
 # --- reads ---------------------------------------------------------------------------------------------------------
+
 
 async def my_wallet(rt: Runtime, viewer: Viewer, organization_id: str | None) -> WalletView:
     actor_id = await identity.acting_actor(rt, viewer, organization_id, level=READ_LEVEL, action="see a wallet")
@@ -190,12 +194,12 @@ async def statement(rt: Runtime, viewer: Viewer, organization_id: str | None, re
 async def ledger_totals(rt: Runtime, viewer: Viewer) -> LedgerTotals:
     require_role(viewer, "officer", "see the ledger totals")
     row = await rt.graph.read(queries.ledger_totals)
-    balanced = (row["wallets"] + row["escrow"] + row["provider"] == 0 and row["malformed"] == 0
-                and row["negative"] == 0)
+    balanced = row["wallets"] + row["escrow"] + row["provider"] == 0 and row["malformed"] == 0 and row["negative"] == 0
     return LedgerTotals(row["wallets"], row["escrow"], row["provider"], row["entries"], balanced)
 
 
 # --- top-ups -------------------------------------------------------------------------------------------------------
+
 
 def _check_positive(amount: int) -> int:
     if amount <= 0:
@@ -226,9 +230,15 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
         acting = await identity.act_for(tx, viewer, organization_id, level=MOVE_LEVEL, action="top up a wallet")
         scope, row = await idempotency.claim(tx, owner=acting, key=key, retention_seconds=retention)
         if row["created"]:
-            intent = await queries.create_topup(tx, topup_id=str(uuid.uuid4()), scope=scope, actor_id=acting,
-                                                amount=amount, operation=TOPUP,
-                                                fingerprint=idempotency.fingerprint(TOPUP, request))
+            intent = await queries.create_topup(
+                tx,
+                topup_id=str(uuid.uuid4()),
+                scope=scope,
+                actor_id=acting,
+                amount=amount,
+                operation=TOPUP,
+                fingerprint=idempotency.fingerprint(TOPUP, request),
+            )
             return acting, None, intent
         idempotency.check_same_request(row, TOPUP, request)
         if row["result"] is not None:
@@ -239,8 +249,11 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     if done is not None:
         return done
     try:
-        receipt = await within(settings.payment_provider_timeout_seconds,
-                               rt.payments.collect(actor_id, amount, intent["reference"]), "a collection")
+        receipt = await within(
+            settings.payment_provider_timeout_seconds,
+            rt.payments.collect(actor_id, amount, intent["reference"]),
+            "a collection",
+        )
     except PaymentProviderError as exc:
         await rt.graph.write(_fail_topup, intent["id"], str(exc) or "declined")
         raise PaymentDeclinedError(
@@ -249,8 +262,9 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     except ProviderUnreachable as exc:
         log.warning("top-up pending: no answer from the provider", topup=intent["id"], reason=str(exc))
         if await rt.graph.write(_reopen_topup, intent["id"]):
-            log.warning("top-up failed meanwhile, but this call may have collected it: pending again",
-                        topup=intent["id"])
+            log.warning(
+                "top-up failed meanwhile, but this call may have collected it: pending again", topup=intent["id"]
+            )
         raise _pending("top-up", settings) from exc
 
     async def settle(tx):
@@ -264,7 +278,9 @@ def _pending(what: str, settings) -> UnavailableError:
     retry = max(1.0, min(60.0, settings.payment_reconcile_after_seconds))
     return UnavailableError(
         f"The payment provider did not answer; the {what} is recorded as pending and will be settled. Retry with the "
-        "same idempotency key to see the outcome.", retry_after_seconds=retry)
+        "same idempotency key to see the outcome.",
+        retry_after_seconds=retry,
+    )
 
 
 async def _settle_topup(tx: AsyncManagedTransaction, topup_id: str, receipt: ProviderReceipt) -> tuple[dict, bool]:
@@ -280,14 +296,25 @@ async def _settle_topup(tx: AsyncManagedTransaction, topup_id: str, receipt: Pro
     late = intent["status"] == "failed" or intent.get("reopenedAt") is not None
     memo = f"Top-up, provider reference {receipt.reference}"
     if late:
-        log.warning("top-up collected after it was marked failed; crediting it", topup=topup_id,
-                    failure=intent.get("failure"), provider_reference=receipt.reference)
+        log.warning(
+            "top-up collected after it was marked failed; crediting it",
+            topup=topup_id,
+            failure=intent.get("failure"),
+            provider_reference=receipt.reference,
+        )
         memo += " (collected after it was marked failed)"
-    entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(intent["actorId"]), amount=intent["amount"],
-                             kind="topup", memo=memo)
+    entry = await post_entry(
+        tx, debit=PROVIDER, credit=actor_wallet(intent["actorId"]), amount=intent["amount"], kind="topup", memo=memo
+    )
     stored = {"entryId": entry["id"], "amount": intent["amount"]}
-    await queries.settle_topup(tx, topup_id, entry["id"], receipt.reference,
-                               json.dumps(stored, sort_keys=True, ensure_ascii=False), after_failure=late)
+    await queries.settle_topup(
+        tx,
+        topup_id,
+        entry["id"],
+        receipt.reference,
+        json.dumps(stored, sort_keys=True, ensure_ascii=False),
+        after_failure=late,
+    )
     return stored, True
 
 
@@ -313,6 +340,7 @@ async def _reopen_topup(tx: AsyncManagedTransaction, topup_id: str) -> bool:
 
 # --- payouts -------------------------------------------------------------------------------------------------------
 
+
 async def payout(rt: Runtime, viewer: Viewer, organization_id: str | None, amount: int, key: str) -> MoneyResult:
     """Move ``amount`` đồng from the acting actor's wallet to the provider and record a payout to disburse (the
     intent, committed); after the commit the provider pays it ('paid'), or fails and the money comes back ('failed'
@@ -325,13 +353,26 @@ async def payout(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
         acting = await identity.act_for(tx, viewer, organization_id, level=MOVE_LEVEL, action="withdraw money")
 
         async def record(tx):
-            entry = await post_entry(tx, debit=actor_wallet(acting), credit=PROVIDER, amount=amount, kind="payout",
-                                     memo="Payout to my bank account")
+            entry = await post_entry(
+                tx,
+                debit=actor_wallet(acting),
+                credit=PROVIDER,
+                amount=amount,
+                kind="payout",
+                memo="Payout to my bank account",
+            )
             row = await queries.create_payout(tx, str(uuid.uuid4()), acting, amount, entry["id"])
             return {"entryId": entry["id"], "payoutId": row["id"], "amount": amount}
 
-        stored = await idempotency.once(tx, owner=acting, key=key, operation="walletPayout", request=request,
-                                        work=record, retention_seconds=rt.settings.idempotency_key_retention_seconds)
+        stored = await idempotency.once(
+            tx,
+            owner=acting,
+            key=key,
+            operation="walletPayout",
+            request=request,
+            work=record,
+            retention_seconds=rt.settings.idempotency_key_retention_seconds,
+        )
         return acting, stored
 
     actor_id, stored = await rt.graph.write(work)
@@ -352,9 +393,11 @@ async def _send(rt: Runtime, payout: dict) -> str:
     """Ask the provider to pay a 'sending' payout (the reference makes a repeat the same transfer) and settle it by
     the answer: 'paid', 'failed' (reversed), or 'sending' when no answer came."""
     try:
-        receipt = await within(rt.settings.payment_provider_timeout_seconds,
-                               rt.payments.disburse(payout["actorId"], payout["amount"], payout["reference"]),
-                               "a disbursement")
+        receipt = await within(
+            rt.settings.payment_provider_timeout_seconds,
+            rt.payments.disburse(payout["actorId"], payout["amount"], payout["reference"]),
+            "a disbursement",
+        )
     except PaymentProviderError as exc:
         log.warning("payout failed at the provider; reversing it", payout=payout["id"], reason=str(exc))
         await rt.graph.write(_reverse, payout["id"], str(exc) or "provider refused the payout")
@@ -369,11 +412,18 @@ async def _send(rt: Runtime, payout: dict) -> str:
 async def _reverse(tx: AsyncManagedTransaction, payout_id: str, failure: str) -> None:
     failed = await queries.move_payout(tx, payout_id, "sending", "failed", failure=failure)
     if failed is not None:
-        await post_entry(tx, debit=PROVIDER, credit=actor_wallet(failed["actorId"]), amount=failed["amount"],
-                         kind="reversal", memo="Payout failed at the provider; money returned")
+        await post_entry(
+            tx,
+            debit=PROVIDER,
+            credit=actor_wallet(failed["actorId"]),
+            amount=failed["amount"],
+            kind="reversal",
+            memo="Payout failed at the provider; money returned",
+        )
 
 
 # --- reconciliation: what a crash left pending ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReconcileReport:
@@ -395,9 +445,13 @@ async def reconcile(rt: Runtime, *, older_than_seconds: float | None = None, lim
             outcome = await (_reconcile_topup(rt, intent) if row["kind"] == "topup" else _reconcile_payout(rt, intent))
         except ProviderUnreachable:
             outcome = "pending"
-        except Exception:  # noqa: BLE001 - one row (the provider refusing a lookup, Neo4j busy) must not block the rest
-            log.warning("reconciliation of one payment failed; it stays pending", kind=row["kind"], id=intent["id"],
-                        exc_info=True)
+        except Exception:
+            log.warning(
+                "reconciliation of one payment failed; it stays pending",
+                kind=row["kind"],
+                id=intent["id"],
+                exc_info=True,
+            )
             outcome = "pending"
         if outcome in outcomes:
             outcomes[outcome] += 1
@@ -431,8 +485,9 @@ async def _reconcile_payout(rt: Runtime, payout: dict) -> str:
     if not transfer.succeeded:
         await rt.graph.write(_reverse, payout["id"], transfer.failure or "provider failed the payout")
         return "failed"
-    moved = await rt.graph.write(queries.move_payout, payout["id"], "sending", "paid",
-                                 provider_reference=transfer.reference)
+    moved = await rt.graph.write(
+        queries.move_payout, payout["id"], "sending", "paid", provider_reference=transfer.reference
+    )
     return "settled" if moved else "done"
 
 
@@ -462,9 +517,22 @@ async def stuck_payments(rt: Runtime, viewer: Viewer, request: PageRequest) -> P
         return rows, await queries.stuck_count(tx, age)
 
     rows, total = await rt.graph.read(work)
-    shown = [StuckPaymentView(id=r["intent"]["id"], kind=r["kind"], status=r["intent"]["status"],
-                              owner_id=r["intent"]["actorId"], amount=r["intent"]["amount"],
-                              reference=r["intent"]["reference"], created_at=native(r["intent"]["createdAt"]))
-             for r in rows[: request.size]]
-    return Page(items=shown, cursors=[STUCK_PAYMENTS_CURSOR.encode(v.created_at, v.id) for v in shown],
-                has_next_page=len(rows) > request.size, has_previous_page=after is not None, total_count=total)
+    shown = [
+        StuckPaymentView(
+            id=r["intent"]["id"],
+            kind=r["kind"],
+            status=r["intent"]["status"],
+            owner_id=r["intent"]["actorId"],
+            amount=r["intent"]["amount"],
+            reference=r["intent"]["reference"],
+            created_at=native(r["intent"]["createdAt"]),
+        )
+        for r in rows[: request.size]
+    ]
+    return Page(
+        items=shown,
+        cursors=[STUCK_PAYMENTS_CURSOR.encode(v.created_at, v.id) for v in shown],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )

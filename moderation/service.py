@@ -26,7 +26,6 @@ from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
 from graph import moderation as queries
-from social.notifications import notify
 from identity import service as identity
 from moderation.model import (
     ACTIONS,
@@ -40,12 +39,14 @@ from moderation.model import (
     OutcomeView,
     ReportView,
 )
+from social.notifications import notify
 
 UNKNOWN_SUBJECT = "No post, comment, person or organisation you can see has this id."
 NOT_FOUND = "No report has this id."
 
 
 # --- suspensions (called by every use case that publishes) ---------------------------------------------------------
+
 
 async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> None:
     """FORBIDDEN while the person's suspension runs, saying until when. Call it inside the write
@@ -63,7 +64,10 @@ async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> N
 
 # --- views ---------------------------------------------------------------------------------------------------------------
 
-async def record_removal(tx: AsyncManagedTransaction, moderator_id: str, kind: str, subject_id: str, reason: str) -> None:
+
+async def record_removal(
+    tx: AsyncManagedTransaction, moderator_id: str, kind: str, subject_id: str, reason: str
+) -> None:
     """A moderator removes a post or comment directly (postDelete / commentDelete by someone who is not its
     author): the content is removed, the removal logged as a ModerationAction, and open reports about it are
     resolved by that action. Runs inside the caller's write transaction. Its reporters and the author are told as
@@ -79,9 +83,10 @@ async def record_removal(tx: AsyncManagedTransaction, moderator_id: str, kind: s
 
 
 def _check_reason(reason: str, field: str) -> str:
-    return checked_text(reason, field=field, max_length=MAX_REASON_LENGTH, required=True,
-                        empty="Say why, in a few words.") or ""
-
+    return (
+        checked_text(reason, field=field, max_length=MAX_REASON_LENGTH, required=True, empty="Say why, in a few words.")
+        or ""
+    )
 
 
 #: Cursors of myReports and of moderationQueue: (createdAt, id).
@@ -112,19 +117,28 @@ async def _views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> list[ReportVi
         outcome = None
         if action is not None:
             outcome = OutcomeView(
-                action=action["action"], at=action["at"].to_native(),
+                action=action["action"],
+                at=action["at"].to_native(),
                 reason=action.get("reason") if for_moderator else None,
                 until=_native(action.get("until")) if for_moderator else None,
             )
-        views.append(ReportView(
-            id=report["id"], status=report["status"], reason=report["reason"], subject_kind=report["subjectKind"],
-            subject_id=subject.get("id", ""), created_at=report["createdAt"].to_native(), outcome=outcome,
-            for_moderator=for_moderator, post_id=row["postId"],
-            subject_text=subject.get("text") if for_moderator else None,
-            subject_status=(subject.get("status") or "active") if for_moderator else None,
-            subject_actor=actors.get(row["targetId"]) if for_moderator else None,
-            community_id=row["communityId"] if for_moderator else None,
-        ))
+        views.append(
+            ReportView(
+                id=report["id"],
+                status=report["status"],
+                reason=report["reason"],
+                subject_kind=report["subjectKind"],
+                subject_id=subject.get("id", ""),
+                created_at=report["createdAt"].to_native(),
+                outcome=outcome,
+                for_moderator=for_moderator,
+                post_id=row["postId"],
+                subject_text=subject.get("text") if for_moderator else None,
+                subject_status=(subject.get("status") or "active") if for_moderator else None,
+                subject_actor=actors.get(row["targetId"]) if for_moderator else None,
+                community_id=row["communityId"] if for_moderator else None,
+            )
+        )
     return views
 
 
@@ -138,6 +152,7 @@ async def reports_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Re
 
 
 # --- filing a report -------------------------------------------------------------------------------------------------------
+
 
 async def _may_see_subject(rt: Runtime, viewer: Viewer, kind: str, subject_id: str, facts: dict | None) -> bool:
     """What one may see one may report, and a block of one's own does not stop it: a person who blocked someone
@@ -171,8 +186,14 @@ async def create_report(rt: Runtime, viewer: Viewer, kind: str, subject_id: str,
         if await queries.lock_reporter(tx, me, open_key):
             raise ConflictError("You reported this already; moderators will decide your report.", field="subjectId")
         await queries.create_report(
-            tx, id=report_id, reporter_id=me, kind=kind, subject_id=subject_id, reason=cleaned,
-            open_key=open_key, community_id=facts["communityId"],
+            tx,
+            id=report_id,
+            reporter_id=me,
+            kind=kind,
+            subject_id=subject_id,
+            reason=cleaned,
+            open_key=open_key,
+            community_id=facts["communityId"],
         )
 
     await rt.graph.write(work)
@@ -188,12 +209,15 @@ async def my_reports(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[
     views = await _views(rt, viewer, page_rows)
     pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
     return Page(
-        items=[v for v, _ in pairs], cursors=[_cursor(MY_REPORTS_CURSOR, r) for _, r in pairs],
-        has_next_page=len(rows) > request.size, has_previous_page=after is not None,
+        items=[v for v, _ in pairs],
+        cursors=[_cursor(MY_REPORTS_CURSOR, r) for _, r in pairs],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
     )
 
 
 # --- the moderators' queue and their decisions --------------------------------------------------------------------------------
+
 
 async def moderation_queue(rt: Runtime, viewer: Viewer, status: str, request: PageRequest) -> Page[ReportView]:
     """Reports with ``status``, oldest first: all of them for officers, those about posts and comments
@@ -213,8 +237,10 @@ async def moderation_queue(rt: Runtime, viewer: Viewer, status: str, request: Pa
     views = await _views(rt, viewer, page_rows)
     pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
     return Page(
-        items=[v for v, _ in pairs], cursors=[_cursor(QUEUE_CURSOR, r) for _, r in pairs],
-        has_next_page=len(rows) > request.size, has_previous_page=after is not None,
+        items=[v for v, _ in pairs],
+        cursors=[_cursor(QUEUE_CURSOR, r) for _, r in pairs],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
     )
 
 
@@ -242,10 +268,13 @@ async def _tell_outcome(tx: AsyncManagedTransaction, action: str, action_id: str
     notice = _OUTCOME_NOTICES.get(action)
     if notice and facts["targetIsPerson"]:
         subject, subject_type = (
-            (facts["subjectId"], SUBJECT_TYPES[facts["subjectKind"]]) if action == "remove_content"
+            (facts["subjectId"], SUBJECT_TYPES[facts["subjectKind"]])
+            if action == "remove_content"
             else (facts["targetId"], "Person")
         )
-        await notify(tx, facts["targetId"], notice, actor=None, subject=subject, subject_type=subject_type, reason=reason)
+        await notify(
+            tx, facts["targetId"], notice, actor=None, subject=subject, subject_type=subject_type, reason=reason
+        )
 
 
 async def act(
@@ -268,24 +297,40 @@ async def act(
         if facts is None:
             raise NotFoundError(NOT_FOUND)
         if not (officer or facts["viewerModerates"]):
-            raise ForbiddenError("Only city officers, and a community's moderators for its posts and comments, decide reports.")
+            raise ForbiddenError(
+                "Only city officers, and a community's moderators for its posts and comments, decide reports."
+            )
         if not officer and action not in COMMUNITY_ACTIONS:
-            raise ForbiddenError("Only city officers suspend accounts; community moderators remove content, warn or dismiss.")
+            raise ForbiddenError(
+                "Only city officers suspend accounts; community moderators remove content, warn or dismiss."
+            )
         if facts["targetId"] == me:
-            raise ForbiddenError("You cannot decide a report about yourself or your own content; another moderator will.")
+            raise ForbiddenError(
+                "You cannot decide a report about yourself or your own content; another moderator will."
+            )
         if facts["status"] != "open":
             raise ConflictError(f"This report was {facts['status']} already.", field="reportId")
         kind = facts["subjectKind"]
         if action == "remove_content":
             if kind not in CONTENT_KINDS:
-                raise UserInputError("Only posts and comments are removed; warn or suspend an account instead.", field="action")
+                raise UserInputError(
+                    "Only posts and comments are removed; warn or suspend an account instead.", field="action"
+                )
             if facts["subjectStatus"] != "active":
-                raise ConflictError("This content is deleted or removed already; warn its author or dismiss the report.", field="action")
+                raise ConflictError(
+                    "This content is deleted or removed already; warn its author or dismiss the report.", field="action"
+                )
         if action == "suspend" and not facts["targetIsPerson"]:
             raise UserInputError("Only a person's account is suspended.", field="action")
         await queries.record_action(
-            tx, id=action_id, report_id=report_id, moderator_id=me, action=action, reason=cleaned,
-            status="dismissed" if action == "dismiss" else "resolved", days=days,
+            tx,
+            id=action_id,
+            report_id=report_id,
+            moderator_id=me,
+            action=action,
+            reason=cleaned,
+            status="dismissed" if action == "dismiss" else "resolved",
+            days=days,
             target_id=None if action == "dismiss" else facts["targetId"],
         )
         if action == "remove_content":

@@ -15,6 +15,10 @@ class Commune:
     @classmethod
     def from_record(cls, row: dict) -> Commune:
         return cls(
-            id=row["id"], code=row["code"], name=row["name"], kind=row["kind"],
-            name_ascii=row["nameAscii"], province=row["province"],
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            name_ascii=row["nameAscii"],
+            province=row["province"],
         )

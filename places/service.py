@@ -19,8 +19,11 @@ async def list_communes(graph: Graph, request: PageRequest, *, search: str | Non
     after = key[0] if key else None
     folded = fold(search) if search else None
     rows, total = await graph.read(
-        queries.communes_page, kind=KINDS.get(kind) if kind else None, search=folded or None,
-        after=after, limit=request.size + 1,
+        queries.communes_page,
+        kind=KINDS.get(kind) if kind else None,
+        search=folded or None,
+        after=after,
+        limit=request.size + 1,
     )
     items = [Commune.from_record(r) for r in rows[: request.size]]
     return Page(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-
 from strawberry.dataloader import DataLoader
 
 from core.pagination import PageRequest
@@ -31,15 +30,26 @@ PERSON_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id 
 
 # --- queries ---------------------------------------------------------------------------------------------------------
 
+
 async def communities(
     info: strawberry.Info,
-    search: Annotated[str | None, strawberry.argument(description="Words of the name, with or without diacritics (at most 200 characters and 20 words).")] = None,
-    kind: Annotated[CommunityKind | None, strawberry.argument(description="Only ward communities or only groups.")] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Words of the name, with or without diacritics (at most 200 characters and 20 words)."
+        ),
+    ] = None,
+    kind: Annotated[
+        CommunityKind | None, strawberry.argument(description="Only ward communities or only groups.")
+    ] = None,
     first: FIRST = None,
     after: AFTER = None,
 ) -> CommunityConnection:
     page = await service.list_communities(
-        runtime(info), viewer(info), search=search, kind=kind.value if kind else None,
+        runtime(info),
+        viewer(info),
+        search=search,
+        kind=kind.value if kind else None,
         request=PageRequest.from_args(first=first, after=after),
     )
     return CommunityConnection.from_page(page, Community.of)
@@ -67,7 +77,9 @@ async def community_join_requests(
     info: strawberry.Info, community_id: COMMUNITY_ID, first: FIRST = None, after: AFTER = None
 ) -> CommunityJoinRequestConnection:
     page = await service.join_requests(
-        runtime(info), viewer(info), decode_id(community_id, "Community", "communityId"),
+        runtime(info),
+        viewer(info),
+        decode_id(community_id, "Community", "communityId"),
         PageRequest.from_args(first=first, after=after),
     )
     return CommunityJoinRequestConnection.from_page(page, CommunityJoinRequest.of)
@@ -75,12 +87,16 @@ async def community_join_requests(
 
 # --- mutations ---------------------------------------------------------------------------------------------------------
 
+
 async def community_create(
     info: strawberry.Info, input: Annotated[CommunityCreateInput, strawberry.argument(description="The new group.")]
 ) -> CommunityPayload:
     async def work() -> dict:
         created = await service.create_community(
-            runtime(info), viewer(info), name=input.name, description=input.description,
+            runtime(info),
+            viewer(info),
+            name=input.name,
+            description=input.description,
             join_policy=input.join_policy.value,
         )
         return {"community": Community.of(created)}
@@ -108,12 +124,17 @@ async def community_join_decide(
     info: strawberry.Info,
     community_id: COMMUNITY_ID,
     person_id: PERSON_ID,
-    approve: Annotated[bool, strawberry.argument(description="True to accept the person as a member, false to decline.")],
+    approve: Annotated[
+        bool, strawberry.argument(description="True to accept the person as a member, false to decline.")
+    ],
 ) -> CommunityMemberPayload:
     async def work() -> dict:
         member = await service.decide_join_request(
-            runtime(info), viewer(info), decode_id(community_id, "Community", "communityId"),
-            decode_id(person_id, "Person", "personId"), approve=approve,
+            runtime(info),
+            viewer(info),
+            decode_id(community_id, "Community", "communityId"),
+            decode_id(person_id, "Person", "personId"),
+            approve=approve,
         )
         return {"member": CommunityMember.of(member) if member else None}
 
@@ -128,8 +149,11 @@ async def community_role_set(
 ) -> CommunityMemberPayload:
     async def work() -> dict:
         member = await service.set_member_role(
-            runtime(info), viewer(info), decode_id(community_id, "Community", "communityId"),
-            decode_id(person_id, "Person", "personId"), role.value,
+            runtime(info),
+            viewer(info),
+            decode_id(community_id, "Community", "communityId"),
+            decode_id(person_id, "Person", "personId"),
+            role.value,
         )
         return {"member": CommunityMember.of(member)}
 

@@ -14,17 +14,27 @@ from schema.identity import Person
 from schema.social import Post, PostConnection
 from social import discovery as service
 
-SEARCH_TEXT = Annotated[str, strawberry.argument(description="Words to find, with or without diacritics (at most 200 characters and 20 words).")]
+SEARCH_TEXT = Annotated[
+    str,
+    strawberry.argument(description="Words to find, with or without diacritics (at most 200 characters and 20 words)."),
+]
 
 
 async def people_you_may_know(
     info: strawberry.Info,
-    first: Annotated[int | None, strawberry.argument(description="How many suggestions (default 10, at most 50).")] = None,
+    first: Annotated[
+        int | None, strawberry.argument(description="How many suggestions (default 10, at most 50).")
+    ] = None,
 ) -> list[PersonSuggestion]:
     found = await service.people_you_may_know(runtime(info), viewer(info), first)
     return [
-        PersonSuggestion(person=Person.of(s.person), score=s.score, mutual_count=s.mutual_count,
-                         shared_communities=list(s.shared_communities), reason=s.reason)
+        PersonSuggestion(
+            person=Person.of(s.person),
+            score=s.score,
+            mutual_count=s.mutual_count,
+            shared_communities=list(s.shared_communities),
+            reason=s.reason,
+        )
         for s in found
     ]
 
@@ -39,6 +49,10 @@ async def trust_path(
     return TrustPath(people=[Person.of(p) for p in found.people], hops=found.hops)
 
 
-async def post_search(info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None) -> PostConnection:
-    page = await service.search_posts(runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after))
+async def post_search(
+    info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None
+) -> PostConnection:
+    page = await service.search_posts(
+        runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after)
+    )
     return PostConnection.from_page(page, Post.of)

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from auth import service as auth_service
 from core.pagination import PageRequest
 from identity import service
+from identity.model import OrganizationView
 from identity.service import PersonRegistration
 from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
 from schema.identity import (
@@ -50,7 +51,6 @@ from schema.identity import (
     VerificationRequestPayload,
     VerificationStatus,
 )
-from identity.model import OrganizationView
 
 # --- nodes and loaders ------------------------------------------------------------------------------------------
 
@@ -86,8 +86,11 @@ async def representation_history(info: strawberry.Info, org_id: str) -> list[Rep
     rows = await service.representation_history(runtime(info), viewer(info), org_id)
     return [
         RepresentationChange(
-            action=r["action"], role=RepresentativeRole(r["role"]), at=r["at"],
-            by=Person.of(r["by"]) if r["by"] else None, person=Person.of(r["of"]) if r["of"] else None,
+            action=r["action"],
+            role=RepresentativeRole(r["role"]),
+            at=r["at"],
+            by=Person.of(r["by"]) if r["by"] else None,
+            person=Person.of(r["of"]) if r["of"] else None,
         )
         for r in rows
     ]
@@ -101,7 +104,10 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
     if not _only_self(info, person):
         return None
     rows = await service.my_contacts(runtime(info), viewer(info))
-    return [Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"]) for c in rows]
+    return [
+        Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
+        for c in rows
+    ]
 
 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
@@ -136,11 +142,18 @@ async def my_data(info: strawberry.Info) -> JSON:
 
 async def actors(
     info: strawberry.Info,
-    search: Annotated[str, strawberry.argument(description="Name to look for, with or without diacritics (at most 200 characters and 20 words).")],
+    search: Annotated[
+        str,
+        strawberry.argument(
+            description="Name to look for, with or without diacritics (at most 200 characters and 20 words)."
+        ),
+    ],
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> ActorConnection:
-    page = await service.search_actors(runtime(info), viewer(info), search, PageRequest.from_args(first=first, after=after))
+    page = await service.search_actors(
+        runtime(info), viewer(info), search, PageRequest.from_args(first=first, after=after)
+    )
     return ActorConnection.from_page(
         page, lambda v: Organization.of(v) if isinstance(v, OrganizationView) else Person.of(v)
     )
@@ -148,7 +161,9 @@ async def actors(
 
 async def verification_requests(
     info: strawberry.Info,
-    status: Annotated[VerificationStatus, strawberry.argument(description="Which requests (default PENDING).")] = VerificationStatus.PENDING,
+    status: Annotated[
+        VerificationStatus, strawberry.argument(description="Which requests (default PENDING).")
+    ] = VerificationStatus.PENDING,
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> VerificationRequestConnection:
@@ -167,10 +182,17 @@ async def person_register(
 ) -> PersonRegisterPayload:
     async def work() -> dict:
         registration = PersonRegistration(
-            full_name=input.full_name, date_of_birth=input.date_of_birth, sex=input.sex.value,
-            roles=[r.value for r in input.roles], document_kind=input.document.kind.value,
-            document_number=input.document.number, document_country=input.document.country,
-            password=input.password, phone=input.phone, email=input.email, ward_code=input.ward_code,
+            full_name=input.full_name,
+            date_of_birth=input.date_of_birth,
+            sex=input.sex.value,
+            roles=[r.value for r in input.roles],
+            document_kind=input.document.kind.value,
+            document_number=input.document.number,
+            document_country=input.document.country,
+            password=input.password,
+            phone=input.phone,
+            email=input.email,
+            ward_code=input.ward_code,
             investor_sectors=input.investor_sectors,
         )
         view, tokens = await service.register_person(
@@ -183,10 +205,13 @@ async def person_register(
 
 async def session_login(
     info: strawberry.Info,
-    identifier: Annotated[str, strawberry.argument(
-        description='Citizen ID (12 digits), passport as issuing country and number ("JP TZ1234567"), '
-        "or a verified phone or e-mail."
-    )],
+    identifier: Annotated[
+        str,
+        strawberry.argument(
+            description='Citizen ID (12 digits), passport as issuing country and number ("JP TZ1234567"), '
+            "or a verified phone or e-mail."
+        ),
+    ],
     password: Annotated[str, strawberry.argument(description="My password.")],
 ) -> SessionPayload:
     async def work() -> dict:
@@ -200,10 +225,16 @@ async def session_login(
 
 async def session_refresh(
     info: strawberry.Info,
-    refresh_token: Annotated[str, strawberry.argument(description="The refresh token from the last sign-in or refresh.")],
+    refresh_token: Annotated[
+        str, strawberry.argument(description="The refresh token from the last sign-in or refresh.")
+    ],
 ) -> SessionPayload:
     async def work() -> dict:
-        return {"tokens": AuthTokens.of(await auth_service.refresh(runtime(info), refresh_token, user_agent=user_agent(info)))}
+        return {
+            "tokens": AuthTokens.of(
+                await auth_service.refresh(runtime(info), refresh_token, user_agent=user_agent(info))
+            )
+        }
 
     return await payload(SessionPayload, work)
 
@@ -220,7 +251,9 @@ async def session_revoke(
     info: strawberry.Info,
     session_id: Annotated[strawberry.ID, strawberry.argument(description="Id of one of my sessions (mySessions).")],
 ) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_service.revoke_session(runtime(info), viewer(info), str(session_id))))
+    return await payload(
+        DonePayload, lambda: _done(auth_service.revoke_session(runtime(info), viewer(info), str(session_id)))
+    )
 
 
 async def _done(work) -> dict:
@@ -234,9 +267,12 @@ async def password_change(
     new_password: Annotated[str, strawberry.argument(description="The new password (10+ characters, not common).")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.change_password(
-            runtime(info), viewer(info), current_password, new_password, address=client_address(info)
-        ))
+        DonePayload,
+        lambda: _done(
+            auth_service.change_password(
+                runtime(info), viewer(info), current_password, new_password, address=client_address(info)
+            )
+        ),
     )
 
 
@@ -244,9 +280,10 @@ async def password_reset_start(
     info: strawberry.Info,
     contact: Annotated[str, strawberry.argument(description="A phone or e-mail I verified; a code is sent there.")],
 ) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(
-        auth_service.start_password_reset(runtime(info), contact, address=client_address(info))
-    ))
+    return await payload(
+        DonePayload,
+        lambda: _done(auth_service.start_password_reset(runtime(info), contact, address=client_address(info))),
+    )
 
 
 async def password_reset_complete(
@@ -256,9 +293,12 @@ async def password_reset_complete(
     new_password: Annotated[str, strawberry.argument(description="The new password.")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.complete_password_reset(
-            runtime(info), contact, code, new_password, address=client_address(info)
-        ))
+        DonePayload,
+        lambda: _done(
+            auth_service.complete_password_reset(
+                runtime(info), contact, code, new_password, address=client_address(info)
+            )
+        ),
     )
 
 
@@ -275,10 +315,15 @@ async def profile_update(
 ) -> PersonPayload:
     return await payload(
         PersonPayload,
-        lambda: _person_result(service.update_profile(
-            runtime(info), viewer(info), ward_code=input.ward_code, investor_sectors=input.investor_sectors,
-            add_roles=[r.value for r in input.add_roles] if input.add_roles else None,
-        )),
+        lambda: _person_result(
+            service.update_profile(
+                runtime(info),
+                viewer(info),
+                ward_code=input.ward_code,
+                investor_sectors=input.investor_sectors,
+                add_roles=[r.value for r in input.add_roles] if input.add_roles else None,
+            )
+        ),
     )
 
 
@@ -288,13 +333,18 @@ async def profile_audience_set(
     audience: Annotated[Audience, strawberry.argument(description="Who may see it.")],
 ) -> PersonPayload:
     return await payload(
-        PersonPayload, lambda: _person_result(service.set_audience(runtime(info), viewer(info), field.value, audience.value))
+        PersonPayload,
+        lambda: _person_result(service.set_audience(runtime(info), viewer(info), field.value, audience.value)),
     )
 
 
 async def _contact_result(contact) -> dict:
     c = await contact
-    return {"contact": Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])}
+    return {
+        "contact": Contact(
+            id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"]
+        )
+    }
 
 
 async def contact_add(
@@ -302,7 +352,9 @@ async def contact_add(
     kind: Annotated[ContactKind, strawberry.argument(description="Phone or e-mail.")],
     value: Annotated[str, strawberry.argument(description="The phone number or e-mail address.")],
 ) -> ContactPayload:
-    return await payload(ContactPayload, lambda: _contact_result(service.add_contact(runtime(info), viewer(info), kind.value, value)))
+    return await payload(
+        ContactPayload, lambda: _contact_result(service.add_contact(runtime(info), viewer(info), kind.value, value))
+    )
 
 
 async def contact_verification_start(
@@ -310,7 +362,8 @@ async def contact_verification_start(
     contact_id: Annotated[strawberry.ID, strawberry.argument(description="Id of one of my contacts.")],
 ) -> ContactPayload:
     return await payload(
-        ContactPayload, lambda: _contact_result(service.start_contact_verification(runtime(info), viewer(info), str(contact_id)))
+        ContactPayload,
+        lambda: _contact_result(service.start_contact_verification(runtime(info), viewer(info), str(contact_id))),
     )
 
 
@@ -321,7 +374,9 @@ async def contact_verification_complete(
 ) -> PersonPayload:
     return await payload(
         PersonPayload,
-        lambda: _person_result(service.complete_contact_verification(runtime(info), viewer(info), str(contact_id), code)),
+        lambda: _person_result(
+            service.complete_contact_verification(runtime(info), viewer(info), str(contact_id), code)
+        ),
     )
 
 
@@ -330,7 +385,9 @@ async def _request_result(request) -> dict:
 
 
 async def verification_request_create(info: strawberry.Info) -> VerificationRequestPayload:
-    return await payload(VerificationRequestPayload, lambda: _request_result(service.request_verification(runtime(info), viewer(info))))
+    return await payload(
+        VerificationRequestPayload, lambda: _request_result(service.request_verification(runtime(info), viewer(info)))
+    )
 
 
 async def verification_request_approve(
@@ -339,7 +396,9 @@ async def verification_request_approve(
 ) -> VerificationRequestPayload:
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")
-        return await _request_result(service.decide_verification(runtime(info), viewer(info), request_id, approve=True, reason=None))
+        return await _request_result(
+            service.decide_verification(runtime(info), viewer(info), request_id, approve=True, reason=None)
+        )
 
     return await payload(VerificationRequestPayload, work)
 
@@ -347,11 +406,15 @@ async def verification_request_approve(
 async def verification_request_reject(
     info: strawberry.Info,
     id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the request.")],
-    reason: Annotated[str, strawberry.argument(description="Why, so the person can fix it (shown to them; up to 1000 characters).")],
+    reason: Annotated[
+        str, strawberry.argument(description="Why, so the person can fix it (shown to them; up to 1000 characters).")
+    ],
 ) -> VerificationRequestPayload:
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")
-        return await _request_result(service.decide_verification(runtime(info), viewer(info), request_id, approve=False, reason=reason))
+        return await _request_result(
+            service.decide_verification(runtime(info), viewer(info), request_id, approve=False, reason=reason)
+        )
 
     return await payload(VerificationRequestPayload, work)
 
@@ -377,7 +440,12 @@ async def organization_register(
 ) -> OrganizationPayload:
     async def work() -> dict:
         view = await service.register_organization(
-            runtime(info), viewer(info), name=input.name, kind=input.kind.value, tax_code=input.tax_code, sector=input.sector
+            runtime(info),
+            viewer(info),
+            name=input.name,
+            kind=input.kind.value,
+            tax_code=input.tax_code,
+            sector=input.sector,
         )
         return {"organization": Organization.of(view)}
 
@@ -443,7 +511,9 @@ async def representative_invitation_accept(
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
         view, role = await service.accept_representative_invitation(runtime(info), viewer(info), org)
-        representation = Representation(organization=Organization.of(view), role=RepresentativeRole(role)) if view else None
+        representation = (
+            Representation(organization=Organization.of(view), role=RepresentativeRole(role)) if view else None
+        )
         return {"representation": representation}
 
     return await payload(RepresentativeInvitationAcceptPayload, work)
@@ -478,4 +548,7 @@ async def account_close(
     info: strawberry.Info,
     password: Annotated[str, strawberry.argument(description="My password, to confirm.")],
 ) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(service.close_account(runtime(info), viewer(info), password, address=client_address(info))))
+    return await payload(
+        DonePayload,
+        lambda: _done(service.close_account(runtime(info), viewer(info), password, address=client_address(info))),
+    )

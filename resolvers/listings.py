@@ -33,6 +33,7 @@ from schema.places import Commune
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
+
 def _listing_loader(context) -> DataLoader:
     async def load(ids: list[str]):
         return await listings.listings_by_ids(context.runtime, context.viewer, ids)
@@ -78,6 +79,7 @@ async def interests_of_listing(
 
 # --- queries -------------------------------------------------------------------------------------------------------
 
+
 async def listings_query(
     info: strawberry.Info,
     filter: Annotated[
@@ -90,12 +92,18 @@ async def listings_query(
     given = filter or ListingFilter()
     seller = decode_id(given.seller_id, ("Person", "Organization"), "filter.sellerId") if given.seller_id else None
     chosen = listings.ListingFilter(
-        search=given.search, kinds=[k.value for k in given.kinds] if given.kinds else None, category=given.category,
-        ward_code=given.ward_code, min_price_dong=given.min_price_dong, max_price_dong=given.max_price_dong,
-        seller_kind=given.seller_kind.value if given.seller_kind else None, seller_id=seller,
+        search=given.search,
+        kinds=[k.value for k in given.kinds] if given.kinds else None,
+        category=given.category,
+        ward_code=given.ward_code,
+        min_price_dong=given.min_price_dong,
+        max_price_dong=given.max_price_dong,
+        seller_kind=given.seller_kind.value if given.seller_kind else None,
+        seller_id=seller,
     )
-    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value,
-                                 PageRequest.from_args(first=first, after=after))
+    page = await listings.browse(
+        runtime(info), viewer(info), chosen, sort.value, PageRequest.from_args(first=first, after=after)
+    )
     return ListingConnection.from_page(page, Listing.of)
 
 
@@ -106,8 +114,13 @@ async def my_listings(
     first: FIRST = None,
     after: AFTER = None,
 ) -> ListingConnection:
-    page = await listings.my_listings(runtime(info), viewer(info), acting_organization(as_organization),
-                                      status.value if status else None, PageRequest.from_args(first=first, after=after))
+    page = await listings.my_listings(
+        runtime(info),
+        viewer(info),
+        acting_organization(as_organization),
+        status.value if status else None,
+        PageRequest.from_args(first=first, after=after),
+    )
     return ListingConnection.from_page(page, Listing.of)
 
 
@@ -118,34 +131,66 @@ def listing_categories() -> list[ListingCategory]:
 async def my_investment_interests(
     info: strawberry.Info, as_organization: AS_ORGANIZATION = None, first: FIRST = None, after: AFTER = None
 ) -> InvestmentInterestConnection:
-    page = await investments.my_interests(runtime(info), viewer(info), acting_organization(as_organization),
-                                          PageRequest.from_args(first=first, after=after))
+    page = await investments.my_interests(
+        runtime(info),
+        viewer(info),
+        acting_organization(as_organization),
+        PageRequest.from_args(first=first, after=after),
+    )
     return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
 
 
 # --- mutations -----------------------------------------------------------------------------------------------------
+
 
 async def listing_create(
     info: strawberry.Info, input: Annotated[ListingCreateInput, strawberry.argument(description="The listing.")]
 ) -> ListingPayload:
     async def work() -> dict:
         given = ListingInput(
-            title=input.title, description=input.description, price_dong=input.price_dong,
-            price_min_dong=input.price_min_dong, price_max_dong=input.price_max_dong,
-            price_on_request=input.price_on_request, stock=input.stock, category=input.category,
-            ward_code=input.ward_code, photo_urls=input.photo_urls,
+            title=input.title,
+            description=input.description,
+            price_dong=input.price_dong,
+            price_min_dong=input.price_min_dong,
+            price_max_dong=input.price_max_dong,
+            price_on_request=input.price_on_request,
+            stock=input.stock,
+            category=input.category,
+            ward_code=input.ward_code,
+            photo_urls=input.photo_urls,
         )
-        view = await listings.create_listing(runtime(info), viewer(info), kind=input.kind.value, given=given,
-                                             publish=input.publish, organization_id=acting_organization(input.as_organization))
+        view = await listings.create_listing(
+            runtime(info),
+            viewer(info),
+            kind=input.kind.value,
+            given=given,
+            publish=input.publish,
+            organization_id=acting_organization(input.as_organization),
+        )
         return {"listing": Listing.of(view)}
 
     return await payload(ListingPayload, work)
 
 
-_UPDATABLE = ("title", "description", "price_dong", "price_min_dong", "price_max_dong", "price_on_request", "stock",
-              "category", "ward_code", "photo_urls")
-_CLEARABLE = {"price_min_dong": "priceMinDong", "price_max_dong": "priceMaxDong", "stock": "stock",
-              "ward_code": "wardCode", "price_dong": "priceDong"}
+_UPDATABLE = (
+    "title",
+    "description",
+    "price_dong",
+    "price_min_dong",
+    "price_max_dong",
+    "price_on_request",
+    "stock",
+    "category",
+    "ward_code",
+    "photo_urls",
+)
+_CLEARABLE = {
+    "price_min_dong": "priceMinDong",
+    "price_max_dong": "priceMaxDong",
+    "stock": "stock",
+    "ward_code": "wardCode",
+    "price_dong": "priceDong",
+}
 
 
 async def listing_update(
@@ -186,8 +231,12 @@ async def investment_interest_create(
 ) -> InvestmentInterestPayload:
     async def work() -> dict:
         view = await investments.create_interest(
-            runtime(info), viewer(info), listing_id=decode_id(input.listing_id, "Listing", "listingId"),
-            amount_dong=input.amount_dong, message=input.message, organization_id=acting_organization(input.as_organization),
+            runtime(info),
+            viewer(info),
+            listing_id=decode_id(input.listing_id, "Listing", "listingId"),
+            amount_dong=input.amount_dong,
+            message=input.message,
+            organization_id=acting_organization(input.as_organization),
         )
         return {"interest": InvestmentInterest.of(view)}
 
@@ -199,9 +248,13 @@ async def investment_interest_answer(
     input: Annotated[InvestmentInterestAnswerInput, strawberry.argument(description="The answer.")],
 ) -> InvestmentInterestPayload:
     async def work() -> dict:
-        view = await investments.answer_interest(runtime(info), viewer(info),
-                                                 decode_id(input.id, "InvestmentInterest", "id"),
-                                                 accept=input.accept, message=input.message)
+        view = await investments.answer_interest(
+            runtime(info),
+            viewer(info),
+            decode_id(input.id, "InvestmentInterest", "id"),
+            accept=input.accept,
+            message=input.message,
+        )
         return {"interest": InvestmentInterest.of(view)}
 
     return await payload(InvestmentInterestPayload, work)

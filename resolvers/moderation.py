@@ -15,7 +15,6 @@ from resolvers.common import decode_id, payload, runtime, viewer
 from schema.common import AFTER, FIRST
 from schema.moderation import ModerationActionKind, Report, ReportConnection, ReportPayload, ReportStatus
 
-
 #: GraphQL types that can be reported, and the kind of subject each is.
 REPORTABLE = {"Post": "post", "Comment": "comment", "Person": "person", "Organization": "organization"}
 
@@ -26,9 +25,12 @@ async def reports_by_ids(info: strawberry.Info, ids: list[str]) -> list[Report |
 
 # --- queries ---------------------------------------------------------------------------------------------------------
 
+
 async def moderation_queue(
     info: strawberry.Info,
-    status: Annotated[ReportStatus, strawberry.argument(description="Which reports (default OPEN).")] = ReportStatus.OPEN,
+    status: Annotated[
+        ReportStatus, strawberry.argument(description="Which reports (default OPEN).")
+    ] = ReportStatus.OPEN,
     first: FIRST = None,
     after: AFTER = None,
 ) -> ReportConnection:
@@ -45,12 +47,15 @@ async def my_reports(info: strawberry.Info, first: FIRST = None, after: AFTER = 
 
 # --- mutations ---------------------------------------------------------------------------------------------------------
 
+
 def _subject(value: str) -> tuple[str, str]:
     """(kind, uuid) of a reportable global id; INVALID_INPUT for anything else."""
     try:
         type_name = relay.GlobalID.from_id(value).type_name
     except (GlobalIDValueError, ValueError) as exc:
-        raise UserInputError("This is not a global id of this API; pass an `id` it returned.", field="subjectId") from exc
+        raise UserInputError(
+            "This is not a global id of this API; pass an `id` it returned.", field="subjectId"
+        ) from exc
     if type_name not in REPORTABLE:
         raise UserInputError("Report a post, a comment, a person or an organisation.", field="subjectId")
     return REPORTABLE[type_name], decode_id(value, type_name, "subjectId")
@@ -59,7 +64,8 @@ def _subject(value: str) -> tuple[str, str]:
 async def report_create(
     info: strawberry.Info,
     subject_id: Annotated[
-        strawberry.ID, strawberry.argument(description="Global id of the post, comment, person or organisation reported.")
+        strawberry.ID,
+        strawberry.argument(description="Global id of the post, comment, person or organisation reported."),
     ],
     reason: Annotated[str, strawberry.argument(description="What is wrong (up to 1000 characters).")],
 ) -> ReportPayload:

@@ -44,6 +44,7 @@ from schema.orders import (
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
+
 def _batch(fetch):
     def factory(context) -> DataLoader:
         async def load(ids: list[str]):
@@ -96,35 +97,45 @@ async def disputes_by_ids(info: strawberry.Info, ids: list[str]) -> list[Dispute
 
 # --- queries ---------------------------------------------------------------------------------------------------------
 
+
 async def cart(info: strawberry.Info, as_organization: AS_ORGANIZATION = None) -> Cart:
     return Cart.of(await service.my_cart(runtime(info), viewer(info), acting_organization(as_organization)))
 
 
 async def my_orders(
     info: strawberry.Info,
-    role: Annotated[OrderRole | None, strawberry.argument(description="Only orders I bought or sold (BUYER or "
-                                                                      "SELLER); both when null.")] = None,
+    role: Annotated[
+        OrderRole | None,
+        strawberry.argument(description="Only orders I bought or sold (BUYER or SELLER); both when null."),
+    ] = None,
     status: Annotated[OrderStatus | None, strawberry.argument(description="Only orders in this status.")] = None,
     as_organization: AS_ORGANIZATION = None,
     first: FIRST = None,
     after: AFTER = None,
 ) -> OrderConnection:
     page = await service.my_orders(
-        runtime(info), viewer(info), acting_organization(as_organization), role=role.value if role else None,
-        status=status.value if status else None, request=PageRequest.from_args(first=first, after=after),
+        runtime(info),
+        viewer(info),
+        acting_organization(as_organization),
+        role=role.value if role else None,
+        status=status.value if status else None,
+        request=PageRequest.from_args(first=first, after=after),
     )
     return OrderConnection.from_page(page, Order.of)
 
 
 async def reviews(
     info: strawberry.Info,
-    seller_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the seller (Person or "
-                                                                        "Organization).")],
+    seller_id: Annotated[
+        strawberry.ID, strawberry.argument(description="Global id of the seller (Person or Organization).")
+    ],
     first: FIRST = None,
     after: AFTER = None,
 ) -> ReviewConnection:
     page = await review_service.seller_reviews(
-        runtime(info), viewer(info), decode_id(seller_id, ("Person", "Organization"), "sellerId"),
+        runtime(info),
+        viewer(info),
+        decode_id(seller_id, ("Person", "Organization"), "sellerId"),
         PageRequest.from_args(first=first, after=after),
     )
     return ReviewConnection.from_page(page, Review.of)
@@ -136,19 +147,26 @@ async def disputes(
     first: FIRST = None,
     after: AFTER = None,
 ) -> DisputeConnection:
-    page = await dispute_service.dispute_queue(runtime(info), viewer(info), status.value if status else None,
-                                               PageRequest.from_args(first=first, after=after))
+    page = await dispute_service.dispute_queue(
+        runtime(info), viewer(info), status.value if status else None, PageRequest.from_args(first=first, after=after)
+    )
     return DisputeConnection.from_page(page, Dispute.of)
 
 
 # --- mutations -------------------------------------------------------------------------------------------------------
 
+
 async def cart_item_set(
     info: strawberry.Info, input: Annotated[CartItemSetInput, strawberry.argument(description="Listing, quantity.")]
 ) -> CartPayload:
     async def work() -> dict:
-        found = await service.set_cart_item(runtime(info), viewer(info), acting_organization(input.as_organization),
-                                            decode_id(input.listing_id, "Listing", "listingId"), input.quantity)
+        found = await service.set_cart_item(
+            runtime(info),
+            viewer(info),
+            acting_organization(input.as_organization),
+            decode_id(input.listing_id, "Listing", "listingId"),
+            input.quantity,
+        )
         return {"cart": Cart.of(found)}
 
     return await payload(CartPayload, work)
@@ -159,8 +177,9 @@ async def cart_checkout(
     input: Annotated[CartCheckoutInput, strawberry.argument(description="Idempotency key, organisation, note.")],
 ) -> CartCheckoutPayload:
     async def work() -> dict:
-        placed = await service.checkout(runtime(info), viewer(info), acting_organization(input.as_organization),
-                                        input.idempotency_key, input.note)
+        placed = await service.checkout(
+            runtime(info), viewer(info), acting_organization(input.as_organization), input.idempotency_key, input.note
+        )
         return {"orders": [Order.of(o) for o in placed]}
 
     return await payload(CartCheckoutPayload, work)
@@ -171,22 +190,37 @@ async def order_place(
     input: Annotated[OrderPlaceInput, strawberry.argument(description="Listing, quantity, idempotency key.")],
 ) -> OrderPayload:
     async def work() -> dict:
-        placed = await service.place_order(runtime(info), viewer(info), acting_organization(input.as_organization),
-                                           decode_id(input.listing_id, "Listing", "listingId"), input.quantity,
-                                           input.idempotency_key)
+        placed = await service.place_order(
+            runtime(info),
+            viewer(info),
+            acting_organization(input.as_organization),
+            decode_id(input.listing_id, "Listing", "listingId"),
+            input.quantity,
+            input.idempotency_key,
+        )
         return {"order": Order.of(placed)}
 
     return await payload(OrderPayload, work)
 
 
-TRANSITION = Annotated[OrderTransitionInput, strawberry.argument(
-    description="The order, the reason when one is needed, and the idempotency key when money moves.")]
+TRANSITION = Annotated[
+    OrderTransitionInput,
+    strawberry.argument(
+        description="The order, the reason when one is needed, and the idempotency key when money moves."
+    ),
+]
 
 
 async def _transition(info: strawberry.Info, input: OrderTransitionInput, action: str) -> OrderPayload:
     async def work() -> dict:
-        changed = await service.transition(runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"),
-                                           action, key=input.idempotency_key, reason=input.reason)
+        changed = await service.transition(
+            runtime(info),
+            viewer(info),
+            decode_id(input.order_id, "Order", "orderId"),
+            action,
+            key=input.idempotency_key,
+            reason=input.reason,
+        )
         return {"order": Order.of(changed)}
 
     return await payload(OrderPayload, work)
@@ -220,9 +254,9 @@ async def review_create(
     info: strawberry.Info, input: Annotated[ReviewCreateInput, strawberry.argument(description="Order, rating, text.")]
 ) -> ReviewPayload:
     async def work() -> dict:
-        created = await review_service.create_review(runtime(info), viewer(info),
-                                                     decode_id(input.order_id, "Order", "orderId"), input.rating,
-                                                     input.text)
+        created = await review_service.create_review(
+            runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"), input.rating, input.text
+        )
         return {"review": Review.of(created)}
 
     return await payload(ReviewPayload, work)
@@ -232,8 +266,9 @@ async def review_reply(
     info: strawberry.Info, input: Annotated[ReviewReplyInput, strawberry.argument(description="Review, reply text.")]
 ) -> ReviewPayload:
     async def work() -> dict:
-        replied = await review_service.reply_review(runtime(info), viewer(info),
-                                                    decode_id(input.review_id, "Review", "reviewId"), input.text)
+        replied = await review_service.reply_review(
+            runtime(info), viewer(info), decode_id(input.review_id, "Review", "reviewId"), input.text
+        )
         return {"review": Review.of(replied)}
 
     return await payload(ReviewPayload, work)
@@ -243,8 +278,9 @@ async def dispute_open(
     info: strawberry.Info, input: Annotated[DisputeOpenInput, strawberry.argument(description="Order and reason.")]
 ) -> DisputePayload:
     async def work() -> dict:
-        opened = await dispute_service.open_dispute(runtime(info), viewer(info),
-                                                    decode_id(input.order_id, "Order", "orderId"), input.reason)
+        opened = await dispute_service.open_dispute(
+            runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"), input.reason
+        )
         return {"dispute": Dispute.of(opened)}
 
     return await payload(DisputePayload, work)
@@ -256,8 +292,12 @@ async def dispute_resolve(
 ) -> DisputePayload:
     async def work() -> dict:
         resolved = await dispute_service.resolve_dispute(
-            runtime(info), viewer(info), decode_id(input.dispute_id, "Dispute", "disputeId"), input.outcome.value,
-            input.reason, input.idempotency_key,
+            runtime(info),
+            viewer(info),
+            decode_id(input.dispute_id, "Dispute", "disputeId"),
+            input.outcome.value,
+            input.reason,
+            input.idempotency_key,
         )
         return {"dispute": Dispute.of(resolved)}
 

@@ -13,13 +13,18 @@ from schema.places import Commune, CommuneConnection, CommuneKind
 
 async def communes(
     info: strawberry.Info,
-    search: Annotated[str | None, strawberry.argument(description="Part of the name, with or without diacritics: 'hoan kiem', 'Hoàn'.")] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(description="Part of the name, with or without diacritics: 'hoan kiem', 'Hoàn'."),
+    ] = None,
     kind: Annotated[CommuneKind | None, strawberry.argument(description="Only wards or only communes.")] = None,
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> CommuneConnection:
     page = await service.list_communes(
-        info.context.graph, PageRequest.from_args(first=first, after=after), search=search,
+        info.context.graph,
+        PageRequest.from_args(first=first, after=after),
+        search=search,
         kind=kind.value if kind else None,
     )
     return CommuneConnection.from_page(page, Commune.of)

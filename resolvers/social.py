@@ -13,8 +13,8 @@ from core.pagination import PageRequest
 from identity import service as identity
 from identity.model import OrganizationView
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
-from schema.common import AFTER, FIRST, UserError
 from resolvers.communities import communities_by_ids
+from schema.common import AFTER, FIRST, UserError
 from schema.communities import Community
 from schema.identity import ActorConnection, Organization, Person
 from schema.social import (
@@ -42,6 +42,7 @@ DEFAULT_COMMENTS = 20
 
 
 # --- loaders --------------------------------------------------------------------------------------------------------
+
 
 def _actor_loader(context) -> DataLoader:
     async def load(ids: list[str]):
@@ -106,15 +107,21 @@ def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConne
 
     shown = page.comments[: request.size]
     return CommentConnection.from_page(
-        Page(items=shown, cursors=[service.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
-             has_next_page=len(page.comments) > request.size, has_previous_page=request.after is not None,
-             total_count=page.total),
+        Page(
+            items=shown,
+            cursors=[service.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
+            has_next_page=len(page.comments) > request.size,
+            has_previous_page=request.after is not None,
+            total_count=page.total,
+        ),
         Comment.of,
     )
 
 
 async def replies(info: strawberry.Info, comment: Comment) -> list[Comment]:
-    found: list[CommentView] = await info.context.loader("RepliesByCommentLoader", _replies_loader).load((comment.uuid, comment.post_id))
+    found: list[CommentView] = await info.context.loader("RepliesByCommentLoader", _replies_loader).load(
+        (comment.uuid, comment.post_id)
+    )
     return [Comment.of(c) for c in found]
 
 
@@ -129,8 +136,13 @@ async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | Non
 
 # --- people lists on Person and Organization ---------------------------------------------------------------------------
 
-async def people_list(info: strawberry.Info, owner_id: str, kind: str, first: int | None, after: str | None) -> ActorConnection:
-    page = await service.list_actors(runtime(info), viewer(info), owner_id, kind, PageRequest.from_args(first=first, after=after))
+
+async def people_list(
+    info: strawberry.Info, owner_id: str, kind: str, first: int | None, after: str | None
+) -> ActorConnection:
+    page = await service.list_actors(
+        runtime(info), viewer(info), owner_id, kind, PageRequest.from_args(first=first, after=after)
+    )
     return ActorConnection.from_page(page, actor_type)
 
 
@@ -138,18 +150,24 @@ async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
     found = await service.relation_to(runtime(info), viewer(info), other_id)
     if found is None:
         return None
-    return Relation(connected=found["connected"], request_sent=found["requestedByMe"],
-                    request_received=found["requestedByThem"], following=found["following"],
-                    blocked=found["blockedByMe"], muted=found["muted"])
+    return Relation(
+        connected=found["connected"],
+        request_sent=found["requestedByMe"],
+        request_received=found["requestedByThem"],
+        following=found["following"],
+        blocked=found["blockedByMe"],
+        muted=found["muted"],
+    )
 
 
 async def posts_of(info: strawberry.Info, author_id: str, first: int | None, after: str | None) -> PostConnection:
-    page = await service.posts_of_author(runtime(info), viewer(info), author_id, PageRequest.from_args(first=first, after=after))
+    page = await service.posts_of_author(
+        runtime(info), viewer(info), author_id, PageRequest.from_args(first=first, after=after)
+    )
     return PostConnection.from_page(page, Post.of)
 
 
 # --- queries ----------------------------------------------------------------------------------------------------------------
-
 
 
 def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
@@ -168,7 +186,9 @@ def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
 async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> PostConnection:
     comments_request = _first_comments_request(info)
     projected = await service.feed(
-        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after),
+        runtime(info),
+        viewer(info),
+        PageRequest.from_args(first=first, after=after),
         with_authors=selects(info, "edges", "node", "author"),
         with_reactions=selects(info, "edges", "node", "reactions"),
         comment_limit=comments_request.size + 1 if comments_request else 0,
@@ -194,12 +214,19 @@ async def notifications(
     after: AFTER = None,
     unread_only: Annotated[bool, strawberry.argument(description="Only unread ones.")] = False,
 ) -> NotificationConnection:
-    page = await service.notifications(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after), unread_only)
+    page = await service.notifications(
+        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after), unread_only
+    )
     return NotificationConnection.from_page(
         page,
         lambda n: Notification(
-            id=strawberry.ID(n["id"]), kind=NotificationKind(n["kind"]), created_at=n["createdAt"], read_at=n["readAt"],
-            subject_id=strawberry.ID(_subject_global_id(n)), reason=n["reason"], actor_id=n["actorId"],
+            id=strawberry.ID(n["id"]),
+            kind=NotificationKind(n["kind"]),
+            created_at=n["createdAt"],
+            read_at=n["readAt"],
+            subject_id=strawberry.ID(_subject_global_id(n)),
+            reason=n["reason"],
+            actor_id=n["actorId"],
         ),
     )
 
@@ -235,11 +262,19 @@ def _relation_mutation(call):
     return resolver
 
 
-connection_request = _relation_mutation(lambda info, other: service.request_connection(runtime(info), viewer(info), other))
-connection_accept = _relation_mutation(lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=True))
-connection_decline = _relation_mutation(lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=False))
+connection_request = _relation_mutation(
+    lambda info, other: service.request_connection(runtime(info), viewer(info), other)
+)
+connection_accept = _relation_mutation(
+    lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=True)
+)
+connection_decline = _relation_mutation(
+    lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=False)
+)
 connection_cancel = _relation_mutation(lambda info, other: service.cancel_request(runtime(info), viewer(info), other))
-connection_remove = _relation_mutation(lambda info, other: service.remove_connection(runtime(info), viewer(info), other))
+connection_remove = _relation_mutation(
+    lambda info, other: service.remove_connection(runtime(info), viewer(info), other)
+)
 
 
 async def _set_edge(info: strawberry.Info, actor_id: str, kind: str, on: bool) -> RelationPayload:
@@ -251,21 +286,24 @@ async def _set_edge(info: strawberry.Info, actor_id: str, kind: str, on: bool) -
 
 
 async def follow_set(
-    info: strawberry.Info, actor_id: ACTOR_ID,
+    info: strawberry.Info,
+    actor_id: ACTOR_ID,
     following: Annotated[bool, strawberry.argument(description="True to follow, false to unfollow.")],
 ) -> RelationPayload:
     return await _set_edge(info, actor_id, "follow", following)
 
 
 async def block_set(
-    info: strawberry.Info, actor_id: ACTOR_ID,
+    info: strawberry.Info,
+    actor_id: ACTOR_ID,
     blocked: Annotated[bool, strawberry.argument(description="True to block, false to unblock.")],
 ) -> RelationPayload:
     return await _set_edge(info, actor_id, "block", blocked)
 
 
 async def mute_set(
-    info: strawberry.Info, actor_id: ACTOR_ID,
+    info: strawberry.Info,
+    actor_id: ACTOR_ID,
     muted: Annotated[bool, strawberry.argument(description="True to mute, false to unmute.")],
 ) -> RelationPayload:
     return await _set_edge(info, actor_id, "mute", muted)
@@ -279,8 +317,11 @@ async def social_preferences_set(
 ) -> list[UserError]:
     try:
         await service.set_social_preferences(
-            runtime(info), viewer(info), show_follower_count=show_follower_count,
-            show_following_count=show_following_count, suggestions_opt_out=suggestions_opt_out,
+            runtime(info),
+            viewer(info),
+            show_follower_count=show_follower_count,
+            show_following_count=show_following_count,
+            suggestions_opt_out=suggestions_opt_out,
         )
     except UserInputError as error:
         return [UserError.from_error(error)]
@@ -293,8 +334,13 @@ async def post_create(
     async def work() -> dict:
         community = decode_id(input.community_id, "Community", "communityId") if input.community_id else None
         post = await service.create_post(
-            runtime(info), viewer(info), text=input.text, visibility=input.visibility.value,
-            community_id=community, ward_code=input.ward_code, tags=input.tags,
+            runtime(info),
+            viewer(info),
+            text=input.text,
+            visibility=input.visibility.value,
+            community_id=community,
+            ward_code=input.ward_code,
+            tags=input.tags,
         )
         return {"post": Post.of(post)}
 
@@ -311,8 +357,13 @@ async def post_edit(
     visibility: Annotated[PostVisibility | None, strawberry.argument(description="New visibility.")] = None,
 ) -> PostPayload:
     async def work() -> dict:
-        post = await service.edit_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), text=text,
-                                       visibility=visibility.value if visibility else None)
+        post = await service.edit_post(
+            runtime(info),
+            viewer(info),
+            decode_id(id, "Post", "id"),
+            text=text,
+            visibility=visibility.value if visibility else None,
+        )
         return {"post": Post.of(post)}
 
     return await payload(PostPayload, work)
@@ -321,7 +372,9 @@ async def post_edit(
 async def post_delete(
     info: strawberry.Info,
     id: POST_ID,
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")] = None,
+    reason: Annotated[
+        str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")
+    ] = None,
 ) -> PostPayload:
     async def work() -> dict:
         await service.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
@@ -334,7 +387,9 @@ async def comment_create(
     info: strawberry.Info,
     post_id: POST_ID,
     text: Annotated[str, strawberry.argument(description="The comment (up to 2000 characters).")],
-    parent_id: Annotated[strawberry.ID | None, strawberry.argument(description="Global id of the comment answered.")] = None,
+    parent_id: Annotated[
+        strawberry.ID | None, strawberry.argument(description="Global id of the comment answered.")
+    ] = None,
 ) -> CommentPayload:
     async def work() -> dict:
         parent = decode_id(parent_id, "Comment", "parentId") if parent_id else None
@@ -347,7 +402,9 @@ async def comment_create(
 async def comment_delete(
     info: strawberry.Info,
     id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")],
-    reason: Annotated[str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")] = None,
+    reason: Annotated[
+        str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")
+    ] = None,
 ) -> CommentPayload:
     async def work() -> dict:
         await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)
@@ -372,6 +429,8 @@ async def reaction_set(
 
 async def notifications_mark_read(
     info: strawberry.Info,
-    id: Annotated[strawberry.ID | None, strawberry.argument(description="One notification; null marks all read.")] = None,
+    id: Annotated[
+        strawberry.ID | None, strawberry.argument(description="One notification; null marks all read.")
+    ] = None,
 ) -> int:
     return await service.mark_read(runtime(info), viewer(info), str(id) if id else None)

@@ -57,8 +57,9 @@ async def wallet_top_up(
 ) -> WalletPayload:
     async def work():
         org = acting_organization(input.as_organization)
-        return WalletPayload.of(await service.top_up(runtime(info), viewer(info), org, input.amount_dong,
-                                                     input.idempotency_key))
+        return WalletPayload.of(
+            await service.top_up(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
+        )
 
     return await payload(WalletPayload, work)
 
@@ -69,8 +70,9 @@ async def wallet_payout(
 ) -> WalletPayload:
     async def work():
         org = acting_organization(input.as_organization)
-        return WalletPayload.of(await service.payout(runtime(info), viewer(info), org, input.amount_dong,
-                                                     input.idempotency_key))
+        return WalletPayload.of(
+            await service.payout(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
+        )
 
     return await payload(WalletPayload, work)
 

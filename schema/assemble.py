@@ -39,7 +39,6 @@ from schema.communities import (
     CommunityPayload,
 )
 from schema.discovery import PersonSuggestion, TrustPath
-from schema.limits import OperationChoice, max_fields_rule
 from schema.health import Health, SchemaMigrationConnection, Version
 from schema.identity import (
     ActorConnection,
@@ -60,6 +59,7 @@ from schema.identity import (
     VerificationRequestConnection,
     VerificationRequestPayload,
 )
+from schema.limits import OperationChoice, max_fields_rule
 from schema.listings import (
     InvestmentInterestConnection,
     InvestmentInterestPayload,
@@ -230,17 +230,21 @@ class Query:
         resolver=order_resolvers.disputes, description="Officers: the queue of order disputes, oldest first."
     )
 
+
 def _mutation(resolver, description: str):
     return strawberry.mutation(resolver=resolver, description=description)
 
 
-@strawberry.type(description="Everything that changes state. Each mutation is one transaction; fixable mistakes come back in `errors`.")
+@strawberry.type(
+    description="Everything that changes state. Each mutation is one transaction; fixable mistakes come back in `errors`."
+)
 class Mutation:
     person_register: PersonRegisterPayload = _mutation(
         identity_resolvers.person_register, "Open my one account (level 0) with my identity document; signs me in."
     )
     session_login: SessionPayload = _mutation(
-        identity_resolvers.session_login, "Sign in with citizen ID, passport, verified phone or verified e-mail, and password."
+        identity_resolvers.session_login,
+        "Sign in with citizen ID, passport, verified phone or verified e-mail, and password.",
     )
     session_refresh: SessionPayload = _mutation(
         identity_resolvers.session_refresh, "Trade a refresh token for new tokens (the old refresh token dies)."
@@ -351,7 +355,8 @@ class Mutation:
         community_resolvers.community_join, "Join an OPEN group, or ask to join one that needs APPROVAL."
     )
     community_leave: CommunityPayload = _mutation(
-        community_resolvers.community_leave, "Leave a group, or withdraw my request to join it (a group's last admin stays)."
+        community_resolvers.community_leave,
+        "Leave a group, or withdraw my request to join it (a group's last admin stays).",
     )
     community_join_decide: CommunityMemberPayload = _mutation(
         community_resolvers.community_join_decide, "Moderators and admins: approve or decline a request to join."
@@ -386,7 +391,8 @@ class Mutation:
         "Offer goods, a service, a rental or an investment opportunity (needs level 2), as a DRAFT or published.",
     )
     listing_update: ListingPayload = _mutation(
-        listing_resolvers.listing_update, "Owners: change a listing's fields; restocking a SOLD_OUT listing re-opens it."
+        listing_resolvers.listing_update,
+        "Owners: change a listing's fields; restocking a SOLD_OUT listing re-opens it.",
     )
     listing_status_set: ListingPayload = _mutation(
         listing_resolvers.listing_status_set,
@@ -435,12 +441,14 @@ class Mutation:
     )
     review_reply: ReviewPayload = _mutation(order_resolvers.review_reply, "Sellers: reply once to a review.")
     dispute_open: DisputePayload = _mutation(
-        order_resolvers.dispute_open, "Buyers: dispute a paid or fulfilled order; it is frozen until an officer decides."
+        order_resolvers.dispute_open,
+        "Buyers: dispute a paid or fulfilled order; it is frozen until an officer decides.",
     )
     dispute_resolve: DisputePayload = _mutation(
         order_resolvers.dispute_resolve,
         "Officers: resolve a dispute by refunding the buyer or releasing the money to the seller (idempotent by key).",
     )
+
 
 def extensions(settings: Settings) -> list:
     """Schema extensions as classes or factories, so each request gets fresh instances."""

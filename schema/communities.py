@@ -41,8 +41,10 @@ class CommunityRole(Enum):
     ADMIN = strawberry.enum_value("admin", description="Also sets roles; a group keeps at least one admin.")
 
 
-@strawberry.type(description="A community: every ward or commune is one (its residents belong to it); verified people "
-                 "create interest groups.")
+@strawberry.type(
+    description="A community: every ward or commune is one (its residents belong to it); verified people "
+    "create interest groups."
+)
 class Community(relay.Node):
     uuid: relay.NodeID[str]
     name: str = strawberry.field(description="Name, e.g. Hoàn Kiếm (a ward) or Câu lạc bộ xe đạp Hồ Tây (a group).")
@@ -57,9 +59,15 @@ class Community(relay.Node):
     @classmethod
     def of(cls, v: CommunityView) -> Community:
         return cls(
-            uuid=v.id, name=v.name, kind=CommunityKind(v.kind), my_role=CommunityRole(v.my_role) if v.my_role else None,
-            description=v.description, join_policy=CommunityJoinPolicy(v.join_policy), member_count=v.member_count,
-            my_join_request_pending=v.my_request_pending, created_at=v.created_at,
+            uuid=v.id,
+            name=v.name,
+            kind=CommunityKind(v.kind),
+            my_role=CommunityRole(v.my_role) if v.my_role else None,
+            description=v.description,
+            join_policy=CommunityJoinPolicy(v.join_policy),
+            member_count=v.member_count,
+            my_join_request_pending=v.my_request_pending,
+            created_at=v.created_at,
         )
 
     @classmethod

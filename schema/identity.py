@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Iterable
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
-from identity.model import OrganizationView, PersonView, Representative as RepresentativeModel
-from identity.model import RepresentativeInvitationView, SessionView, VerificationRequestView, IssuedTokens
+from identity.model import (
+    IssuedTokens,
+    OrganizationView,
+    PersonView,
+    RepresentativeInvitationView,
+    SessionView,
+    VerificationRequestView,
+)
+from identity.model import Representative as RepresentativeModel
 from schema.common import AFTER, FIRST, CountedConnection, UserError
 from schema.places import Commune
 
-
-
-
 # --- enums ---------------------------------------------------------------------------------------------------------
+
 
 @strawberry.enum(description="Who may see a personal profile field.")
 class Audience(Enum):
@@ -33,7 +39,9 @@ class ProfileField(Enum):
     PHONE = strawberry.enum_value("phone", description="Phone number (default: only me).")
     EMAIL = strawberry.enum_value("email", description="E-mail address (default: only me).")
     WARD = strawberry.enum_value("ward", description="Ward or commune of residence (default: connections).")
-    INVESTOR_SECTORS = strawberry.enum_value("investorSectors", description="Sectors an investor follows (default: public).")
+    INVESTOR_SECTORS = strawberry.enum_value(
+        "investorSectors", description="Sectors an investor follows (default: public)."
+    )
 
 
 @strawberry.enum(description="What kind of account an actor is.")
@@ -48,7 +56,9 @@ class PersonRole(Enum):
     TOURIST = strawberry.enum_value("tourist", description="Visiting Hà Nội.")
     INVESTOR = strawberry.enum_value("investor", description="Invests, or looks for investment opportunities.")
     OFFICER = strawberry.enum_value("officer", description="City staff: checks identities, moderates (granted).")
-    ADMINISTRATOR = strawberry.enum_value("administrator", description="Grants the officer role (granted from the CLI).")
+    ADMINISTRATOR = strawberry.enum_value(
+        "administrator", description="Grants the officer role (granted from the CLI)."
+    )
 
 
 @strawberry.enum(description="Sex as written on the identity document.")
@@ -93,6 +103,7 @@ class ContactKind(Enum):
 
 # --- actors ------------------------------------------------------------------------------------------------------------
 
+
 @strawberry.interface(description="Anyone who holds an account: a person or an organisation.")
 class Actor(relay.Node):
     uuid: relay.NodeID[str]
@@ -104,12 +115,14 @@ class Actor(relay.Node):
     created_at: datetime = strawberry.field(description="When the account was opened (UTC).")
 
     @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
-    async def relation(self, info: strawberry.Info) -> Annotated["Relation", strawberry.lazy("schema.social")] | None:  # noqa: F821
+    async def relation(self, info: strawberry.Info) -> Annotated[Relation, strawberry.lazy("schema.social")] | None:  # noqa: F821
         from resolvers.social import relation  # noqa: PLC0415
 
         return await relation(info, self.uuid)
 
-    @strawberry.field(description="People who follow this actor, newest first. totalCount is null when its owner hides it.")
+    @strawberry.field(
+        description="People who follow this actor, newest first. totalCount is null when its owner hides it."
+    )
     async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
         from resolvers.social import people_list  # noqa: PLC0415
 
@@ -118,7 +131,7 @@ class Actor(relay.Node):
     @strawberry.field(description="Posts by this actor that I may see, newest first.")
     async def posts(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
-    ) -> Annotated["PostConnection", strawberry.lazy("schema.social")]:  # noqa: F821
+    ) -> Annotated[PostConnection, strawberry.lazy("schema.social")]:  # noqa: F821
         from resolvers.social import posts_of  # noqa: PLC0415
 
         return await posts_of(info, self.uuid, first, after)
@@ -139,12 +152,16 @@ class Contact:
     id: strawberry.ID = strawberry.field(description="Id to pass to contactVerificationStart/Complete.")
     kind: ContactKind = strawberry.field(description="Phone or e-mail.")
     value: str = strawberry.field(description="Normalised value: E.164 phone or lower-case e-mail.")
-    verified_at: datetime | None = strawberry.field(description="When it was proven by a one-time code; null if not yet.")
+    verified_at: datetime | None = strawberry.field(
+        description="When it was proven by a one-time code; null if not yet."
+    )
 
 
 @strawberry.type(description="A real person. Personal fields are null when their owner hides them from you.")
 class Person(Actor):
-    roles: list[PersonRole] = strawberry.field(description="Resident, tourist, investor; officer/administrator if granted.")
+    roles: list[PersonRole] = strawberry.field(
+        description="Resident, tourist, investor; officer/administrator if granted."
+    )
     date_of_birth: date | None = strawberry.field(description="Date of birth, if its audience includes you.")
     sex: Sex | None = strawberry.field(description="Sex, if its audience includes you.")
     phone: str | None = strawberry.field(description="Phone number (E.164), if its audience includes you.")
@@ -152,8 +169,12 @@ class Person(Actor):
     ward: Commune | None = strawberry.field(description="Ward or commune of residence, if its audience includes you.")
     investor_sectors: list[str] | None = strawberry.field(description="Sectors an investor follows, if visible to you.")
     closed: bool = strawberry.field(description="True when the account was closed: personal data erased.")
-    identity_document_kind: DocumentKind | None = strawberry.field(description="Kind of my identity document (only for me).")
-    identity_document_last4: str | None = strawberry.field(description="Last 4 characters of my document (only for me).")
+    identity_document_kind: DocumentKind | None = strawberry.field(
+        description="Kind of my identity document (only for me)."
+    )
+    identity_document_last4: str | None = strawberry.field(
+        description="Last 4 characters of my document (only for me)."
+    )
     audiences: ProfileAudiences | None = strawberry.field(description="Who sees each of my fields (only for me).")
 
     @strawberry.field(description="My phone numbers and e-mail addresses (only for me; null for others).")
@@ -180,26 +201,34 @@ class Person(Actor):
 
         return await people_list(info, self.uuid, "connections", first, after)
 
-    @strawberry.field(description="Actors this person follows, newest first. totalCount is null when hidden by its owner.")
+    @strawberry.field(
+        description="Actors this person follows, newest first. totalCount is null when hidden by its owner."
+    )
     async def following(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
         from resolvers.social import people_list  # noqa: PLC0415
 
         return await people_list(info, self.uuid, "following", first, after)
 
     @strawberry.field(description="People connected with both this person and me.")
-    async def mutual_connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+    async def mutual_connections(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> ActorConnection:
         from resolvers.social import people_list  # noqa: PLC0415
 
         return await people_list(info, self.uuid, "mutual", first, after)
 
     @strawberry.field(description="Connection requests I received and have not answered (only for me).")
-    async def connection_requests_received(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+    async def connection_requests_received(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> ActorConnection:
         from resolvers.social import people_list  # noqa: PLC0415
 
         return await people_list(info, self.uuid, "requests_in", first, after)
 
     @strawberry.field(description="Connection requests I sent that wait for an answer (only for me).")
-    async def connection_requests_sent(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+    async def connection_requests_sent(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+    ) -> ActorConnection:
         from resolvers.social import people_list  # noqa: PLC0415
 
         return await people_list(info, self.uuid, "requests_out", first, after)
@@ -209,19 +238,30 @@ class Person(Actor):
         audiences = None
         if v.audiences is not None:
             audiences = ProfileAudiences(
-                date_of_birth=Audience(v.audiences["dateOfBirth"]), sex=Audience(v.audiences["sex"]),
-                phone=Audience(v.audiences["phone"]), email=Audience(v.audiences["email"]),
-                ward=Audience(v.audiences["ward"]), investor_sectors=Audience(v.audiences["investorSectors"]),
+                date_of_birth=Audience(v.audiences["dateOfBirth"]),
+                sex=Audience(v.audiences["sex"]),
+                phone=Audience(v.audiences["phone"]),
+                email=Audience(v.audiences["email"]),
+                ward=Audience(v.audiences["ward"]),
+                investor_sectors=Audience(v.audiences["investorSectors"]),
             )
         return cls(
-            uuid=v.id, display_name=v.display_name, kind=ActorKind.PERSON, verification_level=v.assurance_level,
-            created_at=v.created_at, roles=[PersonRole(r) for r in v.roles], date_of_birth=v.date_of_birth,
-            sex=Sex(v.sex) if v.sex else None, phone=v.phone, email=v.email,
+            uuid=v.id,
+            display_name=v.display_name,
+            kind=ActorKind.PERSON,
+            verification_level=v.assurance_level,
+            created_at=v.created_at,
+            roles=[PersonRole(r) for r in v.roles],
+            date_of_birth=v.date_of_birth,
+            sex=Sex(v.sex) if v.sex else None,
+            phone=v.phone,
+            email=v.email,
             ward=Commune.of(v.ward) if v.ward else None,
             investor_sectors=list(v.investor_sectors) if v.investor_sectors is not None else None,
             closed=v.status == "closed",
             identity_document_kind=DocumentKind(v.document_kind) if v.document_kind else None,
-            identity_document_last4=v.document_last4, audiences=audiences,
+            identity_document_last4=v.document_last4,
+            audiences=audiences,
         )
 
     @classmethod
@@ -266,8 +306,13 @@ class Organization(Actor):
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:
         return cls(
-            uuid=v.id, display_name=v.display_name, kind=ActorKind.ORGANIZATION, verification_level=v.assurance_level,
-            created_at=v.created_at, organization_kind=OrganizationKind(v.kind), sector=v.sector,
+            uuid=v.id,
+            display_name=v.display_name,
+            kind=ActorKind.ORGANIZATION,
+            verification_level=v.assurance_level,
+            created_at=v.created_at,
+            organization_kind=OrganizationKind(v.kind),
+            sector=v.sector,
             tax_code_masked=("******" + v.tax_code_last4) if v.tax_code_last4 else None,
             my_role=RepresentativeRole(v.viewer_role) if v.viewer_role else None,
         )
@@ -310,8 +355,11 @@ class RepresentativeInvitation:
     @classmethod
     def of(cls, v: RepresentativeInvitationView) -> RepresentativeInvitation:
         return cls(
-            organization=Organization.of(v.organization), person=Person.of(v.person), role=RepresentativeRole(v.role),
-            invited_by=Person.of(v.invited_by) if v.invited_by else None, created_at=v.created_at,
+            organization=Organization.of(v.organization),
+            person=Person.of(v.person),
+            role=RepresentativeRole(v.role),
+            invited_by=Person.of(v.invited_by) if v.invited_by else None,
+            created_at=v.created_at,
         )
 
 
@@ -347,11 +395,18 @@ class VerificationRequest(relay.Node):
     @classmethod
     def of(cls, v: VerificationRequestView) -> VerificationRequest:
         return cls(
-            uuid=v.id, status=VerificationStatus(v.status), created_at=v.created_at, decided_at=v.decided_at,
-            reason=v.reason, decided_by=v.decided_by_name, applicant=Person.of(v.applicant) if v.applicant else None,
-            applicant_full_name=v.applicant_full_name, applicant_date_of_birth=v.applicant_date_of_birth,
+            uuid=v.id,
+            status=VerificationStatus(v.status),
+            created_at=v.created_at,
+            decided_at=v.decided_at,
+            reason=v.reason,
+            decided_by=v.decided_by_name,
+            applicant=Person.of(v.applicant) if v.applicant else None,
+            applicant_full_name=v.applicant_full_name,
+            applicant_date_of_birth=v.applicant_date_of_birth,
             applicant_sex=Sex(v.applicant_sex) if v.applicant_sex else None,
-            document_kind=DocumentKind(v.document_kind) if v.document_kind else None, document_last4=v.document_last4,
+            document_kind=DocumentKind(v.document_kind) if v.document_kind else None,
+            document_last4=v.document_last4,
         )
 
     @classmethod
@@ -381,11 +436,18 @@ class Session:
 
     @classmethod
     def of(cls, v: SessionView) -> Session:
-        return cls(id=strawberry.ID(v.id), user_agent=v.user_agent, created_at=v.created_at,
-                   last_used_at=v.last_used_at, current=v.current)
+        return cls(
+            id=strawberry.ID(v.id),
+            user_agent=v.user_agent,
+            created_at=v.created_at,
+            last_used_at=v.last_used_at,
+            current=v.current,
+        )
 
 
-@strawberry.type(description="Tokens of a session. Send `Authorization: Bearer <accessToken>`; refresh before it expires.")
+@strawberry.type(
+    description="Tokens of a session. Send `Authorization: Bearer <accessToken>`; refresh before it expires."
+)
 class AuthTokens:
     access_token: str = strawberry.field(description="Short-lived JWT (EdDSA), verifiable with /.well-known/jwks.json.")
     access_token_expires_at: datetime = strawberry.field(description="When the access token expires (UTC).")
@@ -395,17 +457,25 @@ class AuthTokens:
 
     @classmethod
     def of(cls, t: IssuedTokens) -> AuthTokens:
-        return cls(access_token=t.access_token, access_token_expires_at=t.access_token_expires_at,
-                   refresh_token=t.refresh_token, session_id=strawberry.ID(t.session_id), token_type="Bearer")
+        return cls(
+            access_token=t.access_token,
+            access_token_expires_at=t.access_token_expires_at,
+            refresh_token=t.refresh_token,
+            session_id=strawberry.ID(t.session_id),
+            token_type="Bearer",
+        )
 
 
 # --- inputs ---------------------------------------------------------------------------------------------------------------
+
 
 @strawberry.input(description="The identity document that makes this account the one account of a real person.")
 class IdentityDocumentInput:
     kind: DocumentKind = strawberry.field(description="CCCD for citizens, PASSPORT for foreigners.")
     number: str = strawberry.field(description="Document number. Never stored: only a keyed digest and its last 4.")
-    country: str | None = strawberry.field(default=None, description="Passport's issuing country, ISO alpha-2 (JP, FR).")
+    country: str | None = strawberry.field(
+        default=None, description="Passport's issuing country, ISO alpha-2 (JP, FR)."
+    )
 
 
 @strawberry.input(description="What a person gives to open their account.")
@@ -418,14 +488,20 @@ class PersonRegisterInput:
     password: str = strawberry.field(description="At least 10 characters, not a common or guessable password.")
     phone: str | None = strawberry.field(default=None, description="Phone number, e.g. 0912345678 or +84912345678.")
     email: str | None = strawberry.field(default=None, description="E-mail address.")
-    ward_code: str | None = strawberry.field(default=None, description="Code of my ward or commune (required for residents).")
-    investor_sectors: list[str] | None = strawberry.field(default=None, description="Sectors of interest (investors): at most 20, each at most 100 characters.")
+    ward_code: str | None = strawberry.field(
+        default=None, description="Code of my ward or commune (required for residents)."
+    )
+    investor_sectors: list[str] | None = strawberry.field(
+        default=None, description="Sectors of interest (investors): at most 20, each at most 100 characters."
+    )
 
 
 @strawberry.input(description="Changes to my profile; omitted fields stay as they are.")
 class ProfileUpdateInput:
     ward_code: str | None = strawberry.field(default=None, description="Move to this ward or commune.")
-    investor_sectors: list[str] | None = strawberry.field(default=None, description="Replace my investor sectors: at most 20, each at most 100 characters.")
+    investor_sectors: list[str] | None = strawberry.field(
+        default=None, description="Replace my investor sectors: at most 20, each at most 100 characters."
+    )
     add_roles: list[PersonRole] | None = strawberry.field(
         default=None, description="Add self-chosen roles, e.g. a tourist becoming a RESIDENT (needs a ward)."
     )
@@ -435,7 +511,9 @@ class ProfileUpdateInput:
 class OrganizationRegisterInput:
     name: str = strawberry.field(description="Registered name.")
     kind: OrganizationKind = strawberry.field(description="Business, partner or agency.")
-    tax_code: str = strawberry.field(description="10 digits, or 10 digits-3 digits for a branch. Never stored in clear.")
+    tax_code: str = strawberry.field(
+        description="10 digits, or 10 digits-3 digits for a branch. Never stored in clear."
+    )
     sector: str | None = strawberry.field(default=None, description="Business sector (at most 100 characters).")
 
 
@@ -482,7 +560,9 @@ class PersonPayload:
 @strawberry.type(description="Result of a mutation with nothing to return but success.")
 class DonePayload:
     ok: bool = strawberry.field(default=False, description="True when it was done.")
-    count: int | None = strawberry.field(default=None, description="How many things it touched, where that means something.")
+    count: int | None = strawberry.field(
+        default=None, description="How many things it touched, where that means something."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
 
@@ -513,7 +593,6 @@ class RepresentativesPayload:
         "OWNER: the invitation they must accept before anything is granted (null when a role changed at once).",
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
-
 
 
 @strawberry.type(description="Result of representativeInvitationAccept.")

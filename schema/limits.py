@@ -120,11 +120,12 @@ class OperationChoice(SchemaExtension):
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         names = ", ".join(op.name.value if op.name else "an anonymous one" for op in operations)
         # Strawberry keeps the operationName the client sent here (its public property falls back to the first).
-        wanted = self.execution_context._provided_operation_name  # noqa: SLF001
+        wanted = self.execution_context._provided_operation_name
         if wanted is None:
             if len(operations) > 1:
                 raise OperationNotChosen(
-                    None, f"The document holds {len(operations)} operations ({names}); "
+                    None,
+                    f"The document holds {len(operations)} operations ({names}); "
                     "say which one to run with `operationName`.",
                 )
         elif not any(op.name and op.name.value == wanted for op in operations):

@@ -110,19 +110,21 @@ class Listing(relay.Node):
     ward_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who offers it; null when hidden from you.")
-    async def seller(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def seller(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor  # noqa: PLC0415
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="The ward or commune where it is offered, if any.")
-    async def ward(self, info: strawberry.Info) -> Annotated["Commune", strawberry.lazy("schema.places")] | None:  # noqa: F821
+    async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
         from resolvers.listings import ward_by_id  # noqa: PLC0415
 
         return await ward_by_id(info, self.ward_id) if self.ward_id else None
 
-    @strawberry.field(description="Owner only: investors' interest in this investment opportunity, newest first; "
-                                  "null for anyone else.")
+    @strawberry.field(
+        description="Owner only: investors' interest in this investment opportunity, newest first; "
+        "null for anyone else."
+    )
     async def interests(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> InvestmentInterestConnection | None:
@@ -133,14 +135,27 @@ class Listing(relay.Node):
     @classmethod
     def of(cls, v: ListingView) -> Listing:
         return cls(
-            uuid=v.id, kind=ListingKind(v.kind), title=v.title, description=v.description, price_dong=v.price_dong,
-            price_min_dong=v.price_min_dong, price_max_dong=v.price_max_dong, price_on_request=v.price_on_request,
-            stock=v.stock, category=v.category, ward_code=v.ward_code, photo_urls=list(v.photo_urls),
-            status=ListingStatus(v.status), created_at=v.created_at, updated_at=v.updated_at,
+            uuid=v.id,
+            kind=ListingKind(v.kind),
+            title=v.title,
+            description=v.description,
+            price_dong=v.price_dong,
+            price_min_dong=v.price_min_dong,
+            price_max_dong=v.price_max_dong,
+            price_on_request=v.price_on_request,
+            stock=v.stock,
+            category=v.category,
+            ward_code=v.ward_code,
+            photo_urls=list(v.photo_urls),
+            status=ListingStatus(v.status),
+            created_at=v.created_at,
+            updated_at=v.updated_at,
             seller_rating=SellerRating(
                 average=v.rating_total / v.rating_count if v.rating_count else None, count=v.rating_count
             ),
-            viewer_is_owner=v.viewer_owns, seller_id=v.seller_id, ward_id=v.ward_id,
+            viewer_is_owner=v.viewer_owns,
+            seller_id=v.seller_id,
+            ward_id=v.ward_id,
         )
 
     @classmethod
@@ -155,8 +170,9 @@ class ListingConnection(CountedConnection[Listing]):
     pass
 
 
-@strawberry.type(description="An investor's interest in an investment opportunity. Only the investor and the "
-                             "listing's owner see it.")
+@strawberry.type(
+    description="An investor's interest in an investment opportunity. Only the investor and the listing's owner see it."
+)
 class InvestmentInterest(relay.Node):
     uuid: relay.NodeID[str]
     amount_dong: Dong = strawberry.field(description="The amount the investor considers, in đồng.")
@@ -175,7 +191,7 @@ class InvestmentInterest(relay.Node):
         return await listing_by_id(info, self.listing_id)
 
     @strawberry.field(description="Who is interested (a person or an organisation); null when hidden from you.")
-    async def investor(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def investor(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor  # noqa: PLC0415
 
         return await actor(info, self.investor_id)
@@ -183,8 +199,14 @@ class InvestmentInterest(relay.Node):
     @classmethod
     def of(cls, v: InterestView) -> InvestmentInterest:
         return cls(
-            uuid=v.id, amount_dong=v.amount_dong, message=v.message, status=InvestmentInterestStatus(v.status),
-            answer=v.answer, created_at=v.created_at, answered_at=v.answered_at, listing_id=v.listing_id,
+            uuid=v.id,
+            amount_dong=v.amount_dong,
+            message=v.message,
+            status=InvestmentInterestStatus(v.status),
+            answer=v.answer,
+            created_at=v.created_at,
+            answered_at=v.answered_at,
+            listing_id=v.listing_id,
             investor_id=v.investor_id,
         )
 
@@ -202,11 +224,13 @@ class InvestmentInterestConnection(CountedConnection[InvestmentInterest]):
 
 # --- inputs and payloads -------------------------------------------------------------------------------------
 
+
 @strawberry.input(description="Which listings to show; every filter given must hold.")
 class ListingFilter:
     search: str | None = strawberry.field(
-        default=None, description="Words of the title or description, with or without diacritics ('dien thoai'); at most 200 "
-                                   "characters and 20 words."
+        default=None,
+        description="Words of the title or description, with or without diacritics ('dien thoai'); at most 200 "
+        "characters and 20 words.",
     )
     kinds: list[ListingKind] | None = strawberry.field(default=None, description="Only these kinds.")
     category: str | None = strawberry.field(default=None, description="Only this category slug.")
@@ -215,8 +239,8 @@ class ListingFilter:
         default=None, description="Price at least this (an investment range reaching it counts); excludes 'on request'."
     )
     max_price_dong: Dong | None = strawberry.field(
-        default=None, description="Price at most this (an investment range starting below it counts); excludes "
-        "'on request'."
+        default=None,
+        description="Price at most this (an investment range starting below it counts); excludes 'on request'.",
     )
     seller_kind: SellerKind | None = strawberry.field(default=None, description="Only people, or only organisations.")
     seller_id: strawberry.ID | None = strawberry.field(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Iterable
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -36,7 +37,8 @@ class ReportSubjectKind(Enum):
 @strawberry.enum(description="What a moderator does about a report.")
 class ModerationActionKind(Enum):
     REMOVE_CONTENT = strawberry.enum_value(
-        "remove_content", description="Remove the reported post or comment (other open reports about it are resolved too)."
+        "remove_content",
+        description="Remove the reported post or comment (other open reports about it are resolved too).",
     )
     WARN = strawberry.enum_value("warn", description="Record a warning against the person or organisation responsible.")
     SUSPEND = strawberry.enum_value(
@@ -66,7 +68,9 @@ class Report(relay.Node):
     status: ReportStatus = strawberry.field(description="Open, resolved or dismissed.")
     reason: str = strawberry.field(description="Why it was reported, in the reporter's words.")
     subject_kind: ReportSubjectKind = strawberry.field(description="What kind of thing is reported.")
-    subject_id: strawberry.ID = strawberry.field(description="Global id of the reported post, comment, person or organisation.")
+    subject_id: strawberry.ID = strawberry.field(
+        description="Global id of the reported post, comment, person or organisation."
+    )
     created_at: datetime = strawberry.field(description="When it was reported (UTC).")
     outcome: ModerationOutcome | None = strawberry.field(description="How it was decided; null while open.")
     subject_text: str | None = strawberry.field(description="Text of the reported post or comment (moderators only).")
@@ -76,14 +80,18 @@ class Report(relay.Node):
     subject_actor_view: strawberry.Private[object]
     community_id: strawberry.Private[str | None]
 
-    @strawberry.field(description="Who is responsible: the author of the content, or the reported account (moderators only).")
-    def responsible(self) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    @strawberry.field(
+        description="Who is responsible: the author of the content, or the reported account (moderators only)."
+    )
+    def responsible(self) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor_type  # noqa: PLC0415
 
         return actor_type(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
-    async def community(self, info: strawberry.Info) -> Annotated["Community", strawberry.lazy("schema.communities")] | None:  # noqa: F821
+    async def community(
+        self, info: strawberry.Info
+    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:  # noqa: F821
         from resolvers.social import community_by_id  # noqa: PLC0415
 
         return await community_by_id(info, self.community_id) if self.community_id else None
@@ -91,10 +99,16 @@ class Report(relay.Node):
     @classmethod
     def of(cls, v: ReportView) -> Report:
         return cls(
-            uuid=v.id, status=ReportStatus(v.status), reason=v.reason, subject_kind=ReportSubjectKind(v.subject_kind),
+            uuid=v.id,
+            status=ReportStatus(v.status),
+            reason=v.reason,
+            subject_kind=ReportSubjectKind(v.subject_kind),
             subject_id=strawberry.ID(str(relay.GlobalID(SUBJECT_TYPES[v.subject_kind], v.subject_id))),
-            created_at=v.created_at, outcome=ModerationOutcome.of(v.outcome) if v.outcome else None,
-            subject_text=v.subject_text, subject_status=v.subject_status, subject_actor_view=v.subject_actor,
+            created_at=v.created_at,
+            outcome=ModerationOutcome.of(v.outcome) if v.outcome else None,
+            subject_text=v.subject_text,
+            subject_status=v.subject_status,
+            subject_actor_view=v.subject_actor,
             community_id=v.community_id,
         )
 

@@ -71,8 +71,13 @@ class CartItem:
 
     @classmethod
     def of(cls, v: CartItemView) -> CartItem:
-        return cls(quantity=v.quantity, unit_price_dong=v.unit_price, line_total_dong=v.line_total,
-                   orderable=v.orderable, listing_id=v.listing_id)
+        return cls(
+            quantity=v.quantity,
+            unit_price_dong=v.unit_price,
+            line_total_dong=v.line_total,
+            orderable=v.orderable,
+            listing_id=v.listing_id,
+        )
 
 
 @strawberry.type(description="The lines of my cart from one seller: they become one order at checkout.")
@@ -100,8 +105,11 @@ class Cart:
 
     @classmethod
     def of(cls, v: CartView) -> Cart:
-        return cls(items=[CartItem.of(i) for i in v.items], sellers=[CartSellerGroup.of(s) for s in v.sellers],
-                   total_dong=v.total)
+        return cls(
+            items=[CartItem.of(i) for i in v.items],
+            sellers=[CartSellerGroup.of(s) for s in v.sellers],
+            total_dong=v.total,
+        )
 
 
 @strawberry.type(description="One line of an order, with the title and price as they were when ordered.")
@@ -120,8 +128,13 @@ class OrderItem:
 
     @classmethod
     def of(cls, v: OrderItemView) -> OrderItem:
-        return cls(title=v.title, quantity=v.quantity, unit_price_dong=v.unit_price, line_total_dong=v.line_total,
-                   listing_id=v.listing_id)
+        return cls(
+            title=v.title,
+            quantity=v.quantity,
+            unit_price_dong=v.unit_price,
+            line_total_dong=v.line_total,
+            listing_id=v.listing_id,
+        )
 
 
 @strawberry.type(description="A change of an order's status: who, when and why.")
@@ -140,12 +153,19 @@ class OrderEvent:
 
     @classmethod
     def of(cls, v: OrderEventView) -> OrderEvent:
-        return cls(from_status=OrderStatus(v.from_state) if v.from_state else None, to=OrderStatus(v.to), at=v.at,
-                   reason=v.reason, by_id=v.by_id)
+        return cls(
+            from_status=OrderStatus(v.from_state) if v.from_state else None,
+            to=OrderStatus(v.to),
+            at=v.at,
+            reason=v.reason,
+            by_id=v.by_id,
+        )
 
 
-@strawberry.type(description="An order of one buyer from one seller. Private to the two of them (and to the owners "
-                             "and admins of an organisation among them) and to city officers.")
+@strawberry.type(
+    description="An order of one buyer from one seller. Private to the two of them (and to the owners "
+    "and admins of an organisation among them) and to city officers."
+)
 class Order(relay.Node):
     uuid: relay.NodeID[str]
     status: OrderStatus = strawberry.field(description="Where it stands.")
@@ -194,8 +214,16 @@ class Order(relay.Node):
 
     @classmethod
     def of(cls, v: OrderView) -> Order:
-        return cls(uuid=v.id, status=OrderStatus(v.status), total_dong=v.total, created_at=v.created_at,
-                   updated_at=v.updated_at, my_role=OrderRole(v.my_role), buyer_id=v.buyer_id, seller_id=v.seller_id)
+        return cls(
+            uuid=v.id,
+            status=OrderStatus(v.status),
+            total_dong=v.total,
+            created_at=v.created_at,
+            updated_at=v.updated_at,
+            my_role=OrderRole(v.my_role),
+            buyer_id=v.buyer_id,
+            seller_id=v.seller_id,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -234,8 +262,16 @@ class Review(relay.Node):
 
     @classmethod
     def of(cls, v: ReviewView) -> Review:
-        return cls(uuid=v.id, rating=v.rating, text=v.text, created_at=v.created_at, reply=v.reply,
-                   replied_at=v.replied_at, author_id=v.author_id, seller_id=v.seller_id)
+        return cls(
+            uuid=v.id,
+            rating=v.rating,
+            text=v.text,
+            created_at=v.created_at,
+            reply=v.reply,
+            replied_at=v.replied_at,
+            author_id=v.author_id,
+            seller_id=v.seller_id,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -249,8 +285,10 @@ class ReviewConnection(CountedConnection[Review]):
     pass
 
 
-@strawberry.type(description="A buyer's dispute about a paid order, decided by a city officer. Seen by the buyer, "
-                             "the seller and officers.")
+@strawberry.type(
+    description="A buyer's dispute about a paid order, decided by a city officer. Seen by the buyer, "
+    "the seller and officers."
+)
 class Dispute(relay.Node):
     uuid: relay.NodeID[str]
     status: DisputeStatus = strawberry.field(description="Open or resolved.")
@@ -276,9 +314,17 @@ class Dispute(relay.Node):
 
     @classmethod
     def of(cls, v: DisputeView) -> Dispute:
-        return cls(uuid=v.id, status=DisputeStatus(v.status), reason=v.reason, opened_at=v.opened_at,
-                   outcome=DisputeOutcome(v.outcome) if v.outcome else None, resolution=v.resolution,
-                   resolved_at=v.resolved_at, order_id=v.order_id, officer_id=v.officer_id)
+        return cls(
+            uuid=v.id,
+            status=DisputeStatus(v.status),
+            reason=v.reason,
+            opened_at=v.opened_at,
+            outcome=DisputeOutcome(v.outcome) if v.outcome else None,
+            resolution=v.resolution,
+            resolved_at=v.resolved_at,
+            order_id=v.order_id,
+            officer_id=v.officer_id,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -293,6 +339,7 @@ class DisputeConnection(CountedConnection[Dispute]):
 
 
 # --- inputs and payloads -------------------------------------------------------------------------------------------
+
 
 @strawberry.input(description="Put a listing in my cart, change its quantity, or take it out.")
 class CartItemSetInput:
@@ -316,15 +363,20 @@ class OrderPlaceInput:
     as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
 
 
-@strawberry.input(description="A change of an order's status. The party is found from the order: its buyer or "
-                              "seller, or an owner/admin of the organisation that is.")
+@strawberry.input(
+    description="A change of an order's status. The party is found from the order: its buyer or "
+    "seller, or an owner/admin of the organisation that is."
+)
 class OrderTransitionInput:
     order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
     idempotency_key: str | None = strawberry.field(
-        default=None, description="Required when the change moves money (pay, complete, refund, cancel of a paid "
-        "order). " + IDEMPOTENCY_KEY)
+        default=None,
+        description="Required when the change moves money (pay, complete, refund, cancel of a paid "
+        "order). " + IDEMPOTENCY_KEY,
+    )
     reason: str | None = strawberry.field(
-        default=None, description="Why (up to 1000 characters); required when a seller cancels or refunds.")
+        default=None, description="Why (up to 1000 characters); required when a seller cancels or refunds."
+    )
 
 
 @strawberry.input(description="A review of a completed order's seller, by its buyer.")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 import strawberry
 from strawberry import relay
@@ -32,8 +32,15 @@ class Commune(relay.Node):
     def of(cls, c: CommuneModel) -> Commune:
         kind = CommuneKind.WARD if c.kind == "phường" else CommuneKind.COMMUNE
         prefix = "Phường" if kind is CommuneKind.WARD else "Xã"
-        return cls(uuid=c.id, code=c.code, name=c.name, name_ascii=c.name_ascii, kind=kind,
-                   full_name=f"{prefix} {c.name}", province=c.province)
+        return cls(
+            uuid=c.id,
+            code=c.code,
+            name=c.name,
+            name_ascii=c.name_ascii,
+            kind=kind,
+            full_name=f"{prefix} {c.name}",
+            province=c.province,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):

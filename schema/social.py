@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Iterable
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from schema.common import CountedConnection, UserError
-from social.model import CommentView, PostView, ReactionSummary as ReactionSummaryModel
+from social.model import CommentView, PostView
+from social.model import ReactionSummary as ReactionSummaryModel
 
 
 @strawberry.enum(description="Who may see a post.")
@@ -38,10 +40,12 @@ class NotificationKind(Enum):
     REACTION = strawberry.enum_value("reaction", description="Someone reacted to my post.")
     MENTION = strawberry.enum_value("mention", description="Someone mentioned me.")
     COMMUNITY_JOIN_APPROVED = strawberry.enum_value(
-        "community_join_approved", description="A moderator let me into a community I asked to join (subject: the community)."
+        "community_join_approved",
+        description="A moderator let me into a community I asked to join (subject: the community).",
     )
     COMMUNITY_JOIN_DECLINED = strawberry.enum_value(
-        "community_join_declined", description="A moderator declined my request to join a community (subject: the community)."
+        "community_join_declined",
+        description="A moderator declined my request to join a community (subject: the community).",
     )
     REPORT_DECIDED = strawberry.enum_value(
         "report_decided", description="A moderator decided a report I filed; its outcome is on the report (subject)."
@@ -62,7 +66,8 @@ class NotificationKind(Enum):
         "account_suspended", description="City officers suspended my account for a while, for the `reason` given."
     )
     INVESTMENT_INTEREST = strawberry.enum_value(
-        "investment_interest", description="An investor stated interest in my investment listing (subject: the interest)."
+        "investment_interest",
+        description="An investor stated interest in my investment listing (subject: the interest).",
     )
     INVESTMENT_INTEREST_ANSWERED = strawberry.enum_value(
         "investment_interest_answered", description="A listing owner answered my investment interest (subject: it)."
@@ -89,8 +94,11 @@ class ReactionSummary:
     @classmethod
     def of(cls, s: ReactionSummaryModel) -> ReactionSummary:
         ordered = sorted(s.counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return cls(total=s.total, counts=[ReactionCount(kind=ReactionKind(k), count=n) for k, n in ordered],
-                   mine=ReactionKind(s.mine) if s.mine else None)
+        return cls(
+            total=s.total,
+            counts=[ReactionCount(kind=ReactionKind(k), count=n) for k, n in ordered],
+            mine=ReactionKind(s.mine) if s.mine else None,
+        )
 
 
 @strawberry.type(description="A comment on a post, or a reply to a comment (one level).")
@@ -102,7 +110,7 @@ class Comment(relay.Node):
     post_id: strawberry.Private[str]
 
     @strawberry.field(description="Who wrote it; null when hidden from you.")
-    async def author(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def author(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor  # noqa: PLC0415
 
         return await actor(info, self.author_id)
@@ -140,7 +148,7 @@ class Post(relay.Node):
     ward_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who posted it; null when hidden from you.")
-    async def author(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def author(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor  # noqa: PLC0415
 
         return await actor(info, self.author_id)
@@ -163,22 +171,32 @@ class Post(relay.Node):
         return await comments(info, self.uuid, first, after)
 
     @strawberry.field(description="The community it was posted in, if any.")
-    async def community(self, info: strawberry.Info) -> Annotated["Community", strawberry.lazy("schema.communities")] | None:  # noqa: F821
+    async def community(
+        self, info: strawberry.Info
+    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:  # noqa: F821
         from resolvers.social import community_by_id  # noqa: PLC0415
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
     @strawberry.field(description="The ward or commune it is about, if any.")
-    async def ward(self, info: strawberry.Info) -> Annotated["Commune", strawberry.lazy("schema.places")] | None:  # noqa: F821
+    async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
         from resolvers.places import communes_by_ids  # noqa: PLC0415
 
         return (await communes_by_ids(info, [self.ward_id]))[0] if self.ward_id else None
 
     @classmethod
     def of(cls, p: PostView) -> Post:
-        return cls(uuid=p.id, text=p.text, visibility=PostVisibility(p.visibility), tags=list(p.tags),
-                   created_at=p.created_at, edited_at=p.edited_at, author_id=p.author_id,
-                   community_id=p.community_id, ward_id=p.ward_id)
+        return cls(
+            uuid=p.id,
+            text=p.text,
+            visibility=PostVisibility(p.visibility),
+            tags=list(p.tags),
+            created_at=p.created_at,
+            edited_at=p.edited_at,
+            author_id=p.author_id,
+            community_id=p.community_id,
+            ward_id=p.ward_id,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -209,7 +227,7 @@ class Notification:
     actor_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who did it; null when hidden from you, and for the city's moderation decisions.")
-    async def actor(self, info: strawberry.Info) -> Annotated["Actor", strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def actor(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
         from resolvers.social import actor  # noqa: PLC0415
 
         return await actor(info, self.actor_id) if self.actor_id else None
@@ -232,11 +250,14 @@ class Relation:
 
 # --- inputs and payloads ---------------------------------------------------------------------------------------------------
 
+
 @strawberry.input(description="A new post.")
 class PostCreateInput:
     text: str = strawberry.field(description="Up to 5000 characters. Mention a person as @[<their uuid>].")
     visibility: PostVisibility = strawberry.field(description="Who may see it.")
-    community_id: strawberry.ID | None = strawberry.field(default=None, description="Global id of the community (COMMUNITY posts).")
+    community_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the community (COMMUNITY posts)."
+    )
     ward_code: str | None = strawberry.field(default=None, description="Code of the ward or commune it is about.")
     tags: list[str] | None = strawberry.field(default=None, description="Up to 10 tags.")
 

@@ -37,8 +37,10 @@ class PayoutStatus(Enum):
     FAILED = strawberry.enum_value("failed", description="The provider failed it; the money is back in the wallet.")
 
 
-@strawberry.type(description="An actor's wallet in Vietnamese đồng. Only its owner (or an organisation's owners and "
-                             "admins) can see it.")
+@strawberry.type(
+    description="An actor's wallet in Vietnamese đồng. Only its owner (or an organisation's owners and "
+    "admins) can see it."
+)
 class Wallet(relay.Node):
     owner_uuid: relay.NodeID[str]
     balance_dong: Dong = strawberry.field(description="What the wallet holds now, in đồng (never negative).")
@@ -62,8 +64,10 @@ class Wallet(relay.Node):
         return await wallets_by_ids(info, list(node_ids))
 
 
-@strawberry.type(description="One movement of money into or out of my wallet (double entry: the same amount left "
-                             "another wallet, or went into one).")
+@strawberry.type(
+    description="One movement of money into or out of my wallet (double entry: the same amount left "
+    "another wallet, or went into one)."
+)
 class LedgerEntry(relay.Node):
     uuid: relay.NodeID[str]
     kind: LedgerEntryKind = strawberry.field(description="Why the money moved.")
@@ -79,16 +83,23 @@ class LedgerEntry(relay.Node):
     order_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The order this movement paid, released or refunded; null otherwise or when hidden.")
-    async def order(self, info: strawberry.Info) -> Annotated["Order", strawberry.lazy("schema.orders")] | None:  # noqa: F821
+    async def order(self, info: strawberry.Info) -> Annotated[Order, strawberry.lazy("schema.orders")] | None:  # noqa: F821
         from resolvers.orders import order_of_entry  # noqa: PLC0415
 
         return await order_of_entry(info, self.order_id)
 
     @classmethod
     def of(cls, view: EntryView) -> LedgerEntry:
-        return cls(uuid=view.id, kind=LedgerEntryKind(view.kind), amount_dong=view.amount,
-                   balance_after_dong=view.balance_after, at=view.at, memo=view.memo,
-                   counterparty=view.counterparty, order_id=view.order_id)
+        return cls(
+            uuid=view.id,
+            kind=LedgerEntryKind(view.kind),
+            amount_dong=view.amount,
+            balance_after_dong=view.balance_after,
+            at=view.at,
+            memo=view.memo,
+            counterparty=view.counterparty,
+            order_id=view.order_id,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -117,8 +128,13 @@ class LedgerTotals:
 
     @classmethod
     def of(cls, totals: LedgerTotalsModel) -> LedgerTotals:
-        return cls(wallets_dong=totals.wallets, escrow_dong=totals.escrow, provider_dong=totals.provider,
-                   entry_count=totals.entry_count, balanced=totals.balanced)
+        return cls(
+            wallets_dong=totals.wallets,
+            escrow_dong=totals.escrow,
+            provider_dong=totals.provider,
+            entry_count=totals.entry_count,
+            balanced=totals.balanced,
+        )
 
 
 @strawberry.enum(description="Which way money crosses the platform's edge.")
@@ -127,8 +143,10 @@ class ProviderTransferKind(Enum):
     PAYOUT = strawberry.enum_value("payout", description="A payout: money paid out to a bank account.")
 
 
-@strawberry.type(description="Officers: a top-up still pending or a payout not yet paid, older than the "
-                             "reconciliation threshold (what a crash or a lost provider answer left behind).")
+@strawberry.type(
+    description="Officers: a top-up still pending or a payout not yet paid, older than the "
+    "reconciliation threshold (what a crash or a lost provider answer left behind)."
+)
 class StuckPayment:
     id: strawberry.ID = strawberry.field(
         description="The top-up's or payout's own id (a UUID, as in logs and in `reference`), not a global id: a "
@@ -149,9 +167,15 @@ class StuckPayment:
 
     @classmethod
     def of(cls, view: StuckPaymentView) -> StuckPayment:
-        return cls(id=strawberry.ID(view.id), kind=ProviderTransferKind(view.kind), status=view.status,
-                   amount_dong=view.amount, reference=view.reference, created_at=view.created_at,
-                   owner_uuid=view.owner_id)
+        return cls(
+            id=strawberry.ID(view.id),
+            kind=ProviderTransferKind(view.kind),
+            status=view.status,
+            amount_dong=view.amount,
+            reference=view.reference,
+            created_at=view.created_at,
+            owner_uuid=view.owner_id,
+        )
 
 
 @strawberry.type(description="A page of stuck payments, oldest first.")
@@ -188,8 +212,9 @@ class WalletPayload:
     wallet: Wallet | None = strawberry.field(default=None, description="The wallet after the movement.")
     entry: LedgerEntry | None = strawberry.field(default=None, description="The ledger entry of the movement.")
     payout_status: PayoutStatus | None = strawberry.field(
-        default=None, description="For a payout: where it stands (PAID; FAILED with the money back; SENDING when the "
-        "provider's answer has not come yet: it is settled later)."
+        default=None,
+        description="For a payout: where it stands (PAID; FAILED with the money back; SENDING when the "
+        "provider's answer has not come yet: it is settled later).",
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 

@@ -28,17 +28,23 @@ MANIFEST = "manifest.json"
 #: (package, version, dist.integrity, {file in the tarball: file served under /graphql/static/})
 PACKAGES: list[tuple[str, str, str, dict[str, str]]] = [
     (
-        "react", "18.2.0",
+        "react",
+        "18.2.0",
         "sha512-/3IjMdb2L9QbBdWiW5e3P2/npwMBaU9mHCSCUzNln0ZCYbcfTsGbTJrU/kGemdH2IWmB2ioZ+zkxtmq6g09fGQ==",
         {"package/umd/react.production.min.js": "react.production.min.js", "package/LICENSE": "react.LICENSE"},
     ),
     (
-        "react-dom", "18.2.0",
+        "react-dom",
+        "18.2.0",
         "sha512-6IMTriUmvsjHUjNtEDudZfuDQUoWXVxKHhlEGSk81n4YFS+r/Kl99wXiwlVXtPBtJenozv2P+hxDsw9eA7Xo6g==",
-        {"package/umd/react-dom.production.min.js": "react-dom.production.min.js", "package/LICENSE": "react-dom.LICENSE"},
+        {
+            "package/umd/react-dom.production.min.js": "react-dom.production.min.js",
+            "package/LICENSE": "react-dom.LICENSE",
+        },
     ),
     (
-        "graphiql", "3.8.3",
+        "graphiql",
+        "3.8.3",
         "sha512-cuPDYtXVKV86Pu5PHBX642Odi/uVEE2y1Jxq5rGO/Qy1G2lRp7ZZ7a/T30RzxhuLSWo9zUbzq0P3U49//H0Ugw==",
         {
             "package/graphiql.min.js": "graphiql.min.js",
@@ -54,7 +60,7 @@ def pinned_manifest() -> dict[str, str]:
 
 
 def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (a fixed https registry URL)
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.read()
 
 
@@ -73,10 +79,14 @@ def fetch(destination: Path) -> bool:
     for name, version, integrity, files in PACKAGES:
         metadata = json.loads(_get(f"{REGISTRY}/{name}/{version}"))
         if metadata["dist"]["integrity"] != integrity:
-            raise SystemExit(f"{name}@{version}: the registry now says {metadata['dist']['integrity']}, pinned {integrity}")
+            raise SystemExit(
+                f"{name}@{version}: the registry now says {metadata['dist']['integrity']}, pinned {integrity}"
+            )
         tarball = _get(metadata["dist"]["tarball"])
         if _integrity(tarball) != integrity:
-            raise SystemExit(f"{name}@{version}: the tarball does not match its pinned sha512 integrity; nothing written")
+            raise SystemExit(
+                f"{name}@{version}: the tarball does not match its pinned sha512 integrity; nothing written"
+            )
         with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
             for member, served in files.items():
                 extracted = archive.extractfile(member)

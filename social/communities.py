@@ -76,9 +76,15 @@ class JoinRequestView:
 def _community_view(row: dict) -> CommunityView:
     c = row["community"]
     return CommunityView(
-        id=c["id"], kind=c["kind"], name=c["name"], description=c.get("description"),
-        join_policy=c.get("joinPolicy") or "automatic", created_at=c["createdAt"].to_native(),
-        member_count=row["memberCount"], my_role=row["myRole"], my_request_pending=row["myRequestPending"],
+        id=c["id"],
+        kind=c["kind"],
+        name=c["name"],
+        description=c.get("description"),
+        join_policy=c.get("joinPolicy") or "automatic",
+        created_at=c["createdAt"].to_native(),
+        member_count=row["memberCount"],
+        my_role=row["myRole"],
+        my_request_pending=row["myRequestPending"],
     )
 
 
@@ -97,7 +103,6 @@ async def community(rt: Runtime, viewer: Viewer, community_id: str) -> Community
     return found
 
 
-
 #: Cursors of communities: (folded name, id); of communityJoinRequests: (requested at, person id).
 COMMUNITIES_CURSOR = CursorKind("communities", (TEXT, TEXT))
 JOIN_REQUESTS_CURSOR = keyset_kind("communityJoinRequests")
@@ -110,10 +115,16 @@ async def list_communities(
     prefix, with or without diacritics ("phường" and "xã" are optional: ward names are stored without them)."""
     if kind is not None and kind not in COMMUNITY_KINDS:
         raise UserInputError("A community is a WARD or a GROUP.", field="kind")
-    words = search_query(search, field="search", optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
+    words = (
+        search_query(search, field="search", optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
+    )
     after = request.keyset(COMMUNITIES_CURSOR)
     rows, total = await rt.graph.read(
-        queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, after=after,
+        queries.communities_page,
+        viewer_id=viewer.actor_id,
+        search=words,
+        kind=kind,
+        after=after,
         limit=request.size + 1,
     )
     page_rows = rows[: request.size]
@@ -128,12 +139,15 @@ async def list_communities(
 
 # --- creating -------------------------------------------------------------------------------------------------------
 
+
 async def create_community(
     rt: Runtime, viewer: Viewer, *, name: str, description: str | None, join_policy: str
 ) -> CommunityView:
     """A verified person (level 2) opens an interest group and becomes its admin."""
     me = require_level(viewer, 2, "create a community")
-    cleaned_name = check_name(name, "name", punctuation=COMMUNITY_PUNCTUATION, length=NAME_LENGTH, what="A community's name")
+    cleaned_name = check_name(
+        name, "name", punctuation=COMMUNITY_PUNCTUATION, length=NAME_LENGTH, what="A community's name"
+    )
     cleaned_description = checked_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
     if join_policy not in JOIN_POLICIES:
         raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")
@@ -142,8 +156,13 @@ async def create_community(
     async def work(tx: AsyncManagedTransaction) -> None:
         await assert_not_suspended(tx, me)
         await queries.create_community(
-            tx, id=community_id, founder_id=me, name=cleaned_name, search_name=fold(cleaned_name),
-            description=cleaned_description, join_policy=join_policy,
+            tx,
+            id=community_id,
+            founder_id=me,
+            name=cleaned_name,
+            search_name=fold(cleaned_name),
+            description=cleaned_description,
+            join_policy=join_policy,
         )
 
     await rt.graph.write(work)
@@ -151,6 +170,7 @@ async def create_community(
 
 
 # --- joining and leaving ----------------------------------------------------------------------------------------------
+
 
 async def _lock(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> dict:
     facts = await queries.lock_community(tx, community_id, person_ids)
@@ -272,7 +292,9 @@ async def set_member_role(rt: Runtime, viewer: Viewer, community_id: str, person
             if not viewer.has_role("officer"):
                 raise ForbiddenError("City officers appoint the moderators of ward communities.")
             if role == "admin":
-                raise UserInputError("Ward communities are run by the city: their people are members or moderators.", field="role")
+                raise UserInputError(
+                    "Ward communities are run by the city: their people are members or moderators.", field="role"
+                )
         elif mine["role"] != "admin":
             raise ForbiddenError("Only this community's admins set roles.")
         target = facts["people"].get(person_id)

@@ -73,6 +73,7 @@ class TrustPath:
 
 # --- people you may know ---------------------------------------------------------------------------------------
 
+
 def suggestion_reason(mutual_count: int, same_ward: bool, other_communities: list[str]) -> str:
     """'4 mutual connections, same ward', '1 mutual connection, both in Câu lạc bộ cờ tướng', ..."""
     parts = []
@@ -97,7 +98,9 @@ def _suggestion(row: dict, view: PersonView) -> Suggestion | None:
     if score <= 0:
         return None
     return Suggestion(
-        person=view, score=score, mutual_count=row["mutualCount"],
+        person=view,
+        score=score,
+        mutual_count=row["mutualCount"],
         shared_communities=tuple([c["name"] for c in wards] + others),
         reason=suggestion_reason(row["mutualCount"], bool(wards), others),
     )
@@ -115,10 +118,16 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
     # whether their ward (hence a shared ward community) may be revealed.
     visible = [a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)]
     rows = await rt.graph.read(
-        queries.people_you_may_know, me, limit=size, path_cap=PATH_CAP, candidate_cap=CANDIDATE_CAP,
-        mutual_weight=MUTUAL_WEIGHT, community_weight=COMMUNITY_WEIGHT,
+        queries.people_you_may_know,
+        me,
+        limit=size,
+        path_cap=PATH_CAP,
+        candidate_cap=CANDIDATE_CAP,
+        mutual_weight=MUTUAL_WEIGHT,
+        community_weight=COMMUNITY_WEIGHT,
         ward_audience_key=privacy.audience_property("ward"),
-        ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value, visible_audiences=visible,
+        ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
+        visible_audiences=visible,
     )
     views = await identity.persons_by_ids(rt, viewer, [r["id"] for r in rows])
     found = [_suggestion(r, v) for r, v in zip(rows, views) if v is not None]
@@ -128,6 +137,7 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
 
 
 # --- trust path ---------------------------------------------------------------------------------------------------
+
 
 async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | None:
     """The shortest verified chain of connections from me to a person or an organisation; None if none."""
@@ -163,6 +173,8 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
     views = await social.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
     shown = [(offset + i, v) for i, v in enumerate(views) if v is not None]
     return Page(
-        items=[v for _, v in shown], cursors=[POST_SEARCH_CURSOR.encode(i) for i, _ in shown],
-        has_next_page=len(ids) > request.size, has_previous_page=offset > 0,
+        items=[v for _, v in shown],
+        cursors=[POST_SEARCH_CURSOR.encode(i) for i, _ in shown],
+        has_next_page=len(ids) > request.size,
+        has_previous_page=offset > 0,
     )

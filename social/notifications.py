@@ -11,15 +11,28 @@ from graph import social as queries
 
 
 async def notify(
-    tx: AsyncManagedTransaction, recipient: str, kind: str, *, actor: str | None, subject: str, subject_type: str,
-    reason: str | None = None, id: str | None = None,
+    tx: AsyncManagedTransaction,
+    recipient: str,
+    kind: str,
+    *,
+    actor: str | None,
+    subject: str,
+    subject_type: str,
+    reason: str | None = None,
+    id: str | None = None,
 ) -> None:
     """Tell ``recipient`` that ``kind`` happened to ``subject`` (a node of GraphQL type ``subject_type``).
     ``actor`` None means the city's moderation rather than a person the recipient should see; ``id`` is the
     notification's id when the caller recorded it beforehand."""
     await queries.create_notification(
-        tx, id=id or str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, subject_id=subject,
-        subject_type=subject_type, reason=reason,
+        tx,
+        id=id or str(uuid.uuid4()),
+        recipient_id=recipient,
+        kind=kind,
+        actor_id=actor,
+        subject_id=subject,
+        subject_type=subject_type,
+        reason=reason,
     )
 
 
@@ -30,7 +43,13 @@ REPEATED_NOTICE_DAYS = 1
 
 
 async def notify_unless_repeated(
-    tx: AsyncManagedTransaction, recipient: str, kind: str, *, sender: str, actor: str | None, subject: str,
+    tx: AsyncManagedTransaction,
+    recipient: str,
+    kind: str,
+    *,
+    sender: str,
+    actor: str | None,
+    subject: str,
     subject_type: str,
 ) -> bool:
     """``notify`` for a kind of ``queries.REPEATED_NOTICE_MARKERS`` unless ``sender`` told ``recipient`` of it in the

@@ -32,6 +32,7 @@ _TAG = re.compile(r"^[\w-]{1,40}$")
 
 # --- connections, follows, blocks, mutes ---------------------------------------------------------------------
 
+
 async def _relation(tx: AsyncManagedTransaction, me: str, other: str, *, past_their_block: bool = False) -> dict:
     """Lock both and read how we relate. A blocker is invisible to whom they blocked (the same answer as an
     unknown id), except to block them back or lift that block (``past_their_block``)."""
@@ -69,7 +70,9 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
         if retry_after is not None:
             raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
         await queries.write_edge(tx, "request", me, other)
-        await notify_unless_repeated(tx, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person")
+        await notify_unless_repeated(
+            tx, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person"
+        )
         return "requested"
 
     return await rt.graph.write(work)
@@ -138,6 +141,7 @@ POSTS_CURSOR = keyset_kind("posts")
 COMMENTS_CURSOR = keyset_kind("comments")
 NOTIFICATIONS_CURSOR = keyset_kind("notifications")
 
+
 async def list_actors(
     rt: Runtime, viewer: Viewer, owner: str, kind: str, request: PageRequest
 ) -> Page[PersonView | OrganizationView]:
@@ -171,28 +175,41 @@ async def list_actors(
 
 
 async def set_social_preferences(
-    rt: Runtime, viewer: Viewer, *, show_follower_count: bool | None, show_following_count: bool | None,
+    rt: Runtime,
+    viewer: Viewer,
+    *,
+    show_follower_count: bool | None,
+    show_following_count: bool | None,
     suggestions_opt_out: bool | None,
 ) -> None:
     me = require_person(viewer)
     props = {
-        k: v for k, v in {
-            "showFollowerCount": show_follower_count, "showFollowingCount": show_following_count,
+        k: v
+        for k, v in {
+            "showFollowerCount": show_follower_count,
+            "showFollowingCount": show_following_count,
             "suggestionsOptOut": suggestions_opt_out,
-        }.items() if v is not None
+        }.items()
+        if v is not None
     }
     await rt.graph.write(queries.set_social_settings, me, props)
 
 
 # --- posts ---------------------------------------------------------------------------------------------------------
 
+
 def _post_view(row: dict) -> PostView:
     post = row["post"]
     return PostView(
-        id=post["id"], author_id=row["authorId"], text=post["text"], visibility=post["visibility"],
-        tags=tuple(post.get("tags") or ()), created_at=post["createdAt"].to_native(),
+        id=post["id"],
+        author_id=row["authorId"],
+        text=post["text"],
+        visibility=post["visibility"],
+        tags=tuple(post.get("tags") or ()),
+        created_at=post["createdAt"].to_native(),
         edited_at=post["editedAt"].to_native() if post.get("editedAt") else None,
-        community_id=row.get("communityId"), ward_id=row.get("wardId"),
+        community_id=row.get("communityId"),
+        ward_id=row.get("wardId"),
     )
 
 
@@ -210,8 +227,14 @@ def _check_tags(tags: list[str] | None) -> list[str]:
 
 
 async def create_post(
-    rt: Runtime, viewer: Viewer, *, text: str, visibility: str, community_id: str | None,
-    ward_code: str | None, tags: list[str] | None,
+    rt: Runtime,
+    viewer: Viewer,
+    *,
+    text: str,
+    visibility: str,
+    community_id: str | None,
+    ward_code: str | None,
+    tags: list[str] | None,
 ) -> PostView:
     me = require_person(viewer)
     body = _check_text(text, MAX_POST_LENGTH, "text")
@@ -236,8 +259,15 @@ async def create_post(
             if await commune_by_code(tx, ward_code) is None:
                 raise UserInputError("No ward or commune of Hà Nội has this code.", field="wardCode")
         await queries.create_post(
-            tx, id=post_id, author_id=me, text=body, search_text=fold(body), visibility=visibility,
-            tags=cleaned_tags, community_id=community_id, ward_code=ward_code,
+            tx,
+            id=post_id,
+            author_id=me,
+            text=body,
+            search_text=fold(body),
+            visibility=visibility,
+            tags=cleaned_tags,
+            community_id=community_id,
+            ward_code=ward_code,
         )
         await _notify_mentions(tx, me, body, post_id)
 
@@ -309,8 +339,11 @@ async def may_see_post_but_for_my_blocks(rt: Runtime, viewer: Viewer, post_id: s
     if row is None:
         return False
     facts = PostFacts(
-        status=row["status"], visibility=row["visibility"], author_id=row["authorId"],
-        blocked_either_way=row["authorBlockedViewer"], viewer_connected_to_author=row["connected"],
+        status=row["status"],
+        visibility=row["visibility"],
+        author_id=row["authorId"],
+        blocked_either_way=row["authorBlockedViewer"],
+        viewer_connected_to_author=row["connected"],
         viewer_member_of_community=row["member"],
     )
     return may_see_post(viewer, facts)
@@ -323,7 +356,12 @@ async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Post
 
 
 async def feed(
-    rt: Runtime, viewer: Viewer, request: PageRequest, *, with_authors: bool = False, with_reactions: bool = False,
+    rt: Runtime,
+    viewer: Viewer,
+    request: PageRequest,
+    *,
+    with_authors: bool = False,
+    with_reactions: bool = False,
     comment_limit: int = 0,
 ) -> FeedPage:
     """Posts of my connections, the actors I follow and my communities, newest first; with their authors'
@@ -332,22 +370,34 @@ async def feed(
     me = require_person(viewer)
     after = request.keyset(FEED_CURSOR)
     rows = await rt.graph.read(
-        queries.feed, me, after, request.size + 1, with_author=with_authors, with_reactions=with_reactions,
+        queries.feed,
+        me,
+        after,
+        request.size + 1,
+        with_author=with_authors,
+        with_reactions=with_reactions,
         comment_limit=comment_limit,
     )
     shown = rows[: request.size]
     items = [_post_view(r) for r in shown]
     page = Page(
-        items=items, cursors=[FEED_CURSOR.encode(p.created_at, p.id) for p in items],
-        has_next_page=len(rows) > request.size, has_previous_page=after is not None,
+        items=items,
+        cursors=[FEED_CURSOR.encode(p.created_at, p.id) for p in items],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
     )
     authors = {r["authorId"]: identity.person_view(r["authorRecord"], viewer) for r in shown if r["authorRecord"]}
     reactions = {
-        r["post"]["id"]: ReactionSummary(counts={c["kind"]: c["count"] for c in r["reactionCounts"]}, mine=r["myReaction"])
-        for r in shown if with_reactions
+        r["post"]["id"]: ReactionSummary(
+            counts={c["kind"]: c["count"] for c in r["reactionCounts"]}, mine=r["myReaction"]
+        )
+        for r in shown
+        if with_reactions
     }
     comments = {
-        r["post"]["id"]: _comment_page(r["post"]["id"], r["comments"], r["commentTotal"]) for r in shown if comment_limit
+        r["post"]["id"]: _comment_page(r["post"]["id"], r["comments"], r["commentTotal"])
+        for r in shown
+        if comment_limit
     }
     return FeedPage(page=page, authors=authors, reactions=reactions, comments=comments)
 
@@ -357,12 +407,15 @@ async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: Pag
     rows = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
     items = [_post_view(r) for r in rows[: request.size]]
     return Page(
-        items=items, cursors=[POSTS_CURSOR.encode(p.created_at, p.id) for p in items],
-        has_next_page=len(rows) > request.size, has_previous_page=after is not None,
+        items=items,
+        cursors=[POSTS_CURSOR.encode(p.created_at, p.id) for p in items],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
     )
 
 
 # --- comments and reactions --------------------------------------------------------------------------------------------
+
 
 async def _visible_post_or_404(rt: Runtime, viewer: Viewer, post_id: str) -> PostView:
     (post,) = await posts_by_ids(rt, viewer, [post_id])
@@ -383,7 +436,12 @@ async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_i
         if parent_id is not None:
             parent = await queries.lock_comment(tx, parent_id, me)
             # a comment across a block is hidden both ways: the same answer as an unknown comment
-            if parent is None or parent["postId"] != post_id or parent["status"] != "active" or parent["blockedEitherWay"]:
+            if (
+                parent is None
+                or parent["postId"] != post_id
+                or parent["status"] != "active"
+                or parent["blockedEitherWay"]
+            ):
                 raise UserInputError("Reply to an existing comment of the same post.", field="parentId")
             if parent["isReply"]:
                 raise UserInputError("Replies go one level deep: answer the top-level comment.", field="parentId")
@@ -440,7 +498,8 @@ async def comments_of_posts(
     rows = await rt.graph.read(queries.comments_of_posts, post_ids, viewer.actor_id, after, first)
     by_post = {r["postId"]: r for r in rows}
     return [
-        _comment_page(post_id, by_post[post_id]["comments"], by_post[post_id]["total"]) if post_id in by_post
+        _comment_page(post_id, by_post[post_id]["comments"], by_post[post_id]["total"])
+        if post_id in by_post
         else CommentPage(comments=[], total=0)
         for post_id in post_ids
     ]
@@ -448,15 +507,25 @@ async def comments_of_posts(
 
 def _comment_page(post_id: str, comments: list[dict], total: int) -> CommentPage:
     return CommentPage(
-        comments=[CommentView(c["id"], c["authorId"], c["text"], c["createdAt"].to_native(), post_id) for c in comments],
+        comments=[
+            CommentView(c["id"], c["authorId"], c["text"], c["createdAt"].to_native(), post_id) for c in comments
+        ],
         total=total,
     )
 
 
-async def replies_of_comments(rt: Runtime, viewer: Viewer, comment_ids: list[str], post_ids: dict[str, str]) -> list[list[CommentView]]:
-    rows = {r["commentId"]: r["replies"] for r in await rt.graph.read(queries.replies_of_comments, comment_ids, viewer.actor_id)}
+async def replies_of_comments(
+    rt: Runtime, viewer: Viewer, comment_ids: list[str], post_ids: dict[str, str]
+) -> list[list[CommentView]]:
+    rows = {
+        r["commentId"]: r["replies"]
+        for r in await rt.graph.read(queries.replies_of_comments, comment_ids, viewer.actor_id)
+    }
     return [
-        [CommentView(c["id"], c["authorId"], c["text"], c["createdAt"].to_native(), post_ids[cid]) for c in rows.get(cid, [])]
+        [
+            CommentView(c["id"], c["authorId"], c["text"], c["createdAt"].to_native(), post_ids[cid])
+            for c in rows.get(cid, [])
+        ]
         for cid in comment_ids
     ]
 
@@ -465,12 +534,14 @@ async def reactions_of_posts(rt: Runtime, viewer: Viewer, post_ids: list[str]) -
     rows = {r["postId"]: r for r in await rt.graph.read(queries.reactions_of_posts, post_ids, viewer.actor_id)}
     return [
         ReactionSummary(counts={c["kind"]: c["count"] for c in rows[p]["counts"]}, mine=rows[p]["mine"])
-        if p in rows else ReactionSummary()
+        if p in rows
+        else ReactionSummary()
         for p in post_ids
     ]
 
 
 # --- notifications (written in the transaction of what caused them) ----------------------------------------------------
+
 
 async def _notify(tx: AsyncManagedTransaction, recipient: str, kind: str, actor: str, subject: str) -> None:
     await notify(tx, recipient, kind, actor=actor, subject=subject, subject_type=_SUBJECT_TYPES[kind])
@@ -483,7 +554,9 @@ async def _notify_about_post(tx: AsyncManagedTransaction, recipient: str, kind: 
     """Comments, reactions and mentions name a post: the recipient is told only if, as the viewer, they may see
     it (the one visibility rule, ``POST_VISIBLE``, checked in this transaction) and no block stands between them
     and the actor. A notification never tells anyone about content they may not see."""
-    await queries.notify_about_post(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, post_id=post_id)
+    await queries.notify_about_post(
+        tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, post_id=post_id
+    )
 
 
 _MENTION = re.compile(r"@\[([0-9a-f-]{36})\]")
@@ -505,8 +578,10 @@ async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unrea
         for r in rows[: request.size]
     ]
     return Page(
-        items=items, cursors=[NOTIFICATIONS_CURSOR.encode(i["createdAt"], i["id"]) for i in items],
-        has_next_page=len(rows) > request.size, has_previous_page=after is not None,
+        items=items,
+        cursors=[NOTIFICATIONS_CURSOR.encode(i["createdAt"], i["id"]) for i in items],
+        has_next_page=len(rows) > request.size,
+        has_previous_page=after is not None,
     )
 
 

@@ -20,13 +20,14 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+import auth.passwords
 from api.app import create_app
 from core.settings import Settings
 from graph.driver import Graph
 from graph.local_neo4j import LocalNeo4j
 from graph.migrations import apply_migrations
-import auth.passwords
 from tests import support
+
 
 def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
     return Settings(

@@ -76,8 +76,8 @@ def error_codes(body: dict[str, Any]) -> list[str]:
 
 def raw_cursor(value: Any) -> str:
     """A cursor built by hand (``value`` as JSON, URL-safe base64): what a client tampering with one would send."""
-    import base64  # noqa: PLC0415
-    import json  # noqa: PLC0415
+    import base64
+    import json
 
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
@@ -87,8 +87,13 @@ class CountingHasher(PasswordHasher):
     limits and cheap checks come before any argon2 work use it through the ``argon2`` fixture."""
 
     def __init__(self, like: PasswordHasher) -> None:
-        super().__init__(time_cost=like.time_cost, memory_cost=like.memory_cost, parallelism=like.parallelism,
-                         hash_len=like.hash_len, salt_len=like.salt_len)
+        super().__init__(
+            time_cost=like.time_cost,
+            memory_cost=like.memory_cost,
+            parallelism=like.parallelism,
+            hash_len=like.hash_len,
+            salt_len=like.salt_len,
+        )
         self.hashed = 0
         self.verified = 0
 
@@ -96,6 +101,6 @@ class CountingHasher(PasswordHasher):
         self.hashed += 1
         return super().hash(password, salt=salt)
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 (argon2's parameter name)
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
         self.verified += 1
         return super().verify(hash, password)

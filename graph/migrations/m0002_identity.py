@@ -15,8 +15,7 @@ STATEMENTS = [
     "CREATE CONSTRAINT refresh_token_hash_unique IF NOT EXISTS FOR (t:RefreshToken) REQUIRE t.hash IS UNIQUE",
     "CREATE CONSTRAINT one_time_code_id_unique IF NOT EXISTS FOR (o:OneTimeCode) REQUIRE o.id IS UNIQUE",
     "CREATE INDEX one_time_code_destination IF NOT EXISTS FOR (o:OneTimeCode) ON (o.destination, o.createdAt)",
-    "CREATE CONSTRAINT verification_request_id_unique IF NOT EXISTS "
-    "FOR (v:VerificationRequest) REQUIRE v.id IS UNIQUE",
+    "CREATE CONSTRAINT verification_request_id_unique IF NOT EXISTS FOR (v:VerificationRequest) REQUIRE v.id IS UNIQUE",
     "CREATE INDEX verification_request_status IF NOT EXISTS FOR (v:VerificationRequest) ON (v.status, v.createdAt)",
     "CREATE CONSTRAINT login_throttle_key_unique IF NOT EXISTS FOR (t:LoginThrottle) REQUIRE t.key IS UNIQUE",
     "CREATE CONSTRAINT representation_change_id_unique IF NOT EXISTS "

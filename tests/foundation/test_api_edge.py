@@ -101,8 +101,11 @@ async def test_get_with_null_variables_still_runs(client):
 @pytest.mark.parametrize(
     ("body", "where"),
     [
-        (b'{"query": "query Search($text: String!) { actors(search: $text) { totalCount } }", '
-         b'"variables": {"text": "ph\\ud800"}}', "variables.text"),
+        (
+            b'{"query": "query Search($text: String!) { actors(search: $text) { totalCount } }", '
+            b'"variables": {"text": "ph\\ud800"}}',
+            "variables.text",
+        ),
         (b'{"query": "{ health { ready } }", "operationName": "\\ud800"}', "operationName"),
         (b'{"query": "{ actors(search: \\"\\ud800\\") { totalCount } }"}', "query"),
         (b'{"query": "{ health { ready } }", "extensions": {"\\udc00": 1}}', "a key in extensions"),
@@ -334,8 +337,9 @@ async def test_no_cross_origin_calls_by_default(client):
     assert preflight.headers["x-request-id"]
 
 
-async def test_shutdown_closes_neo4j_and_runs_on_shutdown_when_background_messages_hang_or_fail(test_settings,
-                                                                                                monkeypatch):
+async def test_shutdown_closes_neo4j_and_runs_on_shutdown_when_background_messages_hang_or_fail(
+    test_settings, monkeypatch
+):
     import asyncio
 
     import api.app as app_module

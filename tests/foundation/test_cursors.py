@@ -25,45 +25,103 @@ PAGE_NO_TOTAL = "pageInfo { endCursor } edges { cursor }"
 
 #: Each list field of the schema: (type, field) -> a document taking $after (and $id where it needs one).
 LISTS: dict[tuple[str, str], str] = {
-    ("Query", "schemaMigrations"): f"query($after: String) {{ schemaMigrations(first: 1, after: $after) {{ {PAGE} }} }}",
+    (
+        "Query",
+        "schemaMigrations",
+    ): f"query($after: String) {{ schemaMigrations(first: 1, after: $after) {{ {PAGE} }} }}",
     ("Query", "communes"): f"query($after: String) {{ communes(first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Query", "actors"): f'query($after: String) {{ actors(search: "nguyen", first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}',
-    ("Query", "verificationRequests"): f"query($after: String) {{ verificationRequests(status: APPROVED, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
+    (
+        "Query",
+        "actors",
+    ): f'query($after: String) {{ actors(search: "nguyen", first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}',
+    (
+        "Query",
+        "verificationRequests",
+    ): f"query($after: String) {{ verificationRequests(status: APPROVED, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "feed"): f"query($after: String) {{ feed(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
-    ("Query", "notifications"): f"query($after: String) {{ notifications(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
-    ("Query", "postSearch"): f'query($after: String) {{ postSearch(text: "xe", first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}',
+    (
+        "Query",
+        "notifications",
+    ): f"query($after: String) {{ notifications(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
+    (
+        "Query",
+        "postSearch",
+    ): f'query($after: String) {{ postSearch(text: "xe", first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}',
     ("Query", "communities"): f"query($after: String) {{ communities(first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Query", "communityJoinRequests"): f"query($after: String, $community: ID!) {{ communityJoinRequests(communityId: $community, first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Query", "moderationQueue"): f"query($after: String) {{ moderationQueue(status: OPEN, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
+    (
+        "Query",
+        "communityJoinRequests",
+    ): f"query($after: String, $community: ID!) {{ communityJoinRequests(communityId: $community, first: 1, after: $after) {{ {PAGE} }} }}",
+    (
+        "Query",
+        "moderationQueue",
+    ): f"query($after: String) {{ moderationQueue(status: OPEN, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "myReports"): f"query($after: String) {{ myReports(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "walletStatement"): f"query($after: String) {{ walletStatement(first: 1, after: $after) {{ {PAGE} }} }}",
     ("Query", "listings"): f"query($after: String) {{ listings(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "myListings"): f"query($after: String) {{ myListings(first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Query", "myInvestmentInterests"): f"query($after: String) {{ myInvestmentInterests(first: 1, after: $after) {{ {PAGE} }} }}",
+    (
+        "Query",
+        "myInvestmentInterests",
+    ): f"query($after: String) {{ myInvestmentInterests(first: 1, after: $after) {{ {PAGE} }} }}",
     ("Query", "myOrders"): f"query($after: String) {{ myOrders(first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Query", "reviews"): f"query($after: String, $seller: ID!) {{ reviews(sellerId: $seller, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
+    (
+        "Query",
+        "reviews",
+    ): f"query($after: String, $seller: ID!) {{ reviews(sellerId: $seller, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "disputes"): f"query($after: String) {{ disputes(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "stuckPayments"): f"query($after: String) {{ stuckPayments(first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Query", "myRepresentativeInvitations"): f"query($after: String) {{ myRepresentativeInvitations(first: 1, after: $after) {{ {PAGE} }} }}",
-    ("Listing", "interests"): f"query($after: String, $listing: ID!) {{ node(id: $listing) {{ ... on Listing {{ interests(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
-    ("Post", "comments"): f"query($after: String, $post: ID!) {{ node(id: $post) {{ ... on Post {{ comments(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
-    ("Organization", "followers"): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ followers(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
-    ("Organization", "pendingInvitations"): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ pendingInvitations(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
-    ("Organization", "posts"): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
-    ("Actor", "followers"): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ followers(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
-    ("Actor", "posts"): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
+    (
+        "Query",
+        "myRepresentativeInvitations",
+    ): f"query($after: String) {{ myRepresentativeInvitations(first: 1, after: $after) {{ {PAGE} }} }}",
+    (
+        "Listing",
+        "interests",
+    ): f"query($after: String, $listing: ID!) {{ node(id: $listing) {{ ... on Listing {{ interests(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Post",
+        "comments",
+    ): f"query($after: String, $post: ID!) {{ node(id: $post) {{ ... on Post {{ comments(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Organization",
+        "followers",
+    ): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ followers(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Organization",
+        "pendingInvitations",
+    ): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ pendingInvitations(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Organization",
+        "posts",
+    ): f"query($after: String, $org: ID!) {{ node(id: $org) {{ ... on Organization {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
+    (
+        "Actor",
+        "followers",
+    ): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ followers(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Actor",
+        "posts",
+    ): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
         f"query($after: String) {{ listings(sort: {_sort}, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}"
     )
-for _field in ("followers", "posts", "connections", "following", "mutualConnections", "connectionRequestsReceived",
-               "connectionRequestsSent"):
+for _field in (
+    "followers",
+    "posts",
+    "connections",
+    "following",
+    "mutualConnections",
+    "connectionRequestsReceived",
+    "connectionRequestsSent",
+):
     _page = PAGE_NO_TOTAL if _field == "posts" else PAGE
     LISTS[("Person", _field)] = (
         f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Person {{ {_field}(first: 1, after: $after) {{ {_page} }} }} }} }}"
-        if _field == "mutualConnections" else
-        f"query($after: String) {{ me {{ {_field}(first: 1, after: $after) {{ {_page} }} }} }}"
+        if _field == "mutualConnections"
+        else f"query($after: String) {{ me {{ {_field}(first: 1, after: $after) {{ {_page} }} }} }}"
     )
 
 INTROSPECT_LISTS = """
@@ -78,7 +136,7 @@ mutation($input: CommunityCreateInput!) { communityCreate(input: $input) { commu
 """
 JOIN = "mutation($id: ID!) { communityJoin(id: $id) { errors { code } } }"
 ASK = "mutation($id: ID!) { connectionRequest(actorId: $id) { errors { code } } }"
-REPORT = "mutation($id: ID!) { reportCreate(subjectId: $id, reason: \"Spam\") { errors { code } } }"
+REPORT = 'mutation($id: ID!) { reportCreate(subjectId: $id, reason: "Spam") { errors { code } } }'
 INVITE = """
 mutation($org: ID!, $person: ID!) {
   representativeSet(organizationId: $org, personId: $person, role: MEMBER) { errors { code } }
@@ -98,8 +156,12 @@ _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 #: Times that look like ISO 8601 but Neo4j's datetime() refuses (offsets beyond ±18:00), a year of five digits, and
 #: a time that falls before year 1 once read as UTC.
-_BAD_TIMES = ["2026-01-01T00:00:00+19:00", "2026-01-01T00:00:00-23:59", "99999-01-01T00:00:00Z",
-              "0001-01-01T00:00:00+05:00"]
+_BAD_TIMES = [
+    "2026-01-01T00:00:00+19:00",
+    "2026-01-01T00:00:00-23:59",
+    "99999-01-01T00:00:00Z",
+    "0001-01-01T00:00:00+05:00",
+]
 
 
 def _tampered(cursor: str) -> list[str]:
@@ -121,17 +183,25 @@ def _tampered(cursor: str) -> list[str]:
             if not str(key[0]).startswith("listings.price"):  # a listing without a price sorts with null
                 bads.append(None)
         for bad in bads:
-            edits.append(raw_cursor([*key[:i], bad, *key[i + 1:]]))
+            edits.append(raw_cursor([*key[:i], bad, *key[i + 1 :]]))
     return edits + [raw_cursor([*key, "extra"]), raw_cursor(key[1:])]
 
 
 #: Cursors no list issues, in the shapes lists used to issue: garbage, time/id pairs with a bad time, positions
 #: past 2^63 or negative, text that is not Unicode, nested JSON.
 FOREIGN = [
-    "not-a-cursor!", "a" * 3000, base64.urlsafe_b64encode(b"\xff\xfe").decode(), raw_cursor({"a": 1}),
-    raw_cursor(["2026-13-45T25:61:00Z", "x"]), raw_cursor(["2026-01-01T00:00:00Z", "00000000-0000-4000-8000-000000000000"]),
-    raw_cursor([2**64]), raw_cursor([-1]), raw_cursor(["12"]), raw_cursor(["\ud800", "x"]),
-    raw_cursor(["price_asc", 2**64, "x"]), raw_cursor(["postSearch", 10**6]),
+    "not-a-cursor!",
+    "a" * 3000,
+    base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+    raw_cursor({"a": 1}),
+    raw_cursor(["2026-13-45T25:61:00Z", "x"]),
+    raw_cursor(["2026-01-01T00:00:00Z", "00000000-0000-4000-8000-000000000000"]),
+    raw_cursor([2**64]),
+    raw_cursor([-1]),
+    raw_cursor(["12"]),
+    raw_cursor(["\ud800", "x"]),
+    raw_cursor(["price_asc", 2**64, "x"]),
+    raw_cursor(["postSearch", 10**6]),
     base64.urlsafe_b64encode(b"[" * 10000 + b"]" * 10000).decode(),
 ]
 
@@ -151,21 +221,38 @@ async def _world(app, client) -> tuple[dict, dict]:
     await gql(client, ASK, {"id": officer.id}, headers=me.auth)
     await gql(client, FOLLOW, {"id": me.id}, headers=you.auth)
     await gql(client, FOLLOW, {"id": you.id}, headers=me.auth)
-    org = (await gql(client, ORG, {"input": {"name": "Công ty Xe Đạp Hồ Tây", "kind": "BUSINESS",
-                                             "taxCode": "0101234567"}}, headers=me.auth))["data"]["organizationRegister"]
+    org = (
+        await gql(
+            client,
+            ORG,
+            {"input": {"name": "Công ty Xe Đạp Hồ Tây", "kind": "BUSINESS", "taxCode": "0101234567"}},
+            headers=me.auth,
+        )
+    )["data"]["organizationRegister"]
     org_id = org["organization"]["id"]
     await gql(client, FOLLOW, {"id": org_id}, headers=you.auth)
     await gql(client, INVITE, {"org": org_id, "person": friend.id}, headers=me.auth)
-    their_org = (await gql(client, ORG, {"input": {"name": "Hợp tác xã Xe Đạp Long Biên", "kind": "BUSINESS",
-                                                   "taxCode": "0107654321"}}, headers=you.auth))
-    await gql(client, INVITE, {"org": their_org["data"]["organizationRegister"]["organization"]["id"], "person": me.id},
-              headers=you.auth)
+    their_org = await gql(
+        client,
+        ORG,
+        {"input": {"name": "Hợp tác xã Xe Đạp Long Biên", "kind": "BUSINESS", "taxCode": "0107654321"}},
+        headers=you.auth,
+    )
+    await gql(
+        client,
+        INVITE,
+        {"org": their_org["data"]["organizationRegister"]["organization"]["id"], "person": me.id},
+        headers=you.auth,
+    )
     mine = await post(client, me, "Đạp xe quanh hồ Tây sáng nay")
     yours = await post(client, you, "Xe đạp mới cho cả nhà")
     await comment(client, you, mine, "Đẹp quá!")
     await comment(client, me, mine, "Cảm ơn bạn")
-    community = (await gql(client, COMMUNITY, {"input": {"name": "Câu lạc bộ xe đạp", "joinPolicy": "APPROVAL"}},
-                           headers=me.auth))["data"]["communityCreate"]["community"]["id"]
+    community = (
+        await gql(
+            client, COMMUNITY, {"input": {"name": "Câu lạc bộ xe đạp", "joinPolicy": "APPROVAL"}}, headers=me.auth
+        )
+    )["data"]["communityCreate"]["community"]["id"]
     await gql(client, JOIN, {"id": community}, headers=you.auth)
     await gql(client, REPORT, {"id": mine}, headers=you.auth)
     await gql(client, REPORT, {"id": yours}, headers=me.auth)
@@ -173,17 +260,31 @@ async def _world(app, client) -> tuple[dict, dict]:
     await create_listing(client, me, title="Xe đạp điện", priceDong=5_000_000)
     investment = await create_listing(client, me, kind="INVESTMENT", title="Nhà xưởng xe đạp")
     for amount in (1_500_000_000, 2_000_000_000):
-        await gql(client, INTEREST, {"input": {"listingId": investment["id"], "amountDong": amount,
-                                                "message": "Quan tâm"}}, headers=you.auth)
+        await gql(
+            client,
+            INTEREST,
+            {"input": {"listingId": investment["id"], "amountDong": amount, "message": "Quan tâm"}},
+            headers=you.auth,
+        )
     theirs = await create_listing(client, you, kind="INVESTMENT", title="Xưởng sửa xe")
-    await gql(client, INTEREST, {"input": {"listingId": theirs["id"], "amountDong": 1_000_000_000, "message": "Có"}},
-              headers=me.auth)
+    await gql(
+        client,
+        INTEREST,
+        {"input": {"listingId": theirs["id"], "amountDong": 1_000_000_000, "message": "Có"}},
+        headers=me.auth,
+    )
     await top_up(client, me, 100_000)
     await top_up(client, me, 50_000)
     await placed(client, you, goods["id"])
     await placed(client, you, goods["id"])
-    variables = {"community": community, "seller": me.id, "listing": investment["id"], "post": mine, "org": org_id,
-                 "you": you.id}
+    variables = {
+        "community": community,
+        "seller": me.id,
+        "listing": investment["id"],
+        "post": mine,
+        "org": org_id,
+        "you": you.id,
+    }
     return me.auth, variables
 
 
@@ -194,8 +295,11 @@ def _list_name(key: tuple[str, str]) -> str:
 async def test_the_probes_cover_every_list_field_of_the_schema(client):
     types = (await gql(client, INTROSPECT_LISTS))["data"]["__schema"]["types"]
     in_schema = {
-        (t["name"], f["name"]) for t in types if t["kind"] in ("OBJECT", "INTERFACE") and not t["name"].startswith("__")
-        for f in t["fields"] or [] if any(a["name"] == "after" for a in f["args"])
+        (t["name"], f["name"])
+        for t in types
+        if t["kind"] in ("OBJECT", "INTERFACE") and not t["name"].startswith("__")
+        for f in t["fields"] or []
+        if any(a["name"] == "after" for a in f["args"])
     }
     assert in_schema == {(t, _list_name((t, f))) for t, f in LISTS}
 
@@ -216,11 +320,21 @@ async def test_every_list_refuses_cursors_it_did_not_issue_and_takes_its_own(app
     empty = sorted(k for k, cursors in issued.items() if not cursors)
     # Organisations do not post; reviews and disputes need finished orders; nothing is stuck in a healthy world:
     # those take only the hand-made probes.
-    assert empty == [("Organization", "posts"), ("Query", "disputes"), ("Query", "reviews"), ("Query", "stuckPayments")], empty
+    assert empty == [
+        ("Organization", "posts"),
+        ("Query", "disputes"),
+        ("Query", "reviews"),
+        ("Query", "stuckPayments"),
+    ], empty
 
     # One cursor of each shape from other lists: (time, id), a position, a sequence number, (name, id), a rating.
-    samples = {("Query", "feed"), ("Query", "walletStatement"), ("Query", "communities"), ("Query", "listings:RATING"),
-               ("Person", "followers")}
+    samples = {
+        ("Query", "feed"),
+        ("Query", "walletStatement"),
+        ("Query", "communities"),
+        ("Query", "listings:RATING"),
+        ("Person", "followers"),
+    }
     probes = []
     for key in LISTS:
         for cursor in issued[key]:  # its own cursors keep working
@@ -239,7 +353,7 @@ async def test_every_list_refuses_cursors_it_did_not_issue_and_takes_its_own(app
 
     failures = []
     for start in range(0, len(probes), 8):
-        found = await asyncio.gather(*(probe(*p) for p in probes[start:start + 8]))
+        found = await asyncio.gather(*(probe(*p) for p in probes[start : start + 8]))
         failures += [f for f in found if f]
     assert not failures, f"{len(failures)} failures, e.g. " + "\n".join(map(str, failures[:30]))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 import time
+from collections import Counter
 from urllib.parse import urlsplit
 
 import httpx
@@ -139,9 +139,15 @@ async def _burst(settings, count: int) -> list[httpx.Response]:
 async def test_pool_exhaustion_sheds_load_with_a_retry_time_never_internal(test_settings):
     # Two connections, a short acquisition timeout, and room for 3 waiting: a burst of 40 must be served or refused
     # as UNAVAILABLE with a retry time, never INTERNAL or HTTP 500.
-    settings = test_settings.model_copy(update={
-        "neo4j_max_pool_size": 2, "neo4j_connect_timeout_seconds": 0.2, "neo4j_admission_queue": 3,
-        "neo4j_admission_wait_seconds": 0.2, "migrate_on_start": False})
+    settings = test_settings.model_copy(
+        update={
+            "neo4j_max_pool_size": 2,
+            "neo4j_connect_timeout_seconds": 0.2,
+            "neo4j_admission_queue": 3,
+            "neo4j_admission_wait_seconds": 0.2,
+            "migrate_on_start": False,
+        }
+    )
     responses = await _burst(settings, 40)
     assert {r.status_code for r in responses} == {200}, [r.text for r in responses if r.status_code != 200][:2]
     outcomes = Counter()
@@ -159,9 +165,14 @@ async def test_pool_exhaustion_sheds_load_with_a_retry_time_never_internal(test_
 
 
 async def test_a_burst_within_the_queue_waits_its_turn(test_settings):
-    settings = test_settings.model_copy(update={
-        "neo4j_max_pool_size": 2, "neo4j_admission_queue": 100, "neo4j_admission_wait_seconds": 20,
-        "migrate_on_start": False})
+    settings = test_settings.model_copy(
+        update={
+            "neo4j_max_pool_size": 2,
+            "neo4j_admission_queue": 100,
+            "neo4j_admission_wait_seconds": 20,
+            "migrate_on_start": False,
+        }
+    )
     responses = await _burst(settings, 40)
     assert all(r.status_code == 200 and "errors" not in r.json() for r in responses)
 
@@ -169,16 +180,25 @@ async def test_a_burst_within_the_queue_waits_its_turn(test_settings):
 async def test_signed_in_requests_refused_at_the_gate_carry_a_retry_time(test_settings):
     # With no room to wait, a burst of signed-in requests is refused even while the caller's token is checked
     # (HTTP 503 before GraphQL runs) or inside GraphQL: either way UNAVAILABLE with retryAfterSeconds.
-    settings = test_settings.model_copy(update={
-        "neo4j_max_pool_size": 2, "neo4j_admission_queue": 0, "neo4j_admission_wait_seconds": 0.2,
-        "migrate_on_start": False})
+    settings = test_settings.model_copy(
+        update={
+            "neo4j_max_pool_size": 2,
+            "neo4j_admission_queue": 0,
+            "neo4j_admission_wait_seconds": 0.2,
+            "migrate_on_start": False,
+        }
+    )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             someone = await register(http)
-            responses = await asyncio.gather(*(http.post("/graphql", json={"query": "{ me { id displayName } }"},
-                                                         headers=someone.auth) for _ in range(40)))
+            responses = await asyncio.gather(
+                *(
+                    http.post("/graphql", json={"query": "{ me { id displayName } }"}, headers=someone.auth)
+                    for _ in range(40)
+                )
+            )
     outcomes = Counter()
     for response in responses:
         assert response.status_code in (200, 503), response.text
@@ -192,6 +212,8 @@ async def test_signed_in_requests_refused_at_the_gate_carry_a_retry_time(test_se
             assert body["data"]["me"]["id"] == someone.id
             outcomes["OK"] += 1
     assert outcomes["503 UNAVAILABLE"] > 0 and outcomes["OK"] >= 1, outcomes
+
+
 class BoltProxy:
     """A TCP proxy on 127.0.0.1 in front of the test Neo4j: ``down()`` makes the database vanish (open
     connections cut, new ones refused) and ``up()`` brings it back, without restarting Neo4j."""
@@ -272,8 +294,12 @@ async def test_while_the_database_is_down_requests_answer_at_once_and_it_recover
                 started = time.monotonic()
                 anonymous, signed_in = await asyncio.gather(
                     asyncio.gather(*(gql(http, MIGRATIONS) for _ in range(20))),
-                    asyncio.gather(*(http.post("/graphql", json={"query": "{ me { id } }"}, headers=someone.auth)
-                                     for _ in range(20))),
+                    asyncio.gather(
+                        *(
+                            http.post("/graphql", json={"query": "{ me { id } }"}, headers=someone.auth)
+                            for _ in range(20)
+                        )
+                    ),
                 )
                 assert time.monotonic() - started < 2.0
                 assert {tuple(error_codes(body)) for body in anonymous} == {("UNAVAILABLE",)}
@@ -327,8 +353,9 @@ async def test_a_database_slower_than_the_probe_timeout_is_not_declared_down(tes
     timeouts are not connection failures, so the breaker stays closed and the calls in flight succeed."""
     proxy = BoltProxy(test_settings.neo4j_uri)
     await proxy.up()
-    settings = test_settings.model_copy(update={
-        "neo4j_uri": proxy.uri, "neo4j_suspect_after_seconds": 0.2, "neo4j_probe_timeout_seconds": 0.3})
+    settings = test_settings.model_copy(
+        update={"neo4j_uri": proxy.uri, "neo4j_suspect_after_seconds": 0.2, "neo4j_probe_timeout_seconds": 0.3}
+    )
     try:
         app = create_app(settings)
         async with LifespanManager(app) as manager:
@@ -353,9 +380,16 @@ async def test_requests_refused_or_queued_at_the_gate_do_not_make_the_breaker_pr
     refuses after waiting, never start a probe (the breaker's suspicion timer starts at admission)."""
     proxy = BoltProxy(test_settings.neo4j_uri)
     await proxy.up()
-    settings = test_settings.model_copy(update={
-        "neo4j_uri": proxy.uri, "neo4j_max_pool_size": 2, "neo4j_admission_queue": 100,
-        "neo4j_admission_wait_seconds": 3.0, "neo4j_suspect_after_seconds": 1.5, "migrate_on_start": False})
+    settings = test_settings.model_copy(
+        update={
+            "neo4j_uri": proxy.uri,
+            "neo4j_max_pool_size": 2,
+            "neo4j_admission_queue": 100,
+            "neo4j_admission_wait_seconds": 3.0,
+            "neo4j_suspect_after_seconds": 1.5,
+            "migrate_on_start": False,
+        }
+    )
     try:
         app = create_app(settings)
         async with LifespanManager(app, startup_timeout=60) as manager:
@@ -379,8 +413,9 @@ async def test_credentials_refused_are_unavailable_and_open_the_breaker(test_set
     (Neo.ClientError.Security.Unauthorized). That is UNAVAILABLE with a retry time, never INTERNAL, and the
     breaker probes, so later requests answer at once. (An unknown user, not a wrong password for the real one,
     so Neo4j's lock after failed attempts does not lock the test user.)"""
-    settings = test_settings.model_copy(update={
-        "neo4j_username": "not-yet-a-user", "neo4j_down_probe_seconds": 0.5, "migrate_on_start": False})
+    settings = test_settings.model_copy(
+        update={"neo4j_username": "not-yet-a-user", "neo4j_down_probe_seconds": 0.5, "migrate_on_start": False}
+    )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)

@@ -29,10 +29,15 @@ def _documents() -> list[str]:
     """Queries and mutations drawn from the schema, the same ones every run (derandomized)."""
     drawn: list[str] = []
 
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
-    @given(st.one_of(hypothesis_graphql.queries(SCHEMA, custom_scalars=SCALARS),
-                     hypothesis_graphql.mutations(SCHEMA, custom_scalars=SCALARS)))
+    @settings(
+        max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        st.one_of(
+            hypothesis_graphql.queries(SCHEMA, custom_scalars=SCALARS),
+            hypothesis_graphql.mutations(SCHEMA, custom_scalars=SCALARS),
+        )
+    )
     def draw(document: str) -> None:
         drawn.append(document)
 
@@ -41,8 +46,11 @@ def _documents() -> list[str]:
 
 
 def _probes(type_names: list[str]) -> list[tuple[str, dict]]:
-    ids = [base64.b64encode(f"{t}:{v}".encode()).decode() for t in type_names + ["Nope", ""]
-           for v in ("00000000-0000-4000-8000-000000000000", "x", "\U0001f600", "")] + ["", "%%", "a" * 5000]
+    ids = [
+        base64.b64encode(f"{t}:{v}".encode()).decode()
+        for t in type_names + ["Nope", ""]
+        for v in ("00000000-0000-4000-8000-000000000000", "x", "\U0001f600", "")
+    ] + ["", "%%", "a" * 5000]
     probes = [("query($id: ID!) { node(id: $id) { id } }", {"id": i}) for i in ids]
     for text in ("a" * 100_000, " ".join(["w"] * 5000), "\ud800x", "*", '"(', "AND OR NOT"):
         probes.append(("query($q: String!) { actors(search: $q) { totalCount } }", {"q": text}))
@@ -56,10 +64,20 @@ def _probes(type_names: list[str]) -> list[tuple[str, dict]]:
         probes.append(("query($n: Int) { feed(first: $n) { edges { cursor } } }", {"n": number}))
         probes.append(("query($n: Dong) { listings(filter: {maxPriceDong: $n}) { edges { cursor } } }", {"n": number}))
     # Lone surrogates in stored text, several operations in one document, very many fields.
-    register = ("mutation($i: PersonRegisterInput!) { personRegister(input: $i) { errors { code } } }",
-                {"i": {"fullName": "An\ud800", "dateOfBirth": "1990-01-01", "sex": "MALE", "roles": ["RESIDENT"],
-                       "document": {"kind": "CCCD", "number": "001090000001"}, "password": "x\ud800" * 8,
-                       "wardCode": "00070"}})
+    register = (
+        "mutation($i: PersonRegisterInput!) { personRegister(input: $i) { errors { code } } }",
+        {
+            "i": {
+                "fullName": "An\ud800",
+                "dateOfBirth": "1990-01-01",
+                "sex": "MALE",
+                "roles": ["RESIDENT"],
+                "document": {"kind": "CCCD", "number": "001090000001"},
+                "password": "x\ud800" * 8,
+                "wardCode": "00070",
+            }
+        },
+    )
     probes.append(register)
     probes.append(("query A { version { api } } query B { version { api } }", {}))
     probes.append(("query { " + " ".join(f"f{i}: version {{ api }}" for i in range(2000)) + " }", {}))
@@ -77,8 +95,9 @@ async def test_fuzzed_documents_and_probes_never_fail_inside(client):
         for headers in ({}, me.auth):
             # ensure_ascii writes a lone surrogate as the JSON escape \\ud800, as a client may send it
             raw = json.dumps({"query": document, "variables": variables}).encode()
-            response = await client.post("/graphql", content=raw,
-                                          headers={**headers, "content-type": "application/json"})
+            response = await client.post(
+                "/graphql", content=raw, headers={**headers, "content-type": "application/json"}
+            )
             body = response.json() if response.headers.get("content-type", "").startswith("application/") else {}
             codes = [e.get("extensions", {}).get("code") for e in body.get("errors", []) or []]
             if response.status_code >= 500 or "INTERNAL" in codes:

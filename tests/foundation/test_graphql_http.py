@@ -44,7 +44,9 @@ async def test_missing_query_gives_400(client):
 
 
 async def test_unsupported_content_type_gives_400(client):
-    response = await client.post("/graphql", content=b"query { version { api } }", headers={"content-type": "text/plain"})
+    response = await client.post(
+        "/graphql", content=b"query { version { api } }", headers={"content-type": "text/plain"}
+    )
     assert response.status_code == 400
     assert error_codes(response.json()) == ["BAD_REQUEST"]
 
@@ -126,4 +128,3 @@ async def test_readyz_when_neo4j_is_up(client):
     body = response.json()
     assert body["status"] == "ready" and body["databaseReachable"] is True
     assert body["migrationsApplied"] == body["migrationsKnown"] >= 1
-

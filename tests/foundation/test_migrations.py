@@ -86,8 +86,14 @@ async def test_the_suite_refuses_a_database_that_holds_data(graph, test_settings
     }
     env.pop("HANOISMART_TEST_ALLOW_NONEMPTY_DATABASE", None)
     target = "tests/foundation/test_migrations.py::test_migration_numbers_are_contiguous_and_statements_idempotent"
-    refused = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
-                             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert refused.returncode == 2, refused.stdout[-2000:]
     assert "refuse to run here" in refused.stdout + refused.stderr
 
@@ -95,7 +101,12 @@ async def test_the_suite_refuses_a_database_that_holds_data(graph, test_settings
         return (await run(tx, "MATCH (n:SomeoneElsesData) RETURN count(n) AS c"))[0]["c"]
 
     assert await graph.read(still_there) == 1, "nothing was wiped"
-    allowed = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
-                             cwd=REPO_ROOT, env={**env, "HANOISMART_TEST_ALLOW_NONEMPTY_DATABASE": "1"},
-                             capture_output=True, text=True, timeout=300)
+    allowed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
+        cwd=REPO_ROOT,
+        env={**env, "HANOISMART_TEST_ALLOW_NONEMPTY_DATABASE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert allowed.returncode == 0, allowed.stdout[-2000:]

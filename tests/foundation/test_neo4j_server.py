@@ -105,7 +105,9 @@ def test_a_crashed_neo4j_counts_as_stopped_before_anyone_reaps_it(tmp_path, test
     local.home.mkdir(parents=True)
     # Our own dead child, and a dead child of another process (`sh` then `exec sleep`, which never reaps).
     ours = subprocess.Popen(["sleep", "600"])
-    theirs_parent = subprocess.Popen(["sh", "-c", "sleep 600 & echo $!; exec sleep 600"], stdout=subprocess.PIPE, text=True)
+    theirs_parent = subprocess.Popen(
+        ["sh", "-c", "sleep 600 & echo $!; exec sleep 600"], stdout=subprocess.PIPE, text=True
+    )
     theirs = int(theirs_parent.stdout.readline())
     try:
         for pid in (ours.pid, theirs):

@@ -105,9 +105,20 @@ async def test_node_of_every_type_name_is_null_or_a_user_error_never_internal(cl
 
 async def test_node_with_junk_ids_is_a_user_error_never_internal(client):
     junk = [
-        "", " ", "Person", "Person:", ":abc", "==", base64.b64encode(b"\xff\xfe\x00garbage").decode(),
-        base64.b64encode(b"no colon here").decode(), base64.b64encode(b"Nope:1").decode(), "%%%%", "A" * 200_000,
-        base64.b64encode(b"Person:" + b"9" * 100_000).decode(), global_id("person", "1"), global_id(" Person", "1"),
+        "",
+        " ",
+        "Person",
+        "Person:",
+        ":abc",
+        "==",
+        base64.b64encode(b"\xff\xfe\x00garbage").decode(),
+        base64.b64encode(b"no colon here").decode(),
+        base64.b64encode(b"Nope:1").decode(),
+        "%%%%",
+        "A" * 200_000,
+        base64.b64encode(b"Person:" + b"9" * 100_000).decode(),
+        global_id("person", "1"),
+        global_id(" Person", "1"),
     ]
     for raw in junk:
         node, codes = await node_answer(client, raw)

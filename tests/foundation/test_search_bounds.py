@@ -22,7 +22,12 @@ async def test_long_or_wordy_search_text_is_a_clear_error_in_every_search(client
             body = await gql(client, document, {"q": text}, headers=me.auth)
             assert error_codes(body) == ["INVALID_INPUT"], (name, body)
             assert body["errors"][0]["extensions"]["field"] == FIELD[name]
-        for text in ("c" * 200, " ".join(["an"] * 20), 'a AND (b OR "c*" ~2 title:x \\ / ^ [1 TO 9] && ||',
-                     "NOT OR AND", "Nguyễn Văn An"):
+        for text in (
+            "c" * 200,
+            " ".join(["an"] * 20),
+            'a AND (b OR "c*" ~2 title:x \\ / ^ [1 TO 9] && ||',
+            "NOT OR AND",
+            "Nguyễn Văn An",
+        ):
             body = await gql(client, document, {"q": text}, headers=me.auth)
             assert "errors" not in body, (name, text, body)

@@ -39,7 +39,9 @@ async def test_investor_sectors_are_bounded_in_number_and_length(client):
     body = await gql(client, PROFILE, {"input": {"investorSectors": fine}}, headers=investor.auth)
     assert _errors(body, "profileUpdate") == []
     huge = registration_input(roles=["INVESTOR"], investorSectors=["z" * 100_000])
-    assert _errors(await gql(client, REGISTER, {"input": huge}), "personRegister") == [("INVALID_INPUT", "investorSectors")]
+    assert _errors(await gql(client, REGISTER, {"input": huge}), "personRegister") == [
+        ("INVALID_INPUT", "investorSectors")
+    ]
 
 
 async def test_organisation_sector_rejection_reason_and_removal_reason_are_bounded(app, client):
@@ -47,9 +49,12 @@ async def test_organisation_sector_rejection_reason_and_removal_reason_are_bound
     owner = await make_verified(app, client, officer)
     org = {"name": "Công ty Sen Vàng", "kind": "BUSINESS", "taxCode": "0101234567", "sector": "s" * 101}
     assert _errors(await gql(client, ORG, {"input": org}, headers=owner.auth), "organizationRegister") == [
-        ("INVALID_INPUT", "sector")]
+        ("INVALID_INPUT", "sector")
+    ]
     applicant = await register(client)
-    request_id = (await gql(client, REQUEST, headers=applicant.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    request_id = (await gql(client, REQUEST, headers=applicant.auth))["data"]["verificationRequestCreate"]["request"][
+        "id"
+    ]
     rejected = await gql(client, REJECT, {"id": request_id, "reason": "r" * 1001}, headers=officer.auth)
     assert _errors(rejected, "verificationRequestReject") == [("INVALID_INPUT", "reason")]
     post_id = await post(client, owner, "Bài viết cần gỡ")

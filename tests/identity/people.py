@@ -82,9 +82,15 @@ async def register(client: httpx.AsyncClient, **overrides) -> Someone:
     assert result["errors"] == [], result["errors"]
     tokens = result["tokens"]
     return Someone(
-        id=result["person"]["id"], name=data["fullName"], access_token=tokens["accessToken"],
-        refresh_token=tokens["refreshToken"], session_id=tokens["sessionId"], document=data["document"]["number"],
-        phone=data.get("phone"), email=data.get("email"), password=data["password"],
+        id=result["person"]["id"],
+        name=data["fullName"],
+        access_token=tokens["accessToken"],
+        refresh_token=tokens["refreshToken"],
+        session_id=tokens["sessionId"],
+        document=data["document"]["number"],
+        phone=data.get("phone"),
+        email=data.get("email"),
+        password=data["password"],
     )
 
 
@@ -96,8 +102,9 @@ def uuid_of(global_id: str) -> str:
 
 async def make_officer(app, client: httpx.AsyncClient, **overrides) -> Someone:
     """A person with the officer role, granted the way the CLI grants roles (the service it calls)."""
-    person = await register(client, fullName=overrides.pop("fullName", "Trần Thị Cán Bộ"), sex="FEMALE",
-                            birth=date(1985, 3, 2), **overrides)
+    person = await register(
+        client, fullName=overrides.pop("fullName", "Trần Thị Cán Bộ"), sex="FEMALE", birth=date(1985, 3, 2), **overrides
+    )
     await set_granted_role(app.state.runtime, uuid_of(person.id), "officer", grant=True)
     return person
 

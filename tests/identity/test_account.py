@@ -38,8 +38,17 @@ async def test_closing_the_account_erases_it_but_keeps_the_identity_taken(client
     again = registration_input(document={"kind": "CCCD", "number": someone.document})
     result = (await gql(client, REGISTER, {"input": again}))["data"]["personRegister"]
     assert result["errors"][0]["code"] == "CONFLICT", "the kept digest stops a second account"
-    node = await gql(client, "query N($id: ID!) { node(id: $id) { ... on Person { displayName closed dateOfBirth ward { code } } } }", {"id": someone.id})
-    assert node["data"]["node"] == {"displayName": "Tài khoản đã đóng", "closed": True, "dateOfBirth": None, "ward": None}
+    node = await gql(
+        client,
+        "query N($id: ID!) { node(id: $id) { ... on Person { displayName closed dateOfBirth ward { code } } } }",
+        {"id": someone.id},
+    )
+    assert node["data"]["node"] == {
+        "displayName": "Tài khoản đã đóng",
+        "closed": True,
+        "dateOfBirth": None,
+        "ward": None,
+    }
 
 
 def cli(test_settings, *args: str) -> subprocess.CompletedProcess:
@@ -50,7 +59,9 @@ def cli(test_settings, *args: str) -> subprocess.CompletedProcess:
         "HANOISMART_VAR_DIR": str(test_settings.var_dir),
         "HANOISMART_LOG_FORMAT": "json",
     }
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 async def test_the_cli_makes_the_first_administrator(client, test_settings):
@@ -70,7 +81,14 @@ async def test_content_of_a_closed_account_is_anonymised(client):
     reader = await register(client)
     written = await post(client, someone, "Chợ Đồng Xuân hôm nay đông vui")
     await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)
-    body = await gql(client, "query N($id: ID!) { node(id: $id) { ... on Post { text author { displayName } } } }",
-                     {"id": written}, headers=reader.auth)
-    assert body["data"]["node"] == {"text": "Chợ Đồng Xuân hôm nay đông vui", "author": {"displayName": "Tài khoản đã đóng"}}
+    body = await gql(
+        client,
+        "query N($id: ID!) { node(id: $id) { ... on Post { text author { displayName } } } }",
+        {"id": written},
+        headers=reader.auth,
+    )
+    assert body["data"]["node"] == {
+        "text": "Chợ Đồng Xuân hôm nay đông vui",
+        "author": {"displayName": "Tài khoản đã đóng"},
+    }
     assert "Hằng" not in json.dumps(body, ensure_ascii=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-
 from identity.messaging import settle
 from tests.identity.people import register, unique_phone
 from tests.identity.test_registration import client_from
@@ -48,7 +47,10 @@ def answer(body: dict) -> tuple:
 
 # --- passwordResetStart tells nothing about the contact -------------------------------------------------------------
 
-async def test_reset_start_answers_alike_for_registered_and_unknown_contacts_until_the_limit(client, app, test_settings):
+
+async def test_reset_start_answers_alike_for_registered_and_unknown_contacts_until_the_limit(
+    client, app, test_settings
+):
     someone = await register(client)
     known = await verify_phone(client, app, someone)
     unknown = "+84" + unique_phone()[1:]
@@ -105,22 +107,37 @@ async def test_reset_start_does_not_wait_for_the_message_to_a_known_contact(clie
 
 # --- contact squatting and code binding -----------------------------------------------------------------------------
 
-async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_its_owners_codes(client, app, test_settings):
+
+async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_its_owners_codes(
+    client, app, test_settings
+):
     owner = await register(client, fullName="Chu Thị Sở Hữu")
     phone = await verify_phone(client, app, owner)
     squatter = await register(client)
-    added = (await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=squatter.auth))["data"]["contactAdd"]
+    added = (await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=squatter.auth))["data"][
+        "contactAdd"
+    ]
     assert [(e["code"], e["field"]) for e in added["errors"]] == [("CONFLICT", "value")]
     assert added["contact"] is None
-    message = (await gql(client, "mutation A($k: ContactKind!, $v: String!) { contactAdd(kind: $k, value: $v) { errors { message } } }",
-                         {"k": "PHONE", "v": phone}, headers=squatter.auth))["data"]["contactAdd"]["errors"][0]["message"]
+    message = (
+        await gql(
+            client,
+            "mutation A($k: ContactKind!, $v: String!) { contactAdd(kind: $k, value: $v) { errors { message } } }",
+            {"k": "PHONE", "v": phone},
+            headers=squatter.auth,
+        )
+    )["data"]["contactAdd"]["errors"][0]["message"]
     assert "Sở Hữu" not in message and owner.id not in message and phone not in message
 
     # the same squatter registered with the phone (registration does not tell strangers it is taken)
     second = await register(client, phone=phone)
-    contact = next(c for c in (await gql(client, CONTACTS, headers=second.auth))["data"]["me"]["contacts"] if c["kind"] == "PHONE")
+    contact = next(
+        c for c in (await gql(client, CONTACTS, headers=second.auth))["data"]["me"]["contacts"] if c["kind"] == "PHONE"
+    )
     for _ in range(test_settings.otp_per_destination_per_hour + 1):
-        started = (await gql(client, START, {"id": contact["id"]}, headers=second.auth))["data"]["contactVerificationStart"]
+        started = (await gql(client, START, {"id": contact["id"]}, headers=second.auth))["data"][
+            "contactVerificationStart"
+        ]
         assert started["errors"][0]["code"] == "CONFLICT"
     body = await reset_start(client, phone)
     assert error_codes(body) == [] and body["data"]["passwordResetStart"]["ok"] is True, "the owner's reset still works"
@@ -138,7 +155,11 @@ async def test_forty_parallel_adds_of_taken_contacts_stop_answering_after_the_da
         bodies = await asyncio.gather(
             *(gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=prober.auth) for _ in range(40))
         )
-        conflicts = [b for b in bodies if not b.get("errors") and b["data"]["contactAdd"]["errors"] == [{"code": "CONFLICT", "field": "value"}]]
+        conflicts = [
+            b
+            for b in bodies
+            if not b.get("errors") and b["data"]["contactAdd"]["errors"] == [{"code": "CONFLICT", "field": "value"}]
+        ]
         limited = [b for b in bodies if error_codes(b) == ["RATE_LIMITED"]]
         assert len(conflicts) == 3 and len(limited) == 37, [error_codes(b) for b in bodies]
         assert limited[0]["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
@@ -156,9 +177,13 @@ async def test_codes_are_limited_per_requesting_account_across_destinations(clie
             added = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": unique_phone()}, headers=someone.auth)
             ids.append(added["data"]["contactAdd"]["contact"]["id"])
         for contact_id in ids[:3]:  # three different phones, one code each
-            assert (await gql(client, START, {"id": contact_id}, headers=someone.auth))["data"]["contactVerificationStart"]["errors"] == []
+            assert (await gql(client, START, {"id": contact_id}, headers=someone.auth))["data"][
+                "contactVerificationStart"
+            ]["errors"] == []
         refused = await gql(client, START, {"id": ids[3]}, headers=someone.auth)
-        assert error_codes(refused) == ["RATE_LIMITED"] and refused["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
+        assert (
+            error_codes(refused) == ["RATE_LIMITED"] and refused["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
+        )
 
 
 async def test_a_code_is_bound_to_the_account_that_asked_for_it(client, app):
@@ -177,14 +202,15 @@ async def test_a_code_is_bound_to_the_account_that_asked_for_it(client, app):
     second_code = code_from_outbox(app, first_contact["value"])
     assert second_code != first_code
 
-    crossed = (await gql(client, COMPLETE, {"id": second_contact["id"], "code": first_code}, headers=second.auth))
+    crossed = await gql(client, COMPLETE, {"id": second_contact["id"], "code": first_code}, headers=second.auth)
     assert crossed["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE"
-    done = (await gql(client, COMPLETE, {"id": first_contact["id"], "code": first_code}, headers=first.auth))
+    done = await gql(client, COMPLETE, {"id": first_contact["id"], "code": first_code}, headers=first.auth)
     assert done["data"]["contactVerificationComplete"]["errors"] == [], "the other account's newer code does not win"
     assert done["data"]["contactVerificationComplete"]["person"]["verificationLevel"] == 1
 
 
 # --- wrong reset codes ------------------------------------------------------------------------------------------------
+
 
 async def test_wrong_reset_codes_are_capped_per_day_and_the_owner_is_told(client, app):
     someone = await register(client)
@@ -194,7 +220,9 @@ async def test_wrong_reset_codes_are_capped_per_day_and_the_owner_is_told(client
         await reset_start(client, phone)
         code = await reset_code_from_outbox(app, phone)
         for _ in range(3):
-            assert (await reset_complete(client, phone, wrong(code)))["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+            assert (await reset_complete(client, phone, wrong(code)))["data"]["passwordResetComplete"]["errors"][0][
+                "code"
+            ] == "INVALID_CODE"
         await settle()
         notice = sender.last_to(phone)
         assert "wrong password reset codes" in notice.text and code not in notice.text
@@ -215,13 +243,17 @@ async def test_wrong_reset_codes_are_capped_per_account_across_its_contacts(clie
     contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
     email = next(c for c in contacts if c["kind"] == "EMAIL")
     await gql(client, START, {"id": email["id"]}, headers=someone.auth)
-    await gql(client, COMPLETE, {"id": email["id"], "code": code_from_outbox(app, email["value"])}, headers=someone.auth)
+    await gql(
+        client, COMPLETE, {"id": email["id"], "code": code_from_outbox(app, email["value"])}, headers=someone.auth
+    )
     with settings_changed(app, otp_reset_failures_per_day=3):
         for contact in (phone, email["value"]):
             await reset_start(client, contact)
         email_code = await reset_code_from_outbox(app, email["value"])
         for contact in (phone, phone, email["value"]):
-            assert (await reset_complete(client, contact, "999999"))["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+            assert (await reset_complete(client, contact, "999999"))["data"]["passwordResetComplete"]["errors"][0][
+                "code"
+            ] == "INVALID_CODE"
         await settle()
         assert "wrong password reset codes" in app.state.runtime.sender.last_to(email["value"]).text
         assert error_codes(await reset_complete(client, email["value"], email_code)) == ["RATE_LIMITED"]
@@ -294,6 +326,7 @@ async def test_a_reset_takes_a_long_passphrase_up_to_the_maximum(client, app):
 
 # --- a wrong code never costs a hash ---------------------------------------------------------------------------------
 
+
 async def test_a_wrong_reset_code_is_refused_before_any_hashing(client, app, argon2):
     someone = await register(client)
     phone = await verify_phone(client, app, someone)
@@ -301,7 +334,9 @@ async def test_a_wrong_reset_code_is_refused_before_any_hashing(client, app, arg
     code = await reset_code_from_outbox(app, phone)
     argon2.hashed = 0
     for _ in range(3):
-        assert (await reset_complete(client, phone, wrong(code)))["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
+        assert (await reset_complete(client, phone, wrong(code)))["data"]["passwordResetComplete"]["errors"][0][
+            "code"
+        ] == "INVALID_CODE"
     assert (await reset_complete(client, "+84" + unique_phone()[1:], code))["data"]["passwordResetComplete"]["errors"]
     assert argon2.hashed == 0, "no argon2 work for a wrong code or an unknown contact"
     assert (await reset_complete(client, phone, code))["data"]["passwordResetComplete"]["ok"] is True
@@ -315,7 +350,9 @@ async def test_forty_parallel_resets_with_one_code_set_one_password(client, app,
     code = await reset_code_from_outbox(app, phone)
     argon2.hashed = 0
     candidates = [f"{NEW_PASSWORD} số {i}" for i in range(40)]
-    with settings_changed(app, otp_reset_failures_per_day=100, otp_reset_failures_per_address_per_day=100):  # the 39 losers count as wrong codes
+    with settings_changed(
+        app, otp_reset_failures_per_day=100, otp_reset_failures_per_address_per_day=100
+    ):  # the 39 losers count as wrong codes
         bodies = await asyncio.gather(*(reset_complete(client, phone, code, new) for new in candidates))
     results = [b["data"]["passwordResetComplete"] for b in bodies]
     winners = [new for new, r in zip(candidates, results) if r["ok"]]

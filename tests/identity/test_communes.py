@@ -27,8 +27,12 @@ query Node($id: ID!) { node(id: $id) { id ... on Commune { code name kind fullNa
 """
 
 HOAN_KIEM = {
-    "code": "00070", "name": "Hoàn Kiếm", "nameAscii": "Hoan Kiem", "kind": "WARD",
-    "fullName": "Phường Hoàn Kiếm", "province": "Hà Nội",
+    "code": "00070",
+    "name": "Hoàn Kiếm",
+    "nameAscii": "Hoan Kiem",
+    "kind": "WARD",
+    "fullName": "Phường Hoàn Kiếm",
+    "province": "Hà Nội",
 }
 
 
@@ -132,7 +136,13 @@ async def test_node_fetches_a_commune_by_its_global_id(client):
     found = (await gql(client, COMMUNE, {"code": "00070"}))["data"]["commune"]
     assert base64.b64decode(found["id"]).decode().startswith("Commune:")
     node = (await gql(client, NODE, {"id": found["id"]}))["data"]["node"]
-    assert node == {"id": found["id"], "code": "00070", "name": "Hoàn Kiếm", "kind": "WARD", "fullName": "Phường Hoàn Kiếm"}
+    assert node == {
+        "id": found["id"],
+        "code": "00070",
+        "name": "Hoàn Kiếm",
+        "kind": "WARD",
+        "fullName": "Phường Hoàn Kiếm",
+    }
     listed = await communes(client, search="hoan kiem", first=5)
     assert found["id"] in [e["node"]["id"] for e in listed["edges"]], "the list and the lookup agree on ids"
 

@@ -43,12 +43,18 @@ async def test_housekeeping_purges_spent_sign_in_records_and_keeps_live_ones(app
         assert (await login(home, first.document, first.password))["errors"] == []  # a known address from now on
     await _start_code(client, first, "EMAIL")
     # time travel: all of that happened two days ago (every wait, window and code is over)
-    await _write(graph, "MATCH (t:LoginThrottle) SET t.old = true, t.lastFailureAt = datetime() - duration('P2D'), "
-                        "t.pendingUntil = datetime() - duration('P2D'), t.lockedUntil = null")
+    await _write(
+        graph,
+        "MATCH (t:LoginThrottle) SET t.old = true, t.lastFailureAt = datetime() - duration('P2D'), "
+        "t.pendingUntil = datetime() - duration('P2D'), t.lockedUntil = null",
+    )
     await _write(graph, "MATCH (l:RateLimit) SET l.windowStart = datetime() - duration('P2D')")
     await _write(graph, "MATCH (l:RateLimit) WITH l LIMIT 1 REMOVE l.windowSeconds")  # claimed before it was stored
-    await _write(graph, "MATCH (o:OneTimeCode) SET o.old = true, o.createdAt = datetime() - duration('P2D'), "
-                        "o.expiresAt = datetime() - duration('P2D') + duration('PT10M')")
+    await _write(
+        graph,
+        "MATCH (o:OneTimeCode) SET o.old = true, o.createdAt = datetime() - duration('P2D'), "
+        "o.expiresAt = datetime() - duration('P2D') + duration('PT10M')",
+    )
     old_limits = {r["key"] for r in await _rows(graph, LIMITS)}
 
     second = await register(client)  # live: its registration window, throttles, a live code and an expired young one
@@ -56,8 +62,12 @@ async def test_housekeeping_purges_spent_sign_in_records_and_keeps_live_ones(app
         assert (await login(other, second.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
     await _start_code(client, second, "EMAIL")
     await _start_code(client, second, "PHONE")
-    await _write(graph, "MATCH (o:OneTimeCode {personId: $id}) WITH o ORDER BY o.createdAt DESC LIMIT 1 "
-                        "SET o.expiresAt = datetime() - duration('PT1S')", id=uuid_of(second.id))
+    await _write(
+        graph,
+        "MATCH (o:OneTimeCode {personId: $id}) WITH o ORDER BY o.createdAt DESC LIMIT 1 "
+        "SET o.expiresAt = datetime() - duration('PT1S')",
+        id=uuid_of(second.id),
+    )
     live_limits = {r["key"] for r in await _rows(graph, LIMITS) if r["live"]}  # the registration's reopened
     assert live_limits and old_limits - live_limits
 
@@ -65,7 +75,9 @@ async def test_housekeeping_purges_spent_sign_in_records_and_keeps_live_ones(app
         await housekeeping(app.state.runtime)
 
     throttles = await _rows(graph, THROTTLES)
-    assert [t for t in throttles if t["old"]] == [{"key": t["key"], "known": True, "old": True} for t in throttles if t["old"]]
+    assert [t for t in throttles if t["old"]] == [
+        {"key": t["key"], "known": True, "old": True} for t in throttles if t["old"]
+    ]
     assert len([t for t in throttles if t["old"]]) == 1, "a known address stays known"
     assert len([t for t in throttles if not t["old"]]) == 3, "the live throttles stay"
     assert {r["key"] for r in await _rows(graph, LIMITS)} == live_limits, "passed windows go, open ones stay"

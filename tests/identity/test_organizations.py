@@ -140,8 +140,9 @@ async def decline(client, person: Someone, org_id: str) -> dict:
 
 
 async def withdraw(client, by: Someone, org_id: str, person: Someone) -> dict:
-    return await gql(client, INVITATION_WITHDRAW, {"input": {"organizationId": org_id, "personId": person.id}},
-                     headers=by.auth)
+    return await gql(
+        client, INVITATION_WITHDRAW, {"input": {"organizationId": org_id, "personId": person.id}}, headers=by.auth
+    )
 
 
 async def add_representative(client, owner: Someone, org_id: str, person: Someone, role: str) -> None:
@@ -163,6 +164,7 @@ async def representatives(client, org_id: str, viewer: Someone | None = None) ->
 
 
 # --- registration ----------------------------------------------------------------------------------------------------
+
 
 async def test_a_level_0_person_may_not_register_an_organisation_and_is_told_level_2(client):
     someone = await register(client, phone=phone())
@@ -202,8 +204,9 @@ async def test_a_level_2_person_registers_an_organisation_and_owns_it(client, ap
 
 async def test_the_tax_code_is_never_echoed_in_full(client, app):
     owner = await verified(app, client)
-    response = await client.post("/graphql", json={"query": ORG_REGISTER, "variables": {"input": org_input()}},
-                                 headers=owner.auth)
+    response = await client.post(
+        "/graphql", json={"query": ORG_REGISTER, "variables": {"input": org_input()}}, headers=owner.auth
+    )
     assert response.json()["data"]["organizationRegister"]["errors"] == []
     assert TAX_CODE not in response.text
 
@@ -247,6 +250,7 @@ async def test_a_tax_code_registers_only_once(client, app):
 
 # --- representatives ---------------------------------------------------------------------------------------------------
 
+
 async def test_the_owner_makes_someone_an_admin(client, app):
     owner = await verified(app, client, fullName="Lê Văn Chủ")
     b = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
@@ -255,8 +259,10 @@ async def test_the_owner_makes_someone_an_admin(client, app):
     assert result["errors"] == []
     assert roles_of(result["representatives"]) == {owner.id: "OWNER"}, "only invited so far"
     accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
-    assert accepted == {"representation": {"role": "ADMIN", "organization": {"id": org_id, "myRole": "ADMIN"}},
-                        "errors": []}
+    assert accepted == {
+        "representation": {"role": "ADMIN", "organization": {"id": org_id, "myRole": "ADMIN"}},
+        "errors": [],
+    }
     assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "ADMIN"}
     seen_by_b = (await gql(client, ORGANIZATION, {"id": org_id}, headers=b.auth))["data"]["node"]
     assert seen_by_b["myRole"] == "ADMIN"
@@ -314,6 +320,7 @@ async def test_an_owner_may_step_down_once_there_is_another_owner(client, app):
 
 
 # --- history -------------------------------------------------------------------------------------------------------------
+
 
 async def test_representation_history_records_grants_and_revocations_for_owners_and_admins(client, app):
     owner = await verified(app, client, fullName="Lê Văn Chủ")
@@ -428,7 +435,10 @@ async def test_representative_set_only_invites_and_grants_nothing_until_accepted
     assert (await invitations(client, b))["totalCount"] == 0
     history = (await gql(client, HISTORY, {"id": org_id}, headers=owner.auth))["data"]["node"]["representationHistory"]
     assert [(h["action"], h["role"], h["person"]["id"], h["by"]["id"]) for h in history][0] == (
-        "grant", "OWNER", b.id, owner.id
+        "grant",
+        "OWNER",
+        b.id,
+        owner.id,
     )
     again = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
     assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
@@ -460,9 +470,9 @@ async def test_owners_withdraw_a_pending_invitation_and_nobody_else_may(client, 
     withdrawn = (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]
     assert withdrawn == {"organization": {"id": org_id}, "errors": []}
     assert (await invitations(client, b))["totalCount"] == 0
-    assert [e["code"] for e in (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]["errors"]] == [
-        "CONFLICT"
-    ]
+    assert [
+        e["code"] for e in (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]["errors"]
+    ] == ["CONFLICT"]
     again = (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]
     (error,) = again["errors"]
     assert error["code"] == "CONFLICT" and error["field"] == "personId"
@@ -492,7 +502,9 @@ async def test_a_representatives_role_still_changes_at_once_and_a_reinvitation_u
     assert roles_of(promoted["representatives"]) == {owner.id: "OWNER", b.id: "ADMIN"}
 
     assert (await set_role(client, owner, org_id, c, "MEMBER"))["data"]["representativeSet"]["errors"] == []
-    assert (await set_role(client, owner, org_id, c, "ADMIN"))["data"]["representativeSet"]["invitation"]["role"] == "ADMIN"
+    assert (await set_role(client, owner, org_id, c, "ADMIN"))["data"]["representativeSet"]["invitation"][
+        "role"
+    ] == "ADMIN"
     pending = await invitations(client, c)
     assert [(e["node"]["role"]) for e in pending["edges"]] == ["ADMIN"], "one invitation per organisation, latest role"
     notes = (await gql(client, NOTIFICATIONS, headers=c.auth))["data"]["notifications"]["edges"]
@@ -538,7 +550,9 @@ async def test_parallel_accepts_declines_and_withdrawals_settle_on_one_answer(cl
     assert len(winners) == 1, results
     assert all([e["code"] for e in r["errors"]] == ["CONFLICT"] for r in results if r["errors"])
     accepted = winners[0] < 14
-    assert await representatives(client, org_id) == ({owner.id: "OWNER", b.id: "MEMBER"} if accepted else {owner.id: "OWNER"})
+    assert await representatives(client, org_id) == (
+        {owner.id: "OWNER", b.id: "MEMBER"} if accepted else {owner.id: "OWNER"}
+    )
     assert (await invitations(client, b))["totalCount"] == 0
 
 
@@ -598,9 +612,9 @@ async def test_an_owner_who_is_demoted_or_revoked_takes_their_pending_invitation
     assert (await set_role(client, b, org_id, c, "ADMIN"))["data"]["representativeSet"]["errors"] == []
     revoked = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": b.id}, headers=owner.auth)
     assert revoked["data"]["representativeRevoke"]["errors"] == []
-    assert [x["code"] for x in (await accept(client, c, org_id))["data"]["representativeInvitationAccept"]["errors"]] == [
-        "CONFLICT"
-    ]
+    assert [
+        x["code"] for x in (await accept(client, c, org_id))["data"]["representativeInvitationAccept"]["errors"]
+    ] == ["CONFLICT"]
     assert await representatives(client, org_id) == {owner.id: "OWNER", e.id: "MEMBER"}
 
 
@@ -616,7 +630,7 @@ async def test_owners_and_admins_page_through_pending_invitations_and_nobody_els
     for viewer in (owner, admin):
         first = (await pending_of(client, viewer, org_id, first=2))["data"]["node"]["pendingInvitations"]
         assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
-        rest = (await pending_of(client, viewer, org_id, first=2, after=first["pageInfo"]["endCursor"]))
+        rest = await pending_of(client, viewer, org_id, first=2, after=first["pageInfo"]["endCursor"])
         rest = rest["data"]["node"]["pendingInvitations"]
         assert rest["pageInfo"]["hasNextPage"] is False
         seen = [x["node"]["person"]["id"] for x in first["edges"] + rest["edges"]]
@@ -630,7 +644,9 @@ async def test_owners_and_admins_page_through_pending_invitations_and_nobody_els
     assert error_codes(await gql(client, PENDING, {"id": org_id})) == ["UNAUTHENTICATED"]
 
     # An owner finds one there and withdraws it.
-    assert (await withdraw(client, owner, org_id, invitees[0]))["data"]["representativeInvitationWithdraw"]["errors"] == []
+    assert (await withdraw(client, owner, org_id, invitees[0]))["data"]["representativeInvitationWithdraw"][
+        "errors"
+    ] == []
     after = (await pending_of(client, owner, org_id))["data"]["node"]["pendingInvitations"]
     assert after["totalCount"] == 2 and invitees[0].id not in [x["node"]["person"]["id"] for x in after["edges"]]
 
@@ -652,12 +668,26 @@ async def test_invite_and_withdraw_cycles_notify_once(client, app):
 
 async def test_forty_parallel_invitations_and_withdrawals_notify_once(client, app):
     owner, org_id, b = await org_and_newcomer(app, client)
-    calls = [set_role(client, owner, org_id, b, "MEMBER") if i % 2 == 0 else withdraw(client, owner, org_id, b)
-             for i in range(40)]
+    calls = [
+        set_role(client, owner, org_id, b, "MEMBER") if i % 2 == 0 else withdraw(client, owner, org_id, b)
+        for i in range(40)
+    ]
     bodies = await asyncio.gather(*calls)
     assert all("errors" not in body for body in bodies), bodies
-    assert all(next(iter(body["data"].values()))["errors"] in ([], [{"code": "CONFLICT", "field": "personId",
-               "message": "This person has no pending invitation from this organisation."}]) for body in bodies)
+    assert all(
+        next(iter(body["data"].values()))["errors"]
+        in (
+            [],
+            [
+                {
+                    "code": "CONFLICT",
+                    "field": "personId",
+                    "message": "This person has no pending invitation from this organisation.",
+                }
+            ],
+        )
+        for body in bodies
+    )
     notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
     assert [n["node"]["kind"] for n in notes] == ["REPRESENTATIVE_INVITED"]
 
@@ -670,13 +700,15 @@ async def test_a_promotion_to_owner_is_an_invitation_and_demotions_stay_immediat
     assert roles_of(promoted["representatives"]) == {owner.id: "OWNER", b.id: "MEMBER"}, "nothing granted yet"
     revoke = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": owner.id}, headers=b.auth)
     assert error_codes(revoke) == ["FORBIDDEN"]
-    assert [(e["node"]["role"], e["node"]["organization"]["myRole"]) for e in (await invitations(client, b))["edges"]] == [
-        ("OWNER", "MEMBER")
-    ]
+    assert [
+        (e["node"]["role"], e["node"]["organization"]["myRole"]) for e in (await invitations(client, b))["edges"]
+    ] == [("OWNER", "MEMBER")]
     declined = (await decline(client, b, org_id))["data"]["representativeInvitationDecline"]
     assert declined == {"organization": {"id": org_id, "myRole": "MEMBER"}, "errors": []}, "declining keeps my role"
 
-    assert (await set_role(client, owner, org_id, b, "OWNER"))["data"]["representativeSet"]["invitation"]["role"] == "OWNER"
+    assert (await set_role(client, owner, org_id, b, "OWNER"))["data"]["representativeSet"]["invitation"][
+        "role"
+    ] == "OWNER"
     accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
     assert accepted["errors"] == [] and accepted["representation"]["role"] == "OWNER"
     assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "OWNER"}

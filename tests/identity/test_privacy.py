@@ -21,31 +21,46 @@ fragment Seen on Person {
 }
 """
 
-NODE_PERSON = SEEN + """
+NODE_PERSON = (
+    SEEN
+    + """
 query Node($id: ID!) { node(id: $id) { id ... on Person { ...Seen } } }
 """
+)
 
-ACTORS = SEEN + """
+ACTORS = (
+    SEEN
+    + """
 query Actors($search: String!) {
   actors(search: $search, first: 50) { edges { node { id kind ... on Person { ...Seen } } } }
 }
 """
+)
 
-REPRESENTATIVES = SEEN + """
+REPRESENTATIVES = (
+    SEEN
+    + """
 query Org($id: ID!) {
   node(id: $id) { ... on Organization { representatives { role person { ...Seen } } } }
 }
 """
+)
 
-HISTORY = SEEN + """
+HISTORY = (
+    SEEN
+    + """
 query History($id: ID!) {
   node(id: $id) { ... on Organization { representationHistory { action person { ...Seen } by { ...Seen } } } }
 }
 """
+)
 
-ME = SEEN + """
+ME = (
+    SEEN
+    + """
 query { me { ...Seen audiences { dateOfBirth sex phone email ward investorSectors } } }
 """
+)
 
 ONLY_FOR_ME = """
 query Node($id: ID!) {
@@ -62,7 +77,9 @@ query Node($id: ID!) {
 }
 """
 
-AUDIENCE_SET = SEEN + """
+AUDIENCE_SET = (
+    SEEN
+    + """
 mutation Audience($field: ProfileField!, $audience: Audience!) {
   profileAudienceSet(field: $field, audience: $audience) {
     person { ...Seen audiences { dateOfBirth sex phone email ward investorSectors } }
@@ -70,6 +87,7 @@ mutation Audience($field: ProfileField!, $audience: Audience!) {
   }
 }
 """
+)
 
 ORG_REGISTER = """
 mutation Org($input: OrganizationRegisterInput!) {
@@ -132,18 +150,25 @@ def e164(phone: str) -> str:
 def a_values(a: Someone) -> dict:
     """A's personal fields as someone allowed to see them gets them."""
     return {
-        "dateOfBirth": "1990-05-17", "sex": "MALE", "phone": e164(a.phone), "email": a.email,
-        "ward": {"code": "00070", "name": "Hoàn Kiếm"}, "investorSectors": SECTORS,
+        "dateOfBirth": "1990-05-17",
+        "sex": "MALE",
+        "phone": e164(a.phone),
+        "email": a.email,
+        "ward": {"code": "00070", "name": "Hoàn Kiếm"},
+        "investorSectors": SECTORS,
     }
 
 
 async def register_a(client) -> Someone:
-    return await register(client, roles=["RESIDENT", "INVESTOR"], investorSectors=list(reversed(SECTORS)), phone=phone())
+    return await register(
+        client, roles=["RESIDENT", "INVESTOR"], investorSectors=list(reversed(SECTORS)), phone=phone()
+    )
 
 
 async def register_b(client) -> Someone:
-    return await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), wardCode="00004",
-                          phone=phone())
+    return await register(
+        client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), wardCode="00004", phone=phone()
+    )
 
 
 async def connect(graph, first: Someone, second: Someone) -> None:
@@ -159,12 +184,18 @@ async def org_represented_by(client, app, member: Someone) -> tuple[str, Someone
     """An organisation registered by a level-2 owner, with ``member`` as one of its representatives."""
     officer = await make_officer(app, client, phone=phone())
     owner = await make_verified(app, client, officer, fullName="Lê Văn Chủ", wardCode="00004", phone=phone())
-    body = await gql(client, ORG_REGISTER, {"input": {"name": "Công ty Hồ Tây", "kind": "BUSINESS", "taxCode": "0101234567"}},
-                     headers=owner.auth)
+    body = await gql(
+        client,
+        ORG_REGISTER,
+        {"input": {"name": "Công ty Hồ Tây", "kind": "BUSINESS", "taxCode": "0101234567"}},
+        headers=owner.auth,
+    )
     result = body["data"]["organizationRegister"]
     assert result["errors"] == [], result["errors"]
     org_id = result["organization"]["id"]
-    body = await gql(client, REPRESENTATIVE_SET, {"org": org_id, "person": member.id, "role": "MEMBER"}, headers=owner.auth)
+    body = await gql(
+        client, REPRESENTATIVE_SET, {"org": org_id, "person": member.id, "role": "MEMBER"}, headers=owner.auth
+    )
     assert body["data"]["representativeSet"]["errors"] == []
     body = await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": org_id}}, headers=member.auth)
     assert body["data"]["representativeInvitationAccept"]["errors"] == []
@@ -172,6 +203,7 @@ async def org_represented_by(client, app, member: Someone) -> tuple[str, Someone
 
 
 # --- the paths, each returning A as the viewer sees them --------------------------------------------------------
+
 
 async def through_node(client, a: Someone, org_id: str, headers) -> dict:
     body = await gql(client, NODE_PERSON, {"id": a.id}, headers=headers)
@@ -205,14 +237,19 @@ def viewer_headers(viewer: str, b: Someone):
 
 # --- defaults -------------------------------------------------------------------------------------------------------------
 
+
 async def test_a_sees_all_their_own_fields_and_the_default_audiences(client):
     a = await register_a(client)
     me = (await gql(client, ME, headers=a.auth))["data"]["me"]
     assert me["id"] == a.id and me["displayName"] == "Nguyễn Văn An" and me["closed"] is False
     assert {k: me[k] for k in a_values(a)} == a_values(a)
     assert me["audiences"] == {
-        "dateOfBirth": "ONLY_ME", "sex": "ONLY_ME", "phone": "ONLY_ME", "email": "ONLY_ME",
-        "ward": "CONNECTIONS", "investorSectors": "PUBLIC",
+        "dateOfBirth": "ONLY_ME",
+        "sex": "ONLY_ME",
+        "phone": "ONLY_ME",
+        "email": "ONLY_ME",
+        "ward": "CONNECTIONS",
+        "investorSectors": "PUBLIC",
     }
     myself = await through_node(client, a, "", a.auth)
     assert {k: myself[k] for k in a_values(a)} == a_values(a), "node(id:) on myself shows me everything too"
@@ -226,7 +263,9 @@ async def test_hidden_fields_stay_hidden_on_every_path(client, app, path, viewer
     org_id, _ = await org_represented_by(client, app, a)
     seen = await PATHS[path](client, a, org_id, viewer_headers(viewer, b))
     assert seen["id"] == a.id and seen["displayName"] == "Nguyễn Văn An" and seen["closed"] is False
-    assert {f: seen[f] for f in HIDDEN_BY_DEFAULT} == dict.fromkeys(HIDDEN_BY_DEFAULT), f"{viewer} sees too much via {path}"
+    assert {f: seen[f] for f in HIDDEN_BY_DEFAULT} == dict.fromkeys(HIDDEN_BY_DEFAULT), (
+        f"{viewer} sees too much via {path}"
+    )
     assert seen["investorSectors"] == SECTORS, "investor sectors are public by default"
 
 
@@ -249,7 +288,9 @@ async def test_contacts_audiences_document_and_requests_are_only_for_me(client, 
     b = await register_b(client)
     await connect(graph, a, b)
     await org_represented_by(client, app, a)
-    assert (await gql(client, VERIFICATION_REQUEST, headers=a.auth))["data"]["verificationRequestCreate"]["errors"] == []
+    assert (await gql(client, VERIFICATION_REQUEST, headers=a.auth))["data"]["verificationRequestCreate"][
+        "errors"
+    ] == []
 
     mine = (await gql(client, ONLY_FOR_ME, {"id": a.id}, headers=a.auth))["data"]["node"]
     assert mine["identityDocumentKind"] == "CCCD" and mine["identityDocumentLast4"] == a.document[-4:]
@@ -262,12 +303,18 @@ async def test_contacts_audiences_document_and_requests_are_only_for_me(client, 
     assert "errors" not in body, body["errors"]
     theirs = body["data"]["node"]
     assert theirs == {
-        "id": a.id, "identityDocumentKind": None, "identityDocumentLast4": None, "audiences": None,
-        "contacts": None, "verificationRequests": None, "organizations": None,
+        "id": a.id,
+        "identityDocumentKind": None,
+        "identityDocumentLast4": None,
+        "audiences": None,
+        "contacts": None,
+        "verificationRequests": None,
+        "organizations": None,
     }
 
 
 # --- A chooses audiences ------------------------------------------------------------------------------------------------
+
 
 async def set_audience(client, a: Someone, field: str, audience: str) -> dict:
     body = await gql(client, AUDIENCE_SET, {"field": field, "audience": audience}, headers=a.auth)
@@ -330,8 +377,12 @@ async def test_connections_audience_shows_a_field_to_a_connection_and_not_to_a_s
         by_friend = await through(client, a, org_id, friend.auth)
         assert by_friend["phone"] == e164(a.phone), path
         assert by_friend["dateOfBirth"] == "1990-05-17", path
-        assert by_friend["ward"] == {"code": "00070", "name": "Hoàn Kiếm"}, f"ward is for connections by default ({path})"
-        assert by_friend["email"] is None and by_friend["sex"] is None, f"ONLY_ME stays hidden from a connection ({path})"
+        assert by_friend["ward"] == {"code": "00070", "name": "Hoàn Kiếm"}, (
+            f"ward is for connections by default ({path})"
+        )
+        assert by_friend["email"] is None and by_friend["sex"] is None, (
+            f"ONLY_ME stays hidden from a connection ({path})"
+        )
         for headers in (stranger.auth, None):
             seen = await through(client, a, org_id, headers)
             assert {f: seen[f] for f in HIDDEN_BY_DEFAULT} == dict.fromkeys(HIDDEN_BY_DEFAULT), path
@@ -343,6 +394,7 @@ async def test_connections_audience_shows_a_field_to_a_connection_and_not_to_a_s
 
 
 # --- a closed account ----------------------------------------------------------------------------------------------------
+
 
 async def test_a_closed_account_shows_no_personal_field_to_anyone(client):
     a = await register_a(client)
@@ -377,7 +429,9 @@ async def test_a_closed_account_is_no_longer_found_by_name(client):
 
 async def test_closing_needs_the_right_password(client):
     a = await register_a(client)
-    refused = (await gql(client, ACCOUNT_CLOSE, {"password": "not my password at all"}, headers=a.auth))["data"]["accountClose"]
+    refused = (await gql(client, ACCOUNT_CLOSE, {"password": "not my password at all"}, headers=a.auth))["data"][
+        "accountClose"
+    ]
     assert refused["ok"] is False and [e["field"] for e in refused["errors"]] == ["password"]
     assert (await gql(client, ME, headers=a.auth))["data"]["me"]["closed"] is False
 

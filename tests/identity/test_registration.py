@@ -74,8 +74,13 @@ async def test_invalid_citizen_ids_are_refused_with_the_reason(client, number, b
 
 
 async def test_a_21st_century_woman_with_a_consistent_id_registers(client):
-    someone = await register(client, birth=date(2004, 2, 29), sex="FEMALE", fullName="Lê Thị Hoa",
-                             document={"kind": "CCCD", "number": "079304001234"})
+    someone = await register(
+        client,
+        birth=date(2004, 2, 29),
+        sex="FEMALE",
+        fullName="Lê Thị Hoa",
+        document={"kind": "CCCD", "number": "079304001234"},
+    )
     assert someone.id
 
 
@@ -105,7 +110,9 @@ async def test_twenty_concurrent_registrations_of_one_document_make_exactly_one_
     assert len(succeeded) == 1 and len(conflicts) == 19
 
     async def accounts(tx):
-        result = await tx.run("MATCH (p:Person)-[:PROVED_BY]->(d:IdentityDocument) RETURN count(p) AS people, count(DISTINCT d) AS docs")
+        result = await tx.run(
+            "MATCH (p:Person)-[:PROVED_BY]->(d:IdentityDocument) RETURN count(p) AS people, count(DISTINCT d) AS docs"
+        )
         return dict(await result.single())
 
     assert await graph.read(accounts) == {"people": 1, "docs": 1}
@@ -113,13 +120,21 @@ async def test_twenty_concurrent_registrations_of_one_document_make_exactly_one_
 
 async def test_a_tourist_registers_with_a_passport(client):
     someone = await register(
-        client, fullName="Yuki Tanaka", roles=["TOURIST"], wardCode=None,
-        document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"}, phone="+81 90-1234-5678",
+        client,
+        fullName="Yuki Tanaka",
+        roles=["TOURIST"],
+        wardCode=None,
+        document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"},
+        phone="+81 90-1234-5678",
     )
     me = (await gql(client, ME, headers=someone.auth))["data"]["me"]
     assert me["roles"] == ["TOURIST"] and me["identityDocumentKind"] == "PASSPORT"
-    again = registration_input(fullName="Other", roles=["TOURIST"], wardCode=None,
-                               document={"kind": "PASSPORT", "country": "JP", "number": "TK1234567"})
+    again = registration_input(
+        fullName="Other",
+        roles=["TOURIST"],
+        wardCode=None,
+        document={"kind": "PASSPORT", "country": "JP", "number": "TK1234567"},
+    )
     result = (await gql(client, REGISTER, {"input": again}))["data"]["personRegister"]
     assert result["errors"][0]["code"] == "CONFLICT"
 
@@ -160,9 +175,11 @@ mutation Update($input: ProfileUpdateInput!) {
 
 async def test_a_tourist_who_becomes_a_resident_keeps_the_same_account(client):
     someone = await register(client, roles=["TOURIST"], wardCode=None)
-    refused = (await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"]}}, headers=someone.auth))
+    refused = await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"]}}, headers=someone.auth)
     assert refused["data"]["profileUpdate"]["errors"][0]["field"] == "wardCode"
-    body = await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"], "wardCode": "00004"}}, headers=someone.auth)
+    body = await gql(
+        client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"], "wardCode": "00004"}}, headers=someone.auth
+    )
     person = body["data"]["profileUpdate"]["person"]
     assert person["id"] == someone.id
     assert sorted(person["roles"]) == ["RESIDENT", "TOURIST"] and person["ward"] == {"code": "00004"}
@@ -172,7 +189,9 @@ async def test_a_tourist_who_becomes_a_resident_keeps_the_same_account(client):
 
 async def test_registering_while_signed_in_is_refused(client):
     someone = await register(client)
-    result = (await gql(client, REGISTER, {"input": registration_input()}, headers=someone.auth))["data"]["personRegister"]
+    result = (await gql(client, REGISTER, {"input": registration_input()}, headers=someone.auth))["data"][
+        "personRegister"
+    ]
     assert result["errors"][0]["code"] == "CONFLICT"
 
 
@@ -195,7 +214,7 @@ mutation Change($current: String!, $new: String!) {
 }
 """
 #: A strong phrase of 100 characters: past zxcvbn's 72-character limit, below the 256 maximum.
-LONG_PASSWORD = ("Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng chuông chùa Trấn Quốc vang xa giữa sương mai 2026")
+LONG_PASSWORD = "Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng chuông chùa Trấn Quốc vang xa giữa sương mai 2026"
 
 
 @pytest.mark.parametrize(
@@ -235,7 +254,9 @@ async def test_names_are_stored_in_nfc_with_single_spaces(client):
 async def test_long_passphrases_work_up_to_the_maximum(client):
     assert 72 < len(LONG_PASSWORD) < 256
     someone = await register(client, password=LONG_PASSWORD)
-    assert (await gql(client, LOGIN, {"identifier": someone.document, "password": LONG_PASSWORD}))["data"]["sessionLogin"]["errors"] == []
+    assert (await gql(client, LOGIN, {"identifier": someone.document, "password": LONG_PASSWORD}))["data"][
+        "sessionLogin"
+    ]["errors"] == []
     longer = LONG_PASSWORD + " và gió heo may thổi qua những hàng cây sấu già trên đường Phan Đình Phùng"
     changed = await gql(client, CHANGE, {"current": LONG_PASSWORD, "new": longer}, headers=someone.auth)
     assert changed["data"]["passwordChange"] == {"ok": True, "errors": []}
@@ -280,6 +301,7 @@ async def test_a_hash_of_a_non_nfc_password_from_before_still_verifies_and_is_re
 
 
 # --- registration limits -------------------------------------------------------------------------------------------
+
 
 @asynccontextmanager
 async def client_from(app, address: str):
@@ -328,7 +350,10 @@ async def test_duplicate_identities_from_one_address_close_registration_there_fo
     birth = date(1990, 5, 17)
     with settings_changed(app, registration_conflicts_per_address_per_day=2):
         duplicate = registration_input(document={"kind": "CCCD", "number": someone.document})
-        assert [outcome(await gql(client, REGISTER, {"input": duplicate})) for _ in range(2)] == ["CONFLICT", "CONFLICT"]
+        assert [outcome(await gql(client, REGISTER, {"input": duplicate})) for _ in range(2)] == [
+            "CONFLICT",
+            "CONFLICT",
+        ]
         probe = await gql(client, REGISTER, {"input": duplicate})
         assert outcome(probe) == "RATE_LIMITED" and probe["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
         fresh = registration_input(birth=birth, document={"kind": "CCCD", "number": cccd(birth)})
@@ -342,7 +367,11 @@ async def test_invalid_registrations_are_refused_before_limits_and_hashing(clien
         mistakes = [{"password": "short"}, {"wardCode": "99999"}, {"fullName": "\u200b\u200b"}] * 2
         for mistake in mistakes:  # mistakes the person can fix do not spend the address's allowance
             assert outcome(await gql(client, REGISTER, {"input": registration_input(**mistake)})) == "INVALID_INPUT"
-        assert [outcome(await gql(client, REGISTER, {"input": registration_input()})) for _ in range(3)] == ["OK", "OK", "RATE_LIMITED"]
+        assert [outcome(await gql(client, REGISTER, {"input": registration_input()})) for _ in range(3)] == [
+            "OK",
+            "OK",
+            "RATE_LIMITED",
+        ]
 
 
 async def test_forty_parallel_duplicate_registrations_from_one_address_stop_at_the_conflict_cap(client, app, argon2):

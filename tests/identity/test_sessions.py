@@ -11,11 +11,10 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from asgi_lifespan import LifespanManager
-
 import jwt
 import pytest
 from argon2 import PasswordHasher
+from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import auth.passwords
@@ -98,7 +97,9 @@ def code_from_outbox(app, destination: str) -> str:
 async def verify_phone(client, app, someone) -> str:
     contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
     phone = next(c for c in contacts if c["kind"] == "PHONE")
-    assert (await gql(client, START, {"id": phone["id"]}, headers=someone.auth))["data"]["contactVerificationStart"]["errors"] == []
+    assert (await gql(client, START, {"id": phone["id"]}, headers=someone.auth))["data"]["contactVerificationStart"][
+        "errors"
+    ] == []
     code = code_from_outbox(app, phone["value"])
     done = await gql(client, COMPLETE, {"id": phone["id"], "code": code}, headers=someone.auth)
     assert done["data"]["contactVerificationComplete"]["person"]["verificationLevel"] == 1
@@ -107,13 +108,16 @@ async def verify_phone(client, app, someone) -> str:
 
 # --- signing in -----------------------------------------------------------------------------------------------
 
+
 async def test_login_with_citizen_id_and_wrong_password(client):
     someone = await register(client)
     ok = await login(client, someone.document, someone.password)
     assert ok["errors"] == [] and await me_status(client, ok["tokens"]["accessToken"]) == 200
     wrong = await login(client, someone.document, "not the password at all")
     assert wrong["tokens"] is None
-    assert wrong["errors"] == [{"code": "INVALID_CREDENTIALS", "field": "password", "message": wrong["errors"][0]["message"]}]
+    assert wrong["errors"] == [
+        {"code": "INVALID_CREDENTIALS", "field": "password", "message": wrong["errors"][0]["message"]}
+    ]
     unknown = await login(client, "001090999999", "whatever password")
     assert unknown["errors"][0]["message"] == wrong["errors"][0]["message"], "no hint whether the account exists"
 
@@ -136,12 +140,20 @@ async def test_old_password_hashes_are_upgraded_on_login(client, graph):
         await tx.run("MATCH (p:Person {id: $id}) SET p.passwordHash = $h", id=uuid_of(someone.id), h=value)
 
     async def get_hash(tx):
-        return (await (await tx.run("MATCH (p:Person {id: $id}) RETURN p.passwordHash AS h", id=uuid_of(someone.id))).single())["h"]
+        return (
+            await (
+                await tx.run("MATCH (p:Person {id: $id}) RETURN p.passwordHash AS h", id=uuid_of(someone.id))
+            ).single()
+        )["h"]
 
     await graph.write(set_hash, weak)
     assert (await login(client, someone.document, someone.password))["errors"] == []
     upgraded = await graph.read(get_hash)
-    assert upgraded != weak and upgraded.startswith("$argon2id$") and not auth.passwords.HASHER.check_needs_rehash(upgraded)
+    assert (
+        upgraded != weak
+        and upgraded.startswith("$argon2id$")
+        and not auth.passwords.HASHER.check_needs_rehash(upgraded)
+    )
 
 
 async def test_failed_logins_are_throttled_with_growing_delays_and_success_resets(client, test_settings):
@@ -164,6 +176,7 @@ async def test_failed_logins_are_throttled_with_growing_delays_and_success_reset
 
 # --- access tokens ---------------------------------------------------------------------------------------------
 
+
 def _b64(data: dict | bytes) -> str:
     raw = data if isinstance(data, bytes) else json.dumps(data).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
@@ -176,7 +189,9 @@ async def test_bad_access_tokens_are_refused_with_401(client, app):
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     kid = keyring.current_kid
     none_token = f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': kid})}.{_b64(claims)}."
-    public_pem = keyring._published()[kid].private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    public_pem = (
+        keyring._published()[kid].private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
     hs_head = _b64({"alg": "HS256", "typ": "JWT", "kid": kid})
     hs_body = _b64(claims)
     hs_sig = _b64(hmac.new(public_pem, f"{hs_head}.{hs_body}".encode(), hashlib.sha256).digest())
@@ -218,6 +233,7 @@ async def test_rotating_the_signing_key_keeps_old_tokens_valid_and_published(cli
 
 # --- refresh tokens and sessions -----------------------------------------------------------------------------------
 
+
 async def test_refresh_rotates_and_reuse_revokes_the_session(client):
     someone = await register(client)
     first = (await gql(client, REFRESH, {"token": someone.refresh_token}))["data"]["sessionRefresh"]["tokens"]
@@ -252,7 +268,9 @@ async def test_sessions_are_listed_and_revocable(client):
     revoked = await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)
     assert revoked["data"]["sessionRevoke"]["ok"] is True
     assert await me_status(client, other["tokens"]["accessToken"]) == 401
-    assert error_codes(await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)) == ["NOT_FOUND"]
+    assert error_codes(await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)) == [
+        "NOT_FOUND"
+    ]
     assert error_codes(await gql(client, SESSIONS)) == ["UNAUTHENTICATED"]
 
 
@@ -272,6 +290,7 @@ async def test_logout_and_logout_everywhere(client):
 
 
 # --- passwords -----------------------------------------------------------------------------------------------------------
+
 
 async def test_changing_the_password_revokes_every_other_session(client):
     someone = await register(client)
@@ -297,7 +316,11 @@ async def test_password_reset_through_a_verified_contact(client, app):
     phone = await verify_phone(client, app, someone)
     assert (await gql(client, RESET_START, {"contact": someone.phone}))["data"]["passwordResetStart"]["ok"] is True
     code = await reset_code_from_outbox(app, phone)
-    wrong = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": "000000" if code != "000000" else "111111", "new": NEW_PASSWORD})
+    wrong = await gql(
+        client,
+        RESET_COMPLETE,
+        {"contact": someone.phone, "code": "000000" if code != "000000" else "111111", "new": NEW_PASSWORD},
+    )
     assert wrong["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
     done = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": code, "new": NEW_PASSWORD})
     assert done["data"]["passwordResetComplete"]["ok"] is True
@@ -309,6 +332,7 @@ async def test_password_reset_through_a_verified_contact(client, app):
 
 # --- one-time codes ----------------------------------------------------------------------------------------------------------
 
+
 async def test_codes_are_limited_in_attempts_and_expire(client, app, graph, test_settings):
     someone = await register(client)
     contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
@@ -317,10 +341,14 @@ async def test_codes_are_limited_in_attempts_and_expire(client, app, graph, test
     code = code_from_outbox(app, email["value"])
     wrong = "000000" if code != "000000" else "111111"
     for left in range(test_settings.otp_max_attempts - 1, -1, -1):
-        result = (await gql(client, COMPLETE, {"id": email["id"], "code": wrong}, headers=someone.auth))["data"]["contactVerificationComplete"]
+        result = (await gql(client, COMPLETE, {"id": email["id"], "code": wrong}, headers=someone.auth))["data"][
+            "contactVerificationComplete"
+        ]
         assert result["errors"][0]["code"] == "INVALID_CODE"
     exhausted = await gql(client, COMPLETE, {"id": email["id"], "code": code}, headers=someone.auth)
-    assert exhausted["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE", "dead after max attempts"
+    assert exhausted["data"]["contactVerificationComplete"]["errors"][0]["code"] == "INVALID_CODE", (
+        "dead after max attempts"
+    )
 
     await gql(client, START, {"id": email["id"]}, headers=someone.auth)
     fresh = code_from_outbox(app, email["value"])
@@ -338,7 +366,9 @@ async def test_codes_are_throttled_per_destination(client, test_settings):
     contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
     phone = next(c for c in contacts if c["kind"] == "PHONE")
     for _ in range(test_settings.otp_per_destination_per_hour):
-        assert (await gql(client, START, {"id": phone["id"]}, headers=someone.auth))["data"]["contactVerificationStart"]["errors"] == []
+        assert (await gql(client, START, {"id": phone["id"]}, headers=someone.auth))["data"][
+            "contactVerificationStart"
+        ]["errors"] == []
     body = await gql(client, START, {"id": phone["id"]}, headers=someone.auth)
     assert error_codes(body) == ["RATE_LIMITED"]
     assert body["errors"][0]["extensions"]["retryAfterSeconds"] > 3000
@@ -354,7 +384,9 @@ async def test_a_contact_is_verified_by_one_account_only(client, app):
     started = (await gql(client, START, {"id": same["id"]}, headers=second.auth))["data"]["contactVerificationStart"]
     assert [(e["code"], e["field"]) for e in started["errors"]] == [("CONFLICT", "contactId")]
     assert len(app.state.runtime.sender.outbox) == sent_before, "no code is sent to a contact verified elsewhere"
-    result = (await gql(client, COMPLETE, {"id": same["id"], "code": "123456"}, headers=second.auth))["data"]["contactVerificationComplete"]
+    result = (await gql(client, COMPLETE, {"id": same["id"], "code": "123456"}, headers=second.auth))["data"][
+        "contactVerificationComplete"
+    ]
     assert result["errors"][0]["code"] == "INVALID_CODE"
     added = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": "not a phone"}, headers=second.auth)
     assert added["data"]["contactAdd"]["errors"][0]["field"] == "value"
@@ -364,10 +396,14 @@ async def test_failed_logins_are_also_throttled_per_client_address(client, app, 
     people = [await register(client) for _ in range(3)]
     runtime = app.state.runtime
     original = runtime.settings
-    runtime.settings = test_settings.model_copy(update={"login_free_failures_per_address": 2, "login_free_failures": 100})
+    runtime.settings = test_settings.model_copy(
+        update={"login_free_failures_per_address": 2, "login_free_failures": 100}
+    )
     try:
         for person in people[:2]:  # one wrong guess on each of two accounts, from one address
-            assert (await login(client, person.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+            assert (await login(client, person.document, "wrong password!"))["errors"][0][
+                "code"
+            ] == "INVALID_CREDENTIALS"
         body = await gql(client, LOGIN, {"identifier": people[2].document, "password": people[2].password})
         assert error_codes(body) == ["RATE_LIMITED"], "the address is slowed down across accounts"
     finally:
@@ -376,9 +412,12 @@ async def test_failed_logins_are_also_throttled_per_client_address(client, app, 
 
 # --- sign-in hardening: parallel guesses, password checks, proxies, passports, refresh grace, lifetime --------------
 
+
 def client_at(app, address: str) -> httpx.AsyncClient:
     """A client whose TCP peer address is ``address``."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 50000)), base_url="http://testserver"
+    )
 
 
 def outcome(body: dict) -> str:
@@ -401,9 +440,9 @@ def long_waits(app):
 
 async def test_parallel_wrong_passwords_are_claimed_before_any_is_checked(client, test_settings, argon2, long_waits):
     someone = await register(client)
-    bodies = await asyncio.gather(*(
-        gql(client, LOGIN, {"identifier": someone.document, "password": f"wrong guess {i}"}) for i in range(40)
-    ))
+    bodies = await asyncio.gather(
+        *(gql(client, LOGIN, {"identifier": someone.document, "password": f"wrong guess {i}"}) for i in range(40))
+    )
     free = test_settings.login_free_failures
     assert Counter(outcome(b) for b in bodies) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 40 - free}
     assert argon2.verified == free, "only the free attempts reach argon2"
@@ -417,9 +456,12 @@ async def test_parallel_wrong_passwords_are_claimed_before_any_is_checked(client
 async def test_current_password_checks_share_the_sign_in_throttle(app, client, test_settings, long_waits):
     someone = await register(client)
     free = test_settings.login_free_failures
-    guesses = await asyncio.gather(*(
-        gql(client, CHANGE, {"current": f"a guess {i}", "new": NEW_PASSWORD}, headers=someone.auth) for i in range(20)
-    ))
+    guesses = await asyncio.gather(
+        *(
+            gql(client, CHANGE, {"current": f"a guess {i}", "new": NEW_PASSWORD}, headers=someone.auth)
+            for i in range(20)
+        )
+    )
     assert Counter(outcome(b) for b in guesses) == {"INVALID_CREDENTIALS": free, "RATE_LIMITED": 20 - free}
     change = await gql(client, CHANGE, {"current": someone.password, "new": NEW_PASSWORD}, headers=someone.auth)
     assert error_codes(change) == ["RATE_LIMITED"], "a stolen access token gives no unlimited guesses"
@@ -436,7 +478,9 @@ async def test_account_close_guesses_are_throttled(client, test_settings, long_w
     for _ in range(test_settings.login_free_failures):
         wrong = await gql(client, CLOSE, {"password": "not my password"}, headers=someone.auth)
         assert wrong["data"]["accountClose"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
-    assert error_codes(await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)) == ["RATE_LIMITED"]
+    assert error_codes(await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)) == [
+        "RATE_LIMITED"
+    ]
     assert await me_status(client, someone.access_token) == 200, "the account is still open"
 
 
@@ -503,24 +547,31 @@ async def test_sessions_end_at_their_absolute_lifetime_however_often_refreshed(c
 
 
 async def _session_expires_before(tx, session_id, within):
-    result = await tx.run("MATCH (s:Session {id: $id}) RETURN s.expiresAt < datetime() + $within AS soon", id=session_id, within=within)
+    result = await tx.run(
+        "MATCH (s:Session {id: $id}) RETURN s.expiresAt < datetime() + $within AS soon", id=session_id, within=within
+    )
     return (await result.single())["soon"]
 
 
-async def test_an_attackers_address_is_locked_while_the_owner_signs_in_from_theirs(app, client, test_settings, long_waits):
+async def test_an_attackers_address_is_locked_while_the_owner_signs_in_from_theirs(
+    app, client, test_settings, long_waits
+):
     someone = await register(client)
     async with client_at(app, "203.0.113.9") as attacker, client_at(app, "198.51.100.20") as owner:
         guesses = await asyncio.gather(*(login_body(attacker, someone.document, f"guess {i}") for i in range(12)))
         assert Counter(outcome(b) for b in guesses)["INVALID_CREDENTIALS"] == test_settings.login_free_failures
         assert error_codes(await login_body(attacker, someone.document, someone.password)) == ["RATE_LIMITED"]
         assert (await login(owner, someone.document, "my typo oops"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
-        assert (await login(owner, someone.document, someone.password))["errors"] == [], "the owner keeps their free attempts"
+        assert (await login(owner, someone.document, someone.password))["errors"] == [], (
+            "the owner keeps their free attempts"
+        )
 
 
 async def test_many_addresses_are_slowed_down_account_wide_but_a_known_address_is_not(app, client):
     someone = await register(client)
-    with settings_changed(app, login_free_failures_per_account=4, login_first_delay_seconds=20,
-                          login_account_max_delay_seconds=30):
+    with settings_changed(
+        app, login_free_failures_per_account=4, login_first_delay_seconds=20, login_account_max_delay_seconds=30
+    ):
         async with client_at(app, "198.51.100.20") as home:
             assert (await login(home, someone.document, someone.password))["errors"] == []  # a known address now
         for n in range(4):  # a botnet: one guess from each of many addresses
@@ -532,7 +583,9 @@ async def test_many_addresses_are_slowed_down_account_wide_but_a_known_address_i
             assert error_codes(delayed) == ["RATE_LIMITED"], "a new address waits for the account-wide delay..."
             assert delayed["errors"][0]["extensions"]["retryAfterSeconds"] <= 30, "...which is capped"
         async with client_at(app, "198.51.100.20") as home:
-            assert (await login(home, someone.document, someone.password))["errors"] == [], "a known address is not held up"
+            assert (await login(home, someone.document, someone.password))["errors"] == [], (
+                "a known address is not held up"
+            )
 
 
 async def test_behind_trusted_proxies_the_forwarded_address_is_the_client(test_settings, graph):
@@ -542,8 +595,12 @@ async def test_behind_trusted_proxies_the_forwarded_address_is_the_client(test_s
         free = test_settings.login_free_failures
 
         async def through_proxy(forwarded: str, password: str) -> dict:
-            return await gql(proxy, LOGIN, {"identifier": someone.document, "password": password},
-                             headers={"x-forwarded-for": forwarded})
+            return await gql(
+                proxy,
+                LOGIN,
+                {"identifier": someone.document, "password": password},
+                headers={"x-forwarded-for": forwarded},
+            )
 
         for _ in range(free):  # an attacker behind the proxy
             assert outcome(await through_proxy("203.0.113.9", "guess!")) == "INVALID_CREDENTIALS"
@@ -551,19 +608,28 @@ async def test_behind_trusted_proxies_the_forwarded_address_is_the_client(test_s
         # forging the owner's address in front of the header does not help: the proxy appended the real one
         assert outcome(await through_proxy("198.51.100.20, 203.0.113.9", someone.password)) == "RATE_LIMITED"
         for _ in range(free):  # a direct client forging the header is keyed by its own address
-            body = await gql(direct, LOGIN, {"identifier": someone.document, "password": "guess!"},
-                             headers={"x-forwarded-for": "198.51.100.20"})
+            body = await gql(
+                direct,
+                LOGIN,
+                {"identifier": someone.document, "password": "guess!"},
+                headers={"x-forwarded-for": "198.51.100.20"},
+            )
             assert outcome(body) == "INVALID_CREDENTIALS"
-        assert outcome(await through_proxy("198.51.100.20", someone.password)) == "ok", "not everyone shares one lockout"
+        assert outcome(await through_proxy("198.51.100.20", someone.password)) == "ok", (
+            "not everyone shares one lockout"
+        )
 
 
 async def test_a_passport_holder_signs_in_with_their_passport(client):
-    tourist = await register(client, roles=["TOURIST"], wardCode=None,
-                             document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"})
+    tourist = await register(
+        client, roles=["TOURIST"], wardCode=None, document={"kind": "PASSPORT", "country": "jp", "number": "tk 1234567"}
+    )
     for identifier in ("JP TK1234567", "jp:tk1234567", "JP tk 123 4567", " JP TK-1234567 "):
         signed_in = await login(client, identifier, tourist.password)
         assert signed_in["errors"] == [], identifier
         assert await me_status(client, signed_in["tokens"]["accessToken"]) == 200
     for identifier in ("FR TK1234567", "TK1234567"):  # another country's passport; no country at all
-        assert (await login(client, identifier, tourist.password))["errors"][0]["code"] == "INVALID_CREDENTIALS", identifier
+        assert (await login(client, identifier, tourist.password))["errors"][0]["code"] == "INVALID_CREDENTIALS", (
+            identifier
+        )
     assert (await login(client, "JP TK1234567", "not the password"))["errors"][0]["code"] == "INVALID_CREDENTIALS"

@@ -48,9 +48,9 @@ async def test_parallel_right_sign_ins_against_a_hash_being_rehashed_all_succeed
     legacy = _legacy_nfd_hash()
     await _store_hash(graph, someone.id, legacy)
     with settings_changed(app, **ROOMY):
-        bodies = await asyncio.gather(*(
-            gql(client, LOGIN, {"identifier": someone.document, "password": PASSWORD}) for _ in range(10)
-        ))
+        bodies = await asyncio.gather(
+            *(gql(client, LOGIN, {"identifier": someone.document, "password": PASSWORD}) for _ in range(10))
+        )
     assert Counter(outcome(b) for b in bodies) == {"ok": 10}, "a rehash is no password change"
     rehashed = await _stored_hash(graph, someone.id)
     assert rehashed != legacy and PasswordHasher().verify(rehashed, PASSWORD)
@@ -85,11 +85,16 @@ async def test_account_close_racing_a_rehashing_sign_in_closes_the_account(app, 
 
 # --- how long failures are remembered --------------------------------------------------------------------------
 
+
 async def _age_throttles(graph, seconds: int) -> None:
     """Time travel: the last failure was ``seconds`` ago and every wait is over."""
+
     async def write(tx):
-        await tx.run("MATCH (t:LoginThrottle) SET t.lastFailureAt = datetime() - duration({seconds: $s}), "
-                     "t.lockedUntil = datetime() - duration({seconds: 1})", s=seconds)
+        await tx.run(
+            "MATCH (t:LoginThrottle) SET t.lastFailureAt = datetime() - duration({seconds: $s}), "
+            "t.lockedUntil = datetime() - duration({seconds: 1})",
+            s=seconds,
+        )
 
     await graph.write(write)
 
@@ -99,7 +104,10 @@ async def test_failures_are_remembered_well_past_the_longest_wait(client, graph,
     free = test_settings.login_free_failures
     for _ in range(free):
         assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
-    assert outcome(await gql(client, LOGIN, {"identifier": someone.document, "password": "wrong password!"})) == "RATE_LIMITED"
+    assert (
+        outcome(await gql(client, LOGIN, {"identifier": someone.document, "password": "wrong password!"}))
+        == "RATE_LIMITED"
+    )
     # the longest wait (login_max_delay_seconds, 15 min) has just passed: one more guess, not `free` fresh ones
     await _age_throttles(graph, test_settings.login_max_delay_seconds + 1)
     assert (await login(client, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
@@ -113,6 +121,7 @@ async def test_failures_are_remembered_well_past_the_longest_wait(client, graph,
 
 # --- what an attempt leaves behind --------------------------------------------------------------------------------
 
+
 async def _throttle_keys(graph) -> list[str]:
     async def read(tx):
         result = await tx.run("MATCH (t:LoginThrottle) RETURN t.key AS key ORDER BY key")
@@ -125,7 +134,9 @@ async def test_a_refused_attempt_creates_nothing_and_no_address_is_stored(app, c
     someone = await register(client)
     with settings_changed(app, login_free_failures_per_address=1, login_first_delay_seconds=60):
         async with client_at(app, "203.0.113.9") as guesser:
-            assert (await login(guesser, someone.document, "wrong password!"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
+            assert (await login(guesser, someone.document, "wrong password!"))["errors"][0][
+                "code"
+            ] == "INVALID_CREDENTIALS"
             keys = await _throttle_keys(graph)
             assert len(keys) == 3, "the account from this address, the address, the account"
             for n in range(5):  # fresh identifiers, refused by the address's wait

@@ -48,7 +48,9 @@ async def test_the_officer_queue_approves_to_level_2(client, app):
     assert node["applicantFullName"] == "Phạm Minh Đức" and node["documentKind"] == "CCCD"
     assert node["documentLast4"] == resident.document[-4:] and node["applicant"]["id"] == resident.id
 
-    approved = (await gql(client, APPROVE, {"id": node["id"]}, headers=officer.auth))["data"]["verificationRequestApprove"]
+    approved = (await gql(client, APPROVE, {"id": node["id"]}, headers=officer.auth))["data"][
+        "verificationRequestApprove"
+    ]
     assert approved["request"]["status"] == "APPROVED"
     mine = (await gql(client, MINE, headers=resident.auth))["data"]["me"]
     assert mine["verificationLevel"] == 2
@@ -61,11 +63,17 @@ async def test_the_officer_queue_approves_to_level_2(client, app):
 async def test_a_rejection_carries_a_reason_the_person_sees(client, app):
     officer = await make_officer(app, client)
     resident = await register(client)
-    request_id = (await gql(client, REQUEST, headers=resident.auth))["data"]["verificationRequestCreate"]["request"]["id"]
-    no_reason = (await gql(client, REJECT, {"id": request_id, "reason": "  "}, headers=officer.auth))["data"]["verificationRequestReject"]
+    request_id = (await gql(client, REQUEST, headers=resident.auth))["data"]["verificationRequestCreate"]["request"][
+        "id"
+    ]
+    no_reason = (await gql(client, REJECT, {"id": request_id, "reason": "  "}, headers=officer.auth))["data"][
+        "verificationRequestReject"
+    ]
     assert no_reason["errors"][0]["field"] == "reason"
     reason = "Ảnh giấy tờ bị mờ; vui lòng mang CCCD đến UBND phường."
-    rejected = (await gql(client, REJECT, {"id": request_id, "reason": reason}, headers=officer.auth))["data"]["verificationRequestReject"]
+    rejected = (await gql(client, REJECT, {"id": request_id, "reason": reason}, headers=officer.auth))["data"][
+        "verificationRequestReject"
+    ]
     assert rejected["request"] == {"status": "REJECTED", "reason": reason, "decidedBy": "Trần Thị Cán Bộ"}
     mine = (await gql(client, MINE, headers=resident.auth))["data"]["me"]
     assert mine["verificationLevel"] == 0
@@ -92,12 +100,22 @@ async def test_residents_cannot_work_the_queue_or_decide(client, app):
 
 async def test_operations_declare_a_minimum_level(client, app):
     resident = await register(client)
-    body = await gql(client, ORG, {"input": {"name": "Cà phê Giảng", "kind": "BUSINESS", "taxCode": "0101234567"}}, headers=resident.auth)
+    body = await gql(
+        client,
+        ORG,
+        {"input": {"name": "Cà phê Giảng", "kind": "BUSINESS", "taxCode": "0101234567"}},
+        headers=resident.auth,
+    )
     assert error_codes(body) == ["FORBIDDEN"]
     assert "level 2" in body["errors"][0]["message"]
     assert body["errors"][0]["extensions"]["requiredLevel"] == 2
     verified = await make_verified(app, client)
-    ok = await gql(client, ORG, {"input": {"name": "Cà phê Giảng", "kind": "BUSINESS", "taxCode": "0101234567"}}, headers=verified.auth)
+    ok = await gql(
+        client,
+        ORG,
+        {"input": {"name": "Cà phê Giảng", "kind": "BUSINESS", "taxCode": "0101234567"}},
+        headers=verified.auth,
+    )
     assert ok["data"]["organizationRegister"]["errors"] == []
 
 
@@ -130,7 +148,9 @@ query Decided($status: VerificationStatus!) {
 
 async def test_an_officer_may_not_decide_their_own_request(client, app):
     officer = await make_officer(app, client)
-    request_id = (await gql(client, REQUEST, headers=officer.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    request_id = (await gql(client, REQUEST, headers=officer.auth))["data"]["verificationRequestCreate"]["request"][
+        "id"
+    ]
     for attempt in (
         gql(client, APPROVE, {"id": request_id}, headers=officer.auth),
         gql(client, REJECT, {"id": request_id, "reason": "Tự từ chối"}, headers=officer.auth),
@@ -160,7 +180,9 @@ async def test_an_officer_may_not_decide_their_own_request(client, app):
 
 async def test_parallel_self_approvals_all_fail(client, app):
     officer = await make_officer(app, client)
-    request_id = (await gql(client, REQUEST, headers=officer.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    request_id = (await gql(client, REQUEST, headers=officer.auth))["data"]["verificationRequestCreate"]["request"][
+        "id"
+    ]
     bodies = await asyncio.gather(*(gql(client, APPROVE, {"id": request_id}, headers=officer.auth) for _ in range(40)))
     assert all(error_codes(b) == ["FORBIDDEN"] for b in bodies)
     assert (await gql(client, MINE, headers=officer.auth))["data"]["me"]["verificationLevel"] == 0
@@ -169,11 +191,15 @@ async def test_parallel_self_approvals_all_fail(client, app):
 async def test_a_closed_accounts_request_cannot_be_decided_and_leaves_the_queue(client, app):
     officer = await make_officer(app, client)
     resident = await register(client, fullName="Phạm Minh Đức")
-    request_id = (await gql(client, REQUEST, headers=resident.auth))["data"]["verificationRequestCreate"]["request"]["id"]
+    request_id = (await gql(client, REQUEST, headers=resident.auth))["data"]["verificationRequestCreate"]["request"][
+        "id"
+    ]
     closed = await gql(client, CLOSE, {"password": resident.password}, headers=resident.auth)
     assert closed["data"]["accountClose"]["ok"] is True
 
-    approved = (await gql(client, APPROVE, {"id": request_id}, headers=officer.auth))["data"]["verificationRequestApprove"]
+    approved = (await gql(client, APPROVE, {"id": request_id}, headers=officer.auth))["data"][
+        "verificationRequestApprove"
+    ]
     assert approved["request"] is None
     (error,) = approved["errors"]
     assert error["code"] == "CONFLICT" and "closed" in error["message"]

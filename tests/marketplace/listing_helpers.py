@@ -36,8 +36,9 @@ def listing_input(**overrides) -> dict:
         "publish": True,
     }
     if overrides.get("kind") == "INVESTMENT":  # a range instead of a price, no stock
-        data.update(priceDong=None, stock=None, category="real-estate", priceMinDong=1_000_000_000,
-                    priceMaxDong=5_000_000_000)
+        data.update(
+            priceDong=None, stock=None, category="real-estate", priceMinDong=1_000_000_000, priceMaxDong=5_000_000_000
+        )
     data.update(overrides)
     return data
 

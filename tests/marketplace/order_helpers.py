@@ -24,8 +24,12 @@ mutation Place($input: OrderPlaceInput!) {{
 """
 
 MUTATIONS = {
-    "accept": "orderAccept", "pay": "orderPay", "fulfil": "orderFulfil", "complete": "orderComplete",
-    "cancel": "orderCancel", "refund": "orderRefund",
+    "accept": "orderAccept",
+    "pay": "orderPay",
+    "fulfil": "orderFulfil",
+    "complete": "orderComplete",
+    "cancel": "orderCancel",
+    "refund": "orderRefund",
 }
 
 
@@ -57,12 +61,29 @@ async def people(app, client: httpx.AsyncClient, count: int, officer: Someone | 
     return [await make_verified(app, client, officer=officer, fullName=f"Người Thử {i}") for i in range(count)]
 
 
-async def place(client: httpx.AsyncClient, buyer: Someone, listing_id: str, quantity: int = 1, *,
-                key: str | None = None, as_organization: str | None = None) -> dict:
+async def place(
+    client: httpx.AsyncClient,
+    buyer: Someone,
+    listing_id: str,
+    quantity: int = 1,
+    *,
+    key: str | None = None,
+    as_organization: str | None = None,
+) -> dict:
     """The orderPlace body (data and errors as the client sees them)."""
-    return await gql(client, ORDER_PLACE, {"input": {"listingId": listing_id, "quantity": quantity,
-                                                     "idempotencyKey": key or new_key(),
-                                                     "asOrganization": as_organization}}, headers=buyer.auth)
+    return await gql(
+        client,
+        ORDER_PLACE,
+        {
+            "input": {
+                "listingId": listing_id,
+                "quantity": quantity,
+                "idempotencyKey": key or new_key(),
+                "asOrganization": as_organization,
+            }
+        },
+        headers=buyer.auth,
+    )
 
 
 async def placed(client: httpx.AsyncClient, buyer: Someone, listing_id: str, quantity: int = 1) -> dict:
@@ -74,8 +95,16 @@ async def placed(client: httpx.AsyncClient, buyer: Someone, listing_id: str, qua
     return result["order"]
 
 
-async def act(client: httpx.AsyncClient, someone: Someone, action: str, order_id: str, *, key: str | None = None,
-              reason: str | None = None, with_key: bool = True) -> dict:
+async def act(
+    client: httpx.AsyncClient,
+    someone: Someone,
+    action: str,
+    order_id: str,
+    *,
+    key: str | None = None,
+    reason: str | None = None,
+    with_key: bool = True,
+) -> dict:
     """Run order<Action> as ``someone``; a fresh key unless given (or ``with_key=False``)."""
     payload = {"orderId": order_id, "reason": reason}
     if with_key:

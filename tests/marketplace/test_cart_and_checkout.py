@@ -68,7 +68,9 @@ async def test_three_seller_cart_checks_out_into_three_orders(app, client):
     cart = body["data"]["cartItemSet"]["cart"]
     assert cart["totalDong"] == 10_000 + 40_000 + 90_000 + 14_000
     assert [(g["seller"]["id"], g["totalDong"]) for g in cart["sellers"]] == [
-        (sellers[0].id, 24_000), (sellers[1].id, 40_000), (sellers[2].id, 90_000)
+        (sellers[0].id, 24_000),
+        (sellers[1].id, 40_000),
+        (sellers[2].id, 90_000),
     ]
 
     key = new_key()
@@ -86,7 +88,9 @@ async def test_three_seller_cart_checks_out_into_three_orders(app, client):
     assert (await gql(client, CART, headers=buyer.auth))["data"]["cart"]["items"] == []
 
     # The same key again: the same orders, nothing new.
-    again = await gql(client, CHECKOUT, {"input": {"idempotencyKey": key, "note": "Giao buổi sáng"}}, headers=buyer.auth)
+    again = await gql(
+        client, CHECKOUT, {"input": {"idempotencyKey": key, "note": "Giao buổi sáng"}}, headers=buyer.auth
+    )
     assert sorted(o["id"] for o in again["data"]["cartCheckout"]["orders"]) == sorted(o["id"] for o in orders.values())
     mine = (await gql(client, MY_ORDERS, {"role": "BUYER"}, headers=buyer.auth))["data"]["myOrders"]
     assert mine["totalCount"] == 3

@@ -47,8 +47,12 @@ async def _open(client, who, order_id, reason="Hàng không giống mô tả"):
 
 
 async def _resolve(client, who, dispute_id, outcome, key=None, reason="Đã xem bằng chứng hai bên"):
-    return await gql(client, RESOLVE, {"input": {"disputeId": dispute_id, "outcome": outcome, "reason": reason,
-                                                 "idempotencyKey": key or new_key()}}, headers=who.auth)
+    return await gql(
+        client,
+        RESOLVE,
+        {"input": {"disputeId": dispute_id, "outcome": outcome, "reason": reason, "idempotencyKey": key or new_key()}},
+        headers=who.auth,
+    )
 
 
 async def test_refund_outcome(app, client):

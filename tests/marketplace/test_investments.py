@@ -61,10 +61,20 @@ async def _opportunity(client, owner, **overrides) -> dict:
     return await create_listing(client, owner, kind="INVESTMENT", title="Góp vốn mở chuỗi bún chả", **overrides)
 
 
-async def _interest(client, investor, listing_id: str, amount: int = 500_000_000, message: str = "Tôi muốn góp vốn.",
-                    org: str | None = None) -> dict:
-    body = await gql(client, CREATE, {"input": {"listingId": listing_id, "amountDong": amount, "message": message,
-                                                "asOrganization": org}}, headers=investor.auth)
+async def _interest(
+    client,
+    investor,
+    listing_id: str,
+    amount: int = 500_000_000,
+    message: str = "Tôi muốn góp vốn.",
+    org: str | None = None,
+) -> dict:
+    body = await gql(
+        client,
+        CREATE,
+        {"input": {"listingId": listing_id, "amountDong": amount, "message": message, "asOrganization": org}},
+        headers=investor.auth,
+    )
     assert "errors" not in body, body["errors"]
     return body["data"]["investmentInterestCreate"]
 
@@ -98,13 +108,19 @@ async def test_investor_states_interest_and_the_owner_answers(app, client):
     assert by_node["status"] == "PENDING"
 
     # Only the owner answers; the investor and strangers are refused.
-    assert error_codes(await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True}},
-                                 headers=investor.auth)) == ["FORBIDDEN"]
-    assert error_codes(await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True}},
-                                 headers=stranger.auth)) == ["NOT_FOUND"]
+    assert error_codes(
+        await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True}}, headers=investor.auth)
+    ) == ["FORBIDDEN"]
+    assert error_codes(
+        await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True}}, headers=stranger.auth)
+    ) == ["NOT_FOUND"]
     assert error_codes(await gql(client, WITHDRAW, {"id": interest["id"]}, headers=owner.auth)) == ["FORBIDDEN"]
-    answered = await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True,
-                                                    "message": "Mời anh qua văn phòng trao đổi."}}, headers=owner.auth)
+    answered = await gql(
+        client,
+        ANSWER,
+        {"input": {"id": interest["id"], "accept": True, "message": "Mời anh qua văn phòng trao đổi."}},
+        headers=owner.auth,
+    )
     result = answered["data"]["investmentInterestAnswer"]
     assert result["errors"] == [] and result["interest"]["status"] == "ACCEPTED"
     assert result["interest"]["answer"] == "Mời anh qua văn phòng trao đổi." and result["interest"]["answeredAt"]
@@ -133,8 +149,9 @@ async def test_one_pending_interest_per_investor_and_withdrawing(app, client):
     assert withdrawn["investmentInterestWithdraw"]["interest"]["status"] == "WITHDRAWN"
     second = await _interest(client, investor, listing["id"], amount=2_000_000)
     assert second["errors"] == []
-    declined = await gql(client, ANSWER, {"input": {"id": second["interest"]["id"], "accept": False}},
-                         headers=owner.auth)
+    declined = await gql(
+        client, ANSWER, {"input": {"id": second["interest"]["id"], "accept": False}}, headers=owner.auth
+    )
     assert declined["data"]["investmentInterestAnswer"]["interest"]["status"] == "DECLINED"
     seen = (await gql(client, LISTING_INTERESTS, {"id": listing["id"]}, headers=owner.auth))["data"]["node"]
     assert [e["node"]["status"] for e in seen["interests"]["edges"]] == ["DECLINED", "WITHDRAWN"]
@@ -147,8 +164,12 @@ async def test_interest_refusals(app, client):
     draft = await _opportunity(client, owner, publish=False)
 
     newcomer = await register(client)
-    body = await gql(client, CREATE, {"input": {"listingId": listing["id"], "amountDong": 1_000, "message": "Chào"}},
-                     headers=newcomer.auth)
+    body = await gql(
+        client,
+        CREATE,
+        {"input": {"listingId": listing["id"], "amountDong": 1_000, "message": "Chào"}},
+        headers=newcomer.auth,
+    )
     assert error_codes(body) == ["FORBIDDEN"] and body["errors"][0]["extensions"]["requiredLevel"] == 2
     body = await gql(client, CREATE, {"input": {"listingId": listing["id"], "amountDong": 1_000, "message": "Chào"}})
     assert error_codes(body) == ["UNAUTHENTICATED"]
@@ -161,8 +182,12 @@ async def test_interest_refusals(app, client):
     assert _codes(await _interest(client, investor, listing["id"], message="  ")) == [("INVALID_INPUT", "message")]
     too_long = await _interest(client, investor, listing["id"], message="x" * 2001)
     assert _codes(too_long) == [("INVALID_INPUT", "message")]
-    body = await gql(client, CREATE, {"input": {"listingId": listing["id"], "amountDong": 1.5, "message": "Chào"}},
-                     headers=investor.auth)
+    body = await gql(
+        client,
+        CREATE,
+        {"input": {"listingId": listing["id"], "amountDong": 1.5, "message": "Chào"}},
+        headers=investor.auth,
+    )
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
 
     paused = (await gql(client, STATUS_SET, {"id": listing["id"], "status": "PAUSED"}, headers=owner.auth))["data"]
@@ -183,16 +208,18 @@ async def test_organisations_invest_and_answer_through_their_owners(app, client)
     assert [e["node"]["id"] for e in mine["edges"]] == [created["interest"]["id"]]
     personal = (await gql(client, MINE, headers=investor.auth))["data"]["myInvestmentInterests"]
     assert personal["totalCount"] == 0
-    answered = await gql(client, ANSWER, {"input": {"id": created["interest"]["id"], "accept": True}},
-                         headers=owner.auth)
+    answered = await gql(
+        client, ANSWER, {"input": {"id": created["interest"]["id"], "accept": True}}, headers=owner.auth
+    )
     assert answered["data"]["investmentInterestAnswer"]["interest"]["status"] == "ACCEPTED"
 
 
 async def test_parallel_duplicate_interests_leave_one_pending(app, client):
     owner, investor = await _people(app, client, 2)
     listing = await _opportunity(client, owner)
-    results = await asyncio.gather(*[_interest(client, investor, listing["id"], amount=1_000_000 * (i + 1))
-                                     for i in range(4)])
+    results = await asyncio.gather(
+        *[_interest(client, investor, listing["id"], amount=1_000_000 * (i + 1)) for i in range(4)]
+    )
     assert sorted(len(r["errors"]) for r in results) == [0, 1, 1, 1]
     assert all(_codes(r) == [("CONFLICT", "listingId")] for r in results if r["errors"])
     seen = (await gql(client, LISTING_INTERESTS, {"id": listing["id"]}, headers=owner.auth))["data"]["node"]

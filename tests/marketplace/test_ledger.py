@@ -71,8 +71,11 @@ async def test_once_runs_work_once_and_refuses_a_different_request(graph):
         return {"entryId": entry["id"], "amount": 5_000}
 
     def call(request):
-        return graph.write(lambda tx: idempotency.once(tx, owner=owner, key="key-0001", operation="walletTopUp",
-                                                       request=request, work=work))
+        return graph.write(
+            lambda tx: idempotency.once(
+                tx, owner=owner, key="key-0001", operation="walletTopUp", request=request, work=work
+            )
+        )
 
     first = await call({"amount": 5_000})
     assert await call({"amount": 5_000}) == first
@@ -81,8 +84,9 @@ async def test_once_runs_work_once_and_refuses_a_different_request(graph):
         await call({"amount": 6_000})
     assert raised.value.field == "idempotencyKey"
     with pytest.raises(UserInputError) as bad:
-        await graph.write(lambda tx: idempotency.once(tx, owner=owner, key="short", operation="x", request={},
-                                                      work=work))
+        await graph.write(
+            lambda tx: idempotency.once(tx, owner=owner, key="short", operation="x", request={}, work=work)
+        )
     assert bad.value.field == "idempotencyKey"
 
 
@@ -93,11 +97,16 @@ async def test_once_under_concurrency_and_rollback(graph):
         entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(owner), amount=1_000, kind="topup")
         return {"entryId": entry["id"]}
 
-    results = await asyncio.gather(*(
-        graph.write(lambda tx: idempotency.once(tx, owner=owner, key="parallel-key", operation="t",
-                                                request={"a": 1}, work=work))
-        for _ in range(20)
-    ))
+    results = await asyncio.gather(
+        *(
+            graph.write(
+                lambda tx: idempotency.once(
+                    tx, owner=owner, key="parallel-key", operation="t", request={"a": 1}, work=work
+                )
+            )
+            for _ in range(20)
+        )
+    )
     assert len({r["entryId"] for r in results}) == 1
     assert await graph.read(lambda tx: balance(tx, actor_wallet(owner))) == 1_000
 
@@ -106,11 +115,13 @@ async def test_once_under_concurrency_and_rollback(graph):
         return {}
 
     with pytest.raises(InsufficientFundsError):
-        await graph.write(lambda tx: idempotency.once(tx, owner=owner, key="retry-later", operation="p",
-                                                      request={}, work=failing))
+        await graph.write(
+            lambda tx: idempotency.once(tx, owner=owner, key="retry-later", operation="p", request={}, work=failing)
+        )
     # the key was not stored: the same key works once the request can succeed
-    done = await graph.write(lambda tx: idempotency.once(tx, owner=owner, key="retry-later", operation="p",
-                                                         request={}, work=work))
+    done = await graph.write(
+        lambda tx: idempotency.once(tx, owner=owner, key="retry-later", operation="p", request={}, work=work)
+    )
     assert "entryId" in done
 
 

@@ -71,6 +71,7 @@ async def _status(client, who, listing_id: str, status: str) -> dict:
 
 # --- creation --------------------------------------------------------------------------------------------------------
 
+
 async def test_a_verified_person_lists_goods_and_anyone_reads_it(app, client):
     (seller,) = await _people(app, client, 1)
     listing = await create_listing(client, seller)
@@ -142,11 +143,18 @@ async def test_each_validation_rule_answers_invalid_input_naming_the_field(app, 
     mine = await gql(client, MY_LISTINGS, headers=seller.auth)
     assert mine["data"]["myListings"]["totalCount"] == 0
     # Limits themselves pass.
-    ok = await create_listing(client, seller, title="abc", priceDong=10**12, stock=1_000_000,
-                              photoUrls=[f"https://img.example.vn/{i}.jpg" for i in range(10)])
+    ok = await create_listing(
+        client,
+        seller,
+        title="abc",
+        priceDong=10**12,
+        stock=1_000_000,
+        photoUrls=[f"https://img.example.vn/{i}.jpg" for i in range(10)],
+    )
     assert ok["priceDong"] == 10**12
-    on_request = await create_listing(client, seller, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None,
-                                      priceOnRequest=True)
+    on_request = await create_listing(
+        client, seller, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None, priceOnRequest=True
+    )
     assert on_request["priceOnRequest"] is True and on_request["priceDong"] is None
 
 
@@ -157,7 +165,9 @@ async def test_organisations_list_through_owners_and_admins_only(app, client):
     assert listing["seller"]["id"] == org
     invited = (await set_role(client, owner, org, admin, "ADMIN"))["data"]["representativeSet"]
     assert invited["errors"] == [] and invited["invitation"]["role"] == "ADMIN"
-    assert error_codes(await _create(client, admin, asOrganization=org)) == ["FORBIDDEN"], "an invitation grants nothing"
+    assert error_codes(await _create(client, admin, asOrganization=org)) == ["FORBIDDEN"], (
+        "an invitation grants nothing"
+    )
     assert (await accept(client, admin, org))["data"]["representativeInvitationAccept"]["errors"] == []
     by_admin = await create_listing(client, admin, as_organization=org, title="Bàn làm việc gỗ sồi")
     assert by_admin["seller"]["id"] == org
@@ -178,6 +188,7 @@ async def test_organisations_list_through_owners_and_admins_only(app, client):
 
 
 # --- status --------------------------------------------------------------------------------------------------
+
 
 async def test_status_transitions_allowed_and_refused(app, client):
     seller, other = await _people(app, client, 2)
@@ -221,8 +232,20 @@ async def test_sold_out_comes_back_to_active_only_with_stock(app, client):
 async def test_update_changes_fields_and_validates_them(app, client):
     (seller,) = await _people(app, client, 1)
     listing = await create_listing(client, seller, kind="SERVICE", stock=5, priceDong=150_000, category="repairs")
-    body = await gql(client, UPDATE, {"input": {"id": listing["id"], "title": "Sửa máy giặt tại nhà", "stock": None,
-                                                "wardCode": None, "photoUrls": []}}, headers=seller.auth)
+    body = await gql(
+        client,
+        UPDATE,
+        {
+            "input": {
+                "id": listing["id"],
+                "title": "Sửa máy giặt tại nhà",
+                "stock": None,
+                "wardCode": None,
+                "photoUrls": [],
+            }
+        },
+        headers=seller.auth,
+    )
     updated = body["data"]["listingUpdate"]["listing"]
     assert updated["title"] == "Sửa máy giặt tại nhà" and updated["stock"] is None and updated["wardCode"] is None
     assert updated["priceDong"] == 150_000 and updated["photoUrls"] == []
@@ -236,6 +259,7 @@ async def test_update_changes_fields_and_validates_them(app, client):
 
 
 # --- visibility ------------------------------------------------------------------------------------------------------
+
 
 async def test_drafts_and_closed_listings_are_their_owners_only(app, client):
     seller, other = await _people(app, client, 2)
@@ -277,17 +301,41 @@ async def test_a_blocked_seller_is_hidden_both_ways(app, client):
 
 # --- browse --------------------------------------------------------------------------------------------------
 
+
 async def test_browse_filters(app, client):
     seller, other = await _people(app, client, 2)
     phone = await create_listing(client, seller, priceDong=2_000_000, category="electronics", wardCode="00070")
-    bike = await create_listing(client, other, title="Xe đạp Thống Nhất", priceDong=1_500_000, category="vehicles",
-                                wardCode="00004", stock=1)
-    room = await create_listing(client, other, kind="RENTAL", title="Phòng trọ gần hồ", priceDong=3_000_000,
-                                category="real-estate", stock=None, wardCode="00004")
-    fund = await create_listing(client, seller, kind="INVESTMENT", title="Góp vốn quán cà phê",
-                                priceMinDong=1_000_000_000, priceMaxDong=2_000_000_000)
-    asked = await create_listing(client, seller, kind="INVESTMENT", title="Đầu tư nhà xưởng",
-                                 priceMinDong=None, priceMaxDong=None, priceOnRequest=True, category="manufacturing")
+    bike = await create_listing(
+        client, other, title="Xe đạp Thống Nhất", priceDong=1_500_000, category="vehicles", wardCode="00004", stock=1
+    )
+    room = await create_listing(
+        client,
+        other,
+        kind="RENTAL",
+        title="Phòng trọ gần hồ",
+        priceDong=3_000_000,
+        category="real-estate",
+        stock=None,
+        wardCode="00004",
+    )
+    fund = await create_listing(
+        client,
+        seller,
+        kind="INVESTMENT",
+        title="Góp vốn quán cà phê",
+        priceMinDong=1_000_000_000,
+        priceMaxDong=2_000_000_000,
+    )
+    asked = await create_listing(
+        client,
+        seller,
+        kind="INVESTMENT",
+        title="Đầu tư nhà xưởng",
+        priceMinDong=None,
+        priceMaxDong=None,
+        priceOnRequest=True,
+        category="manufacturing",
+    )
 
     async def found(**filter_) -> set[str]:
         return set(await _browse_ids(client, filter=filter_))
@@ -343,14 +391,25 @@ async def test_each_sort_pages_without_duplicates_or_gaps(app, client, graph):
     await _set_rating(graph, good, 19, 4)  # 4.75
     await _set_rating(graph, fair, 7, 2)  # 3.5
     created = []
-    for seller, price in ((good, 500_000), (fair, 500_000), (unrated, 120_000), (good, 900_000), (fair, 120_000),
-                          (unrated, 500_000), (good, 2_000_000)):
+    for seller, price in (
+        (good, 500_000),
+        (fair, 500_000),
+        (unrated, 120_000),
+        (good, 900_000),
+        (fair, 120_000),
+        (unrated, 500_000),
+        (good, 2_000_000),
+    ):
         created.append(await create_listing(client, seller, priceDong=price, title=f"Hàng {price} đồng"))
     created.append(await create_listing(client, fair, kind="INVESTMENT", priceMinDong=700_000, priceMaxDong=800_000))
-    created.append(await create_listing(client, unrated, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None,
-                                        priceOnRequest=True))
-    created.append(await create_listing(client, good, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None,
-                                        priceOnRequest=True))
+    created.append(
+        await create_listing(
+            client, unrated, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None, priceOnRequest=True
+        )
+    )
+    created.append(
+        await create_listing(client, good, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None, priceOnRequest=True)
+    )
     ids = {c["id"] for c in created}
 
     for size in (1, 3):
@@ -386,10 +445,12 @@ async def test_each_sort_pages_without_duplicates_or_gaps(app, client, graph):
 async def test_search_finds_vietnamese_with_or_without_diacritics(app, client):
     (seller,) = await _people(app, client, 1)
     phone = await create_listing(client, seller, title="Điện thoại Samsung Galaxy", priceDong=4_000_000)
-    case = await create_listing(client, seller, title="Ốp lưng", description="Dành cho điện thoại Samsung",
-                                priceDong=90_000, category="fashion")
-    washer = await create_listing(client, seller, title="Máy giặt Toshiba", description="Còn bảo hành",
-                                  priceDong=3_000_000, category="household")
+    case = await create_listing(
+        client, seller, title="Ốp lưng", description="Dành cho điện thoại Samsung", priceDong=90_000, category="fashion"
+    )
+    washer = await create_listing(
+        client, seller, title="Máy giặt Toshiba", description="Còn bảo hành", priceDong=3_000_000, category="household"
+    )
     for text in ("dien thoai", "Điện thoại", "ĐIỆN THOẠI", "dien tho", "samsung"):
         assert set(await _browse_ids(client, filter={"search": text})) == {phone["id"], case["id"]}, text
     assert await _browse_ids(client, filter={"search": "máy giặt"}) == [washer["id"]]

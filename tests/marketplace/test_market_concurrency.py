@@ -52,8 +52,13 @@ async def test_market_under_parallel_load(app, client, graph):
     listings, initial = [], {}
     for i, seller in enumerate(sellers):
         for j in range(2):
-            made = await create_listing(client, seller, title=f"Hàng {i}-{j}", priceDong=rng.choice(
-                [40_000, 90_000, 150_000, 220_000]), stock=rng.randint(2, 6))
+            made = await create_listing(
+                client,
+                seller,
+                title=f"Hàng {i}-{j}",
+                priceDong=rng.choice([40_000, 90_000, 150_000, 220_000]),
+                stock=rng.randint(2, 6),
+            )
             listings.append((seller, made))
             initial[uuid_of(made["id"])] = made["stock"]
     owners = {made["id"]: seller for seller, made in listings}
@@ -166,8 +171,12 @@ async def test_market_under_parallel_load(app, client, graph):
         assert await balance_of(client, someone) >= 0
 
     async def read(tx):
-        return ([dict(r) for r in await run(tx, ORDERS)], [dict(r) for r in await run(tx, LISTINGS)],
-                [dict(r) for r in await run(tx, WALLETS)], [dict(r) for r in await run(tx, KEYS)])
+        return (
+            [dict(r) for r in await run(tx, ORDERS)],
+            [dict(r) for r in await run(tx, LISTINGS)],
+            [dict(r) for r in await run(tx, WALLETS)],
+            [dict(r) for r in await run(tx, KEYS)],
+        )
 
     stored, stock_rows, wallets, keys = await graph.read(read)
     assert all(w["balance"] >= 0 for w in wallets if w["kind"] != "external")
@@ -207,10 +216,12 @@ async def test_market_under_parallel_load(app, client, graph):
         assert (row["status"] == "sold_out") == (row["stock"] == 0), row
 
     total_ops = sum(ops.values())
-    print(f"\nmarket concurrency: {total_ops} operations in {elapsed:.2f} s "
-          f"({len(stored)} orders, {totals['entryCount']} ledger entries); by operation {dict(ops)}; "
-          f"failures by code {dict(sorted(failures.items()))}; "
-          f"statuses {dict(Counter(o['status'] for o in stored))}")
+    print(
+        f"\nmarket concurrency: {total_ops} operations in {elapsed:.2f} s "
+        f"({len(stored)} orders, {totals['entryCount']} ledger entries); by operation {dict(ops)}; "
+        f"failures by code {dict(sorted(failures.items()))}; "
+        f"statuses {dict(Counter(o['status'] for o in stored))}"
+    )
     assert total_ops >= 400
     assert not any(code.endswith(("INTERNAL", "UNAVAILABLE")) for code in failures)
 
@@ -241,8 +252,9 @@ async def test_parallel_payments_and_refunds_spread_over_escrow_shards(app, clie
     shards = await graph.read(lambda tx: run(tx, ESCROW_WALLETS))
     assert len([s for s in shards if s["balance"] > 0]) > 1, shards
     assert sum(s["balance"] for s in shards) == 40 * 25_000
-    refunded = await asyncio.gather(*(act(client, s, "refund", o, key=new_key(), reason="Hết hàng")
-                                      for _, s, o in orders))
+    refunded = await asyncio.gather(
+        *(act(client, s, "refund", o, key=new_key(), reason="Hết hàng") for _, s, o in orders)
+    )
     assert [outcome(r, "orderRefund") for r in refunded] == ["OK"] * 40
     shards = await graph.read(lambda tx: run(tx, ESCROW_WALLETS))
     assert all(s["balance"] == 0 for s in shards), shards
@@ -269,7 +281,7 @@ RETURN now.id AS was
 
 
 async def test_orders_paid_into_the_single_escrow_wallet_before_sharding_still_settle(app, client, graph):
-    from marketplace.ledger import ESCROW, shard  # noqa: PLC0415
+    from marketplace.ledger import ESCROW, shard
 
     officer = await make_officer(app, client)
     seller, buyer = await people(app, client, 2, officer=officer)

@@ -41,7 +41,9 @@ async def test_a_cart_or_an_order_whose_total_passes_the_cap_is_refused_before_a
     half = [await create_listing(client, seller, priceDong=5 * 10**11, stock=1000) for _ in range(2)]
     extra = await create_listing(client, seller, priceDong=1, stock=1000)
     for listing in half:  # 2 x 1,000 x 5 x 10^11 = 10^15: exactly the cap
-        body = await gql(client, CART_SET, {"input": {"listingId": listing["id"], "quantity": 1000}}, headers=buyer.auth)
+        body = await gql(
+            client, CART_SET, {"input": {"listingId": listing["id"], "quantity": 1000}}, headers=buyer.auth
+        )
         assert body["data"]["cartItemSet"]["errors"] == [], body
     over = await gql(client, CART_SET, {"input": {"listingId": extra["id"], "quantity": 1}}, headers=buyer.auth)
     assert [(e["code"], e["field"]) for e in over["data"]["cartItemSet"]["errors"]] == [("INVALID_INPUT", "quantity")]

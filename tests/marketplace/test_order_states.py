@@ -83,8 +83,15 @@ async def test_events_record_who_when_and_why(app, client):
     seller, buyer, _, _, listing = await _market(app, client)
     order = await placed(client, buyer, listing["id"], 2)
     assert order["totalDong"] == 2 * PRICE and order["myRole"] == "BUYER"
-    assert order["items"] == [{"title": listing["title"], "quantity": 2, "unitPriceDong": PRICE,
-                               "lineTotalDong": 2 * PRICE, "listing": {"id": listing["id"]}}]
+    assert order["items"] == [
+        {
+            "title": listing["title"],
+            "quantity": 2,
+            "unitPriceDong": PRICE,
+            "lineTotalDong": 2 * PRICE,
+            "listing": {"id": listing["id"]},
+        }
+    ]
     await acted(client, seller, "accept", order["id"])
     await acted(client, seller, "cancel", order["id"], reason="Hết hàng trong kho")
     seen = await order_node(client, seller, order["id"])
@@ -111,7 +118,9 @@ async def test_reason_and_key_requirements(app, client):
     assert body["data"]["orderCancel"]["errors"][0]["field"] == "reason"
     await acted(client, seller, "accept", order["id"])
     body = await act(client, buyer, "pay", order["id"], with_key=False)
-    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [("INVALID_INPUT", "idempotencyKey")]
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [
+        ("INVALID_INPUT", "idempotencyKey")
+    ]
     # A buyer cancels without a reason, and without a key while nothing was paid.
     other = await placed(client, buyer, listing["id"])
     assert (await acted(client, buyer, "cancel", other["id"], with_key=False))["status"] == "CANCELLED"
@@ -207,13 +216,20 @@ query Mine($org: ID) { myOrders(asOrganization: $org) { totalCount edges { node 
 
 async def test_an_organisation_buys_through_its_owner(app, client):
     seller, owner, stranger, _officer, listing = await _market(app, client, money=0)
-    body = await gql(client, ORG_REGISTER, {"input": {"name": "Công ty TNHH Mua Sắm Hồ Tây", "kind": "BUSINESS",
-                                                      "taxCode": "0109876543"}}, headers=owner.auth)
+    body = await gql(
+        client,
+        ORG_REGISTER,
+        {"input": {"name": "Công ty TNHH Mua Sắm Hồ Tây", "kind": "BUSINESS", "taxCode": "0109876543"}},
+        headers=owner.auth,
+    )
     org = body["data"]["organizationRegister"]["organization"]["id"]
     await top_up(client, owner, 1_000_000, as_organization=org)
-    body = await gql(client, ORDER_PLACE_ORG, {"input": {"listingId": listing["id"], "quantity": 1,
-                                                         "idempotencyKey": new_key(), "asOrganization": org}},
-                     headers=owner.auth)
+    body = await gql(
+        client,
+        ORDER_PLACE_ORG,
+        {"input": {"listingId": listing["id"], "quantity": 1, "idempotencyKey": new_key(), "asOrganization": org}},
+        headers=owner.auth,
+    )
     order = body["data"]["orderPlace"]["order"]
     assert order["buyer"]["id"] == org and order["myRole"] == "BUYER"
     await acted(client, seller, "accept", order["id"])

@@ -87,8 +87,12 @@ async def test_a_top_up_whose_answer_was_lost_is_settled_exactly_once(app, clien
     listed = await stuck(client, officer)
     assert listed["totalCount"] == 1
     node = listed["edges"][0]["node"]
-    assert (node["kind"], node["status"], node["amountDong"], node["owner"]["id"]) == ("TOPUP", "pending", 120_000,
-                                                                                      an.id)
+    assert (node["kind"], node["status"], node["amountDong"], node["owner"]["id"]) == (
+        "TOPUP",
+        "pending",
+        120_000,
+        an.id,
+    )
     # Five reconciliation passes and the client's own retry, all at once: the money arrives once.
     rt = app.state.runtime
     results = await asyncio.gather(*(wallets.reconcile(rt) for _ in range(5)), topup_call(client, an, 120_000, idem))
@@ -119,8 +123,9 @@ async def test_reconciliation_alone_settles_a_lost_top_up(app, client, provider,
     assert len(provider.collected) == 1 and (await totals(client, officer))["entryCount"] == 1
 
 
-async def test_a_top_up_the_provider_never_received_is_failed_and_its_key_freed(app, client, provider, settings_of,
-                                                                                monkeypatch):
+async def test_a_top_up_the_provider_never_received_is_failed_and_its_key_freed(
+    app, client, provider, settings_of, monkeypatch
+):
     officer, (an,) = await people(app, client, 1)
     provider.lose_answers = 1
     idem = key()
@@ -152,8 +157,10 @@ async def test_a_payout_left_sending_is_settled_once(app, client, provider, sett
     assert len(provider.disbursed) == 1, "paid once, not sent again"
     replay = (await payout_call(client, an, 40_000, idem))["data"]["walletPayout"]
     assert replay["payoutStatus"] == "PAID" and replay["wallet"]["balanceDong"] == 50_000
-    kinds = [e["node"]["kind"] for e in (await gql(client, STATEMENT, {}, headers=an.auth))["data"]
-             ["walletStatement"]["edges"]]
+    kinds = [
+        e["node"]["kind"]
+        for e in (await gql(client, STATEMENT, {}, headers=an.auth))["data"]["walletStatement"]["edges"]
+    ]
     assert kinds == ["PAYOUT", "TOPUP"], "no reversal"
     assert (await stuck(client, officer))["totalCount"] == 0 and (await totals(client, officer))["balanced"]
 
@@ -178,8 +185,9 @@ async def test_stuck_payments_are_for_officers_and_paged(app, client, provider, 
 
 
 async def test_the_api_reconciles_in_the_background(test_settings, graph):
-    settings = test_settings.model_copy(update={"payment_reconcile_after_seconds": 0,
-                                                "payment_reconcile_interval_seconds": 0.2})
+    settings = test_settings.model_copy(
+        update={"payment_reconcile_after_seconds": 0, "payment_reconcile_interval_seconds": 0.2}
+    )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
@@ -200,12 +208,23 @@ async def test_the_reconcile_command(app, client, provider, test_settings):
     idem = key()
     assert error_codes(await topup_call(client, an, 20_000, idem)) == ["UNAVAILABLE"]
     # A separate process: its simulated provider never heard of the top-up, so the command fails it.
-    env = {**os.environ, "NEO4J_URI": test_settings.neo4j_uri,
-           "NEO4J_PASSWORD": test_settings.neo4j_password.get_secret_value(), "HANOISMART_ENVIRONMENT": "test",
-           "HANOISMART_VAR_DIR": str(test_settings.var_dir), "HANOISMART_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "NEO4J_URI": test_settings.neo4j_uri,
+        "NEO4J_PASSWORD": test_settings.neo4j_password.get_secret_value(),
+        "HANOISMART_ENVIRONMENT": "test",
+        "HANOISMART_VAR_DIR": str(test_settings.var_dir),
+        "HANOISMART_LOG_LEVEL": "WARNING",
+    }
     process = await asyncio.create_subprocess_exec(
-        str(REPO_ROOT / ".venv" / "bin" / "hanoismart"), "reconcile", "--older-than", "0", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        str(REPO_ROOT / ".venv" / "bin" / "hanoismart"),
+        "reconcile",
+        "--older-than",
+        "0",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 0, err.decode()
     assert "settled 0, failed 1, still pending 0" in out.decode(), out.decode()
@@ -214,6 +233,7 @@ async def test_the_reconcile_command(app, client, provider, test_settings):
 
 
 # --- idempotency keys: retention and purge --------------------------------------------------------------------------
+
 
 async def test_a_key_reused_after_its_retention_is_a_new_request(app, client, settings_of):
     officer, (an,) = await people(app, client, 1)
@@ -238,8 +258,7 @@ async def test_a_key_reused_after_its_retention_is_a_new_request(app, client, se
     assert await balance_of(client, an) == 19_000 and (await totals(client, officer))["balanced"] is True
 
 
-async def test_expired_keys_are_purged_in_batches_but_pending_ones_are_kept(app, client, graph, provider,
-                                                                            settings_of):
+async def test_expired_keys_are_purged_in_batches_but_pending_ones_are_kept(app, client, graph, provider, settings_of):
     _, (an,) = await people(app, client, 1)
     for _ in range(5):
         await top_up(client, an, 1_000)
@@ -256,8 +275,9 @@ async def test_expired_keys_are_purged_in_batches_but_pending_ones_are_kept(app,
 
 
 async def test_the_background_job_purges_expired_keys(test_settings, graph):
-    settings = test_settings.model_copy(update={"idempotency_key_retention_seconds": 1,
-                                                "payment_reconcile_interval_seconds": 0.2})
+    settings = test_settings.model_copy(
+        update={"idempotency_key_retention_seconds": 1, "payment_reconcile_interval_seconds": 0.2}
+    )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
@@ -270,8 +290,8 @@ async def test_the_background_job_purges_expired_keys(test_settings, graph):
             assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 0
 
 
-
 # --- the provider misbehaving: racing answers, hanging, refusing lookups --------------------------------------------
+
 
 class GatedProvider(SimulatedProvider):
     """Collections wait at a gate before they reach the provider: a test orders them against a reconciliation."""
@@ -290,7 +310,8 @@ TOPUP_STATE = "MATCH (t:TopUp) RETURN t.status AS status, t.settledAfterFailure 
 
 
 async def test_a_top_up_failed_by_reconciliation_but_collected_by_a_racing_retry_is_credited(
-        app, client, graph, provider, settings_of, monkeypatch):
+    app, client, graph, provider, settings_of, monkeypatch
+):
     officer, (an,) = await people(app, client, 1)
     provider.lose_answers = 1
     idem = key()
@@ -313,7 +334,8 @@ async def test_a_top_up_failed_by_reconciliation_but_collected_by_a_racing_retry
 
 
 async def test_a_top_up_failed_meanwhile_whose_retry_answer_was_lost_is_asked_about_again(
-        app, client, graph, provider, settings_of, monkeypatch):
+    app, client, graph, provider, settings_of, monkeypatch
+):
     officer, (an,) = await people(app, client, 1)
     provider.lose_answers = 1
     idem = key()
@@ -347,8 +369,9 @@ class HungProvider(SimulatedProvider):
         await asyncio.Event().wait()
 
 
-async def test_a_hung_provider_stalls_neither_requests_nor_reconciliation(app, client, provider, settings_of,
-                                                                          monkeypatch):
+async def test_a_hung_provider_stalls_neither_requests_nor_reconciliation(
+    app, client, provider, settings_of, monkeypatch
+):
     _, (an,) = await people(app, client, 1)
     await top_up(client, an, 50_000)
     monkeypatch.setattr(app.state.runtime, "payments", HungProvider())
@@ -415,9 +438,15 @@ async def test_the_key_purge_runs_when_the_reconciliation_fails(app, client, gra
 
 async def test_a_key_reclaimed_while_the_purge_waits_for_its_lock_is_kept(graph):
     scope = f"purge-race:{key()}"
-    await graph.write(lambda tx: run(tx, """
+    await graph.write(
+        lambda tx: run(
+            tx,
+            """
         CREATE (:IdempotencyKey {scope: $scope, createdAt: datetime() - duration({hours: 2}), operation: 'op',
-                                 fingerprint: 'old', result: '{"old": true}'})""", scope=scope))
+                                 fingerprint: 'old', result: '{"old": true}'})""",
+            scope=scope,
+        )
+    )
     async with graph.driver.session(database=graph.database) as session:
         tx = await session.begin_transaction()
         # A request re-claims the expired key (fresh createdAt, under its lock) and stores its new result ...
@@ -430,8 +459,9 @@ async def test_a_key_reclaimed_while_the_purge_waits_for_its_lock_is_kept(graph)
         assert not purge.done()
         await tx.commit()
     assert await asyncio.wait_for(purge, 30) == 0
-    rows = await graph.read(lambda tx: run(tx, "MATCH (k:IdempotencyKey {scope: $scope}) RETURN k.result AS result",
-                                           scope=scope))
+    rows = await graph.read(
+        lambda tx: run(tx, "MATCH (k:IdempotencyKey {scope: $scope}) RETURN k.result AS result", scope=scope)
+    )
     assert [r["result"] for r in rows] == ['{"new": true}']
 
 

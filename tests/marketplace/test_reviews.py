@@ -53,8 +53,9 @@ async def _completed(app, client, buyers: int = 1):
 
 
 async def _review(client, who, order_id, rating=5, text="Hàng tốt, giao nhanh."):
-    return await gql(client, REVIEW_CREATE, {"input": {"orderId": order_id, "rating": rating, "text": text}},
-                     headers=who.auth)
+    return await gql(
+        client, REVIEW_CREATE, {"input": {"orderId": order_id, "rating": rating, "text": text}}, headers=who.auth
+    )
 
 
 async def test_buyer_reviews_a_completed_order_once_and_seller_replies_once(app, client):
@@ -71,11 +72,13 @@ async def test_buyer_reviews_a_completed_order_once_and_seller_replies_once(app,
 
     body = await gql(client, REVIEW_REPLY, {"input": {"reviewId": review["id"], "text": "Cảm ơn"}}, headers=buyer.auth)
     assert error_codes(body) == ["FORBIDDEN"]
-    body = await gql(client, REVIEW_REPLY, {"input": {"reviewId": review["id"], "text": "Cảm ơn anh"}},
-                     headers=seller.auth)
+    body = await gql(
+        client, REVIEW_REPLY, {"input": {"reviewId": review["id"], "text": "Cảm ơn anh"}}, headers=seller.auth
+    )
     assert body["data"]["reviewReply"]["review"]["reply"] == "Cảm ơn anh"
-    body = await gql(client, REVIEW_REPLY, {"input": {"reviewId": review["id"], "text": "Lần nữa"}},
-                     headers=seller.auth)
+    body = await gql(
+        client, REVIEW_REPLY, {"input": {"reviewId": review["id"], "text": "Lần nữa"}}, headers=seller.auth
+    )
     assert [e["code"] for e in body["data"]["reviewReply"]["errors"]] == ["CONFLICT"]
     assert (await gql(client, NODE, {"id": review["id"]}))["data"]["node"]["rating"] == 4
 
@@ -100,13 +103,14 @@ async def test_review_before_completion_and_bad_input(app, client):
 async def test_rating_is_consistent_with_reviews(app, client):
     seller, buyers, listing, orders = await _completed(app, client, buyers=3)
     # In parallel: the seller's sums are updated under its lock, so none is lost.
-    bodies = await asyncio.gather(*(_review(client, buyer, order["id"], rating=stars)
-                                    for buyer, order, stars in zip(buyers, orders, (5, 4, 2))))
+    bodies = await asyncio.gather(
+        *(_review(client, buyer, order["id"], rating=stars) for buyer, order, stars in zip(buyers, orders, (5, 4, 2)))
+    )
     assert all(b["data"]["reviewCreate"]["errors"] == [] for b in bodies)
     rating = (await gql(client, RATING, {"id": listing["id"]}))["data"]["node"]["sellerRating"]
     assert rating == {"average": 11 / 3, "count": 3}
     first = (await gql(client, REVIEWS, {"sellerId": seller.id, "first": 2}))["data"]["reviews"]
     assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"]
-    rest = (await gql(client, REVIEWS, {"sellerId": seller.id, "after": first["pageInfo"]["endCursor"]}))
+    rest = await gql(client, REVIEWS, {"sellerId": seller.id, "after": first["pageInfo"]["endCursor"]})
     stars = [e["node"]["rating"] for e in first["edges"] + rest["data"]["reviews"]["edges"]]
     assert sorted(stars) == [2, 4, 5]  # all three, once each, across two pages

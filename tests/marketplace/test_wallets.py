@@ -76,14 +76,22 @@ def key() -> str:
 
 
 async def topup_call(client, someone, amount, idem, org=None):
-    body = await gql(client, TOP_UP, {"input": {"amountDong": amount, "idempotencyKey": idem, "asOrganization": org}},
-                     headers=someone.auth)
+    body = await gql(
+        client,
+        TOP_UP,
+        {"input": {"amountDong": amount, "idempotencyKey": idem, "asOrganization": org}},
+        headers=someone.auth,
+    )
     return body
 
 
 async def payout_call(client, someone, amount, idem, org=None):
-    body = await gql(client, PAYOUT, {"input": {"amountDong": amount, "idempotencyKey": idem, "asOrganization": org}},
-                     headers=someone.auth)
+    body = await gql(
+        client,
+        PAYOUT,
+        {"input": {"amountDong": amount, "idempotencyKey": idem, "asOrganization": org}},
+        headers=someone.auth,
+    )
     return body
 
 
@@ -107,8 +115,13 @@ async def test_top_up_and_balance(app, client):
     assert await top_up(client, an, 2_500_000) == 2_650_000
     wallet = (await gql(client, WALLET, headers=an.auth))["data"]["myWallet"]
     assert wallet["balanceDong"] == 2_650_000 and wallet["owner"]["id"] == an.id and wallet["updatedAt"]
-    assert await totals(client, officer) == {"walletsDong": 2_650_000, "escrowDong": 0, "providerDong": -2_650_000,
-                                             "balanced": True, "entryCount": 2}
+    assert await totals(client, officer) == {
+        "walletsDong": 2_650_000,
+        "escrowDong": 0,
+        "providerDong": -2_650_000,
+        "balanced": True,
+        "entryCount": 2,
+    }
     for amount in (999, 500_000_001, 0, -5):
         result = (await topup_call(client, an, amount, key()))["data"]["walletTopUp"]
         assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "amountDong")]
@@ -222,8 +235,12 @@ async def test_same_key_different_input_is_a_conflict_and_keys_are_per_owner(app
 
 async def test_organisation_wallet_through_its_owner_only(app, client):
     officer, (owner, stranger) = await people(app, client, 2)
-    body = await gql(client, ORG_REGISTER, {"input": {"name": "Công ty TNHH Ví Hồ Tây", "kind": "BUSINESS",
-                                                      "taxCode": f"0{next(_tax):09d}"}}, headers=owner.auth)
+    body = await gql(
+        client,
+        ORG_REGISTER,
+        {"input": {"name": "Công ty TNHH Ví Hồ Tây", "kind": "BUSINESS", "taxCode": f"0{next(_tax):09d}"}},
+        headers=owner.auth,
+    )
     org = body["data"]["organizationRegister"]["organization"]["id"]
     assert await top_up(client, owner, 300_000, as_organization=org) == 300_000
     assert await balance_of(client, owner) == 0
@@ -303,7 +320,10 @@ async def test_a_payout_the_provider_fails_is_reversed(app, client, monkeypatch)
     assert result["wallet"]["balanceDong"] == 80_000
     nodes = [e["node"] for e in (await statement(client, an))["edges"]]
     assert [(n["kind"], n["amountDong"], n["balanceAfterDong"]) for n in nodes] == [
-        ("REVERSAL", 50_000, 80_000), ("PAYOUT", -50_000, 30_000), ("TOPUP", 80_000, 80_000)]
+        ("REVERSAL", 50_000, 80_000),
+        ("PAYOUT", -50_000, 30_000),
+        ("TOPUP", 80_000, 80_000),
+    ]
     assert (await totals(client, officer))["balanced"] is True
 
 
@@ -312,8 +332,9 @@ async def test_burst_of_parallel_top_ups_and_payouts_keeps_the_ledger_balanced(a
     for someone in crowd:
         await top_up(client, someone, 100_000)
     rng = random.Random(2026)
-    keys = [(rng.choice(crowd), key(), rng.choice(["in", "out"]), rng.randrange(1_000, 90_000, 1_000))
-            for _ in range(40)]
+    keys = [
+        (rng.choice(crowd), key(), rng.choice(["in", "out"]), rng.randrange(1_000, 90_000, 1_000)) for _ in range(40)
+    ]
     calls = [rng.choice(keys) for _ in range(100)]  # 40 distinct requests, many repeated
 
     async def call(someone, idem, direction, amount):
@@ -346,9 +367,11 @@ async def test_burst_of_parallel_top_ups_and_payouts_keeps_the_ledger_balanced(a
 
 async def test_anonymous_cannot_move_money(client):
     assert error_codes(await gql(client, TOP_UP, {"input": {"amountDong": 1_000, "idempotencyKey": key()}})) == [
-        "UNAUTHENTICATED"]
+        "UNAUTHENTICATED"
+    ]
     assert error_codes(await gql(client, PAYOUT, {"input": {"amountDong": 1_000, "idempotencyKey": key()}})) == [
-        "UNAUTHENTICATED"]
+        "UNAUTHENTICATED"
+    ]
 
 
 async def test_a_lock_timeout_is_retryable_and_the_retry_has_one_effect(app, client, graph, monkeypatch):
@@ -372,4 +395,3 @@ async def test_a_lock_timeout_is_retryable_and_the_retry_has_one_effect(app, cli
     assert again["entry"]["id"] == retried["entry"]["id"]
     assert await balance_of(client, an) == 35_000
     assert (await totals(client, officer))["entryCount"] == 2
-

@@ -24,11 +24,17 @@ query Balance($org: ID) { myWallet(asOrganization: $org) { balanceDong } }
 """
 
 
-async def top_up(client: httpx.AsyncClient, someone: Someone, amount: int, *, as_organization: str | None = None) -> int:
+async def top_up(
+    client: httpx.AsyncClient, someone: Someone, amount: int, *, as_organization: str | None = None
+) -> int:
     """Top up ``someone``'s wallet (or the organisation's they own/administer, by global id) by ``amount`` đồng
     through the simulated provider; returns the new balance. ``someone`` must be verified (level 2)."""
-    body = await gql(client, TOP_UP, {"input": {"amountDong": amount, "idempotencyKey": f"test-{uuid.uuid4()}",
-                                                "asOrganization": as_organization}}, headers=someone.auth)
+    body = await gql(
+        client,
+        TOP_UP,
+        {"input": {"amountDong": amount, "idempotencyKey": f"test-{uuid.uuid4()}", "asOrganization": as_organization}},
+        headers=someone.auth,
+    )
     assert "errors" not in body, body["errors"]
     result = body["data"]["walletTopUp"]
     assert result["errors"] == [], result["errors"]

@@ -80,7 +80,11 @@ def global_id(type_name: str, uuid: str) -> str:
     return base64.b64encode(f"{type_name}:{uuid}".encode()).decode()
 
 
-def group(name: str = "Câu lạc bộ xe đạp Hồ Tây", policy: str = "OPEN", description: str | None = "Đạp xe quanh hồ mỗi sáng Chủ nhật.") -> dict:
+def group(
+    name: str = "Câu lạc bộ xe đạp Hồ Tây",
+    policy: str = "OPEN",
+    description: str | None = "Đạp xe quanh hồ mỗi sáng Chủ nhật.",
+) -> dict:
     return {"input": {"name": name, "description": description, "joinPolicy": policy}}
 
 
@@ -105,8 +109,11 @@ async def test_a_verified_person_creates_a_group_and_becomes_its_admin(client, a
     assert edge["node"]["id"] == details["id"]
     assert edge["node"]["myRole"] is None and edge["node"]["memberCount"] == 1
     # the Community node is the same object everywhere
-    node = (await gql(client, "query N($id: ID!) { node(id: $id) { ... on Community { name kind } } }",
-                      {"id": details["id"]}))["data"]["node"]
+    node = (
+        await gql(
+            client, "query N($id: ID!) { node(id: $id) { ... on Community { name kind } } }", {"id": details["id"]}
+        )
+    )["data"]["node"]
     assert node == {"name": "Câu lạc bộ xe đạp Hồ Tây", "kind": "GROUP"}
 
 
@@ -125,7 +132,9 @@ async def test_creating_needs_level_2_and_valid_input(client, app):
     assert short["errors"][0]["field"] == "name"
     automatic = (await gql(client, CREATE, group(policy="AUTOMATIC"), headers=founder.auth))["data"]["communityCreate"]
     assert automatic["errors"][0]["field"] == "joinPolicy"
-    too_long = (await gql(client, CREATE, group(description="x" * 2001), headers=founder.auth))["data"]["communityCreate"]
+    too_long = (await gql(client, CREATE, group(description="x" * 2001), headers=founder.auth))["data"][
+        "communityCreate"
+    ]
     assert too_long["errors"][0]["field"] == "description"
     listed = (await gql(client, LIST, {"kind": "GROUP"}))["data"]["communities"]
     assert listed["totalCount"] == 0, "nothing was created by refused attempts"
@@ -143,8 +152,20 @@ async def test_an_open_group_takes_members_at_once_and_they_may_leave(client, ap
     assert again["errors"][0]["code"] == "CONFLICT"
 
     # members post in the group
-    posted = (await gql(client, POST, {"input": {"text": "Chủ nhật này 6h ở Thanh Niên nhé!", "visibility": "COMMUNITY",
-                                                 "communityId": group_id}}, headers=resident.auth))["data"]["postCreate"]
+    posted = (
+        await gql(
+            client,
+            POST,
+            {
+                "input": {
+                    "text": "Chủ nhật này 6h ở Thanh Niên nhé!",
+                    "visibility": "COMMUNITY",
+                    "communityId": group_id,
+                }
+            },
+            headers=resident.auth,
+        )
+    )["data"]["postCreate"]
     assert posted["errors"] == []
 
     left = (await gql(client, LEAVE, {"id": group_id}, headers=resident.auth))["data"]["communityLeave"]
@@ -160,7 +181,11 @@ async def test_unknown_and_malformed_community_ids(client, app):
     resident = await register(client)
     post_id = global_id("Post", NOBODY)
     wrong_type = (await gql(client, JOIN, {"id": post_id}, headers=resident.auth))["data"]["communityJoin"]
-    assert wrong_type["errors"][0] == {"code": "INVALID_INPUT", "field": "id", "message": "This id is not the id of a Community."}
+    assert wrong_type["errors"][0] == {
+        "code": "INVALID_INPUT",
+        "field": "id",
+        "message": "This id is not the id of a Community.",
+    }
     unknown_id = global_id("Community", NOBODY)
     unknown = await gql(client, JOIN, {"id": unknown_id}, headers=resident.auth)
     assert error_codes(unknown) == ["NOT_FOUND"]
@@ -183,45 +208,69 @@ async def test_an_approval_group_takes_requests_that_moderators_decide(client, a
     await gql(client, JOIN, {"id": group_id}, headers=other.auth)
 
     # not a member yet: cannot post there
-    refused_post = await gql(client, POST, {"input": {"text": "Xin chào", "visibility": "COMMUNITY", "communityId": group_id}},
-                             headers=asker.auth)
+    refused_post = await gql(
+        client,
+        POST,
+        {"input": {"text": "Xin chào", "visibility": "COMMUNITY", "communityId": group_id}},
+        headers=asker.auth,
+    )
     assert error_codes(refused_post) == ["FORBIDDEN"]
 
     listed = (await gql(client, REQUESTS, {"id": group_id}, headers=founder.auth))["data"]["communityJoinRequests"]
     assert listed["totalCount"] == 2
     assert [e["node"]["person"]["id"] for e in listed["edges"]] == [asker.id, other.id], "oldest first"
-    first_page = (await gql(client, REQUESTS, {"id": group_id, "first": 1}, headers=founder.auth))["data"]["communityJoinRequests"]
+    first_page = (await gql(client, REQUESTS, {"id": group_id, "first": 1}, headers=founder.auth))["data"][
+        "communityJoinRequests"
+    ]
     assert first_page["pageInfo"]["hasNextPage"] is True
-    second_page = (await gql(client, REQUESTS, {"id": group_id, "first": 1, "after": first_page["pageInfo"]["endCursor"]},
-                             headers=founder.auth))["data"]["communityJoinRequests"]
+    second_page = (
+        await gql(
+            client,
+            REQUESTS,
+            {"id": group_id, "first": 1, "after": first_page["pageInfo"]["endCursor"]},
+            headers=founder.auth,
+        )
+    )["data"]["communityJoinRequests"]
     assert [e["node"]["person"]["id"] for e in second_page["edges"]] == [other.id]
 
-    approved = (await gql(client, DECIDE, {"communityId": group_id, "personId": asker.id, "approve": True},
-                          headers=founder.auth))["data"]["communityJoinDecide"]
+    approved = (
+        await gql(
+            client, DECIDE, {"communityId": group_id, "personId": asker.id, "approve": True}, headers=founder.auth
+        )
+    )["data"]["communityJoinDecide"]
     assert approved["errors"] == [] and approved["member"]["role"] == "MEMBER"
     assert approved["member"]["person"]["id"] == asker.id
 
     # a plain member neither reads nor decides the requests
     as_member = await gql(client, REQUESTS, {"id": group_id}, headers=asker.auth)
     assert error_codes(as_member) == ["FORBIDDEN"]
-    member_decides = await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True},
-                               headers=asker.auth)
+    member_decides = await gql(
+        client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True}, headers=asker.auth
+    )
     assert error_codes(member_decides) == ["FORBIDDEN"]
     outsider = await gql(client, REQUESTS, {"id": group_id}, headers=other.auth)
     assert error_codes(outsider) == ["FORBIDDEN"]
 
-    declined = (await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": False},
-                          headers=founder.auth))["data"]["communityJoinDecide"]
+    declined = (
+        await gql(
+            client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": False}, headers=founder.auth
+        )
+    )["data"]["communityJoinDecide"]
     assert declined == {"member": None, "errors": []}
     # each applicant hears the decision, from the moderator who made it, about the group
     for who, kind in ((asker, "COMMUNITY_JOIN_APPROVED"), (other, "COMMUNITY_JOIN_DECLINED")):
-        (notice,) = [e["node"] for e in (await gql(client, NOTICES, headers=who.auth))["data"]["notifications"]["edges"]]
+        (notice,) = [
+            e["node"] for e in (await gql(client, NOTICES, headers=who.auth))["data"]["notifications"]["edges"]
+        ]
         assert notice == {"kind": kind, "subjectId": group_id, "actor": {"id": founder.id}}
     mine = (await gql(client, ONE, {"id": group_id}, headers=other.auth))["data"]["community"]
     assert mine["myRole"] is None
     assert mine["myJoinRequestPending"] is False and mine["memberCount"] == 2
-    nothing_pending = (await gql(client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True},
-                                 headers=founder.auth))["data"]["communityJoinDecide"]
+    nothing_pending = (
+        await gql(
+            client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True}, headers=founder.auth
+        )
+    )["data"]["communityJoinDecide"]
     assert nothing_pending["errors"][0]["code"] == "CONFLICT" and nothing_pending["errors"][0]["field"] == "personId"
 
     # asking again and leaving withdraws the request
@@ -241,46 +290,72 @@ async def test_admins_set_roles_and_a_group_keeps_one_admin(client, app):
     outsider = await register(client, fullName="Ngô Bảo Châu")
     for person in (member, helper):
         await gql(client, JOIN, {"id": group_id}, headers=person.auth)
-        await gql(client, DECIDE, {"communityId": group_id, "personId": person.id, "approve": True}, headers=founder.auth)
+        await gql(
+            client, DECIDE, {"communityId": group_id, "personId": person.id, "approve": True}, headers=founder.auth
+        )
     await gql(client, JOIN, {"id": group_id}, headers=asker.auth)
 
     # only admins set roles: a member and a moderator are refused
-    by_member = await gql(client, ROLE_SET, {"communityId": group_id, "personId": helper.id, "role": "MODERATOR"},
-                          headers=member.auth)
+    by_member = await gql(
+        client, ROLE_SET, {"communityId": group_id, "personId": helper.id, "role": "MODERATOR"}, headers=member.auth
+    )
     assert error_codes(by_member) == ["FORBIDDEN"]
-    made = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": helper.id, "role": "MODERATOR"},
-                      headers=founder.auth))["data"]["communityRoleSet"]
+    made = (
+        await gql(
+            client,
+            ROLE_SET,
+            {"communityId": group_id, "personId": helper.id, "role": "MODERATOR"},
+            headers=founder.auth,
+        )
+    )["data"]["communityRoleSet"]
     assert made["errors"] == [] and made["member"]["role"] == "MODERATOR"
-    by_moderator = await gql(client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "ADMIN"},
-                             headers=helper.auth)
+    by_moderator = await gql(
+        client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "ADMIN"}, headers=helper.auth
+    )
     assert error_codes(by_moderator) == ["FORBIDDEN"]
 
     # a moderator runs the requests
     seen = (await gql(client, REQUESTS, {"id": group_id}, headers=helper.auth))["data"]["communityJoinRequests"]
     assert [e["node"]["person"]["id"] for e in seen["edges"]] == [asker.id]
-    decided = (await gql(client, DECIDE, {"communityId": group_id, "personId": asker.id, "approve": True},
-                         headers=helper.auth))["data"]["communityJoinDecide"]
+    decided = (
+        await gql(client, DECIDE, {"communityId": group_id, "personId": asker.id, "approve": True}, headers=helper.auth)
+    )["data"]["communityJoinDecide"]
     assert decided["errors"] == []
 
-    not_member = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": outsider.id, "role": "MODERATOR"},
-                            headers=founder.auth))["data"]["communityRoleSet"]
+    not_member = (
+        await gql(
+            client,
+            ROLE_SET,
+            {"communityId": group_id, "personId": outsider.id, "role": "MODERATOR"},
+            headers=founder.auth,
+        )
+    )["data"]["communityRoleSet"]
     assert not_member["errors"][0]["code"] == "CONFLICT" and not_member["errors"][0]["field"] == "personId"
 
     # the only admin can neither step down nor leave
-    step_down = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": founder.id, "role": "MEMBER"},
-                           headers=founder.auth))["data"]["communityRoleSet"]
+    step_down = (
+        await gql(
+            client, ROLE_SET, {"communityId": group_id, "personId": founder.id, "role": "MEMBER"}, headers=founder.auth
+        )
+    )["data"]["communityRoleSet"]
     assert step_down["errors"][0]["code"] == "CONFLICT" and "admin" in step_down["errors"][0]["message"]
     leave = (await gql(client, LEAVE, {"id": group_id}, headers=founder.auth))["data"]["communityLeave"]
     assert leave["errors"][0]["code"] == "CONFLICT" and "only admin" in leave["errors"][0]["message"]
 
     # with a second admin, the founder may go
-    promoted = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "ADMIN"},
-                          headers=founder.auth))["data"]["communityRoleSet"]
+    promoted = (
+        await gql(
+            client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "ADMIN"}, headers=founder.auth
+        )
+    )["data"]["communityRoleSet"]
     assert promoted["member"]["role"] == "ADMIN"
     left = (await gql(client, LEAVE, {"id": group_id}, headers=founder.auth))["data"]["communityLeave"]
     assert left["errors"] == [] and left["community"]["memberCount"] == 3
-    last = (await gql(client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "MODERATOR"},
-                      headers=member.auth))["data"]["communityRoleSet"]
+    last = (
+        await gql(
+            client, ROLE_SET, {"communityId": group_id, "personId": member.id, "role": "MODERATOR"}, headers=member.auth
+        )
+    )["data"]["communityRoleSet"]
     assert last["errors"][0]["code"] == "CONFLICT", "the new admin is now the last one"
 
 
@@ -289,7 +364,9 @@ async def test_two_admins_stepping_down_at_once_leave_one_admin(client, app):
     group_id = (await create_group(client, founder))["id"]
     second = await register(client)
     await gql(client, JOIN, {"id": group_id}, headers=second.auth)
-    promoted = await gql(client, ROLE_SET, {"communityId": group_id, "personId": second.id, "role": "ADMIN"}, headers=founder.auth)
+    promoted = await gql(
+        client, ROLE_SET, {"communityId": group_id, "personId": second.id, "role": "ADMIN"}, headers=founder.auth
+    )
     assert promoted["data"]["communityRoleSet"]["member"]["role"] == "ADMIN"
 
     results = await asyncio.gather(
@@ -306,7 +383,9 @@ async def test_two_admins_stepping_down_at_once_leave_one_admin(client, app):
 
 
 async def _ward_community(client, viewer) -> dict:
-    listed = (await gql(client, LIST, {"search": "Hoàn Kiếm", "kind": "WARD"}, headers=viewer.auth))["data"]["communities"]
+    listed = (await gql(client, LIST, {"search": "Hoàn Kiếm", "kind": "WARD"}, headers=viewer.auth))["data"][
+        "communities"
+    ]
     (edge,) = listed["edges"]
     return edge["node"]
 
@@ -330,17 +409,33 @@ async def test_ward_communities_are_joined_by_residence_not_by_hand(client, app)
 
     # a ward has no admin: city officers appoint its moderators, residents cannot
     officer = await make_officer(app, client, wardCode="00004")
-    by_resident = await gql(client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "MODERATOR"},
-                            headers=resident.auth)
+    by_resident = await gql(
+        client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "MODERATOR"}, headers=resident.auth
+    )
     assert error_codes(by_resident) == ["FORBIDDEN"]
-    appointed = (await gql(client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "MODERATOR"},
-                           headers=officer.auth))["data"]["communityRoleSet"]
+    appointed = (
+        await gql(
+            client,
+            ROLE_SET,
+            {"communityId": ward_id, "personId": resident.id, "role": "MODERATOR"},
+            headers=officer.auth,
+        )
+    )["data"]["communityRoleSet"]
     assert appointed["errors"] == [] and appointed["member"]["role"] == "MODERATOR"
-    admin = (await gql(client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "ADMIN"},
-                       headers=officer.auth))["data"]["communityRoleSet"]
+    admin = (
+        await gql(
+            client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "ADMIN"}, headers=officer.auth
+        )
+    )["data"]["communityRoleSet"]
     assert admin["errors"][0]["field"] == "role"
-    not_resident = (await gql(client, ROLE_SET, {"communityId": ward_id, "personId": elsewhere.id, "role": "MODERATOR"},
-                              headers=officer.auth))["data"]["communityRoleSet"]
+    not_resident = (
+        await gql(
+            client,
+            ROLE_SET,
+            {"communityId": ward_id, "personId": elsewhere.id, "role": "MODERATOR"},
+            headers=officer.auth,
+        )
+    )["data"]["communityRoleSet"]
     assert not_resident["errors"][0]["code"] == "CONFLICT"
 
 
@@ -356,8 +451,11 @@ async def test_the_directory_pages_by_name_with_member_counts(client, app):
 
     first = (await gql(client, LIST, {"kind": "GROUP", "first": 2}, headers=joiner.auth))["data"]["communities"]
     assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
-    rest = (await gql(client, LIST, {"kind": "GROUP", "first": 2, "after": first["pageInfo"]["endCursor"]},
-                      headers=joiner.auth))["data"]["communities"]
+    rest = (
+        await gql(
+            client, LIST, {"kind": "GROUP", "first": 2, "after": first["pageInfo"]["endCursor"]}, headers=joiner.auth
+        )
+    )["data"]["communities"]
     assert rest["pageInfo"]["hasNextPage"] is False
     nodes = [e["node"] for e in first["edges"] + rest["edges"]]
     # by name without diacritics: "bong da", "doc sach", "yoga"
@@ -379,11 +477,15 @@ CLOSE_ACCOUNT = "mutation Close($password: String!) { accountClose(password: $pa
 async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client, app):
     founder = await make_verified(app, client, fullName="Người Sáng Lập")
     early, late = await register(client, fullName="Thành Viên Sớm"), await register(client, fullName="Thành Viên Muộn")
-    created = await gql(client, CREATE, {"input": {"name": "Câu lạc bộ cờ tướng", "joinPolicy": "OPEN"}}, headers=founder.auth)
+    created = await gql(
+        client, CREATE, {"input": {"name": "Câu lạc bộ cờ tướng", "joinPolicy": "OPEN"}}, headers=founder.auth
+    )
     group = created["data"]["communityCreate"]["community"]["id"]
     for member in (early, late):
         assert (await gql(client, JOIN, {"id": group}, headers=member.auth))["data"]["communityJoin"]["errors"] == []
-    moderator = await gql(client, ROLE_SET, {"communityId": group, "personId": late.id, "role": "MODERATOR"}, headers=founder.auth)
+    moderator = await gql(
+        client, ROLE_SET, {"communityId": group, "personId": late.id, "role": "MODERATOR"}, headers=founder.auth
+    )
     assert moderator["data"]["communityRoleSet"]["errors"] == []
     closed = await gql(client, CLOSE_ACCOUNT, {"password": founder.password}, headers=founder.auth)
     assert closed["data"]["accountClose"]["ok"] is True

@@ -47,7 +47,9 @@ async def test_request_accept_and_the_mutual_connection(client):
         lists = (await gql(client, LISTS, {"id": who.id}, headers=other.auth))["data"]["node"]
         assert [e["node"]["id"] for e in lists["connections"]["edges"]] == [other.id]
         assert lists["relation"]["connected"] is True
-    assert (await gql(client, REQUESTS, headers=binh.auth))["data"]["me"]["connectionRequestsReceived"]["totalCount"] == 0
+    assert (await gql(client, REQUESTS, headers=binh.auth))["data"]["me"]["connectionRequestsReceived"][
+        "totalCount"
+    ] == 0
 
 
 async def test_decline_cancel_remove_and_crossing_requests(client):
@@ -60,13 +62,17 @@ async def test_decline_cancel_remove_and_crossing_requests(client):
     await gql(client, REQUEST, {"id": chi.id}, headers=an.auth)
     cancelled = (await gql(client, CANCEL, {"id": chi.id}, headers=an.auth))["data"]["connectionCancel"]
     assert cancelled["relation"]["requestSent"] is False
-    assert (await gql(client, CANCEL, {"id": chi.id}, headers=an.auth))["data"]["connectionCancel"]["errors"][0]["code"] == "CONFLICT"
+    assert (await gql(client, CANCEL, {"id": chi.id}, headers=an.auth))["data"]["connectionCancel"]["errors"][0][
+        "code"
+    ] == "CONFLICT"
     await gql(client, REQUEST, {"id": chi.id}, headers=an.auth)
     crossing = (await gql(client, REQUEST, {"id": an.id}, headers=chi.auth))["data"]["connectionRequest"]
     assert crossing["relation"]["connected"] is True, "asking someone who asked me connects us"
     removed = (await gql(client, REMOVE, {"id": chi.id}, headers=an.auth))["data"]["connectionRemove"]
     assert removed["relation"]["connected"] is False
-    assert (await gql(client, ACCEPT, {"id": binh.id}, headers=an.auth))["data"]["connectionAccept"]["errors"][0]["code"] == "CONFLICT"
+    assert (await gql(client, ACCEPT, {"id": binh.id}, headers=an.auth))["data"]["connectionAccept"]["errors"][0][
+        "code"
+    ] == "CONFLICT"
 
 
 async def test_who_may_not_connect(client):
@@ -90,7 +96,9 @@ async def test_outgoing_requests_are_capped_per_day(client, test_settings):
     runtime.settings = settings
     try:
         for person in people[:2]:
-            assert (await gql(client, REQUEST, {"id": person.id}, headers=an.auth))["data"]["connectionRequest"]["errors"] == []
+            assert (await gql(client, REQUEST, {"id": person.id}, headers=an.auth))["data"]["connectionRequest"][
+                "errors"
+            ] == []
         capped = await gql(client, REQUEST, {"id": people[2].id}, headers=an.auth)
         assert error_codes(capped) == ["RATE_LIMITED"]
     finally:
@@ -133,7 +141,9 @@ async def test_lists_paginate_with_cursors(client):
         await connect(client, friend, hub)
     seen, after = [], None
     while True:
-        page = (await gql(client, LISTS, {"id": hub.id, "first": 2, "after": after}, headers=hub.auth))["data"]["node"]["connections"]
+        page = (await gql(client, LISTS, {"id": hub.id, "first": 2, "after": after}, headers=hub.auth))["data"]["node"][
+            "connections"
+        ]
         seen += [e["node"]["id"] for e in page["edges"]]
         assert page["totalCount"] == 5
         if not page["pageInfo"]["hasNextPage"]:
@@ -167,7 +177,7 @@ async def test_blocking_ends_everything_and_hides_both_ways(client):
     assert mine["followers"]["totalCount"] == 0
     seen_by_binh = await gql(client, LISTS, {"id": an.id}, headers=binh.auth)
     assert seen_by_binh["data"]["node"] is None, "the blocker is invisible to the blocked"
-    again = (await gql(client, REQUEST, {"id": an.id}, headers=binh.auth))
+    again = await gql(client, REQUEST, {"id": an.id}, headers=binh.auth)
     assert error_codes(again) == ["NOT_FOUND"], "no new requests, and no hint of the block"
     mutual = (await gql(client, LISTS, {"id": chi.id}, headers=binh.auth))["data"]["node"]
     assert an.id not in [e["node"]["id"] for e in mutual["connections"]["edges"]]
@@ -204,11 +214,17 @@ async def test_the_daily_cap_counts_requests_sent_not_pending(client, test_setti
     withdrawn, accepting, declining, last = [await register(client) for _ in range(4)]
     with _capped(client, test_settings, 3):
         await gql(client, REQUEST, {"id": withdrawn.id}, headers=an.auth)
-        assert (await gql(client, CANCEL, {"id": withdrawn.id}, headers=an.auth))["data"]["connectionCancel"]["errors"] == []
+        assert (await gql(client, CANCEL, {"id": withdrawn.id}, headers=an.auth))["data"]["connectionCancel"][
+            "errors"
+        ] == []
         await gql(client, REQUEST, {"id": accepting.id}, headers=an.auth)
-        assert (await gql(client, ACCEPT, {"id": an.id}, headers=accepting.auth))["data"]["connectionAccept"]["errors"] == []
+        assert (await gql(client, ACCEPT, {"id": an.id}, headers=accepting.auth))["data"]["connectionAccept"][
+            "errors"
+        ] == []
         await gql(client, REQUEST, {"id": declining.id}, headers=an.auth)
-        assert (await gql(client, DECLINE, {"id": an.id}, headers=declining.auth))["data"]["connectionDecline"]["errors"] == []
+        assert (await gql(client, DECLINE, {"id": an.id}, headers=declining.auth))["data"]["connectionDecline"][
+            "errors"
+        ] == []
         capped = await gql(client, REQUEST, {"id": last.id}, headers=an.auth)
         assert error_codes(capped) == ["RATE_LIMITED"], "three were sent today, although none is pending"
         assert 0 < capped["errors"][0]["extensions"]["retryAfterSeconds"] <= 24 * 3600
@@ -247,7 +263,10 @@ async def test_a_blocked_person_blocks_back_and_each_block_is_undone_by_its_owne
     assert error_codes(await gql(client, REQUEST, {"id": binh.id}, headers=an.auth)) == ["NOT_FOUND"]
     lifted = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
     assert lifted["errors"] == [] and lifted["relation"] == {"blocked": False}
-    assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] == {"id": binh.id, "relation": {"blocked": False}}
+    assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] == {
+        "id": binh.id,
+        "relation": {"blocked": False},
+    }
     # and the other order: the first blocker's block stands when the one who blocked back lifts theirs
     await set_edge(client, BLOCK, an, binh)
     assert (await set_edge(client, BLOCK, binh, an))["data"]["blockSet"]["errors"] == []

@@ -69,6 +69,7 @@ WARD_NAME = "Phường Hoàn Kiếm"  # the community of ward 00070, where `regi
 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
+
 async def connect(client, a: Someone, b: Someone) -> None:
     asked = await gql(client, REQUEST, {"id": b.id}, headers=a.auth)
     assert asked["data"]["connectionRequest"]["errors"] == [], asked
@@ -117,6 +118,7 @@ async def found_posts(client, text: str, who: Someone | None = None) -> set[str]
 
 # --- people you may know ---------------------------------------------------------------------------------------------
 
+
 async def test_suggestions_are_ranked_by_mutual_connections_then_shared_ward_with_a_reason(client):
     me = await register(client, fullName="Nguyễn Văn An")
     bình = await register(client, fullName="Trần Thị Bình")
@@ -140,14 +142,23 @@ async def test_suggestions_are_ranked_by_mutual_connections_then_shared_ward_wit
     first, second, third = found
     assert first == {
         "person": {"id": xuân.id, "displayName": "Phạm Thị Xuân", "ward": {"code": "00070"}},
-        "score": 7, "mutualCount": 2, "sharedCommunities": [WARD_NAME], "reason": "2 mutual connections, same ward",
+        "score": 7,
+        "mutualCount": 2,
+        "sharedCommunities": [WARD_NAME],
+        "reason": "2 mutual connections, same ward",
     }
     assert second == {
         "person": {"id": yên.id, "displayName": "Hoàng Văn Yên", "ward": None},
-        "score": 3, "mutualCount": 1, "sharedCommunities": [], "reason": "1 mutual connection",
+        "score": 3,
+        "mutualCount": 1,
+        "sharedCommunities": [],
+        "reason": "1 mutual connection",
     }
     assert (third["score"], third["mutualCount"], third["sharedCommunities"], third["reason"]) == (
-        1, 0, [WARD_NAME], "same ward",
+        1,
+        0,
+        [WARD_NAME],
+        "same ward",
     )
     shown = {s["person"]["id"] for s in found}
     assert not shown & {me.id, bình.id, cường.id, hidden.id, tourist.id}
@@ -198,6 +209,7 @@ async def test_suggestions_need_a_signed_in_person_and_a_sane_size(client):
 
 
 # --- trust path ------------------------------------------------------------------------------------------------------
+
 
 async def test_trust_path_goes_through_verified_people_only(app, client):
     officer = await make_officer(app, client)
@@ -263,8 +275,12 @@ async def test_trust_path_to_an_organization_ends_at_a_representative(app, clien
     me = await register(client, fullName="Nguyễn Văn An")
     v1 = await make_verified(app, client, officer, fullName="Trần Thị Một")
     owner = await make_verified(app, client, officer, fullName="Lê Chủ Doanh")
-    created = await gql(client, ORGANIZATION, {"input": {"name": "Công ty TNHH Phở Hà Nội", "kind": "BUSINESS",
-                                                         "taxCode": "0101234567"}}, headers=owner.auth)
+    created = await gql(
+        client,
+        ORGANIZATION,
+        {"input": {"name": "Công ty TNHH Phở Hà Nội", "kind": "BUSINESS", "taxCode": "0101234567"}},
+        headers=owner.auth,
+    )
     organization = created["data"]["organizationRegister"]["organization"]["id"]
     await chain(client, me, v1, owner)
 
@@ -295,14 +311,19 @@ async def test_an_unaccepted_invitation_does_not_shorten_a_trust_path(app, clien
     me = await register(client, fullName="Nguyễn Văn An")
     trusted = await make_verified(app, client, officer, fullName="Trần Thị Tin Cậy")
     scammer = await make_verified(app, client, officer, fullName="Lừa Đảo Văn")
-    created = await gql(client, ORGANIZATION, {"input": {"name": "Công ty Đầu tư Siêu Lãi", "kind": "BUSINESS",
-                                                         "taxCode": "0109876543"}}, headers=scammer.auth)
+    created = await gql(
+        client,
+        ORGANIZATION,
+        {"input": {"name": "Công ty Đầu tư Siêu Lãi", "kind": "BUSINESS", "taxCode": "0109876543"}},
+        headers=scammer.auth,
+    )
     scam = created["data"]["organizationRegister"]["organization"]["id"]
     await connect(client, me, trusted)
     suggestions_before = (await gql(client, SUGGESTIONS, {"first": 20}, headers=me.auth))["data"]["peopleYouMayKnow"]
 
-    invited = await gql(client, REPRESENTATIVE_SET, {"org": scam, "person": trusted.id, "role": "OWNER"},
-                        headers=scammer.auth)
+    invited = await gql(
+        client, REPRESENTATIVE_SET, {"org": scam, "person": trusted.id, "role": "OWNER"}, headers=scammer.auth
+    )
     assert invited["data"]["representativeSet"]["errors"] == []
 
     assert await trust_path(client, me, scam) is None
@@ -317,6 +338,7 @@ async def test_an_unaccepted_invitation_does_not_shorten_a_trust_path(app, clien
 
 
 # --- search ------------------------------------------------------------------------------------------------------------
+
 
 async def test_post_search_matches_with_or_without_diacritics_and_only_visible_posts(client):
     author = await register(client, fullName="Trần Thị Bình")
@@ -359,8 +381,9 @@ async def test_post_search_pages_with_cursors(client):
     variables = {"text": "cho phien hang dao", "first": 2}
     first = (await gql(client, POST_SEARCH, variables, headers=author.auth))["data"]["postSearch"]
     assert len(first["edges"]) == 2 and first["pageInfo"]["hasNextPage"] is True
-    rest = (await gql(client, POST_SEARCH, {**variables, "after": first["pageInfo"]["endCursor"]},
-                      headers=author.auth))["data"]["postSearch"]
+    rest = (
+        await gql(client, POST_SEARCH, {**variables, "after": first["pageInfo"]["endCursor"]}, headers=author.auth)
+    )["data"]["postSearch"]
     assert len(rest["edges"]) == 1
     assert rest["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True, "endCursor": rest["edges"][0]["cursor"]}
     assert {e["node"]["id"] for e in first["edges"] + rest["edges"]} == ids

@@ -79,7 +79,9 @@ def global_id(type_name: str, uuid: str) -> str:
 
 
 async def report(client, reporter, subject_id: str, reason: str = "Nội dung xúc phạm người khác.") -> dict:
-    return (await gql(client, REPORT, {"subjectId": subject_id, "reason": reason}, headers=reporter.auth))["data"]["reportCreate"]
+    return (await gql(client, REPORT, {"subjectId": subject_id, "reason": reason}, headers=reporter.auth))["data"][
+        "reportCreate"
+    ]
 
 
 async def filed(client, reporter, subject_id: str, reason: str = "Nội dung xúc phạm người khác.") -> str:
@@ -88,16 +90,20 @@ async def filed(client, reporter, subject_id: str, reason: str = "Nội dung xú
     return result["report"]["id"]
 
 
-async def act(client, moderator, report_id: str, action: str, reason: str = "Vi phạm quy tắc cộng đồng.", days: int | None = None):
-    return await gql(client, ACT, {"reportId": report_id, "action": action, "reason": reason, "days": days},
-                     headers=moderator.auth)
+async def act(
+    client, moderator, report_id: str, action: str, reason: str = "Vi phạm quy tắc cộng đồng.", days: int | None = None
+):
+    return await gql(
+        client, ACT, {"reportId": report_id, "action": action, "reason": reason, "days": days}, headers=moderator.auth
+    )
 
 
 async def group_with_members(client, app, officer, *members) -> tuple:
     """An open interest group run by a verified admin, with ``members`` joined."""
     admin = await make_verified(app, client, officer=officer, fullName="Lê Thu Hà")
-    created = await gql(client, CREATE_GROUP, {"input": {"name": "Hội phụ huynh Phố cổ", "joinPolicy": "OPEN"}},
-                        headers=admin.auth)
+    created = await gql(
+        client, CREATE_GROUP, {"input": {"name": "Hội phụ huynh Phố cổ", "joinPolicy": "OPEN"}}, headers=admin.auth
+    )
     group_id = created["data"]["communityCreate"]["community"]["id"]
     for member in members:
         assert (await gql(client, JOIN, {"id": group_id}, headers=member.auth))["data"]["communityJoin"]["errors"] == []
@@ -125,17 +131,25 @@ async def test_anyone_signed_in_reports_once_per_subject(client, app):
     assert (await report(client, reporter, comment_id))["report"]["subjectKind"] == "COMMENT"
     assert (await report(client, reporter, author.id))["report"]["subjectKind"] == "PERSON"
     owner = await make_verified(app, client)
-    org = await gql(client, ORG, {"input": {"name": "Công ty TNHH Du lịch Hồ Tây", "kind": "BUSINESS", "taxCode": "0101234567"}},
-                    headers=owner.auth)
+    org = await gql(
+        client,
+        ORG,
+        {"input": {"name": "Công ty TNHH Du lịch Hồ Tây", "kind": "BUSINESS", "taxCode": "0101234567"}},
+        headers=owner.auth,
+    )
     org_id = org["data"]["organizationRegister"]["organization"]["id"]
     assert (await report(client, reporter, org_id, "Lừa đảo khách du lịch."))["report"]["subjectKind"] == "ORGANIZATION"
     third = await register(client)
     assert (await report(client, third, post_id))["errors"] == []
 
     mine = (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]
-    assert [e["node"]["subjectKind"] for e in mine["edges"]] == ["ORGANIZATION", "PERSON", "COMMENT", "POST"], "newest first"
+    assert [e["node"]["subjectKind"] for e in mine["edges"]] == ["ORGANIZATION", "PERSON", "COMMENT", "POST"], (
+        "newest first"
+    )
     paged = (await gql(client, MINE, {"first": 3}, headers=reporter.auth))["data"]["myReports"]
-    rest = (await gql(client, MINE, {"first": 3, "after": paged["pageInfo"]["endCursor"]}, headers=reporter.auth))["data"]["myReports"]
+    rest = (await gql(client, MINE, {"first": 3, "after": paged["pageInfo"]["endCursor"]}, headers=reporter.auth))[
+        "data"
+    ]["myReports"]
     assert [e["node"]["subjectKind"] for e in rest["edges"]] == ["POST"] and rest["pageInfo"]["hasNextPage"] is False
     assert (await gql(client, MINE, headers=author.auth))["data"]["myReports"]["edges"] == []
 
@@ -165,8 +179,13 @@ async def test_bad_reports_are_refused_in_the_payload(client, app):
     assert too_long["errors"][0]["field"] == "reason"
     for subject in (global_id("Post", NOBODY), global_id("Comment", NOBODY), global_id("Person", NOBODY), post_id):
         unknown = await report(client, reporter, subject)
-        assert unknown["errors"] == [{"code": "INVALID_INPUT", "field": "subjectId",
-                                      "message": "No post, comment, person or organisation you can see has this id."}]
+        assert unknown["errors"] == [
+            {
+                "code": "INVALID_INPUT",
+                "field": "subjectId",
+                "message": "No post, comment, person or organisation you can see has this id.",
+            }
+        ]
     not_reportable = await report(client, reporter, global_id("Community", NOBODY))
     assert not_reportable["errors"][0]["field"] == "subjectId"
     garbage = await report(client, reporter, "not-an-id")
@@ -224,9 +243,13 @@ async def test_officers_remove_content_and_the_reporter_sees_the_outcome(client,
     # both reporters are told their report was decided (by "the moderation", no one named); the author is
     # told the post was removed, and why
     for who, report in ((reporter, report_id), (second, other_report)):
-        (notice,) = [e["node"] for e in (await gql(client, NOTICES, headers=who.auth))["data"]["notifications"]["edges"]]
+        (notice,) = [
+            e["node"] for e in (await gql(client, NOTICES, headers=who.auth))["data"]["notifications"]["edges"]
+        ]
         assert notice == {"kind": "REPORT_DECIDED", "subjectId": report, "reason": None, "actor": None}
-    (removal,) = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
+    (removal,) = [
+        e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]
+    ]
     assert removal == {"kind": "CONTENT_REMOVED", "subjectId": post_id, "reason": "Lừa đảo tài chính.", "actor": None}
 
     # node(id:) shows a report to its reporter and to moderators only
@@ -260,7 +283,9 @@ async def test_community_moderators_act_within_their_community_only(client, app)
     reporter = await register(client, fullName="Đỗ Thị Lan")
     admin, group_id = await group_with_members(client, app, officer, author, reporter)
 
-    in_group = await post(client, author, "Họp phụ huynh tối nay, ai không đến là đồ ngốc.", "COMMUNITY", communityId=group_id)
+    in_group = await post(
+        client, author, "Họp phụ huynh tối nay, ai không đến là đồ ngốc.", "COMMUNITY", communityId=group_id
+    )
     a_comment = await comment(client, author, in_group, "Đúng thế, đồ ngốc cả.")
     outside = await post(client, author, "Bài công khai ngoài nhóm.")
     group_report = await filed(client, reporter, in_group)
@@ -293,19 +318,29 @@ async def test_community_moderators_act_within_their_community_only(client, app)
     # a moderator appointed by the admin works the queue too, and dismisses
     moderator = await register(client, fullName="Vũ Quang Huy")
     await gql(client, JOIN, {"id": group_id}, headers=moderator.auth)
-    made = await gql(client, ROLE_SET, {"communityId": group_id, "personId": moderator.id, "role": "MODERATOR"},
-                     headers=admin.auth)
+    made = await gql(
+        client, ROLE_SET, {"communityId": group_id, "personId": moderator.id, "role": "MODERATOR"}, headers=admin.auth
+    )
     assert made["data"]["communityRoleSet"]["errors"] == []
     another = await post(client, reporter, "Ai có sách giáo khoa lớp 3 cũ không?", "COMMUNITY", communityId=group_id)
     another_report = await filed(client, author, another, "Bán hàng trong nhóm.")
-    dismissed = (await act(client, moderator, another_report, "DISMISS", "Không phải bán hàng."))["data"]["moderationAct"]
+    dismissed = (await act(client, moderator, another_report, "DISMISS", "Không phải bán hàng."))["data"][
+        "moderationAct"
+    ]
     assert dismissed["report"]["status"] == "DISMISSED" and dismissed["report"]["outcome"]["action"] == "DISMISS"
     (mine,) = [e["node"] for e in (await gql(client, MINE, headers=author.auth))["data"]["myReports"]["edges"]]
-    assert mine["status"] == "DISMISSED" and mine["outcome"]["action"] == "DISMISS" and mine["outcome"]["reason"] is None
-    assert (await gql(client, NODE, {"id": another}, headers=author.auth))["data"]["node"] == {"id": another, "text": "Ai có sách giáo khoa lớp 3 cũ không?"}
+    assert (
+        mine["status"] == "DISMISSED" and mine["outcome"]["action"] == "DISMISS" and mine["outcome"]["reason"] is None
+    )
+    assert (await gql(client, NODE, {"id": another}, headers=author.auth))["data"]["node"] == {
+        "id": another,
+        "text": "Ai có sách giáo khoa lớp 3 cũ không?",
+    }
 
     # nobody decides a report about their own content
-    self_report = await filed(client, reporter, await post(client, admin, "Thông báo của quản trị.", "COMMUNITY", communityId=group_id))
+    self_report = await filed(
+        client, reporter, await post(client, admin, "Thông báo của quản trị.", "COMMUNITY", communityId=group_id)
+    )
     assert error_codes(await act(client, admin, self_report, "DISMISS")) == ["FORBIDDEN"]
 
 
@@ -332,7 +367,9 @@ async def test_officers_suspend_with_checked_days_and_reasons(client, app):
     await runtime.graph.read(assert_not_suspended, uuid_of(author.id))  # nothing happened yet
 
     before = datetime.now(UTC)
-    suspended = (await act(client, officer, report_id, "SUSPEND", "Kích động quấy rối.", days=7))["data"]["moderationAct"]
+    suspended = (await act(client, officer, report_id, "SUSPEND", "Kích động quấy rối.", days=7))["data"][
+        "moderationAct"
+    ]
     assert suspended["errors"] == [] and suspended["report"]["status"] == "RESOLVED"
     until = datetime.fromisoformat(suspended["report"]["outcome"]["until"])
     assert before + timedelta(days=7) - timedelta(seconds=5) <= until <= datetime.now(UTC) + timedelta(days=7)
@@ -346,16 +383,22 @@ async def test_officers_suspend_with_checked_days_and_reasons(client, app):
     group = await gql(client, CREATE_GROUP, {"input": {"name": "Nhóm mới", "joinPolicy": "OPEN"}}, headers=author.auth)
     assert error_codes(group) == ["FORBIDDEN"] and "suspended until" in group["errors"][0]["message"]
 
-    (mine,) = [e["node"] for e in (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]
-               if e["node"]["id"] == report_id]
-    assert mine["outcome"]["action"] == "SUSPEND" and mine["outcome"]["until"] is None, "the reporter learns what, not how long"
+    (mine,) = [
+        e["node"]
+        for e in (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]
+        if e["node"]["id"] == report_id
+    ]
+    assert mine["outcome"]["action"] == "SUSPEND" and mine["outcome"]["until"] is None, (
+        "the reporter learns what, not how long"
+    )
 
     # the person's other open report can still be decided: a warning is recorded
     warned = (await act(client, officer, person_report, "WARN"))["data"]["moderationAct"]
     assert warned["errors"] == [] and warned["report"]["outcome"]["action"] == "WARN"
     notices = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
     assert [(n["kind"], n["subjectId"], n["actor"]) for n in notices] == [
-        ("WARNED", author.id, None), ("ACCOUNT_SUSPENDED", author.id, None)
+        ("WARNED", author.id, None),
+        ("ACCOUNT_SUSPENDED", author.id, None),
     ], "newest first"
     assert notices[1]["reason"] == "Kích động quấy rối."
 
@@ -368,19 +411,29 @@ async def test_a_suspended_person_may_not_post_or_comment(client, app):
     other_post = await post(client, reporter, "Bài của người khác.")
     await act(client, officer, await filed(client, reporter, post_id), "SUSPEND", days=30)
 
-    refused = await gql(client, POST, {"input": {"text": "Tôi quay lại rồi.", "visibility": "PUBLIC"}}, headers=author.auth)
+    refused = await gql(
+        client, POST, {"input": {"text": "Tôi quay lại rồi.", "visibility": "PUBLIC"}}, headers=author.auth
+    )
     assert error_codes(refused) == ["FORBIDDEN"] and "suspended until" in refused["errors"][0]["message"]
     refused_comment = await gql(client, COMMENT, {"post": other_post, "text": "Bình luận."}, headers=author.auth)
-    assert error_codes(refused_comment) == ["FORBIDDEN"] and "suspended until" in refused_comment["errors"][0]["message"]
+    assert (
+        error_codes(refused_comment) == ["FORBIDDEN"] and "suspended until" in refused_comment["errors"][0]["message"]
+    )
     own_post = await gql(client, NODE, {"id": post_id}, headers=author.auth)
     assert own_post["data"]["node"]["text"] == "Nội dung vi phạm.", "suspension removes nothing"
-    refused_edit = await gql(client, EDIT_POST, {"id": post_id, "text": "Nội dung mới, vẫn vi phạm."}, headers=author.auth)
+    refused_edit = await gql(
+        client, EDIT_POST, {"id": post_id, "text": "Nội dung mới, vẫn vi phạm."}, headers=author.auth
+    )
     assert error_codes(refused_edit) == ["FORBIDDEN"] and "suspended until" in refused_edit["errors"][0]["message"]
-    assert (await gql(client, NODE, {"id": post_id}, headers=author.auth))["data"]["node"]["text"] == "Nội dung vi phạm."
+    assert (await gql(client, NODE, {"id": post_id}, headers=author.auth))["data"]["node"][
+        "text"
+    ] == "Nội dung vi phạm."
 
 
 EDIT_POST = "mutation E($id: ID!, $text: String) { postEdit(id: $id, text: $text) { post { text } errors { code } } }"
-DELETE_POST = "mutation D($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field message } } }"
+DELETE_POST = (
+    "mutation D($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field message } } }"
+)
 DELETE_COMMENT = "mutation D($id: ID!, $reason: String) { commentDelete(id: $id, reason: $reason) { errors { code field message } } }"
 
 
@@ -393,10 +446,14 @@ async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(clie
     assert filed["data"]["reportCreate"]["errors"] == []
     no_reason = await gql(client, DELETE_POST, {"id": written, "reason": " "}, headers=officer.auth)
     assert no_reason["data"]["postDelete"]["errors"][0]["field"] == "reason"
-    assert (await gql(client, NODE, {"id": written}, headers=reporter.auth))["data"]["node"] is not None, "nothing written"
+    assert (await gql(client, NODE, {"id": written}, headers=reporter.auth))["data"]["node"] is not None, (
+        "nothing written"
+    )
     comment_removed = await gql(client, DELETE_COMMENT, {"id": said, "reason": "Spam"}, headers=officer.auth)
     assert comment_removed["data"]["commentDelete"]["errors"] == []
-    removed = await gql(client, DELETE_POST, {"id": written, "reason": "Lừa đảo, vi phạm quy tắc"}, headers=officer.auth)
+    removed = await gql(
+        client, DELETE_POST, {"id": written, "reason": "Lừa đảo, vi phạm quy tắc"}, headers=officer.auth
+    )
     assert removed["data"]["postDelete"]["errors"] == []
     assert (await gql(client, NODE, {"id": written}, headers=reporter.auth))["data"]["node"] is None
 
@@ -409,7 +466,12 @@ async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(clie
 
     assert await graph.read(log) == [
         {"by": uuid_of(officer.id), "kind": "Comment", "reason": "Spam", "against": uuid_of(author.id)},
-        {"by": uuid_of(officer.id), "kind": "Post", "reason": "Lừa đảo, vi phạm quy tắc", "against": uuid_of(author.id)},
+        {
+            "by": uuid_of(officer.id),
+            "kind": "Post",
+            "reason": "Lừa đảo, vi phạm quy tắc",
+            "against": uuid_of(author.id),
+        },
     ]
     mine = (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]
     assert [e["node"]["status"] for e in mine] == ["RESOLVED"], "the reporter sees the outcome"
@@ -430,18 +492,25 @@ async def test_direct_removals_tell_the_author_and_the_reporters(client, app):
     by_moderator = await gql(client, DELETE_COMMENT, {"id": said, "reason": "Xúc phạm"}, headers=admin.auth)
     assert by_moderator["data"]["commentDelete"]["errors"] == []
 
-    told_author = [e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]]
+    told_author = [
+        e["node"] for e in (await gql(client, NOTICES, headers=author.auth))["data"]["notifications"]["edges"]
+    ]
     assert told_author == [
         {"kind": "CONTENT_REMOVED", "subjectId": said, "reason": "Xúc phạm", "actor": None},
         {"kind": "CONTENT_REMOVED", "subjectId": written, "reason": "Đa cấp, lừa đảo", "actor": None},
     ]
-    told_reporter = [e["node"] for e in (await gql(client, NOTICES, headers=reporter.auth))["data"]["notifications"]["edges"]
-                     if e["node"]["kind"] != "COMMENT"]  # the author commented on the reporter's group post
+    told_reporter = [
+        e["node"]
+        for e in (await gql(client, NOTICES, headers=reporter.auth))["data"]["notifications"]["edges"]
+        if e["node"]["kind"] != "COMMENT"
+    ]  # the author commented on the reporter's group post
     assert told_reporter == [
         {"kind": "REPORT_DECIDED", "subjectId": comment_report, "reason": None, "actor": None},
         {"kind": "REPORT_DECIDED", "subjectId": post_reports[0], "reason": None, "actor": None},
     ]
-    told_second = [e["node"] for e in (await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]]
+    told_second = [
+        e["node"] for e in (await gql(client, NOTICES, headers=second.auth))["data"]["notifications"]["edges"]
+    ]
     assert told_second == [{"kind": "REPORT_DECIDED", "subjectId": post_reports[1], "reason": None, "actor": None}]
     for who in (author, reporter, second):
         seen = str(await gql(client, NOTICES, headers=who.auth))
@@ -466,4 +535,6 @@ async def test_a_blocker_still_reports_whom_they_blocked_but_not_the_other_way(c
         refused = await report(client, rude, subject)
         assert refused["errors"][0]["message"] == "No post, comment, person or organisation you can see has this id."
     hidden = await post(client, rude, "Chỉ bạn bè", "CONNECTIONS")
-    assert (await report(client, blocker, hidden))["errors"][0]["field"] == "subjectId", "still only what they could see"
+    assert (await report(client, blocker, hidden))["errors"][0]["field"] == "subjectId", (
+        "still only what they could see"
+    )

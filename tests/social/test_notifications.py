@@ -19,7 +19,9 @@ MARK = "mutation M { notificationsMarkRead }"
 CREATE_GROUP = """
 mutation Create($input: CommunityCreateInput!) { communityCreate(input: $input) { community { id } errors { code } } }
 """
-JOIN = "mutation Join($id: ID!) { communityJoin(id: $id) { community { myRole myJoinRequestPending } errors { code } } }"
+JOIN = (
+    "mutation Join($id: ID!) { communityJoin(id: $id) { community { myRole myJoinRequestPending } errors { code } } }"
+)
 DECIDE = """
 mutation Decide($communityId: ID!, $personId: ID!) {
   communityJoinDecide(communityId: $communityId, personId: $personId, approve: true) { errors { code } }
@@ -40,8 +42,9 @@ async def notices(client, who) -> list[tuple[str, str, str | None]]:
 
 async def stored_mentions(graph, recipient) -> int:
     async def count(tx):
-        result = await tx.run("MATCH (n:Notification {recipientId: $id, kind: 'mention'}) RETURN count(n) AS n",
-                              id=uuid_of(recipient.id))
+        result = await tx.run(
+            "MATCH (n:Notification {recipientId: $id, kind: 'mention'}) RETURN count(n) AS n", id=uuid_of(recipient.id)
+        )
         return (await result.single())["n"]
 
     return await graph.read(count)
@@ -65,8 +68,9 @@ async def test_a_mention_on_a_connections_only_post_reaches_only_who_may_see_it(
 async def test_a_mention_on_a_group_post_skips_a_pending_applicant(client, app, graph):
     admin = await make_verified(app, client)
     member, applicant = await register(client), await register(client)
-    created = await gql(client, CREATE_GROUP, {"input": {"name": "Hội nuôi mèo Ba Đình", "joinPolicy": "APPROVAL"}},
-                        headers=admin.auth)
+    created = await gql(
+        client, CREATE_GROUP, {"input": {"name": "Hội nuôi mèo Ba Đình", "joinPolicy": "APPROVAL"}}, headers=admin.auth
+    )
     group_id = created["data"]["communityCreate"]["community"]["id"]
     await gql(client, JOIN, {"id": group_id}, headers=member.auth)
     await gql(client, DECIDE, {"communityId": group_id, "personId": member.id}, headers=admin.auth)
@@ -157,7 +161,9 @@ async def test_notification_pages_come_newest_first_with_hidden_ones_left_out(cl
     me = await register(client)
     askers = [await register(client) for _ in range(6)]
     for asker in askers:
-        assert (await gql(client, REQUEST, {"id": me.id}, headers=asker.auth))["data"]["connectionRequest"]["errors"] == []
+        assert (await gql(client, REQUEST, {"id": me.id}, headers=asker.auth))["data"]["connectionRequest"][
+            "errors"
+        ] == []
     for blocked in (askers[1], askers[4]):  # their notices are filtered out by NOTIFICATION_SHOWN
         await set_edge(client, BLOCK, me, blocked)
     seen, times, after = [], [], None

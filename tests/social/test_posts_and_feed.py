@@ -79,7 +79,9 @@ async def test_a_connections_only_post_is_invisible_to_a_stranger_everywhere(cli
     assert (await gql(client, NODE, {"id": secret}, headers=stranger.auth))["data"]["node"] is None
     assert (await gql(client, NODE, {"id": secret}))["data"]["node"] is None
     assert (await gql(client, NODE, {"id": secret}, headers=friend.auth))["data"]["node"]["comments"]["totalCount"] == 1
-    assert (await gql(client, POSTS_OF, {"id": author.id}, headers=stranger.auth))["data"]["node"]["posts"]["edges"] == []
+    assert (await gql(client, POSTS_OF, {"id": author.id}, headers=stranger.auth))["data"]["node"]["posts"][
+        "edges"
+    ] == []
     refused = await gql(client, COMMENT, {"post": secret, "text": "Xin chào"}, headers=stranger.auth)
     assert error_codes(refused) == ["NOT_FOUND"]
     react = await gql(client, REACT, {"post": secret, "kind": "LIKE"}, headers=stranger.auth)
@@ -91,7 +93,9 @@ async def test_visibility_changes_apply_to_posts_already_written(client):
     await set_edge(client, FOLLOW, follower, author)
     written = await post(client, author, "Ban đầu công khai")
     assert written in ids(await gql(client, FEED, headers=follower.auth))
-    edited = await gql(client, EDIT, {"id": written, "visibility": "CONNECTIONS", "text": "Giờ chỉ bạn bè"}, headers=author.auth)
+    edited = await gql(
+        client, EDIT, {"id": written, "visibility": "CONNECTIONS", "text": "Giờ chỉ bạn bè"}, headers=author.auth
+    )
     assert edited["data"]["postEdit"]["post"] == {"text": "Giờ chỉ bạn bè", "visibility": "CONNECTIONS"}
     assert written not in ids(await gql(client, FEED, headers=follower.auth))
     other = await gql(client, EDIT, {"id": written, "text": "hacked"}, headers=follower.auth)
@@ -110,7 +114,9 @@ async def test_blocked_and_muted_authors_leave_the_feed(client):
     await set_edge(client, BLOCK, rude, me)  # rude blocks me: hidden both ways
     assert ids(await gql(client, FEED, headers=me.auth)) == [mine]
     assert (await gql(client, NODE, {"id": from_rude}, headers=me.auth))["data"]["node"] is None
-    assert (await gql(client, NODE, {"id": from_loud}, headers=me.auth))["data"]["node"]["id"] == from_loud, "mute hides from the feed only"
+    assert (await gql(client, NODE, {"id": from_loud}, headers=me.auth))["data"]["node"]["id"] == from_loud, (
+        "mute hides from the feed only"
+    )
     comments = (await gql(client, NODE, {"id": mine}, headers=me.auth))["data"]["node"]["comments"]
     assert comments == {"totalCount": 0, "edges": []}, "the blocker's comments are hidden from me"
 
@@ -124,8 +130,12 @@ async def test_comments_one_level_of_replies_and_deletion(client):
     assert deeper["data"]["commentCreate"]["errors"][0]["field"] == "parentId"
     empty = await gql(client, COMMENT, {"post": written, "text": "   "}, headers=reader.auth)
     assert empty["data"]["commentCreate"]["errors"][0]["field"] == "text"
-    thread = await gql(client, "query N($id: ID!) { node(id: $id) { ... on Post { comments { edges { node { text replies { text } } } } } } }",
-                       {"id": written}, headers=reader.auth)
+    thread = await gql(
+        client,
+        "query N($id: ID!) { node(id: $id) { ... on Post { comments { edges { node { text replies { text } } } } } } }",
+        {"id": written},
+        headers=reader.auth,
+    )
     (edge,) = thread["data"]["node"]["comments"]["edges"]
     assert edge["node"] == {"text": "Nên làm phố đi bộ", "replies": [{"text": "Đồng ý!"}]}
     deleted = await gql(client, DELETE, {"id": written}, headers=reader.auth)
@@ -153,11 +163,20 @@ async def test_bad_posts_are_refused_with_the_field(client):
         ({"text": "x" * 5001, "visibility": "PUBLIC"}, "text"),
         ({"text": "ok", "visibility": "COMMUNITY"}, "communityId"),
         ({"text": "ok", "visibility": "PUBLIC", "wardCode": "99999"}, "wardCode"),
-        ({"text": "ok", "visibility": "PUBLIC", "tags": ["a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd"]}, "tags"),
+        (
+            {
+                "text": "ok",
+                "visibility": "PUBLIC",
+                "tags": ["a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd"],
+            },
+            "tags",
+        ),
     ):
         result = (await gql(client, POST, {"input": variables}, headers=me.auth))["data"]["postCreate"]
         assert result["errors"][0]["field"] == field, (variables, result)
-    assert error_codes(await gql(client, POST, {"input": {"text": "hi", "visibility": "PUBLIC"}})) == ["UNAUTHENTICATED"]
+    assert error_codes(await gql(client, POST, {"input": {"text": "hi", "visibility": "PUBLIC"}})) == [
+        "UNAUTHENTICATED"
+    ]
 
 
 async def test_notifications_for_requests_comments_reactions_and_mentions(client):
@@ -269,5 +288,6 @@ async def test_a_blocked_person_cannot_reply_to_the_blockers_comments(client):
         assert refused["data"]["commentCreate"]["errors"] == [
             {"code": "INVALID_INPUT", "field": "parentId", "message": "Reply to an existing comment of the same post."}
         ], "the same answer as for an unknown comment: the block is not revealed"
-    assert (await gql(client, COMMENT, {"post": written, "text": "Cảm ơn", "parent": blockers_comment},
-                      headers=host.auth))["data"]["commentCreate"]["errors"] == []
+    assert (
+        await gql(client, COMMENT, {"post": written, "text": "Cảm ơn", "parent": blockers_comment}, headers=host.auth)
+    )["data"]["commentCreate"]["errors"] == []

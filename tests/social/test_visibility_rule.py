@@ -29,13 +29,23 @@ FOREACH (_ IN CASE WHEN $relation = 'blocks_author' THEN [1] ELSE [] END | CREAT
 """
 
 
-@pytest.mark.parametrize(("visibility", "relation", "status"), list(itertools.product(VISIBILITIES, RELATIONS, STATUSES)))
+@pytest.mark.parametrize(
+    ("visibility", "relation", "status"), list(itertools.product(VISIBILITIES, RELATIONS, STATUSES))
+)
 async def test_cypher_mirror_agrees_with_the_rule(graph, visibility, relation, status):
     author, viewer_id, community, post = (str(uuid.uuid4()) for _ in range(4))
 
     async def seed(tx):
-        await tx.run(SEED, author=author, viewer=viewer_id, community=community, post=post,
-                     visibility=visibility, status=status, relation=relation)
+        await tx.run(
+            SEED,
+            author=author,
+            viewer=viewer_id,
+            community=community,
+            post=post,
+            visibility=visibility,
+            status=status,
+            relation=relation,
+        )
 
     await graph.write(seed)
     if relation == "anonymous":
@@ -45,7 +55,9 @@ async def test_cypher_mirror_agrees_with_the_rule(graph, visibility, relation, s
     else:
         viewer, asked_as = Viewer(kind="person", actor_id=viewer_id), viewer_id
     facts = PostFacts(
-        status=status, visibility=visibility, author_id=author,
+        status=status,
+        visibility=visibility,
+        author_id=author,
         blocked_either_way=relation in ("blocked_by_author", "blocks_author"),
         viewer_connected_to_author=relation == "connected",
         viewer_member_of_community=relation == "member",
@@ -55,10 +67,16 @@ async def test_cypher_mirror_agrees_with_the_rule(graph, visibility, relation, s
     # the facts the graph reads for rules that apply may_see_post themselves (reporting) are these same facts
     read = await graph.read(queries.post_facts_for_viewer, post, asked_as)
     assert (read["status"], read["visibility"], read["authorId"], read["connected"], read["member"]) == (
-        status, visibility, author, facts.viewer_connected_to_author,
-        facts.viewer_member_of_community and visibility == "community")  # only a community post has a community
+        status,
+        visibility,
+        author,
+        facts.viewer_connected_to_author,
+        facts.viewer_member_of_community and visibility == "community",
+    )  # only a community post has a community
     assert (read["authorBlockedViewer"], read["viewerBlockedAuthor"]) == (
-        relation == "blocked_by_author", relation == "blocks_author")
+        relation == "blocked_by_author",
+        relation == "blocks_author",
+    )
 
 
 ACTOR = "CREATE (:Actor:Person {id: $id, status: 'active'})"
@@ -74,14 +92,24 @@ async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(gr
     author, viewer_id, community, post, actor = (str(uuid.uuid4()) for _ in range(5))
 
     async def seed(tx):
-        await tx.run(SEED, author=author, viewer=viewer_id, community=community, post=post,
-                     visibility=visibility, status=status, relation=relation)
+        await tx.run(
+            SEED,
+            author=author,
+            viewer=viewer_id,
+            community=community,
+            post=post,
+            visibility=visibility,
+            status=status,
+            relation=relation,
+        )
         await tx.run(ACTOR, id=actor)
 
     await graph.write(seed)
     recipient = author if relation == "self" else viewer_id
     facts = PostFacts(
-        status=status, visibility=visibility, author_id=author,
+        status=status,
+        visibility=visibility,
+        author_id=author,
         blocked_either_way=relation in ("blocked_by_author", "blocks_author"),
         viewer_connected_to_author=relation == "connected",
         viewer_member_of_community=relation == "member",
@@ -96,8 +124,15 @@ async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(gr
     assert await graph.write(notify) == expected
 
     async def stored_regardless(tx):
-        await queries.create_notification(tx, id=str(uuid.uuid4()), recipient_id=recipient, kind="mention",
-                                          actor_id=actor, subject_id=post, subject_type="Post")
+        await queries.create_notification(
+            tx,
+            id=str(uuid.uuid4()),
+            recipient_id=recipient,
+            kind="mention",
+            actor_id=actor,
+            subject_id=post,
+            subject_type="Post",
+        )
 
     await graph.write(stored_regardless)
     shown = await graph.read(queries.notifications, recipient, False, None, 10)

@@ -21,8 +21,19 @@ async def _echo(request: Request) -> PlainTextResponse:
 async def client_address(trusted: str, peer: str, forwarded: list[str] | None = None) -> str:
     app = Starlette(routes=[Route("/", _echo)], middleware=client_address_middleware(Settings(trusted_proxies=trusted)))
     headers = [(b"x-forwarded-for", value.encode()) for value in forwarded or []]
-    scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": headers,
-             "client": (peer, 40000), "server": ("api", 80), "scheme": "http", "http_version": "1.1", "root_path": ""}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "headers": headers,
+        "client": (peer, 40000),
+        "server": ("api", 80),
+        "scheme": "http",
+        "http_version": "1.1",
+        "root_path": "",
+    }
     sent: list[dict] = []
 
     async def receive() -> dict:
@@ -44,7 +55,10 @@ async def test_a_trusted_proxy_gives_the_right_most_untrusted_forwarded_address(
     # the client wrote its own X-Forwarded-For; the proxy appended the real peer: the right-most counts
     assert await client_address("10.0.0.0/8", "10.0.0.2", ["198.51.100.20, 203.0.113.9"]) == "203.0.113.9"
     # two proxies in a row, both trusted
-    assert await client_address("10.0.0.0/8, 172.16.0.5", "10.0.0.2", ["198.51.100.20, 203.0.113.9, 172.16.0.5"]) == "203.0.113.9"
+    assert (
+        await client_address("10.0.0.0/8, 172.16.0.5", "10.0.0.2", ["198.51.100.20, 203.0.113.9, 172.16.0.5"])
+        == "203.0.113.9"
+    )
     # headers repeated are one list, in order
     assert await client_address("10.0.0.0/8", "10.0.0.2", ["198.51.100.20", "203.0.113.9"]) == "203.0.113.9"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from pydantic import ValidationError
 
 from auth.passwords import MAX_LENGTH, PROFILES, _candidates, check_policy, normalise_password
-from core.settings import Settings
 from core.errors import UserInputError
+from core.settings import Settings
 from identity.names import check_name
 
 
@@ -32,7 +31,19 @@ def test_names_people_really_have_are_kept_in_nfc(raw, stored):
 
 @pytest.mark.parametrize(
     "name",
-    ["\u200b\u200b", "An\u200d", "\u202eAn Văn", "An\u00ad", "An\u0007", "<script>", "An 😀", "12 34", "..", "A", "x" * 121],
+    [
+        "\u200b\u200b",
+        "An\u200d",
+        "\u202eAn Văn",
+        "An\u00ad",
+        "An\u0007",
+        "<script>",
+        "An 😀",
+        "12 34",
+        "..",
+        "A",
+        "x" * 121,
+    ],
 )
 def test_names_that_hide_or_spoof_are_refused(name):
     with pytest.raises(UserInputError) as refused:

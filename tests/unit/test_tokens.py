@@ -167,8 +167,10 @@ def test_alg_none_is_refused(ring: KeyRing, clock: Clock) -> None:
 
 
 def test_hs256_signed_with_the_public_key_pem_is_refused(ring: KeyRing, folder: Path, clock: Clock) -> None:
-    public_pem = private_key(folder, ring.current_kid).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        private_key(folder, ring.current_kid)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     signing_input = f"{segment({'alg': 'HS256', 'typ': 'JWT', 'kid': ring.current_kid})}." \
                     f"{segment(valid_payload(clock))}"  # fmt: skip
@@ -189,7 +191,7 @@ def test_only_eddsa_with_the_kids_public_key_object_reaches_pyjwt(
 
     monkeypatch.setattr(tokens.jwt, "decode", spy)
     ring.verify(issue(ring)[0])
-    (key, kwargs), = calls
+    ((key, kwargs),) = calls
     assert isinstance(key, Ed25519PublicKey) and kwargs["algorithms"] == ["EdDSA"]
     assert key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw) == \
         private_key(folder, ring.current_kid).public_key().public_bytes(
@@ -217,9 +219,7 @@ def test_tampered_signature_is_refused(ring: KeyRing) -> None:
     refused(ring, f"{header}.{payload}.{flipped}")
 
 
-@pytest.mark.parametrize(
-    ("seconds_after_expiry", "accepted"), [(-1, True), (29, True), (31, False), (3600, False)]
-)
+@pytest.mark.parametrize(("seconds_after_expiry", "accepted"), [(-1, True), (29, True), (31, False), (3600, False)])
 def test_expiry_uses_the_injected_clock_with_at_most_30s_leeway(
     ring: KeyRing, clock: Clock, seconds_after_expiry: int, accepted: bool
 ) -> None:
@@ -236,9 +236,7 @@ def test_a_token_issued_in_the_future_is_refused(ring: KeyRing, folder: Path, cl
     refused(ring, sign(folder, ring.current_kid, valid_payload(clock, iat=iat, exp=iat + 900)))
 
 
-@pytest.mark.parametrize(
-    "changes", [{"iss": "someone-else"}, {"aud": "other-api"}, {"aud": ["other-api"]}], ids=str
-)
+@pytest.mark.parametrize("changes", [{"iss": "someone-else"}, {"aud": "other-api"}, {"aud": ["other-api"]}], ids=str)
 def test_wrong_issuer_or_audience_is_refused(ring: KeyRing, folder: Path, clock: Clock, changes: dict) -> None:
     assert ring.verify(sign(folder, ring.current_kid, valid_payload(clock)))  # control: the helper works
     refused(ring, sign(folder, ring.current_kid, valid_payload(clock, **changes)))
@@ -421,6 +419,7 @@ def test_a_rotation_made_by_another_process_is_followed(tmp_path, monkeypatch):
 
 
 # --- refresh-token successors --------------------------------------------------------------------------------------
+
 
 def test_a_sealed_successor_opens_only_with_the_old_token():
     sealed = tokens.seal_successor("old-refresh-token", "the-successor")

@@ -200,7 +200,7 @@ def keys_rotate() -> None:
 @app.command()
 def schema(
     check: bool = typer.Option(False, help="Do not write; exit 1 if schema.graphql differs from the live schema."),
-    output: Path = typer.Option(SCHEMA_FILE, help="Where to write the SDL."),
+    output: Path = typer.Option(SCHEMA_FILE, help="Where to write the SDL."),  # noqa: B008 (typer's own idiom)
 ) -> None:
     """Write the GraphQL schema (SDL) to schema.graphql at the repository root."""
     from schema.assemble import build_schema  # noqa: PLC0415

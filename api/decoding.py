@@ -97,7 +97,7 @@ def check_document(query: str | None) -> None:
     if not query:
         return
     limit = _max_digits()
-    if re.search("[0-9]{%d,}" % (limit + 1), query):
+    if re.search(f"[0-9]{{{limit + 1},}}", query):
         raise RequestRefused(
             f"The document holds a run of more than {limit} digits, a number no field accepts; "
             "send such text as a variable."

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -108,10 +109,8 @@ def kill_hard(server: LocalNeo4j) -> None:
     """``kill -9`` the server; reap it ourselves (we are its parent), as a supervisor would."""
     pid = int(server.pid_file.read_text())
     os.kill(pid, signal.SIGKILL)
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
     server.pid_file.unlink(missing_ok=True)
 
 

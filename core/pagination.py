@@ -104,7 +104,8 @@ class CursorKind:
         """The cursor of an item whose sort key is ``key``; a TIME part may be a Neo4j or Python datetime."""
         assert len(key) == len(self.parts), (self.name, key)
         values = [
-            _time_text(v) if part == TIME else float(v) if part == NUMBER else v for part, v in zip(self.parts, key)
+            _time_text(v) if part == TIME else float(v) if part == NUMBER else v
+            for part, v in zip(self.parts, key, strict=False)
         ]
         raw = json.dumps([self.name, *values], separators=(",", ":"), ensure_ascii=False).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -122,7 +123,7 @@ class CursorKind:
         if not isinstance(decoded, list) or len(decoded) != len(self.parts) + 1 or decoded[0] != self.name:
             raise wrong
         key = []
-        for part, value in zip(self.parts, decoded[1:]):
+        for part, value in zip(self.parts, decoded[1:], strict=False):
             if part == TIME:  # read by Python, passed on as UTC: Neo4j never sees an offset or year it refuses
                 value = _utc_time(value)
                 ok = value is not None

@@ -17,7 +17,7 @@ import errno
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
 
@@ -425,10 +425,8 @@ class OutageBreaker:
     async def close(self) -> None:
         if self._probe is not None and not self._probe.done():
             self._probe.cancel()
-            try:
+            with suppress(asyncio.CancelledError, RuntimeError):
                 await self._probe
-            except (asyncio.CancelledError, RuntimeError):
-                pass
         if self._probe_driver is not None:
             await self._probe_driver.close()
 

@@ -26,7 +26,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -410,10 +410,8 @@ class LocalNeo4j:
         if pid is None:
             return
         log.info("stopping local Neo4j", pid=pid)
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not _alive(pid):
@@ -421,10 +419,8 @@ class LocalNeo4j:
             time.sleep(0.1)
         else:
             log.warning("local Neo4j did not stop in time; killing it", pid=pid)
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.pid_file.unlink(missing_ok=True)
 
     def log_tail(self, lines: int = 40) -> str:

@@ -19,7 +19,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,13 +28,13 @@ from core.errors import UserInputError
 DATA = Path(__file__).resolve().parent / "data"
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(StrEnum):
     CCCD = "cccd"
     PASSPORT = "passport"
     TAX_CODE = "tax_code"
 
 
-class Sex(str, Enum):
+class Sex(StrEnum):
     MALE = "male"
     FEMALE = "female"
 

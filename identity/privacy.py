@@ -7,12 +7,12 @@ may not see is ``None`` in the view, and the API shows it as null.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from auth.viewer import Viewer
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     PUBLIC = "public"
     CONNECTIONS = "connections"
     ONLY_ME = "only_me"
@@ -38,7 +38,7 @@ def default_audience_properties() -> dict[str, str]:
     return {audience_property(f): a.value for f, a in DEFAULT_AUDIENCES.items()}
 
 
-class Relation(str, Enum):
+class Relation(StrEnum):
     SELF = "self"
     CONNECTION = "connection"
     OTHER = "other"

@@ -135,7 +135,7 @@ async def actors_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Per
     found: dict[str, Any] = {r["person"]["id"]: None if r["blocked"] else person_view(r, viewer) for r in rows}
     rest = [i for i in ids if i not in found]
     if rest:
-        found.update(zip(rest, await organizations_by_ids(rt, viewer, rest)))
+        found.update(zip(rest, await organizations_by_ids(rt, viewer, rest), strict=False))
     return [found.get(i) for i in ids]
 
 
@@ -158,7 +158,7 @@ async def my_organizations(rt: Runtime, viewer: Viewer) -> list[tuple[Organizati
     person_id = require_person(viewer)
     rows = await rt.graph.read(queries.organizations_of_person, person_id)
     views = await organizations_by_ids(rt, viewer, [r["id"] for r in rows])
-    return [(v, r["role"]) for v, r in zip(views, rows) if v is not None]
+    return [(v, r["role"]) for v, r in zip(views, rows, strict=False) if v is not None]
 
 
 # --- registration ---------------------------------------------------------------------------------------------
@@ -551,7 +551,11 @@ async def verification_requests_by_ids(
     rows = await rt.graph.read(queries.requests_by_ids, ids)
     visible = [r for r in rows if viewer.has_role("officer") or r["applicantId"] == viewer.actor_id]
     applicants = dict(
-        zip([r["applicantId"] for r in visible], await persons_by_ids(rt, viewer, [r["applicantId"] for r in visible]))
+        zip(
+            [r["applicantId"] for r in visible],
+            await persons_by_ids(rt, viewer, [r["applicantId"] for r in visible]),
+            strict=False,
+        )
     )
     found = {r["request"]["id"]: _request_view(r, viewer, applicants[r["applicantId"]]) for r in visible}
     return [found.get(i) for i in ids]
@@ -570,7 +574,7 @@ async def verification_queue(
     rows = await rt.graph.read(queries.verification_queue, status, after, request.size + 1)
     page_rows = rows[: request.size]
     applicants = await persons_by_ids(rt, viewer, [r["applicantId"] for r in page_rows])
-    items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants)]
+    items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants, strict=False)]
     return Page(
         items=items,
         cursors=[VERIFICATION_CURSOR.encode(r["request"]["createdAt"], r["request"]["id"]) for r in page_rows],
@@ -740,8 +744,8 @@ async def _invitation_views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> li
     """Views of invitations whose organisation and invitee the viewer may see (the inviter may be hidden)."""
     org_ids = list({r["orgId"] for r in rows})
     person_ids = list({r["personId"] for r in rows} | {r["invitedById"] for r in rows if r["invitedById"]})
-    orgs = dict(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids)))
-    people = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids)))
+    orgs = dict(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids), strict=False))
+    people = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids), strict=False))
     views = []
     for r in rows:
         organization, person = orgs.get(r["orgId"]), people.get(r["personId"])
@@ -870,7 +874,11 @@ async def withdraw_representative_invitation(
 
 async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> list[list[Representative]]:
     rows = await rt.graph.read(queries.representatives_of, org_ids)
-    people = dict(zip([r["personId"] for r in rows], await persons_by_ids(rt, viewer, [r["personId"] for r in rows])))
+    people = dict(
+        zip(
+            [r["personId"] for r in rows], await persons_by_ids(rt, viewer, [r["personId"] for r in rows]), strict=False
+        )
+    )
     grouped: dict[str, list[Representative]] = {i: [] for i in org_ids}
     for r in rows:
         if people.get(r["personId"]) is not None:
@@ -888,7 +896,7 @@ async def representation_history(rt: Runtime, viewer: Viewer, org_id: str) -> li
         raise ForbiddenError("Only owners and admins of this organisation see its representation history.")
     rows = await rt.graph.read(queries.representation_history, org_id)
     ids = list({r["byId"] for r in rows} | {r["ofId"] for r in rows})
-    people = dict(zip(ids, await persons_by_ids(rt, viewer, ids)))
+    people = dict(zip(ids, await persons_by_ids(rt, viewer, ids), strict=False))
     return [
         {**r["change"], "at": r["change"]["at"].to_native(), "by": people.get(r["byId"]), "of": people.get(r["ofId"])}
         for r in rows
@@ -943,8 +951,8 @@ async def search_actors(
     page = hits[: request.size]
     person_ids = [h["id"] for h in page if h["kind"] == "person"]
     org_ids = [h["id"] for h in page if h["kind"] == "organization"]
-    views: dict[str, Any] = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids)))
-    views.update(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids)))
+    views: dict[str, Any] = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids), strict=False))
+    views.update(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids), strict=False))
     items = [views[h["id"]] for h in page if views.get(h["id"]) is not None]
     return Page(
         items=items,

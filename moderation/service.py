@@ -106,10 +106,10 @@ async def _views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> list[ReportVi
     """Each stored report as ``viewer`` may see it; None for reports that are none of their business."""
     officer = viewer.has_role("officer")
     moderated = [officer or r["viewerModerates"] for r in rows]
-    targets = sorted({r["targetId"] for r, m in zip(rows, moderated) if m and r["targetId"]})
-    actors = dict(zip(targets, await identity.actors_by_ids(rt, viewer, targets)))
+    targets = sorted({r["targetId"] for r, m in zip(rows, moderated, strict=False) if m and r["targetId"]})
+    actors = dict(zip(targets, await identity.actors_by_ids(rt, viewer, targets), strict=False))
     views: list[ReportView | None] = []
-    for row, for_moderator in zip(rows, moderated):
+    for row, for_moderator in zip(rows, moderated, strict=False):
         if not for_moderator and row["reporterId"] != viewer.actor_id:
             views.append(None)
             continue
@@ -147,7 +147,7 @@ async def reports_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Re
     if viewer.is_anonymous or not ids:
         return [None] * len(ids)
     rows = await rt.graph.read(queries.reports_by_ids, ids, viewer.actor_id)
-    found = {r["report"]["id"]: v for r, v in zip(rows, await _views(rt, viewer, rows)) if v is not None}
+    found = {r["report"]["id"]: v for r, v in zip(rows, await _views(rt, viewer, rows), strict=False) if v is not None}
     return [found.get(i) for i in ids]
 
 
@@ -207,7 +207,7 @@ async def my_reports(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[
     rows = await rt.graph.read(queries.reports_of_reporter, me, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await _views(rt, viewer, page_rows)
-    pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
+    pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
     return Page(
         items=[v for v, _ in pairs],
         cursors=[_cursor(MY_REPORTS_CURSOR, r) for _, r in pairs],
@@ -235,7 +235,7 @@ async def moderation_queue(rt: Runtime, viewer: Viewer, status: str, request: Pa
     rows = await rt.graph.read(queries.report_queue, scope, me, status, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await _views(rt, viewer, page_rows)
-    pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
+    pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
     return Page(
         items=[v for v, _ in pairs],
         cursors=[_cursor(QUEUE_CURSOR, r) for _, r in pairs],

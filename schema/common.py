@@ -70,7 +70,7 @@ class CountedConnection(relay.Connection[NodeType], Generic[NodeType]):
     @classmethod
     def from_page(cls, page: Page, convert) -> CountedConnection:
         return cls(
-            edges=[relay.Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors)],
+            edges=[relay.Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors, strict=False)],
             page_info=relay.PageInfo(
                 has_next_page=page.has_next_page,
                 has_previous_page=page.has_previous_page,

@@ -49,7 +49,7 @@ class Wallet(relay.Node):
 
     @strawberry.field(description="Whose wallet it is.")
     async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.owner_uuid)
 
@@ -59,7 +59,7 @@ class Wallet(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import wallets_by_ids
+        from resolvers.wallets import wallets_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await wallets_by_ids(info, list(node_ids))
 
@@ -103,7 +103,7 @@ class LedgerEntry(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import entries_by_ids
+        from resolvers.wallets import entries_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await entries_by_ids(info, list(node_ids))
 
@@ -161,7 +161,7 @@ class StuckPayment:
 
     @strawberry.field(description="Whose wallet it is for.")
     async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.owner_uuid)
 

@@ -72,9 +72,9 @@ def fetch(destination: Path) -> bool:
     """Fetch and unpack every package unless the pinned versions are there; True when it wrote files."""
     manifest_file = destination / MANIFEST
     wanted = [served for *_rest, files in PACKAGES for served in files.values()]
-    if manifest_file.exists() and json.loads(manifest_file.read_text()) == pinned_manifest():
-        if all((destination / name).is_file() for name in wanted):
-            return False
+    pinned = manifest_file.exists() and json.loads(manifest_file.read_text()) == pinned_manifest()
+    if pinned and all((destination / name).is_file() for name in wanted):
+        return False
     unpacked: dict[str, bytes] = {}
     for name, version, integrity, files in PACKAGES:
         metadata = json.loads(_get(f"{REGISTRY}/{name}/{version}"))

@@ -234,7 +234,7 @@ async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request:
     rows, total = await rt.graph.read(queries.join_requests, community_id, me, after, request.size + 1)
     page_rows = rows[: request.size]
     people = await identity.persons_by_ids(rt, viewer, [r["personId"] for r in page_rows])
-    pairs = [(p, r) for p, r in zip(people, page_rows) if p is not None]
+    pairs = [(p, r) for p, r in zip(people, page_rows, strict=False) if p is not None]
     return Page(
         items=[JoinRequestView(person=p, requested_at=r["at"].to_native()) for p, r in pairs],
         cursors=[JOIN_REQUESTS_CURSOR.encode(r["at"], r["personId"]) for _, r in pairs],

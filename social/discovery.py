@@ -130,7 +130,7 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
         visible_audiences=visible,
     )
     views = await identity.persons_by_ids(rt, viewer, [r["id"] for r in rows])
-    found = [_suggestion(r, v) for r, v in zip(rows, views) if v is not None]
+    found = [_suggestion(r, v) for r, v in zip(rows, views, strict=False) if v is not None]
     ranked = [s for s in found if s is not None]
     ranked.sort(key=lambda s: (-s.score, -s.mutual_count))  # stable: keeps the query's id order on ties
     return ranked

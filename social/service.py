@@ -159,7 +159,7 @@ async def list_actors(
     rows, total = await rt.graph.read(queries.list_actors, kind, owner, viewer.actor_id, after, request.size + 1)
     page_rows = rows[: request.size]
     views = await identity.actors_by_ids(rt, viewer, [r["id"] for r in page_rows])
-    pairs = [(v, r) for v, r in zip(views, page_rows) if v is not None]
+    pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
     settings = await rt.graph.read(queries.social_settings, owner)
     hidden = viewer.actor_id != owner and (
         (kind == "followers" and not settings["showFollowerCount"])

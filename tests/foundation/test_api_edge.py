@@ -355,11 +355,11 @@ async def test_shutdown_closes_neo4j_and_runs_on_shutdown_when_background_messag
     for settle in (hangs, fails):
         monkeypatch.setattr(app_module, "settle", settle)
         done: list[str] = []
-        app = create_app(settings, on_shutdown=lambda: done.append("on_shutdown"))
+        app = create_app(settings, on_shutdown=lambda done=done: done.append("on_shutdown"))
         async with LifespanManager(app, startup_timeout=60, shutdown_timeout=5):
             graph_close = app.state.graph.close
 
-            async def close(graph_close=graph_close) -> None:
+            async def close(graph_close=graph_close, done=done) -> None:
                 done.append("graph closed")
                 await graph_close()
 

@@ -62,7 +62,7 @@ async def test_three_seller_cart_checks_out_into_three_orders(app, client):
     buyer, *sellers = await people(app, client, 4)
     listings = [await create_listing(client, s, priceDong=10_000 * (i + 1), stock=5) for i, s in enumerate(sellers)]
     extra = await create_listing(client, sellers[0], priceDong=7_000, stock=2, title="Ấm trà gốm Bát Tràng")
-    for listing, quantity in zip(listings + [extra], (1, 2, 3, 2)):
+    for listing, quantity in zip(listings + [extra], (1, 2, 3, 2), strict=False):
         body = await _cart_set(client, buyer, listing["id"], quantity)
         assert body["data"]["cartItemSet"]["errors"] == []
     cart = body["data"]["cartItemSet"]["cart"]
@@ -81,7 +81,7 @@ async def test_three_seller_cart_checks_out_into_three_orders(app, client):
     assert set(orders) == {s.id for s in sellers}
     assert orders[sellers[0].id]["totalDong"] == 24_000 and len(orders[sellers[0].id]["items"]) == 2
     assert all(o["status"] == "PLACED" for o in orders.values())
-    stocks = [(await listing_state(client, s, lst["id"]))["stock"] for s, lst in zip(sellers, listings)]
+    stocks = [(await listing_state(client, s, lst["id"]))["stock"] for s, lst in zip(sellers, listings, strict=False)]
     assert stocks == [4, 3, 2]
     extra_state = await listing_state(client, sellers[0], extra["id"])
     assert extra_state == {"id": extra["id"], "status": "SOLD_OUT", "stock": 0}

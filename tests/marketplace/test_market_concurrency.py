@@ -70,7 +70,7 @@ async def test_market_under_parallel_load(app, client, graph):
 
     async def wave(calls: list[tuple[str, object]]) -> list[dict]:
         bodies = await asyncio.gather(*(c for _, c in calls))
-        for (field, _), body in zip(calls, bodies):
+        for (field, _), body in zip(calls, bodies, strict=False):
             ops[field] += 1
             code = outcome(body, field)
             if code != "OK":
@@ -97,7 +97,7 @@ async def test_market_under_parallel_load(app, client, graph):
         a, b = bodies[first]["data"]["orderPlace"], bodies[again]["data"]["orderPlace"]
         assert (a["order"] or {}).get("id") == (b["order"] or {}).get("id") or a["errors"] or b["errors"]
     orders = {}
-    for (buyer, listing_id, _, _), body in zip(plans, bodies):
+    for (buyer, listing_id, _, _), body in zip(plans, bodies, strict=False):
         made = body["data"]["orderPlace"]["order"]
         if made:
             orders[made["id"]] = (buyer, owners[listing_id])

@@ -104,7 +104,10 @@ async def test_rating_is_consistent_with_reviews(app, client):
     seller, buyers, listing, orders = await _completed(app, client, buyers=3)
     # In parallel: the seller's sums are updated under its lock, so none is lost.
     bodies = await asyncio.gather(
-        *(_review(client, buyer, order["id"], rating=stars) for buyer, order, stars in zip(buyers, orders, (5, 4, 2)))
+        *(
+            _review(client, buyer, order["id"], rating=stars)
+            for buyer, order, stars in zip(buyers, orders, (5, 4, 2), strict=False)
+        )
     )
     assert all(b["data"]["reviewCreate"]["errors"] == [] for b in bodies)
     rating = (await gql(client, RATING, {"id": listing["id"]}))["data"]["node"]["sellerRating"]

@@ -346,7 +346,7 @@ async def test_burst_of_parallel_top_ups_and_payouts_keeps_the_ledger_balanced(a
     results = await asyncio.gather(*(call(*c) for c in calls))
     elapsed = time.perf_counter() - started
     by_key: dict[str, set] = {}
-    for (_, idem, _, _), result in zip(calls, results):
+    for (_, idem, _, _), result in zip(calls, results, strict=False):
         assert all(e["code"] == "INSUFFICIENT_FUNDS" for e in result["errors"]), result["errors"]
         by_key.setdefault(idem, set()).add(result["entry"]["id"] if result["entry"] else None)
     # A key refused for INSUFFICIENT_FUNDS is not stored, so a later repeat of it may succeed: still one effect.

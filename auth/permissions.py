@@ -1,15 +1,182 @@
-"""Permission checks shared by every service: signed in, assurance level, granted roles."""
+"""Who may do what: every permission of the platform, named ``domain.noun.verb``, and the one check, ``authorize``.
+
+A service asks ``authorize(viewer, "marketplace.listing.create", on=standing)`` before it changes or reveals
+anything; the answer is the id of the actor the request acts as (the person, or the organisation they act for),
+or a typed error: UNAUTHENTICATED (sign in first), FORBIDDEN (saying what is missing), NOT_FOUND (no such active
+organisation). The rules it applies are the pure functions of ``auth.rules``, each with its Cypher mirror in
+``graph.rules`` and a test that holds the two together (``tests/rules``).
+
+``on`` is what the graph says of the viewer and the thing acted on, read by the owning domain inside the caller's
+transaction: a ``Representation`` (the person's role in the organisation they would act for, read by
+``identity.acting``) or a ``Membership`` (their role in a community, read by ``social.standing``). ``authorize``
+itself never reads the graph, so it is the same rule for every caller and cheap to test over every combination.
+
+The table ``PERMISSIONS`` is the single list of what exists; ``docs/architecture.md`` and the README carry it as a
+table generated from here (``hanoismart docs``), and a test refuses an ``authorize`` call naming an action that
+is not in it. Each domain keeps its permissions in its own tuple below.
+"""
 
 from __future__ import annotations
 
-from auth.viewer import Viewer
-from core.errors import ForbiddenError, UnauthenticatedError
+from dataclasses import dataclass
+from typing import Final
 
-LEVEL_NAMES = {
+from auth.rules import ACTING_ROLES, acts_for, runs_community
+from auth.viewer import Viewer
+from core.errors import ForbiddenError, NotFoundError, UnauthenticatedError
+
+LEVEL_NAMES: Final = {
     0: "level 0 (self-declared)",
     1: "level 1 (a phone or e-mail proven by a one-time code)",
     2: "level 2 (identity document checked by a city officer)",
 }
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One thing a caller may do, and what it takes.
+
+    ``does`` completes "To ... you need" and "Only ... may ..." in error messages ("sell", "decide reports").
+    ``anyone``: no sign-in needed. ``level``: the assurance level the person needs. ``city_role``: a role the
+    city grants (officer, admin). ``for_organization``: may also be done for an organisation the person owns or
+    administers (``auth.rules.acts_for``), given as ``on=Representation``. ``in_community``: needs ``on=Membership``
+    showing the person runs the community (``auth.rules.runs_community``); ``refusal`` is the FORBIDDEN message
+    then (otherwise one is composed from ``does``).
+    """
+
+    name: str
+    does: str
+    level: int = 0
+    anyone: bool = False
+    city_role: str | None = None
+    for_organization: bool = False
+    in_community: bool = False
+    refusal: str | None = None
+
+    @property
+    def domain(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Representation:
+    """What the graph says of a person and the organisation they would act for (``identity.acting`` reads it):
+    ``role`` is their REPRESENTS role (None: they do not represent it); ``active`` whether the organisation is
+    active; ``exists`` whether there is such an organisation at all."""
+
+    organization_id: str
+    role: str | None
+    active: bool
+    exists: bool = True
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The person's role in a community (None: not a member), read by ``social.standing``."""
+
+    community_id: str
+    role: str | None
+
+
+def _table(*groups: tuple[Permission, ...]) -> dict[str, Permission]:
+    table: dict[str, Permission] = {}
+    for group in groups:
+        for permission in group:
+            if permission.name in table:
+                raise ValueError(f"permission {permission.name} is declared twice")
+            if permission.name.count(".") < 1:
+                raise ValueError(f"permission {permission.name} is not named domain.action")
+            table[permission.name] = permission
+    return table
+
+
+# Each domain's permissions, in the order its schema lists the fields. Names are ``domain.noun.verb``.
+AUTH: Final[tuple[Permission, ...]] = ()
+IDENTITY: Final[tuple[Permission, ...]] = ()
+SOCIAL: Final[tuple[Permission, ...]] = ()
+MODERATION: Final[tuple[Permission, ...]] = ()
+MARKETPLACE: Final[tuple[Permission, ...]] = ()
+PLACES: Final[tuple[Permission, ...]] = ()
+HEALTH: Final[tuple[Permission, ...]] = ()
+
+PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, MODERATION, MARKETPLACE, PLACES, HEALTH)
+
+
+def permission(action: str) -> Permission:
+    """The declared permission ``action``; a name not in the table is a programming error (a test scans for it)."""
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        raise LookupError(f"no permission is named {action!r}; declare it in auth/permissions.py") from None
+
+
+def authorize(viewer: Viewer, action: str, on: Representation | Membership | None = None) -> str:
+    """The id of the actor ``viewer`` does ``action`` as, or UNAUTHENTICATED / FORBIDDEN / NOT_FOUND saying what
+    is missing. Without ``on`` that actor is the signed-in person; with ``on=Representation`` it is the
+    organisation, when the permission may be done for one and the person acts for it."""
+    rule = permission(action)
+    if rule.anyone and on is None:
+        return viewer.actor_id or ""
+    if viewer.kind != "person" or viewer.actor_id is None:
+        raise UnauthenticatedError("Sign in first: send `Authorization: Bearer <accessToken>`.")
+    person_id = viewer.actor_id
+    if viewer.assurance_level < rule.level:
+        raise ForbiddenError(
+            f"To {rule.does} you need verification {LEVEL_NAMES[rule.level]}; "
+            f"yours is {LEVEL_NAMES[viewer.assurance_level]}.",
+            extensions={"requiredLevel": rule.level, "currentLevel": viewer.assurance_level},
+        )
+    if rule.city_role is not None and not viewer.has_role(rule.city_role):
+        raise ForbiddenError(
+            rule.refusal or f"Only a city {rule.city_role} may {rule.does}.",
+            extensions={"requiredRole": rule.city_role},
+        )
+    if isinstance(on, Representation):
+        if not rule.for_organization:
+            raise ForbiddenError(f"To {rule.does} you act as yourself, not for an organisation.")
+        if not on.exists or not on.active:
+            raise NotFoundError("No active organisation has this id.")
+        if not acts_for(person_id, on.organization_id, on.role, on.active):
+            raise ForbiddenError(
+                rule.refusal or f"To {rule.does} for this organisation you must be its owner or admin.",
+                extensions={"requiredRepresentativeRole": list(ACTING_ROLES)},
+            )
+        return on.organization_id
+    if rule.in_community and (not isinstance(on, Membership) or not runs_community(on.role)):
+        raise ForbiddenError(rule.refusal or f"Only this community's moderators and admins may {rule.does}.")
+    return person_id
+
+
+def holds(viewer: Viewer, action: str, on: Representation | Membership | None = None) -> bool:
+    """Whether ``authorize`` would let ``viewer`` do ``action`` (for views that show or hide a thing, not refuse)."""
+    try:
+        authorize(viewer, action, on)
+    except (UnauthenticatedError, ForbiddenError, NotFoundError):
+        return False
+    return True
+
+
+def permission_table() -> str:
+    """The permission table in Markdown, generated from ``PERMISSIONS`` (README and docs/architecture.md)."""
+    lines = [
+        "| permission | what it allows | who | level | for an organisation |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in PERMISSIONS.values():
+        if rule.anyone:
+            who = "anyone"
+        elif rule.city_role:
+            who = f"a city {rule.city_role}"
+        elif rule.in_community:
+            who = "a community's moderators and admins"
+        else:
+            who = "a signed-in person"
+        org = "owner or admin" if rule.for_organization else "no"
+        lines.append(f"| `{rule.name}` | {rule.does} | {who} | {rule.level} | {org} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- being replaced by ``authorize`` (issue 11): removed once no service calls them ----------------------------------
 
 
 def require_person(viewer: Viewer) -> str:

@@ -1,0 +1,62 @@
+"""The Cypher mirrors of the rules in ``auth.rules``: one fragment builder per rule, named as the rule.
+
+Queries splice these fragments instead of restating a rule; ``tests/rules`` seeds every combination of facts and
+checks each fragment answers as its Python rule does. Builders take Cypher *variable names* (checked against a
+strict pattern, never user input) and parameter names; values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_NAME = re.compile(r"^\$?[A-Za-z_][A-Za-z0-9_]*$")
+
+ACTING_ROLES: Final = ["owner", "admin"]
+COMMUNITY_RUNNING_ROLES: Final = ["moderator", "admin"]
+
+
+def _name(text: str) -> str:
+    if not _NAME.fullmatch(text):
+        raise ValueError(f"{text!r} is not a Cypher variable or parameter name")
+    return text
+
+
+def acts_for(actor: str, person: str = "$viewerId") -> str:
+    """Cypher predicate: the person whose id is ``person`` (a parameter or an id expression) acts for the actor
+    bound to ``actor``: it is them, or an active organisation they own or administer. Mirror of
+    ``auth.rules.acts_for``."""
+    actor, person = _name(actor), _name(person)
+    return (
+        f"({actor}.id = {person} OR ({actor}:Organization AND coalesce({actor}.status, 'active') = 'active'"
+        f" AND EXISTS {{ MATCH (:Person {{id: {person}}})-[rule_rep:REPRESENTS]->({actor})"
+        f" WHERE rule_rep.role IN {ACTING_ROLES!r} }}))"
+    )
+
+
+def actors_acted_for(person: str) -> str:
+    """Cypher list expression: the ids of every actor the person bound to ``person`` acts for (themself first, then
+    the active organisations they own or administer); ``[]`` when ``person`` is null. The list form of
+    ``acts_for``, for a query that tests many actors against one viewer."""
+    person = _name(person)
+    return (
+        f"CASE WHEN {person} IS NULL THEN [] ELSE [{person}.id] + "
+        f"[({person})-[rule_rep:REPRESENTS]->(rule_org:Organization) WHERE rule_rep.role IN {ACTING_ROLES!r}"
+        f" AND coalesce(rule_org.status, 'active') = 'active' | rule_org.id] END"
+    )
+
+
+def runs_community(person: str, community: str) -> str:
+    """Cypher predicate: the person bound to ``person`` is a moderator or admin of the community bound to
+    ``community``. Mirror of ``auth.rules.runs_community``."""
+    person, community = _name(person), _name(community)
+    return (
+        f"EXISTS {{ MATCH ({person})-[rule_member:MEMBER_OF]->({community})"
+        f" WHERE rule_member.role IN {COMMUNITY_RUNNING_ROLES!r} }}"
+    )
+
+
+def blocked_either_way(a: str, b: str) -> str:
+    """Cypher predicate: one of the actors bound to ``a`` and ``b`` blocked the other. Mirror of
+    ``auth.rules.blocked_either_way``; a query keeps a pair apart with ``NOT <this>``."""
+    return f"EXISTS {{ ({_name(a)})-[:BLOCKED]-({_name(b)}) }}"

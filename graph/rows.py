@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -18,10 +17,16 @@ T = TypeVar("T")
 _CAMEL = re.compile(r"_([a-z0-9])")
 
 
-@cache
-def _keys(kind: Any) -> tuple[tuple[str, str], ...]:
-    """(field name, record key) of each field of the dataclass ``kind``."""
-    return tuple((f.name, _CAMEL.sub(lambda m: m.group(1).upper(), f.name)) for f in dataclasses.fields(kind))
+_KEYS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _keys(kind: type) -> tuple[tuple[str, str], ...]:
+    """(field name, record key) of each field of the dataclass ``kind``, worked out once per kind."""
+    found = _KEYS.get(kind)
+    if found is None:
+        fields = dataclasses.fields(kind)
+        found = _KEYS[kind] = tuple((f.name, _CAMEL.sub(lambda m: m.group(1).upper(), f.name)) for f in fields)
+    return found
 
 
 def row(kind: type[T], record: Mapping[str, Any]) -> T:

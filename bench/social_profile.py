@@ -6,7 +6,7 @@ representatives and two posts per person, and one very connected person (1,000 c
 the caps at work); then, for a few viewers and that one, runs ``PROFILE`` on the queries
 of ``graph/discovery.py`` and prints total db hits, rows and milliseconds, next to raw-Cypher
 baselines (the textbook queries: a label-anchored friends-of-friends count and ``shortestPath`` with
-a path predicate), and the end-to-end service calls (which add ``identity.persons_by_ids``).
+a path predicate), and the end-to-end service calls (which add ``identity.views.persons_by_ids``).
 
 Seeding uses raw ``UNWIND`` batches (a benchmark, not a fixture). It goes into the database of
 ``NEO4J_URI`` or the local development server, and refuses when that database already holds people

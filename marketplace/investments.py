@@ -20,7 +20,7 @@ from graph import investments as queries
 from graph import listings as listing_queries
 from graph.driver import native
 from identity import service as identity
-from moderation.service import assert_not_suspended
+from moderation.enforcement import assert_not_suspended
 from social.notifications import notify
 
 MAX_MESSAGE = 2000

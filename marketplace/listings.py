@@ -29,7 +29,7 @@ from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
 from graph.places import commune_by_code
 from identity import service as identity
-from moderation.service import assert_not_suspended
+from moderation.enforcement import assert_not_suspended
 
 KINDS = ("goods", "service", "rental", "investment")
 STATUSES = ("draft", "active", "paused", "sold_out", "closed")

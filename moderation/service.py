@@ -15,7 +15,6 @@ is responsible for it, never who reported it.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
 
 from neo4j import AsyncManagedTransaction
 
@@ -26,7 +25,7 @@ from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
 from graph import moderation as queries
-from identity import service as identity
+from identity import views as identity_views
 from moderation.model import (
     ACTIONS,
     COMMUNITY_ACTIONS,
@@ -46,20 +45,6 @@ NOT_FOUND = "No report has this id."
 
 
 # --- suspensions (called by every use case that publishes) ---------------------------------------------------------
-
-
-async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> None:
-    """FORBIDDEN while the person's suspension runs, saying until when. Call it inside the write
-    transaction that publishes (a post, a comment, a community), before writing anything."""
-    until = await queries.suspended_until(tx, person_id)
-    if until is None:
-        return
-    stamp = until.to_native().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    raise ForbiddenError(
-        f"Your account is suspended until {stamp} (UTC) by a city officer; until then you cannot post, "
-        "comment or create communities.",
-        extensions={"suspendedUntil": stamp},
-    )
 
 
 # --- views ---------------------------------------------------------------------------------------------------------------
@@ -107,7 +92,7 @@ async def _views(rt: Runtime, viewer: Viewer, rows: list[dict]) -> list[ReportVi
     officer = viewer.has_role("officer")
     moderated = [officer or r["viewerModerates"] for r in rows]
     targets = sorted({r["targetId"] for r, m in zip(rows, moderated, strict=False) if m and r["targetId"]})
-    actors = dict(zip(targets, await identity.actors_by_ids(rt, viewer, targets), strict=False))
+    actors = dict(zip(targets, await identity_views.actors_by_ids(rt, viewer, targets), strict=False))
     views: list[ReportView | None] = []
     for row, for_moderator in zip(rows, moderated, strict=False):
         if not for_moderator and row["reporterId"] != viewer.actor_id:

@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from core.errors import UserInputError
 from core.pagination import PageRequest
-from identity import service as identity
+from identity import views as identity_views
 from identity.model import OrganizationView
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
 from resolvers.communities import communities_by_ids
@@ -46,7 +46,7 @@ DEFAULT_COMMENTS = 20
 
 def _actor_loader(context) -> DataLoader:
     async def load(ids: list[str]):
-        return await identity.actors_by_ids(context.runtime, context.viewer, ids)
+        return await identity_views.actors_by_ids(context.runtime, context.viewer, ids)
 
     return DataLoader(load_fn=load)
 

@@ -27,10 +27,10 @@ from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold, search_query
 from graph import communities as queries
-from identity import service as identity
+from identity import views as identity_views
 from identity.model import PersonView
 from identity.names import COMMUNITY_PUNCTUATION, check_name
-from moderation.service import assert_not_suspended
+from moderation.enforcement import assert_not_suspended
 from social.discovery import COMMUNITY_KIND_WORDS
 from social.notifications import notify
 
@@ -233,7 +233,7 @@ async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request:
     after = request.keyset(JOIN_REQUESTS_CURSOR)
     rows, total = await rt.graph.read(queries.join_requests, community_id, me, after, request.size + 1)
     page_rows = rows[: request.size]
-    people = await identity.persons_by_ids(rt, viewer, [r["personId"] for r in page_rows])
+    people = await identity_views.persons_by_ids(rt, viewer, [r["personId"] for r in page_rows])
     pairs = [(p, r) for p, r in zip(people, page_rows, strict=False) if p is not None]
     return Page(
         items=[JoinRequestView(person=p, requested_at=r["at"].to_native()) for p, r in pairs],
@@ -248,7 +248,7 @@ async def _member_view(rt: Runtime, viewer: Viewer, community_id: str, person_id
     row = await rt.graph.read(queries.member, community_id, person_id)
     if row is None:
         return None
-    (person,) = await identity.persons_by_ids(rt, viewer, [person_id])
+    (person,) = await identity_views.persons_by_ids(rt, viewer, [person_id])
     return MemberView(person=person, role=row["role"], since=row["since"].to_native())
 
 

@@ -31,7 +31,7 @@ from core.runtime import Runtime
 from core.text import search_query
 from graph import discovery as queries
 from identity import privacy
-from identity import service as identity
+from identity import views as identity_views
 from identity.model import PersonView
 from social import service as social
 from social.model import PostView
@@ -129,7 +129,7 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
         ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
         visible_audiences=visible,
     )
-    views = await identity.persons_by_ids(rt, viewer, [r["id"] for r in rows])
+    views = await identity_views.persons_by_ids(rt, viewer, [r["id"] for r in rows])
     found = [_suggestion(r, v) for r, v in zip(rows, views, strict=False) if v is not None]
     ranked = [s for s in found if s is not None]
     ranked.sort(key=lambda s: (-s.score, -s.mutual_count))  # stable: keeps the query's id order on ties
@@ -145,7 +145,7 @@ async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | Non
     found = await rt.graph.read(queries.trust_path, me, to_id)
     if found is None:
         return None
-    people = await identity.persons_by_ids(rt, viewer, found["ids"])
+    people = await identity_views.persons_by_ids(rt, viewer, found["ids"])
     if any(p is None for p in people):
         return None  # someone on it is hidden from me: the path is not shown
     return TrustPath(people=tuple(people), hops=found["hops"])

@@ -16,9 +16,10 @@ from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold, nfc
 from graph import social as queries
-from identity import service as identity
+from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
-from moderation.service import assert_not_suspended, record_removal
+from moderation.enforcement import assert_not_suspended
+from moderation.service import record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
 from social.notifications import notify, notify_unless_repeated
 from social.visibility import VISIBILITIES, PostFacts, may_see_post
@@ -152,13 +153,13 @@ async def list_actors(
         raise ForbiddenError("Only the person themself sees their pending requests.")
     if kind == "mutual" and viewer.is_anonymous:
         return Page(items=[], cursors=[], has_next_page=False, has_previous_page=False, total_count=0)
-    (owner_view,) = await identity.actors_by_ids(rt, viewer, [owner])
+    (owner_view,) = await identity_views.actors_by_ids(rt, viewer, [owner])
     if owner_view is None:
         raise NotFoundError(NOT_FOUND)
     after = request.keyset(PEOPLE_CURSORS[kind])
     rows, total = await rt.graph.read(queries.list_actors, kind, owner, viewer.actor_id, after, request.size + 1)
     page_rows = rows[: request.size]
-    views = await identity.actors_by_ids(rt, viewer, [r["id"] for r in page_rows])
+    views = await identity_views.actors_by_ids(rt, viewer, [r["id"] for r in page_rows])
     pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
     settings = await rt.graph.read(queries.social_settings, owner)
     hidden = viewer.actor_id != owner and (
@@ -386,7 +387,7 @@ async def feed(
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
     )
-    authors = {r["authorId"]: identity.person_view(r["authorRecord"], viewer) for r in shown if r["authorRecord"]}
+    authors = {r["authorId"]: identity_views.person_view(r["authorRecord"], viewer) for r in shown if r["authorRecord"]}
     reactions = {
         r["post"]["id"]: ReactionSummary(
             counts={c["kind"]: c["count"] for c in r["reactionCounts"]}, mine=r["myReaction"]
@@ -591,8 +592,3 @@ async def unread_count(rt: Runtime, viewer: Viewer) -> int:
 
 async def mark_read(rt: Runtime, viewer: Viewer, notification_id: str | None) -> int:
     return await rt.graph.write(queries.mark_read, require_person(viewer), notification_id)
-
-
-async def join_ward_community(tx: AsyncManagedTransaction, person_id: str) -> None:
-    """Called by identity when a person's ward changes, inside its transaction."""
-    await queries.sync_ward_membership(tx, person_id)

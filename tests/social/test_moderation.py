@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.errors import ForbiddenError
-from moderation.service import assert_not_suspended
+from moderation.enforcement import assert_not_suspended
 from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.social.helpers import BLOCK, COMMENT, POST, comment, post, set_edge
 from tests.support import error_codes, gql

@@ -80,7 +80,7 @@ def _state(pid: int) -> str | None:
     """The /proc state letter of ``pid`` (Z for a zombie), None once it is gone."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone before the open, or reaped between open and read
         return None
 
 

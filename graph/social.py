@@ -494,7 +494,7 @@ def _reaction_counts(counts: list[Mapping[str, Any]]) -> tuple[ReactionCount, ..
 
 
 # The feed is the hot root field: besides the posts it projects, when the client selected them, each post's
-# author record (identity's own projection, turned into a view by identity.service), its reaction counts and its
+# author record (identity's own projection, turned into a view by identity.views), its reaction counts and its
 # first comments, so a feed page with authors, reactions and comments is one statement instead of four.
 FEED = f"""
 MATCH (viewer:Person {{id: $viewerId}})

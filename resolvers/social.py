@@ -3,6 +3,7 @@ round trips grow with the depth of the query, not with the length of its lists."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -289,7 +290,9 @@ connection_remove = _relation_mutation(
 )
 
 
-async def _set_edge(info: strawberry.Info, actor_id: str, set_edge, on: bool) -> RelationPayload:
+async def _set_edge(
+    info: strawberry.Info, actor_id: str, set_edge: Callable[..., Awaitable[None]], on: bool
+) -> RelationPayload:
     async def work() -> dict:
         other = decode_id(actor_id, ("Person", "Organization"), "actorId")
         return await _relation_result(info, other, set_edge(runtime(info), viewer(info), other, on))

@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test migrate schema neo4j-start neo4j-stop bench bench-social bench-market tools graphiql clean help
+.PHONY: serve test check docs migrate schema neo4j-start neo4j-stop bench bench-social bench-market tools graphiql clean help
 
 help:
 	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
-	@echo "make test    - run the whole suite against a throwaway Neo4j"
+	@echo "make test    - the static checks (make check), then the whole suite against a throwaway Neo4j"
+	@echo "make check   - ruff check, ruff format --check and mypy (all three run; any failure fails)"
 	@echo "make schema  - re-export schema.graphql"
+	@echo "make docs    - regenerate the permission table in README.md and docs/architecture.md"
 	@echo "make bench   - print API latency next to raw Cypher (needs a running Neo4j: make neo4j-start)"
 	@echo "make bench-social - PROFILE discovery queries on a 10k-person graph (throwaway Neo4j)"
 	@echo "make bench-market - PROFILE marketplace browse and search on 5,000 listings (throwaway Neo4j)"
@@ -37,7 +39,16 @@ graphiql: $(GRAPHIQL)
 serve: tools $(STAMP) $(GRAPHIQL)
 	$(BIN)/hanoismart serve
 
-test: tools $(STAMP) $(GRAPHIQL)
+# The static checks: lint, format and types (configured in pyproject.toml). Each runs even when one before it
+# failed, so one run shows every problem; any failure fails the target (and `make test`, and so CI).
+check: $(STAMP)
+	@status=0; \
+	for step in "ruff check ." "ruff format --check ." "mypy"; do \
+		echo "$$ $$step"; $(BIN)/$$step || status=1; \
+	done; \
+	exit $$status
+
+test: tools $(STAMP) $(GRAPHIQL) check
 	$(BIN)/pytest
 
 migrate: $(STAMP)
@@ -45,6 +56,9 @@ migrate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/hanoismart schema
+
+docs: $(STAMP)
+	$(BIN)/hanoismart docs
 
 neo4j-start: tools $(STAMP)
 	$(BIN)/hanoismart neo4j start

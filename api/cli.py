@@ -1,17 +1,30 @@
-"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema, reconcile)."""
+"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema, docs, reconcile).
+
+Each command imports the layers it needs when it runs (ruff's PLC0415 is off for this file, see pyproject.toml):
+the app, the schema and the driver take seconds to import, and ``hanoismart --help`` or ``neo4j status`` need
+none of them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import signal
-import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 import uvicorn
 
+from auth.permissions import permission_table
+from core.errors import AppError
 from core.logs import configure_logging
+from core.runtime import Runtime
 from core.settings import REPO_ROOT, get_settings
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="HanoiSmart: the identity-based social graph of Hà Nội, as a GraphQL API over Neo4j.",
@@ -26,21 +39,25 @@ keys_app = typer.Typer(help="Access-token signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 SCHEMA_FILE = REPO_ROOT / "schema.graphql"
+#: The documents that carry the permission table, between PERMISSIONS_START and PERMISSIONS_END.
+PERMISSION_DOCS = (REPO_ROOT / "README.md", REPO_ROOT / "docs" / "architecture.md")
+PERMISSIONS_START = "<!-- permissions:start -->"
+PERMISSIONS_END = "<!-- permissions:end -->"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
 
 
 @app.command()
 def serve(
-    host: str = typer.Option(None, help="Listen address (default from HANOISMART_HOST)."),
-    port: int = typer.Option(None, help="Listen port (default from HANOISMART_PORT)."),
+    host: str | None = typer.Option(None, help="Listen address (default from HANOISMART_HOST)."),
+    port: int | None = typer.Option(None, help="Listen port (default from HANOISMART_PORT)."),
 ) -> None:
     """Start the local Neo4j if needed, apply migrations, and serve the API with GraphiQL."""
-    from api.app import create_app  # noqa: PLC0415 (keeps `hanoismart --help` fast)
-    from graph.local_neo4j import LocalNeo4j, Neo4jStartError  # noqa: PLC0415
+    from api.app import create_app
+    from graph.local_neo4j import LocalNeo4j, Neo4jStartError
 
     settings = get_settings()
     configure_logging(settings)
@@ -88,9 +105,9 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 @app.command()
 def migrate() -> None:
     """Apply pending migrations to the configured Neo4j (local one must be running)."""
-    from graph.driver import Graph  # noqa: PLC0415
-    from graph.local_neo4j import Neo4jStartError, connection_target  # noqa: PLC0415
-    from graph.migrations import apply_migrations  # noqa: PLC0415
+    from graph.driver import Graph
+    from graph.local_neo4j import Neo4jStartError, connection_target
+    from graph.migrations import apply_migrations
 
     settings = get_settings()
     configure_logging(settings)
@@ -110,16 +127,16 @@ def migrate() -> None:
     typer.echo(f"applied migrations: {applied}" if applied else "migrations: up to date")
 
 
-def _with_runtime(work):
+def _with_runtime(work: Callable[[Runtime], Awaitable[T]]) -> T:
     """Run ``work(runtime)`` against the configured Neo4j, as the API would."""
-    from api.app import build_runtime  # noqa: PLC0415
-    from graph.driver import Graph  # noqa: PLC0415
-    from graph.local_neo4j import connection_target  # noqa: PLC0415
+    from api.app import build_runtime
+    from graph.driver import Graph
+    from graph.local_neo4j import connection_target
 
     settings = get_settings()
     configure_logging(settings)
 
-    async def run():
+    async def run() -> T:
         uri, password = connection_target(settings)
         graph = Graph.connect(settings, uri=uri, password=password)
         try:
@@ -137,10 +154,7 @@ def admin_grant(
     revoke: bool = typer.Option(False, help="Take the role away instead."),
 ) -> None:
     """Grant (or revoke) a granted role; this is how the first administrator is made."""
-    import base64  # noqa: PLC0415
-
-    from core.errors import AppError  # noqa: PLC0415
-    from identity.service import set_granted_role  # noqa: PLC0415
+    from identity.service import set_granted_role
 
     target = person_id
     if "-" not in person_id:
@@ -157,15 +171,15 @@ def admin_grant(
 
 @app.command()
 def reconcile(
-    older_than: float = typer.Option(
+    older_than: float | None = typer.Option(
         None, help="Seconds a payment must have been pending (default from HANOISMART_PAYMENT_RECONCILE_AFTER_SECONDS)."
     ),
 ) -> None:
     """Settle or fail top-ups and payouts a crash left pending (asking the provider), and purge expired
     idempotency keys: the pass the API also runs at start and every HANOISMART_PAYMENT_RECONCILE_INTERVAL_SECONDS."""
-    from marketplace import idempotency, wallets  # noqa: PLC0415
+    from marketplace import idempotency, wallets
 
-    async def work(rt):
+    async def work(rt: Runtime) -> tuple[wallets.ReconcileReport, int]:
         report = await wallets.reconcile(rt, older_than_seconds=older_than)
         purged = await idempotency.purge_expired(
             rt.graph,
@@ -186,9 +200,7 @@ def reconcile(
 def keys_rotate() -> None:
     """Start signing with a new key; the old public key stays in the JWKS until its tokens expire.
     Restart running API processes afterwards so they load the new key."""
-    from datetime import timedelta  # noqa: PLC0415
-
-    from auth.tokens import KeyRing  # noqa: PLC0415
+    from auth.tokens import KeyRing
 
     settings = get_settings()
     ring = KeyRing.load_or_create(
@@ -200,10 +212,10 @@ def keys_rotate() -> None:
 @app.command()
 def schema(
     check: bool = typer.Option(False, help="Do not write; exit 1 if schema.graphql differs from the live schema."),
-    output: Path = typer.Option(SCHEMA_FILE, help="Where to write the SDL."),  # noqa: B008 (typer's own idiom)
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
 ) -> None:
     """Write the GraphQL schema (SDL) to schema.graphql at the repository root."""
-    from schema.assemble import build_schema  # noqa: PLC0415
+    from schema.assemble import build_schema
 
     sdl = build_schema(get_settings()).as_str() + "\n"
     if check:
@@ -215,10 +227,45 @@ def schema(
     typer.echo(f"wrote {output}")
 
 
+def with_permission_table(text: str, table: str) -> str:
+    """``text`` with ``table`` between its permission markers (ValueError when it has none)."""
+    start, end = text.find(PERMISSIONS_START), text.find(PERMISSIONS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"no {PERMISSIONS_START} ... {PERMISSIONS_END} markers")
+    return f"{text[: start + len(PERMISSIONS_START)]}\n{table}{text[end:]}"
+
+
+@app.command()
+def docs(
+    check: bool = typer.Option(False, help="Do not write; exit 1 if a permission table is not the one of the code."),
+) -> None:
+    """Write the permission table (auth/permissions.py) into README.md and docs/architecture.md."""
+    table = permission_table()
+    stale = []
+    for path in PERMISSION_DOCS:
+        try:
+            current = path.read_text()
+            wanted = with_permission_table(current, table)
+        except (OSError, ValueError) as exc:
+            _fail(f"{path}: {exc}")
+        if wanted != current:
+            stale.append(path)
+            if not check:
+                path.write_text(wanted)
+    if check:
+        if stale:
+            _fail(f"the permission table is out of date in {', '.join(map(str, stale))}: run `hanoismart docs`.")
+        typer.echo("the permission tables are up to date")
+        return
+    typer.echo(
+        f"wrote the permission table in {', '.join(map(str, stale))}" if stale else "permission tables: up to date"
+    )
+
+
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Fetch Neo4j if needed and start it in the background (data under var/neo4j)."""
-    from graph.local_neo4j import LocalNeo4j, Neo4jStartError  # noqa: PLC0415
+    from graph.local_neo4j import LocalNeo4j, Neo4jStartError
 
     settings = get_settings()
     configure_logging(settings)
@@ -235,7 +282,7 @@ def neo4j_start() -> None:
 @neo4j_app.command("stop")
 def neo4j_stop() -> None:
     """Stop the local Neo4j started from this checkout."""
-    from graph.local_neo4j import LocalNeo4j  # noqa: PLC0415
+    from graph.local_neo4j import LocalNeo4j
 
     settings = get_settings()
     configure_logging(settings)
@@ -250,7 +297,7 @@ def neo4j_stop() -> None:
 @neo4j_app.command("status")
 def neo4j_status() -> None:
     """Say whether the local Neo4j is running (exit 1 when it is not)."""
-    from graph.local_neo4j import LocalNeo4j  # noqa: PLC0415
+    from graph.local_neo4j import LocalNeo4j
 
     settings = get_settings()
     local = LocalNeo4j.for_development(settings)
@@ -266,4 +313,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

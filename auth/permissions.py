@@ -93,7 +93,27 @@ def _table(*groups: tuple[Permission, ...]) -> dict[str, Permission]:
 # Each domain's permissions, in the order its schema lists the fields. Names are ``domain.noun.verb``.
 AUTH: Final[tuple[Permission, ...]] = ()
 IDENTITY: Final[tuple[Permission, ...]] = ()
-SOCIAL: Final[tuple[Permission, ...]] = ()
+SOCIAL: Final[tuple[Permission, ...]] = (
+    Permission("social.connection.request", "ask someone to connect"),
+    Permission("social.connection.answer", "accept or decline a request to connect"),
+    Permission("social.connection.cancel", "withdraw a request to connect"),
+    Permission("social.connection.remove", "remove a connection"),
+    Permission("social.follow.set", "follow or unfollow an actor"),
+    Permission("social.block.set", "block or unblock an actor"),
+    Permission("social.mute.set", "mute or unmute an actor"),
+    Permission("social.preferences.set", "choose what others see of my follows and whether I am suggested"),
+    Permission("social.feed.read", "read my feed"),
+    Permission("social.post.create", "post"),
+    Permission("social.post.edit", "edit my posts"),
+    Permission("social.post.delete", "delete my posts, or remove others' as a moderator"),
+    Permission("social.comment.create", "comment on a post"),
+    Permission("social.comment.delete", "delete my comments, or remove others' as a moderator"),
+    Permission("social.reaction.set", "react to a post"),
+    # notifications (their own domain package, declared with social's until it has a tuple of its own)
+    Permission("notifications.inbox.read", "read my notifications"),
+    Permission("notifications.inbox.mark_read", "mark my notifications read"),
+    # communities and discovery
+)
 MODERATION: Final[tuple[Permission, ...]] = ()
 MARKETPLACE: Final[tuple[Permission, ...]] = ()
 PLACES: Final[tuple[Permission, ...]] = ()

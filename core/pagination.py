@@ -17,6 +17,7 @@ import binascii
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -128,12 +129,13 @@ class CursorKind:
                 value = _utc_time(value)
                 ok = value is not None
             else:
-                ok = {
+                checks: dict[str, Callable[[Any], bool]] = {
                     TEXT: _valid_text,
                     INT: lambda v: _valid_int(v, self.max_int),
                     NUMBER: _valid_number,
                     OPTIONAL_INT: lambda v: v is None or _valid_int(v, MAX_CURSOR_INT),
-                }[part](value)
+                }
+                ok = checks[part](value)
             if not ok:
                 raise wrong
             key.append(float(value) if part == NUMBER else value)
@@ -142,7 +144,7 @@ class CursorKind:
 
 def _time_text(at: Any) -> str:
     """A Neo4j DateTime (``iso_format``) or a Python datetime (``isoformat``) as ISO 8601 text."""
-    return at.iso_format() if hasattr(at, "iso_format") else at.isoformat()
+    return str(at.iso_format() if hasattr(at, "iso_format") else at.isoformat())
 
 
 def keyset_kind(name: str) -> CursorKind:

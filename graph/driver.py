@@ -126,7 +126,9 @@ class Graph:
         """Run ``work(tx, *args, **kwargs)`` in one managed write transaction (all or nothing)."""
         return await self._execute(neo4j.WRITE_ACCESS, work, args, kwargs)
 
-    async def _execute(self, mode: str, work: Callable[..., Awaitable[T]], args: tuple, kwargs: dict) -> T:
+    async def _execute(
+        self, mode: str, work: Callable[..., Awaitable[T]], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> T:
         timed = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
         try:
             async with (

@@ -143,7 +143,8 @@ def ensure_distribution(settings: Settings) -> Path:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def load_or_create_password(path: Path) -> str:
@@ -170,7 +171,7 @@ class LocalNeo4j:
     pagecache: str
     fast_start: bool = False
     #: The server process when this object started it (None when it adopted one already running).
-    _process: subprocess.Popen | None = field(default=None, init=False, repr=False)
+    _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     #: Set by ``stop``: the supervisor must not start the server again.
     _stopping: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _supervisor: threading.Thread | None = field(default=None, init=False, repr=False)
@@ -325,7 +326,7 @@ class LocalNeo4j:
             return READY_MARKER in handle.read()
 
     def wait_until_ready(
-        self, process: subprocess.Popen | None = None, log_offset: int = 0, abort: threading.Event | None = None
+        self, process: subprocess.Popen[bytes] | None = None, log_offset: int = 0, abort: threading.Event | None = None
     ) -> None:
         deadline = time.monotonic() + self.settings.neo4j_start_timeout_seconds
         last_error: Exception | None = None

@@ -2,15 +2,26 @@
 
 The visibility of a post is one Cypher predicate, ``POST_VISIBLE``, the mirror of
 ``social.visibility.may_see_post``; every query that returns posts applies it, so a page is never
-short of items the viewer may see and never holds one they may not.
+short of items the viewer may see and never holds one they may not. The block rule is
+``graph.rules.blocked_either_way`` wherever it applies (nothing passes a block in either direction).
+
+Every function returns typed rows (frozen dataclasses, ``graph.rows``); a timestamp stays a Neo4j ``DateTime``.
+Notifications are ``graph.notifications``.
 """
 
 from __future__ import annotations
 
-from neo4j import AsyncManagedTransaction
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction, Record
+from neo4j.time import DateTime
 
 from graph.driver import keyset, run
 from graph.identity import PERSON_PROJECTION
+from graph.rows import row, rows
+from graph.rules import blocked_either_way
 
 # --- ward communities (migration 4) ------------------------------------------------------------------
 
@@ -69,15 +80,30 @@ SET me.socialLock = coalesce(me.socialLock, 0) + 1, other.socialLock = coalesce(
 RELATION = "MATCH (me:Person {id: $me}), (other:Actor {id: $other})" + _RELATION_FACTS
 
 
-async def relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict | None:
-    rows = await run(tx, RELATION, me=me, other=other)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class Relation:
+    """How ``me`` relates to ``other`` (each direction of a request and of a block apart)."""
+
+    is_person: bool
+    status: str | None
+    connected: bool
+    requested_by_me: bool
+    requested_by_them: bool
+    following: bool
+    blocked_by_me: bool
+    blocked_by_them: bool
+    muted: bool
 
 
-async def lock_relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict | None:
+async def relation(tx: AsyncManagedTransaction, me: str, other: str) -> Relation | None:
+    found = await run(tx, RELATION, me=me, other=other)
+    return row(Relation, found[0]) if found else None
+
+
+async def lock_relation(tx: AsyncManagedTransaction, me: str, other: str) -> Relation | None:
     """Write-lock both actors (so two requests between them serialise) and read how they relate."""
-    rows = await run(tx, LOCK_RELATION, me=me, other=other)
-    return dict(rows[0]) if rows else None
+    found = await run(tx, LOCK_RELATION, me=me, other=other)
+    return row(Relation, found[0]) if found else None
 
 
 #: The daily cap counts requests *sent*, not those still pending: each sent request's time is kept on the
@@ -96,8 +122,8 @@ RETURN allowed,
 
 async def claim_request_slot(tx: AsyncManagedTransaction, me: str, cap: int) -> int | None:
     """Count one more request sent today; None if claimed, else seconds until a slot frees up."""
-    row = (await run(tx, CLAIM_REQUEST_SLOT, me=me, cap=cap))[0]
-    return None if row["allowed"] else max(1, row["retryAfterSeconds"])
+    claim = (await run(tx, CLAIM_REQUEST_SLOT, me=me, cap=cap))[0]
+    return None if claim["allowed"] else max(1, int(claim["retryAfterSeconds"]))
 
 
 CREATE_REQUEST = """
@@ -152,11 +178,11 @@ async def write_edge(tx: AsyncManagedTransaction, action: str, me: str, other: s
 
 
 async def delete_edge(tx: AsyncManagedTransaction, action: str, me: str, other: str) -> int:
-    return (await run(tx, _EDGE_DELETES[action], me=me, other=other))[0]["n"]
+    return int((await run(tx, _EDGE_DELETES[action], me=me, other=other))[0]["n"])
 
 
 async def delete_request(tx: AsyncManagedTransaction, from_id: str, to_id: str) -> int:
-    return (await run(tx, DELETE_REQUEST, **{"from": from_id, "to": to_id}))[0]["n"]
+    return int((await run(tx, DELETE_REQUEST, **{"from": from_id, "to": to_id}))[0]["n"])
 
 
 async def connect(tx: AsyncManagedTransaction, a: str, b: str) -> None:
@@ -164,7 +190,7 @@ async def connect(tx: AsyncManagedTransaction, a: str, b: str) -> None:
 
 
 async def disconnect(tx: AsyncManagedTransaction, a: str, b: str) -> int:
-    return (await run(tx, DISCONNECT, a=a, b=b))[0]["n"]
+    return int((await run(tx, DISCONNECT, a=a, b=b))[0]["n"])
 
 
 # --- lists of people (keyset pagination on (since, id)) ---------------------------------------------------
@@ -188,7 +214,7 @@ MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 MATCH {pattern}
 WHERE x.status = 'active'
-  AND (viewer IS NULL OR NOT EXISTS {{ (viewer)-[:BLOCKED]-(x) }})
+  AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "x")})
   AND ($afterTime IS NULL OR [{time}, x.id] < [datetime($afterTime), $afterId])
 WITH x, {time} AS at
 ORDER BY at DESC, x.id DESC
@@ -203,10 +229,18 @@ LIST_COUNTS = {
     kind: f"""
 MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-RETURN COUNT {{ MATCH {pattern} WHERE x.status = 'active' AND (viewer IS NULL OR NOT EXISTS {{ (viewer)-[:BLOCKED]-(x) }}) }} AS total
+RETURN COUNT {{ MATCH {pattern} WHERE x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "x")}) }} AS total
 """
     for kind, (pattern, _time) in LIST_PATTERNS.items()
 }
+
+
+@dataclass(frozen=True)
+class ListedActor:
+    """An actor of a list of people, with the time that orders the list (when connected, followed, asked)."""
+
+    id: str
+    at: DateTime
 
 
 async def list_actors(
@@ -216,8 +250,8 @@ async def list_actors(
     viewer_id: str | None,
     after: tuple[str, str] | None,
     limit: int,
-) -> tuple[list[dict], int]:
-    rows = await run(
+) -> tuple[list[ListedActor], int]:
+    found = await run(
         tx,
         LIST_QUERIES[kind],
         ownerId=owner_id,
@@ -225,8 +259,8 @@ async def list_actors(
         limit=limit,
         **keyset(after),
     )
-    total = (await run(tx, LIST_COUNTS[kind], ownerId=owner_id, viewerId=viewer_id))[0]["total"]
-    return [dict(r) for r in rows], total
+    total = int((await run(tx, LIST_COUNTS[kind], ownerId=owner_id, viewerId=viewer_id))[0]["total"])
+    return rows(ListedActor, found), total
 
 
 SOCIAL_SETTINGS = """
@@ -237,29 +271,36 @@ RETURN coalesce(p.showFollowerCount, true) AS showFollowerCount,
 """
 
 
-async def social_settings(tx: AsyncManagedTransaction, actor_id: str) -> dict | None:
-    rows = await run(tx, SOCIAL_SETTINGS, id=actor_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class SocialSettings:
+    show_follower_count: bool
+    show_following_count: bool
+    suggestions_opt_out: bool
+
+
+async def social_settings(tx: AsyncManagedTransaction, actor_id: str) -> SocialSettings | None:
+    found = await run(tx, SOCIAL_SETTINGS, id=actor_id)
+    return row(SocialSettings, found[0]) if found else None
 
 
 SET_SOCIAL_SETTINGS = "MATCH (p:Person {id: $id}) SET p += $props"
 
 
-async def set_social_settings(tx: AsyncManagedTransaction, person_id: str, props: dict) -> None:
+async def set_social_settings(tx: AsyncManagedTransaction, person_id: str, props: Mapping[str, bool]) -> None:
     await run(tx, SET_SOCIAL_SETTINGS, id=person_id, props=props)
 
 
 # --- posts ------------------------------------------------------------------------------------------------
 
 #: Mirror of social.visibility.may_see_post, over ``post``, its ``author`` and the optional ``viewer``.
-POST_VISIBLE = """
+POST_VISIBLE = f"""
 post.status = 'active'
-AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) })
+AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "author")})
 AND (post.visibility = 'public'
      OR (viewer IS NOT NULL AND author = viewer)
-     OR (post.visibility = 'connections' AND viewer IS NOT NULL AND EXISTS { (author)-[:CONNECTED]-(viewer) })
+     OR (post.visibility = 'connections' AND viewer IS NOT NULL AND EXISTS {{ (author)-[:CONNECTED]-(viewer) }})
      OR (post.visibility = 'community' AND viewer IS NOT NULL
-         AND EXISTS { (post)-[:IN_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(viewer) }))
+         AND EXISTS {{ (post)-[:IN_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(viewer) }}))
 """
 
 POST_PROJECTION = """
@@ -268,6 +309,39 @@ author.id AS authorId,
 head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
 head([(post)-[:ABOUT_WARD]->(w:Commune) | w.id]) AS wardId
 """
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """A post as ``POST_PROJECTION`` reads it."""
+
+    id: str
+    author_id: str
+    text: str
+    visibility: str
+    tags: tuple[str, ...]
+    status: str
+    created_at: DateTime
+    edited_at: DateTime | None
+    community_id: str | None
+    ward_id: str | None
+
+
+def _post_row(record: Record) -> PostRow:
+    post = record["post"]
+    return PostRow(
+        id=post["id"],
+        author_id=record["authorId"],
+        text=post["text"],
+        visibility=post["visibility"],
+        tags=tuple(post.get("tags") or ()),
+        status=post["status"],
+        created_at=post["createdAt"],
+        edited_at=post.get("editedAt"),
+        community_id=record["communityId"],
+        ward_id=record["wardId"],
+    )
+
 
 CREATE_POST = """
 MATCH (author:Actor {id: $authorId})
@@ -314,15 +388,22 @@ RETURN author.id AS authorId, post.status AS status,
 """
 
 
-async def lock_post(tx: AsyncManagedTransaction, post_id: str) -> dict | None:
-    rows = await run(tx, POST_FACTS, id=post_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class LockedPost:
+    author_id: str
+    status: str
+    community_id: str | None
+
+
+async def lock_post(tx: AsyncManagedTransaction, post_id: str) -> LockedPost | None:
+    found = await run(tx, POST_FACTS, id=post_id)
+    return row(LockedPost, found[0]) if found else None
 
 
 UPDATE_POST = "MATCH (post:Post {id: $id}) SET post += $props, post.editedAt = datetime()"
 
 
-async def update_post(tx: AsyncManagedTransaction, post_id: str, props: dict) -> None:
+async def update_post(tx: AsyncManagedTransaction, post_id: str, props: Mapping[str, str]) -> None:
     await run(tx, UPDATE_POST, id=post_id, props=props)
 
 
@@ -339,9 +420,22 @@ RETURN post.status AS status, post.visibility AS visibility, author.id AS author
 """
 
 
-async def post_facts_for_viewer(tx: AsyncManagedTransaction, post_id: str, viewer_id: str | None) -> dict | None:
-    rows = await run(tx, VIEWER_POST_FACTS, postId=post_id, viewerId=viewer_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class ViewerPostFacts:
+    status: str
+    visibility: str
+    author_id: str
+    author_blocked_viewer: bool
+    viewer_blocked_author: bool
+    connected: bool
+    member: bool
+
+
+async def post_facts_for_viewer(
+    tx: AsyncManagedTransaction, post_id: str, viewer_id: str | None
+) -> ViewerPostFacts | None:
+    found = await run(tx, VIEWER_POST_FACTS, postId=post_id, viewerId=viewer_id)
+    return row(ViewerPostFacts, found[0]) if found else None
 
 
 POSTS_BY_IDS = f"""
@@ -353,29 +447,54 @@ RETURN {POST_PROJECTION}
 """
 
 
-async def posts_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
+async def posts_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[PostRow]:
+    return [_post_row(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
 #: A post's top-level comments the viewer may see, oldest first, after an optional (time, id) cursor, at most
 #: $commentLimit of them (0: none, and nothing is read); and their total. Used per post by the comments list
 #: and by the feed's projection.
-FIRST_COMMENTS = """CALL (post, viewer) {
-  MATCH (author:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
-  WHERE $commentLimit > 0 AND NOT EXISTS { (c)-[:REPLY_TO]->() }
-    AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) })
+FIRST_COMMENTS = f"""CALL (post, viewer) {{
+  MATCH (author:Person)-[:COMMENTED]->(c:Comment {{status: 'active'}})-[:ON]->(post)
+  WHERE $commentLimit > 0 AND NOT EXISTS {{ (c)-[:REPLY_TO]->() }}
+    AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "author")})
     AND ($commentsAfterTime IS NULL OR [c.createdAt, c.id] > [datetime($commentsAfterTime), $commentsAfterId])
   WITH c, author ORDER BY c.createdAt, c.id LIMIT $commentLimit
-  RETURN collect(c {.id, .text, .createdAt, authorId: author.id}) AS comments
-}"""
+  RETURN collect(c {{.id, .text, .createdAt, authorId: author.id}}) AS comments
+}}"""
 
-COMMENT_TOTAL = """CASE WHEN $commentLimit > 0 THEN COUNT {
-  (a:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:ON]->(post)
-  WHERE NOT EXISTS { (c)-[:REPLY_TO]->() } AND (viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(a) })
-} END"""
+COMMENT_TOTAL = f"""CASE WHEN $commentLimit > 0 THEN COUNT {{
+  (a:Person)-[:COMMENTED]->(c:Comment {{status: 'active'}})-[:ON]->(post)
+  WHERE NOT EXISTS {{ (c)-[:REPLY_TO]->() }} AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "a")})
+}} END"""
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """A comment or a reply as ``FIRST_COMMENTS`` and ``REPLIES_OF_COMMENTS`` collect them."""
+
+    id: str
+    author_id: str
+    text: str
+    created_at: DateTime
+
+
+def _comment_rows(comments: list[Mapping[str, Any]]) -> tuple[CommentRow, ...]:
+    return tuple(row(CommentRow, c) for c in comments)
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    kind: str
+    count: int
+
+
+def _reaction_counts(counts: list[Mapping[str, Any]]) -> tuple[ReactionCount, ...]:
+    return tuple(row(ReactionCount, c) for c in counts)
+
 
 # The feed is the hot root field: besides the posts it projects, when the client selected them, each post's
-# author record (identity's own projection, turned into a view by identity.service), its reaction counts and its
+# author record (identity's own projection, turned into a view by identity.views), its reaction counts and its
 # first comments, so a feed page with authors, reactions and comments is one statement instead of four.
 FEED = f"""
 MATCH (viewer:Person {{id: $viewerId}})
@@ -398,7 +517,7 @@ OPTIONAL CALL (author) {{
   RETURN {PERSON_PROJECTION}
 }}
 CALL (viewer, post) {{
-  MATCH (who:Person)-[r:REACTED]->(post) WHERE $withReactions AND NOT EXISTS {{ (viewer)-[:BLOCKED]-(who) }}
+  MATCH (who:Person)-[r:REACTED]->(post) WHERE $withReactions AND NOT {blocked_either_way("viewer", "who")}
   WITH r.kind AS kind, count(*) AS n
   RETURN collect({{kind: kind, count: n}}) AS reactionCounts
 }}
@@ -414,6 +533,19 @@ RETURN {POST_PROJECTION},
 """
 
 
+@dataclass(frozen=True)
+class FeedRow:
+    """A feed post with what the feed query projected alongside it (empty, or None, when not asked for)."""
+
+    post: PostRow
+    #: identity's ``PERSON_PROJECTION`` record of the author (a person), handed whole to ``identity.views.person_view``.
+    author_record: dict[str, Any] | None
+    reaction_counts: tuple[ReactionCount, ...]
+    my_reaction: str | None
+    comments: tuple[CommentRow, ...]
+    comment_total: int | None
+
+
 async def feed(
     tx: AsyncManagedTransaction,
     viewer_id: str,
@@ -423,8 +555,8 @@ async def feed(
     with_author: bool = False,
     with_reactions: bool = False,
     comment_limit: int = 0,
-) -> list[dict]:
-    rows = await run(
+) -> list[FeedRow]:
+    found = await run(
         tx,
         FEED,
         viewerId=viewer_id,
@@ -435,7 +567,17 @@ async def feed(
         commentLimit=comment_limit,
         **keyset(None, prefix="commentsAfter"),
     )
-    return [dict(r) for r in rows]
+    return [
+        FeedRow(
+            post=_post_row(r),
+            author_record=r["authorRecord"],
+            reaction_counts=_reaction_counts(r["reactionCounts"]),
+            my_reaction=r["myReaction"],
+            comments=_comment_rows(r["comments"]),
+            comment_total=r["commentTotal"],
+        )
+        for r in found
+    ]
 
 
 POSTS_OF_AUTHOR = f"""
@@ -450,8 +592,8 @@ RETURN {POST_PROJECTION}
 
 async def posts_of_author(
     tx: AsyncManagedTransaction, author_id: str, viewer_id: str | None, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
-    rows = await run(
+) -> list[PostRow]:
+    found = await run(
         tx,
         POSTS_OF_AUTHOR,
         authorId=author_id,
@@ -459,7 +601,7 @@ async def posts_of_author(
         limit=limit,
         **keyset(after),
     )
-    return [dict(r) for r in rows]
+    return [_post_row(r) for r in found]
 
 
 # --- comments and reactions ---------------------------------------------------------------------------------
@@ -479,20 +621,34 @@ async def create_comment(
     await run(tx, CREATE_COMMENT, id=id, authorId=author_id, postId=post_id, text=text, parentId=parent_id)
 
 
-COMMENT_FACTS = """
-MATCH (author:Person)-[:COMMENTED]->(c:Comment {id: $id})-[:ON]->(post:Post)
+COMMENT_FACTS = f"""
+MATCH (author:Person)-[:COMMENTED]->(c:Comment {{id: $id}})-[:ON]->(post:Post)
 SET c.lock = true
 RETURN author.id AS authorId, post.id AS postId, c.status AS status,
-       EXISTS { (c)-[:REPLY_TO]->() } AS isReply,
+       EXISTS {{ (c)-[:REPLY_TO]->() }} AS isReply,
        head([(post)-[:IN_COMMUNITY]->(community:Community) | community.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]-(:Person {id: $viewerId}) } AS blockedEitherWay
+       EXISTS {{ MATCH (viewer:Person {{id: $viewerId}}) WHERE {blocked_either_way("author", "viewer")} }}
+         AS blockedEitherWay
 """
 
 
-async def lock_comment(tx: AsyncManagedTransaction, comment_id: str, viewer_id: str | None = None) -> dict | None:
-    """Write-lock a comment and read its facts; ``blockedEitherWay``: its author and ``viewer_id`` block each other."""
-    rows = await run(tx, COMMENT_FACTS, id=comment_id, viewerId=viewer_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class LockedComment:
+    author_id: str
+    post_id: str
+    status: str
+    is_reply: bool
+    community_id: str | None
+    #: its author and the viewer asked about block each other (False when no viewer was named)
+    blocked_either_way: bool
+
+
+async def lock_comment(
+    tx: AsyncManagedTransaction, comment_id: str, viewer_id: str | None = None
+) -> LockedComment | None:
+    """Write-lock a comment and read its facts."""
+    found = await run(tx, COMMENT_FACTS, id=comment_id, viewerId=viewer_id)
+    return row(LockedComment, found[0]) if found else None
 
 
 SET_COMMENT_STATUS = "MATCH (c:Comment {id: $id}) SET c.status = $status, c.removedAt = datetime()"
@@ -511,10 +667,17 @@ RETURN postId, comments, {COMMENT_TOTAL} AS total
 """
 
 
+@dataclass(frozen=True)
+class PostComments:
+    post_id: str
+    comments: tuple[CommentRow, ...]
+    total: int
+
+
 async def comments_of_posts(
     tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
-    rows = await run(
+) -> list[PostComments]:
+    found = await run(
         tx,
         COMMENTS_OF_POSTS,
         postIds=post_ids,
@@ -522,25 +685,34 @@ async def comments_of_posts(
         commentLimit=limit,
         **keyset(after, prefix="commentsAfter"),
     )
-    return [dict(r) for r in rows]
+    return [PostComments(r["postId"], _comment_rows(r["comments"]), r["total"]) for r in found]
 
 
-REPLIES_OF_COMMENTS = """
-OPTIONAL MATCH (viewer:Person {id: $viewerId})
+REPLIES_OF_COMMENTS = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 UNWIND $commentIds AS commentId
-MATCH (parent:Comment {id: commentId})
-CALL (parent, viewer) {
-  MATCH (author:Person)-[:COMMENTED]->(c:Comment {status: 'active'})-[:REPLY_TO]->(parent)
-  WHERE viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(author) }
+MATCH (parent:Comment {{id: commentId}})
+CALL (parent, viewer) {{
+  MATCH (author:Person)-[:COMMENTED]->(c:Comment {{status: 'active'}})-[:REPLY_TO]->(parent)
+  WHERE viewer IS NULL OR NOT {blocked_either_way("viewer", "author")}
   WITH c, author ORDER BY c.createdAt, c.id LIMIT 50
-  RETURN collect(c {.id, .text, .createdAt, authorId: author.id}) AS replies
-}
+  RETURN collect(c {{.id, .text, .createdAt, authorId: author.id}}) AS replies
+}}
 RETURN commentId, replies
 """
 
 
-async def replies_of_comments(tx: AsyncManagedTransaction, comment_ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, REPLIES_OF_COMMENTS, commentIds=comment_ids, viewerId=viewer_id)]
+@dataclass(frozen=True)
+class CommentReplies:
+    comment_id: str
+    replies: tuple[CommentRow, ...]
+
+
+async def replies_of_comments(
+    tx: AsyncManagedTransaction, comment_ids: list[str], viewer_id: str | None
+) -> list[CommentReplies]:
+    found = await run(tx, REPLIES_OF_COMMENTS, commentIds=comment_ids, viewerId=viewer_id)
+    return [CommentReplies(r["commentId"], _comment_rows(r["replies"])) for r in found]
 
 
 #: Both write-lock the reactor first, so one person's reactions run one at a time (40 parallel calls leave one
@@ -569,24 +741,34 @@ async def react(tx: AsyncManagedTransaction, me: str, post_id: str, kind: str | 
     if kind is None:
         await run(tx, UNREACT, me=me, postId=post_id)
         return False
-    rows = await run(tx, REACT, me=me, postId=post_id, kind=kind)
-    return bool(rows and rows[0]["created"])
+    found = await run(tx, REACT, me=me, postId=post_id, kind=kind)
+    return bool(found and found[0]["created"])
 
 
-REACTIONS_OF_POSTS = """
-OPTIONAL MATCH (viewer:Person {id: $viewerId})
+REACTIONS_OF_POSTS = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 UNWIND $postIds AS postId
-MATCH (post:Post {id: postId})
+MATCH (post:Post {{id: postId}})
 OPTIONAL MATCH (who:Person)-[r:REACTED]->(post)
-WHERE viewer IS NULL OR NOT EXISTS { (viewer)-[:BLOCKED]-(who) }
+WHERE viewer IS NULL OR NOT {blocked_either_way("viewer", "who")}
 WITH postId, viewer, r.kind AS kind, count(r) AS n, collect(who) AS people
-RETURN postId, collect(CASE WHEN kind IS NULL THEN null ELSE {kind: kind, count: n} END) AS counts,
+RETURN postId, collect(CASE WHEN kind IS NULL THEN null ELSE {{kind: kind, count: n}} END) AS counts,
        head([x IN collect(CASE WHEN viewer IN people THEN kind END) WHERE x IS NOT NULL]) AS mine
 """
 
 
-async def reactions_of_posts(tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, REACTIONS_OF_POSTS, postIds=post_ids, viewerId=viewer_id)]
+@dataclass(frozen=True)
+class PostReactions:
+    post_id: str
+    counts: tuple[ReactionCount, ...]
+    mine: str | None
+
+
+async def reactions_of_posts(
+    tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None
+) -> list[PostReactions]:
+    found = await run(tx, REACTIONS_OF_POSTS, postIds=post_ids, viewerId=viewer_id)
+    return [PostReactions(r["postId"], _reaction_counts(r["counts"]), r["mine"]) for r in found]
 
 
 MEMBERSHIP = """
@@ -595,186 +777,14 @@ RETURN head([(p)-[m:MEMBER_OF]->(c) | m.role]) AS role, c.kind AS kind
 """
 
 
-async def membership(tx: AsyncManagedTransaction, person_id: str, community_id: str) -> dict | None:
-    rows = await run(tx, MEMBERSHIP, personId=person_id, communityId=community_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class CommunityMembership:
+    """A person's role in a community (None: not a member) and the community's kind."""
+
+    role: str | None
+    kind: str
 
 
-# --- notifications ----------------------------------------------------------------------------------------------
-
-#: Only people have an inbox: a notification for an organisation (a seller, an investor) is not written.
-CREATE_NOTIFICATION = """
-MATCH (:Person {id: $recipientId})
-CREATE (:Notification {id: $id, recipientId: $recipientId, kind: $kind, actorId: $actorId, subjectId: $subjectId,
-                       subjectType: $subjectType, reason: $reason, createdAt: datetime()})
-"""
-
-
-async def create_notification(
-    tx: AsyncManagedTransaction,
-    *,
-    id: str,
-    recipient_id: str,
-    kind: str,
-    actor_id: str | None,
-    subject_id: str,
-    subject_type: str | None = None,
-    reason: str | None = None,
-) -> None:
-    await run(
-        tx,
-        CREATE_NOTIFICATION,
-        id=id,
-        recipientId=recipient_id,
-        kind=kind,
-        actorId=actor_id,
-        subjectId=subject_id,
-        subjectType=subject_type,
-        reason=reason,
-    )
-
-
-#: A notification about a post (comment, reaction, mention) is written only when its recipient, as the viewer,
-#: may see the post (``POST_VISIBLE``) and no block stands between them and the actor.
-NOTIFY_ABOUT_POST = f"""
-MATCH (post:Post {{id: $postId}})<-[:POSTED]-(author:Actor)
-MATCH (viewer:Person {{id: $recipientId, status: 'active'}}), (actor:Actor {{id: $actorId}})
-WHERE NOT EXISTS {{ (viewer)-[:BLOCKED]-(actor) }} AND {POST_VISIBLE}
-CREATE (n:Notification {{id: $id, recipientId: $recipientId, kind: $kind, actorId: $actorId, subjectId: post.id,
-                        subjectType: 'Post', createdAt: datetime()}})
-RETURN count(n) AS written
-"""
-
-
-async def notify_about_post(
-    tx: AsyncManagedTransaction, *, id: str, recipient_id: str, kind: str, actor_id: str, post_id: str
-) -> bool:
-    """Tell ``recipient_id`` about ``post_id`` if they may see it; True if a notification was written."""
-    rows = await run(
-        tx, NOTIFY_ABOUT_POST, id=id, recipientId=recipient_id, kind=kind, actorId=actor_id, postId=post_id
-    )
-    return bool(rows and rows[0]["written"])
-
-
-#: Markers that a notice was sent, so repeated actions do not notify again: ``(reactor)-[:REACTION_NOTICE]->(post)``
-#: once ever, and ``(sender)-[:<marker> {at, notificationId}]->(recipient)`` at most once in ``$days`` days and not
-#: while the last one is unread, for the repeatable kinds of ``REPEATED_NOTICE_MARKERS`` (a requester and the person
-#: asked to connect, an organisation and the person invited to represent it). Callers hold a write lock on the
-#: sender (so parallel calls claim once); each is an Expand(Into) between two nodes found by id, whatever the size
-#: of the inbox.
-CLAIM_REACTION_NOTICE = """
-MATCH (me:Person {id: $me}), (post:Post {id: $postId})
-OPTIONAL MATCH (me)-[old:REACTION_NOTICE]->(post)
-FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | CREATE (me)-[:REACTION_NOTICE {at: datetime()}]->(post))
-RETURN old IS NULL AS claimed
-"""
-
-
-async def claim_reaction_notice(tx: AsyncManagedTransaction, reactor_id: str, post_id: str) -> bool:
-    """True (and marked) the first time ``reactor_id``'s reaction to ``post_id`` is to be told; False ever after."""
-    rows = await run(tx, CLAIM_REACTION_NOTICE, me=reactor_id, postId=post_id)
-    return bool(rows and rows[0]["claimed"])
-
-
-#: The allow-list of repeatable notification kinds and the relationship type that marks their last notice.
-REPEATED_NOTICE_MARKERS = {"connection_requested": "REQUEST_NOTICE", "representative_invited": "INVITATION_NOTICE"}
-
-
-def _claim_repeated_notice(marker: str) -> str:
-    return f"""
-MATCH (me:Actor {{id: $me}}), (other:Person {{id: $other}})
-OPTIONAL MATCH (me)-[old:{marker}]->(other)
-OPTIONAL MATCH (last:Notification {{id: old.notificationId}})
-WITH me, other, old,
-     old IS NULL OR (old.at < datetime() - duration({{days: $days}}) AND (last IS NULL OR last.readAt IS NOT NULL)) AS due
-FOREACH (_ IN CASE WHEN due AND old IS NULL THEN [1] ELSE [] END |
-  CREATE (me)-[:{marker} {{at: datetime(), notificationId: $notificationId}}]->(other))
-FOREACH (_ IN CASE WHEN due AND old IS NOT NULL THEN [1] ELSE [] END |
-  SET old.at = datetime(), old.notificationId = $notificationId)
-RETURN due
-"""
-
-
-CLAIM_REPEATED_NOTICE = {kind: _claim_repeated_notice(marker) for kind, marker in REPEATED_NOTICE_MARKERS.items()}
-
-
-async def claim_repeated_notice(
-    tx: AsyncManagedTransaction, kind: str, sender_id: str, recipient_id: str, notification_id: str, days: int
-) -> bool:
-    """True (and marked with ``notification_id``) if the recipient is to be told of ``kind`` from this sender: no
-    such notice from them in the last ``days`` days, and the last one read."""
-    rows = await run(
-        tx, CLAIM_REPEATED_NOTICE[kind], me=sender_id, other=recipient_id, notificationId=notification_id, days=days
-    )
-    return bool(rows and rows[0]["due"])
-
-
-#: Kinds of notification whose subject is a post someone else wrote; the inbox shows them only while the
-#: recipient may still see that post (it may have been hidden, deleted or its author blocked since).
-POST_NOTICE_KINDS = ["comment", "reaction", "mention"]
-
-#: A notification is shown unless its actor and recipient block each other or it names a post hidden from them.
-NOTIFICATION_SHOWN = f"""
-NOT EXISTS {{ (viewer)-[:BLOCKED]-(:Actor {{id: n.actorId}}) }}
-AND (NOT n.kind IN $postKinds
-     OR EXISTS {{ MATCH (author:Actor)-[:POSTED]->(post:Post {{id: n.subjectId}}) WHERE {POST_VISIBLE} }})
-"""
-
-
-#: Sorted first, then filtered by ``NOTIFICATION_SHOWN`` only until the page is full (``createdAt IS NOT NULL``
-#: lets the planner seek the (recipientId, createdAt) index): 6,429 db hits for a page of 21 out of 3,000
-#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check). The final
-#: ORDER BY (on at most ``$limit`` rows) is what guarantees the page's order: nothing promises that a filter and a
-#: LIMIT after a sort keep its order.
-NOTIFICATIONS = f"""
-MATCH (viewer:Person {{id: $recipientId}})
-MATCH (n:Notification {{recipientId: $recipientId}})
-WHERE n.createdAt IS NOT NULL AND ($unreadOnly = false OR n.readAt IS NULL)
-  AND ($afterTime IS NULL OR [n.createdAt, n.id] < [datetime($afterTime), $afterId])
-WITH viewer, n ORDER BY n.createdAt DESC, n.id DESC
-WHERE {NOTIFICATION_SHOWN}
-WITH n LIMIT $limit
-RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
-       n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
-ORDER BY createdAt DESC, id DESC
-"""
-
-
-async def notifications(
-    tx: AsyncManagedTransaction, recipient_id: str, unread_only: bool, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
-    rows = await run(
-        tx,
-        NOTIFICATIONS,
-        recipientId=recipient_id,
-        unreadOnly=unread_only,
-        limit=limit,
-        postKinds=POST_NOTICE_KINDS,
-        **keyset(after),
-    )
-    return [dict(r) for r in rows]
-
-
-UNREAD_COUNT = f"""
-OPTIONAL MATCH (viewer:Person {{id: $recipientId}})
-OPTIONAL MATCH (n:Notification {{recipientId: $recipientId}})
-WHERE viewer IS NOT NULL AND n.createdAt IS NOT NULL AND n.readAt IS NULL
-  AND {NOTIFICATION_SHOWN}
-RETURN count(n) AS unread
-"""
-
-
-async def unread_count(tx: AsyncManagedTransaction, recipient_id: str) -> int:
-    return (await run(tx, UNREAD_COUNT, recipientId=recipient_id, postKinds=POST_NOTICE_KINDS))[0]["unread"]
-
-
-MARK_READ = """
-MATCH (n:Notification {recipientId: $recipientId})
-WHERE n.readAt IS NULL AND ($id IS NULL OR n.id = $id)
-SET n.readAt = datetime()
-RETURN count(n) AS marked
-"""
-
-
-async def mark_read(tx: AsyncManagedTransaction, recipient_id: str, notification_id: str | None) -> int:
-    return (await run(tx, MARK_READ, recipientId=recipient_id, id=notification_id))[0]["marked"]
+async def membership(tx: AsyncManagedTransaction, person_id: str, community_id: str) -> CommunityMembership | None:
+    found = await run(tx, MEMBERSHIP, personId=person_id, communityId=community_id)
+    return row(CommunityMembership, found[0]) if found else None

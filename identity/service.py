@@ -38,7 +38,7 @@ from identity.model import (
 )
 from identity.names import check_name
 from identity.views import organizations_by_ids, persons_by_ids
-from social.notifications import notify_unless_repeated
+from notifications import notify
 from social.wards import join_ward_community
 
 DUPLICATE_IDENTITY = (
@@ -639,7 +639,7 @@ async def set_representative(
         if created is None:
             raise UserInputError("No active person has this id.", field="personId")
         if created:
-            await notify_unless_repeated(
+            await notify(
                 tx,
                 person_id,
                 "representative_invited",

@@ -21,7 +21,7 @@ from graph import listings as listing_queries
 from graph.driver import native
 from identity import service as identity
 from moderation.enforcement import assert_not_suspended
-from social.notifications import notify
+from notifications import notify
 
 MAX_MESSAGE = 2000
 NOT_FOUND = "No investment interest has this id."

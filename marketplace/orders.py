@@ -34,7 +34,7 @@ from identity import service as identity
 from marketplace import order_states
 from marketplace.idempotency import once
 from marketplace.ledger import ESCROW, actor_wallet, post_entry
-from social.notifications import notify
+from notifications import notify
 
 ORDERABLE_KINDS = ("goods", "service", "rental")
 MAX_QUANTITY = 1000

@@ -38,7 +38,8 @@ from moderation.model import (
     OutcomeView,
     ReportView,
 )
-from social.notifications import notify
+from notifications import notify
+from social import reporting
 
 UNKNOWN_SUBJECT = "No post, comment, person or organisation you can see has this id."
 NOT_FOUND = "No report has this id."
@@ -146,10 +147,8 @@ async def _may_see_subject(rt: Runtime, viewer: Viewer, kind: str, subject_id: s
     if facts is None or facts["blockedViewer"] or (facts["status"] or "active") != "active":
         return False
     if kind in CONTENT_KINDS:
-        from social import service as social  # noqa: PLC0415 (social.service calls assert_not_suspended)
-
         post_id = subject_id if kind == "post" else facts["postId"]
-        return await social.may_see_post_but_for_my_blocks(rt, viewer, post_id)
+        return await reporting.may_see_post_but_for_my_blocks(rt, viewer, post_id)
     return True
 
 

@@ -3,6 +3,7 @@ round trips grow with the depth of the query, not with the length of its lists."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -12,6 +13,7 @@ from core.errors import UserInputError
 from core.pagination import PageRequest
 from identity import views as identity_views
 from identity.model import OrganizationView
+from notifications import inbox
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
 from resolvers.communities import communities_by_ids
 from schema.common import AFTER, FIRST, UserError
@@ -35,7 +37,16 @@ from schema.social import (
     Relation,
     RelationPayload,
 )
-from social import service
+from social import blocks as social_blocks
+from social import comments as social_comments
+from social import connections as social_connections
+from social import feed as social_feed
+from social import follows as social_follows
+from social import people as social_people
+from social import posts as social_posts
+from social import preferences as social_preferences
+from social import reactions as social_reactions
+from social import relations as social_relations
 from social.model import CommentPage, CommentView
 
 DEFAULT_COMMENTS = 20
@@ -53,7 +64,7 @@ def _actor_loader(context) -> DataLoader:
 
 def _reactions_loader(context) -> DataLoader:
     async def load(post_ids: list[str]):
-        return await service.reactions_of_posts(context.runtime, context.viewer, post_ids)
+        return await social_reactions.reactions_of_posts(context.runtime, context.viewer, post_ids)
 
     return DataLoader(load_fn=load)
 
@@ -61,7 +72,7 @@ def _reactions_loader(context) -> DataLoader:
 def _comments_loader(first: int):
     def factory(context) -> DataLoader:
         async def load(post_ids: list[str]):
-            return await service.comments_of_posts(context.runtime, context.viewer, post_ids, first)
+            return await social_comments.comments_of_posts(context.runtime, context.viewer, post_ids, first)
 
         return DataLoader(load_fn=load)
 
@@ -71,7 +82,7 @@ def _comments_loader(first: int):
 def _replies_loader(context) -> DataLoader:
     async def load(keys: list[tuple[str, str]]):
         comment_ids = [k[0] for k in keys]
-        return await service.replies_of_comments(context.runtime, context.viewer, comment_ids, dict(keys))
+        return await social_comments.replies_of_comments(context.runtime, context.viewer, comment_ids, dict(keys))
 
     return DataLoader(load_fn=load)
 
@@ -93,8 +104,8 @@ async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
 async def comments(info: strawberry.Info, post_id: str, first: int | None, after: str | None) -> CommentConnection:
     request = PageRequest.from_args(first=first, after=after)
     if request.after:
-        (page,) = await service.comments_of_posts(
-            runtime(info), viewer(info), [post_id], request.size + 1, request.keyset(service.COMMENTS_CURSOR)
+        (page,) = await social_comments.comments_of_posts(
+            runtime(info), viewer(info), [post_id], request.size + 1, request.keyset(social_comments.COMMENTS_CURSOR)
         )
     else:
         loader = info.context.loader(f"CommentsByPostLoader:{request.size}", _comments_loader(request.size + 1))
@@ -109,7 +120,7 @@ def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConne
     return CommentConnection.from_page(
         Page(
             items=shown,
-            cursors=[service.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
+            cursors=[social_comments.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
             has_next_page=len(page.comments) > request.size,
             has_previous_page=request.after is not None,
             total_count=page.total,
@@ -131,7 +142,7 @@ async def community_by_id(info: strawberry.Info, community_id: str) -> Community
 
 
 async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | None]:
-    return [Post.of(p) if p else None for p in await service.posts_by_ids(runtime(info), viewer(info), ids)]
+    return [Post.of(p) if p else None for p in await social_posts.posts_by_ids(runtime(info), viewer(info), ids)]
 
 
 # --- people lists on Person and Organization ---------------------------------------------------------------------------
@@ -140,14 +151,14 @@ async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | Non
 async def people_list(
     info: strawberry.Info, owner_id: str, kind: str, first: int | None, after: str | None
 ) -> ActorConnection:
-    page = await service.list_actors(
+    page = await social_people.list_actors(
         runtime(info), viewer(info), owner_id, kind, PageRequest.from_args(first=first, after=after)
     )
     return ActorConnection.from_page(page, actor_type)
 
 
 async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
-    found = await service.relation_to(runtime(info), viewer(info), other_id)
+    found = await social_relations.relation_to(runtime(info), viewer(info), other_id)
     if found is None:
         return None
     return Relation(
@@ -161,7 +172,7 @@ async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
 
 
 async def posts_of(info: strawberry.Info, author_id: str, first: int | None, after: str | None) -> PostConnection:
-    page = await service.posts_of_author(
+    page = await social_posts.posts_of_author(
         runtime(info), viewer(info), author_id, PageRequest.from_args(first=first, after=after)
     )
     return PostConnection.from_page(page, Post.of)
@@ -185,7 +196,7 @@ def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
 
 async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> PostConnection:
     comments_request = _first_comments_request(info)
-    projected = await service.feed(
+    projected = await social_feed.feed(
         runtime(info),
         viewer(info),
         PageRequest.from_args(first=first, after=after),
@@ -214,7 +225,7 @@ async def notifications(
     after: AFTER = None,
     unread_only: Annotated[bool, strawberry.argument(description="Only unread ones.")] = False,
 ) -> NotificationConnection:
-    page = await service.notifications(
+    page = await inbox.notifications(
         runtime(info), viewer(info), PageRequest.from_args(first=first, after=after), unread_only
     )
     return NotificationConnection.from_page(
@@ -238,7 +249,7 @@ def _subject_global_id(n: dict) -> str:
 
 
 async def unread_notification_count(info: strawberry.Info) -> int:
-    return await service.unread_count(runtime(info), viewer(info))
+    return await inbox.unread_count(runtime(info), viewer(info))
 
 
 # --- mutations ------------------------------------------------------------------------------------------------------------------
@@ -263,24 +274,28 @@ def _relation_mutation(call):
 
 
 connection_request = _relation_mutation(
-    lambda info, other: service.request_connection(runtime(info), viewer(info), other)
+    lambda info, other: social_connections.request_connection(runtime(info), viewer(info), other)
 )
 connection_accept = _relation_mutation(
-    lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=True)
+    lambda info, other: social_connections.answer_request(runtime(info), viewer(info), other, accept=True)
 )
 connection_decline = _relation_mutation(
-    lambda info, other: service.answer_request(runtime(info), viewer(info), other, accept=False)
+    lambda info, other: social_connections.answer_request(runtime(info), viewer(info), other, accept=False)
 )
-connection_cancel = _relation_mutation(lambda info, other: service.cancel_request(runtime(info), viewer(info), other))
+connection_cancel = _relation_mutation(
+    lambda info, other: social_connections.cancel_request(runtime(info), viewer(info), other)
+)
 connection_remove = _relation_mutation(
-    lambda info, other: service.remove_connection(runtime(info), viewer(info), other)
+    lambda info, other: social_connections.remove_connection(runtime(info), viewer(info), other)
 )
 
 
-async def _set_edge(info: strawberry.Info, actor_id: str, kind: str, on: bool) -> RelationPayload:
+async def _set_edge(
+    info: strawberry.Info, actor_id: str, set_edge: Callable[..., Awaitable[None]], on: bool
+) -> RelationPayload:
     async def work() -> dict:
         other = decode_id(actor_id, ("Person", "Organization"), "actorId")
-        return await _relation_result(info, other, service.set_edge(runtime(info), viewer(info), other, kind, on))
+        return await _relation_result(info, other, set_edge(runtime(info), viewer(info), other, on))
 
     return await payload(RelationPayload, work)
 
@@ -290,7 +305,7 @@ async def follow_set(
     actor_id: ACTOR_ID,
     following: Annotated[bool, strawberry.argument(description="True to follow, false to unfollow.")],
 ) -> RelationPayload:
-    return await _set_edge(info, actor_id, "follow", following)
+    return await _set_edge(info, actor_id, social_follows.set_following, following)
 
 
 async def block_set(
@@ -298,7 +313,7 @@ async def block_set(
     actor_id: ACTOR_ID,
     blocked: Annotated[bool, strawberry.argument(description="True to block, false to unblock.")],
 ) -> RelationPayload:
-    return await _set_edge(info, actor_id, "block", blocked)
+    return await _set_edge(info, actor_id, social_blocks.set_blocked, blocked)
 
 
 async def mute_set(
@@ -306,7 +321,7 @@ async def mute_set(
     actor_id: ACTOR_ID,
     muted: Annotated[bool, strawberry.argument(description="True to mute, false to unmute.")],
 ) -> RelationPayload:
-    return await _set_edge(info, actor_id, "mute", muted)
+    return await _set_edge(info, actor_id, social_blocks.set_muted, muted)
 
 
 async def social_preferences_set(
@@ -316,7 +331,7 @@ async def social_preferences_set(
     suggestions_opt_out: Annotated[bool | None, strawberry.argument(description="Never suggest me to others.")] = None,
 ) -> list[UserError]:
     try:
-        await service.set_social_preferences(
+        await social_preferences.set_social_preferences(
             runtime(info),
             viewer(info),
             show_follower_count=show_follower_count,
@@ -333,7 +348,7 @@ async def post_create(
 ) -> PostPayload:
     async def work() -> dict:
         community = decode_id(input.community_id, "Community", "communityId") if input.community_id else None
-        post = await service.create_post(
+        post = await social_posts.create_post(
             runtime(info),
             viewer(info),
             text=input.text,
@@ -357,7 +372,7 @@ async def post_edit(
     visibility: Annotated[PostVisibility | None, strawberry.argument(description="New visibility.")] = None,
 ) -> PostPayload:
     async def work() -> dict:
-        post = await service.edit_post(
+        post = await social_posts.edit_post(
             runtime(info),
             viewer(info),
             decode_id(id, "Post", "id"),
@@ -377,7 +392,7 @@ async def post_delete(
     ] = None,
 ) -> PostPayload:
     async def work() -> dict:
-        await service.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
+        await social_posts.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
         return {}
 
     return await payload(PostPayload, work)
@@ -393,7 +408,9 @@ async def comment_create(
 ) -> CommentPayload:
     async def work() -> dict:
         parent = decode_id(parent_id, "Comment", "parentId") if parent_id else None
-        created = await service.comment(runtime(info), viewer(info), decode_id(post_id, "Post", "postId"), text, parent)
+        created = await social_comments.comment(
+            runtime(info), viewer(info), decode_id(post_id, "Post", "postId"), text, parent
+        )
         return {"comment": Comment.of(created)}
 
     return await payload(CommentPayload, work)
@@ -407,7 +424,7 @@ async def comment_delete(
     ] = None,
 ) -> CommentPayload:
     async def work() -> dict:
-        await service.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)
+        await social_comments.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)
         return {}
 
     return await payload(CommentPayload, work)
@@ -420,8 +437,8 @@ async def reaction_set(
 ) -> ReactionPayload:
     async def work() -> dict:
         post = decode_id(post_id, "Post", "postId")
-        await service.react(runtime(info), viewer(info), post, kind.value if kind else None)
-        (summary,) = await service.reactions_of_posts(runtime(info), viewer(info), [post])
+        await social_reactions.react(runtime(info), viewer(info), post, kind.value if kind else None)
+        (summary,) = await social_reactions.reactions_of_posts(runtime(info), viewer(info), [post])
         return {"reactions": ReactionSummary.of(summary)}
 
     return await payload(ReactionPayload, work)
@@ -433,4 +450,4 @@ async def notifications_mark_read(
         strawberry.ID | None, strawberry.argument(description="One notification; null marks all read.")
     ] = None,
 ) -> int:
-    return await service.mark_read(runtime(info), viewer(info), str(id) if id else None)
+    return await inbox.mark_read(runtime(info), viewer(info), str(id) if id else None)

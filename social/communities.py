@@ -31,8 +31,8 @@ from identity import views as identity_views
 from identity.model import PersonView
 from identity.names import COMMUNITY_PUNCTUATION, check_name
 from moderation.enforcement import assert_not_suspended
+from notifications import notify
 from social.discovery import COMMUNITY_KIND_WORDS
-from social.notifications import notify
 
 COMMUNITY_KINDS = ("ward", "group")
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'

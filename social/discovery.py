@@ -33,7 +33,7 @@ from graph import discovery as queries
 from identity import privacy
 from identity import views as identity_views
 from identity.model import PersonView
-from social import service as social
+from social import posts
 from social.model import PostView
 
 #: Score of a suggestion: MUTUAL_WEIGHT per mutual connection + COMMUNITY_WEIGHT per shared community.
@@ -170,7 +170,7 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
         queries.search_posts, query, viewer.actor_id, offset=offset, limit=request.size + 1, window=SEARCH_WINDOW
     )
     page_ids = ids[: request.size]
-    views = await social.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
+    views = await posts.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
     shown = [(offset + i, v) for i, v in enumerate(views) if v is not None]
     return Page(
         items=[v for _, v in shown],

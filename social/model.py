@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from core.pagination import Page
+from identity.model import PersonView
 
 REACTION_KINDS = ("like", "love", "haha", "wow", "sad", "angry")
 LIST_KINDS = ("connections", "followers", "following", "requests_in", "requests_out", "mutual")
@@ -68,6 +68,6 @@ class FeedPage:
     ``person_view``, keyed by author id), reaction summaries and first comments (keyed by post id), when asked for."""
 
     page: Page[PostView]
-    authors: dict[str, Any] = field(default_factory=dict)
+    authors: dict[str, PersonView] = field(default_factory=dict)
     reactions: dict[str, ReactionSummary] = field(default_factory=dict)
     comments: dict[str, CommentPage] = field(default_factory=dict)

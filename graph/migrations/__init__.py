@@ -106,7 +106,7 @@ async def record_migration(tx: AsyncManagedTransaction, migration: Migration) ->
         description=migration.description,
         checksum=migration.checksum,
     )
-    return records[0]["checksum"]
+    return str(records[0]["checksum"])
 
 
 LATEST = "MATCH (m:SchemaMigration) RETURN max(m.number) AS latest"

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from auth.viewer import ANONYMOUS, Viewer
+from graph import notifications as notification_queries
 from graph import social as queries
 from social.visibility import VISIBILITIES, PostFacts, may_see_post
 
@@ -66,14 +67,15 @@ async def test_cypher_mirror_agrees_with_the_rule(graph, visibility, relation, s
     assert cypher_says == may_see_post(viewer, facts)
     # the facts the graph reads for rules that apply may_see_post themselves (reporting) are these same facts
     read = await graph.read(queries.post_facts_for_viewer, post, asked_as)
-    assert (read["status"], read["visibility"], read["authorId"], read["connected"], read["member"]) == (
+    assert read is not None
+    assert (read.status, read.visibility, read.author_id, read.connected, read.member) == (
         status,
         visibility,
         author,
         facts.viewer_connected_to_author,
         facts.viewer_member_of_community and visibility == "community",
     )  # only a community post has a community
-    assert (read["authorBlockedViewer"], read["viewerBlockedAuthor"]) == (
+    assert (read.author_blocked_viewer, read.viewer_blocked_author) == (
         relation == "blocked_by_author",
         relation == "blocks_author",
     )
@@ -117,14 +119,14 @@ async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(gr
     expected = may_see_post(Viewer(kind="person", actor_id=recipient), facts)
 
     async def notify(tx):
-        return await queries.notify_about_post(
+        return await notification_queries.notify_about_post(
             tx, id=str(uuid.uuid4()), recipient_id=recipient, kind="mention", actor_id=actor, post_id=post
         )
 
     assert await graph.write(notify) == expected
 
     async def stored_regardless(tx):
-        await queries.create_notification(
+        await notification_queries.create_notification(
             tx,
             id=str(uuid.uuid4()),
             recipient_id=recipient,
@@ -135,6 +137,6 @@ async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(gr
         )
 
     await graph.write(stored_regardless)
-    shown = await graph.read(queries.notifications, recipient, False, None, 10)
+    shown = await graph.read(notification_queries.notifications, recipient, False, None, 10)
     assert len(shown) == (2 if expected else 0)
-    assert await graph.read(queries.unread_count, recipient) == len(shown)
+    assert await graph.read(notification_queries.unread_count, recipient) == len(shown)

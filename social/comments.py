@@ -1,0 +1,102 @@
+"""Comments on posts: one level of replies; a comment across a block is hidden both ways, as a post is."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import authorize
+from auth.viewer import Viewer
+from core.errors import ForbiddenError, NotFoundError, UserInputError
+from core.pagination import keyset_kind
+from core.runtime import Runtime
+from core.text import checked_text
+from graph import social as queries
+from moderation.enforcement import assert_not_suspended
+from moderation.service import record_removal
+from notifications import notify
+from social.model import CommentPage, CommentView
+from social.posts import visible_post
+from social.publishing import MAX_REASON_LENGTH, checked_body, may_remove_for_others, tell_mentioned
+
+MAX_COMMENT_LENGTH = 2000
+
+COMMENTS_CURSOR = keyset_kind("comments")
+
+
+async def comment(rt: Runtime, viewer: Viewer, post_id: str, text: str, parent_id: str | None) -> CommentView:
+    """Comment on a post I may see; a reply answers a top-level comment (one level of replies)."""
+    me = authorize(viewer, "social.comment.create")
+    body = checked_body(text, MAX_COMMENT_LENGTH, "text")
+    post = await visible_post(rt, viewer, post_id)
+    comment_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await assert_not_suspended(tx, me)
+        if parent_id is not None:
+            parent = await queries.lock_comment(tx, parent_id, me)
+            # a comment across a block is hidden both ways: the same answer as an unknown comment
+            if parent is None or parent.post_id != post_id or parent.status != "active" or parent.blocked_either_way:
+                raise UserInputError("Reply to an existing comment of the same post.", field="parentId")
+            if parent.is_reply:
+                raise UserInputError("Replies go one level deep: answer the top-level comment.", field="parentId")
+        await queries.create_comment(tx, id=comment_id, author_id=me, post_id=post_id, text=body, parent_id=parent_id)
+        if post.author_id != me:
+            await notify(tx, post.author_id, "comment", actor=me, subject=post_id, subject_type="Post")
+        await tell_mentioned(tx, me, body, post_id)
+
+    await rt.graph.write(work)
+    return CommentView(comment_id, me, body, datetime.now(UTC), post_id)
+
+
+async def delete_comment(rt: Runtime, viewer: Viewer, comment_id: str, *, reason: str | None = None) -> None:
+    """Authors delete their comments; moderators remove others' with a reason (logged by moderation)."""
+    me = authorize(viewer, "social.comment.delete")
+    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await queries.lock_comment(tx, comment_id)
+        if facts is None or facts.status != "active":
+            raise NotFoundError("No comment has this id.")
+        if facts.author_id == me:
+            await queries.set_comment_status(tx, comment_id, "deleted")
+        elif await may_remove_for_others(tx, viewer, me, facts.community_id):
+            await record_removal(tx, me, "comment", comment_id, cleaned_reason or "")
+        else:
+            raise ForbiddenError("Only the author, the community's moderators or city officers remove a comment.")
+
+    await rt.graph.write(work)
+
+
+def comment_view(found: queries.CommentRow, post_id: str) -> CommentView:
+    return CommentView(found.id, found.author_id, found.text, found.created_at.to_native(), post_id)
+
+
+def comment_page(post_id: str, comments: tuple[queries.CommentRow, ...], total: int) -> CommentPage:
+    return CommentPage(comments=[comment_view(c, post_id) for c in comments], total=total)
+
+
+async def comments_of_posts(
+    rt: Runtime, viewer: Viewer, post_ids: list[str], first: int, after: tuple[str, str] | None = None
+) -> list[CommentPage]:
+    """The first ``first`` top-level comments of each post the viewer may see (after a cursor), and their total."""
+    found = await rt.graph.read(queries.comments_of_posts, post_ids, viewer.actor_id, after, first)
+    by_post = {p.post_id: p for p in found}
+    return [
+        comment_page(post_id, by_post[post_id].comments, by_post[post_id].total)
+        if post_id in by_post
+        else CommentPage(comments=[], total=0)
+        for post_id in post_ids
+    ]
+
+
+async def replies_of_comments(
+    rt: Runtime, viewer: Viewer, comment_ids: list[str], post_ids: dict[str, str]
+) -> list[list[CommentView]]:
+    """The replies to each comment (``post_ids``: the post of each comment)."""
+    found = {
+        r.comment_id: r.replies for r in await rt.graph.read(queries.replies_of_comments, comment_ids, viewer.actor_id)
+    }
+    return [[comment_view(c, post_ids[cid]) for c in found.get(cid, ())] for cid in comment_ids]

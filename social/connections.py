@@ -1,0 +1,75 @@
+"""Connections between people: asking to connect, answering, withdrawing a request, removing a connection.
+
+Organisations are followed, not connected with; a block stands in the way of both (``social.relations``)."""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import authorize
+from auth.viewer import Viewer
+from core.errors import RateLimitedError, UserInputError
+from core.runtime import Runtime
+from graph import social as queries
+from notifications import notify
+from social.relations import locked_relation
+
+
+async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
+    """Ask someone to connect; if they asked me already, we connect at once. Returns the state.
+
+    At most ``connection_requests_per_day`` requests are *sent* in any 24 hours (withdrawn, declined and
+    accepted ones count too); the target is notified at most once a day per requester (``notifications``)."""
+    me = authorize(viewer, "social.connection.request")
+    cap = rt.settings.connection_requests_per_day
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        relation = await locked_relation(tx, me, other)
+        if not relation.is_person:
+            raise UserInputError("Organisations are followed, not connected with.", field="actorId")
+        if relation.blocked_by_me:
+            raise UserInputError("You blocked this person; unblock them first.", code="CONFLICT", field="actorId")
+        if relation.connected:
+            raise UserInputError("You are connected already.", code="CONFLICT", field="actorId")
+        if relation.requested_by_them:
+            await queries.connect(tx, me, other)
+            await notify(tx, other, "connection_accepted", actor=me, subject=me, subject_type="Person")
+            return "connected"
+        if relation.requested_by_me:
+            raise UserInputError("You asked already; wait for their answer.", code="CONFLICT", field="actorId")
+        retry_after = await queries.claim_request_slot(tx, me, cap)
+        if retry_after is not None:
+            raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
+        await queries.write_edge(tx, "request", me, other)
+        await notify(tx, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person")
+        return "requested"
+
+    return await rt.graph.write(work)
+
+
+async def answer_request(rt: Runtime, viewer: Viewer, requester: str, *, accept: bool) -> None:
+    me = authorize(viewer, "social.connection.answer")
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        relation = await locked_relation(tx, me, requester)
+        if not relation.requested_by_them:
+            raise UserInputError("This person has not asked to connect with you.", code="CONFLICT", field="actorId")
+        if accept:
+            await queries.connect(tx, requester, me)
+            await notify(tx, requester, "connection_accepted", actor=me, subject=me, subject_type="Person")
+        else:
+            await queries.delete_request(tx, requester, me)
+
+    await rt.graph.write(work)
+
+
+async def cancel_request(rt: Runtime, viewer: Viewer, other: str) -> None:
+    me = authorize(viewer, "social.connection.cancel")
+    if not await rt.graph.write(queries.delete_request, me, other):
+        raise UserInputError("You have no pending request to this person.", code="CONFLICT", field="actorId")
+
+
+async def remove_connection(rt: Runtime, viewer: Viewer, other: str) -> None:
+    me = authorize(viewer, "social.connection.remove")
+    if not await rt.graph.write(queries.disconnect, me, other):
+        raise UserInputError("You are not connected with this person.", code="CONFLICT", field="actorId")

@@ -1,0 +1,171 @@
+"""Posts: writing, editing and removing them, and reading them as a viewer may see them.
+
+Every post leaves this module through ``POST_VISIBLE`` (``graph.social``), the Cypher mirror of
+``social.visibility.may_see_post``: a query never returns a post its viewer may not see."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import authorize
+from auth.viewer import Viewer
+from core.errors import ForbiddenError, NotFoundError, UserInputError
+from core.pagination import Page, PageRequest, keyset_kind
+from core.runtime import Runtime
+from core.text import checked_text, fold
+from graph import social as queries
+from moderation.enforcement import assert_not_suspended
+from moderation.service import record_removal
+from places.communes import require_commune
+from social.model import PostView
+from social.publishing import MAX_REASON_LENGTH, checked_body, may_remove_for_others, tell_mentioned
+from social.visibility import VISIBILITIES
+
+MAX_POST_LENGTH = 5000
+_TAG = re.compile(r"^[\w-]{1,40}$")
+
+POSTS_CURSOR = keyset_kind("posts")
+
+
+def post_view(found: queries.PostRow) -> PostView:
+    return PostView(
+        id=found.id,
+        author_id=found.author_id,
+        text=found.text,
+        visibility=found.visibility,
+        tags=found.tags,
+        created_at=found.created_at.to_native(),
+        edited_at=found.edited_at.to_native() if found.edited_at else None,
+        community_id=found.community_id,
+        ward_id=found.ward_id,
+    )
+
+
+def _check_tags(tags: list[str] | None) -> list[str]:
+    cleaned = sorted({fold(t).replace(" ", "-") for t in tags or [] if t.strip()})
+    if len(cleaned) > 10 or not all(_TAG.match(t) for t in cleaned):
+        raise UserInputError("Up to 10 tags of letters, digits and dashes (40 characters each).", field="tags")
+    return cleaned
+
+
+async def create_post(
+    rt: Runtime,
+    viewer: Viewer,
+    *,
+    text: str,
+    visibility: str,
+    community_id: str | None,
+    ward_code: str | None,
+    tags: list[str] | None,
+) -> PostView:
+    me = authorize(viewer, "social.post.create")
+    body = checked_body(text, MAX_POST_LENGTH, "text")
+    if visibility not in VISIBILITIES:
+        raise UserInputError("Visibility is PUBLIC, CONNECTIONS or COMMUNITY.", field="visibility")
+    if (visibility == "community") != (community_id is not None):
+        raise UserInputError("A COMMUNITY post names its community, and only such a post does.", field="communityId")
+    cleaned_tags = _check_tags(tags)
+    post_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await assert_not_suspended(tx, me)
+        if community_id is not None:
+            member = await queries.membership(tx, me, community_id)
+            if member is None:
+                raise UserInputError("No community has this id.", field="communityId")
+            if member.role is None:
+                raise ForbiddenError("Only members post in a community; join it first.")
+        if ward_code is not None:
+            await require_commune(tx, ward_code, field="wardCode")
+        await queries.create_post(
+            tx,
+            id=post_id,
+            author_id=me,
+            text=body,
+            search_text=fold(body),
+            visibility=visibility,
+            tags=cleaned_tags,
+            community_id=community_id,
+            ward_code=ward_code,
+        )
+        await tell_mentioned(tx, me, body, post_id)
+
+    await rt.graph.write(work)
+    return await visible_post(rt, viewer, post_id)
+
+
+async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | None, visibility: str | None) -> PostView:
+    me = authorize(viewer, "social.post.edit")
+    props: dict[str, str] = {}
+    if text is not None:
+        body = checked_body(text, MAX_POST_LENGTH, "text")
+        props.update(text=body, searchText=fold(body))
+    if visibility is not None:
+        if visibility not in VISIBILITIES:
+            raise UserInputError("Visibility is PUBLIC, CONNECTIONS or COMMUNITY.", field="visibility")
+        props["visibility"] = visibility
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await queries.lock_post(tx, post_id)
+        if facts is None or facts.status != "active":
+            raise NotFoundError("No post has this id.")
+        if facts.author_id != me:
+            raise ForbiddenError("Only the author edits a post.")
+        await assert_not_suspended(tx, me)
+        if props.get("visibility") == "community" and facts.community_id is None:
+            raise UserInputError("Only a post written in a community can be COMMUNITY-only.", field="visibility")
+        if props.get("visibility") in ("public", "connections") and facts.community_id is not None:
+            raise UserInputError("A community post stays visible to its community only.", field="visibility")
+        await queries.update_post(tx, post_id, props)
+
+    await rt.graph.write(work)
+    return await visible_post(rt, viewer, post_id)
+
+
+async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str | None = None) -> None:
+    """Authors delete their posts; community moderators and officers remove posts (moderation records it)."""
+    me = authorize(viewer, "social.post.delete")
+    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        facts = await queries.lock_post(tx, post_id)
+        if facts is None or facts.status != "active":
+            raise NotFoundError("No post has this id.")
+        if facts.author_id == me:
+            await queries.update_post(tx, post_id, {"status": "deleted"})
+            return
+        if await may_remove_for_others(tx, viewer, me, facts.community_id):
+            await record_removal(tx, me, "post", post_id, cleaned_reason or "")
+            return
+        raise ForbiddenError("Only the author, the community's moderators or city officers remove a post.")
+
+    await rt.graph.write(work)
+
+
+async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PostView | None]:
+    """The posts of ``ids`` the viewer may see, in that order; None for the others."""
+    found = {p.id: post_view(p) for p in await rt.graph.read(queries.posts_by_ids, ids, viewer.actor_id)}
+    return [found.get(i) for i in ids]
+
+
+async def visible_post(rt: Runtime, viewer: Viewer, post_id: str) -> PostView:
+    """The post, if the viewer may see it; NOT_FOUND (as for an unknown id) otherwise."""
+    (post,) = await posts_by_ids(rt, viewer, [post_id])
+    if post is None:
+        raise NotFoundError("No post has this id.")
+    return post
+
+
+async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
+    after = request.keyset(POSTS_CURSOR)
+    found = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
+    items = [post_view(p) for p in found[: request.size]]
+    return Page(
+        items=items,
+        cursors=[POSTS_CURSOR.encode(p.created_at, p.id) for p in items],
+        has_next_page=len(found) > request.size,
+        has_previous_page=after is not None,
+    )

@@ -93,7 +93,31 @@ def _table(*groups: tuple[Permission, ...]) -> dict[str, Permission]:
 # Each domain's permissions, in the order its schema lists the fields. Names are ``domain.noun.verb``.
 AUTH: Final[tuple[Permission, ...]] = ()
 IDENTITY: Final[tuple[Permission, ...]] = ()
-SOCIAL: Final[tuple[Permission, ...]] = ()
+SOCIAL: Final[tuple[Permission, ...]] = (
+    # communities and discovery
+    Permission("social.community.create", "create a community", level=2),
+    Permission("social.community.join", "join a community or ask to join it"),
+    Permission("social.community.leave", "leave a community or withdraw a request to join it"),
+    Permission(
+        "social.community.read_join_requests",
+        "see a community's requests to join",
+        in_community=True,
+        refusal="Only this community's moderators and admins see its requests to join.",
+    ),
+    Permission(
+        "social.community.decide_join_request",
+        "approve or decline a request to join a community",
+        in_community=True,
+        refusal="Only this community's moderators and admins decide requests to join.",
+    ),
+    Permission("social.community.set_role", "set a member's role (a group's admins; in a ward, city officers)"),
+    Permission(
+        "social.community.appoint_ward_moderator",
+        "appoint the moderators of a ward community",
+        city_role="officer",
+        refusal="City officers appoint the moderators of ward communities.",
+    ),
+)
 MODERATION: Final[tuple[Permission, ...]] = ()
 MARKETPLACE: Final[tuple[Permission, ...]] = ()
 PLACES: Final[tuple[Permission, ...]] = ()

@@ -117,6 +117,8 @@ SOCIAL: Final[tuple[Permission, ...]] = (
         city_role="officer",
         refusal="City officers appoint the moderators of ward communities.",
     ),
+    Permission("social.discovery.suggest_people", "see people you may know"),
+    Permission("social.discovery.find_trust_path", "see a chain of verified connections to someone"),
 )
 MODERATION: Final[tuple[Permission, ...]] = ()
 MARKETPLACE: Final[tuple[Permission, ...]] = ()

@@ -18,8 +18,7 @@ from core.text import checked_text, fold, nfc
 from graph import social as queries
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
-from moderation.enforcement import assert_not_suspended
-from moderation.service import record_removal
+from moderation.enforcement import assert_not_suspended, record_removal
 from social.model import LIST_KINDS, REACTION_KINDS, CommentPage, CommentView, FeedPage, PostView, ReactionSummary
 from social.notifications import notify, notify_unless_repeated
 from social.visibility import VISIBILITIES, PostFacts, may_see_post

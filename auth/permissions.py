@@ -113,8 +113,59 @@ SOCIAL: Final[tuple[Permission, ...]] = (
     Permission("notifications.inbox.read", "read my notifications"),
     Permission("notifications.inbox.mark_read", "mark my notifications read"),
     # communities and discovery
+    Permission("social.community.create", "create a community", level=2),
+    Permission("social.community.join", "join a community or ask to join it"),
+    Permission("social.community.leave", "leave a community or withdraw a request to join it"),
+    Permission(
+        "social.community.read_join_requests",
+        "see a community's requests to join",
+        in_community=True,
+        refusal="Only this community's moderators and admins see its requests to join.",
+    ),
+    Permission(
+        "social.community.decide_join_request",
+        "approve or decline a request to join a community",
+        in_community=True,
+        refusal="Only this community's moderators and admins decide requests to join.",
+    ),
+    Permission("social.community.set_role", "set a member's role (a group's admins; in a ward, city officers)"),
+    Permission(
+        "social.community.appoint_ward_moderator",
+        "appoint the moderators of a ward community",
+        city_role="officer",
+        refusal="City officers appoint the moderators of ward communities.",
+    ),
+    Permission("social.discovery.suggest_people", "see people you may know"),
+    Permission("social.discovery.find_trust_path", "see a chain of verified connections to someone"),
 )
-MODERATION: Final[tuple[Permission, ...]] = ()
+MODERATION: Final[tuple[Permission, ...]] = (
+    Permission("moderation.report.create", "report a post, a comment, a person or an organisation"),
+    Permission("moderation.report.read_own", "see the reports you filed and how each ended"),
+    Permission("moderation.queue.read_all", "work the whole moderation queue", city_role="officer"),
+    Permission(
+        "moderation.queue.read_community",
+        "work the moderation queue of the communities they run",
+        in_community=True,
+        refusal="Only city officers and community moderators work the moderation queue.",
+    ),
+    Permission(
+        "moderation.report.decide",
+        "decide reports (city officers any; a community's moderators those about its posts and comments)",
+    ),
+    Permission("moderation.report.decide_any", "decide any report", city_role="officer"),
+    Permission(
+        "moderation.report.decide_in_community",
+        "decide reports about the posts and comments of a community they run",
+        in_community=True,
+        refusal="Only city officers, and a community's moderators for its posts and comments, decide reports.",
+    ),
+    Permission(
+        "moderation.account.suspend",
+        "suspend an account",
+        city_role="officer",
+        refusal="Only city officers suspend accounts; community moderators remove content, warn or dismiss.",
+    ),
+)
 MARKETPLACE: Final[tuple[Permission, ...]] = ()
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()

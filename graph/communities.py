@@ -11,9 +11,16 @@ the last two admins stepping down at once, run one after the other and see each 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 from neo4j import AsyncManagedTransaction
+from neo4j.time import DateTime
 
 from graph.driver import keyset, run
+from graph.rows import row, rows
+from graph.rules import blocked_either_way
 
 # --- creating a community ------------------------------------------------------------------------------------
 
@@ -64,15 +71,33 @@ RETURN c.kind AS kind, c.joinPolicy AS joinPolicy, people
 """
 
 
-async def lock_community(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> dict | None:
+@dataclass(frozen=True)
+class Standing:
+    """A person's place in a community: their account status, role (None: not a member) and pending request."""
+
+    id: str
+    status: str | None
+    role: str | None
+    pending: bool
+
+
+@dataclass(frozen=True)
+class LockedCommunity:
+    kind: str
+    join_policy: str | None
+    people: dict[str, Standing]  # by person id
+
+
+async def lock_community(
+    tx: AsyncManagedTransaction, community_id: str, person_ids: Sequence[str | None]
+) -> LockedCommunity | None:
     """Write-lock the community and read its kind, policy, and each person's role and pending request
-    there (people who do not exist are left out of ``people``)."""
-    rows = await run(tx, LOCK_COMMUNITY, communityId=community_id, personIds=person_ids)
-    if not rows:
+    there (people who do not exist, and None, are left out of ``people``)."""
+    found = await run(tx, LOCK_COMMUNITY, communityId=community_id, personIds=list(person_ids))
+    if not found:
         return None
-    row = dict(rows[0])
-    row["people"] = {p["id"]: p for p in row["people"]}
-    return row
+    people = rows(Standing, found[0]["people"])
+    return LockedCommunity(kind=found[0]["kind"], join_policy=found[0]["joinPolicy"], people={p.id: p for p in people})
 
 
 #: Only asked of groups (a ward community has no admin), under the lock above.
@@ -83,7 +108,8 @@ RETURN COUNT { (c)<-[:MEMBER_OF {role: 'admin'}]-(:Person) } AS admins
 
 
 async def admin_count(tx: AsyncManagedTransaction, community_id: str) -> int:
-    return (await run(tx, ADMIN_COUNT, communityId=community_id))[0]["admins"]
+    admins: int = (await run(tx, ADMIN_COUNT, communityId=community_id))[0]["admins"]
+    return admins
 
 
 ROLE_IN_COMMUNITY = """
@@ -92,9 +118,18 @@ RETURN c.kind AS kind, head([(:Person {id: $personId})-[m:MEMBER_OF]->(c) | m.ro
 """
 
 
-async def role_in_community(tx: AsyncManagedTransaction, community_id: str, person_id: str | None) -> dict | None:
-    rows = await run(tx, ROLE_IN_COMMUNITY, communityId=community_id, personId=person_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class RoleInCommunity:
+    kind: str
+    role: str | None  # None: not a member
+
+
+async def role_in_community(
+    tx: AsyncManagedTransaction, community_id: str, person_id: str | None
+) -> RoleInCommunity | None:
+    """The community's kind and the person's role in it; None when there is no such community."""
+    found = await run(tx, ROLE_IN_COMMUNITY, communityId=community_id, personId=person_id)
+    return row(RoleInCommunity, found[0]) if found else None
 
 
 # --- changing membership -------------------------------------------------------------------------------------------
@@ -142,7 +177,8 @@ async def write_membership(tx: AsyncManagedTransaction, change: str, person_id: 
 
 async def delete_membership(tx: AsyncManagedTransaction, change: str, person_id: str, community_id: str) -> int:
     """``remove`` a member or ``withdraw`` a pending request; returns how many were deleted."""
-    return (await run(tx, _MEMBERSHIP_DELETES[change], personId=person_id, communityId=community_id))[0]["n"]
+    deleted: int = (await run(tx, _MEMBERSHIP_DELETES[change], personId=person_id, communityId=community_id))[0]["n"]
+    return deleted
 
 
 async def set_role(tx: AsyncManagedTransaction, person_id: str, community_id: str, role: str) -> None:
@@ -155,9 +191,16 @@ RETURN p.id AS personId, m.role AS role, m.since AS since
 """
 
 
-async def member(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> dict | None:
-    rows = await run(tx, MEMBER, communityId=community_id, personId=person_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class Member:
+    person_id: str
+    role: str
+    since: DateTime
+
+
+async def member(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> Member | None:
+    found = await run(tx, MEMBER, communityId=community_id, personId=person_id)
+    return row(Member, found[0]) if found else None
 
 
 # --- reading communities -------------------------------------------------------------------------------------------
@@ -174,6 +217,37 @@ viewer IS NOT NULL AND EXISTS { (viewer)-[:ASKED_TO_JOIN]->(c) } AS myRequestPen
 
 VIEWER = "OPTIONAL MATCH (viewer:Person {id: $viewerId})"
 
+
+@dataclass(frozen=True)
+class Community:
+    """A community as stored (``community`` in ``COMMUNITY_PROJECTION``); ward communities have no join policy."""
+
+    id: str
+    kind: str
+    name: str
+    search_name: str
+    description: str | None
+    join_policy: str | None
+    created_at: DateTime
+
+
+@dataclass(frozen=True)
+class CommunityRow:
+    community: Community
+    member_count: int
+    my_role: str | None
+    my_request_pending: bool
+
+
+def _community_row(record: Any) -> CommunityRow:
+    return CommunityRow(
+        community=row(Community, record["community"]),
+        member_count=record["memberCount"],
+        my_role=record["myRole"],
+        my_request_pending=record["myRequestPending"],
+    )
+
+
 COMMUNITIES_BY_IDS = f"""
 {VIEWER}
 UNWIND $ids AS id
@@ -182,8 +256,8 @@ RETURN {COMMUNITY_PROJECTION}
 """
 
 
-async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]
+async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[CommunityRow]:
+    return [_community_row(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
 #: Communities ordered by folded name then id (the keyset). Candidates: every community; those of
@@ -232,11 +306,11 @@ async def communities_page(
     kind: str | None,
     after: tuple[str, str] | None,
     limit: int,
-) -> tuple[list[dict], int]:
+) -> tuple[list[CommunityRow], int]:
     candidates = "search" if search else "kind" if kind else "all"
     page_query = COMMUNITIES_PAGES[candidates]
     count_query = COMMUNITIES_SEARCH_COUNT if search else COMMUNITIES_COUNT
-    rows = await run(
+    found = await run(
         tx,
         page_query,
         viewerId=viewer_id,
@@ -246,30 +320,39 @@ async def communities_page(
         afterName=after[0] if after else None,
         afterId=after[1] if after else None,
     )
-    total = (await run(tx, count_query, search=search, kind=kind))[0]["total"]
-    return [dict(r) for r in rows], total
+    total: int = (await run(tx, count_query, search=search, kind=kind))[0]["total"]
+    return [_community_row(r) for r in found], total
 
 
-JOIN_REQUESTS = """
-MATCH (c:Community {id: $communityId})<-[r:ASKED_TO_JOIN]-(p:Person {status: 'active'})
-WHERE NOT EXISTS { (p)-[:BLOCKED]-(:Person {id: $viewerId}) }
+#: The viewer (bound by an index seek) and the people asking to join, less those in a block with the viewer.
+_ASKING = f"""
+MATCH (viewer:Person {{id: $viewerId}})
+MATCH (c:Community {{id: $communityId}})<-[r:ASKED_TO_JOIN]-(p:Person {{status: 'active'}})
+WHERE NOT {blocked_either_way("p", "viewer")}
+"""
+
+JOIN_REQUESTS = f"""{_ASKING}
   AND ($afterTime IS NULL OR [r.at, p.id] > [datetime($afterTime), $afterId])
 WITH p, r ORDER BY r.at, p.id LIMIT $limit
 RETURN p.id AS personId, r.at AS at
 """
 
-JOIN_REQUESTS_COUNT = """
-MATCH (c:Community {id: $communityId})<-[r:ASKED_TO_JOIN]-(p:Person {status: 'active'})
-WHERE NOT EXISTS { (p)-[:BLOCKED]-(:Person {id: $viewerId}) }
+JOIN_REQUESTS_COUNT = f"""{_ASKING}
 RETURN count(r) AS total
 """
 
 
+@dataclass(frozen=True)
+class JoinRequest:
+    person_id: str
+    at: DateTime
+
+
 async def join_requests(
     tx: AsyncManagedTransaction, community_id: str, viewer_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[JoinRequest], int]:
     """Pending requests to join, oldest first; people in a block with the viewer are left out."""
-    rows = await run(
+    found = await run(
         tx,
         JOIN_REQUESTS,
         communityId=community_id,
@@ -277,5 +360,5 @@ async def join_requests(
         limit=limit,
         **keyset(after),
     )
-    total = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]
-    return [dict(r) for r in rows], total
+    total: int = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]
+    return rows(JoinRequest, found), total

@@ -12,9 +12,13 @@ the full-text indexes of migrations 2 and 4 and keeps only the posts ``POST_VISI
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
+from graph.rows import row, rows
+from graph.rules import actors_blocked_either_way
 from graph.social import POST_VISIBLE
 
 # --- people you may know -----------------------------------------------------------------------------------
@@ -26,8 +30,8 @@ _COMMUNITY_VISIBLE = """
 (community.kind <> 'ward' OR coalesce(candidate[$wardAudienceKey], $wardAudienceDefault) IN $visibleAudiences)
 """
 
-#: Who may be suggested: active, not opted out, not me, and not in ``excluded`` (my connections and
-#: the people I asked, who asked me, whom I blocked or who blocked me), collected once up front.
+#: Who may be suggested: active, not opted out, not me, and not in ``excluded`` (my connections, the people
+#: I asked or who asked me, and those blocked either way with me), collected once up front.
 _SUGGESTIBLE = """
 candidate <> me AND NOT candidate IN excluded
 AND candidate.status = 'active' AND NOT coalesce(candidate.suggestionsOptOut, false)
@@ -41,7 +45,8 @@ PEOPLE_YOU_MAY_KNOW = f"""
 MATCH (me:Actor {{id: $viewerId}})
 WHERE me:Person AND me.status = 'active'
 WITH me,
-     COLLECT {{ MATCH (me)-[:CONNECTED|REQUESTED|BLOCKED]-(other:Actor) RETURN DISTINCT other }} AS excluded,
+     COLLECT {{ MATCH (me)-[:CONNECTED|REQUESTED]-(other:Actor) RETURN DISTINCT other }}
+       + {actors_blocked_either_way("me")} AS excluded,
      COLLECT {{ MATCH (me)-[:MEMBER_OF]->(community:Community) RETURN community }} AS myCommunities
 CALL (me, excluded, myCommunities) {{
   MATCH (me)-[:CONNECTED]-(friend:Person)-[:CONNECTED]-(candidate:Person)
@@ -70,6 +75,20 @@ RETURN candidate.id AS id, score, mutualCount, shared
 """
 
 
+@dataclass(frozen=True)
+class SharedCommunity:
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    score: int
+    mutual_count: int
+    shared: tuple[SharedCommunity, ...]
+
+
 async def people_you_may_know(
     tx: AsyncManagedTransaction,
     viewer_id: str,
@@ -82,9 +101,9 @@ async def people_you_may_know(
     ward_audience_key: str,
     ward_audience_default: str,
     visible_audiences: list[str],
-) -> list[dict]:
-    """Best-scored suggestions for ``viewer_id``: id, score, mutualCount, shared [{name, kind}]."""
-    rows = await run(
+) -> list[Suggestion]:
+    """Best-scored suggestions for ``viewer_id``, best first."""
+    found = await run(
         tx,
         PEOPLE_YOU_MAY_KNOW,
         viewerId=viewer_id,
@@ -97,7 +116,15 @@ async def people_you_may_know(
         wardAudienceDefault=ward_audience_default,
         visibleAudiences=visible_audiences,
     )
-    return [dict(r) for r in rows]
+    return [
+        Suggestion(
+            id=r["id"],
+            score=r["score"],
+            mutual_count=r["mutualCount"],
+            shared=tuple(rows(SharedCommunity, r["shared"])),
+        )
+        for r in found
+    ]
 
 
 # --- trust path ----------------------------------------------------------------------------------------------
@@ -110,40 +137,46 @@ async def people_you_may_know(
 #: filtering shortest paths afterwards (a ``shortestPath`` with an ``all()`` predicate falls back to an
 #: exhaustive search when the first shortest path fails it: tens of thousands of db hits on 10k people).
 #: The viewer as the organisation's representative is 0 hops.
-TRUST_PATH = """
-MATCH (me:Actor {id: $viewerId}), (to:Actor {id: $toId})
+TRUST_PATH = f"""
+MATCH (me:Actor {{id: $viewerId}}), (to:Actor {{id: $toId}})
 WHERE me:Person AND me.status = 'active' AND to.status = 'active'
-WITH me, to, COLLECT { MATCH (me)-[:BLOCKED]-(other:Actor) RETURN other } AS blocked
+WITH me, to, {actors_blocked_either_way("me")} AS blocked
 WHERE NOT to IN blocked
-CALL (to) {
+CALL (to) {{
   WITH to WHERE to:Person
   RETURN to AS end
   UNION
   MATCH (to:Organization)<-[:REPRESENTS]-(end:Person)
   RETURN end
-}
+}}
 WITH me, end, blocked
 WHERE end.status = 'active' AND NOT end IN blocked
-CALL (me, end, blocked) {
+CALL (me, end, blocked) {{
   WITH me, end WHERE me = end
   RETURN [me.id] AS ids, 0 AS hops
   UNION
   WITH me, end, blocked WHERE me <> end
   MATCH path = SHORTEST 1 (me)
-    ((a:Person)-[:CONNECTED]-(b:Person WHERE b.assuranceLevel = 2 AND b.status = 'active' AND NOT b IN blocked)){0,3}
+    ((a:Person)-[:CONNECTED]-(b:Person WHERE b.assuranceLevel = 2 AND b.status = 'active' AND NOT b IN blocked)){{0,3}}
     (last:Person)-[:CONNECTED]-(end)
   RETURN [n IN nodes(path) | n.id] AS ids, length(path) AS hops
-}
+}}
 RETURN ids, hops
 ORDER BY hops, ids
 LIMIT 1
 """
 
 
-async def trust_path(tx: AsyncManagedTransaction, viewer_id: str, to_id: str) -> dict | None:
-    """{ids: person ids from the viewer to the end, hops} or None when there is no such path."""
-    rows = await run(tx, TRUST_PATH, viewerId=viewer_id, toId=to_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class TrustPath:
+    ids: list[str]  # person ids from the viewer to the end
+    hops: int
+
+
+async def trust_path(tx: AsyncManagedTransaction, viewer_id: str, to_id: str) -> TrustPath | None:
+    """The shortest trust path, or None when there is no such path."""
+    found = await run(tx, TRUST_PATH, viewerId=viewer_id, toId=to_id)
+    return row(TrustPath, found[0]) if found else None
 
 
 # --- search --------------------------------------------------------------------------------------------------
@@ -167,5 +200,5 @@ RETURN post.id AS id
 async def search_posts(
     tx: AsyncManagedTransaction, query: str, viewer_id: str | None, *, offset: int, limit: int, window: int
 ) -> list[str]:
-    rows = await run(tx, SEARCH_POSTS, query=query, viewerId=viewer_id, offset=offset, limit=limit, window=window)
-    return [r["id"] for r in rows]
+    found = await run(tx, SEARCH_POSTS, query=query, viewerId=viewer_id, offset=offset, limit=limit, window=window)
+    return [r["id"] for r in found]

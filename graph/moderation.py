@@ -15,45 +15,71 @@ even against concurrent requests. Subject labels come from the fixed allow-list 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from neo4j import AsyncManagedTransaction
+from neo4j.time import DateTime
 
 from graph.driver import keyset, run
+from graph.rows import row, rows
+from graph.rules import runs_community
 
 SUBJECT_LABELS = {"post": "Post", "comment": "Comment", "person": "Person", "organization": "Organization"}
 
 # --- the subject of a report -------------------------------------------------------------------------------------
 
+
+def _blocked_viewer(responsible: str) -> str:
+    """The actor bound to ``responsible`` blocked the viewer: they stay invisible to the viewer, who cannot report
+    them or what they wrote. One direction only (unlike ``graph.rules.blocked_either_way``): a block by the viewer
+    does not stop them reporting."""
+    return f"EXISTS {{ ({responsible})-[:BLOCKED]->(:Person {{id: $viewerId}}) }} AS blockedViewer"
+
+
 _SUBJECT_FACTS = {
-    "post": """
-MATCH (author:Actor)-[:POSTED]->(s:Post {id: $id})
+    "post": f"""
+MATCH (author:Actor)-[:POSTED]->(s:Post {{id: $id}})
 RETURN s.status AS status, author.id AS authorId, null AS postId,
        head([(s)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
+       {_blocked_viewer("author")}
 """,
-    "comment": """
-MATCH (author:Person)-[:COMMENTED]->(s:Comment {id: $id})-[:ON]->(post:Post)
+    "comment": f"""
+MATCH (author:Person)-[:COMMENTED]->(s:Comment {{id: $id}})-[:ON]->(post:Post)
 RETURN s.status AS status, author.id AS authorId, post.id AS postId,
        head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (author)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
+       {_blocked_viewer("author")}
 """,
-    "person": """
-MATCH (s:Person {id: $id})
+    "person": f"""
+MATCH (s:Person {{id: $id}})
 RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
-       EXISTS { (s)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
+       {_blocked_viewer("s")}
 """,
-    "organization": """
-MATCH (s:Organization {id: $id})
+    "organization": f"""
+MATCH (s:Organization {{id: $id}})
 RETURN s.status AS status, s.id AS authorId, null AS postId, null AS communityId,
-       EXISTS { (s)-[:BLOCKED]->(:Person {id: $viewerId}) } AS blockedViewer
+       {_blocked_viewer("s")}
 """,
 }
 
 
-async def subject_facts(tx: AsyncManagedTransaction, kind: str, subject_id: str, viewer_id: str | None) -> dict | None:
-    """Status, responsible actor, post (of a comment) and community of a report's subject, and whether the one
-    responsible blocked the viewer (``blockedViewer``; a block by the viewer does not stop them reporting)."""
-    rows = await run(tx, _SUBJECT_FACTS[kind], id=subject_id, viewerId=viewer_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class SubjectFacts:
+    """A report's subject: its status, the actor responsible for it (its author, or the account itself), the post
+    of a comment, its community, and whether the one responsible blocked the viewer."""
+
+    status: str | None
+    author_id: str
+    post_id: str | None
+    community_id: str | None
+    blocked_viewer: bool
+
+
+async def subject_facts(
+    tx: AsyncManagedTransaction, kind: str, subject_id: str, viewer_id: str | None
+) -> SubjectFacts | None:
+    found = await run(tx, _SUBJECT_FACTS[kind], id=subject_id, viewerId=viewer_id)
+    return row(SubjectFacts, found[0]) if found else None
 
 
 # --- filing a report -----------------------------------------------------------------------------------------------
@@ -69,7 +95,8 @@ RETURN open IS NOT NULL AS alreadyOpen
 
 async def lock_reporter(tx: AsyncManagedTransaction, reporter_id: str, open_key: str) -> bool:
     """Write-lock the reporter (their reports are filed one at a time); True if this report is open already."""
-    return (await run(tx, LOCK_REPORTER, reporterId=reporter_id, openKey=open_key))[0]["alreadyOpen"]
+    already_open: bool = (await run(tx, LOCK_REPORTER, reporterId=reporter_id, openKey=open_key))[0]["alreadyOpen"]
+    return already_open
 
 
 def _create_report(label: str) -> str:
@@ -115,20 +142,25 @@ async def create_report(
 #: The optional viewer, bound once by an index seek before a list of reports.
 VIEWER = "OPTIONAL MATCH (viewer:Person {id: $viewerId})"
 
+#: The viewer's role in the community of report ``r`` (None: no community, or not a member there), for
+#: ``auth.rules.runs_community``.
+VIEWER_ROLE = """
+CASE WHEN viewer IS NULL THEN null
+     ELSE head([(r)-[:FOR_COMMUNITY]->(:Community)<-[m:MEMBER_OF]-(viewer) | m.role]) END AS viewerRole
+"""
+
 #: One report ``r`` as stored, with its subject, the actor responsible for it, its community, the
-#: action that decided it and whether ``viewer`` moderates that community.
-REPORT_PROJECTION = """
-r {.id, .status, .reason, .subjectKind, .createdAt, .outcome, .resolvedAt} AS report,
+#: action that decided it and the viewer's role in that community.
+REPORT_PROJECTION = f"""
+r {{.id, .status, .reason, .subjectKind, .createdAt, .outcome, .resolvedAt}} AS report,
 head([(p:Person)-[:FILED]->(r) | p.id]) AS reporterId,
-head([(r)-[:ABOUT]->(s) | s {.id, .status, .text}]) AS subject,
+head([(r)-[:ABOUT]->(s) | s {{.id, .status, .text}}]) AS subject,
 head([(r)-[:ABOUT]->(:Comment)-[:ON]->(post:Post) | post.id]) AS postId,
 coalesce(head([(r)-[:ABOUT]->(:Post|Comment)<-[:POSTED|COMMENTED]-(a:Actor) | a.id]),
          head([(r)-[:ABOUT]->(a:Actor) | a.id])) AS targetId,
 head([(r)-[:FOR_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-head([(a:ModerationAction)-[:RESOLVES]->(r) | a {.id, .action, .reason, .at, .until}]) AS action,
-viewer IS NOT NULL AND EXISTS { (r)-[:FOR_COMMUNITY]->(:Community)<-[m:MEMBER_OF]-(viewer)
-                                WHERE m.role IN ['moderator', 'admin'] } AS viewerModerates
-"""
+head([(a:ModerationAction)-[:RESOLVES]->(r) | a {{.id, .action, .reason, .at, .until}}]) AS action,
+{VIEWER_ROLE}"""
 
 REPORTS_BY_IDS = f"""
 {VIEWER}
@@ -138,8 +170,70 @@ RETURN {REPORT_PROJECTION}
 """
 
 
-async def reports_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, REPORTS_BY_IDS, ids=ids, viewerId=viewer_id)]
+@dataclass(frozen=True)
+class Report:
+    """A report as stored (``report`` in ``REPORT_PROJECTION``)."""
+
+    id: str
+    status: str
+    reason: str
+    subject_kind: str
+    created_at: DateTime
+    outcome: str | None
+    resolved_at: DateTime | None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a report is about (a post, a comment, a person or an organisation); ``text`` only for posts and
+    comments; ``status`` as stored (None for an account stored before statuses)."""
+
+    id: str
+    status: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A moderation action as stored; ``until`` only for a suspension."""
+
+    id: str
+    action: str
+    reason: str | None
+    at: DateTime
+    until: DateTime | None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One report with what ``REPORT_PROJECTION`` reads around it."""
+
+    report: Report
+    reporter_id: str | None
+    subject: Subject | None
+    post_id: str | None
+    target_id: str | None
+    community_id: str | None
+    action: Action | None
+    viewer_role: str | None
+
+
+def _report_row(record: Any) -> ReportRow:
+    subject, action = record["subject"], record["action"]
+    return ReportRow(
+        report=row(Report, record["report"]),
+        reporter_id=record["reporterId"],
+        subject=row(Subject, subject) if subject is not None else None,
+        post_id=record["postId"],
+        target_id=record["targetId"],
+        community_id=record["communityId"],
+        action=row(Action, action) if action is not None else None,
+        viewer_role=record["viewerRole"],
+    )
+
+
+async def reports_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[ReportRow]:
+    return [_report_row(r) for r in await run(tx, REPORTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
 #: Officers: every report with this status, oldest first (a range of index ``report_status``, in
@@ -159,8 +253,8 @@ ORDER BY r.createdAt, r.id
 
 #: Community moderators and admins: reports about posts and comments of the communities they run.
 COMMUNITY_REPORTS = f"""
-MATCH (viewer:Person {{id: $viewerId}})-[m:MEMBER_OF]->(:Community)<-[:FOR_COMMUNITY]-(r:Report)
-WHERE m.role IN ['moderator', 'admin'] AND r.status = $status
+MATCH (viewer:Person {{id: $viewerId}})-[:MEMBER_OF]->(c:Community)<-[:FOR_COMMUNITY]-(r:Report)
+WHERE {runs_community("viewer", "c")} AND r.status = $status
   AND ($afterTime IS NULL OR [r.createdAt, r.id] > [datetime($afterTime), $afterId])
 WITH DISTINCT viewer, r ORDER BY r.createdAt, r.id LIMIT $limit
 RETURN {REPORT_PROJECTION}
@@ -171,8 +265,8 @@ _QUEUES = {"all": ALL_REPORTS, "communities": COMMUNITY_REPORTS}
 
 async def report_queue(
     tx: AsyncManagedTransaction, scope: str, viewer_id: str, status: str, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
-    rows = await run(
+) -> list[ReportRow]:
+    found = await run(
         tx,
         _QUEUES[scope],
         viewerId=viewer_id,
@@ -180,17 +274,28 @@ async def report_queue(
         limit=limit,
         **keyset(after),
     )
-    return [dict(r) for r in rows]
+    return [_report_row(r) for r in found]
 
 
-MODERATES_ANY = """
-OPTIONAL MATCH (viewer:Person {id: $viewerId})
-RETURN viewer IS NOT NULL AND EXISTS { (viewer)-[m:MEMBER_OF]->(:Community) WHERE m.role IN ['moderator', 'admin'] } AS moderates
+#: One community the person runs (any, if they run several), with their role there.
+COMMUNITY_RUN_BY = f"""
+MATCH (viewer:Person {{id: $viewerId}})-[m:MEMBER_OF]->(c:Community)
+WHERE {runs_community("viewer", "c")}
+RETURN c.id AS communityId, m.role AS role
+LIMIT 1
 """
 
 
-async def moderates_any_community(tx: AsyncManagedTransaction, viewer_id: str) -> bool:
-    return (await run(tx, MODERATES_ANY, viewerId=viewer_id))[0]["moderates"]
+@dataclass(frozen=True)
+class CommunityRun:
+    community_id: str
+    role: str
+
+
+async def community_run_by(tx: AsyncManagedTransaction, viewer_id: str | None) -> CommunityRun | None:
+    """A community the person moderates or administers; None when they run none (or nobody is signed in)."""
+    found = await run(tx, COMMUNITY_RUN_BY, viewerId=viewer_id)
+    return row(CommunityRun, found[0]) if found else None
 
 
 REPORTS_OF_REPORTER = f"""
@@ -203,37 +308,50 @@ RETURN {REPORT_PROJECTION}
 
 async def reports_of_reporter(
     tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
-    rows = await run(
+) -> list[ReportRow]:
+    found = await run(
         tx,
         REPORTS_OF_REPORTER,
         viewerId=viewer_id,
         limit=limit,
         **keyset(after),
     )
-    return [dict(r) for r in rows]
+    return [_report_row(r) for r in found]
 
 
 # --- acting on a report ------------------------------------------------------------------------------------------------
 
-LOCK_REPORT = """
-MATCH (viewer:Person {id: $viewerId})
-MATCH (r:Report {id: $reportId})-[:ABOUT]->(s)
+LOCK_REPORT = f"""
+MATCH (viewer:Person {{id: $viewerId}})
+MATCH (r:Report {{id: $reportId}})-[:ABOUT]->(s)
 SET r.lock = coalesce(r.lock, 0) + 1
 WITH viewer, r, s,
      coalesce(head([(s:Post|Comment)<-[:POSTED|COMMENTED]-(a:Actor) | a]), CASE WHEN s:Actor THEN s END) AS target
 RETURN r.status AS status, r.subjectKind AS subjectKind, s.id AS subjectId, s.status AS subjectStatus,
        target.id AS targetId, coalesce(target:Person, false) AS targetIsPerson,
        head([(r)-[:FOR_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-       EXISTS { (r)-[:FOR_COMMUNITY]->(:Community)<-[m:MEMBER_OF]-(viewer)
-                WHERE m.role IN ['moderator', 'admin'] } AS viewerModerates
-"""
+       {VIEWER_ROLE}"""
 
 
-async def lock_report(tx: AsyncManagedTransaction, report_id: str, viewer_id: str) -> dict | None:
+@dataclass(frozen=True)
+class LockedReport:
+    """What deciding a report needs: its status, its subject, the actor responsible (``target_id``, None if gone)
+    and the viewer's role in the report's community."""
+
+    status: str
+    subject_kind: str
+    subject_id: str
+    subject_status: str | None
+    target_id: str | None
+    target_is_person: bool
+    community_id: str | None
+    viewer_role: str | None
+
+
+async def lock_report(tx: AsyncManagedTransaction, report_id: str, viewer_id: str) -> LockedReport | None:
     """Write-lock the report (two moderators cannot decide it twice) and read what deciding it needs."""
-    rows = await run(tx, LOCK_REPORT, reportId=report_id, viewerId=viewer_id)
-    return dict(rows[0]) if rows else None
+    found = await run(tx, LOCK_REPORT, reportId=report_id, viewerId=viewer_id)
+    return row(LockedReport, found[0]) if found else None
 
 
 RECORD_ACTION = """
@@ -305,13 +423,22 @@ RETURN s.id AS subjectId, author.id AS targetId, coalesce(author:Person, false) 
 """
 
 
+@dataclass(frozen=True)
+class Removal:
+    """The content removed and the actor responsible for it (None when its author is gone)."""
+
+    subject_id: str
+    target_id: str | None
+    target_is_person: bool
+
+
 async def record_direct_removal(
     tx: AsyncManagedTransaction, *, id: str, subject_id: str, moderator_id: str, reason: str
-) -> dict:
+) -> Removal:
     """A removal a moderator made without a report (postDelete / commentDelete): logged all the same. Returns
-    the subject's id and the actor responsible (``targetId``, ``targetIsPerson``), as ``lock_report`` does."""
-    rows = await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
-    return dict(rows[0])
+    the subject's id and the actor responsible, as ``lock_report`` does."""
+    found = await run(tx, RECORD_DIRECT_REMOVAL, id=id, subjectId=subject_id, moderatorId=moderator_id, reason=reason)
+    return row(Removal, found[0])
 
 
 RESOLVE_OTHER_REPORTS = """
@@ -325,7 +452,8 @@ RETURN count(other) AS n
 
 async def resolve_other_reports(tx: AsyncManagedTransaction, action_id: str) -> int:
     """The content is gone: every other open report about it is resolved by the same action."""
-    return (await run(tx, RESOLVE_OTHER_REPORTS, actionId=action_id))[0]["n"]
+    resolved: int = (await run(tx, RESOLVE_OTHER_REPORTS, actionId=action_id))[0]["n"]
+    return resolved
 
 
 REPORTERS_OF_ACTION = """
@@ -334,9 +462,15 @@ RETURN r.id AS reportId, p.id AS reporterId
 """
 
 
-async def reporters_of_action(tx: AsyncManagedTransaction, action_id: str) -> list[tuple[str, str]]:
-    """(report id, reporter id) of every report an action decided."""
-    return [(r["reportId"], r["reporterId"]) for r in await run(tx, REPORTERS_OF_ACTION, actionId=action_id)]
+@dataclass(frozen=True)
+class Reporter:
+    report_id: str
+    reporter_id: str
+
+
+async def reporters_of_action(tx: AsyncManagedTransaction, action_id: str) -> list[Reporter]:
+    """The reporter of every report an action decided (active accounts only)."""
+    return rows(Reporter, await run(tx, REPORTERS_OF_ACTION, actionId=action_id))
 
 
 SUSPEND = """
@@ -357,7 +491,8 @@ RETURN CASE WHEN p.suspendedUntil > datetime() THEN p.suspendedUntil END AS unti
 """
 
 
-async def suspended_until(tx: AsyncManagedTransaction, person_id: str):
+async def suspended_until(tx: AsyncManagedTransaction, person_id: str) -> DateTime | None:
     """The end of the person's suspension if it is still running, else None."""
-    rows = await run(tx, SUSPENDED_UNTIL, personId=person_id)
-    return rows[0]["until"] if rows else None
+    found = await run(tx, SUSPENDED_UNTIL, personId=person_id)
+    until: DateTime | None = found[0]["until"] if found else None
+    return until

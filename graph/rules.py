@@ -60,3 +60,11 @@ def blocked_either_way(a: str, b: str) -> str:
     """Cypher predicate: one of the actors bound to ``a`` and ``b`` blocked the other. Mirror of
     ``auth.rules.blocked_either_way``; a query keeps a pair apart with ``NOT <this>``."""
     return f"EXISTS {{ ({_name(a)})-[:BLOCKED]-({_name(b)}) }}"
+
+
+def actors_blocked_either_way(person: str) -> str:
+    """Cypher list expression: every actor blocked either way with the actor bound to ``person`` (who must be
+    bound, not null), found in one traversal from them. The list form of ``blocked_either_way``, for a query that
+    tests many actors against one person (a search pruning each step, candidates by the hundred): ``NOT x IN
+    <this>`` is ``NOT blocked_either_way(person, x)`` without a subquery per ``x``."""
+    return f"COLLECT {{ MATCH ({_name(person)})-[:BLOCKED]-(rule_blocked:Actor) RETURN rule_blocked }}"

@@ -1,13 +1,19 @@
-"""Moderation's enforcement: the leaf other domains import to refuse a suspended person inside their own transaction."""
+"""Moderation's enforcement: the leaf other domains import, inside their own write transaction, to refuse a
+suspended person (``assert_not_suspended``) and to log a moderator's direct removal of a post or comment
+(``record_removal``); and how the people concerned hear of an action (``tell_outcome``, also used by
+``moderation.decisions``)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC
 
 from neo4j import AsyncManagedTransaction
 
 from core.errors import ForbiddenError
 from graph import moderation as queries
+from moderation.model import SUBJECT_TYPES, check_reason
+from notifications import notify
 
 
 async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> None:
@@ -22,3 +28,60 @@ async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> N
         "comment or create communities.",
         extensions={"suspendedUntil": stamp},
     )
+
+
+async def record_removal(
+    tx: AsyncManagedTransaction, moderator_id: str, kind: str, subject_id: str, reason: str
+) -> None:
+    """A moderator removes a post or comment directly (postDelete / commentDelete by someone who is not its
+    author): the content is removed, the removal logged as a ModerationAction, and open reports about it are
+    resolved by that action. Runs inside the caller's write transaction. Its reporters and the author are told as
+    for a decision on a report (``tell_outcome``: REPORT_DECIDED, CONTENT_REMOVED with the reason, no moderator
+    named)."""
+    cleaned = check_reason(reason, "reason")
+    action_id = str(uuid.uuid4())
+    await queries.remove_content(tx, kind, subject_id, moderator_id, cleaned)
+    removal = await queries.record_direct_removal(
+        tx, id=action_id, subject_id=subject_id, moderator_id=moderator_id, reason=cleaned
+    )
+    await queries.resolve_other_reports(tx, action_id)
+    await tell_outcome(
+        tx,
+        "remove_content",
+        action_id,
+        subject_id=removal.subject_id,
+        subject_kind=kind,
+        target_id=removal.target_id,
+        target_is_person=removal.target_is_person,
+        reason=cleaned,
+    )
+
+
+#: What the person responsible hears of an action (dismissing a report tells only its reporter).
+_OUTCOME_NOTICES = {"remove_content": "content_removed", "warn": "warned", "suspend": "account_suspended"}
+
+
+async def tell_outcome(
+    tx: AsyncManagedTransaction,
+    action: str,
+    action_id: str,
+    *,
+    subject_id: str,
+    subject_kind: str,
+    target_id: str | None,
+    target_is_person: bool,
+    reason: str,
+) -> None:
+    """Every reporter whose report the action decided hears of it; the person responsible (``target_id``) learns
+    what was done and why. Both come from "the city's moderation": no moderator is named (reporters learn what and
+    when, never who), so no one is singled out."""
+    for decided in await queries.reporters_of_action(tx, action_id):
+        await notify(
+            tx, decided.reporter_id, "report_decided", actor=None, subject=decided.report_id, subject_type="Report"
+        )
+    notice = _OUTCOME_NOTICES.get(action)
+    if notice and target_is_person and target_id is not None:
+        subject, subject_type = (
+            (subject_id, SUBJECT_TYPES[subject_kind]) if action == "remove_content" else (target_id, "Person")
+        )
+        await notify(tx, target_id, notice, actor=None, subject=subject, subject_type=subject_type, reason=reason)

@@ -1,10 +1,12 @@
-"""Plain dataclasses and vocabularies of moderation. Views carry only what their viewer may see."""
+"""Plain dataclasses and vocabularies of moderation, and the check of a reason. Views carry only what their viewer
+may see."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.text import checked_text
 from identity.model import OrganizationView, PersonView
 
 SUBJECT_KINDS = ("post", "comment", "person", "organization")
@@ -13,11 +15,19 @@ SUBJECT_TYPES = {"post": "Post", "comment": "Comment", "person": "Person", "orga
 CONTENT_KINDS = ("post", "comment")
 REPORT_STATUSES = ("open", "resolved", "dismissed")
 ACTIONS = ("remove_content", "warn", "suspend", "dismiss")
-#: What a community's moderators and admins may do, within their community's posts and comments.
+#: What a community's moderators and admins may do, within their community's posts and comments; the rest
+#: (suspending an account) is for city officers (``moderation.account.suspend``).
 COMMUNITY_ACTIONS = ("remove_content", "warn", "dismiss")
-MODERATOR_ROLES = ("moderator", "admin")
 MAX_REASON_LENGTH = 1000
 SUSPENSION_DAYS = (1, 365)
+
+
+def check_reason(reason: str, field: str) -> str:
+    """The reason of a report or an action, trimmed: required, at most ``MAX_REASON_LENGTH`` characters."""
+    return (
+        checked_text(reason, field=field, max_length=MAX_REASON_LENGTH, required=True, empty="Say why, in a few words.")
+        or ""
+    )
 
 
 @dataclass(frozen=True)

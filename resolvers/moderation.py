@@ -10,7 +10,7 @@ from strawberry.relay.types import GlobalIDValueError
 
 from core.errors import UserInputError
 from core.pagination import PageRequest
-from moderation import service
+from moderation import decisions, queue, reports
 from resolvers.common import decode_id, payload, runtime, viewer
 from schema.common import AFTER, FIRST
 from schema.moderation import ModerationActionKind, Report, ReportConnection, ReportPayload, ReportStatus
@@ -20,7 +20,7 @@ REPORTABLE = {"Post": "post", "Comment": "comment", "Person": "person", "Organiz
 
 
 async def reports_by_ids(info: strawberry.Info, ids: list[str]) -> list[Report | None]:
-    return [Report.of(r) if r else None for r in await service.reports_by_ids(runtime(info), viewer(info), ids)]
+    return [Report.of(r) if r else None for r in await reports.reports_by_ids(runtime(info), viewer(info), ids)]
 
 
 # --- queries ---------------------------------------------------------------------------------------------------------
@@ -34,14 +34,14 @@ async def moderation_queue(
     first: FIRST = None,
     after: AFTER = None,
 ) -> ReportConnection:
-    page = await service.moderation_queue(
+    page = await queue.moderation_queue(
         runtime(info), viewer(info), status.value, PageRequest.from_args(first=first, after=after)
     )
     return ReportConnection.from_page(page, Report.of)
 
 
 async def my_reports(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ReportConnection:
-    page = await service.my_reports(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
+    page = await reports.my_reports(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
     return ReportConnection.from_page(page, Report.of)
 
 
@@ -71,7 +71,7 @@ async def report_create(
 ) -> ReportPayload:
     async def work() -> dict:
         kind, subject = _subject(subject_id)
-        report = await service.create_report(runtime(info), viewer(info), kind, subject, reason)
+        report = await reports.create_report(runtime(info), viewer(info), kind, subject, reason)
         return {"report": Report.of(report)}
 
     return await payload(ReportPayload, work)
@@ -87,7 +87,7 @@ async def moderation_act(
     ] = None,
 ) -> ReportPayload:
     async def work() -> dict:
-        report = await service.act(
+        report = await decisions.act(
             runtime(info), viewer(info), decode_id(report_id, "Report", "reportId"), action.value, reason, suspend_days
         )
         return {"report": Report.of(report)}

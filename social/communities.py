@@ -20,27 +20,28 @@ from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import require_level, require_person
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold, search_query
 from graph import communities as queries
+from graph.communities import CommunityRow, LockedCommunity
 from identity import views as identity_views
 from identity.model import PersonView
 from identity.names import COMMUNITY_PUNCTUATION, check_name
 from moderation.enforcement import assert_not_suspended
 from notifications import notify
+from social import standing
 from social.discovery import COMMUNITY_KIND_WORDS
 
 COMMUNITY_KINDS = ("ward", "group")
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
 ROLES = ("member", "moderator", "admin")
-RUNS_COMMUNITY = ("moderator", "admin")
 NAME_LENGTH = (3, 80)
 MAX_DESCRIPTION_LENGTH = 2000
-NOT_FOUND = "No community has this id."
+NOT_FOUND = standing.NOT_FOUND
 WARD_BY_HAND = (
     "Ward communities cannot be joined or left by hand: every resident belongs to the community of "
     "the ward they live in; change your ward in your profile to move."
@@ -73,18 +74,18 @@ class JoinRequestView:
     requested_at: datetime
 
 
-def _community_view(row: dict) -> CommunityView:
-    c = row["community"]
+def _community_view(row: CommunityRow) -> CommunityView:
+    c = row.community
     return CommunityView(
-        id=c["id"],
-        kind=c["kind"],
-        name=c["name"],
-        description=c.get("description"),
-        join_policy=c.get("joinPolicy") or "automatic",
-        created_at=c["createdAt"].to_native(),
-        member_count=row["memberCount"],
-        my_role=row["myRole"],
-        my_request_pending=row["myRequestPending"],
+        id=c.id,
+        kind=c.kind,
+        name=c.name,
+        description=c.description,
+        join_policy=c.join_policy or "automatic",
+        created_at=c.created_at.to_native(),
+        member_count=row.member_count,
+        my_role=row.my_role,
+        my_request_pending=row.my_request_pending,
     )
 
 
@@ -92,7 +93,7 @@ async def communities_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> lis
     if not ids:
         return []
     rows = await rt.graph.read(queries.communities_by_ids, ids, viewer.actor_id)
-    found = {r["community"]["id"]: _community_view(r) for r in rows}
+    found = {r.community.id: _community_view(r) for r in rows}
     return [found.get(i) for i in ids]
 
 
@@ -130,7 +131,7 @@ async def list_communities(
     page_rows = rows[: request.size]
     return Page(
         items=[_community_view(r) for r in page_rows],
-        cursors=[COMMUNITIES_CURSOR.encode(r["community"]["searchName"], r["community"]["id"]) for r in page_rows],
+        cursors=[COMMUNITIES_CURSOR.encode(r.community.search_name, r.community.id) for r in page_rows],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,
@@ -144,7 +145,7 @@ async def create_community(
     rt: Runtime, viewer: Viewer, *, name: str, description: str | None, join_policy: str
 ) -> CommunityView:
     """A verified person (level 2) opens an interest group and becomes its admin."""
-    me = require_level(viewer, 2, "create a community")
+    me = authorize(viewer, "social.community.create")
     cleaned_name = check_name(
         name, "name", punctuation=COMMUNITY_PUNCTUATION, length=NAME_LENGTH, what="A community's name"
     )
@@ -172,7 +173,7 @@ async def create_community(
 # --- joining and leaving ----------------------------------------------------------------------------------------------
 
 
-async def _lock(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> dict:
+async def _lock(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> LockedCommunity:
     facts = await queries.lock_community(tx, community_id, person_ids)
     if facts is None:
         raise NotFoundError(NOT_FOUND)
@@ -181,18 +182,18 @@ async def _lock(tx: AsyncManagedTransaction, community_id: str, person_ids: list
 
 async def join_community(rt: Runtime, viewer: Viewer, community_id: str) -> CommunityView:
     """Join an OPEN group at once, or ask to join an APPROVAL group (see ``myJoinRequestPending``)."""
-    me = require_person(viewer)
+    me = authorize(viewer, "social.community.join")
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await _lock(tx, community_id, [me])
-        if facts["kind"] == "ward":
+        if facts.kind == "ward":
             raise ConflictError(WARD_BY_HAND, field="id")
-        mine = facts["people"][me]
-        if mine["role"] is not None:
+        mine = facts.people[me]
+        if mine.role is not None:
             raise ConflictError("You are a member of this community already.", field="id")
-        if mine["pending"]:
+        if mine.pending:
             raise ConflictError("You asked to join already; a moderator will decide.", field="id")
-        await queries.write_membership(tx, "add" if facts["joinPolicy"] == "open" else "ask", me, community_id)
+        await queries.write_membership(tx, "add" if facts.join_policy == "open" else "ask", me, community_id)
 
     await rt.graph.write(work)
     return await community(rt, viewer, community_id)
@@ -200,19 +201,19 @@ async def join_community(rt: Runtime, viewer: Viewer, community_id: str) -> Comm
 
 async def leave_community(rt: Runtime, viewer: Viewer, community_id: str) -> CommunityView:
     """Leave a group, or withdraw my pending request to join it. The last admin stays."""
-    me = require_person(viewer)
+    me = authorize(viewer, "social.community.leave")
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await _lock(tx, community_id, [me])
-        if facts["kind"] == "ward":
+        if facts.kind == "ward":
             raise ConflictError(WARD_BY_HAND, field="id")
-        mine = facts["people"][me]
-        if mine["pending"]:
+        mine = facts.people[me]
+        if mine.pending:
             await queries.delete_membership(tx, "withdraw", me, community_id)
             return
-        if mine["role"] is None:
+        if mine.role is None:
             raise ConflictError("You are not a member of this community.", field="id")
-        if mine["role"] == "admin" and await queries.admin_count(tx, community_id) <= 1:
+        if mine.role == "admin" and await queries.admin_count(tx, community_id) <= 1:
             raise ConflictError(
                 "You are this community's only admin: make another member admin before you leave.", field="id"
             )
@@ -224,20 +225,16 @@ async def leave_community(rt: Runtime, viewer: Viewer, community_id: str) -> Com
 
 async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[JoinRequestView]:
     """Pending requests to join, oldest first: for the community's moderators and admins."""
-    me = require_person(viewer)
-    facts = await rt.graph.read(queries.role_in_community, community_id, me)
-    if facts is None:
-        raise NotFoundError(NOT_FOUND)
-    if facts["role"] not in RUNS_COMMUNITY:
-        raise ForbiddenError("Only this community's moderators and admins see its requests to join.")
+    mine = await rt.graph.read(standing.membership, community_id, viewer.actor_id)
+    me = authorize(viewer, "social.community.read_join_requests", on=mine)
     after = request.keyset(JOIN_REQUESTS_CURSOR)
     rows, total = await rt.graph.read(queries.join_requests, community_id, me, after, request.size + 1)
     page_rows = rows[: request.size]
-    people = await identity_views.persons_by_ids(rt, viewer, [r["personId"] for r in page_rows])
+    people = await identity_views.persons_by_ids(rt, viewer, [r.person_id for r in page_rows])
     pairs = [(p, r) for p, r in zip(people, page_rows, strict=False) if p is not None]
     return Page(
-        items=[JoinRequestView(person=p, requested_at=r["at"].to_native()) for p, r in pairs],
-        cursors=[JOIN_REQUESTS_CURSOR.encode(r["at"], r["personId"]) for _, r in pairs],
+        items=[JoinRequestView(person=p, requested_at=r.at.to_native()) for p, r in pairs],
+        cursors=[JOIN_REQUESTS_CURSOR.encode(r.at, r.person_id) for _, r in pairs],
         has_next_page=len(rows) > request.size,
         has_previous_page=after is not None,
         total_count=total,
@@ -249,24 +246,25 @@ async def _member_view(rt: Runtime, viewer: Viewer, community_id: str, person_id
     if row is None:
         return None
     (person,) = await identity_views.persons_by_ids(rt, viewer, [person_id])
-    return MemberView(person=person, role=row["role"], since=row["since"].to_native())
+    return MemberView(person=person, role=row.role, since=row.since.to_native())
 
 
 async def decide_join_request(
     rt: Runtime, viewer: Viewer, community_id: str, person_id: str, *, approve: bool
 ) -> MemberView | None:
     """A moderator or admin approves (the person becomes a member) or declines a request to join."""
-    me = require_person(viewer)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        facts = await _lock(tx, community_id, [me, person_id])
-        if facts["people"][me]["role"] not in RUNS_COMMUNITY:
-            raise ForbiddenError("Only this community's moderators and admins decide requests to join.")
-        applicant = facts["people"].get(person_id)
-        if applicant is None or not applicant["pending"]:
+        # The role is read under the lock; nobody signed in is asked to sign in first, whatever it read (the
+        # transaction then rolls back), as before anything else.
+        facts = await queries.lock_community(tx, community_id, [viewer.actor_id, person_id])
+        mine = standing.membership_under_lock(community_id, viewer.actor_id, facts)
+        me = authorize(viewer, "social.community.decide_join_request", on=mine)
+        applicant = facts.people.get(person_id) if facts else None  # facts is there: NOT_FOUND otherwise
+        if applicant is None or not applicant.pending:
             raise ConflictError("This person has no pending request to join this community.", field="personId")
         if approve:
-            if applicant["status"] != "active":
+            if applicant.status != "active":
                 raise ConflictError("This account is closed; decline the request instead.", field="personId")
             await queries.write_membership(tx, "add", person_id, community_id)
         else:
@@ -281,28 +279,27 @@ async def decide_join_request(
 async def set_member_role(rt: Runtime, viewer: Viewer, community_id: str, person_id: str, role: str) -> MemberView:
     """Admins make a member a moderator or an admin, or a member again. In a ward community (which
     has no admin) city officers appoint moderators."""
-    me = require_person(viewer)
+    me = authorize(viewer, "social.community.set_role")
     if role not in ROLES:
         raise UserInputError("A role is MEMBER, MODERATOR or ADMIN.", field="role")
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await _lock(tx, community_id, [me, person_id])
-        mine = facts["people"][me]
-        if facts["kind"] == "ward":
-            if not viewer.has_role("officer"):
-                raise ForbiddenError("City officers appoint the moderators of ward communities.")
+        mine = facts.people[me]
+        if facts.kind == "ward":
+            authorize(viewer, "social.community.appoint_ward_moderator")
             if role == "admin":
                 raise UserInputError(
                     "Ward communities are run by the city: their people are members or moderators.", field="role"
                 )
-        elif mine["role"] != "admin":
+        elif mine.role != "admin":  # admins only: moderators run a community but do not set its roles
             raise ForbiddenError("Only this community's admins set roles.")
-        target = facts["people"].get(person_id)
-        if target is None or target["role"] is None:
+        target = facts.people.get(person_id)
+        if target is None or target.role is None:
             raise ConflictError("This person is not a member of this community.", field="personId")
-        if target["role"] == "admin" and role != "admin" and await queries.admin_count(tx, community_id) <= 1:
+        if target.role == "admin" and role != "admin" and await queries.admin_count(tx, community_id) <= 1:
             raise ConflictError("A community keeps at least one admin: make another member admin first.", field="role")
-        if target["role"] != role:
+        if target.role != role:
             await queries.set_role(tx, person_id, community_id, role)
 
     await rt.graph.write(work)

@@ -15,21 +15,22 @@ Rules kept here (resolvers only pass arguments through):
 - **Search** of posts (only those I may see: ``POST_VISIBLE``) and communities, through the
   full-text indexes, with or without Vietnamese diacritics.
 
-People leave this module only as ``identity.service`` views (``persons_by_ids``), posts only as
-``social.service.posts_by_ids`` views, communities only through ``social.service.communities_by_ids``.
+People leave this module only as ``identity.views`` views (``persons_by_ids``), posts only as
+``social.service.posts_by_ids`` views, communities only through ``social.communities.communities_by_ids``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auth.permissions import require_person
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import UserInputError
 from core.pagination import INT, CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from core.text import search_query
 from graph import discovery as queries
+from graph.discovery import Suggestion as SuggestionRow
 from identity import privacy
 from identity import views as identity_views
 from identity.model import PersonView
@@ -88,27 +89,27 @@ def suggestion_reason(mutual_count: int, same_ward: bool, other_communities: lis
     return ", ".join(parts)
 
 
-def _suggestion(row: dict, view: PersonView) -> Suggestion | None:
-    shared = row["shared"]
+def _suggestion(row: SuggestionRow, view: PersonView) -> Suggestion | None:
+    shared = list(row.shared)
     if view.ward is None:  # belt and braces: the query counted a ward only if its audience allows it
-        shared = [c for c in shared if c["kind"] != "ward"]
-    wards = [c for c in shared if c["kind"] == "ward"]
-    others = sorted(c["name"] for c in shared if c["kind"] != "ward")
-    score = MUTUAL_WEIGHT * row["mutualCount"] + COMMUNITY_WEIGHT * len(shared)
+        shared = [c for c in shared if c.kind != "ward"]
+    wards = [c for c in shared if c.kind == "ward"]
+    others = sorted(c.name for c in shared if c.kind != "ward")
+    score = MUTUAL_WEIGHT * row.mutual_count + COMMUNITY_WEIGHT * len(shared)
     if score <= 0:
         return None
     return Suggestion(
         person=view,
         score=score,
-        mutual_count=row["mutualCount"],
-        shared_communities=tuple([c["name"] for c in wards] + others),
-        reason=suggestion_reason(row["mutualCount"], bool(wards), others),
+        mutual_count=row.mutual_count,
+        shared_communities=tuple([c.name for c in wards] + others),
+        reason=suggestion_reason(row.mutual_count, bool(wards), others),
     )
 
 
 async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) -> list[Suggestion]:
     """Up to ``first`` (default 10, at most 50) suggestions for the signed-in person, best first."""
-    me = require_person(viewer)
+    me = authorize(viewer, "social.discovery.suggest_people")
     size = DEFAULT_SUGGESTIONS if first is None else first
     if not 0 <= size <= MAX_SUGGESTIONS:
         raise UserInputError(f"Ask for 0 to {MAX_SUGGESTIONS} suggestions.", field="first")
@@ -129,7 +130,7 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
         ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
         visible_audiences=visible,
     )
-    views = await identity_views.persons_by_ids(rt, viewer, [r["id"] for r in rows])
+    views = await identity_views.persons_by_ids(rt, viewer, [r.id for r in rows])
     found = [_suggestion(r, v) for r, v in zip(rows, views, strict=False) if v is not None]
     ranked = [s for s in found if s is not None]
     ranked.sort(key=lambda s: (-s.score, -s.mutual_count))  # stable: keeps the query's id order on ties
@@ -141,14 +142,14 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
 
 async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | None:
     """The shortest verified chain of connections from me to a person or an organisation; None if none."""
-    me = require_person(viewer)
+    me = authorize(viewer, "social.discovery.find_trust_path")
     found = await rt.graph.read(queries.trust_path, me, to_id)
     if found is None:
         return None
-    people = await identity_views.persons_by_ids(rt, viewer, found["ids"])
-    if any(p is None for p in people):
+    people = [p for p in await identity_views.persons_by_ids(rt, viewer, found.ids) if p is not None]
+    if len(people) < len(found.ids):
         return None  # someone on it is hidden from me: the path is not shown
-    return TrustPath(people=tuple(people), hops=found["hops"])
+    return TrustPath(people=tuple(people), hops=found.hops)
 
 
 # --- search ---------------------------------------------------------------------------------------------------------

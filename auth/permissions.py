@@ -166,7 +166,29 @@ MODERATION: Final[tuple[Permission, ...]] = (
         refusal="Only city officers suspend accounts; community moderators remove content, warn or dismiss.",
     ),
 )
-MARKETPLACE: Final[tuple[Permission, ...]] = ()
+MARKETPLACE: Final[tuple[Permission, ...]] = (
+    # listings and investment interest
+    Permission("marketplace.listing.create", "sell", level=2, for_organization=True),
+    Permission("marketplace.listing.edit", "sell", level=2, for_organization=True),
+    Permission("marketplace.listing.read_own", "see its listings", for_organization=True),
+    Permission("marketplace.interest.create", "invest", level=2, for_organization=True),
+    Permission("marketplace.interest.answer", "answer for this organisation", for_organization=True),
+    Permission("marketplace.interest.withdraw", "withdraw an interest", for_organization=True),
+    Permission("marketplace.interest.read_own", "see its investment interests", for_organization=True),
+    # cart and orders
+    Permission("marketplace.cart.read", "buy and sell in the marketplace", level=2, for_organization=True),
+    Permission("marketplace.cart.change", "buy and sell in the marketplace", level=2, for_organization=True),
+    Permission("marketplace.cart.checkout", "buy and sell in the marketplace", level=2, for_organization=True),
+    Permission("marketplace.order.place", "buy and sell in the marketplace", level=2, for_organization=True),
+    Permission("marketplace.order.read_own", "see orders", for_organization=True),
+    Permission("marketplace.order.change", "change an order's state as its buyer or seller", for_organization=True),
+    Permission("marketplace.review.create", "review an order as its buyer", for_organization=True),
+    Permission("marketplace.review.reply", "reply to a review as the reviewed seller", for_organization=True),
+    Permission("marketplace.dispute.open", "dispute an order as its buyer", for_organization=True),
+    Permission("marketplace.dispute.resolve", "resolve disputes", city_role="officer"),
+    Permission("marketplace.dispute.list", "see the dispute queue", city_role="officer"),
+    # money
+)
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()
 

@@ -1,20 +1,52 @@
 """Cypher of investment interest: an investor's interest in an investment listing, and the owner's answer.
 
 An interest is visible to its investor and to the listing's owner only (``INTEREST_VISIBLE``); for an
-organisation, to its owners and admins.
+organisation, to its owners and admins (``graph.rules.acts_for``).
 """
 
 from __future__ import annotations
 
-from neo4j import AsyncManagedTransaction
+from dataclasses import dataclass
+
+from neo4j import AsyncManagedTransaction, Record
+from neo4j.time import DateTime
 
 from graph.driver import run
+from graph.rows import row
+from graph.rules import acts_for
 
-#: The viewer acts for ``who``: they are ``who``, or an owner or admin of the organisation ``who``.
-_ACTS_FOR = """(who.id = $viewerId OR EXISTS {
-  MATCH (:Person {id: $viewerId})-[r:REPRESENTS]->(who) WHERE r.role IN ['owner', 'admin'] })"""
 
-INTEREST_VISIBLE = "(" + _ACTS_FOR.replace("who", "investor") + " OR " + _ACTS_FOR.replace("who", "seller") + ")"
+@dataclass(frozen=True)
+class LockedInterest:
+    """An interest as an answer or a withdrawal reads it under its lock."""
+
+    status: str
+    investor_id: str
+    investor_is_organization: bool
+    seller_id: str
+    listing_id: str
+
+
+@dataclass(frozen=True)
+class InterestRow:
+    id: str
+    amount_dong: int
+    message: str
+    status: str
+    answer: str | None
+    created_at: DateTime
+    answered_at: DateTime | None
+    listing_id: str
+    investor_id: str
+    seller_id: str
+
+
+def _interest_row(record: Record) -> InterestRow:
+    return row(InterestRow, {**dict(record), **record["interest"]})
+
+
+#: The viewer ``$viewerId`` acts for the investor or for the listing's seller.
+INTEREST_VISIBLE = f"({acts_for('investor')} OR {acts_for('seller')})"
 
 INTEREST_PROJECTION = """
 i {.id, .amountDong, .message, .status, .answer, .createdAt, .answeredAt} AS interest,
@@ -29,8 +61,9 @@ RETURN i.id AS id
 
 
 async def open_interest(tx: AsyncManagedTransaction, investor_id: str, listing_id: str) -> str | None:
-    rows = await run(tx, OPEN_INTEREST, investorId=investor_id, listingId=listing_id)
-    return rows[0]["id"] if rows else None
+    found = await run(tx, OPEN_INTEREST, investorId=investor_id, listingId=listing_id)
+    interest_id: str | None = found[0]["id"] if found else None
+    return interest_id
 
 
 CREATE_INTEREST = """
@@ -64,9 +97,9 @@ RETURN i.status AS status, investor.id AS investorId, investor:Organization AS i
 """
 
 
-async def lock_interest(tx: AsyncManagedTransaction, interest_id: str) -> dict | None:
-    rows = await run(tx, LOCK_INTEREST, id=interest_id)
-    return dict(rows[0]) if rows else None
+async def lock_interest(tx: AsyncManagedTransaction, interest_id: str) -> LockedInterest | None:
+    found = await run(tx, LOCK_INTEREST, id=interest_id)
+    return row(LockedInterest, found[0]) if found else None
 
 
 SET_INTEREST_STATUS = """
@@ -90,8 +123,8 @@ RETURN {INTEREST_PROJECTION}
 """
 
 
-async def interests_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, INTERESTS_BY_IDS, ids=ids, viewerId=viewer_id)]
+async def interests_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[InterestRow]:
+    return [_interest_row(r) for r in await run(tx, INTERESTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
 INTERESTS_OF_LISTING = f"""
@@ -108,8 +141,8 @@ INTERESTS_OF_LISTING_COUNT = "RETURN COUNT { (i:InvestmentInterest {listingId: $
 
 async def interests_of_listing(
     tx: AsyncManagedTransaction, listing_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
-    rows = await run(
+) -> tuple[list[InterestRow], int]:
+    found = await run(
         tx,
         INTERESTS_OF_LISTING,
         listingId=listing_id,
@@ -117,8 +150,8 @@ async def interests_of_listing(
         afterTime=after[0] if after else None,
         afterId=after[1] if after else None,
     )
-    total = (await run(tx, INTERESTS_OF_LISTING_COUNT, listingId=listing_id))[0]["total"]
-    return [dict(r) for r in rows], total
+    total: int = (await run(tx, INTERESTS_OF_LISTING_COUNT, listingId=listing_id))[0]["total"]
+    return [_interest_row(r) for r in found], total
 
 
 INTERESTS_OF_INVESTOR = f"""
@@ -134,8 +167,8 @@ INTERESTS_OF_INVESTOR_COUNT = "RETURN COUNT { (:Actor {id: $investorId})-[:EXPRE
 
 async def interests_of_investor(
     tx: AsyncManagedTransaction, investor_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
-    rows = await run(
+) -> tuple[list[InterestRow], int]:
+    found = await run(
         tx,
         INTERESTS_OF_INVESTOR,
         investorId=investor_id,
@@ -143,5 +176,5 @@ async def interests_of_investor(
         afterTime=after[0] if after else None,
         afterId=after[1] if after else None,
     )
-    total = (await run(tx, INTERESTS_OF_INVESTOR_COUNT, investorId=investor_id))[0]["total"]
-    return [dict(r) for r in rows], total
+    total: int = (await run(tx, INTERESTS_OF_INVESTOR_COUNT, investorId=investor_id))[0]["total"]
+    return [_interest_row(r) for r in found], total

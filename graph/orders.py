@@ -18,18 +18,143 @@ other and see each other's result. Stock is reserved by decrementing ``Listing.s
 
 from __future__ import annotations
 
-from neo4j import AsyncManagedTransaction
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from neo4j import AsyncManagedTransaction, Record
+from neo4j.time import DateTime
 
 from graph.driver import FAR_FUTURE, keyset, run
+from graph.rows import row, rows
+from graph.rules import acts_for, blocked_either_way
 
-#: The viewer ``$viewerId`` speaks for ``{actor}``: they are it, or an owner or admin of the organisation.
-SPEAKS_FOR = """({actor}.id = $viewerId OR EXISTS {{
-  MATCH (:Person {{id: $viewerId}})-[rep:REPRESENTS]->({actor}) WHERE rep.role IN ['owner', 'admin'] }})"""
 
+def _flat(record: Record, nested: str) -> dict[str, Any]:
+    """The record's columns and the keys of its map column ``nested``, in one mapping for ``graph.rows.row``."""
+    return {**dict(record), **record[nested]}
+
+
+@dataclass(frozen=True)
+class OrderableListing:
+    """A listing as an order (or a cart) reads it, with what the listing-visibility rule needs to know of the
+    buyer (``marketplace.visibility``): whether its seller is active and whether the two blocked one another."""
+
+    id: str
+    kind: str
+    status: str
+    price_dong: int | None
+    stock: int | None
+    title: str
+    seller_id: str
+    seller_active: bool
+    blocked: bool
+
+
+class OrderItem(TypedDict):
+    """A line of a new order, as ``CREATE_ORDER`` stores it."""
+
+    listingId: str
+    quantity: int
+    unitPriceDong: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CartRow:
+    listing_id: str
+    quantity: int
+    added_at: DateTime
+    price_dong: int | None
+    status: str
+    title: str
+    seller_id: str
+
+
+@dataclass(frozen=True)
+class LockedOrder:
+    """An order as a transition reads it under its lock."""
+
+    id: str
+    status: str
+    total_dong: int
+    fulfilled_at: DateTime | None
+    buyer_id: str
+    seller_id: str
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """An order with the viewer's role in it (buyer, seller or officer)."""
+
+    id: str
+    status: str
+    total_dong: int
+    created_at: DateTime
+    updated_at: DateTime
+    buyer_id: str
+    seller_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class OrderItemRow:
+    listing_id: str
+    title: str
+    quantity: int
+    unit_price_dong: int
+
+
+@dataclass(frozen=True)
+class OrderEventRow:
+    from_state: str | None
+    to: str
+    at: DateTime
+    reason: str | None
+    by_id: str
+
+
+@dataclass(frozen=True)
+class LockedReview:
+    id: str
+    seller_id: str
+    reply: str | None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: str
+    order_id: str
+    seller_id: str
+    rating: int
+    text: str
+    created_at: DateTime
+    reply: str | None
+    replied_at: DateTime | None
+    author_id: str
+
+
+@dataclass(frozen=True)
+class DisputeRow:
+    id: str
+    order_id: str
+    status: str
+    reason: str
+    opened_at: DateTime
+    outcome: str | None
+    resolution: str | None
+    resolved_at: DateTime | None
+    buyer_id: str
+    seller_id: str
+    officer_id: str | None
+
+
+#: The viewer's role in the order of ``buyer`` and ``seller``: the party they act for (``graph.rules.acts_for``:
+#: themself, or an active organisation they own or administer), else officer when ``$officer``, else null.
 ORDER_ROLE = f"""CASE
   WHEN $viewerId IS NULL THEN null
-  WHEN {SPEAKS_FOR.format(actor="buyer")} THEN 'buyer'
-  WHEN {SPEAKS_FOR.format(actor="seller")} THEN 'seller'
+  WHEN {acts_for("buyer")} THEN 'buyer'
+  WHEN {acts_for("seller")} THEN 'seller'
   WHEN $officer THEN 'officer'
 END"""
 
@@ -39,16 +164,25 @@ ORDER_PROJECTION = (
 
 # --- cart ----------------------------------------------------------------------------------------------------------
 
-LISTING_FOR_CART = """
-MATCH (seller:Actor)-[:LISTS]->(l:Listing {id: $listingId})
-RETURN l {.id, .kind, .status, .priceDong, .stock, .title} AS listing, seller.id AS sellerId,
-       EXISTS { MATCH (:Actor {id: $actorId})-[:BLOCKED]-(seller) } AS blocked
+#: What the listing-visibility rule needs to know of the listing's seller and the buyer ``buyer`` (null if unknown).
+ORDERABLE_PROJECTION = f"""l {{.id, .kind, .status, .priceDong, .stock, .title}} AS listing, seller.id AS sellerId,
+       coalesce(seller.status, 'active') = 'active' AS sellerActive,
+       {blocked_either_way("buyer", "seller")} AS blocked"""
+
+LISTING_FOR_CART = f"""
+MATCH (seller:Actor)-[:LISTS]->(l:Listing {{id: $listingId}})
+OPTIONAL MATCH (buyer:Actor {{id: $actorId}})
+RETURN {ORDERABLE_PROJECTION}
 """
 
 
-async def listing_for_cart(tx: AsyncManagedTransaction, listing_id: str, actor_id: str) -> dict | None:
-    rows = await run(tx, LISTING_FOR_CART, listingId=listing_id, actorId=actor_id)
-    return dict(rows[0]) if rows else None
+def _orderable(record: Record) -> OrderableListing:
+    return row(OrderableListing, _flat(record, "listing"))
+
+
+async def listing_for_cart(tx: AsyncManagedTransaction, listing_id: str, actor_id: str) -> OrderableListing | None:
+    found = await run(tx, LISTING_FOR_CART, listingId=listing_id, actorId=actor_id)
+    return _orderable(found[0]) if found else None
 
 
 SET_CART_ITEM = """
@@ -77,8 +211,8 @@ ORDER BY c.addedAt, l.id
 """
 
 
-async def cart(tx: AsyncManagedTransaction, actor_id: str) -> list[dict]:
-    return [dict(r) for r in await run(tx, CART, actorId=actor_id)]
+async def cart(tx: AsyncManagedTransaction, actor_id: str) -> list[CartRow]:
+    return rows(CartRow, await run(tx, CART, actorId=actor_id))
 
 
 EMPTY_CART = """
@@ -95,21 +229,24 @@ async def empty_cart(tx: AsyncManagedTransaction, actor_id: str, listing_ids: li
 # --- placing orders ------------------------------------------------------------------------------------------------
 
 #: Rows come in the order of ``$ids`` (the caller sorts them), so parallel checkouts lock listings in one order.
-LOCK_LISTINGS = """
+LOCK_LISTINGS = f"""
+OPTIONAL MATCH (buyer:Actor {{id: $buyerId}})
+WITH buyer
 UNWIND $ids AS id
-MATCH (seller:Actor)-[:LISTS]->(l:Listing {id: id})
+MATCH (seller:Actor)-[:LISTS]->(l:Listing {{id: id}})
 USING INDEX l:Listing(id)
 SET l.orderLock = true
 REMOVE l.orderLock
-RETURN l {.id, .kind, .status, .priceDong, .stock, .title} AS listing, seller.id AS sellerId,
-       EXISTS { MATCH (:Actor {id: $buyerId})-[:BLOCKED]-(seller) } AS blocked
+RETURN {ORDERABLE_PROJECTION}
 """
 
 
-async def lock_listings(tx: AsyncManagedTransaction, listing_ids: list[str], buyer_id: str) -> dict[str, dict]:
+async def lock_listings(
+    tx: AsyncManagedTransaction, listing_ids: list[str], buyer_id: str
+) -> dict[str, OrderableListing]:
     """Write-lock these listings (in the given order) and read them, by id; unknown ids are missing."""
-    rows = await run(tx, LOCK_LISTINGS, ids=listing_ids, buyerId=buyer_id)
-    return {r["listing"]["id"]: dict(r) for r in rows}
+    found = await run(tx, LOCK_LISTINGS, ids=listing_ids, buyerId=buyer_id)
+    return {listing.id: listing for listing in map(_orderable, found)}
 
 
 CREATE_ORDER = """
@@ -140,7 +277,7 @@ async def create_order(
     seller_id: str,
     person_id: str,
     total: int,
-    items: list[dict],
+    items: list[OrderItem],
     place_key: str | None,
     note: str | None,
 ) -> None:
@@ -172,22 +309,23 @@ RETURN o {.id, .status, .totalDong, .fulfilledAt} AS order, buyer.id AS buyerId,
 """
 
 
-async def lock_order(tx: AsyncManagedTransaction, order_id: str) -> dict | None:
+async def lock_order(tx: AsyncManagedTransaction, order_id: str) -> LockedOrder | None:
     """Write-lock the order, then read its status and parties (so two parallel transitions run in turn)."""
-    rows = await run(tx, LOCK_ORDER, id=order_id)
-    return dict(rows[0]) if rows else None
+    found = await run(tx, LOCK_ORDER, id=order_id)
+    return row(LockedOrder, _flat(found[0], "order")) if found else None
 
 
-IS_REPRESENTATIVE = """
-MATCH (:Person {id: $personId})-[r:REPRESENTS]->(a:Actor)
-WHERE a.id IN $actorIds AND r.role IN ['owner', 'admin']
+ACTED_FOR_AMONG = f"""
+MATCH (a:Actor) WHERE a.id IN $actorIds AND {acts_for("a", "$personId")}
 RETURN collect(a.id) AS actorIds
 """
 
 
-async def represented_among(tx: AsyncManagedTransaction, person_id: str, actor_ids: list[str]) -> list[str]:
-    """Which of these organisations the person owns or administers."""
-    return (await run(tx, IS_REPRESENTATIVE, personId=person_id, actorIds=actor_ids))[0]["actorIds"]
+async def acted_for_among(tx: AsyncManagedTransaction, person_id: str, actor_ids: list[str]) -> list[str]:
+    """Which of these actors the person acts for (``graph.rules.acts_for``: themself, or an active organisation
+    they own or administer)."""
+    found: list[str] = (await run(tx, ACTED_FOR_AMONG, personId=person_id, actorIds=actor_ids))[0]["actorIds"]
+    return found
 
 
 APPLY_TRANSITION = """
@@ -253,11 +391,15 @@ RETURN {ORDER_PROJECTION}, role
 """
 
 
+def _order_row(record: Record) -> OrderRow:
+    return row(OrderRow, _flat(record, "order"))
+
+
 async def orders_by_ids(
     tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool
-) -> list[dict]:
+) -> list[OrderRow]:
     """The orders the viewer may see (buyer, seller, their owners/admins, officers), each with the viewer's role."""
-    return [dict(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
+    return [_order_row(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
 
 
 # Newest first, from the cursor backwards: each side (bought, sold) is a backward seek on its (party, createdAt)
@@ -305,8 +447,8 @@ async def my_orders(
     status: str | None,
     after: tuple[str, str] | None,
     limit: int,
-) -> tuple[list[dict], int]:
-    rows = await run(
+) -> tuple[list[OrderRow], int]:
+    found = await run(
         tx,
         MY_ORDERS,
         actorId=actor_id,
@@ -317,7 +459,8 @@ async def my_orders(
         upTo=after[0] if after else FAR_FUTURE,
     )
     total = await run(tx, MY_ORDERS_COUNT, actorId=actor_id, role=role, status=status)
-    return [dict(r) for r in rows], total[0]["total"] if total else 0
+    count: int = total[0]["total"] if total else 0
+    return [_order_row(r) for r in found], count
 
 
 ORDER_ITEMS = """
@@ -330,8 +473,8 @@ RETURN id AS orderId, collect({listingId: l.id, title: i.title, quantity: i.quan
 """
 
 
-async def order_items(tx: AsyncManagedTransaction, order_ids: list[str]) -> dict[str, list[dict]]:
-    return {r["orderId"]: r["items"] for r in await run(tx, ORDER_ITEMS, ids=order_ids)}
+async def order_items(tx: AsyncManagedTransaction, order_ids: list[str]) -> dict[str, list[OrderItemRow]]:
+    return {r["orderId"]: rows(OrderItemRow, r["items"]) for r in await run(tx, ORDER_ITEMS, ids=order_ids)}
 
 
 ORDER_EVENTS = """
@@ -343,8 +486,14 @@ RETURN id AS orderId, collect({from: e.from, to: e.to, at: e.at, reason: e.reaso
 """
 
 
-async def order_events(tx: AsyncManagedTransaction, order_ids: list[str]) -> dict[str, list[dict]]:
-    return {r["orderId"]: r["events"] for r in await run(tx, ORDER_EVENTS, ids=order_ids)}
+def _event(event: Mapping[str, Any]) -> OrderEventRow:
+    return OrderEventRow(
+        from_state=event["from"], to=event["to"], at=event["at"], reason=event["reason"], by_id=event["byId"]
+    )
+
+
+async def order_events(tx: AsyncManagedTransaction, order_ids: list[str]) -> dict[str, list[OrderEventRow]]:
+    return {r["orderId"]: [_event(e) for e in r["events"]] for r in await run(tx, ORDER_EVENTS, ids=order_ids)}
 
 
 # --- reviews -------------------------------------------------------------------------------------------------------
@@ -360,8 +509,9 @@ RETURN r.id AS id
 
 
 async def review_of_order(tx: AsyncManagedTransaction, order_id: str) -> str | None:
-    rows = await run(tx, REVIEW_OF_ORDER, orderId=order_id)
-    return rows[0]["id"] if rows else None
+    found = await run(tx, REVIEW_OF_ORDER, orderId=order_id)
+    review_id: str | None = found[0]["id"] if found else None
+    return review_id
 
 
 LOCK_ACTOR = """
@@ -406,9 +556,9 @@ RETURN r {.id, .sellerId, .reply} AS review
 """
 
 
-async def lock_review(tx: AsyncManagedTransaction, review_id: str) -> dict | None:
-    rows = await run(tx, LOCK_REVIEW, id=review_id)
-    return dict(rows[0]["review"]) if rows else None
+async def lock_review(tx: AsyncManagedTransaction, review_id: str) -> LockedReview | None:
+    found = await run(tx, LOCK_REVIEW, id=review_id)
+    return row(LockedReview, found[0]["review"]) if found else None
 
 
 REPLY_REVIEW = """
@@ -429,8 +579,12 @@ RETURN {REVIEW_PROJECTION}
 """
 
 
-async def reviews_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
-    return [dict(r) for r in await run(tx, REVIEWS_BY_IDS, ids=ids)]
+def _review_row(record: Record) -> ReviewRow:
+    return row(ReviewRow, _flat(record, "review"))
+
+
+async def reviews_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[ReviewRow]:
+    return [_review_row(r) for r in await run(tx, REVIEWS_BY_IDS, ids=ids)]
 
 
 REVIEWS_OF_ORDERS = f"""
@@ -441,8 +595,8 @@ RETURN {REVIEW_PROJECTION}
 """
 
 
-async def reviews_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -> list[dict]:
-    return [dict(r) for r in await run(tx, REVIEWS_OF_ORDERS, ids=order_ids)]
+async def reviews_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -> list[ReviewRow]:
+    return [_review_row(r) for r in await run(tx, REVIEWS_OF_ORDERS, ids=order_ids)]
 
 
 SELLER_REVIEWS = f"""
@@ -461,10 +615,10 @@ RETURN count(r) AS total
 
 async def seller_reviews(
     tx: AsyncManagedTransaction, seller_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
-    rows = await run(tx, SELLER_REVIEWS, sellerId=seller_id, limit=limit, **keyset(after))
-    total = await run(tx, SELLER_REVIEW_STATS, sellerId=seller_id)
-    return [dict(r) for r in rows], total[0]["total"]
+) -> tuple[list[ReviewRow], int]:
+    found = await run(tx, SELLER_REVIEWS, sellerId=seller_id, limit=limit, **keyset(after))
+    total: int = (await run(tx, SELLER_REVIEW_STATS, sellerId=seller_id))[0]["total"]
+    return [_review_row(r) for r in found], total
 
 
 # --- disputes ------------------------------------------------------------------------------------------------------
@@ -492,8 +646,9 @@ RETURN d.orderId AS orderId
 
 
 async def dispute_order(tx: AsyncManagedTransaction, dispute_id: str) -> str | None:
-    rows = await run(tx, DISPUTE_ORDER, id=dispute_id)
-    return rows[0]["orderId"] if rows else None
+    found = await run(tx, DISPUTE_ORDER, id=dispute_id)
+    order_id: str | None = found[0]["orderId"] if found else None
+    return order_id
 
 
 LOCK_DISPUTE = """
@@ -505,8 +660,9 @@ RETURN d.status AS status
 
 
 async def lock_dispute(tx: AsyncManagedTransaction, dispute_id: str) -> str | None:
-    rows = await run(tx, LOCK_DISPUTE, id=dispute_id)
-    return rows[0]["status"] if rows else None
+    found = await run(tx, LOCK_DISPUTE, id=dispute_id)
+    status: str | None = found[0]["status"] if found else None
+    return status
 
 
 RESOLVE_DISPUTE = """
@@ -532,10 +688,14 @@ RETURN {DISPUTE_PROJECTION}
 """
 
 
+def _dispute_row(record: Record) -> DisputeRow:
+    return row(DisputeRow, _flat(record, "dispute"))
+
+
 async def disputes_by_ids(
     tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool
-) -> list[dict]:
-    return [dict(r) for r in await run(tx, DISPUTES_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
+) -> list[DisputeRow]:
+    return [_dispute_row(r) for r in await run(tx, DISPUTES_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
 
 
 DISPUTES_OF_ORDERS = f"""
@@ -546,9 +706,9 @@ RETURN {DISPUTE_PROJECTION}
 """
 
 
-async def disputes_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -> list[dict]:
+async def disputes_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -> list[DisputeRow]:
     """Disputes of orders the caller already may see."""
-    return [dict(r) for r in await run(tx, DISPUTES_OF_ORDERS, ids=order_ids)]
+    return [_dispute_row(r) for r in await run(tx, DISPUTES_OF_ORDERS, ids=order_ids)]
 
 
 DISPUTE_QUEUE = f"""
@@ -569,7 +729,7 @@ RETURN count(d) AS total
 
 async def dispute_queue(
     tx: AsyncManagedTransaction, status: str | None, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
-    rows = await run(tx, DISPUTE_QUEUE, status=status, limit=limit, **keyset(after))
-    total = await run(tx, DISPUTE_COUNT, status=status)
-    return [dict(r) for r in rows], total[0]["total"]
+) -> tuple[list[DisputeRow], int]:
+    found = await run(tx, DISPUTE_QUEUE, status=status, limit=limit, **keyset(after))
+    total: int = (await run(tx, DISPUTE_COUNT, status=status))[0]["total"]
+    return [_dispute_row(r) for r in found], total

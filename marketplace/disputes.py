@@ -8,10 +8,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import require_person, require_role
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ConflictError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
@@ -19,6 +20,7 @@ from core.runtime import Runtime
 from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
+from graph.orders import DisputeRow, LockedOrder
 from marketplace.idempotency import once
 from marketplace.orders import MAX_REASON_LENGTH, move
 
@@ -42,20 +44,19 @@ class DisputeView:
     officer_id: str | None
 
 
-def dispute_view(row: dict) -> DisputeView:
-    d = row["dispute"]
+def dispute_view(row: DisputeRow) -> DisputeView:
     return DisputeView(
-        id=d["id"],
-        order_id=d["orderId"],
-        status=d["status"],
-        reason=d["reason"],
-        opened_at=native(d["openedAt"]),
-        outcome=d.get("outcome"),
-        resolution=d.get("resolution"),
-        resolved_at=native(d.get("resolvedAt")),
-        buyer_id=row["buyerId"],
-        seller_id=row["sellerId"],
-        officer_id=row["officerId"],
+        id=row.id,
+        order_id=row.order_id,
+        status=row.status,
+        reason=row.reason,
+        opened_at=native(row.opened_at),
+        outcome=row.outcome,
+        resolution=row.resolution,
+        resolved_at=native(row.resolved_at),
+        buyer_id=row.buyer_id,
+        seller_id=row.seller_id,
+        officer_id=row.officer_id,
     )
 
 
@@ -74,11 +75,11 @@ def _reason(value: str | None) -> str:
 
 async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:
     """The buyer disputes a paid or fulfilled order; the order becomes 'disputed'."""
-    person = require_person(viewer)
+    person = authorize(viewer, "marketplace.dispute.open")
     cleaned = _reason(reason)
     dispute_id = str(uuid.uuid4())
 
-    async def record(tx: AsyncManagedTransaction, facts: dict, actor_id: str) -> None:
+    async def record(tx: AsyncManagedTransaction, order: LockedOrder, actor_id: str) -> None:
         await queries.create_dispute(
             tx, id=dispute_id, order_id=order_id, buyer_id=actor_id, person_id=person, reason=cleaned
         )
@@ -87,21 +88,20 @@ async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) 
         await move(tx, viewer, order_id, "dispute", cleaned, key_given=False, after=record)
 
     await rt.graph.write(work)
-    (view,) = await disputes_by_ids(rt, viewer, [dispute_id])
-    return view
+    return await _fresh(rt, viewer, dispute_id)
 
 
 async def resolve_dispute(
     rt: Runtime, viewer: Viewer, dispute_id: str, outcome: str, reason: str, key: str
 ) -> DisputeView:
     """An officer decides an open dispute: REFUND the buyer or RELEASE the money to the seller."""
-    officer = require_role(viewer, "officer", "resolve disputes")
+    officer = authorize(viewer, "marketplace.dispute.resolve")
     if outcome not in OUTCOMES:
         raise UserInputError("The outcome is REFUND or RELEASE.", field="outcome")
     cleaned = _reason(reason)
 
-    async def work(tx: AsyncManagedTransaction) -> dict:
-        async def effect(tx: AsyncManagedTransaction) -> dict:
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             order_id = await queries.dispute_order(tx, dispute_id)
             if order_id is None:
                 raise NotFoundError(NOT_FOUND)
@@ -126,7 +126,13 @@ async def resolve_dispute(
         )
 
     await rt.graph.write(work)
+    return await _fresh(rt, viewer, dispute_id)
+
+
+async def _fresh(rt: Runtime, viewer: Viewer, dispute_id: str) -> DisputeView:
     (view,) = await disputes_by_ids(rt, viewer, [dispute_id])
+    if view is None:  # cannot happen: the buyer and officers see the dispute
+        raise NotFoundError(NOT_FOUND)
     return view
 
 
@@ -151,7 +157,7 @@ DISPUTES_CURSOR = keyset_kind("disputes")
 
 async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request: PageRequest) -> Page[DisputeView]:
     """Officers: disputes, oldest first."""
-    require_role(viewer, "officer", "see the dispute queue")
+    authorize(viewer, "marketplace.dispute.list")
     if status is not None and status not in STATUSES:
         raise UserInputError("A dispute is OPEN or RESOLVED.", field="status")
     after = request.keyset(DISPUTES_CURSOR)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import require_person
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import CursorKind, Page, PageRequest, keyset_kind
@@ -19,7 +19,9 @@ from core.text import checked_text
 from graph import investments as queries
 from graph import listings as listing_queries
 from graph.driver import native
-from identity import service as identity
+from graph.investments import InterestRow
+from identity.acting import act_for, acting_actor
+from marketplace.listings import listings_by_ids
 from moderation.enforcement import assert_not_suspended
 from notifications import notify
 
@@ -41,19 +43,18 @@ class InterestView:
     answered_at: datetime | None
 
 
-def _view(row: dict) -> InterestView:
-    i = row["interest"]
+def _view(row: InterestRow) -> InterestView:
     return InterestView(
-        id=i["id"],
-        listing_id=row["listingId"],
-        investor_id=row["investorId"],
-        seller_id=row["sellerId"],
-        amount_dong=i["amountDong"],
-        message=i["message"],
-        status=i["status"],
-        answer=i.get("answer"),
-        created_at=native(i["createdAt"]),
-        answered_at=native(i.get("answeredAt")),
+        id=row.id,
+        listing_id=row.listing_id,
+        investor_id=row.investor_id,
+        seller_id=row.seller_id,
+        amount_dong=row.amount_dong,
+        message=row.message,
+        status=row.status,
+        answer=row.answer,
+        created_at=native(row.created_at),
+        answered_at=native(row.answered_at),
     )
 
 
@@ -63,12 +64,12 @@ def _check_message(text: str | None, field: str, *, required: bool) -> str | Non
     )
 
 
-async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, actor_id: str) -> bool:
-    """Whether the viewer is ``actor_id`` or may act for that organisation (owner or admin)."""
+async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, action: str, actor_id: str) -> bool:
+    """Whether the viewer is ``actor_id`` or may do ``action`` for that organisation (owner or admin)."""
     if actor_id == viewer.actor_id:
         return True
     try:
-        await identity.act_for(tx, viewer, actor_id, level=0, action="answer for this organisation")
+        await act_for(tx, viewer, action, actor_id)
     except (ForbiddenError, NotFoundError):
         return False
     return True
@@ -80,24 +81,24 @@ async def create_interest(
     max_amount = rt.settings.max_order_total_dong
     if amount_dong <= 0 or amount_dong > max_amount:
         raise UserInputError(f"An amount is a whole number of đồng from 1 to {max_amount:,}.", field="amountDong")
-    body = _check_message(message, "message", required=True)
+    body = _check_message(message, "message", required=True) or ""
     interest_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        investor = await identity.act_for(tx, viewer, organization_id, level=2, action="invest")
-        await assert_not_suspended(tx, viewer.actor_id)
-        found = await listing_queries.lock_listing(tx, listing_id)
+        investor = await act_for(tx, viewer, "marketplace.interest.create", organization_id)
+        await assert_not_suspended(tx, authorize(viewer, "marketplace.interest.create"))
+        found = await listing_queries.lock_listing(tx, listing_id, viewer.actor_id)
         visible = await listing_queries.listings_by_ids(tx, [listing_id], viewer.actor_id)
         if found is None or not visible:
             raise UserInputError("No listing has this id.", field="listingId")
-        listing = found["listing"]
-        if listing["kind"] != "investment":
+        listing = found.listing
+        if listing.kind != "investment":
             raise UserInputError("Interest is stated on investment opportunities only.", field="listingId")
-        if found["sellerId"] == investor or visible[0]["viewerOwns"]:
+        if found.seller_id == investor or visible[0].viewer_owns:
             raise UserInputError("This is your own listing.", field="listingId")
-        if listing["status"] != "active":
+        if listing.status != "active":
             raise ConflictError(
-                f"The listing is {listing['status'].upper()}; interest is stated on ACTIVE listings only.",
+                f"The listing is {listing.status.upper()}; interest is stated on ACTIVE listings only.",
                 field="listingId",
             )
         if await queries.open_interest(tx, investor, listing_id):
@@ -108,10 +109,10 @@ async def create_interest(
         await queries.create_interest(
             tx, id=interest_id, investor_id=investor, listing_id=listing_id, amount_dong=amount_dong, message=body
         )
-        if not found["sellerIsOrganization"]:
+        if not found.seller_is_organization:
             await notify(
                 tx,
-                found["sellerId"],
+                found.seller_id,
                 "investment_interest",
                 actor=investor,
                 subject=interest_id,
@@ -125,29 +126,29 @@ async def create_interest(
 async def answer_interest(
     rt: Runtime, viewer: Viewer, interest_id: str, *, accept: bool, message: str | None
 ) -> InterestView:
-    require_person(viewer)
+    authorize(viewer, "marketplace.interest.answer")
     answer = _check_message(message, "message", required=False)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await queries.lock_interest(tx, interest_id)
         if found is None:
             raise NotFoundError(NOT_FOUND)
-        if not await _acts_for(tx, viewer, found["sellerId"]):
-            if await _acts_for(tx, viewer, found["investorId"]):
+        if not await _acts_for(tx, viewer, "marketplace.interest.answer", found.seller_id):
+            if await _acts_for(tx, viewer, "marketplace.interest.answer", found.investor_id):
                 raise ForbiddenError("Only the listing's owner answers an interest.")
             raise NotFoundError(NOT_FOUND)
-        if found["status"] != "pending":
+        if found.status != "pending":
             raise ConflictError(
-                f"The interest is {found['status'].upper()}; only a PENDING interest is answered.", field="id"
+                f"The interest is {found.status.upper()}; only a PENDING interest is answered.", field="id"
             )
         await queries.set_interest_status(tx, interest_id, "accepted" if accept else "declined", answer, answered=True)
-        investor = found["investorId"]
-        if investor != viewer.actor_id and not found["investorIsOrganization"]:
+        investor = found.investor_id
+        if investor != viewer.actor_id and not found.investor_is_organization:
             await notify(
                 tx,
                 investor,
                 "investment_interest_answered",
-                actor=found["sellerId"],
+                actor=found.seller_id,
                 subject=interest_id,
                 subject_type="InvestmentInterest",
             )
@@ -157,19 +158,19 @@ async def answer_interest(
 
 
 async def withdraw_interest(rt: Runtime, viewer: Viewer, interest_id: str) -> InterestView:
-    require_person(viewer)
+    authorize(viewer, "marketplace.interest.withdraw")
 
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await queries.lock_interest(tx, interest_id)
         if found is None:
             raise NotFoundError(NOT_FOUND)
-        if not await _acts_for(tx, viewer, found["investorId"]):
-            if await _acts_for(tx, viewer, found["sellerId"]):
+        if not await _acts_for(tx, viewer, "marketplace.interest.withdraw", found.investor_id):
+            if await _acts_for(tx, viewer, "marketplace.interest.withdraw", found.seller_id):
                 raise ForbiddenError("Only the investor withdraws an interest; the owner declines it.")
             raise NotFoundError(NOT_FOUND)
-        if found["status"] != "pending":
+        if found.status != "pending":
             raise ConflictError(
-                f"The interest is {found['status'].upper()}; only a PENDING interest is withdrawn.", field="id"
+                f"The interest is {found.status.upper()}; only a PENDING interest is withdrawn.", field="id"
             )
         await queries.set_interest_status(tx, interest_id, "withdrawn", None, answered=False)
 
@@ -188,7 +189,7 @@ async def interests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[
     """Views for the investor and the listing's owner; None for anyone else and unknown ids."""
     if not ids or viewer.actor_id is None:
         return [None for _ in ids]
-    found = {r["interest"]["id"]: _view(r) for r in await rt.graph.read(queries.interests_by_ids, ids, viewer.actor_id)}
+    found = {r.id: _view(r) for r in await rt.graph.read(queries.interests_by_ids, ids, viewer.actor_id)}
     return [found.get(i) for i in ids]
 
 
@@ -197,11 +198,11 @@ LISTING_INTERESTS_CURSOR = keyset_kind("listingInterests")
 MY_INTERESTS_CURSOR = keyset_kind("myInvestmentInterests")
 
 
-def _page(rows: list[dict], request: PageRequest, total: int, kind: CursorKind) -> Page[InterestView]:
+def _page(rows: list[InterestRow], request: PageRequest, total: int, kind: CursorKind) -> Page[InterestView]:
     items = [_view(r) for r in rows[: request.size]]
     return Page(
         items=items,
-        cursors=[kind.encode(r["interest"]["createdAt"], r["interest"]["id"]) for r in rows[: request.size]],
+        cursors=[kind.encode(r.created_at, r.id) for r in rows[: request.size]],
         has_next_page=len(rows) > request.size,
         has_previous_page=request.after is not None,
         total_count=total,
@@ -213,8 +214,6 @@ async def interests_of_listing(
 ) -> Page[InterestView]:
     """The interests in a listing, newest first: its owner only (checked on the listing view by the caller and
     here again)."""
-    from marketplace.listings import listings_by_ids  # noqa: PLC0415
-
     (listing,) = await listings_by_ids(rt, viewer, [listing_id])
     if listing is None or not listing.viewer_owns:
         raise ForbiddenError("Only the listing's owner sees the interests in it.")
@@ -227,7 +226,7 @@ async def interests_of_listing(
 async def my_interests(
     rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest
 ) -> Page[InterestView]:
-    investor = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its investment interests")
+    investor = await acting_actor(rt, viewer, "marketplace.interest.read_own", organization_id)
     rows, total = await rt.graph.read(
         queries.interests_of_investor, investor, request.keyset(MY_INTERESTS_CURSOR), request.size + 1
     )

@@ -2,10 +2,11 @@
 
 Rules (README, "Marketplace: listings and investment interest"):
 - Only people verified at level 2 list, for themselves or for an organisation they own or administer
-  (``identity.service.act_for``); suspended people cannot list.
+  (``identity.acting.act_for``, permission ``marketplace.listing.create``); suspended people cannot list.
 - A listing's owner (the seller, or an owner/admin of the selling organisation) sees it in every status;
-  anyone else sees ACTIVE, PAUSED and SOLD_OUT listings only, and never across a block. Browse and search show
-  ACTIVE listings only (what can be ordered or answered now).
+  anyone else sees ACTIVE, PAUSED and SOLD_OUT listings only, of an active seller, and never across a block
+  (``marketplace.visibility.may_see_listing``). Browse and search show ACTIVE listings only (what can be ordered
+  or answered now).
 - Status: DRAFT -> ACTIVE; ACTIVE <-> PAUSED; ACTIVE/PAUSED/SOLD_OUT -> CLOSED (final); SOLD_OUT -> ACTIVE when
   stock > 0. SOLD_OUT is set by orders (and by the owner setting the stock of an active listing to 0); raising
   the stock of a SOLD_OUT listing makes it ACTIVE again. Publishing with a stock of 0 gives SOLD_OUT.
@@ -16,23 +17,24 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import require_level
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import NUMBER, OPTIONAL_INT, TEXT, TIME, CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
-from graph.places import commune_by_code
-from identity import service as identity
+from graph.listings import BrowseFilters, ListingProps, ListingRow, LockedListing
+from identity.acting import act_for, acting_actor
+from marketplace.visibility import LISTING_STATUSES, ListingFacts, may_see_listing
 from moderation.enforcement import assert_not_suspended
+from places.communes import require_commune
 
 KINDS = ("goods", "service", "rental", "investment")
-STATUSES = ("draft", "active", "paused", "sold_out", "closed")
+STATUSES = LISTING_STATUSES
 SORTS = ("newest", "price_asc", "price_desc", "rating")
 
 #: The fixed categories: slug -> (Vietnamese label, English label).
@@ -126,29 +128,29 @@ def categories() -> list[Category]:
     return [Category(slug, vi, en) for slug, (vi, en) in CATEGORIES.items()]
 
 
-def listing_view(row: dict) -> ListingView:
-    listing = row["listing"]
+def listing_view(found: ListingRow) -> ListingView:
+    listing = found.listing
     return ListingView(
-        id=listing["id"],
-        kind=listing["kind"],
-        title=listing["title"],
-        description=listing.get("description") or "",
-        price_dong=listing.get("priceDong"),
-        price_min_dong=listing.get("priceMinDong"),
-        price_max_dong=listing.get("priceMaxDong"),
-        price_on_request=bool(listing.get("priceOnRequest")),
-        stock=listing.get("stock"),
-        category=listing["category"],
-        ward_code=listing.get("wardCode"),
-        ward_id=row.get("wardId"),
-        photo_urls=tuple(listing.get("photoUrls") or ()),
-        status=listing["status"],
-        created_at=listing["createdAt"].to_native(),
-        updated_at=listing["updatedAt"].to_native(),
-        seller_id=row["sellerId"],
-        rating_total=row["ratingTotal"],
-        rating_count=row["ratingCount"],
-        viewer_owns=bool(row["viewerOwns"]),
+        id=listing.id,
+        kind=listing.kind,
+        title=listing.title,
+        description=listing.description or "",
+        price_dong=listing.price_dong,
+        price_min_dong=listing.price_min_dong,
+        price_max_dong=listing.price_max_dong,
+        price_on_request=bool(listing.price_on_request),
+        stock=listing.stock,
+        category=listing.category,
+        ward_code=listing.ward_code,
+        ward_id=found.ward_id,
+        photo_urls=tuple(listing.photo_urls or ()),
+        status=listing.status,
+        created_at=listing.created_at.to_native(),
+        updated_at=listing.updated_at.to_native(),
+        seller_id=found.seller_id,
+        rating_total=found.rating_total,
+        rating_count=found.rating_count,
+        viewer_owns=bool(found.viewer_owns),
     )
 
 
@@ -197,7 +199,7 @@ def _check_stock(stock: int) -> int:
     return stock
 
 
-def _check_pricing(kind: str, merged: dict) -> None:
+def _check_pricing(kind: str, merged: ListingProps) -> None:
     """Price and stock rules of a kind, on the listing's properties after the change."""
     price, low, high, on_request, stock = (
         merged.get("priceDong"),
@@ -238,22 +240,21 @@ def _check_pricing(kind: str, merged: dict) -> None:
         raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
 
 
-def _checked_props(given: ListingInput, max_price: int) -> dict[str, Any]:
+def _checked_props(given: ListingInput, max_price: int) -> ListingProps:
     """The given fields, each validated on its own, as listing properties (None: cleared)."""
-    props: dict[str, Any] = {}
+    props: ListingProps = {}
     if given.title is not None:
-        props["title"] = _check_title(given.title)
-        props["searchTitle"] = fold(props["title"])
+        props["title"] = title = _check_title(given.title)
+        props["searchTitle"] = fold(title)
     if given.description is not None:
-        props["description"] = _check_description(given.description)
-        props["searchDescription"] = fold(props["description"])
-    for name, value in (
-        ("priceDong", given.price_dong),
-        ("priceMinDong", given.price_min_dong),
-        ("priceMaxDong", given.price_max_dong),
-    ):
-        if value is not None:
-            props[name] = _check_price(value, name, max_price)
+        props["description"] = description = _check_description(given.description)
+        props["searchDescription"] = fold(description)
+    if given.price_dong is not None:
+        props["priceDong"] = _check_price(given.price_dong, "priceDong", max_price)
+    if given.price_min_dong is not None:
+        props["priceMinDong"] = _check_price(given.price_min_dong, "priceMinDong", max_price)
+    if given.price_max_dong is not None:
+        props["priceMaxDong"] = _check_price(given.price_max_dong, "priceMaxDong", max_price)
     if given.price_on_request is not None:
         props["priceOnRequest"] = given.price_on_request
     if given.stock is not None:
@@ -264,14 +265,23 @@ def _checked_props(given: ListingInput, max_price: int) -> dict[str, Any]:
         props["wardCode"] = given.ward_code
     if given.photo_urls is not None:
         props["photoUrls"] = _check_photos(given.photo_urls)
-    for name in given.cleared:
-        props.setdefault(name, None)
+    # Fields explicitly set to null (the ones ``ListingInput.cleared`` may name) unless given a value above.
+    if "priceDong" in given.cleared:
+        props.setdefault("priceDong", None)
+    if "priceMinDong" in given.cleared:
+        props.setdefault("priceMinDong", None)
+    if "priceMaxDong" in given.cleared:
+        props.setdefault("priceMaxDong", None)
+    if "stock" in given.cleared:
+        props.setdefault("stock", None)
+    if "wardCode" in given.cleared:
+        props.setdefault("wardCode", None)
     return props
 
 
 async def _check_ward(tx: AsyncManagedTransaction, ward_code: str | None) -> None:
-    if ward_code is not None and await commune_by_code(tx, ward_code) is None:
-        raise UserInputError("No ward or commune of Hà Nội has this code.", field="wardCode")
+    if ward_code is not None:
+        await require_commune(tx, ward_code, field="wardCode")
 
 
 def _published_status(stock: int | None) -> str:
@@ -307,8 +317,8 @@ async def create_listing(
     listing_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        seller = await identity.act_for(tx, viewer, organization_id, level=2, action="sell")
-        await assert_not_suspended(tx, viewer.actor_id)
+        seller = await act_for(tx, viewer, "marketplace.listing.create", organization_id)
+        await assert_not_suspended(tx, authorize(viewer, "marketplace.listing.create"))
         await _check_ward(tx, props.get("wardCode"))
         await queries.create_listing(tx, listing_id, seller, props)
 
@@ -316,27 +326,29 @@ async def create_listing(
     return await _fresh(rt, viewer, listing_id)
 
 
-async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id: str) -> dict:
+async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id: str) -> LockedListing:
     """The listing, write-locked, when the viewer owns it; NOT_FOUND when they may not see it, else FORBIDDEN."""
-    found = await queries.lock_listing(tx, listing_id)
+    found = await queries.lock_listing(tx, listing_id, viewer.actor_id)
     if found is None:
         raise NotFoundError(NOT_FOUND)
-    seller = found["sellerId"]
-    if found["sellerIsOrganization"]:
+    if found.seller_is_organization:
         try:
-            await identity.act_for(tx, viewer, seller, level=2, action="sell")
+            await act_for(tx, viewer, "marketplace.listing.edit", found.seller_id)
         except ForbiddenError:
-            owner = False
+            pass  # not its owner or admin (or not verified enough): as anyone else
         else:
-            await assert_not_suspended(tx, viewer.actor_id)
+            await assert_not_suspended(tx, authorize(viewer, "marketplace.listing.edit"))
             return found
-    else:
-        owner = seller == viewer.actor_id
-        if owner:
-            require_level(viewer, 2, "sell")
-            await assert_not_suspended(tx, viewer.actor_id)
-            return found
-    if not owner and found["listing"]["status"] not in queries.PUBLIC_STATUSES:
+    elif found.seller_id == viewer.actor_id:
+        await assert_not_suspended(tx, authorize(viewer, "marketplace.listing.edit"))
+        return found
+    seen = ListingFacts(  # as anyone else sees it
+        status=found.listing.status,
+        viewer_owns=False,
+        seller_active=found.seller_active,
+        blocked_either_way=found.blocked_with_viewer,
+    )
+    if not may_see_listing(seen):
         raise NotFoundError(NOT_FOUND)
     raise ForbiddenError("Only the seller (or an owner or admin of the selling organisation) changes a listing.")
 
@@ -345,21 +357,27 @@ async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: Li
     props = _checked_props(given, rt.settings.max_price_dong)
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        found = await _owned_listing(tx, viewer, listing_id)
-        current = found["listing"]
-        if current["status"] == "closed":
+        current = (await _owned_listing(tx, viewer, listing_id)).listing
+        if current.status == "closed":
             raise ConflictError("The listing is CLOSED; a closed listing cannot change.", field="id")
-        merged = {**current, **props}
-        if "stock" in given.cleared and current["kind"] == "goods":
+        merged: ListingProps = {
+            "priceDong": current.price_dong,
+            "priceMinDong": current.price_min_dong,
+            "priceMaxDong": current.price_max_dong,
+            "priceOnRequest": bool(current.price_on_request),
+            "stock": current.stock,
+        }
+        merged.update(props)
+        if "stock" in given.cleared and current.kind == "goods":
             raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
-        _check_pricing(current["kind"], merged)
+        _check_pricing(current.kind, merged)
         if "wardCode" in props:
             await _check_ward(tx, props["wardCode"])
-        changes = dict(props)
+        changes = props.copy()
         stock = merged.get("stock")
-        if "stock" in props and current["status"] == "sold_out" and stock != 0:
+        if "stock" in props and current.status == "sold_out" and stock != 0:
             changes["status"] = "active"  # restocked
-        elif "stock" in props and current["status"] == "active" and stock == 0:
+        elif "stock" in props and current.status == "active" and stock == 0:
             changes["status"] = "sold_out"
         await queries.update_listing(tx, listing_id, changes)
 
@@ -372,9 +390,8 @@ async def set_status(rt: Runtime, viewer: Viewer, listing_id: str, status: str) 
         raise UserInputError("Unknown status.", field="status")
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        found = await _owned_listing(tx, viewer, listing_id)
-        current = found["listing"]["status"]
-        stock = found["listing"].get("stock")
+        listing = (await _owned_listing(tx, viewer, listing_id)).listing
+        current, stock = listing.status, listing.stock
         if (current, status) not in TRANSITIONS:
             raise ConflictError(
                 f"The listing is {current.upper()}; it cannot become {status.upper()}"
@@ -404,7 +421,7 @@ async def listings_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[L
     if not ids:
         return []
     rows = await rt.graph.read(queries.listings_by_ids, ids, viewer.actor_id)
-    found = {r["listing"]["id"]: listing_view(r) for r in rows}
+    found = {r.listing.id: listing_view(r) for r in rows}
     return [found.get(i) for i in ids]
 
 
@@ -430,16 +447,18 @@ LISTINGS_CURSORS = {sort: CursorKind(f"listings.{sort}", (_SORT_KEY[sort], TEXT)
 MY_LISTINGS_CURSOR = CursorKind("myListings", (TIME, TEXT))
 
 
-def _after(request: PageRequest, kind: CursorKind) -> tuple | None:
+def _after(request: PageRequest, kind: CursorKind) -> tuple[object, ...] | None:
     """The (sort key, id) after which the page continues, from a cursor this list (and sort) issued."""
     return request.after_key(kind)
 
 
-def _page(rows: list[dict], request: PageRequest, kind: CursorKind, total: int | None = None) -> Page[ListingView]:
+def _page(
+    rows: list[ListingRow], request: PageRequest, kind: CursorKind, total: int | None = None
+) -> Page[ListingView]:
     shown = rows[: request.size]
     return Page(
         items=[listing_view(r) for r in shown],
-        cursors=[kind.encode(r["sortKey"], r["listing"]["id"]) for r in shown],
+        cursors=[kind.encode(r.sort_key, r.listing.id) for r in shown],
         has_next_page=len(rows) > request.size,
         has_previous_page=request.after is not None,
         total_count=total,
@@ -462,7 +481,7 @@ async def browse(
         if value is not None and value < 0:
             raise UserInputError("A price filter is not negative.", field=name)
     after = _after(request, LISTINGS_CURSORS[sort])
-    params = {
+    params: BrowseFilters = {
         "kinds": filters.kinds or None,
         "category": filters.category,
         "wardCode": filters.ward_code,
@@ -487,7 +506,7 @@ async def my_listings(
     rt: Runtime, viewer: Viewer, organization_id: str | None, status: str | None, request: PageRequest
 ) -> Page[ListingView]:
     """The listings of the viewer (or of an organisation they own or administer) in every status, newest first."""
-    seller = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see its listings")
+    seller = await acting_actor(rt, viewer, "marketplace.listing.read_own", organization_id)
     after = _after(request, MY_LISTINGS_CURSOR)
     rows, total = await rt.graph.read(queries.my_listings, seller, status, viewer.actor_id, after, request.size + 1)
     return _page(rows, request, MY_LISTINGS_CURSOR, total)

@@ -1,15 +1,16 @@
 """Use cases of buying: the cart, checkout into one order per seller, "buy now", and the order's life.
 
 Rules, all checked here (the state table itself is in ``marketplace.order_states``):
-- only ACTIVE listings of kind goods, service or rental can be ordered, never one's own, never from a seller one has
-  blocked (or who blocked one);
+- only ACTIVE listings of kind goods, service or rental can be ordered, never one's own; a listing the buyer may
+  not see (``marketplace.visibility.may_see_listing``: a status only its owner sees, an inactive seller, a block
+  either way) does not exist for them;
 - ordering reserves stock under the listing's write lock (listings locked in id order), so parallel buyers never
   oversell; the order that takes the last unit makes the listing sold_out; cancelling (and a refund of an order not
   yet fulfilled) puts the units back and a sold_out listing becomes active again;
 - every transition locks the order first, checks the party (FORBIDDEN), then the state (CONFLICT), and writes an
   OrderEvent (who, when, why) and the money it moves (``marketplace.ledger``) in the same write transaction;
-- orders are private to their buyer, seller (their owners and admins for organisations) and city officers: anyone
-  else gets NOT_FOUND;
+- orders are private to their buyer, seller (their owners and admins for organisations: ``auth.rules.acts_for``)
+  and city officers: anyone else gets NOT_FOUND;
 - every mutation that moves money, and placing orders, takes an idempotency key (``marketplace.idempotency.once``).
 """
 
@@ -19,10 +20,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import require_person
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
@@ -30,10 +32,12 @@ from core.runtime import Runtime
 from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
-from identity import service as identity
+from graph.orders import LockedOrder, OrderableListing, OrderItem, OrderRow
+from identity.acting import act_for, acting_actor
 from marketplace import order_states
 from marketplace.idempotency import once
 from marketplace.ledger import ESCROW, actor_wallet, post_entry
+from marketplace.visibility import ListingFacts, may_see_listing
 from notifications import notify
 
 ORDERABLE_KINDS = ("goods", "service", "rental")
@@ -43,9 +47,6 @@ MAX_NOTE_LENGTH = 1000
 ROLES = ("buyer", "seller")
 NOT_FOUND = "No order has this id, or it is not yours to see."
 GONE = "No listing has this id."
-#: Listings only their owner sees (the listings rule): to anyone else they do not exist.
-HIDDEN_STATUSES = ("draft", "closed")
-ACTION = "buy and sell in the marketplace"
 
 
 @dataclass(frozen=True)
@@ -122,17 +123,26 @@ class CartView:
         return sum(i.line_total for i in self.items)
 
 
-def order_view(row: dict) -> OrderView:
-    o = row["order"]
+@dataclass(frozen=True)
+class Party:
+    """Who the viewer is on an order: its buyer or seller (``actor_id``: themself, or the organisation they act
+    for) or an officer (``actor_id``: themself); ``person_id`` is the person acting."""
+
+    role: str  # buyer | seller | officer
+    actor_id: str
+    person_id: str
+
+
+def order_view(row: OrderRow) -> OrderView:
     return OrderView(
-        id=o["id"],
-        status=o["status"],
-        total=o["totalDong"],
-        created_at=native(o["createdAt"]),
-        updated_at=native(o["updatedAt"]),
-        buyer_id=row["buyerId"],
-        seller_id=row["sellerId"],
-        my_role=row["role"],
+        id=row.id,
+        status=row.status,
+        total=row.total_dong,
+        created_at=native(row.created_at),
+        updated_at=native(row.updated_at),
+        buyer_id=row.buyer_id,
+        seller_id=row.seller_id,
+        my_role=row.role,
     )
 
 
@@ -153,28 +163,36 @@ def _check_text(value: str | None, field: str, limit: int, *, required: bool = F
     )
 
 
-def _orderable_problem(row: dict | None, buyer_id: str) -> str | None:
-    """Why this listing cannot be ordered by ``buyer_id`` (None when it can)."""
-    if row is None or row["blocked"] or row["listing"]["status"] in HIDDEN_STATUSES:
-        return GONE
-    listing = row["listing"]
-    if row["sellerId"] == buyer_id:
-        return "own"
-    if listing["kind"] not in ORDERABLE_KINDS or listing.get("priceDong") is None:
-        return f"“{listing['title']}” cannot be ordered (investment opportunities are answered with an interest)."
-    if listing["status"] != "active":
-        return f"“{listing['title']}” is {listing['status'].replace('_', ' ')} and cannot be ordered now."
-    return None
+def _offered(listing: OrderableListing) -> bool:
+    """The listing is on offer to the buyer: they may see it as anyone but its owner does (their own listing is
+    refused after, whatever its status)."""
+    facts = ListingFacts(
+        status=listing.status,
+        viewer_owns=False,
+        seller_active=listing.seller_active,
+        blocked_either_way=listing.blocked,
+    )
+    return may_see_listing(facts)
 
 
-def _raise_problem(problem: str, field: str) -> None:
-    if problem == "own":
-        raise ForbiddenError("You cannot order your own listing.")
-    if problem == GONE:
+def _orderable(listing: OrderableListing | None, buyer_id: str, field: str) -> tuple[OrderableListing, int]:
+    """The listing and its unit price when ``buyer_id`` may order it now; else the error saying why."""
+    if listing is None or not _offered(listing):
         if field == "cart":  # it was visible when it went into the cart
             raise ConflictError("A listing in your cart is no longer offered; take it out of the cart.", field=field)
-        raise NotFoundError(problem)
-    raise ConflictError(problem, field=field)
+        raise NotFoundError(GONE)
+    if listing.seller_id == buyer_id:
+        raise ForbiddenError("You cannot order your own listing.")
+    if listing.kind not in ORDERABLE_KINDS or listing.price_dong is None:
+        raise ConflictError(
+            f"“{listing.title}” cannot be ordered (investment opportunities are answered with an interest).",
+            field=field,
+        )
+    if listing.status != "active":
+        raise ConflictError(
+            f"“{listing.title}” is {listing.status.replace('_', ' ')} and cannot be ordered now.", field=field
+        )
+    return listing, listing.price_dong
 
 
 # --- cart ----------------------------------------------------------------------------------------------------------
@@ -186,12 +204,12 @@ async def _cart(tx: AsyncManagedTransaction, actor_id: str) -> CartView:
         owner_id=actor_id,
         items=[
             CartItemView(
-                listing_id=r["listingId"],
-                seller_id=r["sellerId"],
-                title=r["title"],
-                quantity=r["quantity"],
-                unit_price=r["priceDong"],
-                orderable=r["status"] == "active",
+                listing_id=r.listing_id,
+                seller_id=r.seller_id,
+                title=r.title,
+                quantity=r.quantity,
+                unit_price=r.price_dong,
+                orderable=r.status == "active",
             )
             for r in rows
         ],
@@ -205,15 +223,11 @@ async def set_cart_item(
     _check_quantity(quantity, allow_zero=True)
 
     async def work(tx: AsyncManagedTransaction) -> CartView:
-        me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
+        me = await act_for(tx, viewer, "marketplace.cart.change", organization_id)
         if quantity > 0:
-            row = await queries.listing_for_cart(tx, listing_id, me)
-            problem = _orderable_problem(row, me)
-            if problem:
-                _raise_problem(problem, "listingId")
-            stock = row["listing"].get("stock")
-            if stock is not None and quantity > stock:
-                raise ConflictError(f"Only {stock} of “{row['listing']['title']}” are left.", field="quantity")
+            listing, _ = _orderable(await queries.listing_for_cart(tx, listing_id, me), me, "listingId")
+            if listing.stock is not None and quantity > listing.stock:
+                raise ConflictError(f"Only {listing.stock} of “{listing.title}” are left.", field="quantity")
         await queries.set_cart_item(tx, me, listing_id, quantity)
         cart = await _cart(tx, me)
         if quantity > 0 and cart.total > rt.settings.max_order_total_dong:  # raising rolls the change back
@@ -227,7 +241,7 @@ async def set_cart_item(
 
 async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> CartView:
     async def work(tx: AsyncManagedTransaction) -> CartView:
-        me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
+        me = await act_for(tx, viewer, "marketplace.cart.read", organization_id)
         return await _cart(tx, me)
 
     return await rt.graph.read(work)
@@ -251,33 +265,24 @@ async def _place(
     Raises (nothing written) when any listing fails."""
     ids = sorted(wanted)
     locked = await queries.lock_listings(tx, ids, buyer_id)
-    by_seller: dict[str, list[dict]] = {}
+    by_seller: dict[str, list[OrderItem]] = {}
     for listing_id in ids:
-        row = locked.get(listing_id)
-        problem = _orderable_problem(row, buyer_id)
-        if problem:
-            _raise_problem(problem, field)
-        listing, quantity = row["listing"], wanted[listing_id]
-        stock = listing.get("stock")
+        listing, price = _orderable(locked.get(listing_id), buyer_id, field)
+        quantity, stock = wanted[listing_id], listing.stock
         if stock is not None and stock < quantity:
             raise ConflictError(
-                f"Not enough stock of “{listing['title']}” (listing {listing_id}): {stock} left, {quantity} wanted.",
+                f"Not enough stock of “{listing.title}” (listing {listing_id}): {stock} left, {quantity} wanted.",
                 field=field,
             )
-        by_seller.setdefault(row["sellerId"], []).append(
-            {
-                "listingId": listing_id,
-                "quantity": quantity,
-                "unitPriceDong": listing["priceDong"],
-                "title": listing["title"],
-            }
+        by_seller.setdefault(listing.seller_id, []).append(
+            {"listingId": listing_id, "quantity": quantity, "unitPriceDong": price, "title": listing.title}
         )
     totals = {
         seller_id: sum(i["quantity"] * i["unitPriceDong"] for i in items) for seller_id, items in by_seller.items()
     }
     if any(total > max_total for total in totals.values()):  # checked before anything is stored
         raise UserInputError(f"An order totals at most {max_total:,} đồng; order fewer.", field=field)
-    order_ids = []
+    order_ids: list[str] = []
     for seller_id, items in by_seller.items():
         order_id = str(uuid.uuid4())
         await queries.create_order(
@@ -301,13 +306,13 @@ async def checkout(
     rt: Runtime, viewer: Viewer, organization_id: str | None, key: str, note: str | None
 ) -> list[OrderView]:
     """Turn my cart into one order per seller, reserving stock, in one transaction; the cart is emptied."""
-    person = require_person(viewer)
+    person = authorize(viewer, "marketplace.cart.checkout")
     cleaned_note = _check_text(note, "note", MAX_NOTE_LENGTH)
 
-    async def work(tx: AsyncManagedTransaction) -> dict:
-        me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        me = await act_for(tx, viewer, "marketplace.cart.checkout", organization_id)
 
-        async def effect(tx: AsyncManagedTransaction) -> dict:
+        async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             cart = await _cart(tx, me)
             if not cart.items:
                 raise ConflictError("The cart is empty.", field="cart")
@@ -343,13 +348,13 @@ async def place_order(
     rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str, quantity: int, key: str
 ) -> OrderView:
     """Order a listing straight away ("buy now"): one order, stock reserved."""
-    person = require_person(viewer)
+    person = authorize(viewer, "marketplace.order.place")
     _check_quantity(quantity, allow_zero=False)
 
-    async def work(tx: AsyncManagedTransaction) -> dict:
-        me = await identity.act_for(tx, viewer, organization_id, level=2, action=ACTION)
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        me = await act_for(tx, viewer, "marketplace.order.place", organization_id)
 
-        async def effect(tx: AsyncManagedTransaction) -> dict:
+        async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             order_ids = await _place(
                 tx,
                 max_total=rt.settings.max_order_total_dong,
@@ -374,33 +379,37 @@ async def place_order(
 
     result = await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, result["orderIds"])
+    if order is None:  # cannot happen: the buyer sees their order
+        raise NotFoundError(NOT_FOUND)
     return order
 
 
 # --- transitions ---------------------------------------------------------------------------------------------------
 
 
-async def party_of(tx: AsyncManagedTransaction, viewer: Viewer, facts: dict) -> tuple[str | None, str | None]:
-    """(role, acting actor id) of the viewer on an order: its buyer or seller (themselves, or as owner/admin of the
-    organisation), an officer, or (None, None) for a stranger."""
+async def party_of(tx: AsyncManagedTransaction, viewer: Viewer, order: LockedOrder) -> Party | None:
+    """Who the viewer is on an order: its buyer or seller (themselves first, then as owner/admin of the
+    organisation: ``graph.orders.acted_for_among``), an officer, or None for a stranger (and when signed out)."""
     person = viewer.actor_id
-    parties = {"buyer": facts["buyerId"], "seller": facts["sellerId"]}
+    if person is None:
+        return None
+    parties = {"buyer": order.buyer_id, "seller": order.seller_id}
     for role, actor in parties.items():
         if actor == person:
-            return role, actor
-    represented = await queries.represented_among(tx, person, list(parties.values()))
+            return Party(role, actor, person)
+    acted_for = await queries.acted_for_among(tx, person, list(parties.values()))
     for role, actor in parties.items():
-        if actor in represented:
-            return role, actor
+        if actor in acted_for:
+            return Party(role, actor, person)
     if viewer.has_role("officer"):
-        return "officer", person
-    return None, None
+        return Party("officer", person, person)
+    return None
 
 
-def _wallet(party: str, facts: dict) -> str:
+def _wallet(party: str, order: LockedOrder) -> str:
     if party == "escrow":
         return ESCROW
-    return actor_wallet(facts["buyerId"] if party == "buyer" else facts["sellerId"])
+    return actor_wallet(order.buyer_id if party == "buyer" else order.seller_id)
 
 
 async def move(
@@ -411,23 +420,24 @@ async def move(
     reason: str | None,
     *,
     key_given: bool,
-    after: Callable[[AsyncManagedTransaction, dict, str], Awaitable[None]] | None = None,
-) -> dict:
+    after: Callable[[AsyncManagedTransaction, LockedOrder, str], Awaitable[None]] | None = None,
+) -> dict[str, Any]:
     """One transition of an order inside the caller's write transaction: lock, party (FORBIDDEN / NOT_FOUND), state
-    (CONFLICT), stock, money, event. ``after(tx, facts, actor_id)`` adds a use case's own writes (a dispute)."""
+    (CONFLICT), stock, money, event. ``after(tx, order, actor_id)`` adds a use case's own writes (a dispute)."""
     facts = await queries.lock_order(tx, order_id)
     if facts is None:
         raise NotFoundError(NOT_FOUND)
-    role, actor_id = await party_of(tx, viewer, facts)
-    if role is None:
+    party = await party_of(tx, viewer, facts)
+    if party is None:
         raise NotFoundError(NOT_FOUND)
-    state = facts["order"]["status"]
+    role, actor_id = party.role, party.actor_id
+    state = facts.status
     transition = order_states.decide(state, action, role)
     if order_states.needs_reason(action, role) and not reason:
         raise UserInputError("Say why: the other party reads the reason.", field="reason")
     if transition.money and not key_given:
         raise UserInputError("This moves money: pass an idempotencyKey (e.g. a UUID).", field="idempotencyKey")
-    if transition.releases_stock and facts["order"].get("fulfilledAt") is None:
+    if transition.releases_stock and facts.fulfilled_at is None:
         await queries.release_stock(tx, order_id)
     if transition.money:
         debit, credit, kind = transition.money
@@ -435,7 +445,7 @@ async def move(
             tx,
             debit=_wallet(debit, facts),
             credit=_wallet(credit, facts),
-            amount=facts["order"]["totalDong"],
+            amount=facts.total_dong,
             kind=kind,
             order_id=order_id,
             memo=f"order {order_id}: {order_states.ACTION_NAMES[action]}",
@@ -447,14 +457,14 @@ async def move(
         from_state=state,
         to=transition.to,
         by_id=actor_id,
-        person_id=viewer.actor_id,
+        person_id=party.person_id,
         reason=reason,
     )
     # The other party hears of it (both, when an officer decided a dispute; the officer is not named).
-    for party in {facts["buyerId"], facts["sellerId"]} - {actor_id}:
+    for other in {facts.buyer_id, facts.seller_id} - {actor_id}:
         await notify(
             tx,
-            party,
+            other,
             "order_updated",
             actor=actor_id if role != "officer" else None,
             subject=order_id,
@@ -471,20 +481,20 @@ async def transition(
 ) -> OrderView:
     """accept, pay, fulfil, complete, cancel or refund an order; money-moving ones run once per idempotency key
     (the key is required when the transition moves money, and always accepted)."""
-    require_person(viewer)
+    person = authorize(viewer, "marketplace.order.change")
     if action not in ("accept", "pay", "fulfil", "complete", "cancel", "refund"):
         raise ValueError(action)
     cleaned = _check_text(reason, "reason", MAX_REASON_LENGTH)
 
-    async def work(tx: AsyncManagedTransaction) -> dict:
-        async def effect(tx: AsyncManagedTransaction) -> dict:
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             return await move(tx, viewer, order_id, action, cleaned, key_given=key is not None)
 
         if key is None:
             return await effect(tx)
         return await once(
             tx,
-            owner=viewer.actor_id,
+            owner=person,
             key=key,
             operation=f"order.{action}",
             request={"orderId": order_id, "reason": cleaned},
@@ -507,7 +517,7 @@ async def orders_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Ord
     if not ids:
         return []
     rows = await rt.graph.read(queries.orders_by_ids, ids, viewer.actor_id, viewer.has_role("officer"))
-    found = {r["order"]["id"]: order_view(r) for r in rows}
+    found = {r.id: order_view(r) for r in rows}
     return [found.get(i) for i in ids]
 
 
@@ -537,7 +547,7 @@ async def my_orders(
     if status is not None and status not in order_states.STATES:
         raise UserInputError("Unknown order status.", field="status")
     after = request.keyset(MY_ORDERS_CURSOR)
-    me = await identity.acting_actor(rt, viewer, organization_id, level=0, action="see orders")
+    me = await acting_actor(rt, viewer, "marketplace.order.read_own", organization_id)
     rows, total = await rt.graph.read(
         queries.my_orders, actor_id=me, role=role, status=status, after=after, limit=request.size + 1
     )
@@ -556,9 +566,7 @@ async def items_of_orders(rt: Runtime, order_ids: list[str]) -> list[list[OrderI
     found = await rt.graph.read(queries.order_items, order_ids)
     return [
         [
-            OrderItemView(
-                listing_id=i["listingId"], title=i["title"], quantity=i["quantity"], unit_price=i["unitPriceDong"]
-            )
+            OrderItemView(listing_id=i.listing_id, title=i.title, quantity=i.quantity, unit_price=i.unit_price_dong)
             for i in found.get(o, [])
         ]
         for o in order_ids
@@ -569,7 +577,7 @@ async def events_of_orders(rt: Runtime, order_ids: list[str]) -> list[list[Order
     found = await rt.graph.read(queries.order_events, order_ids)
     return [
         [
-            OrderEventView(from_state=e["from"], to=e["to"], at=native(e["at"]), by_id=e["byId"], reason=e["reason"])
+            OrderEventView(from_state=e.from_state, to=e.to, at=native(e.at), by_id=e.by_id, reason=e.reason)
             for e in found.get(o, [])
         ]
         for o in order_ids

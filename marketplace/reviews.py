@@ -10,7 +10,7 @@ from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import require_person
+from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
@@ -18,6 +18,7 @@ from core.runtime import Runtime
 from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
+from graph.orders import ReviewRow
 from marketplace.orders import NOT_FOUND, party_of
 
 MAX_TEXT_LENGTH = 2000
@@ -36,18 +37,17 @@ class ReviewView:
     replied_at: datetime | None
 
 
-def review_view(row: dict) -> ReviewView:
-    r = row["review"]
+def review_view(row: ReviewRow) -> ReviewView:
     return ReviewView(
-        id=r["id"],
-        order_id=r["orderId"],
-        seller_id=r["sellerId"],
-        author_id=row["authorId"],
-        rating=r["rating"],
-        text=r["text"],
-        created_at=native(r["createdAt"]),
-        reply=r.get("reply"),
-        replied_at=native(r.get("repliedAt")),
+        id=row.id,
+        order_id=row.order_id,
+        seller_id=row.seller_id,
+        author_id=row.author_id,
+        rating=row.rating,
+        text=row.text,
+        created_at=native(row.created_at),
+        reply=row.reply,
+        replied_at=native(row.replied_at),
     )
 
 
@@ -66,24 +66,24 @@ def _check_text(text: str, field: str) -> str:
 
 async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:
     """The buyer of a completed order reviews its seller, once."""
-    person = require_person(viewer)
+    person = authorize(viewer, "marketplace.review.create")
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise UserInputError("A rating is 1 to 5 stars.", field="rating")
     cleaned = _check_text(text, "text")
     review_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        facts = await queries.lock_order(tx, order_id)
-        if facts is None:
+        order = await queries.lock_order(tx, order_id)
+        if order is None:
             raise NotFoundError(NOT_FOUND)
-        role, actor_id = await party_of(tx, viewer, facts)
-        if role is None:
+        party = await party_of(tx, viewer, order)
+        if party is None:
             raise NotFoundError(NOT_FOUND)
-        if role != "buyer":
+        if party.role != "buyer":
             raise ForbiddenError("Only the order's buyer may review it (a seller cannot review their own order).")
-        if facts["order"]["status"] != "completed":
+        if order.status != "completed":
             raise ConflictError(
-                f"The order is {facts['order']['status']}: only a completed order can be reviewed.", field="orderId"
+                f"The order is {order.status}: only a completed order can be reviewed.", field="orderId"
             )
         if await queries.review_of_order(tx, order_id) is not None:
             raise ConflictError("This order has a review already; there is one review per order.", field="orderId")
@@ -91,36 +91,41 @@ async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int,
             tx,
             id=review_id,
             order_id=order_id,
-            seller_id=facts["sellerId"],
-            buyer_id=actor_id,
+            seller_id=order.seller_id,
+            buyer_id=party.actor_id,
             person_id=person,
             rating=rating,
             text=cleaned,
         )
 
     await rt.graph.write(work)
-    (view,) = await reviews_by_ids(rt, viewer, [review_id])
-    return view
+    return await _fresh(rt, viewer, review_id)
 
 
 async def reply_review(rt: Runtime, viewer: Viewer, review_id: str, text: str) -> ReviewView:
     """The reviewed seller (or an owner/admin of the selling organisation) answers a review, once."""
-    person = require_person(viewer)
+    person = authorize(viewer, "marketplace.review.reply")
     cleaned = _check_text(text, "text")
 
     async def work(tx: AsyncManagedTransaction) -> None:
         review = await queries.lock_review(tx, review_id)
         if review is None:
             raise NotFoundError("No review has this id.")
-        seller = review["sellerId"]
-        if seller != person and seller not in await queries.represented_among(tx, person, [seller]):
+        seller = review.seller_id
+        if seller != person and seller not in await queries.acted_for_among(tx, person, [seller]):
             raise ForbiddenError("Only the reviewed seller may reply to a review.")
-        if review.get("reply") is not None:
+        if review.reply is not None:
             raise ConflictError("This review has a reply already; the seller replies once.", field="reviewId")
         await queries.reply_review(tx, review_id, cleaned, person)
 
     await rt.graph.write(work)
+    return await _fresh(rt, viewer, review_id)
+
+
+async def _fresh(rt: Runtime, viewer: Viewer, review_id: str) -> ReviewView:
     (view,) = await reviews_by_ids(rt, viewer, [review_id])
+    if view is None:  # cannot happen: reviews are public
+        raise NotFoundError("No review has this id.")
     return view
 
 

@@ -95,7 +95,17 @@ AUTH: Final[tuple[Permission, ...]] = ()
 IDENTITY: Final[tuple[Permission, ...]] = ()
 SOCIAL: Final[tuple[Permission, ...]] = ()
 MODERATION: Final[tuple[Permission, ...]] = ()
-MARKETPLACE: Final[tuple[Permission, ...]] = ()
+MARKETPLACE: Final[tuple[Permission, ...]] = (
+    # money
+    # Reading a wallet takes any signed-in person (level 0); moving money in or out a verified identity (level 2).
+    # Each may be done for an organisation the person owns or administers.
+    Permission("marketplace.wallet.see", "see a wallet", level=0, for_organization=True),
+    Permission("marketplace.statement.see", "see a statement", level=0, for_organization=True),
+    Permission("marketplace.wallet.top_up", "top up a wallet", level=2, for_organization=True),
+    Permission("marketplace.wallet.withdraw", "withdraw money", level=2, for_organization=True),
+    Permission("marketplace.ledger.see_totals", "see the ledger totals", city_role="officer"),
+    Permission("marketplace.payment.see_stuck", "see stuck payments", city_role="officer"),
+)
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()
 

@@ -77,11 +77,11 @@ async def _migrate(app: Starlette) -> None:
 
 async def reconcile_money(runtime: Runtime) -> None:
     """Money: settle or fail payments a crash left pending, purge expired idempotency keys."""
-    from marketplace import idempotency, wallets  # noqa: PLC0415
+    from marketplace import idempotency, reconciliation  # noqa: PLC0415
 
-    report = wallets.ReconcileReport()
+    report = reconciliation.ReconcileReport()
     try:
-        report = await wallets.reconcile(runtime)
+        report = await reconciliation.reconcile(runtime)
     except Exception:
         log.warning("payment reconciliation failed; next pass later", exc_info=True)
     settings = runtime.settings

@@ -177,10 +177,10 @@ def reconcile(
 ) -> None:
     """Settle or fail top-ups and payouts a crash left pending (asking the provider), and purge expired
     idempotency keys: the pass the API also runs at start and every HANOISMART_PAYMENT_RECONCILE_INTERVAL_SECONDS."""
-    from marketplace import idempotency, wallets
+    from marketplace import idempotency, reconciliation
 
-    async def work(rt: Runtime) -> tuple[wallets.ReconcileReport, int]:
-        report = await wallets.reconcile(rt, older_than_seconds=older_than)
+    async def work(rt: Runtime) -> tuple[reconciliation.ReconcileReport, int]:
+        report = await reconciliation.reconcile(rt, older_than_seconds=older_than)
         purged = await idempotency.purge_expired(
             rt.graph,
             retention_seconds=rt.settings.idempotency_key_retention_seconds,

@@ -188,6 +188,14 @@ MARKETPLACE: Final[tuple[Permission, ...]] = (
     Permission("marketplace.dispute.resolve", "resolve disputes", city_role="officer"),
     Permission("marketplace.dispute.list", "see the dispute queue", city_role="officer"),
     # money
+    # Reading a wallet takes any signed-in person (level 0); moving money in or out a verified identity (level 2).
+    # Each may be done for an organisation the person owns or administers.
+    Permission("marketplace.wallet.see", "see a wallet", level=0, for_organization=True),
+    Permission("marketplace.statement.see", "see a statement", level=0, for_organization=True),
+    Permission("marketplace.wallet.top_up", "top up a wallet", level=2, for_organization=True),
+    Permission("marketplace.wallet.withdraw", "withdraw money", level=2, for_organization=True),
+    Permission("marketplace.ledger.see_totals", "see the ledger totals", city_role="officer"),
+    Permission("marketplace.payment.see_stuck", "see stuck payments", city_role="officer"),
 )
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()

@@ -9,11 +9,156 @@ entry counter, so a statement is ordered exactly even when two entries share a t
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypedDict, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import keyset, run
+from graph.driver import keyset, native, run
+from graph.rows import row
+
+T = TypeVar("T")
+
+
+def _node(kind: type[T], props: Mapping[str, Any]) -> T:
+    """``kind`` from a node's map projection (``n {.*}``, which leaves out the properties never set: None for
+    those), its temporal values as Python datetimes."""
+    return row(kind, defaultdict(lambda: None, {key: native(value) for key, value in props.items()}))
+
+
+# --- rows ------------------------------------------------------------------------------------------------------------
+
+
+class WalletSpec(TypedDict):
+    """A wallet to lock (and create on first use), passed whole to LOCK_WALLETS."""
+
+    id: str
+    kind: str  # actor | escrow | external
+    ownerId: str | None
+
+
+@dataclass(frozen=True)
+class Wallet:
+    id: str
+    kind: str
+    owner_id: str | None
+    balance: int
+    seq: int  # the wallet's own entry counter
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One movement of ``amount`` from ``debit_wallet`` to ``credit_wallet``, with each wallet's balance and entry
+    counter right after it."""
+
+    id: str
+    kind: str
+    amount: int
+    at: datetime
+    memo: str | None
+    order_id: str | None
+    debit_wallet: str
+    debit_seq: int
+    debit_balance_after: int
+    credit_wallet: str
+    credit_seq: int
+    credit_balance_after: int
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """An entry of a wallet's statement and its place (``seq``) in that wallet's entries."""
+
+    entry: LedgerEntry
+    seq: int
+
+
+@dataclass(frozen=True)
+class EntryWithOwners:
+    """An entry and the actors holding its two wallets (None for escrow and the provider)."""
+
+    entry: LedgerEntry
+    debit_owner: str | None
+    credit_owner: str | None
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    wallets: int  # the sum of the actors' wallets
+    escrow: int
+    provider: int
+    negative: int  # wallets below zero (other than the provider's)
+    entries: int
+    malformed: int  # entries that do not move a positive amount from one wallet to one other
+
+
+@dataclass(frozen=True)
+class Payout:
+    id: str
+    actor_id: str
+    amount: int
+    reference: str  # the provider's idempotency key of this payout
+    status: str  # requested | sending | paid | failed
+    entry_id: str
+    created_at: datetime
+    provider_reference: str | None
+    failure: str | None
+    settled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TopUp:
+    id: str
+    scope: str  # its idempotency key's scope
+    actor_id: str
+    amount: int
+    reference: str  # the provider's idempotency key of this top-up
+    status: str  # pending | settled | failed
+    created_at: datetime
+    entry_id: str | None
+    provider_reference: str | None
+    failure: str | None
+    settled_at: datetime | None
+    reopened_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StuckIntent:
+    """A top-up still pending or a payout not yet paid (``kind``: topup | payout)."""
+
+    kind: str
+    id: str
+    actor_id: str
+    amount: int
+    reference: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class KeyClaim:
+    """An idempotency key as claimed: ``created`` when it is new to this transaction (or expired, so new again);
+    otherwise the operation, fingerprint and result (JSON; None while in progress) stored under it, and the
+    intent (a pending top-up) it points at."""
+
+    created: bool
+    operation: str | None
+    fingerprint: str | None
+    result: str | None
+    intent_id: str | None
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    operation: str
+    fingerprint: str
+    result: str
+
 
 # --- wallets and entries ------------------------------------------------------------------------------------------
 
@@ -37,7 +182,7 @@ RETURN count(w) AS locked
 """
 
 
-async def lock_wallets(tx: AsyncManagedTransaction, wallets: list[dict[str, Any]]) -> None:
+async def lock_wallets(tx: AsyncManagedTransaction, wallets: list[WalletSpec]) -> None:
     await run(tx, LOCK_WALLETS, wallets=wallets)
 
 
@@ -72,8 +217,8 @@ async def post_entry(
     memo: str | None,
     order_id: str | None,
     allow_negative: bool,
-) -> dict | None:
-    rows = await run(
+) -> LedgerEntry | None:
+    found = await run(
         tx,
         POST_ENTRY,
         debit=debit,
@@ -84,7 +229,7 @@ async def post_entry(
         orderId=order_id,
         allowNegative=allow_negative,
     )
-    return dict(rows[0]["entry"]) if rows else None
+    return _node(LedgerEntry, found[0]["entry"]) if found else None
 
 
 # The escrow wallet holding an order's money: the one its payment credited (whatever shard rule was in force when it
@@ -97,15 +242,16 @@ ORDER BY e.at DESC LIMIT 1
 
 
 async def order_escrow_wallet(tx: AsyncManagedTransaction, order_id: str) -> str | None:
-    rows = await run(tx, ORDER_ESCROW_WALLET, orderId=order_id)
-    return rows[0]["wallet"] if rows else None
+    found = await run(tx, ORDER_ESCROW_WALLET, orderId=order_id)
+    return str(found[0]["wallet"]) if found else None
 
 
 WALLET_BALANCE = "OPTIONAL MATCH (w:Wallet {id: $id}) RETURN coalesce(w.balance, 0) AS balance"
 
 
 async def wallet_balance(tx: AsyncManagedTransaction, wallet_id: str) -> int:
-    return (await run(tx, WALLET_BALANCE, id=wallet_id))[0]["balance"]
+    balance: int = (await run(tx, WALLET_BALANCE, id=wallet_id))[0]["balance"]
+    return balance
 
 
 WALLETS_BALANCE = "UNWIND $ids AS id OPTIONAL MATCH (w:Wallet {id: id}) RETURN sum(coalesce(w.balance, 0)) AS balance"
@@ -113,15 +259,17 @@ WALLETS_BALANCE = "UNWIND $ids AS id OPTIONAL MATCH (w:Wallet {id: id}) RETURN s
 
 async def wallets_balance(tx: AsyncManagedTransaction, wallet_ids: list[str]) -> int:
     """The sum of these wallets' balances (the shards of escrow or of the provider)."""
-    return (await run(tx, WALLETS_BALANCE, ids=wallet_ids))[0]["balance"]
+    balance: int = (await run(tx, WALLETS_BALANCE, ids=wallet_ids))[0]["balance"]
+    return balance
 
 
 WALLET = "MATCH (w:Wallet {id: $id}) RETURN w {.*} AS wallet"
 
 
-async def wallet(tx: AsyncManagedTransaction, wallet_id: str) -> dict | None:
-    rows = await run(tx, WALLET, id=wallet_id)
-    return dict(rows[0]["wallet"]) if rows else None
+async def wallet(tx: AsyncManagedTransaction, wallet_id: str) -> Wallet | None:
+    """The wallet (None until its first movement)."""
+    found = await run(tx, WALLET, id=wallet_id)
+    return _node(Wallet, found[0]["wallet"]) if found else None
 
 
 # A wallet's entries, newest first, paged on the wallet's own entry counter (seq). Each side is a seek on the
@@ -148,9 +296,12 @@ RETURN e {.*} AS entry, seq
 NEWEST = 2**62
 
 
-async def statement(tx: AsyncManagedTransaction, wallet_id: str, after_seq: int | None, limit: int) -> list[dict]:
+async def statement(
+    tx: AsyncManagedTransaction, wallet_id: str, after_seq: int | None, limit: int
+) -> list[StatementLine]:
     before = NEWEST if after_seq is None else after_seq
-    return [dict(r) for r in await run(tx, STATEMENT, id=wallet_id, beforeSeq=before, limit=limit)]
+    found = await run(tx, STATEMENT, id=wallet_id, beforeSeq=before, limit=limit)
+    return [StatementLine(_node(LedgerEntry, r["entry"]), r["seq"]) for r in found]
 
 
 ENTRIES_BY_IDS = """
@@ -161,8 +312,9 @@ RETURN e {.*} AS entry, dw.ownerId AS debitOwner, cw.ownerId AS creditOwner
 """
 
 
-async def entries_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
-    return [dict(r) for r in await run(tx, ENTRIES_BY_IDS, ids=ids)]
+async def entries_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[EntryWithOwners]:
+    found = await run(tx, ENTRIES_BY_IDS, ids=ids)
+    return [EntryWithOwners(_node(LedgerEntry, r["entry"]), r["debitOwner"], r["creditOwner"]) for r in found]
 
 
 # The invariant operators check: the sum of every wallet is zero (the external wallet holds minus the money
@@ -185,8 +337,8 @@ RETURN wallets, escrow, provider, negative, entries, malformed
 """
 
 
-async def ledger_totals(tx: AsyncManagedTransaction) -> dict:
-    return dict((await run(tx, LEDGER_TOTALS))[0])
+async def ledger_totals(tx: AsyncManagedTransaction) -> LedgerTotals:
+    return row(LedgerTotals, (await run(tx, LEDGER_TOTALS))[0])
 
 
 # --- payouts (outbox) ------------------------------------------------------------------------------------------------
@@ -200,18 +352,19 @@ RETURN p {.*} AS payout
 """
 
 
-async def create_payout(tx: AsyncManagedTransaction, payout_id: str, actor_id: str, amount: int, entry_id: str) -> dict:
-    return dict(
-        (await run(tx, CREATE_PAYOUT, id=payout_id, actorId=actor_id, amount=amount, entryId=entry_id))[0]["payout"]
-    )
+async def create_payout(
+    tx: AsyncManagedTransaction, payout_id: str, actor_id: str, amount: int, entry_id: str
+) -> Payout:
+    found = await run(tx, CREATE_PAYOUT, id=payout_id, actorId=actor_id, amount=amount, entryId=entry_id)
+    return _node(Payout, found[0]["payout"])
 
 
 PAYOUT = "MATCH (p:Payout {id: $id}) RETURN p {.*} AS payout"
 
 
-async def payout(tx: AsyncManagedTransaction, payout_id: str) -> dict | None:
-    rows = await run(tx, PAYOUT, id=payout_id)
-    return dict(rows[0]["payout"]) if rows else None
+async def payout(tx: AsyncManagedTransaction, payout_id: str) -> Payout | None:
+    found = await run(tx, PAYOUT, id=payout_id)
+    return _node(Payout, found[0]["payout"]) if found else None
 
 
 # Moves a payout from one status to the next exactly once (the SET takes the lock before the status is read):
@@ -234,8 +387,9 @@ async def move_payout(
     *,
     provider_reference: str | None = None,
     failure: str | None = None,
-) -> dict | None:
-    rows = await run(
+) -> Payout | None:
+    """The payout moved to ``to_status``; None when it was not in ``from_status`` (another request moved it)."""
+    found = await run(
         tx,
         MOVE_PAYOUT,
         id=payout_id,
@@ -244,7 +398,7 @@ async def move_payout(
         providerReference=provider_reference,
         failure=failure,
     )
-    return dict(rows[0]["payout"]) if rows else None
+    return _node(Payout, found[0]["payout"]) if found else None
 
 
 # --- top-up intents -------------------------------------------------------------------------------------------------
@@ -271,9 +425,9 @@ async def create_topup(
     amount: int,
     operation: str,
     fingerprint: str,
-) -> dict:
+) -> TopUp:
     """A pending top-up, and the key ``scope`` (claimed in this transaction) pointing at it."""
-    rows = await run(
+    found = await run(
         tx,
         CREATE_TOPUP,
         id=topup_id,
@@ -283,7 +437,7 @@ async def create_topup(
         operation=operation,
         fingerprint=fingerprint,
     )
-    return dict(rows[0]["topUp"])
+    return _node(TopUp, found[0]["topUp"])
 
 
 # Locks the top-up (SET before reading its status) so a request and the reconciliation settle it once.
@@ -294,17 +448,17 @@ RETURN t {.*} AS topUp
 """
 
 
-async def lock_topup(tx: AsyncManagedTransaction, topup_id: str) -> dict | None:
-    rows = await run(tx, LOCK_TOPUP, id=topup_id)
-    return dict(rows[0]["topUp"]) if rows else None
+async def lock_topup(tx: AsyncManagedTransaction, topup_id: str) -> TopUp | None:
+    found = await run(tx, LOCK_TOPUP, id=topup_id)
+    return _node(TopUp, found[0]["topUp"]) if found else None
 
 
 TOPUP = "MATCH (t:TopUp {id: $id}) RETURN t {.*} AS topUp"
 
 
-async def topup(tx: AsyncManagedTransaction, topup_id: str) -> dict | None:
-    rows = await run(tx, TOPUP, id=topup_id)
-    return dict(rows[0]["topUp"]) if rows else None
+async def topup(tx: AsyncManagedTransaction, topup_id: str) -> TopUp | None:
+    found = await run(tx, TOPUP, id=topup_id)
+    return _node(TopUp, found[0]["topUp"]) if found else None
 
 
 SETTLE_TOPUP = """
@@ -391,13 +545,15 @@ STUCK_COUNT = _STUCK + "RETURN count(x) AS total"
 
 async def stuck_intents(
     tx: AsyncManagedTransaction, *, age_seconds: float, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
+) -> list[StuckIntent]:
     """Pending top-ups and payouts not yet paid, created more than ``age_seconds`` ago, oldest first."""
-    return [dict(r) for r in await run(tx, STUCK_INTENTS, age=age_seconds, limit=limit, **keyset(after))]
+    found = await run(tx, STUCK_INTENTS, age=age_seconds, limit=limit, **keyset(after))
+    return [_node(StuckIntent, {**r["intent"], "kind": r["kind"]}) for r in found]
 
 
 async def stuck_count(tx: AsyncManagedTransaction, age_seconds: float) -> int:
-    return (await run(tx, STUCK_COUNT, age=age_seconds))[0]["total"]
+    total: int = (await run(tx, STUCK_COUNT, age=age_seconds))[0]["total"]
+    return total
 
 
 # --- idempotency keys --------------------------------------------------------------------------------------------
@@ -422,8 +578,8 @@ RETURN k.claim = $claim AS created, k.operation AS operation, k.fingerprint AS f
 """
 
 
-async def claim_key(tx: AsyncManagedTransaction, scope: str, claim: str, retention_seconds: float) -> dict:
-    return dict((await run(tx, CLAIM_KEY, scope=scope, claim=claim, retention=retention_seconds))[0])
+async def claim_key(tx: AsyncManagedTransaction, scope: str, claim: str, retention_seconds: float) -> KeyClaim:
+    return row(KeyClaim, (await run(tx, CLAIM_KEY, scope=scope, claim=claim, retention=retention_seconds))[0])
 
 
 FINISH_KEY = """
@@ -444,9 +600,9 @@ RETURN k.operation AS operation, k.fingerprint AS fingerprint, k.result AS resul
 """
 
 
-async def stored_key(tx: AsyncManagedTransaction, scope: str, retention_seconds: float) -> dict | None:
-    rows = await run(tx, KEY, scope=scope, retention=retention_seconds)
-    return dict(rows[0]) if rows else None
+async def stored_key(tx: AsyncManagedTransaction, scope: str, retention_seconds: float) -> StoredKey | None:
+    found = await run(tx, KEY, scope=scope, retention=retention_seconds)
+    return row(StoredKey, found[0]) if found else None
 
 
 # Finished keys past their retention, in bounded batches (a pending top-up's key stays until it is settled). The
@@ -467,4 +623,5 @@ RETURN count(*) AS purged
 
 
 async def purge_keys(tx: AsyncManagedTransaction, retention_seconds: float, batch: int) -> int:
-    return (await run(tx, PURGE_KEYS, retention=retention_seconds, batch=batch))[0]["purged"]
+    purged: int = (await run(tx, PURGE_KEYS, retention=retention_seconds, batch=batch))[0]["purged"]
+    return purged

@@ -30,7 +30,7 @@ from neo4j import AsyncManagedTransaction
 
 from core.errors import InsufficientFundsError, UserInputError
 from graph import ledger as queries
-from graph.driver import native
+from graph.ledger import LedgerEntry, WalletSpec
 
 ESCROW = "escrow"
 PROVIDER = "provider"
@@ -63,7 +63,7 @@ def platform_wallet(wallet: str) -> str | None:
     return base if base in (ESCROW, PROVIDER) else None
 
 
-def _spec(wallet: str) -> dict:
+def _spec(wallet: str) -> WalletSpec:
     platform = platform_wallet(wallet)
     if platform == ESCROW:
         return {"id": wallet, "kind": "escrow", "ownerId": None}
@@ -84,12 +84,11 @@ async def post_entry(
     kind: str,
     order_id: str | None = None,
     memo: str | None = None,
-) -> dict:
+) -> LedgerEntry:
     """One double-entry movement of ``amount`` đồng from wallet ``debit`` to wallet ``credit`` inside the caller's
     write transaction. Locks both wallets (sorted by id, so no two movements deadlock) before reading balances;
     raises InsufficientFundsError (field 'amountDong') when ``debit`` (other than PROVIDER) would go negative; the
-    caller lets it propagate so its transaction rolls back. Returns the entry: {id, kind, amount, at, memo,
-    debitBalanceAfter, creditBalanceAfter, debitWallet, creditWallet, orderId}."""
+    caller lets it propagate so its transaction rolls back. Returns the entry (with both wallets' balances after it)."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger entry kind {kind!r}")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
@@ -122,7 +121,7 @@ async def post_entry(
         raise InsufficientFundsError(
             f"The wallet holds {have:,} đồng, less than the {amount:,} đồng needed.", field="amountDong"
         )
-    return {**entry, "at": native(entry.get("at"))}
+    return entry
 
 
 async def balance(tx: AsyncManagedTransaction, wallet: str) -> int:

@@ -4,7 +4,7 @@ Calls to the provider are network calls: use cases make them outside any transac
 after commit"), after recording their intent, and pass a ``reference`` that is the provider's idempotency key: a
 repeated call with the same reference is the same transfer (the provider does it once and answers the same). When
 the provider's answer is lost (``ProviderUnreachable``: it may or may not have moved the money), the intent stays
-pending and ``marketplace.wallets.reconcile`` later asks the provider by reference (``lookup``) and settles or fails it.
+pending and ``marketplace.reconciliation.reconcile`` later asks the provider by reference (``lookup``) and settles or fails it.
 
 In development and tests ``SimulatedProvider`` confirms every request at once, keeps its transfers by reference in
 memory (so they are forgotten when the process ends), and can be told to lose its next answers (``lose_answers``),
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from core.logs import get_logger
+from core.runtime import Runtime
 from core.settings import Settings
 
 log = get_logger(__name__)
@@ -94,7 +95,9 @@ class SimulatedProvider:
     def _reference(prefix: str, reference: str) -> str:
         return f"sim-{prefix}-" + hashlib.sha256(reference.encode()).hexdigest()[:24]
 
-    def _transfer(self, done: list, prefix: str, actor_id: str, amount: int, reference: str) -> ProviderReceipt:
+    def _transfer(
+        self, done: list[tuple[str, int, str]], prefix: str, actor_id: str, amount: int, reference: str
+    ) -> ProviderReceipt:
         known = self.transfers.get(reference)
         if known is None:
             known = ProviderTransfer(self._reference(prefix, reference), amount, succeeded=True)
@@ -119,6 +122,13 @@ class SimulatedProvider:
 
     async def lookup(self, reference: str) -> ProviderTransfer | None:
         return self.transfers.get(reference)
+
+
+def provider_of(rt: Runtime) -> PaymentProvider:
+    """The running process's provider (``api.app`` sets it when it builds the runtime)."""
+    if rt.payments is None:
+        raise RuntimeError("No payment provider: the runtime was built without one (Runtime.payments).")
+    return rt.payments
 
 
 def build_provider(settings: Settings) -> PaymentProvider:

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from core.pagination import PageRequest
+from marketplace import payouts, reconciliation, topups
 from marketplace import wallets as service
 from resolvers.common import acting_organization, payload, runtime, viewer
 from schema.common import AFTER, AS_ORGANIZATION, FIRST
@@ -47,7 +48,9 @@ async def ledger_totals(info: strawberry.Info) -> LedgerTotals:
 
 
 async def stuck_payments(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> StuckPaymentConnection:
-    page = await service.stuck_payments(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
+    page = await reconciliation.stuck_payments(
+        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after)
+    )
     return StuckPaymentConnection.from_page(page, StuckPayment.of)
 
 
@@ -58,7 +61,7 @@ async def wallet_top_up(
     async def work():
         org = acting_organization(input.as_organization)
         return WalletPayload.of(
-            await service.top_up(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
+            await topups.top_up(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
         )
 
     return await payload(WalletPayload, work)
@@ -71,7 +74,7 @@ async def wallet_payout(
     async def work():
         org = acting_organization(input.as_organization)
         return WalletPayload.of(
-            await service.payout(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
+            await payouts.payout(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
         )
 
     return await payload(WalletPayload, work)

@@ -10,7 +10,8 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from marketplace.wallets import EntryView, MoneyResult, StuckPaymentView, WalletView
+from marketplace.reconciliation import StuckPaymentView
+from marketplace.wallets import EntryView, MoneyResult, WalletView
 from marketplace.wallets import LedgerTotals as LedgerTotalsModel
 from schema.common import CountedConnection, Dong, UserError
 

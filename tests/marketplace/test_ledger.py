@@ -22,12 +22,12 @@ def _actor() -> str:
 async def test_post_entry_moves_money_and_keeps_the_sum(graph):
     buyer = _actor()
     top = await graph.write(lambda tx: post_entry(tx, debit=PROVIDER, credit=buyer, amount=50_000, kind="topup"))
-    assert top["amount"] == 50_000 and top["debitBalanceAfter"] == -50_000 and top["creditBalanceAfter"] == 50_000
+    assert top.amount == 50_000 and top.debit_balance_after == -50_000 and top.credit_balance_after == 50_000
     pay = await graph.write(
         lambda tx: post_entry(tx, debit=buyer, credit=ESCROW, amount=20_000, kind="payment", memo="order")
     )
-    assert pay["kind"] == "payment" and pay["memo"] == "order" and pay["debitBalanceAfter"] == 30_000
-    assert pay["at"].tzinfo is not None
+    assert pay.kind == "payment" and pay.memo == "order" and pay.debit_balance_after == 30_000
+    assert pay.at.tzinfo is not None
     totals = {w: await graph.read(lambda tx, w=w: balance(tx, w)) for w in (buyer, ESCROW, PROVIDER)}
     assert totals == {buyer: 30_000, ESCROW: 20_000, PROVIDER: -50_000}
     assert await graph.read(lambda tx: balance(tx, _actor())) == 0
@@ -68,7 +68,7 @@ async def test_once_runs_work_once_and_refuses_a_different_request(graph):
     async def work(tx):
         calls.append(1)
         entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(owner), amount=5_000, kind="topup")
-        return {"entryId": entry["id"], "amount": 5_000}
+        return {"entryId": entry.id, "amount": 5_000}
 
     def call(request):
         return graph.write(
@@ -95,7 +95,7 @@ async def test_once_under_concurrency_and_rollback(graph):
 
     async def work(tx):
         entry = await post_entry(tx, debit=PROVIDER, credit=actor_wallet(owner), amount=1_000, kind="topup")
-        return {"entryId": entry["id"]}
+        return {"entryId": entry.id}
 
     results = await asyncio.gather(
         *(

@@ -18,7 +18,7 @@ from core.errors import UnavailableError
 from core.settings import REPO_ROOT
 from graph import ledger as queries
 from graph.driver import run
-from marketplace import idempotency, wallets
+from marketplace import idempotency, reconciliation
 from marketplace.payments import PaymentProviderError, SimulatedProvider
 from tests.identity.people import make_officer, make_verified
 from tests.marketplace.test_wallets import STATEMENT, TOTALS, key, payout_call, phone, topup_call
@@ -95,7 +95,9 @@ async def test_a_top_up_whose_answer_was_lost_is_settled_exactly_once(app, clien
     )
     # Five reconciliation passes and the client's own retry, all at once: the money arrives once.
     rt = app.state.runtime
-    results = await asyncio.gather(*(wallets.reconcile(rt) for _ in range(5)), topup_call(client, an, 120_000, idem))
+    results = await asyncio.gather(
+        *(reconciliation.reconcile(rt) for _ in range(5)), topup_call(client, an, 120_000, idem)
+    )
     reports, retried = results[:5], results[5]["data"]["walletTopUp"]
     assert sum(r.settled for r in reports) <= 1, "settled once: by a pass or by the retry"
     assert retried["errors"] == [] and retried["wallet"]["balanceDong"] == 120_000
@@ -114,9 +116,9 @@ async def test_reconciliation_alone_settles_a_lost_top_up(app, client, provider,
     idem = key()
     assert error_codes(await topup_call(client, an, 50_000, idem)) == ["UNAVAILABLE"]
     settings_of(payment_reconcile_after_seconds=0)
-    report = await wallets.reconcile(app.state.runtime)
+    report = await reconciliation.reconcile(app.state.runtime)
     assert (report.settled, report.failed, report.pending) == (1, 0, 0)
-    assert (await wallets.reconcile(app.state.runtime)).settled == 0, "nothing left to settle"
+    assert (await reconciliation.reconcile(app.state.runtime)).settled == 0, "nothing left to settle"
     assert await balance_of(client, an) == 50_000
     replay = (await topup_call(client, an, 50_000, idem))["data"]["walletTopUp"]
     assert replay["errors"] == [] and replay["wallet"]["balanceDong"] == 50_000
@@ -133,7 +135,7 @@ async def test_a_top_up_the_provider_never_received_is_failed_and_its_key_freed(
     forgetful = SimulatedProvider()  # as after a crash before the call: the provider knows no such transfer
     monkeypatch.setattr(app.state.runtime, "payments", forgetful)
     settings_of(payment_reconcile_after_seconds=0)
-    report = await wallets.reconcile(app.state.runtime)
+    report = await reconciliation.reconcile(app.state.runtime)
     assert (report.settled, report.failed) == (0, 1)
     assert await balance_of(client, an) == 0 and (await stuck(client, officer))["totalCount"] == 0
     fresh = (await topup_call(client, an, 30_000, idem))["data"]["walletTopUp"]
@@ -152,7 +154,7 @@ async def test_a_payout_left_sending_is_settled_once(app, client, provider, sett
     settings_of(payment_reconcile_after_seconds=0)
     (node,) = [e["node"] for e in (await stuck(client, officer))["edges"]]
     assert (node["kind"], node["status"], node["amountDong"]) == ("PAYOUT", "sending", 40_000)
-    reports = await asyncio.gather(*(wallets.reconcile(app.state.runtime) for _ in range(5)))
+    reports = await asyncio.gather(*(reconciliation.reconcile(app.state.runtime) for _ in range(5)))
     assert sum(r.settled for r in reports) == 1 and sum(r.failed for r in reports) == 0
     assert len(provider.disbursed) == 1, "paid once, not sent again"
     replay = (await payout_call(client, an, 40_000, idem))["data"]["walletPayout"]
@@ -321,7 +323,9 @@ async def test_a_top_up_failed_by_reconciliation_but_collected_by_a_racing_retry
     settings_of(payment_reconcile_after_seconds=0)
     retry = asyncio.create_task(topup_call(client, an, 40_000, idem))  # reads the top-up pending, calls the provider
     await asyncio.wait_for(gated.entered.wait(), 30)
-    report = await wallets.reconcile(app.state.runtime)  # the provider has no record yet: the pass fails the top-up
+    report = await reconciliation.reconcile(
+        app.state.runtime
+    )  # the provider has no record yet: the pass fails the top-up
     assert (report.settled, report.failed) == (0, 1)
     gated.gate.set()  # now the retry's call reaches the provider, which takes the money
     result = (await retry)["data"]["walletTopUp"]
@@ -345,13 +349,13 @@ async def test_a_top_up_failed_meanwhile_whose_retry_answer_was_lost_is_asked_ab
     settings_of(payment_reconcile_after_seconds=0)
     retry = asyncio.create_task(topup_call(client, an, 25_000, idem))
     await asyncio.wait_for(gated.entered.wait(), 30)
-    assert (await wallets.reconcile(app.state.runtime)).failed == 1
+    assert (await reconciliation.reconcile(app.state.runtime)).failed == 1
     gated.lose_answers = 1  # the provider takes the money, and the retry never hears of it
     gated.gate.set()
     assert error_codes(await retry) == ["UNAVAILABLE"]
     assert len(gated.collected) == 1 and await balance_of(client, an) == 0
     assert (await stuck(client, officer))["totalCount"] == 1, "pending again, for the reconciliation"
-    assert (await wallets.reconcile(app.state.runtime)).settled == 1
+    assert (await reconciliation.reconcile(app.state.runtime)).settled == 1
     assert await balance_of(client, an) == 25_000 and (await totals(client, officer))["balanced"]
     assert (await graph.read(lambda tx: run(tx, TOPUP_STATE)))[0]["late"] is True
 
@@ -380,7 +384,7 @@ async def test_a_hung_provider_stalls_neither_requests_nor_reconciliation(
     assert error_codes(body) == ["UNAVAILABLE"] and body["errors"][0]["extensions"]["retryAfterSeconds"] >= 1
     paid = (await asyncio.wait_for(payout_call(client, an, 20_000, key()), 20))["data"]["walletPayout"]
     assert paid["errors"] == [] and paid["payoutStatus"] == "SENDING"
-    report = await asyncio.wait_for(wallets.reconcile(app.state.runtime), 20)
+    report = await asyncio.wait_for(reconciliation.reconcile(app.state.runtime), 20)
     assert (report.settled, report.failed, report.pending) == (0, 0, 2)
     assert await balance_of(client, an) == 30_000
 
@@ -412,13 +416,13 @@ async def test_one_bad_row_does_not_block_the_reconciliation_of_the_others(app, 
     oldest = [e["node"]["reference"] for e in (await stuck(client, officer))["edges"]]
     poisoned.refused.add(oldest[0])
     poisoned.busy.add(oldest[1])
-    report = await wallets.reconcile(app.state.runtime)
+    report = await reconciliation.reconcile(app.state.runtime)
     assert (report.settled, report.failed, report.pending) == (2, 0, 2)
     assert await balance_of(client, an) == 13_000 + 14_000
     assert (await stuck(client, officer))["totalCount"] == 2
     poisoned.refused.clear()
     poisoned.busy.clear()
-    assert (await wallets.reconcile(app.state.runtime)).settled == 2
+    assert (await reconciliation.reconcile(app.state.runtime)).settled == 2
     assert await balance_of(client, an) == 50_000 and (await totals(client, officer))["balanced"]
 
 
@@ -431,7 +435,7 @@ async def test_the_key_purge_runs_when_the_reconciliation_fails(app, client, gra
     async def unreadable(*_args, **_kwargs):
         raise UnavailableError("simulated: Neo4j busy", extensions={"retryAfterSeconds": 1})
 
-    monkeypatch.setattr(wallets, "reconcile", unreadable)
+    monkeypatch.setattr(reconciliation, "reconcile", unreadable)
     await reconcile_money(app.state.runtime)
     assert (await graph.read(lambda tx: run(tx, KEYS)))[0]["n"] == 0
 
@@ -451,7 +455,7 @@ async def test_a_key_reclaimed_while_the_purge_waits_for_its_lock_is_kept(graph)
         tx = await session.begin_transaction()
         # A request re-claims the expired key (fresh createdAt, under its lock) and stores its new result ...
         claimed = await queries.claim_key(tx, scope, "claim-1", retention_seconds=3600)
-        assert claimed["created"] is True
+        assert claimed.created is True
         await queries.finish_key(tx, scope, "op", "new", '{"new": true}')
         # ... while the purge reads the key as it was committed (expired, finished) and waits for its lock.
         purge = asyncio.create_task(idempotency.purge_expired(graph, retention_seconds=3600, batch=10, max_batches=1))

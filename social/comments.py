@@ -14,8 +14,7 @@ from core.pagination import keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
 from graph import social as queries
-from moderation.enforcement import assert_not_suspended
-from moderation.enforcement import record_removal
+from moderation.enforcement import assert_not_suspended, record_removal
 from notifications import notify
 from social.model import CommentPage, CommentView
 from social.posts import visible_post

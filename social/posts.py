@@ -17,8 +17,7 @@ from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold
 from graph import social as queries
-from moderation.enforcement import assert_not_suspended
-from moderation.enforcement import record_removal
+from moderation.enforcement import assert_not_suspended, record_removal
 from places.communes import require_commune
 from social.model import PostView
 from social.publishing import MAX_REASON_LENGTH, checked_body, may_remove_for_others, tell_mentioned

@@ -109,9 +109,6 @@ SOCIAL: Final[tuple[Permission, ...]] = (
     Permission("social.comment.create", "comment on a post"),
     Permission("social.comment.delete", "delete my comments, or remove others' as a moderator"),
     Permission("social.reaction.set", "react to a post"),
-    # notifications (their own domain package, declared with social's until it has a tuple of its own)
-    Permission("notifications.inbox.read", "read my notifications"),
-    Permission("notifications.inbox.mark_read", "mark my notifications read"),
     # communities and discovery
     Permission("social.community.create", "create a community", level=2),
     Permission("social.community.join", "join a community or ask to join it"),
@@ -137,6 +134,10 @@ SOCIAL: Final[tuple[Permission, ...]] = (
     ),
     Permission("social.discovery.suggest_people", "see people you may know"),
     Permission("social.discovery.find_trust_path", "see a chain of verified connections to someone"),
+)
+NOTIFICATIONS: Final[tuple[Permission, ...]] = (
+    Permission("notifications.inbox.read", "read my notifications"),
+    Permission("notifications.inbox.mark_read", "mark my notifications read"),
 )
 MODERATION: Final[tuple[Permission, ...]] = (
     Permission("moderation.report.create", "report a post, a comment, a person or an organisation"),
@@ -200,7 +201,7 @@ MARKETPLACE: Final[tuple[Permission, ...]] = (
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()
 
-PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, MODERATION, MARKETPLACE, PLACES, HEALTH)
+PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, PLACES, HEALTH)
 
 
 def permission(action: str) -> Permission:

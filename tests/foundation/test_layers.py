@@ -282,18 +282,33 @@ def _cycle_through(start: str, group: set[str], edges: dict[str, dict[str, str]]
     raise AssertionError(f"no cycle through {start}")
 
 
-def _names_in(annotation: ast.expr) -> Iterator[str]:
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        yield from _names_in(ast.parse(annotation.value, mode="eval").body)
-        return
-    for node in ast.walk(annotation):
-        if isinstance(node, ast.Name):
-            yield node.id
-        elif isinstance(node, ast.Attribute):
-            yield node.attr
-
-
 UNTYPED_RETURNS = frozenset({"dict", "Dict", "Any", "Record"})
+
+
+def _untyped_in(annotation: ast.expr) -> set[str]:
+    """The untyped parts of a return annotation: ``Any`` or ``Record`` anywhere, a bare ``dict``, or a ``dict``
+    whose values are untyped. A ``dict[str, SomeRow]`` (rows by id) is a typed row collection and passes."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return _untyped_in(ast.parse(annotation.value, mode="eval").body)
+    if isinstance(annotation, ast.Subscript) and _head(annotation.value) in {"dict", "Dict"}:
+        parts = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        return _untyped_in(parts[-1]) | ({"dict"} if len(parts) != 2 else set())
+    if isinstance(annotation, ast.Subscript):
+        return _untyped_in(annotation.value) | _untyped_in(annotation.slice)
+    if isinstance(annotation, ast.Tuple | ast.List):
+        return set().union(*(_untyped_in(e) for e in annotation.elts))
+    if isinstance(annotation, ast.BinOp):
+        return _untyped_in(annotation.left) | _untyped_in(annotation.right)
+    head = _head(annotation)
+    return {head} if head in UNTYPED_RETURNS else set()
+
+
+def _head(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
 
 
 def untyped_graph_functions(modules: Iterable[Module]) -> list[str]:
@@ -308,7 +323,7 @@ def untyped_graph_functions(modules: Iterable[Module]) -> list[str]:
             if node.returns is None:
                 found.append(f"{module.path}:{node.lineno}: {node.name} has no return type")
                 continue
-            bad = sorted(UNTYPED_RETURNS.intersection(_names_in(node.returns)))
+            bad = sorted(_untyped_in(node.returns))
             if bad:
                 found.append(
                     f"{module.path}:{node.lineno}: {node.name} -> {ast.unparse(node.returns)} (uses {', '.join(bad)})"

@@ -7,8 +7,11 @@ short of items the viewer may see and never holds one they may not.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from neo4j import AsyncManagedTransaction
 
+from graph import rows as typed
 from graph.driver import keyset, run
 from graph.identity import PERSON_PROJECTION
 
@@ -47,8 +50,7 @@ async def sync_ward_membership(tx: AsyncManagedTransaction, person_id: str) -> N
 
 # --- relationships between two actors -------------------------------------------------------------------
 
-_RELATION_FACTS = """
-RETURN other:Person AS isPerson, other.status AS status,
+_RELATION_COLUMNS = """other:Person AS isPerson, other.status AS status,
        EXISTS { (me)-[:CONNECTED]-(other) } AS connected,
        EXISTS { (me)-[:REQUESTED]->(other) } AS requestedByMe,
        EXISTS { (other)-[:REQUESTED]->(me) } AS requestedByThem,
@@ -57,6 +59,7 @@ RETURN other:Person AS isPerson, other.status AS status,
        EXISTS { (other)-[:BLOCKED]->(me) } AS blockedByThem,
        EXISTS { (me)-[:MUTED]->(other) } AS muted
 """
+_RELATION_FACTS = "\nRETURN " + _RELATION_COLUMNS
 
 LOCK_RELATION = (
     """
@@ -66,12 +69,34 @@ SET me.socialLock = coalesce(me.socialLock, 0) + 1, other.socialLock = coalesce(
     + _RELATION_FACTS
 )
 
-RELATION = "MATCH (me:Person {id: $me}), (other:Actor {id: $other})" + _RELATION_FACTS
+RELATIONS = (
+    """
+UNWIND $others AS otherId
+MATCH (me:Person {id: $me}), (other:Actor {id: otherId})
+RETURN otherId AS id, """
+    + _RELATION_COLUMNS
+)
 
 
-async def relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict | None:
-    rows = await run(tx, RELATION, me=me, other=other)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class RelationFacts:
+    """How ``me`` relates to another actor (``id``), edge by edge and in both directions."""
+
+    id: str
+    is_person: bool
+    status: str | None
+    connected: bool
+    requested_by_me: bool
+    requested_by_them: bool
+    following: bool
+    blocked_by_me: bool
+    blocked_by_them: bool
+    muted: bool
+
+
+async def relations(tx: AsyncManagedTransaction, me: str, others: list[str]) -> dict[str, RelationFacts]:
+    """How ``me`` relates to each of ``others``, by id, in one statement; unknown ids are left out."""
+    return {facts.id: facts for facts in typed.rows(RelationFacts, await run(tx, RELATIONS, me=me, others=others))}
 
 
 async def lock_relation(tx: AsyncManagedTransaction, me: str, other: str) -> dict | None:

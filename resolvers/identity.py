@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from auth import service as auth_service
+from auth.viewer import Viewer
 from core.pagination import PageRequest
+from core.runtime import Runtime
 from identity import service
 from identity.model import OrganizationView
 from identity.service import PersonRegistration
@@ -51,6 +54,8 @@ from schema.identity import (
     VerificationRequestPayload,
     VerificationStatus,
 )
+
+T = TypeVar("T")
 
 # --- nodes and loaders ------------------------------------------------------------------------------------------
 
@@ -100,10 +105,24 @@ def _only_self(info: strawberry.Info, person: Person) -> bool:
     return viewer(info).actor_id == person.uuid and viewer(info).kind == "person"
 
 
+def _own_loader(read: Callable[[Runtime, Viewer], Awaitable[T]]) -> Callable[[Any], DataLoader[str, T]]:
+    """A loader of what only I see of myself (my contacts, requests, organisations): read once for all my posts
+    or listings in a list. Not cached: read again after a mutation of the same request."""
+
+    def factory(context) -> DataLoader[str, T]:
+        async def load(person_ids: list[str]) -> list[T]:
+            found = await read(context.runtime, context.viewer)
+            return [found for _ in person_ids]
+
+        return DataLoader(load_fn=load, cache=False)
+
+    return factory
+
+
 async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | None:
     if not _only_self(info, person):
         return None
-    rows = await service.my_contacts(runtime(info), viewer(info))
+    rows = await info.context.loader("ContactsByPersonLoader", _own_loader(service.my_contacts)).load(person.uuid)
     return [
         Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
         for c in rows
@@ -113,13 +132,15 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
     if not _only_self(info, person):
         return None
-    return [VerificationRequest.of(v) for v in await service.my_verification_requests(runtime(info), viewer(info))]
+    loader = info.context.loader("VerificationRequestsByPersonLoader", _own_loader(service.my_verification_requests))
+    return [VerificationRequest.of(v) for v in await loader.load(person.uuid)]
 
 
 async def my_organizations(info: strawberry.Info, person: Person) -> list[Representation] | None:
     if not _only_self(info, person):
         return None
-    rows = await service.my_organizations(runtime(info), viewer(info))
+    loader = info.context.loader("RepresentationsByPersonLoader", _own_loader(service.my_organizations))
+    rows = await loader.load(person.uuid)
     return [Representation(organization=Organization.of(o), role=RepresentativeRole(role)) for o, role in rows]
 
 

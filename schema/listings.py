@@ -117,9 +117,9 @@ class Listing(relay.Node):
 
     @strawberry.field(description="The ward or commune where it is offered, if any.")
     async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
-        from resolvers.listings import ward_by_id  # noqa: PLC0415
+        from resolvers.places import commune_by_id  # noqa: PLC0415
 
-        return await ward_by_id(info, self.ward_id) if self.ward_id else None
+        return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
     @strawberry.field(
         description="Owner only: investors' interest in this investment opportunity, newest first; "

@@ -180,9 +180,9 @@ class Post(relay.Node):
 
     @strawberry.field(description="The ward or commune it is about, if any.")
     async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
-        from resolvers.places import communes_by_ids  # noqa: PLC0415
+        from resolvers.places import commune_by_id  # noqa: PLC0415
 
-        return (await communes_by_ids(info, [self.ward_id]))[0] if self.ward_id else None
+        return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
     @classmethod
     def of(cls, p: PostView) -> Post:

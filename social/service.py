@@ -125,12 +125,15 @@ async def set_edge(rt: Runtime, viewer: Viewer, other: str, kind: str, on: bool)
     await rt.graph.write(work)
 
 
-async def relation_to(rt: Runtime, viewer: Viewer, other: str) -> dict | None:
-    """How I relate to another actor; None for anonymous viewers and myself. Across a block by them it shows
-    only my own edges (all that a block leaves: my block and mute), so it reveals nothing of theirs."""
-    if viewer.is_anonymous or viewer.actor_id == other:
-        return None
-    return await rt.graph.read(queries.relation, viewer.actor_id, other)
+async def relations_to(rt: Runtime, viewer: Viewer, others: list[str]) -> list[queries.RelationFacts | None]:
+    """How I relate to each of ``others``, in one statement; None for anonymous viewers, myself and unknown ids.
+    Across a block by them it shows only my own edges (all that a block leaves: my block and mute), so it
+    reveals nothing of theirs."""
+    if viewer.is_anonymous:
+        return [None for _ in others]
+    me = viewer.actor_id
+    found = await rt.graph.read(queries.relations, me, list({other for other in others if other != me}))
+    return [found.get(other) if other != me else None for other in others]
 
 
 # --- lists of people -------------------------------------------------------------------------------------------

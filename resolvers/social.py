@@ -9,7 +9,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from core.errors import UserInputError
-from core.pagination import PageRequest
+from core.pagination import Page, PageRequest
 from identity import views as identity_views
 from identity.model import OrganizationView
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
@@ -116,8 +116,6 @@ async def comments(info: strawberry.Info, post_id: str, first: int | None, after
 
 
 def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
-    from core.pagination import Page  # noqa: PLC0415
-
     shown = page.comments[: request.size]
     return CommentConnection.from_page(
         Page(

@@ -72,7 +72,7 @@ class Community(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.communities import communities_by_ids  # noqa: PLC0415
+        from resolvers.communities import communities_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await communities_by_ids(info, list(node_ids))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,6 +12,8 @@ from strawberry import relay
 from marketplace.investments import InterestView
 from marketplace.listings import Category, ListingView
 from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError
+from schema.identity import Actor
+from schema.places import Commune
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
@@ -110,14 +111,14 @@ class Listing(relay.Node):
     ward_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who offers it; null when hidden from you.")
-    async def seller(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="The ward or commune where it is offered, if any.")
-    async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
-        from resolvers.places import commune_by_id  # noqa: PLC0415
+    async def ward(self, info: strawberry.Info) -> Commune | None:
+        from resolvers.places import commune_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
@@ -128,7 +129,7 @@ class Listing(relay.Node):
     async def interests(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> InvestmentInterestConnection | None:
-        from resolvers.listings import interests_of_listing  # noqa: PLC0415
+        from resolvers.listings import interests_of_listing  # noqa: PLC0415 (resolvers import this module)
 
         return await interests_of_listing(info, self, first, after) if self.viewer_is_owner else None
 
@@ -160,7 +161,7 @@ class Listing(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import listings_by_ids  # noqa: PLC0415
+        from resolvers.listings import listings_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await listings_by_ids(info, list(node_ids))
 
@@ -186,13 +187,13 @@ class InvestmentInterest(relay.Node):
 
     @strawberry.field(description="The investment listing; null when it is hidden from you.")
     async def listing(self, info: strawberry.Info) -> Listing | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await listing_by_id(info, self.listing_id)
 
     @strawberry.field(description="Who is interested (a person or an organisation); null when hidden from you.")
-    async def investor(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def investor(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.investor_id)
 
@@ -212,7 +213,7 @@ class InvestmentInterest(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import interests_by_ids  # noqa: PLC0415
+        from resolvers.listings import interests_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await interests_by_ids(info, list(node_ids))
 

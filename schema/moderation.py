@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from moderation.model import OutcomeView, ReportView
 from schema.common import CountedConnection, UserError
+from schema.communities import Community
+from schema.identity import Actor
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
@@ -83,16 +84,14 @@ class Report(relay.Node):
     @strawberry.field(
         description="Who is responsible: the author of the content, or the reported account (moderators only)."
     )
-    def responsible(self) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor_type  # noqa: PLC0415
+    def responsible(self) -> Actor | None:
+        from resolvers.social import actor_type  # noqa: PLC0415 (resolvers import this module)
 
         return actor_type(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
-    async def community(
-        self, info: strawberry.Info
-    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:  # noqa: F821
-        from resolvers.social import community_by_id  # noqa: PLC0415
+    async def community(self, info: strawberry.Info) -> Community | None:
+        from resolvers.social import community_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
@@ -114,7 +113,7 @@ class Report(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.moderation import reports_by_ids  # noqa: PLC0415
+        from resolvers.moderation import reports_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await reports_by_ids(info, list(node_ids))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -14,14 +13,14 @@ from marketplace.disputes import DisputeView
 from marketplace.orders import CartItemView, CartSellerView, CartView, OrderEventView, OrderItemView, OrderView
 from marketplace.reviews import ReviewView
 from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError
+from schema.identity import Actor
+from schema.listings import Listing
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 IDEMPOTENCY_KEY = (
     "8-100 characters of [A-Za-z0-9_-:.], new for each request (e.g. a UUID). Repeating a request with its key "
     "returns the first result; the same key with another request is a CONFLICT."
 )
-ActorType = Annotated["Actor", strawberry.lazy("schema.identity")]  # noqa: F821
-ListingType = Annotated["Listing", strawberry.lazy("schema.listings")]  # noqa: F821
 
 
 @strawberry.enum(description="Where an order stands.")
@@ -64,8 +63,8 @@ class CartItem:
     listing_id: strawberry.Private[str]
 
     @strawberry.field(description="The listing; null when it is hidden from me now.")
-    async def listing(self, info: strawberry.Info) -> ListingType | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415
+    async def listing(self, info: strawberry.Info) -> Listing | None:
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await listing_by_id(info, self.listing_id)
 
@@ -87,8 +86,8 @@ class CartSellerGroup:
     seller_id: strawberry.Private[str]
 
     @strawberry.field(description="The seller; null when hidden from me.")
-    async def seller(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.seller_id)
 
@@ -121,8 +120,8 @@ class OrderItem:
     listing_id: strawberry.Private[str]
 
     @strawberry.field(description="The listing as it is now; null when hidden from me.")
-    async def listing(self, info: strawberry.Info) -> ListingType | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415
+    async def listing(self, info: strawberry.Info) -> Listing | None:
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await listing_by_id(info, self.listing_id)
 
@@ -146,8 +145,8 @@ class OrderEvent:
     by_id: strawberry.Private[str]
 
     @strawberry.field(description="The party that made the change (a buyer, seller or officer); null when hidden.")
-    async def by(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def by(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.by_id)
 
@@ -177,38 +176,38 @@ class Order(relay.Node):
     seller_id: strawberry.Private[str]
 
     @strawberry.field(description="Who buys; null when hidden from me.")
-    async def buyer(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def buyer(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.buyer_id)
 
     @strawberry.field(description="Who sells; null when hidden from me.")
-    async def seller(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="What was ordered.")
     async def items(self, info: strawberry.Info) -> list[OrderItem]:
-        from resolvers.orders import order_items  # noqa: PLC0415
+        from resolvers.orders import order_items  # noqa: PLC0415 (resolvers import this module)
 
         return await order_items(info, self.uuid)
 
     @strawberry.field(description="Every change of status, oldest first.")
     async def events(self, info: strawberry.Info) -> list[OrderEvent]:
-        from resolvers.orders import order_events  # noqa: PLC0415
+        from resolvers.orders import order_events  # noqa: PLC0415 (resolvers import this module)
 
         return await order_events(info, self.uuid)
 
     @strawberry.field(description="The buyer's review, once the order is completed and reviewed.")
     async def review(self, info: strawberry.Info) -> Review | None:
-        from resolvers.orders import order_review  # noqa: PLC0415
+        from resolvers.orders import order_review  # noqa: PLC0415 (resolvers import this module)
 
         return await order_review(info, self.uuid)
 
     @strawberry.field(description="The dispute about this order, if the buyer opened one.")
     async def dispute(self, info: strawberry.Info) -> Dispute | None:
-        from resolvers.orders import order_dispute  # noqa: PLC0415
+        from resolvers.orders import order_dispute  # noqa: PLC0415 (resolvers import this module)
 
         return await order_dispute(info, self.uuid)
 
@@ -227,7 +226,7 @@ class Order(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415
+        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await orders_by_ids(info, list(node_ids))
 
@@ -249,14 +248,14 @@ class Review(relay.Node):
     seller_id: strawberry.Private[str]
 
     @strawberry.field(description="The buyer who wrote it; null when hidden from me.")
-    async def author(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def author(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="The seller it is about; null when hidden from me.")
-    async def seller(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.seller_id)
 
@@ -275,7 +274,7 @@ class Review(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import reviews_by_ids  # noqa: PLC0415
+        from resolvers.orders import reviews_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await reviews_by_ids(info, list(node_ids))
 
@@ -302,13 +301,13 @@ class Dispute(relay.Node):
 
     @strawberry.field(description="The disputed order.")
     async def order(self, info: strawberry.Info) -> Order | None:
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415
+        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return (await orders_by_ids(info, [self.order_id]))[0]
 
     @strawberry.field(description="The officer who resolved it; null while open.")
-    async def resolved_by(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def resolved_by(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.officer_id) if self.officer_id else None
 
@@ -328,7 +327,7 @@ class Dispute(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import disputes_by_ids  # noqa: PLC0415
+        from resolvers.orders import disputes_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await disputes_by_ids(info, list(node_ids))
 

@@ -11,6 +11,9 @@ import strawberry
 from strawberry import relay
 
 from schema.common import CountedConnection, UserError
+from schema.communities import Community
+from schema.identity import Actor
+from schema.places import Commune
 from social.model import CommentView, PostView
 from social.model import ReactionSummary as ReactionSummaryModel
 
@@ -110,14 +113,14 @@ class Comment(relay.Node):
     post_id: strawberry.Private[str]
 
     @strawberry.field(description="Who wrote it; null when hidden from you.")
-    async def author(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def author(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="Replies to this comment, oldest first (top-level comments only).")
     async def replies(self, info: strawberry.Info) -> list[Comment]:
-        from resolvers.social import replies  # noqa: PLC0415
+        from resolvers.social import replies  # noqa: PLC0415 (resolvers import this module)
 
         return await replies(info, self)
 
@@ -148,14 +151,14 @@ class Post(relay.Node):
     ward_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who posted it; null when hidden from you.")
-    async def author(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def author(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="Reactions, with my own.")
     async def reactions(self, info: strawberry.Info) -> ReactionSummary:
-        from resolvers.social import reactions  # noqa: PLC0415
+        from resolvers.social import reactions  # noqa: PLC0415 (resolvers import this module)
 
         return await reactions(info, self.uuid)
 
@@ -166,21 +169,19 @@ class Post(relay.Node):
         first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
     ) -> CommentConnection:
-        from resolvers.social import comments  # noqa: PLC0415
+        from resolvers.social import comments  # noqa: PLC0415 (resolvers import this module)
 
         return await comments(info, self.uuid, first, after)
 
     @strawberry.field(description="The community it was posted in, if any.")
-    async def community(
-        self, info: strawberry.Info
-    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:  # noqa: F821
-        from resolvers.social import community_by_id  # noqa: PLC0415
+    async def community(self, info: strawberry.Info) -> Community | None:
+        from resolvers.social import community_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
     @strawberry.field(description="The ward or commune it is about, if any.")
-    async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
-        from resolvers.places import commune_by_id  # noqa: PLC0415
+    async def ward(self, info: strawberry.Info) -> Commune | None:
+        from resolvers.places import commune_by_id  # noqa: PLC0415 (resolvers import this module)
 
         return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
@@ -200,7 +201,7 @@ class Post(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import posts_by_ids  # noqa: PLC0415
+        from resolvers.social import posts_by_ids  # noqa: PLC0415 (resolvers import this module)
 
         return await posts_by_ids(info, list(node_ids))
 
@@ -227,8 +228,8 @@ class Notification:
     actor_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who did it; null when hidden from you, and for the city's moderation decisions.")
-    async def actor(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def actor(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.actor_id) if self.actor_id else None
 

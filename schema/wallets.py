@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,6 +12,8 @@ from strawberry import relay
 from marketplace.wallets import EntryView, MoneyResult, StuckPaymentView, WalletView
 from marketplace.wallets import LedgerTotals as LedgerTotalsModel
 from schema.common import CountedConnection, Dong, UserError
+from schema.identity import Actor
+from schema.orders import Order
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
@@ -48,7 +49,7 @@ class Wallet(relay.Node):
     updated_at: datetime | None = strawberry.field(description="When money last moved in or out (null: never).")
 
     @strawberry.field(description="Whose wallet it is.")
-    async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def owner(self, info: strawberry.Info) -> Actor | None:
         from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.owner_uuid)
@@ -83,8 +84,8 @@ class LedgerEntry(relay.Node):
     order_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The order this movement paid, released or refunded; null otherwise or when hidden.")
-    async def order(self, info: strawberry.Info) -> Annotated[Order, strawberry.lazy("schema.orders")] | None:  # noqa: F821
-        from resolvers.orders import order_of_entry  # noqa: PLC0415
+    async def order(self, info: strawberry.Info) -> Order | None:
+        from resolvers.orders import order_of_entry  # noqa: PLC0415 (resolvers import this module)
 
         return await order_of_entry(info, self.order_id)
 
@@ -160,7 +161,7 @@ class StuckPayment:
     owner_uuid: strawberry.Private[str]
 
     @strawberry.field(description="Whose wallet it is for.")
-    async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
+    async def owner(self, info: strawberry.Info) -> Actor | None:
         from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
 
         return await actor(info, self.owner_uuid)

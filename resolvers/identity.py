@@ -14,6 +14,7 @@ from auth.viewer import Viewer
 from core.pagination import PageRequest
 from core.runtime import Runtime
 from identity import service
+from identity import views as identity_views
 from identity.model import OrganizationView
 from identity.service import PersonRegistration
 from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
@@ -61,12 +62,12 @@ T = TypeVar("T")
 
 
 async def persons_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person | None]:
-    views = await service.persons_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_views.persons_by_ids(runtime(info), viewer(info), ids)
     return [Person.of(v) if v else None for v in views]
 
 
 async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Organization | None]:
-    views = await service.organizations_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_views.organizations_by_ids(runtime(info), viewer(info), ids)
     return [Organization.of(v) if v else None for v in views]
 
 
@@ -158,7 +159,7 @@ async def my_sessions(info: strawberry.Info) -> list[Session]:
 
 
 async def my_data(info: strawberry.Info) -> JSON:
-    return await service.my_data(runtime(info), viewer(info))
+    return JSON(await service.my_data(runtime(info), viewer(info)))
 
 
 async def actors(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # schema.social imports this module; strawberry.lazy reaches 
 
 @strawberry.enum(description="Who may see a personal profile field.")
 class Audience(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PUBLIC = strawberry.enum_value("public", description="Everyone, signed in or not.")
     CONNECTIONS = strawberry.enum_value("connections", description="People I am connected with.")
     ONLY_ME = strawberry.enum_value("only_me", description="Nobody but me.")
@@ -37,6 +38,7 @@ class Audience(Enum):
 
 @strawberry.enum(description="A personal profile field whose audience its owner chooses.")
 class ProfileField(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     DATE_OF_BIRTH = strawberry.enum_value("dateOfBirth", description="Date of birth (default: only me).")
     SEX = strawberry.enum_value("sex", description="Sex (default: only me).")
     PHONE = strawberry.enum_value("phone", description="Phone number (default: only me).")
@@ -49,12 +51,14 @@ class ProfileField(Enum):
 
 @strawberry.enum(description="What kind of account an actor is.")
 class ActorKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PERSON = strawberry.enum_value("person", description="A real person.")
     ORGANIZATION = strawberry.enum_value("organization", description="A business, partner or agency.")
 
 
 @strawberry.enum(description="Roles of a person. Officer and administrator are granted, never self-chosen.")
 class PersonRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     RESIDENT = strawberry.enum_value("resident", description="Lives in a ward or commune of Hà Nội.")
     TOURIST = strawberry.enum_value("tourist", description="Visiting Hà Nội.")
     INVESTOR = strawberry.enum_value("investor", description="Invests, or looks for investment opportunities.")
@@ -66,12 +70,14 @@ class PersonRole(Enum):
 
 @strawberry.enum(description="Sex as written on the identity document.")
 class Sex(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     MALE = strawberry.enum_value("male", description="Male (Nam).")
     FEMALE = strawberry.enum_value("female", description="Female (Nữ).")
 
 
 @strawberry.enum(description="Kind of identity document.")
 class DocumentKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     CCCD = strawberry.enum_value("cccd", description="Vietnamese citizen ID (căn cước công dân), 12 digits.")
     PASSPORT = strawberry.enum_value("passport", description="A passport: issuing country and number.")
     TAX_CODE = strawberry.enum_value("tax_code", description="Vietnamese tax code of an organisation.")
@@ -79,6 +85,7 @@ class DocumentKind(Enum):
 
 @strawberry.enum(description="Kind of organisation.")
 class OrganizationKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     BUSINESS = strawberry.enum_value("business", description="A company or household business.")
     PARTNER = strawberry.enum_value("partner", description="An outside partner that runs apps on the platform.")
     AGENCY = strawberry.enum_value("agency", description="A public agency of the city.")
@@ -86,6 +93,7 @@ class OrganizationKind(Enum):
 
 @strawberry.enum(description="Role of a person who acts for an organisation.")
 class RepresentativeRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OWNER = strawberry.enum_value("owner", description="Manages representatives; at least one per organisation.")
     ADMIN = strawberry.enum_value("admin", description="Acts for the organisation and sees its history.")
     MEMBER = strawberry.enum_value("member", description="Acts for the organisation.")
@@ -93,6 +101,7 @@ class RepresentativeRole(Enum):
 
 @strawberry.enum(description="State of a request for level-2 verification.")
 class VerificationStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PENDING = strawberry.enum_value("pending", description="Waiting for an officer.")
     APPROVED = strawberry.enum_value("approved", description="Document checked: the person is at level 2.")
     REJECTED = strawberry.enum_value("rejected", description="Refused; `reason` says why.")
@@ -100,6 +109,7 @@ class VerificationStatus(Enum):
 
 @strawberry.enum(description="Kind of contact.")
 class ContactKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PHONE = strawberry.enum_value("phone", description="A phone number, stored in E.164 (+84...).")
     EMAIL = strawberry.enum_value("email", description="An e-mail address, normalised.")
 
@@ -367,7 +377,7 @@ class RepresentativeInvitation:
 
 
 @strawberry.type(description="A page of invitations to represent organisations, newest first.")
-class RepresentativeInvitationConnection(CountedConnection[RepresentativeInvitation]):
+class RepresentativeInvitationConnection(CountedConnection[RepresentativeInvitation]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 

@@ -11,7 +11,7 @@ from strawberry import relay
 
 from marketplace.investments import InterestView
 from marketplace.listings import Category, ListingView
-from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError
+from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError, optional_dong
 from schema.identity import Actor
 from schema.places import Commune
 
@@ -20,6 +20,7 @@ ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
 @strawberry.enum(description="What a listing offers.")
 class ListingKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     GOODS = strawberry.enum_value("goods", description="Things for sale, with a price and a stock.")
     SERVICE = strawberry.enum_value(
         "service", description="A service, with a price (stock optional: null = unlimited)."
@@ -32,6 +33,7 @@ class ListingKind(Enum):
 
 @strawberry.enum(description="Where a listing stands.")
 class ListingStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     DRAFT = strawberry.enum_value("draft", description="Being written; only its owner sees it.")
     ACTIVE = strawberry.enum_value("active", description="Published: shown in browse and search, can be ordered.")
     PAUSED = strawberry.enum_value("paused", description="Published but paused by its owner: visible, not orderable.")
@@ -43,6 +45,7 @@ class ListingStatus(Enum):
 
 @strawberry.enum(description="Order of a list of listings.")
 class ListingSort(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     NEWEST = strawberry.enum_value("newest", description="Newest first.")
     PRICE_ASC = strawberry.enum_value(
         "price_asc", description="Cheapest first (investments by their lower bound; 'on request' last)."
@@ -55,12 +58,14 @@ class ListingSort(Enum):
 
 @strawberry.enum(description="Kind of seller.")
 class SellerKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PERSON = strawberry.enum_value("person", description="A person selling for themself.")
     ORGANIZATION = strawberry.enum_value("organization", description="An organisation, through a representative.")
 
 
 @strawberry.enum(description="Where an investment interest stands.")
 class InvestmentInterestStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PENDING = strawberry.enum_value("pending", description="Waiting for the listing owner's answer.")
     ACCEPTED = strawberry.enum_value("accepted", description="The owner accepted it.")
     DECLINED = strawberry.enum_value("declined", description="The owner declined it.")
@@ -140,9 +145,9 @@ class Listing(relay.Node):
             kind=ListingKind(v.kind),
             title=v.title,
             description=v.description,
-            price_dong=v.price_dong,
-            price_min_dong=v.price_min_dong,
-            price_max_dong=v.price_max_dong,
+            price_dong=optional_dong(v.price_dong),
+            price_min_dong=optional_dong(v.price_min_dong),
+            price_max_dong=optional_dong(v.price_max_dong),
             price_on_request=v.price_on_request,
             stock=v.stock,
             category=v.category,
@@ -201,7 +206,7 @@ class InvestmentInterest(relay.Node):
     def of(cls, v: InterestView) -> InvestmentInterest:
         return cls(
             uuid=v.id,
-            amount_dong=v.amount_dong,
+            amount_dong=Dong(v.amount_dong),
             message=v.message,
             status=InvestmentInterestStatus(v.status),
             answer=v.answer,

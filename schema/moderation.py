@@ -22,6 +22,7 @@ SUBJECT_TYPES = {"post": "Post", "comment": "Comment", "person": "Person", "orga
 
 @strawberry.enum(description="Where a report stands.")
 class ReportStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OPEN = strawberry.enum_value("open", description="Waiting for a moderator.")
     RESOLVED = strawberry.enum_value("resolved", description="A moderator acted on it (removed, warned or suspended).")
     DISMISSED = strawberry.enum_value("dismissed", description="A moderator found nothing to act on.")
@@ -29,6 +30,7 @@ class ReportStatus(Enum):
 
 @strawberry.enum(description="What a report is about.")
 class ReportSubjectKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     POST = strawberry.enum_value("post", description="A post.")
     COMMENT = strawberry.enum_value("comment", description="A comment.")
     PERSON = strawberry.enum_value("person", description="A person's account.")
@@ -37,6 +39,7 @@ class ReportSubjectKind(Enum):
 
 @strawberry.enum(description="What a moderator does about a report.")
 class ModerationActionKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     REMOVE_CONTENT = strawberry.enum_value(
         "remove_content",
         description="Remove the reported post or comment (other open reports about it are resolved too).",

@@ -12,7 +12,7 @@ from strawberry import relay
 from marketplace.disputes import DisputeView
 from marketplace.orders import CartItemView, CartSellerView, CartView, OrderEventView, OrderItemView, OrderView
 from marketplace.reviews import ReviewView
-from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError
+from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError, optional_dong
 from schema.identity import Actor
 from schema.listings import Listing
 
@@ -25,6 +25,7 @@ IDEMPOTENCY_KEY = (
 
 @strawberry.enum(description="Where an order stands.")
 class OrderStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PLACED = strawberry.enum_value("placed", description="Ordered; stock reserved; waiting for the seller.")
     ACCEPTED = strawberry.enum_value("accepted", description="The seller accepted it; waiting for the buyer to pay.")
     PAID = strawberry.enum_value("paid", description="The buyer paid; the money is held in escrow.")
@@ -37,6 +38,7 @@ class OrderStatus(Enum):
 
 @strawberry.enum(description="My part in an order.")
 class OrderRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     BUYER = strawberry.enum_value("buyer", description="I (or my organisation) bought.")
     SELLER = strawberry.enum_value("seller", description="I (or my organisation) sold.")
     OFFICER = strawberry.enum_value("officer", description="I see it as a city officer.")
@@ -44,12 +46,14 @@ class OrderRole(Enum):
 
 @strawberry.enum(description="How an officer resolves a dispute.")
 class DisputeOutcome(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     REFUND = strawberry.enum_value("refund", description="The money in escrow goes back to the buyer.")
     RELEASE = strawberry.enum_value("release", description="The money in escrow goes to the seller.")
 
 
 @strawberry.enum(description="Where a dispute stands.")
 class DisputeStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OPEN = strawberry.enum_value("open", description="Waiting for an officer.")
     RESOLVED = strawberry.enum_value("resolved", description="An officer decided it.")
 
@@ -72,8 +76,8 @@ class CartItem:
     def of(cls, v: CartItemView) -> CartItem:
         return cls(
             quantity=v.quantity,
-            unit_price_dong=v.unit_price,
-            line_total_dong=v.line_total,
+            unit_price_dong=optional_dong(v.unit_price),
+            line_total_dong=Dong(v.line_total),
             orderable=v.orderable,
             listing_id=v.listing_id,
         )
@@ -93,7 +97,7 @@ class CartSellerGroup:
 
     @classmethod
     def of(cls, v: CartSellerView) -> CartSellerGroup:
-        return cls(items=[CartItem.of(i) for i in v.items], total_dong=v.total, seller_id=v.seller_id)
+        return cls(items=[CartItem.of(i) for i in v.items], total_dong=Dong(v.total), seller_id=v.seller_id)
 
 
 @strawberry.type(description="My cart: listings of one or several sellers; checkout makes one order per seller.")
@@ -107,7 +111,7 @@ class Cart:
         return cls(
             items=[CartItem.of(i) for i in v.items],
             sellers=[CartSellerGroup.of(s) for s in v.sellers],
-            total_dong=v.total,
+            total_dong=Dong(v.total),
         )
 
 
@@ -130,8 +134,8 @@ class OrderItem:
         return cls(
             title=v.title,
             quantity=v.quantity,
-            unit_price_dong=v.unit_price,
-            line_total_dong=v.line_total,
+            unit_price_dong=Dong(v.unit_price),
+            line_total_dong=Dong(v.line_total),
             listing_id=v.listing_id,
         )
 
@@ -216,7 +220,7 @@ class Order(relay.Node):
         return cls(
             uuid=v.id,
             status=OrderStatus(v.status),
-            total_dong=v.total,
+            total_dong=Dong(v.total),
             created_at=v.created_at,
             updated_at=v.updated_at,
             my_role=OrderRole(v.my_role),

@@ -14,6 +14,7 @@ from schema.common import CountedConnection
 
 @strawberry.enum(description="Kind of commune-level unit.")
 class CommuneKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     WARD = strawberry.enum_value("ward", description="Phường: an urban ward.")
     COMMUNE = strawberry.enum_value("commune", description="Xã: a rural commune.")
 

@@ -20,6 +20,7 @@ from social.model import ReactionSummary as ReactionSummaryModel
 
 @strawberry.enum(description="Who may see a post.")
 class PostVisibility(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PUBLIC = strawberry.enum_value("public", description="Everyone.")
     CONNECTIONS = strawberry.enum_value("connections", description="The author's connections.")
     COMMUNITY = strawberry.enum_value("community", description="Members of the post's community.")
@@ -27,6 +28,7 @@ class PostVisibility(Enum):
 
 @strawberry.enum(description="Kind of reaction; a person has at most one per post.")
 class ReactionKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     LIKE = strawberry.enum_value("like", description="Thích.")
     LOVE = strawberry.enum_value("love", description="Yêu thích.")
     HAHA = strawberry.enum_value("haha", description="Haha.")
@@ -37,6 +39,7 @@ class ReactionKind(Enum):
 
 @strawberry.enum(description="What a notification is about.")
 class NotificationKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     CONNECTION_REQUESTED = strawberry.enum_value("connection_requested", description="Someone asked to connect.")
     CONNECTION_ACCEPTED = strawberry.enum_value("connection_accepted", description="Someone accepted my request.")
     COMMENT = strawberry.enum_value("comment", description="Someone commented on my post.")
@@ -235,7 +238,7 @@ class Notification:
 
 
 @strawberry.type(description="A page of notifications, newest first.")
-class NotificationConnection(CountedConnection[Notification]):
+class NotificationConnection(CountedConnection[Notification]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 

@@ -20,6 +20,7 @@ ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
 @strawberry.enum(description="Why money moved.")
 class LedgerEntryKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     TOPUP = strawberry.enum_value("topup", description="Money added from outside through the payment provider.")
     PAYOUT = strawberry.enum_value("payout", description="Money withdrawn to a bank account through the provider.")
     PAYMENT = strawberry.enum_value("payment", description="A buyer paid an order: buyer's wallet -> escrow.")
@@ -32,6 +33,7 @@ class LedgerEntryKind(Enum):
 
 @strawberry.enum(description="Where a payout stands.")
 class PayoutStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     REQUESTED = strawberry.enum_value("requested", description="Recorded; not yet sent to the provider.")
     SENDING = strawberry.enum_value("sending", description="Sent to the provider; waiting for its answer.")
     PAID = strawberry.enum_value("paid", description="The provider paid it out.")
@@ -56,7 +58,9 @@ class Wallet(relay.Node):
 
     @classmethod
     def of(cls, view: WalletView) -> Wallet:
-        return cls(owner_uuid=view.owner_id, balance_dong=view.balance, currency="VND", updated_at=view.updated_at)
+        return cls(
+            owner_uuid=view.owner_id, balance_dong=Dong(view.balance), currency="VND", updated_at=view.updated_at
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -94,8 +98,8 @@ class LedgerEntry(relay.Node):
         return cls(
             uuid=view.id,
             kind=LedgerEntryKind(view.kind),
-            amount_dong=view.amount,
-            balance_after_dong=view.balance_after,
+            amount_dong=Dong(view.amount),
+            balance_after_dong=Dong(view.balance_after),
             at=view.at,
             memo=view.memo,
             counterparty=view.counterparty,
@@ -130,9 +134,9 @@ class LedgerTotals:
     @classmethod
     def of(cls, totals: LedgerTotalsModel) -> LedgerTotals:
         return cls(
-            wallets_dong=totals.wallets,
-            escrow_dong=totals.escrow,
-            provider_dong=totals.provider,
+            wallets_dong=Dong(totals.wallets),
+            escrow_dong=Dong(totals.escrow),
+            provider_dong=Dong(totals.provider),
             entry_count=totals.entry_count,
             balanced=totals.balanced,
         )
@@ -140,6 +144,7 @@ class LedgerTotals:
 
 @strawberry.enum(description="Which way money crosses the platform's edge.")
 class ProviderTransferKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     TOPUP = strawberry.enum_value("topup", description="A top-up: money collected into a wallet.")
     PAYOUT = strawberry.enum_value("payout", description="A payout: money paid out to a bank account.")
 
@@ -172,7 +177,7 @@ class StuckPayment:
             id=strawberry.ID(view.id),
             kind=ProviderTransferKind(view.kind),
             status=view.status,
-            amount_dong=view.amount,
+            amount_dong=Dong(view.amount),
             reference=view.reference,
             created_at=view.created_at,
             owner_uuid=view.owner_id,
@@ -180,7 +185,7 @@ class StuckPayment:
 
 
 @strawberry.type(description="A page of stuck payments, oldest first.")
-class StuckPaymentConnection(CountedConnection[StuckPayment]):
+class StuckPaymentConnection(CountedConnection[StuckPayment]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 

@@ -75,7 +75,7 @@ class Community(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.communities import communities_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.communities import communities_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await communities_by_ids(info, list(node_ids))
 

@@ -129,7 +129,7 @@ class Actor(relay.Node):
 
     @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
     async def relation(self, info: strawberry.Info) -> Annotated[Relation, strawberry.lazy("schema.social")] | None:
-        from resolvers.social import relation  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import relation  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await relation(info, self.uuid)
 
@@ -137,7 +137,7 @@ class Actor(relay.Node):
         description="People who follow this actor, newest first. totalCount is null when its owner hides it."
     )
     async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "followers", first, after)
 
@@ -145,7 +145,7 @@ class Actor(relay.Node):
     async def posts(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> Annotated[PostConnection, strawberry.lazy("schema.social")]:
-        from resolvers.social import posts_of  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import posts_of  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await posts_of(info, self.uuid, first, after)
 
@@ -192,25 +192,25 @@ class Person(Actor):
 
     @strawberry.field(description="My phone numbers and e-mail addresses (only for me; null for others).")
     async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
-        from resolvers.identity import my_contacts  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import my_contacts  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await my_contacts(info, self)
 
     @strawberry.field(description="My requests for level-2 verification, newest first (only for me).")
     async def verification_requests(self, info: strawberry.Info) -> list[VerificationRequest] | None:
-        from resolvers.identity import my_verification_requests  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import my_verification_requests  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await my_verification_requests(info, self)
 
     @strawberry.field(description="Organisations this person represents, with the role (only for me).")
     async def organizations(self, info: strawberry.Info) -> list[Representation] | None:
-        from resolvers.identity import my_organizations  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import my_organizations  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await my_organizations(info, self)
 
     @strawberry.field(description="This person's connections, newest first.")
     async def connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "connections", first, after)
 
@@ -218,7 +218,7 @@ class Person(Actor):
         description="Actors this person follows, newest first. totalCount is null when hidden by its owner."
     )
     async def following(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "following", first, after)
 
@@ -226,7 +226,7 @@ class Person(Actor):
     async def mutual_connections(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "mutual", first, after)
 
@@ -234,7 +234,7 @@ class Person(Actor):
     async def connection_requests_received(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "requests_in", first, after)
 
@@ -242,7 +242,7 @@ class Person(Actor):
     async def connection_requests_sent(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "requests_out", first, after)
 
@@ -279,7 +279,7 @@ class Person(Actor):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import persons_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import persons_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await persons_by_ids(info, list(node_ids))
 
@@ -295,13 +295,13 @@ class Organization(Actor):
 
     @strawberry.field(description="People who act for this organisation, with their role.")
     async def representatives(self, info: strawberry.Info) -> list[Representative]:
-        from resolvers.identity import representatives_of  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import representatives_of  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await representatives_of(info, self.uuid)
 
     @strawberry.field(description="Grants and revocations of representative roles, newest first (owners and admins).")
     async def representation_history(self, info: strawberry.Info) -> list[RepresentationChange]:
-        from resolvers.identity import representation_history  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import representation_history  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await representation_history(info, self.uuid)
 
@@ -312,7 +312,7 @@ class Organization(Actor):
     async def pending_invitations(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> RepresentativeInvitationConnection:
-        from resolvers.identity import pending_invitations  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import pending_invitations  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await pending_invitations(info, self.uuid, first, after)
 
@@ -332,7 +332,7 @@ class Organization(Actor):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import organizations_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import organizations_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await organizations_by_ids(info, list(node_ids))
 
@@ -424,7 +424,7 @@ class VerificationRequest(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import verification_requests_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.identity import verification_requests_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await verification_requests_by_ids(info, list(node_ids))
 

@@ -117,13 +117,13 @@ class Listing(relay.Node):
 
     @strawberry.field(description="Who offers it; null when hidden from you.")
     async def seller(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="The ward or commune where it is offered, if any.")
     async def ward(self, info: strawberry.Info) -> Commune | None:
-        from resolvers.places import commune_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.places import commune_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
@@ -134,7 +134,7 @@ class Listing(relay.Node):
     async def interests(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> InvestmentInterestConnection | None:
-        from resolvers.listings import interests_of_listing  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.listings import interests_of_listing  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await interests_of_listing(info, self, first, after) if self.viewer_is_owner else None
 
@@ -166,7 +166,7 @@ class Listing(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import listings_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.listings import listings_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listings_by_ids(info, list(node_ids))
 
@@ -192,13 +192,13 @@ class InvestmentInterest(relay.Node):
 
     @strawberry.field(description="The investment listing; null when it is hidden from you.")
     async def listing(self, info: strawberry.Info) -> Listing | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listing_by_id(info, self.listing_id)
 
     @strawberry.field(description="Who is interested (a person or an organisation); null when hidden from you.")
     async def investor(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.investor_id)
 
@@ -218,7 +218,7 @@ class InvestmentInterest(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import interests_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.listings import interests_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await interests_by_ids(info, list(node_ids))
 

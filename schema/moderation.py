@@ -88,13 +88,13 @@ class Report(relay.Node):
         description="Who is responsible: the author of the content, or the reported account (moderators only)."
     )
     def responsible(self) -> Actor | None:
-        from resolvers.social import actor_type  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor_type  # noqa: PLC0415 (the resolvers import the shapes)
 
         return actor_type(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
     async def community(self, info: strawberry.Info) -> Community | None:
-        from resolvers.social import community_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import community_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
@@ -116,7 +116,7 @@ class Report(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.moderation import reports_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.moderation import reports_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await reports_by_ids(info, list(node_ids))
 

@@ -68,7 +68,7 @@ class CartItem:
 
     @strawberry.field(description="The listing; null when it is hidden from me now.")
     async def listing(self, info: strawberry.Info) -> Listing | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listing_by_id(info, self.listing_id)
 
@@ -91,7 +91,7 @@ class CartSellerGroup:
 
     @strawberry.field(description="The seller; null when hidden from me.")
     async def seller(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
@@ -125,7 +125,7 @@ class OrderItem:
 
     @strawberry.field(description="The listing as it is now; null when hidden from me.")
     async def listing(self, info: strawberry.Info) -> Listing | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listing_by_id(info, self.listing_id)
 
@@ -150,7 +150,7 @@ class OrderEvent:
 
     @strawberry.field(description="The party that made the change (a buyer, seller or officer); null when hidden.")
     async def by(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.by_id)
 
@@ -181,37 +181,37 @@ class Order(relay.Node):
 
     @strawberry.field(description="Who buys; null when hidden from me.")
     async def buyer(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.buyer_id)
 
     @strawberry.field(description="Who sells; null when hidden from me.")
     async def seller(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="What was ordered.")
     async def items(self, info: strawberry.Info) -> list[OrderItem]:
-        from resolvers.orders import order_items  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import order_items  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_items(info, self.uuid)
 
     @strawberry.field(description="Every change of status, oldest first.")
     async def events(self, info: strawberry.Info) -> list[OrderEvent]:
-        from resolvers.orders import order_events  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import order_events  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_events(info, self.uuid)
 
     @strawberry.field(description="The buyer's review, once the order is completed and reviewed.")
     async def review(self, info: strawberry.Info) -> Review | None:
-        from resolvers.orders import order_review  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import order_review  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_review(info, self.uuid)
 
     @strawberry.field(description="The dispute about this order, if the buyer opened one.")
     async def dispute(self, info: strawberry.Info) -> Dispute | None:
-        from resolvers.orders import order_dispute  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import order_dispute  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_dispute(info, self.uuid)
 
@@ -230,7 +230,7 @@ class Order(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await orders_by_ids(info, list(node_ids))
 
@@ -253,13 +253,13 @@ class Review(relay.Node):
 
     @strawberry.field(description="The buyer who wrote it; null when hidden from me.")
     async def author(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="The seller it is about; null when hidden from me.")
     async def seller(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
@@ -278,7 +278,7 @@ class Review(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import reviews_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import reviews_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await reviews_by_ids(info, list(node_ids))
 
@@ -305,13 +305,13 @@ class Dispute(relay.Node):
 
     @strawberry.field(description="The disputed order.")
     async def order(self, info: strawberry.Info) -> Order | None:
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return (await orders_by_ids(info, [self.order_id]))[0]
 
     @strawberry.field(description="The officer who resolved it; null while open.")
     async def resolved_by(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.officer_id) if self.officer_id else None
 
@@ -331,7 +331,7 @@ class Dispute(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import disputes_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import disputes_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await disputes_by_ids(info, list(node_ids))
 

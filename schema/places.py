@@ -45,7 +45,7 @@ class Commune(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.places import communes_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.places import communes_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await communes_by_ids(info, list(node_ids))
 

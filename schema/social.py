@@ -117,13 +117,13 @@ class Comment(relay.Node):
 
     @strawberry.field(description="Who wrote it; null when hidden from you.")
     async def author(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="Replies to this comment, oldest first (top-level comments only).")
     async def replies(self, info: strawberry.Info) -> list[Comment]:
-        from resolvers.social import replies  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import replies  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await replies(info, self)
 
@@ -155,13 +155,13 @@ class Post(relay.Node):
 
     @strawberry.field(description="Who posted it; null when hidden from you.")
     async def author(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="Reactions, with my own.")
     async def reactions(self, info: strawberry.Info) -> ReactionSummary:
-        from resolvers.social import reactions  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import reactions  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await reactions(info, self.uuid)
 
@@ -172,19 +172,19 @@ class Post(relay.Node):
         first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
     ) -> CommentConnection:
-        from resolvers.social import comments  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import comments  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await comments(info, self.uuid, first, after)
 
     @strawberry.field(description="The community it was posted in, if any.")
     async def community(self, info: strawberry.Info) -> Community | None:
-        from resolvers.social import community_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import community_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
     @strawberry.field(description="The ward or commune it is about, if any.")
     async def ward(self, info: strawberry.Info) -> Commune | None:
-        from resolvers.places import commune_by_id  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.places import commune_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
@@ -204,7 +204,7 @@ class Post(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import posts_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import posts_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await posts_by_ids(info, list(node_ids))
 
@@ -232,7 +232,7 @@ class Notification:
 
     @strawberry.field(description="Who did it; null when hidden from you, and for the city's moderation decisions.")
     async def actor(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.actor_id) if self.actor_id else None
 

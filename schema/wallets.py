@@ -52,7 +52,7 @@ class Wallet(relay.Node):
 
     @strawberry.field(description="Whose wallet it is.")
     async def owner(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.owner_uuid)
 
@@ -64,7 +64,7 @@ class Wallet(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import wallets_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.wallets import wallets_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await wallets_by_ids(info, list(node_ids))
 
@@ -89,7 +89,7 @@ class LedgerEntry(relay.Node):
 
     @strawberry.field(description="The order this movement paid, released or refunded; null otherwise or when hidden.")
     async def order(self, info: strawberry.Info) -> Order | None:
-        from resolvers.orders import order_of_entry  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.orders import order_of_entry  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_of_entry(info, self.order_id)
 
@@ -108,7 +108,7 @@ class LedgerEntry(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import entries_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.wallets import entries_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await entries_by_ids(info, list(node_ids))
 
@@ -167,7 +167,7 @@ class StuckPayment:
 
     @strawberry.field(description="Whose wallet it is for.")
     async def owner(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.owner_uuid)
 

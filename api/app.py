@@ -20,6 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import graphiql
 from api.graphql_view import GraphQLView
 from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
+from auth import housekeeping as sign_in_housekeeping
 from auth import passwords
 from auth.tokens import KeyRing
 from core.errors import UnavailableError
@@ -32,6 +33,7 @@ from graph.local_neo4j import connection_target
 from graph.migrations import apply_migrations
 from health import service as health_service
 from identity.messaging import build_sender, settle
+from marketplace import idempotency, reconciliation
 from marketplace.payments import build_provider
 from schema.assemble import build_schema
 
@@ -77,8 +79,6 @@ async def _migrate(app: Starlette) -> None:
 
 async def reconcile_money(runtime: Runtime) -> None:
     """Money: settle or fail payments a crash left pending, purge expired idempotency keys."""
-    from marketplace import idempotency, reconciliation  # noqa: PLC0415
-
     report = reconciliation.ReconcileReport()
     try:
         report = await reconciliation.reconcile(runtime)
@@ -103,9 +103,7 @@ async def reconcile_money(runtime: Runtime) -> None:
 
 async def purge_sign_in_records(runtime: Runtime) -> None:
     """Sign-in: delete spent login throttles, passed rate-limit windows, and old used or expired one-time codes."""
-    from auth import housekeeping  # noqa: PLC0415
-
-    purged = await housekeeping.purge_expired(runtime)
+    purged = await sign_in_housekeeping.purge_expired(runtime)
     if any(purged.values()):
         log.info("sign-in housekeeping", **{f"{name}_purged": count for name, count in purged.items()})
 

@@ -16,12 +16,14 @@ import math
 from typing import Any
 
 from cross_web import HTTPException
-from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from api import decoding, graphiql
 from api.context import RequestContext
@@ -41,7 +43,7 @@ def http_error(
     return Response(body, status, headers=headers, media_type="application/json")
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view with our context, error format and HTTP semantics."""
 
     def __init__(self, schema, settings: Settings) -> None:
@@ -123,7 +125,9 @@ class GraphQLView(GraphQL):
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql.page(self.settings)  # local files, no CDN (api/graphiql.py)
 
-    async def get_context(self, request: Request, response: Response) -> RequestContext:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
+        if not isinstance(request, Request) or not isinstance(response, Response):  # __call__ serves HTTP only
+            raise TypeError("GraphQL is served over HTTP only.")
         return RequestContext(
             request=request,
             response=response,
@@ -133,18 +137,19 @@ class GraphQLView(GraphQL):
             viewer=request.state.viewer,
         )
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> dict[str, Any]:
-        payload: dict[str, Any] = {}
-        request_error = result.data is None and bool(result.errors) and all(not e.path for e in result.errors)
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        payload: GraphQLHTTPResponse = {}
+        request_error = result.data is None and bool(result.errors) and all(not e.path for e in result.errors or ())
         if not request_error:
             payload["data"] = result.data
         if result.errors:
             hide = not self.settings.introspection_enabled
             request_id = request.state.request_id
-            payload["errors"] = [format_error(e, request_id, hide_suggestions=hide) for e in result.errors]
+            errors = [format_error(e, request_id, hide_suggestions=hide) for e in result.errors]
+            payload["errors"] = list(errors)
             waits = [
                 e["extensions"]["retryAfterSeconds"]
-                for e in payload["errors"]
+                for e in errors
                 if isinstance(e.get("extensions", {}).get("retryAfterSeconds"), (int, float))
             ]
             request.state.retry_after_seconds = max(waits) if waits else None

@@ -79,6 +79,12 @@ SET me.socialLock = coalesce(me.socialLock, 0) + 1, other.socialLock = coalesce(
 
 RELATION = "MATCH (me:Person {id: $me}), (other:Actor {id: $other})" + _RELATION_FACTS
 
+#: ``Actor.relation`` for a whole list of actors in one statement (``otherId`` names each row).
+RELATIONS = """
+UNWIND $others AS otherId
+MATCH (me:Person {id: $me}), (other:Actor {id: otherId})
+WITH otherId, me, other""" + _RELATION_FACTS.replace("RETURN ", "RETURN otherId AS otherId, ", 1)
+
 
 @dataclass(frozen=True)
 class Relation:
@@ -98,6 +104,11 @@ class Relation:
 async def relation(tx: AsyncManagedTransaction, me: str, other: str) -> Relation | None:
     found = await run(tx, RELATION, me=me, other=other)
     return row(Relation, found[0]) if found else None
+
+
+async def relations(tx: AsyncManagedTransaction, me: str, others: list[str]) -> dict[str, Relation]:
+    """How ``me`` relates to each of ``others``, by id, in one statement; unknown ids are left out."""
+    return {r["otherId"]: row(Relation, r) for r in await run(tx, RELATIONS, me=me, others=others)}
 
 
 async def lock_relation(tx: AsyncManagedTransaction, me: str, other: str) -> Relation | None:

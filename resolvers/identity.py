@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from auth import service as auth_service
+from auth.viewer import Viewer
 from core.pagination import PageRequest
+from core.runtime import Runtime
 from identity import service
+from identity import views as identity_views
 from identity.model import OrganizationView
 from identity.service import PersonRegistration
 from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
@@ -52,16 +56,18 @@ from schema.identity import (
     VerificationStatus,
 )
 
+T = TypeVar("T")
+
 # --- nodes and loaders ------------------------------------------------------------------------------------------
 
 
 async def persons_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person | None]:
-    views = await service.persons_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_views.persons_by_ids(runtime(info), viewer(info), ids)
     return [Person.of(v) if v else None for v in views]
 
 
 async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Organization | None]:
-    views = await service.organizations_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_views.organizations_by_ids(runtime(info), viewer(info), ids)
     return [Organization.of(v) if v else None for v in views]
 
 
@@ -100,10 +106,24 @@ def _only_self(info: strawberry.Info, person: Person) -> bool:
     return viewer(info).actor_id == person.uuid and viewer(info).kind == "person"
 
 
+def _own_loader(read: Callable[[Runtime, Viewer], Awaitable[T]]) -> Callable[[Any], DataLoader[str, T]]:
+    """A loader of what only I see of myself (my contacts, requests, organisations): read once for all my posts
+    or listings in a list. Not cached: read again after a mutation of the same request."""
+
+    def factory(context) -> DataLoader[str, T]:
+        async def load(person_ids: list[str]) -> list[T]:
+            found = await read(context.runtime, context.viewer)
+            return [found for _ in person_ids]
+
+        return DataLoader(load_fn=load, cache=False)
+
+    return factory
+
+
 async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | None:
     if not _only_self(info, person):
         return None
-    rows = await service.my_contacts(runtime(info), viewer(info))
+    rows = await info.context.loader("ContactsByPersonLoader", _own_loader(service.my_contacts)).load(person.uuid)
     return [
         Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
         for c in rows
@@ -113,13 +133,15 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
     if not _only_self(info, person):
         return None
-    return [VerificationRequest.of(v) for v in await service.my_verification_requests(runtime(info), viewer(info))]
+    loader = info.context.loader("VerificationRequestsByPersonLoader", _own_loader(service.my_verification_requests))
+    return [VerificationRequest.of(v) for v in await loader.load(person.uuid)]
 
 
 async def my_organizations(info: strawberry.Info, person: Person) -> list[Representation] | None:
     if not _only_self(info, person):
         return None
-    rows = await service.my_organizations(runtime(info), viewer(info))
+    loader = info.context.loader("RepresentationsByPersonLoader", _own_loader(service.my_organizations))
+    rows = await loader.load(person.uuid)
     return [Representation(organization=Organization.of(o), role=RepresentativeRole(role)) for o, role in rows]
 
 
@@ -137,7 +159,7 @@ async def my_sessions(info: strawberry.Info) -> list[Session]:
 
 
 async def my_data(info: strawberry.Info) -> JSON:
-    return await service.my_data(runtime(info), viewer(info))
+    return JSON(await service.my_data(runtime(info), viewer(info)))
 
 
 async def actors(

@@ -10,7 +10,6 @@ from strawberry.dataloader import DataLoader
 from core.pagination import PageRequest
 from marketplace import investments, listings
 from marketplace.listings import ListingInput
-from places import service as places
 from resolvers.common import acting_organization, decode_id, payload, runtime, viewer
 from schema.common import AFTER, AS_ORGANIZATION, FIRST
 from schema.listings import (
@@ -29,7 +28,6 @@ from schema.listings import (
     ListingStatus,
     ListingUpdateInput,
 )
-from schema.places import Commune
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
@@ -39,18 +37,6 @@ def _listing_loader(context) -> DataLoader:
         return await listings.listings_by_ids(context.runtime, context.viewer, ids)
 
     return DataLoader(load_fn=load)
-
-
-def _commune_loader(context) -> DataLoader:
-    async def load(ids: list[str]):
-        return await places.communes_by_ids(context.graph, ids)
-
-    return DataLoader(load_fn=load)
-
-
-async def ward_by_id(info: strawberry.Info, commune_id: str) -> Commune | None:
-    found = await info.context.loader("CommuneByIdLoader", _commune_loader).load(commune_id)
-    return Commune.of(found) if found else None
 
 
 async def listing_by_id(info: strawberry.Info, listing_id: str) -> Listing | None:

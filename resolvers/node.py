@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated
 
 import strawberry
@@ -24,4 +25,5 @@ async def node(
     except (GlobalIDValueError, ValueError, TypeError) as exc:
         raise UserInputError("This id is not a global id of this API; pass an `id` it returned.", field="id") from exc
     # The type's resolve_nodes applies the viewer's visibility rules: a hidden object is null.
-    return await node_type.resolve_node(global_id.node_id, info=info, required=False)
+    found = node_type.resolve_node(global_id.node_id, info=info, required=False)
+    return await found if inspect.isawaitable(found) else found

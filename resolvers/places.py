@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from core.pagination import PageRequest
 from places import service
+from places.model import Commune as CommuneModel
 from schema.places import Commune, CommuneConnection, CommuneKind
 
 
@@ -38,5 +40,22 @@ async def commune(
     return Commune.of(found) if found else None
 
 
+# --- loaders ---------------------------------------------------------------------------------------------------------
+
+
+def _commune_loader(context) -> DataLoader[str, CommuneModel | None]:
+    async def load(ids: list[str]) -> list[CommuneModel | None]:
+        return await service.communes_by_ids(context.graph, ids)
+
+    return DataLoader(load_fn=load)
+
+
+async def commune_by_id(info: strawberry.Info, commune_id: str) -> Commune | None:
+    """The ward or commune of an item of a list (a post, a listing): one statement for all of the request's."""
+    found = await info.context.loader("CommuneByIdLoader", _commune_loader).load(commune_id)
+    return Commune.of(found) if found else None
+
+
 async def communes_by_ids(info: strawberry.Info, ids: list[str]) -> list[Commune | None]:
-    return [Commune.of(c) if c else None for c in await service.communes_by_ids(info.context.graph, ids)]
+    found = await info.context.loader("CommuneByIdLoader", _commune_loader).load_many(ids)
+    return [Commune.of(c) if c else None for c in found]

@@ -4,13 +4,13 @@ round trips grow with the depth of the query, not with the length of its lists."
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
 from core.errors import UserInputError
-from core.pagination import PageRequest
+from core.pagination import Page, PageRequest
 from identity import views as identity_views
 from identity.model import OrganizationView
 from notifications import inbox
@@ -49,6 +49,9 @@ from social import reactions as social_reactions
 from social import relations as social_relations
 from social.model import CommentPage, CommentView
 
+if TYPE_CHECKING:  # the rows social.relations hands on as they are
+    from graph.social import Relation as RelationFacts
+
 DEFAULT_COMMENTS = 20
 
 
@@ -77,6 +80,16 @@ def _comments_loader(first: int):
         return DataLoader(load_fn=load)
 
     return factory
+
+
+def _relation_loader(context) -> DataLoader[str, RelationFacts | None]:
+    """My relation to the actors of a list, one statement for them all. Not cached: a relation read after a
+    mutation of the same request (its payload's) is read again, as it is now."""
+
+    async def load(actor_ids: list[str]) -> list[RelationFacts | None]:
+        return await social_relations.relations_to(context.runtime, context.viewer, actor_ids)
+
+    return DataLoader(load_fn=load, cache=False)
 
 
 def _replies_loader(context) -> DataLoader:
@@ -114,8 +127,6 @@ async def comments(info: strawberry.Info, post_id: str, first: int | None, after
 
 
 def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
-    from core.pagination import Page  # noqa: PLC0415
-
     shown = page.comments[: request.size]
     return CommentConnection.from_page(
         Page(
@@ -157,18 +168,21 @@ async def people_list(
     return ActorConnection.from_page(page, actor_type)
 
 
-async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
-    found = await social_relations.relation_to(runtime(info), viewer(info), other_id)
+def _relation(found: RelationFacts | None) -> Relation | None:
     if found is None:
         return None
     return Relation(
-        connected=found["connected"],
-        request_sent=found["requestedByMe"],
-        request_received=found["requestedByThem"],
-        following=found["following"],
-        blocked=found["blockedByMe"],
-        muted=found["muted"],
+        connected=found.connected,
+        request_sent=found.requested_by_me,
+        request_received=found.requested_by_them,
+        following=found.following,
+        blocked=found.blocked_by_me,
+        muted=found.muted,
     )
+
+
+async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
+    return _relation(await info.context.loader("RelationByActorLoader", _relation_loader).load(other_id))
 
 
 async def posts_of(info: strawberry.Info, author_id: str, first: int | None, after: str | None) -> PostConnection:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, NewType, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Generic, NewType, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.types.scalar import ScalarDefinition
 
 from core.errors import AppError
 from core.pagination import Page
 
-NodeType = TypeVar("NodeType")
+#: The items of a connection. relay.Connection types them as nodes, as most are; strawberry builds a connection of
+#: any type, and the few lists of items that are not nodes (notifications, invitations, join requests, stuck
+#: payments) say so where they are declared.
+NodeType = TypeVar("NodeType", bound=relay.Node)
+Item = TypeVar("Item")
 
 #: The arguments every list and every act-for-an-organisation field takes, described once.
 FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
@@ -36,7 +42,12 @@ def _parse_dong(value: object) -> int:
 Dong = NewType("Dong", int)
 """Annotate every amount of money with ``Dong``; ``SCALARS`` tells the schema how it travels."""
 
-SCALARS = {
+
+def optional_dong(amount: int | None) -> Dong | None:
+    return None if amount is None else Dong(amount)
+
+
+SCALARS: dict[object, ScalarDefinition] = {
     Dong: strawberry.scalar(
         name="Dong",
         description=(
@@ -68,7 +79,7 @@ class CountedConnection(relay.Connection[NodeType], Generic[NodeType]):
     )
 
     @classmethod
-    def from_page(cls, page: Page, convert) -> CountedConnection:
+    def from_page(cls, page: Page[Item], convert: Callable[[Item], NodeType]) -> Self:
         return cls(
             edges=[relay.Edge(cursor=c, node=convert(item)) for item, c in zip(page.items, page.cursors, strict=False)],
             page_info=relay.PageInfo(

@@ -19,12 +19,14 @@ ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
 @strawberry.enum(description="Kind of community.")
 class CommunityKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     WARD = strawberry.enum_value("ward", description="The community of a ward or commune; its residents belong to it.")
     GROUP = strawberry.enum_value("group", description="An interest group that a verified person created.")
 
 
 @strawberry.enum(description="How people become members of a community.")
 class CommunityJoinPolicy(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OPEN = strawberry.enum_value("open", description="Anyone signed in joins at once.")
     APPROVAL = strawberry.enum_value("approval", description="A moderator or admin approves each request to join.")
     AUTOMATIC = strawberry.enum_value(
@@ -34,6 +36,7 @@ class CommunityJoinPolicy(Enum):
 
 @strawberry.enum(description="A member's role in a community.")
 class CommunityRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     MEMBER = strawberry.enum_value("member", description="Reads and posts.")
     MODERATOR = strawberry.enum_value(
         "moderator", description="Also decides requests to join and reports about the community's posts and comments."
@@ -72,7 +75,7 @@ class Community(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.communities import communities_by_ids  # noqa: PLC0415
+        from resolvers.communities import communities_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await communities_by_ids(info, list(node_ids))
 
@@ -104,7 +107,7 @@ class CommunityJoinRequest:
 
 
 @strawberry.type(description="A page of requests to join, oldest first.")
-class CommunityJoinRequestConnection(CountedConnection[CommunityJoinRequest]):
+class CommunityJoinRequestConnection(CountedConnection[CommunityJoinRequest]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 

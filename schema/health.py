@@ -61,10 +61,8 @@ class SchemaMigration(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[SchemaMigration | None]:
-        from resolvers.health import migrations_by_ids  # noqa: PLC0415 (resolvers import this module)
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.health import migrations_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await migrations_by_ids(info, list(node_ids))
 

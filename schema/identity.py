@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -22,11 +22,15 @@ from identity.model import Representative as RepresentativeModel
 from schema.common import AFTER, FIRST, CountedConnection, UserError
 from schema.places import Commune
 
+if TYPE_CHECKING:  # schema.social imports this module; strawberry.lazy reaches these shapes when the schema is built
+    from schema.social import PostConnection, Relation
+
 # --- enums ---------------------------------------------------------------------------------------------------------
 
 
 @strawberry.enum(description="Who may see a personal profile field.")
 class Audience(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PUBLIC = strawberry.enum_value("public", description="Everyone, signed in or not.")
     CONNECTIONS = strawberry.enum_value("connections", description="People I am connected with.")
     ONLY_ME = strawberry.enum_value("only_me", description="Nobody but me.")
@@ -34,6 +38,7 @@ class Audience(Enum):
 
 @strawberry.enum(description="A personal profile field whose audience its owner chooses.")
 class ProfileField(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     DATE_OF_BIRTH = strawberry.enum_value("dateOfBirth", description="Date of birth (default: only me).")
     SEX = strawberry.enum_value("sex", description="Sex (default: only me).")
     PHONE = strawberry.enum_value("phone", description="Phone number (default: only me).")
@@ -46,12 +51,14 @@ class ProfileField(Enum):
 
 @strawberry.enum(description="What kind of account an actor is.")
 class ActorKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PERSON = strawberry.enum_value("person", description="A real person.")
     ORGANIZATION = strawberry.enum_value("organization", description="A business, partner or agency.")
 
 
 @strawberry.enum(description="Roles of a person. Officer and administrator are granted, never self-chosen.")
 class PersonRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     RESIDENT = strawberry.enum_value("resident", description="Lives in a ward or commune of Hà Nội.")
     TOURIST = strawberry.enum_value("tourist", description="Visiting Hà Nội.")
     INVESTOR = strawberry.enum_value("investor", description="Invests, or looks for investment opportunities.")
@@ -63,12 +70,14 @@ class PersonRole(Enum):
 
 @strawberry.enum(description="Sex as written on the identity document.")
 class Sex(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     MALE = strawberry.enum_value("male", description="Male (Nam).")
     FEMALE = strawberry.enum_value("female", description="Female (Nữ).")
 
 
 @strawberry.enum(description="Kind of identity document.")
 class DocumentKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     CCCD = strawberry.enum_value("cccd", description="Vietnamese citizen ID (căn cước công dân), 12 digits.")
     PASSPORT = strawberry.enum_value("passport", description="A passport: issuing country and number.")
     TAX_CODE = strawberry.enum_value("tax_code", description="Vietnamese tax code of an organisation.")
@@ -76,6 +85,7 @@ class DocumentKind(Enum):
 
 @strawberry.enum(description="Kind of organisation.")
 class OrganizationKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     BUSINESS = strawberry.enum_value("business", description="A company or household business.")
     PARTNER = strawberry.enum_value("partner", description="An outside partner that runs apps on the platform.")
     AGENCY = strawberry.enum_value("agency", description="A public agency of the city.")
@@ -83,6 +93,7 @@ class OrganizationKind(Enum):
 
 @strawberry.enum(description="Role of a person who acts for an organisation.")
 class RepresentativeRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OWNER = strawberry.enum_value("owner", description="Manages representatives; at least one per organisation.")
     ADMIN = strawberry.enum_value("admin", description="Acts for the organisation and sees its history.")
     MEMBER = strawberry.enum_value("member", description="Acts for the organisation.")
@@ -90,6 +101,7 @@ class RepresentativeRole(Enum):
 
 @strawberry.enum(description="State of a request for level-2 verification.")
 class VerificationStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PENDING = strawberry.enum_value("pending", description="Waiting for an officer.")
     APPROVED = strawberry.enum_value("approved", description="Document checked: the person is at level 2.")
     REJECTED = strawberry.enum_value("rejected", description="Refused; `reason` says why.")
@@ -97,6 +109,7 @@ class VerificationStatus(Enum):
 
 @strawberry.enum(description="Kind of contact.")
 class ContactKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PHONE = strawberry.enum_value("phone", description="A phone number, stored in E.164 (+84...).")
     EMAIL = strawberry.enum_value("email", description="An e-mail address, normalised.")
 
@@ -115,8 +128,8 @@ class Actor(relay.Node):
     created_at: datetime = strawberry.field(description="When the account was opened (UTC).")
 
     @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
-    async def relation(self, info: strawberry.Info) -> Annotated[Relation, strawberry.lazy("schema.social")] | None:  # noqa: F821
-        from resolvers.social import relation  # noqa: PLC0415
+    async def relation(self, info: strawberry.Info) -> Annotated[Relation, strawberry.lazy("schema.social")] | None:
+        from resolvers.social import relation  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await relation(info, self.uuid)
 
@@ -124,15 +137,15 @@ class Actor(relay.Node):
         description="People who follow this actor, newest first. totalCount is null when its owner hides it."
     )
     async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "followers", first, after)
 
     @strawberry.field(description="Posts by this actor that I may see, newest first.")
     async def posts(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
-    ) -> Annotated[PostConnection, strawberry.lazy("schema.social")]:  # noqa: F821
-        from resolvers.social import posts_of  # noqa: PLC0415
+    ) -> Annotated[PostConnection, strawberry.lazy("schema.social")]:
+        from resolvers.social import posts_of  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await posts_of(info, self.uuid, first, after)
 
@@ -179,25 +192,25 @@ class Person(Actor):
 
     @strawberry.field(description="My phone numbers and e-mail addresses (only for me; null for others).")
     async def contacts(self, info: strawberry.Info) -> list[Contact] | None:
-        from resolvers.identity import my_contacts  # noqa: PLC0415
+        from resolvers.identity import my_contacts  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await my_contacts(info, self)
 
     @strawberry.field(description="My requests for level-2 verification, newest first (only for me).")
     async def verification_requests(self, info: strawberry.Info) -> list[VerificationRequest] | None:
-        from resolvers.identity import my_verification_requests  # noqa: PLC0415
+        from resolvers.identity import my_verification_requests  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await my_verification_requests(info, self)
 
     @strawberry.field(description="Organisations this person represents, with the role (only for me).")
     async def organizations(self, info: strawberry.Info) -> list[Representation] | None:
-        from resolvers.identity import my_organizations  # noqa: PLC0415
+        from resolvers.identity import my_organizations  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await my_organizations(info, self)
 
     @strawberry.field(description="This person's connections, newest first.")
     async def connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "connections", first, after)
 
@@ -205,7 +218,7 @@ class Person(Actor):
         description="Actors this person follows, newest first. totalCount is null when hidden by its owner."
     )
     async def following(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "following", first, after)
 
@@ -213,7 +226,7 @@ class Person(Actor):
     async def mutual_connections(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "mutual", first, after)
 
@@ -221,7 +234,7 @@ class Person(Actor):
     async def connection_requests_received(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "requests_in", first, after)
 
@@ -229,7 +242,7 @@ class Person(Actor):
     async def connection_requests_sent(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "requests_out", first, after)
 
@@ -266,7 +279,7 @@ class Person(Actor):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import persons_by_ids  # noqa: PLC0415
+        from resolvers.identity import persons_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await persons_by_ids(info, list(node_ids))
 
@@ -282,13 +295,13 @@ class Organization(Actor):
 
     @strawberry.field(description="People who act for this organisation, with their role.")
     async def representatives(self, info: strawberry.Info) -> list[Representative]:
-        from resolvers.identity import representatives_of  # noqa: PLC0415
+        from resolvers.identity import representatives_of  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await representatives_of(info, self.uuid)
 
     @strawberry.field(description="Grants and revocations of representative roles, newest first (owners and admins).")
     async def representation_history(self, info: strawberry.Info) -> list[RepresentationChange]:
-        from resolvers.identity import representation_history  # noqa: PLC0415
+        from resolvers.identity import representation_history  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await representation_history(info, self.uuid)
 
@@ -299,7 +312,7 @@ class Organization(Actor):
     async def pending_invitations(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> RepresentativeInvitationConnection:
-        from resolvers.identity import pending_invitations  # noqa: PLC0415
+        from resolvers.identity import pending_invitations  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await pending_invitations(info, self.uuid, first, after)
 
@@ -319,7 +332,7 @@ class Organization(Actor):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import organizations_by_ids  # noqa: PLC0415
+        from resolvers.identity import organizations_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await organizations_by_ids(info, list(node_ids))
 
@@ -364,7 +377,7 @@ class RepresentativeInvitation:
 
 
 @strawberry.type(description="A page of invitations to represent organisations, newest first.")
-class RepresentativeInvitationConnection(CountedConnection[RepresentativeInvitation]):
+class RepresentativeInvitationConnection(CountedConnection[RepresentativeInvitation]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 
@@ -411,7 +424,7 @@ class VerificationRequest(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import verification_requests_by_ids  # noqa: PLC0415
+        from resolvers.identity import verification_requests_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await verification_requests_by_ids(info, list(node_ids))
 

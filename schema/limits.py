@@ -14,6 +14,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
@@ -40,7 +41,7 @@ def _own_fields(selection_set: SelectionSetNode) -> tuple[int, Counter[str]]:
                 continue
             if isinstance(selection, FieldNode):
                 fields += 1
-            if selection.selection_set is not None:  # a field's or an inline fragment's
+            if isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set is not None:
                 stack.append(selection.selection_set)
     return fields, spreads
 

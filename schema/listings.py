@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from marketplace.investments import InterestView
 from marketplace.listings import Category, ListingView
-from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError
+from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError, optional_dong
+from schema.identity import Actor
+from schema.places import Commune
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
 
 @strawberry.enum(description="What a listing offers.")
 class ListingKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     GOODS = strawberry.enum_value("goods", description="Things for sale, with a price and a stock.")
     SERVICE = strawberry.enum_value(
         "service", description="A service, with a price (stock optional: null = unlimited)."
@@ -31,6 +33,7 @@ class ListingKind(Enum):
 
 @strawberry.enum(description="Where a listing stands.")
 class ListingStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     DRAFT = strawberry.enum_value("draft", description="Being written; only its owner sees it.")
     ACTIVE = strawberry.enum_value("active", description="Published: shown in browse and search, can be ordered.")
     PAUSED = strawberry.enum_value("paused", description="Published but paused by its owner: visible, not orderable.")
@@ -42,6 +45,7 @@ class ListingStatus(Enum):
 
 @strawberry.enum(description="Order of a list of listings.")
 class ListingSort(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     NEWEST = strawberry.enum_value("newest", description="Newest first.")
     PRICE_ASC = strawberry.enum_value(
         "price_asc", description="Cheapest first (investments by their lower bound; 'on request' last)."
@@ -54,12 +58,14 @@ class ListingSort(Enum):
 
 @strawberry.enum(description="Kind of seller.")
 class SellerKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PERSON = strawberry.enum_value("person", description="A person selling for themself.")
     ORGANIZATION = strawberry.enum_value("organization", description="An organisation, through a representative.")
 
 
 @strawberry.enum(description="Where an investment interest stands.")
 class InvestmentInterestStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PENDING = strawberry.enum_value("pending", description="Waiting for the listing owner's answer.")
     ACCEPTED = strawberry.enum_value("accepted", description="The owner accepted it.")
     DECLINED = strawberry.enum_value("declined", description="The owner declined it.")
@@ -110,16 +116,16 @@ class Listing(relay.Node):
     ward_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who offers it; null when hidden from you.")
-    async def seller(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="The ward or commune where it is offered, if any.")
-    async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
-        from resolvers.listings import ward_by_id  # noqa: PLC0415
+    async def ward(self, info: strawberry.Info) -> Commune | None:
+        from resolvers.places import commune_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await ward_by_id(info, self.ward_id) if self.ward_id else None
+        return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
     @strawberry.field(
         description="Owner only: investors' interest in this investment opportunity, newest first; "
@@ -128,7 +134,7 @@ class Listing(relay.Node):
     async def interests(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
     ) -> InvestmentInterestConnection | None:
-        from resolvers.listings import interests_of_listing  # noqa: PLC0415
+        from resolvers.listings import interests_of_listing  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await interests_of_listing(info, self, first, after) if self.viewer_is_owner else None
 
@@ -139,9 +145,9 @@ class Listing(relay.Node):
             kind=ListingKind(v.kind),
             title=v.title,
             description=v.description,
-            price_dong=v.price_dong,
-            price_min_dong=v.price_min_dong,
-            price_max_dong=v.price_max_dong,
+            price_dong=optional_dong(v.price_dong),
+            price_min_dong=optional_dong(v.price_min_dong),
+            price_max_dong=optional_dong(v.price_max_dong),
             price_on_request=v.price_on_request,
             stock=v.stock,
             category=v.category,
@@ -160,7 +166,7 @@ class Listing(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import listings_by_ids  # noqa: PLC0415
+        from resolvers.listings import listings_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listings_by_ids(info, list(node_ids))
 
@@ -186,13 +192,13 @@ class InvestmentInterest(relay.Node):
 
     @strawberry.field(description="The investment listing; null when it is hidden from you.")
     async def listing(self, info: strawberry.Info) -> Listing | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listing_by_id(info, self.listing_id)
 
     @strawberry.field(description="Who is interested (a person or an organisation); null when hidden from you.")
-    async def investor(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def investor(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.investor_id)
 
@@ -200,7 +206,7 @@ class InvestmentInterest(relay.Node):
     def of(cls, v: InterestView) -> InvestmentInterest:
         return cls(
             uuid=v.id,
-            amount_dong=v.amount_dong,
+            amount_dong=Dong(v.amount_dong),
             message=v.message,
             status=InvestmentInterestStatus(v.status),
             answer=v.answer,
@@ -212,7 +218,7 @@ class InvestmentInterest(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import interests_by_ids  # noqa: PLC0415
+        from resolvers.listings import interests_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await interests_by_ids(info, list(node_ids))
 

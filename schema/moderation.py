@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from moderation.model import OutcomeView, ReportView
 from schema.common import CountedConnection, UserError
+from schema.communities import Community
+from schema.identity import Actor
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
@@ -21,6 +22,7 @@ SUBJECT_TYPES = {"post": "Post", "comment": "Comment", "person": "Person", "orga
 
 @strawberry.enum(description="Where a report stands.")
 class ReportStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OPEN = strawberry.enum_value("open", description="Waiting for a moderator.")
     RESOLVED = strawberry.enum_value("resolved", description="A moderator acted on it (removed, warned or suspended).")
     DISMISSED = strawberry.enum_value("dismissed", description="A moderator found nothing to act on.")
@@ -28,6 +30,7 @@ class ReportStatus(Enum):
 
 @strawberry.enum(description="What a report is about.")
 class ReportSubjectKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     POST = strawberry.enum_value("post", description="A post.")
     COMMENT = strawberry.enum_value("comment", description="A comment.")
     PERSON = strawberry.enum_value("person", description="A person's account.")
@@ -36,6 +39,7 @@ class ReportSubjectKind(Enum):
 
 @strawberry.enum(description="What a moderator does about a report.")
 class ModerationActionKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     REMOVE_CONTENT = strawberry.enum_value(
         "remove_content",
         description="Remove the reported post or comment (other open reports about it are resolved too).",
@@ -83,16 +87,14 @@ class Report(relay.Node):
     @strawberry.field(
         description="Who is responsible: the author of the content, or the reported account (moderators only)."
     )
-    def responsible(self) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor_type  # noqa: PLC0415
+    def responsible(self) -> Actor | None:
+        from resolvers.social import actor_type  # noqa: PLC0415 (the resolvers import the shapes)
 
         return actor_type(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
-    async def community(
-        self, info: strawberry.Info
-    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:  # noqa: F821
-        from resolvers.social import community_by_id  # noqa: PLC0415
+    async def community(self, info: strawberry.Info) -> Community | None:
+        from resolvers.social import community_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
@@ -114,7 +116,7 @@ class Report(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.moderation import reports_by_ids  # noqa: PLC0415
+        from resolvers.moderation import reports_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await reports_by_ids(info, list(node_ids))
 

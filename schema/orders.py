@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,19 +12,20 @@ from strawberry import relay
 from marketplace.disputes import DisputeView
 from marketplace.orders import CartItemView, CartSellerView, CartView, OrderEventView, OrderItemView, OrderView
 from marketplace.reviews import ReviewView
-from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError
+from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError, optional_dong
+from schema.identity import Actor
+from schema.listings import Listing
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 IDEMPOTENCY_KEY = (
     "8-100 characters of [A-Za-z0-9_-:.], new for each request (e.g. a UUID). Repeating a request with its key "
     "returns the first result; the same key with another request is a CONFLICT."
 )
-ActorType = Annotated["Actor", strawberry.lazy("schema.identity")]  # noqa: F821
-ListingType = Annotated["Listing", strawberry.lazy("schema.listings")]  # noqa: F821
 
 
 @strawberry.enum(description="Where an order stands.")
 class OrderStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PLACED = strawberry.enum_value("placed", description="Ordered; stock reserved; waiting for the seller.")
     ACCEPTED = strawberry.enum_value("accepted", description="The seller accepted it; waiting for the buyer to pay.")
     PAID = strawberry.enum_value("paid", description="The buyer paid; the money is held in escrow.")
@@ -38,6 +38,7 @@ class OrderStatus(Enum):
 
 @strawberry.enum(description="My part in an order.")
 class OrderRole(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     BUYER = strawberry.enum_value("buyer", description="I (or my organisation) bought.")
     SELLER = strawberry.enum_value("seller", description="I (or my organisation) sold.")
     OFFICER = strawberry.enum_value("officer", description="I see it as a city officer.")
@@ -45,12 +46,14 @@ class OrderRole(Enum):
 
 @strawberry.enum(description="How an officer resolves a dispute.")
 class DisputeOutcome(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     REFUND = strawberry.enum_value("refund", description="The money in escrow goes back to the buyer.")
     RELEASE = strawberry.enum_value("release", description="The money in escrow goes to the seller.")
 
 
 @strawberry.enum(description="Where a dispute stands.")
 class DisputeStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     OPEN = strawberry.enum_value("open", description="Waiting for an officer.")
     RESOLVED = strawberry.enum_value("resolved", description="An officer decided it.")
 
@@ -64,8 +67,8 @@ class CartItem:
     listing_id: strawberry.Private[str]
 
     @strawberry.field(description="The listing; null when it is hidden from me now.")
-    async def listing(self, info: strawberry.Info) -> ListingType | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415
+    async def listing(self, info: strawberry.Info) -> Listing | None:
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listing_by_id(info, self.listing_id)
 
@@ -73,8 +76,8 @@ class CartItem:
     def of(cls, v: CartItemView) -> CartItem:
         return cls(
             quantity=v.quantity,
-            unit_price_dong=v.unit_price,
-            line_total_dong=v.line_total,
+            unit_price_dong=optional_dong(v.unit_price),
+            line_total_dong=Dong(v.line_total),
             orderable=v.orderable,
             listing_id=v.listing_id,
         )
@@ -87,14 +90,14 @@ class CartSellerGroup:
     seller_id: strawberry.Private[str]
 
     @strawberry.field(description="The seller; null when hidden from me.")
-    async def seller(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
     @classmethod
     def of(cls, v: CartSellerView) -> CartSellerGroup:
-        return cls(items=[CartItem.of(i) for i in v.items], total_dong=v.total, seller_id=v.seller_id)
+        return cls(items=[CartItem.of(i) for i in v.items], total_dong=Dong(v.total), seller_id=v.seller_id)
 
 
 @strawberry.type(description="My cart: listings of one or several sellers; checkout makes one order per seller.")
@@ -108,7 +111,7 @@ class Cart:
         return cls(
             items=[CartItem.of(i) for i in v.items],
             sellers=[CartSellerGroup.of(s) for s in v.sellers],
-            total_dong=v.total,
+            total_dong=Dong(v.total),
         )
 
 
@@ -121,8 +124,8 @@ class OrderItem:
     listing_id: strawberry.Private[str]
 
     @strawberry.field(description="The listing as it is now; null when hidden from me.")
-    async def listing(self, info: strawberry.Info) -> ListingType | None:
-        from resolvers.listings import listing_by_id  # noqa: PLC0415
+    async def listing(self, info: strawberry.Info) -> Listing | None:
+        from resolvers.listings import listing_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await listing_by_id(info, self.listing_id)
 
@@ -131,8 +134,8 @@ class OrderItem:
         return cls(
             title=v.title,
             quantity=v.quantity,
-            unit_price_dong=v.unit_price,
-            line_total_dong=v.line_total,
+            unit_price_dong=Dong(v.unit_price),
+            line_total_dong=Dong(v.line_total),
             listing_id=v.listing_id,
         )
 
@@ -146,8 +149,8 @@ class OrderEvent:
     by_id: strawberry.Private[str]
 
     @strawberry.field(description="The party that made the change (a buyer, seller or officer); null when hidden.")
-    async def by(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def by(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.by_id)
 
@@ -177,38 +180,38 @@ class Order(relay.Node):
     seller_id: strawberry.Private[str]
 
     @strawberry.field(description="Who buys; null when hidden from me.")
-    async def buyer(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def buyer(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.buyer_id)
 
     @strawberry.field(description="Who sells; null when hidden from me.")
-    async def seller(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
     @strawberry.field(description="What was ordered.")
     async def items(self, info: strawberry.Info) -> list[OrderItem]:
-        from resolvers.orders import order_items  # noqa: PLC0415
+        from resolvers.orders import order_items  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_items(info, self.uuid)
 
     @strawberry.field(description="Every change of status, oldest first.")
     async def events(self, info: strawberry.Info) -> list[OrderEvent]:
-        from resolvers.orders import order_events  # noqa: PLC0415
+        from resolvers.orders import order_events  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_events(info, self.uuid)
 
     @strawberry.field(description="The buyer's review, once the order is completed and reviewed.")
     async def review(self, info: strawberry.Info) -> Review | None:
-        from resolvers.orders import order_review  # noqa: PLC0415
+        from resolvers.orders import order_review  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_review(info, self.uuid)
 
     @strawberry.field(description="The dispute about this order, if the buyer opened one.")
     async def dispute(self, info: strawberry.Info) -> Dispute | None:
-        from resolvers.orders import order_dispute  # noqa: PLC0415
+        from resolvers.orders import order_dispute  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_dispute(info, self.uuid)
 
@@ -217,7 +220,7 @@ class Order(relay.Node):
         return cls(
             uuid=v.id,
             status=OrderStatus(v.status),
-            total_dong=v.total,
+            total_dong=Dong(v.total),
             created_at=v.created_at,
             updated_at=v.updated_at,
             my_role=OrderRole(v.my_role),
@@ -227,7 +230,7 @@ class Order(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415
+        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await orders_by_ids(info, list(node_ids))
 
@@ -249,14 +252,14 @@ class Review(relay.Node):
     seller_id: strawberry.Private[str]
 
     @strawberry.field(description="The buyer who wrote it; null when hidden from me.")
-    async def author(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def author(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="The seller it is about; null when hidden from me.")
-    async def seller(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def seller(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.seller_id)
 
@@ -275,7 +278,7 @@ class Review(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import reviews_by_ids  # noqa: PLC0415
+        from resolvers.orders import reviews_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await reviews_by_ids(info, list(node_ids))
 
@@ -302,13 +305,13 @@ class Dispute(relay.Node):
 
     @strawberry.field(description="The disputed order.")
     async def order(self, info: strawberry.Info) -> Order | None:
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415
+        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return (await orders_by_ids(info, [self.order_id]))[0]
 
     @strawberry.field(description="The officer who resolved it; null while open.")
-    async def resolved_by(self, info: strawberry.Info) -> ActorType | None:
-        from resolvers.social import actor  # noqa: PLC0415
+    async def resolved_by(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.officer_id) if self.officer_id else None
 
@@ -328,7 +331,7 @@ class Dispute(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import disputes_by_ids  # noqa: PLC0415
+        from resolvers.orders import disputes_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await disputes_by_ids(info, list(node_ids))
 

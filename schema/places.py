@@ -14,6 +14,7 @@ from schema.common import CountedConnection
 
 @strawberry.enum(description="Kind of commune-level unit.")
 class CommuneKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     WARD = strawberry.enum_value("ward", description="Phường: an urban ward.")
     COMMUNE = strawberry.enum_value("commune", description="Xã: a rural commune.")
 
@@ -44,7 +45,7 @@ class Commune(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.places import communes_by_ids  # noqa: PLC0415
+        from resolvers.places import communes_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await communes_by_ids(info, list(node_ids))
 

@@ -11,12 +11,16 @@ import strawberry
 from strawberry import relay
 
 from schema.common import CountedConnection, UserError
+from schema.communities import Community
+from schema.identity import Actor
+from schema.places import Commune
 from social.model import CommentView, PostView
 from social.model import ReactionSummary as ReactionSummaryModel
 
 
 @strawberry.enum(description="Who may see a post.")
 class PostVisibility(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     PUBLIC = strawberry.enum_value("public", description="Everyone.")
     CONNECTIONS = strawberry.enum_value("connections", description="The author's connections.")
     COMMUNITY = strawberry.enum_value("community", description="Members of the post's community.")
@@ -24,6 +28,7 @@ class PostVisibility(Enum):
 
 @strawberry.enum(description="Kind of reaction; a person has at most one per post.")
 class ReactionKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     LIKE = strawberry.enum_value("like", description="Thích.")
     LOVE = strawberry.enum_value("love", description="Yêu thích.")
     HAHA = strawberry.enum_value("haha", description="Haha.")
@@ -34,6 +39,7 @@ class ReactionKind(Enum):
 
 @strawberry.enum(description="What a notification is about.")
 class NotificationKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     CONNECTION_REQUESTED = strawberry.enum_value("connection_requested", description="Someone asked to connect.")
     CONNECTION_ACCEPTED = strawberry.enum_value("connection_accepted", description="Someone accepted my request.")
     COMMENT = strawberry.enum_value("comment", description="Someone commented on my post.")
@@ -110,14 +116,14 @@ class Comment(relay.Node):
     post_id: strawberry.Private[str]
 
     @strawberry.field(description="Who wrote it; null when hidden from you.")
-    async def author(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def author(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="Replies to this comment, oldest first (top-level comments only).")
     async def replies(self, info: strawberry.Info) -> list[Comment]:
-        from resolvers.social import replies  # noqa: PLC0415
+        from resolvers.social import replies  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await replies(info, self)
 
@@ -148,14 +154,14 @@ class Post(relay.Node):
     ward_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who posted it; null when hidden from you.")
-    async def author(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def author(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.author_id)
 
     @strawberry.field(description="Reactions, with my own.")
     async def reactions(self, info: strawberry.Info) -> ReactionSummary:
-        from resolvers.social import reactions  # noqa: PLC0415
+        from resolvers.social import reactions  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await reactions(info, self.uuid)
 
@@ -166,23 +172,21 @@ class Post(relay.Node):
         first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
     ) -> CommentConnection:
-        from resolvers.social import comments  # noqa: PLC0415
+        from resolvers.social import comments  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await comments(info, self.uuid, first, after)
 
     @strawberry.field(description="The community it was posted in, if any.")
-    async def community(
-        self, info: strawberry.Info
-    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:  # noqa: F821
-        from resolvers.social import community_by_id  # noqa: PLC0415
+    async def community(self, info: strawberry.Info) -> Community | None:
+        from resolvers.social import community_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await community_by_id(info, self.community_id) if self.community_id else None
 
     @strawberry.field(description="The ward or commune it is about, if any.")
-    async def ward(self, info: strawberry.Info) -> Annotated[Commune, strawberry.lazy("schema.places")] | None:  # noqa: F821
-        from resolvers.places import communes_by_ids  # noqa: PLC0415
+    async def ward(self, info: strawberry.Info) -> Commune | None:
+        from resolvers.places import commune_by_id  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return (await communes_by_ids(info, [self.ward_id]))[0] if self.ward_id else None
+        return await commune_by_id(info, self.ward_id) if self.ward_id else None
 
     @classmethod
     def of(cls, p: PostView) -> Post:
@@ -200,7 +204,7 @@ class Post(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import posts_by_ids  # noqa: PLC0415
+        from resolvers.social import posts_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await posts_by_ids(info, list(node_ids))
 
@@ -227,14 +231,14 @@ class Notification:
     actor_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Who did it; null when hidden from you, and for the city's moderation decisions.")
-    async def actor(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415
+    async def actor(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.actor_id) if self.actor_id else None
 
 
 @strawberry.type(description="A page of notifications, newest first.")
-class NotificationConnection(CountedConnection[Notification]):
+class NotificationConnection(CountedConnection[Notification]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 

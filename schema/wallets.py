@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -14,12 +13,15 @@ from marketplace.reconciliation import StuckPaymentView
 from marketplace.wallets import EntryView, MoneyResult, WalletView
 from marketplace.wallets import LedgerTotals as LedgerTotalsModel
 from schema.common import CountedConnection, Dong, UserError
+from schema.identity import Actor
+from schema.orders import Order
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
 
 
 @strawberry.enum(description="Why money moved.")
 class LedgerEntryKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     TOPUP = strawberry.enum_value("topup", description="Money added from outside through the payment provider.")
     PAYOUT = strawberry.enum_value("payout", description="Money withdrawn to a bank account through the provider.")
     PAYMENT = strawberry.enum_value("payment", description="A buyer paid an order: buyer's wallet -> escrow.")
@@ -32,6 +34,7 @@ class LedgerEntryKind(Enum):
 
 @strawberry.enum(description="Where a payout stands.")
 class PayoutStatus(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     REQUESTED = strawberry.enum_value("requested", description="Recorded; not yet sent to the provider.")
     SENDING = strawberry.enum_value("sending", description="Sent to the provider; waiting for its answer.")
     PAID = strawberry.enum_value("paid", description="The provider paid it out.")
@@ -49,18 +52,20 @@ class Wallet(relay.Node):
     updated_at: datetime | None = strawberry.field(description="When money last moved in or out (null: never).")
 
     @strawberry.field(description="Whose wallet it is.")
-    async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+    async def owner(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.owner_uuid)
 
     @classmethod
     def of(cls, view: WalletView) -> Wallet:
-        return cls(owner_uuid=view.owner_id, balance_dong=view.balance, currency="VND", updated_at=view.updated_at)
+        return cls(
+            owner_uuid=view.owner_id, balance_dong=Dong(view.balance), currency="VND", updated_at=view.updated_at
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import wallets_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.wallets import wallets_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await wallets_by_ids(info, list(node_ids))
 
@@ -84,8 +89,8 @@ class LedgerEntry(relay.Node):
     order_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The order this movement paid, released or refunded; null otherwise or when hidden.")
-    async def order(self, info: strawberry.Info) -> Annotated[Order, strawberry.lazy("schema.orders")] | None:  # noqa: F821
-        from resolvers.orders import order_of_entry  # noqa: PLC0415
+    async def order(self, info: strawberry.Info) -> Order | None:
+        from resolvers.orders import order_of_entry  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_of_entry(info, self.order_id)
 
@@ -94,8 +99,8 @@ class LedgerEntry(relay.Node):
         return cls(
             uuid=view.id,
             kind=LedgerEntryKind(view.kind),
-            amount_dong=view.amount,
-            balance_after_dong=view.balance_after,
+            amount_dong=Dong(view.amount),
+            balance_after_dong=Dong(view.balance_after),
             at=view.at,
             memo=view.memo,
             counterparty=view.counterparty,
@@ -104,7 +109,7 @@ class LedgerEntry(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import entries_by_ids  # noqa: PLC0415 (resolvers import this module)
+        from resolvers.wallets import entries_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await entries_by_ids(info, list(node_ids))
 
@@ -130,9 +135,9 @@ class LedgerTotals:
     @classmethod
     def of(cls, totals: LedgerTotalsModel) -> LedgerTotals:
         return cls(
-            wallets_dong=totals.wallets,
-            escrow_dong=totals.escrow,
-            provider_dong=totals.provider,
+            wallets_dong=Dong(totals.wallets),
+            escrow_dong=Dong(totals.escrow),
+            provider_dong=Dong(totals.provider),
             entry_count=totals.entry_count,
             balanced=totals.balanced,
         )
@@ -140,6 +145,7 @@ class LedgerTotals:
 
 @strawberry.enum(description="Which way money crosses the platform's edge.")
 class ProviderTransferKind(Enum):
+    _value_: str  # .value is the services' string (strawberry.enum_value only adds a description)
     TOPUP = strawberry.enum_value("topup", description="A top-up: money collected into a wallet.")
     PAYOUT = strawberry.enum_value("payout", description="A payout: money paid out to a bank account.")
 
@@ -161,8 +167,8 @@ class StuckPayment:
     owner_uuid: strawberry.Private[str]
 
     @strawberry.field(description="Whose wallet it is for.")
-    async def owner(self, info: strawberry.Info) -> Annotated[Actor, strawberry.lazy("schema.identity")] | None:  # noqa: F821
-        from resolvers.social import actor  # noqa: PLC0415 (resolvers import this module)
+    async def owner(self, info: strawberry.Info) -> Actor | None:
+        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.owner_uuid)
 
@@ -172,7 +178,7 @@ class StuckPayment:
             id=strawberry.ID(view.id),
             kind=ProviderTransferKind(view.kind),
             status=view.status,
-            amount_dong=view.amount,
+            amount_dong=Dong(view.amount),
             reference=view.reference,
             created_at=view.created_at,
             owner_uuid=view.owner_id,
@@ -180,7 +186,7 @@ class StuckPayment:
 
 
 @strawberry.type(description="A page of stuck payments, oldest first.")
-class StuckPaymentConnection(CountedConnection[StuckPayment]):
+class StuckPaymentConnection(CountedConnection[StuckPayment]):  # type: ignore[type-var]  # not nodes: see NodeType
     pass
 
 

@@ -3,8 +3,6 @@ relationship (connections, follows, blocks, mutes) starts from."""
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from neo4j import AsyncManagedTransaction
 
 from auth.viewer import Viewer
@@ -15,33 +13,15 @@ from graph import social as queries
 NOT_FOUND = "No person or organisation has this id."
 
 
-class RelationAnswer(TypedDict):
-    """How I relate to another actor, as ``resolvers/social.py`` reads it: my own edges, and their request to me."""
-
-    connected: bool
-    requestedByMe: bool
-    requestedByThem: bool
-    following: bool
-    blockedByMe: bool
-    muted: bool
-
-
-async def relation_to(rt: Runtime, viewer: Viewer, other: str) -> RelationAnswer | None:
-    """How I relate to another actor; None for anonymous viewers and myself. Across a block by them it shows
-    only my own edges (all that a block leaves: my block and mute), so it reveals nothing of theirs."""
-    if viewer.is_anonymous or viewer.actor_id is None or viewer.actor_id == other:
-        return None
-    found = await rt.graph.read(queries.relation, viewer.actor_id, other)
-    if found is None:
-        return None
-    return RelationAnswer(
-        connected=found.connected,
-        requestedByMe=found.requested_by_me,
-        requestedByThem=found.requested_by_them,
-        following=found.following,
-        blockedByMe=found.blocked_by_me,
-        muted=found.muted,
-    )
+async def relations_to(rt: Runtime, viewer: Viewer, others: list[str]) -> list[queries.Relation | None]:
+    """How I relate to each of ``others``, in one statement; None for anonymous viewers, myself and unknown ids.
+    Across a block by them it shows only my own edges (all that a block leaves: my block and mute), so it
+    reveals nothing of theirs (the resolver shows my edges and their request, which a block removed)."""
+    me = viewer.actor_id
+    if viewer.is_anonymous or me is None:
+        return [None for _ in others]
+    found = await rt.graph.read(queries.relations, me, list({other for other in others if other != me}))
+    return [found.get(other) if other != me else None for other in others]
 
 
 async def locked_relation(

@@ -1,0 +1,1 @@
+"""Per-noun root fields: each module exports its `Query` and `Mutation` parts, merged by schema.assemble."""

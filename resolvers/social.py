@@ -14,6 +14,7 @@ from core.pagination import Page, PageRequest
 from identity import views as identity_views
 from identity.model import OrganizationView
 from notifications import inbox
+from notifications.inbox import NotificationItem
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
 from resolvers.communities import communities_by_ids
 from schema.common import AFTER, FIRST, UserError
@@ -256,7 +257,7 @@ async def notifications(
     )
 
 
-def _subject_global_id(n: dict) -> str:
+def _subject_global_id(n: NotificationItem) -> str:
     # Notifications written before subjectType was stored are about a person (connections) or a post.
     type_name = n["subjectType"] or ("Person" if n["kind"].startswith("connection") else "Post")
     return str(strawberry.relay.GlobalID(type_name, n["subjectId"]))

@@ -140,7 +140,7 @@ def admin_grant(
     import base64  # noqa: PLC0415
 
     from core.errors import AppError  # noqa: PLC0415
-    from identity.service import set_granted_role  # noqa: PLC0415
+    from identity.city_roles import set_granted_role  # noqa: PLC0415
 
     target = person_id
     if "-" not in person_id:

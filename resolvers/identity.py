@@ -8,11 +8,23 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
-from auth import service as auth_service
+from auth import password_reset, sessions, sign_in
+from auth.password_change import change_password
 from core.pagination import PageRequest
-from identity import service
+from identity import (
+    account,
+    city_roles,
+    contact_verification,
+    invitations,
+    organizations,
+    profile,
+    representatives,
+    verification,
+)
+from identity import views as identity_views
 from identity.model import OrganizationView
-from identity.service import PersonRegistration
+from identity.registration import PersonRegistration, register_person
+from identity.search import search_actors
 from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
 from schema.identity import (
     ActorConnection,
@@ -56,23 +68,23 @@ from schema.identity import (
 
 
 async def persons_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person | None]:
-    views = await service.persons_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_views.persons_by_ids(runtime(info), viewer(info), ids)
     return [Person.of(v) if v else None for v in views]
 
 
 async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Organization | None]:
-    views = await service.organizations_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_views.organizations_by_ids(runtime(info), viewer(info), ids)
     return [Organization.of(v) if v else None for v in views]
 
 
 async def verification_requests_by_ids(info: strawberry.Info, ids: list[str]) -> list[VerificationRequest | None]:
-    views = await service.verification_requests_by_ids(runtime(info), viewer(info), ids)
+    views = await verification.verification_requests_by_ids(runtime(info), viewer(info), ids)
     return [VerificationRequest.of(v) if v else None for v in views]
 
 
 def _representatives_loader(context) -> DataLoader:
     async def load(org_ids: list[str]):
-        return await service.representatives(context.runtime, context.viewer, org_ids)
+        return await representatives.representatives(context.runtime, context.viewer, org_ids)
 
     return DataLoader(load_fn=load)
 
@@ -83,7 +95,7 @@ async def representatives_of(info: strawberry.Info, org_id: str) -> list[Represe
 
 
 async def representation_history(info: strawberry.Info, org_id: str) -> list[RepresentationChange]:
-    rows = await service.representation_history(runtime(info), viewer(info), org_id)
+    rows = await representatives.representation_history(runtime(info), viewer(info), org_id)
     return [
         RepresentationChange(
             action=r["action"],
@@ -103,7 +115,7 @@ def _only_self(info: strawberry.Info, person: Person) -> bool:
 async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | None:
     if not _only_self(info, person):
         return None
-    rows = await service.my_contacts(runtime(info), viewer(info))
+    rows = await account.my_contacts(runtime(info), viewer(info))
     return [
         Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
         for c in rows
@@ -113,13 +125,13 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
     if not _only_self(info, person):
         return None
-    return [VerificationRequest.of(v) for v in await service.my_verification_requests(runtime(info), viewer(info))]
+    return [VerificationRequest.of(v) for v in await verification.my_verification_requests(runtime(info), viewer(info))]
 
 
 async def my_organizations(info: strawberry.Info, person: Person) -> list[Representation] | None:
     if not _only_self(info, person):
         return None
-    rows = await service.my_organizations(runtime(info), viewer(info))
+    rows = await account.my_organizations(runtime(info), viewer(info))
     return [Representation(organization=Organization.of(o), role=RepresentativeRole(role)) for o, role in rows]
 
 
@@ -129,15 +141,15 @@ async def my_organizations(info: strawberry.Info, person: Person) -> list[Repres
 async def me(info: strawberry.Info) -> Person | None:
     if viewer(info).is_anonymous:
         return None
-    return Person.of(await service.me(runtime(info), viewer(info)))
+    return Person.of(await account.me(runtime(info), viewer(info)))
 
 
 async def my_sessions(info: strawberry.Info) -> list[Session]:
-    return [Session.of(s) for s in await auth_service.my_sessions(runtime(info), viewer(info))]
+    return [Session.of(s) for s in await sessions.my_sessions(runtime(info), viewer(info))]
 
 
 async def my_data(info: strawberry.Info) -> JSON:
-    return await service.my_data(runtime(info), viewer(info))
+    return await account.my_data(runtime(info), viewer(info))
 
 
 async def actors(
@@ -151,9 +163,7 @@ async def actors(
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> ActorConnection:
-    page = await service.search_actors(
-        runtime(info), viewer(info), search, PageRequest.from_args(first=first, after=after)
-    )
+    page = await search_actors(runtime(info), viewer(info), search, PageRequest.from_args(first=first, after=after))
     return ActorConnection.from_page(
         page, lambda v: Organization.of(v) if isinstance(v, OrganizationView) else Person.of(v)
     )
@@ -167,7 +177,7 @@ async def verification_requests(
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> VerificationRequestConnection:
-    page = await service.verification_queue(
+    page = await verification.verification_queue(
         runtime(info), viewer(info), status.value, PageRequest.from_args(first=first, after=after)
     )
     return VerificationRequestConnection.from_page(page, VerificationRequest.of)
@@ -195,7 +205,7 @@ async def person_register(
             ward_code=input.ward_code,
             investor_sectors=input.investor_sectors,
         )
-        view, tokens = await service.register_person(
+        view, tokens = await register_person(
             runtime(info), viewer(info), registration, user_agent=user_agent(info), address=client_address(info)
         )
         return {"person": Person.of(view), "tokens": AuthTokens.of(tokens)}
@@ -215,7 +225,7 @@ async def session_login(
     password: Annotated[str, strawberry.argument(description="My password.")],
 ) -> SessionPayload:
     async def work() -> dict:
-        tokens = await auth_service.login(
+        tokens = await sign_in.login(
             runtime(info), identifier, password, user_agent=user_agent(info), address=client_address(info)
         )
         return {"tokens": AuthTokens.of(tokens)}
@@ -231,20 +241,18 @@ async def session_refresh(
 ) -> SessionPayload:
     async def work() -> dict:
         return {
-            "tokens": AuthTokens.of(
-                await auth_service.refresh(runtime(info), refresh_token, user_agent=user_agent(info))
-            )
+            "tokens": AuthTokens.of(await sessions.refresh(runtime(info), refresh_token, user_agent=user_agent(info)))
         }
 
     return await payload(SessionPayload, work)
 
 
 async def session_logout(info: strawberry.Info) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_service.logout(runtime(info), viewer(info))))
+    return await payload(DonePayload, lambda: _done(sessions.logout(runtime(info), viewer(info))))
 
 
 async def session_logout_everywhere(info: strawberry.Info) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_service.logout_everywhere(runtime(info), viewer(info))))
+    return await payload(DonePayload, lambda: _done(sessions.logout_everywhere(runtime(info), viewer(info))))
 
 
 async def session_revoke(
@@ -252,7 +260,7 @@ async def session_revoke(
     session_id: Annotated[strawberry.ID, strawberry.argument(description="Id of one of my sessions (mySessions).")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.revoke_session(runtime(info), viewer(info), str(session_id)))
+        DonePayload, lambda: _done(sessions.revoke_session(runtime(info), viewer(info), str(session_id)))
     )
 
 
@@ -269,9 +277,7 @@ async def password_change(
     return await payload(
         DonePayload,
         lambda: _done(
-            auth_service.change_password(
-                runtime(info), viewer(info), current_password, new_password, address=client_address(info)
-            )
+            change_password(runtime(info), viewer(info), current_password, new_password, address=client_address(info))
         ),
     )
 
@@ -282,7 +288,7 @@ async def password_reset_start(
 ) -> DonePayload:
     return await payload(
         DonePayload,
-        lambda: _done(auth_service.start_password_reset(runtime(info), contact, address=client_address(info))),
+        lambda: _done(password_reset.start_password_reset(runtime(info), contact, address=client_address(info))),
     )
 
 
@@ -295,7 +301,7 @@ async def password_reset_complete(
     return await payload(
         DonePayload,
         lambda: _done(
-            auth_service.complete_password_reset(
+            password_reset.complete_password_reset(
                 runtime(info), contact, code, new_password, address=client_address(info)
             )
         ),
@@ -316,7 +322,7 @@ async def profile_update(
     return await payload(
         PersonPayload,
         lambda: _person_result(
-            service.update_profile(
+            profile.update_profile(
                 runtime(info),
                 viewer(info),
                 ward_code=input.ward_code,
@@ -334,7 +340,7 @@ async def profile_audience_set(
 ) -> PersonPayload:
     return await payload(
         PersonPayload,
-        lambda: _person_result(service.set_audience(runtime(info), viewer(info), field.value, audience.value)),
+        lambda: _person_result(profile.set_audience(runtime(info), viewer(info), field.value, audience.value)),
     )
 
 
@@ -353,7 +359,8 @@ async def contact_add(
     value: Annotated[str, strawberry.argument(description="The phone number or e-mail address.")],
 ) -> ContactPayload:
     return await payload(
-        ContactPayload, lambda: _contact_result(service.add_contact(runtime(info), viewer(info), kind.value, value))
+        ContactPayload,
+        lambda: _contact_result(contact_verification.add_contact(runtime(info), viewer(info), kind.value, value)),
     )
 
 
@@ -363,7 +370,9 @@ async def contact_verification_start(
 ) -> ContactPayload:
     return await payload(
         ContactPayload,
-        lambda: _contact_result(service.start_contact_verification(runtime(info), viewer(info), str(contact_id))),
+        lambda: _contact_result(
+            contact_verification.start_contact_verification(runtime(info), viewer(info), str(contact_id))
+        ),
     )
 
 
@@ -375,7 +384,7 @@ async def contact_verification_complete(
     return await payload(
         PersonPayload,
         lambda: _person_result(
-            service.complete_contact_verification(runtime(info), viewer(info), str(contact_id), code)
+            contact_verification.complete_contact_verification(runtime(info), viewer(info), str(contact_id), code)
         ),
     )
 
@@ -386,7 +395,8 @@ async def _request_result(request) -> dict:
 
 async def verification_request_create(info: strawberry.Info) -> VerificationRequestPayload:
     return await payload(
-        VerificationRequestPayload, lambda: _request_result(service.request_verification(runtime(info), viewer(info)))
+        VerificationRequestPayload,
+        lambda: _request_result(verification.request_verification(runtime(info), viewer(info))),
     )
 
 
@@ -397,7 +407,7 @@ async def verification_request_approve(
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")
         return await _request_result(
-            service.decide_verification(runtime(info), viewer(info), request_id, approve=True, reason=None)
+            verification.decide_verification(runtime(info), viewer(info), request_id, approve=True, reason=None)
         )
 
     return await payload(VerificationRequestPayload, work)
@@ -413,7 +423,7 @@ async def verification_request_reject(
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")
         return await _request_result(
-            service.decide_verification(runtime(info), viewer(info), request_id, approve=False, reason=reason)
+            verification.decide_verification(runtime(info), viewer(info), request_id, approve=False, reason=reason)
         )
 
     return await payload(VerificationRequestPayload, work)
@@ -426,7 +436,9 @@ async def officer_role_set(
 ) -> PersonPayload:
     async def work() -> dict:
         target = decode_id(person_id, "Person", "personId")
-        return await _person_result(service.grant_role(runtime(info), viewer(info), target, "officer", grant=granted))
+        return await _person_result(
+            city_roles.grant_role(runtime(info), viewer(info), target, "officer", grant=granted)
+        )
 
     return await payload(PersonPayload, work)
 
@@ -439,7 +451,7 @@ async def organization_register(
     input: Annotated[OrganizationRegisterInput, strawberry.argument(description="The organisation.")],
 ) -> OrganizationPayload:
     async def work() -> dict:
-        view = await service.register_organization(
+        view = await organizations.register_organization(
             runtime(info),
             viewer(info),
             name=input.name,
@@ -461,7 +473,9 @@ async def representative_set(
     async def work() -> dict:
         org = decode_id(organization_id, "Organization", "organizationId")
         person = decode_id(person_id, "Person", "personId")
-        reps, invitation = await service.set_representative(runtime(info), viewer(info), org, person, role.value)
+        reps, invitation = await representatives.set_representative(
+            runtime(info), viewer(info), org, person, role.value
+        )
         return {
             "representatives": [Representative.of(r) for r in reps],
             "invitation": RepresentativeInvitation.of(invitation) if invitation else None,
@@ -478,7 +492,7 @@ async def representative_revoke(
     async def work() -> dict:
         org = decode_id(organization_id, "Organization", "organizationId")
         person = decode_id(person_id, "Person", "personId")
-        reps, _ = await service.set_representative(runtime(info), viewer(info), org, person, None)
+        reps, _ = await representatives.set_representative(runtime(info), viewer(info), org, person, None)
         return {"representatives": [Representative.of(r) for r in reps]}
 
     return await payload(RepresentativesPayload, work)
@@ -489,7 +503,7 @@ async def my_representative_invitations(
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> RepresentativeInvitationConnection:
-    page = await service.my_representative_invitations(
+    page = await invitations.my_representative_invitations(
         runtime(info), viewer(info), PageRequest.from_args(first=first, after=after)
     )
     return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
@@ -498,7 +512,7 @@ async def my_representative_invitations(
 async def pending_invitations(
     info: strawberry.Info, org_id: str, first: int | None, after: str | None
 ) -> RepresentativeInvitationConnection:
-    page = await service.pending_invitations(
+    page = await invitations.pending_invitations(
         runtime(info), viewer(info), org_id, PageRequest.from_args(first=first, after=after)
     )
     return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
@@ -510,7 +524,7 @@ async def representative_invitation_accept(
 ) -> RepresentativeInvitationAcceptPayload:
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
-        view, role = await service.accept_representative_invitation(runtime(info), viewer(info), org)
+        view, role = await invitations.accept_representative_invitation(runtime(info), viewer(info), org)
         representation = (
             Representation(organization=Organization.of(view), role=RepresentativeRole(role)) if view else None
         )
@@ -525,7 +539,7 @@ async def representative_invitation_decline(
 ) -> RepresentativeInvitationDeclinePayload:
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
-        view = await service.decline_representative_invitation(runtime(info), viewer(info), org)
+        view = await invitations.decline_representative_invitation(runtime(info), viewer(info), org)
         return {"organization": Organization.of(view) if view else None}
 
     return await payload(RepresentativeInvitationDeclinePayload, work)
@@ -538,7 +552,7 @@ async def representative_invitation_withdraw(
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
         person = decode_id(input.person_id, "Person", "personId")
-        view = await service.withdraw_representative_invitation(runtime(info), viewer(info), org, person)
+        view = await invitations.withdraw_representative_invitation(runtime(info), viewer(info), org, person)
         return {"organization": Organization.of(view) if view else None}
 
     return await payload(RepresentativeInvitationWithdrawPayload, work)
@@ -550,5 +564,5 @@ async def account_close(
 ) -> DonePayload:
     return await payload(
         DonePayload,
-        lambda: _done(service.close_account(runtime(info), viewer(info), password, address=client_address(info))),
+        lambda: _done(account.close_account(runtime(info), viewer(info), password, address=client_address(info))),
     )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Required, TypedDict
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import Date, DateTime
 
 from graph.driver import keyset, run
@@ -327,36 +327,42 @@ head([(v)<-[:DECIDED]-(o:Person) | o.displayName]) AS decidedByName
 """
 
 
-class RequestMap(TypedDict):
-    id: str
-    status: str
-    createdAt: DateTime
-    decidedAt: DateTime | None
-    reason: str | None
-
-
-class ApplicantMap(TypedDict):
-    """What an officer checks the document against (None once the applicant closed their account)."""
-
-    fullName: str | None
-    sex: str | None
-    dateOfBirth: Date | None
-
-
-class RequestDocumentMap(TypedDict):
-    kind: str
-    last4: str
-
-
 @dataclass(frozen=True)
 class RequestRow:
-    """A verification request as ``REQUEST_PROJECTION`` reads it."""
+    """A verification request as ``REQUEST_PROJECTION`` reads it: the request, what an officer checks the document
+    against (the applicant's name, sex and birth date: None once they closed their account), the document's kind
+    and last four characters, and the name of the officer who decided it."""
 
-    request: RequestMap
+    id: str
+    status: str
+    created_at: DateTime
+    decided_at: DateTime | None
+    reason: str | None
     applicant_id: str
-    applicant: ApplicantMap
-    document: RequestDocumentMap | None
+    applicant_full_name: str | None
+    applicant_sex: str | None
+    applicant_date_of_birth: Date | None
+    document_kind: str | None
+    document_last4: str | None
     decided_by_name: str | None
+
+
+def _request_row(record: Record) -> RequestRow:
+    request, applicant, document = record["request"], record["applicant"] or {}, record["document"] or {}
+    return RequestRow(
+        id=request["id"],
+        status=request["status"],
+        created_at=request["createdAt"],
+        decided_at=request["decidedAt"],
+        reason=request["reason"],
+        applicant_id=record["applicantId"],
+        applicant_full_name=applicant.get("fullName"),
+        applicant_sex=applicant.get("sex"),
+        applicant_date_of_birth=applicant.get("dateOfBirth"),
+        document_kind=document.get("kind"),
+        document_last4=document.get("last4"),
+        decided_by_name=record["decidedByName"],
+    )
 
 
 VERIFICATION_QUEUE = f"""
@@ -380,7 +386,7 @@ async def verification_queue(
         afterCreatedAt=after[0] if after else None,
         afterId=after[1] if after else None,
     )
-    return rows(RequestRow, found)
+    return [_request_row(r) for r in found]
 
 
 REQUESTS_OF_PERSON = f"""
@@ -391,7 +397,7 @@ RETURN {REQUEST_PROJECTION}
 
 
 async def requests_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[RequestRow]:
-    return rows(RequestRow, await run(tx, REQUESTS_OF_PERSON, personId=person_id))
+    return [_request_row(r) for r in await run(tx, REQUESTS_OF_PERSON, personId=person_id)]
 
 
 REQUESTS_BY_IDS = f"""
@@ -402,7 +408,7 @@ RETURN {REQUEST_PROJECTION}
 
 
 async def requests_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[RequestRow]:
-    return rows(RequestRow, await run(tx, REQUESTS_BY_IDS, ids=ids))
+    return [_request_row(r) for r in await run(tx, REQUESTS_BY_IDS, ids=ids)]
 
 
 LOCK_REQUEST = """
@@ -629,27 +635,33 @@ LIMIT 200
 """
 
 
-class ChangeMap(TypedDict):
-    """A recorded grant or revocation of a representative role (``reason`` for the automatic ones)."""
+@dataclass(frozen=True)
+class HistoryRow:
+    """A recorded grant or revocation of a representative role (``reason`` for the automatic ones), who made it
+    (``by_id``) and whose role it changed (``of_id``)."""
 
     id: str
     action: str
     role: str
     at: DateTime
     reason: str | None
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """A change, who made it (``by_id``) and whose role it changed (``of_id``)."""
-
-    change: ChangeMap
     by_id: str
     of_id: str
 
 
 async def representation_history(tx: AsyncManagedTransaction, org_id: str) -> list[HistoryRow]:
-    return rows(HistoryRow, await run(tx, REPRESENTATION_HISTORY, orgId=org_id))
+    return [
+        HistoryRow(
+            id=r["change"]["id"],
+            action=r["change"]["action"],
+            role=r["change"]["role"],
+            at=r["change"]["at"],
+            reason=r["change"]["reason"],
+            by_id=r["byId"],
+            of_id=r["ofId"],
+        )
+        for r in await run(tx, REPRESENTATION_HISTORY, orgId=org_id)
+    ]
 
 
 # --- invitations to represent ---------------------------------------------------------------------------

@@ -103,11 +103,11 @@ async def representation_history(rt: Runtime, viewer: Viewer, org_id: str) -> li
     people = dict(zip(ids, await persons_by_ids(rt, viewer, ids), strict=False))
     return [
         RepresentationChangeView(
-            id=r.change["id"],
-            action=r.change["action"],
-            role=r.change["role"],
-            at=r.change["at"].to_native(),
-            reason=r.change["reason"],
+            id=r.id,
+            action=r.action,
+            role=r.role,
+            at=r.at.to_native(),
+            reason=r.reason,
             by=people.get(r.by_id),
             of=people.get(r.of_id),
         )

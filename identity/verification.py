@@ -28,22 +28,21 @@ def _sees_request(viewer: Viewer, applicant_id: str) -> bool:
 
 
 def _request_view(row: RequestRow, viewer: Viewer, applicant: PersonView | None) -> VerificationRequestView:
-    request, data, document = row.request, row.applicant, row.document
     sees_document = _sees_request(viewer, row.applicant_id)
-    birth = data["dateOfBirth"]
+    birth = row.applicant_date_of_birth
     return VerificationRequestView(
-        id=request["id"],
-        status=request["status"],
-        created_at=request["createdAt"].to_native(),
-        decided_at=request["decidedAt"].to_native() if request["decidedAt"] else None,
-        reason=request["reason"],
+        id=row.id,
+        status=row.status,
+        created_at=row.created_at.to_native(),
+        decided_at=row.decided_at.to_native() if row.decided_at else None,
+        reason=row.reason,
         decided_by_name=row.decided_by_name,
         applicant=applicant,
-        applicant_full_name=data["fullName"] if sees_document else None,
+        applicant_full_name=row.applicant_full_name if sees_document else None,
         applicant_date_of_birth=birth.to_native() if sees_document and birth is not None else None,
-        applicant_sex=data["sex"] if sees_document else None,
-        document_kind=document["kind"] if sees_document and document else None,
-        document_last4=document["last4"] if sees_document and document else None,
+        applicant_sex=row.applicant_sex if sees_document else None,
+        document_kind=row.document_kind if sees_document else None,
+        document_last4=row.document_last4 if sees_document else None,
     )
 
 
@@ -75,7 +74,7 @@ async def verification_requests_by_ids(
     visible = [r for r in found if _sees_request(viewer, r.applicant_id)]
     applicant_ids = [r.applicant_id for r in visible]
     applicants = dict(zip(applicant_ids, await persons_by_ids(rt, viewer, applicant_ids), strict=False))
-    views = {r.request["id"]: _request_view(r, viewer, applicants[r.applicant_id]) for r in visible}
+    views = {r.id: _request_view(r, viewer, applicants[r.applicant_id]) for r in visible}
     return [views.get(i) for i in ids]
 
 
@@ -95,7 +94,7 @@ async def verification_queue(
     items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants, strict=False)]
     return Page(
         items=items,
-        cursors=[VERIFICATION_CURSOR.encode(r.request["createdAt"], r.request["id"]) for r in page_rows],
+        cursors=[VERIFICATION_CURSOR.encode(r.created_at, r.id) for r in page_rows],
         has_next_page=len(found) > request.size,
         has_previous_page=after is not None,
     )

@@ -154,7 +154,7 @@ def admin_grant(
     revoke: bool = typer.Option(False, help="Take the role away instead."),
 ) -> None:
     """Grant (or revoke) a granted role; this is how the first administrator is made."""
-    from identity.service import set_granted_role
+    from identity.city_roles import set_granted_role
 
     target = person_id
     if "-" not in person_id:

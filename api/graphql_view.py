@@ -28,7 +28,7 @@ from strawberry.types import ExecutionResult
 from api import decoding, graphiql
 from api.context import RequestContext
 from api.errors import format_error
-from auth import service as auth_service
+from auth import sessions as auth_sessions
 from auth.viewer import ANONYMOUS, Viewer
 from core.errors import UnauthenticatedError, UnavailableError
 from core.settings import Settings
@@ -92,7 +92,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise UnauthenticatedError("Send the access token as `Authorization: Bearer <accessToken>`.")
-        return await auth_service.viewer_from_token(request.app.state.runtime, token.strip())
+        return await auth_sessions.viewer_from_token(request.app.state.runtime, token.strip())
 
     @staticmethod
     def _unauthenticated(message: str) -> Response:

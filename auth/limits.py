@@ -33,12 +33,12 @@ async def claim(
     ``count`` False, lock and check only (the caller adds to the limits later, in the same
     transaction, when the outcome is one it counts)."""
     state = await queries.lock_limits(tx, {key: window for key, (_most, window) in limits.items()})
-    full = [state[key]["resetsIn"] for key, (most, _window) in limits.items() if state[key]["count"] >= most]
+    full = [state[key].resets_in for key, (most, _window) in limits.items() if state[key].count >= most]
     if full:
         raise RateLimitedError(message, retry_after_seconds=max(1.0, float(max(full))))
     if count:
         await queries.add_to_limits(tx, list(limits))
-    return {key: state[key]["count"] for key in limits}
+    return {key: state[key].count for key in limits}
 
 
 async def add(tx: AsyncManagedTransaction, limits: dict[str, tuple[int, int]]) -> None:

@@ -132,8 +132,8 @@ async def check_code(
         )
     if live is None:
         return CodeCheck(ok=False, live=False)
-    if live["codeHash"] is None:
-        attempts = await queries.fail_code(tx, live["id"])
+    if live.code_hash is None or person_id is None or contact_id is None:  # a blank code: no guess matches it
+        attempts = await queries.fail_code(tx, live.id)
         left = max(0, max_attempts - attempts)
         return CodeCheck(ok=False, attempts_left=left, exhausted=left == 0)
     expected = _hash(
@@ -144,10 +144,10 @@ async def check_code(
         destination=destination,
         code=(code or "").strip(),
     )
-    if hmac.compare_digest(live["codeHash"], expected):
-        await queries.use_code(tx, live["id"])
+    if hmac.compare_digest(live.code_hash, expected):
+        await queries.use_code(tx, live.id)
         return CodeCheck(ok=True)
-    attempts = await queries.fail_code(tx, live["id"])
+    attempts = await queries.fail_code(tx, live.id)
     left = max(0, max_attempts - attempts)
     return CodeCheck(ok=False, attempts_left=left, exhausted=left == 0)
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from collections.abc import Sequence
+from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
 from core.errors import UserInputError
+
+#: The code of the answer to a wrong password, or an identifier no account signs in with (the two look alike).
+INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
 
 MIN_LENGTH = 10
 #: Longest password accepted (characters, after NFC). argon2 itself has no practical limit; this
@@ -28,11 +33,20 @@ ZXCVBN_MAX_LENGTH = 72
 #: zxcvbn score 0-4; 3 = "safely unguessable: moderate protection from offline slow-hash attacks".
 MIN_SCORE = 3
 
+
 #: argon2id parameters by profile (``HANOISMART_PASSWORD_HASH_PROFILE``). ``standard`` is argon2-cffi's RFC 9106
 #: low-memory profile (t=3, 64 MiB, p=4: ~150 ms here). ``test`` is still argon2id but ~10x cheaper (t=2, 8 MiB,
 #: p=1); the settings accept it only with ``environment=test``, where the suite's thousands of registrations and
 #: sign-ins would otherwise spend most of its time in argon2.
-PROFILES: dict[str, dict[str, int]] = {
+class HashProfile(TypedDict, total=False):
+    """argon2id parameters (``PasswordHasher``'s keywords); left out: argon2-cffi's defaults."""
+
+    time_cost: int
+    memory_cost: int
+    parallelism: int
+
+
+PROFILES: dict[str, HashProfile] = {
     "standard": {},
     "test": {"time_cost": 2, "memory_cost": 8192, "parallelism": 1},
 }
@@ -51,7 +65,7 @@ def normalise_password(password: str) -> str:
     return unicodedata.normalize("NFC", password or "")
 
 
-def check_policy(password: str, *, user_inputs: list[str] = (), field: str = "password") -> None:
+def check_policy(password: str, *, user_inputs: Sequence[str] = (), field: str = "password") -> None:
     password = normalise_password(password)
     if len(password) < MIN_LENGTH:
         raise UserInputError(f"A password has at least {MIN_LENGTH} characters.", field=field)

@@ -91,8 +91,50 @@ def _table(*groups: tuple[Permission, ...]) -> dict[str, Permission]:
 
 
 # Each domain's permissions, in the order its schema lists the fields. Names are ``domain.noun.verb``.
-AUTH: Final[tuple[Permission, ...]] = ()
-IDENTITY: Final[tuple[Permission, ...]] = ()
+AUTH: Final[tuple[Permission, ...]] = (
+    Permission("auth.session.read", does="see your open sessions"),
+    Permission("auth.session.end", does="sign out (one session, or everywhere)"),
+    Permission("auth.password.change", does="change your password"),
+)
+IDENTITY: Final[tuple[Permission, ...]] = (
+    Permission("identity.account.read", does="see your own account and the organisations you represent"),
+    Permission("identity.contact.read", does="see your phones and e-mails"),
+    Permission("identity.verification.read", does="see your verification requests"),
+    Permission("identity.invitation.read", does="see your invitations to represent an organisation"),
+    Permission("identity.data.export", does="export your personal data"),
+    Permission("identity.verification.queue", does="work the verification queue", city_role="officer"),
+    Permission("identity.profile.update", does="change your profile and who sees each of its fields"),
+    Permission("identity.contact.add", does="add a phone or e-mail"),
+    Permission("identity.contact.verify", does="verify your phone or e-mail with a one-time code"),
+    Permission("identity.verification.request", does="ask a city officer to check your identity document"),
+    Permission("identity.verification.decide", does="decide verification requests", city_role="officer"),
+    Permission("identity.officer.grant", does="grant or revoke officer roles", city_role="administrator"),
+    Permission("identity.organization.register", does="register an organisation", level=2),
+    Permission(
+        "identity.representative.set",
+        does="change an organisation's representatives (its owners only)",
+        refusal="Only an owner of this organisation may change its representatives.",
+    ),
+    Permission(
+        "identity.representation.read",
+        does="see an organisation's representation history",
+        for_organization=True,
+        refusal="Only owners and admins of this organisation see its representation history.",
+    ),
+    Permission(
+        "identity.invitation.list",
+        does="see an organisation's pending invitations",
+        for_organization=True,
+        refusal="Only owners and admins of this organisation see its pending invitations.",
+    ),
+    Permission("identity.invitation.answer", does="accept or decline an invitation to represent an organisation"),
+    Permission(
+        "identity.invitation.withdraw",
+        does="withdraw an organisation's invitations (its owners only)",
+        refusal="Only an owner of this organisation may withdraw its invitations.",
+    ),
+    Permission("identity.account.close", does="close your account"),
+)
 SOCIAL: Final[tuple[Permission, ...]] = (
     Permission("social.connection.request", "ask someone to connect"),
     Permission("social.connection.answer", "accept or decline a request to connect"),

@@ -39,7 +39,7 @@ from core.errors import RateLimitedError, UserInputError
 from core.runtime import Runtime
 from core.settings import Settings
 from graph import auth as queries
-from graph import identity as identity_queries
+from graph.auth import Credentials, FailureEntry, SuccessEntry, ThrottleState
 
 #: Failures are forgotten (the next one counts as the first) this long after the last one at the earliest, and
 #: never before twice the key's longest wait: a guesser waiting out each longest wait must not be given the free
@@ -110,63 +110,62 @@ async def claim(tx: AsyncManagedTransaction, rt: Runtime, subject: str, address:
     A refused attempt leaves nothing behind: the throttles its lock created are deleted before it commits."""
     keys = throttle_keys(rt.settings, subject, address_key(rt, address))
     forget = {k.key: k.forget_after for k in keys}
-    rows = {r["key"]: r for r in await queries.lock_throttles(tx, sorted(forget), forget)}
-    known = rows[keys[0].key]["known"]
+    states = {state.key: state for state in await queries.lock_throttles(tx, sorted(forget), forget)}
+    known = states[keys[0].key].known
     counted = tuple(k for k in keys if not (k.skipped_when_known and known))
-    waits = [wait for wait in (_wait(rows[k.key], k) for k in counted) if wait > 0]
+    waits = [wait for wait in (_wait(states[k.key], k) for k in counted) if wait > 0]
     if waits:
-        await queries.delete_throttles(tx, [key for key, row in rows.items() if row["created"]])
+        await queries.delete_throttles(tx, [key for key, state in states.items() if state.created])
         return Claim(False, retry_after=max(waits))
     await queries.claim_throttles(tx, [k.key for k in counted], forget, IN_FLIGHT_SECONDS)
     return Claim(True, counted)
 
 
-def _wait(row: dict, key: ThrottleKey) -> float:
+def _wait(state: ThrottleState, key: ThrottleKey) -> float:
     """Seconds before ``key`` allows another attempt (0: now)."""
-    if row["failures"] < key.free:
+    if state.failures < key.free:
         return 0.0
-    if row["pending"] > 0:
+    if state.pending > 0:
         return IN_FLIGHT_RETRY_SECONDS
-    if row["lockedUntil"] is None:
+    if state.locked_until is None:
         return 0.0
-    return max((row["lockedUntil"].to_native() - row["now"].to_native()).total_seconds(), 0.0)
+    return max((state.locked_until.to_native() - state.now.to_native()).total_seconds(), 0.0)
 
 
 async def settle_failure(tx: AsyncManagedTransaction, claim: Claim) -> None:
     """The password of a granted claim was wrong: the failure stays counted and the next wait starts now."""
     await queries.settle_failure(
-        tx, [{"key": k.key, "free": k.free, "firstDelay": k.first_delay, "maxDelay": k.max_delay} for k in claim.keys]
+        tx,
+        [FailureEntry(key=k.key, free=k.free, firstDelay=k.first_delay, maxDelay=k.max_delay) for k in claim.keys],
     )
 
 
 async def settle_success(tx: AsyncManagedTransaction, claim: Claim) -> None:
     """The password of a granted claim was right: give the attempt back (inside the caller's transaction)."""
-    await queries.settle_success(tx, [{"key": k.key, "free": k.free, "reset": k.reset_on_success} for k in claim.keys])
+    await queries.settle_success(
+        tx, [SuccessEntry(key=k.key, free=k.free, reset=k.reset_on_success) for k in claim.keys]
+    )
 
 
 async def claim_password_check(
     tx: AsyncManagedTransaction, rt: Runtime, person_id: str, address: str | None
-) -> tuple[Claim, dict | None]:
+) -> tuple[Claim, Credentials | None]:
     """Claim a check of a signed-in person's password (``passwordChange``, ``accountClose``): the same keys as
     signing in to their account, so a stolen access token gives no extra guesses. Returns the claim and the
     credentials to verify."""
-    cred = await identity_queries.credentials_by_id(tx, person_id)
+    cred = await queries.credentials_by_id(tx, person_id)
     return await claim(tx, rt, f"account:{person_id}", address), cred
 
 
-async def password_unchanged(tx: AsyncManagedTransaction, checked: dict | None) -> bool:
+async def password_unchanged(tx: AsyncManagedTransaction, checked: Credentials | None) -> bool:
     """The account is still active with the password that was just verified: not closed, and its
     ``passwordVersion`` not bumped by a change or reset meanwhile. A rehash of the same password (a parallel
     sign-in upgrading the hash) keeps the version, so it does not fail the check. Read under the person's write
     lock, which the caller's transaction keeps until it commits."""
     if checked is None:
         return False
-    current = await identity_queries.locked_credentials_by_id(tx, checked["id"])
-    return (
-        current is not None
-        and current["status"] == "active"
-        and current["passwordVersion"] == checked["passwordVersion"]
-    )
+    current = await queries.locked_credentials_by_id(tx, checked.id)
+    return current is not None and current.status == "active" and current.password_version == checked.password_version
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ class CurrentPassword:
     """A signed-in person's password, verified under the throttle; ``confirm`` it inside the transaction that acts."""
 
     claim: Claim
-    credentials: dict
+    credentials: Credentials
     wrong: UserInputError
 
     async def confirm(self, tx: AsyncManagedTransaction) -> bool:
@@ -195,7 +194,7 @@ async def check_current_password(
     claimed, cred = await rt.graph.write(claim_password_check, rt, person_id, address)
     if not claimed.granted:
         raise refusal(claimed)
-    ok, _ = await verify_password(cred["passwordHash"] if cred else None, password or "")
+    ok, _ = await verify_password(cred.password_hash if cred else None, password or "")
     if not ok or cred is None:
         await rt.graph.write(settle_failure, claimed)
         raise wrong

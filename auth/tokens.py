@@ -179,7 +179,8 @@ class KeyRing:
         try:
             header = jwt.get_unverified_header(token)
             self._follow_rotation()
-            key = self._published().get(header.get("kid"))
+            kid = header.get("kid")
+            key = self._published().get(kid) if isinstance(kid, str) else None
             if key is None or header.get("alg") != ALGORITHM:
                 raise InvalidTokenError()
             # A public key object (never str/bytes) and one algorithm: no "none", no HMAC key confusion.

@@ -1,10 +1,135 @@
-"""Cypher of sign-in: sessions, refresh tokens, one-time codes and login throttles."""
+"""Cypher of sign-in: credentials and sign-in identifiers, sessions, refresh tokens, one-time codes, counted
+limits and login throttles."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TypedDict
+
 from neo4j import AsyncManagedTransaction
+from neo4j.time import DateTime
 
 from graph.driver import run
+from graph.rows import row, rows
+
+# --- credentials and sign-in identifiers -------------------------------------------------------------------------
+# A person signs in with an identity document (its digest) or a contact they verified (its ``verifiedKey``,
+# ``<kind>:<value>``, set when the contact is verified), and a password.
+
+# Credentials: the hash to verify, and ``passwordVersion``, which every real password change (change, reset) bumps
+# and a rehash of the same password does not (accounts from before it have none: version 0).
+CREDENTIALS = (
+    "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status"
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a password is checked against (``CREDENTIALS``); ``password_hash`` is None once the account is closed."""
+
+    id: str
+    password_hash: str | None
+    password_version: int
+    status: str
+
+
+CREDENTIALS_BY_DOCUMENT = f"""
+MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {{digest: $digest}})
+RETURN {CREDENTIALS}
+"""
+
+CREDENTIALS_BY_CONTACT = f"""
+MATCH (p:Person)-[:HAS_CONTACT]->(:Contact {{verifiedKey: $verifiedKey}})
+RETURN {CREDENTIALS}
+"""
+
+
+async def credentials_by_document(tx: AsyncManagedTransaction, digest: str) -> Credentials | None:
+    found = await run(tx, CREDENTIALS_BY_DOCUMENT, digest=digest)
+    return row(Credentials, found[0]) if found else None
+
+
+async def credentials_by_contact(tx: AsyncManagedTransaction, verified_key: str) -> Credentials | None:
+    found = await run(tx, CREDENTIALS_BY_CONTACT, verifiedKey=verified_key)
+    return row(Credentials, found[0]) if found else None
+
+
+CREDENTIALS_BY_ID = f"MATCH (p:Person {{id: $id}}) RETURN {CREDENTIALS}"
+
+
+async def credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> Credentials | None:
+    found = await run(tx, CREDENTIALS_BY_ID, id=person_id)
+    return row(Credentials, found[0]) if found else None
+
+
+# The write lock on the person is taken before its credentials are read, so a password change committing
+# meanwhile is either seen or waits for the caller's transaction to end.
+LOCKED_CREDENTIALS_BY_ID = f"""
+MATCH (p:Person {{id: $id}})
+SET p.passwordLock = true
+REMOVE p.passwordLock
+RETURN {CREDENTIALS}
+"""
+
+
+async def locked_credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> Credentials | None:
+    """The person's credentials read under their write lock (held until the transaction ends)."""
+    found = await run(tx, LOCKED_CREDENTIALS_BY_ID, id=person_id)
+    return row(Credentials, found[0]) if found else None
+
+
+SET_PASSWORD_HASH = """
+MATCH (p:Person {id: $id})
+SET p.passwordHash = $hash, p.passwordChangedAt = datetime(), p.passwordVersion = coalesce(p.passwordVersion, 0) + 1
+"""
+
+
+async def set_password_hash(tx: AsyncManagedTransaction, person_id: str, password_hash: str) -> None:
+    """A new password (change, reset): a new ``passwordVersion``, so checks of the old one in flight fail."""
+    await run(tx, SET_PASSWORD_HASH, id=person_id, hash=password_hash)
+
+
+REHASH_PASSWORD = """
+MATCH (p:Person {id: $id})
+WHERE p.passwordHash = $oldHash
+SET p.passwordHash = $hash
+RETURN count(p) AS rehashed
+"""
+
+
+async def rehash_password(tx: AsyncManagedTransaction, person_id: str, old_hash: str, new_hash: str) -> bool:
+    """The same password hashed anew (parameters changed, or an NFC form): only while the stored hash is still
+    ``old_hash`` (a password changed meanwhile, or a parallel rehash, wins); the version stays."""
+    return bool((await run(tx, REHASH_PASSWORD, id=person_id, oldHash=old_hash, hash=new_hash))[0]["rehashed"])
+
+
+ASSURANCE_LEVEL = "MATCH (p:Person {id: $id}) RETURN p.assuranceLevel AS level"
+
+
+async def assurance_level(tx: AsyncManagedTransaction, person_id: str) -> int:
+    """The person's assurance level, written into the access tokens of a new session."""
+    level: int = (await run(tx, ASSURANCE_LEVEL, id=person_id))[0]["level"]
+    return level
+
+
+VERIFIED_CONTACT_OWNER = """
+MATCH (p:Person)-[:HAS_CONTACT]->(c:Contact {verifiedKey: $verifiedKey})
+RETURN p.id AS personId, c.id AS contactId
+"""
+
+
+@dataclass(frozen=True)
+class ContactOwner:
+    """The account that verified a phone or e-mail, and that contact."""
+
+    person_id: str
+    contact_id: str
+
+
+async def verified_contact_owner(tx: AsyncManagedTransaction, verified_key: str) -> ContactOwner | None:
+    found = await run(tx, VERIFIED_CONTACT_OWNER, verifiedKey=verified_key)
+    return row(ContactOwner, found[0]) if found else None
+
 
 # --- sessions -----------------------------------------------------------------------------------------
 
@@ -58,14 +183,32 @@ RETURN t.usedAt IS NOT NULL AS used, s.id AS sessionId, s.revokedAt IS NOT NULL 
 """
 
 
+@dataclass(frozen=True)
+class LockedRefreshToken:
+    """A refresh token under its write lock, its session and its person (``LOCK_REFRESH_TOKEN``)."""
+
+    used: bool
+    session_id: str
+    revoked: bool
+    expired: bool
+    past_lifetime: bool
+    within_grace: bool
+    rotated_for_agent: str | None
+    sealed_successor: str | None
+    successor_unused: bool
+    person_id: str
+    status: str
+    assurance_level: int
+
+
 async def lock_refresh_token(
     tx: AsyncManagedTransaction, token_hash: str, *, grace_seconds: int, max_lifetime_days: int
-) -> dict | None:
+) -> LockedRefreshToken | None:
     """Lock the token first (a write lock), so two parallel refreshes with it are serialised."""
-    rows = await run(
+    found = await run(
         tx, LOCK_REFRESH_TOKEN, tokenHash=token_hash, graceSeconds=grace_seconds, maxLifetimeDays=max_lifetime_days
     )
-    return dict(rows[0]) if rows else None
+    return row(LockedRefreshToken, found[0]) if found else None
 
 
 ROTATE_REFRESH_TOKEN = """
@@ -123,8 +266,11 @@ async def revoke_sessions(
     session_ids: list[str] | None = None,
     except_id: str | None = None,
 ) -> int:
-    rows = await run(tx, REVOKE_SESSIONS, personId=person_id, sessionIds=session_ids, exceptId=except_id, reason=reason)
-    return rows[0]["revoked"]
+    found = await run(
+        tx, REVOKE_SESSIONS, personId=person_id, sessionIds=session_ids, exceptId=except_id, reason=reason
+    )
+    revoked: int = found[0]["revoked"]
+    return revoked
 
 
 ACTIVE_SESSIONS = """
@@ -135,8 +281,18 @@ ORDER BY s.lastUsedAt DESC
 """
 
 
-async def active_sessions(tx: AsyncManagedTransaction, person_id: str) -> list[dict]:
-    return [r["session"] for r in await run(tx, ACTIVE_SESSIONS, personId=person_id)]
+@dataclass(frozen=True)
+class SessionRow:
+    """An open session (the ``session`` map of ``ACTIVE_SESSIONS``)."""
+
+    id: str
+    user_agent: str | None
+    created_at: DateTime
+    last_used_at: DateTime
+
+
+async def active_sessions(tx: AsyncManagedTransaction, person_id: str) -> list[SessionRow]:
+    return rows(SessionRow, [r["session"] for r in await run(tx, ACTIVE_SESSIONS, personId=person_id)])
 
 
 VIEWER = """
@@ -146,9 +302,17 @@ RETURN p.roles AS roles, p.assuranceLevel AS assuranceLevel
 """
 
 
-async def viewer_of_session(tx: AsyncManagedTransaction, person_id: str, session_id: str) -> dict | None:
-    rows = await run(tx, VIEWER, personId=person_id, sessionId=session_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class SessionViewer:
+    """What a request's viewer carries from the graph: the person's roles and assurance level."""
+
+    roles: list[str] | None
+    assurance_level: int
+
+
+async def viewer_of_session(tx: AsyncManagedTransaction, person_id: str, session_id: str) -> SessionViewer | None:
+    found = await run(tx, VIEWER, personId=person_id, sessionId=session_id)
+    return row(SessionViewer, found[0]) if found else None
 
 
 # --- one-time codes ----------------------------------------------------------------------------------------
@@ -199,6 +363,17 @@ RETURN o {.id, .codeHash, .attempts, .personId, .contactId} AS code
 """
 
 
+@dataclass(frozen=True)
+class LiveCode:
+    """A live one-time code under its write lock (the ``code`` map); ``code_hash`` is None for a blank code."""
+
+    id: str
+    code_hash: str | None
+    attempts: int
+    person_id: str | None
+    contact_id: str | None
+
+
 async def lock_live_code(
     tx: AsyncManagedTransaction,
     *,
@@ -207,9 +382,9 @@ async def lock_live_code(
     destination_key: str,
     purpose: str,
     max_attempts: int,
-) -> dict | None:
+) -> LiveCode | None:
     """The newest live code of this (person, contact, destination, purpose), write-locked."""
-    rows = await run(
+    found = await run(
         tx,
         LOCK_LIVE_CODE,
         personId=person_id,
@@ -218,7 +393,7 @@ async def lock_live_code(
         purpose=purpose,
         maxAttempts=max_attempts,
     )
-    return rows[0]["code"] if rows else None
+    return row(LiveCode, found[0]["code"]) if found else None
 
 
 LOCK_LIVE_BLANK_CODE = """
@@ -232,12 +407,12 @@ RETURN o {.id, .codeHash, .attempts, .personId, .contactId} AS code
 
 async def lock_live_blank_code(
     tx: AsyncManagedTransaction, *, destination_key: str, purpose: str, max_attempts: int
-) -> dict | None:
+) -> LiveCode | None:
     """The newest live blank code (no account) of this destination and purpose, write-locked."""
-    rows = await run(
+    found = await run(
         tx, LOCK_LIVE_BLANK_CODE, destinationKey=destination_key, purpose=purpose, maxAttempts=max_attempts
     )
-    return rows[0]["code"] if rows else None
+    return row(LiveCode, found[0]["code"]) if found else None
 
 
 USE_CODE = "MATCH (o:OneTimeCode {id: $id}) SET o.usedAt = datetime()"
@@ -249,7 +424,9 @@ async def use_code(tx: AsyncManagedTransaction, code_id: str) -> None:
 
 
 async def fail_code(tx: AsyncManagedTransaction, code_id: str) -> int:
-    return (await run(tx, FAIL_CODE, id=code_id))[0]["attempts"]
+    """Count a wrong guess on the code; its attempts so far."""
+    attempts: int = (await run(tx, FAIL_CODE, id=code_id))[0]["attempts"]
+    return attempts
 
 
 # --- rate limits: counted windows claimed atomically ------------------------------------------------------------
@@ -272,11 +449,20 @@ RETURN l.key AS key, l.count AS count,
 """
 
 
-async def lock_limits(tx: AsyncManagedTransaction, windows: dict[str, int]) -> dict[str, dict]:
+@dataclass(frozen=True)
+class LimitState:
+    """A counted limit under its write lock: its count in the current window, and the seconds until it resets."""
+
+    key: str
+    count: int
+    resets_in: int
+
+
+async def lock_limits(tx: AsyncManagedTransaction, windows: dict[str, int]) -> dict[str, LimitState]:
     """Lock the limits of ``windows`` (key -> window in seconds), in key order so two claims never
     deadlock; returns each key's current count and the seconds until its window resets."""
-    rows = await run(tx, LOCK_LIMITS, keys=sorted(windows), windowSeconds=windows)
-    return {r["key"]: {"count": r["count"], "resetsIn": r["resetsIn"]} for r in rows}
+    found = rows(LimitState, await run(tx, LOCK_LIMITS, keys=sorted(windows), windowSeconds=windows))
+    return {state.key: state for state in found}
 
 
 ADD_TO_LIMITS = """
@@ -313,11 +499,26 @@ RETURN t.key AS key, created,
 """
 
 
-async def lock_throttles(tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int]) -> list[dict]:
+@dataclass(frozen=True)
+class ThrottleState:
+    """A login throttle read under its write lock (``LOCK_THROTTLES``); ``now`` is the database's clock."""
+
+    key: str
+    created: bool
+    failures: int
+    pending: int
+    locked_until: DateTime | None
+    known: bool
+    now: DateTime
+
+
+async def lock_throttles(
+    tx: AsyncManagedTransaction, keys: list[str], forget_seconds: dict[str, int]
+) -> list[ThrottleState]:
     """Lock (creating when missing: ``created``) the throttles of ``keys``, in that order, and read them under the
     lock: failures not yet forgotten (``forget_seconds``: key -> seconds), attempts in flight, the end of the
     current wait."""
-    return [dict(r) for r in await run(tx, LOCK_THROTTLES, keys=keys, forgetSeconds=forget_seconds)]
+    return rows(ThrottleState, await run(tx, LOCK_THROTTLES, keys=keys, forgetSeconds=forget_seconds))
 
 
 DELETE_THROTTLES = """
@@ -363,7 +564,16 @@ SET t.lockedUntil = CASE WHEN t.failures >= entry.free
 """
 
 
-async def settle_failure(tx: AsyncManagedTransaction, entries: list[dict]) -> None:
+class FailureEntry(TypedDict):
+    """A throttle key to settle as failed, with its policy (``auth.throttle.ThrottleKey``)."""
+
+    key: str
+    free: int
+    firstDelay: int
+    maxDelay: int
+
+
+async def settle_failure(tx: AsyncManagedTransaction, entries: list[FailureEntry]) -> None:
     """A claimed attempt failed: from ``free`` failures on, wait ``firstDelay`` seconds, twice that, four times
     ... up to ``maxDelay``, from now."""
     await run(tx, SETTLE_FAILURE, entries=entries)
@@ -379,7 +589,15 @@ SET t.lockedUntil = CASE WHEN t.failures < entry.free THEN null ELSE t.lockedUnt
 """
 
 
-async def settle_success(tx: AsyncManagedTransaction, entries: list[dict]) -> None:
+class SuccessEntry(TypedDict):
+    """A throttle key to settle as succeeded: its free failures, and whether a success starts it over."""
+
+    key: str
+    free: int
+    reset: bool
+
+
+async def settle_success(tx: AsyncManagedTransaction, entries: list[SuccessEntry]) -> None:
     """A claimed attempt had the right password: ``reset`` keys start over from the attempts still in flight
     (and remember the success), the others lose the one failure the claim counted."""
     await run(tx, SETTLE_SUCCESS, entries=entries)
@@ -411,8 +629,9 @@ RETURN count(*) AS purged
 
 
 async def purge_throttles(tx: AsyncManagedTransaction, forget_seconds: int, known_days: int, batch: int) -> int:
-    rows = await run(tx, PURGE_THROTTLES, forgetSeconds=forget_seconds, knownDays=known_days, batch=batch)
-    return rows[0]["purged"]
+    found = await run(tx, PURGE_THROTTLES, forgetSeconds=forget_seconds, knownDays=known_days, batch=batch)
+    purged: int = found[0]["purged"]
+    return purged
 
 
 PASSED_WINDOW = "l.windowStart < datetime() - duration({seconds: coalesce(l.windowSeconds, 86400)})"
@@ -429,7 +648,8 @@ RETURN count(*) AS purged
 
 
 async def purge_limits(tx: AsyncManagedTransaction, batch: int) -> int:
-    return (await run(tx, PURGE_LIMITS, batch=batch))[0]["purged"]
+    purged: int = (await run(tx, PURGE_LIMITS, batch=batch))[0]["purged"]
+    return purged
 
 
 PURGE_CODES = """
@@ -442,4 +662,5 @@ RETURN count(*) AS purged
 
 
 async def purge_codes(tx: AsyncManagedTransaction, batch: int) -> int:
-    return (await run(tx, PURGE_CODES, batch=batch))[0]["purged"]
+    purged: int = (await run(tx, PURGE_CODES, batch=batch))[0]["purged"]
+    return purged

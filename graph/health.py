@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
+from neo4j.time import DateTime
 
 from graph.driver import run
+from graph.rows import row, rows
 
 SERVER_COMPONENTS = """
 CALL dbms.components() YIELD name, versions, edition
@@ -14,10 +16,30 @@ RETURN name, versions[0] AS version, edition
 """
 
 
-async def server_components(tx: AsyncManagedTransaction) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ServerComponent:
+    name: str
+    version: str
+    edition: str
+
+
+async def server_components(tx: AsyncManagedTransaction) -> ServerComponent:
+    """The Neo4j kernel's version and edition (the first component when no kernel is listed)."""
     records = await run(tx, SERVER_COMPONENTS)
     kernel = next((r for r in records if r["name"] == "Neo4j Kernel"), records[0])
-    return {"version": kernel["version"], "edition": kernel["edition"]}
+    return row(ServerComponent, kernel)
+
+
+@dataclass(frozen=True)
+class MigrationRow:
+    """A recorded migration (the ``migration`` map of the queries below)."""
+
+    id: str
+    number: int
+    name: str
+    description: str
+    checksum: str
+    applied_at: DateTime
 
 
 MIGRATIONS_PAGE = """
@@ -31,10 +53,10 @@ LIMIT $limit
 MIGRATION_COUNT = "MATCH (m:SchemaMigration) RETURN count(m) AS total"
 
 
-async def migrations_page(tx: AsyncManagedTransaction, after: int | None, limit: int) -> tuple[list[dict], int]:
-    rows = await run(tx, MIGRATIONS_PAGE, after=after, limit=limit)
-    total = (await run(tx, MIGRATION_COUNT))[0]["total"]
-    return [row["migration"] for row in rows], total
+async def migrations_page(tx: AsyncManagedTransaction, after: int | None, limit: int) -> tuple[list[MigrationRow], int]:
+    found = await run(tx, MIGRATIONS_PAGE, after=after, limit=limit)
+    total: int = (await run(tx, MIGRATION_COUNT))[0]["total"]
+    return rows(MigrationRow, [r["migration"] for r in found]), total
 
 
 MIGRATIONS_BY_IDS = """
@@ -44,5 +66,5 @@ RETURN m {.id, .number, .name, .description, .checksum, .appliedAt} AS migration
 """
 
 
-async def migrations_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
-    return [row["migration"] for row in await run(tx, MIGRATIONS_BY_IDS, ids=ids)]
+async def migrations_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[MigrationRow]:
+    return rows(MigrationRow, [r["migration"] for r in await run(tx, MIGRATIONS_BY_IDS, ids=ids)])

@@ -1,12 +1,23 @@
-"""Cypher of the identity domain: people, organisations, documents, contacts, verification."""
+"""Cypher of the identity domain: people, organisations, documents, contacts, verification.
+
+Credentials and the contacts people sign in with are sign-in's (``graph.auth``). A person's or an organisation's
+record, with the viewer's relation to it, leaves here as ``PersonRecord`` / ``OrganizationRow``; only
+``identity.views`` turns them into what a viewer may see.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Required, TypedDict
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, Record
+from neo4j.time import Date, DateTime
 
 from graph.driver import keyset, run
+from graph.places import CommuneMap
+from graph.rows import row, rows
+from graph.rules import blocked_either_way
 
 # --- people ---------------------------------------------------------------------------------------
 
@@ -28,17 +39,33 @@ RETURN p.id AS id
 """
 
 
+class NewDocument(TypedDict):
+    """An identity document as stored: its keyed digest and last four characters, never the number."""
+
+    id: str
+    kind: str
+    digest: str
+    last4: str
+    country: str
+
+
+class NewContact(TypedDict):
+    id: str
+    kind: str
+    value: str
+
+
 async def create_person(
     tx: AsyncManagedTransaction,
     *,
     id: str,
-    props: dict,
+    props: Mapping[str, object],
     date_of_birth: str,
-    document: dict,
+    document: NewDocument,
     ward_code: str | None,
-    contacts: list[dict],
+    contacts: list[NewContact],
 ) -> str:
-    rows = await run(
+    found = await run(
         tx,
         CREATE_PERSON,
         id=id,
@@ -48,17 +75,75 @@ async def create_person(
         wardCode=ward_code,
         contacts=contacts,
     )
-    return rows[0]["id"]
+    created: str = found[0]["id"]
+    return created
 
 
-PERSON_PROJECTION = """
-p {.*, passwordHash: null} AS person,
-head([(p)-[:LIVES_IN]->(c:Commune) | c {.id, .code, .name, .kind, .nameAscii, .province}]) AS ward,
-[(p)-[:HAS_CONTACT]->(k:Contact) | k {.id, .kind, .value, .verifiedAt, .createdAt}] AS contacts,
-head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4, .country}]) AS document,
-($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) }) AS connected,
-($viewerId IS NOT NULL AND EXISTS { (p)-[:BLOCKED]-(:Actor {id: $viewerId}) }) AS blocked
+def _blocked_with_viewer(actor: str) -> str:
+    """Cypher predicate: the actor bound to ``actor`` and the viewer (``$viewerId``, null when anonymous) blocked
+    one another (``graph.rules.blocked_either_way``)."""
+    return (
+        f"($viewerId IS NOT NULL AND EXISTS {{ MATCH (rule_viewer:Actor {{id: $viewerId}})"
+        f" WHERE {blocked_either_way(actor, 'rule_viewer')} }})"
+    )
+
+
+PERSON_PROJECTION = f"""
+p {{.*, passwordHash: null}} AS person,
+head([(p)-[:LIVES_IN]->(c:Commune) | c {{.id, .code, .name, .kind, .nameAscii, .province}}]) AS ward,
+[(p)-[:HAS_CONTACT]->(k:Contact) | k {{.id, .kind, .value, .verifiedAt, .createdAt}}] AS contacts,
+head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4, .country}}]) AS document,
+($viewerId IS NOT NULL AND EXISTS {{ (p)-[:CONNECTED]-(:Actor {{id: $viewerId}}) }}) AS connected,
+{_blocked_with_viewer("p")} AS blocked
 """
+
+
+class PersonProperties(TypedDict, total=False):
+    """The stored properties of a person (``p {.*}``, the password hash left out) that views read."""
+
+    id: Required[str]
+    displayName: Required[str]
+    createdAt: Required[DateTime]
+    status: str
+    roles: list[str]
+    assuranceLevel: int
+    dateOfBirth: Date | None
+    sex: str | None
+    investorSectors: list[str]
+
+
+class ProfileContact(TypedDict):
+    id: str
+    kind: str
+    value: str
+    verifiedAt: DateTime | None
+    createdAt: DateTime
+
+
+class DocumentMap(TypedDict):
+    kind: str
+    last4: str
+    country: str
+
+
+class PersonRecord(TypedDict):
+    """A person as ``PERSON_PROJECTION`` reads them (less ``blocked``): the one thing ``identity.views.person_view``
+    turns into a view. Other domains' queries that splice the projection hand the map on whole."""
+
+    person: PersonProperties
+    ward: CommuneMap | None
+    contacts: list[ProfileContact]
+    document: DocumentMap | None
+    connected: bool
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person's record, and whether they and the viewer blocked one another."""
+
+    record: PersonRecord
+    blocked: bool
+
 
 PERSONS_BY_IDS = f"""
 UNWIND $ids AS id
@@ -67,20 +152,21 @@ RETURN {PERSON_PROJECTION}
 """
 
 
-async def persons_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, PERSONS_BY_IDS, ids=ids, viewerId=viewer_id)]
+async def persons_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[PersonRow]:
+    return [
+        PersonRow(
+            record=PersonRecord(
+                person=r["person"],
+                ward=r["ward"],
+                contacts=r["contacts"],
+                document=r["document"],
+                connected=r["connected"],
+            ),
+            blocked=r["blocked"],
+        )
+        for r in await run(tx, PERSONS_BY_IDS, ids=ids, viewerId=viewer_id)
+    ]
 
-
-# Credentials: the hash to verify, and ``passwordVersion``, which every real password change (change, reset) bumps
-# and a rehash of the same password does not (accounts from before it have none: version 0).
-CREDENTIALS = (
-    "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status"
-)
-
-CREDENTIALS_BY_DOCUMENT = f"""
-MATCH (p:Person)-[:PROVED_BY]->(:IdentityDocument {{digest: $digest}})
-RETURN {CREDENTIALS}
-"""
 
 DOCUMENT_REGISTERED = """
 MATCH (d:IdentityDocument {digest: $digest})
@@ -90,72 +176,7 @@ RETURN count(d) > 0 AS registered
 
 async def document_registered(tx: AsyncManagedTransaction, digest: str) -> bool:
     """Whether an account (open or closed) holds the identity document with this digest."""
-    return (await run(tx, DOCUMENT_REGISTERED, digest=digest))[0]["registered"]
-
-
-CREDENTIALS_BY_CONTACT = f"""
-MATCH (p:Person)-[:HAS_CONTACT]->(:Contact {{verifiedKey: $verifiedKey}})
-RETURN {CREDENTIALS}
-"""
-
-
-async def credentials_by_document(tx: AsyncManagedTransaction, digest: str) -> dict | None:
-    rows = await run(tx, CREDENTIALS_BY_DOCUMENT, digest=digest)
-    return dict(rows[0]) if rows else None
-
-
-async def credentials_by_contact(tx: AsyncManagedTransaction, verified_key: str) -> dict | None:
-    rows = await run(tx, CREDENTIALS_BY_CONTACT, verifiedKey=verified_key)
-    return dict(rows[0]) if rows else None
-
-
-CREDENTIALS_BY_ID = f"MATCH (p:Person {{id: $id}}) RETURN {CREDENTIALS}"
-
-
-async def credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
-    rows = await run(tx, CREDENTIALS_BY_ID, id=person_id)
-    return dict(rows[0]) if rows else None
-
-
-# The write lock on the person is taken before its credentials are read, so a password change committing
-# meanwhile is either seen or waits for the caller's transaction to end.
-LOCKED_CREDENTIALS_BY_ID = f"""
-MATCH (p:Person {{id: $id}})
-SET p.passwordLock = true
-REMOVE p.passwordLock
-RETURN {CREDENTIALS}
-"""
-
-
-async def locked_credentials_by_id(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
-    """The person's credentials read under their write lock (held until the transaction ends)."""
-    rows = await run(tx, LOCKED_CREDENTIALS_BY_ID, id=person_id)
-    return dict(rows[0]) if rows else None
-
-
-SET_PASSWORD_HASH = """
-MATCH (p:Person {id: $id})
-SET p.passwordHash = $hash, p.passwordChangedAt = datetime(), p.passwordVersion = coalesce(p.passwordVersion, 0) + 1
-"""
-
-
-async def set_password_hash(tx: AsyncManagedTransaction, person_id: str, password_hash: str) -> None:
-    """A new password (change, reset): a new ``passwordVersion``, so checks of the old one in flight fail."""
-    await run(tx, SET_PASSWORD_HASH, id=person_id, hash=password_hash)
-
-
-REHASH_PASSWORD = """
-MATCH (p:Person {id: $id})
-WHERE p.passwordHash = $oldHash
-SET p.passwordHash = $hash
-RETURN count(p) AS rehashed
-"""
-
-
-async def rehash_password(tx: AsyncManagedTransaction, person_id: str, old_hash: str, new_hash: str) -> bool:
-    """The same password hashed anew (parameters changed, or an NFC form): only while the stored hash is still
-    ``old_hash`` (a password changed meanwhile, or a parallel rehash, wins); the version stays."""
-    return bool((await run(tx, REHASH_PASSWORD, id=person_id, oldHash=old_hash, hash=new_hash))[0]["rehashed"])
+    return bool((await run(tx, DOCUMENT_REGISTERED, digest=digest))[0]["registered"])
 
 
 UPDATE_PERSON = """
@@ -165,7 +186,7 @@ RETURN p.id AS id
 """
 
 
-async def update_person(tx: AsyncManagedTransaction, person_id: str, props: dict[str, Any]) -> bool:
+async def update_person(tx: AsyncManagedTransaction, person_id: str, props: Mapping[str, object]) -> bool:
     return bool(await run(tx, UPDATE_PERSON, id=person_id, props=props))
 
 
@@ -187,19 +208,18 @@ async def move_to_ward(tx: AsyncManagedTransaction, person_id: str, ward_code: s
 ROLES_OF = "MATCH (p:Person {id: $id}) RETURN p.roles AS roles, p.assuranceLevel AS level, p.status AS status"
 
 
-async def roles_of(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
-    rows = await run(tx, ROLES_OF, id=person_id)
-    return dict(rows[0]) if rows else None
+@dataclass(frozen=True)
+class Roles:
+    """A person's roles (None when never set), assurance level and account status."""
+
+    roles: list[str] | None
+    level: int
+    status: str
 
 
-RAISE_LEVEL = """
-MATCH (p:Person {id: $id})
-SET p.assuranceLevel = CASE WHEN p.assuranceLevel < $level THEN $level ELSE p.assuranceLevel END
-"""
-
-
-async def raise_assurance_level(tx: AsyncManagedTransaction, person_id: str, level: int) -> None:
-    await run(tx, RAISE_LEVEL, id=person_id, level=level)
+async def roles_of(tx: AsyncManagedTransaction, person_id: str) -> Roles | None:
+    found = await run(tx, ROLES_OF, id=person_id)
+    return row(Roles, found[0]) if found else None
 
 
 SEARCH_ACTORS = """
@@ -217,10 +237,18 @@ LIMIT $limit
 """
 
 
-async def search_actors(tx: AsyncManagedTransaction, query: str, offset: int, limit: int) -> list[dict]:
+@dataclass(frozen=True)
+class ActorHit:
+    """An actor found by name: ``kind`` is ``person`` or ``organization``; ``position`` its rank (from 0)."""
+
+    id: str
+    kind: str
+    position: int
+
+
+async def search_actors(tx: AsyncManagedTransaction, query: str, offset: int, limit: int) -> list[ActorHit]:
     """Actors matching a Lucene query, best first; paginated by position in the ranked list."""
-    rows = await run(tx, SEARCH_ACTORS, query=query, offset=offset, limit=limit, window=offset + limit)
-    return [dict(r) for r in rows]
+    return rows(ActorHit, await run(tx, SEARCH_ACTORS, query=query, offset=offset, limit=limit, window=offset + limit))
 
 
 # --- contacts ---------------------------------------------------------------------------------------
@@ -233,9 +261,19 @@ RETURN c {.id, .kind, .value, .verifiedAt} AS contact
 """
 
 
-async def add_contact(tx: AsyncManagedTransaction, person_id: str, id: str, kind: str, value: str) -> dict | None:
-    rows = await run(tx, ADD_CONTACT, personId=person_id, id=id, kind=kind, value=value)
-    return rows[0]["contact"] if rows else None
+class Contact(TypedDict):
+    """One of a person's phones or e-mails (``verifiedAt`` None until proven by a code), passed on whole."""
+
+    id: str
+    kind: str
+    value: str
+    verifiedAt: DateTime | None
+
+
+async def add_contact(tx: AsyncManagedTransaction, person_id: str, id: str, kind: str, value: str) -> Contact | None:
+    found = await run(tx, ADD_CONTACT, personId=person_id, id=id, kind=kind, value=value)
+    contact: Contact | None = found[0]["contact"] if found else None
+    return contact
 
 
 CONTACT_OF = """
@@ -244,9 +282,10 @@ RETURN c {.id, .kind, .value, .verifiedAt} AS contact
 """
 
 
-async def contact_of(tx: AsyncManagedTransaction, person_id: str, contact_id: str) -> dict | None:
-    rows = await run(tx, CONTACT_OF, personId=person_id, contactId=contact_id)
-    return rows[0]["contact"] if rows else None
+async def contact_of(tx: AsyncManagedTransaction, person_id: str, contact_id: str) -> Contact | None:
+    found = await run(tx, CONTACT_OF, personId=person_id, contactId=contact_id)
+    contact: Contact | None = found[0]["contact"] if found else None
+    return contact
 
 
 VERIFY_CONTACT = """
@@ -260,23 +299,7 @@ async def verify_contact(tx: AsyncManagedTransaction, person_id: str, contact_id
     await run(tx, VERIFY_CONTACT, personId=person_id, contactId=contact_id)
 
 
-VERIFIED_CONTACT_OWNER = """
-MATCH (p:Person)-[:HAS_CONTACT]->(c:Contact {verifiedKey: $verifiedKey})
-RETURN p.id AS personId, c.id AS contactId
-"""
-
-
-async def verified_contact_owner(tx: AsyncManagedTransaction, verified_key: str) -> dict | None:
-    rows = await run(tx, VERIFIED_CONTACT_OWNER, verifiedKey=verified_key)
-    return dict(rows[0]) if rows else None
-
-
 # --- verification by officers ------------------------------------------------------------------------
-
-PENDING_REQUEST_OF = """
-MATCH (:Person {id: $personId})<-[:FOR]-(v:VerificationRequest {status: 'pending'})
-RETURN v.id AS id
-"""
 
 CREATE_VERIFICATION_REQUEST = """
 MATCH (p:Person {id: $personId, status: 'active'})
@@ -289,8 +312,10 @@ RETURN v.id AS id
 
 
 async def create_verification_request(tx: AsyncManagedTransaction, person_id: str, id: str) -> str | None:
-    rows = await run(tx, CREATE_VERIFICATION_REQUEST, personId=person_id, id=id)
-    return rows[0]["id"] if rows else None
+    """The new pending request's id; None when the person has one pending already (or is not active)."""
+    found = await run(tx, CREATE_VERIFICATION_REQUEST, personId=person_id, id=id)
+    created: str | None = found[0]["id"] if found else None
+    return created
 
 
 REQUEST_PROJECTION = """
@@ -300,6 +325,45 @@ p {.fullName, .sex, .dateOfBirth} AS applicant,
 head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4}]) AS document,
 head([(v)<-[:DECIDED]-(o:Person) | o.displayName]) AS decidedByName
 """
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A verification request as ``REQUEST_PROJECTION`` reads it: the request, what an officer checks the document
+    against (the applicant's name, sex and birth date: None once they closed their account), the document's kind
+    and last four characters, and the name of the officer who decided it."""
+
+    id: str
+    status: str
+    created_at: DateTime
+    decided_at: DateTime | None
+    reason: str | None
+    applicant_id: str
+    applicant_full_name: str | None
+    applicant_sex: str | None
+    applicant_date_of_birth: Date | None
+    document_kind: str | None
+    document_last4: str | None
+    decided_by_name: str | None
+
+
+def _request_row(record: Record) -> RequestRow:
+    request, applicant, document = record["request"], record["applicant"] or {}, record["document"] or {}
+    return RequestRow(
+        id=request["id"],
+        status=request["status"],
+        created_at=request["createdAt"],
+        decided_at=request["decidedAt"],
+        reason=request["reason"],
+        applicant_id=record["applicantId"],
+        applicant_full_name=applicant.get("fullName"),
+        applicant_sex=applicant.get("sex"),
+        applicant_date_of_birth=applicant.get("dateOfBirth"),
+        document_kind=document.get("kind"),
+        document_last4=document.get("last4"),
+        decided_by_name=record["decidedByName"],
+    )
+
 
 VERIFICATION_QUEUE = f"""
 MATCH (v:VerificationRequest)-[:FOR]->(p:Person)
@@ -313,8 +377,8 @@ RETURN {REQUEST_PROJECTION}
 
 async def verification_queue(
     tx: AsyncManagedTransaction, status: str, after: tuple[str, str] | None, limit: int
-) -> list[dict]:
-    rows = await run(
+) -> list[RequestRow]:
+    found = await run(
         tx,
         VERIFICATION_QUEUE,
         status=status,
@@ -322,7 +386,7 @@ async def verification_queue(
         afterCreatedAt=after[0] if after else None,
         afterId=after[1] if after else None,
     )
-    return [dict(r) for r in rows]
+    return [_request_row(r) for r in found]
 
 
 REQUESTS_OF_PERSON = f"""
@@ -332,8 +396,8 @@ RETURN {REQUEST_PROJECTION}
 """
 
 
-async def requests_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[dict]:
-    return [dict(r) for r in await run(tx, REQUESTS_OF_PERSON, personId=person_id)]
+async def requests_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[RequestRow]:
+    return [_request_row(r) for r in await run(tx, REQUESTS_OF_PERSON, personId=person_id)]
 
 
 REQUESTS_BY_IDS = f"""
@@ -343,8 +407,8 @@ RETURN {REQUEST_PROJECTION}
 """
 
 
-async def requests_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
-    return [dict(r) for r in await run(tx, REQUESTS_BY_IDS, ids=ids)]
+async def requests_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[RequestRow]:
+    return [_request_row(r) for r in await run(tx, REQUESTS_BY_IDS, ids=ids)]
 
 
 LOCK_REQUEST = """
@@ -354,11 +418,18 @@ RETURN v.status AS status, p.id AS applicantId, p.status AS applicantStatus
 """
 
 
-async def lock_request(tx: AsyncManagedTransaction, id: str) -> dict | None:
+@dataclass(frozen=True)
+class LockedRequest:
+    status: str
+    applicant_id: str
+    applicant_status: str
+
+
+async def lock_request(tx: AsyncManagedTransaction, id: str) -> LockedRequest | None:
     """Lock a request for a decision: its status, its applicant and the applicant's account status (None:
     no such request). Statements after it in the transaction see the state the lock holder leaves."""
-    rows = await run(tx, LOCK_REQUEST, id=id)
-    return dict(rows[0]) if rows else None
+    found = await run(tx, LOCK_REQUEST, id=id)
+    return row(LockedRequest, found[0]) if found else None
 
 
 DECIDE_REQUEST = """
@@ -396,20 +467,50 @@ RETURN o.id AS id
 
 
 async def create_organization(
-    tx: AsyncManagedTransaction, *, id: str, founder_id: str, props: dict, document: dict, change_id: str
+    tx: AsyncManagedTransaction,
+    *,
+    id: str,
+    founder_id: str,
+    props: Mapping[str, object],
+    document: NewDocument,
+    change_id: str,
 ) -> str | None:
-    rows = await run(
+    found = await run(
         tx, CREATE_ORGANIZATION, id=id, founderId=founder_id, props=props, document=document, changeId=change_id
     )
-    return rows[0]["id"] if rows else None
+    created: str | None = found[0]["id"] if found else None
+    return created
 
 
-ORGANIZATION_PROJECTION = """
-o {.*} AS organization,
+ORGANIZATION_PROJECTION = f"""
+o {{.*}} AS organization,
 head([(o)-[:PROVED_BY]->(d:IdentityDocument) | d.last4]) AS taxCodeLast4,
-head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole,
-($viewerId IS NOT NULL AND EXISTS { (o)-[:BLOCKED]-(:Actor {id: $viewerId}) }) AS blocked
+head([(:Person {{id: $viewerId}})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole,
+{_blocked_with_viewer("o")} AS blocked
 """
+
+
+class OrganizationProperties(TypedDict, total=False):
+    """The stored properties of an organisation (``o {.*}``) that views read."""
+
+    id: Required[str]
+    displayName: Required[str]
+    orgKind: Required[str]
+    createdAt: Required[DateTime]
+    sector: str | None
+    assuranceLevel: int
+    status: str
+
+
+@dataclass(frozen=True)
+class OrganizationRow:
+    """An organisation, the viewer's representative role in it, and whether it and the viewer blocked one another."""
+
+    organization: OrganizationProperties
+    tax_code_last4: str | None
+    viewer_role: str | None
+    blocked: bool
+
 
 ORGANIZATIONS_BY_IDS = f"""
 UNWIND $ids AS id
@@ -418,8 +519,10 @@ RETURN {ORGANIZATION_PROJECTION}
 """
 
 
-async def organizations_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[dict]:
-    return [dict(r) for r in await run(tx, ORGANIZATIONS_BY_IDS, ids=ids, viewerId=viewer_id)]
+async def organizations_by_ids(
+    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None
+) -> list[OrganizationRow]:
+    return rows(OrganizationRow, await run(tx, ORGANIZATIONS_BY_IDS, ids=ids, viewerId=viewer_id))
 
 
 ACTING_ROLE = """
@@ -428,10 +531,18 @@ RETURN o.status AS status, head([(:Person {id: $personId})-[r:REPRESENTS]->(o) |
 """
 
 
-async def acting_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) -> dict | None:
+@dataclass(frozen=True)
+class ActingRole:
+    """An organisation's status, and the person's representative role in it (None: they do not represent it)."""
+
+    status: str
+    role: str | None
+
+
+async def acting_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) -> ActingRole | None:
     """The organisation's status and the person's representative role in it (None: no such organisation)."""
-    rows = await run(tx, ACTING_ROLE, personId=person_id, orgId=org_id)
-    return dict(rows[0]) if rows else None
+    found = await run(tx, ACTING_ROLE, personId=person_id, orgId=org_id)
+    return row(ActingRole, found[0]) if found else None
 
 
 REPRESENTATIVE_ROLE = (
@@ -440,8 +551,9 @@ REPRESENTATIVE_ROLE = (
 
 
 async def representative_role(tx: AsyncManagedTransaction, person_id: str, org_id: str) -> str | None:
-    rows = await run(tx, REPRESENTATIVE_ROLE, personId=person_id, orgId=org_id)
-    return rows[0]["role"] if rows else None
+    found = await run(tx, REPRESENTATIVE_ROLE, personId=person_id, orgId=org_id)
+    role: str | None = found[0]["role"] if found else None
+    return role
 
 
 SET_REPRESENTATIVE = """
@@ -489,8 +601,9 @@ RETURN COUNT { (:Person)-[:REPRESENTS {role: 'owner'}]->(o) } AS owners
 
 
 async def lock_and_count_owners(tx: AsyncManagedTransaction, org_id: str) -> int:
-    rows = await run(tx, OWNER_COUNT, orgId=org_id)
-    return rows[0]["owners"] if rows else 0
+    found = await run(tx, OWNER_COUNT, orgId=org_id)
+    owners: int = found[0]["owners"] if found else 0
+    return owners
 
 
 REPRESENTATIVES_OF = """
@@ -501,8 +614,16 @@ ORDER BY r.since
 """
 
 
-async def representatives_of(tx: AsyncManagedTransaction, org_ids: list[str]) -> list[dict]:
-    return [dict(r) for r in await run(tx, REPRESENTATIVES_OF, orgIds=org_ids)]
+@dataclass(frozen=True)
+class RepresentativeRow:
+    org_id: str
+    person_id: str
+    role: str
+    since: DateTime
+
+
+async def representatives_of(tx: AsyncManagedTransaction, org_ids: list[str]) -> list[RepresentativeRow]:
+    return rows(RepresentativeRow, await run(tx, REPRESENTATIVES_OF, orgIds=org_ids))
 
 
 REPRESENTATION_HISTORY = """
@@ -514,8 +635,33 @@ LIMIT 200
 """
 
 
-async def representation_history(tx: AsyncManagedTransaction, org_id: str) -> list[dict]:
-    return [dict(r) for r in await run(tx, REPRESENTATION_HISTORY, orgId=org_id)]
+@dataclass(frozen=True)
+class HistoryRow:
+    """A recorded grant or revocation of a representative role (``reason`` for the automatic ones), who made it
+    (``by_id``) and whose role it changed (``of_id``)."""
+
+    id: str
+    action: str
+    role: str
+    at: DateTime
+    reason: str | None
+    by_id: str
+    of_id: str
+
+
+async def representation_history(tx: AsyncManagedTransaction, org_id: str) -> list[HistoryRow]:
+    return [
+        HistoryRow(
+            id=r["change"]["id"],
+            action=r["change"]["action"],
+            role=r["change"]["role"],
+            at=r["change"]["at"],
+            reason=r["change"]["reason"],
+            by_id=r["byId"],
+            of_id=r["ofId"],
+        )
+        for r in await run(tx, REPRESENTATION_HISTORY, orgId=org_id)
+    ]
 
 
 # --- invitations to represent ---------------------------------------------------------------------------
@@ -534,15 +680,16 @@ RETURN o.status AS status
 
 async def lock_organization(tx: AsyncManagedTransaction, org_id: str) -> str | None:
     """Take the organisation's representation lock; its status, None when there is no such organisation."""
-    rows = await run(tx, LOCK_ORGANIZATION, orgId=org_id)
-    return rows[0]["status"] if rows else None
+    found = await run(tx, LOCK_ORGANIZATION, orgId=org_id)
+    status: str | None = found[0]["status"] if found else None
+    return status
 
 
-INVITE_REPRESENTATIVE = """
-MATCH (o:Organization {id: $orgId}), (p:Person {id: $personId, status: 'active'}), (by:Person {id: $byId})
-WHERE NOT EXISTS { (p)-[:BLOCKED]-(by) } AND NOT EXISTS { (p)-[:BLOCKED]-(o) }
-  AND NOT EXISTS { (p)-[:REPRESENTS {role: 'owner'}]->(o) }
-  AND ($role = 'owner' OR NOT EXISTS { (p)-[:REPRESENTS]->(o) })
+INVITE_REPRESENTATIVE = f"""
+MATCH (o:Organization {{id: $orgId}}), (p:Person {{id: $personId, status: 'active'}}), (by:Person {{id: $byId}})
+WHERE NOT {blocked_either_way("p", "by")} AND NOT {blocked_either_way("p", "o")}
+  AND NOT EXISTS {{ (p)-[:REPRESENTS {{role: 'owner'}}]->(o) }}
+  AND ($role = 'owner' OR NOT EXISTS {{ (p)-[:REPRESENTS]->(o) }})
 OPTIONAL MATCH (p)-[pending:INVITED_TO_REPRESENT]->(o)
 WITH o, p, by, pending IS NULL AS created
 MERGE (p)-[i:INVITED_TO_REPRESENT]->(o)
@@ -559,13 +706,26 @@ async def invite_representative(
     inviter and does not represent the organisation yet (or, for ``owner``, represents it with a lesser role: a
     promotion to owner is an invitation too): True when the invitation is new, False when a pending one was
     updated, None when refused."""
-    rows = await run(tx, INVITE_REPRESENTATIVE, orgId=org_id, personId=person_id, role=role, byId=by_id)
-    return rows[0]["created"] if rows else None
+    found = await run(tx, INVITE_REPRESENTATIVE, orgId=org_id, personId=person_id, role=role, byId=by_id)
+    created: bool | None = found[0]["created"] if found else None
+    return created
 
 
 INVITATION_PROJECTION = """
 o.id AS orgId, p.id AS personId, i.role AS role, i.invitedBy AS invitedById, i.createdAt AS createdAt
 """
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """A pending invitation to represent an organisation (``invited_by_id`` None for ones from before it was kept)."""
+
+    org_id: str
+    person_id: str
+    role: str
+    invited_by_id: str | None
+    created_at: DateTime
+
 
 INVITATION = f"""
 MATCH (p:Person {{id: $personId}})-[i:INVITED_TO_REPRESENT]->(o:Organization {{id: $orgId}})
@@ -573,9 +733,9 @@ RETURN {INVITATION_PROJECTION}
 """
 
 
-async def invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str) -> dict | None:
-    rows = await run(tx, INVITATION, orgId=org_id, personId=person_id)
-    return dict(rows[0]) if rows else None
+async def invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str) -> InvitationRow | None:
+    found = await run(tx, INVITATION, orgId=org_id, personId=person_id)
+    return row(InvitationRow, found[0]) if found else None
 
 
 ACCEPT_INVITATION = """
@@ -597,8 +757,9 @@ RETURN role
 async def accept_invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str, change_id: str) -> str | None:
     """Turn the person's pending invitation into REPRESENTS, recorded as a grant by the inviter: the role, or
     None when there is no pending invitation."""
-    rows = await run(tx, ACCEPT_INVITATION, orgId=org_id, personId=person_id, changeId=change_id)
-    return rows[0]["role"] if rows else None
+    found = await run(tx, ACCEPT_INVITATION, orgId=org_id, personId=person_id, changeId=change_id)
+    role: str | None = found[0]["role"] if found else None
+    return role
 
 
 DELETE_INVITATION = """
@@ -611,8 +772,9 @@ RETURN role
 
 async def delete_invitation(tx: AsyncManagedTransaction, org_id: str, person_id: str) -> str | None:
     """Decline or withdraw: the role the deleted invitation offered, None when there was none."""
-    rows = await run(tx, DELETE_INVITATION, orgId=org_id, personId=person_id)
-    return rows[0]["role"] if rows else None
+    found = await run(tx, DELETE_INVITATION, orgId=org_id, personId=person_id)
+    role: str | None = found[0]["role"] if found else None
+    return role
 
 
 #: An invitation is only as good as its inviter's ownership: when an owner stops being one (revoked, demoted), the
@@ -627,8 +789,9 @@ RETURN count(*) AS dropped
 
 async def drop_invitations_sent_by(tx: AsyncManagedTransaction, org_id: str, inviter_id: str) -> int:
     """Delete the pending invitations ``inviter_id`` sent for the organisation; how many there were."""
-    rows = await run(tx, DROP_INVITATIONS_SENT_BY, orgId=org_id, inviterId=inviter_id)
-    return rows[0]["dropped"] if rows else 0
+    found = await run(tx, DROP_INVITATIONS_SENT_BY, orgId=org_id, inviterId=inviter_id)
+    dropped: int = found[0]["dropped"] if found else 0
+    return dropped
 
 
 PENDING_INVITATIONS = f"""
@@ -647,11 +810,12 @@ RETURN COUNT { (:Person)-[:INVITED_TO_REPRESENT]->(o) } AS total
 
 async def pending_invitations(
     tx: AsyncManagedTransaction, org_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[InvitationRow], int]:
     """The organisation's invitations that wait for an answer, newest first, and how many there are."""
-    rows = await run(tx, PENDING_INVITATIONS, orgId=org_id, limit=limit, **keyset(after))
+    found = await run(tx, PENDING_INVITATIONS, orgId=org_id, limit=limit, **keyset(after))
     total = await run(tx, PENDING_INVITATION_COUNT, orgId=org_id)
-    return [dict(r) for r in rows], total[0]["total"] if total else 0
+    count: int = total[0]["total"] if total else 0
+    return rows(InvitationRow, found), count
 
 
 INVITATIONS_OF_PERSON = f"""
@@ -670,11 +834,12 @@ RETURN COUNT { (p)-[:INVITED_TO_REPRESENT]->(:Organization {status: 'active'}) }
 
 async def invitations_of_person(
     tx: AsyncManagedTransaction, person_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[InvitationRow], int]:
     """The person's pending invitations from active organisations, newest first, and how many there are."""
-    rows = await run(tx, INVITATIONS_OF_PERSON, personId=person_id, limit=limit, **keyset(after))
+    found = await run(tx, INVITATIONS_OF_PERSON, personId=person_id, limit=limit, **keyset(after))
     total = await run(tx, INVITATION_COUNT, personId=person_id)
-    return [dict(r) for r in rows], total[0]["total"] if total else 0
+    count: int = total[0]["total"] if total else 0
+    return rows(InvitationRow, found), count
 
 
 ORGANIZATIONS_OF_PERSON = """
@@ -683,8 +848,16 @@ RETURN o.id AS id, r.role AS role
 """
 
 
-async def organizations_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[dict]:
-    return [dict(r) for r in await run(tx, ORGANIZATIONS_OF_PERSON, personId=person_id)]
+@dataclass(frozen=True)
+class OrganizationRole:
+    """An organisation the person represents, and their role in it."""
+
+    id: str
+    role: str
+
+
+async def organizations_of_person(tx: AsyncManagedTransaction, person_id: str) -> list[OrganizationRole]:
+    return rows(OrganizationRole, await run(tx, ORGANIZATIONS_OF_PERSON, personId=person_id))
 
 
 # --- closing an account and the data export --------------------------------------------------------------
@@ -740,6 +913,31 @@ RETURN p {.*, passwordHash: null, verificationLock: null} AS person,
 """
 
 
-async def my_data(tx: AsyncManagedTransaction, person_id: str) -> dict | None:
-    rows = await run(tx, MY_DATA, id=person_id)
-    return dict(rows[0]) if rows else None
+class PersonalData(TypedDict):
+    """Everything ``MY_DATA`` reads about a person, passed on whole to the export (stored values, not views)."""
+
+    person: Mapping[str, object]
+    documents: list[Mapping[str, object]]
+    contacts: list[Mapping[str, object]]
+    wards: list[Mapping[str, object]]
+    sessions: list[Mapping[str, object]]
+    verificationRequests: list[Mapping[str, object]]
+    representations: list[Mapping[str, object]]
+    representativeInvitations: list[Mapping[str, object]]
+
+
+async def my_data(tx: AsyncManagedTransaction, person_id: str) -> PersonalData | None:
+    found = await run(tx, MY_DATA, id=person_id)
+    if not found:
+        return None
+    record = found[0]
+    return PersonalData(
+        person=record["person"],
+        documents=record["documents"],
+        contacts=record["contacts"],
+        wards=record["wards"],
+        sessions=record["sessions"],
+        verificationRequests=record["verificationRequests"],
+        representations=record["representations"],
+        representativeInvitations=record["representativeInvitations"],
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import TypedDict
 
 from neo4j import AsyncManagedTransaction
 
@@ -26,7 +28,8 @@ SET c:ReferenceData, c.name = row.name, c.kind = row.kind, c.nameAscii = row.nam
 """
 
 
-async def upsert_communes(tx: AsyncManagedTransaction, rows: list[dict]) -> None:
+async def upsert_communes(tx: AsyncManagedTransaction, rows: list[Mapping[str, str]]) -> None:
+    """Create or update the communes of ``rows`` (the columns of ``places/data/hanoi_communes_2025.csv``)."""
     params = [
         {
             "code": r["code"],
@@ -42,6 +45,18 @@ async def upsert_communes(tx: AsyncManagedTransaction, rows: list[dict]) -> None
 
 
 COMMUNE_FIELDS = "c {.id, .code, .name, .kind, .nameAscii, .province}"
+
+
+class CommuneMap(TypedDict):
+    """A commune as ``COMMUNE_FIELDS`` projects it (also nested in identity's person records, as their ward)."""
+
+    id: str
+    code: str
+    name: str
+    kind: str
+    nameAscii: str
+    province: str
+
 
 COMMUNES_PAGE = f"""
 MATCH (c:Commune)
@@ -62,9 +77,9 @@ RETURN count(c) AS total
 
 async def communes_page(
     tx: AsyncManagedTransaction, *, kind: str | None, search: str | None, after: str | None, limit: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[CommuneMap], int]:
     rows = await run(tx, COMMUNES_PAGE, kind=kind, search=search, after=after, limit=limit)
-    total = (await run(tx, COMMUNES_COUNT, kind=kind, search=search))[0]["total"]
+    total: int = (await run(tx, COMMUNES_COUNT, kind=kind, search=search))[0]["total"]
     return [r["commune"] for r in rows], total
 
 
@@ -75,13 +90,14 @@ RETURN {COMMUNE_FIELDS} AS commune
 """
 
 
-async def communes_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict]:
+async def communes_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[CommuneMap]:
     return [r["commune"] for r in await run(tx, COMMUNES_BY_IDS, ids=ids)]
 
 
 COMMUNE_BY_CODE = f"MATCH (c:Commune {{code: $code}}) RETURN {COMMUNE_FIELDS} AS commune"
 
 
-async def commune_by_code(tx: AsyncManagedTransaction, code: str) -> dict | None:
+async def commune_by_code(tx: AsyncManagedTransaction, code: str) -> CommuneMap | None:
     rows = await run(tx, COMMUNE_BY_CODE, code=code)
-    return rows[0]["commune"] if rows else None
+    commune: CommuneMap | None = rows[0]["commune"] if rows else None
+    return commune

@@ -19,7 +19,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
 from graph.driver import keyset, run
-from graph.identity import PERSON_PROJECTION
+from graph.identity import PERSON_PROJECTION, PersonRecord
 from graph.rows import row, rows
 from graph.rules import blocked_either_way
 
@@ -550,7 +550,7 @@ class FeedRow:
 
     post: PostRow
     #: identity's ``PERSON_PROJECTION`` record of the author (a person), handed whole to ``identity.views.person_view``.
-    author_record: dict[str, Any] | None
+    author_record: PersonRecord | None
     reaction_counts: tuple[ReactionCount, ...]
     my_reaction: str | None
     comments: tuple[CommentRow, ...]

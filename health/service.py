@@ -9,6 +9,7 @@ from core.errors import UnavailableError
 from core.pagination import INT, CursorKind, Page, PageRequest
 from graph import health as queries
 from graph.driver import Graph
+from graph.health import MigrationRow
 from graph.migrations import latest_applied, load_migrations
 from health.model import DatabaseStatus, MigrationRecord, Readiness
 
@@ -29,7 +30,7 @@ async def database_status(graph: Graph) -> DatabaseStatus:
         components = await asyncio.wait_for(graph.read(queries.server_components), READINESS_TIMEOUT_SECONDS)
     except (UnavailableError, TimeoutError):
         return DatabaseStatus(reachable=False, version=None, edition=None)
-    return DatabaseStatus(reachable=True, version=components["version"], edition=components["edition"])
+    return DatabaseStatus(reachable=True, version=components.version, edition=components.edition)
 
 
 async def readiness(graph: Graph) -> Readiness:
@@ -41,14 +42,14 @@ async def readiness(graph: Graph) -> Readiness:
     return Readiness(database_reachable=True, migrations_applied=applied, migrations_known=known)
 
 
-def _record(row: dict) -> MigrationRecord:
+def _record(row: MigrationRow) -> MigrationRecord:
     return MigrationRecord(
-        id=row["id"],
-        number=row["number"],
-        name=row["name"],
-        description=row["description"],
-        checksum=row["checksum"],
-        applied_at=row["appliedAt"].to_native(),
+        id=row.id,
+        number=row.number,
+        name=row.name,
+        description=row.description,
+        checksum=row.checksum,
+        applied_at=row.applied_at.to_native(),
     )
 
 
@@ -72,5 +73,5 @@ async def list_migrations(graph: Graph, request: PageRequest) -> Page[MigrationR
 
 
 async def migrations_by_ids(graph: Graph, ids: list[str]) -> list[MigrationRecord | None]:
-    found = {row["id"]: _record(row) for row in await graph.read(queries.migrations_by_ids, ids)}
+    found = {row.id: _record(row) for row in await graph.read(queries.migrations_by_ids, ids)}
     return [found.get(i) for i in ids]

@@ -18,10 +18,10 @@ from graph import identity as queries
 
 async def representation(tx: AsyncManagedTransaction, person_id: str, organization_id: str) -> Representation:
     """What the graph says of the person and the organisation they would act for."""
-    row = await queries.acting_role(tx, person_id, organization_id)
-    if row is None:
+    found = await queries.acting_role(tx, person_id, organization_id)
+    if found is None:
         return Representation(organization_id, role=None, active=False, exists=False)
-    return Representation(organization_id, role=row["role"], active=row["status"] == "active")
+    return Representation(organization_id, role=found.role, active=found.status == "active")
 
 
 async def act_for(tx: AsyncManagedTransaction, viewer: Viewer, action: str, organization_id: str | None = None) -> str:

@@ -45,7 +45,7 @@ class DevelopmentSender:
 
 
 #: Sends started by ``send_in_background`` and not finished yet (kept so they are not collected).
-_PENDING: set[asyncio.Task] = set()
+_PENDING: set[asyncio.Task[None]] = set()
 
 
 async def _send_logged(sender: MessageSender, channel: str, destination: str, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 from places.model import Commune
 
@@ -36,6 +37,15 @@ class PersonView:
     audiences: dict[str, str] | None = None  # only for the person themself
 
 
+class ContactView(TypedDict):
+    """One of my phones or e-mails, as the API shows it to me (keyed by its GraphQL field names)."""
+
+    id: str
+    kind: str
+    value: str
+    verifiedAt: datetime | None
+
+
 @dataclass(frozen=True)
 class OrganizationView:
     id: str
@@ -55,6 +65,19 @@ class Representative:
     organization_id: str
     role: str
     since: datetime
+
+
+class RepresentationChangeView(TypedDict):
+    """A recorded grant or revocation, with who made it (``by``) and whose role it changed (``of``), as the
+    organisation's owners and admins may see them (None: hidden from the viewer)."""
+
+    id: str
+    action: str
+    role: str
+    at: datetime
+    reason: str | None
+    by: PersonView | None
+    of: PersonView | None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ may not see is ``None`` in the view, and the API shows it as null.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from auth.viewer import Viewer
@@ -60,6 +61,7 @@ def may_see(audience: Audience, relation: Relation) -> bool:
     return audience is Audience.CONNECTIONS and relation is Relation.CONNECTION
 
 
-def audience_of(record: dict, field: str) -> Audience:
-    stored = record.get(audience_property(field))
-    return Audience(stored) if stored else DEFAULT_AUDIENCES[field]
+def audience_of(person: Mapping[str, object], field: str) -> Audience:
+    """The audience the person chose for ``field`` (its stored ``audience_<field>`` property), else the default."""
+    stored = person.get(audience_property(field))
+    return Audience(stored) if isinstance(stored, str) and stored else DEFAULT_AUDIENCES[field]

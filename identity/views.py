@@ -1,22 +1,21 @@
 """Views of people and organisations: the only way their records leave the identity domain.
 
-Other domains import this leaf (never ``identity.service``) to show an author, a seller or a member; every personal
-field passes ``identity.privacy`` here, so no path can skip the rule.
+Other domains import this leaf (never identity's use-case modules) to show an author, a seller or a member; every
+personal field passes ``identity.privacy`` here, so no path can skip the rule.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from auth.viewer import Viewer
 from core.runtime import Runtime
 from graph import identity as queries
+from graph.identity import OrganizationRow, PersonRecord
 from identity import privacy
 from identity.model import OrganizationView, PersonView
 from places.model import Commune
 
 
-def person_view(record: dict, viewer: Viewer) -> PersonView:
+def person_view(record: PersonRecord, viewer: Viewer) -> PersonView:
     """A person as ``viewer`` may see them (privacy.py decides every personal field)."""
     person = record["person"]
     relation = privacy.relation_of(viewer, person["id"], connected=bool(record.get("connected")))
@@ -27,10 +26,11 @@ def person_view(record: dict, viewer: Viewer) -> PersonView:
     contacts = sorted(record.get("contacts") or [], key=lambda c: (c.get("verifiedAt") is not None, c["createdAt"]))
     phone = next((c["value"] for c in reversed(contacts) if c["kind"] == "phone"), None)
     email = next((c["value"] for c in reversed(contacts) if c["kind"] == "email"), None)
-    ward = Commune.from_record(record["ward"]) if record.get("ward") else None
+    ward_map = record.get("ward")
+    ward = Commune.from_record(ward_map) if ward_map else None
     birth = person.get("dateOfBirth")
     is_self = relation is privacy.Relation.SELF
-    document = record.get("document") or {}
+    document = record.get("document")
     return PersonView(
         id=person["id"],
         display_name=person["displayName"],
@@ -45,24 +45,24 @@ def person_view(record: dict, viewer: Viewer) -> PersonView:
         email=email if visible("email") else None,
         ward=ward if visible("ward") else None,
         investor_sectors=tuple(person.get("investorSectors") or ()) if visible("investorSectors") else None,
-        document_kind=document.get("kind") if is_self else None,
-        document_last4=document.get("last4") if is_self else None,
+        document_kind=document["kind"] if is_self and document else None,
+        document_last4=document["last4"] if is_self and document else None,
         audiences={f: privacy.audience_of(person, f).value for f in privacy.DEFAULT_AUDIENCES} if is_self else None,
     )
 
 
-def organization_view(record: dict) -> OrganizationView:
-    org = record["organization"]
+def organization_view(row: OrganizationRow) -> OrganizationView:
+    org = row.organization
     return OrganizationView(
         id=org["id"],
         display_name=org["displayName"],
         kind=org["orgKind"],
         sector=org.get("sector"),
-        tax_code_last4=record.get("taxCodeLast4"),
+        tax_code_last4=row.tax_code_last4,
         assurance_level=org.get("assuranceLevel", 0),
         created_at=org["createdAt"].to_native(),
         status=org.get("status", "active"),
-        viewer_role=record.get("viewerRole"),
+        viewer_role=row.viewer_role,
     )
 
 
@@ -71,17 +71,17 @@ async def persons_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Pe
     viewer or whom the viewer blocked (a block hides the two from each other everywhere)."""
     if not ids:
         return []
-    rows = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
-    found = {r["person"]["id"]: person_view(r, viewer) for r in rows if not r["blocked"]}
-    return [found.get(i) for i in ids]
+    found = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
+    views = {r.record["person"]["id"]: person_view(r.record, viewer) for r in found if not r.blocked}
+    return [views.get(i) for i in ids]
 
 
 async def organizations_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[OrganizationView | None]:
     if not ids:
         return []
-    rows = await rt.graph.read(queries.organizations_by_ids, ids, viewer.actor_id)
-    found = {r["organization"]["id"]: organization_view(r) for r in rows if not r["blocked"]}
-    return [found.get(i) for i in ids]
+    found = await rt.graph.read(queries.organizations_by_ids, ids, viewer.actor_id)
+    views = {r.organization["id"]: organization_view(r) for r in found if not r.blocked}
+    return [views.get(i) for i in ids]
 
 
 async def actors_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | OrganizationView | None]:
@@ -89,9 +89,11 @@ async def actors_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Per
     people, a second only for the ids that were not."""
     if not ids:
         return []
-    rows = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
-    found: dict[str, Any] = {r["person"]["id"]: None if r["blocked"] else person_view(r, viewer) for r in rows}
-    rest = [i for i in ids if i not in found]
+    found = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
+    views: dict[str, PersonView | OrganizationView | None] = {
+        r.record["person"]["id"]: None if r.blocked else person_view(r.record, viewer) for r in found
+    }
+    rest = [i for i in ids if i not in views]
     if rest:
-        found.update(zip(rest, await organizations_by_ids(rt, viewer, rest), strict=False))
-    return [found.get(i) for i in ids]
+        views.update(zip(rest, await organizations_by_ids(rt, viewer, rest), strict=False))
+    return [views.get(i) for i in ids]

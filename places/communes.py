@@ -15,4 +15,4 @@ from graph import places as queries
 async def require_commune(tx: AsyncManagedTransaction, code: str, *, field: str = "wardCode") -> None:
     """Nothing when ``code`` names a ward or commune of Hà Nội; a UserInputError on ``field`` otherwise."""
     if await queries.commune_by_code(tx, code) is None:
-        raise UserInputError("No ward or commune of Hà Nội has this code.", field=field)
+        raise UserInputError("No ward or commune of Hà Nội has this code; see the `communes` list.", field=field)

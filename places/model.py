@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.places import CommuneMap
+
 
 @dataclass(frozen=True)
 class Commune:
@@ -13,7 +15,7 @@ class Commune:
     province: str
 
     @classmethod
-    def from_record(cls, row: dict) -> Commune:
+    def from_record(cls, row: CommuneMap) -> Commune:
         return cls(
             id=row["id"],
             code=row["code"],

@@ -36,7 +36,7 @@ async def list_communes(graph: Graph, request: PageRequest, *, search: str | Non
 
 
 async def communes_by_ids(graph: Graph, ids: list[str]) -> list[Commune | None]:
-    found = {r["id"]: Commune.from_record(r) for r in await graph.read(queries.communes_by_ids, ids)}
+    found = {c.id: c for c in map(Commune.from_record, await graph.read(queries.communes_by_ids, ids))}
     return [found.get(i) for i in ids]
 
 

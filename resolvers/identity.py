@@ -9,14 +9,26 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
-from auth import service as auth_service
+from auth import password_change as auth_password_change
+from auth import password_reset as auth_password_reset
+from auth import sessions as auth_sessions
+from auth import sign_in as auth_sign_in
 from auth.viewer import Viewer
 from core.pagination import PageRequest
 from core.runtime import Runtime
-from identity import service
+from identity import account as identity_account
+from identity import city_roles as identity_city_roles
+from identity import contact_verification as identity_contact_verification
+from identity import invitations as identity_invitations
+from identity import organizations as identity_organizations
+from identity import profile as identity_profile
+from identity import registration as identity_registration
+from identity import representatives as identity_representatives
+from identity import search as identity_search
+from identity import verification as identity_verification
 from identity import views as identity_views
 from identity.model import OrganizationView
-from identity.service import PersonRegistration
+from identity.registration import PersonRegistration
 from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
 from schema.identity import (
     ActorConnection,
@@ -72,13 +84,13 @@ async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Or
 
 
 async def verification_requests_by_ids(info: strawberry.Info, ids: list[str]) -> list[VerificationRequest | None]:
-    views = await service.verification_requests_by_ids(runtime(info), viewer(info), ids)
+    views = await identity_verification.verification_requests_by_ids(runtime(info), viewer(info), ids)
     return [VerificationRequest.of(v) if v else None for v in views]
 
 
 def _representatives_loader(context) -> DataLoader:
     async def load(org_ids: list[str]):
-        return await service.representatives(context.runtime, context.viewer, org_ids)
+        return await identity_representatives.representatives(context.runtime, context.viewer, org_ids)
 
     return DataLoader(load_fn=load)
 
@@ -89,7 +101,7 @@ async def representatives_of(info: strawberry.Info, org_id: str) -> list[Represe
 
 
 async def representation_history(info: strawberry.Info, org_id: str) -> list[RepresentationChange]:
-    rows = await service.representation_history(runtime(info), viewer(info), org_id)
+    rows = await identity_representatives.representation_history(runtime(info), viewer(info), org_id)
     return [
         RepresentationChange(
             action=r["action"],
@@ -123,7 +135,9 @@ def _own_loader(read: Callable[[Runtime, Viewer], Awaitable[T]]) -> Callable[[An
 async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | None:
     if not _only_self(info, person):
         return None
-    rows = await info.context.loader("ContactsByPersonLoader", _own_loader(service.my_contacts)).load(person.uuid)
+    rows = await info.context.loader("ContactsByPersonLoader", _own_loader(identity_account.my_contacts)).load(
+        person.uuid
+    )
     return [
         Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
         for c in rows
@@ -133,14 +147,16 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
     if not _only_self(info, person):
         return None
-    loader = info.context.loader("VerificationRequestsByPersonLoader", _own_loader(service.my_verification_requests))
+    loader = info.context.loader(
+        "VerificationRequestsByPersonLoader", _own_loader(identity_verification.my_verification_requests)
+    )
     return [VerificationRequest.of(v) for v in await loader.load(person.uuid)]
 
 
 async def my_organizations(info: strawberry.Info, person: Person) -> list[Representation] | None:
     if not _only_self(info, person):
         return None
-    loader = info.context.loader("RepresentationsByPersonLoader", _own_loader(service.my_organizations))
+    loader = info.context.loader("RepresentationsByPersonLoader", _own_loader(identity_account.my_organizations))
     rows = await loader.load(person.uuid)
     return [Representation(organization=Organization.of(o), role=RepresentativeRole(role)) for o, role in rows]
 
@@ -151,15 +167,15 @@ async def my_organizations(info: strawberry.Info, person: Person) -> list[Repres
 async def me(info: strawberry.Info) -> Person | None:
     if viewer(info).is_anonymous:
         return None
-    return Person.of(await service.me(runtime(info), viewer(info)))
+    return Person.of(await identity_account.me(runtime(info), viewer(info)))
 
 
 async def my_sessions(info: strawberry.Info) -> list[Session]:
-    return [Session.of(s) for s in await auth_service.my_sessions(runtime(info), viewer(info))]
+    return [Session.of(s) for s in await auth_sessions.my_sessions(runtime(info), viewer(info))]
 
 
 async def my_data(info: strawberry.Info) -> JSON:
-    return JSON(await service.my_data(runtime(info), viewer(info)))
+    return JSON(await identity_account.my_data(runtime(info), viewer(info)))
 
 
 async def actors(
@@ -173,7 +189,7 @@ async def actors(
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> ActorConnection:
-    page = await service.search_actors(
+    page = await identity_search.search_actors(
         runtime(info), viewer(info), search, PageRequest.from_args(first=first, after=after)
     )
     return ActorConnection.from_page(
@@ -189,7 +205,7 @@ async def verification_requests(
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> VerificationRequestConnection:
-    page = await service.verification_queue(
+    page = await identity_verification.verification_queue(
         runtime(info), viewer(info), status.value, PageRequest.from_args(first=first, after=after)
     )
     return VerificationRequestConnection.from_page(page, VerificationRequest.of)
@@ -217,7 +233,7 @@ async def person_register(
             ward_code=input.ward_code,
             investor_sectors=input.investor_sectors,
         )
-        view, tokens = await service.register_person(
+        view, tokens = await identity_registration.register_person(
             runtime(info), viewer(info), registration, user_agent=user_agent(info), address=client_address(info)
         )
         return {"person": Person.of(view), "tokens": AuthTokens.of(tokens)}
@@ -237,7 +253,7 @@ async def session_login(
     password: Annotated[str, strawberry.argument(description="My password.")],
 ) -> SessionPayload:
     async def work() -> dict:
-        tokens = await auth_service.login(
+        tokens = await auth_sign_in.login(
             runtime(info), identifier, password, user_agent=user_agent(info), address=client_address(info)
         )
         return {"tokens": AuthTokens.of(tokens)}
@@ -254,7 +270,7 @@ async def session_refresh(
     async def work() -> dict:
         return {
             "tokens": AuthTokens.of(
-                await auth_service.refresh(runtime(info), refresh_token, user_agent=user_agent(info))
+                await auth_sessions.refresh(runtime(info), refresh_token, user_agent=user_agent(info))
             )
         }
 
@@ -262,11 +278,11 @@ async def session_refresh(
 
 
 async def session_logout(info: strawberry.Info) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_service.logout(runtime(info), viewer(info))))
+    return await payload(DonePayload, lambda: _done(auth_sessions.logout(runtime(info), viewer(info))))
 
 
 async def session_logout_everywhere(info: strawberry.Info) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_service.logout_everywhere(runtime(info), viewer(info))))
+    return await payload(DonePayload, lambda: _done(auth_sessions.logout_everywhere(runtime(info), viewer(info))))
 
 
 async def session_revoke(
@@ -274,7 +290,7 @@ async def session_revoke(
     session_id: Annotated[strawberry.ID, strawberry.argument(description="Id of one of my sessions (mySessions).")],
 ) -> DonePayload:
     return await payload(
-        DonePayload, lambda: _done(auth_service.revoke_session(runtime(info), viewer(info), str(session_id)))
+        DonePayload, lambda: _done(auth_sessions.revoke_session(runtime(info), viewer(info), str(session_id)))
     )
 
 
@@ -291,7 +307,7 @@ async def password_change(
     return await payload(
         DonePayload,
         lambda: _done(
-            auth_service.change_password(
+            auth_password_change.change_password(
                 runtime(info), viewer(info), current_password, new_password, address=client_address(info)
             )
         ),
@@ -304,7 +320,7 @@ async def password_reset_start(
 ) -> DonePayload:
     return await payload(
         DonePayload,
-        lambda: _done(auth_service.start_password_reset(runtime(info), contact, address=client_address(info))),
+        lambda: _done(auth_password_reset.start_password_reset(runtime(info), contact, address=client_address(info))),
     )
 
 
@@ -317,7 +333,7 @@ async def password_reset_complete(
     return await payload(
         DonePayload,
         lambda: _done(
-            auth_service.complete_password_reset(
+            auth_password_reset.complete_password_reset(
                 runtime(info), contact, code, new_password, address=client_address(info)
             )
         ),
@@ -338,7 +354,7 @@ async def profile_update(
     return await payload(
         PersonPayload,
         lambda: _person_result(
-            service.update_profile(
+            identity_profile.update_profile(
                 runtime(info),
                 viewer(info),
                 ward_code=input.ward_code,
@@ -356,7 +372,7 @@ async def profile_audience_set(
 ) -> PersonPayload:
     return await payload(
         PersonPayload,
-        lambda: _person_result(service.set_audience(runtime(info), viewer(info), field.value, audience.value)),
+        lambda: _person_result(identity_profile.set_audience(runtime(info), viewer(info), field.value, audience.value)),
     )
 
 
@@ -375,7 +391,10 @@ async def contact_add(
     value: Annotated[str, strawberry.argument(description="The phone number or e-mail address.")],
 ) -> ContactPayload:
     return await payload(
-        ContactPayload, lambda: _contact_result(service.add_contact(runtime(info), viewer(info), kind.value, value))
+        ContactPayload,
+        lambda: _contact_result(
+            identity_contact_verification.add_contact(runtime(info), viewer(info), kind.value, value)
+        ),
     )
 
 
@@ -385,7 +404,9 @@ async def contact_verification_start(
 ) -> ContactPayload:
     return await payload(
         ContactPayload,
-        lambda: _contact_result(service.start_contact_verification(runtime(info), viewer(info), str(contact_id))),
+        lambda: _contact_result(
+            identity_contact_verification.start_contact_verification(runtime(info), viewer(info), str(contact_id))
+        ),
     )
 
 
@@ -397,7 +418,9 @@ async def contact_verification_complete(
     return await payload(
         PersonPayload,
         lambda: _person_result(
-            service.complete_contact_verification(runtime(info), viewer(info), str(contact_id), code)
+            identity_contact_verification.complete_contact_verification(
+                runtime(info), viewer(info), str(contact_id), code
+            )
         ),
     )
 
@@ -408,7 +431,8 @@ async def _request_result(request) -> dict:
 
 async def verification_request_create(info: strawberry.Info) -> VerificationRequestPayload:
     return await payload(
-        VerificationRequestPayload, lambda: _request_result(service.request_verification(runtime(info), viewer(info)))
+        VerificationRequestPayload,
+        lambda: _request_result(identity_verification.request_verification(runtime(info), viewer(info))),
     )
 
 
@@ -419,7 +443,9 @@ async def verification_request_approve(
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")
         return await _request_result(
-            service.decide_verification(runtime(info), viewer(info), request_id, approve=True, reason=None)
+            identity_verification.decide_verification(
+                runtime(info), viewer(info), request_id, approve=True, reason=None
+            )
         )
 
     return await payload(VerificationRequestPayload, work)
@@ -435,7 +461,9 @@ async def verification_request_reject(
     async def work() -> dict:
         request_id = decode_id(id, "VerificationRequest", "id")
         return await _request_result(
-            service.decide_verification(runtime(info), viewer(info), request_id, approve=False, reason=reason)
+            identity_verification.decide_verification(
+                runtime(info), viewer(info), request_id, approve=False, reason=reason
+            )
         )
 
     return await payload(VerificationRequestPayload, work)
@@ -448,7 +476,9 @@ async def officer_role_set(
 ) -> PersonPayload:
     async def work() -> dict:
         target = decode_id(person_id, "Person", "personId")
-        return await _person_result(service.grant_role(runtime(info), viewer(info), target, "officer", grant=granted))
+        return await _person_result(
+            identity_city_roles.grant_role(runtime(info), viewer(info), target, "officer", grant=granted)
+        )
 
     return await payload(PersonPayload, work)
 
@@ -461,7 +491,7 @@ async def organization_register(
     input: Annotated[OrganizationRegisterInput, strawberry.argument(description="The organisation.")],
 ) -> OrganizationPayload:
     async def work() -> dict:
-        view = await service.register_organization(
+        view = await identity_organizations.register_organization(
             runtime(info),
             viewer(info),
             name=input.name,
@@ -483,7 +513,9 @@ async def representative_set(
     async def work() -> dict:
         org = decode_id(organization_id, "Organization", "organizationId")
         person = decode_id(person_id, "Person", "personId")
-        reps, invitation = await service.set_representative(runtime(info), viewer(info), org, person, role.value)
+        reps, invitation = await identity_representatives.set_representative(
+            runtime(info), viewer(info), org, person, role.value
+        )
         return {
             "representatives": [Representative.of(r) for r in reps],
             "invitation": RepresentativeInvitation.of(invitation) if invitation else None,
@@ -500,7 +532,7 @@ async def representative_revoke(
     async def work() -> dict:
         org = decode_id(organization_id, "Organization", "organizationId")
         person = decode_id(person_id, "Person", "personId")
-        reps, _ = await service.set_representative(runtime(info), viewer(info), org, person, None)
+        reps, _ = await identity_representatives.set_representative(runtime(info), viewer(info), org, person, None)
         return {"representatives": [Representative.of(r) for r in reps]}
 
     return await payload(RepresentativesPayload, work)
@@ -511,7 +543,7 @@ async def my_representative_invitations(
     first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
 ) -> RepresentativeInvitationConnection:
-    page = await service.my_representative_invitations(
+    page = await identity_invitations.my_representative_invitations(
         runtime(info), viewer(info), PageRequest.from_args(first=first, after=after)
     )
     return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
@@ -520,7 +552,7 @@ async def my_representative_invitations(
 async def pending_invitations(
     info: strawberry.Info, org_id: str, first: int | None, after: str | None
 ) -> RepresentativeInvitationConnection:
-    page = await service.pending_invitations(
+    page = await identity_invitations.pending_invitations(
         runtime(info), viewer(info), org_id, PageRequest.from_args(first=first, after=after)
     )
     return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
@@ -532,7 +564,7 @@ async def representative_invitation_accept(
 ) -> RepresentativeInvitationAcceptPayload:
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
-        view, role = await service.accept_representative_invitation(runtime(info), viewer(info), org)
+        view, role = await identity_invitations.accept_representative_invitation(runtime(info), viewer(info), org)
         representation = (
             Representation(organization=Organization.of(view), role=RepresentativeRole(role)) if view else None
         )
@@ -547,7 +579,7 @@ async def representative_invitation_decline(
 ) -> RepresentativeInvitationDeclinePayload:
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
-        view = await service.decline_representative_invitation(runtime(info), viewer(info), org)
+        view = await identity_invitations.decline_representative_invitation(runtime(info), viewer(info), org)
         return {"organization": Organization.of(view) if view else None}
 
     return await payload(RepresentativeInvitationDeclinePayload, work)
@@ -560,7 +592,7 @@ async def representative_invitation_withdraw(
     async def work() -> dict:
         org = decode_id(input.organization_id, "Organization", "organizationId")
         person = decode_id(input.person_id, "Person", "personId")
-        view = await service.withdraw_representative_invitation(runtime(info), viewer(info), org, person)
+        view = await identity_invitations.withdraw_representative_invitation(runtime(info), viewer(info), org, person)
         return {"organization": Organization.of(view) if view else None}
 
     return await payload(RepresentativeInvitationWithdrawPayload, work)
@@ -572,5 +604,7 @@ async def account_close(
 ) -> DonePayload:
     return await payload(
         DonePayload,
-        lambda: _done(service.close_account(runtime(info), viewer(info), password, address=client_address(info))),
+        lambda: _done(
+            identity_account.close_account(runtime(info), viewer(info), password, address=client_address(info))
+        ),
     )

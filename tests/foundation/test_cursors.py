@@ -12,7 +12,7 @@ import base64
 import json
 import re
 
-from identity.service import set_granted_role
+from identity.city_roles import set_granted_role
 from tests.identity.people import make_officer, make_verified, uuid_of
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import placed

@@ -9,7 +9,7 @@ from datetime import date
 
 import httpx
 
-from identity.service import set_granted_role
+from identity.city_roles import set_granted_role
 from tests.support import gql
 
 REGISTER = """

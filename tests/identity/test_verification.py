@@ -125,7 +125,7 @@ async def test_only_administrators_grant_the_officer_role(client, app):
     refused = await gql(client, OFFICER_SET, {"id": resident.id, "granted": True}, headers=officer.auth)
     assert error_codes(refused) == ["FORBIDDEN"]
     admin = await register(client, fullName="Quản Trị Viên")
-    from identity.service import set_granted_role  # the CLI's `hanoismart admin grant` calls this
+    from identity.city_roles import set_granted_role  # the CLI's `hanoismart admin grant` calls this
     from tests.identity.people import uuid_of
 
     await set_granted_role(app.state.runtime, uuid_of(admin.id), "administrator", grant=True)

@@ -1,0 +1,95 @@
+"""My account: who I am to myself, my phones and e-mails, the organisations I represent, everything the platform
+holds about me, and closing the account."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from neo4j import AsyncManagedTransaction
+
+from auth import throttle
+from auth.passwords import INVALID_CREDENTIALS
+from auth.permissions import authorize
+from auth.viewer import Viewer
+from core.errors import NotFoundError, UserInputError
+from core.runtime import Runtime
+from graph import identity as queries
+from identity.model import CLOSED_NAME, ContactView, OrganizationView, PersonView
+from identity.views import organizations_by_ids, persons_by_ids
+from social.wards import join_ward_community
+
+
+async def me(rt: Runtime, viewer: Viewer) -> PersonView:
+    person_id = authorize(viewer, "identity.account.read")
+    (view,) = await persons_by_ids(rt, viewer, [person_id])
+    if view is None:
+        raise NotFoundError("Your account no longer exists.")
+    return view
+
+
+async def my_contacts(rt: Runtime, viewer: Viewer) -> list[ContactView]:
+    person_id = authorize(viewer, "identity.contact.read")
+    found = await rt.graph.read(queries.persons_by_ids, [person_id], person_id)
+    contacts = found[0].record["contacts"] if found else []
+    return [
+        ContactView(
+            id=c["id"],
+            kind=c["kind"],
+            value=c["value"],
+            verifiedAt=c["verifiedAt"].to_native() if c["verifiedAt"] else None,
+        )
+        for c in contacts
+    ]
+
+
+async def my_organizations(rt: Runtime, viewer: Viewer) -> list[tuple[OrganizationView, str]]:
+    person_id = authorize(viewer, "identity.account.read")
+    found = await rt.graph.read(queries.organizations_of_person, person_id)
+    views = await organizations_by_ids(rt, viewer, [r.id for r in found])
+    return [(v, r.role) for v, r in zip(views, found, strict=False) if v is not None]
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    iso_format = getattr(value, "iso_format", None)
+    if iso_format is not None:
+        return iso_format()
+    return value
+
+
+async def my_data(rt: Runtime, viewer: Viewer) -> dict[str, object]:
+    """Everything the platform holds about me, as JSON. Document numbers are not held, so not shown."""
+    person_id = authorize(viewer, "identity.data.export")
+    data = await rt.graph.read(queries.my_data, person_id)
+    if data is None:
+        raise NotFoundError("Your account no longer exists.")
+    exported = {k: _jsonable(v) for k, v in data.items() if v is not None}
+    exported["exportedAt"] = datetime.now(UTC).isoformat()
+    exported["note"] = (
+        "Identity document numbers are never stored: only a keyed digest and the last 4 characters. "
+        "Passwords are stored as argon2id hashes and not exported."
+    )
+    return exported
+
+
+async def close_account(rt: Runtime, viewer: Viewer, password: str, *, address: str | None = None) -> None:
+    """Erase personal fields, revoke sessions; keep the identity digest so the document cannot open a
+    second account. Content I wrote is anonymised (shown under the closed-account name). The password is
+    checked under the sign-in throttle, outside any transaction."""
+    person_id = authorize(viewer, "identity.account.close")
+    wrong = UserInputError("The password is wrong.", code=INVALID_CREDENTIALS, field="password")
+    current_password = await throttle.check_current_password(rt, person_id, password, address=address, wrong=wrong)
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        if not await current_password.confirm(tx):
+            return False
+        await queries.close_account(tx, person_id, CLOSED_NAME)
+        await join_ward_community(tx, person_id)  # a closed account leaves its ward's community
+        return True
+
+    if not await rt.graph.write(work):
+        raise wrong

@@ -8,6 +8,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
 from graph.driver import run
+from graph.migrations import latest_applied, load_migrations
 from graph.rows import row, rows
 
 SERVER_COMPONENTS = """
@@ -68,3 +69,13 @@ RETURN m {.id, .number, .name, .description, .checksum, .appliedAt} AS migration
 
 async def migrations_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[MigrationRow]:
     return rows(MigrationRow, [r["migration"] for r in await run(tx, MIGRATIONS_BY_IDS, ids=ids)])
+
+
+def migrations_known() -> int:
+    """How many migrations this code carries (``graph.migrations``), for readiness."""
+    return len(load_migrations())
+
+
+async def migrations_applied(tx: AsyncManagedTransaction) -> int:
+    """The number of the newest migration the database has applied (0: none)."""
+    return await latest_applied(tx)

@@ -10,7 +10,6 @@ from core.pagination import INT, CursorKind, Page, PageRequest
 from graph import health as queries
 from graph.driver import Graph
 from graph.health import MigrationRow
-from graph.migrations import latest_applied, load_migrations
 from health.model import DatabaseStatus, MigrationRecord, Readiness
 
 #: A readiness probe must answer even while the driver would keep retrying a dead server, yet leave
@@ -34,9 +33,9 @@ async def database_status(graph: Graph) -> DatabaseStatus:
 
 
 async def readiness(graph: Graph) -> Readiness:
-    known = len(load_migrations())
+    known = queries.migrations_known()
     try:
-        applied = await asyncio.wait_for(graph.read(latest_applied), READINESS_TIMEOUT_SECONDS)
+        applied = await asyncio.wait_for(graph.read(queries.migrations_applied), READINESS_TIMEOUT_SECONDS)
     except (UnavailableError, TimeoutError):
         return Readiness(database_reachable=False, migrations_applied=0, migrations_known=known)
     return Readiness(database_reachable=True, migrations_applied=applied, migrations_known=known)

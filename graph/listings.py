@@ -19,7 +19,7 @@ from neo4j.time import DateTime
 
 from graph.driver import FAR_FUTURE, run
 from graph.rows import row
-from graph.rules import actors_acted_for, blocked_either_way
+from graph.rules import actors_acted_for, actors_blocked_either_way, blocked_either_way
 
 
 @dataclass(frozen=True)
@@ -113,14 +113,13 @@ def _listing_row(record: Record) -> ListingRow:
 
 
 def blocked_either_way_ids(person: str) -> str:
-    """Cypher list expression: the ids of the actors the person bound to ``person`` blocked or was blocked by, each
-    one checked by ``graph.rules.blocked_either_way``; ``[]`` when ``person`` is null. The list form of the block
-    rule, computed once per statement, so a browse over thousands of listings tests list membership instead of
-    expanding each seller's relationships (bench/market_profile.py, RATING: 36k db hits instead of 118k)."""
+    """Cypher list expression: the ids of the actors the person bound to ``person`` blocked or was blocked by
+    (``graph.rules.actors_blocked_either_way``); ``[]`` when ``person`` is null. Computed once per statement, so a
+    browse over thousands of listings tests list membership instead of expanding each seller's relationships
+    (bench/market_profile.py, RATING: 36k db hits instead of 118k)."""
     return (
         f"CASE WHEN {person} IS NULL THEN [] ELSE"
-        f" [({person})-[:BLOCKED]-(rule_other:Actor) WHERE {blocked_either_way(person, 'rule_other')}"
-        " | rule_other.id] END"
+        f" [rule_other IN {actors_blocked_either_way(person)} | rule_other.id] END"
     )
 
 

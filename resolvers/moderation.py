@@ -1,4 +1,4 @@
-"""Resolvers of moderation: decode ids, call one service function of ``moderation.service``, wrap."""
+"""Resolvers of moderation: decode ids, call one use case of ``moderation`` (reports, queue, decisions), wrap."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Resolvers of wallets and statements: decode ids, call marketplace.wallets, wrap the result."""
+"""Resolvers of wallets and statements: decode ids, call marketplace.wallets, topups, payouts or reconciliation, wrap the result."""
 
 from __future__ import annotations
 

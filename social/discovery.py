@@ -16,7 +16,7 @@ Rules kept here (resolvers only pass arguments through):
   full-text indexes, with or without Vietnamese diacritics.
 
 People leave this module only as ``identity.views`` views (``persons_by_ids``), posts only as
-``social.service.posts_by_ids`` views, communities only through ``social.communities.communities_by_ids``.
+``social.posts.posts_by_ids`` views, communities only through ``social.communities.communities_by_ids``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ async def relations_to(rt: Runtime, viewer: Viewer, others: list[str]) -> list[q
     me = viewer.actor_id
     if viewer.is_anonymous or me is None:
         return [None for _ in others]
-    found = await rt.graph.read(queries.relations, me, list({other for other in others if other != me}))
+    wanted = list({other for other in others if other != me})
+    found = await rt.graph.read(queries.relations, me, wanted) if wanted else {}
     return [found.get(other) if other != me else None for other in others]
 
 

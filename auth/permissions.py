@@ -150,6 +150,7 @@ SOCIAL: Final[tuple[Permission, ...]] = (
     Permission("social.post.delete", "delete my posts, or remove others' as a moderator"),
     Permission("social.comment.create", "comment on a post"),
     Permission("social.comment.delete", "delete my comments, or remove others' as a moderator"),
+    Permission("social.content.remove_any", "remove any post or comment", city_role="officer"),
     Permission("social.reaction.set", "react to a post"),
     # communities and discovery
     Permission("social.community.create", "create a community", level=2),
@@ -228,6 +229,7 @@ MARKETPLACE: Final[tuple[Permission, ...]] = (
     Permission("marketplace.review.create", "review an order as its buyer", for_organization=True),
     Permission("marketplace.review.reply", "reply to a review as the reviewed seller", for_organization=True),
     Permission("marketplace.dispute.open", "dispute an order as its buyer", for_organization=True),
+    Permission("marketplace.order.oversee", "see and step into any order", city_role="officer"),
     Permission("marketplace.dispute.resolve", "resolve disputes", city_role="officer"),
     Permission("marketplace.dispute.list", "see the dispute queue", city_role="officer"),
     # money

@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import authorize
+from auth.permissions import authorize, holds
 from auth.viewer import Viewer
 from core.errors import ConflictError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
@@ -140,7 +140,7 @@ async def disputes_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[D
     """Disputes the viewer may see: the order's buyer and seller (and their representatives), officers."""
     if not ids:
         return []
-    rows = await rt.graph.read(queries.disputes_by_ids, ids, viewer.actor_id, viewer.has_role("officer"))
+    rows = await rt.graph.read(queries.disputes_by_ids, ids, viewer.actor_id, holds(viewer, "marketplace.dispute.list"))
     found = {v.id: v for v in map(dispute_view, rows)}
     return [found.get(i) for i in ids]
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from auth.permissions import authorize
+from auth.permissions import authorize, holds
 from auth.viewer import Viewer
 from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
@@ -401,7 +401,7 @@ async def party_of(tx: AsyncManagedTransaction, viewer: Viewer, order: LockedOrd
     for role, actor in parties.items():
         if actor in acted_for:
             return Party(role, actor, person)
-    if viewer.has_role("officer"):
+    if holds(viewer, "marketplace.order.oversee"):
         return Party("officer", person, person)
     return None
 
@@ -516,7 +516,7 @@ async def orders_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Ord
     """Views of the orders the viewer may see (None for others): buyer, seller, their representatives, officers."""
     if not ids:
         return []
-    rows = await rt.graph.read(queries.orders_by_ids, ids, viewer.actor_id, viewer.has_role("officer"))
+    rows = await rt.graph.read(queries.orders_by_ids, ids, viewer.actor_id, holds(viewer, "marketplace.order.oversee"))
     found = {r.id: order_view(r) for r in rows}
     return [found.get(i) for i in ids]
 

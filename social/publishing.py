@@ -6,6 +6,7 @@ import re
 
 from neo4j import AsyncManagedTransaction
 
+from auth.permissions import holds
 from auth.rules import runs_community
 from auth.viewer import Viewer
 from core.text import checked_text, nfc
@@ -34,7 +35,7 @@ async def tell_mentioned(tx: AsyncManagedTransaction, author: str, text: str, po
 async def may_remove_for_others(tx: AsyncManagedTransaction, viewer: Viewer, me: str, community_id: str | None) -> bool:
     """City officers remove any post or comment; a community's moderators and admins remove what was written in it
     (``auth.rules.runs_community``). The removal itself is moderation's (``record_removal``)."""
-    if viewer.has_role("officer"):
+    if holds(viewer, "social.content.remove_any"):
         return True
     if community_id is None:
         return False

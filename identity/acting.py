@@ -21,7 +21,9 @@ async def representation(tx: AsyncManagedTransaction, person_id: str, organizati
     found = await queries.acting_role(tx, person_id, organization_id)
     if found is None:
         return Representation(organization_id, role=None, active=False, exists=False)
-    return Representation(organization_id, role=found.role, active=found.status == "active")
+    return Representation(
+        organization_id, role=found.role, active=(found.status or "active") == "active"
+    )  # as graph.rules.acts_for: unset means active
 
 
 async def act_for(tx: AsyncManagedTransaction, viewer: Viewer, action: str, organization_id: str | None = None) -> str:

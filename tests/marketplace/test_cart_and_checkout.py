@@ -258,3 +258,21 @@ async def test_a_page_of_orders_costs_one_query_per_nesting_level(app, client):
     small, large = await _statements(client, buyer, 2), await _statements(client, buyer, 8)
     print(f"my orders, every field: {small} statements for 2 orders, {large} for 8")
     assert small == large == ORDERS_STATEMENTS, (small, large)
+
+
+async def test_a_closed_sellers_listing_cannot_be_ordered(app, client):
+    """Closing an account leaves its listings ACTIVE in the graph, but nobody may see them (one rule,
+    marketplace.visibility.may_see_listing, for browsing and ordering), so nobody may order them either: the same
+    NOT_FOUND as an unknown listing, and CONFLICT at checkout for one already in a cart."""
+    buyer, seller = await people(app, client, 2)
+    carted = await create_listing(client, seller, stock=3)
+    listing = await create_listing(client, seller, stock=3, title="Bàn ghế gỗ cũ")
+    body = await _cart_set(client, buyer, carted["id"], 1)
+    assert body["data"]["cartItemSet"]["errors"] == []
+    close = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code } } }"
+    closed = await gql(client, close, {"password": seller.password}, headers=seller.auth)
+    assert closed["data"]["accountClose"]["ok"] is True
+    assert error_codes(await place(client, buyer, listing["id"])) == ["NOT_FOUND"]
+    assert error_codes(await _cart_set(client, buyer, listing["id"], 1)) == ["NOT_FOUND"]
+    body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": new_key()}}, headers=buyer.auth)
+    assert [e["code"] for e in body["data"]["cartCheckout"]["errors"]] == ["CONFLICT"]

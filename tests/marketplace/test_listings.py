@@ -298,6 +298,14 @@ async def test_a_blocked_seller_is_hidden_both_ways(app, client):
     assert await _browse_ids(client, blocked) == []
     assert await _node(client, listing["id"], blocked) is None
     assert await _browse_ids(client) == [listing["id"]]  # anonymous still sees it
+    # A listing hidden by a block is NOT_FOUND to edit, as any listing one cannot see (one rule:
+    # marketplace.visibility.may_see_listing); one in plain sight is FORBIDDEN to a stranger.
+    for hidden_from in (blocker, blocked):
+        edit = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 1}}, headers=hidden_from.auth)
+        assert error_codes(edit) == ["NOT_FOUND"]
+    (stranger,) = await _people(app, client, 1)
+    edit = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 1}}, headers=stranger.auth)
+    assert error_codes(edit) == ["FORBIDDEN"]
 
 
 # --- browse --------------------------------------------------------------------------------------------------

@@ -181,8 +181,8 @@ async def trust_path(tx: AsyncManagedTransaction, viewer_id: str, to_id: str) ->
 
 # --- search --------------------------------------------------------------------------------------------------
 
-#: Posts matching a Lucene query that the viewer may see, best match first, from the ``$window``
-#: best text matches; paginated by position in that ranked, filtered list.
+#: Posts matching a Lucene query that the viewer may see, best match first (equal matches newest first), from the
+#: ``$window`` best text matches; paginated by position in that ranked, filtered list.
 SEARCH_POSTS = f"""
 OPTIONAL MATCH (viewer:Actor {{id: $viewerId}})
 CALL db.index.fulltext.queryNodes('post_text_fulltext', $query, {{limit: $window}}) YIELD node, score
@@ -190,7 +190,7 @@ WITH viewer, node AS post, score
 MATCH (author:Actor)-[:POSTED]->(post)
 WHERE {POST_VISIBLE}
 WITH post, score
-ORDER BY score DESC, post.id
+ORDER BY score DESC, post.createdAt DESC, post.id
 SKIP $offset
 LIMIT $limit
 RETURN post.id AS id

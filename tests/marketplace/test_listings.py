@@ -539,4 +539,4 @@ async def test_a_page_of_listings_with_every_field_costs_the_same_for_any_length
         assert len(edges) == 12 and all(e["node"]["seller"]["relation"] and e["node"]["ward"] for e in edges)
         assert {e["node"]["seller"]["kind"] for e in edges} == {"PERSON", "ORGANIZATION"}
         print(f"listings ({case}), every field: {small} statements for 2 listings, {large} for 12")
-        assert small == large == BROWSE_STATEMENTS[case], (case, small, large)
+        assert statements.same_for_any_length(small, large, BROWSE_STATEMENTS[case]), (case, small, large)

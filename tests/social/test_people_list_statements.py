@@ -40,7 +40,7 @@ async def test_a_page_of_connections_with_every_field_costs_the_same_for_any_len
     edges = body["data"]["me"]["connections"]["edges"]
     assert len(edges) == 10 and all(e["node"]["relation"]["connected"] and e["node"]["ward"] for e in edges)
     print(f"connections, every field: {small} statements for 2 people, {large} for 10")
-    assert small == large == CONNECTIONS_STATEMENTS, (small, large)
+    assert statements.same_for_any_length(small, large, CONNECTIONS_STATEMENTS), (small, large)
 
 
 async def test_a_page_of_actor_search_with_every_field_costs_the_same_for_any_length(app, client):
@@ -63,4 +63,4 @@ async def test_a_page_of_actor_search_with_every_field_costs_the_same_for_any_le
     assert len(edges) == 10 and {e["node"]["kind"] for e in edges} == {"PERSON", "ORGANIZATION"}
     assert all(e["node"]["relation"] for e in edges)
     print(f"actor search, every field: {small} statements for 2 actors, {large} for 10")
-    assert small == large == SEARCH_STATEMENTS, (small, large)
+    assert statements.same_for_any_length(small, large, SEARCH_STATEMENTS), (small, large)

@@ -9,7 +9,6 @@ entry counter, so a statement is ordered exactly even when two entries share a t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,7 @@ from typing import Any, TypedDict, TypeVar
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import keyset, native, run
-from graph.rows import row
+from graph.rows import node_row, row
 
 T = TypeVar("T")
 
@@ -26,7 +25,7 @@ T = TypeVar("T")
 def _node(kind: type[T], props: Mapping[str, Any]) -> T:
     """``kind`` from a node's map projection (``n {.*}``, which leaves out the properties never set: None for
     those), its temporal values as Python datetimes."""
-    return row(kind, defaultdict(lambda: None, {key: native(value) for key, value in props.items()}))
+    return node_row(kind, {key: native(value) for key, value in props.items()})
 
 
 # --- rows ------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ SOLD_OUT listings of an active seller they have not blocked and who has not bloc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -18,7 +17,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
 from graph.driver import FAR_FUTURE, run
-from graph.rows import row
+from graph.rows import node_row
 from graph.rules import actors_acted_for, actors_blocked_either_way, blocked_either_way
 
 
@@ -97,7 +96,7 @@ class BrowseFilters(TypedDict):
 
 
 def _listing(properties: Mapping[str, Any]) -> Listing:
-    return row(Listing, defaultdict(lambda: None, properties))
+    return node_row(Listing, properties)
 
 
 def _listing_row(record: Record) -> ListingRow:

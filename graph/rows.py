@@ -34,5 +34,10 @@ def row(kind: type[T], record: Mapping[str, Any]) -> T:
     return kind(**{name: record[key] for name, key in _keys(kind)})
 
 
+def node_row(kind: type[T], properties: Mapping[str, Any]) -> T:
+    """``kind`` from a node's map projection (``n {.*}``), which leaves out the properties never set: those are None."""
+    return kind(**{name: properties.get(key) for name, key in _keys(kind)})
+
+
 def rows(kind: type[T], records: list[Any]) -> list[T]:
     return [row(kind, r) for r in records]

@@ -22,6 +22,8 @@ class RequestContext:
     settings: Settings
     runtime: Runtime
     viewer: Viewer = ANONYMOUS
+    #: The language of messages, from ``Accept-Language`` (``core.i18n.negotiate``): "en" or "vi".
+    language: str = "en"
     #: DataLoaders of this request, created lazily by ``loader`` (never shared across requests).
     loaders: dict[str, Any] = field(default_factory=dict)
 

@@ -14,6 +14,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from core.errors import AppError
+from core.i18n import translate
 from core.logs import get_logger
 
 log = get_logger("api.errors")
@@ -40,8 +41,11 @@ def _code_without_original(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
-def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool = False) -> dict[str, Any]:
-    """``hide_suggestions`` (introspection off) drops graphql-core's "Did you mean" hints."""
+def format_error(
+    error: GraphQLError, request_id: str, *, hide_suggestions: bool = False, language: str = "en"
+) -> dict[str, Any]:
+    """``hide_suggestions`` (introspection off) drops graphql-core's "Did you mean" hints; an ``AppError``'s
+    message is shown in ``language`` (``core.i18n``)."""
     formatted: dict[str, Any] = {"message": _SUGGESTION.sub("", error.message) if hide_suggestions else error.message}
     if error.locations:
         formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
@@ -53,7 +57,7 @@ def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool
     if original is None or isinstance(original, GraphQLError):
         formatted["extensions"] = {"code": _code_without_original(error)}
     elif isinstance(original, AppError):
-        formatted["message"] = original.message
+        formatted["message"] = translate(original.template, original.params, language)
         extensions = {"code": original.code, **original.extensions}
         if original.field:
             extensions["field"] = original.field

@@ -31,6 +31,7 @@ from api.errors import format_error
 from auth import sessions as auth_sessions
 from auth.viewer import ANONYMOUS, Viewer
 from core.errors import UnauthenticatedError, UnavailableError
+from core.i18n import negotiate
 from core.settings import Settings
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -135,6 +136,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
             settings=self.settings,
             runtime=request.app.state.runtime,
             viewer=request.state.viewer,
+            language=negotiate(request.headers.get("accept-language")),
         )
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -145,7 +147,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
         if result.errors:
             hide = not self.settings.introspection_enabled
             request_id = request.state.request_id
-            errors = [format_error(e, request_id, hide_suggestions=hide) for e in result.errors]
+            language = negotiate(request.headers.get("accept-language"))
+            errors = [format_error(e, request_id, hide_suggestions=hide, language=language) for e in result.errors]
             payload["errors"] = list(errors)
             waits = [
                 e["extensions"]["retryAfterSeconds"]

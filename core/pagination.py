@@ -101,6 +101,11 @@ class CursorKind:
     def __post_init__(self) -> None:
         assert all(p in PARTS for p in self.parts), self.parts
 
+    def scoped(self, scope: str) -> CursorKind:
+        """The cursors of one instance of a list that belongs to something (a person's posts, a post's comments,
+        a community's members): a cursor of another person's posts is then refused as not issued by this list."""
+        return CursorKind(f"{self.name}:{scope}", self.parts, self.max_int)
+
     def encode(self, *key: Any) -> str:
         """The cursor of an item whose sort key is ``key``; a TIME part may be a Neo4j or Python datetime."""
         assert len(key) == len(self.parts), (self.name, key)
@@ -153,6 +158,21 @@ def keyset_kind(name: str) -> CursorKind:
 
 
 @dataclass(frozen=True)
+class Window:
+    """What a graph query needs to read one page of a keyset list, in either direction.
+
+    ``after``/``before`` are sort keys in *display order* (exclusive bounds; either may be None). Forwards the
+    query reads in display order from ``after``; backwards (``last``) it reads in the opposite order from
+    ``before`` (``graph.paging.both_ways`` gives the query both ways) and ``PageRequest.page`` puts the rows back in
+    display order. ``limit`` is the page size plus one: the extra row tells whether more items lie beyond."""
+
+    after: tuple[Any, ...] | None
+    before: tuple[Any, ...] | None
+    backwards: bool
+    limit: int
+
+
+@dataclass(frozen=True)
 class PageRequest:
     """What a client asked for: forwards (first/after) or backwards (last/before). The cursors stay as the
     client sent them until the service decodes them with its list's ``CursorKind``."""
@@ -161,6 +181,39 @@ class PageRequest:
     after: str | None = None
     before: str | None = None
     backwards: bool = False
+
+    def window(self, kind: CursorKind) -> Window:
+        """The bounds of this page in ``kind``'s keys; INVALID_INPUT naming ``after`` or ``before`` for a cursor
+        this list did not issue."""
+        return Window(
+            after=kind.decode(self.after, field="after") if self.after is not None else None,
+            before=kind.decode(self.before, field="before") if self.before is not None else None,
+            backwards=self.backwards,
+            limit=self.size + 1,
+        )
+
+    def page(
+        self,
+        rows: list[T],
+        kind: CursorKind,
+        key: Callable[[T], tuple[Any, ...]],
+        *,
+        total_count: int | None = None,
+    ) -> Page[T]:
+        """The page of ``rows`` as a graph query returned them for ``window(kind)`` (reading order, at most
+        ``size + 1``), in display order with a cursor each. ``hasPreviousPage`` forwards (and ``hasNextPage``
+        backwards) says whether a cursor was given, as Relay allows when counting is not cheap."""
+        items = rows[: self.size]
+        more = len(rows) > self.size
+        if self.backwards:
+            items.reverse()
+        return Page(
+            items=items,
+            cursors=[kind.encode(*key(item)) for item in items],
+            has_next_page=(self.before is not None) if self.backwards else more,
+            has_previous_page=more if self.backwards else self.after is not None,
+            total_count=total_count,
+        )
 
     def after_key(self, kind: CursorKind) -> tuple[Any, ...] | None:
         """The sort key after which a forward-only list continues (None on the first page)."""

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import keyset, run
+from graph.paging import both_ways
 from graph.rows import rows
 from graph.rules import blocked_either_way
 from graph.social import POST_VISIBLE
@@ -145,18 +147,19 @@ AND (NOT n.kind IN $postKinds
 #: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check). The final
 #: ORDER BY (on at most ``$limit`` rows) is what guarantees the page's order: nothing promises that a filter and a
 #: LIMIT after a sort keep its order.
-NOTIFICATIONS = f"""
+NOTIFICATIONS = both_ways(f"""
 MATCH (viewer:Person {{id: $recipientId}})
 MATCH (n:Notification {{recipientId: $recipientId}})
 WHERE n.createdAt IS NOT NULL AND ($unreadOnly = false OR n.readAt IS NULL)
   AND ($afterTime IS NULL OR [n.createdAt, n.id] < [datetime($afterTime), $afterId])
-WITH viewer, n ORDER BY n.createdAt DESC, n.id DESC
+  AND ($beforeTime IS NULL OR [n.createdAt, n.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, n ORDER BY n.createdAt {{DESC}}, n.id {{DESC}}
 WHERE {NOTIFICATION_SHOWN}
 WITH n LIMIT $limit
 RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
        n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
-ORDER BY createdAt DESC, id DESC
-"""
+ORDER BY createdAt {{DESC}}, id {{DESC}}
+""")
 
 
 @dataclass(frozen=True)
@@ -174,16 +177,18 @@ class NotificationRow:
 
 
 async def notifications(
-    tx: AsyncManagedTransaction, recipient_id: str, unread_only: bool, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, recipient_id: str, unread_only: bool, window: Window
 ) -> list[NotificationRow]:
+    """One page of an inbox in reading order (``window.backwards``: oldest first from ``before``)."""
     found = await run(
         tx,
-        NOTIFICATIONS,
+        NOTIFICATIONS.of(window.backwards),
         recipientId=recipient_id,
         unreadOnly=unread_only,
-        limit=limit,
+        limit=window.limit,
         postKinds=POST_NOTICE_KINDS,
-        **keyset(after),
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     return rows(NotificationRow, found)
 

@@ -46,15 +46,8 @@ def _item(found: queries.NotificationRow) -> NotificationItem:
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[NotificationItem]:
     me = authorize(viewer, "notifications.inbox.read")
-    after = request.keyset(NOTIFICATIONS_CURSOR)
-    found = await rt.graph.read(queries.notifications, me, unread_only, after, request.size + 1)
-    items = [_item(n) for n in found[: request.size]]
-    return Page(
-        items=items,
-        cursors=[NOTIFICATIONS_CURSOR.encode(i["createdAt"], i["id"]) for i in items],
-        has_next_page=len(found) > request.size,
-        has_previous_page=after is not None,
-    )
+    found = await rt.graph.read(queries.notifications, me, unread_only, request.window(NOTIFICATIONS_CURSOR))
+    return request.page([_item(n) for n in found], NOTIFICATIONS_CURSOR, lambda i: (i["createdAt"], i["id"]))
 
 
 async def unread_count(rt: Runtime, viewer: Viewer) -> int:

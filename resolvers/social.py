@@ -17,7 +17,7 @@ from notifications import inbox
 from notifications.inbox import NotificationItem
 from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
 from resolvers.communities import communities_by_ids
-from schema.common import AFTER, FIRST, UserError
+from schema.common import AFTER, BEFORE, FIRST, LAST, UserError
 from schema.communities import Community
 from schema.identity import ActorConnection, Organization, Person
 from schema.social import (
@@ -238,11 +238,12 @@ async def notifications(
     info: strawberry.Info,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
     unread_only: Annotated[bool, strawberry.argument(description="Only unread ones.")] = False,
 ) -> NotificationConnection:
-    page = await inbox.notifications(
-        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after), unread_only
-    )
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await inbox.notifications(runtime(info), viewer(info), request, unread_only)
     return NotificationConnection.from_page(
         page,
         lambda n: Notification(

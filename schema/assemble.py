@@ -18,7 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
-from schema.common import SCALARS
+from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
 from schema.identity import Organization
 from schema.limits import OperationChoice, max_fields_rule
@@ -100,5 +100,5 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         mutation=mutation,
         extensions=extensions(settings),
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
-        types=[Organization, Post, Comment, Community],
+        types=[Organization, Post, Comment, Community, ErrorCode],
     )

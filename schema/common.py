@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Annotated, Generic, NewType, Self, TypeVar
 
@@ -10,7 +11,8 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.types.scalar import ScalarDefinition
 
-from core.errors import AppError
+from core.errors import TOP_LEVEL_CODES, USER_ERROR_CODES, AppError
+from core.i18n import translate
 from core.pagination import Page
 
 #: The items of a connection. relay.Connection types them as nodes, as most are; strawberry builds a connection of
@@ -20,8 +22,22 @@ NodeType = TypeVar("NodeType", bound=relay.Node)
 Item = TypeVar("Item")
 
 #: The arguments every list and every act-for-an-organisation field takes, described once.
-FIRST = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")]
-AFTER = Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")]
+FIRST = Annotated[
+    int | None,
+    strawberry.argument(description="Forward paging: page size (default 20, at most 100). Not with `last`."),
+]
+AFTER = Annotated[
+    str | None,
+    strawberry.argument(description="Forward paging: the items after this cursor (`pageInfo.endCursor`)."),
+]
+LAST = Annotated[
+    int | None,
+    strawberry.argument(description="Backward paging: the last items before `before` (at most 100). Not with `first`."),
+]
+BEFORE = Annotated[
+    str | None,
+    strawberry.argument(description="Backward paging: the items before this cursor (`pageInfo.startCursor`)."),
+]
 AS_ORGANIZATION_DESCRIPTION = "Global id of an organisation I own or administer, to act for it."
 AS_ORGANIZATION = Annotated[strawberry.ID | None, strawberry.argument(description=AS_ORGANIZATION_DESCRIPTION)]
 
@@ -61,15 +77,53 @@ SCALARS: dict[object, ScalarDefinition] = {
 }
 
 
-@strawberry.type(description="A mistake the user can fix, returned inside a mutation payload.")
+def _coded(name: str, codes: dict[str, str]) -> type[enum.Enum]:
+    """An enum of ``codes``, each value described by its meaning (core.errors is the one list)."""
+    return enum.Enum(name, {code: strawberry.enum_value(code, description=text) for code, text in codes.items()})  # type: ignore[return-value]
+
+
+UserErrorCode = strawberry.enum(
+    _coded("UserErrorCode", USER_ERROR_CODES),
+    description="Why a mutation refused its input: the stable contract of payload `errors` (messages may change).",
+)
+
+ErrorCode = strawberry.enum(
+    _coded("ErrorCode", TOP_LEVEL_CODES),
+    description=(
+        "The `extensions.code` of a top-level GraphQL error (the caller or the server, not the input: see "
+        "`UserErrorCode`). Published for documentation; no field returns it."
+    ),
+)
+
+
+@strawberry.type(
+    description=(
+        "A mistake in a mutation's input, returned inside its payload; every mistake of the input is listed at once."
+    )
+)
 class UserError:
-    code: str = strawberry.field(description="Stable machine-readable code, e.g. INVALID_INPUT or CONFLICT.")
-    field: str | None = strawberry.field(description="The input field at fault (camelCase path), if any.")
-    message: str = strawberry.field(description="What went wrong and how to fix it, for people.")
+    code: UserErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="What is wrong, as a stable machine-readable code; clients branch on this, never on `message`."
+    )
+    field: list[str] | None = strawberry.field(
+        description=(
+            'Path to the input value at fault, as it appears in the request: `["input", "document", "number"]`; '
+            'list positions are decimal strings (`["input", "items", "2", "quantity"]`). Null when the mistake is '
+            "about the input as a whole (a state conflict)."
+        )
+    )
+    message: str = strawberry.field(
+        description="What went wrong and how to fix it, for people, in the language of `Accept-Language` (vi, en)."
+    )
 
     @classmethod
-    def from_error(cls, error: AppError) -> UserError:
-        return cls(code=error.code, field=error.field, message=error.message)
+    def from_error(cls, error: AppError, language: str = "en", *, root: str = "input") -> UserError:
+        """The payload error for ``error``; its ``field`` (relative to the input) becomes a path from ``root``."""
+        return cls(
+            code=UserErrorCode[error.code],
+            field=[root, *error.path] if error.field else None,
+            message=translate(error.template, error.params, language),
+        )
 
 
 @strawberry.type(description="A page of items with Relay cursors; every list of the API has this shape.")
@@ -77,6 +131,10 @@ class CountedConnection(relay.Connection[NodeType], Generic[NodeType]):
     total_count: int | None = strawberry.field(
         description="Number of items in the whole list, when cheap to count; else null."
     )
+
+    @strawberry.field(description="The items of this page, without cursors: a shortcut for `edges { node }`.")
+    def nodes(self) -> list[NodeType]:
+        return [edge.node for edge in self.edges]
 
     @classmethod
     def from_page(cls, page: Page[Item], convert: Callable[[Item], NodeType]) -> Self:

@@ -1,0 +1,120 @@
+"""Every message a person can read exists in Vietnamese as well as English (``core.i18n``).
+
+Messages are English templates with ``{placeholders}`` (``AppError(message, params=...)``): an f-string cannot be
+looked up in a catalog, so none is passed to an error; every literal template has a translation in
+``core/locales/vi/*.po`` with the same placeholders. Messages built by a function (the permission refusals) are
+checked by their own tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+import core.errors
+from core.i18n import catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The packages whose errors reach a client.
+PACKAGES = (
+    "api",
+    "auth",
+    "core",
+    "graph",
+    "health",
+    "identity",
+    "marketplace",
+    "moderation",
+    "notifications",
+    "places",
+    "resolvers",
+    "schema",
+    "social",
+)
+ERROR_CLASSES = {
+    name
+    for name, value in vars(core.errors).items()
+    if isinstance(value, type) and issubclass(value, core.errors.AppError)
+} | {"InvalidTokenError"}
+
+
+def _templates() -> list[tuple[str, int, str | None, str]]:
+    """(file, line, template or None for an f-string, kind) of every message given to an error class."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            constants = {
+                target.id: node.value.value
+                for node in tree.body
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                for target in node.targets
+                if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+            }
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+                if name not in ERROR_CLASSES:
+                    continue
+                first = node.args[0]
+                where = (str(path.relative_to(ROOT)), node.lineno)
+                if isinstance(first, ast.JoinedStr):
+                    found.append((*where, None, "f-string"))
+                elif isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append((*where, first.value, "literal"))
+                elif isinstance(first, ast.Name) and first.id in constants:
+                    found.append((*where, constants[first.id], "constant"))
+    return found
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_no_error_message_is_an_f_string() -> None:
+    """A message with values is a template plus ``params``, so it can be translated."""
+    assert [f"{file}:{line}" for file, line, template, _ in _templates() if template is None] == []
+
+
+def test_every_error_message_has_a_vietnamese_translation() -> None:
+    vi = catalog("vi")
+    missing = sorted(
+        {f"{file}:{line}: {template}" for file, line, template, _ in _templates() if template and template not in vi}
+    )
+    assert missing == []
+
+
+def test_translations_keep_the_placeholders_of_their_template() -> None:
+    wrong = [
+        template
+        for template, translation in catalog("vi").items()
+        if _placeholders(template) != _placeholders(translation)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        (None, "en"),
+        ("", "en"),
+        ("vi", "vi"),
+        ("vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7", "vi"),
+        ("en-US,en;q=0.9,vi;q=0.8", "en"),
+        ("fr-FR, vi;q=0.5", "vi"),
+        ("vi;q=0, en", "en"),
+        ("de, fr", "en"),
+        ("*", "en"),
+        ("not a header;;;q=x", "en"),
+        ("x" * 1000, "en"),
+    ],
+)
+def test_accept_language_picks_vietnamese_or_english(header: str | None, language: str) -> None:
+    from core.i18n import negotiate
+
+    assert negotiate(header) == language

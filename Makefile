@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
 	@echo "make test    - the static checks (make check), then the whole suite against a throwaway Neo4j"
-	@echo "make check   - ruff check, ruff format --check and mypy (all three run; any failure fails)"
+	@echo "make check   - ruff check, ruff format --check, mypy and the schema contract (all run; any failure fails)"
 	@echo "make schema  - re-export schema.graphql"
 	@echo "make docs    - regenerate the permission table in README.md and docs/architecture.md"
 	@echo "make bench   - print API latency next to raw Cypher (needs a running Neo4j: make neo4j-start)"
@@ -39,11 +39,13 @@ graphiql: $(GRAPHIQL)
 serve: tools $(STAMP) $(GRAPHIQL)
 	$(BIN)/hanoismart serve
 
-# The static checks: lint, format and types (configured in pyproject.toml). Each runs even when one before it
-# failed, so one run shows every problem; any failure fails the target (and `make test`, and so CI).
+# The static checks: lint, format and types (configured in pyproject.toml), and the schema contract (schema.graphql
+# is the code's, and every breaking change of it since the baseline is named in CHANGELOG.md: api/contract.py).
+# Each runs even when one before it failed, so one run shows every problem; any failure fails the target (and
+# `make test`, and so CI).
 check: $(STAMP)
 	@status=0; \
-	for step in "ruff check ." "ruff format --check ." "mypy"; do \
+	for step in "ruff check ." "ruff format --check ." "mypy" "hanoismart schema --check-contract"; do \
 		echo "$$ $$step"; $(BIN)/$$step || status=1; \
 	done; \
 	exit $$status

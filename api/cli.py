@@ -19,7 +19,7 @@ import typer
 import uvicorn
 
 from auth.permissions import permission_table
-from core.errors import AppError
+from core.errors import AppError, error_code_tables
 from core.logs import configure_logging
 from core.runtime import Runtime
 from core.settings import REPO_ROOT, get_settings
@@ -43,6 +43,18 @@ SCHEMA_FILE = REPO_ROOT / "schema.graphql"
 PERMISSION_DOCS = (REPO_ROOT / "README.md", REPO_ROOT / "docs" / "architecture.md")
 PERMISSIONS_START = "<!-- permissions:start -->"
 PERMISSIONS_END = "<!-- permissions:end -->"
+#: The documents that carry the two error-code tables (core.errors), between ERRORS_START and ERRORS_END.
+ERROR_DOCS = (REPO_ROOT / "README.md", REPO_ROOT / "docs" / "app-developers.md")
+ERRORS_START = "<!-- error-codes:start -->"
+ERRORS_END = "<!-- error-codes:end -->"
+#: What ``hanoismart docs`` writes into a guide that does not exist yet (docs/app-developers.md).
+NEW_GUIDE = f"""# Building an app on HanoiSmart
+
+## Error codes
+
+{ERRORS_START}
+{ERRORS_END}
+"""
 
 
 def _fail(message: str) -> NoReturn:
@@ -212,53 +224,137 @@ def keys_rotate() -> None:
 @app.command()
 def schema(
     check: bool = typer.Option(False, help="Do not write; exit 1 if schema.graphql differs from the live schema."),
+    check_contract: bool = typer.Option(
+        False,
+        "--check-contract",
+        help="Do not write; exit 1 if schema.graphql differs from the live schema or if a breaking change of it "
+        "since the contract baseline (api/contract.py BASELINE) is not named in CHANGELOG.md.",
+    ),
+    breaking_changes: bool = typer.Option(
+        False,
+        "--breaking-changes",
+        help="Do not write; print every breaking change since the contract baseline as a changelog line.",
+    ),
     output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
 ) -> None:
     """Write the GraphQL schema (SDL) to schema.graphql at the repository root."""
+    if breaking_changes:
+        _print_breaking_changes()
+        return
     from schema.assemble import build_schema
 
     sdl = build_schema(get_settings()).as_str() + "\n"
-    if check:
+    if check or check_contract:
         if not output.exists() or output.read_text() != sdl:
             _fail(f"{output} is out of date: run `hanoismart schema` and commit it.")
         typer.echo(f"{output} is up to date")
+        if check_contract:
+            _check_contract()
         return
     output.write_text(sdl)
     typer.echo(f"wrote {output}")
 
 
+def _check_contract() -> None:
+    """Refuse a breaking change of schema.graphql that CHANGELOG.md does not name (api/contract.py)."""
+    from api import contract
+
+    report = contract.check(REPO_ROOT)
+    typer.echo(f"schema contract: every change of {contract.SCHEMA_FILE} since {contract.BASELINE[:7]}")
+    for line in report.checked:
+        typer.echo(f"  checked {line}")
+    for line in report.notes:
+        typer.secho(f"  note: {line}", fg=typer.colors.YELLOW)
+    for line in report.problems:
+        typer.secho(f"  refused: {line}", fg=typer.colors.RED, err=True)
+    if report.missing:
+        typer.secho(
+            f"refused: {len(report.missing_lines())} breaking change(s) not named in {contract.CHANGELOG_FILE}; "
+            "name each coordinate in backticks, e.g. add these lines under your section's marker:",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        for line in report.missing_lines():
+            typer.echo(line, err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+    typer.echo(f"schema contract: {len(report.breaks)} breaking change(s), each named in {contract.CHANGELOG_FILE}")
+
+
+def _print_breaking_changes() -> None:
+    from api import contract
+
+    report = contract.check(REPO_ROOT)
+    for line in report.notes + report.problems:
+        typer.secho(f"# {line}", fg=typer.colors.YELLOW, err=True)
+    for line in dict.fromkeys(b.changelog_line for b in report.breaks):
+        typer.echo(line)
+    typer.echo(
+        f"# {len(report.breaks)} breaking change(s) since {contract.BASELINE[:7]}, "
+        f"{len(report.missing_lines())} not named yet",
+        err=True,
+    )
+    if report.problems:
+        raise typer.Exit(1)
+
+
+def with_block(text: str, start_marker: str, end_marker: str, block: str) -> str:
+    """``text`` with ``block`` between its markers (ValueError when it has none)."""
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start < 0 or end < start:
+        raise ValueError(f"no {start_marker} ... {end_marker} markers")
+    return f"{text[: start + len(start_marker)]}\n{block}{text[end:]}"
+
+
 def with_permission_table(text: str, table: str) -> str:
     """``text`` with ``table`` between its permission markers (ValueError when it has none)."""
-    start, end = text.find(PERMISSIONS_START), text.find(PERMISSIONS_END)
-    if start < 0 or end < start:
-        raise ValueError(f"no {PERMISSIONS_START} ... {PERMISSIONS_END} markers")
-    return f"{text[: start + len(PERMISSIONS_START)]}\n{table}{text[end:]}"
+    return with_block(text, PERMISSIONS_START, PERMISSIONS_END, table)
+
+
+def with_error_tables(text: str, tables: str) -> str:
+    """``text`` with ``tables`` between its error-code markers (ValueError when it has none)."""
+    return with_block(text, ERRORS_START, ERRORS_END, tables)
 
 
 @app.command()
 def docs(
-    check: bool = typer.Option(False, help="Do not write; exit 1 if a permission table is not the one of the code."),
+    check: bool = typer.Option(False, help="Do not write; exit 1 if a generated table is not the one of the code."),
 ) -> None:
-    """Write the permission table (auth/permissions.py) into README.md and docs/architecture.md."""
-    table = permission_table()
-    stale = []
-    for path in PERMISSION_DOCS:
+    """Write the permission table (auth/permissions.py) into README.md and docs/architecture.md, and the error-code
+    tables (core/errors.py) into README.md and docs/app-developers.md (created with just its title and the tables
+    when it does not exist yet)."""
+    pages: dict[Path, str] = {}
+    for path in dict.fromkeys([*PERMISSION_DOCS, *ERROR_DOCS]):
         try:
-            current = path.read_text()
-            wanted = with_permission_table(current, table)
-        except (OSError, ValueError) as exc:
+            pages[path] = path.read_text()
+        except FileNotFoundError:
+            if path not in ERROR_DOCS or path in PERMISSION_DOCS:
+                _fail(f"{path}: it does not exist")
+            pages[path] = ""  # a guide still to be written: created below
+        except OSError as exc:
+            _fail(f"{path}: {exc}")
+    stale = []
+    for path, current in pages.items():
+        wanted = current or NEW_GUIDE
+        try:
+            if path in PERMISSION_DOCS:
+                wanted = with_permission_table(wanted, permission_table())
+            if path in ERROR_DOCS:
+                wanted = with_error_tables(wanted, error_code_tables())
+        except ValueError as exc:
             _fail(f"{path}: {exc}")
         if wanted != current:
             stale.append(path)
             if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(wanted)
     if check:
         if stale:
-            _fail(f"the permission table is out of date in {', '.join(map(str, stale))}: run `hanoismart docs`.")
-        typer.echo("the permission tables are up to date")
+            _fail(f"a generated table is out of date in {', '.join(map(str, stale))}: run `hanoismart docs`.")
+        typer.echo("the permission and error-code tables are up to date")
         return
     typer.echo(
-        f"wrote the permission table in {', '.join(map(str, stale))}" if stale else "permission tables: up to date"
+        f"wrote the generated tables in {', '.join(map(str, stale))}" if stale else "generated tables: up to date"
     )
 
 

@@ -195,3 +195,15 @@ TOP_LEVEL_CODES: dict[str, str] = {
 
 #: Every code a client can meet, payload and top-level.
 ERROR_CODES: dict[str, str] = {**USER_ERROR_CODES, **TOP_LEVEL_CODES}
+
+
+def error_code_tables() -> str:
+    """The two code tables in Markdown, generated from ``USER_ERROR_CODES`` and ``TOP_LEVEL_CODES`` (README,
+    "Errors", and docs/app-developers.md; ``hanoismart docs`` writes them)."""
+    lines = ["Payload errors: `UserError.code` (enum `UserErrorCode`), in a mutation's `errors`.", ""]
+    lines += ["| code | meaning |", "|---|---|"]
+    lines += [f"| `{code}` | {meaning} |" for code, meaning in USER_ERROR_CODES.items()]
+    lines += ["", "Top-level errors: `extensions.code` of an entry of `errors` (enum `ErrorCode`).", ""]
+    lines += ["| code | meaning |", "|---|---|"]
+    lines += [f"| `{code}` | {meaning} |" for code, meaning in TOP_LEVEL_CODES.items()]
+    return "\n".join(lines) + "\n"

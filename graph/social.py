@@ -726,6 +726,31 @@ async def replies_of_comments(
     return [CommentReplies(r["commentId"], _comment_rows(r["replies"])) for r in found]
 
 
+#: Comments by id as ``node(id:)`` shows them: active, on a post the viewer may see (``POST_VISIBLE``), a reply only
+#: under an active comment, and never across a block with their author.
+COMMENTS_BY_IDS = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+UNWIND $ids AS id
+MATCH (commenter:Person)-[:COMMENTED]->(c:Comment {{id: id, status: 'active'}})-[:ON]->(post:Post)
+MATCH (author:Actor)-[:POSTED]->(post)
+WHERE {POST_VISIBLE}
+  AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "commenter")})
+  AND NOT EXISTS {{ (c)-[:REPLY_TO]->(parent:Comment) WHERE parent.status <> 'active' }}
+RETURN c {{.id, .text, .createdAt, authorId: commenter.id}} AS comment, post.id AS postId
+"""
+
+
+@dataclass(frozen=True)
+class CommentOnPost:
+    comment: CommentRow
+    post_id: str
+
+
+async def comments_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[CommentOnPost]:
+    found = await run(tx, COMMENTS_BY_IDS, ids=ids, viewerId=viewer_id)
+    return [CommentOnPost(row(CommentRow, r["comment"]), r["postId"]) for r in found]
+
+
 #: Both write-lock the reactor first, so one person's reactions run one at a time (40 parallel calls leave one
 #: REACTED edge, and "is it new?" is answered once).
 REACT = """

@@ -47,7 +47,11 @@ def decode_id(value: str, type_names: str | tuple[str, ...], field: str) -> str:
     except (GlobalIDValueError, ValueError) as exc:
         raise UserInputError("This is not a global id of this API; pass an `id` it returned.", field=field) from exc
     if global_id.type_name not in names:
-        raise UserInputError(f"This id is not the id of a {' or '.join(names)}.", field=field)
+        if len(names) == 1:
+            raise UserInputError("This id is not the id of a {type}.", field=field, params={"type": names[0]})
+        raise UserInputError(
+            "This id is not the id of any of {types}.", field=field, params={"types": ", ".join(names)}
+        )
     return global_id.node_id
 
 

@@ -157,6 +157,11 @@ async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | Non
     return [Post.of(p) if p else None for p in await social_posts.posts_by_ids(runtime(info), viewer(info), ids)]
 
 
+async def comments_by_ids(info: strawberry.Info, ids: list[str]) -> list[Comment | None]:
+    found = await social_comments.comments_by_ids(runtime(info), viewer(info), ids)
+    return [Comment.of(c) if c else None for c in found]
+
+
 # --- people lists on Person and Organization ---------------------------------------------------------------------------
 
 

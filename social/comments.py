@@ -91,6 +91,14 @@ async def comments_of_posts(
     ]
 
 
+async def comments_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[CommentView | None]:
+    """Comments by id in the order asked, None for one the viewer may not see (removed, on a post hidden from them,
+    across a block): ``node(id:)`` and ``nodes(ids:)``."""
+    found = await rt.graph.read(queries.comments_by_ids, ids, viewer.actor_id)
+    views = {c.comment.id: comment_view(c.comment, c.post_id) for c in found}
+    return [views.get(comment_id) for comment_id in ids]
+
+
 async def replies_of_comments(
     rt: Runtime, viewer: Viewer, comment_ids: list[str], post_ids: dict[str, str]
 ) -> list[list[CommentView]]:

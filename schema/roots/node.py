@@ -1,4 +1,4 @@
-"""The root field of every node: ``node(id:)``."""
+"""The root fields of every node: ``node(id:)`` and ``nodes(ids:)``."""
 
 from __future__ import annotations
 
@@ -15,4 +15,12 @@ class NodeQuery:
     node: relay.Node | None = strawberry.field(
         resolver=node_resolvers.node,
         description="Fetch any object by its global id (Relay). Null when it does not exist or is hidden from you.",
+    )
+    nodes: list[relay.Node | None] = strawberry.field(
+        resolver=node_resolvers.nodes,
+        description=(
+            "Fetch objects by their global ids (Relay), in the order asked, at most "
+            f"{node_resolvers.MAX_NODES}: null for an id that names nothing or something hidden from you; an id "
+            "this API did not issue is null with an INVALID_INPUT error at its position."
+        ),
     )

@@ -26,6 +26,8 @@ _LIMIT_MARKERS = (
     "Document contains more than",
     "fields (a fragment counts at each use)",
 )
+#: The message of every unexpected error (its text never reaches the client).
+INTERNAL_MESSAGE = "Internal server error. Quote the requestId when you report it."
 #: graphql-core's hints (" Did you mean 'me'?") end a message; they reveal the schema.
 _SUGGESTION = re.compile(r" Did you mean [^\n]*\?$")
 
@@ -68,6 +70,6 @@ def format_error(
             path=".".join(str(p) for p in error.path or []),
             exc_info=(type(original), original, original.__traceback__),
         )
-        formatted["message"] = "Internal server error. Quote the requestId when you report it."
+        formatted["message"] = translate(INTERNAL_MESSAGE, {}, language)
         formatted["extensions"] = {"code": "INTERNAL", "requestId": request_id}
     return formatted

@@ -30,8 +30,8 @@ from api.context import RequestContext
 from api.errors import format_error
 from auth import sessions as auth_sessions
 from auth.viewer import ANONYMOUS, Viewer
-from core.errors import UnauthenticatedError, UnavailableError
-from core.i18n import negotiate
+from core.errors import AppError, UnauthenticatedError, UnavailableError
+from core.i18n import negotiate, translate
 from core.settings import Settings
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -42,6 +42,11 @@ def http_error(
 ) -> Response:
     body = decoding.encode_json({"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]})
     return Response(body, status, headers=headers, media_type="application/json")
+
+
+def _in_language(error: AppError, request: Request) -> str:
+    """The message of an error refused before GraphQL runs, in the caller's language (``Accept-Language``)."""
+    return translate(error.template, error.params, negotiate(request.headers.get("accept-language")))
 
 
 class GraphQLView(GraphQL[RequestContext, None]):
@@ -65,12 +70,16 @@ class GraphQLView(GraphQL[RequestContext, None]):
         try:
             request.state.viewer = await self._viewer(request)
         except UnauthenticatedError as exc:
-            await self._unauthenticated(exc.message)(scope, receive, send)
+            await self._unauthenticated(_in_language(exc, request))(scope, receive, send)
             return
         except UnavailableError as exc:
             retry_after = math.ceil(exc.extensions.get("retryAfterSeconds", 5))
             await http_error(
-                503, exc.message, code=exc.code, headers={"Retry-After": str(retry_after)}, extensions=exc.extensions
+                503,
+                _in_language(exc, request),
+                code=exc.code,
+                headers={"Retry-After": str(retry_after)},
+                extensions=exc.extensions,
             )(scope, receive, send)
             return
         try:

@@ -241,7 +241,9 @@ class PageRequest:
         if size < 0:
             raise UserInputError("Page size must not be negative.", field=field)
         if size > MAX_PAGE_SIZE:
-            raise UserInputError(f"Page size is capped at {MAX_PAGE_SIZE}; ask for fewer items.", field=field)
+            raise UserInputError(
+                "Page size is capped at {limit}; ask for fewer items.", field=field, params={"limit": MAX_PAGE_SIZE}
+            )
         return cls(size=size, after=after or None, before=before or None, backwards=last is not None)
 
 

@@ -52,10 +52,12 @@ def search_words(text: str, *, field: str) -> list[str]:
     if not is_unicode(cleaned):
         raise UserInputError("Search text must be valid Unicode text.", field=field)
     if len(cleaned) > MAX_SEARCH_LENGTH:
-        raise UserInputError(f"Search text has at most {MAX_SEARCH_LENGTH} characters.", field=field)
+        raise UserInputError(
+            "Search text has at most {limit} characters.", field=field, params={"limit": MAX_SEARCH_LENGTH}
+        )
     words = [w for w in cleaned.lower().split(" ") if any(ch.isalnum() for ch in w)]
     if len(words) > MAX_SEARCH_WORDS:
-        raise UserInputError(f"Search text has at most {MAX_SEARCH_WORDS} words.", field=field)
+        raise UserInputError("Search text has at most {limit} words.", field=field, params={"limit": MAX_SEARCH_WORDS})
     if not words:
         raise UserInputError("Type at least one letter or digit to search.", field=field)
     return words
@@ -103,7 +105,7 @@ def checked_text(
             raise UserInputError(empty, field=field)
         return None
     if len(cleaned) > max_length:
-        raise UserInputError(f"At most {max_length:,} characters.", field=field)
+        raise UserInputError("At most {limit} characters.", field=field, params={"limit": max_length})
     return cleaned
 
 
@@ -111,12 +113,12 @@ def checked_words(values: list[str] | None, *, field: str, max_items: int, max_l
     """A list of short texts to store (investor sectors): each NFC with single spaces, blanks and repeats dropped,
     sorted; INVALID_INPUT naming ``field`` past ``max_items`` items or ``max_length`` characters in one."""
     if values is not None and len(values) > max_items * 4:  # refuse a huge list before looking at each item
-        raise UserInputError(f"At most {max_items} items.", field=field)
+        raise UserInputError("At most {limit} items.", field=field, params={"limit": max_items})
     words = set()
     for value in values or []:
         word = checked_text(nfc(value), field=field, max_length=max_length)
         if word:
             words.add(word)
     if len(words) > max_items:
-        raise UserInputError(f"At most {max_items} items.", field=field)
+        raise UserInputError("At most {limit} items.", field=field, params={"limit": max_items})
     return sorted(words)

@@ -2,8 +2,9 @@
 
 Messages are English templates with ``{placeholders}`` (``AppError(message, params=...)``): an f-string cannot be
 looked up in a catalog, so none is passed to an error; every literal template has a translation in
-``core/locales/vi/*.po`` with the same placeholders. Messages built by a function (the permission refusals) are
-checked by their own tests.
+``core/locales/vi/*.po`` with the same placeholders. A message is found where it is given to an error class, to a
+function that makes one (``MESSAGE_FUNCTIONS``: ``busy``, ``translate``) or as the ``empty=`` message of
+``core.text.checked_text``. Messages built by a function (the permission refusals) are checked by their own tests.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ ERROR_CLASSES = {
     for name, value in vars(core.errors).items()
     if isinstance(value, type) and issubclass(value, core.errors.AppError)
 } | {"InvalidTokenError"}
+#: Functions whose first argument is a message a client reads.
+MESSAGE_FUNCTIONS = {"busy", "translate"}
+#: Keyword arguments that carry such a message (``checked_text(..., empty="Write something first.")``).
+MESSAGE_KEYWORDS = {"empty"}
 
 
 def _templates() -> list[tuple[str, int, str | None, str]]:
@@ -55,20 +60,21 @@ def _templates() -> list[tuple[str, int, str | None, str]]:
                 if isinstance(target, ast.Name) and isinstance(node.value.value, str)
             }
             for node in ast.walk(tree):
-                if not isinstance(node, ast.Call) or not node.args:
+                if not isinstance(node, ast.Call):
                     continue
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-                if name not in ERROR_CLASSES:
-                    continue
-                first = node.args[0]
-                where = (str(path.relative_to(ROOT)), node.lineno)
-                if isinstance(first, ast.JoinedStr):
-                    found.append((*where, None, "f-string"))
-                elif isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.append((*where, first.value, "literal"))
-                elif isinstance(first, ast.Name) and first.id in constants:
-                    found.append((*where, constants[first.id], "constant"))
+                messages = [k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS]
+                if node.args and name in ERROR_CLASSES | MESSAGE_FUNCTIONS:
+                    messages.append(node.args[0])
+                for message in messages:
+                    where = (str(path.relative_to(ROOT)), message.lineno)
+                    if isinstance(message, ast.JoinedStr):
+                        found.append((*where, None, "f-string"))
+                    elif isinstance(message, ast.Constant) and isinstance(message.value, str):
+                        found.append((*where, message.value, "literal"))
+                    elif isinstance(message, ast.Name) and message.id in constants:
+                        found.append((*where, constants[message.id], "constant"))
     return found
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import run
 from graph.migrations import latest_applied, load_migrations
+from graph.paging import both_ways
 from graph.rows import row, rows
 
 SERVER_COMPONENTS = """
@@ -43,19 +45,26 @@ class MigrationRow:
     applied_at: DateTime
 
 
-MIGRATIONS_PAGE = """
+MIGRATIONS_PAGE = both_ways("""
 MATCH (m:SchemaMigration)
-WHERE $after IS NULL OR m.number > $after
+WHERE ($after IS NULL OR m.number > $after[0]) AND ($before IS NULL OR m.number < $before[0])
 RETURN m {.id, .number, .name, .description, .checksum, .appliedAt} AS migration
-ORDER BY m.number
+ORDER BY m.number {ASC}
 LIMIT $limit
-"""
+""")
 
 MIGRATION_COUNT = "MATCH (m:SchemaMigration) RETURN count(m) AS total"
 
 
-async def migrations_page(tx: AsyncManagedTransaction, after: int | None, limit: int) -> tuple[list[MigrationRow], int]:
-    found = await run(tx, MIGRATIONS_PAGE, after=after, limit=limit)
+async def migrations_page(tx: AsyncManagedTransaction, window: Window) -> tuple[list[MigrationRow], int]:
+    """A page of applied migrations in number order (either way: ``graph.paging.both_ways``), and how many there are."""
+    found = await run(
+        tx,
+        MIGRATIONS_PAGE.of(window.backwards),
+        after=list(window.after) if window.after else None,
+        before=list(window.before) if window.before else None,
+        limit=window.limit,
+    )
     total: int = (await run(tx, MIGRATION_COUNT))[0]["total"]
     return rows(MigrationRow, [r["migration"] for r in found]), total
 

@@ -12,7 +12,7 @@ from core.pagination import DEFAULT_PAGE_SIZE, CursorKind, Page, PageRequest, ke
 from graph.paging import both_ways
 from schema.common import CountedConnection
 from schema.health import SchemaMigration
-from tests.support import gql
+from tests.support import error_codes, gql
 
 KIND = CursorKind("numbers", ("int",))
 #: A list of 1..7 shown in display order; a graph query reads it forwards (ascending) or backwards (descending).
@@ -161,3 +161,50 @@ async def test_every_connection_answers_nodes_through_the_api(client):
     query = "{ schemaMigrations(first: 3) { nodes { id number } edges { node { id number } } } }"
     connection = (await gql(client, query))["data"]["schemaMigrations"]
     assert connection["nodes"] == [edge["node"] for edge in connection["edges"]] and len(connection["nodes"]) == 3
+
+
+MIGRATION_PAGE = """
+query Migrations($first: Int, $after: String, $last: Int, $before: String) {
+  schemaMigrations(first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { number } }
+  }
+}
+"""
+
+
+async def test_schema_migrations_page_both_ways_through_the_api(client):
+    async def walk(**start) -> list[int]:
+        seen: list[int] = []
+        variables = dict(start)
+        while True:
+            connection = (await gql(client, MIGRATION_PAGE, variables))["data"]["schemaMigrations"]
+            numbers = [edge["node"]["number"] for edge in connection["edges"]]
+            info = connection["pageInfo"]
+            if "last" in start:
+                seen = numbers + seen
+                if not info["hasPreviousPage"]:
+                    return seen
+                variables = {"last": start["last"], "before": info["startCursor"]}
+            else:
+                seen += numbers
+                if not info["hasNextPage"]:
+                    return seen
+                variables = {"first": start["first"], "after": info["endCursor"]}
+
+    total = (await gql(client, MIGRATION_PAGE, {"first": 100}))["data"]["schemaMigrations"]["totalCount"]
+    assert total >= 3
+    forwards, backwards = await walk(first=2), await walk(last=2)
+    assert forwards == backwards == list(range(1, total + 1))
+
+    everything = (await gql(client, MIGRATION_PAGE, {"first": 100}))["data"]["schemaMigrations"]["edges"]
+    between = await gql(
+        client, MIGRATION_PAGE, {"first": 100, "after": everything[0]["cursor"], "before": everything[-1]["cursor"]}
+    )
+    assert [e["node"]["number"] for e in between["data"]["schemaMigrations"]["edges"]] == list(range(2, total))
+
+    foreign = keyset_kind("feed").encode(datetime(2026, 5, 1, 8, tzinfo=UTC), "x")
+    for argument in ("after", "before"):
+        body = await gql(client, MIGRATION_PAGE, {"last" if argument == "before" else "first": 2, argument: foreign})
+        assert error_codes(body) == ["INVALID_INPUT"] and body["errors"][0]["extensions"]["field"] == argument

@@ -25,8 +25,11 @@ ME = "query { me { investorSectors } }"
 
 
 def _errors(body: dict, name: str) -> list[tuple[str, str]]:
+    """(code, field path after ``input``) of each payload error."""
     assert "errors" not in body, body
-    return [(e["code"], e["field"]) for e in body["data"][name]["errors"]]
+    errors = body["data"][name]["errors"]
+    assert all(e["field"][0] == "input" for e in errors), errors
+    return [(e["code"], ".".join(e["field"][1:])) for e in errors]
 
 
 async def test_investor_sectors_are_bounded_in_number_and_length(client):

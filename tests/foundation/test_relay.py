@@ -154,3 +154,12 @@ async def test_nodes_reads_one_batch_per_type_never_one_object_at_a_time(client)
     one_each = await statements([posts[0], comments[0]])
     six_each = await statements(posts + comments)
     assert six_each == one_each, (one_each, six_each)
+
+
+async def test_a_node_type_not_wired_yet_falls_back_to_its_own_resolve_nodes(client, monkeypatch):
+    """The hook's promise until the lead wires a new type: node(id:) still answers through the type's resolve_nodes."""
+    author = await register(client, fullName="Lê Thị Hoa")
+    public = await post(client, author, "Công khai", "PUBLIC")
+    monkeypatch.setattr(node_resolvers, "BY_IDS", {k: v for k, v in node_resolvers.BY_IDS.items() if k != "Post"})
+    body = await gql(client, NODES, {"ids": [public, author.id]})
+    assert [n["__typename"] for n in body["data"]["nodes"]] == ["Post", "Person"]

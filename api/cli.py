@@ -269,7 +269,7 @@ def _check_contract() -> None:
         typer.secho(f"  refused: {line}", fg=typer.colors.RED, err=True)
     if report.missing:
         typer.secho(
-            f"refused: {len(report.missing_lines())} breaking change(s) not named in {contract.CHANGELOG_FILE}; "
+            f"refused: {len(report.missing)} breaking change(s) not named in {contract.CHANGELOG_FILE}; "
             "name each coordinate in backticks, e.g. add these lines under your section's marker:",
             fg=typer.colors.RED,
             err=True,
@@ -287,11 +287,10 @@ def _print_breaking_changes() -> None:
     report = contract.check(REPO_ROOT)
     for line in report.notes + report.problems:
         typer.secho(f"# {line}", fg=typer.colors.YELLOW, err=True)
-    for line in dict.fromkeys(b.changelog_line for b in report.breaks):
+    for line in contract.changelog_lines(report.breaks):
         typer.echo(line)
     typer.echo(
-        f"# {len(report.breaks)} breaking change(s) since {contract.BASELINE[:7]}, "
-        f"{len(report.missing_lines())} not named yet",
+        f"# {len(report.breaks)} breaking change(s) since {contract.BASELINE[:7]}, {len(report.missing)} not named yet",
         err=True,
     )
     if report.problems:

@@ -94,6 +94,22 @@ class Break:
     def changelog_line(self) -> str:
         return f"- `{self.coordinate}`: {self.description}"
 
+    @property
+    def named_by(self) -> str:
+        """The coordinate a changelog line names to cover this change: an argument's field (or directive)."""
+        return self.coordinate.split("(", 1)[0]
+
+
+def changelog_lines(breaks: Iterable[Break]) -> list[str]:
+    """One suggested changelog line per field, type or directive, in the order first broken: a field's line also
+    covers the changes of its arguments (``Named.covers``), so they are told on the same line."""
+    grouped: dict[str, list[str]] = {}
+    for change in breaks:
+        descriptions = grouped.setdefault(change.named_by, [])
+        if change.description not in descriptions:
+            descriptions.append(change.description)
+    return [f"- `{coordinate}`: {' '.join(descriptions)}" for coordinate, descriptions in grouped.items()]
+
 
 _SPAN = re.compile(r"`([^`\n]+)`")
 _COORDINATE = re.compile(rf"^(?P<owner>@?{_NAME})(?:\.(?P<member>{_NAME}|\*))?(?:\((?P<args>[^()]*)\))?(?:\s*:.*)?$")
@@ -166,8 +182,8 @@ class Report:
         return not self.problems and not self.missing
 
     def missing_lines(self) -> list[str]:
-        """One suggested changelog line per coordinate not named, in the order found."""
-        return list(dict.fromkeys(b.changelog_line for b in self.missing))
+        """The changelog lines that would name what is missing (``changelog_lines``)."""
+        return changelog_lines(self.missing)
 
 
 class _Git:

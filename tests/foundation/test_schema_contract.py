@@ -292,6 +292,24 @@ def test_what_a_changelog_names(changelog, coordinate, named):
     assert contract.Named.read(changelog).covers(_break(coordinate)) is named
 
 
+def test_suggested_lines_tell_a_field_and_its_arguments_on_one_line():
+    old = "type Query { a: Int } type Mutation { m(x: ID!, y: Int): P! n: P! } type P { a: Int }"
+    new = "type Query { a: Int } type Mutation { m(input: MInput!): P n: P } type P { a: Int } input MInput { x: ID! }"
+    breaks = contract.breaking_changes(old, new, "test")
+    assert {b.coordinate for b in breaks} == {
+        "Mutation.m",
+        "Mutation.m(x:)",
+        "Mutation.m(y:)",
+        "Mutation.m(input:)",
+        "Mutation.n",
+    }
+    lines = contract.changelog_lines(breaks)
+    assert [line.split(":", 1)[0] for line in lines] == ["- `Mutation.m`", "- `Mutation.n`"]
+    assert "Mutation.m(x:) was removed" in lines[0] and "Mutation.m(input:) was added" in lines[0]
+    named = contract.Named.read("\n".join(lines))
+    assert all(named.covers(b) for b in breaks), "the suggested lines name every change"
+
+
 def test_a_wildcard_names_only_fields_that_became_nullable():
     named = contract.Named.read("- Every `Mutation.*` field became nullable.")
     assert named.covers(_break("Mutation.postCreate", nullable=True))

@@ -38,7 +38,12 @@ from schema.social import Comment, Post
 # The order of the parts is the order of the fields in the schema (the first part's fields come first).
 
 
-@strawberry.type(description="Everything that can be read. Lists are Relay connections (`first`/`after`).")
+@strawberry.type(
+    description=(
+        "Everything that can be read. Lists are Relay connections, paged forwards (`first`/`after`) or backwards "
+        "(`last`/`before`); `node`/`nodes` fetch any object by its global id."
+    )
+)
 class Query(
     NodeQuery,
     HealthQuery,
@@ -56,7 +61,11 @@ class Query(
 
 
 @strawberry.type(
-    description="Everything that changes state. Each mutation is one transaction; fixable mistakes come back in `errors`."
+    description=(
+        "Everything that changes state. Each mutation is one transaction, takes one `input` and returns its own "
+        "payload: mistakes of the input come back in the payload's `errors` (every one at once); a refusal of the "
+        "caller (UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED...) is a top-level error that nulls only that mutation."
+    )
 )
 class Mutation(
     IdentityMutation,

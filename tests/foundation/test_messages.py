@@ -31,6 +31,7 @@ PACKAGES = (
     "notifications",
     "places",
     "resolvers",
+    "sandbox",
     "schema",
     "social",
 )

@@ -14,9 +14,11 @@ from typer.testing import CliRunner, Result
 
 from api import cli
 from auth.sessions import viewer_from_token
+from auth.sign_in import login
 from core.settings import Settings, get_settings
 from identity.account import my_contacts
 from identity.contact_verification import start_contact_verification
+from sandbox import demo_data
 from tests.identity.people import make_officer, register, uuid_of
 from tests.support import gql
 
@@ -121,6 +123,23 @@ async def test_dev_verify_needs_an_officer_and_an_existing_person(app, client, c
     assert not_officer.exit_code == 1 and "is not a city officer" in not_officer.output
     me = (await gql(client, ME, headers=person.auth))["data"]["me"]
     assert me["verificationLevel"] == 0 and me["verificationRequests"] == []
+
+
+async def test_seed_prints_every_demo_account_with_its_identifiers_and_the_password(app, cli_env, client) -> None:
+    result = await hanoismart(cli_env, "seed", "--demo")
+    assert result.exit_code == 0, result.output
+    assert f"Every demo account's password: {demo_data.DEMO_PASSWORD}" in result.output
+    for person in demo_data.PEOPLE:
+        block = result.output[result.output.index(person.full_name) :]
+        sign_in = block[block.index("sign in with: ") :].splitlines()[0]
+        assert person.document_identifier in sign_in
+        assert (person.email in sign_in) == (person.email is not None and person.level >= 1)
+    assert "Xưởng Gốm Bát Tràng Minh Anh" in result.output
+    tokens = await login(
+        app.state.runtime, "an.nguyen@example.vn", demo_data.DEMO_PASSWORD, user_agent=None, address=None
+    )
+    me = (await gql(client, ME, headers={"authorization": f"Bearer {tokens.access_token}"}))["data"]["me"]
+    assert me["verificationLevel"] == 2
 
 
 async def test_seed_on_a_database_with_data_says_so_and_writes_nothing(client, cli_env, graph) -> None:

@@ -242,7 +242,7 @@ def seed(
         _fail(f"The demo data could not be written: {exc.message} (what was written stays; rerun with --force).")
     if report.wiped:
         typer.echo(f"deleted {report.wiped} nodes of other data first (--force)")
-    typer.echo("demo data written: " + ", ".join(f"{count} {what}" for what, count in report.counts.items()))
+    typer.echo("demo data written: " + ", ".join(f"{what}: {count}" for what, count in report.counts.items()))
     typer.secho(
         f"\nEvery demo account's password: {report.accounts[0].password}\n"
         "(published with the code: development data only)\n",

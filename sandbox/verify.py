@@ -83,7 +83,7 @@ async def find_officer(rt: Runtime, who: str | None, applicant: PersonRef) -> Pe
     else:
         candidates = [o for o in await rt.graph.read(queries.active_officers) if o.id != applicant.id]
         if len(candidates) != 1:
-            listed = "; ".join(f"{o.display_name} ({o.id})" for o in candidates) or "there is none"
+            listed = "; ".join(f"{o.display_name} ({o.id})" for o in candidates) or "none (never the applicant)"
             raise SandboxRefused(
                 "Level 2 is approved by a city officer: name one with --officer (id, e-mail or phone); "
                 f"officers who could: {listed}. Make one with `hanoismart admin grant <person id> --role officer`."

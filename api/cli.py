@@ -1,4 +1,5 @@
-"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema, docs, reconcile).
+"""``hanoismart``: the one command-line entry point (serve, migrate, neo4j, schema, docs, reconcile, and for
+development seed and dev).
 
 Each command imports the layers it needs when it runs (ruff's PLC0415 is off for this file, see pyproject.toml):
 the app, the schema and the driver take seconds to import, and ``hanoismart --help`` or ``neo4j status`` need
@@ -37,6 +38,11 @@ admin_app = typer.Typer(help="Granted roles: the first administrator is made her
 app.add_typer(admin_app, name="admin")
 keys_app = typer.Typer(help="Access-token signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+dev_app = typer.Typer(
+    help="Development helpers: the one-time codes sent, raising a person's verification level. Refused in production.",
+    no_args_is_help=True,
+)
+app.add_typer(dev_app, name="dev")
 
 SCHEMA_FILE = REPO_ROOT / "schema.graphql"
 #: The documents that carry the permission table, between PERMISSIONS_START and PERMISSIONS_END.
@@ -206,6 +212,135 @@ def reconcile(
         f"settled {report.settled}, failed {report.failed}, still pending {report.pending}; "
         f"expired idempotency keys purged: {purged}"
     )
+
+
+def _refuse_in_production(what: str) -> None:
+    """Development commands stop here, before connecting to anything, in production."""
+    from sandbox.guard import SandboxRefused, require_development
+
+    try:
+        require_development(get_settings(), what)
+    except SandboxRefused as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def seed(
+    demo: bool = typer.Option(False, "--demo", help="Write the demo data set (the only one there is)."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="On a database that holds other data: DELETE it all first (migrations and reference data stay).",
+    ),
+) -> None:
+    """Development only: fill an empty database with the demo data (residents of several wards, connections, posts,
+    an officer, an organisation with listings, completed orders) and print the demo accounts and their password."""
+    if not demo:
+        _fail("Say which data to seed: `hanoismart seed --demo`.")
+    _refuse_in_production("hanoismart seed --demo")
+    from graph.migrations import apply_migrations
+    from sandbox.demo import DemoReport, seed_demo
+    from sandbox.guard import SandboxRefused
+
+    async def work(rt: Runtime) -> DemoReport:
+        await apply_migrations(rt.graph)
+        return await seed_demo(rt, force=force)
+
+    try:
+        report = _with_runtime(work)
+    except SandboxRefused as exc:
+        _fail(str(exc))
+    except AppError as exc:
+        _fail(f"The demo data could not be written: {exc.message} (what was written stays; rerun with --force).")
+    if report.wiped:
+        typer.echo(f"deleted {report.wiped} nodes of other data first (--force)")
+    typer.echo("demo data written: " + ", ".join(f"{what}: {count}" for what, count in report.counts.items()))
+    typer.secho(
+        f"\nEvery demo account's password: {report.accounts[0].password}\n"
+        "(published with the code: development data only)\n",
+        fg=typer.colors.YELLOW,
+    )
+    for account in report.accounts:
+        typer.secho(account.name, bold=True)
+        typer.echo(f"  {account.what}")
+        typer.echo(f"  sign in with: {'  |  '.join(account.identifiers)}")
+        typer.echo(f"  id: {account.global_id}")
+    for organization in report.organizations:
+        typer.secho(organization.name, bold=True)
+        typer.echo(f"  {organization.what}")
+        typer.echo(f"  id: {organization.global_id}")
+
+
+@dev_app.command("codes")
+def dev_codes(
+    to: str | None = typer.Option(None, "--to", help="Only messages to this phone number or e-mail address."),
+    last: int = typer.Option(10, "--last", min=1, help="How many messages, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object a line instead of text."),
+) -> None:
+    """The one-time codes (and other messages) a development server "sent", newest first, from the development
+    outbox file under var/. Nothing leaves a development server: this is how you read them."""
+    import json
+
+    from core.errors import UserInputError
+    from sandbox.codes import sent_messages
+
+    _refuse_in_production("hanoismart dev codes")
+    settings = get_settings()
+    try:
+        found = sent_messages(settings, to=to, limit=last)
+    except UserInputError as exc:
+        _fail(f"--to: {exc.message}")
+    if not found:
+        typer.echo(f"no message {'to ' + to + ' ' if to else ''}in {settings.var_dir / 'dev-outbox.jsonl'}")
+        return
+    for message in found:
+        if as_json:
+            item = {
+                "channel": message.channel,
+                "to": message.to,
+                "code": message.code,
+                "sentAt": message.sent_at.isoformat(),
+                "text": message.text,
+            }
+            typer.echo(json.dumps(item, ensure_ascii=False))
+        else:
+            code = f"code {message.code}" if message.code else "no code"
+            typer.echo(f"{message.sent_at:%Y-%m-%d %H:%M:%S}Z  {message.channel:5}  {message.to}  {code}")
+            typer.echo(f"    {message.text}")
+
+
+@dev_app.command("verify")
+def dev_verify(
+    person: str = typer.Argument(..., help="The person: UUID, global id, e-mail or phone number."),
+    level: int = typer.Option(
+        ..., "--level", min=1, max=2, help="1: prove their phone and e-mail; 2: officer-approved."
+    ),
+    officer: str | None = typer.Option(
+        None, help="Level 2: the officer who approves (id, e-mail or phone); default: the only officer there is."
+    ),
+) -> None:
+    """Raise a person's verification level as the person and a city officer would, through the identity services
+    (level 2 is an approved verification request recording the officer, the time and this command)."""
+    _refuse_in_production("hanoismart dev verify")
+    from sandbox.guard import SandboxRefused
+    from sandbox.verify import LevelChange, raise_level
+
+    async def work(rt: Runtime) -> LevelChange:
+        return await raise_level(rt, person, level, officer=officer)
+
+    try:
+        change = _with_runtime(work)
+    except SandboxRefused as exc:
+        _fail(str(exc))
+    except AppError as exc:
+        _fail(exc.message)
+    who = f"{change.person.display_name} ({change.person.id})"
+    if change.after == change.before:
+        typer.echo(f"{who} is at level {change.before} already")
+    elif change.officer is not None:
+        typer.echo(f"{who}: level {change.before} -> {change.after}, approved by {change.officer.display_name}")
+    else:
+        typer.echo(f"{who}: level {change.before} -> {change.after}, proved {', '.join(change.contacts)}")
 
 
 @keys_app.command("rotate")

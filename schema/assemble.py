@@ -31,6 +31,7 @@ from schema.roots.moderation import ModerationMutation, ModerationQuery
 from schema.roots.node import NodeQuery
 from schema.roots.orders import OrderMutation, OrderQuery
 from schema.roots.places import PlacesQuery
+from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
 from schema.roots.wallets import WalletMutation, WalletQuery
 from schema.social import Comment, Post
@@ -56,6 +57,7 @@ class Query(
     WalletQuery,
     ListingQuery,
     OrderQuery,
+    SandboxQuery,
 ):
     pass
 

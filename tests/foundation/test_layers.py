@@ -38,6 +38,7 @@ GRAPH_MODULES: dict[str, frozenset[str]] = {
     "marketplace": frozenset({"graph.listings", "graph.orders", "graph.investments", "graph.ledger"}),
     "places": frozenset({"graph.places"}),
     "health": frozenset({"graph.health"}),
+    "sandbox": frozenset({"graph.sandbox"}),
 }
 DOMAINS = frozenset(GRAPH_MODULES)
 #: The graph modules every domain may use: the driver and transaction helpers, the rules' Cypher mirrors, rows.

@@ -32,6 +32,7 @@ PACKAGES = (
     "notifications",
     "places",
     "resolvers",
+    "sandbox",
     "schema",
     "social",
 )

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import run
 from graph.migrations import latest_applied, load_migrations
+from graph.paging import both_ways
 from graph.rows import row, rows
 
 SERVER_COMPONENTS = """
@@ -43,19 +45,28 @@ class MigrationRow:
     applied_at: DateTime
 
 
-MIGRATIONS_PAGE = """
+#: Applied migrations in number order, read either way (``graph.paging``).
+MIGRATIONS_PAGE = both_ways("""
 MATCH (m:SchemaMigration)
-WHERE $after IS NULL OR m.number > $after
+WHERE ($after IS NULL OR m.number > $after) AND ($before IS NULL OR m.number < $before)
 RETURN m {.id, .number, .name, .description, .checksum, .appliedAt} AS migration
-ORDER BY m.number
+ORDER BY m.number {ASC}
 LIMIT $limit
-"""
+""")
 
 MIGRATION_COUNT = "MATCH (m:SchemaMigration) RETURN count(m) AS total"
 
 
-async def migrations_page(tx: AsyncManagedTransaction, after: int | None, limit: int) -> tuple[list[MigrationRow], int]:
-    found = await run(tx, MIGRATIONS_PAGE, after=after, limit=limit)
+async def migrations_page(tx: AsyncManagedTransaction, window: Window) -> tuple[list[MigrationRow], int]:
+    """One page of applied migrations in reading order (``window.backwards``: from ``before``, newest first), and
+    how many are applied."""
+    found = await run(
+        tx,
+        MIGRATIONS_PAGE.of(window.backwards),
+        after=window.after[0] if window.after else None,
+        before=window.before[0] if window.before else None,
+        limit=window.limit,
+    )
     total: int = (await run(tx, MIGRATION_COUNT))[0]["total"]
     return rows(MigrationRow, [r["migration"] for r in found]), total
 

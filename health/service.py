@@ -57,18 +57,9 @@ MIGRATION_CURSOR = CursorKind("schemaMigrations", (INT,))
 
 
 async def list_migrations(graph: Graph, request: PageRequest) -> Page[MigrationRecord]:
-    """Applied migrations in number order (forward pagination only: the list is short and stable)."""
-    key = request.after_key(MIGRATION_CURSOR)
-    after = key[0] if key else None
-    rows, total = await graph.read(queries.migrations_page, after, request.size + 1)
-    items = [_record(row) for row in rows[: request.size]]
-    return Page(
-        items=items,
-        cursors=[MIGRATION_CURSOR.encode(m.number) for m in items],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
-    )
+    """Applied migrations in number order."""
+    rows, total = await graph.read(queries.migrations_page, request.window(MIGRATION_CURSOR))
+    return request.page([_record(row) for row in rows], MIGRATION_CURSOR, lambda m: (m.number,), total_count=total)
 
 
 async def migrations_by_ids(graph: Graph, ids: list[str]) -> list[MigrationRecord | None]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from core.pagination import PageRequest
 from health import service
+from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.health import Health, SchemaMigration, SchemaMigrationConnection, Version
 
 
@@ -21,10 +20,13 @@ async def health(info: strawberry.Info) -> Health:
 
 async def schema_migrations(
     info: strawberry.Info,
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> SchemaMigrationConnection:
-    page = await service.list_migrations(info.context.graph, PageRequest.from_args(first=first, after=after))
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await service.list_migrations(info.context.graph, request)
     return SchemaMigrationConnection.from_page(page, SchemaMigration.of)
 
 

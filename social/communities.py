@@ -189,7 +189,8 @@ async def community_posts(rt: Runtime, viewer: Viewer, community_id: str, reques
     posts are for its members; never across a block)."""
     kind = POSTS_CURSOR.scoped(community_id)
     found = await rt.graph.read(queries.community_posts, community_id, viewer.actor_id, request.window(kind))
-    return request.page([post_view(p) for p in found], kind, lambda p: (p.created_at, p.id))
+    page = request.page(found, kind, lambda p: (p.created_at, p.id))  # the stored time, to the nanosecond
+    return _shown(page, [post_view(p) for p in page.items])
 
 
 def _ward_privacy() -> WardPrivacy:

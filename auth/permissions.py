@@ -169,6 +169,11 @@ SOCIAL: Final[tuple[Permission, ...]] = (
         refusal="Only this community's moderators and admins decide requests to join.",
     ),
     Permission("social.community.set_role", "set a member's role (a group's admins; in a ward, city officers)"),
+    Permission("social.community.read_mine", "see the communities you belong to"),
+    Permission(
+        "social.community.read_members",
+        "see a community's members (an open group's; an approval group's or a ward's if you belong to it)",
+    ),
     Permission(
         "social.community.appoint_ward_moderator",
         "appoint the moderators of a ward community",

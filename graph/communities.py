@@ -18,9 +18,12 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import keyset, run
+from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import blocked_either_way
+from graph.social import POST_PROJECTION, POST_VISIBLE, PostRow, _post_row
 
 # --- creating a community ------------------------------------------------------------------------------------
 
@@ -114,20 +117,22 @@ async def admin_count(tx: AsyncManagedTransaction, community_id: str) -> int:
 
 ROLE_IN_COMMUNITY = """
 MATCH (c:Community {id: $communityId})
-RETURN c.kind AS kind, head([(:Person {id: $personId})-[m:MEMBER_OF]->(c) | m.role]) AS role
+RETURN c.kind AS kind, c.joinPolicy AS joinPolicy,
+       head([(:Person {id: $personId})-[m:MEMBER_OF]->(c) | m.role]) AS role
 """
 
 
 @dataclass(frozen=True)
 class RoleInCommunity:
     kind: str
+    join_policy: str | None  # None: a ward community (joined by residence)
     role: str | None  # None: not a member
 
 
 async def role_in_community(
     tx: AsyncManagedTransaction, community_id: str, person_id: str | None
 ) -> RoleInCommunity | None:
-    """The community's kind and the person's role in it; None when there is no such community."""
+    """The community's kind, join policy and the person's role in it; None when there is no such community."""
     found = await run(tx, ROLE_IN_COMMUNITY, communityId=community_id, personId=person_id)
     return row(RoleInCommunity, found[0]) if found else None
 
@@ -260,10 +265,11 @@ async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer
     return [_community_row(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
-#: Communities ordered by folded name then id (the keyset). Candidates: every community; those of
-#: one kind (a range of index ``community_kind_name``, already in name order); or the full-text
-#: index's matches for the search words.
-_KEYSET = "($afterName IS NULL OR [c.searchName, c.id] > [$afterName, $afterId])"
+#: Communities ordered by folded name then id (the keyset), read either way (``graph.paging``). Candidates: every
+#: community; those of one kind (a range of index ``community_kind_name``, already in name order); or the
+#: full-text index's matches for the search words.
+_KEYSET = """($afterName IS NULL OR [c.searchName, c.id] > [$afterName, $afterId])
+  AND ($beforeName IS NULL OR [c.searchName, c.id] < [$beforeName, $beforeId])"""
 
 _CANDIDATES = {
     "all": f"MATCH (c:Community) WHERE {_KEYSET}",
@@ -273,16 +279,16 @@ WHERE c:Community AND ($kind IS NULL OR c.kind = $kind) AND {_KEYSET}""",
 }
 
 COMMUNITIES_PAGES = {
-    name: f"""
+    name: both_ways(f"""
 {VIEWER}
 CALL () {{
   {candidates}
-  WITH c ORDER BY c.searchName, c.id LIMIT $limit
+  WITH c ORDER BY c.searchName {{ASC}}, c.id {{ASC}} LIMIT $limit
   RETURN c
 }}
 RETURN {COMMUNITY_PROJECTION}
-ORDER BY c.searchName, c.id
-"""
+ORDER BY c.searchName {{ASC}}, c.id {{ASC}}
+""")
     for name, candidates in _CANDIDATES.items()
 }
 
@@ -298,17 +304,18 @@ RETURN count(c) AS total
 """
 
 
+def _name_keyset(key: tuple[str, ...] | None, prefix: str) -> dict[str, str | None]:
+    """The parameters of a (folded name, id) cursor: ``{afterName, afterId}`` (or ``before...``), None when absent."""
+    return {f"{prefix}Name": key[0] if key else None, f"{prefix}Id": key[1] if key else None}
+
+
 async def communities_page(
-    tx: AsyncManagedTransaction,
-    *,
-    viewer_id: str | None,
-    search: str | None,
-    kind: str | None,
-    after: tuple[str, str] | None,
-    limit: int,
+    tx: AsyncManagedTransaction, *, viewer_id: str | None, search: str | None, kind: str | None, window: Window
 ) -> tuple[list[CommunityRow], int]:
+    """One page of the directory in reading order (``window.backwards``: from ``before``, last name first), and how
+    many communities the whole list holds."""
     candidates = "search" if search else "kind" if kind else "all"
-    page_query = COMMUNITIES_PAGES[candidates]
+    page_query = COMMUNITIES_PAGES[candidates].of(window.backwards)
     count_query = COMMUNITIES_SEARCH_COUNT if search else COMMUNITIES_COUNT
     found = await run(
         tx,
@@ -316,12 +323,66 @@ async def communities_page(
         viewerId=viewer_id,
         search=search,
         kind=kind,
-        limit=limit,
-        afterName=after[0] if after else None,
-        afterId=after[1] if after else None,
+        limit=window.limit,
+        **_name_keyset(window.after, "after"),
+        **_name_keyset(window.before, "before"),
     )
     total: int = (await run(tx, count_query, search=search, kind=kind))[0]["total"]
     return [_community_row(r) for r in found], total
+
+
+#: The communities a person belongs to, by name (the keyset of the directory), read either way.
+MY_COMMUNITIES = both_ways(f"""
+MATCH (viewer:Person {{id: $viewerId}})-[:MEMBER_OF]->(c:Community)
+WHERE {_KEYSET}
+WITH viewer, c ORDER BY c.searchName {{ASC}}, c.id {{ASC}} LIMIT $limit
+RETURN {COMMUNITY_PROJECTION}
+ORDER BY c.searchName {{ASC}}, c.id {{ASC}}
+""")
+
+MY_COMMUNITIES_COUNT = """
+OPTIONAL MATCH (viewer:Person {id: $viewerId})
+RETURN CASE WHEN viewer IS NULL THEN 0 ELSE COUNT { (viewer)-[:MEMBER_OF]->(:Community) } END AS total
+"""
+
+
+async def communities_of_member(
+    tx: AsyncManagedTransaction, person_id: str, window: Window
+) -> tuple[list[CommunityRow], int]:
+    """One page of the communities ``person_id`` belongs to (with their role), and how many they belong to."""
+    found = await run(
+        tx,
+        MY_COMMUNITIES.of(window.backwards),
+        viewerId=person_id,
+        limit=window.limit,
+        **_name_keyset(window.after, "after"),
+        **_name_keyset(window.before, "before"),
+    )
+    total: int = (await run(tx, MY_COMMUNITIES_COUNT, viewerId=person_id))[0]["total"]
+    return [_community_row(r) for r in found], total
+
+
+#: The ward community of each commune (``FOR_WARD``, made by migration 4), for the optional viewer.
+WARD_COMMUNITIES = f"""
+{VIEWER}
+UNWIND $communeIds AS communeId
+MATCH (c:Community)-[:FOR_WARD]->(:Commune {{id: communeId}})
+RETURN communeId, {COMMUNITY_PROJECTION}
+"""
+
+
+@dataclass(frozen=True)
+class WardCommunity:
+    commune_id: str
+    community: CommunityRow
+
+
+async def ward_communities(
+    tx: AsyncManagedTransaction, commune_ids: list[str], viewer_id: str | None
+) -> list[WardCommunity]:
+    """The ward community of each of ``commune_ids`` that has one (in no particular order)."""
+    found = await run(tx, WARD_COMMUNITIES, communeIds=commune_ids, viewerId=viewer_id)
+    return [WardCommunity(r["communeId"], _community_row(r)) for r in found]
 
 
 #: The viewer (bound by an index seek) and the people asking to join, less those in a block with the viewer.
@@ -331,11 +392,13 @@ MATCH (c:Community {{id: $communityId}})<-[r:ASKED_TO_JOIN]-(p:Person {{status: 
 WHERE NOT {blocked_either_way("p", "viewer")}
 """
 
-JOIN_REQUESTS = f"""{_ASKING}
+JOIN_REQUESTS = both_ways(f"""{_ASKING}
   AND ($afterTime IS NULL OR [r.at, p.id] > [datetime($afterTime), $afterId])
-WITH p, r ORDER BY r.at, p.id LIMIT $limit
+  AND ($beforeTime IS NULL OR [r.at, p.id] < [datetime($beforeTime), $beforeId])
+WITH p, r ORDER BY r.at {{ASC}}, p.id {{ASC}} LIMIT $limit
 RETURN p.id AS personId, r.at AS at
-"""
+ORDER BY at {{ASC}}, personId {{ASC}}
+""")
 
 JOIN_REQUESTS_COUNT = f"""{_ASKING}
 RETURN count(r) AS total
@@ -349,16 +412,104 @@ class JoinRequest:
 
 
 async def join_requests(
-    tx: AsyncManagedTransaction, community_id: str, viewer_id: str, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, community_id: str, viewer_id: str, window: Window
 ) -> tuple[list[JoinRequest], int]:
-    """Pending requests to join, oldest first; people in a block with the viewer are left out."""
+    """One page of the pending requests to join (oldest first; ``window.backwards``: newest first from ``before``);
+    people in a block with the viewer are left out."""
     found = await run(
         tx,
-        JOIN_REQUESTS,
+        JOIN_REQUESTS.of(window.backwards),
         communityId=community_id,
         viewerId=viewer_id,
-        limit=limit,
-        **keyset(after),
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     total: int = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]
     return rows(JoinRequest, found), total
+
+
+# --- what a community holds: its posts and its members ------------------------------------------------------------
+
+#: A community's posts the viewer may see (``POST_VISIBLE``, blocks included), newest first, read either way.
+COMMUNITY_POSTS = both_ways(f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+MATCH (:Community {{id: $communityId}})<-[:IN_COMMUNITY]-(post:Post)<-[:POSTED]-(author:Actor)
+WHERE {POST_VISIBLE}
+  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit
+RETURN {POST_PROJECTION}
+ORDER BY post.createdAt {{DESC}}, post.id {{DESC}}
+""")
+
+
+async def community_posts(
+    tx: AsyncManagedTransaction, community_id: str, viewer_id: str | None, window: Window
+) -> list[PostRow]:
+    """One page of the community's posts the viewer may see, in reading order (``window.backwards``: oldest first
+    from ``before``)."""
+    found = await run(
+        tx,
+        COMMUNITY_POSTS.of(window.backwards),
+        communityId=community_id,
+        viewerId=viewer_id,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
+    return [_post_row(r) for r in found]
+
+
+#: Being listed in a ward community tells where one lives: there a member is listed only to whoever may see their
+#: ward (the audience stored as ``p[$wardAudienceKey]``; the audiences a connection and anyone else may see are
+#: decided by identity's privacy rule and passed in), and always to themself.
+_MEMBER_SHOWN = """
+(c.kind <> 'ward' OR p = viewer
+ OR coalesce(p[$wardAudienceKey], $wardAudienceDefault)
+    IN CASE WHEN EXISTS { (p)-[:CONNECTED]-(viewer) } THEN $connectionAudiences ELSE $otherAudiences END)
+"""
+
+#: A community's members newest first (when they joined, then id), read either way; people in a block with the
+#: viewer and closed accounts are left out.
+COMMUNITY_MEMBERS = both_ways(f"""
+MATCH (viewer:Person {{id: $viewerId}})
+MATCH (c:Community {{id: $communityId}})<-[m:MEMBER_OF]-(p:Person {{status: 'active'}})
+WHERE NOT {blocked_either_way("viewer", "p")} AND {_MEMBER_SHOWN}
+  AND ($afterTime IS NULL OR [m.since, p.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [m.since, p.id] > [datetime($beforeTime), $beforeId])
+WITH p, m ORDER BY m.since {{DESC}}, p.id {{DESC}} LIMIT $limit
+RETURN p.id AS personId, m.role AS role, m.since AS since
+ORDER BY since {{DESC}}, personId {{DESC}}
+""")
+
+
+@dataclass(frozen=True)
+class WardPrivacy:
+    """What identity's privacy rule says of the ward field, for ``_MEMBER_SHOWN``."""
+
+    audience_key: str
+    audience_default: str
+    connection_audiences: list[str]
+    other_audiences: list[str]
+
+
+async def community_members(
+    tx: AsyncManagedTransaction, community_id: str, viewer_id: str, ward: WardPrivacy, window: Window
+) -> list[Member]:
+    """One page of the members the viewer may see, in reading order (``window.backwards``: oldest first from
+    ``before``)."""
+    found = await run(
+        tx,
+        COMMUNITY_MEMBERS.of(window.backwards),
+        communityId=community_id,
+        viewerId=viewer_id,
+        limit=window.limit,
+        wardAudienceKey=ward.audience_key,
+        wardAudienceDefault=ward.audience_default,
+        connectionAudiences=ward.connection_audiences,
+        otherAudiences=ward.other_audiences,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
+    return rows(Member, found)

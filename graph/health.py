@@ -45,9 +45,10 @@ class MigrationRow:
     applied_at: DateTime
 
 
+#: Applied migrations in number order, read either way (``graph.paging``).
 MIGRATIONS_PAGE = both_ways("""
 MATCH (m:SchemaMigration)
-WHERE ($after IS NULL OR m.number > $after[0]) AND ($before IS NULL OR m.number < $before[0])
+WHERE ($after IS NULL OR m.number > $after) AND ($before IS NULL OR m.number < $before)
 RETURN m {.id, .number, .name, .description, .checksum, .appliedAt} AS migration
 ORDER BY m.number {ASC}
 LIMIT $limit
@@ -57,12 +58,13 @@ MIGRATION_COUNT = "MATCH (m:SchemaMigration) RETURN count(m) AS total"
 
 
 async def migrations_page(tx: AsyncManagedTransaction, window: Window) -> tuple[list[MigrationRow], int]:
-    """A page of applied migrations in number order (either way: ``graph.paging.both_ways``), and how many there are."""
+    """One page of applied migrations in reading order (``window.backwards``: from ``before``, newest first), and
+    how many are applied."""
     found = await run(
         tx,
         MIGRATIONS_PAGE.of(window.backwards),
-        after=list(window.after) if window.after else None,
-        before=list(window.before) if window.before else None,
+        after=window.after[0] if window.after else None,
+        before=window.before[0] if window.before else None,
         limit=window.limit,
     )
     total: int = (await run(tx, MIGRATION_COUNT))[0]["total"]

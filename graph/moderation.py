@@ -21,7 +21,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import keyset, run
+from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import runs_community
 
@@ -236,43 +238,51 @@ async def reports_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id:
     return [_report_row(r) for r in await run(tx, REPORTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
+#: Both bounds of a page of reports in display order (oldest first), for ``both_ways``.
+_QUEUE_BOUNDS = """
+    ($afterTime IS NULL OR [r.createdAt, r.id] > [datetime($afterTime), $afterId])
+    AND ($beforeTime IS NULL OR [r.createdAt, r.id] < [datetime($beforeTime), $beforeId])"""
+
 #: Officers: every report with this status, oldest first (a range of index ``report_status``, in
-#: createdAt order, from the cursor on).
-ALL_REPORTS = f"""
+#: createdAt order, from the cursor on), read either way.
+ALL_REPORTS = both_ways(f"""
 {VIEWER}
 CALL () {{
   MATCH (r:Report)
   WHERE r.status = $status AND r.createdAt >= coalesce(datetime($afterTime), datetime('1970-01-01T00:00:00Z'))
-    AND ($afterTime IS NULL OR [r.createdAt, r.id] > [datetime($afterTime), $afterId])
-  WITH r ORDER BY r.createdAt, r.id LIMIT $limit
+    AND {_QUEUE_BOUNDS}
+  WITH r ORDER BY r.createdAt {{ASC}}, r.id {{ASC}} LIMIT $limit
   RETURN r
 }}
 RETURN {REPORT_PROJECTION}
-ORDER BY r.createdAt, r.id
-"""
+ORDER BY r.createdAt {{ASC}}, r.id {{ASC}}
+""")
 
 #: Community moderators and admins: reports about posts and comments of the communities they run.
-COMMUNITY_REPORTS = f"""
+COMMUNITY_REPORTS = both_ways(f"""
 MATCH (viewer:Person {{id: $viewerId}})-[:MEMBER_OF]->(c:Community)<-[:FOR_COMMUNITY]-(r:Report)
 WHERE {runs_community("viewer", "c")} AND r.status = $status
-  AND ($afterTime IS NULL OR [r.createdAt, r.id] > [datetime($afterTime), $afterId])
-WITH DISTINCT viewer, r ORDER BY r.createdAt, r.id LIMIT $limit
+  AND {_QUEUE_BOUNDS}
+WITH DISTINCT viewer, r ORDER BY r.createdAt {{ASC}}, r.id {{ASC}} LIMIT $limit
 RETURN {REPORT_PROJECTION}
-"""
+ORDER BY r.createdAt {{ASC}}, r.id {{ASC}}
+""")
 
 _QUEUES = {"all": ALL_REPORTS, "communities": COMMUNITY_REPORTS}
 
 
 async def report_queue(
-    tx: AsyncManagedTransaction, scope: str, viewer_id: str, status: str, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, scope: str, viewer_id: str, status: str, window: Window
 ) -> list[ReportRow]:
+    """One page of the queue in reading order (``window.backwards``: newest first from ``before``)."""
     found = await run(
         tx,
-        _QUEUES[scope],
+        _QUEUES[scope].of(window.backwards),
         viewerId=viewer_id,
         status=status,
-        limit=limit,
-        **keyset(after),
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     return [_report_row(r) for r in found]
 
@@ -298,23 +308,25 @@ async def community_run_by(tx: AsyncManagedTransaction, viewer_id: str | None) -
     return row(CommunityRun, found[0]) if found else None
 
 
-REPORTS_OF_REPORTER = f"""
+REPORTS_OF_REPORTER = both_ways(f"""
 MATCH (viewer:Person {{id: $viewerId}})-[:FILED]->(r:Report)
-WHERE $afterTime IS NULL OR [r.createdAt, r.id] < [datetime($afterTime), $afterId]
-WITH viewer, r ORDER BY r.createdAt DESC, r.id DESC LIMIT $limit
+WHERE ($afterTime IS NULL OR [r.createdAt, r.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [r.createdAt, r.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, r ORDER BY r.createdAt {{DESC}}, r.id {{DESC}} LIMIT $limit
 RETURN {REPORT_PROJECTION}
-"""
+ORDER BY r.createdAt {{DESC}}, r.id {{DESC}}
+""")
 
 
-async def reports_of_reporter(
-    tx: AsyncManagedTransaction, viewer_id: str, after: tuple[str, str] | None, limit: int
-) -> list[ReportRow]:
+async def reports_of_reporter(tx: AsyncManagedTransaction, viewer_id: str, window: Window) -> list[ReportRow]:
+    """One page of the reports a person filed (newest first; ``window.backwards``: oldest first from ``before``)."""
     found = await run(
         tx,
-        REPORTS_OF_REPORTER,
+        REPORTS_OF_REPORTER.of(window.backwards),
         viewerId=viewer_id,
-        limit=limit,
-        **keyset(after),
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     return [_report_row(r) for r in found]
 

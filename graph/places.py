@@ -8,8 +8,10 @@ from typing import TypedDict
 
 from neo4j import AsyncManagedTransaction
 
+from core.pagination import Window
 from core.text import fold
 from graph.driver import run
+from graph.paging import both_ways
 
 #: Commune ids are derived from the official code, so they are the same in every database.
 COMMUNE_NAMESPACE = uuid.UUID("6f1d2a6e-3c5b-4f0e-9a57-6b1f1c0d2e01")
@@ -58,15 +60,17 @@ class CommuneMap(TypedDict):
     province: str
 
 
-COMMUNES_PAGE = f"""
+#: Communes in code order, read either way (``graph.paging``).
+COMMUNES_PAGE = both_ways(f"""
 MATCH (c:Commune)
 WHERE ($kind IS NULL OR c.kind = $kind)
   AND ($search IS NULL OR c.searchName CONTAINS $search)
   AND ($after IS NULL OR c.code > $after)
+  AND ($before IS NULL OR c.code < $before)
 RETURN {COMMUNE_FIELDS} AS commune
-ORDER BY c.code
+ORDER BY c.code {{ASC}}
 LIMIT $limit
-"""
+""")
 
 COMMUNES_COUNT = """
 MATCH (c:Commune)
@@ -76,9 +80,19 @@ RETURN count(c) AS total
 
 
 async def communes_page(
-    tx: AsyncManagedTransaction, *, kind: str | None, search: str | None, after: str | None, limit: int
+    tx: AsyncManagedTransaction, *, kind: str | None, search: str | None, window: Window
 ) -> tuple[list[CommuneMap], int]:
-    rows = await run(tx, COMMUNES_PAGE, kind=kind, search=search, after=after, limit=limit)
+    """One page of communes in reading order (``window.backwards``: from ``before``, highest code first), and how
+    many the whole list holds."""
+    rows = await run(
+        tx,
+        COMMUNES_PAGE.of(window.backwards),
+        kind=kind,
+        search=search,
+        after=window.after[0] if window.after else None,
+        before=window.before[0] if window.before else None,
+        limit=window.limit,
+    )
     total: int = (await run(tx, COMMUNES_COUNT, kind=kind, search=search))[0]["total"]
     return [r["commune"] for r in rows], total
 

@@ -314,11 +314,13 @@ AND (post.visibility = 'public'
          AND EXISTS {{ (post)-[:IN_COMMUNITY]->(:Community)<-[:MEMBER_OF]-(viewer) }}))
 """
 
+#: A post's ward is the one it is about (``wardCode``), else the ward of the ward community it was posted in.
 POST_PROJECTION = """
 post {.id, .text, .visibility, .tags, .createdAt, .editedAt, .status} AS post,
 author.id AS authorId,
 head([(post)-[:IN_COMMUNITY]->(c:Community) | c.id]) AS communityId,
-head([(post)-[:ABOUT_WARD]->(w:Commune) | w.id]) AS wardId
+coalesce(head([(post)-[:ABOUT_WARD]->(w:Commune) | w.id]),
+         head([(post)-[:IN_COMMUNITY]->(:Community)-[:FOR_WARD]->(w:Commune) | w.id])) AS wardId
 """
 
 

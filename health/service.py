@@ -57,9 +57,9 @@ MIGRATION_CURSOR = CursorKind("schemaMigrations", (INT,))
 
 
 async def list_migrations(graph: Graph, request: PageRequest) -> Page[MigrationRecord]:
-    """Applied migrations in number order, paged either way."""
-    found, total = await graph.read(queries.migrations_page, request.window(MIGRATION_CURSOR))
-    return request.page([_record(r) for r in found], MIGRATION_CURSOR, lambda m: (m.number,), total_count=total)
+    """Applied migrations in number order."""
+    rows, total = await graph.read(queries.migrations_page, request.window(MIGRATION_CURSOR))
+    return request.page([_record(row) for row in rows], MIGRATION_CURSOR, lambda m: (m.number,), total_count=total)
 
 
 async def migrations_by_ids(graph: Graph, ids: list[str]) -> list[MigrationRecord | None]:

@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import Membership, authorize, holds
 from auth.viewer import Viewer
-from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.errors import ConflictError, ForbiddenError, NotFoundError, Problems, UserInputError
 from core.runtime import Runtime
 from graph import moderation as queries
 from moderation.enforcement import tell_outcome
@@ -23,11 +23,18 @@ from moderation.model import ACTIONS, COMMUNITY_ACTIONS, CONTENT_KINDS, SUSPENSI
 from moderation.reports import NOT_FOUND, report
 
 
+def _check_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise UserInputError("The action is REMOVE_CONTENT, WARN, SUSPEND or DISMISS.", field="action")
+
+
 def _check_days(action: str, days: int | None) -> int | None:
     low, high = SUSPENSION_DAYS
     if action == "suspend":
         if days is None or not low <= days <= high:
-            raise UserInputError(f"A suspension lasts {low} to {high} days.", field="suspendDays")
+            raise UserInputError(
+                "A suspension lasts {low} to {high} days.", field="suspendDays", params={"low": low, "high": high}
+            )
         return days
     if days is not None:
         raise UserInputError("Only SUSPEND takes suspendDays.", field="suspendDays")
@@ -35,24 +42,34 @@ def _check_days(action: str, days: int | None) -> int | None:
 
 
 async def act(
-    rt: Runtime, viewer: Viewer, report_id: str, action: str, reason: str, suspend_days: int | None
+    rt: Runtime,
+    viewer: Viewer,
+    report_id: str | None,
+    action: str,
+    reason: str,
+    suspend_days: int | None,
+    *,
+    problems: Problems | None = None,
 ) -> ReportView:
     """Decide an open report with one action, recorded with its reason, in one transaction:
     REMOVE_CONTENT (the post or comment is removed, and every other open report about it resolved),
     WARN (recorded against the one responsible), SUSPEND (officers; the person may not publish until
-    the end) or DISMISS (nothing was wrong)."""
+    the end) or DISMISS (nothing was wrong). ``problems`` holds what the caller found wrong in the same input
+    already (a report id it could not read: ``report_id`` is then None); every mistake is reported at once."""
     me = authorize(viewer, "moderation.report.decide")
-    if action not in ACTIONS:
-        raise UserInputError("The action is REMOVE_CONTENT, WARN, SUSPEND or DISMISS.", field="action")
-    cleaned = check_reason(reason, "reason")
-    days = _check_days(action, suspend_days)
+    problems = problems or Problems()
+    problems.take(lambda: _check_action(action))
+    cleaned = problems.take(lambda: check_reason(reason, "reason"))
+    days = problems.take(lambda: _check_days(action, suspend_days))
+    problems.raise_if_any()
+    assert report_id is not None and cleaned is not None  # raise_if_any: both were read
     officer = holds(viewer, "moderation.report.decide_any")
     action_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_report(tx, report_id, me)
         if facts is None:
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field="reportId")
         if not officer:
             standing = Membership(facts.community_id, facts.viewer_role) if facts.community_id else None
             authorize(viewer, "moderation.report.decide_in_community", on=standing)
@@ -62,8 +79,10 @@ async def act(
             raise ForbiddenError(
                 "You cannot decide a report about yourself or your own content; another moderator will."
             )
+        if facts.status == "dismissed":
+            raise ConflictError("This report was dismissed already.", field="reportId")
         if facts.status != "open":
-            raise ConflictError(f"This report was {facts.status} already.", field="reportId")
+            raise ConflictError("This report was resolved already.", field="reportId")
         kind = facts.subject_kind
         if action == "remove_content":
             if kind not in CONTENT_KINDS:
@@ -104,4 +123,4 @@ async def act(
         )
 
     await rt.graph.write(work)
-    return await report(rt, viewer, report_id)
+    return await report(rt, viewer, report_id, field="reportId")

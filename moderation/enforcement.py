@@ -24,9 +24,10 @@ async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> N
         return
     stamp = until.to_native().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     raise ForbiddenError(
-        f"Your account is suspended until {stamp} (UTC) by a city officer; until then you cannot post, "
+        "Your account is suspended until {until} (UTC) by a city officer; until then you cannot post, "
         "comment or create communities.",
         extensions={"suspendedUntil": stamp},
+        params={"until": stamp},
     )
 
 

@@ -10,7 +10,7 @@ from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import moderation as queries
 from moderation.model import REPORT_STATUSES, ReportView
-from moderation.reports import report_cursor, report_views
+from moderation.reports import report_key, report_page
 
 #: Cursors of moderationQueue: (createdAt, id).
 QUEUE_CURSOR = keyset_kind("moderationQueue")
@@ -28,14 +28,5 @@ async def moderation_queue(rt: Runtime, viewer: Viewer, status: str, request: Pa
     # ReportStatus is an enum of the schema: this guards other callers, after the check of who asks.
     if status not in REPORT_STATUSES:
         raise UserInputError("A report is OPEN, RESOLVED or DISMISSED.", field="status")
-    after = request.keyset(QUEUE_CURSOR)
-    rows = await rt.graph.read(queries.report_queue, scope, me, status, after, request.size + 1)
-    page_rows = rows[: request.size]
-    views = await report_views(rt, viewer, page_rows)
-    pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
-    return Page(
-        items=[v for v, _ in pairs],
-        cursors=[report_cursor(QUEUE_CURSOR, r) for _, r in pairs],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-    )
+    rows = await rt.graph.read(queries.report_queue, scope, me, status, request.window(QUEUE_CURSOR))
+    return await report_page(rt, viewer, request.page(rows, QUEUE_CURSOR, report_key))

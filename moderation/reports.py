@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 
 from neo4j import AsyncManagedTransaction
+from neo4j.time import DateTime
 
 from auth.permissions import authorize, holds
 from auth.rules import runs_community
 from auth.viewer import Viewer
-from core.errors import ConflictError, NotFoundError, UserInputError
-from core.pagination import CursorKind, Page, PageRequest, keyset_kind
+from core.errors import ConflictError, NotFoundError, Problems, UserInputError
+from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import moderation as queries
 from graph.moderation import ReportRow, SubjectFacts
@@ -26,12 +27,26 @@ from social import reporting
 UNKNOWN_SUBJECT = "No post, comment, person or organisation you can see has this id."
 NOT_FOUND = "No report has this id."
 
-#: Cursors of myReports: (createdAt, id).
+#: Cursors of myReports: (createdAt, id), scoped to the reporter.
 MY_REPORTS_CURSOR = keyset_kind("myReports")
 
 
-def report_cursor(kind: CursorKind, row: ReportRow) -> str:
-    return kind.encode(row.report.created_at, row.report.id)
+def report_key(row: ReportRow) -> tuple[DateTime, str]:
+    """The sort key of a report in a list (its cursor's key)."""
+    return (row.report.created_at, row.report.id)
+
+
+async def report_page(rt: Runtime, viewer: Viewer, page: Page[ReportRow]) -> Page[ReportView]:
+    """A page of stored reports as ``viewer`` may see them (a report that is none of their business is left out)."""
+    views = await report_views(rt, viewer, page.items)
+    kept = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
+    return Page(
+        items=[v for v, _ in kept],
+        cursors=[c for _, c in kept],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
+    )
 
 
 # --- views ---------------------------------------------------------------------------------------------------------------
@@ -87,11 +102,12 @@ async def reports_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Re
     return [found.get(i) for i in ids]
 
 
-async def report(rt: Runtime, viewer: Viewer, report_id: str) -> ReportView:
-    """One report as ``viewer`` may see it (the reporter who filed it, a moderator who decided it)."""
+async def report(rt: Runtime, viewer: Viewer, report_id: str, *, field: str | None = None) -> ReportView:
+    """One report as ``viewer`` may see it (the reporter who filed it, a moderator who decided it); NOT_FOUND naming
+    ``field`` (the input field that holds its id, in a mutation) otherwise."""
     (found,) = await reports_by_ids(rt, viewer, [report_id])
     if found is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field=field)
     return found
 
 
@@ -110,15 +126,33 @@ async def _may_see_subject(rt: Runtime, viewer: Viewer, kind: str, subject_id: s
     return True
 
 
-async def create_report(rt: Runtime, viewer: Viewer, kind: str, subject_id: str, reason: str) -> ReportView:
-    """Report something I can see to the moderators; one open report per subject and reporter."""
-    me = authorize(viewer, "moderation.report.create")
+def _check_kind(kind: str) -> None:
     if kind not in SUBJECT_KINDS:
         raise UserInputError("Report a post, a comment, a person or an organisation.", field="subjectId")
-    cleaned = check_reason(reason, "reason")
+
+
+async def create_report(
+    rt: Runtime,
+    viewer: Viewer,
+    subject: tuple[str, str] | None,
+    reason: str,
+    *,
+    problems: Problems | None = None,
+) -> ReportView:
+    """Report something I can see to the moderators (``subject``: its kind and id); one open report per subject and
+    reporter. ``problems`` holds what the caller found wrong in the same input already (a subject id it could not
+    read: ``subject`` is then None); every mistake is reported at once."""
+    me = authorize(viewer, "moderation.report.create")
+    problems = problems or Problems()
+    if subject is not None:
+        problems.take(lambda: _check_kind(subject[0]))
+    cleaned = problems.take(lambda: check_reason(reason, "reason"))
+    problems.raise_if_any()
+    assert subject is not None and cleaned is not None  # raise_if_any: both were read
+    kind, subject_id = subject
     facts = await rt.graph.read(queries.subject_facts, kind, subject_id, me)
     if facts is None or not await _may_see_subject(rt, viewer, kind, subject_id, facts):
-        raise UserInputError(UNKNOWN_SUBJECT, field="subjectId")
+        raise NotFoundError(UNKNOWN_SUBJECT, field="subjectId")
     if facts.author_id == me:
         raise UserInputError("You cannot report yourself or what you wrote.", field="subjectId")
     report_id = str(uuid.uuid4())
@@ -139,20 +173,12 @@ async def create_report(rt: Runtime, viewer: Viewer, kind: str, subject_id: str,
         )
 
     await rt.graph.write(work)
-    return await report(rt, viewer, report_id)
+    return await report(rt, viewer, report_id, field="subjectId")
 
 
 async def my_reports(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[ReportView]:
     """The reports I filed, newest first, with how each ended."""
     me = authorize(viewer, "moderation.report.read_own")
-    after = request.keyset(MY_REPORTS_CURSOR)
-    rows = await rt.graph.read(queries.reports_of_reporter, me, after, request.size + 1)
-    page_rows = rows[: request.size]
-    views = await report_views(rt, viewer, page_rows)
-    pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
-    return Page(
-        items=[v for v, _ in pairs],
-        cursors=[report_cursor(MY_REPORTS_CURSOR, r) for _, r in pairs],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-    )
+    kind = MY_REPORTS_CURSOR.scoped(me)
+    rows = await rt.graph.read(queries.reports_of_reporter, me, request.window(kind))
+    return await report_page(rt, viewer, request.page(rows, kind, report_key))

@@ -15,24 +15,14 @@ COMMUNE_CURSOR = CursorKind("communes", (TEXT,))
 
 async def list_communes(graph: Graph, request: PageRequest, *, search: str | None, kind: str | None) -> Page[Commune]:
     """Communes in code order, optionally filtered by kind and by name (with or without diacritics)."""
-    key = request.after_key(COMMUNE_CURSOR)
-    after = key[0] if key else None
     folded = fold(search) if search else None
     rows, total = await graph.read(
         queries.communes_page,
         kind=KINDS.get(kind) if kind else None,
         search=folded or None,
-        after=after,
-        limit=request.size + 1,
+        window=request.window(COMMUNE_CURSOR),
     )
-    items = [Commune.from_record(r) for r in rows[: request.size]]
-    return Page(
-        items=items,
-        cursors=[COMMUNE_CURSOR.encode(c.code) for c in items],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
-    )
+    return request.page([Commune.from_record(r) for r in rows], COMMUNE_CURSOR, lambda c: (c.code,), total_count=total)
 
 
 async def communes_by_ids(graph: Graph, ids: list[str]) -> list[Commune | None]:

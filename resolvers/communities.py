@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.errors import Problems
 from core.pagination import PageRequest
-from resolvers.common import decode_id, payload, runtime, viewer
-from schema.common import AFTER, FIRST
+from resolvers.common import decode_id, mutate, runtime, viewer
+from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import (
     Community,
     CommunityConnection,
     CommunityCreateInput,
+    CommunityCreatePayload,
+    CommunityJoinDecideInput,
+    CommunityJoinDecidePayload,
+    CommunityJoinInput,
+    CommunityJoinPayload,
     CommunityJoinRequest,
     CommunityJoinRequestConnection,
     CommunityKind,
+    CommunityLeaveInput,
+    CommunityLeavePayload,
     CommunityMember,
-    CommunityMemberPayload,
-    CommunityPayload,
-    CommunityRole,
+    CommunityMemberConnection,
+    CommunityRoleSetInput,
+    CommunityRoleSetPayload,
 )
+from schema.social import Post, PostConnection
 from social import communities as service
 
 COMMUNITY_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the community.")]
-PERSON_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the person.")]
+
+
+def decode_ids(*wanted: tuple[str, str, str]) -> list[str]:
+    """The UUIDs inside ``(global id, type name, input field)`` triples; every malformed one is reported at once."""
+    problems = Problems()
+    found = [problems.take(partial(decode_id, value, type_name, field)) for value, type_name, field in wanted]
+    problems.raise_if_any()
+    return [uuid for uuid in found if uuid is not None]
 
 
 # --- queries ---------------------------------------------------------------------------------------------------------
@@ -44,15 +61,26 @@ async def communities(
     ] = None,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> CommunityConnection:
     page = await service.list_communities(
         runtime(info),
         viewer(info),
         search=search,
         kind=kind.value if kind else None,
-        request=PageRequest.from_args(first=first, after=after),
+        request=PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return CommunityConnection.from_page(page, Community.of)
+
+
+async def my_communities(
+    info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+) -> CommunityConnection:
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    return CommunityConnection.from_page(
+        await service.my_communities(runtime(info), viewer(info), request), Community.of
+    )
 
 
 def _communities_loader(context) -> DataLoader:
@@ -68,21 +96,67 @@ async def communities_by_ids(info: strawberry.Info, ids: list[str]) -> list[Comm
     return [Community.of(c) if c else None for c in found]
 
 
+def _ward_community_loader(context) -> DataLoader:
+    async def load(commune_ids: list[str]):
+        return await service.ward_communities(context.runtime, context.viewer, commune_ids)
+
+    return DataLoader(load_fn=load)
+
+
+async def ward_community(info: strawberry.Info, commune_id: str) -> Community | None:
+    """The ward community of a commune (``Commune.community``): one statement for all the communes of a request."""
+    found = await info.context.loader("WardCommunityByCommuneLoader", _ward_community_loader).load(commune_id)
+    return Community.of(found) if found else None
+
+
 async def community(info: strawberry.Info, id: COMMUNITY_ID) -> Community | None:
     (found,) = await communities_by_ids(info, [decode_id(id, "Community", "id")])
     return found
 
 
 async def community_join_requests(
-    info: strawberry.Info, community_id: COMMUNITY_ID, first: FIRST = None, after: AFTER = None
+    info: strawberry.Info,
+    community_id: COMMUNITY_ID,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> CommunityJoinRequestConnection:
     page = await service.join_requests(
         runtime(info),
         viewer(info),
         decode_id(community_id, "Community", "communityId"),
-        PageRequest.from_args(first=first, after=after),
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return CommunityJoinRequestConnection.from_page(page, CommunityJoinRequest.of)
+
+
+async def community_posts(
+    info: strawberry.Info,
+    community_id: str,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PostConnection:
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await service.community_posts(runtime(info), viewer(info), community_id, request)
+    return PostConnection.from_page(page, Post.of)
+
+
+async def community_members(
+    info: strawberry.Info,
+    community_id: str,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> CommunityMemberConnection:
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await service.community_members(runtime(info), viewer(info), community_id, request)
+    return CommunityMemberConnection.from_page(page, CommunityMember.of)
 
 
 # --- mutations ---------------------------------------------------------------------------------------------------------
@@ -90,8 +164,8 @@ async def community_join_requests(
 
 async def community_create(
     info: strawberry.Info, input: Annotated[CommunityCreateInput, strawberry.argument(description="The new group.")]
-) -> CommunityPayload:
-    async def work() -> dict:
+) -> CommunityCreatePayload | None:
+    async def work() -> dict[str, Any]:
         created = await service.create_community(
             runtime(info),
             viewer(info),
@@ -101,60 +175,56 @@ async def community_create(
         )
         return {"community": Community.of(created)}
 
-    return await payload(CommunityPayload, work)
+    return await mutate(info, CommunityCreatePayload, work)
 
 
-async def community_join(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPayload:
-    async def work() -> dict:
-        joined = await service.join_community(runtime(info), viewer(info), decode_id(id, "Community", "id"))
-        return {"community": Community.of(joined)}
+async def community_join(
+    info: strawberry.Info,
+    input: Annotated[CommunityJoinInput, strawberry.argument(description="The group to join or ask to join.")],
+) -> CommunityJoinPayload | None:
+    async def work() -> dict[str, Any]:
+        community_id = decode_id(input.community_id, "Community", "communityId")
+        return {"community": Community.of(await service.join_community(runtime(info), viewer(info), community_id))}
 
-    return await payload(CommunityPayload, work)
+    return await mutate(info, CommunityJoinPayload, work)
 
 
-async def community_leave(info: strawberry.Info, id: COMMUNITY_ID) -> CommunityPayload:
-    async def work() -> dict:
-        left = await service.leave_community(runtime(info), viewer(info), decode_id(id, "Community", "id"))
-        return {"community": Community.of(left)}
+async def community_leave(
+    info: strawberry.Info,
+    input: Annotated[CommunityLeaveInput, strawberry.argument(description="The group to leave.")],
+) -> CommunityLeavePayload | None:
+    async def work() -> dict[str, Any]:
+        community_id = decode_id(input.community_id, "Community", "communityId")
+        return {"community": Community.of(await service.leave_community(runtime(info), viewer(info), community_id))}
 
-    return await payload(CommunityPayload, work)
+    return await mutate(info, CommunityLeavePayload, work)
 
 
 async def community_join_decide(
     info: strawberry.Info,
-    community_id: COMMUNITY_ID,
-    person_id: PERSON_ID,
-    approve: Annotated[
-        bool, strawberry.argument(description="True to accept the person as a member, false to decline.")
-    ],
-) -> CommunityMemberPayload:
-    async def work() -> dict:
+    input: Annotated[CommunityJoinDecideInput, strawberry.argument(description="The request and the decision.")],
+) -> CommunityJoinDecidePayload | None:
+    async def work() -> dict[str, Any]:
+        community_id, person_id = decode_ids(
+            (input.community_id, "Community", "communityId"), (input.person_id, "Person", "personId")
+        )
         member = await service.decide_join_request(
-            runtime(info),
-            viewer(info),
-            decode_id(community_id, "Community", "communityId"),
-            decode_id(person_id, "Person", "personId"),
-            approve=approve,
+            runtime(info), viewer(info), community_id, person_id, approve=input.approve
         )
         return {"member": CommunityMember.of(member) if member else None}
 
-    return await payload(CommunityMemberPayload, work)
+    return await mutate(info, CommunityJoinDecidePayload, work)
 
 
 async def community_role_set(
     info: strawberry.Info,
-    community_id: COMMUNITY_ID,
-    person_id: PERSON_ID,
-    role: Annotated[CommunityRole, strawberry.argument(description="The member's new role.")],
-) -> CommunityMemberPayload:
-    async def work() -> dict:
-        member = await service.set_member_role(
-            runtime(info),
-            viewer(info),
-            decode_id(community_id, "Community", "communityId"),
-            decode_id(person_id, "Person", "personId"),
-            role.value,
+    input: Annotated[CommunityRoleSetInput, strawberry.argument(description="The member and their new role.")],
+) -> CommunityRoleSetPayload | None:
+    async def work() -> dict[str, Any]:
+        community_id, person_id = decode_ids(
+            (input.community_id, "Community", "communityId"), (input.person_id, "Person", "personId")
         )
+        member = await service.set_member_role(runtime(info), viewer(info), community_id, person_id, input.role.value)
         return {"member": CommunityMember.of(member)}
 
-    return await payload(CommunityMemberPayload, work)
+    return await mutate(info, CommunityRoleSetPayload, work)

@@ -19,7 +19,11 @@ async def health(info: strawberry.Info) -> Health:
 
 
 async def schema_migrations(
-    info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    info: strawberry.Info,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> SchemaMigrationConnection:
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
     page = await service.list_migrations(info.context.graph, request)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
-from core.errors import UserInputError
+from core.errors import Problems, UserInputError
 from core.pagination import PageRequest
 from moderation import decisions, queue, reports
-from resolvers.common import decode_id, payload, runtime, viewer
-from schema.common import AFTER, FIRST
-from schema.moderation import ModerationActionKind, Report, ReportConnection, ReportPayload, ReportStatus
+from resolvers.common import decode_id, mutate, runtime, viewer
+from schema.common import AFTER, BEFORE, FIRST, LAST
+from schema.moderation import (
+    ModerationActInput,
+    ModerationActPayload,
+    Report,
+    ReportConnection,
+    ReportCreateInput,
+    ReportCreatePayload,
+    ReportStatus,
+)
 
 #: GraphQL types that can be reported, and the kind of subject each is.
 REPORTABLE = {"Post": "post", "Comment": "comment", "Person": "person", "Organization": "organization"}
@@ -33,16 +41,19 @@ async def moderation_queue(
     ] = ReportStatus.OPEN,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> ReportConnection:
-    page = await queue.moderation_queue(
-        runtime(info), viewer(info), status.value, PageRequest.from_args(first=first, after=after)
-    )
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await queue.moderation_queue(runtime(info), viewer(info), status.value, request)
     return ReportConnection.from_page(page, Report.of)
 
 
-async def my_reports(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ReportConnection:
-    page = await reports.my_reports(runtime(info), viewer(info), PageRequest.from_args(first=first, after=after))
-    return ReportConnection.from_page(page, Report.of)
+async def my_reports(
+    info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+) -> ReportConnection:
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    return ReportConnection.from_page(await reports.my_reports(runtime(info), viewer(info), request), Report.of)
 
 
 # --- mutations ---------------------------------------------------------------------------------------------------------
@@ -63,33 +74,33 @@ def _subject(value: str) -> tuple[str, str]:
 
 async def report_create(
     info: strawberry.Info,
-    subject_id: Annotated[
-        strawberry.ID,
-        strawberry.argument(description="Global id of the post, comment, person or organisation reported."),
-    ],
-    reason: Annotated[str, strawberry.argument(description="What is wrong (up to 1000 characters).")],
-) -> ReportPayload:
-    async def work() -> dict:
-        kind, subject = _subject(subject_id)
-        report = await reports.create_report(runtime(info), viewer(info), kind, subject, reason)
-        return {"report": Report.of(report)}
+    input: Annotated[ReportCreateInput, strawberry.argument(description="What is reported, and why.")],
+) -> ReportCreatePayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
+        subject = problems.take(lambda: _subject(input.subject_id))
+        filed = await reports.create_report(runtime(info), viewer(info), subject, input.reason, problems=problems)
+        return {"report": Report.of(filed)}
 
-    return await payload(ReportPayload, work)
+    return await mutate(info, ReportCreatePayload, work)
 
 
 async def moderation_act(
     info: strawberry.Info,
-    report_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the open report decided.")],
-    action: Annotated[ModerationActionKind, strawberry.argument(description="What to do.")],
-    reason: Annotated[str, strawberry.argument(description="Why (up to 1000 characters); kept with the action.")],
-    suspend_days: Annotated[
-        int | None, strawberry.argument(description="SUSPEND only: how many days, 1 to 365.")
-    ] = None,
-) -> ReportPayload:
-    async def work() -> dict:
-        report = await decisions.act(
-            runtime(info), viewer(info), decode_id(report_id, "Report", "reportId"), action.value, reason, suspend_days
+    input: Annotated[ModerationActInput, strawberry.argument(description="The report and the decision.")],
+) -> ModerationActPayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
+        report_id = problems.take(lambda: decode_id(input.report_id, "Report", "reportId"))
+        decided = await decisions.act(
+            runtime(info),
+            viewer(info),
+            report_id,
+            input.action.value,
+            input.reason,
+            input.suspend_days,
+            problems=problems,
         )
-        return {"report": Report.of(report)}
+        return {"report": Report.of(decided)}
 
-    return await payload(ReportPayload, work)
+    return await mutate(info, ModerationActPayload, work)

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from core.pagination import PageRequest
 from places import service
 from places.model import Commune as CommuneModel
+from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.places import Commune, CommuneConnection, CommuneKind
 
 
@@ -20,12 +21,14 @@ async def communes(
         strawberry.argument(description="Part of the name, with or without diacritics: 'hoan kiem', 'Hoàn'."),
     ] = None,
     kind: Annotated[CommuneKind | None, strawberry.argument(description="Only wards or only communes.")] = None,
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> CommuneConnection:
     page = await service.list_communes(
         info.context.graph,
-        PageRequest.from_args(first=first, after=after),
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
         search=search,
         kind=kind.value if kind else None,
     )

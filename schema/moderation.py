@@ -126,7 +126,32 @@ class ReportConnection(CountedConnection[Report]):
     pass
 
 
-@strawberry.type(description="Result of reportCreate and moderationAct.")
-class ReportPayload:
-    report: Report | None = strawberry.field(default=None, description="The report, as I see it now.")
+# --- inputs and payloads: one of each per mutation --------------------------------------------------------------
+
+
+@strawberry.input(description="A report to the moderators.")
+class ReportCreateInput:
+    subject_id: strawberry.ID = strawberry.field(
+        description="Global id of the post, comment, person or organisation reported."
+    )
+    reason: str = strawberry.field(description="What is wrong (up to 1000 characters).")
+
+
+@strawberry.type(description="Result of reportCreate.")
+class ReportCreatePayload:
+    report: Report | None = strawberry.field(default=None, description="The report I filed, as I see it.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="A moderator's decision on an open report.")
+class ModerationActInput:
+    report_id: strawberry.ID = strawberry.field(description="Global id of the open report decided.")
+    action: ModerationActionKind = strawberry.field(description="What to do.")
+    reason: str = strawberry.field(description="Why (up to 1000 characters); kept with the action.")
+    suspend_days: int | None = strawberry.field(default=None, description="SUSPEND only: how many days, 1 to 365.")
+
+
+@strawberry.type(description="Result of moderationAct.")
+class ModerationActPayload:
+    report: Report | None = strawberry.field(default=None, description="The decided report, as I see it now.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

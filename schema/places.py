@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
 from places.model import Commune as CommuneModel
 from schema.common import CountedConnection
+
+if TYPE_CHECKING:  # schema.communities imports this module (through schema.identity); strawberry.lazy reaches it
+    from schema.communities import Community
 
 
 @strawberry.enum(description="Kind of commune-level unit.")
@@ -28,6 +32,17 @@ class Commune(relay.Node):
     kind: CommuneKind = strawberry.field(description="Ward (phường) or commune (xã).")
     full_name: str = strawberry.field(description="Name with its prefix, e.g. Phường Ba Đình.")
     province: str = strawberry.field(description="Province-level city: Hà Nội.")
+
+    @strawberry.field(
+        description="The ward community of this ward or commune: its residents belong to it, and its `posts` are "
+        "what is new there. Null if it has none."
+    )
+    async def community(
+        self, info: strawberry.Info
+    ) -> Annotated[Community, strawberry.lazy("schema.communities")] | None:
+        from resolvers.communities import ward_community  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await ward_community(info, self.uuid)
 
     @classmethod
     def of(cls, c: CommuneModel) -> Commune:

@@ -1,5 +1,6 @@
-"""Use cases of communities: interest groups that verified people create and run, and the list of
-every community (wards included) with its member count.
+"""Use cases of communities: interest groups that verified people create and run, the list of every community
+(wards included) with its member count, the communities I belong to, and what a community holds: its posts and its
+members.
 
 Rules, all checked here:
 - a person at assurance level 2 creates a group and becomes its admin;
@@ -9,7 +10,12 @@ Rules, all checked here:
   admin can neither step down nor leave;
 - ward communities belong to their residents: nobody joins or leaves one by hand (identity moves
   people between them when their ward changes); they have no admin, so city officers appoint
-  their moderators.
+  their moderators;
+- a community's posts are shown by the one post rule (``social.visibility``, ``graph.social.POST_VISIBLE``);
+- who sees a community's members (``community_members``): anyone signed in sees an open group's; only its members
+  see an approval group's or a ward's; nobody is listed to someone in a block with them, either way; and in a ward
+  community, where being listed tells where one lives, a member is listed only to whoever may see their ward
+  (``identity.privacy``: the audience each person chose for their ward).
 """
 
 from __future__ import annotations
@@ -17,17 +23,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.errors import ConflictError, ForbiddenError, NotFoundError, Problems, UserInputError
 from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold, search_query
 from graph import communities as queries
-from graph.communities import CommunityRow, LockedCommunity
+from graph.communities import CommunityRow, LockedCommunity, WardPrivacy
+from identity import privacy
 from identity import views as identity_views
 from identity.model import PersonView
 from identity.names import COMMUNITY_PUNCTUATION, check_name
@@ -35,6 +43,8 @@ from moderation.enforcement import assert_not_suspended
 from notifications import notify
 from social import standing
 from social.discovery import COMMUNITY_KIND_WORDS
+from social.model import PostView
+from social.posts import post_view
 
 COMMUNITY_KINDS = ("ward", "group")
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
@@ -42,6 +52,8 @@ ROLES = ("member", "moderator", "admin")
 NAME_LENGTH = (3, 80)
 MAX_DESCRIPTION_LENGTH = 2000
 NOT_FOUND = standing.NOT_FOUND
+#: The input field that names the community in every mutation of communities.
+COMMUNITY_ID = "communityId"
 WARD_BY_HAND = (
     "Ward communities cannot be joined or left by hand: every resident belongs to the community of "
     "the ward they live in; change your ward in your profile to move."
@@ -104,9 +116,33 @@ async def community(rt: Runtime, viewer: Viewer, community_id: str) -> Community
     return found
 
 
-#: Cursors of communities: (folded name, id); of communityJoinRequests: (requested at, person id).
+#: Cursors of communities and myCommunities: (folded name, id); of communityJoinRequests: (requested at, person
+#: id); of Community.members: (member since, person id); of Community.posts: (posted at, post id). The lists of one
+#: community or person are scoped to it: a cursor of another community's members is refused.
 COMMUNITIES_CURSOR = CursorKind("communities", (TEXT, TEXT))
+MY_COMMUNITIES_CURSOR = CursorKind("myCommunities", (TEXT, TEXT))
 JOIN_REQUESTS_CURSOR = keyset_kind("communityJoinRequests")
+MEMBERS_CURSOR = keyset_kind("communityMembers")
+POSTS_CURSOR = keyset_kind("communityPosts")
+
+R = TypeVar("R")
+V = TypeVar("V")
+
+
+def _shown(page: Page[R], views: list[V | None]) -> Page[V]:
+    """``page`` with each row replaced by its view (``views``, in the same order), leaving out rows without one."""
+    kept = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
+    return Page(
+        items=[v for v, _ in kept],
+        cursors=[c for _, c in kept],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
+    )
+
+
+def _community_key(row: CommunityRow) -> tuple[Any, ...]:
+    return (row.community.search_name, row.community.id)
 
 
 async def list_communities(
@@ -119,26 +155,80 @@ async def list_communities(
     words = (
         search_query(search, field="search", optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
     )
-    after = request.keyset(COMMUNITIES_CURSOR)
+    window = request.window(COMMUNITIES_CURSOR)
     rows, total = await rt.graph.read(
-        queries.communities_page,
-        viewer_id=viewer.actor_id,
-        search=words,
-        kind=kind,
-        after=after,
-        limit=request.size + 1,
+        queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, window=window
     )
-    page_rows = rows[: request.size]
-    return Page(
-        items=[_community_view(r) for r in page_rows],
-        cursors=[COMMUNITIES_CURSOR.encode(r.community.search_name, r.community.id) for r in page_rows],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
+    page = request.page(rows, COMMUNITIES_CURSOR, _community_key, total_count=total)
+    return _shown(page, [_community_view(r) for r in page.items])
+
+
+async def my_communities(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[CommunityView]:
+    """The communities I belong to (my ward's and the groups I joined), by name, with my role in each."""
+    me = authorize(viewer, "social.community.read_mine")
+    kind = MY_COMMUNITIES_CURSOR.scoped(me)
+    rows, total = await rt.graph.read(queries.communities_of_member, me, request.window(kind))
+    page = request.page(rows, kind, _community_key, total_count=total)
+    return _shown(page, [_community_view(r) for r in page.items])
+
+
+async def ward_communities(rt: Runtime, viewer: Viewer, commune_ids: list[str]) -> list[CommunityView | None]:
+    """The ward community of each commune (None for a commune without one), as ``viewer`` sees it."""
+    if not commune_ids:
+        return []
+    found = await rt.graph.read(queries.ward_communities, commune_ids, viewer.actor_id)
+    by_commune = {w.commune_id: _community_view(w.community) for w in found}
+    return [by_commune.get(i) for i in commune_ids]
+
+
+# --- what a community holds ---------------------------------------------------------------------------------------
+
+
+async def community_posts(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[PostView]:
+    """The community's posts newest first, as far as the viewer may see them (the one post rule: a community's
+    posts are for its members; never across a block)."""
+    kind = POSTS_CURSOR.scoped(community_id)
+    found = await rt.graph.read(queries.community_posts, community_id, viewer.actor_id, request.window(kind))
+    page = request.page(found, kind, lambda p: (p.created_at, p.id))  # the stored time, to the nanosecond
+    return _shown(page, [post_view(p) for p in page.items])
+
+
+def _ward_privacy() -> WardPrivacy:
+    """identity's privacy rule for the ward field, as the parameters of the members query."""
+    return WardPrivacy(
+        audience_key=privacy.audience_property("ward"),
+        audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
+        connection_audiences=[a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.CONNECTION)],
+        other_audiences=[a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)],
     )
+
+
+async def community_members(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[MemberView]:
+    """The members newest first, with their role, for whoever may see them (the module's docstring); each person
+    comes as ``identity.views`` shows them to the viewer."""
+    me = authorize(viewer, "social.community.read_members")
+    facts = await rt.graph.read(queries.role_in_community, community_id, me)
+    if facts is None:
+        raise NotFoundError(NOT_FOUND)
+    if facts.role is None and not (facts.kind == "group" and facts.join_policy == "open"):
+        raise ForbiddenError("Only its members see who belongs to this community.")
+    kind = MEMBERS_CURSOR.scoped(community_id)
+    found = await rt.graph.read(queries.community_members, community_id, me, _ward_privacy(), request.window(kind))
+    page = request.page(found, kind, lambda m: (m.since, m.person_id))
+    people = await identity_views.persons_by_ids(rt, viewer, [m.person_id for m in page.items])
+    views = [
+        MemberView(person=p, role=m.role, since=m.since.to_native()) if p is not None else None
+        for p, m in zip(people, page.items, strict=True)
+    ]
+    return _shown(page, views)
 
 
 # --- creating -------------------------------------------------------------------------------------------------------
+
+
+def _check_join_policy(join_policy: str) -> None:
+    if join_policy not in JOIN_POLICIES:
+        raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")
 
 
 async def create_community(
@@ -146,12 +236,18 @@ async def create_community(
 ) -> CommunityView:
     """A verified person (level 2) opens an interest group and becomes its admin."""
     me = authorize(viewer, "social.community.create")
-    cleaned_name = check_name(
-        name, "name", punctuation=COMMUNITY_PUNCTUATION, length=NAME_LENGTH, what="A community's name"
+    problems = Problems()
+    cleaned_name = problems.take(
+        lambda: check_name(
+            name, "name", punctuation=COMMUNITY_PUNCTUATION, length=NAME_LENGTH, what="A community's name"
+        )
     )
-    cleaned_description = checked_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
-    if join_policy not in JOIN_POLICIES:
-        raise UserInputError("A new community is OPEN or needs APPROVAL to join.", field="joinPolicy")
+    cleaned_description = problems.take(
+        lambda: checked_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH)
+    )
+    problems.take(lambda: _check_join_policy(join_policy))
+    problems.raise_if_any()
+    assert cleaned_name is not None  # raise_if_any: the name passed its check
     community_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
@@ -176,7 +272,7 @@ async def create_community(
 async def _lock(tx: AsyncManagedTransaction, community_id: str, person_ids: list[str]) -> LockedCommunity:
     facts = await queries.lock_community(tx, community_id, person_ids)
     if facts is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field=COMMUNITY_ID)
     return facts
 
 
@@ -187,12 +283,12 @@ async def join_community(rt: Runtime, viewer: Viewer, community_id: str) -> Comm
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await _lock(tx, community_id, [me])
         if facts.kind == "ward":
-            raise ConflictError(WARD_BY_HAND, field="id")
+            raise ConflictError(WARD_BY_HAND, field=COMMUNITY_ID)
         mine = facts.people[me]
         if mine.role is not None:
-            raise ConflictError("You are a member of this community already.", field="id")
+            raise ConflictError("You are a member of this community already.", field=COMMUNITY_ID)
         if mine.pending:
-            raise ConflictError("You asked to join already; a moderator will decide.", field="id")
+            raise ConflictError("You asked to join already; a moderator will decide.", field=COMMUNITY_ID)
         await queries.write_membership(tx, "add" if facts.join_policy == "open" else "ask", me, community_id)
 
     await rt.graph.write(work)
@@ -206,16 +302,16 @@ async def leave_community(rt: Runtime, viewer: Viewer, community_id: str) -> Com
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await _lock(tx, community_id, [me])
         if facts.kind == "ward":
-            raise ConflictError(WARD_BY_HAND, field="id")
+            raise ConflictError(WARD_BY_HAND, field=COMMUNITY_ID)
         mine = facts.people[me]
         if mine.pending:
             await queries.delete_membership(tx, "withdraw", me, community_id)
             return
         if mine.role is None:
-            raise ConflictError("You are not a member of this community.", field="id")
+            raise ConflictError("You are not a member of this community.", field=COMMUNITY_ID)
         if mine.role == "admin" and await queries.admin_count(tx, community_id) <= 1:
             raise ConflictError(
-                "You are this community's only admin: make another member admin before you leave.", field="id"
+                "You are this community's only admin: make another member admin before you leave.", field=COMMUNITY_ID
             )
         await queries.delete_membership(tx, "remove", me, community_id)
 
@@ -227,18 +323,15 @@ async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request:
     """Pending requests to join, oldest first: for the community's moderators and admins."""
     mine = await rt.graph.read(standing.membership, community_id, viewer.actor_id)
     me = authorize(viewer, "social.community.read_join_requests", on=mine)
-    after = request.keyset(JOIN_REQUESTS_CURSOR)
-    rows, total = await rt.graph.read(queries.join_requests, community_id, me, after, request.size + 1)
-    page_rows = rows[: request.size]
-    people = await identity_views.persons_by_ids(rt, viewer, [r.person_id for r in page_rows])
-    pairs = [(p, r) for p, r in zip(people, page_rows, strict=False) if p is not None]
-    return Page(
-        items=[JoinRequestView(person=p, requested_at=r.at.to_native()) for p, r in pairs],
-        cursors=[JOIN_REQUESTS_CURSOR.encode(r.at, r.person_id) for _, r in pairs],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
-    )
+    kind = JOIN_REQUESTS_CURSOR.scoped(community_id)
+    rows, total = await rt.graph.read(queries.join_requests, community_id, me, request.window(kind))
+    page = request.page(rows, kind, lambda r: (r.at, r.person_id), total_count=total)
+    people = await identity_views.persons_by_ids(rt, viewer, [r.person_id for r in page.items])
+    views = [
+        JoinRequestView(person=p, requested_at=r.at.to_native()) if p is not None else None
+        for p, r in zip(people, page.items, strict=True)
+    ]
+    return _shown(page, views)
 
 
 async def _member_view(rt: Runtime, viewer: Viewer, community_id: str, person_id: str) -> MemberView | None:
@@ -258,7 +351,7 @@ async def decide_join_request(
         # The role is read under the lock; nobody signed in is asked to sign in first, whatever it read (the
         # transaction then rolls back), as before anything else.
         facts = await queries.lock_community(tx, community_id, [viewer.actor_id, person_id])
-        mine = standing.membership_under_lock(community_id, viewer.actor_id, facts)
+        mine = standing.membership_under_lock(community_id, viewer.actor_id, facts, field=COMMUNITY_ID)
         me = authorize(viewer, "social.community.decide_join_request", on=mine)
         applicant = facts.people.get(person_id) if facts else None  # facts is there: NOT_FOUND otherwise
         if applicant is None or not applicant.pending:

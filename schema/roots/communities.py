@@ -1,4 +1,4 @@
-"""Root fields of communities: browsing, joining, join requests, member roles."""
+"""Root fields of communities: browsing, my communities, joining, join requests, member roles."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from resolvers import communities as community_resolvers
 from schema.communities import (
     Community,
     CommunityConnection,
+    CommunityCreatePayload,
+    CommunityJoinDecidePayload,
+    CommunityJoinPayload,
     CommunityJoinRequestConnection,
-    CommunityMemberPayload,
-    CommunityPayload,
+    CommunityLeavePayload,
+    CommunityRoleSetPayload,
 )
 
 
@@ -26,6 +29,12 @@ class CommunityQuery:
     community: Community | None = strawberry.field(
         resolver=community_resolvers.community, description="One community with its details; null when unknown."
     )
+    my_communities: CommunityConnection = strawberry.field(
+        resolver=community_resolvers.my_communities,
+        description="The communities I belong to, in name order: my ward's (every resident belongs to it) and the "
+        "groups I joined; `myRole` says my role in each. Pending requests to join are not memberships. Signed-in "
+        "people only.",
+    )
     community_join_requests: CommunityJoinRequestConnection = strawberry.field(
         resolver=community_resolvers.community_join_requests,
         description="A community's moderators and admins: pending requests to join, oldest first.",
@@ -36,23 +45,23 @@ class CommunityQuery:
 class CommunityMutation:
     """Mutation fields of communities; merged into the root Mutation by schema.assemble."""
 
-    community_create: CommunityPayload = strawberry.mutation(
+    community_create: CommunityCreatePayload | None = strawberry.mutation(
         resolver=community_resolvers.community_create,
         description="Create an interest group (needs level 2); I become its admin.",
     )
-    community_join: CommunityPayload = strawberry.mutation(
+    community_join: CommunityJoinPayload | None = strawberry.mutation(
         resolver=community_resolvers.community_join,
         description="Join an OPEN group, or ask to join one that needs APPROVAL.",
     )
-    community_leave: CommunityPayload = strawberry.mutation(
+    community_leave: CommunityLeavePayload | None = strawberry.mutation(
         resolver=community_resolvers.community_leave,
         description="Leave a group, or withdraw my request to join it (a group's last admin stays).",
     )
-    community_join_decide: CommunityMemberPayload = strawberry.mutation(
+    community_join_decide: CommunityJoinDecidePayload | None = strawberry.mutation(
         resolver=community_resolvers.community_join_decide,
         description="Moderators and admins: approve or decline a request to join.",
     )
-    community_role_set: CommunityMemberPayload = strawberry.mutation(
+    community_role_set: CommunityRoleSetPayload | None = strawberry.mutation(
         resolver=community_resolvers.community_role_set,
         description="Admins: make a member a moderator, an admin, or a member again (officers appoint ward moderators).",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import moderation as moderation_resolvers
-from schema.moderation import ReportConnection, ReportPayload
+from schema.moderation import ModerationActPayload, ReportConnection, ReportCreatePayload
 
 
 @strawberry.type
@@ -25,11 +25,11 @@ class ModerationQuery:
 class ModerationMutation:
     """Mutation fields of moderation; merged into the root Mutation by schema.assemble."""
 
-    report_create: ReportPayload = strawberry.mutation(
+    report_create: ReportCreatePayload | None = strawberry.mutation(
         resolver=moderation_resolvers.report_create,
         description="Report a post, comment, person or organisation to the moderators.",
     )
-    moderation_act: ReportPayload = strawberry.mutation(
+    moderation_act: ModerationActPayload | None = strawberry.mutation(
         resolver=moderation_resolvers.moderation_act,
         description="Moderators: decide an open report (remove the content, warn, suspend, or dismiss), with a reason.",
     )

@@ -57,6 +57,15 @@ LISTS: dict[tuple[str, str], str] = {
         "moderationQueue",
     ): f"query($after: String) {{ moderationQueue(status: OPEN, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "myReports"): f"query($after: String) {{ myReports(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
+    ("Query", "myCommunities"): f"query($after: String) {{ myCommunities(first: 1, after: $after) {{ {PAGE} }} }}",
+    (
+        "Community",
+        "posts",
+    ): f"query($after: String, $community: ID!) {{ community(id: $community) {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }}",
+    (
+        "Community",
+        "members",
+    ): f"query($after: String, $community: ID!) {{ community(id: $community) {{ members(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }}",
     ("Query", "walletStatement"): f"query($after: String) {{ walletStatement(first: 1, after: $after) {{ {PAGE} }} }}",
     ("Query", "listings"): f"query($after: String) {{ listings(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "myListings"): f"query($after: String) {{ myListings(first: 1, after: $after) {{ {PAGE} }} }}",
@@ -134,9 +143,9 @@ mutation($input: OrganizationRegisterInput!) { organizationRegister(input: $inpu
 COMMUNITY = """
 mutation($input: CommunityCreateInput!) { communityCreate(input: $input) { community { id } errors { code } } }
 """
-JOIN = "mutation($id: ID!) { communityJoin(id: $id) { errors { code } } }"
+JOIN = "mutation($id: ID!) { communityJoin(input: {communityId: $id}) { errors { code } } }"
 ASK = "mutation($id: ID!) { connectionRequest(actorId: $id) { errors { code } } }"
-REPORT = 'mutation($id: ID!) { reportCreate(subjectId: $id, reason: "Spam") { errors { code } } }'
+REPORT = 'mutation($id: ID!) { reportCreate(input: {subjectId: $id, reason: "Spam"}) { errors { code } } }'
 INVITE = """
 mutation($org: ID!, $person: ID!) {
   representativeSet(organizationId: $org, personId: $person, role: MEMBER) { errors { code } }
@@ -254,6 +263,7 @@ async def _world(app, client) -> tuple[dict, dict]:
         )
     )["data"]["communityCreate"]["community"]["id"]
     await gql(client, JOIN, {"id": community}, headers=you.auth)
+    await post(client, me, "Hẹn đạp xe sáng Chủ nhật", "COMMUNITY", communityId=community)
     await gql(client, REPORT, {"id": mine}, headers=you.auth)
     await gql(client, REPORT, {"id": yours}, headers=me.auth)
     goods = await create_listing(client, me, title="Xe đạp Thống Nhất")

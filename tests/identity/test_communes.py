@@ -6,13 +6,14 @@ import base64
 
 import pytest
 
+from tests.both_ways import refuses_cursor, walk_both_ways
 from tests.support import error_codes, gql
 
 COMMUNES = """
-query Communes($search: String, $kind: CommuneKind, $first: Int, $after: String) {
-  communes(search: $search, kind: $kind, first: $first, after: $after) {
+query Communes($search: String, $kind: CommuneKind, $first: Int, $after: String, $last: Int, $before: String) {
+  communes(search: $search, kind: $kind, first: $first, after: $after, last: $last, before: $before) {
     totalCount
-    pageInfo { hasNextPage hasPreviousPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id code name nameAscii kind fullName province } }
   }
 }
@@ -152,3 +153,27 @@ async def test_node_with_an_unknown_commune_id_is_null(client):
     body = await gql(client, NODE, {"id": unknown})
     assert "errors" not in body, body.get("errors")
     assert body["data"]["node"] is None
+
+
+MIGRATIONS = """
+query Migrations($first: Int, $after: String, $last: Int, $before: String) {
+  schemaMigrations(first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id number } }
+  }
+}
+"""
+
+
+async def test_communes_page_both_ways_and_refuse_another_lists_cursor(client):
+    codes = await walk_both_ways(
+        client, COMMUNES, lambda d: d["communes"], {"kind": "WARD"}, size=10, key=lambda n: n["code"]
+    )
+    assert len(codes) == 51 and codes == sorted(codes)
+    everything = await walk_both_ways(client, COMMUNES, lambda d: d["communes"], size=40, key=lambda n: n["code"])
+    assert len(everything) == 126 and everything == sorted(everything)
+    found = await walk_both_ways(client, COMMUNES, lambda d: d["communes"], {"search": "hoa"}, key=lambda n: n["code"])
+    assert "00070" in found and found == sorted(found)
+    migration = (await gql(client, MIGRATIONS, {"first": 1}))["data"]["schemaMigrations"]["edges"][0]["cursor"]
+    await refuses_cursor(client, COMMUNES, migration)

@@ -478,12 +478,12 @@ async def test_search_finds_vietnamese_with_or_without_diacritics(app, client):
 
 REPORT = """
 mutation Report($subjectId: ID!, $reason: String!) {
-  reportCreate(subjectId: $subjectId, reason: $reason) { report { id } errors { code message } }
+  reportCreate(input: {subjectId: $subjectId, reason: $reason}) { report { id } errors { code message } }
 }
 """
 ACT = """
 mutation Act($reportId: ID!, $reason: String!) {
-  moderationAct(reportId: $reportId, action: SUSPEND, reason: $reason, suspendDays: 7) { errors { code message } }
+  moderationAct(input: {reportId: $reportId, action: SUSPEND, reason: $reason, suspendDays: 7}) { errors { code message } }
 }
 """
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import base64
 
+from core.text import fold
+from tests.both_ways import refuses_cursor, walk_both_ways
 from tests.identity.people import make_officer, make_verified, register
-from tests.support import error_codes, gql
+from tests.support import error_codes, gql, raw_cursor
 
 CREATE = """
 mutation Create($input: CommunityCreateInput!) {
@@ -20,7 +22,7 @@ mutation Create($input: CommunityCreateInput!) {
 """
 JOIN = """
 mutation Join($id: ID!) {
-  communityJoin(id: $id) {
+  communityJoin(input: {communityId: $id}) {
     community { id myRole memberCount myJoinRequestPending }
     errors { code field message }
   }
@@ -28,24 +30,24 @@ mutation Join($id: ID!) {
 """
 LEAVE = """
 mutation Leave($id: ID!) {
-  communityLeave(id: $id) {
+  communityLeave(input: {communityId: $id}) {
     community { id myRole memberCount myJoinRequestPending }
     errors { code field message }
   }
 }
 """
 REQUESTS = """
-query Requests($id: ID!, $first: Int, $after: String) {
-  communityJoinRequests(communityId: $id, first: $first, after: $after) {
+query Requests($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  communityJoinRequests(communityId: $id, first: $first, after: $after, last: $last, before: $before) {
     totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { requestedAt person { id displayName } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { requestedAt person { id displayName } } }
   }
 }
 """
 DECIDE = """
 mutation Decide($communityId: ID!, $personId: ID!, $approve: Boolean!) {
-  communityJoinDecide(communityId: $communityId, personId: $personId, approve: $approve) {
+  communityJoinDecide(input: {communityId: $communityId, personId: $personId, approve: $approve}) {
     member { role since person { id } }
     errors { code field message }
   }
@@ -53,17 +55,17 @@ mutation Decide($communityId: ID!, $personId: ID!, $approve: Boolean!) {
 """
 ROLE_SET = """
 mutation RoleSet($communityId: ID!, $personId: ID!, $role: CommunityRole!) {
-  communityRoleSet(communityId: $communityId, personId: $personId, role: $role) {
+  communityRoleSet(input: {communityId: $communityId, personId: $personId, role: $role}) {
     member { role person { id displayName } }
     errors { code field message }
   }
 }
 """
 LIST = """
-query List($search: String, $kind: CommunityKind, $first: Int, $after: String) {
-  communities(search: $search, kind: $kind, first: $first, after: $after) {
+query List($search: String, $kind: CommunityKind, $first: Int, $after: String, $last: Int, $before: String) {
+  communities(search: $search, kind: $kind, first: $first, after: $after, last: $last, before: $before) {
     totalCount
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id name kind myRole joinPolicy memberCount } }
   }
 }
@@ -129,13 +131,13 @@ async def test_creating_needs_level_2_and_valid_input(client, app):
     founder = await make_verified(app, client)
     short = (await gql(client, CREATE, group(name=" ab "), headers=founder.auth))["data"]["communityCreate"]
     assert short["community"] is None and short["errors"][0]["code"] == "INVALID_INPUT"
-    assert short["errors"][0]["field"] == "name"
+    assert short["errors"][0]["field"] == ["input", "name"]
     automatic = (await gql(client, CREATE, group(policy="AUTOMATIC"), headers=founder.auth))["data"]["communityCreate"]
-    assert automatic["errors"][0]["field"] == "joinPolicy"
+    assert automatic["errors"][0]["field"] == ["input", "joinPolicy"]
     too_long = (await gql(client, CREATE, group(description="x" * 2001), headers=founder.auth))["data"][
         "communityCreate"
     ]
-    assert too_long["errors"][0]["field"] == "description"
+    assert too_long["errors"][0]["field"] == ["input", "description"]
     listed = (await gql(client, LIST, {"kind": "GROUP"}))["data"]["communities"]
     assert listed["totalCount"] == 0, "nothing was created by refused attempts"
 
@@ -183,12 +185,15 @@ async def test_unknown_and_malformed_community_ids(client, app):
     wrong_type = (await gql(client, JOIN, {"id": post_id}, headers=resident.auth))["data"]["communityJoin"]
     assert wrong_type["errors"][0] == {
         "code": "INVALID_INPUT",
-        "field": "id",
+        "field": ["input", "communityId"],
         "message": "This id is not the id of a Community.",
     }
     unknown_id = global_id("Community", NOBODY)
-    unknown = await gql(client, JOIN, {"id": unknown_id}, headers=resident.auth)
-    assert error_codes(unknown) == ["NOT_FOUND"]
+    unknown = (await gql(client, JOIN, {"id": unknown_id}, headers=resident.auth))["data"]["communityJoin"]
+    assert unknown == {
+        "community": None,
+        "errors": [{"code": "NOT_FOUND", "field": ["input", "communityId"], "message": "No community has this id."}],
+    }
     assert (await gql(client, ONE, {"id": unknown_id}))["data"]["community"] is None
 
 
@@ -271,7 +276,8 @@ async def test_an_approval_group_takes_requests_that_moderators_decide(client, a
             client, DECIDE, {"communityId": group_id, "personId": other.id, "approve": True}, headers=founder.auth
         )
     )["data"]["communityJoinDecide"]
-    assert nothing_pending["errors"][0]["code"] == "CONFLICT" and nothing_pending["errors"][0]["field"] == "personId"
+    assert nothing_pending["errors"][0]["code"] == "CONFLICT"
+    assert nothing_pending["errors"][0]["field"] == ["input", "personId"]
 
     # asking again and leaving withdraws the request
     await gql(client, JOIN, {"id": group_id}, headers=other.auth)
@@ -330,7 +336,8 @@ async def test_admins_set_roles_and_a_group_keeps_one_admin(client, app):
             headers=founder.auth,
         )
     )["data"]["communityRoleSet"]
-    assert not_member["errors"][0]["code"] == "CONFLICT" and not_member["errors"][0]["field"] == "personId"
+    assert not_member["errors"][0]["code"] == "CONFLICT"
+    assert not_member["errors"][0]["field"] == ["input", "personId"]
 
     # the only admin can neither step down nor leave
     step_down = (
@@ -427,7 +434,7 @@ async def test_ward_communities_are_joined_by_residence_not_by_hand(client, app)
             client, ROLE_SET, {"communityId": ward_id, "personId": resident.id, "role": "ADMIN"}, headers=officer.auth
         )
     )["data"]["communityRoleSet"]
-    assert admin["errors"][0]["field"] == "role"
+    assert admin["errors"][0]["field"] == ["input", "role"]
     not_resident = (
         await gql(
             client,
@@ -511,8 +518,89 @@ async def test_community_names_follow_the_one_name_rule(client, app):
     for name in spoofing:
         refused = (await gql(client, CREATE, group(name=name), headers=founder.auth))["data"]["communityCreate"]
         assert refused["community"] is None, name
-        assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "name")], name
+        assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", ["input", "name"])], name
     listed = await gql(client, "{ communities(kind: GROUP, first: 10) { totalCount } }", headers=founder.auth)
     assert listed["data"]["communities"]["totalCount"] == 0
     created = await create_group(client, founder, name="  CLB   Yoga #2: buổi sáng!  ")
     assert created["name"] == "CLB Yoga #2: buổi sáng!"
+
+
+async def test_every_mistake_of_a_new_group_is_reported_at_once_in_the_callers_language(client, app):
+    founder = await make_verified(app, client)
+    refused = (
+        await gql(client, CREATE, group(name="ab", description="x" * 2001, policy="AUTOMATIC"), headers=founder.auth)
+    )["data"]["communityCreate"]
+    assert refused["community"] is None
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [
+        ("INVALID_INPUT", ["input", "name"]),
+        ("INVALID_INPUT", ["input", "description"]),
+        ("INVALID_INPUT", ["input", "joinPolicy"]),
+    ]
+    english = refused["errors"][2]["message"]
+    assert english == "A new community is OPEN or needs APPROVAL to join."
+    vietnamese = (
+        await gql(
+            client,
+            CREATE,
+            group(policy="AUTOMATIC"),
+            headers={**founder.auth, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"},
+        )
+    )["data"]["communityCreate"]
+    assert [(e["code"], e["field"]) for e in vietnamese["errors"]] == [("INVALID_INPUT", ["input", "joinPolicy"])]
+    assert (
+        vietnamese["errors"][0]["message"] == "Cộng đồng mới phải là MỞ (OPEN) hoặc CẦN DUYỆT (APPROVAL) khi gia nhập."
+    )
+
+    # two malformed ids of one input are two errors with their two paths
+    decided = (
+        await gql(client, DECIDE, {"communityId": "nonsense", "personId": "x", "approve": True}, headers=founder.auth)
+    )["data"]["communityJoinDecide"]
+    assert [(e["code"], e["field"]) for e in decided["errors"]] == [
+        ("INVALID_INPUT", ["input", "communityId"]),
+        ("INVALID_INPUT", ["input", "personId"]),
+    ]
+
+
+async def test_the_directory_pages_both_ways(client, app):
+    officer = await make_officer(app, client)
+    founder = await make_verified(app, client, officer=officer)
+    names = ["Yoga công viên Thống Nhất", "Bóng đá phủi Cầu Giấy", "Đọc sách Phố cổ", "Cờ tướng Hàng Buồm", "An toàn"]
+    for name in names:
+        await create_group(client, founder, name=name)
+    expected = sorted(names, key=fold)
+
+    def connection(data):
+        return data["communities"]
+
+    groups = await walk_both_ways(client, LIST, connection, {"kind": "GROUP"}, key=lambda n: n["name"])
+    assert groups == expected
+    every = await walk_both_ways(client, LIST, connection, {}, size=50, key=lambda n: n["name"])
+    assert len(every) == 131 and [n for n in every if n in names] == expected
+    found = await walk_both_ways(client, LIST, connection, {"search": "phu"}, size=1, key=lambda n: n["name"])
+    assert "Bóng đá phủi Cầu Giấy" in found and len(found) == len(set(found))
+
+    # a cursor of another list is refused
+    requests_cursor = raw_cursor(["communityJoinRequests:" + NOBODY, "2026-01-01T00:00:00Z", NOBODY])
+    await refuses_cursor(client, LIST, requests_cursor, {"kind": "GROUP"})
+
+
+async def test_join_requests_page_both_ways_and_refuse_another_communitys_cursor(client, app):
+    officer = await make_officer(app, client)
+    founder = await make_verified(app, client, officer=officer)
+    first_group = (await create_group(client, founder, name="Hội những người nuôi mèo", policy="APPROVAL"))["id"]
+    other_group = (await create_group(client, founder, name="Hội những người nuôi chó", policy="APPROVAL"))["id"]
+    askers = [await register(client) for _ in range(5)]
+    for asker in askers:
+        await gql(client, JOIN, {"id": first_group}, headers=asker.auth)
+    await gql(client, JOIN, {"id": other_group}, headers=askers[0].auth)
+
+    def connection(data):
+        return data["communityJoinRequests"]
+
+    listed = await walk_both_ways(
+        client, REQUESTS, connection, {"id": first_group}, headers=founder.auth, key=lambda n: n["person"]["id"]
+    )
+    assert listed == [a.id for a in askers], "oldest first"
+
+    other = (await gql(client, REQUESTS, {"id": other_group}, headers=founder.auth))["data"]["communityJoinRequests"]
+    await refuses_cursor(client, REQUESTS, other["edges"][0]["cursor"], {"id": first_group}, headers=founder.auth)

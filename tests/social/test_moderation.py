@@ -12,13 +12,14 @@ import pytest
 
 from core.errors import ForbiddenError
 from moderation.enforcement import assert_not_suspended
+from tests.both_ways import refuses_cursor, walk_both_ways
 from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.social.helpers import BLOCK, COMMENT, POST, comment, post, set_edge
 from tests.support import error_codes, gql
 
 REPORT = """
 mutation Report($subjectId: ID!, $reason: String!) {
-  reportCreate(subjectId: $subjectId, reason: $reason) {
+  reportCreate(input: {subjectId: $subjectId, reason: $reason}) {
     report { id status reason subjectKind subjectId outcome { action at } subjectText responsible { id } }
     errors { code field message }
   }
@@ -26,17 +27,17 @@ mutation Report($subjectId: ID!, $reason: String!) {
 """
 ACT = """
 mutation Act($reportId: ID!, $action: ModerationActionKind!, $reason: String!, $days: Int) {
-  moderationAct(reportId: $reportId, action: $action, reason: $reason, suspendDays: $days) {
+  moderationAct(input: {reportId: $reportId, action: $action, reason: $reason, suspendDays: $days}) {
     report { id status outcome { action at reason until } }
     errors { code field message }
   }
 }
 """
 QUEUE = """
-query Queue($status: ReportStatus, $first: Int, $after: String) {
-  moderationQueue(status: $status, first: $first, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node {
+query Queue($status: ReportStatus, $first: Int, $after: String, $last: Int, $before: String) {
+  moderationQueue(status: $status, first: $first, after: $after, last: $last, before: $before) {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node {
       id status reason subjectKind subjectId subjectText subjectStatus
       responsible { id displayName } community { id name }
       outcome { action at reason until }
@@ -45,10 +46,10 @@ query Queue($status: ReportStatus, $first: Int, $after: String) {
 }
 """
 MINE = """
-query Mine($first: Int, $after: String) {
-  myReports(first: $first, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node { id status reason subjectKind subjectId outcome { action at reason until }
+query Mine($first: Int, $after: String, $last: Int, $before: String) {
+  myReports(first: $first, after: $after, last: $last, before: $before) {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id status reason subjectKind subjectId outcome { action at reason until }
                    subjectText subjectStatus responsible { id } community { id } } }
   }
 }
@@ -61,10 +62,12 @@ mutation Create($input: CommunityCreateInput!) {
 """
 ROLE_SET = """
 mutation RoleSet($communityId: ID!, $personId: ID!, $role: CommunityRole!) {
-  communityRoleSet(communityId: $communityId, personId: $personId, role: $role) { member { role } errors { code message } }
+  communityRoleSet(input: {communityId: $communityId, personId: $personId, role: $role}) {
+    member { role } errors { code message }
+  }
 }
 """
-JOIN = "mutation Join($id: ID!) { communityJoin(id: $id) { errors { code message } } }"
+JOIN = "mutation Join($id: ID!) { communityJoin(input: {communityId: $id}) { errors { code message } } }"
 ORG = """
 mutation Org($input: OrganizationRegisterInput!) {
   organizationRegister(input: $input) { organization { id } errors { code field message } }
@@ -125,7 +128,7 @@ async def test_anyone_signed_in_reports_once_per_subject(client, app):
 
     again = await report(client, reporter, post_id, "Lần nữa.")
     assert again["report"] is None and again["errors"][0]["code"] == "CONFLICT"
-    assert again["errors"][0]["field"] == "subjectId"
+    assert again["errors"][0]["field"] == ["input", "subjectId"]
 
     # comments, people and organisations are reported the same way; the same subject by another reporter is fine
     assert (await report(client, reporter, comment_id))["report"]["subjectKind"] == "COMMENT"
@@ -174,22 +177,33 @@ async def test_bad_reports_are_refused_in_the_payload(client, app):
     public_id = await post(client, author, "Công khai.")
 
     empty = await report(client, reporter, public_id, "   ")
-    assert empty["errors"][0]["code"] == "INVALID_INPUT" and empty["errors"][0]["field"] == "reason"
+    assert empty["errors"][0]["code"] == "INVALID_INPUT" and empty["errors"][0]["field"] == ["input", "reason"]
     too_long = await report(client, reporter, public_id, "x" * 1001)
-    assert too_long["errors"][0]["field"] == "reason"
+    assert too_long["errors"][0]["field"] == ["input", "reason"]
     for subject in (global_id("Post", NOBODY), global_id("Comment", NOBODY), global_id("Person", NOBODY), post_id):
         unknown = await report(client, reporter, subject)
         assert unknown["errors"] == [
             {
-                "code": "INVALID_INPUT",
-                "field": "subjectId",
+                "code": "NOT_FOUND",
+                "field": ["input", "subjectId"],
                 "message": "No post, comment, person or organisation you can see has this id.",
             }
         ]
     not_reportable = await report(client, reporter, global_id("Community", NOBODY))
-    assert not_reportable["errors"][0]["field"] == "subjectId"
+    assert not_reportable["errors"][0]["field"] == ["input", "subjectId"]
     garbage = await report(client, reporter, "not-an-id")
-    assert garbage["errors"][0]["field"] == "subjectId"
+    assert garbage["errors"][0]["field"] == ["input", "subjectId"]
+    # every mistake of the input at once, in the caller's language
+    both = await gql(
+        client, REPORT, {"subjectId": "not-an-id", "reason": " "}, headers={**reporter.auth, "Accept-Language": "vi"}
+    )
+    assert [(e["code"], e["field"]) for e in both["data"]["reportCreate"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "subjectId"]),
+        ("INVALID_INPUT", ["input", "reason"]),
+    ]
+    assert both["data"]["reportCreate"]["errors"][0]["message"] == (
+        "Đây không phải là mã toàn cục của API này; hãy dùng một `id` do API trả về."
+    )
     own = await report(client, author, public_id)
     assert own["errors"][0]["code"] == "INVALID_INPUT" and "yourself" in own["errors"][0]["message"]
     myself = await report(client, author, author.id)
@@ -228,7 +242,7 @@ async def test_officers_remove_content_and_the_reporter_sees_the_outcome(client,
     assert {e["node"]["id"] for e in resolved["edges"]} == {report_id, other_report}
     assert all(e["node"]["subjectStatus"] == "removed" for e in resolved["edges"])
     twice = (await act(client, officer, other_report, "DISMISS"))["data"]["moderationAct"]
-    assert twice["errors"][0]["code"] == "CONFLICT" and twice["errors"][0]["field"] == "reportId"
+    assert twice["errors"][0]["code"] == "CONFLICT" and twice["errors"][0]["field"] == ["input", "reportId"]
 
     # the reporter sees the status and the outcome: what and when, not who, not the moderator's notes
     (mine,) = [e["node"] for e in (await gql(client, MINE, headers=reporter.auth))["data"]["myReports"]["edges"]]
@@ -272,8 +286,11 @@ async def test_residents_neither_read_the_queue_nor_act(client, app):
     assert error_codes(acting) == ["FORBIDDEN"]
     own_report = await act(client, reporter, report_id, "REMOVE_CONTENT")
     assert error_codes(own_report) == ["FORBIDDEN"]
-    unknown = await act(client, resident, global_id("Report", NOBODY), "DISMISS")
-    assert error_codes(unknown) == ["NOT_FOUND"]
+    unknown = (await act(client, resident, global_id("Report", NOBODY), "DISMISS"))["data"]["moderationAct"]
+    assert unknown == {
+        "report": None,
+        "errors": [{"code": "NOT_FOUND", "field": ["input", "reportId"], "message": "No report has this id."}],
+    }
     assert error_codes(await act(client, author, report_id, "WARN")) == ["FORBIDDEN"], "nor does the author"
 
 
@@ -354,14 +371,33 @@ async def test_officers_suspend_with_checked_days_and_reasons(client, app):
     for days in (0, 400, None):
         bad = (await act(client, officer, report_id, "SUSPEND", days=days))["data"]["moderationAct"]
         assert bad["report"] is None and bad["errors"][0]["code"] == "INVALID_INPUT"
-        assert bad["errors"][0]["field"] == "suspendDays"
+        assert bad["errors"][0]["field"] == ["input", "suspendDays"]
     warn_days = (await act(client, officer, report_id, "WARN", days=3))["data"]["moderationAct"]
-    assert warn_days["errors"][0]["field"] == "suspendDays"
+    assert warn_days["errors"][0]["field"] == ["input", "suspendDays"]
     no_reason = (await act(client, officer, report_id, "SUSPEND", reason=" ", days=7))["data"]["moderationAct"]
-    assert no_reason["errors"][0]["field"] == "reason"
+    assert no_reason["errors"][0]["field"] == ["input", "reason"]
+    both = (await act(client, officer, report_id, "SUSPEND", reason=" ", days=0))["data"]["moderationAct"]
+    assert [(e["code"], e["field"]) for e in both["errors"]] == [
+        ("INVALID_INPUT", ["input", "reason"]),
+        ("INVALID_INPUT", ["input", "suspendDays"]),
+    ]
+    assert both["errors"][1]["message"] == "A suspension lasts 1 to 365 days."
+    in_vietnamese = await gql(
+        client,
+        ACT,
+        {"reportId": report_id, "action": "SUSPEND", "reason": "Quấy rối.", "days": 400},
+        headers={**officer.auth, "Accept-Language": "vi"},
+    )
+    assert in_vietnamese["data"]["moderationAct"]["errors"] == [
+        {
+            "code": "INVALID_INPUT",
+            "field": ["input", "suspendDays"],
+            "message": "Thời gian tạm khóa là từ 1 đến 365 ngày.",
+        }
+    ]
     person_report = await filed(client, reporter, author.id, "Quấy rối.")
     remove_person = (await act(client, officer, person_report, "REMOVE_CONTENT"))["data"]["moderationAct"]
-    assert remove_person["errors"][0]["field"] == "action"
+    assert remove_person["errors"][0]["field"] == ["input", "action"]
 
     runtime = app.state.runtime
     await runtime.graph.read(assert_not_suspended, uuid_of(author.id))  # nothing happened yet
@@ -445,7 +481,7 @@ async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(clie
     filed = await gql(client, REPORT, {"subjectId": written, "reason": "Lừa đảo"}, headers=reporter.auth)
     assert filed["data"]["reportCreate"]["errors"] == []
     no_reason = await gql(client, DELETE_POST, {"id": written, "reason": " "}, headers=officer.auth)
-    assert no_reason["data"]["postDelete"]["errors"][0]["field"] == "reason"
+    assert no_reason["data"]["postDelete"]["errors"][0]["field"] == ["input", "reason"]
     assert (await gql(client, NODE, {"id": written}, headers=reporter.auth))["data"]["node"] is not None, (
         "nothing written"
     )
@@ -535,6 +571,30 @@ async def test_a_blocker_still_reports_whom_they_blocked_but_not_the_other_way(c
         refused = await report(client, rude, subject)
         assert refused["errors"][0]["message"] == "No post, comment, person or organisation you can see has this id."
     hidden = await post(client, rude, "Chỉ bạn bè", "CONNECTIONS")
-    assert (await report(client, blocker, hidden))["errors"][0]["field"] == "subjectId", (
+    assert (await report(client, blocker, hidden))["errors"][0]["field"] == ["input", "subjectId"], (
         "still only what they could see"
     )
+
+
+async def test_the_queue_and_my_reports_page_both_ways(client, app):
+    officer = await make_officer(app, client)
+    author, reporter, other = await register(client), await register(client), await register(client)
+    admin, group_id = await group_with_members(client, app, officer, author, reporter)
+    in_group = [await post(client, author, f"Bài trong nhóm {i}", "COMMUNITY", communityId=group_id) for i in range(3)]
+    public = [await post(client, author, f"Bài công khai {i}") for i in range(2)]
+    filed_ids = [await filed(client, reporter, p) for p in in_group + public]
+    others = await filed(client, other, public[0])
+
+    queue = await walk_both_ways(client, QUEUE, lambda d: d["moderationQueue"], headers=officer.auth)
+    assert queue == [*filed_ids, others], "every report, oldest first"
+    communitys = await walk_both_ways(client, QUEUE, lambda d: d["moderationQueue"], headers=admin.auth)
+    assert communitys == filed_ids[:3], "the reports about the group's posts"
+    mine = await walk_both_ways(client, MINE, lambda d: d["myReports"], headers=reporter.auth)
+    assert mine == filed_ids[::-1], "newest first"
+
+    # each list refuses the other's cursors, and another reporter's
+    queue_page = (await gql(client, QUEUE, {"first": 1}, headers=officer.auth))["data"]["moderationQueue"]
+    theirs = (await gql(client, MINE, {"first": 1}, headers=other.auth))["data"]["myReports"]
+    await refuses_cursor(client, MINE, queue_page["edges"][0]["cursor"], headers=reporter.auth)
+    await refuses_cursor(client, MINE, theirs["edges"][0]["cursor"], headers=reporter.auth)
+    await refuses_cursor(client, QUEUE, theirs["edges"][0]["cursor"], headers=officer.auth)

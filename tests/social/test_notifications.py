@@ -19,12 +19,10 @@ MARK = "mutation M { notificationsMarkRead }"
 CREATE_GROUP = """
 mutation Create($input: CommunityCreateInput!) { communityCreate(input: $input) { community { id } errors { code } } }
 """
-JOIN = (
-    "mutation Join($id: ID!) { communityJoin(id: $id) { community { myRole myJoinRequestPending } errors { code } } }"
-)
+JOIN = "mutation Join($id: ID!) { communityJoin(input: {communityId: $id}) { community { myRole myJoinRequestPending } errors { code } } }"
 DECIDE = """
 mutation Decide($communityId: ID!, $personId: ID!) {
-  communityJoinDecide(communityId: $communityId, personId: $personId, approve: true) { errors { code } }
+  communityJoinDecide(input: {communityId: $communityId, personId: $personId, approve: true}) { errors { code } }
 }
 """
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import datetime
+from functools import partial
 from typing import Literal
 
 from neo4j import AsyncManagedTransaction

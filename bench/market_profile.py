@@ -21,11 +21,12 @@ import uuid
 from pathlib import Path
 
 from bench.social_profile import line, profile
+from core.pagination import Window
 from core.settings import Settings
 from core.text import fold
 from graph import ledger
 from graph import listings as queries
-from graph.driver import FAR_FUTURE, Graph
+from graph.driver import Graph
 from graph.local_neo4j import LocalNeo4j
 from graph.migrations import apply_migrations
 from marketplace.ledger import ESCROW, PROVIDER, actor_wallet, post_entry
@@ -150,13 +151,11 @@ async def seed(graph: Graph, count: int, rng: random.Random) -> tuple[str, list[
     return viewer, [r["props"]["id"] for r in rows[:20]], sellers[1]["id"]
 
 
-def browse(viewer: str, **overrides) -> dict:
+def browse(viewer: str, sort: str = "newest", **overrides) -> dict:
+    """The parameters of a browse statement's first page (``graph.listings.browse_bounds``) with these filters."""
     params = {
         "search": None,
         "viewerId": viewer,
-        "limit": 21,
-        "afterKey": None,
-        "afterId": None,
         "kinds": None,
         "category": None,
         "wardCode": None,
@@ -164,7 +163,7 @@ def browse(viewer: str, **overrides) -> dict:
         "maxPrice": None,
         "sellerId": None,
         "sellerKind": None,
-        "upTo": FAR_FUTURE,
+        **queries.browse_bounds(sort, Window(after=None, before=None, backwards=False, limit=21)),
     }
     params.update(overrides)
     return params
@@ -172,7 +171,7 @@ def browse(viewer: str, **overrides) -> dict:
 
 async def measure(graph: Graph, count: int, rounds: int) -> None:
     viewer, some_ids, seller = await seed(graph, count, random.Random(7))
-    query = queries.BROWSE_QUERIES
+    query = {case: both.forwards for case, both in queries.BROWSE_QUERIES.items()}
     cases = [
         ("browse NEWEST, no filter", query[("all", "newest")], browse(viewer)),
         ("  baseline: active listings newest first", BASELINE_NEWEST, {"limit": 21}),
@@ -186,13 +185,17 @@ async def measure(graph: Graph, count: int, rounds: int) -> None:
         ),
         ("browse NEWEST, kinds [investment]", query[("kinds", "newest")], browse(viewer, kinds=["investment"])),
         ("browse NEWEST, one seller", query[("seller", "newest")], browse(viewer, sellerId=seller)),
-        ("browse PRICE_ASC, category", query[("category", "price_asc")], browse(viewer, category="electronics")),
+        (
+            "browse PRICE_ASC, category",
+            query[("category", "price_asc")],
+            browse(viewer, "price_asc", category="electronics"),
+        ),
         (
             "browse PRICE_ASC, 100k-200k đồng",
             query[("all", "price_asc")],
-            browse(viewer, minPrice=100_000, maxPrice=200_000),
+            browse(viewer, "price_asc", minPrice=100_000, maxPrice=200_000),
         ),
-        ("browse RATING, no filter", query[("all", "rating")], browse(viewer)),
+        ("browse RATING, no filter", query[("all", "rating")], browse(viewer, "rating")),
         ("  baseline: seller rating, no rules", BASELINE_RATING, {"limit": 21}),
         ("search 'dien thoai', newest", query[("search", "newest")], browse(viewer, search="dien* AND thoai*")),
         ("  baseline: full-text, active, newest", BASELINE_SEARCH, {"limit": 21, "search": "dien* AND thoai*"}),
@@ -215,12 +218,13 @@ async def measure(graph: Graph, count: int, rounds: int) -> None:
 
     for _ in range(15):
         await graph.write(trade)
-    for label, before in (
-        ("statement of 3,000 entries, first page", ledger.NEWEST),
-        ("statement of 3,000 entries, page at entry 1,500", 1500),
+    for label, statement, upper, lower in (
+        ("statement of 3,000 entries, first page", ledger.STATEMENT.forwards, ledger.NEWEST, ledger.OLDEST),
+        ("statement of 3,000 entries, page at entry 1,500", ledger.STATEMENT.forwards, 1500, ledger.OLDEST),
+        ("statement of 3,000 entries, last page (backwards)", ledger.STATEMENT.backwards, ledger.NEWEST, ledger.OLDEST),
     ):
-        params = {"id": actor_wallet(seller), "beforeSeq": before, "limit": 21}
-        print(line(label, *await profile(graph, ledger.STATEMENT, params, rounds)))
+        params = {"id": actor_wallet(seller), "upperSeq": upper, "lowerSeq": lower, "limit": 21}
+        print(line(label, *await profile(graph, statement, params, rounds)))
     print(
         line(
             "  baseline: expand the wallet's entries, sort",

@@ -31,7 +31,7 @@ from tests.marketplace.order_helpers import acted, placed
 from tests.marketplace.wallet_helpers import TOP_UP, top_up
 
 PAY = """
-mutation Pay($input: OrderTransitionInput!) { orderPay(input: $input) { order { status } errors { code } } }
+mutation Pay($input: OrderPayInput!) { orderPay(input: $input) { order { status } errors { code } } }
 """
 
 

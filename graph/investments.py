@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
-from graph.driver import run
+from core.pagination import Window
+from graph.driver import keyset, run
+from graph.paging import both_ways
 from graph.rows import row
 from graph.rules import acts_for
 
@@ -127,54 +129,58 @@ async def interests_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_i
     return [_interest_row(r) for r in await run(tx, INTERESTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
-INTERESTS_OF_LISTING = f"""
+INTERESTS_OF_LISTING = both_ways(f"""
 MATCH (seller:Actor)-[:LISTS]->(l:Listing {{id: $listingId}})
 MATCH (investor:Actor)-[:EXPRESSED]->(i:InvestmentInterest {{listingId: $listingId}})
 WHERE (i)-[:IN]->(l)
   AND ($afterTime IS NULL OR [i.createdAt, i.id] < [datetime($afterTime), $afterId])
-WITH seller, l, investor, i ORDER BY i.createdAt DESC, i.id DESC LIMIT $limit
+  AND ($beforeTime IS NULL OR [i.createdAt, i.id] > [datetime($beforeTime), $beforeId])
+WITH seller, l, investor, i ORDER BY i.createdAt {{DESC}}, i.id {{DESC}} LIMIT $limit
 RETURN {INTEREST_PROJECTION}
-"""
+""")
 
 INTERESTS_OF_LISTING_COUNT = "RETURN COUNT { (i:InvestmentInterest {listingId: $listingId}) } AS total"
 
 
 async def interests_of_listing(
-    tx: AsyncManagedTransaction, listing_id: str, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, listing_id: str, window: Window
 ) -> tuple[list[InterestRow], int]:
+    """One page of a listing's interests in the window's reading order, and how many it has."""
     found = await run(
         tx,
-        INTERESTS_OF_LISTING,
+        INTERESTS_OF_LISTING.of(window.backwards),
         listingId=listing_id,
-        limit=limit,
-        afterTime=after[0] if after else None,
-        afterId=after[1] if after else None,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     total: int = (await run(tx, INTERESTS_OF_LISTING_COUNT, listingId=listing_id))[0]["total"]
     return [_interest_row(r) for r in found], total
 
 
-INTERESTS_OF_INVESTOR = f"""
+INTERESTS_OF_INVESTOR = both_ways(f"""
 MATCH (investor:Actor {{id: $investorId}})-[:EXPRESSED]->(i:InvestmentInterest)
       -[:IN]->(l:Listing)<-[:LISTS]-(seller:Actor)
-WHERE $afterTime IS NULL OR [i.createdAt, i.id] < [datetime($afterTime), $afterId]
-WITH seller, l, investor, i ORDER BY i.createdAt DESC, i.id DESC LIMIT $limit
+WHERE ($afterTime IS NULL OR [i.createdAt, i.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [i.createdAt, i.id] > [datetime($beforeTime), $beforeId])
+WITH seller, l, investor, i ORDER BY i.createdAt {{DESC}}, i.id {{DESC}} LIMIT $limit
 RETURN {INTEREST_PROJECTION}
-"""
+""")
 
 INTERESTS_OF_INVESTOR_COUNT = "RETURN COUNT { (:Actor {id: $investorId})-[:EXPRESSED]->(:InvestmentInterest) } AS total"
 
 
 async def interests_of_investor(
-    tx: AsyncManagedTransaction, investor_id: str, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, investor_id: str, window: Window
 ) -> tuple[list[InterestRow], int]:
+    """One page of an investor's interests in the window's reading order, and how many they stated."""
     found = await run(
         tx,
-        INTERESTS_OF_INVESTOR,
+        INTERESTS_OF_INVESTOR.of(window.backwards),
         investorId=investor_id,
-        limit=limit,
-        afterTime=after[0] if after else None,
-        afterId=after[1] if after else None,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     total: int = (await run(tx, INTERESTS_OF_INVESTOR_COUNT, investorId=investor_id))[0]["total"]
     return [_interest_row(r) for r in found], total

@@ -16,7 +16,9 @@ from typing import Any, TypedDict, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
+from core.pagination import Window
 from graph.driver import keyset, native, run
+from graph.paging import both_ways
 from graph.rows import node_row, row
 
 T = TypeVar("T")
@@ -271,35 +273,43 @@ async def wallet(tx: AsyncManagedTransaction, wallet_id: str) -> Wallet | None:
     return _node(Wallet, found[0]["wallet"]) if found else None
 
 
-# A wallet's entries, newest first, paged on the wallet's own entry counter (seq). Each side is a seek on the
-# (wallet, seq) index read backwards from the cursor (ordering by both index properties lets the planner use the
-# index order), so a page costs about $limit entries whatever the wallet's history: 275 db hits for a wallet of
-# 3,000 entries, first page or deep, where expanding the wallet's entries costs 12,027 (bench-market).
-STATEMENT = """
+# A wallet's entries, newest first, paged on the wallet's own entry counter (seq): entries between $lowerSeq and
+# $upperSeq (exclusive; the `before` and `after` cursors). Each side is a seek on the (wallet, seq) index read from
+# the cursor (backwards when paging forwards, forwards when paging back; ordering by both index properties lets the
+# planner use the index order), so a page costs about $limit entries whatever the wallet's history: 275 db hits for
+# a wallet of 3,000 entries, first page or deep, where expanding the wallet's entries costs 12,027 (bench-market).
+STATEMENT = both_ways("""
 CALL () {
   MATCH (e:LedgerEntry) USING INDEX SEEK e:LedgerEntry(debitWallet, debitSeq)
-  WHERE e.debitWallet = $id AND e.debitSeq < $beforeSeq
-  WITH e ORDER BY e.debitWallet DESC, e.debitSeq DESC LIMIT $limit
+  WHERE e.debitWallet = $id AND e.debitSeq < $upperSeq AND e.debitSeq > $lowerSeq
+  WITH e ORDER BY e.debitWallet {DESC}, e.debitSeq {DESC} LIMIT $limit
   RETURN e, e.debitSeq AS seq
   UNION ALL
   MATCH (e:LedgerEntry) USING INDEX SEEK e:LedgerEntry(creditWallet, creditSeq)
-  WHERE e.creditWallet = $id AND e.creditSeq < $beforeSeq
-  WITH e ORDER BY e.creditWallet DESC, e.creditSeq DESC LIMIT $limit
+  WHERE e.creditWallet = $id AND e.creditSeq < $upperSeq AND e.creditSeq > $lowerSeq
+  WITH e ORDER BY e.creditWallet {DESC}, e.creditSeq {DESC} LIMIT $limit
   RETURN e, e.creditSeq AS seq
 }
-WITH e, seq ORDER BY seq DESC LIMIT $limit
+WITH e, seq ORDER BY seq {DESC} LIMIT $limit
 RETURN e {.*} AS entry, seq
-"""
+""")
 
 #: Larger than any wallet's entry counter: the first page reads from the newest entry.
 NEWEST = 2**62
+#: Smaller than any entry's sequence number (they start at 1).
+OLDEST = 0
 
 
-async def statement(
-    tx: AsyncManagedTransaction, wallet_id: str, after_seq: int | None, limit: int
-) -> list[StatementLine]:
-    before = NEWEST if after_seq is None else after_seq
-    found = await run(tx, STATEMENT, id=wallet_id, beforeSeq=before, limit=limit)
+async def statement(tx: AsyncManagedTransaction, wallet_id: str, window: Window) -> list[StatementLine]:
+    """One page of a wallet's entries in the window's reading order (its keys are sequence numbers)."""
+    found = await run(
+        tx,
+        STATEMENT.of(window.backwards),
+        id=wallet_id,
+        upperSeq=window.after[0] if window.after else NEWEST,
+        lowerSeq=window.before[0] if window.before else OLDEST,
+        limit=window.limit,
+    )
     return [StatementLine(_node(LedgerEntry, r["entry"]), r["seq"]) for r in found]
 
 
@@ -529,24 +539,31 @@ CALL () {
 }
 """
 
-# Oldest first, from the cursor on.
-STUCK_INTENTS = (
+# Oldest first, between the cursors.
+STUCK_INTENTS = both_ways(
     _STUCK
     + """
-WITH x, kind WHERE $afterTime IS NULL OR [x.createdAt, x.id] > [datetime($afterTime), $afterId]
+WITH x, kind WHERE ($afterTime IS NULL OR [x.createdAt, x.id] > [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [x.createdAt, x.id] < [datetime($beforeTime), $beforeId])
 RETURN x {.id, .actorId, .amount, .reference, .status, .createdAt} AS intent, kind
-ORDER BY x.createdAt, x.id LIMIT $limit
+ORDER BY x.createdAt {ASC}, x.id {ASC} LIMIT $limit
 """
 )
 
 STUCK_COUNT = _STUCK + "RETURN count(x) AS total"
 
 
-async def stuck_intents(
-    tx: AsyncManagedTransaction, *, age_seconds: float, after: tuple[str, str] | None, limit: int
-) -> list[StuckIntent]:
-    """Pending top-ups and payouts not yet paid, created more than ``age_seconds`` ago, oldest first."""
-    found = await run(tx, STUCK_INTENTS, age=age_seconds, limit=limit, **keyset(after))
+async def stuck_intents(tx: AsyncManagedTransaction, *, age_seconds: float, window: Window) -> list[StuckIntent]:
+    """Pending top-ups and payouts not yet paid, created more than ``age_seconds`` ago: one page, oldest first, in
+    the window's reading order."""
+    found = await run(
+        tx,
+        STUCK_INTENTS.of(window.backwards),
+        age=age_seconds,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
     return [_node(StuckIntent, {**r["intent"], "kind": r["kind"]}) for r in found]
 
 

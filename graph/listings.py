@@ -16,7 +16,9 @@ from typing import Any, TypedDict
 from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
-from graph.driver import FAR_FUTURE, run
+from core.pagination import Window
+from graph.driver import FAR_FUTURE, keyset, run
+from graph.paging import BothWays, both_ways
 from graph.rows import node_row
 from graph.rules import actors_acted_for, actors_blocked_either_way, blocked_either_way
 
@@ -211,8 +213,8 @@ async def listings_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id
 
 
 # --- browse and search -------------------------------------------------------------------------------------------
-# One statement per (search or not, sort), assembled at import time from the fixed fragments below; each filter
-# is a parameter that is null when unused, so the plan is cached once per statement.
+# One statement per (start, sort) and reading direction, assembled at import time from the fixed fragments below;
+# each filter is a parameter that is null when unused, so the plan is cached once per statement.
 
 #: Where browsing starts, chosen by the most selective filter given (so the plan seeks an index): the listings of
 #: one seller, of a category (index on category+status), of a ward (wardCode+status), of some kinds (kind+status),
@@ -227,9 +229,10 @@ BROWSE_STARTS = {
     "ward": "MATCH (l:Listing) USING INDEX SEEK l:Listing(wardCode, status)\n"
     "WHERE l.wardCode = $wardCode AND l.status = 'active'",
     "kinds": "MATCH (l:Listing) USING INDEX SEEK l:Listing(kind, status) WHERE l.kind IN $kinds AND l.status = 'active'",
-    # $upTo: the cursor's time when paging NEWEST (a range seek on status+createdAt), else the far future.
+    # $upTo/$downTo: the cursors' times when paging NEWEST (a range seek on status+createdAt), else the far future
+    # and the far past.
     "all": "MATCH (l:Listing) USING INDEX l:Listing(status, createdAt)\n"
-    "WHERE l.status = 'active' AND l.createdAt <= datetime($upTo)",
+    "WHERE l.status = 'active' AND l.createdAt <= datetime($upTo) AND l.createdAt >= datetime($downTo)",
     "search": "CALL db.index.fulltext.queryNodes('listing_text_fulltext', $search) YIELD node AS l",
 }
 
@@ -248,76 +251,101 @@ SELLER_FILTERS = f"""{SELLER_ACTIVE}
   AND ($sellerId IS NULL OR seller.id = $sellerId)
   AND ($sellerKind IS NULL OR ($sellerKind = 'organization') = (seller:Organization))"""
 
-#: Per sort: the sort key, the keyset condition after the cursor ($afterKey, $afterId), the order, and whether the
-#: key is the listing's own (then listings are ordered before their sellers are read, so only about $limit sellers
-#: are). On-request investment listings (no price) come last in both price orders; ties are broken by id so pages
-#: neither skip nor repeat.
-SORTS = {
-    "newest": (
-        "l.createdAt",
-        "($afterId IS NULL OR l.createdAt < datetime($afterKey)"
-        " OR (l.createdAt = datetime($afterKey) AND l.id < $afterId))",
-        "l.createdAt DESC, l.id DESC",
-        True,
-    ),
-    "price_asc": (
-        "coalesce(l.priceDong, l.priceMinDong)",
-        "($afterId IS NULL"
-        " OR ($afterKey IS NOT NULL AND (coalesce(l.priceDong, l.priceMinDong) IS NULL"
-        " OR coalesce(l.priceDong, l.priceMinDong) > $afterKey"
-        " OR (coalesce(l.priceDong, l.priceMinDong) = $afterKey AND l.id > $afterId)))"
-        " OR ($afterKey IS NULL AND coalesce(l.priceDong, l.priceMinDong) IS NULL AND l.id > $afterId))",
-        "coalesce(l.priceDong, l.priceMinDong) IS NULL, coalesce(l.priceDong, l.priceMinDong) ASC, l.id ASC",
-        True,
-    ),
-    "price_desc": (
-        "coalesce(l.priceDong, l.priceMinDong)",
-        "($afterId IS NULL"
-        " OR ($afterKey IS NOT NULL AND (coalesce(l.priceDong, l.priceMinDong) IS NULL"
-        " OR coalesce(l.priceDong, l.priceMinDong) < $afterKey"
-        " OR (coalesce(l.priceDong, l.priceMinDong) = $afterKey AND l.id > $afterId)))"
-        " OR ($afterKey IS NULL AND coalesce(l.priceDong, l.priceMinDong) IS NULL AND l.id > $afterId))",
-        "coalesce(l.priceDong, l.priceMinDong) IS NULL, coalesce(l.priceDong, l.priceMinDong) DESC, l.id ASC",
-        True,
-    ),
-    "rating": (
-        "rating",
-        "($afterId IS NULL OR rating < $afterKey OR (rating = $afterKey AND l.id > $afterId))",
-        "rating DESC, l.id ASC",
-        False,
-    ),
-}
+#: The earliest time Neo4j's ``datetime()`` reads: the lower end of a NEWEST range seek without a ``before`` cursor.
+FAR_PAST = "0001-01-01T00:00:00Z"
+
+#: A listing's price as the price sorts see it: its price, or the lower end of an investment's range.
+PRICE = "coalesce(l.priceDong, l.priceMinDong)"
+#: Larger than any price (prices are at most 10^15): on-request investment listings (no price) sort after every
+#: priced one, in both price orders.
+NO_PRICE = 2**60
 
 SELLER_RATING = (
     "CASE WHEN coalesce(seller.ratingCount, 0) > 0 THEN toFloat(seller.ratingTotal) / seller.ratingCount ELSE 0.0 END"
 )
 
 
-def _browse_query(start: str, sort: str) -> str:
-    key, after, order, on_listing = SORTS[sort]
-    if on_listing:
-        return f"""
+@dataclass(frozen=True)
+class Sort:
+    """How one sort orders listings. ``rank`` is a list that grows in display order (the cursors' bounds compare
+    it with ``[$afterKey, $afterId]`` and ``[$beforeKey, $beforeId]``, given in the same form by ``rank_key``);
+    ``order`` is the ORDER BY in display order with direction tokens (``graph.paging.both_ways``); ``key`` is the
+    value a cursor keeps; ``on_listing``: the key is the listing's own, so listings are ordered before their sellers
+    are read (only about $limit sellers are)."""
+
+    rank: str
+    order: str
+    key: str
+    on_listing: bool
+
+
+#: Ties are broken by id, so pages neither skip nor repeat.
+SORTS = {
+    "newest": Sort(
+        "[l.createdAt, l.id]",  # descending: the bounds below compare with the cursor the other way round
+        "l.createdAt {DESC}, l.id {DESC}",
+        "l.createdAt",
+        True,
+    ),
+    "price_asc": Sort(
+        f"[coalesce({PRICE}, $noPrice), l.id]", f"coalesce({PRICE}, $noPrice) {{ASC}}, l.id {{ASC}}", PRICE, True
+    ),
+    "price_desc": Sort(
+        f"[CASE WHEN {PRICE} IS NULL THEN $noPrice ELSE -{PRICE} END, l.id]",
+        f"CASE WHEN {PRICE} IS NULL THEN $noPrice ELSE -{PRICE} END {{ASC}}, l.id {{ASC}}",
+        PRICE,
+        True,
+    ),
+    "rating": Sort("[-rating, l.id]", "rating {DESC}, l.id {ASC}", "rating", False),
+}
+
+
+def _bounds(sort: str) -> str:
+    """The cursors' bounds of a sort: after ``$afterKey``/``$afterId`` and before ``$beforeKey``/``$beforeId``
+    in display order (each null when not given)."""
+    rank = SORTS[sort].rank
+    if sort == "newest":  # newest first: later in the list is earlier in time
+        return (
+            f"($afterId IS NULL OR {rank} < [datetime($afterKey), $afterId])\n"
+            f"  AND ($beforeId IS NULL OR {rank} > [datetime($beforeKey), $beforeId])"
+        )
+    return f"($afterId IS NULL OR {rank} > [$afterKey, $afterId])\n  AND ($beforeId IS NULL OR {rank} < [$beforeKey, $beforeId])"
+
+
+def rank_key(sort: str, key: Any) -> Any:
+    """A cursor's key in the form ``Sort.rank`` compares (a price missing or negated, a rating negated)."""
+    if key is None and sort in ("price_asc", "price_desc"):
+        return NO_PRICE
+    if sort == "price_desc" or sort == "rating":
+        return 0 - key  # never -0.0, which Cypher orders below 0.0 in a list (and its own -0.0 is 0.0)
+    return key
+
+
+def _browse_query(start: str, sort: str) -> BothWays:
+    chosen = SORTS[sort]
+    if chosen.on_listing:
+        return both_ways(f"""
 {VIEWER_CONTEXT}
 {BROWSE_STARTS[start]}
 WITH mine, blocked, l WHERE {LISTING_FILTERS}
-  AND {after}
-WITH mine, blocked, l ORDER BY {order}
+  AND {_bounds(sort)}
+WITH mine, blocked, l ORDER BY {chosen.order}
 MATCH (seller)-[:LISTS]->(l)
 WHERE {SELLER_FILTERS}
-WITH mine, l, seller ORDER BY {order} LIMIT $limit
-RETURN {LISTING_PROJECTION}, {key} AS sortKey
-"""
-    return f"""
+WITH mine, l, seller ORDER BY {chosen.order} LIMIT $limit
+RETURN {LISTING_PROJECTION}, {chosen.key} AS sortKey
+""")
+    return both_ways(f"""
 {VIEWER_CONTEXT}
 {BROWSE_STARTS[start]}
 WITH mine, blocked, l WHERE {LISTING_FILTERS}
 MATCH (seller)-[:LISTS]->(l)
 WHERE {SELLER_FILTERS}
 WITH mine, l, seller, {SELLER_RATING} AS rating
-WHERE {after}
-WITH mine, l, seller, rating ORDER BY {order} LIMIT $limit
+WHERE {_bounds(sort)}
+WITH mine, l, seller, rating ORDER BY {chosen.order} LIMIT $limit
 RETURN {LISTING_PROJECTION}, rating AS sortKey
-"""
+""")
 
 
 BROWSE_QUERIES = {(start, sort): _browse_query(start, sort) for start in BROWSE_STARTS for sort in SORTS}
@@ -338,6 +366,23 @@ def browse_start(search: str | None, filters: BrowseFilters) -> str:
     return "all"
 
 
+def browse_bounds(sort: str, window: Window) -> dict[str, Any]:
+    """The parameters of a browse statement that place its page: the cursors' keys as ``Sort.rank`` compares
+    them, and the time range of the NEWEST seek."""
+    after, before = window.after, window.before
+    newest = sort == "newest"
+    return {
+        "limit": window.limit,
+        "noPrice": NO_PRICE,
+        "afterKey": rank_key(sort, after[0]) if after else None,
+        "afterId": after[1] if after else None,
+        "beforeKey": rank_key(sort, before[0]) if before else None,
+        "beforeId": before[1] if before else None,
+        "upTo": after[0] if after and newest else FAR_FUTURE,
+        "downTo": before[0] if before and newest else FAR_PAST,
+    }
+
+
 async def browse(
     tx: AsyncManagedTransaction,
     *,
@@ -345,33 +390,24 @@ async def browse(
     search: str | None,
     filters: BrowseFilters,
     viewer_id: str | None,
-    after: tuple[object, ...] | None,
-    limit: int,
+    window: Window,
 ) -> list[ListingRow]:
-    """Active listings matching ``filters`` (and the Lucene ``search`` query when given), in ``sort`` order."""
-    query = BROWSE_QUERIES[(browse_start(search, filters), sort)]
-    rows = await run(
-        tx,
-        query,
-        search=search,
-        viewerId=viewer_id,
-        limit=limit,
-        upTo=after[0] if after and sort == "newest" else FAR_FUTURE,
-        afterKey=after[0] if after else None,
-        afterId=after[1] if after else None,
-        **filters,
-    )
+    """One page of active listings matching ``filters`` (and the Lucene ``search`` query when given) in ``sort``
+    order, read in the window's direction."""
+    query = BROWSE_QUERIES[(browse_start(search, filters), sort)].of(window.backwards)
+    rows = await run(tx, query, search=search, viewerId=viewer_id, **browse_bounds(sort, window), **filters)
     return [_listing_row(r) for r in rows]
 
 
-MY_LISTINGS = f"""
+MY_LISTINGS = both_ways(f"""
 {VIEWER_CONTEXT}
 MATCH (seller:Actor {{id: $sellerId}})-[:LISTS]->(l:Listing)
 WHERE ($status IS NULL OR l.status = $status)
-  AND ($afterId IS NULL OR l.createdAt < datetime($afterKey) OR (l.createdAt = datetime($afterKey) AND l.id < $afterId))
-WITH mine, seller, l ORDER BY l.createdAt DESC, l.id DESC LIMIT $limit
+  AND ($afterTime IS NULL OR [l.createdAt, l.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [l.createdAt, l.id] > [datetime($beforeTime), $beforeId])
+WITH mine, seller, l ORDER BY l.createdAt {{DESC}}, l.id {{DESC}} LIMIT $limit
 RETURN {LISTING_PROJECTION}, l.createdAt AS sortKey
-"""
+""")
 
 MY_LISTINGS_COUNT = """
 MATCH (seller:Actor {id: $sellerId})
@@ -380,22 +416,17 @@ RETURN COUNT { (seller)-[:LISTS]->(l:Listing) WHERE $status IS NULL OR l.status 
 
 
 async def my_listings(
-    tx: AsyncManagedTransaction,
-    seller_id: str,
-    status: str | None,
-    viewer_id: str | None,
-    after: tuple[object, ...] | None,
-    limit: int,
+    tx: AsyncManagedTransaction, seller_id: str, status: str | None, viewer_id: str | None, window: Window
 ) -> tuple[list[ListingRow], int]:
     rows = await run(
         tx,
-        MY_LISTINGS,
+        MY_LISTINGS.of(window.backwards),
         sellerId=seller_id,
         status=status,
         viewerId=viewer_id,
-        limit=limit,
-        afterKey=after[0] if after else None,
-        afterId=after[1] if after else None,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     total: int = (await run(tx, MY_LISTINGS_COUNT, sellerId=seller_id, status=status))[0]["total"]
     return [_listing_row(r) for r in rows], total

@@ -25,7 +25,10 @@ from typing import Any, TypedDict
 from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import FAR_FUTURE, keyset, run
+from graph.listings import FAR_PAST
+from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import acts_for, blocked_either_way
 
@@ -402,29 +405,32 @@ async def orders_by_ids(
     return [_order_row(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
 
 
-# Newest first, from the cursor backwards: each side (bought, sold) is a backward seek on its (party, createdAt)
-# index, so a page reads about $limit orders whatever the actor's history (ordering by both index properties lets
-# the planner use the index order). An actor never buys from itself, so the two sides never share an order.
+# Newest first, between the cursors: each side (bought, sold) is a seek on its (party, createdAt) index, read
+# backwards from the `after` cursor (or forwards from the `before` cursor when paging back), so a page reads about
+# $limit orders whatever the actor's history (ordering by both index properties lets the planner use the index
+# order). An actor never buys from itself, so the two sides never share an order.
 _MY_SIDE = """
   MATCH (o:Order) USING INDEX SEEK o:Order({party}, createdAt)
-  WHERE o.{party} = $actorId AND o.createdAt <= datetime($upTo) AND ($role IS NULL OR $role = '{role}')
+  WHERE o.{party} = $actorId AND o.createdAt <= datetime($upTo) AND o.createdAt >= datetime($downTo)
+    AND ($role IS NULL OR $role = '{role}')
     AND ($status IS NULL OR o.status = $status)
     AND ($afterTime IS NULL OR [o.createdAt, o.id] < [datetime($afterTime), $afterId])
-  WITH o ORDER BY o.{party} DESC, o.createdAt DESC, o.id DESC LIMIT $limit
+    AND ($beforeTime IS NULL OR [o.createdAt, o.id] > [datetime($beforeTime), $beforeId])
+  WITH o ORDER BY o.{party} {{DESC}}, o.createdAt {{DESC}}, o.id {{DESC}} LIMIT $limit
   RETURN o"""
 
-MY_ORDERS = f"""
+MY_ORDERS = both_ways(f"""
 MATCH (me:Actor {{id: $actorId}})
 CALL () {{
 {_MY_SIDE.format(party="buyerId", role="buyer")}
   UNION ALL
 {_MY_SIDE.format(party="sellerId", role="seller")}
 }}
-WITH me, o ORDER BY o.createdAt DESC, o.id DESC LIMIT $limit
+WITH me, o ORDER BY o.createdAt {{DESC}}, o.id {{DESC}} LIMIT $limit
 MATCH (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
 RETURN {ORDER_PROJECTION}, CASE WHEN buyer = me THEN 'buyer' ELSE 'seller' END AS role
-ORDER BY o.createdAt DESC, o.id DESC
-"""
+ORDER BY o.createdAt {{DESC}}, o.id {{DESC}}
+""")
 
 
 # Without a status filter the counts are the actor's relationship degrees (no order is read).
@@ -445,18 +451,20 @@ async def my_orders(
     actor_id: str,
     role: str | None,
     status: str | None,
-    after: tuple[str, str] | None,
-    limit: int,
+    window: Window,
 ) -> tuple[list[OrderRow], int]:
+    """One page of the actor's orders in the window's reading order, and how many orders the list holds."""
     found = await run(
         tx,
-        MY_ORDERS,
+        MY_ORDERS.of(window.backwards),
         actorId=actor_id,
         role=role,
         status=status,
-        limit=limit,
-        **keyset(after),
-        upTo=after[0] if after else FAR_FUTURE,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+        upTo=window.after[0] if window.after else FAR_FUTURE,
+        downTo=window.before[0] if window.before else FAR_PAST,
     )
     total = await run(tx, MY_ORDERS_COUNT, actorId=actor_id, role=role, status=status)
     count: int = total[0]["total"] if total else 0
@@ -599,13 +607,14 @@ async def reviews_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) -
     return [_review_row(r) for r in await run(tx, REVIEWS_OF_ORDERS, ids=order_ids)]
 
 
-SELLER_REVIEWS = f"""
+SELLER_REVIEWS = both_ways(f"""
 MATCH (author:Actor)-[:WROTE]->(r:Review {{sellerId: $sellerId}})
 USING INDEX r:Review(sellerId)
-WHERE $afterTime IS NULL OR [r.createdAt, r.id] < [datetime($afterTime), $afterId]
-WITH author, r ORDER BY r.createdAt DESC, r.id DESC LIMIT $limit
+WHERE ($afterTime IS NULL OR [r.createdAt, r.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [r.createdAt, r.id] > [datetime($beforeTime), $beforeId])
+WITH author, r ORDER BY r.createdAt {{DESC}}, r.id {{DESC}} LIMIT $limit
 RETURN {REVIEW_PROJECTION}
-"""
+""")
 
 SELLER_REVIEW_STATS = """
 MATCH (r:Review {sellerId: $sellerId})
@@ -613,10 +622,16 @@ RETURN count(r) AS total
 """
 
 
-async def seller_reviews(
-    tx: AsyncManagedTransaction, seller_id: str, after: tuple[str, str] | None, limit: int
-) -> tuple[list[ReviewRow], int]:
-    found = await run(tx, SELLER_REVIEWS, sellerId=seller_id, limit=limit, **keyset(after))
+async def seller_reviews(tx: AsyncManagedTransaction, seller_id: str, window: Window) -> tuple[list[ReviewRow], int]:
+    """One page of a seller's reviews in the window's reading order, and how many reviews the seller has."""
+    found = await run(
+        tx,
+        SELLER_REVIEWS.of(window.backwards),
+        sellerId=seller_id,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
     total: int = (await run(tx, SELLER_REVIEW_STATS, sellerId=seller_id))[0]["total"]
     return [_review_row(r) for r in found], total
 
@@ -711,15 +726,16 @@ async def disputes_of_orders(tx: AsyncManagedTransaction, order_ids: list[str]) 
     return [_dispute_row(r) for r in await run(tx, DISPUTES_OF_ORDERS, ids=order_ids)]
 
 
-DISPUTE_QUEUE = f"""
+DISPUTE_QUEUE = both_ways(f"""
 MATCH (d:Dispute)
 WHERE ($status IS NULL OR d.status = $status)
   AND ($afterTime IS NULL OR [d.openedAt, d.id] > [datetime($afterTime), $afterId])
-WITH d ORDER BY d.openedAt, d.id LIMIT $limit
+  AND ($beforeTime IS NULL OR [d.openedAt, d.id] < [datetime($beforeTime), $beforeId])
+WITH d ORDER BY d.openedAt {{ASC}}, d.id {{ASC}} LIMIT $limit
 MATCH (d)-[:ABOUT]->(o:Order), (buyer:Actor)-[:PLACED]->(o)-[:SOLD_BY]->(seller:Actor)
 RETURN {DISPUTE_PROJECTION}
-ORDER BY d.openedAt, d.id
-"""
+ORDER BY d.openedAt {{ASC}}, d.id {{ASC}}
+""")
 
 DISPUTE_COUNT = """
 MATCH (d:Dispute) WHERE $status IS NULL OR d.status = $status
@@ -728,8 +744,16 @@ RETURN count(d) AS total
 
 
 async def dispute_queue(
-    tx: AsyncManagedTransaction, status: str | None, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, status: str | None, window: Window
 ) -> tuple[list[DisputeRow], int]:
-    found = await run(tx, DISPUTE_QUEUE, status=status, limit=limit, **keyset(after))
+    """One page of the dispute queue (oldest first) in the window's reading order, and the queue's length."""
+    found = await run(
+        tx,
+        DISPUTE_QUEUE.of(window.backwards),
+        status=status,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
     total: int = (await run(tx, DISPUTE_COUNT, status=status))[0]["total"]
     return [_dispute_row(r) for r in found], total

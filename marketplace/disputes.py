@@ -14,14 +14,14 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize, holds
 from auth.viewer import Viewer
-from core.errors import ConflictError, NotFoundError, UserInputError
+from core.errors import ConflictError, NotFoundError, Problems, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from graph.orders import DisputeRow, LockedOrder
-from marketplace.idempotency import once
+from marketplace.idempotency import check_key, once
 from marketplace.orders import MAX_REASON_LENGTH, move
 
 OUTCOMES = ("refund", "release")
@@ -96,22 +96,25 @@ async def resolve_dispute(
 ) -> DisputeView:
     """An officer decides an open dispute: REFUND the buyer or RELEASE the money to the seller."""
     officer = authorize(viewer, "marketplace.dispute.resolve")
+    problems = Problems()
     if outcome not in OUTCOMES:
-        raise UserInputError("The outcome is REFUND or RELEASE.", field="outcome")
-    cleaned = _reason(reason)
+        problems.add(UserInputError("The outcome is REFUND or RELEASE.", field="outcome"))
+    cleaned = problems.take(lambda: _reason(reason)) or ""
+    problems.take(lambda: check_key(key))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             order_id = await queries.dispute_order(tx, dispute_id)
             if order_id is None:
-                raise NotFoundError(NOT_FOUND)
+                raise NotFoundError(NOT_FOUND, field="disputeId")
             # Lock order first (as every order change does), then the dispute.
             facts = await queries.lock_order(tx, order_id)
             if facts is None:
-                raise NotFoundError(NOT_FOUND)
+                raise NotFoundError(NOT_FOUND, field="disputeId")
             if await queries.lock_dispute(tx, dispute_id) != "open":
-                raise ConflictError("This dispute is resolved already.", field="disputeId")
-            await move(tx, viewer, order_id, f"resolve_{outcome}", cleaned, key_given=True)
+                raise ConflictError("This dispute is resolved already.")
+            await move(tx, viewer, order_id, f"resolve_{outcome}", cleaned, key_given=True, field="disputeId")
             await queries.resolve_dispute(tx, dispute_id, officer, outcome, cleaned)
             return {"disputeId": dispute_id, "outcome": outcome}
 
@@ -132,7 +135,7 @@ async def resolve_dispute(
 async def _fresh(rt: Runtime, viewer: Viewer, dispute_id: str) -> DisputeView:
     (view,) = await disputes_by_ids(rt, viewer, [dispute_id])
     if view is None:  # cannot happen: the buyer and officers see the dispute
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="disputeId")
     return view
 
 
@@ -156,17 +159,16 @@ DISPUTES_CURSOR = keyset_kind("disputes")
 
 
 async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request: PageRequest) -> Page[DisputeView]:
-    """Officers: disputes, oldest first."""
+    """Officers: disputes, oldest first (either way)."""
     authorize(viewer, "marketplace.dispute.list")
     if status is not None and status not in STATUSES:
         raise UserInputError("A dispute is OPEN or RESOLVED.", field="status")
-    after = request.keyset(DISPUTES_CURSOR)
-    rows, total = await rt.graph.read(queries.dispute_queue, status, after, request.size + 1)
-    shown = [dispute_view(r) for r in rows[: request.size]]
+    rows, total = await rt.graph.read(queries.dispute_queue, status, request.window(DISPUTES_CURSOR))
+    page = request.page(rows, DISPUTES_CURSOR, lambda r: (r.opened_at, r.id), total_count=total)
     return Page(
-        items=shown,
-        cursors=[DISPUTES_CURSOR.encode(v.opened_at, v.id) for v in shown],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
+        items=[dispute_view(r) for r in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )

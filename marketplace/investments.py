@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.errors import ConflictError, ForbiddenError, NotFoundError, Problems, UserInputError
 from core.pagination import CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
@@ -21,12 +21,15 @@ from graph import listings as listing_queries
 from graph.driver import native
 from graph.investments import InterestRow
 from identity.acting import act_for, acting_actor
+from marketplace.acting import act_as
 from marketplace.listings import listings_by_ids
 from moderation.enforcement import assert_not_suspended
 from notifications import notify
 
 MAX_MESSAGE = 2000
 NOT_FOUND = "No investment interest has this id."
+#: The input field naming an interest (investmentInterestAnswer, investmentInterestWithdraw).
+INTEREST_ID = "investmentInterestId"
 
 
 @dataclass(frozen=True)
@@ -79,18 +82,26 @@ async def create_interest(
     rt: Runtime, viewer: Viewer, *, listing_id: str, amount_dong: int, message: str, organization_id: str | None
 ) -> InterestView:
     max_amount = rt.settings.max_order_total_dong
+    problems = Problems()
     if amount_dong <= 0 or amount_dong > max_amount:
-        raise UserInputError(f"An amount is a whole number of đồng from 1 to {max_amount:,}.", field="amountDong")
-    body = _check_message(message, "message", required=True) or ""
+        problems.add(
+            UserInputError(
+                "An amount is a whole number of đồng from 1 to {limit:,}.",
+                field="amountDong",
+                params={"limit": max_amount},
+            )
+        )
+    body = problems.take(lambda: _check_message(message, "message", required=True)) or ""
+    problems.raise_if_any()
     interest_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        investor = await act_for(tx, viewer, "marketplace.interest.create", organization_id)
+        investor = await act_as(tx, viewer, "marketplace.interest.create", organization_id)
         await assert_not_suspended(tx, authorize(viewer, "marketplace.interest.create"))
         found = await listing_queries.lock_listing(tx, listing_id, viewer.actor_id)
         visible = await listing_queries.listings_by_ids(tx, [listing_id], viewer.actor_id)
         if found is None or not visible:
-            raise UserInputError("No listing has this id.", field="listingId")
+            raise NotFoundError("No listing has this id.", field="listingId")
         listing = found.listing
         if listing.kind != "investment":
             raise UserInputError("Interest is stated on investment opportunities only.", field="listingId")
@@ -98,13 +109,12 @@ async def create_interest(
             raise UserInputError("This is your own listing.", field="listingId")
         if listing.status != "active":
             raise ConflictError(
-                f"The listing is {listing.status.upper()}; interest is stated on ACTIVE listings only.",
-                field="listingId",
+                "The listing is {status}; interest is stated on ACTIVE listings only.",
+                params={"status": listing.status.upper()},
             )
         if await queries.open_interest(tx, investor, listing_id):
             raise ConflictError(
-                "You have a pending interest in this listing already; withdraw it or wait for the answer.",
-                field="listingId",
+                "You have a pending interest in this listing already; withdraw it or wait for the answer."
             )
         await queries.create_interest(
             tx, id=interest_id, investor_id=investor, listing_id=listing_id, amount_dong=amount_dong, message=body
@@ -132,14 +142,15 @@ async def answer_interest(
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await queries.lock_interest(tx, interest_id)
         if found is None:
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field=INTEREST_ID)
         if not await _acts_for(tx, viewer, "marketplace.interest.answer", found.seller_id):
             if await _acts_for(tx, viewer, "marketplace.interest.answer", found.investor_id):
                 raise ForbiddenError("Only the listing's owner answers an interest.")
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field=INTEREST_ID)
         if found.status != "pending":
             raise ConflictError(
-                f"The interest is {found.status.upper()}; only a PENDING interest is answered.", field="id"
+                "The interest is {status}; only a PENDING interest is answered.",
+                params={"status": found.status.upper()},
             )
         await queries.set_interest_status(tx, interest_id, "accepted" if accept else "declined", answer, answered=True)
         investor = found.investor_id
@@ -163,14 +174,15 @@ async def withdraw_interest(rt: Runtime, viewer: Viewer, interest_id: str) -> In
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await queries.lock_interest(tx, interest_id)
         if found is None:
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field=INTEREST_ID)
         if not await _acts_for(tx, viewer, "marketplace.interest.withdraw", found.investor_id):
             if await _acts_for(tx, viewer, "marketplace.interest.withdraw", found.seller_id):
                 raise ForbiddenError("Only the investor withdraws an interest; the owner declines it.")
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field=INTEREST_ID)
         if found.status != "pending":
             raise ConflictError(
-                f"The interest is {found.status.upper()}; only a PENDING interest is withdrawn.", field="id"
+                "The interest is {status}; only a PENDING interest is withdrawn.",
+                params={"status": found.status.upper()},
             )
         await queries.set_interest_status(tx, interest_id, "withdrawn", None, answered=False)
 
@@ -181,7 +193,7 @@ async def withdraw_interest(rt: Runtime, viewer: Viewer, interest_id: str) -> In
 async def _fresh(rt: Runtime, viewer: Viewer, interest_id: str) -> InterestView:
     (view,) = await interests_by_ids(rt, viewer, [interest_id])
     if view is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field=INTEREST_ID)
     return view
 
 
@@ -193,41 +205,40 @@ async def interests_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[
     return [found.get(i) for i in ids]
 
 
-#: Cursors of Listing.interests and of myInvestmentInterests: (createdAt, id).
+#: Cursors of Listing.interests (scoped to the listing) and of myInvestmentInterests (scoped to the investor):
+#: (createdAt, id).
 LISTING_INTERESTS_CURSOR = keyset_kind("listingInterests")
 MY_INTERESTS_CURSOR = keyset_kind("myInvestmentInterests")
 
 
 def _page(rows: list[InterestRow], request: PageRequest, total: int, kind: CursorKind) -> Page[InterestView]:
-    items = [_view(r) for r in rows[: request.size]]
+    page = request.page(rows, kind, lambda r: (r.created_at, r.id), total_count=total)
     return Page(
-        items=items,
-        cursors=[kind.encode(r.created_at, r.id) for r in rows[: request.size]],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=request.after is not None,
-        total_count=total,
+        items=[_view(r) for r in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )
 
 
 async def interests_of_listing(
     rt: Runtime, viewer: Viewer, listing_id: str, request: PageRequest
 ) -> Page[InterestView]:
-    """The interests in a listing, newest first: its owner only (checked on the listing view by the caller and
-    here again)."""
+    """The interests in a listing, newest first (either way): its owner only (checked on the listing view by the
+    caller and here again)."""
     (listing,) = await listings_by_ids(rt, viewer, [listing_id])
     if listing is None or not listing.viewer_owns:
         raise ForbiddenError("Only the listing's owner sees the interests in it.")
-    rows, total = await rt.graph.read(
-        queries.interests_of_listing, listing_id, request.keyset(LISTING_INTERESTS_CURSOR), request.size + 1
-    )
-    return _page(rows, request, total, LISTING_INTERESTS_CURSOR)
+    kind = LISTING_INTERESTS_CURSOR.scoped(listing_id)
+    rows, total = await rt.graph.read(queries.interests_of_listing, listing_id, request.window(kind))
+    return _page(rows, request, total, kind)
 
 
 async def my_interests(
     rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest
 ) -> Page[InterestView]:
     investor = await acting_actor(rt, viewer, "marketplace.interest.read_own", organization_id)
-    rows, total = await rt.graph.read(
-        queries.interests_of_investor, investor, request.keyset(MY_INTERESTS_CURSOR), request.size + 1
-    )
-    return _page(rows, request, total, MY_INTERESTS_CURSOR)
+    kind = MY_INTERESTS_CURSOR.scoped(investor)
+    rows, total = await rt.graph.read(queries.interests_of_investor, investor, request.window(kind))
+    return _page(rows, request, total, kind)

@@ -84,15 +84,17 @@ async def post_entry(
     kind: str,
     order_id: str | None = None,
     memo: str | None = None,
+    field: str | None = "amountDong",
 ) -> LedgerEntry:
     """One double-entry movement of ``amount`` đồng from wallet ``debit`` to wallet ``credit`` inside the caller's
     write transaction. Locks both wallets (sorted by id, so no two movements deadlock) before reading balances;
-    raises InsufficientFundsError (field 'amountDong') when ``debit`` (other than PROVIDER) would go negative; the
+    raises InsufficientFundsError (naming ``field``, the input field that holds the amount, or nothing when the
+    amount is not the caller's input: an order's total) when ``debit`` (other than PROVIDER) would go negative; the
     caller lets it propagate so its transaction rolls back. Returns the entry (with both wallets' balances after it)."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger entry kind {kind!r}")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise UserInputError("The amount must be a positive whole number of đồng.", field="amountDong")
+        raise UserInputError("The amount must be a positive whole number of đồng.", field=field)
     if debit == credit:
         raise ValueError("a movement needs two different wallets")
     shard_key = order_id or (credit if platform_wallet(debit) else debit)
@@ -119,7 +121,9 @@ async def post_entry(
     if entry is None:
         have = await queries.wallet_balance(tx, debit)
         raise InsufficientFundsError(
-            f"The wallet holds {have:,} đồng, less than the {amount:,} đồng needed.", field="amountDong"
+            "The wallet holds {have:,} đồng, less than the {amount:,} đồng needed.",
+            field=field,
+            params={"have": have, "amount": amount},
         )
     return entry
 

@@ -17,18 +17,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Literal
 
 from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.errors import ConflictError, ForbiddenError, NotFoundError, Problems, UserInputError
 from core.pagination import NUMBER, OPTIONAL_INT, TEXT, TIME, CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
 from graph.listings import BrowseFilters, ListingProps, ListingRow, LockedListing
 from identity.acting import act_for, acting_actor
+from marketplace.acting import act_as
 from marketplace.visibility import LISTING_STATUSES, ListingFacts, may_see_listing
 from moderation.enforcement import assert_not_suspended
 from places.communes import require_commune
@@ -160,7 +163,9 @@ def listing_view(found: ListingRow) -> ListingView:
 def _check_title(title: str) -> str:
     cleaned = nfc(title)
     if not MIN_TITLE <= len(cleaned) <= MAX_TITLE:
-        raise UserInputError(f"A title has {MIN_TITLE} to {MAX_TITLE} characters.", field="title")
+        raise UserInputError(
+            "A title has {min} to {max} characters.", field="title", params={"min": MIN_TITLE, "max": MAX_TITLE}
+        )
     return cleaned
 
 
@@ -172,35 +177,42 @@ def _check_price(value: int, name: str, max_price: int) -> int:
     if value <= 0:
         raise UserInputError("A price is a whole number of đồng greater than 0.", field=name)
     if value > max_price:
-        raise UserInputError(f"A price is at most {max_price:,} đồng.", field=name)
+        raise UserInputError("A price is at most {limit:,} đồng.", field=name, params={"limit": max_price})
     return value
 
 
-def _check_category(category: str) -> str:
+def _check_category(category: str, field: str = "category") -> str:
     if category not in CATEGORIES:
-        raise UserInputError(f"Unknown category; choose one of {', '.join(CATEGORIES)}.", field="category")
+        raise UserInputError(
+            "Unknown category; choose one of {categories}.", field=field, params={"categories": ", ".join(CATEGORIES)}
+        )
     return category
 
 
 def _check_photos(urls: list[str]) -> list[str]:
     if len(urls) > MAX_PHOTOS:
-        raise UserInputError(f"At most {MAX_PHOTOS} photos.", field="photoUrls")
+        raise UserInputError("At most {limit} photos.", field="photoUrls", params={"limit": MAX_PHOTOS})
     for url in urls:
         if not url.startswith("https://") or len(url) <= len("https://") or len(url) > MAX_PHOTO_URL:
             raise UserInputError(
-                f"Photo URLs are https:// addresses of at most {MAX_PHOTO_URL} characters.", field="photoUrls"
+                "Photo URLs are https:// addresses of at most {limit} characters.",
+                field="photoUrls",
+                params={"limit": MAX_PHOTO_URL},
             )
     return list(urls)
 
 
 def _check_stock(stock: int) -> int:
     if not 0 <= stock <= MAX_STOCK:
-        raise UserInputError(f"Stock is a whole number from 0 to {MAX_STOCK:,}.", field="stock")
+        raise UserInputError("Stock is a whole number from 0 to {limit:,}.", field="stock", params={"limit": MAX_STOCK})
     return stock
 
 
-def _check_pricing(kind: str, merged: ListingProps) -> None:
-    """Price and stock rules of a kind, on the listing's properties after the change."""
+GOODS_STOCK = "Goods have a stock (0 to 1,000,000)."
+
+
+def _pricing_mistakes(kind: str, merged: ListingProps) -> list[UserInputError]:
+    """Every mistake of the price and stock rules of a kind, on the listing's properties after the change."""
     price, low, high, on_request, stock = (
         merged.get("priceDong"),
         merged.get("priceMinDong"),
@@ -208,63 +220,89 @@ def _check_pricing(kind: str, merged: ListingProps) -> None:
         bool(merged.get("priceOnRequest")),
         merged.get("stock"),
     )
+    mistakes = []
     if kind == "investment":
         if price is not None:
-            raise UserInputError(
-                "An investment opportunity has a range (priceMinDong, priceMaxDong) or is on "
-                "request, not a single price.",
-                field="priceDong",
+            mistakes.append(
+                UserInputError(
+                    "An investment opportunity has a range (priceMinDong, priceMaxDong) or is on "
+                    "request, not a single price.",
+                    field="priceDong",
+                )
             )
         if stock is not None:
-            raise UserInputError("An investment opportunity has no stock.", field="stock")
+            mistakes.append(UserInputError("An investment opportunity has no stock.", field="stock"))
         if on_request:
             if low is not None or high is not None:
-                raise UserInputError("A price on request has no range.", field="priceOnRequest")
-            return
-        if low is None or high is None:
-            raise UserInputError(
-                "Give a range (priceMinDong and priceMaxDong) or set priceOnRequest.",
-                field="priceMinDong" if low is None else "priceMaxDong",
+                mistakes.append(UserInputError("A price on request has no range.", field="priceOnRequest"))
+        elif low is None or high is None:
+            mistakes.append(
+                UserInputError(
+                    "Give a range (priceMinDong and priceMaxDong) or set priceOnRequest.",
+                    field="priceMinDong" if low is None else "priceMaxDong",
+                )
             )
-        if low > high:
-            raise UserInputError("The lower end of the range exceeds the upper end.", field="priceMinDong")
-        return
+        elif low > high:
+            mistakes.append(UserInputError("The lower end of the range exceeds the upper end.", field="priceMinDong"))
+        return mistakes
     if price is None:
-        raise UserInputError("Goods, services and rentals have a price in đồng.", field="priceDong")
+        mistakes.append(UserInputError("Goods, services and rentals have a price in đồng.", field="priceDong"))
     for name in ("priceMinDong", "priceMaxDong"):
         if merged.get(name) is not None:
-            raise UserInputError("Only investment opportunities have a price range.", field=name)
+            mistakes.append(UserInputError("Only investment opportunities have a price range.", field=name))
     if on_request:
-        raise UserInputError("Only investment opportunities may have a price on request.", field="priceOnRequest")
+        mistakes.append(
+            UserInputError("Only investment opportunities may have a price on request.", field="priceOnRequest")
+        )
     if kind == "goods" and stock is None:
-        raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
+        mistakes.append(UserInputError(GOODS_STOCK, field="stock"))
+    return mistakes
 
 
-def _checked_props(given: ListingInput, max_price: int) -> ListingProps:
-    """The given fields, each validated on its own, as listing properties (None: cleared)."""
+def _check_pricing(kind: str, merged: ListingProps, problems: Problems) -> None:
+    """Add the pricing mistakes to ``problems``, but none about a field already refused on its own."""
+    refused = {error.field for error in problems.errors}
+    for mistake in _pricing_mistakes(kind, merged):
+        if mistake.field not in refused:
+            problems.add(mistake)
+
+
+def _checked_props(given: ListingInput, max_price: int, problems: Problems) -> ListingProps:
+    """The given fields, each validated on its own (every mistake goes to ``problems``), as listing properties
+    (None: cleared)."""
     props: ListingProps = {}
-    if given.title is not None:
-        props["title"] = title = _check_title(given.title)
+    if given.title is not None and (title := problems.take(lambda: _check_title(given.title or ""))) is not None:
+        props["title"] = title
         props["searchTitle"] = fold(title)
     if given.description is not None:
-        props["description"] = description = _check_description(given.description)
-        props["searchDescription"] = fold(description)
-    if given.price_dong is not None:
-        props["priceDong"] = _check_price(given.price_dong, "priceDong", max_price)
-    if given.price_min_dong is not None:
-        props["priceMinDong"] = _check_price(given.price_min_dong, "priceMinDong", max_price)
-    if given.price_max_dong is not None:
-        props["priceMaxDong"] = _check_price(given.price_max_dong, "priceMaxDong", max_price)
+        description = problems.take(lambda: _check_description(given.description or ""))
+        if description is not None:
+            props["description"] = description
+            props["searchDescription"] = fold(description)
+    prices: tuple[tuple[Literal["priceDong", "priceMinDong", "priceMaxDong"], int | None], ...] = (
+        ("priceDong", given.price_dong),
+        ("priceMinDong", given.price_min_dong),
+        ("priceMaxDong", given.price_max_dong),
+    )
+    for name, amount in prices:
+        if amount is not None:
+            checked = problems.take(partial(_check_price, amount, name, max_price))
+            if checked is not None:
+                props[name] = checked
     if given.price_on_request is not None:
         props["priceOnRequest"] = given.price_on_request
-    if given.stock is not None:
-        props["stock"] = _check_stock(given.stock)
+    if given.stock is not None and (stock := problems.take(lambda: _check_stock(given.stock or 0))) is not None:
+        props["stock"] = stock
     if given.category is not None:
-        props["category"] = _check_category(given.category)
+        category = problems.take(lambda: _check_category(given.category or ""))
+        if category is not None:
+            props["category"] = category
     if given.ward_code is not None:
         props["wardCode"] = given.ward_code
     if given.photo_urls is not None:
-        props["photoUrls"] = _check_photos(given.photo_urls)
+        photos = problems.take(lambda: _check_photos(given.photo_urls or []))
+        if photos is not None:
+            props["photoUrls"] = photos
     # Fields explicitly set to null (the ones ``ListingInput.cleared`` may name) unless given a value above.
     if "priceDong" in given.cleared:
         props.setdefault("priceDong", None)
@@ -300,24 +338,27 @@ async def create_listing(
     publish: bool,
     organization_id: str | None,
 ) -> ListingView:
+    problems = Problems()
     if kind not in KINDS:
-        raise UserInputError("A listing is GOODS, SERVICE, RENTAL or INVESTMENT.", field="kind")
+        problems.add(UserInputError("A listing is GOODS, SERVICE, RENTAL or INVESTMENT.", field="kind"))
     if given.title is None:
-        raise UserInputError("A listing has a title.", field="title")
+        problems.add(UserInputError("A listing has a title.", field="title"))
     if given.category is None:
-        raise UserInputError("A listing has a category.", field="category")
-    props = _checked_props(given, rt.settings.max_price_dong)
+        problems.add(UserInputError("A listing has a category.", field="category"))
+    props = _checked_props(given, rt.settings.max_price_dong, problems)
     props.setdefault("description", "")
     props.setdefault("searchDescription", "")
     props.setdefault("photoUrls", [])
     props["priceOnRequest"] = bool(props.get("priceOnRequest"))
-    _check_pricing(kind, props)
+    if kind in KINDS:
+        _check_pricing(kind, props, problems)
+    problems.raise_if_any()
     props["kind"] = kind
     props["status"] = _published_status(props.get("stock")) if publish else "draft"
     listing_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        seller = await act_for(tx, viewer, "marketplace.listing.create", organization_id)
+        seller = await act_as(tx, viewer, "marketplace.listing.create", organization_id)
         await assert_not_suspended(tx, authorize(viewer, "marketplace.listing.create"))
         await _check_ward(tx, props.get("wardCode"))
         await queries.create_listing(tx, listing_id, seller, props)
@@ -327,10 +368,11 @@ async def create_listing(
 
 
 async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id: str) -> LockedListing:
-    """The listing, write-locked, when the viewer owns it; NOT_FOUND when they may not see it, else FORBIDDEN."""
+    """The listing, write-locked, when the viewer owns it; NOT_FOUND (naming ``listingId``) when they may not see
+    it, else FORBIDDEN."""
     found = await queries.lock_listing(tx, listing_id, viewer.actor_id)
     if found is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="listingId")
     if found.seller_is_organization:
         try:
             await act_for(tx, viewer, "marketplace.listing.edit", found.seller_id)
@@ -349,17 +391,19 @@ async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id
         blocked_either_way=found.blocked_with_viewer,
     )
     if not may_see_listing(seen):
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="listingId")
     raise ForbiddenError("Only the seller (or an owner or admin of the selling organisation) changes a listing.")
 
 
 async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput) -> ListingView:
-    props = _checked_props(given, rt.settings.max_price_dong)
+    problems = Problems()
+    props = _checked_props(given, rt.settings.max_price_dong, problems)
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         current = (await _owned_listing(tx, viewer, listing_id)).listing
         if current.status == "closed":
-            raise ConflictError("The listing is CLOSED; a closed listing cannot change.", field="id")
+            raise ConflictError("The listing is CLOSED; a closed listing cannot change.")
         merged: ListingProps = {
             "priceDong": current.price_dong,
             "priceMinDong": current.price_min_dong,
@@ -368,9 +412,11 @@ async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: Li
             "stock": current.stock,
         }
         merged.update(props)
+        checks = Problems()
         if "stock" in given.cleared and current.kind == "goods":
-            raise UserInputError("Goods have a stock (0 to 1,000,000).", field="stock")
-        _check_pricing(current.kind, merged)
+            checks.add(UserInputError(GOODS_STOCK, field="stock"))
+        _check_pricing(current.kind, merged, checks)
+        checks.raise_if_any()
         if "wardCode" in props:
             await _check_ward(tx, props["wardCode"])
         changes = props.copy()
@@ -393,11 +439,14 @@ async def set_status(rt: Runtime, viewer: Viewer, listing_id: str, status: str) 
         listing = (await _owned_listing(tx, viewer, listing_id)).listing
         current, stock = listing.status, listing.stock
         if (current, status) not in TRANSITIONS:
-            raise ConflictError(
-                f"The listing is {current.upper()}; it cannot become {status.upper()}"
-                + (" (orders mark a listing SOLD_OUT)." if status == "sold_out" else "."),
-                field="status",
-            )
+            names = {"current": current.upper(), "wanted": status.upper()}
+            if status == "sold_out":
+                raise ConflictError(
+                    "The listing is {current}; it cannot become {wanted} (orders mark a listing SOLD_OUT).",
+                    field="status",
+                    params=names,
+                )
+            raise ConflictError("The listing is {current}; it cannot become {wanted}.", field="status", params=names)
         if current == "sold_out" and status == "active" and stock == 0:
             raise ConflictError(
                 "The listing is SOLD_OUT with a stock of 0; raise the stock with listingUpdate.", field="status"
@@ -412,7 +461,7 @@ async def set_status(rt: Runtime, viewer: Viewer, listing_id: str, status: str) 
 async def _fresh(rt: Runtime, viewer: Viewer, listing_id: str) -> ListingView:
     (view,) = await listings_by_ids(rt, viewer, [listing_id])
     if view is None:  # cannot happen for the owner, who sees every status
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="listingId")
     return view
 
 
@@ -440,47 +489,47 @@ class ListingFilter:
     seller_id: str | None = None
 
 
-#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another), and of myListings:
-#: (sort key, id).
+#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another): (sort key, id); and of
+#: myListings, scoped to the seller (``MY_LISTINGS_CURSOR.scoped(seller)``): (createdAt, id).
 _SORT_KEY = {"newest": TIME, "price_asc": OPTIONAL_INT, "price_desc": OPTIONAL_INT, "rating": NUMBER}
 LISTINGS_CURSORS = {sort: CursorKind(f"listings.{sort}", (_SORT_KEY[sort], TEXT)) for sort in SORTS}
 MY_LISTINGS_CURSOR = CursorKind("myListings", (TIME, TEXT))
 
 
-def _after(request: PageRequest, kind: CursorKind) -> tuple[object, ...] | None:
-    """The (sort key, id) after which the page continues, from a cursor this list (and sort) issued."""
-    return request.after_key(kind)
-
-
 def _page(
     rows: list[ListingRow], request: PageRequest, kind: CursorKind, total: int | None = None
 ) -> Page[ListingView]:
-    shown = rows[: request.size]
+    """The page of ``rows`` (as the query read them for ``request.window(kind)``) as views, in display order."""
+    page = request.page(rows, kind, lambda r: (r.sort_key, r.listing.id), total_count=total)
     return Page(
-        items=[listing_view(r) for r in shown],
-        cursors=[kind.encode(r.sort_key, r.listing.id) for r in shown],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=request.after is not None,
-        total_count=total,
+        items=[listing_view(r) for r in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )
 
 
 async def browse(
     rt: Runtime, viewer: Viewer, filters: ListingFilter, sort: str, request: PageRequest
 ) -> Page[ListingView]:
-    """ACTIVE listings matching the filters, in the chosen order; text search with or without diacritics."""
+    """ACTIVE listings matching the filters, in the chosen order (either way); text search with or without
+    diacritics."""
     if sort not in SORTS:
         raise UserInputError("Unknown sort.", field="sort")
+    problems = Problems()
     search = None
     if filters.search is not None and filters.search.strip():
-        search = fulltext_query(filters.search, field="filter.search")
+        search = problems.take(lambda: fulltext_query(filters.search or "", field="filter.search"))
     if filters.category is not None:
-        _check_category(filters.category)
+        problems.take(lambda: _check_category(filters.category or "", "filter.category"))
     prices = (("filter.minPriceDong", filters.min_price_dong), ("filter.maxPriceDong", filters.max_price_dong))
     for name, value in prices:
         if value is not None and value < 0:
-            raise UserInputError("A price filter is not negative.", field=name)
-    after = _after(request, LISTINGS_CURSORS[sort])
+            problems.add(UserInputError("A price filter is not negative.", field=name))
+    window = problems.take(lambda: request.window(LISTINGS_CURSORS[sort]))
+    problems.raise_if_any()
+    assert window is not None
     params: BrowseFilters = {
         "kinds": filters.kinds or None,
         "category": filters.category,
@@ -491,13 +540,7 @@ async def browse(
         "sellerKind": filters.seller_kind,
     }
     rows = await rt.graph.read(
-        queries.browse,
-        sort=sort,
-        search=search,
-        filters=params,
-        viewer_id=viewer.actor_id,
-        after=after,
-        limit=request.size + 1,
+        queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, window=window
     )
     return _page(rows, request, LISTINGS_CURSORS[sort])
 
@@ -507,6 +550,6 @@ async def my_listings(
 ) -> Page[ListingView]:
     """The listings of the viewer (or of an organisation they own or administer) in every status, newest first."""
     seller = await acting_actor(rt, viewer, "marketplace.listing.read_own", organization_id)
-    after = _after(request, MY_LISTINGS_CURSOR)
-    rows, total = await rt.graph.read(queries.my_listings, seller, status, viewer.actor_id, after, request.size + 1)
-    return _page(rows, request, MY_LISTINGS_CURSOR, total)
+    kind = MY_LISTINGS_CURSOR.scoped(seller)
+    rows, total = await rt.graph.read(queries.my_listings, seller, status, viewer.actor_id, request.window(kind))
+    return _page(rows, request, kind, total)

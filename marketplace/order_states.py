@@ -87,7 +87,16 @@ ACTION_NAMES = {
     "resolve_release": "disputeResolve",
 }
 
+#: The refusal to anyone else, for each set of parties an action allows (``{action}``: the mutation).
+ONLY_PARTIES: dict[frozenset[str], str] = {
+    frozenset({BUYER}): "Only the order's buyer may do this ({action}).",
+    frozenset({SELLER}): "Only the order's seller may do this ({action}).",
+    frozenset({BUYER, SELLER}): "Only the order's buyer or seller may do this ({action}).",
+    frozenset({OFFICER}): "Only a city officer may do this ({action}).",
+}
+
 assert set(PARTIES) == {action for _, action in TABLE}
+assert set(PARTIES.values()) <= set(ONLY_PARTIES)
 assert all(state in STATES and t.to in STATES for (state, _), t in TABLE.items())
 
 
@@ -102,17 +111,21 @@ def decide(state: str, action: str, role: str | None) -> Transition:
     if action not in PARTIES:
         raise ValueError(f"unknown order action {action!r}")
     if role not in PARTIES[action]:
-        who = " or ".join(sorted(PARTIES[action]))
         raise ForbiddenError(
-            f"Only the order's {who} may do this ({ACTION_NAMES[action]}).",
+            ONLY_PARTIES[PARTIES[action]],
             extensions={"allowedParties": sorted(PARTIES[action])},
+            params={"action": ACTION_NAMES[action]},
         )
     transition = TABLE.get((state, action))
     if transition is None:
-        allowed = ", ".join(ACTION_NAMES[a] for a in allowed_actions(state)) or "nothing (it is final)"
+        allowed = ", ".join(ACTION_NAMES[a] for a in allowed_actions(state))
+        names = {"state": state, "action": ACTION_NAMES[action], "allowed": allowed}
+        if not allowed:
+            raise ConflictError(
+                "The order is {state}: {action} is not possible now; a {state} order is final.", params=names
+            )
         raise ConflictError(
-            f"The order is {state}: {ACTION_NAMES[action]} is not possible now. A {state} order allows {allowed}.",
-            field="orderId",
+            "The order is {state}: {action} is not possible now. A {state} order allows {allowed}.", params=names
         )
     return transition
 

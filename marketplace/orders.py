@@ -26,16 +26,17 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize, holds
 from auth.viewer import Viewer
-from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.errors import ConflictError, ForbiddenError, NotFoundError, Problems, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
 from graph import orders as queries
 from graph.driver import native
 from graph.orders import LockedOrder, OrderableListing, OrderItem, OrderRow
-from identity.acting import act_for, acting_actor
+from identity.acting import acting_actor
 from marketplace import order_states
-from marketplace.idempotency import once
+from marketplace.acting import act_as
+from marketplace.idempotency import check_key, once
 from marketplace.ledger import ESCROW, actor_wallet, post_entry
 from marketplace.visibility import ListingFacts, may_see_listing
 from notifications import notify
@@ -149,7 +150,11 @@ def order_view(row: OrderRow) -> OrderView:
 def _check_quantity(quantity: int, *, allow_zero: bool) -> int:
     low = 0 if allow_zero else 1
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not low <= quantity <= MAX_QUANTITY:
-        raise UserInputError(f"A quantity is a whole number from {low} to {MAX_QUANTITY}.", field="quantity")
+        raise UserInputError(
+            "A quantity is a whole number from {low} to {high}.",
+            field="quantity",
+            params={"low": low, "high": MAX_QUANTITY},
+        )
     return quantity
 
 
@@ -175,22 +180,25 @@ def _offered(listing: OrderableListing) -> bool:
     return may_see_listing(facts)
 
 
-def _orderable(listing: OrderableListing | None, buyer_id: str, field: str) -> tuple[OrderableListing, int]:
-    """The listing and its unit price when ``buyer_id`` may order it now; else the error saying why."""
+def _orderable(listing: OrderableListing | None, buyer_id: str, field: str | None) -> tuple[OrderableListing, int]:
+    """The listing and its unit price when ``buyer_id`` may order it now; else the error saying why. ``field`` is
+    the input field naming the listing (``listingId``), or None for a listing of the cart (at checkout)."""
     if listing is None or not _offered(listing):
-        if field == "cart":  # it was visible when it went into the cart
-            raise ConflictError("A listing in your cart is no longer offered; take it out of the cart.", field=field)
-        raise NotFoundError(GONE)
+        if field is None:  # it was visible when it went into the cart
+            raise ConflictError("A listing in your cart is no longer offered; take it out of the cart.")
+        raise NotFoundError(GONE, field=field)
     if listing.seller_id == buyer_id:
         raise ForbiddenError("You cannot order your own listing.")
     if listing.kind not in ORDERABLE_KINDS or listing.price_dong is None:
         raise ConflictError(
-            f"“{listing.title}” cannot be ordered (investment opportunities are answered with an interest).",
+            "“{title}” cannot be ordered (investment opportunities are answered with an interest).",
             field=field,
+            params={"title": listing.title},
         )
     if listing.status != "active":
         raise ConflictError(
-            f"“{listing.title}” is {listing.status.replace('_', ' ')} and cannot be ordered now.", field=field
+            "“{title}” is {status} and cannot be ordered now.",
+            params={"title": listing.title, "status": listing.status.upper()},
         )
     return listing, listing.price_dong
 
@@ -223,16 +231,22 @@ async def set_cart_item(
     _check_quantity(quantity, allow_zero=True)
 
     async def work(tx: AsyncManagedTransaction) -> CartView:
-        me = await act_for(tx, viewer, "marketplace.cart.change", organization_id)
+        me = await act_as(tx, viewer, "marketplace.cart.change", organization_id)
         if quantity > 0:
             listing, _ = _orderable(await queries.listing_for_cart(tx, listing_id, me), me, "listingId")
             if listing.stock is not None and quantity > listing.stock:
-                raise ConflictError(f"Only {listing.stock} of “{listing.title}” are left.", field="quantity")
+                raise ConflictError(
+                    "Only {stock} of “{title}” are left.",
+                    field="quantity",
+                    params={"stock": listing.stock, "title": listing.title},
+                )
         await queries.set_cart_item(tx, me, listing_id, quantity)
         cart = await _cart(tx, me)
         if quantity > 0 and cart.total > rt.settings.max_order_total_dong:  # raising rolls the change back
             raise UserInputError(
-                f"A cart totals at most {rt.settings.max_order_total_dong:,} đồng; take fewer.", field="quantity"
+                "A cart totals at most {limit:,} đồng; take fewer.",
+                field="quantity",
+                params={"limit": rt.settings.max_order_total_dong},
             )
         return cart
 
@@ -241,7 +255,7 @@ async def set_cart_item(
 
 async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> CartView:
     async def work(tx: AsyncManagedTransaction) -> CartView:
-        me = await act_for(tx, viewer, "marketplace.cart.read", organization_id)
+        me = await act_as(tx, viewer, "marketplace.cart.read", organization_id)
         return await _cart(tx, me)
 
     return await rt.graph.read(work)
@@ -259,20 +273,22 @@ async def _place(
     wanted: dict[str, int],
     place_key: str | None,
     note: str | None,
-    field: str,
+    from_cart: bool,
 ) -> list[str]:
     """Lock the listings (by id), check each is orderable with enough stock, and create one order per seller.
-    Raises (nothing written) when any listing fails."""
+    Raises (nothing written) when any listing fails: naming the input's ``listingId`` and ``quantity`` for one
+    listing ordered straight away, nothing for the listings of a cart (the whole input)."""
     ids = sorted(wanted)
     locked = await queries.lock_listings(tx, ids, buyer_id)
     by_seller: dict[str, list[OrderItem]] = {}
     for listing_id in ids:
-        listing, price = _orderable(locked.get(listing_id), buyer_id, field)
+        listing, price = _orderable(locked.get(listing_id), buyer_id, None if from_cart else "listingId")
         quantity, stock = wanted[listing_id], listing.stock
         if stock is not None and stock < quantity:
             raise ConflictError(
-                f"Not enough stock of “{listing.title}” (listing {listing_id}): {stock} left, {quantity} wanted.",
-                field=field,
+                "Not enough stock of “{title}” (listing {listingId}): {stock} left, {quantity} wanted.",
+                field=None if from_cart else "quantity",
+                params={"title": listing.title, "listingId": listing_id, "stock": stock, "quantity": quantity},
             )
         by_seller.setdefault(listing.seller_id, []).append(
             {"listingId": listing_id, "quantity": quantity, "unitPriceDong": price, "title": listing.title}
@@ -281,7 +297,11 @@ async def _place(
         seller_id: sum(i["quantity"] * i["unitPriceDong"] for i in items) for seller_id, items in by_seller.items()
     }
     if any(total > max_total for total in totals.values()):  # checked before anything is stored
-        raise UserInputError(f"An order totals at most {max_total:,} đồng; order fewer.", field=field)
+        raise UserInputError(
+            "An order totals at most {limit:,} đồng; order fewer.",
+            field=None if from_cart else "quantity",
+            params={"limit": max_total},
+        )
     order_ids: list[str] = []
     for seller_id, items in by_seller.items():
         order_id = str(uuid.uuid4())
@@ -307,15 +327,18 @@ async def checkout(
 ) -> list[OrderView]:
     """Turn my cart into one order per seller, reserving stock, in one transaction; the cart is emptied."""
     person = authorize(viewer, "marketplace.cart.checkout")
-    cleaned_note = _check_text(note, "note", MAX_NOTE_LENGTH)
+    problems = Problems()
+    problems.take(lambda: check_key(key))
+    cleaned_note = problems.take(lambda: _check_text(note, "note", MAX_NOTE_LENGTH))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        me = await act_for(tx, viewer, "marketplace.cart.checkout", organization_id)
+        me = await act_as(tx, viewer, "marketplace.cart.checkout", organization_id)
 
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             cart = await _cart(tx, me)
             if not cart.items:
-                raise ConflictError("The cart is empty.", field="cart")
+                raise ConflictError("The cart is empty.")
             wanted = {i.listing_id: i.quantity for i in cart.items}
             order_ids = await _place(
                 tx,
@@ -325,7 +348,7 @@ async def checkout(
                 wanted=wanted,
                 place_key=f"{me}:{key}",
                 note=cleaned_note,
-                field="cart",
+                from_cart=True,
             )
             await queries.empty_cart(tx, me, list(wanted))
             return {"orderIds": order_ids}
@@ -349,10 +372,13 @@ async def place_order(
 ) -> OrderView:
     """Order a listing straight away ("buy now"): one order, stock reserved."""
     person = authorize(viewer, "marketplace.order.place")
-    _check_quantity(quantity, allow_zero=False)
+    problems = Problems()
+    problems.take(lambda: _check_quantity(quantity, allow_zero=False))
+    problems.take(lambda: check_key(key))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        me = await act_for(tx, viewer, "marketplace.order.place", organization_id)
+        me = await act_as(tx, viewer, "marketplace.order.place", organization_id)
 
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             order_ids = await _place(
@@ -363,7 +389,7 @@ async def place_order(
                 wanted={listing_id: quantity},
                 place_key=f"{me}:{key}",
                 note=None,
-                field="quantity",
+                from_cart=False,
             )
             return {"orderIds": order_ids}
 
@@ -380,7 +406,7 @@ async def place_order(
     result = await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, result["orderIds"])
     if order is None:  # cannot happen: the buyer sees their order
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="listingId")
     return order
 
 
@@ -421,15 +447,17 @@ async def move(
     *,
     key_given: bool,
     after: Callable[[AsyncManagedTransaction, LockedOrder, str], Awaitable[None]] | None = None,
+    field: str = "orderId",
 ) -> dict[str, Any]:
-    """One transition of an order inside the caller's write transaction: lock, party (FORBIDDEN / NOT_FOUND), state
-    (CONFLICT), stock, money, event. ``after(tx, order, actor_id)`` adds a use case's own writes (a dispute)."""
+    """One transition of an order inside the caller's write transaction: lock, party (FORBIDDEN / NOT_FOUND naming
+    the input's ``field``), state (CONFLICT), stock, money, event. ``after(tx, order, actor_id)`` adds a use case's
+    own writes (a dispute)."""
     facts = await queries.lock_order(tx, order_id)
     if facts is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field=field)
     party = await party_of(tx, viewer, facts)
     if party is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field=field)
     role, actor_id = party.role, party.actor_id
     state = facts.status
     transition = order_states.decide(state, action, role)
@@ -449,6 +477,7 @@ async def move(
             kind=kind,
             order_id=order_id,
             memo=f"order {order_id}: {order_states.ACTION_NAMES[action]}",
+            field=None,  # the order's total, not a value of the input
         )
     await queries.apply_transition(
         tx,
@@ -484,7 +513,11 @@ async def transition(
     person = authorize(viewer, "marketplace.order.change")
     if action not in ("accept", "pay", "fulfil", "complete", "cancel", "refund"):
         raise ValueError(action)
-    cleaned = _check_text(reason, "reason", MAX_REASON_LENGTH)
+    problems = Problems()
+    cleaned = problems.take(lambda: _check_text(reason, "reason", MAX_REASON_LENGTH))
+    if key is not None:
+        problems.take(lambda: check_key(key))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
@@ -505,7 +538,7 @@ async def transition(
     await rt.graph.write(work)
     (order,) = await orders_by_ids(rt, viewer, [order_id])
     if order is None:
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="orderId")
     return order
 
 
@@ -528,7 +561,7 @@ async def order(rt: Runtime, viewer: Viewer, order_id: str) -> OrderView:
     return found
 
 
-#: Cursors of myOrders: (createdAt, id).
+#: Cursors of myOrders, scoped to the buyer or seller (``MY_ORDERS_CURSOR.scoped(actor)``): (createdAt, id).
 MY_ORDERS_CURSOR = keyset_kind("myOrders")
 
 
@@ -541,23 +574,25 @@ async def my_orders(
     status: str | None,
     request: PageRequest,
 ) -> Page[OrderView]:
-    """My orders (or my organisation's) as buyer, seller or both, newest first."""
+    """My orders (or my organisation's) as buyer, seller or both, newest first (either way)."""
+    problems = Problems()
     if role is not None and role not in ROLES:
-        raise UserInputError("A role is BUYER or SELLER.", field="role")
+        problems.add(UserInputError("A role is BUYER or SELLER.", field="role"))
     if status is not None and status not in order_states.STATES:
-        raise UserInputError("Unknown order status.", field="status")
-    after = request.keyset(MY_ORDERS_CURSOR)
+        problems.add(UserInputError("Unknown order status.", field="status"))
+    problems.raise_if_any()
     me = await acting_actor(rt, viewer, "marketplace.order.read_own", organization_id)
+    kind = MY_ORDERS_CURSOR.scoped(me)
     rows, total = await rt.graph.read(
-        queries.my_orders, actor_id=me, role=role, status=status, after=after, limit=request.size + 1
+        queries.my_orders, actor_id=me, role=role, status=status, window=request.window(kind)
     )
-    shown = [order_view(r) for r in rows[: request.size]]
+    page = request.page(rows, kind, lambda r: (r.created_at, r.id), total_count=total)
     return Page(
-        items=shown,
-        cursors=[MY_ORDERS_CURSOR.encode(o.created_at, o.id) for o in shown],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
+        items=[order_view(r) for r in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )
 
 

@@ -13,11 +13,12 @@ from typing import TypedDict
 from neo4j import AsyncManagedTransaction
 
 from auth.viewer import Viewer
+from core.errors import Problems
 from core.logs import get_logger
 from core.runtime import Runtime
 from graph import ledger as queries
-from identity.acting import act_for
 from marketplace import idempotency
+from marketplace.acting import act_as
 from marketplace.ledger import PROVIDER, actor_wallet, post_entry
 from marketplace.payments import PaymentProviderError, ProviderUnreachable, provider_of, within
 from marketplace.wallets import MoneyResult, check_positive, money_result
@@ -37,12 +38,14 @@ async def payout(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     """Move ``amount`` đồng from the acting actor's wallet to the provider and record a payout to disburse (the
     intent, committed); after the commit the provider pays it ('paid'), or fails and the money comes back ('failed'
     + a reversal entry). When the provider's answer is lost the payout stays 'sending' until ``reconcile``."""
-    check_positive(amount)
-    idempotency.check_key(key)
+    problems = Problems()
+    problems.take(lambda: check_positive(amount))
+    problems.take(lambda: idempotency.check_key(key))
+    problems.raise_if_any()
     request = {"amount": amount}
 
     async def work(tx: AsyncManagedTransaction) -> tuple[str, PayoutRecorded]:
-        acting = await act_for(tx, viewer, "marketplace.wallet.withdraw", organization_id)
+        acting = await act_as(tx, viewer, "marketplace.wallet.withdraw", organization_id)
 
         async def record(tx: AsyncManagedTransaction) -> PayoutRecorded:
             entry = await post_entry(

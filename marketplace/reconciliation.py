@@ -16,7 +16,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.logs import get_logger
-from core.pagination import Page, PageRequest, keyset_kind
+from core.pagination import Page, PageRequest, Window, keyset_kind
 from core.runtime import Runtime
 from graph import ledger as queries
 from marketplace.payments import ProviderReceipt, ProviderTransfer, ProviderUnreachable, provider_of, within
@@ -38,7 +38,8 @@ async def reconcile(rt: Runtime, *, older_than_seconds: float | None = None, lim
     than ``older_than_seconds`` (default: the setting), and settle or fail it, each exactly once (the same guarded
     steps as the request: a request or another reconciliation racing it finds the work done)."""
     age = rt.settings.payment_reconcile_after_seconds if older_than_seconds is None else older_than_seconds
-    stuck = await rt.graph.read(queries.stuck_intents, age_seconds=age, after=None, limit=limit)
+    oldest = Window(after=None, before=None, backwards=False, limit=limit)
+    stuck = await rt.graph.read(queries.stuck_intents, age_seconds=age, window=oldest)
     outcomes = {"settled": 0, "failed": 0, "pending": 0}
     for intent in stuck:
         try:
@@ -109,32 +110,32 @@ STUCK_PAYMENTS_CURSOR = keyset_kind("stuckPayments")
 
 async def stuck_payments(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[StuckPaymentView]:
     """Officers: top-ups still pending and payouts not yet paid, older than the reconciliation threshold, oldest
-    first (what a crash left for ``reconcile``, or what the provider still has not answered)."""
+    first, either way (what a crash left for ``reconcile``, or what the provider still has not answered)."""
     authorize(viewer, "marketplace.payment.see_stuck")
-    after = request.keyset(STUCK_PAYMENTS_CURSOR)
+    window = request.window(STUCK_PAYMENTS_CURSOR)
     age = rt.settings.payment_reconcile_after_seconds
 
     async def work(tx: AsyncManagedTransaction) -> tuple[list[queries.StuckIntent], int]:
-        found = await queries.stuck_intents(tx, age_seconds=age, after=after, limit=request.size + 1)
+        found = await queries.stuck_intents(tx, age_seconds=age, window=window)
         return found, await queries.stuck_count(tx, age)
 
     found, total = await rt.graph.read(work)
-    shown = [
-        StuckPaymentView(
-            id=r.id,
-            kind=r.kind,
-            status=r.status,
-            owner_id=r.actor_id,
-            amount=r.amount,
-            reference=r.reference,
-            created_at=r.created_at,
-        )
-        for r in found[: request.size]
-    ]
+    page = request.page(found, STUCK_PAYMENTS_CURSOR, lambda r: (r.created_at, r.id), total_count=total)
     return Page(
-        items=shown,
-        cursors=[STUCK_PAYMENTS_CURSOR.encode(v.created_at, v.id) for v in shown],
-        has_next_page=len(found) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
+        items=[
+            StuckPaymentView(
+                id=r.id,
+                kind=r.kind,
+                status=r.status,
+                owner_id=r.actor_id,
+                amount=r.amount,
+                reference=r.reference,
+                created_at=r.created_at,
+            )
+            for r in page.items
+        ],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )

@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import ConflictError, ForbiddenError, NotFoundError, UserInputError
+from core.errors import ConflictError, ForbiddenError, NotFoundError, Problems, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
@@ -22,6 +22,7 @@ from graph.orders import ReviewRow
 from marketplace.orders import NOT_FOUND, party_of
 
 MAX_TEXT_LENGTH = 2000
+NO_REVIEW = "No review has this id."
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _check_text(text: str, field: str) -> str:
             field=field,
             max_length=MAX_TEXT_LENGTH,
             required=True,
-            empty=f"Write 1 to {MAX_TEXT_LENGTH} characters.",
+            empty="Write 1 to 2,000 characters.",
         )
         or ""
     )
@@ -67,26 +68,28 @@ def _check_text(text: str, field: str) -> str:
 async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:
     """The buyer of a completed order reviews its seller, once."""
     person = authorize(viewer, "marketplace.review.create")
+    problems = Problems()
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise UserInputError("A rating is 1 to 5 stars.", field="rating")
-    cleaned = _check_text(text, "text")
+        problems.add(UserInputError("A rating is 1 to 5 stars.", field="rating"))
+    cleaned = problems.take(lambda: _check_text(text, "text")) or ""
+    problems.raise_if_any()
     review_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
         order = await queries.lock_order(tx, order_id)
         if order is None:
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field="orderId")
         party = await party_of(tx, viewer, order)
         if party is None:
-            raise NotFoundError(NOT_FOUND)
+            raise NotFoundError(NOT_FOUND, field="orderId")
         if party.role != "buyer":
             raise ForbiddenError("Only the order's buyer may review it (a seller cannot review their own order).")
         if order.status != "completed":
             raise ConflictError(
-                f"The order is {order.status}: only a completed order can be reviewed.", field="orderId"
+                "The order is {status}: only a completed order can be reviewed.", params={"status": order.status}
             )
         if await queries.review_of_order(tx, order_id) is not None:
-            raise ConflictError("This order has a review already; there is one review per order.", field="orderId")
+            raise ConflictError("This order has a review already; there is one review per order.")
         await queries.create_review(
             tx,
             id=review_id,
@@ -110,12 +113,12 @@ async def reply_review(rt: Runtime, viewer: Viewer, review_id: str, text: str) -
     async def work(tx: AsyncManagedTransaction) -> None:
         review = await queries.lock_review(tx, review_id)
         if review is None:
-            raise NotFoundError("No review has this id.")
+            raise NotFoundError(NO_REVIEW, field="reviewId")
         seller = review.seller_id
         if seller != person and seller not in await queries.acted_for_among(tx, person, [seller]):
             raise ForbiddenError("Only the reviewed seller may reply to a review.")
         if review.reply is not None:
-            raise ConflictError("This review has a reply already; the seller replies once.", field="reviewId")
+            raise ConflictError("This review has a reply already; the seller replies once.")
         await queries.reply_review(tx, review_id, cleaned, person)
 
     await rt.graph.write(work)
@@ -125,7 +128,7 @@ async def reply_review(rt: Runtime, viewer: Viewer, review_id: str, text: str) -
 async def _fresh(rt: Runtime, viewer: Viewer, review_id: str) -> ReviewView:
     (view,) = await reviews_by_ids(rt, viewer, [review_id])
     if view is None:  # cannot happen: reviews are public
-        raise NotFoundError("No review has this id.")
+        raise NotFoundError(NO_REVIEW, field="reviewId")
     return view
 
 
@@ -142,19 +145,19 @@ async def reviews_of_orders(rt: Runtime, order_ids: list[str]) -> list[ReviewVie
     return [found.get(i) for i in order_ids]
 
 
-#: Cursors of reviews(sellerId:): (createdAt, id).
+#: Cursors of reviews(sellerId:), scoped to the seller (``REVIEWS_CURSOR.scoped(seller)``): (createdAt, id).
 REVIEWS_CURSOR = keyset_kind("reviews")
 
 
 async def seller_reviews(rt: Runtime, viewer: Viewer, seller_id: str, request: PageRequest) -> Page[ReviewView]:
-    """A seller's reviews, newest first (public)."""
-    after = request.keyset(REVIEWS_CURSOR)
-    rows, total = await rt.graph.read(queries.seller_reviews, seller_id, after, request.size + 1)
-    shown = [review_view(r) for r in rows[: request.size]]
+    """A seller's reviews, newest first (public; either way)."""
+    kind = REVIEWS_CURSOR.scoped(seller_id)
+    rows, total = await rt.graph.read(queries.seller_reviews, seller_id, request.window(kind))
+    page = request.page(rows, kind, lambda r: (r.created_at, r.id), total_count=total)
     return Page(
-        items=shown,
-        cursors=[REVIEWS_CURSOR.encode(v.created_at, v.id) for v in shown],
-        has_next_page=len(rows) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
+        items=[review_view(r) for r in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )

@@ -14,13 +14,13 @@ from typing import TypedDict, cast
 from neo4j import AsyncManagedTransaction
 
 from auth.viewer import Viewer
-from core.errors import PaymentDeclinedError, UnavailableError, UserInputError
+from core.errors import PaymentDeclinedError, Problems, UnavailableError, UserInputError
 from core.logs import get_logger
 from core.runtime import Runtime
 from core.settings import Settings
 from graph import ledger as queries
-from identity.acting import act_for
 from marketplace import idempotency
+from marketplace.acting import act_as
 from marketplace.ledger import PROVIDER, actor_wallet, post_entry
 from marketplace.payments import PaymentProviderError, ProviderReceipt, ProviderUnreachable, provider_of, within
 from marketplace.wallets import MoneyResult, check_positive, money_result
@@ -44,18 +44,25 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     or a lost answer between the last two leaves the top-up pending: a retry with the key, or ``reconcile``, settles
     it once. A repeated key returns the first result without calling the provider again."""
     settings = rt.settings
-    check_positive(amount)
-    if not settings.topup_min_dong <= amount <= settings.topup_max_dong:
-        raise UserInputError(
-            f"A top-up is between {settings.topup_min_dong:,} and {settings.topup_max_dong:,} đồng.", field="amountDong"
+    problems = Problems()
+    if problems.take(lambda: check_positive(amount)) is not None and not (
+        settings.topup_min_dong <= amount <= settings.topup_max_dong
+    ):
+        problems.add(
+            UserInputError(
+                "A top-up is between {low:,} and {high:,} đồng.",
+                field="amountDong",
+                params={"low": settings.topup_min_dong, "high": settings.topup_max_dong},
+            )
         )
-    idempotency.check_key(key)
+    problems.take(lambda: idempotency.check_key(key))
+    problems.raise_if_any()
     request = {"amount": amount}
     retention = settings.idempotency_key_retention_seconds
 
     async def begin(tx: AsyncManagedTransaction) -> tuple[str, MoneyResult | queries.TopUp]:
         """(acting actor, the first result of a repeated key or the pending top-up to collect)."""
-        acting = await act_for(tx, viewer, "marketplace.wallet.top_up", organization_id)
+        acting = await act_as(tx, viewer, "marketplace.wallet.top_up", organization_id)
         scope, claimed = await idempotency.claim(tx, owner=acting, key=key, retention_seconds=retention)
         if claimed.created:
             intent = await queries.create_topup(
@@ -90,13 +97,14 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     except PaymentProviderError as exc:
         await rt.graph.write(fail_topup, intent.id, str(exc) or "declined")
         raise PaymentDeclinedError(
-            f"The payment provider declined the top-up ({exc}); nothing was recorded.", field="amountDong"
+            "The payment provider declined the top-up ({reason}); nothing was recorded.",
+            params={"reason": str(exc) or "declined"},
         ) from exc
     except ProviderUnreachable as exc:
         log.warning("top-up pending: no answer from the provider", topup=intent.id, reason=str(exc))
         if await rt.graph.write(_reopen_topup, intent.id):
             log.warning("top-up failed meanwhile, but this call may have collected it: pending again", topup=intent.id)
-        raise _pending("top-up", settings) from exc
+        raise _pending(settings) from exc
 
     async def settle(tx: AsyncManagedTransaction) -> MoneyResult:
         done, _ = await settle_topup(tx, intent.id, receipt)
@@ -105,10 +113,10 @@ async def top_up(rt: Runtime, viewer: Viewer, organization_id: str | None, amoun
     return await rt.graph.write(settle)
 
 
-def _pending(what: str, settings: Settings) -> UnavailableError:
+def _pending(settings: Settings) -> UnavailableError:
     retry = max(1.0, min(60.0, settings.payment_reconcile_after_seconds))
     return UnavailableError(
-        f"The payment provider did not answer; the {what} is recorded as pending and will be settled. Retry with the "
+        "The payment provider did not answer; the top-up is recorded as pending and will be settled. Retry with the "
         "same idempotency key to see the outcome.",
         retry_after_seconds=retry,
     )

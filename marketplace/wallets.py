@@ -158,34 +158,31 @@ async def entries_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[En
     return [views.get(i) for i in ids]
 
 
-#: Cursors of walletStatement: the entry's sequence number in the wallet.
+#: Cursors of walletStatement, scoped to the wallet's owner (``STATEMENT_CURSOR.scoped(owner)``): the entry's
+#: sequence number in the wallet.
 STATEMENT_CURSOR = CursorKind("walletStatement", (INT,))
 
 
-def _after_seq(request: PageRequest) -> int | None:
-    key = request.after_key(STATEMENT_CURSOR)
-    return key[0] if key else None
-
-
 async def statement(rt: Runtime, viewer: Viewer, organization_id: str | None, request: PageRequest) -> Page[EntryView]:
-    """The acting actor's ledger entries, newest first, each with the wallet's balance right after it."""
+    """The acting actor's ledger entries, newest first (either way), each with the wallet's balance right after it."""
     actor_id = await acting_actor(rt, viewer, "marketplace.statement.see", organization_id)
-    after = _after_seq(request)
+    kind = STATEMENT_CURSOR.scoped(actor_id)
+    window = request.window(kind)
     wallet_id = actor_wallet(actor_id)
 
     async def work(tx: AsyncManagedTransaction) -> tuple[list[queries.StatementLine], int]:
-        lines = await queries.statement(tx, wallet_id, after, request.size + 1)
+        lines = await queries.statement(tx, wallet_id, window)
         wallet = await queries.wallet(tx, wallet_id)
         return lines, wallet.seq if wallet else 0
 
     lines, total = await rt.graph.read(work)
-    shown = lines[: request.size]
+    page = request.page(lines, kind, lambda line: (line.seq,), total_count=total)
     return Page(
-        items=[_entry_view(line.entry, actor_id) for line in shown],
-        cursors=[STATEMENT_CURSOR.encode(line.seq) for line in shown],
-        has_next_page=len(lines) > request.size,
-        has_previous_page=after is not None,
-        total_count=total,
+        items=[_entry_view(line.entry, actor_id) for line in page.items],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=page.total_count,
     )
 
 

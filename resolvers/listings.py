@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -10,23 +10,29 @@ from strawberry.dataloader import DataLoader
 from core.pagination import PageRequest
 from marketplace import investments, listings
 from marketplace.listings import ListingInput
-from resolvers.common import acting_organization, decode_id, payload, runtime, viewer
-from schema.common import AFTER, AS_ORGANIZATION, FIRST
+from resolvers.common import acting_organization, decode_id, mutate, runtime, viewer
+from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.listings import (
     InvestmentInterest,
     InvestmentInterestAnswerInput,
+    InvestmentInterestAnswerPayload,
     InvestmentInterestConnection,
     InvestmentInterestCreateInput,
-    InvestmentInterestPayload,
+    InvestmentInterestCreatePayload,
+    InvestmentInterestWithdrawInput,
+    InvestmentInterestWithdrawPayload,
     Listing,
     ListingCategory,
     ListingConnection,
     ListingCreateInput,
+    ListingCreatePayload,
     ListingFilter,
-    ListingPayload,
     ListingSort,
     ListingStatus,
+    ListingStatusSetInput,
+    ListingStatusSetPayload,
     ListingUpdateInput,
+    ListingUpdatePayload,
 )
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
@@ -55,11 +61,16 @@ async def interests_by_ids(info: strawberry.Info, ids: list[str]) -> list[Invest
 
 
 async def interests_of_listing(
-    info: strawberry.Info, listing: Listing, first: int | None, after: str | None
+    info: strawberry.Info,
+    listing: Listing,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> InvestmentInterestConnection:
-    page = await investments.interests_of_listing(
-        runtime(info), viewer(info), listing.uuid, PageRequest.from_args(first=first, after=after)
-    )
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await investments.interests_of_listing(runtime(info), viewer(info), listing.uuid, request)
     return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
 
 
@@ -74,6 +85,8 @@ async def listings_query(
     sort: Annotated[ListingSort, strawberry.argument(description="Order of the list.")] = ListingSort.NEWEST,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> ListingConnection:
     given = filter or ListingFilter()
     seller = decode_id(given.seller_id, ("Person", "Organization"), "filter.sellerId") if given.seller_id else None
@@ -87,9 +100,8 @@ async def listings_query(
         seller_kind=given.seller_kind.value if given.seller_kind else None,
         seller_id=seller,
     )
-    page = await listings.browse(
-        runtime(info), viewer(info), chosen, sort.value, PageRequest.from_args(first=first, after=after)
-    )
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value, request)
     return ListingConnection.from_page(page, Listing.of)
 
 
@@ -99,13 +111,15 @@ async def my_listings(
     status: Annotated[ListingStatus | None, strawberry.argument(description="Only this status.")] = None,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> ListingConnection:
     page = await listings.my_listings(
         runtime(info),
         viewer(info),
         acting_organization(as_organization),
         status.value if status else None,
-        PageRequest.from_args(first=first, after=after),
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return ListingConnection.from_page(page, Listing.of)
 
@@ -115,13 +129,18 @@ def listing_categories() -> list[ListingCategory]:
 
 
 async def my_investment_interests(
-    info: strawberry.Info, as_organization: AS_ORGANIZATION = None, first: FIRST = None, after: AFTER = None
+    info: strawberry.Info,
+    as_organization: AS_ORGANIZATION = None,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> InvestmentInterestConnection:
     page = await investments.my_interests(
         runtime(info),
         viewer(info),
         acting_organization(as_organization),
-        PageRequest.from_args(first=first, after=after),
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
 
@@ -131,8 +150,8 @@ async def my_investment_interests(
 
 async def listing_create(
     info: strawberry.Info, input: Annotated[ListingCreateInput, strawberry.argument(description="The listing.")]
-) -> ListingPayload:
-    async def work() -> dict:
+) -> ListingCreatePayload | None:
+    async def work() -> dict[str, Any]:
         given = ListingInput(
             title=input.title,
             description=input.description,
@@ -155,7 +174,7 @@ async def listing_create(
         )
         return {"listing": Listing.of(view)}
 
-    return await payload(ListingPayload, work)
+    return await mutate(info, ListingCreatePayload, work)
 
 
 _UPDATABLE = (
@@ -181,9 +200,9 @@ _CLEARABLE = {
 
 async def listing_update(
     info: strawberry.Info, input: Annotated[ListingUpdateInput, strawberry.argument(description="The changes.")]
-) -> ListingPayload:
-    async def work() -> dict:
-        listing_id = decode_id(input.id, "Listing", "id")
+) -> ListingUpdatePayload | None:
+    async def work() -> dict[str, Any]:
+        listing_id = decode_id(input.listing_id, "Listing", "listingId")
         given = ListingInput()
         for name in _UPDATABLE:
             value = getattr(input, name)
@@ -196,26 +215,26 @@ async def listing_update(
         view = await listings.update_listing(runtime(info), viewer(info), listing_id, given)
         return {"listing": Listing.of(view)}
 
-    return await payload(ListingPayload, work)
+    return await mutate(info, ListingUpdatePayload, work)
 
 
 async def listing_status_set(
     info: strawberry.Info,
-    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of my listing.")],
-    status: Annotated[ListingStatus, strawberry.argument(description="The status it should have.")],
-) -> ListingPayload:
-    async def work() -> dict:
-        view = await listings.set_status(runtime(info), viewer(info), decode_id(id, "Listing", "id"), status.value)
+    input: Annotated[ListingStatusSetInput, strawberry.argument(description="The listing and its new status.")],
+) -> ListingStatusSetPayload | None:
+    async def work() -> dict[str, Any]:
+        listing_id = decode_id(input.listing_id, "Listing", "listingId")
+        view = await listings.set_status(runtime(info), viewer(info), listing_id, input.status.value)
         return {"listing": Listing.of(view)}
 
-    return await payload(ListingPayload, work)
+    return await mutate(info, ListingStatusSetPayload, work)
 
 
 async def investment_interest_create(
     info: strawberry.Info,
     input: Annotated[InvestmentInterestCreateInput, strawberry.argument(description="The interest.")],
-) -> InvestmentInterestPayload:
-    async def work() -> dict:
+) -> InvestmentInterestCreatePayload | None:
+    async def work() -> dict[str, Any]:
         view = await investments.create_interest(
             runtime(info),
             viewer(info),
@@ -224,35 +243,35 @@ async def investment_interest_create(
             message=input.message,
             organization_id=acting_organization(input.as_organization),
         )
-        return {"interest": InvestmentInterest.of(view)}
+        return {"investment_interest": InvestmentInterest.of(view)}
 
-    return await payload(InvestmentInterestPayload, work)
+    return await mutate(info, InvestmentInterestCreatePayload, work)
 
 
 async def investment_interest_answer(
     info: strawberry.Info,
     input: Annotated[InvestmentInterestAnswerInput, strawberry.argument(description="The answer.")],
-) -> InvestmentInterestPayload:
-    async def work() -> dict:
+) -> InvestmentInterestAnswerPayload | None:
+    async def work() -> dict[str, Any]:
         view = await investments.answer_interest(
             runtime(info),
             viewer(info),
-            decode_id(input.id, "InvestmentInterest", "id"),
+            decode_id(input.investment_interest_id, "InvestmentInterest", "investmentInterestId"),
             accept=input.accept,
             message=input.message,
         )
-        return {"interest": InvestmentInterest.of(view)}
+        return {"investment_interest": InvestmentInterest.of(view)}
 
-    return await payload(InvestmentInterestPayload, work)
+    return await mutate(info, InvestmentInterestAnswerPayload, work)
 
 
 async def investment_interest_withdraw(
     info: strawberry.Info,
-    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of my pending interest.")],
-) -> InvestmentInterestPayload:
-    async def work() -> dict:
-        interest = decode_id(id, "InvestmentInterest", "id")
+    input: Annotated[InvestmentInterestWithdrawInput, strawberry.argument(description="The interest to withdraw.")],
+) -> InvestmentInterestWithdrawPayload | None:
+    async def work() -> dict[str, Any]:
+        interest = decode_id(input.investment_interest_id, "InvestmentInterest", "investmentInterestId")
         view = await investments.withdraw_interest(runtime(info), viewer(info), interest)
-        return {"interest": InvestmentInterest.of(view)}
+        return {"investment_interest": InvestmentInterest.of(view)}
 
-    return await payload(InvestmentInterestPayload, work)
+    return await mutate(info, InvestmentInterestWithdrawPayload, work)

@@ -3,7 +3,8 @@ Nested lists (items, events, review, dispute of a page of orders) batch through 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -12,34 +13,47 @@ from core.pagination import PageRequest
 from marketplace import disputes as dispute_service
 from marketplace import orders as service
 from marketplace import reviews as review_service
-from resolvers.common import acting_organization, decode_id, payload, runtime, viewer
-from schema.common import AFTER, AS_ORGANIZATION, FIRST
+from resolvers.common import acting_organization, decode_id, mutate, runtime, viewer
+from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.orders import (
     Cart,
     CartCheckoutInput,
     CartCheckoutPayload,
     CartItemSetInput,
-    CartPayload,
+    CartItemSetPayload,
     Dispute,
     DisputeConnection,
     DisputeOpenInput,
-    DisputePayload,
+    DisputeOpenPayload,
     DisputeResolveInput,
+    DisputeResolvePayload,
     DisputeStatus,
     Order,
+    OrderAcceptInput,
+    OrderAcceptPayload,
+    OrderCancelInput,
+    OrderCancelPayload,
+    OrderCompleteInput,
+    OrderCompletePayload,
     OrderConnection,
     OrderEvent,
+    OrderFulfilInput,
+    OrderFulfilPayload,
     OrderItem,
-    OrderPayload,
+    OrderPayInput,
+    OrderPayPayload,
     OrderPlaceInput,
+    OrderPlacePayload,
+    OrderRefundInput,
+    OrderRefundPayload,
     OrderRole,
     OrderStatus,
-    OrderTransitionInput,
     Review,
     ReviewConnection,
     ReviewCreateInput,
-    ReviewPayload,
+    ReviewCreatePayload,
     ReviewReplyInput,
+    ReviewReplyPayload,
 )
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
@@ -112,6 +126,8 @@ async def my_orders(
     as_organization: AS_ORGANIZATION = None,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> OrderConnection:
     page = await service.my_orders(
         runtime(info),
@@ -119,7 +135,7 @@ async def my_orders(
         acting_organization(as_organization),
         role=role.value if role else None,
         status=status.value if status else None,
-        request=PageRequest.from_args(first=first, after=after),
+        request=PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return OrderConnection.from_page(page, Order.of)
 
@@ -131,12 +147,14 @@ async def reviews(
     ],
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> ReviewConnection:
     page = await review_service.seller_reviews(
         runtime(info),
         viewer(info),
         decode_id(seller_id, ("Person", "Organization"), "sellerId"),
-        PageRequest.from_args(first=first, after=after),
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return ReviewConnection.from_page(page, Review.of)
 
@@ -146,10 +164,11 @@ async def disputes(
     status: Annotated[DisputeStatus | None, strawberry.argument(description="Only OPEN or RESOLVED disputes.")] = None,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> DisputeConnection:
-    page = await dispute_service.dispute_queue(
-        runtime(info), viewer(info), status.value if status else None, PageRequest.from_args(first=first, after=after)
-    )
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await dispute_service.dispute_queue(runtime(info), viewer(info), status.value if status else None, request)
     return DisputeConnection.from_page(page, Dispute.of)
 
 
@@ -158,8 +177,8 @@ async def disputes(
 
 async def cart_item_set(
     info: strawberry.Info, input: Annotated[CartItemSetInput, strawberry.argument(description="Listing, quantity.")]
-) -> CartPayload:
-    async def work() -> dict:
+) -> CartItemSetPayload | None:
+    async def work() -> dict[str, Any]:
         found = await service.set_cart_item(
             runtime(info),
             viewer(info),
@@ -169,27 +188,27 @@ async def cart_item_set(
         )
         return {"cart": Cart.of(found)}
 
-    return await payload(CartPayload, work)
+    return await mutate(info, CartItemSetPayload, work)
 
 
 async def cart_checkout(
     info: strawberry.Info,
     input: Annotated[CartCheckoutInput, strawberry.argument(description="Idempotency key, organisation, note.")],
-) -> CartCheckoutPayload:
-    async def work() -> dict:
+) -> CartCheckoutPayload | None:
+    async def work() -> dict[str, Any]:
         placed = await service.checkout(
             runtime(info), viewer(info), acting_organization(input.as_organization), input.idempotency_key, input.note
         )
         return {"orders": [Order.of(o) for o in placed]}
 
-    return await payload(CartCheckoutPayload, work)
+    return await mutate(info, CartCheckoutPayload, work)
 
 
 async def order_place(
     info: strawberry.Info,
     input: Annotated[OrderPlaceInput, strawberry.argument(description="Listing, quantity, idempotency key.")],
-) -> OrderPayload:
-    async def work() -> dict:
+) -> OrderPlacePayload | None:
+    async def work() -> dict[str, Any]:
         placed = await service.place_order(
             runtime(info),
             viewer(info),
@@ -200,97 +219,116 @@ async def order_place(
         )
         return {"order": Order.of(placed)}
 
-    return await payload(OrderPayload, work)
+    return await mutate(info, OrderPlacePayload, work)
 
 
-TRANSITION = Annotated[
-    OrderTransitionInput,
-    strawberry.argument(
-        description="The order, the reason when one is needed, and the idempotency key when money moves."
-    ),
-]
+TRANSITION = "The order, the idempotency key when money moves, and a reason when one is needed."
+
+P = TypeVar("P")
 
 
-async def _transition(info: strawberry.Info, input: OrderTransitionInput, action: str) -> OrderPayload:
-    async def work() -> dict:
+async def _transition(
+    info: strawberry.Info,
+    cls: Callable[..., P],
+    action: str,
+    order_id: strawberry.ID,
+    key: str | None,
+    reason: str | None,
+) -> P:
+    async def work() -> dict[str, Any]:
         changed = await service.transition(
-            runtime(info),
-            viewer(info),
-            decode_id(input.order_id, "Order", "orderId"),
-            action,
-            key=input.idempotency_key,
-            reason=input.reason,
+            runtime(info), viewer(info), decode_id(order_id, "Order", "orderId"), action, key=key, reason=reason
         )
         return {"order": Order.of(changed)}
 
-    return await payload(OrderPayload, work)
+    return await mutate(info, cls, work)
 
 
-async def order_accept(info: strawberry.Info, input: TRANSITION) -> OrderPayload:
-    return await _transition(info, input, "accept")
+async def order_accept(
+    info: strawberry.Info,
+    input: Annotated[OrderAcceptInput, strawberry.argument(description=TRANSITION)],
+) -> OrderAcceptPayload | None:
+    return await _transition(info, OrderAcceptPayload, "accept", input.order_id, input.idempotency_key, input.reason)
 
 
-async def order_pay(info: strawberry.Info, input: TRANSITION) -> OrderPayload:
-    return await _transition(info, input, "pay")
+async def order_pay(
+    info: strawberry.Info,
+    input: Annotated[OrderPayInput, strawberry.argument(description=TRANSITION)],
+) -> OrderPayPayload | None:
+    return await _transition(info, OrderPayPayload, "pay", input.order_id, input.idempotency_key, input.reason)
 
 
-async def order_fulfil(info: strawberry.Info, input: TRANSITION) -> OrderPayload:
-    return await _transition(info, input, "fulfil")
+async def order_fulfil(
+    info: strawberry.Info,
+    input: Annotated[OrderFulfilInput, strawberry.argument(description=TRANSITION)],
+) -> OrderFulfilPayload | None:
+    return await _transition(info, OrderFulfilPayload, "fulfil", input.order_id, input.idempotency_key, input.reason)
 
 
-async def order_complete(info: strawberry.Info, input: TRANSITION) -> OrderPayload:
-    return await _transition(info, input, "complete")
+async def order_complete(
+    info: strawberry.Info,
+    input: Annotated[OrderCompleteInput, strawberry.argument(description=TRANSITION)],
+) -> OrderCompletePayload | None:
+    return await _transition(
+        info, OrderCompletePayload, "complete", input.order_id, input.idempotency_key, input.reason
+    )
 
 
-async def order_cancel(info: strawberry.Info, input: TRANSITION) -> OrderPayload:
-    return await _transition(info, input, "cancel")
+async def order_cancel(
+    info: strawberry.Info,
+    input: Annotated[OrderCancelInput, strawberry.argument(description=TRANSITION)],
+) -> OrderCancelPayload | None:
+    return await _transition(info, OrderCancelPayload, "cancel", input.order_id, input.idempotency_key, input.reason)
 
 
-async def order_refund(info: strawberry.Info, input: TRANSITION) -> OrderPayload:
-    return await _transition(info, input, "refund")
+async def order_refund(
+    info: strawberry.Info,
+    input: Annotated[OrderRefundInput, strawberry.argument(description=TRANSITION)],
+) -> OrderRefundPayload | None:
+    return await _transition(info, OrderRefundPayload, "refund", input.order_id, input.idempotency_key, input.reason)
 
 
 async def review_create(
     info: strawberry.Info, input: Annotated[ReviewCreateInput, strawberry.argument(description="Order, rating, text.")]
-) -> ReviewPayload:
-    async def work() -> dict:
+) -> ReviewCreatePayload | None:
+    async def work() -> dict[str, Any]:
         created = await review_service.create_review(
             runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"), input.rating, input.text
         )
         return {"review": Review.of(created)}
 
-    return await payload(ReviewPayload, work)
+    return await mutate(info, ReviewCreatePayload, work)
 
 
 async def review_reply(
     info: strawberry.Info, input: Annotated[ReviewReplyInput, strawberry.argument(description="Review, reply text.")]
-) -> ReviewPayload:
-    async def work() -> dict:
+) -> ReviewReplyPayload | None:
+    async def work() -> dict[str, Any]:
         replied = await review_service.reply_review(
             runtime(info), viewer(info), decode_id(input.review_id, "Review", "reviewId"), input.text
         )
         return {"review": Review.of(replied)}
 
-    return await payload(ReviewPayload, work)
+    return await mutate(info, ReviewReplyPayload, work)
 
 
 async def dispute_open(
     info: strawberry.Info, input: Annotated[DisputeOpenInput, strawberry.argument(description="Order and reason.")]
-) -> DisputePayload:
-    async def work() -> dict:
+) -> DisputeOpenPayload | None:
+    async def work() -> dict[str, Any]:
         opened = await dispute_service.open_dispute(
             runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"), input.reason
         )
         return {"dispute": Dispute.of(opened)}
 
-    return await payload(DisputePayload, work)
+    return await mutate(info, DisputeOpenPayload, work)
 
 
 async def dispute_resolve(
     info: strawberry.Info,
     input: Annotated[DisputeResolveInput, strawberry.argument(description="Dispute, outcome, reason, key.")],
-) -> DisputePayload:
-    async def work() -> dict:
+) -> DisputeResolvePayload | None:
+    async def work() -> dict[str, Any]:
         resolved = await dispute_service.resolve_dispute(
             runtime(info),
             viewer(info),
@@ -301,7 +339,7 @@ async def dispute_resolve(
         )
         return {"dispute": Dispute.of(resolved)}
 
-    return await payload(DisputePayload, work)
+    return await mutate(info, DisputeResolvePayload, work)
 
 
 async def order_of_entry(info: strawberry.Info, order_id: str | None) -> Order | None:

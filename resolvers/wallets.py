@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from core.pagination import PageRequest
 from marketplace import payouts, reconciliation, topups
 from marketplace import wallets as service
-from resolvers.common import acting_organization, payload, runtime, viewer
-from schema.common import AFTER, AS_ORGANIZATION, FIRST
+from resolvers.common import acting_organization, mutate, runtime, viewer
+from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.wallets import (
     LedgerEntry,
     LedgerEntryConnection,
@@ -18,9 +18,10 @@ from schema.wallets import (
     StuckPayment,
     StuckPaymentConnection,
     Wallet,
-    WalletPayload,
     WalletPayoutInput,
+    WalletPayoutPayload,
     WalletTopUpInput,
+    WalletTopUpPayload,
 )
 
 
@@ -37,9 +38,12 @@ async def wallet_statement(
     as_organization: AS_ORGANIZATION = None,
     first: FIRST = None,
     after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> LedgerEntryConnection:
     org = acting_organization(as_organization)
-    page = await service.statement(runtime(info), viewer(info), org, PageRequest.from_args(first=first, after=after))
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await service.statement(runtime(info), viewer(info), org, request)
     return LedgerEntryConnection.from_page(page, LedgerEntry.of)
 
 
@@ -47,37 +51,38 @@ async def ledger_totals(info: strawberry.Info) -> LedgerTotals:
     return LedgerTotals.of(await service.ledger_totals(runtime(info), viewer(info)))
 
 
-async def stuck_payments(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> StuckPaymentConnection:
-    page = await reconciliation.stuck_payments(
-        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after)
-    )
+async def stuck_payments(
+    info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+) -> StuckPaymentConnection:
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    page = await reconciliation.stuck_payments(runtime(info), viewer(info), request)
     return StuckPaymentConnection.from_page(page, StuckPayment.of)
 
 
 async def wallet_top_up(
     info: strawberry.Info,
     input: Annotated[WalletTopUpInput, strawberry.argument(description="Amount, idempotency key, organisation.")],
-) -> WalletPayload:
-    async def work():
+) -> WalletTopUpPayload | None:
+    async def work() -> dict[str, Any]:
         org = acting_organization(input.as_organization)
-        return WalletPayload.of(
+        return WalletTopUpPayload.of(
             await topups.top_up(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
         )
 
-    return await payload(WalletPayload, work)
+    return await mutate(info, WalletTopUpPayload, work)
 
 
 async def wallet_payout(
     info: strawberry.Info,
     input: Annotated[WalletPayoutInput, strawberry.argument(description="Amount, idempotency key, organisation.")],
-) -> WalletPayload:
-    async def work():
+) -> WalletPayoutPayload | None:
+    async def work() -> dict[str, Any]:
         org = acting_organization(input.as_organization)
-        return WalletPayload.of(
+        return WalletPayoutPayload.of(
             await payouts.payout(runtime(info), viewer(info), org, input.amount_dong, input.idempotency_key)
         )
 
-    return await payload(WalletPayload, work)
+    return await mutate(info, WalletPayoutPayload, work)
 
 
 async def wallets_by_ids(info: strawberry.Info, ids: list[str]) -> list[Wallet | None]:

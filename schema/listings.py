@@ -11,7 +11,7 @@ from strawberry import relay
 
 from marketplace.investments import InterestView
 from marketplace.listings import Category, ListingView
-from schema.common import AFTER, FIRST, CountedConnection, Dong, UserError, optional_dong
+from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, Dong, UserError, optional_dong
 from schema.identity import Actor
 from schema.places import Commune
 
@@ -132,11 +132,13 @@ class Listing(relay.Node):
         "null for anyone else."
     )
     async def interests(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> InvestmentInterestConnection | None:
         from resolvers.listings import interests_of_listing  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await interests_of_listing(info, self, first, after) if self.viewer_is_owner else None
+        if not self.viewer_is_owner:
+            return None
+        return await interests_of_listing(info, self, first=first, after=after, last=last, before=before)
 
     @classmethod
     def of(cls, v: ListingView) -> Listing:
@@ -254,6 +256,9 @@ class ListingFilter:
     )
 
 
+AS_ORGANIZATION_FOR_LISTING = "List for this organisation (global id), which I own or administer."
+
+
 @strawberry.input(description="A new listing.")
 class ListingCreateInput:
     kind: ListingKind = strawberry.field(description="What it offers.")
@@ -271,15 +276,19 @@ class ListingCreateInput:
     )
     ward_code: str | None = strawberry.field(default=None, description="Code of one of Hà Nội's 126 communes.")
     photo_urls: list[str] | None = strawberry.field(default=None, description="At most 10 https URLs (500 chars each).")
-    as_organization: strawberry.ID | None = strawberry.field(
-        default=None, description="List for this organisation (global id), which I own or administer."
-    )
+    as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_FOR_LISTING)
     publish: bool = strawberry.field(default=False, description="True: ACTIVE at once; false: a DRAFT.")
+
+
+@strawberry.type(description="Result of listingCreate.")
+class ListingCreatePayload:
+    listing: Listing | None = strawberry.field(default=None, description="The new listing.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(description="Changes to my listing; fields left out stay as they are, null clears an optional one.")
 class ListingUpdateInput:
-    id: strawberry.ID = strawberry.field(description="Global id of the listing.")
+    listing_id: strawberry.ID = strawberry.field(description="Global id of the listing.")
     title: str | None = strawberry.field(default=strawberry.UNSET, description="3 to 120 characters.")
     description: str | None = strawberry.field(default=strawberry.UNSET, description="Up to 5000 characters.")
     price_dong: Dong | None = strawberry.field(default=strawberry.UNSET, description="Price in đồng.")
@@ -294,8 +303,22 @@ class ListingUpdateInput:
     photo_urls: list[str] | None = strawberry.field(default=strawberry.UNSET, description="Photo URLs (https).")
 
 
-@strawberry.type(description="Result of listingCreate, listingUpdate and listingStatusSet.")
-class ListingPayload:
+@strawberry.type(description="Result of listingUpdate.")
+class ListingUpdatePayload:
+    listing: Listing | None = strawberry.field(default=None, description="The listing as it is now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="The status my listing should have.")
+class ListingStatusSetInput:
+    listing_id: strawberry.ID = strawberry.field(description="Global id of my listing.")
+    status: ListingStatus = strawberry.field(
+        description="ACTIVE (publish or resume), PAUSED or CLOSED; SOLD_OUT is set by orders."
+    )
+
+
+@strawberry.type(description="Result of listingStatusSet.")
+class ListingStatusSetPayload:
     listing: Listing | None = strawberry.field(default=None, description="The listing as it is now.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
@@ -310,18 +333,39 @@ class InvestmentInterestCreateInput:
     )
 
 
+@strawberry.type(description="Result of investmentInterestCreate.")
+class InvestmentInterestCreatePayload:
+    investment_interest: InvestmentInterest | None = strawberry.field(
+        default=None, description="The new interest (PENDING)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
 @strawberry.input(description="The listing owner's answer to a pending interest.")
 class InvestmentInterestAnswerInput:
-    id: strawberry.ID = strawberry.field(description="Global id of the interest.")
+    investment_interest_id: strawberry.ID = strawberry.field(description="Global id of the interest.")
     accept: bool = strawberry.field(description="True accepts, false declines.")
     message: str | None = strawberry.field(
         default=None, description="My answer to the investor (up to 2000 characters)."
     )
 
 
-@strawberry.type(
-    description="Result of investmentInterestCreate, investmentInterestAnswer and investmentInterestWithdraw."
-)
-class InvestmentInterestPayload:
-    interest: InvestmentInterest | None = strawberry.field(default=None, description="The interest as it is now.")
+@strawberry.type(description="Result of investmentInterestAnswer.")
+class InvestmentInterestAnswerPayload:
+    investment_interest: InvestmentInterest | None = strawberry.field(
+        default=None, description="The interest as it is now (ACCEPTED or DECLINED)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="An investor withdraws a pending interest.")
+class InvestmentInterestWithdrawInput:
+    investment_interest_id: strawberry.ID = strawberry.field(description="Global id of my pending interest.")
+
+
+@strawberry.type(description="Result of investmentInterestWithdraw.")
+class InvestmentInterestWithdrawPayload:
+    investment_interest: InvestmentInterest | None = strawberry.field(
+        default=None, description="The interest as it is now (WITHDRAWN)."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

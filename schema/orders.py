@@ -17,6 +17,8 @@ from schema.identity import Actor
 from schema.listings import Listing
 
 ERRORS = "Mistakes to fix (empty on success): code, field and message."
+#: How an order change finds who acts (said in every order change's input).
+PARTY = " The party is found from the order: its buyer or seller, or an owner or admin of the organisation that is."
 IDEMPOTENCY_KEY = (
     "8-100 characters of [A-Za-z0-9_-:.], new for each request (e.g. a UUID). Repeating a request with its key "
     "returns the first result; the same key with another request is a CONFLICT."
@@ -351,11 +353,23 @@ class CartItemSetInput:
     as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
 
 
+@strawberry.type(description="Result of cartItemSet.")
+class CartItemSetPayload:
+    cart: Cart | None = strawberry.field(default=None, description="My cart now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
 @strawberry.input(description="Turn my cart into one order per seller.")
 class CartCheckoutInput:
     idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
     as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
     note: str | None = strawberry.field(default=None, description="A note for the sellers (up to 1000 characters).")
+
+
+@strawberry.type(description="Result of cartCheckout.")
+class CartCheckoutPayload:
+    orders: list[Order] = strawberry.field(default_factory=list, description="One new order per seller.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(description="Order one listing straight away (the 'buy now' button).")
@@ -366,20 +380,106 @@ class OrderPlaceInput:
     as_organization: strawberry.ID | None = strawberry.field(default=None, description=AS_ORGANIZATION_DESCRIPTION)
 
 
-@strawberry.input(
-    description="A change of an order's status. The party is found from the order: its buyer or "
-    "seller, or an owner/admin of the organisation that is."
-)
-class OrderTransitionInput:
+@strawberry.type(description="Result of orderPlace.")
+class OrderPlacePayload:
+    order: Order | None = strawberry.field(default=None, description="The new order (PLACED).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Sellers accept a placed order." + PARTY)
+class OrderAcceptInput:
     order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
     idempotency_key: str | None = strawberry.field(
-        default=None,
-        description="Required when the change moves money (pay, complete, refund, cancel of a paid "
-        "order). " + IDEMPOTENCY_KEY,
+        default=None, description="Optional (nothing moves money here): makes a retry safe. " + IDEMPOTENCY_KEY
     )
     reason: str | None = strawberry.field(
-        default=None, description="Why (up to 1000 characters); required when a seller cancels or refunds."
+        default=None, description="Why, if I want to say (up to 1000 characters); the buyer reads it."
     )
+
+
+@strawberry.type(description="Result of orderAccept.")
+class OrderAcceptPayload:
+    order: Order | None = strawberry.field(default=None, description="The order as it is now (ACCEPTED on success).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Buyers pay an accepted order; the money goes into escrow." + PARTY)
+class OrderPayInput:
+    order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
+    reason: str | None = strawberry.field(default=None, description="A note for the seller (up to 1000 characters).")
+
+
+@strawberry.type(description="Result of orderPay.")
+class OrderPayPayload:
+    order: Order | None = strawberry.field(default=None, description="The order as it is now (PAID on success).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Sellers mark a paid order delivered." + PARTY)
+class OrderFulfilInput:
+    order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Optional (nothing moves money here): makes a retry safe. " + IDEMPOTENCY_KEY
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="A note for the buyer (up to 1000 characters), e.g. how it was delivered."
+    )
+
+
+@strawberry.type(description="Result of orderFulfil.")
+class OrderFulfilPayload:
+    order: Order | None = strawberry.field(default=None, description="The order as it is now (FULFILLED on success).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Buyers confirm a fulfilled order; the money in escrow goes to the seller." + PARTY)
+class OrderCompleteInput:
+    order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
+    reason: str | None = strawberry.field(default=None, description="A note for the seller (up to 1000 characters).")
+
+
+@strawberry.type(description="Result of orderComplete.")
+class OrderCompletePayload:
+    order: Order | None = strawberry.field(default=None, description="The order as it is now (COMPLETED on success).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(
+    description="The buyer or the seller cancels an order before fulfilment; stock is released and a paid order refunded."
+    + PARTY
+)
+class OrderCancelInput:
+    order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Required when the order is paid (the money goes back). " + IDEMPOTENCY_KEY
+    )
+    reason: str | None = strawberry.field(
+        default=None,
+        description="Why (up to 1000 characters); required when the seller cancels. The other party reads it.",
+    )
+
+
+@strawberry.type(description="Result of orderCancel.")
+class OrderCancelPayload:
+    order: Order | None = strawberry.field(default=None, description="The order as it is now (CANCELLED on success).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(
+    description="Sellers refund a paid or fulfilled order; the money in escrow goes back to the buyer." + PARTY
+)
+class OrderRefundInput:
+    order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
+    idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
+    reason: str = strawberry.field(description="Why (1 to 1000 characters); the buyer reads it.")
+
+
+@strawberry.type(description="Result of orderRefund.")
+class OrderRefundPayload:
+    order: Order | None = strawberry.field(default=None, description="The order as it is now (REFUNDED on success).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(description="A review of a completed order's seller, by its buyer.")
@@ -389,16 +489,34 @@ class ReviewCreateInput:
     text: str = strawberry.field(description="What I say (1 to 2000 characters).")
 
 
+@strawberry.type(description="Result of reviewCreate.")
+class ReviewCreatePayload:
+    review: Review | None = strawberry.field(default=None, description="The new review.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
 @strawberry.input(description="The seller's one reply to a review.")
 class ReviewReplyInput:
     review_id: strawberry.ID = strawberry.field(description="Global id of the review.")
     text: str = strawberry.field(description="The reply (1 to 2000 characters).")
 
 
+@strawberry.type(description="Result of reviewReply.")
+class ReviewReplyPayload:
+    review: Review | None = strawberry.field(default=None, description="The review with its reply.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
 @strawberry.input(description="A buyer's dispute about a paid or fulfilled order.")
 class DisputeOpenInput:
     order_id: strawberry.ID = strawberry.field(description="Global id of the order.")
     reason: str = strawberry.field(description="What went wrong (up to 1000 characters).")
+
+
+@strawberry.type(description="Result of disputeOpen.")
+class DisputeOpenPayload:
+    dispute: Dispute | None = strawberry.field(default=None, description="The new dispute (OPEN).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(description="An officer's decision on an open dispute.")
@@ -409,31 +527,7 @@ class DisputeResolveInput:
     idempotency_key: str = strawberry.field(description=IDEMPOTENCY_KEY)
 
 
-@strawberry.type(description="Result of cartItemSet.")
-class CartPayload:
-    cart: Cart | None = strawberry.field(default=None, description="My cart now.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
-
-
-@strawberry.type(description="Result of cartCheckout.")
-class CartCheckoutPayload:
-    orders: list[Order] = strawberry.field(default_factory=list, description="One new order per seller.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
-
-
-@strawberry.type(description="Result of orderPlace and of every change of an order's status.")
-class OrderPayload:
-    order: Order | None = strawberry.field(default=None, description="The order as it is now.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
-
-
-@strawberry.type(description="Result of reviewCreate and reviewReply.")
-class ReviewPayload:
-    review: Review | None = strawberry.field(default=None, description="The review as it is now.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
-
-
-@strawberry.type(description="Result of disputeOpen and disputeResolve.")
-class DisputePayload:
-    dispute: Dispute | None = strawberry.field(default=None, description="The dispute as it is now.")
+@strawberry.type(description="Result of disputeResolve.")
+class DisputeResolvePayload:
+    dispute: Dispute | None = strawberry.field(default=None, description="The dispute as it is now (RESOLVED).")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

@@ -214,21 +214,31 @@ class WalletPayoutInput:
     )
 
 
-@strawberry.type(description="Result of walletTopUp and walletPayout.")
-class WalletPayload:
-    wallet: Wallet | None = strawberry.field(default=None, description="The wallet after the movement.")
-    entry: LedgerEntry | None = strawberry.field(default=None, description="The ledger entry of the movement.")
+@strawberry.type(description="Result of walletTopUp.")
+class WalletTopUpPayload:
+    wallet: Wallet | None = strawberry.field(default=None, description="The wallet after the top-up.")
+    entry: LedgerEntry | None = strawberry.field(default=None, description="The ledger entry of the top-up.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+    @classmethod
+    def of(cls, result: MoneyResult) -> dict:
+        return {"wallet": Wallet.of(result.wallet), "entry": LedgerEntry.of(result.entry) if result.entry else None}
+
+
+@strawberry.type(description="Result of walletPayout.")
+class WalletPayoutPayload:
+    wallet: Wallet | None = strawberry.field(default=None, description="The wallet after the payout.")
+    entry: LedgerEntry | None = strawberry.field(default=None, description="The ledger entry of the payout.")
     payout_status: PayoutStatus | None = strawberry.field(
         default=None,
-        description="For a payout: where it stands (PAID; FAILED with the money back; SENDING when the "
-        "provider's answer has not come yet: it is settled later).",
+        description="Where the payout stands (PAID; FAILED with the money back; SENDING when the provider's answer "
+        "has not come yet: it is settled later).",
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
     @classmethod
     def of(cls, result: MoneyResult) -> dict:
         return {
-            "wallet": Wallet.of(result.wallet),
-            "entry": LedgerEntry.of(result.entry) if result.entry else None,
+            **WalletTopUpPayload.of(result),
             "payout_status": PayoutStatus(result.payout_status) if result.payout_status else None,
         }

@@ -6,11 +6,15 @@ import strawberry
 
 from resolvers import listings as listing_resolvers
 from schema.listings import (
+    InvestmentInterestAnswerPayload,
     InvestmentInterestConnection,
-    InvestmentInterestPayload,
+    InvestmentInterestCreatePayload,
+    InvestmentInterestWithdrawPayload,
     ListingCategory,
     ListingConnection,
-    ListingPayload,
+    ListingCreatePayload,
+    ListingStatusSetPayload,
+    ListingUpdatePayload,
 )
 
 
@@ -39,26 +43,26 @@ class ListingQuery:
 class ListingMutation:
     """Mutation fields of listings; merged into the root Mutation by schema.assemble."""
 
-    listing_create: ListingPayload = strawberry.mutation(
+    listing_create: ListingCreatePayload | None = strawberry.mutation(
         resolver=listing_resolvers.listing_create,
         description="Offer goods, a service, a rental or an investment opportunity (needs level 2), as a DRAFT or published.",
     )
-    listing_update: ListingPayload = strawberry.mutation(
+    listing_update: ListingUpdatePayload | None = strawberry.mutation(
         resolver=listing_resolvers.listing_update,
         description="Owners: change a listing's fields; restocking a SOLD_OUT listing re-opens it.",
     )
-    listing_status_set: ListingPayload = strawberry.mutation(
+    listing_status_set: ListingStatusSetPayload | None = strawberry.mutation(
         resolver=listing_resolvers.listing_status_set,
         description="Owners: publish, pause, resume or close a listing (CONFLICT for a transition that is not allowed).",
     )
-    investment_interest_create: InvestmentInterestPayload = strawberry.mutation(
+    investment_interest_create: InvestmentInterestCreatePayload | None = strawberry.mutation(
         resolver=listing_resolvers.investment_interest_create,
         description="Investors (level 2): state interest in an ACTIVE investment opportunity with an amount and a message.",
     )
-    investment_interest_answer: InvestmentInterestPayload = strawberry.mutation(
+    investment_interest_answer: InvestmentInterestAnswerPayload | None = strawberry.mutation(
         resolver=listing_resolvers.investment_interest_answer,
         description="Listing owners: accept or decline a pending interest.",
     )
-    investment_interest_withdraw: InvestmentInterestPayload = strawberry.mutation(
+    investment_interest_withdraw: InvestmentInterestWithdrawPayload | None = strawberry.mutation(
         resolver=listing_resolvers.investment_interest_withdraw, description="Investors: withdraw my pending interest."
     )

@@ -8,13 +8,21 @@ from resolvers import orders as order_resolvers
 from schema.orders import (
     Cart,
     CartCheckoutPayload,
-    CartPayload,
+    CartItemSetPayload,
     DisputeConnection,
-    DisputePayload,
+    DisputeOpenPayload,
+    DisputeResolvePayload,
+    OrderAcceptPayload,
+    OrderCancelPayload,
+    OrderCompletePayload,
     OrderConnection,
-    OrderPayload,
+    OrderFulfilPayload,
+    OrderPayPayload,
+    OrderPlacePayload,
+    OrderRefundPayload,
     ReviewConnection,
-    ReviewPayload,
+    ReviewCreatePayload,
+    ReviewReplyPayload,
 )
 
 
@@ -42,52 +50,52 @@ class OrderQuery:
 class OrderMutation:
     """Mutation fields of orders; merged into the root Mutation by schema.assemble."""
 
-    cart_item_set: CartPayload = strawberry.mutation(
+    cart_item_set: CartItemSetPayload | None = strawberry.mutation(
         resolver=order_resolvers.cart_item_set,
         description="Put a listing in my cart, change its quantity, or take it out (quantity 0).",
     )
-    cart_checkout: CartCheckoutPayload = strawberry.mutation(
+    cart_checkout: CartCheckoutPayload | None = strawberry.mutation(
         resolver=order_resolvers.cart_checkout,
         description="Turn my cart into one order per seller, reserving stock, all or nothing (idempotent by key).",
     )
-    order_place: OrderPayload = strawberry.mutation(
+    order_place: OrderPlacePayload | None = strawberry.mutation(
         resolver=order_resolvers.order_place,
         description="Order one listing straight away, reserving stock (idempotent by key).",
     )
-    order_accept: OrderPayload = strawberry.mutation(
+    order_accept: OrderAcceptPayload | None = strawberry.mutation(
         resolver=order_resolvers.order_accept, description="Sellers: accept a placed order."
     )
-    order_pay: OrderPayload = strawberry.mutation(
+    order_pay: OrderPayPayload | None = strawberry.mutation(
         resolver=order_resolvers.order_pay,
         description="Buyers: pay an accepted order; the money goes into escrow (idempotent by key).",
     )
-    order_fulfil: OrderPayload = strawberry.mutation(
+    order_fulfil: OrderFulfilPayload | None = strawberry.mutation(
         resolver=order_resolvers.order_fulfil, description="Sellers: mark a paid order delivered."
     )
-    order_complete: OrderPayload = strawberry.mutation(
+    order_complete: OrderCompletePayload | None = strawberry.mutation(
         resolver=order_resolvers.order_complete,
         description="Buyers: confirm a fulfilled order; the money in escrow goes to the seller (idempotent by key).",
     )
-    order_cancel: OrderPayload = strawberry.mutation(
+    order_cancel: OrderCancelPayload | None = strawberry.mutation(
         resolver=order_resolvers.order_cancel,
         description="Buyer or seller: cancel before fulfilment; stock is released and a paid order refunded (key when paid).",
     )
-    order_refund: OrderPayload = strawberry.mutation(
+    order_refund: OrderRefundPayload | None = strawberry.mutation(
         resolver=order_resolvers.order_refund,
         description="Sellers: refund a paid or fulfilled order with a reason; escrow goes back to the buyer (idempotent by key).",
     )
-    review_create: ReviewPayload = strawberry.mutation(
+    review_create: ReviewCreatePayload | None = strawberry.mutation(
         resolver=order_resolvers.review_create,
         description="Buyers: review the seller of a completed order (once per order).",
     )
-    review_reply: ReviewPayload = strawberry.mutation(
+    review_reply: ReviewReplyPayload | None = strawberry.mutation(
         resolver=order_resolvers.review_reply, description="Sellers: reply once to a review."
     )
-    dispute_open: DisputePayload = strawberry.mutation(
+    dispute_open: DisputeOpenPayload | None = strawberry.mutation(
         resolver=order_resolvers.dispute_open,
         description="Buyers: dispute a paid or fulfilled order; it is frozen until an officer decides.",
     )
-    dispute_resolve: DisputePayload = strawberry.mutation(
+    dispute_resolve: DisputeResolvePayload | None = strawberry.mutation(
         resolver=order_resolvers.dispute_resolve,
         description="Officers: resolve a dispute by refunding the buyer or releasing the money to the seller (idempotent by key).",
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import wallets as wallet_resolvers
-from schema.wallets import LedgerEntryConnection, LedgerTotals, StuckPaymentConnection, Wallet, WalletPayload
+from schema.wallets import (
+    LedgerEntryConnection,
+    LedgerTotals,
+    StuckPaymentConnection,
+    Wallet,
+    WalletPayoutPayload,
+    WalletTopUpPayload,
+)
 
 
 @strawberry.type
@@ -18,7 +25,8 @@ class WalletQuery:
     )
     wallet_statement: LedgerEntryConnection = strawberry.field(
         resolver=wallet_resolvers.wallet_statement,
-        description="The entries of my wallet (or my organisation's), newest first, each with the balance after it.",
+        description="The entries of my wallet (or my organisation's), newest first, each with the balance after it; "
+        "a cursor belongs to one wallet's statement.",
     )
     ledger_totals: LedgerTotals = strawberry.field(
         resolver=wallet_resolvers.ledger_totals,
@@ -35,11 +43,11 @@ class WalletQuery:
 class WalletMutation:
     """Mutation fields of wallets; merged into the root Mutation by schema.assemble."""
 
-    wallet_top_up: WalletPayload = strawberry.mutation(
+    wallet_top_up: WalletTopUpPayload | None = strawberry.mutation(
         resolver=wallet_resolvers.wallet_top_up,
         description="Add money to my wallet through the payment provider (needs level 2; idempotent by key).",
     )
-    wallet_payout: WalletPayload = strawberry.mutation(
+    wallet_payout: WalletPayoutPayload | None = strawberry.mutation(
         resolver=wallet_resolvers.wallet_payout,
         description="Withdraw money from my wallet to my bank account through the payment provider (needs level 2; idempotent).",
     )

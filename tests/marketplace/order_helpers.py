@@ -36,7 +36,7 @@ MUTATIONS = {
 def transition_document(action: str) -> str:
     name = MUTATIONS[action]
     return f"""
-mutation Move($input: OrderTransitionInput!) {{
+mutation Move($input: {name[0].upper() + name[1:]}Input!) {{
   {name}(input: $input) {{ order {{ id status }} errors {{ code field message }} }}
 }}
 """
@@ -106,7 +106,9 @@ async def act(
     with_key: bool = True,
 ) -> dict:
     """Run order<Action> as ``someone``; a fresh key unless given (or ``with_key=False``)."""
-    payload = {"orderId": order_id, "reason": reason}
+    payload = {"orderId": order_id}
+    if reason is not None:
+        payload["reason"] = reason
     if with_key:
         payload["idempotencyKey"] = key or new_key()
     return await gql(client, transition_document(action), {"input": payload}, headers=someone.auth)

@@ -7,6 +7,8 @@ import asyncio
 import time
 
 from tests import statements
+from tests.identity.test_organizations import registered_org
+from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import (
     acted,
@@ -17,6 +19,7 @@ from tests.marketplace.order_helpers import (
     place,
     placed,
 )
+from tests.marketplace.paging import PAGE_INFO
 from tests.support import error_codes, gql
 
 CART_SET = """
@@ -39,17 +42,19 @@ mutation Checkout($input: CartCheckoutInput!) {
 }
 """
 
-MY_ORDERS = """
-query Mine($role: OrderRole, $status: OrderStatus, $first: Int, $after: String) {
-  myOrders(role: $role, status: $status, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { id status myRole } }
-  }
-}
+MY_ORDERS = f"""
+query Mine($role: OrderRole, $status: OrderStatus, $org: ID, $first: Int, $after: String, $last: Int,
+           $before: String) {{
+  myOrders(role: $role, status: $status, asOrganization: $org, first: $first, after: $after, last: $last,
+           before: $before) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id status myRole }} }}
+  }}
+}}
 """
 
 STATUS_SET = """
-mutation Status($id: ID!, $status: ListingStatus!) {
-  listingStatusSet(id: $id, status: $status) { listing { status } errors { code message } }
+mutation Status($input: ListingStatusSetInput!) {
+  listingStatusSet(input: $input) { listing { status } errors { code message } }
 }
 """
 
@@ -126,23 +131,36 @@ async def test_cart_rules(app, client):
     body = await _cart_set(client, buyer, listing["id"], 4)
     assert [e["code"] for e in body["data"]["cartItemSet"]["errors"]] == ["CONFLICT"]
     body = await _cart_set(client, buyer, listing["id"], -1)
-    assert [e["field"] for e in body["data"]["cartItemSet"]["errors"]] == ["quantity"]
+    assert [e["field"] for e in body["data"]["cartItemSet"]["errors"]] == [["input", "quantity"]]
     draft = await create_listing(client, seller, publish=False)
     body = await _cart_set(client, buyer, draft["id"], 1)
-    assert error_codes(body) == ["NOT_FOUND"]
+    errors = body["data"]["cartItemSet"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [("NOT_FOUND", ["input", "listingId"])]
     investment = await create_listing(client, seller, kind="INVESTMENT")
     body = await _cart_set(client, buyer, investment["id"], 1)
-    assert [e["code"] for e in body["data"]["cartItemSet"]["errors"]] == ["CONFLICT"]
+    errors = body["data"]["cartItemSet"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [("CONFLICT", ["input", "listingId"])]
     body = await _cart_set(client, buyer, listing["id"], 2)
     assert body["data"]["cartItemSet"]["cart"]["totalDong"] == 2 * listing["priceDong"]
     body = await _cart_set(client, buyer, listing["id"], 0)
     assert body["data"]["cartItemSet"]["cart"]["items"] == []
     body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": new_key()}}, headers=buyer.auth)
-    assert [e["code"] for e in body["data"]["cartCheckout"]["errors"]] == ["CONFLICT"]
+    assert [(e["code"], e["field"]) for e in body["data"]["cartCheckout"]["errors"]] == [("CONFLICT", None)]
+    # Every mistake of an input at once.
+    body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": "short", "note": "x" * 1001}}, headers=buyer.auth)
+    assert [(e["code"], e["field"]) for e in body["data"]["cartCheckout"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "idempotencyKey"]),
+        ("INVALID_INPUT", ["input", "note"]),
+    ]
+    body = await place(client, buyer, listing["id"], 0, key="short")
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPlace"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "quantity"]),
+        ("INVALID_INPUT", ["input", "idempotencyKey"]),
+    ]
     # Paused listings cannot be ordered.
-    await gql(client, STATUS_SET, {"id": listing["id"], "status": "PAUSED"}, headers=seller.auth)
+    await gql(client, STATUS_SET, {"input": {"listingId": listing["id"], "status": "PAUSED"}}, headers=seller.auth)
     body = await place(client, buyer, listing["id"])
-    assert [e["code"] for e in body["data"]["orderPlace"]["errors"]] == ["CONFLICT"]
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPlace"]["errors"]] == [("CONFLICT", None)]
 
 
 async def test_cancel_releases_stock_and_sold_out_becomes_active(app, client):
@@ -162,7 +180,9 @@ async def test_idempotent_order_place(app, client):
     again = await place(client, buyer, listing["id"], 2, key=key)
     assert first["data"]["orderPlace"]["order"]["id"] == again["data"]["orderPlace"]["order"]["id"]
     other = await place(client, buyer, listing["id"], 1, key=key)
-    assert [(e["code"], e["field"]) for e in other["data"]["orderPlace"]["errors"]] == [("CONFLICT", "idempotencyKey")]
+    assert [(e["code"], e["field"]) for e in other["data"]["orderPlace"]["errors"]] == [
+        ("CONFLICT", ["input", "idempotencyKey"])
+    ]
     assert (await listing_state(client, seller, listing["id"]))["stock"] == 3
 
 
@@ -272,7 +292,44 @@ async def test_a_closed_sellers_listing_cannot_be_ordered(app, client):
     close = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code } } }"
     closed = await gql(client, close, {"password": seller.password}, headers=seller.auth)
     assert closed["data"]["accountClose"]["ok"] is True
-    assert error_codes(await place(client, buyer, listing["id"])) == ["NOT_FOUND"]
-    assert error_codes(await _cart_set(client, buyer, listing["id"], 1)) == ["NOT_FOUND"]
+    unknown = [("NOT_FOUND", ["input", "listingId"])]
+    body = await place(client, buyer, listing["id"])
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPlace"]["errors"]] == unknown
+    body = await _cart_set(client, buyer, listing["id"], 1)
+    assert [(e["code"], e["field"]) for e in body["data"]["cartItemSet"]["errors"]] == unknown
     body = await gql(client, CHECKOUT, {"input": {"idempotencyKey": new_key()}}, headers=buyer.auth)
-    assert [e["code"] for e in body["data"]["cartCheckout"]["errors"]] == ["CONFLICT"]
+    assert [(e["code"], e["field"]) for e in body["data"]["cartCheckout"]["errors"]] == [("CONFLICT", None)]
+
+
+async def test_my_orders_page_both_ways_and_refuse_anothers_cursor(app, client):
+    buyer, seller, other = await people(app, client, 3)
+    listing = await create_listing(client, seller, stock=50)
+    own = await create_listing(client, buyer, stock=50)
+    made = []
+    for i in range(6):  # bought and sold mixed: both sides of the list, merged newest first
+        made.append(
+            (await placed(client, seller, own["id"]) if i % 3 == 0 else await placed(client, buyer, listing["id"]))[
+                "id"
+            ]
+        )
+    nodes = await paging.both_ways(client, MY_ORDERS, ("myOrders",), headers=buyer.auth)
+    assert [n["id"] for n in nodes] == list(reversed(made))
+    assert [n["myRole"] for n in nodes] == ["BUYER", "BUYER", "SELLER", "BUYER", "BUYER", "SELLER"]
+    bought = await paging.both_ways(client, MY_ORDERS, ("myOrders",), {"role": "BUYER"}, headers=buyer.auth)
+    assert [n["id"] for n in bought] == [o for i, o in reversed(list(enumerate(made))) if i % 3]
+    # An organisation's orders are another list: its cursors are refused on the person's list, and the other way.
+    organization = await registered_org(client, buyer)
+    await placed_for(client, buyer, listing["id"], organization)
+    theirs = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), {"org": organization}, headers=buyer.auth)
+    await paging.refuses(client, MY_ORDERS, theirs, headers=buyer.auth)
+    mine = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=buyer.auth)
+    await paging.refuses(client, MY_ORDERS, mine, {"org": organization}, headers=buyer.auth)
+    await placed(client, other, listing["id"])
+    others = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=other.auth)
+    await paging.refuses(client, MY_ORDERS, others, headers=buyer.auth)
+
+
+async def placed_for(client, buyer, listing_id: str, organization: str) -> dict:
+    body = await place(client, buyer, listing_id, as_organization=organization)
+    assert body["data"]["orderPlace"]["errors"] == [], body
+    return body["data"]["orderPlace"]["order"]

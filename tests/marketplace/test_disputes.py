@@ -3,8 +3,10 @@ or release, with a reason, idempotent), others are refused."""
 
 from __future__ import annotations
 
+from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import act, drive, listing_state, new_key, order_node, people, placed
+from tests.marketplace.paging import PAGE_INFO
 from tests.marketplace.wallet_helpers import balance_of, top_up
 from tests.support import error_codes, gql
 
@@ -23,8 +25,12 @@ mutation Resolve($input: DisputeResolveInput!) {
 }
 """
 
-QUEUE = """
-query Queue($status: DisputeStatus) { disputes(status: $status) { totalCount edges { node { id status } } } }
+QUEUE = f"""
+query Queue($status: DisputeStatus, $first: Int, $after: String, $last: Int, $before: String) {{
+  disputes(status: $status, first: $first, after: $after, last: $last, before: $before) {{
+    totalCount edges {{ cursor node {{ id status }} }} {PAGE_INFO}
+  }}
+}}
 """
 
 NODE = "query Node($id: ID!) { node(id: $id) { id ... on Dispute { status reason } } }"
@@ -58,14 +64,17 @@ async def _resolve(client, who, dispute_id, outcome, key=None, reason="Đã xem 
 async def test_refund_outcome(app, client):
     seller, buyer, stranger, officer, listing, order = await _paid(app, client)
     assert error_codes(await _open(client, seller, order["id"])) == ["FORBIDDEN"]
-    assert error_codes(await _open(client, stranger, order["id"])) == ["NOT_FOUND"]
+    body = await _open(client, stranger, order["id"])
+    assert [(e["code"], e["field"]) for e in body["data"]["disputeOpen"]["errors"]] == [
+        ("NOT_FOUND", ["input", "orderId"])
+    ]
     body = await _open(client, buyer, order["id"], reason="  ")
-    assert [e["field"] for e in body["data"]["disputeOpen"]["errors"]] == ["reason"]
+    assert [e["field"] for e in body["data"]["disputeOpen"]["errors"]] == [["input", "reason"]]
     body = await _open(client, buyer, order["id"])
     dispute = body["data"]["disputeOpen"]["dispute"]
     assert dispute["status"] == "OPEN" and dispute["order"]["status"] == "DISPUTED"
     again = await _open(client, buyer, order["id"])
-    assert [e["code"] for e in again["data"]["disputeOpen"]["errors"]] == ["CONFLICT"]
+    assert [(e["code"], e["field"]) for e in again["data"]["disputeOpen"]["errors"]] == [("CONFLICT", None)]
 
     # Frozen: no fulfilment, completion or refund while disputed.
     for who, action in ((seller, "fulfil"), (buyer, "complete"), (seller, "refund")):
@@ -74,6 +83,11 @@ async def test_refund_outcome(app, client):
 
     assert error_codes(await _resolve(client, buyer, dispute["id"], "REFUND")) == ["FORBIDDEN"]
     assert error_codes(await _resolve(client, seller, dispute["id"], "RELEASE")) == ["FORBIDDEN"]
+    body = await _resolve(client, officer, dispute["id"], "REFUND", key="short", reason=" ")
+    assert [(e["code"], e["field"]) for e in body["data"]["disputeResolve"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "reason"]),
+        ("INVALID_INPUT", ["input", "idempotencyKey"]),
+    ]
     assert (await gql(client, NODE, {"id": dispute["id"]}, headers=stranger.auth))["data"]["node"] is None
     assert (await gql(client, NODE, {"id": dispute["id"]}, headers=seller.auth))["data"]["node"]["status"] == "OPEN"
     queue = (await gql(client, QUEUE, {"status": "OPEN"}, headers=officer.auth))["data"]["disputes"]
@@ -116,3 +130,26 @@ async def test_dispute_only_before_completion(app, client):
     assert [e["code"] for e in body["data"]["disputeOpen"]["errors"]] == ["CONFLICT"]
     await drive(client, order["id"], "placed", buyer=buyer, seller=seller)  # nothing more to do from placed
     assert (await order_node(client, buyer, order["id"]))["status"] == "ACCEPTED"
+
+
+async def test_the_dispute_queue_pages_both_ways(app, client):
+    seller, buyer, _ = await people(app, client, 3)
+    officer = seller.extra["officer"]
+    await top_up(client, buyer, 5_000_000)
+    listing = await create_listing(client, seller, priceDong=PRICE, stock=10)
+    opened = []
+    for _ in range(5):
+        order = await placed(client, buyer, listing["id"])
+        await drive(client, order["id"], "paid", buyer=buyer, seller=seller)
+        opened.append((await _open(client, buyer, order["id"]))["data"]["disputeOpen"]["dispute"]["id"])
+    nodes = await paging.both_ways(client, QUEUE, ("disputes",), headers=officer.auth)
+    assert [n["id"] for n in nodes] == opened, "oldest first"
+    await _resolve(client, officer, opened[2], "REFUND")
+    still_open = await paging.both_ways(client, QUEUE, ("disputes",), {"status": "OPEN"}, headers=officer.auth)
+    assert [n["id"] for n in still_open] == opened[:2] + opened[3:]
+    # A cursor of another list (the buyer's orders) is refused.
+    mine = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=buyer.auth)
+    await paging.refuses(client, QUEUE, mine, headers=officer.auth)
+
+
+MY_ORDERS = "query Mine($first: Int) { myOrders(first: $first) { edges { cursor node { id } } } }"

@@ -6,49 +6,64 @@ import asyncio
 
 from tests.identity.people import make_officer, make_verified, register
 from tests.identity.test_organizations import registered_org
+from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
+from tests.marketplace.paging import PAGE_INFO
 from tests.support import error_codes, gql
 
 INTEREST_FIELDS = "id amountDong message status answer createdAt answeredAt investor { id } listing { id title }"
 
 CREATE = f"""
 mutation Create($input: InvestmentInterestCreateInput!) {{
-  investmentInterestCreate(input: $input) {{ interest {{ {INTEREST_FIELDS} }} errors {{ code field message }} }}
+  investmentInterestCreate(input: $input) {{
+    interest: investmentInterest {{ {INTEREST_FIELDS} }} errors {{ code field message }}
+  }}
 }}
 """
 
 ANSWER = f"""
 mutation Answer($input: InvestmentInterestAnswerInput!) {{
-  investmentInterestAnswer(input: $input) {{ interest {{ {INTEREST_FIELDS} }} errors {{ code field message }} }}
+  investmentInterestAnswer(input: $input) {{
+    interest: investmentInterest {{ {INTEREST_FIELDS} }} errors {{ code field message }}
+  }}
 }}
 """
 
 WITHDRAW = f"""
-mutation Withdraw($id: ID!) {{
-  investmentInterestWithdraw(id: $id) {{ interest {{ {INTEREST_FIELDS} }} errors {{ code field message }} }}
+mutation Withdraw($input: InvestmentInterestWithdrawInput!) {{
+  investmentInterestWithdraw(input: $input) {{
+    interest: investmentInterest {{ {INTEREST_FIELDS} }} errors {{ code field message }}
+  }}
 }}
 """
 
-LISTING_INTERESTS = """
-query Interests($id: ID!) {
-  node(id: $id) {
-    ... on Listing { id interests { totalCount edges { node { id status amountDong investor { id } } } } }
-  }
-}
+LISTING_INTERESTS = f"""
+query Interests($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {{
+  node(id: $id) {{
+    ... on Listing {{
+      id
+      interests(first: $first, after: $after, last: $last, before: $before) {{
+        totalCount {PAGE_INFO} edges {{ cursor node {{ id status amountDong investor {{ id }} }} }}
+      }}
+    }}
+  }}
+}}
 """
 
 NODE = f"query Node($id: ID!) {{ node(id: $id) {{ id ... on InvestmentInterest {{ {INTEREST_FIELDS} }} }} }}"
 
-MINE = """
-query Mine($org: ID) {
-  myInvestmentInterests(asOrganization: $org) { totalCount edges { node { id status answer listing { id } } } }
-}
+MINE = f"""
+query Mine($org: ID, $first: Int, $after: String, $last: Int, $before: String) {{
+  myInvestmentInterests(asOrganization: $org, first: $first, after: $after, last: $last, before: $before) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id status answer listing {{ id }} }} }}
+  }}
+}}
 """
 
 NOTIFICATIONS = "{ notifications { edges { node { kind subjectId actor { id } } } } }"
 
 STATUS_SET = """
-mutation Status($id: ID!, $status: ListingStatus!) { listingStatusSet(id: $id, status: $status) { errors { code } } }
+mutation Status($input: ListingStatusSetInput!) { listingStatusSet(input: $input) { errors { code } } }
 """
 
 
@@ -80,7 +95,17 @@ async def _interest(
 
 
 def _codes(result: dict) -> list[tuple[str, str | None]]:
-    return [(e["code"], e["field"]) for e in result["errors"]]
+    """(code, the field's path below ``input`` as a dotted name, or None) of each error of a payload."""
+    return [(e["code"], ".".join(e["field"][1:]) if e["field"] else None) for e in result["errors"]]
+
+
+async def _answer(client, who, interest_id: str, accept: bool, message: str | None = None) -> dict:
+    given = {"investmentInterestId": interest_id, "accept": accept, "message": message}
+    return await gql(client, ANSWER, {"input": given}, headers=who.auth)
+
+
+async def _withdraw(client, who, interest_id: str) -> dict:
+    return await gql(client, WITHDRAW, {"input": {"investmentInterestId": interest_id}}, headers=who.auth)
 
 
 async def test_investor_states_interest_and_the_owner_answers(app, client):
@@ -107,20 +132,12 @@ async def test_investor_states_interest_and_the_owner_answers(app, client):
     by_node = (await gql(client, NODE, {"id": interest["id"]}, headers=owner.auth))["data"]["node"]
     assert by_node["status"] == "PENDING"
 
-    # Only the owner answers; the investor and strangers are refused.
-    assert error_codes(
-        await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True}}, headers=investor.auth)
-    ) == ["FORBIDDEN"]
-    assert error_codes(
-        await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": True}}, headers=stranger.auth)
-    ) == ["NOT_FOUND"]
-    assert error_codes(await gql(client, WITHDRAW, {"id": interest["id"]}, headers=owner.auth)) == ["FORBIDDEN"]
-    answered = await gql(
-        client,
-        ANSWER,
-        {"input": {"id": interest["id"], "accept": True, "message": "Mời anh qua văn phòng trao đổi."}},
-        headers=owner.auth,
-    )
+    # Only the owner answers; the investor is refused, a stranger does not know it exists.
+    assert error_codes(await _answer(client, investor, interest["id"], True)) == ["FORBIDDEN"]
+    unknown = (await _answer(client, stranger, interest["id"], True))["data"]["investmentInterestAnswer"]
+    assert _codes(unknown) == [("NOT_FOUND", "investmentInterestId")]
+    assert error_codes(await _withdraw(client, owner, interest["id"])) == ["FORBIDDEN"]
+    answered = await _answer(client, owner, interest["id"], True, "Mời anh qua văn phòng trao đổi.")
     result = answered["data"]["investmentInterestAnswer"]
     assert result["errors"] == [] and result["interest"]["status"] == "ACCEPTED"
     assert result["interest"]["answer"] == "Mời anh qua văn phòng trao đổi." and result["interest"]["answeredAt"]
@@ -133,10 +150,10 @@ async def test_investor_states_interest_and_the_owner_answers(app, client):
     notes = (await gql(client, NOTIFICATIONS, headers=investor.auth))["data"]["notifications"]["edges"]
     assert [n["node"]["kind"] for n in notes] == ["INVESTMENT_INTEREST_ANSWERED"]
 
-    again = await gql(client, ANSWER, {"input": {"id": interest["id"], "accept": False}}, headers=owner.auth)
-    assert _codes(again["data"]["investmentInterestAnswer"]) == [("CONFLICT", "id")]
-    late = await gql(client, WITHDRAW, {"id": interest["id"]}, headers=investor.auth)
-    assert _codes(late["data"]["investmentInterestWithdraw"]) == [("CONFLICT", "id")]
+    again = await _answer(client, owner, interest["id"], False)
+    assert _codes(again["data"]["investmentInterestAnswer"]) == [("CONFLICT", None)]
+    late = await _withdraw(client, investor, interest["id"])
+    assert _codes(late["data"]["investmentInterestWithdraw"]) == [("CONFLICT", None)]
 
 
 async def test_one_pending_interest_per_investor_and_withdrawing(app, client):
@@ -144,14 +161,12 @@ async def test_one_pending_interest_per_investor_and_withdrawing(app, client):
     listing = await _opportunity(client, owner, priceMinDong=None, priceMaxDong=None, priceOnRequest=True)
     first = (await _interest(client, investor, listing["id"]))["interest"]
     duplicate = await _interest(client, investor, listing["id"], amount=1_000)
-    assert _codes(duplicate) == [("CONFLICT", "listingId")]
-    withdrawn = (await gql(client, WITHDRAW, {"id": first["id"]}, headers=investor.auth))["data"]
+    assert _codes(duplicate) == [("CONFLICT", None)]
+    withdrawn = (await _withdraw(client, investor, first["id"]))["data"]
     assert withdrawn["investmentInterestWithdraw"]["interest"]["status"] == "WITHDRAWN"
     second = await _interest(client, investor, listing["id"], amount=2_000_000)
     assert second["errors"] == []
-    declined = await gql(
-        client, ANSWER, {"input": {"id": second["interest"]["id"], "accept": False}}, headers=owner.auth
-    )
+    declined = await _answer(client, owner, second["interest"]["id"], False)
     assert declined["data"]["investmentInterestAnswer"]["interest"]["status"] == "DECLINED"
     seen = (await gql(client, LISTING_INTERESTS, {"id": listing["id"]}, headers=owner.auth))["data"]["node"]
     assert [e["node"]["status"] for e in seen["interests"]["edges"]] == ["DECLINED", "WITHDRAWN"]
@@ -176,7 +191,9 @@ async def test_interest_refusals(app, client):
 
     assert _codes(await _interest(client, investor, goods["id"])) == [("INVALID_INPUT", "listingId")]
     assert _codes(await _interest(client, owner, listing["id"])) == [("INVALID_INPUT", "listingId")]
-    assert _codes(await _interest(client, investor, draft["id"])) == [("INVALID_INPUT", "listingId")]
+    assert _codes(await _interest(client, investor, draft["id"])) == [("NOT_FOUND", "listingId")]
+    both = await _interest(client, investor, listing["id"], amount=0, message=" ")
+    assert _codes(both) == [("INVALID_INPUT", "amountDong"), ("INVALID_INPUT", "message")]
     assert _codes(await _interest(client, investor, listing["id"], amount=0)) == [("INVALID_INPUT", "amountDong")]
     assert _codes(await _interest(client, investor, listing["id"], amount=-5)) == [("INVALID_INPUT", "amountDong")]
     assert _codes(await _interest(client, investor, listing["id"], message="  ")) == [("INVALID_INPUT", "message")]
@@ -190,9 +207,11 @@ async def test_interest_refusals(app, client):
     )
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
 
-    paused = (await gql(client, STATUS_SET, {"id": listing["id"], "status": "PAUSED"}, headers=owner.auth))["data"]
-    assert paused["listingStatusSet"]["errors"] == []
-    assert _codes(await _interest(client, investor, listing["id"])) == [("CONFLICT", "listingId")]
+    paused = await gql(
+        client, STATUS_SET, {"input": {"listingId": listing["id"], "status": "PAUSED"}}, headers=owner.auth
+    )
+    assert paused["data"]["listingStatusSet"]["errors"] == []
+    assert _codes(await _interest(client, investor, listing["id"])) == [("CONFLICT", None)]
     mine = (await gql(client, MINE, headers=investor.auth))["data"]["myInvestmentInterests"]
     assert mine["totalCount"] == 0
 
@@ -208,9 +227,7 @@ async def test_organisations_invest_and_answer_through_their_owners(app, client)
     assert [e["node"]["id"] for e in mine["edges"]] == [created["interest"]["id"]]
     personal = (await gql(client, MINE, headers=investor.auth))["data"]["myInvestmentInterests"]
     assert personal["totalCount"] == 0
-    answered = await gql(
-        client, ANSWER, {"input": {"id": created["interest"]["id"], "accept": True}}, headers=owner.auth
-    )
+    answered = await _answer(client, owner, created["interest"]["id"], True)
     assert answered["data"]["investmentInterestAnswer"]["interest"]["status"] == "ACCEPTED"
 
 
@@ -221,6 +238,30 @@ async def test_parallel_duplicate_interests_leave_one_pending(app, client):
         *[_interest(client, investor, listing["id"], amount=1_000_000 * (i + 1)) for i in range(4)]
     )
     assert sorted(len(r["errors"]) for r in results) == [0, 1, 1, 1]
-    assert all(_codes(r) == [("CONFLICT", "listingId")] for r in results if r["errors"])
+    assert all(_codes(r) == [("CONFLICT", None)] for r in results if r["errors"])
     seen = (await gql(client, LISTING_INTERESTS, {"id": listing["id"]}, headers=owner.auth))["data"]["node"]
     assert seen["interests"]["totalCount"] == 1
+
+
+async def test_interests_page_both_ways_and_refuse_another_lists_cursor(app, client):
+    owner, *investors = await _people(app, client, 6)
+    listing, *others = [
+        await create_listing(client, owner, kind="INVESTMENT", title=title)
+        for title in ("Góp vốn mở tiệm phở", "Góp vốn quán bia hơi", "Góp vốn xưởng gốm", "Góp vốn nhà sách")
+    ]
+    stated = [(await _interest(client, i, listing["id"]))["interest"]["id"] for i in investors]
+    on_listing = await paging.both_ways(
+        client, LISTING_INTERESTS, ("node", "interests"), {"id": listing["id"]}, headers=owner.auth
+    )
+    assert [n["id"] for n in on_listing] == list(reversed(stated))
+    investor = investors[0]
+    mine = [stated[0]] + [(await _interest(client, investor, o["id"]))["interest"]["id"] for o in others]
+    by_investor = await paging.both_ways(client, MINE, ("myInvestmentInterests",), headers=investor.auth)
+    assert [n["id"] for n in by_investor] == list(reversed(mine))
+    # A cursor of another listing's interests, or of another investor's list, is refused.
+    elsewhere = await paging.first_cursor(
+        client, LISTING_INTERESTS, ("node", "interests"), {"id": others[0]["id"]}, headers=owner.auth
+    )
+    await paging.refuses(client, LISTING_INTERESTS, elsewhere, {"id": listing["id"]}, headers=owner.auth)
+    theirs = await paging.first_cursor(client, MINE, ("myInvestmentInterests",), headers=investors[1].auth)
+    await paging.refuses(client, MINE, theirs, headers=investor.auth)

@@ -7,7 +7,9 @@ from graph.driver import run
 from tests import statements
 from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.identity.test_organizations import accept, registered_org, set_role
+from tests.marketplace import paging
 from tests.marketplace.listing_helpers import LISTING_CREATE, LISTING_FIELDS, create_listing, listing_input
+from tests.marketplace.paging import PAGE_INFO
 from tests.social.helpers import BLOCK, set_edge
 from tests.support import error_codes, gql
 
@@ -22,24 +24,26 @@ mutation Update($input: ListingUpdateInput!) {{
 """
 
 STATUS_SET = """
-mutation Status($id: ID!, $status: ListingStatus!) {
-  listingStatusSet(id: $id, status: $status) { listing { id status stock } errors { code field message } }
+mutation Status($input: ListingStatusSetInput!) {
+  listingStatusSet(input: $input) { listing { id status stock } errors { code field message } }
 }
 """
 
-BROWSE = """
-query Browse($filter: ListingFilter, $sort: ListingSort, $first: Int, $after: String) {
-  listings(filter: $filter, sort: $sort, first: $first, after: $after) {
-    edges { cursor node { id title priceDong priceMinDong priceOnRequest status sellerRating { average count } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
+BROWSE = f"""
+query Browse($filter: ListingFilter, $sort: ListingSort, $first: Int, $after: String, $last: Int, $before: String) {{
+  listings(filter: $filter, sort: $sort, first: $first, after: $after, last: $last, before: $before) {{
+    edges {{ cursor node {{ id title priceDong priceMinDong priceOnRequest status sellerRating {{ average count }} }} }}
+    {PAGE_INFO}
+  }}
+}}
 """
 
-MY_LISTINGS = """
-query Mine($org: ID, $status: ListingStatus) {
-  myListings(asOrganization: $org, status: $status) { totalCount edges { node { id status } } }
-}
+MY_LISTINGS = f"""
+query Mine($org: ID, $status: ListingStatus, $first: Int, $after: String, $last: Int, $before: String) {{
+  myListings(asOrganization: $org, status: $status, first: $first, after: $after, last: $last, before: $before) {{
+    totalCount edges {{ cursor node {{ id status }} }} {PAGE_INFO}
+  }}
+}}
 """
 
 CATEGORIES = "{ listingCategories { slug nameVi nameEn } }"
@@ -67,7 +71,16 @@ async def _node(client, listing_id: str, viewer=None) -> dict | None:
 
 
 async def _status(client, who, listing_id: str, status: str) -> dict:
-    return await gql(client, STATUS_SET, {"id": listing_id, "status": status}, headers=who.auth)
+    return await gql(client, STATUS_SET, {"input": {"listingId": listing_id, "status": status}}, headers=who.auth)
+
+
+async def _update(client, who, listing_id: str, **changes) -> dict:
+    return await gql(client, UPDATE, {"input": {"listingId": listing_id, **changes}}, headers=who.auth)
+
+
+def _errors(body: dict, mutation: str) -> list[tuple[str, list[str] | None]]:
+    assert "errors" not in body, body["errors"]
+    return [(e["code"], e["field"]) for e in body["data"][mutation]["errors"]]
 
 
 # --- creation --------------------------------------------------------------------------------------------------------
@@ -108,38 +121,37 @@ async def test_a_non_integer_price_is_refused_by_the_scalar(app, client):
 
 
 INVALID = [
-    ({"priceDong": -1}, "priceDong"),
-    ({"priceDong": 0}, "priceDong"),
-    ({"priceDong": 10**12 + 1}, "priceDong"),
-    ({"priceDong": None}, "priceDong"),
-    ({"title": "ab"}, "title"),
-    ({"title": "x" * 121}, "title"),
-    ({"description": "d" * 5001}, "description"),
-    ({"stock": -1}, "stock"),
-    ({"stock": 1_000_001}, "stock"),
-    ({"stock": None}, "stock"),  # goods need a stock
-    ({"category": "weapons"}, "category"),
-    ({"wardCode": "99999"}, "wardCode"),
-    ({"photoUrls": ["http://img.example.vn/a.jpg"]}, "photoUrls"),
-    ({"photoUrls": [f"https://img.example.vn/{i}.jpg" for i in range(11)]}, "photoUrls"),
-    ({"photoUrls": ["https://img.example.vn/" + "a" * 480 + ".jpg"]}, "photoUrls"),
-    ({"kind": "SERVICE", "priceMinDong": 1000, "priceMaxDong": 2000}, "priceMinDong"),
-    ({"kind": "INVESTMENT", "priceMinDong": 5_000, "priceMaxDong": 1_000}, "priceMinDong"),
-    ({"kind": "INVESTMENT", "priceMinDong": None, "priceMaxDong": None}, "priceMinDong"),
-    ({"kind": "INVESTMENT", "priceDong": 1_000_000}, "priceDong"),
-    ({"kind": "INVESTMENT", "priceMinDong": -5, "priceMaxDong": 1_000}, "priceMinDong"),
-    ({"kind": "INVESTMENT", "stock": 3}, "stock"),
-    ({"kind": "INVESTMENT", "priceOnRequest": True}, "priceOnRequest"),  # a range and on request
+    ({"priceDong": -1}, ["priceDong"]),
+    ({"priceDong": 0}, ["priceDong"]),
+    ({"priceDong": 10**12 + 1}, ["priceDong"]),
+    ({"priceDong": None}, ["priceDong"]),
+    ({"title": "ab"}, ["title"]),
+    ({"title": "x" * 121}, ["title"]),
+    ({"description": "d" * 5001}, ["description"]),
+    ({"stock": -1}, ["stock"]),
+    ({"stock": 1_000_001}, ["stock"]),
+    ({"stock": None}, ["stock"]),  # goods need a stock
+    ({"category": "weapons"}, ["category"]),
+    ({"wardCode": "99999"}, ["wardCode"]),
+    ({"photoUrls": ["http://img.example.vn/a.jpg"]}, ["photoUrls"]),
+    ({"photoUrls": [f"https://img.example.vn/{i}.jpg" for i in range(11)]}, ["photoUrls"]),
+    ({"photoUrls": ["https://img.example.vn/" + "a" * 480 + ".jpg"]}, ["photoUrls"]),
+    ({"kind": "SERVICE", "priceMinDong": 1000, "priceMaxDong": 2000}, ["priceMinDong", "priceMaxDong"]),
+    ({"kind": "INVESTMENT", "priceMinDong": 5_000, "priceMaxDong": 1_000}, ["priceMinDong"]),
+    ({"kind": "INVESTMENT", "priceMinDong": None, "priceMaxDong": None}, ["priceMinDong"]),
+    ({"kind": "INVESTMENT", "priceDong": 1_000_000}, ["priceDong"]),
+    ({"kind": "INVESTMENT", "priceMinDong": -5, "priceMaxDong": 1_000}, ["priceMinDong"]),
+    ({"kind": "INVESTMENT", "stock": 3}, ["stock"]),
+    ({"kind": "INVESTMENT", "priceOnRequest": True}, ["priceOnRequest"]),  # a range and on request
 ]
 
 
 async def test_each_validation_rule_answers_invalid_input_naming_the_field(app, client):
     (seller,) = await _people(app, client, 1)
-    for overrides, field in INVALID:
+    for overrides, fields in INVALID:
         body = await _create(client, seller, **overrides)
-        assert "errors" not in body, (overrides, body)
-        errors = body["data"]["listingCreate"]["errors"]
-        assert [(e["code"], e["field"]) for e in errors] == [("INVALID_INPUT", field)], (overrides, errors)
+        expected = [("INVALID_INPUT", ["input", field]) for field in fields]
+        assert _errors(body, "listingCreate") == expected, (overrides, body)
         assert body["data"]["listingCreate"]["listing"] is None
     mine = await gql(client, MY_LISTINGS, headers=seller.auth)
     assert mine["data"]["myListings"]["totalCount"] == 0
@@ -176,10 +188,10 @@ async def test_organisations_list_through_owners_and_admins_only(app, client):
     body = await _create(client, stranger, asOrganization=org)
     assert error_codes(body) == ["FORBIDDEN"]
     # The admin edits the organisation's listing; the stranger may not.
-    edited = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 300_000}}, headers=admin.auth)
+    edited = await _update(client, admin, listing["id"], priceDong=300_000)
     assert edited["data"]["listingUpdate"]["listing"]["priceDong"] == 300_000
-    refused = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 1}}, headers=stranger.auth)
-    assert error_codes(refused) == ["FORBIDDEN"]
+    refused = await _update(client, stranger, listing["id"], priceDong=1)
+    assert error_codes(refused) == ["FORBIDDEN"] and refused["data"] == {"listingUpdate": None}
     mine = await gql(client, MY_LISTINGS, {"org": org}, headers=admin.auth)
     assert mine["data"]["myListings"]["totalCount"] == 2
     assert error_codes(await gql(client, MY_LISTINGS, {"org": org}, headers=stranger.auth)) == ["FORBIDDEN"]
@@ -202,18 +214,19 @@ async def test_status_transitions_allowed_and_refused(app, client):
     for status in ("ACTIVE", "PAUSED", "DRAFT", "CLOSED"):
         closed = (await _status(client, seller, draft["id"], status))["data"]["listingStatusSet"]
         assert closed["errors"][0]["code"] == "CONFLICT" and "CLOSED" in closed["errors"][0]["message"]
-    edit = await gql(client, UPDATE, {"input": {"id": draft["id"], "title": "Còn bán không?"}}, headers=seller.auth)
-    assert edit["data"]["listingUpdate"]["errors"][0]["code"] == "CONFLICT"
+    edit = await _update(client, seller, draft["id"], title="Còn bán không?")
+    assert _errors(edit, "listingUpdate") == [("CONFLICT", None)]
 
     active = await create_listing(client, seller)
     for status in ("SOLD_OUT", "DRAFT", "ACTIVE"):
         result = (await _status(client, seller, active["id"], status))["data"]["listingStatusSet"]
         assert result["errors"][0]["code"] == "CONFLICT", status
         assert "ACTIVE" in result["errors"][0]["message"]
-    # Others may not change it: FORBIDDEN on what they can see, NOT_FOUND on a draft.
+    # Others may not change it: FORBIDDEN on what they can see, NOT_FOUND (naming the id) on a draft.
     assert error_codes(await _status(client, other, active["id"], "PAUSED")) == ["FORBIDDEN"]
     hidden = await create_listing(client, seller, publish=False)
-    assert error_codes(await _status(client, other, hidden["id"], "ACTIVE")) == ["NOT_FOUND"]
+    refused = await _status(client, other, hidden["id"], "ACTIVE")
+    assert _errors(refused, "listingStatusSet") == [("NOT_FOUND", ["input", "listingId"])]
 
 
 async def test_sold_out_comes_back_to_active_only_with_stock(app, client):
@@ -222,9 +235,9 @@ async def test_sold_out_comes_back_to_active_only_with_stock(app, client):
     assert empty["status"] == "SOLD_OUT"
     result = (await _status(client, seller, empty["id"], "ACTIVE"))["data"]["listingStatusSet"]
     assert result["errors"][0]["code"] == "CONFLICT" and "SOLD_OUT" in result["errors"][0]["message"]
-    restocked = await gql(client, UPDATE, {"input": {"id": empty["id"], "stock": 4}}, headers=seller.auth)
+    restocked = await _update(client, seller, empty["id"], stock=4)
     assert restocked["data"]["listingUpdate"]["listing"]["status"] == "ACTIVE"
-    emptied = await gql(client, UPDATE, {"input": {"id": empty["id"], "stock": 0}}, headers=seller.auth)
+    emptied = await _update(client, seller, empty["id"], stock=0)
     assert emptied["data"]["listingUpdate"]["listing"]["status"] == "SOLD_OUT"
     closed = (await _status(client, seller, empty["id"], "CLOSED"))["data"]["listingStatusSet"]
     assert closed["listing"]["status"] == "CLOSED"
@@ -233,30 +246,28 @@ async def test_sold_out_comes_back_to_active_only_with_stock(app, client):
 async def test_update_changes_fields_and_validates_them(app, client):
     (seller,) = await _people(app, client, 1)
     listing = await create_listing(client, seller, kind="SERVICE", stock=5, priceDong=150_000, category="repairs")
-    body = await gql(
-        client,
-        UPDATE,
-        {
-            "input": {
-                "id": listing["id"],
-                "title": "Sửa máy giặt tại nhà",
-                "stock": None,
-                "wardCode": None,
-                "photoUrls": [],
-            }
-        },
-        headers=seller.auth,
+    body = await _update(
+        client, seller, listing["id"], title="Sửa máy giặt tại nhà", stock=None, wardCode=None, photoUrls=[]
     )
     updated = body["data"]["listingUpdate"]["listing"]
     assert updated["title"] == "Sửa máy giặt tại nhà" and updated["stock"] is None and updated["wardCode"] is None
     assert updated["priceDong"] == 150_000 and updated["photoUrls"] == []
-    bad = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": -3}}, headers=seller.auth)
-    assert bad["data"]["listingUpdate"]["errors"][0]["field"] == "priceDong"
-    bad = await gql(client, UPDATE, {"input": {"id": listing["id"], "category": "nope"}}, headers=seller.auth)
-    assert bad["data"]["listingUpdate"]["errors"][0]["field"] == "category"
+    bad = await _update(client, seller, listing["id"], priceDong=-3)
+    assert _errors(bad, "listingUpdate") == [("INVALID_INPUT", ["input", "priceDong"])]
+    bad = await _update(client, seller, listing["id"], category="nope")
+    assert _errors(bad, "listingUpdate") == [("INVALID_INPUT", ["input", "category"])]
     goods = await create_listing(client, seller)
-    bad = await gql(client, UPDATE, {"input": {"id": goods["id"], "stock": None}}, headers=seller.auth)
-    assert bad["data"]["listingUpdate"]["errors"][0]["field"] == "stock"
+    bad = await _update(client, seller, goods["id"], stock=None)
+    assert _errors(bad, "listingUpdate") == [("INVALID_INPUT", ["input", "stock"])]
+    # Every mistake of the input at once, each with its path.
+    bad = await _update(client, seller, goods["id"], title="ab", priceDong=0, photoUrls=["ftp://x"])
+    assert _errors(bad, "listingUpdate") == [
+        ("INVALID_INPUT", ["input", "title"]),
+        ("INVALID_INPUT", ["input", "priceDong"]),
+        ("INVALID_INPUT", ["input", "photoUrls"]),
+    ]
+    bad = await _update(client, seller, "not-an-id", title="Bàn gỗ")
+    assert _errors(bad, "listingUpdate") == [("INVALID_INPUT", ["input", "listingId"])]
 
 
 # --- visibility ------------------------------------------------------------------------------------------------------
@@ -301,10 +312,10 @@ async def test_a_blocked_seller_is_hidden_both_ways(app, client):
     # A listing hidden by a block is NOT_FOUND to edit, as any listing one cannot see (one rule:
     # marketplace.visibility.may_see_listing); one in plain sight is FORBIDDEN to a stranger.
     for hidden_from in (blocker, blocked):
-        edit = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 1}}, headers=hidden_from.auth)
-        assert error_codes(edit) == ["NOT_FOUND"]
+        edit = await _update(client, hidden_from, listing["id"], priceDong=1)
+        assert _errors(edit, "listingUpdate") == [("NOT_FOUND", ["input", "listingId"])]
     (stranger,) = await _people(app, client, 1)
-    edit = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 1}}, headers=stranger.auth)
+    edit = await _update(client, stranger, listing["id"], priceDong=1)
     assert error_codes(edit) == ["FORBIDDEN"]
 
 
@@ -360,7 +371,7 @@ async def test_browse_filters(app, client):
     assert await found(sellerKind="PERSON", category="electronics") == {phone["id"]}
     assert await found(category="vehicles", wardCode="00070") == set()
     body = await gql(client, BROWSE, {"filter": {"category": "spaceships"}})
-    assert error_codes(body) == ["INVALID_INPUT"] and body["errors"][0]["extensions"]["field"] == "category"
+    assert error_codes(body) == ["INVALID_INPUT"] and body["errors"][0]["extensions"]["field"] == "filter.category"
     categories = (await gql(client, CATEGORIES))["data"]["listingCategories"]
     assert {"slug": "real-estate", "nameVi": "Bất động sản", "nameEn": "Real estate"} in categories
     assert len(categories) == 15
@@ -499,7 +510,7 @@ async def test_a_suspended_person_cannot_list_or_edit(app, client):
     assert acted["data"]["moderationAct"]["errors"] == []
     body = await _create(client, seller)
     assert error_codes(body) == ["FORBIDDEN"] and "suspended until" in body["errors"][0]["message"]
-    body = await gql(client, UPDATE, {"input": {"id": listing["id"], "priceDong": 1}}, headers=seller.auth)
+    body = await _update(client, seller, listing["id"], priceDong=1)
     assert error_codes(body) == ["FORBIDDEN"]
 
 
@@ -540,3 +551,76 @@ async def test_a_page_of_listings_with_every_field_costs_the_same_for_any_length
         assert {e["node"]["seller"]["kind"] for e in edges} == {"PERSON", "ORGANIZATION"}
         print(f"listings ({case}), every field: {small} statements for 2 listings, {large} for 12")
         assert statements.same_for_any_length(small, large, BROWSE_STATEMENTS[case]), (case, small, large)
+
+
+# --- the contract: every mistake at once, messages in Vietnamese, Relay both ways -------------------------------------
+
+
+async def test_a_listing_with_several_mistakes_gets_every_error_at_once(app, client):
+    (seller,) = await _people(app, client, 1)
+    body = await _create(client, seller, title="ab", priceDong=-1, category="weapons")
+    assert _errors(body, "listingCreate") == [
+        ("INVALID_INPUT", ["input", "title"]),
+        ("INVALID_INPUT", ["input", "priceDong"]),
+        ("INVALID_INPUT", ["input", "category"]),
+    ]
+    mine = await gql(client, MY_LISTINGS, headers=seller.auth)
+    assert mine["data"]["myListings"]["totalCount"] == 0
+
+
+async def test_messages_come_in_vietnamese_with_the_same_codes(app, client):
+    (seller,) = await _people(app, client, 1)
+    vietnamese = {**seller.auth, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    body = await gql(
+        client, LISTING_CREATE, {"input": listing_input(title="ab", priceDong=10**12 + 1)}, headers=vietnamese
+    )
+    errors = body["data"]["listingCreate"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [
+        ("INVALID_INPUT", ["input", "title"]),
+        ("INVALID_INPUT", ["input", "priceDong"]),
+    ]
+    assert errors[0]["message"] == "Tiêu đề dài từ 3 đến 120 ký tự."
+    assert errors[1]["message"] == "Giá tối đa là 1,000,000,000,000 đồng."
+    english = await gql(client, LISTING_CREATE, {"input": listing_input(title="ab")}, headers=seller.auth)
+    assert english["data"]["listingCreate"]["errors"][0]["message"] == "A title has 3 to 120 characters."
+
+
+async def test_every_sort_pages_both_ways(app, client, graph):
+    good, fair, unrated = await _people(app, client, 3)
+    await _set_rating(graph, good, 19, 4)
+    await _set_rating(graph, fair, 7, 2)
+    for seller, price in ((good, 500_000), (fair, 500_000), (unrated, 120_000), (good, 900_000), (fair, 120_000)):
+        await create_listing(client, seller, priceDong=price, title=f"Hàng {price} đồng")
+    await create_listing(client, fair, kind="INVESTMENT", priceMinDong=700_000, priceMaxDong=800_000)
+    for seller in (unrated, good):
+        await create_listing(
+            client, seller, kind="INVESTMENT", priceMinDong=None, priceMaxDong=None, priceOnRequest=True
+        )
+    for sort in ("NEWEST", "PRICE_ASC", "PRICE_DESC", "RATING"):
+        nodes = await paging.both_ways(client, BROWSE, ("listings",), {"sort": sort})
+        assert len(nodes) == 8, sort
+        whole = await _all_pages(client, sort, 100)
+        assert [n["id"] for n in nodes] == [n["id"] for n in whole], sort
+        if sort.startswith("PRICE"):
+            assert [_price(n) for n in nodes][-2:] == [None, None], "on request last, both ways"
+    searched = await paging.both_ways(client, BROWSE, ("listings",), {"filter": {"search": "hang dong"}})
+    assert len(searched) == 5
+    by_kind = await paging.both_ways(client, BROWSE, ("listings",), {"filter": {"kinds": ["INVESTMENT"]}})
+    assert len(by_kind) == 3
+    # A cursor of another list: of another sort, of someone's myListings.
+    newest = await paging.first_cursor(client, BROWSE, ("listings",), {"sort": "NEWEST"})
+    await paging.refuses(client, BROWSE, newest, {"sort": "RATING"})
+    mine = await paging.first_cursor(client, MY_LISTINGS, ("myListings",), headers=good.auth)
+    await paging.refuses(client, BROWSE, mine, {"sort": "NEWEST"})
+
+
+async def test_my_listings_page_both_ways_and_refuse_anothers_cursor(app, client):
+    seller, other = await _people(app, client, 2)
+    made = [(await create_listing(client, seller, title=f"Bàn gỗ số {i}", publish=i % 2 == 0))["id"] for i in range(5)]
+    nodes = await paging.both_ways(client, MY_LISTINGS, ("myListings",), headers=seller.auth)
+    assert [n["id"] for n in nodes] == list(reversed(made))
+    drafts = await paging.both_ways(client, MY_LISTINGS, ("myListings",), {"status": "DRAFT"}, headers=seller.auth)
+    assert [n["id"] for n in drafts] == [made[3], made[1]]
+    await create_listing(client, other)
+    theirs = await paging.first_cursor(client, MY_LISTINGS, ("myListings",), headers=other.auth)
+    await paging.refuses(client, MY_LISTINGS, theirs, headers=seller.auth)

@@ -16,6 +16,7 @@ from tests.marketplace.order_helpers import (
     order_node,
     people,
     placed,
+    transition_document,
 )
 from tests.marketplace.wallet_helpers import balance_of, top_up
 from tests.support import error_codes, gql
@@ -54,15 +55,17 @@ async def test_every_transition_and_every_refusal(app, client):
                 if allowed_party and (state, action) in TABLE:
                     continue  # a success, tested below
                 body = await act(client, who, action, order["id"], reason="Thử")
-                if name == "stranger":
-                    assert error_codes(body) == ["NOT_FOUND"], (state, action, name, body)
-                elif not allowed_party:
+                if not allowed_party and name != "stranger":
                     assert error_codes(body) == ["FORBIDDEN"], (state, action, name, body)
+                    assert body["data"] == {MUTATIONS[action]: None}
+                    continue
+                assert "errors" not in body, body
+                errors = [(e["code"], e["field"]) for e in body["data"][MUTATIONS[action]]["errors"]]
+                if name == "stranger":
+                    assert errors == [("NOT_FOUND", ["input", "orderId"])], (state, action, name, body)
                 else:
-                    assert "errors" not in body, body
-                    errors = body["data"][MUTATIONS[action]]["errors"]
-                    assert [e["code"] for e in errors] == ["CONFLICT"], (state, action, name, body)
-                    assert state in errors[0]["message"]
+                    assert errors == [("CONFLICT", None)], (state, action, name, body)
+                    assert state in body["data"][MUTATIONS[action]]["errors"][0]["message"]
         assert (await order_node(client, buyer, order["id"]))["status"] == state.upper()
 
     # Successes: every (state, action) of the table by each party allowed to take it, on a fresh order.
@@ -115,11 +118,22 @@ async def test_reason_and_key_requirements(app, client):
     seller, buyer, _, _, listing = await _market(app, client)
     order = await placed(client, buyer, listing["id"])
     body = await act(client, seller, "cancel", order["id"])
-    assert body["data"]["orderCancel"]["errors"][0]["field"] == "reason"
+    assert [e["field"] for e in body["data"]["orderCancel"]["errors"]] == [["input", "reason"]]
     await acted(client, seller, "accept", order["id"])
+    # Paying moves money: the key is required by the schema.
     body = await act(client, buyer, "pay", order["id"], with_key=False)
-    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [
-        ("INVALID_INPUT", "idempotencyKey")
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    # Cancelling a paid order moves money back: the key is required then.
+    await acted(client, buyer, "pay", order["id"])
+    body = await act(client, buyer, "cancel", order["id"], with_key=False)
+    assert [(e["code"], e["field"]) for e in body["data"]["orderCancel"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "idempotencyKey"])
+    ]
+    # Every mistake at once: a malformed key and an overlong reason.
+    body = await act(client, seller, "cancel", order["id"], key="short", reason="x" * 1001)
+    assert [(e["code"], e["field"]) for e in body["data"]["orderCancel"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "reason"]),
+        ("INVALID_INPUT", ["input", "idempotencyKey"]),
     ]
     # A buyer cancels without a reason, and without a key while nothing was paid.
     other = await placed(client, buyer, listing["id"])
@@ -162,9 +176,8 @@ async def test_pay_with_insufficient_balance_writes_nothing(app, client):
     before = (await gql(client, TOTALS, headers=officer.auth))["data"]["ledgerTotals"]
     body = await act(client, buyer, "pay", order["id"])
     assert "errors" not in body
-    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [
-        ("INSUFFICIENT_FUNDS", "amountDong")
-    ]
+    # The amount is the order's total, not a field of the input: the error names no field.
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [("INSUFFICIENT_FUNDS", None)]
     assert (await order_node(client, buyer, order["id"]))["status"] == "ACCEPTED"
     assert await balance_of(client, buyer) == 100_000
     after = (await gql(client, TOTALS, headers=officer.auth))["data"]["ledgerTotals"]
@@ -185,7 +198,9 @@ async def test_idempotent_pay(app, client):
     assert one == again == {"id": first["id"], "status": "PAID"}
     assert await balance_of(client, buyer) == 1_000_000 - PRICE
     body = await act(client, buyer, "pay", second["id"], key=key)
-    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [("CONFLICT", "idempotencyKey")]
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPay"]["errors"]] == [
+        ("CONFLICT", ["input", "idempotencyKey"])
+    ]
     assert (await order_node(client, buyer, second["id"]))["status"] == "ACCEPTED"
     entries = (await gql(client, STATEMENT, headers=buyer.auth))["data"]["walletStatement"]["edges"]
     assert [e["node"]["kind"] for e in entries].count("PAYMENT") == 1
@@ -241,7 +256,10 @@ async def test_an_organisation_buys_through_its_owner(app, client):
     assert mine["totalCount"] == 1
     assert (await gql(client, MY_ORDERS, {}, headers=owner.auth))["data"]["myOrders"]["totalCount"] == 0
     assert error_codes(await gql(client, MY_ORDERS, {"org": org}, headers=stranger.auth)) == ["FORBIDDEN"]
-    assert error_codes(await act(client, stranger, "complete", order["id"])) == ["NOT_FOUND"]
+    body = await act(client, stranger, "complete", order["id"])
+    assert [(e["code"], e["field"]) for e in body["data"]["orderComplete"]["errors"]] == [
+        ("NOT_FOUND", ["input", "orderId"])
+    ]
 
 
 ORDER_PLACE_ORG = """
@@ -249,3 +267,21 @@ mutation Place($input: OrderPlaceInput!) {
   orderPlace(input: $input) { order { id myRole buyer { id } } errors { code field message } }
 }
 """
+
+
+async def test_an_order_message_in_vietnamese_keeps_its_code(app, client):
+    _, buyer, _, _, listing = await _market(app, client, money=0)
+    order = await placed(client, buyer, listing["id"])
+    vietnamese = {**buyer.auth, "Accept-Language": "vi"}
+    body = await gql(
+        client,
+        transition_document("complete"),
+        {"input": {"orderId": order["id"], "idempotencyKey": new_key()}},
+        headers=vietnamese,
+    )
+    (error,) = body["data"]["orderComplete"]["errors"]
+    assert error["code"] == "CONFLICT" and error["field"] is None
+    assert error["message"] == (
+        "Đơn hàng đang ở trạng thái placed: hiện không thể orderComplete. "
+        "Đơn hàng placed chỉ cho phép orderAccept, orderCancel."
+    )

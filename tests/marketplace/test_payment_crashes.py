@@ -21,18 +21,20 @@ from graph.driver import run
 from marketplace import idempotency, reconciliation
 from marketplace.payments import PaymentProviderError, SimulatedProvider
 from tests.identity.people import make_officer, make_verified
+from tests.marketplace import paging
+from tests.marketplace.paging import PAGE_INFO
 from tests.marketplace.test_wallets import STATEMENT, TOTALS, key, payout_call, phone, topup_call
 from tests.marketplace.wallet_helpers import balance_of, top_up
 from tests.support import error_codes, gql, settings_changed
 
-STUCK = """
-query Stuck($first: Int, $after: String) {
-  stuckPayments(first: $first, after: $after) {
+STUCK = f"""
+query Stuck($first: Int, $after: String, $last: Int, $before: String) {{
+  stuckPayments(first: $first, after: $after, last: $last, before: $before) {{
     totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { id kind status amountDong reference createdAt owner { id } } }
-  }
-}
+    {PAGE_INFO}
+    edges {{ cursor node {{ id kind status amountDong reference createdAt owner {{ id }} }} }}
+  }}
+}}
 """
 
 KEYS = "MATCH (k:IdempotencyKey) RETURN count(k) AS n"
@@ -182,6 +184,10 @@ async def test_stuck_payments_are_for_officers_and_paged(app, client, provider, 
     nodes = [e["node"] for e in first["edges"] + rest["edges"]]
     assert [n["amountDong"] for n in nodes] == [11_000, 12_000, 5_000], "oldest first"
     assert len({n["id"] for n in nodes}) == 3
+    both_ways = await paging.both_ways(client, STUCK, ("stuckPayments",), headers=officer.auth)
+    assert [n["id"] for n in both_ways] == [n["id"] for n in nodes]
+    statement = await paging.first_cursor(client, STATEMENT, ("walletStatement",), headers=binh.auth)
+    await paging.refuses(client, STUCK, statement, headers=officer.auth)
     assert error_codes(await gql(client, STUCK, {}, headers=an.auth)) == ["FORBIDDEN"]
     assert error_codes(await gql(client, STUCK, {})) == ["UNAUTHENTICATED"]
 
@@ -236,16 +242,19 @@ async def test_the_reconcile_command(app, client, provider, test_settings):
 
 # --- idempotency keys: retention and purge --------------------------------------------------------------------------
 
+#: A short retention for these tests: long enough for a replay right after the first call on a loaded machine.
+RETENTION = 2
+
 
 async def test_a_key_reused_after_its_retention_is_a_new_request(app, client, settings_of):
     officer, (an,) = await people(app, client, 1)
-    settings_of(idempotency_key_retention_seconds=1)
+    settings_of(idempotency_key_retention_seconds=RETENTION)
     idem = key()
     first = (await topup_call(client, an, 10_000, idem))["data"]["walletTopUp"]
     assert (await topup_call(client, an, 10_000, idem))["data"]["walletTopUp"]["entry"]["id"] == first["entry"]["id"]
     conflict = (await topup_call(client, an, 11_000, idem))["data"]["walletTopUp"]
     assert [e["code"] for e in conflict["errors"]] == ["CONFLICT"]
-    await asyncio.sleep(1.2)
+    await asyncio.sleep(RETENTION + 0.2)
     renewed = (await topup_call(client, an, 11_000, idem))["data"]["walletTopUp"]
     assert renewed["errors"] == [] and renewed["entry"]["id"] != first["entry"]["id"]
     assert renewed["wallet"]["balanceDong"] == 21_000
@@ -254,7 +263,7 @@ async def test_a_key_reused_after_its_retention_is_a_new_request(app, client, se
     assert again["entry"]["id"] == renewed["entry"]["id"]
     pay = key()
     paid = (await payout_call(client, an, 1_000, pay))["data"]["walletPayout"]
-    await asyncio.sleep(1.2)
+    await asyncio.sleep(RETENTION + 0.2)
     paid_again = (await payout_call(client, an, 1_000, pay))["data"]["walletPayout"]
     assert paid_again["errors"] == [] and paid_again["entry"]["id"] != paid["entry"]["id"]
     assert await balance_of(client, an) == 19_000 and (await totals(client, officer))["balanced"] is True

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import drive, order_node, people, placed
+from tests.marketplace.paging import PAGE_INFO
 from tests.marketplace.wallet_helpers import top_up
 from tests.support import error_codes, gql
 
@@ -25,12 +27,12 @@ mutation Reply($input: ReviewReplyInput!) {
 }
 """
 
-REVIEWS = """
-query Reviews($sellerId: ID!, $first: Int, $after: String) {
-  reviews(sellerId: $sellerId, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { id rating text } }
-  }
-}
+REVIEWS = f"""
+query Reviews($sellerId: ID!, $first: Int, $after: String, $last: Int, $before: String) {{
+  reviews(sellerId: $sellerId, first: $first, after: $after, last: $last, before: $before) {{
+    totalCount {PAGE_INFO} edges {{ cursor node {{ id rating text }} }}
+  }}
+}}
 """
 
 RATING = """
@@ -66,7 +68,7 @@ async def test_buyer_reviews_a_completed_order_once_and_seller_replies_once(app,
     review = body["data"]["reviewCreate"]["review"]
     assert review["rating"] == 4 and review["author"]["id"] == buyer.id and review["seller"]["id"] == seller.id
     body = await _review(client, buyer, order["id"])
-    assert [e["code"] for e in body["data"]["reviewCreate"]["errors"]] == ["CONFLICT"]
+    assert [(e["code"], e["field"]) for e in body["data"]["reviewCreate"]["errors"]] == [("CONFLICT", None)]
     seen = await order_node(client, buyer, order["id"])
     assert seen["status"] == "COMPLETED"
 
@@ -79,7 +81,11 @@ async def test_buyer_reviews_a_completed_order_once_and_seller_replies_once(app,
     body = await gql(
         client, REVIEW_REPLY, {"input": {"reviewId": review["id"], "text": "Lần nữa"}}, headers=seller.auth
     )
-    assert [e["code"] for e in body["data"]["reviewReply"]["errors"]] == ["CONFLICT"]
+    assert [(e["code"], e["field"]) for e in body["data"]["reviewReply"]["errors"]] == [("CONFLICT", None)]
+    body = await gql(client, REVIEW_REPLY, {"input": {"reviewId": order["id"], "text": "?"}}, headers=seller.auth)
+    assert [(e["code"], e["field"]) for e in body["data"]["reviewReply"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "reviewId"])
+    ], "an order's id is not a review's"
     assert (await gql(client, NODE, {"id": review["id"]}))["data"]["node"]["rating"] == 4
 
 
@@ -92,12 +98,17 @@ async def test_review_before_completion_and_bad_input(app, client):
     body = await _review(client, buyer, order["id"])
     errors = body["data"]["reviewCreate"]["errors"]
     assert [e["code"] for e in errors] == ["CONFLICT"] and "fulfilled" in errors[0]["message"]
-    assert error_codes(await _review(client, stranger, order["id"])) == ["NOT_FOUND"]
+    body = await _review(client, stranger, order["id"])
+    assert [(e["code"], e["field"]) for e in body["data"]["reviewCreate"]["errors"]] == [
+        ("NOT_FOUND", ["input", "orderId"])
+    ]
     for rating in (0, 6):
         body = await _review(client, buyer, order["id"], rating=rating)
-        assert [e["field"] for e in body["data"]["reviewCreate"]["errors"]] == ["rating"]
+        assert [e["field"] for e in body["data"]["reviewCreate"]["errors"]] == [["input", "rating"]]
     body = await _review(client, buyer, order["id"], text="x" * 2001)
-    assert [e["field"] for e in body["data"]["reviewCreate"]["errors"]] == ["text"]
+    assert [e["field"] for e in body["data"]["reviewCreate"]["errors"]] == [["input", "text"]]
+    body = await _review(client, buyer, order["id"], rating=9, text=" ")
+    assert [e["field"] for e in body["data"]["reviewCreate"]["errors"]] == [["input", "rating"], ["input", "text"]]
 
 
 async def test_rating_is_consistent_with_reviews(app, client):
@@ -117,3 +128,18 @@ async def test_rating_is_consistent_with_reviews(app, client):
     rest = await gql(client, REVIEWS, {"sellerId": seller.id, "after": first["pageInfo"]["endCursor"]})
     stars = [e["node"]["rating"] for e in first["edges"] + rest["data"]["reviews"]["edges"]]
     assert sorted(stars) == [2, 4, 5]  # all three, once each, across two pages
+
+
+async def test_reviews_page_both_ways_and_refuse_another_sellers_cursor(app, client):
+    seller, buyers, _listing, orders = await _completed(app, client, buyers=5)
+    written = []
+    for buyer, order, stars in zip(buyers, orders, (5, 4, 3, 2, 1), strict=True):
+        written.append(
+            (await _review(client, buyer, order["id"], rating=stars))["data"]["reviewCreate"]["review"]["id"]
+        )
+    nodes = await paging.both_ways(client, REVIEWS, ("reviews",), {"sellerId": seller.id})
+    assert [n["id"] for n in nodes] == list(reversed(written)), "newest first"
+    other, (buyer,), _other_listing, (order,) = await _completed(app, client)
+    await _review(client, buyer, order["id"])
+    theirs = await paging.first_cursor(client, REVIEWS, ("reviews",), {"sellerId": other.id})
+    await paging.refuses(client, REVIEWS, theirs, {"sellerId": seller.id})

@@ -11,6 +11,8 @@ import uuid
 from graph.driver import run
 from marketplace.payments import PaymentProviderError, ProviderReceipt
 from tests.identity.people import make_officer, make_verified, register, uuid_of
+from tests.marketplace import paging
+from tests.marketplace.paging import PAGE_INFO
 from tests.marketplace.wallet_helpers import TOP_UP, balance_of, top_up
 from tests.support import error_codes, gql, raw_cursor
 
@@ -25,14 +27,14 @@ mutation Payout($input: WalletPayoutInput!) {
 }
 """
 
-STATEMENT = """
-query Statement($org: ID, $first: Int, $after: String) {
-  walletStatement(asOrganization: $org, first: $first, after: $after) {
+STATEMENT = f"""
+query Statement($org: ID, $first: Int, $after: String, $last: Int, $before: String) {{
+  walletStatement(asOrganization: $org, first: $first, after: $after, last: $last, before: $before) {{
     totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node { id kind amountDong balanceAfterDong at memo counterparty } }
-  }
-}
+    {PAGE_INFO}
+    edges {{ cursor node {{ id kind amountDong balanceAfterDong at memo counterparty }} }}
+  }}
+}}
 """
 
 WALLET = """
@@ -124,11 +126,16 @@ async def test_top_up_and_balance(app, client):
     }
     for amount in (999, 500_000_001, 0, -5):
         result = (await topup_call(client, an, amount, key()))["data"]["walletTopUp"]
-        assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "amountDong")]
+        assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", ["input", "amountDong"])]
     refused = await gql(client, TOP_UP, {"input": {"amountDong": 1.5, "idempotencyKey": key()}}, headers=an.auth)
     assert error_codes(refused) == ["GRAPHQL_VALIDATION_FAILED"]
     bad_key = (await topup_call(client, an, 5_000, "short"))["data"]["walletTopUp"]
-    assert [(e["code"], e["field"]) for e in bad_key["errors"]] == [("INVALID_INPUT", "idempotencyKey")]
+    assert [(e["code"], e["field"]) for e in bad_key["errors"]] == [("INVALID_INPUT", ["input", "idempotencyKey"])]
+    both = (await topup_call(client, an, 999, "short"))["data"]["walletTopUp"]
+    assert [(e["code"], e["field"]) for e in both["errors"]] == [
+        ("INVALID_INPUT", ["input", "amountDong"]),
+        ("INVALID_INPUT", ["input", "idempotencyKey"]),
+    ]
     assert await balance_of(client, an) == 2_650_000
 
 
@@ -176,6 +183,12 @@ async def test_statement_running_balance_across_pages(app, client):
     for cursor in ("not-a-cursor", raw_cursor(["2026-01-01T00:00:00Z", "x"]), raw_cursor([True])):
         bad = await gql(client, STATEMENT, {"first": 2, "after": cursor}, headers=an.auth)
         assert error_codes(bad) == ["INVALID_INPUT"], bad
+    both_ways = await paging.both_ways(client, STATEMENT, ("walletStatement",), headers=an.auth)
+    assert [n["id"] for n in both_ways] == [n["id"] for n in nodes]
+    assert [
+        n["amountDong"]
+        for n in (await paging.both_ways(client, STATEMENT, ("walletStatement",), headers=an.auth, size=3))
+    ] == [n["amountDong"] for n in nodes]
 
 
 async def test_payout_with_insufficient_funds_writes_nothing(app, client, graph):
@@ -183,7 +196,7 @@ async def test_payout_with_insufficient_funds_writes_nothing(app, client, graph)
     await top_up(client, an, 20_000)
     before = await totals(client, officer)
     result = (await payout_call(client, an, 20_001, key()))["data"]["walletPayout"]
-    assert [(e["code"], e["field"]) for e in result["errors"]] == [("INSUFFICIENT_FUNDS", "amountDong")]
+    assert [(e["code"], e["field"]) for e in result["errors"]] == [("INSUFFICIENT_FUNDS", ["input", "amountDong"])]
     assert result["wallet"] is None and result["entry"] is None
     assert await balance_of(client, an) == 20_000
     assert (await statement(client, an))["totalCount"] == 1
@@ -225,7 +238,7 @@ async def test_same_key_different_input_is_a_conflict_and_keys_are_per_owner(app
     idem = key()
     await topup_call(client, an, 10_000, idem)
     conflict = (await topup_call(client, an, 11_000, idem))["data"]["walletTopUp"]
-    assert [(e["code"], e["field"]) for e in conflict["errors"]] == [("CONFLICT", "idempotencyKey")]
+    assert [(e["code"], e["field"]) for e in conflict["errors"]] == [("CONFLICT", ["input", "idempotencyKey"])]
     other_operation = (await payout_call(client, an, 10_000, idem))["data"]["walletPayout"]
     assert [e["code"] for e in other_operation["errors"]] == ["CONFLICT"]
     theirs = (await topup_call(client, binh, 11_000, idem))["data"]["walletTopUp"]
@@ -248,6 +261,12 @@ async def test_organisation_wallet_through_its_owner_only(app, client):
     assert paid["errors"] == [] and paid["wallet"]["balanceDong"] == 200_000
     page = await statement(client, owner, org=org)
     assert [e["node"]["amountDong"] for e in page["edges"]] == [-100_000, 300_000]
+    # The organisation's statement and the owner's are two lists: a cursor of one is refused by the other.
+    await top_up(client, owner, 20_000)
+    theirs = await paging.first_cursor(client, STATEMENT, ("walletStatement",), {"org": org}, headers=owner.auth)
+    await paging.refuses(client, STATEMENT, theirs, headers=owner.auth)
+    mine = await paging.first_cursor(client, STATEMENT, ("walletStatement",), headers=owner.auth)
+    await paging.refuses(client, STATEMENT, mine, {"org": org}, headers=owner.auth)
     wallet = (await gql(client, WALLET, {"org": org}, headers=owner.auth))["data"]["myWallet"]
     assert wallet["owner"]["id"] == org
     assert error_codes(await topup_call(client, stranger, 10_000, key(), org)) == ["FORBIDDEN"]
@@ -302,7 +321,8 @@ async def test_a_declined_top_up_records_nothing(app, client, monkeypatch):
     monkeypatch.setattr(app.state.runtime, "payments", DecliningProvider())
     idem = key()
     result = (await topup_call(client, an, 10_000, idem))["data"]["walletTopUp"]
-    assert [(e["code"], e["field"]) for e in result["errors"]] == [("PAYMENT_DECLINED", "amountDong")]
+    # The card was declined, not the amount: the error names no field.
+    assert [(e["code"], e["field"]) for e in result["errors"]] == [("PAYMENT_DECLINED", None)]
     assert await balance_of(client, an) == 0
     assert (await totals(client, officer))["entryCount"] == 0
     monkeypatch.undo()
@@ -395,3 +415,17 @@ async def test_a_lock_timeout_is_retryable_and_the_retry_has_one_effect(app, cli
     assert again["entry"]["id"] == retried["entry"]["id"]
     assert await balance_of(client, an) == 35_000
     assert (await totals(client, officer))["entryCount"] == 2
+
+
+async def test_wallet_messages_in_vietnamese(app, client):
+    _, (an,) = await people(app, client, 1)
+    await top_up(client, an, 20_000)
+    body = await gql(
+        client,
+        PAYOUT,
+        {"input": {"amountDong": 30_000, "idempotencyKey": key()}},
+        headers={**an.auth, "Accept-Language": "vi"},
+    )
+    (error,) = body["data"]["walletPayout"]["errors"]
+    assert (error["code"], error["field"]) == ("INSUFFICIENT_FUNDS", ["input", "amountDong"])
+    assert error["message"] == "Ví chỉ còn 20,000 đồng, ít hơn số 30,000 đồng cần thiết."

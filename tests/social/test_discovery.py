@@ -17,15 +17,23 @@ from tests.support import error_codes, gql
 # --- documents ---------------------------------------------------------------------------------------------------
 
 REQUEST = """
-mutation Request($id: ID!) { connectionRequest(actorId: $id) { relation { connected requestSent } errors { code message } } }
+mutation Request($id: ID!) {
+  connectionRequest(input: {actorId: $id}) { relation { connected requestSent } errors { code message } }
+}
 """
 ACCEPT = """
-mutation Accept($id: ID!) { connectionAccept(actorId: $id) { relation { connected } errors { code message } } }
+mutation Accept($id: ID!) { connectionAccept(input: {actorId: $id}) { relation { connected } errors { code message } } }
 """
 BLOCK = """
-mutation Block($id: ID!, $blocked: Boolean!) { blockSet(actorId: $id, blocked: $blocked) { relation { blocked } errors { code message } } }
+mutation Block($id: ID!, $blocked: Boolean!) {
+  blockSet(input: {actorId: $id, blocked: $blocked}) { relation { blocked } errors { code message } }
+}
 """
-OPT_OUT = "mutation OptOut($optOut: Boolean!) { socialPreferencesSet(suggestionsOptOut: $optOut) { code message } }"
+OPT_OUT = """
+mutation OptOut($optOut: Boolean!) {
+  socialPreferencesSet(input: {suggestionsOptOut: $optOut}) { preferences { suggestionsOptOut } errors { code message } }
+}
+"""
 AUDIENCE = """
 mutation Audience($field: ProfileField!, $audience: Audience!) {
   profileAudienceSet(field: $field, audience: $audience) { errors { code message } }
@@ -48,7 +56,7 @@ query Suggestions($first: Int) {
 }
 """
 TRUST_PATH = """
-query Path($to: ID!) { trustPath(to: $to) { hops people { id displayName verificationLevel } } }
+query Path($to: ID!) { trustPath(actorId: $to) { hops people { id displayName verificationLevel } } }
 """
 POST_SEARCH = """
 query Posts($text: String!, $first: Int, $after: String) {
@@ -184,7 +192,7 @@ async def test_suggestions_leave_out_connections_requests_blocks_opt_outs_and_cl
     await block(client, me, people["Blocked By Me"])
     await block(client, people["Blocked Me"], me)
     opted = await gql(client, OPT_OUT, {"optOut": True}, headers=people["Opted Out"].auth)
-    assert opted["data"]["socialPreferencesSet"] == []
+    assert opted["data"]["socialPreferencesSet"] == {"preferences": {"suggestionsOptOut": True}, "errors": []}
     closed = await gql(client, CLOSE, {"password": people["Closed"].password}, headers=people["Closed"].auth)
     assert closed["data"]["accountClose"]["ok"] is True
 

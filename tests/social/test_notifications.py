@@ -12,10 +12,16 @@ from tests.support import gql
 
 NOTICES = "{ unreadNotificationCount notifications { edges { node { kind subjectId actor { id } } } } }"
 EDIT = """
-mutation E($id: ID!, $visibility: PostVisibility) { postEdit(id: $id, visibility: $visibility) { errors { code } } }
+mutation E($id: ID!, $visibility: PostVisibility) {
+  postUpdate(input: {postId: $id, visibility: $visibility}) { errors { code } }
+}
 """
-CANCEL = "mutation C($id: ID!) { connectionCancel(actorId: $id) { errors { code } } }"
-MARK = "mutation M { notificationsMarkRead }"
+CANCEL = "mutation C($id: ID!) { connectionCancel(input: {actorId: $id}) { errors { code } } }"
+MARK = """
+mutation M($ids: [ID!]) {
+  notificationsMarkRead(input: {notificationIds: $ids}) { markedCount unreadCount errors { code field message } }
+}
+"""
 CREATE_GROUP = """
 mutation Create($input: CommunityCreateInput!) { communityCreate(input: $input) { community { id } errors { code } } }
 """
@@ -99,7 +105,7 @@ async def test_a_mention_disappears_when_the_post_is_hidden_later(client):
     await comment(client, commenter, written, f"{mention(reader)} xem này")
     assert await notices(client, reader) == [("MENTION", written, commenter.id)]
     edited = await gql(client, EDIT, {"id": written, "visibility": "CONNECTIONS"}, headers=author.auth)
-    assert edited["data"]["postEdit"]["errors"] == []
+    assert edited["data"]["postUpdate"]["errors"] == []
     assert await notices(client, reader) == [], "the notification no longer names a post the reader may not see"
     assert ("COMMENT", written, commenter.id) in await notices(client, author), "the author still sees their own post"
 

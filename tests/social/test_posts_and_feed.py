@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from tests import statements
 from tests.identity.people import Someone, register, uuid_of
-from tests.social.helpers import BLOCK, COMMENT, FOLLOW, MUTE, POST, REACT, comment, connect, post, set_edge
+from tests.social.helpers import (
+    BLOCK,
+    COMMENT,
+    FOLLOW,
+    MUTE,
+    POST,
+    REACT,
+    comment,
+    connect,
+    payload_errors,
+    post,
+    set_edge,
+)
 from tests.support import error_codes, gql
 
 FEED = """
@@ -19,12 +31,18 @@ NODE = "query N($id: ID!) { node(id: $id) { ... on Post { id text visibility com
 POSTS_OF = "query P($id: ID!) { node(id: $id) { ... on Person { posts { edges { node { id } } } } } }"
 EDIT = """
 mutation E($id: ID!, $text: String, $visibility: PostVisibility) {
-  postEdit(id: $id, text: $text, visibility: $visibility) { post { text visibility } errors { code field message } }
+  postUpdate(input: {postId: $id, text: $text, visibility: $visibility}) {
+    post { text visibility } errors { code field message }
+  }
 }
 """
-DELETE = "mutation D($id: ID!) { postDelete(id: $id) { errors { code } } }"
+DELETE = "mutation D($id: ID!) { postDelete(input: {postId: $id}) { deletedPostId errors { code field } } }"
 NOTIFICATIONS = "{ unreadNotificationCount notifications { edges { node { id kind actor { id } readAt } } } }"
-MARK = "mutation M($id: ID) { notificationsMarkRead(id: $id) }"
+MARK = """
+mutation M($ids: [ID!]) {
+  notificationsMarkRead(input: {notificationIds: $ids}) { markedCount unreadCount errors { code field message } }
+}
+"""
 NESTED_FEED = (
     """
 query Nested($first: Int) {
@@ -104,9 +122,9 @@ async def test_a_connections_only_post_is_invisible_to_a_stranger_everywhere(cli
         "edges"
     ] == []
     refused = await gql(client, COMMENT, {"post": secret, "text": "Xin chào"}, headers=stranger.auth)
-    assert error_codes(refused) == ["NOT_FOUND"]
+    assert payload_errors(refused, "commentCreate") == [("NOT_FOUND", ["input", "postId"])]
     react = await gql(client, REACT, {"post": secret, "kind": "LIKE"}, headers=stranger.auth)
-    assert error_codes(react) == ["NOT_FOUND"]
+    assert payload_errors(react, "reactionSet") == [("NOT_FOUND", ["input", "postId"])]
 
 
 async def test_visibility_changes_apply_to_posts_already_written(client):
@@ -117,7 +135,7 @@ async def test_visibility_changes_apply_to_posts_already_written(client):
     edited = await gql(
         client, EDIT, {"id": written, "visibility": "CONNECTIONS", "text": "Giờ chỉ bạn bè"}, headers=author.auth
     )
-    assert edited["data"]["postEdit"]["post"] == {"text": "Giờ chỉ bạn bè", "visibility": "CONNECTIONS"}
+    assert edited["data"]["postUpdate"]["post"] == {"text": "Giờ chỉ bạn bè", "visibility": "CONNECTIONS"}
     assert written not in ids(await gql(client, FEED, headers=follower.auth))
     other = await gql(client, EDIT, {"id": written, "text": "hacked"}, headers=follower.auth)
     assert error_codes(other) == ["FORBIDDEN"]
@@ -148,9 +166,9 @@ async def test_comments_one_level_of_replies_and_deletion(client):
     top = await comment(client, reader, written, "Nên làm phố đi bộ")
     reply = await comment(client, author, written, "Đồng ý!", parent=top)
     deeper = await gql(client, COMMENT, {"post": written, "text": "Sâu quá", "parent": reply}, headers=reader.auth)
-    assert deeper["data"]["commentCreate"]["errors"][0]["field"] == "parentId"
+    assert payload_errors(deeper, "commentCreate") == [("INVALID_INPUT", ["input", "parentCommentId"])]
     empty = await gql(client, COMMENT, {"post": written, "text": "   "}, headers=reader.auth)
-    assert empty["data"]["commentCreate"]["errors"][0]["field"] == "text"
+    assert payload_errors(empty, "commentCreate") == [("INVALID_INPUT", ["input", "text"])]
     thread = await gql(
         client,
         "query N($id: ID!) { node(id: $id) { ... on Post { comments { edges { node { text replies { text } } } } } } }",
@@ -161,7 +179,12 @@ async def test_comments_one_level_of_replies_and_deletion(client):
     assert edge["node"] == {"text": "Nên làm phố đi bộ", "replies": [{"text": "Đồng ý!"}]}
     deleted = await gql(client, DELETE, {"id": written}, headers=reader.auth)
     assert error_codes(deleted) == ["FORBIDDEN"]
-    assert (await gql(client, DELETE, {"id": written}, headers=author.auth))["data"]["postDelete"]["errors"] == []
+    assert (await gql(client, DELETE, {"id": written}, headers=author.auth))["data"]["postDelete"] == {
+        "deletedPostId": written,
+        "errors": [],
+    }
+    again = await gql(client, DELETE, {"id": written}, headers=author.auth)
+    assert payload_errors(again, "postDelete") == [("NOT_FOUND", ["input", "postId"])]
     assert (await gql(client, NODE, {"id": written}, headers=author.auth))["data"]["node"] is None
 
 
@@ -194,7 +217,7 @@ async def test_bad_posts_are_refused_with_the_field(client):
         ),
     ):
         result = (await gql(client, POST, {"input": variables}, headers=me.auth))["data"]["postCreate"]
-        assert result["errors"][0]["field"] == field, (variables, result)
+        assert [e["field"] for e in result["errors"]] == [["input", field]], (variables, result)
     assert error_codes(await gql(client, POST, {"input": {"text": "hi", "visibility": "PUBLIC"}})) == [
         "UNAUTHENTICATED"
     ]
@@ -213,9 +236,16 @@ async def test_notifications_for_requests_comments_reactions_and_mentions(client
     assert body["unreadNotificationCount"] == 4
     assert all(e["node"]["actor"]["id"] == binh.id for e in body["notifications"]["edges"])
     first_id = body["notifications"]["edges"][0]["node"]["id"]
-    assert (await gql(client, MARK, {"id": first_id}, headers=an.auth))["data"]["notificationsMarkRead"] == 1
+    marked = (await gql(client, MARK, {"ids": [first_id]}, headers=an.auth))["data"]["notificationsMarkRead"]
+    assert marked == {"markedCount": 1, "unreadCount": 3, "errors": []}
     assert (await gql(client, NOTIFICATIONS, headers=an.auth))["data"]["unreadNotificationCount"] == 3
-    assert (await gql(client, MARK, {}, headers=an.auth))["data"]["notificationsMarkRead"] == 3
+    again = (await gql(client, MARK, {"ids": [first_id]}, headers=an.auth))["data"]["notificationsMarkRead"]
+    assert again == {"markedCount": 0, "unreadCount": 3, "errors": []}, "marking a read one again changes nothing"
+    assert (await gql(client, MARK, {}, headers=an.auth))["data"]["notificationsMarkRead"] == {
+        "markedCount": 3,
+        "unreadCount": 0,
+        "errors": [],
+    }
     accepted = (await gql(client, NOTIFICATIONS, headers=binh.auth))["data"]["notifications"]["edges"]
     assert [e["node"]["kind"] for e in accepted] == ["CONNECTION_ACCEPTED"]
 
@@ -341,7 +371,11 @@ async def test_a_blocked_person_cannot_reply_to_the_blockers_comments(client):
     for who, parent in ((blocked, blockers_comment), (blocker, blocked_comment)):
         refused = await gql(client, COMMENT, {"post": written, "text": "Trả lời", "parent": parent}, headers=who.auth)
         assert refused["data"]["commentCreate"]["errors"] == [
-            {"code": "INVALID_INPUT", "field": "parentId", "message": "Reply to an existing comment of the same post."}
+            {
+                "code": "NOT_FOUND",
+                "field": ["input", "parentCommentId"],
+                "message": "This post has no comment with this id.",
+            }
         ], "the same answer as for an unknown comment: the block is not revealed"
     assert (
         await gql(client, COMMENT, {"post": written, "text": "Cảm ơn", "parent": blockers_comment}, headers=host.auth)

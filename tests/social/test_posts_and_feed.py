@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from tests import statements
 from tests.identity.people import Someone, register, uuid_of
 from tests.social.helpers import (
@@ -16,6 +18,7 @@ from tests.social.helpers import (
     payload_errors,
     post,
     set_edge,
+    walk,
 )
 from tests.support import error_codes, gql
 
@@ -380,3 +383,169 @@ async def test_a_blocked_person_cannot_reply_to_the_blockers_comments(client):
     assert (
         await gql(client, COMMENT, {"post": written, "text": "Cảm ơn", "parent": blockers_comment}, headers=host.auth)
     )["data"]["commentCreate"]["errors"] == []
+
+
+# --- paging both ways -------------------------------------------------------------------------------------------------
+
+PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+FEED_PAGE = f"""
+query Feed($first: Int, $after: String, $last: Int, $before: String) {{
+  feed(first: $first, after: $after, last: $last, before: $before) {{ {PAGE_INFO} edges {{ cursor node {{ id }} }} }}
+}}
+"""
+POSTS_PAGE = f"""
+query Posts($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {{
+  node(id: $id) {{ ... on Actor {{
+    posts(first: $first, after: $after, last: $last, before: $before) {{ {PAGE_INFO} edges {{ cursor node {{ id }} }} }}
+  }} }}
+}}
+"""
+COMMENTS_PAGE = f"""
+query Comments($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {{
+  node(id: $id) {{ ... on Post {{
+    comments(first: $first, after: $after, last: $last, before: $before) {{
+      totalCount {PAGE_INFO} edges {{ cursor node {{ id }} }}
+    }}
+  }} }}
+}}
+"""
+
+
+async def _both_ways(client, document, path, variables, headers, expected: list[str]) -> list[dict]:
+    """Forwards by 2 to the end and backwards by 2 from the end give ``expected``; a first page of 4 is returned."""
+    forwards, _ = await walk(client, document, path, variables, headers, backwards=False)
+    backwards, _ = await walk(client, document, path, variables, headers, backwards=True)
+    assert forwards == backwards == expected
+    body = await gql(client, document, {**variables, "first": 4}, headers=headers)
+    page = body["data"]
+    for key in path:
+        page = page[key]
+    edges = page["edges"]
+    between = await gql(
+        client, document, {**variables, "after": edges[0]["cursor"], "before": edges[3]["cursor"]}, headers=headers
+    )
+    found = between["data"]
+    for key in path:
+        found = found[key]
+    assert [e["node"]["id"] for e in found["edges"]] == [e["node"]["id"] for e in edges[1:3]], "the items between"
+    assert found["pageInfo"]["hasPreviousPage"] is True and found["pageInfo"]["hasNextPage"] is False
+    return edges
+
+
+def _refused(body: dict, field: str) -> bool:
+    return error_codes(body) == ["INVALID_INPUT"] and body["errors"][0]["extensions"]["field"] == field
+
+
+async def test_the_feed_pages_both_ways_and_refuses_another_lists_cursor(client):
+    me, friend = await register(client), await register(client)
+    await connect(client, me, friend)
+    written = [await post(client, (me, friend)[i % 2], f"Tin phường số {i}") for i in range(7)]
+    await _both_ways(client, FEED_PAGE, ["feed"], {}, me.auth, list(reversed(written)))
+    theirs = (await gql(client, POSTS_PAGE, {"id": friend.id, "first": 1}, headers=me.auth))["data"]["node"]["posts"]
+    assert _refused(await gql(client, FEED_PAGE, {"after": theirs["edges"][0]["cursor"]}, headers=me.auth), "after")
+    assert _refused(
+        await gql(client, FEED_PAGE, {"last": 2, "before": theirs["edges"][0]["cursor"]}, headers=me.auth), "before"
+    )
+
+
+async def test_an_actors_posts_page_both_ways_and_refuse_another_actors_cursor(client):
+    author, other, reader = [await register(client) for _ in range(3)]
+    written = [await post(client, author, f"Ghi chép số {i}") for i in range(5)]
+    await post(client, other, "Bài của người khác")
+    await _both_ways(client, POSTS_PAGE, ["node", "posts"], {"id": author.id}, reader.auth, list(reversed(written)))
+    anonymous, _ = await walk(client, POSTS_PAGE, ["node", "posts"], {"id": author.id}, None, backwards=True)
+    assert anonymous == list(reversed(written)), "public posts stay visible to anonymous callers"
+    theirs = (await gql(client, POSTS_PAGE, {"id": other.id, "first": 1}, headers=reader.auth))["data"]["node"]
+    foreign = theirs["posts"]["edges"][0]["cursor"]
+    assert _refused(await gql(client, POSTS_PAGE, {"id": author.id, "after": foreign}, headers=reader.auth), "after")
+    feed = (await gql(client, FEED_PAGE, {"first": 1}, headers=author.auth))["data"]["feed"]["edges"][0]["cursor"]
+    assert _refused(
+        await gql(client, POSTS_PAGE, {"id": author.id, "last": 1, "before": feed}, headers=reader.auth), "before"
+    )
+
+
+async def test_a_posts_comments_page_both_ways_and_refuse_another_posts_cursor(client):
+    author, reader = await register(client), await register(client)
+    written = await post(client, author, "Góp ý về chợ Đồng Xuân")
+    other = await post(client, author, "Bài khác")
+    said = [await comment(client, (author, reader)[i % 2], written, f"Ý kiến số {i}") for i in range(5)]
+    await comment(client, reader, other, "Ở bài khác")
+    await comment(client, author, written, "Một câu trả lời", parent=said[1])  # replies are not top-level comments
+    await _both_ways(client, COMMENTS_PAGE, ["node", "comments"], {"id": written}, reader.auth, said)
+    last = (await gql(client, COMMENTS_PAGE, {"id": written, "last": 2}, headers=None))["data"]["node"]["comments"]
+    assert [e["node"]["id"] for e in last["edges"]] == said[3:] and last["totalCount"] == 5
+    assert last["pageInfo"]["hasPreviousPage"] is True and last["pageInfo"]["hasNextPage"] is False
+    theirs = (await gql(client, COMMENTS_PAGE, {"id": other, "first": 1}, headers=reader.auth))["data"]["node"]
+    foreign = theirs["comments"]["edges"][0]["cursor"]
+    assert _refused(await gql(client, COMMENTS_PAGE, {"id": written, "after": foreign}, headers=reader.auth), "after")
+    assert _refused(
+        await gql(client, COMMENTS_PAGE, {"id": written, "last": 1, "before": foreign}, headers=reader.auth), "before"
+    )
+
+
+# --- every mistake at once, in the caller's language -----------------------------------------------------------------
+
+UPDATE = """
+mutation U($input: PostUpdateInput!) { postUpdate(input: $input) { post { id } errors { code field message } } }
+"""
+COMMENT_INPUT = """
+mutation C($input: CommentCreateInput!) { commentCreate(input: $input) { comment { id } errors { code field } } }
+"""
+
+
+async def test_every_format_mistake_of_an_input_is_reported_at_once(client):
+    me = await register(client)
+    two = await gql(
+        client,
+        POST,
+        {"input": {"text": " ", "visibility": "PUBLIC", "tags": ["không hợp lệ!"], "communityId": "rác"}},
+        headers=me.auth,
+    )
+    assert payload_errors(two, "postCreate") == [
+        ("INVALID_INPUT", ["input", "communityId"]),
+        ("INVALID_INPUT", ["input", "text"]),
+        ("INVALID_INPUT", ["input", "tags"]),
+    ]
+    written = await post(client, me, "Bài gốc")
+    update = await gql(client, UPDATE, {"input": {"postId": "rác", "text": "x" * 5001}}, headers=me.auth)
+    assert payload_errors(update, "postUpdate") == [
+        ("INVALID_INPUT", ["input", "postId"]),
+        ("INVALID_INPUT", ["input", "text"]),
+    ]
+    reply = await gql(
+        client,
+        COMMENT_INPUT,
+        {"input": {"postId": written, "text": "", "parentCommentId": written}},  # a post's id is not a comment's
+        headers=me.auth,
+    )
+    assert payload_errors(reply, "commentCreate") == [
+        ("INVALID_INPUT", ["input", "parentCommentId"]),
+        ("INVALID_INPUT", ["input", "text"]),
+    ]
+    unchanged = (await gql(client, NODE, {"id": written}, headers=me.auth))["data"]["node"]
+    assert unchanged["text"] == "Bài gốc" and unchanged["comments"]["totalCount"] == 0, "nothing was written"
+
+
+async def test_messages_come_in_vietnamese_when_asked_and_the_codes_stay(client):
+    me, friend = await register(client), await register(client)
+    await connect(client, me, friend)
+    vietnamese = {**me.auth, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    again = await gql(client, REQUEST_ONE, {"id": friend.id}, headers=vietnamese)
+    assert again["data"]["connectionRequest"]["errors"] == [
+        {"code": "CONFLICT", "field": ["input", "actorId"], "message": "Hai bạn đã kết nối với nhau rồi."}
+    ]
+    missing = await gql(client, UPDATE, {"input": {"postId": _unknown_post(), "text": "Mới"}}, headers=vietnamese)
+    assert missing["data"]["postUpdate"]["errors"] == [
+        {"code": "NOT_FOUND", "field": ["input", "postId"], "message": "Không có bài viết nào có mã này."}
+    ]
+    english = await gql(client, REQUEST_ONE, {"id": friend.id}, headers=me.auth)
+    assert english["data"]["connectionRequest"]["errors"][0]["message"] == "You are connected already."
+
+
+REQUEST_ONE = """
+mutation R($id: ID!) { connectionRequest(input: {actorId: $id}) { errors { code field message } } }
+"""
+
+
+def _unknown_post() -> str:
+    return base64.b64encode(b"Post:00000000-0000-4000-8000-000000000000").decode()

@@ -211,17 +211,18 @@ async def disconnect(tx: AsyncManagedTransaction, a: str, b: str) -> int:
 #: The property holding who may see a person's lists of relations (``identity.privacy.audience_property``).
 RELATIONS_AUDIENCE = "audience_connections"
 
-#: Mirror of ``social.visibility.may_see_relations``: the viewer (``viewer``, null when anonymous) may see the lists of
-#: relations (connections, followers, following, mutual connections) of the actor ``o``. A person's lists follow
-#: their ``connections`` audience (``$relationsAudienceDefault`` when never chosen): themself always, everyone when
-#: PUBLIC, their connections when CONNECTIONS. An organisation's followers are seen by whoever acts for it.
+#: Mirror of ``social.visibility.may_see_relations``: the viewer (``viewer``, null when anonymous; ``viewerId`` its id)
+#: may see the lists of relations (connections, followers, following, mutual connections) of the actor ``o``. A
+#: person's lists follow their ``connections`` audience (``$relationsAudienceDefault`` when never chosen): themself
+#: always, everyone when PUBLIC, their connections when CONNECTIONS. An organisation's followers are seen by whoever
+#: acts for it (``graph.rules.acts_for``).
 RELATIONS_SHOWN = f"""
 CASE WHEN o:Person
   THEN (viewer IS NOT NULL AND viewer.id = o.id)
     OR coalesce(o.{RELATIONS_AUDIENCE}, $relationsAudienceDefault) = 'public'
     OR (coalesce(o.{RELATIONS_AUDIENCE}, $relationsAudienceDefault) = 'connections' AND viewer IS NOT NULL
         AND EXISTS {{ (o)-[:CONNECTED]-(viewer) }})
-  ELSE viewer IS NOT NULL AND {acts_for("o", "$viewerId")}
+  ELSE viewer IS NOT NULL AND {acts_for("o", "viewerId")}
 END"""
 
 #: Each list: the pattern from the owner ``o`` to the listed actor ``x`` and the relationship ``r``
@@ -246,7 +247,7 @@ def _list_query(kind: str) -> str:
     return f"""
 MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-WITH o, viewer, viewer IS NOT NULL AND {blocked_either_way("viewer", "o")} AS blocked
+WITH o, viewer, viewer.id AS viewerId, viewer IS NOT NULL AND {blocked_either_way("viewer", "o")} AS blocked
 WITH o, viewer, blocked, NOT blocked AND {RELATIONS_SHOWN} AS shown
 CALL (o, viewer, shown) {{
   WITH o, viewer WHERE shown

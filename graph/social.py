@@ -22,7 +22,7 @@ from core.pagination import Window
 from graph.driver import keyset, run
 from graph.identity import PERSON_PROJECTION, PersonRecord
 from graph.paging import both_ways
-from graph.rows import row
+from graph.rows import row, rows
 from graph.rules import acts_for, blocked_either_way
 
 # --- ward communities (migration 4) ------------------------------------------------------------------
@@ -774,6 +774,32 @@ async def comments_of_posts(
         **keyset(window.before, prefix="commentsBefore"),
     )
     return [PostComments(r["postId"], _comment_rows(r["comments"]), r["total"]) for r in found]
+
+
+#: node(id:) of comments: an active comment whose post the viewer may see (``POST_VISIBLE``) and whose author and
+#: the viewer do not block each other, as in the comment lists.
+COMMENTS_BY_IDS = f"""
+OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
+UNWIND $ids AS id
+MATCH (commenter:Person)-[:COMMENTED]->(c:Comment {{id: id}})-[:ON]->(post:Post)<-[:POSTED]-(author:Actor)
+WHERE c.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "commenter")}) AND {POST_VISIBLE}
+RETURN c.id AS id, commenter.id AS authorId, c.text AS text, c.createdAt AS createdAt, post.id AS postId
+"""
+
+
+@dataclass(frozen=True)
+class CommentOfPost:
+    """A comment with the post it is on."""
+
+    id: str
+    author_id: str
+    text: str
+    created_at: DateTime
+    post_id: str
+
+
+async def comments_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[CommentOfPost]:
+    return rows(CommentOfPost, await run(tx, COMMENTS_BY_IDS, ids=ids, viewerId=viewer_id))
 
 
 REPLIES_OF_COMMENTS = f"""

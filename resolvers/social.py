@@ -168,6 +168,12 @@ async def community_by_id(info: strawberry.Info, community_id: str) -> Community
     return found
 
 
+async def comments_by_ids(info: strawberry.Info, ids: list[str]) -> list[Comment | None]:
+    return [
+        Comment.of(c) if c else None for c in await social_comments.comments_by_ids(runtime(info), viewer(info), ids)
+    ]
+
+
 async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | None]:
     return [Post.of(p) if p else None for p in await social_posts.posts_by_ids(runtime(info), viewer(info), ids)]
 

@@ -106,7 +106,10 @@ class ReactionSummary:
         )
 
 
-@strawberry.type(description="A comment on a post, or a reply to a comment (one level).")
+@strawberry.type(
+    description="A comment on a post, or a reply to a comment (one level); node(id:) finds it while its post is "
+    "visible to you."
+)
 class Comment(relay.Node):
     uuid: relay.NodeID[str]
     text: str = strawberry.field(description="The comment.")
@@ -132,7 +135,9 @@ class Comment(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        return [None for _ in node_ids]  # comments are reached through their post
+        from resolvers.social import comments_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await comments_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of comments.")

@@ -134,6 +134,15 @@ async def comments_of_post(rt: Runtime, viewer: Viewer, post_id: str, request: P
     return request.page(page.comments, cursor, lambda c: (c.created_at, c.id), total_count=page.total)
 
 
+async def comments_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[CommentView | None]:
+    """``node(id:)`` of comments: each comment the viewer may see (as in the comment lists), None for the others."""
+    if not ids:
+        return []
+    found = await rt.graph.read(queries.comments_by_ids, ids, viewer.actor_id)
+    views = {c.id: CommentView(c.id, c.author_id, c.text, c.created_at.to_native(), c.post_id) for c in found}
+    return [views.get(i) for i in ids]
+
+
 async def replies_of_comments(
     rt: Runtime, viewer: Viewer, comment_ids: list[str], post_ids: dict[str, str]
 ) -> list[list[CommentView]]:

@@ -549,3 +549,26 @@ mutation R($id: ID!) { connectionRequest(input: {actorId: $id}) { errors { code 
 
 def _unknown_post() -> str:
     return base64.b64encode(b"Post:00000000-0000-4000-8000-000000000000").decode()
+
+
+COMMENT_NODE = "query N($id: ID!) { node(id: $id) { __typename id ... on Comment { text author { id } } } }"
+DELETE_COMMENT = "mutation D($id: ID!) { commentDelete(input: {commentId: $id}) { deletedCommentId errors { code } } }"
+
+
+async def test_a_comment_is_a_node_for_whoever_may_see_its_post(client):
+    author, friend, stranger = [await register(client) for _ in range(3)]
+    await connect(client, author, friend)
+    secret = await post(client, author, "Chỉ bạn bè", "CONNECTIONS")
+    said = await comment(client, friend, secret, "Bình luận riêng")
+    seen = (await gql(client, COMMENT_NODE, {"id": said}, headers=author.auth))["data"]["node"]
+    assert seen == {"__typename": "Comment", "id": said, "text": "Bình luận riêng", "author": {"id": friend.id}}
+    for headers in (stranger.auth, None):
+        assert (await gql(client, COMMENT_NODE, {"id": said}, headers=headers))["data"]["node"] is None
+    await set_edge(client, BLOCK, author, friend)
+    assert (await gql(client, COMMENT_NODE, {"id": said}, headers=author.auth))["data"]["node"] is None, "a block"
+    public = await post(client, author, "Công khai")
+    mine = await comment(client, stranger, public, "Của tôi")
+    assert (await gql(client, COMMENT_NODE, {"id": mine}, headers=None))["data"]["node"]["text"] == "Của tôi"
+    deleted = await gql(client, DELETE_COMMENT, {"id": mine}, headers=stranger.auth)
+    assert deleted["data"]["commentDelete"] == {"deletedCommentId": mine, "errors": []}
+    assert (await gql(client, COMMENT_NODE, {"id": mine}, headers=stranger.auth))["data"]["node"] is None

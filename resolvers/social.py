@@ -96,10 +96,12 @@ def _reactions_loader(context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
-def _comments_loader(first: int):
+def _comments_loader(first: int, backwards: bool = False):
     def factory(context) -> DataLoader:
         async def load(post_ids: list[str]):
-            return await social_comments.first_comments_of_posts(context.runtime, context.viewer, post_ids, first)
+            return await social_comments.first_comments_of_posts(
+                context.runtime, context.viewer, post_ids, first, backwards=backwards
+            )
 
         return DataLoader(load_fn=load)
 
@@ -147,10 +149,11 @@ async def comments(
     before: str | None = None,
 ) -> CommentConnection:
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
-    if request.after or request.before or request.backwards:
+    if request.after or request.before:
         page = await social_comments.comments_of_post(runtime(info), viewer(info), post_id, request)
-    else:  # a first page: batched with the other posts' (and primed by the feed)
-        loader = info.context.loader(f"CommentsByPostLoader:{request.size}", _comments_loader(request.size + 1))
+    else:  # a first (or last) page: batched with the other posts' (the first ones primed by the feed)
+        name = f"CommentsByPostLoader:{request.size}" + (":last" if request.backwards else "")
+        loader = info.context.loader(name, _comments_loader(request.size + 1, request.backwards))
         found: CommentPage = await loader.load(post_id)
         page = social_comments.first_page(post_id, found, request)
     return CommentConnection.from_page(page, Comment.of)

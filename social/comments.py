@@ -101,15 +101,14 @@ def comments_cursor(post_id: str) -> CursorKind:
     return COMMENTS_CURSOR.scoped(post_id)
 
 
-async def first_comments_of_posts(rt: Runtime, viewer: Viewer, post_ids: list[str], limit: int) -> list[CommentPage]:
-    """The first ``limit`` top-level comments of each post the viewer may see (oldest first), and their total: the
-    batch behind ``Post.comments`` without a cursor (``first_page`` makes a page of it)."""
-    found = await rt.graph.read(
-        queries.comments_of_posts,
-        post_ids,
-        viewer.actor_id,
-        Window(after=None, before=None, backwards=False, limit=limit),
-    )
+async def first_comments_of_posts(
+    rt: Runtime, viewer: Viewer, post_ids: list[str], limit: int, *, backwards: bool = False
+) -> list[CommentPage]:
+    """The first ``limit`` top-level comments of each post the viewer may see (oldest first; ``backwards``: the last
+    ones, newest first), and their total: the batch behind ``Post.comments`` without a cursor (``first_page`` makes
+    a page of it)."""
+    window = Window(after=None, before=None, backwards=backwards, limit=limit)
+    found = await rt.graph.read(queries.comments_of_posts, post_ids, viewer.actor_id, window)
     by_post = {p.post_id: p for p in found}
     return [
         comment_page(post_id, by_post[post_id].comments, by_post[post_id].total)
@@ -120,7 +119,8 @@ async def first_comments_of_posts(rt: Runtime, viewer: Viewer, post_ids: list[st
 
 
 def first_page(post_id: str, found: CommentPage, request: PageRequest) -> Page[CommentView]:
-    """The first page of a post's comments from what ``first_comments_of_posts`` read (``request.size + 1``)."""
+    """The first (or, backwards, the last) page of a post's comments from what ``first_comments_of_posts`` read
+    (``request.size + 1``, the same way as ``request``)."""
     return request.page(
         found.comments, comments_cursor(post_id), lambda c: (c.created_at, c.id), total_count=found.total
     )

@@ -572,3 +572,26 @@ async def test_a_comment_is_a_node_for_whoever_may_see_its_post(client):
     deleted = await gql(client, DELETE_COMMENT, {"id": mine}, headers=stranger.auth)
     assert deleted["data"]["commentDelete"] == {"deletedCommentId": mine, "errors": []}
     assert (await gql(client, COMMENT_NODE, {"id": mine}, headers=stranger.auth))["data"]["node"] is None
+
+
+LAST_COMMENTS_OF_FEED = """
+query F($first: Int) {
+  feed(first: $first) { edges { node { id comments(last: 2) { totalCount pageInfo { hasPreviousPage } edges { node { text } } } } } }
+}
+"""
+
+
+async def test_the_last_comments_of_every_feed_post_are_read_in_one_batch(client):
+    me = await register(client)
+    for i in range(6):
+        written = await post(client, me, f"Bài {i}")
+        for n in range(3):
+            await comment(client, me, written, f"Bình luận {n} của bài {i}")
+    small, _ = await statements.counted(client, LAST_COMMENTS_OF_FEED, {"first": 2}, headers=me.auth)
+    large, body = await statements.counted(client, LAST_COMMENTS_OF_FEED, {"first": 6}, headers=me.auth)
+    edges = body["data"]["feed"]["edges"]
+    assert [[c["node"]["text"] for c in e["node"]["comments"]["edges"]] for e in edges] == [
+        [f"Bình luận 1 của bài {i}", f"Bình luận 2 của bài {i}"] for i in reversed(range(6))
+    ]
+    assert all(e["node"]["comments"]["pageInfo"]["hasPreviousPage"] for e in edges)
+    assert small == large, (small, large)

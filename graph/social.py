@@ -327,15 +327,6 @@ async def list_actors(
     return row(PeopleList, record)
 
 
-#: A person's social settings as stored, each with its default when never set.
-_SETTINGS = """
-RETURN coalesce(p.showFollowerCount, true) AS showFollowerCount,
-       coalesce(p.showFollowingCount, true) AS showFollowingCount,
-       coalesce(p.suggestionsOptOut, false) AS suggestionsOptOut
-"""
-SOCIAL_SETTINGS = "MATCH (p:Actor {id: $id})" + _SETTINGS
-
-
 @dataclass(frozen=True)
 class SocialSettings:
     show_follower_count: bool
@@ -343,12 +334,15 @@ class SocialSettings:
     suggestions_opt_out: bool
 
 
-async def social_settings(tx: AsyncManagedTransaction, actor_id: str) -> SocialSettings | None:
-    found = await run(tx, SOCIAL_SETTINGS, id=actor_id)
-    return row(SocialSettings, found[0]) if found else None
-
-
-SET_SOCIAL_SETTINGS = "MATCH (p:Person {id: $id}) SET p += $props" + _SETTINGS
+#: Change a person's social settings and read them all back, each with its default when never set (the people lists
+#: read the two counts' settings themselves, ``_list_query``).
+SET_SOCIAL_SETTINGS = """
+MATCH (p:Person {id: $id})
+SET p += $props
+RETURN coalesce(p.showFollowerCount, true) AS showFollowerCount,
+       coalesce(p.showFollowingCount, true) AS showFollowingCount,
+       coalesce(p.suggestionsOptOut, false) AS suggestionsOptOut
+"""
 
 
 async def set_social_settings(

@@ -397,13 +397,20 @@ async def measure(
                 *await profile(graph, BASELINE_FOF_INDEXED, params, rounds),
             )
         )
-        feed_params = {"viewerId": viewer_id, "limit": 21, **keyset(None), **keyset(None, prefix="commentsAfter")}
+        feed_params = {
+            "viewerId": viewer_id,
+            "limit": 21,
+            **keyset(None),
+            **keyset(None, prefix="before"),
+            **keyset(None, prefix="commentsAfter"),
+            **keyset(None, prefix="commentsBefore"),
+        }
         print(
             line(
                 "FEED  graph.social.FEED, posts only",
                 *await profile(
                     graph,
-                    social_queries.FEED,
+                    social_queries.FEED.forwards,
                     {**feed_params, "withAuthor": False, "withReactions": False, "commentLimit": 0},
                     rounds,
                 ),
@@ -414,7 +421,7 @@ async def measure(
                 "FEED  graph.social.FEED + authors, reactions, 3 comments",
                 *await profile(
                     graph,
-                    social_queries.FEED,
+                    social_queries.FEED.forwards,
                     {**feed_params, "withAuthor": True, "withReactions": True, "commentLimit": 4},
                     rounds,
                 ),
@@ -476,8 +483,10 @@ async def measure(
         params = {
             "query": service.search_query(text),
             "viewerId": viewer_id,
-            "offset": 0,
-            "limit": 21,
+            "after": None,
+            "before": None,
+            "size": 20,
+            "backwards": False,
             "window": service.SEARCH_WINDOW,
         }
         print(line(f"posts: {text!r}", *await profile(graph, discovery.SEARCH_POSTS, params, rounds)))

@@ -215,6 +215,25 @@ class PageRequest:
             total_count=total_count,
         )
 
+    def positions(self, kind: CursorKind) -> tuple[int | None, int | None]:
+        """The positions after and before which a positional list's page lies (``graph.paging.POSITIONAL_SLICE``),
+        decoded from cursors of ``kind`` (a single INT part); INVALID_INPUT naming ``after`` or ``before``."""
+        window = self.window(kind)
+        return (window.after[0] if window.after else None, window.before[0] if window.before else None)
+
+    def ranked_page(self, items: list[T], start: int, kind: CursorKind) -> Page[T]:
+        """The page of a positional list from the ``size + 1`` items (at most) that ``POSITIONAL_SLICE`` read in
+        display order, the first at position ``start``; each item's cursor is its position."""
+        more = len(items) > self.size
+        first = start + (len(items) - self.size if self.backwards and more else 0)
+        shown = items[len(items) - self.size :] if self.backwards and more else items[: self.size]
+        return Page(
+            items=shown,
+            cursors=[kind.encode(first + i) for i in range(len(shown))],
+            has_next_page=(self.before is not None) if self.backwards else more,
+            has_previous_page=more if self.backwards else first > 0,
+        )
+
     def after_key(self, kind: CursorKind) -> tuple[Any, ...] | None:
         """The sort key after which a forward-only list continues (None on the first page)."""
         if self.backwards:

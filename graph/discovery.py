@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
+from graph.paging import POSITIONAL_SLICE
 from graph.rows import row, rows
 from graph.rules import actors_blocked_either_way
 from graph.social import POST_VISIBLE
@@ -182,7 +183,9 @@ async def trust_path(tx: AsyncManagedTransaction, viewer_id: str, to_id: str) ->
 # --- search --------------------------------------------------------------------------------------------------
 
 #: Posts matching a Lucene query that the viewer may see, best match first (equal matches newest first), from the
-#: ``$window`` best text matches; paginated by position in that ranked, filtered list.
+#: ``$window`` best text matches; a page is a slice of positions in that ranked, filtered list: forwards the
+#: ``$size + 1`` from ``$after + 1`` (up to ``$before``), backwards the ``$size + 1`` before ``$before`` (or before
+#: the end). ``start`` is the position of the first id returned.
 SEARCH_POSTS = f"""
 OPTIONAL MATCH (viewer:Actor {{id: $viewerId}})
 CALL db.index.fulltext.queryNodes('post_text_fulltext', $query, {{limit: $window}}) YIELD node, score
@@ -191,14 +194,40 @@ MATCH (author:Actor)-[:POSTED]->(post)
 WHERE {POST_VISIBLE}
 WITH post, score
 ORDER BY score DESC, post.createdAt DESC, post.id
-SKIP $offset
-LIMIT $limit
-RETURN post.id AS id
+WITH collect(post.id) AS ranked
+{POSITIONAL_SLICE}
+RETURN ranked[start..finish] AS ids, start
 """
 
 
+@dataclass(frozen=True)
+class RankedSlice:
+    """Ids of consecutive positions of a ranked list, the first at position ``start``."""
+
+    ids: list[str]
+    start: int
+
+
 async def search_posts(
-    tx: AsyncManagedTransaction, query: str, viewer_id: str | None, *, offset: int, limit: int, window: int
-) -> list[str]:
-    found = await run(tx, SEARCH_POSTS, query=query, viewerId=viewer_id, offset=offset, limit=limit, window=window)
-    return [r["id"] for r in found]
+    tx: AsyncManagedTransaction,
+    query: str,
+    viewer_id: str | None,
+    *,
+    after: int | None,
+    before: int | None,
+    size: int,
+    backwards: bool,
+    window: int,
+) -> RankedSlice:
+    found = await run(
+        tx,
+        SEARCH_POSTS,
+        query=query,
+        viewerId=viewer_id,
+        after=after,
+        before=before,
+        size=size,
+        backwards=backwards,
+        window=window,
+    )
+    return row(RankedSlice, found[0])

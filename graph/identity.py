@@ -15,6 +15,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import Date, DateTime
 
 from graph.driver import keyset, run
+from graph.paging import POSITIONAL_SLICE
 from graph.places import CommuneMap
 from graph.rows import row, rows
 from graph.rules import blocked_either_way
@@ -222,33 +223,61 @@ async def roles_of(tx: AsyncManagedTransaction, person_id: str) -> Roles | None:
     return row(Roles, found[0]) if found else None
 
 
-SEARCH_ACTORS = """
+#: Actors whose name matches, best first, among the ``$window`` best matches (people only when ``$people``: signed-out
+#: callers find organisations only); a page is a slice of positions (``graph.paging.POSITIONAL_SLICE``).
+SEARCH_ACTORS = f"""
 CALL db.index.fulltext.queryNodes('actor_name_fulltext', $query) YIELD node, score
-WHERE node.status = 'active'
+WHERE node.status = 'active' AND ($people OR NOT node:Person)
 WITH node, score
 ORDER BY score DESC, node.id
-WITH collect({id: node.id, label: CASE WHEN node:Person THEN 'person' ELSE 'organization' END,
-              score: score})[..$window] AS hits
-UNWIND range(0, size(hits) - 1) AS position
-WITH hits[position] AS hit, position
-WHERE position >= $offset
-RETURN hit.id AS id, hit.label AS kind, position
-LIMIT $limit
+WITH collect({{id: node.id, kind: CASE WHEN node:Person THEN 'person' ELSE 'organization' END}})[..$window] AS ranked
+{POSITIONAL_SLICE}
+RETURN ranked[start..finish] AS hits, start
 """
 
 
 @dataclass(frozen=True)
 class ActorHit:
-    """An actor found by name: ``kind`` is ``person`` or ``organization``; ``position`` its rank (from 0)."""
+    """An actor found by name: ``kind`` is ``person`` or ``organization``."""
 
     id: str
     kind: str
-    position: int
 
 
-async def search_actors(tx: AsyncManagedTransaction, query: str, offset: int, limit: int) -> list[ActorHit]:
-    """Actors matching a Lucene query, best first; paginated by position in the ranked list."""
-    return rows(ActorHit, await run(tx, SEARCH_ACTORS, query=query, offset=offset, limit=limit, window=offset + limit))
+@dataclass(frozen=True)
+class ActorHits:
+    """Consecutive hits of the ranked list, the first at position ``start``."""
+
+    hits: list[ActorHit]
+    start: int
+
+
+async def search_actors(
+    tx: AsyncManagedTransaction,
+    query: str,
+    *,
+    people: bool,
+    after: int | None,
+    before: int | None,
+    size: int,
+    backwards: bool,
+    window: int,
+) -> ActorHits:
+    """A page of the actors matching a Lucene query, best first (see ``SEARCH_ACTORS``)."""
+    found = (
+        await run(
+            tx,
+            SEARCH_ACTORS,
+            query=query,
+            people=people,
+            after=after,
+            before=before,
+            size=size,
+            backwards=backwards,
+            window=window,
+        )
+    )[0]
+    return ActorHits(hits=rows(ActorHit, found["hits"]), start=found["start"])
 
 
 # --- contacts ---------------------------------------------------------------------------------------

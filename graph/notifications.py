@@ -15,7 +15,7 @@ from neo4j.time import DateTime
 from core.pagination import Window
 from graph.driver import keyset, run
 from graph.paging import both_ways
-from graph.rows import rows
+from graph.rows import row, rows
 from graph.rules import blocked_either_way
 from graph.social import POST_VISIBLE
 
@@ -206,13 +206,41 @@ async def unread_count(tx: AsyncManagedTransaction, recipient_id: str) -> int:
     return int((await run(tx, UNREAD_COUNT, recipientId=recipient_id, postKinds=POST_NOTICE_KINDS))[0]["unread"])
 
 
+#: The recipient's notifications of ``$ids`` (all of them when ``$ids`` is null) that are unread are marked read;
+#: ``found`` says which of ``$ids`` are the recipient's (the caller refuses the change, rolling it back, when one is
+#: not), ``marked`` how many changed.
 MARK_READ = """
 MATCH (n:Notification {recipientId: $recipientId})
-WHERE n.readAt IS NULL AND ($id IS NULL OR n.id = $id)
-SET n.readAt = datetime()
-RETURN count(n) AS marked
+WHERE $ids IS NULL OR n.id IN $ids
+WITH collect(n) AS mine
+WITH mine, [x IN mine WHERE x.readAt IS NULL] AS unread
+FOREACH (x IN unread | SET x.readAt = datetime())
+RETURN CASE WHEN $ids IS NULL THEN [] ELSE [x IN mine | x.id] END AS found, size(unread) AS marked
 """
 
 
-async def mark_read(tx: AsyncManagedTransaction, recipient_id: str, notification_id: str | None) -> int:
-    return int((await run(tx, MARK_READ, recipientId=recipient_id, id=notification_id))[0]["marked"])
+@dataclass(frozen=True)
+class MarkedRead:
+    found: list[str]
+    marked: int
+
+
+async def mark_read(tx: AsyncManagedTransaction, recipient_id: str, notification_ids: list[str] | None) -> MarkedRead:
+    return row(MarkedRead, (await run(tx, MARK_READ, recipientId=recipient_id, ids=notification_ids))[0])
+
+
+#: node(id:) of notifications: only their recipient sees them, and only while they are shown in the inbox.
+NOTIFICATIONS_BY_IDS = f"""
+MATCH (viewer:Person {{id: $recipientId}})
+UNWIND $ids AS id
+MATCH (n:Notification {{id: id}})
+WHERE n.recipientId = $recipientId AND {NOTIFICATION_SHOWN}
+RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
+       n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
+"""
+
+
+async def notifications_by_ids(tx: AsyncManagedTransaction, recipient_id: str, ids: list[str]) -> list[NotificationRow]:
+    """The recipient's notifications among ``ids`` that their inbox shows, in no particular order."""
+    found = await run(tx, NOTIFICATIONS_BY_IDS, recipientId=recipient_id, ids=ids, postKinds=POST_NOTICE_KINDS)
+    return rows(NotificationRow, found)

@@ -40,3 +40,20 @@ def both_ways(query: str) -> BothWays:
     """``query`` (display order written with ``{DESC}``/``{ASC}``) read forwards and backwards."""
     assert "{DESC}" in query or "{ASC}" in query, "a list query orders its rows with {DESC}/{ASC} tokens"
     return BothWays(_orient(query, _FORWARD), _orient(query, _BACKWARD))
+
+
+#: The page of a *positional* list (search results ranked by score, cursors holding positions) once its ids are
+#: collected in rank order as ``ranked``: binds ``start`` and ``finish`` so that ``ranked[start..finish]`` holds, in
+#: display order, forwards the ``$size + 1`` ids after position ``$after`` (up to ``$before``), backwards the
+#: ``$size + 1`` ids before position ``$before`` (or before the end; not before ``$after``). The extra id tells
+#: whether more lie beyond (``core.pagination.PageRequest.ranked_page``). Parameters: ``$after``, ``$before`` (positions
+#: or null), ``$size``, ``$backwards``.
+POSITIONAL_SLICE = """
+WITH ranked,
+     CASE WHEN $after IS NULL THEN 0 ELSE $after + 1 END AS low,
+     CASE WHEN $before IS NULL OR $before > size(ranked) THEN size(ranked) ELSE $before END AS high
+WITH ranked, low, high,
+     CASE WHEN $backwards AND high - $size - 1 > low THEN high - $size - 1 ELSE low END AS start
+WITH ranked, start,
+     CASE WHEN NOT $backwards AND start + $size + 1 < high THEN start + $size + 1 ELSE high END AS finish
+"""

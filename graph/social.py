@@ -18,10 +18,12 @@ from typing import Any
 from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
+from core.pagination import Window
 from graph.driver import keyset, run
 from graph.identity import PERSON_PROJECTION, PersonRecord
-from graph.rows import row, rows
-from graph.rules import blocked_either_way
+from graph.paging import both_ways
+from graph.rows import row
+from graph.rules import acts_for, blocked_either_way
 
 # --- ward communities (migration 4) ------------------------------------------------------------------
 
@@ -204,7 +206,24 @@ async def disconnect(tx: AsyncManagedTransaction, a: str, b: str) -> int:
     return int((await run(tx, DISCONNECT, a=a, b=b))[0]["n"])
 
 
-# --- lists of people (keyset pagination on (since, id)) ---------------------------------------------------
+# --- lists of people (keyset pagination on (since, id), either way) ----------------------------------------
+
+#: The property holding who may see a person's lists of relations (``identity.privacy.audience_property``).
+RELATIONS_AUDIENCE = "audience_connections"
+
+#: Mirror of ``social.visibility.may_see_relations``: the viewer (``viewer``, null when anonymous; ``viewerId`` its id)
+#: may see the lists of relations (connections, followers, following, mutual connections) of the actor ``o``. A
+#: person's lists follow their ``connections`` audience (``$relationsAudienceDefault`` when never chosen): themself
+#: always, everyone when PUBLIC, their connections when CONNECTIONS. An organisation's followers are seen by whoever
+#: acts for it (``graph.rules.acts_for``).
+RELATIONS_SHOWN = f"""
+CASE WHEN o:Person
+  THEN (viewer IS NOT NULL AND viewer.id = o.id)
+    OR coalesce(o.{RELATIONS_AUDIENCE}, $relationsAudienceDefault) = 'public'
+    OR (coalesce(o.{RELATIONS_AUDIENCE}, $relationsAudienceDefault) = 'connections' AND viewer IS NOT NULL
+        AND EXISTS {{ (o)-[:CONNECTED]-(viewer) }})
+  ELSE viewer IS NOT NULL AND {acts_for("o", "viewerId")}
+END"""
 
 #: Each list: the pattern from the owner ``o`` to the listed actor ``x`` and the relationship ``r``
 #: whose time orders it. Chosen from this fixed allow-list only, never from client text.
@@ -219,31 +238,38 @@ LIST_PATTERNS = {
 
 
 def _list_query(kind: str) -> str:
+    """One statement per page: whether the owner is hidden from the viewer (a block) and whether the viewer may see
+    this list (``RELATIONS_SHOWN``, with the facts ``social.visibility.may_see_relations`` re-checks), the page of
+    listed actors read either way (``Window``: newest first from ``$after``, oldest first from ``$before``), the
+    list's total and the owner's count settings. A list hidden from the viewer reads none of its rows."""
     pattern, time = LIST_PATTERNS[kind]
+    listed = f"x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way('viewer', 'x')})"
     return f"""
 MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-MATCH {pattern}
-WHERE x.status = 'active'
-  AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "x")})
-  AND ($afterTime IS NULL OR [{time}, x.id] < [datetime($afterTime), $afterId])
-WITH x, {time} AS at
-ORDER BY at DESC, x.id DESC
-LIMIT $limit
-RETURN x.id AS id, at
+WITH o, viewer, viewer.id AS viewerId, viewer IS NOT NULL AND {blocked_either_way("viewer", "o")} AS blocked
+WITH o, viewer, blocked, NOT blocked AND {RELATIONS_SHOWN} AS shown
+CALL (o, viewer, shown) {{
+  WITH o, viewer WHERE shown
+  MATCH {pattern}
+  WHERE {listed}
+    AND ($afterTime IS NULL OR [{time}, x.id] < [datetime($afterTime), $afterId])
+    AND ($beforeTime IS NULL OR [{time}, x.id] > [datetime($beforeTime), $beforeId])
+  WITH x, {time} AS at ORDER BY at {{DESC}}, x.id {{DESC}} LIMIT $limit
+  RETURN collect({{id: x.id, at: at}}) AS listed
+}}
+RETURN blocked, shown, listed,
+       CASE WHEN shown THEN COUNT {{ MATCH {pattern} WHERE {listed} }} END AS total,
+       o:Person AS ownerIsPerson, o.{RELATIONS_AUDIENCE} AS audience,
+       viewer IS NOT NULL AND EXISTS {{ (o)-[:CONNECTED]-(viewer) }} AS connected,
+       head([(viewer)-[rep:REPRESENTS]->(o) | rep.role]) AS viewerRole,
+       coalesce(o.status, 'active') = 'active' AS ownerActive,
+       coalesce(o.showFollowerCount, true) AS showFollowerCount,
+       coalesce(o.showFollowingCount, true) AS showFollowingCount
 """
 
 
-LIST_QUERIES = {kind: _list_query(kind) for kind in LIST_PATTERNS}
-
-LIST_COUNTS = {
-    kind: f"""
-MATCH (o:Actor {{id: $ownerId}})
-OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-RETURN COUNT {{ MATCH {pattern} WHERE x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "x")}) }} AS total
-"""
-    for kind, (pattern, _time) in LIST_PATTERNS.items()
-}
+LIST_QUERIES = {kind: both_ways(_list_query(kind)) for kind in LIST_PATTERNS}
 
 
 @dataclass(frozen=True)
@@ -254,32 +280,51 @@ class ListedActor:
     at: DateTime
 
 
+@dataclass(frozen=True)
+class PeopleList:
+    """A page of a list of people, and what decides whether the viewer may see it at all."""
+
+    #: the owner and the viewer block each other (the owner is then unknown to the viewer)
+    blocked: bool
+    #: the viewer may see this list (``RELATIONS_SHOWN``); when False, ``listed`` is empty and ``total`` None
+    shown: bool
+    listed: list[ListedActor]
+    total: int | None
+    owner_is_person: bool
+    #: the owner's stored ``connections`` audience, None when never chosen
+    audience: str | None
+    connected: bool
+    viewer_role: str | None
+    owner_active: bool
+    show_follower_count: bool
+    show_following_count: bool
+
+
 async def list_actors(
     tx: AsyncManagedTransaction,
     kind: str,
     owner_id: str,
     viewer_id: str | None,
-    after: tuple[str, str] | None,
-    limit: int,
-) -> tuple[list[ListedActor], int]:
+    window: Window,
+    audience_default: str,
+) -> PeopleList | None:
+    """One page of a list of people in reading order (``window.backwards``: oldest first from ``before``); None when
+    the owner does not exist."""
     found = await run(
         tx,
-        LIST_QUERIES[kind],
+        LIST_QUERIES[kind].of(window.backwards),
         ownerId=owner_id,
         viewerId=viewer_id,
-        limit=limit,
-        **keyset(after),
+        limit=window.limit,
+        relationsAudienceDefault=audience_default,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
-    total = int((await run(tx, LIST_COUNTS[kind], ownerId=owner_id, viewerId=viewer_id))[0]["total"])
-    return rows(ListedActor, found), total
-
-
-SOCIAL_SETTINGS = """
-MATCH (p:Actor {id: $id})
-RETURN coalesce(p.showFollowerCount, true) AS showFollowerCount,
-       coalesce(p.showFollowingCount, true) AS showFollowingCount,
-       coalesce(p.suggestionsOptOut, false) AS suggestionsOptOut
-"""
+    if not found:
+        return None
+    record = dict(found[0])
+    record["listed"] = [row(ListedActor, x) for x in record["listed"]]
+    return row(PeopleList, record)
 
 
 @dataclass(frozen=True)
@@ -289,16 +334,23 @@ class SocialSettings:
     suggestions_opt_out: bool
 
 
-async def social_settings(tx: AsyncManagedTransaction, actor_id: str) -> SocialSettings | None:
-    found = await run(tx, SOCIAL_SETTINGS, id=actor_id)
+#: Change a person's social settings and read them all back, each with its default when never set (the people lists
+#: read the two counts' settings themselves, ``_list_query``).
+SET_SOCIAL_SETTINGS = """
+MATCH (p:Person {id: $id})
+SET p += $props
+RETURN coalesce(p.showFollowerCount, true) AS showFollowerCount,
+       coalesce(p.showFollowingCount, true) AS showFollowingCount,
+       coalesce(p.suggestionsOptOut, false) AS suggestionsOptOut
+"""
+
+
+async def set_social_settings(
+    tx: AsyncManagedTransaction, person_id: str, props: Mapping[str, bool]
+) -> SocialSettings | None:
+    """Change the settings in ``props`` and read them all back (None: no such person)."""
+    found = await run(tx, SET_SOCIAL_SETTINGS, id=person_id, props=props)
     return row(SocialSettings, found[0]) if found else None
-
-
-SET_SOCIAL_SETTINGS = "MATCH (p:Person {id: $id}) SET p += $props"
-
-
-async def set_social_settings(tx: AsyncManagedTransaction, person_id: str, props: Mapping[str, bool]) -> None:
-    await run(tx, SET_SOCIAL_SETTINGS, id=person_id, props=props)
 
 
 # --- posts ------------------------------------------------------------------------------------------------
@@ -464,17 +516,23 @@ async def posts_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: s
     return [_post_row(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
-#: A post's top-level comments the viewer may see, oldest first, after an optional (time, id) cursor, at most
-#: $commentLimit of them (0: none, and nothing is read); and their total. Used per post by the comments list
-#: and by the feed's projection.
-FIRST_COMMENTS = f"""CALL (post, viewer) {{
+def _first_comments(order: str) -> str:
+    """A post's top-level comments the viewer may see, oldest first, between optional (time, id) cursors, at most
+    $commentLimit of them (0: none, and nothing is read). ``order`` is ``ASC`` where only first pages are read
+    (the feed's projection) or the ``{ASC}`` token of a list read either way (``graph.paging.both_ways``)."""
+    return f"""CALL (post, viewer) {{
   MATCH (author:Person)-[:COMMENTED]->(c:Comment {{status: 'active'}})-[:ON]->(post)
   WHERE $commentLimit > 0 AND NOT EXISTS {{ (c)-[:REPLY_TO]->() }}
     AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "author")})
     AND ($commentsAfterTime IS NULL OR [c.createdAt, c.id] > [datetime($commentsAfterTime), $commentsAfterId])
-  WITH c, author ORDER BY c.createdAt, c.id LIMIT $commentLimit
+    AND ($commentsBeforeTime IS NULL OR [c.createdAt, c.id] < [datetime($commentsBeforeTime), $commentsBeforeId])
+  WITH c, author ORDER BY c.createdAt {order}, c.id {order} LIMIT $commentLimit
   RETURN collect(c {{.id, .text, .createdAt, authorId: author.id}}) AS comments
 }}"""
+
+
+#: The first comments of each feed post, projected by the feed (first pages only, whatever way the feed is read).
+FIRST_COMMENTS = _first_comments("ASC")
 
 COMMENT_TOTAL = f"""CASE WHEN $commentLimit > 0 THEN COUNT {{
   (a:Person)-[:COMMENTED]->(c:Comment {{status: 'active'}})-[:ON]->(post)
@@ -508,8 +566,9 @@ def _reaction_counts(counts: list[Mapping[str, Any]]) -> tuple[ReactionCount, ..
 
 # The feed is the hot root field: besides the posts it projects, when the client selected them, each post's
 # author record (identity's own projection, turned into a view by identity.views), its reaction counts and its
-# first comments, so a feed page with authors, reactions and comments is one statement instead of four.
-FEED = f"""
+# first comments, so a feed page with authors, reactions and comments is one statement instead of four. Read either
+# way (``Window``): newest first from ``$after``, or oldest first from ``$before`` for a backward page.
+FEED = both_ways(f"""
 MATCH (viewer:Person {{id: $viewerId}})
 CALL (viewer) {{
   MATCH (viewer)-[:CONNECTED]-(author:Person)-[:POSTED]->(post:Post) RETURN author, post
@@ -524,7 +583,8 @@ WITH viewer, author, post
 WHERE {POST_VISIBLE}
   AND NOT EXISTS {{ (viewer)-[:MUTED]->(author) }}
   AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
-WITH viewer, author, post ORDER BY post.createdAt DESC, post.id DESC LIMIT $limit
+  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit
 OPTIONAL CALL (author) {{
   WITH author AS p WHERE $withAuthor AND p:Person
   RETURN {PERSON_PROJECTION}
@@ -543,7 +603,8 @@ RETURN {POST_PROJECTION},
        CASE WHEN $withReactions THEN head(COLLECT {{ MATCH (viewer)-[r:REACTED]->(post) RETURN r.kind }}) END
          AS myReaction,
        comments, {COMMENT_TOTAL} AS commentTotal
-"""
+ORDER BY post.createdAt {{DESC}}, post.id {{DESC}}
+""")
 
 
 @dataclass(frozen=True)
@@ -562,23 +623,25 @@ class FeedRow:
 async def feed(
     tx: AsyncManagedTransaction,
     viewer_id: str,
-    after: tuple[str, str] | None,
-    limit: int,
+    window: Window,
     *,
     with_author: bool = False,
     with_reactions: bool = False,
     comment_limit: int = 0,
 ) -> list[FeedRow]:
+    """One page of the viewer's feed in reading order (``window.backwards``: oldest first from ``before``)."""
     found = await run(
         tx,
-        FEED,
+        FEED.of(window.backwards),
         viewerId=viewer_id,
-        limit=limit,
+        limit=window.limit,
         withAuthor=with_author,
         withReactions=with_reactions,
-        **keyset(after),
+        **keyset(window.after),
+        **keyset(window.before, "before"),
         commentLimit=comment_limit,
         **keyset(None, prefix="commentsAfter"),
+        **keyset(None, prefix="commentsBefore"),
     )
     return [
         FeedRow(
@@ -593,26 +656,30 @@ async def feed(
     ]
 
 
-POSTS_OF_AUTHOR = f"""
+#: An actor's posts the viewer may see, newest first; read either way (``Window``).
+POSTS_OF_AUTHOR = both_ways(f"""
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 MATCH (author:Actor {{id: $authorId}})-[:POSTED]->(post:Post)
 WHERE {POST_VISIBLE}
   AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
-WITH viewer, author, post ORDER BY post.createdAt DESC, post.id DESC LIMIT $limit
+  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit
 RETURN {POST_PROJECTION}
-"""
+""")
 
 
 async def posts_of_author(
-    tx: AsyncManagedTransaction, author_id: str, viewer_id: str | None, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, author_id: str, viewer_id: str | None, window: Window
 ) -> list[PostRow]:
+    """One page of an actor's posts in reading order (``window.backwards``: oldest first from ``before``)."""
     found = await run(
         tx,
-        POSTS_OF_AUTHOR,
+        POSTS_OF_AUTHOR.of(window.backwards),
         authorId=author_id,
         viewerId=viewer_id,
-        limit=limit,
-        **keyset(after),
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     return [_post_row(r) for r in found]
 
@@ -671,13 +738,15 @@ async def set_comment_status(tx: AsyncManagedTransaction, comment_id: str, statu
     await run(tx, SET_COMMENT_STATUS, id=comment_id, status=status)
 
 
-COMMENTS_OF_POSTS = f"""
+#: Top-level comments of each post, oldest first, with their total; read either way (``Window``): the first page of
+#: many posts at once (the ``Post.comments`` loader) or any page of one post.
+COMMENTS_OF_POSTS = both_ways(f"""
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
 UNWIND $postIds AS postId
 MATCH (post:Post {{id: postId}})
-{FIRST_COMMENTS}
+{_first_comments("{ASC}")}
 RETURN postId, comments, {COMMENT_TOTAL} AS total
-"""
+""")
 
 
 @dataclass(frozen=True)
@@ -688,15 +757,17 @@ class PostComments:
 
 
 async def comments_of_posts(
-    tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, post_ids: list[str], viewer_id: str | None, window: Window
 ) -> list[PostComments]:
+    """A page of each post's comments in reading order (``window.backwards``: newest first from ``before``)."""
     found = await run(
         tx,
-        COMMENTS_OF_POSTS,
+        COMMENTS_OF_POSTS.of(window.backwards),
         postIds=post_ids,
         viewerId=viewer_id,
-        commentLimit=limit,
-        **keyset(after, prefix="commentsAfter"),
+        commentLimit=window.limit,
+        **keyset(window.after, prefix="commentsAfter"),
+        **keyset(window.before, prefix="commentsBefore"),
     )
     return [PostComments(r["postId"], _comment_rows(r["comments"]), r["total"]) for r in found]
 

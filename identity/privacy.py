@@ -27,6 +27,8 @@ DEFAULT_AUDIENCES: dict[str, Audience] = {
     "email": Audience.ONLY_ME,
     "ward": Audience.CONNECTIONS,
     "investorSectors": Audience.PUBLIC,
+    # who sees my lists of relations (connections, followers, following): the rule is social.visibility's
+    "connections": Audience.CONNECTIONS,
 }
 
 

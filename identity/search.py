@@ -1,5 +1,9 @@
-"""Finding people and organisations by name, with or without diacritics. Anyone may search; every person found
-is shown through ``identity.views``, so search shows no field the viewer may not see."""
+"""Finding people and organisations by name, with or without diacritics. Every person found is shown through
+``identity.views``, so search shows no field the viewer may not see.
+
+A real-name network does not let strangers look residents up: signed-out callers find organisations only; people
+are found by signed-in callers (``may_find_people``).
+"""
 
 from __future__ import annotations
 
@@ -11,29 +15,45 @@ from graph import identity as queries
 from identity.model import OrganizationView, PersonView
 from identity.views import organizations_by_ids, persons_by_ids
 
+#: Search pages through this many best matches (positions 0 to ACTOR_SEARCH_WINDOW - 1).
+ACTOR_SEARCH_WINDOW = 1000
 #: Cursors of actors(search:): the position in the ranked list of matches.
-ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,))
+ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,), max_int=ACTOR_SEARCH_WINDOW)
+
+
+def may_find_people(viewer: Viewer) -> bool:
+    """People are found by name only by signed-in callers; anyone finds organisations."""
+    return not viewer.is_anonymous and viewer.actor_id is not None
 
 
 async def search_actors(
     rt: Runtime, viewer: Viewer, text: str, request: PageRequest
 ) -> Page[PersonView | OrganizationView]:
-    """People and organisations by name, with or without diacritics; every person through person_view."""
+    """Organisations, and for a signed-in caller people, by name, with or without diacritics, best match first;
+    paged either way by position among the ``ACTOR_SEARCH_WINDOW`` best matches."""
     query = fulltext_query(text, field="search")
-    key = request.after_key(ACTOR_SEARCH_CURSOR)
-    offset = key[0] + 1 if key else 0
-    hits = await rt.graph.read(queries.search_actors, query, offset, request.size + 1)
-    page = hits[: request.size]
-    person_ids = [h.id for h in page if h.kind == "person"]
-    org_ids = [h.id for h in page if h.kind == "organization"]
+    after, before = request.positions(ACTOR_SEARCH_CURSOR)
+    found = await rt.graph.read(
+        queries.search_actors,
+        query,
+        people=may_find_people(viewer),
+        after=after,
+        before=before,
+        size=request.size,
+        backwards=request.backwards,
+        window=ACTOR_SEARCH_WINDOW,
+    )
+    page = request.ranked_page(found.hits, found.start, ACTOR_SEARCH_CURSOR)
+    person_ids = [h.id for h in page.items if h.kind == "person"]
+    org_ids = [h.id for h in page.items if h.kind == "organization"]
     views: dict[str, PersonView | OrganizationView | None] = dict(
         zip(person_ids, await persons_by_ids(rt, viewer, person_ids), strict=False)
     )
     views.update(zip(org_ids, await organizations_by_ids(rt, viewer, org_ids), strict=False))
-    shown = [(h, view) for h in page if (view := views.get(h.id)) is not None]
+    shown = [(view, cursor) for h, cursor in zip(page.items, page.cursors, strict=True) if (view := views.get(h.id))]
     return Page(
-        items=[view for _, view in shown],
-        cursors=[ACTOR_SEARCH_CURSOR.encode(h.position) for h, _ in shown],
-        has_next_page=len(hits) > request.size,
-        has_previous_page=offset > 0,
+        items=[view for view, _ in shown],
+        cursors=[cursor for _, cursor in shown],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
     )

@@ -6,11 +6,15 @@ no notice across a block, none about a post since hidden from them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
-from auth.permissions import authorize
+from neo4j import AsyncManagedTransaction
+
+from auth.permissions import authorize, holds
 from auth.viewer import Viewer
+from core.errors import NotFoundError, Problems, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import notifications as queries
@@ -54,6 +58,54 @@ async def unread_count(rt: Runtime, viewer: Viewer) -> int:
     return await rt.graph.read(queries.unread_count, authorize(viewer, "notifications.inbox.read"))
 
 
-async def mark_read(rt: Runtime, viewer: Viewer, notification_id: str | None) -> int:
-    """Mark one notification read (``notification_id``), or all of them (None); how many were marked."""
-    return await rt.graph.write(queries.mark_read, authorize(viewer, "notifications.inbox.mark_read"), notification_id)
+async def notifications_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[NotificationItem | None]:
+    """``node(id:)`` of notifications: each of ``ids`` the viewer's inbox shows, None for the others (someone
+    else's, unknown, hidden since; everything for an anonymous caller). Never refuses: a node that is not
+    yours is simply not there."""
+    if not ids or not holds(viewer, "notifications.inbox.read"):
+        return [None for _ in ids]
+    me = authorize(viewer, "notifications.inbox.read")
+    found = {n.id: _item(n) for n in await rt.graph.read(queries.notifications_by_ids, me, ids)}
+    return [found.get(i) for i in ids]
+
+
+#: The most notifications one notificationsMarkRead names (null names them all).
+MAX_MARKED_IDS = 100
+
+
+@dataclass(frozen=True)
+class MarkedRead:
+    """How many notifications were marked read, and how many of mine stay unread."""
+
+    marked_count: int
+    unread_count: int
+
+
+async def mark_read(
+    rt: Runtime, viewer: Viewer, notification_ids: list[str] | None, *, problems: Problems | None = None
+) -> MarkedRead:
+    """Mark these notifications read (``notification_ids``), or all of mine (None); each id must name one of mine
+    (NOT_FOUND naming ``notificationIds.<i>`` otherwise, and nothing is marked). ``problems``: mistakes the caller
+    found in the same input (malformed ids), reported with the size of the list."""
+    me = authorize(viewer, "notifications.inbox.mark_read")
+    problems = Problems() if problems is None else problems
+    if notification_ids is not None and len(notification_ids) > MAX_MARKED_IDS:
+        problems.add(
+            UserInputError(
+                "Name at most {most} notifications at once, or none to mark all read.",
+                field="notificationIds",
+                params={"most": MAX_MARKED_IDS},
+            )
+        )
+    problems.raise_if_any()
+
+    async def work(tx: AsyncManagedTransaction) -> MarkedRead:
+        done = await queries.mark_read(tx, me, notification_ids)
+        if notification_ids is not None:
+            mine = set(done.found)
+            for position, notification_id in enumerate(notification_ids):
+                if notification_id not in mine:  # raised inside the transaction: nothing stays marked
+                    raise NotFoundError("You have no notification with this id.", field=f"notificationIds.{position}")
+        return MarkedRead(marked_count=done.marked, unread_count=await queries.unread_count(tx, me))
+
+    return await rt.graph.write(work)

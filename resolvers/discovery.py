@@ -8,7 +8,7 @@ import strawberry
 
 from core.pagination import PageRequest
 from resolvers.common import decode_id, runtime, viewer
-from schema.common import AFTER, FIRST
+from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.discovery import PersonSuggestion, TrustPath
 from schema.identity import Person
 from schema.social import Post, PostConnection
@@ -41,18 +41,27 @@ async def people_you_may_know(
 
 async def trust_path(
     info: strawberry.Info,
-    to: Annotated[strawberry.ID, strawberry.argument(description="Global id of the person or organisation to reach.")],
+    actor_id: Annotated[
+        strawberry.ID, strawberry.argument(description="Global id of the person or organisation to reach.")
+    ],
 ) -> TrustPath | None:
-    found = await service.trust_path(runtime(info), viewer(info), decode_id(to, ("Person", "Organization"), "to"))
+    found = await service.trust_path(
+        runtime(info), viewer(info), decode_id(actor_id, ("Person", "Organization"), "actorId")
+    )
     if found is None:
         return None
     return TrustPath(people=[Person.of(p) for p in found.people], hops=found.hops)
 
 
 async def post_search(
-    info: strawberry.Info, text: SEARCH_TEXT, first: FIRST = None, after: AFTER = None
+    info: strawberry.Info,
+    text: SEARCH_TEXT,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> PostConnection:
     page = await service.search_posts(
-        runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after)
+        runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after, last=last, before=before)
     )
     return PostConnection.from_page(page, Post.of)

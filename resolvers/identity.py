@@ -30,6 +30,7 @@ from identity import views as identity_views
 from identity.model import OrganizationView
 from identity.registration import PersonRegistration
 from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
+from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.identity import (
     ActorConnection,
     Audience,
@@ -186,11 +187,16 @@ async def actors(
             description="Name to look for, with or without diacritics (at most 200 characters and 20 words)."
         ),
     ],
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> ActorConnection:
     page = await identity_search.search_actors(
-        runtime(info), viewer(info), search, PageRequest.from_args(first=first, after=after)
+        runtime(info),
+        viewer(info),
+        search,
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return ActorConnection.from_page(
         page, lambda v: Organization.of(v) if isinstance(v, OrganizationView) else Person.of(v)

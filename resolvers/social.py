@@ -4,39 +4,65 @@ round trips grow with the depth of the query, not with the length of its lists."
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from core.errors import UserInputError
-from core.pagination import Page, PageRequest
+from core.errors import Problems, UserInputError
+from core.pagination import PageRequest
 from identity import views as identity_views
 from identity.model import OrganizationView
 from notifications import inbox
 from notifications.inbox import NotificationItem
-from resolvers.common import decode_id, payload, runtime, selected_field, selects, viewer
+from resolvers.common import decode_id, mutate, runtime, selected_field, selects, viewer
 from resolvers.communities import communities_by_ids
-from schema.common import AFTER, BEFORE, FIRST, LAST, UserError
+from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import Community
 from schema.identity import ActorConnection, Organization, Person
 from schema.social import (
+    BlockSetInput,
+    BlockSetPayload,
     Comment,
     CommentConnection,
-    CommentPayload,
+    CommentCreateInput,
+    CommentCreatePayload,
+    CommentDeleteInput,
+    CommentDeletePayload,
+    ConnectionAcceptInput,
+    ConnectionAcceptPayload,
+    ConnectionCancelInput,
+    ConnectionCancelPayload,
+    ConnectionDeclineInput,
+    ConnectionDeclinePayload,
+    ConnectionRemoveInput,
+    ConnectionRemovePayload,
+    ConnectionRequestInput,
+    ConnectionRequestPayload,
+    FollowSetInput,
+    FollowSetPayload,
+    MuteSetInput,
+    MuteSetPayload,
     Notification,
     NotificationConnection,
     NotificationKind,
+    NotificationsMarkReadInput,
+    NotificationsMarkReadPayload,
     Post,
     PostConnection,
     PostCreateInput,
-    PostPayload,
-    PostVisibility,
-    ReactionKind,
-    ReactionPayload,
+    PostCreatePayload,
+    PostDeleteInput,
+    PostDeletePayload,
+    PostUpdateInput,
+    PostUpdatePayload,
+    ReactionSetInput,
+    ReactionSetPayload,
     ReactionSummary,
     Relation,
-    RelationPayload,
+    SocialPreferences,
+    SocialPreferencesSetInput,
+    SocialPreferencesSetPayload,
 )
 from social import blocks as social_blocks
 from social import comments as social_comments
@@ -52,9 +78,6 @@ from social.model import CommentPage, CommentView
 
 if TYPE_CHECKING:  # the rows social.relations hands on as they are
     from graph.social import Relation as RelationFacts
-
-DEFAULT_COMMENTS = 20
-
 
 # --- loaders --------------------------------------------------------------------------------------------------------
 
@@ -73,10 +96,12 @@ def _reactions_loader(context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
-def _comments_loader(first: int):
+def _comments_loader(first: int, backwards: bool = False):
     def factory(context) -> DataLoader:
         async def load(post_ids: list[str]):
-            return await social_comments.comments_of_posts(context.runtime, context.viewer, post_ids, first)
+            return await social_comments.first_comments_of_posts(
+                context.runtime, context.viewer, post_ids, first, backwards=backwards
+            )
 
         return DataLoader(load_fn=load)
 
@@ -115,30 +140,23 @@ async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
     return ReactionSummary.of(await info.context.loader("ReactionsByPostLoader", _reactions_loader).load(post_id))
 
 
-async def comments(info: strawberry.Info, post_id: str, first: int | None, after: str | None) -> CommentConnection:
-    request = PageRequest.from_args(first=first, after=after)
-    if request.after:
-        (page,) = await social_comments.comments_of_posts(
-            runtime(info), viewer(info), [post_id], request.size + 1, request.keyset(social_comments.COMMENTS_CURSOR)
-        )
-    else:
-        loader = info.context.loader(f"CommentsByPostLoader:{request.size}", _comments_loader(request.size + 1))
-        page = await loader.load(post_id)
-    return _comment_connection(page, request)
-
-
-def _comment_connection(page: CommentPage, request: PageRequest) -> CommentConnection:
-    shown = page.comments[: request.size]
-    return CommentConnection.from_page(
-        Page(
-            items=shown,
-            cursors=[social_comments.COMMENTS_CURSOR.encode(c.created_at, c.id) for c in shown],
-            has_next_page=len(page.comments) > request.size,
-            has_previous_page=request.after is not None,
-            total_count=page.total,
-        ),
-        Comment.of,
-    )
+async def comments(
+    info: strawberry.Info,
+    post_id: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> CommentConnection:
+    request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+    if request.after or request.before:
+        page = await social_comments.comments_of_post(runtime(info), viewer(info), post_id, request)
+    else:  # a first (or last) page: batched with the other posts' (the first ones primed by the feed)
+        name = f"CommentsByPostLoader:{request.size}" + (":last" if request.backwards else "")
+        loader = info.context.loader(name, _comments_loader(request.size + 1, request.backwards))
+        found: CommentPage = await loader.load(post_id)
+        page = social_comments.first_page(post_id, found, request)
+    return CommentConnection.from_page(page, Comment.of)
 
 
 async def replies(info: strawberry.Info, comment: Comment) -> list[Comment]:
@@ -153,24 +171,53 @@ async def community_by_id(info: strawberry.Info, community_id: str) -> Community
     return found
 
 
+async def comments_by_ids(info: strawberry.Info, ids: list[str]) -> list[Comment | None]:
+    return [
+        Comment.of(c) if c else None for c in await social_comments.comments_by_ids(runtime(info), viewer(info), ids)
+    ]
+
+
 async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | None]:
     return [Post.of(p) if p else None for p in await social_posts.posts_by_ids(runtime(info), viewer(info), ids)]
-
-
-async def comments_by_ids(info: strawberry.Info, ids: list[str]) -> list[Comment | None]:
-    found = await social_comments.comments_by_ids(runtime(info), viewer(info), ids)
-    return [Comment.of(c) if c else None for c in found]
 
 
 # --- people lists on Person and Organization ---------------------------------------------------------------------------
 
 
+def _page_request(first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:
+    return PageRequest.from_args(first=first, after=after, last=last, before=before)
+
+
 async def people_list(
-    info: strawberry.Info, owner_id: str, kind: str, first: int | None, after: str | None
-) -> ActorConnection:
+    info: strawberry.Info,
+    owner_id: str,
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> ActorConnection | None:
+    """A list of an actor's relations; None when its owner does not show it to the viewer."""
     page = await social_people.list_actors(
-        runtime(info), viewer(info), owner_id, kind, PageRequest.from_args(first=first, after=after)
+        runtime(info), viewer(info), owner_id, kind, _page_request(first, after, last, before)
     )
+    return ActorConnection.from_page(page, actor_type) if page is not None else None
+
+
+async def requests_list(
+    info: strawberry.Info,
+    owner_id: str,
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> ActorConnection:
+    """My pending connection requests, received or sent (FORBIDDEN for anyone else's)."""
+    page = await social_people.list_actors(
+        runtime(info), viewer(info), owner_id, kind, _page_request(first, after, last, before)
+    )
+    assert page is not None, "the owner always sees their own requests"
     return ActorConnection.from_page(page, actor_type)
 
 
@@ -191,9 +238,16 @@ async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
     return _relation(await info.context.loader("RelationByActorLoader", _relation_loader).load(other_id))
 
 
-async def posts_of(info: strawberry.Info, author_id: str, first: int | None, after: str | None) -> PostConnection:
+async def posts_of(
+    info: strawberry.Info,
+    author_id: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> PostConnection:
     page = await social_posts.posts_of_author(
-        runtime(info), viewer(info), author_id, PageRequest.from_args(first=first, after=after)
+        runtime(info), viewer(info), author_id, _page_request(first, after, last, before)
     )
     return PostConnection.from_page(page, Post.of)
 
@@ -202,9 +256,10 @@ async def posts_of(info: strawberry.Info, author_id: str, first: int | None, aft
 
 
 def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
-    """The page of comments the client asks of each feed post, when the feed query can fetch it (no cursor)."""
-    selected = selected_field(info, "edges", "node", "comments")
-    if selected is None or selected.arguments.get("after"):
+    """The page of comments the client asks of each feed post, when the feed query can fetch it (a first page:
+    no cursor, forwards)."""
+    selected = selected_field(info, "edges", "node", "comments") or selected_field(info, "nodes", "comments")
+    if selected is None or any(selected.arguments.get(a) is not None for a in ("after", "before", "last")):
         return None
     first = selected.arguments.get("first")
     try:
@@ -214,14 +269,16 @@ def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
         return None  # the comments field itself reports the mistake
 
 
-async def feed(info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> PostConnection:
+async def feed(
+    info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+) -> PostConnection:
     comments_request = _first_comments_request(info)
     projected = await social_feed.feed(
         runtime(info),
         viewer(info),
-        PageRequest.from_args(first=first, after=after),
-        with_authors=selects(info, "edges", "node", "author"),
-        with_reactions=selects(info, "edges", "node", "reactions"),
+        _page_request(first, after, last, before),
+        with_authors=selects(info, "edges", "node", "author") or selects(info, "nodes", "author"),
+        with_reactions=selects(info, "edges", "node", "reactions") or selects(info, "nodes", "reactions"),
         comment_limit=comments_request.size + 1 if comments_request else 0,
     )
     # What the feed query projected is primed into the loaders the nested fields read, so they cost nothing.
@@ -249,18 +306,25 @@ async def notifications(
 ) -> NotificationConnection:
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
     page = await inbox.notifications(runtime(info), viewer(info), request, unread_only)
-    return NotificationConnection.from_page(
-        page,
-        lambda n: Notification(
-            id=strawberry.ID(n["id"]),
-            kind=NotificationKind(n["kind"]),
-            created_at=n["createdAt"],
-            read_at=n["readAt"],
-            subject_id=strawberry.ID(_subject_global_id(n)),
-            reason=n["reason"],
-            actor_id=n["actorId"],
-        ),
+    return NotificationConnection.from_page(page, _notification)
+
+
+def _notification(n: NotificationItem) -> Notification:
+    return Notification(
+        uuid=n["id"],
+        kind=NotificationKind(n["kind"]),
+        created_at=n["createdAt"],
+        read_at=n["readAt"],
+        subject_id=strawberry.ID(_subject_global_id(n)),
+        reason=n["reason"],
+        actor_id=n["actorId"],
     )
+
+
+async def notifications_by_ids(info: strawberry.Info, ids: list[str]) -> list[Notification | None]:
+    """node(id:) of notifications: only their recipient sees them (``notifications.inbox.notifications_by_ids``)."""
+    found = await inbox.notifications_by_ids(runtime(info), viewer(info), ids)
+    return [_notification(n) if n is not None else None for n in found]
 
 
 def _subject_global_id(n: NotificationItem) -> str:
@@ -275,200 +339,234 @@ async def unread_notification_count(info: strawberry.Info) -> int:
 
 # --- mutations ------------------------------------------------------------------------------------------------------------------
 
-ACTOR_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the person or organisation.")]
+ACTOR_TYPES = ("Person", "Organization")
+INPUT = strawberry.argument(description="What to do: see the fields of the input type.")
 
 
-async def _relation_result(info: strawberry.Info, other: str, work) -> dict:
-    await work
-    return {"relation": await relation(info, other)}
+def _decoded(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
+    """The UUID of a global id of the input; "" after recording why it is not one, so that the service refuses the
+    input with every other mistake of it (services check the input before they use any id)."""
+    return problems.take(lambda: decode_id(value, type_names, field)) or ""
 
 
-def _relation_mutation(call):
-    async def resolver(info: strawberry.Info, actor_id: ACTOR_ID) -> RelationPayload:
-        async def work() -> dict:
-            other = decode_id(actor_id, ("Person", "Organization"), "actorId")
-            return await _relation_result(info, other, call(info, other))
+async def _relation_payload(
+    info: strawberry.Info, cls: Callable[..., Any], actor_id: str, change: Callable[[str], Awaitable[object]]
+) -> Any:
+    """A relation mutation: change how I relate to one actor, then show the relation as it is now."""
 
-        return await payload(RelationPayload, work)
+    async def work() -> dict[str, Any]:
+        other = decode_id(actor_id, ACTOR_TYPES, "actorId")
+        await change(other)
+        return {"relation": await relation(info, other)}
 
-    return resolver
-
-
-connection_request = _relation_mutation(
-    lambda info, other: social_connections.request_connection(runtime(info), viewer(info), other)
-)
-connection_accept = _relation_mutation(
-    lambda info, other: social_connections.answer_request(runtime(info), viewer(info), other, accept=True)
-)
-connection_decline = _relation_mutation(
-    lambda info, other: social_connections.answer_request(runtime(info), viewer(info), other, accept=False)
-)
-connection_cancel = _relation_mutation(
-    lambda info, other: social_connections.cancel_request(runtime(info), viewer(info), other)
-)
-connection_remove = _relation_mutation(
-    lambda info, other: social_connections.remove_connection(runtime(info), viewer(info), other)
-)
+    return await mutate(info, cls, work)
 
 
-async def _set_edge(
-    info: strawberry.Info, actor_id: str, set_edge: Callable[..., Awaitable[None]], on: bool
-) -> RelationPayload:
-    async def work() -> dict:
-        other = decode_id(actor_id, ("Person", "Organization"), "actorId")
-        return await _relation_result(info, other, set_edge(runtime(info), viewer(info), other, on))
-
-    return await payload(RelationPayload, work)
-
-
-async def follow_set(
-    info: strawberry.Info,
-    actor_id: ACTOR_ID,
-    following: Annotated[bool, strawberry.argument(description="True to follow, false to unfollow.")],
-) -> RelationPayload:
-    return await _set_edge(info, actor_id, social_follows.set_following, following)
+async def connection_request(
+    info: strawberry.Info, input: Annotated[ConnectionRequestInput, INPUT]
+) -> ConnectionRequestPayload | None:
+    return await _relation_payload(
+        info,
+        ConnectionRequestPayload,
+        input.actor_id,
+        lambda other: social_connections.request_connection(runtime(info), viewer(info), other),
+    )
 
 
-async def block_set(
-    info: strawberry.Info,
-    actor_id: ACTOR_ID,
-    blocked: Annotated[bool, strawberry.argument(description="True to block, false to unblock.")],
-) -> RelationPayload:
-    return await _set_edge(info, actor_id, social_blocks.set_blocked, blocked)
+async def connection_accept(
+    info: strawberry.Info, input: Annotated[ConnectionAcceptInput, INPUT]
+) -> ConnectionAcceptPayload | None:
+    return await _relation_payload(
+        info,
+        ConnectionAcceptPayload,
+        input.actor_id,
+        lambda other: social_connections.answer_request(runtime(info), viewer(info), other, accept=True),
+    )
 
 
-async def mute_set(
-    info: strawberry.Info,
-    actor_id: ACTOR_ID,
-    muted: Annotated[bool, strawberry.argument(description="True to mute, false to unmute.")],
-) -> RelationPayload:
-    return await _set_edge(info, actor_id, social_blocks.set_muted, muted)
+async def connection_decline(
+    info: strawberry.Info, input: Annotated[ConnectionDeclineInput, INPUT]
+) -> ConnectionDeclinePayload | None:
+    return await _relation_payload(
+        info,
+        ConnectionDeclinePayload,
+        input.actor_id,
+        lambda other: social_connections.answer_request(runtime(info), viewer(info), other, accept=False),
+    )
+
+
+async def connection_cancel(
+    info: strawberry.Info, input: Annotated[ConnectionCancelInput, INPUT]
+) -> ConnectionCancelPayload | None:
+    return await _relation_payload(
+        info,
+        ConnectionCancelPayload,
+        input.actor_id,
+        lambda other: social_connections.cancel_request(runtime(info), viewer(info), other),
+    )
+
+
+async def connection_remove(
+    info: strawberry.Info, input: Annotated[ConnectionRemoveInput, INPUT]
+) -> ConnectionRemovePayload | None:
+    return await _relation_payload(
+        info,
+        ConnectionRemovePayload,
+        input.actor_id,
+        lambda other: social_connections.remove_connection(runtime(info), viewer(info), other),
+    )
+
+
+async def follow_set(info: strawberry.Info, input: Annotated[FollowSetInput, INPUT]) -> FollowSetPayload | None:
+    return await _relation_payload(
+        info,
+        FollowSetPayload,
+        input.actor_id,
+        lambda other: social_follows.set_following(runtime(info), viewer(info), other, input.following),
+    )
+
+
+async def block_set(info: strawberry.Info, input: Annotated[BlockSetInput, INPUT]) -> BlockSetPayload | None:
+    return await _relation_payload(
+        info,
+        BlockSetPayload,
+        input.actor_id,
+        lambda other: social_blocks.set_blocked(runtime(info), viewer(info), other, input.blocked),
+    )
+
+
+async def mute_set(info: strawberry.Info, input: Annotated[MuteSetInput, INPUT]) -> MuteSetPayload | None:
+    return await _relation_payload(
+        info,
+        MuteSetPayload,
+        input.actor_id,
+        lambda other: social_blocks.set_muted(runtime(info), viewer(info), other, input.muted),
+    )
 
 
 async def social_preferences_set(
-    info: strawberry.Info,
-    show_follower_count: Annotated[bool | None, strawberry.argument(description="Show how many follow me.")] = None,
-    show_following_count: Annotated[bool | None, strawberry.argument(description="Show how many I follow.")] = None,
-    suggestions_opt_out: Annotated[bool | None, strawberry.argument(description="Never suggest me to others.")] = None,
-) -> list[UserError]:
-    try:
-        await social_preferences.set_social_preferences(
+    info: strawberry.Info, input: Annotated[SocialPreferencesSetInput, INPUT]
+) -> SocialPreferencesSetPayload | None:
+    async def work() -> dict[str, Any]:
+        found = await social_preferences.set_social_preferences(
             runtime(info),
             viewer(info),
-            show_follower_count=show_follower_count,
-            show_following_count=show_following_count,
-            suggestions_opt_out=suggestions_opt_out,
+            show_follower_count=input.show_follower_count,
+            show_following_count=input.show_following_count,
+            suggestions_opt_out=input.suggestions_opt_out,
         )
-    except UserInputError as error:
-        return [UserError.from_error(error)]
-    return []
+        return {
+            "preferences": SocialPreferences(
+                show_follower_count=found.show_follower_count,
+                show_following_count=found.show_following_count,
+                suggestions_opt_out=found.suggestions_opt_out,
+            )
+        }
+
+    return await mutate(info, SocialPreferencesSetPayload, work)
 
 
-async def post_create(
-    info: strawberry.Info, input: Annotated[PostCreateInput, strawberry.argument(description="The post.")]
-) -> PostPayload:
-    async def work() -> dict:
-        community = decode_id(input.community_id, "Community", "communityId") if input.community_id else None
+async def post_create(info: strawberry.Info, input: Annotated[PostCreateInput, INPUT]) -> PostCreatePayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
+        community = _decoded(problems, input.community_id, "Community", "communityId") if input.community_id else None
         post = await social_posts.create_post(
             runtime(info),
             viewer(info),
             text=input.text,
             visibility=input.visibility.value,
-            community_id=community,
+            community_id=community or None,
             ward_code=input.ward_code,
             tags=input.tags,
+            problems=problems,
         )
         return {"post": Post.of(post)}
 
-    return await payload(PostPayload, work)
+    return await mutate(info, PostCreatePayload, work)
 
 
-POST_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the post.")]
-
-
-async def post_edit(
-    info: strawberry.Info,
-    id: POST_ID,
-    text: Annotated[str | None, strawberry.argument(description="New text.")] = None,
-    visibility: Annotated[PostVisibility | None, strawberry.argument(description="New visibility.")] = None,
-) -> PostPayload:
-    async def work() -> dict:
+async def post_update(info: strawberry.Info, input: Annotated[PostUpdateInput, INPUT]) -> PostUpdatePayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
         post = await social_posts.edit_post(
             runtime(info),
             viewer(info),
-            decode_id(id, "Post", "id"),
-            text=text,
-            visibility=visibility.value if visibility else None,
+            _decoded(problems, input.post_id, "Post", "postId"),
+            text=input.text,
+            visibility=input.visibility.value if input.visibility else None,
+            problems=problems,
         )
         return {"post": Post.of(post)}
 
-    return await payload(PostPayload, work)
+    return await mutate(info, PostUpdatePayload, work)
 
 
-async def post_delete(
-    info: strawberry.Info,
-    id: POST_ID,
-    reason: Annotated[
-        str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")
-    ] = None,
-) -> PostPayload:
-    async def work() -> dict:
-        await social_posts.delete_post(runtime(info), viewer(info), decode_id(id, "Post", "id"), reason=reason)
-        return {}
+async def post_delete(info: strawberry.Info, input: Annotated[PostDeleteInput, INPUT]) -> PostDeletePayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
+        post_id = _decoded(problems, input.post_id, "Post", "postId")
+        await social_posts.delete_post(runtime(info), viewer(info), post_id, reason=input.reason, problems=problems)
+        return {"deleted_post_id": input.post_id}
 
-    return await payload(PostPayload, work)
+    return await mutate(info, PostDeletePayload, work)
 
 
 async def comment_create(
-    info: strawberry.Info,
-    post_id: POST_ID,
-    text: Annotated[str, strawberry.argument(description="The comment (up to 2000 characters).")],
-    parent_id: Annotated[
-        strawberry.ID | None, strawberry.argument(description="Global id of the comment answered.")
-    ] = None,
-) -> CommentPayload:
-    async def work() -> dict:
-        parent = decode_id(parent_id, "Comment", "parentId") if parent_id else None
+    info: strawberry.Info, input: Annotated[CommentCreateInput, INPUT]
+) -> CommentCreatePayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
+        post_id = _decoded(problems, input.post_id, "Post", "postId")
+        parent = (
+            _decoded(problems, input.parent_comment_id, "Comment", "parentCommentId")
+            if input.parent_comment_id
+            else None
+        )
         created = await social_comments.comment(
-            runtime(info), viewer(info), decode_id(post_id, "Post", "postId"), text, parent
+            runtime(info), viewer(info), post_id, input.text, parent or None, problems=problems
         )
         return {"comment": Comment.of(created)}
 
-    return await payload(CommentPayload, work)
+    return await mutate(info, CommentCreatePayload, work)
 
 
 async def comment_delete(
-    info: strawberry.Info,
-    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the comment.")],
-    reason: Annotated[
-        str | None, strawberry.argument(description="Moderators: why it is removed (required; up to 1000 characters).")
-    ] = None,
-) -> CommentPayload:
-    async def work() -> dict:
-        await social_comments.delete_comment(runtime(info), viewer(info), decode_id(id, "Comment", "id"), reason=reason)
-        return {}
+    info: strawberry.Info, input: Annotated[CommentDeleteInput, INPUT]
+) -> CommentDeletePayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()
+        comment_id = _decoded(problems, input.comment_id, "Comment", "commentId")
+        await social_comments.delete_comment(
+            runtime(info), viewer(info), comment_id, reason=input.reason, problems=problems
+        )
+        return {"deleted_comment_id": input.comment_id}
 
-    return await payload(CommentPayload, work)
+    return await mutate(info, CommentDeletePayload, work)
 
 
-async def reaction_set(
-    info: strawberry.Info,
-    post_id: POST_ID,
-    kind: Annotated[ReactionKind | None, strawberry.argument(description="My reaction; null takes it back.")] = None,
-) -> ReactionPayload:
-    async def work() -> dict:
-        post = decode_id(post_id, "Post", "postId")
-        await social_reactions.react(runtime(info), viewer(info), post, kind.value if kind else None)
-        (summary,) = await social_reactions.reactions_of_posts(runtime(info), viewer(info), [post])
-        return {"reactions": ReactionSummary.of(summary)}
+async def reaction_set(info: strawberry.Info, input: Annotated[ReactionSetInput, INPUT]) -> ReactionSetPayload | None:
+    async def work() -> dict[str, Any]:
+        post_id = decode_id(input.post_id, "Post", "postId")
+        await social_reactions.react(runtime(info), viewer(info), post_id, input.kind.value if input.kind else None)
+        (summary,) = await social_reactions.reactions_of_posts(runtime(info), viewer(info), [post_id])
+        (post,) = await posts_by_ids(info, [post_id])
+        return {"post": post, "reactions": ReactionSummary.of(summary)}
 
-    return await payload(ReactionPayload, work)
+    return await mutate(info, ReactionSetPayload, work)
 
 
 async def notifications_mark_read(
-    info: strawberry.Info,
-    id: Annotated[
-        strawberry.ID | None, strawberry.argument(description="One notification; null marks all read.")
-    ] = None,
-) -> int:
-    return await inbox.mark_read(runtime(info), viewer(info), str(id) if id else None)
+    info: strawberry.Info, input: Annotated[NotificationsMarkReadInput, INPUT]
+) -> NotificationsMarkReadPayload | None:
+    async def work() -> dict[str, Any]:
+        given = input.notification_ids
+        problems = Problems()
+        ids = (
+            [_decoded(problems, i, "Notification", f"notificationIds.{n}") for n, i in enumerate(given)]
+            if given is not None
+            else None
+        )
+        done = await inbox.mark_read(runtime(info), viewer(info), ids, problems=problems)
+        return {"marked_count": done.marked_count, "unread_count": done.unread_count}
+
+    return await mutate(info, NotificationsMarkReadPayload, work)

@@ -19,7 +19,7 @@ from identity.model import (
     VerificationRequestView,
 )
 from identity.model import Representative as RepresentativeModel
-from schema.common import AFTER, FIRST, CountedConnection, UserError
+from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.places import Commune
 
 if TYPE_CHECKING:  # schema.social imports this module; strawberry.lazy reaches these shapes when the schema is built
@@ -46,6 +46,10 @@ class ProfileField(Enum):
     WARD = strawberry.enum_value("ward", description="Ward or commune of residence (default: connections).")
     INVESTOR_SECTORS = strawberry.enum_value(
         "investorSectors", description="Sectors an investor follows (default: public)."
+    )
+    CONNECTIONS = strawberry.enum_value(
+        "connections",
+        description="My lists of relations: connections, followers and whom I follow (default: connections).",
     )
 
 
@@ -116,6 +120,14 @@ class ContactKind(Enum):
 
 # --- actors ------------------------------------------------------------------------------------------------------------
 
+#: Who sees the lists of a person's relations (social.visibility.may_see_relations), said once for each list.
+RELATIONS_SHOWN = (
+    "Null when hidden from you: a person's lists of relations (connections, followers, following) are seen by the "
+    "audience they chose for CONNECTIONS (profileAudienceSet; by default their connections, PUBLIC for everyone, "
+    "ONLY_ME for nobody else); an organisation's followers by its owners and admins. totalCount is also null when "
+    "the owner hides how many follow them or whom they follow (socialPreferencesSet)."
+)
+
 
 @strawberry.interface(description="Anyone who holds an account: a person or an organisation.")
 class Actor(relay.Node):
@@ -133,21 +145,21 @@ class Actor(relay.Node):
 
         return await relation(info, self.uuid)
 
-    @strawberry.field(
-        description="People who follow this actor, newest first. totalCount is null when its owner hides it."
-    )
-    async def followers(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+    @strawberry.field(description="People who follow this actor, newest first. " + RELATIONS_SHOWN)
+    async def followers(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> ActorConnection | None:
         from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await people_list(info, self.uuid, "followers", first, after)
+        return await people_list(info, self.uuid, "followers", first, after, last, before)
 
     @strawberry.field(description="Posts by this actor that I may see, newest first.")
     async def posts(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> Annotated[PostConnection, strawberry.lazy("schema.social")]:
         from resolvers.social import posts_of  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await posts_of(info, self.uuid, first, after)
+        return await posts_of(info, self.uuid, first, after, last, before)
 
 
 @strawberry.type(description="How visible each of my personal fields is. Only I see this.")
@@ -158,6 +170,7 @@ class ProfileAudiences:
     email: Audience = strawberry.field(description="Audience of my e-mail address.")
     ward: Audience = strawberry.field(description="Audience of my ward or commune.")
     investor_sectors: Audience = strawberry.field(description="Audience of my investor sectors.")
+    connections: Audience = strawberry.field(description="Audience of my connections, followers and following lists.")
 
 
 @strawberry.type(description="A phone number or e-mail address of mine. Only I see this list.")
@@ -208,43 +221,47 @@ class Person(Actor):
 
         return await my_organizations(info, self)
 
-    @strawberry.field(description="This person's connections, newest first.")
-    async def connections(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
+    @strawberry.field(description="This person's connections, newest first. " + RELATIONS_SHOWN)
+    async def connections(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> ActorConnection | None:
         from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await people_list(info, self.uuid, "connections", first, after)
+        return await people_list(info, self.uuid, "connections", first, after, last, before)
+
+    @strawberry.field(description="Actors this person follows, newest first. " + RELATIONS_SHOWN)
+    async def following(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> ActorConnection | None:
+        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await people_list(info, self.uuid, "following", first, after, last, before)
 
     @strawberry.field(
-        description="Actors this person follows, newest first. totalCount is null when hidden by its owner."
+        description="People connected with both this person and me (empty when signed out). " + RELATIONS_SHOWN
     )
-    async def following(self, info: strawberry.Info, first: FIRST = None, after: AFTER = None) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await people_list(info, self.uuid, "following", first, after)
-
-    @strawberry.field(description="People connected with both this person and me.")
     async def mutual_connections(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
-    ) -> ActorConnection:
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> ActorConnection | None:
         from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await people_list(info, self.uuid, "mutual", first, after)
+        return await people_list(info, self.uuid, "mutual", first, after, last, before)
 
     @strawberry.field(description="Connection requests I received and have not answered (only for me).")
     async def connection_requests_received(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.social import requests_list  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await people_list(info, self.uuid, "requests_in", first, after)
+        return await requests_list(info, self.uuid, "requests_in", first, after, last, before)
 
     @strawberry.field(description="Connection requests I sent that wait for an answer (only for me).")
     async def connection_requests_sent(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.social import requests_list  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await people_list(info, self.uuid, "requests_out", first, after)
+        return await requests_list(info, self.uuid, "requests_out", first, after, last, before)
 
     @classmethod
     def of(cls, v: PersonView) -> Person:
@@ -257,6 +274,7 @@ class Person(Actor):
                 email=Audience(v.audiences["email"]),
                 ward=Audience(v.audiences["ward"]),
                 investor_sectors=Audience(v.audiences["investorSectors"]),
+                connections=Audience(v.audiences["connections"]),
             )
         return cls(
             uuid=v.id,

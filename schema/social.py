@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
-from schema.common import CountedConnection, UserError
+from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.communities import Community
 from schema.identity import Actor
 from schema.places import Commune
@@ -107,7 +106,10 @@ class ReactionSummary:
         )
 
 
-@strawberry.type(description="A comment on a post, or a reply to a comment (one level).")
+@strawberry.type(
+    description="A comment on a post, or a reply to a comment (one level); node(id:) finds it while its post is "
+    "visible to you."
+)
 class Comment(relay.Node):
     uuid: relay.NodeID[str]
     text: str = strawberry.field(description="The comment.")
@@ -133,7 +135,9 @@ class Comment(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        return [None for _ in node_ids]  # comments are reached through their post
+        from resolvers.social import comments_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await comments_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of comments.")
@@ -169,12 +173,14 @@ class Post(relay.Node):
     async def comments(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+        first: FIRST = None,
+        after: AFTER = None,
+        last: LAST = None,
+        before: BEFORE = None,
     ) -> CommentConnection:
         from resolvers.social import comments  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await comments(info, self.uuid, first, after)
+        return await comments(info, self.uuid, first, after, last, before)
 
     @strawberry.field(description="The community it was posted in, if any.")
     async def community(self, info: strawberry.Info) -> Community | None:
@@ -214,9 +220,12 @@ class PostConnection(CountedConnection[Post]):
     pass
 
 
-@strawberry.type(description="Something that happened that concerns me.")
-class Notification:
-    id: strawberry.ID = strawberry.field(description="Id, for notificationsMarkRead.")
+@strawberry.type(
+    description="Something that happened that concerns me. Only its recipient sees it (in `notifications` and "
+    "through node(id:))."
+)
+class Notification(relay.Node):
+    uuid: relay.NodeID[str]
     kind: NotificationKind = strawberry.field(description="What happened.")
     created_at: datetime = strawberry.field(description="When (UTC).")
     read_at: datetime | None = strawberry.field(description="When I marked it read; null while unread.")
@@ -236,9 +245,15 @@ class Notification:
 
         return await actor(info, self.actor_id) if self.actor_id else None
 
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.social import notifications_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await notifications_by_ids(info, list(node_ids))
+
 
 @strawberry.type(description="A page of notifications, newest first.")
-class NotificationConnection(CountedConnection[Notification]):  # type: ignore[type-var]  # not nodes: see NodeType
+class NotificationConnection(CountedConnection[Notification]):
     pass
 
 
@@ -252,7 +267,129 @@ class Relation:
     muted: bool = strawberry.field(description="I muted them (private: they are not told).")
 
 
+@strawberry.type(description="My social preferences. Only I see them.")
+class SocialPreferences:
+    show_follower_count: bool = strawberry.field(
+        description="Others see how many follow me (`followers.totalCount`; default true)."
+    )
+    show_following_count: bool = strawberry.field(
+        description="Others see how many actors I follow (`following.totalCount`; default true)."
+    )
+    suggestions_opt_out: bool = strawberry.field(
+        description="I am never suggested in people-you-may-know (default false)."
+    )
+
+
 # --- inputs and payloads ---------------------------------------------------------------------------------------------------
+
+ERRORS = "Mistakes to fix (empty on success): code, field (a path into the input) and message."
+RELATION = "How I relate to the actor now."
+PERSON_TO_ASK = "Global id of the person."
+ACTOR_TO_CHANGE = "Global id of the person or organisation."
+
+
+@strawberry.input(description="Whom to ask to connect.")
+class ConnectionRequestInput:
+    actor_id: strawberry.ID = strawberry.field(description=PERSON_TO_ASK + " If they asked me already, we connect.")
+
+
+@strawberry.type(description="Result of connectionRequest.")
+class ConnectionRequestPayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Whose request to accept.")
+class ConnectionAcceptInput:
+    actor_id: strawberry.ID = strawberry.field(description=PERSON_TO_ASK + " They asked me to connect.")
+
+
+@strawberry.type(description="Result of connectionAccept.")
+class ConnectionAcceptPayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Whose request to decline.")
+class ConnectionDeclineInput:
+    actor_id: strawberry.ID = strawberry.field(description=PERSON_TO_ASK + " They asked me to connect.")
+
+
+@strawberry.type(description="Result of connectionDecline.")
+class ConnectionDeclinePayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Whom my pending request to withdraw was sent to.")
+class ConnectionCancelInput:
+    actor_id: strawberry.ID = strawberry.field(description=PERSON_TO_ASK + " I asked them to connect.")
+
+
+@strawberry.type(description="Result of connectionCancel.")
+class ConnectionCancelPayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="The connection to end.")
+class ConnectionRemoveInput:
+    actor_id: strawberry.ID = strawberry.field(description=PERSON_TO_ASK + " We are connected.")
+
+
+@strawberry.type(description="Result of connectionRemove.")
+class ConnectionRemovePayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Whom to follow or unfollow.")
+class FollowSetInput:
+    actor_id: strawberry.ID = strawberry.field(description=ACTOR_TO_CHANGE)
+    following: bool = strawberry.field(description="True to follow, false to unfollow.")
+
+
+@strawberry.type(description="Result of followSet.")
+class FollowSetPayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Whom to block or unblock.")
+class BlockSetInput:
+    actor_id: strawberry.ID = strawberry.field(description=ACTOR_TO_CHANGE)
+    blocked: bool = strawberry.field(description="True to block, false to unblock (only my own block).")
+
+
+@strawberry.type(description="Result of blockSet.")
+class BlockSetPayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Whom to mute or unmute.")
+class MuteSetInput:
+    actor_id: strawberry.ID = strawberry.field(description=ACTOR_TO_CHANGE)
+    muted: bool = strawberry.field(description="True to mute, false to unmute.")
+
+
+@strawberry.type(description="Result of muteSet.")
+class MuteSetPayload:
+    relation: Relation | None = strawberry.field(default=None, description=RELATION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="The social preferences to change; a field left out (or null) stays as it is.")
+class SocialPreferencesSetInput:
+    show_follower_count: bool | None = strawberry.field(default=None, description="Show how many follow me.")
+    show_following_count: bool | None = strawberry.field(default=None, description="Show how many I follow.")
+    suggestions_opt_out: bool | None = strawberry.field(default=None, description="Never suggest me to others.")
+
+
+@strawberry.type(description="Result of socialPreferencesSet.")
+class SocialPreferencesSetPayload:
+    preferences: SocialPreferences | None = strawberry.field(default=None, description="My preferences now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(description="A new post.")
@@ -260,34 +397,108 @@ class PostCreateInput:
     text: str = strawberry.field(description="Up to 5000 characters. Mention a person as @[<their uuid>].")
     visibility: PostVisibility = strawberry.field(description="Who may see it.")
     community_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Global id of the community (COMMUNITY posts)."
+        default=None, description="Global id of the community (COMMUNITY posts, and only those)."
     )
     ward_code: str | None = strawberry.field(default=None, description="Code of the ward or commune it is about.")
-    tags: list[str] | None = strawberry.field(default=None, description="Up to 10 tags.")
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Up to 10 tags of letters, digits and dashes (40 characters each)."
+    )
 
 
-ERRORS = "Mistakes to fix (empty on success): code, field and message."
-
-
-@strawberry.type(description="Result of a connection, follow, block or mute mutation.")
-class RelationPayload:
-    relation: Relation | None = strawberry.field(default=None, description="How I relate to the actor now.")
+@strawberry.type(description="Result of postCreate.")
+class PostCreatePayload:
+    post: Post | None = strawberry.field(default=None, description="The new post.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
-@strawberry.type(description="Result of postCreate and postEdit.")
-class PostPayload:
-    post: Post | None = strawberry.field(default=None, description="The post.")
+@strawberry.input(description="What to change in one of my posts; a field left out (or null) stays as it is.")
+class PostUpdateInput:
+    post_id: strawberry.ID = strawberry.field(description="Global id of the post (mine).")
+    text: str | None = strawberry.field(default=None, description="New text (up to 5000 characters).")
+    visibility: PostVisibility | None = strawberry.field(
+        default=None, description="New visibility (a community post stays COMMUNITY)."
+    )
+
+
+@strawberry.type(description="Result of postUpdate.")
+class PostUpdatePayload:
+    post: Post | None = strawberry.field(default=None, description="The post as it is now.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+MODERATOR_REASON = "Moderators removing someone else's: why (required; up to 1000 characters). Authors need none."
+
+
+@strawberry.input(description="The post to delete.")
+class PostDeleteInput:
+    post_id: strawberry.ID = strawberry.field(description="Global id of the post.")
+    reason: str | None = strawberry.field(default=None, description=MODERATOR_REASON)
+
+
+@strawberry.type(description="Result of postDelete.")
+class PostDeletePayload:
+    deleted_post_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the post deleted (to drop it from a client's cache)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="A comment on a post, or a reply to one of its top-level comments.")
+class CommentCreateInput:
+    post_id: strawberry.ID = strawberry.field(description="Global id of the post (one I may see).")
+    text: str = strawberry.field(description="The comment (up to 2000 characters).")
+    parent_comment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the top-level comment of this post answered (one level of replies)."
+    )
 
 
 @strawberry.type(description="Result of commentCreate.")
-class CommentPayload:
-    comment: Comment | None = strawberry.field(default=None, description="The comment.")
+class CommentCreatePayload:
+    comment: Comment | None = strawberry.field(default=None, description="The new comment.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
+@strawberry.input(description="The comment to delete.")
+class CommentDeleteInput:
+    comment_id: strawberry.ID = strawberry.field(description="Global id of the comment.")
+    reason: str | None = strawberry.field(default=None, description=MODERATOR_REASON)
+
+
+@strawberry.type(description="Result of commentDelete.")
+class CommentDeletePayload:
+    deleted_comment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global id of the comment deleted (to drop it from a client's cache)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="My reaction to a post.")
+class ReactionSetInput:
+    post_id: strawberry.ID = strawberry.field(description="Global id of the post (one I may see).")
+    kind: ReactionKind | None = strawberry.field(default=None, description="My reaction; null takes it back.")
+
+
 @strawberry.type(description="Result of reactionSet.")
-class ReactionPayload:
+class ReactionSetPayload:
+    post: Post | None = strawberry.field(default=None, description="The post reacted to.")
     reactions: ReactionSummary | None = strawberry.field(default=None, description="The post's reactions now.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.input(description="Which of my notifications to mark read.")
+class NotificationsMarkReadInput:
+    notification_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Global ids of my notifications (at most 100); null (or left out) marks all of them read.",
+    )
+
+
+@strawberry.type(description="Result of notificationsMarkRead.")
+class NotificationsMarkReadPayload:
+    marked_count: int | None = strawberry.field(
+        default=None, description="How many were unread and are now read (null when refused)."
+    )
+    unread_count: int | None = strawberry.field(
+        default=None, description="How many of my notifications stay unread (null when refused)."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

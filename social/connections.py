@@ -8,7 +8,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import RateLimitedError, UserInputError
+from core.errors import ConflictError, RateLimitedError, UserInputError
 from core.runtime import Runtime
 from graph import social as queries
 from notifications import notify
@@ -28,18 +28,21 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
         if not relation.is_person:
             raise UserInputError("Organisations are followed, not connected with.", field="actorId")
         if relation.blocked_by_me:
-            raise UserInputError("You blocked this person; unblock them first.", code="CONFLICT", field="actorId")
+            raise ConflictError("You blocked this person; unblock them first.", field="actorId")
         if relation.connected:
-            raise UserInputError("You are connected already.", code="CONFLICT", field="actorId")
+            raise ConflictError("You are connected already.", field="actorId")
         if relation.requested_by_them:
             await queries.connect(tx, me, other)
             await notify(tx, other, "connection_accepted", actor=me, subject=me, subject_type="Person")
             return "connected"
         if relation.requested_by_me:
-            raise UserInputError("You asked already; wait for their answer.", code="CONFLICT", field="actorId")
+            raise ConflictError("You asked already; wait for their answer.", field="actorId")
         retry_after = await queries.claim_request_slot(tx, me, cap)
         if retry_after is not None:
-            raise RateLimitedError(f"You may send {cap} connection requests a day.", retry_after_seconds=retry_after)
+            raise RateLimitedError(
+                "You have sent as many connection requests as a day allows; try again later.",
+                retry_after_seconds=retry_after,
+            )
         await queries.write_edge(tx, "request", me, other)
         await notify(tx, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person")
         return "requested"
@@ -53,7 +56,7 @@ async def answer_request(rt: Runtime, viewer: Viewer, requester: str, *, accept:
     async def work(tx: AsyncManagedTransaction) -> None:
         relation = await locked_relation(tx, me, requester)
         if not relation.requested_by_them:
-            raise UserInputError("This person has not asked to connect with you.", code="CONFLICT", field="actorId")
+            raise ConflictError("This person has not asked to connect with you.", field="actorId")
         if accept:
             await queries.connect(tx, requester, me)
             await notify(tx, requester, "connection_accepted", actor=me, subject=me, subject_type="Person")
@@ -66,10 +69,10 @@ async def answer_request(rt: Runtime, viewer: Viewer, requester: str, *, accept:
 async def cancel_request(rt: Runtime, viewer: Viewer, other: str) -> None:
     me = authorize(viewer, "social.connection.cancel")
     if not await rt.graph.write(queries.delete_request, me, other):
-        raise UserInputError("You have no pending request to this person.", code="CONFLICT", field="actorId")
+        raise ConflictError("You have no pending request to this person.", field="actorId")
 
 
 async def remove_connection(rt: Runtime, viewer: Viewer, other: str) -> None:
     me = authorize(viewer, "social.connection.remove")
     if not await rt.graph.write(queries.disconnect, me, other):
-        raise UserInputError("You are not connected with this person.", code="CONFLICT", field="actorId")
+        raise ConflictError("You are not connected with this person.", field="actorId")

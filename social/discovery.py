@@ -112,7 +112,7 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
     me = authorize(viewer, "social.discovery.suggest_people")
     size = DEFAULT_SUGGESTIONS if first is None else first
     if not 0 <= size <= MAX_SUGGESTIONS:
-        raise UserInputError(f"Ask for 0 to {MAX_SUGGESTIONS} suggestions.", field="first")
+        raise UserInputError("Ask for 0 to {most} suggestions.", field="first", params={"most": MAX_SUGGESTIONS})
     if size == 0:
         return []
     # A candidate is never connected with me, so identity's rule for "another person" decides
@@ -158,24 +158,27 @@ async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | Non
 POST_SEARCH_CURSOR = CursorKind("postSearch", (INT,), max_int=SEARCH_WINDOW)
 
 
-def _offset(request: PageRequest) -> int:
-    key = request.after_key(POST_SEARCH_CURSOR)
-    return key[0] + 1 if key else 0
-
-
 async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PostView]:
-    """Posts I may see whose text matches, best match first."""
+    """Posts I may see whose text matches, best match first; paged either way by position among the
+    ``SEARCH_WINDOW`` best matches."""
     query = search_query(text, field="text")
-    offset = _offset(request)
-    ids = await rt.graph.read(
-        queries.search_posts, query, viewer.actor_id, offset=offset, limit=request.size + 1, window=SEARCH_WINDOW
+    after, before = request.positions(POST_SEARCH_CURSOR)
+    found = await rt.graph.read(
+        queries.search_posts,
+        query,
+        viewer.actor_id,
+        after=after,
+        before=before,
+        size=request.size,
+        backwards=request.backwards,
+        window=SEARCH_WINDOW,
     )
-    page_ids = ids[: request.size]
-    views = await posts.posts_by_ids(rt, viewer, page_ids)  # re-checks visibility, builds the views
-    shown = [(offset + i, v) for i, v in enumerate(views) if v is not None]
+    page = request.ranked_page(found.ids, found.start, POST_SEARCH_CURSOR)
+    views = await posts.posts_by_ids(rt, viewer, page.items)  # re-checks visibility, builds the views
+    shown = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
     return Page(
-        items=[v for _, v in shown],
-        cursors=[POST_SEARCH_CURSOR.encode(i) for i, _ in shown],
-        has_next_page=len(ids) > request.size,
-        has_previous_page=offset > 0,
+        items=[v for v, _ in shown],
+        cursors=[c for _, c in shown],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.pagination import Page, PageRequest, keyset_kind
+from core.pagination import PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import social as queries
 from identity import views as identity_views
@@ -29,24 +29,17 @@ async def feed(
     """A page of my feed; with its authors' views, reaction summaries and first ``comment_limit`` comments from the
     same query when the caller will show them."""
     me = authorize(viewer, "social.feed.read")
-    after = request.keyset(FEED_CURSOR)
     found = await rt.graph.read(
         queries.feed,
         me,
-        after,
-        request.size + 1,
+        request.window(FEED_CURSOR),
         with_author=with_authors,
         with_reactions=with_reactions,
         comment_limit=comment_limit,
     )
-    shown = found[: request.size]
-    items = [post_view(r.post) for r in shown]
-    page = Page(
-        items=items,
-        cursors=[FEED_CURSOR.encode(p.created_at, p.id) for p in items],
-        has_next_page=len(found) > request.size,
-        has_previous_page=after is not None,
-    )
+    page = request.page([post_view(r.post) for r in found], FEED_CURSOR, lambda p: (p.created_at, p.id))
+    shown_ids = {p.id for p in page.items}
+    shown = [r for r in found if r.post.id in shown_ids]
     authors = {r.post.author_id: identity_views.person_view(r.author_record, viewer) for r in shown if r.author_record}
     reactions = {r.post.id: reaction_summary(r.reaction_counts, r.my_reaction) for r in shown if with_reactions}
     comments = {r.post.id: comment_page(r.post.id, r.comments, r.comment_total or 0) for r in shown if comment_limit}

@@ -7,7 +7,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import UserInputError
+from core.errors import ConflictError
 from core.runtime import Runtime
 from graph import social as queries
 from social.relations import locked_relation, undo
@@ -23,7 +23,7 @@ async def set_following(rt: Runtime, viewer: Viewer, other: str, on: bool) -> No
             await undo(tx, "follow", me, other)
             return
         if relation.blocked_by_me:
-            raise UserInputError("You blocked this actor; unblock them first.", code="CONFLICT", field="actorId")
+            raise ConflictError("You blocked this actor; unblock them first.", field="actorId")
         await queries.write_edge(tx, "follow", me, other)
 
     await rt.graph.write(work)

@@ -1,5 +1,11 @@
 """Lists of people around an actor: connections, followers, following, requests in and out (the owner's only),
-mutual connections. People leave as identity views (``identity.views``), and nobody appears across a block."""
+mutual connections. People leave as identity views (``identity.views``), and nobody appears across a block.
+
+Who may see a list at all is ``social.visibility.may_see_relations`` (a person's ``connections`` audience, by
+default their connections; an organisation's followers, whoever acts for it), applied inside the one statement
+that reads the page (``graph.social.RELATIONS_SHOWN``) and checked again here on the facts it read: a list hidden
+from the viewer is ``None`` (the API shows null), and none of its rows is read.
+"""
 
 from __future__ import annotations
 
@@ -8,47 +14,62 @@ from core.errors import ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import social as queries
+from identity import privacy
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
 from social.model import LIST_KINDS
 from social.relations import NOT_FOUND
+from social.visibility import RELATIONS_FIELD, RelationsFacts, may_see_relations
 
-#: Cursors of every list, (time, id), named by list so one list's cursor is refused by another.
+#: Cursors of every list, (time, id), named by list and scoped to its owner: one list's cursor (or another
+#: owner's) is refused by another.
 PEOPLE_CURSORS = {kind: keyset_kind(f"people.{kind}") for kind in LIST_KINDS}
+#: The lists only their owner sees (FORBIDDEN to anyone else); the others follow ``may_see_relations``.
+OWN_ONLY = ("requests_in", "requests_out")
 
 
 async def list_actors(
     rt: Runtime, viewer: Viewer, owner: str, kind: str, request: PageRequest
-) -> Page[PersonView | OrganizationView]:
-    """Connections, followers, following, requests in and out (owner only), mutual connections. An owner may hide
-    how many follow them and how many they follow (``social.preferences``) from everyone else."""
+) -> Page[PersonView | OrganizationView] | None:
+    """Connections, followers, following, mutual connections (None when the owner does not show them to the
+    viewer), requests in and out (the owner's only). An owner may hide how many follow them and how many they
+    follow (``social.preferences``) from everyone else: ``total_count`` is then None."""
     if kind not in LIST_KINDS:
         raise UserInputError("Unknown list.", field="kind")
-    if kind in ("requests_in", "requests_out") and viewer.actor_id != owner:
+    if kind in OWN_ONLY and viewer.actor_id != owner:
         raise ForbiddenError("Only the person themself sees their pending requests.")
-    if kind == "mutual" and viewer.is_anonymous:
-        return Page(items=[], cursors=[], has_next_page=False, has_previous_page=False, total_count=0)
-    (owner_view,) = await identity_views.actors_by_ids(rt, viewer, [owner])
-    if owner_view is None:
+    cursor = PEOPLE_CURSORS[kind].scoped(owner)
+    found = await rt.graph.read(
+        queries.list_actors,
+        kind,
+        owner,
+        viewer.actor_id,
+        request.window(cursor),
+        privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value,
+    )
+    if found is None or found.blocked:
         raise NotFoundError(NOT_FOUND)
-    after = request.keyset(PEOPLE_CURSORS[kind])
-    listed, total = await rt.graph.read(queries.list_actors, kind, owner, viewer.actor_id, after, request.size + 1)
-    page_rows = listed[: request.size]
-    views = await identity_views.actors_by_ids(rt, viewer, [r.id for r in page_rows])
-    pairs = [(v, r) for v, r in zip(views, page_rows, strict=False) if v is not None]
-    settings = await rt.graph.read(queries.social_settings, owner)
-    hidden = (
-        viewer.actor_id != owner
-        and settings is not None
-        and (
-            (kind == "followers" and not settings.show_follower_count)
-            or (kind == "following" and not settings.show_following_count)
-        )
+    facts = RelationsFacts(
+        owner_id=owner,
+        owner_is_person=found.owner_is_person,
+        audience=found.audience,
+        viewer_connected_to_owner=found.connected,
+        viewer_role=found.viewer_role,
+        owner_active=found.owner_active,
+    )
+    if kind not in OWN_ONLY and not (found.shown and may_see_relations(viewer, facts)):
+        return None
+    page = request.page(found.listed, cursor, lambda r: (r.at, r.id))
+    views = await identity_views.actors_by_ids(rt, viewer, [r.id for r in page.items])
+    shown = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
+    hidden = viewer.actor_id != owner and (
+        (kind == "followers" and not found.show_follower_count)
+        or (kind == "following" and not found.show_following_count)
     )
     return Page(
-        items=[v for v, _ in pairs],
-        cursors=[PEOPLE_CURSORS[kind].encode(r.at, r.id) for _, r in pairs],
-        has_next_page=len(listed) > request.size,
-        has_previous_page=after is not None,
-        total_count=None if hidden else total,
+        items=[v for v, _ in shown],
+        cursors=[c for _, c in shown],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        total_count=None if hidden else found.total,
     )

@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import ForbiddenError, NotFoundError, UserInputError
+from core.errors import ForbiddenError, NotFoundError, Problems, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold
@@ -59,14 +59,22 @@ async def create_post(
     community_id: str | None,
     ward_code: str | None,
     tags: list[str] | None,
+    problems: Problems | None = None,
 ) -> PostView:
+    """Write a post. Every mistake of the input is reported at once, with those of ``problems`` (what the caller
+    found in the same input, such as a malformed ``communityId``), before anything is read or written."""
     me = authorize(viewer, "social.post.create")
-    body = checked_body(text, MAX_POST_LENGTH, "text")
+    problems = Problems() if problems is None else problems
+    body = problems.take(lambda: checked_body(text, MAX_POST_LENGTH, "text"))
     if visibility not in VISIBILITIES:
-        raise UserInputError("Visibility is PUBLIC, CONNECTIONS or COMMUNITY.", field="visibility")
-    if (visibility == "community") != (community_id is not None):
-        raise UserInputError("A COMMUNITY post names its community, and only such a post does.", field="communityId")
-    cleaned_tags = _check_tags(tags)
+        problems.add(UserInputError("Visibility is PUBLIC, CONNECTIONS or COMMUNITY.", field="visibility"))
+    elif (visibility == "community") != (community_id is not None) and not _named(problems, "communityId"):
+        problems.add(
+            UserInputError("A COMMUNITY post names its community, and only such a post does.", field="communityId")
+        )
+    cleaned_tags = problems.take(lambda: _check_tags(tags))
+    problems.raise_if_any()
+    assert body is not None and cleaned_tags is not None
     post_id = str(uuid.uuid4())
 
     async def work(tx: AsyncManagedTransaction) -> None:
@@ -74,7 +82,7 @@ async def create_post(
         if community_id is not None:
             member = await queries.membership(tx, me, community_id)
             if member is None:
-                raise UserInputError("No community has this id.", field="communityId")
+                raise NotFoundError("No community has this id.", field="communityId")
             if member.role is None:
                 raise ForbiddenError("Only members post in a community; join it first.")
         if ward_code is not None:
@@ -96,21 +104,37 @@ async def create_post(
     return await visible_post(rt, viewer, post_id)
 
 
-async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | None, visibility: str | None) -> PostView:
+def _named(problems: Problems, field: str) -> bool:
+    """Whether a mistake about ``field`` is recorded already (one error per field is enough)."""
+    return any(error.field == field for error in problems.errors)
+
+
+async def edit_post(
+    rt: Runtime,
+    viewer: Viewer,
+    post_id: str,
+    *,
+    text: str | None,
+    visibility: str | None,
+    problems: Problems | None = None,
+) -> PostView:
+    """The author changes a post's text or visibility. ``problems``: as for ``create_post`` (a malformed
+    ``postId``)."""
     me = authorize(viewer, "social.post.edit")
+    problems = Problems() if problems is None else problems
     props: dict[str, str] = {}
-    if text is not None:
-        body = checked_body(text, MAX_POST_LENGTH, "text")
+    if text is not None and (body := problems.take(lambda: checked_body(text, MAX_POST_LENGTH, "text"))) is not None:
         props.update(text=body, searchText=fold(body))
     if visibility is not None:
         if visibility not in VISIBILITIES:
-            raise UserInputError("Visibility is PUBLIC, CONNECTIONS or COMMUNITY.", field="visibility")
+            problems.add(UserInputError("Visibility is PUBLIC, CONNECTIONS or COMMUNITY.", field="visibility"))
         props["visibility"] = visibility
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_post(tx, post_id)
         if facts is None or facts.status != "active":
-            raise NotFoundError("No post has this id.")
+            raise NotFoundError("No post has this id.", field="postId")
         if facts.author_id != me:
             raise ForbiddenError("Only the author edits a post.")
         await assert_not_suspended(tx, me)
@@ -124,15 +148,20 @@ async def edit_post(rt: Runtime, viewer: Viewer, post_id: str, *, text: str | No
     return await visible_post(rt, viewer, post_id)
 
 
-async def delete_post(rt: Runtime, viewer: Viewer, post_id: str, *, reason: str | None = None) -> None:
-    """Authors delete their posts; community moderators and officers remove posts (moderation records it)."""
+async def delete_post(
+    rt: Runtime, viewer: Viewer, post_id: str, *, reason: str | None = None, problems: Problems | None = None
+) -> None:
+    """Authors delete their posts; community moderators and officers remove posts (moderation records it).
+    ``problems``: as for ``create_post`` (a malformed ``postId``)."""
     me = authorize(viewer, "social.post.delete")
-    cleaned_reason = checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH)
+    problems = Problems() if problems is None else problems
+    cleaned_reason = problems.take(lambda: checked_text(reason, field="reason", max_length=MAX_REASON_LENGTH))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         facts = await queries.lock_post(tx, post_id)
         if facts is None or facts.status != "active":
-            raise NotFoundError("No post has this id.")
+            raise NotFoundError("No post has this id.", field="postId")
         if facts.author_id == me:
             await queries.update_post(tx, post_id, {"status": "deleted"})
             return
@@ -150,21 +179,16 @@ async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Post
     return [found.get(i) for i in ids]
 
 
-async def visible_post(rt: Runtime, viewer: Viewer, post_id: str) -> PostView:
-    """The post, if the viewer may see it; NOT_FOUND (as for an unknown id) otherwise."""
+async def visible_post(rt: Runtime, viewer: Viewer, post_id: str, field: str = "postId") -> PostView:
+    """The post, if the viewer may see it; NOT_FOUND naming ``field`` (as for an unknown id) otherwise."""
     (post,) = await posts_by_ids(rt, viewer, [post_id])
     if post is None:
-        raise NotFoundError("No post has this id.")
+        raise NotFoundError("No post has this id.", field=field)
     return post
 
 
 async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
-    after = request.keyset(POSTS_CURSOR)
-    found = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, after, request.size + 1)
-    items = [post_view(p) for p in found[: request.size]]
-    return Page(
-        items=items,
-        cursors=[POSTS_CURSOR.encode(p.created_at, p.id) for p in items],
-        has_next_page=len(found) > request.size,
-        has_previous_page=after is not None,
-    )
+    """An actor's posts the viewer may see, newest first; cursors are the author's (``POSTS_CURSOR`` scoped)."""
+    cursor = POSTS_CURSOR.scoped(author)
+    found = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, request.window(cursor))
+    return request.page([post_view(p) for p in found], cursor, lambda p: (p.created_at, p.id))

@@ -22,7 +22,7 @@ async def react(rt: Runtime, viewer: Viewer, post_id: str, kind: str | None) -> 
     reacting again, notifies no one (the reactor is write-locked for the decision, so parallel calls notify once)."""
     me = authorize(viewer, "social.reaction.set")
     if kind is not None and kind not in REACTION_KINDS:
-        raise UserInputError(f"A reaction is one of {', '.join(REACTION_KINDS)}.", field="kind")
+        raise UserInputError("A reaction is one of {kinds}.", field="kind", params={"kinds": ", ".join(REACTION_KINDS)})
     post = await visible_post(rt, viewer, post_id)
 
     async def work(tx: AsyncManagedTransaction) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from neo4j import AsyncManagedTransaction
 
 from auth.viewer import Viewer
-from core.errors import NotFoundError, UserInputError
+from core.errors import ConflictError, NotFoundError, UserInputError
 from core.runtime import Runtime
 from graph import social as queries
 
@@ -34,11 +34,16 @@ async def locked_relation(
         raise UserInputError("That is you.", field="actorId")
     found = await queries.lock_relation(tx, me, other)
     if found is None or found.status != "active" or (found.blocked_by_them and not past_their_block):
-        raise NotFoundError(NOT_FOUND)
+        raise NotFoundError(NOT_FOUND, field="actorId")
     return found
 
 
 async def undo(tx: AsyncManagedTransaction, kind: str, me: str, other: str) -> None:
     """Take back my follow, block or mute (``kind``); a CONFLICT when there was none."""
-    if not await queries.delete_edge(tx, "un" + kind, me, other):
-        raise UserInputError(f"There was nothing to undo ({kind}).", code="CONFLICT", field="actorId")
+    if await queries.delete_edge(tx, "un" + kind, me, other):
+        return
+    if kind == "follow":
+        raise ConflictError("You do not follow this actor.", field="actorId")
+    if kind == "block":
+        raise ConflictError("You have not blocked this actor.", field="actorId")
+    raise ConflictError("You have not muted this actor.", field="actorId")

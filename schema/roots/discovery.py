@@ -24,5 +24,6 @@ class DiscoveryQuery:
     )
     post_search: PostConnection = strawberry.field(
         resolver=discovery_resolvers.post_search,
-        description="Posts I may see whose text matches ('Nguyen Van An' finds 'Nguyễn Văn An'), best match first.",
+        description="Posts I may see whose text matches ('Nguyen Van An' finds 'Nguyễn Văn An'), best match first "
+        "among the 1000 best matches; signed out, public posts only.",
     )

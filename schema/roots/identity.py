@@ -42,7 +42,8 @@ class IdentityQuery:
     )
     actors: ActorConnection = strawberry.field(
         resolver=identity_resolvers.actors,
-        description="People and organisations by name ('Nguyen Van An' finds 'Nguyễn Văn An'), best match first.",
+        description="Organisations, and for a signed-in caller people, by name ('Nguyen Van An' finds "
+        "'Nguyễn Văn An'), best match first among the 1000 best matches. Signed out, no person is ever found.",
     )
     verification_requests: VerificationRequestConnection = strawberry.field(
         resolver=identity_resolvers.verification_requests,

@@ -5,14 +5,25 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import social as social_resolvers
-from schema.common import UserError
 from schema.social import (
-    CommentPayload,
+    BlockSetPayload,
+    CommentCreatePayload,
+    CommentDeletePayload,
+    ConnectionAcceptPayload,
+    ConnectionCancelPayload,
+    ConnectionDeclinePayload,
+    ConnectionRemovePayload,
+    ConnectionRequestPayload,
+    FollowSetPayload,
+    MuteSetPayload,
     NotificationConnection,
+    NotificationsMarkReadPayload,
     PostConnection,
-    PostPayload,
-    ReactionPayload,
-    RelationPayload,
+    PostCreatePayload,
+    PostDeletePayload,
+    PostUpdatePayload,
+    ReactionSetPayload,
+    SocialPreferencesSetPayload,
 )
 
 
@@ -22,7 +33,8 @@ class SocialQuery:
 
     feed: PostConnection = strawberry.field(
         resolver=social_resolvers.feed,
-        description="Posts of my connections, the actors I follow and my communities, newest first.",
+        description="Posts of my connections, the actors I follow and my communities, and my own, newest first "
+        "(not of the actors I muted).",
     )
     notifications: NotificationConnection = strawberry.field(
         resolver=social_resolvers.notifications, description="My notifications, newest first."
@@ -36,57 +48,62 @@ class SocialQuery:
 class SocialMutation:
     """Mutation fields of social; merged into the root Mutation by schema.assemble."""
 
-    connection_request: RelationPayload = strawberry.mutation(
+    connection_request: ConnectionRequestPayload | None = strawberry.mutation(
         resolver=social_resolvers.connection_request,
         description="Ask a person to connect (if they asked me already, we connect).",
     )
-    connection_accept: RelationPayload = strawberry.mutation(
-        resolver=social_resolvers.connection_accept, description="Accept a person's request."
+    connection_accept: ConnectionAcceptPayload | None = strawberry.mutation(
+        resolver=social_resolvers.connection_accept, description="Accept a person's request to connect."
     )
-    connection_decline: RelationPayload = strawberry.mutation(
-        resolver=social_resolvers.connection_decline, description="Decline a person's request."
+    connection_decline: ConnectionDeclinePayload | None = strawberry.mutation(
+        resolver=social_resolvers.connection_decline, description="Decline a person's request to connect."
     )
-    connection_cancel: RelationPayload = strawberry.mutation(
-        resolver=social_resolvers.connection_cancel, description="Withdraw my pending request."
+    connection_cancel: ConnectionCancelPayload | None = strawberry.mutation(
+        resolver=social_resolvers.connection_cancel, description="Withdraw my pending request to connect."
     )
-    connection_remove: RelationPayload = strawberry.mutation(
+    connection_remove: ConnectionRemovePayload | None = strawberry.mutation(
         resolver=social_resolvers.connection_remove, description="End a connection."
     )
-    follow_set: RelationPayload = strawberry.mutation(
+    follow_set: FollowSetPayload | None = strawberry.mutation(
         resolver=social_resolvers.follow_set, description="Follow (or unfollow) a person, a business, an agency."
     )
-    block_set: RelationPayload = strawberry.mutation(
+    block_set: BlockSetPayload | None = strawberry.mutation(
         resolver=social_resolvers.block_set,
         description="Block (or unblock): hides us from each other everywhere, ends connections, requests and follows.",
     )
-    mute_set: RelationPayload = strawberry.mutation(
+    mute_set: MuteSetPayload | None = strawberry.mutation(
         resolver=social_resolvers.mute_set,
         description="Mute (or unmute): private; hides their posts from my feed only.",
     )
-    social_preferences_set: list[UserError] = strawberry.mutation(
+    social_preferences_set: SocialPreferencesSetPayload | None = strawberry.mutation(
         resolver=social_resolvers.social_preferences_set,
-        description="Show or hide my follower and following counts; opt out of people-you-may-know suggestions.",
+        description="Show or hide my follower and following counts; opt out of people-you-may-know suggestions. "
+        "Who sees my lists of relations themselves is the CONNECTIONS field of profileAudienceSet.",
     )
-    post_create: PostPayload = strawberry.mutation(resolver=social_resolvers.post_create, description="Write a post.")
-    post_edit: PostPayload = strawberry.mutation(
-        resolver=social_resolvers.post_edit, description="Authors: change a post's text or visibility."
+    post_create: PostCreatePayload | None = strawberry.mutation(
+        resolver=social_resolvers.post_create, description="Write a post."
     )
-    post_delete: PostPayload = strawberry.mutation(
+    post_update: PostUpdatePayload | None = strawberry.mutation(
+        resolver=social_resolvers.post_update, description="Authors: change a post's text or visibility."
+    )
+    post_delete: PostDeletePayload | None = strawberry.mutation(
         resolver=social_resolvers.post_delete,
-        description="Delete my post; community moderators and officers remove others' posts.",
+        description="Delete my post; community moderators and officers remove others' posts (with a reason).",
     )
-    comment_create: CommentPayload = strawberry.mutation(
+    comment_create: CommentCreatePayload | None = strawberry.mutation(
         resolver=social_resolvers.comment_create,
-        description="Comment on a post I can see, or reply to a top-level comment.",
+        description="Comment on a post I can see, or reply to one of its top-level comments.",
     )
-    comment_delete: CommentPayload = strawberry.mutation(
-        resolver=social_resolvers.comment_delete, description="Delete my comment; moderators remove others' comments."
+    comment_delete: CommentDeletePayload | None = strawberry.mutation(
+        resolver=social_resolvers.comment_delete,
+        description="Delete my comment; moderators remove others' comments (with a reason).",
     )
-    reaction_set: ReactionPayload = strawberry.mutation(
+    reaction_set: ReactionSetPayload | None = strawberry.mutation(
         resolver=social_resolvers.reaction_set,
         description="React to a post (one reaction per person per post; null takes it back).",
     )
-    notifications_mark_read: int = strawberry.mutation(
+    notifications_mark_read: NotificationsMarkReadPayload | None = strawberry.mutation(
         resolver=social_resolvers.notifications_mark_read,
-        description="Mark one notification, or all, read; returns how many changed.",
+        description="Mark some of my notifications read, or all of them; says how many changed and how many stay "
+        "unread.",
     )

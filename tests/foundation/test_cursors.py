@@ -136,7 +136,7 @@ for _field in (
 INTROSPECT_LISTS = """
 { __schema { types { name kind fields { name args { name } } } } }
 """
-FOLLOW = "mutation($id: ID!) { followSet(actorId: $id, following: true) { errors { code } } }"
+FOLLOW = "mutation($id: ID!) { followSet(input: {actorId: $id, following: true}) { errors { code } } }"
 ORG = """
 mutation($input: OrganizationRegisterInput!) { organizationRegister(input: $input) { organization { id } } }
 """
@@ -144,7 +144,7 @@ COMMUNITY = """
 mutation($input: CommunityCreateInput!) { communityCreate(input: $input) { community { id } errors { code } } }
 """
 JOIN = "mutation($id: ID!) { communityJoin(input: {communityId: $id}) { errors { code } } }"
-ASK = "mutation($id: ID!) { connectionRequest(actorId: $id) { errors { code } } }"
+ASK = "mutation($id: ID!) { connectionRequest(input: {actorId: $id}) { errors { code } } }"
 REPORT = 'mutation($id: ID!) { reportCreate(input: {subjectId: $id, reason: "Spam"}) { errors { code } } }'
 INVITE = """
 mutation($org: ID!, $person: ID!) {

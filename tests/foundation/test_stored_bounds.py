@@ -20,7 +20,7 @@ REQUEST = "mutation { verificationRequestCreate { request { id } errors { code }
 REJECT = """
 mutation($id: ID!, $reason: String!) { verificationRequestReject(id: $id, reason: $reason) { request { status } errors { code field } } }
 """
-DELETE = "mutation($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field } } }"
+DELETE = "mutation($id: ID!, $reason: String) { postDelete(input: {postId: $id, reason: $reason}) { errors { code field } } }"
 ME = "query { me { investorSectors } }"
 
 

@@ -484,7 +484,7 @@ async def test_owners_withdraw_a_pending_invitation_and_nobody_else_may(client, 
 
 async def test_a_person_who_blocked_the_owner_cannot_be_invited(client, app):
     owner, org_id, b = await org_and_newcomer(app, client)
-    block = "mutation B($id: ID!) { blockSet(actorId: $id, blocked: true) { errors { code } } }"
+    block = "mutation B($id: ID!) { blockSet(input: {actorId: $id, blocked: true}) { errors { code } } }"
     assert (await gql(client, block, {"id": owner.id}, headers=b.auth))["data"]["blockSet"]["errors"] == []
     refused = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
     assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "personId")]
@@ -659,7 +659,7 @@ async def test_invite_and_withdraw_cycles_notify_once(client, app):
     notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
     assert [n["node"]["kind"] for n in notes] == ["REPRESENTATIVE_INVITED"]
     # read or not, a new invitation the same day does not notify again
-    await gql(client, "mutation { notificationsMarkRead }", headers=b.auth)
+    await gql(client, "mutation { notificationsMarkRead(input: {}) { markedCount } }", headers=b.auth)
     assert (await set_role(client, owner, org_id, b, "MEMBER"))["data"]["representativeSet"]["errors"] == []
     notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
     assert len(notes) == 1

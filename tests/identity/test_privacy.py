@@ -215,7 +215,11 @@ async def through_node(client, a: Someone, org_id: str, headers) -> dict:
 async def through_search(client, a: Someone, org_id: str, headers) -> dict:
     body = await gql(client, ACTORS, {"search": "nguyen van an"}, headers=headers)
     assert "errors" not in body, body["errors"]
-    (found,) = [e["node"] for e in body["data"]["actors"]["edges"] if e["node"]["id"] == a.id]
+    people = [e["node"] for e in body["data"]["actors"]["edges"] if e["node"]["id"] == a.id]
+    if headers is None:  # signed out, search finds no person at all (issue 12): A is seen through node(id:) only
+        assert people == []
+        return await through_node(client, a, org_id, headers)
+    (found,) = people
     assert found["kind"] == "PERSON"
     return found
 

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import asyncio
 
+from strawberry.relay import GlobalID as relay_id
+
 from tests.identity.people import register
-from tests.social.helpers import ACCEPT, BLOCK, FOLLOW, MUTE, REQUEST, connect, set_edge
+from tests.social.helpers import (
+    ACCEPT,
+    BLOCK,
+    FOLLOW,
+    MUTE,
+    REQUEST,
+    connect,
+    payload_errors,
+    set_audience,
+    set_edge,
+    walk,
+)
 from tests.support import error_codes, gql
 
-DECLINE = "mutation D($id: ID!) { connectionDecline(actorId: $id) { relation { connected requestReceived } errors { code } } }"
-CANCEL = "mutation C($id: ID!) { connectionCancel(actorId: $id) { relation { requestSent } errors { code } } }"
-REMOVE = "mutation X($id: ID!) { connectionRemove(actorId: $id) { relation { connected } errors { code } } }"
-PREFS = "mutation P($f: Boolean, $g: Boolean) { socialPreferencesSet(showFollowerCount: $f, showFollowingCount: $g) { code } }"
+DECLINE = """
+mutation D($id: ID!) {
+  connectionDecline(input: {actorId: $id}) { relation { connected requestReceived } errors { code field } }
+}
+"""
+CANCEL = "mutation C($id: ID!) { connectionCancel(input: {actorId: $id}) { relation { requestSent } errors { code } } }"
+REMOVE = "mutation X($id: ID!) { connectionRemove(input: {actorId: $id}) { relation { connected } errors { code } } }"
+PREFS = """
+mutation P($input: SocialPreferencesSetInput!) {
+  socialPreferencesSet(input: $input) {
+    preferences { showFollowerCount showFollowingCount suggestionsOptOut } errors { code field message }
+  }
+}
+"""
 LISTS = """
 query L($id: ID!, $first: Int, $after: String) {
   node(id: $id) {
@@ -78,10 +101,17 @@ async def test_decline_cancel_remove_and_crossing_requests(client):
 async def test_who_may_not_connect(client):
     an = await register(client)
     myself = (await gql(client, REQUEST, {"id": an.id}, headers=an.auth))["data"]["connectionRequest"]
-    assert myself["errors"][0]["field"] == "actorId"
+    assert myself["errors"][0]["field"] == ["input", "actorId"]
     assert error_codes(await gql(client, REQUEST, {"id": an.id})) == ["UNAUTHENTICATED"]
-    bad = (await gql(client, REQUEST, {"id": "bm90LWFuLWlk"}, headers=an.auth))["data"]["connectionRequest"]
-    assert bad["errors"][0]["code"] == "INVALID_INPUT"
+    bad = await gql(client, REQUEST, {"id": "bm90LWFuLWlk"}, headers=an.auth)
+    assert payload_errors(bad, "connectionRequest") == [("INVALID_INPUT", ["input", "actorId"])]
+    post_id = str(relay_id("Post", "00000000-0000-4000-8000-000000000000"))
+    wrong_type = await gql(client, REQUEST, {"id": post_id}, headers=an.auth)
+    assert payload_errors(wrong_type, "connectionRequest") == [("INVALID_INPUT", ["input", "actorId"])]
+    unknown = await gql(
+        client, REQUEST, {"id": str(relay_id("Person", "00000000-0000-4000-8000-000000000000"))}, headers=an.auth
+    )
+    assert payload_errors(unknown, "connectionRequest") == [("NOT_FOUND", ["input", "actorId"])]
     others = await gql(client, OTHERS_REQUESTS, {"id": an.id}, headers=(await register(client)).auth)
     assert error_codes(others) == ["FORBIDDEN"], "pending requests are private"
 
@@ -117,12 +147,18 @@ async def test_parallel_requests_between_two_people_make_one_request(client, gra
 
 async def test_follows_and_hidden_counts(client):
     an, binh, chi = await register(client), await register(client), await register(client)
+    for who in (an, binh):  # their lists are seen by everyone (the default is their connections only)
+        await set_audience(client, who, "CONNECTIONS", "PUBLIC")
     followed = (await set_edge(client, FOLLOW, binh, an))["data"]["followSet"]
     assert followed["relation"]["following"] is True
     await set_edge(client, FOLLOW, chi, an)
     lists = (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"]
     assert lists["followers"]["totalCount"] == 2
-    assert (await gql(client, PREFS, {"f": False}, headers=an.auth))["data"]["socialPreferencesSet"] == []
+    prefs = (await gql(client, PREFS, {"input": {"showFollowerCount": False}}, headers=an.auth))["data"]
+    assert prefs["socialPreferencesSet"] == {
+        "preferences": {"showFollowerCount": False, "showFollowingCount": True, "suggestionsOptOut": False},
+        "errors": [],
+    }
     hidden = (await gql(client, LISTS, {"id": an.id}, headers=binh.auth))["data"]["node"]
     assert hidden["followers"]["totalCount"] is None, "the owner hid the count"
     assert len(hidden["followers"]["edges"]) == 2
@@ -158,10 +194,15 @@ async def test_mutual_connections(client):
     for friend in (chi, dung):
         await connect(client, an, friend)
         await connect(client, binh, friend)
+    hidden = (await gql(client, LISTS, {"id": binh.id}, headers=an.auth))["data"]["node"]["mutualConnections"]
+    assert hidden is None, "binh's relations are for binh's connections; an is not one"
+    by_connection = (await gql(client, LISTS, {"id": binh.id}, headers=chi.auth))["data"]["node"]
+    assert by_connection["mutualConnections"] == {"totalCount": 0, "edges": []}, "shown to binh's connection chi"
+    await set_audience(client, binh, "CONNECTIONS", "PUBLIC")
     mutual = (await gql(client, LISTS, {"id": binh.id}, headers=an.auth))["data"]["node"]["mutualConnections"]
     assert mutual["totalCount"] == 2 and {e["node"]["id"] for e in mutual["edges"]} == {chi.id, dung.id}
     anonymous = (await gql(client, LISTS, {"id": binh.id}))["data"]["node"]["mutualConnections"]
-    assert anonymous["totalCount"] == 0
+    assert anonymous["totalCount"] == 0 and anonymous["edges"] == [], "signed out, nobody is known in common"
 
 
 async def test_blocking_ends_everything_and_hides_both_ways(client):
@@ -178,7 +219,9 @@ async def test_blocking_ends_everything_and_hides_both_ways(client):
     seen_by_binh = await gql(client, LISTS, {"id": an.id}, headers=binh.auth)
     assert seen_by_binh["data"]["node"] is None, "the blocker is invisible to the blocked"
     again = await gql(client, REQUEST, {"id": an.id}, headers=binh.auth)
-    assert error_codes(again) == ["NOT_FOUND"], "no new requests, and no hint of the block"
+    assert payload_errors(again, "connectionRequest") == [("NOT_FOUND", ["input", "actorId"])], (
+        "no new requests, and no hint of the block"
+    )
     mutual = (await gql(client, LISTS, {"id": chi.id}, headers=binh.auth))["data"]["node"]
     assert an.id not in [e["node"]["id"] for e in mutual["connections"]["edges"]]
     assert (await set_edge(client, BLOCK, an, binh, on=False))["data"]["blockSet"]["relation"]["blocked"] is False
@@ -260,7 +303,9 @@ async def test_a_blocked_person_blocks_back_and_each_block_is_undone_by_its_owne
     assert back["errors"] == [] and back["relation"] == {"blocked": True}
     assert (await set_edge(client, BLOCK, an, binh, on=False))["data"]["blockSet"]["errors"] == []
     assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] is None, "binh's block stands"
-    assert error_codes(await gql(client, REQUEST, {"id": binh.id}, headers=an.auth)) == ["NOT_FOUND"]
+    assert payload_errors(await gql(client, REQUEST, {"id": binh.id}, headers=an.auth), "connectionRequest") == [
+        ("NOT_FOUND", ["input", "actorId"])
+    ]
     lifted = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
     assert lifted["errors"] == [] and lifted["relation"] == {"blocked": False}
     assert (await gql(client, PERSON, {"id": binh.id}, headers=an.auth))["data"]["node"] == {
@@ -275,4 +320,86 @@ async def test_a_blocked_person_blocks_back_and_each_block_is_undone_by_its_owne
     again = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
     assert again["errors"][0]["code"] == "CONFLICT", "binh has no block left to lift; an's is not theirs"
     muted = await set_edge(client, MUTE, binh, an)
-    assert error_codes(muted) == ["NOT_FOUND"], "only a block goes past the other's block"
+    assert payload_errors(muted, "muteSet") == [("NOT_FOUND", ["input", "actorId"])], (
+        "only a block goes past the other's block"
+    )
+
+
+PAGE_FIELDS = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } }"
+
+
+def people_page(field: str) -> str:
+    """A page of one of a person's lists, paged either way."""
+    return (
+        "query People($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {"
+        f" node(id: $id) {{ ... on Person {{ {field}(first: $first, after: $after, last: $last, before: $before)"
+        f" {{ {PAGE_FIELDS} }} }} }} }}"
+    )
+
+
+MUTUAL_PAGE = """
+query Mutual($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  node(id: $id) {
+    ... on Person {
+      mutualConnections(first: $first, after: $after, last: $last, before: $before) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id } }
+      }
+    }
+  }
+}
+"""
+REQUESTS_PAGE = """
+query Requests($first: Int, $after: String, $last: Int, $before: String) {
+  me {
+    connectionRequestsReceived(first: $first, after: $after, last: $last, before: $before) {
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id } }
+    }
+  }
+}
+"""
+
+
+async def test_every_list_of_people_pages_both_ways_and_refuses_another_lists_cursor(client):
+    hub, other = await register(client), await register(client)
+    friends = [await register(client) for _ in range(5)]
+    for friend in friends:
+        await connect(client, friend, hub)
+        await connect(client, friend, other)
+        await set_edge(client, FOLLOW, friend, hub)
+        await set_edge(client, FOLLOW, hub, friend)
+    await set_audience(client, other, "CONNECTIONS", "PUBLIC")  # so that hub, a stranger, sees whom they both know
+    askers = [await register(client) for _ in range(5)]
+    for asker in askers:
+        await gql(client, REQUEST, {"id": hub.id}, headers=asker.auth)
+    newest_first = [f.id for f in reversed(friends)]
+    for field in ("connections", "followers", "following"):
+        page = people_page(field)
+        forwards, pages = await walk(client, page, ["node", field], {"id": hub.id}, hub.auth, backwards=False)
+        backwards, _ = await walk(client, page, ["node", field], {"id": hub.id}, hub.auth, backwards=True)
+        assert forwards == backwards == newest_first and pages == 3, field
+    mutual, _ = await walk(
+        client, MUTUAL_PAGE, ["node", "mutualConnections"], {"id": other.id}, hub.auth, backwards=True
+    )
+    assert mutual == newest_first
+    asked, _ = await walk(client, REQUESTS_PAGE, ["me", "connectionRequestsReceived"], {}, hub.auth, backwards=True)
+    assert asked == [a.id for a in reversed(askers)]
+
+    connections = people_page("connections")
+    first = (await gql(client, connections, {"id": hub.id, "first": 4}, headers=hub.auth))["data"]["node"]
+    edges = first["connections"]["edges"]
+    between = await gql(
+        client, connections, {"id": hub.id, "after": edges[0]["cursor"], "before": edges[3]["cursor"]}, headers=hub.auth
+    )
+    assert [e["node"]["id"] for e in between["data"]["node"]["connections"]["edges"]] == [
+        e["node"]["id"] for e in edges[1:3]
+    ], "after and before together: the items between"
+
+    theirs = (await gql(client, connections, {"id": other.id, "first": 1}, headers=other.auth))["data"]["node"]
+    followers = (await gql(client, people_page("followers"), {"id": hub.id, "first": 1}, headers=hub.auth))["data"]
+    for variables in (
+        {"first": 2, "after": theirs["connections"]["pageInfo"]["endCursor"]},  # the same list of another person
+        {"last": 2, "before": followers["node"]["followers"]["pageInfo"]["endCursor"]},  # another list of mine
+    ):
+        refused = await gql(client, connections, {"id": hub.id, **variables}, headers=hub.auth)
+        field = "after" if "after" in variables else "before"
+        assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field

@@ -12,20 +12,29 @@ from __future__ import annotations
 import itertools
 
 from tests.identity.people import Someone, make_officer, make_verified, register
-from tests.support import error_codes, gql
+from tests.social.helpers import walk
+from tests.support import error_codes, gql, raw_cursor
 
 # --- documents ---------------------------------------------------------------------------------------------------
 
 REQUEST = """
-mutation Request($id: ID!) { connectionRequest(actorId: $id) { relation { connected requestSent } errors { code message } } }
+mutation Request($id: ID!) {
+  connectionRequest(input: {actorId: $id}) { relation { connected requestSent } errors { code message } }
+}
 """
 ACCEPT = """
-mutation Accept($id: ID!) { connectionAccept(actorId: $id) { relation { connected } errors { code message } } }
+mutation Accept($id: ID!) { connectionAccept(input: {actorId: $id}) { relation { connected } errors { code message } } }
 """
 BLOCK = """
-mutation Block($id: ID!, $blocked: Boolean!) { blockSet(actorId: $id, blocked: $blocked) { relation { blocked } errors { code message } } }
+mutation Block($id: ID!, $blocked: Boolean!) {
+  blockSet(input: {actorId: $id, blocked: $blocked}) { relation { blocked } errors { code message } }
+}
 """
-OPT_OUT = "mutation OptOut($optOut: Boolean!) { socialPreferencesSet(suggestionsOptOut: $optOut) { code message } }"
+OPT_OUT = """
+mutation OptOut($optOut: Boolean!) {
+  socialPreferencesSet(input: {suggestionsOptOut: $optOut}) { preferences { suggestionsOptOut } errors { code message } }
+}
+"""
 AUDIENCE = """
 mutation Audience($field: ProfileField!, $audience: Audience!) {
   profileAudienceSet(field: $field, audience: $audience) { errors { code message } }
@@ -48,7 +57,7 @@ query Suggestions($first: Int) {
 }
 """
 TRUST_PATH = """
-query Path($to: ID!) { trustPath(to: $to) { hops people { id displayName verificationLevel } } }
+query Path($to: ID!) { trustPath(actorId: $to) { hops people { id displayName verificationLevel } } }
 """
 POST_SEARCH = """
 query Posts($text: String!, $first: Int, $after: String) {
@@ -184,7 +193,7 @@ async def test_suggestions_leave_out_connections_requests_blocks_opt_outs_and_cl
     await block(client, me, people["Blocked By Me"])
     await block(client, people["Blocked Me"], me)
     opted = await gql(client, OPT_OUT, {"optOut": True}, headers=people["Opted Out"].auth)
-    assert opted["data"]["socialPreferencesSet"] == []
+    assert opted["data"]["socialPreferencesSet"] == {"preferences": {"suggestionsOptOut": True}, "errors": []}
     closed = await gql(client, CLOSE, {"password": people["Closed"].password}, headers=people["Closed"].auth)
     assert closed["data"]["accountClose"]["ok"] is True
 
@@ -399,3 +408,60 @@ async def test_community_search_matches_with_or_without_diacritics(client):
         assert names and names[0] == WARD_NAME, (text, names)
     body = await gql(client, COMMUNITY_SEARCH, {"text": "hoan kiem zzz"})
     assert body["data"]["communities"]["edges"] == []
+
+
+SEARCH_PAGE = """
+query Posts($text: String!, $first: Int, $after: String, $last: Int, $before: String) {
+  postSearch(text: $text, first: $first, after: $after, last: $last, before: $before) {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id } }
+  }
+}
+"""
+ACTORS_PAGE = """
+query Actors($search: String!, $first: Int, $after: String, $last: Int, $before: String) {
+  actors(search: $search, first: $first, after: $after, last: $last, before: $before) {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id } }
+  }
+}
+"""
+
+
+async def _pages_both_ways(client, document, field, variables, headers) -> list[str]:
+    forwards, pages = await walk(client, document, [field], variables, headers, backwards=False)
+    backwards, _ = await walk(client, document, [field], variables, headers, backwards=True)
+    assert forwards == backwards and len(set(forwards)) == len(forwards) and pages >= 3, (forwards, backwards)
+    first = (await gql(client, document, {**variables, "first": 4}, headers=headers))["data"][field]["edges"]
+    between = await gql(
+        client, document, {**variables, "after": first[0]["cursor"], "before": first[3]["cursor"]}, headers=headers
+    )
+    assert [e["node"]["id"] for e in between["data"][field]["edges"]] == [e["node"]["id"] for e in first[1:3]]
+    last = (await gql(client, document, {**variables, "last": 2}, headers=headers))["data"][field]
+    assert [e["node"]["id"] for e in last["edges"]] == forwards[-2:]
+    assert last["pageInfo"]["hasPreviousPage"] is True and last["pageInfo"]["hasNextPage"] is False
+    return forwards
+
+
+async def test_post_search_pages_both_ways_and_refuses_another_lists_cursor(client):
+    author, reader = await register(client), await register(client)
+    written = {await post(client, author, f"Chợ phiên Hàng Đào số {n}") for n in range(5)}
+    variables = {"text": "cho phien hang dao"}
+    assert set(await _pages_both_ways(client, SEARCH_PAGE, "postSearch", variables, reader.auth)) == written
+    actors = (await gql(client, ACTORS_PAGE, {"search": "Nguyễn", "first": 1}, headers=reader.auth))["data"]
+    foreign = actors["actors"]["edges"][0]["cursor"]
+    for paging, field in (({"after": foreign}, "after"), ({"last": 1, "before": foreign}, "before")):
+        refused = await gql(client, SEARCH_PAGE, {**variables, **paging}, headers=reader.auth)
+        assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
+
+
+async def test_actor_search_pages_both_ways(client):
+    viewer = await register(client, fullName="Lý Thị Xem")
+    people = {(await register(client, fullName=f"Đặng Thu Hà {chr(65 + i)}")).id for i in range(5)}
+    found = await _pages_both_ways(client, ACTORS_PAGE, "actors", {"search": "dang thu ha"}, viewer.auth)
+    assert set(found) == people
+    post_search_cursor = raw_cursor(["postSearch", 0])  # the shape postSearch issues
+    refused = await gql(
+        client, ACTORS_PAGE, {"search": "dang thu ha", "after": post_search_cursor}, headers=viewer.auth
+    )
+    assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == "after"

@@ -466,11 +466,15 @@ async def test_a_suspended_person_may_not_post_or_comment(client, app):
     ] == "Nội dung vi phạm."
 
 
-EDIT_POST = "mutation E($id: ID!, $text: String) { postEdit(id: $id, text: $text) { post { text } errors { code } } }"
-DELETE_POST = (
-    "mutation D($id: ID!, $reason: String) { postDelete(id: $id, reason: $reason) { errors { code field message } } }"
-)
-DELETE_COMMENT = "mutation D($id: ID!, $reason: String) { commentDelete(id: $id, reason: $reason) { errors { code field message } } }"
+EDIT_POST = "mutation E($id: ID!, $text: String) { postUpdate(input: {postId: $id, text: $text}) { post { text } errors { code } } }"
+DELETE_POST = """
+mutation D($id: ID!, $reason: String) { postDelete(input: {postId: $id, reason: $reason}) { errors { code field message } } }
+"""
+DELETE_COMMENT = """
+mutation D($id: ID!, $reason: String) {
+  commentDelete(input: {commentId: $id, reason: $reason}) { errors { code field message } }
+}
+"""
 
 
 async def test_direct_removals_by_moderators_are_logged_and_resolve_reports(client, app, graph):

@@ -5,17 +5,24 @@ CONNECTION_REQUESTED per (requester, target) a day, never while an unread one wa
 from __future__ import annotations
 
 import asyncio
+import base64
 
 from tests.identity.people import make_verified, register, uuid_of
-from tests.social.helpers import BLOCK, REACT, REQUEST, comment, connect, post, set_edge
-from tests.support import gql
+from tests.social.helpers import BLOCK, REACT, REQUEST, comment, connect, payload_errors, post, set_edge, walk
+from tests.support import error_codes, gql
 
 NOTICES = "{ unreadNotificationCount notifications { edges { node { kind subjectId actor { id } } } } }"
 EDIT = """
-mutation E($id: ID!, $visibility: PostVisibility) { postEdit(id: $id, visibility: $visibility) { errors { code } } }
+mutation E($id: ID!, $visibility: PostVisibility) {
+  postUpdate(input: {postId: $id, visibility: $visibility}) { errors { code } }
+}
 """
-CANCEL = "mutation C($id: ID!) { connectionCancel(actorId: $id) { errors { code } } }"
-MARK = "mutation M { notificationsMarkRead }"
+CANCEL = "mutation C($id: ID!) { connectionCancel(input: {actorId: $id}) { errors { code } } }"
+MARK = """
+mutation M($ids: [ID!]) {
+  notificationsMarkRead(input: {notificationIds: $ids}) { markedCount unreadCount errors { code field message } }
+}
+"""
 CREATE_GROUP = """
 mutation Create($input: CommunityCreateInput!) { communityCreate(input: $input) { community { id } errors { code } } }
 """
@@ -97,7 +104,7 @@ async def test_a_mention_disappears_when_the_post_is_hidden_later(client):
     await comment(client, commenter, written, f"{mention(reader)} xem này")
     assert await notices(client, reader) == [("MENTION", written, commenter.id)]
     edited = await gql(client, EDIT, {"id": written, "visibility": "CONNECTIONS"}, headers=author.auth)
-    assert edited["data"]["postEdit"]["errors"] == []
+    assert edited["data"]["postUpdate"]["errors"] == []
     assert await notices(client, reader) == [], "the notification no longer names a post the reader may not see"
     assert ("COMMENT", written, commenter.id) in await notices(client, author), "the author still sees their own post"
 
@@ -173,3 +180,93 @@ async def test_notification_pages_come_newest_first_with_hidden_ones_left_out(cl
         after = page["pageInfo"]["endCursor"]
     assert seen == [askers[i].id for i in (5, 3, 2, 0)], "newest first, the blocked ones left out, none twice"
     assert times == sorted(times, reverse=True)
+
+
+BOTH_WAYS = """
+query Page($first: Int, $after: String, $last: Int, $before: String, $unread: Boolean) {
+  notifications(first: $first, after: $after, last: $last, before: $before, unreadOnly: $unread) {
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id actor { id } } }
+  }
+}
+"""
+NODE = """
+query N($id: ID!) { node(id: $id) { __typename id ... on Notification { kind subjectId readAt actor { id } } } }
+"""
+FEED = "query F($first: Int) { feed(first: $first) { edges { cursor } } }"
+
+
+async def test_notification_pages_read_both_ways_alike_and_refuse_another_lists_cursor(client):
+    me = await register(client)
+    askers = [await register(client) for _ in range(7)]
+    for asker in askers:
+        await gql(client, REQUEST, {"id": me.id}, headers=asker.auth)
+    await set_edge(client, BLOCK, me, askers[2])  # left out either way
+    expected = [askers[i].id for i in (6, 5, 4, 3, 1, 0)]
+
+    def actors(ids_by_node: list[str]) -> list[str]:
+        return [by_id[i] for i in ids_by_node]
+
+    forwards, pages = await walk(client, BOTH_WAYS, ["notifications"], {}, me.auth, backwards=False)
+    backwards, _ = await walk(client, BOTH_WAYS, ["notifications"], {}, me.auth, backwards=True)
+    everything = (await gql(client, BOTH_WAYS, {"first": 20}, headers=me.auth))["data"]["notifications"]["edges"]
+    by_id = {e["node"]["id"]: e["node"]["actor"]["id"] for e in everything}
+    assert actors(forwards) == actors(backwards) == expected and pages == 3
+    edges = everything[:4]
+    between = await gql(client, BOTH_WAYS, {"after": edges[0]["cursor"], "before": edges[3]["cursor"]}, headers=me.auth)
+    assert [e["node"]["id"] for e in between["data"]["notifications"]["edges"]] == [e["node"]["id"] for e in edges[1:3]]
+    await post(client, askers[0], "Một bài trong bảng tin")
+    foreign = (await gql(client, FEED, {"first": 1}, headers=askers[0].auth))["data"]["feed"]["edges"][0]["cursor"]
+    for variables, field in (({"after": foreign}, "after"), ({"last": 2, "before": foreign}, "before")):
+        refused = await gql(client, BOTH_WAYS, variables, headers=me.auth)
+        assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
+
+
+async def test_a_notification_is_a_node_only_its_recipient_sees(client):
+    me, asker, someone = await register(client), await register(client), await register(client)
+    await gql(client, REQUEST, {"id": me.id}, headers=asker.auth)
+    (edge,) = (await gql(client, BOTH_WAYS, {"first": 5}, headers=me.auth))["data"]["notifications"]["edges"]
+    notification_id = edge["node"]["id"]
+    assert base64.b64decode(notification_id).decode().startswith("Notification:"), "a global id"
+    mine = (await gql(client, NODE, {"id": notification_id}, headers=me.auth))["data"]["node"]
+    assert mine == {
+        "__typename": "Notification",
+        "id": notification_id,
+        "kind": "CONNECTION_REQUESTED",
+        "subjectId": asker.id,
+        "readAt": None,
+        "actor": {"id": asker.id},
+    }
+    for headers in (someone.auth, asker.auth, None):
+        assert (await gql(client, NODE, {"id": notification_id}, headers=headers))["data"]["node"] is None
+    await set_edge(client, BLOCK, me, asker)
+    assert (await gql(client, NODE, {"id": notification_id}, headers=me.auth))["data"]["node"] is None, (
+        "hidden from the inbox, hidden as a node"
+    )
+
+
+async def test_marking_read_names_my_notifications_or_refuses_them_all(client):
+    me, asker, other = await register(client), await register(client), await register(client)
+    await gql(client, REQUEST, {"id": me.id}, headers=asker.auth)
+    await gql(client, REQUEST, {"id": other.id}, headers=asker.auth)
+    (mine,) = (await gql(client, BOTH_WAYS, {"first": 5}, headers=me.auth))["data"]["notifications"]["edges"]
+    (theirs,) = (await gql(client, BOTH_WAYS, {"first": 5}, headers=other.auth))["data"]["notifications"]["edges"]
+    mine_id, theirs_id = mine["node"]["id"], theirs["node"]["id"]
+
+    someone_elses = await gql(client, MARK, {"ids": [mine_id, theirs_id]}, headers=me.auth)
+    assert payload_errors(someone_elses, "notificationsMarkRead") == [("NOT_FOUND", ["input", "notificationIds", "1"])]
+    assert someone_elses["data"]["notificationsMarkRead"]["markedCount"] is None
+    malformed = await gql(client, MARK, {"ids": ["rác", mine_id, asker.id]}, headers=me.auth)
+    assert payload_errors(malformed, "notificationsMarkRead") == [
+        ("INVALID_INPUT", ["input", "notificationIds", "0"]),
+        ("INVALID_INPUT", ["input", "notificationIds", "2"]),
+    ]
+    too_many = await gql(client, MARK, {"ids": [mine_id] * 101}, headers=me.auth)
+    assert payload_errors(too_many, "notificationsMarkRead") == [("INVALID_INPUT", ["input", "notificationIds"])]
+    body = (await gql(client, NOTICES, headers=me.auth))["data"]
+    assert body["unreadNotificationCount"] == 1, "nothing was marked by a refused call"
+
+    done = await gql(client, MARK, {"ids": [mine_id]}, headers=me.auth)
+    assert done["data"]["notificationsMarkRead"] == {"markedCount": 1, "unreadCount": 0, "errors": []}
+    assert (await gql(client, NOTICES, headers=other.auth))["data"]["unreadNotificationCount"] == 1, "theirs stays"
+    assert error_codes(await gql(client, MARK, {"ids": None})) == ["UNAUTHENTICATED"]

@@ -24,10 +24,10 @@ query Search($search: String!, $first: Int) {
     + statements.ACTOR
 )
 #: Statements of a page with every field (tests.statements.ACTOR), whatever its length. Connections: the session,
-#: me, the owner of the list and their count settings, the page and its count, the people of the page, my
-#: relations to them. Search: the session, the search, one batch each of people, organisations, their
-#: representatives and those people, and my relations to them all.
-CONNECTIONS_STATEMENTS = 8
+#: me, the list (who may see it, the page, its count and the owner's count settings in one statement), the people
+#: of the page, my relations to them. Search: the session, the search, one batch each of people, organisations,
+#: their representatives and those people, and my relations to them all.
+CONNECTIONS_STATEMENTS = 5
 SEARCH_STATEMENTS = 7
 
 

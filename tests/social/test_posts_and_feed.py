@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+
 from tests import statements
 from tests.identity.people import Someone, register, uuid_of
-from tests.social.helpers import BLOCK, COMMENT, FOLLOW, MUTE, POST, REACT, comment, connect, post, set_edge
+from tests.social.helpers import (
+    BLOCK,
+    COMMENT,
+    FOLLOW,
+    MUTE,
+    POST,
+    REACT,
+    comment,
+    connect,
+    payload_errors,
+    post,
+    set_edge,
+    walk,
+)
 from tests.support import error_codes, gql
 
 FEED = """
@@ -19,12 +34,18 @@ NODE = "query N($id: ID!) { node(id: $id) { ... on Post { id text visibility com
 POSTS_OF = "query P($id: ID!) { node(id: $id) { ... on Person { posts { edges { node { id } } } } } }"
 EDIT = """
 mutation E($id: ID!, $text: String, $visibility: PostVisibility) {
-  postEdit(id: $id, text: $text, visibility: $visibility) { post { text visibility } errors { code field message } }
+  postUpdate(input: {postId: $id, text: $text, visibility: $visibility}) {
+    post { text visibility } errors { code field message }
+  }
 }
 """
-DELETE = "mutation D($id: ID!) { postDelete(id: $id) { errors { code } } }"
+DELETE = "mutation D($id: ID!) { postDelete(input: {postId: $id}) { deletedPostId errors { code field } } }"
 NOTIFICATIONS = "{ unreadNotificationCount notifications { edges { node { id kind actor { id } readAt } } } }"
-MARK = "mutation M($id: ID) { notificationsMarkRead(id: $id) }"
+MARK = """
+mutation M($ids: [ID!]) {
+  notificationsMarkRead(input: {notificationIds: $ids}) { markedCount unreadCount errors { code field message } }
+}
+"""
 NESTED_FEED = (
     """
 query Nested($first: Int) {
@@ -104,9 +125,9 @@ async def test_a_connections_only_post_is_invisible_to_a_stranger_everywhere(cli
         "edges"
     ] == []
     refused = await gql(client, COMMENT, {"post": secret, "text": "Xin chào"}, headers=stranger.auth)
-    assert error_codes(refused) == ["NOT_FOUND"]
+    assert payload_errors(refused, "commentCreate") == [("NOT_FOUND", ["input", "postId"])]
     react = await gql(client, REACT, {"post": secret, "kind": "LIKE"}, headers=stranger.auth)
-    assert error_codes(react) == ["NOT_FOUND"]
+    assert payload_errors(react, "reactionSet") == [("NOT_FOUND", ["input", "postId"])]
 
 
 async def test_visibility_changes_apply_to_posts_already_written(client):
@@ -117,7 +138,7 @@ async def test_visibility_changes_apply_to_posts_already_written(client):
     edited = await gql(
         client, EDIT, {"id": written, "visibility": "CONNECTIONS", "text": "Giờ chỉ bạn bè"}, headers=author.auth
     )
-    assert edited["data"]["postEdit"]["post"] == {"text": "Giờ chỉ bạn bè", "visibility": "CONNECTIONS"}
+    assert edited["data"]["postUpdate"]["post"] == {"text": "Giờ chỉ bạn bè", "visibility": "CONNECTIONS"}
     assert written not in ids(await gql(client, FEED, headers=follower.auth))
     other = await gql(client, EDIT, {"id": written, "text": "hacked"}, headers=follower.auth)
     assert error_codes(other) == ["FORBIDDEN"]
@@ -148,9 +169,9 @@ async def test_comments_one_level_of_replies_and_deletion(client):
     top = await comment(client, reader, written, "Nên làm phố đi bộ")
     reply = await comment(client, author, written, "Đồng ý!", parent=top)
     deeper = await gql(client, COMMENT, {"post": written, "text": "Sâu quá", "parent": reply}, headers=reader.auth)
-    assert deeper["data"]["commentCreate"]["errors"][0]["field"] == "parentId"
+    assert payload_errors(deeper, "commentCreate") == [("INVALID_INPUT", ["input", "parentCommentId"])]
     empty = await gql(client, COMMENT, {"post": written, "text": "   "}, headers=reader.auth)
-    assert empty["data"]["commentCreate"]["errors"][0]["field"] == "text"
+    assert payload_errors(empty, "commentCreate") == [("INVALID_INPUT", ["input", "text"])]
     thread = await gql(
         client,
         "query N($id: ID!) { node(id: $id) { ... on Post { comments { edges { node { text replies { text } } } } } } }",
@@ -161,7 +182,12 @@ async def test_comments_one_level_of_replies_and_deletion(client):
     assert edge["node"] == {"text": "Nên làm phố đi bộ", "replies": [{"text": "Đồng ý!"}]}
     deleted = await gql(client, DELETE, {"id": written}, headers=reader.auth)
     assert error_codes(deleted) == ["FORBIDDEN"]
-    assert (await gql(client, DELETE, {"id": written}, headers=author.auth))["data"]["postDelete"]["errors"] == []
+    assert (await gql(client, DELETE, {"id": written}, headers=author.auth))["data"]["postDelete"] == {
+        "deletedPostId": written,
+        "errors": [],
+    }
+    again = await gql(client, DELETE, {"id": written}, headers=author.auth)
+    assert payload_errors(again, "postDelete") == [("NOT_FOUND", ["input", "postId"])]
     assert (await gql(client, NODE, {"id": written}, headers=author.auth))["data"]["node"] is None
 
 
@@ -194,7 +220,7 @@ async def test_bad_posts_are_refused_with_the_field(client):
         ),
     ):
         result = (await gql(client, POST, {"input": variables}, headers=me.auth))["data"]["postCreate"]
-        assert result["errors"][0]["field"] == field, (variables, result)
+        assert [e["field"] for e in result["errors"]] == [["input", field]], (variables, result)
     assert error_codes(await gql(client, POST, {"input": {"text": "hi", "visibility": "PUBLIC"}})) == [
         "UNAUTHENTICATED"
     ]
@@ -213,9 +239,16 @@ async def test_notifications_for_requests_comments_reactions_and_mentions(client
     assert body["unreadNotificationCount"] == 4
     assert all(e["node"]["actor"]["id"] == binh.id for e in body["notifications"]["edges"])
     first_id = body["notifications"]["edges"][0]["node"]["id"]
-    assert (await gql(client, MARK, {"id": first_id}, headers=an.auth))["data"]["notificationsMarkRead"] == 1
+    marked = (await gql(client, MARK, {"ids": [first_id]}, headers=an.auth))["data"]["notificationsMarkRead"]
+    assert marked == {"markedCount": 1, "unreadCount": 3, "errors": []}
     assert (await gql(client, NOTIFICATIONS, headers=an.auth))["data"]["unreadNotificationCount"] == 3
-    assert (await gql(client, MARK, {}, headers=an.auth))["data"]["notificationsMarkRead"] == 3
+    again = (await gql(client, MARK, {"ids": [first_id]}, headers=an.auth))["data"]["notificationsMarkRead"]
+    assert again == {"markedCount": 0, "unreadCount": 3, "errors": []}, "marking a read one again changes nothing"
+    assert (await gql(client, MARK, {}, headers=an.auth))["data"]["notificationsMarkRead"] == {
+        "markedCount": 3,
+        "unreadCount": 0,
+        "errors": [],
+    }
     accepted = (await gql(client, NOTIFICATIONS, headers=binh.auth))["data"]["notifications"]["edges"]
     assert [e["node"]["kind"] for e in accepted] == ["CONNECTION_ACCEPTED"]
 
@@ -341,8 +374,224 @@ async def test_a_blocked_person_cannot_reply_to_the_blockers_comments(client):
     for who, parent in ((blocked, blockers_comment), (blocker, blocked_comment)):
         refused = await gql(client, COMMENT, {"post": written, "text": "Trả lời", "parent": parent}, headers=who.auth)
         assert refused["data"]["commentCreate"]["errors"] == [
-            {"code": "INVALID_INPUT", "field": "parentId", "message": "Reply to an existing comment of the same post."}
+            {
+                "code": "NOT_FOUND",
+                "field": ["input", "parentCommentId"],
+                "message": "This post has no comment with this id.",
+            }
         ], "the same answer as for an unknown comment: the block is not revealed"
     assert (
         await gql(client, COMMENT, {"post": written, "text": "Cảm ơn", "parent": blockers_comment}, headers=host.auth)
     )["data"]["commentCreate"]["errors"] == []
+
+
+# --- paging both ways -------------------------------------------------------------------------------------------------
+
+PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+FEED_PAGE = f"""
+query Feed($first: Int, $after: String, $last: Int, $before: String) {{
+  feed(first: $first, after: $after, last: $last, before: $before) {{ {PAGE_INFO} edges {{ cursor node {{ id }} }} }}
+}}
+"""
+POSTS_PAGE = f"""
+query Posts($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {{
+  node(id: $id) {{ ... on Actor {{
+    posts(first: $first, after: $after, last: $last, before: $before) {{ {PAGE_INFO} edges {{ cursor node {{ id }} }} }}
+  }} }}
+}}
+"""
+COMMENTS_PAGE = f"""
+query Comments($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {{
+  node(id: $id) {{ ... on Post {{
+    comments(first: $first, after: $after, last: $last, before: $before) {{
+      totalCount {PAGE_INFO} edges {{ cursor node {{ id }} }}
+    }}
+  }} }}
+}}
+"""
+
+
+async def _both_ways(client, document, path, variables, headers, expected: list[str]) -> list[dict]:
+    """Forwards by 2 to the end and backwards by 2 from the end give ``expected``; a first page of 4 is returned."""
+    forwards, _ = await walk(client, document, path, variables, headers, backwards=False)
+    backwards, _ = await walk(client, document, path, variables, headers, backwards=True)
+    assert forwards == backwards == expected
+    body = await gql(client, document, {**variables, "first": 4}, headers=headers)
+    page = body["data"]
+    for key in path:
+        page = page[key]
+    edges = page["edges"]
+    between = await gql(
+        client, document, {**variables, "after": edges[0]["cursor"], "before": edges[3]["cursor"]}, headers=headers
+    )
+    found = between["data"]
+    for key in path:
+        found = found[key]
+    assert [e["node"]["id"] for e in found["edges"]] == [e["node"]["id"] for e in edges[1:3]], "the items between"
+    assert found["pageInfo"]["hasPreviousPage"] is True and found["pageInfo"]["hasNextPage"] is False
+    return edges
+
+
+def _refused(body: dict, field: str) -> bool:
+    return error_codes(body) == ["INVALID_INPUT"] and body["errors"][0]["extensions"]["field"] == field
+
+
+async def test_the_feed_pages_both_ways_and_refuses_another_lists_cursor(client):
+    me, friend = await register(client), await register(client)
+    await connect(client, me, friend)
+    written = [await post(client, (me, friend)[i % 2], f"Tin phường số {i}") for i in range(7)]
+    await _both_ways(client, FEED_PAGE, ["feed"], {}, me.auth, list(reversed(written)))
+    theirs = (await gql(client, POSTS_PAGE, {"id": friend.id, "first": 1}, headers=me.auth))["data"]["node"]["posts"]
+    assert _refused(await gql(client, FEED_PAGE, {"after": theirs["edges"][0]["cursor"]}, headers=me.auth), "after")
+    assert _refused(
+        await gql(client, FEED_PAGE, {"last": 2, "before": theirs["edges"][0]["cursor"]}, headers=me.auth), "before"
+    )
+
+
+async def test_an_actors_posts_page_both_ways_and_refuse_another_actors_cursor(client):
+    author, other, reader = [await register(client) for _ in range(3)]
+    written = [await post(client, author, f"Ghi chép số {i}") for i in range(5)]
+    await post(client, other, "Bài của người khác")
+    await _both_ways(client, POSTS_PAGE, ["node", "posts"], {"id": author.id}, reader.auth, list(reversed(written)))
+    anonymous, _ = await walk(client, POSTS_PAGE, ["node", "posts"], {"id": author.id}, None, backwards=True)
+    assert anonymous == list(reversed(written)), "public posts stay visible to anonymous callers"
+    theirs = (await gql(client, POSTS_PAGE, {"id": other.id, "first": 1}, headers=reader.auth))["data"]["node"]
+    foreign = theirs["posts"]["edges"][0]["cursor"]
+    assert _refused(await gql(client, POSTS_PAGE, {"id": author.id, "after": foreign}, headers=reader.auth), "after")
+    feed = (await gql(client, FEED_PAGE, {"first": 1}, headers=author.auth))["data"]["feed"]["edges"][0]["cursor"]
+    assert _refused(
+        await gql(client, POSTS_PAGE, {"id": author.id, "last": 1, "before": feed}, headers=reader.auth), "before"
+    )
+
+
+async def test_a_posts_comments_page_both_ways_and_refuse_another_posts_cursor(client):
+    author, reader = await register(client), await register(client)
+    written = await post(client, author, "Góp ý về chợ Đồng Xuân")
+    other = await post(client, author, "Bài khác")
+    said = [await comment(client, (author, reader)[i % 2], written, f"Ý kiến số {i}") for i in range(5)]
+    await comment(client, reader, other, "Ở bài khác")
+    await comment(client, author, written, "Một câu trả lời", parent=said[1])  # replies are not top-level comments
+    await _both_ways(client, COMMENTS_PAGE, ["node", "comments"], {"id": written}, reader.auth, said)
+    last = (await gql(client, COMMENTS_PAGE, {"id": written, "last": 2}, headers=None))["data"]["node"]["comments"]
+    assert [e["node"]["id"] for e in last["edges"]] == said[3:] and last["totalCount"] == 5
+    assert last["pageInfo"]["hasPreviousPage"] is True and last["pageInfo"]["hasNextPage"] is False
+    theirs = (await gql(client, COMMENTS_PAGE, {"id": other, "first": 1}, headers=reader.auth))["data"]["node"]
+    foreign = theirs["comments"]["edges"][0]["cursor"]
+    assert _refused(await gql(client, COMMENTS_PAGE, {"id": written, "after": foreign}, headers=reader.auth), "after")
+    assert _refused(
+        await gql(client, COMMENTS_PAGE, {"id": written, "last": 1, "before": foreign}, headers=reader.auth), "before"
+    )
+
+
+# --- every mistake at once, in the caller's language -----------------------------------------------------------------
+
+UPDATE = """
+mutation U($input: PostUpdateInput!) { postUpdate(input: $input) { post { id } errors { code field message } } }
+"""
+COMMENT_INPUT = """
+mutation C($input: CommentCreateInput!) { commentCreate(input: $input) { comment { id } errors { code field } } }
+"""
+
+
+async def test_every_format_mistake_of_an_input_is_reported_at_once(client):
+    me = await register(client)
+    two = await gql(
+        client,
+        POST,
+        {"input": {"text": " ", "visibility": "PUBLIC", "tags": ["không hợp lệ!"], "communityId": "rác"}},
+        headers=me.auth,
+    )
+    assert payload_errors(two, "postCreate") == [
+        ("INVALID_INPUT", ["input", "communityId"]),
+        ("INVALID_INPUT", ["input", "text"]),
+        ("INVALID_INPUT", ["input", "tags"]),
+    ]
+    written = await post(client, me, "Bài gốc")
+    update = await gql(client, UPDATE, {"input": {"postId": "rác", "text": "x" * 5001}}, headers=me.auth)
+    assert payload_errors(update, "postUpdate") == [
+        ("INVALID_INPUT", ["input", "postId"]),
+        ("INVALID_INPUT", ["input", "text"]),
+    ]
+    reply = await gql(
+        client,
+        COMMENT_INPUT,
+        {"input": {"postId": written, "text": "", "parentCommentId": written}},  # a post's id is not a comment's
+        headers=me.auth,
+    )
+    assert payload_errors(reply, "commentCreate") == [
+        ("INVALID_INPUT", ["input", "parentCommentId"]),
+        ("INVALID_INPUT", ["input", "text"]),
+    ]
+    unchanged = (await gql(client, NODE, {"id": written}, headers=me.auth))["data"]["node"]
+    assert unchanged["text"] == "Bài gốc" and unchanged["comments"]["totalCount"] == 0, "nothing was written"
+
+
+async def test_messages_come_in_vietnamese_when_asked_and_the_codes_stay(client):
+    me, friend = await register(client), await register(client)
+    await connect(client, me, friend)
+    vietnamese = {**me.auth, "Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    again = await gql(client, REQUEST_ONE, {"id": friend.id}, headers=vietnamese)
+    assert again["data"]["connectionRequest"]["errors"] == [
+        {"code": "CONFLICT", "field": ["input", "actorId"], "message": "Hai bạn đã kết nối với nhau rồi."}
+    ]
+    missing = await gql(client, UPDATE, {"input": {"postId": _unknown_post(), "text": "Mới"}}, headers=vietnamese)
+    assert missing["data"]["postUpdate"]["errors"] == [
+        {"code": "NOT_FOUND", "field": ["input", "postId"], "message": "Không có bài viết nào có mã này."}
+    ]
+    english = await gql(client, REQUEST_ONE, {"id": friend.id}, headers=me.auth)
+    assert english["data"]["connectionRequest"]["errors"][0]["message"] == "You are connected already."
+
+
+REQUEST_ONE = """
+mutation R($id: ID!) { connectionRequest(input: {actorId: $id}) { errors { code field message } } }
+"""
+
+
+def _unknown_post() -> str:
+    return base64.b64encode(b"Post:00000000-0000-4000-8000-000000000000").decode()
+
+
+COMMENT_NODE = "query N($id: ID!) { node(id: $id) { __typename id ... on Comment { text author { id } } } }"
+DELETE_COMMENT = "mutation D($id: ID!) { commentDelete(input: {commentId: $id}) { deletedCommentId errors { code } } }"
+
+
+async def test_a_comment_is_a_node_for_whoever_may_see_its_post(client):
+    author, friend, stranger = [await register(client) for _ in range(3)]
+    await connect(client, author, friend)
+    secret = await post(client, author, "Chỉ bạn bè", "CONNECTIONS")
+    said = await comment(client, friend, secret, "Bình luận riêng")
+    seen = (await gql(client, COMMENT_NODE, {"id": said}, headers=author.auth))["data"]["node"]
+    assert seen == {"__typename": "Comment", "id": said, "text": "Bình luận riêng", "author": {"id": friend.id}}
+    for headers in (stranger.auth, None):
+        assert (await gql(client, COMMENT_NODE, {"id": said}, headers=headers))["data"]["node"] is None
+    await set_edge(client, BLOCK, author, friend)
+    assert (await gql(client, COMMENT_NODE, {"id": said}, headers=author.auth))["data"]["node"] is None, "a block"
+    public = await post(client, author, "Công khai")
+    mine = await comment(client, stranger, public, "Của tôi")
+    assert (await gql(client, COMMENT_NODE, {"id": mine}, headers=None))["data"]["node"]["text"] == "Của tôi"
+    deleted = await gql(client, DELETE_COMMENT, {"id": mine}, headers=stranger.auth)
+    assert deleted["data"]["commentDelete"] == {"deletedCommentId": mine, "errors": []}
+    assert (await gql(client, COMMENT_NODE, {"id": mine}, headers=stranger.auth))["data"]["node"] is None
+
+
+LAST_COMMENTS_OF_FEED = """
+query F($first: Int) {
+  feed(first: $first) { edges { node { id comments(last: 2) { totalCount pageInfo { hasPreviousPage } edges { node { text } } } } } }
+}
+"""
+
+
+async def test_the_last_comments_of_every_feed_post_are_read_in_one_batch(client):
+    me = await register(client)
+    for i in range(6):
+        written = await post(client, me, f"Bài {i}")
+        for n in range(3):
+            await comment(client, me, written, f"Bình luận {n} của bài {i}")
+    small, _ = await statements.counted(client, LAST_COMMENTS_OF_FEED, {"first": 2}, headers=me.auth)
+    large, body = await statements.counted(client, LAST_COMMENTS_OF_FEED, {"first": 6}, headers=me.auth)
+    edges = body["data"]["feed"]["edges"]
+    assert [[c["node"]["text"] for c in e["node"]["comments"]["edges"]] for e in edges] == [
+        [f"Bình luận 1 của bài {i}", f"Bình luận 2 của bài {i}"] for i in reversed(range(6))
+    ]
+    assert all(e["node"]["comments"]["pageInfo"]["hasPreviousPage"] for e in edges)
+    assert small == large, (small, large)

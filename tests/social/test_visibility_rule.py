@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from auth.viewer import ANONYMOUS, Viewer
+from core.pagination import Window
 from graph import notifications as notification_queries
 from graph import social as queries
 from social.visibility import VISIBILITIES, PostFacts, may_see_post
@@ -137,6 +138,8 @@ async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(gr
         )
 
     await graph.write(stored_regardless)
-    shown = await graph.read(notification_queries.notifications, recipient, False, None, 10)
+    shown = await graph.read(
+        notification_queries.notifications, recipient, False, Window(after=None, before=None, backwards=False, limit=10)
+    )
     assert len(shown) == (2 if expected else 0)
     assert await graph.read(notification_queries.unread_count, recipient) == len(shown)

@@ -1,0 +1,137 @@
+"""Who sees an actor's lists of relations: ``social.visibility.may_see_relations`` and its Cypher mirror
+``graph.social.RELATIONS_SHOWN`` agree on every combination of owner, audience and viewer; and the facts the people
+lists read (``graph.social.list_actors``) are the facts the rule decides on, so the list shows exactly when the rule
+says so."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+from auth.viewer import ANONYMOUS, Viewer
+from core.pagination import Window
+from graph import social as queries
+from identity import privacy
+from social.visibility import RELATIONS_FIELD, RelationsFacts, may_see_relations
+
+AUDIENCES = (None, "public", "connections", "only_me")  # None: never chosen (people registered before the setting)
+PERSON_VIEWERS = ("anonymous", "self", "connection", "stranger")
+ORG_ROLES = (None, "member", "admin", "owner")
+ORG_STATUSES = ("active", "closed", None)
+DEFAULT = privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value
+WINDOW = Window(after=None, before=None, backwards=False, limit=5)
+
+SEED = """
+UNWIND $cases AS case
+CREATE (o:Actor {id: case.owner})
+SET o.status = case.status
+FOREACH (_ IN CASE WHEN case.person THEN [1] ELSE [] END |
+  SET o:Person, o.audience_connections = case.audience)
+FOREACH (_ IN CASE WHEN case.person THEN [] ELSE [1] END | SET o:Organization)
+WITH case, o
+CALL (case, o) {
+  WITH case, o WHERE case.viewer IS NOT NULL AND case.viewer <> case.owner
+  CREATE (v:Actor:Person {id: case.viewer, status: 'active'})
+  FOREACH (_ IN CASE WHEN case.relation = 'connection' THEN [1] ELSE [] END | CREATE (o)-[:CONNECTED]->(v))
+  FOREACH (_ IN CASE WHEN case.role IS NULL THEN [] ELSE [1] END | CREATE (v)-[:REPRESENTS {role: case.role}]->(o))
+}
+"""
+
+ASK = f"""
+UNWIND $cases AS case
+MATCH (o:Actor {{id: case.owner}})
+OPTIONAL MATCH (viewer:Person {{id: case.viewer}})
+WITH case, o, viewer, viewer.id AS viewerId
+RETURN case.owner AS owner, {queries.RELATIONS_SHOWN} AS shown
+"""
+
+
+def _cases() -> list[dict]:
+    cases = []
+    for audience, relation in itertools.product(AUDIENCES, PERSON_VIEWERS):
+        owner = str(uuid.uuid4())
+        viewer = None if relation == "anonymous" else owner if relation == "self" else str(uuid.uuid4())
+        cases.append(
+            {
+                "owner": owner,
+                "viewer": viewer,
+                "person": True,
+                "audience": audience,
+                "relation": relation,
+                "role": None,
+                "status": "active",
+            }
+        )
+    for role, status, anonymous in itertools.product(ORG_ROLES, ORG_STATUSES, (False, True)):
+        if anonymous and role is not None:
+            continue
+        cases.append(
+            {
+                "owner": str(uuid.uuid4()),
+                "viewer": None if anonymous else str(uuid.uuid4()),
+                "person": False,
+                "audience": None,
+                "relation": "anonymous" if anonymous else "stranger",
+                "role": role,
+                "status": status,
+            }
+        )
+    return cases
+
+
+def _viewer(case: dict) -> Viewer:
+    return ANONYMOUS if case["viewer"] is None else Viewer(kind="person", actor_id=case["viewer"])
+
+
+def _facts(case: dict) -> RelationsFacts:
+    return RelationsFacts(
+        owner_id=case["owner"],
+        owner_is_person=case["person"],
+        audience=case["audience"],
+        viewer_connected_to_owner=case["relation"] == "connection",
+        viewer_role=case["role"],
+        owner_active=case["status"] in ("active", None),
+    )
+
+
+async def test_may_see_relations_agrees_with_its_cypher_mirror_and_the_lists_facts(graph):
+    cases = _cases()
+
+    async def seed(tx):
+        await tx.run(SEED, cases=cases)
+
+    await graph.write(seed)
+
+    async def ask(tx):
+        result = await tx.run(ASK, cases=cases, relationsAudienceDefault=DEFAULT)
+        return {r["owner"]: r["shown"] async for r in result}
+
+    said = await graph.read(ask)
+    for case in cases:
+        expected = may_see_relations(_viewer(case), _facts(case))
+        assert said[case["owner"]] is expected, case
+        kind = "connections" if case["person"] else "followers"
+        found = await graph.read(queries.list_actors, kind, case["owner"], case["viewer"], WINDOW, DEFAULT)
+        assert found is not None and found.shown is expected and not found.blocked, case
+        read = RelationsFacts(
+            owner_id=case["owner"],
+            owner_is_person=found.owner_is_person,
+            audience=found.audience,
+            viewer_connected_to_owner=found.connected,
+            viewer_role=found.viewer_role,
+            owner_active=found.owner_active,
+        )
+        assert read == _facts(case), case
+
+    # the table itself, in words: a person's lists by default for their connections; an organisation's followers
+    # for its owners and admins while it is active
+    person = {(c["audience"], c["relation"]): may_see_relations(_viewer(c), _facts(c)) for c in cases if c["person"]}
+    assert [r for r in PERSON_VIEWERS if person[(None, r)]] == ["self", "connection"]
+    assert [r for r in PERSON_VIEWERS if person[("public", r)]] == list(PERSON_VIEWERS)
+    assert [r for r in PERSON_VIEWERS if person[("only_me", r)]] == ["self"]
+    orgs = {
+        (c["role"], c["status"], c["viewer"] is None)
+        for c in cases
+        if not c["person"] and may_see_relations(_viewer(c), _facts(c))
+    }
+    assert orgs == {(role, status, False) for role in ("admin", "owner") for status in ("active", None)}

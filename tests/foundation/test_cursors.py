@@ -139,7 +139,7 @@ ASK = "mutation($id: ID!) { connectionRequest(actorId: $id) { errors { code } } 
 REPORT = 'mutation($id: ID!) { reportCreate(subjectId: $id, reason: "Spam") { errors { code } } }'
 INVITE = """
 mutation($org: ID!, $person: ID!) {
-  representativeSet(organizationId: $org, personId: $person, role: MEMBER) { errors { code } }
+  representativeSet(input: {organizationId: $org, personId: $person, role: MEMBER}) { errors { code } }
 }
 """
 INTEREST = """

@@ -42,7 +42,9 @@ def lookup_key(rt: Runtime, identifier: str) -> tuple[str, str]:
         return "contact", verified_key("email", normalise_email(raw, field="identifier"))
     passport = _PASSPORT_IDENTIFIER.match(raw)
     if passport:  # two letters first: never a phone number (those start with + or a digit)
-        return "document", check_passport(passport[1], passport[2], field="identifier").digest(rt.identity_key)
+        return "document", check_passport(
+            passport[1], passport[2], field="identifier", country_field="identifier"
+        ).digest(rt.identity_key)
     return "contact", verified_key("phone", normalise_phone(raw, field="identifier"))
 
 

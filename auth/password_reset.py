@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth import identifiers, limits, otp
 from auth.passwords import check_policy, hash_password
-from core.errors import UserInputError
+from core.errors import Problems, UserInputError
 from core.runtime import Runtime
 from graph import auth as queries
 from identity.messaging import send_in_background
@@ -67,6 +67,10 @@ async def start_password_reset(rt: Runtime, contact: str, *, address: str | None
         send_in_background(rt.sender, channel, value, text)
 
 
+TOO_MANY_WRONG_CODES = "Too many wrong codes today for this contact, account or address; try again tomorrow."
+WRONG_CODE = "This code is wrong, expired or already used; ask for a new one."
+
+
 @dataclass(frozen=True)
 class _ResetCheck:
     person_id: str | None
@@ -89,20 +93,19 @@ async def complete_password_reset(
     when no code was asked for cannot close the owner's reset for the day; and per client address,
     every wrong code, with a lower cap, so one address cannot spend a destination's cap alone. The
     owner is told when their code dies or their cap is reached."""
-    channel, kind, value = identifiers.contact_channel(contact)
-    check_policy(new_password, field="newPassword")
+    problems = Problems()  # both mistakes of the input at once
+    checked = problems.take(lambda: identifiers.contact_channel(contact))
+    problems.take(lambda: check_policy(new_password, field="newPassword"))
+    problems.raise_if_any()
+    assert checked is not None
+    channel, kind, value = checked
     per_address = _reset_address_limits(rt, address)
 
     async def check(tx: AsyncManagedTransaction) -> _ResetCheck:
         owner = await identifiers.verified_contact_owner(tx, kind, value)
         person_id = owner.person_id if owner else None
         failures = _reset_failure_limits(rt, value, person_id)
-        before = await limits.claim(
-            tx,
-            {**failures, **per_address},
-            "Too many wrong codes today for this contact, account or address; try again tomorrow.",
-            count=False,
-        )
+        before = await limits.claim(tx, {**failures, **per_address}, TOO_MANY_WRONG_CODES, count=False)
         checked = await otp.check_code(
             tx,
             rt,
@@ -123,14 +126,10 @@ async def complete_password_reset(
     if not outcome.checked.ok:
         if outcome.person_id is not None and (outcome.checked.exhausted or outcome.capped):
             send_in_background(rt.sender, channel, value, otp.failed_reset_notice())
-        raise UserInputError(
-            "This code is wrong, expired or already used; ask for a new one.", code="INVALID_CODE", field="code"
-        )
+        raise UserInputError(WRONG_CODE, code="INVALID_CODE", field="code")
     person_id = outcome.person_id
     if person_id is None:  # a right code is always one issued to an account
-        raise UserInputError(
-            "This code is wrong, expired or already used; ask for a new one.", code="INVALID_CODE", field="code"
-        )
+        raise UserInputError(WRONG_CODE, code="INVALID_CODE", field="code")
     new_hash = await hash_password(new_password)
 
     async def set_password(tx: AsyncManagedTransaction) -> None:

@@ -68,17 +68,14 @@ def normalise_password(password: str) -> str:
 def check_policy(password: str, *, user_inputs: Sequence[str] = (), field: str = "password") -> None:
     password = normalise_password(password)
     if len(password) < MIN_LENGTH:
-        raise UserInputError(f"A password has at least {MIN_LENGTH} characters.", field=field)
+        raise UserInputError("A password has at least {limit} characters.", field=field, params={"limit": MIN_LENGTH})
     if len(password) > MAX_LENGTH:
-        raise UserInputError(f"A password has at most {MAX_LENGTH} characters.", field=field)
+        raise UserInputError("A password has at most {limit} characters.", field=field, params={"limit": MAX_LENGTH})
     inputs = [u[:ZXCVBN_MAX_LENGTH] for u in user_inputs if u]
     verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=inputs, max_length=ZXCVBN_MAX_LENGTH)
-    if verdict["score"] < MIN_SCORE:
-        hint = verdict["feedback"].get("warning") or "it is too easy to guess"
+    if verdict["score"] < MIN_SCORE:  # zxcvbn's own hint is English only: the message says what to do instead
         raise UserInputError(
-            f"This password is too common or guessable ({hint.rstrip('.').lower()}); "
-            "use a longer phrase of unrelated words.",
-            field=field,
+            "This password is too common or easy to guess; use a longer phrase of unrelated words.", field=field
         )
 
 

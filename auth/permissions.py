@@ -40,8 +40,9 @@ class Permission:
     ``anyone``: no sign-in needed. ``level``: the assurance level the person needs. ``city_role``: a role the
     city grants (officer, admin). ``for_organization``: may also be done for an organisation the person owns or
     administers (``auth.rules.acts_for``), given as ``on=Representation``. ``in_community``: needs ``on=Membership``
-    showing the person runs the community (``auth.rules.runs_community``); ``refusal`` is the FORBIDDEN message
-    then (otherwise one is composed from ``does``).
+    showing the person runs the community (``auth.rules.runs_community``). ``refusal`` is the FORBIDDEN message
+    of a missing city role, organisation role, community role or ownership (otherwise one is composed from
+    ``does``); every message is a whole sentence that ``core/locales/vi/auth.po`` translates.
     """
 
     name: str
@@ -68,6 +69,8 @@ class Representation:
     role: str | None
     active: bool
     exists: bool = True
+    #: The input field (in a mutation) or argument (in a query) that names the organisation, for NOT_FOUND.
+    field: str | None = "asOrganization"
 
 
 @dataclass(frozen=True)
@@ -261,40 +264,83 @@ def permission(action: str) -> Permission:
         raise LookupError(f"no permission is named {action!r}; declare it in auth/permissions.py") from None
 
 
+#: The refusals ``authorize`` says. Each is composed from the permission (``does``, its level, its city role) into
+#: one whole English sentence, which is the key of its Vietnamese translation (``core/locales/vi/auth.po``);
+#: ``refusal_messages`` lists every sentence a permission can be refused with, and
+#: ``tests/unit/test_permission_messages.py`` checks that each one is translated.
+SIGN_IN_FIRST: Final = "Sign in first: send `Authorization: Bearer <accessToken>`."
+NO_ACTIVE_ORGANIZATION: Final = "No active organisation has this id."
+
+
+def level_refusal(rule: Permission, current: int) -> str:
+    """Said to a person at level ``current`` when ``rule`` needs a higher one."""
+    return f"To {rule.does} you need verification {LEVEL_NAMES[rule.level]}; yours is {LEVEL_NAMES[current]}."
+
+
+def role_refusal(rule: Permission) -> str:
+    """Said to a person without the city role ``rule`` needs."""
+    return rule.refusal or f"Only a city {rule.city_role} may {rule.does}."
+
+
+def personal_refusal(rule: Permission) -> str:
+    """Said when ``rule``, which a person only does as themself, is asked for an organisation."""
+    return f"To {rule.does} you act as yourself, not for an organisation."
+
+
+def organization_refusal(rule: Permission) -> str:
+    """Said to a person who neither owns nor administers the organisation they would do ``rule`` for."""
+    return rule.refusal or f"To {rule.does} for this organisation you must be its owner or admin."
+
+
+def community_refusal(rule: Permission) -> str:
+    """Said to a person who does not run the community ``rule`` is done in."""
+    return rule.refusal or f"Only this community's moderators and admins may {rule.does}."
+
+
+def refusal_messages(rule: Permission) -> set[str]:
+    """Every message ``authorize`` (and ``identity.ownership``, which says ``refusal``) can refuse ``rule`` with."""
+    said = {SIGN_IN_FIRST, NO_ACTIVE_ORGANIZATION} if not rule.anyone else {NO_ACTIVE_ORGANIZATION}
+    said |= {level_refusal(rule, current) for current in range(rule.level)}
+    if rule.city_role is not None:
+        said.add(role_refusal(rule))
+    said.add(organization_refusal(rule) if rule.for_organization else personal_refusal(rule))
+    if rule.in_community:
+        said.add(community_refusal(rule))
+    if rule.refusal:
+        said.add(rule.refusal)
+    return said
+
+
 def authorize(viewer: Viewer, action: str, on: Representation | Membership | None = None) -> str:
     """The id of the actor ``viewer`` does ``action`` as, or UNAUTHENTICATED / FORBIDDEN / NOT_FOUND saying what
     is missing. Without ``on`` that actor is the signed-in person; with ``on=Representation`` it is the
-    organisation, when the permission may be done for one and the person acts for it."""
+    organisation, when the permission may be done for one and the person acts for it (NOT_FOUND then names
+    ``Representation.field``, the input or argument that holds the organisation's id)."""
     rule = permission(action)
     if rule.anyone and on is None:
         return viewer.actor_id or ""
     if viewer.kind != "person" or viewer.actor_id is None:
-        raise UnauthenticatedError("Sign in first: send `Authorization: Bearer <accessToken>`.")
+        raise UnauthenticatedError(SIGN_IN_FIRST)
     person_id = viewer.actor_id
     if viewer.assurance_level < rule.level:
         raise ForbiddenError(
-            f"To {rule.does} you need verification {LEVEL_NAMES[rule.level]}; "
-            f"yours is {LEVEL_NAMES[viewer.assurance_level]}.",
+            level_refusal(rule, viewer.assurance_level),
             extensions={"requiredLevel": rule.level, "currentLevel": viewer.assurance_level},
         )
     if rule.city_role is not None and not viewer.has_role(rule.city_role):
-        raise ForbiddenError(
-            rule.refusal or f"Only a city {rule.city_role} may {rule.does}.",
-            extensions={"requiredRole": rule.city_role},
-        )
+        raise ForbiddenError(role_refusal(rule), extensions={"requiredRole": rule.city_role})
     if isinstance(on, Representation):
         if not rule.for_organization:
-            raise ForbiddenError(f"To {rule.does} you act as yourself, not for an organisation.")
+            raise ForbiddenError(personal_refusal(rule))
         if not on.exists or not on.active:
-            raise NotFoundError("No active organisation has this id.")
+            raise NotFoundError(NO_ACTIVE_ORGANIZATION, field=on.field)
         if not acts_for(person_id, on.organization_id, on.role, on.active):
             raise ForbiddenError(
-                rule.refusal or f"To {rule.does} for this organisation you must be its owner or admin.",
-                extensions={"requiredRepresentativeRole": list(ACTING_ROLES)},
+                organization_refusal(rule), extensions={"requiredRepresentativeRole": list(ACTING_ROLES)}
             )
         return on.organization_id
     if rule.in_community and (not isinstance(on, Membership) or not runs_community(on.role)):
-        raise ForbiddenError(rule.refusal or f"Only this community's moderators and admins may {rule.does}.")
+        raise ForbiddenError(community_refusal(rule))
     return person_id
 
 

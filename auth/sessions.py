@@ -18,7 +18,7 @@ from auth.viewer import Viewer
 from core.errors import NotFoundError, UnauthenticatedError
 from core.runtime import Runtime
 from graph import auth as queries
-from graph.auth import LockedRefreshToken
+from graph.auth import LockedRefreshToken, SessionRow
 from identity.model import IssuedTokens, SessionView
 
 
@@ -123,42 +123,54 @@ async def refresh(rt: Runtime, refresh_token: str, *, user_agent: str | None) ->
         )
     if status == "expired":
         raise UnauthenticatedError(
-            f"This session reached its maximum lifetime ({settings.session_max_lifetime_days} days); sign in again."
+            "This session reached its maximum lifetime ({days} days); sign in again.",
+            params={"days": settings.session_max_lifetime_days},
         )
     if status != "ok" or found is None or successor is None:
         raise UnauthenticatedError("This refresh token is invalid or expired; sign in again.")
     return issue_tokens(rt, found.person_id, found.session_id, found.assurance_level, successor)
 
 
-async def logout(rt: Runtime, viewer: Viewer) -> int:
+async def logout(rt: Runtime, viewer: Viewer, session_id: str | None = None) -> None:
+    """Close the session of this request, or (``session_id``) one of my open sessions: NOT_FOUND on
+    ``sessionId`` when I have no open session with that id."""
     person_id = authorize(viewer, "auth.session.end")
-    session_ids = [viewer.session_id] if viewer.session_id is not None else []
-    return await rt.graph.write(queries.revoke_sessions, person_id, reason="signed out", session_ids=session_ids)
+    if session_id is None:
+        session_ids = [viewer.session_id] if viewer.session_id is not None else []
+        await rt.graph.write(queries.revoke_sessions, person_id, reason="signed out", session_ids=session_ids)
+        return
+    reason = "signed out" if session_id == viewer.session_id else "revoked by owner"
+    if not await rt.graph.write(queries.revoke_sessions, person_id, reason=reason, session_ids=[session_id]):
+        raise NotFoundError("You have no open session with this id.", field="sessionId")
 
 
-async def logout_everywhere(rt: Runtime, viewer: Viewer) -> int:
+async def logout_everywhere(rt: Runtime, viewer: Viewer, *, keep_current: bool = False) -> int:
+    """Close every session of mine (all but this request's with ``keep_current``); how many were closed."""
     person_id = authorize(viewer, "auth.session.end")
-    return await rt.graph.write(queries.revoke_sessions, person_id, reason="signed out everywhere")
+    except_id = viewer.session_id if keep_current else None
+    return await rt.graph.write(queries.revoke_sessions, person_id, reason="signed out everywhere", except_id=except_id)
 
 
-async def revoke_session(rt: Runtime, viewer: Viewer, session_id: str) -> None:
-    person_id = authorize(viewer, "auth.session.end")
-    if not await rt.graph.write(
-        queries.revoke_sessions, person_id, reason="revoked by owner", session_ids=[session_id]
-    ):
-        raise NotFoundError("You have no open session with this id.")
+def _session_view(s: SessionRow, viewer: Viewer) -> SessionView:
+    return SessionView(
+        id=s.id,
+        user_agent=s.user_agent,
+        created_at=s.created_at.to_native(),
+        last_used_at=s.last_used_at.to_native(),
+        current=s.id == viewer.session_id,
+    )
 
 
 async def my_sessions(rt: Runtime, viewer: Viewer) -> list[SessionView]:
     person_id = authorize(viewer, "auth.session.read")
-    found = await rt.graph.read(queries.active_sessions, person_id)
-    return [
-        SessionView(
-            id=s.id,
-            user_agent=s.user_agent,
-            created_at=s.created_at.to_native(),
-            last_used_at=s.last_used_at.to_native(),
-            current=s.id == viewer.session_id,
-        )
-        for s in found
-    ]
+    return [_session_view(s, viewer) for s in await rt.graph.read(queries.active_sessions, person_id)]
+
+
+async def sessions_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[SessionView | None]:
+    """The open sessions of ``ids`` as ``node(id:)`` shows them: only their owner sees them; None for anyone
+    else's, a closed one or an unknown id (one read for the whole list)."""
+    if viewer.kind != "person" or viewer.actor_id is None:
+        return [None] * len(ids)
+    person_id = authorize(viewer, "auth.session.read")
+    found = {s.id: s for s in await rt.graph.read(queries.active_sessions, person_id, list(ids))}
+    return [_session_view(found[i], viewer) if i in found else None for i in ids]

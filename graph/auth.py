@@ -275,7 +275,7 @@ async def revoke_sessions(
 
 ACTIVE_SESSIONS = """
 MATCH (:Person {id: $personId})-[:HAS_SESSION]->(s:Session)
-WHERE s.revokedAt IS NULL AND s.expiresAt > datetime()
+WHERE s.revokedAt IS NULL AND s.expiresAt > datetime() AND ($sessionIds IS NULL OR s.id IN $sessionIds)
 RETURN s {.id, .userAgent, .createdAt, .lastUsedAt} AS session
 ORDER BY s.lastUsedAt DESC
 """
@@ -291,8 +291,12 @@ class SessionRow:
     last_used_at: DateTime
 
 
-async def active_sessions(tx: AsyncManagedTransaction, person_id: str) -> list[SessionRow]:
-    return rows(SessionRow, [r["session"] for r in await run(tx, ACTIVE_SESSIONS, personId=person_id)])
+async def active_sessions(
+    tx: AsyncManagedTransaction, person_id: str, session_ids: list[str] | None = None
+) -> list[SessionRow]:
+    """The person's open sessions, most recently used first (only those of ``session_ids`` when given)."""
+    found = await run(tx, ACTIVE_SESSIONS, personId=person_id, sessionIds=session_ids)
+    return rows(SessionRow, [r["session"] for r in found])
 
 
 VIEWER = """

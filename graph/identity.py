@@ -14,8 +14,9 @@ from typing import Required, TypedDict
 from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import Date, DateTime
 
+from core.pagination import Window
 from graph.driver import keyset, run
-from graph.paging import POSITIONAL_SLICE
+from graph.paging import POSITIONAL_SLICE, both_ways
 from graph.places import CommuneMap
 from graph.rows import row, rows
 from graph.rules import blocked_either_way
@@ -335,20 +336,23 @@ MATCH (p:Person {id: $personId, status: 'active'})
 SET p.verificationLock = coalesce(p.verificationLock, 0) + 1
 WITH p
 WHERE NOT EXISTS { (p)<-[:FOR]-(:VerificationRequest {status: 'pending'}) }
-CREATE (v:VerificationRequest {id: $id, status: 'pending', createdAt: datetime()})-[:FOR]->(p)
+CREATE (v:VerificationRequest {id: $id, status: 'pending', note: $note, createdAt: datetime()})-[:FOR]->(p)
 RETURN v.id AS id
 """
 
 
-async def create_verification_request(tx: AsyncManagedTransaction, person_id: str, id: str) -> str | None:
-    """The new pending request's id; None when the person has one pending already (or is not active)."""
-    found = await run(tx, CREATE_VERIFICATION_REQUEST, personId=person_id, id=id)
+async def create_verification_request(
+    tx: AsyncManagedTransaction, person_id: str, id: str, note: str | None
+) -> str | None:
+    """The new pending request's id (``note``: the applicant's note for the officer); None when the person has one
+    pending already (or is not active)."""
+    found = await run(tx, CREATE_VERIFICATION_REQUEST, personId=person_id, id=id, note=note)
     created: str | None = found[0]["id"] if found else None
     return created
 
 
 REQUEST_PROJECTION = """
-v {.id, .status, .createdAt, .decidedAt, .reason} AS request,
+v {.id, .status, .createdAt, .decidedAt, .reason, .note} AS request,
 p.id AS applicantId,
 p {.fullName, .sex, .dateOfBirth} AS applicant,
 head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {.kind, .last4}]) AS document,
@@ -367,6 +371,7 @@ class RequestRow:
     created_at: DateTime
     decided_at: DateTime | None
     reason: str | None
+    note: str | None
     applicant_id: str
     applicant_full_name: str | None
     applicant_sex: str | None
@@ -384,6 +389,7 @@ def _request_row(record: Record) -> RequestRow:
         created_at=request["createdAt"],
         decided_at=request["decidedAt"],
         reason=request["reason"],
+        note=request.get("note"),
         applicant_id=record["applicantId"],
         applicant_full_name=applicant.get("fullName"),
         applicant_sex=applicant.get("sex"),
@@ -394,26 +400,29 @@ def _request_row(record: Record) -> RequestRow:
     )
 
 
-VERIFICATION_QUEUE = f"""
+#: Oldest first (the officers' work queue); read either way (``graph.paging.both_ways``).
+VERIFICATION_QUEUE = both_ways(f"""
 MATCH (v:VerificationRequest)-[:FOR]->(p:Person)
 WHERE v.status = $status
   AND (v.status <> 'pending' OR p.status = 'active')
-  AND ($afterCreatedAt IS NULL OR [v.createdAt, v.id] > [datetime($afterCreatedAt), $afterId])
-WITH v, p ORDER BY v.createdAt, v.id LIMIT $limit
+  AND ($afterTime IS NULL OR [v.createdAt, v.id] > [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [v.createdAt, v.id] < [datetime($beforeTime), $beforeId])
+WITH v, p ORDER BY v.createdAt {{ASC}}, v.id {{ASC}} LIMIT $limit
 RETURN {REQUEST_PROJECTION}
-"""
+ORDER BY request.createdAt {{ASC}}, request.id {{ASC}}
+""")
 
 
-async def verification_queue(
-    tx: AsyncManagedTransaction, status: str, after: tuple[str, str] | None, limit: int
-) -> list[RequestRow]:
+async def verification_queue(tx: AsyncManagedTransaction, status: str, window: Window) -> list[RequestRow]:
+    """One page of the requests with ``status``, in reading order (``window.backwards``: newest first from
+    ``before``)."""
     found = await run(
         tx,
-        VERIFICATION_QUEUE,
+        VERIFICATION_QUEUE.of(window.backwards),
         status=status,
-        limit=limit,
-        afterCreatedAt=after[0] if after else None,
-        afterId=after[1] if after else None,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
     )
     return [_request_row(r) for r in found]
 
@@ -823,13 +832,15 @@ async def drop_invitations_sent_by(tx: AsyncManagedTransaction, org_id: str, inv
     return dropped
 
 
-PENDING_INVITATIONS = f"""
+#: Newest first; read either way (``graph.paging.both_ways``).
+PENDING_INVITATIONS = both_ways(f"""
 MATCH (o:Organization {{id: $orgId}})<-[i:INVITED_TO_REPRESENT]-(p:Person)
-WHERE $afterTime IS NULL OR [i.createdAt, p.id] < [datetime($afterTime), $afterId]
-WITH p, i, o ORDER BY i.createdAt DESC, p.id DESC LIMIT $limit
+WHERE ($afterTime IS NULL OR [i.createdAt, p.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [i.createdAt, p.id] > [datetime($beforeTime), $beforeId])
+WITH p, i, o ORDER BY i.createdAt {{DESC}}, p.id {{DESC}} LIMIT $limit
 RETURN {INVITATION_PROJECTION}
-ORDER BY createdAt DESC, personId DESC
-"""
+ORDER BY createdAt {{DESC}}, personId {{DESC}}
+""")
 
 PENDING_INVITATION_COUNT = """
 MATCH (o:Organization {id: $orgId})
@@ -838,22 +849,32 @@ RETURN COUNT { (:Person)-[:INVITED_TO_REPRESENT]->(o) } AS total
 
 
 async def pending_invitations(
-    tx: AsyncManagedTransaction, org_id: str, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, org_id: str, window: Window
 ) -> tuple[list[InvitationRow], int]:
-    """The organisation's invitations that wait for an answer, newest first, and how many there are."""
-    found = await run(tx, PENDING_INVITATIONS, orgId=org_id, limit=limit, **keyset(after))
+    """One page of the organisation's invitations that wait for an answer (newest first; in reading order), and how
+    many there are."""
+    found = await run(
+        tx,
+        PENDING_INVITATIONS.of(window.backwards),
+        orgId=org_id,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
     total = await run(tx, PENDING_INVITATION_COUNT, orgId=org_id)
     count: int = total[0]["total"] if total else 0
     return rows(InvitationRow, found), count
 
 
-INVITATIONS_OF_PERSON = f"""
+#: Newest first; read either way (``graph.paging.both_ways``).
+INVITATIONS_OF_PERSON = both_ways(f"""
 MATCH (p:Person {{id: $personId}})-[i:INVITED_TO_REPRESENT]->(o:Organization {{status: 'active'}})
-WHERE $afterTime IS NULL OR [i.createdAt, o.id] < [datetime($afterTime), $afterId]
-WITH p, i, o ORDER BY i.createdAt DESC, o.id DESC LIMIT $limit
+WHERE ($afterTime IS NULL OR [i.createdAt, o.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [i.createdAt, o.id] > [datetime($beforeTime), $beforeId])
+WITH p, i, o ORDER BY i.createdAt {{DESC}}, o.id {{DESC}} LIMIT $limit
 RETURN {INVITATION_PROJECTION}
-ORDER BY createdAt DESC, orgId DESC
-"""
+ORDER BY createdAt {{DESC}}, orgId {{DESC}}
+""")
 
 INVITATION_COUNT = """
 MATCH (p:Person {id: $personId})
@@ -862,10 +883,18 @@ RETURN COUNT { (p)-[:INVITED_TO_REPRESENT]->(:Organization {status: 'active'}) }
 
 
 async def invitations_of_person(
-    tx: AsyncManagedTransaction, person_id: str, after: tuple[str, str] | None, limit: int
+    tx: AsyncManagedTransaction, person_id: str, window: Window
 ) -> tuple[list[InvitationRow], int]:
-    """The person's pending invitations from active organisations, newest first, and how many there are."""
-    found = await run(tx, INVITATIONS_OF_PERSON, personId=person_id, limit=limit, **keyset(after))
+    """One page of the person's pending invitations from active organisations (newest first; in reading order), and
+    how many there are."""
+    found = await run(
+        tx,
+        INVITATIONS_OF_PERSON.of(window.backwards),
+        personId=person_id,
+        limit=window.limit,
+        **keyset(window.after),
+        **keyset(window.before, "before"),
+    )
     total = await run(tx, INVITATION_COUNT, personId=person_id)
     count: int = total[0]["total"] if total else 0
     return rows(InvitationRow, found), count

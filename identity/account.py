@@ -12,35 +12,51 @@ from auth import throttle
 from auth.passwords import INVALID_CREDENTIALS
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import NotFoundError, UserInputError
+from core.errors import UnauthenticatedError, UserInputError
 from core.runtime import Runtime
 from graph import identity as queries
+from graph.identity import Contact
 from identity.model import CLOSED_NAME, ContactView, OrganizationView, PersonView
 from identity.views import organizations_by_ids, persons_by_ids
 from social.wards import join_ward_community
+
+#: Said to a signed-in viewer whose account is gone (closed by a parallel request): the caller's problem, not the
+#: input's, so top-level UNAUTHENTICATED in a mutation too.
+ACCOUNT_GONE = "Your account no longer exists."
 
 
 async def me(rt: Runtime, viewer: Viewer) -> PersonView:
     person_id = authorize(viewer, "identity.account.read")
     (view,) = await persons_by_ids(rt, viewer, [person_id])
     if view is None:
-        raise NotFoundError("Your account no longer exists.")
+        raise UnauthenticatedError(ACCOUNT_GONE)
     return view
+
+
+def contact_view(c: Contact) -> ContactView:
+    """One of my contacts as the API shows it to me."""
+    return ContactView(
+        id=c["id"],
+        kind=c["kind"],
+        value=c["value"],
+        verifiedAt=c["verifiedAt"].to_native() if c["verifiedAt"] else None,
+    )
 
 
 async def my_contacts(rt: Runtime, viewer: Viewer) -> list[ContactView]:
     person_id = authorize(viewer, "identity.contact.read")
     found = await rt.graph.read(queries.persons_by_ids, [person_id], person_id)
     contacts = found[0].record["contacts"] if found else []
-    return [
-        ContactView(
-            id=c["id"],
-            kind=c["kind"],
-            value=c["value"],
-            verifiedAt=c["verifiedAt"].to_native() if c["verifiedAt"] else None,
-        )
-        for c in contacts
-    ]
+    return [contact_view(c) for c in contacts]
+
+
+async def contacts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[ContactView | None]:
+    """My contacts of ``ids`` as ``node(id:)`` shows them: only their owner sees them; None for anyone else's or an
+    unknown id (one read for the whole list)."""
+    if viewer.kind != "person" or viewer.actor_id is None:
+        return [None] * len(ids)
+    mine = {c["id"]: c for c in await my_contacts(rt, viewer)}
+    return [mine.get(i) for i in ids]
 
 
 async def my_organizations(rt: Runtime, viewer: Viewer) -> list[tuple[OrganizationView, str]]:
@@ -66,7 +82,7 @@ async def my_data(rt: Runtime, viewer: Viewer) -> dict[str, object]:
     person_id = authorize(viewer, "identity.data.export")
     data = await rt.graph.read(queries.my_data, person_id)
     if data is None:
-        raise NotFoundError("Your account no longer exists.")
+        raise UnauthenticatedError(ACCOUNT_GONE)
     exported = {k: _jsonable(v) for k, v in data.items() if v is not None}
     exported["exportedAt"] = datetime.now(UTC).isoformat()
     exported["note"] = (

@@ -29,12 +29,12 @@ async def grant_role(rt: Runtime, viewer: Viewer, person_id: str, role: str, *, 
 async def set_granted_role(rt: Runtime, person_id: str, role: str, *, grant: bool) -> None:
     """Shared by the API (officer) and the CLI (administrator)."""
     if role not in GRANTED_ROLES:
-        raise UserInputError(f"Unknown granted role {role!r}.", field="role")
+        raise UserInputError("Unknown granted role {role}.", field="role", params={"role": role})
 
     async def work(tx: AsyncManagedTransaction) -> None:
         current = await queries.roles_of(tx, person_id)
         if current is None or current.status != "active":
-            raise NotFoundError("No active person has this id.")
+            raise NotFoundError("No active person has this id.", field="personId")
         roles = set(current.roles or [])
         roles = roles | {role} if grant else roles - {role}
         await queries.update_person(tx, person_id, {"roles": sorted(roles)})

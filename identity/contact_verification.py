@@ -10,13 +10,13 @@ from neo4j import AsyncManagedTransaction
 from auth import identifiers, limits, otp
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import ConflictError, NotFoundError, UserInputError
+from core.errors import ConflictError, NotFoundError, UnauthenticatedError, UserInputError
 from core.runtime import Runtime
 from graph import identity as queries
 from graph.identity import Contact
-from identity.account import me
+from identity.account import ACCOUNT_GONE, contact_view, me
 from identity.contacts import normalise_email, normalise_phone
-from identity.model import PersonView
+from identity.model import ContactView, PersonView
 
 #: Said when a phone or e-mail is verified by another account. It does not say which account, nor
 #: anything about it; it does tell a signed-in person that the contact is in use elsewhere, which is
@@ -43,7 +43,7 @@ TOO_MANY_CONTACTS_TAKEN = (
 )
 
 
-async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> Contact:
+async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> ContactView:
     """Add a phone or e-mail to my account (unverified); refused when another account verified it.
 
     Such refusals say a contact is registered, so they are counted per account and day, in the same
@@ -66,18 +66,18 @@ async def add_contact(rt: Runtime, viewer: Viewer, kind: str, value: str) -> Con
     if contact is False:
         raise ConflictError(CONTACT_TAKEN, field="value")
     if contact is None:
-        raise NotFoundError("Your account no longer exists.")
-    return contact
+        raise UnauthenticatedError(ACCOUNT_GONE)
+    return contact_view(contact)
 
 
-async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: str) -> Contact:
+async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: str) -> ContactView:
     """Send a one-time code to one of my contacts."""
     person_id = authorize(viewer, "identity.contact.verify")
 
     async def work(tx: AsyncManagedTransaction) -> tuple[Contact, str | None]:
         contact = await queries.contact_of(tx, person_id, contact_id)
         if contact is None:
-            raise NotFoundError("You have no contact with this id.")
+            raise NotFoundError("You have no contact with this id.", field="contactId")
         if contact["verifiedAt"] is not None:
             return contact, None
         if await _verified_elsewhere(tx, person_id, contact["kind"], contact["value"]):
@@ -100,17 +100,20 @@ async def start_contact_verification(rt: Runtime, viewer: Viewer, contact_id: st
     await rt.sender.send(
         channel, contact["value"], otp.code_message(otp.VERIFY_CONTACT, code, rt.settings.otp_ttl_seconds // 60)
     )
-    return contact
+    return contact_view(contact)
 
 
-async def complete_contact_verification(rt: Runtime, viewer: Viewer, contact_id: str, code: str) -> PersonView:
-    """Prove a contact with its code: the contact becomes verified and the account reaches level 1."""
+async def complete_contact_verification(
+    rt: Runtime, viewer: Viewer, contact_id: str, code: str
+) -> tuple[PersonView, ContactView]:
+    """Prove a contact with its code: the contact becomes verified and the account reaches level 1. Returns me and
+    the contact, both after the change."""
     person_id = authorize(viewer, "identity.contact.verify")
 
-    async def work(tx: AsyncManagedTransaction) -> otp.CodeCheck:
+    async def work(tx: AsyncManagedTransaction) -> tuple[otp.CodeCheck, Contact]:
         contact = await queries.contact_of(tx, person_id, contact_id)
         if contact is None:
-            raise NotFoundError("You have no contact with this id.")
+            raise NotFoundError("You have no contact with this id.", field="contactId")
         checked = await otp.check_code(
             tx,
             rt,
@@ -122,16 +125,18 @@ async def complete_contact_verification(rt: Runtime, viewer: Viewer, contact_id:
         )
         if checked.ok:
             await queries.verify_contact(tx, person_id, contact_id)
-        return checked
+            contact = await queries.contact_of(tx, person_id, contact_id) or contact
+        return checked, contact
 
     try:
-        checked = await rt.graph.write(work)
+        checked, contact = await rt.graph.write(work)
     except ConflictError as exc:
         raise ConflictError(CONTACT_TAKEN, field="contactId") from exc
     if not checked.ok:
         raise UserInputError(
-            f"This code is wrong, expired or already used ({checked.attempts_left} attempts left); ask for a new one if needed.",
+            "This code is wrong, expired or already used ({attempts} attempts left); ask for a new one if needed.",
             code="INVALID_CODE",
             field="code",
+            params={"attempts": checked.attempts_left},
         )
-    return await me(rt, viewer)
+    return await me(rt, viewer), contact_view(contact)

@@ -25,8 +25,8 @@ def normalise_email(raw: str, *, field: str = "email") -> str:
     """Syntax check and normalisation (Unicode NFC, lower-case domain and local part)."""
     try:
         checked = validate_email(raw or "", check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise UserInputError(f"This e-mail address is not valid: {exc}", field=field) from exc
+    except EmailNotValidError as exc:  # the library's reason is English only: the message says what is expected
+        raise UserInputError("This is not a valid e-mail address; write it as name@example.vn.", field=field) from exc
     return checked.normalized.lower()
 
 

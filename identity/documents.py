@@ -23,7 +23,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from core.errors import UserInputError
+from core.errors import Problems, UserInputError
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -75,7 +75,9 @@ def check_cccd(number: str, *, date_of_birth: date, sex: Sex, field: str = "numb
     if not digits.isdigit() or not digits.isascii():
         raise UserInputError("A citizen ID (CCCD) has digits only.", field=field)
     if len(digits) != 12:
-        raise UserInputError(f"A citizen ID (CCCD) has 12 digits; this one has {len(digits)}.", field=field)
+        raise UserInputError(
+            "A citizen ID (CCCD) has 12 digits; this one has {count}.", field=field, params={"count": len(digits)}
+        )
     if digits[:3] not in province_codes():
         raise UserInputError(
             "The first three digits of a citizen ID are a province code; this one is not on the official list.",
@@ -105,14 +107,20 @@ _PASSPORT = re.compile(r"^[A-Z0-9]{6,9}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-def check_passport(country: str, number: str, *, field: str = "number") -> CheckedDocument:
-    """A passport: issuing country (ISO 3166-1 alpha-2) and 6-9 letters or digits."""
+def check_passport(
+    country: str, number: str, *, field: str = "number", country_field: str = "country"
+) -> CheckedDocument:
+    """A passport: issuing country (ISO 3166-1 alpha-2) and 6-9 letters or digits; both mistakes at once."""
+    problems = Problems()
     country_code = (country or "").strip().upper()
     if not _COUNTRY.match(country_code):
-        raise UserInputError("The issuing country is a two-letter ISO 3166-1 code, e.g. JP or FR.", field="country")
+        problems.add(
+            UserInputError("The issuing country is a two-letter ISO 3166-1 code, e.g. JP or FR.", field=country_field)
+        )
     normalised = re.sub(r"[\s-]+", "", number or "").upper()
     if not _PASSPORT.match(normalised):
-        raise UserInputError("A passport number has 6 to 9 letters or digits.", field=field)
+        problems.add(UserInputError("A passport number has 6 to 9 letters or digits.", field=field))
+    problems.raise_if_any()
     return CheckedDocument(DocumentKind.PASSPORT, normalised, country_code)
 
 

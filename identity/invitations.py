@@ -49,34 +49,34 @@ async def _invitation_page(
     rt: Runtime,
     viewer: Viewer,
     request: PageRequest,
-    after: tuple[str, str] | None,
     found: list[InvitationRow],
     total: int,
     cursor: CursorKind,
     by_organization: bool,
 ) -> Page[RepresentativeInvitationView]:
-    """A page of invitations (one more row than the page was read, to know whether another follows), keyed by the
-    organisation (``by_organization``, a person's invitations) or the invitee (an organisation's); rows the viewer
-    may not see are left out."""
-    page_rows = found[: request.size]
+    """A page of invitations as the graph read it for ``request.window(cursor)``, keyed by the organisation
+    (``by_organization``, a person's invitations) or the invitee (an organisation's); rows the viewer may not see
+    are left out."""
 
     def key(r: InvitationRow) -> str:
         return r.org_id if by_organization else r.person_id
 
+    page = request.page(found, cursor, lambda r: (r.created_at, key(r)), total_count=total)
     views = {
         (view.organization.id if by_organization else view.person.id): view
-        for view in await invitation_views(rt, viewer, page_rows)
+        for view in await invitation_views(rt, viewer, page.items)
     }
-    kept = [r for r in page_rows if key(r) in views]
+    kept = [(views[key(r)], c) for r, c in zip(page.items, page.cursors, strict=True) if key(r) in views]
     return Page(
-        items=[views[key(r)] for r in kept],
-        cursors=[cursor.encode(r.created_at, key(r)) for r in kept],
-        has_next_page=len(found) > request.size,
-        has_previous_page=after is not None,
+        items=[view for view, _ in kept],
+        cursors=[c for _, c in kept],
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
         total_count=total,
     )
 
 
+#: Cursors of myRepresentativeInvitations (createdAt, organisation id), scoped to the invitee.
 MY_INVITATIONS_CURSOR = keyset_kind("myRepresentativeInvitations")
 
 
@@ -85,11 +85,12 @@ async def my_representative_invitations(
 ) -> Page[RepresentativeInvitationView]:
     """Invitations to represent an organisation that wait for my answer, newest first."""
     person_id = authorize(viewer, "identity.invitation.read")
-    after = request.keyset(MY_INVITATIONS_CURSOR)
-    found, total = await rt.graph.read(queries.invitations_of_person, person_id, after, request.size + 1)
-    return await _invitation_page(rt, viewer, request, after, found, total, MY_INVITATIONS_CURSOR, True)
+    kind = MY_INVITATIONS_CURSOR.scoped(person_id)
+    found, total = await rt.graph.read(queries.invitations_of_person, person_id, request.window(kind))
+    return await _invitation_page(rt, viewer, request, found, total, kind, True)
 
 
+#: Cursors of Organization.pendingInvitations (createdAt, invitee id), scoped to the organisation.
 PENDING_INVITATIONS_CURSOR = keyset_kind("pendingInvitations")
 
 
@@ -98,10 +99,10 @@ async def pending_invitations(
 ) -> Page[RepresentativeInvitationView]:
     """The organisation's invitations that wait for an answer, newest first: for its owners and admins, so an
     owner can find one to withdraw."""
-    await acting_actor(rt, viewer, "identity.invitation.list", org_id)
-    after = request.keyset(PENDING_INVITATIONS_CURSOR)
-    found, total = await rt.graph.read(queries.pending_invitations, org_id, after, request.size + 1)
-    return await _invitation_page(rt, viewer, request, after, found, total, PENDING_INVITATIONS_CURSOR, False)
+    await acting_actor(rt, viewer, "identity.invitation.list", org_id, field=None)
+    kind = PENDING_INVITATIONS_CURSOR.scoped(org_id)
+    found, total = await rt.graph.read(queries.pending_invitations, org_id, request.window(kind))
+    return await _invitation_page(rt, viewer, request, found, total, kind, False)
 
 
 NO_PENDING_INVITATION = "There is no pending invitation from this organisation: it was answered or withdrawn."
@@ -115,7 +116,7 @@ async def accept_representative_invitation(
 
     async def work(tx: AsyncManagedTransaction) -> str:
         if await queries.lock_organization(tx, org_id) != "active":
-            raise NotFoundError("No active organisation has this id.")
+            raise NotFoundError("No active organisation has this id.", field="organizationId")
         role = await queries.accept_invitation(tx, org_id, person_id, str(uuid.uuid4()))
         if role is None:
             raise ConflictError(NO_PENDING_INVITATION, field="organizationId")
@@ -132,7 +133,7 @@ async def decline_representative_invitation(rt: Runtime, viewer: Viewer, org_id:
 
     async def work(tx: AsyncManagedTransaction) -> None:
         if await queries.lock_organization(tx, org_id) is None:
-            raise NotFoundError("No organisation has this id.")
+            raise NotFoundError("No organisation has this id.", field="organizationId")
         if await queries.delete_invitation(tx, org_id, person_id) is None:
             raise ConflictError(NO_PENDING_INVITATION, field="organizationId")
 
@@ -148,7 +149,7 @@ async def withdraw_representative_invitation(
 
     async def work(tx: AsyncManagedTransaction) -> None:
         if await queries.lock_organization(tx, org_id) is None:
-            raise NotFoundError("No organisation has this id.")
+            raise NotFoundError("No organisation has this id.", field="organizationId")
         require_owner("identity.invitation.withdraw", await queries.representative_role(tx, actor, org_id))
         if await queries.delete_invitation(tx, org_id, person_id) is None:
             raise ConflictError("This person has no pending invitation from this organisation.", field="personId")

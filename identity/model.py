@@ -98,6 +98,7 @@ class VerificationRequestView:
     created_at: datetime
     decided_at: datetime | None
     reason: str | None
+    note: str | None  # the applicant's note for the officer
     decided_by_name: str | None
     # What the officer needs to check the document; only officers and the person get these.
     applicant: PersonView | None

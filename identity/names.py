@@ -13,6 +13,7 @@ is. Stored names are Unicode NFC with single spaces. Refused:
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 from core.errors import UserInputError
 from core.text import nfc
@@ -26,6 +27,38 @@ MAX_MARKS_PER_LETTER = 2
 COMMUNITY_PUNCTUATION = NAME_PUNCTUATION + ':#!?+"“”–—'
 
 
+@dataclass(frozen=True)
+class NameMessages:
+    """What the name rule says about one kind of name: whole English templates (``{low}``, ``{high}``,
+    ``{allowed}`` filled in), each translated in ``core/locales/vi/identity.po``."""
+
+    invisible: str
+    length: str
+    stacked: str
+    symbols: str
+    no_letter: str
+
+
+#: The messages for each kind of name checked (``check_name``'s ``what``).
+NAME_MESSAGES: dict[str, NameMessages] = {
+    "A name": NameMessages(
+        invisible="A name cannot contain invisible or control characters (zero-width spaces, direction overrides).",
+        length="A name has {low} to {high} characters.",
+        stacked="A name cannot stack accents on one letter.",
+        symbols="A name uses letters, digits, spaces and {allowed} only (no markup or symbols).",
+        no_letter="A name has at least one letter.",
+    ),
+    "A community's name": NameMessages(
+        invisible="A community's name cannot contain invisible or control characters (zero-width spaces, direction "
+        "overrides).",
+        length="A community's name has {low} to {high} characters.",
+        stacked="A community's name cannot stack accents on one letter.",
+        symbols="A community's name uses letters, digits, spaces and {allowed} only (no markup or symbols).",
+        no_letter="A community's name has at least one letter.",
+    ),
+}
+
+
 def check_name(
     name: str,
     field: str,
@@ -37,32 +70,26 @@ def check_name(
     """The stored form of a person's or an organisation's name, or INVALID_INPUT naming ``field``.
 
     Other names shown next to content (communities) use the same rule with their own ``punctuation``
-    and ``length``; ``what`` names the thing in messages."""
+    and ``length``; ``what`` (a key of ``NAME_MESSAGES``) names the thing in messages."""
+    says = NAME_MESSAGES[what]
     raw = name or ""
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in raw.replace("\n", " ").replace("\t", " ")):
-        raise UserInputError(
-            f"{what} cannot contain invisible or control characters (zero-width spaces, direction overrides).",
-            field=field,
-        )
+        raise UserInputError(says.invisible, field=field)
     cleaned = nfc(raw)
     low, high = length
     if not low <= len(cleaned) <= high:
-        raise UserInputError(f"{what} has {low} to {high} characters.", field=field)
+        raise UserInputError(says.length, field=field, params={"low": low, "high": high})
     marks = 0
     for ch in cleaned:
         category = unicodedata.category(ch)
         if category.startswith("M"):
             marks += 1
             if marks > MAX_MARKS_PER_LETTER:
-                raise UserInputError(f"{what} cannot stack accents on one letter.", field=field)
+                raise UserInputError(says.stacked, field=field)
             continue
         marks = 0
         if not (category.startswith(("L", "N")) or ch == " " or ch in punctuation):
-            allowed = " ".join(punctuation)
-            raise UserInputError(
-                f"{what} uses letters, digits, spaces and {allowed} only (no markup or symbols).",
-                field=field,
-            )
+            raise UserInputError(says.symbols, field=field, params={"allowed": " ".join(punctuation)})
     if not any(unicodedata.category(ch).startswith("L") for ch in cleaned):
-        raise UserInputError(f"{what} has at least one letter.", field=field)
+        raise UserInputError(says.no_letter, field=field)
     return cleaned

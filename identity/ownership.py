@@ -23,7 +23,9 @@ def decides_representation(role: str | None) -> bool:
 
 
 def require_owner(action: str, role: str | None) -> None:
-    """FORBIDDEN, with the permission's refusal (``auth.permissions``), unless ``role`` decides representation."""
+    """FORBIDDEN, with the permission's ``refusal`` (``auth.permissions``: every permission checked here declares
+    one, so the message is a sentence the catalogs translate), unless ``role`` decides representation."""
     if not decides_representation(role):
-        rule = permission(action)
-        raise ForbiddenError(rule.refusal or f"Only an owner of this organisation may {rule.does}.")
+        refusal = permission(action).refusal
+        assert refusal is not None, f"{action} declares no refusal for its owners-only check"
+        raise ForbiddenError(refusal)

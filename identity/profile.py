@@ -6,7 +6,7 @@ from neo4j import AsyncManagedTransaction
 
 from auth.permissions import authorize
 from auth.viewer import Viewer
-from core.errors import UserInputError
+from core.errors import Problems, UserInputError
 from core.runtime import Runtime
 from core.text import checked_words
 from graph import identity as queries
@@ -24,16 +24,17 @@ def check_sectors(sectors: list[str] | None) -> list[str]:
     return checked_words(sectors, field="investorSectors", max_items=MAX_SECTORS, max_length=MAX_SECTOR_LENGTH)
 
 
-def check_roles(roles: list[str]) -> list[str]:
+def check_roles(roles: list[str], *, field: str = "roles") -> list[str]:
     """The self-chosen roles, sorted; officer roles are granted (``identity.city_roles``), never chosen."""
     chosen = sorted(set(roles))
     if not chosen:
-        raise UserInputError("Choose at least one role: resident, tourist or investor.", field="roles")
+        raise UserInputError("Choose at least one role: resident, tourist or investor.", field=field)
     refused = [r for r in chosen if r not in PERSON_ROLES]
     if refused:
         raise UserInputError(
-            f"These roles cannot be chosen: {', '.join(refused)}. Officer roles are granted by an administrator.",
-            field="roles",
+            "These roles cannot be chosen: {roles}. Officer roles are granted by an administrator.",
+            field=field,
+            params={"roles": ", ".join(refused)},
         )
     return chosen
 
@@ -42,7 +43,9 @@ async def set_audience(rt: Runtime, viewer: Viewer, field: str, audience: str) -
     person_id = authorize(viewer, "identity.profile.update")
     if field not in privacy.DEFAULT_AUDIENCES:
         raise UserInputError(
-            f"Unknown profile field; choose one of {', '.join(privacy.DEFAULT_AUDIENCES)}.", field="field"
+            "Unknown profile field; choose one of {fields}.",
+            field="field",
+            params={"fields": ", ".join(privacy.DEFAULT_AUDIENCES)},
         )
     await rt.graph.write(
         queries.update_person, person_id, {privacy.audience_property(field): privacy.Audience(audience).value}
@@ -60,10 +63,16 @@ async def update_profile(
 ) -> PersonView:
     """Move ward, change investor sectors, or add a self-chosen role (a tourist becoming a resident)."""
     person_id = authorize(viewer, "identity.profile.update")
+    problems = Problems()  # every mistake of the input at once
     new_roles = None
     if add_roles:
-        new_roles = check_roles(list(viewer.roles & set(PERSON_ROLES)) + add_roles)
-        new_roles = sorted(set(new_roles) | (viewer.roles & set(GRANTED_ROLES)))
+        chosen = problems.take(
+            lambda: check_roles(list(viewer.roles & set(PERSON_ROLES)) + add_roles, field="addRoles")
+        )
+        if chosen is not None:
+            new_roles = sorted(set(chosen) | (viewer.roles & set(GRANTED_ROLES)))
+    sectors = problems.take(lambda: check_sectors(investor_sectors)) if investor_sectors is not None else None
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         current = await queries.roles_of(tx, person_id)
@@ -79,8 +88,8 @@ async def update_profile(
                 )
             await join_ward_community(tx, person_id)
         props: dict[str, object] = {}
-        if investor_sectors is not None:
-            props["investorSectors"] = check_sectors(investor_sectors)
+        if sectors is not None:
+            props["investorSectors"] = sectors
         if new_roles is not None:
             props["roles"] = new_roles
         if props:

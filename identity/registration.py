@@ -12,7 +12,7 @@ from auth import limits
 from auth.passwords import check_policy, hash_password
 from auth.sessions import issue_tokens, open_session
 from auth.viewer import Viewer
-from core.errors import ConflictError, UserInputError
+from core.errors import ConflictError, Problems, UserInputError
 from core.runtime import Runtime
 from core.text import fold
 from graph import identity as queries
@@ -55,10 +55,26 @@ def _check_document(reg: PersonRegistration) -> CheckedDocument:
             reg.document_number, date_of_birth=reg.date_of_birth, sex=Sex(reg.sex), field="document.number"
         )
     if reg.document_kind == "passport":
-        return check_passport(reg.document_country or "", reg.document_number, field="document.number")
+        return check_passport(
+            reg.document_country or "",
+            reg.document_number,
+            field="document.number",
+            country_field="document.country",
+        )
     raise UserInputError(
         "A person proves their identity with a citizen ID (CCCD) or a passport.", field="document.kind"
     )
+
+
+def _check_birth_date(born: date) -> date:
+    if not date(1900, 1, 1) <= born <= datetime.now(UTC).date():
+        raise UserInputError("The date of birth must be between 1900-01-01 and today.", field="dateOfBirth")
+    return born
+
+
+def _check_ward_given(roles: list[str], ward_code: str | None) -> None:
+    if "resident" in roles and not ward_code:
+        raise UserInputError("A resident names the ward or commune they live in (wardCode).", field="wardCode")
 
 
 TOO_MANY_REGISTRATIONS = "Too many accounts were opened from here or on the platform just now; try again later."
@@ -95,21 +111,25 @@ async def register_person(
     duplicates cannot overrun the cap, and a duplicate is answered without hashing."""
     if not viewer.is_anonymous:
         raise UserInputError("You are signed in already; each person has exactly one account.", code="CONFLICT")
-    full_name = check_name(reg.full_name, "fullName")
-    today = datetime.now(UTC).date()
-    if not date(1900, 1, 1) <= reg.date_of_birth <= today:
-        raise UserInputError("The date of birth must be between 1900-01-01 and today.", field="dateOfBirth")
-    roles = check_roles(reg.roles)
-    document = _check_document(reg)
-    if "resident" in roles and not reg.ward_code:
-        raise UserInputError("A resident names the ward or commune they live in (wardCode).", field="wardCode")
+    problems = Problems()  # every mistake of the input at once
+    checked_name = problems.take(lambda: check_name(reg.full_name, "fullName"))
+    problems.take(lambda: _check_birth_date(reg.date_of_birth))
+    checked_roles = problems.take(lambda: check_roles(reg.roles))
+    checked_document = problems.take(lambda: _check_document(reg))
+    problems.take(lambda: _check_ward_given(checked_roles or [], reg.ward_code))
+    phone = problems.take(lambda: normalise_phone(reg.phone or "")) if reg.phone else None
+    email = problems.take(lambda: normalise_email(reg.email or "")) if reg.email else None
+    checked_sectors = problems.take(lambda: check_sectors(reg.investor_sectors))
+    user_inputs = [checked_name or reg.full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)]
+    problems.take(lambda: check_policy(reg.password, user_inputs=user_inputs))
+    problems.raise_if_any()
+    assert checked_name is not None and checked_roles is not None and checked_document is not None
+    full_name, roles, document, sectors = checked_name, checked_roles, checked_document, checked_sectors or []
     contacts: list[NewContact] = []
-    if reg.phone:
-        contacts.append(NewContact(id=str(uuid.uuid4()), kind="phone", value=normalise_phone(reg.phone)))
-    if reg.email:
-        contacts.append(NewContact(id=str(uuid.uuid4()), kind="email", value=normalise_email(reg.email)))
-    sectors = check_sectors(reg.investor_sectors)
-    check_policy(reg.password, user_inputs=[full_name, reg.phone or "", reg.email or "", str(reg.date_of_birth.year)])
+    if phone:
+        contacts.append(NewContact(id=str(uuid.uuid4()), kind="phone", value=phone))
+    if email:
+        contacts.append(NewContact(id=str(uuid.uuid4()), kind="email", value=email))
     attempts, conflicts = _registration_limits(rt, address)
     digest = document.digest(rt.identity_key)
 

@@ -36,7 +36,7 @@ async def set_representative(
         owners = await queries.lock_and_count_owners(tx, org_id)
         my_role = await queries.representative_role(tx, actor, org_id)
         if my_role is None and owners == 0:
-            raise NotFoundError("No organisation has this id.")
+            raise NotFoundError("No organisation has this id.", field="organizationId")
         require_owner("identity.representative.set", my_role)
         their_role = await queries.representative_role(tx, person_id, org_id)
         if their_role == "owner" and role != "owner" and owners <= 1:
@@ -55,13 +55,13 @@ async def set_representative(
             return False
         if their_role is not None and (role != "owner" or their_role == "owner"):
             if not await queries.set_representative(tx, org_id, person_id, role, actor, str(uuid.uuid4())):
-                raise UserInputError("No active person has this id.", field="personId")
+                raise NotFoundError("No active person has this id.", field="personId")
             if their_role == "owner" and role != "owner":
                 await queries.drop_invitations_sent_by(tx, org_id, person_id)
             return False
         created = await queries.invite_representative(tx, org_id, person_id, role, actor)
         if created is None:
-            raise UserInputError("No active person has this id.", field="personId")
+            raise NotFoundError("No active person has this id.", field="personId")
         if created:
             await notify(
                 tx,
@@ -97,7 +97,7 @@ async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> li
 
 async def representation_history(rt: Runtime, viewer: Viewer, org_id: str) -> list[RepresentationChangeView]:
     """Who granted or revoked which role, when: visible to those who act for the organisation (owners, admins)."""
-    await acting_actor(rt, viewer, "identity.representation.read", org_id)
+    await acting_actor(rt, viewer, "identity.representation.read", org_id, field=None)
     found = await rt.graph.read(queries.representation_history, org_id)
     ids = list({r.by_id for r in found} | {r.of_id for r in found})
     people = dict(zip(ids, await persons_by_ids(rt, viewer, ids), strict=False))

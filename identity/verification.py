@@ -17,8 +17,11 @@ from graph.identity import RequestRow
 from identity.model import PersonView, VerificationRequestView
 from identity.views import persons_by_ids
 
-#: Bound of a rejection's reason (README "Input bounds").
+#: Bounds of a rejection's reason and of the applicant's note for the officer (README "Input bounds").
 MAX_REASON_LENGTH = 1000
+MAX_NOTE_LENGTH = 500
+#: Said when a rejection gives no reason (``core.text.checked_text``'s ``empty``).
+REASON_MISSING = "Say why the request is rejected, so the person can fix it."
 
 
 def _sees_request(viewer: Viewer, applicant_id: str) -> bool:
@@ -36,6 +39,7 @@ def _request_view(row: RequestRow, viewer: Viewer, applicant: PersonView | None)
         created_at=row.created_at.to_native(),
         decided_at=row.decided_at.to_native() if row.decided_at else None,
         reason=row.reason,
+        note=row.note,
         decided_by_name=row.decided_by_name,
         applicant=applicant,
         applicant_full_name=row.applicant_full_name if sees_document else None,
@@ -46,12 +50,25 @@ def _request_view(row: RequestRow, viewer: Viewer, applicant: PersonView | None)
     )
 
 
-async def request_verification(rt: Runtime, viewer: Viewer) -> VerificationRequestView | None:
-    """Ask a city officer to check my identity document (for level 2)."""
+def check_note(note: str | None) -> str | None:
+    """The applicant's note for the officer as stored (None when blank), at most ``MAX_NOTE_LENGTH`` characters."""
+    return checked_text(note, field="note", max_length=MAX_NOTE_LENGTH)
+
+
+def check_reason(reason: str | None, *, approve: bool) -> str | None:
+    """A decision's reason as stored: required to reject, at most ``MAX_REASON_LENGTH`` characters."""
+    return checked_text(
+        reason, field="reason", max_length=MAX_REASON_LENGTH, required=not approve, empty=REASON_MISSING
+    )
+
+
+async def request_verification(rt: Runtime, viewer: Viewer, note: str | None = None) -> VerificationRequestView | None:
+    """Ask a city officer to check my identity document (for level 2), with an optional note for the officer."""
     person_id = authorize(viewer, "identity.verification.request")
+    checked_note = check_note(note)
     if viewer.assurance_level >= 2:
         raise UserInputError("Your identity is verified at level 2 already.", code="CONFLICT")
-    created = await rt.graph.write(queries.create_verification_request, person_id, str(uuid.uuid4()))
+    created = await rt.graph.write(queries.create_verification_request, person_id, str(uuid.uuid4()), checked_note)
     if created is None:
         raise UserInputError(
             "You have a pending verification request already; an officer will decide it.", code="CONFLICT"
@@ -78,7 +95,8 @@ async def verification_requests_by_ids(
     return [views.get(i) for i in ids]
 
 
-#: Cursors of verificationRequests: (createdAt, id).
+#: Cursors of verificationRequests: (createdAt, id), scoped to the status listed (a cursor of the pending queue is
+#: not one of the approved requests).
 VERIFICATION_CURSOR = keyset_kind("verificationRequests")
 
 
@@ -87,16 +105,15 @@ async def verification_queue(
 ) -> Page[VerificationRequestView]:
     """Requests with ``status``, oldest first: the officers' work queue."""
     authorize(viewer, "identity.verification.queue")
-    after = request.keyset(VERIFICATION_CURSOR)
-    found = await rt.graph.read(queries.verification_queue, status, after, request.size + 1)
-    page_rows = found[: request.size]
-    applicants = await persons_by_ids(rt, viewer, [r.applicant_id for r in page_rows])
-    items = [_request_view(r, viewer, a) for r, a in zip(page_rows, applicants, strict=False)]
+    kind = VERIFICATION_CURSOR.scoped(status)
+    found = await rt.graph.read(queries.verification_queue, status, request.window(kind))
+    page = request.page(found, kind, lambda r: (r.created_at, r.id))
+    applicants = await persons_by_ids(rt, viewer, [r.applicant_id for r in page.items])
     return Page(
-        items=items,
-        cursors=[VERIFICATION_CURSOR.encode(r.created_at, r.id) for r in page_rows],
-        has_next_page=len(found) > request.size,
-        has_previous_page=after is not None,
+        items=[_request_view(r, viewer, a) for r, a in zip(page.items, applicants, strict=True)],
+        cursors=page.cursors,
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
     )
 
 
@@ -104,26 +121,23 @@ async def decide_verification(
     rt: Runtime, viewer: Viewer, request_id: str, *, approve: bool, reason: str | None
 ) -> VerificationRequestView | None:
     officer_id = authorize(viewer, "identity.verification.decide")
-    reason = checked_text(
-        reason,
-        field="reason",
-        max_length=MAX_REASON_LENGTH,
-        required=not approve,
-        empty="Say why the request is rejected, so the person can fix it.",
-    )
+    reason = check_reason(reason, approve=approve)
 
     async def work(tx: AsyncManagedTransaction) -> None:
         request = await queries.lock_request(tx, request_id)
         if request is None:
-            raise NotFoundError("No verification request has this id.")
+            raise NotFoundError("No verification request has this id.", field="verificationRequestId")
         if request.applicant_id == officer_id:
             raise ForbiddenError("You may not decide your own verification request; another officer must decide it.")
         if request.applicant_status != "active":
             raise ConflictError(
-                "The applicant closed their account; this request can no longer be decided.", field="id"
+                "The applicant closed their account; this request can no longer be decided.",
+                field="verificationRequestId",
             )
+        if request.status == "approved":
+            raise ConflictError("This request was approved already.", field="verificationRequestId")
         if request.status != "pending":
-            raise ConflictError(f"This request was {request.status} already.", field="id")
+            raise ConflictError("This request was rejected already.", field="verificationRequestId")
         await queries.decide_request(tx, request_id, officer_id, "approved" if approve else "rejected", reason)
 
     await rt.graph.write(work)

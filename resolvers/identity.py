@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -14,6 +15,7 @@ from auth import password_reset as auth_password_reset
 from auth import sessions as auth_sessions
 from auth import sign_in as auth_sign_in
 from auth.viewer import Viewer
+from core.errors import Problems
 from core.pagination import PageRequest
 from core.runtime import Runtime
 from identity import account as identity_account
@@ -29,25 +31,38 @@ from identity import verification as identity_verification
 from identity import views as identity_views
 from identity.model import OrganizationView
 from identity.registration import PersonRegistration
-from resolvers.common import client_address, decode_id, payload, runtime, user_agent, viewer
+from resolvers.common import client_address, decode_id, mutate, runtime, user_agent, viewer
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.identity import (
+    AccountCloseInput,
+    AccountClosePayload,
     ActorConnection,
-    Audience,
     AuthTokens,
     Contact,
-    ContactKind,
-    ContactPayload,
-    DonePayload,
+    ContactAddInput,
+    ContactAddPayload,
+    ContactVerificationCompleteInput,
+    ContactVerificationCompletePayload,
+    ContactVerificationStartInput,
+    ContactVerificationStartPayload,
+    OfficerRoleSetInput,
+    OfficerRoleSetPayload,
     Organization,
-    OrganizationPayload,
     OrganizationRegisterInput,
+    OrganizationRegisterPayload,
+    PasswordChangeInput,
+    PasswordChangePayload,
+    PasswordResetCompleteInput,
+    PasswordResetCompletePayload,
+    PasswordResetStartInput,
+    PasswordResetStartPayload,
     Person,
-    PersonPayload,
     PersonRegisterInput,
     PersonRegisterPayload,
-    ProfileField,
+    ProfileAudienceSetInput,
+    ProfileAudienceSetPayload,
     ProfileUpdateInput,
+    ProfileUpdatePayload,
     Representation,
     RepresentationChange,
     Representative,
@@ -59,13 +74,28 @@ from schema.identity import (
     RepresentativeInvitationDeclinePayload,
     RepresentativeInvitationWithdrawInput,
     RepresentativeInvitationWithdrawPayload,
+    RepresentativeRevokeInput,
+    RepresentativeRevokePayload,
     RepresentativeRole,
-    RepresentativesPayload,
+    RepresentativeSetInput,
+    RepresentativeSetPayload,
     Session,
-    SessionPayload,
+    SessionLoginInput,
+    SessionLoginPayload,
+    SessionLogoutEverywhereInput,
+    SessionLogoutEverywherePayload,
+    SessionLogoutInput,
+    SessionLogoutPayload,
+    SessionRefreshInput,
+    SessionRefreshPayload,
     VerificationRequest,
+    VerificationRequestApproveInput,
+    VerificationRequestApprovePayload,
     VerificationRequestConnection,
-    VerificationRequestPayload,
+    VerificationRequestCreateInput,
+    VerificationRequestCreatePayload,
+    VerificationRequestRejectInput,
+    VerificationRequestRejectPayload,
     VerificationStatus,
 )
 
@@ -87,6 +117,18 @@ async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Or
 async def verification_requests_by_ids(info: strawberry.Info, ids: list[str]) -> list[VerificationRequest | None]:
     views = await identity_verification.verification_requests_by_ids(runtime(info), viewer(info), ids)
     return [VerificationRequest.of(v) if v else None for v in views]
+
+
+async def contacts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Contact | None]:
+    """``Contact`` nodes: only their owner sees them (null for anyone else)."""
+    views = await identity_account.contacts_by_ids(runtime(info), viewer(info), ids)
+    return [Contact.of(v) if v else None for v in views]
+
+
+async def sessions_by_ids(info: strawberry.Info, ids: list[str]) -> list[Session | None]:
+    """``Session`` nodes: only their owner sees them, while they are open (null otherwise)."""
+    views = await auth_sessions.sessions_by_ids(runtime(info), viewer(info), ids)
+    return [Session.of(v) if v else None for v in views]
 
 
 def _representatives_loader(context) -> DataLoader:
@@ -139,10 +181,7 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
     rows = await info.context.loader("ContactsByPersonLoader", _own_loader(identity_account.my_contacts)).load(
         person.uuid
     )
-    return [
-        Contact(id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
-        for c in rows
-    ]
+    return [Contact.of(c) for c in rows]
 
 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
@@ -208,23 +247,64 @@ async def verification_requests(
     status: Annotated[
         VerificationStatus, strawberry.argument(description="Which requests (default PENDING).")
     ] = VerificationStatus.PENDING,
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
+    first: FIRST = None,
+    after: AFTER = None,
+    last: LAST = None,
+    before: BEFORE = None,
 ) -> VerificationRequestConnection:
     page = await identity_verification.verification_queue(
-        runtime(info), viewer(info), status.value, PageRequest.from_args(first=first, after=after)
+        runtime(info),
+        viewer(info),
+        status.value,
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return VerificationRequestConnection.from_page(page, VerificationRequest.of)
+
+
+async def my_representative_invitations(
+    info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+) -> RepresentativeInvitationConnection:
+    page = await identity_invitations.my_representative_invitations(
+        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after, last=last, before=before)
+    )
+    return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
+
+
+async def pending_invitations(
+    info: strawberry.Info,
+    org_id: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> RepresentativeInvitationConnection:
+    page = await identity_invitations.pending_invitations(
+        runtime(info), viewer(info), org_id, PageRequest.from_args(first=first, after=after, last=last, before=before)
+    )
+    return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
 
 
 # --- mutations: registration and sign-in ----------------------------------------------------------------------------
 
 
+def _decoded(**ids: tuple[str, str]) -> dict[str, str]:
+    """The UUIDs inside the global ids of an input (``field=(global id, type name)``), every malformed one reported
+    at once (INVALID_INPUT naming its field)."""
+    problems = Problems()
+    found: dict[str, str] = {}
+    for field, (given, type_name) in ids.items():
+        uuid = problems.take(partial(decode_id, given, type_name, field))
+        if uuid is not None:
+            found[field] = uuid
+    problems.raise_if_any()
+    return found
+
+
 async def person_register(
     info: strawberry.Info,
     input: Annotated[PersonRegisterInput, strawberry.argument(description="Who I am, my document and my password.")],
-) -> PersonRegisterPayload:
-    async def work() -> dict:
+) -> PersonRegisterPayload | None:
+    async def work() -> dict[str, Any]:
         registration = PersonRegistration(
             full_name=input.full_name,
             date_of_birth=input.date_of_birth,
@@ -244,249 +324,221 @@ async def person_register(
         )
         return {"person": Person.of(view), "tokens": AuthTokens.of(tokens)}
 
-    return await payload(PersonRegisterPayload, work)
+    return await mutate(info, PersonRegisterPayload, work)
 
 
 async def session_login(
-    info: strawberry.Info,
-    identifier: Annotated[
-        str,
-        strawberry.argument(
-            description='Citizen ID (12 digits), passport as issuing country and number ("JP TZ1234567"), '
-            "or a verified phone or e-mail."
-        ),
-    ],
-    password: Annotated[str, strawberry.argument(description="My password.")],
-) -> SessionPayload:
-    async def work() -> dict:
+    info: strawberry.Info, input: Annotated[SessionLoginInput, strawberry.argument(description="How I sign in.")]
+) -> SessionLoginPayload | None:
+    async def work() -> dict[str, Any]:
         tokens = await auth_sign_in.login(
-            runtime(info), identifier, password, user_agent=user_agent(info), address=client_address(info)
+            runtime(info), input.identifier, input.password, user_agent=user_agent(info), address=client_address(info)
         )
         return {"tokens": AuthTokens.of(tokens)}
 
-    return await payload(SessionPayload, work)
+    return await mutate(info, SessionLoginPayload, work)
 
 
 async def session_refresh(
     info: strawberry.Info,
-    refresh_token: Annotated[
-        str, strawberry.argument(description="The refresh token from the last sign-in or refresh.")
-    ],
-) -> SessionPayload:
-    async def work() -> dict:
-        return {
-            "tokens": AuthTokens.of(
-                await auth_sessions.refresh(runtime(info), refresh_token, user_agent=user_agent(info))
-            )
-        }
+    input: Annotated[SessionRefreshInput, strawberry.argument(description="The refresh token to trade.")],
+) -> SessionRefreshPayload | None:
+    async def work() -> dict[str, Any]:
+        tokens = await auth_sessions.refresh(runtime(info), input.refresh_token, user_agent=user_agent(info))
+        return {"tokens": AuthTokens.of(tokens)}
 
-    return await payload(SessionPayload, work)
+    return await mutate(info, SessionRefreshPayload, work)
 
 
-async def session_logout(info: strawberry.Info) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_sessions.logout(runtime(info), viewer(info))))
-
-
-async def session_logout_everywhere(info: strawberry.Info) -> DonePayload:
-    return await payload(DonePayload, lambda: _done(auth_sessions.logout_everywhere(runtime(info), viewer(info))))
-
-
-async def session_revoke(
+async def session_logout(
     info: strawberry.Info,
-    session_id: Annotated[strawberry.ID, strawberry.argument(description="Id of one of my sessions (mySessions).")],
-) -> DonePayload:
-    return await payload(
-        DonePayload, lambda: _done(auth_sessions.revoke_session(runtime(info), viewer(info), str(session_id)))
-    )
+    input: Annotated[SessionLogoutInput, strawberry.argument(description="Which session to close.")],
+) -> SessionLogoutPayload | None:
+    async def work() -> dict[str, Any]:
+        session_id = decode_id(input.session_id, "Session", "sessionId") if input.session_id is not None else None
+        await auth_sessions.logout(runtime(info), viewer(info), session_id)
+        return {}
+
+    return await mutate(info, SessionLogoutPayload, work)
 
 
-async def _done(work) -> dict:
-    count = await work
-    return {"ok": True, "count": count if isinstance(count, int) else None}
+async def session_logout_everywhere(
+    info: strawberry.Info,
+    input: Annotated[SessionLogoutEverywhereInput, strawberry.argument(description="Whether to keep this session.")],
+) -> SessionLogoutEverywherePayload | None:
+    async def work() -> dict[str, Any]:
+        closed = await auth_sessions.logout_everywhere(
+            runtime(info), viewer(info), keep_current=input.keep_current_session
+        )
+        return {"closed_session_count": closed}
+
+    return await mutate(info, SessionLogoutEverywherePayload, work)
 
 
 async def password_change(
     info: strawberry.Info,
-    current_password: Annotated[str, strawberry.argument(description="My current password.")],
-    new_password: Annotated[str, strawberry.argument(description="The new password (10+ characters, not common).")],
-) -> DonePayload:
-    return await payload(
-        DonePayload,
-        lambda: _done(
-            auth_password_change.change_password(
-                runtime(info), viewer(info), current_password, new_password, address=client_address(info)
-            )
-        ),
-    )
+    input: Annotated[PasswordChangeInput, strawberry.argument(description="My current and new passwords.")],
+) -> PasswordChangePayload | None:
+    async def work() -> dict[str, Any]:
+        closed = await auth_password_change.change_password(
+            runtime(info), viewer(info), input.current_password, input.new_password, address=client_address(info)
+        )
+        return {"closed_session_count": closed}
+
+    return await mutate(info, PasswordChangePayload, work)
 
 
 async def password_reset_start(
     info: strawberry.Info,
-    contact: Annotated[str, strawberry.argument(description="A phone or e-mail I verified; a code is sent there.")],
-) -> DonePayload:
-    return await payload(
-        DonePayload,
-        lambda: _done(auth_password_reset.start_password_reset(runtime(info), contact, address=client_address(info))),
-    )
+    input: Annotated[PasswordResetStartInput, strawberry.argument(description="Where to send the code.")],
+) -> PasswordResetStartPayload | None:
+    async def work() -> dict[str, Any]:
+        await auth_password_reset.start_password_reset(runtime(info), input.contact, address=client_address(info))
+        return {}
+
+    return await mutate(info, PasswordResetStartPayload, work)
 
 
 async def password_reset_complete(
     info: strawberry.Info,
-    contact: Annotated[str, strawberry.argument(description="The same phone or e-mail.")],
-    code: Annotated[str, strawberry.argument(description="The 6-digit code received.")],
-    new_password: Annotated[str, strawberry.argument(description="The new password.")],
-) -> DonePayload:
-    return await payload(
-        DonePayload,
-        lambda: _done(
-            auth_password_reset.complete_password_reset(
-                runtime(info), contact, code, new_password, address=client_address(info)
-            )
-        ),
-    )
+    input: Annotated[PasswordResetCompleteInput, strawberry.argument(description="The code and the new password.")],
+) -> PasswordResetCompletePayload | None:
+    async def work() -> dict[str, Any]:
+        await auth_password_reset.complete_password_reset(
+            runtime(info), input.contact, input.code, input.new_password, address=client_address(info)
+        )
+        return {}
+
+    return await mutate(info, PasswordResetCompletePayload, work)
 
 
 # --- mutations: profile, contacts, verification ------------------------------------------------------------------------
 
 
-async def _person_result(view) -> dict:
-    return {"person": Person.of(await view)}
-
-
 async def profile_update(
     info: strawberry.Info,
     input: Annotated[ProfileUpdateInput, strawberry.argument(description="What to change.")],
-) -> PersonPayload:
-    return await payload(
-        PersonPayload,
-        lambda: _person_result(
-            identity_profile.update_profile(
-                runtime(info),
-                viewer(info),
-                ward_code=input.ward_code,
-                investor_sectors=input.investor_sectors,
-                add_roles=[r.value for r in input.add_roles] if input.add_roles else None,
-            )
-        ),
-    )
+) -> ProfileUpdatePayload | None:
+    async def work() -> dict[str, Any]:
+        view = await identity_profile.update_profile(
+            runtime(info),
+            viewer(info),
+            ward_code=input.ward_code,
+            investor_sectors=input.investor_sectors,
+            add_roles=[r.value for r in input.add_roles] if input.add_roles else None,
+        )
+        return {"person": Person.of(view)}
+
+    return await mutate(info, ProfileUpdatePayload, work)
 
 
 async def profile_audience_set(
     info: strawberry.Info,
-    field: Annotated[ProfileField, strawberry.argument(description="Which of my fields.")],
-    audience: Annotated[Audience, strawberry.argument(description="Who may see it.")],
-) -> PersonPayload:
-    return await payload(
-        PersonPayload,
-        lambda: _person_result(identity_profile.set_audience(runtime(info), viewer(info), field.value, audience.value)),
-    )
+    input: Annotated[ProfileAudienceSetInput, strawberry.argument(description="Which field, and who sees it.")],
+) -> ProfileAudienceSetPayload | None:
+    async def work() -> dict[str, Any]:
+        view = await identity_profile.set_audience(runtime(info), viewer(info), input.field.value, input.audience.value)
+        return {"person": Person.of(view)}
 
-
-async def _contact_result(contact) -> dict:
-    c = await contact
-    return {
-        "contact": Contact(
-            id=strawberry.ID(c["id"]), kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"]
-        )
-    }
+    return await mutate(info, ProfileAudienceSetPayload, work)
 
 
 async def contact_add(
     info: strawberry.Info,
-    kind: Annotated[ContactKind, strawberry.argument(description="Phone or e-mail.")],
-    value: Annotated[str, strawberry.argument(description="The phone number or e-mail address.")],
-) -> ContactPayload:
-    return await payload(
-        ContactPayload,
-        lambda: _contact_result(
-            identity_contact_verification.add_contact(runtime(info), viewer(info), kind.value, value)
-        ),
-    )
+    input: Annotated[ContactAddInput, strawberry.argument(description="The phone or e-mail to add.")],
+) -> ContactAddPayload | None:
+    async def work() -> dict[str, Any]:
+        contact = await identity_contact_verification.add_contact(
+            runtime(info), viewer(info), input.kind.value, input.value
+        )
+        return {"contact": Contact.of(contact)}
+
+    return await mutate(info, ContactAddPayload, work)
 
 
 async def contact_verification_start(
     info: strawberry.Info,
-    contact_id: Annotated[strawberry.ID, strawberry.argument(description="Id of one of my contacts.")],
-) -> ContactPayload:
-    return await payload(
-        ContactPayload,
-        lambda: _contact_result(
-            identity_contact_verification.start_contact_verification(runtime(info), viewer(info), str(contact_id))
-        ),
-    )
+    input: Annotated[ContactVerificationStartInput, strawberry.argument(description="The contact to verify.")],
+) -> ContactVerificationStartPayload | None:
+    async def work() -> dict[str, Any]:
+        contact_id = decode_id(input.contact_id, "Contact", "contactId")
+        contact = await identity_contact_verification.start_contact_verification(
+            runtime(info), viewer(info), contact_id
+        )
+        return {"contact": Contact.of(contact)}
+
+    return await mutate(info, ContactVerificationStartPayload, work)
 
 
 async def contact_verification_complete(
     info: strawberry.Info,
-    contact_id: Annotated[strawberry.ID, strawberry.argument(description="Id of the contact the code was sent to.")],
-    code: Annotated[str, strawberry.argument(description="The 6-digit code received.")],
-) -> PersonPayload:
-    return await payload(
-        PersonPayload,
-        lambda: _person_result(
-            identity_contact_verification.complete_contact_verification(
-                runtime(info), viewer(info), str(contact_id), code
-            )
-        ),
-    )
+    input: Annotated[ContactVerificationCompleteInput, strawberry.argument(description="The contact and its code.")],
+) -> ContactVerificationCompletePayload | None:
+    async def work() -> dict[str, Any]:
+        contact_id = decode_id(input.contact_id, "Contact", "contactId")
+        person, contact = await identity_contact_verification.complete_contact_verification(
+            runtime(info), viewer(info), contact_id, input.code
+        )
+        return {"person": Person.of(person), "contact": Contact.of(contact)}
+
+    return await mutate(info, ContactVerificationCompletePayload, work)
 
 
-async def _request_result(request) -> dict:
-    return {"request": VerificationRequest.of(await request)}
+async def verification_request_create(
+    info: strawberry.Info,
+    input: Annotated[VerificationRequestCreateInput, strawberry.argument(description="My note for the officer.")],
+) -> VerificationRequestCreatePayload | None:
+    async def work() -> dict[str, Any]:
+        view = await identity_verification.request_verification(runtime(info), viewer(info), input.note)
+        return {"verification_request": VerificationRequest.of(view) if view else None}
 
-
-async def verification_request_create(info: strawberry.Info) -> VerificationRequestPayload:
-    return await payload(
-        VerificationRequestPayload,
-        lambda: _request_result(identity_verification.request_verification(runtime(info), viewer(info))),
-    )
+    return await mutate(info, VerificationRequestCreatePayload, work)
 
 
 async def verification_request_approve(
     info: strawberry.Info,
-    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the request.")],
-) -> VerificationRequestPayload:
-    async def work() -> dict:
-        request_id = decode_id(id, "VerificationRequest", "id")
-        return await _request_result(
-            identity_verification.decide_verification(
-                runtime(info), viewer(info), request_id, approve=True, reason=None
-            )
+    input: Annotated[VerificationRequestApproveInput, strawberry.argument(description="The request to approve.")],
+) -> VerificationRequestApprovePayload | None:
+    async def work() -> dict[str, Any]:
+        request_id = decode_id(input.verification_request_id, "VerificationRequest", "verificationRequestId")
+        view = await identity_verification.decide_verification(
+            runtime(info), viewer(info), request_id, approve=True, reason=None
         )
+        return {"verification_request": VerificationRequest.of(view) if view else None}
 
-    return await payload(VerificationRequestPayload, work)
+    return await mutate(info, VerificationRequestApprovePayload, work)
 
 
 async def verification_request_reject(
     info: strawberry.Info,
-    id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the request.")],
-    reason: Annotated[
-        str, strawberry.argument(description="Why, so the person can fix it (shown to them; up to 1000 characters).")
-    ],
-) -> VerificationRequestPayload:
-    async def work() -> dict:
-        request_id = decode_id(id, "VerificationRequest", "id")
-        return await _request_result(
-            identity_verification.decide_verification(
-                runtime(info), viewer(info), request_id, approve=False, reason=reason
-            )
+    input: Annotated[VerificationRequestRejectInput, strawberry.argument(description="The request and why.")],
+) -> VerificationRequestRejectPayload | None:
+    async def work() -> dict[str, Any]:
+        problems = Problems()  # a malformed id and a missing reason, reported together
+        request_id = problems.take(
+            lambda: decode_id(input.verification_request_id, "VerificationRequest", "verificationRequestId")
         )
+        problems.take(lambda: identity_verification.check_reason(input.reason, approve=False))
+        problems.raise_if_any()
+        assert request_id is not None
+        view = await identity_verification.decide_verification(
+            runtime(info), viewer(info), request_id, approve=False, reason=input.reason
+        )
+        return {"verification_request": VerificationRequest.of(view) if view else None}
 
-    return await payload(VerificationRequestPayload, work)
+    return await mutate(info, VerificationRequestRejectPayload, work)
 
 
 async def officer_role_set(
     info: strawberry.Info,
-    person_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the person.")],
-    granted: Annotated[bool, strawberry.argument(description="True grants the officer role, false revokes it.")],
-) -> PersonPayload:
-    async def work() -> dict:
-        target = decode_id(person_id, "Person", "personId")
-        return await _person_result(
-            identity_city_roles.grant_role(runtime(info), viewer(info), target, "officer", grant=granted)
-        )
+    input: Annotated[OfficerRoleSetInput, strawberry.argument(description="The person and the role's state.")],
+) -> OfficerRoleSetPayload | None:
+    async def work() -> dict[str, Any]:
+        target = decode_id(input.person_id, "Person", "personId")
+        view = await identity_city_roles.grant_role(runtime(info), viewer(info), target, "officer", grant=input.granted)
+        return {"person": Person.of(view) if view else None}
 
-    return await payload(PersonPayload, work)
+    return await mutate(info, OfficerRoleSetPayload, work)
 
 
 # --- mutations: organisations --------------------------------------------------------------------------------------------
@@ -495,8 +547,8 @@ async def officer_role_set(
 async def organization_register(
     info: strawberry.Info,
     input: Annotated[OrganizationRegisterInput, strawberry.argument(description="The organisation.")],
-) -> OrganizationPayload:
-    async def work() -> dict:
+) -> OrganizationRegisterPayload | None:
+    async def work() -> dict[str, Any]:
         view = await identity_organizations.register_organization(
             runtime(info),
             viewer(info),
@@ -507,68 +559,45 @@ async def organization_register(
         )
         return {"organization": Organization.of(view)}
 
-    return await payload(OrganizationPayload, work)
+    return await mutate(info, OrganizationRegisterPayload, work)
 
 
 async def representative_set(
     info: strawberry.Info,
-    organization_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the organisation.")],
-    person_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the person.")],
-    role: Annotated[RepresentativeRole, strawberry.argument(description="Role to give (replaces any current role).")],
-) -> RepresentativesPayload:
-    async def work() -> dict:
-        org = decode_id(organization_id, "Organization", "organizationId")
-        person = decode_id(person_id, "Person", "personId")
+    input: Annotated[RepresentativeSetInput, strawberry.argument(description="The organisation, person and role.")],
+) -> RepresentativeSetPayload | None:
+    async def work() -> dict[str, Any]:
+        ids = _decoded(organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person"))
         reps, invitation = await identity_representatives.set_representative(
-            runtime(info), viewer(info), org, person, role.value
+            runtime(info), viewer(info), ids["organizationId"], ids["personId"], input.role.value
         )
         return {
             "representatives": [Representative.of(r) for r in reps],
-            "invitation": RepresentativeInvitation.of(invitation) if invitation else None,
+            "representative_invitation": RepresentativeInvitation.of(invitation) if invitation else None,
         }
 
-    return await payload(RepresentativesPayload, work)
+    return await mutate(info, RepresentativeSetPayload, work)
 
 
 async def representative_revoke(
     info: strawberry.Info,
-    organization_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the organisation.")],
-    person_id: Annotated[strawberry.ID, strawberry.argument(description="Global id of the person.")],
-) -> RepresentativesPayload:
-    async def work() -> dict:
-        org = decode_id(organization_id, "Organization", "organizationId")
-        person = decode_id(person_id, "Person", "personId")
-        reps, _ = await identity_representatives.set_representative(runtime(info), viewer(info), org, person, None)
+    input: Annotated[RepresentativeRevokeInput, strawberry.argument(description="The organisation and person.")],
+) -> RepresentativeRevokePayload | None:
+    async def work() -> dict[str, Any]:
+        ids = _decoded(organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person"))
+        reps, _ = await identity_representatives.set_representative(
+            runtime(info), viewer(info), ids["organizationId"], ids["personId"], None
+        )
         return {"representatives": [Representative.of(r) for r in reps]}
 
-    return await payload(RepresentativesPayload, work)
-
-
-async def my_representative_invitations(
-    info: strawberry.Info,
-    first: Annotated[int | None, strawberry.argument(description="Page size (default 20, at most 100).")] = None,
-    after: Annotated[str | None, strawberry.argument(description="Cursor from `pageInfo.endCursor`.")] = None,
-) -> RepresentativeInvitationConnection:
-    page = await identity_invitations.my_representative_invitations(
-        runtime(info), viewer(info), PageRequest.from_args(first=first, after=after)
-    )
-    return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
-
-
-async def pending_invitations(
-    info: strawberry.Info, org_id: str, first: int | None, after: str | None
-) -> RepresentativeInvitationConnection:
-    page = await identity_invitations.pending_invitations(
-        runtime(info), viewer(info), org_id, PageRequest.from_args(first=first, after=after)
-    )
-    return RepresentativeInvitationConnection.from_page(page, RepresentativeInvitation.of)
+    return await mutate(info, RepresentativeRevokePayload, work)
 
 
 async def representative_invitation_accept(
     info: strawberry.Info,
     input: Annotated[RepresentativeInvitationAcceptInput, strawberry.argument(description="The invitation.")],
-) -> RepresentativeInvitationAcceptPayload:
-    async def work() -> dict:
+) -> RepresentativeInvitationAcceptPayload | None:
+    async def work() -> dict[str, Any]:
         org = decode_id(input.organization_id, "Organization", "organizationId")
         view, role = await identity_invitations.accept_representative_invitation(runtime(info), viewer(info), org)
         representation = (
@@ -576,41 +605,41 @@ async def representative_invitation_accept(
         )
         return {"representation": representation}
 
-    return await payload(RepresentativeInvitationAcceptPayload, work)
+    return await mutate(info, RepresentativeInvitationAcceptPayload, work)
 
 
 async def representative_invitation_decline(
     info: strawberry.Info,
     input: Annotated[RepresentativeInvitationDeclineInput, strawberry.argument(description="The invitation.")],
-) -> RepresentativeInvitationDeclinePayload:
-    async def work() -> dict:
+) -> RepresentativeInvitationDeclinePayload | None:
+    async def work() -> dict[str, Any]:
         org = decode_id(input.organization_id, "Organization", "organizationId")
         view = await identity_invitations.decline_representative_invitation(runtime(info), viewer(info), org)
         return {"organization": Organization.of(view) if view else None}
 
-    return await payload(RepresentativeInvitationDeclinePayload, work)
+    return await mutate(info, RepresentativeInvitationDeclinePayload, work)
 
 
 async def representative_invitation_withdraw(
     info: strawberry.Info,
     input: Annotated[RepresentativeInvitationWithdrawInput, strawberry.argument(description="The invitation.")],
-) -> RepresentativeInvitationWithdrawPayload:
-    async def work() -> dict:
-        org = decode_id(input.organization_id, "Organization", "organizationId")
-        person = decode_id(input.person_id, "Person", "personId")
-        view = await identity_invitations.withdraw_representative_invitation(runtime(info), viewer(info), org, person)
+) -> RepresentativeInvitationWithdrawPayload | None:
+    async def work() -> dict[str, Any]:
+        ids = _decoded(organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person"))
+        view = await identity_invitations.withdraw_representative_invitation(
+            runtime(info), viewer(info), ids["organizationId"], ids["personId"]
+        )
         return {"organization": Organization.of(view) if view else None}
 
-    return await payload(RepresentativeInvitationWithdrawPayload, work)
+    return await mutate(info, RepresentativeInvitationWithdrawPayload, work)
 
 
 async def account_close(
     info: strawberry.Info,
-    password: Annotated[str, strawberry.argument(description="My password, to confirm.")],
-) -> DonePayload:
-    return await payload(
-        DonePayload,
-        lambda: _done(
-            identity_account.close_account(runtime(info), viewer(info), password, address=client_address(info))
-        ),
-    )
+    input: Annotated[AccountCloseInput, strawberry.argument(description="My password, to confirm.")],
+) -> AccountClosePayload | None:
+    async def work() -> dict[str, Any]:
+        await identity_account.close_account(runtime(info), viewer(info), input.password, address=client_address(info))
+        return {}
+
+    return await mutate(info, AccountClosePayload, work)

@@ -11,6 +11,7 @@ import strawberry
 from strawberry import relay
 
 from identity.model import (
+    ContactView,
     IssuedTokens,
     OrganizationView,
     PersonView,
@@ -173,14 +174,27 @@ class ProfileAudiences:
     connections: Audience = strawberry.field(description="Audience of my connections, followers and following lists.")
 
 
-@strawberry.type(description="A phone number or e-mail address of mine. Only I see this list.")
-class Contact:
-    id: strawberry.ID = strawberry.field(description="Id to pass to contactVerificationStart/Complete.")
+@strawberry.type(
+    description="A phone number or e-mail address of mine. Only I see it (`node(id:)` is null for anyone else); its "
+    "`id` is what contactVerificationStart and contactVerificationComplete take."
+)
+class Contact(relay.Node):
+    uuid: relay.NodeID[str]
     kind: ContactKind = strawberry.field(description="Phone or e-mail.")
     value: str = strawberry.field(description="Normalised value: E.164 phone or lower-case e-mail.")
     verified_at: datetime | None = strawberry.field(
         description="When it was proven by a one-time code; null if not yet."
     )
+
+    @classmethod
+    def of(cls, c: ContactView) -> Contact:
+        return cls(uuid=c["id"], kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.identity import contacts_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await contacts_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A real person. Personal fields are null when their owner hides them from you.")
@@ -328,11 +342,11 @@ class Organization(Actor):
         "admins; owners withdraw them with representativeInvitationWithdraw)."
     )
     async def pending_invitations(
-        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> RepresentativeInvitationConnection:
         from resolvers.identity import pending_invitations  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await pending_invitations(info, self.uuid, first, after)
+        return await pending_invitations(info, self.uuid, first, after, last, before)
 
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:
@@ -415,6 +429,9 @@ class VerificationRequest(relay.Node):
     created_at: datetime = strawberry.field(description="When it was filed (UTC).")
     decided_at: datetime | None = strawberry.field(description="When an officer decided it.")
     reason: str | None = strawberry.field(description="Why it was rejected (or a note on approval).")
+    note: str | None = strawberry.field(
+        description="The applicant's note for the officer, from verificationRequestCreate (at most 500 characters)."
+    )
     decided_by: str | None = strawberry.field(description="Display name of the deciding officer.")
     applicant: Person | None = strawberry.field(description="Who asked (as the viewer may see them).")
     applicant_full_name: str | None = strawberry.field(description="Full name to compare with the document (officers).")
@@ -431,6 +448,7 @@ class VerificationRequest(relay.Node):
             created_at=v.created_at,
             decided_at=v.decided_at,
             reason=v.reason,
+            note=v.note,
             decided_by=v.decided_by_name,
             applicant=Person.of(v.applicant) if v.applicant else None,
             applicant_full_name=v.applicant_full_name,
@@ -457,9 +475,12 @@ class ActorConnection(CountedConnection[Actor]):
     pass
 
 
-@strawberry.type(description="One of my signed-in sessions (a device or app).")
-class Session:
-    id: strawberry.ID = strawberry.field(description="Session id, for sessionRevoke.")
+@strawberry.type(
+    description="One of my open sessions (a device or app signed in). Only I see it (`node(id:)` is null for anyone "
+    "else, and once it is closed); its `id` is what sessionLogout takes."
+)
+class Session(relay.Node):
+    uuid: relay.NodeID[str]
     user_agent: str | None = strawberry.field(description="The device or app that signed in (User-Agent).")
     created_at: datetime = strawberry.field(description="When it signed in (UTC).")
     last_used_at: datetime = strawberry.field(description="When its refresh token was last used (UTC).")
@@ -468,12 +489,18 @@ class Session:
     @classmethod
     def of(cls, v: SessionView) -> Session:
         return cls(
-            id=strawberry.ID(v.id),
+            uuid=v.id,
             user_agent=v.user_agent,
             created_at=v.created_at,
             last_used_at=v.last_used_at,
             current=v.current,
         )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        from resolvers.identity import sessions_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await sessions_by_ids(info, list(node_ids))
 
 
 @strawberry.type(
@@ -483,7 +510,9 @@ class AuthTokens:
     access_token: str = strawberry.field(description="Short-lived JWT (EdDSA), verifiable with /.well-known/jwks.json.")
     access_token_expires_at: datetime = strawberry.field(description="When the access token expires (UTC).")
     refresh_token: str = strawberry.field(description="Opaque, single-use: sessionRefresh returns a new one each time.")
-    session_id: strawberry.ID = strawberry.field(description="The session these tokens belong to.")
+    session_id: strawberry.ID = strawberry.field(
+        description="Global id of the session these tokens belong to (a `Session`: sessionLogout takes it)."
+    )
     token_type: str = strawberry.field(description="Always 'Bearer'.")
 
     @classmethod
@@ -492,7 +521,7 @@ class AuthTokens:
             access_token=t.access_token,
             access_token_expires_at=t.access_token_expires_at,
             refresh_token=t.refresh_token,
-            session_id=strawberry.ID(t.session_id),
+            session_id=strawberry.ID(str(relay.GlobalID("Session", t.session_id))),
             token_type="Bearer",
         )
 
@@ -564,9 +593,125 @@ class RepresentativeInvitationWithdrawInput:
     person_id: strawberry.ID = strawberry.field(description="Global id of the person invited.")
 
 
+@strawberry.input(description="How I sign in.")
+class SessionLoginInput:
+    identifier: str = strawberry.field(
+        description='Citizen ID (12 digits), passport as issuing country and number ("JP TZ1234567"), or a verified '
+        "phone or e-mail."
+    )
+    password: str = strawberry.field(description="My password.")
+
+
+@strawberry.input(description="The refresh token to trade for new tokens.")
+class SessionRefreshInput:
+    refresh_token: str = strawberry.field(description="The refresh token from the last sign-in or refresh.")
+
+
+@strawberry.input(description="Which session to close.")
+class SessionLogoutInput:
+    session_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global id of one of my open sessions (mySessions, AuthTokens.sessionId); null closes the "
+        "session of this request.",
+    )
+
+
+@strawberry.input(description="Signing out everywhere.")
+class SessionLogoutEverywhereInput:
+    keep_current_session: bool = strawberry.field(
+        default=False, description="True keeps the session of this request open and closes every other one."
+    )
+
+
+@strawberry.input(description="My current password and the new one.")
+class PasswordChangeInput:
+    current_password: str = strawberry.field(description="My current password.")
+    new_password: str = strawberry.field(description="The new password (10+ characters, not common).")
+
+
+@strawberry.input(description="Where to send a password reset code.")
+class PasswordResetStartInput:
+    contact: str = strawberry.field(description="A phone or e-mail I verified; a code is sent there.")
+
+
+@strawberry.input(description="The reset code and the new password.")
+class PasswordResetCompleteInput:
+    contact: str = strawberry.field(description="The same phone or e-mail.")
+    code: str = strawberry.field(description="The 6-digit code received.")
+    new_password: str = strawberry.field(description="The new password (10+ characters, not common).")
+
+
+@strawberry.input(description="Who may see one of my personal fields.")
+class ProfileAudienceSetInput:
+    field: ProfileField = strawberry.field(description="Which of my fields.")
+    audience: Audience = strawberry.field(description="Who may see it.")
+
+
+@strawberry.input(description="A phone or e-mail to add to my account.")
+class ContactAddInput:
+    kind: ContactKind = strawberry.field(description="Phone or e-mail.")
+    value: str = strawberry.field(description="The phone number or e-mail address.")
+
+
+@strawberry.input(description="The contact to send a one-time code to.")
+class ContactVerificationStartInput:
+    contact_id: strawberry.ID = strawberry.field(description="Global id of one of my contacts (`Contact.id`).")
+
+
+@strawberry.input(description="The contact and the code it received.")
+class ContactVerificationCompleteInput:
+    contact_id: strawberry.ID = strawberry.field(description="Global id of the contact the code was sent to.")
+    code: str = strawberry.field(description="The 6-digit code received.")
+
+
+@strawberry.input(description="A request for a city officer to check my identity document.")
+class VerificationRequestCreateInput:
+    note: str | None = strawberry.field(
+        default=None,
+        description="A note for the officer (at most 500 characters), e.g. when to reach me; shown to officers on "
+        "the request.",
+    )
+
+
+@strawberry.input(description="The request to approve.")
+class VerificationRequestApproveInput:
+    verification_request_id: strawberry.ID = strawberry.field(description="Global id of the request.")
+
+
+@strawberry.input(description="The request to reject, and why.")
+class VerificationRequestRejectInput:
+    verification_request_id: strawberry.ID = strawberry.field(description="Global id of the request.")
+    reason: str = strawberry.field(description="Why, so the person can fix it (shown to them; up to 1000 characters).")
+
+
+@strawberry.input(description="A person's officer role to grant or revoke.")
+class OfficerRoleSetInput:
+    person_id: strawberry.ID = strawberry.field(description="Global id of the person.")
+    granted: bool = strawberry.field(description="True grants the officer role, false revokes it.")
+
+
+@strawberry.input(description="A representative's role to set, or a person to invite.")
+class RepresentativeSetInput:
+    organization_id: strawberry.ID = strawberry.field(description="Global id of the organisation (I own it).")
+    person_id: strawberry.ID = strawberry.field(description="Global id of the person.")
+    role: RepresentativeRole = strawberry.field(description="Role to give (replaces any current role).")
+
+
+@strawberry.input(description="A representative to take the role from.")
+class RepresentativeRevokeInput:
+    organization_id: strawberry.ID = strawberry.field(description="Global id of the organisation (I own it).")
+    person_id: strawberry.ID = strawberry.field(description="Global id of the representative.")
+
+
+@strawberry.input(description="Closing my account, confirmed with my password.")
+class AccountCloseInput:
+    password: str = strawberry.field(description="My password, to confirm.")
+
+
 # --- payloads -----------------------------------------------------------------------------------------------------------------
 
-ERRORS_DESCRIPTION = "Mistakes to fix (empty on success): code, field and message."
+ERRORS_DESCRIPTION = "Mistakes in the input to fix (empty on success): code, field and message."
+CLOSED_SESSIONS_DESCRIPTION = "How many sessions were closed."
 
 
 @strawberry.type(description="Result of personRegister.")
@@ -576,53 +721,128 @@ class PersonRegisterPayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
 
-@strawberry.type(description="Result of sessionLogin and sessionRefresh.")
-class SessionPayload:
-    tokens: AuthTokens | None = strawberry.field(default=None, description="Tokens of the session.")
+@strawberry.type(description="Result of sessionLogin.")
+class SessionLoginPayload:
+    tokens: AuthTokens | None = strawberry.field(default=None, description="Tokens of the new session.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
 
-@strawberry.type(description="Result of a mutation that changes my person record.")
-class PersonPayload:
+@strawberry.type(description="Result of sessionRefresh.")
+class SessionRefreshPayload:
+    tokens: AuthTokens | None = strawberry.field(default=None, description="New tokens of the same session.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of sessionLogout.")
+class SessionLogoutPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of sessionLogoutEverywhere.")
+class SessionLogoutEverywherePayload:
+    closed_session_count: int | None = strawberry.field(default=None, description=CLOSED_SESSIONS_DESCRIPTION)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of passwordChange.")
+class PasswordChangePayload:
+    closed_session_count: int | None = strawberry.field(
+        default=None, description="How many of my other sessions were closed."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of passwordResetStart: the same whether or not an account verified the contact.")
+class PasswordResetStartPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of passwordResetComplete: every session of the account was closed.")
+class PasswordResetCompletePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of profileUpdate.")
+class ProfileUpdatePayload:
+    person: Person | None = strawberry.field(default=None, description="Me after the change.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of profileAudienceSet.")
+class ProfileAudienceSetPayload:
+    person: Person | None = strawberry.field(default=None, description="Me after the change.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of contactAdd.")
+class ContactAddPayload:
+    contact: Contact | None = strawberry.field(default=None, description="The contact (not verified yet).")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of contactVerificationStart.")
+class ContactVerificationStartPayload:
+    contact: Contact | None = strawberry.field(default=None, description="The contact the code was sent to.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of contactVerificationComplete.")
+class ContactVerificationCompletePayload:
+    contact: Contact | None = strawberry.field(default=None, description="The contact, now verified.")
+    person: Person | None = strawberry.field(default=None, description="Me, at verification level 1 at least.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of verificationRequestCreate.")
+class VerificationRequestCreatePayload:
+    verification_request: VerificationRequest | None = strawberry.field(
+        default=None, description="My new request, pending."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of verificationRequestApprove.")
+class VerificationRequestApprovePayload:
+    verification_request: VerificationRequest | None = strawberry.field(
+        default=None, description="The request, approved."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of verificationRequestReject.")
+class VerificationRequestRejectPayload:
+    verification_request: VerificationRequest | None = strawberry.field(
+        default=None, description="The request, rejected."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of officerRoleSet.")
+class OfficerRoleSetPayload:
     person: Person | None = strawberry.field(default=None, description="The person after the change.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
 
-@strawberry.type(description="Result of a mutation with nothing to return but success.")
-class DonePayload:
-    ok: bool = strawberry.field(default=False, description="True when it was done.")
-    count: int | None = strawberry.field(
-        default=None, description="How many things it touched, where that means something."
-    )
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
-
-
-@strawberry.type(description="Result of contactAdd and contactVerificationStart.")
-class ContactPayload:
-    contact: Contact | None = strawberry.field(default=None, description="The contact.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
-
-
-@strawberry.type(description="Result of a verification-request mutation.")
-class VerificationRequestPayload:
-    request: VerificationRequest | None = strawberry.field(default=None, description="The request after the change.")
-    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
-
-
 @strawberry.type(description="Result of organizationRegister.")
-class OrganizationPayload:
-    organization: Organization | None = strawberry.field(default=None, description="The organisation.")
+class OrganizationRegisterPayload:
+    organization: Organization | None = strawberry.field(default=None, description="The new organisation.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
 
-@strawberry.type(description="Result of representativeSet and representativeRevoke.")
-class RepresentativesPayload:
+@strawberry.type(description="Result of representativeSet.")
+class RepresentativeSetPayload:
     representatives: list[Representative] | None = strawberry.field(default=None, description="Representatives now.")
-    invitation: RepresentativeInvitation | None = strawberry.field(
+    representative_invitation: RepresentativeInvitation | None = strawberry.field(
         default=None,
-        description="representativeSet for someone who does not represent the organisation yet, or a promotion to "
-        "OWNER: the invitation they must accept before anything is granted (null when a role changed at once).",
+        description="For someone who does not represent the organisation yet, or a promotion to OWNER: the "
+        "invitation they must accept before anything is granted (null when a role changed at once).",
     )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of representativeRevoke.")
+class RepresentativeRevokePayload:
+    representatives: list[Representative] | None = strawberry.field(default=None, description="Representatives now.")
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
 
 
@@ -643,4 +863,9 @@ class RepresentativeInvitationDeclinePayload:
 @strawberry.type(description="Result of representativeInvitationWithdraw.")
 class RepresentativeInvitationWithdrawPayload:
     organization: Organization | None = strawberry.field(default=None, description="The organisation.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="Result of accountClose: my personal data is erased and every session closed.")
+class AccountClosePayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS_DESCRIPTION)

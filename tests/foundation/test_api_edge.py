@@ -121,8 +121,8 @@ async def test_a_lone_surrogate_anywhere_is_refused_at_the_edge(client, body, wh
     assert not any("\ud800" <= char <= "\udfff" for char in echoed), "the surrogate itself is never echoed"
 
 
-LOGIN = "mutation($i: String!, $p: String!) { sessionLogin(identifier: $i, password: $p) { errors { code } } }"
-REFRESH = "mutation($t: String!) { sessionRefresh(refreshToken: $t) { errors { code } } }"
+LOGIN = "mutation($i: String!, $p: String!) { sessionLogin(input: {identifier: $i, password: $p}) { errors { code } } }"
+REFRESH = "mutation($t: String!) { sessionRefresh(input: {refreshToken: $t}) { errors { code } } }"
 
 
 async def test_sign_in_and_refresh_with_a_lone_surrogate_are_400_not_internal(client):

@@ -148,7 +148,7 @@ ASK = "mutation($id: ID!) { connectionRequest(input: {actorId: $id}) { errors { 
 REPORT = 'mutation($id: ID!) { reportCreate(input: {subjectId: $id, reason: "Spam"}) { errors { code } } }'
 INVITE = """
 mutation($org: ID!, $person: ID!) {
-  representativeSet(organizationId: $org, personId: $person, role: MEMBER) { errors { code } }
+  representativeSet(input: {organizationId: $org, personId: $person, role: MEMBER}) { errors { code } }
 }
 """
 INTEREST = """

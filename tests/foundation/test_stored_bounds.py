@@ -16,9 +16,13 @@ mutation($input: PersonRegisterInput!) { personRegister(input: $input) { person 
 ORG = """
 mutation($input: OrganizationRegisterInput!) { organizationRegister(input: $input) { organization { id } errors { code field } } }
 """
-REQUEST = "mutation { verificationRequestCreate { request { id } errors { code } } }"
+REQUEST = "mutation { verificationRequestCreate(input: {}) { verificationRequest { id } errors { code } } }"
 REJECT = """
-mutation($id: ID!, $reason: String!) { verificationRequestReject(id: $id, reason: $reason) { request { status } errors { code field } } }
+mutation($id: ID!, $reason: String!) {
+  verificationRequestReject(input: {verificationRequestId: $id, reason: $reason}) {
+    verificationRequest { status } errors { code field }
+  }
+}
 """
 DELETE = "mutation($id: ID!, $reason: String) { postDelete(input: {postId: $id, reason: $reason}) { errors { code field } } }"
 ME = "query { me { investorSectors } }"
@@ -55,9 +59,9 @@ async def test_organisation_sector_rejection_reason_and_removal_reason_are_bound
         ("INVALID_INPUT", "sector")
     ]
     applicant = await register(client)
-    request_id = (await gql(client, REQUEST, headers=applicant.auth))["data"]["verificationRequestCreate"]["request"][
-        "id"
-    ]
+    request_id = (await gql(client, REQUEST, headers=applicant.auth))["data"]["verificationRequestCreate"][
+        "verificationRequest"
+    ]["id"]
     rejected = await gql(client, REJECT, {"id": request_id, "reason": "r" * 1001}, headers=officer.auth)
     assert _errors(rejected, "verificationRequestReject") == [("INVALID_INPUT", "reason")]
     post_id = await post(client, owner, "Bài viết cần gỡ")

@@ -110,9 +110,17 @@ async def make_officer(app, client: httpx.AsyncClient, **overrides) -> Someone:
 
 
 APPROVE = """
-mutation Approve($id: ID!) { verificationRequestApprove(id: $id) { request { status } errors { code message } } }
+mutation Approve($id: ID!) {
+  verificationRequestApprove(input: {verificationRequestId: $id}) {
+    verificationRequest { status } errors { code field message }
+  }
+}
 """
-REQUEST = "mutation { verificationRequestCreate { request { id status } errors { code message } } }"
+REQUEST = """
+mutation Request($note: String) {
+  verificationRequestCreate(input: {note: $note}) { verificationRequest { id status note } errors { code field message } }
+}
+"""
 
 
 async def make_verified(app, client: httpx.AsyncClient, officer: Someone | None = None, **overrides) -> Someone:
@@ -120,7 +128,7 @@ async def make_verified(app, client: httpx.AsyncClient, officer: Someone | None 
     person = await register(client, **overrides)
     officer = officer or await make_officer(app, client)
     created = await gql(client, REQUEST, headers=person.auth)
-    request_id = created["data"]["verificationRequestCreate"]["request"]["id"]
+    request_id = created["data"]["verificationRequestCreate"]["verificationRequest"]["id"]
     approved = await gql(client, APPROVE, {"id": request_id}, headers=officer.auth)
     assert approved["data"]["verificationRequestApprove"]["errors"] == []
     person.extra["officer"] = officer

@@ -12,7 +12,7 @@ from tests.identity.people import REGISTER, register, registration_input
 from tests.support import error_codes, gql
 
 MY_DATA = "{ myData }"
-CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code field } } }"
+CLOSE = "mutation Close($input: AccountCloseInput!) { accountClose(input: $input) { errors { code field } } }"
 ME = "{ me { roles } }"
 
 
@@ -30,10 +30,10 @@ async def test_my_data_exports_everything_but_secrets(client):
 
 async def test_closing_the_account_erases_it_but_keeps_the_identity_taken(client):
     someone = await register(client)
-    wrong = await gql(client, CLOSE, {"password": "not my password"}, headers=someone.auth)
-    assert wrong["data"]["accountClose"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
-    closed = await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)
-    assert closed["data"]["accountClose"]["ok"] is True
+    wrong = await gql(client, CLOSE, {"input": {"password": "not my password"}}, headers=someone.auth)
+    assert wrong["data"]["accountClose"]["errors"] == [{"code": "INVALID_CREDENTIALS", "field": ["input", "password"]}]
+    closed = await gql(client, CLOSE, {"input": {"password": someone.password}}, headers=someone.auth)
+    assert closed["data"]["accountClose"] == {"errors": []}
     assert (await client.post("/graphql", json={"query": ME}, headers=someone.auth)).status_code == 401
     again = registration_input(document={"kind": "CCCD", "number": someone.document})
     result = (await gql(client, REGISTER, {"input": again}))["data"]["personRegister"]
@@ -80,7 +80,7 @@ async def test_content_of_a_closed_account_is_anonymised(client):
     someone = await register(client, fullName="Đỗ Thị Hằng")
     reader = await register(client)
     written = await post(client, someone, "Chợ Đồng Xuân hôm nay đông vui")
-    await gql(client, CLOSE, {"password": someone.password}, headers=someone.auth)
+    await gql(client, CLOSE, {"input": {"password": someone.password}}, headers=someone.auth)
     body = await gql(
         client,
         "query N($id: ID!) { node(id: $id) { ... on Post { text author { displayName } } } }",

@@ -65,7 +65,7 @@ async def test_reset_start_answers_alike_for_registered_and_unknown_contacts_unt
 async def test_reset_start_for_an_unknown_contact_stores_nothing_in_clear(client, graph):
     phone, email = "+84" + unique_phone()[1:], "nobody.here@example.vn"
     for contact in (phone, email):
-        assert (await reset_start(client, contact))["data"]["passwordResetStart"]["ok"] is True
+        assert (await reset_start(client, contact))["data"]["passwordResetStart"]["errors"] == []
 
     async def holding(tx, value):
         result = await tx.run(
@@ -96,13 +96,15 @@ async def test_reset_start_does_not_wait_for_the_message_to_a_known_contact(clie
         began = time.perf_counter()
         body = await asyncio.wait_for(reset_start(client, known), timeout=5)
         elapsed = time.perf_counter() - began
-        assert body["data"]["passwordResetStart"]["ok"] is True
+        assert body["data"]["passwordResetStart"]["errors"] == []
         assert elapsed < 2, "answered before the provider accepted the message"
         release.set()
         await settle()
     finally:
         app.state.runtime.sender = real
-    assert (await reset_complete(client, known, code_from_outbox(app, known)))["data"]["passwordResetComplete"]["ok"]
+    assert (await reset_complete(client, known, code_from_outbox(app, known)))["data"]["passwordResetComplete"][
+        "errors"
+    ] == []
 
 
 # --- contact squatting and code binding -----------------------------------------------------------------------------
@@ -117,12 +119,12 @@ async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_i
     added = (await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": phone}, headers=squatter.auth))["data"][
         "contactAdd"
     ]
-    assert [(e["code"], e["field"]) for e in added["errors"]] == [("CONFLICT", "value")]
+    assert [(e["code"], e["field"]) for e in added["errors"]] == [("CONFLICT", ["input", "value"])]
     assert added["contact"] is None
     message = (
         await gql(
             client,
-            "mutation A($k: ContactKind!, $v: String!) { contactAdd(kind: $k, value: $v) { errors { message } } }",
+            "mutation A($k: ContactKind!, $v: String!) { contactAdd(input: {kind: $k, value: $v}) { errors { message } } }",
             {"k": "PHONE", "v": phone},
             headers=squatter.auth,
         )
@@ -140,9 +142,11 @@ async def test_a_contact_verified_by_another_account_cannot_be_added_nor_spend_i
         ]
         assert started["errors"][0]["code"] == "CONFLICT"
     body = await reset_start(client, phone)
-    assert error_codes(body) == [] and body["data"]["passwordResetStart"]["ok"] is True, "the owner's reset still works"
+    assert error_codes(body) == [] and body["data"]["passwordResetStart"]["errors"] == [], (
+        "the owner's reset still works"
+    )
     done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
-    assert done["data"]["passwordResetComplete"]["ok"] is True
+    assert done["data"]["passwordResetComplete"]["errors"] == []
 
 
 async def test_forty_parallel_adds_of_taken_contacts_stop_answering_after_the_daily_cap(client, app):
@@ -158,7 +162,8 @@ async def test_forty_parallel_adds_of_taken_contacts_stop_answering_after_the_da
         conflicts = [
             b
             for b in bodies
-            if not b.get("errors") and b["data"]["contactAdd"]["errors"] == [{"code": "CONFLICT", "field": "value"}]
+            if not b.get("errors")
+            and b["data"]["contactAdd"]["errors"] == [{"code": "CONFLICT", "field": ["input", "value"]}]
         ]
         limited = [b for b in bodies if error_codes(b) == ["RATE_LIMITED"]]
         assert len(conflicts) == 3 and len(limited) == 37, [error_codes(b) for b in bodies]
@@ -285,7 +290,7 @@ async def test_random_reset_codes_without_a_live_code_do_not_block_the_owner(cli
         assert "wrong password reset codes" not in sender.last_to(phone).text, "the owner is not bothered"
         await reset_start(client, phone)
         done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
-    assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["ok"] is True
+    assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["errors"] == []
     assert (await login(client, someone.document, NEW_PASSWORD))["errors"] == []
 
 
@@ -305,7 +310,7 @@ async def test_one_address_cannot_spend_a_destinations_wrong_code_cap_alone(clie
             assert refused[0]["errors"][0]["extensions"]["retryAfterSeconds"] > 80000
         await reset_start(client, phone)
         done = await reset_complete(client, phone, await reset_code_from_outbox(app, phone))
-    assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["ok"] is True, "the owner is not blocked"
+    assert error_codes(done) == [] and done["data"]["passwordResetComplete"]["errors"] == [], "the owner is not blocked"
 
 
 async def test_a_reset_takes_a_long_passphrase_up_to_the_maximum(client, app):
@@ -316,11 +321,11 @@ async def test_a_reset_takes_a_long_passphrase_up_to_the_maximum(client, app):
     code = await reset_code_from_outbox(app, phone)
     too_long = (await reset_complete(client, phone, code, "Phở bò tái chín " * 17))["data"]["passwordResetComplete"]
     (error,) = too_long["errors"]
-    assert error["code"] == "INVALID_INPUT" and error["field"] == "newPassword" and "256" in error["message"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == ["input", "newPassword"] and "256" in error["message"]
     passphrase = "Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng chuông chùa Trấn Quốc vang xa giữa sương mai 2026"
     assert 72 < len(passphrase) < 256
     done = await reset_complete(client, phone, code, passphrase)  # the refusal did not spend the code
-    assert done["data"]["passwordResetComplete"] == {"ok": True, "errors": []}
+    assert done["data"]["passwordResetComplete"] == {"errors": []}
     assert (await login(client, someone.document, passphrase))["errors"] == []
 
 
@@ -339,7 +344,7 @@ async def test_a_wrong_reset_code_is_refused_before_any_hashing(client, app, arg
         ] == "INVALID_CODE"
     assert (await reset_complete(client, "+84" + unique_phone()[1:], code))["data"]["passwordResetComplete"]["errors"]
     assert argon2.hashed == 0, "no argon2 work for a wrong code or an unknown contact"
-    assert (await reset_complete(client, phone, code))["data"]["passwordResetComplete"]["ok"] is True
+    assert (await reset_complete(client, phone, code))["data"]["passwordResetComplete"]["errors"] == []
     assert argon2.hashed == 1
 
 
@@ -355,8 +360,8 @@ async def test_forty_parallel_resets_with_one_code_set_one_password(client, app,
     ):  # the 39 losers count as wrong codes
         bodies = await asyncio.gather(*(reset_complete(client, phone, code, new) for new in candidates))
     results = [b["data"]["passwordResetComplete"] for b in bodies]
-    winners = [new for new, r in zip(candidates, results, strict=False) if r["ok"]]
+    winners = [new for new, r in zip(candidates, results, strict=False) if r["errors"] == []]
     assert len(winners) == 1, results
-    assert all(r["errors"][0]["code"] == "INVALID_CODE" for r in results if not r["ok"])
+    assert all(r["errors"][0]["code"] == "INVALID_CODE" for r in results if r["errors"])
     assert argon2.hashed == 1
     assert (await login(client, someone.document, winners[0]))["errors"] == []

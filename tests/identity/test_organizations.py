@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from tests.identity.paging import assert_pages_both_ways
 from tests.identity.people import Someone, make_officer, make_verified, register, uuid_of
 from tests.support import error_codes, gql
 
@@ -45,9 +46,9 @@ MY_ORGANIZATIONS = "{ me { id organizations { role organization { id displayName
 
 REPRESENTATIVE_SET = """
 mutation Set($org: ID!, $person: ID!, $role: RepresentativeRole!) {
-  representativeSet(organizationId: $org, personId: $person, role: $role) {
+  representativeSet(input: {organizationId: $org, personId: $person, role: $role}) {
     representatives { role person { id } }
-    invitation { role createdAt organization { id } person { id } invitedBy { id } }
+    invitation: representativeInvitation { role createdAt organization { id } person { id } invitedBy { id } }
     errors { code field message }
   }
 }
@@ -75,10 +76,10 @@ mutation Withdraw($input: RepresentativeInvitationWithdrawInput!) {
 """
 
 MY_INVITATIONS = """
-query Invitations($first: Int, $after: String) {
-  myRepresentativeInvitations(first: $first, after: $after) {
+query Invitations($first: Int, $after: String, $last: Int, $before: String) {
+  myRepresentativeInvitations(first: $first, after: $after, last: $last, before: $before) {
     totalCount
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { role createdAt organization { id displayName myRole } person { id } invitedBy { id } } }
   }
 }
@@ -86,7 +87,7 @@ query Invitations($first: Int, $after: String) {
 
 REPRESENTATIVE_REVOKE = """
 mutation Revoke($org: ID!, $person: ID!) {
-  representativeRevoke(organizationId: $org, personId: $person) {
+  representativeRevoke(input: {organizationId: $org, personId: $person}) {
     representatives { role person { id } }
     errors { code field message }
   }
@@ -217,7 +218,7 @@ async def test_an_invalid_tax_code_is_refused_on_the_tax_code_field(client, app,
     result = await register_org(client, owner, taxCode=tax_code)
     assert result["organization"] is None
     (error,) = result["errors"]
-    assert error["code"] == "INVALID_INPUT" and error["field"] == "taxCode"
+    assert error["code"] == "INVALID_INPUT" and error["field"] == ["input", "taxCode"]
     assert "10 digits" in error["message"]
     mine = (await gql(client, MY_ORGANIZATIONS, headers=owner.auth))["data"]["me"]["organizations"]
     assert mine == [], "a refused registration writes nothing"
@@ -242,7 +243,7 @@ async def test_a_tax_code_registers_only_once(client, app):
     again = await register_org(client, second, name="Another name")
     assert again["organization"] is None
     (error,) = again["errors"]
-    assert error["code"] == "CONFLICT" and error["field"] == "taxCode"
+    assert error["code"] == "CONFLICT" and error["field"] == ["input", "taxCode"]
     assert "Hồ Tây" not in error["message"], "the conflict does not reveal who holds the tax code"
     mine = (await gql(client, MY_ORGANIZATIONS, headers=second.auth))["data"]["me"]["organizations"]
     assert mine == []
@@ -303,7 +304,7 @@ async def test_the_only_owner_cannot_be_revoked_or_demoted(client, app):
     org_id = await registered_org(client, owner)
     revoked = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": owner.id}, headers=owner.auth)
     (error,) = revoked["data"]["representativeRevoke"]["errors"]
-    assert error["code"] == "CONFLICT" and error["field"] == "personId"
+    assert error["code"] == "CONFLICT" and error["field"] == ["input", "personId"]
     demoted = (await set_role(client, owner, org_id, owner, "ADMIN"))["data"]["representativeSet"]
     assert [e["code"] for e in demoted["errors"]] == ["CONFLICT"]
     assert await representatives(client, org_id) == {owner.id: "OWNER"}
@@ -453,7 +454,7 @@ async def test_a_declined_invitation_leaves_nothing(client, app):
     late = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
     assert late["representation"] is None
     (error,) = late["errors"]
-    assert error["code"] == "CONFLICT" and error["field"] == "organizationId"
+    assert error["code"] == "CONFLICT" and error["field"] == ["input", "organizationId"]
     assert await representatives(client, org_id) == {owner.id: "OWNER"}
     twice = (await decline(client, b, org_id))["data"]["representativeInvitationDecline"]
     assert [e["code"] for e in twice["errors"]] == ["CONFLICT"]
@@ -475,7 +476,7 @@ async def test_owners_withdraw_a_pending_invitation_and_nobody_else_may(client, 
     ] == ["CONFLICT"]
     again = (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]
     (error,) = again["errors"]
-    assert error["code"] == "CONFLICT" and error["field"] == "personId"
+    assert error["code"] == "CONFLICT" and error["field"] == ["input", "personId"]
     assert await representatives(client, org_id) == {owner.id: "OWNER"}
     anonymous = await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": org_id}})
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
@@ -487,7 +488,7 @@ async def test_a_person_who_blocked_the_owner_cannot_be_invited(client, app):
     block = "mutation B($id: ID!) { blockSet(input: {actorId: $id, blocked: true}) { errors { code } } }"
     assert (await gql(client, block, {"id": owner.id}, headers=b.auth))["data"]["blockSet"]["errors"] == []
     refused = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
-    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "personId")]
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("NOT_FOUND", ["input", "personId"])]
     assert (await invitations(client, b))["totalCount"] == 0
     notes = (await gql(client, NOTIFICATIONS, headers=b.auth))["data"]["notifications"]["edges"]
     assert notes == []
@@ -511,20 +512,29 @@ async def test_a_representatives_role_still_changes_at_once_and_a_reinvitation_u
     assert len(notes) == 1, "re-inviting does not notify again"
 
 
-async def test_my_invitations_page_newest_first(client, app):
+async def test_my_invitations_page_newest_first_both_ways_and_refuse_another_persons_cursor(client, app):
     officer = await make_officer(app, client, phone=phone())
     b = await register(client, fullName="Phạm Thị Bình", sex="FEMALE", birth=date(1994, 11, 3), phone=phone())
+    c = await register(client, fullName="Đỗ Minh Châu", birth=date(1988, 2, 14), phone=phone())
+    owner = await verified(app, client, officer, fullName="Chủ Nhiều Công Ty")
     org_ids = []
-    for i, tax in enumerate(("0101234567", "0109876543", "0105555555")):
-        owner = await verified(app, client, officer, fullName=f"Chủ Số {i}")
+    for i, tax in enumerate(("0101234567", "0109876543", "0105555555", "0104444444", "0103333333")):
         org_ids.append(await registered_org(client, owner, taxCode=tax, name=f"Công ty {i}"))
         assert (await set_role(client, owner, org_ids[-1], b, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    assert (await set_role(client, owner, org_ids[0], c, "MEMBER"))["data"]["representativeSet"]["errors"] == []
     first = await invitations(client, b, first=2)
-    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
-    rest = await invitations(client, b, first=2, after=first["pageInfo"]["endCursor"])
-    assert rest["pageInfo"]["hasNextPage"] is False
-    seen = [e["node"]["organization"]["id"] for e in first["edges"] + rest["edges"]]
-    assert seen == list(reversed(org_ids))
+    assert first["totalCount"] == 5 and first["pageInfo"]["hasNextPage"] is True
+
+    async def fetch(**page) -> dict:
+        return await invitations(client, b, **page)
+
+    await assert_pages_both_ways(fetch, list(reversed(org_ids)), lambda n: n["organization"]["id"])
+    foreign = (await invitations(client, c, first=1))["pageInfo"]["endCursor"]
+    for argument in ("after", "before"):
+        body = await gql(client, MY_INVITATIONS, {argument: foreign}, headers=b.auth)
+        assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
+            ("INVALID_INPUT", argument)
+        ], "a cursor of another person's invitations"
 
 
 async def test_parallel_accepts_grant_once(client, app):
@@ -560,7 +570,7 @@ async def test_an_organisation_name_with_a_direction_override_or_markup_is_refus
     owner = await verified(app, client)
     for name in ("Công ty \u202eTNHH", "<i>Công ty</i>", "\u200b\u200b\u200b"):
         result = await register_org(client, owner, name=name)
-        assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", "name")], name
+        assert [(e["code"], e["field"]) for e in result["errors"]] == [("INVALID_INPUT", ["input", "name"])], name
         assert result["organization"] is None
     assert (await register_org(client, owner, name="Công ty Cổ phần A & B (Hà Nội)"))["errors"] == []
 
@@ -568,12 +578,12 @@ async def test_an_organisation_name_with_a_direction_override_or_markup_is_refus
 # --- invitations follow their inviter's ownership; owners list them; promotions to owner are invitations ---------
 
 PENDING = """
-query Pending($id: ID!, $first: Int, $after: String) {
+query Pending($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   node(id: $id) {
     ... on Organization {
-      pendingInvitations(first: $first, after: $after) {
+      pendingInvitations(first: $first, after: $after, last: $last, before: $before) {
         totalCount
-        pageInfo { hasNextPage endCursor }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
         edges { cursor node { role person { id } invitedBy { id } organization { id } } }
       }
     }
@@ -598,7 +608,7 @@ async def test_an_owner_who_is_demoted_or_revoked_takes_their_pending_invitation
     assert demoted["errors"] == [] and roles_of(demoted["representatives"])[b.id] == "MEMBER"
     late = (await accept(client, c, org_id))["data"]["representativeInvitationAccept"]
     assert late["representation"] is None and [(x["code"], x["field"]) for x in late["errors"]] == [
-        ("CONFLICT", "organizationId")
+        ("CONFLICT", ["input", "organizationId"])
     ], "gone, as if withdrawn"
     assert (await invitations(client, d))["totalCount"] == 0
     listed = (await pending_of(client, owner, org_id))["data"]["node"]["pendingInvitations"]
@@ -681,7 +691,7 @@ async def test_forty_parallel_invitations_and_withdrawals_notify_once(client, ap
             [
                 {
                     "code": "CONFLICT",
-                    "field": "personId",
+                    "field": ["input", "personId"],
                     "message": "This person has no pending invitation from this organisation.",
                 }
             ],
@@ -716,3 +726,25 @@ async def test_a_promotion_to_owner_is_an_invitation_and_demotions_stay_immediat
     demoted = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
     assert demoted["errors"] == [] and demoted["invitation"] is None
     assert roles_of(demoted["representatives"]) == {owner.id: "OWNER", b.id: "ADMIN"}, "a demotion applies at once"
+
+
+async def test_pending_invitations_page_both_ways_and_refuse_another_organisations_cursor(client, app):
+    owner, org_id, _ = await org_and_newcomer(app, client)
+    other_org = await registered_org(client, owner, taxCode="0109876543", name="Công ty Khác")
+    invitees = [await register(client, fullName=f"Khách Số {i}", phone=phone()) for i in range(5)]
+    for invitee in invitees:
+        assert (await set_role(client, owner, org_id, invitee, "MEMBER"))["data"]["representativeSet"]["errors"] == []
+    assert (await set_role(client, owner, other_org, invitees[0], "ADMIN"))["data"]["representativeSet"]["errors"] == []
+
+    async def fetch(**page) -> dict:
+        body = await pending_of(client, owner, org_id, **page)
+        assert "errors" not in body, body["errors"]
+        return body["data"]["node"]["pendingInvitations"]
+
+    await assert_pages_both_ways(fetch, [i.id for i in reversed(invitees)], lambda n: n["person"]["id"])
+    foreign = (await pending_of(client, owner, other_org, first=1))["data"]["node"]["pendingInvitations"]
+    for argument in ("after", "before"):
+        body = await pending_of(client, owner, org_id, **{argument: foreign["pageInfo"]["endCursor"]})
+        assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
+            ("INVALID_INPUT", argument)
+        ], "a cursor of another organisation's invitations"

@@ -81,7 +81,7 @@ AUDIENCE_SET = (
     SEEN
     + """
 mutation Audience($field: ProfileField!, $audience: Audience!) {
-  profileAudienceSet(field: $field, audience: $audience) {
+  profileAudienceSet(input: {field: $field, audience: $audience}) {
     person { ...Seen audiences { dateOfBirth sex phone email ward investorSectors } }
     errors { code field message }
   }
@@ -97,7 +97,7 @@ mutation Org($input: OrganizationRegisterInput!) {
 
 REPRESENTATIVE_SET = """
 mutation Rep($org: ID!, $person: ID!, $role: RepresentativeRole!) {
-  representativeSet(organizationId: $org, personId: $person, role: $role) {
+  representativeSet(input: {organizationId: $org, personId: $person, role: $role}) {
     representatives { role person { id } }
     errors { code field message }
   }
@@ -110,10 +110,12 @@ mutation Accept($input: RepresentativeInvitationAcceptInput!) {
 }
 """
 
-VERIFICATION_REQUEST = "mutation { verificationRequestCreate { request { id status } errors { code message } } }"
+VERIFICATION_REQUEST = """
+mutation { verificationRequestCreate(input: {}) { verificationRequest { id status } errors { code message } } }
+"""
 
 ACCOUNT_CLOSE = """
-mutation Close($password: String!) { accountClose(password: $password) { ok errors { code field message } } }
+mutation Close($password: String!) { accountClose(input: {password: $password}) { errors { code field message } } }
 """
 
 # Fields A hides by default (ward: connections only; the others: only A).
@@ -409,7 +411,7 @@ async def test_a_closed_account_shows_no_personal_field_to_anyone(client):
     assert {k: before[k] for k in a_values(a)} == a_values(a), "everything was public before closing"
 
     closed = (await gql(client, ACCOUNT_CLOSE, {"password": a.password}, headers=a.auth))["data"]["accountClose"]
-    assert closed["errors"] == [] and closed["ok"] is True
+    assert closed["errors"] == []
 
     for headers in (b.auth, None):
         seen = await through_node(client, a, "", headers)
@@ -424,7 +426,7 @@ async def test_a_closed_account_is_no_longer_found_by_name(client):
     b = await register_b(client)
     assert (await through_search(client, a, "", b.auth))["displayName"] == "Nguyễn Văn An"
     closed = (await gql(client, ACCOUNT_CLOSE, {"password": a.password}, headers=a.auth))["data"]["accountClose"]
-    assert closed["ok"] is True
+    assert closed["errors"] == []
     for headers in (b.auth, None):
         body = await gql(client, ACTORS, {"search": "nguyen van an"}, headers=headers)
         assert "errors" not in body, body["errors"]
@@ -436,7 +438,7 @@ async def test_closing_needs_the_right_password(client):
     refused = (await gql(client, ACCOUNT_CLOSE, {"password": "not my password at all"}, headers=a.auth))["data"][
         "accountClose"
     ]
-    assert refused["ok"] is False and [e["field"] for e in refused["errors"]] == ["password"]
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_CREDENTIALS", ["input", "password"])]
     assert (await gql(client, ME, headers=a.auth))["data"]["me"]["closed"] is False
 
 

@@ -69,7 +69,7 @@ async def test_invalid_citizen_ids_are_refused_with_the_reason(client, number, b
     result = (await gql(client, REGISTER, {"input": data}))["data"]["personRegister"]
     assert result["person"] is None and result["tokens"] is None
     (error,) = result["errors"]
-    assert error["code"] == "INVALID_INPUT" and error["field"] == "document.number"
+    assert error["code"] == "INVALID_INPUT" and error["field"] == ["input", "document", "number"]
     assert reason in error["message"]
 
 
@@ -90,7 +90,7 @@ async def test_a_second_registration_with_the_same_document_is_a_conflict_that_r
     data["document"] = {"kind": "CCCD", "number": " ".join([first.document[:4], first.document[4:]])}
     result = (await gql(client, REGISTER, {"input": data}))["data"]["personRegister"]
     (error,) = result["errors"]
-    assert error["code"] == "CONFLICT" and error["field"] == "document.number"
+    assert error["code"] == "CONFLICT" and error["field"] == ["input", "document", "number"]
     assert "Bảo" not in error["message"] and "Nguyễn" not in error["message"]
     assert first.document[-4:] not in error["message"]
     assert result["person"] is None
@@ -150,15 +150,15 @@ async def test_a_tourist_registers_with_a_passport(client):
         ({"password": "password1234"}, "password", "common"),
         ({"phone": "12345"}, "phone", "phone"),
         ({"email": "not-an-email"}, "email", "e-mail"),
-        ({"document": {"kind": "PASSPORT", "country": "Japan", "number": "TK1234567"}}, "country", "ISO"),
+        ({"document": {"kind": "PASSPORT", "country": "Japan", "number": "TK1234567"}}, "document.country", "ISO"),
         ({"document": {"kind": "TAX_CODE", "number": "0101234567"}}, "document.kind", "citizen ID"),
         ({"birth": date(1890, 1, 1)}, "dateOfBirth", "1900"),
     ],
 )
 async def test_bad_registration_input_names_the_field(client, graph, overrides, field, fragment):
     result = (await gql(client, REGISTER, {"input": registration_input(**overrides)}))["data"]["personRegister"]
-    (error,) = result["errors"]
-    assert error["field"] == field and fragment in error["message"], error
+    (error,) = [e for e in result["errors"] if e["field"] == ["input", *field.split(".")]]
+    assert fragment in error["message"], error
 
     async def people(tx):
         return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
@@ -176,7 +176,7 @@ mutation Update($input: ProfileUpdateInput!) {
 async def test_a_tourist_who_becomes_a_resident_keeps_the_same_account(client):
     someone = await register(client, roles=["TOURIST"], wardCode=None)
     refused = await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"]}}, headers=someone.auth)
-    assert refused["data"]["profileUpdate"]["errors"][0]["field"] == "wardCode"
+    assert refused["data"]["profileUpdate"]["errors"][0]["field"] == ["input", "wardCode"]
     body = await gql(
         client, PROFILE_UPDATE, {"input": {"addRoles": ["RESIDENT"], "wardCode": "00004"}}, headers=someone.auth
     )
@@ -184,7 +184,54 @@ async def test_a_tourist_who_becomes_a_resident_keeps_the_same_account(client):
     assert person["id"] == someone.id
     assert sorted(person["roles"]) == ["RESIDENT", "TOURIST"] and person["ward"] == {"code": "00004"}
     officer = await gql(client, PROFILE_UPDATE, {"input": {"addRoles": ["OFFICER"]}}, headers=someone.auth)
-    assert officer["data"]["profileUpdate"]["errors"][0]["field"] == "roles"
+    assert officer["data"]["profileUpdate"]["errors"][0]["field"] == ["input", "addRoles"]
+
+
+async def test_every_mistake_of_a_registration_is_reported_at_once(client, graph):
+    data = registration_input(
+        fullName="<b>An</b>",
+        roles=["RESIDENT", "OFFICER"],
+        wardCode=None,
+        phone="12345",
+        email="not-an-email",
+        password="short",
+        investorSectors=["x" * 101],
+    )
+    data["document"] = {"kind": "PASSPORT", "country": "Japan", "number": "?"}
+    result = (await gql(client, REGISTER, {"input": data}))["data"]["personRegister"]
+    assert result["person"] is None
+    assert [(e["code"], e["field"]) for e in result["errors"]] == [
+        ("INVALID_INPUT", ["input", "fullName"]),
+        ("INVALID_INPUT", ["input", "roles"]),
+        ("INVALID_INPUT", ["input", "document", "country"]),
+        ("INVALID_INPUT", ["input", "document", "number"]),
+        ("INVALID_INPUT", ["input", "phone"]),
+        ("INVALID_INPUT", ["input", "email"]),
+        ("INVALID_INPUT", ["input", "investorSectors"]),
+        ("INVALID_INPUT", ["input", "password"]),
+    ]
+
+    async def people(tx):
+        return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
+
+    assert await graph.read(people) == 0
+
+
+async def test_mistakes_are_told_in_vietnamese_when_asked(client):
+    data = registration_input(wardCode=None, password="short")
+    english = (await gql(client, REGISTER, {"input": data}))["data"]["personRegister"]["errors"]
+    vietnamese = (await gql(client, REGISTER, {"input": data}, headers={"accept-language": "vi-VN,vi;q=0.9"}))["data"][
+        "personRegister"
+    ]["errors"]
+    assert [(e["code"], e["field"]) for e in vietnamese] == [(e["code"], e["field"]) for e in english]
+    assert [e["message"] for e in english] == [
+        "A resident names the ward or commune they live in (wardCode).",
+        "A password has at least 10 characters.",
+    ]
+    assert [e["message"] for e in vietnamese] == [
+        "Cư dân cần cho biết phường hoặc xã nơi mình sinh sống (wardCode).",
+        "Mật khẩu phải có ít nhất 10 ký tự.",
+    ]
 
 
 async def test_registering_while_signed_in_is_refused(client):
@@ -205,12 +252,14 @@ def test_the_default_password_is_strong_enough():
 
 LOGIN = """
 mutation Login($identifier: String!, $password: String!) {
-  sessionLogin(identifier: $identifier, password: $password) { tokens { accessToken } errors { code field } }
+  sessionLogin(input: {identifier: $identifier, password: $password}) { tokens { accessToken } errors { code field } }
 }
 """
 CHANGE = """
 mutation Change($current: String!, $new: String!) {
-  passwordChange(currentPassword: $current, newPassword: $new) { ok errors { code field message } }
+  passwordChange(input: {currentPassword: $current, newPassword: $new}) {
+    closedSessionCount errors { code field message }
+  }
 }
 """
 #: A strong phrase of 100 characters: past zxcvbn's 72-character limit, below the 256 maximum.
@@ -234,7 +283,7 @@ LONG_PASSWORD = "Hồ Gươm mùa thu lá vàng rơi trên phố cổ, tiếng c
 async def test_names_with_invisible_or_spoofing_text_are_refused(client, graph, name):
     result = (await gql(client, REGISTER, {"input": registration_input(fullName=name)}))["data"]["personRegister"]
     (error,) = result["errors"]
-    assert error["code"] == "INVALID_INPUT" and error["field"] == "fullName", error
+    assert error["code"] == "INVALID_INPUT" and error["field"] == ["input", "fullName"], error
 
     async def people(tx):
         return (await (await tx.run("MATCH (p:Person) RETURN count(p) AS c")).single())["c"]
@@ -259,12 +308,12 @@ async def test_long_passphrases_work_up_to_the_maximum(client):
     ]["errors"] == []
     longer = LONG_PASSWORD + " và gió heo may thổi qua những hàng cây sấu già trên đường Phan Đình Phùng"
     changed = await gql(client, CHANGE, {"current": LONG_PASSWORD, "new": longer}, headers=someone.auth)
-    assert changed["data"]["passwordChange"] == {"ok": True, "errors": []}
+    assert changed["data"]["passwordChange"] == {"closedSessionCount": 1, "errors": []}, "the sign-in above"
     too_long = await gql(client, CHANGE, {"current": longer, "new": "Phở bò tái chín " * 17}, headers=someone.auth)
     (error,) = too_long["data"]["passwordChange"]["errors"]
-    assert error["code"] == "INVALID_INPUT" and error["field"] == "newPassword" and "256" in error["message"]
+    assert error["code"] == "INVALID_INPUT" and error["field"] == ["input", "newPassword"] and "256" in error["message"]
     refused = await gql(client, REGISTER, {"input": registration_input(password="Bún chả Hàng Mành " * 15)})
-    assert refused["data"]["personRegister"]["errors"][0]["field"] == "password"
+    assert refused["data"]["personRegister"]["errors"][0]["field"] == ["input", "password"]
     assert "errors" not in refused
 
 

@@ -26,7 +26,7 @@ from tests.support import error_codes, gql, settings_changed
 
 LOGIN = """
 mutation Login($identifier: String!, $password: String!) {
-  sessionLogin(identifier: $identifier, password: $password) {
+  sessionLogin(input: {identifier: $identifier, password: $password}) {
     tokens { accessToken refreshToken sessionId }
     errors { code field message }
   }
@@ -34,34 +34,53 @@ mutation Login($identifier: String!, $password: String!) {
 """
 REFRESH = """
 mutation Refresh($token: String!) {
-  sessionRefresh(refreshToken: $token) { tokens { accessToken refreshToken sessionId } errors { code message } }
+  sessionRefresh(input: {refreshToken: $token}) { tokens { accessToken refreshToken sessionId } errors { code message } }
 }
 """
 ME = "{ me { id } }"
-CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code field } } }"
+CLOSE = "mutation Close($password: String!) { accountClose(input: {password: $password}) { errors { code field } } }"
 SESSIONS = "{ mySessions { id userAgent current createdAt lastUsedAt } }"
-LOGOUT = "mutation { sessionLogout { ok errors { code } } }"
-LOGOUT_EVERYWHERE = "mutation { sessionLogoutEverywhere { ok count errors { code } } }"
-REVOKE = "mutation Revoke($id: ID!) { sessionRevoke(sessionId: $id) { ok errors { code } } }"
-CHANGE = """
-mutation Change($current: String!, $new: String!) {
-  passwordChange(currentPassword: $current, newPassword: $new) { ok count errors { code field message } }
+LOGOUT = """
+mutation Logout($input: SessionLogoutInput!) { sessionLogout(input: $input) { errors { code field message } } }
+"""
+LOGOUT_EVERYWHERE = """
+mutation Everywhere($input: SessionLogoutEverywhereInput!) {
+  sessionLogoutEverywhere(input: $input) { closedSessionCount errors { code } }
 }
 """
-ADD_CONTACT = "mutation Add($kind: ContactKind!, $value: String!) { contactAdd(kind: $kind, value: $value) { contact { id value } errors { code field } } }"
-START = "mutation Start($id: ID!) { contactVerificationStart(contactId: $id) { contact { id } errors { code field message } } }"
+CHANGE = """
+mutation Change($current: String!, $new: String!) {
+  passwordChange(input: {currentPassword: $current, newPassword: $new}) {
+    closedSessionCount errors { code field message }
+  }
+}
+"""
+ADD_CONTACT = """
+mutation Add($kind: ContactKind!, $value: String!) {
+  contactAdd(input: {kind: $kind, value: $value}) { contact { id value } errors { code field } }
+}
+"""
+START = """
+mutation Start($id: ID!) {
+  contactVerificationStart(input: {contactId: $id}) { contact { id } errors { code field message } }
+}
+"""
 COMPLETE = """
 mutation Complete($id: ID!, $code: String!) {
-  contactVerificationComplete(contactId: $id, code: $code) { person { verificationLevel } errors { code field message } }
+  contactVerificationComplete(input: {contactId: $id, code: $code}) {
+    person { verificationLevel } contact { id verifiedAt } errors { code field message }
+  }
 }
 """
 CONTACTS = "{ me { contacts { id kind value verifiedAt } } }"
-RESET_START = "mutation Start($contact: String!) { passwordResetStart(contact: $contact) { ok errors { code } } }"
+RESET_START = "mutation Start($contact: String!) { passwordResetStart(input: {contact: $contact}) { errors { code } } }"
 RESET_COMPLETE = """
 mutation Reset($contact: String!, $code: String!, $new: String!) {
-  passwordResetComplete(contact: $contact, code: $code, newPassword: $new) { ok errors { code field message } }
+  passwordResetComplete(input: {contact: $contact, code: $code, newPassword: $new}) { errors { code field message } }
 }
 """
+SESSION_NODE = "query N($id: ID!) { node(id: $id) { id ... on Session { userAgent current } } }"
+CONTACT_NODE = "query N($id: ID!) { node(id: $id) { id ... on Contact { kind value } } }"
 NEW_PASSWORD = "Sông Hồng chảy qua Long Biên 1902"
 
 
@@ -102,7 +121,9 @@ async def verify_phone(client, app, someone) -> str:
     ] == []
     code = code_from_outbox(app, phone["value"])
     done = await gql(client, COMPLETE, {"id": phone["id"], "code": code}, headers=someone.auth)
-    assert done["data"]["contactVerificationComplete"]["person"]["verificationLevel"] == 1
+    completed = done["data"]["contactVerificationComplete"]
+    assert completed["person"]["verificationLevel"] == 1
+    assert completed["contact"]["id"] == phone["id"] and completed["contact"]["verifiedAt"] is not None
     return phone["value"]
 
 
@@ -116,7 +137,7 @@ async def test_login_with_citizen_id_and_wrong_password(client):
     wrong = await login(client, someone.document, "not the password at all")
     assert wrong["tokens"] is None
     assert wrong["errors"] == [
-        {"code": "INVALID_CREDENTIALS", "field": "password", "message": wrong["errors"][0]["message"]}
+        {"code": "INVALID_CREDENTIALS", "field": ["input", "password"], "message": wrong["errors"][0]["message"]}
     ]
     unknown = await login(client, "001090999999", "whatever password")
     assert unknown["errors"][0]["message"] == wrong["errors"][0]["message"], "no hint whether the account exists"
@@ -217,7 +238,7 @@ async def test_partner_apps_verify_tokens_with_the_published_jwks(client):
     (jwk,) = [k for k in jwks["keys"] if k["kid"] == kid]
     assert "d" not in jwk and jwk["alg"] == "EdDSA"
     claims = jwt.decode(someone.access_token, jwt.PyJWK(jwk).key, algorithms=["EdDSA"], audience="hanoismart-api")
-    assert claims["sub"] == uuid_of(someone.id) and claims["sid"] == someone.session_id
+    assert claims["sub"] == uuid_of(someone.id) and claims["sid"] == uuid_of(someone.session_id)
 
 
 async def test_rotating_the_signing_key_keeps_old_tokens_valid_and_published(client, app):
@@ -258,35 +279,85 @@ async def test_parallel_refreshes_with_one_token_yield_one_successor(client):
     assert error_codes(await gql(client, REFRESH, {"token": successors.pop()})) == []
 
 
-async def test_sessions_are_listed_and_revocable(client):
+async def test_sessions_are_listed_and_one_is_closed_by_its_id(client):
     someone = await register(client)
     other = await login(client, someone.document, someone.password, **{"user-agent": "HanoiSmart-iOS/2.1"})
     sessions = (await gql(client, SESSIONS, headers=someone.auth))["data"]["mySessions"]
     assert len(sessions) == 2
     assert [s["current"] for s in sessions if s["id"] == someone.session_id] == [True]
+    assert {s["id"] for s in sessions} == {someone.session_id, other["tokens"]["sessionId"]}, "global Session ids"
     assert any(s["userAgent"] == "HanoiSmart-iOS/2.1" for s in sessions)
-    revoked = await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)
-    assert revoked["data"]["sessionRevoke"]["ok"] is True
+    closing = {"input": {"sessionId": other["tokens"]["sessionId"]}}
+    closed = await gql(client, LOGOUT, closing, headers=someone.auth)
+    assert closed["data"]["sessionLogout"] == {"errors": []}
     assert await me_status(client, other["tokens"]["accessToken"]) == 401
-    assert error_codes(await gql(client, REVOKE, {"id": other["tokens"]["sessionId"]}, headers=someone.auth)) == [
-        "NOT_FOUND"
-    ]
+    assert await me_status(client, someone.access_token) == 200, "only the session named"
+    again = (await gql(client, LOGOUT, closing, headers=someone.auth))["data"]["sessionLogout"]
+    assert [(e["code"], e["field"]) for e in again["errors"]] == [("NOT_FOUND", ["input", "sessionId"])]
     assert error_codes(await gql(client, SESSIONS)) == ["UNAUTHENTICATED"]
+
+
+async def test_a_session_of_someone_else_or_a_malformed_id_closes_nothing(client):
+    someone = await register(client)
+    stranger = await register(client)
+    foreign = await gql(client, LOGOUT, {"input": {"sessionId": stranger.session_id}}, headers=someone.auth)
+    assert [(e["code"], e["field"]) for e in foreign["data"]["sessionLogout"]["errors"]] == [
+        ("NOT_FOUND", ["input", "sessionId"])
+    ]
+    assert await me_status(client, stranger.access_token) == 200
+    for wrong in ("not-an-id", someone.id):  # garbage, and the global id of a Person
+        body = await gql(client, LOGOUT, {"input": {"sessionId": wrong}}, headers=someone.auth)
+        assert [(e["code"], e["field"]) for e in body["data"]["sessionLogout"]["errors"]] == [
+            ("INVALID_INPUT", ["input", "sessionId"])
+        ]
+    assert await me_status(client, someone.access_token) == 200
 
 
 async def test_logout_and_logout_everywhere(client):
     someone = await register(client)
     second = await login(client, someone.document, someone.password)
     third = await login(client, someone.document, someone.password)
-    assert (await gql(client, LOGOUT, headers=someone.auth))["data"]["sessionLogout"]["ok"] is True
+    assert (await gql(client, LOGOUT, {"input": {}}, headers=someone.auth))["data"]["sessionLogout"] == {"errors": []}
     assert await me_status(client, someone.access_token) == 401
     assert await me_status(client, second["tokens"]["accessToken"]) == 200
-    body = await gql(client, LOGOUT_EVERYWHERE, headers=bearer(second["tokens"]["accessToken"]))
-    assert body["data"]["sessionLogoutEverywhere"]["count"] == 2
+    body = await gql(client, LOGOUT_EVERYWHERE, {"input": {}}, headers=bearer(second["tokens"]["accessToken"]))
+    assert body["data"]["sessionLogoutEverywhere"] == {"closedSessionCount": 2, "errors": []}
     for tokens in (second["tokens"], third["tokens"]):
         assert await me_status(client, tokens["accessToken"]) == 401
         assert error_codes(await gql(client, REFRESH, {"token": tokens["refreshToken"]})) == ["UNAUTHENTICATED"]
-    assert error_codes(await gql(client, LOGOUT)) == ["UNAUTHENTICATED"]
+    refused = await gql(client, LOGOUT, {"input": {}})
+    assert error_codes(refused) == ["UNAUTHENTICATED"] and refused["data"] == {"sessionLogout": None}
+
+
+async def test_logout_everywhere_can_keep_this_session(client):
+    someone = await register(client)
+    others = [await login(client, someone.document, someone.password) for _ in range(2)]
+    body = await gql(client, LOGOUT_EVERYWHERE, {"input": {"keepCurrentSession": True}}, headers=someone.auth)
+    assert body["data"]["sessionLogoutEverywhere"] == {"closedSessionCount": 2, "errors": []}
+    assert await me_status(client, someone.access_token) == 200
+    for other in others:
+        assert await me_status(client, other["tokens"]["accessToken"]) == 401
+    sessions = (await gql(client, SESSIONS, headers=someone.auth))["data"]["mySessions"]
+    assert [s["id"] for s in sessions] == [someone.session_id]
+
+
+async def test_sessions_and_contacts_are_nodes_only_their_owner_sees(client):
+    someone = await register(client)
+    stranger = await register(client)
+    mine = (await gql(client, SESSION_NODE, {"id": someone.session_id}, headers=someone.auth))["data"]["node"]
+    assert mine == {"id": someone.session_id, "userAgent": mine["userAgent"], "current": True}
+    contacts = (await gql(client, CONTACTS, headers=someone.auth))["data"]["me"]["contacts"]
+    phone = next(c for c in contacts if c["kind"] == "PHONE")
+    found = (await gql(client, CONTACT_NODE, {"id": phone["id"]}, headers=someone.auth))["data"]["node"]
+    assert found == {"id": phone["id"], "kind": "PHONE", "value": phone["value"]}
+    for document, node_id in ((SESSION_NODE, someone.session_id), (CONTACT_NODE, phone["id"])):
+        for headers in (stranger.auth, None):  # another person, anonymous
+            body = await gql(client, document, {"id": node_id}, headers=headers)
+            assert body["data"]["node"] is None and "errors" not in body
+    await gql(client, LOGOUT, {"input": {}}, headers=someone.auth)
+    other = await login(client, someone.document, someone.password)
+    closed = await gql(client, SESSION_NODE, {"id": someone.session_id}, headers=bearer(other["tokens"]["accessToken"]))
+    assert closed["data"]["node"] is None, "a closed session is no longer a node"
 
 
 # --- passwords -----------------------------------------------------------------------------------------------------------
@@ -298,9 +369,9 @@ async def test_changing_the_password_revokes_every_other_session(client):
     wrong = await gql(client, CHANGE, {"current": "not it at all", "new": NEW_PASSWORD}, headers=someone.auth)
     assert wrong["data"]["passwordChange"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
     weak = await gql(client, CHANGE, {"current": someone.password, "new": "1234567890"}, headers=someone.auth)
-    assert weak["data"]["passwordChange"]["errors"][0]["field"] == "newPassword"
+    assert weak["data"]["passwordChange"]["errors"][0]["field"] == ["input", "newPassword"]
     done = await gql(client, CHANGE, {"current": someone.password, "new": NEW_PASSWORD}, headers=someone.auth)
-    assert done["data"]["passwordChange"] == {"ok": True, "count": 1, "errors": []}
+    assert done["data"]["passwordChange"] == {"closedSessionCount": 1, "errors": []}
     assert await me_status(client, someone.access_token) == 200
     assert await me_status(client, other["tokens"]["accessToken"]) == 401
     assert (await login(client, someone.document, someone.password))["errors"][0]["code"] == "INVALID_CREDENTIALS"
@@ -310,11 +381,11 @@ async def test_changing_the_password_revokes_every_other_session(client):
 async def test_password_reset_through_a_verified_contact(client, app):
     someone = await register(client)
     unverified = await gql(client, RESET_START, {"contact": someone.email})
-    assert unverified["data"]["passwordResetStart"]["ok"] is True, "same answer whether or not an account has it"
+    assert unverified["data"]["passwordResetStart"] == {"errors": []}, "same answer whether or not an account has it"
     await settle()
     assert app.state.runtime.sender.last_to(someone.email) is None
     phone = await verify_phone(client, app, someone)
-    assert (await gql(client, RESET_START, {"contact": someone.phone}))["data"]["passwordResetStart"]["ok"] is True
+    assert (await gql(client, RESET_START, {"contact": someone.phone}))["data"]["passwordResetStart"] == {"errors": []}
     code = await reset_code_from_outbox(app, phone)
     wrong = await gql(
         client,
@@ -323,7 +394,7 @@ async def test_password_reset_through_a_verified_contact(client, app):
     )
     assert wrong["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE"
     done = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": code, "new": NEW_PASSWORD})
-    assert done["data"]["passwordResetComplete"]["ok"] is True
+    assert done["data"]["passwordResetComplete"] == {"errors": []}
     assert await me_status(client, someone.access_token) == 401, "every session ends with a reset"
     again = await gql(client, RESET_COMPLETE, {"contact": someone.phone, "code": code, "new": NEW_PASSWORD})
     assert again["data"]["passwordResetComplete"]["errors"][0]["code"] == "INVALID_CODE", "codes are single-use"
@@ -382,14 +453,14 @@ async def test_a_contact_is_verified_by_one_account_only(client, app):
     contacts = (await gql(client, CONTACTS, headers=second.auth))["data"]["me"]["contacts"]
     same = next(c for c in contacts if c["kind"] == "PHONE")
     started = (await gql(client, START, {"id": same["id"]}, headers=second.auth))["data"]["contactVerificationStart"]
-    assert [(e["code"], e["field"]) for e in started["errors"]] == [("CONFLICT", "contactId")]
+    assert [(e["code"], e["field"]) for e in started["errors"]] == [("CONFLICT", ["input", "contactId"])]
     assert len(app.state.runtime.sender.outbox) == sent_before, "no code is sent to a contact verified elsewhere"
     result = (await gql(client, COMPLETE, {"id": same["id"], "code": "123456"}, headers=second.auth))["data"][
         "contactVerificationComplete"
     ]
     assert result["errors"][0]["code"] == "INVALID_CODE"
     added = await gql(client, ADD_CONTACT, {"kind": "PHONE", "value": "not a phone"}, headers=second.auth)
-    assert added["data"]["contactAdd"]["errors"][0]["field"] == "value"
+    assert added["data"]["contactAdd"]["errors"][0]["field"] == ["input", "value"]
 
 
 async def test_failed_logins_are_also_throttled_per_client_address(client, app, test_settings):
@@ -534,12 +605,16 @@ async def test_sessions_end_at_their_absolute_lifetime_however_often_refreshed(c
     days = test_settings.session_max_lifetime_days
 
     async def age_session(tx, age):  # time travel: the session was opened `age` ago
-        await tx.run("MATCH (s:Session {id: $id}) SET s.createdAt = datetime() - $age", id=someone.session_id, age=age)
+        await tx.run(
+            "MATCH (s:Session {id: $id}) SET s.createdAt = datetime() - $age", id=uuid_of(someone.session_id), age=age
+        )
 
     await graph.write(age_session, timedelta(days=days - 1))
     token = (await refresh_as(client, someone.refresh_token))["data"]["sessionRefresh"]["tokens"]["refreshToken"]
     sessions = (await gql(client, SESSIONS, headers=someone.auth))["data"]["mySessions"]
-    expires_within_a_day = await graph.read(_session_expires_before, someone.session_id, timedelta(days=1, minutes=1))
+    expires_within_a_day = await graph.read(
+        _session_expires_before, uuid_of(someone.session_id), timedelta(days=1, minutes=1)
+    )
     assert len(sessions) == 1 and expires_within_a_day, "a refresh never extends a session past its lifetime"
     await graph.write(age_session, timedelta(days=days, seconds=1))
     body = await refresh_as(client, token)

@@ -289,9 +289,9 @@ async def test_a_closed_sellers_listing_cannot_be_ordered(app, client):
     listing = await create_listing(client, seller, stock=3, title="Bàn ghế gỗ cũ")
     body = await _cart_set(client, buyer, carted["id"], 1)
     assert body["data"]["cartItemSet"]["errors"] == []
-    close = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code } } }"
+    close = "mutation Close($password: String!) { accountClose(input: {password: $password}) { errors { code } } }"
     closed = await gql(client, close, {"password": seller.password}, headers=seller.auth)
-    assert closed["data"]["accountClose"]["ok"] is True
+    assert closed["data"]["accountClose"]["errors"] == []
     unknown = [("NOT_FOUND", ["input", "listingId"])]
     body = await place(client, buyer, listing["id"])
     assert [(e["code"], e["field"]) for e in body["data"]["orderPlace"]["errors"]] == unknown

@@ -478,7 +478,7 @@ async def test_the_directory_pages_by_name_with_member_counts(client, app):
     assert error_codes(too_many) == ["INVALID_INPUT"]
 
 
-CLOSE_ACCOUNT = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code } } }"
+CLOSE_ACCOUNT = "mutation Close($password: String!) { accountClose(input: {password: $password}) { errors { code } } }"
 
 
 async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client, app):
@@ -495,7 +495,7 @@ async def test_a_group_whose_only_admin_closes_the_account_keeps_an_admin(client
     )
     assert moderator["data"]["communityRoleSet"]["errors"] == []
     closed = await gql(client, CLOSE_ACCOUNT, {"password": founder.password}, headers=founder.auth)
-    assert closed["data"]["accountClose"]["ok"] is True
+    assert closed["data"]["accountClose"]["errors"] == []
     heir = (await gql(client, ONE, {"id": group}, headers=late.auth))["data"]["community"]
     assert heir["myRole"] == "ADMIN", "the moderator takes over before older plain members"
     assert heir["memberCount"] == 2, "the closed account is no longer a member"

@@ -37,10 +37,10 @@ mutation OptOut($optOut: Boolean!) {
 """
 AUDIENCE = """
 mutation Audience($field: ProfileField!, $audience: Audience!) {
-  profileAudienceSet(field: $field, audience: $audience) { errors { code message } }
+  profileAudienceSet(input: {field: $field, audience: $audience}) { errors { code message } }
 }
 """
-CLOSE = "mutation Close($password: String!) { accountClose(password: $password) { ok errors { code } } }"
+CLOSE = "mutation Close($password: String!) { accountClose(input: {password: $password}) { errors { code } } }"
 POST = """
 mutation Post($input: PostCreateInput!) { postCreate(input: $input) { post { id } errors { code field message } } }
 """
@@ -195,7 +195,7 @@ async def test_suggestions_leave_out_connections_requests_blocks_opt_outs_and_cl
     opted = await gql(client, OPT_OUT, {"optOut": True}, headers=people["Opted Out"].auth)
     assert opted["data"]["socialPreferencesSet"] == {"preferences": {"suggestionsOptOut": True}, "errors": []}
     closed = await gql(client, CLOSE, {"password": people["Closed"].password}, headers=people["Closed"].auth)
-    assert closed["data"]["accountClose"]["ok"] is True
+    assert closed["data"]["accountClose"]["errors"] == []
 
     found = await suggestions(client, me)
 
@@ -303,7 +303,7 @@ async def test_trust_path_to_an_organization_ends_at_a_representative(app, clien
 
 REPRESENTATIVE_SET = """
 mutation Set($org: ID!, $person: ID!, $role: RepresentativeRole!) {
-  representativeSet(organizationId: $org, personId: $person, role: $role) { errors { code message } }
+  representativeSet(input: {organizationId: $org, personId: $person, role: $role}) { errors { code message } }
 }
 """
 INVITATION_ACCEPT = """

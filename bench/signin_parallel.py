@@ -34,7 +34,7 @@ from tests.identity.people import register
 
 LOGIN = """
 mutation Login($identifier: String!, $password: String!) {
-  sessionLogin(identifier: $identifier, password: $password) { tokens { sessionId } errors { code } }
+  sessionLogin(input: {identifier: $identifier, password: $password}) { tokens { sessionId } errors { code } }
 }
 """
 

@@ -363,16 +363,13 @@ async def measure(
         return found
 
     chosen = rng.sample(active, viewers) + [population["hub"]]
-    visible = [a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)]
     pymk_params = {
         "limit": 10,
         "pathCap": service.PATH_CAP,
         "candidateCap": service.CANDIDATE_CAP,
         "mutualWeight": service.MUTUAL_WEIGHT,
         "communityWeight": service.COMMUNITY_WEIGHT,
-        "wardAudienceKey": privacy.audience_property("ward"),
         "wardAudienceDefault": privacy.DEFAULT_AUDIENCES["ward"].value,
-        "visibleAudiences": visible,
     }
     runtime = Runtime(settings=settings, graph=graph, identity_key=b"", keyring=None, sender=None)  # type: ignore[arg-type]
     for viewer_id in chosen:

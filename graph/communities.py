@@ -22,7 +22,7 @@ from core.pagination import Window
 from graph.driver import keyset, run
 from graph.paging import both_ways
 from graph.rows import row, rows
-from graph.rules import blocked_either_way
+from graph.rules import audience_admits, blocked_either_way
 from graph.social import POST_PROJECTION, POST_VISIBLE, PostRow, _post_row
 
 # --- creating a community ------------------------------------------------------------------------------------
@@ -462,12 +462,10 @@ async def community_posts(
 
 
 #: Being listed in a ward community tells where one lives: there a member is listed only to whoever may see their
-#: ward (the audience stored as ``p[$wardAudienceKey]``; the audiences a connection and anyone else may see are
-#: decided by identity's privacy rule and passed in), and always to themself.
-_MEMBER_SHOWN = """
-(c.kind <> 'ward' OR p = viewer
- OR coalesce(p[$wardAudienceKey], $wardAudienceDefault)
-    IN CASE WHEN EXISTS { (p)-[:CONNECTED]-(viewer) } THEN $connectionAudiences ELSE $otherAudiences END)
+#: ward, by the profile-audience rule (``graph.rules.audience_admits``: the audience the member chose for their ward,
+#: ``$wardAudienceDefault`` when never chosen; themself always).
+_MEMBER_SHOWN = f"""
+(c.kind <> 'ward' OR {audience_admits("p", "ward", default="$wardAudienceDefault", viewer="viewer")})
 """
 
 #: A community's members newest first (when they joined, then id), read either way; people in a block with the
@@ -484,31 +482,18 @@ ORDER BY since {{DESC}}, personId {{DESC}}
 """)
 
 
-@dataclass(frozen=True)
-class WardPrivacy:
-    """What identity's privacy rule says of the ward field, for ``_MEMBER_SHOWN``."""
-
-    audience_key: str
-    audience_default: str
-    connection_audiences: list[str]
-    other_audiences: list[str]
-
-
 async def community_members(
-    tx: AsyncManagedTransaction, community_id: str, viewer_id: str, ward: WardPrivacy, window: Window
+    tx: AsyncManagedTransaction, community_id: str, viewer_id: str, ward_audience_default: str, window: Window
 ) -> list[Member]:
     """One page of the members the viewer may see, in reading order (``window.backwards``: oldest first from
-    ``before``)."""
+    ``before``); ``ward_audience_default`` is the ward's audience for whoever never chose one (``identity.privacy``)."""
     found = await run(
         tx,
         COMMUNITY_MEMBERS.of(window.backwards),
         communityId=community_id,
         viewerId=viewer_id,
         limit=window.limit,
-        wardAudienceKey=ward.audience_key,
-        wardAudienceDefault=ward.audience_default,
-        connectionAudiences=ward.connection_audiences,
-        otherAudiences=ward.other_audiences,
+        wardAudienceDefault=ward_audience_default,
         **keyset(window.after),
         **keyset(window.before, "before"),
     )

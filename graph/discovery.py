@@ -19,16 +19,18 @@ from neo4j import AsyncManagedTransaction
 from graph.driver import run
 from graph.paging import POSITIONAL_SLICE
 from graph.rows import row, rows
-from graph.rules import actors_blocked_either_way
+from graph.rules import actors_blocked_either_way, audience_admits
 from graph.social import POST_VISIBLE
 
 # --- people you may know -----------------------------------------------------------------------------------
 
 #: A shared community counts only when the viewer may know the candidate is a member: a ward
-#: community reveals the candidate's ward, so it counts only when the ward's audience (stored as
-#: ``candidate[$wardAudienceKey]``, decided by identity's privacy rules) lets a non-connection see it.
-_COMMUNITY_VISIBLE = """
-(community.kind <> 'ward' OR coalesce(candidate[$wardAudienceKey], $wardAudienceDefault) IN $visibleAudiences)
+#: community reveals the candidate's ward, so it counts only when the profile-audience rule
+#: (``graph.rules.audience_admits``: the audience the candidate chose for their ward, ``$wardAudienceDefault``
+#: when never chosen) lets the viewer see it. A candidate is never the viewer nor one of their connections
+#: (``_SUGGESTIBLE``), so the rule is asked for anyone else and reads no relationship.
+_COMMUNITY_VISIBLE = f"""
+(community.kind <> 'ward' OR {audience_admits("candidate", "ward", default="$wardAudienceDefault", viewer=None)})
 """
 
 #: Who may be suggested: active, not opted out, not me, and not in ``excluded`` (my connections, the people
@@ -99,11 +101,10 @@ async def people_you_may_know(
     candidate_cap: int,
     mutual_weight: int,
     community_weight: int,
-    ward_audience_key: str,
     ward_audience_default: str,
-    visible_audiences: list[str],
 ) -> list[Suggestion]:
-    """Best-scored suggestions for ``viewer_id``, best first."""
+    """Best-scored suggestions for ``viewer_id``, best first; ``ward_audience_default`` is the ward's audience for
+    whoever never chose one (``identity.privacy``)."""
     found = await run(
         tx,
         PEOPLE_YOU_MAY_KNOW,
@@ -113,9 +114,7 @@ async def people_you_may_know(
         candidateCap=candidate_cap,
         mutualWeight=mutual_weight,
         communityWeight=community_weight,
-        wardAudienceKey=ward_audience_key,
         wardAudienceDefault=ward_audience_default,
-        visibleAudiences=visible_audiences,
     )
     return [
         Suggestion(

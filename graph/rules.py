@@ -1,4 +1,5 @@
-"""The Cypher mirrors of the rules in ``auth.rules``: one fragment builder per rule, named as the rule.
+"""The Cypher mirrors of the rules in ``auth.rules`` (one fragment builder per rule, named as the rule) and of
+``identity.privacy``'s profile-audience rule (``audience_admits``).
 
 Queries splice these fragments instead of restating a rule; ``tests/rules`` seeds every combination of facts and
 checks each fragment answers as its Python rule does. Builders take Cypher *variable names* (checked against a
@@ -11,6 +12,7 @@ import re
 from typing import Final
 
 _NAME = re.compile(r"^\$?[A-Za-z_][A-Za-z0-9_]*$")
+_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
 ACTING_ROLES: Final = ["owner", "admin"]
 COMMUNITY_RUNNING_ROLES: Final = ["moderator", "admin"]
@@ -68,3 +70,34 @@ def actors_blocked_either_way(person: str) -> str:
     tests many actors against one person (a search pruning each step, candidates by the hundred): ``NOT x IN
     <this>`` is ``NOT blocked_either_way(person, x)`` without a subquery per ``x``."""
     return f"COLLECT {{ MATCH ({_name(person)})-[:BLOCKED]-(rule_blocked:Actor) RETURN rule_blocked }}"
+
+
+def audience_property(field: str) -> str:
+    """The property holding the audience a person chose for their personal field ``field``, e.g.
+    ``audience_ward``. Mirror of ``identity.privacy.audience_property``."""
+    if not _FIELD.fullmatch(field):
+        raise ValueError(f"{field!r} is not a personal field")
+    return f"audience_{field}"
+
+
+def audience_admits(person: str, field: str, *, default: str, viewer: str | None) -> str:
+    """Cypher predicate: the viewer bound to ``viewer`` (a ``:Person``, null when signed out) may see the personal
+    field ``field`` of the person bound to ``person``. Mirror of ``identity.privacy.may_see`` on the facts
+    ``identity.privacy`` gives it: the audience is the person's stored ``audience_<field>`` (``audience_of``; the
+    field's default, passed as the parameter ``default``, when never chosen), the relation is themself, one of their
+    connections or anyone else (``relation_of``: a signed-out viewer is anyone else). Themself always, everyone when
+    PUBLIC, their connections when CONNECTIONS, nobody else when ONLY_ME.
+
+    ``viewer=None`` asks on behalf of a viewer the query already knows is neither the person nor one of their
+    connections (anyone else), and reads no relationship. Blocks are no part of this rule: a query keeps a blocked
+    pair apart with ``blocked_either_way`` besides."""
+    person, default = _name(person), _name(default)
+    audience = f"coalesce({person}.{audience_property(field)}, {default})"
+    if viewer is None:
+        return f"({audience} = 'public')"
+    viewer = _name(viewer)
+    return (
+        f"(({viewer} IS NOT NULL AND {viewer} = {person}) OR {audience} = 'public'"
+        f" OR ({audience} = 'connections' AND {viewer} IS NOT NULL"
+        f" AND EXISTS {{ ({person})-[:CONNECTED]-({viewer}) }}))"
+    )

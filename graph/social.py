@@ -23,7 +23,7 @@ from graph.driver import keyset, run
 from graph.identity import PERSON_PROJECTION, PersonRecord
 from graph.paging import both_ways
 from graph.rows import row
-from graph.rules import acts_for, blocked_either_way
+from graph.rules import acts_for, audience_admits, audience_property, blocked_either_way
 
 # --- ward communities (migration 4) ------------------------------------------------------------------
 
@@ -208,20 +208,17 @@ async def disconnect(tx: AsyncManagedTransaction, a: str, b: str) -> int:
 
 # --- lists of people (keyset pagination on (since, id), either way) ----------------------------------------
 
-#: The property holding who may see a person's lists of relations (``identity.privacy.audience_property``).
-RELATIONS_AUDIENCE = "audience_connections"
+#: The property holding who may see a person's lists of relations (their ``connections`` field's audience).
+RELATIONS_AUDIENCE = audience_property("connections")
 
 #: Mirror of ``social.visibility.may_see_relations``: the viewer (``viewer``, null when anonymous; ``viewerId`` its id)
 #: may see the lists of relations (connections, followers, following, mutual connections) of the actor ``o``. A
-#: person's lists follow their ``connections`` audience (``$relationsAudienceDefault`` when never chosen): themself
-#: always, everyone when PUBLIC, their connections when CONNECTIONS. An organisation's followers are seen by whoever
-#: acts for it (``graph.rules.acts_for``).
+#: person's lists are their ``connections`` field, shown by the profile-audience rule (``graph.rules.audience_admits``,
+#: ``$relationsAudienceDefault`` when never chosen): themself always, everyone when PUBLIC, their connections when
+#: CONNECTIONS. An organisation's followers are seen by whoever acts for it (``graph.rules.acts_for``).
 RELATIONS_SHOWN = f"""
 CASE WHEN o:Person
-  THEN (viewer IS NOT NULL AND viewer.id = o.id)
-    OR coalesce(o.{RELATIONS_AUDIENCE}, $relationsAudienceDefault) = 'public'
-    OR (coalesce(o.{RELATIONS_AUDIENCE}, $relationsAudienceDefault) = 'connections' AND viewer IS NOT NULL
-        AND EXISTS {{ (o)-[:CONNECTED]-(viewer) }})
+  THEN {audience_admits("o", "connections", default="$relationsAudienceDefault", viewer="viewer")}
   ELSE viewer IS NOT NULL AND {acts_for("o", "viewerId")}
 END"""
 

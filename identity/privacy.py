@@ -56,6 +56,9 @@ def relation_of(viewer: Viewer, subject_id: str, *, connected: bool) -> Relation
 
 
 def may_see(audience: Audience, relation: Relation) -> bool:
+    """The person always sees their own field, everyone sees it when PUBLIC, their connections when CONNECTIONS,
+    nobody else when ONLY_ME. Mirror, for the queries that list people by a field they reveal (a ward's members,
+    lists of relations): ``graph.rules.audience_admits``, held to this by ``tests/rules/test_profile_audience_agrees.py``."""
     if relation is Relation.SELF:
         return True
     if audience is Audience.PUBLIC:

@@ -34,7 +34,7 @@ from core.pagination import TEXT, CursorKind, Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold, search_query
 from graph import communities as queries
-from graph.communities import CommunityRow, LockedCommunity, WardPrivacy
+from graph.communities import CommunityRow, LockedCommunity
 from identity import privacy
 from identity import views as identity_views
 from identity.model import PersonView
@@ -193,16 +193,6 @@ async def community_posts(rt: Runtime, viewer: Viewer, community_id: str, reques
     return _shown(page, [post_view(p) for p in page.items])
 
 
-def _ward_privacy() -> WardPrivacy:
-    """identity's privacy rule for the ward field, as the parameters of the members query."""
-    return WardPrivacy(
-        audience_key=privacy.audience_property("ward"),
-        audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
-        connection_audiences=[a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.CONNECTION)],
-        other_audiences=[a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)],
-    )
-
-
 async def community_members(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[MemberView]:
     """The members newest first, with their role, for whoever may see them (the module's docstring); each person
     comes as ``identity.views`` shows them to the viewer."""
@@ -213,7 +203,8 @@ async def community_members(rt: Runtime, viewer: Viewer, community_id: str, requ
     if facts.role is None and not (facts.kind == "group" and facts.join_policy == "open"):
         raise ForbiddenError("Only its members see who belongs to this community.")
     kind = MEMBERS_CURSOR.scoped(community_id)
-    found = await rt.graph.read(queries.community_members, community_id, me, _ward_privacy(), request.window(kind))
+    ward_default = privacy.DEFAULT_AUDIENCES["ward"].value
+    found = await rt.graph.read(queries.community_members, community_id, me, ward_default, request.window(kind))
     page = request.page(found, kind, lambda m: (m.since, m.person_id))
     people = await identity_views.persons_by_ids(rt, viewer, [m.person_id for m in page.items])
     views = [

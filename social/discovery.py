@@ -115,9 +115,8 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
         raise UserInputError("Ask for 0 to {most} suggestions.", field="first", params={"most": MAX_SUGGESTIONS})
     if size == 0:
         return []
-    # A candidate is never connected with me, so identity's rule for "another person" decides
-    # whether their ward (hence a shared ward community) may be revealed.
-    visible = [a.value for a in privacy.Audience if privacy.may_see(a, privacy.Relation.OTHER)]
+    # A shared ward community reveals the candidate's ward: it counts only when their ward's audience lets me see it
+    # (identity's privacy rule; ``graph.rules.audience_admits`` in the query).
     rows = await rt.graph.read(
         queries.people_you_may_know,
         me,
@@ -126,9 +125,7 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
         candidate_cap=CANDIDATE_CAP,
         mutual_weight=MUTUAL_WEIGHT,
         community_weight=COMMUNITY_WEIGHT,
-        ward_audience_key=privacy.audience_property("ward"),
         ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
-        visible_audiences=visible,
     )
     views = await identity_views.persons_by_ids(rt, viewer, [r.id for r in rows])
     found = [_suggestion(r, v) for r, v in zip(rows, views, strict=False) if v is not None]

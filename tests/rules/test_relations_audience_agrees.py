@@ -1,7 +1,8 @@
 """Who sees an actor's lists of relations: ``social.visibility.may_see_relations`` and its Cypher mirror
 ``graph.social.RELATIONS_SHOWN`` agree on every combination of owner, audience and viewer; and the facts the people
 lists read (``graph.social.list_actors``) are the facts the rule decides on, so the list shows exactly when the rule
-says so."""
+says so. A person's lists follow the profile-audience rule on their ``connections`` field (``audience_admits``, held to
+``identity.privacy.may_see`` by ``test_profile_audience_agrees.py``); here it is checked as the lists compose it."""
 
 from __future__ import annotations
 

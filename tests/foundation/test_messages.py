@@ -125,3 +125,18 @@ def test_accept_language_picks_vietnamese_or_english(header: str | None, languag
     from core.i18n import negotiate
 
     assert negotiate(header) == language
+
+
+def test_each_template_is_translated_in_one_catalog_only() -> None:
+    """Two catalogs translating one template would make the answer depend on the order the files are read."""
+    from babel.messages.pofile import read_po
+
+    from core.i18n import LOCALES_DIR
+
+    owners: dict[str, list[str]] = {}
+    for path in sorted((LOCALES_DIR / "vi").glob("*.po")):
+        with path.open("rb") as source:
+            for message in read_po(source, locale="vi"):
+                if message.id:
+                    owners.setdefault(str(message.id), []).append(path.name)
+    assert {template: files for template, files in owners.items() if len(files) > 1} == {}

@@ -52,7 +52,7 @@ mutation R($post: ID!, $kind: ReactionKind) {
 #: mutation: the one place the social tests call it.
 AUDIENCE = """
 mutation Audience($field: ProfileField!, $audience: Audience!) {
-  profileAudienceSet(field: $field, audience: $audience) { errors { code field message } }
+  profileAudienceSet(input: {field: $field, audience: $audience}) { errors { code field message } }
 }
 """
 

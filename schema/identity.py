@@ -312,8 +312,11 @@ class Organization(Actor):
     )
     my_role: RepresentativeRole | None = strawberry.field(description="My representative role here, if any.")
 
-    @strawberry.field(description="People who act for this organisation, with their role.")
-    async def representatives(self, info: strawberry.Info) -> list[Representative]:
+    @strawberry.field(
+        description="People who act for this organisation, with their role. Signed-in callers only: null when "
+        "signed out."
+    )
+    async def representatives(self, info: strawberry.Info) -> list[Representative] | None:
         from resolvers.identity import representatives_of  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await representatives_of(info, self.uuid)

@@ -202,7 +202,7 @@ async def test_bad_reports_are_refused_in_the_payload(client, app):
         ("INVALID_INPUT", ["input", "reason"]),
     ]
     assert both["data"]["reportCreate"]["errors"][0]["message"] == (
-        "Đây không phải là mã toàn cục của API này; hãy dùng một `id` do API trả về."
+        "Đây không phải là mã định danh toàn cục của API này; vui lòng dùng một `id` do API trả về."
     )
     own = await report(client, author, public_id)
     assert own["errors"][0]["code"] == "INVALID_INPUT" and "yourself" in own["errors"][0]["message"]

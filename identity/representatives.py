@@ -75,7 +75,7 @@ async def set_representative(
         return True
 
     invited = await rt.graph.write(work)
-    reps = (await representatives(rt, viewer, [org_id]))[0]
+    reps = (await representatives(rt, viewer, [org_id]))[0] or []  # signed in (authorized above): never None
     if not invited:
         return reps, None
     found = await rt.graph.read(queries.invitation, org_id, person_id)
@@ -83,7 +83,12 @@ async def set_representative(
     return reps, views[0] if views else None
 
 
-async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> list[list[Representative]]:
+async def representatives(rt: Runtime, viewer: Viewer, org_ids: list[str]) -> list[list[Representative] | None]:
+    """Who acts for each organisation, with their role (each person as the viewer may see them, no one across a
+    block). Signed-in callers only: a signed-out caller sees organisations, not the people behind them (issue 12,
+    privacy defaults of a real-name network), so None for each, without reading the graph."""
+    if viewer.is_anonymous:
+        return [None for _ in org_ids]
     found = await rt.graph.read(queries.representatives_of, org_ids)
     person_ids = [r.person_id for r in found]
     people = dict(zip(person_ids, await persons_by_ids(rt, viewer, person_ids), strict=False))

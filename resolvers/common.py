@@ -79,33 +79,17 @@ async def mutate(info: strawberry.Info, cls: Callable[..., P], work: Callable[[]
         return cls(errors=[_user_error(info, e) for e in errors])
 
 
-async def payload(cls: Callable[..., P], work: Callable[[], Awaitable[dict[str, Any]]]) -> P:
-    """The former way, kept only while mutations move to ``mutate`` (issue 12); to be deleted."""
-    try:
-        return cls(**await work())
-    except UserInputError as error:
-        errors = error.errors if isinstance(error, InputErrors) else [error]
-        return cls(errors=[UserError.from_error(e, root="input") for e in errors])
-
-
 def _user_error(info: strawberry.Info, error: UserInputError | NotFoundError) -> UserError:
-    arguments = info._raw_info.parent_type.fields[info.field_name].args
+    input_type = info._raw_info.parent_type.fields[info.field_name].args["input"].type
     parts = error.path
-    root = "input"
-    if root not in arguments:  # a mutation still taking loose arguments: the first part names the argument
-        root, parts = (parts[0], parts[1:]) if parts else ("", [])
-    valid = _existing_prefix(arguments[root].type, parts) if root in arguments else []
-    exact = root in arguments and len(valid) == len(parts)
-    if not exact or (isinstance(error, NotFoundError) and not error.field):
+    valid = _existing_prefix(input_type, parts)
+    if len(valid) != len(parts) or (isinstance(error, NotFoundError) and not error.field):
         if info.context.settings.environment != "production":
             raise AssertionError(f"{info.field_name}: error field {error.field!r} is not a path into its input")
         log.warning("error field outside the input", mutation=info.field_name, field=error.field)
-    if not error.field or root not in arguments:
-        return UserError.from_error(
-            UserInputError(error.template, code=error.code, params=error.params), language(info)
-        )
-    built = UserError.from_error(error, language(info), root=root)
-    built.field = [root, *valid]
+    built = UserError.from_error(error, language(info))
+    if error.field:
+        built.field = ["input", *valid]
     return built
 
 

@@ -138,9 +138,10 @@ def _representatives_loader(context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
-async def representatives_of(info: strawberry.Info, org_id: str) -> list[Representative]:
+async def representatives_of(info: strawberry.Info, org_id: str) -> list[Representative] | None:
     loader = info.context.loader("RepresentativesByOrganizationLoader", _representatives_loader)
-    return [Representative.of(r) for r in await loader.load(org_id)]
+    found = await loader.load(org_id)
+    return None if found is None else [Representative.of(r) for r in found]
 
 
 async def representation_history(info: strawberry.Info, org_id: str) -> list[RepresentationChange]:

@@ -14,7 +14,6 @@ a well-formed id that names nothing the viewer may see is ``null``.
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
@@ -38,10 +37,12 @@ BY_IDS: dict[str, ByIds] = {
     "Comment": social.comments_by_ids,
     "Commune": places.communes_by_ids,
     "Community": communities.communities_by_ids,
+    "Contact": identity.contacts_by_ids,
     "Dispute": orders.disputes_by_ids,
     "InvestmentInterest": listings.interests_by_ids,
     "LedgerEntry": wallets.entries_by_ids,
     "Listing": listings.listings_by_ids,
+    "Notification": social.notifications_by_ids,
     "Order": orders.orders_by_ids,
     "Organization": identity.organizations_by_ids,
     "Person": identity.persons_by_ids,
@@ -49,11 +50,9 @@ BY_IDS: dict[str, ByIds] = {
     "Report": moderation.reports_by_ids,
     "Review": orders.reviews_by_ids,
     "SchemaMigration": health.migrations_by_ids,
+    "Session": identity.sessions_by_ids,
     "VerificationRequest": identity.verification_requests_by_ids,
     "Wallet": wallets.wallets_by_ids,
-    # HOOK (issue 12): the Node types of the other branches are wired here at merge, each with the by-ids function
-    # its engineer names: "Contact" and "Session" (identity; a session is its owner's alone) and "Notification"
-    # (social). Until then node(id:) falls back to the type's own resolve_nodes, and test_relay says what is missing.
 }
 
 
@@ -77,14 +76,7 @@ def _decode(info: strawberry.Info, value: str, field: str) -> tuple[str, str]:
 
 async def _load(info: strawberry.Info, type_name: str, ids: list[str]) -> Sequence[Any]:
     """The objects of one type, aligned with ``ids``."""
-    by_ids = BY_IDS.get(type_name)
-    if by_ids is not None:
-        return await by_ids(info, ids)
-    # Not wired yet (see the hook above): the type's own resolve_nodes, as strawberry would call it.
-    definition = info.schema.get_type_by_name(type_name)
-    origin: Any = getattr(definition, "origin", None)
-    found = origin.resolve_nodes(info=info, node_ids=ids, required=False)
-    return list(await found if inspect.isawaitable(found) else found)
+    return await BY_IDS[type_name](info, ids)
 
 
 async def _resolve(info: strawberry.Info, wanted: list[tuple[str, str] | None]) -> list[Any]:

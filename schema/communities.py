@@ -3,7 +3,6 @@ members, joining, join requests, member roles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -112,12 +111,6 @@ class Community(relay.Node):
             my_join_request_pending=v.my_request_pending,
             created_at=v.created_at,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.communities import communities_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await communities_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of communities, by name.")

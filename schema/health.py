@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
@@ -59,12 +58,6 @@ class SchemaMigration(relay.Node):
             checksum=record.checksum,
             applied_at=record.applied_at,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.health import migrations_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await migrations_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of applied schema migrations.")

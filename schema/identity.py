@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -190,12 +189,6 @@ class Contact(relay.Node):
     def of(cls, c: ContactView) -> Contact:
         return cls(uuid=c["id"], kind=ContactKind(c["kind"]), value=c["value"], verified_at=c["verifiedAt"])
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import contacts_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await contacts_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A real person. Personal fields are null when their owner hides them from you.")
 class Person(Actor):
@@ -309,12 +302,6 @@ class Person(Actor):
             audiences=audiences,
         )
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import persons_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await persons_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A business, partner or agency. People act for it as representatives.")
 class Organization(Actor):
@@ -325,8 +312,11 @@ class Organization(Actor):
     )
     my_role: RepresentativeRole | None = strawberry.field(description="My representative role here, if any.")
 
-    @strawberry.field(description="People who act for this organisation, with their role.")
-    async def representatives(self, info: strawberry.Info) -> list[Representative]:
+    @strawberry.field(
+        description="People who act for this organisation, with their role. Signed-in callers only: null when "
+        "signed out."
+    )
+    async def representatives(self, info: strawberry.Info) -> list[Representative] | None:
         from resolvers.identity import representatives_of  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await representatives_of(info, self.uuid)
@@ -361,12 +351,6 @@ class Organization(Actor):
             tax_code_masked=("******" + v.tax_code_last4) if v.tax_code_last4 else None,
             my_role=RepresentativeRole(v.viewer_role) if v.viewer_role else None,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import organizations_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await organizations_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A person acting for an organisation.")
@@ -458,12 +442,6 @@ class VerificationRequest(relay.Node):
             document_last4=v.document_last4,
         )
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import verification_requests_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await verification_requests_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A page of verification requests.")
 class VerificationRequestConnection(CountedConnection[VerificationRequest]):
@@ -495,12 +473,6 @@ class Session(relay.Node):
             last_used_at=v.last_used_at,
             current=v.current,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.identity import sessions_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await sessions_by_ids(info, list(node_ids))
 
 
 @strawberry.type(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -166,12 +165,6 @@ class Listing(relay.Node):
             ward_id=v.ward_id,
         )
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import listings_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await listings_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A page of listings.")
 class ListingConnection(CountedConnection[Listing]):
@@ -217,12 +210,6 @@ class InvestmentInterest(relay.Node):
             listing_id=v.listing_id,
             investor_id=v.investor_id,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.listings import interests_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await interests_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of investment interests, newest first.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -113,12 +112,6 @@ class Report(relay.Node):
             subject_actor_view=v.subject_actor,
             community_id=v.community_id,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.moderation import reports_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await reports_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of reports.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -230,12 +229,6 @@ class Order(relay.Node):
             seller_id=v.seller_id,
         )
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import orders_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await orders_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A page of orders, newest first.")
 class OrderConnection(CountedConnection[Order]):
@@ -277,12 +270,6 @@ class Review(relay.Node):
             author_id=v.author_id,
             seller_id=v.seller_id,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import reviews_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await reviews_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of reviews, newest first.")
@@ -330,12 +317,6 @@ class Dispute(relay.Node):
             order_id=v.order_id,
             officer_id=v.officer_id,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.orders import disputes_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await disputes_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of disputes, oldest first.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -57,12 +56,6 @@ class Commune(relay.Node):
             full_name=f"{prefix} {c.name}",
             province=c.province,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.places import communes_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await communes_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of communes.")

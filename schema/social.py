@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -133,12 +132,6 @@ class Comment(relay.Node):
     def of(cls, c: CommentView) -> Comment:
         return cls(uuid=c.id, text=c.text, created_at=c.created_at, author_id=c.author_id, post_id=c.post_id)
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import comments_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await comments_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A page of comments.")
 class CommentConnection(CountedConnection[Comment]):
@@ -208,12 +201,6 @@ class Post(relay.Node):
             ward_id=p.ward_id,
         )
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import posts_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await posts_by_ids(info, list(node_ids))
-
 
 @strawberry.type(description="A page of posts, newest first.")
 class PostConnection(CountedConnection[Post]):
@@ -244,12 +231,6 @@ class Notification(relay.Node):
         from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await actor(info, self.actor_id) if self.actor_id else None
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.social import notifications_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await notifications_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of notifications, newest first.")

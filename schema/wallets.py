@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 
@@ -63,12 +62,6 @@ class Wallet(relay.Node):
             owner_uuid=view.owner_id, balance_dong=Dong(view.balance), currency="VND", updated_at=view.updated_at
         )
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import wallets_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await wallets_by_ids(info, list(node_ids))
-
 
 @strawberry.type(
     description="One movement of money into or out of my wallet (double entry: the same amount left "
@@ -106,12 +99,6 @@ class LedgerEntry(relay.Node):
             counterparty=view.counterparty,
             order_id=view.order_id,
         )
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
-        from resolvers.wallets import entries_by_ids  # noqa: PLC0415 (the resolvers import the shapes)
-
-        return await entries_by_ids(info, list(node_ids))
 
 
 @strawberry.type(description="A page of ledger entries, newest first; `totalCount` is the wallet's number of entries.")

@@ -9,7 +9,7 @@ from graph.driver import statement_counter
 from resolvers import node as node_resolvers
 from schema.assemble import build_schema
 from tests.identity.people import register
-from tests.social.helpers import BLOCK, comment, post, set_edge
+from tests.social.helpers import BLOCK, REQUEST, comment, post, set_edge
 from tests.support import error_codes, gql
 
 NODE = """
@@ -156,10 +156,48 @@ async def test_nodes_reads_one_batch_per_type_never_one_object_at_a_time(client)
     assert six_each == one_each, (one_each, six_each)
 
 
-async def test_a_node_type_not_wired_yet_falls_back_to_its_own_resolve_nodes(client, monkeypatch):
-    """The hook's promise until the lead wires a new type: node(id:) still answers through the type's resolve_nodes."""
-    author = await register(client, fullName="Lê Thị Hoa")
-    public = await post(client, author, "Công khai", "PUBLIC")
-    monkeypatch.setattr(node_resolvers, "BY_IDS", {k: v for k, v in node_resolvers.BY_IDS.items() if k != "Post"})
-    body = await gql(client, NODES, {"ids": [public, author.id]})
-    assert [n["__typename"] for n in body["data"]["nodes"]] == ["Post", "Person"]
+OWN = """
+query Own($id: ID!, $ids: [ID!]!) {
+  node(id: $id) { __typename id }
+  nodes(ids: $ids) {
+    __typename id
+    ... on Contact { kind value }
+    ... on Session { current }
+    ... on Notification { notificationKind: kind subjectId }
+  }
+}
+"""
+
+
+async def test_contacts_sessions_and_notifications_are_nodes_of_their_owner_only(client):
+    """``node(id:)`` and ``nodes(ids:)`` return my contacts, my sessions and my notifications to me, and null to
+    another signed-in person and to an anonymous caller."""
+    me = await register(client, fullName="Lê Thị Hoa")
+    asker = await register(client, fullName="Trần Văn Bình")
+    stranger = await register(client, fullName="Phạm An")
+    assert "errors" not in await gql(client, REQUEST, {"id": me.id}, headers=asker.auth)
+    contacts = (await gql(client, "{ me { contacts { id kind value } } }", headers=me.auth))["data"]["me"]["contacts"]
+    phone = next(c for c in contacts if c["kind"] == "PHONE")
+    notices = await gql(client, "{ notifications { nodes { id kind } } }", headers=me.auth)
+    (notice,) = notices["data"]["notifications"]["nodes"]
+    ids = [phone["id"], me.session_id, notice["id"]]
+
+    for one in ids:
+        body = await gql(client, OWN, {"id": one, "ids": [one]}, headers=me.auth)
+        assert "errors" not in body, body
+        assert body["data"]["node"]["id"] == one and body["data"]["nodes"][0]["id"] == one
+    mine = await gql(client, OWN, {"id": phone["id"], "ids": ids}, headers=me.auth)
+    assert mine["data"]["nodes"] == [
+        {"__typename": "Contact", "id": phone["id"], "kind": "PHONE", "value": phone["value"]},
+        {"__typename": "Session", "id": me.session_id, "current": True},
+        {
+            "__typename": "Notification",
+            "id": notice["id"],
+            "notificationKind": "CONNECTION_REQUESTED",
+            "subjectId": asker.id,
+        },
+    ]
+    for headers in (stranger.auth, asker.auth, None):  # another person (the asker included), anonymous
+        for one in ids:
+            body = await gql(client, OWN, {"id": one, "ids": ids}, headers=headers)
+            assert body == {"data": {"node": None, "nodes": [None, None, None]}}, (one, body)

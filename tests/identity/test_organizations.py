@@ -158,8 +158,9 @@ def roles_of(representatives: list[dict]) -> dict[str, str]:
     return {r["person"]["id"]: r["role"] for r in representatives}
 
 
-async def representatives(client, org_id: str, viewer: Someone | None = None) -> dict[str, str]:
-    body = await gql(client, ORGANIZATION, {"id": org_id}, headers=viewer.auth if viewer else None)
+async def representatives(client, org_id: str, viewer: Someone) -> dict[str, str]:
+    """The representatives and their roles, as ``viewer`` reads them (signed-in callers only: null signed out)."""
+    body = await gql(client, ORGANIZATION, {"id": org_id}, headers=viewer.auth)
     assert "errors" not in body, body["errors"]
     return roles_of(body["data"]["node"]["representatives"])
 
@@ -264,7 +265,7 @@ async def test_the_owner_makes_someone_an_admin(client, app):
         "representation": {"role": "ADMIN", "organization": {"id": org_id, "myRole": "ADMIN"}},
         "errors": [],
     }
-    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "ADMIN"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER", b.id: "ADMIN"}
     seen_by_b = (await gql(client, ORGANIZATION, {"id": org_id}, headers=b.auth))["data"]["node"]
     assert seen_by_b["myRole"] == "ADMIN"
     listed = {r["person"]["id"]: r["person"]["displayName"] for r in seen_by_b["representatives"]}
@@ -286,7 +287,7 @@ async def test_an_admin_who_is_not_owner_may_not_change_representatives(client, 
         assert not (body.get("data") or {}).get("representativeSet")
     revoke = await gql(client, REPRESENTATIVE_REVOKE, {"org": org_id, "person": owner.id}, headers=b.auth)
     assert error_codes(revoke) == ["FORBIDDEN"]
-    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "ADMIN"}, "nothing changed"
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER", b.id: "ADMIN"}, "nothing changed"
 
 
 async def test_an_outsider_may_not_change_representatives(client, app):
@@ -296,7 +297,7 @@ async def test_an_outsider_may_not_change_representatives(client, app):
     assert error_codes(await set_role(client, outsider, org_id, outsider, "OWNER")) == ["FORBIDDEN"]
     anonymous = await gql(client, REPRESENTATIVE_SET, {"org": org_id, "person": outsider.id, "role": "OWNER"})
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
-    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER"}
 
 
 async def test_the_only_owner_cannot_be_revoked_or_demoted(client, app):
@@ -307,7 +308,7 @@ async def test_the_only_owner_cannot_be_revoked_or_demoted(client, app):
     assert error["code"] == "CONFLICT" and error["field"] == ["input", "personId"]
     demoted = (await set_role(client, owner, org_id, owner, "ADMIN"))["data"]["representativeSet"]
     assert [e["code"] for e in demoted["errors"]] == ["CONFLICT"]
-    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER"}
 
 
 async def test_an_owner_may_step_down_once_there_is_another_owner(client, app):
@@ -399,7 +400,7 @@ async def test_representative_set_only_invites_and_grants_nothing_until_accepted
     assert invitation["organization"]["id"] == org_id and invitation["invitedBy"]["id"] == owner.id
 
     # Nothing is granted or shown: not a representative, no organisation, no acting for it.
-    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER"}
     assert await representatives(client, org_id, b) == {owner.id: "OWNER"}
     seen_by_b = (await gql(client, ORGANIZATION, {"id": org_id}, headers=b.auth))["data"]["node"]
     assert seen_by_b["myRole"] is None
@@ -430,7 +431,7 @@ async def test_representative_set_only_invites_and_grants_nothing_until_accepted
     # Accepting grants the role offered, in one step, recorded as granted by the inviter.
     accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
     assert accepted["errors"] == [] and accepted["representation"]["role"] == "OWNER"
-    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER", b.id: "OWNER"}
     wallet = await gql(client, WALLET_FOR, {"org": org_id}, headers=b.auth)
     assert "errors" not in wallet and wallet["data"]["myWallet"]["owner"]["id"] == org_id
     assert (await invitations(client, b))["totalCount"] == 0
@@ -455,7 +456,7 @@ async def test_a_declined_invitation_leaves_nothing(client, app):
     assert late["representation"] is None
     (error,) = late["errors"]
     assert error["code"] == "CONFLICT" and error["field"] == ["input", "organizationId"]
-    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER"}
     twice = (await decline(client, b, org_id))["data"]["representativeInvitationDecline"]
     assert [e["code"] for e in twice["errors"]] == ["CONFLICT"]
 
@@ -477,7 +478,7 @@ async def test_owners_withdraw_a_pending_invitation_and_nobody_else_may(client, 
     again = (await withdraw(client, owner, org_id, b))["data"]["representativeInvitationWithdraw"]
     (error,) = again["errors"]
     assert error["code"] == "CONFLICT" and error["field"] == ["input", "personId"]
-    assert await representatives(client, org_id) == {owner.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER"}
     anonymous = await gql(client, INVITATION_ACCEPT, {"input": {"organizationId": org_id}})
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
     assert error_codes(await gql(client, MY_INVITATIONS, {})) == ["UNAUTHENTICATED"]
@@ -544,7 +545,7 @@ async def test_parallel_accepts_grant_once(client, app):
     results = [body["data"]["representativeInvitationAccept"] for body in bodies]
     assert sum(r["errors"] == [] for r in results) == 1
     assert all([e["code"] for e in r["errors"]] == ["CONFLICT"] for r in results if r["errors"])
-    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "ADMIN"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER", b.id: "ADMIN"}
     history = (await gql(client, HISTORY, {"id": org_id}, headers=owner.auth))["data"]["node"]["representationHistory"]
     assert len(history) == 2, "one grant recorded for one acceptance"
 
@@ -560,7 +561,7 @@ async def test_parallel_accepts_declines_and_withdrawals_settle_on_one_answer(cl
     assert len(winners) == 1, results
     assert all([e["code"] for e in r["errors"]] == ["CONFLICT"] for r in results if r["errors"])
     accepted = winners[0] < 14
-    assert await representatives(client, org_id) == (
+    assert await representatives(client, org_id, owner) == (
         {owner.id: "OWNER", b.id: "MEMBER"} if accepted else {owner.id: "OWNER"}
     )
     assert (await invitations(client, b))["totalCount"] == 0
@@ -625,7 +626,7 @@ async def test_an_owner_who_is_demoted_or_revoked_takes_their_pending_invitation
     assert [
         x["code"] for x in (await accept(client, c, org_id))["data"]["representativeInvitationAccept"]["errors"]
     ] == ["CONFLICT"]
-    assert await representatives(client, org_id) == {owner.id: "OWNER", e.id: "MEMBER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER", e.id: "MEMBER"}
 
 
 async def test_owners_and_admins_page_through_pending_invitations_and_nobody_else_sees_them(client, app):
@@ -721,7 +722,7 @@ async def test_a_promotion_to_owner_is_an_invitation_and_demotions_stay_immediat
     ] == "OWNER"
     accepted = (await accept(client, b, org_id))["data"]["representativeInvitationAccept"]
     assert accepted["errors"] == [] and accepted["representation"]["role"] == "OWNER"
-    assert await representatives(client, org_id) == {owner.id: "OWNER", b.id: "OWNER"}
+    assert await representatives(client, org_id, owner) == {owner.id: "OWNER", b.id: "OWNER"}
 
     demoted = (await set_role(client, owner, org_id, b, "ADMIN"))["data"]["representativeSet"]
     assert demoted["errors"] == [] and demoted["invitation"] is None

@@ -2,7 +2,9 @@
 
 Defaults: date of birth, sex, phone and e-mail ONLY_ME; ward CONNECTIONS; investor sectors PUBLIC.
 Paths: ``node(id:)``, ``actors(search:)``, ``Organization.representatives`` and
-``Organization.representationHistory``; the person themself reads everything through ``me``.
+``Organization.representationHistory``; the person themself reads everything through ``me``. Signed out, search
+finds no person and an organisation lists no representative (issue 12): the anonymous caller reaches a person
+through ``node(id:)`` only.
 """
 
 from __future__ import annotations
@@ -229,6 +231,9 @@ async def through_search(client, a: Someone, org_id: str, headers) -> dict:
 async def through_representatives(client, a: Someone, org_id: str, headers) -> dict:
     body = await gql(client, REPRESENTATIVES, {"id": org_id}, headers=headers)
     assert "errors" not in body, body["errors"]
+    if headers is None:  # signed out, an organisation lists no representative (issue 12): A through node(id:) only
+        assert body["data"]["node"] == {"representatives": None}
+        return await through_node(client, a, org_id, headers)
     (found,) = [r for r in body["data"]["node"]["representatives"] if r["person"]["id"] == a.id]
     assert found["role"] == "MEMBER"
     return found["person"]
@@ -286,6 +291,24 @@ async def test_an_organisation_owner_who_is_a_stranger_sees_no_hidden_field_of_a
     for seen in (via_list, change["person"]):
         assert {f: seen[f] for f in HIDDEN_BY_DEFAULT} == dict.fromkeys(HIDDEN_BY_DEFAULT)
         assert seen["investorSectors"] == SECTORS
+
+
+async def test_signed_out_an_organisation_lists_no_representative(client, app):
+    """Signed-out callers see organisations, not the people who act for them (issue 12): ``representatives`` is
+    null for them, the organisation itself stays readable; anyone signed in sees the list."""
+    a = await register_a(client)
+    b = await register_b(client)
+    org_id, owner = await org_represented_by(client, app, a)
+    listed = (
+        "query Org($id: ID!) { node(id: $id) { ... on Organization { id displayName representatives { role "
+        "person { id } } } } }"
+    )
+    signed_out = await gql(client, listed, {"id": org_id})
+    assert "errors" not in signed_out, signed_out["errors"]
+    assert signed_out["data"]["node"]["id"] == org_id and signed_out["data"]["node"]["representatives"] is None
+    for viewer in (b, a, owner):
+        seen = (await gql(client, listed, {"id": org_id}, headers=viewer.auth))["data"]["node"]["representatives"]
+        assert sorted((r["person"]["id"], r["role"]) for r in seen) == sorted([(owner.id, "OWNER"), (a.id, "MEMBER")])
 
 
 @pytest.mark.parametrize("viewer", ["stranger", "connection", "anonymous"])

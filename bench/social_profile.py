@@ -450,9 +450,10 @@ async def measure(
         ]
         for label, to_id in targets:
             kind = "organisation" if to_id in population["organizations"] else "person"
-            found = await graph.read(discovery.trust_path, viewer_id, to_id)
+            relations_default = privacy.DEFAULT_AUDIENCES["connections"].value
+            found = await graph.read(discovery.trust_path, viewer_id, to_id, relations_default)
             outcome = f"{found.hops} hops" if found else "no path"
-            params = {"viewerId": viewer_id, "toId": to_id}
+            params = {"viewerId": viewer_id, "toId": to_id, "relationsAudienceDefault": relations_default}
             print(
                 line(f"trust path to {label} ({outcome})", *await profile(graph, discovery.TRUST_PATH, params, rounds))
             )

@@ -132,7 +132,11 @@ async def people_you_may_know(
 #: The shortest chain of CONNECTED edges (1 to 4 hops) from the viewer to the target person, or to
 #: any active person who REPRESENTS the target organisation (an accepted role: a pending invitation is an
 #: INVITED_TO_REPRESENT relationship, which no path follows). Every person strictly between the two
-#: ends is level-2 verified, active, and not blocked by or with the viewer; the predicate sits
+#: ends is level-2 verified, active, not blocked by or with the viewer, and shows the viewer their connection
+#: list (``graph.rules.audience_admits`` on their ``connections`` field, ``$relationsAudienceDefault`` when never
+#: chosen; mirror of ``social.visibility.may_see_relations``): each of them reveals their two neighbours on the
+#: path, whereas the first hop is the viewer's own connection and the last is revealed by the person before the
+#: target, so the ends are not asked. The predicate sits
 #: inside the quantified path pattern, so the breadth-first search prunes with it rather than
 #: filtering shortest paths afterwards (a ``shortestPath`` with an ``all()`` predicate falls back to an
 #: exhaustive search when the first shortest path fails it: tens of thousands of db hits on 10k people).
@@ -157,7 +161,8 @@ CALL (me, end, blocked) {{
   UNION
   WITH me, end, blocked WHERE me <> end
   MATCH path = SHORTEST 1 (me)
-    ((a:Person)-[:CONNECTED]-(b:Person WHERE b.assuranceLevel = 2 AND b.status = 'active' AND NOT b IN blocked)){{0,3}}
+    ((a:Person)-[:CONNECTED]-(b:Person WHERE b.assuranceLevel = 2 AND b.status = 'active' AND NOT b IN blocked
+      AND {audience_admits("b", "connections", default="$relationsAudienceDefault", viewer="me")})){{0,3}}
     (last:Person)-[:CONNECTED]-(end)
   RETURN [n IN nodes(path) | n.id] AS ids, length(path) AS hops
 }}
@@ -173,9 +178,14 @@ class TrustPath:
     hops: int
 
 
-async def trust_path(tx: AsyncManagedTransaction, viewer_id: str, to_id: str) -> TrustPath | None:
-    """The shortest trust path, or None when there is no such path."""
-    found = await run(tx, TRUST_PATH, viewerId=viewer_id, toId=to_id)
+async def trust_path(
+    tx: AsyncManagedTransaction, viewer_id: str, to_id: str, relations_audience_default: str
+) -> TrustPath | None:
+    """The shortest trust path, or None when there is no such path; ``relations_audience_default`` is the audience
+    of a person's connection list when never chosen."""
+    found = await run(
+        tx, TRUST_PATH, viewerId=viewer_id, toId=to_id, relationsAudienceDefault=relations_audience_default
+    )
     return row(TrustPath, found[0]) if found else None
 
 

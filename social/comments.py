@@ -82,6 +82,9 @@ async def delete_comment(
             await queries.set_comment_status(tx, comment_id, "deleted")
         elif await may_remove_for_others(tx, viewer, me, facts.community_id):
             await record_removal(tx, me, "comment", comment_id, cleaned_reason or "")
+        elif not await queries.comments_by_ids(tx, [comment_id], me):
+            # hidden from the caller (its post, or its author across a block): as an unknown id
+            raise NotFoundError("No comment has this id.", field="commentId")
         else:
             raise ForbiddenError("Only the author, the community's moderators or city officers remove a comment.")
 

@@ -34,7 +34,7 @@ from graph.discovery import Suggestion as SuggestionRow
 from identity import privacy
 from identity import views as identity_views
 from identity.model import PersonView
-from social import posts
+from social import posts, visibility
 from social.model import PostView
 
 #: Score of a suggestion: MUTUAL_WEIGHT per mutual connection + COMMUNITY_WEIGHT per shared community.
@@ -140,7 +140,9 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
 async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | None:
     """The shortest verified chain of connections from me to a person or an organisation; None if none."""
     me = authorize(viewer, "social.discovery.find_trust_path")
-    found = await rt.graph.read(queries.trust_path, me, to_id)
+    found = await rt.graph.read(
+        queries.trust_path, me, to_id, privacy.DEFAULT_AUDIENCES[visibility.RELATIONS_FIELD].value
+    )
     if found is None:
         return None
     people = [p for p in await identity_views.persons_by_ids(rt, viewer, found.ids) if p is not None]

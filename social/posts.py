@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import NoReturn
 
 from neo4j import AsyncManagedTransaction
 
@@ -136,7 +137,7 @@ async def edit_post(
         if facts is None or facts.status != "active":
             raise NotFoundError("No post has this id.", field="postId")
         if facts.author_id != me:
-            raise ForbiddenError("Only the author edits a post.")
+            await _refuse_others(tx, me, post_id, "Only the author edits a post.")
         await assert_not_suspended(tx, me)
         if props.get("visibility") == "community" and facts.community_id is None:
             raise UserInputError("Only a post written in a community can be COMMUNITY-only.", field="visibility")
@@ -168,9 +169,20 @@ async def delete_post(
         if await may_remove_for_others(tx, viewer, me, facts.community_id):
             await record_removal(tx, me, "post", post_id, cleaned_reason or "")
             return
-        raise ForbiddenError("Only the author, the community's moderators or city officers remove a post.")
+        await _refuse_others(
+            tx, me, post_id, "Only the author, the community's moderators or city officers remove a post."
+        )
 
     await rt.graph.write(work)
+
+
+async def _refuse_others(tx: AsyncManagedTransaction, me: str, post_id: str, forbidden: str) -> NoReturn:
+    """Refuse a change of someone else's post as an unknown id would be (NOT_FOUND naming ``postId``) when the caller
+    may not see it (connections-only, community-only, across a block), so a refusal never tells "hidden" from "does
+    not exist"; FORBIDDEN (``forbidden``) only for a post the caller sees."""
+    if not await queries.posts_by_ids(tx, [post_id], me):
+        raise NotFoundError("No post has this id.", field="postId")
+    raise ForbiddenError(forbidden)
 
 
 async def posts_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PostView | None]:

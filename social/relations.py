@@ -6,7 +6,7 @@ from __future__ import annotations
 from neo4j import AsyncManagedTransaction
 
 from auth.viewer import Viewer
-from core.errors import ConflictError, NotFoundError, UserInputError
+from core.errors import NotFoundError, UserInputError
 from core.runtime import Runtime
 from graph import social as queries
 
@@ -39,11 +39,7 @@ async def locked_relation(
 
 
 async def undo(tx: AsyncManagedTransaction, kind: str, me: str, other: str) -> None:
-    """Take back my follow, block or mute (``kind``); a CONFLICT when there was none."""
-    if await queries.delete_edge(tx, "un" + kind, me, other):
-        return
-    if kind == "follow":
-        raise ConflictError("You do not follow this actor.", field="actorId")
-    if kind == "block":
-        raise ConflictError("You have not blocked this actor.", field="actorId")
-    raise ConflictError("You have not muted this actor.", field="actorId")
+    """Take back my follow, block or mute (``kind``). Idempotent, as every ``...Set``: when there is none (never made,
+    already taken back, or only the other's block stands) nothing is written and it is no mistake; the caller
+    answers the relation as it now is."""
+    await queries.delete_edge(tx, "un" + kind, me, other)

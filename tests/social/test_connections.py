@@ -318,7 +318,8 @@ async def test_a_blocked_person_blocks_back_and_each_block_is_undone_by_its_owne
     assert (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]["errors"] == []
     assert (await gql(client, PERSON, {"id": an.id}, headers=binh.auth))["data"]["node"] is None, "an's block stands"
     again = (await set_edge(client, BLOCK, binh, an, on=False))["data"]["blockSet"]
-    assert again["errors"][0]["code"] == "CONFLICT", "binh has no block left to lift; an's is not theirs"
+    assert again == {"relation": {"blocked": False}, "errors": []}, "binh has no block left: nothing to do, no mistake"
+    assert (await gql(client, PERSON, {"id": an.id}, headers=binh.auth))["data"]["node"] is None, "an's is not theirs"
     muted = await set_edge(client, MUTE, binh, an)
     assert payload_errors(muted, "muteSet") == [("NOT_FOUND", ["input", "actorId"])], (
         "only a block goes past the other's block"
@@ -403,3 +404,22 @@ async def test_every_list_of_people_pages_both_ways_and_refuses_another_lists_cu
         refused = await gql(client, connections, {"id": hub.id, **variables}, headers=hub.auth)
         field = "after" if "after" in variables else "before"
         assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
+
+
+async def test_switching_a_relation_off_twice_is_no_mistake(client):
+    """``...Set`` is idempotent: unfollowing, unblocking or unmuting when there is nothing to take back succeeds and
+    answers the relation as it now is."""
+    an, binh = await register(client), await register(client)
+    for document, name, key in (
+        (FOLLOW, "followSet", "following"),
+        (BLOCK, "blockSet", "blocked"),
+        (MUTE, "muteSet", "muted"),
+    ):
+        await set_edge(client, document, an, binh)
+        for _ in range(2):
+            off = await set_edge(client, document, an, binh, on=False)
+            assert off["data"][name] == {"relation": {key: False}, "errors": []}, off
+    never = await set_edge(client, FOLLOW, binh, an, on=False)
+    assert never["data"]["followSet"] == {"relation": {"following": False}, "errors": []}, "never followed: as well"
+    unfollowed = await asyncio.gather(*(set_edge(client, FOLLOW, an, binh, on=False) for _ in range(8)))
+    assert all(body["data"]["followSet"]["errors"] == [] for body in unfollowed), unfollowed

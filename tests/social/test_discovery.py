@@ -101,6 +101,14 @@ async def show_ward(client, who: Someone) -> None:
     assert body["data"]["profileAudienceSet"]["errors"] == [], body
 
 
+async def show_connections(client, *people: Someone, audience: str = "PUBLIC") -> None:
+    """Each of ``people`` shows their connection list to ``audience``: a trust path goes through a person only when
+    their list is visible to the viewer."""
+    for who in people:
+        body = await gql(client, AUDIENCE, {"field": "CONNECTIONS", "audience": audience}, headers=who.auth)
+        assert body["data"]["profileAudienceSet"]["errors"] == [], body
+
+
 async def suggestions(client, who: Someone, first: int | None = None) -> list[dict]:
     body = await gql(client, SUGGESTIONS, {"first": first}, headers=who.auth)
     assert "errors" not in body, body
@@ -231,6 +239,7 @@ async def test_trust_path_goes_through_verified_people_only(app, client):
     await chain(client, me, unverified, target)  # 2 hops, but through an unverified person
     await chain(client, me, v1, v2, target)  # 3 hops through verified people
     await connect(client, unverified, only_via_unverified)
+    await show_connections(client, v2, unverified)  # v1 is my connection: I see their list by default
 
     path = await trust_path(client, me, target.id)
 
@@ -248,6 +257,7 @@ async def test_trust_path_is_at_most_four_hops(app, client):
     verified = [await make_verified(app, client, officer, fullName=f"Trần Văn Số {n}") for n in "ABCD"]
     far = await register(client, fullName="Lê Xa Xôi")
     await chain(client, me, *verified, far)
+    await show_connections(client, *verified[1:])
 
     four = await trust_path(client, me, verified[-1].id)
     assert four["hops"] == 4
@@ -262,6 +272,7 @@ async def test_trust_path_is_hidden_across_a_block(app, client):
     v2 = await make_verified(app, client, officer, fullName="Lê Văn Hai")
     target = await register(client, fullName="Hoàng Đích Đến")
     await chain(client, me, v1, v2, target)
+    await show_connections(client, v2)
     assert (await trust_path(client, me, target.id))["hops"] == 3
 
     await block(client, me, v2)  # someone in between blocked by me: no path through them
@@ -344,6 +355,33 @@ async def test_an_unaccepted_invitation_does_not_shorten_a_trust_path(app, clien
     assert accepted["data"]["representativeInvitationAccept"]["errors"] == []
     path = await trust_path(client, me, scam)
     assert (path["hops"], [p["id"] for p in path["people"]]) == (1, [me.id, trusted.id]), "an accepted role counts"
+
+
+async def test_trust_path_goes_only_through_people_whose_connection_list_i_may_see(app, client):
+    """A path me–v1–v2–target reveals that v2 is connected to target: v2 is on it only when v2's connection list
+    (profile field CONNECTIONS) is visible to me. v1 is my own connection, whose list I see by default."""
+    officer = await make_officer(app, client)
+    me = await register(client, fullName="Nguyễn Văn An")
+    v1 = await make_verified(app, client, officer, fullName="Trần Thị Một")
+    v2 = await make_verified(app, client, officer, fullName="Lê Văn Hai")
+    target = await register(client, fullName="Hoàng Đích Đến")
+    await chain(client, me, v1, v2, target)
+
+    assert await trust_path(client, me, target.id) is None, "v2's list is CONNECTIONS by default, I am not one"
+    await show_connections(client, v2)
+    assert [p["id"] for p in (await trust_path(client, me, target.id))["people"]] == [me.id, v1.id, v2.id, target.id]
+
+    await show_connections(client, v1, audience="ONLY_ME")  # even my own connection may hide their list from me
+    assert await trust_path(client, me, target.id) is None
+    assert (await trust_path(client, me, v2.id)) is None, "v1 would reveal that they know v2"
+    assert (await trust_path(client, me, v1.id))["hops"] == 1, "my own connection needs no one's list"
+    await show_connections(client, v1, audience="PUBLIC")
+    assert (await trust_path(client, me, target.id))["hops"] == 3
+
+    await show_connections(client, v2, audience="ONLY_ME")
+    assert await trust_path(client, me, target.id) is None
+    await show_connections(client, v2, audience="PUBLIC")
+    assert (await trust_path(client, me, target.id))["hops"] == 3
 
 
 # --- search ------------------------------------------------------------------------------------------------------------

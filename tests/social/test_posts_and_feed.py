@@ -141,7 +141,10 @@ async def test_visibility_changes_apply_to_posts_already_written(client):
     assert edited["data"]["postUpdate"]["post"] == {"text": "Giờ chỉ bạn bè", "visibility": "CONNECTIONS"}
     assert written not in ids(await gql(client, FEED, headers=follower.auth))
     other = await gql(client, EDIT, {"id": written, "text": "hacked"}, headers=follower.auth)
-    assert error_codes(other) == ["FORBIDDEN"]
+    assert payload_errors(other, "postUpdate") == [("NOT_FOUND", ["input", "postId"])], "hidden from the follower now"
+    public = await post(client, author, "Công khai")
+    visible = await gql(client, EDIT, {"id": public, "text": "hacked"}, headers=follower.auth)
+    assert error_codes(visible) == ["FORBIDDEN"], "a post they see is refused as not theirs"
 
 
 async def test_blocked_and_muted_authors_leave_the_feed(client):
@@ -595,3 +598,38 @@ async def test_the_last_comments_of_every_feed_post_are_read_in_one_batch(client
     ]
     assert all(e["node"]["comments"]["pageInfo"]["hasPreviousPage"] for e in edges)
     assert small == large, (small, large)
+
+
+async def test_changing_a_post_or_comment_hidden_from_me_is_refused_as_an_unknown_id(client):
+    """postUpdate, postDelete and commentDelete never tell "hidden" from "does not exist": a post (or a comment on
+    a post) the caller may not see answers the payload NOT_FOUND of an unknown id, not FORBIDDEN."""
+    author, friend, stranger = [await register(client) for _ in range(3)]
+    await connect(client, author, friend)
+    secret = await post(client, author, "Chỉ bạn bè", "CONNECTIONS")
+    said = await comment(client, friend, secret, "Bình luận riêng")
+    across = await post(client, author, "Công khai, nhưng tôi đã chặn bạn")
+    await set_edge(client, BLOCK, author, stranger)
+    unknown = _unknown_post()
+    unknown_comment = base64.b64encode(b"Comment:00000000-0000-4000-8000-000000000000").decode()
+
+    def refusals(post_id: str, comment_id: str) -> list:
+        return [
+            ("postUpdate", {"id": post_id, "text": "hacked"}, EDIT),
+            ("postDelete", {"id": post_id}, DELETE),
+            ("commentDelete", {"id": comment_id}, DELETE_COMMENT),
+        ]
+
+    expected = {}
+    for name, variables, document in refusals(unknown, unknown_comment):
+        body = await gql(client, document, variables, headers=stranger.auth)
+        expected[name] = body["data"][name]["errors"]
+        assert [e["code"] for e in expected[name]] == ["NOT_FOUND"], body
+    for hidden_post in (secret, across):
+        for name, variables, document in refusals(hidden_post, said):
+            body = await gql(client, document, variables, headers=stranger.auth)
+            assert "errors" not in body, body
+            assert body["data"][name]["errors"] == expected[name], (name, hidden_post)
+    assert (await gql(client, NODE, {"id": secret}, headers=author.auth))["data"]["node"]["comments"]["totalCount"] == 1
+    assert (await gql(client, NODE, {"id": across}, headers=author.auth))["data"]["node"]["text"] == (
+        "Công khai, nhưng tôi đã chặn bạn"
+    ), "nothing was changed"

@@ -154,7 +154,8 @@ async def disputes_of_orders(rt: Runtime, order_ids: list[str]) -> list[DisputeV
     return [found.get(i) for i in order_ids]
 
 
-#: Cursors of disputes: (openedAt, id).
+#: Cursors of disputes: (openedAt, id), scoped to the status filter (``for_filters``): a cursor taken under another
+#: status is refused.
 DISPUTES_CURSOR = keyset_kind("disputes")
 
 
@@ -163,8 +164,9 @@ async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request
     authorize(viewer, "marketplace.dispute.list")
     if status is not None and status not in STATUSES:
         raise UserInputError("A dispute is OPEN or RESOLVED.", field="status")
-    rows, total = await rt.graph.read(queries.dispute_queue, status, request.window(DISPUTES_CURSOR))
-    page = request.page(rows, DISPUTES_CURSOR, lambda r: (r.opened_at, r.id), total_count=total)
+    kind = DISPUTES_CURSOR.for_filters(status=status)
+    rows, total = await rt.graph.read(queries.dispute_queue, status, request.window(kind))
+    page = request.page(rows, kind, lambda r: (r.opened_at, r.id), total_count=total)
     return Page(
         items=[dispute_view(r) for r in page.items],
         cursors=page.cursors,

@@ -489,7 +489,8 @@ class ListingFilter:
     seller_id: str | None = None
 
 
-#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another): (sort key, id); and of
+#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another), scoped to the filters and the
+#: search (``for_filters``: a cursor taken under other filters is refused): (sort key, id); and of
 #: myListings, scoped to the seller (``MY_LISTINGS_CURSOR.scoped(seller)``): (createdAt, id).
 _SORT_KEY = {"newest": TIME, "price_asc": OPTIONAL_INT, "price_desc": OPTIONAL_INT, "rating": NUMBER}
 LISTINGS_CURSORS = {sort: CursorKind(f"listings.{sort}", (_SORT_KEY[sort], TEXT)) for sort in SORTS}
@@ -527,9 +528,6 @@ async def browse(
     for name, value in prices:
         if value is not None and value < 0:
             problems.add(UserInputError("A price filter is not negative.", field=name))
-    window = problems.take(lambda: request.window(LISTINGS_CURSORS[sort]))
-    problems.raise_if_any()
-    assert window is not None
     params: BrowseFilters = {
         "kinds": filters.kinds or None,
         "category": filters.category,
@@ -539,10 +537,14 @@ async def browse(
         "sellerId": filters.seller_id,
         "sellerKind": filters.seller_kind,
     }
+    kind = LISTINGS_CURSORS[sort].for_filters(search=search, **{**params, "kinds": sorted(set(filters.kinds or []))})
+    window = problems.take(lambda: request.window(kind))
+    problems.raise_if_any()
+    assert window is not None
     rows = await rt.graph.read(
         queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, window=window
     )
-    return _page(rows, request, LISTINGS_CURSORS[sort])
+    return _page(rows, request, kind)
 
 
 async def my_listings(

@@ -73,10 +73,14 @@ def _reason(value: str | None) -> str:
     )
 
 
-async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:
+async def open_dispute(
+    rt: Runtime, viewer: Viewer, order_id: str, reason: str, *, problems: Problems | None = None
+) -> DisputeView:
     """The buyer disputes a paid or fulfilled order; the order becomes 'disputed'."""
     person = authorize(viewer, "marketplace.dispute.open")
-    cleaned = _reason(reason)
+    problems = Problems() if problems is None else problems
+    cleaned = problems.take(lambda: _reason(reason)) or ""
+    problems.raise_if_any()
     dispute_id = str(uuid.uuid4())
 
     async def record(tx: AsyncManagedTransaction, order: LockedOrder, actor_id: str) -> None:
@@ -92,11 +96,18 @@ async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) 
 
 
 async def resolve_dispute(
-    rt: Runtime, viewer: Viewer, dispute_id: str, outcome: str, reason: str, key: str
+    rt: Runtime,
+    viewer: Viewer,
+    dispute_id: str,
+    outcome: str,
+    reason: str,
+    key: str,
+    *,
+    problems: Problems | None = None,
 ) -> DisputeView:
     """An officer decides an open dispute: REFUND the buyer or RELEASE the money to the seller."""
     officer = authorize(viewer, "marketplace.dispute.resolve")
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     if outcome not in OUTCOMES:
         problems.add(UserInputError("The outcome is REFUND or RELEASE.", field="outcome"))
     cleaned = problems.take(lambda: _reason(reason)) or ""

@@ -337,8 +337,9 @@ async def create_listing(
     given: ListingInput,
     publish: bool,
     organization_id: str | None,
+    problems: Problems | None = None,
 ) -> ListingView:
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     if kind not in KINDS:
         problems.add(UserInputError("A listing is GOODS, SERVICE, RENTAL or INVESTMENT.", field="kind"))
     if given.title is None:
@@ -395,8 +396,10 @@ async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id
     raise ForbiddenError("Only the seller (or an owner or admin of the selling organisation) changes a listing.")
 
 
-async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput) -> ListingView:
-    problems = Problems()
+async def update_listing(
+    rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput, *, problems: Problems | None = None
+) -> ListingView:
+    problems = Problems() if problems is None else problems
     props = _checked_props(given, rt.settings.max_price_dong, problems)
     problems.raise_if_any()
 

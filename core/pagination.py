@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import math
 import re
@@ -105,6 +106,14 @@ class CursorKind:
         """The cursors of one instance of a list that belongs to something (a person's posts, a post's comments,
         a community's members): a cursor of another person's posts is then refused as not issued by this list."""
         return CursorKind(f"{self.name}:{scope}", self.parts, self.max_int)
+
+    def for_filters(self, **values: Any) -> CursorKind:
+        """The cursors of a list read under these filters and search text (normalised by the caller: a search as
+        the query it became, a set of kinds sorted): scoped to a short stable digest of the values, so a cursor
+        taken under other filters (or of another search) is refused as not issued by this list. Values are
+        JSON: None, booleans, numbers, strings and lists of them."""
+        normal = json.dumps(sorted(values.items()), separators=(",", ":"), ensure_ascii=False, default=str)
+        return self.scoped(hashlib.blake2s(normal.encode()).hexdigest()[:12])
 
     def encode(self, *key: Any) -> str:
         """The cursor of an item whose sort key is ``key``; a TIME part may be a Neo4j or Python datetime."""

@@ -17,7 +17,8 @@ from identity.views import organizations_by_ids, persons_by_ids
 
 #: Search pages through this many best matches (positions 0 to ACTOR_SEARCH_WINDOW - 1).
 ACTOR_SEARCH_WINDOW = 1000
-#: Cursors of actors(search:): the position in the ranked list of matches.
+#: Cursors of actors(search:): the position in the ranked list of matches, scoped to the search (the query the
+#: text became, ``for_filters``): a cursor of another search is refused.
 ACTOR_SEARCH_CURSOR = CursorKind("actors", (INT,), max_int=ACTOR_SEARCH_WINDOW)
 
 
@@ -32,7 +33,8 @@ async def search_actors(
     """Organisations, and for a signed-in caller people, by name, with or without diacritics, best match first;
     paged either way by position among the ``ACTOR_SEARCH_WINDOW`` best matches."""
     query = fulltext_query(text, field="search")
-    after, before = request.positions(ACTOR_SEARCH_CURSOR)
+    kind = ACTOR_SEARCH_CURSOR.for_filters(search=query)
+    after, before = request.positions(kind)
     found = await rt.graph.read(
         queries.search_actors,
         query,
@@ -43,7 +45,7 @@ async def search_actors(
         backwards=request.backwards,
         window=ACTOR_SEARCH_WINDOW,
     )
-    page = request.ranked_page(found.hits, found.start, ACTOR_SEARCH_CURSOR)
+    page = request.ranked_page(found.hits, found.start, kind)
     person_ids = [h.id for h in page.items if h.kind == "person"]
     org_ids = [h.id for h in page.items if h.kind == "organization"]
     views: dict[str, PersonView | OrganizationView | None] = dict(

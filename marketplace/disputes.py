@@ -73,10 +73,14 @@ def _reason(value: str | None) -> str:
     )
 
 
-async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) -> DisputeView:
+async def open_dispute(
+    rt: Runtime, viewer: Viewer, order_id: str, reason: str, *, problems: Problems | None = None
+) -> DisputeView:
     """The buyer disputes a paid or fulfilled order; the order becomes 'disputed'."""
     person = authorize(viewer, "marketplace.dispute.open")
-    cleaned = _reason(reason)
+    problems = Problems() if problems is None else problems
+    cleaned = problems.take(lambda: _reason(reason)) or ""
+    problems.raise_if_any()
     dispute_id = str(uuid.uuid4())
 
     async def record(tx: AsyncManagedTransaction, order: LockedOrder, actor_id: str) -> None:
@@ -92,11 +96,18 @@ async def open_dispute(rt: Runtime, viewer: Viewer, order_id: str, reason: str) 
 
 
 async def resolve_dispute(
-    rt: Runtime, viewer: Viewer, dispute_id: str, outcome: str, reason: str, key: str
+    rt: Runtime,
+    viewer: Viewer,
+    dispute_id: str,
+    outcome: str,
+    reason: str,
+    key: str,
+    *,
+    problems: Problems | None = None,
 ) -> DisputeView:
     """An officer decides an open dispute: REFUND the buyer or RELEASE the money to the seller."""
     officer = authorize(viewer, "marketplace.dispute.resolve")
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     if outcome not in OUTCOMES:
         problems.add(UserInputError("The outcome is REFUND or RELEASE.", field="outcome"))
     cleaned = problems.take(lambda: _reason(reason)) or ""
@@ -154,7 +165,8 @@ async def disputes_of_orders(rt: Runtime, order_ids: list[str]) -> list[DisputeV
     return [found.get(i) for i in order_ids]
 
 
-#: Cursors of disputes: (openedAt, id).
+#: Cursors of disputes: (openedAt, id), scoped to the status filter (``for_filters``): a cursor taken under another
+#: status is refused.
 DISPUTES_CURSOR = keyset_kind("disputes")
 
 
@@ -163,8 +175,9 @@ async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request
     authorize(viewer, "marketplace.dispute.list")
     if status is not None and status not in STATUSES:
         raise UserInputError("A dispute is OPEN or RESOLVED.", field="status")
-    rows, total = await rt.graph.read(queries.dispute_queue, status, request.window(DISPUTES_CURSOR))
-    page = request.page(rows, DISPUTES_CURSOR, lambda r: (r.opened_at, r.id), total_count=total)
+    kind = DISPUTES_CURSOR.for_filters(status=status)
+    rows, total = await rt.graph.read(queries.dispute_queue, status, request.window(kind))
+    page = request.page(rows, kind, lambda r: (r.opened_at, r.id), total_count=total)
     return Page(
         items=[dispute_view(r) for r in page.items],
         cursors=page.cursors,

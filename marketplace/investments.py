@@ -79,10 +79,17 @@ async def _acts_for(tx: AsyncManagedTransaction, viewer: Viewer, action: str, ac
 
 
 async def create_interest(
-    rt: Runtime, viewer: Viewer, *, listing_id: str, amount_dong: int, message: str, organization_id: str | None
+    rt: Runtime,
+    viewer: Viewer,
+    *,
+    listing_id: str,
+    amount_dong: int,
+    message: str,
+    organization_id: str | None,
+    problems: Problems | None = None,
 ) -> InterestView:
     max_amount = rt.settings.max_order_total_dong
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     if amount_dong <= 0 or amount_dong > max_amount:
         problems.add(
             UserInputError(
@@ -134,10 +141,18 @@ async def create_interest(
 
 
 async def answer_interest(
-    rt: Runtime, viewer: Viewer, interest_id: str, *, accept: bool, message: str | None
+    rt: Runtime,
+    viewer: Viewer,
+    interest_id: str,
+    *,
+    accept: bool,
+    message: str | None,
+    problems: Problems | None = None,
 ) -> InterestView:
     authorize(viewer, "marketplace.interest.answer")
-    answer = _check_message(message, "message", required=False)
+    problems = Problems() if problems is None else problems
+    answer = problems.take(lambda: _check_message(message, "message", required=False))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         found = await queries.lock_interest(tx, interest_id)

@@ -337,8 +337,9 @@ async def create_listing(
     given: ListingInput,
     publish: bool,
     organization_id: str | None,
+    problems: Problems | None = None,
 ) -> ListingView:
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     if kind not in KINDS:
         problems.add(UserInputError("A listing is GOODS, SERVICE, RENTAL or INVESTMENT.", field="kind"))
     if given.title is None:
@@ -395,8 +396,10 @@ async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id
     raise ForbiddenError("Only the seller (or an owner or admin of the selling organisation) changes a listing.")
 
 
-async def update_listing(rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput) -> ListingView:
-    problems = Problems()
+async def update_listing(
+    rt: Runtime, viewer: Viewer, listing_id: str, given: ListingInput, *, problems: Problems | None = None
+) -> ListingView:
+    problems = Problems() if problems is None else problems
     props = _checked_props(given, rt.settings.max_price_dong, problems)
     problems.raise_if_any()
 
@@ -489,7 +492,8 @@ class ListingFilter:
     seller_id: str | None = None
 
 
-#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another): (sort key, id); and of
+#: Cursors of listings, one kind per sort (a cursor of one sort is refused by another), scoped to the filters and the
+#: search (``for_filters``: a cursor taken under other filters is refused): (sort key, id); and of
 #: myListings, scoped to the seller (``MY_LISTINGS_CURSOR.scoped(seller)``): (createdAt, id).
 _SORT_KEY = {"newest": TIME, "price_asc": OPTIONAL_INT, "price_desc": OPTIONAL_INT, "rating": NUMBER}
 LISTINGS_CURSORS = {sort: CursorKind(f"listings.{sort}", (_SORT_KEY[sort], TEXT)) for sort in SORTS}
@@ -527,9 +531,6 @@ async def browse(
     for name, value in prices:
         if value is not None and value < 0:
             problems.add(UserInputError("A price filter is not negative.", field=name))
-    window = problems.take(lambda: request.window(LISTINGS_CURSORS[sort]))
-    problems.raise_if_any()
-    assert window is not None
     params: BrowseFilters = {
         "kinds": filters.kinds or None,
         "category": filters.category,
@@ -539,10 +540,14 @@ async def browse(
         "sellerId": filters.seller_id,
         "sellerKind": filters.seller_kind,
     }
+    kind = LISTINGS_CURSORS[sort].for_filters(search=search, **{**params, "kinds": sorted(set(filters.kinds or []))})
+    window = problems.take(lambda: request.window(kind))
+    problems.raise_if_any()
+    assert window is not None
     rows = await rt.graph.read(
         queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, window=window
     )
-    return _page(rows, request, LISTINGS_CURSORS[sort])
+    return _page(rows, request, kind)
 
 
 async def my_listings(

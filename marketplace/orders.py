@@ -225,10 +225,19 @@ async def _cart(tx: AsyncManagedTransaction, actor_id: str) -> CartView:
 
 
 async def set_cart_item(
-    rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str, quantity: int
+    rt: Runtime,
+    viewer: Viewer,
+    organization_id: str | None,
+    listing_id: str,
+    quantity: int,
+    *,
+    problems: Problems | None = None,
 ) -> CartView:
-    """Put ``quantity`` units of a listing in my cart (0 takes it out)."""
-    _check_quantity(quantity, allow_zero=True)
+    """Put ``quantity`` units of a listing in my cart (0 takes it out). ``problems`` holds the mistakes the caller
+    found in the input (a malformed id): all are reported with the quantity's."""
+    problems = Problems() if problems is None else problems
+    problems.take(lambda: _check_quantity(quantity, allow_zero=True))
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> CartView:
         me = await act_as(tx, viewer, "marketplace.cart.change", organization_id)
@@ -323,11 +332,17 @@ async def _place(
 
 
 async def checkout(
-    rt: Runtime, viewer: Viewer, organization_id: str | None, key: str, note: str | None
+    rt: Runtime,
+    viewer: Viewer,
+    organization_id: str | None,
+    key: str,
+    note: str | None,
+    *,
+    problems: Problems | None = None,
 ) -> list[OrderView]:
     """Turn my cart into one order per seller, reserving stock, in one transaction; the cart is emptied."""
     person = authorize(viewer, "marketplace.cart.checkout")
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     problems.take(lambda: check_key(key))
     cleaned_note = problems.take(lambda: _check_text(note, "note", MAX_NOTE_LENGTH))
     problems.raise_if_any()
@@ -368,11 +383,19 @@ async def checkout(
 
 
 async def place_order(
-    rt: Runtime, viewer: Viewer, organization_id: str | None, listing_id: str, quantity: int, key: str
+    rt: Runtime,
+    viewer: Viewer,
+    organization_id: str | None,
+    listing_id: str,
+    quantity: int,
+    key: str,
+    *,
+    problems: Problems | None = None,
 ) -> OrderView:
-    """Order a listing straight away ("buy now"): one order, stock reserved."""
+    """Order a listing straight away ("buy now"): one order, stock reserved. ``problems`` holds the mistakes the
+    caller found in the input (a malformed id): all are reported with the quantity's and the key's."""
     person = authorize(viewer, "marketplace.order.place")
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     problems.take(lambda: _check_quantity(quantity, allow_zero=False))
     problems.take(lambda: check_key(key))
     problems.raise_if_any()
@@ -506,14 +529,21 @@ async def move(
 
 
 async def transition(
-    rt: Runtime, viewer: Viewer, order_id: str, action: str, *, key: str | None = None, reason: str | None = None
+    rt: Runtime,
+    viewer: Viewer,
+    order_id: str,
+    action: str,
+    *,
+    key: str | None = None,
+    reason: str | None = None,
+    problems: Problems | None = None,
 ) -> OrderView:
     """accept, pay, fulfil, complete, cancel or refund an order; money-moving ones run once per idempotency key
     (the key is required when the transition moves money, and always accepted)."""
     person = authorize(viewer, "marketplace.order.change")
     if action not in ("accept", "pay", "fulfil", "complete", "cancel", "refund"):
         raise ValueError(action)
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     cleaned = problems.take(lambda: _check_text(reason, "reason", MAX_REASON_LENGTH))
     if key is not None:
         problems.take(lambda: check_key(key))

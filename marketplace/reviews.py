@@ -65,10 +65,12 @@ def _check_text(text: str, field: str) -> str:
     )
 
 
-async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str) -> ReviewView:
+async def create_review(
+    rt: Runtime, viewer: Viewer, order_id: str, rating: int, text: str, *, problems: Problems | None = None
+) -> ReviewView:
     """The buyer of a completed order reviews its seller, once."""
     person = authorize(viewer, "marketplace.review.create")
-    problems = Problems()
+    problems = Problems() if problems is None else problems
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         problems.add(UserInputError("A rating is 1 to 5 stars.", field="rating"))
     cleaned = problems.take(lambda: _check_text(text, "text")) or ""
@@ -105,10 +107,14 @@ async def create_review(rt: Runtime, viewer: Viewer, order_id: str, rating: int,
     return await _fresh(rt, viewer, review_id)
 
 
-async def reply_review(rt: Runtime, viewer: Viewer, review_id: str, text: str) -> ReviewView:
+async def reply_review(
+    rt: Runtime, viewer: Viewer, review_id: str, text: str, *, problems: Problems | None = None
+) -> ReviewView:
     """The reviewed seller (or an owner/admin of the selling organisation) answers a review, once."""
     person = authorize(viewer, "marketplace.review.reply")
-    cleaned = _check_text(text, "text")
+    problems = Problems() if problems is None else problems
+    cleaned = problems.take(lambda: _check_text(text, "text")) or ""
+    problems.raise_if_any()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         review = await queries.lock_review(tx, review_id)

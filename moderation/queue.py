@@ -12,7 +12,8 @@ from graph import moderation as queries
 from moderation.model import REPORT_STATUSES, ReportView
 from moderation.reports import report_key, report_page
 
-#: Cursors of moderationQueue: (createdAt, id).
+#: Cursors of moderationQueue: (createdAt, id), scoped to the queue's scope and status (``for_filters``): a cursor
+#: taken under another status is refused.
 QUEUE_CURSOR = keyset_kind("moderationQueue")
 
 
@@ -28,5 +29,7 @@ async def moderation_queue(rt: Runtime, viewer: Viewer, status: str, request: Pa
     # ReportStatus is an enum of the schema: this guards other callers, after the check of who asks.
     if status not in REPORT_STATUSES:
         raise UserInputError("A report is OPEN, RESOLVED or DISMISSED.", field="status")
-    rows = await rt.graph.read(queries.report_queue, scope, me, status, request.window(QUEUE_CURSOR))
-    return await report_page(rt, viewer, request.page(rows, QUEUE_CURSOR, report_key))
+    # A community moderator's queue is their own (the communities they run): scoped to them as well.
+    kind = QUEUE_CURSOR.for_filters(scope=scope, status=status, moderator=me if scope == "communities" else None)
+    rows = await rt.graph.read(queries.report_queue, scope, me, status, request.window(kind))
+    return await report_page(rt, viewer, request.page(rows, kind, report_key))

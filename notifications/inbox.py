@@ -19,6 +19,8 @@ from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import notifications as queries
 
+#: Cursors of notifications: (createdAt, id), scoped to the recipient and the unreadOnly filter
+#: (``NOTIFICATIONS_CURSOR.scoped(me).for_filters(unreadOnly=...)``): a cursor of another person's inbox is refused.
 NOTIFICATIONS_CURSOR = keyset_kind("notifications")
 
 
@@ -50,8 +52,9 @@ def _item(found: queries.NotificationRow) -> NotificationItem:
 
 async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[NotificationItem]:
     me = authorize(viewer, "notifications.inbox.read")
-    found = await rt.graph.read(queries.notifications, me, unread_only, request.window(NOTIFICATIONS_CURSOR))
-    return request.page([_item(n) for n in found], NOTIFICATIONS_CURSOR, lambda i: (i["createdAt"], i["id"]))
+    kind = NOTIFICATIONS_CURSOR.scoped(me).for_filters(unreadOnly=unread_only)
+    found = await rt.graph.read(queries.notifications, me, unread_only, request.window(kind))
+    return request.page([_item(n) for n in found], kind, lambda i: (i["createdAt"], i["id"]))
 
 
 async def unread_count(rt: Runtime, viewer: Viewer) -> int:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.errors import Problems
 from core.pagination import PageRequest
 from marketplace import investments, listings
 from marketplace.listings import ListingInput
@@ -148,10 +149,23 @@ async def my_investment_interests(
 # --- mutations -----------------------------------------------------------------------------------------------------
 
 
+def _decoded(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
+    """The UUID of a global id of the input; "" after recording why it is not one, so that the service refuses the
+    input with every other mistake of it (marketplace services check the input before they use any id)."""
+    return problems.take(lambda: decode_id(value, type_names, field)) or ""
+
+
+def _acting(problems: Problems, value: str | None) -> str | None:
+    """The organisation an ``asOrganization`` field names (``acting_organization``), None when not given; "" after
+    recording why it is not an organisation's id (the service refuses the input before acting for anyone)."""
+    return _decoded(problems, value, "Organization", "asOrganization") if value else None
+
+
 async def listing_create(
     info: strawberry.Info, input: Annotated[ListingCreateInput, strawberry.argument(description="The listing.")]
 ) -> ListingCreatePayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         given = ListingInput(
             title=input.title,
             description=input.description,
@@ -170,7 +184,8 @@ async def listing_create(
             kind=input.kind.value,
             given=given,
             publish=input.publish,
-            organization_id=acting_organization(input.as_organization),
+            organization_id=_acting(problems, input.as_organization),
+            problems=problems,
         )
         return {"listing": Listing.of(view)}
 
@@ -202,7 +217,8 @@ async def listing_update(
     info: strawberry.Info, input: Annotated[ListingUpdateInput, strawberry.argument(description="The changes.")]
 ) -> ListingUpdatePayload | None:
     async def work() -> dict[str, Any]:
-        listing_id = decode_id(input.listing_id, "Listing", "listingId")
+        problems = Problems()
+        listing_id = _decoded(problems, input.listing_id, "Listing", "listingId")
         given = ListingInput()
         for name in _UPDATABLE:
             value = getattr(input, name)
@@ -212,7 +228,7 @@ async def listing_update(
                 given.cleared.add(_CLEARABLE[name])
             else:
                 setattr(given, name, value)
-        view = await listings.update_listing(runtime(info), viewer(info), listing_id, given)
+        view = await listings.update_listing(runtime(info), viewer(info), listing_id, given, problems=problems)
         return {"listing": Listing.of(view)}
 
     return await mutate(info, ListingUpdatePayload, work)
@@ -235,13 +251,15 @@ async def investment_interest_create(
     input: Annotated[InvestmentInterestCreateInput, strawberry.argument(description="The interest.")],
 ) -> InvestmentInterestCreatePayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         view = await investments.create_interest(
             runtime(info),
             viewer(info),
-            listing_id=decode_id(input.listing_id, "Listing", "listingId"),
+            listing_id=_decoded(problems, input.listing_id, "Listing", "listingId"),
             amount_dong=input.amount_dong,
             message=input.message,
-            organization_id=acting_organization(input.as_organization),
+            organization_id=_acting(problems, input.as_organization),
+            problems=problems,
         )
         return {"investment_interest": InvestmentInterest.of(view)}
 
@@ -253,12 +271,14 @@ async def investment_interest_answer(
     input: Annotated[InvestmentInterestAnswerInput, strawberry.argument(description="The answer.")],
 ) -> InvestmentInterestAnswerPayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         view = await investments.answer_interest(
             runtime(info),
             viewer(info),
-            decode_id(input.investment_interest_id, "InvestmentInterest", "investmentInterestId"),
+            _decoded(problems, input.investment_interest_id, "InvestmentInterest", "investmentInterestId"),
             accept=input.accept,
             message=input.message,
+            problems=problems,
         )
         return {"investment_interest": InvestmentInterest.of(view)}
 

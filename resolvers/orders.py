@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.errors import Problems
 from core.pagination import PageRequest
 from marketplace import disputes as dispute_service
 from marketplace import orders as service
@@ -172,6 +173,18 @@ async def disputes(
     return DisputeConnection.from_page(page, Dispute.of)
 
 
+def _decoded(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
+    """The UUID of a global id of the input; "" after recording why it is not one, so that the service refuses the
+    input with every other mistake of it (marketplace services check the input before they use any id)."""
+    return problems.take(lambda: decode_id(value, type_names, field)) or ""
+
+
+def _acting(problems: Problems, value: str | None) -> str | None:
+    """The organisation an ``asOrganization`` field names (``acting_organization``), None when not given; "" after
+    recording why it is not an organisation's id (the service refuses the input before acting for anyone)."""
+    return _decoded(problems, value, "Organization", "asOrganization") if value else None
+
+
 # --- mutations -------------------------------------------------------------------------------------------------------
 
 
@@ -179,12 +192,14 @@ async def cart_item_set(
     info: strawberry.Info, input: Annotated[CartItemSetInput, strawberry.argument(description="Listing, quantity.")]
 ) -> CartItemSetPayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         found = await service.set_cart_item(
             runtime(info),
             viewer(info),
-            acting_organization(input.as_organization),
-            decode_id(input.listing_id, "Listing", "listingId"),
+            _acting(problems, input.as_organization),
+            _decoded(problems, input.listing_id, "Listing", "listingId"),
             input.quantity,
+            problems=problems,
         )
         return {"cart": Cart.of(found)}
 
@@ -196,8 +211,14 @@ async def cart_checkout(
     input: Annotated[CartCheckoutInput, strawberry.argument(description="Idempotency key, organisation, note.")],
 ) -> CartCheckoutPayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         placed = await service.checkout(
-            runtime(info), viewer(info), acting_organization(input.as_organization), input.idempotency_key, input.note
+            runtime(info),
+            viewer(info),
+            _acting(problems, input.as_organization),
+            input.idempotency_key,
+            input.note,
+            problems=problems,
         )
         return {"orders": [Order.of(o) for o in placed]}
 
@@ -209,13 +230,15 @@ async def order_place(
     input: Annotated[OrderPlaceInput, strawberry.argument(description="Listing, quantity, idempotency key.")],
 ) -> OrderPlacePayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         placed = await service.place_order(
             runtime(info),
             viewer(info),
-            acting_organization(input.as_organization),
-            decode_id(input.listing_id, "Listing", "listingId"),
+            _acting(problems, input.as_organization),
+            _decoded(problems, input.listing_id, "Listing", "listingId"),
             input.quantity,
             input.idempotency_key,
+            problems=problems,
         )
         return {"order": Order.of(placed)}
 
@@ -236,8 +259,10 @@ async def _transition(
     reason: str | None,
 ) -> P:
     async def work() -> dict[str, Any]:
+        problems = Problems()
+        order = _decoded(problems, order_id, "Order", "orderId")
         changed = await service.transition(
-            runtime(info), viewer(info), decode_id(order_id, "Order", "orderId"), action, key=key, reason=reason
+            runtime(info), viewer(info), order, action, key=key, reason=reason, problems=problems
         )
         return {"order": Order.of(changed)}
 
@@ -292,8 +317,10 @@ async def review_create(
     info: strawberry.Info, input: Annotated[ReviewCreateInput, strawberry.argument(description="Order, rating, text.")]
 ) -> ReviewCreatePayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
+        order = _decoded(problems, input.order_id, "Order", "orderId")
         created = await review_service.create_review(
-            runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"), input.rating, input.text
+            runtime(info), viewer(info), order, input.rating, input.text, problems=problems
         )
         return {"review": Review.of(created)}
 
@@ -304,9 +331,9 @@ async def review_reply(
     info: strawberry.Info, input: Annotated[ReviewReplyInput, strawberry.argument(description="Review, reply text.")]
 ) -> ReviewReplyPayload | None:
     async def work() -> dict[str, Any]:
-        replied = await review_service.reply_review(
-            runtime(info), viewer(info), decode_id(input.review_id, "Review", "reviewId"), input.text
-        )
+        problems = Problems()
+        review = _decoded(problems, input.review_id, "Review", "reviewId")
+        replied = await review_service.reply_review(runtime(info), viewer(info), review, input.text, problems=problems)
         return {"review": Review.of(replied)}
 
     return await mutate(info, ReviewReplyPayload, work)
@@ -316,9 +343,9 @@ async def dispute_open(
     info: strawberry.Info, input: Annotated[DisputeOpenInput, strawberry.argument(description="Order and reason.")]
 ) -> DisputeOpenPayload | None:
     async def work() -> dict[str, Any]:
-        opened = await dispute_service.open_dispute(
-            runtime(info), viewer(info), decode_id(input.order_id, "Order", "orderId"), input.reason
-        )
+        problems = Problems()
+        order = _decoded(problems, input.order_id, "Order", "orderId")
+        opened = await dispute_service.open_dispute(runtime(info), viewer(info), order, input.reason, problems=problems)
         return {"dispute": Dispute.of(opened)}
 
     return await mutate(info, DisputeOpenPayload, work)
@@ -329,13 +356,15 @@ async def dispute_resolve(
     input: Annotated[DisputeResolveInput, strawberry.argument(description="Dispute, outcome, reason, key.")],
 ) -> DisputeResolvePayload | None:
     async def work() -> dict[str, Any]:
+        problems = Problems()
         resolved = await dispute_service.resolve_dispute(
             runtime(info),
             viewer(info),
-            decode_id(input.dispute_id, "Dispute", "disputeId"),
+            _decoded(problems, input.dispute_id, "Dispute", "disputeId"),
             input.outcome.value,
             input.reason,
             input.idempotency_key,
+            problems=problems,
         )
         return {"dispute": Dispute.of(resolved)}
 

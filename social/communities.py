@@ -118,7 +118,8 @@ async def community(rt: Runtime, viewer: Viewer, community_id: str) -> Community
 
 #: Cursors of communities and myCommunities: (folded name, id); of communityJoinRequests: (requested at, person
 #: id); of Community.members: (member since, person id); of Community.posts: (posted at, post id). The lists of one
-#: community or person are scoped to it: a cursor of another community's members is refused.
+#: community or person are scoped to it: a cursor of another community's members is refused; communities is scoped to
+#: its search and kind (``for_filters``).
 COMMUNITIES_CURSOR = CursorKind("communities", (TEXT, TEXT))
 MY_COMMUNITIES_CURSOR = CursorKind("myCommunities", (TEXT, TEXT))
 JOIN_REQUESTS_CURSOR = keyset_kind("communityJoinRequests")
@@ -155,11 +156,12 @@ async def list_communities(
     words = (
         search_query(search, field="search", optional_words=COMMUNITY_KIND_WORDS) if search and search.strip() else None
     )
-    window = request.window(COMMUNITIES_CURSOR)
+    listed = COMMUNITIES_CURSOR.for_filters(search=words, kind=kind)
+    window = request.window(listed)
     rows, total = await rt.graph.read(
         queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, window=window
     )
-    page = request.page(rows, COMMUNITIES_CURSOR, _community_key, total_count=total)
+    page = request.page(rows, listed, _community_key, total_count=total)
     return _shown(page, [_community_view(r) for r in page.items])
 
 

@@ -153,7 +153,8 @@ async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | Non
 
 # --- search ---------------------------------------------------------------------------------------------------------
 
-#: Cursors of postSearch: the position in the ranked, filtered window of matches.
+#: Cursors of postSearch: the position in the ranked, filtered window of matches, scoped to the search (the query
+#: the text became, ``for_filters``): a cursor of another search is refused.
 POST_SEARCH_CURSOR = CursorKind("postSearch", (INT,), max_int=SEARCH_WINDOW)
 
 
@@ -161,7 +162,8 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
     """Posts I may see whose text matches, best match first; paged either way by position among the
     ``SEARCH_WINDOW`` best matches."""
     query = search_query(text, field="text")
-    after, before = request.positions(POST_SEARCH_CURSOR)
+    kind = POST_SEARCH_CURSOR.for_filters(search=query)
+    after, before = request.positions(kind)
     found = await rt.graph.read(
         queries.search_posts,
         query,
@@ -172,7 +174,7 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
         backwards=request.backwards,
         window=SEARCH_WINDOW,
     )
-    page = request.ranked_page(found.ids, found.start, POST_SEARCH_CURSOR)
+    page = request.ranked_page(found.ids, found.start, kind)
     views = await posts.posts_by_ids(rt, viewer, page.items)  # re-checks visibility, builds the views
     shown = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
     return Page(

@@ -14,6 +14,8 @@ from social.model import FeedPage
 from social.posts import post_view
 from social.reactions import reaction_summary
 
+#: Cursors of the feed: (createdAt, id), scoped to the viewer (``FEED_CURSOR.scoped(me)``): a cursor of another
+#: person's feed is refused.
 FEED_CURSOR = keyset_kind("feed")
 
 
@@ -29,15 +31,16 @@ async def feed(
     """A page of my feed; with its authors' views, reaction summaries and first ``comment_limit`` comments from the
     same query when the caller will show them."""
     me = authorize(viewer, "social.feed.read")
+    kind = FEED_CURSOR.scoped(me)
     found = await rt.graph.read(
         queries.feed,
         me,
-        request.window(FEED_CURSOR),
+        request.window(kind),
         with_author=with_authors,
         with_reactions=with_reactions,
         comment_limit=comment_limit,
     )
-    page = request.page([post_view(r.post) for r in found], FEED_CURSOR, lambda p: (p.created_at, p.id))
+    page = request.page([post_view(r.post) for r in found], kind, lambda p: (p.created_at, p.id))
     shown_ids = {p.id for p in page.items}
     shown = [r for r in found if r.post.id in shown_ids]
     authors = {r.post.author_id: identity_views.person_view(r.author_record, viewer) for r in shown if r.author_record}

@@ -157,6 +157,22 @@ async def test_cart_rules(app, client):
         ("INVALID_INPUT", ["input", "quantity"]),
         ("INVALID_INPUT", ["input", "idempotencyKey"]),
     ]
+    # A malformed id (of the listing, of the organisation) is reported with the other mistakes, not alone.
+    body = await place(client, buyer, "not-an-id", 0)
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPlace"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "listingId"]),
+        ("INVALID_INPUT", ["input", "quantity"]),
+    ]
+    body = await place(client, buyer, listing["id"], 0, as_organization="not-an-id")
+    assert [(e["code"], e["field"]) for e in body["data"]["orderPlace"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "asOrganization"]),
+        ("INVALID_INPUT", ["input", "quantity"]),
+    ]
+    body = await _cart_set(client, buyer, "not-an-id", -1)
+    assert [(e["code"], e["field"]) for e in body["data"]["cartItemSet"]["errors"]] == [
+        ("INVALID_INPUT", ["input", "listingId"]),
+        ("INVALID_INPUT", ["input", "quantity"]),
+    ]
     # Paused listings cannot be ordered.
     await gql(client, STATUS_SET, {"input": {"listingId": listing["id"], "status": "PAUSED"}}, headers=seller.auth)
     body = await place(client, buyer, listing["id"])

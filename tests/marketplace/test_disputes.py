@@ -150,6 +150,9 @@ async def test_the_dispute_queue_pages_both_ways(app, client):
     # A cursor of another list (the buyer's orders) is refused.
     mine = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=buyer.auth)
     await paging.refuses(client, QUEUE, mine, headers=officer.auth)
+    # A cursor of the same list under another status filter is refused too.
+    open_cursor = await paging.first_cursor(client, QUEUE, ("disputes",), {"status": "OPEN"}, headers=officer.auth)
+    await paging.refuses(client, QUEUE, open_cursor, headers=officer.auth)
 
 
 MY_ORDERS = "query Mine($first: Int) { myOrders(first: $first) { edges { cursor node { id } } } }"

@@ -268,6 +268,12 @@ async def test_update_changes_fields_and_validates_them(app, client):
     ]
     bad = await _update(client, seller, "not-an-id", title="Bàn gỗ")
     assert _errors(bad, "listingUpdate") == [("INVALID_INPUT", ["input", "listingId"])]
+    # A malformed id is reported with the other mistakes of the input, not alone.
+    bad = await _update(client, seller, "not-an-id", priceDong=-3)
+    assert _errors(bad, "listingUpdate") == [
+        ("INVALID_INPUT", ["input", "listingId"]),
+        ("INVALID_INPUT", ["input", "priceDong"]),
+    ]
 
 
 # --- visibility ------------------------------------------------------------------------------------------------------

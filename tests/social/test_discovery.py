@@ -491,6 +491,12 @@ async def test_post_search_pages_both_ways_and_refuses_another_lists_cursor(clie
     for paging, field in (({"after": foreign}, "after"), ({"last": 1, "before": foreign}, "before")):
         refused = await gql(client, SEARCH_PAGE, {**variables, **paging}, headers=reader.auth)
         assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
+    # a cursor of another search is a position in another ranking: refused
+    other = (await gql(client, SEARCH_PAGE, {"text": "cho phien", "first": 1}, headers=reader.auth))["data"]
+    other_cursor = other["postSearch"]["edges"][0]["cursor"]
+    for paging, field in (({"after": other_cursor}, "after"), ({"last": 1, "before": other_cursor}, "before")):
+        refused = await gql(client, SEARCH_PAGE, {**variables, **paging}, headers=reader.auth)
+        assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
 
 
 async def test_actor_search_pages_both_ways(client):

@@ -220,6 +220,16 @@ async def test_notification_pages_read_both_ways_alike_and_refuse_another_lists_
     for variables, field in (({"after": foreign}, "after"), ({"last": 2, "before": foreign}, "before")):
         refused = await gql(client, BOTH_WAYS, variables, headers=me.auth)
         assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
+    # the inbox of another person is another list: their notifications cursor is not mine
+    await gql(client, REQUEST, {"id": askers[1].id}, headers=askers[0].auth)
+    theirs = (await gql(client, BOTH_WAYS, {"first": 1}, headers=askers[1].auth))["data"]["notifications"]["edges"]
+    assert theirs, "the other person has a notification"
+    for variables, field in (
+        ({"after": theirs[0]["cursor"]}, "after"),
+        ({"last": 2, "before": theirs[0]["cursor"]}, "before"),
+    ):
+        refused = await gql(client, BOTH_WAYS, variables, headers=me.auth)
+        assert error_codes(refused) == ["INVALID_INPUT"] and refused["errors"][0]["extensions"]["field"] == field
 
 
 async def test_a_notification_is_a_node_only_its_recipient_sees(client):

@@ -449,6 +449,12 @@ async def test_the_feed_pages_both_ways_and_refuses_another_lists_cursor(client)
     assert _refused(
         await gql(client, FEED_PAGE, {"last": 2, "before": theirs["edges"][0]["cursor"]}, headers=me.auth), "before"
     )
+    # the same list of another viewer: my friend's feed holds the same posts, its cursors are still not mine
+    their_feed = (await gql(client, FEED_PAGE, {"first": 1}, headers=friend.auth))["data"]["feed"]["edges"]
+    assert _refused(await gql(client, FEED_PAGE, {"after": their_feed[0]["cursor"]}, headers=me.auth), "after")
+    assert _refused(
+        await gql(client, FEED_PAGE, {"last": 2, "before": their_feed[0]["cursor"]}, headers=me.auth), "before"
+    )
 
 
 async def test_an_actors_posts_page_both_ways_and_refuse_another_actors_cursor(client):

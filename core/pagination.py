@@ -27,6 +27,7 @@ from core.errors import UserInputError
 from core.text import is_unicode
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -284,3 +285,15 @@ class Page(Generic[T]):
     has_next_page: bool
     has_previous_page: bool
     total_count: int | None = None
+
+    def shown(self, views: list[V | None]) -> Page[V]:
+        """This page with each item replaced by its view (``views``, in the same order), leaving out items the
+        viewer gets no view of; cursors and page flags stay."""
+        kept = [(v, c) for v, c in zip(views, self.cursors, strict=True) if v is not None]
+        return Page(
+            items=[v for v, _ in kept],
+            cursors=[c for _, c in kept],
+            has_next_page=self.has_next_page,
+            has_previous_page=self.has_previous_page,
+            total_count=self.total_count,
+        )

@@ -38,15 +38,7 @@ def report_key(row: ReportRow) -> tuple[DateTime, str]:
 
 async def report_page(rt: Runtime, viewer: Viewer, page: Page[ReportRow]) -> Page[ReportView]:
     """A page of stored reports as ``viewer`` may see them (a report that is none of their business is left out)."""
-    views = await report_views(rt, viewer, page.items)
-    kept = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
-    return Page(
-        items=[v for v, _ in kept],
-        cursors=[c for _, c in kept],
-        has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
-        total_count=page.total_count,
-    )
+    return page.shown(await report_views(rt, viewer, page.items))
 
 
 # --- views ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from strawberry.relay.types import GlobalIDValueError
 from strawberry.types.nodes import SelectedField, Selection
 
 from auth.viewer import Viewer
-from core.errors import InputErrors, NotFoundError, UserInputError
+from core.errors import InputErrors, NotFoundError, Problems, UserInputError
 from core.logs import get_logger
 from core.runtime import Runtime
 from schema.common import UserError
@@ -53,6 +53,19 @@ def decode_id(value: str, type_names: str | tuple[str, ...], field: str) -> str:
             "This id is not the id of any of {types}.", field=field, params={"types": ", ".join(names)}
         )
     return global_id.node_id
+
+
+def decode_input_id(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
+    """The UUID of a global id of a mutation's input; "" after recording in ``problems`` why it is not one, so the
+    service refuses the input together with every other mistake of it (services check the input before they use
+    any id)."""
+    return problems.take(lambda: decode_id(value, type_names, field)) or ""
+
+
+def decode_input_organization(problems: Problems, value: str | None) -> str | None:
+    """The organisation an input's ``asOrganization`` names, None when not given; "" after recording in
+    ``problems`` why it is not an organisation's id (the service refuses the input before acting for anyone)."""
+    return decode_input_id(problems, value, "Organization", "asOrganization") if value else None
 
 
 def acting_organization(value: str | None) -> str | None:

@@ -11,7 +11,15 @@ from core.errors import Problems
 from core.pagination import PageRequest
 from marketplace import investments, listings
 from marketplace.listings import ListingInput
-from resolvers.common import acting_organization, decode_id, mutate, runtime, viewer
+from resolvers.common import (
+    acting_organization,
+    decode_id,
+    decode_input_id,
+    decode_input_organization,
+    mutate,
+    runtime,
+    viewer,
+)
 from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.listings import (
     InvestmentInterest,
@@ -149,18 +157,6 @@ async def my_investment_interests(
 # --- mutations -----------------------------------------------------------------------------------------------------
 
 
-def _decoded(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
-    """The UUID of a global id of the input; "" after recording why it is not one, so that the service refuses the
-    input with every other mistake of it (marketplace services check the input before they use any id)."""
-    return problems.take(lambda: decode_id(value, type_names, field)) or ""
-
-
-def _acting(problems: Problems, value: str | None) -> str | None:
-    """The organisation an ``asOrganization`` field names (``acting_organization``), None when not given; "" after
-    recording why it is not an organisation's id (the service refuses the input before acting for anyone)."""
-    return _decoded(problems, value, "Organization", "asOrganization") if value else None
-
-
 async def listing_create(
     info: strawberry.Info, input: Annotated[ListingCreateInput, strawberry.argument(description="The listing.")]
 ) -> ListingCreatePayload | None:
@@ -184,7 +180,7 @@ async def listing_create(
             kind=input.kind.value,
             given=given,
             publish=input.publish,
-            organization_id=_acting(problems, input.as_organization),
+            organization_id=decode_input_organization(problems, input.as_organization),
             problems=problems,
         )
         return {"listing": Listing.of(view)}
@@ -218,7 +214,7 @@ async def listing_update(
 ) -> ListingUpdatePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        listing_id = _decoded(problems, input.listing_id, "Listing", "listingId")
+        listing_id = decode_input_id(problems, input.listing_id, "Listing", "listingId")
         given = ListingInput()
         for name in _UPDATABLE:
             value = getattr(input, name)
@@ -255,10 +251,10 @@ async def investment_interest_create(
         view = await investments.create_interest(
             runtime(info),
             viewer(info),
-            listing_id=_decoded(problems, input.listing_id, "Listing", "listingId"),
+            listing_id=decode_input_id(problems, input.listing_id, "Listing", "listingId"),
             amount_dong=input.amount_dong,
             message=input.message,
-            organization_id=_acting(problems, input.as_organization),
+            organization_id=decode_input_organization(problems, input.as_organization),
             problems=problems,
         )
         return {"investment_interest": InvestmentInterest.of(view)}
@@ -275,7 +271,7 @@ async def investment_interest_answer(
         view = await investments.answer_interest(
             runtime(info),
             viewer(info),
-            _decoded(problems, input.investment_interest_id, "InvestmentInterest", "investmentInterestId"),
+            decode_input_id(problems, input.investment_interest_id, "InvestmentInterest", "investmentInterestId"),
             accept=input.accept,
             message=input.message,
             problems=problems,

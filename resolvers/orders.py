@@ -14,7 +14,15 @@ from core.pagination import PageRequest
 from marketplace import disputes as dispute_service
 from marketplace import orders as service
 from marketplace import reviews as review_service
-from resolvers.common import acting_organization, decode_id, mutate, runtime, viewer
+from resolvers.common import (
+    acting_organization,
+    decode_id,
+    decode_input_id,
+    decode_input_organization,
+    mutate,
+    runtime,
+    viewer,
+)
 from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.orders import (
     Cart,
@@ -173,18 +181,6 @@ async def disputes(
     return DisputeConnection.from_page(page, Dispute.of)
 
 
-def _decoded(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
-    """The UUID of a global id of the input; "" after recording why it is not one, so that the service refuses the
-    input with every other mistake of it (marketplace services check the input before they use any id)."""
-    return problems.take(lambda: decode_id(value, type_names, field)) or ""
-
-
-def _acting(problems: Problems, value: str | None) -> str | None:
-    """The organisation an ``asOrganization`` field names (``acting_organization``), None when not given; "" after
-    recording why it is not an organisation's id (the service refuses the input before acting for anyone)."""
-    return _decoded(problems, value, "Organization", "asOrganization") if value else None
-
-
 # --- mutations -------------------------------------------------------------------------------------------------------
 
 
@@ -196,8 +192,8 @@ async def cart_item_set(
         found = await service.set_cart_item(
             runtime(info),
             viewer(info),
-            _acting(problems, input.as_organization),
-            _decoded(problems, input.listing_id, "Listing", "listingId"),
+            decode_input_organization(problems, input.as_organization),
+            decode_input_id(problems, input.listing_id, "Listing", "listingId"),
             input.quantity,
             problems=problems,
         )
@@ -215,7 +211,7 @@ async def cart_checkout(
         placed = await service.checkout(
             runtime(info),
             viewer(info),
-            _acting(problems, input.as_organization),
+            decode_input_organization(problems, input.as_organization),
             input.idempotency_key,
             input.note,
             problems=problems,
@@ -234,8 +230,8 @@ async def order_place(
         placed = await service.place_order(
             runtime(info),
             viewer(info),
-            _acting(problems, input.as_organization),
-            _decoded(problems, input.listing_id, "Listing", "listingId"),
+            decode_input_organization(problems, input.as_organization),
+            decode_input_id(problems, input.listing_id, "Listing", "listingId"),
             input.quantity,
             input.idempotency_key,
             problems=problems,
@@ -260,7 +256,7 @@ async def _transition(
 ) -> P:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        order = _decoded(problems, order_id, "Order", "orderId")
+        order = decode_input_id(problems, order_id, "Order", "orderId")
         changed = await service.transition(
             runtime(info), viewer(info), order, action, key=key, reason=reason, problems=problems
         )
@@ -318,7 +314,7 @@ async def review_create(
 ) -> ReviewCreatePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        order = _decoded(problems, input.order_id, "Order", "orderId")
+        order = decode_input_id(problems, input.order_id, "Order", "orderId")
         created = await review_service.create_review(
             runtime(info), viewer(info), order, input.rating, input.text, problems=problems
         )
@@ -332,7 +328,7 @@ async def review_reply(
 ) -> ReviewReplyPayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        review = _decoded(problems, input.review_id, "Review", "reviewId")
+        review = decode_input_id(problems, input.review_id, "Review", "reviewId")
         replied = await review_service.reply_review(runtime(info), viewer(info), review, input.text, problems=problems)
         return {"review": Review.of(replied)}
 
@@ -344,7 +340,7 @@ async def dispute_open(
 ) -> DisputeOpenPayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        order = _decoded(problems, input.order_id, "Order", "orderId")
+        order = decode_input_id(problems, input.order_id, "Order", "orderId")
         opened = await dispute_service.open_dispute(runtime(info), viewer(info), order, input.reason, problems=problems)
         return {"dispute": Dispute.of(opened)}
 
@@ -360,7 +356,7 @@ async def dispute_resolve(
         resolved = await dispute_service.resolve_dispute(
             runtime(info),
             viewer(info),
-            _decoded(problems, input.dispute_id, "Dispute", "disputeId"),
+            decode_input_id(problems, input.dispute_id, "Dispute", "disputeId"),
             input.outcome.value,
             input.reason,
             input.idempotency_key,

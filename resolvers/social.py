@@ -15,7 +15,15 @@ from identity import views as identity_views
 from identity.model import OrganizationView
 from notifications import inbox
 from notifications.inbox import NotificationItem
-from resolvers.common import decode_id, mutate, runtime, selected_field, selects, viewer
+from resolvers.common import (
+    decode_id,
+    decode_input_id,
+    mutate,
+    runtime,
+    selected_field,
+    selects,
+    viewer,
+)
 from resolvers.communities import communities_by_ids
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import Community
@@ -343,12 +351,6 @@ ACTOR_TYPES = ("Person", "Organization")
 INPUT = strawberry.argument(description="What to do: see the fields of the input type.")
 
 
-def _decoded(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
-    """The UUID of a global id of the input; "" after recording why it is not one, so that the service refuses the
-    input with every other mistake of it (services check the input before they use any id)."""
-    return problems.take(lambda: decode_id(value, type_names, field)) or ""
-
-
 async def _relation_payload(
     info: strawberry.Info, cls: Callable[..., Any], actor_id: str, change: Callable[[str], Awaitable[object]]
 ) -> Any:
@@ -469,7 +471,9 @@ async def social_preferences_set(
 async def post_create(info: strawberry.Info, input: Annotated[PostCreateInput, INPUT]) -> PostCreatePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        community = _decoded(problems, input.community_id, "Community", "communityId") if input.community_id else None
+        community = (
+            decode_input_id(problems, input.community_id, "Community", "communityId") if input.community_id else None
+        )
         post = await social_posts.create_post(
             runtime(info),
             viewer(info),
@@ -491,7 +495,7 @@ async def post_update(info: strawberry.Info, input: Annotated[PostUpdateInput, I
         post = await social_posts.edit_post(
             runtime(info),
             viewer(info),
-            _decoded(problems, input.post_id, "Post", "postId"),
+            decode_input_id(problems, input.post_id, "Post", "postId"),
             text=input.text,
             visibility=input.visibility.value if input.visibility else None,
             problems=problems,
@@ -504,7 +508,7 @@ async def post_update(info: strawberry.Info, input: Annotated[PostUpdateInput, I
 async def post_delete(info: strawberry.Info, input: Annotated[PostDeleteInput, INPUT]) -> PostDeletePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        post_id = _decoded(problems, input.post_id, "Post", "postId")
+        post_id = decode_input_id(problems, input.post_id, "Post", "postId")
         await social_posts.delete_post(runtime(info), viewer(info), post_id, reason=input.reason, problems=problems)
         return {"deleted_post_id": input.post_id}
 
@@ -516,9 +520,9 @@ async def comment_create(
 ) -> CommentCreatePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        post_id = _decoded(problems, input.post_id, "Post", "postId")
+        post_id = decode_input_id(problems, input.post_id, "Post", "postId")
         parent = (
-            _decoded(problems, input.parent_comment_id, "Comment", "parentCommentId")
+            decode_input_id(problems, input.parent_comment_id, "Comment", "parentCommentId")
             if input.parent_comment_id
             else None
         )
@@ -535,7 +539,7 @@ async def comment_delete(
 ) -> CommentDeletePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        comment_id = _decoded(problems, input.comment_id, "Comment", "commentId")
+        comment_id = decode_input_id(problems, input.comment_id, "Comment", "commentId")
         await social_comments.delete_comment(
             runtime(info), viewer(info), comment_id, reason=input.reason, problems=problems
         )
@@ -562,7 +566,7 @@ async def notifications_mark_read(
         given = input.notification_ids
         problems = Problems()
         ids = (
-            [_decoded(problems, i, "Notification", f"notificationIds.{n}") for n, i in enumerate(given)]
+            [decode_input_id(problems, i, "Notification", f"notificationIds.{n}") for n, i in enumerate(given)]
             if given is not None
             else None
         )

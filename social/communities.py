@@ -23,7 +23,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
@@ -126,21 +126,6 @@ JOIN_REQUESTS_CURSOR = keyset_kind("communityJoinRequests")
 MEMBERS_CURSOR = keyset_kind("communityMembers")
 POSTS_CURSOR = keyset_kind("communityPosts")
 
-R = TypeVar("R")
-V = TypeVar("V")
-
-
-def _shown(page: Page[R], views: list[V | None]) -> Page[V]:
-    """``page`` with each row replaced by its view (``views``, in the same order), leaving out rows without one."""
-    kept = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
-    return Page(
-        items=[v for v, _ in kept],
-        cursors=[c for _, c in kept],
-        has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
-        total_count=page.total_count,
-    )
-
 
 def _community_key(row: CommunityRow) -> tuple[Any, ...]:
     return (row.community.search_name, row.community.id)
@@ -162,7 +147,7 @@ async def list_communities(
         queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, window=window
     )
     page = request.page(rows, listed, _community_key, total_count=total)
-    return _shown(page, [_community_view(r) for r in page.items])
+    return page.shown([_community_view(r) for r in page.items])
 
 
 async def my_communities(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[CommunityView]:
@@ -171,7 +156,7 @@ async def my_communities(rt: Runtime, viewer: Viewer, request: PageRequest) -> P
     kind = MY_COMMUNITIES_CURSOR.scoped(me)
     rows, total = await rt.graph.read(queries.communities_of_member, me, request.window(kind))
     page = request.page(rows, kind, _community_key, total_count=total)
-    return _shown(page, [_community_view(r) for r in page.items])
+    return page.shown([_community_view(r) for r in page.items])
 
 
 async def ward_communities(rt: Runtime, viewer: Viewer, commune_ids: list[str]) -> list[CommunityView | None]:
@@ -192,7 +177,7 @@ async def community_posts(rt: Runtime, viewer: Viewer, community_id: str, reques
     kind = POSTS_CURSOR.scoped(community_id)
     found = await rt.graph.read(queries.community_posts, community_id, viewer.actor_id, request.window(kind))
     page = request.page(found, kind, lambda p: (p.created_at, p.id))  # the stored time, to the nanosecond
-    return _shown(page, [post_view(p) for p in page.items])
+    return page.shown([post_view(p) for p in page.items])
 
 
 async def community_members(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[MemberView]:
@@ -213,7 +198,7 @@ async def community_members(rt: Runtime, viewer: Viewer, community_id: str, requ
         MemberView(person=p, role=m.role, since=m.since.to_native()) if p is not None else None
         for p, m in zip(people, page.items, strict=True)
     ]
-    return _shown(page, views)
+    return page.shown(views)
 
 
 # --- creating -------------------------------------------------------------------------------------------------------
@@ -324,7 +309,7 @@ async def join_requests(rt: Runtime, viewer: Viewer, community_id: str, request:
         JoinRequestView(person=p, requested_at=r.at.to_native()) if p is not None else None
         for p, r in zip(people, page.items, strict=True)
     ]
-    return _shown(page, views)
+    return page.shown(views)
 
 
 async def _member_view(rt: Runtime, viewer: Viewer, community_id: str, person_id: str) -> MemberView | None:

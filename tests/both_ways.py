@@ -103,4 +103,4 @@ async def refuses_cursor(
     for field, paging in (("after", {"first": 2, "after": cursor}), ("before", {"last": 2, "before": cursor})):
         body = await gql(client, document, {**(variables or {}), **paging}, headers=headers)
         assert error_codes(body) == ["INVALID_INPUT"], body
-        assert body["errors"][0]["extensions"]["field"] == field
+        assert body["errors"][0]["extensions"]["field"] == field, body

@@ -1,4 +1,5 @@
-"""Relay pagination both ways, checked through the API for every list of the marketplace.
+"""Relay pagination both ways, checked through the API for every list of the marketplace (a foreign cursor:
+``tests.both_ways.refuses_cursor``).
 
 A list's document takes ``$first``, ``$after``, ``$last`` and ``$before`` (and its own variables) and selects
 ``edges { cursor node { id ... } }`` and ``pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`` at
@@ -10,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.support import error_codes, gql
+from tests.support import gql
 
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 
@@ -83,18 +84,3 @@ async def first_cursor(
     page = await _page(client, document, path, {**(variables or {}), "first": 1}, headers)
     assert page["edges"], "an empty list has no cursor"
     return page["edges"][0]["cursor"]
-
-
-async def refuses(
-    client: httpx.AsyncClient,
-    document: str,
-    cursor: str,
-    variables: dict[str, Any] | None = None,
-    *,
-    headers: dict[str, str] | None = None,
-) -> None:
-    """A cursor of another list is INVALID_INPUT naming ``after`` (forwards) and ``before`` (backwards)."""
-    for paging, field in (({"first": 2, "after": cursor}, "after"), ({"last": 2, "before": cursor}, "before")):
-        body = await gql(client, document, {**(variables or {}), **paging}, headers=headers)
-        assert error_codes(body) == ["INVALID_INPUT"], body
-        assert body["errors"][0]["extensions"]["field"] == field, body

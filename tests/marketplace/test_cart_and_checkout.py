@@ -7,6 +7,7 @@ import asyncio
 import time
 
 from tests import statements
+from tests.both_ways import refuses_cursor
 from tests.identity.test_organizations import registered_org
 from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
@@ -337,12 +338,12 @@ async def test_my_orders_page_both_ways_and_refuse_anothers_cursor(app, client):
     organization = await registered_org(client, buyer)
     await placed_for(client, buyer, listing["id"], organization)
     theirs = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), {"org": organization}, headers=buyer.auth)
-    await paging.refuses(client, MY_ORDERS, theirs, headers=buyer.auth)
+    await refuses_cursor(client, MY_ORDERS, theirs, headers=buyer.auth)
     mine = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=buyer.auth)
-    await paging.refuses(client, MY_ORDERS, mine, {"org": organization}, headers=buyer.auth)
+    await refuses_cursor(client, MY_ORDERS, mine, {"org": organization}, headers=buyer.auth)
     await placed(client, other, listing["id"])
     others = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=other.auth)
-    await paging.refuses(client, MY_ORDERS, others, headers=buyer.auth)
+    await refuses_cursor(client, MY_ORDERS, others, headers=buyer.auth)
 
 
 async def placed_for(client, buyer, listing_id: str, organization: str) -> dict:

@@ -3,6 +3,7 @@ or release, with a reason, idempotent), others are refused."""
 
 from __future__ import annotations
 
+from tests.both_ways import refuses_cursor
 from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import act, drive, listing_state, new_key, order_node, people, placed
@@ -149,10 +150,10 @@ async def test_the_dispute_queue_pages_both_ways(app, client):
     assert [n["id"] for n in still_open] == opened[:2] + opened[3:]
     # A cursor of another list (the buyer's orders) is refused.
     mine = await paging.first_cursor(client, MY_ORDERS, ("myOrders",), headers=buyer.auth)
-    await paging.refuses(client, QUEUE, mine, headers=officer.auth)
+    await refuses_cursor(client, QUEUE, mine, headers=officer.auth)
     # A cursor of the same list under another status filter is refused too.
     open_cursor = await paging.first_cursor(client, QUEUE, ("disputes",), {"status": "OPEN"}, headers=officer.auth)
-    await paging.refuses(client, QUEUE, open_cursor, headers=officer.auth)
+    await refuses_cursor(client, QUEUE, open_cursor, headers=officer.auth)
 
 
 MY_ORDERS = "query Mine($first: Int) { myOrders(first: $first) { edges { cursor node { id } } } }"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.both_ways import refuses_cursor
 from tests.identity.people import make_officer, make_verified, register
 from tests.identity.test_organizations import registered_org
 from tests.marketplace import paging
@@ -262,6 +263,6 @@ async def test_interests_page_both_ways_and_refuse_another_lists_cursor(app, cli
     elsewhere = await paging.first_cursor(
         client, LISTING_INTERESTS, ("node", "interests"), {"id": others[0]["id"]}, headers=owner.auth
     )
-    await paging.refuses(client, LISTING_INTERESTS, elsewhere, {"id": listing["id"]}, headers=owner.auth)
+    await refuses_cursor(client, LISTING_INTERESTS, elsewhere, {"id": listing["id"]}, headers=owner.auth)
     theirs = await paging.first_cursor(client, MINE, ("myInvestmentInterests",), headers=investors[1].auth)
-    await paging.refuses(client, MINE, theirs, headers=investor.auth)
+    await refuses_cursor(client, MINE, theirs, headers=investor.auth)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from graph.driver import run
 from tests import statements
+from tests.both_ways import refuses_cursor
 from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.identity.test_organizations import accept, registered_org, set_role
 from tests.marketplace import paging
@@ -615,9 +616,9 @@ async def test_every_sort_pages_both_ways(app, client, graph):
     assert len(by_kind) == 3
     # A cursor of another list: of another sort, of someone's myListings.
     newest = await paging.first_cursor(client, BROWSE, ("listings",), {"sort": "NEWEST"})
-    await paging.refuses(client, BROWSE, newest, {"sort": "RATING"})
+    await refuses_cursor(client, BROWSE, newest, {"sort": "RATING"})
     mine = await paging.first_cursor(client, MY_LISTINGS, ("myListings",), headers=good.auth)
-    await paging.refuses(client, BROWSE, mine, {"sort": "NEWEST"})
+    await refuses_cursor(client, BROWSE, mine, {"sort": "NEWEST"})
 
 
 async def test_my_listings_page_both_ways_and_refuse_anothers_cursor(app, client):
@@ -629,4 +630,4 @@ async def test_my_listings_page_both_ways_and_refuse_anothers_cursor(app, client
     assert [n["id"] for n in drafts] == [made[3], made[1]]
     await create_listing(client, other)
     theirs = await paging.first_cursor(client, MY_LISTINGS, ("myListings",), headers=other.auth)
-    await paging.refuses(client, MY_LISTINGS, theirs, headers=seller.auth)
+    await refuses_cursor(client, MY_LISTINGS, theirs, headers=seller.auth)

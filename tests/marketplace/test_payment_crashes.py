@@ -20,6 +20,7 @@ from graph import ledger as queries
 from graph.driver import run
 from marketplace import idempotency, reconciliation
 from marketplace.payments import PaymentProviderError, SimulatedProvider
+from tests.both_ways import refuses_cursor
 from tests.identity.people import make_officer, make_verified
 from tests.marketplace import paging
 from tests.marketplace.paging import PAGE_INFO
@@ -187,7 +188,7 @@ async def test_stuck_payments_are_for_officers_and_paged(app, client, provider, 
     both_ways = await paging.both_ways(client, STUCK, ("stuckPayments",), headers=officer.auth)
     assert [n["id"] for n in both_ways] == [n["id"] for n in nodes]
     statement = await paging.first_cursor(client, STATEMENT, ("walletStatement",), headers=binh.auth)
-    await paging.refuses(client, STUCK, statement, headers=officer.auth)
+    await refuses_cursor(client, STUCK, statement, headers=officer.auth)
     assert error_codes(await gql(client, STUCK, {}, headers=an.auth)) == ["FORBIDDEN"]
     assert error_codes(await gql(client, STUCK, {})) == ["UNAUTHENTICATED"]
 

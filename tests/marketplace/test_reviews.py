@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.both_ways import refuses_cursor
 from tests.marketplace import paging
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import drive, order_node, people, placed
@@ -142,4 +143,4 @@ async def test_reviews_page_both_ways_and_refuse_another_sellers_cursor(app, cli
     other, (buyer,), _other_listing, (order,) = await _completed(app, client)
     await _review(client, buyer, order["id"])
     theirs = await paging.first_cursor(client, REVIEWS, ("reviews",), {"sellerId": other.id})
-    await paging.refuses(client, REVIEWS, theirs, {"sellerId": seller.id})
+    await refuses_cursor(client, REVIEWS, theirs, {"sellerId": seller.id})

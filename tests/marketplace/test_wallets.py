@@ -10,6 +10,7 @@ import uuid
 
 from graph.driver import run
 from marketplace.payments import PaymentProviderError, ProviderReceipt
+from tests.both_ways import refuses_cursor
 from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.marketplace import paging
 from tests.marketplace.paging import PAGE_INFO
@@ -264,9 +265,9 @@ async def test_organisation_wallet_through_its_owner_only(app, client):
     # The organisation's statement and the owner's are two lists: a cursor of one is refused by the other.
     await top_up(client, owner, 20_000)
     theirs = await paging.first_cursor(client, STATEMENT, ("walletStatement",), {"org": org}, headers=owner.auth)
-    await paging.refuses(client, STATEMENT, theirs, headers=owner.auth)
+    await refuses_cursor(client, STATEMENT, theirs, headers=owner.auth)
     mine = await paging.first_cursor(client, STATEMENT, ("walletStatement",), headers=owner.auth)
-    await paging.refuses(client, STATEMENT, mine, {"org": org}, headers=owner.auth)
+    await refuses_cursor(client, STATEMENT, mine, {"org": org}, headers=owner.auth)
     wallet = (await gql(client, WALLET, {"org": org}, headers=owner.auth))["data"]["myWallet"]
     assert wallet["owner"]["id"] == org
     assert error_codes(await topup_call(client, stranger, 10_000, key(), org)) == ["FORBIDDEN"]

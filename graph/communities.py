@@ -19,7 +19,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import keyset, run
+from graph.driver import run, window_keyset
 from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import audience_admits, blocked_either_way
@@ -422,8 +422,7 @@ async def join_requests(
         communityId=community_id,
         viewerId=viewer_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total: int = (await run(tx, JOIN_REQUESTS_COUNT, communityId=community_id, viewerId=viewer_id))[0]["total"]
     return rows(JoinRequest, found), total
@@ -455,8 +454,7 @@ async def community_posts(
         communityId=community_id,
         viewerId=viewer_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return [_post_row(r) for r in found]
 
@@ -494,7 +492,6 @@ async def community_members(
         viewerId=viewer_id,
         limit=window.limit,
         wardAudienceDefault=ward_audience_default,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return rows(Member, found)

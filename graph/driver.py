@@ -36,6 +36,7 @@ from neo4j.exceptions import (
 
 from core.errors import AppError, ConflictError, UnavailableError
 from core.logs import get_logger
+from core.pagination import Window
 from core.settings import Settings
 
 log = get_logger(__name__)
@@ -70,6 +71,12 @@ def keyset(after: tuple[str, str] | None, prefix: str = "after") -> dict[str, st
     """The parameters of a (time, id) keyset cursor: ``{afterTime, afterId}``, both None on the first page.
     Queries compare ``[x.createdAt, x.id] < [datetime($afterTime), $afterId]`` (or ``>`` oldest first)."""
     return {f"{prefix}Time": after[0] if after else None, f"{prefix}Id": after[1] if after else None}
+
+
+def window_keyset(window: Window) -> dict[str, str | None]:
+    """The parameters of a (time, id) keyset list's page bounds in display order, read either way:
+    ``{afterTime, afterId, beforeTime, beforeId}`` (``graph.paging``)."""
+    return {**keyset(window.after), **keyset(window.before, "before")}
 
 
 class Graph:

@@ -15,7 +15,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import Date, DateTime
 
 from core.pagination import Window
-from graph.driver import keyset, run
+from graph.driver import run, window_keyset
 from graph.paging import POSITIONAL_SLICE, both_ways
 from graph.places import CommuneMap
 from graph.rows import row, rows
@@ -421,8 +421,7 @@ async def verification_queue(tx: AsyncManagedTransaction, status: str, window: W
         VERIFICATION_QUEUE.of(window.backwards),
         status=status,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return [_request_row(r) for r in found]
 
@@ -858,8 +857,7 @@ async def pending_invitations(
         PENDING_INVITATIONS.of(window.backwards),
         orgId=org_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total = await run(tx, PENDING_INVITATION_COUNT, orgId=org_id)
     count: int = total[0]["total"] if total else 0
@@ -892,8 +890,7 @@ async def invitations_of_person(
         INVITATIONS_OF_PERSON.of(window.backwards),
         personId=person_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total = await run(tx, INVITATION_COUNT, personId=person_id)
     count: int = total[0]["total"] if total else 0

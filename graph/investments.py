@@ -12,7 +12,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import keyset, run
+from graph.driver import run, window_keyset
 from graph.paging import both_ways
 from graph.rows import row
 from graph.rules import acts_for
@@ -151,8 +151,7 @@ async def interests_of_listing(
         INTERESTS_OF_LISTING.of(window.backwards),
         listingId=listing_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total: int = (await run(tx, INTERESTS_OF_LISTING_COUNT, listingId=listing_id))[0]["total"]
     return [_interest_row(r) for r in found], total
@@ -179,8 +178,7 @@ async def interests_of_investor(
         INTERESTS_OF_INVESTOR.of(window.backwards),
         investorId=investor_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total: int = (await run(tx, INTERESTS_OF_INVESTOR_COUNT, investorId=investor_id))[0]["total"]
     return [_interest_row(r) for r in found], total

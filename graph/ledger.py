@@ -17,7 +17,7 @@ from typing import Any, TypedDict, TypeVar
 from neo4j import AsyncManagedTransaction
 
 from core.pagination import Window
-from graph.driver import keyset, native, run
+from graph.driver import native, run, window_keyset
 from graph.paging import both_ways
 from graph.rows import node_row, row
 
@@ -561,8 +561,7 @@ async def stuck_intents(tx: AsyncManagedTransaction, *, age_seconds: float, wind
         STUCK_INTENTS.of(window.backwards),
         age=age_seconds,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return [_node(StuckIntent, {**r["intent"], "kind": r["kind"]}) for r in found]
 

@@ -17,7 +17,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import FAR_FUTURE, keyset, run
+from graph.driver import FAR_FUTURE, run, window_keyset
 from graph.paging import BothWays, both_ways
 from graph.rows import node_row
 from graph.rules import actors_acted_for, actors_blocked_either_way, blocked_either_way
@@ -425,8 +425,7 @@ async def my_listings(
         status=status,
         viewerId=viewer_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total: int = (await run(tx, MY_LISTINGS_COUNT, sellerId=seller_id, status=status))[0]["total"]
     return [_listing_row(r) for r in rows], total

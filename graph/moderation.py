@@ -22,7 +22,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import keyset, run
+from graph.driver import run, window_keyset
 from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import runs_community
@@ -281,8 +281,7 @@ async def report_queue(
         viewerId=viewer_id,
         status=status,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return [_report_row(r) for r in found]
 
@@ -325,8 +324,7 @@ async def reports_of_reporter(tx: AsyncManagedTransaction, viewer_id: str, windo
         REPORTS_OF_REPORTER.of(window.backwards),
         viewerId=viewer_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return [_report_row(r) for r in found]
 

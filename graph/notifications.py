@@ -13,7 +13,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import keyset, run
+from graph.driver import run, window_keyset
 from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import blocked_either_way
@@ -187,8 +187,7 @@ async def notifications(
         unreadOnly=unread_only,
         limit=window.limit,
         postKinds=POST_NOTICE_KINDS,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return rows(NotificationRow, found)
 

@@ -26,7 +26,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import FAR_FUTURE, keyset, run
+from graph.driver import FAR_FUTURE, run, window_keyset
 from graph.listings import FAR_PAST
 from graph.paging import both_ways
 from graph.rows import row, rows
@@ -461,8 +461,7 @@ async def my_orders(
         role=role,
         status=status,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
         upTo=window.after[0] if window.after else FAR_FUTURE,
         downTo=window.before[0] if window.before else FAR_PAST,
     )
@@ -629,8 +628,7 @@ async def seller_reviews(tx: AsyncManagedTransaction, seller_id: str, window: Wi
         SELLER_REVIEWS.of(window.backwards),
         sellerId=seller_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total: int = (await run(tx, SELLER_REVIEW_STATS, sellerId=seller_id))[0]["total"]
     return [_review_row(r) for r in found], total
@@ -752,8 +750,7 @@ async def dispute_queue(
         DISPUTE_QUEUE.of(window.backwards),
         status=status,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     total: int = (await run(tx, DISPUTE_COUNT, status=status))[0]["total"]
     return [_dispute_row(r) for r in found], total

@@ -19,7 +19,7 @@ from neo4j import AsyncManagedTransaction, Record
 from neo4j.time import DateTime
 
 from core.pagination import Window
-from graph.driver import keyset, run
+from graph.driver import keyset, run, window_keyset
 from graph.identity import PERSON_PROJECTION, PersonRecord
 from graph.paging import both_ways
 from graph.rows import row
@@ -314,8 +314,7 @@ async def list_actors(
         viewerId=viewer_id,
         limit=window.limit,
         relationsAudienceDefault=audience_default,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     if not found:
         return None
@@ -634,8 +633,7 @@ async def feed(
         limit=window.limit,
         withAuthor=with_author,
         withReactions=with_reactions,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
         commentLimit=comment_limit,
         **keyset(None, prefix="commentsAfter"),
         **keyset(None, prefix="commentsBefore"),
@@ -675,8 +673,7 @@ async def posts_of_author(
         authorId=author_id,
         viewerId=viewer_id,
         limit=window.limit,
-        **keyset(window.after),
-        **keyset(window.before, "before"),
+        **window_keyset(window),
     )
     return [_post_row(r) for r in found]
 

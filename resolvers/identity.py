@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -31,7 +30,7 @@ from identity import verification as identity_verification
 from identity import views as identity_views
 from identity.model import OrganizationView
 from identity.registration import PersonRegistration
-from resolvers.common import client_address, decode_id, mutate, runtime, user_agent, viewer
+from resolvers.common import client_address, decode_id, decode_input_id, mutate, runtime, user_agent, viewer
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.identity import (
     AccountCloseInput,
@@ -292,11 +291,7 @@ def _decoded(**ids: tuple[str, str]) -> dict[str, str]:
     """The UUIDs inside the global ids of an input (``field=(global id, type name)``), every malformed one reported
     at once (INVALID_INPUT naming its field)."""
     problems = Problems()
-    found: dict[str, str] = {}
-    for field, (given, type_name) in ids.items():
-        uuid = problems.take(partial(decode_id, given, type_name, field))
-        if uuid is not None:
-            found[field] = uuid
+    found = {field: decode_input_id(problems, given, type_name, field) for field, (given, type_name) in ids.items()}
     problems.raise_if_any()
     return found
 

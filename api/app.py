@@ -130,17 +130,24 @@ async def _housekeeping(runtime: Runtime, interval: float) -> None:
         await asyncio.sleep(interval)
 
 
+def _secret_key(settings: Settings, name: str, variable: str, file_name: str) -> bytes:
+    """A never-rotated HMAC key: from the setting (32+ bytes; required in production), else generated under var/."""
+    value = getattr(settings, name)
+    if value is not None:
+        key = value.get_secret_value().encode()
+        if len(key) < 32:
+            raise RuntimeError(f"{variable} must be at least 32 bytes long.")
+        return key
+    if settings.environment == "production":
+        raise RuntimeError(f"Set {variable} in production (32+ random bytes); it must never change.")
+    return load_or_create_secret(settings.var_dir / file_name)
+
+
 def build_runtime(settings: Settings, graph: Graph) -> Runtime:
     """The services' dependencies: HMAC key, signing keys and message sender (dev: generated under var/)."""
     passwords.use_profile(settings.password_hash_profile)
-    if settings.identity_hmac_key is not None:
-        identity_key = settings.identity_hmac_key.get_secret_value().encode()
-        if len(identity_key) < 32:
-            raise RuntimeError("HANOISMART_IDENTITY_HMAC_KEY must be at least 32 bytes long.")
-    elif settings.environment == "production":
-        raise RuntimeError("Set HANOISMART_IDENTITY_HMAC_KEY in production (32+ random bytes); it must never change.")
-    else:
-        identity_key = load_or_create_secret(settings.var_dir / "identity-hmac-key")
+    identity_key = _secret_key(settings, "identity_hmac_key", "HANOISMART_IDENTITY_HMAC_KEY", "identity-hmac-key")
+    pairwise_key = _secret_key(settings, "pairwise_key", "HANOISMART_PAIRWISE_KEY", "pairwise-key")
     keyring = KeyRing.load_or_create(
         settings.keys_dir or settings.var_dir / "keys",
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
@@ -152,6 +159,7 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
         keyring=keyring,
         sender=build_sender(settings),
         payments=build_provider(settings),
+        pairwise_key=pairwise_key,
     )
 
 

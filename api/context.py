@@ -12,6 +12,7 @@ from auth.viewer import ANONYMOUS, Viewer
 from core.runtime import Runtime
 from core.settings import Settings
 from graph.driver import Graph
+from partners.reads import ReadSet
 
 
 @dataclass
@@ -24,6 +25,9 @@ class RequestContext:
     viewer: Viewer = ANONYMOUS
     #: The language of messages, from ``Accept-Language`` (``core.i18n.negotiate``): "en" or "vi".
     language: str = "en"
+    #: Personal data read by a partner app or an officer on duty, written to the person's access log before the
+    #: response leaves (partners.reads).
+    reads: ReadSet = field(default_factory=ReadSet)
     #: DataLoaders of this request, created lazily by ``loader`` (never shared across requests).
     loaders: dict[str, Any] = field(default_factory=dict)
 

@@ -195,6 +195,41 @@ class KeyRing:
         except (jwt.PyJWTError, InvalidTokenError, KeyError, TypeError, ValueError, AttributeError):
             raise InvalidTokenError() from None
 
+    def sign(self, payload: dict[str, Any], *, typ: str) -> str:
+        """Sign other claims with the current key and a ``typ`` header (app access tokens: ``auth.app_tokens``).
+        The caller sets every claim (``iss``, ``aud``, ``exp``...); ``decode`` checks them."""
+        self._follow_rotation()
+        key = self._keys[-1]
+        return jwt.encode(payload, key.private, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": typ})
+
+    def decode(self, token: str, *, typ: str, issuer: str, audience: str, required: tuple[str, ...]) -> dict[str, Any]:
+        """The claims of a token ``sign`` made: a published key, EdDSA only, this ``typ``, ``iss`` and ``aud``,
+        the ``required`` claims present, and ``exp``/``iat`` checked against the injected clock.
+        Anything wrong raises ``InvalidTokenError`` (which check failed is never said)."""
+        try:
+            header = jwt.get_unverified_header(token)
+            self._follow_rotation()
+            kid = header.get("kid")
+            key = self._published().get(kid) if isinstance(kid, str) else None
+            if key is None or header.get("alg") != ALGORITHM or header.get("typ") != typ:
+                raise InvalidTokenError()
+            options: Any = {**_DECODE_OPTIONS, "require": ["exp", "iat", *required]}
+            payload = jwt.decode(token, key.private.public_key(), algorithms=[ALGORITHM], audience=audience,
+                                 issuer=issuer, options=options)  # fmt: skip
+            exp, iat = payload["exp"], payload["iat"]
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (exp, iat)):
+                raise InvalidTokenError()
+            now = self._clock()
+            if datetime.fromtimestamp(exp, UTC) <= now - LEEWAY or datetime.fromtimestamp(iat, UTC) > now + LEEWAY:
+                raise InvalidTokenError()
+            return dict(payload)
+        except (jwt.PyJWTError, InvalidTokenError, KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            raise InvalidTokenError() from None
+
+    def now(self) -> datetime:
+        """The ring's clock (injected in tests)."""
+        return self._clock()
+
     # --- internals ------------------------------------------------------------------------------
     def _follow_rotation(self) -> None:
         """Pick up a rotation made by another process (``hanoismart keys rotate``, another worker):

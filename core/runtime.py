@@ -22,3 +22,4 @@ class Runtime:
     keyring: KeyRing  # access-token signing keys
     sender: MessageSender  # one-time codes by SMS / e-mail
     payments: PaymentProvider | None = None  # top-ups and payouts (api.app.build_runtime sets it)
+    pairwise_key: bytes = b""  # HMAC key of the pairwise subjects apps see (partners.pairwise); never rotated

@@ -248,6 +248,33 @@ class Settings(BaseSettings):
         True, description="Serve GraphiQL to browsers on GET /graphql. Default: off in production."
     )
 
+    # --- partner platform (OAuth 2.1 / OpenID Connect provider) -----------------------------------
+    oauth_issuer: str = Field(
+        "http://127.0.0.1:8000",
+        description="The OpenID Provider's issuer URL (`iss` of ID and app tokens, base of /oauth/* and discovery): "
+        "the public https origin of the API in production, no trailing slash.",
+    )
+    pairwise_key: SecretStr | None = Field(
+        None,
+        description="Key of the pairwise subject identifiers apps see instead of internal ids (32+ bytes). Unset "
+        "outside production: generated once under var/. Never change it: every app would see new users.",
+    )
+    authorization_code_ttl_seconds: int = Field(
+        60, ge=10, le=600, description="Lifetime of an OAuth authorization code (single use)."
+    )
+    app_access_token_ttl_seconds: int = Field(
+        600, ge=60, le=3600, description="Lifetime of an access token issued to a partner app."
+    )
+    app_refresh_token_ttl_days: int = Field(
+        30, ge=1, le=365, description="Lifetime of an app's unused refresh token (rotated at each use)."
+    )
+    grant_ttl_days: int = Field(
+        365, ge=1, le=730, description="How long a person's consent to an app lasts before they are asked again."
+    )
+    client_secret_overlap_days: int = Field(
+        7, ge=0, le=90, description="How long a rotated client secret keeps working beside the new one."
+    )
+
     # --- the HTTP edge --------------------------------------------------------------------------
     max_fields: int = Field(
         250,

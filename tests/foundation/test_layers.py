@@ -39,12 +39,13 @@ GRAPH_MODULES: dict[str, frozenset[str]] = {
     "places": frozenset({"graph.places"}),
     "health": frozenset({"graph.health"}),
     "sandbox": frozenset({"graph.sandbox"}),
+    "partners": frozenset({"graph.partners", "graph.oauth", "graph.app_access", "graph.access_log"}),
 }
 DOMAINS = frozenset(GRAPH_MODULES)
 #: The graph modules every domain may use: the driver and transaction helpers, the rules' Cypher mirrors, rows.
 SHARED_GRAPH = frozenset({"graph.driver", "graph.rules", "graph.rows"})
 #: The layers above the domains.
-UPPER_LAYERS = frozenset({"schema", "resolvers", "api"})
+UPPER_LAYERS = frozenset({"schema", "resolvers", "api", "oauth"})  # oauth: the OpenID Provider's HTTP endpoints
 #: The lower layers, which import no domain.
 LOWER_LAYERS = frozenset({"graph", "core"})
 #: The graph modules that hold no domain's queries (no typed-rows rule: they hand no record to a domain).

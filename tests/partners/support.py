@@ -1,0 +1,140 @@
+"""Partners and their apps for the partner-platform tests.
+
+``make_partner`` builds a partner organisation through the public API (a level-2 person registers it).
+``seed_app`` writes an app, its OAuth client, a client secret and its requested scopes in the shape the
+partner platform stores them (docs/partners.md, "Data model"), so the OAuth and scope tests can start from an app
+in a known state; the app-management tests create apps through ``appCreate`` and check the same shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+from neo4j import AsyncManagedTransaction
+
+from partners.scopes import BY_NAME
+from tests.identity.people import Someone, make_verified, uuid_of
+from tests.support import gql
+
+REDIRECT_URI = "https://app.example/callback"
+_tax_codes = itertools.count(1_000_000)
+
+ORG_REGISTER = """
+mutation Register($input: OrganizationRegisterInput!) {
+  organizationRegister(input: $input) { organization { id displayName } errors { code field message } }
+}
+"""
+
+
+@dataclass
+class Partner:
+    owner: Someone  # a level-2 person, owner of the organisation
+    organization_id: str  # global id
+    name: str
+
+    @property
+    def organization_uuid(self) -> str:
+        return uuid_of(self.organization_id)
+
+
+@dataclass
+class SeededApp:
+    app_id: str  # internal id (App.id)
+    client_id: str
+    client_secret: str | None  # None for a public client
+    sector_id: str
+    redirect_uris: tuple[str, ...]
+    scopes: tuple[str, ...]
+    environment: str
+    extra: dict = field(default_factory=dict)
+
+
+def tax_code() -> str:
+    return f"0108{next(_tax_codes) % 1_000_000:06d}"
+
+
+async def make_partner(app, client: httpx.AsyncClient, name: str = "Công ty Cổ phần Đỗ Xe Thông Minh") -> Partner:
+    owner = await make_verified(app, client)
+    body = await gql(
+        client,
+        ORG_REGISTER,
+        {"input": {"name": name, "kind": "PARTNER", "taxCode": tax_code(), "sector": "Giao thông"}},
+        headers=owner.auth,
+    )
+    payload = body["data"]["organizationRegister"]
+    assert payload["errors"] == [], payload
+    return Partner(owner=owner, organization_id=payload["organization"]["id"], name=name)
+
+
+SEED_APP = """
+MATCH (o:Organization {id: $organizationId})
+CREATE (o)-[:OWNS_APP]->(a:App {id: $appId, name: $name, description: $description, homepageUrl: $homepageUrl,
+        privacyPolicyUrl: $privacyPolicyUrl, logoUrl: null, environment: $environment, status: 'active',
+        sectorId: $appId, persistedOnly: false, scopes: $scopes, purposes: $purposes, createdAt: datetime(),
+        approvedAt: CASE WHEN $environment = 'production' THEN datetime() END})
+CREATE (a)-[:HAS_CLIENT]->(c:Client {clientId: $clientId, kind: $kind, redirectUris: $redirectUris,
+        grantTypes: $grantTypes, authMethod: $authMethod, idTokenAlg: 'RS256', allowedOrigins: $origins,
+        createdAt: datetime()})
+FOREACH (_ IN CASE WHEN $secretSha256 IS NULL THEN [] ELSE [1] END |
+  CREATE (:ClientSecret {sha256: $secretSha256, last4: $last4, createdAt: datetime(), expiresAt: null})
+         -[:OF_CLIENT]->(c))
+RETURN a.id AS id
+"""
+
+
+async def seed_app(
+    app,
+    partner: Partner,
+    *,
+    name: str = "Đỗ Xe Hà Nội",
+    kind: str = "confidential",
+    redirect_uris: tuple[str, ...] = (REDIRECT_URI,),
+    scopes: tuple[str, ...] = ("openid", "profile.basic"),
+    environment: str = "production",
+    origins: tuple[str, ...] = (),
+) -> SeededApp:
+    """An app of ``partner`` (production by default: as if an officer had approved it)."""
+    unknown = [s for s in scopes if s not in BY_NAME]
+    assert not unknown, f"not in partners.scopes: {unknown}"
+    app_id, client_id = str(uuid.uuid4()), "hsc_" + secrets.token_urlsafe(16)
+    secret = "hs_sk_" + secrets.token_urlsafe(32) if kind == "confidential" else None
+    grant_types = ["authorization_code", "refresh_token"] + (["client_credentials"] if secret else [])
+    params = {
+        "organizationId": partner.organization_uuid,
+        "appId": app_id,
+        "name": name,
+        "description": "Tìm và trả tiền chỗ đỗ xe ở Hà Nội.",
+        "homepageUrl": "https://app.example",
+        "privacyPolicyUrl": "https://app.example/privacy",
+        "environment": environment,
+        "clientId": client_id,
+        "kind": kind,
+        "redirectUris": list(redirect_uris),
+        "grantTypes": grant_types,
+        "authMethod": "client_secret_basic" if secret else "none",
+        "origins": list(origins),
+        "secretSha256": hashlib.sha256(secret.encode()).hexdigest() if secret else None,
+        "last4": secret[-4:] if secret else None,
+        "scopes": list(scopes),
+        "purposes": purposes_json(scopes),
+    }
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        created = await (await tx.run(SEED_APP, params)).single()
+        assert created is not None, "the partner organisation does not exist"
+
+    await app.state.runtime.graph.write(work)
+    return SeededApp(app_id, client_id, secret, app_id, tuple(redirect_uris), tuple(scopes), environment)
+
+
+def purposes_json(scopes: tuple[str, ...]) -> str:
+    """The ``Grant.purposes`` snapshot seed_app's purposes give (JSON object scope -> {vi, en})."""
+    return json.dumps(
+        {s: {"vi": f"Để phục vụ bạn ({s}).", "en": f"To serve you ({s})."} for s in scopes}, ensure_ascii=False
+    )

@@ -138,3 +138,58 @@ def purposes_json(scopes: tuple[str, ...]) -> str:
     return json.dumps(
         {s: {"vi": f"Để phục vụ bạn ({s}).", "en": f"To serve you ({s})."} for s in scopes}, ensure_ascii=False
     )
+
+
+SEED_GRANT = """
+MATCH (p:Person {id: $personId}), (a:App {id: $appId})
+CREATE (p)-[:GAVE]->(g:Grant {id: $grantId, personId: $personId, appId: $appId, sub: $sub, scopes: $scopes,
+        purposes: $purposes, createdAt: datetime(), updatedAt: datetime(),
+        expiresAt: datetime() + duration({days: 365}), revokedAt: null, revokedBy: null, tokensNotBefore: 0})-[:TO]->(a)
+RETURN g.id AS id
+"""
+
+
+@dataclass
+class SeededGrant:
+    grant_id: str
+    sub: str  # the person's pairwise subject for the app
+    person_id: str
+    scopes: tuple[str, ...]
+
+
+async def seed_grant(app, seeded: SeededApp, person_id: str, scopes: tuple[str, ...] | None = None) -> SeededGrant:
+    """A live grant of ``person_id`` (internal id: ``uuid_of(someone.id)``) to ``seeded``, as consent stores it."""
+    from partners.pairwise import subject
+
+    scopes = scopes if scopes is not None else seeded.scopes
+    sub = subject(app.state.runtime.pairwise_key, seeded.sector_id, person_id)
+    grant_id = str(uuid.uuid4())
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        params = {"personId": person_id, "appId": seeded.app_id, "grantId": grant_id, "sub": sub,
+                  "scopes": list(scopes), "purposes": purposes_json(scopes)}  # fmt: skip
+        created = await (await tx.run(SEED_GRANT, params)).single()
+        assert created is not None, "no such person or app"
+
+    await app.state.runtime.graph.write(work)
+    return SeededGrant(grant_id, sub, person_id, tuple(scopes))
+
+
+def app_token(app, seeded: SeededApp, grant: SeededGrant | None, *, scopes: tuple[str, ...] | None = None,
+              level: int = 2) -> dict[str, str]:  # fmt: skip
+    """The ``Authorization`` header of an app access token as ``/oauth/token`` issues it: for ``grant``'s person, or
+    for the app itself (client credentials) when ``grant`` is None."""
+    from auth import app_tokens
+
+    runtime = app.state.runtime
+    token, _ = app_tokens.issue(
+        runtime.keyring,
+        issuer=runtime.settings.oauth_issuer,
+        subject=grant.sub if grant else seeded.client_id,
+        client_id=seeded.client_id,
+        scopes=set(scopes if scopes is not None else (grant.scopes if grant else seeded.scopes)),
+        grant_id=grant.grant_id if grant else None,
+        assurance_level=level if grant else 0,
+        ttl_seconds=runtime.settings.app_access_token_ttl_seconds,
+    )
+    return {"authorization": f"Bearer {token}"}

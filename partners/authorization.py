@@ -361,6 +361,8 @@ async def rotate_refresh_token(
             return "unknown", None
         if found.client_id != client_id:
             return "other_client", found
+        if found.revoked:
+            return "revoked", found
         if found.used:
             await queries.end_grant_tokens(tx, found.grant_id, _not_before_now(), refresh_tokens=True)
             return "reused", found
@@ -388,6 +390,8 @@ async def rotate_refresh_token(
             "The refresh token was already used: every token of this grant is now revoked; ask the person to sign "
             "in again.",
         )
+    if status == "revoked":
+        raise OAuthFailure("invalid_grant", "The refresh token was revoked; ask the person to sign in again.")
     if status == "expired":
         raise OAuthFailure("invalid_grant", "The refresh token has expired; ask the person to sign in again.")
     if status == "scope":

@@ -148,8 +148,14 @@ async def test_malformed_token_requests_are_400_invalid_request(app, client):
     ):
         response = await client.post("/oauth/token", content=body, headers={"content-type": kind, **basic(seeded)})
         assert response.status_code == 400 and response.json()["error"] == "invalid_request", body[:40]
-    unknown = await client.post("/oauth/token", data={"grant_type": "password"}, headers=basic(seeded))
-    assert unknown.status_code == 400 and unknown.json()["error"] == "unsupported_grant_type"
+    for grant_type in ("password", 'x"\\ \u0111'):
+        unknown = await client.post("/oauth/token", data={"grant_type": grant_type}, headers=basic(seeded))
+        assert unknown.status_code == 400 and unknown.json()["error"] == "unsupported_grant_type"
+    for data in ({"grant_type": "authorization_code"}, {"grant_type": "refresh_token"},
+                 {"grant_type": "authorization_code", "code": 'x"\\', "code_verifier": "v" * 50,
+                  "redirect_uri": seeded.redirect_uris[0]}):  # fmt: skip
+        refused = await client.post("/oauth/token", data=data, headers=basic(seeded))
+        assert refused.status_code == 400 and refused.json()["error"] in ("invalid_request", "invalid_grant"), data
     garbled = await client.post("/oauth/token", data={"grant_type": "client_credentials"},
                                 headers={"authorization": "Basic %%%"})  # fmt: skip
     assert garbled.status_code == 401 and garbled.json()["error"] == "invalid_client"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import jwt
 
+from api.app import purge_oauth_records
+
 from tests.identity.people import register, uuid_of
 from tests.partners import oauth_flow
 from tests.partners.oauth_flow import basic, redirect_of, request_for
@@ -40,7 +42,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_kills_the_grants_token
     assert latest.json()["error"] == "invalid_grant"  # every refresh token of the grant is used up
 
 
-async def test_revocation_and_introspection(app, client):
+async def test_revocation_and_introspection_and_housekeeping(app, client, graph):
     partner = await make_partner(app, client)
     seeded = await seed_app(app, partner, scopes=("openid", "offline_access", "places.read"))
     other = await seed_app(app, partner, name="Ứng dụng thứ hai", scopes=("openid",))
@@ -72,6 +74,20 @@ async def test_revocation_and_introspection(app, client):
     assert ended.status_code == 200
     assert (await client.get("/oauth/userinfo", headers=bearer(tokens["access_token"]))).status_code == 401
     assert await introspect(tokens["access_token"]) == {"active": False}
+
+    # Housekeeping deletes expired codes and refresh tokens (used ones stay until they expire, for reuse detection).
+    async def expire_all(tx):
+        await tx.run("MATCH (n) WHERE n:AuthorizationCode OR n:AppRefreshToken SET n.expiresAt = datetime() - "
+                     "duration({seconds: 1})")  # fmt: skip
+
+    async def remaining(tx):
+        found = await tx.run("MATCH (n) WHERE n:AuthorizationCode OR n:AppRefreshToken RETURN count(n) AS n")
+        return (await found.single())["n"]
+
+    assert await graph.read(remaining) == 2
+    await graph.write(expire_all)
+    await purge_oauth_records(app.state.runtime)
+    assert await graph.read(remaining) == 0
 
     app_token = await client.post("/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(seeded))
     assert (await introspect(app_token.json()["access_token"]))["sub"] == seeded.client_id
@@ -139,9 +155,9 @@ async def test_a_suspended_app_is_refused_at_authorize_and_token(app, client, gr
     assert credentials.status_code == 401
 
 
-async def test_a_sandbox_app_refuses_a_real_person_with_a_page(app, client):
+async def test_a_sandbox_app_refuses_a_real_person_with_a_page_and_serves_its_persona(app, client, graph):
     partner = await make_partner(app, client)
-    seeded = await seed_app(app, partner, scopes=("openid",), environment="sandbox")
+    seeded = await seed_app(app, partner, scopes=("openid", "profile.basic"), environment="sandbox")
     person = await register(client)
     who = oauth_flow.browser(app)
     try:
@@ -149,6 +165,25 @@ async def test_a_sandbox_app_refuses_a_real_person_with_a_page(app, client):
         signed = await who.submit(page, {"identifier": person.document, "password": person.password})
         refused = await who.get(signed.headers["location"])
         assert refused.status_code == 403 and "test accounts" in refused.text and "location" not in refused.headers
+    finally:
+        await who.aclose()
+
+    persona = await register(client, fullName="Người Thử Nghiệm")
+
+    async def make_persona(tx):  # the shape the apps engineer's persona mutation stores
+        await tx.run("MATCH (p:Person {id: $person}), (a:App {id: $app}) SET p:TestPersona, p.personaOfAppId = a.id "
+                     "CREATE (p)-[:PERSONA_OF]->(a)", person=uuid_of(persona.id), app=seeded.app_id)  # fmt: skip
+
+    await graph.write(make_persona)
+    tokens = await oauth_flow.tokens_for(app, client, seeded, persona)
+    info = await client.get("/oauth/userinfo", headers=bearer(tokens["access_token"]))
+    assert info.json()["name"] == "Người Thử Nghiệm"
+    production = await seed_app(app, partner, name="Ứng dụng thật", scopes=("openid",))
+    who = oauth_flow.browser(app)
+    try:
+        page = await who.get(request_for(production, ("openid",)).url)
+        signed = await who.submit(page, {"identifier": persona.document, "password": persona.password})
+        assert (await who.get(signed.headers["location"])).status_code == 403  # a persona stays in its sandbox
     finally:
         await who.aclose()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import jwt
 
 from api.app import purge_oauth_records
-
 from tests.identity.people import register, uuid_of
 from tests.partners import oauth_flow
 from tests.partners.oauth_flow import basic, redirect_of, request_for

@@ -35,6 +35,7 @@ from health import service as health_service
 from identity.messaging import build_sender, settle
 from marketplace import idempotency, reconciliation
 from marketplace.payments import build_provider
+from oauth.pages import static_route
 from schema.assemble import build_schema
 
 log = get_logger(__name__)
@@ -229,6 +230,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+            static_route(),
         ],
         middleware=[
             *client_address_middleware(settings),

@@ -1,10 +1,12 @@
-"""Pure-ASGI middleware: request ids with access logs, and a request body size limit."""
+"""Pure-ASGI middleware: request ids with access logs, a request body size limit, and CORS."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
@@ -12,7 +14,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.errors import AppError
 from core.logs import get_logger
+from partners import origins as partner_origins
 
 log = get_logger("api.access")
 errors_log = get_logger("api.errors")
@@ -139,10 +143,52 @@ class BodySizeLimitMiddleware:
                 await self._refusal()(scope, receive, send)
 
 
+#: How long the allowed origins of partner apps are trusted before they are read again (a change made in this
+#: process is seen at once: ``partners.origins.changed``).
+PARTNER_ORIGINS_TTL_SECONDS = 5.0
+
+
+class PartnerOrigins:
+    """The allowed origins of active public clients (``partners.origins``), cached: a request from an origin the
+    cache knows costs no read; the cache is read again (once, whatever the number of requests waiting) when it is
+    older than ``ttl`` seconds or an app changed in this process, and an unknown origin is looked for only then."""
+
+    def __init__(self, ttl: float = PARTNER_ORIGINS_TTL_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.origins: frozenset[str] = frozenset()
+        self.loaded_at: float | None = None
+        self.generation = -1
+        self.reads = 0  # how many times the graph was read (tests)
+        self._lock = asyncio.Lock()
+
+    def stale(self) -> bool:
+        return (
+            self.loaded_at is None
+            or self.clock() - self.loaded_at > self.ttl
+            or self.generation != partner_origins.generation()
+        )
+
+    async def refresh_if_stale(self, runtime) -> None:
+        if not self.stale():
+            return
+        async with self._lock:
+            if not self.stale():  # another request refreshed it meanwhile
+                return
+            generation = partner_origins.generation()
+            try:
+                self.reads += 1
+                self.origins = await partner_origins.active_public_origins(runtime)
+            except AppError:  # Neo4j away (UNAVAILABLE): keep what we had, try again after ttl
+                errors_log.warning("partner app origins not read; CORS keeps the last known ones", exc_info=True)
+            self.loaded_at, self.generation = self.clock(), generation
+
+
 class AllowListCORSMiddleware(CORSMiddleware):
-    """Starlette's CORS answering preflights for the configured origins only. A disallowed origin gets
-    no CORS header at all: its preflight is a JSON 400, its requests pass without ``Access-Control-*``
-    (browsers then keep the answer from the page; same-origin pages, which also send ``Origin``, work)."""
+    """Starlette's CORS answering preflights for the configured origins and the allowed origins of active public
+    (browser) partner apps (``PartnerOrigins``) only. A disallowed origin gets no CORS header at all: its
+    preflight is a JSON 400, its requests pass without ``Access-Control-*`` (browsers then keep the answer from the
+    page; same-origin pages, which also send ``Origin``, work)."""
 
     def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
         super().__init__(
@@ -153,6 +199,18 @@ class AllowListCORSMiddleware(CORSMiddleware):
             expose_headers=[REQUEST_ID_HEADER, "Retry-After", "WWW-Authenticate"],
             max_age=600,
         )
+        self.partner_origins = PartnerOrigins()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            origin = Headers(scope=scope).get("origin")
+            runtime = getattr(getattr(scope.get("app"), "state", None), "runtime", None)
+            if origin is not None and origin not in self.allow_origins and runtime is not None:
+                await self.partner_origins.refresh_if_stale(runtime)
+        await super().__call__(scope, receive, send)
+
+    def is_allowed_origin(self, origin: str) -> bool:
+        return super().is_allowed_origin(origin) or origin in self.partner_origins.origins
 
     def preflight_response(self, request_headers: Headers) -> Response:
         if not self.is_allowed_origin(request_headers["origin"]):
@@ -160,8 +218,8 @@ class AllowListCORSMiddleware(CORSMiddleware):
                 {
                     "errors": [
                         {
-                            "message": "Browser apps on this origin may not call the API (the server's "
-                            "HANOISMART_CORS_ALLOWED_ORIGINS does not list it).",
+                            "message": "Browser apps on this origin may not call the API (neither the server's "
+                            "HANOISMART_CORS_ALLOWED_ORIGINS nor an active public partner app lists it).",
                             "extensions": {"code": "BAD_REQUEST"},
                         }
                     ]

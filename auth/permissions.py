@@ -250,10 +250,23 @@ MARKETPLACE: Final[tuple[Permission, ...]] = (
     Permission("marketplace.ledger.see_totals", "see the ledger totals", city_role="officer"),
     Permission("marketplace.payment.see_stuck", "see stuck payments", city_role="officer"),
 )
+PARTNERS: Final[tuple[Permission, ...]] = (
+    # apps of partner organisations (an owner or admin acts for the partner)
+    Permission("partners.app.create", "create an app", level=2, for_organization=True),
+    Permission("partners.app.edit", "change an app", level=2, for_organization=True),
+    Permission("partners.secret.rotate", "rotate an app's client secret", level=2, for_organization=True),
+    Permission("partners.app.read_private", "see an app's client and test personas", for_organization=True),
+    Permission("partners.persona.create", "create test personas for an app", level=2, for_organization=True),
+    Permission("partners.app.review", "review and approve apps for production", city_role="officer"),
+    Permission("partners.app.suspend", "suspend or reinstate an app", city_role="officer"),
+    # people's grants to apps
+    Permission("partners.grant.read", "see the apps you gave access to"),
+    Permission("partners.grant.revoke", "revoke an app's access"),
+)
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()
 
-PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, PLACES, HEALTH)
+PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, PARTNERS, PLACES, HEALTH)
 
 
 def permission(action: str) -> Permission:

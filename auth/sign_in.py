@@ -31,17 +31,41 @@ def _invalid_credentials() -> UserInputError:
     )
 
 
+def _persona_key(identifier: str) -> str | None:
+    """The verified key of a test persona's identifier (``persona-<n>@<appId>.sandbox.invalid``: a reserved domain
+    that ``identifiers.lookup_key`` refuses as an e-mail address), None for anything else."""
+    raw = (identifier or "").strip().lower()
+    local, _, domain = raw.partition("@")
+    if local.startswith("persona-") and domain.endswith(".sandbox.invalid"):
+        return identifiers.verified_key("email", raw)
+    return None
+
+
 async def login(
-    rt: Runtime, identifier: str, password: str, *, user_agent: str | None, address: str | None
+    rt: Runtime,
+    identifier: str,
+    password: str,
+    *,
+    user_agent: str | None,
+    address: str | None,
+    persona_of_app: str | None = None,
 ) -> IssuedTokens:
     """Sign in with a citizen ID, a passport, a verified phone or a verified e-mail, and a password.
 
     The attempt is claimed first (auth.throttle, one short transaction), the password is checked outside any
-    transaction, and only a right password opens a session (a second short transaction)."""
-    try:
-        kind, key = identifiers.lookup_key(rt, identifier)
-    except UserInputError:
-        kind, key = "unknown", identifier
+    transaction, and only a right password opens a session (a second short transaction).
+
+    A test persona (``partners.personas``) signs in only with ``persona_of_app`` naming its own app (the OAuth
+    sign-in page of a sandbox app passes it), and then only a persona of that app does: anyone else, and a persona
+    anywhere else (``sessionLogin``), is refused exactly like a wrong password."""
+    persona_key = _persona_key(identifier) if persona_of_app else None
+    if persona_key is not None:
+        kind, key = "contact", persona_key
+    else:
+        try:
+            kind, key = identifiers.lookup_key(rt, identifier)
+        except UserInputError:
+            kind, key = "unknown", identifier
 
     async def claim_attempt(tx: AsyncManagedTransaction) -> tuple[throttle.Claim, Credentials | None]:
         if kind == "document":
@@ -50,8 +74,8 @@ async def login(
             cred = await queries.credentials_by_contact(tx, key)
         else:
             cred = None
-        if cred is not None and cred.status != "active":
-            cred = None
+        if cred is not None and (cred.status != "active" or cred.persona_of_app_id != persona_of_app):
+            cred = None  # closed; or a persona outside its app's sign-in page, or anyone else on that page
         subject = (
             f"account:{cred.id}"
             if cred

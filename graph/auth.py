@@ -19,7 +19,8 @@ from graph.rows import row, rows
 # Credentials: the hash to verify, and ``passwordVersion``, which every real password change (change, reset) bumps
 # and a rehash of the same password does not (accounts from before it have none: version 0).
 CREDENTIALS = (
-    "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status"
+    "p.id AS id, p.passwordHash AS passwordHash, coalesce(p.passwordVersion, 0) AS passwordVersion, p.status AS status,"
+    " p.personaOfAppId AS personaOfAppId"
 )
 
 
@@ -31,6 +32,7 @@ class Credentials:
     password_hash: str | None
     password_version: int
     status: str
+    persona_of_app_id: str | None = None  # a test persona of this sandbox app (partners.personas)
 
 
 CREDENTIALS_BY_DOCUMENT = f"""

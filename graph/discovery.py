@@ -37,7 +37,7 @@ _COMMUNITY_VISIBLE = f"""
 #: I asked or who asked me, and those blocked either way with me), collected once up front.
 _SUGGESTIBLE = """
 candidate <> me AND NOT candidate IN excluded
-AND candidate.status = 'active' AND NOT coalesce(candidate.suggestionsOptOut, false)
+AND candidate.status = 'active' AND NOT coalesce(candidate.suggestionsOptOut, false) AND NOT candidate:TestPersona
 """
 
 #: Candidates come from two bounded sources, each capped before scoring: friends of friends (at most

@@ -228,7 +228,7 @@ async def roles_of(tx: AsyncManagedTransaction, person_id: str) -> Roles | None:
 #: callers find organisations only); a page is a slice of positions (``graph.paging.POSITIONAL_SLICE``).
 SEARCH_ACTORS = f"""
 CALL db.index.fulltext.queryNodes('actor_name_fulltext', $query) YIELD node, score
-WHERE node.status = 'active' AND ($people OR NOT node:Person)
+WHERE node.status = 'active' AND ($people OR NOT node:Person) AND NOT node:TestPersona  // test personas: never found
 WITH node, score
 ORDER BY score DESC, node.id
 WITH collect({{id: node.id, kind: CASE WHEN node:Person THEN 'person' ELSE 'organization' END}})[..$window] AS ranked

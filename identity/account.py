@@ -18,6 +18,7 @@ from graph import identity as queries
 from graph.identity import Contact
 from identity.model import CLOSED_NAME, ContactView, OrganizationView, PersonView
 from identity.views import organizations_by_ids, persons_by_ids
+from partners.grants import revoke_every_grant
 from social.wards import join_ward_community
 
 #: Said to a signed-in viewer whose account is gone (closed by a parallel request): the caller's problem, not the
@@ -93,7 +94,7 @@ async def my_data(rt: Runtime, viewer: Viewer) -> dict[str, object]:
 
 
 async def close_account(rt: Runtime, viewer: Viewer, password: str, *, address: str | None = None) -> None:
-    """Erase personal fields, revoke sessions; keep the identity digest so the document cannot open a
+    """Erase personal fields, revoke sessions and every grant to an app; keep the identity digest so the document cannot open a
     second account. Content I wrote is anonymised (shown under the closed-account name). The password is
     checked under the sign-in throttle, outside any transaction."""
     person_id = authorize(viewer, "identity.account.close")
@@ -105,6 +106,7 @@ async def close_account(rt: Runtime, viewer: Viewer, password: str, *, address: 
             return False
         await queries.close_account(tx, person_id, CLOSED_NAME)
         await join_ward_community(tx, person_id)  # a closed account leaves its ward's community
+        await revoke_every_grant(tx, person_id)  # no app keeps acting for a closed account
         return True
 
     if not await rt.graph.write(work):

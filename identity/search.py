@@ -2,7 +2,8 @@
 ``identity.views``, so search shows no field the viewer may not see.
 
 A real-name network does not let strangers look residents up: signed-out callers find organisations only; people
-are found by signed-in callers (``may_find_people``).
+are found by signed-in callers (``may_find_people``). A sandbox app's test persona (``partners.personas``) is not a
+resident: search never finds it (``graph.identity.SEARCH_ACTORS`` leaves ``TestPersona`` out).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from schema.roots.listings import ListingMutation, ListingQuery
 from schema.roots.moderation import ModerationMutation, ModerationQuery
 from schema.roots.node import NodeQuery
 from schema.roots.orders import OrderMutation, OrderQuery
+from schema.roots.partners import PartnerAppMutation, PartnerAppQuery  # partners: apps
 from schema.roots.places import PlacesQuery
 from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
@@ -57,6 +58,7 @@ class Query(
     WalletQuery,
     ListingQuery,
     OrderQuery,
+    PartnerAppQuery,  # partners: apps
     SandboxQuery,
 ):
     pass
@@ -78,6 +80,7 @@ class Mutation(
     WalletMutation,
     ListingMutation,
     OrderMutation,
+    PartnerAppMutation,  # partners: apps
 ):
     pass
 

@@ -23,6 +23,7 @@ from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserErr
 from schema.places import Commune
 
 if TYPE_CHECKING:  # schema.social imports this module; strawberry.lazy reaches these shapes when the schema is built
+    from schema.partners import AppConnection
     from schema.social import PostConnection, Relation
 
 # --- enums ---------------------------------------------------------------------------------------------------------
@@ -337,6 +338,14 @@ class Organization(Actor):
         from resolvers.identity import pending_invitations  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await pending_invitations(info, self.uuid, first, after, last, before)
+
+    @strawberry.field(description="A partner's apps, newest first: for its owners and admins (null for others).")
+    async def apps(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> Annotated[AppConnection, strawberry.lazy("schema.partners")] | None:
+        from resolvers.partners import organization_apps  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await organization_apps(info, self.uuid, first, after, last, before)
 
     @classmethod
     def of(cls, v: OrganizationView) -> Organization:

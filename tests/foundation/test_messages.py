@@ -31,6 +31,7 @@ PACKAGES = (
     "marketplace",
     "moderation",
     "notifications",
+    "partners",
     "places",
     "resolvers",
     "sandbox",

@@ -5,6 +5,10 @@ server (the consent given in Chromium), as a partner runs it."""
 from __future__ import annotations
 
 import re
+import textwrap
+
+from graphql import build_schema as parse_sdl
+from graphql import parse, validate
 
 from api import cli
 from core.settings import REPO_ROOT
@@ -28,3 +32,11 @@ def test_every_excerpt_in_the_guide_is_the_code_of_the_example():
     for excerpt in excerpts:
         expected = region(EXAMPLES / excerpt["file"], excerpt["region"])
         assert excerpt["code"].strip() + "\n" == expected, f"{excerpt['file']}#{excerpt['region']} differs"
+
+
+def test_the_graphql_of_the_guide_is_valid_against_the_schema():
+    schema = parse_sdl((REPO_ROOT / "schema.graphql").read_text())
+    blocks = re.findall(r"```graphql\n(.*?)```", GUIDE.read_text(), re.DOTALL)
+    assert len(blocks) >= 5
+    for block in blocks:
+        assert [e.message for e in validate(schema, parse(textwrap.dedent(block)))] == [], block

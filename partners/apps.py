@@ -335,7 +335,7 @@ async def create_app(
     if kind not in KINDS:
         problems.add(UserInputError("A client is CONFIDENTIAL or PUBLIC.", field="clientKind"))
     app, client = _checked(given, kind=kind, sandbox=True, creating=True, problems=problems)
-    _needs_redirect(app.get("scopes") or [], client.get("redirectUris") or [], problems)
+    _needs_redirect(app.get("scopes") or [], given.redirect_uris or [], problems)
     problems.raise_if_any()
     app_id, client_id = str(uuid.uuid4()), CLIENT_PREFIX + secrets.token_urlsafe(16)
     secret, sha256, last4 = new_secret() if kind == "confidential" else (None, None, None)
@@ -376,7 +376,8 @@ async def update_app(
         app, client = _checked(
             given, kind=current.kind, sandbox=current.environment == "sandbox", creating=False, problems=checks
         )
-        _needs_redirect(app.get("scopes", current.scopes), client.get("redirectUris", current.redirect_uris), checks)
+        given_uris = given.redirect_uris if given.redirect_uris is not None else current.redirect_uris
+        _needs_redirect(app.get("scopes", current.scopes), given_uris, checks)
         checks.raise_if_any()
         await queries.update_app(tx, app_id, app, client)
 

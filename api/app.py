@@ -17,11 +17,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+import oauth
 from api import graphiql
 from api.graphql_view import GraphQLView
 from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
 from auth import housekeeping as sign_in_housekeeping
 from auth import passwords
+from auth.id_token_keys import IdTokenKey
 from auth.tokens import KeyRing
 from core.errors import UnavailableError
 from core.logs import configure_logging, get_logger
@@ -36,6 +38,7 @@ from identity.messaging import build_sender, settle
 from marketplace import idempotency, reconciliation
 from marketplace.payments import build_provider
 from oauth.pages import static_route
+from partners import authorization as partners_authorization
 from schema.assemble import build_schema
 
 log = get_logger(__name__)
@@ -66,8 +69,11 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 async def jwks(request: Request) -> JSONResponse:
-    """Public keys that verify access tokens (RFC 7517), for partner apps; old keys stay until their tokens expire."""
-    return JSONResponse(request.app.state.runtime.keyring.jwks(), headers={"Cache-Control": "public, max-age=300"})
+    """Public keys that verify access tokens (RFC 7517), for partner apps; old keys stay until their tokens expire.
+    The RS256 key of ID tokens (auth.id_token_keys) is published beside them."""
+    runtime = request.app.state.runtime
+    keys = [*runtime.keyring.jwks()["keys"], *([runtime.id_token_key.public_jwk()] if runtime.id_token_key else [])]
+    return JSONResponse({"keys": keys}, headers={"Cache-Control": "public, max-age=300"})
 
 
 async def _migrate(app: Starlette) -> None:
@@ -109,8 +115,15 @@ async def purge_sign_in_records(runtime: Runtime) -> None:
         log.info("sign-in housekeeping", **{f"{name}_purged": count for name, count in purged.items()})
 
 
+async def purge_oauth_records(runtime: Runtime) -> None:
+    """OAuth: delete expired authorization codes and expired app refresh tokens."""
+    purged = await partners_authorization.purge_expired(runtime)
+    if any(purged.values()):
+        log.info("oauth housekeeping", **{f"{name}_purged": count for name, count in purged.items()})
+
+
 #: The jobs of one housekeeping pass, each on its own: one failing does not keep the others from running.
-HOUSEKEEPING_JOBS = (reconcile_money, purge_sign_in_records)
+HOUSEKEEPING_JOBS = (reconcile_money, purge_sign_in_records, purge_oauth_records)
 
 
 async def housekeeping(runtime: Runtime) -> None:
@@ -149,10 +162,8 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
     passwords.use_profile(settings.password_hash_profile)
     identity_key = _secret_key(settings, "identity_hmac_key", "HANOISMART_IDENTITY_HMAC_KEY", "identity-hmac-key")
     pairwise_key = _secret_key(settings, "pairwise_key", "HANOISMART_PAIRWISE_KEY", "pairwise-key")
-    keyring = KeyRing.load_or_create(
-        settings.keys_dir or settings.var_dir / "keys",
-        access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
-    )
+    keys_dir = settings.keys_dir or settings.var_dir / "keys"
+    keyring = KeyRing.load_or_create(keys_dir, access_ttl=timedelta(seconds=settings.access_token_ttl_seconds))
     return Runtime(
         settings=settings,
         graph=graph,
@@ -161,6 +172,7 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
         sender=build_sender(settings),
         payments=build_provider(settings),
         pairwise_key=pairwise_key,
+        id_token_key=IdTokenKey.load_or_create(keys_dir),
     )
 
 
@@ -230,6 +242,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+            *oauth.routes(),
             static_route(),
         ],
         middleware=[

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from auth.id_token_keys import IdTokenKey
     from auth.tokens import KeyRing
     from graph.driver import Graph
     from identity.messaging import MessageSender
@@ -23,3 +24,4 @@ class Runtime:
     sender: MessageSender  # one-time codes by SMS / e-mail
     payments: PaymentProvider | None = None  # top-ups and payouts (api.app.build_runtime sets it)
     pairwise_key: bytes = b""  # HMAC key of the pairwise subjects apps see (partners.pairwise); never rotated
+    id_token_key: IdTokenKey | None = None  # RS256 key of OpenID Connect ID tokens (api.app.build_runtime sets it)

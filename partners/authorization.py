@@ -190,7 +190,7 @@ async def sign_in_at_op(
 
     ``persona_of_app``: the sandbox app a test persona signs in for (apps engineer's keyword of ``login``)."""
     if persona_of_app is not None and _LOGIN_TAKES_PERSONA:
-        tokens = await sign_in.login(  # type: ignore[call-arg]
+        tokens = await sign_in.login(
             rt, identifier, password, user_agent=user_agent, address=address, persona_of_app=persona_of_app
         )
     else:

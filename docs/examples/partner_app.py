@@ -1,7 +1,8 @@
 """A partner app that signs a person in with HanoiSmart ("Sign in with HanoiSmart", docs/partners.md), in Python
 with httpx and authlib's OAuth helpers: discovery, authorization code + PKCE (S256), a local callback on
 127.0.0.1, the code exchange, the ID token checked against the JWKS, userinfo, a GraphQL call with the app's token,
-a refresh (the refresh token rotates) and the revocation of the refresh token at the end.
+a refresh (the refresh token rotates), then a GraphQL call with the new access token, and the revocation of the
+refresh token at the end.
 
 Run it against a development server, with an app registered for the redirect URI below (docs/partners.md, "Get
 an app"; a sandbox app may use http://127.0.0.1:<port>, RFC 8252) and one of its test personas to sign in with:
@@ -169,7 +170,10 @@ def graphql(http: httpx.Client, access_token: str, query: str) -> dict[str, Any]
         json={"query": query},
         headers={"Authorization": f"Bearer {access_token}", "Accept-Language": "en"},
     )
-    return response.raise_for_status().json()
+    body: dict[str, Any] = response.json()  # GraphQL answers its errors in the body, 200 or not
+    for error in body.get("errors", []):
+        print(f"GraphQL error at {error.get('path')}: {error['extensions']['code']} {error['message']}", flush=True)
+    return body
 
 
 # [/graphql]
@@ -196,9 +200,7 @@ def main() -> int:
         assert userinfo["sub"] == claims["sub"]
         print(f"userinfo: {userinfo.get('name')}", flush=True)
 
-        answer = graphql(http, tokens["access_token"], ME)
-        print(f"GraphQL me.displayName: {answer['data']['me']['displayName']}", flush=True)
-
+        access_token = tokens["access_token"]
         if "refresh_token" in tokens:
             # [refresh]
             auth = (CLIENT_ID, CLIENT_SECRET) if CLIENT_SECRET else None
@@ -209,14 +211,22 @@ def main() -> int:
             assert refreshed["refresh_token"] != tokens["refresh_token"]  # rotated: keep only the new one
             # [/refresh]
             print("refreshed: a new access token and a new refresh token", flush=True)
+            tokens, access_token = refreshed, refreshed["access_token"]
+
+        answer = graphql(http, access_token, ME)
+        me = (answer.get("data") or {}).get("me")
+        if me:
+            print(f"GraphQL me.displayName: {me['displayName']}", flush=True)
+
+        if "refresh_token" in tokens:
             # [revoke]
-            form = {"token": refreshed["refresh_token"], "token_type_hint": "refresh_token"}
+            form = {"token": tokens["refresh_token"], "token_type_hint": "refresh_token"}
             if auth is None:
                 form["client_id"] = CLIENT_ID
             http.post(metadata["revocation_endpoint"], data=form, auth=auth).raise_for_status()
             # [/revoke]
             print("signed out: the refresh token is revoked", flush=True)
-    return 0
+    return 0 if me else 1
 
 
 if __name__ == "__main__":

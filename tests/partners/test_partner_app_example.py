@@ -61,7 +61,9 @@ mutation Persona($input: AppPersonaCreateInput!) {
 async def test_the_example_app_signs_a_test_persona_in(app, client, live_server, browser):  # noqa: F811
     """docs/examples/partner_app.py as a partner runs it, against a live server, for a sandbox app on a loopback
     redirect URI: the person signs in and allows in Chromium, the browser comes back to the example's own callback,
-    and the example exchanges the code, checks the ID token, reads userinfo, calls /graphql, refreshes, revokes."""
+    and the example exchanges the code, checks the ID token, reads userinfo, refreshes, calls /graphql with the app
+    token, revokes. The /graphql step needs the app viewer (GraphQLView._viewer accepting app tokens, the scopes
+    engineer's work): without it the example ends with UNAUTHENTICATED there and this test fails, as it should."""
     redirect_uri = f"http://127.0.0.1:{free_port()}/callback"
     partner = await make_partner(app, client)
     seeded = await seed_app(app, partner, environment="sandbox", redirect_uris=(redirect_uri,),

@@ -37,6 +37,7 @@ from health import service as health_service
 from identity.messaging import build_sender, settle
 from marketplace import idempotency, reconciliation
 from marketplace.payments import build_provider
+from oauth.pages import static_route
 from partners import authorization as partners_authorization
 from schema.assemble import build_schema
 
@@ -242,6 +243,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/.well-known/jwks.json", jwks, methods=["GET"]),
             *oauth.routes(),
+            static_route(),
         ],
         middleware=[
             *client_address_middleware(settings),

@@ -24,6 +24,7 @@ from core.errors import AppError, error_code_tables
 from core.logs import configure_logging
 from core.runtime import Runtime
 from core.settings import REPO_ROOT, get_settings
+from partners.scopes import scope_table
 
 T = TypeVar("T")
 
@@ -53,6 +54,10 @@ PERMISSIONS_END = "<!-- permissions:end -->"
 ERROR_DOCS = (REPO_ROOT / "README.md", REPO_ROOT / "docs" / "app-developers.md")
 ERRORS_START = "<!-- error-codes:start -->"
 ERRORS_END = "<!-- error-codes:end -->"
+#: The documents that carry the OAuth scope table (partners.scopes), between SCOPES_START and SCOPES_END.
+SCOPE_DOCS = (REPO_ROOT / "docs" / "partners.md",)
+SCOPES_START = "<!-- scopes:start -->"
+SCOPES_END = "<!-- scopes:end -->"
 #: What ``hanoismart docs`` writes into a guide that does not exist yet (docs/app-developers.md).
 NEW_GUIDE = f"""# Building an app on HanoiSmart
 
@@ -450,15 +455,20 @@ def with_error_tables(text: str, tables: str) -> str:
     return with_block(text, ERRORS_START, ERRORS_END, tables)
 
 
+def with_scope_table(text: str, table: str) -> str:
+    """``text`` with ``table`` between its scope markers (ValueError when it has none)."""
+    return with_block(text, SCOPES_START, SCOPES_END, table)
+
+
 @app.command()
 def docs(
     check: bool = typer.Option(False, help="Do not write; exit 1 if a generated table is not the one of the code."),
 ) -> None:
     """Write the permission table (auth/permissions.py) into README.md and docs/architecture.md, and the error-code
     tables (core/errors.py) into README.md and docs/app-developers.md (created with just its title and the tables
-    when it does not exist yet)."""
+    when it does not exist yet), and the OAuth scope table (partners/scopes.py) into docs/partners.md."""
     pages: dict[Path, str] = {}
-    for path in dict.fromkeys([*PERMISSION_DOCS, *ERROR_DOCS]):
+    for path in dict.fromkeys([*PERMISSION_DOCS, *ERROR_DOCS, *SCOPE_DOCS]):
         try:
             pages[path] = path.read_text()
         except FileNotFoundError:
@@ -475,6 +485,8 @@ def docs(
                 wanted = with_permission_table(wanted, permission_table())
             if path in ERROR_DOCS:
                 wanted = with_error_tables(wanted, error_code_tables())
+            if path in SCOPE_DOCS:
+                wanted = with_scope_table(wanted, scope_table())
         except ValueError as exc:
             _fail(f"{path}: {exc}")
         if wanted != current:
@@ -485,7 +497,7 @@ def docs(
     if check:
         if stale:
             _fail(f"a generated table is out of date in {', '.join(map(str, stale))}: run `hanoismart docs`.")
-        typer.echo("the permission and error-code tables are up to date")
+        typer.echo("the permission, error-code and scope tables are up to date")
         return
     typer.echo(
         f"wrote the generated tables in {', '.join(map(str, stale))}" if stale else "generated tables: up to date"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import inspect
 import json
 import secrets
 import time
@@ -188,24 +187,13 @@ async def sign_in_at_op(
     """Sign in with ``auth.sign_in.login`` (its throttles, its errors) and mark the new session as an OP session;
     returns the cookie value ``<session id>.<secret>`` (the secret is stored as SHA-256 only).
 
-    ``persona_of_app``: the sandbox app a test persona signs in for (apps engineer's keyword of ``login``)."""
-    # Until the apps engineer's keyword is merged, login() does not take it and test personas sign in like anyone
-    # (check_person still admits only the app's own personas). Once merged, this passes it for sandbox apps.
-    persona: dict[str, str] = (
-        {"persona_of_app": persona_of_app} if persona_of_app is not None and _LOGIN_TAKES_PERSONA else {}
+    ``persona_of_app``: the sandbox app whose test personas may sign in (``auth.sign_in.login``'s keyword)."""
+    tokens = await sign_in.login(
+        rt, identifier, password, user_agent=user_agent, address=address, persona_of_app=persona_of_app
     )
-    tokens = await sign_in.login(rt, identifier, password, user_agent=user_agent, address=address, **persona)
     secret = _new_secret()
     await rt.graph.write(queries.mark_op_session, tokens.session_id, digest(secret))
     return f"{tokens.session_id}.{secret}"
-
-
-def _login_takes_persona() -> bool:
-    return "persona_of_app" in inspect.signature(sign_in.login).parameters
-
-
-#: Whether ``auth.sign_in.login`` knows ``persona_of_app=`` yet (the apps engineer adds it).
-_LOGIN_TAKES_PERSONA = _login_takes_persona()
 
 
 async def op_session(rt: Runtime, cookie: str | None) -> OpSessionRow | None:

@@ -73,3 +73,18 @@ def title(scope: str, language: str) -> str:
     """The scope's title in ``language`` ("vi" or "en")."""
     found = BY_NAME[scope]
     return found.title_vi if language == "vi" else found.title_en
+
+
+def scope_table() -> str:
+    """The catalogue as a Markdown table (docs/partners.md, written by ``hanoismart docs``)."""
+    rows = [
+        "| scope | granted by | title on the consent page (vi) | title (en) | personal (logged) | minimum level |",
+        "|---|---|---|---|---|---|",
+    ]
+    for scope in CATALOGUE:
+        who = "person" if scope.kind is ScopeKind.PERSON else "app"
+        personal = "yes" if scope.personal else "no"
+        rows.append(
+            f"| `{scope.name}` | {who} | {scope.title_vi} | {scope.title_en} | {personal} | {scope.min_level} |"
+        )
+    return "\n".join(rows) + "\n"

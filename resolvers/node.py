@@ -23,7 +23,7 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from core.errors import UserInputError
-from resolvers import communities, health, identity, listings, moderation, orders, places, social, wallets
+from resolvers import app_access, communities, health, identity, listings, moderation, orders, places, social, wallets
 
 #: At most this many ids in one ``nodes(ids:)``.
 MAX_NODES = 100
@@ -34,6 +34,7 @@ ByIds = Callable[[strawberry.Info, list[str]], Awaitable[Sequence[Any]]]
 
 #: Every type that implements ``Node``, and how its objects are loaded by UUID for the viewer.
 BY_IDS: dict[str, ByIds] = {
+    "App": app_access.apps_by_ids,
     "Comment": social.comments_by_ids,
     "Commune": places.communes_by_ids,
     "Community": communities.communities_by_ids,

@@ -80,9 +80,7 @@ def _cases() -> list[dict]:
     cases = []
     for ward, connections, relation in itertools.product(AUDIENCES, AUDIENCES, RELATIONS):
         person = str(uuid.uuid4())
-        viewer = (
-            None if relation == "anonymous" else person if relation in ("self", "app_self") else str(uuid.uuid4())
-        )
+        viewer = None if relation == "anonymous" else person if relation in ("self", "app_self") else str(uuid.uuid4())
         chosen = {"ward": ward, "connections": connections}
         stored = {privacy.audience_property(f): a for f, a in chosen.items() if a is not None}
         cases.append({"person": person, "viewer": viewer, "relation": relation, "stored": stored})

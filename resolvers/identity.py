@@ -21,8 +21,8 @@ from identity import account as identity_account
 from identity import city_roles as identity_city_roles
 from identity import contact_verification as identity_contact_verification
 from identity import invitations as identity_invitations
-from identity import privacy
 from identity import organizations as identity_organizations
+from identity import privacy
 from identity import profile as identity_profile
 from identity import registration as identity_registration
 from identity import representatives as identity_representatives

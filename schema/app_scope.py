@@ -113,6 +113,7 @@ def _guarded(resolve: Callable[..., Any], type_name: str, field_name: str, need:
         return value
 
     resolver.app_scope = need  # type: ignore[attr-defined]  # what tests/partners/test_default_deny.py checks
+    resolver.__wrapped__ = resolve  # type: ignore[attr-defined]
     return resolver
 
 

@@ -28,11 +28,13 @@ from strawberry.types import ExecutionResult
 from api import decoding, graphiql
 from api.context import RequestContext
 from api.errors import format_error
+from auth import app_tokens
 from auth import sessions as auth_sessions
 from auth.viewer import ANONYMOUS, Viewer
 from core.errors import AppError, UnauthenticatedError, UnavailableError
 from core.i18n import negotiate, translate
 from core.settings import Settings
+from partners import app_access
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -102,7 +104,10 @@ class GraphQLView(GraphQL[RequestContext, None]):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise UnauthenticatedError("Send the access token as `Authorization: Bearer <accessToken>`.")
-        return await auth_sessions.viewer_from_token(request.app.state.runtime, token.strip())
+        token = token.strip()
+        if app_tokens.is_app_token(token):  # a partner app's token (typ at+jwt): partners.app_access
+            return await app_access.viewer_from_app_token(request.app.state.runtime, token)
+        return await auth_sessions.viewer_from_token(request.app.state.runtime, token)
 
     @staticmethod
     def _unauthenticated(message: str) -> Response:

@@ -324,6 +324,29 @@ def refusal_messages(rule: Permission) -> set[str]:
     return said
 
 
+#: What a partner app acting for a person (under the person's grant) may do as that person: the actions behind the
+#: fields ``partners.fields`` lets an app reach (each field's scope is checked there, before the resolver runs); the
+#: app acts as the person themself, never for an organisation they represent, and never with their city roles.
+APP_ACTIONS: Final = frozenset(
+    {
+        "identity.account.read",
+        "identity.contact.read",
+        "notifications.inbox.read",
+        "marketplace.wallet.see",
+        "marketplace.statement.see",
+        "marketplace.listing.read_own",
+        "marketplace.cart.read",
+        "marketplace.cart.change",
+        "marketplace.cart.checkout",
+        "marketplace.order.place",
+        "marketplace.order.read_own",
+        "marketplace.order.change",
+    }
+)
+APP_MAY_NOT: Final = "A partner app may not do this for you; only you can, signed in to HanoiSmart."
+APP_ACTS_AS_PERSON: Final = "A partner app acts only as the person who granted it access, not for an organisation."
+
+
 def authorize(viewer: Viewer, action: str, on: Representation | Membership | None = None) -> str:
     """The id of the actor ``viewer`` does ``action`` as, or UNAUTHENTICATED / FORBIDDEN / NOT_FOUND saying what
     is missing. Without ``on`` that actor is the signed-in person; with ``on=Representation`` it is the
@@ -332,7 +355,12 @@ def authorize(viewer: Viewer, action: str, on: Representation | Membership | Non
     rule = permission(action)
     if rule.anyone and on is None:
         return viewer.actor_id or ""
-    if viewer.kind != "person" or viewer.actor_id is None:
+    if viewer.is_app and viewer.actor_id is not None:  # a partner app acting for its grant's person
+        if action not in APP_ACTIONS:
+            raise ForbiddenError(APP_MAY_NOT)
+        if isinstance(on, Representation):
+            raise ForbiddenError(APP_ACTS_AS_PERSON)
+    elif viewer.kind != "person" or viewer.actor_id is None:
         raise UnauthenticatedError(SIGN_IN_FIRST)
     person_id = viewer.actor_id
     if viewer.assurance_level < rule.level:

@@ -112,6 +112,7 @@ class PersonProperties(TypedDict, total=False):
     dateOfBirth: Date | None
     sex: str | None
     investorSectors: list[str]
+    personaOfAppId: str  # a test persona (label TestPersona) of this sandbox app
 
 
 class ProfileContact(TypedDict):

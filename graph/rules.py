@@ -80,13 +80,20 @@ def audience_property(field: str) -> str:
     return f"audience_{field}"
 
 
-def audience_admits(person: str, field: str, *, default: str, viewer: str | None) -> str:
+def audience_admits(
+    person: str, field: str, *, default: str, viewer: str | None, viewer_is_person: str | None = None
+) -> str:
     """Cypher predicate: the viewer bound to ``viewer`` (a ``:Person``, null when signed out) may see the personal
     field ``field`` of the person bound to ``person``. Mirror of ``identity.privacy.may_see`` on the facts
     ``identity.privacy`` gives it: the audience is the person's stored ``audience_<field>`` (``audience_of``; the
     field's default, passed as the parameter ``default``, when never chosen), the relation is themself, one of their
     connections or anyone else (``relation_of``: a signed-out viewer is anyone else). Themself always, everyone when
     PUBLIC, their connections when CONNECTIONS, nobody else when ONLY_ME.
+
+    ``viewer_is_person`` names a boolean parameter saying whether the viewer is the person themself signed in (not a
+    partner app acting for them, ``relation_of``: an app is never anyone's connection, so for it the person's
+    connections count as anyone else). A query that a partner app can reach passes it; one that apps are refused
+    (``partners.fields``) may leave it out.
 
     ``viewer=None`` asks on behalf of a viewer the query already knows is neither the person nor one of their
     connections (anyone else), and reads no relationship. Blocks are no part of this rule: a query keeps a blocked
@@ -96,8 +103,9 @@ def audience_admits(person: str, field: str, *, default: str, viewer: str | None
     if viewer is None:
         return f"({audience} = 'public')"
     viewer = _name(viewer)
+    as_connection = f" AND {_name(viewer_is_person)}" if viewer_is_person is not None else ""
     return (
         f"(({viewer} IS NOT NULL AND {viewer} = {person}) OR {audience} = 'public'"
-        f" OR ({audience} = 'connections' AND {viewer} IS NOT NULL"
+        f" OR ({audience} = 'connections' AND {viewer} IS NOT NULL{as_connection}"
         f" AND EXISTS {{ ({person})-[:CONNECTED]-({viewer}) }}))"
     )

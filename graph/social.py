@@ -216,10 +216,15 @@ RELATIONS_AUDIENCE = audience_property("connections")
 #: person's lists are their ``connections`` field, shown by the profile-audience rule (``graph.rules.audience_admits``,
 #: ``$relationsAudienceDefault`` when never chosen): themself always, everyone when PUBLIC, their connections when
 #: CONNECTIONS. An organisation's followers are seen by whoever acts for it (``graph.rules.acts_for``).
+#: ``$viewerIsPerson``: the viewer is the signed-in person, not a partner app acting for them (``relation_of``).
 RELATIONS_SHOWN = f"""
 CASE WHEN o:Person
-  THEN {audience_admits("o", "connections", default="$relationsAudienceDefault", viewer="viewer")}
-  ELSE viewer IS NOT NULL AND {acts_for("o", "viewerId")}
+  THEN {
+    audience_admits(
+        "o", "connections", default="$relationsAudienceDefault", viewer="viewer", viewer_is_person="$viewerIsPerson"
+    )
+}
+  ELSE viewer IS NOT NULL AND $viewerIsPerson AND {acts_for("o", "viewerId")}
 END"""
 
 #: Each list: the pattern from the owner ``o`` to the listed actor ``x`` and the relationship ``r``
@@ -304,6 +309,7 @@ async def list_actors(
     viewer_id: str | None,
     window: Window,
     audience_default: str,
+    viewer_is_person: bool = True,
 ) -> PeopleList | None:
     """One page of a list of people in reading order (``window.backwards``: oldest first from ``before``); None when
     the owner does not exist."""
@@ -314,6 +320,7 @@ async def list_actors(
         viewerId=viewer_id,
         limit=window.limit,
         relationsAudienceDefault=audience_default,
+        viewerIsPerson=viewer_is_person,
         **window_keyset(window),
     )
     if not found:

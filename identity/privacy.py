@@ -48,9 +48,12 @@ class Relation(StrEnum):
 
 
 def relation_of(viewer: Viewer, subject_id: str, *, connected: bool) -> Relation:
-    if viewer.actor_id == subject_id and viewer.kind == "person":
+    """The person themself (signed in, or a partner app acting for them under their grant: it never sees more than
+    they would, its scopes narrow it further), one of their connections (a signed-in person only: a person cannot
+    hand their connections' private data to an app), or anyone else."""
+    if viewer.actor_id == subject_id and viewer.kind in ("person", "partner_app"):
         return Relation.SELF
-    if connected and not viewer.is_anonymous:
+    if connected and viewer.kind == "person":
         return Relation.CONNECTION
     return Relation.OTHER
 

@@ -66,13 +66,27 @@ def organization_view(row: OrganizationRow) -> OrganizationView:
     )
 
 
+def hidden(record: PersonRecord, viewer: Viewer) -> bool:
+    """Whether ``viewer`` must not know this person at all: a sandbox app's token sees only the app's own test
+    personas (``(:Person:TestPersona {personaOfAppId})``), so every real person (and every other app's persona) is
+    unknown to it: null or NOT_FOUND by id, absent from lists, as a block hides two people from each other. Every
+    path a partner app can reach (``partners.fields``) shows people through ``persons_by_ids`` or ``actors_by_ids``,
+    so this is the one place it is decided."""
+    return viewer.sandbox and viewer.is_app and record["person"].get("personaOfAppId") != viewer.app_id
+
+
 async def persons_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | None]:
     """Views of these people for ``viewer``; None for unknown ids and for people who blocked the
-    viewer or whom the viewer blocked (a block hides the two from each other everywhere)."""
+    viewer or whom the viewer blocked (a block hides the two from each other everywhere), and for people a sandbox
+    app may not see (``hidden``)."""
     if not ids:
         return []
     found = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
-    views = {r.record["person"]["id"]: person_view(r.record, viewer) for r in found if not r.blocked}
+    views = {
+        r.record["person"]["id"]: person_view(r.record, viewer)
+        for r in found
+        if not r.blocked and not hidden(r.record, viewer)
+    }
     return [views.get(i) for i in ids]
 
 
@@ -91,7 +105,8 @@ async def actors_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Per
         return []
     found = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
     views: dict[str, PersonView | OrganizationView | None] = {
-        r.record["person"]["id"]: None if r.blocked else person_view(r.record, viewer) for r in found
+        r.record["person"]["id"]: None if r.blocked or hidden(r.record, viewer) else person_view(r.record, viewer)
+        for r in found
     }
     rest = [i for i in ids if i not in views]
     if rest:

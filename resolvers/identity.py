@@ -22,6 +22,7 @@ from identity import city_roles as identity_city_roles
 from identity import contact_verification as identity_contact_verification
 from identity import invitations as identity_invitations
 from identity import organizations as identity_organizations
+from identity import privacy
 from identity import profile as identity_profile
 from identity import registration as identity_registration
 from identity import representatives as identity_representatives
@@ -158,7 +159,8 @@ async def representation_history(info: strawberry.Info, org_id: str) -> list[Rep
 
 
 def _only_self(info: strawberry.Info, person: Person) -> bool:
-    return viewer(info).actor_id == person.uuid and viewer(info).kind == "person"
+    """The viewer is this person themself (``identity.privacy.relation_of``: or a partner app acting for them)."""
+    return privacy.relation_of(viewer(info), person.uuid, connected=False) is privacy.Relation.SELF
 
 
 def _own_loader(read: Callable[[Runtime, Viewer], Awaitable[T]]) -> Callable[[Any], DataLoader[str, T]]:

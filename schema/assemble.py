@@ -18,10 +18,12 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
+from schema.app_scope import AppScopes, guard
 from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
 from schema.identity import Organization
 from schema.limits import OperationChoice, max_fields_rule
+from schema.roots.app_access import AppAccessQuery  # partners: scopes
 from schema.roots.communities import CommunityMutation, CommunityQuery
 from schema.roots.discovery import DiscoveryQuery
 from schema.roots.health import HealthQuery
@@ -60,6 +62,7 @@ class Query(
     OrderQuery,
     PartnerAppQuery,  # partners: apps
     SandboxQuery,
+    AppAccessQuery,  # partners: scopes
 ):
     pass
 
@@ -99,6 +102,7 @@ def extensions(settings: Settings) -> list:
     # Built once here, not per request, so the validation cache's key (the rules) stays the same.
     field_limit = max_fields_rule(settings.max_fields)
     chosen += [partial(AddValidationRules, [field_limit]), OperationChoice]
+    chosen.append(AppScopes)  # partner apps: default deny before execution (schema.app_scope)
     return chosen
 
 
@@ -109,10 +113,12 @@ class HanoiSmartSchema(strawberry.Schema):
 
 def build_schema(settings: Settings, *, query: type = Query, mutation: type | None = Mutation) -> strawberry.Schema:
     """The schema of the API. Tests may pass a ``query`` that extends ``Query``."""
-    return HanoiSmartSchema(
+    schema = HanoiSmartSchema(
         query=query,
         mutation=mutation,
         extensions=extensions(settings),
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         types=[Organization, Post, Comment, Community, ErrorCode],
     )
+    guard(schema._schema)  # partner apps: scopes on every field (schema.app_scope, partners.fields)
+    return schema

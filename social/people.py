@@ -46,6 +46,7 @@ async def list_actors(
         viewer.actor_id,
         request.window(cursor),
         privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value,
+        viewer.kind == "person",
     )
     if found is None or found.blocked:
         raise NotFoundError(NOT_FOUND)

@@ -1,7 +1,9 @@
 """The profile-audience rule: ``identity.privacy.may_see`` (on the audience ``audience_of`` reads and the relation
 ``relation_of`` finds) and its one Cypher mirror ``graph.rules.audience_admits`` agree on every combination of the
 stored audience (each audience, and none stored: the field's default) and the viewer's relation to the person
-(themself, a connection either way round, someone who follows them and asked to connect, a stranger, signed out),
+(themself, a connection either way round, someone who follows them and asked to connect, a stranger, signed out; and
+a partner app acting for the person themself, for one of their connections, for a stranger: the app is the person
+themself only for its grant's person and never anyone's connection, ``relation_of``),
 for both fields the queries ask about: the ward (``graph.communities``: a ward community's members;
 ``graph.discovery``: a shared ward in people you may know) and the lists of relations (``graph.social.RELATIONS_SHOWN``).
 
@@ -24,12 +26,18 @@ from graph import discovery as discovery_queries
 from graph import rules as cypher
 from graph import social as social_queries
 from identity import privacy
+from partners import fields
 
 FIELDS = ("ward", "connections")
 AUDIENCES = (None, *(a.value for a in privacy.Audience))  # None: never chosen (people registered before the setting)
 #: The viewer's relation to the person, as the graph holds it; each is one of ``privacy.Relation`` to the rule.
-RELATIONS = ("self", "connection", "connection_in", "follower", "stranger", "anonymous")
+RELATIONS = (
+    "self", "connection", "connection_in", "follower", "stranger", "anonymous", "app_self", "app_connection",
+    "app_stranger",
+)  # fmt: skip
 CONNECTED = ("connection", "connection_in")
+#: A partner app acting for a person: for the person themself, for one of their connections, for a stranger.
+APP_RELATIONS = {"app_self": "self", "app_connection": "connection", "app_stranger": "stranger"}
 DEFAULTS = {field: privacy.DEFAULT_AUDIENCES[field].value for field in FIELDS}
 
 SEED = """
@@ -40,7 +48,8 @@ WITH case, p
 CALL (case, p) {
   WITH case, p WHERE case.viewer IS NOT NULL AND case.viewer <> case.person
   CREATE (v:Actor:Person {id: case.viewer, status: 'active'})
-  FOREACH (_ IN CASE WHEN case.relation = 'connection' THEN [1] ELSE [] END | CREATE (p)-[:CONNECTED]->(v))
+  FOREACH (_ IN CASE WHEN case.relation IN ['connection', 'app_connection'] THEN [1] ELSE [] END |
+           CREATE (p)-[:CONNECTED]->(v))
   FOREACH (_ IN CASE WHEN case.relation = 'connection_in' THEN [1] ELSE [] END | CREATE (v)-[:CONNECTED]->(p))
   FOREACH (_ IN CASE WHEN case.relation = 'follower' THEN [1] ELSE [] END |
            CREATE (v)-[:FOLLOWS]->(p), (v)-[:REQUESTED]->(p))
@@ -49,7 +58,9 @@ CALL (case, p) {
 
 
 def _admits(field: str, viewer: str | None) -> str:
-    return cypher.audience_admits("p", field, default=f"${field}AudienceDefault", viewer=viewer)
+    return cypher.audience_admits(
+        "p", field, default=f"${field}AudienceDefault", viewer=viewer, viewer_is_person="viewerIsPerson"
+    )
 
 
 TO_VIEWER = ", ".join(f"{field}: {_admits(field, 'viewer')}" for field in FIELDS)
@@ -60,6 +71,7 @@ ASK = f"""
 UNWIND $cases AS case
 MATCH (p:Actor {{id: case.person}})
 OPTIONAL MATCH (viewer:Person {{id: case.viewer}})
+WITH case, p, viewer, NOT case.relation STARTS WITH 'app_' AS viewerIsPerson
 RETURN case.person AS person, {{{TO_VIEWER}}} AS toViewer, {{{TO_ANYONE_ELSE}}} AS toAnyoneElse
 """
 
@@ -68,7 +80,7 @@ def _cases() -> list[dict]:
     cases = []
     for ward, connections, relation in itertools.product(AUDIENCES, AUDIENCES, RELATIONS):
         person = str(uuid.uuid4())
-        viewer = None if relation == "anonymous" else person if relation == "self" else str(uuid.uuid4())
+        viewer = None if relation == "anonymous" else person if relation in ("self", "app_self") else str(uuid.uuid4())
         chosen = {"ward": ward, "connections": connections}
         stored = {privacy.audience_property(f): a for f, a in chosen.items() if a is not None}
         cases.append({"person": person, "viewer": viewer, "relation": relation, "stored": stored})
@@ -76,12 +88,18 @@ def _cases() -> list[dict]:
 
 
 def _viewer(case: dict) -> Viewer:
-    return ANONYMOUS if case["viewer"] is None else Viewer(kind="person", actor_id=case["viewer"])
+    if case["viewer"] is None:
+        return ANONYMOUS
+    if case["relation"] in APP_RELATIONS:
+        scopes = frozenset({"profile.basic", "ward.read", "connections.read"})
+        return Viewer(kind="partner_app", actor_id=case["viewer"], scopes=scopes, app_id="app", grant_id="grant")
+    return Viewer(kind="person", actor_id=case["viewer"])
 
 
 def _may_see(case: dict, field: str) -> bool:
     """The Python rule, on the facts as identity reads them (``identity.views.person_view``)."""
-    relation = privacy.relation_of(_viewer(case), case["person"], connected=case["relation"] in CONNECTED)
+    connected = case["relation"] in (*CONNECTED, "app_connection")
+    relation = privacy.relation_of(_viewer(case), case["person"], connected=connected)
     return privacy.may_see(privacy.audience_of(case["stored"], field), relation)
 
 
@@ -115,17 +133,21 @@ async def test_may_see_agrees_with_audience_admits_for_every_audience_and_relati
             for c in cases
             if privacy.audience_property(field) not in c["stored"]
         }
-        assert [r for r in RELATIONS if table[(privacy.DEFAULT_AUDIENCES[field], r)]] == ["self", *CONNECTED]
+        seen = [r for r in RELATIONS if table[(privacy.DEFAULT_AUDIENCES[field], r)]]
+        assert seen == ["self", *CONNECTED, "app_self"]
     table = {(c["stored"].get("audience_ward"), c["relation"]): _may_see(c, "ward") for c in cases}
     assert [r for r in RELATIONS if table[("public", r)]] == list(RELATIONS)
-    assert [r for r in RELATIONS if table[("connections", r)]] == ["self", *CONNECTED]
-    assert [r for r in RELATIONS if table[("only_me", r)]] == ["self"]
+    # an app sees what its person would of themself, and of anyone else what a stranger would: never as a connection
+    assert [r for r in RELATIONS if table[("connections", r)]] == ["self", *CONNECTED, "app_self"]
+    assert [r for r in RELATIONS if table[("only_me", r)]] == ["self", "app_self"]
 
 
 def test_the_queries_ask_the_one_fragment():
     """Each query that shows or reveals a profile field splices ``audience_admits`` rather than restating it, with
     the default its function passes (the agreement above then holds for them)."""
-    relations = cypher.audience_admits("o", "connections", default="$relationsAudienceDefault", viewer="viewer")
+    relations = cypher.audience_admits(
+        "o", "connections", default="$relationsAudienceDefault", viewer="viewer", viewer_is_person="$viewerIsPerson"
+    )
     assert relations in social_queries.RELATIONS_SHOWN
     for backwards in (False, True):
         assert relations in social_queries.LIST_QUERIES["connections"].of(backwards)
@@ -136,6 +158,9 @@ def test_the_queries_ask_the_one_fragment():
     assert privacy.audience_property("connections") == social_queries.RELATIONS_AUDIENCE
     for field in privacy.DEFAULT_AUDIENCES:
         assert cypher.audience_property(field) == privacy.audience_property(field)
+    # The ward-members and people-you-may-know queries ask without ``viewer_is_person``: no partner app reaches them.
+    assert fields.decision("Community", "members") == fields.DENIED
+    assert fields.decision("Query", "peopleYouMayKnow") == fields.DENIED
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 ``graph.social.RELATIONS_SHOWN`` agree on every combination of owner, audience and viewer; and the facts the people
 lists read (``graph.social.list_actors``) are the facts the rule decides on, so the list shows exactly when the rule
 says so. A person's lists follow the profile-audience rule on their ``connections`` field (``audience_admits``, held to
-``identity.privacy.may_see`` by ``test_profile_audience_agrees.py``); here it is checked as the lists compose it."""
+``identity.privacy.may_see`` by ``test_profile_audience_agrees.py``); here it is checked as the lists compose it. A
+partner app acting for a person sees the lists as that person sees their own, and anyone else's as a stranger would
+(never as their connection, nor as an organisation's owner or admin)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from identity import privacy
 from social.visibility import RELATIONS_FIELD, RelationsFacts, may_see_relations
 
 AUDIENCES = (None, "public", "connections", "only_me")  # None: never chosen (people registered before the setting)
-PERSON_VIEWERS = ("anonymous", "self", "connection", "stranger")
+PERSON_VIEWERS = ("anonymous", "self", "connection", "stranger", "app_self", "app_connection", "app_stranger")
 ORG_ROLES = (None, "member", "admin", "owner")
 ORG_STATUSES = ("active", "closed", None)
 DEFAULT = privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value
@@ -33,7 +35,8 @@ WITH case, o
 CALL (case, o) {
   WITH case, o WHERE case.viewer IS NOT NULL AND case.viewer <> case.owner
   CREATE (v:Actor:Person {id: case.viewer, status: 'active'})
-  FOREACH (_ IN CASE WHEN case.relation = 'connection' THEN [1] ELSE [] END | CREATE (o)-[:CONNECTED]->(v))
+  FOREACH (_ IN CASE WHEN case.relation IN ['connection', 'app_connection'] THEN [1] ELSE [] END |
+           CREATE (o)-[:CONNECTED]->(v))
   FOREACH (_ IN CASE WHEN case.role IS NULL THEN [] ELSE [1] END | CREATE (v)-[:REPRESENTS {role: case.role}]->(o))
 }
 """
@@ -51,7 +54,7 @@ def _cases() -> list[dict]:
     cases = []
     for audience, relation in itertools.product(AUDIENCES, PERSON_VIEWERS):
         owner = str(uuid.uuid4())
-        viewer = None if relation == "anonymous" else owner if relation == "self" else str(uuid.uuid4())
+        viewer = None if relation == "anonymous" else owner if relation in ("self", "app_self") else str(uuid.uuid4())
         cases.append(
             {
                 "owner": owner,
@@ -63,16 +66,16 @@ def _cases() -> list[dict]:
                 "status": "active",
             }
         )
-    for role, status, anonymous in itertools.product(ORG_ROLES, ORG_STATUSES, (False, True)):
-        if anonymous and role is not None:
+    for role, status, who in itertools.product(ORG_ROLES, ORG_STATUSES, ("person", "anonymous", "app")):
+        if who == "anonymous" and role is not None:
             continue
         cases.append(
             {
                 "owner": str(uuid.uuid4()),
-                "viewer": None if anonymous else str(uuid.uuid4()),
+                "viewer": None if who == "anonymous" else str(uuid.uuid4()),
                 "person": False,
                 "audience": None,
-                "relation": "anonymous" if anonymous else "stranger",
+                "relation": {"person": "stranger", "anonymous": "anonymous", "app": "app_stranger"}[who],
                 "role": role,
                 "status": status,
             }
@@ -80,8 +83,16 @@ def _cases() -> list[dict]:
     return cases
 
 
+def _is_app(case: dict) -> bool:
+    return str(case["relation"]).startswith("app_")
+
+
 def _viewer(case: dict) -> Viewer:
-    return ANONYMOUS if case["viewer"] is None else Viewer(kind="person", actor_id=case["viewer"])
+    if case["viewer"] is None:
+        return ANONYMOUS
+    if _is_app(case):
+        return Viewer(kind="partner_app", actor_id=case["viewer"], scopes=frozenset({"connections.read"}), app_id="a")
+    return Viewer(kind="person", actor_id=case["viewer"])
 
 
 def _facts(case: dict) -> RelationsFacts:
@@ -89,7 +100,7 @@ def _facts(case: dict) -> RelationsFacts:
         owner_id=case["owner"],
         owner_is_person=case["person"],
         audience=case["audience"],
-        viewer_connected_to_owner=case["relation"] == "connection",
+        viewer_connected_to_owner=case["relation"] in ("connection", "app_connection"),
         viewer_role=case["role"],
         owner_active=case["status"] in ("active", None),
     )
@@ -104,15 +115,21 @@ async def test_may_see_relations_agrees_with_its_cypher_mirror_and_the_lists_fac
     await graph.write(seed)
 
     async def ask(tx):
-        result = await tx.run(ASK, cases=cases, relationsAudienceDefault=DEFAULT)
-        return {r["owner"]: r["shown"] async for r in result}
+        said = {}
+        for is_person in (True, False):  # a person's own request, and a partner app's acting for them
+            group = [c for c in cases if _is_app(c) is not is_person]
+            result = await tx.run(ASK, cases=group, relationsAudienceDefault=DEFAULT, viewerIsPerson=is_person)
+            said.update({r["owner"]: r["shown"] async for r in result})
+        return said
 
     said = await graph.read(ask)
     for case in cases:
         expected = may_see_relations(_viewer(case), _facts(case))
         assert said[case["owner"]] is expected, case
         kind = "connections" if case["person"] else "followers"
-        found = await graph.read(queries.list_actors, kind, case["owner"], case["viewer"], WINDOW, DEFAULT)
+        found = await graph.read(
+            queries.list_actors, kind, case["owner"], case["viewer"], WINDOW, DEFAULT, not _is_app(case)
+        )
         assert found is not None and found.shown is expected and not found.blocked, case
         read = RelationsFacts(
             owner_id=case["owner"],
@@ -127,12 +144,12 @@ async def test_may_see_relations_agrees_with_its_cypher_mirror_and_the_lists_fac
     # the table itself, in words: a person's lists by default for their connections; an organisation's followers
     # for its owners and admins while it is active
     person = {(c["audience"], c["relation"]): may_see_relations(_viewer(c), _facts(c)) for c in cases if c["person"]}
-    assert [r for r in PERSON_VIEWERS if person[(None, r)]] == ["self", "connection"]
+    assert [r for r in PERSON_VIEWERS if person[(None, r)]] == ["self", "connection", "app_self"]
     assert [r for r in PERSON_VIEWERS if person[("public", r)]] == list(PERSON_VIEWERS)
-    assert [r for r in PERSON_VIEWERS if person[("only_me", r)]] == ["self"]
+    assert [r for r in PERSON_VIEWERS if person[("only_me", r)]] == ["self", "app_self"]
     orgs = {
-        (c["role"], c["status"], c["viewer"] is None)
+        (c["role"], c["status"], c["relation"])
         for c in cases
         if not c["person"] and may_see_relations(_viewer(c), _facts(c))
     }
-    assert orgs == {(role, status, False) for role in ("admin", "owner") for status in ("active", None)}
+    assert orgs == {(role, status, "stranger") for role in ("admin", "owner") for status in ("active", None)}

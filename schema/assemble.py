@@ -18,10 +18,12 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
+from schema.access_log import AccessLogWriter
 from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
 from schema.identity import Organization
 from schema.limits import OperationChoice, max_fields_rule
+from schema.roots.access_log import AccessLogQuery
 from schema.roots.communities import CommunityMutation, CommunityQuery
 from schema.roots.discovery import DiscoveryQuery
 from schema.roots.health import HealthQuery
@@ -58,6 +60,7 @@ class Query(
     ListingQuery,
     OrderQuery,
     SandboxQuery,
+    AccessLogQuery,
 ):
     pass
 
@@ -96,6 +99,8 @@ def extensions(settings: Settings) -> list:
     # Built once here, not per request, so the validation cache's key (the rules) stays the same.
     field_limit = max_fields_rule(settings.max_fields)
     chosen += [partial(AddValidationRules, [field_limit]), OperationChoice]
+    # Who read my data: the request's reads written before the answer leaves, or the answer withheld (503).
+    chosen.append(AccessLogWriter)
     return chosen
 
 

@@ -250,10 +250,12 @@ MARKETPLACE: Final[tuple[Permission, ...]] = (
     Permission("marketplace.ledger.see_totals", "see the ledger totals", city_role="officer"),
     Permission("marketplace.payment.see_stuck", "see stuck payments", city_role="officer"),
 )
+#: The access log ("who read my data", partners.access_log): only the person reads their own.
+ACCESS_LOG: Final[tuple[Permission, ...]] = (Permission("partners.access_log.read", "see who read your personal data"),)
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()
 
-PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, PLACES, HEALTH)
+PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, ACCESS_LOG, PLACES, HEALTH)
 
 
 def permission(action: str) -> Permission:

@@ -23,7 +23,7 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from core.errors import UserInputError
-from resolvers import communities, health, identity, listings, moderation, orders, places, social, wallets
+from resolvers import access_log, communities, health, identity, listings, moderation, orders, places, social, wallets
 
 #: At most this many ids in one ``nodes(ids:)``.
 MAX_NODES = 100
@@ -34,11 +34,14 @@ ByIds = Callable[[strawberry.Info, list[str]], Awaitable[Sequence[Any]]]
 
 #: Every type that implements ``Node``, and how its objects are loaded by UUID for the viewer.
 BY_IDS: dict[str, ByIds] = {
+    "App": access_log.not_wired_yet,  # the apps engineer's loader at merge
     "Comment": social.comments_by_ids,
     "Commune": places.communes_by_ids,
     "Community": communities.communities_by_ids,
     "Contact": identity.contacts_by_ids,
+    "DataAccessLogEntry": access_log.entries_by_ids,
     "Dispute": orders.disputes_by_ids,
+    "Grant": access_log.not_wired_yet,  # the apps engineer's loader at merge
     "InvestmentInterest": listings.interests_by_ids,
     "LedgerEntry": wallets.entries_by_ids,
     "Listing": listings.listings_by_ids,

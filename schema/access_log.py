@@ -43,16 +43,21 @@ RETRY_AFTER_SECONDS = 5.0
 
 def _record_duty(source: Any, info: strawberry.Info, value: Any) -> None:
     duty = getattr(source, "duty", None)
-    if not isinstance(duty, Duty) or value is None or value == []:
+    if value is None or value == []:
         return
-    info.context.reads.record(duty.person_id, f"{info.path.typename}.{info.field_name}", basis="duty", duty=duty.name)
+    for one in duty if isinstance(duty, tuple) else (duty,):
+        if isinstance(one, Duty):
+            info.context.reads.record(
+                one.person_id, f"{info.path.typename}.{info.field_name}", basis="duty", duty=one.name
+            )
 
 
 class DutyRead(FieldExtension):
     """On a field of a person's non-public data that an officer is handed on duty: when the object carries a
-    ``duty`` (``partners.reads.Duty``, set by the domain's view only for a viewer who sees it because of their
-    duty, never for the person themself) and the value is not null, the read is recorded for the access log, once
-    per request however many aliases or paths reach it."""
+    ``duty`` (a ``partners.reads.Duty``, or a tuple of them for an object of two people such as an order; set by
+    the domain's view only for a viewer who sees it because of their duty, never for the person themself) and the
+    value is not null, the read is recorded for the access log, once per request however many aliases or paths
+    reach it."""
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: strawberry.Info, **kwargs: Any) -> Any:
         value = next_(source, info, **kwargs)

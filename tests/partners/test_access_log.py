@@ -17,6 +17,9 @@ from api.graphql_view import GraphQLView
 from schema.assemble import build_schema
 from tests.both_ways import refuses_cursor, walk_both_ways
 from tests.identity.people import REQUEST, make_officer, register, uuid_of
+from tests.marketplace.listing_helpers import create_listing
+from tests.marketplace.order_helpers import drive, people, placed
+from tests.marketplace.wallet_helpers import top_up
 from tests.partners.access_log_support import (
     LOG,
     RecordsPersonReads,
@@ -144,6 +147,44 @@ async def test_an_officer_reading_reported_content_is_on_its_authors_log_and_a_n
     assert entry["fields"] == ["Report.subjectText"] and entry["duty"] == "moderation"
     assert entry["officer"]["id"] == officer.id
     assert await access_log_of(client, reporter) == []
+
+
+# --- officers on duty: marketplace ------------------------------------------------------------------------------------
+
+OVERSEE = """
+query Oversee($order: ID!) {
+  node(id: $order) { ... on Order { status totalDong items { title } again: items { quantity } events { to } } }
+  disputes(first: 5) { edges { node { reason order { totalDong dispute { reason } } } } }
+}
+"""
+OPEN_DISPUTE = """
+mutation Open($input: DisputeOpenInput!) { disputeOpen(input: $input) { dispute { id } errors { code } } }
+"""
+BUYER_READS = (
+    "query Own($order: ID!) { node(id: $order) { ... on Order { totalDong items { title } dispute { reason } } } }"
+)
+
+
+async def test_an_officer_overseeing_an_order_and_its_dispute_is_on_both_parties_logs_once(client, app):
+    seller, buyer = await people(app, client, 2)
+    officer = seller.extra["officer"]
+    await top_up(client, buyer, 1_000_000)
+    listing = await create_listing(client, seller, priceDong=200_000, stock=1)
+    order = await placed(client, buyer, listing["id"])
+    await drive(client, order["id"], "paid", buyer=buyer, seller=seller)
+    opened = await gql(
+        client, OPEN_DISPUTE, {"input": {"orderId": order["id"], "reason": "Hàng lỗi"}}, headers=buyer.auth
+    )
+    assert opened["data"]["disputeOpen"]["errors"] == [], opened
+    assert "errors" not in await gql(client, BUYER_READS, {"order": order["id"]}, headers=buyer.auth)
+    assert "errors" not in await gql(client, BUYER_READS, {"order": order["id"]}, headers=seller.auth)
+
+    read = await gql(client, OVERSEE, {"order": order["id"]}, headers=officer.auth)
+    assert read["data"]["disputes"]["edges"][0]["node"]["reason"] == "Hàng lỗi", read
+    for party in (buyer, seller):
+        (entry,) = await access_log_of(client, party)
+        assert entry["fields"] == ["Dispute.reason", "Order.events", "Order.items", "Order.totalDong"], entry
+        assert entry["duty"] == "marketplace" and entry["officer"]["id"] == officer.id
 
 
 # --- the log pages both ways, scoped to its person ----------------------------------------------------------------------

@@ -90,6 +90,10 @@ class GraphQLView(GraphQL[RequestContext, None]):
             response = self._refusal(request, exc)
         else:
             self._negotiate(request, response)
+            if getattr(request.state, "withhold_answer", False):
+                # The access log could not record what the answer discloses (schema.access_log.AccessLogWriter):
+                # the result is UNAVAILABLE with no data, and the status says so (fail closed).
+                response.status_code = 503
             retry_after = getattr(request.state, "retry_after_seconds", None)
             if retry_after is not None:  # RATE_LIMITED / UNAVAILABLE: RFC 9110 Retry-After, whole seconds
                 response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))

@@ -262,6 +262,8 @@ PARTNERS: Final[tuple[Permission, ...]] = (
     # people's grants to apps
     Permission("partners.grant.read", "see the apps you gave access to"),
     Permission("partners.grant.revoke", "revoke an app's access"),
+    # the access log ("who read my data", partners.access_log): only the person reads their own
+    Permission("partners.access_log.read", "see who read your personal data"),
 )
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypedDict
 
+from partners.reads import Duty
 from places.model import Commune
 
 PERSON_ROLES = ("resident", "tourist", "investor")  # self-chosen
@@ -107,6 +108,8 @@ class VerificationRequestView:
     applicant_sex: str | None = None
     document_kind: str | None = None
     document_last4: str | None = None
+    #: Set when the viewer sees the applicant's details on duty (an officer): their reads are logged.
+    duty: Duty | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from graph import identity as queries
 from graph.identity import RequestRow
 from identity.model import PersonView, VerificationRequestView
 from identity.views import persons_by_ids
+from partners.reads import Duty
 
 #: Bounds of a rejection's reason and of the applicant's note for the officer (README "Input bounds").
 MAX_REASON_LENGTH = 1000
@@ -33,6 +34,8 @@ def _sees_request(viewer: Viewer, applicant_id: str) -> bool:
 def _request_view(row: RequestRow, viewer: Viewer, applicant: PersonView | None) -> VerificationRequestView:
     sees_document = _sees_request(viewer, row.applicant_id)
     birth = row.applicant_date_of_birth
+    # An officer sees the applicant's details because of their duty: each one handed out is in the access log.
+    on_duty = sees_document and viewer.actor_id != row.applicant_id
     return VerificationRequestView(
         id=row.id,
         status=row.status,
@@ -47,6 +50,7 @@ def _request_view(row: RequestRow, viewer: Viewer, applicant: PersonView | None)
         applicant_sex=row.applicant_sex if sees_document else None,
         document_kind=row.document_kind if sees_document else None,
         document_last4=row.document_last4 if sees_document else None,
+        duty=Duty("verification", row.applicant_id) if on_duty else None,
     )
 
 

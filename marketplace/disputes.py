@@ -23,6 +23,7 @@ from graph.driver import native
 from graph.orders import DisputeRow, LockedOrder
 from marketplace.idempotency import check_key, once
 from marketplace.orders import MAX_REASON_LENGTH, move
+from partners.reads import Duty
 
 OUTCOMES = ("refund", "release")
 STATUSES = ("open", "resolved")
@@ -42,9 +43,12 @@ class DisputeView:
     buyer_id: str
     seller_id: str
     officer_id: str | None
+    #: An officer (not a party) reads the dispute on duty: logged for the buyer and the seller.
+    duty: tuple[Duty, ...] = ()
 
 
-def dispute_view(row: DisputeRow) -> DisputeView:
+def dispute_view(row: DisputeRow, viewer: Viewer) -> DisputeView:
+    on_duty = holds(viewer, "marketplace.dispute.list") and viewer.actor_id not in (row.buyer_id, row.seller_id)
     return DisputeView(
         id=row.id,
         order_id=row.order_id,
@@ -57,6 +61,7 @@ def dispute_view(row: DisputeRow) -> DisputeView:
         buyer_id=row.buyer_id,
         seller_id=row.seller_id,
         officer_id=row.officer_id,
+        duty=(Duty("marketplace", row.buyer_id), Duty("marketplace", row.seller_id)) if on_duty else (),
     )
 
 
@@ -155,13 +160,14 @@ async def disputes_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[D
     if not ids:
         return []
     rows = await rt.graph.read(queries.disputes_by_ids, ids, viewer.actor_id, holds(viewer, "marketplace.dispute.list"))
-    found = {v.id: v for v in map(dispute_view, rows)}
+    found = {v.id: v for v in (dispute_view(r, viewer) for r in rows)}
     return [found.get(i) for i in ids]
 
 
-async def disputes_of_orders(rt: Runtime, order_ids: list[str]) -> list[DisputeView | None]:
+async def disputes_of_orders(rt: Runtime, viewer: Viewer, order_ids: list[str]) -> list[DisputeView | None]:
     """Disputes of orders already shown to the viewer (a DataLoader batch)."""
-    found = {v.order_id: v for v in map(dispute_view, await rt.graph.read(queries.disputes_of_orders, order_ids))}
+    rows = await rt.graph.read(queries.disputes_of_orders, order_ids)
+    found = {v.order_id: v for v in (dispute_view(r, viewer) for r in rows)}
     return [found.get(i) for i in order_ids]
 
 
@@ -179,7 +185,7 @@ async def dispute_queue(rt: Runtime, viewer: Viewer, status: str | None, request
     rows, total = await rt.graph.read(queries.dispute_queue, status, request.window(kind))
     page = request.page(rows, kind, lambda r: (r.opened_at, r.id), total_count=total)
     return Page(
-        items=[dispute_view(r) for r in page.items],
+        items=[dispute_view(r, viewer) for r in page.items],
         cursors=page.cursors,
         has_next_page=page.has_next_page,
         has_previous_page=page.has_previous_page,

@@ -40,6 +40,7 @@ from marketplace.idempotency import check_key, once
 from marketplace.ledger import ESCROW, actor_wallet, post_entry
 from marketplace.visibility import ListingFacts, may_see_listing
 from notifications import notify
+from partners.reads import Duty
 
 ORDERABLE_KINDS = ("goods", "service", "rental")
 MAX_QUANTITY = 1000
@@ -60,6 +61,8 @@ class OrderView:
     buyer_id: str
     seller_id: str
     my_role: str  # buyer | seller | officer
+    #: An officer overseeing the order reads both parties' transaction on duty (the access log).
+    duty: tuple[Duty, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def order_view(row: OrderRow) -> OrderView:
         buyer_id=row.buyer_id,
         seller_id=row.seller_id,
         my_role=row.role,
+        duty=(Duty("marketplace", row.buyer_id), Duty("marketplace", row.seller_id)) if row.role == "officer" else (),
     )
 
 

@@ -22,6 +22,7 @@ from graph import ledger as queries
 from marketplace.payments import ProviderReceipt, ProviderTransfer, ProviderUnreachable, provider_of, within
 from marketplace.payouts import reverse, send
 from marketplace.topups import fail_topup, settle_topup
+from partners.reads import Duty
 
 log = get_logger(__name__)
 
@@ -103,6 +104,8 @@ class StuckPaymentView:
     amount: int
     reference: str
     created_at: datetime
+    #: An officer sees a person's pending top-up or payout on duty (the access log).
+    duty: Duty | None = None
 
 
 STUCK_PAYMENTS_CURSOR = keyset_kind("stuckPayments")
@@ -131,6 +134,7 @@ async def stuck_payments(rt: Runtime, viewer: Viewer, request: PageRequest) -> P
                 amount=r.amount,
                 reference=r.reference,
                 created_at=r.created_at,
+                duty=Duty("payments", r.actor_id) if r.actor_id != viewer.actor_id else None,
             )
             for r in page.items
         ],

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.text import checked_text
 from identity.model import OrganizationView, PersonView
+from partners.reads import Duty
 
 SUBJECT_KINDS = ("post", "comment", "person", "organization")
 #: The GraphQL type of each kind of subject (global ids, notifications).
@@ -59,3 +60,5 @@ class ReportView:
     subject_actor: PersonView | OrganizationView | None = None
     community_id: str | None = None
     post_id: str | None = None  # the post of a reported comment
+    #: Set when a city officer reads the reported content on duty: its author's text is logged for them.
+    duty: Duty | None = None

@@ -22,6 +22,7 @@ from graph import moderation as queries
 from graph.moderation import ReportRow, SubjectFacts
 from identity import views as identity_views
 from moderation.model import CONTENT_KINDS, SUBJECT_KINDS, OutcomeView, ReportView, check_reason
+from partners.reads import Duty
 from social import reporting
 
 UNKNOWN_SUBJECT = "No post, comment, person or organisation you can see has this id."
@@ -79,6 +80,11 @@ async def report_views(rt: Runtime, viewer: Viewer, rows: list[ReportRow]) -> li
                 subject_status=((subject.status if subject else None) or "active") if for_moderator else None,
                 subject_actor=actors.get(row.target_id) if for_moderator and row.target_id else None,
                 community_id=row.community_id if for_moderator else None,
+                # A city officer reads a person's post or comment, whoever it was shared with, on duty (the write
+                # keeps only entries about people: an organisation's content is not logged).
+                duty=Duty("moderation", row.target_id)
+                if officer and row.target_id and row.target_id != viewer.actor_id
+                else None,
             )
         )
     return views

@@ -17,16 +17,29 @@ class Read:
     field: str  # the schema coordinate read, e.g. "Person.phone", or a predicate "Query.isAdult"
     scope: str | None  # the scope it was read under (apps), None for an officer's duty read
     basis: str  # "grant" (a partner app under the person's grant) | "duty" (an officer on duty)
+    duty: str = ""  # the officer's duty for a "duty" read ("verification", "moderation", ...); "" for an app's
+
+
+@dataclass(frozen=True)
+class Duty:
+    """The duty under which a viewer is handed a person's non-public data (an officer checking a verification
+    request, deciding a report), and whose data it is: a view carries it, and the GraphQL field that hands out a
+    non-null value records ``Type.field`` for ``person_id`` with ``basis="duty"`` (``schema.access_log.DutyRead``)."""
+
+    name: str
+    person_id: str
 
 
 @dataclass
 class ReadSet:
     reads: set[Read] = field(default_factory=set)
 
-    def record(self, person_id: str, field_name: str, *, scope: str | None = None, basis: str = "grant") -> None:
+    def record(
+        self, person_id: str, field_name: str, *, scope: str | None = None, basis: str = "grant", duty: str = ""
+    ) -> None:
         if basis not in ("grant", "duty"):
             raise ValueError("basis is 'grant' or 'duty'")
-        self.reads.add(Read(person_id, field_name, scope, basis))
+        self.reads.add(Read(person_id, field_name, scope, basis, duty))
 
     def by_person(self) -> dict[str, list[Read]]:
         grouped: dict[str, list[Read]] = {}

@@ -9,7 +9,6 @@ import strawberry
 from partners import app_access, predicates
 from resolvers.common import runtime, viewer
 from schema.app_access import AppAuthorization
-from schema.partners import App
 
 
 async def is_adult(info: strawberry.Info) -> bool | None:

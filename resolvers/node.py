@@ -23,7 +23,19 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from core.errors import UserInputError
-from resolvers import communities, health, identity, listings, moderation, orders, partners, places, social, wallets
+from resolvers import (
+    access_log,
+    communities,
+    health,
+    identity,
+    listings,
+    moderation,
+    orders,
+    partners,
+    places,
+    social,
+    wallets,
+)
 
 #: At most this many ids in one ``nodes(ids:)``.
 MAX_NODES = 100
@@ -39,6 +51,7 @@ BY_IDS: dict[str, ByIds] = {
     "Commune": places.communes_by_ids,
     "Community": communities.communities_by_ids,
     "Contact": identity.contacts_by_ids,
+    "DataAccessLogEntry": access_log.entries_by_ids,
     "Dispute": orders.disputes_by_ids,
     "Grant": partners.grants_by_ids,
     "InvestmentInterest": listings.interests_by_ids,

@@ -82,7 +82,7 @@ _orders_loader = _batch(lambda c, ids: service.orders_by_ids(c.runtime, c.viewer
 _items_loader = _batch(lambda c, ids: service.items_of_orders(c.runtime, ids))
 _events_loader = _batch(lambda c, ids: service.events_of_orders(c.runtime, ids))
 _reviews_loader = _batch(lambda c, ids: review_service.reviews_of_orders(c.runtime, ids))
-_disputes_loader = _batch(lambda c, ids: dispute_service.disputes_of_orders(c.runtime, ids))
+_disputes_loader = _batch(lambda c, ids: dispute_service.disputes_of_orders(c.runtime, c.viewer, ids))
 
 
 async def orders_by_ids(info: strawberry.Info, ids: list[str]) -> list[Order | None]:

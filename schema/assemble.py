@@ -18,11 +18,13 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
+from schema.access_log import AccessLogWriter
 from schema.app_scope import AppScopes, guard
 from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
 from schema.identity import Organization
 from schema.limits import OperationChoice, max_fields_rule
+from schema.roots.access_log import AccessLogQuery  # partners: accesslog
 from schema.roots.app_access import AppAccessQuery  # partners: scopes
 from schema.roots.communities import CommunityMutation, CommunityQuery
 from schema.roots.discovery import DiscoveryQuery
@@ -63,6 +65,7 @@ class Query(
     PartnerAppQuery,  # partners: apps
     SandboxQuery,
     AppAccessQuery,  # partners: scopes
+    AccessLogQuery,  # partners: accesslog
 ):
     pass
 
@@ -103,6 +106,8 @@ def extensions(settings: Settings) -> list:
     field_limit = max_fields_rule(settings.max_fields)
     chosen += [partial(AddValidationRules, [field_limit]), OperationChoice]
     chosen.append(AppScopes)  # partner apps: default deny before execution (schema.app_scope)
+    # Who read my data: the request's reads written before the answer leaves, or the answer withheld (503).
+    chosen.append(AccessLogWriter)
     return chosen
 
 

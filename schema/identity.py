@@ -19,6 +19,8 @@ from identity.model import (
     VerificationRequestView,
 )
 from identity.model import Representative as RepresentativeModel
+from partners.reads import Duty
+from schema.access_log import DutyRead
 from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.places import Commune
 
@@ -427,11 +429,21 @@ class VerificationRequest(relay.Node):
     )
     decided_by: str | None = strawberry.field(description="Display name of the deciding officer.")
     applicant: Person | None = strawberry.field(description="Who asked (as the viewer may see them).")
-    applicant_full_name: str | None = strawberry.field(description="Full name to compare with the document (officers).")
-    applicant_date_of_birth: date | None = strawberry.field(description="Declared date of birth (officers).")
-    applicant_sex: Sex | None = strawberry.field(description="Declared sex (officers).")
-    document_kind: DocumentKind | None = strawberry.field(description="Kind of document to check (officers).")
-    document_last4: str | None = strawberry.field(description="Last 4 characters of the document (officers).")
+    applicant_full_name: str | None = strawberry.field(
+        description="Full name to compare with the document (officers).", extensions=[DutyRead()]
+    )
+    applicant_date_of_birth: date | None = strawberry.field(
+        description="Declared date of birth (officers).", extensions=[DutyRead()]
+    )
+    applicant_sex: Sex | None = strawberry.field(description="Declared sex (officers).", extensions=[DutyRead()])
+    document_kind: DocumentKind | None = strawberry.field(
+        description="Kind of document to check (officers).", extensions=[DutyRead()]
+    )
+    document_last4: str | None = strawberry.field(
+        description="Last 4 characters of the document (officers).", extensions=[DutyRead()]
+    )
+    #: An officer's duty read of the applicant's details (the access log), None for the applicant themself.
+    duty: strawberry.Private[Duty | None] = None
 
     @classmethod
     def of(cls, v: VerificationRequestView) -> VerificationRequest:
@@ -449,6 +461,7 @@ class VerificationRequest(relay.Node):
             applicant_sex=Sex(v.applicant_sex) if v.applicant_sex else None,
             document_kind=DocumentKind(v.document_kind) if v.document_kind else None,
             document_last4=v.document_last4,
+            duty=v.duty,
         )
 
 

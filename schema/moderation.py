@@ -9,6 +9,8 @@ import strawberry
 from strawberry import relay
 
 from moderation.model import OutcomeView, ReportView
+from partners.reads import Duty
+from schema.access_log import DutyRead
 from schema.common import CountedConnection, UserError
 from schema.communities import Community
 from schema.identity import Actor
@@ -76,12 +78,16 @@ class Report(relay.Node):
     )
     created_at: datetime = strawberry.field(description="When it was reported (UTC).")
     outcome: ModerationOutcome | None = strawberry.field(description="How it was decided; null while open.")
-    subject_text: str | None = strawberry.field(description="Text of the reported post or comment (moderators only).")
+    subject_text: str | None = strawberry.field(
+        description="Text of the reported post or comment (moderators only).", extensions=[DutyRead()]
+    )
     subject_status: str | None = strawberry.field(
         description="State of the reported thing: active, deleted (by its author), removed or closed (moderators only)."
     )
     subject_actor_view: strawberry.Private[object]
     community_id: strawberry.Private[str | None]
+    #: A city officer's duty read of the reported content (the access log).
+    duty: strawberry.Private[Duty | None] = None
 
     @strawberry.field(
         description="Who is responsible: the author of the content, or the reported account (moderators only)."
@@ -111,6 +117,7 @@ class Report(relay.Node):
             subject_status=v.subject_status,
             subject_actor_view=v.subject_actor,
             community_id=v.community_id,
+            duty=v.duty,
         )
 
 

@@ -11,6 +11,8 @@ from strawberry import relay
 from marketplace.disputes import DisputeView
 from marketplace.orders import CartItemView, CartSellerView, CartView, OrderEventView, OrderItemView, OrderView
 from marketplace.reviews import ReviewView
+from partners.reads import Duty
+from schema.access_log import DutyRead
 from schema.common import AS_ORGANIZATION_DESCRIPTION, CountedConnection, Dong, UserError, optional_dong
 from schema.identity import Actor
 from schema.listings import Listing
@@ -173,12 +175,14 @@ class OrderEvent:
 class Order(relay.Node):
     uuid: relay.NodeID[str]
     status: OrderStatus = strawberry.field(description="Where it stands.")
-    total_dong: Dong = strawberry.field(description="What the buyer pays, in đồng.")
+    total_dong: Dong = strawberry.field(description="What the buyer pays, in đồng.", extensions=[DutyRead()])
     created_at: datetime = strawberry.field(description="When it was placed (UTC).")
     updated_at: datetime = strawberry.field(description="When its status last changed (UTC).")
     my_role: OrderRole = strawberry.field(description="My part in it.")
     buyer_id: strawberry.Private[str]
     seller_id: strawberry.Private[str]
+    #: An officer overseeing the order: what it holds is logged for both parties (the access log).
+    duty: strawberry.Private[tuple[Duty, ...]] = ()
 
     @strawberry.field(description="Who buys; null when hidden from me.")
     async def buyer(self, info: strawberry.Info) -> Actor | None:
@@ -192,13 +196,13 @@ class Order(relay.Node):
 
         return await actor(info, self.seller_id)
 
-    @strawberry.field(description="What was ordered.")
+    @strawberry.field(description="What was ordered.", extensions=[DutyRead()])
     async def items(self, info: strawberry.Info) -> list[OrderItem]:
         from resolvers.orders import order_items  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await order_items(info, self.uuid)
 
-    @strawberry.field(description="Every change of status, oldest first.")
+    @strawberry.field(description="Every change of status, oldest first.", extensions=[DutyRead()])
     async def events(self, info: strawberry.Info) -> list[OrderEvent]:
         from resolvers.orders import order_events  # noqa: PLC0415 (the resolvers import the shapes)
 
@@ -227,6 +231,7 @@ class Order(relay.Node):
             my_role=OrderRole(v.my_role),
             buyer_id=v.buyer_id,
             seller_id=v.seller_id,
+            duty=v.duty,
         )
 
 
@@ -284,13 +289,15 @@ class ReviewConnection(CountedConnection[Review]):
 class Dispute(relay.Node):
     uuid: relay.NodeID[str]
     status: DisputeStatus = strawberry.field(description="Open or resolved.")
-    reason: str = strawberry.field(description="Why the buyer opened it.")
+    reason: str = strawberry.field(description="Why the buyer opened it.", extensions=[DutyRead()])
     opened_at: datetime = strawberry.field(description="When it was opened (UTC).")
     outcome: DisputeOutcome | None = strawberry.field(description="How the officer resolved it.")
     resolution: str | None = strawberry.field(description="The officer's reason for the outcome.")
     resolved_at: datetime | None = strawberry.field(description="When it was resolved (UTC).")
     order_id: strawberry.Private[str]
     officer_id: strawberry.Private[str | None]
+    #: An officer (not a party) reading the dispute: logged for both parties (the access log).
+    duty: strawberry.Private[tuple[Duty, ...]] = ()
 
     @strawberry.field(description="The disputed order.")
     async def order(self, info: strawberry.Info) -> Order | None:
@@ -316,6 +323,7 @@ class Dispute(relay.Node):
             resolved_at=v.resolved_at,
             order_id=v.order_id,
             officer_id=v.officer_id,
+            duty=v.duty,
         )
 
 

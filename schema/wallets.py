@@ -11,6 +11,8 @@ from strawberry import relay
 from marketplace.reconciliation import StuckPaymentView
 from marketplace.wallets import EntryView, MoneyResult, WalletView
 from marketplace.wallets import LedgerTotals as LedgerTotalsModel
+from partners.reads import Duty
+from schema.access_log import DutyRead
 from schema.common import CountedConnection, Dong, UserError
 from schema.identity import Actor
 from schema.orders import Order
@@ -148,10 +150,12 @@ class StuckPayment:
     )
     kind: ProviderTransferKind = strawberry.field(description="Top-up or payout.")
     status: str = strawberry.field(description="pending (top-up), requested or sending (payout).")
-    amount_dong: Dong = strawberry.field(description="The amount, in đồng.")
+    amount_dong: Dong = strawberry.field(description="The amount, in đồng.", extensions=[DutyRead()])
     reference: str = strawberry.field(description="The reference (idempotency key) the provider knows it by.")
     created_at: datetime = strawberry.field(description="When the intent was recorded (UTC).")
     owner_uuid: strawberry.Private[str]
+    #: A person's payment read by an officer on duty (the access log).
+    duty: strawberry.Private[Duty | None] = None
 
     @strawberry.field(description="Whose wallet it is for.")
     async def owner(self, info: strawberry.Info) -> Actor | None:
@@ -169,6 +173,7 @@ class StuckPayment:
             reference=view.reference,
             created_at=view.created_at,
             owner_uuid=view.owner_id,
+            duty=view.duty,
         )
 
 

@@ -60,6 +60,10 @@ LISTS: dict[tuple[str, str], str] = {
         "moderationQueue",
     ): f"query($after: String) {{ moderationQueue(status: OPEN, first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "myReports"): f"query($after: String) {{ myReports(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
+    (
+        "Query",
+        "myDataAccessLog",
+    ): f"query($after: String) {{ myDataAccessLog(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }}",
     ("Query", "myCommunities"): f"query($after: String) {{ myCommunities(first: 1, after: $after) {{ {PAGE} }} }}",
     (
         "Community",
@@ -239,6 +243,8 @@ async def _world(app, client) -> tuple[dict, dict]:
     await connect(client, friend, me)
     await connect(client, friend, you)
     stranger = await make_verified(app, client, officer, fullName="Lê Văn Cường")
+    # The officer reads the approved requests' details on duty: an entry on each applicant's access log.
+    await gql(client, APPROVED_DETAILS, headers=officer.auth)
     await gql(client, ASK, {"id": me.id}, headers=stranger.auth)
     await gql(client, ASK, {"id": officer.id}, headers=me.auth)
     await gql(client, FOLLOW, {"id": me.id}, headers=you.auth)
@@ -322,6 +328,9 @@ async def _world(app, client) -> tuple[dict, dict]:
         "you": you.id,
     }
     return me.auth, variables
+
+
+APPROVED_DETAILS = "{ verificationRequests(status: APPROVED, first: 10) { edges { node { applicantFullName } } } }"
 
 
 def _list_name(key: tuple[str, str]) -> str:

@@ -34,7 +34,8 @@ The app surface (person scopes need the person's grant; ``PERSONAL`` ones are re
   ``listings``, ``listingCategories``, ``reviews``, ``appAuthorization``, public ``Organization`` fields.
 - Refused (DENIED or undecided): identity documents, sessions, verification, moderation, officer tools, account
   closing, password, profile and privacy changes, social posting and communities, investment, disputes,
-  ``developmentMessages``, ``myData``; and every other mutation.
+  ``developmentMessages``, ``myData``; the partner platform's own records (a person's grants and access log, an
+  app's client and test personas, app management); and every other mutation.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ TYPES: Final[dict[str, str]] = {
     **_all(DENIED, "Session SchemaMigration VerificationRequest Report ModerationOutcome Dispute"),
     **_all(DENIED, "Post Comment Community InvestmentInterest Relation ProfileAudiences Representation"),
     **_all(DENIED, "Representative RepresentationChange"),
+    # the partner platform's own records: a person's grants and access log, a partner's client and personas
+    **_all(DENIED, "Grant DataAccessLogEntry OAuthClient AppPersonaConnection"),
 }
 
 #: Field by field (overrides ``TYPES``).
@@ -89,7 +92,8 @@ FIELDS: Final[dict[str, str]] = {
         DENIED,
         "health schemaMigrations mySessions myData actors verificationRequests myRepresentativeInvitations feed"
         " peopleYouMayKnow trustPath postSearch communities community myCommunities communityJoinRequests"
-        " moderationQueue myReports ledgerTotals stuckPayments myInvestmentInterests disputes developmentMessages",
+        " moderationQueue myReports ledgerTotals stuckPayments myInvestmentInterests disputes developmentMessages"
+        " myGrants appsForReview myDataAccessLog",
     ),
     # --- Mutation ------------------------------------------------------------------------------------------------
     **_fields("Mutation", "marketplace.write", "cartItemSet cartCheckout orderPlace orderPay orderCancel"),
@@ -107,7 +111,8 @@ FIELDS: Final[dict[str, str]] = {
         " communityJoinDecide communityRoleSet reportCreate moderationAct accountClose walletTopUp walletPayout"
         " listingCreate listingUpdate listingStatusSet investmentInterestCreate investmentInterestAnswer"
         " investmentInterestWithdraw orderAccept orderFulfil orderComplete orderRefund reviewCreate reviewReply"
-        " disputeOpen disputeResolve",
+        " disputeOpen disputeResolve appCreate appUpdate clientSecretRotate appPersonaCreate appApprove appSuspend"
+        " appReinstate grantRevoke",
     ),
     # --- people ----------------------------------------------------------------------------------------------------
     "Person.kind": PUBLIC,
@@ -128,8 +133,10 @@ FIELDS: Final[dict[str, str]] = {
     **_fields(
         "Organization",
         DENIED,
-        "relation followers posts taxCodeMasked myRole representatives representationHistory pendingInvitations",
+        "relation followers posts taxCodeMasked myRole representatives representationHistory pendingInvitations apps",
     ),
+    # --- apps: their public face (the consent page's); a partner's client and test personas are not for apps --------
+    **_fields("App", DENIED, "client personas"),
     # --- the catalogue -----------------------------------------------------------------------------------------------
     "Commune.community": DENIED,
     **_fields(

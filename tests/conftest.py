@@ -91,10 +91,21 @@ async def graph(test_settings: Settings) -> AsyncIterator[Graph]:
 
 
 @pytest.fixture(autouse=True)
-async def clean_graph(graph: Graph) -> AsyncIterator[None]:
-    """Wipe everything but migration records and reference data before each test."""
+def clean_graph(request: pytest.FixtureRequest) -> None:
+    """Wipe everything but migration records and reference data before each test that can reach Neo4j.
+
+    A test reaches Neo4j only through the session's server (``neo4j_target``: every fixture that connects depends on
+    it, ``test_settings`` included); a test whose fixtures do not include it (pure functions, file and source
+    checks: about half of the suite) has nothing to wipe and does not pay a write transaction for it."""
+    if "neo4j_target" in request.fixturenames:
+        request.getfixturevalue("wiped_graph")
+
+
+@pytest.fixture
+async def wiped_graph(graph: Graph) -> Graph:
+    """The session's graph, wiped (``clean_graph`` asks for it before each test that can reach Neo4j)."""
     await graph.write(support.wipe)
-    yield
+    return graph
 
 
 @pytest.fixture(scope="session")

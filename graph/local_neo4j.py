@@ -170,6 +170,8 @@ class LocalNeo4j:
     heap: str
     pagecache: str
     fast_start: bool = False
+    #: More ``neo4j.conf`` lines (``name=value``), after this module's own.
+    extra_config: tuple[str, ...] = ()
     #: The server process when this object started it (None when it adopted one already running).
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     #: Set by ``stop``: the supervisor must not start the server again.
@@ -248,6 +250,7 @@ class LocalNeo4j:
                     f"server.memory.pagecache.size={self.pagecache}",
                     f"db.transaction.timeout={int(self.settings.neo4j_tx_timeout_seconds * 3)}s",
                     "db.logs.query.enabled=OFF",
+                    *self.extra_config,
                     "",
                 ]
             )

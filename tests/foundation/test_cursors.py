@@ -17,6 +17,9 @@ from tests.identity.people import make_officer, make_verified, uuid_of
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import placed
 from tests.marketplace.wallet_helpers import top_up
+from tests.partners.support import Partner, seed_app, seed_grant
+from tests.partners.test_apps import create_app
+from tests.partners.test_personas import PERSONA_CREATE, persona_input
 from tests.social.helpers import comment, connect, post
 from tests.support import error_codes, gql, raw_cursor
 
@@ -112,6 +115,16 @@ LISTS: dict[tuple[str, str], str] = {
         "Actor",
         "posts",
     ): f"query($after: String, $you: ID!) {{ node(id: $you) {{ ... on Actor {{ posts(first: 1, after: $after) {{ {PAGE_NO_TOTAL} }} }} }} }}",
+    ("Query", "myGrants"): f"query($after: String) {{ myGrants(first: 1, after: $after) {{ {PAGE} }} }}",
+    ("Query", "appsForReview"): f"query($after: String) {{ appsForReview(first: 1, after: $after) {{ {PAGE} }} }}",
+    (
+        "Organization",
+        "apps",
+    ): f"query($after: String, $partner: ID!) {{ node(id: $partner) {{ ... on Organization {{ apps(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "App",
+        "personas",
+    ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ personas(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
@@ -287,7 +300,20 @@ async def _world(app, client) -> tuple[dict, dict]:
     await top_up(client, me, 50_000)
     await placed(client, you, goods["id"])
     await placed(client, you, goods["id"])
+    partner_org = await gql(
+        client,
+        ORG,
+        {"input": {"name": "Công ty Đối tác Xe Đạp", "kind": "PARTNER", "taxCode": "0109876543"}},
+        headers=me.auth,
+    )
+    partner_id = partner_org["data"]["organizationRegister"]["organization"]["id"]
+    made = await create_app(client, me, partner_id)
+    await gql(client, PERSONA_CREATE, {"input": persona_input(made["app"]["id"])}, headers=me.auth)
+    seeded = await seed_app(app, Partner(owner=me, organization_id=partner_id, name="Công ty Đối tác Xe Đạp"))
+    await seed_grant(app, seeded, uuid_of(me.id))
     variables = {
+        "partner": partner_id,
+        "app": made["app"]["id"],
         "community": community,
         "seller": me.id,
         "listing": investment["id"],

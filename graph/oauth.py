@@ -284,16 +284,18 @@ MATCH (t:AppRefreshToken {{hash: $hash}})
 SET t.lock = true
 WITH t
 MATCH (t)-[:OF_GRANT]->(g:Grant)-[:TO]->(a:App)-[:HAS_CLIENT]->(c:Client), (p:Person {{id: g.personId}})
-RETURN t.usedAt IS NOT NULL AS used, t.expiresAt <= datetime() AS expired, t.scopes AS scopes,
-       c.clientId AS clientId, {_GRANT_STATE}
+RETURN t.usedAt IS NOT NULL AS used, t.revokedAt IS NOT NULL AS revoked, t.expiresAt <= datetime() AS expired,
+       t.scopes AS scopes, c.clientId AS clientId, {_GRANT_STATE}
 """
 
 
 @dataclass(frozen=True)
 class LockedRefreshToken:
-    """An app refresh token under its write lock, with its grant (``LOCK_REFRESH_TOKEN``)."""
+    """An app refresh token under its write lock, with its grant (``LOCK_REFRESH_TOKEN``); ``revoked``: by
+    ``/oauth/revoke`` or by a reuse detection (not a reuse when presented again)."""
 
     used: bool
+    revoked: bool
     expired: bool
     scopes: list[str]
     client_id: str

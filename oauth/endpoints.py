@@ -266,6 +266,9 @@ async def _validate(request: HttpRequest, rt: Runtime, params: dict[str, str], l
     except OAuth2Error as error:
         state = params.get("state") or None
         return _error_redirect(rt, redirect_uri, error.error, error.get_error_description() or error.error, state)
+    except ValueError:  # an authlib error whose description would quote a malformed parameter
+        state = params.get("state") or None
+        return _error_redirect(rt, redirect_uri, "invalid_request", "A parameter holds characters it may not.", state)
     prompts = set((params.get("prompt") or "").split())
     return Validated(found, params, (params.get("scope") or "").split(), prompts)
 
@@ -400,6 +403,9 @@ async def _run_server(request: HttpRequest, run: str) -> Response:
         except OAuth2Error as error:  # raised outside authlib's own handling (client authentication of endpoints)
             status, body, headers = error()
             return status, body, headers
+        except ValueError:  # an authlib error whose description would quote a malformed parameter
+            return 400, {"error": "invalid_request", "error_description": "A parameter holds characters it may "
+                         "not."}, []  # fmt: skip
 
     try:
         status, body, headers = await in_thread(work)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -53,6 +54,9 @@ from partners import authorization as service
 from partners.authorization import ClientRow, OAuthFailure, TokenSubject, UsedCode
 
 T = TypeVar("T")
+
+# authlib's grants log issued tokens at DEBUG ("Issue token %r to %r"): never let a secret reach the logs.
+logging.getLogger("authlib").setLevel(logging.INFO)
 
 #: Worker threads the token, revocation and introspection endpoints may hold at once (each waits on Neo4j).
 THREADS = anyio.CapacityLimiter(20)

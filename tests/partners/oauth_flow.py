@@ -123,7 +123,8 @@ class Browser:
 
 
 def browser(app) -> Browser:
-    return Browser(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver"))
+    """A browser on the issuer's origin (the OP's cookies belong to it)."""
+    return Browser(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ISSUER))
 
 
 async def sign_in_and_consent(
@@ -167,12 +168,18 @@ async def redeem(
 
 
 async def tokens_for(
-    app, client: httpx.AsyncClient, seeded: SeededApp, person: Someone, scopes: tuple[str, ...] | None = None
+    app,
+    client: httpx.AsyncClient,
+    seeded: SeededApp,
+    person: Someone,
+    scopes: tuple[str, ...] | None = None,
+    *,
+    who: Browser | None = None,
 ) -> dict:
     """The whole flow: the token response (``access_token``, ``id_token`` with openid, ``refresh_token`` with
-    offline_access)."""
+    offline_access). With ``who`` (a ``browser``), the person's browser stays signed in between flows."""
     request = request_for(seeded, scopes)
-    back = await sign_in_and_consent(app, seeded, person, request)
+    back = await sign_in_and_consent(app, seeded, person, request, who=who)
     assert back.params.get("state") == request.params["state"] and back.params.get("iss") == ISSUER, back
     response = await redeem(client, seeded, back.code, request.verifier)
     assert response.status_code == 200, response.text

@@ -83,13 +83,16 @@ async def test_plain_or_missing_challenge_is_refused_with_state_and_iss(app, cli
         back = redirect_of(await client.get(request.url))
         assert back.params["error"] == "invalid_request", back
         assert back.params["state"] == request.params["state"] and back.params["iss"] == ISSUER
-    wrong_type = request_for(seeded, ("openid",), response_type="token")
-    assert redirect_of(await client.get(wrong_type.url)).params["error"] == "unsupported_response_type"
+    for response_type, error in (("token", "unsupported_response_type"), ('code"\\ \u0111', "invalid_request")):
+        wrong_type = request_for(seeded, ("openid",), response_type=response_type)
+        assert redirect_of(await client.get(wrong_type.url)).params["error"] == error
     foreign = request_for(seeded, ("openid", "birthdate.read"))
     back = redirect_of(await client.get(foreign.url))
     assert back.params["error"] == "invalid_scope" and "birthdate.read" in back.params["error_description"]
     app_scope = request_for(seeded, ("places.read",))
     assert redirect_of(await client.get(app_scope.url)).params["error"] == "invalid_scope"
+    odd = request_for(seeded, ("openid", 'x"\\ \u0111'), prompt="none login")
+    assert redirect_of(await client.get(odd.url)).params["error"] in ("invalid_scope", "invalid_request")
     silent = request_for(seeded, ("openid",), prompt="none")
     assert redirect_of(await client.get(silent.url)).params["error"] == "login_required"
 

@@ -182,7 +182,11 @@ def _login_page(request: HttpRequest, rt: Runtime, found: ClientRow, params: dic
     context = {"app": _app_context(found), "csrf_token": _csrf(rt, "login", pre), "action": "/oauth/login",
                "hidden": _hidden(params), "error": error,
                "identifier": identifier or params.get("login_hint") or None}  # fmt: skip
-    response = pages.render(request, "login.html", context, language=language, status=status)
+    # The redirect URI (already checked: exactly registered) may follow the form's POST: a person whose grant covers
+    # every scope goes POST /oauth/login -> 303 /oauth/authorize -> 303 to the app, and Chromium applies the
+    # form-action of the page that posted to the whole chain.
+    targets = [params["redirect_uri"]] if params.get("redirect_uri") in found.redirect_uris else []
+    response = pages.render(request, "login.html", context, language=language, status=status, form_targets=targets)
     response.set_cookie(PRE_COOKIE, pre, path="/oauth", httponly=True, samesite="lax", secure=_secure(rt))
     return response
 

@@ -39,6 +39,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -179,7 +180,7 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
         schema: GraphQLSchema,
         fragment: Callable[[str], Any],
         selections: SelectionSetNode,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
+        parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
         held: bool = False,
         spread: tuple[str, ...] = (),
     ) -> Iterator[GraphQLError]:
@@ -198,20 +199,20 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
             else:
                 continue
             typed = type_from_ast(schema, condition) if condition is not None else parent
-            if isinstance(typed, GraphQLObjectType | GraphQLInterfaceType):
+            if isinstance(typed, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
                 yield from _walk(schema, fragment, inner, typed, held, spread)
 
     def _field(
         schema: GraphQLSchema,
         fragment: Callable[[str], Any],
         node: FieldNode,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
+        parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
         held: bool,
         spread: tuple[str, ...],
     ) -> Iterator[GraphQLError]:
         name = node.name.value
-        if name == "__typename":
-            return
+        if name == "__typename" or isinstance(parent, GraphQLUnionType):
+            return  # a union has no field but __typename (FieldsOnCorrectTypeRule reports any other)
         coordinate = f"{parent.name}.{name}"
         if name in ("__schema", "__type"):
             if fields.decision(parent.name, name) != fields.PUBLIC:
@@ -230,7 +231,9 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
                     yield _error(refusal(app, need, coordinate), node, coordinate)
                     return
         named = get_named_type(definition.type)
-        if node.selection_set is not None and isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+        if node.selection_set is not None and isinstance(
+            named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+        ):
             below = held or _has_nullable_position(definition.type)
             yield from _walk(schema, fragment, node.selection_set, named, below, spread)
 

@@ -35,6 +35,9 @@
     RFC 7009; ``POST /oauth/introspect``: RFC 7662 (confidential clients, their own tokens).
 ``GET /.well-known/openid-configuration``
     The provider's metadata (OIDC Discovery 1.0 / RFC 8414).
+
+With Neo4j away, the pages answer the error page with 503 and ``Retry-After`` (in the page's language), the token,
+revocation and introspection endpoints ``temporarily_unavailable`` with 503 and ``Retry-After``; never a 500.
 """
 
 from __future__ import annotations

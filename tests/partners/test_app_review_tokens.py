@@ -112,3 +112,17 @@ async def test_a_suspension_ends_every_token_for_good_and_a_fresh_sign_in_works_
         await who.aclose()
     assert (await read(graph, "MATCH (p:Person {id: $id})-[:GAVE]->(g:Grant) RETURN count(g) AS n",
                        id=uuid_of(person.id))) == [{"n": 1}]  # fmt: skip
+
+
+async def test_a_loopback_origin_also_holds_the_approval_back(client, app):
+    partner = await make_partner(app, client)
+    officer = partner.owner.extra["officer"]
+    seeded = await seed_app(app, partner, kind="public", environment="sandbox", scopes=("openid",),
+                            origins=("https://spa.example", "http://localhost:3000"))  # fmt: skip
+    app_id = app_global_id(seeded.app_id)
+    refused = await gql(client, APPROVE, {"id": app_id}, headers=officer.auth)
+    assert refused["data"]["appApprove"] == {"app": None, "errors": [{"code": "CONFLICT", "field": ["input", "appId"]}]}
+    updated = await gql(client, APP_UPDATE, {"input": {"appId": app_id, "allowedOrigins": ["https://spa.example"]}},
+                        headers=partner.owner.auth)  # fmt: skip
+    assert updated["data"]["appUpdate"]["errors"] == []
+    assert (await gql(client, APPROVE, {"id": app_id}, headers=officer.auth))["data"]["appApprove"]["errors"] == []

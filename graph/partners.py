@@ -161,24 +161,62 @@ async def rotate_secret(
     return previous
 
 
+#: Approval: production, and the test personas' grants end (revoked by the officer, their access tokens refused from
+#: ``$notBefore``, their refresh tokens deleted): a persona's token must never see real residents.
 APPROVE_APP = """
 MATCH (a:App {id: $appId})
 SET a.environment = 'production', a.approvedAt = datetime(), a.approvedBy = $officerId
+WITH a
+CALL (a) {
+  MATCH (:TestPersona)-[:GAVE]->(g:Grant)-[:TO]->(a)
+  SET g.revokedAt = coalesce(g.revokedAt, datetime()), g.revokedBy = coalesce(g.revokedBy, 'officer'),
+      g.updatedAt = datetime(),
+      g.tokensNotBefore = CASE WHEN coalesce(g.tokensNotBefore, 0) > $notBefore THEN g.tokensNotBefore
+                               ELSE $notBefore END
+  WITH g
+  CALL (g) {
+    MATCH (t:AppRefreshToken)-[:OF_GRANT]->(g)
+    DETACH DELETE t
+  }
+  RETURN count(g) AS ended
+}
+RETURN ended
 """
 
 
-async def approve_app(tx: AsyncManagedTransaction, app_id: str, officer_id: str) -> None:
-    await run(tx, APPROVE_APP, appId=app_id, officerId=officer_id)
+async def approve_app(tx: AsyncManagedTransaction, app_id: str, officer_id: str, not_before: int) -> int:
+    """Take the app to production and end its test personas' grants and tokens; how many grants that touched."""
+    found = await run(tx, APPROVE_APP, appId=app_id, officerId=officer_id, notBefore=not_before)
+    ended: int = found[0]["ended"] if found else 0
+    return ended
 
 
+#: Suspension ends every token of the app for good: access tokens issued before ``$notBefore`` are refused even after
+#: a reinstatement, refresh tokens are deleted; the grants themselves stay (a person signs in again without consent).
 SUSPEND_APP = """
 MATCH (a:App {id: $appId})
 SET a.status = 'suspended', a.suspendedAt = datetime(), a.suspendedBy = $officerId, a.suspendReason = $reason
+WITH a
+CALL (a) {
+  MATCH (g:Grant)-[:TO]->(a)
+  SET g.tokensNotBefore = CASE WHEN coalesce(g.tokensNotBefore, 0) > $notBefore THEN g.tokensNotBefore
+                               ELSE $notBefore END
+  WITH g
+  CALL (g) {
+    MATCH (t:AppRefreshToken)-[:OF_GRANT]->(g)
+    DETACH DELETE t
+  }
+  RETURN count(g) AS ended
+}
+RETURN ended
 """
 
 
-async def suspend_app(tx: AsyncManagedTransaction, app_id: str, officer_id: str, reason: str) -> None:
-    await run(tx, SUSPEND_APP, appId=app_id, officerId=officer_id, reason=reason)
+async def suspend_app(tx: AsyncManagedTransaction, app_id: str, officer_id: str, reason: str, not_before: int) -> int:
+    """Suspend the app and end every token of its grants; how many grants that touched."""
+    found = await run(tx, SUSPEND_APP, appId=app_id, officerId=officer_id, reason=reason, notBefore=not_before)
+    ended: int = found[0]["ended"] if found else 0
+    return ended
 
 
 REINSTATE_APP = """

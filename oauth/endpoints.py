@@ -35,6 +35,9 @@
     RFC 7009; ``POST /oauth/introspect``: RFC 7662 (confidential clients, their own tokens).
 ``GET /.well-known/openid-configuration``
     The provider's metadata (OIDC Discovery 1.0 / RFC 8414).
+
+With Neo4j away, the pages answer the error page with 503 and ``Retry-After`` (in the page's language), the token,
+revocation and introspection endpoints ``temporarily_unavailable`` with 503 and ``Retry-After``; never a 500.
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -67,6 +72,10 @@ PRE_COOKIE = "hs_op_pre"  # before sign-in: binds the sign-in form's CSRF token
 MAX_QUERY_BYTES = 8192
 MAX_BODY_BYTES = 16384
 MAX_FIELDS = 40
+#: Retry-After (seconds) of a 503 when the database is away and the failure named no retry time.
+RETRY_AFTER_SECONDS = 5
+#: The page and JSON text of a 503 when the database is away.
+UNAVAILABLE = "HanoiSmart cannot reach its data right now. Wait a moment, then try again."
 #: The parameters of an authorization request carried through the sign-in and consent forms.
 AUTHORIZE_PARAMS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
                     "code_challenge_method", "nonce", "prompt", "ui_locales", "login_hint")  # fmt: skip
@@ -156,6 +165,27 @@ def _error_page(request: HttpRequest, language: str, template: str, params: dict
     context = {"title": translate("This sign-in cannot continue", {}, language),
                "message": translate(template, params or {}, language), "app": _app_context(found)}  # fmt: skip
     return pages.render(request, "error.html", context, language=language, status=status)
+
+
+def _retry_after(error: UnavailableError) -> str:
+    seconds = error.retry_after_seconds if error.retry_after_seconds is not None else RETRY_AFTER_SECONDS
+    return str(max(1, math.ceil(seconds)))
+
+
+def _language(request: HttpRequest) -> str:
+    """The page language chosen so far (``ui_locales`` once the parameters are read; else Accept-Language)."""
+    chosen = getattr(request.state, "oauth_page_language", None)
+    return chosen if isinstance(chosen, str) else pages.page_language(request)
+
+
+async def _unless_unavailable(request: HttpRequest, handler: Callable[[HttpRequest], Awaitable[Response]]) -> Response:
+    """A page endpoint whose database is away answers the error page with 503 and Retry-After, never a 500."""
+    try:
+        return await handler(request)
+    except UnavailableError as error:
+        response = _error_page(request, _language(request), UNAVAILABLE, status=503)
+        response.headers["Retry-After"] = _retry_after(error)
+        return response
 
 
 def _hidden(params: dict[str, str]) -> dict[str, str]:
@@ -305,14 +335,21 @@ async def _decide(request: HttpRequest, rt: Runtime, checked: Validated, session
             if not need.needed:  # prompt=consent: ask again for everything requested
                 need = service.ConsentNeed(new_scopes=list(checked.scopes), granted_scopes=[])
             return _consent_page(request, rt, found, session, params, need, language, checked.redirect_uri)
-    code = await service.approve(rt, CodeRequest(client=found, session=session, scopes=checked.scopes,
-                                                 redirect_uri=checked.redirect_uri,
-                                                 challenge=params["code_challenge"],
-                                                 nonce=params.get("nonce") or None))  # fmt: skip
+    try:
+        code = await service.approve(rt, CodeRequest(client=found, session=session, scopes=checked.scopes,
+                                                     redirect_uri=checked.redirect_uri,
+                                                     challenge=params["code_challenge"],
+                                                     nonce=params.get("nonce") or None))  # fmt: skip
+    except OAuthFailure as failure:  # the account closed meanwhile: the app hears it, as for any refusal
+        return _error_redirect(rt, checked.redirect_uri, failure.error, failure.description, checked.state)
     return _redirect(rt, checked.redirect_uri, [("code", code)], checked.state)
 
 
 async def authorize(request: HttpRequest) -> Response:
+    return await _unless_unavailable(request, _authorize)
+
+
+async def _authorize(request: HttpRequest) -> Response:
     rt = _runtime(request)
     language = pages.page_language(request)
     try:
@@ -323,6 +360,7 @@ async def authorize(request: HttpRequest) -> Response:
     except BadRequest as bad:
         return _error_page(request, language, bad.template, bad.params)
     language = pages.page_language(request, params.get("ui_locales"))
+    request.state.oauth_page_language = language
     session = await service.op_session(rt, request.cookies.get(COOKIE))
     checked = await _validate(request, rt, params, language, session)
     if isinstance(checked, Response):
@@ -341,6 +379,10 @@ async def authorize(request: HttpRequest) -> Response:
 
 
 async def login(request: HttpRequest) -> Response:
+    return await _unless_unavailable(request, _login)
+
+
+async def _login(request: HttpRequest) -> Response:
     rt = _runtime(request)
     language = pages.page_language(request)
     try:
@@ -348,6 +390,7 @@ async def login(request: HttpRequest) -> Response:
     except BadRequest as bad:
         return _error_page(request, language, bad.template, bad.params)
     language = pages.page_language(request, params.get("ui_locales"))
+    request.state.oauth_page_language = language
     checked = await _validate(request, rt, params, language, None)
     if isinstance(checked, Response):
         return checked
@@ -368,7 +411,7 @@ async def login(request: HttpRequest) -> Response:
             persona_of_app=found.app_id if found.environment == "sandbox" else None,
         )
     except UnavailableError:
-        raise
+        raise  # the error page with 503 (_unless_unavailable), not the sign-in form
     except AppError as error:
         status = 429 if error.code == "RATE_LIMITED" else 400
         return _login_page(request, rt, found, params, language, error=translate(error.template, error.params,
@@ -413,8 +456,10 @@ async def _run_server(request: HttpRequest, run: str) -> Response:
 
     try:
         status, body, headers = await in_thread(work)
-    except UnavailableError:
-        return _json_error("temporarily_unavailable", "The database is unavailable; try again shortly.", 503)
+    except UnavailableError as error:  # raised on the event loop by a storage hook, re-raised in authlib's thread
+        response = _json_error("temporarily_unavailable", UNAVAILABLE, 503)
+        response.headers["Retry-After"] = _retry_after(error)
+        return response
     return _json(status, body if isinstance(body, dict) else {}, headers)
 
 

@@ -417,13 +417,33 @@ async def _reviewed(rt: Runtime, viewer: Viewer, action: str, app_id: str, decid
     return await fresh(rt, viewer, app_id)
 
 
+def _local_only(value: str) -> bool:
+    """An http address on this machine (a loopback IP or ``localhost``): a sandbox app's, never a production one's."""
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "http" and (_is_loopback(host) or host == "localhost" or host.endswith(".localhost"))
+
+
+def _not_before_now(rt: Runtime) -> int:
+    """``Grant.tokensNotBefore`` that ends every app token issued up to now (``iat`` has whole seconds)."""
+    return int(rt.keyring.now().timestamp()) + 1
+
+
 async def approve_app(rt: Runtime, viewer: Viewer, app_id: str) -> ManagedAppView:
-    """An officer takes a sandbox app to production: real residents may sign in to it from now on."""
+    """An officer takes a sandbox app to production: real residents may sign in to it from now on. Refused while a
+    loopback redirect URI or origin remains; the test personas' grants end with their tokens, in the same
+    transaction."""
 
     async def decide(tx: AsyncManagedTransaction, found: LockedApp, officer: str) -> None:
         if found.environment != "sandbox":
             raise ConflictError("This app is in production already.", field="appId")
-        await queries.approve_app(tx, app_id, officer)
+        if any(_local_only(value) for value in [*(found.redirect_uris or []), *(found.allowed_origins or [])]):
+            raise ConflictError(
+                "Replace the app's loopback redirect URIs and origins (http://127.0.0.1, http://[::1], localhost) "
+                "with https:// addresses (appUpdate) before it goes to production.",
+                field="appId",
+            )
+        await queries.approve_app(tx, app_id, officer, _not_before_now(rt))
 
     return await _reviewed(rt, viewer, "partners.app.review", app_id, decide)
 
@@ -432,7 +452,8 @@ MAX_REASON = 1000
 
 
 async def suspend_app(rt: Runtime, viewer: Viewer, app_id: str, reason: str, *, problems: Problems) -> ManagedAppView:
-    """An officer suspends an app: no sign-in, its tokens refused on their next request."""
+    """An officer suspends an app: no sign-in, its tokens refused on their next request and for good (a reinstatement
+    does not revive them: its people sign in again)."""
     authorize(viewer, "partners.app.suspend")
     checked = problems.take(
         lambda: checked_text(reason, field="reason", max_length=MAX_REASON, required=True, empty="Give a reason.")
@@ -442,7 +463,7 @@ async def suspend_app(rt: Runtime, viewer: Viewer, app_id: str, reason: str, *, 
     async def decide(tx: AsyncManagedTransaction, found: LockedApp, officer: str) -> None:
         if found.status == "suspended":
             raise ConflictError("This app is suspended already.", field="appId")
-        await queries.suspend_app(tx, app_id, officer, checked or "")
+        await queries.suspend_app(tx, app_id, officer, checked or "", _not_before_now(rt))
 
     return await _reviewed(rt, viewer, "partners.app.suspend", app_id, decide)
 

@@ -281,16 +281,29 @@ def _grant_usable(found: UsedCode | LockedRefreshToken, what: str) -> None:
 
 async def redeem_code(rt: Runtime, code: str, client_id: str, redirect_uri: str | None) -> UsedCode:
     """Use up an authorization code (first redemption wins) and check it against the client and redirect URI;
-    the PKCE verifier is checked by the caller (authlib's CodeChallenge) with the returned challenge."""
+    the PKCE verifier is checked by the caller (authlib's CodeChallenge) with the returned challenge. A code
+    presented again ends every token of its grant (``invalid_grant`` all the same)."""
     if not code or len(code) > MAX_TOKEN_LENGTH:
         raise OAuthFailure("invalid_grant", "The authorization code is unknown.")
-    found = await rt.graph.write(queries.use_code, digest(code))
+
+    async def work(tx: AsyncManagedTransaction) -> UsedCode | None:
+        used = await queries.use_code(tx, digest(code))
+        if used is not None and used.used:
+            # RFC 6749 4.1.2: a code redeemed twice was likely stolen; the tokens issued from it end (the grant's
+            # access tokens up to now and every refresh token of the grant), in the same transaction.
+            await queries.end_grant_tokens(tx, used.grant_id, _not_before_now(), refresh_tokens=True)
+        return used
+
+    found = await rt.graph.write(work)
     if found is None:
         raise OAuthFailure("invalid_grant", "The authorization code is unknown or has been deleted after expiring.")
     if found.client_id != client_id:
         raise OAuthFailure("invalid_grant", "The authorization code was issued to another client.")
     if found.used:
-        raise OAuthFailure("invalid_grant", "The authorization code was already used; codes are single use.")
+        raise OAuthFailure(
+            "invalid_grant",
+            "The authorization code was already used; codes are single use. The tokens issued from it are revoked.",
+        )
     if found.expired:
         raise OAuthFailure("invalid_grant", "The authorization code has expired; start the authorization again.")
     if redirect_uri != found.redirect_uri:

@@ -263,8 +263,14 @@ async def test_update_changes_only_what_is_given_and_checks_it_against_the_app(c
     wrong = await gql(client, APP_UPDATE, {"input": {"appId": app_id, "allowedOrigins": ["https://spa.example"],
                                                      "homepageUrl": "ftp://x"}}, headers=partner.owner.auth)  # fmt: skip
     assert sorted(e["field"][1] for e in wrong["data"]["appUpdate"]["errors"]) == ["allowedOrigins", "homepageUrl"]
-    # In production, loopback redirect URIs are no longer accepted.
+    # Not approved while a loopback redirect URI remains; once replaced, approved; in production, loopback redirect
+    # URIs are no longer accepted.
     officer = partner.owner.extra["officer"]
+    refused = (await gql(client, APPROVE, {"id": app_id}, headers=officer.auth))["data"]["appApprove"]
+    assert refused == {"app": None, "errors": [{"code": "CONFLICT", "field": ["input", "appId"]}]}
+    https_only = await gql(client, APP_UPDATE, {"input": {"appId": app_id, "redirectUris": ["https://app.example/cb"]}},
+                           headers=partner.owner.auth)  # fmt: skip
+    assert https_only["data"]["appUpdate"]["errors"] == []
     assert (await gql(client, APPROVE, {"id": app_id}, headers=officer.auth))["data"]["appApprove"]["errors"] == []
     loopback = await gql(client, APP_UPDATE, {"input": {"appId": app_id, "redirectUris": ["http://[::1]:9000/cb"]}},
                          headers=partner.owner.auth)  # fmt: skip

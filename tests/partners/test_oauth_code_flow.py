@@ -158,6 +158,26 @@ async def test_each_wrong_redemption_is_invalid_grant(app, client, seeded):
         await who.aclose()
 
 
+async def test_a_code_redeemed_twice_ends_the_tokens_issued_from_it(app, client, seeded):
+    """RFC 6749 4.1.2: the second redemption is refused and the first one's tokens die (a stolen code, raced)."""
+    person = await register(client)
+    request = request_for(seeded, ("openid", "profile.basic", "offline_access"))
+    back = await sign_in_and_consent(app, seeded, person, request)
+    first = await redeem(client, seeded, back.code, request.verifier)
+    assert first.status_code == 200, first.text
+    tokens = first.json()
+    me = {"query": "query { me { displayName } }"}
+    bearer = {"authorization": f"Bearer {tokens['access_token']}"}
+    assert (await client.post("/graphql", json=me, headers=bearer)).json()["data"]["me"]["displayName"]
+
+    second = await redeem(client, seeded, back.code, request.verifier)
+    assert second.status_code == 400 and second.json()["error"] == "invalid_grant"
+    assert "revoked" in second.json()["error_description"]
+    assert (await client.post("/graphql", json=me, headers=bearer)).status_code == 401
+    refreshed = await oauth_flow.refresh(client, seeded, tokens["refresh_token"])
+    assert refreshed.status_code == 400 and refreshed.json()["error"] == "invalid_grant"
+
+
 async def expire_codes(app) -> None:
     async def work(tx):
         await tx.run("MATCH (c:AuthorizationCode) SET c.expiresAt = datetime() - duration({seconds: 1})")

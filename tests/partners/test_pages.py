@@ -172,6 +172,9 @@ def test_the_consent_page_shows_the_app_its_partner_the_scopes_and_the_expiry(la
     partner = page.find("p", class_="partner").words
     assert "Công ty Cổ phần Đỗ Xe Thông Minh" in partner
     assert ("mã số thuế kết thúc bằng 4821" if vi else "tax code ending in 4821") in partner
+    # Registered by a verified person, the organisation itself is not verified: the page does not say it is.
+    assert ("đối tác đã đăng ký với HanoiSmart" if vi else "a partner registered with HanoiSmart") in partner
+    assert ("xác minh" if vi else "verified") not in partner
     links = {a.attrs["href"]: a.words for a in page.find_all("a")}
     assert links == {
         "https://app.example": "Trang chủ của Đỗ Xe Hà Nội" if vi else "Đỗ Xe Hà Nội home page",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,23 @@ MESSAGE_FUNCTIONS = {"busy": 0, "translate": 0, "PageRefusal": 0, "BadRequest": 
 MESSAGE_KEYWORDS = {"empty"}
 
 
+def _resolve(
+    message: ast.expr, assigned: dict[str, list[ast.expr]], kind: str = "literal", seen: frozenset[str] = frozenset()
+) -> Iterator[tuple[str | None, str]]:
+    """The templates a message argument can be: a literal, an f-string (None), either branch of a conditional, or
+    what a variable of its module is assigned."""
+    if isinstance(message, ast.JoinedStr):
+        yield None, "f-string"
+    elif isinstance(message, ast.Constant) and isinstance(message.value, str):
+        yield message.value, kind
+    elif isinstance(message, ast.IfExp):
+        yield from _resolve(message.body, assigned, kind, seen)
+        yield from _resolve(message.orelse, assigned, kind, seen)
+    elif isinstance(message, ast.Name) and message.id in assigned and message.id not in seen:
+        for value in assigned[message.id]:
+            yield from _resolve(value, assigned, "constant", seen | {message.id})
+
+
 def _templates() -> list[tuple[str, int, str | None, str]]:
     """(file, line, template or None for an f-string, kind) of every message given to an error class."""
     found = []
@@ -72,18 +90,6 @@ def _templates() -> list[tuple[str, int, str | None, str]]:
                         if isinstance(target, ast.Name):
                             assigned.setdefault(target.id, []).append(node.value)
 
-            def resolve(message: ast.expr, kind: str = "literal", seen: frozenset[str] = frozenset()):
-                if isinstance(message, ast.JoinedStr):
-                    yield None, "f-string"
-                elif isinstance(message, ast.Constant) and isinstance(message.value, str):
-                    yield message.value, kind
-                elif isinstance(message, ast.IfExp):
-                    yield from resolve(message.body, kind, seen)
-                    yield from resolve(message.orelse, kind, seen)
-                elif isinstance(message, ast.Name) and message.id in assigned and message.id not in seen:
-                    for value in assigned[message.id]:
-                        yield from resolve(value, "constant", seen | {message.id})
-
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
                     continue
@@ -94,7 +100,7 @@ def _templates() -> list[tuple[str, int, str | None, str]]:
                 if position is not None and len(node.args) > position:
                     messages.append(node.args[position])
                 for message in messages:
-                    for template, kind in resolve(message):
+                    for template, kind in _resolve(message, assigned):
                         found.append((str(path.relative_to(ROOT)), message.lineno, template, kind))
     return found
 

@@ -5,7 +5,8 @@ a yes/no question is logged as its ``Query.*`` predicate, never as the birth dat
 The personal fields are computed, not listed: every coordinate ``partners.fields`` decides with a scope of
 ``partners.scopes.PERSONAL_SCOPES`` (so a new personal field joins these tests by being decided). The paths are those
 ``partners.fields`` lets an app take to a person: ``me``, ``node(id:)``, ``nodes(ids:)``, a person in a list
-(``connections``/``following``/``followers`` under connections.read) and a listing's seller (``listings``, PUBLIC).
+(``connections``/``following`` under connections.read), a listing's seller (``listings``, PUBLIC) and an order's
+seller (``myOrders``, marketplace.read).
 The person's own records under a personal scope (contacts, notifications, wallet, cart, orders) are read from their
 ``Query`` roots. Writes (``marketplace.write`` mutations) are not reads and are not enumerated here.
 
@@ -24,6 +25,7 @@ from partners.scopes import PERSONAL_SCOPES
 from schema.assemble import build_schema
 from tests.identity.people import make_verified, register, uuid_of
 from tests.marketplace.listing_helpers import create_listing
+from tests.marketplace.order_helpers import placed
 from tests.partners.access_log_support import access_log_of
 from tests.partners.support import app_token, make_partner, seed_app, seed_grant
 from tests.social.helpers import AUDIENCE, FOLLOW, connect
@@ -209,7 +211,7 @@ async def test_the_persons_own_records_and_the_predicates_are_logged_once_as_the
     assert predicates == {"isAdult", "livesInWard", "isVerifiedResident"}
     records = sorted(set(roots) - predicates)
     assert {"notifications", "myWallet", "cart", "myOrders"} <= set(records)
-    scopes = ("openid", *sorted(set(roots.values())), "contact.read")
+    scopes = tuple(sorted({*_person_scopes(schema), *roots.values()}))
     seeded, me, grant = await _granted(app, client, scopes, verified=True)  # the marketplace needs level 2
     headers = app_token(app, seeded, grant)
 
@@ -267,3 +269,23 @@ async def test_the_persons_own_records_and_the_predicates_are_logged_once_as_the
     assert refused["data"]["isVerifiedResident"] is None
     assert (await _entries(client, me))[0]["fields"] == ["Query.isAdult"]
     assert len(await _entries(client, me)) == 3
+
+    # An order's seller, reached through myOrders and through the listing, under aliases: on the seller's log once,
+    # as a stranger sees them.
+    seller = await make_verified(app, client, officer=me.extra["officer"], fullName="Tạ Thị Bán")
+    listing = await create_listing(client, seller)
+    await placed(client, me, listing["id"])
+    names = sorted(personal(schema, "Person"))
+    on_person = f"... on Person {{ {selection(schema, 'Person', names)} }}"
+    wide = app_token(app, seeded, grant, scopes=grant.scopes)
+    document = (
+        f"query {{ myOrders(first: 5) {{ edges {{ node {{ seller {{ {on_person} }} again: seller {{ {on_person} }}"
+        f" }} }} }} listings(first: 5) {{ edges {{ node {{ seller {{ {on_person} }} }} }} }} }}"
+    )
+    body = await gql(client, document, headers=wide)
+    assert "errors" not in body, body
+    found = body["data"]["myOrders"]["edges"][0]["node"]["seller"]
+    (entry,) = await _entries(client, seller)
+    assert entry["fields"] == sorted(non_null(found, names, "Person")) and entry["grant"] is None
+    assert found["phone"] is None and "Person.phone" not in entry["fields"]
+    assert (await _entries(client, me))[0]["fields"].count("Order.seller") == 1

@@ -2,7 +2,8 @@
 
 ``grant_viewer`` is the app twin of ``graph.auth.viewer_of_session``: by the token's grant id it checks, in one
 statement, that the grant is live (not revoked, not expired, ``tokensNotBefore <= iat``), the app active, the
-token's client the app's, and the person active; and it returns what the viewer carries. ``client_app`` does the
+token's client the app's, and the person active (``graph.rules.app_grant_holds``, the one fragment every OAuth
+statement shares); and it returns what the viewer carries. ``client_app`` does the
 same for a client-credentials token (no person): the client's app, active.
 """
 
@@ -16,11 +17,11 @@ from neo4j.time import DateTime
 
 from graph.driver import run
 from graph.rows import row
+from graph.rules import app_grant_holds
 
-GRANT_VIEWER = """
-MATCH (p:Person)-[:GAVE]->(g:Grant {id: $grantId})-[:TO]->(a:App)-[:HAS_CLIENT]->(:Client {clientId: $clientId})
-WHERE g.revokedAt IS NULL AND g.expiresAt > datetime() AND coalesce(g.tokensNotBefore, 0) <= $issuedAt
-  AND a.status = 'active' AND p.status = 'active' AND p.id = g.personId
+GRANT_VIEWER = f"""
+MATCH (p:Person)-[:GAVE]->(g:Grant {{id: $grantId}})-[:TO]->(a:App)-[:HAS_CLIENT]->(:Client {{clientId: $clientId}})
+WHERE {app_grant_holds("g", "a", "p", issued_at="$issuedAt")} AND p.id = g.personId
 RETURN p.id AS personId, coalesce(p.assuranceLevel, 0) AS assuranceLevel, a.id AS appId,
        a.environment = 'sandbox' AS sandbox, g.scopes AS scopes
 """

@@ -1,5 +1,7 @@
 """Cypher of the OpenID Provider: clients and their secrets, the OP sign-in session, grants as consent upserts
-them, authorization codes, app refresh tokens, the liveness of an app token's grant, userinfo claims, housekeeping.
+them, authorization codes, app refresh tokens, housekeeping. Whether an app access token still holds is
+``graph.app_access.grant_viewer``'s to say; every statement here that asks whether a grant still stands splices the
+same fragment (``graph.rules.app_grant_holds``).
 
 Codes and refresh tokens are stored as SHA-256 hex only. A code or a refresh token is used under a write lock
 (``SET x.lock = true`` first, then read), so parallel redemptions of one are serialised and exactly one wins.
@@ -14,6 +16,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
 from graph.rows import row
+from graph.rules import app_grant_holds
 
 # --- clients ------------------------------------------------------------------------------------------------------
 
@@ -208,9 +211,10 @@ async def create_code(
               ttlSeconds=ttl_seconds)  # fmt: skip
 
 
-# What a code or a refresh token leads to: its grant, its app and client, the person (all checked by the service).
-_GRANT_STATE = """
-       g.id AS grantId, g.sub AS sub, g.revokedAt IS NULL AND g.expiresAt > datetime() AS grantLive,
+# What a code or a refresh token leads to: its grant, its app and client, the person (all checked by the service);
+# ``grantHolds`` is the one liveness rule (``graph.rules.app_grant_holds``), the other columns name what failed.
+_GRANT_STATE = f"""
+       g.id AS grantId, g.sub AS sub, {app_grant_holds("g", "a", "p")} AS grantHolds,
        coalesce(g.tokensNotBefore, 0) AS tokensNotBefore, a.id AS appId, a.status AS appStatus,
        a.environment AS environment, p.id AS personId, p.status AS personStatus,
        coalesce(p.assuranceLevel, 0) AS level, (p:TestPersona AND p.personaOfAppId = a.id) AS personaOfApp,
@@ -246,7 +250,7 @@ class UsedCode:
     scopes: list[str]
     grant_id: str
     sub: str
-    grant_live: bool
+    grant_holds: bool
     tokens_not_before: int
     app_id: str
     app_status: str
@@ -301,7 +305,7 @@ class LockedRefreshToken:
     client_id: str
     grant_id: str
     sub: str
-    grant_live: bool
+    grant_holds: bool
     tokens_not_before: int
     app_id: str
     app_status: str
@@ -345,13 +349,12 @@ async def end_grant_tokens(tx: AsyncManagedTransaction, grant_id: str, not_befor
     return ended
 
 
-REFRESH_TOKEN = """
-MATCH (t:AppRefreshToken {hash: $hash})-[:OF_GRANT]->(g:Grant)-[:TO]->(a:App)-[:HAS_CLIENT]->(c:Client),
-      (p:Person {id: g.personId})
+REFRESH_TOKEN = f"""
+MATCH (t:AppRefreshToken {{hash: $hash}})-[:OF_GRANT]->(g:Grant)-[:TO]->(a:App)-[:HAS_CLIENT]->(c:Client),
+      (p:Person {{id: g.personId}})
 RETURN c.clientId AS clientId, g.id AS grantId, g.sub AS sub, t.scopes AS scopes,
        t.createdAt.epochSeconds AS issuedAt, t.expiresAt.epochSeconds AS expiresAt,
-       t.usedAt IS NULL AND t.expiresAt > datetime() AND g.revokedAt IS NULL AND g.expiresAt > datetime()
-         AND a.status = 'active' AND p.status = 'active' AS active
+       t.usedAt IS NULL AND t.expiresAt > datetime() AND {app_grant_holds("g", "a", "p")} AS active
 """
 
 
@@ -381,60 +384,6 @@ SET t.usedAt = coalesce(t.usedAt, datetime()), t.revokedAt = coalesce(t.revokedA
 
 async def revoke_refresh_token(tx: AsyncManagedTransaction, token_hash: str) -> None:
     await run(tx, REVOKE_REFRESH_TOKEN, hash=token_hash)
-
-
-# --- app tokens: the grant behind one, userinfo ---------------------------------------------------------------------
-
-TOKEN_GRANT = """
-MATCH (g:Grant {id: $grantId})-[:TO]->(a:App)-[:HAS_CLIENT]->(:Client {clientId: $clientId}),
-      (p:Person {id: g.personId})
-WHERE g.revokedAt IS NULL AND g.expiresAt > datetime() AND coalesce(g.tokensNotBefore, 0) <= $issuedAt
-  AND a.status = 'active' AND p.status = 'active'
-  AND (a.environment <> 'sandbox' OR (p:TestPersona AND p.personaOfAppId = a.id))
-OPTIONAL MATCH (p)-[:LIVES_IN]->(w:Commune)
-WITH g, a, p, head(collect(w)) AS w
-CALL (p) {
-  OPTIONAL MATCH (p)-[:HAS_CONTACT]->(k:Contact {kind: 'phone'})
-  WITH k ORDER BY k.verifiedAt IS NOT NULL DESC, k.createdAt DESC LIMIT 1
-  RETURN k.value AS phone, k.verifiedAt IS NOT NULL AS phoneVerified
-}
-CALL (p) {
-  OPTIONAL MATCH (p)-[:HAS_CONTACT]->(k:Contact {kind: 'email'})
-  WITH k ORDER BY k.verifiedAt IS NOT NULL DESC, k.createdAt DESC LIMIT 1
-  RETURN k.value AS email, k.verifiedAt IS NOT NULL AS emailVerified
-}
-RETURN p.id AS personId, g.id AS grantId, g.scopes AS scopes, a.id AS appId,
-       coalesce(p.displayName, '') AS displayName, coalesce(p.assuranceLevel, 0) AS level,
-       toString(p.dateOfBirth) AS birthdate, w.code AS wardCode, w.name AS wardName,
-       phone, phone IS NOT NULL AND phoneVerified AS phoneVerified,
-       email, email IS NOT NULL AND emailVerified AS emailVerified
-"""
-
-
-@dataclass(frozen=True)
-class TokenGrant:
-    """The live grant behind an app token and what userinfo may tell of its person (``TOKEN_GRANT``)."""
-
-    person_id: str
-    grant_id: str
-    scopes: list[str]
-    app_id: str
-    display_name: str
-    level: int
-    birthdate: str | None
-    ward_code: str | None
-    ward_name: str | None
-    phone: str | None
-    phone_verified: bool
-    email: str | None
-    email_verified: bool
-
-
-async def token_grant(tx: AsyncManagedTransaction, grant_id: str, client_id: str, issued_at: int) -> TokenGrant | None:
-    """The grant of an app token when it is live: not revoked or expired, ``tokensNotBefore <= iat``, the app
-    active and the token's client its client, the person active (a sandbox app's: its own test persona)."""
-    found = await run(tx, TOKEN_GRANT, grantId=grant_id, clientId=client_id, issuedAt=issued_at)
-    return row(TokenGrant, found[0]) if found else None
 
 
 # --- housekeeping --------------------------------------------------------------------------------------------------------

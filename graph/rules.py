@@ -109,3 +109,24 @@ def audience_admits(
         f" OR ({audience} = 'connections' AND {viewer} IS NOT NULL{as_connection}"
         f" AND EXISTS {{ ({person})-[:CONNECTED]-({viewer}) }}))"
     )
+
+
+def app_grant_holds(grant: str, app: str, person: str, *, issued_at: str | None = None) -> str:
+    """Cypher predicate: the grant bound to ``grant`` still stands behind the app bound to ``app`` for the person
+    bound to ``person``: the grant is not revoked and not expired, the app is active (not suspended), the person's
+    account is active; and, with ``issued_at`` (a parameter or variable holding an app access token's ``iat`` in
+    epoch seconds), the token was issued no earlier than the grant's ``tokensNotBefore`` (set by revoking an access
+    token and by refresh-token reuse detection).
+
+    Mirror of the rule ``partners.app_access.viewer_from_app_token`` applies to an app access token at ``/graphql``
+    (and through it at ``/oauth/userinfo`` and introspection); the OAuth statements that redeem an authorization
+    code or a refresh token, or introspect a refresh token, splice it without ``issued_at`` (a code or a refresh
+    token is ended by its own ``usedAt``: revoking an access token leaves the grant's refresh tokens alive, RFC
+    7009). ``tests/partners/test_app_token_liveness.py`` holds the four refusals together over HTTP. Which persons a
+    sandbox app serves is another rule (``identity.views.hidden``), not this one."""
+    grant, app, person = _name(grant), _name(app), _name(person)
+    not_before = f" AND coalesce({grant}.tokensNotBefore, 0) <= {_name(issued_at)}" if issued_at is not None else ""
+    return (
+        f"({grant}.revokedAt IS NULL AND {grant}.expiresAt > datetime() AND {app}.status = 'active'"
+        f" AND {person}.status = 'active'{not_before})"
+    )

@@ -30,7 +30,9 @@ class PersonView:
     date_of_birth: date | None = None
     sex: str | None = None
     phone: str | None = None
+    phone_verified: bool | None = None  # whether the phone shown was proven by a code (None when it is hidden)
     email: str | None = None
+    email_verified: bool | None = None
     ward: Commune | None = None
     investor_sectors: tuple[str, ...] | None = None
     document_kind: str | None = None  # only for the person themself

@@ -24,8 +24,11 @@ def person_view(record: PersonRecord, viewer: Viewer) -> PersonView:
         return person.get("status") == "active" and privacy.may_see(privacy.audience_of(person, field), relation)
 
     contacts = sorted(record.get("contacts") or [], key=lambda c: (c.get("verifiedAt") is not None, c["createdAt"]))
-    phone = next((c["value"] for c in reversed(contacts) if c["kind"] == "phone"), None)
-    email = next((c["value"] for c in reversed(contacts) if c["kind"] == "email"), None)
+    # The one choice of a person's phone and e-mail (verified first, then the newest), for every viewer.
+    phone_contact = next((c for c in reversed(contacts) if c["kind"] == "phone"), None)
+    email_contact = next((c for c in reversed(contacts) if c["kind"] == "email"), None)
+    phone = phone_contact["value"] if phone_contact is not None and visible("phone") else None
+    email = email_contact["value"] if email_contact is not None and visible("email") else None
     ward_map = record.get("ward")
     ward = Commune.from_record(ward_map) if ward_map else None
     birth = person.get("dateOfBirth")
@@ -41,8 +44,10 @@ def person_view(record: PersonRecord, viewer: Viewer) -> PersonView:
         is_self=is_self,
         date_of_birth=birth.to_native() if birth is not None and visible("dateOfBirth") else None,
         sex=person.get("sex") if visible("sex") else None,
-        phone=phone if visible("phone") else None,
-        email=email if visible("email") else None,
+        phone=phone,
+        phone_verified=phone_contact.get("verifiedAt") is not None if phone is not None and phone_contact else None,
+        email=email,
+        email_verified=email_contact.get("verifiedAt") is not None if email is not None and email_contact else None,
         ward=ward if visible("ward") else None,
         investor_sectors=tuple(person.get("investorSectors") or ()) if visible("investorSectors") else None,
         document_kind=document["kind"] if is_self and document else None,

@@ -30,7 +30,9 @@
     Answers ``access_token`` (JWT ``typ: at+jwt``), ``token_type``, ``expires_in``, ``scope``, ``refresh_token``
     (only with ``offline_access``), ``id_token`` (with ``openid``; RS256).
 ``GET|POST /oauth/userinfo``
-    With the app's bearer token: ``sub`` and the claims of the granted scopes (``partners.authorization.userinfo``).
+    With the app's bearer token: ``sub`` and the claims of the granted scopes (``partners.authorization.userinfo``:
+    the token holds by /graphql's rule, the person is read as /graphql's ``me``); the personal claims are on the
+    person's access log before the answer leaves (503 ``temporarily_unavailable``, no claims, when it cannot be).
 ``POST /oauth/revoke``
     RFC 7009; ``POST /oauth/introspect``: RFC 7662 (confidential clients, their own tokens).
 ``GET /.well-known/openid-configuration``
@@ -48,6 +50,7 @@ import json
 import math
 import secrets
 from collections.abc import Awaitable, Callable
+import uuid
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -60,13 +63,18 @@ from starlette.routing import Route
 
 from core.errors import AppError, UnavailableError
 from core.i18n import translate
+from core.logs import get_logger
 from core.runtime import Runtime
 from oauth import pages
 from oauth.server import Request, Server, in_thread
 from partners import authorization as service
+from partners.access_log import write_reads
 from partners.authorization import ClientRow, CodeRequest, OAuthFailure, OpSessionRow, PageRefusal
 from partners.scopes import CATALOGUE, PERSON_SCOPES, title
 
+log = get_logger("oauth.userinfo")
+#: Retry-After of a 503 whose cause gave none.
+RETRY_AFTER_SECONDS = 5.0
 COOKIE = "hs_op"  # the OP session: "<session id>.<secret>"
 PRE_COOKIE = "hs_op_pre"  # before sign-in: binds the sign-in form's CSRF token
 MAX_QUERY_BYTES = 8192
@@ -484,19 +492,42 @@ def _bearer_refusal(description: str, error: str = "invalid_token", status: int 
     return response
 
 
+#: userinfo's answer when the access log could not be written: no claims leave that are not on record.
+LOG_NOT_WRITTEN = (
+    "The personal data in this answer could not be recorded in the person's access log, so it was not sent; "
+    "try again shortly."
+)
+
+
+def _unavailable(description: str, retry_after: float | None) -> Response:
+    response = _json_error("temporarily_unavailable", description, 503)
+    response.headers["Retry-After"] = str(max(1, math.ceil(retry_after or RETRY_AFTER_SECONDS)))
+    return response
+
+
 async def userinfo(request: HttpRequest) -> Response:
-    """OIDC UserInfo: the claims of the granted scopes. The personal claims disclosed are in ``reads`` (a
-    ``partners.reads.ReadSet``) for the person's access log."""
+    """OIDC UserInfo: the claims of the granted scopes. The personal claims disclosed are written to the person's
+    access log (``partners.access_log.write_reads``) before the answer leaves; if that fails the answer is 503
+    ``temporarily_unavailable`` with ``Retry-After`` and no claims (fail closed, as /graphql)."""
     rt = _runtime(request)
     scheme, _, value = (request.headers.get("authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return _bearer_refusal("Send the app access token as Authorization: Bearer <token>.", "invalid_request")
     try:
-        claims, reads = await service.userinfo(rt, value.strip())
+        info = await service.userinfo(rt, value.strip())
     except OAuthFailure as failure:
         return _bearer_refusal(failure.description, failure.error, failure.status)
-    request.state.oauth_reads = reads  # the access-log writer records these before the answer leaves
-    return _json(200, claims)
+    except UnavailableError as unavailable:
+        return _unavailable("The database is unavailable; try again shortly.", unavailable.retry_after_seconds)
+    request_id = str(getattr(request.state, "request_id", "") or uuid.uuid4().hex)
+    try:
+        await write_reads(rt, info.viewer, info.reads, request_id=request_id)
+    except Exception as exc:
+        log.error("access log not written: userinfo withheld", reads=len(info.reads.reads),
+                  exc_info=(type(exc), exc, exc.__traceback__))  # fmt: skip
+        retry = exc.retry_after_seconds if isinstance(exc, UnavailableError) else None
+        return _unavailable(LOG_NOT_WRITTEN, retry)
+    return _json(200, info.claims)
 
 
 def metadata(rt: Runtime) -> dict[str, Any]:

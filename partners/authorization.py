@@ -37,12 +37,16 @@ from neo4j import AsyncManagedTransaction
 
 from auth import app_tokens, sign_in
 from auth.tokens import InvalidTokenError
+from auth.viewer import Viewer
+from core.errors import UnauthenticatedError
 from core.runtime import Runtime
 from graph import oauth as queries
 from graph.oauth import ClientRow, GrantRow, LockedRefreshToken, OpSessionRow, UsedCode
+from identity.views import persons_by_ids
+from partners.app_access import viewer_from_app_token
 from partners.pairwise import subject as pairwise_subject
 from partners.reads import ReadSet
-from partners.scopes import BY_NAME, ScopeKind
+from partners.scopes import BY_NAME, PERSONAL_SCOPES, ScopeKind
 
 __all__ = ["ClientRow", "GrantRow", "OpSessionRow", "UsedCode"]
 
@@ -269,12 +273,15 @@ class TokenSubject:
 
 
 def _grant_usable(found: UsedCode | LockedRefreshToken, what: str) -> None:
-    if found.app_status != "active":
-        raise OAuthFailure("invalid_grant", "The app is suspended.")
-    if not found.grant_live:
+    """The grant behind a code or refresh token still stands (``grant_holds``: ``graph.rules.app_grant_holds``, the
+    rule an access token meets at /graphql); the other columns only say why not. A sandbox app serves its own test
+    personas only."""
+    if not found.grant_holds:
+        if found.app_status != "active":
+            raise OAuthFailure("invalid_grant", "The app is suspended.")
+        if found.person_status != "active":
+            raise OAuthFailure("invalid_grant", "The person's account is closed.")
         raise OAuthFailure("invalid_grant", f"The person's consent behind this {what} was revoked or has expired.")
-    if found.person_status != "active":
-        raise OAuthFailure("invalid_grant", "The person's account is closed.")
     if found.environment == "sandbox" and not found.persona_of_app:
         raise OAuthFailure("invalid_grant", "A sandbox app only serves its own test personas.")
 
@@ -463,26 +470,37 @@ def _ascii(value: str) -> str:
 
 @dataclass(frozen=True)
 class AppToken:
-    """An access token of ours, verified; ``live`` when its grant still stands (client credentials: always)."""
+    """An access token of ours, verified; ``live`` when it still holds (``partners.app_access.viewer_from_app_token``
+    accepts it: the one rule /graphql applies)."""
 
     claims: app_tokens.AppAccessClaims
     live: bool
 
 
-async def verified_access_token(rt: Runtime, token: str) -> AppToken | None:
-    """The app access token's claims and whether its grant still stands; None when it is not a valid one of ours."""
+def _access_claims(rt: Runtime, token: str) -> app_tokens.AppAccessClaims | None:
+    """The claims of a valid app access token of ours (signature, issuer, audience, lifetime); None otherwise."""
     if not token or len(token) > MAX_TOKEN_LENGTH or not app_tokens.is_app_token(token):
         return None
     try:
-        claims = app_tokens.verify(rt.keyring, token, issuer=rt.settings.oauth_issuer)
+        return app_tokens.verify(rt.keyring, token, issuer=rt.settings.oauth_issuer)
     except InvalidTokenError:
         return None
-    if claims.grant_id is None:
-        found = await client(rt, claims.client_id)
-        return AppToken(claims, found is not None and found.status == "active")
-    iat = int(claims.issued_at.timestamp())
-    grant = await rt.graph.read(queries.token_grant, claims.grant_id, claims.client_id, iat)
-    return AppToken(claims, grant is not None)
+
+
+async def _app_viewer(rt: Runtime, token: str) -> Viewer | None:
+    """The app viewer of the token as /graphql sees it; None when it no longer holds (UNAUTHENTICATED there)."""
+    try:
+        return await viewer_from_app_token(rt, token)
+    except UnauthenticatedError:
+        return None
+
+
+async def verified_access_token(rt: Runtime, token: str) -> AppToken | None:
+    """The app access token's claims and whether it still holds; None when it is not a valid one of ours."""
+    claims = _access_claims(rt, token)
+    if claims is None:
+        return None
+    return AppToken(claims, await _app_viewer(rt, token) is not None)
 
 
 async def revoke(rt: Runtime, token: str, client_id: str) -> None:
@@ -528,54 +546,70 @@ async def introspect(rt: Runtime, token: str, client_id: str) -> dict[str, Any]:
             "iat": state.issued_at, "exp": state.expires_at}  # fmt: skip
 
 
-async def userinfo(rt: Runtime, token: str) -> tuple[dict[str, Any], ReadSet]:
+@dataclass(frozen=True)
+class UserInfo:
+    """A userinfo answer: the ``claims``, the ``viewer`` the token stands for (the app acting for its grant's person,
+    as /graphql sees it) and the ``reads`` of personal data the claims disclose, for the person's access log."""
+
+    claims: dict[str, Any]
+    viewer: Viewer
+    reads: ReadSet
+
+
+#: userinfo's refusal when the token is ours and well formed but no longer holds (``viewer_from_app_token``).
+ACCESS_ENDED = (
+    "The person's consent behind this access token was revoked or has expired, the token was revoked, the app is "
+    "suspended or the person's account is closed; ask the person to sign in again."
+)
+
+
+async def userinfo(rt: Runtime, token: str) -> UserInfo:
     """The claims of the person behind an app access token, by granted scope: ``sub`` always; ``name``
     (profile.basic); ``phone_number``/``email`` and their ``_verified`` flags (contact.read); ``birthdate``
-    (birthdate.read); ``ward`` {code, name} (ward.read); ``verification_level`` (profile.verification). Also the
-    reads of personal data disclosed, for the person's access log. ``OAuthFailure("invalid_token")`` when the token
-    or its grant is not live, or it is a client-credentials token (no person)."""
+    (birthdate.read); ``ward`` {code, name} (ward.read); ``verification_level`` (profile.verification).
+
+    The token must hold by the one rule /graphql applies (``partners.app_access.viewer_from_app_token``), and the
+    person is read through the one privacy exit (``identity.views.persons_by_ids``) as that viewer sees them (the app
+    is the person themself for its grant's person: ``identity.privacy.relation_of``), so userinfo and ``me`` never
+    disagree. ``OAuthFailure("invalid_token")`` when the token is not a valid one of ours, no longer holds, is a
+    client-credentials token (no person), or its person is not one the app may see (a sandbox app's real person)."""
     if not token or len(token) > MAX_TOKEN_LENGTH or not app_tokens.is_app_token(token):
         raise OAuthFailure("invalid_token", "Send an app access token of this provider as a Bearer token.", 401)
-    try:
-        claims = app_tokens.verify(rt.keyring, token, issuer=rt.settings.oauth_issuer)
-    except InvalidTokenError:
-        raise OAuthFailure("invalid_token", "The access token is invalid or expired.", 401) from None
+    claims = _access_claims(rt, token)
+    if claims is None:
+        raise OAuthFailure("invalid_token", "The access token is invalid or expired.", 401)
     if claims.grant_id is None:
         raise OAuthFailure("invalid_token", "A client-credentials token speaks for no person: no userinfo.", 401)
-    iat = int(claims.issued_at.timestamp())
-    grant = await rt.graph.read(queries.token_grant, claims.grant_id, claims.client_id, iat)
-    if grant is None:
-        raise OAuthFailure(
-            "invalid_token", "The person's consent behind this token was revoked or has expired, or the app is "
-            "suspended.", 401,
-        )  # fmt: skip
-    scopes = set(claims.scopes) & set(grant.scopes)
+    viewer = await _app_viewer(rt, token)
+    if viewer is None or viewer.actor_id is None:
+        raise OAuthFailure("invalid_token", ACCESS_ENDED, 401)
+    person_id = viewer.actor_id
+    (person,) = await persons_by_ids(rt, viewer, [person_id])
+    if person is None:
+        raise OAuthFailure("invalid_token", "A sandbox app only serves its own test personas.", 401)
+    scopes = viewer.scopes
     reads = ReadSet()
     answer: dict[str, Any] = {"sub": claims.subject}
 
-    def disclose(claim: str, value: Any, scope: str, coordinate: str) -> None:
-        if value is None:
-            return
+    def disclose(claim: str, value: Any, scope: str, coordinate: str) -> bool:
+        if scope not in scopes or value is None:
+            return False
         answer[claim] = value
-        if BY_NAME[scope].personal:
-            reads.record(grant.person_id, coordinate, scope=scope, basis="grant")
+        if scope in PERSONAL_SCOPES:
+            reads.record(person_id, coordinate, scope=scope, basis="grant")
+        return True
 
-    if "profile.basic" in scopes:
-        disclose("name", grant.display_name or None, "profile.basic", "Person.displayName")
-    if "contact.read" in scopes:
-        disclose("phone_number", grant.phone, "contact.read", "Person.phone")
-        if grant.phone is not None:
-            answer["phone_number_verified"] = grant.phone_verified
-        disclose("email", grant.email, "contact.read", "Person.email")
-        if grant.email is not None:
-            answer["email_verified"] = grant.email_verified
-    if "birthdate.read" in scopes:
-        disclose("birthdate", grant.birthdate, "birthdate.read", "Person.dateOfBirth")
-    if "ward.read" in scopes and grant.ward_code is not None:
-        disclose("ward", {"code": grant.ward_code, "name": grant.ward_name}, "ward.read", "Person.ward")
-    if "profile.verification" in scopes:
-        disclose("verification_level", grant.level, "profile.verification", "Person.verificationLevel")
-    return answer, reads
+    disclose("name", person.display_name or None, "profile.basic", "Person.displayName")
+    if disclose("phone_number", person.phone, "contact.read", "Person.phone"):
+        answer["phone_number_verified"] = bool(person.phone_verified)
+    if disclose("email", person.email, "contact.read", "Person.email"):
+        answer["email_verified"] = bool(person.email_verified)
+    birth = person.date_of_birth.isoformat() if person.date_of_birth is not None else None
+    disclose("birthdate", birth, "birthdate.read", "Person.dateOfBirth")
+    ward = {"code": person.ward.code, "name": person.ward.name} if person.ward is not None else None
+    disclose("ward", ward, "ward.read", "Person.ward")
+    disclose("verification_level", person.assurance_level, "profile.verification", "Person.verificationLevel")
+    return UserInfo(claims=answer, viewer=viewer, reads=reads)
 
 
 # --- housekeeping -------------------------------------------------------------------------------------------------------

@@ -3,14 +3,24 @@
 Messages are English templates with ``{placeholders}`` (``AppError(message, params=...)``): an f-string cannot be
 looked up in a catalog, so none is passed to an error; every literal template has a translation in
 ``core/locales/vi/*.po`` with the same placeholders. A message is found where it is given to an error class, to a
-function that makes one (``MESSAGE_FUNCTIONS``: ``busy``, ``translate``) or as the ``empty=`` message of
-``core.text.checked_text``. Messages built by a function (the permission refusals) are checked by their own tests.
+function that makes one (``MESSAGE_FUNCTIONS``: ``busy``, ``translate``, and the OpenID Provider's page refusals
+``PageRefusal``, ``BadRequest``, ``_error_page``) or as the ``empty=`` message of ``core.text.checked_text``; given
+directly, through a constant or a variable of its module, or as either branch of a conditional. Messages built by
+a function (the permission refusals) are checked by their own tests.
+
+The OpenID Provider (``partners.authorization``, ``oauth``) speaks two ways. What a person reads on its sign-in,
+consent and error pages is a message like any other: it is here, and its Vietnamese is in ``oauth.po`` (the pages'
+own HTML texts are checked by ``tests/partners/test_pages.py``). What the protocol answers to an app's back end
+(``OAuthFailure``: a JSON ``error`` and ``error_description``, RFC 6749 / 7009 / 7662 / OIDC) is for a developer,
+in printable ASCII English as the RFCs' convention is, never shown to the person by us: it is not an error class
+here, so this test neither asks for its Vietnamese nor lets it pass for one.
 """
 
 from __future__ import annotations
 
 import ast
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +41,7 @@ PACKAGES = (
     "marketplace",
     "moderation",
     "notifications",
+    "oauth",
     "partners",
     "places",
     "resolvers",
@@ -43,10 +54,27 @@ ERROR_CLASSES = {
     for name, value in vars(core.errors).items()
     if isinstance(value, type) and issubclass(value, core.errors.AppError)
 } | {"InvalidTokenError"}
-#: Functions whose first argument is a message a client reads.
-MESSAGE_FUNCTIONS = {"busy", "translate"}
+#: Functions and classes whose argument at this position is a message a client reads.
+MESSAGE_FUNCTIONS = {"busy": 0, "translate": 0, "PageRefusal": 0, "BadRequest": 0, "_error_page": 2}
 #: Keyword arguments that carry such a message (``checked_text(..., empty="Write something first.")``).
 MESSAGE_KEYWORDS = {"empty"}
+
+
+def _resolve(
+    message: ast.expr, assigned: dict[str, list[ast.expr]], kind: str = "literal", seen: frozenset[str] = frozenset()
+) -> Iterator[tuple[str | None, str]]:
+    """The templates a message argument can be: a literal, an f-string (None), either branch of a conditional, or
+    what a variable of its module is assigned."""
+    if isinstance(message, ast.JoinedStr):
+        yield None, "f-string"
+    elif isinstance(message, ast.Constant) and isinstance(message.value, str):
+        yield message.value, kind
+    elif isinstance(message, ast.IfExp):
+        yield from _resolve(message.body, assigned, kind, seen)
+        yield from _resolve(message.orelse, assigned, kind, seen)
+    elif isinstance(message, ast.Name) and message.id in assigned and message.id not in seen:
+        for value in assigned[message.id]:
+            yield from _resolve(value, assigned, "constant", seen | {message.id})
 
 
 def _templates() -> list[tuple[str, int, str | None, str]]:
@@ -55,29 +83,25 @@ def _templates() -> list[tuple[str, int, str | None, str]]:
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            constants = {
-                target.id: node.value.value
-                for node in tree.body
-                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                for target in node.targets
-                if isinstance(target, ast.Name) and isinstance(node.value.value, str)
-            }
+            assigned: dict[str, list[ast.expr]] = {}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            assigned.setdefault(target.id, []).append(node.value)
+
             for node in ast.walk(tree):
                 if not isinstance(node, ast.Call):
                     continue
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
                 messages = [k.value for k in node.keywords if k.arg in MESSAGE_KEYWORDS]
-                if node.args and name in ERROR_CLASSES | MESSAGE_FUNCTIONS:
-                    messages.append(node.args[0])
+                position = 0 if name in ERROR_CLASSES else MESSAGE_FUNCTIONS.get(name)
+                if position is not None and len(node.args) > position:
+                    messages.append(node.args[position])
                 for message in messages:
-                    where = (str(path.relative_to(ROOT)), message.lineno)
-                    if isinstance(message, ast.JoinedStr):
-                        found.append((*where, None, "f-string"))
-                    elif isinstance(message, ast.Constant) and isinstance(message.value, str):
-                        found.append((*where, message.value, "literal"))
-                    elif isinstance(message, ast.Name) and message.id in constants:
-                        found.append((*where, constants[message.id], "constant"))
+                    for template, kind in _resolve(message, assigned):
+                        found.append((str(path.relative_to(ROOT)), message.lineno, template, kind))
     return found
 
 

@@ -7,27 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import httpx
-import pytest
-from asgi_lifespan import LifespanManager
 from neo4j.exceptions import Neo4jError
 
 import graph.access_log
-from api.app import create_app
-from api.graphql_view import GraphQLView
-from schema.assemble import build_schema
 from tests.both_ways import refuses_cursor, walk_both_ways
 from tests.identity.people import REQUEST, make_officer, register, uuid_of
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import drive, people, placed
 from tests.marketplace.wallet_helpers import top_up
-from tests.partners.access_log_support import (
-    LOG,
-    RecordsPersonReads,
-    access_log_of,
-    app_viewer_stand_in,
-    count_entries,
-    logged_fields,
-)
+from tests.partners.access_log_support import LOG, access_log_of, count_entries
 from tests.partners.support import app_token, make_partner, seed_app, seed_grant
 from tests.social.helpers import AUDIENCE, post
 from tests.support import error_codes, gql, raw_cursor
@@ -260,54 +248,108 @@ async def test_a_log_that_cannot_be_written_withholds_the_answer_with_503_and_wr
 APP_READS = """
 query Person($id: ID!) {
   node(id: $id) { ... on Person { displayName ward { name } again: ward { code } phone dateOfBirth } }
-  person: node(id: $id) { ... on Person { ward { name } } }
+  person: node(id: $id) { ... on Person { ward { name } phone } }
 }
 """
 
 
-@pytest.fixture(scope="module")
-async def app_reads(test_settings):
-    """The API with the test-only extension that records an app's personal Person fields (as the scopes engineer's
-    field extension will)."""
-    schema = build_schema(test_settings)
-    schema.extensions = (*schema.extensions, RecordsPersonReads)
-    application = create_app(test_settings, schema=schema)
-    async with LifespanManager(application) as manager:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as http:
-            yield application, http
-
-
-async def test_an_apps_reads_are_logged_with_the_app_and_the_grant_once_and_hidden_fields_not(
-    client, app, app_reads, monkeypatch
-):
-    _, api = app_reads
-    monkeypatch.setattr(GraphQLView, "_viewer", app_viewer_stand_in(GraphQLView._viewer))
+async def test_an_apps_reads_are_logged_with_the_app_and_the_grant_once_and_hidden_fields_not(client, app):
     partner = await make_partner(app, client)
     seeded = await seed_app(app, partner, scopes=("openid", "profile.basic", "ward.read", "contact.read"))
     person = await register(client, fullName="Vũ Minh Khoa")
-    public_ward = await gql(client, AUDIENCE, {"field": "WARD", "audience": "PUBLIC"}, headers=person.auth)
-    assert public_ward["data"]["profileAudienceSet"]["errors"] == [], public_ward
     grant = await seed_grant(app, seeded, uuid_of(person.id))
+    headers = app_token(app, seeded, grant)
 
-    read = await gql(api, APP_READS, {"id": person.id}, headers=app_token(app, seeded, grant))
-    assert read["data"]["node"]["ward"]["name"] and read["data"]["node"]["phone"] is None, read
+    # The grant's person through the real app viewer and field scopes: the app is them (identity.privacy), so their
+    # phone and ward arrive; the birth date is outside the grant (FORBIDDEN, null) and not logged.
+    read = await gql(client, APP_READS, {"id": person.id}, headers=headers)
+    assert read["data"]["node"]["ward"]["name"] and read["data"]["node"]["phone"] == "+84" + person.phone[1:], read
+    assert read["data"]["node"]["dateOfBirth"] is None
+    (refused,) = read["errors"]
+    assert refused["extensions"]["code"] == "FORBIDDEN" and refused["extensions"]["requiredScope"] == "birthdate.read"
 
     (entry,) = await access_log_of(client, person)
-    assert entry["fields"] == ["Person.ward"]  # once (aliases, two paths); the hidden phone not at all
-    assert entry["scopes"] == ["ward.read"] and entry["basis"] == "GRANT" and entry["duty"] is None
+    assert entry["fields"] == ["Person.phone", "Person.ward"]  # once each: aliases, two paths
+    assert entry["scopes"] == ["contact.read", "ward.read"] and entry["basis"] == "GRANT" and entry["duty"] is None
     assert entry["app"]["name"] == "Đỗ Xe Hà Nội" and uuid_of(entry["app"]["id"]) == seeded.app_id
     assert uuid_of(entry["grant"]["id"]) == grant.grant_id
     assert {s["name"] for s in entry["grant"]["scopes"]} == set(grant.scopes)
     assert entry["officer"] is None
-    assert logged_fields(await access_log_of(client, person)) == ["Person.ward"]
 
-    # The same app reading someone else under this person's grant: on that person's log, without the grant.
+    # Someone else read through this person's grant: the app sees them as a stranger does (a public ward, no phone),
+    # and it is on their log, without the grant (it is not theirs); the hidden phone is not.
     neighbour = await register(client, fullName="Hoàng Thu Trang")
-    await gql(client, AUDIENCE, {"field": "WARD", "audience": "PUBLIC"}, headers=neighbour.auth)
-    await gql(api, APP_READS, {"id": neighbour.id}, headers=app_token(app, seeded, grant))
+    public_ward = await gql(client, AUDIENCE, {"field": "WARD", "audience": "PUBLIC"}, headers=neighbour.auth)
+    assert public_ward["data"]["profileAudienceSet"]["errors"] == [], public_ward
+    theirs_read = await gql(client, APP_READS, {"id": neighbour.id}, headers=headers)
+    assert theirs_read["data"]["node"]["phone"] is None and theirs_read["data"]["node"]["ward"], theirs_read
     (theirs,) = await access_log_of(client, neighbour)
+    assert theirs["fields"] == ["Person.ward"] and theirs["scopes"] == ["ward.read"]
     assert theirs["app"]["name"] == "Đỗ Xe Hà Nội" and theirs["grant"] is None
+    assert len(await access_log_of(client, person)) == 1
 
     # The log is the person's, never an app's.
-    refused = await gql(api, LOG, {"first": 5}, headers=app_token(app, seeded, grant))
-    assert error_codes(refused) == ["UNAUTHENTICATED"]
+    refused_log = await gql(client, LOG, {"first": 5}, headers=headers)
+    assert error_codes(refused_log) == ["FORBIDDEN"] and "data" not in refused_log, refused_log
+
+
+# --- userinfo ---------------------------------------------------------------------------------------------------------
+
+ME = "query { me { phone email dateOfBirth } }"
+
+
+async def _userinfo_app(app, client):
+    partner = await make_partner(app, client)
+    scopes = ("openid", "profile.basic", "contact.read", "birthdate.read")
+    seeded = await seed_app(app, partner, scopes=scopes)
+    person = await register(client, fullName="Trịnh Văn Nam")
+    grant = await seed_grant(app, seeded, uuid_of(person.id))
+    return seeded, person, grant, app_token(app, seeded, grant)
+
+
+async def test_userinfo_is_logged_once_before_it_answers_and_agrees_with_me(client, app):
+    seeded, person, grant, headers = await _userinfo_app(app, client)
+    info = await client.get("/oauth/userinfo", headers=headers)
+    assert info.status_code == 200, info.text
+    claims = info.json()
+    assert claims["phone_number"] == "+84" + person.phone[1:] and claims["email"] == person.email
+    assert claims["birthdate"] == "1990-05-17" and claims["name"] == "Trịnh Văn Nam"
+
+    (entry,) = await access_log_of(client, person)
+    assert entry["fields"] == ["Person.dateOfBirth", "Person.email", "Person.phone"]  # not the name: not personal
+    assert entry["scopes"] == ["birthdate.read", "contact.read"] and entry["basis"] == "GRANT"
+    assert uuid_of(entry["app"]["id"]) == seeded.app_id and uuid_of(entry["grant"]["id"]) == grant.grant_id
+
+    # /graphql's me, under the same token, answers the same values (one privacy exit, one liveness rule).
+    me = (await gql(client, ME, headers=headers))["data"]["me"]
+    assert (me["phone"], me["email"], me["dateOfBirth"]) == (
+        claims["phone_number"],
+        claims["email"],
+        claims["birthdate"],
+    )
+    assert len(await access_log_of(client, person)) == 2
+
+
+async def test_userinfo_whose_reads_cannot_be_logged_answers_503_with_no_claims(client, app, monkeypatch):
+    seeded, person, grant, headers = await _userinfo_app(app, client)
+    real = graph.access_log.write_entries
+
+    async def failing(tx, *args, **kwargs):
+        await real(tx, *args, **kwargs)
+        raise RuntimeError("the log's disk is full")
+
+    monkeypatch.setattr(graph.access_log, "write_entries", failing)
+    refused = await client.get("/oauth/userinfo", headers=headers)
+    assert refused.status_code == 503, refused.text
+    body = refused.json()
+    assert body["error"] == "temporarily_unavailable" and "access log" in body["error_description"]
+    assert set(body) == {"error", "error_description"} and person.phone[1:] not in refused.text
+    assert int(refused.headers["retry-after"]) >= 1 and refused.headers["cache-control"] == "no-store"
+    assert await count_entries(app) == 0
+
+    # Nothing personal to disclose, nothing to log: a broken log does not stop it.
+    narrow = app_token(app, seeded, grant, scopes=("openid",))
+    assert (await client.get("/oauth/userinfo", headers=narrow)).json() == {"sub": grant.sub}
+    monkeypatch.setattr(graph.access_log, "write_entries", real)
+    assert (await client.get("/oauth/userinfo", headers=headers)).status_code == 200
+    assert len(await access_log_of(client, person)) == 1

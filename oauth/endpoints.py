@@ -49,8 +49,8 @@ import hmac
 import json
 import math
 import secrets
-from collections.abc import Awaitable, Callable
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+import graph.app_access
 import graph.oauth
 from core.errors import UnavailableError
 from tests.identity.people import register
@@ -23,13 +24,14 @@ async def seeded(app, client):
     return await seed_app(app, partner, scopes=("openid", "profile.basic", "offline_access"))
 
 
-def away(monkeypatch, name: str, retry_after: float | None = None) -> None:
-    """``graph.oauth.<name>`` raises UNAVAILABLE as the driver does when Neo4j cannot be reached."""
+def away(monkeypatch, name: str, retry_after: float | None = None, module=None) -> None:
+    """``graph.oauth.<name>`` (or ``module.<name>``) raises UNAVAILABLE as the driver does when Neo4j cannot be
+    reached."""
 
     async def unreachable(*args, **kwargs):
         raise UnavailableError("The database is unreachable right now.", retry_after_seconds=retry_after)
 
-    monkeypatch.setattr(graph.oauth, name, unreachable)
+    monkeypatch.setattr(module or graph.oauth, name, unreachable)
 
 
 def assert_unavailable_page(response, words: str) -> None:
@@ -126,10 +128,12 @@ async def test_token_revoke_and_introspect_answer_temporarily_unavailable(app, c
             assert response.json()["error"] == "temporarily_unavailable" and response.json()["error_description"]
             assert response.headers["retry-after"] == "1" and response.headers["cache-control"] == "no-store"
     # ... and each endpoint's own read or write after it.
-    for name, (path, data) in (("use_code", calls[0]), ("lock_refresh_token", calls[1]),
-                               ("refresh_token", calls[3]), ("token_grant", calls[4])):  # fmt: skip
+    # (an access token is introspected with the app viewer's own grant read, graph.app_access.grant_viewer)
+    for name, module, (path, data) in (("use_code", None, calls[0]), ("lock_refresh_token", None, calls[1]),
+                                       ("refresh_token", None, calls[3]),
+                                       ("grant_viewer", graph.app_access, calls[4])):  # fmt: skip
         with monkeypatch.context() as patched:
-            away(patched, name)
+            away(patched, name, module=module)
             response = await client.post(path, data=data, headers=oauth_flow.basic(seeded))
             assert (response.status_code, response.json()["error"]) == (503, "temporarily_unavailable"), name
             assert response.headers["retry-after"] == "5"

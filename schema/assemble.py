@@ -126,6 +126,6 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         types=[Organization, Post, Comment, Community, ErrorCode],
     )
+    per_app_ids(schema._schema)  # partner apps: per-app person ids, sealed cursors (schema.app_ids); then guarded
     guard(schema._schema)  # partner apps: scopes on every field (schema.app_scope, partners.fields)
-    per_app_ids(schema._schema)  # partner apps: per-app person ids and sealed cursors (schema.app_ids)
     return schema

@@ -15,6 +15,7 @@ from auth.viewer import Viewer
 from core.errors import InputErrors, NotFoundError, Problems, UserInputError
 from core.logs import get_logger
 from core.runtime import Runtime
+from partners import app_ids
 from schema.common import UserError
 
 P = TypeVar("P")
@@ -39,27 +40,49 @@ def client_address(info: strawberry.Info) -> str | None:
     return client.host if client else None
 
 
-def decode_id(value: str, type_names: str | tuple[str, ...], field: str) -> str:
-    """The UUID inside a global id of one of ``type_names``; INVALID_INPUT otherwise."""
+NOT_A_GLOBAL_ID = "This is not a global id of this API; pass an `id` it returned."
+
+#: The types whose global id's value names a person (a wallet is named by its owner): for a partner app it holds
+#: the app's handle of the person (``partners.app_ids``), never the internal id.
+PERSON_NAMED = frozenset({"Person", "Wallet"})
+
+
+def decode_id(value: str, type_names: str | tuple[str, ...], field: str, info: strawberry.Info | None = None) -> str:
+    """The UUID inside a global id of one of ``type_names``; INVALID_INPUT otherwise.
+
+    ``info`` is required when a person's id is accepted: for a partner app the id's value is the app's handle of
+    the person, opened here; an internal id (or another app's handle) is refused as not a global id of this API."""
     names = (type_names,) if isinstance(type_names, str) else type_names
     try:
         global_id = relay.GlobalID.from_id(value)
     except (GlobalIDValueError, ValueError) as exc:
-        raise UserInputError("This is not a global id of this API; pass an `id` it returned.", field=field) from exc
+        raise UserInputError(NOT_A_GLOBAL_ID, field=field) from exc
     if global_id.type_name not in names:
         if len(names) == 1:
             raise UserInputError("This id is not the id of a {type}.", field=field, params={"type": names[0]})
         raise UserInputError(
             "This id is not the id of any of {types}.", field=field, params={"types": ", ".join(names)}
         )
+    if global_id.type_name in PERSON_NAMED:
+        assert info is not None, f"decode_id of {field}: a person's id needs `info` (partners.app_ids)"
+        opened = app_ids.person_in(runtime(info), viewer(info), global_id.node_id)
+        if opened is None:
+            raise UserInputError(NOT_A_GLOBAL_ID, field=field)
+        return opened
     return global_id.node_id
 
 
-def decode_input_id(problems: Problems, value: str, type_names: str | tuple[str, ...], field: str) -> str:
+def decode_input_id(
+    problems: Problems,
+    value: str,
+    type_names: str | tuple[str, ...],
+    field: str,
+    info: strawberry.Info | None = None,
+) -> str:
     """The UUID of a global id of a mutation's input; "" after recording in ``problems`` why it is not one, so the
     service refuses the input together with every other mistake of it (services check the input before they use
-    any id)."""
-    return problems.take(lambda: decode_id(value, type_names, field)) or ""
+    any id). ``info`` as for ``decode_id``."""
+    return problems.take(lambda: decode_id(value, type_names, field, info)) or ""
 
 
 def decode_input_organization(problems: Problems, value: str | None) -> str | None:

@@ -37,10 +37,10 @@ from social import communities as service
 COMMUNITY_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the community.")]
 
 
-def decode_ids(*wanted: tuple[str, str, str]) -> list[str]:
+def decode_ids(info: strawberry.Info, *wanted: tuple[str, str, str]) -> list[str]:
     """The UUIDs inside ``(global id, type name, input field)`` triples; every malformed one is reported at once."""
     problems = Problems()
-    found = [problems.take(partial(decode_id, value, type_name, field)) for value, type_name, field in wanted]
+    found = [problems.take(partial(decode_id, value, type_name, field, info)) for value, type_name, field in wanted]
     problems.raise_if_any()
     return [uuid for uuid in found if uuid is not None]
 
@@ -206,7 +206,7 @@ async def community_join_decide(
 ) -> CommunityJoinDecidePayload | None:
     async def work() -> dict[str, Any]:
         community_id, person_id = decode_ids(
-            (input.community_id, "Community", "communityId"), (input.person_id, "Person", "personId")
+            info, (input.community_id, "Community", "communityId"), (input.person_id, "Person", "personId")
         )
         member = await service.decide_join_request(
             runtime(info), viewer(info), community_id, person_id, approve=input.approve
@@ -222,7 +222,7 @@ async def community_role_set(
 ) -> CommunityRoleSetPayload | None:
     async def work() -> dict[str, Any]:
         community_id, person_id = decode_ids(
-            (input.community_id, "Community", "communityId"), (input.person_id, "Person", "personId")
+            info, (input.community_id, "Community", "communityId"), (input.person_id, "Person", "personId")
         )
         member = await service.set_member_role(runtime(info), viewer(info), community_id, person_id, input.role.value)
         return {"member": CommunityMember.of(member)}

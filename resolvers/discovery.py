@@ -46,7 +46,7 @@ async def trust_path(
     ],
 ) -> TrustPath | None:
     found = await service.trust_path(
-        runtime(info), viewer(info), decode_id(actor_id, ("Person", "Organization"), "actorId")
+        runtime(info), viewer(info), decode_id(actor_id, ("Person", "Organization"), "actorId", info)
     )
     if found is None:
         return None

@@ -289,11 +289,13 @@ async def pending_invitations(
 # --- mutations: registration and sign-in ----------------------------------------------------------------------------
 
 
-def _decoded(**ids: tuple[str, str]) -> dict[str, str]:
+def _decoded(info: strawberry.Info, **ids: tuple[str, str]) -> dict[str, str]:
     """The UUIDs inside the global ids of an input (``field=(global id, type name)``), every malformed one reported
     at once (INVALID_INPUT naming its field)."""
     problems = Problems()
-    found = {field: decode_input_id(problems, given, type_name, field) for field, (given, type_name) in ids.items()}
+    found = {
+        field: decode_input_id(problems, given, type_name, field, info) for field, (given, type_name) in ids.items()
+    }
     problems.raise_if_any()
     return found
 
@@ -532,7 +534,7 @@ async def officer_role_set(
     input: Annotated[OfficerRoleSetInput, strawberry.argument(description="The person and the role's state.")],
 ) -> OfficerRoleSetPayload | None:
     async def work() -> dict[str, Any]:
-        target = decode_id(input.person_id, "Person", "personId")
+        target = decode_id(input.person_id, "Person", "personId", info)
         view = await identity_city_roles.grant_role(runtime(info), viewer(info), target, "officer", grant=input.granted)
         return {"person": Person.of(view) if view else None}
 
@@ -565,7 +567,9 @@ async def representative_set(
     input: Annotated[RepresentativeSetInput, strawberry.argument(description="The organisation, person and role.")],
 ) -> RepresentativeSetPayload | None:
     async def work() -> dict[str, Any]:
-        ids = _decoded(organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person"))
+        ids = _decoded(
+            info, organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person")
+        )
         reps, invitation = await identity_representatives.set_representative(
             runtime(info), viewer(info), ids["organizationId"], ids["personId"], input.role.value
         )
@@ -582,7 +586,9 @@ async def representative_revoke(
     input: Annotated[RepresentativeRevokeInput, strawberry.argument(description="The organisation and person.")],
 ) -> RepresentativeRevokePayload | None:
     async def work() -> dict[str, Any]:
-        ids = _decoded(organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person"))
+        ids = _decoded(
+            info, organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person")
+        )
         reps, _ = await identity_representatives.set_representative(
             runtime(info), viewer(info), ids["organizationId"], ids["personId"], None
         )
@@ -623,7 +629,9 @@ async def representative_invitation_withdraw(
     input: Annotated[RepresentativeInvitationWithdrawInput, strawberry.argument(description="The invitation.")],
 ) -> RepresentativeInvitationWithdrawPayload | None:
     async def work() -> dict[str, Any]:
-        ids = _decoded(organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person"))
+        ids = _decoded(
+            info, organizationId=(input.organization_id, "Organization"), personId=(input.person_id, "Person")
+        )
         view = await identity_invitations.withdraw_representative_invitation(
             runtime(info), viewer(info), ids["organizationId"], ids["personId"]
         )

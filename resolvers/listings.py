@@ -98,7 +98,9 @@ async def listings_query(
     before: BEFORE = None,
 ) -> ListingConnection:
     given = filter or ListingFilter()
-    seller = decode_id(given.seller_id, ("Person", "Organization"), "filter.sellerId") if given.seller_id else None
+    seller = (
+        decode_id(given.seller_id, ("Person", "Organization"), "filter.sellerId", info) if given.seller_id else None
+    )
     chosen = listings.ListingFilter(
         search=given.search,
         kinds=[k.value for k in given.kinds] if given.kinds else None,

@@ -59,7 +59,7 @@ async def my_reports(
 # --- mutations ---------------------------------------------------------------------------------------------------------
 
 
-def _subject(value: str) -> tuple[str, str]:
+def _subject(info: strawberry.Info, value: str) -> tuple[str, str]:
     """(kind, uuid) of a reportable global id; INVALID_INPUT for anything else."""
     try:
         type_name = relay.GlobalID.from_id(value).type_name
@@ -69,7 +69,7 @@ def _subject(value: str) -> tuple[str, str]:
         ) from exc
     if type_name not in REPORTABLE:
         raise UserInputError("Report a post, a comment, a person or an organisation.", field="subjectId")
-    return REPORTABLE[type_name], decode_id(value, type_name, "subjectId")
+    return REPORTABLE[type_name], decode_id(value, type_name, "subjectId", info)
 
 
 async def report_create(
@@ -78,7 +78,7 @@ async def report_create(
 ) -> ReportCreatePayload | None:
     async def work() -> dict[str, Any]:
         problems = Problems()
-        subject = problems.take(lambda: _subject(input.subject_id))
+        subject = problems.take(lambda: _subject(info, input.subject_id))
         filed = await reports.create_report(runtime(info), viewer(info), subject, input.reason, problems=problems)
         return {"report": Report.of(filed)}
 

@@ -8,7 +8,9 @@ request reads one batch per type, never one object at a time. ``tests/foundation
 
 Errors follow the rule of ``core.errors`` for a query: an id that is not a global id of this API, or names a type
 that is not a ``Node`` (an interface, an input, a payload), is a top-level ``INVALID_INPUT`` naming the argument;
-a well-formed id that names nothing the viewer may see is ``null``.
+a well-formed id that names nothing the viewer may see is ``null``. For a partner app, a person's (or wallet's)
+global id holds the app's handle of the person (``partners.app_ids``): any other value, the internal id included,
+is not a global id of this API for it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from core.errors import UserInputError
+from partners import app_ids
 from resolvers import (
     access_log,
     communities,
@@ -36,11 +39,11 @@ from resolvers import (
     social,
     wallets,
 )
+from resolvers.common import NOT_A_GLOBAL_ID, PERSON_NAMED, runtime, viewer
 
 #: At most this many ids in one ``nodes(ids:)``.
 MAX_NODES = 100
 
-NOT_A_GLOBAL_ID = "This is not a global id of this API; pass an `id` it returned."
 
 ByIds = Callable[[strawberry.Info, list[str]], Awaitable[Sequence[Any]]]
 
@@ -86,6 +89,11 @@ def _decode(info: strawberry.Info, value: str, field: str) -> tuple[str, str]:
         raise UserInputError(NOT_A_GLOBAL_ID, field=field) from exc
     if global_id.type_name not in node_type_names(info._raw_info.schema):
         raise UserInputError(NOT_A_GLOBAL_ID, field=field)
+    if global_id.type_name in PERSON_NAMED:  # a partner app's handle of the person (partners.app_ids)
+        opened = app_ids.person_in(runtime(info), viewer(info), global_id.node_id)
+        if opened is None:
+            raise UserInputError(NOT_A_GLOBAL_ID, field=field)
+        return global_id.type_name, opened
     return global_id.type_name, global_id.node_id
 
 

@@ -162,7 +162,7 @@ async def reviews(
     page = await review_service.seller_reviews(
         runtime(info),
         viewer(info),
-        decode_id(seller_id, ("Person", "Organization"), "sellerId"),
+        decode_id(seller_id, ("Person", "Organization"), "sellerId", info),
         PageRequest.from_args(first=first, after=after, last=last, before=before),
     )
     return ReviewConnection.from_page(page, Review.of)

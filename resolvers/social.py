@@ -357,7 +357,7 @@ async def _relation_payload(
     """A relation mutation: change how I relate to one actor, then show the relation as it is now."""
 
     async def work() -> dict[str, Any]:
-        other = decode_id(actor_id, ACTOR_TYPES, "actorId")
+        other = decode_id(actor_id, ACTOR_TYPES, "actorId", info)
         await change(other)
         return {"relation": await relation(info, other)}
 

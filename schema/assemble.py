@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
 from schema.access_log import AccessLogWriter
+from schema.app_ids import per_app_ids
 from schema.app_scope import AppScopes, guard
 from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
@@ -125,5 +126,6 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         types=[Organization, Post, Comment, Community, ErrorCode],
     )
+    per_app_ids(schema._schema)  # partner apps: per-app person ids, sealed cursors (schema.app_ids); then guarded
     guard(schema._schema)  # partner apps: scopes on every field (schema.app_scope, partners.fields)
     return schema

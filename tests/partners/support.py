@@ -193,3 +193,24 @@ def app_token(app, seeded: SeededApp, grant: SeededGrant | None, *, scopes: tupl
         ttl_seconds=runtime.settings.app_access_token_ttl_seconds,
     )
     return {"authorization": f"Bearer {token}"}
+
+
+def app_person_id(app, seeded: SeededApp, person: str) -> str:
+    """The global id under which ``seeded``'s tokens see a person (``partners.app_ids``), from the person's internal
+    id or the global id a person viewer sees."""
+    import base64
+
+    from partners.pairwise import person_handle
+
+    if not _is_uuid(person):
+        person = uuid_of(person)
+    handle = person_handle(app.state.runtime.pairwise_key, seeded.sector_id, person)
+    return base64.b64encode(f"Person:{handle}".encode()).decode()
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

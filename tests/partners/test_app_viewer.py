@@ -10,7 +10,7 @@ import uuid
 
 from auth import app_tokens
 from tests.identity.people import register, uuid_of
-from tests.partners.support import app_token, make_partner, seed_app, seed_grant
+from tests.partners.support import app_person_id, app_token, make_partner, seed_app, seed_grant
 from tests.social.helpers import connect
 from tests.support import gql
 
@@ -147,7 +147,9 @@ async def test_an_app_sees_its_persons_connection_as_a_stranger_would(app, clien
     assert mine["ward"] == {"code": "00004"} and mine["connections"]["totalCount"] == 1 and mine["phone"] is None
 
     grant = await seed_grant(app, seeded, uuid_of(person.id))
-    body = await gql(client, PERSON_FIELDS, {"id": friend.id}, headers=app_token(app, seeded, grant))
+    body = await gql(
+        client, PERSON_FIELDS, {"id": app_person_id(app, seeded, friend.id)}, headers=app_token(app, seeded, grant)
+    )
     assert "errors" not in body, body
     assert body["data"]["node"] == {"displayName": "Trần Thị Bạn", "ward": None, "phone": None, "connections": None}
     # what the person made public, the app sees as anyone would
@@ -156,10 +158,14 @@ async def test_an_app_sees_its_persons_connection_as_a_stranger_would(app, clien
         "mutation { profileAudienceSet(input: {field: WARD, audience: PUBLIC}) { errors { code } } }",
         headers=friend.auth,
     )
-    body = await gql(client, PERSON_FIELDS, {"id": friend.id}, headers=app_token(app, seeded, grant))
+    body = await gql(
+        client, PERSON_FIELDS, {"id": app_person_id(app, seeded, friend.id)}, headers=app_token(app, seeded, grant)
+    )
     assert body["data"]["node"]["ward"] == {"code": "00004"}
     # and its own person as they see themself
-    body = await gql(client, PERSON_FIELDS, {"id": person.id}, headers=app_token(app, seeded, grant))
+    body = await gql(
+        client, PERSON_FIELDS, {"id": app_person_id(app, seeded, person.id)}, headers=app_token(app, seeded, grant)
+    )
     own = body["data"]["node"]
     assert own["phone"] == "+84" + str(person.phone)[1:] and own["connections"]["totalCount"] == 1
 
@@ -188,17 +194,12 @@ async def test_a_sandbox_app_sees_only_its_own_test_personas(app, client):
     assert held["sandbox"] is True and held["app"]["environment"] == "SANDBOX"
 
     query = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Person { displayName } } }"
-    ids = [real.id, _person_id(sibling), _person_id(strangers), _person_id(persona)]
+    ids = [app_person_id(app, sandbox, p) for p in (real.id, sibling, strangers, persona)]  # the ids it would see
     body = await gql(client, query, {"ids": ids}, headers=headers)
     assert body["data"]["nodes"] == [None, {"displayName": "Nhân vật Thử Hai"}, None, {"displayName": "Nhân vật Thử"}]
     # the same real person is there for a production app's token
     production = await seed_app(app, partner, name="Ứng dụng thật")
     production_grant = await seed_grant(app, production, uuid_of(real.id))
-    body = await gql(client, query, {"ids": [real.id]}, headers=app_token(app, production, production_grant))
+    body = await gql(client, query, {"ids": [app_person_id(app, production, real.id)]},
+                     headers=app_token(app, production, production_grant))  # fmt: skip
     assert body["data"]["nodes"] == [{"displayName": "Người Thật"}]
-
-
-def _person_id(uuid_: str) -> str:
-    import base64
-
-    return base64.b64encode(f"Person:{uuid_}".encode()).decode()

@@ -14,7 +14,7 @@ from api.graphql_view import GraphQLView
 from partners.reads import Read
 from tests.identity.people import make_verified, register, uuid_of
 from tests.marketplace.listing_helpers import create_listing
-from tests.partners.support import app_token, make_partner, seed_app, seed_grant
+from tests.partners.support import app_person_id, app_token, make_partner, seed_app, seed_grant
 from tests.support import gql
 
 ALL_PERSONAL = (
@@ -91,7 +91,9 @@ async def test_personal_reads_are_recorded_once_each_and_nulls_never(app, client
     me, them = uuid_of(person.id), uuid_of(other.id)
     grant = await seed_grant(app, seeded, me)
 
-    body = await gql(client, ME_ALL, {"other": other.id}, headers=app_token(app, seeded, grant))
+    body = await gql(
+        client, ME_ALL, {"other": app_person_id(app, seeded, other.id)}, headers=app_token(app, seeded, grant)
+    )
     assert "errors" not in body, body
     assert body["data"]["me"]["a"] == body["data"]["me"]["b"] == body["data"]["again"]["phone"] is not None
     assert body["data"]["node"]["phone"] is None and body["data"]["node"]["ward"] is None  # a stranger's: hidden

@@ -156,6 +156,8 @@ def browse(viewer: str, sort: str = "newest", **overrides) -> dict:
     params = {
         "search": None,
         "viewerId": viewer,
+        "viewerIsPerson": True,
+        "sandboxAppId": None,
         "kinds": None,
         "category": None,
         "wardCode": None,
@@ -204,7 +206,11 @@ async def measure(graph: Graph, count: int, rounds: int) -> None:
             query[("search", "newest")],
             browse(viewer, search="dien* AND thoai*", category="electronics"),
         ),
-        ("listings by id, 20 ids (Listing loader)", queries.LISTINGS_BY_IDS, {"ids": some_ids, "viewerId": viewer}),
+        (
+            "listings by id, 20 ids (Listing loader)",
+            queries.LISTINGS_BY_IDS,
+            {"ids": some_ids, "viewerId": viewer, "viewerIsPerson": True, "sandboxAppId": None},
+        ),
     ]
     print(f"{count} listings of 300 sellers; p50 of {rounds} unprofiled runs")
     for label, statement, params in cases:

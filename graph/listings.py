@@ -126,10 +126,13 @@ def blocked_either_way_ids(person: str) -> str:
 
 #: What every listing read needs to know of the viewer ``$viewerId`` (null: anonymous), computed once per statement:
 #: ``mine``, the actors whose listings they own (themself and the active organisations they own or administer:
-#: ``graph.rules.actors_acted_for``), and ``blocked``, the actors they blocked or who blocked them.
+#: ``graph.rules.actors_acted_for``; only themself when ``$viewerIsPerson`` is false, a partner app acting for the
+#: person: ``marketplace.listings.acts_for_organizations``), and ``blocked``, the actors they blocked or who blocked
+#: them.
 VIEWER_CONTEXT = f"""CALL () {{
   OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-  RETURN {actors_acted_for("viewer")} AS mine, {blocked_either_way_ids("viewer")} AS blocked
+  RETURN CASE WHEN viewer IS NULL OR $viewerIsPerson THEN {actors_acted_for("viewer")} ELSE [viewer.id] END AS mine,
+         {blocked_either_way_ids("viewer")} AS blocked
 }}"""
 
 #: The viewer owns the listing of ``seller``: they are the seller, or an owner or admin of it.
@@ -140,6 +143,17 @@ PUBLIC_STATUSES = ["active", "paused", "sold_out"]
 
 #: The seller of ``l`` is active (an actor stored before status existed counts as active).
 SELLER_ACTIVE = "coalesce(seller.status, 'active') = 'active'"
+
+
+#: Mirror of ``identity.views.sandbox_admits`` for the seller ``seller``: with ``$sandboxAppId`` (a sandbox app's
+#: token: ``identity.views.sandbox_app_id``) only the app's own test personas are known; null admits everyone.
+def sandbox_admits(actor: str) -> str:
+    """Cypher predicate: the sandbox rule admits the actor bound to ``actor`` (``identity.views.sandbox_admits``):
+    ``$sandboxAppId`` is null (not a sandbox app's token) or the actor is a test persona of that app."""
+    return f"($sandboxAppId IS NULL OR coalesce({actor}.personaOfAppId = $sandboxAppId, false))"
+
+
+SANDBOX_ADMITS = sandbox_admits("seller")
 
 #: Mirror of ``marketplace.visibility.may_see_listing`` for the listing ``l`` of ``seller``.
 LISTING_VISIBLE = f"""({VIEWER_OWNS}
@@ -202,14 +216,28 @@ LISTINGS_BY_IDS = f"""
 {VIEWER_CONTEXT}
 UNWIND $ids AS id
 MATCH (seller:Actor)-[:LISTS]->(l:Listing {{id: id}})
-WHERE {LISTING_VISIBLE}
+WHERE {LISTING_VISIBLE} AND {SANDBOX_ADMITS}
 RETURN {LISTING_PROJECTION}
 """
 
 
-async def listings_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[ListingRow]:
-    """The listings among ``ids`` the viewer may see (``LISTING_VISIBLE``)."""
-    return [_listing_row(r) for r in await run(tx, LISTINGS_BY_IDS, ids=ids, viewerId=viewer_id)]
+async def listings_by_ids(
+    tx: AsyncManagedTransaction,
+    ids: list[str],
+    viewer_id: str | None,
+    viewer_is_person: bool = True,
+    sandbox_app_id: str | None = None,
+) -> list[ListingRow]:
+    """The listings among ``ids`` the viewer may see (``LISTING_VISIBLE``, ``SANDBOX_ADMITS``)."""
+    rows = await run(
+        tx,
+        LISTINGS_BY_IDS,
+        ids=ids,
+        viewerId=viewer_id,
+        viewerIsPerson=viewer_is_person,
+        sandboxAppId=sandbox_app_id,
+    )
+    return [_listing_row(r) for r in rows]
 
 
 # --- browse and search -------------------------------------------------------------------------------------------
@@ -249,7 +277,8 @@ LISTING_FILTERS = """l.status = 'active'
 SELLER_FILTERS = f"""{SELLER_ACTIVE}
   AND NOT seller.id IN blocked
   AND ($sellerId IS NULL OR seller.id = $sellerId)
-  AND ($sellerKind IS NULL OR ($sellerKind = 'organization') = (seller:Organization))"""
+  AND ($sellerKind IS NULL OR ($sellerKind = 'organization') = (seller:Organization))
+  AND {SANDBOX_ADMITS}"""
 
 #: The earliest time Neo4j's ``datetime()`` reads: the lower end of a NEWEST range seek without a ``before`` cursor.
 FAR_PAST = "0001-01-01T00:00:00Z"
@@ -391,11 +420,22 @@ async def browse(
     filters: BrowseFilters,
     viewer_id: str | None,
     window: Window,
+    viewer_is_person: bool = True,
+    sandbox_app_id: str | None = None,
 ) -> list[ListingRow]:
     """One page of active listings matching ``filters`` (and the Lucene ``search`` query when given) in ``sort``
     order, read in the window's direction."""
     query = BROWSE_QUERIES[(browse_start(search, filters), sort)].of(window.backwards)
-    rows = await run(tx, query, search=search, viewerId=viewer_id, **browse_bounds(sort, window), **filters)
+    rows = await run(
+        tx,
+        query,
+        search=search,
+        viewerId=viewer_id,
+        viewerIsPerson=viewer_is_person,
+        sandboxAppId=sandbox_app_id,
+        **browse_bounds(sort, window),
+        **filters,
+    )
     return [_listing_row(r) for r in rows]
 
 
@@ -416,7 +456,12 @@ RETURN COUNT { (seller)-[:LISTS]->(l:Listing) WHERE $status IS NULL OR l.status 
 
 
 async def my_listings(
-    tx: AsyncManagedTransaction, seller_id: str, status: str | None, viewer_id: str | None, window: Window
+    tx: AsyncManagedTransaction,
+    seller_id: str,
+    status: str | None,
+    viewer_id: str | None,
+    window: Window,
+    viewer_is_person: bool = True,
 ) -> tuple[list[ListingRow], int]:
     rows = await run(
         tx,
@@ -424,6 +469,7 @@ async def my_listings(
         sellerId=seller_id,
         status=status,
         viewerId=viewer_id,
+        viewerIsPerson=viewer_is_person,
         limit=window.limit,
         **window_keyset(window),
     )

@@ -52,6 +52,8 @@ class OrderableListing:
     seller_id: str
     seller_active: bool
     blocked: bool
+    #: The app whose test persona the seller is (``identity.views.sandbox_admits``); None: a real actor.
+    seller_persona_of_app_id: str | None = None
 
 
 class OrderItem(TypedDict):
@@ -84,6 +86,9 @@ class LockedOrder:
     fulfilled_at: DateTime | None
     buyer_id: str
     seller_id: str
+    #: The app whose test persona each party is (``identity.views.sandbox_admits``); None: a real actor.
+    buyer_persona_of_app_id: str | None = None
+    seller_persona_of_app_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,11 +158,13 @@ class DisputeRow:
 
 
 #: The viewer's role in the order of ``buyer`` and ``seller``: the party they act for (``graph.rules.acts_for``:
-#: themself, or an active organisation they own or administer), else officer when ``$officer``, else null.
+#: themself, or an active organisation they own or administer; only themself when ``$viewerIsPerson`` is false, a
+#: partner app acting for the person: ``marketplace.listings.acts_for_organizations``), else officer when
+#: ``$officer``, else null.
 ORDER_ROLE = f"""CASE
   WHEN $viewerId IS NULL THEN null
-  WHEN {acts_for("buyer")} THEN 'buyer'
-  WHEN {acts_for("seller")} THEN 'seller'
+  WHEN buyer.id = $viewerId OR ($viewerIsPerson AND {acts_for("buyer")}) THEN 'buyer'
+  WHEN seller.id = $viewerId OR ($viewerIsPerson AND {acts_for("seller")}) THEN 'seller'
   WHEN $officer THEN 'officer'
 END"""
 
@@ -169,7 +176,7 @@ ORDER_PROJECTION = (
 
 #: What the listing-visibility rule needs to know of the listing's seller and the buyer ``buyer`` (null if unknown).
 ORDERABLE_PROJECTION = f"""l {{.id, .kind, .status, .priceDong, .stock, .title}} AS listing, seller.id AS sellerId,
-       coalesce(seller.status, 'active') = 'active' AS sellerActive,
+       coalesce(seller.status, 'active') = 'active' AS sellerActive, seller.personaOfAppId AS sellerPersonaOfAppId,
        {blocked_either_way("buyer", "seller")} AS blocked"""
 
 LISTING_FOR_CART = f"""
@@ -308,7 +315,8 @@ MATCH (buyer:Actor)-[:PLACED]->(o:Order {id: $id})-[:SOLD_BY]->(seller:Actor)
 USING INDEX o:Order(id)
 SET o.lock = true
 REMOVE o.lock
-RETURN o {.id, .status, .totalDong, .fulfilledAt} AS order, buyer.id AS buyerId, seller.id AS sellerId
+RETURN o {.id, .status, .totalDong, .fulfilledAt} AS order, buyer.id AS buyerId, seller.id AS sellerId,
+       buyer.personaOfAppId AS buyerPersonaOfAppId, seller.personaOfAppId AS sellerPersonaOfAppId
 """
 
 
@@ -399,10 +407,12 @@ def _order_row(record: Record) -> OrderRow:
 
 
 async def orders_by_ids(
-    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool
+    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool, viewer_is_person: bool = True
 ) -> list[OrderRow]:
-    """The orders the viewer may see (buyer, seller, their owners/admins, officers), each with the viewer's role."""
-    return [_order_row(r) for r in await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
+    """The orders the viewer may see (buyer, seller, their owners/admins unless ``viewer_is_person`` is false,
+    officers), each with the viewer's role."""
+    found = await run(tx, ORDERS_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer, viewerIsPerson=viewer_is_person)
+    return [_order_row(r) for r in found]
 
 
 # Newest first, between the cursors: each side (bought, sold) is a seek on its (party, createdAt) index, read
@@ -708,7 +718,10 @@ def _dispute_row(record: Record) -> DisputeRow:
 async def disputes_by_ids(
     tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, officer: bool
 ) -> list[DisputeRow]:
-    return [_dispute_row(r) for r in await run(tx, DISPUTES_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer)]
+    return [
+        _dispute_row(r)
+        for r in await run(tx, DISPUTES_BY_IDS, ids=ids, viewerId=viewer_id, officer=officer, viewerIsPerson=True)
+    ]
 
 
 DISPUTES_OF_ORDERS = f"""

@@ -21,6 +21,7 @@ from neo4j.time import DateTime
 from core.pagination import Window
 from graph.driver import keyset, run, window_keyset
 from graph.identity import PERSON_PROJECTION, PersonRecord
+from graph.listings import sandbox_admits
 from graph.paging import both_ways
 from graph.rows import row
 from graph.rules import acts_for, audience_admits, audience_property, blocked_either_way
@@ -245,7 +246,10 @@ def _list_query(kind: str) -> str:
     listed actors read either way (``Window``: newest first from ``$after``, oldest first from ``$before``), the
     list's total and the owner's count settings. A list hidden from the viewer reads none of its rows."""
     pattern, time = LIST_PATTERNS[kind]
-    listed = f"x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way('viewer', 'x')})"
+    listed = (
+        f"x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way('viewer', 'x')})"
+        f" AND (x:Organization OR {sandbox_admits('x')})"  # a sandbox app neither sees nor counts real people
+    )
     return f"""
 MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
@@ -310,6 +314,7 @@ async def list_actors(
     window: Window,
     audience_default: str,
     viewer_is_person: bool = True,
+    sandbox_app_id: str | None = None,
 ) -> PeopleList | None:
     """One page of a list of people in reading order (``window.backwards``: oldest first from ``before``); None when
     the owner does not exist."""
@@ -321,6 +326,7 @@ async def list_actors(
         limit=window.limit,
         relationsAudienceDefault=audience_default,
         viewerIsPerson=viewer_is_person,
+        sandboxAppId=sandbox_app_id,
         **window_keyset(window),
     )
     if not found:

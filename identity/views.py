@@ -77,7 +77,25 @@ def hidden(record: PersonRecord, viewer: Viewer) -> bool:
     unknown to it: null or NOT_FOUND by id, absent from lists, as a block hides two people from each other. Every
     path a partner app can reach (``partners.fields``) shows people through ``persons_by_ids`` or ``actors_by_ids``,
     so this is the one place it is decided."""
-    return viewer.sandbox and viewer.is_app and record["person"].get("personaOfAppId") != viewer.app_id
+    return not sandbox_admits(viewer, record["person"].get("personaOfAppId"))
+
+
+def sandbox_app_id(viewer: Viewer) -> str | None:
+    """The app whose test personas are all ``viewer`` may know (a sandbox app's token); None when the sandbox rule
+    does not apply (everyone else). The parameter ``$sandboxAppId`` of ``graph.listings.SANDBOX_ADMITS``."""
+    if not (viewer.sandbox and viewer.is_app):
+        return None
+    return viewer.app_id or ""  # "" names no app: nobody is admitted
+
+
+def sandbox_admits(viewer: Viewer, persona_of_app_id: str | None) -> bool:
+    """THE sandbox rule: whether ``viewer`` may know (see, order from, pay) an actor that is a test persona of the
+    app ``persona_of_app_id`` (None: a real resident or an organisation). A sandbox app's token knows only its own
+    app's personas; anyone else knows everyone. Its Cypher mirror is ``graph.listings.SANDBOX_ADMITS``
+    (``tests/partners/test_sandbox_marketplace.py`` holds them together); people pass it through ``hidden``, the
+    marketplace's listings and orders (``marketplace.listings``, ``marketplace.orders``) through it or its mirror."""
+    app_id = sandbox_app_id(viewer)
+    return app_id is None or (persona_of_app_id is not None and persona_of_app_id == app_id)
 
 
 async def persons_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | None]:

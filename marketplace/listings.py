@@ -31,6 +31,7 @@ from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
 from graph.listings import BrowseFilters, ListingProps, ListingRow, LockedListing
 from identity.acting import act_for, acting_actor
+from identity.views import sandbox_app_id
 from marketplace.acting import act_as
 from marketplace.visibility import LISTING_STATUSES, ListingFacts, may_see_listing
 from moderation.enforcement import assert_not_suspended
@@ -368,6 +369,14 @@ async def create_listing(
     return await _fresh(rt, viewer, listing_id)
 
 
+def acts_for_organizations(viewer: Viewer) -> bool:
+    """Whether the actors ``viewer`` may act as (own listings and orders as) include the organisations their person
+    owns or administers: a person signed in, yes; a partner app acting for a person, never (it acts only as the
+    person themself: ``auth.permissions.APP_ACTS_AS_PERSON``). The ``$viewerIsPerson`` of the listing and order
+    queries (``graph.listings.VIEWER_CONTEXT``, ``graph.orders.ORDER_ROLE``) and ``marketplace.orders.party_of``."""
+    return not viewer.is_app
+
+
 async def _owned_listing(tx: AsyncManagedTransaction, viewer: Viewer, listing_id: str) -> LockedListing:
     """The listing, write-locked, when the viewer owns it; NOT_FOUND (naming ``listingId``) when they may not see
     it, else FORBIDDEN."""
@@ -472,7 +481,9 @@ async def listings_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[L
     """Views of these listings for ``viewer``; None for unknown ids and listings hidden from them."""
     if not ids:
         return []
-    rows = await rt.graph.read(queries.listings_by_ids, ids, viewer.actor_id)
+    rows = await rt.graph.read(
+        queries.listings_by_ids, ids, viewer.actor_id, acts_for_organizations(viewer), sandbox_app_id(viewer)
+    )
     found = {r.listing.id: listing_view(r) for r in rows}
     return [found.get(i) for i in ids]
 
@@ -545,7 +556,14 @@ async def browse(
     problems.raise_if_any()
     assert window is not None
     rows = await rt.graph.read(
-        queries.browse, sort=sort, search=search, filters=params, viewer_id=viewer.actor_id, window=window
+        queries.browse,
+        sort=sort,
+        search=search,
+        filters=params,
+        viewer_id=viewer.actor_id,
+        window=window,
+        viewer_is_person=acts_for_organizations(viewer),
+        sandbox_app_id=sandbox_app_id(viewer),
     )
     return _page(rows, request, kind)
 
@@ -556,5 +574,7 @@ async def my_listings(
     """The listings of the viewer (or of an organisation they own or administer) in every status, newest first."""
     seller = await acting_actor(rt, viewer, "marketplace.listing.read_own", organization_id)
     kind = MY_LISTINGS_CURSOR.scoped(seller)
-    rows, total = await rt.graph.read(queries.my_listings, seller, status, viewer.actor_id, request.window(kind))
+    rows, total = await rt.graph.read(
+        queries.my_listings, seller, status, viewer.actor_id, request.window(kind), acts_for_organizations(viewer)
+    )
     return _page(rows, request, kind, total)

@@ -34,10 +34,12 @@ from graph import orders as queries
 from graph.driver import native
 from graph.orders import LockedOrder, OrderableListing, OrderItem, OrderRow
 from identity.acting import acting_actor
+from identity.views import sandbox_admits
 from marketplace import order_states
 from marketplace.acting import act_as
 from marketplace.idempotency import check_key, once
 from marketplace.ledger import ESCROW, actor_wallet, post_entry
+from marketplace.listings import acts_for_organizations
 from marketplace.visibility import ListingFacts, may_see_listing
 from notifications import notify
 from partners.reads import Duty
@@ -184,10 +186,16 @@ def _offered(listing: OrderableListing) -> bool:
     return may_see_listing(facts)
 
 
-def _orderable(listing: OrderableListing | None, buyer_id: str, field: str | None) -> tuple[OrderableListing, int]:
+def _orderable(
+    listing: OrderableListing | None, buyer_id: str, field: str | None, viewer: Viewer | None = None
+) -> tuple[OrderableListing, int]:
     """The listing and its unit price when ``buyer_id`` may order it now; else the error saying why. ``field`` is
-    the input field naming the listing (``listingId``), or None for a listing of the cart (at checkout)."""
-    if listing is None or not _offered(listing):
+    the input field naming the listing (``listingId``), or None for a listing of the cart (at checkout). A listing
+    whose seller a sandbox app's token may not know (``identity.views.sandbox_admits``) does not exist for it."""
+    unknown = (
+        viewer is not None and listing is not None and not sandbox_admits(viewer, listing.seller_persona_of_app_id)
+    )
+    if listing is None or not _offered(listing) or unknown:
         if field is None:  # it was visible when it went into the cart
             raise ConflictError("A listing in your cart is no longer offered; take it out of the cart.")
         raise NotFoundError(GONE, field=field)
@@ -246,7 +254,7 @@ async def set_cart_item(
     async def work(tx: AsyncManagedTransaction) -> CartView:
         me = await act_as(tx, viewer, "marketplace.cart.change", organization_id)
         if quantity > 0:
-            listing, _ = _orderable(await queries.listing_for_cart(tx, listing_id, me), me, "listingId")
+            listing, _ = _orderable(await queries.listing_for_cart(tx, listing_id, me), me, "listingId", viewer)
             if listing.stock is not None and quantity > listing.stock:
                 raise ConflictError(
                     "Only {stock} of “{title}” are left.",
@@ -279,6 +287,7 @@ async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> C
 
 async def _place(
     tx: AsyncManagedTransaction,
+    viewer: Viewer,
     *,
     max_total: int,
     buyer_id: str,
@@ -295,7 +304,7 @@ async def _place(
     locked = await queries.lock_listings(tx, ids, buyer_id)
     by_seller: dict[str, list[OrderItem]] = {}
     for listing_id in ids:
-        listing, price = _orderable(locked.get(listing_id), buyer_id, None if from_cart else "listingId")
+        listing, price = _orderable(locked.get(listing_id), buyer_id, None if from_cart else "listingId", viewer)
         quantity, stock = wanted[listing_id], listing.stock
         if stock is not None and stock < quantity:
             raise ConflictError(
@@ -361,6 +370,7 @@ async def checkout(
             wanted = {i.listing_id: i.quantity for i in cart.items}
             order_ids = await _place(
                 tx,
+                viewer,
                 max_total=rt.settings.max_order_total_dong,
                 buyer_id=me,
                 person_id=person,
@@ -410,6 +420,7 @@ async def place_order(
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             order_ids = await _place(
                 tx,
+                viewer,
                 max_total=rt.settings.max_order_total_dong,
                 buyer_id=me,
                 person_id=person,
@@ -442,14 +453,21 @@ async def place_order(
 
 async def party_of(tx: AsyncManagedTransaction, viewer: Viewer, order: LockedOrder) -> Party | None:
     """Who the viewer is on an order: its buyer or seller (themselves first, then as owner/admin of the
-    organisation: ``graph.orders.acted_for_among``), an officer, or None for a stranger (and when signed out)."""
+    organisation: ``graph.orders.acted_for_among``; a partner app acts only as its person,
+    ``marketplace.listings.acts_for_organizations``), an officer, or None for a stranger (and when signed out, and
+    for a sandbox app's token when a party is not one of its test personas: ``identity.views.sandbox_admits``)."""
     person = viewer.actor_id
     if person is None:
+        return None
+    personas = (order.buyer_persona_of_app_id, order.seller_persona_of_app_id)
+    if not all(sandbox_admits(viewer, persona) for persona in personas):
         return None
     parties = {"buyer": order.buyer_id, "seller": order.seller_id}
     for role, actor in parties.items():
         if actor == person:
             return Party(role, actor, person)
+    if not acts_for_organizations(viewer):
+        return None  # an app never acts for an organisation its person represents (nor oversees orders)
     acted_for = await queries.acted_for_among(tx, person, list(parties.values()))
     for role, actor in parties.items():
         if actor in acted_for:
@@ -583,7 +601,13 @@ async def orders_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[Ord
     """Views of the orders the viewer may see (None for others): buyer, seller, their representatives, officers."""
     if not ids:
         return []
-    rows = await rt.graph.read(queries.orders_by_ids, ids, viewer.actor_id, holds(viewer, "marketplace.order.oversee"))
+    rows = await rt.graph.read(
+        queries.orders_by_ids,
+        ids,
+        viewer.actor_id,
+        holds(viewer, "marketplace.order.oversee"),
+        acts_for_organizations(viewer),
+    )
     found = {r.id: order_view(r) for r in rows}
     return [found.get(i) for i in ids]
 

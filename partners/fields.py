@@ -40,6 +40,7 @@ The app surface (person scopes need the person's grant; ``PERSONAL`` ones are re
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 PUBLIC: Final = "PUBLIC"
@@ -146,9 +147,30 @@ FIELDS: Final[dict[str, str]] = {
         " photoUrls status createdAt updatedAt sellerRating viewerIsOwner seller ward",
     ),
     "Listing.interests": DENIED,
+    # --- orders: whether a dispute exists is the parties' and the officers' business, not an app's ----------------
+    "Order.dispute": DENIED,
     # --- introspection (the schema itself is public) -------------------------------------------------------------------
     **_fields("Query", PUBLIC, "__schema __type"),
 }
+
+
+#: Fields an app may select at most once in an operation (``schema.app_scope`` refuses a second selection before any
+#: resolver runs): ``livesInWard(code:)`` asked for many wards in one request under aliases would tell the ward.
+ONCE_PER_OPERATION: Final = frozenset({"Query.livesInWard"})
+
+#: Fields whose arguments are part of what an app read, so the access log records them with the coordinate
+#: (``Query.livesInWard(code: "00070")``: the person sees which ward the app asked about).
+LOGGED_ARGUMENTS: Final[dict[str, tuple[str, ...]]] = {"Query.livesInWard": ("code",)}
+
+
+def logged_coordinate(coordinate: str, arguments: dict[str, object]) -> str:
+    """How the access log names a read of ``coordinate`` with these argument values: the coordinate itself, or
+    with the arguments ``LOGGED_ARGUMENTS`` names, as GraphQL writes them (``Query.livesInWard(code: "00070")``)."""
+    names = LOGGED_ARGUMENTS.get(coordinate, ())
+    if not names:
+        return coordinate
+    given = ", ".join(f"{name}: {json.dumps(arguments.get(name), ensure_ascii=False)}" for name in names)
+    return f"{coordinate}({given})"
 
 
 def decision(type_name: str, field_name: str) -> str | None:

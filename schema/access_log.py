@@ -48,7 +48,11 @@ def _record_duty(source: Any, info: strawberry.Info, value: Any) -> None:
     for one in duty if isinstance(duty, tuple) else (duty,):
         if isinstance(one, Duty):
             info.context.reads.record(
-                one.person_id, f"{info.path.typename}.{info.field_name}", basis="duty", duty=one.name
+                one.person_id,
+                f"{info.path.typename}.{info.field_name}",
+                basis="duty",
+                duty=one.name,
+                path=info.path.as_list(),
             )
 
 
@@ -77,13 +81,19 @@ class DutyRead(FieldExtension):
 
 class AccessLogWriter(SchemaExtension):
     """After execution (queries and mutations alike) and before the answer leaves: the request's reads
-    (``info.context.reads``) written in one transaction (``partners.access_log.write_reads``). If that fails, the
-    result becomes UNAVAILABLE with no data, and ``request.state.withhold_answer`` tells the view to answer 503."""
+    (``info.context.reads``) that reached the answer (``ReadSet.keep_delivered``: a value whose path is null or
+    absent in the final ``data``, erased by a refused non-null sibling, was never disclosed) written in one
+    transaction (``partners.access_log.write_reads``). If that fails, the result becomes UNAVAILABLE with no data,
+    and ``request.state.withhold_answer`` tells the view to answer 503."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
         reads = getattr(context, "reads", None)
+        if not reads:
+            return
+        result = self.execution_context.result
+        reads.keep_delivered(getattr(result, "data", None))
         if not reads:
             return
         try:
@@ -122,7 +132,8 @@ class DataAccessLogEntry(relay.Node):
     fields: list[str] = strawberry.field(
         description="What was read, each once, as schema coordinates: a field (`Person.phone`, "
         "`VerificationRequest.applicantDateOfBirth`) or a yes/no question (`Query.isAdult`: whether I am 18 or older, "
-        "not my birth date)."
+        "not my birth date), with the value asked about when the question has one "
+        '(`Query.livesInWard(code: "00070")`: whether I live in the ward with code 00070).'
     )
     scopes: list[str] = strawberry.field(
         description="The scopes of my grant the app read them under (`contact.read`); empty for an officer's read."

@@ -61,6 +61,10 @@ NEEDS_PERSON = (
     "not an app's own (client-credentials) token."
 )
 REFUSED = "Partner apps may not use `{coordinate}`."
+ONCE = (
+    "A partner app may ask `{coordinate}` only once per request (one selection, no aliases); "
+    "send one request per question."
+)
 
 
 def holds(viewer: Viewer, need: str) -> bool:
@@ -87,16 +91,19 @@ def _guarded(resolve: Callable[..., Any], type_name: str, field_name: str, need:
     personal = need in PERSONAL_SCOPES
     of_person = type_name == "Person"
 
-    def record(value: Any, source: Any, viewer: Viewer, context: Any) -> None:
+    def record(value: Any, source: Any, viewer: Viewer, info: GraphQLResolveInfo, arguments: dict[str, Any]) -> None:
         if value is None:
             return
         person_id = getattr(source, "uuid", None) if of_person else viewer.actor_id
         if person_id is not None:
-            context.reads.record(person_id, coordinate, scope=need)
+            logged = fields.logged_coordinate(coordinate, arguments)
+            info.context.reads.record(person_id, logged, scope=need, path=info.path.as_list())
 
-    async def recorded(pending: Awaitable[Any], source: Any, viewer: Viewer, context: Any) -> Any:
+    async def recorded(
+        pending: Awaitable[Any], source: Any, viewer: Viewer, info: GraphQLResolveInfo, arguments: dict[str, Any]
+    ) -> Any:
         value = await pending
-        record(value, source, viewer, context)
+        record(value, source, viewer, info, arguments)
         return value
 
     def resolver(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
@@ -109,8 +116,8 @@ def _guarded(resolve: Callable[..., Any], type_name: str, field_name: str, need:
         if not personal:
             return value
         if isawaitable(value):
-            return recorded(value, source, viewer, info.context)
-        record(value, source, viewer, info.context)
+            return recorded(value, source, viewer, info, kwargs)
+        record(value, source, viewer, info, kwargs)
         return value
 
     resolver.app_scope = need  # type: ignore[attr-defined]  # what tests/partners/test_default_deny.py checks
@@ -173,20 +180,26 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
             root = self.context.schema.get_root_type(node.operation)
             if root is not None:
-                for error in _walk(self.context.schema, self.context.get_fragment, node.selection_set, root):
+                selected: dict[str, list[FieldNode]] = {}
+                for error in _walk(self.context.schema, self.context.get_fragment, node.selection_set, root, selected):
                     self.report_error(error)
+                for coordinate, nodes in sorted(selected.items()):
+                    if len(nodes) > 1:
+                        refused = ForbiddenError(ONCE, params={"coordinate": coordinate})
+                        self.report_error(_error(refused, nodes[1:], coordinate))
 
     def _walk(
         schema: GraphQLSchema,
         fragment: Callable[[str], Any],
         selections: SelectionSetNode,
         parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        selected: dict[str, list[FieldNode]],
         held: bool = False,
         spread: tuple[str, ...] = (),
     ) -> Iterator[GraphQLError]:
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                yield from _field(schema, fragment, selection, parent, held, spread)
+                yield from _field(schema, fragment, selection, parent, selected, held, spread)
                 continue
             if isinstance(selection, InlineFragmentNode):
                 condition, inner = selection.type_condition, selection.selection_set
@@ -200,13 +213,14 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
                 continue
             typed = type_from_ast(schema, condition) if condition is not None else parent
             if isinstance(typed, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
-                yield from _walk(schema, fragment, inner, typed, held, spread)
+                yield from _walk(schema, fragment, inner, typed, selected, held, spread)
 
     def _field(
         schema: GraphQLSchema,
         fragment: Callable[[str], Any],
         node: FieldNode,
         parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        selected: dict[str, list[FieldNode]],
         held: bool,
         spread: tuple[str, ...],
     ) -> Iterator[GraphQLError]:
@@ -221,6 +235,8 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
         definition: GraphQLField | None = parent.fields.get(name)
         if definition is None:
             return  # FieldsOnCorrectTypeRule reports it
+        if coordinate in fields.ONCE_PER_OPERATION:
+            selected.setdefault(coordinate, []).append(node)
         needed = needs(schema, parent, name)
         if needed is None:
             yield _error(ForbiddenError(REFUSED, params={"coordinate": coordinate}), node, coordinate)
@@ -235,12 +251,12 @@ def app_fields_rule(app: Viewer) -> type[ValidationRule]:
             named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
         ):
             below = held or _has_nullable_position(definition.type)
-            yield from _walk(schema, fragment, node.selection_set, named, below, spread)
+            yield from _walk(schema, fragment, node.selection_set, named, selected, below, spread)
 
     return AppFieldsRule
 
 
-def _error(error: ForbiddenError, node: FieldNode, coordinate: str) -> GraphQLError:
+def _error(error: ForbiddenError, node: FieldNode | list[FieldNode], coordinate: str) -> GraphQLError:
     error.extensions.setdefault("coordinate", coordinate)
     return GraphQLError(error.message, node, original_error=error)
 

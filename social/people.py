@@ -47,6 +47,7 @@ async def list_actors(
         request.window(cursor),
         privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value,
         viewer.kind == "person",
+        identity_views.sandbox_app_id(viewer),  # a sandbox app's token neither sees nor counts real people
     )
     if found is None or found.blocked:
         raise NotFoundError(NOT_FOUND)

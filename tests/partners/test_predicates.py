@@ -12,6 +12,7 @@ from api.graphql_view import GraphQLView
 from partners.predicates import HANOI, age_on, hanoi_today, is_adult
 from partners.reads import Read
 from tests.identity.people import make_verified, register, uuid_of
+from tests.partners.access_log_support import access_log_of
 from tests.partners.support import app_token, make_partner, seed_app, seed_grant
 from tests.support import gql
 
@@ -80,20 +81,62 @@ async def test_lives_in_ward_and_is_verified_resident(app, client, contexts):
     resident = await make_verified(app, client, officer=officer, wardCode="00004")
     tourist = await make_verified(app, client, officer=officer, roles=["TOURIST"], wardCode=None)
 
-    query = 'query { here: livesInWard(code: "00070") there: livesInWard(code: "00004") isVerifiedResident }'
+    here = 'query { here: livesInWard(code: "00070") isVerifiedResident }'
+    there = 'query { there: livesInWard(code: "00004") }'  # one ward per request (test_lives_in_ward_once_...)
     answers = {}
     for who in (newcomer, resident, tourist):
-        grant = await seed_grant(app, seeded, uuid_of(who.id))
-        body = await gql(client, query, headers=app_token(app, seeded, grant))
-        assert "errors" not in body, body
-        answers[who.id] = body["data"]
+        headers = app_token(app, seeded, await seed_grant(app, seeded, uuid_of(who.id)))
+        answers[who.id] = {}
+        for query in (here, there):
+            body = await gql(client, query, headers=headers)
+            assert "errors" not in body, body
+            answers[who.id].update(body["data"])
     assert answers[newcomer.id] == {"here": True, "there": False, "isVerifiedResident": False}
     assert answers[resident.id] == {"here": False, "there": True, "isVerifiedResident": True}
     assert answers[tourist.id] == {"here": False, "there": False, "isVerifiedResident": False}
-    # logged as the predicates (one entry for both questions of the ward), never as the ward itself
-    assert {r.field for r in contexts[-1].reads.reads} == {"Query.livesInWard", "Query.isVerifiedResident"}
+    # logged as the predicate with the ward asked about, never as the person's ward itself
+    assert {r.field for r in contexts[-1].reads.reads} == {'Query.livesInWard(code: "00004")'}
+    assert {r.field for r in contexts[-2].reads.reads} == {
+        'Query.livesInWard(code: "00070")',
+        "Query.isVerifiedResident",
+    }
 
     body = await gql(client, 'query { livesInWard(code: "99999") }', headers=newcomer.auth)
     assert body["data"] == {"livesInWard": None}
     (error,) = body["errors"]
     assert error["extensions"] == {"code": "INVALID_INPUT", "field": "code"}
+
+
+ONE_WARD_EACH = """
+query Many {
+  a: livesInWard(code: "00070")
+  b: livesInWard(code: "00004")
+  ...More
+}
+fragment More on Query { c: livesInWard(code: "00004") }
+"""
+
+
+async def test_lives_in_ward_once_per_request_for_an_app_and_the_ward_asked_is_logged(app, client):
+    partner = await make_partner(app, client)
+    seeded = await seed_app(app, partner, scopes=PREDICATES)
+    person = await register(client, wardCode="00070")
+    headers = app_token(app, seeded, await seed_grant(app, seeded, uuid_of(person.id)))
+
+    # Asking many wards in one request (aliases, fragments) is refused before anything is answered or logged.
+    refused = await gql(client, ONE_WARD_EACH, headers=headers)
+    assert "data" not in refused or refused["data"] is None
+    assert [e["extensions"]["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    assert "only once per request" in refused["errors"][0]["message"]
+    assert len(refused["errors"][0]["locations"]) == 2  # the second and third selections
+    assert await access_log_of(client, person) == []
+    # The person themself may ask as often as they like.
+    mine = await gql(client, ONE_WARD_EACH, headers=person.auth)
+    assert mine["data"] == {"a": True, "b": False, "c": False}
+
+    # One question per request: answered, and the person's log says which ward the app asked about.
+    assert (await gql(client, 'query { livesInWard(code: "00004") }', headers=headers))["data"] == {
+        "livesInWard": False
+    }
+    (entry,) = await access_log_of(client, person)
+    assert entry["fields"] == ['Query.livesInWard(code: "00004")']

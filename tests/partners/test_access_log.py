@@ -16,7 +16,7 @@ from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import drive, people, placed
 from tests.marketplace.wallet_helpers import top_up
 from tests.partners.access_log_support import LOG, access_log_of, count_entries
-from tests.partners.support import app_token, make_partner, seed_app, seed_grant
+from tests.partners.support import app_person_id, app_token, make_partner, seed_app, seed_grant
 from tests.social.helpers import AUDIENCE, post
 from tests.support import error_codes, gql, raw_cursor
 
@@ -262,7 +262,7 @@ async def test_an_apps_reads_are_logged_with_the_app_and_the_grant_once_and_hidd
 
     # The grant's person through the real app viewer and field scopes: the app is them (identity.privacy), so their
     # phone and ward arrive; the birth date is outside the grant (FORBIDDEN, null) and not logged.
-    read = await gql(client, APP_READS, {"id": person.id}, headers=headers)
+    read = await gql(client, APP_READS, {"id": app_person_id(app, seeded, person.id)}, headers=headers)
     assert read["data"]["node"]["ward"]["name"] and read["data"]["node"]["phone"] == "+84" + person.phone[1:], read
     assert read["data"]["node"]["dateOfBirth"] is None
     (refused,) = read["errors"]
@@ -281,7 +281,7 @@ async def test_an_apps_reads_are_logged_with_the_app_and_the_grant_once_and_hidd
     neighbour = await register(client, fullName="Hoàng Thu Trang")
     public_ward = await gql(client, AUDIENCE, {"field": "WARD", "audience": "PUBLIC"}, headers=neighbour.auth)
     assert public_ward["data"]["profileAudienceSet"]["errors"] == [], public_ward
-    theirs_read = await gql(client, APP_READS, {"id": neighbour.id}, headers=headers)
+    theirs_read = await gql(client, APP_READS, {"id": app_person_id(app, seeded, neighbour.id)}, headers=headers)
     assert theirs_read["data"]["node"]["phone"] is None and theirs_read["data"]["node"]["ward"], theirs_read
     (theirs,) = await access_log_of(client, neighbour)
     assert theirs["fields"] == ["Person.ward"] and theirs["scopes"] == ["ward.read"]

@@ -9,12 +9,12 @@ import strawberry
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
@@ -93,19 +93,24 @@ class Mutation(
 
 
 def extensions(settings: Settings) -> list:
-    """Schema extensions as classes or factories, so each request gets fresh instances."""
+    """Schema extensions as classes or factories, so each request gets fresh instances.
+
+    The limits' validation rules are classes built once here, not per request: the validation cache is keyed by
+    (schema, document, rules), so Strawberry's ``QueryDepthLimiter``/``MaxAliasesLimiter`` extensions, which
+    build a new rule class in each instance, would make every request miss it and re-run every rule."""
+    limits = [
+        max_depth_rule(settings.max_query_depth, None),
+        max_aliases_rule(settings.max_aliases),
+        max_fields_rule(settings.max_fields),
+    ]
     chosen = [
         partial(ParserCache, maxsize=512),
         partial(ValidationCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection_enabled:
         chosen.append(DisableIntrospection)
-    # Built once here, not per request, so the validation cache's key (the rules) stays the same.
-    field_limit = max_fields_rule(settings.max_fields)
-    chosen += [partial(AddValidationRules, [field_limit]), OperationChoice]
+    chosen += [partial(AddValidationRules, limits), OperationChoice]
     chosen.append(AppScopes)  # partner apps: default deny before execution (schema.app_scope)
     # Who read my data: the request's reads written before the answer leaves, or the answer withheld (503).
     chosen.append(AccessLogWriter)

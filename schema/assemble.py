@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 import strawberry
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -98,7 +99,7 @@ def extensions(settings: Settings) -> list:
     The limits' validation rules are classes built once here, not per request: the validation cache is keyed by
     (schema, document, rules), so Strawberry's ``QueryDepthLimiter``/``MaxAliasesLimiter`` extensions, which
     build a new rule class in each instance, would make every request miss it and re-run every rule."""
-    limits = [
+    limits: list[type[ASTValidationRule]] = [
         max_depth_rule(settings.max_query_depth, None),
         max_aliases_rule(settings.max_aliases),
         max_fields_rule(settings.max_fields),

@@ -41,6 +41,12 @@ class AppAccessClaims:
         return " ".join(sorted(self.scopes))
 
 
+def not_before_now(keyring: KeyRing) -> int:
+    """``Grant.tokensNotBefore`` that ends every app access token issued up to now, by the clock tokens are issued
+    with (``iat`` has whole seconds, so a token issued in this second is ended too)."""
+    return int(keyring.now().timestamp()) + 1
+
+
 def issue(
     keyring: KeyRing,
     *,

@@ -235,19 +235,10 @@ RETURN used, expired, c.clientId AS clientId, c.redirectUri AS redirectUri, c.ch
 
 
 @dataclass(frozen=True)
-class UsedCode:
-    """An authorization code just used up (``USE_CODE``): ``used`` tells whether it had been used before."""
+class GrantState:
+    """The grant behind a code or refresh token, its app and person (the ``_GRANT_STATE`` columns): whether it still
+    holds (``graph.rules.app_grant_holds``) and, when not, what to tell the client."""
 
-    used: bool
-    expired: bool
-    client_id: str
-    redirect_uri: str
-    challenge: str
-    challenge_method: str
-    nonce: str | None
-    acr: str
-    auth_time: int
-    scopes: list[str]
     grant_id: str
     sub: str
     grant_holds: bool
@@ -260,6 +251,22 @@ class UsedCode:
     level: int
     persona_of_app: bool
     persona: bool
+
+
+@dataclass(frozen=True)
+class UsedCode(GrantState):
+    """An authorization code just used up (``USE_CODE``): ``used`` tells whether it had been used before."""
+
+    used: bool
+    expired: bool
+    client_id: str
+    redirect_uri: str
+    challenge: str
+    challenge_method: str
+    nonce: str | None
+    acr: str
+    auth_time: int
+    scopes: list[str]
 
 
 async def use_code(tx: AsyncManagedTransaction, code_hash: str) -> UsedCode | None:
@@ -294,7 +301,7 @@ RETURN t.usedAt IS NOT NULL AS used, t.revokedAt IS NOT NULL AS revoked, t.expir
 
 
 @dataclass(frozen=True)
-class LockedRefreshToken:
+class LockedRefreshToken(GrantState):
     """An app refresh token under its write lock, with its grant (``LOCK_REFRESH_TOKEN``); ``revoked``: by
     ``/oauth/revoke`` or by a reuse detection (not a reuse when presented again)."""
 
@@ -303,18 +310,6 @@ class LockedRefreshToken:
     expired: bool
     scopes: list[str]
     client_id: str
-    grant_id: str
-    sub: str
-    grant_holds: bool
-    tokens_not_before: int
-    app_id: str
-    app_status: str
-    environment: str
-    person_id: str
-    person_status: str
-    level: int
-    persona_of_app: bool
-    persona: bool
 
 
 async def lock_refresh_token(tx: AsyncManagedTransaction, token_hash: str) -> LockedRefreshToken | None:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from neo4j import AsyncManagedTransaction
 
+from auth import app_tokens
 from auth.permissions import Representation, authorize, holds
 from auth.viewer import Viewer
 from core.errors import ConflictError, NotFoundError, Problems, UserInputError
@@ -424,11 +425,6 @@ def _local_only(value: str) -> bool:
     return parts.scheme == "http" and (_is_loopback(host) or host == "localhost" or host.endswith(".localhost"))
 
 
-def _not_before_now(rt: Runtime) -> int:
-    """``Grant.tokensNotBefore`` that ends every app token issued up to now (``iat`` has whole seconds)."""
-    return int(rt.keyring.now().timestamp()) + 1
-
-
 async def approve_app(rt: Runtime, viewer: Viewer, app_id: str) -> ManagedAppView:
     """An officer takes a sandbox app to production: real residents may sign in to it from now on. Refused while a
     loopback redirect URI or origin remains; the test personas' grants end with their tokens, in the same
@@ -443,7 +439,7 @@ async def approve_app(rt: Runtime, viewer: Viewer, app_id: str) -> ManagedAppVie
                 "with https:// addresses (appUpdate) before it goes to production.",
                 field="appId",
             )
-        await queries.approve_app(tx, app_id, officer, _not_before_now(rt))
+        await queries.approve_app(tx, app_id, officer, app_tokens.not_before_now(rt.keyring))
 
     return await _reviewed(rt, viewer, "partners.app.review", app_id, decide)
 
@@ -463,7 +459,7 @@ async def suspend_app(rt: Runtime, viewer: Viewer, app_id: str, reason: str, *, 
     async def decide(tx: AsyncManagedTransaction, found: LockedApp, officer: str) -> None:
         if found.status == "suspended":
             raise ConflictError("This app is suspended already.", field="appId")
-        await queries.suspend_app(tx, app_id, officer, checked or "", _not_before_now(rt))
+        await queries.suspend_app(tx, app_id, officer, checked or "", app_tokens.not_before_now(rt.keyring))
 
     return await _reviewed(rt, viewer, "partners.app.suspend", app_id, decide)
 

@@ -27,7 +27,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from auth.viewer import Viewer
 from core.errors import UnauthenticatedError
 from core.runtime import Runtime
 from graph import oauth as queries
-from graph.oauth import ClientRow, GrantRow, LockedRefreshToken, OpSessionRow, UsedCode
+from graph.oauth import ClientRow, GrantRow, GrantState, LockedRefreshToken, OpSessionRow, UsedCode
 from identity.views import persons_by_ids
 from partners.app_access import viewer_from_app_token
 from partners.pairwise import subject as pairwise_subject
@@ -272,7 +271,7 @@ class TokenSubject:
     acr: str | None = None
 
 
-def _grant_usable(found: UsedCode | LockedRefreshToken, what: str) -> None:
+def _grant_usable(found: GrantState, what: str) -> None:
     """The grant behind a code or refresh token still stands (``grant_holds``: ``graph.rules.app_grant_holds``, the
     rule an access token meets at /graphql); the other columns only say why not. A sandbox app serves its own test
     personas only."""
@@ -298,7 +297,9 @@ async def redeem_code(rt: Runtime, code: str, client_id: str, redirect_uri: str 
         if used is not None and used.used:
             # RFC 6749 4.1.2: a code redeemed twice was likely stolen; the tokens issued from it end (the grant's
             # access tokens up to now and every refresh token of the grant), in the same transaction.
-            await queries.end_grant_tokens(tx, used.grant_id, _not_before_now(), refresh_tokens=True)
+            await queries.end_grant_tokens(
+                tx, used.grant_id, app_tokens.not_before_now(rt.keyring), refresh_tokens=True
+            )
         return used
 
     found = await rt.graph.write(work)
@@ -348,11 +349,6 @@ async def new_refresh_token(rt: Runtime, grant_id: str, scopes: list[str]) -> st
     return token
 
 
-def _not_before_now() -> int:
-    """``tokensNotBefore`` that ends every token issued up to now (``iat`` has whole seconds)."""
-    return int(time.time()) + 1
-
-
 async def rotate_refresh_token(
     rt: Runtime, token: str, client_id: str, requested: list[str] | None
 ) -> tuple[TokenSubject, str]:
@@ -372,7 +368,9 @@ async def rotate_refresh_token(
         if found.revoked:
             return "revoked", found
         if found.used:
-            await queries.end_grant_tokens(tx, found.grant_id, _not_before_now(), refresh_tokens=True)
+            await queries.end_grant_tokens(
+                tx, found.grant_id, app_tokens.not_before_now(rt.keyring), refresh_tokens=True
+            )
             return "reused", found
         if found.expired:
             return "expired", found
@@ -521,7 +519,12 @@ async def revoke(rt: Runtime, token: str, client_id: str) -> None:
     if access.claims.client_id != client_id:
         raise OAuthFailure("unauthorized_client", "This token was issued to another client.")
     if access.claims.grant_id is not None:
-        await rt.graph.write(queries.end_grant_tokens, access.claims.grant_id, _not_before_now(), refresh_tokens=False)
+        await rt.graph.write(
+            queries.end_grant_tokens,
+            access.claims.grant_id,
+            app_tokens.not_before_now(rt.keyring),
+            refresh_tokens=False,
+        )
 
 
 async def introspect(rt: Runtime, token: str, client_id: str) -> dict[str, Any]:

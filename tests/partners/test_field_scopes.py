@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
-from api.graphql_view import GraphQLView
 from partners.reads import Read
 from tests.identity.people import make_verified, register, uuid_of
 from tests.marketplace.listing_helpers import create_listing
@@ -21,21 +18,6 @@ ALL_PERSONAL = (
     "openid", "profile.basic", "profile.verification", "contact.read", "ward.read", "birthdate.read",
     "connections.read", "marketplace.read", "marketplace.write", "notifications.read",
 )  # fmt: skip
-
-
-@pytest.fixture
-def contexts(monkeypatch) -> list:
-    """The RequestContext of each /graphql request of the test (to read its ReadSet after the answer)."""
-    seen: list = []
-    original = GraphQLView.get_context
-
-    async def capturing(self, request, response):
-        context = await original(self, request, response)
-        seen.append(context)
-        return context
-
-    monkeypatch.setattr(GraphQLView, "get_context", capturing)
-    return seen
 
 
 async def test_a_field_outside_the_grant_is_forbidden_naming_the_scope_and_the_rest_arrives(app, client):

@@ -7,6 +7,7 @@ from tests.both_ways import refuses_cursor, walk_both_ways
 from tests.identity.people import register, uuid_of
 from tests.partners.support import make_partner, seed_app, seed_grant
 from tests.partners.test_apps import read
+from tests.statements import counted, same_for_any_length
 from tests.support import error_codes, gql
 
 MY_GRANTS = """
@@ -21,6 +22,8 @@ REVOKE = """
 mutation($id: ID!) { grantRevoke(input: {grantId: $id}) { grant { id revokedAt } errors { code field message } } }
 """
 NODE = "query($id: ID!) { node(id: $id) { ... on Grant { id app { name requestedScopes { name } } } } }"
+#: The grants page with its count, and the apps of its grants (one loader for the page).
+MY_GRANTS_STATEMENTS = 3
 CLOSE = "mutation($p: String!) { accountClose(input: {password: $p}) { errors { code field } } }"
 
 
@@ -119,3 +122,16 @@ async def test_closing_my_account_revokes_every_grant(client, app, graph):
         ids=[g.grant_id for g in grants],
     )
     assert stored == [{"by": "account_closed", "revoked": True}] * 2
+
+
+async def test_my_grants_cost_the_same_statements_for_one_grant_or_four(client, app):
+    partner = await make_partner(app, client)
+    person = await register(client)
+    apps = [await seed_app(app, partner, name=f"Ứng dụng {n}", scopes=("openid", "contact.read")) for n in range(4)]
+    await seed_grant(app, apps[0], uuid_of(person.id))
+    small, _ = await counted(client, MY_GRANTS, {"first": 10}, headers=person.auth)
+    for seeded in apps[1:]:
+        await seed_grant(app, seeded, uuid_of(person.id))
+    large, body = await counted(client, MY_GRANTS, {"first": 10}, headers=person.auth)
+    assert len(body["data"]["myGrants"]["edges"]) == 4
+    assert same_for_any_length(small, large, MY_GRANTS_STATEMENTS), (small, large)

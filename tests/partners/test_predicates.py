@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
-
-from api.graphql_view import GraphQLView
 from partners.predicates import HANOI, age_on, hanoi_today, is_adult
 from partners.reads import Read
 from tests.identity.people import make_verified, register, uuid_of
@@ -26,20 +23,6 @@ def test_the_18th_birthday_counts_from_its_first_day_in_hanoi():
     # 16:59 UTC is 23:59 in Hà Nội (UTC+7); 17:00 UTC is already the next day there
     assert hanoi_today(datetime(2026, 6, 14, 16, 59, tzinfo=UTC)) == date(2026, 6, 14)
     assert hanoi_today(datetime(2026, 6, 14, 17, 0, tzinfo=UTC)) == date(2026, 6, 15)
-
-
-@pytest.fixture
-def contexts(monkeypatch) -> list:
-    seen: list = []
-    original = GraphQLView.get_context
-
-    async def capturing(self, request, response):
-        context = await original(self, request, response)
-        seen.append(context)
-        return context
-
-    monkeypatch.setattr(GraphQLView, "get_context", capturing)
-    return seen
 
 
 async def test_is_adult_turns_true_on_the_18th_birthday_in_hanoi_and_is_logged_as_the_predicate(

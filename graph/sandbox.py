@@ -230,6 +230,31 @@ UNWIND $rows AS r
 CREATE (:Notification {id: r.id, recipientId: r.recipientId, kind: r.kind, actorId: r.actorId, subjectId: r.subjectId,
                        subjectType: r.subjectType, createdAt: r.createdAt, readAt: r.readAt})
 """,
+    "wallets": """
+UNWIND $rows AS r
+CREATE (w:Wallet {id: r.id, kind: r.kind, ownerId: r.ownerId, balance: r.balance, seq: r.seq, createdAt: r.createdAt,
+                  updatedAt: r.updatedAt})
+WITH w, r
+CALL (w, r) { MATCH (a:Actor {id: r.ownerId}) CREATE (a)-[:HOLDS]->(w) }
+""",
+    "topups": """
+UNWIND $rows AS r
+CREATE (:TopUp {id: r.id, scope: r.scope, actorId: r.actorId, amount: r.amount, reference: r.reference,
+                status: r.status, createdAt: r.createdAt, touchedAt: r.touchedAt, settledAt: r.settledAt,
+                entryId: r.entryId, providerReference: r.providerReference})
+""",
+    "entries": """
+UNWIND $rows AS r
+MATCH (d:Wallet {id: r.debitWallet}), (c:Wallet {id: r.creditWallet})
+CREATE (e:LedgerEntry {id: r.id, kind: r.kind, amount: r.amount, at: r.at, memo: r.memo,
+                       debitBalanceAfter: r.debitBalanceAfter, creditBalanceAfter: r.creditBalanceAfter,
+                       debitWallet: r.debitWallet, creditWallet: r.creditWallet, debitSeq: r.debitSeq,
+                       creditSeq: r.creditSeq, orderId: r.orderId})
+CREATE (e)-[:DEBIT]->(d)
+CREATE (e)-[:CREDIT]->(c)
+WITH e, r
+CALL (e, r) { MATCH (o:Order {id: r.orderId}) CREATE (e)-[:FOR]->(o) }
+""",
 }
 
 #: Whether a batch of a step was written, from its first row (every batch is one transaction).
@@ -257,6 +282,9 @@ CITY_STEP_DONE: dict[str, str] = {
     # ratings are added to (not set): a batch is done when its first seller shows them
     "ratings": "MATCH (n:Actor {id: $row.id}) RETURN n.ratingCount IS NOT NULL AS done",
     "notifications": "MATCH (n:Notification {id: $row.id}) RETURN count(n) > 0 AS done",
+    "wallets": "MATCH (n:Wallet {id: $row.id}) RETURN count(n) > 0 AS done",
+    "topups": "MATCH (n:TopUp {id: $row.id}) RETURN count(n) > 0 AS done",
+    "entries": "MATCH (n:LedgerEntry {id: $row.id}) RETURN count(n) > 0 AS done",
 }
 
 

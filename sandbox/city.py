@@ -21,8 +21,10 @@ What it makes, for N people:
 - listings by organisations and level-2 people; completed orders (every step's event) with reviews and the sellers'
   rating totals.
 
-Not made (yet): wallets and ledger entries of the orders (an order is completed without its payment entries:
-wallets read as empty), sessions and one-time codes (people sign in themselves). Notifications, and the
+- the money of those orders: one top-up per buyer through the development provider (``SPARE_DONG`` more than
+  their orders cost), payments into escrow and releases to the sellers, wallets with their balances.
+
+Not made: sessions and one-time codes (people sign in themselves), idempotency keys (purged after their retention). Notifications, and the
 ``REQUEST_NOTICE`` markers of connection requests, are written for the last ``RECENT_DAYS`` days only: older
 connections stand without them (a city's old notifications would have been read; see docs/scaling.md).
 
@@ -52,6 +54,7 @@ from core.runtime import Runtime
 from core.text import fold
 from graph import sandbox as queries
 from identity import privacy
+from marketplace import ledger
 from sandbox import city_data as words
 from sandbox import demo_data
 from sandbox.guard import SandboxRefused, require_development
@@ -70,6 +73,8 @@ NODE_BATCH = 2_000
 EDGE_BATCH = 10_000
 #: The transaction timeout of one batch (the API's own is much shorter).
 BATCH_TIMEOUT_SECONDS = 300.0
+#: What each buyer's wallet holds after their orders (they topped up this much more): enough to pay new orders.
+SPARE_DONG = 5_000_000
 
 Row = dict[str, Any]
 
@@ -633,6 +638,8 @@ def generate(
 
     notification_rows.sort(key=lambda n: n["createdAt"])
     city.steps.append(Step("notifications", "notifications", notification_rows, NODE_BATCH))
+    # the money after everything else (so a city written before the ledger existed resumes into it)
+    city.steps.extend(_ledger(gen, order_rows, now))
 
     degree = [len(n) for n in neighbours]
     for i in _sample_indices(people, level_of, degree, posts_by_person):
@@ -651,6 +658,89 @@ def generate(
         )
     city.counts = {s.label: len(s.rows) for s in city.steps}
     return city
+
+
+def _ledger(gen: _Gen, order_rows: list[Row], now: datetime) -> list[Step]:
+    """The money of the completed orders, as ``marketplace.ledger.post_entry`` moves it: each buyer topped up once
+    through the development provider (enough for their orders and ``SPARE_DONG`` more, so they can pay new ones), a
+    payment into the order's escrow shard when paid, its release to the seller when completed. Wallets carry their
+    balance and sequence; every entry the balances after it and its place in each wallet's sequence."""
+    rng = gen.rng
+    spent: dict[str, int] = {}
+    first_order: dict[str, datetime] = {}
+    for order in order_rows:
+        spent[order["buyerId"]] = spent.get(order["buyerId"], 0) + order["totalDong"]
+        first_order[order["buyerId"]] = min(first_order.get(order["buyerId"], order["createdAt"]), order["createdAt"])
+    moves: list[tuple[datetime, str, str, str, int, str | None, str]] = []  # at, kind, debit, credit, amount, order
+    topup_rows: list[Row] = []
+    entry_of_topup: dict[int, Row] = {}
+    for buyer in sorted(spent):
+        wallet = ledger.actor_wallet(buyer)
+        amount = spent[buyer] + SPARE_DONG
+        at = first_order[buyer] - timedelta(minutes=rng.randrange(5, 600))
+        reference = f"sim-in-{rng.getrandbits(96):024x}"
+        topup_id = gen.uuid()
+        topup_rows.append(
+            {
+                "id": topup_id,
+                "scope": f"{buyer}:city-topup",
+                "actorId": buyer,
+                "amount": amount,
+                "reference": f"topup:{topup_id}",
+                "status": "settled",
+                "createdAt": at,
+                "touchedAt": at + timedelta(seconds=1),
+                "settledAt": at + timedelta(seconds=4),
+                "providerReference": reference,
+            }  # fmt: skip
+        )
+        moves.append((at + timedelta(seconds=3), "topup", ledger.shard(ledger.PROVIDER, wallet), wallet, amount, None,
+                      f"Top-up, provider reference {reference}"))  # fmt: skip
+        entry_of_topup[len(moves) - 1] = topup_rows[-1]
+    for order in order_rows:
+        escrow = ledger.shard(ledger.ESCROW, order["id"])
+        paid, completed = order["events"][2]["at"], order["events"][4]["at"]
+        buyer, seller = ledger.actor_wallet(order["buyerId"]), ledger.actor_wallet(order["sellerId"])
+        moves.append(
+            (paid, "payment", buyer, escrow, order["totalDong"], order["id"], f"order {order['id']}: orderPay")
+        )
+        moves.append((completed, "release", escrow, seller, order["totalDong"], order["id"],
+                      f"order {order['id']}: orderComplete"))  # fmt: skip
+    wallets: dict[str, Row] = {}
+    entry_rows: list[Row] = []
+    for index in sorted(range(len(moves)), key=lambda m: (moves[m][0], m)):
+        at, kind, debit, credit, amount, order_id, memo = moves[index]
+        for wallet in (debit, credit):
+            if wallet not in wallets:
+                platform = ledger.platform_wallet(wallet)
+                wallets[wallet] = {
+                    "id": wallet,
+                    "kind": {ledger.ESCROW: "escrow", ledger.PROVIDER: "external"}.get(platform or "", "actor"),
+                    "ownerId": ledger.wallet_owner(wallet),
+                    "balance": 0,
+                    "seq": 0,
+                    "createdAt": at,
+                }
+        d, c = wallets[debit], wallets[credit]
+        d["balance"] -= amount
+        c["balance"] += amount
+        d["seq"] += 1
+        c["seq"] += 1
+        d["updatedAt"] = c["updatedAt"] = at
+        entry = {
+            "id": gen.uuid(), "kind": kind, "amount": amount, "at": at, "memo": memo, "orderId": order_id,
+            "debitWallet": debit, "creditWallet": credit, "debitSeq": d["seq"], "creditSeq": c["seq"],
+            "debitBalanceAfter": d["balance"], "creditBalanceAfter": c["balance"],
+        }  # fmt: skip
+        entry_rows.append(entry)
+        if index in entry_of_topup:
+            entry_of_topup[index]["entryId"] = entry["id"]
+    del now
+    return [
+        Step("wallets", "wallets", sorted(wallets.values(), key=lambda w: w["id"]), NODE_BATCH),
+        Step("topups", "wallet top-ups", topup_rows, NODE_BATCH),
+        Step("entries", "ledger entries", entry_rows, NODE_BATCH),
+    ]
 
 
 def _sample_indices(people: int, level: list[int], degree: list[int], posts: list[int]) -> list[int]:

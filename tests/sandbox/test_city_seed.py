@@ -70,6 +70,29 @@ def test_the_city_is_plausible() -> None:
     assert len(city.step("reviews").rows) > 0 and len(city.step("comments").rows) > 0
 
 
+def test_the_money_adds_up() -> None:
+    """The invariant of ``marketplace.ledger``: every wallet's balance is its entries' sum, all wallets sum to zero,
+    escrow is empty once every order is completed, every buyer keeps what they topped up beyond their orders."""
+    city = _generate(4, 500)
+    wallets = {w["id"]: w for w in city.step("wallets").rows}
+    entries = city.step("entries").rows
+    assert sum(w["balance"] for w in wallets.values()) == 0
+    for wallet in wallets.values():
+        mine = [e for e in entries if wallet["id"] in (e["debitWallet"], e["creditWallet"])]
+        assert len(mine) == wallet["seq"]
+        assert wallet["balance"] == sum(
+            e["amount"] if e["creditWallet"] == wallet["id"] else -e["amount"] for e in mine
+        )
+        if wallet["kind"] == "escrow":
+            assert wallet["balance"] == 0
+    for order in city.step("orders").rows:
+        assert [e["kind"] for e in entries if e["orderId"] == order["id"]] == ["payment", "release"]
+    buyers = {o["buyerId"] for o in city.step("orders").rows}
+    assert {t["actorId"] for t in city.step("topups").rows} == buyers
+    for buyer in buyers:
+        assert wallets[f"actor:{buyer}"]["balance"] >= city_module.SPARE_DONG
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_citizen_id_passes_the_registration_check(seed: int) -> None:
     """The generator keeps the numbers it hashed only in memory (samples print them): each is format-valid for the

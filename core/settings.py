@@ -301,7 +301,7 @@ class Settings(BaseSettings):
     password_hash_profile: Literal["standard", "test"] = Field(
         "standard",
         description="argon2id parameters of new password hashes: standard (RFC 9106 low-memory: t=3, 64 MiB, "
-        "p=4) or test (t=2, 8 MiB, p=1; accepted only with environment=test, to keep the suite fast).",
+        "p=4) or test (t=1, 1 MiB, p=1; accepted only with environment=test, to keep the suite fast).",
     )
 
     @model_validator(mode="after")

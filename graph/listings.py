@@ -21,7 +21,15 @@ from neo4j.time import DateTime
 from core.pagination import Window
 from graph.driver import FAR_FUTURE, run, window_keyset
 from graph.paging import BothWays, both_ways
-from graph.identity import ORGANIZATION_PROJECTION, PERSON_PROJECTION, OrganizationRow, PersonRecord, PersonRow
+from graph.identity import (
+    ORGANIZATION_PROJECTION,
+    PERSON_PROJECTION,
+    ActorDisplay as ActorDisplay,
+    OrganizationRow,
+    PersonRecord,
+    PersonRow as PersonRow,
+    display_projection,
+)
 from graph.places import COMMUNE_FIELDS, CommuneMap
 from graph.rows import node_row, row
 from graph.rules import actors_acted_for, actors_blocked_either_way, blocked_either_way
@@ -58,6 +66,7 @@ class SellerRows:
     ``identity``'s projection reads them (a person or an organisation), the viewer's relation to them, and the
     representatives of a selling organisation (each with the person's projection). None: not read."""
 
+    display: ActorDisplay | None = None
     person: PersonRow | None = None
     organization: OrganizationRow | None = None
     relation: Relation | None = None
@@ -66,9 +75,10 @@ class SellerRows:
 
 @dataclass(frozen=True)
 class RepresentativeRow:
-    """A representative of a selling organisation: their role, since when, and their person's projection."""
+    """A representative of a selling organisation: their role, since when, and their person's projection (full, or
+    their display record)."""
 
-    person: PersonRow
+    person: PersonRow | ActorDisplay
     role: str
     since: DateTime
 
@@ -150,6 +160,11 @@ def _person_row(found: Mapping[str, Any]) -> PersonRow:
     )
 
 
+def _representative(found: Mapping[str, Any]) -> RepresentativeRow:
+    person = found["row"]
+    return RepresentativeRow(person if "isPerson" in person else _person_row(person), found["role"], found["since"])
+
+
 def _relation(found: Mapping[str, Any] | None) -> Relation | None:
     from graph.social import Relation  # noqa: PLC0415 (graph.social imports this module)
 
@@ -169,10 +184,11 @@ def _listing_row(record: Record) -> ListingRow:
         viewer_owns=bool(record.get("viewerOwns")),
         sort_key=record.get("sortKey"),
         seller=SellerRows(
+            display=record.get("sellerDisplay"),
             person=_person_row(person) if person is not None else None,
             organization=row(OrganizationRow, organization) if organization is not None else None,
             relation=_relation(record.get("sellerRelation")),
-            representatives=[RepresentativeRow(_person_row(r["row"]), r["role"], r["since"]) for r in representatives]
+            representatives=[_representative(r) for r in representatives]
             if representatives is not None
             else None,
         ),
@@ -256,24 +272,29 @@ PROPERTIES = frozenset(
 @dataclass(frozen=True)
 class ListingShape:
     """What a read of listings returns: the properties (``PROPERTIES``), the seller's rating sums, whether the viewer
-    owns each, its ward, and the seller's parts the nested resolvers would otherwise load (``SellerRows``)."""
+    owns each, its ward, and the seller's parts the nested resolvers would otherwise load (``SellerRows``): the
+    seller (``display``: only its display record, ``graph.identity.display_projection``, when the client selected
+    nothing else of it), the viewer's relation to them, the representatives of a selling organisation (each person
+    by their display record when ``representatives_display``)."""
 
     properties: frozenset[str] = PROPERTIES
     rating: bool = True
     owns: bool = True
     ward: bool = True
     seller: bool = False
+    display: bool = False
     relation: bool = False
     representatives: bool = False
+    representatives_display: bool = False
 
 
 #: Every property and the listing's own parts, no seller: mutations' payloads, ``node(id:)``, investment interests.
 FULL_SHAPE = ListingShape()
 
 
-def _columns(projection: str) -> list[str]:
-    """The names of the columns of a RETURN list (``expression AS name, ...``; commas inside brackets and strings
-    are no separators)."""
+def _pairs(projection: str) -> list[tuple[str, str]]:
+    """(expression, name) of each column of a RETURN list (``expression AS name, ...``; commas inside brackets and
+    strings are no separators)."""
     pieces, depth, quote, start = [], 0, "", 0
     for i, char in enumerate(projection):
         if quote:
@@ -288,58 +309,39 @@ def _columns(projection: str) -> list[str]:
             pieces.append(projection[start:i])
             start = i + 1
     pieces.append(projection[start:])
-    names = [re.search(r"\bAS\s+(\w+)\s*$", piece.strip()) for piece in pieces]
-    assert all(names), f"every column of a projection is named: {projection}"
-    return [name.group(1) for name in names if name]
+    found = [re.fullmatch(r"(.*)\bAS\s+(\w+)", piece.strip(), re.S) for piece in pieces]
+    assert all(found), f"every column of a projection is named: {projection}"
+    return [(match.group(1).strip(), match.group(2)) for match in found if match]
 
 
-def _as_map(projection: str) -> str:
-    """A map of the columns of ``projection`` (a subquery RETURNs them; the map carries them out of it)."""
-    return "{" + ", ".join(f"{name}: {name}" for name in _columns(projection)) + "}"
+def _map_of(projection: str) -> str:
+    """The columns of a RETURN list (``graph.identity``'s projections) as one map expression, so that a statement
+    returns them as one value per row, under the names the projection gives them."""
+    return "{" + ", ".join(f"{name}: {expression}" for expression, name in _pairs(projection)) + "}"
 
 
-#: The seller ``seller`` as ``graph.identity.PERSON_PROJECTION`` reads a person (null for an organisation).
-SELLER_PERSON = f"""OPTIONAL CALL (seller) {{
-  WITH seller AS p WHERE p:Person
-  CALL (p) {{ RETURN {PERSON_PROJECTION} }}
-  RETURN {_as_map(PERSON_PROJECTION)} AS sellerPerson
-}}"""
+def _relation_facts() -> str:
+    """The viewer's relation facts as ``graph.social`` reads them (``me`` to ``other``), as a map."""
+    from graph.social import _RELATION_FACTS  # noqa: PLC0415 (graph.social imports this module)
 
-#: The seller ``seller`` as ``graph.identity.ORGANIZATION_PROJECTION`` reads an organisation (null for a person).
-SELLER_ORGANIZATION = f"""OPTIONAL CALL (seller) {{
-  WITH seller AS o WHERE o:Organization
-  CALL (o) {{ RETURN {ORGANIZATION_PROJECTION} }}
-  RETURN {_as_map(ORGANIZATION_PROJECTION)} AS sellerOrganization
-}}"""
-
-#: The representatives of the selling organisation ``seller`` (``[]`` for a person), oldest role first, each with
-#: their person's projection (what ``identity.representatives.representatives`` reads in two statements).
-SELLER_REPRESENTATIVES = f"""CALL (seller) {{
-  OPTIONAL MATCH (p:Person)-[rep:REPRESENTS]->(seller) WHERE seller:Organization
-  WITH p, rep ORDER BY rep.since
-  OPTIONAL CALL (p) {{ WITH p WHERE p IS NOT NULL RETURN {PERSON_PROJECTION} }}
-  RETURN [r IN collect(CASE WHEN p IS NULL THEN null ELSE
-    {{role: rep.role, since: rep.since, row: {_as_map(PERSON_PROJECTION)}}} END) WHERE r IS NOT NULL]
-    AS sellerRepresentatives
-}}"""
+    return _map_of(_RELATION_FACTS.strip().removeprefix("RETURN"))
 
 
-def _seller_relation() -> str:
-    """The viewer's relation to the seller ``seller`` (``graph.social``'s relation facts; null when anonymous, for
-    the viewer themself and for an unknown viewer, as ``social.relations.relations_to`` answers)."""
-    from graph.social import _RELATION_FACTS as RELATION_FACTS  # noqa: PLC0415 (graph.social imports this module)
-
-    return f"""OPTIONAL CALL (seller) {{
-  MATCH (me:Person {{id: $viewerId}}) WHERE seller.id <> $viewerId
-  WITH me, seller AS other
-  CALL (me, other) {{ {RELATION_FACTS} }}
-  RETURN {_as_map(RELATION_FACTS.replace("RETURN", "", 1))} AS sellerRelation
-}}"""
+def _representatives(display: bool) -> str:
+    """The representatives of the selling organisation ``seller`` (``[]`` for a person), oldest role first, each
+    person by identity's full projection or its display record (what ``identity.representatives.representatives``
+    reads in two statements)."""
+    person = display_projection("p") if display else _map_of(PERSON_PROJECTION)
+    return (
+        "COLLECT { MATCH (rep_p:Person)-[rep:REPRESENTS]->(seller) WHERE seller:Organization"
+        f" WITH rep_p AS p, rep ORDER BY rep.since RETURN {{role: rep.role, since: rep.since, row: {person}}} }}"
+    )
 
 
 @lru_cache(maxsize=256)
 def _projection(shape: ListingShape) -> tuple[str, str]:
-    """(the per-row subqueries, the RETURN columns) of ``shape``, for rows binding ``l``, ``seller`` and ``mine``."""
+    """(the clauses binding what the columns read, the RETURN columns) of ``shape``, for rows binding ``l``,
+    ``seller`` and ``mine``: placed after the page is cut, so only its rows read their seller's parts."""
     properties = ", ".join(f".{name}" for name in (*ALWAYS_READ, *sorted(shape.properties & PROPERTIES)))
     columns = [f"l {{{properties}}} AS listing", "seller.id AS sellerId"]
     if shape.rating:
@@ -348,17 +350,22 @@ def _projection(shape: ListingShape) -> tuple[str, str]:
         columns.append(f"head(COLLECT {{ MATCH (c:Commune {{code: l.wardCode}}) RETURN {COMMUNE_FIELDS} }}) AS ward")
     if shape.owns:
         columns.append(f"{VIEWER_OWNS} AS viewerOwns")
-    calls = []
-    if shape.seller:
-        calls += [SELLER_PERSON, SELLER_ORGANIZATION]
-        columns += ["sellerPerson", "sellerOrganization"]
-    if shape.relation:
-        calls.append(_seller_relation())
-        columns.append("sellerRelation")
-    if shape.representatives:
-        calls.append(SELLER_REPRESENTATIVES)
+    clauses = []
+    if shape.representatives:  # before ``p`` is bound to the seller below: the projection binds its own ``p``
+        clauses.append(f"WITH *, {_representatives(shape.representatives_display)} AS sellerRepresentatives")
         columns.append("sellerRepresentatives")
-    return "\n".join(calls), ",\n       ".join(columns)
+    if shape.seller and shape.display:
+        columns.append(f"{display_projection('seller')} AS sellerDisplay")
+    elif shape.seller:  # identity's projections read their actor as ``p`` and ``o``
+        clauses.append("WITH *, seller AS p, seller AS o")
+        columns.append(f"CASE WHEN seller:Person THEN {_map_of(PERSON_PROJECTION)} END AS sellerPerson")
+        columns.append(
+            f"CASE WHEN seller:Organization THEN {_map_of(ORGANIZATION_PROJECTION)} END AS sellerOrganization"
+        )
+    if shape.relation:  # none for the viewer themself, nor when signed out (``social.relations.relations_to``)
+        clauses.append("OPTIONAL MATCH (me:Person {id: $viewerId}) WHERE me.id <> seller.id\nWITH *, seller AS other")
+        columns.append(f"CASE WHEN me IS NULL THEN null ELSE {_relation_facts()} END AS sellerRelation")
+    return "\n".join(clauses), ",\n       ".join(columns)
 
 
 CREATE_LISTING = """

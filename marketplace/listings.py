@@ -29,10 +29,20 @@ from core.pagination import NUMBER, OPTIONAL_INT, TEXT, TIME, CursorKind, Page, 
 from core.runtime import Runtime
 from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
-from graph.listings import FULL_SHAPE, BrowseFilters, ListingProps, ListingRow, ListingShape, LockedListing, SellerRows
+from graph.listings import (
+    FULL_SHAPE,
+    ActorDisplay,
+    BrowseFilters,
+    ListingProps,
+    ListingRow,
+    ListingShape,
+    LockedListing,
+    PersonRow,
+    SellerRows,
+)
 from identity.acting import act_for
 from identity.model import OrganizationView, PersonView, Representative
-from identity.views import hidden, organization_view, person_view, sandbox_app_id
+from identity.views import display_view, hidden, organization_view, person_view, sandbox_app_id
 from marketplace.acting import act_as
 from marketplace.visibility import LISTING_STATUSES, ListingFacts, may_see_listing
 from moderation.enforcement import assert_not_suspended
@@ -153,9 +163,12 @@ def categories() -> list[Category]:
 
 def _seller_read(rows: SellerRows, viewer: Viewer, representatives: bool) -> SellerRead | None:
     """The seller's parts a compiled read found, passed through identity's views (``identity.views``: blocks, the
-    sandbox rule and every personal field's audience decided there, as ``actors_by_ids`` does)."""
+    sandbox rule and every personal field's audience decided there, as ``actors_by_ids`` and ``display_view``
+    do)."""
     actor: PersonView | OrganizationView | None = None
-    if rows.person is not None:
+    if rows.display is not None:
+        actor = display_view(rows.display, viewer)
+    elif rows.person is not None:
         person = rows.person
         actor = None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
     elif rows.organization is not None:
@@ -163,15 +176,20 @@ def _seller_read(rows: SellerRows, viewer: Viewer, representatives: bool) -> Sel
     else:
         return None
     people: list[Representative] | None = None
-    if representatives and rows.representatives is not None and not viewer.is_anonymous:
-        people = [
-            Representative(
-                person_view(r.person.record, viewer), rows.organization.organization["id"], r.role, r.since.to_native()
-            )
-            for r in rows.representatives
-            if rows.organization is not None and not r.person.blocked and not hidden(r.person.record, viewer)
-        ]
+    if representatives and rows.representatives is not None and not viewer.is_anonymous and actor is not None:
+        people = []
+        for found in rows.representatives:
+            shown = _representative_view(found.person, viewer)
+            if isinstance(shown, PersonView):
+                people.append(Representative(shown, actor.id, found.role, found.since.to_native()))
     return SellerRead(actor, rows, people)
+
+
+def _representative_view(person: PersonRow | ActorDisplay, viewer: Viewer) -> PersonView | OrganizationView | None:
+    """A representative as the viewer may see them (None across a block or for a sandbox app that may not)."""
+    if isinstance(person, PersonRow):
+        return None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
+    return display_view(person, viewer)
 
 
 def listing_view(found: ListingRow, viewer: Viewer | None = None, shape: ListingShape = FULL_SHAPE) -> ListingView:

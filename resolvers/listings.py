@@ -14,9 +14,9 @@ from core.pagination import PageRequest
 from graph.listings import PROPERTIES, ListingShape
 from marketplace import investments, listings
 from marketplace.listings import ListingInput, ListingView
-from resolvers.identity import _representatives_loader
+from identity.views import display_suffices
+from resolvers.identity import _representatives_loader, prime_actors
 from resolvers.places import _commune_loader
-from resolvers.social import _actor_loader
 from social import relations as social_relations
 from resolvers.common import (
     acting_organization,
@@ -127,8 +127,10 @@ def connection_shape(info: strawberry.Info) -> ListingShape:
         owns="viewerIsOwner" in names or "interests" in names,
         ward="ward" in names,
         seller=bool(sellers),
+        display=display_suffices(seller_names),
         relation=bool(sellers) and signed_in and "relation" in seller_names,
         representatives=bool(sellers) and signed_in and "representatives" in seller_names,
+        representatives_display=display_suffices(_names(_below(_below(sellers, "representatives"), "person"))),
     )
 
 
@@ -153,7 +155,7 @@ def prime(info: strawberry.Info, views: Iterable[ListingView]) -> None:
         seller = view.seller
         if seller is None:
             continue
-        context.loader("ActorByIdLoader", _actor_loader).prime(view.seller_id, seller.actor)
+        prime_actors(info, {view.seller_id: seller.actor}, display=seller.rows.display is not None)
         if seller.actor is not None and seller.rows.relation is not None:
             relations = context.loader("RelationByActorLoader", _relations_loader)
             if relations.cache:  # another field of this query made it uncached first: it reads, correct all the same

@@ -20,16 +20,20 @@ from neo4j.time import DateTime
 
 from core.pagination import Window
 from graph.driver import FAR_FUTURE, run, window_keyset
-from graph.paging import BothWays, both_ways
 from graph.identity import (
     ORGANIZATION_PROJECTION,
     PERSON_PROJECTION,
-    ActorDisplay as ActorDisplay,
     OrganizationRow,
     PersonRecord,
-    PersonRow as PersonRow,
     display_projection,
 )
+from graph.identity import (
+    ActorDisplay as ActorDisplay,
+)
+from graph.identity import (
+    PersonRow as PersonRow,
+)
+from graph.paging import BothWays, both_ways
 from graph.places import COMMUNE_FIELDS, CommuneMap
 from graph.rows import node_row, row
 from graph.rules import actors_acted_for, actors_blocked_either_way, blocked_either_way
@@ -188,9 +192,7 @@ def _listing_row(record: Record) -> ListingRow:
             person=_person_row(person) if person is not None else None,
             organization=row(OrganizationRow, organization) if organization is not None else None,
             relation=_relation(record.get("sellerRelation")),
-            representatives=[_representative(r) for r in representatives]
-            if representatives is not None
-            else None,
+            representatives=[_representative(r) for r in representatives] if representatives is not None else None,
         ),
     )
 

@@ -12,12 +12,9 @@ from strawberry.types.nodes import SelectedField, Selection
 from core.errors import Problems
 from core.pagination import PageRequest
 from graph.listings import PROPERTIES, ListingShape
+from identity.views import display_suffices
 from marketplace import investments, listings
 from marketplace.listings import ListingInput, ListingView
-from identity.views import display_suffices
-from resolvers.identity import _representatives_loader, prime_actors
-from resolvers.places import _commune_loader
-from social import relations as social_relations
 from resolvers.common import (
     acting_organization,
     decode_id,
@@ -28,6 +25,8 @@ from resolvers.common import (
     selects,
     viewer,
 )
+from resolvers.identity import _representatives_loader, prime_actors
+from resolvers.places import _commune_loader
 from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.listings import (
     InvestmentInterest,
@@ -51,6 +50,7 @@ from schema.listings import (
     ListingUpdateInput,
     ListingUpdatePayload,
 )
+from social import relations as social_relations
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 

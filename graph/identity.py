@@ -148,6 +148,57 @@ class PersonRow:
     blocked: bool
 
 
+# --- the slim display projection ------------------------------------------------------------------------------------
+
+
+def display_projection(actor: str, viewer: str | None = None) -> str:
+    """Cypher map expression: the display record of the actor (person or organisation) bound to ``actor``, what an
+    author, a seller or a connection shown in a list needs when the client asks only for its display fields
+    (``identity.views.DISPLAY_FIELDS``): id, name, kind, assurance level, when the account was opened, its status
+    (a closed account), an organisation's kind; and what privacy decides from: whether it is a sandbox app's test
+    persona (``personaOfAppId``) and whether it and the viewer blocked one another (``graph.rules.blocked_either_way``).
+    It reads no relationship but the viewer's blocks: no ward, contacts, document or connection.
+
+    ``viewer`` names a variable the statement already binds to the viewer (null when anonymous); without it the
+    viewer is found by ``$viewerId`` (null when anonymous). Only ``identity.views.display_view`` turns the map into
+    a view (``ActorDisplay``)."""
+    blocked = (
+        f"({viewer} IS NOT NULL AND {blocked_either_way(actor, viewer)})"
+        if viewer is not None
+        else _blocked_with_viewer(actor)
+    )
+    return (
+        f"{actor} {{.id, .displayName, .assuranceLevel, .status, .createdAt, .orgKind, .personaOfAppId,"
+        f" isPerson: {actor}:Person, blocked: {blocked}}}"
+    )
+
+
+class ActorDisplay(TypedDict):
+    """An actor as ``display_projection`` reads it."""
+
+    id: str
+    displayName: str
+    assuranceLevel: int | None
+    status: str | None
+    createdAt: DateTime
+    orgKind: str | None  # an organisation's kind; None for a person
+    personaOfAppId: str | None  # a test persona (label TestPersona) of this sandbox app
+    isPerson: bool
+    blocked: bool
+
+
+DISPLAYS_BY_IDS = f"""
+UNWIND $ids AS id
+MATCH (a:Actor {{id: id}})
+RETURN {display_projection("a")} AS actor
+"""
+
+
+async def displays_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[ActorDisplay]:
+    """The display records of these actors, people and organisations alike (unknown ids left out)."""
+    return [r["actor"] for r in await run(tx, DISPLAYS_BY_IDS, ids=ids, viewerId=viewer_id)]
+
+
 PERSONS_BY_IDS = f"""
 UNWIND $ids AS id
 MATCH (p:Person {{id: id}})

@@ -6,10 +6,12 @@ personal field passes ``identity.privacy`` here, so no path can skip the rule.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from auth.viewer import Viewer
 from core.runtime import Runtime
 from graph import identity as queries
-from graph.identity import OrganizationRow, PersonRecord
+from graph.identity import ActorDisplay, OrganizationRow, PersonRecord
 from identity import privacy
 from identity.model import OrganizationView, PersonView
 from places.model import Commune
@@ -69,6 +71,94 @@ def organization_view(row: OrganizationRow) -> OrganizationView:
         status=org.get("status", "active"),
         viewer_role=row.viewer_role,
     )
+
+
+# --- the slim display view -------------------------------------------------------------------------------------------
+
+#: The fields of ``Actor``, ``Person`` and ``Organization`` that a display record (``graph.identity.display_projection``)
+#: answers as the full projection would: the display fields themselves, and the fields resolved later from the actor's
+#: id alone by their own resolvers and loaders (relation, lists, an owner's own contacts...), which read nothing of the
+#: view. Anything else (ward, roles, phone, sector, myRole...) needs the full projection.
+DISPLAY_FIELDS = frozenset(
+    {
+        "__typename",
+        "id",
+        "displayName",
+        "kind",
+        "verificationLevel",
+        "createdAt",
+        "closed",
+        "organizationKind",
+        # resolved from the id by their own resolvers
+        "relation",
+        "followers",
+        "posts",
+        "connections",
+        "following",
+        "mutualConnections",
+        "connectionRequestsReceived",
+        "connectionRequestsSent",
+        "contacts",
+        "verificationRequests",
+        "organizations",
+        "representatives",
+        "representationHistory",
+        "pendingInvitations",
+        "apps",
+    }
+)
+
+
+def display_suffices(fields: Iterable[str]) -> bool:
+    """Whether a selection of these field names (below an author, a seller, a connection: fragments looked through)
+    is answered by a display view (``display_view``): they are all ``DISPLAY_FIELDS``."""
+    return DISPLAY_FIELDS.issuperset(fields)
+
+
+def display_view(record: ActorDisplay, viewer: Viewer) -> PersonView | OrganizationView | None:
+    """The slim view of an actor shown in a list, from its display record: the same ``PersonView`` /
+    ``OrganizationView`` type as the full views, with only the display fields filled (the others empty, as for a
+    viewer who may not see them). Use it only when the client asked for nothing but ``DISPLAY_FIELDS``
+    (``display_suffices``). None when the viewer may not know the actor: a block either way, or a person a sandbox
+    app may not see (``hidden``'s rule, ``sandbox_admits``), exactly as ``actors_by_ids`` decides."""
+    if record["blocked"]:
+        return None
+    created_at = record["createdAt"].to_native()
+    level = record.get("assuranceLevel") or 0
+    status = record.get("status") or "active"
+    if record["isPerson"]:
+        if not sandbox_admits(viewer, record.get("personaOfAppId")):
+            return None
+        relation = privacy.relation_of(viewer, record["id"], connected=False)
+        return PersonView(
+            id=record["id"],
+            display_name=record["displayName"],
+            roles=(),
+            assurance_level=level,
+            created_at=created_at,
+            status=status,
+            is_self=relation is privacy.Relation.SELF,
+        )
+    return OrganizationView(
+        id=record["id"],
+        display_name=record["displayName"],
+        kind=record["orgKind"] or "",  # always set on an organisation
+        sector=None,
+        tax_code_last4=None,
+        assurance_level=level,
+        created_at=created_at,
+        status=status,
+    )
+
+
+async def displays_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | OrganizationView | None]:
+    """Display views of these actors (people and organisations) in one statement, aligned with ``ids``; None for
+    unknown ids and for actors the viewer may not know (``display_view``)."""
+    if not ids:
+        return []
+    found = await rt.graph.read(queries.displays_by_ids, ids, viewer.actor_id)
+    views = {r["id"]: display_view(r, viewer) for r in found}
+    return [views.get(i) for i in ids]
 
 
 def hidden(record: PersonRecord, viewer: Viewer) -> bool:

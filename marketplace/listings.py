@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Literal
 
@@ -29,13 +29,25 @@ from core.pagination import NUMBER, OPTIONAL_INT, TEXT, TIME, CursorKind, Page, 
 from core.runtime import Runtime
 from core.text import checked_text, fold, fulltext_query, nfc
 from graph import listings as queries
-from graph.listings import BrowseFilters, ListingProps, ListingRow, LockedListing
-from identity.acting import act_for, acting_actor
-from identity.views import sandbox_app_id
+from graph.listings import (
+    FULL_SHAPE,
+    ActorDisplay,
+    BrowseFilters,
+    ListingProps,
+    ListingRow,
+    ListingShape,
+    LockedListing,
+    PersonRow,
+    SellerRows,
+)
+from identity.acting import act_for
+from identity.model import OrganizationView, PersonView, Representative
+from identity.views import display_view, hidden, organization_view, person_view, sandbox_app_id
 from marketplace.acting import act_as
 from marketplace.visibility import LISTING_STATUSES, ListingFacts, may_see_listing
 from moderation.enforcement import assert_not_suspended
 from places.communes import require_commune
+from places.model import Commune
 
 KINDS = ("goods", "service", "rental", "investment")
 STATUSES = LISTING_STATUSES
@@ -78,6 +90,20 @@ TRANSITIONS = {
 
 NOT_FOUND = "No listing has this id."
 
+#: The time a view holds for a date-time its read left out (the client did not select it, so it is never shown).
+NOT_READ = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SellerRead:
+    """A listing's seller as a compiled read found them (``graph.listings.SellerRows``), as the viewer may see them:
+    what the resolvers prime the nested fields' loaders with. ``actor`` is None when the seller is hidden from the
+    viewer (blocked, or not a persona of the sandbox app) and ``representatives`` when not read or hidden."""
+
+    actor: PersonView | OrganizationView | None
+    rows: SellerRows
+    representatives: list[Representative] | None
+
 
 @dataclass(frozen=True)
 class ListingView:
@@ -101,6 +127,9 @@ class ListingView:
     rating_total: int
     rating_count: int
     viewer_owns: bool
+    #: The listing's ward when the read projected it, and its seller when the read did (compiled reads).
+    ward: Commune | None = None
+    seller: SellerRead | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +161,40 @@ def categories() -> list[Category]:
     return [Category(slug, vi, en) for slug, (vi, en) in CATEGORIES.items()]
 
 
-def listing_view(found: ListingRow) -> ListingView:
+def _seller_read(rows: SellerRows, viewer: Viewer, representatives: bool) -> SellerRead | None:
+    """The seller's parts a compiled read found, passed through identity's views (``identity.views``: blocks, the
+    sandbox rule and every personal field's audience decided there, as ``actors_by_ids`` and ``display_view``
+    do)."""
+    actor: PersonView | OrganizationView | None = None
+    if rows.display is not None:
+        actor = display_view(rows.display, viewer)
+    elif rows.person is not None:
+        person = rows.person
+        actor = None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
+    elif rows.organization is not None:
+        actor = None if rows.organization.blocked else organization_view(rows.organization)
+    else:
+        return None
+    people: list[Representative] | None = None
+    if representatives and rows.representatives is not None and not viewer.is_anonymous and actor is not None:
+        people = []
+        for found in rows.representatives:
+            shown = _representative_view(found.person, viewer)
+            if isinstance(shown, PersonView):
+                people.append(Representative(shown, actor.id, found.role, found.since.to_native()))
+    return SellerRead(actor, rows, people)
+
+
+def _representative_view(person: PersonRow | ActorDisplay, viewer: Viewer) -> PersonView | OrganizationView | None:
+    """A representative as the viewer may see them (None across a block or for a sandbox app that may not)."""
+    if isinstance(person, PersonRow):
+        return None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
+    return display_view(person, viewer)
+
+
+def listing_view(found: ListingRow, viewer: Viewer | None = None, shape: ListingShape = FULL_SHAPE) -> ListingView:
+    """The view of a listing row; with ``viewer``, its seller's parts the compiled read of ``shape`` found too.
+    Date-times are decoded here only when read (``NOT_READ`` otherwise)."""
     listing = found.listing
     return ListingView(
         id=listing.id,
@@ -149,12 +211,16 @@ def listing_view(found: ListingRow) -> ListingView:
         ward_id=found.ward_id,
         photo_urls=tuple(listing.photo_urls or ()),
         status=listing.status,
-        created_at=listing.created_at.to_native(),
-        updated_at=listing.updated_at.to_native(),
+        created_at=listing.created_at.to_native() if listing.created_at is not None else NOT_READ,
+        updated_at=listing.updated_at.to_native() if listing.updated_at is not None else NOT_READ,
         seller_id=found.seller_id,
         rating_total=found.rating_total,
         rating_count=found.rating_count,
         viewer_owns=bool(found.viewer_owns),
+        ward=Commune.from_record(found.ward) if found.ward else None,
+        seller=_seller_read(found.seller, viewer, shape.representatives)
+        if viewer is not None and shape.seller
+        else None,
     )
 
 
@@ -477,14 +543,16 @@ async def _fresh(rt: Runtime, viewer: Viewer, listing_id: str) -> ListingView:
     return view
 
 
-async def listings_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[ListingView | None]:
-    """Views of these listings for ``viewer``; None for unknown ids and listings hidden from them."""
+async def listings_by_ids(
+    rt: Runtime, viewer: Viewer, ids: list[str], shape: ListingShape = FULL_SHAPE
+) -> list[ListingView | None]:
+    """Views of these listings for ``viewer`` as ``shape`` says; None for unknown ids and listings hidden from them."""
     if not ids:
         return []
     rows = await rt.graph.read(
-        queries.listings_by_ids, ids, viewer.actor_id, acts_for_organizations(viewer), sandbox_app_id(viewer)
+        queries.listings_by_ids, ids, viewer.actor_id, acts_for_organizations(viewer), sandbox_app_id(viewer), shape
     )
-    found = {r.listing.id: listing_view(r) for r in rows}
+    found = {r.listing.id: listing_view(r, viewer, shape) for r in rows}
     return [found.get(i) for i in ids]
 
 
@@ -512,12 +580,17 @@ MY_LISTINGS_CURSOR = CursorKind("myListings", (TIME, TEXT))
 
 
 def _page(
-    rows: list[ListingRow], request: PageRequest, kind: CursorKind, total: int | None = None
+    rows: list[ListingRow],
+    request: PageRequest,
+    kind: CursorKind,
+    viewer: Viewer,
+    shape: ListingShape,
+    total: int | None = None,
 ) -> Page[ListingView]:
     """The page of ``rows`` (as the query read them for ``request.window(kind)``) as views, in display order."""
     page = request.page(rows, kind, lambda r: (r.sort_key, r.listing.id), total_count=total)
     return Page(
-        items=[listing_view(r) for r in page.items],
+        items=[listing_view(r, viewer, shape) for r in page.items],
         cursors=page.cursors,
         has_next_page=page.has_next_page,
         has_previous_page=page.has_previous_page,
@@ -526,10 +599,15 @@ def _page(
 
 
 async def browse(
-    rt: Runtime, viewer: Viewer, filters: ListingFilter, sort: str, request: PageRequest
+    rt: Runtime,
+    viewer: Viewer,
+    filters: ListingFilter,
+    sort: str,
+    request: PageRequest,
+    shape: ListingShape = FULL_SHAPE,
 ) -> Page[ListingView]:
     """ACTIVE listings matching the filters, in the chosen order (either way); text search with or without
-    diacritics."""
+    diacritics. One statement, returning what ``shape`` says."""
     if sort not in SORTS:
         raise UserInputError("Unknown sort.", field="sort")
     problems = Problems()
@@ -564,17 +642,31 @@ async def browse(
         window=window,
         viewer_is_person=acts_for_organizations(viewer),
         sandbox_app_id=sandbox_app_id(viewer),
+        shape=shape,
     )
-    return _page(rows, request, kind)
+    return _page(rows, request, kind, viewer, shape)
 
 
 async def my_listings(
-    rt: Runtime, viewer: Viewer, organization_id: str | None, status: str | None, request: PageRequest
+    rt: Runtime,
+    viewer: Viewer,
+    organization_id: str | None,
+    status: str | None,
+    request: PageRequest,
+    shape: ListingShape = FULL_SHAPE,
+    total: bool = True,
 ) -> Page[ListingView]:
-    """The listings of the viewer (or of an organisation they own or administer) in every status, newest first."""
-    seller = await acting_actor(rt, viewer, "marketplace.listing.read_own", organization_id)
-    kind = MY_LISTINGS_CURSOR.scoped(seller)
-    rows, total = await rt.graph.read(
-        queries.my_listings, seller, status, viewer.actor_id, request.window(kind), acts_for_organizations(viewer)
-    )
-    return _page(rows, request, kind, total)
+    """The listings of the viewer (or of an organisation they own or administer) in every status, newest first,
+    as ``shape`` says (with their number when ``total``): one transaction, the acting check (a statement only for
+    an organisation) and one statement for the page."""
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[str, list[ListingRow], int | None]:
+        seller = await act_for(tx, viewer, "marketplace.listing.read_own", organization_id)
+        window = request.window(MY_LISTINGS_CURSOR.scoped(seller))
+        found = await queries.my_listings(
+            tx, seller, status, viewer.actor_id, window, acts_for_organizations(viewer), shape, total
+        )
+        return (seller, *found)
+
+    seller, rows, count = await rt.graph.read(work)
+    return _page(rows, request, MY_LISTINGS_CURSOR.scoped(seller), viewer, shape, count)

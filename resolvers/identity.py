@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField, Selection
 
 from auth import password_change as auth_password_change
 from auth import password_reset as auth_password_reset
@@ -29,7 +30,7 @@ from identity import representatives as identity_representatives
 from identity import search as identity_search
 from identity import verification as identity_verification
 from identity import views as identity_views
-from identity.model import OrganizationView
+from identity.model import OrganizationView, PersonView
 from identity.registration import PersonRegistration
 from resolvers.common import client_address, decode_id, decode_input_id, mutate, runtime, user_agent, viewer
 from schema.common import AFTER, BEFORE, FIRST, LAST
@@ -112,6 +113,92 @@ async def persons_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person |
 async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Organization | None]:
     views = await identity_views.organizations_by_ids(runtime(info), viewer(info), ids)
     return [Organization.of(v) if v else None for v in views]
+
+
+# --- actors shown in lists: the slim display view ----------------------------------------------------------------
+
+#: The loader of full actor views by id (``identity.views.actors_by_ids``): ``Post.author`` and the lists of people
+#: read it. The same name and loader as ``resolvers.social``'s, whichever module creates it first.
+ACTOR_LOADER = "ActorByIdLoader"
+#: The loader of display views by id (``identity.views.displays_by_ids``), for an actor below which the client selected
+#: only display fields. A loader of its own, so a display view primed for one place of a request never answers another
+#: place that asked for more of the same actor.
+DISPLAY_LOADER = "ActorDisplayByIdLoader"
+
+AnyActorView = PersonView | OrganizationView
+
+
+def actor_loader(context: Any) -> DataLoader[str, AnyActorView | None]:
+    async def load(ids: list[str]) -> list[AnyActorView | None]:
+        return await identity_views.actors_by_ids(context.runtime, context.viewer, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def display_loader(context: Any) -> DataLoader[str, AnyActorView | None]:
+    async def load(ids: list[str]) -> list[AnyActorView | None]:
+        return await identity_views.displays_by_ids(context.runtime, context.viewer, ids)
+
+    return DataLoader(load_fn=load)
+
+
+def _fields_of(selections: list[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment spread or inline fragment (``... on Person``): its fields count as selected here
+            yield from _fields_of(selection.selections)
+
+
+def selected_names(field: SelectedField | None) -> frozenset[str]:
+    """The names of the fields selected directly below ``field``, looking through fragments (every selection of the
+    same field merged is the caller's: pass each)."""
+    return frozenset(f.name for f in _fields_of(field.selections)) if field is not None else frozenset()
+
+
+def below(info: strawberry.Info, *path: str) -> frozenset[str] | None:
+    """The names of the fields selected below the field at ``path`` under the current field, through fragments and
+    over every selection of it (aliases included); None when it is not selected. ``path`` empty: below the current
+    field itself (in a nested resolver, e.g. ``Post.author``)."""
+    level = [s for s in info.selected_fields if isinstance(s, SelectedField)]
+    for name in path:
+        level = [f for parent in level for f in _fields_of(parent.selections) if f.name == name]
+        if not level:
+            return None
+    return frozenset(name for f in level for name in selected_names(f))
+
+
+def display_only(info: strawberry.Info, *path: str) -> bool:
+    """Whether the actor at ``path`` (an author, a seller, a connection) is selected with display fields only, so the
+    slim display projection answers it (``identity.views.display_suffices``)."""
+    names = below(info, *path)
+    return names is not None and identity_views.display_suffices(names)
+
+
+def prime_actors(info: strawberry.Info, views: Mapping[str, AnyActorView | None], *, display: bool) -> None:
+    """Prime what one statement read of actors: display views into ``DISPLAY_LOADER``, full views into
+    ``ACTOR_LOADER``; ``actor_shown`` then reads them without a query."""
+    loader = (
+        info.context.loader(DISPLAY_LOADER, display_loader)
+        if display
+        else info.context.loader(ACTOR_LOADER, actor_loader)
+    )
+    for actor_id, view in views.items():
+        loader.prime(actor_id, view)
+
+
+def actor_of(view: AnyActorView | None) -> Person | Organization | None:
+    if view is None:
+        return None
+    return Organization.of(view) if isinstance(view, OrganizationView) else Person.of(view)
+
+
+async def actor_shown(info: strawberry.Info, actor_id: str) -> Person | Organization | None:
+    """The actor of a nested field (an author, a seller): through the display loader when the client selected only
+    display fields below this field, through the full loader otherwise."""
+    if display_only(info):
+        return actor_of(await info.context.loader(DISPLAY_LOADER, display_loader).load(actor_id))
+    return actor_of(await info.context.loader(ACTOR_LOADER, actor_loader).load(actor_id))
 
 
 async def verification_requests_by_ids(info: strawberry.Info, ids: list[str]) -> list[VerificationRequest | None]:

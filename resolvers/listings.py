@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import SelectedField, Selection
 
 from core.errors import Problems
 from core.pagination import PageRequest
+from graph.listings import PROPERTIES, ListingShape
+from identity.views import display_suffices
 from marketplace import investments, listings
-from marketplace.listings import ListingInput
+from marketplace.listings import ListingInput, ListingView
 from resolvers.common import (
     acting_organization,
     decode_id,
@@ -18,8 +22,11 @@ from resolvers.common import (
     decode_input_organization,
     mutate,
     runtime,
+    selects,
     viewer,
 )
+from resolvers.identity import _representatives_loader, prime_actors
+from resolvers.places import _commune_loader
 from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.listings import (
     InvestmentInterest,
@@ -43,6 +50,7 @@ from schema.listings import (
     ListingUpdateInput,
     ListingUpdatePayload,
 )
+from social import relations as social_relations
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
@@ -83,6 +91,80 @@ async def interests_of_listing(
     return InvestmentInterestConnection.from_page(page, InvestmentInterest.of)
 
 
+# --- compiled reads: the selection decides the statement, its rows prime the nested fields' loaders ---------------
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment spread or an inline fragment (of any type condition): its fields count as selected
+            yield from _fields(selection.selections)
+
+
+def _below(parents: list[SelectedField], name: str) -> list[SelectedField]:
+    """Every selection of the field ``name`` under any of ``parents`` (aliases and fragments included)."""
+    return [f for parent in parents for f in _fields(parent.selections) if f.name == name]
+
+
+def _names(parents: list[SelectedField]) -> set[str]:
+    return {f.name for parent in parents for f in _fields(parent.selections)}
+
+
+def connection_shape(info: strawberry.Info) -> ListingShape:
+    """What a page of listings (``ListingConnection``: ``edges { node }`` and ``nodes``) must read for the client's
+    selection: the selected properties, and the seller's parts (``graph.listings.ListingShape``) the nested
+    resolvers would otherwise load one statement each."""
+    roots = [s for s in info.selected_fields if isinstance(s, SelectedField)]
+    nodes = _below(_below(roots, "edges"), "node") + _below(roots, "nodes")
+    names = _names(nodes)
+    sellers = _below(nodes, "seller")
+    seller_names = _names(sellers)
+    signed_in = not viewer(info).is_anonymous
+    return ListingShape(
+        properties=frozenset(names) & PROPERTIES,
+        rating="sellerRating" in names,
+        owns="viewerIsOwner" in names or "interests" in names,
+        ward="ward" in names,
+        seller=bool(sellers),
+        display=display_suffices(seller_names),
+        relation=bool(sellers) and signed_in and "relation" in seller_names,
+        representatives=bool(sellers) and signed_in and "representatives" in seller_names,
+        representatives_display=display_suffices(_names(_below(_below(sellers, "representatives"), "person"))),
+    )
+
+
+def _relations_loader(context) -> DataLoader:
+    """``Actor.relation``'s loader (``resolvers.social``), cached for the rest of this query: the relations a compiled
+    read primed it with stand for the whole query (a query changes nothing; the uncached loader is for mutations'
+    payloads, which read a relation again after changing it)."""
+
+    async def load(actor_ids: list[str]):
+        return await social_relations.relations_to(context.runtime, context.viewer, actor_ids)
+
+    return DataLoader(load_fn=load)
+
+
+def prime(info: strawberry.Info, views: Iterable[ListingView]) -> None:
+    """Prime the loaders of the listings' nested fields (seller, its relation and representatives, ward) with what
+    the compiled read found, so that they run no statement."""
+    context = info.context
+    for view in views:
+        if view.ward is not None:
+            context.loader("CommuneByIdLoader", _commune_loader).prime(view.ward.id, view.ward)
+        seller = view.seller
+        if seller is None:
+            continue
+        prime_actors(info, {view.seller_id: seller.actor}, display=seller.rows.display is not None)
+        if seller.actor is not None and seller.rows.relation is not None:
+            relations = context.loader("RelationByActorLoader", _relations_loader)
+            if relations.cache:  # another field of this query made it uncached first: it reads, correct all the same
+                relations.prime(view.seller_id, seller.rows.relation)
+        if seller.representatives is not None:
+            loader = context.loader("RepresentativesByOrganizationLoader", _representatives_loader)
+            loader.prime(view.seller_id, seller.representatives)
+
+
 # --- queries -------------------------------------------------------------------------------------------------------
 
 
@@ -112,7 +194,8 @@ async def listings_query(
         seller_id=seller,
     )
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
-    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value, request)
+    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value, request, connection_shape(info))
+    prime(info, page.items)
     return ListingConnection.from_page(page, Listing.of)
 
 
@@ -131,7 +214,10 @@ async def my_listings(
         acting_organization(as_organization),
         status.value if status else None,
         PageRequest.from_args(first=first, after=after, last=last, before=before),
+        connection_shape(info),
+        total=selects(info, "totalCount"),
     )
+    prime(info, page.items)
     return ListingConnection.from_page(page, Listing.of)
 
 

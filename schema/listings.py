@@ -116,9 +116,9 @@ class Listing(relay.Node):
 
     @strawberry.field(description="Who offers it; null when hidden from you.")
     async def seller(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import actor_shown  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await actor(info, self.seller_id)
+        return await actor_shown(info, self.seller_id)
 
     @strawberry.field(description="The ward or commune where it is offered, if any.")
     async def ward(self, info: strawberry.Info) -> Commune | None:

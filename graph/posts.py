@@ -187,21 +187,27 @@ POST_WARD = (
 )
 
 
-def _actors(shape: PostShape) -> str:
-    """Binds ``actors``: each actor of ``$actorIds`` (the page's authors, commenters and repliers) once, with its
-    record and the viewer's relation to it when any of them is selected. Projected once for the whole page, not
-    once per level: the statement stays small to plan."""
+def actors_call(ids: str, *, record: bool, relation: bool) -> str:
+    """Binds ``actors``: each actor of the list ``ids`` (a variable) once, with its record (``record``) and the
+    viewer's relation to it (``relation``): identity's projections, once for a whole page however many levels show
+    actors (the statement stays small to plan). ``listed_actors`` reads it."""
     entries = ["id: actor.id"]
-    if shape.author.record or shape.comment_author.record or shape.reply_author.record:
+    if record:
         entries.append(f"record: {_actor_record('actor')}")
-    if shape.author.relation or shape.comment_author.relation or shape.reply_author.relation:
+    if relation:
         entries.append(f"relation: {_relation_edges('actor')}")
-    return f"""CALL (viewer, actorIds) {{
-  UNWIND actorIds AS actorId
+    return f"""CALL (viewer, {ids}) {{
+  UNWIND {ids} AS actorId
   WITH DISTINCT viewer, actorId
   MATCH (actor:Actor {{id: actorId}})
   RETURN collect({{{", ".join(entries)}}}) AS actors
 }}"""
+
+
+def _actors(shape: PostShape) -> str:
+    """``actors`` of the page's authors, commenters and repliers (``$actorIds``)."""
+    wanted = (shape.author, shape.comment_author, shape.reply_author)
+    return actors_call("actorIds", record=any(a.record for a in wanted), relation=any(a.relation for a in wanted))
 
 
 @lru_cache(maxsize=256)
@@ -284,6 +290,11 @@ class ListedPost:
     comment_total: int | None
     community: CommunityRow | None
     ward: CommuneMap | None
+
+
+def listed_actors(actors: list[Mapping[str, Any]]) -> dict[str, tuple[ListedActor | None, Relation | None]]:
+    """The ``actors`` of ``actors_call`` by id: each one's record and relation (None when not read)."""
+    return {a["id"]: (_actor(a.get("record")), _relation(a.get("relation"))) for a in actors}
 
 
 def _actor(found: Mapping[str, Any] | None) -> ListedActor | None:

@@ -7,17 +7,20 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from graphql import OperationType
+from strawberry.dataloader import DataLoader
 
 from core.errors import Problems
 from core.pagination import PageRequest
 from identity.model import OrganizationView
 from notifications import inbox
-from notifications.inbox import NotificationItem
+from notifications.inbox import InboxRead, NotificationItem
 from resolvers.common import (
     decode_id,
     decode_input_id,
     mutate,
     runtime,
+    selects,
     viewer,
 )
 from resolvers.communities import communities_by_ids
@@ -239,6 +242,37 @@ async def feed(
     return prime_post_list(info, listed, shape)
 
 
+def _inbox_loader(context) -> DataLoader:
+    """The inbox of a request in one statement: a page of ``notifications`` and ``unreadNotificationCount``, both
+    root fields, load in the same tick (neither awaits anything before), so the batch reads the page, the count
+    and the page's actors together (``notifications.inbox.read_inbox``). A key is ``("count",)`` or
+    ``("page", request, unread_only, with_actors, with_relations)``. Not cached: read again after a mutation."""
+
+    async def load(keys: list[tuple]) -> list[object]:
+        pages = [k for k in keys if k[0] == "page"]
+        counted = any(k[0] == "count" for k in keys)
+        found: dict[tuple, object] = {}
+        for n, key in enumerate(pages):
+            _, request, unread_only, with_actors, with_relations = key
+            read = await inbox.read_inbox(
+                context.runtime,
+                context.viewer,
+                request,
+                unread_only,
+                with_count=counted and n == 0,
+                with_actors=with_actors,
+                with_relations=with_relations,
+            )
+            found[key] = read
+            if read.unread is not None:
+                found[("count",)] = read.unread
+        if counted and ("count",) not in found:
+            found[("count",)] = await inbox.unread_count(context.runtime, context.viewer)
+        return [found[k] for k in keys]
+
+    return DataLoader(load_fn=load, cache=False)
+
+
 async def notifications(
     info: strawberry.Info,
     first: FIRST = None,
@@ -248,8 +282,16 @@ async def notifications(
     unread_only: Annotated[bool, strawberry.argument(description="Only unread ones.")] = False,
 ) -> NotificationConnection:
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
-    page = await inbox.notifications(runtime(info), viewer(info), request, unread_only)
-    return NotificationConnection.from_page(page, _notification)
+    with_actors = selects(info, "edges", "node", "actor") or selects(info, "nodes", "actor")
+    with_relations = selects(info, "edges", "node", "actor", "relation") or selects(info, "nodes", "actor", "relation")
+    key = ("page", request, unread_only, with_actors, with_relations)
+    read: InboxRead = await info.context.loader("InboxLoader", _inbox_loader).load(key)
+    authors = info.context.loader("ActorByIdLoader", actor_loader)
+    for actor_id, view in read.actors.items():
+        authors.prime(actor_id, view)
+    if read.relations and info.operation.operation is OperationType.QUERY:
+        info.context.loader("RelationByActorLoader", relation_loader).primed.update(read.relations)
+    return NotificationConnection.from_page(read.page, _notification)
 
 
 def _notification(n: NotificationItem) -> Notification:
@@ -277,7 +319,8 @@ def _subject_global_id(n: NotificationItem) -> str:
 
 
 async def unread_notification_count(info: strawberry.Info) -> int:
-    return await inbox.unread_count(runtime(info), viewer(info))
+    count: int = await info.context.loader("InboxLoader", _inbox_loader).load(("count",))
+    return count
 
 
 # --- mutations ------------------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from graph.driver import run, window_keyset
 from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import audience_admits, blocked_either_way
-from graph.social import POST_PROJECTION, POST_VISIBLE, PostRow, _post_row
+from graph.social import POST_PROJECTION, POST_VISIBLE, PostRow, post_row
 
 # --- creating a community ------------------------------------------------------------------------------------
 
@@ -244,7 +244,8 @@ class CommunityRow:
     my_request_pending: bool
 
 
-def _community_row(record: Any) -> CommunityRow:
+def community_row(record: Any) -> CommunityRow:
+    """A ``CommunityRow`` from a record (or map) of ``COMMUNITY_PROJECTION``'s columns."""
     return CommunityRow(
         community=row(Community, record["community"]),
         member_count=record["memberCount"],
@@ -262,7 +263,7 @@ RETURN {COMMUNITY_PROJECTION}
 
 
 async def communities_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[CommunityRow]:
-    return [_community_row(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]
+    return [community_row(r) for r in await run(tx, COMMUNITIES_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
 #: Communities ordered by folded name then id (the keyset), read either way (``graph.paging``). Candidates: every
@@ -328,7 +329,7 @@ async def communities_page(
         **_name_keyset(window.before, "before"),
     )
     total: int = (await run(tx, count_query, search=search, kind=kind))[0]["total"]
-    return [_community_row(r) for r in found], total
+    return [community_row(r) for r in found], total
 
 
 #: The communities a person belongs to, by name (the keyset of the directory), read either way.
@@ -359,7 +360,7 @@ async def communities_of_member(
         **_name_keyset(window.before, "before"),
     )
     total: int = (await run(tx, MY_COMMUNITIES_COUNT, viewerId=person_id))[0]["total"]
-    return [_community_row(r) for r in found], total
+    return [community_row(r) for r in found], total
 
 
 #: The ward community of each commune (``FOR_WARD``, made by migration 4), for the optional viewer.
@@ -382,7 +383,7 @@ async def ward_communities(
 ) -> list[WardCommunity]:
     """The ward community of each of ``commune_ids`` that has one (in no particular order)."""
     found = await run(tx, WARD_COMMUNITIES, communeIds=commune_ids, viewerId=viewer_id)
-    return [WardCommunity(r["communeId"], _community_row(r)) for r in found]
+    return [WardCommunity(r["communeId"], community_row(r)) for r in found]
 
 
 #: The viewer (bound by an index seek) and the people asking to join, less those in a block with the viewer.
@@ -456,7 +457,7 @@ async def community_posts(
         limit=window.limit,
         **window_keyset(window),
     )
-    return [_post_row(r) for r in found]
+    return [post_row(r) for r in found]
 
 
 #: Being listed in a ward community tells where one lives: there a member is listed only to whoever may see their

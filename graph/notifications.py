@@ -8,6 +8,7 @@ visibility rule, ``graph.social.POST_VISIBLE``; no notification crosses a block 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
@@ -15,9 +16,12 @@ from neo4j.time import DateTime
 from core.pagination import Window
 from graph.driver import run, window_keyset
 from graph.paging import both_ways
+from graph.posts import ListedActor, actors_call, listed_actors
+
+__all__ = ["POST_NOTICE_KINDS", "Inbox", "ListedActor", "NotificationRow", "inbox"]
 from graph.rows import row, rows
 from graph.rules import blocked_either_way
-from graph.social import POST_VISIBLE
+from graph.social import POST_VISIBLE, Relation
 
 # --- writing (in the transaction of what caused them) ---------------------------------------------------------------
 
@@ -243,3 +247,87 @@ async def notifications_by_ids(tx: AsyncManagedTransaction, recipient_id: str, i
     """The recipient's notifications among ``ids`` that their inbox shows, in no particular order."""
     found = await run(tx, NOTIFICATIONS_BY_IDS, recipientId=recipient_id, ids=ids, postKinds=POST_NOTICE_KINDS)
     return rows(NotificationRow, found)
+
+
+# --- the inbox compiled: a page, the unread count and the actors in one statement ------------------------------------
+
+
+@lru_cache(maxsize=16)
+def inbox_query(with_count: bool, with_actors: bool, with_relations: bool) -> tuple[str, str]:
+    """One statement for what a request asks of the inbox (``notifications`` and, when selected,
+    ``unreadNotificationCount`` and each notification's actor with the viewer's relation to them): the page as
+    ``NOTIFICATIONS`` reads it, the count as ``UNREAD_COUNT`` does, the actors as identity projects them
+    (``graph.posts.actors_call``). Forwards and backwards (``graph.paging.both_ways``)."""
+    parts = [
+        f"""MATCH (viewer:Person {{id: $recipientId}})
+CALL (viewer) {{
+  MATCH (n:Notification {{recipientId: $recipientId}})
+  WHERE n.createdAt IS NOT NULL AND ($unreadOnly = false OR n.readAt IS NULL)
+    AND ($afterTime IS NULL OR [n.createdAt, n.id] < [datetime($afterTime), $afterId])
+    AND ($beforeTime IS NULL OR [n.createdAt, n.id] > [datetime($beforeTime), $beforeId])
+  WITH viewer, n ORDER BY n.createdAt {{DESC}}, n.id {{DESC}}
+  WHERE {NOTIFICATION_SHOWN}
+  WITH n LIMIT $limit
+  RETURN collect(n {{.id, .kind, .actorId, .subjectId, .subjectType, .reason, .createdAt, .readAt}}) AS page
+}}"""
+    ]
+    returned = ["page"]
+    if with_count:
+        parts.append(f"""CALL (viewer) {{
+  OPTIONAL MATCH (n:Notification {{recipientId: $recipientId}})
+  WHERE n.createdAt IS NOT NULL AND n.readAt IS NULL AND {NOTIFICATION_SHOWN}
+  RETURN count(n) AS unread
+}}""")
+        returned.append("unread")
+    if with_actors or with_relations:
+        kept = "viewer, page, unread" if with_count else "viewer, page"
+        parts.append(f"WITH {kept}, [x IN page WHERE x.actorId IS NOT NULL | x.actorId] AS actorIds")
+        parts.append(actors_call("actorIds", record=with_actors, relation=with_relations))
+        returned.append("actors")
+    parts.append("RETURN " + ", ".join(returned))
+    both = both_ways("\n".join(parts))
+    return both.forwards, both.backwards
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """A page of an inbox in reading order, the unread count (None when not asked) and the actors of the page
+    (by id: identity's record, None when not read, and the viewer's relation to them)."""
+
+    page: list[NotificationRow]
+    unread: int | None
+    actors: dict[str, tuple[ListedActor | None, Relation | None]]
+
+
+async def inbox(
+    tx: AsyncManagedTransaction,
+    recipient_id: str,
+    unread_only: bool,
+    window: Window,
+    *,
+    with_count: bool,
+    with_actors: bool,
+    with_relations: bool,
+) -> Inbox:
+    forwards, backwards = inbox_query(with_count, with_actors, with_relations)
+    found = await run(
+        tx,
+        backwards if window.backwards else forwards,
+        recipientId=recipient_id,
+        unreadOnly=unread_only,
+        limit=window.limit,
+        postKinds=POST_NOTICE_KINDS,
+        viewerId=recipient_id,
+        **window_keyset(window),
+    )
+    if not found:
+        return Inbox(page=[], unread=0 if with_count else None, actors={})
+    record = found[0]
+    page = sorted(
+        rows(NotificationRow, record["page"]), key=lambda n: (n.created_at, n.id), reverse=not window.backwards
+    )
+    return Inbox(
+        page=page,
+        unread=record["unread"] if with_count else None,
+        actors=listed_actors(record["actors"]) if with_actors or with_relations else {},
+    )

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import AsyncManagedTransaction, Record
+from neo4j import AsyncManagedTransaction
 from neo4j.time import DateTime
 
 from core.pagination import Window
@@ -61,16 +61,35 @@ async def sync_ward_membership(tx: AsyncManagedTransaction, person_id: str) -> N
 
 # --- relationships between two actors -------------------------------------------------------------------
 
-_RELATION_FACTS = """
-RETURN other:Person AS isPerson, other.status AS status,
-       EXISTS { (me)-[:CONNECTED]-(other) } AS connected,
-       EXISTS { (me)-[:REQUESTED]->(other) } AS requestedByMe,
-       EXISTS { (other)-[:REQUESTED]->(me) } AS requestedByThem,
-       EXISTS { (me)-[:FOLLOWS]->(other) } AS following,
-       EXISTS { (me)-[:BLOCKED]->(other) } AS blockedByMe,
-       EXISTS { (other)-[:BLOCKED]->(me) } AS blockedByThem,
-       EXISTS { (me)-[:MUTED]->(other) } AS muted
-"""
+#: The facts of ``Relation`` (how ``me`` relates to ``other``), each key with its expression: returned as columns
+#: (``_RELATION_FACTS``) or as one map (``relation_map``, spliced by the compiled lists of ``graph.posts``).
+_RELATION_EXPRESSIONS = {
+    "isPerson": "other:Person",
+    "status": "other.status",
+    "connected": "EXISTS { (me)-[:CONNECTED]-(other) }",
+    "requestedByMe": "EXISTS { (me)-[:REQUESTED]->(other) }",
+    "requestedByThem": "EXISTS { (other)-[:REQUESTED]->(me) }",
+    "following": "EXISTS { (me)-[:FOLLOWS]->(other) }",
+    "blockedByMe": "EXISTS { (me)-[:BLOCKED]->(other) }",
+    "blockedByThem": "EXISTS { (other)-[:BLOCKED]->(me) }",
+    "muted": "EXISTS { (me)-[:MUTED]->(other) }",
+}
+
+_RELATION_FACTS = "\nRETURN " + ",\n       ".join(f"{e} AS {k}" for k, e in _RELATION_EXPRESSIONS.items()) + "\n"
+
+
+def relation_map(me: str, other: str) -> str:
+    """Cypher map expression of ``Relation``: how the viewer bound to ``me`` relates to the actor bound to
+    ``other``; null when ``me`` is null (anonymous) or is ``other`` (as ``social.relations.relations_to`` answers)."""
+    assert me.isidentifier() and other.isidentifier(), (me, other)
+    facts = ", ".join(
+        f"{k}: {e.replace('(me)', f'({me})').replace('(other)', f'({other})').replace('other.', f'{other}.')}".replace(
+            "other:Person", f"{other}:Person"
+        )
+        for k, e in _RELATION_EXPRESSIONS.items()
+    )
+    return f"CASE WHEN {me} IS NULL OR {me} = {other} THEN null ELSE {{{facts}}} END"
+
 
 LOCK_RELATION = (
     """
@@ -401,7 +420,8 @@ class PostRow:
     ward_id: str | None
 
 
-def _post_row(record: Record) -> PostRow:
+def post_row(record: Mapping[str, Any]) -> PostRow:
+    """A ``PostRow`` from a record of ``POST_PROJECTION``'s columns."""
     post = record["post"]
     return PostRow(
         id=post["id"],
@@ -522,7 +542,7 @@ RETURN {POST_PROJECTION}
 
 
 async def posts_by_ids(tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None) -> list[PostRow]:
-    return [_post_row(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
+    return [post_row(r) for r in await run(tx, POSTS_BY_IDS, ids=ids, viewerId=viewer_id)]
 
 
 def _first_comments(order: str) -> str:
@@ -577,9 +597,11 @@ def _reaction_counts(counts: list[Mapping[str, Any]]) -> tuple[ReactionCount, ..
 # author record (identity's own projection, turned into a view by identity.views), its reaction counts and its
 # first comments, so a feed page with authors, reactions and comments is one statement instead of four. Read either
 # way (``Window``): newest first from ``$after``, or oldest first from ``$before`` for a backward page.
-FEED = both_ways(f"""
-MATCH (viewer:Person {{id: $viewerId}})
-CALL (viewer) {{
+#: The posts of a feed: of my connections, the actors I follow, my communities and my own (binds ``viewer``,
+#: ``author`` and ``post``; the feed's queries filter them).
+FEED_POSTS = """
+MATCH (viewer:Person {id: $viewerId})
+CALL (viewer) {
   MATCH (viewer)-[:CONNECTED]-(author:Person)-[:POSTED]->(post:Post) RETURN author, post
   UNION
   MATCH (viewer)-[:FOLLOWS]->(author:Actor)-[:POSTED]->(post:Post) RETURN author, post
@@ -587,7 +609,9 @@ CALL (viewer) {{
   MATCH (viewer)-[:MEMBER_OF]->(:Community)<-[:IN_COMMUNITY]-(post:Post)<-[:POSTED]-(author:Actor) RETURN author, post
   UNION
   MATCH (viewer)-[:POSTED]->(post:Post) RETURN viewer AS author, post
-}}
+}"""
+
+FEED = both_ways(f"""{FEED_POSTS}
 WITH viewer, author, post
 WHERE {POST_VISIBLE}
   AND NOT EXISTS {{ (viewer)-[:MUTED]->(author) }}
@@ -653,7 +677,7 @@ async def feed(
     )
     return [
         FeedRow(
-            post=_post_row(r),
+            post=post_row(r),
             author_record=r["authorRecord"],
             reaction_counts=_reaction_counts(r["reactionCounts"]),
             my_reaction=r["myReaction"],
@@ -688,7 +712,7 @@ async def posts_of_author(
         limit=window.limit,
         **window_keyset(window),
     )
-    return [_post_row(r) for r in found]
+    return [post_row(r) for r in found]
 
 
 # --- comments and reactions ---------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from core.errors import NotFoundError, Problems, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import notifications as queries
+from identity import views as identity_views
+from identity.model import OrganizationView, PersonView
 
 #: Cursors of notifications: (createdAt, id), scoped to the recipient and the unreadOnly filter
 #: (``NOTIFICATIONS_CURSOR.scoped(me).for_filters(unreadOnly=...)``): a cursor of another person's inbox is refused.
@@ -55,6 +57,66 @@ async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unrea
     kind = NOTIFICATIONS_CURSOR.scoped(me).for_filters(unreadOnly=unread_only)
     found = await rt.graph.read(queries.notifications, me, unread_only, request.window(kind))
     return request.page([_item(n) for n in found], kind, lambda i: (i["createdAt"], i["id"]))
+
+
+@dataclass(frozen=True)
+class InboxRead:
+    """What one statement read of the inbox: a page, the unread count (None when not asked), the views of the
+    page's actors (None: hidden from the viewer) and the viewer's relations to them, by actor id."""
+
+    page: Page[NotificationItem]
+    unread: int | None
+    actors: dict[str, PersonView | OrganizationView | None]
+    relations: dict[str, object]
+
+
+def _actor_view(found: queries.ListedActor, viewer: Viewer) -> PersonView | OrganizationView | None:
+    """As ``identity.views.actors_by_ids`` shows an actor: None across a block and for a person a sandbox app may
+    not know (the same exits as ``social.post_lists``)."""
+    if found.person is not None:
+        person = found.person
+        if person.blocked or identity_views.hidden(person.record, viewer):
+            return None
+        return identity_views.person_view(person.record, viewer)
+    assert found.organization is not None
+    return None if found.organization.blocked else identity_views.organization_view(found.organization)
+
+
+async def read_inbox(
+    rt: Runtime,
+    viewer: Viewer,
+    request: PageRequest,
+    unread_only: bool,
+    *,
+    with_count: bool,
+    with_actors: bool,
+    with_relations: bool,
+) -> InboxRead:
+    """A page of my notifications with, from the same statement, the unread count and the notifications' actors
+    when the caller will show them."""
+    me = authorize(viewer, "notifications.inbox.read")
+    kind = NOTIFICATIONS_CURSOR.scoped(me).for_filters(unreadOnly=unread_only)
+    found = await rt.graph.read(
+        queries.inbox,
+        me,
+        unread_only,
+        request.window(kind),
+        with_count=with_count,
+        with_actors=with_actors,
+        with_relations=with_relations,
+    )
+    page = request.page([_item(n) for n in found.page], kind, lambda i: (i["createdAt"], i["id"]))
+    shown = {i["actorId"] for i in page.items if i["actorId"]}
+    return InboxRead(
+        page=page,
+        unread=found.unread,
+        actors={
+            i: _actor_view(record, viewer) if record is not None else None
+            for i, (record, _) in found.actors.items()
+            if i in shown and with_actors
+        },
+        relations={i: relation for i, (_, relation) in found.actors.items() if i in shown and with_relations},
+    )
 
 
 async def unread_count(rt: Runtime, viewer: Viewer) -> int:

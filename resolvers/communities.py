@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from core.errors import Problems
 from core.pagination import PageRequest
 from resolvers.common import decode_id, mutate, runtime, viewer
+from resolvers.post_lists import communities_loader, post_shape, prime_post_list
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import (
     Community,
@@ -31,8 +32,9 @@ from schema.communities import (
     CommunityRoleSetInput,
     CommunityRoleSetPayload,
 )
-from schema.social import Post, PostConnection
+from schema.social import PostConnection
 from social import communities as service
+from social import post_lists
 
 COMMUNITY_ID = Annotated[strawberry.ID, strawberry.argument(description="Global id of the community.")]
 
@@ -83,16 +85,9 @@ async def my_communities(
     )
 
 
-def _communities_loader(context) -> DataLoader:
-    async def load(ids: list[str]):
-        return await service.communities_by_ids(context.runtime, context.viewer, ids)
-
-    return DataLoader(load_fn=load)
-
-
 async def communities_by_ids(info: strawberry.Info, ids: list[str]) -> list[Community | None]:
     """Communities by id through the request's CommunityByIdLoader (posts' communities, node(id:))."""
-    found = await info.context.loader("CommunityByIdLoader", _communities_loader).load_many(ids)
+    found = await info.context.loader("CommunityByIdLoader", communities_loader).load_many(ids)
     return [Community.of(c) if c else None for c in found]
 
 
@@ -141,8 +136,11 @@ async def community_posts(
     before: str | None,
 ) -> PostConnection:
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
-    page = await service.community_posts(runtime(info), viewer(info), community_id, request)
-    return PostConnection.from_page(page, Post.of)
+    shape, comment_limit = post_shape(info)
+    listed = await post_lists.community_posts(
+        runtime(info), viewer(info), community_id, request, shape, comment_limit=comment_limit
+    )
+    return prime_post_list(info, listed, shape)
 
 
 async def community_members(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import strawberry
@@ -62,3 +63,10 @@ async def commune_by_id(info: strawberry.Info, commune_id: str) -> Commune | Non
 async def communes_by_ids(info: strawberry.Info, ids: list[str]) -> list[Commune | None]:
     found = await info.context.loader("CommuneByIdLoader", _commune_loader).load_many(ids)
     return [Commune.of(c) if c else None for c in found]
+
+
+def prime_communes(info: strawberry.Info, communes: Mapping[str, CommuneModel]) -> None:
+    """Hand the request's CommuneByIdLoader the communes a compiled list read (``resolvers.social``)."""
+    loader = info.context.loader("CommuneByIdLoader", _commune_loader)
+    for commune_id, commune in communes.items():
+        loader.prime(commune_id, commune)

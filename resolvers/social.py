@@ -7,24 +7,32 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from graphql import OperationType
 from strawberry.dataloader import DataLoader
 
-from core.errors import Problems, UserInputError
+from core.errors import Problems
 from core.pagination import PageRequest
-from identity import views as identity_views
 from identity.model import OrganizationView
 from notifications import inbox
-from notifications.inbox import NotificationItem
+from notifications.inbox import InboxRead, NotificationItem
 from resolvers.common import (
     decode_id,
     decode_input_id,
     mutate,
     runtime,
-    selected_field,
     selects,
     viewer,
 )
 from resolvers.communities import communities_by_ids
+from resolvers.post_lists import (
+    actor_loader,
+    comments_loader,
+    post_shape,
+    prime_post_list,
+    reactions_loader,
+    relation_loader,
+    replies_loader,
+)
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import Community
 from schema.identity import ActorConnection, Organization, Person
@@ -75,63 +83,18 @@ from schema.social import (
 from social import blocks as social_blocks
 from social import comments as social_comments
 from social import connections as social_connections
-from social import feed as social_feed
 from social import follows as social_follows
 from social import people as social_people
+from social import post_lists
 from social import posts as social_posts
 from social import preferences as social_preferences
 from social import reactions as social_reactions
-from social import relations as social_relations
 from social.model import CommentPage, CommentView
 
 if TYPE_CHECKING:  # the rows social.relations hands on as they are
     from graph.social import Relation as RelationFacts
 
-# --- loaders --------------------------------------------------------------------------------------------------------
-
-
-def _actor_loader(context) -> DataLoader:
-    async def load(ids: list[str]):
-        return await identity_views.actors_by_ids(context.runtime, context.viewer, ids)
-
-    return DataLoader(load_fn=load)
-
-
-def _reactions_loader(context) -> DataLoader:
-    async def load(post_ids: list[str]):
-        return await social_reactions.reactions_of_posts(context.runtime, context.viewer, post_ids)
-
-    return DataLoader(load_fn=load)
-
-
-def _comments_loader(first: int, backwards: bool = False):
-    def factory(context) -> DataLoader:
-        async def load(post_ids: list[str]):
-            return await social_comments.first_comments_of_posts(
-                context.runtime, context.viewer, post_ids, first, backwards=backwards
-            )
-
-        return DataLoader(load_fn=load)
-
-    return factory
-
-
-def _relation_loader(context) -> DataLoader[str, RelationFacts | None]:
-    """My relation to the actors of a list, one statement for them all. Not cached: a relation read after a
-    mutation of the same request (its payload's) is read again, as it is now."""
-
-    async def load(actor_ids: list[str]) -> list[RelationFacts | None]:
-        return await social_relations.relations_to(context.runtime, context.viewer, actor_ids)
-
-    return DataLoader(load_fn=load, cache=False)
-
-
-def _replies_loader(context) -> DataLoader:
-    async def load(keys: list[tuple[str, str]]):
-        comment_ids = [k[0] for k in keys]
-        return await social_comments.replies_of_comments(context.runtime, context.viewer, comment_ids, dict(keys))
-
-    return DataLoader(load_fn=load)
+# --- loaders (resolvers.post_lists) ---------------------------------------------------------------------------------
 
 
 def actor_type(view):
@@ -141,11 +104,11 @@ def actor_type(view):
 
 
 async def actor(info: strawberry.Info, actor_id: str):
-    return actor_type(await info.context.loader("ActorByIdLoader", _actor_loader).load(actor_id))
+    return actor_type(await info.context.loader("ActorByIdLoader", actor_loader).load(actor_id))
 
 
 async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
-    return ReactionSummary.of(await info.context.loader("ReactionsByPostLoader", _reactions_loader).load(post_id))
+    return ReactionSummary.of(await info.context.loader("ReactionsByPostLoader", reactions_loader).load(post_id))
 
 
 async def comments(
@@ -161,14 +124,14 @@ async def comments(
         page = await social_comments.comments_of_post(runtime(info), viewer(info), post_id, request)
     else:  # a first (or last) page: batched with the other posts' (the first ones primed by the feed)
         name = f"CommentsByPostLoader:{request.size}" + (":last" if request.backwards else "")
-        loader = info.context.loader(name, _comments_loader(request.size + 1, request.backwards))
+        loader = info.context.loader(name, comments_loader(request.size + 1, request.backwards))
         found: CommentPage = await loader.load(post_id)
         page = social_comments.first_page(post_id, found, request)
     return CommentConnection.from_page(page, Comment.of)
 
 
 async def replies(info: strawberry.Info, comment: Comment) -> list[Comment]:
-    found: list[CommentView] = await info.context.loader("RepliesByCommentLoader", _replies_loader).load(
+    found: list[CommentView] = await info.context.loader("RepliesByCommentLoader", replies_loader).load(
         (comment.uuid, comment.post_id)
     )
     return [Comment.of(c) for c in found]
@@ -243,7 +206,7 @@ def _relation(found: RelationFacts | None) -> Relation | None:
 
 
 async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
-    return _relation(await info.context.loader("RelationByActorLoader", _relation_loader).load(other_id))
+    return _relation(await info.context.loader("RelationByActorLoader", relation_loader).load(other_id))
 
 
 async def posts_of(
@@ -254,54 +217,60 @@ async def posts_of(
     last: int | None = None,
     before: str | None = None,
 ) -> PostConnection:
-    page = await social_posts.posts_of_author(
-        runtime(info), viewer(info), author_id, _page_request(first, after, last, before)
+    shape, comment_limit = post_shape(info)
+    listed = await post_lists.posts_of_author(
+        runtime(info),
+        viewer(info),
+        author_id,
+        _page_request(first, after, last, before),
+        shape,
+        comment_limit=comment_limit,
     )
-    return PostConnection.from_page(page, Post.of)
+    return prime_post_list(info, listed, shape)
 
 
 # --- queries ----------------------------------------------------------------------------------------------------------------
 
 
-def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
-    """The page of comments the client asks of each feed post, when the feed query can fetch it (a first page:
-    no cursor, forwards)."""
-    selected = selected_field(info, "edges", "node", "comments") or selected_field(info, "nodes", "comments")
-    if selected is None or any(selected.arguments.get(a) is not None for a in ("after", "before", "last")):
-        return None
-    first = selected.arguments.get("first")
-    try:
-        # A literal argument arrives as its source text ("3"); a variable as its value.
-        return PageRequest.from_args(first=int(first) if first is not None else None, after=None)
-    except (UserInputError, ValueError, TypeError):
-        return None  # the comments field itself reports the mistake
-
-
 async def feed(
     info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
 ) -> PostConnection:
-    comments_request = _first_comments_request(info)
-    projected = await social_feed.feed(
-        runtime(info),
-        viewer(info),
-        _page_request(first, after, last, before),
-        with_authors=selects(info, "edges", "node", "author") or selects(info, "nodes", "author"),
-        with_reactions=selects(info, "edges", "node", "reactions") or selects(info, "nodes", "reactions"),
-        comment_limit=comments_request.size + 1 if comments_request else 0,
+    shape, comment_limit = post_shape(info)
+    listed = await post_lists.feed(
+        runtime(info), viewer(info), _page_request(first, after, last, before), shape, comment_limit=comment_limit
     )
-    # What the feed query projected is primed into the loaders the nested fields read, so they cost nothing.
-    authors = info.context.loader("ActorByIdLoader", _actor_loader)
-    for author_id, view in projected.authors.items():
-        authors.prime(author_id, view)
-    reactions = info.context.loader("ReactionsByPostLoader", _reactions_loader)
-    for post_id, summary in projected.reactions.items():
-        reactions.prime(post_id, summary)
-    if comments_request:
-        size = comments_request.size
-        comments = info.context.loader(f"CommentsByPostLoader:{size}", _comments_loader(size + 1))
-        for post_id, page in projected.comments.items():
-            comments.prime(post_id, page)
-    return PostConnection.from_page(projected.page, Post.of)
+    return prime_post_list(info, listed, shape)
+
+
+def _inbox_loader(context) -> DataLoader:
+    """The inbox of a request in one statement: a page of ``notifications`` and ``unreadNotificationCount``, both
+    root fields, load in the same tick (neither awaits anything before), so the batch reads the page, the count
+    and the page's actors together (``notifications.inbox.read_inbox``). A key is ``("count",)`` or
+    ``("page", request, unread_only, with_actors, with_relations)``. Not cached: read again after a mutation."""
+
+    async def load(keys: list[tuple]) -> list[object]:
+        pages = [k for k in keys if k[0] == "page"]
+        counted = any(k[0] == "count" for k in keys)
+        found: dict[tuple, object] = {}
+        for n, key in enumerate(pages):
+            _, request, unread_only, with_actors, with_relations = key
+            read = await inbox.read_inbox(
+                context.runtime,
+                context.viewer,
+                request,
+                unread_only,
+                with_count=counted and n == 0,
+                with_actors=with_actors,
+                with_relations=with_relations,
+            )
+            found[key] = read
+            if read.unread is not None:
+                found[("count",)] = read.unread
+        if counted and ("count",) not in found:
+            found[("count",)] = await inbox.unread_count(context.runtime, context.viewer)
+        return [found[k] for k in keys]
+
+    return DataLoader(load_fn=load, cache=False)
 
 
 async def notifications(
@@ -313,8 +282,16 @@ async def notifications(
     unread_only: Annotated[bool, strawberry.argument(description="Only unread ones.")] = False,
 ) -> NotificationConnection:
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
-    page = await inbox.notifications(runtime(info), viewer(info), request, unread_only)
-    return NotificationConnection.from_page(page, _notification)
+    with_actors = selects(info, "edges", "node", "actor") or selects(info, "nodes", "actor")
+    with_relations = selects(info, "edges", "node", "actor", "relation") or selects(info, "nodes", "actor", "relation")
+    key = ("page", request, unread_only, with_actors, with_relations)
+    read: InboxRead = await info.context.loader("InboxLoader", _inbox_loader).load(key)
+    authors = info.context.loader("ActorByIdLoader", actor_loader)
+    for actor_id, view in read.actors.items():
+        authors.prime(actor_id, view)
+    if read.relations and info.operation.operation is OperationType.QUERY:
+        info.context.loader("RelationByActorLoader", relation_loader).primed.update(read.relations)
+    return NotificationConnection.from_page(read.page, _notification)
 
 
 def _notification(n: NotificationItem) -> Notification:
@@ -342,7 +319,8 @@ def _subject_global_id(n: NotificationItem) -> str:
 
 
 async def unread_notification_count(info: strawberry.Info) -> int:
-    return await inbox.unread_count(runtime(info), viewer(info))
+    count: int = await info.context.loader("InboxLoader", _inbox_loader).load(("count",))
+    return count
 
 
 # --- mutations ------------------------------------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class JoinRequestView:
     requested_at: datetime
 
 
-def _community_view(row: CommunityRow) -> CommunityView:
+def community_view(row: CommunityRow) -> CommunityView:
     c = row.community
     return CommunityView(
         id=c.id,
@@ -105,7 +105,7 @@ async def communities_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> lis
     if not ids:
         return []
     rows = await rt.graph.read(queries.communities_by_ids, ids, viewer.actor_id)
-    found = {r.community.id: _community_view(r) for r in rows}
+    found = {r.community.id: community_view(r) for r in rows}
     return [found.get(i) for i in ids]
 
 
@@ -147,7 +147,7 @@ async def list_communities(
         queries.communities_page, viewer_id=viewer.actor_id, search=words, kind=kind, window=window
     )
     page = request.page(rows, listed, _community_key, total_count=total)
-    return page.shown([_community_view(r) for r in page.items])
+    return page.shown([community_view(r) for r in page.items])
 
 
 async def my_communities(rt: Runtime, viewer: Viewer, request: PageRequest) -> Page[CommunityView]:
@@ -156,7 +156,7 @@ async def my_communities(rt: Runtime, viewer: Viewer, request: PageRequest) -> P
     kind = MY_COMMUNITIES_CURSOR.scoped(me)
     rows, total = await rt.graph.read(queries.communities_of_member, me, request.window(kind))
     page = request.page(rows, kind, _community_key, total_count=total)
-    return page.shown([_community_view(r) for r in page.items])
+    return page.shown([community_view(r) for r in page.items])
 
 
 async def ward_communities(rt: Runtime, viewer: Viewer, commune_ids: list[str]) -> list[CommunityView | None]:
@@ -164,7 +164,7 @@ async def ward_communities(rt: Runtime, viewer: Viewer, commune_ids: list[str]) 
     if not commune_ids:
         return []
     found = await rt.graph.read(queries.ward_communities, commune_ids, viewer.actor_id)
-    by_commune = {w.commune_id: _community_view(w.community) for w in found}
+    by_commune = {w.commune_id: community_view(w.community) for w in found}
     return [by_commune.get(i) for i in commune_ids]
 
 

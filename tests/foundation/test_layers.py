@@ -32,7 +32,7 @@ from core.settings import REPO_ROOT
 GRAPH_MODULES: dict[str, frozenset[str]] = {
     "auth": frozenset({"graph.auth"}),
     "identity": frozenset({"graph.identity"}),
-    "social": frozenset({"graph.social", "graph.communities", "graph.discovery"}),
+    "social": frozenset({"graph.social", "graph.communities", "graph.discovery", "graph.posts"}),
     "notifications": frozenset({"graph.notifications"}),
     "moderation": frozenset({"graph.moderation"}),
     "marketplace": frozenset({"graph.listings", "graph.orders", "graph.investments", "graph.ledger"}),

@@ -1,0 +1,402 @@
+"""Compiled lists of posts: a page of an actor's posts, of a community's or of the feed as ONE statement that
+projects exactly what the client selected below the list (DESIGN.md, "Request life" point 3).
+
+The resolver of the list reads the selection into a ``PostShape`` (hashable); ``post_list_query`` assembles the
+statement from the constants of the graph modules for that shape, once per shape (``lru_cache``: the same text
+for the same shape, so Neo4j's plan cache hits), every value a parameter. What it can project, each only when
+selected:
+
+- the post (``graph.social.POST_PROJECTION``) with its ward (``graph.places.COMMUNE_FIELDS``), every post passing
+  ``graph.social.POST_VISIBLE`` (the feed also leaves out whom the viewer muted);
+- its author: identity's own projection of a person (``graph.identity.PERSON_PROJECTION``) or of an organisation
+  (``ORGANIZATION_PROJECTION``), which ``identity.views`` turns into views, and the viewer's relation to them
+  (``graph.social.relation_map``);
+- its reaction counts (none across a block) and the viewer's own reaction;
+- its comment total and first comments (none across a block), each with its author, the relation to them and its
+  replies, each reply with its author and the relation to them;
+- its community (``graph.communities.COMMUNITY_PROJECTION``).
+
+The domain turns the rows into views through the same exits as the loaders (``social.post_lists``) and the
+resolvers prime the request's DataLoaders with them, so the nested fields run no query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from core.pagination import Window
+from graph.communities import COMMUNITY_PROJECTION, CommunityRow, community_row
+from graph.driver import run, window_keyset
+from graph.identity import ORGANIZATION_PROJECTION, PERSON_PROJECTION, OrganizationRow, PersonRecord, PersonRow
+from graph.paging import both_ways
+from graph.places import COMMUNE_FIELDS, CommuneMap
+from graph.rows import row
+from graph.rules import blocked_either_way
+from graph.social import (
+    COMMENT_TOTAL,
+    FEED_POSTS,
+    POST_PROJECTION,
+    POST_VISIBLE,
+    CommentRow,
+    PostRow,
+    ReactionCount,
+    Relation,
+    post_row,
+)
+
+# --- the shape of a selection ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActorShape:
+    """What is selected of an actor shown with an item: its record (any field but ``id``), the viewer's relation."""
+
+    record: bool = False
+    relation: bool = False
+
+
+@dataclass(frozen=True)
+class PostShape:
+    """What a client selected below a list of posts. ``comments``: the comments field is selected (its total is read);
+    ``comment_rows``: its edges are (the first ``$commentLimit`` comments are read, oldest first)."""
+
+    author: ActorShape = ActorShape()
+    reactions: bool = False
+    comments: bool = False
+    comment_rows: bool = False
+    comment_author: ActorShape = ActorShape()
+    replies: bool = False
+    reply_author: ActorShape = ActorShape()
+    community: bool = False
+    ward: bool = False
+
+
+#: The sources of a list: the MATCH that binds ``viewer`` (null when anonymous), ``author`` and ``post``, and what
+#: it adds to ``POST_VISIBLE``. From this fixed allow-list only.
+SOURCES = {
+    "author": (
+        "OPTIONAL MATCH (viewer:Person {id: $viewerId})\nMATCH (author:Actor {id: $authorId})-[:POSTED]->(post:Post)",
+        "",
+    ),
+    "community": (
+        "OPTIONAL MATCH (viewer:Person {id: $viewerId})\n"
+        "MATCH (:Community {id: $communityId})<-[:IN_COMMUNITY]-(post:Post)<-[:POSTED]-(author:Actor)",
+        "",
+    ),
+    "feed": (FEED_POSTS, "AND NOT EXISTS { (viewer)-[:MUTED]->(author) }"),
+}
+
+
+_ITEM = re.compile(r"^(?P<expression>.+) AS (?P<name>[A-Za-z0-9]+),?$")
+
+
+def _as_map(projection: str, variable: str | None, actor: str, kind: str | None) -> str:
+    """A projection of identity's (``expression AS name`` lines, over ``variable``) as one map expression over the
+    actor bound to ``actor``: ``{name: expression, ...}``. Spliced, not restated: a change of the projection is a
+    change here too (``tests/social/test_post_list_statements.py`` reads every field through it)."""
+    entries = [f"kind: '{kind}'"] if kind else []
+    pending = ""
+    for line in projection.strip().splitlines():
+        pending += " " + line.strip() if pending else line.strip()
+        item = _ITEM.match(pending)
+        if item is None:
+            continue  # an expression over several lines
+        pending = ""
+        expression = item["expression"]
+        if variable is not None:
+            expression = re.sub(rf"\b{variable}\b", actor, expression)
+        entries.append(f"{item['name']}: {expression}")
+    assert not pending, f"not 'expression AS name' items, one a line: {pending!r}"
+    return "{" + ", ".join(entries) + "}"
+
+
+def _actor_record(actor: str) -> str:
+    """The record of the actor bound to ``actor`` as one map: identity's projection of a person (``kind:
+    'person'``) or of an organisation, with whether the viewer and they blocked one another."""
+    person = _as_map(PERSON_PROJECTION, "p", actor, "person")
+    organization = _as_map(ORGANIZATION_PROJECTION, "o", actor, "organization")
+    return f"CASE WHEN {actor}:Person THEN {person} ELSE {organization} END"
+
+
+#: The relationships that make up ``Relation`` (``graph.social``): read in one pattern comprehension per actor (each
+#: edge with its type and whether it starts at the viewer), turned into ``Relation``'s facts by ``_relation``.
+RELATION_TYPES = "CONNECTED|REQUESTED|FOLLOWS|BLOCKED|MUTED"
+
+
+def _relation_edges(actor: str) -> str:
+    """The viewer's relation to the actor bound to ``actor`` as the edges between them (null when signed out or
+    for myself, as ``social.relations.relations_to`` answers)."""
+    return (
+        f"CASE WHEN viewer IS NULL OR viewer = {actor} THEN null ELSE {{isPerson: {actor}:Person,"
+        f" status: {actor}.status, edges: [(viewer)-[e:{RELATION_TYPES}]-({actor}) | [type(e), startNode(e) = viewer]]}}"
+        " END"
+    )
+
+
+def _replies() -> str:
+    return f"""CALL (comment, viewer) {{
+  MATCH (replier:Person)-[:COMMENTED]->(reply:Comment {{status: 'active'}})-[:REPLY_TO]->(comment)
+  WHERE viewer IS NULL OR NOT {blocked_either_way("viewer", "replier")}
+  WITH reply, replier ORDER BY reply.createdAt, reply.id LIMIT 50
+  RETURN collect(reply {{.id, .text, .createdAt, authorId: replier.id}}) AS replies, collect(replier.id) AS replierIds
+}}"""
+
+
+def _comments(shape: PostShape) -> str:
+    """Binds ``comments`` (the first ``$commentLimit`` top-level comments of ``post``, each with its replies when
+    selected) and ``commentActors`` (the ids of their authors and of the replies' authors)."""
+    replies = _replies() if shape.replies else ""
+    with_replies = ", replies: replies" if shape.replies else ""
+    repliers = " + reduce(ids = [], more IN collect(replierIds) | ids + more)" if shape.replies else ""
+    return f"""CALL (post, viewer) {{
+  MATCH (commenter:Person)-[:COMMENTED]->(comment:Comment {{status: 'active'}})-[:ON]->(post)
+  WHERE NOT EXISTS {{ (comment)-[:REPLY_TO]->() }}
+    AND (viewer IS NULL OR NOT {blocked_either_way("viewer", "commenter")})
+  WITH viewer, comment, commenter ORDER BY comment.createdAt, comment.id LIMIT $commentLimit
+  {replies}
+  RETURN collect(comment {{.id, .text, .createdAt, authorId: commenter.id{with_replies}}}) AS comments,
+         collect(commenter.id){repliers} AS commentActors
+}}"""
+
+
+REACTIONS = f"""CALL (viewer, post) {{
+  MATCH (who:Person)-[r:REACTED]->(post) WHERE viewer IS NULL OR NOT {blocked_either_way("viewer", "who")}
+  WITH r.kind AS kind, count(*) AS n
+  RETURN collect({{kind: kind, count: n}}) AS reactionCounts
+}}"""
+MY_REACTION = (
+    "CASE WHEN viewer IS NULL THEN null ELSE head(COLLECT { MATCH (viewer)-[r:REACTED]->(post) RETURN r.kind }) END"
+)
+
+COMMUNITY = f"""OPTIONAL CALL (post, viewer) {{
+  MATCH (post)-[:IN_COMMUNITY]->(c:Community)
+  CALL (c, viewer) {{ RETURN {COMMUNITY_PROJECTION} }}
+  RETURN {{community: community, memberCount: memberCount, myRole: myRole, myRequestPending: myRequestPending}}
+    AS communityRecord
+}}"""
+
+POST_WARD = (
+    f"coalesce(head([(post)-[:ABOUT_WARD]->(c:Commune) | {COMMUNE_FIELDS}]),"
+    f" head([(post)-[:IN_COMMUNITY]->(:Community)-[:FOR_WARD]->(c:Commune) | {COMMUNE_FIELDS}]))"
+)
+
+
+def actors_call(ids: str, *, record: bool, relation: bool) -> str:
+    """Binds ``actors``: each actor of the list ``ids`` (a variable) once, with its record (``record``) and the
+    viewer's relation to it (``relation``): identity's projections, once for a whole page however many levels show
+    actors (the statement stays small to plan). ``listed_actors`` reads it."""
+    entries = ["id: actor.id"]
+    if record:
+        entries.append(f"record: {_actor_record('actor')}")
+    if relation:
+        entries.append(f"relation: {_relation_edges('actor')}")
+    return f"""CALL (viewer, {ids}) {{
+  UNWIND {ids} AS actorId
+  WITH DISTINCT viewer, actorId
+  MATCH (actor:Actor {{id: actorId}})
+  RETURN collect({{{", ".join(entries)}}}) AS actors
+}}"""
+
+
+def _actors(shape: PostShape) -> str:
+    """``actors`` of the page's authors, commenters and repliers (``$actorIds``)."""
+    wanted = (shape.author, shape.comment_author, shape.reply_author)
+    return actors_call("actorIds", record=any(a.record for a in wanted), relation=any(a.relation for a in wanted))
+
+
+@lru_cache(maxsize=256)
+def post_list_query(source: str, shape: PostShape) -> tuple[str, str]:
+    """The statement of a page of posts from ``source`` (``SOURCES``) for ``shape``, forwards and backwards
+    (``graph.paging.both_ways``), built once per (source, shape). It returns one row: ``rows`` (the page's posts,
+    in no promised order) and ``actors``."""
+    matched, extra = SOURCES[source]
+    parts = [
+        f"""{matched}
+WITH viewer, author, post
+WHERE {POST_VISIBLE} {extra}
+  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit"""
+    ]
+    returned = [_as_map(POST_PROJECTION, None, "", None)[1:-1]]
+    if shape.reactions:
+        parts.append(REACTIONS)
+        returned += ["reactionCounts: reactionCounts", f"myReaction: {MY_REACTION}"]
+    if shape.comment_rows:
+        parts.append(_comments(shape))
+        returned.append("comments: comments")
+    if shape.comments:
+        returned.append(f"commentTotal: {COMMENT_TOTAL}")
+    if shape.community:
+        parts.append(COMMUNITY)
+        returned.append("communityRecord: communityRecord")
+    if shape.ward:
+        returned.append(f"postWard: {POST_WARD}")
+    nested = "collect(commentActors)" if shape.comment_rows else "[]"
+    parts.append(
+        f"WITH viewer, collect({{{', '.join(returned)}}}) AS rows, collect(author.id) AS authorIds, {nested} AS nested\n"
+        "WITH viewer, rows, authorIds + reduce(ids = [], more IN nested | ids + more) AS actorIds"
+    )
+    wanted = (shape.author, shape.comment_author, shape.reply_author)
+    if any(a.record or a.relation for a in wanted):
+        parts.append(_actors(shape))
+        parts.append("RETURN rows, actors")
+    else:
+        parts.append("RETURN rows, [] AS actors")
+    both = both_ways("\n".join(parts))
+    return both.forwards, both.backwards
+
+
+# --- rows ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedActor:
+    """An actor shown with an item, as identity's projection read them (one of the two is set), and whether the
+    viewer and they blocked one another."""
+
+    person: PersonRow | None
+    organization: OrganizationRow | None
+
+
+@dataclass(frozen=True)
+class ListedComment:
+    """A comment (or a reply) with what was selected of it: ``author`` and ``relation`` only when selected (the
+    relation None also for the viewer's own comments and a signed-out viewer), ``replies`` None when not selected."""
+
+    comment: CommentRow
+    author: ListedActor | None
+    relation: Relation | None
+    replies: tuple[ListedComment, ...] | None
+
+
+@dataclass(frozen=True)
+class ListedPost:
+    """A post of a compiled list with what was selected of it (None, or empty, when not selected)."""
+
+    post: PostRow
+    author: ListedActor | None
+    author_relation: Relation | None
+    reaction_counts: tuple[ReactionCount, ...]
+    my_reaction: str | None
+    #: None when the comments' edges were not selected
+    comments: tuple[ListedComment, ...] | None
+    comment_total: int | None
+    community: CommunityRow | None
+    ward: CommuneMap | None
+
+
+def listed_actors(actors: list[Mapping[str, Any]]) -> dict[str, tuple[ListedActor | None, Relation | None]]:
+    """The ``actors`` of ``actors_call`` by id: each one's record and relation (None when not read)."""
+    return {a["id"]: (_actor(a.get("record")), _relation(a.get("relation"))) for a in actors}
+
+
+def _actor(found: Mapping[str, Any] | None) -> ListedActor | None:
+    if found is None:
+        return None
+    if found["kind"] == "person":
+        record = PersonRecord(
+            person=found["person"],
+            ward=found["ward"],
+            contacts=found["contacts"],
+            document=found["document"],
+            connected=found["connected"],
+        )
+        return ListedActor(PersonRow(record=record, blocked=found["blocked"]), None)
+    return ListedActor(None, row(OrganizationRow, found))
+
+
+def _relation(found: Mapping[str, Any] | None) -> Relation | None:
+    """``Relation`` from the edges between the viewer and an actor (``_relation_edges``)."""
+    if found is None:
+        return None
+    edges = {(kind, mine) for kind, mine in found["edges"]}
+    return Relation(
+        is_person=found["isPerson"],
+        status=found["status"],
+        connected=("CONNECTED", True) in edges or ("CONNECTED", False) in edges,
+        requested_by_me=("REQUESTED", True) in edges,
+        requested_by_them=("REQUESTED", False) in edges,
+        following=("FOLLOWS", True) in edges,
+        blocked_by_me=("BLOCKED", True) in edges,
+        blocked_by_them=("BLOCKED", False) in edges,
+        muted=("MUTED", True) in edges,
+    )
+
+
+def _comment(
+    found: Mapping[str, Any],
+    actors: Mapping[str, Mapping[str, Any]],
+    shape: ActorShape,
+    reply_shape: ActorShape = ActorShape(),
+) -> ListedComment:
+    replies = found.get("replies")
+    return ListedComment(
+        comment=CommentRow(
+            id=found["id"], author_id=found["authorId"], text=found["text"], created_at=found["createdAt"]
+        ),
+        author=_actor(actors.get(found["authorId"], {}).get("record")) if shape.record else None,
+        relation=_relation(actors.get(found["authorId"], {}).get("relation")) if shape.relation else None,
+        replies=None if replies is None else _in_order(_comment(r, actors, reply_shape) for r in replies),
+    )
+
+
+def _in_order(comments: Any) -> tuple[ListedComment, ...]:
+    """Comments oldest first (a collect keeps no promised order)."""
+    return tuple(sorted(comments, key=lambda c: (c.comment.created_at, c.comment.id)))
+
+
+async def post_list(
+    tx: AsyncManagedTransaction,
+    source: str,
+    shape: PostShape,
+    window: Window,
+    *,
+    viewer_id: str | None,
+    author_id: str | None = None,
+    community_id: str | None = None,
+    comment_limit: int = 0,
+) -> list[ListedPost]:
+    """One page of posts of ``source`` in reading order (``window.backwards``: oldest first from ``before``), with
+    what ``shape`` selects of each (``comment_limit``: how many first comments of each, when their rows are
+    selected)."""
+    forwards, backwards = post_list_query(source, shape)
+    found = await run(
+        tx,
+        backwards if window.backwards else forwards,
+        viewerId=viewer_id,
+        authorId=author_id,
+        communityId=community_id,
+        limit=window.limit,
+        commentLimit=max(comment_limit, 1) if shape.comments else 0,
+        **window_keyset(window),
+    )
+    if not found:
+        return []
+    actors = {a["id"]: a for a in found[0]["actors"]}
+
+    def listed(r: Mapping[str, Any]) -> ListedPost:
+        author = actors.get(r["authorId"], {})
+        comments = r.get("comments")
+        return ListedPost(
+            post=post_row(r),
+            author=_actor(author.get("record")) if shape.author.record else None,
+            author_relation=_relation(author.get("relation")) if shape.author.relation else None,
+            reaction_counts=tuple(row(ReactionCount, c) for c in r.get("reactionCounts") or ()),
+            my_reaction=r.get("myReaction"),
+            comments=None
+            if comments is None
+            else _in_order(_comment(c, actors, shape.comment_author, shape.reply_author) for c in comments),
+            comment_total=r.get("commentTotal"),
+            community=community_row(r["communityRecord"]) if r.get("communityRecord") else None,
+            ward=r.get("postWard"),
+        )
+
+    rows = sorted((listed(r) for r in found[0]["rows"]), key=lambda p: (p.post.created_at, p.post.id))
+    return rows if window.backwards else rows[::-1]

@@ -13,6 +13,12 @@ are measured for each kind of caller. Log lines go to /dev/null (rendered all th
     .venv/bin/python -m bench.engine_probe                 # { __typename } and friends, no Neo4j
     .venv/bin/python -m bench.engine_probe --neo4j         # + communes pages read from the graph
     .venv/bin/python -m bench.engine_probe --profile       # + a pyinstrument profile of { __typename } (if installed)
+    .venv/bin/python -m bench.engine_probe --bolt          # Bolt: managed transactions, BEGIN pipelined or not
+
+``--bolt`` (needs Neo4j) times ``Graph.read`` of small statements through the real ``graph.driver.Graph``: wall
+and CPU per transaction at concurrency 1 and 16, BEGIN sent alone versus with the first statement; and a request
+of three reads (as three loaders would run them) in three parallel transactions versus one shared transaction
+(statements one after the other, as a lock would serialise them).
 
 Prints, per document and viewer: µs of CPU per request (the best of ``--rounds`` rounds of ``--requests``
 requests, after a warm-up: other processes sharing the CPU only ever add to it).
@@ -38,6 +44,7 @@ from api.app import create_app
 from api.graphql_view import GraphQLView
 from auth.viewer import ANONYMOUS, Viewer
 from core.settings import Settings
+from graph.driver import Graph, run
 from partners.scopes import BY_NAME
 
 PERSON = Viewer(kind="person", actor_id="00000000-0000-4000-8000-000000000001", session_id="s", assurance_level=1)
@@ -164,6 +171,63 @@ def _settings(var_dir: Path, neo4j: bool) -> Settings:
     )
 
 
+ONE = "MATCH (c:Commune) WITH c ORDER BY c.code LIMIT 1 RETURN c.code AS code"
+SOME = "MATCH (c:Commune) WITH c ORDER BY c.code LIMIT $n RETURN c.code AS code, c.name AS name"
+
+
+async def _one(tx: Any) -> Any:
+    return await run(tx, ONE)
+
+
+async def _some(tx: Any, n: int) -> Any:
+    return await run(tx, SOME, n=n)
+
+
+async def _three_in_one(tx: Any) -> Any:
+    return [await run(tx, SOME, n=n) for n in (5, 10, 20)]
+
+
+async def _timed(calls: int, concurrency: int, call: Any) -> tuple[float, float]:
+    """(wall µs per call, CPU µs per call) of ``calls`` calls, ``concurrency`` at a time."""
+    pending = iter(range(calls))
+
+    async def worker() -> None:
+        for _ in pending:
+            await call()
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return (time.perf_counter() - wall) / calls * 1e6, (time.process_time() - cpu) / calls * 1e6
+
+
+async def bolt(settings: Settings, calls: int, rounds: int) -> None:
+    """Graph.read through the real driver: BEGIN pipelined or not; three reads in three transactions or one."""
+    uri = os.environ.get("NEO4J_URI") or settings.neo4j_uri
+    graph = Graph.connect(settings, uri=uri, password=settings.neo4j_password.get_secret_value())
+    try:
+        plain = Graph(graph.driver, graph.database, graph.tx_timeout, pipeline_begin=False)
+        cases = {
+            "1 statement, BEGIN alone": lambda: plain.read(_one),
+            "1 statement, BEGIN pipelined": lambda: graph.read(_one),
+            "3 reads, 3 parallel tx, BEGIN alone": lambda: asyncio.gather(
+                *(plain.read(_some, n) for n in (5, 10, 20))
+            ),
+            "3 reads, 3 parallel tx, pipelined": lambda: asyncio.gather(
+                *(graph.read(_some, n) for n in (5, 10, 20))
+            ),
+            "3 reads, 1 shared tx, pipelined": lambda: graph.read(_three_in_one),
+        }
+        for concurrency in (1, 16):
+            for name, call in cases.items():
+                await _timed(max(50, calls // 10), concurrency, call)  # warm-up: plans, pool
+                figures = [await _timed(calls, concurrency, call) for _ in range(rounds)]
+                wall = min(f[0] for f in figures)
+                cpu = min(f[1] for f in figures)
+                print(f"c={concurrency:<3} {name:38} wall {wall:8.0f} µs/call   CPU {cpu:6.0f} µs/call", flush=True)
+    finally:
+        await graph.close()
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--neo4j", action="store_true", help="also documents that read the graph")
@@ -173,7 +237,12 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--viewers", default=",".join(VIEWERS), help="comma-separated: anonymous,person,app")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of { __typename } (person)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--bolt", action="store_true", help="only the Bolt figures (needs Neo4j)")
     args = parser.parse_args(argv)
+    if args.bolt:
+        with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
+            await bolt(_settings(Path(tmp), True), max(200, args.requests // 4), args.rounds)
+        return
     _patch_viewer()
     with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
         app = create_app(_settings(Path(tmp), args.neo4j))

@@ -209,12 +209,8 @@ async def bolt(settings: Settings, calls: int, rounds: int) -> None:
         cases = {
             "1 statement, BEGIN alone": lambda: plain.read(_one),
             "1 statement, BEGIN pipelined": lambda: graph.read(_one),
-            "3 reads, 3 parallel tx, BEGIN alone": lambda: asyncio.gather(
-                *(plain.read(_some, n) for n in (5, 10, 20))
-            ),
-            "3 reads, 3 parallel tx, pipelined": lambda: asyncio.gather(
-                *(graph.read(_some, n) for n in (5, 10, 20))
-            ),
+            "3 reads, 3 parallel tx, BEGIN alone": lambda: asyncio.gather(*(plain.read(_some, n) for n in (5, 10, 20))),
+            "3 reads, 3 parallel tx, pipelined": lambda: asyncio.gather(*(graph.read(_some, n) for n in (5, 10, 20))),
             "3 reads, 1 shared tx, pipelined": lambda: graph.read(_three_in_one),
         }
         for concurrency in (1, 16):

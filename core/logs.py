@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
@@ -29,6 +29,26 @@ def _unchanged(_logger: WrappedLogger, _method: str, event: EventDict) -> EventD
     return event
 
 
+class _Formatter(structlog.stdlib.ProcessorFormatter):
+    """structlog's formatter without its per-line copy of the record for our own lines: a line logged through
+    structlog (no exception or stack on the record itself: structlog keeps those in the event) is rendered from a
+    copy of its event, the record left untouched for other handlers (pytest's ``caplog``); any other line (a
+    library's, through the stdlib) goes through structlog's own path. Every access-log line takes this path."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        logger = getattr(record, "_logger", None)
+        name = getattr(record, "_name", None)
+        event = record.msg
+        if logger is None or name is None or record.exc_info or record.stack_info or not isinstance(event, dict):
+            return super().format(record)
+        rendered: Any = {**event, "_record": record, "_from_structlog": True}
+        for processor in self.processors:
+            rendered = processor(logger, name, rendered)
+        if not isinstance(rendered, str):  # as structlog: the last processor renders a string
+            return super().format(record)
+        return rendered
+
+
 def configure_logging(settings: Settings) -> None:
     """Route stdlib and structlog logging through one renderer; idempotent."""
     use_json = settings.log_format == "json" or (settings.log_format == "auto" and not sys.stderr.isatty())
@@ -47,7 +67,7 @@ def configure_logging(settings: Settings) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
+    formatter = _Formatter(
         foreign_pre_chain=shared,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,

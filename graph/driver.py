@@ -5,6 +5,11 @@ managed transactions: ``read`` uses ``execute_read`` (read routing, so a ``neo4j
 them to a follower), ``write`` uses ``execute_write``; the driver retries transient failures, so a
 unit of work must be safe to run twice. Every call passes the database name and a timeout.
 
+A managed transaction's BEGIN goes out with its first statement (RUN and PULL) in one flight, as
+``driver.execute_query`` does, instead of on its own: two round trips for a one-statement transaction instead of
+three (``pipelined_begin``; the driver's private ``session._pipelined_begin``, hence the pinned driver range in
+pyproject.toml and the tests in ``tests/foundation/test_bolt.py``).
+
 While Neo4j is known to be down, ``OutageBreaker`` answers ``UNAVAILABLE`` at once instead of letting
 each request sit through the driver's retries (15-20 s), and closes again by itself when Neo4j answers.
 """
@@ -12,6 +17,7 @@ each request sit through the driver's retries (15-20 s), and closes again by its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import errno
 import math
@@ -89,12 +95,16 @@ class Graph:
         tx_timeout: float,
         gate: AdmissionGate | None = None,
         breaker: OutageBreaker | None = None,
+        *,
+        pipeline_begin: bool = True,
     ) -> None:
         self.driver = driver
         self.database = database
         self.tx_timeout = tx_timeout
         self.gate = gate or AdmissionGate(100, 1000, tx_timeout)
         self.breaker = breaker or OutageBreaker(None)
+        #: Send BEGIN with the first statement of each managed transaction (``pipelined_begin``).
+        self.pipeline_begin = pipeline_begin
 
     @classmethod
     def connect(cls, settings: Settings, *, uri: str, password: str) -> Graph:
@@ -144,9 +154,10 @@ class Graph:
                 watch.admitted(),  # only now may a slow call make the breaker suspect Neo4j (queueing is not)
                 self.driver.session(database=self.database, default_access_mode=mode) as session,
             ):
-                if mode == neo4j.READ_ACCESS:
-                    return await session.execute_read(timed, *args, **kwargs)
-                return await session.execute_write(timed, *args, **kwargs)
+                with pipelined_begin(session, self.pipeline_begin):
+                    if mode == neo4j.READ_ACCESS:
+                        return await session.execute_read(timed, *args, **kwargs)
+                    return await session.execute_write(timed, *args, **kwargs)
         except ConstraintError as exc:
             raise ConflictError("This already exists.") from exc
         except ConnectionAcquisitionTimeoutError as exc:
@@ -183,6 +194,20 @@ class Graph:
         except (UnavailableError, Neo4jError, DriverError, OSError):
             return False
         return True
+
+
+def pipelined_begin(session: neo4j.AsyncSession, wanted: bool = True) -> contextlib.AbstractContextManager[Any]:
+    """While inside, the session's managed transactions send BEGIN with their first statement rather than alone
+    and waiting for its answer (what ``driver.execute_query`` does: ``with session._pipelined_begin``).
+
+    Sound for our units of work, which are retried whole by the driver: a failed BEGIN (wrong database, a
+    follower that cannot serve, a server going away) is reported by the first statement's answer instead of its
+    own, as the same kind of error, so the same retry and the same error mapping apply; a unit of work that runs
+    no statement sends BEGIN with its COMMIT or ROLLBACK. A driver without the flag runs as before."""
+    flag = getattr(session, "_pipelined_begin", None)
+    if not wanted or flag is None or not hasattr(flag, "__enter__"):
+        return contextlib.nullcontext()
+    return flag  # type: ignore[no-any-return]
 
 
 # --- overload: admission gate and retryable errors ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.types import ExecutionContext
 
 from core.errors import UnavailableError
 from core.logs import get_logger
@@ -79,34 +80,40 @@ class DutyRead(FieldExtension):
 # --- writing a request's reads --------------------------------------------------------------------------------------
 
 
-class AccessLogWriter(SchemaExtension):
+async def write_access_log(execution_context: ExecutionContext) -> None:
     """After execution (queries and mutations alike) and before the answer leaves: the request's reads
     (``info.context.reads``) that reached the answer (``ReadSet.keep_delivered``: a value whose path is null or
     absent in the final ``data``, erased by a refused non-null sibling, was never disclosed) written in one
     transaction (``partners.access_log.write_reads``). If that fails, the result becomes UNAVAILABLE with no data,
-    and ``request.state.withhold_answer`` tells the view to answer 503."""
+    and ``request.state.withhold_answer`` tells the view to answer 503. Run by ``schema.assemble.RequestPipeline``
+    once execution ends; a request that read nothing personal (every person's request) costs one test."""
+    context = execution_context.context
+    reads = getattr(context, "reads", None)
+    if not reads:
+        return
+    result = execution_context.result
+    reads.keep_delivered(getattr(result, "data", None))
+    if not reads:
+        return
+    try:
+        await access_log.write_reads(context.runtime, context.viewer, reads, request_id=context.request_id)
+    except Exception as exc:
+        log.error(
+            "access log not written: answer withheld",
+            reads=len(reads.reads),
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+        context.request.state.withhold_answer = True
+        retry = exc.retry_after_seconds if isinstance(exc, UnavailableError) else None
+        raise UnavailableError(NOT_RECORDED, retry_after_seconds=retry or RETRY_AFTER_SECONDS) from exc
+
+
+class AccessLogWriter(SchemaExtension):
+    """``write_access_log`` as a Strawberry extension (the API's schema runs it in its request pipeline)."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield
-        context = self.execution_context.context
-        reads = getattr(context, "reads", None)
-        if not reads:
-            return
-        result = self.execution_context.result
-        reads.keep_delivered(getattr(result, "data", None))
-        if not reads:
-            return
-        try:
-            await access_log.write_reads(context.runtime, context.viewer, reads, request_id=context.request_id)
-        except Exception as exc:
-            log.error(
-                "access log not written: answer withheld",
-                reads=len(reads.reads),
-                exc_info=(type(exc), exc, exc.__traceback__),
-            )
-            context.request.state.withhold_answer = True
-            retry = exc.retry_after_seconds if isinstance(exc, UnavailableError) else None
-            raise UnavailableError(NOT_RECORDED, retry_after_seconds=retry or RETRY_AFTER_SECONDS) from exc
+        await write_access_log(self.execution_context)
 
 
 # --- a person's log ---------------------------------------------------------------------------------------------------

@@ -2,22 +2,24 @@
 
 Two checks, both for ``partner_app`` viewers only; a person or anonymous viewer never meets them:
 
-1. **Before execution** (``AppScopes``, a schema extension that adds ``app_fields_rule`` to the validation rules of
-   an app's request only): a field with no decision, or ``DENIED``, is refused with ``FORBIDDEN`` naming its
+1. **Before execution** (``app_rules``: the request pipeline of ``schema.assemble`` adds ``app_fields_rule`` to the
+   validation rules of an app's request only): a field with no decision, or ``DENIED``, is refused with ``FORBIDDEN`` naming its
    coordinate, and no resolver runs. The same walk refuses a field whose scope the token lacks when nothing could
    hold its null: a non-null field with no nullable field or list item above it (``cart: Cart!`` at the root), whose
    null would otherwise erase the whole answer after resolvers ran. ``@skip``/``@include`` are not evaluated: a
    refused field is refused wherever it is written.
-2. **During execution** (``guard``, run once on the built schema): each field decided by a scope or ``PERSON`` gets
-   its resolver wrapped. For an app whose token lacks the scope, the field resolves to null with ``FORBIDDEN`` on its
+2. **During execution** (``app_resolvers``, run once on the built schema): each field decided by a scope or ``PERSON``
+   gets an app wrapper of its resolver, which an app's request runs instead (``AppResolvers``). For an app whose token lacks the scope, the field resolves to null with ``FORBIDDEN`` on its
    path (``extensions.requiredScope``), and the rest of the answer arrives; a non-null field's null goes to the
    nearest nullable field or list item above it (the GraphQL rule), which check 1 guarantees exists. When the field
    is under a personal scope (``partners.scopes.PERSONAL_SCOPES``) and its value is not null, the read is recorded
    in the request's ``ReadSet`` (about the ``Person`` it is a field of, else the app's person).
 
-The wrapper is a plain function around graphql-core's resolver, not a Strawberry ``FieldExtension``: an extension
-would turn every attribute field it is on (``Person.displayName``) into a full resolver call (``Info`` object,
-argument parsing) for every viewer, while the wrapper costs a person one function call and one comparison.
+The wrapper is a plain function around graphql-core's resolver, not a Strawberry ``FieldExtension`` (which would turn
+every attribute field it is on, ``Person.displayName``, into a full resolver call for every viewer), and it is one
+wrapper per field whatever it does (this scope check, ``schema.app_ids``' per-app ids and cursors, the read recorded).
+The schema keeps its own resolvers: the wrappers are swapped in, through graphql-core's middleware manager, only
+for an app's request, so a person's or anonymous request runs exactly the resolvers it would without apps.
 """
 
 from __future__ import annotations
@@ -47,13 +49,14 @@ from graphql import (
     default_field_resolver,
     get_named_type,
 )
+from graphql.execution import MiddlewareManager
 from graphql.utilities import type_from_ast
-from strawberry.extensions import SchemaExtension
 
 from auth.viewer import Viewer
 from core.errors import ForbiddenError
 from partners import fields
 from partners.scopes import PERSON_SCOPES, PERSONAL_SCOPES
+from schema import app_ids
 
 NOT_GRANTED = "This app was not granted the scope `{scope}`, which `{coordinate}` needs; ask the person to grant it."
 NEEDS_PERSON = (
@@ -86,10 +89,19 @@ def refusal(viewer: Viewer, need: str, coordinate: str) -> ForbiddenError:
 # --- 2. during execution ---------------------------------------------------------------------------------------
 
 
-def _guarded(resolve: Callable[..., Any], type_name: str, field_name: str, need: str) -> Callable[..., Any]:
+def _app_resolver(
+    resolve: Callable[..., Any],
+    type_name: str,
+    field_name: str,
+    need: str | None,
+    cursors: tuple[str, ...],
+    change: app_ids.Change | None,
+) -> Callable[..., Any]:
+    """The one wrapper of a field for a partner app: its scope, its cursors in, its ids out, its read recorded."""
     coordinate = f"{type_name}.{field_name}"
     personal = need in PERSONAL_SCOPES
     of_person = type_name == "Person"
+    after = change is not None or personal
 
     def record(value: Any, source: Any, viewer: Viewer, info: GraphQLResolveInfo, arguments: dict[str, Any]) -> None:
         if value is None:
@@ -99,42 +111,84 @@ def _guarded(resolve: Callable[..., Any], type_name: str, field_name: str, need:
             logged = fields.logged_coordinate(coordinate, arguments)
             info.context.reads.record(person_id, logged, scope=need, path=info.path.as_list())
 
-    async def recorded(
-        pending: Awaitable[Any], source: Any, viewer: Viewer, info: GraphQLResolveInfo, arguments: dict[str, Any]
-    ) -> Any:
-        value = await pending
-        record(value, source, viewer, info, arguments)
+    def finish(value: Any, source: Any, info: GraphQLResolveInfo, arguments: dict[str, Any]) -> Any:
+        if change is not None:
+            value = change(info.context, value)
+        if personal:
+            record(value, source, info.context.viewer, info, arguments)
         return value
+
+    async def finish_later(
+        pending: Awaitable[Any], source: Any, info: GraphQLResolveInfo, arguments: dict[str, Any]
+    ) -> Any:
+        return finish(await pending, source, info, arguments)
 
     def resolver(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
-        viewer = info.context.viewer
+        context = info.context
+        viewer = context.viewer
         if viewer.kind != "partner_app":
             return resolve(source, info, **kwargs)
-        if not holds(viewer, need):
+        if need is not None and not holds(viewer, need):
             raise refusal(viewer, need, coordinate)
+        if cursors:
+            app_ids.open_cursors(context, cursors, kwargs)
         value = resolve(source, info, **kwargs)
-        if not personal:
+        if not after:
             return value
         if isawaitable(value):
-            return recorded(value, source, viewer, info, kwargs)
-        record(value, source, viewer, info, kwargs)
-        return value
+            return finish_later(value, source, info, kwargs)
+        return finish(value, source, info, kwargs)
 
-    resolver.app_scope = need  # type: ignore[attr-defined]  # what tests/partners/test_default_deny.py checks
-    resolver.__wrapped__ = resolve  # type: ignore[attr-defined]
     return resolver
 
 
-def guard(schema: GraphQLSchema) -> None:
-    """Wrap the resolver of every field decided by a scope or ``PERSON`` (once, on the built schema)."""
+def _passing(resolve: Callable[..., Any]) -> Callable[..., Any]:
+    """A resolver of its own for a field whose resolver is shared (or graphql-core's default), so that the app's
+    wrapper of that field, looked up by resolver, is that field's alone."""
+
+    def resolver(source: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        return resolve(source, info, **kwargs)
+
+    return resolver
+
+
+def app_resolvers(schema: GraphQLSchema) -> dict[Callable[..., Any], Callable[..., Any]]:
+    """One pass over the built schema: for every field a partner app's request treats differently (decided by a
+    scope or ``PERSON``; a person's id or a cursor on the way out; cursors in its arguments), the field's own
+    resolver mapped to its app wrapper (``_app_resolver``). The schema keeps its own resolvers: a person's or
+    anonymous request runs them directly and pays nothing; an app's request runs the wrappers through
+    ``AppResolvers``. A guarded field's resolver is marked with ``app_scope`` (what the tests check)."""
+    wrappers: dict[Callable[..., Any], Callable[..., Any]] = {}
     for type_name, named in schema.type_map.items():
         if not isinstance(named, GraphQLObjectType) or type_name.startswith("__"):
             continue
         for field_name, field in named.fields.items():
-            need = fields.decision(type_name, field_name)
-            if need == fields.PERSON or fields.is_scope(need):
-                assert need is not None
-                field.resolve = _guarded(field.resolve or default_field_resolver, type_name, field_name, need)
+            decided = fields.decision(type_name, field_name)
+            need = decided if decided == fields.PERSON or fields.is_scope(decided) else None
+            cursors = app_ids.cursor_args(field)
+            change = app_ids.out_change(type_name, field_name)
+            if need is None and not cursors and change is None:
+                continue
+            if field.resolve is None or field.resolve in wrappers or not hasattr(field.resolve, "__dict__"):
+                field.resolve = _passing(field.resolve or default_field_resolver)
+            own = field.resolve
+            if need is not None:
+                own.app_scope = need  # what tests/partners/test_default_deny.py checks
+            wrappers[own] = _app_resolver(own, type_name, field_name, need, cursors, change)
+    return wrappers
+
+
+class AppResolvers(MiddlewareManager):
+    """graphql-core's hook into each field's resolver (its middleware manager), used for partner apps' requests
+    only: the field's own resolver is swapped for its app wrapper (``app_resolvers``); any other field runs as it
+    is. One dictionary lookup per field resolved."""
+
+    def __init__(self, wrappers: dict[Callable[..., Any], Callable[..., Any]]) -> None:
+        super().__init__()
+        self.wrappers = wrappers
+
+    def get_field_resolver(self, field_resolver: Callable[..., Any]) -> Callable[..., Any]:
+        return self.wrappers.get(field_resolver, field_resolver)
 
 
 # --- 1. before execution ---------------------------------------------------------------------------------------
@@ -261,13 +315,8 @@ def _error(error: ForbiddenError, node: FieldNode | list[FieldNode], coordinate:
     return GraphQLError(error.message, node, original_error=error)
 
 
-class AppScopes(SchemaExtension):
-    """Adds ``app_fields_rule`` to the validation of a partner app's request (persons' requests are untouched)."""
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context.context
-        viewer = getattr(context, "viewer", None)
-        if isinstance(viewer, Viewer) and viewer.is_app:
-            rules = self.execution_context.validation_rules
-            self.execution_context.validation_rules = (*rules, app_fields_rule(rule_key(viewer)))
-        yield
+def app_rules(viewer: Viewer) -> tuple[type[ValidationRule], ...]:
+    """The validation rules a request adds for its viewer: ``app_fields_rule`` for a partner app, none otherwise."""
+    if viewer.is_app:
+        return (app_fields_rule(rule_key(viewer)),)
+    return ()

@@ -22,6 +22,7 @@ from graphql import (
 from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.types import ExecutionContext
 
 
 class FieldLimitExceeded(ValidationAbortedError):
@@ -108,32 +109,46 @@ class OperationNotChosen(CannotGetOperationTypeError):
         return self.reason
 
 
-class OperationChoice(SchemaExtension):
+def check_operation_choice(execution_context: ExecutionContext) -> None:
     """GraphQL spec, GetOperation(): without ``operationName`` a document must hold exactly one
     operation, and a given ``operationName`` must name one of them. Strawberry would run the first
-    operation instead; this makes both a request error (HTTP 400, ``BAD_REQUEST``) naming the operations."""
+    operation instead; this makes both a request error (HTTP 400, ``BAD_REQUEST``) naming the operations.
+    Run once the document is parsed (``schema.assemble.RequestPipeline``)."""
+    document = execution_context.graphql_document
+    if document is None:  # a syntax error, reported as such
+        return
+    # Strawberry keeps the operationName the client sent here (its public property falls back to the first).
+    wanted = execution_context._provided_operation_name
+    definitions = document.definitions
+    if wanted is None and len(definitions) == 1:
+        return  # one definition, no name asked: the common case, nothing to check
+    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+    if wanted is None and len(operations) <= 1:
+        return
+    names = ", ".join(op.name.value if op.name else "an anonymous one" for op in operations)
+    if wanted is None:
+        raise OperationNotChosen(
+            None,
+            f"The document holds {len(operations)} operations ({names}); say which one to run with `operationName`.",
+        )
+    if not any(op.name and op.name.value == wanted for op in operations):
+        shown = wanted if len(wanted) <= 100 else wanted[:100] + "…"
+        raise OperationNotChosen(wanted, f'No operation named "{shown}" in the document; it holds: {names or "none"}.')
+
+
+class OperationChoice(SchemaExtension):
+    """``check_operation_choice`` as a Strawberry extension (the API's schema runs it in its request pipeline)."""
 
     def on_parse(self):
         yield
-        document = self.execution_context.graphql_document
-        if document is None:  # a syntax error, reported as such
-            return
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        names = ", ".join(op.name.value if op.name else "an anonymous one" for op in operations)
-        # Strawberry keeps the operationName the client sent here (its public property falls back to the first).
-        wanted = self.execution_context._provided_operation_name
-        if wanted is None:
-            if len(operations) > 1:
-                raise OperationNotChosen(
-                    None,
-                    f"The document holds {len(operations)} operations ({names}); "
-                    "say which one to run with `operationName`.",
-                )
-        elif not any(op.name and op.name.value == wanted for op in operations):
-            shown = wanted if len(wanted) <= 100 else wanted[:100] + "…"
-            raise OperationNotChosen(
-                wanted, f'No operation named "{shown}" in the document; it holds: {names or "none"}.'
-            )
+        check_operation_choice(self.execution_context)
 
 
-__all__ = ["FieldLimitExceeded", "OperationChoice", "OperationNotChosen", "count_fields", "max_fields_rule"]
+__all__ = [
+    "FieldLimitExceeded",
+    "OperationChoice",
+    "OperationNotChosen",
+    "check_operation_choice",
+    "count_fields",
+    "max_fields_rule",
+]

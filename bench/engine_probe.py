@@ -1,0 +1,276 @@
+"""Server CPU per GraphQL request, in process: microseconds of CPU the ASGI app spends on a few documents.
+
+The app is the real one (``api.app.create_app``: middleware, view, schema with its extensions and per-field
+wrappers, JSON, the access log line), called directly as an ASGI application (no HTTP client, no socket), so the
+figure is the server's own work. ``{ __typename }`` needs no Neo4j; ``--neo4j`` adds documents that read the
+graph (``NEO4J_URI``/``NEO4J_PASSWORD``, or the local development server), whose figure then includes the driver
+(but not Neo4j's own time: CPU of this process only).
+
+The viewer is set without a token (the probe replaces the view's token check): anonymous, a person, and a partner
+app acting for a person with every scope, so the per-field wrappers of ``schema.app_scope`` and ``schema.app_ids``
+are measured for each kind of caller. Log lines go to /dev/null (rendered all the same)::
+
+    .venv/bin/python -m bench.engine_probe                 # { __typename } and friends, no Neo4j
+    .venv/bin/python -m bench.engine_probe --neo4j         # + communes pages read from the graph
+    .venv/bin/python -m bench.engine_probe --profile       # + a pyinstrument profile of { __typename } (if installed)
+    .venv/bin/python -m bench.engine_probe --bolt          # Bolt: managed transactions, BEGIN pipelined or not
+
+``--bolt`` (needs Neo4j) times ``Graph.read`` of small statements through the real ``graph.driver.Graph``: wall
+and CPU per transaction at concurrency 1 and 16, BEGIN sent alone versus with the first statement; and a request
+of three reads (as three loaders would run them) in three parallel transactions versus one shared transaction
+(statements one after the other, as a lock would serialise them).
+
+Prints, per document and viewer: µs of CPU per request (the best of ``--rounds`` rounds of ``--requests``
+requests, after a warm-up: other processes sharing the CPU only ever add to it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from api.graphql_view import GraphQLView
+from auth.viewer import ANONYMOUS, Viewer
+from core.settings import Settings
+from graph.driver import Graph, run
+from partners.scopes import BY_NAME
+
+PERSON = Viewer(kind="person", actor_id="00000000-0000-4000-8000-000000000001", session_id="s", assurance_level=1)
+APP = Viewer(
+    kind="partner_app",
+    actor_id=PERSON.actor_id,
+    scopes=frozenset(BY_NAME),
+    app_id="a",
+    client_id="c",
+    grant_id="g",
+)
+VIEWERS = {"anonymous": ANONYMOUS, "person": PERSON, "app": APP}
+
+#: (name, document, needs Neo4j)
+DOCUMENTS = [
+    ("typename", "{ __typename }", False),
+    ("typename-named", "query Probe { __typename }", False),
+    ("invalid", "{ nope }", False),
+    ("communes-20", "{ communes(first: 20) { edges { cursor node { id code name } } pageInfo { endCursor } } }", True),
+    (
+        "communes-100",
+        "{ communes(first: 100) { edges { cursor node { id code name } } pageInfo { endCursor } } }",
+        True,
+    ),
+]
+
+
+def _patch_viewer() -> None:
+    """The view's token check replaced by a header naming the probe's viewer."""
+
+    async def viewer(self: GraphQLView, request: Any) -> Viewer:
+        return VIEWERS[request.headers.get("x-probe-viewer", "anonymous")]
+
+    GraphQLView._viewer = viewer  # type: ignore[method-assign]
+
+
+def _scope(body: bytes, viewer: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"probe"),
+            (b"content-type", b"application/json"),
+            (b"accept", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-probe-viewer", viewer.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def _request(app: Any, state: dict[str, Any], body: bytes, viewer: str) -> tuple[int, bytes]:
+    scope = _scope(body, viewer)
+    scope["state"] = state
+    sent = False
+    status = 0
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, b"".join(chunks)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Log lines (rendered as in production) go to /dev/null."""
+    saved = sys.stderr
+    with open(os.devnull, "w") as sink:
+        sys.stderr = sink
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
+async def _measure(app: Any, state: dict[str, Any], body: bytes, viewer: str, requests: int, rounds: int) -> float:
+    for _ in range(max(50, requests // 10)):  # warm-up: caches, plans, pool
+        await _request(app, state, body, viewer)
+    figures = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(requests):
+            await _request(app, state, body, viewer)
+        figures.append((time.process_time() - started) / requests * 1e6)
+    return min(figures)
+
+
+def _settings(var_dir: Path, neo4j: bool) -> Settings:
+    # Without --neo4j the driver points nowhere: it connects lazily, and { __typename } never asks it.
+    extra: dict[str, Any] = {"neo4j_uri": "bolt://127.0.0.1:9", "neo4j_password": "unused"}
+    if neo4j and os.environ.get("NEO4J_URI"):
+        extra = {"neo4j_uri": os.environ["NEO4J_URI"], "neo4j_password": os.environ.get("NEO4J_PASSWORD", "")}
+    elif neo4j:
+        extra = {}
+    return Settings(
+        environment="test",
+        var_dir=var_dir,
+        log_format="json",
+        log_level="INFO",
+        migrate_on_start=False,
+        payment_reconcile_interval_seconds=0,
+        **extra,
+    )
+
+
+ONE = "MATCH (c:Commune) WITH c ORDER BY c.code LIMIT 1 RETURN c.code AS code"
+SOME = "MATCH (c:Commune) WITH c ORDER BY c.code LIMIT $n RETURN c.code AS code, c.name AS name"
+
+
+async def _one(tx: Any) -> Any:
+    return await run(tx, ONE)
+
+
+async def _some(tx: Any, n: int) -> Any:
+    return await run(tx, SOME, n=n)
+
+
+async def _three_in_one(tx: Any) -> Any:
+    return [await run(tx, SOME, n=n) for n in (5, 10, 20)]
+
+
+async def _timed(calls: int, concurrency: int, call: Any) -> tuple[float, float]:
+    """(wall µs per call, CPU µs per call) of ``calls`` calls, ``concurrency`` at a time."""
+    pending = iter(range(calls))
+
+    async def worker() -> None:
+        for _ in pending:
+            await call()
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return (time.perf_counter() - wall) / calls * 1e6, (time.process_time() - cpu) / calls * 1e6
+
+
+async def bolt(settings: Settings, calls: int, rounds: int) -> None:
+    """Graph.read through the real driver: BEGIN pipelined or not; three reads in three transactions or one."""
+    uri = os.environ.get("NEO4J_URI") or settings.neo4j_uri
+    graph = Graph.connect(settings, uri=uri, password=settings.neo4j_password.get_secret_value())
+    try:
+        plain = Graph(graph.driver, graph.database, graph.tx_timeout, pipeline_begin=False)
+        cases = {
+            "1 statement, BEGIN alone": lambda: plain.read(_one),
+            "1 statement, BEGIN pipelined": lambda: graph.read(_one),
+            "3 reads, 3 parallel tx, BEGIN alone": lambda: asyncio.gather(*(plain.read(_some, n) for n in (5, 10, 20))),
+            "3 reads, 3 parallel tx, pipelined": lambda: asyncio.gather(*(graph.read(_some, n) for n in (5, 10, 20))),
+            "3 reads, 1 shared tx, pipelined": lambda: graph.read(_three_in_one),
+        }
+        for concurrency in (1, 16):
+            for name, call in cases.items():
+                await _timed(max(50, calls // 10), concurrency, call)  # warm-up: plans, pool
+                figures = [await _timed(calls, concurrency, call) for _ in range(rounds)]
+                wall = min(f[0] for f in figures)
+                cpu = min(f[1] for f in figures)
+                print(f"c={concurrency:<3} {name:38} wall {wall:8.0f} µs/call   CPU {cpu:6.0f} µs/call", flush=True)
+    finally:
+        await graph.close()
+
+
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--neo4j", action="store_true", help="also documents that read the graph")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", help="only the documents whose name contains this")
+    parser.add_argument("--viewers", default=",".join(VIEWERS), help="comma-separated: anonymous,person,app")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of { __typename } (person)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--bolt", action="store_true", help="only the Bolt figures (needs Neo4j)")
+    args = parser.parse_args(argv)
+    if args.bolt:
+        with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
+            await bolt(_settings(Path(tmp), True), max(200, args.requests // 4), args.rounds)
+        return
+    _patch_viewer()
+    with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
+        app = create_app(_settings(Path(tmp), args.neo4j))
+        async with LifespanManager(app) as manager:
+            state = dict(manager._state)
+            figures: dict[str, dict[str, float]] = {}
+            with _quiet():
+                for name, document, needs_neo4j in DOCUMENTS:
+                    if (needs_neo4j and not args.neo4j) or (args.only and args.only not in name):
+                        continue
+                    body = json.dumps({"query": document}).encode()
+                    for viewer in args.viewers.split(","):
+                        status, answer = await _request(app, state, body, viewer)
+                        if status >= 500 or b'"data"' not in answer and name != "invalid":
+                            raise SystemExit(f"{name} as {viewer}: HTTP {status} {answer[:300]!r}")
+                        requests = args.requests if not needs_neo4j else max(200, args.requests // 10)
+                        figure = await _measure(app, state, body, viewer, requests, args.rounds)
+                        figures.setdefault(name, {})[viewer] = figure
+                        print(f"{name:16} {viewer:10} {figure:8.1f} µs/request", file=sys.__stdout__, flush=True)
+                if args.profile:
+                    from pyinstrument import Profiler
+
+                    body = json.dumps({"query": "{ __typename }"}).encode()
+                    profiler = Profiler(interval=0.0001, async_mode="disabled")
+                    profiler.start()
+                    for _ in range(args.requests):
+                        await _request(app, state, body, "person")
+                    profiler.stop()
+                    print(profiler.output_text(unicode=True, color=False, show_all=False), file=sys.__stdout__)
+            if args.json:
+                print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

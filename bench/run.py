@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
+import base64
 import contextlib
 import ctypes
 import json
@@ -519,8 +521,6 @@ class Bench:
 
 
 def _uuid_of(global_id_value: str) -> str:
-    import base64
-
     return base64.b64decode(global_id_value).decode().split(":", 1)[1]
 
 
@@ -547,6 +547,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--url", help="Measure an API already running at this URL (no subprocess; no statement counts)."
     )
     parser.add_argument("--password", default=None, help="Password of the seeded people (default: the seed's).")
+    parser.add_argument(
+        "--viewer", help="Sign in as this person (e-mail, phone or citizen ID) instead of the sampled resident."
+    )
     parser.add_argument("--requests", type=int, help="Requests per side at concurrency 1 (default 200; quick 6).")
     parser.add_argument("--per-worker", type=int, help="Requests per worker at concurrency > 1 (default 30; quick 1).")
     parser.add_argument("--rounds", type=int, help="Interleaved API/floor rounds per concurrency (default 4; quick 1).")
@@ -578,6 +581,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     driver = AsyncGraphDatabase.driver(uri, auth=("neo4j", password), notifications_min_severity="OFF")
     server: Server | None = None
+    client: httpx.AsyncClient | None = None
     try:
         try:
             await driver.verify_connectivity()
@@ -586,8 +590,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 f"Neo4j at {uri} does not answer ({type(exc).__name__}: {exc}). Start it (`make neo4j-start`) or set "
                 "NEO4J_URI and NEO4J_PASSWORD."
             ) from exc
+        records, _, _ = await driver.execute_query(
+            "MATCH (p:Person) RETURN count(p) AS people", database_=database, routing_=RoutingControl.READ
+        )
+        if not records[0]["people"]:
+            raise BenchError(samples.NO_PEOPLE)
+        if args.url:
+            url = args.url.rstrip("/")
+            server_facts: dict[str, Any] = {"url": url, "external": True}
+        else:
+            server = Server(args.app_dir, uri, password, args.out_dir / f"{stamp}-server.log")
+            atexit.register(server.stop)
+            server_facts = server.facts()
+            print(f"Starting the API ({args.app_dir}) on {server.url} ...", file=sys.stderr, flush=True)
+            server.start()
+            await asyncio.to_thread(server.wait_ready)
+            url = server.url
+        limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+        client = httpx.AsyncClient(base_url=url, timeout=60, limits=limits)
+        bench = Bench(args, client, driver, database)
+        viewer_id = None
+        if args.viewer:
+            await bench.sign_in("viewer", args.viewer)
+            me = await bench.api_call(ops.ME, {}, "viewer", parse=True)()
+            if me[1] or not me[3]["data"]["me"]:
+                raise BenchError(f"Signed in as {args.viewer} but `me` failed: {me[1] or me[3]}")
+            viewer_id = _uuid_of(me[3]["data"]["me"]["id"])
         try:
-            found = await samples.find(driver, database, quick=args.quick)
+            found = await samples.find(
+                driver, database, quick=args.quick, viewer_id=viewer_id, viewer_identifier=args.viewer
+            )
         except samples.NoData as exc:
             raise BenchError(str(exc)) from exc
         meta: dict[str, Any] = {
@@ -606,19 +638,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "machine": results.machine_facts(),
             "client": {"python": sys.version.split()[0], "neo4j_driver": neo4j.__version__, "httpx": httpx.__version__},
             "neo4j": {"uri": uri, **(await neo4j_facts(driver, database))},
+            "server": server_facts,
             "graph": found.facts.pop("graph"),
             "samples": {"ids": found.ids, **found.facts},
         }
-        if args.url:
-            url = args.url.rstrip("/")
-            meta["server"] = {"url": url, "external": True}
-        else:
-            server = Server(args.app_dir, uri, password, args.out_dir / f"{stamp}-server.log")
-            meta["server"] = server.facts()
-            print(f"Starting the API ({args.app_dir}) on {server.url} ...", file=sys.stderr, flush=True)
-            server.start()
-            await asyncio.to_thread(server.wait_ready)
-            url = server.url
         g = meta["graph"]
         print(
             f"Graph: {g['people']} people, {g['connections']} connections, {g['posts']} posts, {g['listings']} listings; "
@@ -626,20 +649,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             file=sys.stderr,
             flush=True,
         )
-        limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
         started = time.perf_counter()
-        async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-            bench = Bench(args, client, driver, database)
+        if "viewer" not in bench.tokens:
             await bench.sign_in("viewer", found.identifiers["viewer"])
-            for op in ops.READS:
-                if args.only is None or op.name in args.only:
-                    await bench.read(op, found.ids)
-            if not args.no_writes and (args.only is None or {"order_place", "order_pay", "orders"} & args.only):
-                await bench.writes(found.ids, found.identifiers)
+        for op in ops.READS:
+            if args.only is None or op.name in args.only:
+                await bench.read(op, found.ids)
+        if not args.no_writes and (args.only is None or {"order_place", "order_pay", "orders"} & args.only):
+            await bench.writes(found.ids, found.identifiers)
         meta["seconds"] = round(time.perf_counter() - started, 1)
         meta["machine"]["load_average_after"] = results.load_average()
         return {"meta": meta, "rows": bench.rows, "skipped": bench.skipped}
     finally:
+        if client is not None:
+            await client.aclose()
         if server is not None:
             server.stop()
         await driver.close()

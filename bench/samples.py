@@ -128,7 +128,7 @@ async def graph_size(driver: AsyncDriver, database: str) -> dict[str, int]:
 
 def _identifier(verified_key: str) -> str:
     """``email:an@example.vn`` -> ``an@example.vn`` (what the person types to sign in)."""
-    return verified_key.split(":", 1)[1]
+    return verified_key.split(":", 1)[1]  # ``given:`` keeps what --viewer said
 
 
 def search_word(title: str) -> str | None:
@@ -137,29 +137,50 @@ def search_word(title: str) -> str | None:
     return max(words, key=len) if words else None
 
 
-async def find(driver: AsyncDriver, database: str, *, quick: bool = False) -> Samples:
-    """The samples of this graph (see the module's doc). Raises ``NoData`` when there is nobody to sign in as."""
+DEGREE = "MATCH (p:Person {id: $id}) RETURN COUNT { (p)-[:CONNECTED]-(:Person) } AS degree"
+
+NO_PEOPLE = (
+    "The graph holds no people. Seed it first, e.g. `.venv/bin/hanoismart seed --people 10000 --seed 1` "
+    "(or `hanoismart seed --demo` for a tiny one)."
+)
+
+
+async def find(
+    driver: AsyncDriver,
+    database: str,
+    *,
+    quick: bool = False,
+    viewer_id: str | None = None,
+    viewer_identifier: str | None = None,
+) -> Samples:
+    """The samples of this graph (see the module's doc); the viewer is ``viewer_id`` when given (signed in with
+    ``viewer_identifier``). Raises ``NoData`` when there is nobody to sign in as."""
     samples = Samples()
     size = await graph_size(driver, database)
     if not size["people"]:
-        raise NoData(
-            "The graph holds no people. Seed it first, e.g. `.venv/bin/hanoismart seed --people 10000 --seed 1` "
-            "(or `hanoismart seed --demo` for a tiny one)."
-        )
-    min_degree = 1 if quick else 10
-    candidates = await _rows(driver, database, SIGN_IN_CANDIDATES, minDegree=min_degree, minLevel=0, exclude=[])
-    if not candidates:
-        candidates = await _rows(driver, database, SIGN_IN_CANDIDATES, minDegree=0, minLevel=0, exclude=[])
-    if not candidates:
-        raise NoData(
-            "Nobody in the graph can sign in: the bench signs in with a verified phone or e-mail (a Contact with "
-            "a verifiedKey) and the development password. Seed with `hanoismart seed` (or --demo)."
-        )
-    viewer = candidates[len(candidates) // 2]
+        raise NoData(NO_PEOPLE)
+    if viewer_id is not None and viewer_identifier is not None:
+        viewer = {
+            "id": viewer_id,
+            "key": f"given:{viewer_identifier}",
+            "degree": (await _rows(driver, database, DEGREE, id=viewer_id))[0]["degree"],
+        }
+    else:
+        min_degree = 1 if quick else 10
+        candidates = await _rows(driver, database, SIGN_IN_CANDIDATES, minDegree=min_degree, minLevel=0, exclude=[])
+        if not candidates:
+            candidates = await _rows(driver, database, SIGN_IN_CANDIDATES, minDegree=0, minLevel=0, exclude=[])
+        if not candidates:
+            raise NoData(
+                "Nobody in the graph can sign in: the bench signs in with a verified phone or e-mail (a Contact "
+                "with a verifiedKey) and the development password (or give one: --viewer IDENTIFIER). Seed with "
+                "`hanoismart seed` (or --demo)."
+            )
+        viewer = candidates[len(candidates) // 2]
+        samples.facts["sign_in_candidates"] = len(candidates)
     samples.ids["viewer"] = viewer["id"]
     samples.identifiers["viewer"] = _identifier(viewer["key"])
     samples.facts["viewer_connections"] = viewer["degree"]
-    samples.facts["sign_in_candidates"] = len(candidates)
 
     traders = await _rows(driver, database, SIGN_IN_CANDIDATES, minDegree=0, minLevel=2, exclude=[viewer["id"]])
     if len(traders) >= 2:

@@ -13,7 +13,7 @@ help:
 	@echo "make check   - ruff check, ruff format --check, mypy and the schema contract (all run; any failure fails)"
 	@echo "make schema  - re-export schema.graphql"
 	@echo "make docs    - regenerate the permission table in README.md and docs/architecture.md"
-	@echo "make bench   - print API latency next to raw Cypher (needs a running Neo4j: make neo4j-start)"
+	@echo "make bench   - hot operations over HTTP next to their Cypher floors, JSON in var/bench (needs a seeded Neo4j)"
 	@echo "make bench-social - PROFILE discovery queries on a 10k-person graph (throwaway Neo4j)"
 	@echo "make bench-market - PROFILE marketplace browse and search on 5,000 listings (throwaway Neo4j)"
 
@@ -68,8 +68,11 @@ neo4j-start: tools $(STAMP)
 neo4j-stop: $(STAMP)
 	$(BIN)/hanoismart neo4j stop
 
+# The hot operations over real HTTP (API under uvicorn) next to one hand-written Cypher statement each; needs a
+# running, seeded Neo4j. BENCH_ARGS: e.g. --quick, --app-dir ../other-checkout, --label before (bench/run.py --help).
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # PROFILE of people-you-may-know, trust path and search on a 10k-person graph, in a throwaway Neo4j.
 bench-social: tools $(STAMP)

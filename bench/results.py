@@ -59,9 +59,17 @@ def statement_summary(counts: list[int]) -> dict[str, Any] | None:
     return {"min": min(counts), "median": statistics.median_low(counts), "max": max(counts)}
 
 
-def row(name: str, title: str, concurrency: int, api: Side, floor: Side, statements: list[int]) -> dict[str, Any]:
+def row(
+    name: str,
+    title: str,
+    concurrency: int,
+    api: Side,
+    floor: Side,
+    statements: list[int],
+    generic: Side | None = None,
+) -> dict[str, Any]:
     a, f = api.summary(), floor.summary()
-    return {
+    found = {
         "operation": name,
         "title": title,
         "concurrency": concurrency,
@@ -71,6 +79,13 @@ def row(name: str, title: str, concurrency: int, api: Side, floor: Side, stateme
         "ratio_rps": (a["rps"] / f["rps"]) if a["rps"] and f["rps"] else None,
         "statements": statement_summary(statements),
     }
+    if generic is not None:
+        g = generic.summary()
+        found["generic"] = g
+        found["generic_ratio_p50"] = (g["p50"] / f["p50"]) if g["p50"] and f["p50"] else None
+        found["api_vs_generic_p50"] = (a["p50"] / g["p50"]) if a["p50"] and g["p50"] else None
+        found["api_vs_generic_rps"] = (a["rps"] / g["rps"]) if a["rps"] and g["rps"] else None
+    return found
 
 
 # --- machine and code facts ---------------------------------------------------------------------------------------
@@ -187,6 +202,21 @@ def table(rows: list[dict[str, Any]], skipped: dict[str, str]) -> str:
             f"{_ratio(r['ratio_p50']):>7} {_ratio(r['ratio_rps']):>6}  {_statements(r['statements']):>5}  "
             f"{a['errors'] + f['errors']:>3}"
         )
+    generic = [r for r in rows if "generic" in r]
+    if generic:
+        header = (
+            f"{'same query, generic @neo4j/graphql':<40} {'c':>2}  {'API p50':>8} {'gen p50':>8} {'API/gen':>7}  "
+            f"{'API req/s':>9} {'gen req/s':>9} {'API/gen':>7}  {'gen/floor p50':>13}"
+        )
+        lines += ["", header, "-" * len(header)]
+        for r in generic:
+            a, g = r["api"], r["generic"]
+            lines.append(
+                f"{r['title'][:40]:<40} {r['concurrency']:>2}  {_ms(a['p50']):>8} {_ms(g['p50']):>8} "
+                f"{_ratio(r['api_vs_generic_p50']):>7}  {_num(a['rps']):>9} {_num(g['rps']):>9} "
+                f"{_ratio(r['api_vs_generic_rps']):>7}  {_ratio(r['generic_ratio_p50']):>13}"
+            )
+        lines.append("")
     for name, reason in skipped.items():
         lines.append(f"{name:<40} skipped: {reason}")
     return "\n".join(lines)

@@ -148,6 +148,9 @@ class Server:
             "NEO4J_URI": uri,
             "NEO4J_PASSWORD": password,
             "BENCH_APP_DIR": str(app_dir),
+            # Keys and secrets from this checkout's var/ (where `hanoismart seed` wrote them), never the other
+            # checkout's: a citizen ID signs in only under the HMAC key it was seeded with.
+            "HANOISMART_VAR_DIR": os.environ.get("HANOISMART_VAR_DIR") or str(ROOT / "var"),
             "PYTHONPATH": str(app_dir),
             # A full run outlasts the default 10-minute access token.
             "HANOISMART_ACCESS_TOKEN_TTL_SECONDS": "3600",
@@ -188,7 +191,7 @@ class Server:
         )
         log.close()
 
-    def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+    def wait_ready(self, timeout: float = READY_TIMEOUT, path: str = "/readyz") -> None:
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
@@ -198,14 +201,14 @@ class Server:
                     f"The API exited with status {self.process.returncode} before it was ready.\n{self.tail()}"
                 )
             try:
-                answer = httpx.get(self.url + "/readyz", timeout=2)
+                answer = httpx.get(self.url + path, timeout=2)
                 if answer.status_code == 200:
                     return
                 last = f"{answer.status_code} {answer.text[:200]}"
             except httpx.HTTPError as exc:
                 last = str(exc) or type(exc).__name__
             time.sleep(0.25)
-        raise BenchError(f"The API did not get ready within {timeout:.0f} s (last: {last}).\n{self.tail()}")
+        raise BenchError(f"{self.url} did not get ready within {timeout:.0f} s (last: {last}).\n{self.tail()}")
 
     def tail(self, lines: int = 25) -> str:
         try:
@@ -227,6 +230,58 @@ class Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
+
+
+GENERIC_DIR = Path(__file__).resolve().parent / "generic"
+#: The documents of the four shared queries as the generic library answers them, sent by operation name.
+GENERIC_DOCUMENTS = (GENERIC_DIR / "documents.graphql").read_text(encoding="utf-8")
+#: The operations the generic library answers too, with their variables from the samples.
+GENERIC_VARIABLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "communes": lambda s: {},
+    "person_posts": lambda s: {"id": s["person"]},
+    "organization_posts": lambda s: {"id": s["organization"]},
+    "listings_category": lambda s: {"category": s["category"]},
+}
+
+
+class GenericServer(Server):
+    """``bench/generic/server.mjs`` (@neo4j/graphql on Node) on a free port, against the same Neo4j."""
+
+    def __init__(self, uri: str, password: str, log_path: Path) -> None:
+        self.app_dir = GENERIC_DIR
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = {**os.environ, "NEO4J_URI": uri, "NEO4J_PASSWORD": password, "PORT": str(self.port)}
+        self.process = None
+        if not (GENERIC_DIR / "node_modules" / "@neo4j" / "graphql").exists():
+            raise BenchError(f"--generic needs its Node packages: `npm ci --prefix {GENERIC_DIR}` (node 20+).")
+
+    def facts(self) -> dict[str, Any]:
+        try:
+            package = json.loads((GENERIC_DIR / "node_modules" / "@neo4j" / "graphql" / "package.json").read_text())
+            node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, ValueError, subprocess.SubprocessError):
+            return {}
+        return {"library": f"@neo4j/graphql {package.get('version')}", "node": node}
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            ["node", "server.mjs"],
+            cwd=GENERIC_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        log.close()
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT, path: str = "/healthz") -> None:
+        super().wait_ready(timeout, path)
 
 
 # --- timing --------------------------------------------------------------------------------------------------------
@@ -269,6 +324,8 @@ class Bench:
         self.driver = driver
         self.database = database
         self.tokens: dict[str, str] = {}
+        #: A client of the generic server (``--generic``), else None.
+        self.generic: httpx.AsyncClient | None = None
         self.rows: list[dict[str, Any]] = []
         self.skipped: dict[str, str] = {}
 
@@ -295,6 +352,27 @@ class Bench:
             if b'"errors"' in response.content:  # no read document selects a field named errors
                 return elapsed, response.text[:300], None, None
             return elapsed, None, int(counted) if counted else None, None
+
+        return call
+
+    def generic_call(self, operation: str, variables: dict[str, Any]) -> Call:
+        """The same read through @neo4j/graphql (``bench/generic``): one operation of its documents, by name."""
+        assert self.generic is not None
+        client = self.generic
+        payload = {"query": GENERIC_DOCUMENTS, "operationName": operation, "variables": variables}
+
+        async def call() -> tuple[float, str | None, int | None, Any]:
+            started = time.perf_counter()
+            try:
+                response = await client.post("/graphql", json=payload)
+            except httpx.HTTPError as exc:
+                return time.perf_counter() - started, f"{type(exc).__name__}: {exc}", None, None
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200 or b'"errors"' in response.content:
+                return elapsed, f"HTTP {response.status_code}: {response.text[:300]}", None, None
+            if b"[]" in response.content[:40]:  # the root list came back empty: wrong sample or mapping
+                return elapsed, f"empty answer: {response.text[:200]}", None, None
+            return elapsed, None, None, None
 
         return call
 
@@ -355,24 +433,34 @@ class Bench:
         if error is not None:
             self.skipped[op.title] = error
             return
-        await self.measure(op.name, op.title, api, floor)
+        generic = None
+        if self.generic is not None and op.name in GENERIC_VARIABLES:
+            generic = self.generic_call(op.name, GENERIC_VARIABLES[op.name](found))
+            _, generic_error, _, _ = await generic()
+            if generic_error is not None:
+                self.skipped[op.title + " (generic)"] = generic_error
+                generic = None
+        await self.measure(op.name, op.title, api, floor, generic)
 
-    async def measure(self, name: str, title: str, api: Call, floor: Call) -> None:
+    async def measure(self, name: str, title: str, api: Call, floor: Call, generic: Call | None = None) -> None:
         started = time.perf_counter()
+        calls = {"api": api, "floor": floor, **({"generic": generic} if generic is not None else {})}
         warm = results.Side()
-        for call in (api, floor):
+        for call in calls.values():
             await batch(call, self.args.warmup, 1, warm, None)
         for concurrency in self.args.concurrency:
-            sides = {"api": results.Side(), "floor": results.Side()}
+            sides = {side: results.Side() for side in calls}
             counted: list[int] = []
             total = self.args.requests if concurrency == 1 else self.args.per_worker * concurrency
             per_round = max(1, total // self.args.rounds)
-            for number in range(self.args.rounds):
-                order = ("api", "floor") if number % 2 == 0 else ("floor", "api")
+            order = list(calls)
+            for _ in range(self.args.rounds):
                 for side in order:
-                    call = api if side == "api" else floor
-                    await batch(call, per_round, concurrency, sides[side], counted if side == "api" else None)
-            self.rows.append(results.row(name, title, concurrency, sides["api"], sides["floor"], counted))
+                    await batch(calls[side], per_round, concurrency, sides[side], counted if side == "api" else None)
+                order = order[1:] + order[:1]  # each side goes first in turn
+            self.rows.append(
+                results.row(name, title, concurrency, sides["api"], sides["floor"], counted, sides.get("generic"))
+            )
         self.progress(f"{title}: {time.perf_counter() - started:.1f} s")
 
     def progress(self, text: str) -> None:
@@ -562,6 +650,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--label", default="", help="Free text kept in the result file (e.g. 'before, 10k').")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "var" / "bench", help="Where the JSON file goes.")
+    parser.add_argument(
+        "--generic",
+        action="store_true",
+        help="Also measure the four shared queries through @neo4j/graphql (bench/generic; needs node and npm ci).",
+    )
     parser.add_argument("--list", action="store_true", help="List the operations and exit.")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -581,7 +674,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     driver = AsyncGraphDatabase.driver(uri, auth=("neo4j", password), notifications_min_severity="OFF")
     server: Server | None = None
+    generic_server: GenericServer | None = None
     client: httpx.AsyncClient | None = None
+    bench: Bench | None = None
     try:
         try:
             await driver.verify_connectivity()
@@ -606,9 +701,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             server.start()
             await asyncio.to_thread(server.wait_ready)
             url = server.url
+        if args.generic:
+            generic_server = GenericServer(uri, password, args.out_dir / f"{stamp}-generic.log")
+            atexit.register(generic_server.stop)
+            server_facts["generic"] = generic_server.facts()
+            print(f"Starting the generic server on {generic_server.url} ...", file=sys.stderr, flush=True)
+            generic_server.start()
+            await asyncio.to_thread(generic_server.wait_ready)
         limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
         client = httpx.AsyncClient(base_url=url, timeout=60, limits=limits)
         bench = Bench(args, client, driver, database)
+        if generic_server is not None:
+            bench.generic = httpx.AsyncClient(base_url=generic_server.url, timeout=60, limits=limits)
         viewer_id = None
         if args.viewer:
             await bench.sign_in("viewer", args.viewer)
@@ -663,8 +767,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         if client is not None:
             await client.aclose()
+        if bench is not None and bench.generic is not None:
+            await bench.generic.aclose()
         if server is not None:
             server.stop()
+        if generic_server is not None:
+            generic_server.stop()
         await driver.close()
 
 

@@ -231,17 +231,37 @@ def _refuse_in_production(what: str) -> None:
 
 @app.command()
 def seed(
-    demo: bool = typer.Option(False, "--demo", help="Write the demo data set (the only one there is)."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Write the demo data set (a few people, made through the services)."
+    ),
+    people: int | None = typer.Option(
+        None, "--people", min=10, help="Write a synthetic city of this many people instead (batched, minutes for 100k)."
+    ),
+    seed_number: int = typer.Option(
+        1, "--seed", help="With --people: the seed; the same seed and size give the same city."
+    ),
     force: bool = typer.Option(
         False,
         "--force",
         help="On a database that holds other data: DELETE it all first (migrations and reference data stay).",
     ),
+    resume: bool = typer.Option(
+        False,
+        "--resume",
+        help="With --people: continue an interrupted city of the same --seed and --people (its batches already "
+        "written are skipped).",
+    ),
 ) -> None:
     """Development only: fill an empty database with the demo data (residents of several wards, connections, posts,
-    an officer, an organisation with listings, completed orders) and print the demo accounts and their password."""
-    if not demo:
-        _fail("Say which data to seed: `hanoismart seed --demo`.")
+    an officer, an organisation with listings, completed orders) and print the demo accounts and their password; or,
+    with --people N, a synthetic city of N people (see sandbox/city.py) and a few of its people to sign in as."""
+    if demo == (people is not None):
+        _fail("Say which data to seed: `hanoismart seed --demo` or `hanoismart seed --people N [--seed S]`.")
+    if people is not None:
+        _seed_city(people, seed_number, force=force, resume=resume)
+        return
+    if resume:
+        _fail("--resume continues a city (--people N); the demo is small: use --force to write it again.")
     _refuse_in_production("hanoismart seed --demo")
     from graph.migrations import apply_migrations
     from sandbox.demo import DemoReport, seed_demo
@@ -274,6 +294,85 @@ def seed(
         typer.secho(organization.name, bold=True)
         typer.echo(f"  {organization.what}")
         typer.echo(f"  id: {organization.global_id}")
+
+
+def _seed_city(people: int, seed_number: int, *, force: bool, resume: bool) -> None:
+    """``seed --people N``: the synthetic city, with a progress bar (rows written, rate, ETA) and what to sign in with."""
+    _refuse_in_production("hanoismart seed --people")
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from graph.migrations import apply_migrations
+    from sandbox.city import CITY_PASSWORD, City, CityReport, seed_city
+    from sandbox.demo import global_id
+    from sandbox.guard import SandboxRefused
+
+    bar = Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>9} rows/s"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+
+    def progress(city: City) -> Callable[[str, int], None]:
+        total = sum(len(s.rows) for s in city.steps)
+        typer.echo(f"city of {people} people, seed {seed_number}: {total} rows to write in {len(city.steps)} steps")
+        task = bar.add_task("people", total=total, rate="-")
+        bar.start()
+
+        def tick(label: str, rows: int) -> None:
+            done = bar.tasks[0].completed + rows
+            elapsed = bar.tasks[0].elapsed or 0
+            bar.update(task, advance=rows, description=label, rate=f"{done / elapsed:,.0f}" if elapsed else "-")
+
+        return tick
+
+    async def work(rt: Runtime) -> CityReport:
+        await apply_migrations(rt.graph)
+        return await seed_city(rt, people=people, seed=seed_number, force=force, resume=resume, progress=progress)
+
+    try:
+        report = _with_runtime(work)
+    except SandboxRefused as exc:
+        bar.stop()
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        bar.stop()
+        _fail(f"Interrupted: continue with `hanoismart seed --people {people} --seed {seed_number} --resume`.")
+    bar.stop()
+    if report.wiped:
+        typer.echo(f"deleted {report.wiped} nodes of other data first (--force)")
+    rate = report.written / report.seconds if report.seconds else 0
+    typer.echo(
+        f"written {report.written} rows in {report.seconds:.1f} s ({rate:,.0f} rows/s)"
+        + (f"; {report.skipped} already there (--resume)" if report.skipped else "")
+    )
+    typer.echo("city: " + ", ".join(f"{what}: {count}" for what, count in report.city.counts.items()))
+    typer.echo("seconds per step: " + ", ".join(f"{s}: {t:.1f}" for s, t in report.step_seconds.items()))
+    typer.secho(
+        f"\nEvery person's password: {CITY_PASSWORD}\n(published with the code: development data only)\n"
+        "Sign in with the citizen ID printed below, or with a person's e-mail (level 1 and 2; every e-mail is\n"
+        "<given>.<family>.<n>@example.vn, readable in the graph: MATCH (p:Person)-[:HAS_CONTACT]->(c:Contact\n"
+        "{kind: 'email'}) WHERE c.verifiedAt IS NOT NULL RETURN p.id, c.value)\n",
+        fg=typer.colors.YELLOW,
+    )
+    for sample in report.city.samples:
+        typer.secho(sample.name, bold=True)
+        typer.echo(
+            f"  level {sample.level}, {sample.ward}, {sample.connections} connections, {sample.posts} posts"
+            + ("; city officer" if sample is report.city.samples[0] else "")
+        )
+        typer.echo(f"  sign in with: {sample.cccd}" + (f"  |  {sample.email}" if sample.level >= 1 else ""))
+        typer.echo(f"  id: {global_id('Person', sample.id)}")
 
 
 @dev_app.command("codes")

@@ -69,9 +69,9 @@ def default_password() -> str:
     if os.environ.get("HANOISMART_BENCH_PASSWORD"):
         return os.environ["HANOISMART_BENCH_PASSWORD"]
     try:
-        from sandbox.city import PASSWORD  # type: ignore[import-not-found,unused-ignore]
+        from sandbox.city import CITY_PASSWORD
 
-        return str(PASSWORD)
+        return CITY_PASSWORD
     except ImportError:
         from sandbox.demo_data import DEMO_PASSWORD
 

@@ -236,11 +236,14 @@ GENERIC_DIR = Path(__file__).resolve().parent / "generic"
 #: The documents of the four shared queries as the generic library answers them, sent by operation name.
 GENERIC_DOCUMENTS = (GENERIC_DIR / "documents.graphql").read_text(encoding="utf-8")
 #: The operations the generic library answers too, with their variables from the samples.
-GENERIC_VARIABLES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "communes": lambda s: {},
-    "person_posts": lambda s: {"id": s["person"]},
-    "organization_posts": lambda s: {"id": s["organization"]},
-    "listings_category": lambda s: {"category": s["category"]},
+GENERIC_VARIABLES: dict[str, Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]] = {
+    "communes": lambda s: ("communes", {}),
+    "person_posts": lambda s: ("person_posts", {"id": s["person"]}),
+    "organization_posts": lambda s: (
+        "organization_posts" if s["organization_type"] == "Organization" else "person_posts_20",
+        {"id": s["organization"]},
+    ),
+    "listings_category": lambda s: ("listings_category", {"category": s["category"]}),
 }
 
 
@@ -435,7 +438,7 @@ class Bench:
             return
         generic = None
         if self.generic is not None and op.name in GENERIC_VARIABLES:
-            generic = self.generic_call(op.name, GENERIC_VARIABLES[op.name](found))
+            generic = self.generic_call(*GENERIC_VARIABLES[op.name](found))
             _, generic_error, _, _ = await generic()
             if generic_error is not None:
                 self.skipped[op.title + " (generic)"] = generic_error

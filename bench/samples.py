@@ -5,6 +5,8 @@
 - ``buyer`` and ``seller``: two other level-2 people who can sign in (the write path: orderPlace, orderPay).
 - ``person``, ``organization``, ``community``, ``category``: the one with the fewest posts (listings) at or above
   the wanted number, else the one with the most (a small graph still gets a sample, its count is reported).
+- ``organization``: when no organisation has posts (the API lets none post), the person with 20 posts or the most
+  (``organization_type`` says which).
 - ``search``: the longest word of the newest listing title of ``category``.
 - ``target``: a person three hops from the viewer through level-2 people (the trust path), else two, else any.
 
@@ -198,6 +200,14 @@ async def find(
         if found:
             samples.ids[name] = found[0]["id"]
             samples.facts[f"{name}_items"] = found[0]["n"]
+    if "organization" in samples.ids:
+        samples.ids["organization_type"] = "Organization"
+    else:  # the API lets no organisation post: 20 posts of the most prolific person instead
+        found = await _rows(driver, database, PERSON_WITH_POSTS, want=20)
+        if found:
+            samples.ids["organization"] = found[0]["id"]
+            samples.ids["organization_type"] = "Person"
+            samples.facts["organization_items"] = found[0]["n"]
     if "category" in samples.ids:
         titles = await _rows(driver, database, NEWEST_TITLE, category=samples.ids["category"])
         word = search_word(titles[0]["title"]) if titles else None

@@ -296,6 +296,7 @@ WITH l, seller, score ORDER BY score DESC, l.createdAt DESC LIMIT 20
 RETURN {_LISTING_FIELDS}
 """
 
+#: ``createdAt IS NOT NULL`` in both parts lets the planner seek the (recipientId, createdAt) index.
 FLOOR_NOTIFICATIONS = """
 CALL () {
   MATCH (n:Notification {recipientId: $viewer}) WHERE n.createdAt IS NOT NULL
@@ -303,7 +304,8 @@ CALL () {
   RETURN collect(n {.id, .kind, .createdAt, .readAt, .subjectId,
                     actor: head(COLLECT { MATCH (a:Actor {id: n.actorId}) RETURN a {.id, .displayName} })}) AS page
 }
-RETURN page, COUNT { MATCH (n:Notification {recipientId: $viewer}) WHERE n.readAt IS NULL } AS unread
+RETURN page,
+       COUNT { MATCH (n:Notification {recipientId: $viewer}) WHERE n.createdAt IS NOT NULL AND n.readAt IS NULL } AS unread
 """
 
 

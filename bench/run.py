@@ -157,6 +157,8 @@ class Server:
             "HANOISMART_HOST": "127.0.0.1",
             "HANOISMART_PORT": str(self.port),
         }
+        if app_dir != ROOT:
+            self.env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave the other checkout as it was
         self.process: subprocess.Popen[bytes] | None = None
 
     def facts(self) -> dict[str, Any]:

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check docs migrate schema neo4j-start neo4j-stop bench bench-social bench-market tools graphiql clean help
+.PHONY: serve test check docs migrate schema neo4j-start neo4j-stop bench bench-generic bench-social bench-market tools graphiql clean help
 
 help:
 	@echo "make serve   - start a local Neo4j (data in var/), migrate, serve http://127.0.0.1:8000/graphql"
@@ -13,7 +13,8 @@ help:
 	@echo "make check   - ruff check, ruff format --check, mypy and the schema contract (all run; any failure fails)"
 	@echo "make schema  - re-export schema.graphql"
 	@echo "make docs    - regenerate the permission table in README.md and docs/architecture.md"
-	@echo "make bench   - print API latency next to raw Cypher (needs a running Neo4j: make neo4j-start)"
+	@echo "make bench   - hot operations over HTTP next to their Cypher floors, JSON in var/bench (needs a seeded Neo4j)"
+	@echo "make bench-generic - the same, plus the four shared queries through @neo4j/graphql (needs node 20+)"
 	@echo "make bench-social - PROFILE discovery queries on a 10k-person graph (throwaway Neo4j)"
 	@echo "make bench-market - PROFILE marketplace browse and search on 5,000 listings (throwaway Neo4j)"
 
@@ -68,8 +69,18 @@ neo4j-start: tools $(STAMP)
 neo4j-stop: $(STAMP)
 	$(BIN)/hanoismart neo4j stop
 
+# The hot operations over real HTTP (API under uvicorn) next to one hand-written Cypher statement each; needs a
+# running, seeded Neo4j. BENCH_ARGS: e.g. --quick, --app-dir ../other-checkout, --label before (bench/run.py --help).
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The same, plus the four shared queries through a generic GraphQL-to-Cypher library (@neo4j/graphql on Node).
+bench/generic/node_modules/.package-lock.json: bench/generic/package-lock.json
+	npm ci --prefix bench/generic --no-audit --no-fund
+
+bench-generic: $(STAMP) bench/generic/node_modules/.package-lock.json
+	$(BIN)/python -m bench.run --generic $(BENCH_ARGS)
 
 # PROFILE of people-you-may-know, trust path and search on a 10k-person graph, in a throwaway Neo4j.
 bench-social: tools $(STAMP)

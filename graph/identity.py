@@ -690,7 +690,7 @@ def actor_map(actor: str, viewer: str, shape: ActorShape) -> str:
     the viewer bound to ``viewer`` (a ``:Person``, null when anonymous), read as ``ActorRecord``. The display record
     (``display_projection``), or the full record of either kind (``PersonRecord`` columns under ``person``,
     ``OrganizationRow``'s under ``organization``, null for the other kind) and whether the two blocked one another
-    (``graph.rules.blocked_either_way``); the viewer's relation (``graph.social.relation_facts``: null for an
+    (``graph.rules.blocked_either_way``); the viewer's relation (the facts of ``graph.social.Relation``, read as its edges: null for an
     anonymous viewer and for themself); the viewer's own lists, read only when the actor is the viewer."""
     parts: dict[str, str] = {"id": f"{actor}.id"}
     if shape.display:

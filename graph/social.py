@@ -12,7 +12,7 @@ Notifications are ``graph.notifications``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,30 +62,16 @@ async def sync_ward_membership(tx: AsyncManagedTransaction, person_id: str) -> N
 
 # --- relationships between two actors -------------------------------------------------------------------
 
-#: The facts of ``Relation`` (keys: its fields camelCased), as Cypher expressions of the variables ``me`` and ``other``.
-_RELATION_EXPRESSIONS: dict[str, Callable[[str, str], str]] = {
-    "isPerson": lambda me, other: f"{other}:Person",
-    "status": lambda me, other: f"{other}.status",
-    "connected": lambda me, other: f"EXISTS {{ ({me})-[:CONNECTED]-({other}) }}",
-    "requestedByMe": lambda me, other: f"EXISTS {{ ({me})-[:REQUESTED]->({other}) }}",
-    "requestedByThem": lambda me, other: f"EXISTS {{ ({other})-[:REQUESTED]->({me}) }}",
-    "following": lambda me, other: f"EXISTS {{ ({me})-[:FOLLOWS]->({other}) }}",
-    "blockedByMe": lambda me, other: f"EXISTS {{ ({me})-[:BLOCKED]->({other}) }}",
-    "blockedByThem": lambda me, other: f"EXISTS {{ ({other})-[:BLOCKED]->({me}) }}",
-    "muted": lambda me, other: f"EXISTS {{ ({me})-[:MUTED]->({other}) }}",
-}
-
-_RELATION_FACTS = (
-    "\nRETURN " + ",\n       ".join(f"{e('me', 'other')} AS {k}" for k, e in _RELATION_EXPRESSIONS.items()) + "\n"
-)
-
-
-def relation_facts(me: str, other: str) -> str:
-    """Cypher map expression: how the person bound to ``me`` relates to the actor bound to ``other``, the facts
-    ``RELATIONS`` reads (``row(Relation, map)``), for a statement that reads actors and the viewer's relation to them
-    together. Variable names only, never client text."""
-    return "{" + ", ".join(f"{k}: {e(me, other)}" for k, e in _RELATION_EXPRESSIONS.items()) + "}"
-
+_RELATION_FACTS = """
+RETURN other:Person AS isPerson, other.status AS status,
+       EXISTS { (me)-[:CONNECTED]-(other) } AS connected,
+       EXISTS { (me)-[:REQUESTED]->(other) } AS requestedByMe,
+       EXISTS { (other)-[:REQUESTED]->(me) } AS requestedByThem,
+       EXISTS { (me)-[:FOLLOWS]->(other) } AS following,
+       EXISTS { (me)-[:BLOCKED]->(other) } AS blockedByMe,
+       EXISTS { (other)-[:BLOCKED]->(me) } AS blockedByThem,
+       EXISTS { (me)-[:MUTED]->(other) } AS muted
+"""
 
 LOCK_RELATION = (
     """

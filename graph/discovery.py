@@ -12,11 +12,13 @@ the full-text indexes of migrations 2 and 4 and keeps only the posts ``POST_VISI
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
+from graph.identity import ActorRecord, ActorShape, actor_map
 from graph.paging import POSITIONAL_SLICE
 from graph.rows import row, rows
 from graph.rules import actors_blocked_either_way, audience_admits
@@ -66,16 +68,29 @@ CALL (me, excluded, myCommunities) {{
   WITH DISTINCT candidate LIMIT $candidateCap
   RETURN candidate, 0 AS mutualCount
 }}
-WITH myCommunities, candidate, max(mutualCount) AS mutualCount
-WITH candidate, mutualCount,
+WITH me, myCommunities, candidate, max(mutualCount) AS mutualCount
+WITH me, candidate, mutualCount,
      [(candidate)-[:MEMBER_OF]->(community:Community) WHERE community IN myCommunities AND {_COMMUNITY_VISIBLE}
       | community {{.name, .kind}}] AS shared
-WITH candidate, mutualCount, shared, $mutualWeight * mutualCount + $communityWeight * size(shared) AS score
+WITH me, candidate, mutualCount, shared, $mutualWeight * mutualCount + $communityWeight * size(shared) AS score
 WHERE score > 0
 ORDER BY score DESC, mutualCount DESC, candidate.id
 LIMIT $limit
-RETURN candidate.id AS id, score, mutualCount, shared
+RETURN candidate.id AS id, score, mutualCount, shared{{actor}}
 """
+
+
+_PEOPLE_YOU_MAY_KNOW = PEOPLE_YOU_MAY_KNOW
+PEOPLE_YOU_MAY_KNOW = _PEOPLE_YOU_MAY_KNOW.replace("{actor}", "")
+
+
+@functools.cache
+def people_you_may_know_statement(shape: ActorShape | None) -> str:
+    """``PEOPLE_YOU_MAY_KNOW``, reading besides each suggestion what ``shape`` asks of the person
+    (``graph.identity.actor_map``, for the viewer ``me``), so the suggestions and their people are one statement."""
+    if shape is None:
+        return PEOPLE_YOU_MAY_KNOW
+    return _PEOPLE_YOU_MAY_KNOW.replace("{actor}", f", {actor_map('candidate', 'me', shape)} AS actor")
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,7 @@ class Suggestion:
     score: int
     mutual_count: int
     shared: tuple[SharedCommunity, ...]
+    actor: ActorRecord | None = None
 
 
 async def people_you_may_know(
@@ -102,12 +118,13 @@ async def people_you_may_know(
     mutual_weight: int,
     community_weight: int,
     ward_audience_default: str,
+    shape: ActorShape | None = None,
 ) -> list[Suggestion]:
     """Best-scored suggestions for ``viewer_id``, best first; ``ward_audience_default`` is the ward's audience for
     whoever never chose one (``identity.privacy``)."""
     found = await run(
         tx,
-        PEOPLE_YOU_MAY_KNOW,
+        people_you_may_know_statement(shape),
         viewerId=viewer_id,
         limit=limit,
         pathCap=path_cap,
@@ -122,6 +139,7 @@ async def people_you_may_know(
             score=r["score"],
             mutual_count=r["mutualCount"],
             shared=tuple(rows(SharedCommunity, r["shared"])),
+            actor=r.get("actor"),
         )
         for r in found
     ]
@@ -157,36 +175,61 @@ WITH me, end, blocked
 WHERE end.status = 'active' AND NOT end IN blocked
 CALL (me, end, blocked) {{
   WITH me, end WHERE me = end
-  RETURN [me.id] AS ids, 0 AS hops
+  RETURN [me.id] AS ids, 0 AS hops, [me] AS people
   UNION
   WITH me, end, blocked WHERE me <> end
   MATCH path = SHORTEST 1 (me)
     ((a:Person)-[:CONNECTED]-(b:Person WHERE b.assuranceLevel = 2 AND b.status = 'active' AND NOT b IN blocked
       AND {audience_admits("b", "connections", default="$relationsAudienceDefault", viewer="me")})){{0,3}}
     (last:Person)-[:CONNECTED]-(end)
-  RETURN [n IN nodes(path) | n.id] AS ids, length(path) AS hops
+  RETURN [n IN nodes(path) | n.id] AS ids, length(path) AS hops, nodes(path) AS people
 }}
-RETURN ids, hops
+WITH me, ids, hops, people
 ORDER BY hops, ids
 LIMIT 1
+RETURN ids, hops{{actors}}
 """
+
+
+_TRUST_PATH = TRUST_PATH
+TRUST_PATH = _TRUST_PATH.replace("{actors}", "")
+
+
+@functools.cache
+def trust_path_statement(shape: ActorShape | None) -> str:
+    """``TRUST_PATH``, reading besides the path what ``shape`` asks of each person on it (``graph.identity.actor_map``,
+    for the viewer ``me``): the path and its people in one statement."""
+    if shape is None:
+        return TRUST_PATH
+    return _TRUST_PATH.replace("{actors}", f", [n IN people | {actor_map('n', 'me', shape)}] AS actors")
 
 
 @dataclass(frozen=True)
 class TrustPath:
     ids: list[str]  # person ids from the viewer to the end
     hops: int
+    actors: list[ActorRecord] | None = None  # what the statement read of each, when asked
 
 
 async def trust_path(
-    tx: AsyncManagedTransaction, viewer_id: str, to_id: str, relations_audience_default: str
+    tx: AsyncManagedTransaction,
+    viewer_id: str,
+    to_id: str,
+    relations_audience_default: str,
+    shape: ActorShape | None = None,
 ) -> TrustPath | None:
     """The shortest trust path, or None when there is no such path; ``relations_audience_default`` is the audience
     of a person's connection list when never chosen."""
     found = await run(
-        tx, TRUST_PATH, viewerId=viewer_id, toId=to_id, relationsAudienceDefault=relations_audience_default
+        tx,
+        trust_path_statement(shape),
+        viewerId=viewer_id,
+        toId=to_id,
+        relationsAudienceDefault=relations_audience_default,
     )
-    return row(TrustPath, found[0]) if found else None
+    if not found:
+        return None
+    return TrustPath(ids=found[0]["ids"], hops=found[0]["hops"], actors=found[0].get("actors"))
 
 
 # --- search --------------------------------------------------------------------------------------------------

@@ -7,11 +7,12 @@ record, with the viewer's relation to it, leaves here as ``PersonRecord`` / ``Or
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Required, TypedDict
+from typing import Any, Required, TypedDict
 
-from neo4j import AsyncManagedTransaction, Record
+from neo4j import AsyncManagedTransaction
 from neo4j.time import Date, DateTime
 
 from core.pagination import Window
@@ -90,14 +91,28 @@ def _blocked_with_viewer(actor: str) -> str:
     )
 
 
-PERSON_PROJECTION = f"""
-p {{.*, passwordHash: null}} AS person,
-head([(p)-[:LIVES_IN]->(c:Commune) | c {{.id, .code, .name, .kind, .nameAscii, .province}}]) AS ward,
-[(p)-[:HAS_CONTACT]->(k:Contact) | k {{.id, .kind, .value, .verifiedAt, .createdAt}}] AS contacts,
-head([(p)-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4, .country}}]) AS document,
-($viewerId IS NOT NULL AND EXISTS {{ (p)-[:CONNECTED]-(:Actor {{id: $viewerId}}) }}) AS connected,
-{_blocked_with_viewer("p")} AS blocked
-"""
+def _person_parts(p: str, connected: str) -> dict[str, str]:
+    """The columns of a person's full record (``PersonRecord``) as Cypher expressions of the person bound to ``p``;
+    ``connected``: whether they and the viewer are connected."""
+    return {
+        "person": f"{p} {{.*, passwordHash: null}}",
+        "ward": f"head([({p})-[:LIVES_IN]->(c:Commune) | c {{.id, .code, .name, .kind, .nameAscii, .province}}])",
+        "contacts": f"[({p})-[:HAS_CONTACT]->(k:Contact) | k {{.id, .kind, .value, .verifiedAt, .createdAt}}]",
+        "document": f"head([({p})-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4, .country}}])",
+        "connected": connected,
+    }
+
+
+PERSON_PROJECTION = (
+    "\n"
+    + ",\n".join(
+        f"{expression} AS {column}"
+        for column, expression in _person_parts(
+            "p", "($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) })"
+        ).items()
+    )
+    + f",\n{_blocked_with_viewer('p')} AS blocked\n"
+)
 
 
 class PersonProperties(TypedDict, total=False):
@@ -277,24 +292,37 @@ async def roles_of(tx: AsyncManagedTransaction, person_id: str) -> Roles | None:
 
 
 #: Actors whose name matches, best first, among the ``$window`` best matches (people only when ``$people``: signed-out
-#: callers find organisations only); a page is a slice of positions (``graph.paging.POSITIONAL_SLICE``).
-SEARCH_ACTORS = f"""
+#: callers find organisations only); a page is a slice of positions (``graph.paging.POSITIONAL_SLICE``). ``{actor}``:
+#: what is read of each actor of the page besides its id and kind (``search_actors_statement``).
+_SEARCH_ACTORS = f"""
 CALL db.index.fulltext.queryNodes('actor_name_fulltext', $query) YIELD node, score
 WHERE node.status = 'active' AND ($people OR NOT node:Person) AND NOT node:TestPersona  // test personas: never found
 WITH node, score
 ORDER BY score DESC, node.id
-WITH collect({{id: node.id, kind: CASE WHEN node:Person THEN 'person' ELSE 'organization' END}})[..$window] AS ranked
+WITH collect(node)[..$window] AS ranked
 {POSITIONAL_SLICE}
-RETURN ranked[start..finish] AS hits, start
+OPTIONAL MATCH (viewer:Actor {{id: $viewerId}}) WHERE viewer:Person
+RETURN [n IN ranked[start..finish] |
+        {{id: n.id, kind: CASE WHEN n:Person THEN 'person' ELSE 'organization' END, actor: {{actor}}}}] AS hits, start
 """
+SEARCH_ACTORS = _SEARCH_ACTORS.replace("{actor}", "null")
+
+
+@functools.cache
+def search_actors_statement(shape: ActorShape | None) -> str:
+    """``SEARCH_ACTORS``, reading besides each actor of the page what ``shape`` asks of it (``actor_map``): the page
+    and its actors in one statement."""
+    return SEARCH_ACTORS if shape is None else _SEARCH_ACTORS.replace("{actor}", actor_map("n", "viewer", shape))
 
 
 @dataclass(frozen=True)
 class ActorHit:
-    """An actor found by name: ``kind`` is ``person`` or ``organization``."""
+    """An actor found by name: ``kind`` is ``person`` or ``organization``; ``actor``: what the statement read of it,
+    when asked."""
 
     id: str
     kind: str
+    actor: ActorRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -315,12 +343,14 @@ async def search_actors(
     size: int,
     backwards: bool,
     window: int,
+    viewer_id: str | None = None,
+    shape: ActorShape | None = None,
 ) -> ActorHits:
     """A page of the actors matching a Lucene query, best first (see ``SEARCH_ACTORS``)."""
     found = (
         await run(
             tx,
-            SEARCH_ACTORS,
+            search_actors_statement(shape),
             query=query,
             people=people,
             after=after,
@@ -328,6 +358,7 @@ async def search_actors(
             size=size,
             backwards=backwards,
             window=window,
+            viewerId=viewer_id,
         )
     )[0]
     return ActorHits(hits=rows(ActorHit, found["hits"]), start=found["start"])
@@ -433,7 +464,12 @@ class RequestRow:
     decided_by_name: str | None
 
 
-def _request_row(record: Record) -> RequestRow:
+def request_row(record: Mapping[str, Any]) -> RequestRow:
+    """A request from the columns of ``REQUEST_PROJECTION`` (a record, or the same keys in a map)."""
+    return _request_row(record)
+
+
+def _request_row(record: Mapping[str, Any]) -> RequestRow:
     request, applicant, document = record["request"], record["applicant"] or {}, record["document"] or {}
     return RequestRow(
         id=request["id"],
@@ -571,12 +607,26 @@ async def create_organization(
     return created
 
 
-ORGANIZATION_PROJECTION = f"""
-o {{.*}} AS organization,
-head([(o)-[:PROVED_BY]->(d:IdentityDocument) | d.last4]) AS taxCodeLast4,
-head([(:Person {{id: $viewerId}})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole,
-{_blocked_with_viewer("o")} AS blocked
-"""
+def _organization_parts(o: str, viewer_role: str) -> dict[str, str]:
+    """The columns of an organisation's record (``OrganizationRow`` less ``blocked``) as Cypher expressions of the
+    organisation bound to ``o``; ``viewer_role``: the viewer's representative role in it."""
+    return {
+        "organization": f"{o} {{.*}}",
+        "taxCodeLast4": f"head([({o})-[:PROVED_BY]->(d:IdentityDocument) | d.last4])",
+        "viewerRole": viewer_role,
+    }
+
+
+ORGANIZATION_PROJECTION = (
+    "\n"
+    + ",\n".join(
+        f"{expression} AS {column}"
+        for column, expression in _organization_parts(
+            "o", "head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role])"
+        ).items()
+    )
+    + f",\n{_blocked_with_viewer('o')} AS blocked\n"
+)
 
 
 class OrganizationProperties(TypedDict, total=False):
@@ -612,6 +662,167 @@ async def organizations_by_ids(
     tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None
 ) -> list[OrganizationRow]:
     return rows(OrganizationRow, await run(tx, ORGANIZATIONS_BY_IDS, ids=ids, viewerId=viewer_id))
+
+
+# --- actors of either kind, compiled from what the client selected ------------------------------------------------
+
+#: What a person may ask of themself only, read with them when selected (``ActorShape.own``).
+OWN_LISTS = ("organizations", "verificationRequests")
+
+
+@dataclass(frozen=True)
+class ActorShape:
+    """What a statement reads of each actor, from the client's selection below it: the slim display record only
+    (``display``), or the full record of a person or an organisation; the viewer's relation to it (``relation``);
+    and, for the viewer themself, their own lists (``own``, names of ``OWN_LISTS``). Hashable: statements are built
+    once per shape (``actor_map``, ``actors_statement``)."""
+
+    display: bool = False
+    relation: bool = False
+    own: frozenset[str] = frozenset()
+    #: An organisation's representatives (signed-in viewers only), each person read as this shape asks; None: not read.
+    representatives: ActorShape | None = None
+
+
+@functools.cache
+def actor_map(actor: str, viewer: str, shape: ActorShape) -> str:
+    """Cypher map expression: what ``shape`` asks of the actor bound to ``actor`` (a person or an organisation), for
+    the viewer bound to ``viewer`` (a ``:Person``, null when anonymous), read as ``ActorRecord``. The display record
+    (``display_projection``), or the full record of either kind (``PersonRecord`` columns under ``person``,
+    ``OrganizationRow``'s under ``organization``, null for the other kind) and whether the two blocked one another
+    (``graph.rules.blocked_either_way``); the viewer's relation (the facts of ``graph.social.Relation``, read as its edges: null for an
+    anonymous viewer and for themself); the viewer's own lists, read only when the actor is the viewer."""
+    parts: dict[str, str] = {"id": f"{actor}.id"}
+    if shape.display:
+        parts["display"] = display_projection(actor, viewer)
+    else:
+        connected = f"({viewer} IS NOT NULL AND EXISTS {{ ({actor})-[:CONNECTED]-({viewer}) }})"
+        person = ", ".join(f"{k}: {e}" for k, e in _person_parts(actor, connected).items())
+        role = f"CASE WHEN {viewer} IS NULL THEN null ELSE head([({viewer})-[r:REPRESENTS]->({actor}) | r.role]) END"
+        organization = ", ".join(f"{k}: {e}" for k, e in _organization_parts(actor, role).items())
+        parts["person"] = f"CASE WHEN {actor}:Person THEN {{{person}}} END"
+        parts["organization"] = f"CASE WHEN {actor}:Organization THEN {{{organization}}} END"
+        parts["blocked"] = f"({viewer} IS NOT NULL AND {blocked_either_way(actor, viewer)})"
+    if shape.relation:
+        # The viewer's edges with the actor, in one pattern comprehension (``relation_of_edges`` reads the facts of
+        # ``graph.social.Relation`` from them): a statement of many actors plans one expression, not seven EXISTS.
+        parts["relation"] = (
+            f"CASE WHEN {viewer} IS NULL OR {viewer} = {actor} THEN null ELSE {{isPerson: {actor}:Person,"
+            f" status: {actor}.status, edges: [({viewer})-[{actor}_edge:{'|'.join(RELATION_EDGES)}]-({actor}) |"
+            f" [type({actor}_edge), startNode({actor}_edge) = {viewer}]]}} END"
+        )
+    if "organizations" in shape.own:
+        represented = ", ".join(f"{k}: {e}" for k, e in _organization_parts("own_org", "own_rep.role").items())
+        parts["organizations"] = (
+            f"CASE WHEN {viewer} = {actor} THEN [({actor})-[own_rep:REPRESENTS]->(own_org:Organization)"
+            f" WHERE NOT {blocked_either_way('own_org', viewer)} | {{{represented}, role: own_rep.role}}] END"
+        )
+    if "verificationRequests" in shape.own:
+        parts["verificationRequests"] = (
+            f"CASE WHEN {viewer} = {actor} THEN [({actor})<-[:FOR]-(v:VerificationRequest) | {{"
+            f"request: v {{.id, .status, .createdAt, .decidedAt, .reason, .note}}, applicantId: {actor}.id,"
+            f" applicant: {actor} {{.fullName, .sex, .dateOfBirth}},"
+            f" document: head([({actor})-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4}}]),"
+            f" decidedByName: head([(v)<-[:DECIDED]-(o:Person) | o.displayName])}}] END"
+        )
+    if shape.representatives is not None:
+        person = actor_map(f"{actor}_rep", viewer, shape.representatives)
+        parts["representatives"] = (
+            f"CASE WHEN {actor}:Organization AND {viewer} IS NOT NULL THEN"
+            f" [({actor}_rep:Person)-[{actor}_role:REPRESENTS]->({actor}) |"
+            f" {{role: {actor}_role.role, since: {actor}_role.since, person: {person}}}] END"
+        )
+    return "{" + ", ".join(f"{k}: {e}" for k, e in parts.items()) + "}"
+
+
+#: The relationships between two actors that ``Actor.relation`` tells.
+RELATION_EDGES = ("CONNECTED", "REQUESTED", "FOLLOWS", "BLOCKED", "MUTED")
+
+
+class RelationEdges(TypedDict):
+    """The viewer's relation to an actor as ``actor_map`` reads it: the actor's kind and status, and each edge
+    between them as [type, whether the viewer is its start]."""
+
+    isPerson: bool
+    status: str | None
+    edges: list[list[Any]]
+
+
+def relation_of_edges(found: RelationEdges) -> dict[str, Any]:
+    """The facts of ``graph.social.Relation`` (keys camelCased, for ``graph.rows.row``) from the edges ``actor_map``
+    read: the same facts ``graph.social.RELATIONS`` reads with one EXISTS each."""
+    edges = {(kind, mine) for kind, mine in found["edges"]}
+    return {
+        "isPerson": found["isPerson"],
+        "status": found["status"],
+        "connected": ("CONNECTED", True) in edges or ("CONNECTED", False) in edges,
+        "requestedByMe": ("REQUESTED", True) in edges,
+        "requestedByThem": ("REQUESTED", False) in edges,
+        "following": ("FOLLOWS", True) in edges,
+        "blockedByMe": ("BLOCKED", True) in edges,
+        "blockedByThem": ("BLOCKED", False) in edges,
+        "muted": ("MUTED", True) in edges,
+    }
+
+
+class RepresentativeRecord(TypedDict):
+    """A representative of an organisation as ``actor_map`` reads them: their role, since when, and the person."""
+
+    role: str
+    since: DateTime
+    person: ActorRecord
+
+
+class OrganizationRecord(TypedDict):
+    """An organisation's full record as ``actor_map`` reads it (``OrganizationRow`` less ``blocked``)."""
+
+    organization: OrganizationProperties
+    taxCodeLast4: str | None
+    viewerRole: str | None
+
+
+class OwnOrganization(OrganizationRecord):
+    """An organisation the viewer represents, with their role, as ``actor_map`` reads it."""
+
+    role: str
+
+
+class ActorRecord(TypedDict, total=False):
+    """An actor as ``actor_map`` reads it: ``display``, or ``person`` / ``organization`` (one of them null) and
+    ``blocked``; ``relation`` when asked (a ``graph.social.Relation`` map, null for the viewer themself or an
+    anonymous viewer); the viewer's own lists when asked and the actor is the viewer (else null)."""
+
+    id: Required[str]
+    display: ActorDisplay
+    person: PersonRecord | None
+    organization: OrganizationRecord | None
+    blocked: bool
+    relation: RelationEdges | None
+    organizations: list[OwnOrganization] | None
+    verificationRequests: list[Mapping[str, Any]] | None
+    representatives: list[RepresentativeRecord] | None
+
+
+#: The viewer of a statement that reads actors: a person (or the person a partner app acts for), null when anonymous.
+VIEWER = "OPTIONAL MATCH (viewer:Actor {id: $viewerId}) WHERE viewer:Person"
+
+
+@functools.cache
+def actors_statement(shape: ActorShape) -> str:
+    """Actors of either kind by id (unknown ids left out), as ``shape`` asks, in one statement."""
+    return f"""
+{VIEWER}
+UNWIND $ids AS id
+MATCH (a:Actor {{id: id}})
+RETURN {actor_map("a", "viewer", shape)} AS actor
+"""
+
+
+async def actors_by_ids(
+    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, shape: ActorShape = ActorShape()
+) -> list[ActorRecord]:
+    """People and organisations by id in one statement, whatever their kind (``actors_statement``)."""
+    return [r["actor"] for r in await run(tx, actors_statement(shape), ids=ids, viewerId=viewer_id)]
 
 
 ACTING_ROLE = """

@@ -11,6 +11,7 @@ Notifications are ``graph.notifications``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +21,9 @@ from neo4j.time import DateTime
 
 from core.pagination import Window
 from graph.driver import keyset, run, window_keyset
-from graph.identity import PERSON_PROJECTION, PersonRecord
+from graph.identity import PERSON_PROJECTION, ActorRecord, ActorShape, PersonRecord, actor_map
 from graph.listings import sandbox_admits
-from graph.paging import both_ways
+from graph.paging import BothWays, both_ways
 from graph.rows import row
 from graph.rules import acts_for, audience_admits, audience_property, blocked_either_way
 
@@ -259,12 +260,13 @@ LIST_PATTERNS = {
 }
 
 
-def _list_query(kind: str) -> str:
+def _list_query(kind: str, shape: ActorShape | None = None) -> str:
     """One statement per page: whether the owner is hidden from the viewer (a block) and whether the viewer may see
     this list (``RELATIONS_SHOWN``, with the facts ``social.visibility.may_see_relations`` re-checks), the page of
     listed actors read either way (``Window``: newest first from ``$after``, oldest first from ``$before``), the
     list's total and the owner's count settings. A list hidden from the viewer reads none of its rows."""
     pattern, time = LIST_PATTERNS[kind]
+    actor = f", actor: {actor_map('x', 'viewer', shape)}" if shape is not None else ""
     listed = (
         f"x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way('viewer', 'x')})"
         f" AND (x:Organization OR {sandbox_admits('x')})"  # a sandbox app neither sees nor counts real people
@@ -281,7 +283,7 @@ CALL (o, viewer, shown) {{
     AND ($afterTime IS NULL OR [{time}, x.id] < [datetime($afterTime), $afterId])
     AND ($beforeTime IS NULL OR [{time}, x.id] > [datetime($beforeTime), $beforeId])
   WITH x, {time} AS at ORDER BY at {{DESC}}, x.id {{DESC}} LIMIT $limit
-  RETURN collect({{id: x.id, at: at}}) AS listed
+  RETURN collect({{id: x.id, at: at{actor}}}) AS listed
 }}
 RETURN blocked, shown, listed,
        CASE WHEN shown THEN COUNT {{ MATCH {pattern} WHERE {listed} }} END AS total,
@@ -297,12 +299,21 @@ RETURN blocked, shown, listed,
 LIST_QUERIES = {kind: both_ways(_list_query(kind)) for kind in LIST_PATTERNS}
 
 
+@functools.cache
+def list_query(kind: str, shape: ActorShape | None) -> BothWays:
+    """A list's statement, reading besides each listed actor what ``shape`` asks of it (``graph.identity.actor_map``:
+    the view's record, the viewer's relation...), so a page with its people is one statement; ``None``: ids only."""
+    return LIST_QUERIES[kind] if shape is None else both_ways(_list_query(kind, shape))
+
+
 @dataclass(frozen=True)
 class ListedActor:
-    """An actor of a list of people, with the time that orders the list (when connected, followed, asked)."""
+    """An actor of a list of people, with the time that orders the list (when connected, followed, asked), and what
+    the statement read of it when asked (``list_query``)."""
 
     id: str
     at: DateTime
+    actor: ActorRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -334,12 +345,13 @@ async def list_actors(
     audience_default: str,
     viewer_is_person: bool = True,
     sandbox_app_id: str | None = None,
+    shape: ActorShape | None = None,
 ) -> PeopleList | None:
     """One page of a list of people in reading order (``window.backwards``: oldest first from ``before``); None when
     the owner does not exist."""
     found = await run(
         tx,
-        LIST_QUERIES[kind].of(window.backwards),
+        list_query(kind, shape).of(window.backwards),
         ownerId=owner_id,
         viewerId=viewer_id,
         limit=window.limit,
@@ -351,7 +363,7 @@ async def list_actors(
     if not found:
         return None
     record = dict(found[0])
-    record["listed"] = [row(ListedActor, x) for x in record["listed"]]
+    record["listed"] = [ListedActor(id=x["id"], at=x["at"], actor=x.get("actor")) for x in record["listed"]]
     return row(PeopleList, record)
 
 

@@ -13,7 +13,8 @@ from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text
 from graph import identity as queries
-from graph.identity import RequestRow
+from graph.identity import ActorRecord, RequestRow
+from identity.account import read_already
 from identity.model import PersonView, VerificationRequestView
 from identity.views import persons_by_ids
 from partners.reads import Duty
@@ -84,6 +85,16 @@ async def my_verification_requests(rt: Runtime, viewer: Viewer) -> list[Verifica
     person_id = authorize(viewer, "identity.verification.read")
     found = await rt.graph.read(queries.requests_of_person, person_id)
     return [_request_view(r, viewer, None) for r in found]
+
+
+def requests_read(viewer: Viewer, record: ActorRecord) -> list[VerificationRequestView] | None:
+    """What ``my_verification_requests`` answers, from the viewer's own record read with their requests (None when it
+    may not be taken from it)."""
+    found = record.get("verificationRequests")
+    if found is None or not read_already(viewer, "identity.verification.read", record):
+        return None
+    requests = sorted((queries.request_row(r) for r in found), key=lambda r: r.created_at, reverse=True)
+    return [_request_view(r, viewer, None) for r in requests]
 
 
 async def verification_requests_by_ids(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from auth.viewer import Viewer
 from core.runtime import Runtime
 from graph import identity as queries
-from graph.identity import ActorDisplay, OrganizationRow, PersonRecord
+from graph.identity import ActorDisplay, ActorRecord, OrganizationRow, PersonRecord
 from identity import privacy
 from identity.model import OrganizationView, PersonView
 from places.model import Commune
@@ -77,8 +77,9 @@ def organization_view(row: OrganizationRow) -> OrganizationView:
 
 #: The fields of ``Actor``, ``Person`` and ``Organization`` that a display record (``graph.identity.display_projection``)
 #: answers as the full projection would: the display fields themselves, and the fields resolved later from the actor's
-#: id alone by their own resolvers and loaders (relation, lists, an owner's own contacts...), which read nothing of the
-#: view. Anything else (ward, roles, phone, sector, myRole...) needs the full projection.
+#: id alone by their own resolvers and loaders (relation, lists, an owner's own requests...), which read nothing of the
+#: view. Anything else (ward, roles, phone, sector, myRole...) needs the full projection; so do my ``contacts``, which
+#: the full record holds (a display record would leave them to a statement of their own).
 DISPLAY_FIELDS = frozenset(
     {
         "__typename",
@@ -98,7 +99,6 @@ DISPLAY_FIELDS = frozenset(
         "mutualConnections",
         "connectionRequestsReceived",
         "connectionRequestsSent",
-        "contacts",
         "verificationRequests",
         "organizations",
         "representatives",
@@ -211,17 +211,36 @@ async def organizations_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> l
     return [views.get(i) for i in ids]
 
 
+def actor_view(record: ActorRecord, viewer: Viewer) -> PersonView | OrganizationView | None:
+    """The view of an actor of either kind as ``graph.identity.actor_map`` read it: the display view
+    (``display_view``) when it read the display record, else the full view (``person_view`` / ``organization_view``);
+    None across a block either way and for a person a sandbox app may not know (``hidden``), as everywhere."""
+    display = record.get("display")
+    if display is not None:
+        return display_view(display, viewer)
+    if record.get("blocked"):
+        return None
+    person = record.get("person")
+    if person is not None:
+        return None if hidden(person, viewer) else person_view(person, viewer)
+    organization = record.get("organization")
+    if organization is not None:
+        return organization_view(
+            OrganizationRow(
+                organization=organization["organization"],
+                tax_code_last4=organization["taxCodeLast4"],
+                viewer_role=organization["viewerRole"],
+                blocked=False,
+            )
+        )
+    return None
+
+
 async def actors_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> list[PersonView | OrganizationView | None]:
-    """People and organisations in one batch (authors of posts and comments): one query when all are
-    people, a second only for the ids that were not."""
+    """People and organisations in one batch (authors of posts and comments), in one statement whatever their kind
+    (``graph.identity.actors_by_ids``)."""
     if not ids:
         return []
-    found = await rt.graph.read(queries.persons_by_ids, ids, viewer.actor_id)
-    views: dict[str, PersonView | OrganizationView | None] = {
-        r.record["person"]["id"]: None if r.blocked or hidden(r.record, viewer) else person_view(r.record, viewer)
-        for r in found
-    }
-    rest = [i for i in ids if i not in views]
-    if rest:
-        views.update(zip(rest, await organizations_by_ids(rt, viewer, rest), strict=False))
+    found = await rt.graph.read(queries.actors_by_ids, ids, viewer.actor_id)
+    views = {r["id"]: actor_view(r, viewer) for r in found}
     return [views.get(i) for i in ids]

@@ -7,7 +7,9 @@ from typing import Annotated
 import strawberry
 
 from core.pagination import PageRequest
+from graph.identity import ActorShape
 from resolvers.common import decode_id, runtime, viewer
+from resolvers.identity import prime_records, shape_below
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.discovery import PersonSuggestion, TrustPath
 from schema.identity import Person
@@ -26,7 +28,10 @@ async def people_you_may_know(
         int | None, strawberry.argument(description="How many suggestions (default 10, at most 50).")
     ] = None,
 ) -> list[PersonSuggestion]:
-    found = await service.people_you_may_know(runtime(info), viewer(info), first)
+    shape = shape_below(info, "person") or ActorShape(display=True)
+    found = await service.people_you_may_know(
+        runtime(info), viewer(info), first, shape, lambda records: prime_records(info, records, shape)
+    )
     return [
         PersonSuggestion(
             person=Person.of(s.person),
@@ -45,8 +50,13 @@ async def trust_path(
         strawberry.ID, strawberry.argument(description="Global id of the person or organisation to reach.")
     ],
 ) -> TrustPath | None:
+    shape = shape_below(info, "people") or ActorShape(display=True)
     found = await service.trust_path(
-        runtime(info), viewer(info), decode_id(actor_id, ("Person", "Organization"), "actorId", info)
+        runtime(info),
+        viewer(info),
+        decode_id(actor_id, ("Person", "Organization"), "actorId", info),
+        shape,
+        lambda records: prime_records(info, records, shape),
     )
     if found is None:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -18,6 +18,10 @@ from auth.viewer import Viewer
 from core.errors import Problems
 from core.pagination import PageRequest
 from core.runtime import Runtime
+from graph import identity as identity_queries
+from graph.identity import OWN_LISTS, ActorRecord, ActorShape, RepresentativeRecord
+from graph.rows import row
+from graph.social import Relation as RelationFacts
 from identity import account as identity_account
 from identity import city_roles as identity_city_roles
 from identity import contact_verification as identity_contact_verification
@@ -31,6 +35,7 @@ from identity import search as identity_search
 from identity import verification as identity_verification
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
+from identity.model import Representative as RepresentativeModel
 from identity.registration import PersonRegistration
 from resolvers.common import client_address, decode_id, decode_input_id, mutate, runtime, user_agent, viewer
 from schema.common import AFTER, BEFORE, FIRST, LAST
@@ -99,20 +104,12 @@ from schema.identity import (
     VerificationRequestRejectPayload,
     VerificationStatus,
 )
+from schema.social import Relation
+from social import people as social_people
 
 T = TypeVar("T")
 
 # --- nodes and loaders ------------------------------------------------------------------------------------------
-
-
-async def persons_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person | None]:
-    views = await identity_views.persons_by_ids(runtime(info), viewer(info), ids)
-    return [Person.of(v) if v else None for v in views]
-
-
-async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Organization | None]:
-    views = await identity_views.organizations_by_ids(runtime(info), viewer(info), ids)
-    return [Organization.of(v) if v else None for v in views]
 
 
 # --- actors shown in lists: the slim display view ----------------------------------------------------------------
@@ -201,6 +198,224 @@ async def actor_shown(info: strawberry.Info, actor_id: str) -> Person | Organiza
     return actor_of(await info.context.loader(ACTOR_LOADER, actor_loader).load(actor_id))
 
 
+# --- compiled reads of actors: one statement, the nested fields primed ------------------------------------------------
+
+#: Per request: what a compiled statement read for the nested fields of the actors it returned, by (field, actor id):
+#: the viewer's relation, the viewer's own contacts, organisations and verification requests. Those fields' own
+#: loaders do not cache (a mutation's payload reads them again after the change); only a query's root field primes
+#: this, and a query changes nothing.
+PRIMED = "PrimedByCompiledRead"
+
+
+def _primed(info: strawberry.Info) -> dict[tuple[str, str], Any]:
+    primed: dict[tuple[str, str], Any] = info.context.loader(PRIMED, lambda _context: {})
+    return primed
+
+
+def actor_shape(names: Iterable[str], representatives: Iterable[str] | None = None) -> ActorShape:
+    """What a statement must read of each actor for a selection of these field names below it (fragments looked
+    through): the display record alone when it suffices, the relation when selected, the viewer's own lists when
+    selected."""
+    names = frozenset(names)
+    return ActorShape(
+        display=identity_views.display_suffices(names),
+        relation="relation" in names,
+        own=names & frozenset(OWN_LISTS),
+        representatives=actor_shape(representatives) if representatives is not None else None,
+    )
+
+
+def prime_records(
+    info: strawberry.Info, records: Iterable[ActorRecord], shape: ActorShape
+) -> dict[str, AnyActorView | None]:
+    """The views of actors a compiled statement read as ``shape`` asked (``identity.views.actor_view``: privacy
+    decided there), by id; primed into the loaders of the nested fields, so they run no query: the actor itself
+    (``prime_actors``), the viewer's relation to it, and what the viewer reads of themself (their contacts, from the
+    full record; their organisations and verification requests, when read)."""
+    me = viewer(info)
+    primed = _primed(info)
+    views: dict[str, AnyActorView | None] = {}
+    for record in records:
+        actor_id = record["id"]
+        view = views[actor_id] = identity_views.actor_view(record, me)
+        if view is None:
+            continue
+        if shape.relation:
+            facts = record.get("relation")
+            primed[("relation", actor_id)] = (
+                row(RelationFacts, identity_queries.relation_of_edges(facts)) if facts is not None else None
+            )
+        if not shape.display:
+            contacts = identity_account.contacts_read(me, record)
+            if contacts is not None:
+                primed[("contacts", actor_id)] = contacts
+        if "organizations" in shape.own:
+            organizations = identity_account.organizations_read(me, record)
+            if organizations is not None:
+                primed[("organizations", actor_id)] = organizations
+        if shape.representatives is not None and isinstance(view, OrganizationView):
+            _prime_representatives(info, actor_id, record.get("representatives"), shape.representatives)
+        if "verificationRequests" in shape.own:
+            requests = identity_verification.requests_read(me, record)
+            if requests is not None:
+                primed[("verificationRequests", actor_id)] = requests
+    prime_actors(info, views, display=shape.display)
+    return views
+
+
+def _prime_representatives(
+    info: strawberry.Info, org_id: str, found: list[RepresentativeRecord] | None, shape: ActorShape
+) -> None:
+    """Prime ``Organization.representatives`` from what the statement read (None: a signed-out viewer, who is shown
+    none), each person as the viewer may see them, nobody across a block (``identity.representatives``' rule)."""
+    loader = info.context.loader("RepresentativesByOrganizationLoader", _representatives_loader)
+    if found is None:
+        loader.prime(org_id, None)
+        return
+    people = prime_records(info, [r["person"] for r in found], shape)
+    representatives = [
+        RepresentativeModel(person, org_id, r["role"], r["since"].to_native())
+        for r in sorted(found, key=lambda r: r["since"])
+        if isinstance(person := people.get(r["person"]["id"]), PersonView)
+    ]
+    loader.prime(org_id, representatives)
+
+
+def shape_below(info: strawberry.Info, *path: str) -> ActorShape | None:
+    """The shape (``actor_shape``) of the actors selected at ``path`` below the current field (empty: the current
+    field's own), their organisations' representatives included; None when not selected."""
+    names = below(info, *path)
+    if names is None:
+        return None
+    representatives = (
+        below(info, *path, "representatives", "person") or frozenset() if "representatives" in names else None
+    )
+    return actor_shape(names, representatives)
+
+
+async def read_actors(info: strawberry.Info, ids: list[str], shape: ActorShape | None) -> list[AnyActorView | None]:
+    """People and organisations by id, in ONE statement whatever their kind, reading what ``shape`` asks (the
+    selection below them, ``shape_below``; None: the display record alone) and priming their nested fields
+    (``prime_records``); aligned with ``ids``, None for unknown ids and for actors the viewer may not know."""
+    if not ids:
+        return []
+    shape = shape or ActorShape(display=True)
+    records = await runtime(info).graph.read(identity_queries.actors_by_ids, ids, viewer(info).actor_id, shape)
+    views = prime_records(info, records, shape)
+    return [views.get(i) for i in ids]
+
+
+async def actors_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person | Organization | None]:
+    """``node(id:)``/``nodes`` of people and organisations together: one statement for both kinds, compiled from the
+    selection below ``node`` (``read_actors``)."""
+    return [actor_of(v) for v in await read_actors(info, ids, shape_below(info))]
+
+
+async def persons_by_ids(info: strawberry.Info, ids: list[str]) -> list[Person | None]:
+    return [a if isinstance(a, Person) else None for a in await actors_by_ids(info, ids)]
+
+
+async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Organization | None]:
+    return [a if isinstance(a, Organization) else None for a in await actors_by_ids(info, ids)]
+
+
+def _relation(found: RelationFacts | None) -> Relation | None:
+    if found is None:
+        return None
+    return Relation(
+        connected=found.connected,
+        request_sent=found.requested_by_me,
+        request_received=found.requested_by_them,
+        following=found.following,
+        blocked=found.blocked_by_me,
+        muted=found.muted,
+    )
+
+
+async def relation(info: strawberry.Info, actor_id: str) -> Relation | None:
+    """``Actor.relation``: primed by the statement that read the actor when it could, else through its loader."""
+    key = ("relation", actor_id)
+    primed = _primed(info)
+    if key in primed:
+        return _relation(primed[key])
+    from resolvers.social import relation as read  # noqa: PLC0415 (resolvers.social imports this module's shapes)
+
+    return await read(info, actor_id)
+
+
+# --- lists of people: one statement for the page and its people ---------------------------------------------------
+
+
+def list_shape(info: strawberry.Info) -> ActorShape:
+    """What a page of actors (an ``ActorConnection``) must read of each actor: the union of what is selected below
+    ``edges { node }`` and ``nodes`` (the display record when nothing is)."""
+    names: set[str] = set()
+    representatives: set[str] | None = None
+    for path in (("edges", "node"), ("nodes",)):
+        below_node = below(info, *path)
+        if below_node is None:
+            continue
+        names |= below_node
+        if "representatives" in below_node:
+            representatives = (representatives or set()) | (below(info, *path, "representatives", "person") or set())
+    return actor_shape(names, representatives)
+
+
+async def _people_page(
+    info: strawberry.Info,
+    owner_id: str,
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> ActorConnection | None:
+    shape = list_shape(info)
+    page = await social_people.list_actors(
+        runtime(info),
+        viewer(info),
+        owner_id,
+        kind,
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
+        shape,
+        lambda records: prime_records(info, records, shape),
+    )
+    return ActorConnection.from_page(page, _shown) if page is not None else None
+
+
+def _shown(view: AnyActorView) -> Person | Organization:
+    return Organization.of(view) if isinstance(view, OrganizationView) else Person.of(view)
+
+
+async def people_list(
+    info: strawberry.Info,
+    owner_id: str,
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> ActorConnection | None:
+    """A list of an actor's relations (connections, followers, following, mutual connections) in one statement with
+    the people on the page as selected; None when its owner does not show it to the viewer."""
+    return await _people_page(info, owner_id, kind, first, after, last, before)
+
+
+async def requests_list(
+    info: strawberry.Info,
+    owner_id: str,
+    kind: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> ActorConnection:
+    """My pending connection requests, received or sent (FORBIDDEN for anyone else's), in one statement."""
+    found = await _people_page(info, owner_id, kind, first, after, last, before)
+    assert found is not None, "the owner always sees their own requests"
+    return found
+
+
 async def verification_requests_by_ids(info: strawberry.Info, ids: list[str]) -> list[VerificationRequest | None]:
     views = await identity_verification.verification_requests_by_ids(runtime(info), viewer(info), ids)
     return [VerificationRequest.of(v) if v else None for v in views]
@@ -267,6 +482,9 @@ def _own_loader(read: Callable[[Runtime, Viewer], Awaitable[T]]) -> Callable[[An
 async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | None:
     if not _only_self(info, person):
         return None
+    primed = _primed(info).get(("contacts", person.uuid))
+    if primed is not None:
+        return [Contact.of(c) for c in primed]
     rows = await info.context.loader("ContactsByPersonLoader", _own_loader(identity_account.my_contacts)).load(
         person.uuid
     )
@@ -276,6 +494,9 @@ async def my_contacts(info: strawberry.Info, person: Person) -> list[Contact] | 
 async def my_verification_requests(info: strawberry.Info, person: Person) -> list[VerificationRequest] | None:
     if not _only_self(info, person):
         return None
+    primed = _primed(info).get(("verificationRequests", person.uuid))
+    if primed is not None:
+        return [VerificationRequest.of(v) for v in primed]
     loader = info.context.loader(
         "VerificationRequestsByPersonLoader", _own_loader(identity_verification.my_verification_requests)
     )
@@ -285,6 +506,9 @@ async def my_verification_requests(info: strawberry.Info, person: Person) -> lis
 async def my_organizations(info: strawberry.Info, person: Person) -> list[Representation] | None:
     if not _only_self(info, person):
         return None
+    primed = _primed(info).get(("organizations", person.uuid))
+    if primed is not None:
+        return [Representation(organization=Organization.of(o), role=RepresentativeRole(role)) for o, role in primed]
     loader = info.context.loader("RepresentationsByPersonLoader", _own_loader(identity_account.my_organizations))
     rows = await loader.load(person.uuid)
     return [Representation(organization=Organization.of(o), role=RepresentativeRole(role)) for o, role in rows]
@@ -296,7 +520,12 @@ async def my_organizations(info: strawberry.Info, person: Person) -> list[Repres
 async def me(info: strawberry.Info) -> Person | None:
     if viewer(info).is_anonymous:
         return None
-    return Person.of(await identity_account.me(runtime(info), viewer(info)))
+
+    async def read(person_id: str) -> AnyActorView | None:
+        (view,) = await read_actors(info, [person_id], shape_below(info))
+        return view
+
+    return Person.of(await identity_account.me(runtime(info), viewer(info), read))
 
 
 async def my_sessions(info: strawberry.Info) -> list[Session]:
@@ -320,15 +549,16 @@ async def actors(
     last: LAST = None,
     before: BEFORE = None,
 ) -> ActorConnection:
+    shape = list_shape(info)
     page = await identity_search.search_actors(
         runtime(info),
         viewer(info),
         search,
         PageRequest.from_args(first=first, after=after, last=last, before=before),
+        shape,
+        lambda records: prime_records(info, records, shape),
     )
-    return ActorConnection.from_page(
-        page, lambda v: Organization.of(v) if isinstance(v, OrganizationView) else Person.of(v)
-    )
+    return ActorConnection.from_page(page, _shown)
 
 
 async def verification_requests(

@@ -102,22 +102,46 @@ async def _load(info: strawberry.Info, type_name: str, ids: list[str]) -> Sequen
     return await BY_IDS[type_name](info, ids)
 
 
+#: People and organisations are read together (``resolvers.identity.actors_by_ids``: one statement for both kinds).
+ACTOR_TYPES = ("Person", "Organization")
+ACTOR = "Actor"
+
+
+def _group(type_name: str) -> str:
+    return ACTOR if type_name in ACTOR_TYPES else type_name
+
+
+async def _load_actors(info: strawberry.Info, ids: list[str]) -> Sequence[Any]:
+    return await identity.actors_by_ids(info, ids)
+
+
 async def _resolve(info: strawberry.Info, wanted: list[tuple[str, str] | None]) -> list[Any]:
-    """The object of each (type name, UUID), None for a hole or for what the viewer may not see; one load per type."""
+    """The object of each (type name, UUID), None for a hole or for what the viewer may not see; one load per type
+    (people and organisations: one load for both), and an object of another type than its id names is None."""
     by_type: dict[str, list[str]] = {}
     for item in wanted:
         if item is not None:
-            by_type.setdefault(item[0], [])
-            if item[1] not in by_type[item[0]]:
-                by_type[item[0]].append(item[1])
+            group = _group(item[0])
+            by_type.setdefault(group, [])
+            if item[1] not in by_type[group]:
+                by_type[group].append(item[1])
     names = list(by_type)
-    loaded = await asyncio.gather(*(_load(info, name, by_type[name]) for name in names))
+    loaded = await asyncio.gather(
+        *(_load_actors(info, by_type[name]) if name == ACTOR else _load(info, name, by_type[name]) for name in names)
+    )
     found = {
         (name, node_id): obj
         for name, objects in zip(names, loaded, strict=True)
         for node_id, obj in zip(by_type[name], objects, strict=True)
     }
-    return [found.get(item) if item is not None else None for item in wanted]
+
+    def answer(item: tuple[str, str] | None) -> Any:
+        if item is None:
+            return None
+        obj = found.get((_group(item[0]), item[1]))
+        return obj if obj is None or type(obj).__name__ == item[0] else None
+
+    return [answer(item) for item in wanted]
 
 
 async def node(

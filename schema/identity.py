@@ -144,7 +144,7 @@ class Actor(relay.Node):
 
     @strawberry.field(description="My relation to this actor (null for myself or when anonymous).")
     async def relation(self, info: strawberry.Info) -> Annotated[Relation, strawberry.lazy("schema.social")] | None:
-        from resolvers.social import relation  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import relation  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await relation(info, self.uuid)
 
@@ -152,7 +152,7 @@ class Actor(relay.Node):
     async def followers(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection | None:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "followers", first, after, last, before)
 
@@ -235,7 +235,7 @@ class Person(Actor):
     async def connections(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection | None:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "connections", first, after, last, before)
 
@@ -243,7 +243,7 @@ class Person(Actor):
     async def following(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection | None:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "following", first, after, last, before)
 
@@ -253,7 +253,7 @@ class Person(Actor):
     async def mutual_connections(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection | None:
-        from resolvers.social import people_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import people_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await people_list(info, self.uuid, "mutual", first, after, last, before)
 
@@ -261,7 +261,7 @@ class Person(Actor):
     async def connection_requests_received(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection:
-        from resolvers.social import requests_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import requests_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await requests_list(info, self.uuid, "requests_in", first, after, last, before)
 
@@ -269,7 +269,7 @@ class Person(Actor):
     async def connection_requests_sent(
         self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
     ) -> ActorConnection:
-        from resolvers.social import requests_list  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import requests_list  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await requests_list(info, self.uuid, "requests_out", first, after, last, before)
 

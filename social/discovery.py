@@ -21,6 +21,7 @@ People leave this module only as ``identity.views`` views (``persons_by_ids``), 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from auth.permissions import authorize
@@ -31,9 +32,10 @@ from core.runtime import Runtime
 from core.text import search_query
 from graph import discovery as queries
 from graph.discovery import Suggestion as SuggestionRow
+from graph.identity import ActorRecord, ActorShape
 from identity import privacy
 from identity import views as identity_views
-from identity.model import PersonView
+from identity.model import OrganizationView, PersonView
 from social import posts, visibility
 from social.model import PostView
 
@@ -107,8 +109,27 @@ def _suggestion(row: SuggestionRow, view: PersonView) -> Suggestion | None:
     )
 
 
-async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) -> list[Suggestion]:
-    """Up to ``first`` (default 10, at most 50) suggestions for the signed-in person, best first."""
+#: Turns the records a statement read of people (``graph.identity.actor_map``) into their views, by id: the resolver's
+#: (``resolvers.identity.prime_records``), which primes the people's nested fields from them.
+ViewsOf = Callable[[list[ActorRecord]], Mapping[str, PersonView | OrganizationView | None]]
+
+
+async def _people(
+    rt: Runtime, viewer: Viewer, ids: list[str], records: list[ActorRecord] | None, views_of: ViewsOf | None
+) -> list[PersonView | None]:
+    """The people of ``ids`` as the viewer may see them: from the records the statement read when there are,
+    else read now (``identity.views.persons_by_ids``)."""
+    if views_of is None or records is None:
+        return await identity_views.persons_by_ids(rt, viewer, ids)
+    views = views_of(records)
+    return [v if isinstance(v := views.get(i), PersonView) else None for i in ids]
+
+
+async def people_you_may_know(
+    rt: Runtime, viewer: Viewer, first: int | None, shape: ActorShape | None = None, views_of: ViewsOf | None = None
+) -> list[Suggestion]:
+    """Up to ``first`` (default 10, at most 50) suggestions for the signed-in person, best first. With ``shape`` and
+    ``views_of``, the suggestions and their people are one statement (``_people``)."""
     me = authorize(viewer, "social.discovery.suggest_people")
     size = DEFAULT_SUGGESTIONS if first is None else first
     if not 0 <= size <= MAX_SUGGESTIONS:
@@ -126,8 +147,10 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
         mutual_weight=MUTUAL_WEIGHT,
         community_weight=COMMUNITY_WEIGHT,
         ward_audience_default=privacy.DEFAULT_AUDIENCES["ward"].value,
+        shape=shape if views_of is not None else None,
     )
-    views = await identity_views.persons_by_ids(rt, viewer, [r.id for r in rows])
+    records = [r.actor for r in rows if r.actor is not None] if views_of is not None else None
+    views = await _people(rt, viewer, [r.id for r in rows], records, views_of)
     found = [_suggestion(r, v) for r, v in zip(rows, views, strict=False) if v is not None]
     ranked = [s for s in found if s is not None]
     ranked.sort(key=lambda s: (-s.score, -s.mutual_count))  # stable: keeps the query's id order on ties
@@ -137,15 +160,22 @@ async def people_you_may_know(rt: Runtime, viewer: Viewer, first: int | None) ->
 # --- trust path ---------------------------------------------------------------------------------------------------
 
 
-async def trust_path(rt: Runtime, viewer: Viewer, to_id: str) -> TrustPath | None:
-    """The shortest verified chain of connections from me to a person or an organisation; None if none."""
+async def trust_path(
+    rt: Runtime, viewer: Viewer, to_id: str, shape: ActorShape | None = None, views_of: ViewsOf | None = None
+) -> TrustPath | None:
+    """The shortest verified chain of connections from me to a person or an organisation; None if none. With
+    ``shape`` and ``views_of``, the path and its people are one statement (``_people``)."""
     me = authorize(viewer, "social.discovery.find_trust_path")
     found = await rt.graph.read(
-        queries.trust_path, me, to_id, privacy.DEFAULT_AUDIENCES[visibility.RELATIONS_FIELD].value
+        queries.trust_path,
+        me,
+        to_id,
+        privacy.DEFAULT_AUDIENCES[visibility.RELATIONS_FIELD].value,
+        shape if views_of is not None else None,
     )
     if found is None:
         return None
-    people = [p for p in await identity_views.persons_by_ids(rt, viewer, found.ids) if p is not None]
+    people = [p for p in await _people(rt, viewer, found.ids, found.actors, views_of) if p is not None]
     if len(people) < len(found.ids):
         return None  # someone on it is hidden from me: the path is not shown
     return TrustPath(people=tuple(people), hops=found.hops)

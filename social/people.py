@@ -9,11 +9,14 @@ from the viewer is ``None`` (the API shows null), and none of its rows is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import social as queries
+from graph.identity import ActorRecord, ActorShape
 from identity import privacy
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
@@ -28,12 +31,25 @@ PEOPLE_CURSORS = {kind: keyset_kind(f"people.{kind}") for kind in LIST_KINDS}
 OWN_ONLY = ("requests_in", "requests_out")
 
 
+ActorView = PersonView | OrganizationView
+
+
 async def list_actors(
-    rt: Runtime, viewer: Viewer, owner: str, kind: str, request: PageRequest
-) -> Page[PersonView | OrganizationView] | None:
+    rt: Runtime,
+    viewer: Viewer,
+    owner: str,
+    kind: str,
+    request: PageRequest,
+    shape: ActorShape | None = None,
+    views_of: Callable[[list[ActorRecord]], Mapping[str, ActorView | None]] | None = None,
+) -> Page[ActorView] | None:
     """Connections, followers, following, mutual connections (None when the owner does not show them to the
     viewer), requests in and out (the owner's only). An owner may hide how many follow them and how many they
-    follow (``social.preferences``) from everyone else: ``total_count`` is then None."""
+    follow (``social.preferences``) from everyone else: ``total_count`` is then None.
+
+    With ``shape`` and ``views_of`` the page's statement reads each listed actor as ``shape`` asks
+    (``graph.social.list_query``) and ``views_of`` turns those records into views (the resolver's, which primes the
+    nested fields from them): one statement for the page and its people; without them the views are read after."""
     if kind not in LIST_KINDS:
         raise UserInputError("Unknown list.", field="kind")
     if kind in OWN_ONLY and viewer.actor_id != owner:
@@ -48,6 +64,7 @@ async def list_actors(
         privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value,
         viewer.kind == "person",
         identity_views.sandbox_app_id(viewer),  # a sandbox app's token neither sees nor counts real people
+        shape if views_of is not None else None,
     )
     if found is None or found.blocked:
         raise NotFoundError(NOT_FOUND)
@@ -62,7 +79,11 @@ async def list_actors(
     if kind not in OWN_ONLY and not (found.shown and may_see_relations(viewer, facts)):
         return None
     page = request.page(found.listed, cursor, lambda r: (r.at, r.id))
-    views = await identity_views.actors_by_ids(rt, viewer, [r.id for r in page.items])
+    if views_of is not None and shape is not None:
+        read = views_of([r.actor for r in page.items if r.actor is not None])
+        views = [read.get(r.id) for r in page.items]
+    else:
+        views = await identity_views.actors_by_ids(rt, viewer, [r.id for r in page.items])
     shown = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
     hidden = viewer.actor_id != owner and (
         (kind == "followers" and not found.show_follower_count)

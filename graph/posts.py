@@ -10,7 +10,7 @@ selected:
   ``graph.social.POST_VISIBLE`` (the feed also leaves out whom the viewer muted);
 - its author: identity's own projection of a person (``graph.identity.PERSON_PROJECTION``) or of an organisation
   (``ORGANIZATION_PROJECTION``), which ``identity.views`` turns into views, and the viewer's relation to them
-  (``graph.social.relation_map``);
+  (the edges between them, read by ``graph.identity.relation_of_edges``);
 - its reaction counts (none across a block) and the viewer's own reaction;
 - its comment total and first comments (none across a block), each with its author, the relation to them and its
   replies, each reply with its author and the relation to them;
@@ -33,7 +33,16 @@ from neo4j import AsyncManagedTransaction
 from core.pagination import Window
 from graph.communities import COMMUNITY_PROJECTION, CommunityRow, community_row
 from graph.driver import run, window_keyset
-from graph.identity import ORGANIZATION_PROJECTION, PERSON_PROJECTION, OrganizationRow, PersonRecord, PersonRow
+from graph.identity import (
+    ORGANIZATION_PROJECTION,
+    PERSON_PROJECTION,
+    RELATION_EDGES,
+    OrganizationRow,
+    PersonRecord,
+    PersonRow,
+    RelationEdges,
+    relation_of_edges,
+)
 from graph.paging import both_ways
 from graph.places import COMMUNE_FIELDS, CommuneMap
 from graph.rows import row
@@ -126,7 +135,7 @@ def _actor_record(actor: str) -> str:
 
 #: The relationships that make up ``Relation`` (``graph.social``): read in one pattern comprehension per actor (each
 #: edge with its type and whether it starts at the viewer), turned into ``Relation``'s facts by ``_relation``.
-RELATION_TYPES = "CONNECTED|REQUESTED|FOLLOWS|BLOCKED|MUTED"
+RELATION_TYPES = "|".join(RELATION_EDGES)
 
 
 def _relation_edges(actor: str) -> str:
@@ -312,22 +321,11 @@ def _actor(found: Mapping[str, Any] | None) -> ListedActor | None:
     return ListedActor(None, row(OrganizationRow, found))
 
 
-def _relation(found: Mapping[str, Any] | None) -> Relation | None:
-    """``Relation`` from the edges between the viewer and an actor (``_relation_edges``)."""
-    if found is None:
-        return None
-    edges = {(kind, mine) for kind, mine in found["edges"]}
-    return Relation(
-        is_person=found["isPerson"],
-        status=found["status"],
-        connected=("CONNECTED", True) in edges or ("CONNECTED", False) in edges,
-        requested_by_me=("REQUESTED", True) in edges,
-        requested_by_them=("REQUESTED", False) in edges,
-        following=("FOLLOWS", True) in edges,
-        blocked_by_me=("BLOCKED", True) in edges,
-        blocked_by_them=("BLOCKED", False) in edges,
-        muted=("MUTED", True) in edges,
-    )
+def _relation(found: RelationEdges | None) -> Relation | None:
+    """``Relation`` from the edges between the viewer and an actor (``_relation_edges``), read by identity's one
+    rule for edges (``graph.identity.relation_of_edges``, held to ``graph.social.RELATIONS`` by
+    ``tests/rules/test_relation_edges_agree.py``)."""
+    return None if found is None else row(Relation, relation_of_edges(found))
 
 
 def _comment(

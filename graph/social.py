@@ -62,8 +62,9 @@ async def sync_ward_membership(tx: AsyncManagedTransaction, person_id: str) -> N
 
 # --- relationships between two actors -------------------------------------------------------------------
 
-#: The facts of ``Relation`` (how ``me`` relates to ``other``), each key with its expression: returned as columns
-#: (``_RELATION_FACTS``) or as one map (``relation_map``, spliced by the compiled lists of ``graph.posts``).
+#: The facts of ``Relation`` (how ``me`` relates to ``other``), each key with its expression, returned as columns
+#: (``_RELATION_FACTS``). The compiled reads read the edges instead and turn them into the same facts
+#: (``graph.identity.relation_of_edges``; ``tests/rules/test_relation_edges_agree.py`` holds the two together).
 _RELATION_EXPRESSIONS = {
     "isPerson": "other:Person",
     "status": "other.status",
@@ -77,19 +78,6 @@ _RELATION_EXPRESSIONS = {
 }
 
 _RELATION_FACTS = "\nRETURN " + ",\n       ".join(f"{e} AS {k}" for k, e in _RELATION_EXPRESSIONS.items()) + "\n"
-
-
-def relation_map(me: str, other: str) -> str:
-    """Cypher map expression of ``Relation``: how the viewer bound to ``me`` relates to the actor bound to
-    ``other``; null when ``me`` is null (anonymous) or is ``other`` (as ``social.relations.relations_to`` answers)."""
-    assert me.isidentifier() and other.isidentifier(), (me, other)
-    facts = ", ".join(
-        f"{k}: {e.replace('(me)', f'({me})').replace('(other)', f'({other})').replace('other.', f'{other}.')}".replace(
-            "other:Person", f"{other}:Person"
-        )
-        for k, e in _RELATION_EXPRESSIONS.items()
-    )
-    return f"CASE WHEN {me} IS NULL OR {me} = {other} THEN null ELSE {{{facts}}} END"
 
 
 LOCK_RELATION = (

@@ -268,7 +268,7 @@ def _prime_representatives(
 ) -> None:
     """Prime ``Organization.representatives`` from what the statement read (None: a signed-out viewer, who is shown
     none), each person as the viewer may see them, nobody across a block (``identity.representatives``' rule)."""
-    loader = info.context.loader("RepresentativesByOrganizationLoader", _representatives_loader)
+    loader = info.context.loader(representatives_loader_name(display=shape.display), _representatives_loader)
     if found is None:
         loader.prime(org_id, None)
         return
@@ -440,8 +440,16 @@ def _representatives_loader(context) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
+def representatives_loader_name(*, display: bool) -> str:
+    """The loader of ``Organization.representatives`` that a compiled read primes: representatives read with the slim
+    display projection go to their own loader, so that a selection asking more of them (``phone``, ``ward``) in the
+    same request never gets a slim view (the unprimed loader reads full views, which serve both)."""
+    return "RepresentativesByOrganizationLoader" + (":display" if display else "")
+
+
 async def representatives_of(info: strawberry.Info, org_id: str) -> list[Representative] | None:
-    loader = info.context.loader("RepresentativesByOrganizationLoader", _representatives_loader)
+    name = representatives_loader_name(display=display_only(info, "person"))
+    loader = info.context.loader(name, _representatives_loader)
     found = await loader.load(org_id)
     return None if found is None else [Representative.of(r) for r in found]
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 import strawberry
+from graphql import OperationType
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -25,8 +26,9 @@ from resolvers.common import (
     selects,
     viewer,
 )
-from resolvers.identity import _representatives_loader, prime_actors
+from resolvers.identity import _representatives_loader, prime_actors, representatives_loader_name
 from resolvers.places import _commune_loader
+from resolvers.post_lists import relation_loader
 from schema.common import AFTER, AS_ORGANIZATION, BEFORE, FIRST, LAST
 from schema.listings import (
     InvestmentInterest,
@@ -50,7 +52,6 @@ from schema.listings import (
     ListingUpdateInput,
     ListingUpdatePayload,
 )
-from social import relations as social_relations
 
 # --- loaders ---------------------------------------------------------------------------------------------------------
 
@@ -134,21 +135,12 @@ def connection_shape(info: strawberry.Info) -> ListingShape:
     )
 
 
-def _relations_loader(context) -> DataLoader:
-    """``Actor.relation``'s loader (``resolvers.social``), cached for the rest of this query: the relations a compiled
-    read primed it with stand for the whole query (a query changes nothing; the uncached loader is for mutations'
-    payloads, which read a relation again after changing it)."""
-
-    async def load(actor_ids: list[str]):
-        return await social_relations.relations_to(context.runtime, context.viewer, actor_ids)
-
-    return DataLoader(load_fn=load)
-
-
-def prime(info: strawberry.Info, views: Iterable[ListingView]) -> None:
+def prime(info: strawberry.Info, views: Iterable[ListingView], shape: ListingShape) -> None:
     """Prime the loaders of the listings' nested fields (seller, its relation and representatives, ward) with what
     the compiled read found, so that they run no statement."""
     context = info.context
+    query = info.operation.operation is OperationType.QUERY
+    representatives_display = shape.representatives_display
     for view in views:
         if view.ward is not None:
             context.loader("CommuneByIdLoader", _commune_loader).prime(view.ward.id, view.ward)
@@ -156,13 +148,13 @@ def prime(info: strawberry.Info, views: Iterable[ListingView]) -> None:
         if seller is None:
             continue
         prime_actors(info, {view.seller_id: seller.actor}, display=seller.rows.display is not None)
-        if seller.actor is not None and seller.rows.relation is not None:
-            relations = context.loader("RelationByActorLoader", _relations_loader)
-            if relations.cache:  # another field of this query made it uncached first: it reads, correct all the same
-                relations.prime(view.seller_id, seller.rows.relation)
+        if seller.actor is not None and seller.rows.relation is not None and query:
+            # The one relation loader of the request (``resolvers.post_lists``), primed only in a query: a mutation's
+            # payload reads a relation again after the change.
+            context.loader("RelationByActorLoader", relation_loader).primed[view.seller_id] = seller.rows.relation
         if seller.representatives is not None:
-            loader = context.loader("RepresentativesByOrganizationLoader", _representatives_loader)
-            loader.prime(view.seller_id, seller.representatives)
+            name = representatives_loader_name(display=representatives_display)
+            context.loader(name, _representatives_loader).prime(view.seller_id, seller.representatives)
 
 
 # --- queries -------------------------------------------------------------------------------------------------------
@@ -194,8 +186,9 @@ async def listings_query(
         seller_id=seller,
     )
     request = PageRequest.from_args(first=first, after=after, last=last, before=before)
-    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value, request, connection_shape(info))
-    prime(info, page.items)
+    shape = connection_shape(info)
+    page = await listings.browse(runtime(info), viewer(info), chosen, sort.value, request, shape)
+    prime(info, page.items, shape)
     return ListingConnection.from_page(page, Listing.of)
 
 
@@ -208,16 +201,17 @@ async def my_listings(
     last: LAST = None,
     before: BEFORE = None,
 ) -> ListingConnection:
+    shape = connection_shape(info)
     page = await listings.my_listings(
         runtime(info),
         viewer(info),
         acting_organization(as_organization),
         status.value if status else None,
         PageRequest.from_args(first=first, after=after, last=last, before=before),
-        connection_shape(info),
+        shape,
         total=selects(info, "totalCount"),
     )
-    prime(info, page.items)
+    prime(info, page.items, shape)
     return ListingConnection.from_page(page, Listing.of)
 
 

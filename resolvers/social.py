@@ -10,7 +10,7 @@ import strawberry
 from graphql import OperationType
 from strawberry.dataloader import DataLoader
 
-from core.errors import Problems
+from core.errors import AppError, Problems
 from core.pagination import PageRequest
 from identity.model import OrganizationView
 from notifications import inbox
@@ -254,15 +254,19 @@ def _inbox_loader(context) -> DataLoader:
         found: dict[tuple, object] = {}
         for n, key in enumerate(pages):
             _, request, unread_only, with_actors, with_relations = key
-            read = await inbox.read_inbox(
-                context.runtime,
-                context.viewer,
-                request,
-                unread_only,
-                with_count=counted and n == 0,
-                with_actors=with_actors,
-                with_relations=with_relations,
-            )
+            try:
+                read = await inbox.read_inbox(
+                    context.runtime,
+                    context.viewer,
+                    request,
+                    unread_only,
+                    with_count=counted and n == 0,
+                    with_actors=with_actors,
+                    with_relations=with_relations,
+                )
+            except AppError as error:  # this page's own error (a refused cursor...): the other fields still answer
+                found[key] = error
+                continue
             found[key] = read
             if read.unread is not None:
                 found[("count",)] = read.unread

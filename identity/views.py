@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from auth.viewer import Viewer
 from core.runtime import Runtime
 from graph import identity as queries
-from graph.identity import ActorDisplay, ActorRecord, OrganizationRow, PersonRecord
+from graph.identity import ActorDisplay, ActorRecord, OrganizationRow, PersonRecord, PersonRow
 from identity import privacy
 from identity.model import OrganizationView, PersonView
 from places.model import Commune
@@ -209,6 +209,18 @@ async def organizations_by_ids(rt: Runtime, viewer: Viewer, ids: list[str]) -> l
     found = await rt.graph.read(queries.organizations_by_ids, ids, viewer.actor_id)
     views = {r.organization["id"]: organization_view(r) for r in found if not r.blocked}
     return [views.get(i) for i in ids]
+
+
+def shown_actor(
+    person: PersonRow | None, organization: OrganizationRow | None, viewer: Viewer
+) -> PersonView | OrganizationView | None:
+    """An actor a compiled read found with an item (an author, an actor of a notification, a seller), as
+    ``actors_by_ids`` shows it: None across a block either way and for a person a sandbox app may not know."""
+    if person is not None:
+        return None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
+    if organization is not None:
+        return None if organization.blocked else organization_view(organization)
+    return None
 
 
 def actor_view(record: ActorRecord, viewer: Viewer) -> PersonView | OrganizationView | None:

@@ -42,7 +42,7 @@ from graph.listings import (
 )
 from identity.acting import act_for
 from identity.model import OrganizationView, PersonView, Representative
-from identity.views import display_view, hidden, organization_view, person_view, sandbox_app_id
+from identity.views import display_view, sandbox_app_id, shown_actor
 from marketplace.acting import act_as
 from marketplace.visibility import LISTING_STATUSES, ListingFacts, may_see_listing
 from moderation.enforcement import assert_not_suspended
@@ -168,11 +168,8 @@ def _seller_read(rows: SellerRows, viewer: Viewer, representatives: bool) -> Sel
     actor: PersonView | OrganizationView | None = None
     if rows.display is not None:
         actor = display_view(rows.display, viewer)
-    elif rows.person is not None:
-        person = rows.person
-        actor = None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
-    elif rows.organization is not None:
-        actor = None if rows.organization.blocked else organization_view(rows.organization)
+    elif rows.person is not None or rows.organization is not None:
+        actor = shown_actor(rows.person, rows.organization, viewer)
     else:
         return None
     people: list[Representative] | None = None
@@ -188,7 +185,7 @@ def _seller_read(rows: SellerRows, viewer: Viewer, representatives: bool) -> Sel
 def _representative_view(person: PersonRow | ActorDisplay, viewer: Viewer) -> PersonView | OrganizationView | None:
     """A representative as the viewer may see them (None across a block or for a sandbox app that may not)."""
     if isinstance(person, PersonRow):
-        return None if person.blocked or hidden(person.record, viewer) else person_view(person.record, viewer)
+        return shown_actor(person, None, viewer)
     return display_view(person, viewer)
 
 

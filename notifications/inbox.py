@@ -71,15 +71,7 @@ class InboxRead:
 
 
 def _actor_view(found: queries.ListedActor, viewer: Viewer) -> PersonView | OrganizationView | None:
-    """As ``identity.views.actors_by_ids`` shows an actor: None across a block and for a person a sandbox app may
-    not know (the same exits as ``social.post_lists``)."""
-    if found.person is not None:
-        person = found.person
-        if person.blocked or identity_views.hidden(person.record, viewer):
-            return None
-        return identity_views.person_view(person.record, viewer)
-    assert found.organization is not None
-    return None if found.organization.blocked else identity_views.organization_view(found.organization)
+    return identity_views.shown_actor(found.person, found.organization, viewer)
 
 
 async def read_inbox(

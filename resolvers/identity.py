@@ -319,7 +319,8 @@ async def organizations_by_ids(info: strawberry.Info, ids: list[str]) -> list[Or
     return [a if isinstance(a, Organization) else None for a in await actors_by_ids(info, ids)]
 
 
-def _relation(found: RelationFacts | None) -> Relation | None:
+def relation_of(found: RelationFacts | None) -> Relation | None:
+    """``Actor.relation`` from the relation facts (``graph.social.Relation``); None when signed out or for myself."""
     if found is None:
         return None
     return Relation(
@@ -337,7 +338,7 @@ async def relation(info: strawberry.Info, actor_id: str) -> Relation | None:
     key = ("relation", actor_id)
     primed = _primed(info)
     if key in primed:
-        return _relation(primed[key])
+        return relation_of(primed[key])
     from resolvers.social import relation as read  # noqa: PLC0415 (resolvers.social imports this module's shapes)
 
     return await read(info, actor_id)

@@ -24,6 +24,7 @@ from resolvers.common import (
     viewer,
 )
 from resolvers.communities import communities_by_ids
+from resolvers.identity import relation_of
 from resolvers.post_lists import (
     actor_loader,
     comments_loader,
@@ -92,7 +93,7 @@ from social import reactions as social_reactions
 from social.model import CommentPage, CommentView
 
 if TYPE_CHECKING:  # the rows social.relations hands on as they are
-    from graph.social import Relation as RelationFacts
+    pass
 
 # --- loaders (resolvers.post_lists) ---------------------------------------------------------------------------------
 
@@ -192,21 +193,8 @@ async def requests_list(
     return ActorConnection.from_page(page, actor_type)
 
 
-def _relation(found: RelationFacts | None) -> Relation | None:
-    if found is None:
-        return None
-    return Relation(
-        connected=found.connected,
-        request_sent=found.requested_by_me,
-        request_received=found.requested_by_them,
-        following=found.following,
-        blocked=found.blocked_by_me,
-        muted=found.muted,
-    )
-
-
 async def relation(info: strawberry.Info, other_id: str) -> Relation | None:
-    return _relation(await info.context.loader("RelationByActorLoader", relation_loader).load(other_id))
+    return relation_of(await info.context.loader("RelationByActorLoader", relation_loader).load(other_id))
 
 
 async def posts_of(

@@ -50,15 +50,7 @@ class PostListPage:
 
 
 def _actor_view(found: ListedActor, viewer: Viewer) -> PersonView | OrganizationView | None:
-    """The view of an actor shown with an item, as ``identity.views.actors_by_ids`` gives it: None across a block
-    and for a person a sandbox app may not know."""
-    if found.person is not None:
-        person = found.person
-        if person.blocked or identity_views.hidden(person.record, viewer):
-            return None
-        return identity_views.person_view(person.record, viewer)
-    assert found.organization is not None
-    return None if found.organization.blocked else identity_views.organization_view(found.organization)
+    return identity_views.shown_actor(found.person, found.organization, viewer)
 
 
 async def _read(

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from graphql import OperationType
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField, Selection
@@ -233,7 +234,8 @@ def prime_records(
     (``prime_actors``), the viewer's relation to it, and what the viewer reads of themself (their contacts, from the
     full record; their organisations and verification requests, when read)."""
     me = viewer(info)
-    primed = _primed(info)
+    # A mutation's payload reads relations and my own lists again after its change: only a query primes them.
+    primed = _primed(info) if info.operation.operation is OperationType.QUERY else {}
     views: dict[str, AnyActorView | None] = {}
     for record in records:
         actor_id = record["id"]

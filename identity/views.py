@@ -11,7 +11,11 @@ from collections.abc import Iterable
 from auth.viewer import Viewer
 from core.runtime import Runtime
 from graph import identity as queries
-from graph.identity import ActorDisplay, ActorRecord, OrganizationRow, PersonRecord, PersonRow
+from graph.identity import ActorDisplay, OrganizationRow, PersonRecord, PersonRow
+
+# What other domains' compiled reads hand to identity (their types, re-exported: only identity reads graph.identity).
+from graph.identity import ActorRecord as ActorRecord
+from graph.identity import ActorShape as ActorShape
 from identity import privacy
 from identity.model import OrganizationView, PersonView
 from places.model import Commune

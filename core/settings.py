@@ -290,6 +290,12 @@ class Settings(BaseSettings):
         REPO_ROOT / "var" / "graphiql",
         description="GraphiQL's scripts and styles, fetched from the npm registry by scripts/fetch_graphiql.py.",
     )
+    # --- partner platform II: rate limits, query cost, webhooks, usage ------------------------------------------
+    quota_storage_uri: str = Field(
+        "async+memory://",
+        description="Where rate-limit and query-cost windows are counted (the `limits` library's storage URI): "
+        "`async+memory://` is exact for one API process; several processes share `async+redis://host:6379`.",
+    )
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

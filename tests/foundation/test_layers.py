@@ -40,6 +40,8 @@ GRAPH_MODULES: dict[str, frozenset[str]] = {
     "health": frozenset({"graph.health"}),
     "sandbox": frozenset({"graph.sandbox"}),
     "partners": frozenset({"graph.partners", "graph.oauth", "graph.app_access", "graph.access_log"}),
+    "quotas": frozenset(),
+    "webhooks": frozenset({"graph.webhooks"}),
 }
 DOMAINS = frozenset(GRAPH_MODULES)
 #: The graph modules every domain may use: the driver and transaction helpers, the rules' Cypher mirrors, rows.

@@ -44,10 +44,12 @@ PACKAGES = (
     "oauth",
     "partners",
     "places",
+    "quotas",
     "resolvers",
     "sandbox",
     "schema",
     "social",
+    "webhooks",
 )
 ERROR_CLASSES = {
     name

@@ -39,7 +39,7 @@ from core.settings import Settings, get_settings
 from core.text import fold
 from graph import communities, discovery
 from graph import identity as identity_queries
-from graph import social as social_queries
+from graph import posts as graph_posts
 from graph.driver import Graph, keyset
 from graph.local_neo4j import LocalNeo4j, connection_target
 from graph.migrations import apply_migrations
@@ -402,26 +402,21 @@ async def measure(
             **keyset(None, prefix="commentsAfter"),
             **keyset(None, prefix="commentsBefore"),
         }
+        posts_only, _ = graph_posts.post_list_query("feed", graph_posts.PostShape())
         print(
             line(
-                "FEED  graph.social.FEED, posts only",
-                *await profile(
-                    graph,
-                    social_queries.FEED.forwards,
-                    {**feed_params, "withAuthor": False, "withReactions": False, "commentLimit": 0},
-                    rounds,
-                ),
+                "FEED  graph.posts feed, posts only",
+                *await profile(graph, posts_only, {**feed_params, "commentLimit": 0}, rounds),
             )
         )
+        shown = graph_posts.PostShape(
+            author=graph_posts.ActorShape(record=True), reactions=True, comments=True, comment_rows=True
+        )
+        everything, _ = graph_posts.post_list_query("feed", shown)
         print(
             line(
-                "FEED  graph.social.FEED + authors, reactions, 3 comments",
-                *await profile(
-                    graph,
-                    social_queries.FEED.forwards,
-                    {**feed_params, "withAuthor": True, "withReactions": True, "commentLimit": 4},
-                    rounds,
-                ),
+                "FEED  graph.posts feed + authors, reactions, 3 comments",
+                *await profile(graph, everything, {**feed_params, "commentLimit": 3}, rounds),
             )
         )
         print(

@@ -23,7 +23,6 @@ from graph.driver import run, window_keyset
 from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import audience_admits, blocked_either_way
-from graph.social import POST_PROJECTION, POST_VISIBLE, PostRow, post_row
 
 # --- creating a community ------------------------------------------------------------------------------------
 
@@ -429,36 +428,7 @@ async def join_requests(
     return rows(JoinRequest, found), total
 
 
-# --- what a community holds: its posts and its members ------------------------------------------------------------
-
-#: A community's posts the viewer may see (``POST_VISIBLE``, blocks included), newest first, read either way.
-COMMUNITY_POSTS = both_ways(f"""
-OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-MATCH (:Community {{id: $communityId}})<-[:IN_COMMUNITY]-(post:Post)<-[:POSTED]-(author:Actor)
-WHERE {POST_VISIBLE}
-  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
-  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
-WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit
-RETURN {POST_PROJECTION}
-ORDER BY post.createdAt {{DESC}}, post.id {{DESC}}
-""")
-
-
-async def community_posts(
-    tx: AsyncManagedTransaction, community_id: str, viewer_id: str | None, window: Window
-) -> list[PostRow]:
-    """One page of the community's posts the viewer may see, in reading order (``window.backwards``: oldest first
-    from ``before``)."""
-    found = await run(
-        tx,
-        COMMUNITY_POSTS.of(window.backwards),
-        communityId=community_id,
-        viewerId=viewer_id,
-        limit=window.limit,
-        **window_keyset(window),
-    )
-    return [post_row(r) for r in found]
-
+# --- what a community holds: its members (its posts: graph.posts) ------------------------------------------------------------
 
 #: Being listed in a ward community tells where one lives: there a member is listed only to whoever may see their
 #: ward, by the profile-audience rule (``graph.rules.audience_admits``: the audience the member chose for their ward,

@@ -146,56 +146,6 @@ AND (NOT n.kind IN $postKinds
 """
 
 
-#: Sorted first, then filtered by ``NOTIFICATION_SHOWN`` only until the page is full (``createdAt IS NOT NULL``
-#: lets the planner seek the (recipientId, createdAt) index): 6,429 db hits for a page of 21 out of 3,000
-#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check). The final
-#: ORDER BY (on at most ``$limit`` rows) is what guarantees the page's order: nothing promises that a filter and a
-#: LIMIT after a sort keep its order.
-NOTIFICATIONS = both_ways(f"""
-MATCH (viewer:Person {{id: $recipientId}})
-MATCH (n:Notification {{recipientId: $recipientId}})
-WHERE n.createdAt IS NOT NULL AND ($unreadOnly = false OR n.readAt IS NULL)
-  AND ($afterTime IS NULL OR [n.createdAt, n.id] < [datetime($afterTime), $afterId])
-  AND ($beforeTime IS NULL OR [n.createdAt, n.id] > [datetime($beforeTime), $beforeId])
-WITH viewer, n ORDER BY n.createdAt {{DESC}}, n.id {{DESC}}
-WHERE {NOTIFICATION_SHOWN}
-WITH n LIMIT $limit
-RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectId, n.subjectType AS subjectType,
-       n.reason AS reason, n.createdAt AS createdAt, n.readAt AS readAt
-ORDER BY createdAt {{DESC}}, id {{DESC}}
-""")
-
-
-@dataclass(frozen=True)
-class NotificationRow:
-    """One notification of an inbox (``subject_type`` None: written before it was stored, see the resolver)."""
-
-    id: str
-    kind: str
-    actor_id: str | None
-    subject_id: str
-    subject_type: str | None
-    reason: str | None
-    created_at: DateTime
-    read_at: DateTime | None
-
-
-async def notifications(
-    tx: AsyncManagedTransaction, recipient_id: str, unread_only: bool, window: Window
-) -> list[NotificationRow]:
-    """One page of an inbox in reading order (``window.backwards``: oldest first from ``before``)."""
-    found = await run(
-        tx,
-        NOTIFICATIONS.of(window.backwards),
-        recipientId=recipient_id,
-        unreadOnly=unread_only,
-        limit=window.limit,
-        postKinds=POST_NOTICE_KINDS,
-        **window_keyset(window),
-    )
-    return rows(NotificationRow, found)
-
-
 UNREAD_COUNT = f"""
 OPTIONAL MATCH (viewer:Person {{id: $recipientId}})
 OPTIONAL MATCH (n:Notification {{recipientId: $recipientId}})
@@ -243,6 +193,20 @@ RETURN n.id AS id, n.kind AS kind, n.actorId AS actorId, n.subjectId AS subjectI
 """
 
 
+@dataclass(frozen=True)
+class NotificationRow:
+    """One notification of an inbox (``subject_type`` None: written before it was stored, see the resolver)."""
+
+    id: str
+    kind: str
+    actor_id: str | None
+    subject_id: str
+    subject_type: str | None
+    reason: str | None
+    created_at: DateTime
+    read_at: DateTime | None
+
+
 async def notifications_by_ids(tx: AsyncManagedTransaction, recipient_id: str, ids: list[str]) -> list[NotificationRow]:
     """The recipient's notifications among ``ids`` that their inbox shows, in no particular order."""
     found = await run(tx, NOTIFICATIONS_BY_IDS, recipientId=recipient_id, ids=ids, postKinds=POST_NOTICE_KINDS)
@@ -252,11 +216,16 @@ async def notifications_by_ids(tx: AsyncManagedTransaction, recipient_id: str, i
 # --- the inbox compiled: a page, the unread count and the actors in one statement ------------------------------------
 
 
+#: The inbox page: sorted first, then filtered by ``NOTIFICATION_SHOWN`` only until the page is full (``createdAt IS
+#: NOT NULL`` lets the planner seek the (recipientId, createdAt) index): 6,429 db hits for a page of 21 out of 3,000
+#: notifications, where filtering all of them before sorting cost 24,127 (57,108 with the post check). The final
+#: ORDER BY (on at most ``$limit`` rows) is what guarantees the page's order: nothing promises that a filter and a
+#: LIMIT after a sort keep its order.
 @lru_cache(maxsize=16)
 def inbox_query(with_count: bool, with_actors: bool, with_relations: bool) -> tuple[str, str]:
     """One statement for what a request asks of the inbox (``notifications`` and, when selected,
     ``unreadNotificationCount`` and each notification's actor with the viewer's relation to them): the page as
-    ``NOTIFICATIONS`` reads it, the count as ``UNREAD_COUNT`` does, the actors as identity projects them
+    comment above says, the count as ``UNREAD_COUNT`` does, the actors as identity projects them
     (``graph.posts.actors_call``). Forwards and backwards (``graph.paging.both_ways``)."""
     parts = [
         f"""MATCH (viewer:Person {{id: $recipientId}})

@@ -21,7 +21,7 @@ from neo4j.time import DateTime
 
 from core.pagination import Window
 from graph.driver import keyset, run, window_keyset
-from graph.identity import PERSON_PROJECTION, ActorRecord, ActorShape, PersonRecord, actor_map
+from graph.identity import ActorRecord, ActorShape, actor_map
 from graph.listings import sandbox_admits
 from graph.paging import BothWays, both_ways
 from graph.rows import row
@@ -610,110 +610,6 @@ CALL (viewer) {
   UNION
   MATCH (viewer)-[:POSTED]->(post:Post) RETURN viewer AS author, post
 }"""
-
-FEED = both_ways(f"""{FEED_POSTS}
-WITH viewer, author, post
-WHERE {POST_VISIBLE}
-  AND NOT EXISTS {{ (viewer)-[:MUTED]->(author) }}
-  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
-  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
-WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit
-OPTIONAL CALL (author) {{
-  WITH author AS p WHERE $withAuthor AND p:Person
-  RETURN {PERSON_PROJECTION}
-}}
-CALL (viewer, post) {{
-  MATCH (who:Person)-[r:REACTED]->(post) WHERE $withReactions AND NOT {blocked_either_way("viewer", "who")}
-  WITH r.kind AS kind, count(*) AS n
-  RETURN collect({{kind: kind, count: n}}) AS reactionCounts
-}}
-{FIRST_COMMENTS}
-RETURN {POST_PROJECTION},
-       CASE WHEN person IS NULL THEN null
-            ELSE {{person: person, ward: ward, contacts: contacts, document: document, connected: connected}} END
-         AS authorRecord,
-       reactionCounts,
-       CASE WHEN $withReactions THEN head(COLLECT {{ MATCH (viewer)-[r:REACTED]->(post) RETURN r.kind }}) END
-         AS myReaction,
-       comments, {COMMENT_TOTAL} AS commentTotal
-ORDER BY post.createdAt {{DESC}}, post.id {{DESC}}
-""")
-
-
-@dataclass(frozen=True)
-class FeedRow:
-    """A feed post with what the feed query projected alongside it (empty, or None, when not asked for)."""
-
-    post: PostRow
-    #: identity's ``PERSON_PROJECTION`` record of the author (a person), handed whole to ``identity.views.person_view``.
-    author_record: PersonRecord | None
-    reaction_counts: tuple[ReactionCount, ...]
-    my_reaction: str | None
-    comments: tuple[CommentRow, ...]
-    comment_total: int | None
-
-
-async def feed(
-    tx: AsyncManagedTransaction,
-    viewer_id: str,
-    window: Window,
-    *,
-    with_author: bool = False,
-    with_reactions: bool = False,
-    comment_limit: int = 0,
-) -> list[FeedRow]:
-    """One page of the viewer's feed in reading order (``window.backwards``: oldest first from ``before``)."""
-    found = await run(
-        tx,
-        FEED.of(window.backwards),
-        viewerId=viewer_id,
-        limit=window.limit,
-        withAuthor=with_author,
-        withReactions=with_reactions,
-        **window_keyset(window),
-        commentLimit=comment_limit,
-        **keyset(None, prefix="commentsAfter"),
-        **keyset(None, prefix="commentsBefore"),
-    )
-    return [
-        FeedRow(
-            post=post_row(r),
-            author_record=r["authorRecord"],
-            reaction_counts=_reaction_counts(r["reactionCounts"]),
-            my_reaction=r["myReaction"],
-            comments=_comment_rows(r["comments"]),
-            comment_total=r["commentTotal"],
-        )
-        for r in found
-    ]
-
-
-#: An actor's posts the viewer may see, newest first; read either way (``Window``).
-POSTS_OF_AUTHOR = both_ways(f"""
-OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-MATCH (author:Actor {{id: $authorId}})-[:POSTED]->(post:Post)
-WHERE {POST_VISIBLE}
-  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
-  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
-WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit
-RETURN {POST_PROJECTION}
-""")
-
-
-async def posts_of_author(
-    tx: AsyncManagedTransaction, author_id: str, viewer_id: str | None, window: Window
-) -> list[PostRow]:
-    """One page of an actor's posts in reading order (``window.backwards``: oldest first from ``before``)."""
-    found = await run(
-        tx,
-        POSTS_OF_AUTHOR.of(window.backwards),
-        authorId=author_id,
-        viewerId=viewer_id,
-        limit=window.limit,
-        **window_keyset(window),
-    )
-    return [post_row(r) for r in found]
-
 
 # --- comments and reactions ---------------------------------------------------------------------------------
 

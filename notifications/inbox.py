@@ -52,13 +52,6 @@ def _item(found: queries.NotificationRow) -> NotificationItem:
     )
 
 
-async def notifications(rt: Runtime, viewer: Viewer, request: PageRequest, unread_only: bool) -> Page[NotificationItem]:
-    me = authorize(viewer, "notifications.inbox.read")
-    kind = NOTIFICATIONS_CURSOR.scoped(me).for_filters(unreadOnly=unread_only)
-    found = await rt.graph.read(queries.notifications, me, unread_only, request.window(kind))
-    return request.page([_item(n) for n in found], kind, lambda i: (i["createdAt"], i["id"]))
-
-
 @dataclass(frozen=True)
 class InboxRead:
     """What one statement read of the inbox: a page, the unread count (None when not asked), the views of the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 import strawberry
 from graphql import OperationType
@@ -185,7 +185,12 @@ def prime_actors(info: strawberry.Info, views: Mapping[str, AnyActorView | None]
         loader.prime(actor_id, view)
 
 
+@overload
+def actor_of(view: AnyActorView) -> Person | Organization: ...
+@overload
+def actor_of(view: AnyActorView | None) -> Person | Organization | None: ...
 def actor_of(view: AnyActorView | None) -> Person | Organization | None:
+    """The GraphQL actor of a view: a Person or an Organization (None for none)."""
     if view is None:
         return None
     return Organization.of(view) if isinstance(view, OrganizationView) else Person.of(view)
@@ -383,11 +388,7 @@ async def _people_page(
         shape,
         lambda records: prime_records(info, records, shape),
     )
-    return ActorConnection.from_page(page, _shown) if page is not None else None
-
-
-def _shown(view: AnyActorView) -> Person | Organization:
-    return Organization.of(view) if isinstance(view, OrganizationView) else Person.of(view)
+    return ActorConnection.from_page(page, actor_of) if page is not None else None
 
 
 async def people_list(
@@ -569,7 +570,7 @@ async def actors(
         shape,
         lambda records: prime_records(info, records, shape),
     )
-    return ActorConnection.from_page(page, _shown)
+    return ActorConnection.from_page(page, actor_of)
 
 
 async def verification_requests(

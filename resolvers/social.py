@@ -12,7 +12,6 @@ from strawberry.dataloader import DataLoader
 
 from core.errors import AppError, Problems
 from core.pagination import PageRequest
-from identity.model import OrganizationView
 from notifications import inbox
 from notifications.inbox import InboxRead, NotificationItem
 from resolvers.common import (
@@ -24,7 +23,7 @@ from resolvers.common import (
     viewer,
 )
 from resolvers.communities import communities_by_ids
-from resolvers.identity import relation_of
+from resolvers.identity import actor_of, relation_of
 from resolvers.post_lists import (
     actor_loader,
     comments_loader,
@@ -36,7 +35,6 @@ from resolvers.post_lists import (
 )
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import Community
-from schema.identity import ActorConnection, Organization, Person
 from schema.social import (
     BlockSetInput,
     BlockSetPayload,
@@ -85,7 +83,6 @@ from social import blocks as social_blocks
 from social import comments as social_comments
 from social import connections as social_connections
 from social import follows as social_follows
-from social import people as social_people
 from social import post_lists
 from social import posts as social_posts
 from social import preferences as social_preferences
@@ -98,14 +95,8 @@ if TYPE_CHECKING:  # the rows social.relations hands on as they are
 # --- loaders (resolvers.post_lists) ---------------------------------------------------------------------------------
 
 
-def actor_type(view):
-    if view is None:
-        return None
-    return Organization.of(view) if isinstance(view, OrganizationView) else Person.of(view)
-
-
 async def actor(info: strawberry.Info, actor_id: str):
-    return actor_type(await info.context.loader("ActorByIdLoader", actor_loader).load(actor_id))
+    return actor_of(await info.context.loader("ActorByIdLoader", actor_loader).load(actor_id))
 
 
 async def reactions(info: strawberry.Info, post_id: str) -> ReactionSummary:
@@ -153,44 +144,8 @@ async def posts_by_ids(info: strawberry.Info, ids: list[str]) -> list[Post | Non
     return [Post.of(p) if p else None for p in await social_posts.posts_by_ids(runtime(info), viewer(info), ids)]
 
 
-# --- people lists on Person and Organization ---------------------------------------------------------------------------
-
-
 def _page_request(first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:
     return PageRequest.from_args(first=first, after=after, last=last, before=before)
-
-
-async def people_list(
-    info: strawberry.Info,
-    owner_id: str,
-    kind: str,
-    first: int | None,
-    after: str | None,
-    last: int | None = None,
-    before: str | None = None,
-) -> ActorConnection | None:
-    """A list of an actor's relations; None when its owner does not show it to the viewer."""
-    page = await social_people.list_actors(
-        runtime(info), viewer(info), owner_id, kind, _page_request(first, after, last, before)
-    )
-    return ActorConnection.from_page(page, actor_type) if page is not None else None
-
-
-async def requests_list(
-    info: strawberry.Info,
-    owner_id: str,
-    kind: str,
-    first: int | None,
-    after: str | None,
-    last: int | None = None,
-    before: str | None = None,
-) -> ActorConnection:
-    """My pending connection requests, received or sent (FORBIDDEN for anyone else's)."""
-    page = await social_people.list_actors(
-        runtime(info), viewer(info), owner_id, kind, _page_request(first, after, last, before)
-    )
-    assert page is not None, "the owner always sees their own requests"
-    return ActorConnection.from_page(page, actor_type)
 
 
 async def relation(info: strawberry.Info, other_id: str) -> Relation | None:

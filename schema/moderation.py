@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from identity.model import OrganizationView, PersonView
 from moderation.model import OutcomeView, ReportView
 from partners.reads import Duty
 from schema.access_log import DutyRead
@@ -84,7 +85,7 @@ class Report(relay.Node):
     subject_status: str | None = strawberry.field(
         description="State of the reported thing: active, deleted (by its author), removed or closed (moderators only)."
     )
-    subject_actor_view: strawberry.Private[object]
+    subject_actor_view: strawberry.Private[PersonView | OrganizationView | None]
     community_id: strawberry.Private[str | None]
     #: A city officer's duty read of the reported content (the access log).
     duty: strawberry.Private[Duty | None] = None
@@ -93,9 +94,9 @@ class Report(relay.Node):
         description="Who is responsible: the author of the content, or the reported account (moderators only)."
     )
     def responsible(self) -> Actor | None:
-        from resolvers.social import actor_type  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import actor_of  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return actor_type(self.subject_actor_view)
+        return actor_of(self.subject_actor_view)
 
     @strawberry.field(description="The community of the reported post or comment, if any (moderators only).")
     async def community(self, info: strawberry.Info) -> Community | None:

@@ -43,8 +43,6 @@ from moderation.enforcement import assert_not_suspended
 from notifications import notify
 from social import standing
 from social.discovery import COMMUNITY_KIND_WORDS
-from social.model import PostView
-from social.posts import post_view
 
 COMMUNITY_KINDS = ("ward", "group")
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
@@ -168,16 +166,7 @@ async def ward_communities(rt: Runtime, viewer: Viewer, commune_ids: list[str]) 
     return [by_commune.get(i) for i in commune_ids]
 
 
-# --- what a community holds ---------------------------------------------------------------------------------------
-
-
-async def community_posts(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[PostView]:
-    """The community's posts newest first, as far as the viewer may see them (the one post rule: a community's
-    posts are for its members; never across a block)."""
-    kind = POSTS_CURSOR.scoped(community_id)
-    found = await rt.graph.read(queries.community_posts, community_id, viewer.actor_id, request.window(kind))
-    page = request.page(found, kind, lambda p: (p.created_at, p.id))  # the stored time, to the nanosecond
-    return page.shown([post_view(p) for p in page.items])
+# --- what a community holds (its posts: social.post_lists) ---------------------------------------------------------------------------------------
 
 
 async def community_members(rt: Runtime, viewer: Viewer, community_id: str, request: PageRequest) -> Page[MemberView]:

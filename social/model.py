@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.pagination import Page
-from identity.model import PersonView
-
 REACTION_KINDS = ("like", "love", "haha", "wow", "sad", "angry")
 LIST_KINDS = ("connections", "followers", "following", "requests_in", "requests_out", "mutual")
 
@@ -60,14 +57,3 @@ class RelationView:
     following: bool
     blocked: bool
     muted: bool
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    """A feed page with what the feed query projected alongside the posts: author views (identity's
-    ``person_view``, keyed by author id), reaction summaries and first comments (keyed by post id), when asked for."""
-
-    page: Page[PostView]
-    authors: dict[str, PersonView] = field(default_factory=dict)
-    reactions: dict[str, ReactionSummary] = field(default_factory=dict)
-    comments: dict[str, CommentPage] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, Problems, UserInputError
-from core.pagination import Page, PageRequest, keyset_kind
+from core.pagination import keyset_kind
 from core.runtime import Runtime
 from core.text import checked_text, fold
 from graph import social as queries
@@ -197,10 +197,3 @@ async def visible_post(rt: Runtime, viewer: Viewer, post_id: str, field: str = "
     if post is None:
         raise NotFoundError("No post has this id.", field=field)
     return post
-
-
-async def posts_of_author(rt: Runtime, viewer: Viewer, author: str, request: PageRequest) -> Page[PostView]:
-    """An actor's posts the viewer may see, newest first; cursors are the author's (``POSTS_CURSOR`` scoped)."""
-    cursor = POSTS_CURSOR.scoped(author)
-    found = await rt.graph.read(queries.posts_of_author, author, viewer.actor_id, request.window(cursor))
-    return request.page([post_view(p) for p in found], cursor, lambda p: (p.created_at, p.id))

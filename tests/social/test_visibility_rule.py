@@ -138,8 +138,14 @@ async def test_notifications_about_a_post_follow_the_rule_for_their_recipient(gr
         )
 
     await graph.write(stored_regardless)
-    shown = await graph.read(
-        notification_queries.notifications, recipient, False, Window(after=None, before=None, backwards=False, limit=10)
-    )
-    assert len(shown) == (2 if expected else 0)
-    assert await graph.read(notification_queries.unread_count, recipient) == len(shown)
+
+    async def read_inbox(tx):
+        window = Window(after=None, before=None, backwards=False, limit=10)
+        return await notification_queries.inbox(
+            tx, recipient, False, window, with_count=True, with_actors=False, with_relations=False
+        )
+
+    inbox = await graph.read(read_inbox)
+    assert len(inbox.page) == (2 if expected else 0)
+    assert inbox.unread == len(inbox.page)
+    assert await graph.read(notification_queries.unread_count, recipient) == len(inbox.page)

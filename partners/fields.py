@@ -75,6 +75,8 @@ TYPES: Final[dict[str, str]] = {
     **_all(DENIED, "Representative RepresentationChange"),
     # the partner platform's own records: a person's grants and access log, a partner's client and personas
     **_all(DENIED, "Grant DataAccessLogEntry OAuthClient AppPersonaConnection"),
+    # an app's persisted operations are managed by its partner, never by the app's tokens (partners.operations)
+    **_all(DENIED, "PersistedOperation PersistedOperationConnection PersistedOperationEdge"),
 }
 
 #: Field by field (overrides ``TYPES``).
@@ -113,7 +115,7 @@ FIELDS: Final[dict[str, str]] = {
         " listingCreate listingUpdate listingStatusSet investmentInterestCreate investmentInterestAnswer"
         " investmentInterestWithdraw orderAccept orderFulfil orderComplete orderRefund reviewCreate reviewReply"
         " disputeOpen disputeResolve appCreate appUpdate clientSecretRotate appPersonaCreate appApprove appSuspend"
-        " appReinstate grantRevoke",
+        " appReinstate grantRevoke appOperationRegister appOperationDelete",
     ),
     # --- people ----------------------------------------------------------------------------------------------------
     "Person.kind": PUBLIC,
@@ -137,7 +139,7 @@ FIELDS: Final[dict[str, str]] = {
         "relation followers posts taxCodeMasked myRole representatives representationHistory pendingInvitations apps",
     ),
     # --- apps: their public face (the consent page's); a partner's client and test personas are not for apps --------
-    **_fields("App", DENIED, "client personas"),
+    **_fields("App", DENIED, "client personas operations"),
     # --- the catalogue -----------------------------------------------------------------------------------------------
     "Commune.community": DENIED,
     **_fields(

@@ -163,7 +163,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
 
-    async def execute_single(  # noqa: PLR0917 (Strawberry's signature)
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,

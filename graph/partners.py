@@ -620,9 +620,7 @@ RETURN COUNT { (a)-[:HAS_OPERATION]->(:PersistedOperation) } AS total
 """
 
 
-async def operations_of_app(
-    tx: AsyncManagedTransaction, app_id: str, window: Window
-) -> tuple[list[OperationRow], int]:
+async def operations_of_app(tx: AsyncManagedTransaction, app_id: str, window: Window) -> tuple[list[OperationRow], int]:
     """One page of the app's operations (newest first; in reading order), and how many it has."""
     found = await run(
         tx, OPERATIONS_OF_APP.of(window.backwards), appId=app_id, limit=window.limit, **window_keyset(window)

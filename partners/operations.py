@@ -177,9 +177,7 @@ def _check_document(document: str, problems: Problems) -> str | None:
         problems.add(UserInputError("Give the operation's GraphQL document.", field="document"))
         return None
     if len(document) > MAX_DOCUMENT:
-        problems.add(
-            UserInputError("At most {limit} characters.", field="document", params={"limit": MAX_DOCUMENT})
-        )
+        problems.add(UserInputError("At most {limit} characters.", field="document", params={"limit": MAX_DOCUMENT}))
         return None
     if not is_unicode(document):
         problems.add(UserInputError("Text must be valid Unicode.", field="document"))

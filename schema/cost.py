@@ -238,7 +238,7 @@ class _Walk:
     def _argument(self, node: FieldNode, name: str, *, literal_list: bool = False) -> Any:
         """An argument's value: an integer literal, a list literal (its items, when ``literal_list``), a variable's
         coerced value (``UNBOUND`` in the worst case when the call does not give it), or None when absent."""
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             if argument.name.value != name:
                 continue
             value = argument.value

@@ -94,6 +94,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 # The access log could not record what the answer discloses (schema.access_log.AccessLogWriter):
                 # the result is UNAVAILABLE with no data, and the status says so (fail closed).
                 response.status_code = 503
+            if getattr(request.state, "over_budget", False):  # the caller's query-cost budget is spent (schema.cost)
+                response.status_code = 429
             retry_after = getattr(request.state, "retry_after_seconds", None)
             if retry_after is not None:  # RATE_LIMITED / UNAVAILABLE: RFC 9110 Retry-After, whole seconds
                 response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))

@@ -296,6 +296,28 @@ class Settings(BaseSettings):
         description="Where rate-limit and query-cost windows are counted (the `limits` library's storage URI): "
         "`async+memory://` is exact for one API process; several processes share `async+redis://host:6379`.",
     )
+    # query cost (schema.cost, quotas.cost; docs/partners.md "Query cost")
+    query_cost_max: int = Field(
+        10_000,
+        ge=1,
+        description="Most points one operation may cost (objects 1, connections page size × (1 + children), "
+        "mutations 10); a costlier one is refused with QUERY_TOO_COMPLEX before any resolver runs.",
+    )
+    query_cost_window_seconds: int = Field(
+        60, ge=1, description="The moving window in which the query-cost budgets below are counted."
+    )
+    query_cost_budget_app: int = Field(
+        10_000, ge=1, description="Points a production partner app may spend per window (all its tokens together)."
+    )
+    query_cost_budget_sandbox_app: int = Field(
+        1_000, ge=1, description="Points a partner app still in its sandbox may spend per window."
+    )
+    query_cost_budget_person: int = Field(
+        10_000, ge=1, description="Points a signed-in person may spend per window through the city's own clients."
+    )
+    query_cost_budget_anonymous: int = Field(
+        5_000, ge=1, description="Points anonymous requests from one client address may spend per window."
+    )
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

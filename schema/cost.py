@@ -29,6 +29,7 @@ that run before it (depth, fields counted at each use of a fragment).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from graphql import (
@@ -36,6 +37,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLField,
     GraphQLIncludeDirective,
     GraphQLObjectType,
@@ -49,15 +51,21 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_operation_ast,
     is_abstract_type,
     is_list_type,
     is_non_null_type,
     is_object_type,
 )
+from graphql.execution.values import get_variable_values
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from graphql.utilities import type_from_ast
+from strawberry.types import ExecutionContext
 
+from auth.viewer import ANONYMOUS
+from core.errors import AppError
 from core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from quotas.cost import Budget, Standing, budget_for, spend, standing
 from resolvers.node import MAX_NODES
 
 #: What a mutation's root field costs before its payload's selection (a write, a transaction).
@@ -90,24 +98,28 @@ def operation_cost(
     anything: a page size bound to it counts as ``MAX_PAGE_SIZE``, a list of ids as ``MAX_NODES``, and a
     ``@skip``/``@include`` condition bound to it includes its selection. The document must have passed validation
     (unknown fields and fragments are counted as 0, a fragment cycle is not followed)."""
-    operation = _operation(document, operation_name)
+    operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
+    return _walk_operation(schema, document, operation, variables or {}, worst_case=worst_case)
+
+
+def _walk_operation(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any],
+    *,
+    worst_case: bool,
+) -> int:
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    walk = _Walk(schema, fragments, variables or {}, worst_case)
+    walk = _Walk(schema, fragments, variables, worst_case)
     if operation.operation == OperationType.MUTATION:
         return walk.mutation(operation.selection_set, root)
     return walk.selection(operation.selection_set, root)
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((op for op in operations if op.name and op.name.value == name), None)
 
 
 class _Walk:
@@ -301,4 +313,100 @@ def _is_list(type_: Any) -> bool:
     return is_list_type(type_)
 
 
-__all__ = ["MUTATION_COST", "operation_cost"]
+# --- the request stage: cost, maximum, budget (schema.assemble.RequestPipeline.validate) ---------------------------
+
+TOO_COMPLEX = (
+    "This operation costs {cost} points; at most {maximum} are allowed for one operation. Ask for smaller pages "
+    "(`first`/`last`) or fewer nested lists."
+)
+OVER_BUDGET = (
+    "This operation costs {cost} points and {remaining} are left of your {budget} points per {window} seconds; "
+    "retry after `extensions.retryAfterSeconds`."
+)
+
+
+async def charge(execution_context: ExecutionContext) -> None:
+    """Price the request's operation and take its cost from the caller's budget, once validation passed; refuse it
+    before any resolver runs when it costs more than one operation may (QUERY_TOO_COMPLEX) or more than the budget
+    holds (RATE_LIMITED, HTTP 429 through ``request.state.over_budget``). Every answer gets ``extensions.cost``
+    ``{requested, remaining, resetAt}``; ``request.state.query_cost`` keeps what was requested (the usage
+    counters). Variables that cannot be coerced are refused here, with graphql-core's own errors (execution would
+    refuse them the same way), and cost nothing."""
+    context = execution_context.context
+    runtime = getattr(context, "runtime", None)
+    request = getattr(context, "request", None)
+    if runtime is None or request is None:
+        return  # a schema executed outside the API (a test's bare context): no caller, no budget
+    settings = runtime.settings
+    document = execution_context.graphql_document
+    cost = 0
+    operation = None
+    if not execution_context.pre_execution_errors and document is not None:
+        operation = get_operation_ast(document, execution_context._provided_operation_name)
+        if operation is not None:
+            schema = execution_context.schema._schema
+            coerced = get_variable_values(
+                schema, operation.variable_definitions or (), execution_context.variables or {}, max_errors=50
+            )
+            if isinstance(coerced, list):
+                execution_context.pre_execution_errors = coerced
+            else:
+                cost = _walk_operation(schema, document, operation, coerced.coerced, worst_case=False)
+    request.state.query_cost = cost
+    viewer = getattr(context, "viewer", ANONYMOUS)
+    client = request.client
+    budget = budget_for(settings, viewer, client.host if client else None)
+    storage = runtime.quota_storage
+    maximum = min(settings.query_cost_max, budget.points)
+    refusal: AppError | None = None
+    if cost > maximum:
+        found = await standing(storage, budget) if storage is not None else None
+        refusal = AppError(
+            TOO_COMPLEX,
+            code="QUERY_TOO_COMPLEX",
+            params={"cost": cost, "maximum": maximum},
+            extensions={"cost": {"requested": cost, "maximum": maximum}},
+        )
+    elif storage is not None:
+        found = await spend(storage, budget, cost)
+        if not found.allowed:
+            wait = found.retry_after()
+            refusal = AppError(
+                OVER_BUDGET,
+                code="RATE_LIMITED",
+                params={
+                    "cost": cost,
+                    "remaining": found.remaining,
+                    "budget": budget.points,
+                    "window": budget.window_seconds,
+                },
+                extensions={
+                    "retryAfterSeconds": round(wait, 3),
+                    "cost": {"requested": cost, "remaining": found.remaining},
+                },
+            )
+            request.state.over_budget = True
+    else:
+        found = None
+    execution_context.extensions_results["cost"] = cost_extension(cost, budget, found)
+    if refusal is not None:
+        execution_context.pre_execution_errors = [
+            GraphQLError(refusal.message, nodes=[operation] if operation else None, original_error=refusal)
+        ]
+
+
+def cost_extension(cost: int, budget: Budget, found: Standing | None) -> dict[str, Any]:
+    """``extensions.cost`` of an answer: the points requested, those left in the caller's window and when its
+    oldest spent points come back (null when nothing is spent, or when the process keeps no budgets)."""
+    if found is None:
+        return {"requested": cost, "remaining": None, "resetAt": None}
+    spent = found.remaining < budget.points
+    return {"requested": cost, "remaining": found.remaining, "resetAt": utc_text(found.reset_at) if spent else None}
+
+
+def utc_text(at: float) -> str:
+    """A Unix time as ISO 8601 UTC (``2026-11-30T23:59:00.123Z``)."""
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+__all__ = ["MUTATION_COST", "charge", "operation_cost"]

@@ -1,0 +1,89 @@
+"""Query-cost budgets: the points each caller may spend in a moving window (docs/partners.md, "Query cost").
+
+Whose budget a request spends (``budget_for``):
+
+- a partner app's request: the app's (all its tokens, persons and client credentials together):
+  ``query_cost_budget_app`` points per window in production, ``query_cost_budget_sandbox_app`` in its sandbox;
+- a signed-in person's request through the city's own clients: the person's (``query_cost_budget_person``);
+- an anonymous request: its client address's (``query_cost_budget_anonymous``), so anonymous callers are bounded
+  too and ``extensions.cost.remaining`` is never null.
+
+Each budget is a ``limits`` moving window (``MovingWindowRateLimiter``) on the one storage of the process
+(``Runtime.quota_storage``): ``spend`` takes the operation's whole cost in one ``hit(..., cost=n)``, which is all
+or nothing and atomic in the storage (one lock per key in memory, one script in Redis), so 40 requests in parallel
+spend a budget exactly. The window's size and the budget's points are part of its key (``limits`` puts them
+there), so changing a setting starts a fresh window.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from auth.viewer import Viewer
+from core.settings import Settings
+
+#: The namespace of the budgets' keys in the storage (the request windows use their own).
+NAMESPACE = "cost"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One caller's budget: who (``kind``: app, sandbox_app, person or address; ``key``), how many points per
+    window."""
+
+    kind: str
+    key: str
+    points: int
+    window_seconds: int
+
+    @property
+    def item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.points, self.window_seconds, namespace=NAMESPACE)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a budget stands: whether this spending was taken, the points left in the window and when the oldest
+    points spent in it come back (Unix time; ``reset_at`` is now when nothing is spent)."""
+
+    allowed: bool
+    remaining: int
+    reset_at: float
+
+    def retry_after(self, now: float | None = None) -> float:
+        """Seconds until the oldest points spent come back (at least one)."""
+        return max(1.0, self.reset_at - (time.time() if now is None else now))
+
+
+def budget_for(settings: Settings, viewer: Viewer, address: str | None) -> Budget:
+    """The budget a request by ``viewer`` (from client ``address``) spends."""
+    window = settings.query_cost_window_seconds
+    if viewer.is_app and viewer.app_id is not None:
+        if viewer.sandbox:
+            return Budget("sandbox_app", viewer.app_id, settings.query_cost_budget_sandbox_app, window)
+        return Budget("app", viewer.app_id, settings.query_cost_budget_app, window)
+    if viewer.kind == "person" and viewer.actor_id is not None:
+        return Budget("person", viewer.actor_id, settings.query_cost_budget_person, window)
+    return Budget("address", address or "unknown", settings.query_cost_budget_anonymous, window)
+
+
+async def spend(storage: Storage, budget: Budget, cost: int) -> Standing:
+    """Take ``cost`` points from ``budget`` if they are all there (nothing is taken otherwise); a cost of 0 takes
+    nothing and is always allowed."""
+    limiter = MovingWindowRateLimiter(storage)
+    item = budget.item
+    allowed = True
+    if cost > 0:
+        allowed = await limiter.hit(item, budget.kind, budget.key, cost=cost)
+    stats = await limiter.get_window_stats(item, budget.kind, budget.key)
+    return Standing(allowed=allowed, remaining=max(0, stats.remaining), reset_at=stats.reset_time)
+
+
+async def standing(storage: Storage, budget: Budget) -> Standing:
+    """Where ``budget`` stands, spending nothing."""
+    return await spend(storage, budget, 0)

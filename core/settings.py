@@ -296,6 +296,21 @@ class Settings(BaseSettings):
         description="Where rate-limit and query-cost windows are counted (the `limits` library's storage URI): "
         "`async+memory://` is exact for one API process; several processes share `async+redis://host:6379`.",
     )
+    # Request windows (quotas.requests): at most N GraphQL requests in any rate_limit_window_seconds.
+    rate_limit_window_seconds: int = Field(
+        60, ge=1, le=3600, description="Length of the request windows (a moving window: any span this long)."
+    )
+    rate_limit_app: int = Field(600, ge=1, description="Requests per window of a production partner app.")
+    rate_limit_sandbox_app: int = Field(60, ge=1, description="Requests per window of a partner app in its sandbox.")
+    rate_limit_app_person: int = Field(
+        120, ge=1, description="Requests per window of a partner app acting for one person (within the app's own)."
+    )
+    rate_limit_person: int = Field(
+        300, ge=1, description="Requests per window of a signed-in person through first-party clients."
+    )
+    rate_limit_address: int = Field(
+        120, ge=1, description="Requests per window of anonymous callers from one client address."
+    )
     # query cost (schema.cost, quotas.cost; docs/partners.md "Query cost")
     query_cost_max: int = Field(
         10_000,

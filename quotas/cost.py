@@ -6,7 +6,8 @@ Whose budget a request spends (``budget_for``):
   ``query_cost_budget_app`` points per window in production, ``query_cost_budget_sandbox_app`` in its sandbox;
 - a signed-in person's request through the city's own clients: the person's (``query_cost_budget_person``);
 - an anonymous request: its client address's (``query_cost_budget_anonymous``), so anonymous callers are bounded
-  too and ``extensions.cost.remaining`` is never null.
+  too and ``extensions.cost.remaining`` is never null; counted under a keyed digest of the address
+  (``auth.limits.address_key``, as the request windows do), never the address itself.
 
 Each budget is a ``limits`` moving window (``MovingWindowRateLimiter``) on the one storage of the process
 (``Runtime.quota_storage``): ``spend`` takes the operation's whole cost in one ``hit(..., cost=n)``, which is all
@@ -19,13 +20,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from auth.limits import address_key
 from auth.viewer import Viewer
-from core.settings import Settings
+from core.runtime import Runtime
+from quotas.requests import Window, request_window
 
 #: The namespace of the budgets' keys in the storage (the request windows use their own).
 NAMESPACE = "cost"
@@ -43,7 +48,12 @@ class Budget:
 
     @property
     def item(self) -> RateLimitItem:
-        return RateLimitItemPerSecond(self.points, self.window_seconds, namespace=NAMESPACE)
+        return _item(self.points, self.window_seconds)
+
+
+@lru_cache(maxsize=64)
+def _item(points: int, seconds: int) -> RateLimitItem:
+    return RateLimitItemPerSecond(points, seconds, namespace=NAMESPACE)
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,9 @@ class Standing:
         return max(1.0, self.reset_at - (time.time() if now is None else now))
 
 
-def budget_for(settings: Settings, viewer: Viewer, address: str | None) -> Budget:
+def budget_for(rt: Runtime, viewer: Viewer, address: str | None) -> Budget:
     """The budget a request by ``viewer`` (from client ``address``) spends."""
+    settings = rt.settings
     window = settings.query_cost_window_seconds
     if viewer.is_app and viewer.app_id is not None:
         if viewer.sandbox:
@@ -69,7 +80,7 @@ def budget_for(settings: Settings, viewer: Viewer, address: str | None) -> Budge
         return Budget("app", viewer.app_id, settings.query_cost_budget_app, window)
     if viewer.kind == "person" and viewer.actor_id is not None:
         return Budget("person", viewer.actor_id, settings.query_cost_budget_person, window)
-    return Budget("address", address or "unknown", settings.query_cost_budget_anonymous, window)
+    return Budget("address", address_key(rt, address), settings.query_cost_budget_anonymous, window)
 
 
 async def spend(storage: Storage, budget: Budget, cost: int) -> Standing:
@@ -87,3 +98,38 @@ async def spend(storage: Storage, budget: Budget, cost: int) -> Standing:
 async def standing(storage: Storage, budget: Budget) -> Standing:
     """Where ``budget`` stands, spending nothing."""
     return await spend(storage, budget, 0)
+
+
+@dataclass(frozen=True)
+class RateLimitStatus:
+    """Where a caller stands (the ``rateLimit`` query): its cost budget after this request's ``cost`` was taken,
+    and its tightest request window."""
+
+    limit: int
+    cost: int
+    remaining: int
+    reset_at: datetime | None
+    window_seconds: int
+    requests: Window
+
+    @property
+    def used(self) -> int:
+        return self.limit - self.remaining
+
+
+async def rate_limit_status(rt: Runtime, viewer: Viewer, address: str | None, cost: int) -> RateLimitStatus:
+    """``viewer``'s cost budget and request window as they stand (nothing spent: this request's own cost was
+    taken before it ran, ``cost`` says how much)."""
+    if rt.quota_storage is None:
+        raise RuntimeError("The runtime has no quota storage (api.app.build_runtime builds it).")
+    budget = budget_for(rt, viewer, address)
+    found = await standing(rt.quota_storage, budget)
+    spent = found.remaining < budget.points
+    return RateLimitStatus(
+        limit=budget.points,
+        cost=cost,
+        remaining=found.remaining,
+        reset_at=datetime.fromtimestamp(found.reset_at, UTC) if spent else None,
+        window_seconds=budget.window_seconds,
+        requests=await request_window(rt, viewer, address=address),
+    )

@@ -43,6 +43,7 @@ from schema.roots.node import NodeQuery
 from schema.roots.orders import OrderMutation, OrderQuery
 from schema.roots.partners import PartnerAppMutation, PartnerAppQuery  # partners: apps
 from schema.roots.places import PlacesQuery
+from schema.roots.quotas import QuotaQuery  # cost: rateLimit
 from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
 from schema.roots.wallets import WalletMutation, WalletQuery
@@ -73,6 +74,7 @@ class Query(
     SandboxQuery,
     AppAccessQuery,  # partners: scopes
     AccessLogQuery,  # partners: accesslog
+    QuotaQuery,  # cost: rateLimit
 ):
     pass
 

@@ -355,7 +355,7 @@ async def charge(execution_context: ExecutionContext) -> None:
     request.state.query_cost = cost
     viewer = getattr(context, "viewer", ANONYMOUS)
     client = request.client
-    budget = budget_for(settings, viewer, client.host if client else None)
+    budget = budget_for(runtime, viewer, client.host if client else None)
     storage = runtime.quota_storage
     maximum = min(settings.query_cost_max, budget.points)
     refusal: AppError | None = None

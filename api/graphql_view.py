@@ -43,6 +43,7 @@ from core.i18n import negotiate, translate
 from core.settings import Settings
 from partners import app_access
 from partners import operations as persisted
+from quotas import requests as requests_quota
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -104,6 +105,21 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 extensions=exc.extensions,
             )(scope, receive, send)
             return
+        # Rate limits (quotas.requests): counted before anything of the request runs; every answer from here on
+        # carries the tightest window's RateLimit-* headers.
+        admission = await requests_quota.admit(
+            request.app.state.runtime, request.state.viewer, request.client.host if request.client else None
+        )
+        if not admission.allowed:
+            refusal = admission.refusal()
+            await http_error(
+                429,
+                _in_language(refusal, request),
+                code=refusal.code,
+                headers={"Retry-After": str(math.ceil(refusal.retry_after_seconds)), **admission.window.headers()},
+                extensions=refusal.extensions,
+            )(scope, receive, send)
+            return
         try:
             response = await self.run(request)
         except HTTPException as exc:
@@ -116,9 +132,12 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 # The access log could not record what the answer discloses (schema.access_log.AccessLogWriter):
                 # the result is UNAVAILABLE with no data, and the status says so (fail closed).
                 response.status_code = 503
+            if getattr(request.state, "over_budget", False):  # the caller's query-cost budget is spent (schema.cost)
+                response.status_code = 429
             retry_after = getattr(request.state, "retry_after_seconds", None)
             if retry_after is not None:  # RATE_LIMITED / UNAVAILABLE: RFC 9110 Retry-After, whole seconds
                 response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        response.headers.update(admission.window.headers())
         await response(scope, receive, send)
 
     async def _viewer(self, request: Request) -> Viewer:

@@ -7,7 +7,10 @@ field about a person (``PERSON``) when the app asks no person scope.
 
 The app is taken as its widest token could be: the scopes it asks for, acting for a person when it asks any person
 scope. A token narrower than that (a grant of fewer scopes) still meets the request-time rules when it runs the
-operation."""
+operation.
+
+A document that passes gets its cost (``schema.cost.operation_cost`` in the worst case: page sizes and id lists
+bound to variables at their maximum), the dearest of its operations."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLSyntaxError,
+    OperationDefinitionNode,
     ValidationRule,
     parse,
     validate,
@@ -32,6 +36,7 @@ from partners import fields
 from partners.operations import CheckedDocument
 from partners.scopes import PERSON_SCOPES
 from schema.app_scope import app_fields_rule, needs, rule_key
+from schema.cost import operation_cost
 
 NOT_GRAPHQL = "The document is not valid GraphQL: {detail}"
 INVALID = "The document does not validate: {detail}"
@@ -73,5 +78,10 @@ def check_document(schema: GraphQLSchema, settings: Settings, document: str, sco
     app = Viewer(kind="partner_app", actor_id="person" if scopes & PERSON_SCOPES else None, scopes=scopes)
     rules = (*validation_rules(settings), app_fields_rule(rule_key(app)), _scopes_rule(scopes))
     found = validate(schema, parsed, rules)
-    problems = [UserInputError(INVALID, field="document", params={"detail": error.message}) for error in found]
-    return CheckedDocument(problems, None)
+    if found:
+        problems = [UserInputError(INVALID, field="document", params={"detail": error.message}) for error in found]
+        return CheckedDocument(problems, None)
+    # The cost of the dearest operation of the document, whatever the variables (``schema.cost``, worst case).
+    names = [d.name.value if d.name else None for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    cost = max(operation_cost(schema, parsed, None, name, worst_case=True) for name in names)
+    return CheckedDocument([], cost)

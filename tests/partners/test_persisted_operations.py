@@ -90,12 +90,19 @@ async def test_a_registered_document_runs_by_its_hash_and_registering_it_again_r
 
     answered = await _run(client, headers, sha(ME))
     assert answered.status_code == 200, answered.text
-    assert answered.json() == {"data": {"me": {"displayName": "Nguyễn Thị Lưu Trữ"}}}
+    assert answered.json()["data"] == {"me": {"displayName": "Nguyễn Thị Lưu Trữ"}}
+    assert "errors" not in answered.json() and answered.json()["extensions"]["cost"]["requested"] == 1
     by_get = await _run(client, headers, sha(ME), get=True)
     assert by_get.status_code == 200 and by_get.json()["data"]["me"]["displayName"] == "Nguyễn Thị Lưu Trữ"
 
-    # variables and operationName travel as with a query
-    assert (await _register(client, partner, seeded.app_id, COMMUNES))["errors"] == []
+    assert operation["cost"] == 1  # one object (schema.cost)
+
+    # variables and operationName travel as with a query; the cost is the worst case: `first: $n` as `first: 100`
+    communes = await _register(client, partner, seeded.app_id, COMMUNES)
+    assert communes["errors"] == [] and communes["operation"]["cost"] == 300
+    two = "query A { me { displayName } } query B($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    dearest = await _register(client, partner, seeded.app_id, two)
+    assert dearest["errors"] == [] and dearest["operation"]["cost"] > 1  # the dearer of the two: B's ids at most
     paged = await _run(client, headers, sha(COMMUNES), {"n": 2}, "Communes")
     assert paged.status_code == 200 and len(paged.json()["data"]["communes"]["edges"]) == 2
 
@@ -107,18 +114,18 @@ async def test_a_registered_document_runs_by_its_hash_and_registering_it_again_r
         "MATCH (:App {id: $appId})-[:HAS_OPERATION]->(op:PersistedOperation) RETURN op.id AS id, op.appId AS appId",
         appId=seeded.app_id,
     )
-    assert sorted(r["id"] for r in stored) == sorted([sha(ME), sha(COMMUNES)])
+    assert sorted(r["id"] for r in stored) == sorted([sha(ME), sha(COMMUNES), sha(two)])
     assert {r["appId"] for r in stored} == {seeded.app_id}
 
     listed = await gql(client, OPERATIONS, {"id": app_gid(seeded.app_id), "first": 1}, headers=partner.owner.auth)
     page = listed["data"]["node"]["operations"]
-    assert page["totalCount"] == 2 and page["pageInfo"]["hasNextPage"] is True
-    assert page["edges"][0]["node"]["documentId"] == sha(COMMUNES)  # newest first
+    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"] is True
+    assert page["edges"][0]["node"]["documentId"] == sha(two)  # newest first
     rest = await gql(
         client, OPERATIONS, {"id": app_gid(seeded.app_id), "first": 5, "after": page["pageInfo"]["endCursor"]},
         headers=partner.owner.auth,
     )  # fmt: skip
-    assert [e["node"]["documentId"] for e in rest["data"]["node"]["operations"]["edges"]] == [sha(ME)]
+    assert [e["node"]["documentId"] for e in rest["data"]["node"]["operations"]["edges"]] == [sha(COMMUNES), sha(ME)]
 
 
 async def test_a_persisted_only_app_is_refused_raw_queries_and_unknown_or_foreign_hashes(app, client):

@@ -41,6 +41,8 @@ from schema.cost import operation_cost
 NOT_GRAPHQL = "The document is not valid GraphQL: {detail}"
 INVALID = "The document does not validate: {detail}"
 NOT_ASKED = "`{coordinate}` needs the scope {scope}, which the app does not ask for; add it to the app's scopes first."
+#: Longest detail quoted from graphql-core's message (it may quote the document).
+MAX_DETAIL = 300
 NO_PERSON = "`{coordinate}` is about a person: the app asks no person scope, so it never acts for one."
 
 
@@ -67,6 +69,10 @@ def _scopes_rule(scopes: frozenset[str]) -> type[ValidationRule]:
     return AskedScopesRule
 
 
+def _short(detail: str) -> str:
+    return detail if len(detail) <= MAX_DETAIL else detail[: MAX_DETAIL - 1] + "…"
+
+
 def check_document(schema: GraphQLSchema, settings: Settings, document: str, scopes: frozenset[str]) -> CheckedDocument:
     """The mistakes of ``document`` for an app asking ``scopes`` (each an INVALID_INPUT naming ``document``)."""
     from schema.assemble import validation_rules  # noqa: PLC0415 (assemble imports the roots, which import this)
@@ -74,12 +80,16 @@ def check_document(schema: GraphQLSchema, settings: Settings, document: str, sco
     try:
         parsed = parse(document, max_tokens=settings.max_tokens)
     except GraphQLSyntaxError as error:
-        return CheckedDocument([UserInputError(NOT_GRAPHQL, field="document", params={"detail": error.message})], None)
+        return CheckedDocument(
+            [UserInputError(NOT_GRAPHQL, field="document", params={"detail": _short(error.message)})], None
+        )
     app = Viewer(kind="partner_app", actor_id="person" if scopes & PERSON_SCOPES else None, scopes=scopes)
     rules = (*validation_rules(settings), app_fields_rule(rule_key(app)), _scopes_rule(scopes))
     found = validate(schema, parsed, rules)
     if found:
-        problems = [UserInputError(INVALID, field="document", params={"detail": error.message}) for error in found]
+        problems = [
+            UserInputError(INVALID, field="document", params={"detail": _short(error.message)}) for error in found
+        ]
         return CheckedDocument(problems, None)
     # The cost of the dearest operation of the document, whatever the variables (``schema.cost``, worst case).
     names = [d.name.value if d.name else None for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]

@@ -11,7 +11,7 @@ import json
 from strawberry import relay
 
 from partners import operations
-from tests.identity.people import make_verified, register, uuid_of
+from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.partners.support import app_token, make_partner, seed_app, seed_grant
 from tests.partners.test_apps import read
 from tests.support import error_codes, gql
@@ -164,6 +164,11 @@ async def test_a_persisted_only_app_is_refused_raw_queries_and_unknown_or_foreig
     # the other app is not persisted-only: its raw queries run
     assert (await gql(client, "{ version { api } }", headers=other_headers))["data"]["version"]["api"]
 
+    # null leaves it as it is
+    kept = await gql(
+        client, UPDATE, {"input": {"appId": app_gid(seeded.app_id), "persistedOnly": None}}, headers=partner.owner.auth
+    )
+    assert kept["data"]["appUpdate"] == {"app": {"persistedOnly": True}, "errors": []}
     # back off: raw queries run again on the next request
     await gql(client, UPDATE, {"input": {"appId": app_gid(seeded.app_id), "persistedOnly": False}},
               headers=partner.owner.auth)  # fmt: skip
@@ -241,6 +246,18 @@ async def test_only_the_partners_owners_and_admins_register_delete_and_list_oper
     assert (await _register(client, partner, seeded.app_id, ME))["errors"] == []
     listed = await gql(client, OPERATIONS, {"id": app_gid(seeded.app_id)}, headers=stranger.auth)
     assert listed["data"]["node"]["operations"] is None
+    officer = await make_officer(app, client)
+    seen = await gql(client, OPERATIONS, {"id": app_gid(seeded.app_id)}, headers=officer.auth)
+    assert [e["node"]["documentId"] for e in seen["data"]["node"]["operations"]["edges"]] == [sha(ME)]
+    by_officer = await gql(
+        client, REGISTER, {"input": {"appId": app_gid(seeded.app_id), "document": COMMUNES, "name": "x"}},
+        headers=officer.auth,
+    )  # fmt: skip
+    assert error_codes(by_officer) == ["FORBIDDEN"]  # officers read; only the partner registers
+    turned = await gql(
+        client, UPDATE, {"input": {"appId": app_gid(seeded.app_id), "persistedOnly": True}}, headers=stranger.auth
+    )
+    assert error_codes(turned) == ["FORBIDDEN"]
     deleted = await gql(
         client, DELETE, {"input": {"appId": app_gid(seeded.app_id), "documentId": sha(ME)}}, headers=stranger.auth
     )

@@ -7,12 +7,19 @@
   the document could not even be validated (no ``data``), as the specification says; the legacy
   ``application/json`` keeps 200 for GraphQL errors.
 - Browsers (``Accept: text/html``) get GraphiQL.
+- Persisted documents (GraphQL-over-HTTP draft): a partner app may send ``{"documentId": "sha256:<hex>",
+  "variables", "operationName"}`` (POST, or GET parameters) to run an operation it registered
+  (``partners.operations``); an app marked ``persistedOnly`` must. A refusal is a 400 before anything runs:
+  ``PERSISTED_DOCUMENT_REQUIRED`` (a raw query from a persisted-only app) or ``PERSISTED_DOCUMENT_NOT_FOUND`` (an
+  unknown, deleted or another app's document id, or a document id from a caller that is not an app).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from cross_web import HTTPException
@@ -21,7 +28,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
@@ -35,8 +42,22 @@ from core.errors import AppError, UnauthenticatedError, UnavailableError
 from core.i18n import negotiate, translate
 from core.settings import Settings
 from partners import app_access
+from partners import operations as persisted
+from quotas import requests as requests_quota
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+#: The ``documentId`` of the request body or parameters being decoded (``parse_json``/``parse_query_params`` see the
+#: raw object; ``parse_http_body`` sets and resets it around them, so it never outlives one decoding).
+_DOCUMENT_ID: ContextVar[object] = ContextVar("document_id", default=None)
+_NO_DOCUMENT_ID = object()
+
+
+@dataclass
+class DocumentRequest(GraphQLRequestData):
+    """A request naming a persisted document (``documentId``) instead of, or beside, a ``query``."""
+
+    document_id: object = None
 
 
 def http_error(
@@ -84,19 +105,39 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 extensions=exc.extensions,
             )(scope, receive, send)
             return
+        # Rate limits (quotas.requests): counted before anything of the request runs; every answer from here on
+        # carries the tightest window's RateLimit-* headers.
+        admission = await requests_quota.admit(
+            request.app.state.runtime, request.state.viewer, request.client.host if request.client else None
+        )
+        if not admission.allowed:
+            refusal = admission.refusal()
+            await http_error(
+                429,
+                _in_language(refusal, request),
+                code=refusal.code,
+                headers={"Retry-After": str(math.ceil(refusal.retry_after_seconds)), **admission.window.headers()},
+                extensions=refusal.extensions,
+            )(scope, receive, send)
+            return
         try:
             response = await self.run(request)
         except HTTPException as exc:
             response = self._refusal(request, exc)
+        except persisted.PersistedDocumentError as exc:  # before anything ran (``execute_single``)
+            response = http_error(400, _in_language(exc, request), code=exc.code)
         else:
             self._negotiate(request, response)
             if getattr(request.state, "withhold_answer", False):
                 # The access log could not record what the answer discloses (schema.access_log.AccessLogWriter):
                 # the result is UNAVAILABLE with no data, and the status says so (fail closed).
                 response.status_code = 503
+            if getattr(request.state, "over_budget", False):  # the caller's query-cost budget is spent (schema.cost)
+                response.status_code = 429
             retry_after = getattr(request.state, "retry_after_seconds", None)
             if retry_after is not None:  # RATE_LIMITED / UNAVAILABLE: RFC 9110 Retry-After, whole seconds
                 response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        response.headers.update(admission.window.headers())
         await response(scope, receive, send)
 
     async def _viewer(self, request: Request) -> Viewer:
@@ -140,6 +181,40 @@ class GraphQLView(GraphQL[RequestContext, None]):
             response.headers["content-type"] = GRAPHQL_RESPONSE_JSON + "; charset=utf-8"
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Persisted documents: a ``documentId`` runs the document the app registered under it; a raw ``query``
+        from a ``persistedOnly`` app is refused (``partners.operations``)."""
+        if isinstance(request_data, DocumentRequest):
+            if request_data.query is not None:
+                raise HTTPException(400, "Send either a `query` or a `documentId`, not both.")
+            document = await persisted.registered_document(context.runtime, context.viewer, request_data.document_id)
+            request.state.persisted_document_id = request_data.document_id
+            request_data = GraphQLRequestData(
+                query=document,
+                variables=request_data.variables,
+                operation_name=request_data.operation_name,
+                extensions=request_data.extensions,
+                protocol=request_data.protocol,
+            )
+        elif request_data.query is not None and (refusal := persisted.raw_query_refusal(context.viewer)):
+            raise refusal
+        return await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql.page(self.settings)  # local files, no CDN (api/graphiql.py)
@@ -192,6 +267,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 f'The request body must be a JSON object such as {{"query": "{{ version {{ api }} }}"}}, '
                 f"not {decoding.describe(value)}.",
             )
+        if isinstance(value, dict) and "documentId" in value:
+            _DOCUMENT_ID.set(value["documentId"])
         return value
 
     def parse_query_params(self, params) -> dict[str, Any]:
@@ -200,10 +277,26 @@ class GraphQLView(GraphQL[RequestContext, None]):
         for key in ("variables", "extensions"):
             if parsed.get(key):
                 parsed[key] = self._decode(parsed[key])
+        if "documentId" in parsed:
+            _DOCUMENT_ID.set(parsed["documentId"])
         return parsed
 
     async def parse_http_body(self, request):
-        parsed = await super().parse_http_body(request)
+        reading = _DOCUMENT_ID.set(_NO_DOCUMENT_ID)
+        try:
+            parsed = await super().parse_http_body(request)
+            document_id = _DOCUMENT_ID.get()
+        finally:
+            _DOCUMENT_ID.reset(reading)
+        if document_id is not _NO_DOCUMENT_ID and not isinstance(parsed, list):
+            parsed = DocumentRequest(
+                query=parsed.query,
+                variables=parsed.variables,
+                operation_name=parsed.operation_name,
+                extensions=parsed.extensions,
+                protocol=parsed.protocol,
+                document_id=document_id,
+            )
         for data in parsed if isinstance(parsed, list) else [parsed]:
             if not isinstance(data.operation_name, (str, type(None))):
                 raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")

@@ -196,7 +196,14 @@ class AllowListCORSMiddleware(CORSMiddleware):
             allow_origins=allowed_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "Accept", REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER, "Retry-After", "WWW-Authenticate"],
+            expose_headers=[
+                REQUEST_ID_HEADER,
+                "Retry-After",
+                "WWW-Authenticate",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],
             max_age=600,
         )
         self.partner_origins = PartnerOrigins()

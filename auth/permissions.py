@@ -257,6 +257,9 @@ PARTNERS: Final[tuple[Permission, ...]] = (
     Permission("partners.secret.rotate", "rotate an app's client secret", level=2, for_organization=True),
     Permission("partners.app.read_private", "see an app's client and test personas", for_organization=True),
     Permission("partners.persona.create", "create test personas for an app", level=2, for_organization=True),
+    Permission(
+        "partners.operation.manage", "register or delete an app's persisted operations", level=2, for_organization=True
+    ),
     Permission("partners.app.review", "review and approve apps for production", city_role="officer"),
     Permission("partners.app.suspend", "suspend or reinstate an app", city_role="officer"),
     # people's grants to apps

@@ -26,6 +26,8 @@ class Viewer:
     client_id: str | None = None
     grant_id: str | None = None
     sandbox: bool = False
+    #: partner_app only: the app runs registered operations only (``partners.operations``; docs/partners.md).
+    persisted_only: bool = False
 
     @property
     def is_anonymous(self) -> bool:

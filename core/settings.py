@@ -296,6 +296,43 @@ class Settings(BaseSettings):
         description="Where rate-limit and query-cost windows are counted (the `limits` library's storage URI): "
         "`async+memory://` is exact for one API process; several processes share `async+redis://host:6379`.",
     )
+    # Request windows (quotas.requests): at most N GraphQL requests in any rate_limit_window_seconds.
+    rate_limit_window_seconds: int = Field(
+        60, ge=1, le=3600, description="Length of the request windows (a moving window: any span this long)."
+    )
+    rate_limit_app: int = Field(600, ge=1, description="Requests per window of a production partner app.")
+    rate_limit_sandbox_app: int = Field(60, ge=1, description="Requests per window of a partner app in its sandbox.")
+    rate_limit_app_person: int = Field(
+        120, ge=1, description="Requests per window of a partner app acting for one person (within the app's own)."
+    )
+    rate_limit_person: int = Field(
+        300, ge=1, description="Requests per window of a signed-in person through first-party clients."
+    )
+    rate_limit_address: int = Field(
+        120, ge=1, description="Requests per window of anonymous callers from one client address."
+    )
+    # query cost (schema.cost, quotas.cost; docs/partners.md "Query cost")
+    query_cost_max: int = Field(
+        10_000,
+        ge=1,
+        description="Most points one operation may cost (objects 1, connections page size × (1 + children), "
+        "mutations 10); a costlier one is refused with QUERY_TOO_COMPLEX before any resolver runs.",
+    )
+    query_cost_window_seconds: int = Field(
+        60, ge=1, description="The moving window in which the query-cost budgets below are counted."
+    )
+    query_cost_budget_app: int = Field(
+        10_000, ge=1, description="Points a production partner app may spend per window (all its tokens together)."
+    )
+    query_cost_budget_sandbox_app: int = Field(
+        1_000, ge=1, description="Points a partner app still in its sandbox may spend per window."
+    )
+    query_cost_budget_person: int = Field(
+        10_000, ge=1, description="Points a signed-in person may spend per window through the city's own clients."
+    )
+    query_cost_budget_anonymous: int = Field(
+        5_000, ge=1, description="Points anonymous requests from one client address may spend per window."
+    )
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

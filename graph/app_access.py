@@ -23,7 +23,7 @@ GRANT_VIEWER = f"""
 MATCH (p:Person)-[:GAVE]->(g:Grant {{id: $grantId}})-[:TO]->(a:App)-[:HAS_CLIENT]->(:Client {{clientId: $clientId}})
 WHERE {app_grant_holds("g", "a", "p", issued_at="$issuedAt")} AND p.id = g.personId
 RETURN p.id AS personId, coalesce(p.assuranceLevel, 0) AS assuranceLevel, a.id AS appId,
-       a.environment = 'sandbox' AS sandbox, g.scopes AS scopes
+       a.environment = 'sandbox' AS sandbox, g.scopes AS scopes, coalesce(a.persistedOnly, false) AS persistedOnly
 """
 
 
@@ -37,6 +37,7 @@ class GrantViewer:
     app_id: str
     sandbox: bool
     scopes: list[str]
+    persisted_only: bool
 
 
 async def grant_viewer(
@@ -51,17 +52,20 @@ async def grant_viewer(
 CLIENT_APP = """
 MATCH (a:App)-[:HAS_CLIENT]->(:Client {clientId: $clientId})
 WHERE a.status = 'active'
-RETURN a.id AS appId, a.environment = 'sandbox' AS sandbox, coalesce(a.scopes, []) AS scopes
+RETURN a.id AS appId, a.environment = 'sandbox' AS sandbox, coalesce(a.scopes, []) AS scopes,
+       coalesce(a.persistedOnly, false) AS persistedOnly
 """
 
 
 @dataclass(frozen=True)
 class ClientApp:
-    """The active app of a client (client credentials): its id, sandbox flag and the scopes it registered."""
+    """The active app of a client (client credentials): its id, sandbox flag, the scopes it registered and whether
+    it runs registered operations only."""
 
     app_id: str
     sandbox: bool
     scopes: list[str]
+    persisted_only: bool
 
 
 async def client_app(tx: AsyncManagedTransaction, client_id: str) -> ClientApp | None:

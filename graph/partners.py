@@ -233,7 +233,7 @@ async def reinstate_app(tx: AsyncManagedTransaction, app_id: str) -> None:
 
 APP_PROJECTION = """
 a {.id, .name, .description, .homepageUrl, .privacyPolicyUrl, .logoUrl, .environment, .status, .createdAt,
-   .approvedAt, .scopes, .purposes} AS app,
+   .approvedAt, .scopes, .purposes, .persistedOnly} AS app,
 o.id AS partnerId, o.status AS partnerStatus,
 head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role]) AS viewerRole,
 head([(a)-[:HAS_CLIENT]->(c:Client) | c {.clientId, .kind, .redirectUris, .allowedOrigins,
@@ -518,3 +518,112 @@ async def grant_revoked(tx: AsyncManagedTransaction, person_id: str, grant_id: s
     found = await run(tx, GRANT_STATE, personId=person_id, grantId=grant_id)
     revoked: bool | None = found[0]["revoked"] if found else None
     return revoked
+
+
+# --- persisted operations (partners.operations) ---------------------------------------------------------------------
+# (:App)-[:HAS_OPERATION]->(:PersistedOperation {id: "sha256:<hex>", appId, name, document, cost, createdAt}): the
+# documents an app registered. The id is content-addressed (the SHA-256 of the document's UTF-8 bytes), so it is the
+# same for two apps that register the same text: an operation is named by (app, id). Registering runs under the app's
+# write lock (``LOCK_APP``), so parallel registrations of one document MERGE one node.
+
+OPERATION_PROJECTION = "op {.id, .name, .document, .cost, .createdAt} AS operation"
+
+
+@dataclass(frozen=True)
+class OperationRow:
+    """A persisted operation as stored (``OPERATION_PROJECTION``)."""
+
+    operation: dict[str, Any]
+
+
+REGISTER_OPERATION = f"""
+MATCH (a:App {{id: $appId}})
+WITH a, COUNT {{ (a)-[:HAS_OPERATION]->(:PersistedOperation) }} AS held,
+     EXISTS {{ (a)-[:HAS_OPERATION]->(:PersistedOperation {{id: $id}}) }} AS known
+WHERE known OR held < $maxOperations
+MERGE (a)-[:HAS_OPERATION]->(op:PersistedOperation {{id: $id}})
+  ON CREATE SET op.appId = a.id, op.name = $name, op.document = $document, op.cost = $cost, op.createdAt = datetime()
+RETURN {OPERATION_PROJECTION}, NOT known AS created
+"""
+
+
+@dataclass(frozen=True)
+class RegisteredOperation:
+    """The operation registered (or found registered already: ``created`` False)."""
+
+    operation: dict[str, Any]
+    created: bool
+
+
+async def register_operation(
+    tx: AsyncManagedTransaction,
+    app_id: str,
+    *,
+    id: str,
+    name: str,
+    document: str,
+    cost: int | None,
+    max_operations: int,
+) -> RegisteredOperation | None:
+    """Register the document with the app (locked by the caller), or find it registered; None when the app holds
+    ``max_operations`` already."""
+    found = await run(
+        tx,
+        REGISTER_OPERATION,
+        appId=app_id,
+        id=id,
+        name=name,
+        document=document,
+        cost=cost,
+        maxOperations=max_operations,
+    )
+    return row(RegisteredOperation, found[0]) if found else None
+
+
+DELETE_OPERATION = """
+MATCH (:App {id: $appId})-[:HAS_OPERATION]->(op:PersistedOperation {id: $id})
+DETACH DELETE op
+RETURN count(*) AS deleted
+"""
+
+
+async def delete_operation(tx: AsyncManagedTransaction, app_id: str, id: str) -> bool:
+    """Delete the app's operation ``id``; whether there was one."""
+    found = await run(tx, DELETE_OPERATION, appId=app_id, id=id)
+    return bool(found and found[0]["deleted"])
+
+
+OPERATION_DOCUMENT = """
+MATCH (:App {id: $appId})-[:HAS_OPERATION]->(op:PersistedOperation {id: $id})
+RETURN op.document AS document
+"""
+
+
+async def operation_document(tx: AsyncManagedTransaction, app_id: str, id: str) -> str | None:
+    """The document the app registered under ``id`` (None: none)."""
+    found = await run(tx, OPERATION_DOCUMENT, appId=app_id, id=id)
+    document: str | None = found[0]["document"] if found else None
+    return document
+
+
+#: Newest first; read either way.
+OPERATIONS_OF_APP = both_ways(f"""
+MATCH (:App {{id: $appId}})-[:HAS_OPERATION]->(op:PersistedOperation)
+WHERE ($afterTime IS NULL OR [op.createdAt, op.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [op.createdAt, op.id] > [datetime($beforeTime), $beforeId])
+WITH op ORDER BY op.createdAt {{DESC}}, op.id {{DESC}} LIMIT $limit
+RETURN {OPERATION_PROJECTION}
+""")
+OPERATION_COUNT = """
+MATCH (a:App {id: $appId})
+RETURN COUNT { (a)-[:HAS_OPERATION]->(:PersistedOperation) } AS total
+"""
+
+
+async def operations_of_app(tx: AsyncManagedTransaction, app_id: str, window: Window) -> tuple[list[OperationRow], int]:
+    """One page of the app's operations (newest first; in reading order), and how many it has."""
+    found = await run(
+        tx, OPERATIONS_OF_APP.of(window.backwards), appId=app_id, limit=window.limit, **window_keyset(window)
+    )
+    total = await run(tx, OPERATION_COUNT, appId=app_id)
+    return rows(OperationRow, found), int(total[0]["total"]) if total else 0

@@ -50,6 +50,7 @@ async def viewer_from_app_token(rt: Runtime, token: str) -> Viewer:
             app_id=app.app_id,
             client_id=claims.client_id,
             sandbox=app.sandbox,
+            persisted_only=app.persisted_only,
         )
     issued_at = int(claims.issued_at.timestamp())
     found = await rt.graph.read(queries.grant_viewer, claims.grant_id, claims.client_id, issued_at)
@@ -64,6 +65,7 @@ async def viewer_from_app_token(rt: Runtime, token: str) -> Viewer:
         client_id=claims.client_id,
         grant_id=claims.grant_id,
         sandbox=found.sandbox,
+        persisted_only=found.persisted_only,
     )
 
 

@@ -71,6 +71,8 @@ class AppInput:
     redirect_uris: list[str] | None = None
     scopes: list[ScopeRequest] | None = None
     allowed_origins: list[str] | None = None
+    #: Runs registered operations only (``partners.operations``); None: leave it as it is.
+    persisted_only: bool | None = None
     #: The names given whose value is null (``logoUrl``: remove the logo).
     cleared: set[str] = field(default_factory=set)
 
@@ -275,6 +277,8 @@ def _checked(
         purposes = _check_scopes(given.scopes or [], kind, problems)
         app["scopes"] = list(purposes)
         app["purposes"] = json.dumps(purposes, ensure_ascii=False)
+    if given.persisted_only is not None:
+        app["persistedOnly"] = bool(given.persisted_only)
     return app, client
 
 

@@ -31,7 +31,8 @@ The app surface (person scopes need the person's grant; ``PERSONAL`` ones are re
   ``marketplace.write`` (reading what they return takes ``marketplace.read``, as any read does).
 - ``isAdult``/``livesInWard``/``isVerifiedResident`` under ``predicate.*`` (yes/no instead of the raw data).
 - PUBLIC: ``node``/``nodes`` (the object's type then decides each field), ``version``, ``communes``/``commune``,
-  ``listings``, ``listingCategories``, ``reviews``, ``appAuthorization``, public ``Organization`` fields.
+  ``listings``, ``listingCategories``, ``reviews``, ``appAuthorization``, ``rateLimit`` (the app's own budget and
+  request window), public ``Organization`` fields.
 - Refused (DENIED or undecided): identity documents, sessions, verification, moderation, officer tools, account
   closing, password, profile and privacy changes, social posting and communities, investment, disputes,
   ``developmentMessages``, ``myData``; the partner platform's own records (a person's grants and access log, an
@@ -65,6 +66,8 @@ TYPES: Final[dict[str, str]] = {
     **_all(PUBLIC, "OrderConnection OrderEdge UserError"),
     **_all(PUBLIC, "CartItemSetPayload CartCheckoutPayload OrderPlacePayload OrderPayPayload OrderCancelPayload"),
     **_all(PUBLIC, "AppAuthorization App ScopeGrant"),
+    # where the caller stands (Query.rateLimit): its own budget and window, nothing personal
+    **_all(PUBLIC, "RateLimit RequestWindow"),
     # the person's own data
     "Contact": "contact.read",
     "Notification": "notifications.read",
@@ -75,6 +78,8 @@ TYPES: Final[dict[str, str]] = {
     **_all(DENIED, "Representative RepresentationChange"),
     # the partner platform's own records: a person's grants and access log, a partner's client and personas
     **_all(DENIED, "Grant DataAccessLogEntry OAuthClient AppPersonaConnection"),
+    # an app's persisted operations are managed by its partner, never by the app's tokens (partners.operations)
+    **_all(DENIED, "PersistedOperation PersistedOperationConnection PersistedOperationEdge"),
 }
 
 #: Field by field (overrides ``TYPES``).
@@ -82,6 +87,7 @@ FIELDS: Final[dict[str, str]] = {
     # --- Query ---------------------------------------------------------------------------------------------------
     **_fields("Query", PUBLIC, "node nodes version communes commune listings listingCategories reviews"),
     **_fields("Query", PUBLIC, "appAuthorization"),
+    "Query.rateLimit": PUBLIC,
     "Query.me": PERSON,
     **_fields("Query", "notifications.read", "notifications unreadNotificationCount"),
     **_fields("Query", "marketplace.read", "myWallet walletStatement myListings cart myOrders"),
@@ -113,7 +119,7 @@ FIELDS: Final[dict[str, str]] = {
         " listingCreate listingUpdate listingStatusSet investmentInterestCreate investmentInterestAnswer"
         " investmentInterestWithdraw orderAccept orderFulfil orderComplete orderRefund reviewCreate reviewReply"
         " disputeOpen disputeResolve appCreate appUpdate clientSecretRotate appPersonaCreate appApprove appSuspend"
-        " appReinstate grantRevoke",
+        " appReinstate grantRevoke appOperationRegister appOperationDelete",
     ),
     # --- people ----------------------------------------------------------------------------------------------------
     "Person.kind": PUBLIC,
@@ -137,7 +143,7 @@ FIELDS: Final[dict[str, str]] = {
         "relation followers posts taxCodeMasked myRole representatives representationHistory pendingInvitations apps",
     ),
     # --- apps: their public face (the consent page's); a partner's client and test personas are not for apps --------
-    **_fields("App", DENIED, "client personas"),
+    **_fields("App", DENIED, "client personas operations"),
     # --- the catalogue -----------------------------------------------------------------------------------------------
     "Commune.community": DENIED,
     **_fields(

@@ -32,6 +32,8 @@ class AppView:
     partner_id: str  # the owning organisation (kind partner)
     created_at: datetime
     approved_at: datetime | None
+    #: Runs registered operations only (``partners.operations``).
+    persisted_only: bool = False
 
 
 @dataclass(frozen=True)

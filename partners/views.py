@@ -42,6 +42,7 @@ def app_view(app: dict[str, Any], partner_id: str) -> AppView:
         partner_id=partner_id,
         created_at=native(app["createdAt"]),
         approved_at=native(app.get("approvedAt")),
+        persisted_only=bool(app.get("persistedOnly")),
     )
 
 

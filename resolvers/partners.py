@@ -178,6 +178,8 @@ async def app_update(
         problems = Problems()
         app_id = decode_input_id(problems, input.app_id, "App", "appId")
         given = AppInput()
+        if input.persisted_only is not strawberry.UNSET:
+            given.persisted_only = input.persisted_only  # null leaves it as it is
         for name in (*_UPDATABLE, "scopes"):
             value = getattr(input, name)
             if value is strawberry.UNSET:

@@ -28,6 +28,7 @@ from schema.access_log import write_access_log
 from schema.app_scope import AppResolvers, app_resolvers, app_rules
 from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
+from schema.cost import charge
 from schema.identity import Organization
 from schema.limits import check_operation_choice, max_fields_rule
 from schema.roots.access_log import AccessLogQuery  # partners: accesslog
@@ -42,6 +43,7 @@ from schema.roots.node import NodeQuery
 from schema.roots.orders import OrderMutation, OrderQuery
 from schema.roots.partners import PartnerAppMutation, PartnerAppQuery  # partners: apps
 from schema.roots.places import PlacesQuery
+from schema.roots.quotas import QuotaQuery  # cost: rateLimit
 from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
 from schema.roots.wallets import WalletMutation, WalletQuery
@@ -72,6 +74,7 @@ class Query(
     SandboxQuery,
     AppAccessQuery,  # partners: scopes
     AccessLogQuery,  # partners: accesslog
+    QuotaQuery,  # cost: rateLimit
 ):
     pass
 
@@ -138,7 +141,9 @@ class RequestPipeline(SchemaExtension):
     - operation: the token limit for the parser (``MaxTokensLimiter``); the validation rules (``validation_rules``,
       plus ``app_fields_rule`` for a partner app: ``schema.app_scope``, default deny before execution);
     - parsing: the parse cache (``ParserCache``), then ``OperationChoice``'s check of ``operationName``;
-    - validation: the validation cache (``ValidationCache``), keyed by (schema, document, rules);
+    - validation: the validation cache (``ValidationCache``), keyed by (schema, document, rules); then the
+      operation's cost on its coerced variables, its maximum and the caller's budget (``schema.cost.charge``: a
+      refused operation runs no resolver; ``extensions.cost`` on every answer);
     - execution: then the access log (``AccessLogWriter``: who read my data; the answer withheld when it cannot be
       written).
     """
@@ -163,11 +168,13 @@ class RequestPipeline(SchemaExtension):
     def parsed(self) -> None:
         check_operation_choice(self.execution_context)
 
-    def validate(self) -> None:
+    async def validate(self) -> None:
         context = self.execution_context
         context.pre_execution_errors = self.plan.validate(
             context.schema._schema, context.graphql_document, context.validation_rules
         )
+        # The operation's cost, its maximum and the caller's budget (schema.cost): a refusal runs no resolver.
+        await charge(context)
 
     async def executed(self) -> None:
         await write_access_log(self.execution_context)
@@ -197,6 +204,28 @@ class _Stage:
     async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None and self.leave is not None:
             self.leave()
+
+
+class _Validating:
+    """The validation stage: the validation rules, then the operation's cost against the caller's budget, which
+    the ``limits`` storage counts asynchronously."""
+
+    __slots__ = ("pipeline",)
+
+    def __init__(self, pipeline: RequestPipeline) -> None:
+        self.pipeline = pipeline
+
+    def __enter__(self) -> None:
+        raise RuntimeError("The request pipeline counts query cost asynchronously: use Schema.execute.")
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    async def __aenter__(self) -> None:
+        await self.pipeline.validate()
+
+    async def __aexit__(self, *_: object) -> None:
+        pass
 
 
 class _Executing:
@@ -236,7 +265,7 @@ class PipelineRunner(SchemaExtensionsRunner):
         return self._with_others(_Stage(self.pipeline.parse, self.pipeline.parsed), "parsing")
 
     def validation(self) -> Any:
-        return self._with_others(_Stage(self.pipeline.validate, None), "validation")
+        return self._with_others(_Validating(self.pipeline), "validation")
 
     def executing(self) -> Any:
         return self._with_others(_Executing(self.pipeline), "executing")

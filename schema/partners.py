@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from partners.model import AppView, ClientView, GrantView, ManagedAppView, PersonaView, ScopePurpose, SecretView
+from partners.operations import OperationView
 from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.identity import Organization, Sex
 
@@ -99,6 +100,27 @@ class App(relay.Node):
         managed = await self._managed(info)
         return await app_personas(info, self.uuid, bool(managed and managed.manages), first, after, last, before)
 
+    @strawberry.field(
+        description="Whether the app runs registered operations only: its requests send a `documentId` "
+        "(`sha256:<hex>`, see `operations`), and a raw `query` is refused with PERSISTED_DOCUMENT_REQUIRED. Its "
+        "managers set it with appUpdate."
+    )
+    async def persisted_only(self, info: strawberry.Info) -> bool:
+        managed = await self._managed(info)
+        return bool(managed and managed.app.persisted_only)
+
+    @strawberry.field(
+        description="The operations registered with the app (persisted operations), newest first: for the partner's "
+        "owners and admins and for city officers (null for others)."
+    )
+    async def operations(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> PersistedOperationConnection | None:
+        from resolvers.operations import app_operations  # noqa: PLC0415 (the resolvers import the shapes)
+
+        managed = await self._managed(info)
+        return await app_operations(info, self.uuid, bool(managed and managed.manages), first, after, last, before)
+
     @strawberry.field(description="The partner organisation that runs the app.")
     async def partner(self, info: strawberry.Info) -> Organization | None:
         from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
@@ -124,6 +146,32 @@ class App(relay.Node):
             approved_at=view.approved_at,
             partner_id=view.partner_id,
         )
+
+
+@strawberry.type(
+    description="A GraphQL document an app registered: the app runs it by its `documentId` "
+    '(`{"documentId": "sha256:<hex>", "variables": ...}`) instead of sending its text.'
+)
+class PersistedOperation:
+    document_id: str = strawberry.field(
+        description="`sha256:` and the hex SHA-256 of the document's UTF-8 bytes: what a request sends."
+    )
+    name: str = strawberry.field(description="The name the partner gave it.")
+    document: str = strawberry.field(description="The GraphQL document, exactly as registered.")
+    cost: int | None = strawberry.field(
+        description="Its query cost in the worst case (page sizes given by variables at their maximum), as the "
+        "query cost rules count it; null when it was registered before costs were computed."
+    )
+    created_at: datetime = strawberry.field(description="When it was registered (UTC).")
+
+    @classmethod
+    def of(cls, v: OperationView) -> PersistedOperation:
+        return cls(document_id=v.id, name=v.name, document=v.document, cost=v.cost, created_at=v.created_at)
+
+
+@strawberry.type(description="A page of an app's persisted operations, newest first.")
+class PersistedOperationConnection(CountedConnection[PersistedOperation]):  # type: ignore[type-var]  # not nodes
+    pass
 
 
 @strawberry.type(description="My consent to an app: what it may read or do for me, and until when.")
@@ -287,6 +335,11 @@ class AppUpdateInput:
     allowed_origins: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="Public clients: the allowed browser origins, all of them."
     )
+    persisted_only: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="True: the app may run its registered operations only (`documentId`); a raw `query` is then "
+        "refused. Null leaves it as it is.",
+    )
 
 
 @strawberry.input(description="The app whose client secret to rotate.")
@@ -318,6 +371,23 @@ class AppPersonaCreateInput:
     ward_code: str | None = strawberry.field(default=None, description="The ward or commune it lives in (a code).")
     verification_level: int = strawberry.field(default=0, description="Its verification level: 0, 1 or 2.")
     sex: Sex | None = strawberry.field(default=None, description="Its sex, if the app needs one.")
+
+
+@strawberry.input(description="A GraphQL document to register with my partner's app as a persisted operation.")
+class AppOperationRegisterInput:
+    app_id: strawberry.ID = strawberry.field(description="Global id of the app.")
+    document: str = strawberry.field(
+        description="The GraphQL document, exactly as the app will have it run (its `documentId` is the SHA-256 of "
+        "these UTF-8 bytes; at most 50,000 characters). It must validate against the schema and use only fields "
+        "the app's scopes reach."
+    )
+    name: str = strawberry.field(description="A name for it, for the partner's own use (at most 100 characters).")
+
+
+@strawberry.input(description="A persisted operation of my partner's app to delete.")
+class AppOperationDeleteInput:
+    app_id: strawberry.ID = strawberry.field(description="Global id of the app.")
+    document_id: str = strawberry.field(description="The operation's `documentId` (`sha256:<hex>`).")
 
 
 @strawberry.input(description="The grant I revoke.")
@@ -383,6 +453,25 @@ class AppPersonaCreatePayload:
     persona: AppPersona | None = strawberry.field(default=None, description="The new test persona.")
     password: str | None = strawberry.field(
         default=None, description="Its password, shown this once (it signs in on the app's sign-in page only)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.type(description="Result of appOperationRegister.")
+class AppOperationRegisterPayload:
+    operation: PersistedOperation | None = strawberry.field(
+        default=None, description="The operation (the one registered before, when the same document was)."
+    )
+    created: bool | None = strawberry.field(
+        default=None, description="True when it is new, false when the same document was registered already."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
+
+
+@strawberry.type(description="Result of appOperationDelete.")
+class AppOperationDeletePayload:
+    deleted_document_id: str | None = strawberry.field(
+        default=None, description="The `documentId` deleted: requests sending it are refused from now on."
     )
     errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 

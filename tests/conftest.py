@@ -46,6 +46,20 @@ def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
         registrations_per_hour=10_000,
         registration_conflicts_per_address_per_day=10_000,
         password_hash_profile="test",  # still argon2id, ~150x cheaper: most of the suite registers and signs in
+        # The session's app counts every test's requests in one storage (most from one client address): the
+        # request windows (quotas.requests) are out of reach; tests/partners/test_rate_limits.py lowers them.
+        rate_limit_app=1_000_000,
+        rate_limit_sandbox_app=1_000_000,
+        rate_limit_app_person=1_000_000,
+        rate_limit_person=1_000_000,
+        rate_limit_address=1_000_000,
+        # Query-cost budgets (quotas.cost): the suite's anonymous requests all come from one address; a window of one
+        # second keeps the in-memory windows short. The tests of the budgets lower them through settings.
+        query_cost_budget_anonymous=10_000_000,
+        query_cost_budget_person=10_000_000,
+        query_cost_budget_app=10_000_000,
+        query_cost_budget_sandbox_app=10_000_000,
+        query_cost_window_seconds=1,
     )
 
 

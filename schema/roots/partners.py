@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers import operations as operation_resolvers
 from resolvers import partners as partner_resolvers
 from schema.partners import (
     AppApprovePayload,
     AppConnection,
     AppCreatePayload,
+    AppOperationDeletePayload,
+    AppOperationRegisterPayload,
     AppPersonaCreatePayload,
     AppReinstatePayload,
     AppSuspendPayload,
@@ -64,6 +67,16 @@ class PartnerAppMutation:
     )
     app_reinstate: AppReinstatePayload | None = strawberry.mutation(
         resolver=partner_resolvers.app_reinstate, description="Officers: lift an app's suspension."
+    )
+    app_operation_register: AppOperationRegisterPayload | None = strawberry.mutation(
+        resolver=operation_resolvers.app_operation_register,
+        description="Register a GraphQL document with my partner's app as a persisted operation, run by its "
+        "`documentId` (`sha256:<hex>`); registering the same document again returns the same operation.",
+    )
+    app_operation_delete: AppOperationDeletePayload | None = strawberry.mutation(
+        resolver=operation_resolvers.app_operation_delete,
+        description="Delete a persisted operation of my partner's app: requests sending its `documentId` are "
+        "refused from now on.",
     )
     grant_revoke: GrantRevokePayload | None = strawberry.mutation(
         resolver=partner_resolvers.grant_revoke,

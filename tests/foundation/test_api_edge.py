@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -205,7 +206,10 @@ async def test_several_operations_without_operation_name_are_refused(client):
 
 async def test_operation_name_chooses_one_and_must_name_one(client):
     chosen = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "Api"})
-    assert chosen.json() == {"data": {"version": {"api": chosen.json()["data"]["version"]["api"]}}}
+    assert chosen.json() == {
+        "data": {"version": {"api": chosen.json()["data"]["version"]["api"]}},
+        "extensions": {"cost": ANY},
+    }
     unknown = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "Nope"})
     assert_bad_request(unknown, '"Nope"', "Ready, Api")
     anonymous = await client.post("/graphql", json={"query": HEALTH, "operationName": "Nope"})

@@ -19,6 +19,7 @@ from tests.marketplace.order_helpers import placed
 from tests.marketplace.wallet_helpers import top_up
 from tests.partners.support import Partner, seed_app, seed_grant
 from tests.partners.test_apps import create_app
+from tests.partners.test_persisted_operations import REGISTER as OPERATION_REGISTER
 from tests.partners.test_personas import PERSONA_CREATE, persona_input
 from tests.social.helpers import comment, connect, post
 from tests.support import error_codes, gql, raw_cursor
@@ -129,6 +130,10 @@ LISTS: dict[tuple[str, str], str] = {
         "App",
         "personas",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ personas(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "App",
+        "operations",
+    ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ operations(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
@@ -315,6 +320,14 @@ async def _world(app, client) -> tuple[dict, dict]:
     partner_id = partner_org["data"]["organizationRegister"]["organization"]["id"]
     made = await create_app(client, me, partner_id)
     await gql(client, PERSONA_CREATE, {"input": persona_input(made["app"]["id"])}, headers=me.auth)
+    for name in ("A", "B"):
+        registered = await gql(
+            client,
+            OPERATION_REGISTER,
+            {"input": {"appId": made["app"]["id"], "document": f"query {name} {{ version {{ api }} }}", "name": name}},
+            headers=me.auth,
+        )
+        assert registered["data"]["appOperationRegister"]["errors"] == []
     seeded = await seed_app(app, Partner(owner=me, organization_id=partner_id, name="Công ty Đối tác Xe Đạp"))
     await seed_grant(app, seeded, uuid_of(me.id))
     variables = {

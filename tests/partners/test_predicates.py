@@ -5,6 +5,7 @@ its grant's person, under the ``predicate.*`` scopes), recorded as the predicate
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from unittest.mock import ANY
 
 from partners.predicates import HANOI, age_on, hanoi_today, is_adult
 from partners.reads import Read
@@ -42,7 +43,7 @@ async def test_is_adult_turns_true_on_the_18th_birthday_in_hanoi_and_is_logged_a
     for now, adult in ((last_minute, False), (first_minute, True)):
         monkeypatch.setattr(keyring, "_clock", lambda now=now: now.astimezone(UTC))
         body = await gql(client, "query { isAdult }", headers=app_token(app, seeded, grant))
-        assert body == {"data": {"isAdult": adult}}, now
+        assert body == {"data": {"isAdult": adult}, "extensions": {"cost": ANY}}, now
         assert contexts[-1].reads.reads == {Read(uuid_of(person.id), "Query.isAdult", "predicate.isAdult", "grant")}
 
     # the person asks too (nothing logged); without the scope the app is refused; signed out is UNAUTHENTICATED

@@ -296,6 +296,12 @@ class Settings(BaseSettings):
         description="Where rate-limit and query-cost windows are counted (the `limits` library's storage URI): "
         "`async+memory://` is exact for one API process; several processes share `async+redis://host:6379`.",
     )
+    usage_flush_interval_seconds: float = Field(
+        60,
+        gt=0,
+        description="How often the partner apps' usage counts kept in memory are added to the graph (UsageDay); "
+        "once more at shutdown. A failed flush keeps its counts for the next.",
+    )
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

@@ -392,6 +392,15 @@ class Server(AuthorizationServer):
         pass
 
 
+def basic_client_id(header: str | None) -> str | None:
+    """The client_id of an HTTP Basic header, None without a readable one (never raises)."""
+    try:
+        found = _basic_credentials(header)
+    except OAuth2Error:
+        return None
+    return found[0] if found else None
+
+
 def _basic_credentials(header: str | None) -> tuple[str, str] | None:
     """(client_id, secret) of an HTTP Basic header (RFC 6749 2.3.1: each form-urlencoded); None without one."""
     if not header:

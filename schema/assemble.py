@@ -44,6 +44,7 @@ from schema.roots.partners import PartnerAppMutation, PartnerAppQuery  # partner
 from schema.roots.places import PlacesQuery
 from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
+from schema.roots.usage import UsageQuery  # partners: usage
 from schema.roots.wallets import WalletMutation, WalletQuery
 from schema.social import Comment, Post
 
@@ -72,6 +73,7 @@ class Query(
     SandboxQuery,
     AppAccessQuery,  # partners: scopes
     AccessLogQuery,  # partners: accesslog
+    UsageQuery,  # partners: usage
 ):
     pass
 

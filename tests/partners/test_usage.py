@@ -391,3 +391,47 @@ async def test_only_the_partners_managers_read_token_failures(app, client, partn
     assert error_codes(body) == ["UNAUTHENTICATED"]
     refused = await gql(client, FAILURES, variables, headers=own_token(app, usage_app))
     assert error_codes(refused) == ["FORBIDDEN"]  # never for apps (partners.fields: DENIED)
+
+
+ROTATE = """
+mutation Rotate($input: ClientSecretRotateInput!) {
+  clientSecretRotate(input: $input) { clientSecret errors { code field message } }
+}
+"""
+
+
+async def test_invalid_client_says_which_secret_problem_it_is(app, client, partner, usage_app):
+    """A rotated secret whose overlap has ended is told apart from a wrong one, and both are on record."""
+    first_secret = usage_app.client_secret
+    for _ in range(2):  # the second rotation ends the first secret's overlap at once
+        body = await gql(client, ROTATE, {"input": {"appId": app_gid(usage_app)}}, headers=partner.owner.auth)
+        assert body["data"]["clientSecretRotate"]["errors"] == [], body
+    current = body["data"]["clientSecretRotate"]["clientSecret"]
+    data = {"grant_type": "client_credentials"}
+    ended = await client.post("/oauth/token", data=data, headers=basic(usage_app, first_secret))
+    wrong = await client.post("/oauth/token", data=data, headers=basic(usage_app, "hs_sk_never-issued"))
+    assert (await client.post("/oauth/token", data=data, headers=basic(usage_app, current))).status_code == 200
+    assert ended.status_code == wrong.status_code == 401
+    assert "rotated and its overlap has ended" in ended.json()["error_description"]
+    assert "neither the current secret nor a rotated one" in wrong.json()["error_description"]
+    found = await failures_of(client, usage_app, partner.owner.auth)
+    assert [f["description"] for f in found["nodes"]] == [
+        wrong.json()["error_description"],
+        ended.json()["error_description"],
+    ]
+
+
+async def test_descriptions_name_the_methods_and_grant_types(app, client, partner, usage_app):
+    public = await seed_app(app, partner, kind="public", scopes=("openid",))
+    data = {"grant_type": "client_credentials", "client_id": public.client_id}
+    refused = (await client.post("/oauth/token", data=data)).json()
+    assert refused["error"] == "invalid_client"
+    assert refused["error_description"].startswith("grant_type=client_credentials is for confidential clients")
+    posted = {"grant_type": "client_credentials", "client_id": usage_app.client_id,
+              "client_secret": usage_app.client_secret}  # fmt: skip
+    refused = (await client.post("/oauth/token", data=posted)).json()
+    assert "client_secret_basic (HTTP Basic" in refused["error_description"]
+    assert "used client_secret_post" in refused["error_description"]
+    unsupported = (await client.post("/oauth/token", data={"grant_type": "password"}, headers=basic(usage_app))).json()
+    assert unsupported["error"] == "unsupported_grant_type"
+    assert "authorization_code, refresh_token or client_credentials" in unsupported["error_description"]

@@ -24,7 +24,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auth.permissions import Representation, authorize, holds
@@ -68,10 +68,22 @@ class UsageCounter:
         self.counts: dict[tuple[str, date], list[int]] = {}
         self.pending: tuple[str, dict[tuple[str, date], list[int]]] | None = None
         self._flushing = asyncio.Lock()
+        #: The Hà Nội day of the last count and the instants it starts and ends (a zone conversion per day only).
+        self._day: tuple[date, datetime, datetime] | None = None
+
+    def _today(self) -> date:
+        now = self.clock()
+        known = self._day
+        if known is not None and known[1] <= now < known[2]:
+            return known[0]
+        day = hanoi_day(now)
+        start = datetime.combine(day, time(), HANOI).astimezone(UTC)  # UTC like the clock's: a cheap comparison
+        self._day = (day, start, start + timedelta(days=1))
+        return day
 
     def count(self, app_id: str, *, cost: int = 0, error: bool = False, rate_limited: bool = False) -> None:
         """One answer to the app ``app_id``. No await: never interleaves with a flush's hand-over."""
-        key = (app_id, hanoi_day(self.clock()))
+        key = (app_id, self._today())
         tally = self.counts.get(key)
         if tally is None:
             tally = self.counts[key] = [0, 0, 0, 0]

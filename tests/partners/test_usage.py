@@ -435,3 +435,42 @@ async def test_descriptions_name_the_methods_and_grant_types(app, client, partne
     unsupported = (await client.post("/oauth/token", data={"grant_type": "password"}, headers=basic(usage_app))).json()
     assert unsupported["error"] == "unsupported_grant_type"
     assert "authorization_code, refresh_token or client_credentials" in unsupported["error_description"]
+
+
+async def test_the_lifespan_flushes_every_interval_and_at_shutdown(app, test_settings, usage_app):
+    """Other API processes (their own lifespan): with a flush every 0.2 s the counts reach the graph without anyone
+    asking; with a flush every hour they reach it at shutdown."""
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    from api.app import create_app
+
+    graph = app.state.runtime.graph
+
+    async def on_record(tx) -> int:
+        query = "MATCH (u:UsageDay {appId: $id}) RETURN sum(u.requests) AS n"
+        found = await (await tx.run(query, id=usage_app.app_id)).single()
+        return int(found["n"] or 0)
+
+    async def requests(interval: float, n: int, then) -> None:
+        process = create_app(test_settings.model_copy(update={"usage_flush_interval_seconds": interval}))
+        async with LifespanManager(process):
+            transport = httpx.ASGITransport(app=process)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                for _ in range(n):
+                    assert "errors" not in await gql(http, VERSION, headers=own_token(process, usage_app))
+            await then()
+
+    async def flushed_by_the_task() -> None:
+        for _ in range(50):
+            if await graph.read(on_record) == 3:
+                break
+            await asyncio.sleep(0.1)
+        assert await graph.read(on_record) == 3
+
+    async def not_yet() -> None:
+        assert await graph.read(on_record) == 3
+
+    await requests(0.2, 3, flushed_by_the_task)
+    await requests(3600, 2, not_yet)
+    assert await graph.read(on_record) == 5  # flushed at shutdown

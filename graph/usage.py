@@ -160,12 +160,12 @@ async def record_token_failure(
 #: Newest first (by number); read either way.
 TOKEN_FAILURES = both_ways("""
 MATCH (f:TokenFailure {clientId: $clientId})
-WHERE ($afterSeq IS NULL OR f.seq < $afterSeq) AND ($beforeSeq IS NULL OR f.seq > $beforeSeq)
+WHERE f.seq >= 0 AND ($afterSeq IS NULL OR f.seq < $afterSeq) AND ($beforeSeq IS NULL OR f.seq > $beforeSeq)
 WITH f ORDER BY f.seq {DESC} LIMIT $limit
 RETURN f.id AS id, f.seq AS seq, f.at AS at, f.error AS error, f.description AS description,
        f.grantType AS grantType
 """)
-TOKEN_FAILURE_COUNT = "RETURN COUNT { (:TokenFailure {clientId: $clientId}) } AS total"
+TOKEN_FAILURE_COUNT = "RETURN COUNT { (f:TokenFailure {clientId: $clientId}) WHERE f.seq >= 0 } AS total"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Read by the app's managers (owners and admins of its partner) as ``App.tokenFail
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,11 +50,18 @@ class TokenFailureView:
     grant_type: str | None
 
 
+#: What could be a secret, a code or a token quoted back in a description (a description quotes some parameters, an
+#: unknown scope for one): a run of 32 or more base64url characters. Our secrets (``hs_sk_`` + 43), codes and refresh
+#: tokens (43) and every part of a JWT are such runs; ids quoted on purpose (``hsc_`` + 22) are shorter.
+SECRET_LIKE = re.compile(r"[A-Za-z0-9_-]{32,}")
+
+
 def _printable(value: str | None, limit: int) -> str | None:
-    """``value`` as printable ASCII (what an OAuth error or grant type is), at most ``limit`` characters."""
+    """``value`` as printable ASCII (what an OAuth error or grant type is), anything secret-like redacted, at most
+    ``limit`` characters."""
     if value is None:
         return None
-    cleaned = "".join(c if " " <= c <= "~" else "?" for c in value[:limit])
+    cleaned = SECRET_LIKE.sub("[redacted]", "".join(c if " " <= c <= "~" else "?" for c in value))[:limit]
     return cleaned or None
 
 

@@ -474,3 +474,14 @@ async def test_the_lifespan_flushes_every_interval_and_at_shutdown(app, test_set
     await requests(0.2, 3, flushed_by_the_task)
     await requests(3600, 2, not_yet)
     assert await graph.read(on_record) == 5  # flushed at shutdown
+
+
+async def test_nothing_secret_like_is_kept(app, client, partner, usage_app):
+    """A description may quote a parameter (an unknown scope): a secret or token pasted there is not kept."""
+    pasted = usage_app.client_secret
+    answer = await client.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "scope": pasted}, headers=basic(usage_app)
+    )
+    assert answer.json()["error"] == "invalid_scope"
+    (found,) = (await failures_of(client, usage_app, partner.owner.auth))["nodes"]
+    assert pasted not in str(found) and "[redacted]" in found["description"]

@@ -129,6 +129,10 @@ LISTS: dict[tuple[str, str], str] = {
         "App",
         "personas",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ personas(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "App",
+        "tokenFailures",
+    ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ tokenFailures(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
@@ -315,6 +319,9 @@ async def _world(app, client) -> tuple[dict, dict]:
     partner_id = partner_org["data"]["organizationRegister"]["organization"]["id"]
     made = await create_app(client, me, partner_id)
     await gql(client, PERSONA_CREATE, {"input": persona_input(made["app"]["id"])}, headers=me.auth)
+    for secret in ("hs_sk_wrong", "hs_sk_wrong-again"):  # two token-endpoint failures of its client (tokenFailures)
+        token = {"grant_type": "client_credentials", "client_id": made["clientId"], "client_secret": secret}
+        assert (await client.post("/oauth/token", data=token)).status_code == 401
     seeded = await seed_app(app, Partner(owner=me, organization_id=partner_id, name="Công ty Đối tác Xe Đạp"))
     await seed_grant(app, seeded, uuid_of(me.id))
     variables = {

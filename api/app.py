@@ -21,6 +21,7 @@ import oauth
 from api import graphiql
 from api.graphql_view import GraphQLView
 from api.middleware import AllowListCORSMiddleware, BodySizeLimitMiddleware, RequestIdMiddleware
+from api.usage import CountingView
 from auth import housekeeping as sign_in_housekeeping
 from auth import passwords
 from auth.id_token_keys import IdTokenKey
@@ -39,6 +40,7 @@ from marketplace import idempotency, reconciliation
 from marketplace.payments import build_provider
 from oauth.pages import static_route
 from partners import authorization as partners_authorization
+from partners import usage as partners_usage
 from quotas.storage import quota_storage
 from schema.assemble import build_schema
 
@@ -216,6 +218,10 @@ def create_app(
             housekeeping_task = asyncio.create_task(
                 _housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds), name="housekeeping"
             )
+        usage_task = asyncio.create_task(  # partners' usage counts, from memory to the graph (partners.usage)
+            partners_usage.flush_periodically(app.state.usage, app.state.graph, settings.usage_flush_interval_seconds),
+            name="usage-flush",
+        )
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield
@@ -224,6 +230,13 @@ def create_app(
                 housekeeping_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await housekeeping_task
+            usage_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await usage_task
+            try:  # the counts of the last interval, for a bounded time
+                await asyncio.wait_for(app.state.usage.flush(app.state.graph), SHUTDOWN_SETTLE_SECONDS)
+            except Exception:
+                log.warning("usage counts not flushed at shutdown", exc_info=True)
             try:
                 # Messages sent in the background (password reset codes) go out first, for a bounded time: a hung or
                 # failing sender must not keep Neo4j open or skip on_shutdown.
@@ -239,7 +252,7 @@ def create_app(
     view = GraphQLView(schema or build_schema(settings), settings)
     app = Starlette(
         routes=[
-            Route("/graphql", view),
+            Route("/graphql", CountingView(view)),  # partners' usage counts (api.usage)
             Route(graphiql.STATIC_PATH + "/{name}", graphiql.asset, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
@@ -256,4 +269,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.usage = partners_usage.UsageCounter()
     return app

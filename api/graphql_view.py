@@ -252,6 +252,12 @@ class GraphQLView(GraphQL[RequestContext, None]):
         if result.extensions:
             payload["extensions"] = result.extensions
         request.state.graphql_request_error = request_error
+        # partners' usage counts (api.usage): whether the answer carries errors, one of them RATE_LIMITED
+        request.state.graphql_errors = bool(result.errors)
+        request.state.graphql_rate_limited = any(
+            isinstance(e, dict) and (e.get("extensions") or {}).get("code") == "RATE_LIMITED"
+            for e in payload.get("errors") or ()
+        )
         return payload
 
     # --- strict request decoding (api/decoding.py): junk is a 400 that says what is wrong -------------

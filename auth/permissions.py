@@ -267,6 +267,25 @@ PARTNERS: Final[tuple[Permission, ...]] = (
     Permission("partners.grant.revoke", "revoke an app's access"),
     # the access log ("who read my data", partners.access_log): only the person reads their own
     Permission("partners.access_log.read", "see who read your personal data"),
+    # an app's usage figures and token-endpoint failures (partners.usage, partners.token_failures)
+    Permission(
+        "partners.usage.read",
+        "see an app's usage figures",
+        for_organization=True,
+        refusal="Only owners and admins of the app's partner organisation, and city officers, see its usage figures.",
+    ),
+    Permission(
+        "partners.usage.oversee",
+        "see any app's usage figures",
+        city_role="officer",
+        refusal="Only owners and admins of the app's partner organisation, and city officers, see its usage figures.",
+    ),
+    Permission(
+        "partners.token_failure.read",
+        "see an app's token-endpoint failures",
+        for_organization=True,
+        refusal="Only owners and admins of the app's partner organisation see its token-endpoint failures.",
+    ),
 )
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()

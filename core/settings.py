@@ -333,6 +333,12 @@ class Settings(BaseSettings):
     query_cost_budget_anonymous: int = Field(
         5_000, ge=1, description="Points anonymous requests from one client address may spend per window."
     )
+    usage_flush_interval_seconds: float = Field(
+        60,
+        gt=0,
+        description="How often the partner apps' usage counts kept in memory are added to the graph (UsageDay); "
+        "once more at shutdown. A failed flush keeps its counts for the next.",
+    )
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

@@ -27,6 +27,7 @@ RETURN c.clientId AS clientId, c.kind AS kind, c.redirectUris AS redirectUris, c
        c.authMethod AS authMethod, coalesce(c.allowedOrigins, []) AS allowedOrigins,
        [(s:ClientSecret)-[:OF_CLIENT]->(c) WHERE s.expiresAt IS NULL OR s.expiresAt > datetime() | s.sha256]
          AS secretHashes,
+       [(s:ClientSecret)-[:OF_CLIENT]->(c) WHERE s.expiresAt <= datetime() | s.sha256] AS expiredSecretHashes,
        a.id AS appId, a.name AS name, coalesce(a.description, '') AS description,
        coalesce(a.homepageUrl, '') AS homepageUrl, coalesce(a.privacyPolicyUrl, '') AS privacyPolicyUrl,
        a.logoUrl AS logoUrl, a.environment AS environment, a.status AS status, a.sectorId AS sectorId,
@@ -46,6 +47,8 @@ class ClientRow:
     auth_method: str  # client_secret_basic | client_secret_post | none
     allowed_origins: list[str]
     secret_hashes: list[str]
+    #: Rotated secrets whose overlap has ended: a precise ``invalid_client`` for a partner still sending one.
+    expired_secret_hashes: list[str]
     app_id: str
     name: str
     description: str

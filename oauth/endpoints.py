@@ -57,6 +57,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from authlib.common.urls import add_params_to_uri  # type: ignore[import-untyped]
 from authlib.oauth2.rfc6749 import OAuth2Error  # type: ignore[import-untyped]
+from starlette.background import BackgroundTask
 from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -66,11 +67,12 @@ from core.i18n import translate
 from core.logs import get_logger
 from core.runtime import Runtime
 from oauth import pages
-from oauth.server import Request, Server, in_thread
+from oauth.server import Request, Server, basic_client_id, in_thread
 from partners import authorization as service
 from partners.access_log import write_reads
 from partners.authorization import ClientRow, CodeRequest, OAuthFailure, OpSessionRow, PageRefusal
 from partners.scopes import CATALOGUE, PERSON_SCOPES, title
+from partners.token_failures import record_failure
 
 log = get_logger("oauth.userinfo")
 #: Retry-After of a 503 whose cause gave none.
@@ -468,7 +470,14 @@ async def _run_server(request: HttpRequest, run: str) -> Response:
         response = _json_error("temporarily_unavailable", UNAVAILABLE, 503)
         response.headers["Retry-After"] = _retry_after(error)
         return response
-    return _json(status, body if isinstance(body, dict) else {}, headers)
+    response = _json(status, body if isinstance(body, dict) else {}, headers)
+    if run == "token" and status >= 400 and isinstance(body, dict) and body.get("error"):
+        # The client's last failures, for its partner (App.tokenFailures): recorded after the answer is sent, so
+        # recording can neither delay nor change it (partners.token_failures.record_failure never raises).
+        client_id = basic_client_id(request.headers.get("authorization")) or params.get("client_id")
+        response.background = BackgroundTask(record_failure, rt, client_id, str(body["error"]),
+                                             body.get("error_description"), params.get("grant_type"))  # fmt: skip
+    return response
 
 
 async def token(request: HttpRequest) -> Response:

@@ -40,6 +40,7 @@ from authlib.oauth2.rfc6749 import (  # type: ignore[import-untyped]
     OAuth2Error,
     OAuth2Request,
     UnauthorizedClientError,
+    UnsupportedGrantTypeError,
 )
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant, ClientCredentialsGrant, RefreshTokenGrant  # type: ignore[import-untyped]
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload  # type: ignore[import-untyped]
@@ -346,6 +347,16 @@ class Server(AuthorizationServer):
             token["refresh_token"] = call(service.new_refresh_token, self.rt, user.grant_id, scopes)
         return token
 
+    def get_token_grant(self, request: Request) -> Any:
+        """authlib's grant lookup, with a description for a grant type we do not serve (authlib's has none)."""
+        try:
+            return super().get_token_grant(request)
+        except UnsupportedGrantTypeError as error:
+            given = request.form.get("grant_type")
+            said = "No grant_type was sent" if not given else "This grant_type is not supported"
+            error.description = f"{said}: use authorization_code, refresh_token or client_credentials."
+            raise
+
     # --- client authentication, precise -------------------------------------------------------------------------
     def authenticate_client(self, request: Request, methods: list[str], endpoint: str = "token") -> Client:
         basic = _basic_credentials(request.headers.get("Authorization") or request.headers.get("authorization"))
@@ -365,19 +376,24 @@ class Server(AuthorizationServer):
                                      "client_secret_post, or client_id alone for a public client.")  # fmt: skip
         client = self.query_client(client_id) if client_id else None
         if client is None:
-            raise InvalidClientError(status_code=401, description="Unknown client_id.")
+            raise InvalidClientError(status_code=401, description="Unknown client_id: no app of HanoiSmart has "
+                                     "this client (App.client.clientId shows yours; it starts with hsc_).")  # fmt: skip
         row = client.row
         if row.status != "active":
             raise InvalidClientError(status_code=401, description="The app of this client is suspended.")
         if method != row.auth_method:
             raise InvalidClientError(status_code=401, description=f"This client authenticates with "
-                                     f"{row.auth_method}, not {method}.")  # fmt: skip
+                                     f"{AUTH_METHODS[row.auth_method]}; the request used "
+                                     f"{AUTH_METHODS.get(method, method)}.")  # fmt: skip
         if method not in methods:
-            raise InvalidClientError(status_code=401, description=f"This endpoint does not accept {method}"
-                                     f" (it needs a confidential client).")  # fmt: skip
+            raise InvalidClientError(status_code=401, description=_needs_confidential(request, endpoint))
         if method != "none" and not service.secret_matches(row, secret):
-            raise InvalidClientError(status_code=401, description="The client secret is wrong, or it was rotated "
-                                     "and its overlap has ended.")  # fmt: skip
+            if service.secret_expired(row, secret):
+                raise InvalidClientError(status_code=401, description="This client secret was rotated and its "
+                                         "overlap has ended: send the current secret (App.client.secrets shows "
+                                         "the last 4 characters of each secret that works).")  # fmt: skip
+            raise InvalidClientError(status_code=401, description="The client secret is wrong: it is neither the "
+                                     "current secret nor a rotated one still in its overlap.")  # fmt: skip
         request.auth_method = method
         return client
 
@@ -390,6 +406,35 @@ class Server(AuthorizationServer):
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         pass
+
+
+#: How each client authentication method is named in an ``invalid_client`` description.
+AUTH_METHODS = {
+    "client_secret_basic": "client_secret_basic (HTTP Basic client_id:client_secret)",
+    "client_secret_post": "client_secret_post (client_id and client_secret in the form)",
+    "none": "none (client_id alone, no secret)",
+}
+#: Grant types named as such in a description (anything else is not quoted back).
+GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
+
+
+def _needs_confidential(request: Request, endpoint: str) -> str:
+    """Why a public client (client_id alone) is refused by an endpoint or grant that takes confidential ones only."""
+    grant = request.form.get("grant_type")
+    what = f"grant_type={grant}" if endpoint == "token" and grant in GRANT_TYPES else f"The {endpoint} endpoint"
+    return (
+        f"{what} is for confidential clients authenticating with their secret; this is a public client (it sends "
+        "its client_id alone)."
+    )
+
+
+def basic_client_id(header: str | None) -> str | None:
+    """The client_id of an HTTP Basic header, None without a readable one (never raises)."""
+    try:
+        found = _basic_credentials(header)
+    except OAuth2Error:
+        return None
+    return found[0] if found else None
 
 
 def _basic_credentials(header: str | None) -> tuple[str, str] | None:

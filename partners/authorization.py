@@ -97,6 +97,12 @@ def secret_matches(found: ClientRow, secret: str) -> bool:
     return any(hmac.compare_digest(presented, stored) for stored in found.secret_hashes)
 
 
+def secret_expired(found: ClientRow, secret: str) -> bool:
+    """Whether ``secret`` is a rotated secret of the client whose overlap has ended."""
+    presented = digest(secret)
+    return any(hmac.compare_digest(presented, stored) for stored in found.expired_secret_hashes)
+
+
 def purposes_of(found: ClientRow) -> dict[str, dict[str, str]]:
     try:
         value = json.loads(found.purposes or "{}")

@@ -80,6 +80,9 @@ TYPES: Final[dict[str, str]] = {
     **_all(DENIED, "Grant DataAccessLogEntry OAuthClient AppPersonaConnection"),
     # an app's persisted operations are managed by its partner, never by the app's tokens (partners.operations)
     **_all(DENIED, "PersistedOperation PersistedOperationConnection PersistedOperationEdge"),
+    # usage: an app reads its own figures (appUsage, usage.read); its token failures are its managers' only
+    **_all(PUBLIC, "AppUsage AppUsageDay AppUsageFigures"),
+    **_all(DENIED, "TokenFailureConnection TokenFailure"),
 }
 
 #: Field by field (overrides ``TYPES``).
@@ -94,6 +97,7 @@ FIELDS: Final[dict[str, str]] = {
     "Query.isAdult": "predicate.isAdult",
     "Query.livesInWard": "predicate.livesInWard",
     "Query.isVerifiedResident": "predicate.isVerifiedResident",
+    "Query.appUsage": "usage.read",  # partners.usage: the app's own figures only (client credentials)
     **_fields(
         "Query",
         DENIED,
@@ -144,6 +148,7 @@ FIELDS: Final[dict[str, str]] = {
     ),
     # --- apps: their public face (the consent page's); a partner's client and test personas are not for apps --------
     **_fields("App", DENIED, "client personas operations"),
+    "App.tokenFailures": DENIED,  # partners.token_failures: for the partner's owners and admins
     # --- the catalogue -----------------------------------------------------------------------------------------------
     "Commune.community": DENIED,
     **_fields(

@@ -46,6 +46,7 @@ from schema.roots.places import PlacesQuery
 from schema.roots.quotas import QuotaQuery  # cost: rateLimit
 from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
+from schema.roots.usage import UsageQuery  # partners: usage
 from schema.roots.wallets import WalletMutation, WalletQuery
 from schema.social import Comment, Post
 
@@ -75,6 +76,7 @@ class Query(
     AppAccessQuery,  # partners: scopes
     AccessLogQuery,  # partners: accesslog
     QuotaQuery,  # cost: rateLimit
+    UsageQuery,  # partners: usage
 ):
     pass
 

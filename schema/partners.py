@@ -12,6 +12,7 @@ from partners.model import AppView, ClientView, GrantView, ManagedAppView, Perso
 from partners.operations import OperationView
 from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.identity import Organization, Sex
+from schema.usage import TokenFailureConnection
 
 
 @strawberry.enum(description="Where an app runs.")
@@ -120,6 +121,18 @@ class App(relay.Node):
 
         managed = await self._managed(info)
         return await app_operations(info, self.uuid, bool(managed and managed.manages), first, after, last, before)
+
+    @strawberry.field(
+        description="The last requests of its OAuth client that the token endpoint refused, with the reasons "
+        "(`invalid_client` and the others), newest first; the newest 50 are kept. For the owners and admins of "
+        "its partner organisation (FORBIDDEN for others)."
+    )
+    async def token_failures(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> TokenFailureConnection:
+        from resolvers.usage import app_token_failures  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await app_token_failures(info, self.uuid, first, after, last, before)
 
     @strawberry.field(description="The partner organisation that runs the app.")
     async def partner(self, info: strawberry.Info) -> Organization | None:

@@ -134,6 +134,8 @@ LISTS: dict[tuple[str, str], str] = {
         "App",
         "operations",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ operations(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+        "tokenFailures",
+    ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ tokenFailures(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
@@ -328,6 +330,9 @@ async def _world(app, client) -> tuple[dict, dict]:
             headers=me.auth,
         )
         assert registered["data"]["appOperationRegister"]["errors"] == []
+    for secret in ("hs_sk_wrong", "hs_sk_wrong-again"):  # two token-endpoint failures of its client (tokenFailures)
+        token = {"grant_type": "client_credentials", "client_id": made["clientId"], "client_secret": secret}
+        assert (await client.post("/oauth/token", data=token)).status_code == 401
     seeded = await seed_app(app, Partner(owner=me, organization_id=partner_id, name="Công ty Đối tác Xe Đạp"))
     await seed_grant(app, seeded, uuid_of(me.id))
     variables = {

@@ -39,7 +39,7 @@ GRAPH_MODULES: dict[str, frozenset[str]] = {
     "places": frozenset({"graph.places"}),
     "health": frozenset({"graph.health"}),
     "sandbox": frozenset({"graph.sandbox"}),
-    "partners": frozenset({"graph.partners", "graph.oauth", "graph.app_access", "graph.access_log"}),
+    "partners": frozenset({"graph.partners", "graph.oauth", "graph.app_access", "graph.access_log", "graph.usage"}),
     "quotas": frozenset(),
     "webhooks": frozenset({"graph.webhooks"}),
 }

@@ -134,6 +134,8 @@ LISTS: dict[tuple[str, str], str] = {
         "App",
         "operations",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ operations(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "App",
         "tokenFailures",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ tokenFailures(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
 }

@@ -20,8 +20,8 @@ therefore at least once; receivers dedupe on ``webhook-id``. A delivery is not s
 side by side: the lease statement locks each delivery before it reads it again.
 
 The clock is injected (``now``): the tests drive the schedule with it and run one pass at a time (``run_once``).
-``nudge()`` wakes the running dispatchers after a commit that queued deliveries, so they do not wait for the next
-poll.
+The running dispatcher registers its ``wake`` with the outbox (``webhooks.outbox.on_emitted``): a transaction that
+emitted deliveries wakes it once it commits, so a delivery does not wait for the next poll.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +39,7 @@ from core.logs import get_logger
 from core.runtime import Runtime
 from graph import webhooks as queries
 from graph.webhooks import LeasedDelivery
-from webhooks import signing, targets
+from webhooks import outbox, signing, targets
 
 log = get_logger(__name__)
 
@@ -78,15 +77,6 @@ class Attempt:
     status: int | None
     error: str | None
     duration_ms: int
-
-
-_running: weakref.WeakSet[Dispatcher] = weakref.WeakSet()
-
-
-def nudge() -> None:
-    """Wake the dispatchers of this process (call it after a commit that queued deliveries)."""
-    for dispatcher in list(_running):
-        dispatcher.wake()
 
 
 class Dispatcher:
@@ -219,7 +209,7 @@ class Dispatcher:
     async def run(self) -> None:
         """Until cancelled: a pass, then wait for a nudge or ``webhook_dispatch_interval_seconds`` (a full batch:
         the next pass at once). While the setting is 0 the dispatcher is paused (it checks again every second)."""
-        _running.add(self)
+        forget = outbox.on_emitted(self.rt, self.wake)
         try:
             while True:
                 self._wake.clear()
@@ -237,7 +227,7 @@ class Dispatcher:
                 except TimeoutError:
                     pass
         finally:
-            _running.discard(self)
+            forget()
 
 
 def _ms(started: float) -> int:

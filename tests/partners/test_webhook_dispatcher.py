@@ -21,7 +21,7 @@ from tests.partners.webhook_support import (
     subscribe,
 )
 from tests.support import gql, settings_changed
-from webhooks import dispatcher as dispatching
+from webhooks import outbox
 from webhooks import signing, targets
 from webhooks.dispatcher import RETRY_SCHEDULE, Dispatcher
 
@@ -324,7 +324,7 @@ async def test_the_lifespan_dispatcher_delivers_when_nudged(app, client, receive
         await asyncio.sleep(0.05)
         await paused(app)
         msg_id, _ = await queue_delivery(app, subscribed.subscription_uuid)
-        dispatching.nudge()
+        outbox.nudge(app.state.runtime)
         for _ in range(200):
             if receiver.received:
                 break

@@ -268,9 +268,7 @@ RETURN {SUBSCRIPTION_FIELDS}
 async def rotate_secret(
     tx: AsyncManagedTransaction, subscription_id: str, sealed: str, last4: str, previous_until: datetime
 ) -> SubscriptionRow | None:
-    found = await run(
-        tx, ROTATE_SECRET, id=subscription_id, sealed=sealed, last4=last4, previousUntil=previous_until
-    )
+    found = await run(tx, ROTATE_SECRET, id=subscription_id, sealed=sealed, last4=last4, previousUntil=previous_until)
     return row(SubscriptionRow, found[0]) if found else None
 
 

@@ -173,8 +173,9 @@ class WebhookSubscriptionUpdateInput:
         default=None, description="The event types to receive, all of them (replaces the list)."
     )
     status: WebhookSubscriptionStatus | None = strawberry.field(
-        default=None, description="ACTIVE enables a disabled subscription again (its waiting deliveries go out); "
-        "DISABLED stops sending."
+        default=None,
+        description="ACTIVE enables a disabled subscription again (its waiting deliveries go out); "
+        "DISABLED stops sending.",
     )
 
 

@@ -27,6 +27,7 @@ emitted deliveries wakes it once it commits, so a delivery does not wait for the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Callable
@@ -222,10 +223,8 @@ class Dispatcher:
                         log.warning("webhook dispatch pass failed; next pass later", exc_info=True)
                 if leased >= self.rt.settings.webhook_batch_size:
                     continue
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=interval if interval > 0 else 1.0)
-                except TimeoutError:
-                    pass
         finally:
             forget()
 

@@ -200,7 +200,9 @@ async def _readable_app(tx: AsyncManagedTransaction, viewer: Viewer, app_id: str
         raise NotFoundError(NO_APP, field=field)
     active = (standing.organization_status or "active") == "active"
     authorize(
-        viewer, "webhooks.subscription.read", on=Representation(standing.organization_id, standing.role, active, field=field)
+        viewer,
+        "webhooks.subscription.read",
+        on=Representation(standing.organization_id, standing.role, active, field=field),
     )
 
 
@@ -371,7 +373,9 @@ async def subscriptions_of_app(
     found = await rt.graph.read(read)
     if found is None:
         return None
-    page = request.page(found[0], kind, lambda r: (r.subscription["createdAt"], r.subscription["id"]), total_count=found[1])
+    page = request.page(
+        found[0], kind, lambda r: (r.subscription["createdAt"], r.subscription["id"]), total_count=found[1]
+    )
     return Page(
         items=[subscription_view(r) for r in page.items],
         cursors=page.cursors,
@@ -439,6 +443,8 @@ async def _visible(tx: AsyncManagedTransaction, viewer: Viewer, load: Any, ids: 
         if standing is None:
             continue
         active = (standing.organization_status or "active") == "active"
-        if holds(viewer, "webhooks.subscription.read", on=Representation(standing.organization_id, standing.role, active)):
+        if holds(
+            viewer, "webhooks.subscription.read", on=Representation(standing.organization_id, standing.role, active)
+        ):
             kept.append(r)
     return kept

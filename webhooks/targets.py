@@ -83,9 +83,9 @@ def check_url(value: str, environment: str, field: str = "url") -> str:
             raise UserInputError(MUST_BE_HTTPS, field=field, params={"limit": MAX_URL})
     elif parts.scheme != "https":
         raise UserInputError(MUST_BE_HTTPS, field=field, params={"limit": MAX_URL})
-    if host == "localhost" or host.endswith(".localhost") or host.endswith(".local") or "." not in host and not literal:
-        if not (_loopback_allowed(environment) and literal is not None):
-            raise UserInputError(NOT_PUBLIC, field=field)
+    local_name = host == "localhost" or host.endswith((".localhost", ".local")) or "." not in host
+    if literal is None and local_name:
+        raise UserInputError(NOT_PUBLIC, field=field)
     if literal is not None and _refused_address(literal, environment):
         raise UserInputError(NOT_PUBLIC, field=field)
     return cleaned

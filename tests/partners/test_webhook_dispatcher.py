@@ -21,8 +21,7 @@ from tests.partners.webhook_support import (
     subscribe,
 )
 from tests.support import gql, settings_changed
-from webhooks import outbox
-from webhooks import signing, targets
+from webhooks import outbox, signing, targets
 from webhooks.dispatcher import RETRY_SCHEDULE, Dispatcher
 
 DELIVERIES = """

@@ -159,7 +159,10 @@ async def subscribe(
     seeded = await seed_app(app, partner, scopes=scopes)
     gid = app_global_id(seeded.app_id)
     body = await gql(
-        client, CREATE, {"input": {"appId": gid, "url": url, "eventTypes": list(event_types)}}, headers=partner.owner.auth
+        client,
+        CREATE,
+        {"input": {"appId": gid, "url": url, "eventTypes": list(event_types)}},
+        headers=partner.owner.auth,
     )
     payload = body["data"]["webhookSubscriptionCreate"]
     assert payload["errors"] == [], payload

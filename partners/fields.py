@@ -75,6 +75,8 @@ TYPES: Final[dict[str, str]] = {
     **_all(DENIED, "Representative RepresentationChange"),
     # the partner platform's own records: a person's grants and access log, a partner's client and personas
     **_all(DENIED, "Grant DataAccessLogEntry OAuthClient AppPersonaConnection"),
+    # webhooks: an app's subscriptions and delivery log are its partner's to manage, not its token's
+    **_all(DENIED, "WebhookSubscription WebhookDelivery"),
 }
 
 #: Field by field (overrides ``TYPES``).

@@ -351,3 +351,45 @@ async def test_a_name_that_resolves_to_a_private_address_at_send_time_is_refused
     assert state["status"] == "pending" and state["attempts"] == 1 and state["lastStatus"] is None
     (shown,) = (await _deliveries(client, subscribed))["nodes"]
     assert shown["lastError"].startswith("Refused:") and "127.0.0.1" in shown["lastError"]
+
+
+async def test_an_event_emitted_in_a_transaction_is_delivered_after_commit_by_the_nudged_dispatcher(
+    app, client, receiver
+):
+    from partners.pairwise import subject
+    from tests.identity.people import register, uuid_of
+    from tests.partners.support import app_person_id
+    from webhooks.events import PersonRef
+
+    subscribed = await subscribe(app, client, receiver.url, event_types=("grant.revoked",))
+    receiver.secrets = [subscribed.secret]
+    person = uuid_of((await register(client)).id)
+    runtime = app.state.runtime
+
+    async def change(tx):  # a service's write transaction that emits an app-level event
+        return await outbox.emit(
+            tx, runtime, "grant.revoked", about=[person], app_id=subscribed.app.app_id,
+            data={"grantId": "g-1", "person": PersonRef(person), "revokedBy": "PERSON"},
+        )  # fmt: skip
+
+    with settings_changed(app, webhook_dispatch_interval_seconds=3600):
+        app.state.webhook_dispatcher.wake()
+        await asyncio.sleep(0.05)
+        await paused(app)  # from now on only the nudge after commit makes it send
+        assert await runtime.graph.write(change) == 1
+        for _ in range(250):
+            if receiver.received:
+                break
+            await asyncio.sleep(0.02)
+    (got,) = receiver.received
+    assert got.verified, got.error
+    sent = json.loads(got.body)
+    assert sent["type"] == "grant.revoked" and sent["data"]["grantId"] == "g-1"
+    assert person not in got.body  # the person travels under the app's own id, never the internal one
+    assert sent["data"]["person"] == {
+        "id": app_person_id(app, subscribed.app, person),
+        "sub": subject(runtime.pairwise_key, subscribed.app.sector_id, person),
+    }
+    (shown,) = (await _deliveries(client, subscribed))["nodes"]
+    assert shown["webhookId"] == got.headers["webhook-id"] and shown["status"] == "DELIVERED"
+    assert shown["body"] == got.body

@@ -136,8 +136,9 @@ async def create_deliveries(
 #     secretSealed, secretLast4, secretCreatedAt, previousSecretSealed, previousSecretLast4, previousSecretExpiresAt})
 # (:WebhookDelivery {id: "msg_...", ..., leaseUntil, leaseToken})-[:TO]->(:WebhookSubscription)
 # (:WebhookDelivery)-[:ATTEMPTED]->(:WebhookAttempt {number, at, status, error, durationMs})
-# Lock order: an app (partners' lock) before its subscriptions; a delivery alone (the lease and the attempt record
-# touch one delivery and, on a 410, its subscription after it).
+# Lock order: a delivery, then its subscription, then the app (partners' lock): the changes of a subscription lock
+# it before its app, a retry locks the delivery before the app, the attempt record of a 410 the delivery before its
+# subscription; nothing holds an app while it waits for a subscription or a delivery.
 # ==================================================================================================================
 
 APP_STANDING = """
@@ -314,17 +315,17 @@ async def subscriptions_of_app(
 #: One statement leases a batch of due deliveries. Each candidate is write-locked first (``SET ... REMOVE``), then
 #: read again (``properties(d)``: the value committed by whoever held the lock before, not the one matched before
 #: the lock), so of parallel dispatchers exactly one leases a delivery. Deliveries of a disabled subscription or of
-#: a suspended app wait.
+#: a suspended app wait (and are left out before the batch is cut, so they never crowd out the others).
 LEASE_DUE = """
 MATCH (d:WebhookDelivery)
 WHERE d.status = 'pending' AND d.nextAttemptAt <= $now AND (d.leaseUntil IS NULL OR d.leaseUntil < $now)
-WITH d ORDER BY d.nextAttemptAt, d.id LIMIT $batch
+MATCH (d)-[:TO]->(s:WebhookSubscription {status: 'active'})<-[:HAS_WEBHOOK]-(:App {status: 'active'})
+WITH d, s ORDER BY d.nextAttemptAt, d.id LIMIT $batch
 SET d.deliveryLock = true
 REMOVE d.deliveryLock
-WITH d, properties(d) AS fresh
+WITH d, s, properties(d) AS fresh
 WHERE fresh.status = 'pending' AND fresh.nextAttemptAt <= $now
   AND (fresh.leaseUntil IS NULL OR fresh.leaseUntil < $now)
-MATCH (d)-[:TO]->(s:WebhookSubscription {status: 'active'})<-[:HAS_WEBHOOK]-(a:App {status: 'active'})
 SET d.leaseUntil = $leaseUntil, d.leaseToken = $token
 RETURN d.id AS id, d.body AS body, d.eventType AS eventType, coalesce(d.attempts, 0) AS attempts,
        s.id AS subscriptionId, s.url AS url, s.secretSealed AS secretSealed,

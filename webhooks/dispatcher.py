@@ -136,9 +136,11 @@ class Dispatcher:
             return len(leased)
 
     async def _deliver(self, delivery: LeasedDelivery, token: str, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            attempt = await self.send(delivery)
+        """Send one leased delivery and record the attempt; a failure here is logged and the lease runs out (the
+        delivery is sent again later), never raised into the other deliveries of the pass."""
         try:
+            async with gate:
+                attempt = await self.send(delivery)
             await self._record(delivery, token, attempt)
         except Exception:
             log.warning("webhook attempt not recorded; its lease will run out", delivery=delivery.id, exc_info=True)
@@ -208,23 +210,26 @@ class Dispatcher:
     # --- the loop -------------------------------------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Until cancelled: a pass, then wait for a nudge or ``webhook_dispatch_interval_seconds`` (a full batch:
-        the next pass at once). While the setting is 0 the dispatcher is paused (it checks again every second)."""
+        """Until cancelled: wait for a nudge or ``webhook_dispatch_interval_seconds``, then a pass (after a full
+        batch, the next pass at once). The first pass comes one interval after the start (or at the first nudge), so
+        a starting process does not compete with its first requests for the connection pool. While the setting is
+        0 the dispatcher is paused (it looks again every second)."""
         forget = outbox.on_emitted(self.rt, self.wake)
         try:
             while True:
-                self._wake.clear()
                 interval = self.rt.settings.webhook_dispatch_interval_seconds
-                leased = 0
-                if interval > 0:
-                    try:
-                        leased = await self.run_once()
-                    except Exception:
-                        log.warning("webhook dispatch pass failed; next pass later", exc_info=True)
-                if leased >= self.rt.settings.webhook_batch_size:
-                    continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=interval if interval > 0 else 1.0)
+                self._wake.clear()
+                if self.rt.settings.webhook_dispatch_interval_seconds <= 0:
+                    continue
+                try:
+                    leased = await self.run_once()
+                except Exception:
+                    log.warning("webhook dispatch pass failed; next pass later", exc_info=True)
+                    continue
+                if leased >= self.rt.settings.webhook_batch_size:
+                    self._wake.set()
         finally:
             forget()
 

@@ -20,6 +20,8 @@ from tests.marketplace.wallet_helpers import top_up
 from tests.partners.support import Partner, seed_app, seed_grant
 from tests.partners.test_apps import create_app
 from tests.partners.test_personas import PERSONA_CREATE, persona_input
+from tests.partners.webhook_support import CREATE as WEBHOOK_CREATE
+from tests.partners.webhook_support import queue_delivery
 from tests.social.helpers import comment, connect, post
 from tests.support import error_codes, gql, raw_cursor
 
@@ -129,6 +131,14 @@ LISTS: dict[tuple[str, str], str] = {
         "App",
         "personas",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ personas(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "App",
+        "webhookSubscriptions",
+    ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ webhookSubscriptions(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Query",
+        "webhookDeliveries",
+    ): f"query($after: String, $app: ID!) {{ webhookDeliveries(appId: $app, first: 1, after: $after) {{ {PAGE} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
@@ -315,6 +325,16 @@ async def _world(app, client) -> tuple[dict, dict]:
     partner_id = partner_org["data"]["organizationRegister"]["organization"]["id"]
     made = await create_app(client, me, partner_id)
     await gql(client, PERSONA_CREATE, {"input": persona_input(made["app"]["id"])}, headers=me.auth)
+    for _ in range(2):  # two webhook subscriptions of the app, two deliveries queued to the first
+        hooked = await gql(
+            client,
+            WEBHOOK_CREATE,
+            {"input": {"appId": made["app"]["id"], "url": "http://127.0.0.1:9/hook", "eventTypes": ["grant.revoked"]}},
+            headers=me.auth,
+        )
+    subscription = uuid_of(hooked["data"]["webhookSubscriptionCreate"]["subscription"]["id"])
+    for _ in range(2):
+        await queue_delivery(app, subscription, event_type="grant.revoked")
     seeded = await seed_app(app, Partner(owner=me, organization_id=partner_id, name="Công ty Đối tác Xe Đạp"))
     await seed_grant(app, seeded, uuid_of(me.id))
     variables = {

@@ -393,3 +393,75 @@ async def test_an_event_emitted_in_a_transaction_is_delivered_after_commit_by_th
     (shown,) = (await _deliveries(client, subscribed))["nodes"]
     assert shown["webhookId"] == got.headers["webhook-id"] and shown["status"] == "DELIVERED"
     assert shown["body"] == got.body
+
+
+#: A dispatcher in a process of its own that stops for good between the lease and the send (the test kills it).
+DOOMED_PROCESS = """
+import asyncio, json, sys
+from datetime import datetime
+from types import SimpleNamespace
+
+from core.settings import Settings
+from graph.driver import Graph
+from webhooks.dispatcher import Dispatcher
+
+given = json.loads(sys.argv[1])
+
+
+async def main():
+    settings = Settings(environment="test", neo4j_uri=given["uri"], neo4j_password=given["password"],
+                        var_dir=given["var"])
+    graph = Graph.connect(settings, uri=given["uri"], password=given["password"])
+    runtime = SimpleNamespace(settings=settings, graph=graph, pairwise_key=b"never used: nothing is sent")
+    dispatcher = Dispatcher(runtime, now=lambda: datetime.fromisoformat(given["now"]))
+
+    async def stuck(delivery):
+        print("LEASED", delivery.id, flush=True)
+        await asyncio.sleep(3600)
+
+    dispatcher.send = stuck
+    await dispatcher.run_once()
+
+
+asyncio.run(main())
+"""
+
+
+async def test_a_killed_dispatcher_process_loses_nothing_and_the_delivery_goes_out_once(
+    app, client, quiet, receiver, dispatchers, test_settings
+):
+    import sys
+    from pathlib import Path
+
+    subscribed = await subscribe(app, client, receiver.url)
+    receiver.secrets = [subscribed.secret]
+    clock = Clock()
+    msg_id, _ = await queue_delivery(app, subscribed.subscription_uuid, at=clock())
+    given = {
+        "uri": test_settings.neo4j_uri,
+        "password": test_settings.neo4j_password.get_secret_value(),
+        "var": str(test_settings.var_dir),
+        "now": clock().isoformat(),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", DOOMED_PROCESS, json.dumps(given),
+        cwd=Path(__file__).resolve().parents[2], stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), 60)
+        assert line.decode().split() == ["LEASED", msg_id]
+    finally:
+        process.kill()  # SIGKILL: no cleanup runs, as in a crash
+        await process.wait()
+    state = await delivery_state(app, msg_id)
+    assert state["status"] == "pending" and state["attempts"] == 0 and state["leaseUntil"] is not None
+
+    restarted = dispatchers(clock)
+    assert await restarted.run_once() == 0  # the dead process's lease still holds
+    clock.advance(seconds=app.state.runtime.settings.webhook_lease_seconds + 1)
+    assert await restarted.run_once() == 1
+    assert await restarted.run_once() == 0
+    assert receiver.ids() == [msg_id] and receiver.received[0].verified
+    state = await delivery_state(app, msg_id)
+    assert state["status"] == "delivered" and state["attempts"] == 1 and state["recorded"] == 1

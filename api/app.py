@@ -43,6 +43,7 @@ from partners import authorization as partners_authorization
 from partners import usage as partners_usage
 from quotas.storage import quota_storage
 from schema.assemble import build_schema
+from webhooks.dispatcher import Dispatcher
 
 log = get_logger(__name__)
 
@@ -222,6 +223,9 @@ def create_app(
             partners_usage.flush_periodically(app.state.usage, app.state.graph, settings.usage_flush_interval_seconds),
             name="usage-flush",
         )
+        # Webhooks: the dispatcher sends the deliveries queued by committed changes (paused while its interval is 0).
+        app.state.webhook_dispatcher = Dispatcher(app.state.runtime)
+        dispatcher_task = asyncio.create_task(app.state.webhook_dispatcher.run(), name="webhook-dispatcher")
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield
@@ -237,6 +241,10 @@ def create_app(
                 await asyncio.wait_for(app.state.usage.flush(app.state.graph), SHUTDOWN_SETTLE_SECONDS)
             except Exception:
                 log.warning("usage counts not flushed at shutdown", exc_info=True)
+            dispatcher_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatcher_task
+            await app.state.webhook_dispatcher.close()
             try:
                 # Messages sent in the background (password reset codes) go out first, for a bounded time: a hung or
                 # failing sender must not keep Neo4j open or skip on_shutdown.

@@ -51,6 +51,21 @@ P = ParamSpec("P")
 T = TypeVar("T")
 Work = Callable[..., Awaitable[T]]
 
+#: The callbacks the current write transaction registered to run once it commits (``after_commit``).
+_after_commit: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "after_commit", default=None
+)
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback()`` once the current ``Graph.write`` transaction has committed (never if it fails): a cheap,
+    non-failing wake-up (the webhook dispatcher's nudge), harmless to run twice (a transaction function the driver
+    retried registers again). Outside a ``Graph.write`` (a test's raw transaction) it runs nothing."""
+    callbacks = _after_commit.get()
+    if callbacks is not None:
+        callbacks.append(callback)
+
+
 #: Counts Cypher statements run through ``run`` in the current request (tests assert on it).
 statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("statement_counter", default=None)
 
@@ -140,8 +155,17 @@ class Graph:
         return await self._execute(neo4j.READ_ACCESS, work, args, kwargs)
 
     async def write(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        """Run ``work(tx, *args, **kwargs)`` in one managed write transaction (all or nothing)."""
-        return await self._execute(neo4j.WRITE_ACCESS, work, args, kwargs)
+        """Run ``work(tx, *args, **kwargs)`` in one managed write transaction (all or nothing); then, once it
+        committed, the callbacks it registered with ``after_commit``."""
+        callbacks: list[Callable[[], None]] = []
+        token = _after_commit.set(callbacks)
+        try:
+            result = await self._execute(neo4j.WRITE_ACCESS, work, args, kwargs)
+        finally:
+            _after_commit.reset(token)
+        for callback in callbacks:
+            callback()
+        return result
 
     async def _execute(
         self, mode: str, work: Callable[..., Awaitable[T]], args: tuple[Any, ...], kwargs: dict[str, Any]

@@ -83,6 +83,8 @@ TYPES: Final[dict[str, str]] = {
     # usage: an app reads its own figures (appUsage, usage.read); its token failures are its managers' only
     **_all(PUBLIC, "AppUsage AppUsageDay AppUsageFigures"),
     **_all(DENIED, "TokenFailureConnection TokenFailure"),
+    # webhooks: an app's subscriptions and delivery log are its partner's to manage, not its token's
+    **_all(DENIED, "WebhookSubscription WebhookDelivery"),
 }
 
 #: Field by field (overrides ``TYPES``).
@@ -104,7 +106,7 @@ FIELDS: Final[dict[str, str]] = {
         "health schemaMigrations mySessions myData actors verificationRequests myRepresentativeInvitations feed"
         " peopleYouMayKnow trustPath postSearch communities community myCommunities communityJoinRequests"
         " moderationQueue myReports ledgerTotals stuckPayments myInvestmentInterests disputes developmentMessages"
-        " myGrants appsForReview myDataAccessLog",
+        " myGrants appsForReview myDataAccessLog webhookDeliveries",
     ),
     # --- Mutation ------------------------------------------------------------------------------------------------
     **_fields("Mutation", "marketplace.write", "cartItemSet cartCheckout orderPlace orderPay orderCancel"),
@@ -123,7 +125,8 @@ FIELDS: Final[dict[str, str]] = {
         " listingCreate listingUpdate listingStatusSet investmentInterestCreate investmentInterestAnswer"
         " investmentInterestWithdraw orderAccept orderFulfil orderComplete orderRefund reviewCreate reviewReply"
         " disputeOpen disputeResolve appCreate appUpdate clientSecretRotate appPersonaCreate appApprove appSuspend"
-        " appReinstate grantRevoke appOperationRegister appOperationDelete",
+        " appReinstate grantRevoke appOperationRegister appOperationDelete webhookSubscriptionCreate"
+        " webhookSubscriptionUpdate webhookSubscriptionDelete webhookSecretRotate webhookDeliveryRetry",
     ),
     # --- people ----------------------------------------------------------------------------------------------------
     "Person.kind": PUBLIC,
@@ -147,7 +150,7 @@ FIELDS: Final[dict[str, str]] = {
         "relation followers posts taxCodeMasked myRole representatives representationHistory pendingInvitations apps",
     ),
     # --- apps: their public face (the consent page's); a partner's client and test personas are not for apps --------
-    **_fields("App", DENIED, "client personas operations"),
+    **_fields("App", DENIED, "client personas operations webhookSubscriptions"),
     "App.tokenFailures": DENIED,  # partners.token_failures: for the partner's owners and admins
     # --- the catalogue -----------------------------------------------------------------------------------------------
     "Commune.community": DENIED,

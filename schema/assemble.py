@@ -48,6 +48,7 @@ from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
 from schema.roots.usage import UsageQuery  # partners: usage
 from schema.roots.wallets import WalletMutation, WalletQuery
+from schema.roots.webhooks import WebhookMutation, WebhookQuery  # partners II: hooks
 from schema.social import Comment, Post
 
 # The order of the parts is the order of the fields in the schema (the first part's fields come first).
@@ -77,6 +78,7 @@ class Query(
     AccessLogQuery,  # partners: accesslog
     QuotaQuery,  # cost: rateLimit
     UsageQuery,  # partners: usage
+    WebhookQuery,  # partners II: hooks
 ):
     pass
 
@@ -98,6 +100,7 @@ class Mutation(
     ListingMutation,
     OrderMutation,
     PartnerAppMutation,  # partners: apps
+    WebhookMutation,  # partners II: hooks
 ):
     pass
 

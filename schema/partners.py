@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,6 +14,9 @@ from partners.operations import OperationView
 from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.identity import Organization, Sex
 from schema.usage import TokenFailureConnection
+
+if TYPE_CHECKING:
+    from schema.webhooks import WebhookSubscriptionConnection
 
 
 @strawberry.enum(description="Where an app runs.")
@@ -133,6 +137,17 @@ class App(relay.Node):
         from resolvers.usage import app_token_failures  # noqa: PLC0415 (the resolvers import the shapes)
 
         return await app_token_failures(info, self.uuid, first, after, last, before)
+
+    @strawberry.field(
+        description="Its webhook subscriptions, newest first: for the partner's owners and admins and for city "
+        "officers (null for others)."
+    )
+    async def webhook_subscriptions(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> Annotated[WebhookSubscriptionConnection, strawberry.lazy("schema.webhooks")] | None:
+        from resolvers.webhooks import app_subscriptions  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await app_subscriptions(info, self.uuid, first, after, last, before)
 
     @strawberry.field(description="The partner organisation that runs the app.")
     async def partner(self, info: strawberry.Info) -> Organization | None:

@@ -21,6 +21,8 @@ from tests.partners.support import Partner, seed_app, seed_grant
 from tests.partners.test_apps import create_app
 from tests.partners.test_persisted_operations import REGISTER as OPERATION_REGISTER
 from tests.partners.test_personas import PERSONA_CREATE, persona_input
+from tests.partners.webhook_support import CREATE as WEBHOOK_CREATE
+from tests.partners.webhook_support import queue_delivery
 from tests.social.helpers import comment, connect, post
 from tests.support import error_codes, gql, raw_cursor
 
@@ -138,6 +140,14 @@ LISTS: dict[tuple[str, str], str] = {
         "App",
         "tokenFailures",
     ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ tokenFailures(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "App",
+        "webhookSubscriptions",
+    ): f"query($after: String, $app: ID!) {{ node(id: $app) {{ ... on App {{ webhookSubscriptions(first: 1, after: $after) {{ {PAGE} }} }} }} }}",
+    (
+        "Query",
+        "webhookDeliveries",
+    ): f"query($after: String, $app: ID!) {{ webhookDeliveries(appId: $app, first: 1, after: $after) {{ {PAGE} }} }}",
 }
 for _sort in ("PRICE_ASC", "PRICE_DESC", "RATING"):
     LISTS[("Query", f"listings:{_sort}")] = (
@@ -335,6 +345,16 @@ async def _world(app, client) -> tuple[dict, dict]:
     for secret in ("hs_sk_wrong", "hs_sk_wrong-again"):  # two token-endpoint failures of its client (tokenFailures)
         token = {"grant_type": "client_credentials", "client_id": made["clientId"], "client_secret": secret}
         assert (await client.post("/oauth/token", data=token)).status_code == 401
+    for _ in range(2):  # two webhook subscriptions of the app, two deliveries queued to the first
+        hooked = await gql(
+            client,
+            WEBHOOK_CREATE,
+            {"input": {"appId": made["app"]["id"], "url": "http://127.0.0.1:9/hook", "eventTypes": ["grant.revoked"]}},
+            headers=me.auth,
+        )
+    subscription = uuid_of(hooked["data"]["webhookSubscriptionCreate"]["subscription"]["id"])
+    for _ in range(2):
+        await queue_delivery(app, subscription, event_type="grant.revoked")
     seeded = await seed_app(app, Partner(owner=me, organization_id=partner_id, name="Công ty Đối tác Xe Đạp"))
     await seed_grant(app, seeded, uuid_of(me.id))
     variables = {

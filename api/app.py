@@ -41,6 +41,7 @@ from oauth.pages import static_route
 from partners import authorization as partners_authorization
 from quotas.storage import quota_storage
 from schema.assemble import build_schema
+from webhooks.dispatcher import Dispatcher
 
 log = get_logger(__name__)
 
@@ -216,6 +217,9 @@ def create_app(
             housekeeping_task = asyncio.create_task(
                 _housekeeping(app.state.runtime, settings.payment_reconcile_interval_seconds), name="housekeeping"
             )
+        # Webhooks: the dispatcher sends the deliveries queued by committed changes (paused while its interval is 0).
+        app.state.webhook_dispatcher = Dispatcher(app.state.runtime)
+        dispatcher_task = asyncio.create_task(app.state.webhook_dispatcher.run(), name="webhook-dispatcher")
         log.info("API ready", neo4j=uri, database=settings.neo4j_database)
         try:
             yield
@@ -224,6 +228,10 @@ def create_app(
                 housekeeping_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await housekeeping_task
+            dispatcher_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatcher_task
+            await app.state.webhook_dispatcher.close()
             try:
                 # Messages sent in the background (password reset codes) go out first, for a bounded time: a hung or
                 # failing sender must not keep Neo4j open or skip on_shutdown.

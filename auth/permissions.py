@@ -265,10 +265,18 @@ PARTNERS: Final[tuple[Permission, ...]] = (
     # the access log ("who read my data", partners.access_log): only the person reads their own
     Permission("partners.access_log.read", "see who read your personal data"),
 )
+WEBHOOKS: Final[tuple[Permission, ...]] = (
+    # an app's webhook subscriptions and delivery log (webhooks.subscriptions): its partner's owners and admins
+    Permission("webhooks.subscription.manage", "manage an app's webhooks", level=2, for_organization=True),
+    Permission("webhooks.subscription.read", "see an app's webhooks and their deliveries", for_organization=True),
+    Permission("webhooks.oversee", "see every app's webhooks and deliveries", city_role="officer"),
+)
 PLACES: Final[tuple[Permission, ...]] = ()
 HEALTH: Final[tuple[Permission, ...]] = ()
 
-PERMISSIONS: Final = _table(AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, PARTNERS, PLACES, HEALTH)
+PERMISSIONS: Final = _table(
+    AUTH, IDENTITY, SOCIAL, NOTIFICATIONS, MODERATION, MARKETPLACE, PARTNERS, WEBHOOKS, PLACES, HEALTH
+)
 
 
 def permission(action: str) -> Permission:

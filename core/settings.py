@@ -296,6 +296,24 @@ class Settings(BaseSettings):
         description="Where rate-limit and query-cost windows are counted (the `limits` library's storage URI): "
         "`async+memory://` is exact for one API process; several processes share `async+redis://host:6379`.",
     )
+    # webhooks (webhooks.dispatcher)
+    webhook_dispatch_interval_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="How often the webhook dispatcher looks for due deliveries when nothing wakes it (0: it is "
+        "paused; the API still queues deliveries).",
+    )
+    webhook_batch_size: int = Field(50, ge=1, le=1000, description="Most deliveries the dispatcher leases at once.")
+    webhook_lease_seconds: int = Field(
+        30, ge=5, le=600, description="How long a leased delivery is the dispatcher's before another may take it."
+    )
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="How long the dispatcher waits for a webhook endpoint's answer."
+    )
+    webhook_concurrency: int = Field(10, ge=1, le=200, description="Most webhook requests in flight at once.")
+    webhook_secret_overlap_hours: int = Field(
+        24, ge=0, le=168, description="How long a rotated webhook signing secret keeps signing beside the new one."
+    )
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

@@ -10,11 +10,14 @@ The model (graph/migrations/m0012_webhooks.py):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import run
+from core.pagination import Window
+from graph.driver import run, window_keyset
+from graph.paging import both_ways
 from graph.rows import row, rows
 from graph.rules import app_grant_holds
 
@@ -124,3 +127,371 @@ async def create_deliveries(
         return 0
     found = await run(tx, CREATE_DELIVERIES, eventId=event_id, eventType=event_type, deliveries=deliveries)
     return row(Created, found[0]).created if found else 0
+
+
+# ==================================================================================================================
+# hooks: subscriptions, leases, attempts, the delivery log (webhooks.subscriptions, webhooks.dispatcher)
+#
+# (:App)-[:HAS_WEBHOOK]->(:WebhookSubscription {id, url, eventTypes, status, disabledReason, createdAt, updatedAt,
+#     secretSealed, secretLast4, secretCreatedAt, previousSecretSealed, previousSecretLast4, previousSecretExpiresAt})
+# (:WebhookDelivery {id: "msg_...", ..., leaseUntil, leaseToken})-[:TO]->(:WebhookSubscription)
+# (:WebhookDelivery)-[:ATTEMPTED]->(:WebhookAttempt {number, at, status, error, durationMs})
+# Lock order: an app (partners' lock) before its subscriptions; a delivery alone (the lease and the attempt record
+# touch one delivery and, on a 410, its subscription after it).
+# ==================================================================================================================
+
+APP_STANDING = """
+MATCH (o:Organization)-[:OWNS_APP]->(a:App {id: $appId})
+RETURN a.id AS appId, o.id AS organizationId, o.status AS organizationStatus,
+       head([(:Person {id: $personId})-[r:REPRESENTS]->(o) | r.role]) AS role
+"""
+
+
+@dataclass(frozen=True)
+class AppStanding:
+    """An app's partner organisation and the person's representative role there (None: none)."""
+
+    app_id: str
+    organization_id: str
+    organization_status: str | None
+    role: str | None
+
+
+async def app_standing(tx: AsyncManagedTransaction, app_id: str, person_id: str | None) -> AppStanding | None:
+    found = await run(tx, APP_STANDING, appId=app_id, personId=person_id)
+    return row(AppStanding, found[0]) if found else None
+
+
+SUBSCRIPTION_FIELDS = """
+s {.id, .url, .eventTypes, .status, .disabledReason, .createdAt, .updatedAt, .secretLast4, .secretCreatedAt,
+   .previousSecretLast4, .previousSecretExpiresAt} AS subscription, a.id AS appId
+"""
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    """A subscription as stored (never its sealed secrets), and its app."""
+
+    subscription: dict[str, Any]
+    app_id: str
+
+
+CREATE_SUBSCRIPTION = f"""
+MATCH (a:App {{id: $appId}})
+CREATE (a)-[:HAS_WEBHOOK]->(s:WebhookSubscription {{id: $id, url: $url, eventTypes: $eventTypes, status: 'active',
+        disabledReason: null, createdAt: datetime(), updatedAt: datetime(), secretSealed: $sealed,
+        secretLast4: $last4, secretCreatedAt: datetime()}})
+RETURN {SUBSCRIPTION_FIELDS}
+"""
+
+
+async def create_subscription(
+    tx: AsyncManagedTransaction, *, app_id: str, id: str, url: str, event_types: list[str], sealed: str, last4: str
+) -> SubscriptionRow | None:
+    found = await run(
+        tx, CREATE_SUBSCRIPTION, appId=app_id, id=id, url=url, eventTypes=event_types, sealed=sealed, last4=last4
+    )
+    return row(SubscriptionRow, found[0]) if found else None
+
+
+#: The subscription of the app, write-locked before it is read (``SET ... REMOVE``).
+LOCK_SUBSCRIPTION = """
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription {id: $id})
+SET s.subscriptionLock = true
+REMOVE s.subscriptionLock
+RETURN a.id AS appId, s.status AS status
+"""
+
+
+@dataclass(frozen=True)
+class LockedSubscription:
+    app_id: str
+    status: str
+
+
+async def lock_subscription(tx: AsyncManagedTransaction, subscription_id: str) -> LockedSubscription | None:
+    found = await run(tx, LOCK_SUBSCRIPTION, id=subscription_id)
+    return row(LockedSubscription, found[0]) if found else None
+
+
+SUBSCRIPTION_OF_APP = """
+MATCH (a:App {id: $appId})-[:HAS_WEBHOOK]->(s:WebhookSubscription {id: $id})
+RETURN a.id AS appId
+"""
+
+
+async def subscription_of_app(tx: AsyncManagedTransaction, app_id: str, subscription_id: str) -> bool:
+    return bool(await run(tx, SUBSCRIPTION_OF_APP, appId=app_id, id=subscription_id))
+
+
+UPDATE_SUBSCRIPTION = f"""
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription {{id: $id}})
+SET s += $changes, s.updatedAt = datetime()
+RETURN {SUBSCRIPTION_FIELDS}
+"""
+
+
+async def update_subscription(
+    tx: AsyncManagedTransaction, subscription_id: str, changes: dict[str, Any]
+) -> SubscriptionRow | None:
+    found = await run(tx, UPDATE_SUBSCRIPTION, id=subscription_id, changes=changes)
+    return row(SubscriptionRow, found[0]) if found else None
+
+
+#: A subscription goes with its delivery log (its deliveries and their attempts).
+DELETE_SUBSCRIPTION = """
+MATCH (s:WebhookSubscription {id: $id})
+CALL (s) {
+  MATCH (d:WebhookDelivery)-[:TO]->(s)
+  OPTIONAL MATCH (d)-[:ATTEMPTED]->(t:WebhookAttempt)
+  DETACH DELETE t, d
+}
+DETACH DELETE s
+"""
+
+
+async def delete_subscription(tx: AsyncManagedTransaction, subscription_id: str) -> None:
+    await run(tx, DELETE_SUBSCRIPTION, id=subscription_id)
+
+
+#: Rotation: the current secret becomes the previous one (signing beside the new one until ``$previousUntil``); an
+#: older previous secret ends now.
+ROTATE_SECRET = f"""
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription {{id: $id}})
+SET s.previousSecretSealed = s.secretSealed, s.previousSecretLast4 = s.secretLast4,
+    s.previousSecretExpiresAt = $previousUntil,
+    s.secretSealed = $sealed, s.secretLast4 = $last4, s.secretCreatedAt = datetime(), s.updatedAt = datetime()
+RETURN {SUBSCRIPTION_FIELDS}
+"""
+
+
+async def rotate_secret(
+    tx: AsyncManagedTransaction, subscription_id: str, sealed: str, last4: str, previous_until: datetime
+) -> SubscriptionRow | None:
+    found = await run(tx, ROTATE_SECRET, id=subscription_id, sealed=sealed, last4=last4, previousUntil=previous_until)
+    return row(SubscriptionRow, found[0]) if found else None
+
+
+SUBSCRIPTIONS_BY_IDS = f"""
+UNWIND $ids AS wanted
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription {{id: wanted}})
+RETURN {SUBSCRIPTION_FIELDS}
+"""
+
+
+async def subscriptions_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[SubscriptionRow]:
+    return rows(SubscriptionRow, await run(tx, SUBSCRIPTIONS_BY_IDS, ids=ids))
+
+
+#: Newest first; read either way.
+SUBSCRIPTIONS_OF_APP = both_ways(f"""
+MATCH (a:App {{id: $appId}})-[:HAS_WEBHOOK]->(s:WebhookSubscription)
+WHERE ($afterTime IS NULL OR [s.createdAt, s.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [s.createdAt, s.id] > [datetime($beforeTime), $beforeId])
+WITH a, s ORDER BY s.createdAt {{DESC}}, s.id {{DESC}} LIMIT $limit
+RETURN {SUBSCRIPTION_FIELDS}
+""")
+SUBSCRIPTION_COUNT = "RETURN COUNT { (:App {id: $appId})-[:HAS_WEBHOOK]->(:WebhookSubscription) } AS total"
+
+
+async def subscription_count(tx: AsyncManagedTransaction, app_id: str) -> int:
+    found = await run(tx, SUBSCRIPTION_COUNT, appId=app_id)
+    return int(found[0]["total"])
+
+
+async def subscriptions_of_app(
+    tx: AsyncManagedTransaction, app_id: str, window: Window
+) -> tuple[list[SubscriptionRow], int]:
+    found = await run(
+        tx, SUBSCRIPTIONS_OF_APP.of(window.backwards), appId=app_id, limit=window.limit, **window_keyset(window)
+    )
+    total = await run(tx, SUBSCRIPTION_COUNT, appId=app_id)
+    return rows(SubscriptionRow, found), int(total[0]["total"])
+
+
+# --- the dispatcher: lease, send, record ------------------------------------------------------------------------
+
+#: One statement leases a batch of due deliveries. Each candidate is write-locked first (``SET ... REMOVE``), then
+#: read again (``properties(d)``: the value committed by whoever held the lock before, not the one matched before
+#: the lock), so of parallel dispatchers exactly one leases a delivery. Deliveries of a disabled subscription or of
+#: a suspended app wait.
+LEASE_DUE = """
+MATCH (d:WebhookDelivery)
+WHERE d.status = 'pending' AND d.nextAttemptAt <= $now AND (d.leaseUntil IS NULL OR d.leaseUntil < $now)
+WITH d ORDER BY d.nextAttemptAt, d.id LIMIT $batch
+SET d.deliveryLock = true
+REMOVE d.deliveryLock
+WITH d, properties(d) AS fresh
+WHERE fresh.status = 'pending' AND fresh.nextAttemptAt <= $now
+  AND (fresh.leaseUntil IS NULL OR fresh.leaseUntil < $now)
+MATCH (d)-[:TO]->(s:WebhookSubscription {status: 'active'})<-[:HAS_WEBHOOK]-(a:App {status: 'active'})
+SET d.leaseUntil = $leaseUntil, d.leaseToken = $token
+RETURN d.id AS id, d.body AS body, d.eventType AS eventType, coalesce(d.attempts, 0) AS attempts,
+       s.id AS subscriptionId, s.url AS url, s.secretSealed AS secretSealed,
+       CASE WHEN s.previousSecretExpiresAt > $now THEN s.previousSecretSealed END AS previousSecretSealed
+"""
+
+
+@dataclass(frozen=True)
+class LeasedDelivery:
+    """A delivery leased for one attempt, with what sending it needs."""
+
+    id: str
+    body: str
+    event_type: str
+    attempts: int
+    subscription_id: str
+    url: str
+    secret_sealed: str
+    previous_secret_sealed: str | None
+
+
+async def lease_due(
+    tx: AsyncManagedTransaction, *, now: datetime, lease_until: datetime, token: str, batch: int
+) -> list[LeasedDelivery]:
+    found = await run(tx, LEASE_DUE, now=now, leaseUntil=lease_until, token=token, batch=batch)
+    return rows(LeasedDelivery, found)
+
+
+#: The attempt, recorded only by the holder of the lease (a dispatcher whose lease ran out and was taken over records
+#: nothing). ``$outcome``: delivered, pending (another attempt at ``$nextAttemptAt``) or failed; ``$disable``: the
+#: endpoint answered 410, the subscription is disabled with ``$reason``.
+RECORD_ATTEMPT = """
+MATCH (d:WebhookDelivery {id: $id})
+SET d.deliveryLock = true
+REMOVE d.deliveryLock
+WITH d, properties(d) AS fresh
+WHERE fresh.leaseToken = $token
+SET d.attempts = coalesce(fresh.attempts, 0) + 1, d.status = $outcome, d.lastStatus = $status, d.lastError = $error,
+    d.leaseUntil = null, d.leaseToken = null, d.nextAttemptAt = coalesce($nextAttemptAt, fresh.nextAttemptAt),
+    d.deliveredAt = CASE WHEN $outcome = 'delivered' THEN $at ELSE fresh.deliveredAt END
+CREATE (d)-[:ATTEMPTED]->(:WebhookAttempt {number: coalesce(fresh.attempts, 0) + 1, at: $at, status: $status,
+        error: $error, durationMs: $durationMs})
+WITH d
+CALL (d) {
+  MATCH (d)-[:TO]->(s:WebhookSubscription)
+  WHERE $disable
+  SET s.status = 'disabled', s.disabledReason = $reason, s.updatedAt = $at
+}
+RETURN d.attempts AS attempts
+"""
+
+
+async def record_attempt(
+    tx: AsyncManagedTransaction,
+    *,
+    delivery_id: str,
+    token: str,
+    outcome: str,
+    status: int | None,
+    error: str | None,
+    at: datetime,
+    duration_ms: int,
+    next_attempt_at: datetime | None,
+    disable: bool,
+    reason: str | None,
+) -> bool:
+    """Record one attempt; False when the lease was no longer ours (nothing written)."""
+    found = await run(
+        tx,
+        RECORD_ATTEMPT,
+        id=delivery_id,
+        token=token,
+        outcome=outcome,
+        status=status,
+        error=error,
+        at=at,
+        durationMs=duration_ms,
+        nextAttemptAt=next_attempt_at,
+        disable=disable,
+        reason=reason,
+    )
+    return bool(found)
+
+
+# --- the delivery log -------------------------------------------------------------------------------------------
+
+DELIVERY_FIELDS = """
+d {.id, .eventType, .body, .status, .attempts, .nextAttemptAt, .createdAt, .deliveredAt, .lastStatus,
+   .lastError} AS delivery, s.id AS subscriptionId, a.id AS appId,
+[(d)-[:ATTEMPTED]->(t:WebhookAttempt) | t {.number, .at, .status, .error, .durationMs}] AS attemptLog
+"""
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """A delivery as stored, its subscription and app, and its attempts (in any order)."""
+
+    delivery: dict[str, Any]
+    subscription_id: str
+    app_id: str
+    attempt_log: list[dict[str, Any]]
+
+
+#: Newest first; read either way; ``$subscriptionId``/``$status`` narrow it when given.
+DELIVERIES_OF_APP = both_ways(f"""
+MATCH (a:App {{id: $appId}})-[:HAS_WEBHOOK]->(s:WebhookSubscription)<-[:TO]-(d:WebhookDelivery)
+WHERE ($subscriptionId IS NULL OR s.id = $subscriptionId) AND ($status IS NULL OR d.status = $status)
+  AND ($afterTime IS NULL OR [d.createdAt, d.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [d.createdAt, d.id] > [datetime($beforeTime), $beforeId])
+WITH a, s, d ORDER BY d.createdAt {{DESC}}, d.id {{DESC}} LIMIT $limit
+RETURN {DELIVERY_FIELDS}
+""")
+DELIVERY_COUNT = """
+MATCH (:App {id: $appId})-[:HAS_WEBHOOK]->(s:WebhookSubscription)<-[:TO]-(d:WebhookDelivery)
+WHERE ($subscriptionId IS NULL OR s.id = $subscriptionId) AND ($status IS NULL OR d.status = $status)
+RETURN count(d) AS total
+"""
+
+
+async def deliveries_of_app(
+    tx: AsyncManagedTransaction, app_id: str, subscription_id: str | None, status: str | None, window: Window
+) -> tuple[list[DeliveryRow], int]:
+    params = {"appId": app_id, "subscriptionId": subscription_id, "status": status}
+    found = await run(tx, DELIVERIES_OF_APP.of(window.backwards), limit=window.limit, **params, **window_keyset(window))
+    total = await run(tx, DELIVERY_COUNT, **params)
+    return rows(DeliveryRow, found), int(total[0]["total"])
+
+
+DELIVERIES_BY_IDS = f"""
+UNWIND $ids AS wanted
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription)<-[:TO]-(d:WebhookDelivery {{id: wanted}})
+RETURN {DELIVERY_FIELDS}
+"""
+
+
+async def deliveries_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list[DeliveryRow]:
+    return rows(DeliveryRow, await run(tx, DELIVERIES_BY_IDS, ids=ids))
+
+
+#: A delivery write-locked, with its subscription's state and app.
+LOCK_DELIVERY = """
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription)<-[:TO]-(d:WebhookDelivery {id: $id})
+SET d.deliveryLock = true
+REMOVE d.deliveryLock
+WITH a, s, d, properties(d) AS fresh
+RETURN a.id AS appId, s.status AS subscriptionStatus, fresh.status AS status
+"""
+
+
+@dataclass(frozen=True)
+class LockedDelivery:
+    app_id: str
+    subscription_status: str
+    status: str
+
+
+async def lock_delivery(tx: AsyncManagedTransaction, delivery_id: str) -> LockedDelivery | None:
+    found = await run(tx, LOCK_DELIVERY, id=delivery_id)
+    return row(LockedDelivery, found[0]) if found else None
+
+
+#: Back to pending, due now, with the same id (the receiver's ``webhook-id``).
+RETRY_DELIVERY = """
+MATCH (d:WebhookDelivery {id: $id})
+SET d.status = 'pending', d.nextAttemptAt = $now, d.leaseUntil = null, d.leaseToken = null
+"""
+
+
+async def retry_delivery(tx: AsyncManagedTransaction, delivery_id: str, now: datetime) -> None:
+    await run(tx, RETRY_DELIVERY, id=delivery_id, now=now)

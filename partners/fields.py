@@ -75,6 +75,8 @@ TYPES: Final[dict[str, str]] = {
     **_all(DENIED, "Representative RepresentationChange"),
     # the partner platform's own records: a person's grants and access log, a partner's client and personas
     **_all(DENIED, "Grant DataAccessLogEntry OAuthClient AppPersonaConnection"),
+    # webhooks: an app's subscriptions and delivery log are its partner's to manage, not its token's
+    **_all(DENIED, "WebhookSubscription WebhookDelivery"),
 }
 
 #: Field by field (overrides ``TYPES``).
@@ -94,7 +96,7 @@ FIELDS: Final[dict[str, str]] = {
         "health schemaMigrations mySessions myData actors verificationRequests myRepresentativeInvitations feed"
         " peopleYouMayKnow trustPath postSearch communities community myCommunities communityJoinRequests"
         " moderationQueue myReports ledgerTotals stuckPayments myInvestmentInterests disputes developmentMessages"
-        " myGrants appsForReview myDataAccessLog",
+        " myGrants appsForReview myDataAccessLog webhookDeliveries",
     ),
     # --- Mutation ------------------------------------------------------------------------------------------------
     **_fields("Mutation", "marketplace.write", "cartItemSet cartCheckout orderPlace orderPay orderCancel"),
@@ -113,7 +115,8 @@ FIELDS: Final[dict[str, str]] = {
         " listingCreate listingUpdate listingStatusSet investmentInterestCreate investmentInterestAnswer"
         " investmentInterestWithdraw orderAccept orderFulfil orderComplete orderRefund reviewCreate reviewReply"
         " disputeOpen disputeResolve appCreate appUpdate clientSecretRotate appPersonaCreate appApprove appSuspend"
-        " appReinstate grantRevoke",
+        " appReinstate grantRevoke webhookSubscriptionCreate webhookSubscriptionUpdate webhookSubscriptionDelete"
+        " webhookSecretRotate webhookDeliveryRetry",
     ),
     # --- people ----------------------------------------------------------------------------------------------------
     "Person.kind": PUBLIC,
@@ -137,7 +140,7 @@ FIELDS: Final[dict[str, str]] = {
         "relation followers posts taxCodeMasked myRole representatives representationHistory pendingInvitations apps",
     ),
     # --- apps: their public face (the consent page's); a partner's client and test personas are not for apps --------
-    **_fields("App", DENIED, "client personas"),
+    **_fields("App", DENIED, "client personas webhookSubscriptions"),
     # --- the catalogue -----------------------------------------------------------------------------------------------
     "Commune.community": DENIED,
     **_fields(

@@ -38,6 +38,7 @@ from resolvers import (
     places,
     social,
     wallets,
+    webhooks,
 )
 from resolvers.common import NOT_A_GLOBAL_ID, PERSON_NAMED, runtime, viewer
 
@@ -71,6 +72,8 @@ BY_IDS: dict[str, ByIds] = {
     "Session": identity.sessions_by_ids,
     "VerificationRequest": identity.verification_requests_by_ids,
     "Wallet": wallets.wallets_by_ids,
+    "WebhookDelivery": webhooks.deliveries_by_ids,
+    "WebhookSubscription": webhooks.subscriptions_by_ids,
 }
 
 

@@ -45,6 +45,7 @@ from schema.roots.places import PlacesQuery
 from schema.roots.sandbox import SandboxQuery
 from schema.roots.social import SocialMutation, SocialQuery
 from schema.roots.wallets import WalletMutation, WalletQuery
+from schema.roots.webhooks import WebhookMutation, WebhookQuery  # partners II: hooks
 from schema.social import Comment, Post
 
 # The order of the parts is the order of the fields in the schema (the first part's fields come first).
@@ -72,6 +73,7 @@ class Query(
     SandboxQuery,
     AppAccessQuery,  # partners: scopes
     AccessLogQuery,  # partners: accesslog
+    WebhookQuery,  # partners II: hooks
 ):
     pass
 
@@ -93,6 +95,7 @@ class Mutation(
     ListingMutation,
     OrderMutation,
     PartnerAppMutation,  # partners: apps
+    WebhookMutation,  # partners II: hooks
 ):
     pass
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -11,6 +12,9 @@ from strawberry import relay
 from partners.model import AppView, ClientView, GrantView, ManagedAppView, PersonaView, ScopePurpose, SecretView
 from schema.common import AFTER, BEFORE, FIRST, LAST, CountedConnection, UserError
 from schema.identity import Organization, Sex
+
+if TYPE_CHECKING:
+    from schema.webhooks import WebhookSubscriptionConnection
 
 
 @strawberry.enum(description="Where an app runs.")
@@ -98,6 +102,17 @@ class App(relay.Node):
 
         managed = await self._managed(info)
         return await app_personas(info, self.uuid, bool(managed and managed.manages), first, after, last, before)
+
+    @strawberry.field(
+        description="Its webhook subscriptions, newest first: for the partner's owners and admins and for city "
+        "officers (null for others)."
+    )
+    async def webhook_subscriptions(
+        self, info: strawberry.Info, first: FIRST = None, after: AFTER = None, last: LAST = None, before: BEFORE = None
+    ) -> Annotated[WebhookSubscriptionConnection, strawberry.lazy("schema.webhooks")] | None:
+        from resolvers.webhooks import app_subscriptions  # noqa: PLC0415 (the resolvers import the shapes)
+
+        return await app_subscriptions(info, self.uuid, first, after, last, before)
 
     @strawberry.field(description="The partner organisation that runs the app.")
     async def partner(self, info: strawberry.Info) -> Organization | None:

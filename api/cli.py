@@ -25,6 +25,7 @@ from core.logs import configure_logging
 from core.runtime import Runtime
 from core.settings import REPO_ROOT, get_settings
 from partners.scopes import scope_table
+from webhooks.events import event_table
 
 T = TypeVar("T")
 
@@ -58,6 +59,10 @@ ERRORS_END = "<!-- error-codes:end -->"
 SCOPE_DOCS = (REPO_ROOT / "docs" / "partners.md",)
 SCOPES_START = "<!-- scopes:start -->"
 SCOPES_END = "<!-- scopes:end -->"
+#: The documents that carry the webhook event table (webhooks.events), between EVENTS_START and EVENTS_END.
+EVENT_DOCS = (REPO_ROOT / "docs" / "webhooks.md",)
+EVENTS_START = "<!-- events:start -->"
+EVENTS_END = "<!-- events:end -->"
 #: What ``hanoismart docs`` writes into a guide that does not exist yet (docs/app-developers.md).
 NEW_GUIDE = f"""# Building an app on HanoiSmart
 
@@ -565,9 +570,10 @@ def docs(
 ) -> None:
     """Write the permission table (auth/permissions.py) into README.md and docs/architecture.md, and the error-code
     tables (core/errors.py) into README.md and docs/app-developers.md (created with just its title and the tables
-    when it does not exist yet), and the OAuth scope table (partners/scopes.py) into docs/partners.md."""
+    when it does not exist yet), the OAuth scope table (partners/scopes.py) into docs/partners.md, and the webhook
+    event table (webhooks/events.py) into docs/webhooks.md."""
     pages: dict[Path, str] = {}
-    for path in dict.fromkeys([*PERMISSION_DOCS, *ERROR_DOCS, *SCOPE_DOCS]):
+    for path in dict.fromkeys([*PERMISSION_DOCS, *ERROR_DOCS, *SCOPE_DOCS, *EVENT_DOCS]):
         try:
             pages[path] = path.read_text()
         except FileNotFoundError:
@@ -586,6 +592,8 @@ def docs(
                 wanted = with_error_tables(wanted, error_code_tables())
             if path in SCOPE_DOCS:
                 wanted = with_scope_table(wanted, scope_table())
+            if path in EVENT_DOCS:
+                wanted = with_block(wanted, EVENTS_START, EVENTS_END, event_table())
         except ValueError as exc:
             _fail(f"{path}: {exc}")
         if wanted != current:

@@ -169,26 +169,35 @@ SET a.environment = 'production', a.approvedAt = datetime(), a.approvedBy = $off
 WITH a
 CALL (a) {
   MATCH (:TestPersona)-[:GAVE]->(g:Grant)-[:TO]->(a)
+  WITH g, g.revokedAt IS NULL AS live
   SET g.revokedAt = coalesce(g.revokedAt, datetime()), g.revokedBy = coalesce(g.revokedBy, 'officer'),
       g.updatedAt = datetime(),
       g.tokensNotBefore = CASE WHEN coalesce(g.tokensNotBefore, 0) > $notBefore THEN g.tokensNotBefore
                                ELSE $notBefore END
-  WITH g
+  WITH g, live
   CALL (g) {
     MATCH (t:AppRefreshToken)-[:OF_GRANT]->(g)
     DETACH DELETE t
   }
-  RETURN count(g) AS ended
+  RETURN count(g) AS ended, collect(CASE WHEN live THEN {id: g.id, personId: g.personId} END) AS revoked
 }
-RETURN ended
+RETURN ended, revoked
 """
 
 
-async def approve_app(tx: AsyncManagedTransaction, app_id: str, officer_id: str, not_before: int) -> int:
-    """Take the app to production and end its test personas' grants and tokens; how many grants that touched."""
+@dataclass(frozen=True)
+class Approved:
+    """What approving an app ended: how many persona grants it touched, and those it revoked now (``{id,
+    personId}`` each)."""
+
+    ended: int
+    revoked: list[dict[str, str]]
+
+
+async def approve_app(tx: AsyncManagedTransaction, app_id: str, officer_id: str, not_before: int) -> Approved:
+    """Take the app to production and end its test personas' grants and tokens."""
     found = await run(tx, APPROVE_APP, appId=app_id, officerId=officer_id, notBefore=not_before)
-    ended: int = found[0]["ended"] if found else 0
-    return ended
+    return row(Approved, found[0]) if found else Approved(0, [])
 
 
 #: Suspension ends every token of the app for good: access tokens issued before ``$notBefore`` are refused even after
@@ -495,14 +504,24 @@ CALL (g) {
   WHERE t.usedAt IS NULL
   DETACH DELETE t
 }
-RETURN g.id AS id
+RETURN g.id AS id, g.appId AS appId
 """
 
 
-async def revoke_grants(tx: AsyncManagedTransaction, person_id: str, grant_id: str | None, by: str) -> list[str]:
-    """Revoke the person's grant ``grant_id`` (or every live one when None); the ids of the grants revoked."""
+@dataclass(frozen=True)
+class RevokedGrant:
+    """A grant just revoked, and its app."""
+
+    id: str
+    app_id: str
+
+
+async def revoke_grants(
+    tx: AsyncManagedTransaction, person_id: str, grant_id: str | None, by: str
+) -> list[RevokedGrant]:
+    """Revoke the person's grant ``grant_id`` (or every live one when None); the grants revoked."""
     found = await run(tx, REVOKE_GRANTS, personId=person_id, grantId=grant_id, by=by)
-    return [r["id"] for r in found]
+    return rows(RevokedGrant, found)
 
 
 GRANT_STATE = """

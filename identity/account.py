@@ -156,7 +156,7 @@ async def close_account(rt: Runtime, viewer: Viewer, password: str, *, address: 
             return False
         await queries.close_account(tx, person_id, CLOSED_NAME)
         await join_ward_community(tx, person_id)  # a closed account leaves its ward's community
-        await revoke_every_grant(tx, person_id)  # no app keeps acting for a closed account
+        await revoke_every_grant(tx, rt, person_id)  # no app keeps acting for a closed account
         return True
 
     if not await rt.graph.write(work):

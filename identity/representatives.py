@@ -65,6 +65,7 @@ async def set_representative(
         if created:
             await notify(
                 tx,
+                rt,
                 person_id,
                 "representative_invited",
                 sender=org_id,

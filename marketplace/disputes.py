@@ -94,7 +94,7 @@ async def open_dispute(
         )
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        await move(tx, viewer, order_id, "dispute", cleaned, key_given=False, after=record)
+        await move(tx, rt, viewer, order_id, "dispute", cleaned, key_given=False, after=record)
 
     await rt.graph.write(work)
     return await _fresh(rt, viewer, dispute_id)
@@ -130,7 +130,7 @@ async def resolve_dispute(
                 raise NotFoundError(NOT_FOUND, field="disputeId")
             if await queries.lock_dispute(tx, dispute_id) != "open":
                 raise ConflictError("This dispute is resolved already.")
-            await move(tx, viewer, order_id, f"resolve_{outcome}", cleaned, key_given=True, field="disputeId")
+            await move(tx, rt, viewer, order_id, f"resolve_{outcome}", cleaned, key_given=True, field="disputeId")
             await queries.resolve_dispute(tx, dispute_id, officer, outcome, cleaned)
             return {"disputeId": dispute_id, "outcome": outcome}
 

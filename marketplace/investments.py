@@ -129,6 +129,7 @@ async def create_interest(
         if not found.seller_is_organization:
             await notify(
                 tx,
+                rt,
                 found.seller_id,
                 "investment_interest",
                 actor=investor,
@@ -172,6 +173,7 @@ async def answer_interest(
         if investor != viewer.actor_id and not found.investor_is_organization:
             await notify(
                 tx,
+                rt,
                 investor,
                 "investment_interest_answered",
                 actor=found.seller_id,

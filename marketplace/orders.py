@@ -43,6 +43,8 @@ from marketplace.listings import acts_for_organizations
 from marketplace.visibility import ListingFacts, may_see_listing
 from notifications import notify
 from partners.reads import Duty
+from webhooks.events import PersonRef, global_id
+from webhooks.outbox import emit
 
 ORDERABLE_KINDS = ("goods", "service", "rental")
 MAX_QUANTITY = 1000
@@ -287,6 +289,7 @@ async def my_cart(rt: Runtime, viewer: Viewer, organization_id: str | None) -> C
 
 async def _place(
     tx: AsyncManagedTransaction,
+    rt: Runtime,
     viewer: Viewer,
     *,
     max_total: int,
@@ -339,7 +342,32 @@ async def _place(
             place_key=place_key,
             note=note,
         )
-        await notify(tx, seller_id, "order_placed", actor=buyer_id, subject=order_id, subject_type="Order", reason=note)
+        await notify(
+            tx, rt, seller_id, "order_placed", actor=buyer_id, subject=order_id, subject_type="Order", reason=note
+        )
+        await emit(
+            tx,
+            rt,
+            "order.placed",
+            about=[buyer_id, seller_id],
+            data={
+                "order": global_id("Order", order_id),
+                "status": "PLACED",
+                "buyer": PersonRef(buyer_id),
+                "seller": PersonRef(seller_id),
+                "totalDong": totals[seller_id],
+                "items": [
+                    {
+                        "listing": global_id("Listing", i["listingId"]),
+                        "title": i["title"],
+                        "quantity": i["quantity"],
+                        "unitPriceDong": i["unitPriceDong"],
+                    }
+                    for i in items
+                ],
+                "note": note,
+            },
+        )
         order_ids.append(order_id)
     return order_ids
 
@@ -370,6 +398,7 @@ async def checkout(
             wanted = {i.listing_id: i.quantity for i in cart.items}
             order_ids = await _place(
                 tx,
+                rt,
                 viewer,
                 max_total=rt.settings.max_order_total_dong,
                 buyer_id=me,
@@ -420,6 +449,7 @@ async def place_order(
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
             order_ids = await _place(
                 tx,
+                rt,
                 viewer,
                 max_total=rt.settings.max_order_total_dong,
                 buyer_id=me,
@@ -485,6 +515,7 @@ def _wallet(party: str, order: LockedOrder) -> str:
 
 async def move(
     tx: AsyncManagedTransaction,
+    rt: Runtime,
     viewer: Viewer,
     order_id: str,
     action: str,
@@ -538,6 +569,7 @@ async def move(
     for other in {facts.buyer_id, facts.seller_id} - {actor_id}:
         await notify(
             tx,
+            rt,
             other,
             "order_updated",
             actor=actor_id if role != "officer" else None,
@@ -545,6 +577,22 @@ async def move(
             subject_type="Order",
             reason=reason,
         )
+    await emit(
+        tx,
+        rt,
+        "order.status_changed",
+        about=[facts.buyer_id, facts.seller_id],
+        data={
+            "order": global_id("Order", order_id),
+            "status": transition.to.upper(),
+            "previousStatus": state.upper(),
+            "changedBy": role.upper(),
+            "buyer": PersonRef(facts.buyer_id),
+            "seller": PersonRef(facts.seller_id),
+            "totalDong": facts.total_dong,
+            "reason": reason,
+        },
+    )
     if after is not None:
         await after(tx, facts, actor_id)
     return {"orderId": order_id, "status": transition.to}
@@ -573,7 +621,7 @@ async def transition(
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
         async def effect(tx: AsyncManagedTransaction) -> dict[str, Any]:
-            return await move(tx, viewer, order_id, action, cleaned, key_given=key is not None)
+            return await move(tx, rt, viewer, order_id, action, cleaned, key_given=key is not None)
 
         if key is None:
             return await effect(tx)

@@ -113,6 +113,7 @@ async def act(
             await queries.suspend(tx, facts.target_id, action_id)
         await tell_outcome(
             tx,
+            rt,
             action,
             action_id,
             subject_id=facts.subject_id,

@@ -11,9 +11,12 @@ from datetime import UTC
 from neo4j import AsyncManagedTransaction
 
 from core.errors import ForbiddenError
+from core.runtime import Runtime
 from graph import moderation as queries
 from moderation.model import SUBJECT_TYPES, check_reason
 from notifications import notify
+from webhooks.events import PersonRef, global_id
+from webhooks.outbox import emit
 
 
 async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> None:
@@ -32,7 +35,7 @@ async def assert_not_suspended(tx: AsyncManagedTransaction, person_id: str) -> N
 
 
 async def record_removal(
-    tx: AsyncManagedTransaction, moderator_id: str, kind: str, subject_id: str, reason: str
+    tx: AsyncManagedTransaction, rt: Runtime, moderator_id: str, kind: str, subject_id: str, reason: str
 ) -> None:
     """A moderator removes a post or comment directly (postDelete / commentDelete by someone who is not its
     author): the content is removed, the removal logged as a ModerationAction, and open reports about it are
@@ -48,6 +51,7 @@ async def record_removal(
     await queries.resolve_other_reports(tx, action_id)
     await tell_outcome(
         tx,
+        rt,
         "remove_content",
         action_id,
         subject_id=removal.subject_id,
@@ -64,6 +68,7 @@ _OUTCOME_NOTICES = {"remove_content": "content_removed", "warn": "warned", "susp
 
 async def tell_outcome(
     tx: AsyncManagedTransaction,
+    rt: Runtime,
     action: str,
     action_id: str,
     *,
@@ -78,11 +83,26 @@ async def tell_outcome(
     when, never who), so no one is singled out."""
     for decided in await queries.reporters_of_action(tx, action_id):
         await notify(
-            tx, decided.reporter_id, "report_decided", actor=None, subject=decided.report_id, subject_type="Report"
+            tx, rt, decided.reporter_id, "report_decided", actor=None, subject=decided.report_id, subject_type="Report"
         )
+        reporter = decided.reporter_id
+        told = {"person": PersonRef(reporter), "role": "REPORTER", "report": global_id("Report", decided.report_id)}
+        await emit(tx, rt, "moderation.decided", about=[reporter], data=told)
     notice = _OUTCOME_NOTICES.get(action)
     if notice and target_is_person and target_id is not None:
         subject, subject_type = (
             (subject_id, SUBJECT_TYPES[subject_kind]) if action == "remove_content" else (target_id, "Person")
         )
-        await notify(tx, target_id, notice, actor=None, subject=subject, subject_type=subject_type, reason=reason)
+        await notify(tx, rt, target_id, notice, actor=None, subject=subject, subject_type=subject_type, reason=reason)
+        acted_on: PersonRef | str = (
+            PersonRef(subject, id_only=True) if subject_type == "Person" else global_id(subject_type, subject)
+        )
+        data = {
+            "person": PersonRef(target_id),
+            "role": "TARGET",
+            "action": action.upper(),
+            "subjectType": subject_type,
+            "subject": acted_on,
+            "reason": reason,
+        }
+        await emit(tx, rt, "moderation.decided", about=[target_id], data=data)

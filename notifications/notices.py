@@ -12,6 +12,9 @@ takes before it is written is decided here, by kind, not by the caller:
   per sender and recipient, and never while the sender's last such notice is unread, so request / withdraw (invite /
   withdraw) cycles do not stack notifications. Callers hold a write lock on the sender, so parallel calls notify once;
 - every other kind is written as asked. Only people have an inbox: a notice to an organisation is not written.
+
+A notification written is also a webhook event, ``notification.created`` (``webhooks.outbox.emit``, in the same
+transaction), for the apps the recipient granted ``notifications.read``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from typing import Final
 
 from neo4j import AsyncManagedTransaction
 
+from core.runtime import Runtime
 from graph import notifications as queries
+from webhooks.events import PersonRef, global_id
+from webhooks.outbox import emit
 
 #: Every kind of notification (the GraphQL enum ``NotificationKind`` lists the same, a test holds them together).
 KINDS: Final = (
@@ -54,6 +60,7 @@ REPEATED_NOTICE_DAYS: Final = 1
 
 async def notify(
     tx: AsyncManagedTransaction,
+    rt: Runtime,
     recipient: str,
     kind: str,
     *,
@@ -74,9 +81,11 @@ async def notify(
             raise ValueError(f"a {kind} notice names its actor and a post")
         if kind in ONCE_PER_POST and not await queries.claim_reaction_notice(tx, actor, subject):
             return
-        await queries.notify_about_post(
-            tx, id=str(uuid.uuid4()), recipient_id=recipient, kind=kind, actor_id=actor, post_id=subject
-        )
+        post_notice_id = str(uuid.uuid4())
+        if await queries.notify_about_post(
+            tx, id=post_notice_id, recipient_id=recipient, kind=kind, actor_id=actor, post_id=subject
+        ):
+            await _told(tx, rt, post_notice_id, recipient, kind, actor, subject, subject_type, None)
         return
     notice_id = str(uuid.uuid4())
     if kind in REPEATABLE:
@@ -97,3 +106,33 @@ async def notify(
         subject_type=subject_type,
         reason=reason,
     )
+    await _told(tx, rt, notice_id, recipient, kind, actor, subject, subject_type, reason)
+
+
+async def _told(
+    tx: AsyncManagedTransaction,
+    rt: Runtime,
+    notice_id: str,
+    recipient: str,
+    kind: str,
+    actor: str | None,
+    subject: str,
+    subject_type: str,
+    reason: str | None,
+) -> None:
+    """The webhook event of a notification written (none for an organisation: only people have an inbox, and the
+    event is about the recipient, whose grants alone admit it). Its fields are the ``Notification``'s as the app
+    reads them: a person named by the app's ids (``subjectId`` too when it is a person)."""
+    subject_id: PersonRef | str = (
+        PersonRef(subject, id_only=True) if subject_type == "Person" else global_id(subject_type, subject)
+    )
+    data = {
+        "notification": global_id("Notification", notice_id),
+        "kind": kind.upper(),
+        "recipient": PersonRef(recipient),
+        "actor": PersonRef(actor) if actor is not None else None,
+        "subjectType": subject_type,
+        "subjectId": subject_id,
+        "reason": reason,
+    }
+    await emit(tx, rt, "notification.created", about=[recipient], data=data)

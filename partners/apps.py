@@ -34,6 +34,7 @@ from graph import partners as queries
 from graph.driver import native
 from graph.partners import AppRow, LockedApp
 from partners import origins
+from partners.grants import revoked_event
 from partners.model import ManagedAppView
 from partners.scopes import APP_SCOPES, BY_NAME, PERSON_SCOPES
 from partners.views import managed_app_view
@@ -443,7 +444,9 @@ async def approve_app(rt: Runtime, viewer: Viewer, app_id: str) -> ManagedAppVie
                 "with https:// addresses (appUpdate) before it goes to production.",
                 field="appId",
             )
-        await queries.approve_app(tx, app_id, officer, app_tokens.not_before_now(rt.keyring))
+        approved = await queries.approve_app(tx, app_id, officer, app_tokens.not_before_now(rt.keyring))
+        for grant in approved.revoked:  # the app is told of each persona's grant that ended
+            await revoked_event(tx, rt, app_id, grant["id"], grant["personId"], "officer")
 
     return await _reviewed(rt, viewer, "partners.app.review", app_id, decide)
 

@@ -3,7 +3,8 @@
 Revoking sets ``revokedAt`` and ``revokedBy`` and deletes the grant's refresh tokens not used yet; the app viewer
 (``api.graphql_view``) reads ``Grant.revokedAt`` on every request, so the revocation bites on the app's very next
 call. Closing an account revokes every grant of the person (``revoke_every_grant``, called by identity inside the
-closing transaction).
+closing transaction). Each revocation tells the app: the webhook event ``grant.revoked`` (``revoked_event``), in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from core.runtime import Runtime
 from graph import partners as queries
 from partners.model import GrantView
 from partners.views import grant_view
+from webhooks.events import PersonRef
+from webhooks.outbox import emit
 
 NO_GRANT = "You gave no app a grant with this id."
 
@@ -59,7 +62,8 @@ async def revoke_grant(rt: Runtime, viewer: Viewer, grant_id: str) -> GrantView:
             raise NotFoundError(NO_GRANT, field="grantId")
         if revoked:
             raise ConflictError("This grant is revoked already.", field="grantId")
-        await queries.revoke_grants(tx, person_id, grant_id, "person")
+        for ended in await queries.revoke_grants(tx, person_id, grant_id, "person"):
+            await revoked_event(tx, rt, ended.app_id, ended.id, person_id, "person")
 
     await rt.graph.write(work)
     (view,) = await grants_by_ids(rt, viewer, [grant_id])
@@ -67,7 +71,20 @@ async def revoke_grant(rt: Runtime, viewer: Viewer, grant_id: str) -> GrantView:
     return view
 
 
-async def revoke_every_grant(tx: AsyncManagedTransaction, person_id: str) -> int:
+async def revoke_every_grant(tx: AsyncManagedTransaction, rt: Runtime, person_id: str) -> int:
     """Inside the caller's transaction (closing the account): every live grant of the person revoked
-    (``revokedBy: 'account_closed'``); how many."""
-    return len(await queries.revoke_grants(tx, person_id, None, "account_closed"))
+    (``revokedBy: 'account_closed'``), each app told; how many."""
+    revoked = await queries.revoke_grants(tx, person_id, None, "account_closed")
+    for grant in revoked:
+        await revoked_event(tx, rt, grant.app_id, grant.id, person_id, "account_closed")
+    return len(revoked)
+
+
+async def revoked_event(
+    tx: AsyncManagedTransaction, rt: Runtime, app_id: str, grant_id: str, person_id: str, by: str
+) -> None:
+    """The webhook event ``grant.revoked`` to the app whose grant ``grant_id`` of ``person_id`` was revoked ``by``
+    the person, by closing their account, or by an officer (an app-level event: the grant no longer admits anything).
+    ``grantId`` is the value of the ``gid`` claim of the grant's access tokens."""
+    data = {"grantId": grant_id, "person": PersonRef(person_id), "revokedBy": by.upper()}
+    await emit(tx, rt, "grant.revoked", about=[person_id], data=data, app_id=app_id)

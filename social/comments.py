@@ -57,8 +57,8 @@ async def comment(
                 )
         await queries.create_comment(tx, id=comment_id, author_id=me, post_id=post_id, text=body, parent_id=parent_id)
         if post.author_id != me:
-            await notify(tx, post.author_id, "comment", actor=me, subject=post_id, subject_type="Post")
-        await tell_mentioned(tx, me, body, post_id)
+            await notify(tx, rt, post.author_id, "comment", actor=me, subject=post_id, subject_type="Post")
+        await tell_mentioned(tx, rt, me, body, post_id)
 
     await rt.graph.write(work)
     return CommentView(comment_id, me, body, datetime.now(UTC), post_id)
@@ -81,7 +81,7 @@ async def delete_comment(
         if facts.author_id == me:
             await queries.set_comment_status(tx, comment_id, "deleted")
         elif await may_remove_for_others(tx, viewer, me, facts.community_id):
-            await record_removal(tx, me, "comment", comment_id, cleaned_reason or "")
+            await record_removal(tx, rt, me, "comment", comment_id, cleaned_reason or "")
         elif not await queries.comments_by_ids(tx, [comment_id], me):
             # hidden from the caller (its post, or its author across a block): as an unknown id
             raise NotFoundError("No comment has this id.", field="commentId")

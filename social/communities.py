@@ -330,7 +330,7 @@ async def decide_join_request(
         else:
             await queries.delete_membership(tx, "withdraw", person_id, community_id)
         kind = "community_join_approved" if approve else "community_join_declined"
-        await notify(tx, person_id, kind, actor=me, subject=community_id, subject_type="Community")
+        await notify(tx, rt, person_id, kind, actor=me, subject=community_id, subject_type="Community")
 
     await rt.graph.write(work)
     return await _member_view(rt, viewer, community_id, person_id) if approve else None

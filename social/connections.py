@@ -13,6 +13,14 @@ from core.runtime import Runtime
 from graph import social as queries
 from notifications import notify
 from social.relations import locked_relation
+from webhooks.events import PersonRef
+from webhooks.outbox import emit
+
+
+async def _connected(tx: AsyncManagedTransaction, rt: Runtime, requester: str, accepter: str) -> None:
+    """The webhook event of a new connection, for the apps either person granted ``connections.read``."""
+    data = {"requester": PersonRef(requester), "accepter": PersonRef(accepter)}
+    await emit(tx, rt, "connection.created", about=[requester, accepter], data=data)
 
 
 async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
@@ -33,7 +41,8 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
             raise ConflictError("You are connected already.", field="actorId")
         if relation.requested_by_them:
             await queries.connect(tx, me, other)
-            await notify(tx, other, "connection_accepted", actor=me, subject=me, subject_type="Person")
+            await notify(tx, rt, other, "connection_accepted", actor=me, subject=me, subject_type="Person")
+            await _connected(tx, rt, other, me)
             return "connected"
         if relation.requested_by_me:
             raise ConflictError("You asked already; wait for their answer.", field="actorId")
@@ -44,7 +53,7 @@ async def request_connection(rt: Runtime, viewer: Viewer, other: str) -> str:
                 retry_after_seconds=retry_after,
             )
         await queries.write_edge(tx, "request", me, other)
-        await notify(tx, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person")
+        await notify(tx, rt, other, "connection_requested", sender=me, actor=me, subject=me, subject_type="Person")
         return "requested"
 
     return await rt.graph.write(work)
@@ -59,7 +68,8 @@ async def answer_request(rt: Runtime, viewer: Viewer, requester: str, *, accept:
             raise ConflictError("This person has not asked to connect with you.", field="actorId")
         if accept:
             await queries.connect(tx, requester, me)
-            await notify(tx, requester, "connection_accepted", actor=me, subject=me, subject_type="Person")
+            await notify(tx, rt, requester, "connection_accepted", actor=me, subject=me, subject_type="Person")
+            await _connected(tx, rt, requester, me)
         else:
             await queries.delete_request(tx, requester, me)
 

@@ -99,7 +99,7 @@ async def create_post(
             community_id=community_id,
             ward_code=ward_code,
         )
-        await tell_mentioned(tx, me, body, post_id)
+        await tell_mentioned(tx, rt, me, body, post_id)
 
     await rt.graph.write(work)
     return await visible_post(rt, viewer, post_id)
@@ -167,7 +167,7 @@ async def delete_post(
             await queries.update_post(tx, post_id, {"status": "deleted"})
             return
         if await may_remove_for_others(tx, viewer, me, facts.community_id):
-            await record_removal(tx, me, "post", post_id, cleaned_reason or "")
+            await record_removal(tx, rt, me, "post", post_id, cleaned_reason or "")
             return
         await _refuse_others(
             tx, me, post_id, "Only the author, the community's moderators or city officers remove a post."

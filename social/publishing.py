@@ -9,6 +9,7 @@ from neo4j import AsyncManagedTransaction
 from auth.permissions import holds
 from auth.rules import runs_community
 from auth.viewer import Viewer
+from core.runtime import Runtime
 from core.text import checked_text, nfc
 from graph import social as queries
 from notifications import notify
@@ -25,11 +26,11 @@ def checked_body(text: str, limit: int, field: str) -> str:
     return checked_text(single_line, field=field, max_length=limit, required=True) or ""
 
 
-async def tell_mentioned(tx: AsyncManagedTransaction, author: str, text: str, post_id: str) -> None:
+async def tell_mentioned(tx: AsyncManagedTransaction, rt: Runtime, author: str, text: str, post_id: str) -> None:
     """Mentions are written ``@[<person uuid>]`` by client apps; each mentioned person who may see the post
     is told once (``notifications``: a notice about a post reaches only who may see it)."""
     for mentioned in sorted(set(_MENTION.findall(text)) - {author}):
-        await notify(tx, mentioned, "mention", actor=author, subject=post_id, subject_type="Post")
+        await notify(tx, rt, mentioned, "mention", actor=author, subject=post_id, subject_type="Post")
 
 
 async def may_remove_for_others(tx: AsyncManagedTransaction, viewer: Viewer, me: str, community_id: str | None) -> bool:

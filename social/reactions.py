@@ -28,7 +28,7 @@ async def react(rt: Runtime, viewer: Viewer, post_id: str, kind: str | None) -> 
     async def work(tx: AsyncManagedTransaction) -> None:
         created = await queries.react(tx, me, post_id, kind)
         if created and post.author_id != me:
-            await notify(tx, post.author_id, "reaction", actor=me, subject=post_id, subject_type="Post")
+            await notify(tx, rt, post.author_id, "reaction", actor=me, subject=post_id, subject_type="Post")
 
     await rt.graph.write(work)
 

@@ -94,10 +94,10 @@ CATALOGUE: Final[tuple[EventType, ...]] = (
     ),
     EventType(
         "moderation.decided", "notifications.read", "Có quyết định kiểm duyệt", "A moderation decision was made",
-        "`person` (whom it concerns), `role` (`REPORTER` or `TARGET`), `action` (`REMOVE_CONTENT`, `WARN`, "
-        "`SUSPEND` or `DISMISS`: for the target only, null for a reporter), `report` (Report id: for a reporter "
-        "only), `subjectType` and `subject` (the content or account acted on: for the target only), `reason` (for the "
-        "target only).",
+        "`person` (whom it concerns) and `role`. A reporter (`REPORTER`): `report` (the Report id of their report, "
+        "now decided). The one responsible (`TARGET`): `action` (`REMOVE_CONTENT`, `WARN` or `SUSPEND`; a dismissed "
+        "report tells only its reporters), `subjectType` and `subject` (the post, comment or account acted on) and "
+        "the `reason`.",
     ),
 )  # fmt: skip
 

@@ -48,7 +48,6 @@ class GrantFacts:
     scopes: frozenset[str]
     revoked: bool
     expires_at: datetime
-    tokens_not_before: int  # not part of this rule (an event is not a token); kept to show it is left out
     app_id: str
     app_active: bool
     app_sandbox: bool

@@ -105,8 +105,9 @@ async def test_placing_and_paying_an_order_are_one_write_transaction_each(app, c
     print(f"orderPlace: {found} statements, {reads} read and {writes} write transactions ({base} per request)")
     # one write transaction (the session's check, the order written), then the payload read back by the loaders:
     # the order, its items, its events, the buyer and the seller, the items' listings (measured: 11 statements,
-    # 6 read transactions)
-    assert writes == 1 and found <= base + 10, (found, reads, writes)
+    # 6 read transactions); plus one short read per webhook event inside the write transaction (order.placed and
+    # the seller's notification.created: which apps receive them, webhooks.outbox.emit; measured: 13)
+    assert writes == 1 and found <= base + 12, (found, reads, writes)
 
     accepted = await gql(client, ACCEPT, {"input": {"orderId": order["id"], "idempotencyKey": new_key()}},
                          headers=seller.auth)  # fmt: skip
@@ -116,5 +117,6 @@ async def test_placing_and_paying_an_order_are_one_write_transaction_each(app, c
     assert body["data"]["orderPay"]["order"]["status"] == "PAID"
     print(f"orderPay: {found} statements, {reads} read and {writes} write transactions ({base} per request)")
     # one write transaction (the money moved with the order), then the payload (``order { id status }``) read back
-    # (measured: 9 statements, 2 read transactions)
-    assert writes == 1 and found <= base + 8, (found, reads, writes)
+    # (measured: 9 statements, 2 read transactions); plus one short read per webhook event (order.status_changed and
+    # the seller's notification.created; measured: 11)
+    assert writes == 1 and found <= base + 10, (found, reads, writes)

@@ -20,4 +20,4 @@ def test_the_kinds_notify_accepts_are_the_kinds_the_api_shows() -> None:
 
 async def test_an_unknown_kind_is_a_programming_error() -> None:
     with pytest.raises(LookupError):
-        await notify(None, "someone", "poked", actor=None, subject="x", subject_type="Person")
+        await notify(None, None, "someone", "poked", actor=None, subject="x", subject_type="Person")

@@ -19,11 +19,12 @@ a 20-per-2-seconds limit within half a second across a window boundary (10 befor
 moving window let 20; and its cost per request grew with the number of keys in the memory storage (25 µs with one
 key, 250 µs with 2,000), where the moving window's stayed flat (55-100 µs).
 
-A request is checked in every window before it is counted in any (narrowest first), so a refused request spends
-nothing; with the one-process memory storage the check and the count cannot interleave with another request's
-(nothing in them awaits anything that yields), so a limit holds exactly under parallel requests. With a shared
-storage (``async+redis://``) two processes may both pass the check; the count itself stays exact, and a request
-refused by the app's window after its person's window counted it is counted there once.
+A request is checked in every window before it is counted in any (narrowest first; a full window refuses without
+counting, so the first one's count is its check), so a refused request normally spends nothing. The count itself is atomic per window (the memory storage counts under the key's lock, Redis in
+one script), so no window ever lets more than its N through, whatever the parallelism (tested with 40 parallel
+requests against 20). Parallel requests may all pass the check and then race for the last places: one that loses
+at the app's window has been counted in its person's window already (only ever in a race, and only there).
+``RateLimit-Remaining`` is read just after counting, so parallel requests may read the same figure.
 
 The answer to every request carries the state of the tightest window that applies (the least remaining):
 ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds until a request is free again);
@@ -170,7 +171,7 @@ async def admit(rt: Runtime, viewer: Viewer, address: str | None) -> Admission:
     when one of them is full."""
     limiter = _limiter(rt)
     limits = limits_for(rt, viewer, address)
-    for limit in limits:
+    for limit in limits[1:]:  # the first refuses without counting when it is full: its check is its count
         if not await limiter.test(limit.item, *limit.identifiers):
             return await _refused(limiter, limit)
     for limit in limits:

@@ -62,7 +62,7 @@ ADDRESS_LIMITED = "Too many requests came from your address just now; wait befor
 class Window:
     """The state of one request window of a caller: at most ``limit`` requests in ``window_seconds``,
     ``remaining`` of them free now; ``reset_at`` is when the next one frees (the oldest counted request leaves
-    the window; now, when the window is empty)."""
+    the window), or now when none is counted."""
 
     limit: int
     remaining: int
@@ -153,10 +153,11 @@ def _limiter(rt: Runtime) -> MovingWindowRateLimiter:
 
 async def _state(limiter: MovingWindowRateLimiter, limit: Limit) -> Window:
     stats = await limiter.get_window_stats(limit.item, *limit.identifiers)
+    empty = stats.remaining >= limit.item.amount  # the library's reset of an empty window is a window from now
     return Window(
         limit=limit.item.amount,
         remaining=max(0, stats.remaining),
-        reset_at=datetime.fromtimestamp(stats.reset_time, UTC),
+        reset_at=datetime.fromtimestamp(time.time() if empty else stats.reset_time, UTC),
         kind=limit.kind,
         window_seconds=limit.item.get_expiry(),
     )
@@ -175,7 +176,7 @@ async def admit(rt: Runtime, viewer: Viewer, address: str | None) -> Admission:
         if not await limiter.test(limit.item, *limit.identifiers):
             return await _refused(limiter, limit)
     for limit in limits:
-        if not await limiter.hit(limit.item, *limit.identifiers):  # another process won the last one (shared storage)
+        if not await limiter.hit(limit.item, *limit.identifiers):  # parallel requests took the last places
             return await _refused(limiter, limit)
     return Admission(_tightest([await _state(limiter, limit) for limit in limits]))
 

@@ -243,7 +243,7 @@ async def test_request_window_reads_the_tightest_window_without_counting(app, cl
     viewer = await viewer_from_app_token(runtime, token["authorization"].removeprefix("Bearer "))
     with windows(app, app_person=20, app=40):
         fresh = await request_windows.request_window(runtime, viewer)
-        assert (fresh.limit, fresh.remaining, fresh.kind) == (20, 20, "app_person")
+        assert (fresh.limit, fresh.remaining, fresh.kind, fresh.reset_after()) == (20, 20, "app_person", 0)
         assert (await request_windows.request_window(runtime, viewer)).remaining == 20, "reading counts nothing"
         await burst(client, 15, token)
         window = await request_windows.request_window(runtime, viewer)

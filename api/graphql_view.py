@@ -110,6 +110,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
         admission = await requests_quota.admit(
             request.app.state.runtime, request.state.viewer, request.client.host if request.client else None
         )
+        request.state.rate_limit = admission  # the tightest window, and whether it refused (usage counts 429s)
         if not admission.allowed:
             refusal = admission.refusal()
             await http_error(

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -167,8 +168,28 @@ def _settings(var_dir: Path, neo4j: bool) -> Settings:
         log_level="INFO",
         migrate_on_start=False,
         payment_reconcile_interval_seconds=0,
+        # every request is counted in its request windows (quotas.requests) but none is ever refused
+        rate_limit_app=10**9,
+        rate_limit_app_person=10**9,
+        rate_limit_person=10**9,
+        rate_limit_address=10**9,
         **extra,
     )
+
+
+def _without_rate_limits() -> None:
+    """``--no-rate-limits``: the view's check replaced by one that counts nothing (the same headers are set), so the
+    difference with a normal run is what the request windows cost."""
+    from quotas import requests as request_windows
+
+    let_through = request_windows.Admission(
+        request_windows.Window(limit=10**9, remaining=10**9, reset_at=datetime.now(UTC), kind="address")
+    )
+
+    async def admit(rt: Any, viewer: Viewer, address: str | None) -> request_windows.Admission:
+        return let_through
+
+    request_windows.admit = admit
 
 
 ONE = "MATCH (c:Commune) WITH c ORDER BY c.code LIMIT 1 RETURN c.code AS code"
@@ -233,6 +254,11 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--viewers", default=",".join(VIEWERS), help="comma-separated: anonymous,person,app")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of { __typename } (person)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="count no request window (quotas.requests): their cost, by difference",
+    )
     parser.add_argument("--bolt", action="store_true", help="only the Bolt figures (needs Neo4j)")
     args = parser.parse_args(argv)
     if args.bolt:
@@ -240,6 +266,8 @@ async def main(argv: list[str] | None = None) -> None:
             await bolt(_settings(Path(tmp), True), max(200, args.requests // 4), args.rounds)
         return
     _patch_viewer()
+    if args.no_rate_limits:
+        _without_rate_limits()
     with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
         app = create_app(_settings(Path(tmp), args.neo4j))
         async with LifespanManager(app) as manager:

@@ -19,11 +19,12 @@ a 20-per-2-seconds limit within half a second across a window boundary (10 befor
 moving window let 20; and its cost per request grew with the number of keys in the memory storage (25 µs with one
 key, 250 µs with 2,000), where the moving window's stayed flat (55-100 µs).
 
-A request is checked in every window before it is counted in any (narrowest first), so a refused request spends
-nothing; with the one-process memory storage the check and the count cannot interleave with another request's
-(nothing in them awaits anything that yields), so a limit holds exactly under parallel requests. With a shared
-storage (``async+redis://``) two processes may both pass the check; the count itself stays exact, and a request
-refused by the app's window after its person's window counted it is counted there once.
+A request is checked in every window before it is counted in any (narrowest first; a full window refuses without
+counting, so the first one's count is its check), so a refused request normally spends nothing. The count itself is atomic per window (the memory storage counts under the key's lock, Redis in
+one script), so no window ever lets more than its N through, whatever the parallelism (tested with 40 parallel
+requests against 20). Parallel requests may all pass the check and then race for the last places: one that loses
+at the app's window has been counted in its person's window already (only ever in a race, and only there).
+``RateLimit-Remaining`` is read just after counting, so parallel requests may read the same figure.
 
 The answer to every request carries the state of the tightest window that applies (the least remaining):
 ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds until a request is free again);
@@ -61,7 +62,7 @@ ADDRESS_LIMITED = "Too many requests came from your address just now; wait befor
 class Window:
     """The state of one request window of a caller: at most ``limit`` requests in ``window_seconds``,
     ``remaining`` of them free now; ``reset_at`` is when the next one frees (the oldest counted request leaves
-    the window; now, when the window is empty)."""
+    the window), or now when none is counted."""
 
     limit: int
     remaining: int
@@ -152,10 +153,11 @@ def _limiter(rt: Runtime) -> MovingWindowRateLimiter:
 
 async def _state(limiter: MovingWindowRateLimiter, limit: Limit) -> Window:
     stats = await limiter.get_window_stats(limit.item, *limit.identifiers)
+    empty = stats.remaining >= limit.item.amount  # the library's reset of an empty window is a window from now
     return Window(
         limit=limit.item.amount,
         remaining=max(0, stats.remaining),
-        reset_at=datetime.fromtimestamp(stats.reset_time, UTC),
+        reset_at=datetime.fromtimestamp(time.time() if empty else stats.reset_time, UTC),
         kind=limit.kind,
         window_seconds=limit.item.get_expiry(),
     )
@@ -170,11 +172,11 @@ async def admit(rt: Runtime, viewer: Viewer, address: str | None) -> Admission:
     when one of them is full."""
     limiter = _limiter(rt)
     limits = limits_for(rt, viewer, address)
-    for limit in limits:
+    for limit in limits[1:]:  # the first refuses without counting when it is full: its check is its count
         if not await limiter.test(limit.item, *limit.identifiers):
             return await _refused(limiter, limit)
     for limit in limits:
-        if not await limiter.hit(limit.item, *limit.identifiers):  # another process won the last one (shared storage)
+        if not await limiter.hit(limit.item, *limit.identifiers):  # parallel requests took the last places
             return await _refused(limiter, limit)
     return Admission(_tightest([await _state(limiter, limit) for limit in limits]))
 

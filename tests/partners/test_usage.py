@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from strawberry import relay
 
-from api.graphql_view import GraphQLView, http_error
 from api.usage import CountingView, count_answer
 from auth.viewer import Viewer
 from graph import usage as usage_queries
 from partners.usage import UsageCounter, hanoi_day
+from quotas.storage import quota_storage
 from tests.identity.people import make_officer, make_verified
 from tests.partners.oauth_flow import basic
 from tests.partners.support import SeededApp, app_token, make_partner, seed_app
-from tests.support import error_codes, gql
+from tests.support import error_codes, gql, settings_changed
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -84,25 +84,22 @@ def own_token(app, seeded: SeededApp) -> dict[str, str]:
 # --- counting and flushing ---------------------------------------------------------------------------------------
 
 
-async def test_requests_are_counted_flushed_and_read_by_the_app(app, client, usage_app, monkeypatch):
-    # The cost engineer's pipeline stores each request's cost on request.state.query_cost; here every request of
-    # the test costs 7 (the view's context is where the pipeline would set it).
-    original = GraphQLView.get_context
-
-    async def costing(self, request, response):
-        request.state.query_cost = 7
-        return await original(self, request, response)
-
-    monkeypatch.setattr(GraphQLView, "get_context", costing)
+async def test_requests_are_counted_flushed_and_read_by_the_app(app, client, usage_app):
+    # Each answer's cost is what the query cost rules counted for it (extensions.cost.requested): the usage adds it up.
     headers = own_token(app, usage_app)
+    costs = []
     for _ in range(4):
-        assert "errors" not in await gql(client, VERSION, headers=headers)
+        answered = await gql(client, VERSION, headers=headers)
+        assert "errors" not in answered
+        costs.append(answered["extensions"]["cost"]["requested"])
     refused = await gql(client, ME, headers=headers)
     assert error_codes(refused) == ["FORBIDDEN"]
+    costs.append(refused["extensions"]["cost"]["requested"])
+    assert all(cost >= 1 for cost in costs)
     await flush(app)
 
     found = await usage_of(client, usage_app, headers)
-    assert found["total"] == {"requests": 5, "cost": 35, "errors": 1, "rateLimited": 0}
+    assert found["total"] == {"requests": 5, "cost": sum(costs), "errors": 1, "rateLimited": 0}
     assert found["appId"] == app_gid(usage_app)
     assert [d["day"] for d in found["days"]] == [
         (datetime.fromisoformat(days_around_today()["from"]) + timedelta(days=i)).date().isoformat() for i in range(3)
@@ -194,23 +191,27 @@ async def test_days_are_hanoi_days(app, client, usage_app):
     }
 
 
-async def test_rate_limited_answers_count_as_rate_limited(app, client, usage_app, monkeypatch):
-    """The limits engineer's refusal is a 429 given by the view once the viewer is known: the route's counting sees
-    its status whatever way the view answers."""
-
-    async def refused(self, request):
-        return http_error(429, "Too many requests.", code="RATE_LIMITED", extensions={"retryAfterSeconds": 3})
-
+async def test_rate_limited_answers_count_as_rate_limited(app, client, usage_app):
+    """A request refused by the app's request window (HTTP 429, before anything runs) counts as a request, an error
+    and a rate-limited answer, with no cost."""
     headers = own_token(app, usage_app)
-    await gql(client, VERSION, headers=headers)
-    with monkeypatch.context() as patched:
-        patched.setattr(GraphQLView, "run", refused)
-        for _ in range(2):
-            answer = await client.post("/graphql", json={"query": VERSION}, headers=headers)
-            assert answer.status_code == 429
+    runtime = app.state.runtime
+    saved = runtime.quota_storage
+    runtime.quota_storage = quota_storage("async+memory://")  # a fresh window, of 1 request
+    try:
+        with settings_changed(app, rate_limit_app=1, rate_limit_sandbox_app=1):
+            first = await gql(client, VERSION, headers=headers)
+            for _ in range(2):
+                answer = await client.post("/graphql", json={"query": VERSION}, headers=headers)
+                assert answer.status_code == 429
+                assert error_codes(answer.json()) == ["RATE_LIMITED"]
+    finally:
+        runtime.quota_storage = saved
     await flush(app)
     found = await usage_of(client, usage_app, headers)
-    assert found["total"] == {"requests": 3, "cost": 0, "errors": 2, "rateLimited": 2}
+    cost = first["extensions"]["cost"]["requested"]
+    # the usage read above is a fourth request, counted after this flush
+    assert found["total"] == {"requests": 3, "cost": cost, "errors": 2, "rateLimited": 2}
 
 
 async def test_a_rate_limited_graphql_error_counts_too():

@@ -14,11 +14,18 @@ are measured for each kind of caller. Log lines go to /dev/null (rendered all th
     .venv/bin/python -m bench.engine_probe --neo4j         # + communes pages read from the graph
     .venv/bin/python -m bench.engine_probe --profile       # + a pyinstrument profile of { __typename } (if installed)
     .venv/bin/python -m bench.engine_probe --bolt          # Bolt: managed transactions, BEGIN pipelined or not
+    .venv/bin/python -m bench.engine_probe --cost          # what the query cost adds (schema.cost), A/B in process
 
 ``--bolt`` (needs Neo4j) times ``Graph.read`` of small statements through the real ``graph.driver.Graph``: wall
 and CPU per transaction at concurrency 1 and 16, BEGIN sent alone versus with the first statement; and a request
 of three reads (as three loaders would run them) in three parallel transactions versus one shared transaction
 (statements one after the other, as a lock would serialise them).
+
+``--cost`` times the query cost on its own (``schema.cost.operation_cost`` per document, the variables' coercion,
+a budget's ``spend`` on the memory storage with a budget kept full as production's 10,000 points would be) and then
+each document end to end twice in the same process: as built, and with the request stage's ``charge`` replaced by
+a no-op (the difference is what pricing and budgets add per request). The probe's budgets and request windows are
+out of reach (a window of one second), so every request is served.
 
 Prints, per document and viewer: µs of CPU per request (the best of ``--rounds`` rounds of ``--requests``
 requests, after a warm-up: other processes sharing the CPU only ever add to it).
@@ -47,6 +54,7 @@ from auth.viewer import ANONYMOUS, Viewer
 from core.settings import Settings
 from graph.driver import Graph, run
 from partners.scopes import BY_NAME
+from schema import assemble
 
 PERSON = Viewer(kind="person", actor_id="00000000-0000-4000-8000-000000000001", session_id="s", assurance_level=1)
 APP = Viewer(
@@ -59,6 +67,23 @@ APP = Viewer(
 )
 VIEWERS = {"anonymous": ANONYMOUS, "person": PERSON, "app": APP}
 
+#: Over the maximum cost (schema.cost): 1 + 100 × (1 + 1 + 1 + 100 × 2) points, with a fragment.
+TOO_COSTLY = """
+query Costly { version { api } communes(first: 100) { nodes { ...Members } } }
+fragment Members on Commune { community { members(first: 100) { nodes { __typename } } } }
+"""
+#: Documents priced by ``--cost`` alone (no request): name -> (document, variables).
+PRICED: dict[str, tuple[str, dict[str, Any] | None]] = {
+    "typename": ("{ __typename }", {}),
+    "communes-20": ("{ communes(first: 20) { edges { cursor node { id code name } } pageInfo { endCursor } } }", {}),
+    "variables": ("query ($n: Int, $s: Boolean!) { communes(first: $n) @skip(if: $s) { nodes { id } } }", None),
+    "interface": (
+        "query ($id: ID!) { node(id: $id) { id ... on Post { comments(first: 5) { nodes { id } } } } }",
+        None,
+    ),
+    "cost-refused": (TOO_COSTLY, {}),
+}
+
 #: (name, document, needs Neo4j)
 DOCUMENTS = [
     ("typename", "{ __typename }", False),
@@ -70,7 +95,18 @@ DOCUMENTS = [
         "{ communes(first: 100) { edges { cursor node { id code name } } pageInfo { endCursor } } }",
         True,
     ),
+    # priced at 20,301 points and refused (QUERY_TOO_COMPLEX) before any resolver: no Neo4j
+    ("cost-refused", TOO_COSTLY, False),
 ]
+
+
+#: Documents answered without ``data``: a document the schema refuses, an operation refused by its cost.
+REFUSED_BY_COST = frozenset({"cost-refused"})
+NO_DATA = frozenset({"invalid"}) | REFUSED_BY_COST
+
+
+async def _no_cost(execution_context: Any) -> None:
+    """``schema.cost.charge`` replaced for the A/B of ``--cost``: nothing priced, nothing spent."""
 
 
 def _patch_viewer() -> None:
@@ -168,11 +204,17 @@ def _settings(var_dir: Path, neo4j: bool) -> Settings:
         log_level="INFO",
         migrate_on_start=False,
         payment_reconcile_interval_seconds=0,
-        # every request is counted in its request windows (quotas.requests) but none is ever refused
+        # every request served: request windows and cost budgets out of reach, windows of one second
+        rate_limit_window_seconds=1,
         rate_limit_app=10**9,
+        rate_limit_sandbox_app=10**9,
         rate_limit_app_person=10**9,
         rate_limit_person=10**9,
         rate_limit_address=10**9,
+        query_cost_window_seconds=1,
+        query_cost_budget_app=10**9,
+        query_cost_budget_person=10**9,
+        query_cost_budget_anonymous=10**9,
         **extra,
     )
 
@@ -190,6 +232,62 @@ def _without_rate_limits() -> None:
         return let_through
 
     request_windows.admit = admit
+def _price(rounds: int, calls: int) -> None:
+    """µs per call of the query cost's parts, without a request around them."""
+    from graphql import get_operation_ast, parse
+    from graphql.execution.values import get_variable_values
+
+    from schema.assemble import build_schema
+    from schema.cost import operation_cost
+
+    schema = build_schema(Settings(environment="test"))._schema
+    variables: dict[str, dict[str, Any]] = {"variables": {"n": 100, "s": False}, "interface": {"id": "UG9zdDp4"}}
+
+    def best(call: Any) -> float:
+        figures = []
+        for _ in range(rounds):
+            started = time.process_time()
+            for _ in range(calls):
+                call()
+            figures.append((time.process_time() - started) / calls * 1e6)
+        return min(figures)
+
+    for name, (text, given) in PRICED.items():
+        document = parse(text)
+        raw = given if given is not None else variables[name]
+        operation = get_operation_ast(document, None)
+        assert operation is not None
+        coerced = get_variable_values(schema, operation.variable_definitions or (), raw)
+        assert not isinstance(coerced, list), coerced
+        points = operation_cost(schema, document, coerced.coerced, None)
+        price = best(lambda d=document, c=coerced.coerced: operation_cost(schema, d, c, None))
+        coerce = best(lambda o=operation, r=raw: get_variable_values(schema, o.variable_definitions or (), r))
+        print(f"price {name:14} {points:6} points   operation_cost {price:6.1f} µs   coercion {coerce:5.1f} µs")
+
+
+async def _budget_figures(rounds: int) -> None:
+    """µs per ``quotas.cost.spend`` on the memory storage with production's budget (10,000 points a minute): taken
+    while the window fills (0 to 10,000 entries in it), and refused once it is full."""
+    from quotas.storage import SweptMemoryStorage
+
+    from quotas.cost import Budget, spend
+
+    storage = SweptMemoryStorage()
+    budget = Budget("app", "probe", 10_000, 60)
+    for cost in (0, 20, 400):
+        taken, refused = [], []
+        for _ in range(rounds):
+            await storage.reset()
+            calls = 10_000 // cost if cost else 500
+            started = time.process_time()
+            for _ in range(calls):
+                await spend(storage, budget, cost)
+            taken.append((time.process_time() - started) / calls * 1e6)
+            started = time.process_time()
+            for _ in range(200):
+                await spend(storage, budget, cost or 1)
+            refused.append((time.process_time() - started) / 200 * 1e6)
+        print(f"spend cost={cost:<4} taken {min(taken):6.1f} µs   refused (window full) {min(refused):6.1f} µs")
 
 
 ONE = "MATCH (c:Commune) WITH c ORDER BY c.code LIMIT 1 RETURN c.code AS code"
@@ -260,7 +358,11 @@ async def main(argv: list[str] | None = None) -> None:
         help="count no request window (quotas.requests): their cost, by difference",
     )
     parser.add_argument("--bolt", action="store_true", help="only the Bolt figures (needs Neo4j)")
+    parser.add_argument("--cost", action="store_true", help="what the query cost adds: its parts, then A/B")
     args = parser.parse_args(argv)
+    if args.cost:
+        _price(args.rounds, max(200, args.requests))
+        await _budget_figures(args.rounds)
     if args.bolt:
         with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
             await bolt(_settings(Path(tmp), True), max(200, args.requests // 4), args.rounds)
@@ -273,19 +375,35 @@ async def main(argv: list[str] | None = None) -> None:
         async with LifespanManager(app) as manager:
             state = dict(manager._state)
             figures: dict[str, dict[str, float]] = {}
+            arms: list[tuple[str, Any]] = [("", None)]
+            if args.cost:  # the same documents with the request stage's pricing and budget replaced by a no-op
+                arms.append((" (no cost)", _no_cost))
             with _quiet():
-                for name, document, needs_neo4j in DOCUMENTS:
-                    if (needs_neo4j and not args.neo4j) or (args.only and args.only not in name):
-                        continue
-                    body = json.dumps({"query": document}).encode()
-                    for viewer in args.viewers.split(","):
-                        status, answer = await _request(app, state, body, viewer)
-                        if status >= 500 or b'"data"' not in answer and name != "invalid":
-                            raise SystemExit(f"{name} as {viewer}: HTTP {status} {answer[:300]!r}")
-                        requests = args.requests if not needs_neo4j else max(200, args.requests // 10)
-                        figure = await _measure(app, state, body, viewer, requests, args.rounds)
-                        figures.setdefault(name, {})[viewer] = figure
-                        print(f"{name:16} {viewer:10} {figure:8.1f} µs/request", file=sys.__stdout__, flush=True)
+                for arm, replacement in arms:
+                    saved = assemble.charge
+                    if replacement is not None:
+                        assemble.charge = replacement
+                    try:
+                        for name, document, needs_neo4j in DOCUMENTS:
+                            if (needs_neo4j and not args.neo4j) or (args.only and args.only not in name):
+                                continue
+                            if replacement is not None and name in REFUSED_BY_COST:
+                                continue
+                            body = json.dumps({"query": document}).encode()
+                            for viewer in args.viewers.split(","):
+                                status, answer = await _request(app, state, body, viewer)
+                                if status >= 500 or b'"data"' not in answer and name not in NO_DATA:
+                                    raise SystemExit(f"{name} as {viewer}: HTTP {status} {answer[:300]!r}")
+                                requests = args.requests if not needs_neo4j else max(200, args.requests // 10)
+                                figure = await _measure(app, state, body, viewer, requests, args.rounds)
+                                figures.setdefault(name + arm, {})[viewer] = figure
+                                print(
+                                    f"{name + arm:26} {viewer:10} {figure:8.1f} µs/request",
+                                    file=sys.__stdout__,
+                                    flush=True,
+                                )
+                    finally:
+                        assemble.charge = saved
                 if args.profile:
                     from pyinstrument import Profiler
 

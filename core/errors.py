@@ -188,7 +188,8 @@ TOP_LEVEL_CODES: dict[str, str] = {
     "PAYLOAD_TOO_LARGE": "HTTP level: the request body exceeds the configured limit.",
     "GRAPHQL_PARSE_FAILED": "The document is not valid GraphQL syntax.",
     "GRAPHQL_VALIDATION_FAILED": "The document does not match the schema or its variables are wrong.",
-    "QUERY_TOO_COMPLEX": "The document exceeds the depth, alias, token or field limit.",
+    "QUERY_TOO_COMPLEX": "The document exceeds the depth, alias, token or field limit, or its operation costs more "
+    "than one operation may (`extensions.cost`: `requested`, `maximum`).",
     "INTROSPECTION_DISABLED": "Introspection is switched off on this server.",
     "PERSISTED_DOCUMENT_REQUIRED": "HTTP level: this app runs registered operations only; send "
     '`{"documentId": "sha256:<hex>", "variables": ...}` instead of a `query`.',

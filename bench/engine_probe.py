@@ -232,6 +232,8 @@ def _without_rate_limits() -> None:
         return let_through
 
     request_windows.admit = admit
+
+
 def _price(rounds: int, calls: int) -> None:
     """µs per call of the query cost's parts, without a request around them."""
     from graphql import get_operation_ast, parse
@@ -268,9 +270,8 @@ def _price(rounds: int, calls: int) -> None:
 async def _budget_figures(rounds: int) -> None:
     """µs per ``quotas.cost.spend`` on the memory storage with production's budget (10,000 points a minute): taken
     while the window fills (0 to 10,000 entries in it), and refused once it is full."""
-    from quotas.storage import SweptMemoryStorage
-
     from quotas.cost import Budget, spend
+    from quotas.storage import SweptMemoryStorage
 
     storage = SweptMemoryStorage()
     budget = Budget("app", "probe", 10_000, 60)

@@ -167,7 +167,9 @@ async def wiped_graph(graph: Graph) -> Graph:
 @pytest.fixture(scope="session")
 async def app(test_settings: Settings, graph: Graph):
     application = create_app(test_settings)
-    async with LifespanManager(application):
+    # The lifespan's first statements are planned by a cold server: on a loaded machine that took more than
+    # asgi-lifespan's default 5 s, and every test of the session failed at setup.
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
         yield application
 
 

@@ -71,6 +71,13 @@ def _settings_for(uri: str, password: str, var_dir: Path) -> Settings:
 KEEP_PLANS = ("dbms.cypher.min_replan_interval=1h", "dbms.cypher.statistics_divergence_threshold=1.0")
 
 
+def _experiment_jvm() -> tuple[str, ...]:
+    """More JVM options for the throwaway server from ``HANOISMART_TEST_NEO4J_JVM`` (``;``-separated): an A/B of its
+    JVM (a collector named there replaces G1)."""
+    extra = os.environ.get("HANOISMART_TEST_NEO4J_JVM", "")
+    return tuple(option.strip() for option in extra.split(";") if option.strip())
+
+
 def _experiment_config() -> tuple[str, ...]:
     """More ``neo4j.conf`` lines for the throwaway server from ``HANOISMART_TEST_NEO4J_CONFIG`` (``;``-separated), and
     ``HANOISMART_TEST_NEO4J_FAST_START=0`` for a full-JIT JVM: an A/B of the server's configuration without editing
@@ -90,6 +97,13 @@ def _stop_on_sigterm(server: LocalNeo4j) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop_then_die)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that stop and restart the server run last. A restart empties Neo4j's plan caches and its JIT: every
+    statement planned before it (several seconds of the server's CPU for a large compiled read) would be planned again
+    by the tests after it."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts_neo4j") is not None)  # stable: order otherwise kept
 
 
 @pytest.fixture(scope="session")
@@ -112,6 +126,7 @@ def neo4j_target() -> Iterator[tuple[str, str, LocalNeo4j | None]]:
     server = dataclasses.replace(
         server,
         extra_config=(*KEEP_PLANS, *_experiment_config()),
+        extra_jvm=_experiment_jvm(),
         fast_start=os.environ.get("HANOISMART_TEST_NEO4J_FAST_START", "1") == "1",
     )
     atexit.register(server.stop)  # safety net for an interrupted run; a no-op once stopped
@@ -166,7 +181,9 @@ async def wiped_graph(graph: Graph) -> Graph:
 @pytest.fixture(scope="session")
 async def app(test_settings: Settings, graph: Graph):
     application = create_app(test_settings)
-    async with LifespanManager(application):
+    # The lifespan's first statements are planned by a cold server: on a loaded machine that took more than
+    # asgi-lifespan's default 5 s, and every test of the session failed at setup.
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
         yield application
 
 

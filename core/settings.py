@@ -311,6 +311,12 @@ class Settings(BaseSettings):
     rate_limit_address: int = Field(
         120, ge=1, description="Requests per window of anonymous callers from one client address."
     )
+    token_failures_per_address: int = Field(
+        5,
+        ge=1,
+        description="Token-endpoint failures recorded per minute for one client from one client address "
+        "(App.tokenFailures); beyond them nothing more is recorded for that pair until the minute has passed.",
+    )
     # query cost (schema.cost, quotas.cost; docs/partners.md "Query cost")
     query_cost_max: int = Field(
         10_000,

@@ -475,8 +475,11 @@ async def _run_server(request: HttpRequest, run: str) -> Response:
         # The client's last failures, for its partner (App.tokenFailures): recorded after the answer is sent, so
         # recording can neither delay nor change it (partners.token_failures.record_failure never raises).
         client_id = basic_client_id(request.headers.get("authorization")) or params.get("client_id")
+        # At most a few per (client, client address) a minute: partners.token_failures._allowed.
+        address = request.client.host if request.client else None
         response.background = BackgroundTask(record_failure, rt, client_id, str(body["error"]),
-                                             body.get("error_description"), params.get("grant_type"))  # fmt: skip
+                                             body.get("error_description"), params.get("grant_type"),
+                                             address)  # fmt: skip
     return response
 
 

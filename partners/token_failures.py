@@ -16,7 +16,12 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from auth.limits import address_key
 from auth.permissions import Representation, authorize
 from auth.viewer import Viewer
 from core.errors import NotFoundError
@@ -26,9 +31,15 @@ from core.runtime import Runtime
 from graph import usage as queries
 from graph.driver import native
 from graph.usage import TokenFailureRow
+from oauth.server import GRANT_TYPES
 from partners.apps import NO_APP
 
 log = get_logger(__name__)
+
+#: The namespace of the recording windows' keys in the limits storage.
+NAMESPACE = "token_failures"
+#: What is recorded as the grant type of a request for one the endpoint does not know.
+OTHER_GRANT_TYPE = "other"
 
 #: Failures kept per client.
 KEEP = 50
@@ -66,24 +77,57 @@ def _printable(value: str | None, limit: int) -> str | None:
 
 
 async def record_failure(
-    rt: Runtime, client_id: str | None, error: str, description: str | None, grant_type: str | None
+    rt: Runtime,
+    client_id: str | None,
+    error: str,
+    description: str | None,
+    grant_type: str | None,
+    address: str | None = None,
 ) -> None:
-    """Record a failed token request of ``client_id`` (nothing for an unknown or missing id). Never raises: the
+    """Record a failed token request of ``client_id`` (nothing for an unknown or missing id) from client
+    ``address``: at most ``token_failures_per_address`` of one client from one address per minute (``_allowed``),
+    so one caller who knows a public client id cannot flush the client's failures with its own. Never raises: the
     endpoint has answered already; a failure to record is logged."""
     if not client_id or len(client_id) > 200:
         return
     try:
+        if not await _allowed(rt, client_id, address):
+            return
         await rt.graph.write(
             queries.record_token_failure,
             failure_id=str(uuid.uuid4()),
             client_id=client_id,
             error=_printable(error, MAX_ERROR) or "unknown",
             description=_printable(description, MAX_DESCRIPTION),
-            grant_type=_printable(grant_type, MAX_GRANT_TYPE),
+            grant_type=known_grant_type(grant_type),
             keep=KEEP,
         )
     except Exception:
         log.warning("token-endpoint failure not recorded", client_id=client_id, error=error, exc_info=True)
+
+
+def known_grant_type(grant_type: str | None) -> str | None:
+    """The ``grant_type`` asked for as recorded: one the token endpoint knows, ``other`` for anything else (never a
+    caller's own text), None when none was sent."""
+    if not grant_type:
+        return None
+    return grant_type if grant_type in GRANT_TYPES else OTHER_GRANT_TYPE
+
+
+async def _allowed(rt: Runtime, client_id: str, address: str | None) -> bool:
+    """Whether one more failure of ``client_id`` from ``address`` is recorded: a moving window of
+    ``token_failures_per_address`` a minute per (client, address), on the limits storage (the address as a keyed
+    digest, never itself). Without a storage (a runtime outside the API), every failure is."""
+    if rt.quota_storage is None:
+        return True
+    limiter = MovingWindowRateLimiter(rt.quota_storage)
+    item = _item(rt.settings.token_failures_per_address)
+    return await limiter.hit(item, client_id, address_key(rt, address))
+
+
+@lru_cache(maxsize=8)
+def _item(amount: int) -> RateLimitItem:
+    return RateLimitItemPerMinute(amount, 1, namespace=NAMESPACE)
 
 
 def _view(found: TokenFailureRow) -> TokenFailureView:

@@ -17,6 +17,7 @@ from quotas.storage import quota_storage
 from tests.identity.people import make_officer, make_verified
 from tests.partners.oauth_flow import basic
 from tests.partners.support import SeededApp, app_token, make_partner, seed_app
+from tests.partners.test_rate_limits import client_at
 from tests.support import error_codes, gql, settings_changed
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -310,28 +311,60 @@ async def test_failures_are_recorded_with_their_reasons(app, client, partner, us
     newest_first = [(f["error"], f["description"], f["grantType"]) for f in found["nodes"]]
     assert newest_first == [
         ("invalid_grant", bad_code.json()["error_description"], "authorization_code"),
-        (unknown_grant.json()["error"], unknown_grant.json().get("error_description"), "password"),
+        # a grant type the endpoint does not know is recorded as "other", never as the caller's text
+        (unknown_grant.json()["error"], unknown_grant.json().get("error_description"), "other"),
         ("invalid_client", wrong.json()["error_description"], "client_credentials"),
     ]
     text = str(found)
     assert "not-the-secret" not in text and "not-a-code" not in text and usage_app.client_secret not in text
 
 
+#: The grant types sent in turn by the tests below, and what is recorded of each.
+SENT_GRANTS = ("authorization_code", "refresh_token", "client_credentials", "password", "grant-x")
+RECORDED_GRANTS = ("authorization_code", "refresh_token", "client_credentials", "other", "other")
+
+
 async def test_the_newest_fifty_are_kept_and_paged(app, client, partner, usage_app):
-    for n in range(60):
-        answer = await client.post("/oauth/token", data={"grant_type": f"grant-{n}"}, headers=basic(usage_app))
-        assert answer.status_code == 400
+    with settings_changed(app, token_failures_per_address=1000):  # all from one address: none capped here
+        for n in range(60):
+            answer = await client.post(
+                "/oauth/token", data={"grant_type": SENT_GRANTS[n % 5]}, headers=basic(usage_app, "hs_sk_wrong")
+            )
+            assert answer.status_code in (400, 401)  # an unknown grant type is refused before the client
     first = await failures_of(client, usage_app, partner.owner.auth, first=30)
     assert first["totalCount"] == 50
-    assert [f["grantType"] for f in first["nodes"]] == [f"grant-{n}" for n in range(59, 29, -1)]
+    assert [f["grantType"] for f in first["nodes"]] == [RECORDED_GRANTS[n % 5] for n in range(59, 29, -1)]
     assert first["pageInfo"]["hasNextPage"]
     rest = await gql(
         client, FAILURES, {"id": app_gid(usage_app), "first": 30, "after": first["pageInfo"]["endCursor"]},
         headers=partner.owner.auth,
     )  # fmt: skip
     page = rest["data"]["node"]["tokenFailures"]
-    assert [f["grantType"] for f in page["nodes"]] == [f"grant-{n}" for n in range(29, 9, -1)]
+    assert [f["grantType"] for f in page["nodes"]] == [RECORDED_GRANTS[n % 5] for n in range(29, 9, -1)]
     assert not page["pageInfo"]["hasNextPage"]
+
+
+async def test_one_address_records_at_most_a_few_failures_a_minute(app, client, partner, usage_app):
+    """Anyone who knows a public client_id could flush the client's last 50 failures with its own: at most
+    ``token_failures_per_address`` (5) of one client from one address are recorded a minute, and the answers are the
+    same as ever."""
+    answers = [
+        await client.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(usage_app, "hs_sk_wrong")
+        )
+        for _ in range(60)
+    ]
+    assert {a.status_code for a in answers} == {401}
+    assert {a.text for a in answers} == {answers[0].text}, "every answer is the endpoint's usual one"
+    assert answers[0].json()["error"] == "invalid_client"
+    assert (await failures_of(client, usage_app, partner.owner.auth))["totalCount"] == 5
+    elsewhere = client_at(app, "203.0.113.9")
+    async with elsewhere:
+        answer = await elsewhere.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(usage_app, "hs_sk_wrong")
+        )
+    assert answer.status_code == 401
+    assert (await failures_of(client, usage_app, partner.owner.auth))["totalCount"] == 6, "another address records"
 
 
 async def test_forty_parallel_failures_keep_at_most_fifty_and_never_fail_the_endpoint(app, client, partner, usage_app):
@@ -340,13 +373,14 @@ async def test_forty_parallel_failures_keep_at_most_fifty_and_never_fail_the_end
             "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic(usage_app, f"hs_sk_wrong-{n}")
         )
 
-    for batch in range(2):
-        answers = await asyncio.gather(*(wrong_secret(n) for n in range(40)))
-        assert {a.status_code for a in answers} == {401}
-        assert {a.json()["error"] for a in answers} == {"invalid_client"}
-        found = await failures_of(client, usage_app, partner.owner.auth)
-        assert found["totalCount"] == (40 if batch == 0 else 50)
-        assert len(found["nodes"]) == found["totalCount"]
+    with settings_changed(app, token_failures_per_address=1000):  # all from one address: none capped here
+        for batch in range(2):
+            answers = await asyncio.gather(*(wrong_secret(n) for n in range(40)))
+            assert {a.status_code for a in answers} == {401}
+            assert {a.json()["error"] for a in answers} == {"invalid_client"}
+            found = await failures_of(client, usage_app, partner.owner.auth)
+            assert found["totalCount"] == (40 if batch == 0 else 50)
+            assert len(found["nodes"]) == found["totalCount"]
 
 
 async def test_a_failure_to_record_never_changes_the_answer(app, client, partner, usage_app, monkeypatch):

@@ -40,10 +40,13 @@ from auth import sessions as auth_sessions
 from auth.viewer import ANONYMOUS, Viewer
 from core.errors import AppError, UnauthenticatedError, UnavailableError
 from core.i18n import negotiate, translate
+from core.logs import get_logger
 from core.settings import Settings
 from partners import app_access
 from partners import operations as persisted
 from quotas import requests as requests_quota
+
+log = get_logger(__name__)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -90,43 +93,38 @@ class GraphQLView(GraphQL[RequestContext, None]):
             await response(scope, receive, send)
             return
         request = Request(scope, receive)
+        address = request.client.host if request.client else None
         try:
             request.state.viewer = await self._viewer(request)
         except UnauthenticatedError as exc:
-            await self._unauthenticated(_in_language(exc, request))(scope, receive, send)
+            # A refused token counts in its address's window like an anonymous request (each costs a token check),
+            # so a stream of revoked or expired tokens is rate limited too: 429 once the window is full.
+            refused = await self._admit(request, ANONYMOUS, address)
+            if isinstance(refused, Response):
+                response = refused
+            else:
+                response = self._unauthenticated(_in_language(exc, request))
+                response.headers.update(refused.window.headers())
+            await response(scope, receive, send)
             return
         except UnavailableError as exc:
-            retry_after = math.ceil(exc.extensions.get("retryAfterSeconds", 5))
-            await http_error(
-                503,
-                _in_language(exc, request),
-                code=exc.code,
-                headers={"Retry-After": str(retry_after)},
-                extensions=exc.extensions,
-            )(scope, receive, send)
+            await self._unavailable(request, exc)(scope, receive, send)
             return
         # Rate limits (quotas.requests): counted before anything of the request runs; every answer from here on
         # carries the tightest window's RateLimit-* headers.
-        admission = await requests_quota.admit(
-            request.app.state.runtime, request.state.viewer, request.client.host if request.client else None
-        )
-        request.state.rate_limit = admission  # the tightest window, and whether it refused (usage counts 429s)
-        if not admission.allowed:
-            refusal = admission.refusal()
-            await http_error(
-                429,
-                _in_language(refusal, request),
-                code=refusal.code,
-                headers={"Retry-After": str(math.ceil(refusal.retry_after_seconds)), **admission.window.headers()},
-                extensions=refusal.extensions,
-            )(scope, receive, send)
+        admitted = await self._admit(request, request.state.viewer, address)
+        if isinstance(admitted, Response):
+            await admitted(scope, receive, send)
             return
+        admission = admitted
         try:
             response = await self.run(request)
         except HTTPException as exc:
             response = self._refusal(request, exc)
         except persisted.PersistedDocumentError as exc:  # before anything ran (``execute_single``)
             response = http_error(400, _in_language(exc, request), code=exc.code)
+        except UnavailableError as exc:  # before anything ran: the persisted document could not be read (Neo4j)
+            response = self._unavailable(request, exc)
         else:
             self._negotiate(request, response)
             if getattr(request.state, "withhold_answer", False):
@@ -140,6 +138,41 @@ class GraphQLView(GraphQL[RequestContext, None]):
                 response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
         response.headers.update(admission.window.headers())
         await response(scope, receive, send)
+
+    async def _admit(
+        self, request: Request, viewer: Viewer, address: str | None
+    ) -> requests_quota.Admission | Response:
+        """Count the request in ``viewer``'s request windows: the admission, or the answer that refuses it (429
+        RATE_LIMITED when a window is full; 503 UNAVAILABLE when the windows' storage fails: fail closed, as the
+        limits would otherwise be off while it is away)."""
+        try:
+            admission = await requests_quota.admit(request.app.state.runtime, viewer, address)
+        except Exception as exc:  # the limits storage (Redis down, ...): logged, answered 503 with Retry-After
+            log.error("rate-limit storage failed; request refused", error=repr(exc), exc_info=True)
+            return self._unavailable(request, requests_quota.storage_unavailable())
+        request.state.rate_limit = admission  # the tightest window, and whether it refused (usage counts 429s)
+        if admission.allowed:
+            return admission
+        refusal = admission.refusal()
+        return http_error(
+            429,
+            _in_language(refusal, request),
+            code=refusal.code,
+            headers={"Retry-After": str(math.ceil(refusal.retry_after_seconds)), **admission.window.headers()},
+            extensions=refusal.extensions,
+        )
+
+    @staticmethod
+    def _unavailable(request: Request, exc: UnavailableError) -> Response:
+        """503 UNAVAILABLE with ``Retry-After`` (whole seconds; 5 when the error names no wait)."""
+        retry_after = math.ceil(exc.extensions.get("retryAfterSeconds", 5))
+        return http_error(
+            503,
+            _in_language(exc, request),
+            code=exc.code,
+            headers={"Retry-After": str(max(1, retry_after))},
+            extensions=exc.extensions,
+        )
 
     async def _viewer(self, request: Request) -> Viewer:
         """The caller of a request: anonymous without a token; a bad token is refused outright, so a

@@ -44,7 +44,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from auth.limits import address_key
 from auth.viewer import Viewer
-from core.errors import RateLimitedError
+from core.errors import RateLimitedError, UnavailableError
 from core.runtime import Runtime
 
 #: The namespace of the request windows' keys in the storage (the cost budgets have their own).
@@ -56,6 +56,10 @@ APP_LIMITED = "This app sent too many requests just now; wait before trying agai
 APP_PERSON_LIMITED = "This app sent too many requests for this person just now; wait before trying again."
 PERSON_LIMITED = "You sent too many requests just now; wait before trying again."
 ADDRESS_LIMITED = "Too many requests came from your address just now; wait before trying again."
+#: The windows' storage failed (Redis away, ...): the request is refused (fail closed), 503 UNAVAILABLE.
+STORAGE_UNAVAILABLE = "Requests cannot be counted right now; try again shortly."
+#: Retry-After (seconds) of that refusal.
+STORAGE_RETRY_AFTER_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ class Admission:
             else ADDRESS_LIMITED
         )
         return RateLimitedError(message, retry_after_seconds=float(seconds))
+
+
+def storage_unavailable() -> UnavailableError:
+    """The refusal of a request whose windows could not be counted (the storage failed): fail closed."""
+    return UnavailableError(STORAGE_UNAVAILABLE, retry_after_seconds=STORAGE_RETRY_AFTER_SECONDS)
 
 
 @lru_cache(maxsize=64)

@@ -10,6 +10,8 @@ import json
 
 from strawberry import relay
 
+from core.errors import UnavailableError
+from graph import partners as partner_queries
 from partners import operations
 from tests.identity.people import make_officer, make_verified, register, uuid_of
 from tests.partners.support import app_token, make_partner, seed_app, seed_grant
@@ -306,3 +308,27 @@ async def test_forty_parallel_registrations_of_one_document_make_one_operation(a
     # and 40 parallel requests by hash all run
     ran = await asyncio.gather(*(_run(client, headers, sha(ME)) for _ in range(40)))
     assert {r.status_code for r in ran} == {200}
+
+
+async def test_a_document_that_cannot_be_read_is_503_unavailable_with_retry_after(app, client, monkeypatch):
+    """The database away while a document is looked up (not in the cache): 503 UNAVAILABLE with Retry-After, as any
+    request that finds Neo4j away, never a 500."""
+    partner, seeded, headers = await _setup(app, client)
+    assert (await _register(client, partner, seeded.app_id, ME))["errors"] == []
+    graph = app.state.runtime.graph
+    real_read = graph.read
+
+    async def read(work, *args, **kwargs):
+        if work is partner_queries.operation_document:
+            raise UnavailableError("The database is unreachable right now; try again shortly.", retry_after_seconds=2)
+        return await real_read(work, *args, **kwargs)
+
+    monkeypatch.setattr(graph, "read", read)
+    for get in (False, True):
+        answer = await _run(client, headers, sha(ME), get=get)
+        assert answer.status_code == 503, answer.text
+        [error] = answer.json()["errors"]
+        assert error["extensions"]["code"] == "UNAVAILABLE" and error["extensions"]["retryAfterSeconds"] == 2
+        assert answer.headers["retry-after"] == "2"
+    monkeypatch.undo()
+    assert (await _run(client, headers, sha(ME))).status_code == 200, "back once the database is"

@@ -254,3 +254,49 @@ async def test_request_window_reads_the_tightest_window_without_counting(app, cl
         assert (window.limit, window.remaining, window.kind) == (40, 3, "app")
         anonymous = await request_windows.request_window(runtime, ANONYMOUS, address="198.51.100.11")
         assert (anonymous.limit, anonymous.remaining, anonymous.kind) == (120, 120, "address")
+
+
+async def test_rejected_tokens_count_in_their_addresss_window(app):
+    """A revoked, expired or forged token is refused (401), and counted in its address's window like an anonymous
+    request: each costs a token check, so a stream of them is rate limited too (429 once the window is full)."""
+    with windows(app, address=3):
+        async with client_at(app, "198.51.100.21") as here, client_at(app, "198.51.100.22") as there:
+            bad = {"authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bm90LWEtc2lnbmF0dXJl"}
+            answers = [await post(here, bad) for _ in range(3)]
+            assert [a.status_code for a in answers] == [401] * 3
+            assert {a.json()["errors"][0]["extensions"]["code"] for a in answers} == {"UNAUTHENTICATED"}
+            assert [a.headers["ratelimit-remaining"] for a in answers] == ["2", "1", "0"]
+            refused = await post(here, bad)
+            assert_refused(refused, 3, "Too many requests came from your address")
+            assert (await post(here)).status_code == 429, "the address's window: anonymous requests share it"
+            assert (await post(there, bad)).status_code == 401, "another address has its own window"
+
+
+class BrokenStorage:
+    """A limits storage that is away (Redis down, ...): every call raises."""
+
+    def __init__(self) -> None:
+        self.real = quota_storage("async+memory://")
+
+    async def acquire_entry(self, *_args, **_kwargs):
+        raise ConnectionError("Connection refused (redis://quota:6379)")
+
+    async def get_moving_window(self, *_args, **_kwargs):
+        raise ConnectionError("Connection refused (redis://quota:6379)")
+
+
+@pytest.mark.parametrize("token", [False, True], ids=["anonymous", "rejected-token"])
+async def test_a_failing_limits_storage_answers_503_unavailable_never_500(app, token):
+    """Fail closed: while the windows cannot be counted, a request is refused with 503 UNAVAILABLE and Retry-After
+    (and the failure is logged), never a 500 nor an uncounted request."""
+    runtime = app.state.runtime
+    with windows(app):
+        runtime.quota_storage = BrokenStorage()
+        async with client_at(app, "198.51.100.23") as here:
+            headers = {"authorization": "Bearer not-a-token"} if token else None
+            answer = await post(here, headers)
+    assert answer.status_code == 503, answer.text
+    [error] = answer.json()["errors"]
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    assert error["message"] == request_windows.STORAGE_UNAVAILABLE
+    assert answer.headers["retry-after"] == "5" and error["extensions"]["retryAfterSeconds"] == 5

@@ -136,7 +136,10 @@ class GraphQLView(GraphQL[RequestContext, None]):
             retry_after = getattr(request.state, "retry_after_seconds", None)
             if retry_after is not None:  # RATE_LIMITED / UNAVAILABLE: RFC 9110 Retry-After, whole seconds
                 response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
-        response.headers.update(admission.window.headers())
+        # The refusal's own window: a query-cost refusal carries the budget's figures (remaining 0, its reset), so
+        # a client honouring the headers waits; any other answer the tightest request window's.
+        budget_window = getattr(request.state, "over_budget_window", None)
+        response.headers.update((budget_window or admission.window).headers())
         await response(scope, receive, send)
 
     async def _admit(

@@ -28,6 +28,7 @@ that run before it (depth, fields counted at each use of a fragment).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -66,6 +67,7 @@ from auth.viewer import ANONYMOUS
 from core.errors import AppError
 from core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from quotas.cost import Budget, Standing, budget_for, spend, standing
+from quotas.requests import Window
 from resolvers.node import MAX_NODES
 
 #: What a mutation's root field costs before its payload's selection (a write, a transaction).
@@ -386,6 +388,14 @@ async def charge(execution_context: ExecutionContext) -> None:
                 },
             )
             request.state.over_budget = True
+            # RateLimit-* of the 429 (api.graphql_view): the budget's, with nothing left until its points come back
+            request.state.over_budget_window = Window(
+                limit=budget.points,
+                remaining=0,
+                reset_at=datetime.fromtimestamp(time.time() + wait, UTC),
+                kind="cost",
+                window_seconds=budget.window_seconds,
+            )
     else:
         found = None
     execution_context.extensions_results["cost"] = cost_extension(cost, budget, found)

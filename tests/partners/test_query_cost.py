@@ -295,3 +295,23 @@ async def test_rate_limit_answers_for_a_person_and_for_apps(app, client):
             else:
                 assert error_codes(costly) == ["QUERY_TOO_COMPLEX"]
                 assert costly["errors"][0]["extensions"]["cost"] == {"requested": 400, "maximum": 300}
+
+
+async def test_a_spent_budgets_429_carries_the_budgets_ratelimit_headers(app, client):
+    """The 429 of a spent budget says the budget's state in its RateLimit-* headers (its points, none left, its
+    reset), never the request window's (which has room): a client honouring the headers waits instead of retrying
+    at once."""
+    person = await register(client)
+    document = "{ version { api } communes(first: 10) { nodes { id } } }"  # 21 points
+    with settings_changed(app, query_cost_budget_person=50, query_cost_window_seconds=MINUTE, rate_limit_person=1000):
+        for _ in range(2):
+            fine = await client.post("/graphql", json={"query": document}, headers=person.auth)
+            assert fine.status_code == 200
+            assert fine.headers["ratelimit-limit"] == "1000", "an answer let through: the request window's"
+        refused = await client.post("/graphql", json={"query": document}, headers=person.auth)
+    assert refused.status_code == 429, refused.text
+    assert error_codes(refused.json()) == ["RATE_LIMITED"]
+    assert refused.headers["ratelimit-limit"] == "50"
+    assert refused.headers["ratelimit-remaining"] == "0"
+    reset, retry_after = int(refused.headers["ratelimit-reset"]), int(refused.headers["retry-after"])
+    assert 1 <= reset <= MINUTE and abs(reset - retry_after) <= 1

@@ -5,7 +5,10 @@
 ``error``, the endpoint's own ``error_description`` and the ``grant_type`` asked for, for a ``client_id`` that names
 a client of ours (from HTTP Basic or the form; an unknown id records nothing). Never a secret, a code or a token:
 the description is the endpoint's text, which quotes none. The newest ``KEEP`` per client stay, the older ones are
-deleted in the same transaction. Recording never changes the endpoint's answer: a failure to record is logged.
+deleted in the same transaction. A ``client_id`` is public, so at most ``token_failures_per_address`` failures of one
+client from one client address are recorded a minute (a moving window on the limits storage), and the grant type is
+recorded only when it is one the endpoint knows (``other`` otherwise). Recording never changes the endpoint's
+answer: a failure to record is logged.
 
 Read by the app's managers (owners and admins of its partner) as ``App.tokenFailures``, newest first.
 """
@@ -31,13 +34,15 @@ from core.runtime import Runtime
 from graph import usage as queries
 from graph.driver import native
 from graph.usage import TokenFailureRow
-from oauth.server import GRANT_TYPES
 from partners.apps import NO_APP
 
 log = get_logger(__name__)
 
 #: The namespace of the recording windows' keys in the limits storage.
 NAMESPACE = "token_failures"
+#: The grant types the token endpoint knows (``oauth.server.GRANT_TYPES``, which imports this package: a test keeps
+#: the two the same).
+GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 #: What is recorded as the grant type of a request for one the endpoint does not know.
 OTHER_GRANT_TYPE = "other"
 

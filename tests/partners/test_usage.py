@@ -12,6 +12,8 @@ from strawberry import relay
 from api.usage import CountingView, count_answer
 from auth.viewer import Viewer
 from graph import usage as usage_queries
+from oauth import server as oauth_server
+from partners import token_failures
 from partners.usage import UsageCounter, hanoi_day
 from quotas.storage import quota_storage
 from tests.identity.people import make_officer, make_verified
@@ -342,6 +344,10 @@ async def test_the_newest_fifty_are_kept_and_paged(app, client, partner, usage_a
     page = rest["data"]["node"]["tokenFailures"]
     assert [f["grantType"] for f in page["nodes"]] == [RECORDED_GRANTS[n % 5] for n in range(29, 9, -1)]
     assert not page["pageInfo"]["hasNextPage"]
+
+
+def test_the_recorded_grant_types_are_the_endpoints():
+    assert token_failures.GRANT_TYPES == oauth_server.GRANT_TYPES
 
 
 async def test_one_address_records_at_most_a_few_failures_a_minute(app, client, partner, usage_app):

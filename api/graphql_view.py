@@ -12,6 +12,10 @@
   (``partners.operations``); an app marked ``persistedOnly`` must. A refusal is a 400 before anything runs:
   ``PERSISTED_DOCUMENT_REQUIRED`` (a raw query from a persisted-only app) or ``PERSISTED_DOCUMENT_NOT_FOUND`` (an
   unknown, deleted or another app's document id, or a document id from a caller that is not an app).
+- Rate limits (``quotas.requests``): a request is counted once its caller is known, a refused token (401) in its
+  address's window; 429 ``RATE_LIMITED`` over a window; a query-cost 429 carries its budget's ``RateLimit-*``. A
+  dependency away before anything ran (the limits' storage, Neo4j reading a persisted document) is 503
+  ``UNAVAILABLE`` with ``Retry-After``, never a 500.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ at the app's window has been counted in its person's window already (only ever i
 The answer to every request carries the state of the tightest window that applies (the least remaining):
 ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds until a request is free again);
 a refused one is HTTP 429 ``RATE_LIMITED`` with ``extensions.retryAfterSeconds`` and ``Retry-After``.
+
+A request whose token is refused (401) is counted as an anonymous one, in its address's window, so a stream of
+revoked or forged tokens is limited too. When the storage fails (Redis away, ...), the view refuses the request
+with 503 UNAVAILABLE (``storage_unavailable``) and logs it: fail closed, never a request let through uncounted.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ from core.runtime import Runtime
 from graph import webhooks as queries
 from graph.webhooks import LeasedDelivery
 from webhooks import outbox, signing, targets
+from webhooks.subscriptions import event_scopes
 
 log = get_logger(__name__)
 
@@ -128,6 +129,7 @@ class Dispatcher:
                 lease_until=now + timedelta(seconds=settings.webhook_lease_seconds),
                 token=token,
                 batch=settings.webhook_batch_size,
+                event_scopes=event_scopes(),
             )
             if not leased:
                 return 0

@@ -465,3 +465,22 @@ async def test_a_killed_dispatcher_process_loses_nothing_and_the_delivery_goes_o
     assert receiver.ids() == [msg_id] and receiver.received[0].verified
     state = await delivery_state(app, msg_id)
     assert state["status"] == "delivered" and state["attempts"] == 1 and state["recorded"] == 1
+
+
+async def test_a_delivery_about_people_without_their_ids_fails_closed(app, client, quiet, receiver, dispatchers):
+    """A delivery written before deliveries kept the ids of the people they are about (no ``aboutIds``) cannot be
+    checked against their grants: unless its event is app-level, it is failed, never sent."""
+    subscribed = await subscribe(app, client, receiver.url)
+    receiver.secrets = [subscribed.secret]
+    old, _ = await queue_delivery(app, subscribed.subscription_uuid, event_type="order.placed", about=None)
+    app_level, _ = await queue_delivery(app, subscribed.subscription_uuid, event_type="grant.revoked", about=None)
+    nobody, _ = await queue_delivery(app, subscribed.subscription_uuid, event_type="order.placed", about=[])
+
+    await dispatchers().run_once()
+
+    assert receiver.ids() == [app_level]
+    log = {d["webhookId"]: d for d in (await _deliveries(client, subscribed))["nodes"]}
+    for refused in (old, nobody):
+        assert log[refused]["status"] == "FAILED" and log[refused]["attemptCount"] == 0
+        assert log[refused]["lastError"] == "the grant that admitted it has ended"
+    assert log[app_level]["status"] == "DELIVERED"

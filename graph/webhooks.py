@@ -402,6 +402,21 @@ async def lease_due(
     return rows(LeasedDelivery, found)
 
 
+#: A lease given back unused (the dispatcher had too little of it left to start an attempt): due again at once.
+RELEASE_LEASE = """
+MATCH (d:WebhookDelivery {id: $id})
+SET d.deliveryLock = true
+REMOVE d.deliveryLock
+WITH d, properties(d) AS fresh
+WHERE fresh.leaseToken = $token
+SET d.leaseUntil = null, d.leaseToken = null
+"""
+
+
+async def release_lease(tx: AsyncManagedTransaction, *, delivery_id: str, token: str) -> None:
+    await run(tx, RELEASE_LEASE, id=delivery_id, token=token)
+
+
 #: The attempt, recorded only by the holder of the lease (a dispatcher whose lease ran out and was taken over records
 #: nothing). ``$outcome``: delivered, pending (another attempt at ``$nextAttemptAt``) or failed; ``$disable``: the
 #: endpoint answered 410, the subscription is disabled with ``$reason``.

@@ -3,7 +3,7 @@ the dispatcher (``webhooks.subscriptions``, ``webhooks.dispatcher``), each block
 
 The model (graph/migrations/m0012_webhooks.py):
 ``(:App)-[:HAS_WEBHOOK]->(:WebhookSubscription {id, url, eventTypes, status, ...})`` and
-``(:WebhookDelivery {id, eventType, body, status, attempts, nextAttemptAt, leaseUntil, createdAt, ...})
+``(:WebhookDelivery {id, eventType, body, aboutIds, status, attempts, nextAttemptAt, leaseUntil, createdAt, ...})
 -[:TO]->(:WebhookSubscription)``.
 """
 

@@ -5,7 +5,9 @@ only if the change committed. The dispatcher, a task of the API process (started
 housekeeping), then:
 
 1. **leases** a batch of due deliveries in one statement (``graph.webhooks.LEASE_DUE``: pending, due, not leased or
-   the lease ran out; each gets ``leaseUntil = now + webhook_lease_seconds`` and a token of this pass);
+   the lease ran out; each gets ``leaseUntil = now + webhook_lease_seconds`` and a token of this pass). The grant
+   rule of ``webhooks.outbox.emit`` is checked again there (``graph.webhooks.DELIVERY_ADMITTED``): a delivery about
+   people whose grant has ended since is failed instead, never sent (app-level events exempt);
 2. **sends** each one, outside any transaction: the URL resolved again and every address checked
    (``webhooks.targets``: DNS rebinding), an httpx POST to the checked address with no redirects, signed in the
    Standard Webhooks format (``webhooks.signing``: with the previous secret too while a rotation overlaps). One

@@ -583,3 +583,32 @@ async def test_a_delivery_whose_lease_is_nearly_over_is_left_for_the_next_pass(
 
     await dispatchers().run_once()
     assert receiver.ids() == [msg_id]
+
+
+async def test_a_dispatcher_that_fails_to_close_still_lets_the_shutdown_close_neo4j(test_settings):
+    """Shutdown of another API process (its own lifespan) whose dispatcher's close raises: Neo4j is still closed and
+    ``on_shutdown`` still runs."""
+    from asgi_lifespan import LifespanManager
+
+    from api.app import create_app
+
+    done: list[str] = []
+    process = create_app(
+        test_settings.model_copy(update={"webhook_dispatch_interval_seconds": 0}),
+        on_shutdown=lambda: done.append("on_shutdown"),
+    )
+    async with LifespanManager(process):
+
+        async def broken() -> None:
+            raise RuntimeError("the HTTP client would not close")
+
+        graph = process.state.graph
+        real_close = graph.close
+
+        async def close_graph() -> None:
+            done.append("graph closed")
+            await real_close()
+
+        process.state.webhook_dispatcher.close = broken
+        graph.close = close_graph
+    assert done == ["graph closed", "on_shutdown"]

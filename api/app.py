@@ -244,8 +244,11 @@ def create_app(
             dispatcher_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await dispatcher_task
-            await app.state.webhook_dispatcher.close()
             try:
+                try:  # its HTTP client: a failure here must not keep Neo4j open or skip on_shutdown
+                    await app.state.webhook_dispatcher.close()
+                except Exception:
+                    log.warning("webhook dispatcher's HTTP client not closed cleanly", exc_info=True)
                 # Messages sent in the background (password reset codes) go out first, for a bounded time: a hung or
                 # failing sender must not keep Neo4j open or skip on_shutdown.
                 try:

@@ -8,6 +8,7 @@ also honours the conventional unprefixed ``NEO4J_URI`` / ``NEO4J_USERNAME`` / ``
 from __future__ import annotations
 
 import ipaddress
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -16,6 +17,10 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: What a webhook delivery's lease keeps beyond one attempt's deadline (recording the attempt; clocks): the
+#: dispatcher does not start an attempt with less lease left than ``webhook_timeout_seconds`` plus this.
+WEBHOOK_LEASE_MARGIN_SECONDS = 5
 
 
 class Settings(BaseSettings):
@@ -354,10 +359,19 @@ class Settings(BaseSettings):
     )
     webhook_batch_size: int = Field(50, ge=1, le=1000, description="Most deliveries the dispatcher leases at once.")
     webhook_lease_seconds: int = Field(
-        30, ge=5, le=600, description="How long a leased delivery is the dispatcher's before another may take it."
+        60,
+        ge=5,
+        le=3600,
+        description="How long a leased delivery is the dispatcher's before another may take it. At least "
+        "ceil(batch size / concurrency) x timeout + WEBHOOK_LEASE_MARGIN_SECONDS, so a whole batch is sent within its "
+        "lease (checked at start).",
     )
     webhook_timeout_seconds: float = Field(
-        10.0, gt=0, le=60, description="How long the dispatcher waits for a webhook endpoint's answer."
+        10.0,
+        gt=0,
+        le=60,
+        description="One attempt's overall deadline: resolving the host name, connecting, sending the delivery and "
+        "reading the start of the answer (only its status counts).",
     )
     webhook_concurrency: int = Field(10, ge=1, le=200, description="Most webhook requests in flight at once.")
     webhook_secret_overlap_hours: int = Field(
@@ -376,6 +390,19 @@ class Settings(BaseSettings):
         description="argon2id parameters of new password hashes: standard (RFC 9106 low-memory: t=3, 64 MiB, "
         "p=4) or test (t=1, 1 MiB, p=1; accepted only with environment=test, to keep the suite fast).",
     )
+
+    @model_validator(mode="after")
+    def _a_webhook_batch_fits_in_its_lease(self) -> Settings:
+        """A batch is sent within its lease: otherwise another dispatcher could lease (and send) a delivery again
+        while this one still sends it. (The dispatcher also skips a delivery whose remaining lease is too short.)"""
+        rounds = math.ceil(self.webhook_batch_size / self.webhook_concurrency)
+        needed = rounds * self.webhook_timeout_seconds + WEBHOOK_LEASE_MARGIN_SECONDS
+        if self.webhook_lease_seconds < needed:
+            raise ValueError(
+                f"webhook_lease_seconds ({self.webhook_lease_seconds}) must be at least ceil(webhook_batch_size / "
+                f"webhook_concurrency) x webhook_timeout_seconds + {WEBHOOK_LEASE_MARGIN_SECONDS} = {needed:g}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _cheap_hashes_only_in_tests(self) -> Settings:

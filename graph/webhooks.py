@@ -3,7 +3,7 @@ the dispatcher (``webhooks.subscriptions``, ``webhooks.dispatcher``), each block
 
 The model (graph/migrations/m0012_webhooks.py):
 ``(:App)-[:HAS_WEBHOOK]->(:WebhookSubscription {id, url, eventTypes, status, ...})`` and
-``(:WebhookDelivery {id, eventType, body, status, attempts, nextAttemptAt, leaseUntil, createdAt, ...})
+``(:WebhookDelivery {id, eventType, body, aboutIds, status, attempts, nextAttemptAt, leaseUntil, createdAt, ...})
 -[:TO]->(:WebhookSubscription)``.
 """
 
@@ -39,6 +39,30 @@ def grant_admits(grant: str, app: str, person: str, scope: str = "$scope") -> st
 
 
 GRANT_ADMITS = grant_admits("g", "a", "p")
+
+#: The lastError of a delivery that the grant rule no longer admits when it would be sent (``DELIVERY_ADMITTED``).
+GRANT_ENDED = "the grant that admitted it has ended"
+
+
+def delivery_admitted(delivery: str, app: str) -> str:
+    """Cypher expression: the delivery bound to ``delivery`` (of the app bound to ``app``) may still be sent: it is an
+    app-level event (``$appLevelEvents``: addressed to the app itself), or one of the people it is about (its
+    ``aboutIds``, written by ``webhooks.outbox.emit``, never sent) still gives the app a grant that admits it: the same
+    rule as at emit, ``grant_admits``, under the event type's scope (``$eventScopes``). Fails closed: a delivery with
+    no ``aboutIds`` (written before they were stored) or of an event type the catalogue no longer knows is not
+    admitted."""
+    d, a = delivery, app
+    scope = f"$eventScopes[{d}.eventType]"
+    return (
+        f"CASE WHEN {d}.eventType IN $appLevelEvents THEN true"
+        f" WHEN {d}.aboutIds IS NULL OR {scope} IS NULL THEN false"
+        f" ELSE EXISTS {{ UNWIND {d}.aboutIds AS aboutId"
+        f" MATCH (p:Person {{id: aboutId}})-[:GAVE]->(g:Grant)-[:TO]->({a})"
+        f" WHERE {grant_admits('g', a, 'p', scope)} }} END"
+    )
+
+
+DELIVERY_ADMITTED = delivery_admitted("d", "a")
 
 #: What the rendering of a ``PersonRef`` needs about each actor named in an event's data (``$refs``).
 _REFS = (
@@ -108,7 +132,7 @@ CREATE_DELIVERIES = """
 UNWIND $deliveries AS d
 MATCH (s:WebhookSubscription {id: d.subscriptionId})
 CREATE (w:WebhookDelivery {id: d.id, eventId: $eventId, eventType: $eventType, appId: d.appId, body: d.body,
-        status: 'pending', attempts: 0, nextAttemptAt: datetime(), leaseUntil: null, createdAt: datetime(),
+        aboutIds: $aboutIds, status: 'pending', attempts: 0, nextAttemptAt: datetime(), leaseUntil: null, createdAt: datetime(),
         deliveredAt: null, lastStatus: null, lastError: null})-[:TO]->(s)
 RETURN count(w) AS created
 """
@@ -120,12 +144,19 @@ class Created:
 
 
 async def create_deliveries(
-    tx: AsyncManagedTransaction, event_id: str, event_type: str, deliveries: list[dict[str, str]]
+    tx: AsyncManagedTransaction,
+    event_id: str,
+    event_type: str,
+    deliveries: list[dict[str, str]],
+    about_ids: list[str],
 ) -> int:
-    """Write the deliveries (``{id, subscriptionId, appId, body}`` each); how many were written."""
+    """Write the deliveries (``{id, subscriptionId, appId, body}`` each), each with the internal ids of the people
+    the event is about (``aboutIds``: checked again before each send, never sent); how many were written."""
     if not deliveries:
         return 0
-    found = await run(tx, CREATE_DELIVERIES, eventId=event_id, eventType=event_type, deliveries=deliveries)
+    found = await run(
+        tx, CREATE_DELIVERIES, eventId=event_id, eventType=event_type, deliveries=deliveries, aboutIds=about_ids
+    )
     return row(Created, found[0]).created if found else 0
 
 
@@ -315,18 +346,24 @@ async def subscriptions_of_app(
 #: One statement leases a batch of due deliveries. Each candidate is write-locked first (``SET ... REMOVE``), then
 #: read again (``properties(d)``: the value committed by whoever held the lock before, not the one matched before
 #: the lock), so of parallel dispatchers exactly one leases a delivery. Deliveries of a disabled subscription or of
-#: a suspended app wait (and are left out before the batch is cut, so they never crowd out the others).
-LEASE_DUE = """
+#: a suspended app wait (and are left out before the batch is cut, so they never crowd out the others). A delivery
+#: the grant rule no longer admits (``DELIVERY_ADMITTED``: the person revoked the grant, it expired, ...) is not
+#: leased: it becomes failed with ``GRANT_ENDED`` and is never sent.
+LEASE_DUE = f"""
 MATCH (d:WebhookDelivery)
 WHERE d.status = 'pending' AND d.nextAttemptAt <= $now AND (d.leaseUntil IS NULL OR d.leaseUntil < $now)
-MATCH (d)-[:TO]->(s:WebhookSubscription {status: 'active'})<-[:HAS_WEBHOOK]-(:App {status: 'active'})
-WITH d, s ORDER BY d.nextAttemptAt, d.id LIMIT $batch
+MATCH (d)-[:TO]->(s:WebhookSubscription {{status: 'active'}})<-[:HAS_WEBHOOK]-(a:App {{status: 'active'}})
+WITH d, s, a ORDER BY d.nextAttemptAt, d.id LIMIT $batch
 SET d.deliveryLock = true
 REMOVE d.deliveryLock
-WITH d, s, properties(d) AS fresh
+WITH d, s, a, properties(d) AS fresh
 WHERE fresh.status = 'pending' AND fresh.nextAttemptAt <= $now
   AND (fresh.leaseUntil IS NULL OR fresh.leaseUntil < $now)
-SET d.leaseUntil = $leaseUntil, d.leaseToken = $token
+WITH d, s, {DELIVERY_ADMITTED} AS admitted
+SET d.leaseUntil = CASE WHEN admitted THEN $leaseUntil END, d.leaseToken = CASE WHEN admitted THEN $token END,
+    d.status = CASE WHEN admitted THEN 'pending' ELSE 'failed' END,
+    d.lastError = CASE WHEN admitted THEN d.lastError ELSE $grantEnded END
+WITH d, s WHERE admitted
 RETURN d.id AS id, d.body AS body, d.eventType AS eventType, coalesce(d.attempts, 0) AS attempts,
        s.id AS subscriptionId, s.url AS url, s.secretSealed AS secretSealed,
        CASE WHEN s.previousSecretExpiresAt > $now THEN s.previousSecretSealed END AS previousSecretSealed
@@ -348,10 +385,36 @@ class LeasedDelivery:
 
 
 async def lease_due(
-    tx: AsyncManagedTransaction, *, now: datetime, lease_until: datetime, token: str, batch: int
+    tx: AsyncManagedTransaction,
+    *,
+    now: datetime,
+    lease_until: datetime,
+    token: str,
+    batch: int,
+    event_scopes: dict[str, str | None],
 ) -> list[LeasedDelivery]:
-    found = await run(tx, LEASE_DUE, now=now, leaseUntil=lease_until, token=token, batch=batch)
+    """Lease a batch of due deliveries (``event_scopes``: each event type's scope, None for an app-level one); the
+    ones no longer admitted become failed instead (not returned)."""
+    found = await run(
+        tx, LEASE_DUE, now=now, leaseUntil=lease_until, token=token, batch=batch, grantEnded=GRANT_ENDED,
+        **admission_params(event_scopes),
+    )  # fmt: skip
     return rows(LeasedDelivery, found)
+
+
+#: A lease given back unused (the dispatcher had too little of it left to start an attempt): due again at once.
+RELEASE_LEASE = """
+MATCH (d:WebhookDelivery {id: $id})
+SET d.deliveryLock = true
+REMOVE d.deliveryLock
+WITH d, properties(d) AS fresh
+WHERE fresh.leaseToken = $token
+SET d.leaseUntil = null, d.leaseToken = null
+"""
+
+
+async def release_lease(tx: AsyncManagedTransaction, *, delivery_id: str, token: str) -> None:
+    await run(tx, RELEASE_LEASE, id=delivery_id, token=token)
 
 
 #: The attempt, recorded only by the holder of the lease (a dispatcher whose lease ran out and was taken over records
@@ -465,13 +528,21 @@ async def deliveries_by_ids(tx: AsyncManagedTransaction, ids: list[str]) -> list
     return rows(DeliveryRow, await run(tx, DELIVERIES_BY_IDS, ids=ids))
 
 
-#: A delivery write-locked, with its subscription's state and app.
-LOCK_DELIVERY = """
-MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription)<-[:TO]-(d:WebhookDelivery {id: $id})
+def admission_params(event_scopes: dict[str, str | None]) -> dict[str, Any]:
+    """The parameters of ``DELIVERY_ADMITTED`` from each event type's scope (None: an app-level event)."""
+    return {
+        "appLevelEvents": sorted(name for name, scope in event_scopes.items() if scope is None),
+        "eventScopes": {name: scope for name, scope in event_scopes.items() if scope is not None},
+    }
+
+
+#: A delivery write-locked, with its subscription's state and app, and whether the grant rule still admits it.
+LOCK_DELIVERY = f"""
+MATCH (a:App)-[:HAS_WEBHOOK]->(s:WebhookSubscription)<-[:TO]-(d:WebhookDelivery {{id: $id}})
 SET d.deliveryLock = true
 REMOVE d.deliveryLock
 WITH a, s, d, properties(d) AS fresh
-RETURN a.id AS appId, s.status AS subscriptionStatus, fresh.status AS status
+RETURN a.id AS appId, s.status AS subscriptionStatus, fresh.status AS status, {DELIVERY_ADMITTED} AS admitted
 """
 
 
@@ -480,10 +551,13 @@ class LockedDelivery:
     app_id: str
     subscription_status: str
     status: str
+    admitted: bool
 
 
-async def lock_delivery(tx: AsyncManagedTransaction, delivery_id: str) -> LockedDelivery | None:
-    found = await run(tx, LOCK_DELIVERY, id=delivery_id)
+async def lock_delivery(
+    tx: AsyncManagedTransaction, delivery_id: str, event_scopes: dict[str, str | None]
+) -> LockedDelivery | None:
+    found = await run(tx, LOCK_DELIVERY, id=delivery_id, **admission_params(event_scopes))
     return row(LockedDelivery, found[0]) if found else None
 
 

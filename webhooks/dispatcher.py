@@ -5,11 +5,18 @@ only if the change committed. The dispatcher, a task of the API process (started
 housekeeping), then:
 
 1. **leases** a batch of due deliveries in one statement (``graph.webhooks.LEASE_DUE``: pending, due, not leased or
-   the lease ran out; each gets ``leaseUntil = now + webhook_lease_seconds`` and a token of this pass);
+   the lease ran out; each gets ``leaseUntil = now + webhook_lease_seconds`` and a token of this pass). The grant
+   rule of ``webhooks.outbox.emit`` is checked again there (``graph.webhooks.DELIVERY_ADMITTED``): a delivery about
+   people whose grant has ended since is failed instead, never sent (app-level events exempt);
 2. **sends** each one, outside any transaction: the URL resolved again and every address checked
-   (``webhooks.targets``: DNS rebinding), an httpx POST to the checked address with a timeout and no redirects,
-   signed in the Standard Webhooks format (``webhooks.signing``: with the previous secret too while a rotation
-   overlaps);
+   (``webhooks.targets``: DNS rebinding), an httpx POST to the checked address with no redirects, signed in the
+   Standard Webhooks format (``webhooks.signing``: with the previous secret too while a rotation overlaps). One
+   overall deadline per attempt (``webhook_timeout_seconds``) covers the DNS lookup, connecting, sending and reading
+   the answer, of which only the status and at most ``MAX_ANSWER_BYTES`` are read: an endpoint that drips its answer
+   or sends a huge one is a failed attempt at the deadline, and holds neither the pass nor memory. A delivery whose
+   lease has less left than the deadline plus ``WEBHOOK_LEASE_MARGIN_SECONDS`` when its turn comes is not sent by
+   this pass (its lease is given back; the next pass sends it), so its lease cannot run out while it is in flight
+   and another dispatcher send it again (the settings also require a batch to fit in its lease);
 3. **records** the attempt in one transaction, only while the lease is still its own: 2xx delivered; 410 failed and
    the subscription disabled (the reason is shown to the partner); anything else (3xx, 4xx, 5xx, a timeout, a
    refused address) another attempt after Svix's schedule (``RETRY_SCHEDULE``), then failed.
@@ -38,9 +45,11 @@ import httpx
 
 from core.logs import get_logger
 from core.runtime import Runtime
+from core.settings import WEBHOOK_LEASE_MARGIN_SECONDS
 from graph import webhooks as queries
 from graph.webhooks import LeasedDelivery
 from webhooks import outbox, signing, targets
+from webhooks.subscriptions import event_scopes
 
 log = get_logger(__name__)
 
@@ -57,6 +66,8 @@ RETRY_SCHEDULE: tuple[timedelta, ...] = (
 )
 MAX_ATTEMPTS = len(RETRY_SCHEDULE)
 MAX_ERROR = 300
+#: The most of an endpoint's answer read (only the status counts; the rest is never read).
+MAX_ANSWER_BYTES = 1024
 
 
 def next_attempt_at(attempts_made: int, at: datetime) -> datetime | None:
@@ -122,24 +133,34 @@ class Dispatcher:
             settings = self.rt.settings
             now = self.now()
             token = uuid.uuid4().hex
+            lease_until = now + timedelta(seconds=settings.webhook_lease_seconds)
             leased = await self.rt.graph.write(
                 queries.lease_due,
                 now=now,
-                lease_until=now + timedelta(seconds=settings.webhook_lease_seconds),
+                lease_until=lease_until,
                 token=token,
                 batch=settings.webhook_batch_size,
+                event_scopes=event_scopes(),
             )
             if not leased:
                 return 0
             gate = asyncio.Semaphore(settings.webhook_concurrency)
-            await asyncio.gather(*(self._deliver(delivery, token, gate) for delivery in leased))
+            await asyncio.gather(*(self._deliver(delivery, token, lease_until, gate) for delivery in leased))
             return len(leased)
 
-    async def _deliver(self, delivery: LeasedDelivery, token: str, gate: asyncio.Semaphore) -> None:
+    async def _deliver(
+        self, delivery: LeasedDelivery, token: str, lease_until: datetime, gate: asyncio.Semaphore
+    ) -> None:
         """Send one leased delivery and record the attempt; a failure here is logged and the lease runs out (the
-        delivery is sent again later), never raised into the other deliveries of the pass."""
+        delivery is sent again later), never raised into the other deliveries of the pass. Not sent when too little
+        of its lease is left for a whole attempt (its lease is given back for the next pass)."""
         try:
             async with gate:
+                needed = timedelta(seconds=self.rt.settings.webhook_timeout_seconds + WEBHOOK_LEASE_MARGIN_SECONDS)
+                if lease_until - self.now() < needed:
+                    await self.rt.graph.write(queries.release_lease, delivery_id=delivery.id, token=token)
+                    log.warning("webhook delivery left for the next pass: its lease is too short", delivery=delivery.id)
+                    return
                 attempt = await self.send(delivery)
             await self._record(delivery, token, attempt)
         except Exception:
@@ -153,28 +174,44 @@ class Dispatcher:
         return [s for s in found if s]
 
     async def send(self, delivery: LeasedDelivery) -> Attempt:
-        """POST the delivery once to the address its URL resolves to now (checked), signed; never raises."""
+        """POST the delivery once to the address its URL resolves to now (checked), signed, all of it within one
+        deadline (``webhook_timeout_seconds``); never raises."""
         at = self.now()
+        deadline = self.rt.settings.webhook_timeout_seconds
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._attempt(delivery, at, started)
+        except TimeoutError:
+            error = f"No answer within {deadline:g} s (resolving, connecting, sending and reading the answer's start)."
+            return Attempt(at, None, error, _ms(started))
+
+    async def _attempt(self, delivery: LeasedDelivery, at: datetime, started: float) -> Attempt:
         try:
             target = await targets.resolve_target(delivery.url, self.rt.settings.environment)
         except targets.TargetRefused as refused:
-            return Attempt(at, None, f"Refused: {refused}"[:MAX_ERROR], 0)
+            return Attempt(at, None, f"Refused: {refused}"[:MAX_ERROR], _ms(started))
         secrets = self._secrets(delivery)
         if not secrets:
-            return Attempt(at, None, "The subscription's signing secret could not be opened.", 0)
+            return Attempt(at, None, "The subscription's signing secret could not be opened.", _ms(started))
         headers = signing.headers(secrets, delivery.id, at, delivery.body)
         headers["host"] = target.host
         extensions = {"sni_hostname": target.host.rsplit(":", 1)[0]} if target.url.startswith("https:") else {}
-        started = time.perf_counter()
         try:
-            response = await self.client.post(
-                target.url, content=delivery.body.encode("utf-8"), headers=headers, extensions=extensions
-            )
+            async with self.client.stream(
+                "POST", target.url, content=delivery.body.encode("utf-8"), headers=headers, extensions=extensions
+            ) as response:
+                read = 0
+                async for chunk in response.aiter_raw():  # the start of the answer at most, never all of it
+                    read += len(chunk)
+                    if read >= MAX_ANSWER_BYTES:
+                        break
+                status = response.status_code
         except httpx.TimeoutException:
             return Attempt(at, None, "Timed out waiting for the endpoint's answer.", _ms(started))
         except httpx.HTTPError as error:
             return Attempt(at, None, f"{type(error).__name__}: {error}"[:MAX_ERROR], _ms(started))
-        return Attempt(at, response.status_code, None, _ms(started))
+        return Attempt(at, status, None, _ms(started))
 
     async def _record(self, delivery: LeasedDelivery, token: str, attempt: Attempt) -> None:
         status = attempt.status

@@ -13,6 +13,11 @@ revoked nor expired, the app active, the person's account active), that includes
 sandbox rule admits (a sandbox app: only through its own test personas). One delivery per app and subscription,
 however many of the people granted it. An app-level event (no scope) goes to the one app it names.
 
+Each delivery keeps the internal ids of the people it is about (``aboutIds``: never sent, never shown to the app),
+and the rule is checked again before each send and each manual retry (``graph.webhooks.DELIVERY_ADMITTED``, built on
+the same ``GRANT_ADMITS``): a delivery whose grant ended meanwhile (revoked, expired, the account closed) becomes
+failed and is not sent. App-level events are addressed to the app and exempt.
+
 The body is ``{"type", "timestamp", "data"}`` (Standard Webhooks), rendered per app: every ``PersonRef`` in
 ``data`` becomes the ids that app sees for that actor (``webhooks.events``); the exact JSON text is stored, so every
 retry sends the same bytes.
@@ -203,7 +208,8 @@ async def emit(
             {"id": delivery_id(), "subscriptionId": s, "appId": target.app_id, "body": text}
             for s in sorted(target.subscriptions)
         )
-    written = await queries.create_deliveries(tx, str(uuid.uuid4()), event, deliveries)
+    about_ids = sorted(set(about)) if kind.scope is not None else []
+    written = await queries.create_deliveries(tx, str(uuid.uuid4()), event, deliveries, about_ids)
     if written:
         after_commit(lambda: nudge(rt))
     return written

@@ -332,12 +332,16 @@ async def retry_delivery(rt: Runtime, viewer: Viewer, delivery_id: str) -> Deliv
     authorize(viewer, "webhooks.subscription.manage")
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        found = await queries.lock_delivery(tx, delivery_id) if delivery_id else None
+        found = await queries.lock_delivery(tx, delivery_id, event_scopes()) if delivery_id else None
         if found is None:
             raise NotFoundError(NO_DELIVERY, field="deliveryId")
         await managed_app(tx, viewer, "webhooks.subscription.manage", found.app_id)
         if found.status == "pending":
             raise ConflictError("This delivery is waiting to be sent already.", field="deliveryId")
+        if not found.admitted:
+            raise ConflictError(
+                "The grant that admitted this delivery has ended; it is not sent again.", field="deliveryId"
+            )
         if found.subscription_status != "active":
             raise ConflictError(
                 "Its subscription is disabled; enable it again (webhookSubscriptionUpdate) first.", field="deliveryId"

@@ -3,7 +3,8 @@
 Checked twice. When a subscription is created or changed (``check_url``): an absolute URL, https in production
 (http is allowed only for ``http://127.0.0.1:<port>`` outside production: a developer's or the tests' receiver), no
 user or password in it, and no literal IP or name that is private, loopback, link-local, multicast, reserved or
-unspecified (``localhost`` and ``*.localhost`` count as loopback). And each time a delivery is sent
+unspecified (``localhost`` and ``*.localhost`` count as loopback; a 6to4 or Teredo IPv6 address counts as what its
+embedded IPv4 address is). And each time a delivery is sent
 (``resolve_target``): the host name is resolved and **every** address it resolves to must be public, because a name
 can point somewhere else after it was checked (DNS rebinding); the request then goes to the address that was
 checked (``Target``: the URL with that address, the ``Host`` header and the TLS server name of the original host),
@@ -42,8 +43,13 @@ def _loopback_allowed(environment: str) -> bool:
 def _refused_address(address: IpAddress, environment: str) -> bool:
     """Whether a delivery may not go to ``address``: anything but a global unicast address (loopback 127.0.0.1 is
     allowed outside production only)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address.sixtofour is not None and _refused_address(address.sixtofour, "production"):
+            return True  # 6to4 (2002::/16) relays to its embedded IPv4 address: that one must be global too
+        elif address.teredo is not None and any(_refused_address(a, "production") for a in address.teredo):
+            return True  # Teredo (2001::/32): its server and client IPv4 addresses must be global too
     if address.is_loopback and _loopback_allowed(environment) and address == ipaddress.IPv4Address("127.0.0.1"):
         return False
     return (

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
 
 from tests.partners.webhook_support import (
     Clock,
+    Received,
     Receiver,
     delivery_state,
     paused,
@@ -465,3 +469,146 @@ async def test_a_killed_dispatcher_process_loses_nothing_and_the_delivery_goes_o
     assert receiver.ids() == [msg_id] and receiver.received[0].verified
     state = await delivery_state(app, msg_id)
     assert state["status"] == "delivered" and state["attempts"] == 1 and state["recorded"] == 1
+
+
+async def test_a_delivery_about_people_without_their_ids_fails_closed(app, client, quiet, receiver, dispatchers):
+    """A delivery written before deliveries kept the ids of the people they are about (no ``aboutIds``) cannot be
+    checked against their grants: unless its event is app-level, it is failed, never sent."""
+    subscribed = await subscribe(app, client, receiver.url)
+    receiver.secrets = [subscribed.secret]
+    old, _ = await queue_delivery(app, subscribed.subscription_uuid, event_type="order.placed", about=None)
+    app_level, _ = await queue_delivery(app, subscribed.subscription_uuid, event_type="grant.revoked", about=None)
+    nobody, _ = await queue_delivery(app, subscribed.subscription_uuid, event_type="order.placed", about=[])
+
+    await dispatchers().run_once()
+
+    assert receiver.ids() == [app_level]
+    log = {d["webhookId"]: d for d in (await _deliveries(client, subscribed))["nodes"]}
+    for refused in (old, nobody):
+        assert log[refused]["status"] == "FAILED" and log[refused]["attemptCount"] == 0
+        assert log[refused]["lastError"] == "the grant that admitted it has ended"
+    assert log[app_level]["status"] == "DELIVERED"
+
+
+class Dripping(Receiver):
+    """An endpoint that answers 200 at once, then drips its body one byte at a time (for about 9 s)."""
+
+    async def endpoint(self, request: Request) -> Response:
+        body = (await request.body()).decode("utf-8")
+        self.received.append(Received({k.lower(): v for k, v in request.headers.items()}, body, True, None))
+
+        async def drip():
+            for _ in range(30):
+                yield b"x"
+                await asyncio.sleep(0.3)
+
+        return StreamingResponse(drip(), status_code=200)
+
+
+async def test_a_dripping_endpoint_fails_at_the_deadline_and_holds_up_no_other(
+    app, client, quiet, receiver, dispatchers
+):
+    """One deadline covers the whole attempt, reading the answer included: an endpoint that drips its answer (each
+    byte well within httpx's per-read timeout) is a failed attempt at the deadline, and the pass, with another
+    subscription's delivery, is over soon after."""
+    dripping = Dripping().start()
+    try:
+        slow = await subscribe(app, client, dripping.url)
+        fast = await subscribe(app, client, receiver.url)
+        receiver.secrets = [fast.secret]
+        slow_id, _ = await queue_delivery(app, slow.subscription_uuid)
+        fast_id, _ = await queue_delivery(app, fast.subscription_uuid)
+        with settings_changed(app, webhook_timeout_seconds=1.0):
+            started = time.monotonic()
+            await dispatchers().run_once()
+            elapsed = time.monotonic() - started
+        assert elapsed < 3, elapsed
+        assert receiver.ids() == [fast_id]
+        assert [r.headers["webhook-id"] for r in dripping.received] == [slow_id]
+        assert (await delivery_state(app, fast_id))["status"] == "delivered"
+        state = await delivery_state(app, slow_id)
+        assert state["status"] == "pending" and state["attempts"] == 1 and state["lastStatus"] is None
+        (shown,) = (await _deliveries(client, slow))["nodes"]
+        assert shown["lastError"].startswith("No answer within 1 s")
+        assert shown["attempts"][0]["durationMs"] < 2500
+    finally:
+        dripping.stop()
+
+
+async def test_a_slow_name_lookup_counts_within_the_deadline(app, client, quiet, dispatchers, monkeypatch):
+    subscribed = await subscribe(app, client, "https://slow-dns.partner.example/hook")
+    msg_id, _ = await queue_delivery(app, subscribed.subscription_uuid)
+
+    async def slow(host, port):
+        if host == "slow-dns.partner.example":
+            await asyncio.sleep(4)
+        raise OSError("not resolved")
+
+    monkeypatch.setattr(targets, "getaddrinfo", slow)
+    with settings_changed(app, webhook_timeout_seconds=1.0):
+        started = time.monotonic()
+        await dispatchers().run_once()
+        assert time.monotonic() - started < 3
+    (shown,) = (await _deliveries(client, subscribed))["nodes"]
+    assert shown["status"] == "PENDING" and shown["lastError"].startswith("No answer within 1 s")
+
+
+class Racing(Clock):
+    """A clock that moves on ``step`` each time it is read: the pass's deliveries wait long for their turn."""
+
+    def __init__(self, step: timedelta) -> None:
+        super().__init__()
+        self.step = step
+
+    def __call__(self) -> datetime:
+        now = self.at
+        self.at += self.step
+        return now
+
+
+async def test_a_delivery_whose_lease_is_nearly_over_is_left_for_the_next_pass(
+    app, client, quiet, receiver, dispatchers
+):
+    """Its turn comes with less lease left than one attempt's deadline and a margin: it is not sent (another
+    dispatcher could lease it while in flight, and send it twice); its lease is given back."""
+    subscribed = await subscribe(app, client, receiver.url)
+    receiver.secrets = [subscribed.secret]
+    msg_id, _ = await queue_delivery(app, subscribed.subscription_uuid)
+    settings = app.state.runtime.settings
+    late = timedelta(seconds=settings.webhook_lease_seconds - settings.webhook_timeout_seconds)
+    await dispatchers(Racing(late)).run_once()
+    assert receiver.received == []
+    state = await delivery_state(app, msg_id)
+    assert state["status"] == "pending" and state["attempts"] == 0 and state["leaseUntil"] is None
+
+    await dispatchers().run_once()
+    assert receiver.ids() == [msg_id]
+
+
+async def test_a_dispatcher_that_fails_to_close_still_lets_the_shutdown_close_neo4j(test_settings):
+    """Shutdown of another API process (its own lifespan) whose dispatcher's close raises: Neo4j is still closed and
+    ``on_shutdown`` still runs."""
+    from asgi_lifespan import LifespanManager
+
+    from api.app import create_app
+
+    done: list[str] = []
+    process = create_app(
+        test_settings.model_copy(update={"webhook_dispatch_interval_seconds": 0}),
+        on_shutdown=lambda: done.append("on_shutdown"),
+    )
+    async with LifespanManager(process):
+
+        async def broken() -> None:
+            raise RuntimeError("the HTTP client would not close")
+
+        graph = process.state.graph
+        real_close = graph.close
+
+        async def close_graph() -> None:
+            done.append("graph closed")
+            await real_close()
+
+        process.state.webhook_dispatcher.close = broken
+        graph.close = close_graph
+    assert done == ["graph closed", "on_shutdown"]

@@ -28,10 +28,11 @@ from tests.identity.people import Someone, make_officer, make_verified, uuid_of
 from tests.marketplace.listing_helpers import create_listing
 from tests.marketplace.order_helpers import acted, new_key, place, placed
 from tests.partners.support import Partner, SeededGrant, app_person_id, app_token, make_partner, seed_app, seed_grant
-from tests.partners.webhook_support import CREATE, Receiver, Subscribed, app_global_id, subscribe
+from tests.partners.webhook_support import CREATE, Receiver, Subscribed, app_global_id, paused, subscribe
 from tests.social.helpers import ACCEPT, REQUEST, connect, post
-from tests.support import gql
+from tests.support import gql, settings_changed
 from webhooks import events as catalogue
+from webhooks.dispatcher import Dispatcher
 from webhooks.outbox import GrantFacts, grant_admits
 
 DELIVERIES = """
@@ -507,3 +508,54 @@ async def test_a_sandbox_app_hears_nothing_of_real_people(app, client, receiver)
 def test_global_ids_decode_as_the_api_reads_them() -> None:
     node = str(uuid.uuid4())
     assert base64.b64decode(catalogue.global_id("Notification", node)).decode() == f"Notification:{node}"
+
+
+DELIVERY_LOG = """
+query Log($appId: ID!) {
+  webhookDeliveries(appId: $appId, first: 10) { nodes { id webhookId eventType status attemptCount lastError } }
+}
+"""
+RETRY = """
+mutation Retry($input: WebhookDeliveryRetryInput!) {
+  webhookDeliveryRetry(input: $input) { delivery { webhookId status } errors { code field message } }
+}
+"""
+
+
+async def test_a_revoked_grant_stops_the_deliveries_still_waiting(app, client, receiver):
+    """The grant rule is checked again when a delivery would be sent: the person revokes the grant while the order's
+    delivery waits; the next pass sends nothing, the delivery is failed with the reason, and a retry is refused."""
+    with settings_changed(app, webhook_dispatch_interval_seconds=0):
+        await paused(app)
+        officer = await make_officer(app, client)
+        buyer = await make_verified(app, client, officer=officer)
+        seller = await make_verified(app, client, officer=officer)
+        subscribed = await subscribe(app, client, receiver.url, scopes=MARKET, event_types=("order.placed",))
+        receiver.secrets.append(subscribed.secret)
+        await grant(app, subscribed, buyer, MARKET)
+        listing = await create_listing(client, seller, title="Ô mai Hàng Đường", priceDong=50_000, stock=5)
+        await placed(client, buyer, listing["id"], 1)
+        (waiting,) = await of_type(client, subscribed, "order.placed")
+        assert waiting["status"] == "PENDING"
+
+        await revoke(client, buyer, subscribed.app.app_id)
+        dispatcher = Dispatcher(app.state.runtime)
+        try:
+            await dispatcher.run_once()
+        finally:
+            await dispatcher.close()
+
+        assert receiver.received == []
+        log = await gql(
+            client, DELIVERY_LOG, {"appId": subscribed.app_global_id}, headers=subscribed.partner.owner.auth
+        )
+        (failed,) = log["data"]["webhookDeliveries"]["nodes"]
+        assert failed["webhookId"] == waiting["webhookId"]
+        assert failed["status"] == "FAILED" and failed["attemptCount"] == 0
+        assert failed["lastError"] == "the grant that admitted it has ended"
+        retried = await gql(
+            client, RETRY, {"input": {"deliveryId": failed["id"]}}, headers=subscribed.partner.owner.auth
+        )
+        (refused,) = retried["data"]["webhookDeliveryRetry"]["errors"]
+        assert refused["code"] == "CONFLICT" and "grant" in refused["message"]
+        assert receiver.received == []

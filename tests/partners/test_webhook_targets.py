@@ -12,6 +12,7 @@ ALLOWED = [
     ("https://hooks.partner.example/x", "production"),
     ("https://93.184.216.34:8443/x", "production"),
     ("https://[2606:4700::1111]/x", "production"),
+    ("https://[2002:5db8:d822::1]/x", "production"),  # 6to4 of a global IPv4 address (93.184.216.34)
     ("http://127.0.0.1:9000/hook", "test"),
     ("http://127.0.0.1:9000/hook", "development"),
 ]
@@ -26,6 +27,10 @@ REFUSED = [
     ("https://169.254.169.254/x", "production"),
     ("https://224.0.0.251/x", "production"),
     ("https://[ff02::1]/x", "production"),
+    ("https://[2002:a00:1::1]/x", "production"),  # 6to4 of 10.0.0.1
+    ("https://[2002:7f00:1::1]/x", "test"),  # 6to4 of 127.0.0.1: loopback through a relay, never allowed
+    ("https://[2002:a9fe:a9fe::1]/x", "production"),  # 6to4 of 169.254.169.254 (cloud metadata)
+    ("https://[2001:0:a00:1::f5ff:fffe]/x", "production"),  # Teredo with a private server address
     ("https://localhost/x", "test"),
     ("https://printer.local/x", "production"),
     ("https://intranet/x", "production"),
@@ -70,6 +75,9 @@ async def test_every_resolved_address_is_checked_and_the_request_goes_to_the_che
     monkeypatch.setattr(targets, "getaddrinfo", _resolver("::ffff:192.168.1.1"))
     with pytest.raises(targets.TargetRefused):
         await targets.resolve_target("https://hooks.partner.example:8443/in", "production")
+    monkeypatch.setattr(targets, "getaddrinfo", _resolver("2002:c0a8:101::1"))  # 6to4 of 192.168.1.1
+    with pytest.raises(targets.TargetRefused, match="2002:c0a8:101::1"):
+        await targets.resolve_target("https://hooks.partner.example/in", "production")
 
 
 async def test_a_name_that_does_not_resolve_is_refused(monkeypatch):

@@ -2,7 +2,9 @@
 delivery with ``standardwebhooks``, an injected clock, and a partner app with a subscription made through GraphQL.
 
 ``queue_delivery`` writes a pending delivery in the shape ``webhooks.outbox.emit`` writes one (the data model of
-docs/webhooks.md), for the dispatcher's tests that are about sending, not about which events reach which app.
+docs/webhooks.md), for the dispatcher's tests that are about sending, not about which events reach which app: by
+default an app-level event (``grant.revoked``), which the send-time grant check lets through whatever the app's
+grants; ``about=None`` with an event about people writes one without ``aboutIds`` (as before they were stored).
 """
 
 from __future__ import annotations
@@ -171,7 +173,8 @@ async def subscribe(
 
 QUEUE_DELIVERY = """
 MATCH (s:WebhookSubscription {id: $subscriptionId})
-CREATE (d:WebhookDelivery {id: $id, eventType: $eventType, body: $body, status: 'pending', attempts: 0,
+CREATE (d:WebhookDelivery {id: $id, eventType: $eventType, body: $body, aboutIds: $about, status: 'pending',
+        attempts: 0,
         nextAttemptAt: $at, leaseUntil: null, createdAt: $at, deliveredAt: null, lastStatus: null,
         lastError: null})-[:TO]->(s)
 RETURN d.id AS id
@@ -179,8 +182,8 @@ RETURN d.id AS id
 
 
 async def queue_delivery(
-    app, subscription_uuid: str, *, event_type: str = "order.placed", data: dict[str, Any] | None = None,
-    at: datetime | None = None,
+    app, subscription_uuid: str, *, event_type: str = "grant.revoked", data: dict[str, Any] | None = None,
+    at: datetime | None = None, about: list[str] | None = None,
 ) -> tuple[str, str]:  # fmt: skip
     """A pending delivery due at ``at`` (now): (its id, its body)."""
     at = at or datetime.now(UTC)
@@ -192,7 +195,8 @@ async def queue_delivery(
     )
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        params = {"subscriptionId": subscription_uuid, "id": msg_id, "eventType": event_type, "body": body, "at": at}
+        params = {"subscriptionId": subscription_uuid, "id": msg_id, "eventType": event_type, "body": body, "at": at,
+                  "about": about}  # fmt: skip
         created = await (await tx.run(QUEUE_DELIVERY, params)).single()
         assert created is not None, "no such subscription"
 

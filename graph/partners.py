@@ -123,6 +123,32 @@ async def lock_app(tx: AsyncManagedTransaction, app_id: str, person_id: str) -> 
     return row(LockedApp, found[0]) if found else None
 
 
+#: Who stands where towards an app, for the reads its partner and the city see (its webhooks, usage, token failures):
+#: its partner organisation, the person's representative role there, and its OAuth client.
+APP_STANDING = """
+MATCH (o:Organization)-[:OWNS_APP]->(a:App {id: $appId})
+RETURN a.id AS appId, o.id AS organizationId, o.status AS organizationStatus,
+       head([(:Person {id: $personId})-[r:REPRESENTS]->(o) | r.role]) AS role,
+       head([(a)-[:HAS_CLIENT]->(c:Client) | c.clientId]) AS clientId
+"""
+
+
+@dataclass(frozen=True)
+class AppStanding:
+    """An app's partner, the person's representative role there (None: none), and the app's OAuth client."""
+
+    app_id: str
+    organization_id: str
+    organization_status: str | None
+    role: str | None
+    client_id: str | None
+
+
+async def app_standing(tx: AsyncManagedTransaction, app_id: str, person_id: str | None) -> AppStanding | None:
+    found = await run(tx, APP_STANDING, appId=app_id, personId=person_id)
+    return row(AppStanding, found[0]) if found else None
+
+
 UPDATE_APP = """
 MATCH (a:App {id: $appId})-[:HAS_CLIENT]->(c:Client)
 SET a += $app, c += $client

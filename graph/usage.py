@@ -25,7 +25,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
 from graph.paging import both_ways
-from graph.rows import row, rows
+from graph.rows import rows
 
 # --- daily counters -------------------------------------------------------------------------------------------
 
@@ -83,32 +83,6 @@ async def usage_days(tx: AsyncManagedTransaction, app_id: str, start: date, end:
     """The app's usage days from ``start`` to ``end`` (Hà Nội dates, both included) that have counts, oldest first."""
     found = await run(tx, USAGE_DAYS, appId=app_id, start=start, end=end)
     return rows(UsageDayRow, found)
-
-
-# --- who may read an app's usage --------------------------------------------------------------------------------
-
-APP_STANDING = """
-MATCH (o:Organization)-[:OWNS_APP]->(a:App {id: $appId})
-RETURN a.id AS appId, o.id AS organizationId, o.status AS organizationStatus,
-       head([(:Person {id: $personId})-[r:REPRESENTS]->(o) | r.role]) AS role,
-       head([(a)-[:HAS_CLIENT]->(c:Client) | c.clientId]) AS clientId
-"""
-
-
-@dataclass(frozen=True)
-class AppStanding:
-    """An app's partner, the person's representative role there (None: none), and the app's OAuth client."""
-
-    app_id: str
-    organization_id: str
-    organization_status: str | None
-    role: str | None
-    client_id: str | None
-
-
-async def app_standing(tx: AsyncManagedTransaction, app_id: str, person_id: str | None) -> AppStanding | None:
-    found = await run(tx, APP_STANDING, appId=app_id, personId=person_id)
-    return row(AppStanding, found[0]) if found else None
 
 
 # --- token-endpoint failures ------------------------------------------------------------------------------------

@@ -172,28 +172,6 @@ async def create_deliveries(
 # subscription; nothing holds an app while it waits for a subscription or a delivery.
 # ==================================================================================================================
 
-APP_STANDING = """
-MATCH (o:Organization)-[:OWNS_APP]->(a:App {id: $appId})
-RETURN a.id AS appId, o.id AS organizationId, o.status AS organizationStatus,
-       head([(:Person {id: $personId})-[r:REPRESENTS]->(o) | r.role]) AS role
-"""
-
-
-@dataclass(frozen=True)
-class AppStanding:
-    """An app's partner organisation and the person's representative role there (None: none)."""
-
-    app_id: str
-    organization_id: str
-    organization_status: str | None
-    role: str | None
-
-
-async def app_standing(tx: AsyncManagedTransaction, app_id: str, person_id: str | None) -> AppStanding | None:
-    found = await run(tx, APP_STANDING, appId=app_id, personId=person_id)
-    return row(AppStanding, found[0]) if found else None
-
-
 SUBSCRIPTION_FIELDS = """
 s {.id, .url, .eventTypes, .status, .disabledReason, .createdAt, .updatedAt, .secretLast4, .secretCreatedAt,
    .previousSecretLast4, .previousSecretExpiresAt} AS subscription, a.id AS appId

@@ -32,7 +32,7 @@ from core.runtime import Runtime
 from core.text import checked_text
 from graph import partners as queries
 from graph.driver import native
-from graph.partners import AppRow, LockedApp
+from graph.partners import AppRow, AppStanding, LockedApp
 from partners import origins
 from partners.grants import revoked_event
 from partners.model import ManagedAppView
@@ -316,6 +316,13 @@ async def _partner_for(tx: AsyncManagedTransaction, viewer: Viewer, action: str,
             "Only a partner organisation creates apps; register one of kind PARTNER.", field="organizationId"
         )
     return org_id
+
+
+async def app_standing(tx: AsyncManagedTransaction, app_id: str, person_id: str | None) -> AppStanding | None:
+    """The app's partner organisation, ``person_id``'s representative role there and the app's OAuth client: what
+    the checks of the reads about an app decide on (its webhooks, its usage, its token failures; each with
+    ``authorize(..., on=Representation(...))``). None when no app has this id."""
+    return await queries.app_standing(tx, app_id, person_id) if app_id else None
 
 
 async def managed_app(tx: AsyncManagedTransaction, viewer: Viewer, action: str, app_id: str) -> LockedApp:

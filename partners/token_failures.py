@@ -34,7 +34,7 @@ from core.runtime import Runtime
 from graph import usage as queries
 from graph.driver import native
 from graph.usage import TokenFailureRow
-from partners.apps import NO_APP
+from partners.apps import NO_APP, app_standing
 
 log = get_logger(__name__)
 
@@ -145,7 +145,7 @@ async def token_failures_of_app(
     """The app's last token-endpoint failures, newest first, for its partner's owners and admins
     (``partners.token_failure.read``): FORBIDDEN for anyone else."""
     person_id = authorize(viewer, "partners.token_failure.read")
-    standing = await rt.graph.read(queries.app_standing, app_id, person_id)
+    standing = await rt.graph.read(app_standing, app_id, person_id)
     if standing is None:
         raise NotFoundError(NO_APP, field="appId")
     active = (standing.organization_status or "active") == "active"

@@ -34,8 +34,8 @@ from core.logs import get_logger
 from core.runtime import Runtime
 from graph import usage as queries
 from graph.driver import Graph, native
-from graph.usage import AppStanding
-from partners.apps import NO_APP
+from graph.partners import AppStanding
+from partners.apps import NO_APP, app_standing
 
 log = get_logger(__name__)
 
@@ -168,7 +168,7 @@ def check_range(start: date, end: date) -> None:
 
 
 async def _standing(rt: Runtime, app_id: str, person_id: str | None) -> AppStanding:
-    found = await rt.graph.read(queries.app_standing, app_id, person_id) if app_id else None
+    found = await rt.graph.read(app_standing, app_id, person_id)
     if found is None:
         raise NotFoundError(NO_APP, field="appId")
     return found

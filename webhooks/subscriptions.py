@@ -29,7 +29,7 @@ from core.runtime import Runtime
 from graph import webhooks as queries
 from graph.driver import native
 from graph.webhooks import DeliveryRow, SubscriptionRow
-from partners.apps import managed_app
+from partners.apps import app_standing, managed_app
 from webhooks import signing, targets
 
 MAX_EVENT_TYPES = 50
@@ -191,11 +191,11 @@ async def _readable_app(tx: AsyncManagedTransaction, viewer: Viewer, app_id: str
     """Go on when the viewer may read the app's webhooks (its partner's owners and admins, city officers); NOT_FOUND
     naming ``field`` when no app has this id, UNAUTHENTICATED or FORBIDDEN otherwise."""
     if holds(viewer, "webhooks.oversee"):
-        if await queries.app_standing(tx, app_id, None) is None:
+        if await app_standing(tx, app_id, None) is None:
             raise NotFoundError(NO_APP, field=field)
         return
     person_id = authorize(viewer, "webhooks.subscription.read")
-    standing = await queries.app_standing(tx, app_id, person_id) if app_id else None
+    standing = await app_standing(tx, app_id, person_id)
     if standing is None:
         raise NotFoundError(NO_APP, field=field)
     active = (standing.organization_status or "active") == "active"
@@ -443,7 +443,7 @@ async def _visible(tx: AsyncManagedTransaction, viewer: Viewer, load: Any, ids: 
         return []
     kept = []
     for r in found:
-        standing = await queries.app_standing(tx, r.app_id, person_id)
+        standing = await app_standing(tx, r.app_id, person_id)
         if standing is None:
             continue
         active = (standing.organization_status or "active") == "active"

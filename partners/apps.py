@@ -325,6 +325,30 @@ async def app_standing(tx: AsyncManagedTransaction, app_id: str, person_id: str 
     return await queries.app_standing(tx, app_id, person_id) if app_id else None
 
 
+async def readable_app(
+    tx: AsyncManagedTransaction,
+    viewer: Viewer,
+    action: str,
+    app_id: str,
+    *,
+    oversee: str | None = None,
+    field: str = "appId",
+) -> AppStanding:
+    """The app's standing when the viewer may do ``action`` about it (a read: its webhooks, usage, token failures):
+    the owners and admins of its partner, or whoever holds ``oversee`` (city officers). NOT_FOUND naming ``field``
+    when no app has this id, UNAUTHENTICATED or FORBIDDEN otherwise. ``managed_app`` is its twin for changes (it
+    write-locks the app)."""
+    person_id = authorize(viewer, action)
+    standing = await app_standing(tx, app_id, person_id)
+    if standing is None:
+        raise NotFoundError(NO_APP, field=field)
+    if oversee is not None and holds(viewer, oversee):
+        return standing
+    active = (standing.organization_status or "active") == "active"
+    authorize(viewer, action, on=Representation(standing.organization_id, standing.role, active, field=field))
+    return standing
+
+
 async def managed_app(tx: AsyncManagedTransaction, viewer: Viewer, action: str, app_id: str) -> LockedApp:
     """The app, write-locked, when the viewer owns or administers its partner: NOT_FOUND naming ``appId`` when no app
     has this id, FORBIDDEN otherwise (apps are public: their existence is no secret)."""

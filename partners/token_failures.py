@@ -25,16 +25,14 @@ from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from auth.limits import address_key
-from auth.permissions import Representation, authorize
 from auth.viewer import Viewer
-from core.errors import NotFoundError
 from core.logs import get_logger
 from core.pagination import INT, CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from graph import usage as queries
 from graph.driver import native
 from graph.usage import TokenFailureRow
-from partners.apps import NO_APP, app_standing
+from partners.apps import readable_app
 
 log = get_logger(__name__)
 
@@ -144,13 +142,7 @@ async def token_failures_of_app(
 ) -> Page[TokenFailureView]:
     """The app's last token-endpoint failures, newest first, for its partner's owners and admins
     (``partners.token_failure.read``): FORBIDDEN for anyone else."""
-    person_id = authorize(viewer, "partners.token_failure.read")
-    standing = await rt.graph.read(app_standing, app_id, person_id)
-    if standing is None:
-        raise NotFoundError(NO_APP, field="appId")
-    active = (standing.organization_status or "active") == "active"
-    representation = Representation(standing.organization_id, standing.role, active, field="appId")
-    authorize(viewer, "partners.token_failure.read", on=representation)
+    standing = await rt.graph.read(readable_app, viewer, "partners.token_failure.read", app_id)
     kind = CURSOR.scoped(app_id)
     window = request.window(kind)
     if standing.client_id is None:

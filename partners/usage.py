@@ -27,15 +27,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from auth.permissions import Representation, authorize, holds
 from auth.viewer import Viewer
-from core.errors import ForbiddenError, NotFoundError, UserInputError
+from core.errors import ForbiddenError, UserInputError
 from core.logs import get_logger
 from core.runtime import Runtime
 from graph import usage as queries
 from graph.driver import Graph, native
-from graph.partners import AppStanding
-from partners.apps import NO_APP, app_standing
+from partners.apps import readable_app
 
 log = get_logger(__name__)
 
@@ -167,13 +165,6 @@ def check_range(start: date, end: date) -> None:
         raise UserInputError(RANGE_LENGTH, field="to", params={"limit": MAX_DAYS})
 
 
-async def _standing(rt: Runtime, app_id: str, person_id: str | None) -> AppStanding:
-    found = await rt.graph.read(app_standing, app_id, person_id)
-    if found is None:
-        raise NotFoundError(NO_APP, field="appId")
-    return found
-
-
 async def may_read_usage(rt: Runtime, viewer: Viewer, app_id: str) -> None:
     """The app itself (client credentials with ``usage.read``: ``schema.app_scope`` checked the scope), its
     partner's owners and admins (``partners.usage.read``) and city officers (``partners.usage.oversee``); NOT_FOUND
@@ -182,16 +173,7 @@ async def may_read_usage(rt: Runtime, viewer: Viewer, app_id: str) -> None:
         if viewer.actor_id is not None or USAGE_SCOPE not in viewer.scopes or viewer.app_id != app_id:
             raise ForbiddenError(NOT_ITS_OWN)
         return
-    person_id = authorize(viewer, "partners.usage.read")
-    standing = await _standing(rt, app_id, person_id)
-    if holds(viewer, "partners.usage.oversee"):
-        return
-    active = (standing.organization_status or "active") == "active"
-    authorize(
-        viewer,
-        "partners.usage.read",
-        on=Representation(standing.organization_id, standing.role, active, field="appId"),
-    )
+    await rt.graph.read(readable_app, viewer, "partners.usage.read", app_id, oversee="partners.usage.oversee")
 
 
 async def app_usage(rt: Runtime, viewer: Viewer, app_id: str, start: date, end: date) -> AppUsageView:

@@ -29,7 +29,7 @@ from core.runtime import Runtime
 from graph import webhooks as queries
 from graph.driver import native
 from graph.webhooks import DeliveryRow, SubscriptionRow
-from partners.apps import app_standing, managed_app
+from partners.apps import app_standing, managed_app, readable_app
 from webhooks import signing, targets
 
 MAX_EVENT_TYPES = 50
@@ -190,20 +190,7 @@ def check_event_types(given: list[str], app_scopes: list[str], problems: Problem
 async def _readable_app(tx: AsyncManagedTransaction, viewer: Viewer, app_id: str, field: str = "appId") -> None:
     """Go on when the viewer may read the app's webhooks (its partner's owners and admins, city officers); NOT_FOUND
     naming ``field`` when no app has this id, UNAUTHENTICATED or FORBIDDEN otherwise."""
-    if holds(viewer, "webhooks.oversee"):
-        if await app_standing(tx, app_id, None) is None:
-            raise NotFoundError(NO_APP, field=field)
-        return
-    person_id = authorize(viewer, "webhooks.subscription.read")
-    standing = await app_standing(tx, app_id, person_id)
-    if standing is None:
-        raise NotFoundError(NO_APP, field=field)
-    active = (standing.organization_status or "active") == "active"
-    authorize(
-        viewer,
-        "webhooks.subscription.read",
-        on=Representation(standing.organization_id, standing.role, active, field=field),
-    )
+    await readable_app(tx, viewer, "webhooks.subscription.read", app_id, oversee="webhooks.oversee", field=field)
 
 
 async def _subscription_of_managed_app(
@@ -441,14 +428,12 @@ async def _visible(tx: AsyncManagedTransaction, viewer: Viewer, load: Any, ids: 
     person_id = viewer.actor_id if viewer.kind == "person" else None
     if person_id is None:
         return []
-    kept = []
+    readable: dict[str, bool] = {}  # app id -> may the viewer read its webhooks (one read per app, not per row)
     for r in found:
-        standing = await app_standing(tx, r.app_id, person_id)
-        if standing is None:
-            continue
-        active = (standing.organization_status or "active") == "active"
-        if holds(
-            viewer, "webhooks.subscription.read", on=Representation(standing.organization_id, standing.role, active)
-        ):
-            kept.append(r)
-    return kept
+        if r.app_id not in readable:
+            standing = await app_standing(tx, r.app_id, person_id)
+            active = standing is not None and (standing.organization_status or "active") == "active"
+            readable[r.app_id] = standing is not None and holds(
+                viewer, "webhooks.subscription.read", on=Representation(standing.organization_id, standing.role, active)
+            )
+    return [r for r in found if readable[r.app_id]]

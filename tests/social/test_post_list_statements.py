@@ -1,13 +1,15 @@
 """Statements per request of the hot lists of posts and of the inbox, through HTTP, with the full fragments of
 ``tests.statements`` (every field of a post, of its author, its comments, their replies and their authors).
 
-Each list is compiled into one Cypher statement (``graph.posts``, ``graph.notifications``) that projects what the
-client selected and primes the request's DataLoaders, so the nested fields run no query: a page of 2 and a page of
-20 cost the same. A signed-in request also reads its session (``auth.sessions.viewer_from_token``: one statement),
-and a list below ``node(id:)`` or ``community(id:)`` comes after that root's own statement.
+Each list (a search of posts too) is compiled into one Cypher statement (``graph.posts``, ``graph.notifications``)
+that projects what the client selected and primes the request's DataLoaders, so the nested fields run no query: a
+page of 2 and a page of 20 cost the same. A signed-in request also reads its session
+(``auth.sessions.viewer_from_token``: one statement), and a list below ``node(id:)`` or ``community(id:)`` comes after
+that root's own statement. The actors shown with posts are read by identity's ``graph.identity.actor_map``: the slim
+display record when nothing but display fields is selected of them, an organisation's representatives with it.
 
-Left out on purpose: the viewer's own fields (``contacts``, ``verificationRequests``, ``organizations``) of an item
-they wrote are identity's own loaders, read once for the whole request; here the viewer writes nothing on the page.
+Posts are no partner app's to read (``partners.fields``: ``Post``, ``feed``, ``postSearch`` are refused), so their
+lists are counted as a resident only; the inbox as an app too.
 """
 
 from __future__ import annotations

@@ -408,11 +408,13 @@ async def _read_documents(app: Any) -> list[tuple[str, bytes]]:
 
 
 async def _measure_reads(
-    app: Any, state: dict[str, Any], viewers: list[str], requests: int, rounds: int
+    app: Any, state: dict[str, Any], viewers: list[str], requests: int, rounds: int, only: str | None
 ) -> dict[str, dict[str, float]]:
-    """µs of CPU per request of each read (``--reads``), for each viewer."""
+    """µs of CPU per request of each read (``--reads``; those whose name contains ``only``), for each viewer."""
     figures: dict[str, dict[str, float]] = {}
     for name, body in await _read_documents(app):
+        if only and only not in name:
+            continue
         for viewer in viewers:
             status, answer = await _request(app, state, body, viewer)
             if status != 200 or b'"errors"' in answer:
@@ -460,7 +462,9 @@ async def main(argv: list[str] | None = None) -> None:
             if args.reads:
                 viewers = [v for v in args.viewers.split(",") if v != "anonymous"]
                 with _quiet():
-                    figures = await _measure_reads(app, state, viewers, max(50, args.requests // 10), args.rounds)
+                    figures = await _measure_reads(
+                        app, state, viewers, max(50, args.requests // 10), args.rounds, args.only
+                    )
                 if args.json:
                     print(json.dumps(figures, indent=2))
                 return

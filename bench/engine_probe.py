@@ -16,6 +16,7 @@ are measured for each kind of caller. Log lines go to /dev/null (rendered all th
     .venv/bin/python -m bench.engine_probe --bolt          # Bolt: managed transactions, BEGIN pipelined or not
     .venv/bin/python -m bench.engine_probe --cost          # what the query cost adds (schema.cost), A/B in process
     .venv/bin/python -m bench.engine_probe --reads         # the bench's compiled reads on a seeded graph (below)
+    .venv/bin/python -m bench.engine_probe --fields        # per-field cost: 20 listings in memory, lean or not
 
 ``--bolt`` (needs Neo4j) times ``Graph.read`` of small statements through the real ``graph.driver.Graph``: wall
 and CPU per transaction at concurrency 1 and 16, BEGIN sent alone versus with the first statement; and a request
@@ -54,6 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import strawberry
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
@@ -63,6 +65,8 @@ from core.settings import Settings
 from graph.driver import Graph, run
 from partners.scopes import BY_NAME
 from schema import assemble
+from schema.common import Dong
+from schema.listings import Listing, ListingKind, ListingStatus, SellerRating
 
 PERSON = Viewer(kind="person", actor_id="00000000-0000-4000-8000-000000000001", session_id="s", assurance_level=1)
 APP = Viewer(
@@ -426,6 +430,77 @@ async def _measure_reads(
     return figures
 
 
+def _listing(n: int, now: datetime) -> Listing:
+    """A listing of ``--fields``, built in memory."""
+    return Listing(
+        uuid=f"00000000-0000-4000-8000-{n:012d}",
+        kind=ListingKind.GOODS,
+        title=f"Xe đạp {n}",
+        description="Còn mới, giao tận nơi ở Hoàn Kiếm.",
+        price_dong=Dong(1_500_000 + n),
+        price_min_dong=None,
+        price_max_dong=None,
+        price_on_request=False,
+        stock=n,
+        category="vehicles",
+        ward_code="00070",
+        photo_urls=["https://example.vn/1.jpg"],
+        status=ListingStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
+        seller_rating=SellerRating(average=4.5, count=2),
+        viewer_is_owner=False,
+        seller_id="s",
+        ward_id=None,
+    )
+
+
+@strawberry.type(description="The API's queries and the probe's listings (``--fields``).")
+class FieldsQuery(assemble.Query):
+    @strawberry.field(description="20 listings built in memory.")
+    def probe_listings(self) -> list[Listing]:
+        now = datetime.now(UTC)
+        return [_listing(n, now) for n in range(20)]
+
+
+def _fields_schemas() -> dict[str, Any]:
+    """``--fields``: the API's schema with one more root field, ``probeListings``, answering 20 listings built in
+    memory (no Neo4j, no request around): as built (``lean``) and with Strawberry's own resolvers (``strawberry``)."""
+    settings = Settings(environment="test")
+    return {
+        "lean": assemble.build_schema(settings, query=FieldsQuery),
+        "strawberry": assemble.build_schema(settings, query=FieldsQuery, lean=False),
+    }
+
+
+#: ``--fields``: 20 listings × 17 fields (15, the id, whether I own it) and their ratings (a field of the probe's own
+#: schema only: tests/foundation/test_bench_documents.py checks the documents against the API's, so one line).
+FIELDS_DOCUMENT = (
+    "{ probeListings { id kind title description priceDong priceMinDong priceMaxDong priceOnRequest stock category "
+    "wardCode photoUrls status createdAt updatedAt sellerRating { average count } viewerIsOwner } }"
+)
+
+
+async def _fields(requests: int, rounds: int) -> None:
+    """µs of CPU per execution of ``FIELDS_DOCUMENT`` as a resident, each schema in turn, best of ``rounds``."""
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(viewer=VIEWERS["person"])
+    for name, schema in _fields_schemas().items():
+        result = await schema.execute(FIELDS_DOCUMENT, context_value=context)
+        if result.errors:
+            raise SystemExit(f"--fields: {result.errors}")
+        for _ in range(max(20, requests // 10)):
+            await schema.execute(FIELDS_DOCUMENT, context_value=context)
+        figures = []
+        for _ in range(rounds):
+            started = time.process_time()
+            for _ in range(requests):
+                await schema.execute(FIELDS_DOCUMENT, context_value=context)
+            figures.append((time.process_time() - started) / requests * 1e6)
+        print(f"fields 20 listings × 17 {name:10} {min(figures):8.1f} µs/execution", flush=True)
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--neo4j", action="store_true", help="also documents that read the graph")
@@ -443,7 +518,11 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bolt", action="store_true", help="only the Bolt figures (needs Neo4j)")
     parser.add_argument("--cost", action="store_true", help="what the query cost adds: its parts, then A/B")
     parser.add_argument("--reads", action="store_true", help="only the bench's compiled reads (needs a seeded Neo4j)")
+    parser.add_argument("--fields", action="store_true", help="only the per-field cost: 20 listings in memory, A/B")
     args = parser.parse_args(argv)
+    if args.fields:
+        await _fields(max(100, args.requests // 10), args.rounds)
+        return
     if args.cost:
         _price(args.rounds, max(200, args.requests))
         await _budget_figures(args.rounds)

@@ -442,8 +442,11 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
     return changed
 
 
-def build_schema(settings: Settings, *, query: type = Query, mutation: type | None = Mutation) -> strawberry.Schema:
-    """The schema of the API. Tests may pass a ``query`` that extends ``Query``."""
+def build_schema(
+    settings: Settings, *, query: type = Query, mutation: type | None = Mutation, lean: bool = True
+) -> strawberry.Schema:
+    """The schema of the API. Tests may pass a ``query`` that extends ``Query``; ``lean=False`` keeps Strawberry's
+    own resolvers (``lean_resolvers``: the A/B of ``bench/engine_probe.py --fields``)."""
     plan = Plan(max_tokens=settings.max_tokens, rules=validation_rules(settings))
     schema = HanoiSmartSchema(
         query=query,
@@ -453,7 +456,8 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         types=[Organization, Post, Comment, Community, ErrorCode],
     )
     schema.plan = plan
-    lean_resolvers(schema)
+    if lean:
+        lean_resolvers(schema)
     # Partner apps: scopes on every field (schema.app_scope, partners.fields), per-app person ids and sealed
     # cursors (schema.app_ids): one wrapper per field, swapped in for apps' requests only.
     schema.app_middleware = AppResolvers(app_resolvers(schema._schema))

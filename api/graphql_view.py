@@ -35,6 +35,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from api import decoding, graphiql
 from api.context import RequestContext
@@ -90,6 +91,12 @@ class GraphQLView(GraphQL[RequestContext, None]):
             subscription_protocols=(),
         )
         self.settings = settings
+        config = self.schema.config
+        #: Whether a POST can only ever be one operation answered with one result (``run``): no streaming transport,
+        #: no incremental delivery (@defer/@stream), no batches.
+        self.single_results = not (
+            self._stream_transport_map or config.enable_experimental_incremental_execution or config.batching_config
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -145,6 +152,32 @@ class GraphQLView(GraphQL[RequestContext, None]):
         budget_window = getattr(request.state, "over_budget_window", None)
         response.headers.update((budget_window or admission.window).headers())
         await response(scope, receive, send)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's ``run`` for a POST (nearly every request), when it can only be one operation with one
+        result (``single_results``): its steps for that case, in its order, without its checks of what cannot happen
+        then (a websocket, the IDE, a streamed, incremental or batched result: about a twentieth of a
+        ``{ __typename }``, a protocol check costing as much as the rest). Anything else runs Strawberry's own."""
+        if request.method != "POST" or not self.single_results or context is not UNSET or root_value is not UNSET:
+            return await super().run(request, context, root_value)
+        request_adapter = self.request_adapter_class(request)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        try:
+            request_data = await self.parse_http_body(request_adapter)
+        except json.JSONDecodeError as e:
+            raise HTTPException(400, "Unable to parse request body as JSON") from e
+        except KeyError as e:
+            raise HTTPException(400, "File(s) missing in form data") from e
+        if isinstance(request_data, list):  # refused while parsing when batching is off; as Strawberry otherwise
+            return await super().run(request, context, root_value)
+        result = await self.execute_single(request, request_adapter, sub_response, context, None, request_data)
+        if not isinstance(result, ExecutionResult):  # single_results: never
+            raise TypeError(f"A single result was expected, not {type(result).__name__}.")
+        response_data = await self.process_result(request=request, result=result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        return self.create_response(response_data=response_data, sub_response=sub_response)
 
     async def _admit(
         self, request: Request, viewer: Viewer, address: str | None
@@ -331,7 +364,7 @@ class GraphQLView(GraphQL[RequestContext, None]):
     async def parse_http_body(self, request):
         reading = _DOCUMENT_ID.set(_NO_DOCUMENT_ID)
         try:
-            parsed = await super().parse_http_body(request)
+            parsed = await self._json_post(request) or await super().parse_http_body(request)
             document_id = _DOCUMENT_ID.get()
         finally:
             _DOCUMENT_ID.reset(reading)
@@ -354,6 +387,34 @@ class GraphQLView(GraphQL[RequestContext, None]):
             except decoding.RequestRefused as exc:
                 raise HTTPException(400, exc.message) from exc
         return parsed
+
+    async def _json_post(self, request: Any) -> GraphQLRequestData | None:
+        """Strawberry's ``parse_http_body`` for its most common case, a POST of ``application/json`` (exactly, with
+        or without parameters) holding one JSON object, when no streaming transport is served: the same checks and
+        result, without parsing the content type's parameters with ``email.message`` nor looking for a streaming
+        transport in the headers (a tenth of a ``{ __typename }``). None for anything else (Strawberry's own)."""
+        if request.method != "POST" or not self.single_results:
+            return None
+        content_type = request.content_type or ""
+        if content_type.partition(";")[0].strip() != "application/json":
+            return None
+        data = self.parse_json(await request.get_body())
+        if not isinstance(data, dict):
+            return None  # a batch: Strawberry's own (the body is read once: Starlette keeps it)
+        query, variables, extensions = data.get("query"), data.get("variables"), data.get("extensions")
+        if not isinstance(query, (str, type(None))):
+            raise HTTPException(400, "The GraphQL operation's `query` must be a string or null, if provided.")
+        if not isinstance(variables, (dict, type(None))):
+            raise HTTPException(400, "The GraphQL operation's `variables` must be an object or null, if provided.")
+        if not isinstance(extensions, (dict, type(None))):
+            raise HTTPException(400, "The GraphQL operation's `extensions` must be an object or null, if provided.")
+        return GraphQLRequestData(
+            query=query,
+            variables=variables,
+            operation_name=data.get("operationName"),
+            extensions=extensions,
+            protocol="http",
+        )
 
     @staticmethod
     def _decode(data: str | bytes) -> Any:

@@ -15,6 +15,8 @@ are measured for each kind of caller. Log lines go to /dev/null (rendered all th
     .venv/bin/python -m bench.engine_probe --profile       # + a pyinstrument profile of { __typename } (if installed)
     .venv/bin/python -m bench.engine_probe --bolt          # Bolt: managed transactions, BEGIN pipelined or not
     .venv/bin/python -m bench.engine_probe --cost          # what the query cost adds (schema.cost), A/B in process
+    .venv/bin/python -m bench.engine_probe --reads         # the bench's compiled reads on a seeded graph (below)
+    .venv/bin/python -m bench.engine_probe --fields        # per-field cost: 20 listings in memory, lean or not
 
 ``--bolt`` (needs Neo4j) times ``Graph.read`` of small statements through the real ``graph.driver.Graph``: wall
 and CPU per transaction at concurrency 1 and 16, BEGIN sent alone versus with the first statement; and a request
@@ -26,6 +28,13 @@ a budget's ``spend`` on the memory storage with a budget kept full as production
 each document end to end twice in the same process: as built, and with the request stage's ``charge`` replaced by
 a no-op (the difference is what pricing and budgets add per request). The probe's budgets and request windows are
 out of reach (a window of one second), so every request is served.
+
+``--reads`` (needs a seeded Neo4j: ``hanoismart seed --people 2000 --seed 1``) runs the bench's hot reads
+(``bench.operations``: listings of a category, listing search, a person's and a community's posts, the feed, ``me``)
+and two wide ones (``READS_WIDE``: 20 listings with 15 fields each and their sellers; 20 posts of a community with
+their authors) in process, as the bench's viewer (``bench.samples``: a resident) and as a partner app acting for
+them: the CPU of the whole request in this process, the driver's included (what Strawberry, our wrappers and the
+Bolt client cost per request; Neo4j's own time is not in it).
 
 Prints, per document and viewer: µs of CPU per request (the best of ``--rounds`` rounds of ``--requests``
 requests, after a warm-up: other processes sharing the CPU only ever add to it).
@@ -46,6 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import strawberry
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
@@ -55,6 +65,8 @@ from core.settings import Settings
 from graph.driver import Graph, run
 from partners.scopes import BY_NAME
 from schema import assemble
+from schema.common import Dong
+from schema.listings import Listing, ListingKind, ListingStatus, SellerRating
 
 PERSON = Viewer(kind="person", actor_id="00000000-0000-4000-8000-000000000001", session_id="s", assurance_level=1)
 APP = Viewer(
@@ -98,6 +110,30 @@ DOCUMENTS = [
     # priced at 20,301 points and refused (QUERY_TOO_COMPLEX) before any resolver: no Neo4j
     ("cost-refused", TOO_COSTLY, False),
 ]
+
+
+#: ``--reads``: wide selections, to see the per-field cost (name, document, variables from the samples).
+LISTINGS_WIDE = """
+query ListingsWide($category: String!) {
+  listings(filter: {category: $category}, first: 20) {
+    edges { cursor node {
+      id kind title description priceDong priceMinDong priceMaxDong priceOnRequest stock category wardCode photoUrls
+      status createdAt updatedAt
+      seller { id displayName kind verificationLevel }
+    } }
+  }
+}
+"""
+POSTS_WIDE = """
+query PostsWide($id: ID!) {
+  community(id: $id) {
+    id
+    posts(first: 20) { edges { cursor node { id text createdAt author { id displayName kind verificationLevel } } } }
+  }
+}
+"""
+#: ``--reads``: the bench's operations measured (bench.operations.READS by name), then the wide ones.
+READ_OPERATIONS = ("me", "person_posts", "community_posts", "feed", "listings_category", "listing_search")
 
 
 #: Documents answered without ``data``: a document the schema refuses, an operation refused by its cost.
@@ -344,6 +380,127 @@ async def bolt(settings: Settings, calls: int, rounds: int) -> None:
         await graph.close()
 
 
+async def _read_documents(app: Any) -> list[tuple[str, bytes]]:
+    """``--reads``: the bench's samples in this graph, the probe's viewers set to its viewer, and the bodies of the
+    reads to measure (the operations whose samples are missing are left out, said on stderr)."""
+    from bench import operations, samples
+
+    found = await samples.find(app.state.graph.driver, app.state.settings.neo4j_database)
+    viewer = found.ids["viewer"]
+    VIEWERS["person"] = Viewer(kind="person", actor_id=viewer, session_id="s", assurance_level=2)
+    VIEWERS["app"] = Viewer(
+        kind="partner_app",
+        actor_id=viewer,
+        scopes=frozenset(BY_NAME),
+        app_id="a",
+        client_id="c",
+        grant_id="g",
+    )
+    by_name = {operation.name: operation for operation in operations.READS}
+    chosen: list[tuple[str, str, dict[str, Any]]] = []
+    for name in READ_OPERATIONS:
+        operation = by_name[name]
+        if any(need not in found.ids for need in operation.needs):
+            print(f"{name}: no sample in this graph, left out", file=sys.__stderr__)
+            continue
+        chosen.append((name, operation.document, operation.variables(found.ids)))
+    if "category" in found.ids:
+        chosen.append(("listings-wide", LISTINGS_WIDE, {"category": found.ids["category"]}))
+    if "community" in found.ids:
+        chosen.append(("posts-wide", POSTS_WIDE, {"id": operations.global_id("Community", found.ids["community"])}))
+    return [(name, json.dumps({"query": text, "variables": given}).encode()) for name, text, given in chosen]
+
+
+async def _measure_reads(
+    app: Any, state: dict[str, Any], viewers: list[str], requests: int, rounds: int, only: str | None
+) -> dict[str, dict[str, float]]:
+    """µs of CPU per request of each read (``--reads``; those whose name contains ``only``), for each viewer."""
+    figures: dict[str, dict[str, float]] = {}
+    for name, body in await _read_documents(app):
+        if only and only not in name:
+            continue
+        for viewer in viewers:
+            status, answer = await _request(app, state, body, viewer)
+            if status != 200 or b'"errors"' in answer:
+                print(f"{name} as {viewer}: HTTP {status} {answer[:300]!r}", file=sys.__stderr__)
+                continue
+            figure = await _measure(app, state, body, viewer, requests, rounds)
+            figures.setdefault(name, {})[viewer] = figure
+            print(f"{name:26} {viewer:10} {figure:8.1f} µs/request", file=sys.__stdout__, flush=True)
+    return figures
+
+
+def _listing(n: int, now: datetime) -> Listing:
+    """A listing of ``--fields``, built in memory."""
+    return Listing(
+        uuid=f"00000000-0000-4000-8000-{n:012d}",
+        kind=ListingKind.GOODS,
+        title=f"Xe đạp {n}",
+        description="Còn mới, giao tận nơi ở Hoàn Kiếm.",
+        price_dong=Dong(1_500_000 + n),
+        price_min_dong=None,
+        price_max_dong=None,
+        price_on_request=False,
+        stock=n,
+        category="vehicles",
+        ward_code="00070",
+        photo_urls=["https://example.vn/1.jpg"],
+        status=ListingStatus.ACTIVE,
+        created_at=now,
+        updated_at=now,
+        seller_rating=SellerRating(average=4.5, count=2),
+        viewer_is_owner=False,
+        seller_id="s",
+        ward_id=None,
+    )
+
+
+@strawberry.type(description="The API's queries and the probe's listings (``--fields``).")
+class FieldsQuery(assemble.Query):
+    @strawberry.field(description="20 listings built in memory.")
+    def probe_listings(self) -> list[Listing]:
+        now = datetime.now(UTC)
+        return [_listing(n, now) for n in range(20)]
+
+
+def _fields_schemas() -> dict[str, Any]:
+    """``--fields``: the API's schema with one more root field, ``probeListings``, answering 20 listings built in
+    memory (no Neo4j, no request around): as built (``lean``) and with Strawberry's own resolvers (``strawberry``)."""
+    settings = Settings(environment="test")
+    return {
+        "lean": assemble.build_schema(settings, query=FieldsQuery),
+        "strawberry": assemble.build_schema(settings, query=FieldsQuery, lean=False),
+    }
+
+
+#: ``--fields``: 20 listings × 17 fields (15, the id, whether I own it) and their ratings (a field of the probe's own
+#: schema only: tests/foundation/test_bench_documents.py checks the documents against the API's, so one line).
+FIELDS_DOCUMENT = (
+    "{ probeListings { id kind title description priceDong priceMinDong priceMaxDong priceOnRequest stock category "
+    "wardCode photoUrls status createdAt updatedAt sellerRating { average count } viewerIsOwner } }"
+)
+
+
+async def _fields(requests: int, rounds: int) -> None:
+    """µs of CPU per execution of ``FIELDS_DOCUMENT`` as a resident, each schema in turn, best of ``rounds``."""
+    from types import SimpleNamespace
+
+    context = SimpleNamespace(viewer=VIEWERS["person"])
+    for name, schema in _fields_schemas().items():
+        result = await schema.execute(FIELDS_DOCUMENT, context_value=context)
+        if result.errors:
+            raise SystemExit(f"--fields: {result.errors}")
+        for _ in range(max(20, requests // 10)):
+            await schema.execute(FIELDS_DOCUMENT, context_value=context)
+        figures = []
+        for _ in range(rounds):
+            started = time.process_time()
+            for _ in range(requests):
+                await schema.execute(FIELDS_DOCUMENT, context_value=context)
+            figures.append((time.process_time() - started) / requests * 1e6)
+        print(f"fields 20 listings × 17 {name:10} {min(figures):8.1f} µs/execution", flush=True)
+
+
 async def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--neo4j", action="store_true", help="also documents that read the graph")
@@ -360,7 +517,12 @@ async def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--bolt", action="store_true", help="only the Bolt figures (needs Neo4j)")
     parser.add_argument("--cost", action="store_true", help="what the query cost adds: its parts, then A/B")
+    parser.add_argument("--reads", action="store_true", help="only the bench's compiled reads (needs a seeded Neo4j)")
+    parser.add_argument("--fields", action="store_true", help="only the per-field cost: 20 listings in memory, A/B")
     args = parser.parse_args(argv)
+    if args.fields:
+        await _fields(max(100, args.requests // 10), args.rounds)
+        return
     if args.cost:
         _price(args.rounds, max(200, args.requests))
         await _budget_figures(args.rounds)
@@ -372,10 +534,19 @@ async def main(argv: list[str] | None = None) -> None:
     if args.no_rate_limits:
         _without_rate_limits()
     with tempfile.TemporaryDirectory(prefix="engine-probe-") as tmp:
-        app = create_app(_settings(Path(tmp), args.neo4j))
+        app = create_app(_settings(Path(tmp), args.neo4j or args.reads))
         async with LifespanManager(app) as manager:
             state = dict(manager._state)
             figures: dict[str, dict[str, float]] = {}
+            if args.reads:
+                viewers = [v for v in args.viewers.split(",") if v != "anonymous"]
+                with _quiet():
+                    figures = await _measure_reads(
+                        app, state, viewers, max(50, args.requests // 10), args.rounds, args.only
+                    )
+                if args.json:
+                    print(json.dumps(figures, indent=2))
+                return
             arms: list[tuple[str, Any]] = [("", None)]
             if args.cost:  # the same documents with the request stage's pricing and budget replaced by a no-op
                 arms.append((" (no cost)", _no_cost))

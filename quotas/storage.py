@@ -6,6 +6,7 @@ import bisect
 import time
 
 from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage.memory import Entry
 from limits.storage import storage_from_string
 
 #: How often the in-memory storage forgets expired entries (at most; only when a window is counted).
@@ -27,10 +28,41 @@ class SweptMemoryStorage(MemoryStorage):
         self._next_sweep = 0.0
 
     async def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the library's (name-mangled) scheduler
+        self._sweep_when_due()
+
+    def _sweep_when_due(self) -> None:
         now = time.monotonic()
         if now >= self._next_sweep:
             self._next_sweep = now + SWEEP_SECONDS
             self.sweep()
+
+    def hit_and_window(self, key: str, limit: int, expiry: int, amount: int = 1) -> tuple[bool, float, int]:
+        """The library's ``acquire_entry`` then ``get_moving_window`` of ``key``, in one call with no await: (whether
+        the ``amount`` entries were taken, the time of the oldest entry in the window, how many entries it holds).
+
+        What the moving-window limiter's ``hit`` then ``get_window_stats`` do in two storage calls (``quotas.requests``
+        and ``quotas.cost`` use this when the storage is this one): the same code on the same lists, without the two
+        coroutines, the key's lock (nothing here awaits, so nothing can interleave: the asyncio loop runs one thing
+        at a time; the library's lock only orders coroutines that await inside it) and the limiter around them."""
+        taken = False
+        if amount <= limit:  # else never taken, as the library
+            self._sweep_when_due()
+            events = self.events.setdefault(key, [])
+            entry = events[limit - amount] if len(events) > limit - amount else None
+            if not (entry and entry.atime >= time.time() - expiry):
+                events[:0] = [Entry(expiry)] * amount
+                taken = True
+        start, count = self.window(key, expiry)
+        return taken, start, count
+
+    def window(self, key: str, expiry: int) -> tuple[float, int]:
+        """The library's ``get_moving_window`` without its coroutine: (time of the oldest entry in the window, how
+        many entries it holds; now and 0 when it holds none)."""
+        timestamp = time.time()
+        if events := self.events.get(key):
+            oldest = bisect.bisect_left(events, -(timestamp - expiry), key=lambda entry: -entry.atime)
+            return events[oldest - 1].atime, oldest
+        return timestamp, 0
 
     def sweep(self) -> None:
         """Forget the entries and counters whose time is over (what the library's clean-up does, in one pass)."""

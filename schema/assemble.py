@@ -7,20 +7,31 @@ import sys
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import strawberry
-from graphql import DocumentNode, GraphQLError, NoSchemaIntrospectionCustomRule, specified_rules
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    specified_rules,
+)
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.extensions.runner import SchemaExtensionsRunner
-from strawberry.extensions.validation_cache import _get_validate_cache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
+from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
 
 from auth.viewer import Viewer
 from core.settings import Settings
@@ -28,7 +39,7 @@ from schema.access_log import write_access_log
 from schema.app_scope import AppResolvers, app_resolvers, app_rules
 from schema.common import SCALARS, ErrorCode
 from schema.communities import Community
-from schema.cost import charge
+from schema.cost import DocumentText, charge
 from schema.identity import Organization
 from schema.limits import check_operation_choice, max_fields_rule
 from schema.roots.access_log import AccessLogQuery  # partners: accesslog
@@ -123,15 +134,27 @@ def validation_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
     return (*specified_rules, *introspection, *limits)
 
 
+def _validate_cache(size: int) -> Callable[..., list[GraphQLError]]:
+    """(schema, document by its text: ``schema.cost.DocumentText``, rules) -> graphql-core's validation errors, the
+    last ``size`` kept."""
+
+    @lru_cache(maxsize=size)
+    def validate(schema: GraphQLSchema, document: DocumentText, rules: tuple[type[ASTValidationRule], ...]) -> Any:
+        return validate_document(schema, document.document, rules)
+
+    return validate
+
+
 @dataclass(frozen=True)
 class Plan:
     """What every request's pipeline shares, built once with the schema."""
 
     max_tokens: int
     rules: tuple[type[ASTValidationRule], ...]
-    #: Strawberry's module-level LRU caches (the ones its ``ParserCache``/``ValidationCache`` extensions use).
+    #: Strawberry's module-level LRU cache of parsed documents (its ``ParserCache`` extension's).
     parse: Callable[..., DocumentNode] = field(default_factory=lambda: _get_parse_cache(CACHE_SIZE))
-    validate: Callable[..., list[GraphQLError]] = field(default_factory=lambda: _get_validate_cache(CACHE_SIZE))
+    #: Validation errors by (schema, document's text, rules) (``_validate_cache``).
+    validate: Callable[..., list[GraphQLError]] = field(default_factory=lambda: _validate_cache(CACHE_SIZE))
 
 
 #: Documents kept parsed, and (document, rules) kept validated.
@@ -175,8 +198,13 @@ class RequestPipeline(SchemaExtension):
 
     async def validate(self) -> None:
         context = self.execution_context
-        context.pre_execution_errors = self.plan.validate(
-            context.schema._schema, context.graphql_document, context.validation_rules
+        document = context.graphql_document
+        assert document is not None  # parsed: a refused parse ends the request before validation
+        schema, rules = context.schema._schema, context.validation_rules
+        context.pre_execution_errors = (
+            self.plan.validate(schema, DocumentText(context.query, document), rules)
+            if context.query is not None
+            else validate_document(schema, document, rules)
         )
         # The operation's cost, its maximum and the caller's budget (schema.cost): a refusal runs no resolver.
         await charge(context)
@@ -325,6 +353,8 @@ class _Both:
 class HanoiSmartSchema(strawberry.Schema):
     #: For a partner app's request: each field's resolver swapped for its app wrapper (``schema.app_scope``).
     app_middleware: AppResolvers
+    #: What every request's pipeline shares (its caches: tests).
+    plan: Plan
 
     def process_errors(self, errors, execution_context=None) -> None:
         """Errors are logged once, with the request id, by ``api.errors.format_error``."""
@@ -346,8 +376,77 @@ class HanoiSmartSchema(strawberry.Schema):
         return self.app_middleware
 
 
-def build_schema(settings: Settings, *, query: type = Query, mutation: type | None = Mutation) -> strawberry.Schema:
-    """The schema of the API. Tests may pass a ``query`` that extends ``Query``."""
+def _attribute(name: str) -> Callable[..., Any]:
+    """A field read from its object's attribute (what Strawberry's resolver of a field without one ends in)."""
+
+    def resolve(source: Any, _info: GraphQLResolveInfo, **_kwargs: Any) -> Any:
+        return getattr(source, name)
+
+    return resolve
+
+
+def _direct(definition: StrawberryField, info_class: type[strawberry.Info]) -> Callable[..., Any]:
+    """A field with a resolver and no argument: the resolver called with its object and an ``Info``, as Strawberry's
+    own wrapper calls it, without the wrapper's per-call argument conversion and extension chain (none apply)."""
+    resolver = definition.base_resolver
+    assert resolver is not None
+    call: Callable[..., Any] = resolver.wrapped_func  # type: ignore[assignment]  # bound when its type was made
+    with_self = resolver.self_parameter is not None
+    as_object = tuple(p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None)
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+
+    def resolve(source: Any, info: GraphQLResolveInfo, **_kwargs: Any) -> Any:
+        kwargs = dict.fromkeys(as_object, source)
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=definition)
+        return call(source, **kwargs) if with_self else call(**kwargs)
+
+    return resolve
+
+
+def lean_resolvers(schema: strawberry.Schema) -> int:
+    """Every field's resolver made as cheap as Strawberry's own would be without its per-call work that does not
+    apply to it (the compiled reads resolve 20 items × 15 fields: that work was paid on each): a field without a
+    resolver reads its attribute (``_attribute``); a field whose resolver takes no argument but its object and
+    ``info`` calls it directly (``_direct``). A field with arguments, field extensions (``DutyRead``, permissions),
+    a custom ``get_result`` or exception handlers keeps Strawberry's resolver. Run on the built schema before the
+    partner apps' wrappers are made (``schema.app_scope.app_resolvers``, keyed by each field's resolver). Returns how
+    many fields changed (tests)."""
+    config = schema.config
+    if config.default_resolver is not getattr:
+        return 0
+    changed = 0
+    converter = schema.schema_converter
+    for type_name, named in schema._schema.type_map.items():
+        if not isinstance(named, GraphQLObjectType) or type_name.startswith("__"):
+            continue
+        for graphql_field in named.fields.values():
+            definition = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            if (
+                not isinstance(definition, StrawberryField)
+                or type(definition).get_result is not StrawberryField.get_result
+                or definition.extensions
+                or definition.is_subscription
+                or graphql_field.args
+                or converter._get_field_exception_handlers(definition)
+            ):
+                continue
+            resolver = definition.base_resolver
+            if resolver is None:
+                graphql_field.resolve = _attribute(definition.python_name)
+            elif not definition.arguments and type(resolver) is StrawberryResolver and callable(resolver.wrapped_func):
+                graphql_field.resolve = _direct(definition, config.info_class)
+            else:
+                continue
+            changed += 1
+    return changed
+
+
+def build_schema(
+    settings: Settings, *, query: type = Query, mutation: type | None = Mutation, lean: bool = True
+) -> strawberry.Schema:
+    """The schema of the API. Tests may pass a ``query`` that extends ``Query``; ``lean=False`` keeps Strawberry's
+    own resolvers (``lean_resolvers``: the A/B of ``bench/engine_probe.py --fields``)."""
     plan = Plan(max_tokens=settings.max_tokens, rules=validation_rules(settings))
     schema = HanoiSmartSchema(
         query=query,
@@ -356,6 +455,9 @@ def build_schema(settings: Settings, *, query: type = Query, mutation: type | No
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         types=[Organization, Post, Comment, Community, ErrorCode],
     )
+    schema.plan = plan
+    if lean:
+        lean_resolvers(schema)
     # Partner apps: scopes on every field (schema.app_scope, partners.fields), per-app person ids and sealed
     # cursors (schema.app_ids): one wrapper per field, swapped in for apps' requests only.
     schema.app_middleware = AppResolvers(app_resolvers(schema._schema))

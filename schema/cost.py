@@ -31,6 +31,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -309,6 +310,62 @@ class _Walk:
         return parent.fields.get(name)
 
 
+class DocumentText:
+    """A parsed document as a cache key, by its text: the parse cache gives one document per text (and the token
+    limit, the same for every request of a schema), so the text stands for the document, and its hash is computed
+    once by Python where a document, a frozen dataclass, would be hashed node by node on every request (tens of µs
+    for a page of listings). Used by the validation cache (``schema.assemble``) and ``_fixed_cost``."""
+
+    __slots__ = ("document", "text")
+
+    def __init__(self, text: str, document: DocumentNode) -> None:
+        self.text = text
+        self.document = document
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DocumentText) and other.text == self.text
+
+
+#: Operations priced once, by (schema, document's text, operation name).
+PRICED_DOCUMENTS = 512
+
+
+@lru_cache(maxsize=PRICED_DOCUMENTS)
+def _fixed_cost(schema: GraphQLSchema, text: DocumentText, operation_name: str | None) -> int | None:
+    """The cost of the operation when no variable can change it (``_priced_by_variables``), computed once per
+    document; None when a variable can (the request's coerced variables price it, every time)."""
+    document = text.document
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or any(_priced_by_variables(getattr(d, "selection_set", None)) for d in document.definitions):
+        return None
+    return _walk_operation(schema, document, operation, {}, worst_case=False)
+
+
+def _priced_by_variables(selection_set: SelectionSetNode | None) -> bool:
+    """Whether a variable is given, below ``selection_set``, to what the cost reads: a page size (``first``,
+    ``last``), a list of ids, an ``@skip``/``@include`` condition. Looked for in every definition of a document
+    (fragments included, used or not): an upper bound of what the operation reads, which is all it needs."""
+    if selection_set is None:
+        return False
+    for selection in selection_set.selections:
+        for directive in selection.directives or ():
+            if directive.name.value in (GraphQLSkipDirective.name, GraphQLIncludeDirective.name) and any(
+                isinstance(argument.value, VariableNode) for argument in directive.arguments or ()
+            ):
+                return True
+        if isinstance(selection, FieldNode) and any(
+            argument.name.value in (*PAGE_ARGUMENTS, IDS_ARGUMENT) and isinstance(argument.value, VariableNode)
+            for argument in selection.arguments or ()
+        ):
+            return True
+        if _priced_by_variables(getattr(selection, "selection_set", None)):
+            return True
+    return False
+
+
 def _is_list(type_: Any) -> bool:
     if is_non_null_type(type_):
         type_ = type_.of_type
@@ -353,7 +410,13 @@ async def charge(execution_context: ExecutionContext) -> None:
             if isinstance(coerced, list):
                 execution_context.pre_execution_errors = coerced
             else:
-                cost = _walk_operation(schema, document, operation, coerced.coerced, worst_case=False)
+                text, name = execution_context.query, execution_context._provided_operation_name
+                fixed = _fixed_cost(schema, DocumentText(text, document), name) if text is not None else None
+                cost = (
+                    fixed
+                    if fixed is not None
+                    else _walk_operation(schema, document, operation, coerced.coerced, worst_case=False)
+                )
     request.state.query_cost = cost
     viewer = getattr(context, "viewer", ANONYMOUS)
     client = request.client

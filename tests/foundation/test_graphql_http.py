@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support import error_codes, gql
 
 VERSION_QUERY = "query Version { version { api neo4j neo4jEdition } }"
@@ -128,3 +130,29 @@ async def test_readyz_when_neo4j_is_up(client):
     body = response.json()
     assert body["status"] == "ready" and body["databaseReachable"] is True
     assert body["migrationsApplied"] == body["migrationsKnown"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"query": 5}', "The GraphQL operation's `query` must be a string or null, if provided."),
+        (b'{"query": "{ __typename }", "variables": []}', "`variables` must be an object or null"),
+        (b'{"query": "{ __typename }", "extensions": "x"}', "`extensions` must be an object or null"),
+        (b"[]", "Batching is not enabled"),
+        (b'"{ __typename }"', "The request body must be a JSON object"),
+    ],
+)
+async def test_a_json_post_is_checked_as_strawberry_checks_it(client, body, reason):
+    # api.graphql_view decodes a POST of application/json itself (GraphQLView._json_post): the same refusals
+    response = await client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert reason in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8"]
+)
+async def test_a_json_post_runs_whatever_the_content_types_parameters(client, content_type):
+    body = b'{"query": "query Q { __typename }", "operationName": "Q"}'
+    response = await client.post("/graphql", content=body, headers={"content-type": content_type})
+    assert response.json()["data"] == {"__typename": "Query"}

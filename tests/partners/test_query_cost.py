@@ -126,6 +126,26 @@ async def test_a_page_size_in_a_variable_costs_what_the_literal_does(client):
     assert error_codes(refused) == ["INVALID_INPUT"]
 
 
+async def test_a_document_no_variable_prices_is_priced_once_and_others_every_time(client):
+    # schema.cost._fixed_cost: a document's cost is computed once unless a variable is given to what it reads (a page
+    # size, ids, @skip/@include); then the request's variables price it each time.
+    from schema import cost
+
+    fixed = "query Fixed($code: String!) { communes(first: 3) { nodes { id name } } commune(code: $code) { id } }"
+    skipped = "query Skipped($s: Boolean!) { communes(first: 3) { nodes { id } } version @skip(if: $s) { api } }"
+    before = cost._fixed_cost.cache_info()
+    for code in ("00070", "00004", "00070"):
+        assert (await gql(client, fixed, {"code": code}))["extensions"]["cost"]["requested"] == 3 * 2 + 1
+    after = cost._fixed_cost.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    assert [(await gql(client, skipped, {"s": s}))["extensions"]["cost"]["requested"] for s in (True, False, True)] == [
+        6,
+        7,
+        6,
+    ]
+    assert [(await gql(client, PAGE, {"n": n}))["extensions"]["cost"]["requested"] for n in (1, 2)] == [2, 4]
+
+
 async def test_variables_that_do_not_coerce_are_refused_as_before_and_cost_nothing(client):
     body = await gql(client, PAGE, {"n": "many"})
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"] and "data" not in body

@@ -103,16 +103,32 @@ def _person_parts(p: str, connected: str) -> dict[str, str]:
     }
 
 
-PERSON_PROJECTION = (
-    "\n"
-    + ",\n".join(
-        f"{expression} AS {column}"
-        for column, expression in _person_parts(
-            "p", "($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) })"
-        ).items()
-    )
-    + f",\n{_blocked_with_viewer('p')} AS blocked\n"
-)
+def _columns(columns: Mapping[str, str]) -> str:
+    """A RETURN list of ``columns`` (name: Cypher expression), one ``expression AS name`` a line."""
+    return "\n" + ",\n".join(f"{expression} AS {name}" for name, expression in columns.items()) + "\n"
+
+
+def _map(columns: Mapping[str, str], kind: str | None) -> str:
+    """``columns`` (name: Cypher expression) as one Cypher map expression, led by ``kind: '<kind>'`` when given."""
+    entries = ([f"kind: '{kind}'"] if kind else []) + [f"{name}: {expression}" for name, expression in columns.items()]
+    return "{" + ", ".join(entries) + "}"
+
+
+def _person_columns(p: str) -> dict[str, str]:
+    """``PERSON_PROJECTION``'s columns over the person bound to ``p``, for the viewer ``$viewerId``."""
+    connected = f"($viewerId IS NOT NULL AND EXISTS {{ ({p})-[:CONNECTED]-(:Actor {{id: $viewerId}}) }})"
+    return {**_person_parts(p, connected), "blocked": _blocked_with_viewer(p)}
+
+
+def person_map(p: str, kind: str | None = None) -> str:
+    """Cypher map expression: ``PERSON_PROJECTION`` over the person bound to ``p`` (the ``PersonRecord`` columns and
+    ``blocked``, one key each; led by ``kind: '<kind>'`` when given), for a statement that reads a person as one value
+    (an author, a seller). The one source of that projection for other domains' statements: they splice this, never
+    a parse of the projection's text."""
+    return _map(_person_columns(p), kind)
+
+
+PERSON_PROJECTION = _columns(_person_columns("p"))
 
 
 class PersonProperties(TypedDict, total=False):
@@ -617,16 +633,19 @@ def _organization_parts(o: str, viewer_role: str) -> dict[str, str]:
     }
 
 
-ORGANIZATION_PROJECTION = (
-    "\n"
-    + ",\n".join(
-        f"{expression} AS {column}"
-        for column, expression in _organization_parts(
-            "o", "head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role])"
-        ).items()
-    )
-    + f",\n{_blocked_with_viewer('o')} AS blocked\n"
-)
+def _organization_columns(o: str) -> dict[str, str]:
+    """``ORGANIZATION_PROJECTION``'s columns over the organisation bound to ``o``, for the viewer ``$viewerId``."""
+    role = f"head([(:Person {{id: $viewerId}})-[r:REPRESENTS]->({o}) | r.role])"
+    return {**_organization_parts(o, role), "blocked": _blocked_with_viewer(o)}
+
+
+def organization_map(o: str, kind: str | None = None) -> str:
+    """Cypher map expression: ``ORGANIZATION_PROJECTION`` over the organisation bound to ``o`` (``OrganizationRow``'s
+    columns, ``blocked`` included; led by ``kind: '<kind>'`` when given): the twin of ``person_map``."""
+    return _map(_organization_columns(o), kind)
+
+
+ORGANIZATION_PROJECTION = _columns(_organization_columns("o"))
 
 
 class OrganizationProperties(TypedDict, total=False):

@@ -701,6 +701,20 @@ class ActorShape:
     own: frozenset[str] = frozenset()
     #: An organisation's representatives (signed-in viewers only), each person read as this shape asks; None: not read.
     representatives: ActorShape | None = None
+    #: Lists of people of the actor read with it (``FoldedList``), the i-th under ``lists[i]``.
+    lists: tuple[FoldedList, ...] = ()
+
+
+@dataclass(frozen=True)
+class FoldedList:
+    """A list of people of an actor (its connections, followers...) read in the statement that reads the actor
+    (``graph.social.people_list_map``): the list's kind (a key of ``graph.social.LIST_PATTERNS``), its reading
+    order (``backwards``: from the before-cursor) and what is read of each listed actor (``actor``; None: ids only).
+    The page's bounds travel as parameters (``graph.social.folded_list_parameters``)."""
+
+    kind: str
+    backwards: bool
+    actor: ActorShape | None
 
 
 @functools.cache
@@ -744,6 +758,11 @@ def actor_map(actor: str, viewer: str, shape: ActorShape) -> str:
             f" document: head([({actor})-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4}}]),"
             f" decidedByName: head([(v)<-[:DECIDED]-(o:Person) | o.displayName])}}] END"
         )
+    if shape.lists:
+        from graph.social import folded_list_map  # noqa: PLC0415 (graph.social imports this module)
+
+        folded = (folded_list_map(index, shown, actor, viewer) for index, shown in enumerate(shape.lists))
+        parts["lists"] = "[" + ", ".join(folded) + "]"
     if shape.representatives is not None:
         person = actor_map(f"{actor}_rep", viewer, shape.representatives)
         parts["representatives"] = (
@@ -820,6 +839,7 @@ class ActorRecord(TypedDict, total=False):
     organizations: list[OwnOrganization] | None
     verificationRequests: list[Mapping[str, Any]] | None
     representatives: list[RepresentativeRecord] | None
+    lists: list[Mapping[str, Any]]  # the folded lists (``ActorShape.lists``), read by ``graph.social.people_list_of``
 
 
 #: The viewer of a statement that reads actors: a person (or the person a partner app acts for), null when anonymous.
@@ -838,10 +858,16 @@ RETURN {actor_map("a", "viewer", shape)} AS actor
 
 
 async def actors_by_ids(
-    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, shape: ActorShape = ActorShape()
+    tx: AsyncManagedTransaction,
+    ids: list[str],
+    viewer_id: str | None,
+    shape: ActorShape = ActorShape(),
+    parameters: Mapping[str, Any] | None = None,
 ) -> list[ActorRecord]:
-    """People and organisations by id in one statement, whatever their kind (``actors_statement``)."""
-    return [r["actor"] for r in await run(tx, actors_statement(shape), ids=ids, viewerId=viewer_id)]
+    """People and organisations by id in one statement, whatever their kind (``actors_statement``); ``parameters``:
+    those of the lists folded in (``ActorShape.lists``, ``graph.social.folded_list_parameters``)."""
+    found = await run(tx, actors_statement(shape), ids=ids, viewerId=viewer_id, **(parameters or {}))
+    return [r["actor"] for r in found]
 
 
 ACTING_ROLE = """

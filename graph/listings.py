@@ -20,14 +20,14 @@ from neo4j.time import DateTime
 from core.pagination import Window
 from graph.driver import FAR_FUTURE, run, window_keyset
 from graph.identity import (
+    ActorDisplay as ActorDisplay,
+)
+from graph.identity import (
     OrganizationRow,
     PersonRecord,
     display_projection,
     organization_map,
     person_map,
-)
-from graph.identity import (
-    ActorDisplay as ActorDisplay,
 )
 from graph.identity import (
     PersonRow as PersonRow,

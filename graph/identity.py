@@ -758,7 +758,7 @@ def actor_map(actor: str, viewer: str, shape: ActorShape) -> str:
             f" document: head([({actor})-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4}}]),"
             f" decidedByName: head([(v)<-[:DECIDED]-(o:Person) | o.displayName])}}] END"
         )
-    if shape.lists:
+    if shape.lists:  # the statement binds the owner's ``graph.social.folded_facts`` (``actors_statement``)
         from graph.social import folded_list_map  # noqa: PLC0415 (graph.social imports this module)
 
         folded = (folded_list_map(index, shown, actor, viewer) for index, shown in enumerate(shape.lists))
@@ -848,11 +848,18 @@ VIEWER = "OPTIONAL MATCH (viewer:Actor {id: $viewerId}) WHERE viewer:Person"
 
 @functools.cache
 def actors_statement(shape: ActorShape) -> str:
-    """Actors of either kind by id (unknown ids left out), as ``shape`` asks, in one statement."""
+    """Actors of either kind by id (unknown ids left out), as ``shape`` asks, in one statement; with lists of people
+    folded in (``ActorShape.lists``), what decides whether the viewer sees them is read once per actor."""
+    facts = ""
+    if shape.lists:
+        from graph.social import folded_facts, relations_facts  # noqa: PLC0415 (graph.social imports this module)
+
+        facts = f"WITH viewer, a, {relations_facts('a', 'viewer')} AS {folded_facts('a')}"
     return f"""
 {VIEWER}
 UNWIND $ids AS id
 MATCH (a:Actor {{id: id}})
+{facts}
 RETURN {actor_map("a", "viewer", shape)} AS actor
 """
 

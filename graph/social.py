@@ -268,46 +268,61 @@ def list_parameters(window: Window, prefix: str = "") -> dict[str, Any]:
     return {_parameter(prefix, name): values[name] for name in _PAGE_PARAMETERS}
 
 
-def people_list_map(kind: str, owner: str, viewer: str, shape: ActorShape | None, prefix: str = "") -> str:
-    """Cypher map expression (``PeopleList``'s keys): the list ``kind`` of the actor bound to ``owner``, for the
-    viewer bound to ``viewer`` (a ``:Person``, null when anonymous; ``$viewerId`` its id): whether the two blocked one
-    another and whether the viewer may see this list (``relations_shown``, with the facts
-    ``social.visibility.may_see_relations`` re-checks), the page of listed actors read either way (written with
-    ``{DESC}`` tokens, ``graph.paging.both_ways``; ``Window``: newest first from the after-cursor, oldest first from
-    the before-cursor; its parameters named with ``prefix``, ``list_parameters``), the list's total and the owner's
-    count settings. A list hidden from the viewer reads none of its rows. ``shape``: what is read of each listed
-    actor besides its id (``graph.identity.actor_map``), None for nothing. The list's own statement
-    (``list_query``) and the owner's (``graph.identity.actor_map``, a list folded in) both read it from here."""
+def relations_facts(owner: str, viewer: str) -> str:
+    """Cypher map expression: what decides whether the viewer bound to ``viewer`` (a ``:Person``, null when anonymous;
+    ``$viewerId`` its id) sees the lists of people of the actor bound to ``owner``, the same for every list of theirs
+    (``PeopleList`` less the page): whether the two blocked one another, whether the viewer may see the lists
+    (``relations_shown``, with the facts ``social.visibility.may_see_relations`` re-checks) and the owner's count
+    settings. A statement binds it once per owner (``people_list_map`` reads it from that variable)."""
+    blocked = f"({viewer} IS NOT NULL AND {blocked_either_way(viewer, owner)})"
+    facts = {
+        "blocked": blocked,
+        "shown": f"(NOT {blocked} AND {relations_shown(owner, viewer, '$viewerId')})",
+        "ownerIsPerson": f"{owner}:Person",
+        "audience": f"{owner}.{RELATIONS_AUDIENCE}",
+        "connected": f"{viewer} IS NOT NULL AND EXISTS {{ ({owner})-[:CONNECTED]-({viewer}) }}",
+        "viewerRole": f"head([({viewer})-[rep:REPRESENTS]->({owner}) | rep.role])",
+        "ownerActive": f"coalesce({owner}.status, 'active') = 'active'",
+        "showFollowerCount": f"coalesce({owner}.showFollowerCount, true)",
+        "showFollowingCount": f"coalesce({owner}.showFollowingCount, true)",
+    }
+    return "{" + ",\n  ".join(f"{name}: {expression}" for name, expression in facts.items()) + "}"
+
+
+def people_list_map(kind: str, owner: str, viewer: str, facts: str, shape: ActorShape | None, prefix: str = "") -> str:
+    """Cypher map expression (``PeopleList``'s keys): the list ``kind`` of the actor bound to ``owner`` for the viewer
+    bound to ``viewer``, from the variable ``facts`` bound to their ``relations_facts``: those facts, the page of
+    listed actors read either way (written with ``{DESC}`` tokens, ``graph.paging.both_ways``; ``Window``: newest
+    first from the after-cursor, oldest first from the before-cursor; its parameters named with ``prefix``,
+    ``list_parameters``) and the list's total. A list hidden from the viewer reads none of its rows. ``shape``: what
+    is read of each listed actor besides its id (``graph.identity.actor_map``), None for nothing. The list's own
+    statement (``list_query``) and its owner's (``graph.identity.actor_map``, the list folded in) both read it from
+    here."""
     pattern, time = LIST_PATTERNS[kind]
     pattern = pattern.format(o=owner, viewer=viewer)
     p = {name: "$" + _parameter(prefix, name) for name in _PAGE_PARAMETERS}
     actor = f", actor: {actor_map('x', viewer, shape)}" if shape is not None else ""
-    blocked = f"({viewer} IS NOT NULL AND {blocked_either_way(viewer, owner)})"
-    shown = f"(NOT {blocked} AND {relations_shown(owner, viewer, '$viewerId')})"
     listed = (
         f"x.status = 'active' AND ({viewer} IS NULL OR NOT {blocked_either_way(viewer, 'x')})"
         f" AND (x:Organization OR {sandbox_admits('x')})"  # a sandbox app neither sees nor counts real people
     )
-    return f"""{{
-  blocked: {blocked},
-  shown: {shown},
+    return f"""{facts} {{.*,
   listed: COLLECT {{
     MATCH {pattern}
-    WHERE {shown} AND {listed}
+    WHERE {facts}.shown AND {listed}
       AND ({p["afterTime"]} IS NULL OR [{time}, x.id] < [datetime({p["afterTime"]}), {p["afterId"]}])
       AND ({p["beforeTime"]} IS NULL OR [{time}, x.id] > [datetime({p["beforeTime"]}), {p["beforeId"]}])
     WITH x, {time} AS at ORDER BY at {{DESC}}, x.id {{DESC}} LIMIT {p["limit"]}
     RETURN {{id: x.id, at: at{actor}}}
   }},
-  total: CASE WHEN {shown} THEN COUNT {{ MATCH {pattern} WHERE {listed} }} END,
-  ownerIsPerson: {owner}:Person,
-  audience: {owner}.{RELATIONS_AUDIENCE},
-  connected: {viewer} IS NOT NULL AND EXISTS {{ ({owner})-[:CONNECTED]-({viewer}) }},
-  viewerRole: head([({viewer})-[rep:REPRESENTS]->({owner}) | rep.role]),
-  ownerActive: coalesce({owner}.status, 'active') = 'active',
-  showFollowerCount: coalesce({owner}.showFollowerCount, true),
-  showFollowingCount: coalesce({owner}.showFollowingCount, true)
+  total: CASE WHEN {facts}.shown THEN COUNT {{ MATCH {pattern} WHERE {listed} }} END
 }}"""
+
+
+def folded_facts(owner: str) -> str:
+    """The variable a statement that folds lists of people into its owner's read binds to the owner's
+    ``relations_facts`` (``graph.identity.actors_statement``)."""
+    return f"{owner}_relations"
 
 
 def _folded_prefix(index: int) -> str:
@@ -316,8 +331,9 @@ def _folded_prefix(index: int) -> str:
 
 def folded_list_map(index: int, folded: FoldedList, owner: str, viewer: str) -> str:
     """``people_list_map`` of the ``index``-th list folded into its owner's statement (``graph.identity.actor_map``,
-    ``ActorShape.lists``), in its reading order; its page's parameters are ``folded_list_parameters``'."""
-    found = people_list_map(folded.kind, owner, viewer, folded.actor, _folded_prefix(index))
+    ``ActorShape.lists``; the statement binds ``folded_facts(owner)``), in its reading order; its page's parameters
+    are ``folded_list_parameters``'."""
+    found = people_list_map(folded.kind, owner, viewer, folded_facts(owner), folded.actor, _folded_prefix(index))
     return both_ways(found).of(folded.backwards)
 
 
@@ -334,7 +350,8 @@ def _list_query(kind: str, shape: ActorShape | None = None) -> str:
     return f"""
 MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-RETURN {people_list_map(kind, "o", "viewer", shape)} AS list
+WITH o, viewer, {relations_facts("o", "viewer")} AS facts
+RETURN {people_list_map(kind, "o", "viewer", "facts", shape)} AS list
 """
 
 

@@ -443,8 +443,11 @@ def _folds(info: strawberry.Info, ids: list[str]) -> list[_Fold]:
     folds = []
     for selections in fields.values():
         kind = PEOPLE_LISTS[selections[0].name]
-        arguments = dict(selections[0].arguments)
+        given = selections[0].arguments
         try:
+            # A literal argument arrives as its source text ("3"); a variable as its value.
+            sizes = {name: int(given[name]) if given.get(name) is not None else None for name in ("first", "last")}
+            arguments = {**sizes, "after": given.get("after"), "before": given.get("before")}
             for name in ("after", "before"):  # an app's cursors, opened as its field's wrapper opens them
                 if arguments.get(name):
                     opened = partner_ids.cursor_in(rt, me, arguments[name])
@@ -458,8 +461,8 @@ def _folds(info: strawberry.Info, ids: list[str]) -> list[_Fold]:
                 before=arguments.get("before"),
             )
             windows = {social_people.list_window(me, owner, kind, request) for owner in ids}
-        except AppError:
-            continue
+        except (AppError, ValueError, TypeError):
+            continue  # the list's own field reports the mistake
         if len(windows) != 1:
             continue
         shape = _list_shape(selections)
@@ -553,7 +556,10 @@ def representatives_loader_name(*, display: bool) -> str:
 
 
 async def representatives_of(info: strawberry.Info, org_id: str) -> list[Representative] | None:
-    name = representatives_loader_name(display=display_only(info, "person"))
+    """``Organization.representatives``: through the display loader when the client selected only display fields of
+    each person, or none (``role``, ``since`` alone), as the compiled reads that prime it decide."""
+    people = below(info, "person")
+    name = representatives_loader_name(display=people is None or identity_views.display_suffices(people))
     loader = info.context.loader(name, _representatives_loader)
     found = await loader.load(org_id)
     return None if found is None else [Representative.of(r) for r in found]

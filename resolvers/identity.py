@@ -446,20 +446,10 @@ def _folds(info: strawberry.Info, ids: list[str]) -> list[_Fold]:
         given = selections[0].arguments
         try:
             # A literal argument arrives as its source text ("3"); a variable as its value.
-            sizes = {name: int(given[name]) if given.get(name) is not None else None for name in ("first", "last")}
-            arguments = {**sizes, "after": given.get("after"), "before": given.get("before")}
-            for name in ("after", "before"):  # an app's cursors, opened as its field's wrapper opens them
-                if arguments.get(name):
-                    opened = partner_ids.cursor_in(rt, me, arguments[name])
-                    if opened is None:
-                        raise UserInputError("A cursor this list did not issue.", field=name)
-                    arguments[name] = opened
-            request = PageRequest.from_args(
-                first=arguments.get("first"),
-                after=arguments.get("after"),
-                last=arguments.get("last"),
-                before=arguments.get("before"),
-            )
+            first, last = (int(given[n]) if given.get(n) is not None else None for n in ("first", "last"))
+            after, before = (_opened(rt, me, given.get(n), n) for n in ("after", "before"))
+            arguments = {"first": first, "after": after, "last": last, "before": before}
+            request = PageRequest.from_args(first=first, after=after, last=last, before=before)
             windows = {social_people.list_window(me, owner, kind, request) for owner in ids}
         except (AppError, ValueError, TypeError):
             continue  # the list's own field reports the mistake
@@ -469,6 +459,17 @@ def _folds(info: strawberry.Info, ids: list[str]) -> list[_Fold]:
         folded = FoldedList(kind=kind, backwards=request.backwards, actor=shape)
         folds.append(_Fold(arguments=arguments, window=windows.pop(), folded=folded))
     return folds
+
+
+def _opened(rt: Runtime, me: Viewer, cursor: str | None, field: str) -> str | None:
+    """A list's cursor as its field's resolver gets it: an app's opened as its field's wrapper opens it
+    (``schema.app_ids.open_cursors``); INVALID_INPUT for one the app was not given."""
+    if not cursor:
+        return cursor
+    opened = partner_ids.cursor_in(rt, me, cursor)
+    if opened is None:
+        raise UserInputError("A cursor this list did not issue.", field=field)
+    return opened
 
 
 async def _people_page(

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from graph import social as social_queries
+from graph.identity import ActorShape, FoldedList, actors_statement
 from tests import statements
 from tests.identity.people import Someone, make_verified, register, uuid_of
 from tests.identity.test_organizations import registered_org, set_role
@@ -304,3 +306,18 @@ async def test_a_trust_path_is_one_statement_with_every_field(app, client):
     await set_edge(client, BLOCK, target, middle)  # the path now fails: nobody on it may be blocked with the end
     count, body = await reads(client, SLIM_PATH, {"to": target.id}, me.auth)
     assert count == 1
+
+
+def test_a_folded_list_asks_the_one_rule_of_who_sees_lists():
+    """A list read with its owner decides who sees it with ``graph.social.relations_shown``, the mirror of
+    ``social.visibility.may_see_relations`` held to it by ``tests/rules``, spliced as the list's own statement does."""
+    shape = ActorShape(display=True, lists=(FoldedList("connections", False, ActorShape(display=True)),))
+    statement = actors_statement(shape)
+    assert social_queries.relations_shown("a", "viewer", "$viewerId") in statement
+    assert (
+        social_queries.relations_shown("o", "viewer", "$viewerId")
+        in social_queries.LIST_QUERIES["connections"].forwards
+    )
+    assert statement.count("$relationsAudienceDefault") == social_queries.RELATIONS_SHOWN.count(
+        "$relationsAudienceDefault"
+    )

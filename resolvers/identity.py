@@ -18,7 +18,7 @@ from auth import sessions as auth_sessions
 from auth import sign_in as auth_sign_in
 from auth.viewer import Viewer
 from core.errors import AppError, Problems, UserInputError
-from core.pagination import PageRequest, Window
+from core.pagination import NOT_ISSUED, PageRequest, Window
 from core.runtime import Runtime
 from graph import identity as identity_queries
 from graph.identity import OWN_LISTS, ActorRecord, ActorShape, FoldedList, RepresentativeRecord
@@ -468,7 +468,7 @@ def _opened(rt: Runtime, me: Viewer, cursor: str | None, field: str) -> str | No
         return cursor
     opened = partner_ids.cursor_in(rt, me, cursor)
     if opened is None:
-        raise UserInputError("A cursor this list did not issue.", field=field)
+        raise UserInputError(NOT_ISSUED, field=field)
     return opened
 
 

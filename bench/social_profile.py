@@ -45,6 +45,7 @@ from graph.local_neo4j import LocalNeo4j, connection_target
 from graph.migrations import apply_migrations
 from identity import privacy
 from social import discovery as service
+from social.communities import COMMUNITY_KIND_WORDS
 
 BATCH = 2000
 FAMILY = [
@@ -410,7 +411,7 @@ async def measure(
             )
         )
         shown = graph_posts.PostShape(
-            author=graph_posts.ActorShape(record=True), reactions=True, comments=True, comment_rows=True
+            author=identity_queries.ActorShape(), reactions=True, comments=True, comment_rows=True
         )
         everything, _ = graph_posts.post_list_query("feed", shown)
         print(
@@ -485,7 +486,7 @@ async def measure(
         print(line(f"posts: {text!r}", *await profile(graph, discovery.SEARCH_POSTS, params, rounds)))
     for text in ("phuong hoan kiem", "Xã Sóc Sơn"):
         params = {
-            "search": service.search_query(text, optional_words=service.COMMUNITY_KIND_WORDS),
+            "search": service.search_query(text, optional_words=COMMUNITY_KIND_WORDS),
             "kind": None,
             "viewerId": viewer_id,
             "limit": 21,

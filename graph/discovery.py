@@ -7,7 +7,8 @@ written ``(x:Actor {id: $id})`` followed by a label check. The id constraint is 
 Traversals are bounded: people you may know looks at most 2 hops away and caps the candidates of
 each source before scoring them; a trust path is at most 4 ``CONNECTED`` hops, found by a
 breadth-first ``SHORTEST`` search whose node predicates are applied during the search. Search reads
-the full-text indexes of migrations 2 and 4 and keeps only the posts ``POST_VISIBLE`` lets the viewer see.
+the full-text indexes of migrations 2 and 4 and keeps only the posts ``POST_VISIBLE`` lets the viewer see; a page
+of posts found is projected as the other lists of posts are (``graph.posts.page_statement``), in the same statement.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import run
-from graph.identity import ActorRecord, ActorShape, actor_map
+from graph.identity import VIEWER, ActorRecord, ActorShape, actor_map
 from graph.paging import POSITIONAL_SLICE
-from graph.rows import row, rows
+from graph.posts import ListedPost, PostShape, page_statement, read_page
+from graph.rows import rows
 from graph.rules import actors_blocked_either_way, audience_admits
 from graph.social import POST_VISIBLE
 
@@ -234,29 +236,45 @@ async def trust_path(
 
 # --- search --------------------------------------------------------------------------------------------------
 
-#: Posts matching a Lucene query that the viewer may see, best match first (equal matches newest first), from the
+#: The posts matching a Lucene query that the viewer may see, best match first (equal matches newest first), from the
 #: ``$window`` best text matches; a page is a slice of positions in that ranked, filtered list: forwards the
 #: ``$size + 1`` from ``$after + 1`` (up to ``$before``), backwards the ``$size + 1`` before ``$before`` (or before
-#: the end). ``start`` is the position of the first id returned.
-SEARCH_POSTS = f"""
-OPTIONAL MATCH (viewer:Actor {{id: $viewerId}})
+#: the end). Binds a row for each post of the page, as ``graph.posts.page_statement`` projects them: ``viewer``,
+#: ``author``, ``post``, its ``position`` and the page's first position ``start``.
+SEARCH_RANKED = f"""
+{VIEWER}
 CALL db.index.fulltext.queryNodes('post_text_fulltext', $query, {{limit: $window}}) YIELD node, score
 WITH viewer, node AS post, score
 MATCH (author:Actor)-[:POSTED]->(post)
 WHERE {POST_VISIBLE}
-WITH post, score
+WITH post, author, score
 ORDER BY score DESC, post.createdAt DESC, post.id
-WITH collect(post.id) AS ranked
+WITH collect({{post: post, author: author}}) AS ranked
 {POSITIONAL_SLICE}
-RETURN ranked[start..finish] AS ids, start
+{VIEWER}
+UNWIND range(start, finish - 1) AS position
+WITH viewer, start, position, ranked[position].post AS post, ranked[position].author AS author
 """
 
 
-@dataclass(frozen=True)
-class RankedSlice:
-    """Ids of consecutive positions of a ranked list, the first at position ``start``."""
+@functools.cache
+def search_posts_statement(shape: PostShape) -> str:
+    """The page of a search of posts (``SEARCH_RANKED``) with what ``shape`` selects of them, in one statement built
+    once per shape (``graph.posts.page_statement``, the other lists' projection of posts)."""
+    return page_statement(SEARCH_RANKED, shape, columns=("position",), carried=("start",))
 
-    ids: list[str]
+
+#: The search of posts alone (ids, authors' ids, ...: no nested field selected).
+SEARCH_POSTS = search_posts_statement(PostShape())
+
+
+@dataclass(frozen=True)
+class RankedPosts:
+    """A page of a ranked list of posts in display order (as ``graph.posts.ListedPosts``), the first at position
+    ``start``."""
+
+    posts: list[ListedPost]
+    actors: list[ActorRecord]
     start: int
 
 
@@ -264,16 +282,23 @@ async def search_posts(
     tx: AsyncManagedTransaction,
     query: str,
     viewer_id: str | None,
+    shape: PostShape,
     *,
     after: int | None,
     before: int | None,
     size: int,
     backwards: bool,
     window: int,
-) -> RankedSlice:
-    found = await run(
+    comment_limit: int = 0,
+) -> RankedPosts:
+    """A page of the posts matching ``query`` that the viewer may see, in display order (by position), with what
+    ``shape`` selects of them and ``start``, the position of the first (``POSITIONAL_SLICE``'s ``low`` when the page
+    holds none: after ``after``)."""
+    found = await read_page(
         tx,
-        SEARCH_POSTS,
+        search_posts_statement(shape),
+        shape,
+        comment_limit=comment_limit,
         query=query,
         viewerId=viewer_id,
         after=after,
@@ -282,4 +307,5 @@ async def search_posts(
         backwards=backwards,
         window=window,
     )
-    return row(RankedSlice, found[0])
+    start = found.start if found.start is not None else (0 if after is None else after + 1)
+    return RankedPosts(posts=sorted(found.posts, key=lambda p: p.position or 0), actors=found.actors, start=start)

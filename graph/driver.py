@@ -10,6 +10,14 @@ A managed transaction's BEGIN goes out with its first statement (RUN and PULL) i
 three (``pipelined_begin``; the driver's private ``session._pipelined_begin``, hence the pinned driver range in
 pyproject.toml and the tests in ``tests/foundation/test_bolt.py``).
 
+Every statement's parameters travel as ONE map parameter (``one_map``): ``$id`` in the text becomes ``$p.id`` and the
+values go as ``{p: {...}}``. Neo4j keys its plan caches on the statement text AND the type of each parameter (null,
+string, integer, empty or non-empty list, and the length of strings and lists), so a keyset cursor's ``$afterId``,
+null on the first page and a string on the next, used to cost two plans of the same text (and a long compiled read
+takes a second or more of the server's CPU to plan). A map's type is one whatever it holds: one plan per text.
+Index seeks, ``SKIP``/``LIMIT`` and procedure arguments plan the same with ``$p.x`` (``tests/foundation/test_bolt.py``);
+a name missing from the values fails loudly (``MissingParameter``), as Neo4j itself would.
+
 While Neo4j is known to be down, ``OutageBreaker`` answers ``UNAVAILABLE`` at once instead of letting
 each request sit through the driver's retries (15-20 s), and closes again by itself when Neo4j answers.
 """
@@ -20,7 +28,9 @@ import asyncio
 import contextlib
 import contextvars
 import errno
+import functools
 import math
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, suppress
@@ -70,12 +80,33 @@ def after_commit(callback: Callable[[], None]) -> None:
 statement_counter: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("statement_counter", default=None)
 
 
+#: ``$name`` of a Cypher parameter (our statements hold no ``$`` inside string literals or quoted names).
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class MissingParameter(ValueError):
+    """A statement names a parameter its caller did not give: a programming error (Neo4j would refuse it too)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def one_map(query: str) -> tuple[str, frozenset[str]]:
+    """``query`` with every ``$name`` read from the one map parameter ``$p`` (``$p.name``), and the names it reads.
+    Cached: the statement texts are few (built per selection shape at most) and this runs on every statement."""
+    names = frozenset(_PARAMETER.findall(query))
+    return _PARAMETER.sub(r"$p.\1", query), names
+
+
 async def run(tx: AsyncManagedTransaction, query: str, /, **params: Any) -> list[neo4j.Record]:
-    """Run one parameterised statement inside a managed transaction and return all its records."""
+    """Run one parameterised statement inside a managed transaction and return all its records.
+
+    The parameters go as one map (``one_map``), so Neo4j plans each statement text once whatever values it gets."""
     counter = statement_counter.get()
     if counter is not None:
         counter[0] += 1
-    result = await tx.run(query, params)
+    text, names = one_map(query)
+    if not names <= params.keys():
+        raise MissingParameter(f"statement parameters not given: {sorted(names - params.keys())}")
+    result = await tx.run(text, {"p": params})
     return [record async for record in result]
 
 

@@ -1,5 +1,6 @@
-"""Compiled lists of posts: a page of an actor's posts, of a community's or of the feed as ONE statement that
-projects exactly what the client selected below the list (DESIGN.md, "Request life" point 3).
+"""Compiled lists of posts: a page of an actor's posts, of a community's, of the feed or of a search
+(``graph.discovery``) as ONE statement that projects exactly what the client selected below the list (DESIGN.md,
+"Request life" point 3).
 
 The resolver of the list reads the selection into a ``PostShape`` (hashable); ``post_list_query`` assembles the
 statement from the constants of the graph modules for that shape, once per shape (``lru_cache``: the same text
@@ -8,16 +9,19 @@ selected:
 
 - the post (``graph.social.POST_PROJECTION``) with its ward (``graph.places.COMMUNE_FIELDS``), every post passing
   ``graph.social.POST_VISIBLE`` (the feed also leaves out whom the viewer muted);
-- its author: identity's own projection of a person (``graph.identity.PERSON_PROJECTION``) or of an organisation
-  (``ORGANIZATION_PROJECTION``), which ``identity.views`` turns into views, and the viewer's relation to them
-  (the edges between them, read by ``graph.identity.relation_of_edges``);
+- its author, the authors of its first comments and of their replies: each actor of the page read once, by
+  identity's own compiled projection (``graph.identity.actor_map``): the slim display record when nothing but display
+  fields is selected of any of them, else the full record; the viewer's relation to them and an organisation's
+  representatives when selected; ``identity.views`` turns the records into views;
 - its reaction counts (none across a block) and the viewer's own reaction;
-- its comment total and first comments (none across a block), each with its author, the relation to them and its
-  replies, each reply with its author and the relation to them;
+- its comment total and first comments (none across a block), each with its replies;
 - its community (``graph.communities.COMMUNITY_PROJECTION``).
 
 The domain turns the rows into views through the same exits as the loaders (``social.post_lists``) and the
 resolvers prime the request's DataLoaders with them, so the nested fields run no query.
+
+``actors_call`` and ``listed_actors`` read the actors of another compiled list (the inbox's, ``graph.notifications``)
+by identity's full projections.
 """
 
 from __future__ import annotations
@@ -35,10 +39,13 @@ from graph.communities import COMMUNITY_PROJECTION, CommunityRow, community_row
 from graph.driver import run, window_keyset
 from graph.identity import (
     RELATION_EDGES,
+    ActorRecord,
+    ActorShape,
     OrganizationRow,
     PersonRecord,
     PersonRow,
     RelationEdges,
+    actor_map,
     organization_map,
     person_map,
     relation_of_edges,
@@ -63,27 +70,41 @@ from graph.social import (
 
 
 @dataclass(frozen=True)
-class ActorShape:
-    """What is selected of an actor shown with an item: its record (any field but ``id``), the viewer's relation."""
-
-    record: bool = False
-    relation: bool = False
-
-
-@dataclass(frozen=True)
 class PostShape:
     """What a client selected below a list of posts. ``comments``: the comments field is selected (its total is read);
-    ``comment_rows``: its edges are (the first ``$commentLimit`` comments are read, oldest first)."""
+    ``comment_rows``: its edges are (the first ``$commentLimit`` comments are read, oldest first). The actors shown
+    with a post (``author``, the comments' and the replies' authors): what is selected of each
+    (``graph.identity.ActorShape``), None when not selected."""
 
-    author: ActorShape = ActorShape()
+    author: ActorShape | None = None
     reactions: bool = False
     comments: bool = False
     comment_rows: bool = False
-    comment_author: ActorShape = ActorShape()
+    comment_author: ActorShape | None = None
     replies: bool = False
-    reply_author: ActorShape = ActorShape()
+    reply_author: ActorShape | None = None
     community: bool = False
     ward: bool = False
+
+    @property
+    def actors(self) -> ActorShape | None:
+        """What the statement reads of every actor of the page, each read once whichever places show it: what
+        answers the selection of each place (``merged``); None when no place shows an actor."""
+        return merged(self.author, self.comment_author, self.reply_author)
+
+
+def merged(*shapes: ActorShape | None) -> ActorShape | None:
+    """One shape that answers each of ``shapes`` (None: not selected): the slim display record only when none asks
+    for more, the relation when one asks for it, the viewer's own lists and the representatives any asks for."""
+    found = [s for s in shapes if s is not None]
+    if not found:
+        return None
+    return ActorShape(
+        display=all(s.display for s in found),
+        relation=any(s.relation for s in found),
+        own=frozenset[str]().union(*(s.own for s in found)),
+        representatives=merged(*(s.representatives for s in found)),
+    )
 
 
 #: The sources of a list: the MATCH that binds ``viewer`` (null when anonymous), ``author`` and ``post``, and what
@@ -213,27 +234,27 @@ def actors_call(ids: str, *, record: bool, relation: bool) -> str:
 }}"""
 
 
-def _actors(shape: PostShape) -> str:
-    """``actors`` of the page's authors, commenters and repliers (``$actorIds``)."""
-    wanted = (shape.author, shape.comment_author, shape.reply_author)
-    return actors_call("actorIds", record=any(a.record for a in wanted), relation=any(a.relation for a in wanted))
+def _actors(shape: ActorShape) -> str:
+    """Binds ``actors``: each actor of ``actorIds`` (the page's authors, commenters and repliers) once, as ``shape``
+    asks (``graph.identity.actor_map``, read as ``ActorRecord``), once for a whole page however many levels show
+    actors (the statement stays small to plan)."""
+    return f"""CALL (viewer, actorIds) {{
+  UNWIND actorIds AS actorId
+  WITH DISTINCT viewer, actorId
+  MATCH (actor:Actor {{id: actorId}})
+  RETURN collect({actor_map("actor", "viewer", shape)}) AS actors
+}}"""
 
 
-@lru_cache(maxsize=256)
-def post_list_query(source: str, shape: PostShape) -> tuple[str, str]:
-    """The statement of a page of posts from ``source`` (``SOURCES``) for ``shape``, forwards and backwards
-    (``graph.paging.both_ways``), built once per (source, shape). It returns one row: ``rows`` (the page's posts,
-    in no promised order) and ``actors``."""
-    matched, extra = SOURCES[source]
-    parts = [
-        f"""{matched}
-WITH viewer, author, post
-WHERE {POST_VISIBLE} {extra}
-  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
-  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
-WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit"""
-    ]
-    returned = [_as_map(POST_PROJECTION, None, "", None)[1:-1]]
+def page_statement(head: str, shape: PostShape, *, columns: tuple[str, ...] = (), carried: tuple[str, ...] = ()) -> str:
+    """The statement of a page of posts: ``head`` binds a row for each post of the page (``viewer``, a ``:Person`` or
+    null; ``author``; ``post``; the variables named in ``columns`` and ``carried``), each passing ``POST_VISIBLE``;
+    the rest projects what ``shape`` selects of them. It returns one row (none when the page holds no post): ``rows``
+    (the page's posts, in no promised order, each with its ``columns``), ``actors`` and the ``carried`` variables
+    (the same for every post of the page)."""
+    parts = [head]
+    returned = [_as_map(POST_PROJECTION, None, "", None)[1:-1], *(f"{c}: {c}" for c in columns)]
+    kept = "".join(f", {c}" for c in carried)
     if shape.reactions:
         parts.append(REACTIONS)
         returned += ["reactionCounts: reactionCounts", f"myReaction: {MY_REACTION}"]
@@ -247,18 +268,34 @@ WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIM
         returned.append("communityRecord: communityRecord")
     if shape.ward:
         returned.append(f"postWard: {POST_WARD}")
-    nested = "collect(commentActors)" if shape.comment_rows else "[]"
+    authors = "collect(author.id)" if shape.author is not None else "[]"
+    commenters = shape.comment_rows and (shape.comment_author or shape.reply_author) is not None
+    nested = "collect(commentActors)" if commenters else "[]"
     parts.append(
-        f"WITH viewer, collect({{{', '.join(returned)}}}) AS rows, collect(author.id) AS authorIds, {nested} AS nested\n"
-        "WITH viewer, rows, authorIds + reduce(ids = [], more IN nested | ids + more) AS actorIds"
+        f"WITH viewer{kept}, collect({{{', '.join(returned)}}}) AS rows, {authors} AS authorIds, {nested} AS nested\n"
+        f"WITH viewer{kept}, rows, authorIds + reduce(ids = [], more IN nested | ids + more) AS actorIds"
     )
-    wanted = (shape.author, shape.comment_author, shape.reply_author)
-    if any(a.record or a.relation for a in wanted):
-        parts.append(_actors(shape))
-        parts.append("RETURN rows, actors")
+    actors = shape.actors
+    if actors is not None:
+        parts.append(_actors(actors))
+        parts.append(f"RETURN rows, actors{kept}")
     else:
-        parts.append("RETURN rows, [] AS actors")
-    both = both_ways("\n".join(parts))
+        parts.append(f"RETURN rows, [] AS actors{kept}")
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=256)
+def post_list_query(source: str, shape: PostShape) -> tuple[str, str]:
+    """The statement of a page of posts from ``source`` (``SOURCES``) for ``shape`` (``page_statement``), forwards
+    and backwards (``graph.paging.both_ways``), built once per (source, shape)."""
+    matched, extra = SOURCES[source]
+    head = f"""{matched}
+WITH viewer, author, post
+WHERE {POST_VISIBLE} {extra}
+  AND ($afterTime IS NULL OR [post.createdAt, post.id] < [datetime($afterTime), $afterId])
+  AND ($beforeTime IS NULL OR [post.createdAt, post.id] > [datetime($beforeTime), $beforeId])
+WITH viewer, author, post ORDER BY post.createdAt {{DESC}}, post.id {{DESC}} LIMIT $limit"""
+    both = both_ways(page_statement(head, shape))
     return both.forwards, both.backwards
 
 
@@ -276,22 +313,19 @@ class ListedActor:
 
 @dataclass(frozen=True)
 class ListedComment:
-    """A comment (or a reply) with what was selected of it: ``author`` and ``relation`` only when selected (the
-    relation None also for the viewer's own comments and a signed-out viewer), ``replies`` None when not selected."""
+    """A comment (or a reply) of a compiled list, its ``replies`` None when not selected (its author is among the
+    page's ``actors``)."""
 
     comment: CommentRow
-    author: ListedActor | None
-    relation: Relation | None
     replies: tuple[ListedComment, ...] | None
 
 
 @dataclass(frozen=True)
 class ListedPost:
-    """A post of a compiled list with what was selected of it (None, or empty, when not selected)."""
+    """A post of a compiled list with what was selected of it (None, or empty, when not selected); ``position``: its
+    position in a ranked list (a search), None in the others."""
 
     post: PostRow
-    author: ListedActor | None
-    author_relation: Relation | None
     reaction_counts: tuple[ReactionCount, ...]
     my_reaction: str | None
     #: None when the comments' edges were not selected
@@ -299,6 +333,19 @@ class ListedPost:
     comment_total: int | None
     community: CommunityRow | None
     ward: CommuneMap | None
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class ListedPosts:
+    """What the statement of a page of posts (``page_statement``) read: its posts, in reading order (``post_list``)
+    or by position (a ranked list), and every actor shown with them as ``PostShape.actors`` asked
+    (``graph.identity.ActorRecord``: ``identity.views.actor_view`` turns each into a view); ``start``, a ranked page's
+    first position (``graph.paging.POSITIONAL_SLICE``; None when the page holds no post)."""
+
+    posts: list[ListedPost]
+    actors: list[ActorRecord]
+    start: int | None = None
 
 
 def listed_actors(actors: list[Mapping[str, Any]]) -> dict[str, tuple[ListedActor | None, Relation | None]]:
@@ -328,26 +375,47 @@ def _relation(found: RelationEdges | None) -> Relation | None:
     return None if found is None else row(Relation, relation_of_edges(found))
 
 
-def _comment(
-    found: Mapping[str, Any],
-    actors: Mapping[str, Mapping[str, Any]],
-    shape: ActorShape,
-    reply_shape: ActorShape = ActorShape(),
-) -> ListedComment:
+def _comment(found: Mapping[str, Any]) -> ListedComment:
     replies = found.get("replies")
     return ListedComment(
         comment=CommentRow(
             id=found["id"], author_id=found["authorId"], text=found["text"], created_at=found["createdAt"]
         ),
-        author=_actor(actors.get(found["authorId"], {}).get("record")) if shape.record else None,
-        relation=_relation(actors.get(found["authorId"], {}).get("relation")) if shape.relation else None,
-        replies=None if replies is None else _in_order(_comment(r, actors, reply_shape) for r in replies),
+        replies=None if replies is None else _in_order(_comment(r) for r in replies),
     )
 
 
 def _in_order(comments: Any) -> tuple[ListedComment, ...]:
     """Comments oldest first (a collect keeps no promised order)."""
     return tuple(sorted(comments, key=lambda c: (c.comment.created_at, c.comment.id)))
+
+
+def _listed(r: Mapping[str, Any]) -> ListedPost:
+    comments = r.get("comments")
+    return ListedPost(
+        post=post_row(r),
+        reaction_counts=tuple(row(ReactionCount, c) for c in r.get("reactionCounts") or ()),
+        my_reaction=r.get("myReaction"),
+        comments=None if comments is None else _in_order(_comment(c) for c in comments),
+        comment_total=r.get("commentTotal"),
+        community=community_row(r["communityRecord"]) if r.get("communityRecord") else None,
+        ward=r.get("postWard"),
+        position=r.get("position"),
+    )
+
+
+async def read_page(
+    tx: AsyncManagedTransaction, statement: str, shape: PostShape, *, comment_limit: int, **params: object
+) -> ListedPosts:
+    """Run the statement of a page of posts (``page_statement``) for ``shape`` with ``params``
+    (``comment_limit``: how many first comments of each post, when their rows are selected): its posts in no
+    promised order, its actors and, for a ranked page, its first position."""
+    found = await run(tx, statement, commentLimit=max(comment_limit, 1) if shape.comments else 0, **params)
+    if not found:
+        return ListedPosts(posts=[], actors=[])
+    return ListedPosts(
+        posts=[_listed(r) for r in found[0]["rows"]], actors=found[0]["actors"], start=found[0].get("start")
+    )
 
 
 async def post_list(
@@ -360,41 +428,21 @@ async def post_list(
     author_id: str | None = None,
     community_id: str | None = None,
     comment_limit: int = 0,
-) -> list[ListedPost]:
+) -> ListedPosts:
     """One page of posts of ``source`` in reading order (``window.backwards``: oldest first from ``before``), with
     what ``shape`` selects of each (``comment_limit``: how many first comments of each, when their rows are
     selected)."""
     forwards, backwards = post_list_query(source, shape)
-    found = await run(
+    found = await read_page(
         tx,
         backwards if window.backwards else forwards,
+        shape,
+        comment_limit=comment_limit,
         viewerId=viewer_id,
         authorId=author_id,
         communityId=community_id,
         limit=window.limit,
-        commentLimit=max(comment_limit, 1) if shape.comments else 0,
         **window_keyset(window),
     )
-    if not found:
-        return []
-    actors = {a["id"]: a for a in found[0]["actors"]}
-
-    def listed(r: Mapping[str, Any]) -> ListedPost:
-        author = actors.get(r["authorId"], {})
-        comments = r.get("comments")
-        return ListedPost(
-            post=post_row(r),
-            author=_actor(author.get("record")) if shape.author.record else None,
-            author_relation=_relation(author.get("relation")) if shape.author.relation else None,
-            reaction_counts=tuple(row(ReactionCount, c) for c in r.get("reactionCounts") or ()),
-            my_reaction=r.get("myReaction"),
-            comments=None
-            if comments is None
-            else _in_order(_comment(c, actors, shape.comment_author, shape.reply_author) for c in comments),
-            comment_total=r.get("commentTotal"),
-            community=community_row(r["communityRecord"]) if r.get("communityRecord") else None,
-            ward=r.get("postWard"),
-        )
-
-    rows = sorted((listed(r) for r in found[0]["rows"]), key=lambda p: (p.post.created_at, p.post.id))
-    return rows if window.backwards else rows[::-1]
+    rows = sorted(found.posts, key=lambda p: (p.post.created_at, p.post.id))
+    return ListedPosts(posts=rows if window.backwards else rows[::-1], actors=found.actors)

@@ -10,10 +10,11 @@ from core.pagination import PageRequest
 from graph.identity import ActorShape
 from resolvers.common import decode_id, runtime, viewer
 from resolvers.identity import prime_records, shape_below
+from resolvers.post_lists import post_shape, prime_post_list
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.discovery import PersonSuggestion, TrustPath
 from schema.identity import Person
-from schema.social import Post, PostConnection
+from schema.social import PostConnection
 from social import discovery as service
 
 SEARCH_TEXT = Annotated[
@@ -71,7 +72,13 @@ async def post_search(
     last: LAST = None,
     before: BEFORE = None,
 ) -> PostConnection:
-    page = await service.search_posts(
-        runtime(info), viewer(info), text, PageRequest.from_args(first=first, after=after, last=last, before=before)
+    shape, comment_limit = post_shape(info)
+    listed = await service.search_posts(
+        runtime(info),
+        viewer(info),
+        text,
+        PageRequest.from_args(first=first, after=after, last=last, before=before),
+        shape,
+        comment_limit=comment_limit,
     )
-    return PostConnection.from_page(page, Post.of)
+    return prime_post_list(info, listed, shape)

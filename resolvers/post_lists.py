@@ -1,7 +1,8 @@
 """The loaders of posts and of what is shown with them (authors, relations, reactions, first comments, replies,
 communities), and the compiled lists of posts (``social.post_lists``): the shape of what the client selected below a
-list and the priming of the loaders from what its one statement read. A leaf of the resolvers: ``resolvers.social``
-and ``resolvers.communities`` both use it, and it imports neither."""
+list and the priming of the loaders from what its one statement read (its actors through ``resolvers.identity``). A
+leaf of the resolvers: ``resolvers.social``, ``resolvers.communities`` and ``resolvers.discovery`` use it, and it
+imports none of them."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 import strawberry
-from graphql import OperationType
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import SelectedField
 
 from core.errors import UserInputError
 from core.pagination import PageRequest
+from graph.posts import merged
 from identity import views as identity_views
 from resolvers.common import selected_field, selects
+from resolvers.identity import below, prime_actors, prime_records, shape_below
 from resolvers.places import prime_communes
 from schema.social import Post, PostConnection
 from social import comments as social_comments
@@ -131,8 +133,22 @@ def _first_comments_request(info: strawberry.Info) -> PageRequest | None:
         return None  # the comments field itself reports the mistake
 
 
-def _actor_shape(info: strawberry.Info, *path: str) -> ActorShape:
-    return ActorShape(record=_item_selects(info, *path), relation=_item_selects(info, *path, "relation"))
+def comments_loader_name(size: int, *, backwards: bool = False, total_only: bool = False) -> str:
+    """The name of the request's loader of the first (``backwards``: last) ``size`` comments of posts. A selection
+    of nothing but their total (``total_only``) has a loader of its own, which a compiled list primes with the totals
+    alone (no comment read): a selection of the comments themselves never meets those empty pages."""
+    return f"CommentsByPostLoader:{size}" + (":last" if backwards else "") + (":total" if total_only else "")
+
+
+def total_only(info: strawberry.Info) -> bool:
+    """Whether the comments field being resolved selects nothing but the total (``totalCount``)."""
+    return (below(info) or frozenset()) <= {"totalCount", "__typename"}
+
+
+def _actor_shape(info: strawberry.Info, *path: str) -> ActorShape | None:
+    """What the items select of the actor at ``path`` (``resolvers.identity.shape_below``, through ``edges.node`` and
+    ``nodes`` both); None when not selected."""
+    return merged(shape_below(info, "edges", "node", *path), shape_below(info, "nodes", *path))
 
 
 def post_shape(info: strawberry.Info) -> tuple[PostShape, int]:
@@ -148,9 +164,9 @@ def post_shape(info: strawberry.Info) -> tuple[PostShape, int]:
         reactions=_item_selects(info, "reactions"),
         comments=comments is not None,
         comment_rows=rows,
-        comment_author=_actor_shape(info, *under, "author") if rows else ActorShape(),
+        comment_author=_actor_shape(info, *under, "author") if rows else None,
         replies=rows and _item_selects(info, *under, "replies"),
-        reply_author=_actor_shape(info, *under, "replies", "author") if rows else ActorShape(),
+        reply_author=_actor_shape(info, *under, "replies", "author") if rows else None,
         community=_item_selects(info, "community"),
         ward=_item_selects(info, "ward"),
     )
@@ -159,22 +175,24 @@ def post_shape(info: strawberry.Info) -> tuple[PostShape, int]:
 
 def prime_post_list(info: strawberry.Info, listed: PostListPage, shape: PostShape) -> PostConnection:
     """The connection of a compiled list of posts, with what its statement read primed into the loaders the
-    nested fields read, so they run no query."""
+    nested fields read, so they run no query: its actors through identity's one exit (``prime_records``: their
+    views, the viewer's relation to them, an organisation's representatives), reactions, first comments (or their
+    totals alone), replies, communities and wards."""
     context = info.context
-    authors = context.loader("ActorByIdLoader", actor_loader)
-    for actor_id, view in listed.authors.items():
-        authors.prime(actor_id, view)
-    if listed.relations and info.operation.operation is OperationType.QUERY:
-        context.loader("RelationByActorLoader", relation_loader).primed.update(listed.relations)
+    if listed.actor_shape is not None:
+        views = prime_records(info, listed.actors, listed.actor_shape)
+        if not listed.actor_shape.display:  # a full view answers a place that selects display fields only too
+            prime_actors(info, views, display=True)
     reactions = context.loader("ReactionsByPostLoader", reactions_loader)
     for post_id, summary in listed.reactions.items():
         reactions.prime(post_id, summary)
     comments_request = _first_comments_request(info) if shape.comments else None
     if comments_request is not None:
         size = comments_request.size
-        comments = context.loader(f"CommentsByPostLoader:{size}", comments_loader(size + 1))
-        for post_id, page in listed.comments.items():
-            if shape.comment_rows:
+        # A page read with its comments answers a selection of the total alone too; one read without does not.
+        for total in (True,) if not shape.comment_rows else (False, True):
+            comments = context.loader(comments_loader_name(size, total_only=total), comments_loader(size + 1))
+            for post_id, page in listed.comments.items():
                 comments.prime(post_id, page)
     replies = context.loader("RepliesByCommentLoader", replies_loader)
     for key, found in listed.replies.items():

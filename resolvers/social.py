@@ -27,11 +27,13 @@ from resolvers.identity import actor_of, relation_of
 from resolvers.post_lists import (
     actor_loader,
     comments_loader,
+    comments_loader_name,
     post_shape,
     prime_post_list,
     reactions_loader,
     relation_loader,
     replies_loader,
+    total_only,
 )
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.communities import Community
@@ -115,7 +117,7 @@ async def comments(
     if request.after or request.before:
         page = await social_comments.comments_of_post(runtime(info), viewer(info), post_id, request)
     else:  # a first (or last) page: batched with the other posts' (the first ones primed by the feed)
-        name = f"CommentsByPostLoader:{request.size}" + (":last" if request.backwards else "")
+        name = comments_loader_name(request.size, backwards=request.backwards, total_only=total_only(info))
         loader = info.context.loader(name, comments_loader(request.size + 1, request.backwards))
         found: CommentPage = await loader.load(post_id)
         page = social_comments.first_page(post_id, found, request)

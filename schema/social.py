@@ -118,9 +118,9 @@ class Comment(relay.Node):
 
     @strawberry.field(description="Who wrote it; null when hidden from you.")
     async def author(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import actor_shown  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await actor(info, self.author_id)
+        return await actor_shown(info, self.author_id)
 
     @strawberry.field(description="Replies to this comment, oldest first (top-level comments only).")
     async def replies(self, info: strawberry.Info) -> list[Comment]:
@@ -152,9 +152,9 @@ class Post(relay.Node):
 
     @strawberry.field(description="Who posted it; null when hidden from you.")
     async def author(self, info: strawberry.Info) -> Actor | None:
-        from resolvers.social import actor  # noqa: PLC0415 (the resolvers import the shapes)
+        from resolvers.identity import actor_shown  # noqa: PLC0415 (the resolvers import the shapes)
 
-        return await actor(info, self.author_id)
+        return await actor_shown(info, self.author_id)
 
     @strawberry.field(description="Reactions, with my own.")
     async def reactions(self, info: strawberry.Info) -> ReactionSummary:

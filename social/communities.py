@@ -42,9 +42,11 @@ from identity.names import COMMUNITY_PUNCTUATION, check_name
 from moderation.enforcement import assert_not_suspended
 from notifications import notify
 from social import standing
-from social.discovery import COMMUNITY_KIND_WORDS
 
 COMMUNITY_KINDS = ("ward", "group")
+#: Words that name a kind of community ("Phường Hoàn Kiếm", "Xã Sóc Sơn"): they may be typed, but a
+#: community's searchable name does not hold them, so they only raise the score, never filter.
+COMMUNITY_KIND_WORDS = frozenset({"phuong", "xa"})
 JOIN_POLICIES = ("open", "approval")  # chosen for a group; ward communities are 'automatic'
 ROLES = ("member", "moderator", "admin")
 NAME_LENGTH = (3, 80)

@@ -12,11 +12,12 @@ Rules kept here (resolvers only pass arguments through):
 - **Trust path**: the shortest chain of connections (at most 4 hops) from me to a person, or to
   anyone who represents an organisation, through people who are all level-2 verified and active and
   not blocked by or with me. Shown only when every person on it is visible to me.
-- **Search** of posts (only those I may see: ``POST_VISIBLE``) and communities, through the
+- **Search** of posts (only those I may see: ``POST_VISIBLE``, inside the statement) and communities, through the
   full-text indexes, with or without Vietnamese diacritics.
 
-People leave this module only as ``identity.views`` views (``persons_by_ids``), posts only as
-``social.posts.posts_by_ids`` views, communities only through ``social.communities.communities_by_ids``.
+People leave this module only as ``identity.views`` views (``persons_by_ids``, or the records of a compiled read
+that the resolver turns into views), posts only as a page of ``social.post_lists`` (the search of posts is compiled as
+the other lists of posts are: one statement), communities only through ``social.communities.communities_by_ids``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from auth.permissions import authorize
 from auth.viewer import Viewer
 from core.errors import UserInputError
-from core.pagination import INT, CursorKind, Page, PageRequest
+from core.pagination import INT, CursorKind, PageRequest
 from core.runtime import Runtime
 from core.text import search_query
 from graph import discovery as queries
@@ -36,8 +37,8 @@ from identity import privacy
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
 from identity.views import ActorRecord, ActorShape
-from social import posts, visibility
-from social.model import PostView
+from social import post_lists, visibility
+from social.post_lists import PostListPage, PostShape
 
 #: Score of a suggestion: MUTUAL_WEIGHT per mutual connection + COMMUNITY_WEIGHT per shared community.
 MUTUAL_WEIGHT = 3
@@ -50,9 +51,6 @@ PATH_CAP = 5000
 CANDIDATE_CAP = 300
 #: Search considers this many best text matches, then keeps those the viewer may see.
 SEARCH_WINDOW = 1000
-#: Words that name a kind of community ("Phường Hoàn Kiếm", "Xã Sóc Sơn"): they may be typed, but a
-#: community's searchable name does not hold them, so they only raise the score, never filter.
-COMMUNITY_KIND_WORDS = frozenset({"phuong", "xa"})
 
 
 @dataclass(frozen=True)
@@ -188,9 +186,12 @@ async def trust_path(
 POST_SEARCH_CURSOR = CursorKind("postSearch", (INT,), max_int=SEARCH_WINDOW)
 
 
-async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequest) -> Page[PostView]:
+async def search_posts(
+    rt: Runtime, viewer: Viewer, text: str, request: PageRequest, shape: PostShape, *, comment_limit: int = 0
+) -> PostListPage:
     """Posts I may see whose text matches, best match first; paged either way by position among the
-    ``SEARCH_WINDOW`` best matches."""
+    ``SEARCH_WINDOW`` best matches. One statement reads the page with what ``shape`` selects of its posts
+    (``social.post_lists``: ``comment_limit`` first comments of each, when selected)."""
     query = search_query(text, field="text")
     kind = POST_SEARCH_CURSOR.for_filters(search=query)
     after, before = request.positions(kind)
@@ -198,18 +199,12 @@ async def search_posts(rt: Runtime, viewer: Viewer, text: str, request: PageRequ
         queries.search_posts,
         query,
         viewer.actor_id,
+        shape,
         after=after,
         before=before,
         size=request.size,
         backwards=request.backwards,
         window=SEARCH_WINDOW,
+        comment_limit=comment_limit,
     )
-    page = request.ranked_page(found.ids, found.start, kind)
-    views = await posts.posts_by_ids(rt, viewer, page.items)  # re-checks visibility, builds the views
-    shown = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]
-    return Page(
-        items=[v for v, _ in shown],
-        cursors=[c for _, c in shown],
-        has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
-    )
+    return post_lists.listed_page(request.ranked_page(found.posts, found.start, kind), found.actors, shape)

@@ -1,7 +1,9 @@
-"""The hot lists of posts (an actor's posts, a community's, the feed) read as one compiled statement each
-(``graph.posts``): the page of posts with what the client selected of them, turned into views through the same
-exits as everywhere else (``post_view``, ``comment_view``, ``identity.views`` for every actor, the community's
-view), ready for the resolvers to prime the request's DataLoaders with.
+"""The hot lists of posts (an actor's posts, a community's, the feed, a search: ``social.discovery``) read as one
+compiled statement each (``graph.posts``): the page of posts with what the client selected of them, turned into
+views through the same exits as everywhere else (``post_view``, ``comment_view``, the community's view), ready for
+the resolvers to prime the request's DataLoaders with. The actors shown with them (authors, commenters, repliers)
+are handed on as identity's compiled reads hand them (``identity.views.ActorRecord``): only
+``identity.views.actor_view`` turns them into views (the resolvers' ``prime_records``).
 
 Which posts: ``POST_VISIBLE`` inside the statement (``social.visibility.may_see_post``), and the feed leaves out
 whom I muted; comments, replies and reactions across a block are left out as their loaders leave them out.
@@ -18,10 +20,8 @@ from auth.viewer import Viewer
 from core.pagination import CursorKind, Page, PageRequest
 from core.runtime import Runtime
 from graph import posts as queries
-from graph.posts import ActorShape, ListedActor, ListedComment, ListedPost, PostShape
-from graph.social import Relation
-from identity import views as identity_views
-from identity.model import OrganizationView, PersonView
+from graph.posts import ListedComment, ListedPost, PostShape
+from identity.views import ActorRecord, ActorShape
 from places.model import Commune
 from social import communities as social_communities
 from social.comments import comment_view
@@ -30,18 +30,18 @@ from social.model import CommentPage, CommentView, PostView, ReactionSummary
 from social.posts import POSTS_CURSOR, post_view
 from social.reactions import reaction_summary
 
-__all__ = ["ActorShape", "PostListPage", "PostShape", "community_posts", "feed", "posts_of_author"]
+__all__ = ["ActorShape", "PostListPage", "PostShape", "community_posts", "feed", "listed_page", "posts_of_author"]
 
 
 @dataclass(frozen=True)
 class PostListPage:
     """A page of posts and the views of what was selected with them, keyed as the loaders of the nested fields
-    are: actors by id (None: hidden from the viewer), relations by actor id (None: for myself or signed out),
-    reactions, first comments and communities by post or community id, replies by comment id, wards by id."""
+    are: reactions, first comments and communities by post or community id, replies by comment id, wards by id; the
+    actors shown with them as the statement read them (``actor_shape``: what it read of each; None: no actor)."""
 
     page: Page[PostView]
-    authors: dict[str, PersonView | OrganizationView | None] = field(default_factory=dict)
-    relations: dict[str, Relation | None] = field(default_factory=dict)
+    actors: list[ActorRecord] = field(default_factory=list)
+    actor_shape: ActorShape | None = None
     reactions: dict[str, ReactionSummary] = field(default_factory=dict)
     comments: dict[str, CommentPage] = field(default_factory=dict)
     replies: dict[tuple[str, str], list[CommentView]] = field(default_factory=dict)
@@ -49,8 +49,29 @@ class PostListPage:
     wards: dict[str, Commune] = field(default_factory=dict)
 
 
-def _actor_view(found: ListedActor, viewer: Viewer) -> PersonView | OrganizationView | None:
-    return identity_views.shown_actor(found.person, found.organization, viewer)
+def listed_page(rows: Page[ListedPost], actors: list[ActorRecord], shape: PostShape) -> PostListPage:
+    """The page of a compiled list of posts (``rows``, with the ``actors`` its statement read) as views."""
+    listed = PostListPage(
+        page=rows.shown([post_view(r.post) for r in rows.items]), actors=actors, actor_shape=shape.actors
+    )
+
+    def comment(c: ListedComment, post_id: str) -> CommentView:
+        if c.replies is not None:
+            listed.replies[(c.comment.id, post_id)] = [comment(r, post_id) for r in c.replies]
+        return comment_view(c.comment, post_id)
+
+    for r in rows.items:
+        post_id = r.post.id
+        if shape.reactions:
+            listed.reactions[post_id] = reaction_summary(r.reaction_counts, r.my_reaction)
+        if shape.comments:
+            shown = [comment(c, post_id) for c in r.comments or ()]
+            listed.comments[post_id] = CommentPage(comments=shown, total=r.comment_total or 0)
+        if r.community is not None:
+            listed.communities[r.community.community.id] = social_communities.community_view(r.community)
+        if r.ward is not None:
+            listed.wards[r.ward["id"]] = Commune.from_record(r.ward)
+    return listed
 
 
 async def _read(
@@ -74,34 +95,7 @@ async def _read(
         comment_limit=comment_limit,
         **ids,
     )
-    rows = request.page(found, kind, key)
-    listed = PostListPage(page=rows.shown([post_view(r.post) for r in rows.items]))
-
-    def actor(actor_id: str, record: ListedActor | None, relation: Relation | None, shape_of: ActorShape) -> None:
-        if shape_of.record and record is not None and actor_id not in listed.authors:
-            listed.authors[actor_id] = _actor_view(record, viewer)
-        if shape_of.relation:
-            listed.relations[actor_id] = relation
-
-    def comment(c: ListedComment, post_id: str, shape_of: ActorShape) -> CommentView:
-        actor(c.comment.author_id, c.author, c.relation, shape_of)
-        if c.replies is not None:
-            listed.replies[(c.comment.id, post_id)] = [comment(r, post_id, shape.reply_author) for r in c.replies]
-        return comment_view(c.comment, post_id)
-
-    for r in rows.items:
-        post_id = r.post.id
-        actor(r.post.author_id, r.author, r.author_relation, shape.author)
-        if shape.reactions:
-            listed.reactions[post_id] = reaction_summary(r.reaction_counts, r.my_reaction)
-        if shape.comments:
-            shown = [comment(c, post_id, shape.comment_author) for c in r.comments or ()]
-            listed.comments[post_id] = CommentPage(comments=shown, total=r.comment_total or 0)
-        if r.community is not None:
-            listed.communities[r.community.community.id] = social_communities.community_view(r.community)
-        if r.ward is not None:
-            listed.wards[r.ward["id"]] = Commune.from_record(r.ward)
-    return listed
+    return listed_page(request.page(found.posts, kind, key), found.actors, shape)
 
 
 def _by_view_time(r: ListedPost) -> tuple[Any, ...]:

@@ -100,10 +100,21 @@ def _stop_on_sigterm(server: LocalNeo4j) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that stop and restart the server run last. A restart empties Neo4j's plan caches and its JIT: every
-    statement planned before it (several seconds of the server's CPU for a large compiled read) would be planned again
-    by the tests after it."""
-    items.sort(key=lambda item: item.get_closest_marker("restarts_neo4j") is not None)  # stable: order otherwise kept
+    """Tests that stop and restart the server run last, and before them those that empty Neo4j's plan caches. A
+    restart empties Neo4j's plan caches and its JIT: every statement planned before it (several seconds of the
+    server's CPU for a large compiled read) would be planned again by the tests after it."""
+
+    def last(item: pytest.Item) -> int:
+        """0 for most tests; 1 for those that empty the plan caches; 2 for those that restart the server."""
+        return (
+            2
+            if item.get_closest_marker("restarts_neo4j")
+            else 1
+            if item.get_closest_marker("empties_plan_cache")
+            else 0
+        )
+
+    items.sort(key=last)  # stable: order otherwise kept
 
 
 @pytest.fixture(scope="session")

@@ -80,10 +80,9 @@ query NestedMembers($id: ID!, $first: Int) {
     + statements.ACTOR
 )
 #: Statements of a page of a community's posts with every field (tests.statements.POST), whatever its length: the
-#: session, the community, the page (one compiled statement, ``graph.posts``, priming every nested loader), and
-#: the viewer's own contacts, verification requests and organisations (identity's own loaders), as the author of
-#: comments on the page.
-COMMUNITY_POSTS_STATEMENTS = 6
+#: session, the community, the page (one compiled statement, ``graph.posts``, priming every nested loader, the
+#: viewer's own contacts, verification requests and organisations too, as the author of comments on the page).
+COMMUNITY_POSTS_STATEMENTS = 3
 #: Statements of a page of members with every field of each person (tests.statements.ACTOR), whatever its length: the
 #: session, the community, who may see its members, the page, the people (identity.views), the relations to them.
 MEMBERS_STATEMENTS = 6

@@ -70,14 +70,13 @@ query NestedSearch($search: String!, $first: Int) {
 """
     + statements.POST
 )
-#: Statements of a page of posts with every field (tests.statements.POST), whatever its length. The feed and an
-#: actor's posts are one compiled statement each (``graph.posts``: authors, relations, reactions, first comments,
-#: replies, communities and wards primed from it): the session, the root (``node``), the list; the feed's page holds
-#: my own posts too, whose author (me) shows what only I see of myself (identity's own loaders: contacts,
-#: verification requests, organisations and what they show), read once for the page, not per post. postSearch is not compiled yet: the session, the search,
-#: then one batch per loader and level.
-FEED_STATEMENTS = 8
-POSTS_STATEMENTS = {"node": 3, "postSearch": 13}
+#: Statements of a page of posts with every field (tests.statements.POST), whatever its length. The feed, an actor's
+#: posts and a search are one compiled statement each (``graph.posts``: authors, relations, reactions, first
+#: comments, replies, communities and wards primed from it; the actors by identity's ``actor_map``, which reads what
+#: only I see of myself on my own posts too: contacts, verification requests, organisations): the session, the root
+#: (``node``), the list.
+FEED_STATEMENTS = 2
+POSTS_STATEMENTS = {"node": 3, "postSearch": 2}
 WARD_COMMUNITY = (
     "query W($search: String!) { communities(kind: WARD, search: $search, first: 1) { edges { node { id } } } }"
 )

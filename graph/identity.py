@@ -103,16 +103,32 @@ def _person_parts(p: str, connected: str) -> dict[str, str]:
     }
 
 
-PERSON_PROJECTION = (
-    "\n"
-    + ",\n".join(
-        f"{expression} AS {column}"
-        for column, expression in _person_parts(
-            "p", "($viewerId IS NOT NULL AND EXISTS { (p)-[:CONNECTED]-(:Actor {id: $viewerId}) })"
-        ).items()
-    )
-    + f",\n{_blocked_with_viewer('p')} AS blocked\n"
-)
+def _columns(columns: Mapping[str, str]) -> str:
+    """A RETURN list of ``columns`` (name: Cypher expression), one ``expression AS name`` a line."""
+    return "\n" + ",\n".join(f"{expression} AS {name}" for name, expression in columns.items()) + "\n"
+
+
+def _map(columns: Mapping[str, str], kind: str | None) -> str:
+    """``columns`` (name: Cypher expression) as one Cypher map expression, led by ``kind: '<kind>'`` when given."""
+    entries = ([f"kind: '{kind}'"] if kind else []) + [f"{name}: {expression}" for name, expression in columns.items()]
+    return "{" + ", ".join(entries) + "}"
+
+
+def _person_columns(p: str) -> dict[str, str]:
+    """``PERSON_PROJECTION``'s columns over the person bound to ``p``, for the viewer ``$viewerId``."""
+    connected = f"($viewerId IS NOT NULL AND EXISTS {{ ({p})-[:CONNECTED]-(:Actor {{id: $viewerId}}) }})"
+    return {**_person_parts(p, connected), "blocked": _blocked_with_viewer(p)}
+
+
+def person_map(p: str, kind: str | None = None) -> str:
+    """Cypher map expression: ``PERSON_PROJECTION`` over the person bound to ``p`` (the ``PersonRecord`` columns and
+    ``blocked``, one key each; led by ``kind: '<kind>'`` when given), for a statement that reads a person as one value
+    (an author, a seller). The one source of that projection for other domains' statements: they splice this, never
+    a parse of the projection's text."""
+    return _map(_person_columns(p), kind)
+
+
+PERSON_PROJECTION = _columns(_person_columns("p"))
 
 
 class PersonProperties(TypedDict, total=False):
@@ -617,16 +633,19 @@ def _organization_parts(o: str, viewer_role: str) -> dict[str, str]:
     }
 
 
-ORGANIZATION_PROJECTION = (
-    "\n"
-    + ",\n".join(
-        f"{expression} AS {column}"
-        for column, expression in _organization_parts(
-            "o", "head([(:Person {id: $viewerId})-[r:REPRESENTS]->(o) | r.role])"
-        ).items()
-    )
-    + f",\n{_blocked_with_viewer('o')} AS blocked\n"
-)
+def _organization_columns(o: str) -> dict[str, str]:
+    """``ORGANIZATION_PROJECTION``'s columns over the organisation bound to ``o``, for the viewer ``$viewerId``."""
+    role = f"head([(:Person {{id: $viewerId}})-[r:REPRESENTS]->({o}) | r.role])"
+    return {**_organization_parts(o, role), "blocked": _blocked_with_viewer(o)}
+
+
+def organization_map(o: str, kind: str | None = None) -> str:
+    """Cypher map expression: ``ORGANIZATION_PROJECTION`` over the organisation bound to ``o`` (``OrganizationRow``'s
+    columns, ``blocked`` included; led by ``kind: '<kind>'`` when given): the twin of ``person_map``."""
+    return _map(_organization_columns(o), kind)
+
+
+ORGANIZATION_PROJECTION = _columns(_organization_columns("o"))
 
 
 class OrganizationProperties(TypedDict, total=False):
@@ -682,6 +701,20 @@ class ActorShape:
     own: frozenset[str] = frozenset()
     #: An organisation's representatives (signed-in viewers only), each person read as this shape asks; None: not read.
     representatives: ActorShape | None = None
+    #: Lists of people of the actor read with it (``FoldedList``), the i-th under ``lists[i]``.
+    lists: tuple[FoldedList, ...] = ()
+
+
+@dataclass(frozen=True)
+class FoldedList:
+    """A list of people of an actor (its connections, followers...) read in the statement that reads the actor
+    (``graph.social.people_list_map``): the list's kind (a key of ``graph.social.LIST_PATTERNS``), its reading
+    order (``backwards``: from the before-cursor) and what is read of each listed actor (``actor``; None: ids only).
+    The page's bounds travel as parameters (``graph.social.folded_list_parameters``)."""
+
+    kind: str
+    backwards: bool
+    actor: ActorShape | None
 
 
 @functools.cache
@@ -725,6 +758,11 @@ def actor_map(actor: str, viewer: str, shape: ActorShape) -> str:
             f" document: head([({actor})-[:PROVED_BY]->(d:IdentityDocument) | d {{.kind, .last4}}]),"
             f" decidedByName: head([(v)<-[:DECIDED]-(o:Person) | o.displayName])}}] END"
         )
+    if shape.lists:  # the statement binds the owner's ``graph.social.folded_facts`` (``actors_statement``)
+        from graph.social import folded_list_map  # noqa: PLC0415 (graph.social imports this module)
+
+        folded = (folded_list_map(index, shown, actor, viewer) for index, shown in enumerate(shape.lists))
+        parts["lists"] = "[" + ", ".join(folded) + "]"
     if shape.representatives is not None:
         person = actor_map(f"{actor}_rep", viewer, shape.representatives)
         parts["representatives"] = (
@@ -801,6 +839,7 @@ class ActorRecord(TypedDict, total=False):
     organizations: list[OwnOrganization] | None
     verificationRequests: list[Mapping[str, Any]] | None
     representatives: list[RepresentativeRecord] | None
+    lists: list[Mapping[str, Any]]  # the folded lists (``ActorShape.lists``), read by ``graph.social.people_list_of``
 
 
 #: The viewer of a statement that reads actors: a person (or the person a partner app acts for), null when anonymous.
@@ -809,20 +848,33 @@ VIEWER = "OPTIONAL MATCH (viewer:Actor {id: $viewerId}) WHERE viewer:Person"
 
 @functools.cache
 def actors_statement(shape: ActorShape) -> str:
-    """Actors of either kind by id (unknown ids left out), as ``shape`` asks, in one statement."""
+    """Actors of either kind by id (unknown ids left out), as ``shape`` asks, in one statement; with lists of people
+    folded in (``ActorShape.lists``), what decides whether the viewer sees them is read once per actor."""
+    facts = ""
+    if shape.lists:
+        from graph.social import folded_facts, relations_facts  # noqa: PLC0415 (graph.social imports this module)
+
+        facts = f"WITH viewer, a, {relations_facts('a', 'viewer')} AS {folded_facts('a')}"
     return f"""
 {VIEWER}
 UNWIND $ids AS id
 MATCH (a:Actor {{id: id}})
+{facts}
 RETURN {actor_map("a", "viewer", shape)} AS actor
 """
 
 
 async def actors_by_ids(
-    tx: AsyncManagedTransaction, ids: list[str], viewer_id: str | None, shape: ActorShape = ActorShape()
+    tx: AsyncManagedTransaction,
+    ids: list[str],
+    viewer_id: str | None,
+    shape: ActorShape = ActorShape(),
+    parameters: Mapping[str, Any] | None = None,
 ) -> list[ActorRecord]:
-    """People and organisations by id in one statement, whatever their kind (``actors_statement``)."""
-    return [r["actor"] for r in await run(tx, actors_statement(shape), ids=ids, viewerId=viewer_id)]
+    """People and organisations by id in one statement, whatever their kind (``actors_statement``); ``parameters``:
+    those of the lists folded in (``ActorShape.lists``, ``graph.social.folded_list_parameters``)."""
+    found = await run(tx, actors_statement(shape), ids=ids, viewerId=viewer_id, **(parameters or {}))
+    return [r["actor"] for r in found]
 
 
 ACTING_ROLE = """

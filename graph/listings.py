@@ -9,7 +9,6 @@ SOLD_OUT listings of an active seller they have not blocked and who has not bloc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,14 +20,14 @@ from neo4j.time import DateTime
 from core.pagination import Window
 from graph.driver import FAR_FUTURE, run, window_keyset
 from graph.identity import (
-    ORGANIZATION_PROJECTION,
-    PERSON_PROJECTION,
+    ActorDisplay as ActorDisplay,
+)
+from graph.identity import (
     OrganizationRow,
     PersonRecord,
     display_projection,
-)
-from graph.identity import (
-    ActorDisplay as ActorDisplay,
+    organization_map,
+    person_map,
 )
 from graph.identity import (
     PersonRow as PersonRow,
@@ -151,7 +150,7 @@ def _listing(properties: Mapping[str, Any]) -> Listing:
 
 
 def _person_row(found: Mapping[str, Any]) -> PersonRow:
-    """A person as ``graph.identity.PERSON_PROJECTION`` read them inside a listing statement (``_as_map``)."""
+    """A person as ``graph.identity.person_map`` read them inside a listing statement."""
     return PersonRow(
         record=PersonRecord(
             person=found["person"],
@@ -294,46 +293,18 @@ class ListingShape:
 FULL_SHAPE = ListingShape()
 
 
-def _pairs(projection: str) -> list[tuple[str, str]]:
-    """(expression, name) of each column of a RETURN list (``expression AS name, ...``; commas inside brackets and
-    strings are no separators)."""
-    pieces, depth, quote, start = [], 0, "", 0
-    for i, char in enumerate(projection):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            pieces.append(projection[start:i])
-            start = i + 1
-    pieces.append(projection[start:])
-    found = [re.fullmatch(r"(.*)\bAS\s+(\w+)", piece.strip(), re.S) for piece in pieces]
-    assert all(found), f"every column of a projection is named: {projection}"
-    return [(match.group(1).strip(), match.group(2)) for match in found if match]
-
-
-def _map_of(projection: str) -> str:
-    """The columns of a RETURN list (``graph.identity``'s projections) as one map expression, so that a statement
-    returns them as one value per row, under the names the projection gives them."""
-    return "{" + ", ".join(f"{name}: {expression}" for expression, name in _pairs(projection)) + "}"
-
-
 def _relation_facts() -> str:
     """The viewer's relation facts as ``graph.social`` reads them (``me`` to ``other``), as a map."""
-    from graph.social import _RELATION_FACTS  # noqa: PLC0415 (graph.social imports this module)
+    from graph.social import _RELATION_EXPRESSIONS  # noqa: PLC0415 (graph.social imports this module)
 
-    return _map_of(_RELATION_FACTS.strip().removeprefix("RETURN"))
+    return "{" + ", ".join(f"{name}: {expression}" for name, expression in _RELATION_EXPRESSIONS.items()) + "}"
 
 
 def _representatives(display: bool) -> str:
     """The representatives of the selling organisation ``seller`` (``[]`` for a person), oldest role first, each
     person by identity's full projection or its display record (what ``identity.representatives.representatives``
     reads in two statements)."""
-    person = display_projection("p") if display else _map_of(PERSON_PROJECTION)
+    person = display_projection("p") if display else person_map("p")
     return (
         "COLLECT { MATCH (rep_p:Person)-[rep:REPRESENTS]->(seller) WHERE seller:Organization"
         f" WITH rep_p AS p, rep ORDER BY rep.since RETURN {{role: rep.role, since: rep.since, row: {person}}} }}"
@@ -353,17 +324,14 @@ def _projection(shape: ListingShape) -> tuple[str, str]:
     if shape.owns:
         columns.append(f"{VIEWER_OWNS} AS viewerOwns")
     clauses = []
-    if shape.representatives:  # before ``p`` is bound to the seller below: the projection binds its own ``p``
+    if shape.representatives:
         clauses.append(f"WITH *, {_representatives(shape.representatives_display)} AS sellerRepresentatives")
         columns.append("sellerRepresentatives")
     if shape.seller and shape.display:
         columns.append(f"{display_projection('seller')} AS sellerDisplay")
-    elif shape.seller:  # identity's projections read their actor as ``p`` and ``o``
-        clauses.append("WITH *, seller AS p, seller AS o")
-        columns.append(f"CASE WHEN seller:Person THEN {_map_of(PERSON_PROJECTION)} END AS sellerPerson")
-        columns.append(
-            f"CASE WHEN seller:Organization THEN {_map_of(ORGANIZATION_PROJECTION)} END AS sellerOrganization"
-        )
+    elif shape.seller:
+        columns.append(f"CASE WHEN seller:Person THEN {person_map('seller')} END AS sellerPerson")
+        columns.append(f"CASE WHEN seller:Organization THEN {organization_map('seller')} END AS sellerOrganization")
     if shape.relation:  # none for the viewer themself, nor when signed out (``social.relations.relations_to``)
         clauses.append("OPTIONAL MATCH (me:Person {id: $viewerId}) WHERE me.id <> seller.id\nWITH *, seller AS other")
         columns.append(f"CASE WHEN me IS NULL THEN null ELSE {_relation_facts()} END AS sellerRelation")

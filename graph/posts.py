@@ -38,8 +38,6 @@ from core.pagination import Window
 from graph.communities import COMMUNITY_PROJECTION, CommunityRow, community_row
 from graph.driver import run, window_keyset
 from graph.identity import (
-    ORGANIZATION_PROJECTION,
-    PERSON_PROJECTION,
     RELATION_EDGES,
     ActorRecord,
     ActorShape,
@@ -48,6 +46,8 @@ from graph.identity import (
     PersonRow,
     RelationEdges,
     actor_map,
+    organization_map,
+    person_map,
     relation_of_edges,
 )
 from graph.paging import both_ways
@@ -149,8 +149,8 @@ def _as_map(projection: str, variable: str | None, actor: str, kind: str | None)
 def _actor_record(actor: str) -> str:
     """The record of the actor bound to ``actor`` as one map: identity's projection of a person (``kind:
     'person'``) or of an organisation, with whether the viewer and they blocked one another."""
-    person = _as_map(PERSON_PROJECTION, "p", actor, "person")
-    organization = _as_map(ORGANIZATION_PROJECTION, "o", actor, "organization")
+    person = person_map(actor, "person")
+    organization = organization_map(actor, "organization")
     return f"CASE WHEN {actor}:Person THEN {person} ELSE {organization} END"
 
 

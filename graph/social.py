@@ -21,7 +21,7 @@ from neo4j.time import DateTime
 
 from core.pagination import Window
 from graph.driver import keyset, run, window_keyset
-from graph.identity import ActorRecord, ActorShape, actor_map
+from graph.identity import ActorRecord, ActorShape, FoldedList, actor_map
 from graph.listings import sandbox_admits
 from graph.paging import BothWays, both_ways
 from graph.rows import row
@@ -220,67 +220,138 @@ async def disconnect(tx: AsyncManagedTransaction, a: str, b: str) -> int:
 #: The property holding who may see a person's lists of relations (their ``connections`` field's audience).
 RELATIONS_AUDIENCE = audience_property("connections")
 
-#: Mirror of ``social.visibility.may_see_relations``: the viewer (``viewer``, null when anonymous; ``viewerId`` its id)
-#: may see the lists of relations (connections, followers, following, mutual connections) of the actor ``o``. A
-#: person's lists are their ``connections`` field, shown by the profile-audience rule (``graph.rules.audience_admits``,
-#: ``$relationsAudienceDefault`` when never chosen): themself always, everyone when PUBLIC, their connections when
-#: CONNECTIONS. An organisation's followers are seen by whoever acts for it (``graph.rules.acts_for``).
-#: ``$viewerIsPerson``: the viewer is the signed-in person, not a partner app acting for them (``relation_of``).
-RELATIONS_SHOWN = f"""
-CASE WHEN o:Person
-  THEN {
-    audience_admits(
-        "o", "connections", default="$relationsAudienceDefault", viewer="viewer", viewer_is_person="$viewerIsPerson"
+
+def relations_shown(owner: str = "o", viewer: str = "viewer", viewer_id: str = "viewerId") -> str:
+    """Mirror of ``social.visibility.may_see_relations``: the viewer (bound to ``viewer``, null when anonymous; its id
+    ``viewer_id``, a variable or parameter) may see the lists of relations (connections, followers, following, mutual
+    connections) of the actor bound to ``owner``. A person's lists are their ``connections`` field, shown by the
+    profile-audience rule (``graph.rules.audience_admits``, ``$relationsAudienceDefault`` when never chosen): themself
+    always, everyone when PUBLIC, their connections when CONNECTIONS. An organisation's followers are seen by whoever
+    acts for it (``graph.rules.acts_for``). ``$viewerIsPerson``: the viewer is the signed-in person, not a partner app
+    acting for them (``relation_of``)."""
+    admits = audience_admits(
+        owner, "connections", default="$relationsAudienceDefault", viewer=viewer, viewer_is_person="$viewerIsPerson"
     )
-}
-  ELSE viewer IS NOT NULL AND $viewerIsPerson AND {acts_for("o", "viewerId")}
+    return f"""
+CASE WHEN {owner}:Person
+  THEN {admits}
+  ELSE {viewer} IS NOT NULL AND $viewerIsPerson AND {acts_for(owner, viewer_id)}
 END"""
 
-#: Each list: the pattern from the owner ``o`` to the listed actor ``x`` and the relationship ``r``
-#: whose time orders it. Chosen from this fixed allow-list only, never from client text.
+
+#: ``relations_shown`` of the owner ``o`` for the viewer ``viewer`` (its id ``viewerId``).
+RELATIONS_SHOWN = relations_shown()
+
+#: Each list: the pattern from the owner ``{o}`` to the listed actor ``x`` and the relationship ``r`` whose time
+#: orders it (``{viewer}``: the viewer). Chosen from this fixed allow-list only, never from client text.
 LIST_PATTERNS = {
-    "connections": ("(o)-[r:CONNECTED]-(x:Person)", "r.since"),
-    "followers": ("(o)<-[r:FOLLOWS]-(x:Person)", "r.since"),
-    "following": ("(o)-[r:FOLLOWS]->(x:Actor)", "r.since"),
-    "requests_in": ("(o)<-[r:REQUESTED]-(x:Person)", "r.at"),
-    "requests_out": ("(o)-[r:REQUESTED]->(x:Person)", "r.at"),
-    "mutual": ("(o)-[r:CONNECTED]-(x:Person)-[:CONNECTED]-(viewer)", "r.since"),
+    "connections": ("({o})-[r:CONNECTED]-(x:Person)", "r.since"),
+    "followers": ("({o})<-[r:FOLLOWS]-(x:Person)", "r.since"),
+    "following": ("({o})-[r:FOLLOWS]->(x:Actor)", "r.since"),
+    "requests_in": ("({o})<-[r:REQUESTED]-(x:Person)", "r.at"),
+    "requests_out": ("({o})-[r:REQUESTED]->(x:Person)", "r.at"),
+    "mutual": ("({o})-[r:CONNECTED]-(x:Person)-[:CONNECTED]-({viewer})", "r.since"),
 }
+
+#: The parameters of a list's page (``window_keyset`` and the limit), named by ``list_parameters``.
+_PAGE_PARAMETERS = ("limit", "afterTime", "afterId", "beforeTime", "beforeId")
+
+
+def _parameter(prefix: str, name: str) -> str:
+    """The name of a page parameter of the list whose parameters start with ``prefix`` ("": the plain names)."""
+    return f"{prefix}{name[0].upper()}{name[1:]}" if prefix else name
+
+
+def list_parameters(window: Window, prefix: str = "") -> dict[str, Any]:
+    """The parameters of a page of a list (``people_list_map``, built with the same ``prefix``)."""
+    values: dict[str, Any] = {"limit": window.limit, **window_keyset(window)}
+    return {_parameter(prefix, name): values[name] for name in _PAGE_PARAMETERS}
+
+
+def relations_facts(owner: str, viewer: str) -> str:
+    """Cypher map expression: what decides whether the viewer bound to ``viewer`` (a ``:Person``, null when anonymous;
+    ``$viewerId`` its id) sees the lists of people of the actor bound to ``owner``, the same for every list of theirs
+    (``PeopleList`` less the page): whether the two blocked one another, whether the viewer may see the lists
+    (``relations_shown``, with the facts ``social.visibility.may_see_relations`` re-checks) and the owner's count
+    settings. A statement binds it once per owner (``people_list_map`` reads it from that variable)."""
+    blocked = f"({viewer} IS NOT NULL AND {blocked_either_way(viewer, owner)})"
+    facts = {
+        "blocked": blocked,
+        "shown": f"(NOT {blocked} AND {relations_shown(owner, viewer, '$viewerId')})",
+        "ownerIsPerson": f"{owner}:Person",
+        "audience": f"{owner}.{RELATIONS_AUDIENCE}",
+        "connected": f"{viewer} IS NOT NULL AND EXISTS {{ ({owner})-[:CONNECTED]-({viewer}) }}",
+        "viewerRole": f"head([({viewer})-[rep:REPRESENTS]->({owner}) | rep.role])",
+        "ownerActive": f"coalesce({owner}.status, 'active') = 'active'",
+        "showFollowerCount": f"coalesce({owner}.showFollowerCount, true)",
+        "showFollowingCount": f"coalesce({owner}.showFollowingCount, true)",
+    }
+    return "{" + ",\n  ".join(f"{name}: {expression}" for name, expression in facts.items()) + "}"
+
+
+def people_list_map(kind: str, owner: str, viewer: str, facts: str, shape: ActorShape | None, prefix: str = "") -> str:
+    """Cypher map expression (``PeopleList``'s keys): the list ``kind`` of the actor bound to ``owner`` for the viewer
+    bound to ``viewer``, from the variable ``facts`` bound to their ``relations_facts``: those facts, the page of
+    listed actors read either way (written with ``{DESC}`` tokens, ``graph.paging.both_ways``; ``Window``: newest
+    first from the after-cursor, oldest first from the before-cursor; its parameters named with ``prefix``,
+    ``list_parameters``) and the list's total. A list hidden from the viewer reads none of its rows. ``shape``: what
+    is read of each listed actor besides its id (``graph.identity.actor_map``), None for nothing. The list's own
+    statement (``list_query``) and its owner's (``graph.identity.actor_map``, the list folded in) both read it from
+    here."""
+    pattern, time = LIST_PATTERNS[kind]
+    pattern = pattern.format(o=owner, viewer=viewer)
+    p = {name: "$" + _parameter(prefix, name) for name in _PAGE_PARAMETERS}
+    actor = f", actor: {actor_map('x', viewer, shape)}" if shape is not None else ""
+    listed = (
+        f"x.status = 'active' AND ({viewer} IS NULL OR NOT {blocked_either_way(viewer, 'x')})"
+        f" AND (x:Organization OR {sandbox_admits('x')})"  # a sandbox app neither sees nor counts real people
+    )
+    return f"""{facts} {{.*,
+  listed: COLLECT {{
+    MATCH {pattern}
+    WHERE {facts}.shown AND {listed}
+      AND ({p["afterTime"]} IS NULL OR [{time}, x.id] < [datetime({p["afterTime"]}), {p["afterId"]}])
+      AND ({p["beforeTime"]} IS NULL OR [{time}, x.id] > [datetime({p["beforeTime"]}), {p["beforeId"]}])
+    WITH x, {time} AS at ORDER BY at {{DESC}}, x.id {{DESC}} LIMIT {p["limit"]}
+    RETURN {{id: x.id, at: at{actor}}}
+  }},
+  total: CASE WHEN {facts}.shown THEN COUNT {{ MATCH {pattern} WHERE {listed} }} END
+}}"""
+
+
+def folded_facts(owner: str) -> str:
+    """The variable a statement that folds lists of people into its owner's read binds to the owner's
+    ``relations_facts`` (``graph.identity.actors_statement``)."""
+    return f"{owner}_relations"
+
+
+def _folded_prefix(index: int) -> str:
+    return f"list{index}"
+
+
+def folded_list_map(index: int, folded: FoldedList, owner: str, viewer: str) -> str:
+    """``people_list_map`` of the ``index``-th list folded into its owner's statement (``graph.identity.actor_map``,
+    ``ActorShape.lists``; the statement binds ``folded_facts(owner)``), in its reading order; its page's parameters
+    are ``folded_list_parameters``'."""
+    found = people_list_map(folded.kind, owner, viewer, folded_facts(owner), folded.actor, _folded_prefix(index))
+    return both_ways(found).of(folded.backwards)
+
+
+def folded_list_parameters(windows: list[Window], context: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of the lists folded into their owner's statement, the page of the i-th ``windows[i]``;
+    ``context``: what every list reads of its viewer (``$relationsAudienceDefault``, ``$viewerIsPerson``,
+    ``$sandboxAppId``, as ``list_actors`` takes them)."""
+    pages = {k: v for i, w in enumerate(windows) for k, v in list_parameters(w, _folded_prefix(i)).items()}
+    return {**context, **pages}
 
 
 def _list_query(kind: str, shape: ActorShape | None = None) -> str:
-    """One statement per page: whether the owner is hidden from the viewer (a block) and whether the viewer may see
-    this list (``RELATIONS_SHOWN``, with the facts ``social.visibility.may_see_relations`` re-checks), the page of
-    listed actors read either way (``Window``: newest first from ``$after``, oldest first from ``$before``), the
-    list's total and the owner's count settings. A list hidden from the viewer reads none of its rows."""
-    pattern, time = LIST_PATTERNS[kind]
-    actor = f", actor: {actor_map('x', 'viewer', shape)}" if shape is not None else ""
-    listed = (
-        f"x.status = 'active' AND (viewer IS NULL OR NOT {blocked_either_way('viewer', 'x')})"
-        f" AND (x:Organization OR {sandbox_admits('x')})"  # a sandbox app neither sees nor counts real people
-    )
+    """One statement per page: the list of its owner ``$ownerId`` (``people_list_map``)."""
     return f"""
 MATCH (o:Actor {{id: $ownerId}})
 OPTIONAL MATCH (viewer:Person {{id: $viewerId}})
-WITH o, viewer, viewer.id AS viewerId, viewer IS NOT NULL AND {blocked_either_way("viewer", "o")} AS blocked
-WITH o, viewer, blocked, NOT blocked AND {RELATIONS_SHOWN} AS shown
-CALL (o, viewer, shown) {{
-  WITH o, viewer WHERE shown
-  MATCH {pattern}
-  WHERE {listed}
-    AND ($afterTime IS NULL OR [{time}, x.id] < [datetime($afterTime), $afterId])
-    AND ($beforeTime IS NULL OR [{time}, x.id] > [datetime($beforeTime), $beforeId])
-  WITH x, {time} AS at ORDER BY at {{DESC}}, x.id {{DESC}} LIMIT $limit
-  RETURN collect({{id: x.id, at: at{actor}}}) AS listed
-}}
-RETURN blocked, shown, listed,
-       CASE WHEN shown THEN COUNT {{ MATCH {pattern} WHERE {listed} }} END AS total,
-       o:Person AS ownerIsPerson, o.{RELATIONS_AUDIENCE} AS audience,
-       viewer IS NOT NULL AND EXISTS {{ (o)-[:CONNECTED]-(viewer) }} AS connected,
-       head([(viewer)-[rep:REPRESENTS]->(o) | rep.role]) AS viewerRole,
-       coalesce(o.status, 'active') = 'active' AS ownerActive,
-       coalesce(o.showFollowerCount, true) AS showFollowerCount,
-       coalesce(o.showFollowingCount, true) AS showFollowingCount
+WITH o, viewer, {relations_facts("o", "viewer")} AS facts
+RETURN {people_list_map(kind, "o", "viewer", "facts", shape)} AS list
 """
 
 
@@ -342,15 +413,17 @@ async def list_actors(
         list_query(kind, shape).of(window.backwards),
         ownerId=owner_id,
         viewerId=viewer_id,
-        limit=window.limit,
         relationsAudienceDefault=audience_default,
         viewerIsPerson=viewer_is_person,
         sandboxAppId=sandbox_app_id,
-        **window_keyset(window),
+        **list_parameters(window),
     )
-    if not found:
-        return None
-    record = dict(found[0])
+    return people_list_of(found[0]["list"]) if found else None
+
+
+def people_list_of(found: Mapping[str, Any]) -> PeopleList:
+    """A list as ``people_list_map`` read it (its own statement's, or folded into its owner's)."""
+    record = dict(found)
     record["listed"] = [ListedActor(id=x["id"], at=x["at"], actor=x.get("actor")) for x in record["listed"]]
     return row(PeopleList, record)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypeVar, overload
 
 import strawberry
@@ -16,13 +17,14 @@ from auth import password_reset as auth_password_reset
 from auth import sessions as auth_sessions
 from auth import sign_in as auth_sign_in
 from auth.viewer import Viewer
-from core.errors import Problems
-from core.pagination import PageRequest
+from core.errors import AppError, Problems, UserInputError
+from core.pagination import NOT_ISSUED, PageRequest, Window
 from core.runtime import Runtime
 from graph import identity as identity_queries
-from graph.identity import OWN_LISTS, ActorRecord, ActorShape, RepresentativeRecord
+from graph.identity import OWN_LISTS, ActorRecord, ActorShape, FoldedList, RepresentativeRecord
 from graph.rows import row
 from graph.social import Relation as RelationFacts
+from graph.social import folded_list_parameters, people_list_of
 from identity import account as identity_account
 from identity import city_roles as identity_city_roles
 from identity import contact_verification as identity_contact_verification
@@ -38,6 +40,7 @@ from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
 from identity.model import Representative as RepresentativeModel
 from identity.registration import PersonRegistration
+from partners import app_ids as partner_ids
 from resolvers.common import client_address, decode_id, decode_input_id, mutate, runtime, user_agent, viewer
 from schema.common import AFTER, BEFORE, FIRST, LAST
 from schema.identity import (
@@ -158,7 +161,11 @@ def below(info: strawberry.Info, *path: str) -> frozenset[str] | None:
     """The names of the fields selected below the field at ``path`` under the current field, through fragments and
     over every selection of it (aliases included); None when it is not selected. ``path`` empty: below the current
     field itself (in a nested resolver, e.g. ``Post.author``)."""
-    level = [s for s in info.selected_fields if isinstance(s, SelectedField)]
+    return _below([s for s in info.selected_fields if isinstance(s, SelectedField)], *path)
+
+
+def _below(level: list[SelectedField], *path: str) -> frozenset[str] | None:
+    """``below``, from the selections ``level`` of a field."""
     for name in path:
         level = [f for parent in level for f in _fields_of(parent.selections) if f.name == name]
         if not level:
@@ -302,13 +309,26 @@ def shape_below(info: strawberry.Info, *path: str) -> ActorShape | None:
 
 async def read_actors(info: strawberry.Info, ids: list[str], shape: ActorShape | None) -> list[AnyActorView | None]:
     """People and organisations by id, in ONE statement whatever their kind, reading what ``shape`` asks (the
-    selection below them, ``shape_below``; None: the display record alone) and priming their nested fields
-    (``prime_records``); aligned with ``ids``, None for unknown ids and for actors the viewer may not know."""
+    selection below them, ``shape_below``; None: the display record alone) with the lists of people selected below
+    them (``_folds``), and priming their nested fields (``prime_records``, the lists' pages by ``_list_key``);
+    aligned with ``ids``, None for unknown ids and for actors the viewer may not know."""
     if not ids:
         return []
     shape = shape or ActorShape(display=True)
-    records = await runtime(info).graph.read(identity_queries.actors_by_ids, ids, viewer(info).actor_id, shape)
+    folds = _folds(info, ids)
+    parameters = None
+    if folds:
+        shape = replace(shape, lists=tuple(f.folded for f in folds))
+        context = social_people.list_context(viewer(info))
+        parameters = folded_list_parameters([f.window for f in folds], context)
+    records = await runtime(info).graph.read(
+        identity_queries.actors_by_ids, ids, viewer(info).actor_id, shape, parameters
+    )
     views = prime_records(info, records, shape)
+    primed = _primed(info)
+    for record in records:
+        for fold, found in zip(folds, record.get("lists", []), strict=True):
+            primed[fold.key(record["id"])] = people_list_of(found)
     return [views.get(i) for i in ids]
 
 
@@ -357,16 +377,99 @@ async def relation(info: strawberry.Info, actor_id: str) -> Relation | None:
 def list_shape(info: strawberry.Info) -> ActorShape:
     """What a page of actors (an ``ActorConnection``) must read of each actor: the union of what is selected below
     ``edges { node }`` and ``nodes`` (the display record when nothing is)."""
+    return _list_shape([s for s in info.selected_fields if isinstance(s, SelectedField)])
+
+
+def _list_shape(level: list[SelectedField]) -> ActorShape:
+    """``list_shape`` from the selections ``level`` of the page's field."""
     names: set[str] = set()
     representatives: set[str] | None = None
     for path in (("edges", "node"), ("nodes",)):
-        below_node = below(info, *path)
+        below_node = _below(level, *path)
         if below_node is None:
             continue
         names |= below_node
         if "representatives" in below_node:
-            representatives = (representatives or set()) | (below(info, *path, "representatives", "person") or set())
+            representatives = (representatives or set()) | (_below(level, *path, "representatives", "person") or set())
     return actor_shape(names, representatives)
+
+
+#: The fields of an actor that page through a list of people (``social.people``), and the list each reads.
+PEOPLE_LISTS = {
+    "connections": "connections",
+    "followers": "followers",
+    "following": "following",
+    "mutualConnections": "mutual",
+    "connectionRequestsReceived": "requests_in",
+    "connectionRequestsSent": "requests_out",
+}
+
+
+@dataclass(frozen=True)
+class _Fold:
+    """A list of people selected below an actor read at the root, read in the actor's statement: the list's page
+    arguments (cursors as its resolver gets them: opened for an app), its bounds and what it reads."""
+
+    arguments: Mapping[str, Any]
+    window: Window
+    folded: FoldedList
+
+    def key(self, owner_id: str) -> tuple[Any, ...]:
+        """Where the list's resolver finds the page of ``owner_id`` (``_list_key``)."""
+        return _list_key(owner_id, self.folded.kind, self.arguments, self.folded.actor)
+
+
+def _list_key(owner_id: str, kind: str, arguments: Mapping[str, Any], shape: ActorShape | None) -> tuple[Any, ...]:
+    """The key of a list's page read in its owner's statement: the owner, the list, the page's arguments and what it
+    reads of each actor."""
+    page = tuple(arguments.get(name) for name in ("first", "after", "last", "before"))
+    return ("people", owner_id, kind, *page, shape)
+
+
+def _folds(info: strawberry.Info, ids: list[str]) -> list[_Fold]:
+    """The lists of people selected directly below the actors of ``ids`` (the current field's: ``me``, ``node``),
+    read in the same statement as they are (``graph.identity.FoldedList``). A list is left to its own resolver (and
+    statement) when its page cannot be told here: its arguments refused (the resolver then says why), or cursors
+    that differ by owner; and in a mutation, whose payload reads after its change."""
+    if not ids or info.operation.operation is not OperationType.QUERY:
+        return []
+    me, rt = viewer(info), runtime(info)
+    fields: dict[str, list[SelectedField]] = {}
+    for parent in info.selected_fields:
+        if isinstance(parent, SelectedField):
+            for field in _fields_of(parent.selections):
+                if field.name in PEOPLE_LISTS:
+                    fields.setdefault(field.alias or field.name, []).append(field)
+    folds = []
+    for selections in fields.values():
+        kind = PEOPLE_LISTS[selections[0].name]
+        given = selections[0].arguments
+        try:
+            # A literal argument arrives as its source text ("3"); a variable as its value.
+            first, last = (int(given[n]) if given.get(n) is not None else None for n in ("first", "last"))
+            after, before = (_opened(rt, me, given.get(n), n) for n in ("after", "before"))
+            arguments = {"first": first, "after": after, "last": last, "before": before}
+            request = PageRequest.from_args(first=first, after=after, last=last, before=before)
+            windows = {social_people.list_window(me, owner, kind, request) for owner in ids}
+        except (AppError, ValueError, TypeError):
+            continue  # the list's own field reports the mistake
+        if len(windows) != 1:
+            continue
+        shape = _list_shape(selections)
+        folded = FoldedList(kind=kind, backwards=request.backwards, actor=shape)
+        folds.append(_Fold(arguments=arguments, window=windows.pop(), folded=folded))
+    return folds
+
+
+def _opened(rt: Runtime, me: Viewer, cursor: str | None, field: str) -> str | None:
+    """A list's cursor as its field's resolver gets it: an app's opened as its field's wrapper opens it
+    (``schema.app_ids.open_cursors``); INVALID_INPUT for one the app was not given."""
+    if not cursor:
+        return cursor
+    opened = partner_ids.cursor_in(rt, me, cursor)
+    if opened is None:
+        raise UserInputError(NOT_ISSUED, field=field)
+    return opened
 
 
 async def _people_page(
@@ -379,6 +482,7 @@ async def _people_page(
     before: str | None,
 ) -> ActorConnection | None:
     shape = list_shape(info)
+    arguments = {"first": first, "after": after, "last": last, "before": before}
     page = await social_people.list_actors(
         runtime(info),
         viewer(info),
@@ -387,6 +491,7 @@ async def _people_page(
         PageRequest.from_args(first=first, after=after, last=last, before=before),
         shape,
         lambda records: prime_records(info, records, shape),
+        _primed(info).get(_list_key(owner_id, kind, arguments, shape)),  # read with its owner (``read_actors``)
     )
     return ActorConnection.from_page(page, actor_of) if page is not None else None
 
@@ -452,7 +557,10 @@ def representatives_loader_name(*, display: bool) -> str:
 
 
 async def representatives_of(info: strawberry.Info, org_id: str) -> list[Representative] | None:
-    name = representatives_loader_name(display=display_only(info, "person"))
+    """``Organization.representatives``: through the display loader when the client selected only display fields of
+    each person, or none (``role``, ``since`` alone), as the compiled reads that prime it decide."""
+    people = below(info, "person")
+    name = representatives_loader_name(display=people is None or identity_views.display_suffices(people))
     loader = info.context.loader(name, _representatives_loader)
     found = await loader.load(org_id)
     return None if found is None else [Representative.of(r) for r in found]

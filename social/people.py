@@ -10,12 +10,14 @@ from the viewer is ``None`` (the API shows null), and none of its rows is read.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from auth.viewer import Viewer
 from core.errors import ForbiddenError, NotFoundError, UserInputError
-from core.pagination import Page, PageRequest, keyset_kind
+from core.pagination import Page, PageRequest, Window, keyset_kind
 from core.runtime import Runtime
 from graph import social as queries
+from graph.social import PeopleList
 from identity import privacy
 from identity import views as identity_views
 from identity.model import OrganizationView, PersonView
@@ -34,6 +36,27 @@ OWN_ONLY = ("requests_in", "requests_out")
 ActorView = PersonView | OrganizationView
 
 
+def list_window(viewer: Viewer, owner: str, kind: str, request: PageRequest) -> Window:
+    """The bounds of the page ``request`` asks of the list ``kind`` of ``owner``: INVALID_INPUT for an unknown list
+    or a cursor this list (of this owner) did not issue, FORBIDDEN for another's pending requests."""
+    if kind not in LIST_KINDS:
+        raise UserInputError("Unknown list.", field="kind")
+    if kind in OWN_ONLY and viewer.actor_id != owner:
+        raise ForbiddenError("Only the person themself sees their pending requests.")
+    return request.window(PEOPLE_CURSORS[kind].scoped(owner))
+
+
+def list_context(viewer: Viewer) -> dict[str, Any]:
+    """What a list's statement reads of its viewer besides their id, as parameters: the default audience of a
+    person's lists, whether the viewer is the person signed in (not an app acting for them), and a sandbox app's id
+    (its token neither sees nor counts real people)."""
+    return {
+        "relationsAudienceDefault": privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value,
+        "viewerIsPerson": viewer.kind == "person",
+        "sandboxAppId": identity_views.sandbox_app_id(viewer),
+    }
+
+
 async def list_actors(
     rt: Runtime,
     viewer: Viewer,
@@ -42,6 +65,7 @@ async def list_actors(
     request: PageRequest,
     shape: ActorShape | None = None,
     views_of: Callable[[list[ActorRecord]], Mapping[str, ActorView | None]] | None = None,
+    read: PeopleList | None = None,
 ) -> Page[ActorView] | None:
     """Connections, followers, following, mutual connections (None when the owner does not show them to the
     viewer), requests in and out (the owner's only). An owner may hide how many follow them and how many they
@@ -49,21 +73,21 @@ async def list_actors(
 
     With ``shape`` and ``views_of`` the page's statement reads each listed actor as ``shape`` asks
     (``graph.social.list_query``) and ``views_of`` turns those records into views (the resolver's, which primes the
-    nested fields from them): one statement for the page and its people; without them the views are read after."""
-    if kind not in LIST_KINDS:
-        raise UserInputError("Unknown list.", field="kind")
-    if kind in OWN_ONLY and viewer.actor_id != owner:
-        raise ForbiddenError("Only the person themself sees their pending requests.")
+    nested fields from them): one statement for the page and its people; without them the views are read after.
+    ``read``: the list as the owner's statement read it already (folded in, ``graph.identity.FoldedList``, with this
+    page's bounds, ``list_window``, and ``shape``): no statement at all, the same checks."""
+    window = list_window(viewer, owner, kind, request)
     cursor = PEOPLE_CURSORS[kind].scoped(owner)
-    found = await rt.graph.read(
+    context = list_context(viewer)
+    found = read or await rt.graph.read(
         queries.list_actors,
         kind,
         owner,
         viewer.actor_id,
-        request.window(cursor),
-        privacy.DEFAULT_AUDIENCES[RELATIONS_FIELD].value,
-        viewer.kind == "person",
-        identity_views.sandbox_app_id(viewer),  # a sandbox app's token neither sees nor counts real people
+        window,
+        context["relationsAudienceDefault"],
+        context["viewerIsPerson"],
+        context["sandboxAppId"],
         shape if views_of is not None else None,
     )
     if found is None or found.blocked:
@@ -80,8 +104,8 @@ async def list_actors(
         return None
     page = request.page(found.listed, cursor, lambda r: (r.at, r.id))
     if views_of is not None and shape is not None:
-        read = views_of([r.actor for r in page.items if r.actor is not None])
-        views = [read.get(r.id) for r in page.items]
+        known = views_of([r.actor for r in page.items if r.actor is not None])
+        views = [known.get(r.id) for r in page.items]
     else:
         views = await identity_views.actors_by_ids(rt, viewer, [r.id for r in page.items])
     shown = [(v, c) for v, c in zip(views, page.cursors, strict=True) if v is not None]

@@ -10,11 +10,14 @@ from typing import Any
 
 import httpx
 
+from graph import social as social_queries
+from graph.identity import ActorShape, FoldedList, actors_statement
 from tests import statements
 from tests.identity.people import Someone, make_verified, register, uuid_of
 from tests.identity.test_organizations import registered_org, set_role
 from tests.partners.support import app_person_id, app_token, make_partner, seed_app, seed_grant
-from tests.social.helpers import BLOCK, FOLLOW, connect, set_edge
+from tests.social.helpers import BLOCK, FOLLOW, REQUEST, connect, set_edge
+from tests.support import gql
 
 NODE = "query N($id: ID!) { node(id: $id) { ...ActorFields } }" + statements.ACTOR
 NODES = "query N($ids: [ID!]!) { nodes(ids: $ids) { ...ActorFields } }" + statements.ACTOR
@@ -154,20 +157,124 @@ PATH = "query P($to: ID!) { trustPath(actorId: $to) { hops people { ...ActorFiel
 SLIM_PATH = "query P($to: ID!) { trustPath(actorId: $to) { hops people { id displayName kind verificationLevel } } }"
 
 
-async def test_a_page_of_connections_is_its_owner_and_one_statement_for_any_length(app, client):
+async def test_a_page_of_connections_is_read_with_its_owner_in_one_statement_for_any_length(app, client):
     me, people, orgs = await _city(app, client)
+    for person in people[11:]:
+        await connect(client, me, person)  # 16 connections
+    friends = [await register(client) for _ in range(4)]
+    for friend in friends:
+        await connect(client, me, friend)  # 20, the newest first
     small, _ = await reads(client, MY_CONNECTIONS, {"first": 2}, me.auth)
-    large, body = await reads(client, MY_CONNECTIONS, {"first": 8}, me.auth)
-    edges = body["data"]["me"]["connections"]["edges"]
-    assert len(edges) == 8 and all(e["node"]["relation"]["connected"] and e["node"]["ward"] for e in edges)
-    print(f"my connections, every field: {small} statements for 2, {large} for 8 (me, then the page)")
-    assert small == large == 2
-    # mutual connections of someone I am connected with: their node, then the page with its people
+    large, body = await reads(client, MY_CONNECTIONS, {"first": 20}, me.auth)
+    page = body["data"]["me"]["connections"]
+    edges = page["edges"]
+    assert len(edges) == 20 and page["totalCount"] == 20 and not page["pageInfo"]["hasNextPage"]
+    assert [e["node"]["id"] for e in edges[:4]] == [f.id for f in reversed(friends)]
+    assert all(e["node"]["relation"]["connected"] and e["node"]["ward"] for e in edges)
+    print(f"my connections, every field: {small} statement for 2, {large} for 20 (me and the page together; 2 before)")
+    assert small == large == 1
+    # mutual connections of someone I am connected with: their node and the page with its people, together
     await connect(client, people[0], people[1])
     count, body = await reads(client, MUTUAL, {"id": people[0].id, "first": 5}, me.auth)
     mutual = body["data"]["node"]["mutualConnections"]
     assert [n["id"] for n in mutual["nodes"]] == [people[1].id] and mutual["nodes"][0]["relation"]["connected"]
-    assert count == 2
+    assert count == 1
+
+
+#: Every list of people of mine at once, two pages of one under aliases, each read with me.
+MY_LISTS = """
+query L($after: String) {
+  me {
+    id
+    newest: connections(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } }
+    next: connections(first: 2, after: $after) { pageInfo { hasPreviousPage } nodes { id displayName } }
+    oldest: connections(last: 1) { pageInfo { hasPreviousPage hasNextPage } nodes { id relation { connected } } }
+    followers(first: 5) { totalCount nodes { id } }
+    following(first: 5) { totalCount nodes { id kind ... on Organization { representatives { role } } } }
+    connectionRequestsReceived(first: 5) { totalCount nodes { id } }
+    connectionRequestsSent(first: 5) { totalCount nodes { id } }
+  }
+}
+"""
+
+
+async def test_every_list_of_mine_is_read_with_me_in_one_statement(app, client):
+    me, people, orgs = await _city(app, client)
+    await set_edge(client, FOLLOW, people[11], me)
+    await gql(client, FOLLOW, {"id": orgs[0], "on": True}, headers=me.auth)
+    asker = await register(client)
+    await gql(client, REQUEST, {"id": me.id}, headers=asker.auth)
+    await gql(client, REQUEST, {"id": people[12].id}, headers=me.auth)
+    count, body = await reads(client, MY_LISTS, {"after": None}, me.auth)
+    mine = body["data"]["me"]
+    newest = [e["node"]["id"] for e in mine["newest"]["edges"]]
+    assert newest == [people[7].id, people[6].id] and mine["newest"]["totalCount"] == 8
+    assert mine["newest"]["pageInfo"]["hasNextPage"] and mine["next"]["pageInfo"]["hasPreviousPage"] is False
+    assert [n["id"] for n in mine["oldest"]["nodes"]] == [people[0].id] and mine["oldest"]["nodes"][0]["relation"]
+    assert mine["oldest"]["pageInfo"] == {"hasPreviousPage": True, "hasNextPage": False}
+    assert [n["id"] for n in mine["followers"]["nodes"]] == [people[11].id]
+    assert {n["id"] for n in mine["following"]["nodes"]} == {people[9].id, orgs[0]}
+    assert [n["id"] for n in mine["connectionRequestsReceived"]["nodes"]] == [asker.id]
+    assert [n["id"] for n in mine["connectionRequestsSent"]["nodes"]] == [people[12].id]
+    assert count == 1
+    cursor = mine["newest"]["pageInfo"]["endCursor"]
+    count, body = await reads(client, MY_LISTS, {"after": cursor}, me.auth)
+    assert [n["id"] for n in body["data"]["me"]["next"]["nodes"]] == [people[5].id, people[4].id]
+    assert body["data"]["me"]["next"]["pageInfo"]["hasPreviousPage"] and count == 1
+    # another list's cursor is refused by the list's own resolver, as before; the rest of me is answered
+    body = await gql(client, MY_LISTS, {"after": "bm90IGEgY3Vyc29y"}, headers=me.auth)
+    assert body["data"]["me"]["next"] is None and body["data"]["me"]["newest"]["totalCount"] == 8
+    assert [e["extensions"]["field"] for e in body["errors"]] == ["after"]
+
+
+THEIR_LISTS = """
+query T($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Person { connections(first: 5) { totalCount nodes { id } } followers(first: 5) { totalCount nodes { id } } }
+  }
+}
+"""
+THEIR_REQUESTS = "query T($id: ID!) { node(id: $id) { ... on Person { connectionRequestsReceived { totalCount } } } }"
+
+
+async def test_someone_elses_lists_read_with_them_keep_their_audience_and_counts(app, client):
+    me, people, orgs = await _city(app, client)
+    friend, stranger = people[0], people[15]
+    await connect(client, friend, people[14])
+    await set_edge(client, FOLLOW, people[14], friend)
+    count, body = await reads(client, THEIR_LISTS, {"id": friend.id}, me.auth)  # connected: their audience holds me
+    lists = body["data"]["node"]
+    assert lists["connections"]["totalCount"] == 2 and lists["followers"]["totalCount"] == 1 and count == 1
+    count, body = await reads(client, THEIR_LISTS, {"id": friend.id}, stranger.auth)  # not connected: hidden
+    assert body["data"]["node"]["connections"] is None and body["data"]["node"]["followers"] is None and count == 1
+    count, body = await reads(client, THEIR_LISTS, {"id": people[10].id}, me.auth)  # they blocked me
+    assert body["data"]["node"] is None and count == 1
+    body = await gql(client, THEIR_REQUESTS, {"id": friend.id}, headers=me.auth)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+
+
+APP_CONNECTIONS = (
+    "query C($first: Int) { me { id connections(first: $first) { totalCount edges { node { ...AppActorFields } } } } }"
+    + APP_ACTOR
+)
+
+
+async def test_a_partner_app_reads_its_persons_connections_with_them_in_one_statement(app, client):
+    me, people, orgs = await _city(app, client)
+    for person in people[11:]:
+        await connect(client, me, person)
+    partner = await make_partner(app, client)
+    seeded = await seed_app(app, partner, scopes=(*APP_SCOPES, "connections.read"))
+    grant = await seed_grant(app, seeded, uuid_of(me.id))
+    headers = app_token(app, seeded, grant)
+    small, _ = await reads(client, APP_CONNECTIONS, {"first": 2}, headers)
+    large, body = await reads(client, APP_CONNECTIONS, {"first": 20}, headers)
+    page = body["data"]["me"]["connections"]
+    ids = {app_person_id(app, seeded, p.id) for p in people[:8] + people[11:]}
+    assert page["totalCount"] == 16 and {e["node"]["id"] for e in page["edges"]} == ids
+    print(f"an app's connections of its person: {small} statements for 2, {large} for 16 (the access log's write too)")
+    assert small == large == 1 + ACCESS_LOG_WRITE
 
 
 async def test_people_you_may_know_is_one_statement_with_every_field(app, client):
@@ -199,3 +306,18 @@ async def test_a_trust_path_is_one_statement_with_every_field(app, client):
     await set_edge(client, BLOCK, target, middle)  # the path now fails: nobody on it may be blocked with the end
     count, body = await reads(client, SLIM_PATH, {"to": target.id}, me.auth)
     assert count == 1
+
+
+def test_a_folded_list_asks_the_one_rule_of_who_sees_lists():
+    """A list read with its owner decides who sees it with ``graph.social.relations_shown``, the mirror of
+    ``social.visibility.may_see_relations`` held to it by ``tests/rules``, spliced as the list's own statement does."""
+    shape = ActorShape(display=True, lists=(FoldedList("connections", False, ActorShape(display=True)),))
+    statement = actors_statement(shape)
+    assert social_queries.relations_shown("a", "viewer", "$viewerId") in statement
+    assert (
+        social_queries.relations_shown("o", "viewer", "$viewerId")
+        in social_queries.LIST_QUERIES["connections"].forwards
+    )
+    assert statement.count("$relationsAudienceDefault") == social_queries.RELATIONS_SHOWN.count(
+        "$relationsAudienceDefault"
+    )

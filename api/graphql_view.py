@@ -169,11 +169,12 @@ class GraphQLView(GraphQL[RequestContext, None]):
             raise HTTPException(400, "Unable to parse request body as JSON") from e
         except KeyError as e:
             raise HTTPException(400, "File(s) missing in form data") from e
-        if isinstance(request_data, list):  # refused while parsing when batching is off; as Strawberry otherwise
-            return await super().run(request, context, root_value)
+        if isinstance(request_data, list):  # refused while parsing when batching is off (single_results): a safety net
+            raise HTTPException(400, "Send one operation per request: batches are not accepted.")
+        # The root value is None: this view does not override Strawberry's get_root_value (whose answer is None).
         result = await self.execute_single(request, request_adapter, sub_response, context, None, request_data)
-        if not isinstance(result, ExecutionResult):  # single_results: never
-            raise TypeError(f"A single result was expected, not {type(result).__name__}.")
+        if not isinstance(result, ExecutionResult):  # a streamed or incremental result: never with single_results
+            raise HTTPException(400, "This operation would answer with a stream; this endpoint answers once.")
         response_data = await self.process_result(request=request, result=result)
         if result.errors:
             self._handle_errors(result.errors, response_data)

@@ -404,14 +404,17 @@ def _direct(definition: StrawberryField, info_class: type[strawberry.Info]) -> C
     return resolve
 
 
-def lean_resolvers(schema: strawberry.Schema) -> int:
+def _lean_resolvers(schema: strawberry.Schema) -> int:
     """Every field's resolver made as cheap as Strawberry's own would be without its per-call work that does not
     apply to it (the compiled reads resolve 20 items × 15 fields: that work was paid on each): a field without a
     resolver reads its attribute (``_attribute``); a field whose resolver takes no argument but its object and
     ``info`` calls it directly (``_direct``). A field with arguments, field extensions (``DutyRead``, permissions),
     a custom ``get_result`` or exception handlers keeps Strawberry's resolver. Run on the built schema before the
     partner apps' wrappers are made (``schema.app_scope.app_resolvers``, keyed by each field's resolver). Returns how
-    many fields changed (tests)."""
+    many fields changed (tests). Refused on a schema whose wrappers exist: they are found by each field's resolver, so
+    a field changed after them would skip an app's scope checks, its access log and its ids."""
+    if getattr(schema, "app_middleware", None) is not None:
+        raise RuntimeError("lean resolvers are made before the partner apps' wrappers (build_schema), never after")
     config = schema.config
     if config.default_resolver is not getattr:
         return 0
@@ -446,7 +449,7 @@ def build_schema(
     settings: Settings, *, query: type = Query, mutation: type | None = Mutation, lean: bool = True
 ) -> strawberry.Schema:
     """The schema of the API. Tests may pass a ``query`` that extends ``Query``; ``lean=False`` keeps Strawberry's
-    own resolvers (``lean_resolvers``: the A/B of ``bench/engine_probe.py --fields``)."""
+    own resolvers (``_lean_resolvers``: the A/B of ``bench/engine_probe.py --fields``)."""
     plan = Plan(max_tokens=settings.max_tokens, rules=validation_rules(settings))
     schema = HanoiSmartSchema(
         query=query,
@@ -457,7 +460,7 @@ def build_schema(
     )
     schema.plan = plan
     if lean:
-        lean_resolvers(schema)
+        _lean_resolvers(schema)
     # Partner apps: scopes on every field (schema.app_scope, partners.fields), per-app person ids and sealed
     # cursors (schema.app_ids): one wrapper per field, swapped in for apps' requests only.
     schema.app_middleware = AppResolvers(app_resolvers(schema._schema))

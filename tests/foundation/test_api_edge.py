@@ -369,3 +369,9 @@ async def test_shutdown_closes_neo4j_and_runs_on_shutdown_when_background_messag
 
             app.state.graph.close = close
         assert done == ["graph closed", "on_shutdown"], settle.__name__
+
+
+async def test_a_batch_of_operations_is_400(client):
+    response = await post_raw(client, b'[{"query": "{ __typename }"}, {"query": "{ __typename }"}]')
+    assert response.status_code == 400
+    assert "__typename" not in response.text

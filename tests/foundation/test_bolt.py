@@ -167,6 +167,37 @@ async def test_one_plan_per_statement_whatever_the_values(graph: Graph):
         for params in values:
             await graph.read(lambda tx, params=params: run(tx, statement, **params))
 
-    # Another task of the process (the webhook dispatcher of a started app) may plan a statement of its own in
-    # between: the count can only grow from that, so the fewest of three tries is the statement's own.
+    # It runs first in a session (tests/conftest.py), before any app's background work; should another task of the
+    # process plan a statement in between, the count can only grow from that: the fewest of three tries is ours.
     assert min([await _cached_after(graph, pages) for _ in range(3)]) == 1
+
+
+def _statement_texts():
+    """Every Cypher text held by a module of ``graph`` (constants, and the values of dicts of them): the statements and
+    the pieces the compiled reads are built from."""
+    import importlib
+    import pkgutil
+
+    import graph
+
+    for module_info in pkgutil.walk_packages(graph.__path__, "graph."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if name.startswith("__"):
+                continue
+            values = value.values() if isinstance(value, dict) else (value,)
+            for text in values:
+                if isinstance(text, str) and "$" in text:
+                    yield f"{module_info.name}.{name}", text
+
+
+def test_no_statement_holds_a_dollar_one_map_would_misread():
+    """``one_map`` rewrites every ``$name``: one inside a string literal, a quoted name or a comment would be rewritten
+    too (or fail as a missing parameter). None of our texts has one."""
+    import re
+
+    quoted = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*")
+    texts = dict(_statement_texts())
+    assert len(texts) > 100, "the statements were found"
+    offending = {where: part for where, text in texts.items() for part in quoted.findall(text) if "$" in part}
+    assert offending == {}

@@ -1,4 +1,4 @@
-"""``schema.assemble.lean_resolvers``: fields resolved without Strawberry's per-call wrapper where none of it applies,
+"""``schema.assemble._lean_resolvers``: fields resolved without Strawberry's per-call wrapper where none of it applies,
 with the same answers (an attribute, a resolver taking its object and ``info`` in any of Strawberry's ways, sync or
 async), and Strawberry's own resolver kept where it does something (arguments, field extensions)."""
 
@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 from types import SimpleNamespace
 
+import pytest
 import strawberry
 from graphql import GraphQLObjectType
 from strawberry.types import Info
 
 from auth.viewer import Viewer
-from schema.assemble import Query, build_schema, lean_resolvers
+from schema.app_scope import app_resolvers
+from schema.assemble import Query, _lean_resolvers, build_schema
 from tests.support import gql
 
 
@@ -66,7 +68,18 @@ def test_lean_resolvers_replace_only_the_wrappers_that_do_nothing(test_settings)
     assert _resolver(schema, "Order", "totalDong").__qualname__.startswith("GraphQLCoreConverter.")
     assert _resolver(schema, "Listing", "seller").__qualname__.startswith("_direct.")
     assert _resolver(schema, "Listing", "id").__qualname__.startswith("_direct.")
-    assert lean_resolvers(schema) > 500, "run again, every plain field of the API is replaced again"
+    plain = build_schema(test_settings, query=ProbeQuery, lean=False)
+    del plain.app_middleware  # as build_schema has it before it makes the wrappers
+    assert _lean_resolvers(plain) > 500, "every plain field of the API"
+
+
+def test_the_partner_apps_wrappers_match_the_lean_resolvers(test_settings):
+    """The wrappers are found by each field's resolver: made after the lean resolvers, they cover every guarded field,
+    and a second lean pass (which would strand them) is refused."""
+    schema = build_schema(test_settings)
+    assert set(app_resolvers(schema._schema)) == set(schema.app_middleware.wrappers)
+    with pytest.raises(RuntimeError, match="before the partner apps' wrappers"):
+        _lean_resolvers(schema)
 
 
 async def test_lean_resolvers_answer_as_strawberry_does(test_settings):

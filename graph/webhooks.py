@@ -380,15 +380,23 @@ async def lease_due(
     return rows(LeasedDelivery, found)
 
 
-#: A lease given back unused (the dispatcher had too little of it left to start an attempt): due again at once.
-RELEASE_LEASE = """
+#: The delivery ``$id`` write-locked and read again (``fresh``), kept only while the lease ``$token`` is still this
+#: dispatcher's: what only the lease's holder may do starts with it (a lease that ran out and was taken over matches
+#: nothing).
+_LEASE_HOLDER = """
 MATCH (d:WebhookDelivery {id: $id})
 SET d.deliveryLock = true
 REMOVE d.deliveryLock
 WITH d, properties(d) AS fresh
 WHERE fresh.leaseToken = $token
-SET d.leaseUntil = null, d.leaseToken = null
 """
+
+#: A lease given back unused (the dispatcher had too little of it left to start an attempt): due again at once.
+RELEASE_LEASE = (
+    _LEASE_HOLDER
+    + """SET d.leaseUntil = null, d.leaseToken = null
+"""
+)
 
 
 async def release_lease(tx: AsyncManagedTransaction, *, delivery_id: str, token: str) -> None:
@@ -398,13 +406,9 @@ async def release_lease(tx: AsyncManagedTransaction, *, delivery_id: str, token:
 #: The attempt, recorded only by the holder of the lease (a dispatcher whose lease ran out and was taken over records
 #: nothing). ``$outcome``: delivered, pending (another attempt at ``$nextAttemptAt``) or failed; ``$disable``: the
 #: endpoint answered 410, the subscription is disabled with ``$reason``.
-RECORD_ATTEMPT = """
-MATCH (d:WebhookDelivery {id: $id})
-SET d.deliveryLock = true
-REMOVE d.deliveryLock
-WITH d, properties(d) AS fresh
-WHERE fresh.leaseToken = $token
-SET d.attempts = coalesce(fresh.attempts, 0) + 1, d.status = $outcome, d.lastStatus = $status, d.lastError = $error,
+RECORD_ATTEMPT = (
+    _LEASE_HOLDER
+    + """SET d.attempts = coalesce(fresh.attempts, 0) + 1, d.status = $outcome, d.lastStatus = $status, d.lastError = $error,
     d.leaseUntil = null, d.leaseToken = null, d.nextAttemptAt = coalesce($nextAttemptAt, fresh.nextAttemptAt),
     d.deliveredAt = CASE WHEN $outcome = 'delivered' THEN $at ELSE fresh.deliveredAt END
 CREATE (d)-[:ATTEMPTED]->(:WebhookAttempt {number: coalesce(fresh.attempts, 0) + 1, at: $at, status: $status,
@@ -417,6 +421,7 @@ CALL (d) {
 }
 RETURN d.attempts AS attempts
 """
+)
 
 
 async def record_attempt(

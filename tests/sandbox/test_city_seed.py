@@ -19,6 +19,7 @@ from sandbox import city as city_module
 from sandbox.city import CITY_PASSWORD, communes, generate, seed_city
 from sandbox.demo import other_data, seed_demo
 from sandbox.guard import SandboxRefused
+from tests.sandbox.projection import RUNNING_APP
 from tests.support import gql
 
 PEOPLE = 200
@@ -153,9 +154,6 @@ LEFT_OUT = {"lock", "socialLock", "verificationLock", "representationLock", "mem
 #: sets it on any seller Actor; the demo's reviews are of an organisation) and a read notification's time
 #: (graph.notifications, notificationsMarkRead).
 NOT_IN_THE_DEMO = {("ActorPerson", "ratingTotal"), ("ActorPerson", "ratingCount"), ("Notification", "readAt")}
-#: What the running app writes on its own schedule, whatever the data (partners.usage: the apps' daily usage counts
-#: and the marker of each flush, every HANOISMART_USAGE_FLUSH_INTERVAL_SECONDS): in either shape or not, by timing.
-RUNNING_APP = ("UsageDay", "UsageFlush")
 
 
 async def test_the_city_has_the_shape_the_services_write(app, graph) -> None:
